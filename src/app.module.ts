@@ -1,0 +1,33 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { HealthModule } from './health/health.module';
+import { OrganisationsModule } from './organisations/organisations.module';
+import { QueuesModule } from './queues/queues.module';
+import { WorkerModule } from './queues/worker.module';
+import { RoundsModule } from './rounds/rounds.module';
+import { UsersModule } from './users/users.module';
+
+// The process role decides what is loaded: the HTTP API, the BullMQ workers, or both.
+@Module({})
+export class AppModule {
+  static forRole(config: AppConfig): DynamicModule {
+    const api = config.processRole !== 'worker';
+    const worker = config.processRole !== 'api';
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        QueuesModule,
+        ...(api
+          ? [HealthModule, AuthModule, UsersModule, OrganisationsModule, RoundsModule, AuditModule]
+          : []),
+        ...(worker ? [WorkerModule] : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import type { AuthenticatedUser } from '../common/access';
+import type { Page } from '../common/pagination';
+import { AuditEvent, FieldChanges } from './audit-event.entity';
+
+export interface AuditActor {
+  id: string | null;
+  label: string;
+}
+
+export function auditActor(user: AuthenticatedUser): AuditActor {
+  return { id: user.id, label: `${user.email} (${user.role})` };
+}
+
+export interface AuditEntry {
+  command: string;
+  objectType: string;
+  objectId: string;
+  changes: FieldChanges;
+}
+
+// Before/after of the fields that changed; values are compared as JSON so dates and arrays compare by content.
+export function changedFields(
+  before: Record<string, unknown>,
+  after: Record<string, unknown>,
+  fields: readonly string[],
+): FieldChanges {
+  const changes: FieldChanges = {};
+  for (const field of fields) {
+    const from = toJson(before[field]);
+    const to = toJson(after[field]);
+    if (JSON.stringify(from) !== JSON.stringify(to)) {
+      changes[field] = { before: from, after: to };
+    }
+  }
+  return changes;
+}
+
+export function createdFields(
+  after: Record<string, unknown>,
+  fields: readonly string[],
+): FieldChanges {
+  return changedFields({}, after, fields);
+}
+
+function toJson(value: unknown): unknown {
+  if (value === undefined) {
+    return null;
+  }
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}
+
+@Injectable()
+export class AuditService {
+  constructor(@InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>) {}
+
+  // Always inside the caller's transaction, so the event and the change commit or fail together.
+  async record(manager: EntityManager, actor: AuditActor, entry: AuditEntry): Promise<void> {
+    await manager.save(
+      manager.create(AuditEvent, { actorId: actor.id, actorLabel: actor.label, ...entry }),
+    );
+  }
+
+  async findForObject(
+    filter: { objectType?: string; objectId?: string },
+    limit: number,
+    offset: number,
+  ): Promise<Page<AuditEvent>> {
+    const query = this.events
+      .createQueryBuilder('event')
+      .orderBy('event.occurredAt', 'ASC')
+      .addOrderBy('event.id', 'ASC')
+      .take(limit)
+      .skip(offset);
+    if (filter.objectType) {
+      query.andWhere('event.objectType = :objectType', { objectType: filter.objectType });
+    }
+    if (filter.objectId) {
+      query.andWhere('event.objectId = :objectId', { objectId: filter.objectId });
+    }
+    const [items, total] = await query.getManyAndCount();
+    return { items, total, limit, offset };
+  }
+}

@@ -1,0 +1,43 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { Access, ACCESS_KEY, AuthenticatedUser } from '../common/access';
+import { DomainError } from '../common/domain-error';
+import { AuthService } from './auth.service';
+
+// Global guard: public routes pass, every other route needs a valid token and one of its roles.
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (access?.kind === 'public') {
+      return true;
+    }
+    const request = context
+      .switchToHttp()
+      .getRequest<FastifyRequest & { user?: AuthenticatedUser }>();
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) {
+      throw new DomainError(
+        'unauthenticated',
+        401,
+        'Send a bearer token: Authorization: Bearer <token from POST /api/v1/auth/login>.',
+      );
+    }
+    const user = await this.auth.authenticate(match[1]);
+    request.user = user;
+    if (!access || !access.roles.includes(user.role)) {
+      throw new DomainError('forbidden', 403, `Your role (${user.role}) may not do this.`);
+    }
+    return true;
+  }
+}

@@ -1,0 +1,55 @@
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { Authenticated, AuthenticatedUser, CurrentUser, Public } from '../common/access';
+import { ProblemDto } from '../common/problem.dto';
+import { UserDto } from '../users/user.dto';
+import { UsersService } from '../users/users.service';
+import { LoginDto, TokenDto } from './auth.dto';
+import { AuthService } from './auth.service';
+
+@ApiTags('auth')
+@Controller()
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Post('auth/login')
+  @HttpCode(200)
+  @Public()
+  @UseGuards(ThrottlerGuard)
+  @ApiOperation({
+    summary:
+      'Exchange email and password for a bearer token (rate-limited per email and per address)',
+  })
+  @ApiOkResponse({ type: TokenDto })
+  @ApiBadRequestResponse({ type: ProblemDto })
+  @ApiUnauthorizedResponse({
+    type: ProblemDto,
+    description: 'Wrong email or password, or a deactivated account',
+  })
+  @ApiTooManyRequestsResponse({
+    type: ProblemDto,
+    description: 'Too many attempts for this email or from this address',
+  })
+  login(@Body() body: LoginDto): Promise<TokenDto> {
+    return this.auth.login(body.email, body.password);
+  }
+
+  @Get('me')
+  @Authenticated()
+  @ApiOperation({ summary: 'The signed-in user' })
+  @ApiOkResponse({ type: UserDto })
+  me(@CurrentUser() user: AuthenticatedUser): Promise<UserDto> {
+    return this.users.get(user.id);
+  }
+}

@@ -1,0 +1,25 @@
+import { FieldError } from './problem';
+
+// A refusal the caller can act on: a stable code, an HTTP status and a sentence for a person.
+export class DomainError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+    readonly errors?: FieldError[],
+  ) {
+    super(message);
+  }
+
+  static notFound(what: string): DomainError {
+    return new DomainError('not-found', 404, `${what} was not found.`);
+  }
+
+  static conflict(code: string, message: string): DomainError {
+    return new DomainError(code, 409, message);
+  }
+
+  static invalid(code: string, message: string, errors?: FieldError[]): DomainError {
+    return new DomainError(code, 422, message, errors);
+  }
+}

@@ -1,0 +1,14 @@
+// Instants are stored and sent in UTC; people read them in UK time.
+const LONDON = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+
+export function formatLondon(instant: Date): string {
+  return LONDON.format(instant).replace(' at ', ', ');
+}

@@ -1,0 +1,32 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class FieldErrorDto {
+  @ApiProperty({ example: 'closesAt' })
+  field: string;
+
+  @ApiProperty({ example: 'closesAt must be after opensAt' })
+  message: string;
+}
+
+export class ProblemDto {
+  @ApiProperty({ example: 'urn:safer-streets:problem:validation-failed' })
+  type: string;
+
+  @ApiProperty({ example: 'Bad Request' })
+  title: string;
+
+  @ApiProperty({ example: 400 })
+  status: number;
+
+  @ApiProperty({ example: 'The request has invalid fields; see errors.' })
+  detail: string;
+
+  @ApiProperty({ example: 'validation-failed', description: 'Stable machine-readable code' })
+  code: string;
+
+  @ApiPropertyOptional({ example: '/api/v1/rounds' })
+  instance?: string;
+
+  @ApiPropertyOptional({ type: [FieldErrorDto] })
+  errors?: FieldErrorDto[];
+}

@@ -1,0 +1,155 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { ThrottlerException } from '@nestjs/throttler';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { QueryFailedError } from 'typeorm';
+import { UnsafeMoneyError } from '../database/pence.transformer';
+import { DomainError } from './domain-error';
+import { FieldError, problem, Problem, PROBLEM_CONTENT_TYPE } from './problem';
+import { RequestValidationError } from './validation';
+
+// The one place errors become responses: every failure leaves as problem+json, never a stack trace.
+@Catch()
+export class ProblemFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') {
+      throw exception;
+    }
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const body = { ...this.toProblem(exception, request), instance: request.url };
+    void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
+  }
+
+  toProblem(exception: unknown, request: FastifyRequest): Problem {
+    if (exception instanceof DomainError) {
+      return problem(exception.status, exception.code, exception.message, exception.errors);
+    }
+    if (exception instanceof RequestValidationError) {
+      return problem(
+        400,
+        'validation-failed',
+        'The request has invalid fields; see errors.',
+        exception.errors,
+      );
+    }
+    if (exception instanceof ThrottlerException) {
+      return problem(429, 'too-many-requests', 'Too many attempts. Wait a minute, then try again.');
+    }
+    if (exception instanceof HttpException) {
+      return this.fromHttpException(exception, request);
+    }
+    if (isFastifyClientError(exception)) {
+      const code =
+        exception.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
+          ? 'malformed-json'
+          : codeForStatus(exception.statusCode);
+      return problem(exception.statusCode, code, exception.message);
+    }
+    if (exception instanceof UnsafeMoneyError) {
+      return problem(422, 'amount-out-of-range', exception.message);
+    }
+    if (exception instanceof QueryFailedError) {
+      const known = fromDatabaseError(exception);
+      if (known) {
+        return known;
+      }
+    }
+    this.logger.error(
+      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+    );
+    return problem(500, 'internal-error', 'Something went wrong on our side. It has been logged.');
+  }
+
+  private fromHttpException(exception: HttpException, request: FastifyRequest): Problem {
+    const status = exception.getStatus();
+    if (status === 404 && /^Cannot [A-Z]+ /.test(exception.message)) {
+      return problem(
+        404,
+        'route-not-found',
+        `There is no ${request.method} ${request.url.split('?')[0]}. The API is described at /api/docs.`,
+      );
+    }
+    const response = exception.getResponse();
+    const message =
+      typeof response === 'object' && response !== null && 'message' in response
+        ? (response as { message: unknown }).message
+        : exception.message;
+    const detail = Array.isArray(message) ? message.join('; ') : String(message);
+    return problem(status, codeForStatus(status), detail);
+  }
+}
+
+// Fastify refuses malformed JSON, unknown content types and oversized bodies before Nest runs.
+function isFastifyClientError(
+  error: unknown,
+): error is Error & { statusCode: number; code: string } {
+  const candidate = error as { statusCode?: unknown; code?: unknown };
+  return (
+    error instanceof Error &&
+    typeof candidate.code === 'string' &&
+    candidate.code.startsWith('FST_') &&
+    typeof candidate.statusCode === 'number' &&
+    candidate.statusCode >= 400 &&
+    candidate.statusCode < 500
+  );
+}
+
+function codeForStatus(status: number): string {
+  switch (status) {
+    case 400:
+      return 'bad-request';
+    case 401:
+      return 'unauthenticated';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not-found';
+    case 413:
+      return 'payload-too-large';
+    case 415:
+      return 'unsupported-media-type';
+    default:
+      return status >= 500 ? 'internal-error' : 'request-refused';
+  }
+}
+
+// A constraint the service should have caught first still answers as a clear 4xx, never a 500.
+function fromDatabaseError(error: QueryFailedError): Problem | undefined {
+  const driverError = error.driverError as { code?: string; constraint?: string; detail?: string };
+  switch (driverError.code) {
+    case '23505':
+      return problem(
+        409,
+        'already-exists',
+        `A record with the same ${describeConstraint(driverError.constraint)} already exists.`,
+      );
+    case '23503':
+      return problem(
+        422,
+        'reference-not-found',
+        `A referenced record does not exist (${describeConstraint(driverError.constraint)}).`,
+      );
+    case '23514': {
+      const errors: FieldError[] = [
+        {
+          field: describeConstraint(driverError.constraint),
+          message: 'is not allowed by the data rules',
+        },
+      ];
+      return problem(
+        422,
+        'constraint-violated',
+        'The change breaks a data rule; see errors.',
+        errors,
+      );
+    }
+    default:
+      return undefined;
+  }
+}
+
+function describeConstraint(name: string | undefined): string {
+  return name ? name.replace(/^(uq|fk|ck|chk)_/i, '').replace(/_/g, ' ') : 'values';
+}

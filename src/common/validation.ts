@@ -1,0 +1,53 @@
+import {
+  BadRequestException,
+  Param,
+  ParseUUIDPipe,
+  ValidationError,
+  ValidationPipe,
+} from '@nestjs/common';
+import { FieldError } from './problem';
+
+export class RequestValidationError extends BadRequestException {
+  constructor(readonly errors: FieldError[]) {
+    super('The request has invalid fields.');
+  }
+}
+
+// Nested errors flatten to dotted paths (`criteria.0.weight`) so a client can point at the field.
+export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.entries(error.constraints ?? {}).map(([rule, message]) => ({
+      field,
+      message:
+        rule === 'whitelistValidation'
+          ? `${field} is not a field this request accepts; remove it`
+          : message,
+    }));
+    return own.concat(flattenValidationErrors(error.children ?? [], field));
+  });
+}
+
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false },
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => new RequestValidationError(flattenValidationErrors(errors)),
+  });
+}
+
+// A path id that is not a UUID is a client mistake (400 naming the parameter), not a 404 or a 500.
+export function UuidParam(name = 'id'): ParameterDecorator {
+  return Param(
+    name,
+    new ParseUUIDPipe({
+      exceptionFactory: () =>
+        new RequestValidationError([
+          { field: name, message: `${name} in the path must be a UUID` },
+        ]),
+    }),
+  );
+}

@@ -1,0 +1,17 @@
+import { AuditEvent } from '../audit/audit-event.entity';
+import { Organisation } from '../organisations/organisation.entity';
+import { PoliceForceArea } from '../organisations/police-force-area.entity';
+import { AssessmentCriterion } from '../rounds/assessment-criterion.entity';
+import { FundingRound } from '../rounds/funding-round.entity';
+import { RoundYearCap } from '../rounds/round-year-cap.entity';
+import { User } from '../users/user.entity';
+
+export const ENTITIES = [
+  AuditEvent,
+  PoliceForceArea,
+  Organisation,
+  User,
+  FundingRound,
+  AssessmentCriterion,
+  RoundYearCap,
+];

@@ -1,0 +1,78 @@
+import { RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module';
+import { routesWithoutAccess } from './auth/route-access.check';
+import { ProblemDto } from './common/problem.dto';
+import { ProblemFilter } from './common/problem.filter';
+import { createValidationPipe } from './common/validation';
+import type { AppConfig } from './config/app-config';
+
+export const API_PREFIX = 'api/v1';
+
+// Builds the HTTP application (not yet listening); main.ts and the e2e tests both use it.
+export async function createHttpApp(
+  config: AppConfig,
+  logger: false | undefined = undefined,
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ trustProxy: config.trustProxy, bodyLimit: 1_048_576 });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(config), adapter, {
+    logger: logger ?? ['log', 'warn', 'error'],
+  });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  setUpOpenApi(app);
+
+  await app.init();
+  const unguarded = routesWithoutAccess(app);
+  if (unguarded.length > 0) {
+    await app.close();
+    throw new Error(`Routes without @Public() or @Roles(): ${unguarded.join(', ')}`);
+  }
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
+
+function setUpOpenApi(app: NestFastifyApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Safer Streets grants API')
+      .setDescription(
+        'Funding rounds, bids, assessment, awards, delivery returns and finance exports. Errors are application/problem+json.',
+      )
+      .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+      .build(),
+    { extraModels: [ProblemDto] },
+  );
+  describeRoles(document);
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+}
+
+// Puts each operation's allowed roles into its description, where a reader of the docs looks.
+function describeRoles(document: OpenAPIObject): void {
+  for (const path of Object.values(document.paths)) {
+    for (const operation of Object.values(path)) {
+      if (typeof operation !== 'object' || operation === null || !('responses' in operation)) {
+        continue;
+      }
+      const op = operation as { description?: string; 'x-roles'?: string[] };
+      const roles = op['x-roles'];
+      if (roles) {
+        const who = roles.includes('public')
+          ? 'Public: no token needed.'
+          : `Requires role: ${roles.join(', ')}.`;
+        op.description = op.description ? `${op.description}\n\n${who}` : who;
+      }
+    }
+  }
+}

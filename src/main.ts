@@ -1,0 +1,27 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module';
+import { ConfigError, loadConfig } from './config/load-config';
+import { createHttpApp } from './http-app';
+
+async function bootstrap(): Promise<void> {
+  const config = loadConfig();
+  const logger = new Logger('Main');
+  if (config.processRole === 'worker') {
+    const context = await NestFactory.createApplicationContext(AppModule.forRole(config));
+    context.enableShutdownHooks();
+    logger.log('Worker started: consuming queues, no HTTP server');
+    return;
+  }
+  const app = await createHttpApp(config);
+  await app.listen({ port: config.port, host: config.host });
+  logger.log(
+    `Role ${config.processRole}: API on http://${config.host}:${config.port}, docs at /api/docs`,
+  );
+}
+
+bootstrap().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,117 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PageMetaDto } from '../common/pagination';
+import { ORGANISATION_TYPES, type OrganisationType } from '../organisations/organisation.entity';
+import {
+  AWARD_TYPES,
+  type AwardType,
+  BID_LIMIT_SCOPES,
+  type BidLimitScope,
+  ROUND_STATUSES,
+  type RoundStatus,
+} from './funding-round.entity';
+import { CriterionDto, MatchFundingDto, TaxonomyCategoryDto, YearCapDto } from './round.dto';
+
+export class CriterionResponseDto extends CriterionDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ description: 'Order within the round, from 1' })
+  position: number;
+
+  @ApiProperty()
+  declare guidance: string;
+}
+
+export class RoundDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'SSF4' })
+  code: string;
+
+  @ApiProperty()
+  name: string;
+
+  @ApiProperty({ enum: ROUND_STATUSES })
+  status: RoundStatus;
+
+  @ApiProperty({ enum: AWARD_TYPES })
+  awardType: AwardType;
+
+  @ApiProperty({ nullable: true, type: String })
+  directAwardJustification: string | null;
+
+  @ApiProperty()
+  budgetPence: number;
+
+  @ApiProperty({ format: 'date-time' })
+  opensAt: Date;
+
+  @ApiProperty({ format: 'date-time' })
+  closesAt: Date;
+
+  @ApiProperty({ example: '18 March 2022, 09:00 to 27 May 2022, 23:59 (UK time)' })
+  biddingWindowUkTime: string;
+
+  @ApiProperty({ format: 'date' })
+  deliveryStartsOn: string;
+
+  @ApiProperty({ format: 'date' })
+  deliveryEndsOn: string;
+
+  @ApiProperty({ enum: ORGANISATION_TYPES, isArray: true })
+  eligibleApplicantTypes: OrganisationType[];
+
+  @ApiProperty()
+  capPerBidPence: number;
+
+  @ApiProperty({ type: [YearCapDto] })
+  yearCaps: YearCapDto[];
+
+  @ApiProperty({ type: MatchFundingDto })
+  matchFundingPercent: MatchFundingDto;
+
+  @ApiProperty({ enum: BID_LIMIT_SCOPES })
+  bidLimitScope: BidLimitScope;
+
+  @ApiProperty()
+  bidLimit: number;
+
+  @ApiProperty({ type: [String] })
+  crimeFocus: string[];
+
+  @ApiProperty({ type: [TaxonomyCategoryDto] })
+  interventionTaxonomy: TaxonomyCategoryDto[];
+
+  @ApiProperty({ type: [CriterionResponseDto] })
+  criteria: CriterionResponseDto[];
+
+  @ApiProperty()
+  assessmentsPerBid: number;
+
+  @ApiProperty()
+  divergenceThreshold: number;
+
+  @ApiProperty()
+  qualityThreshold: number;
+
+  @ApiProperty()
+  approvalThresholdPence: number;
+
+  @ApiProperty()
+  returnDueDays: number;
+
+  @ApiProperty({ description: 'Send back as If-Match when editing' })
+  version: number;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: Date;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: Date;
+}
+
+export class RoundPageDto extends PageMetaDto {
+  @ApiProperty({ type: [RoundDto] })
+  items: RoundDto[];
+}

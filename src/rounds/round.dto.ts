@@ -1,0 +1,309 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { PageMetaDto, PageQuery } from '../common/pagination';
+import { ORGANISATION_TYPES, type OrganisationType } from '../organisations/organisation.entity';
+import {
+  AWARD_TYPES,
+  type AwardType,
+  BID_LIMIT_SCOPES,
+  type BidLimitScope,
+  ROUND_STATUSES,
+  type RoundStatus,
+} from './funding-round.entity';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+const dateTimeMessage = (field: string) =>
+  `${field} must be a date and time with a zone, such as 2026-01-10T09:00:00Z`;
+const dateMessage = (field: string) => `${field} must be a date such as 2026-04-01`;
+const pence = (field: string) => [
+  IsInt({ message: `${field} must be a whole number of pence` }),
+  Min(1, { message: `${field} must be at least 1 penny` }),
+  Max(Number.MAX_SAFE_INTEGER, { message: `${field} is too large` }),
+];
+const applyAll =
+  (decorators: PropertyDecorator[]): PropertyDecorator =>
+  (target, key) =>
+    decorators.forEach((d) => d(target, key));
+
+export class CriterionDto {
+  @ApiProperty({ example: 'Strategic case', maxLength: 200 })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 200)
+  title: string;
+
+  @ApiPropertyOptional({ maxLength: 2000, default: '' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  guidance?: string;
+
+  @ApiProperty({ minimum: 1, maximum: 100, description: 'Weights of a round sum to 100' })
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  weight: number;
+
+  @ApiProperty({
+    minimum: 1,
+    maximum: 100,
+    example: 5,
+    description: 'Highest mark an assessor may give',
+  })
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  maxMark: number;
+}
+
+export class YearCapDto {
+  @ApiProperty({ example: '2022/23' })
+  @Matches(/^\d{4}\/\d{2}$/, { message: 'financialYear must be written like 2022/23' })
+  financialYear: string;
+
+  @ApiProperty({
+    example: 50_000_000,
+    description: 'Most a bid may ask for in this financial year, in pence',
+  })
+  @applyAll(pence('capPence'))
+  capPence: number;
+}
+
+export class MatchFundingDto {
+  @ApiPropertyOptional({ minimum: 0, maximum: 100 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  pcc?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  local_authority?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  btp?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  cso?: number;
+}
+
+export class TaxonomyCategoryDto {
+  @ApiProperty({ example: 'Situational crime prevention' })
+  @Transform(trim)
+  @IsString()
+  @Length(1, 100)
+  category: string;
+
+  @ApiProperty({ example: ['CCTV', 'Street lighting'] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  types: string[];
+}
+
+export class CreateRoundDto {
+  @ApiProperty({ example: 'SSF4', description: 'Short code used in bid references' })
+  @Matches(/^[A-Z0-9][A-Z0-9-]{1,19}$/, {
+    message: 'code must be 2 to 20 capital letters, digits or hyphens, such as SSF4',
+  })
+  code: string;
+
+  @ApiProperty({ example: 'Safer Streets Fund round 4', maxLength: 200 })
+  @Transform(trim)
+  @IsString()
+  @Length(3, 200)
+  name: string;
+
+  @ApiProperty({ enum: AWARD_TYPES })
+  @IsIn(AWARD_TYPES, { message: `awardType must be one of ${AWARD_TYPES.join(', ')}` })
+  awardType: AwardType;
+
+  @ApiPropertyOptional({
+    nullable: true,
+    type: String,
+    maxLength: 4000,
+    description: 'Required for a direct award',
+  })
+  @ValidateIf((_dto, value) => value !== null && value !== undefined)
+  @IsString()
+  @MaxLength(4000)
+  directAwardJustification?: string | null;
+
+  @ApiProperty({ example: 7_500_000_000, description: 'Round budget in pence' })
+  @applyAll(pence('budgetPence'))
+  budgetPence: number;
+
+  @ApiProperty({ format: 'date-time', example: '2022-03-18T09:00:00Z' })
+  @Matches(DATE_TIME, { message: dateTimeMessage('opensAt') })
+  opensAt: string;
+
+  @ApiProperty({ format: 'date-time', example: '2022-05-27T22:59:00Z' })
+  @Matches(DATE_TIME, { message: dateTimeMessage('closesAt') })
+  closesAt: string;
+
+  @ApiProperty({ format: 'date', example: '2022-07-01' })
+  @Matches(DATE, { message: dateMessage('deliveryStartsOn') })
+  deliveryStartsOn: string;
+
+  @ApiProperty({ format: 'date', example: '2023-09-30' })
+  @Matches(DATE, { message: dateMessage('deliveryEndsOn') })
+  deliveryEndsOn: string;
+
+  @ApiProperty({ enum: ORGANISATION_TYPES, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'eligibleApplicantTypes must name at least one type' })
+  @IsIn(ORGANISATION_TYPES, {
+    each: true,
+    message: `each eligible applicant type must be one of ${ORGANISATION_TYPES.join(', ')}`,
+  })
+  eligibleApplicantTypes: OrganisationType[];
+
+  @ApiProperty({ example: 75_000_000, description: 'Most one bid may ask for, in pence' })
+  @applyAll(pence('capPerBidPence'))
+  capPerBidPence: number;
+
+  @ApiPropertyOptional({ type: [YearCapDto], description: 'Optional caps per financial year' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10)
+  @ValidateNested({ each: true })
+  @Type(() => YearCapDto)
+  yearCaps?: YearCapDto[];
+
+  @ApiPropertyOptional({
+    type: MatchFundingDto,
+    description: 'Match funding required, as a percentage of project cost, by applicant type',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => MatchFundingDto)
+  matchFundingPercent?: MatchFundingDto;
+
+  @ApiProperty({ enum: BID_LIMIT_SCOPES })
+  @IsIn(BID_LIMIT_SCOPES, {
+    message: `bidLimitScope must be one of ${BID_LIMIT_SCOPES.join(', ')}`,
+  })
+  bidLimitScope: BidLimitScope;
+
+  @ApiProperty({ minimum: 1, maximum: 50, example: 3 })
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  bidLimit: number;
+
+  @ApiPropertyOptional({
+    example: ['burglary', 'robbery', 'theft from the person', 'vehicle crime'],
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  crimeFocus?: string[];
+
+  @ApiPropertyOptional({ type: [TaxonomyCategoryDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @ValidateNested({ each: true })
+  @Type(() => TaxonomyCategoryDto)
+  interventionTaxonomy?: TaxonomyCategoryDto[];
+
+  @ApiProperty({ type: [CriterionDto] })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'criteria must have at least one criterion' })
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => CriterionDto)
+  criteria: CriterionDto[];
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 5, default: 2 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(5)
+  assessmentsPerBid?: number;
+
+  @ApiProperty({
+    minimum: 0,
+    maximum: 100,
+    example: 15,
+    description: 'Score spread (0-100) above which moderation is needed',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  divergenceThreshold: number;
+
+  @ApiProperty({
+    minimum: 0,
+    maximum: 100,
+    example: 50,
+    description: 'Lowest weighted score (0-100) a fundable bid may have',
+  })
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  qualityThreshold: number;
+
+  @ApiPropertyOptional({
+    default: 10_000_000,
+    description: 'Awards above this (pence) need a second approver',
+  })
+  @IsOptional()
+  @applyAll(pence('approvalThresholdPence'))
+  approvalThresholdPence?: number;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 90,
+    default: 30,
+    description: 'Days after quarter end a return is due',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  returnDueDays?: number;
+}
+
+export class UpdateRoundDto extends PartialType(CreateRoundDto) {}
+
+export class RoundQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ROUND_STATUSES })
+  @IsOptional()
+  @IsIn(ROUND_STATUSES, { message: `status must be one of ${ROUND_STATUSES.join(', ')}` })
+  status?: RoundStatus;
+}

@@ -1,0 +1,198 @@
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPreconditionFailedResponse,
+  ApiResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { auditActor } from '../audit/audit.service';
+import { Authenticated, AuthenticatedUser, CurrentUser, Roles } from '../common/access';
+import { DomainError } from '../common/domain-error';
+import { ProblemDto } from '../common/problem.dto';
+import { UuidParam } from '../common/validation';
+import { RoundDto, RoundPageDto } from './round-response.dto';
+import { CreateRoundDto, RoundQuery, UpdateRoundDto } from './round.dto';
+import { RoundCommand } from './rounds.rules';
+import { RoundsService } from './rounds.service';
+
+// Accepts `3`, `"3"` and `W/"3"`: the version from a previous read or its ETag.
+function versionFrom(ifMatch: string | undefined): number {
+  if (ifMatch === undefined) {
+    throw new DomainError(
+      'if-match-required',
+      428,
+      "Send If-Match with the round version you last read, so that no one else's edit is overwritten.",
+    );
+  }
+  const match = /^(?:W\/)?"?(\d+)"?$/.exec(ifMatch.trim());
+  if (!match) {
+    throw new DomainError(
+      'if-match-invalid',
+      400,
+      'If-Match must be the round version, such as "3".',
+    );
+  }
+  return Number(match[1]);
+}
+
+function withEtag(reply: FastifyReply, round: RoundDto): RoundDto {
+  void reply.header('etag', `"${round.version}"`);
+  return round;
+}
+
+@ApiTags('rounds')
+@Controller('rounds')
+@ApiBadRequestResponse({ type: ProblemDto })
+export class RoundsController {
+  constructor(private readonly rounds: RoundsService) {}
+
+  @Get()
+  @Authenticated()
+  @ApiOperation({
+    summary: 'List funding rounds, latest first (applicants see published rounds only)',
+  })
+  @ApiOkResponse({ type: RoundPageDto })
+  list(@CurrentUser() user: AuthenticatedUser, @Query() query: RoundQuery): Promise<RoundPageDto> {
+    return this.rounds.list(user, query);
+  }
+
+  @Get(':id')
+  @Authenticated()
+  @ApiOperation({
+    summary: 'Read a funding round with its criteria and caps; the ETag is its version',
+  })
+  @ApiOkResponse({ type: RoundDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  async get(
+    @CurrentUser() user: AuthenticatedUser,
+    @UuidParam() id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RoundDto> {
+    return withEtag(reply, await this.rounds.get(user, id));
+  }
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create a funding round in draft' })
+  @ApiCreatedResponse({ type: RoundDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'The round code is taken' })
+  @ApiUnprocessableEntityResponse({
+    type: ProblemDto,
+    description: 'The settings contradict each other',
+  })
+  async create(
+    @CurrentUser() admin: AuthenticatedUser,
+    @Body() body: CreateRoundDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RoundDto> {
+    return withEtag(reply, await this.rounds.create(auditActor(admin), body));
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Edit a draft round; criteria and year caps, when sent, replace the old ones',
+  })
+  @ApiHeader({ name: 'If-Match', required: true, description: 'The version last read, e.g. "3"' })
+  @ApiOkResponse({ type: RoundDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'The round is no longer a draft' })
+  @ApiPreconditionFailedResponse({
+    type: ProblemDto,
+    description: 'Someone else edited the round since you read it',
+  })
+  @ApiResponse({ status: 428, type: ProblemDto, description: 'If-Match is missing' })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  async update(
+    @CurrentUser() admin: AuthenticatedUser,
+    @UuidParam() id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Body() body: UpdateRoundDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RoundDto> {
+    return withEtag(
+      reply,
+      await this.rounds.update(auditActor(admin), id, versionFrom(ifMatch), body),
+    );
+  }
+
+  @Post(':id/publish')
+  @RoundCommandRoute('Open a draft round for bids')
+  publish(@CurrentUser() admin: AuthenticatedUser, @UuidParam() id: string): Promise<RoundDto> {
+    return this.command(admin, id, 'publish');
+  }
+
+  @Post(':id/close')
+  @RoundCommandRoute('Close an open round once its bidding window has passed')
+  close(@CurrentUser() admin: AuthenticatedUser, @UuidParam() id: string): Promise<RoundDto> {
+    return this.command(admin, id, 'close');
+  }
+
+  @Post(':id/start-assessment')
+  @RoundCommandRoute('Move a closed round into assessment')
+  startAssessment(
+    @CurrentUser() admin: AuthenticatedUser,
+    @UuidParam() id: string,
+  ): Promise<RoundDto> {
+    return this.command(admin, id, 'start-assessment');
+  }
+
+  @Post(':id/mark-decided')
+  @RoundCommandRoute('Record that the round’s award decisions are made')
+  markDecided(@CurrentUser() admin: AuthenticatedUser, @UuidParam() id: string): Promise<RoundDto> {
+    return this.command(admin, id, 'mark-decided');
+  }
+
+  @Post(':id/start-delivery')
+  @RoundCommandRoute('Start the delivery period of a decided round')
+  startDelivery(
+    @CurrentUser() admin: AuthenticatedUser,
+    @UuidParam() id: string,
+  ): Promise<RoundDto> {
+    return this.command(admin, id, 'start-delivery');
+  }
+
+  @Post(':id/close-out')
+  @RoundCommandRoute('Close out a round whose delivery has finished')
+  closeOut(@CurrentUser() admin: AuthenticatedUser, @UuidParam() id: string): Promise<RoundDto> {
+    return this.command(admin, id, 'close-out');
+  }
+
+  private command(admin: AuthenticatedUser, id: string, command: RoundCommand): Promise<RoundDto> {
+    return this.rounds.run(auditActor(admin), id, command);
+  }
+}
+
+function RoundCommandRoute(summary: string): MethodDecorator {
+  return applyDecorators(
+    HttpCode(200),
+    Roles('admin'),
+    ApiOperation({ summary }),
+    ApiOkResponse({ type: RoundDto }),
+    ApiNotFoundResponse({ type: ProblemDto }),
+    ApiConflictResponse({
+      type: ProblemDto,
+      description: 'The command does not apply to the round’s current state',
+    }),
+    ApiUnprocessableEntityResponse({ type: ProblemDto }),
+  );
+}

@@ -1,0 +1,330 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, Not, Repository } from 'typeorm';
+import { AuditActor, AuditService, changedFields, createdFields } from '../audit/audit.service';
+import type { AuthenticatedUser } from '../common/access';
+import { DomainError } from '../common/domain-error';
+import { formatLondon } from '../common/london-time';
+import type { Page } from '../common/pagination';
+import { AssessmentCriterion } from './assessment-criterion.entity';
+import { FundingRound } from './funding-round.entity';
+import type { RoundDto } from './round-response.dto';
+import { RoundYearCap } from './round-year-cap.entity';
+import type { CreateRoundDto, RoundQuery, UpdateRoundDto } from './round.dto';
+import {
+  RoundCommand,
+  roundCommandRefusal,
+  ROUND_COMMANDS,
+  RoundSettings,
+  roundSettingsErrors,
+} from './rounds.rules';
+
+type RoundWithParts = FundingRound & { criteria: AssessmentCriterion[]; yearCaps: RoundYearCap[] };
+
+const SETTINGS_FIELDS = [
+  'code',
+  'name',
+  'awardType',
+  'directAwardJustification',
+  'budgetPence',
+  'opensAt',
+  'closesAt',
+  'deliveryStartsOn',
+  'deliveryEndsOn',
+  'eligibleApplicantTypes',
+  'capPerBidPence',
+  'matchFundingPercent',
+  'bidLimitScope',
+  'bidLimit',
+  'crimeFocus',
+  'interventionTaxonomy',
+  'assessmentsPerBid',
+  'divergenceThreshold',
+  'qualityThreshold',
+  'approvalThresholdPence',
+  'returnDueDays',
+] as const;
+const AUDITED_FIELDS = [...SETTINGS_FIELDS, 'criteria', 'yearCaps'] as const;
+
+export function toRoundDto(round: RoundWithParts): RoundDto {
+  const { criteria, yearCaps, ...rest } = round;
+  return {
+    ...rest,
+    biddingWindowUkTime: `${formatLondon(round.opensAt)} to ${formatLondon(round.closesAt)} (UK time)`,
+    criteria: [...criteria]
+      .sort((a, b) => a.position - b.position)
+      .map(({ id, position, title, guidance, weight, maxMark }) => ({
+        id,
+        position,
+        title,
+        guidance,
+        weight,
+        maxMark,
+      })),
+    yearCaps: [...yearCaps]
+      .sort((a, b) => a.financialYear.localeCompare(b.financialYear))
+      .map(({ financialYear, capPence }) => ({ financialYear, capPence })),
+  };
+}
+
+// Plain values for audit diffs: criteria and caps without ids, so only real changes show.
+function auditView(round: RoundWithParts): Record<string, unknown> {
+  const dto = toRoundDto(round);
+  return {
+    ...dto,
+    criteria: dto.criteria.map(({ title, guidance, weight, maxMark }) => ({
+      title,
+      guidance,
+      weight,
+      maxMark,
+    })),
+  };
+}
+
+function settingsOf(round: RoundWithParts): RoundSettings {
+  return { ...round, criteria: round.criteria, yearCaps: round.yearCaps };
+}
+
+// Applicants see a round only once it is published.
+function visibleTo(user: AuthenticatedUser): FindOptionsWhere<FundingRound> {
+  return user.role === 'applicant' ? { status: Not('draft' as const) } : {};
+}
+
+@Injectable()
+export class RoundsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    @InjectRepository(FundingRound) private readonly rounds: Repository<FundingRound>,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(user: AuthenticatedUser, query: RoundQuery): Promise<Page<RoundDto>> {
+    const where = { ...visibleTo(user), ...(query.status ? { status: query.status } : {}) };
+    if (user.role === 'applicant' && query.status === 'draft') {
+      return { items: [], total: 0, limit: query.limit, offset: query.offset };
+    }
+    const [rows, total] = await this.rounds.findAndCount({
+      where,
+      relations: { criteria: true, yearCaps: true },
+      order: { opensAt: 'DESC', code: 'ASC' },
+      take: query.limit,
+      skip: query.offset,
+    });
+    return {
+      items: (rows as RoundWithParts[]).map(toRoundDto),
+      total,
+      limit: query.limit,
+      offset: query.offset,
+    };
+  }
+
+  async findIdByCode(code: string): Promise<string | null> {
+    const round = await this.rounds.findOneBy({ code });
+    return round?.id ?? null;
+  }
+
+  async get(user: AuthenticatedUser, id: string): Promise<RoundDto> {
+    const round = await this.rounds.findOne({
+      where: { ...visibleTo(user), id },
+      relations: { criteria: true, yearCaps: true },
+    });
+    if (!round) {
+      throw DomainError.notFound('Funding round');
+    }
+    return toRoundDto(round as RoundWithParts);
+  }
+
+  create(actor: AuditActor, input: CreateRoundDto): Promise<RoundDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const round = manager.create(FundingRound, {
+        ...input,
+        status: 'draft',
+        directAwardJustification: input.directAwardJustification ?? null,
+        opensAt: new Date(input.opensAt),
+        closesAt: new Date(input.closesAt),
+        matchFundingPercent: { ...input.matchFundingPercent },
+        crimeFocus: input.crimeFocus ?? [],
+        interventionTaxonomy: input.interventionTaxonomy ?? [],
+        assessmentsPerBid: input.assessmentsPerBid ?? 2,
+        approvalThresholdPence: input.approvalThresholdPence ?? 10_000_000,
+        returnDueDays: input.returnDueDays ?? 30,
+      }) as RoundWithParts;
+      round.criteria = this.criteriaFrom(input.criteria);
+      round.yearCaps = (input.yearCaps ?? []).map((cap) => manager.create(RoundYearCap, cap));
+      this.checkSettings(round);
+      await this.checkCodeFree(manager, round.code, null);
+      const { criteria, yearCaps, ...row } = round;
+      const saved = (await manager.save(FundingRound, row)) as RoundWithParts;
+      saved.criteria = await manager.save(
+        AssessmentCriterion,
+        criteria.map((criterion) => ({ ...criterion, roundId: saved.id })),
+      );
+      saved.yearCaps = await manager.save(
+        RoundYearCap,
+        yearCaps.map((cap) => ({ ...cap, roundId: saved.id })),
+      );
+      await this.audit.record(manager, actor, {
+        command: 'round.create',
+        objectType: 'funding_round',
+        objectId: saved.id,
+        changes: createdFields(auditView(saved), AUDITED_FIELDS),
+      });
+      return toRoundDto(saved);
+    });
+  }
+
+  // Edits only while in draft, and only of the version the editor last read (If-Match).
+  update(
+    actor: AuditActor,
+    id: string,
+    expectedVersion: number,
+    input: UpdateRoundDto,
+  ): Promise<RoundDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const round = await this.lockRound(manager, id);
+      if (round.version !== expectedVersion) {
+        throw new DomainError(
+          'version-mismatch',
+          412,
+          `The round has changed since you read it (now version ${round.version}); reload it and apply your edit again.`,
+        );
+      }
+      if (round.status !== 'draft') {
+        throw DomainError.conflict(
+          'round-not-draft',
+          `Only a draft round can be edited; this round is ${round.status}.`,
+        );
+      }
+      const before = auditView(round);
+      const { criteria, yearCaps, opensAt, closesAt, ...fields } = input;
+      Object.assign(
+        round,
+        fields,
+        opensAt ? { opensAt: new Date(opensAt) } : {},
+        closesAt ? { closesAt: new Date(closesAt) } : {},
+      );
+      if (fields.matchFundingPercent) {
+        round.matchFundingPercent = { ...fields.matchFundingPercent };
+      }
+      if (criteria) {
+        round.criteria = this.criteriaFrom(criteria);
+      }
+      if (yearCaps) {
+        round.yearCaps = yearCaps.map((cap) =>
+          manager.create(RoundYearCap, { ...cap, roundId: id }),
+        );
+      }
+      this.checkSettings(round);
+      if (fields.code) {
+        await this.checkCodeFree(manager, fields.code, id);
+      }
+      const row: Partial<FundingRound> = {};
+      for (const field of SETTINGS_FIELDS) {
+        Object.assign(row, { [field]: round[field] });
+      }
+      // Any edit bumps the version, even one that touches only criteria or caps.
+      await manager.update(FundingRound, { id }, row);
+      if (criteria) {
+        await manager.delete(AssessmentCriterion, { roundId: id });
+        await manager.save(
+          AssessmentCriterion,
+          round.criteria.map((criterion) => ({ ...criterion, roundId: id })),
+        );
+      }
+      if (yearCaps) {
+        await manager.delete(RoundYearCap, { roundId: id });
+        await manager.save(RoundYearCap, round.yearCaps);
+      }
+      const saved = await this.loadRound(manager, id);
+      await this.audit.record(manager, actor, {
+        command: 'round.update',
+        objectType: 'funding_round',
+        objectId: id,
+        changes: changedFields(before, auditView(saved), AUDITED_FIELDS),
+      });
+      return toRoundDto(saved);
+    });
+  }
+
+  run(actor: AuditActor, id: string, command: RoundCommand, now = new Date()): Promise<RoundDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const round = await this.lockRound(manager, id);
+      const refusal = roundCommandRefusal(command, round, now);
+      if (refusal) {
+        throw DomainError.conflict(
+          'round-command-refused',
+          `Cannot ${command} round ${round.code}: ${refusal}.`,
+        );
+      }
+      if (command === 'publish') {
+        this.checkSettings(round);
+      }
+      const status = ROUND_COMMANDS[command].to;
+      await manager.update(FundingRound, { id }, { status });
+      await this.audit.record(manager, actor, {
+        command: `round.${command}`,
+        objectType: 'funding_round',
+        objectId: id,
+        changes: { status: { before: round.status, after: status } },
+      });
+      return toRoundDto(await this.loadRound(manager, id));
+    });
+  }
+
+  private criteriaFrom(criteria: CreateRoundDto['criteria']): AssessmentCriterion[] {
+    return criteria.map((criterion, index) =>
+      Object.assign(new AssessmentCriterion(), {
+        ...criterion,
+        guidance: criterion.guidance ?? '',
+        position: index + 1,
+      }),
+    );
+  }
+
+  private checkSettings(round: RoundWithParts): void {
+    const errors = roundSettingsErrors(settingsOf(round));
+    if (errors.length > 0) {
+      throw DomainError.invalid(
+        'round-settings-inconsistent',
+        'The round settings do not agree with each other; see errors.',
+        errors,
+      );
+    }
+  }
+
+  private async checkCodeFree(
+    manager: EntityManager,
+    code: string,
+    exceptId: string | null,
+  ): Promise<void> {
+    const holder = await manager.findOneBy(FundingRound, { code });
+    if (holder && holder.id !== exceptId) {
+      throw DomainError.conflict(
+        'round-code-taken',
+        `Round code ${code} is already used by "${holder.name}".`,
+      );
+    }
+  }
+
+  private async lockRound(manager: EntityManager, id: string): Promise<RoundWithParts> {
+    const locked = await manager.findOne(FundingRound, {
+      where: { id },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!locked) {
+      throw DomainError.notFound('Funding round');
+    }
+    return this.loadRound(manager, id);
+  }
+
+  private async loadRound(manager: EntityManager, id: string): Promise<RoundWithParts> {
+    const round = await manager.findOne(FundingRound, {
+      where: { id },
+      relations: { criteria: true, yearCaps: true },
+    });
+    if (!round) {
+      throw DomainError.notFound('Funding round');
+    }
+    return round as RoundWithParts;
+  }
+}

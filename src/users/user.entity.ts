@@ -1,0 +1,61 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  VersionColumn,
+} from 'typeorm';
+import type { Role } from '../common/access';
+import { Organisation } from '../organisations/organisation.entity';
+
+@Entity('users')
+@Check(
+  'ck_users_role',
+  `"role" IN ('applicant', 'assessor', 'moderator', 'approver', 'finance', 'admin')`,
+)
+// Applicants act for exactly one organisation; Home Office staff act for none.
+@Check(
+  'ck_users_applicant_organisation',
+  `("role" = 'applicant') = ("organisation_id" IS NOT NULL)`,
+)
+@Check('ck_users_email_lowercase', `"email" = lower("email")`)
+export class User {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  // Stored lower-cased, so the unique index makes emails unique whatever their case.
+  @Column({ type: 'text', unique: true })
+  email: string;
+
+  @Column({ type: 'text' })
+  name: string;
+
+  @Column({ type: 'text' })
+  role: Role;
+
+  @Column({ type: 'uuid', nullable: true })
+  organisationId: string | null;
+
+  @ManyToOne(() => Organisation, { nullable: true })
+  @JoinColumn({ name: 'organisation_id' })
+  organisation?: Organisation | null;
+
+  @Column({ type: 'text', select: false })
+  passwordHash: string;
+
+  @Column({ type: 'boolean', default: true })
+  active: boolean;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+
+  @VersionColumn()
+  version: number;
+}

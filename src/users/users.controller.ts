@@ -1,0 +1,90 @@
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { auditActor } from '../audit/audit.service';
+import { AuthenticatedUser, CurrentUser, Roles } from '../common/access';
+import { ProblemDto } from '../common/problem.dto';
+import { UuidParam } from '../common/validation';
+import { CreateUserDto, UpdateUserDto, UserDto, UserPageDto, UserQuery } from './user.dto';
+import { UsersService } from './users.service';
+
+@ApiTags('users')
+@Controller('users')
+@ApiBadRequestResponse({ type: ProblemDto })
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create a user with an initial password' })
+  @ApiCreatedResponse({ type: UserDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'The email is taken' })
+  @ApiUnprocessableEntityResponse({
+    type: ProblemDto,
+    description: 'Role and organisation do not fit',
+  })
+  create(@CurrentUser() admin: AuthenticatedUser, @Body() body: CreateUserDto): Promise<UserDto> {
+    return this.users.create(auditActor(admin), body);
+  }
+
+  @Get()
+  @Roles('admin')
+  @ApiOperation({ summary: 'List users by email, filtered by role, organisation or active flag' })
+  @ApiOkResponse({ type: UserPageDto })
+  list(@Query() query: UserQuery): Promise<UserPageDto> {
+    return this.users.list(query);
+  }
+
+  @Get(':id')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Read a user' })
+  @ApiOkResponse({ type: UserDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  get(@UuidParam() id: string): Promise<UserDto> {
+    return this.users.get(id);
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  @ApiOperation({ summary: "Change a user's name, role, organisation or password" })
+  @ApiOkResponse({ type: UserDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  update(
+    @CurrentUser() admin: AuthenticatedUser,
+    @UuidParam() id: string,
+    @Body() body: UpdateUserDto,
+  ): Promise<UserDto> {
+    return this.users.update(auditActor(admin), id, body);
+  }
+
+  @Post(':id/deactivate')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Deactivate a user: their tokens stop working at once' })
+  @ApiOkResponse({ type: UserDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto })
+  deactivate(@CurrentUser() admin: AuthenticatedUser, @UuidParam() id: string): Promise<UserDto> {
+    return this.users.setActive(auditActor(admin), id, false);
+  }
+
+  @Post(':id/reactivate')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({ summary: 'Reactivate a deactivated user' })
+  @ApiOkResponse({ type: UserDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({ type: ProblemDto })
+  reactivate(@CurrentUser() admin: AuthenticatedUser, @UuidParam() id: string): Promise<UserDto> {
+    return this.users.setActive(auditActor(admin), id, true);
+  }
+}
