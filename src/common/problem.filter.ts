@@ -40,18 +40,11 @@ export class ProblemFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       return this.fromHttpException(exception, request);
     }
-    if (isFastifyClientError(exception)) {
-      const code =
-        exception.code === 'FST_ERR_CTP_INVALID_JSON_BODY'
-          ? 'malformed-json'
-          : codeForStatus(exception.statusCode);
-      return problem(exception.statusCode, code, exception.message);
-    }
     if (exception instanceof UnsafeMoneyError) {
       return problem(422, 'amount-out-of-range', exception.message);
     }
     if (exception instanceof QueryFailedError) {
-      const known = fromDatabaseError(exception);
+      const known = fromDatabaseError(exception as QueryFailedError<Error>);
       if (known) {
         return known;
       }
@@ -74,26 +67,15 @@ export class ProblemFilter implements ExceptionFilter {
     const response = exception.getResponse();
     const message =
       typeof response === 'object' && response !== null && 'message' in response
-        ? (response as { message: unknown }).message
+        ? response.message
         : exception.message;
     const detail = Array.isArray(message) ? message.join('; ') : String(message);
+    // Fastify's body errors reach Nest as plain HttpExceptions; malformed JSON is the common one.
+    if (status === 400 && /not valid JSON|JSON/.test(detail)) {
+      return problem(400, 'malformed-json', `The request body is not valid JSON: ${detail}`);
+    }
     return problem(status, codeForStatus(status), detail);
   }
-}
-
-// Fastify refuses malformed JSON, unknown content types and oversized bodies before Nest runs.
-function isFastifyClientError(
-  error: unknown,
-): error is Error & { statusCode: number; code: string } {
-  const candidate = error as { statusCode?: unknown; code?: unknown };
-  return (
-    error instanceof Error &&
-    typeof candidate.code === 'string' &&
-    candidate.code.startsWith('FST_') &&
-    typeof candidate.statusCode === 'number' &&
-    candidate.statusCode >= 400 &&
-    candidate.statusCode < 500
-  );
 }
 
 function codeForStatus(status: number): string {
@@ -116,9 +98,9 @@ function codeForStatus(status: number): string {
 }
 
 // A constraint the service should have caught first still answers as a clear 4xx, never a 500.
-function fromDatabaseError(error: QueryFailedError): Problem | undefined {
+function fromDatabaseError(error: QueryFailedError<Error>): Problem | undefined {
   const driverError = error.driverError as { code?: string; constraint?: string; detail?: string };
-  switch (driverError.code) {
+  switch (driverError.code ?? '') {
     case '23505':
       return problem(
         409,

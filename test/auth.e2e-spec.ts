@@ -1,0 +1,236 @@
+import { JwtService } from '@nestjs/jwt';
+import {
+  DEMO_PASSWORD,
+  expectProblem,
+  login,
+  startApp,
+  testConfig,
+  TestApp,
+  tokensByRole,
+} from './support/app';
+import { uniqueSuffix } from './support/factories';
+
+describe('auth', () => {
+  let t: TestApp;
+  let admin: string;
+  beforeAll(async () => {
+    t = await startApp();
+    admin = (await tokensByRole(t)).admin;
+  });
+  afterAll(() => t.close());
+
+  async function newUser(
+    role = 'assessor',
+  ): Promise<{ id: string; email: string; password: string }> {
+    const email = `user-${uniqueSuffix().toLowerCase()}@homeoffice.example`;
+    const password = 'a-long-enough-password';
+    const response = await t
+      .http()
+      .post('/api/v1/users')
+      .set('authorization', `Bearer ${admin}`)
+      .send({ email, name: 'Test User', role, password })
+      .expect(201);
+    return { id: (response.body as { id: string }).id, email, password };
+  }
+
+  it('logs in whatever the case of the email and returns the user at /me', async () => {
+    const response = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: 'ASSESSOR@Demo.Test', password: DEMO_PASSWORD })
+      .expect(200);
+    expect(response.body).toMatchObject({
+      tokenType: 'Bearer',
+      expiresIn: t.config.jwtTtlSeconds,
+      user: { email: 'assessor@demo.test', role: 'assessor' },
+    });
+    const me = await t
+      .http()
+      .get('/api/v1/me')
+      .set('authorization', `Bearer ${response.body.accessToken}`)
+      .expect(200);
+    expect(me.body).toMatchObject({
+      email: 'assessor@demo.test',
+      role: 'assessor',
+      organisationId: null,
+      active: true,
+    });
+    expect(me.body).not.toHaveProperty('passwordHash');
+  });
+
+  it('answers a wrong password and an unknown email alike', async () => {
+    const wrong = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: 'assessor@demo.test', password: 'not-the-password' })
+      .expect(401);
+    const unknown = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: 'nobody@demo.test', password: 'not-the-password' })
+      .expect(401);
+    expectProblem(wrong.body, 401, 'invalid-credentials');
+    expect(unknown.body.detail).toBe(wrong.body.detail);
+  });
+
+  it('refuses a route without a token, with a malformed header, a forged token or an expired one', async () => {
+    const none = await t.http().get('/api/v1/me').expect(401);
+    expectProblem(none.body, 401, 'unauthenticated');
+    await t.http().get('/api/v1/me').set('authorization', 'Basic abc').expect(401);
+
+    const forged = await new JwtService({
+      secret: 'some-other-secret-that-is-long-enough',
+    }).signAsync({
+      sub: (await t.http().get('/api/v1/me').set('authorization', `Bearer ${admin}`)).body.id,
+    });
+    const forgedResponse = await t
+      .http()
+      .get('/api/v1/me')
+      .set('authorization', `Bearer ${forged}`)
+      .expect(401);
+    expectProblem(forgedResponse.body, 401, 'token-invalid');
+
+    const expired = await new JwtService({ secret: t.config.jwtSecret }).signAsync({
+      sub: 'x',
+      exp: Math.floor(Date.now() / 1000) - 60,
+    });
+    const expiredResponse = await t
+      .http()
+      .get('/api/v1/me')
+      .set('authorization', `Bearer ${expired}`)
+      .expect(401);
+    expectProblem(expiredResponse.body, 401, 'token-expired');
+  });
+
+  it("stops a deactivated user's token at once, and lets them back after reactivation", async () => {
+    const user = await newUser();
+    const token = await login(t, user.email, user.password);
+    await t.http().get('/api/v1/me').set('authorization', `Bearer ${token}`).expect(200);
+
+    await t
+      .http()
+      .post(`/api/v1/users/${user.id}/deactivate`)
+      .set('authorization', `Bearer ${admin}`)
+      .expect(200);
+    const refused = await t
+      .http()
+      .get('/api/v1/me')
+      .set('authorization', `Bearer ${token}`)
+      .expect(401);
+    expectProblem(refused.body, 401, 'account-inactive');
+    await t
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: user.email, password: user.password })
+      .expect(401);
+
+    await t
+      .http()
+      .post(`/api/v1/users/${user.id}/reactivate`)
+      .set('authorization', `Bearer ${admin}`)
+      .expect(200);
+    await t.http().get('/api/v1/me').set('authorization', `Bearer ${token}`).expect(200);
+  });
+
+  it('answers malformed JSON, unknown fields, wrong types and over-long strings with 400 and the fields to fix', async () => {
+    const malformed = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .set('content-type', 'application/json')
+      .send('{"email": "a@b.c",')
+      .expect(400);
+    expect(malformed.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expectProblem(malformed.body, 400, 'malformed-json');
+
+    const unknown = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: 'a@b.example', password: 'x', remember: true })
+      .expect(400);
+    expect(unknown.body.errors).toEqual([
+      { field: 'remember', message: 'remember is not a field this request accepts; remove it' },
+    ]);
+
+    const wrongType = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: 42, password: ['x'] })
+      .expect(400);
+    expect(new Set(wrongType.body.errors.map((e: { field: string }) => e.field))).toEqual(
+      new Set(['email', 'password']),
+    );
+
+    const tooLong = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: `${'a'.repeat(250)}@b.example`, password: 'x'.repeat(201) })
+      .expect(400);
+    expect(tooLong.body.errors.map((e: { field: string }) => e.field)).toEqual(
+      expect.arrayContaining(['email', 'password']),
+    );
+  });
+
+  it('answers a non-JSON body with 415', async () => {
+    const response = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .set('content-type', 'text/csv')
+      .send('email,password')
+      .expect(415);
+    expectProblem(response.body, 415);
+  });
+});
+
+describe('login rate limits (Redis-backed, shared across instances)', () => {
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => {
+    // Their own counters, so other suites' logins from 127.0.0.1 do not count here.
+    const redisPrefix = `${testConfig().redisPrefix}:rate-limit-suite`;
+    const login = { perEmailLimit: 3, perAddressLimit: 6, windowSeconds: 60 };
+    a = await startApp({ login, redisPrefix });
+    b = await startApp({ login, redisPrefix });
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  it('refuses the fourth attempt on one email even when the attempts go to different instances', async () => {
+    const email = `target-${uniqueSuffix().toLowerCase()}@demo.test`;
+    await a.http().post('/api/v1/auth/login').send({ email, password: 'guess-1' }).expect(401);
+    await b.http().post('/api/v1/auth/login').send({ email, password: 'guess-2' }).expect(401);
+    await a
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: email.toUpperCase(), password: 'guess-3' })
+      .expect(401);
+    const refused = await b
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email, password: 'guess-4' })
+      .expect(429);
+    expectProblem(refused.body, 429, 'too-many-requests');
+    expect(refused.headers['retry-after-email']).toBeDefined();
+  });
+
+  it('refuses an address that sprays many emails', async () => {
+    // The first test spent 4 of this address's 6 attempts.
+    await a
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: `spray-1-${uniqueSuffix()}@demo.test`, password: 'x' })
+      .expect(401);
+    await b
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: `spray-2-${uniqueSuffix()}@demo.test`, password: 'x' })
+      .expect(401);
+    const refused = await a
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: `spray-3-${uniqueSuffix()}@demo.test`, password: 'x' })
+      .expect(429);
+    expectProblem(refused.body, 429, 'too-many-requests');
+  });
+});

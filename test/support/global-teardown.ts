@@ -1,0 +1,23 @@
+import Redis from 'ioredis';
+import { onServer } from './test-database';
+
+// Leaves nothing behind: the run's database and every Redis key under the run's prefix.
+export default async function globalTeardown(): Promise<void> {
+  const database = process.env.TEST_DATABASE_CREATED;
+  if (database && process.env.KEEP_TEST_DATABASE !== 'true') {
+    await onServer(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  }
+  const prefix = process.env.REDIS_PREFIX;
+  if (prefix?.startsWith('ssg-test-')) {
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      if (keys.length > 0) {
+        await redis.del(...keys);
+      }
+      cursor = next;
+    } while (cursor !== '0');
+    await redis.quit();
+  }
+}
