@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module';
 import { ConfigError, loadConfig } from './config/load-config';
 import { dataSourceOptions } from './database/data-source-options';
 import { DatabaseModule } from './database/database.module';
+import { ensureDatabaseExists } from './database/ensure-database';
 import { DemoModule } from './demo/demo.module';
 import { DemoSeedService } from './demo/demo-seed.service';
 import { UsersModule } from './users/users.module';
@@ -21,6 +22,7 @@ const USAGE = `Usage: node dist/src/cli.js <command>
 const MIGRATION_LOCK = 7_210_015;
 
 export async function migrate(config: AppConfig): Promise<string[]> {
+  await ensureDatabaseExists(config.databaseUrl);
   const dataSource = await new DataSource(dataSourceOptions(config.databaseUrl)).initialize();
   try {
     await dataSource.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
