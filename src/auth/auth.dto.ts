@@ -1,11 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { trimString } from '../common/validation';
 import { UserDto } from '../users/user.dto';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin@demo.test' })
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Transform(trimString)
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(254)
   email: string;

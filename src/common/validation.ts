@@ -51,3 +51,7 @@ export function UuidParam(name = 'id'): ParameterDecorator {
     }),
   );
 }
+
+// Surrounding spaces in a pasted name or email are never meant; drop them before validating.
+export const trimString = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.trim() : value;

@@ -11,15 +11,15 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
+import { trimString } from '../common/validation';
 import { PageMetaDto, PageQuery } from '../common/pagination';
 import { ORGANISATION_TYPES, OrganisationType } from './organisation.entity';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const present = (_dto: object, value: unknown) => value !== null && value !== undefined;
 
 export class CreateOrganisationDto {
   @ApiProperty({ example: 'Police and Crime Commissioner for Northumbria', maxLength: 200 })
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @Length(2, 200)
   name: string;

@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
+import { trimString } from '../common/validation';
 import { ORGANISATION_TYPES, type OrganisationType } from '../organisations/organisation.entity';
 import {
   AWARD_TYPES,
@@ -27,7 +28,6 @@ import {
   type RoundStatus,
 } from './funding-round.entity';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const dateTimeMessage = (field: string) =>
@@ -45,7 +45,7 @@ const applyAll =
 
 export class CriterionDto {
   @ApiProperty({ example: 'Strategic case', maxLength: 200 })
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @Length(1, 200)
   title: string;
@@ -119,7 +119,7 @@ export class MatchFundingDto {
 
 export class TaxonomyCategoryDto {
   @ApiProperty({ example: 'Situational crime prevention' })
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @Length(1, 100)
   category: string;
@@ -141,7 +141,7 @@ export class CreateRoundDto {
   code: string;
 
   @ApiProperty({ example: 'Safer Streets Fund round 4', maxLength: 200 })
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @Length(3, 200)
   name: string;

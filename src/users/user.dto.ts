@@ -12,19 +12,18 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { Role, ROLES } from '../common/access';
+import { trimString } from '../common/validation';
 import { PageMetaDto, PageQuery } from '../common/pagination';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateUserDto {
   @ApiProperty({ example: 'j.smith@northumbria-pcc.example', maxLength: 254 })
-  @Transform(trim)
+  @Transform(trimString)
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(254)
   email: string;
 
   @ApiProperty({ example: 'Jo Smith', maxLength: 200 })
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @Length(1, 200)
   name: string;
@@ -54,7 +53,7 @@ export class CreateUserDto {
 export class UpdateUserDto {
   @ApiPropertyOptional({ maxLength: 200 })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimString)
   @IsString()
   @Length(1, 200)
   name?: string;
