@@ -9,6 +9,17 @@ const LONDON = new Intl.DateTimeFormat('en-GB', {
   hour12: false,
 });
 
+const LONDON_DATE = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+});
+
 export function formatLondon(instant: Date): string {
   return LONDON.format(instant).replace(' at ', ', ');
+}
+
+export function formatLondonDate(instant: Date): string {
+  return LONDON_DATE.format(instant);
 }

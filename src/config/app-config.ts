@@ -11,7 +11,8 @@ export interface AppConfig {
   redisUrl: string;
   // Every Redis key this deployment writes starts with this, so test runs never collide.
   redisPrefix: string;
-  smtpUrl: string | undefined;
+  mail: MailConfig;
+  reminders: { scanTime: string; accountSetupDays: number };
   jwtSecret: string;
   jwtTtlSeconds: number;
   demoPassword: string;
@@ -20,3 +21,21 @@ export interface AppConfig {
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+export interface MailConfig {
+  // No SMTP URL: messages are written as .eml files under `dir` instead of being sent.
+  smtpUrl: string | undefined;
+  from: string;
+  dir: string;
+  templatesDir: string;
+  // Where links in emails point.
+  publicBaseUrl: string;
+  maxAttempts: number;
+  backoffMs: number;
+  concurrency: number;
+  // How long a worker may hold a job before another worker takes it as stalled (after a crash).
+  lockMs: number;
+  relayIntervalMs: number;
+  // Unfinished rows relayed longer ago than this are relayed again (their job may be gone).
+  sweepAfterSeconds: number;
+}

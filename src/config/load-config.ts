@@ -1,4 +1,6 @@
+import { isEmail } from 'class-validator';
 import { AppConfig, PROCESS_ROLES, ProcessRole } from './app-config';
+import { projectPath } from './project-root';
 
 const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789';
 const DEV_DEMO_PASSWORD = 'Demo-Password-2026';
@@ -35,10 +37,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     return value;
   };
 
+  const port = integer(env, 'PORT', 3000, 1, 65535, problems);
   const config: AppConfig = {
     nodeEnv,
     production,
-    port: integer(env, 'PORT', 3000, 1, 65535, problems),
+    port,
     host: env.HOST || '0.0.0.0',
     processRole: oneOf<ProcessRole>(env, 'PROCESS_ROLE', PROCESS_ROLES, 'all', problems),
     databaseUrl: url(
@@ -54,10 +57,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       'REDIS_PREFIX',
       'ssg',
       /^[A-Za-z0-9_.-]{1,60}$/,
-      'letters, digits, _ . - (up to 60)',
+      'only letters, digits, _ . - (up to 60)',
       problems,
     ),
-    smtpUrl: env.SMTP_URL ? url(env, 'SMTP_URL', '', ['smtp:', 'smtps:'], problems) : undefined,
     jwtSecret: secret('JWT_SECRET', DEV_JWT_SECRET, 32),
     jwtTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 3600, 60, 86400, problems),
     demoPassword: secret('DEMO_PASSWORD', DEV_DEMO_PASSWORD, 12),
@@ -66,6 +68,41 @@ export function loadConfig(env: Env = process.env): AppConfig {
       perEmailLimit: integer(env, 'LOGIN_LIMIT_PER_EMAIL', 5, 1, 10000, problems),
       perAddressLimit: integer(env, 'LOGIN_LIMIT_PER_ADDRESS', 20, 1, 100000, problems),
       windowSeconds: integer(env, 'LOGIN_LIMIT_WINDOW_SECONDS', 60, 1, 86400, problems),
+    },
+    mail: {
+      smtpUrl: env.SMTP_URL ? url(env, 'SMTP_URL', '', ['smtp:', 'smtps:'], problems) : undefined,
+      from: mailbox(
+        env,
+        'MAIL_FROM',
+        'Safer Streets grants <no-reply@safer-streets.localhost>',
+        problems,
+      ),
+      dir: env.MAIL_DIR || projectPath('var', 'mail'),
+      templatesDir: env.EMAIL_TEMPLATES_DIR || projectPath('templates', 'emails'),
+      publicBaseUrl: url(
+        env,
+        'PUBLIC_BASE_URL',
+        `http://localhost:${port}`,
+        ['http:', 'https:'],
+        problems,
+      ).replace(/\/+$/, ''),
+      maxAttempts: integer(env, 'EMAIL_MAX_ATTEMPTS', 8, 1, 50, problems),
+      backoffMs: integer(env, 'EMAIL_BACKOFF_MS', 30_000, 10, 86_400_000, problems),
+      concurrency: integer(env, 'EMAIL_CONCURRENCY', 4, 1, 100, problems),
+      lockMs: integer(env, 'EMAIL_LOCK_MS', 30_000, 500, 3_600_000, problems),
+      relayIntervalMs: integer(env, 'OUTBOX_RELAY_INTERVAL_MS', 1000, 50, 600_000, problems),
+      sweepAfterSeconds: integer(env, 'OUTBOX_SWEEP_AFTER_SECONDS', 300, 1, 86_400, problems),
+    },
+    reminders: {
+      scanTime: pattern(
+        env,
+        'REMINDER_SCAN_TIME',
+        '07:00',
+        /^([01]\d|2[0-3]):[0-5]\d$/,
+        'a 24-hour time HH:MM (Europe/London), e.g. 07:00',
+        problems,
+      ),
+      accountSetupDays: integer(env, 'ACCOUNT_SETUP_REMINDER_DAYS', 7, 1, 365, problems),
     },
   };
   if (problems.length > 0) {
@@ -148,6 +185,18 @@ function url(
   return value;
 }
 
+// A sender such as `Name <address@example.org>` or a bare address.
+function mailbox(env: Env, name: string, fallback: string, problems: string[]): string {
+  const value = env[name] || fallback;
+  const address = /<([^<>]+)>\s*$/.exec(value)?.[1] ?? value;
+  if (!isEmail(address.trim())) {
+    problems.push(
+      `${name} must be an email address, optionally as "Name <address>" (got "${value}")`,
+    );
+  }
+  return value;
+}
+
 function pattern(
   env: Env,
   name: string,
@@ -161,7 +210,7 @@ function pattern(
     return fallback;
   }
   if (!re.test(value)) {
-    problems.push(`${name} may contain only ${rule}`);
+    problems.push(`${name} must be ${rule}`);
   }
   return value;
 }

@@ -1,0 +1,19 @@
+// Money is integer pence; this is the one place it becomes pounds, for people to read.
+export function formatPounds(pence: number | bigint | string): string {
+  const value = toPence(pence);
+  const negative = value < 0n;
+  const magnitude = negative ? -value : value;
+  const pounds = (magnitude / 100n).toLocaleString('en-GB');
+  const pennies = (magnitude % 100n).toString().padStart(2, '0');
+  return `${negative ? '-' : ''}£${pounds}.${pennies}`;
+}
+
+function toPence(pence: number | bigint | string): bigint {
+  if (typeof pence === 'bigint') {
+    return pence;
+  }
+  if (typeof pence === 'number' ? Number.isSafeInteger(pence) : /^-?\d+$/.test(pence)) {
+    return BigInt(pence);
+  }
+  throw new TypeError(`Money must be a whole number of pence, got ${String(pence)}`);
+}
