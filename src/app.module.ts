@@ -5,6 +5,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { QueuesModule } from './queues/queues.module';
 import { WorkerModule } from './queues/worker.module';
@@ -23,9 +24,13 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         QueuesModule,
-        ...(api
-          ? [HealthModule, AuthModule, UsersModule, OrganisationsModule, RoundsModule, AuditModule]
-          : []),
+        // Domain modules load in both roles: the worker needs their services and reminder kinds.
+        AuditModule,
+        NotificationsModule,
+        OrganisationsModule,
+        UsersModule,
+        RoundsModule,
+        ...(api ? [HealthModule, AuthModule] : []),
         ...(worker ? [WorkerModule] : []),
       ],
     };

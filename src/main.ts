@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config/load-config';
 import { createHttpApp } from './http-app';
+import { EmailTemplateError } from './notifications/email-templates';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
@@ -22,6 +23,8 @@ async function bootstrap(): Promise<void> {
 }
 
 bootstrap().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  // Problems a person fixes in configuration or templates: the message says what, no stack.
+  const plain = error instanceof ConfigError || error instanceof EmailTemplateError;
+  console.error(plain ? error.message : error);
   process.exit(1);
 });

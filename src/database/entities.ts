@@ -1,4 +1,5 @@
 import { AuditEvent } from '../audit/audit-event.entity';
+import { EmailOutbox } from '../notifications/email-outbox.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { PoliceForceArea } from '../organisations/police-force-area.entity';
 import { AssessmentCriterion } from '../rounds/assessment-criterion.entity';
@@ -14,4 +15,5 @@ export const ENTITIES = [
   FundingRound,
   AssessmentCriterion,
   RoundYearCap,
+  EmailOutbox,
 ];

@@ -1,7 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { QUEUES } from './queues';
+import { QUEUES, queuePrefix, redisConnection } from './queues';
 
 // Producers (api) and consumers (worker) share the connection settings and the key prefix.
 @Global()
@@ -10,11 +10,11 @@ import { QUEUES } from './queues';
     BullModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        connection: { url: config.redisUrl, maxRetriesPerRequest: null },
-        prefix: `${config.redisPrefix}:bull`,
+        connection: redisConnection(config),
+        prefix: queuePrefix(config),
       }),
     }),
-    BullModule.registerQueue({ name: QUEUES.system }),
+    ...Object.values(QUEUES).map((name) => BullModule.registerQueue({ name })),
   ],
   exports: [BullModule],
 })

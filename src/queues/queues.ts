@@ -1,10 +1,31 @@
+import type { AppConfig } from '../config/app-config';
+
 // Every queue and job the workers know, with its payload and result, in one place.
-export const QUEUES = { system: 'system' } as const;
+export const QUEUES = { system: 'system', email: 'email', reminders: 'reminders' } as const;
 
 export interface SystemJobs {
   // Round trip through Redis and a worker: proves the worker role is consuming.
   ping: { data: { requestedAt: string }; result: { answeredAt: string; pid: number } };
 }
-
 export type SystemJobName = keyof SystemJobs;
 export const SYSTEM_JOB_NAMES: readonly SystemJobName[] = ['ping'];
+
+export interface EmailJobs {
+  // The job id is the outbox row id; the row holds everything else.
+  send: { data: { outboxId: string }; result: 'sent' | 'skipped' };
+}
+export type EmailJobName = keyof EmailJobs;
+
+export interface ReminderJobs {
+  // asOf is for a scan run by hand; the daily scheduler leaves it out (now).
+  scan: { data: { asOf?: string }; result: Record<string, number> };
+}
+export type ReminderJobName = keyof ReminderJobs;
+
+export function redisConnection(config: AppConfig) {
+  return { url: config.redisUrl, maxRetriesPerRequest: null };
+}
+
+export function queuePrefix(config: AppConfig): string {
+  return `${config.redisPrefix}:bull`;
+}

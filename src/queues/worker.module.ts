@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { NotificationsWorkerModule } from '../notifications/notifications-worker.module';
 import { SystemProcessor } from './system.processor';
 
 // Loaded only by processes whose role includes the worker: it holds the BullMQ consumers.
-@Module({ providers: [SystemProcessor] })
+@Module({ imports: [NotificationsWorkerModule], providers: [SystemProcessor] })
 export class WorkerModule {}

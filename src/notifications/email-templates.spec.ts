@@ -1,0 +1,87 @@
+import { cpSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectPath } from '../config/project-root';
+import { EmailTemplateError, EmailTemplates } from './email-templates';
+
+const REAL = projectPath('templates', 'emails');
+
+describe('email templates', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'email-templates-'));
+    cpSync(REAL, dir, { recursive: true });
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('renders subject, HTML and plain text inside the layout, escaping HTML only in HTML', () => {
+    const rendered = EmailTemplates.load(REAL).render('account-setup-reminder', {
+      name: 'Jo <Smith>',
+      email: 'jo@example.org',
+      createdAt: '2026-03-29T00:30:00Z',
+      signInUrl: 'https://grants.example.org',
+    });
+    expect(rendered.subject).toBe('Reminder: you have not signed in to Safer Streets grants yet');
+    expect(rendered.html).toContain('<title>Reminder: you have not signed in');
+    expect(rendered.html).toContain('Dear Jo &lt;Smith&gt;,');
+    expect(rendered.html).toContain('href="https://grants.example.org"');
+    // 00:30 UTC on the day the clocks go forward is 29 March in London too; the date is UK time.
+    expect(rendered.html).toContain('on 29 March 2026,');
+    expect(rendered.text).toContain('Dear Jo <Smith>,');
+    expect(rendered.text).toContain('Sign in: https://grants.example.org');
+    expect(rendered.text).toMatch(/^SAFER STREETS GRANTS\n/);
+    expect(rendered.text).toContain('Replies to this address are not read.');
+    expect(rendered.text).not.toMatch(/\n{3}/);
+  });
+
+  it('fails the render when a variable is missing instead of sending a blank', () => {
+    const templates = EmailTemplates.load(REAL);
+    expect(() =>
+      templates.render('account-created', { name: 'Jo', email: 'jo@example.org' }),
+    ).toThrow(/"roleDescription" not defined/);
+  });
+
+  it('shows dates in UK time and money as pounds through the helpers', () => {
+    const folder = join(dir, 'messages', 'helpers-check');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'subject.hbs'), 'Award of {{pounds amount}}');
+    writeFileSync(join(folder, 'body.html.hbs'), '<p>Due {{date at}}</p>');
+    writeFileSync(join(folder, 'body.text.hbs'), '{{dateTime at}} {{date at}} {{pounds amount}}');
+    const rendered = EmailTemplates.load(dir).render('helpers-check', {
+      at: '2026-07-01T16:00:00Z',
+      amount: 55_000_000,
+    });
+    expect(rendered.subject).toBe('Award of £550,000.00');
+    expect(rendered.html).toContain('<p>Due 1 July 2026</p>');
+    expect(rendered.text).toContain('1 July 2026, 17:00 1 July 2026 £550,000.00');
+  });
+
+  it('refuses to load with every problem listed: a missing part, bad syntax, unknown partial or helper', () => {
+    unlinkSync(join(dir, 'messages', 'account-created', 'body.text.hbs'));
+    writeFileSync(join(dir, 'messages', 'account-setup-reminder', 'subject.hbs'), 'Hi {{#if x}}');
+    writeFileSync(
+      join(dir, 'messages', 'account-setup-reminder', 'body.html.hbs'),
+      '{{> sidebar}}',
+    );
+    writeFileSync(join(dir, 'partials', 'footer.text.hbs'), '{{shout name}}');
+    let error: unknown;
+    try {
+      EmailTemplates.load(dir);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(EmailTemplateError);
+    const message = (error as Error).message;
+    expect(message).toContain('account-created has no text part (expected body.text.hbs)');
+    expect(message).toMatch(/account-setup-reminder\/subject\.hbs: Parse error/);
+    expect(message).toContain('uses the partial "sidebar", which is not in partials/');
+    expect(message).toContain('uses the helper "shout", which does not exist');
+  });
+
+  it('refuses a folder without the layout', () => {
+    unlinkSync(join(dir, 'layout.text.hbs'));
+    expect(() => EmailTemplates.load(dir)).toThrow(
+      /the text layout .*layout\.text\.hbs is missing/,
+    );
+  });
+});

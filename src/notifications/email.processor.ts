@@ -1,0 +1,58 @@
+import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { EmailJobName, EmailJobs, QUEUES, queuePrefix, redisConnection } from '../queues/queues';
+import { EmailDeliveryService, UndeliverableEmailError } from './email-delivery.service';
+
+type EmailJob = Job<
+  EmailJobs[EmailJobName]['data'],
+  EmailJobs[EmailJobName]['result'],
+  EmailJobName
+>;
+
+// The email queue's consumer. Built here rather than with @Processor because its concurrency
+// and lock time come from the configuration, which a decorator cannot read.
+@Injectable()
+export class EmailProcessor implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(EmailProcessor.name);
+  private worker?: Worker<EmailJob['data'], EmailJob['returnvalue'], EmailJobName>;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly delivery: EmailDeliveryService,
+  ) {}
+
+  onModuleInit(): void {
+    const { concurrency, lockMs } = this.config.mail;
+    this.worker = new Worker(QUEUES.email, (job: EmailJob) => this.process(job), {
+      connection: redisConnection(this.config),
+      prefix: queuePrefix(this.config),
+      concurrency,
+      lockDuration: lockMs,
+      stalledInterval: lockMs,
+      // A job whose worker died is taken up again; past this, the outbox sweep brings it back.
+      maxStalledCount: 2,
+    });
+    this.worker.on('error', (error) => this.logger.error(`Email worker: ${error.message}`));
+  }
+
+  async process(job: EmailJob): Promise<EmailJobs['send']['result']> {
+    switch (job.name) {
+      case 'send': {
+        const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        try {
+          return await this.delivery.deliver(job.data.outboxId, lastAttempt);
+        } catch (error) {
+          if (error instanceof UndeliverableEmailError) {
+            throw new UnrecoverableError(error.message);
+          }
+          throw error;
+        }
+      }
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.worker?.close();
+  }
+}

@@ -1,0 +1,123 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
+import type { JobsOptions, Queue } from 'bullmq';
+import { DataSource, EntityManager } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { EmailJobName, EmailJobs, QUEUES } from '../queues/queues';
+
+const BATCH = 500;
+
+// Moves outbox rows onto the email queue, the row id as job id. Runs in every worker process;
+// SKIP LOCKED lets several share the work. Rows are the truth: a job lost with Redis is re-created
+// by the sweep, and re-adding a job that still exists is a no-op in BullMQ.
+@Injectable()
+export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelay.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private stopped = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly dataSource: DataSource,
+    @InjectQueue(QUEUES.email)
+    private readonly queue: Queue<EmailJobs[EmailJobName]['data'], unknown, EmailJobName>,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  // New rows (never relayed, or put back by an admin retry), oldest first.
+  async relayNew(): Promise<number> {
+    return this.relay(
+      `SELECT id FROM email_outbox WHERE status = 'pending' AND relayed_at IS NULL
+       ORDER BY created_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+      [],
+    );
+  }
+
+  // Unfinished rows relayed a while ago: their job may be gone (Redis lost its data, a job
+  // failed on stalls). Adding them again is harmless when the job is still there.
+  async sweep(): Promise<number> {
+    return this.relay(
+      `SELECT id FROM email_outbox
+       WHERE status IN ('pending', 'sending') AND relayed_at < now() - make_interval(secs => $1)
+       ORDER BY relayed_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+      [this.config.mail.sweepAfterSeconds],
+    );
+  }
+
+  private async relay(select: string, params: unknown[]): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const count = await this.dataSource.transaction(async (manager: EntityManager) => {
+        const rows = await manager.query<{ id: string }[]>(select, params);
+        if (rows.length === 0) {
+          return 0;
+        }
+        await this.queue.addBulk(
+          rows.map(({ id }) => ({
+            name: 'send',
+            data: { outboxId: id },
+            opts: this.jobOptions(id),
+          })),
+        );
+        await manager.query(`UPDATE email_outbox SET relayed_at = now() WHERE id = ANY($1)`, [
+          rows.map(({ id }) => id),
+        ]);
+        return rows.length;
+      });
+      total += count;
+      if (count < BATCH || this.stopped) {
+        return total;
+      }
+    }
+  }
+
+  private jobOptions(outboxId: string): JobsOptions {
+    const { maxAttempts, backoffMs } = this.config.mail;
+    return {
+      jobId: outboxId,
+      attempts: maxAttempts,
+      backoff: { type: 'exponential', delay: backoffMs },
+      // The row keeps the outcome; a finished job is only clutter in Redis.
+      removeOnComplete: true,
+      removeOnFail: true,
+    };
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) {
+      return;
+    }
+    this.timer = setTimeout(() => {
+      this.running = this.tick().finally(() => this.schedule(this.config.mail.relayIntervalMs));
+    }, delay);
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      await this.relayNew();
+      const swept = await this.sweep();
+      if (swept > 0) {
+        this.logger.log(`Sweep put ${swept} unfinished email(s) back on the queue`);
+      }
+    } catch (error) {
+      // Database or Redis away: the rows wait, and the next tick tries again.
+      this.logger.warn(`Outbox relay: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}

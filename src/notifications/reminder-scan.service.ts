@@ -1,0 +1,48 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ReminderKind, ReminderRegistry } from './reminder-registry';
+
+// The daily scan: each kind adds its due emails to the outbox in one set-based statement.
+// Existing dedupe keys are skipped, so a scan run twice queues nothing twice.
+@Injectable()
+export class ReminderScanService {
+  private readonly logger = new Logger(ReminderScanService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly registry: ReminderRegistry,
+  ) {}
+
+  // Emails queued per kind. A kind that fails does not stop the others; the scan then fails so
+  // the job is retried (what was queued stays queued once).
+  async scan(asOf: Date): Promise<Record<string, number>> {
+    const queued: Record<string, number> = {};
+    const failures: string[] = [];
+    for (const kind of this.registry.kinds()) {
+      try {
+        queued[kind.name] = await this.queueDue(kind, asOf);
+      } catch (error) {
+        failures.push(`${kind.name}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    this.logger.log(`Reminder scan as at ${asOf.toISOString()}: ${JSON.stringify(queued)}`);
+    if (failures.length > 0) {
+      throw new Error(`Reminder kinds failed: ${failures.join('; ')}`);
+    }
+    return queued;
+  }
+
+  private async queueDue(kind: ReminderKind, asOf: Date): Promise<number> {
+    const params = [asOf, ...(kind.params ?? [])];
+    const template = params.length + 1;
+    const rows = await this.dataSource.query<unknown[]>(
+      `INSERT INTO email_outbox (dedupe_key, template, recipients, data, object_type, object_id)
+       SELECT due.dedupe_key, $${template}, due.recipients, due.data, due.object_type, due.object_id
+       FROM (${kind.select}) AS due
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING id`,
+      [...params, kind.template],
+    );
+    return rows.length;
+  }
+}
