@@ -1,20 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { PageMetaDto, PageQuery } from '../common/pagination';
+import { ApiProperty } from '@nestjs/swagger';
+import { ObjectPageQuery, PageMetaDto } from '../common/pagination';
 
-export class AuditQuery extends PageQuery {
-  @ApiPropertyOptional({ example: 'funding_round' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(60)
-  objectType?: string;
-
-  @ApiPropertyOptional({ example: '6f1c5a8e-3b7a-4c1e-9a55-2f0f8c1d2e3a' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  objectId?: string;
-}
+export class AuditQuery extends ObjectPageQuery {}
 
 export class AuditEventDto {
   @ApiProperty({ format: 'uuid' })

@@ -30,12 +30,13 @@ export class AuthService {
         'The email or password is wrong, or the account is deactivated.',
       );
     }
+    await this.users.recordLogin(user.id);
     const accessToken = await this.jwt.signAsync({ sub: user.id } satisfies TokenClaims);
     return {
       accessToken,
       tokenType: 'Bearer',
       expiresIn: this.config.jwtTtlSeconds,
-      user: toUserDto(user),
+      user: toUserDto({ ...user, lastLoginAt: new Date() }),
     };
   }
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
@@ -17,6 +17,21 @@ export class PageQuery {
   @IsInt()
   @Min(0)
   offset: number = 0;
+}
+
+// A page of records about one object (an audit trail, the emails about a bid).
+export class ObjectPageQuery extends PageQuery {
+  @ApiPropertyOptional({ example: 'funding_round' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(60)
+  objectType?: string;
+
+  @ApiPropertyOptional({ example: '6f1c5a8e-3b7a-4c1e-9a55-2f0f8c1d2e3a' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  objectId?: string;
 }
 
 export interface Page<T> {

@@ -105,6 +105,11 @@ export class OrganisationsService {
     await this.forceAreas.createQueryBuilder().insert().values(areas).orIgnore().execute();
   }
 
+  async nameOf(id: string, manager: EntityManager): Promise<string | null> {
+    const organisation = await manager.findOneBy(Organisation, { id });
+    return organisation?.name ?? null;
+  }
+
   async isActive(id: string, manager: EntityManager): Promise<boolean> {
     return manager.existsBy(Organisation, { id, active: true });
   }

@@ -114,6 +114,14 @@ export class UserDto {
   @ApiProperty()
   active: boolean;
 
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'Null until the user first signs in',
+  })
+  lastLoginAt: Date | null;
+
   @ApiProperty({ format: 'date-time' })
   createdAt: Date;
 

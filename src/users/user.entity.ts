@@ -50,6 +50,10 @@ export class User {
   @Column({ type: 'boolean', default: true })
   active: boolean;
 
+  // Null until the first successful login: the account-setup reminder is for those users.
+  @Column({ type: 'timestamptz', nullable: true })
+  lastLoginAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

@@ -1,12 +1,15 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditActor, AuditService, changedFields, createdFields } from '../audit/audit.service';
 import type { Role } from '../common/access';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import type { Page } from '../common/pagination';
 import type { FieldError } from '../common/problem';
+import { OutboxService } from '../notifications/outbox.service';
 import { OrganisationsService } from '../organisations/organisations.service';
+import { accountCreatedEmail } from './account-emails';
 import { hashPassword } from './password';
 import { User } from './user.entity';
 import type { CreateUserDto, UpdateUserDto, UserDto, UserQuery } from './user.dto';
@@ -14,8 +17,8 @@ import type { CreateUserDto, UpdateUserDto, UserDto, UserQuery } from './user.dt
 const AUDITED_FIELDS = ['email', 'name', 'role', 'organisationId', 'active'] as const;
 
 export function toUserDto(user: User): UserDto {
-  const { id, email, name, role, organisationId, active, createdAt, updatedAt } = user;
-  return { id, email, name, role, organisationId, active, createdAt, updatedAt };
+  const { id, email, name, role, organisationId, active, lastLoginAt, createdAt, updatedAt } = user;
+  return { id, email, name, role, organisationId, active, lastLoginAt, createdAt, updatedAt };
 }
 
 @Injectable()
@@ -25,6 +28,8 @@ export class UsersService {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly organisations: OrganisationsService,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async create(actor: AuditActor, input: CreateUserDto): Promise<UserDto> {
@@ -52,6 +57,13 @@ export class UsersService {
         objectId: user.id,
         changes: createdFields({ ...user }, AUDITED_FIELDS),
       });
+      const organisationName = organisationId
+        ? await this.organisations.nameOf(organisationId, manager)
+        : null;
+      await this.outbox.queue(
+        manager,
+        accountCreatedEmail(user, organisationName, this.config.mail.publicBaseUrl),
+      );
       return toUserDto(user);
     });
   }
@@ -151,6 +163,11 @@ export class UsersService {
       .addSelect('user.passwordHash')
       .where('user.email = :email', { email: email.toLowerCase() })
       .getOne();
+  }
+
+  // Not an edit of the user: version and updated_at stay as they are.
+  async recordLogin(id: string): Promise<void> {
+    await this.users.query(`UPDATE users SET last_login_at = now() WHERE id = $1`, [id]);
   }
 
   findByEmail(email: string): Promise<User | null> {
