@@ -1,5 +1,8 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import supertest from 'supertest';
+import { AppModule } from '../../src/app.module';
 import type { AppConfig } from '../../src/config/app-config';
 import { loadConfig } from '../../src/config/load-config';
 import { createHttpApp } from '../../src/http-app';
@@ -26,6 +29,17 @@ export async function startApp(overrides: Partial<AppConfig> = {}): Promise<Test
   const config = testConfig(overrides);
   const app = await createHttpApp(config, false);
   return { app, config, http: () => supertest(app.getHttpServer()), close: () => app.close() };
+}
+
+// A worker-role process in this test process (no HTTP server): relay, email sender, schedulers.
+export async function startWorker(
+  overrides: Partial<AppConfig> = {},
+): Promise<INestApplicationContext> {
+  const context = await NestFactory.createApplicationContext(
+    AppModule.forRole(testConfig({ ...overrides, processRole: 'worker' })),
+    { logger: ['error'] },
+  );
+  return context;
 }
 
 export const DEMO_PASSWORD = loadConfig().demoPassword;

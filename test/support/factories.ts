@@ -45,3 +45,15 @@ export function validOrganisation(
     ...overrides,
   };
 }
+
+// A staff user (no organisation) with a unique address, as POST /users takes it.
+export function validStaffUser(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const suffix = uniqueSuffix().toLowerCase();
+  return {
+    email: `staff-${suffix}@homeoffice.example`,
+    name: `Sam Staff ${suffix}`,
+    role: 'assessor',
+    password: `Initial-Password-${suffix}`,
+    ...overrides,
+  };
+}

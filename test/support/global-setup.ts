@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { Module } from '@nestjs/common';
 import { migrate } from '../../src/cli';
@@ -21,6 +24,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.DATABASE_URL = `${TEST_DATABASE_SERVER}/${database}`;
   process.env.REDIS_PREFIX = `ssg-test-${runId}`;
   process.env.TEST_DATABASE_CREATED = database;
+  // Without SMTP the worker writes .eml files: into a folder of the run's own, not the project's.
+  process.env.MAIL_DIR = mkdtempSync(join(tmpdir(), `ssg-test-mail-${runId}-`));
+  process.env.OUTBOX_RELAY_INTERVAL_MS = '100';
 
   const config = loadConfig();
   await migrate(config);

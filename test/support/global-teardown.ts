@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import Redis from 'ioredis';
 import { onServer } from './test-database';
 
@@ -6,6 +7,10 @@ export default async function globalTeardown(): Promise<void> {
   const database = process.env.TEST_DATABASE_CREATED;
   if (database && process.env.KEEP_TEST_DATABASE !== 'true') {
     await onServer(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  }
+  const mailDir = process.env.MAIL_DIR;
+  if (mailDir?.includes('ssg-test-mail-')) {
+    rmSync(mailDir, { recursive: true, force: true });
   }
   const prefix = process.env.REDIS_PREFIX;
   if (prefix?.startsWith('ssg-test-')) {

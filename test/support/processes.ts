@@ -1,0 +1,102 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import Redis from 'ioredis';
+import { projectPath } from '../../src/config/project-root';
+
+// The real entrypoint (src/main.ts) as its own process, so a test can SIGKILL it. It inherits the
+// run's database, Redis prefix and mail folder from the environment the global setup made.
+export async function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+    cwd: projectPath(),
+    env: { ...process.env, ...env, PROCESS_ROLE: 'worker', TS_NODE_PROJECT: 'tsconfig.json' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timeout = setTimeout(
+      () => reject(new Error(`The worker did not start in time:\n${output}`)),
+      60_000,
+    );
+    const read = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Worker started')) {
+        clearTimeout(timeout);
+        resolve();
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.once('exit', (code) => {
+      clearTimeout(timeout);
+      reject(new Error(`The worker exited with ${code} before starting:\n${output}`));
+    });
+  });
+  return child;
+}
+
+export async function kill(child: ChildProcess): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+export interface PrivateRedis {
+  url: string;
+  client: Redis;
+  stop: () => Promise<void>;
+}
+
+// A Redis server of the test's own, so it can be flushed or restarted without touching the
+// machine's shared one (other test runs may be using it).
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const port = await freePort();
+  const server = spawn(
+    'redis-server',
+    [
+      ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      ...['--maxmemory-policy', 'noeviction'],
+    ],
+    { stdio: 'ignore' },
+  );
+  server.once('error', (error) => {
+    throw new Error(`Could not start redis-server (is it installed?): ${error.message}`);
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  const client = new Redis(url, { lazyConnect: true, retryStrategy: () => 100 });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      await client.connect();
+      await client.ping();
+      break;
+    } catch (error) {
+      client.disconnect();
+      if (Date.now() > deadline) {
+        server.kill('SIGKILL');
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  return {
+    url,
+    client,
+    stop: async () => {
+      client.disconnect();
+      await kill(server);
+    },
+  };
+}
