@@ -10,6 +10,7 @@ import { OrganisationsModule } from './organisations/organisations.module';
 import { QueuesModule } from './queues/queues.module';
 import { WorkerModule } from './queues/worker.module';
 import { RoundsModule } from './rounds/rounds.module';
+import { BidsModule } from './bids/bids.module';
 import { UsersModule } from './users/users.module';
 
 // The process role decides what is loaded: the HTTP API, the BullMQ workers, or both.
@@ -30,6 +31,7 @@ export class AppModule {
         OrganisationsModule,
         UsersModule,
         RoundsModule,
+        BidsModule,
         ...(api ? [HealthModule, AuthModule] : []),
         ...(worker ? [WorkerModule] : []),
       ],

@@ -1,3 +1,5 @@
+import { BidCostLine, BidIntervention, BidMatchFunding } from '../bids/bid-lines.entity';
+import { Bid } from '../bids/bid.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { EmailOutbox } from '../notifications/email-outbox.entity';
 import { Organisation } from '../organisations/organisation.entity';
@@ -16,4 +18,8 @@ export const ENTITIES = [
   AssessmentCriterion,
   RoundYearCap,
   EmailOutbox,
+  Bid,
+  BidCostLine,
+  BidMatchFunding,
+  BidIntervention,
 ];

@@ -110,6 +110,16 @@ export class OrganisationsService {
     return organisation?.name ?? null;
   }
 
+  // The organisation with its force area, for rules that depend on who an applicant is.
+  findWithArea(id: string, manager: EntityManager): Promise<Organisation | null> {
+    return manager.findOne(Organisation, { where: { id }, relations: { forceArea: true } });
+  }
+
+  // The active PCC office of a force area, if one is registered.
+  pccOfArea(forceAreaCode: string, manager: EntityManager): Promise<Organisation | null> {
+    return manager.findOneBy(Organisation, { forceAreaCode, type: 'pcc', active: true });
+  }
+
   async isActive(id: string, manager: EntityManager): Promise<boolean> {
     return manager.existsBy(Organisation, { id, active: true });
   }

@@ -26,38 +26,13 @@ import {
 import type { FastifyReply } from 'fastify';
 import { auditActor } from '../audit/audit.service';
 import { Authenticated, AuthenticatedUser, CurrentUser, Roles } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { ProblemDto } from '../common/problem.dto';
 import { UuidParam } from '../common/validation';
+import { versionFrom, withEtag } from '../common/versioning';
 import { RoundDto, RoundPageDto } from './round-response.dto';
 import { CreateRoundDto, RoundQuery, UpdateRoundDto } from './round.dto';
 import { RoundCommand } from './rounds.rules';
 import { RoundsService } from './rounds.service';
-
-// Accepts `3`, `"3"` and `W/"3"`: the version from a previous read or its ETag.
-function versionFrom(ifMatch: string | undefined): number {
-  if (ifMatch === undefined) {
-    throw new DomainError(
-      'if-match-required',
-      428,
-      "Send If-Match with the round version you last read, so that no one else's edit is overwritten.",
-    );
-  }
-  const match = /^(?:W\/)?"?(\d+)"?$/.exec(ifMatch.trim());
-  if (!match) {
-    throw new DomainError(
-      'if-match-invalid',
-      400,
-      'If-Match must be the round version, such as "3".',
-    );
-  }
-  return Number(match[1]);
-}
-
-function withEtag(reply: FastifyReply, round: RoundDto): RoundDto {
-  void reply.header('etag', `"${round.version}"`);
-  return round;
-}
 
 @ApiTags('rounds')
 @Controller('rounds')
@@ -131,7 +106,7 @@ export class RoundsController {
   ): Promise<RoundDto> {
     return withEtag(
       reply,
-      await this.rounds.update(auditActor(admin), id, versionFrom(ifMatch), body),
+      await this.rounds.update(auditActor(admin), id, versionFrom(ifMatch, 'round'), body),
     );
   }
 

@@ -19,7 +19,10 @@ import {
   roundSettingsErrors,
 } from './rounds.rules';
 
-type RoundWithParts = FundingRound & { criteria: AssessmentCriterion[]; yearCaps: RoundYearCap[] };
+export type RoundWithParts = FundingRound & {
+  criteria: AssessmentCriterion[];
+  yearCaps: RoundYearCap[];
+};
 
 const SETTINGS_FIELDS = [
   'code',
@@ -269,6 +272,22 @@ export class RoundsService {
       });
       return toRoundDto(await this.loadRound(manager, id));
     });
+  }
+
+  // A published round with its caps, for bids; `lock` holds it against concurrent changes
+  // (`write` serialises bid numbering, `share` only keeps its status still).
+  async findForBids(
+    manager: EntityManager,
+    id: string,
+    lock: 'write' | 'share' | null,
+  ): Promise<RoundWithParts | null> {
+    const found = await manager.findOne(FundingRound, {
+      where: { id, status: Not('draft' as const) },
+      ...(lock
+        ? { lock: { mode: lock === 'write' ? 'pessimistic_write' : 'pessimistic_read' } }
+        : {}),
+    });
+    return found ? this.loadRound(manager, id) : null;
   }
 
   private criteriaFrom(criteria: CreateRoundDto['criteria']): AssessmentCriterion[] {

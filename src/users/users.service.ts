@@ -170,6 +170,23 @@ export class UsersService {
     await this.users.query(`UPDATE users SET last_login_at = now() WHERE id = $1`, [id]);
   }
 
+  // Who to write to about an organisation's business: its active applicant users.
+  applicantContacts(
+    organisationId: string,
+    manager: EntityManager,
+  ): Promise<Pick<User, 'id' | 'email' | 'name'>[]> {
+    return manager.find(User, {
+      select: { id: true, email: true, name: true },
+      where: { organisationId, role: 'applicant', active: true },
+      order: { email: 'ASC' },
+      take: 50,
+    });
+  }
+
+  async nameOf(id: string, manager: EntityManager): Promise<Pick<User, 'email' | 'name'> | null> {
+    return manager.findOne(User, { select: { email: true, name: true }, where: { id } });
+  }
+
   findByEmail(email: string): Promise<User | null> {
     return this.users.findOneBy({ email: email.toLowerCase() });
   }

@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditActor, AuditService, changedFields, createdFields } from '../audit/audit.service';
+import type { AuthenticatedUser } from '../common/access';
+import { DomainError } from '../common/domain-error';
+import { formatLondon } from '../common/london-time';
+import { OrganisationsService } from '../organisations/organisations.service';
+import { RoundsService, RoundWithParts } from '../rounds/rounds.service';
+import { bidContentErrors } from './bid-content.rules';
+import type { BidDto } from './bid-response.dto';
+import { bidContent, BidStore, LoadedBid, toBidDto } from './bid-store';
+import type { BidContentDto, CreateBidDto, UpdateBidDto } from './bid.dto';
+import { Bid } from './bid.entity';
+import { isWindowOpen } from './bids.service';
+
+const CONTENT_FIELDS = [
+  'title',
+  'summary',
+  'targetLsoas',
+  'problemProfile',
+  'primaryCrimeType',
+  'secondaryCrimeTypes',
+  'theoryOfChange',
+  'interventions',
+  'costLines',
+  'matchFunding',
+  'partners',
+  'consultation',
+  'milestones',
+  'risks',
+  'evaluationApproach',
+] as const;
+const LINE_FIELDS = ['costLines', 'matchFunding', 'interventions'] as const;
+
+function hashOf(body: unknown): string {
+  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
+}
+
+// Bid columns from the scalar parts of a create or edit (lists of lines are written apart).
+function columnsOf(input: Partial<BidContentDto>): Partial<Bid> {
+  const columns: Partial<Bid> = {};
+  for (const field of CONTENT_FIELDS) {
+    if (input[field] !== undefined && !(LINE_FIELDS as readonly string[]).includes(field)) {
+      Object.assign(columns, { [field]: input[field] });
+    }
+  }
+  return columns;
+}
+
+export function windowRefusal(round: RoundWithParts, now: Date, doing: string): DomainError {
+  const when =
+    now.getTime() < round.opensAt.getTime()
+      ? `opens for bids at ${formatLondon(round.opensAt)} (UK time)`
+      : `closed for bids at ${formatLondon(round.closesAt)} (UK time)`;
+  return DomainError.conflict(
+    'round-not-open',
+    `Round ${round.code} ${round.status === 'open' ? when : `is ${round.status}, not open for bids`}; you cannot ${doing} now.`,
+  );
+}
+
+// The bidder's own bid, or 404: another organisation's bid is not theirs to change.
+export function ownBidOrNotFound(user: AuthenticatedUser, bid: LoadedBid): LoadedBid {
+  if (user.role !== 'applicant' || bid.organisationId !== user.organisationId) {
+    throw DomainError.notFound('Bid');
+  }
+  return bid;
+}
+
+@Injectable()
+export class BidDraftingService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: BidStore,
+    private readonly rounds: RoundsService,
+    private readonly organisations: OrganisationsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  // A retried create with the same Idempotency-Key answers the bid the first one made.
+  async create(
+    actor: AuditActor,
+    user: AuthenticatedUser,
+    input: CreateBidDto,
+    idempotencyKey: string | undefined,
+    now = new Date(),
+  ): Promise<BidDto> {
+    const requestHash = hashOf(input);
+    return this.dataSource.transaction(async (manager) => {
+      if (idempotencyKey !== undefined) {
+        const earlier = await manager.findOneBy(Bid, {
+          createdBy: user.id,
+          creationKey: idempotencyKey,
+        });
+        if (earlier) {
+          if (earlier.creationHash !== requestHash) {
+            throw DomainError.invalid(
+              'idempotency-key-reused',
+              'This Idempotency-Key was already used for a different bid; use a new key for a new bid.',
+            );
+          }
+          return toBidDto(await this.store.load(manager, earlier.id));
+        }
+      }
+      const organisation = await this.organisations.findWithArea(
+        user.organisationId as string,
+        manager,
+      );
+      if (!organisation?.active) {
+        throw DomainError.conflict(
+          'organisation-inactive',
+          'Your organisation is deactivated, so it cannot make bids; contact the programme team.',
+        );
+      }
+      const round = await this.rounds.findForBids(manager, input.roundId, 'write');
+      if (!round) {
+        throw DomainError.notFound('Funding round');
+      }
+      if (!isWindowOpen(round, now)) {
+        throw windowRefusal(round, now, 'start a bid');
+      }
+      this.checkContent(input, round);
+      const number = await this.store.nextNumber(manager, round.id);
+      const saved = await manager.save(
+        manager.create(Bid, {
+          ...columnsOf(input),
+          roundId: round.id,
+          organisationId: organisation.id,
+          applicantType: organisation.type,
+          forceAreaCode: organisation.forceAreaCode,
+          needsEndorsement: organisation.type !== 'pcc' && organisation.forceAreaCode !== null,
+          number,
+          reference: `${round.code}-${String(number).padStart(4, '0')}`,
+          status: 'draft',
+          createdBy: user.id,
+          creationKey: idempotencyKey ?? null,
+          creationHash: idempotencyKey === undefined ? null : requestHash,
+        }),
+      );
+      await this.store.writeLines(manager, saved.id, input);
+      const bid = await this.store.load(manager, saved.id);
+      await this.audit.record(manager, actor, {
+        command: 'bid.create',
+        objectType: 'bid',
+        objectId: bid.id,
+        changes: createdFields({ reference: bid.reference, ...bidContent(bid) }, [
+          'reference',
+          ...CONTENT_FIELDS,
+        ]),
+      });
+      return toBidDto(bid);
+    });
+  }
+
+  // Edits a draft of the version the bidder last read, while the round takes bids.
+  update(
+    actor: AuditActor,
+    user: AuthenticatedUser,
+    id: string,
+    expectedVersion: number,
+    input: UpdateBidDto,
+    now = new Date(),
+  ): Promise<BidDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const bid = ownBidOrNotFound(user, await this.store.lock(manager, id));
+      if (bid.version !== expectedVersion) {
+        throw new DomainError(
+          'version-mismatch',
+          412,
+          `The bid has changed since you read it (now version ${bid.version}); reload it and apply your edit again.`,
+        );
+      }
+      if (bid.status !== 'draft') {
+        throw DomainError.conflict(
+          'bid-frozen',
+          `Bid ${bid.reference} was submitted and is frozen (it is ${bid.status}); it cannot be edited.`,
+        );
+      }
+      const round = await this.rounds.findForBids(manager, bid.roundId, 'share');
+      if (!round) {
+        throw DomainError.notFound('Funding round');
+      }
+      if (!isWindowOpen(round, now)) {
+        throw windowRefusal(round, now, 'edit a bid');
+      }
+      this.checkContent(input, round);
+      const before = bidContent(bid);
+      // Always one column, so the version moves even when only lines change.
+      await manager.update(Bid, { id }, { title: bid.title, ...columnsOf(input) });
+      await this.store.writeLines(manager, id, input);
+      const saved = await this.store.load(manager, id);
+      await this.audit.record(manager, actor, {
+        command: 'bid.update',
+        objectType: 'bid',
+        objectId: id,
+        changes: changedFields(before, bidContent(saved), CONTENT_FIELDS),
+      });
+      return toBidDto(saved);
+    });
+  }
+
+  private checkContent(input: Partial<BidContentDto>, round: RoundWithParts): void {
+    const errors = bidContentErrors(input, round);
+    if (errors.length > 0) {
+      throw DomainError.invalid(
+        'bid-content-invalid',
+        `Some parts of the bid do not fit round ${round.code}; see errors.`,
+        errors,
+      );
+    }
+  }
+}

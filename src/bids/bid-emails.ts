@@ -1,0 +1,133 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import type { EmailMessage } from '../notifications/outbox.service';
+import { ReminderRegistry } from '../notifications/reminder-registry';
+import type { EndorsementDecision } from './bid.entity';
+import { bidContent, LoadedBid } from './bid-store';
+
+export function bidUrl(baseUrl: string, bid: { id: string }): string {
+  return `${baseUrl.replace(/\/$/, '')}/bids/${bid.id}`;
+}
+
+function summaryOf(bid: LoadedBid, round: { name: string }) {
+  const content = bidContent(bid);
+  return {
+    reference: bid.reference,
+    title: bid.title,
+    roundName: round.name,
+    organisationName: bid.organisation.name,
+    requestedPence: bid.requestedPence,
+    matchFundingPence: bid.matchFundingPence,
+    costLines: content.costLines,
+    interventions: content.interventions.map(({ category, type, costPence }) => ({
+      category,
+      type,
+      costPence,
+    })),
+  };
+}
+
+// The receipt: the reference and what was frozen, so the bidder holds their own record.
+export function submissionReceipt(
+  bid: LoadedBid,
+  round: { name: string },
+  submitter: { email: string; name: string },
+  awaitingPcc: string | null,
+  baseUrl: string,
+): EmailMessage {
+  return {
+    template: 'bid-submitted',
+    to: submitter.email,
+    dedupeKey: `bid:${bid.id}:submitted`,
+    about: { type: 'bid', id: bid.id },
+    data: {
+      ...summaryOf(bid, round),
+      name: submitter.name,
+      submittedAt: bid.submittedAt,
+      digest: bid.submittedDigest,
+      awaitingPcc,
+      bidUrl: bidUrl(baseUrl, bid),
+    },
+  };
+}
+
+export function endorsementRequest(
+  bid: LoadedBid,
+  round: { name: string; closesAt: Date },
+  pcc: { name: string },
+  contacts: { email: string }[],
+  baseUrl: string,
+): EmailMessage {
+  return {
+    template: 'bid-endorsement-requested',
+    to: contacts.map((contact) => contact.email),
+    dedupeKey: `bid:${bid.id}:endorsement-requested`,
+    about: { type: 'bid', id: bid.id },
+    data: {
+      ...summaryOf(bid, round),
+      pccName: pcc.name,
+      closesAt: round.closesAt,
+      bidUrl: bidUrl(baseUrl, bid),
+    },
+  };
+}
+
+export function endorsementDecided(
+  bid: LoadedBid,
+  round: { name: string },
+  submitter: { email: string; name: string },
+  pcc: { name: string },
+  decision: EndorsementDecision,
+  baseUrl: string,
+): EmailMessage {
+  return {
+    template: 'bid-endorsement-decided',
+    to: submitter.email,
+    dedupeKey: `bid:${bid.id}:endorsement-${decision}`,
+    about: { type: 'bid', id: bid.id },
+    data: {
+      ...summaryOf(bid, round),
+      name: submitter.name,
+      pccName: pcc.name,
+      endorsed: decision === 'endorsed',
+      reason: bid.endorsementReason,
+      bidUrl: bidUrl(baseUrl, bid),
+    },
+  };
+}
+
+// Drafts still unsubmitted 7 days and 1 day before their round closes remind their creators,
+// once each step; a draft started inside the last week gets the steps still ahead of it.
+@Injectable()
+export class DraftBidReminders implements OnModuleInit {
+  constructor(
+    private readonly registry: ReminderRegistry,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    for (const days of [7, 1]) {
+      this.registry.register({
+        name: `bid-draft-${days}d`,
+        template: 'bid-draft-reminder',
+        select: `
+          SELECT 'bid:' || b.id || ':draft-${days}d' AS dedupe_key,
+                 ARRAY[u.email] AS recipients,
+                 jsonb_build_object(
+                   'name', u.name, 'reference', b.reference, 'title', b.title,
+                   'roundName', r.name, 'closesAt', r.closes_at, 'daysLeft', ${days},
+                   'bidUrl', rtrim($2::text, '/') || '/bids/' || b.id) AS data,
+                 'bid' AS object_type,
+                 b.id::text AS object_id
+          FROM bids b
+          JOIN funding_rounds r ON r.id = b.round_id
+          JOIN users u ON u.id = b.created_by
+          WHERE b.status = 'draft' AND r.status = 'open' AND u.active
+            AND r.closes_at > $1::timestamptz
+            AND r.closes_at <= $1::timestamptz + make_interval(days => ${days})
+            AND (${days} = 1 OR r.closes_at > $1::timestamptz + make_interval(days => 1))`,
+        params: [this.config.mail.publicBaseUrl],
+      });
+    }
+  }
+}

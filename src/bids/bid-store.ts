@@ -1,0 +1,230 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { DomainError } from '../common/domain-error';
+import { formatLondon } from '../common/london-time';
+import type { BidDto, EndorsementState } from './bid-response.dto';
+import type { BidContentDto } from './bid.dto';
+import { Bid } from './bid.entity';
+import { BidCostLine, BidIntervention, BidMatchFunding } from './bid-lines.entity';
+
+export type LoadedBid = Bid & {
+  costLines: BidCostLine[];
+  matchFunding: BidMatchFunding[];
+  interventions: BidIntervention[];
+  round: { code: string; name: string };
+  organisation: { name: string };
+};
+
+// A bid that still holds a place under the round's bid limit: submitted or later, not withdrawn,
+// not failed, and not declined by its PCC.
+export const LIVE_BID_SQL = `b.status NOT IN ('draft', 'withdrawn', 'eligibility_failed')
+  AND b.endorsement_decision IS DISTINCT FROM 'declined'`;
+
+export function endorsementState(bid: Bid): EndorsementState {
+  if (!bid.needsEndorsement) {
+    return 'not_required';
+  }
+  return bid.endorsementDecision ?? 'awaiting';
+}
+
+// The parts a bidder wrote, in a fixed order: what is frozen, digested and audited.
+export function bidContent(bid: LoadedBid): Required<BidContentDto> {
+  return {
+    title: bid.title,
+    summary: bid.summary,
+    targetLsoas: bid.targetLsoas,
+    problemProfile: bid.problemProfile,
+    primaryCrimeType: bid.primaryCrimeType,
+    secondaryCrimeTypes: bid.secondaryCrimeTypes,
+    theoryOfChange: bid.theoryOfChange,
+    interventions: [...bid.interventions]
+      .sort((a, b) => a.position - b.position)
+      .map(({ category, type, description, evidence, costPence, outputMeasure, outputTarget }) => ({
+        category,
+        type,
+        description,
+        evidence,
+        costPence,
+        outputMeasure,
+        outputTarget,
+      })),
+    costLines: [...bid.costLines]
+      .sort(
+        (a, b) => a.financialYear.localeCompare(b.financialYear) || a.kind.localeCompare(b.kind),
+      )
+      .map(({ financialYear, kind, amountPence }) => ({ financialYear, kind, amountPence })),
+    matchFunding: [...bid.matchFunding]
+      .sort((a, b) => a.position - b.position)
+      .map(({ source, kind, amountPence }) => ({ source, kind, amountPence })),
+    partners: bid.partners,
+    consultation: bid.consultation,
+    milestones: bid.milestones,
+    risks: bid.risks,
+    evaluationApproach: bid.evaluationApproach,
+  };
+}
+
+export function contentDigest(bid: LoadedBid): string {
+  return createHash('sha256')
+    .update(JSON.stringify(bidContent(bid)))
+    .digest('hex');
+}
+
+export function toBidDto(bid: LoadedBid): BidDto {
+  const content = bidContent(bid);
+  const ids = new Map(
+    [...bid.interventions].sort((a, b) => a.position - b.position).map((i, n) => [n, i.id]),
+  );
+  return {
+    id: bid.id,
+    reference: bid.reference,
+    roundId: bid.roundId,
+    roundCode: bid.round.code,
+    organisationId: bid.organisationId,
+    organisationName: bid.organisation.name,
+    applicantType: bid.applicantType,
+    forceAreaCode: bid.forceAreaCode,
+    status: bid.status,
+    ...content,
+    interventions: content.interventions.map((intervention, n) => ({
+      id: ids.get(n) as string,
+      ...intervention,
+      evidence: intervention.evidence ?? '',
+      outputMeasure: intervention.outputMeasure ?? null,
+      outputTarget: intervention.outputTarget ?? null,
+    })),
+    requestedPence: bid.requestedPence,
+    matchFundingPence: bid.matchFundingPence,
+    endorsement: {
+      state: endorsementState(bid),
+      reason: bid.endorsementReason,
+      decidedAt: bid.endorsementAt,
+    },
+    pccRank: bid.pccRank,
+    submittedAt: bid.submittedAt,
+    submittedAtUkTime: bid.submittedAt ? formatLondon(bid.submittedAt) : null,
+    submittedDigest: bid.submittedDigest,
+    withdrawnAt: bid.withdrawnAt,
+    withdrawalReason: bid.withdrawalReason,
+    createdAt: bid.createdAt,
+    updatedAt: bid.updatedAt,
+    version: bid.version,
+  };
+}
+
+// Named reads and writes of bids and their lines, always inside the caller's transaction.
+@Injectable()
+export class BidStore {
+  async load(manager: EntityManager, id: string): Promise<LoadedBid> {
+    const bid = await manager.findOne(Bid, {
+      where: { id },
+      relations: {
+        costLines: true,
+        matchFunding: true,
+        interventions: true,
+        round: true,
+        organisation: true,
+      },
+    });
+    if (!bid) {
+      throw DomainError.notFound('Bid');
+    }
+    return bid as LoadedBid;
+  }
+
+  // Locks the bid row for the rest of the transaction, then reads it whole.
+  async lock(manager: EntityManager, id: string): Promise<LoadedBid> {
+    const locked = await manager.findOne(Bid, {
+      where: { id },
+      lock: { mode: 'pessimistic_write' },
+    });
+    if (!locked) {
+      throw DomainError.notFound('Bid');
+    }
+    return this.load(manager, id);
+  }
+
+  async nextNumber(manager: EntityManager, roundId: string): Promise<number> {
+    const [row] = await manager.query<{ next: number }[]>(
+      `SELECT coalesce(max(number), 0)::int + 1 AS next FROM bids WHERE round_id = $1`,
+      [roundId],
+    );
+    return row.next;
+  }
+
+  // Live bids other than `exceptId` in the limit's scope: a PCC area, or one applicant.
+  async countLive(
+    manager: EntityManager,
+    roundId: string,
+    scope: { forceAreaCode: string } | { organisationId: string },
+    exceptId: string,
+  ): Promise<number> {
+    const [column, value] =
+      'forceAreaCode' in scope
+        ? ['force_area_code', scope.forceAreaCode]
+        : ['organisation_id', scope.organisationId];
+    const [row] = await manager.query<{ count: number }[]>(
+      `SELECT count(*)::int AS count FROM bids b
+       WHERE b.round_id = $1 AND b.${column} = $2 AND b.id <> $3 AND ${LIVE_BID_SQL}`,
+      [roundId, value, exceptId],
+    );
+    return row.count;
+  }
+
+  // Serialises decisions that count bids in one scope (submission, ranking) until commit.
+  async lockScope(manager: EntityManager, roundId: string, scopeKey: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [
+      `bid-scope:${roundId}:${scopeKey}`,
+    ]);
+  }
+
+  // Replaces whichever lists the edit sends and keeps the derived totals in step.
+  async writeLines(
+    manager: EntityManager,
+    bidId: string,
+    input: Pick<BidContentDto, 'costLines' | 'matchFunding' | 'interventions'>,
+  ): Promise<void> {
+    if (input.costLines) {
+      await manager.delete(BidCostLine, { bidId });
+    }
+    if (input.costLines?.length) {
+      await manager.insert(
+        BidCostLine,
+        input.costLines.map((line) => ({ ...line, bidId })),
+      );
+    }
+    if (input.matchFunding) {
+      await manager.delete(BidMatchFunding, { bidId });
+    }
+    if (input.matchFunding?.length) {
+      await manager.insert(
+        BidMatchFunding,
+        input.matchFunding.map((line, index) => ({ ...line, bidId, position: index + 1 })),
+      );
+    }
+    if (input.interventions) {
+      await manager.delete(BidIntervention, { bidId });
+    }
+    if (input.interventions?.length) {
+      await manager.insert(
+        BidIntervention,
+        input.interventions.map((intervention, index) => ({
+          ...intervention,
+          evidence: intervention.evidence ?? '',
+          outputMeasure: intervention.outputMeasure ?? null,
+          outputTarget: intervention.outputTarget ?? null,
+          bidId,
+          position: index + 1,
+        })),
+      );
+    }
+    await manager.query(
+      `UPDATE bids SET
+         requested_pence = (SELECT coalesce(sum(amount_pence), 0) FROM bid_cost_lines WHERE bid_id = $1),
+         match_funding_pence = (SELECT coalesce(sum(amount_pence), 0) FROM bid_match_funding WHERE bid_id = $1)
+       WHERE id = $1`,
+      [bidId],
+    );
+  }
+}

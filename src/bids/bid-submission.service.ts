@@ -1,0 +1,177 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import type { AuthenticatedUser } from '../common/access';
+import { DomainError } from '../common/domain-error';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { OutboxService } from '../notifications/outbox.service';
+import { OrganisationsService } from '../organisations/organisations.service';
+import { RoundsService } from '../rounds/rounds.service';
+import { UsersService } from '../users/users.service';
+import { ownBidOrNotFound, windowRefusal } from './bid-drafting.service';
+import { endorsementRequest, submissionReceipt } from './bid-emails';
+import { BidEligibilityService } from './bid-eligibility.service';
+import type { BidDto } from './bid-response.dto';
+import { BidStore, contentDigest, LoadedBid, toBidDto } from './bid-store';
+import { Bid, WITHDRAWABLE_STATUSES } from './bid.entity';
+import { isWindowOpen } from './bids.service';
+
+@Injectable()
+export class BidSubmissionService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: BidStore,
+    private readonly eligibility: BidEligibilityService,
+    private readonly rounds: RoundsService,
+    private readonly organisations: OrganisationsService,
+    private readonly users: UsersService,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  // Freezes a draft that passes every rule inside the window. Submitting a bid that is already
+  // submitted answers it as it stands, so a retried request does no harm.
+  submit(
+    actor: AuditActor,
+    user: AuthenticatedUser,
+    id: string,
+    now = new Date(),
+  ): Promise<BidDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const bid = ownBidOrNotFound(user, await this.store.lock(manager, id));
+      if (bid.status === 'withdrawn') {
+        throw DomainError.conflict(
+          'bid-withdrawn',
+          `Bid ${bid.reference} was withdrawn; start a new bid instead.`,
+        );
+      }
+      if (bid.status !== 'draft') {
+        return toBidDto(bid);
+      }
+      const round = await this.rounds.findForBids(manager, bid.roundId, 'share');
+      if (!round) {
+        throw DomainError.notFound('Funding round');
+      }
+      if (!isWindowOpen(round, now)) {
+        throw windowRefusal(round, now, 'submit a bid');
+      }
+      // Who the organisation is now decides endorsement and the limit's scope.
+      const organisation = await this.organisations.findWithArea(bid.organisationId, manager);
+      if (!organisation?.active) {
+        throw DomainError.conflict(
+          'organisation-inactive',
+          'Your organisation is deactivated, so it cannot submit bids; contact the programme team.',
+        );
+      }
+      Object.assign(bid, {
+        applicantType: organisation.type,
+        forceAreaCode: organisation.forceAreaCode,
+        needsEndorsement: organisation.type !== 'pcc' && organisation.forceAreaCode !== null,
+      });
+      let result = await this.eligibility.evaluate(manager, bid, round);
+      // Two bids of one area submitted at once must not both take the last place.
+      await this.store.lockScope(manager, round.id, result.scopeKey);
+      result = await this.eligibility.evaluate(manager, bid, round);
+      if (result.failures.length > 0) {
+        throw DomainError.invalid(
+          'bid-ineligible',
+          `Bid ${bid.reference} breaks ${result.failures.length} rule${result.failures.length === 1 ? '' : 's'} of round ${round.code}; each is listed in errors (field names the rule).`,
+          result.failures.map((failure) => ({ field: failure.rule, message: failure.message })),
+        );
+      }
+      const digest = contentDigest(bid);
+      await manager.update(
+        Bid,
+        { id },
+        {
+          status: 'submitted',
+          submittedAt: now,
+          submittedBy: user.id,
+          submittedDigest: digest,
+          applicantType: bid.applicantType,
+          forceAreaCode: bid.forceAreaCode,
+          needsEndorsement: bid.needsEndorsement,
+        },
+      );
+      const saved = await this.store.load(manager, id);
+      await this.audit.record(manager, actor, {
+        command: 'bid.submit',
+        objectType: 'bid',
+        objectId: id,
+        changes: {
+          status: { before: 'draft', after: 'submitted' },
+          submittedDigest: { before: null, after: digest },
+        },
+      });
+      await this.queueSubmissionEmails(manager, saved, round, user);
+      return toBidDto(saved);
+    });
+  }
+
+  withdraw(
+    actor: AuditActor,
+    user: AuthenticatedUser,
+    id: string,
+    reason: string,
+    now = new Date(),
+  ): Promise<BidDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const bid = ownBidOrNotFound(user, await this.store.lock(manager, id));
+      if (!WITHDRAWABLE_STATUSES.includes(bid.status)) {
+        throw DomainError.conflict(
+          'bid-not-withdrawable',
+          bid.status === 'withdrawn'
+            ? `Bid ${bid.reference} is already withdrawn.`
+            : `Bid ${bid.reference} is ${bid.status}: a decision has been made, so it can no longer be withdrawn.`,
+        );
+      }
+      await manager.update(
+        Bid,
+        { id },
+        { status: 'withdrawn', withdrawnAt: now, withdrawalReason: reason, pccRank: null },
+      );
+      // The PCC's ranking closes up behind a withdrawn bid.
+      if (bid.pccRank !== null) {
+        await manager.query(
+          `UPDATE bids SET pcc_rank = pcc_rank - 1
+           WHERE round_id = $1 AND force_area_code = $2 AND pcc_rank > $3`,
+          [bid.roundId, bid.forceAreaCode, bid.pccRank],
+        );
+      }
+      await this.audit.record(manager, actor, {
+        command: 'bid.withdraw',
+        objectType: 'bid',
+        objectId: id,
+        changes: {
+          status: { before: bid.status, after: 'withdrawn' },
+          withdrawalReason: { before: null, after: reason },
+        },
+      });
+      return toBidDto(await this.store.load(manager, id));
+    });
+  }
+
+  private async queueSubmissionEmails(
+    manager: EntityManager,
+    bid: LoadedBid,
+    round: { name: string; closesAt: Date },
+    user: AuthenticatedUser,
+  ): Promise<void> {
+    const baseUrl = this.config.mail.publicBaseUrl;
+    const pcc =
+      bid.needsEndorsement && bid.forceAreaCode
+        ? await this.organisations.pccOfArea(bid.forceAreaCode, manager)
+        : null;
+    await this.outbox.queue(
+      manager,
+      submissionReceipt(bid, round, user, pcc?.name ?? null, baseUrl),
+    );
+    if (pcc) {
+      const contacts = await this.users.applicantContacts(pcc.id, manager);
+      if (contacts.length > 0) {
+        await this.outbox.queue(manager, endorsementRequest(bid, round, pcc, contacts, baseUrl));
+      }
+    }
+  }
+}

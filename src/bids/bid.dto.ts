@@ -1,0 +1,307 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { PageQuery } from '../common/pagination';
+import { trimString } from '../common/validation';
+import { ORGANISATION_TYPES, type OrganisationType } from '../organisations/organisation.entity';
+import { BID_STATUSES, type BidStatus } from './bid.entity';
+import {
+  COST_KINDS,
+  type CostKind,
+  MATCH_FUNDING_KINDS,
+  type MatchFundingKind,
+} from './bid-lines.entity';
+
+// A single line may not exceed £1bn: far above any cap, and sums of lines stay exact integers.
+const MAX_LINE_PENCE = 100_000_000_000;
+const LSOA = /^[EW]01\d{6}$/;
+const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
+
+function Pence(field: string): PropertyDecorator {
+  return (target, key) => {
+    IsInt({ message: `${field} must be a whole number of pence` })(target, key);
+    Min(1, { message: `${field} must be at least 1 penny` })(target, key);
+    Max(MAX_LINE_PENCE, { message: `${field} may be at most 100000000000 pence (£1bn)` })(
+      target,
+      key,
+    );
+  };
+}
+
+function Text(min: number, max: number): PropertyDecorator {
+  return (target, key) => {
+    Transform(trimString)(target, key);
+    IsString()(target, key);
+    Length(min, max)(target, key);
+  };
+}
+
+export class CostLineDto {
+  @ApiProperty({ example: '2022/23' })
+  @Matches(/^\d{4}\/\d{2}$/, { message: 'financialYear must be written like 2022/23' })
+  financialYear: string;
+
+  @ApiProperty({ enum: COST_KINDS })
+  @IsIn(COST_KINDS, { message: 'kind must be capital or revenue' })
+  kind: CostKind;
+
+  @ApiProperty({ example: 25_000_000, description: 'Amount in pence' })
+  @Pence('amountPence')
+  amountPence: number;
+}
+
+export class MatchFundingLineDto {
+  @ApiProperty({ example: 'Newcastle City Council capital programme', maxLength: 200 })
+  @Text(1, 200)
+  source: string;
+
+  @ApiProperty({ enum: MATCH_FUNDING_KINDS })
+  @IsIn(MATCH_FUNDING_KINDS, { message: 'kind must be cash or in_kind' })
+  kind: MatchFundingKind;
+
+  @ApiProperty({ example: 5_000_000, description: 'Amount in pence' })
+  @Pence('amountPence')
+  amountPence: number;
+}
+
+export class InterventionDto {
+  @ApiProperty({ example: 'Situational and target hardening', maxLength: 100 })
+  @Text(1, 100)
+  category: string;
+
+  @ApiProperty({ example: 'Street lighting', maxLength: 100 })
+  @Text(1, 100)
+  type: string;
+
+  @ApiProperty({ maxLength: 4000 })
+  @Text(1, 4000)
+  description: string;
+
+  @ApiPropertyOptional({ maxLength: 4000, description: 'Why it is expected to work' })
+  @IsOptional()
+  @Text(0, 4000)
+  evidence?: string;
+
+  @ApiProperty({ example: 12_000_000, description: 'Cost in pence' })
+  @Pence('costPence')
+  costPence: number;
+
+  @ApiPropertyOptional({ example: 'street lights installed', maxLength: 200, nullable: true })
+  @ValidateIf((_dto, value) => value !== null && value !== undefined)
+  @Text(1, 200)
+  outputMeasure?: string | null;
+
+  @ApiPropertyOptional({ example: 40, minimum: 1, nullable: true })
+  @ValidateIf((_dto, value) => value !== null && value !== undefined)
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  outputTarget?: number | null;
+}
+
+export class PartnerDto {
+  @ApiProperty({ example: 'Northumbria Police', maxLength: 200 })
+  @Text(1, 200)
+  name: string;
+
+  @ApiProperty({ example: 'Designing Out Crime Officer survey of the area', maxLength: 1000 })
+  @Text(1, 1000)
+  role: string;
+}
+
+export class MilestoneDto {
+  @ApiProperty({ example: 'Lighting columns installed', maxLength: 200 })
+  @Text(1, 200)
+  title: string;
+
+  @ApiProperty({ format: 'date', example: '2022-11-30' })
+  @Matches(DATE, { message: 'dueOn must be a date such as 2022-11-30' })
+  dueOn: string;
+}
+
+export class RiskDto {
+  @ApiProperty({ example: 'Supplier lead times for columns', maxLength: 1000 })
+  @Text(1, 1000)
+  description: string;
+
+  @ApiProperty({ example: 'Order in the first month; council framework supplier', maxLength: 1000 })
+  @Text(1, 1000)
+  mitigation: string;
+}
+
+// Every part of a bid a bidder writes. On an edit, a list that is sent replaces the old one.
+export class BidContentDto {
+  @ApiProperty({ example: 'Safer alleys for Byker', maxLength: 200 })
+  @Text(1, 200)
+  title: string;
+
+  @ApiPropertyOptional({ maxLength: 4000 })
+  @IsOptional()
+  @Text(0, 4000)
+  summary?: string;
+
+  @ApiPropertyOptional({ example: ['E01008324', 'E01008325'], description: 'LSOA codes' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @Matches(LSOA, {
+    each: true,
+    message: 'each target area must be an LSOA code such as E01000001 or W01000001',
+  })
+  targetLsoas?: string[];
+
+  @ApiPropertyOptional({ maxLength: 20000, description: 'Crime analysis of the target area' })
+  @IsOptional()
+  @Text(0, 20000)
+  problemProfile?: string;
+
+  @ApiPropertyOptional({ example: 'burglary', nullable: true, type: String })
+  @ValidateIf((_dto, value) => value !== null && value !== undefined)
+  @Text(1, 100)
+  primaryCrimeType?: string | null;
+
+  @ApiPropertyOptional({ example: ['vehicle crime'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Length(1, 100, { each: true })
+  secondaryCrimeTypes?: string[];
+
+  @ApiPropertyOptional({ maxLength: 8000 })
+  @IsOptional()
+  @Text(0, 8000)
+  theoryOfChange?: string;
+
+  @ApiPropertyOptional({ type: [InterventionDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => InterventionDto)
+  interventions?: InterventionDto[];
+
+  @ApiPropertyOptional({
+    type: [CostLineDto],
+    description: 'One line per financial year and capital/revenue; they sum to the request',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => CostLineDto)
+  costLines?: CostLineDto[];
+
+  @ApiPropertyOptional({ type: [MatchFundingLineDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => MatchFundingLineDto)
+  matchFunding?: MatchFundingLineDto[];
+
+  @ApiPropertyOptional({ type: [PartnerDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => PartnerDto)
+  partners?: PartnerDto[];
+
+  @ApiPropertyOptional({ maxLength: 8000 })
+  @IsOptional()
+  @Text(0, 8000)
+  consultation?: string;
+
+  @ApiPropertyOptional({ type: [MilestoneDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => MilestoneDto)
+  milestones?: MilestoneDto[];
+
+  @ApiPropertyOptional({ type: [RiskDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => RiskDto)
+  risks?: RiskDto[];
+
+  @ApiPropertyOptional({ maxLength: 8000 })
+  @IsOptional()
+  @Text(0, 8000)
+  evaluationApproach?: string;
+}
+
+export class CreateBidDto extends BidContentDto {
+  @ApiProperty({ format: 'uuid', description: 'The open round the bid is for' })
+  @IsUUID('all', { message: 'roundId must be a UUID' })
+  roundId: string;
+}
+
+export class UpdateBidDto extends PartialType(BidContentDto) {}
+
+export class BidQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', { message: 'roundId must be a UUID' })
+  roundId?: string;
+
+  @ApiPropertyOptional({ enum: BID_STATUSES })
+  @IsOptional()
+  @IsIn(BID_STATUSES, { message: `status must be one of ${BID_STATUSES.join(', ')}` })
+  status?: BidStatus;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', { message: 'organisationId must be a UUID' })
+  organisationId?: string;
+
+  @ApiPropertyOptional({ example: 'E23000007' })
+  @IsOptional()
+  @Matches(/^[EW]\d{8}$/, { message: 'forceAreaCode must be a code such as E23000007' })
+  forceAreaCode?: string;
+
+  @ApiPropertyOptional({ enum: ORGANISATION_TYPES })
+  @IsOptional()
+  @IsIn(ORGANISATION_TYPES, {
+    message: `applicantType must be one of ${ORGANISATION_TYPES.join(', ')}`,
+  })
+  applicantType?: OrganisationType;
+}
+
+export class ReasonDto {
+  @ApiProperty({ maxLength: 4000, example: 'The partnership has chosen to fund this locally.' })
+  @Text(1, 4000)
+  reason: string;
+}
+
+export class AreaRankingDto {
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    description: "The area's submitted bids in priority order, highest first",
+  })
+  @IsArray()
+  @ArrayMinSize(1, { message: 'bidIds must list at least one bid' })
+  @ArrayMaxSize(50)
+  @IsUUID('all', { each: true, message: 'each of bidIds must be a UUID' })
+  bidIds: string[];
+}

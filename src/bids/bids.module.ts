@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { OrganisationsModule } from '../organisations/organisations.module';
+import { RoundsModule } from '../rounds/rounds.module';
+import { UsersModule } from '../users/users.module';
+import { BidDraftingService } from './bid-drafting.service';
+import { DraftBidReminders } from './bid-emails';
+import { BidEligibilityService } from './bid-eligibility.service';
+import { BidEndorsementController } from './bid-endorsement.controller';
+import { BidEndorsementService } from './bid-endorsement.service';
+import { BidCostLine, BidIntervention, BidMatchFunding } from './bid-lines.entity';
+import { BidStore } from './bid-store';
+import { BidSubmissionService } from './bid-submission.service';
+import { Bid } from './bid.entity';
+import { BidsController } from './bids.controller';
+import { BidsService } from './bids.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Bid, BidCostLine, BidMatchFunding, BidIntervention]),
+    AuditModule,
+    NotificationsModule,
+    OrganisationsModule,
+    RoundsModule,
+    UsersModule,
+  ],
+  controllers: [BidsController, BidEndorsementController],
+  providers: [
+    BidStore,
+    BidsService,
+    BidEligibilityService,
+    BidDraftingService,
+    BidSubmissionService,
+    BidEndorsementService,
+    DraftBidReminders,
+  ],
+  exports: [BidsService, BidDraftingService, BidSubmissionService, BidEndorsementService],
+})
+export class BidsModule {}

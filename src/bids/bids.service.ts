@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AuthenticatedUser } from '../common/access';
+import { DomainError } from '../common/domain-error';
+import { formatLondon } from '../common/london-time';
+import type { Page } from '../common/pagination';
+import { OrganisationsService } from '../organisations/organisations.service';
+import { RoundsService } from '../rounds/rounds.service';
+import { BidEligibilityService } from './bid-eligibility.service';
+import type { BidDto, EligibilityDto } from './bid-response.dto';
+import { BidStore, LoadedBid, toBidDto } from './bid-store';
+import type { BidQuery } from './bid.dto';
+import { Bid } from './bid.entity';
+
+// Who is looking: Home Office staff, or an applicant with their organisation and, for a PCC
+// office, the force area whose bids it endorses.
+export type BidViewer =
+  { kind: 'staff' } | { kind: 'applicant'; organisationId: string; pccArea: string | null };
+
+export function mayRead(viewer: BidViewer, bid: Bid): boolean {
+  if (viewer.kind === 'staff') {
+    // A draft is the bidder's working copy; the Home Office sees what was submitted.
+    return bid.status !== 'draft';
+  }
+  return (
+    bid.organisationId === viewer.organisationId ||
+    (viewer.pccArea !== null && bid.forceAreaCode === viewer.pccArea && bid.status !== 'draft')
+  );
+}
+
+export function isWindowOpen(round: { status: string; opensAt: Date; closesAt: Date }, now: Date) {
+  return (
+    round.status === 'open' &&
+    round.opensAt.getTime() <= now.getTime() &&
+    now.getTime() < round.closesAt.getTime()
+  );
+}
+
+@Injectable()
+export class BidsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly store: BidStore,
+    private readonly eligibility: BidEligibilityService,
+    private readonly organisations: OrganisationsService,
+    private readonly rounds: RoundsService,
+  ) {}
+
+  async viewer(user: AuthenticatedUser, manager: EntityManager): Promise<BidViewer> {
+    if (user.role !== 'applicant') {
+      return { kind: 'staff' };
+    }
+    // Every applicant has an organisation (ck_users_applicant_organisation).
+    const organisation = await this.organisations.findWithArea(
+      user.organisationId as string,
+      manager,
+    );
+    return {
+      kind: 'applicant',
+      organisationId: user.organisationId as string,
+      pccArea: organisation?.type === 'pcc' ? organisation.forceAreaCode : null,
+    };
+  }
+
+  // A bid the user may read, or 404 as if it did not exist.
+  async readable(user: AuthenticatedUser, manager: EntityManager, id: string): Promise<LoadedBid> {
+    const bid = await this.store.load(manager, id);
+    if (!mayRead(await this.viewer(user, manager), bid)) {
+      throw DomainError.notFound('Bid');
+    }
+    return bid;
+  }
+
+  async get(user: AuthenticatedUser, id: string): Promise<BidDto> {
+    return toBidDto(await this.readable(user, this.dataSource.manager, id));
+  }
+
+  async list(user: AuthenticatedUser, query: BidQuery): Promise<Page<BidDto>> {
+    const manager = this.dataSource.manager;
+    const viewer = await this.viewer(user, manager);
+    const builder = manager
+      .createQueryBuilder(Bid, 'b')
+      .select('b.id', 'id')
+      .orderBy('b.created_at', 'DESC')
+      .addOrderBy('b.reference', 'ASC')
+      .limit(query.limit)
+      .offset(query.offset);
+    if (viewer.kind === 'staff') {
+      builder.where(`b.status <> 'draft'`);
+    } else {
+      builder.where(
+        `(b.organisation_id = :own OR (b.force_area_code = :area AND b.status <> 'draft'))`,
+        { own: viewer.organisationId, area: viewer.pccArea ?? '' },
+      );
+    }
+    const filters: [keyof BidQuery, string][] = [
+      ['roundId', 'round_id'],
+      ['status', 'status'],
+      ['organisationId', 'organisation_id'],
+      ['forceAreaCode', 'force_area_code'],
+      ['applicantType', 'applicant_type'],
+    ];
+    for (const [field, column] of filters) {
+      if (query[field] !== undefined) {
+        builder.andWhere(`b.${column} = :${field}`, { [field]: query[field] });
+      }
+    }
+    const [rows, total] = await Promise.all([
+      builder.getRawMany<{ id: string }>(),
+      builder.getCount(),
+    ]);
+    const items: BidDto[] = [];
+    for (const { id } of rows) {
+      items.push(toBidDto(await this.store.load(manager, id)));
+    }
+    return { items, total, limit: query.limit, offset: query.offset };
+  }
+
+  // Every rule the bid fails now, so a bidder can fix them before the deadline.
+  async checkEligibility(user: AuthenticatedUser, id: string, now = new Date()) {
+    return this.dataSource.transaction(async (manager): Promise<EligibilityDto> => {
+      const bid = await this.readable(user, manager, id);
+      const round = await this.rounds.findForBids(manager, bid.roundId, null);
+      if (!round) {
+        throw DomainError.notFound('Funding round');
+      }
+      const result = await this.eligibility.evaluate(manager, bid, round);
+      return {
+        bidId: bid.id,
+        eligible: result.failures.length === 0,
+        failures: result.failures,
+        requestedPence: bid.requestedPence,
+        matchFundingPence: bid.matchFundingPence,
+        requiredMatchFundingPence: result.requiredMatchPence,
+        windowOpen: isWindowOpen(round, now),
+        closesAt: round.closesAt,
+        closesAtUkTime: `${formatLondon(round.closesAt)} (UK time)`,
+      };
+    });
+  }
+}

@@ -1,0 +1,357 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { BidDto } from '../src/bids/bid-response.dto';
+import type { Role } from '../src/common/access';
+import { ReminderScanService } from '../src/notifications/reminder-scan.service';
+import { startApp, startWorker, TestApp, testConfig, tokensByRole } from './support/app';
+import { Bidder, bidderOf, openRound, organisationIds, validBid } from './support/bids';
+import { eventually, TestSmtpServer } from './support/smtp';
+
+const DAY = 86_400_000;
+const NORTHUMBRIA_PCC = 'Police and Crime Commissioner for Northumbria';
+const NEWCASTLE = 'Newcastle upon Tyne City Council';
+const TYNESIDE_CHARITY = 'Safe Nights Tyneside (demo charity)';
+const CLEVELAND_COUNCIL = 'Middlesbrough Council';
+
+describe('bids: from draft to endorsed, ranked submission', () => {
+  let t: TestApp;
+  let smtp: TestSmtpServer;
+  let worker: INestApplicationContext;
+  let tokens: Record<Role, string>;
+  let orgs: Record<string, string>;
+  let pcc: Bidder;
+  let council: Bidder;
+  let charity: Bidder;
+  let otherCouncil: Bidder;
+  const as = (role: Role) => ({ authorization: `Bearer ${tokens[role]}` });
+
+  beforeAll(async () => {
+    smtp = await TestSmtpServer.start();
+    t = await startApp({ processRole: 'api' });
+    tokens = await tokensByRole(t);
+    worker = await startWorker({ mail: { ...testConfig().mail, smtpUrl: smtp.url } });
+    orgs = await organisationIds(t, as('admin'));
+    pcc = await bidderOf(t, as('admin'), orgs[NORTHUMBRIA_PCC]);
+    council = await bidderOf(t, as('admin'), orgs[NEWCASTLE]);
+    charity = await bidderOf(t, as('admin'), orgs[TYNESIDE_CHARITY]);
+    otherCouncil = await bidderOf(t, as('admin'), orgs[CLEVELAND_COUNCIL]);
+  });
+  afterAll(async () => {
+    await worker.close();
+    await t.close();
+    await smtp.close();
+  });
+
+  const eligibility = async (who: Bidder, id: string) =>
+    (await t.http().get(`/api/v1/bids/${id}/eligibility`).set(who.headers).expect(200)).body;
+  const edit = (who: Bidder, bid: BidDto, body: object) =>
+    t
+      .http()
+      .patch(`/api/v1/bids/${bid.id}`)
+      .set(who.headers)
+      .set('if-match', `"${bid.version}"`)
+      .send(body);
+  const submit = (who: Bidder, id: string) =>
+    t.http().post(`/api/v1/bids/${id}/submit`).set(who.headers);
+
+  it('walks a council bid through eligibility feedback, submission, receipt, endorsement and ranking', async () => {
+    const round = await openRound(t, as('admin'));
+    const full = validBid(round);
+
+    // A draft can start with a title alone; the reference is the round code and a number.
+    const started = await t
+      .http()
+      .post('/api/v1/bids')
+      .set(council.headers)
+      .send({ roundId: round.id, title: full.title })
+      .expect(201);
+    let bid = started.body as BidDto;
+    expect(bid).toMatchObject({
+      reference: `${round.code}-0001`,
+      status: 'draft',
+      requestedPence: 0,
+      version: 1,
+      endorsement: { state: 'awaiting' },
+    });
+    expect(started.headers.etag).toBe('"1"');
+    const empty = await eligibility(council, bid.id);
+    expect(empty.eligible).toBe(false);
+    expect(empty.failures.map((f: { rule: string }) => f.rule)).toEqual(
+      expect.arrayContaining(['cost-lines', 'interventions', 'required-sections']),
+    );
+
+    // Over the cap and short of match funding: saved as a draft, and every failure named.
+    const content: Partial<typeof full> = { ...full };
+    delete content.roundId;
+    const overCap = await edit(council, bid, {
+      ...content,
+      costLines: [{ ...full.costLines![0], amountPence: 44_000_000 }],
+      interventions: [{ ...full.interventions![0], costPence: 44_000_000 }],
+      matchFunding: [{ source: 'Council', kind: 'in_kind', amountPence: 100_000 }],
+    }).expect(200);
+    bid = overCap.body;
+    expect(bid).toMatchObject({
+      version: 2,
+      requestedPence: 44_000_000,
+      matchFundingPence: 100_000,
+    });
+    const failing = await eligibility(council, bid.id);
+    expect(failing.failures).toEqual([
+      {
+        rule: 'cap-per-bid',
+        message: 'requested £440,000.00 exceeds the round cap of £432,000.00',
+      },
+      {
+        rule: 'match-funding',
+        message:
+          'match funding of £1,000.00 is below the 20% this round requires of a local authority: at least £88,000.00 on £440,000.00 requested',
+      },
+    ]);
+    const refused = await submit(council, bid.id).expect(422);
+    expect(refused.body.code).toBe('bid-ineligible');
+    expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual([
+      'cap-per-bid',
+      'match-funding',
+    ]);
+
+    bid = (await edit(council, bid, content).expect(200)).body;
+    expect(bid.requestedPence).toBe(30_000_000);
+    expect(await eligibility(council, bid.id)).toMatchObject({
+      eligible: true,
+      failures: [],
+      requiredMatchFundingPence: 6_000_000,
+      windowOpen: true,
+    });
+
+    const submitted = (await submit(council, bid.id).expect(200)).body as BidDto;
+    expect(submitted).toMatchObject({ status: 'submitted', endorsement: { state: 'awaiting' } });
+    expect(submitted.submittedDigest).toMatch(/^[0-9a-f]{64}$/);
+    // A repeated submit answers the same result and sends nothing more.
+    const again = (await submit(council, bid.id).expect(200)).body as BidDto;
+    expect(again).toMatchObject({ submittedAt: submitted.submittedAt, version: submitted.version });
+    const frozen = await edit(council, submitted, { title: 'Changed after submission' }).expect(
+      409,
+    );
+    expect(frozen.body.code).toBe('bid-frozen');
+
+    const receipts = () => smtp.to(council.email).filter((m) => m.subject.includes(bid.reference));
+    await eventually(() => expect(receipts()).toHaveLength(1));
+    expect(receipts()[0].subject).toBe(`Bid ${bid.reference} submitted: ${full.title}`);
+    expect(receipts()[0].text).toContain('Requested: £300,000.00');
+    expect(receipts()[0].text).toContain(submitted.submittedDigest);
+    expect(receipts()[0].text).toContain(`once ${NORTHUMBRIA_PCC} endorses it`);
+    await eventually(() =>
+      expect(smtp.to(pcc.email).map((m) => m.subject)).toContain(
+        `Bid ${bid.reference} needs your endorsement: ${full.title}`,
+      ),
+    );
+
+    // The PCC sees its area's submitted bids; a council in another area does not.
+    const pccList = await t
+      .http()
+      .get(`/api/v1/bids?roundId=${round.id}`)
+      .set(pcc.headers)
+      .expect(200);
+    expect(pccList.body.items.map((b: BidDto) => b.id)).toEqual([bid.id]);
+    await t.http().get(`/api/v1/bids/${bid.id}`).set(otherCouncil.headers).expect(404);
+
+    // Only endorsed bids are ranked.
+    const early = await t
+      .http()
+      .put(`/api/v1/rounds/${round.id}/pcc-ranking`)
+      .set(pcc.headers)
+      .send({ bidIds: [bid.id] })
+      .expect(422);
+    expect(early.body.code).toBe('ranking-invalid');
+    const endorsed = await t
+      .http()
+      .post(`/api/v1/bids/${bid.id}/endorse`)
+      .set(pcc.headers)
+      .expect(200);
+    expect(endorsed.body.endorsement.state).toBe('endorsed');
+    await eventually(() =>
+      expect(smtp.to(council.email).map((m) => m.subject)).toContain(
+        `Bid ${bid.reference} endorsed by ${NORTHUMBRIA_PCC}`,
+      ),
+    );
+
+    // The PCC's own bid needs no endorsement; the PCC ranks both.
+    const own = (
+      await t
+        .http()
+        .post('/api/v1/bids')
+        .set(pcc.headers)
+        .send(validBid(round, { title: 'PCC bid' }))
+        .expect(201)
+    ).body as BidDto;
+    expect(own.endorsement.state).toBe('not_required');
+    await submit(pcc, own.id).expect(200);
+    const ranked = await t
+      .http()
+      .put(`/api/v1/rounds/${round.id}/pcc-ranking`)
+      .set(pcc.headers)
+      .send({ bidIds: [bid.id, own.id] })
+      .expect(200);
+    expect(
+      ranked.body.bids.map((b: { reference: string; pccRank: number }) => [b.reference, b.pccRank]),
+    ).toEqual([
+      [bid.reference, 1],
+      [own.reference, 2],
+    ]);
+
+    // Home Office staff filter the round's submitted bids; drafts are not theirs to see.
+    const draft = (
+      await t
+        .http()
+        .post('/api/v1/bids')
+        .set(charity.headers)
+        .send({ roundId: round.id, title: 'Draft' })
+        .expect(201)
+    ).body as BidDto;
+    const staffList = await t
+      .http()
+      .get(`/api/v1/bids?roundId=${round.id}&applicantType=local_authority&forceAreaCode=E23000007`)
+      .set(as('moderator'))
+      .expect(200);
+    expect(staffList.body.items.map((b: BidDto) => b.reference)).toEqual([bid.reference]);
+    await t.http().get(`/api/v1/bids/${draft.id}`).set(as('admin')).expect(404);
+    await t.http().get('/api/v1/bids').set(as('assessor')).expect(403);
+
+    // Withdrawing the first-ranked bid closes up the ranking.
+    await t
+      .http()
+      .post(`/api/v1/bids/${bid.id}/withdraw`)
+      .set(council.headers)
+      .send({ reason: 'Funded from the council budget instead' })
+      .expect(200);
+    const after = await t
+      .http()
+      .get(`/api/v1/rounds/${round.id}/pcc-ranking`)
+      .set(pcc.headers)
+      .expect(200);
+    expect(
+      after.body.bids.map((b: { reference: string; pccRank: number | null }) => [
+        b.reference,
+        b.pccRank,
+      ]),
+    ).toEqual([
+      [own.reference, 1],
+      [bid.reference, null],
+    ]);
+  });
+
+  it('counts every lead in a PCC area against the area limit, and frees a place the PCC declines', async () => {
+    const round = await openRound(t, as('admin'), {
+      bidLimit: 1,
+      eligibleApplicantTypes: ['pcc', 'local_authority', 'cso'],
+      matchFundingPercent: { pcc: 20, local_authority: 20 },
+    });
+    const first = (
+      await t.http().post('/api/v1/bids').set(council.headers).send(validBid(round)).expect(201)
+    ).body;
+    const second = (
+      await t.http().post('/api/v1/bids').set(charity.headers).send(validBid(round)).expect(201)
+    ).body;
+    await submit(council, first.id).expect(200);
+
+    const full = await eligibility(charity, second.id);
+    expect(full.failures).toEqual([
+      {
+        rule: 'bid-limit',
+        message:
+          'the Northumbria PCC area already has 1 live bid in this round; the limit is 1 per PCC area',
+      },
+    ]);
+    await submit(charity, second.id).expect(422);
+
+    const declined = await t
+      .http()
+      .post(`/api/v1/bids/${first.id}/decline-endorsement`)
+      .set(pcc.headers)
+      .send({ reason: 'The area plan prioritises the night-time economy bid.' })
+      .expect(200);
+    expect(declined.body.endorsement).toMatchObject({
+      state: 'declined',
+      reason: 'The area plan prioritises the night-time economy bid.',
+    });
+    await t.http().post(`/api/v1/bids/${first.id}/endorse`).set(pcc.headers).expect(409);
+    await eventually(() => {
+      const mail = smtp
+        .to(council.email)
+        .find((m) => m.subject === `Bid ${first.reference} not endorsed by ${NORTHUMBRIA_PCC}`);
+      expect(mail?.text).toContain(
+        'Their reason: The area plan prioritises the night-time economy bid.',
+      );
+    });
+    expect((await eligibility(charity, second.id)).eligible).toBe(true);
+    await submit(charity, second.id).expect(200);
+  });
+
+  it('answers a retried create with the bid the first request made', async () => {
+    const round = await openRound(t, as('admin'));
+    const create = (body: object) =>
+      t
+        .http()
+        .post('/api/v1/bids')
+        .set(council.headers)
+        .set('idempotency-key', `retry-${round.code}`)
+        .send(body);
+    const first = await create(validBid(round)).expect(201);
+    const retry = await create(validBid(round)).expect(201);
+    expect(retry.body.id).toBe(first.body.id);
+    const other = await create(validBid(round, { title: 'Another bid' })).expect(422);
+    expect(other.body.code).toBe('idempotency-key-reused');
+    const mine = await t
+      .http()
+      .get(`/api/v1/bids?roundId=${round.id}`)
+      .set(council.headers)
+      .expect(200);
+    expect(mine.body.total).toBe(1);
+  });
+
+  it('reminds the creator of a draft 7 days and 1 day before the round closes, once each', async () => {
+    const closesAt = new Date(Date.now() + 10 * DAY);
+    const round = await openRound(t, as('admin'), { closesAt: closesAt.toISOString() });
+    const draft = (
+      await t
+        .http()
+        .post('/api/v1/bids')
+        .set(council.headers)
+        .send({ roundId: round.id, title: 'Late bid' })
+        .expect(201)
+    ).body;
+    const submittedBid = (
+      await t.http().post('/api/v1/bids').set(pcc.headers).send(validBid(round)).expect(201)
+    ).body;
+    await submit(pcc, submittedBid.id).expect(200);
+    const scans = worker.get(ReminderScanService);
+    const reminders = () =>
+      smtp
+        .to(council.email)
+        .filter((m) => m.subject.startsWith(`Reminder: bid ${draft.reference}`));
+
+    // The scan covers every round; this test reads the rows about its own draft.
+    const queued = async () =>
+      (
+        await t
+          .http()
+          .get(`/api/v1/emails?objectType=bid&objectId=${draft.id}&limit=100`)
+          .set(as('admin'))
+          .expect(200)
+      ).body.items
+        .map((row: { dedupeKey: string }) => row.dedupeKey)
+        .sort();
+    await scans.scan(new Date(closesAt.getTime() - 8 * DAY));
+    expect(await queued()).toEqual([]);
+    const weekBefore = new Date(closesAt.getTime() - 6 * DAY);
+    expect((await scans.scan(weekBefore))['bid-draft-7d']).toBeGreaterThanOrEqual(1);
+    expect((await scans.scan(weekBefore))['bid-draft-7d']).toBe(0);
+    expect(await queued()).toEqual([`bid:${draft.id}:draft-7d`]);
+    const dayBefore = new Date(closesAt.getTime() - 12 * 3_600_000);
+    await scans.scan(dayBefore);
+    await scans.scan(dayBefore);
+    expect(await queued()).toEqual([`bid:${draft.id}:draft-1d`, `bid:${draft.id}:draft-7d`]);
+    await eventually(() => expect(reminders()).toHaveLength(2));
+    expect(reminders()[0].text).toContain('is still a draft');
+    expect(smtp.to(pcc.email).filter((m) => m.subject.startsWith('Reminder: bid'))).toEqual([]);
+  });
+});

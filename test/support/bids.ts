@@ -1,0 +1,99 @@
+import type { CreateBidDto } from '../../src/bids/bid.dto';
+import type { Role } from '../../src/common/access';
+import type { CreateRoundDto } from '../../src/rounds/round.dto';
+import { financialYearOf } from '../../src/rounds/financial-year';
+import { login, TestApp } from './app';
+import { uniqueSuffix, validRound } from './factories';
+
+export interface Bidder {
+  email: string;
+  token: string;
+  headers: { authorization: string };
+}
+
+type Headers = { authorization: string };
+
+// A published round open now; each test states only the settings it is about.
+export async function openRound(
+  t: TestApp,
+  admin: Headers,
+  overrides: Partial<CreateRoundDto> = {},
+): Promise<{ id: string; code: string; closesAt: string } & CreateRoundDto> {
+  const created = await t
+    .http()
+    .post('/api/v1/rounds')
+    .set(admin)
+    .send(validRound(overrides))
+    .expect(201);
+  await t.http().post(`/api/v1/rounds/${created.body.id}/publish`).set(admin).expect(200);
+  return created.body;
+}
+
+// A complete bid that passes every rule of `validRound()` for a PCC or a council: £300,000 in
+// the delivery period's first financial year, 20% match funding, one costed intervention.
+export function validBid(
+  round: { id: string; deliveryStartsOn: string },
+  overrides: Partial<CreateBidDto> = {},
+): CreateBidDto {
+  const year = financialYearOf(round.deliveryStartsOn);
+  const milestoneOn = round.deliveryStartsOn;
+  return {
+    roundId: round.id,
+    title: 'Safer alleys for Byker',
+    summary: 'Alley gates and lighting on the streets with the most burglaries.',
+    targetLsoas: ['E01008324', 'E01008325'],
+    problemProfile: 'Burglary in these LSOAs is three times the force average.',
+    primaryCrimeType: 'burglary',
+    secondaryCrimeTypes: [],
+    theoryOfChange: 'Fewer ways in and more light mean fewer chances for burglars.',
+    interventions: [
+      {
+        category: 'Situational',
+        type: 'Street lighting',
+        description: 'Forty LED columns in the back lanes',
+        evidence: 'College of Policing toolkit: lighting reduces crime',
+        costPence: 30_000_000,
+        outputMeasure: 'lighting columns installed',
+        outputTarget: 40,
+      },
+    ],
+    costLines: [
+      { financialYear: year, kind: 'capital', amountPence: 25_000_000 },
+      { financialYear: year, kind: 'revenue', amountPence: 5_000_000 },
+    ],
+    matchFunding: [{ source: 'Council capital programme', kind: 'cash', amountPence: 6_000_000 }],
+    partners: [{ name: 'Northumbria Police', role: 'Designing Out Crime Officer survey' }],
+    consultation: 'Door-to-door survey of 400 households.',
+    milestones: [{ title: 'Columns installed', dueOn: milestoneOn }],
+    risks: [{ description: 'Supplier delays', mitigation: 'Framework supplier, early order' }],
+    evaluationApproach: 'Police recorded burglary 12 months before and after.',
+    ...overrides,
+  };
+}
+
+// An applicant user of the organisation, signed in.
+export async function bidderOf(
+  t: TestApp,
+  admin: Headers,
+  organisationId: string,
+): Promise<Bidder> {
+  const suffix = uniqueSuffix().toLowerCase();
+  const email = `bidder-${suffix}@applicant.example`;
+  const password = `Bidder-Password-${suffix}`;
+  await t
+    .http()
+    .post('/api/v1/users')
+    .set(admin)
+    .send({ email, name: `Bidder ${suffix}`, role: 'applicant' as Role, organisationId, password })
+    .expect(201);
+  const token = await login(t, email, password);
+  return { email, token, headers: { authorization: `Bearer ${token}` } };
+}
+
+// Ids of the demo organisations, by name.
+export async function organisationIds(t: TestApp, admin: Headers): Promise<Record<string, string>> {
+  const response = await t.http().get('/api/v1/organisations?limit=100').set(admin).expect(200);
+  return Object.fromEntries(
+    (response.body.items as { id: string; name: string }[]).map((o) => [o.name, o.id]),
+  );
+}
