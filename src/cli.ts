@@ -89,9 +89,7 @@ async function main(args: string[]): Promise<void> {
         }
         const credentials = await seeder.seed();
         print('Demo users (password from DEMO_PASSWORD):');
-        credentials.forEach((c) =>
-          print(`  ${c.role.padEnd(10)} ${c.email.padEnd(22)} ${c.password}`),
-        );
+        credentials.forEach((c) => print(`  ${c.email.padEnd(22)} ${c.password}  ${c.role}`));
       });
       return;
     }

@@ -2,7 +2,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { BidDto } from '../src/bids/bid-response.dto';
 import type { Role } from '../src/common/access';
 import { ReminderScanService } from '../src/notifications/reminder-scan.service';
-import { startApp, startWorker, TestApp, testConfig, tokensByRole } from './support/app';
+import { login, startApp, startWorker, TestApp, testConfig, tokensByRole } from './support/app';
 import { Bidder, bidderOf, openRound, organisationIds, validBid } from './support/bids';
 import { eventually, TestSmtpServer } from './support/smtp';
 
@@ -284,6 +284,28 @@ describe('bids: from draft to endorsed, ranked submission', () => {
     });
     expect((await eligibility(charity, second.id)).eligible).toBe(true);
     await submit(charity, second.id).expect(200);
+  });
+
+  it('has demo bids to try: the PCC’s and a council’s submitted, a charity’s draft', async () => {
+    const rounds = await t
+      .http()
+      .get('/api/v1/rounds?status=open&limit=100')
+      .set(as('applicant'))
+      .expect(200);
+    const demo = rounds.body.items.find((r: { code: string }) => r.code === 'SSF-DEMO');
+    expect(demo).toBeDefined();
+    const listed = async (headers: { authorization: string }) =>
+      (await t.http().get(`/api/v1/bids?roundId=${demo.id}`).set(headers).expect(200)).body.items
+        .map((b: BidDto) => [b.reference, b.status, b.endorsement.state])
+        .sort();
+    const submitted = [
+      ['SSF-DEMO-0001', 'submitted', 'not_required'],
+      ['SSF-DEMO-0002', 'submitted', 'awaiting'],
+    ];
+    expect(await listed(as('moderator'))).toEqual(submitted);
+    expect(await listed(as('applicant'))).toEqual(submitted);
+    const charityDemo = { authorization: `Bearer ${await login(t, 'charity@demo.test')}` };
+    expect(await listed(charityDemo)).toEqual([['SSF-DEMO-0003', 'draft', 'awaiting']]);
   });
 
   it('answers a retried create with the bid the first request made', async () => {

@@ -151,3 +151,9 @@ export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
 ];
 
 export const DEMO_APPLICANT_ORGANISATION = 'Police and Crime Commissioner for Northumbria';
+
+// Applicants of other Northumbria-area bodies, so the PCC's endorsement can be tried in the demo.
+export const DEMO_EXTRA_APPLICANTS = [
+  { email: 'council@demo.test', organisation: 'Newcastle upon Tyne City Council' },
+  { email: 'charity@demo.test', organisation: 'Safe Nights Tyneside (demo charity)' },
+];

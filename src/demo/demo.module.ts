@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { BidsModule } from '../bids/bids.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { RoundsModule } from '../rounds/rounds.module';
 import { UsersModule } from '../users/users.module';
 import { DemoSeedService } from './demo-seed.service';
 
 @Module({
-  imports: [OrganisationsModule, UsersModule, RoundsModule],
+  imports: [OrganisationsModule, UsersModule, RoundsModule, BidsModule],
   providers: [DemoSeedService],
   exports: [DemoSeedService],
 })

@@ -1,0 +1,146 @@
+import type { CreateBidDto } from '../bids/bid.dto';
+import { financialYearOf } from '../rounds/financial-year';
+import type { CreateRoundDto } from '../rounds/round.dto';
+import { DEMO_ROUNDS } from './demo-rounds';
+
+const DAY = 86_400_000;
+export const DEMO_OPEN_ROUND_CODE = 'SSF-DEMO';
+
+// A round open for bids whenever the demo is loaded, so bidders have something to bid for:
+// round 4's rules (minus its year caps) on dates around the day of loading.
+export function openDemoRound(now: Date): CreateRoundDto {
+  const round4 = DEMO_ROUNDS.find((round) => round.code === 'SSF4') as CreateRoundDto;
+  const deliveryStart = new Date(now.getTime() + 60 * DAY).toISOString().slice(0, 10);
+  const deliveryEndYear = Number(financialYearOf(deliveryStart).slice(0, 4)) + 2;
+  return {
+    ...round4,
+    code: DEMO_OPEN_ROUND_CODE,
+    name: 'Safer Streets demo round (open for bids)',
+    budgetPence: 2_000_000_000,
+    opensAt: new Date(now.getTime() - 7 * DAY).toISOString(),
+    closesAt: new Date(now.getTime() + 28 * DAY).toISOString(),
+    deliveryStartsOn: deliveryStart,
+    deliveryEndsOn: `${deliveryEndYear}-03-31`,
+    capPerBidPence: 50_000_000,
+    yearCaps: [],
+    matchFundingPercent: { pcc: 20, local_authority: 20, btp: 20 },
+  };
+}
+
+export interface DemoBid {
+  organisation: string;
+  bidderEmail: string;
+  submit: boolean;
+  content: Omit<CreateBidDto, 'roundId'>;
+}
+
+// Three bids of the Northumbria area: the PCC's own (submitted), a council's (submitted, waiting
+// for the PCC's endorsement) and a charity's draft.
+export function demoBids(round: { deliveryStartsOn: string }): DemoBid[] {
+  const year = financialYearOf(round.deliveryStartsOn);
+  const common = {
+    problemProfile:
+      'Residential burglary and vehicle crime in these LSOAs ran at 2.8 times the force average over the last three years (police recorded crime).',
+    primaryCrimeType: 'neighbourhood crime',
+    secondaryCrimeTypes: ['anti-social behaviour'],
+    theoryOfChange:
+      'Making homes and lanes harder to enter and better overlooked removes the easiest opportunities.',
+    partners: [
+      { name: 'Northumbria Police', role: 'Designing Out Crime Officer surveys' },
+      { name: 'Your Homes Newcastle', role: 'Access to social housing stock' },
+    ],
+    consultation: 'Door-to-door survey of 600 households and two public meetings.',
+    milestones: [{ title: 'Works complete', dueOn: round.deliveryStartsOn }],
+    risks: [
+      {
+        description: 'Contractor lead times',
+        mitigation: 'Use the council framework contractor',
+      },
+    ],
+    evaluationApproach: 'Recorded crime and a repeat household survey, 12 months before and after.',
+  };
+  return [
+    {
+      organisation: 'Police and Crime Commissioner for Northumbria',
+      bidderEmail: 'applicant@demo.test',
+      submit: true,
+      content: {
+        ...common,
+        title: 'Safer homes in Byker and Walker',
+        summary: 'Target hardening of 450 homes and alley gates in the back lanes.',
+        targetLsoas: ['E01008324', 'E01008325', 'E01008331'],
+        interventions: [
+          {
+            category: 'Situational and target hardening',
+            type: 'Home security',
+            description: 'Doors, locks and window locks for 450 homes',
+            evidence: 'Target hardening reduces repeat burglary (College of Policing toolkit)',
+            costPence: 24_385_228,
+            outputMeasure: 'homes target-hardened',
+            outputTarget: 450,
+          },
+          {
+            category: 'Situational and target hardening',
+            type: 'Alley gating',
+            description: 'Gates on 30 back lanes',
+            evidence: 'Alley gating reduces burglary in terraced streets',
+            costPence: 9_000_000,
+            outputMeasure: 'alleys gated',
+            outputTarget: 30,
+          },
+        ],
+        costLines: [
+          { financialYear: year, kind: 'capital', amountPence: 28_385_228 },
+          { financialYear: year, kind: 'revenue', amountPence: 5_000_000 },
+        ],
+        matchFunding: [
+          { source: 'PCC community safety budget', kind: 'cash', amountPence: 5_000_000 },
+          { source: 'Police officer time', kind: 'in_kind', amountPence: 1_700_000 },
+        ],
+      },
+    },
+    {
+      organisation: 'Newcastle upon Tyne City Council',
+      bidderEmail: 'council@demo.test',
+      submit: true,
+      content: {
+        ...common,
+        title: 'Lighting the Ouseburn',
+        summary: 'LED street lighting and CCTV along the Ouseburn paths.',
+        targetLsoas: ['E01008380', 'E01008381'],
+        interventions: [
+          {
+            category: 'Situational and target hardening',
+            type: 'Street lighting',
+            description: 'Forty LED columns',
+            evidence: 'Improved lighting reduces crime (Welsh and Farrington)',
+            costPence: 18_000_000,
+            outputMeasure: 'lighting columns installed',
+            outputTarget: 40,
+          },
+        ],
+        costLines: [{ financialYear: year, kind: 'capital', amountPence: 18_000_000 }],
+        matchFunding: [{ source: 'Council highways budget', kind: 'cash', amountPence: 3_600_000 }],
+      },
+    },
+    {
+      organisation: 'Safe Nights Tyneside (demo charity)',
+      bidderEmail: 'charity@demo.test',
+      submit: false,
+      content: {
+        title: 'Safe Nights on the Quayside',
+        summary: 'Street pastors and a safe haven on Friday and Saturday nights.',
+        primaryCrimeType: 'violence against women and girls',
+        interventions: [
+          {
+            category: 'Guardianship and presence',
+            type: 'Safe havens in night-time venues',
+            description: 'A staffed safe haven from 22:00 to 04:00',
+            costPence: 6_000_000,
+          },
+        ],
+        costLines: [{ financialYear: year, kind: 'revenue', amountPence: 6_000_000 }],
+      },
+    },
+  ];
+}
