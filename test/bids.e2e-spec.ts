@@ -286,6 +286,33 @@ describe('bids: from draft to endorsed, ranked submission', () => {
     await submit(charity, second.id).expect(200);
   });
 
+  it('lets only one of two simultaneous submissions take the area’s last place', async () => {
+    const round = await openRound(t, as('admin'), {
+      bidLimit: 1,
+      eligibleApplicantTypes: ['pcc', 'local_authority', 'cso'],
+    });
+    const drafts = await Promise.all(
+      [council, charity].map(
+        async (who) =>
+          (await t.http().post('/api/v1/bids').set(who.headers).send(validBid(round)).expect(201))
+            .body as BidDto,
+      ),
+    );
+    const results = await Promise.all([
+      submit(council, drafts[0].id),
+      submit(charity, drafts[1].id),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 422]);
+    const refused = results.find((r) => r.status === 422);
+    expect(refused?.body.errors.map((e: { field: string }) => e.field)).toEqual(['bid-limit']);
+    const live = await t
+      .http()
+      .get(`/api/v1/bids?roundId=${round.id}&status=submitted`)
+      .set(as('moderator'))
+      .expect(200);
+    expect(live.body.total).toBe(1);
+  });
+
   it('has demo bids to try: the PCC’s and a council’s submitted, a charity’s draft', async () => {
     const rounds = await t
       .http()
