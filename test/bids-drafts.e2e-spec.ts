@@ -1,0 +1,131 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { BidDto } from '../src/bids/bid-response.dto';
+import type { Role } from '../src/common/access';
+import { ReminderScanService } from '../src/notifications/reminder-scan.service';
+import { login, startApp, startWorker, TestApp, testConfig, tokensByRole } from './support/app';
+import { Bidder, bidderOf, openRound, organisationIds, validBid } from './support/bids';
+import { eventually, TestSmtpServer } from './support/smtp';
+
+const DAY = 86_400_000;
+const NORTHUMBRIA_PCC = 'Police and Crime Commissioner for Northumbria';
+const NEWCASTLE = 'Newcastle upon Tyne City Council';
+
+describe('bids: drafts, retried creates and reminders', () => {
+  let t: TestApp;
+  let smtp: TestSmtpServer;
+  let worker: INestApplicationContext;
+  let tokens: Record<Role, string>;
+  let orgs: Record<string, string>;
+  let pcc: Bidder;
+  let council: Bidder;
+  const as = (role: Role) => ({ authorization: `Bearer ${tokens[role]}` });
+
+  beforeAll(async () => {
+    smtp = await TestSmtpServer.start();
+    t = await startApp({ processRole: 'api' });
+    tokens = await tokensByRole(t);
+    worker = await startWorker({ mail: { ...testConfig().mail, smtpUrl: smtp.url } });
+    orgs = await organisationIds(t, as('admin'));
+    pcc = await bidderOf(t, as('admin'), orgs[NORTHUMBRIA_PCC]);
+    council = await bidderOf(t, as('admin'), orgs[NEWCASTLE]);
+  });
+  afterAll(async () => {
+    await worker.close();
+    await t.close();
+    await smtp.close();
+  });
+
+  const submit = (who: Bidder, id: string) =>
+    t.http().post(`/api/v1/bids/${id}/submit`).set(who.headers);
+
+  it('has demo bids to try: the PCC’s and a council’s submitted, a charity’s draft', async () => {
+    const rounds = await t
+      .http()
+      .get('/api/v1/rounds?status=open&limit=100')
+      .set(as('applicant'))
+      .expect(200);
+    const demo = rounds.body.items.find((r: { code: string }) => r.code === 'SSF-DEMO');
+    expect(demo).toBeDefined();
+    const listed = async (headers: { authorization: string }) =>
+      (await t.http().get(`/api/v1/bids?roundId=${demo.id}`).set(headers).expect(200)).body.items
+        .map((b: BidDto) => [b.reference, b.status, b.endorsement.state])
+        .sort();
+    const submitted = [
+      ['SSF-DEMO-0001', 'submitted', 'not_required'],
+      ['SSF-DEMO-0002', 'submitted', 'awaiting'],
+    ];
+    expect(await listed(as('moderator'))).toEqual(submitted);
+    expect(await listed(as('applicant'))).toEqual(submitted);
+    const charityDemo = { authorization: `Bearer ${await login(t, 'charity@demo.test')}` };
+    expect(await listed(charityDemo)).toEqual([['SSF-DEMO-0003', 'draft', 'awaiting']]);
+  });
+
+  it('answers a retried create with the bid the first request made', async () => {
+    const round = await openRound(t, as('admin'));
+    const create = (body: object) =>
+      t
+        .http()
+        .post('/api/v1/bids')
+        .set(council.headers)
+        .set('idempotency-key', `retry-${round.code}`)
+        .send(body);
+    const first = await create(validBid(round)).expect(201);
+    const retry = await create(validBid(round)).expect(201);
+    expect(retry.body.id).toBe(first.body.id);
+    const other = await create(validBid(round, { title: 'Another bid' })).expect(422);
+    expect(other.body.code).toBe('idempotency-key-reused');
+    const mine = await t
+      .http()
+      .get(`/api/v1/bids?roundId=${round.id}`)
+      .set(council.headers)
+      .expect(200);
+    expect(mine.body.total).toBe(1);
+  });
+
+  it('reminds the creator of a draft 7 days and 1 day before the round closes, once each', async () => {
+    const closesAt = new Date(Date.now() + 10 * DAY);
+    const round = await openRound(t, as('admin'), { closesAt: closesAt.toISOString() });
+    const draft = (
+      await t
+        .http()
+        .post('/api/v1/bids')
+        .set(council.headers)
+        .send({ roundId: round.id, title: 'Late bid' })
+        .expect(201)
+    ).body;
+    const submittedBid = (
+      await t.http().post('/api/v1/bids').set(pcc.headers).send(validBid(round)).expect(201)
+    ).body;
+    await submit(pcc, submittedBid.id).expect(200);
+    const scans = worker.get(ReminderScanService);
+    const reminders = () =>
+      smtp
+        .to(council.email)
+        .filter((m) => m.subject.startsWith(`Reminder: bid ${draft.reference}`));
+
+    // The scan covers every round; this test reads the rows about its own draft.
+    const queued = async () =>
+      (
+        await t
+          .http()
+          .get(`/api/v1/emails?objectType=bid&objectId=${draft.id}&limit=100`)
+          .set(as('admin'))
+          .expect(200)
+      ).body.items
+        .map((row: { dedupeKey: string }) => row.dedupeKey)
+        .sort();
+    await scans.scan(new Date(closesAt.getTime() - 8 * DAY));
+    expect(await queued()).toEqual([]);
+    const weekBefore = new Date(closesAt.getTime() - 6 * DAY);
+    expect((await scans.scan(weekBefore))['bid-draft-7d']).toBeGreaterThanOrEqual(1);
+    expect((await scans.scan(weekBefore))['bid-draft-7d']).toBe(0);
+    expect(await queued()).toEqual([`bid:${draft.id}:draft-7d`]);
+    const dayBefore = new Date(closesAt.getTime() - 12 * 3_600_000);
+    await scans.scan(dayBefore);
+    await scans.scan(dayBefore);
+    expect(await queued()).toEqual([`bid:${draft.id}:draft-1d`, `bid:${draft.id}:draft-7d`]);
+    await eventually(() => expect(reminders()).toHaveLength(2));
+    expect(reminders()[0].text).toContain('is still a draft');
+    expect(smtp.to(pcc.email).filter((m) => m.subject.startsWith('Reminder: bid'))).toEqual([]);
+  });
+});
