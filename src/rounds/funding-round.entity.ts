@@ -92,7 +92,7 @@ export class FundingRound {
   @Column({ type: 'bigint', transformer: penceTransformer })
   capPerBidPence: number;
 
-  // Percentage of the project's cost the applicant must fund itself, by applicant type.
+  // Match funding a bid must offer, as a percentage of the amount it requests, by applicant type.
   @Column({ type: 'jsonb' })
   matchFundingPercent: MatchFundingPercent;
 
