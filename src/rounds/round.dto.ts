@@ -204,7 +204,8 @@ export class CreateRoundDto {
 
   @ApiPropertyOptional({
     type: MatchFundingDto,
-    description: 'Match funding required of a bid, as a percentage of the amount it requests, by applicant type',
+    description:
+      'Match funding required of a bid, as a percentage of the amount it requests, by applicant type',
   })
   @IsOptional()
   @ValidateNested()
