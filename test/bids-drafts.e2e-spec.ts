@@ -1,4 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import type { BidDto } from '../src/bids/bid-response.dto';
 import type { Role } from '../src/common/access';
 import { ReminderScanService } from '../src/notifications/reminder-scan.service';
@@ -58,6 +59,30 @@ describe('bids: drafts, retried creates and reminders', () => {
     expect(await listed(as('applicant'))).toEqual(submitted);
     const charityDemo = { authorization: `Bearer ${await login(t, 'charity@demo.test')}` };
     expect(await listed(charityDemo)).toEqual([['SSF-DEMO-0003', 'draft', 'awaiting']]);
+  });
+
+  it('has the database refuse any change to what a submitted bid says, whatever the code path', async () => {
+    const dataSource = t.app.get(DataSource);
+    const [submitted] = await dataSource.query<{ id: string }[]>(
+      `SELECT id FROM bids WHERE reference = 'SSF-DEMO-0001'`,
+    );
+    const attempts = [
+      `UPDATE bids SET title = 'Rewritten' WHERE id = $1`,
+      `UPDATE bids SET requested_pence = 1 WHERE id = $1`,
+      `UPDATE bids SET status = 'draft', submitted_at = NULL WHERE id = $1`,
+      `DELETE FROM bid_cost_lines WHERE bid_id = $1`,
+      `UPDATE bid_interventions SET cost_pence = 1 WHERE bid_id = $1`,
+      `INSERT INTO bid_match_funding (bid_id, position, source, kind, amount_pence)
+       VALUES ($1, 99, 'Late', 'cash', 100)`,
+    ];
+    for (const sql of attempts) {
+      await expect(dataSource.query(sql, [submitted.id])).rejects.toThrow(/cannot/);
+    }
+    // Decisions about the bid (not its content) still move on, e.g. the PCC's rank.
+    await dataSource.transaction(async (manager) => {
+      await manager.query(`UPDATE bids SET pcc_rank = 3 WHERE id = $1`, [submitted.id]);
+      await manager.query(`UPDATE bids SET pcc_rank = NULL WHERE id = $1`, [submitted.id]);
+    });
   });
 
   it('answers a retried create with the bid the first request made', async () => {
