@@ -3,38 +3,26 @@ import { DataSource } from 'typeorm';
 import type { BidDto } from '../src/bids/bid-response.dto';
 import type { Role } from '../src/common/access';
 import { ReminderScanService } from '../src/notifications/reminder-scan.service';
-import { login, startApp, startWorker, TestApp, testConfig, tokensByRole } from './support/app';
-import { Bidder, bidderOf, openRound, organisationIds, validBid } from './support/bids';
-import { eventually, TestSmtpServer } from './support/smtp';
+import { login, TestApp } from './support/app';
+import { Bidder, BiddingWorld, openRound, startBidding, validBid } from './support/bids';
+import { eventually, type TestSmtpServer } from './support/smtp';
 
 const DAY = 86_400_000;
-const NORTHUMBRIA_PCC = 'Police and Crime Commissioner for Northumbria';
-const NEWCASTLE = 'Newcastle upon Tyne City Council';
 
 describe('bids: drafts, retried creates and reminders', () => {
+  let world: BiddingWorld;
   let t: TestApp;
   let smtp: TestSmtpServer;
   let worker: INestApplicationContext;
-  let tokens: Record<Role, string>;
-  let orgs: Record<string, string>;
   let pcc: Bidder;
   let council: Bidder;
-  const as = (role: Role) => ({ authorization: `Bearer ${tokens[role]}` });
+  const as = (role: Role) => world.as(role);
 
   beforeAll(async () => {
-    smtp = await TestSmtpServer.start();
-    t = await startApp({ processRole: 'api' });
-    tokens = await tokensByRole(t);
-    worker = await startWorker({ mail: { ...testConfig().mail, smtpUrl: smtp.url } });
-    orgs = await organisationIds(t, as('admin'));
-    pcc = await bidderOf(t, as('admin'), orgs[NORTHUMBRIA_PCC]);
-    council = await bidderOf(t, as('admin'), orgs[NEWCASTLE]);
+    world = await startBidding();
+    ({ t, smtp, worker, pcc, council } = world);
   });
-  afterAll(async () => {
-    await worker.close();
-    await t.close();
-    await smtp.close();
-  });
+  afterAll(() => world.close());
 
   const submit = (who: Bidder, id: string) =>
     t.http().post(`/api/v1/bids/${id}/submit`).set(who.headers);

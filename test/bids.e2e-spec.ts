@@ -1,43 +1,31 @@
-import type { INestApplicationContext } from '@nestjs/common';
 import type { BidDto } from '../src/bids/bid-response.dto';
 import type { Role } from '../src/common/access';
-import { startApp, startWorker, TestApp, testConfig, tokensByRole } from './support/app';
-import { Bidder, bidderOf, openRound, organisationIds, validBid } from './support/bids';
-import { eventually, TestSmtpServer } from './support/smtp';
-
-const NORTHUMBRIA_PCC = 'Police and Crime Commissioner for Northumbria';
-const NEWCASTLE = 'Newcastle upon Tyne City Council';
-const TYNESIDE_CHARITY = 'Safe Nights Tyneside (demo charity)';
-const CLEVELAND_COUNCIL = 'Middlesbrough Council';
+import type { TestApp } from './support/app';
+import {
+  Bidder,
+  BiddingWorld,
+  NORTHUMBRIA_PCC,
+  openRound,
+  startBidding,
+  validBid,
+} from './support/bids';
+import { eventually, type TestSmtpServer } from './support/smtp';
 
 describe('bids: from draft to endorsed, ranked submission', () => {
+  let world: BiddingWorld;
   let t: TestApp;
   let smtp: TestSmtpServer;
-  let worker: INestApplicationContext;
-  let tokens: Record<Role, string>;
-  let orgs: Record<string, string>;
   let pcc: Bidder;
   let council: Bidder;
   let charity: Bidder;
   let otherCouncil: Bidder;
-  const as = (role: Role) => ({ authorization: `Bearer ${tokens[role]}` });
+  const as = (role: Role) => world.as(role);
 
   beforeAll(async () => {
-    smtp = await TestSmtpServer.start();
-    t = await startApp({ processRole: 'api' });
-    tokens = await tokensByRole(t);
-    worker = await startWorker({ mail: { ...testConfig().mail, smtpUrl: smtp.url } });
-    orgs = await organisationIds(t, as('admin'));
-    pcc = await bidderOf(t, as('admin'), orgs[NORTHUMBRIA_PCC]);
-    council = await bidderOf(t, as('admin'), orgs[NEWCASTLE]);
-    charity = await bidderOf(t, as('admin'), orgs[TYNESIDE_CHARITY]);
-    otherCouncil = await bidderOf(t, as('admin'), orgs[CLEVELAND_COUNCIL]);
+    world = await startBidding();
+    ({ t, smtp, pcc, council, charity, otherCouncil } = world);
   });
-  afterAll(async () => {
-    await worker.close();
-    await t.close();
-    await smtp.close();
-  });
+  afterAll(() => world.close());
 
   const eligibility = async (who: Bidder, id: string) =>
     (await t.http().get(`/api/v1/bids/${id}/eligibility`).set(who.headers).expect(200)).body;

@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
-import { trimString } from '../common/validation';
+import { IsPence, trimString } from '../common/validation';
 import { ORGANISATION_TYPES, type OrganisationType } from '../organisations/organisation.entity';
 import { BID_STATUSES, type BidStatus } from './bid.entity';
 import {
@@ -31,17 +31,6 @@ import {
 const MAX_LINE_PENCE = 100_000_000_000;
 const LSOA = /^[EW]01\d{6}$/;
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-
-function Pence(field: string): PropertyDecorator {
-  return (target, key) => {
-    IsInt({ message: `${field} must be a whole number of pence` })(target, key);
-    Min(1, { message: `${field} must be at least 1 penny` })(target, key);
-    Max(MAX_LINE_PENCE, { message: `${field} may be at most 100000000000 pence (£1bn)` })(
-      target,
-      key,
-    );
-  };
-}
 
 function Text(min: number, max: number): PropertyDecorator {
   return (target, key) => {
@@ -61,7 +50,7 @@ export class CostLineDto {
   kind: CostKind;
 
   @ApiProperty({ example: 25_000_000, description: 'Amount in pence' })
-  @Pence('amountPence')
+  @IsPence('amountPence', MAX_LINE_PENCE)
   amountPence: number;
 }
 
@@ -75,7 +64,7 @@ export class MatchFundingLineDto {
   kind: MatchFundingKind;
 
   @ApiProperty({ example: 5_000_000, description: 'Amount in pence' })
-  @Pence('amountPence')
+  @IsPence('amountPence', MAX_LINE_PENCE)
   amountPence: number;
 }
 
@@ -98,7 +87,7 @@ export class InterventionDto {
   evidence?: string;
 
   @ApiProperty({ example: 12_000_000, description: 'Cost in pence' })
-  @Pence('costPence')
+  @IsPence('costPence', MAX_LINE_PENCE)
   costPence: number;
 
   @ApiPropertyOptional({ example: 'street lights installed', maxLength: 200, nullable: true })

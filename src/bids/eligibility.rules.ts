@@ -1,17 +1,21 @@
 import { formatPounds } from '../common/money';
 import type { OrganisationType } from '../organisations/organisation.entity';
-import type { BidLimitScope, MatchFundingPercent } from '../rounds/funding-round.entity';
+import type { RoundSettings } from '../rounds/rounds.rules';
 import { costLineYearProblem, RoundFrame } from './bid-content.rules';
 import type { CostKind } from './bid-lines.entity';
 
-export interface EligibilityRound extends RoundFrame {
-  eligibleApplicantTypes: OrganisationType[];
-  capPerBidPence: number;
-  yearCaps: { financialYear: string; capPence: number }[];
-  matchFundingPercent: MatchFundingPercent;
-  bidLimitScope: BidLimitScope;
-  bidLimit: number;
-}
+export interface EligibilityRound
+  extends
+    RoundFrame,
+    Pick<
+      RoundSettings,
+      | 'eligibleApplicantTypes'
+      | 'capPerBidPence'
+      | 'yearCaps'
+      | 'matchFundingPercent'
+      | 'bidLimitScope'
+      | 'bidLimit'
+    > {}
 
 export interface EligibilityBid {
   applicantType: OrganisationType;

@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   BadRequestException,
   Param,
   ParseUUIDPipe,
@@ -6,6 +7,8 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { FieldError } from './problem';
+import { IsInt, Max, Min } from 'class-validator';
+import { formatPounds } from './money';
 
 export class RequestValidationError extends BadRequestException {
   constructor(readonly errors: FieldError[]) {
@@ -55,3 +58,16 @@ export function UuidParam(name = 'id'): ParameterDecorator {
 // Surrounding spaces in a pasted name or email are never meant; drop them before validating.
 export const trimString = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
+
+// A positive whole number of pence, at most `max`: how every amount of money arrives.
+export function IsPence(field: string, max = Number.MAX_SAFE_INTEGER): PropertyDecorator {
+  const limit =
+    max === Number.MAX_SAFE_INTEGER
+      ? `${field} is too large`
+      : `${field} may be at most ${max} pence (${formatPounds(max)})`;
+  return applyDecorators(
+    IsInt({ message: `${field} must be a whole number of pence` }),
+    Min(1, { message: `${field} must be at least 1 penny` }),
+    Max(max, { message: limit }),
+  );
+}

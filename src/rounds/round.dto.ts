@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
-import { trimString } from '../common/validation';
+import { IsPence, trimString } from '../common/validation';
 import { ORGANISATION_TYPES, type OrganisationType } from '../organisations/organisation.entity';
 import {
   AWARD_TYPES,
@@ -33,16 +33,6 @@ const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const dateTimeMessage = (field: string) =>
   `${field} must be a date and time with a zone, such as 2026-01-10T09:00:00Z`;
 const dateMessage = (field: string) => `${field} must be a date such as 2026-04-01`;
-const pence = (field: string) => [
-  IsInt({ message: `${field} must be a whole number of pence` }),
-  Min(1, { message: `${field} must be at least 1 penny` }),
-  Max(Number.MAX_SAFE_INTEGER, { message: `${field} is too large` }),
-];
-const applyAll =
-  (decorators: PropertyDecorator[]): PropertyDecorator =>
-  (target, key) =>
-    decorators.forEach((d) => d(target, key));
-
 export class CriterionDto {
   @ApiProperty({ example: 'Strategic case', maxLength: 200 })
   @Transform(trimString)
@@ -83,7 +73,7 @@ export class YearCapDto {
     example: 50_000_000,
     description: 'Most a bid may ask for in this financial year, in pence',
   })
-  @applyAll(pence('capPence'))
+  @IsPence('capPence')
   capPence: number;
 }
 
@@ -162,7 +152,7 @@ export class CreateRoundDto {
   directAwardJustification?: string | null;
 
   @ApiProperty({ example: 7_500_000_000, description: 'Round budget in pence' })
-  @applyAll(pence('budgetPence'))
+  @IsPence('budgetPence')
   budgetPence: number;
 
   @ApiProperty({ format: 'date-time', example: '2022-03-18T09:00:00Z' })
@@ -191,7 +181,7 @@ export class CreateRoundDto {
   eligibleApplicantTypes: OrganisationType[];
 
   @ApiProperty({ example: 75_000_000, description: 'Most one bid may ask for, in pence' })
-  @applyAll(pence('capPerBidPence'))
+  @IsPence('capPerBidPence')
   capPerBidPence: number;
 
   @ApiPropertyOptional({ type: [YearCapDto], description: 'Optional caps per financial year' })
@@ -284,7 +274,7 @@ export class CreateRoundDto {
     description: 'Awards above this (pence) need a second approver',
   })
   @IsOptional()
-  @applyAll(pence('approvalThresholdPence'))
+  @IsPence('approvalThresholdPence')
   approvalThresholdPence?: number;
 
   @ApiPropertyOptional({

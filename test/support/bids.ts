@@ -2,7 +2,9 @@ import type { CreateBidDto } from '../../src/bids/bid.dto';
 import type { Role } from '../../src/common/access';
 import type { CreateRoundDto } from '../../src/rounds/round.dto';
 import { financialYearOf } from '../../src/rounds/financial-year';
-import { login, TestApp } from './app';
+import type { INestApplicationContext } from '@nestjs/common';
+import { login, startApp, startWorker, TestApp, testConfig, tokensByRole } from './app';
+import { TestSmtpServer } from './smtp';
 import { uniqueSuffix, validRound } from './factories';
 
 export interface Bidder {
@@ -96,4 +98,45 @@ export async function organisationIds(t: TestApp, admin: Headers): Promise<Recor
   return Object.fromEntries(
     (response.body.items as { id: string; name: string }[]).map((o) => [o.name, o.id]),
   );
+}
+
+export const NORTHUMBRIA_PCC = 'Police and Crime Commissioner for Northumbria';
+
+export interface BiddingWorld {
+  t: TestApp;
+  smtp: TestSmtpServer;
+  worker: INestApplicationContext;
+  as: (role: Role) => Headers;
+  // Applicants of the Northumbria PCC, a council and a charity in its area, and a council elsewhere.
+  pcc: Bidder;
+  council: Bidder;
+  charity: Bidder;
+  otherCouncil: Bidder;
+  close: () => Promise<void>;
+}
+
+// The API, a worker sending to a test SMTP server, and bidders of several organisations.
+export async function startBidding(): Promise<BiddingWorld> {
+  const smtp = await TestSmtpServer.start();
+  const t = await startApp({ processRole: 'api' });
+  const tokens = await tokensByRole(t);
+  const worker = await startWorker({ mail: { ...testConfig().mail, smtpUrl: smtp.url } });
+  const as = (role: Role) => ({ authorization: `Bearer ${tokens[role]}` });
+  const orgs = await organisationIds(t, as('admin'));
+  const bidder = (name: string) => bidderOf(t, as('admin'), orgs[name]);
+  return {
+    t,
+    smtp,
+    worker,
+    as,
+    pcc: await bidder(NORTHUMBRIA_PCC),
+    council: await bidder('Newcastle upon Tyne City Council'),
+    charity: await bidder('Safe Nights Tyneside (demo charity)'),
+    otherCouncil: await bidder('Middlesbrough Council'),
+    close: async () => {
+      await worker.close();
+      await t.close();
+      await smtp.close();
+    },
+  };
 }
