@@ -69,6 +69,7 @@ export class BidEligibilityService {
     }
     return {
       scope: bid.organisation.name,
+      countedBy: 'applicant',
       scopeKey: `organisation:${bid.organisationId}`,
       otherBids: await this.store.countLive(
         manager,

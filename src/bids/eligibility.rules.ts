@@ -1,5 +1,6 @@
 import { formatPounds } from '../common/money';
 import type { OrganisationType } from '../organisations/organisation.entity';
+import type { BidLimitScope } from '../rounds/funding-round.entity';
 import type { RoundSettings } from '../rounds/rounds.rules';
 import { costLineYearProblem, RoundFrame } from './bid-content.rules';
 import type { CostKind } from './bid-lines.entity';
@@ -40,6 +41,9 @@ export interface EligibilityBid {
 export interface BidLimitCount {
   scope: string;
   otherBids: number;
+  // How the bid was counted, when not by the round's own scope: a lead in no PCC area (BTP)
+  // counts on its own even where the limit is per area.
+  countedBy?: BidLimitScope;
 }
 
 // An organisation in a PCC area, other than the PCC, needs a PCC there to endorse its bid.
@@ -59,6 +63,15 @@ export const APPLICANT_TYPE_NAMES: Record<OrganisationType, string> = {
   btp: 'British Transport Police',
   cso: 'civil society organisation',
 };
+
+function limitUnit(roundScope: BidLimitScope, countedBy = roundScope): string {
+  if (roundScope === 'applicant') {
+    return 'per applicant';
+  }
+  return countedBy === 'pcc_area'
+    ? 'per PCC area'
+    : 'per PCC area, and a lead in no PCC area counts on its own';
+}
 
 const sum = (amounts: number[]) => amounts.reduce((total, amount) => total + amount, 0);
 
@@ -161,7 +174,7 @@ export function eligibilityFailures(
   if (limit.otherBids + 1 > round.bidLimit) {
     fail(
       'bid-limit',
-      `${limit.scope} already has ${limit.otherBids} live bid${limit.otherBids === 1 ? '' : 's'} in this round; the limit is ${round.bidLimit} ${round.bidLimitScope === 'pcc_area' ? 'per PCC area' : 'per applicant'}`,
+      `${limit.scope} already has ${limit.otherBids} live bid${limit.otherBids === 1 ? '' : 's'} in this round; the limit is ${round.bidLimit} ${limitUnit(round.bidLimitScope, limit.countedBy)}`,
     );
   }
   if (bid.interventions.length === 0) {
