@@ -1,4 +1,3 @@
-import { DEMO_ROUNDS } from '../demo/demo-rounds';
 import {
   BidContentParts,
   bidContentErrors,
@@ -6,24 +5,10 @@ import {
   deliveryYears,
   RoundFrame,
 } from './bid-content.rules';
+import { historicRound, ROUNDS, type RoundNumber } from './historic-rounds.spec-fixture';
 
-type RoundNumber = 1 | 2 | 3 | 4;
-
-// The lists and dates of rounds 1-4 as DOMAIN.md describes them, taken from the demo data.
-function frame(number: RoundNumber): RoundFrame {
-  const demo = DEMO_ROUNDS.find((candidate) => candidate.code === `SSF${number}`);
-  if (!demo) {
-    throw new Error(`no demo round SSF${number}`);
-  }
-  return {
-    crimeFocus: demo.crimeFocus ?? [],
-    interventionTaxonomy: demo.interventionTaxonomy ?? [],
-    deliveryStartsOn: demo.deliveryStartsOn,
-    deliveryEndsOn: demo.deliveryEndsOn,
-  };
-}
-
-const ROUNDS: RoundNumber[] = [1, 2, 3, 4];
+// The lists and dates of rounds 1-4.
+const frame = (number: RoundNumber): RoundFrame => historicRound(number);
 
 // Every part of a draft, each consistent with the round: its own crimes, interventions from its
 // taxonomy, both kinds of cost in each delivery year, milestones on the first and last days.

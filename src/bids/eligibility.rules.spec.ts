@@ -1,4 +1,3 @@
-import { DEMO_ROUNDS } from '../demo/demo-rounds';
 import type { OrganisationType } from '../organisations/organisation.entity';
 import { deliveryYears } from './bid-content.rules';
 import {
@@ -11,30 +10,9 @@ import {
   requestedPence,
   requiredMatchPence,
 } from './eligibility.rules';
+import { historicRound, ROUNDS, type RoundNumber } from './historic-rounds.spec-fixture';
 
-type RoundNumber = 1 | 2 | 3 | 4;
-
-// Rounds 1-4 as DOMAIN.md describes them, taken from the demo data rather than copied here.
-function round(number: RoundNumber): EligibilityRound {
-  const demo = DEMO_ROUNDS.find((candidate) => candidate.code === `SSF${number}`);
-  if (!demo) {
-    throw new Error(`no demo round SSF${number}`);
-  }
-  return {
-    eligibleApplicantTypes: demo.eligibleApplicantTypes,
-    capPerBidPence: demo.capPerBidPence,
-    yearCaps: demo.yearCaps ?? [],
-    matchFundingPercent: demo.matchFundingPercent ?? {},
-    bidLimitScope: demo.bidLimitScope,
-    bidLimit: demo.bidLimit,
-    crimeFocus: demo.crimeFocus ?? [],
-    interventionTaxonomy: demo.interventionTaxonomy ?? [],
-    deliveryStartsOn: demo.deliveryStartsOn,
-    deliveryEndsOn: demo.deliveryEndsOn,
-  };
-}
-
-const ROUNDS: RoundNumber[] = [1, 2, 3, 4];
+const round = historicRound;
 
 type CostLine = EligibilityBid['costLines'][number];
 const lineOf =
