@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AssessmentModule } from './assessment/assessment.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
@@ -32,6 +33,7 @@ export class AppModule {
         UsersModule,
         RoundsModule,
         BidsModule,
+        AssessmentModule,
         ...(api ? [HealthModule, AuthModule] : []),
         ...(worker ? [WorkerModule] : []),
       ],

@@ -147,8 +147,16 @@ describe('funding rounds', () => {
       .set(as('admin'))
       .send(validRound({ closesAt }))
       .expect(201);
+    // Opening assessment names the deadline for assessors' scores.
+    const bodies: Record<string, object> = {
+      'start-assessment': { assessmentDueAt: new Date(Date.now() + 14 * 86_400_000).toISOString() },
+    };
     const run = (command: string, role: Role = 'admin') =>
-      t.http().post(`/api/v1/rounds/${round.id}/${command}`).set(as(role));
+      t
+        .http()
+        .post(`/api/v1/rounds/${round.id}/${command}`)
+        .set(as(role))
+        .send(bodies[command] ?? {});
 
     await run('publish', 'approver').expect(403);
     expect((await run('close').expect(409)).body.detail).toMatch(/needs a round in status open/);
@@ -174,7 +182,9 @@ describe('funding rounds', () => {
       ['close-out', 'closed_out'],
     ];
     for (const [command, status] of steps) {
-      expect((await run(command).expect(200)).body.status).toBe(status);
+      const { body } = await run(command).expect(200);
+      // start-assessment answers with the round and what became of its bids.
+      expect((body.round ?? body).status).toBe(status);
     }
     await run('publish').expect(409);
 

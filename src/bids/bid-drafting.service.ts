@@ -112,7 +112,7 @@ export class BidDraftingService {
           'Your organisation is deactivated, so it cannot make bids; contact the programme team.',
         );
       }
-      const round = await this.rounds.findForBids(manager, input.roundId, 'write');
+      const round = await this.rounds.findPublished(manager, input.roundId, 'write');
       if (!round) {
         throw DomainError.notFound('Funding round');
       }
@@ -176,7 +176,7 @@ export class BidDraftingService {
           `Bid ${bid.reference} was submitted and is frozen (it is ${bid.status}); it cannot be edited.`,
         );
       }
-      const round = await this.rounds.findForBids(manager, bid.roundId, 'share');
+      const round = await this.rounds.findPublished(manager, bid.roundId, 'share');
       if (!round) {
         throw DomainError.notFound('Funding round');
       }

@@ -112,7 +112,7 @@ export class BidEndorsementService {
   async ranking(user: AuthenticatedUser, roundId: string): Promise<AreaRankingResponseDto> {
     const manager = this.dataSource.manager;
     const pcc = await this.pccOf(user, manager);
-    const round = await this.rounds.findForBids(manager, roundId, null);
+    const round = await this.rounds.findPublished(manager, roundId, null);
     if (!round) {
       throw DomainError.notFound('Funding round');
     }
@@ -242,7 +242,7 @@ export class BidEndorsementService {
   }
 
   private async endorsingRound(manager: EntityManager, roundId: string): Promise<RoundWithParts> {
-    const round = await this.rounds.findForBids(manager, roundId, 'share');
+    const round = await this.rounds.findPublished(manager, roundId, 'share');
     if (!round) {
       throw DomainError.notFound('Funding round');
     }

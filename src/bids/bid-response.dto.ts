@@ -111,6 +111,13 @@ export class BidDto extends BidContentDto {
   @ApiProperty({ nullable: true, type: String, description: 'SHA-256 of the submitted content' })
   submittedDigest: string | null;
 
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Why the bid failed eligibility, once it is eligibility_failed',
+  })
+  eligibilityFailureReason: string | null;
+
   @ApiProperty({ nullable: true, type: String, format: 'date-time' })
   withdrawnAt: Date | null;
 

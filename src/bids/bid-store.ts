@@ -105,6 +105,7 @@ export function toBidDto(bid: LoadedBid): BidDto {
     submittedAt: bid.submittedAt,
     submittedAtUkTime: bid.submittedAt ? formatLondon(bid.submittedAt) : null,
     submittedDigest: bid.submittedDigest,
+    eligibilityFailureReason: bid.eligibilityFailureReason,
     withdrawnAt: bid.withdrawnAt,
     withdrawalReason: bid.withdrawalReason,
     createdAt: bid.createdAt,

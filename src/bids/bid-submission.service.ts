@@ -49,7 +49,7 @@ export class BidSubmissionService {
       if (bid.status !== 'draft') {
         return toBidDto(bid);
       }
-      const round = await this.rounds.findForBids(manager, bid.roundId, 'share');
+      const round = await this.rounds.findPublished(manager, bid.roundId, 'share');
       if (!round) {
         throw DomainError.notFound('Funding round');
       }

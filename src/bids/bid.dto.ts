@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
-import { IsPence, trimString } from '../common/validation';
+import { IsPence, TrimmedText } from '../common/validation';
 import { ORGANISATION_TYPES, type OrganisationType } from '../organisations/organisation.entity';
 import { BID_STATUSES, type BidStatus } from './bid.entity';
 import {
@@ -31,14 +31,6 @@ import {
 const MAX_LINE_PENCE = 100_000_000_000;
 const LSOA = /^[EW]01\d{6}$/;
 const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-
-function Text(min: number, max: number): PropertyDecorator {
-  return (target, key) => {
-    Transform(trimString)(target, key);
-    IsString()(target, key);
-    Length(min, max)(target, key);
-  };
-}
 
 export class CostLineDto {
   @ApiProperty({ example: '2022/23' })
@@ -56,7 +48,7 @@ export class CostLineDto {
 
 export class MatchFundingLineDto {
   @ApiProperty({ example: 'Newcastle City Council capital programme', maxLength: 200 })
-  @Text(1, 200)
+  @TrimmedText(1, 200)
   source: string;
 
   @ApiProperty({ enum: MATCH_FUNDING_KINDS })
@@ -70,20 +62,20 @@ export class MatchFundingLineDto {
 
 export class InterventionDto {
   @ApiProperty({ example: 'Situational and target hardening', maxLength: 100 })
-  @Text(1, 100)
+  @TrimmedText(1, 100)
   category: string;
 
   @ApiProperty({ example: 'Street lighting', maxLength: 100 })
-  @Text(1, 100)
+  @TrimmedText(1, 100)
   type: string;
 
   @ApiProperty({ maxLength: 4000 })
-  @Text(1, 4000)
+  @TrimmedText(1, 4000)
   description: string;
 
   @ApiPropertyOptional({ maxLength: 4000, description: 'Why it is expected to work' })
   @IsOptional()
-  @Text(0, 4000)
+  @TrimmedText(0, 4000)
   evidence?: string;
 
   @ApiProperty({ example: 12_000_000, description: 'Cost in pence' })
@@ -92,7 +84,7 @@ export class InterventionDto {
 
   @ApiPropertyOptional({ example: 'street lights installed', maxLength: 200, nullable: true })
   @ValidateIf((_dto, value) => value !== null && value !== undefined)
-  @Text(1, 200)
+  @TrimmedText(1, 200)
   outputMeasure?: string | null;
 
   @ApiPropertyOptional({ example: 40, minimum: 1, nullable: true })
@@ -105,17 +97,17 @@ export class InterventionDto {
 
 export class PartnerDto {
   @ApiProperty({ example: 'Northumbria Police', maxLength: 200 })
-  @Text(1, 200)
+  @TrimmedText(1, 200)
   name: string;
 
   @ApiProperty({ example: 'Designing Out Crime Officer survey of the area', maxLength: 1000 })
-  @Text(1, 1000)
+  @TrimmedText(1, 1000)
   role: string;
 }
 
 export class MilestoneDto {
   @ApiProperty({ example: 'Lighting columns installed', maxLength: 200 })
-  @Text(1, 200)
+  @TrimmedText(1, 200)
   title: string;
 
   @ApiProperty({ format: 'date', example: '2022-11-30' })
@@ -125,23 +117,23 @@ export class MilestoneDto {
 
 export class RiskDto {
   @ApiProperty({ example: 'Supplier lead times for columns', maxLength: 1000 })
-  @Text(1, 1000)
+  @TrimmedText(1, 1000)
   description: string;
 
   @ApiProperty({ example: 'Order in the first month; council framework supplier', maxLength: 1000 })
-  @Text(1, 1000)
+  @TrimmedText(1, 1000)
   mitigation: string;
 }
 
 // Every part of a bid a bidder writes. On an edit, a list that is sent replaces the old one.
 export class BidContentDto {
   @ApiProperty({ example: 'Safer alleys for Byker', maxLength: 200 })
-  @Text(1, 200)
+  @TrimmedText(1, 200)
   title: string;
 
   @ApiPropertyOptional({ maxLength: 4000 })
   @IsOptional()
-  @Text(0, 4000)
+  @TrimmedText(0, 4000)
   summary?: string;
 
   @ApiPropertyOptional({ example: ['E01008324', 'E01008325'], description: 'LSOA codes' })
@@ -156,12 +148,12 @@ export class BidContentDto {
 
   @ApiPropertyOptional({ maxLength: 20000, description: 'Crime analysis of the target area' })
   @IsOptional()
-  @Text(0, 20000)
+  @TrimmedText(0, 20000)
   problemProfile?: string;
 
   @ApiPropertyOptional({ example: 'burglary', nullable: true, type: String })
   @ValidateIf((_dto, value) => value !== null && value !== undefined)
-  @Text(1, 100)
+  @TrimmedText(1, 100)
   primaryCrimeType?: string | null;
 
   @ApiPropertyOptional({ example: ['vehicle crime'] })
@@ -174,7 +166,7 @@ export class BidContentDto {
 
   @ApiPropertyOptional({ maxLength: 8000 })
   @IsOptional()
-  @Text(0, 8000)
+  @TrimmedText(0, 8000)
   theoryOfChange?: string;
 
   @ApiPropertyOptional({ type: [InterventionDto] })
@@ -214,7 +206,7 @@ export class BidContentDto {
 
   @ApiPropertyOptional({ maxLength: 8000 })
   @IsOptional()
-  @Text(0, 8000)
+  @TrimmedText(0, 8000)
   consultation?: string;
 
   @ApiPropertyOptional({ type: [MilestoneDto] })
@@ -235,7 +227,7 @@ export class BidContentDto {
 
   @ApiPropertyOptional({ maxLength: 8000 })
   @IsOptional()
-  @Text(0, 8000)
+  @TrimmedText(0, 8000)
   evaluationApproach?: string;
 }
 
@@ -278,7 +270,7 @@ export class BidQuery extends PageQuery {
 
 export class ReasonDto {
   @ApiProperty({ maxLength: 4000, example: 'The partnership has chosen to fund this locally.' })
-  @Text(1, 4000)
+  @TrimmedText(1, 4000)
   reason: string;
 }
 

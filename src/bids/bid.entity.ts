@@ -67,6 +67,10 @@ export interface BidRisk {
 @Check('ck_bids_draft_unsubmitted', `"status" <> 'draft' OR "submitted_at" IS NULL`)
 @Check('ck_bids_submitted_at', `"status" IN ('draft', 'withdrawn') OR "submitted_at" IS NOT NULL`)
 @Check('ck_bids_requested', `"requested_pence" >= 0 AND "match_funding_pence" >= 0`)
+@Check(
+  'ck_bids_eligibility_failure_reason',
+  `"status" <> 'eligibility_failed' OR length(btrim("eligibility_failure_reason")) > 0`,
+)
 @Check('ck_bids_rank', `"pcc_rank" IS NULL OR "pcc_rank" >= 1`)
 @Index('uq_bids_round_number', ['roundId', 'number'], { unique: true })
 // Deferred, so a ranking can be rewritten in one transaction; unranked bids hold NULL.
@@ -202,6 +206,16 @@ export class Bid {
   // SHA-256 of the content as submitted, quoted in the receipt: proof of what was frozen.
   @Column({ type: 'text', nullable: true })
   submittedDigest: string | null;
+
+  // Set by a moderator (or by opening assessment, for a bid its PCC never endorsed).
+  @Column({ type: 'text', nullable: true })
+  eligibilityFailureReason: string | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  eligibilityFailedBy: string | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  eligibilityFailedAt: Date | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   withdrawnAt: Date | null;

@@ -11,6 +11,7 @@ import { BidEligibilityService } from './bid-eligibility.service';
 import { BidEndorsementController } from './bid-endorsement.controller';
 import { BidEndorsementService } from './bid-endorsement.service';
 import { BidCostLine, BidIntervention, BidMatchFunding } from './bid-lines.entity';
+import { BidProgressService } from './bid-progress.service';
 import { BidStore } from './bid-store';
 import { BidSubmissionService } from './bid-submission.service';
 import { Bid } from './bid.entity';
@@ -34,8 +35,15 @@ import { BidsService } from './bids.service';
     BidDraftingService,
     BidSubmissionService,
     BidEndorsementService,
+    BidProgressService,
     DraftBidReminders,
   ],
-  exports: [BidsService, BidDraftingService, BidSubmissionService, BidEndorsementService],
+  exports: [
+    BidsService,
+    BidProgressService,
+    BidDraftingService,
+    BidSubmissionService,
+    BidEndorsementService,
+  ],
 })
 export class BidsModule {}

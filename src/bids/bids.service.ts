@@ -120,7 +120,7 @@ export class BidsService {
   async checkEligibility(user: AuthenticatedUser, id: string, now = new Date()) {
     return this.dataSource.transaction(async (manager): Promise<EligibilityDto> => {
       const bid = await this.readable(user, manager, id);
-      const round = await this.rounds.findForBids(manager, bid.roundId, null);
+      const round = await this.rounds.findPublished(manager, bid.roundId, null);
       if (!round) {
         throw DomainError.notFound('Funding round');
       }

@@ -7,7 +7,8 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { FieldError } from './problem';
-import { IsInt, Max, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsInt, IsString, Length, Max, Min } from 'class-validator';
 import { formatPounds } from './money';
 
 export class RequestValidationError extends BadRequestException {
@@ -70,4 +71,13 @@ export function IsPence(field: string, max = Number.MAX_SAFE_INTEGER): PropertyD
     Min(1, { message: `${field} must be at least 1 penny` }),
     Max(max, { message: limit }),
   );
+}
+
+// Free text a person writes (a reason, a justification): trimmed, then min to max characters.
+export function TrimmedText(min: number, max: number): PropertyDecorator {
+  return (target, key) => {
+    Transform(trimString)(target, key);
+    IsString()(target, key);
+    Length(min, max)(target, key);
+  };
 }

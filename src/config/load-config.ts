@@ -103,6 +103,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
         problems,
       ),
       accountSetupDays: integer(env, 'ACCOUNT_SETUP_REMINDER_DAYS', 7, 1, 365, problems),
+      assessmentDueDays: integer(env, 'ASSESSMENT_REMINDER_DAYS', 3, 1, 60, problems),
     },
   };
   if (problems.length > 0) {

@@ -1,3 +1,6 @@
+import { AssessmentAssignment, AssessmentMark } from '../assessment/assignment.entity';
+import { AssessorAffiliation } from '../assessment/assessor-affiliation.entity';
+import { BidScore } from '../assessment/bid-score.entity';
 import { BidCostLine, BidIntervention, BidMatchFunding } from '../bids/bid-lines.entity';
 import { Bid } from '../bids/bid.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
@@ -22,4 +25,8 @@ export const ENTITIES = [
   BidCostLine,
   BidMatchFunding,
   BidIntervention,
+  AssessorAffiliation,
+  AssessmentAssignment,
+  AssessmentMark,
+  BidScore,
 ];

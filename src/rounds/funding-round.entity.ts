@@ -125,6 +125,10 @@ export class FundingRound {
   @Column({ type: 'integer', default: 30 })
   returnDueDays: number;
 
+  // When assessors' scores are due; set when the round moves into assessment.
+  @Column({ type: 'timestamptz', nullable: true })
+  assessmentDueAt: Date | null;
+
   @OneToMany(() => AssessmentCriterion, (criterion) => criterion.round)
   criteria?: AssessmentCriterion[];
 

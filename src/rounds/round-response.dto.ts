@@ -101,6 +101,14 @@ export class RoundDto {
   @ApiProperty()
   returnDueDays: number;
 
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'When assessors’ scores are due; set when assessment opens',
+  })
+  assessmentDueAt: Date | null;
+
   @ApiProperty({ description: 'Send back as If-Match when editing' })
   version: number;
 

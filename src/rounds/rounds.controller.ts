@@ -122,15 +122,6 @@ export class RoundsController {
     return this.command(admin, id, 'close');
   }
 
-  @Post(':id/start-assessment')
-  @RoundCommandRoute('Move a closed round into assessment')
-  startAssessment(
-    @CurrentUser() admin: AuthenticatedUser,
-    @UuidParam() id: string,
-  ): Promise<RoundDto> {
-    return this.command(admin, id, 'start-assessment');
-  }
-
   @Post(':id/mark-decided')
   @RoundCommandRoute('Record that the round’s award decisions are made')
   markDecided(@CurrentUser() admin: AuthenticatedUser, @UuidParam() id: string): Promise<RoundDto> {

@@ -250,33 +250,52 @@ export class RoundsService {
   }
 
   run(actor: AuditActor, id: string, command: RoundCommand, now = new Date()): Promise<RoundDto> {
-    return this.dataSource.transaction(async (manager) => {
-      const round = await this.lockRound(manager, id);
-      const refusal = roundCommandRefusal(command, round, now);
-      if (refusal) {
-        throw DomainError.conflict(
-          'round-command-refused',
-          `Cannot ${command} round ${round.code}: ${refusal}.`,
-        );
-      }
-      if (command === 'publish') {
-        this.checkSettings(round);
-      }
-      const status = ROUND_COMMANDS[command].to;
-      await manager.update(FundingRound, { id }, { status });
-      await this.audit.record(manager, actor, {
-        command: `round.${command}`,
-        objectType: 'funding_round',
-        objectId: id,
-        changes: { status: { before: round.status, after: status } },
-      });
-      return toRoundDto(await this.loadRound(manager, id));
-    });
+    return this.dataSource.transaction((manager) => this.runIn(manager, actor, id, command, now));
   }
 
-  // A published round with its caps, for bids; `lock` holds it against concurrent changes
+  // A lifecycle command inside the caller's transaction, so a module can move its own objects
+  // with the round (opening assessment moves the bids). `settings` are set with the status.
+  async runIn(
+    manager: EntityManager,
+    actor: AuditActor,
+    id: string,
+    command: RoundCommand,
+    now: Date,
+    settings: Partial<Pick<FundingRound, 'assessmentDueAt'>> = {},
+  ): Promise<RoundDto> {
+    const round = await this.lockRound(manager, id);
+    const refusal = roundCommandRefusal(command, round, now);
+    if (refusal) {
+      throw DomainError.conflict(
+        'round-command-refused',
+        `Cannot ${command} round ${round.code}: ${refusal}.`,
+      );
+    }
+    if (command === 'publish') {
+      this.checkSettings(round);
+    }
+    const status = ROUND_COMMANDS[command].to;
+    await manager.update(FundingRound, { id }, { status, ...settings });
+    await this.audit.record(manager, actor, {
+      command: `round.${command}`,
+      objectType: 'funding_round',
+      objectId: id,
+      changes: {
+        status: { before: round.status, after: status },
+        ...Object.fromEntries(
+          Object.entries(settings).map(([field, after]) => [
+            field,
+            { before: round[field as keyof typeof settings], after },
+          ]),
+        ),
+      },
+    });
+    return toRoundDto(await this.loadRound(manager, id));
+  }
+
+  // A published round with its criteria and caps; `lock` holds it against concurrent changes
   // (`write` serialises bid numbering, `share` only keeps its status still).
-  async findForBids(
+  async findPublished(
     manager: EntityManager,
     id: string,
     lock: 'write' | 'share' | null,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { AuditActor, AuditService, changedFields, createdFields } from '../audit/audit.service';
 import type { Role } from '../common/access';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -181,6 +181,18 @@ export class UsersService {
       order: { email: 'ASC' },
       take: 50,
     });
+  }
+
+  // Active Home Office users of one role (assessors to assign, moderators to tell), by name.
+  activeStaff(role: Exclude<Role, 'applicant'>, manager: EntityManager): Promise<User[]> {
+    return manager.find(User, { where: { role, active: true }, order: { name: 'ASC', id: 'ASC' } });
+  }
+
+  async namesOf(ids: string[], manager: EntityManager): Promise<Map<string, string>> {
+    const users = ids.length
+      ? await manager.find(User, { select: { id: true, name: true }, where: { id: In(ids) } })
+      : [];
+    return new Map(users.map((user) => [user.id, user.name]));
   }
 
   async nameOf(id: string, manager: EntityManager): Promise<Pick<User, 'email' | 'name'> | null> {

@@ -1,0 +1,137 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import type { AuthenticatedUser } from '../common/access';
+import { DomainError } from '../common/domain-error';
+import type { FieldError } from '../common/problem';
+import { OrganisationsService } from '../organisations/organisations.service';
+import { UsersService } from '../users/users.service';
+import type { AffiliationsDto } from './assessment.dto';
+import type { AssessorDto } from './assessment-response.dto';
+import { AssessorAffiliation } from './assessor-affiliation.entity';
+import { AssessmentAssignment } from './assignment.entity';
+import type { Affiliations } from './assignment.rules';
+
+// Assessors' declared ties, which keep them away from bids of those organisations and areas.
+@Injectable()
+export class AffiliationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly organisations: OrganisationsService,
+    private readonly users: UsersService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async of(manager: EntityManager, assessorIds: string[]): Promise<Map<string, Affiliations>> {
+    const result = new Map<string, Affiliations>(
+      assessorIds.map((id) => [id, { organisationIds: [], forceAreaCodes: [] }]),
+    );
+    if (assessorIds.length === 0) {
+      return result;
+    }
+    const rows = await manager.find(AssessorAffiliation, {
+      where: { assessorId: In(assessorIds) },
+    });
+    for (const row of rows) {
+      const entry = result.get(row.assessorId) as Affiliations;
+      if (row.organisationId) {
+        entry.organisationIds.push(row.organisationId);
+      }
+      if (row.forceAreaCode) {
+        entry.forceAreaCodes.push(row.forceAreaCode);
+      }
+    }
+    return result;
+  }
+
+  // Active assessors with their affiliations and how many assessments of the round they hold.
+  async assessors(roundId: string | undefined, manager = this.dataSource.manager) {
+    const assessors = await this.users.activeStaff('assessor', manager);
+    return Promise.all(assessors.map((assessor) => this.describe(manager, assessor, roundId)));
+  }
+
+  async mine(user: AuthenticatedUser): Promise<AssessorDto> {
+    return this.describe(this.dataSource.manager, user, undefined);
+  }
+
+  // Replaces the assessor's declared affiliations with the ones sent.
+  replaceMine(actor: AuditActor, user: AuthenticatedUser, input: AffiliationsDto) {
+    return this.dataSource.transaction(async (manager): Promise<AssessorDto> => {
+      const errors: FieldError[] = [];
+      for (const [index, id] of input.organisationIds.entries()) {
+        if (!(await this.organisations.nameOf(id, manager))) {
+          errors.push({
+            field: `organisationIds.${index}`,
+            message: `no organisation has id ${id}`,
+          });
+        }
+      }
+      const areas = new Set((await this.organisations.listForceAreas()).map((area) => area.code));
+      input.forceAreaCodes.forEach((code, index) => {
+        if (!areas.has(code)) {
+          errors.push({
+            field: `forceAreaCodes.${index}`,
+            message: `${code} is not a police force area`,
+          });
+        }
+      });
+      if (errors.length > 0) {
+        throw DomainError.invalid(
+          'affiliation-unknown',
+          'Some affiliations name organisations or force areas that do not exist; see errors.',
+          errors,
+        );
+      }
+      const before = await this.of(manager, [user.id]);
+      await manager.delete(AssessorAffiliation, { assessorId: user.id });
+      const note = input.note ?? '';
+      const rows = [
+        ...[...new Set(input.organisationIds)].map((organisationId) => ({ organisationId })),
+        ...[...new Set(input.forceAreaCodes)].map((forceAreaCode) => ({ forceAreaCode })),
+      ].map((target) => ({ assessorId: user.id, note, ...target }));
+      if (rows.length > 0) {
+        await manager.insert(AssessorAffiliation, rows);
+      }
+      const after = await this.of(manager, [user.id]);
+      await this.audit.record(manager, actor, {
+        command: 'assessor.declare-affiliations',
+        objectType: 'user',
+        objectId: user.id,
+        changes: { affiliations: { before: before.get(user.id), after: after.get(user.id) } },
+      });
+      return this.describe(manager, user, undefined);
+    });
+  }
+
+  private async describe(
+    manager: EntityManager,
+    assessor: { id: string; name: string; email: string },
+    roundId: string | undefined,
+  ): Promise<AssessorDto> {
+    const rows = await manager.find(AssessorAffiliation, {
+      where: { assessorId: assessor.id },
+      relations: { organisation: true },
+      order: { declaredAt: 'ASC', id: 'ASC' },
+    });
+    const load = await manager.count(AssessmentAssignment, {
+      where: {
+        assessorId: assessor.id,
+        status: roundId ? In(['assigned', 'submitted']) : 'assigned',
+        ...(roundId ? { roundId } : {}),
+      },
+    });
+    return {
+      id: assessor.id,
+      name: assessor.name,
+      email: assessor.email,
+      note: rows[0]?.note ?? '',
+      affiliations: rows.map((row) => ({
+        organisationId: row.organisationId,
+        organisationName: row.organisation?.name ?? null,
+        forceAreaCode: row.forceAreaCode,
+        declaredAt: row.declaredAt,
+      })),
+      load,
+    };
+  }
+}

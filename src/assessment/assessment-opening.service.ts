@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditActor } from '../audit/audit.service';
+import { BidProgressService } from '../bids/bid-progress.service';
+import type { BidDto } from '../bids/bid-response.dto';
+import { DomainError } from '../common/domain-error';
+import { RoundsService } from '../rounds/rounds.service';
+import type { AssessmentOpeningDto } from './assessment-response.dto';
+
+// Moving a closed round's bids into assessment, and failing a bid on eligibility.
+@Injectable()
+export class AssessmentOpeningService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly rounds: RoundsService,
+    private readonly bids: BidProgressService,
+  ) {}
+
+  // One transaction: the round moves to assessment with its deadline, and every submitted bid
+  // goes to assessment or, without its PCC's endorsement, fails eligibility.
+  start(actor: AuditActor, roundId: string, assessmentDueAt: Date, now = new Date()) {
+    return this.dataSource.transaction(async (manager): Promise<AssessmentOpeningDto> => {
+      if (assessmentDueAt.getTime() <= now.getTime()) {
+        throw DomainError.invalid(
+          'assessment-deadline-past',
+          'The assessment deadline must be in the future.',
+          [{ field: 'assessmentDueAt', message: `${assessmentDueAt.toISOString()} has passed` }],
+        );
+      }
+      const round = await this.rounds.runIn(manager, actor, roundId, 'start-assessment', now, {
+        assessmentDueAt,
+      });
+      const opened = await this.bids.openAssessment(manager, actor, roundId, now);
+      return { round, inAssessment: opened.inAssessment, eligibilityFailed: opened.failed };
+    });
+  }
+
+  failEligibility(actor: AuditActor, bidId: string, reason: string, now = new Date()) {
+    return this.dataSource.transaction(async (manager): Promise<BidDto> => {
+      const bid = await this.bids.find(manager, bidId);
+      const round = await this.rounds.findPublished(manager, bid.roundId, 'share');
+      return this.bids.failEligibility(manager, actor, bidId, reason, round?.status ?? '', now);
+    });
+  }
+}

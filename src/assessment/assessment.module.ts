@@ -1,0 +1,43 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { BidsModule } from '../bids/bids.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { OrganisationsModule } from '../organisations/organisations.module';
+import { RoundsModule } from '../rounds/rounds.module';
+import { UsersModule } from '../users/users.module';
+import { AffiliationsService } from './affiliations.service';
+import { AssessmentController } from './assessment.controller';
+import { AssessmentReminders } from './assessment-emails';
+import { AssessmentOpeningService } from './assessment-opening.service';
+import { AssessorAffiliation } from './assessor-affiliation.entity';
+import { AssessmentAssignment, AssessmentMark } from './assignment.entity';
+import { AssignmentViews } from './assignment-views';
+import { AssignmentsController } from './assignments.controller';
+import { AssignmentsService } from './assignments.service';
+import { BidScore } from './bid-score.entity';
+import { ModerationService } from './moderation.service';
+import { ScoringService } from './scoring.service';
+
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([AssessorAffiliation, AssessmentAssignment, AssessmentMark, BidScore]),
+    AuditModule,
+    BidsModule,
+    NotificationsModule,
+    OrganisationsModule,
+    RoundsModule,
+    UsersModule,
+  ],
+  controllers: [AssessmentController, AssignmentsController],
+  providers: [
+    AffiliationsService,
+    AssessmentOpeningService,
+    AssignmentViews,
+    AssignmentsService,
+    ScoringService,
+    ModerationService,
+    AssessmentReminders,
+  ],
+})
+export class AssessmentModule {}

@@ -1,0 +1,344 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import { BidForAssessment, BidProgressService } from '../bids/bid-progress.service';
+import type { AuthenticatedUser } from '../common/access';
+import { DomainError } from '../common/domain-error';
+import type { Page } from '../common/pagination';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { OutboxService } from '../notifications/outbox.service';
+import { RoundsService, RoundWithParts } from '../rounds/rounds.service';
+import type { User } from '../users/user.entity';
+import { UsersService } from '../users/users.service';
+import { AffiliationsService } from './affiliations.service';
+import { assignedEmail, conflictDeclaredEmail } from './assessment-emails';
+import type { AssignmentQuery, DeclarationDto } from './assessment.dto';
+import type { AssignmentDto, AutoAssignmentDto } from './assessment-response.dto';
+import { AssessmentAssignment } from './assignment.entity';
+import { affiliationConflict, planAssignments } from './assignment.rules';
+import { AssignmentViews } from './assignment-views';
+import { BidScore } from './bid-score.entity';
+
+// Assignments that count towards a bid's number of assessors.
+const COUNTING = ['assigned', 'submitted'] as const;
+
+@Injectable()
+export class AssignmentsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly bids: BidProgressService,
+    private readonly rounds: RoundsService,
+    private readonly users: UsersService,
+    private readonly affiliations: AffiliationsService,
+    private readonly views: AssignmentViews,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  // The round locked for assignment changes, which must be in assessment.
+  async lockRoundInAssessment(manager: EntityManager, roundId: string): Promise<RoundWithParts> {
+    const round = await this.rounds.findPublished(manager, roundId, 'write');
+    if (!round) {
+      throw DomainError.notFound('Funding round');
+    }
+    if (round.status !== 'assessment') {
+      throw DomainError.conflict(
+        'round-not-in-assessment',
+        `Round ${round.code} is ${round.status}; assessment work happens only while it is in assessment.`,
+      );
+    }
+    return round;
+  }
+
+  // One assessor to one bid, by a moderator.
+  assign(actor: AuditActor, user: AuthenticatedUser, bidId: string, assessorId: string) {
+    return this.dataSource.transaction(async (manager): Promise<AssignmentDto> => {
+      const found = await this.bids.find(manager, bidId);
+      const round = await this.lockRoundInAssessment(manager, found.roundId);
+      const bid = await this.assignableBid(manager, bidId);
+      const [assessor] = await this.panel(manager, [assessorId], 'assessorId');
+      const existing = await manager.find(AssessmentAssignment, { where: { bidId } });
+      const held = existing.find((row) => row.assessorId === assessorId);
+      if (held) {
+        throw DomainError.conflict(
+          'already-assigned',
+          held.status === 'conflict_declared'
+            ? `${assessor.name} declared a conflict with bid ${bid.reference} and cannot assess it.`
+            : `${assessor.name} is already assigned to bid ${bid.reference}.`,
+        );
+      }
+      const affiliation = (await this.affiliations.of(manager, [assessorId])).get(assessorId);
+      const conflict = affiliation && affiliationConflict(affiliation, bid);
+      if (conflict) {
+        throw DomainError.conflict(
+          'assessor-affiliated',
+          `${assessor.name} cannot assess bid ${bid.reference}: ${conflict}.`,
+        );
+      }
+      const counting = existing.filter((row) => COUNTING.some((s) => s === row.status)).length;
+      if (counting >= round.assessmentsPerBid) {
+        throw DomainError.conflict(
+          'bid-fully-assigned',
+          `Bid ${bid.reference} already has the round's ${round.assessmentsPerBid} assessors.`,
+        );
+      }
+      const [created] = await this.create(manager, actor, user, round, [{ bid, assessorId }]);
+      return (await this.views.render(manager, user, [created]))[0];
+    });
+  }
+
+  // Fills every bid in assessment up to the round's number of assessors from the panel (every
+  // active assessor when none is given), balancing load and never using an assessor affiliated
+  // with the bidder or its force area.
+  autoAssign(actor: AuditActor, user: AuthenticatedUser, roundId: string, panel?: string[]) {
+    return this.dataSource.transaction(async (manager): Promise<AutoAssignmentDto> => {
+      const round = await this.lockRoundInAssessment(manager, roundId);
+      const scored = new Set(
+        (await manager.find(BidScore, { select: { bidId: true }, where: { roundId } })).map(
+          (row) => row.bidId,
+        ),
+      );
+      const bids = (await this.bids.list(manager, roundId, ['in_assessment'])).filter(
+        (bid) => !scored.has(bid.id),
+      );
+      const rows = await manager.find(AssessmentAssignment, { where: { roundId } });
+      const assessors = panel
+        ? await this.panel(manager, panel, 'assessorIds')
+        : await this.users.activeStaff('assessor', manager);
+      const affiliations = await this.affiliations.of(
+        manager,
+        assessors.map((assessor) => assessor.id),
+      );
+      const counting = rows.filter((row) => COUNTING.some((s) => s === row.status));
+      const plan = planAssignments(
+        bids.map((bid) => ({
+          ...bid,
+          assessorIds: rows.filter((row) => row.bidId === bid.id).map((row) => row.assessorId),
+          activeCount: counting.filter((row) => row.bidId === bid.id).length,
+        })),
+        assessors.map((assessor) => ({
+          id: assessor.id,
+          affiliations: affiliations.get(assessor.id) ?? {
+            organisationIds: [],
+            forceAreaCodes: [],
+          },
+          load: counting.filter((row) => row.assessorId === assessor.id).length,
+        })),
+        round.assessmentsPerBid,
+      );
+      const byId = new Map(bids.map((bid) => [bid.id, bid]));
+      const created = await this.create(
+        manager,
+        actor,
+        user,
+        round,
+        plan.assignments.map(({ bidId, assessorId }) => ({
+          bid: byId.get(bidId) as BidForAssessment,
+          assessorId,
+        })),
+      );
+      return {
+        assignments: await this.views.render(manager, user, created),
+        shortfalls: plan.shortfalls,
+      };
+    });
+  }
+
+  async list(user: AuthenticatedUser, query: AssignmentQuery): Promise<Page<AssignmentDto>> {
+    const manager = this.dataSource.manager;
+    const assessorId = user.role === 'assessor' ? user.id : query.assessorId;
+    const [rows, total] = await manager.findAndCount(AssessmentAssignment, {
+      where: {
+        ...(assessorId ? { assessorId } : {}),
+        ...(query.roundId ? { roundId: query.roundId } : {}),
+        ...(query.bidId ? { bidId: query.bidId } : {}),
+        ...(query.status ? { status: query.status } : {}),
+      },
+      order: { assignedAt: 'ASC', id: 'ASC' },
+      take: query.limit,
+      skip: query.offset,
+    });
+    return {
+      items: await this.views.render(manager, user, rows),
+      total,
+      limit: query.limit,
+      offset: query.offset,
+    };
+  }
+
+  async get(user: AuthenticatedUser, id: string): Promise<AssignmentDto> {
+    const manager = this.dataSource.manager;
+    const row = await this.visible(manager, user, id);
+    return (await this.views.render(manager, user, [row]))[0];
+  }
+
+  // An assignment the user may see: an assessor's own, or any for a moderator; else 404.
+  async visible(
+    manager: EntityManager,
+    user: AuthenticatedUser,
+    id: string,
+    lock = false,
+  ): Promise<AssessmentAssignment> {
+    const row = await manager.findOne(AssessmentAssignment, {
+      where: { id },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    if (!row || (user.role === 'assessor' && row.assessorId !== user.id)) {
+      throw DomainError.notFound('Assignment');
+    }
+    return row;
+  }
+
+  // Before reading the bid, the assessor says whether they have a conflict. A conflict ends
+  // the assignment for good and asks the moderators to reassign the bid.
+  declare(
+    actor: AuditActor,
+    user: AuthenticatedUser,
+    id: string,
+    input: DeclarationDto,
+    now = new Date(),
+  ) {
+    return this.dataSource.transaction(async (manager): Promise<AssignmentDto> => {
+      // Locks in one order everywhere (round, bid, assignment), so no two commands deadlock.
+      const { roundId, bidId } = await this.visible(manager, user, id);
+      const round = await this.lockRoundInAssessment(manager, roundId);
+      const bid = await this.bids.find(manager, bidId, true);
+      const row = await this.visible(manager, user, id, true);
+      if (bid.status !== 'in_assessment') {
+        throw DomainError.conflict(
+          'bid-not-in-assessment',
+          `Bid ${bid.reference} is ${bid.status}, so there is nothing to declare on it.`,
+        );
+      }
+      if (row.declaration !== null) {
+        throw DomainError.conflict(
+          'already-declared',
+          `You declared ${row.declaration === 'conflict' ? 'a conflict' : 'no conflict'} on this assignment on ${row.declaredAt?.toISOString()}; a declaration cannot be changed.`,
+        );
+      }
+      const conflict = input.conflict;
+      const change = conflict
+        ? {
+            status: 'conflict_declared' as const,
+            declaration: 'conflict' as const,
+            conflictReason: input.reason as string,
+          }
+        : { declaration: 'no_conflict' as const };
+      await manager.update(AssessmentAssignment, { id }, { ...change, declaredAt: now });
+      await this.audit.record(manager, actor, {
+        command: conflict ? 'assignment.declare-conflict' : 'assignment.declare-no-conflict',
+        objectType: 'assessment_assignment',
+        objectId: id,
+        changes: {
+          declaration: { before: null, after: change.declaration },
+          ...(conflict
+            ? {
+                status: { before: 'assigned', after: 'conflict_declared' },
+                conflictReason: { before: null, after: input.reason },
+              }
+            : {}),
+        },
+      });
+      if (conflict) {
+        const moderators = await this.users.activeStaff('moderator', manager);
+        if (moderators.length > 0) {
+          await this.outbox.queue(
+            manager,
+            conflictDeclaredEmail(
+              { id, conflictReason: input.reason ?? null },
+              bid,
+              round,
+              { name: user.name },
+              moderators,
+              this.config.mail.publicBaseUrl,
+            ),
+          );
+        }
+      }
+      const saved = await this.visible(manager, user, id);
+      return (await this.views.render(manager, user, [saved]))[0];
+    });
+  }
+
+  // The named users, each of whom must be an active assessor.
+  private async panel(manager: EntityManager, ids: string[], field: string): Promise<User[]> {
+    const active = new Map(
+      (await this.users.activeStaff('assessor', manager)).map((user) => [user.id, user]),
+    );
+    const unknown = [...new Set(ids)].filter((id) => !active.has(id));
+    if (unknown.length > 0) {
+      throw DomainError.invalid(
+        'not-an-assessor',
+        `${unknown.join(', ')} ${unknown.length === 1 ? 'is not an active assessor' : 'are not active assessors'}; choose from GET /assessors.`,
+        unknown.map(() => ({ field, message: 'must be an active assessor' })),
+      );
+    }
+    return [...new Set(ids)].map((id) => active.get(id) as User);
+  }
+
+  // A bid that can take assessors: in assessment and not yet fully scored.
+  private async assignableBid(manager: EntityManager, bidId: string): Promise<BidForAssessment> {
+    const bid = await this.bids.find(manager, bidId, true);
+    if (bid.status !== 'in_assessment') {
+      throw DomainError.conflict(
+        'bid-not-in-assessment',
+        `Bid ${bid.reference} is ${bid.status}; only bids in assessment take assessors.`,
+      );
+    }
+    if (await manager.exists(BidScore, { where: { bidId } })) {
+      throw DomainError.conflict(
+        'bid-already-scored',
+        `Every assessment of bid ${bid.reference} is in; it needs moderation, not another assessor.`,
+      );
+    }
+    return bid;
+  }
+
+  private async create(
+    manager: EntityManager,
+    actor: AuditActor,
+    user: AuthenticatedUser,
+    round: RoundWithParts,
+    planned: { bid: BidForAssessment; assessorId: string }[],
+  ): Promise<AssessmentAssignment[]> {
+    if (planned.length === 0) {
+      return [];
+    }
+    const inserted = await manager.insert(
+      AssessmentAssignment,
+      planned.map(({ bid, assessorId }) => ({
+        roundId: round.id,
+        bidId: bid.id,
+        assessorId,
+        assignedBy: user.id,
+      })),
+    );
+    const ids = inserted.identifiers.map((identifier) => identifier.id as string);
+    const rows = await manager.find(AssessmentAssignment, { where: { id: In(ids) } });
+    const assessors = new Map(
+      (await this.users.activeStaff('assessor', manager)).map((a) => [a.id, a]),
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    for (const [index, { bid, assessorId }] of planned.entries()) {
+      const id = ids[index];
+      await this.audit.record(manager, actor, {
+        command: 'assignment.create',
+        objectType: 'assessment_assignment',
+        objectId: id,
+        changes: {
+          bidId: { before: null, after: bid.id },
+          assessorId: { before: null, after: assessorId },
+        },
+      });
+      const assessor = assessors.get(assessorId);
+      if (assessor) {
+        await this.outbox.queue(
+          manager,
+          assignedEmail({ id }, bid, round, assessor, this.config.mail.publicBaseUrl),
+        );
+      }
+    }
+    return ids.map((id) => byId.get(id) as AssessmentAssignment);
+  }
+}

@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import { BidForAssessment, BidProgressService } from '../bids/bid-progress.service';
+import type { BidDto } from '../bids/bid-response.dto';
+import type { AuthenticatedUser } from '../common/access';
+import { DomainError } from '../common/domain-error';
+import type { RoundWithParts } from '../rounds/rounds.service';
+import type { MarksDto } from './assessment.dto';
+import type { AssignmentDto, BidAssessmentsDto } from './assessment-response.dto';
+import { AssessmentAssignment, AssessmentMark } from './assignment.entity';
+import { AssignmentViews } from './assignment-views';
+import { AssignmentsService } from './assignments.service';
+import { ModerationService } from './moderation.service';
+import { formatScore, markErrors, toHundredths, weightedScore } from './scoring.rules';
+
+// An assessor's own work on a bid: reading it once declared, marking it, submitting it.
+@Injectable()
+export class ScoringService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly assignments: AssignmentsService,
+    private readonly bids: BidProgressService,
+    private readonly views: AssignmentViews,
+    private readonly moderation: ModerationService,
+    private readonly audit: AuditService,
+  ) {}
+
+  // The bid as submitted, once the assessor has declared no conflict with it.
+  readBid(user: AuthenticatedUser, id: string): Promise<BidDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const row = await this.assignments.visible(manager, user, id);
+      if (user.role === 'assessor') {
+        this.checkDeclared(row, 'read the bid');
+      }
+      return this.bids.readSubmitted(manager, row.bidId);
+    });
+  }
+
+  // Saves marks while the assessment is open; criteria not sent keep their marks.
+  saveMarks(actor: AuditActor, user: AuthenticatedUser, id: string, input: MarksDto) {
+    return this.dataSource.transaction(async (manager): Promise<AssignmentDto> => {
+      const { row, round } = await this.lockOwnOpen(manager, user, id, 'mark the bid');
+      const errors = markErrors(round.criteria, input.marks, false);
+      if (errors.length > 0) {
+        throw DomainError.invalid(
+          'marks-invalid',
+          'Some marks cannot be saved; see errors. Nothing was saved.',
+          errors,
+        );
+      }
+      const before = await manager.find(AssessmentMark, { where: { assignmentId: id } });
+      if (input.marks.length > 0) {
+        await manager.upsert(
+          AssessmentMark,
+          input.marks.map(({ criterionId, mark, justification }) => ({
+            assignmentId: id,
+            criterionId,
+            mark,
+            justification,
+          })),
+          ['assignmentId', 'criterionId'],
+        );
+      }
+      await manager.increment(AssessmentAssignment, { id }, 'version', 1);
+      await this.audit.record(manager, actor, {
+        command: 'assignment.save-marks',
+        objectType: 'assessment_assignment',
+        objectId: id,
+        changes: Object.fromEntries(
+          input.marks.map((mark) => {
+            const old = before.find((b) => b.criterionId === mark.criterionId);
+            return [
+              `marks.${mark.criterionId}`,
+              {
+                before: old ? { mark: old.mark, justification: old.justification } : null,
+                after: { mark: mark.mark, justification: mark.justification },
+              },
+            ];
+          }),
+        ),
+      });
+      const saved = await this.assignments.visible(manager, user, row.id);
+      return (await this.views.render(manager, user, [saved]))[0];
+    });
+  }
+
+  // Final: needs a mark and justification on every criterion; fixes the weighted score. The
+  // last assessment of a bid to arrive scores the bid.
+  submit(actor: AuditActor, user: AuthenticatedUser, id: string, now = new Date()) {
+    return this.dataSource.transaction(async (manager): Promise<AssignmentDto> => {
+      const { row, round, bid } = await this.lockOwnOpen(manager, user, id, 'submit');
+      const marks = await manager.find(AssessmentMark, { where: { assignmentId: id } });
+      const errors = markErrors(round.criteria, marks, true);
+      if (errors.length > 0) {
+        throw DomainError.invalid(
+          'assessment-incomplete',
+          `The assessment of ${bid.reference} is not complete; see errors. Nothing was submitted.`,
+          errors,
+        );
+      }
+      const score = toHundredths(weightedScore(round.criteria, marks));
+      await manager.update(
+        AssessmentAssignment,
+        { id },
+        { status: 'submitted', submittedAt: now, scoreHundredths: score },
+      );
+      await this.audit.record(manager, actor, {
+        command: 'assignment.submit',
+        objectType: 'assessment_assignment',
+        objectId: id,
+        changes: {
+          status: { before: 'assigned', after: 'submitted' },
+          score: { before: null, after: formatScore(score) },
+        },
+      });
+      await this.moderation.scoreIfComplete(manager, actor, bid, round);
+      const saved = await this.assignments.visible(manager, user, row.id);
+      return (await this.views.render(manager, user, [saved]))[0];
+    });
+  }
+
+  // Every submitted assessment of a bid with its marks, and the bid's score. An assessor sees
+  // them only after submitting their own: scoring is blind until then.
+  bidAssessments(user: AuthenticatedUser, bidId: string): Promise<BidAssessmentsDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const bid = await this.bids.find(manager, bidId);
+      if (user.role === 'assessor') {
+        const own = await manager.findOne(AssessmentAssignment, {
+          where: { bidId, assessorId: user.id },
+        });
+        if (!own) {
+          throw DomainError.notFound('Bid');
+        }
+        if (own.status !== 'submitted') {
+          throw new DomainError(
+            'assessment-blind',
+            403,
+            `Other assessors' marks for ${bid.reference} stay hidden until you submit your own assessment of it.`,
+          );
+        }
+      }
+      const rows = await manager.find(AssessmentAssignment, {
+        where: { bidId, status: 'submitted' },
+        order: { submittedAt: 'ASC', id: 'ASC' },
+      });
+      return {
+        score: await this.moderation.scoreOf(manager, bid),
+        assessments: await this.views.render(manager, user, rows),
+      };
+    });
+  }
+
+  private checkDeclared(row: AssessmentAssignment, action: string): void {
+    if (row.status === 'conflict_declared') {
+      throw DomainError.conflict(
+        'assignment-conflicted',
+        `You declared a conflict of interest with this bid, so you cannot ${action}.`,
+      );
+    }
+    if (row.declaration === null) {
+      throw DomainError.conflict(
+        'declaration-required',
+        `Declare whether you have a conflict of interest (POST /assignments/${row.id}/declaration) before you ${action}.`,
+      );
+    }
+  }
+
+  // The assessor's own assignment, declared and not yet submitted, of a bid still in
+  // assessment in a round in assessment; locked in the order round, bid, assignment.
+  private async lockOwnOpen(
+    manager: EntityManager,
+    user: AuthenticatedUser,
+    id: string,
+    action: string,
+  ): Promise<{ row: AssessmentAssignment; round: RoundWithParts; bid: BidForAssessment }> {
+    const found = await this.assignments.visible(manager, user, id);
+    if (found.assessorId !== user.id) {
+      throw DomainError.notFound('Assignment');
+    }
+    const round = await this.assignments.lockRoundInAssessment(manager, found.roundId);
+    const bid = await this.bids.find(manager, found.bidId, true);
+    const row = await this.assignments.visible(manager, user, id, true);
+    if (row.status === 'submitted') {
+      throw DomainError.conflict(
+        'assessment-submitted',
+        `Your assessment of ${bid.reference} was submitted on ${row.submittedAt?.toISOString()} and is final.`,
+      );
+    }
+    this.checkDeclared(row, action);
+    if (bid.status !== 'in_assessment') {
+      throw DomainError.conflict(
+        'bid-not-in-assessment',
+        `Bid ${bid.reference} is ${bid.status}; it is no longer being assessed.`,
+      );
+    }
+    return { row, round, bid };
+  }
+}

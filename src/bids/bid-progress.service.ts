@@ -1,0 +1,213 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import { DomainError } from '../common/domain-error';
+import type { BidDto } from './bid-response.dto';
+import { BidStore, endorsementState, toBidDto } from './bid-store';
+import { Bid, BidStatus } from './bid.entity';
+
+// What assessment needs to know of a bid without its content.
+export interface BidForAssessment {
+  id: string;
+  reference: string;
+  roundId: string;
+  organisationId: string;
+  organisationName: string;
+  forceAreaCode: string | null;
+  title: string;
+  status: BidStatus;
+  requestedPence: number;
+  submittedAt: Date;
+}
+
+// A moderator may fail a bid on eligibility after the round closes and before a decision.
+const FAILABLE_STATUSES: readonly BidStatus[] = ['submitted', 'in_assessment', 'moderated'];
+
+function forAssessment(bid: Bid & { organisation?: { name: string } }): BidForAssessment {
+  return {
+    id: bid.id,
+    reference: bid.reference,
+    roundId: bid.roundId,
+    organisationId: bid.organisationId,
+    organisationName: bid.organisation?.name ?? '',
+    forceAreaCode: bid.forceAreaCode,
+    title: bid.title,
+    status: bid.status,
+    requestedPence: bid.requestedPence,
+    submittedAt: bid.submittedAt as Date,
+  };
+}
+
+// A bid's passage through assessment, for the assessment module: every write inside the
+// caller's transaction, checked against the bid's state and audited.
+@Injectable()
+export class BidProgressService {
+  constructor(
+    private readonly store: BidStore,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(
+    manager: EntityManager,
+    roundId: string,
+    statuses: readonly BidStatus[],
+  ): Promise<BidForAssessment[]> {
+    const bids = await manager.find(Bid, {
+      where: { roundId, status: In([...statuses]) },
+      relations: { organisation: true },
+      order: { reference: 'ASC' },
+    });
+    return bids.map(forAssessment);
+  }
+
+  async findMany(manager: EntityManager, ids: string[]): Promise<Map<string, BidForAssessment>> {
+    if (ids.length === 0) {
+      return new Map();
+    }
+    const bids = await manager.find(Bid, {
+      where: { id: In([...new Set(ids)]) },
+      relations: { organisation: true },
+    });
+    return new Map(bids.map((bid) => [bid.id, forAssessment(bid)]));
+  }
+
+  // A submitted (or later) bid; drafts answer 404 as if they did not exist. `lock` holds the
+  // bid row until commit, so decisions about one bid happen one at a time.
+  async find(manager: EntityManager, id: string, lock = false): Promise<BidForAssessment> {
+    const bid = await manager.findOne(Bid, {
+      where: { id },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    if (!bid || bid.status === 'draft') {
+      throw DomainError.notFound('Bid');
+    }
+    return forAssessment(await this.store.load(manager, id));
+  }
+
+  // The bid as submitted, for those assessing it.
+  async readSubmitted(manager: EntityManager, id: string): Promise<BidDto> {
+    await this.find(manager, id);
+    return toBidDto(await this.store.load(manager, id));
+  }
+
+  // When assessment opens, each submitted bid goes to assessment if it needs no endorsement or
+  // has it; a bid its PCC declined or never endorsed fails eligibility, with the reason.
+  async openAssessment(
+    manager: EntityManager,
+    actor: AuditActor,
+    roundId: string,
+    now: Date,
+  ): Promise<{
+    inAssessment: number;
+    failed: { bidId: string; reference: string; reason: string }[];
+  }> {
+    const bids = await manager.find(Bid, {
+      where: { roundId, status: 'submitted' },
+      order: { reference: 'ASC' },
+      lock: { mode: 'pessimistic_write' },
+    });
+    const failed: { bidId: string; reference: string; reason: string }[] = [];
+    for (const bid of bids) {
+      const endorsement = endorsementState(bid);
+      const reason =
+        endorsement === 'declined'
+          ? `Its PCC declined to endorse it: ${bid.endorsementReason ?? 'no reason recorded'}`
+          : endorsement === 'awaiting'
+            ? 'Its PCC had not endorsed it when assessment opened'
+            : null;
+      if (reason) {
+        await this.fail(manager, actor, bid, reason, now);
+        failed.push({ bidId: bid.id, reference: bid.reference, reason });
+      } else {
+        await this.move(manager, actor, bid, 'in_assessment', 'bid.open-assessment');
+      }
+    }
+    return { inAssessment: bids.length - failed.length, failed };
+  }
+
+  async failEligibility(
+    manager: EntityManager,
+    actor: AuditActor,
+    id: string,
+    reason: string,
+    roundStatus: string,
+    now: Date,
+  ): Promise<BidDto> {
+    const bid = await this.store.lock(manager, id);
+    if (bid.status === 'draft') {
+      throw DomainError.notFound('Bid');
+    }
+    if (!FAILABLE_STATUSES.includes(bid.status)) {
+      throw DomainError.conflict(
+        'bid-not-failable',
+        `Bid ${bid.reference} is ${bid.status}; only a submitted bid not yet decided can fail eligibility.`,
+      );
+    }
+    if (roundStatus !== 'closed' && roundStatus !== 'assessment') {
+      throw DomainError.conflict(
+        'round-not-in-assessment',
+        `Eligibility is failed after bidding closes and before decisions; this round is ${roundStatus}.`,
+      );
+    }
+    await this.fail(manager, actor, bid, reason, now);
+    return toBidDto(await this.store.load(manager, id));
+  }
+
+  // All assessments are in and the bid has a final score.
+  async markScored(manager: EntityManager, actor: AuditActor, id: string): Promise<void> {
+    const bid = await this.store.lock(manager, id);
+    if (bid.status === 'in_assessment') {
+      await this.move(manager, actor, bid, 'moderated', 'bid.score-final');
+    } else if (bid.status !== 'moderated') {
+      throw DomainError.conflict(
+        'bid-not-in-assessment',
+        `Bid ${bid.reference} is ${bid.status}, so it cannot be given a final score.`,
+      );
+    }
+  }
+
+  private async fail(
+    manager: EntityManager,
+    actor: AuditActor,
+    bid: Bid,
+    reason: string,
+    now: Date,
+  ): Promise<void> {
+    await manager.update(
+      Bid,
+      { id: bid.id },
+      {
+        status: 'eligibility_failed',
+        eligibilityFailureReason: reason,
+        eligibilityFailedBy: actor.id,
+        eligibilityFailedAt: now,
+        pccRank: null,
+      },
+    );
+    await this.audit.record(manager, actor, {
+      command: 'bid.fail-eligibility',
+      objectType: 'bid',
+      objectId: bid.id,
+      changes: {
+        status: { before: bid.status, after: 'eligibility_failed' },
+        eligibilityFailureReason: { before: null, after: reason },
+      },
+    });
+  }
+
+  private async move(
+    manager: EntityManager,
+    actor: AuditActor,
+    bid: Bid,
+    status: BidStatus,
+    command: string,
+  ): Promise<void> {
+    await manager.update(Bid, { id: bid.id }, { status });
+    await this.audit.record(manager, actor, {
+      command,
+      objectType: 'bid',
+      objectId: bid.id,
+      changes: { status: { before: bid.status, after: status } },
+    });
+  }
+}
