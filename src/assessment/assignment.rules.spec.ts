@@ -156,6 +156,25 @@ describe('planAssignments', () => {
     expect(loads(assignments)['assessor-a']).toBeUndefined();
   });
 
+  it('serves the bid fewest may assess first, so the load still comes out even', () => {
+    // In reference order, 0001 would take a and b, 0002 (which c may not assess) a and b again,
+    // leaving c alone for 0003: loads 3/2/1 or worse. Constrained first, all three hold 2.
+    const bids = [
+      bid('SSF5-0001', 'org-northumbria-pcc', NORTHUMBRIA),
+      bid('SSF5-0002', 'org-newcastle-council', NORTHUMBRIA),
+      bid('SSF5-0003', 'org-northumbria-pcc', NORTHUMBRIA),
+    ];
+    const assessors = [
+      assessor('assessor-a'),
+      assessor('assessor-b'),
+      assessor('assessor-c', 0, ['org-newcastle-council']),
+    ];
+    const { assignments, shortfalls } = planAssignments(bids, assessors, 2);
+    expect(shortfalls).toEqual([]);
+    expect(assessorsOf(assignments, 'bid-ssf5-0002')).toEqual(['assessor-a', 'assessor-b']);
+    expect(loads(assignments)).toEqual({ 'assessor-a': 2, 'assessor-b': 2, 'assessor-c': 2 });
+  });
+
   it('does not change the loads it was given', () => {
     const assessors = [assessor('assessor-a', 3), assessor('assessor-b', 0)];
     planAssignments(fourBids, assessors, 1);

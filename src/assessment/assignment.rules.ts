@@ -46,9 +46,11 @@ export function affiliationConflict(
   return null;
 }
 
-// Fills each bid up to `perBid` assessors, bids in reference order, each time choosing the
-// free, unaffiliated assessor with the lightest load (ties by id), so work spreads evenly
-// and the same inputs always give the same plan. Bids that cannot be filled are reported.
+// Fills each bid up to `perBid` assessors, each time choosing the free, unaffiliated assessor
+// with the lightest load (ties by id), so work spreads evenly and the same inputs always give the
+// same plan. The bids with the fewest assessors to spare go first (then by reference): a bid
+// that only some may assess takes them before bids anyone may assess use up their time.
+// Bids that cannot be filled are reported.
 export function planAssignments(
   bids: BidForPlanning[],
   assessors: AssessorForPlanning[],
@@ -57,9 +59,21 @@ export function planAssignments(
   const load = new Map(assessors.map((assessor) => [assessor.id, assessor.load]));
   const assignments: PlannedAssignment[] = [];
   const shortfalls: Shortfall[] = [];
-  const ordered = [...bids].sort((a, b) =>
-    a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0,
-  );
+  const spare = (bid: BidForPlanning) =>
+    assessors.filter(
+      (assessor) =>
+        !bid.assessorIds.includes(assessor.id) &&
+        affiliationConflict(assessor.affiliations, bid) === null,
+    ).length -
+    (perBid - bid.activeCount);
+  const ordered = bids
+    .map((bid) => ({ bid, spare: spare(bid) }))
+    .sort(
+      (a, b) =>
+        a.spare - b.spare ||
+        (a.bid.reference < b.bid.reference ? -1 : a.bid.reference > b.bid.reference ? 1 : 0),
+    )
+    .map(({ bid }) => bid);
   for (const bid of ordered) {
     const taken = new Set(bid.assessorIds);
     let missing = perBid - bid.activeCount;
