@@ -76,8 +76,11 @@ export function IsPence(field: string, max = Number.MAX_SAFE_INTEGER): PropertyD
 // Free text a person writes (a reason, a justification): trimmed, then min to max characters.
 export function TrimmedText(min: number, max: number): PropertyDecorator {
   return (target, key) => {
+    const field = String(key);
     Transform(trimString)(target, key);
-    IsString()(target, key);
-    Length(min, max)(target, key);
+    IsString({ message: `${field} is required and must be text` })(target, key);
+    Length(min, max, {
+      message: `${field} must be ${min} to ${max} characters (surrounding spaces are dropped)`,
+    })(target, key);
   };
 }
