@@ -54,6 +54,18 @@ describe('assessment: bad input and roles', () => {
   const read = async (id: string): Promise<AssignmentDto> =>
     (await t.http().get(`/api/v1/assignments/${id}`).set(as('moderator')).expect(200)).body;
 
+  it('has a demo round in assessment whose bids wait for the demo assessor', async () => {
+    const mine = await t.http().get('/api/v1/assignments').set(as('assessor')).expect(200);
+    expect(
+      mine.body.items
+        .filter((row: AssignmentDto) => row.bidReference.startsWith('SSF-DEMO-A-'))
+        .map((row: AssignmentDto) => [row.bidReference, row.status, row.declaration]),
+    ).toEqual([
+      ['SSF-DEMO-A-0001', 'assigned', null],
+      ['SSF-DEMO-A-0002', 'assigned', null],
+    ]);
+  });
+
   it('refuses to open assessment before the round closes, with a past deadline, or twice', async () => {
     const start = (body: object) =>
       t

@@ -39,5 +39,6 @@ import { ScoringService } from './scoring.service';
     ModerationService,
     AssessmentReminders,
   ],
+  exports: [AssessmentOpeningService, AssignmentsService],
 })
 export class AssessmentModule {}

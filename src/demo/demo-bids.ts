@@ -27,6 +27,22 @@ export function openDemoRound(now: Date): CreateRoundDto {
   };
 }
 
+export const DEMO_ASSESSMENT_ROUND_CODE = 'SSF-DEMO-A';
+
+// A round whose bidding closed a week before the demo was loaded and which is now in
+// assessment, so assessors and moderators have work to try: one assessor per bid, as the demo
+// has one assessor.
+export function assessmentDemoRound(now: Date): CreateRoundDto {
+  return {
+    ...openDemoRound(now),
+    code: DEMO_ASSESSMENT_ROUND_CODE,
+    name: 'Safer Streets demo round (in assessment)',
+    opensAt: new Date(now.getTime() - 42 * DAY).toISOString(),
+    closesAt: new Date(now.getTime() - 7 * DAY).toISOString(),
+    assessmentsPerBid: 1,
+  };
+}
+
 export interface DemoBid {
   organisation: string;
   bidderEmail: string;

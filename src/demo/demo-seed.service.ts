@@ -1,5 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { AssessmentOpeningService } from '../assessment/assessment-opening.service';
+import { AssignmentsService } from '../assessment/assignments.service';
 import type { AuditActor } from '../audit/audit.service';
+import { BidEndorsementService } from '../bids/bid-endorsement.service';
 import { BidDraftingService } from '../bids/bid-drafting.service';
 import { BidSubmissionService } from '../bids/bid-submission.service';
 import { AuthenticatedUser, Role, ROLES } from '../common/access';
@@ -14,7 +17,12 @@ import {
   DEMO_ORGANISATIONS,
   POLICE_FORCE_AREAS,
 } from './demo-organisations';
-import { DEMO_OPEN_ROUND_CODE, demoBids, openDemoRound } from './demo-bids';
+import {
+  assessmentDemoRound,
+  DEMO_ASSESSMENT_ROUND_CODE,
+  demoBids,
+  openDemoRound,
+} from './demo-bids';
 import { DEMO_ROUNDS } from './demo-rounds';
 
 const SEED_ACTOR: AuditActor = { id: null, label: 'demo seed' };
@@ -39,11 +47,14 @@ export class DemoSeedService {
     private readonly rounds: RoundsService,
     private readonly drafting: BidDraftingService,
     private readonly submission: BidSubmissionService,
+    private readonly endorsement: BidEndorsementService,
+    private readonly opening: AssessmentOpeningService,
+    private readonly assignments: AssignmentsService,
   ) {}
 
   // The last part the seed adds; seeding again fills in whatever an older seed lacked.
   async isSeeded(): Promise<boolean> {
-    return (await this.rounds.findIdByCode(DEMO_OPEN_ROUND_CODE)) !== null;
+    return (await this.rounds.findIdByCode(DEMO_ASSESSMENT_ROUND_CODE)) !== null;
   }
 
   async seed(): Promise<DemoCredentials[]> {
@@ -99,8 +110,9 @@ export class DemoSeedService {
       }
     }
     await this.seedOpenRound();
+    await this.seedAssessmentRound();
     this.logger.log(
-      `Demo data ready: ${POLICE_FORCE_AREAS.length} force areas, ${DEMO_ORGANISATIONS.length} organisations, ${DEMO_ROUNDS.length + 1} rounds, ${accounts.length} users`,
+      `Demo data ready: ${POLICE_FORCE_AREAS.length} force areas, ${DEMO_ORGANISATIONS.length} organisations, ${DEMO_ROUNDS.length + 2} rounds, ${accounts.length} users`,
     );
     return credentials;
   }
@@ -114,28 +126,63 @@ export class DemoSeedService {
     const round = await this.rounds.create(SEED_ACTOR, definition);
     await this.rounds.run(SEED_ACTOR, round.id, 'publish', now);
     for (const bid of demoBids(definition)) {
-      const user = await this.users.findByEmail(bid.bidderEmail);
-      if (!user) {
-        throw new Error(`Demo bidder ${bid.bidderEmail} is missing`);
-      }
-      const bidder: AuthenticatedUser = {
-        id: user.id,
-        email: user.email,
-        name: user.name,
-        role: user.role,
-        organisationId: user.organisationId,
-      };
-      const actor = { id: user.id, label: `${user.email} (demo seed)` };
+      const { actor, user } = await this.signedIn(bid.bidderEmail);
       const draft = await this.drafting.create(
         actor,
-        bidder,
+        user,
         { ...bid.content, roundId: round.id },
         undefined,
         now,
       );
       if (bid.submit) {
-        await this.submission.submit(actor, bidder, draft.id, now);
+        await this.submission.submit(actor, user, draft.id, now);
       }
     }
+  }
+
+  // A round in assessment: the PCC's bid and the council's (endorsed) were submitted two weeks
+  // before it closed; both are assigned to the demo assessor, scores due in three weeks.
+  private async seedAssessmentRound(now = new Date()): Promise<void> {
+    const definition = assessmentDemoRound(now);
+    if (await this.rounds.findIdByCode(definition.code)) {
+      return;
+    }
+    const round = await this.rounds.create(SEED_ACTOR, definition);
+    const bidding = new Date(Date.parse(definition.closesAt) - 14 * 86_400_000);
+    await this.rounds.run(SEED_ACTOR, round.id, 'publish', new Date(definition.opensAt));
+    const pcc = await this.signedIn('applicant@demo.test');
+    for (const bid of demoBids(definition).filter((demo) => demo.submit)) {
+      const { actor, user } = await this.signedIn(bid.bidderEmail);
+      const draft = await this.drafting.create(
+        actor,
+        user,
+        { ...bid.content, roundId: round.id },
+        undefined,
+        bidding,
+      );
+      await this.submission.submit(actor, user, draft.id, bidding);
+      if (bid.bidderEmail !== pcc.user.email) {
+        await this.endorsement.decide(pcc.actor, pcc.user, draft.id, 'endorsed', null, bidding);
+      }
+    }
+    await this.rounds.run(SEED_ACTOR, round.id, 'close', now);
+    await this.opening.start(SEED_ACTOR, round.id, new Date(now.getTime() + 21 * 86_400_000), now);
+    const moderator = await this.signedIn('moderator@demo.test');
+    const assessor = await this.signedIn('assessor@demo.test');
+    await this.assignments.autoAssign(moderator.actor, moderator.user, round.id, [
+      assessor.user.id,
+    ]);
+  }
+
+  private async signedIn(email: string): Promise<{ actor: AuditActor; user: AuthenticatedUser }> {
+    const found = await this.users.findByEmail(email);
+    if (!found) {
+      throw new Error(`Demo user ${email} is missing`);
+    }
+    const { id, name, role, organisationId } = found;
+    return {
+      actor: { id, label: `${email} (demo seed)` },
+      user: { id, email, name, role, organisationId },
+    };
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AssessmentModule } from '../assessment/assessment.module';
 import { BidsModule } from '../bids/bids.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { RoundsModule } from '../rounds/rounds.module';
@@ -6,7 +7,7 @@ import { UsersModule } from '../users/users.module';
 import { DemoSeedService } from './demo-seed.service';
 
 @Module({
-  imports: [OrganisationsModule, UsersModule, RoundsModule, BidsModule],
+  imports: [OrganisationsModule, UsersModule, RoundsModule, BidsModule, AssessmentModule],
   providers: [DemoSeedService],
   exports: [DemoSeedService],
 })
