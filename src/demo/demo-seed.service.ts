@@ -20,6 +20,7 @@ import {
 import {
   assessmentDemoRound,
   DEMO_ASSESSMENT_ROUND_CODE,
+  type DemoBid,
   demoBids,
   openDemoRound,
 } from './demo-bids';
@@ -126,17 +127,7 @@ export class DemoSeedService {
     const round = await this.rounds.create(SEED_ACTOR, definition);
     await this.rounds.run(SEED_ACTOR, round.id, 'publish', now);
     for (const bid of demoBids(definition)) {
-      const { actor, user } = await this.signedIn(bid.bidderEmail);
-      const draft = await this.drafting.create(
-        actor,
-        user,
-        { ...bid.content, roundId: round.id },
-        undefined,
-        now,
-      );
-      if (bid.submit) {
-        await this.submission.submit(actor, user, draft.id, now);
-      }
+      await this.placeBid(round.id, bid, now);
     }
   }
 
@@ -152,17 +143,9 @@ export class DemoSeedService {
     await this.rounds.run(SEED_ACTOR, round.id, 'publish', new Date(definition.opensAt));
     const pcc = await this.signedIn('applicant@demo.test');
     for (const bid of demoBids(definition).filter((demo) => demo.submit)) {
-      const { actor, user } = await this.signedIn(bid.bidderEmail);
-      const draft = await this.drafting.create(
-        actor,
-        user,
-        { ...bid.content, roundId: round.id },
-        undefined,
-        bidding,
-      );
-      await this.submission.submit(actor, user, draft.id, bidding);
+      const id = await this.placeBid(round.id, bid, bidding);
       if (bid.bidderEmail !== pcc.user.email) {
-        await this.endorsement.decide(pcc.actor, pcc.user, draft.id, 'endorsed', null, bidding);
+        await this.endorsement.decide(pcc.actor, pcc.user, id, 'endorsed', null, bidding);
       }
     }
     await this.rounds.run(SEED_ACTOR, round.id, 'close', now);
@@ -172,6 +155,22 @@ export class DemoSeedService {
     await this.assignments.autoAssign(moderator.actor, moderator.user, round.id, [
       assessor.user.id,
     ]);
+  }
+
+  // The bid drafted by its demo bidder at `when`, and submitted if the demo says so.
+  private async placeBid(roundId: string, bid: DemoBid, when: Date): Promise<string> {
+    const { actor, user } = await this.signedIn(bid.bidderEmail);
+    const draft = await this.drafting.create(
+      actor,
+      user,
+      { ...bid.content, roundId },
+      undefined,
+      when,
+    );
+    if (bid.submit) {
+      await this.submission.submit(actor, user, draft.id, when);
+    }
+    return draft.id;
   }
 
   private async signedIn(email: string): Promise<{ actor: AuditActor; user: AuthenticatedUser }> {
