@@ -1,7 +1,9 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 // A submitted assessment is final and a declared conflict stands: the database itself refuses
-// to change either, or the marks of anything but a declared, unsubmitted assignment.
+// to change either, or the marks of anything but a declared, unsubmitted assignment. A bid that
+// leaves assessment (withdrawn, failed eligibility) cancels its unfinished assignments, whatever
+// code moved it.
 export class FreezeSubmittedAssessments1795602300000 implements MigrationInterface {
   name = 'FreezeSubmittedAssessments1795602300000';
 
@@ -38,9 +40,23 @@ export class FreezeSubmittedAssessments1795602300000 implements MigrationInterfa
     await queryRunner.query(`
       CREATE TRIGGER assessment_marks_final BEFORE INSERT OR UPDATE OR DELETE ON assessment_marks
       FOR EACH ROW EXECUTE FUNCTION assessment_marks_refuse_final_edit()`);
+    await queryRunner.query(`
+      CREATE FUNCTION bids_cancel_open_assignments() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        UPDATE assessment_assignments
+           SET status = 'cancelled', updated_at = now(), version = version + 1
+         WHERE bid_id = NEW.id AND status = 'assigned';
+        RETURN NULL;
+      END $$`);
+    await queryRunner.query(`
+      CREATE TRIGGER bids_cancel_open_assignments AFTER UPDATE OF status ON bids
+      FOR EACH ROW WHEN (OLD.status = 'in_assessment' AND NEW.status IN ('withdrawn', 'eligibility_failed'))
+      EXECUTE FUNCTION bids_cancel_open_assignments()`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TRIGGER bids_cancel_open_assignments ON bids`);
+    await queryRunner.query(`DROP FUNCTION bids_cancel_open_assignments()`);
     await queryRunner.query(`DROP TRIGGER assessment_marks_final ON assessment_marks`);
     await queryRunner.query(`DROP FUNCTION assessment_marks_refuse_final_edit()`);
     await queryRunner.query(`DROP TRIGGER assessment_assignments_final ON assessment_assignments`);

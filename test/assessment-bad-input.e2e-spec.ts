@@ -12,7 +12,13 @@ import {
   dueIn,
   newAssessor,
 } from './support/assessment';
-import { type BiddingWorld, openRound, startBidding } from './support/bids';
+import {
+  type BiddingWorld,
+  NORTHUMBRIA_PCC,
+  openRound,
+  organisationIds,
+  startBidding,
+} from './support/bids';
 import { eventually } from './support/smtp';
 
 // Every refusal of the issue, each followed by a read that shows nothing changed; then the
@@ -59,7 +65,8 @@ describe('assessment: bad input and roles', () => {
     expect(
       mine.body.items
         .filter((row: AssignmentDto) => row.bidReference.startsWith('SSF-DEMO-A-'))
-        .map((row: AssignmentDto) => [row.bidReference, row.status, row.declaration]),
+        .map((row: AssignmentDto) => [row.bidReference, row.status, row.declaration])
+        .sort(),
     ).toEqual([
       ['SSF-DEMO-A-0001', 'assigned', null],
       ['SSF-DEMO-A-0002', 'assigned', null],
@@ -177,6 +184,37 @@ describe('assessment: bad input and roles', () => {
         .send({ assessorId: b2.id })
         .expect(201)
     ).body;
+    // An assessor tied to the force area is refused by hand too.
+    const b3 = await newAssessor(t, as('admin'));
+    await t
+      .http()
+      .put('/api/v1/assessors/me/affiliations')
+      .set(b3.headers)
+      .send({ organisationIds: [], forceAreaCodes: ['E23000007'], note: 'Northumbria OPCC 2024' })
+      .expect(200);
+    const tied = await t
+      .http()
+      .post(`/api/v1/bids/${P3.id}/assignments`)
+      .set(as('moderator'))
+      .send({ assessorId: b3.id });
+    expectProblem(tied.body, 409, 'assessor-affiliated');
+    expect(tied.body.detail).toMatch(/force area E23000007/);
+    // A tie declared after the assignment rules out declaring no conflict.
+    const orgs = await organisationIds(t, as('admin'));
+    await t
+      .http()
+      .put('/api/v1/assessors/me/affiliations')
+      .set(b2.headers)
+      .send({ organisationIds: [orgs[NORTHUMBRIA_PCC]], forceAreaCodes: [] })
+      .expect(200);
+    const noConflict = await t
+      .http()
+      .post(`/api/v1/assignments/${onP3.id}/declaration`)
+      .set(b2.headers)
+      .send({ conflict: false });
+    expectProblem(noConflict.body, 409, 'affiliation-declared');
+    expect(await read(onP3.id)).toMatchObject({ declaration: null, status: 'assigned' });
+
     const good = [mark('Strategic case', 4)];
     expectProblem((await saveMarks(b1, onP1.id, good)).body, 409, 'declaration-required');
 
@@ -204,14 +242,25 @@ describe('assessment: bad input and roles', () => {
       .send({ conflict: false })
       .expect(200);
     const saved = (await saveMarks(b1, onP1.id, good).expect(200)).body as AssignmentDto;
-    const otherRoundCriterion = { criterionId: randomUUID(), mark: 1, justification: 'Fine.' };
+    // A real criterion, of another round.
+    const otherRound = await openRound(t, as('admin'));
+    const { body: other } = await t
+      .http()
+      .get(`/api/v1/rounds/${otherRound.id}`)
+      .set(as('admin'))
+      .expect(200);
+    const otherRoundCriterion = {
+      criterionId: other.criteria[0].id,
+      mark: 1,
+      justification: 'Fine.',
+    };
     const refusals: [unknown[], number, string][] = [
       [[mark('Strategic case', 6)], 422, 'marks.0.mark'],
       [[mark('Value for money', 3), mark('Strategic case', 9)], 422, 'marks.1.mark'],
       [[mark('Strategic case', -1)], 400, 'marks.0.mark'],
       [[mark('Strategic case', 2.5)], 400, 'marks.0.mark'],
       [[mark('Strategic case', '4')], 400, 'marks.0.mark'],
-      [[mark('Strategic case', 3, '  ')], 422, 'marks.0.justification'],
+      [[mark('Strategic case', 3, '  ')], 400, 'marks.0.justification'],
       [[{ criterionId: criterion('Strategic case'), mark: 3 }], 400, 'marks.0.justification'],
       [[otherRoundCriterion], 422, 'marks.0.criterionId'],
       [[mark('Strategic case', 3), mark('Strategic case', 2)], 422, 'marks.1.criterionId'],
@@ -274,6 +323,21 @@ describe('assessment: bad input and roles', () => {
       .set(as('moderator'))
       .send({ decision: 'accept-mean' });
     expectProblem(early.body, 409, 'bid-not-ready-for-moderation');
+    const scores = await t
+      .http()
+      .get(`/api/v1/rounds/${played.round.id}/scores`)
+      .set(as('moderator'))
+      .expect(200);
+    expect(
+      scores.body.map((row: Record<string, unknown>) => [
+        row.reference,
+        row.finalScore,
+        row.finalBasis,
+      ]),
+    ).toEqual([
+      [P1.reference, '88.00', 'mean'],
+      [P3.reference, null, null],
+    ]);
   });
 
   it('reminds an assessor whose assessment is not in, once, as the deadline nears', async () => {
@@ -309,5 +373,23 @@ describe('assessment: bad input and roles', () => {
     expect(reminders(b2)[0].subject).toContain(P3.reference);
     // b1 submitted, so has nothing to be reminded of.
     expect(reminders(b1)).toEqual([]);
+  });
+
+  it('cancels the unfinished assignment of a bid that is withdrawn, and stops reminding', async () => {
+    await t
+      .http()
+      .post(`/api/v1/bids/${P3.id}/withdraw`)
+      .set(world.pcc.headers)
+      .send({ reason: 'The partnership will fund it from its own budget.' })
+      .expect(200);
+    expect(await read(onP3.id)).toMatchObject({ status: 'cancelled' });
+    const load = await t
+      .http()
+      .get(`/api/v1/assessors?roundId=${played.round.id}`)
+      .set(as('moderator'))
+      .expect(200);
+    expect(load.body.find((row: { id: string }) => row.id === b2.id)).toMatchObject({ load: 0 });
+    const marks = await saveMarks(b2, onP3.id, [mark('Strategic case', 1)]);
+    expectProblem(marks.body, 409);
   });
 });

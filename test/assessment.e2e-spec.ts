@@ -5,6 +5,7 @@ import type { TestApp } from './support/app';
 import { expectProblem } from './support/app';
 import {
   type Assessor,
+  AssessorDesk,
   type ClosedRound,
   closedRoundWithBids,
   dueIn,
@@ -22,8 +23,9 @@ describe('assessment: a round played from closing to ranking', () => {
   let smtp: TestSmtpServer;
   let played: ClosedRound;
   // Bids A and C are the Northumbria PCC's own, B is Newcastle's (endorsed), D Middlesbrough's
-  // (never endorsed by Cleveland's PCC).
-  let [A, B, C, D]: BidDto[] = [];
+  // (never endorsed by Cleveland's PCC). C was drafted before B (a lower reference) but
+  // submitted after it.
+  let [A, C, B, D]: BidDto[] = [];
   let a1: Assessor, a2: Assessor, a3: Assessor, a4: Assessor;
   const as = (role: Role) => world.as(role);
   const moderator = () => as('moderator');
@@ -37,64 +39,24 @@ describe('assessment: a round played from closing to ranking', () => {
       world,
       [
         { by: pcc, title: 'Alley gates for Byker' },
-        { by: council, title: 'Lighting for Heaton', endorsedBy: pcc },
         { by: pcc, title: 'Target hardening in Walker' },
+        { by: council, title: 'Lighting for Heaton', endorsedBy: pcc },
         { by: otherCouncil, title: 'CCTV for Middlesbrough centre' },
       ],
       { assessmentsPerBid: 2, budgetPence: 70_000_000, qualityThreshold: 75 },
+      [0, 2, 1, 3],
     );
-    [A, B, C, D] = played.bids;
+    [A, C, B, D] = played.bids;
+    expect(C.reference < B.reference).toBe(true);
   }, 60_000);
   afterAll(() => world.close());
 
-  const assignmentsOf = async (who: Assessor): Promise<AssignmentDto[]> =>
-    (
-      await t
-        .http()
-        .get(`/api/v1/assignments?roundId=${played.round.id}`)
-        .set(who.headers)
-        .expect(200)
-    ).body.items;
-  const assignmentOn = async (who: Assessor, bid: BidDto): Promise<AssignmentDto> => {
-    const found = (await assignmentsOf(who)).find((row) => row.bidId === bid.id);
-    if (!found) {
-      throw new Error(`${who.name} holds no assignment on ${bid.reference}`);
-    }
-    return found;
-  };
-  const declareNoConflict = (who: Assessor, id: string) =>
-    t
-      .http()
-      .post(`/api/v1/assignments/${id}/declaration`)
-      .set(who.headers)
-      .send({ conflict: false })
-      .expect(200);
-  const criterion = (title: string) => played.round.criteria.find((row) => row.title === title)?.id;
-  // Marks both criteria (60% and 40%, each out of 5) and submits.
-  const score = async (who: Assessor, bid: BidDto, marks: [number, number]) => {
-    const { id } = await assignmentOn(who, bid);
-    await t
-      .http()
-      .put(`/api/v1/assignments/${id}/marks`)
-      .set(who.headers)
-      .send({
-        marks: [
-          {
-            criterionId: criterion('Strategic case'),
-            mark: marks[0],
-            justification: 'Clear crime analysis.',
-          },
-          {
-            criterionId: criterion('Value for money'),
-            mark: marks[1],
-            justification: 'Costs are benchmarked.',
-          },
-        ],
-      })
-      .expect(200);
-    return (await t.http().post(`/api/v1/assignments/${id}/submit`).set(who.headers).expect(200))
-      .body as AssignmentDto;
-  };
+  const desk = () => new AssessorDesk(t, played);
+  const assignmentsOf = (who: Assessor) => desk().assignmentsOf(who);
+  const assignmentOn = (who: Assessor, bid: BidDto) => desk().assignmentOn(who, bid);
+  const declareNoConflict = (who: Assessor, id: string) => desk().declareNoConflict(who, id);
+  const score = (who: Assessor, bid: BidDto, marks: [number, number]) =>
+    desk().score(who, bid, marks);
 
   it('opens assessment: endorsed and PCC bids go in, the unendorsed bid fails eligibility', async () => {
     await t
@@ -196,6 +158,12 @@ describe('assessment: a round played from closing to ranking', () => {
     expect(declared.body).toMatchObject({ status: 'conflict_declared', declaration: 'conflict' });
     const closed = await t.http().get(`/api/v1/assignments/${onA.id}/bid`).set(a3.headers);
     expectProblem(closed.body, 409, 'assignment-conflicted');
+    const marks = await t
+      .http()
+      .put(`/api/v1/assignments/${onA.id}/marks`)
+      .set(a3.headers)
+      .send({ marks: [] });
+    expectProblem(marks.body, 409, 'assignment-conflicted');
     await eventually(() =>
       expect(smtp.to('moderator@demo.test').map((m) => m.subject)).toContain(
         `Reassign bid ${A.reference}: ${a3.name} declared a conflict`,
@@ -262,6 +230,7 @@ describe('assessment: a round played from closing to ranking', () => {
         `Bid ${B.reference} needs moderation: assessors differ by 72.00 points`,
       ),
     );
+    let scored = 0;
     for (const [who, bid] of [
       [a4, A],
       ...[a1, a2].map((who) => [who, A] as const),
@@ -277,8 +246,10 @@ describe('assessment: a round played from closing to ranking', () => {
         const marks: [number, number] =
           bid === A ? (who === a4 ? [4, 4] : [5, 4]) : who === a3 ? [4, 4] : [4, 2];
         await score(who, bid, marks);
+        scored += 1;
       }
     }
+    expect(scored).toBe(4);
 
     const scores = await t
       .http()
@@ -362,7 +333,8 @@ describe('assessment: a round played from closing to ranking', () => {
       complete: true,
       awaitingFinalScore: [],
     });
-    // B and C both have 72.00: B was submitted first. Each requested £300,000.
+    // B and C both have 72.00: B was submitted first, though C's reference is lower. Each
+    // requested £300,000.
     expect(
       ranking.body.items.map((row: Record<string, unknown>) => [
         row.rank,

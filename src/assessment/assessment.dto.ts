@@ -80,9 +80,7 @@ export class MarkDto {
   mark: number;
 
   @ApiProperty({ maxLength: 4000, description: 'Why this mark; required' })
-  @Transform(trimString)
-  @IsString({ message: 'justification must be text' })
-  @MaxLength(4000)
+  @TrimmedText(1, 4000)
   justification: string;
 }
 

@@ -17,14 +17,23 @@ import { AssessmentCriterion } from '../rounds/assessment-criterion.entity';
 import { FundingRound } from '../rounds/funding-round.entity';
 import { User } from '../users/user.entity';
 
-export const ASSIGNMENT_STATUSES = ['assigned', 'conflict_declared', 'submitted'] as const;
+// `cancelled`: the bid left assessment (withdrawn, or failed eligibility) before this was done.
+export const ASSIGNMENT_STATUSES = [
+  'assigned',
+  'conflict_declared',
+  'submitted',
+  'cancelled',
+] as const;
 export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
 export const DECLARATIONS = ['no_conflict', 'conflict'] as const;
 export type Declaration = (typeof DECLARATIONS)[number];
 
 // One assessor's assessment of one bid: declared before the bid is read, marked, submitted.
 @Entity('assessment_assignments')
-@Check('ck_assignments_status', `"status" IN ('assigned', 'conflict_declared', 'submitted')`)
+@Check(
+  'ck_assignments_status',
+  `"status" IN ('assigned', 'conflict_declared', 'submitted', 'cancelled')`,
+)
 @Check('ck_assignments_declaration', `"declaration" IN ('no_conflict', 'conflict')`)
 @Check(
   'ck_assignments_conflict',

@@ -36,9 +36,15 @@ export class AssignmentsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  // The round locked for assignment changes, which must be in assessment.
-  async lockRoundInAssessment(manager: EntityManager, roundId: string): Promise<RoundWithParts> {
-    const round = await this.rounds.findPublished(manager, roundId, 'write');
+  // The round, which must be in assessment, locked: `write` for changes to who assesses what
+  // (one at a time per round), `share` for an assessor's own work, which may run side by side
+  // (each also locks its bid) but never while assignments change.
+  async lockRoundInAssessment(
+    manager: EntityManager,
+    roundId: string,
+    mode: 'write' | 'share' = 'write',
+  ): Promise<RoundWithParts> {
+    const round = await this.rounds.findPublished(manager, roundId, mode);
     if (!round) {
       throw DomainError.notFound('Funding round');
     }
@@ -99,7 +105,7 @@ export class AssignmentsService {
           (row) => row.bidId,
         ),
       );
-      const bids = (await this.bids.list(manager, roundId, ['in_assessment'])).filter(
+      const bids = (await this.bids.list(manager, roundId, ['in_assessment'], true)).filter(
         (bid) => !scored.has(bid.id),
       );
       const rows = await manager.find(AssessmentAssignment, { where: { roundId } });
@@ -202,7 +208,7 @@ export class AssignmentsService {
     return this.dataSource.transaction(async (manager): Promise<AssignmentDto> => {
       // Locks in one order everywhere (round, bid, assignment), so no two commands deadlock.
       const { roundId, bidId } = await this.visible(manager, user, id);
-      const round = await this.lockRoundInAssessment(manager, roundId);
+      const round = await this.lockRoundInAssessment(manager, roundId, 'share');
       const bid = await this.bids.find(manager, bidId, true);
       const row = await this.visible(manager, user, id, true);
       if (bid.status !== 'in_assessment') {
@@ -218,6 +224,14 @@ export class AssignmentsService {
         );
       }
       const conflict = input.conflict;
+      const affiliation = (await this.affiliations.of(manager, [user.id])).get(user.id);
+      const tie = !conflict && affiliation ? affiliationConflict(affiliation, bid) : null;
+      if (tie) {
+        throw DomainError.conflict(
+          'affiliation-declared',
+          `Your declared affiliations rule out bid ${bid.reference} (${tie}); declare a conflict with the reason instead.`,
+        );
+      }
       const change = conflict
         ? {
             status: 'conflict_declared' as const,

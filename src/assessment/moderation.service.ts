@@ -119,10 +119,13 @@ export class ModerationService {
     return this.dataSource.transaction(async (manager): Promise<BidScoreDto> => {
       const found = await this.bids.find(manager, bidId);
       const round = await this.rounds.findPublished(manager, found.roundId, 'write');
-      if (round?.status !== 'assessment') {
+      if (!round) {
+        throw DomainError.notFound('Funding round');
+      }
+      if (round.status !== 'assessment') {
         throw DomainError.conflict(
           'round-not-in-assessment',
-          `Scores are moderated while the round is in assessment; this round is ${round?.status}.`,
+          `Scores are moderated while the round is in assessment; round ${round.code} is ${round.status}.`,
         );
       }
       const bid = await this.bids.find(manager, bidId, true);
@@ -190,16 +193,24 @@ export class ModerationService {
   }
 
   // Every bid of the round in assessment or later with its score so far, in reference order.
-  async scores(roundId: string): Promise<BidScoreDto[]> {
-    const manager = this.dataSource.manager;
-    await this.roundOrNotFound(manager, roundId);
-    return this.scoresOf(manager, await this.bids.list(manager, roundId, ASSESSED));
+  // Reads of several tables answer from one snapshot (REPEATABLE READ), so a moderation
+  // committing meanwhile never shows half.
+  scores(roundId: string): Promise<BidScoreDto[]> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      await this.roundOrNotFound(manager, roundId);
+      return this.scoresOf(manager, await this.bids.list(manager, roundId, ASSESSED));
+    });
   }
 
   // The round's bids by final score, then earlier submission, then reference, with the running
   // total of requested money against the budget and the quality threshold.
-  async ranking(roundId: string): Promise<RankingDto> {
-    const manager = this.dataSource.manager;
+  ranking(roundId: string): Promise<RankingDto> {
+    return this.dataSource.transaction('REPEATABLE READ', (manager) =>
+      this.rankingIn(manager, roundId),
+    );
+  }
+
+  private async rankingIn(manager: EntityManager, roundId: string): Promise<RankingDto> {
     const round = await this.roundOrNotFound(manager, roundId);
     const scores = await this.scoresOf(manager, await this.bids.list(manager, roundId, ASSESSED));
     const final = scores.filter((score) => score.finalScoreHundredths !== null);

@@ -178,7 +178,7 @@ export class ScoringService {
     if (found.assessorId !== user.id) {
       throw DomainError.notFound('Assignment');
     }
-    const round = await this.assignments.lockRoundInAssessment(manager, found.roundId);
+    const round = await this.assignments.lockRoundInAssessment(manager, found.roundId, 'share');
     const bid = await this.bids.find(manager, found.bidId, true);
     const row = await this.assignments.visible(manager, user, id, true);
     if (row.status === 'submitted') {

@@ -47,11 +47,23 @@ export class BidProgressService {
     private readonly audit: AuditService,
   ) {}
 
+  // With `lock`, the bids are locked first, so none can leave these statuses (a withdrawal,
+  // say) until the transaction ends.
   async list(
     manager: EntityManager,
     roundId: string,
     statuses: readonly BidStatus[],
+    lock = false,
   ): Promise<BidForAssessment[]> {
+    if (lock) {
+      await manager
+        .createQueryBuilder(Bid, 'bid')
+        .select('bid.id')
+        .where('bid.roundId = :roundId AND bid.status IN (:...statuses)', { roundId, statuses })
+        .orderBy('bid.id')
+        .setLock('pessimistic_write')
+        .getMany();
+    }
     const bids = await manager.find(Bid, {
       where: { roundId, status: In([...statuses]) },
       relations: { organisation: true },

@@ -117,6 +117,10 @@ export class BidSubmissionService {
     now = new Date(),
   ): Promise<BidDto> {
     return this.dataSource.transaction(async (manager) => {
+      // Round before bid, the order assessment locks in, so a withdrawal during assignment
+      // waits for it (and cancels what it assigned) instead of deadlocking with it.
+      const { roundId } = ownBidOrNotFound(user, await this.store.load(manager, id));
+      await this.rounds.findPublished(manager, roundId, 'share');
       const bid = ownBidOrNotFound(user, await this.store.lock(manager, id));
       if (!WITHDRAWABLE_STATUSES.includes(bid.status)) {
         throw DomainError.conflict(

@@ -1,3 +1,4 @@
+import type { AssignmentDto } from '../../src/assessment/assessment-response.dto';
 import type { BidDto } from '../../src/bids/bid-response.dto';
 import type { CreateRoundDto } from '../../src/rounds/round.dto';
 import { login, type TestApp } from './app';
@@ -44,12 +45,14 @@ export interface ClosedRound {
   bids: BidDto[];
 }
 
-// A round whose window closes a few seconds from now: the planned bids are submitted (and
-// endorsed) while it is open, then the round is closed once the window has passed.
+// A round whose window closes a few seconds from now: the planned bids are drafted in order (so
+// their references follow it), then submitted (and endorsed) in `submitOrder` (indices, default
+// the same order) while it is open; the round is closed once the window has passed.
 export async function closedRoundWithBids(
   world: BiddingWorld,
   planned: PlannedBid[],
   overrides: Partial<CreateRoundDto> = {},
+  submitOrder: number[] = planned.map((_, index) => index),
 ): Promise<ClosedRound> {
   const { t, as } = world;
   const closesAt = new Date(Date.now() + 3_000 + 1_000 * planned.length);
@@ -66,15 +69,18 @@ export async function closedRoundWithBids(
       .set(plan.by.headers)
       .send(validBid(round, { title: plan.title }))
       .expect(201);
-    await t.http().post(`/api/v1/bids/${draft.body.id}/submit`).set(plan.by.headers).expect(200);
-    if (plan.endorsedBy) {
+    bids.push(draft.body);
+  }
+  for (const index of submitOrder) {
+    const { by, endorsedBy } = planned[index];
+    await t.http().post(`/api/v1/bids/${bids[index].id}/submit`).set(by.headers).expect(200);
+    if (endorsedBy) {
       await t
         .http()
-        .post(`/api/v1/bids/${draft.body.id}/endorse`)
-        .set(plan.endorsedBy.headers)
+        .post(`/api/v1/bids/${bids[index].id}/endorse`)
+        .set(endorsedBy.headers)
         .expect(200);
     }
-    bids.push(draft.body);
   }
   await new Promise((resolve) => setTimeout(resolve, closesAt.getTime() - Date.now() + 50));
   await t.http().post(`/api/v1/rounds/${round.id}/close`).set(as('admin')).expect(200);
@@ -85,4 +91,65 @@ export async function closedRoundWithBids(
 // A deadline for assessors' scores, days from now.
 export function dueIn(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString();
+}
+
+// What an assessor does in a played round, through the API.
+export class AssessorDesk {
+  constructor(
+    private readonly t: TestApp,
+    private readonly played: ClosedRound,
+  ) {}
+
+  criterion(title: string): string {
+    return this.played.round.criteria.find((row) => row.title === title)?.id as string;
+  }
+
+  async assignmentsOf(who: Assessor): Promise<AssignmentDto[]> {
+    const response = await this.t
+      .http()
+      .get(`/api/v1/assignments?roundId=${this.played.round.id}`)
+      .set(who.headers)
+      .expect(200);
+    return response.body.items;
+  }
+
+  async assignmentOn(who: Assessor, bid: BidDto): Promise<AssignmentDto> {
+    const found = (await this.assignmentsOf(who)).find((row) => row.bidId === bid.id);
+    if (!found) {
+      throw new Error(`${who.name} holds no assignment on ${bid.reference}`);
+    }
+    return found;
+  }
+
+  declareNoConflict(who: Assessor, id: string) {
+    return this.t
+      .http()
+      .post(`/api/v1/assignments/${id}/declaration`)
+      .set(who.headers)
+      .send({ conflict: false })
+      .expect(200);
+  }
+
+  // Marks both criteria of CRITERIA (60% and 40%, each out of 5) and submits.
+  async score(who: Assessor, bid: BidDto, marks: [number, number]): Promise<AssignmentDto> {
+    const { id } = await this.assignmentOn(who, bid);
+    const justification = 'Clear crime analysis; costs are benchmarked.';
+    await this.t
+      .http()
+      .put(`/api/v1/assignments/${id}/marks`)
+      .set(who.headers)
+      .send({
+        marks: [
+          { criterionId: this.criterion('Strategic case'), mark: marks[0], justification },
+          { criterionId: this.criterion('Value for money'), mark: marks[1], justification },
+        ],
+      })
+      .expect(200);
+    const submitted = await this.t
+      .http()
+      .post(`/api/v1/assignments/${id}/submit`)
+      .set(who.headers)
+      .expect(200);
+    return submitted.body;
+  }
 }
