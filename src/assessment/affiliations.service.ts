@@ -9,7 +9,7 @@ import { UsersService } from '../users/users.service';
 import type { AffiliationsDto } from './assessment.dto';
 import type { AssessorDto } from './assessment-response.dto';
 import { AssessorAffiliation } from './assessor-affiliation.entity';
-import { AssessmentAssignment } from './assignment.entity';
+import { AssessmentAssignment, COUNTING_STATUSES } from './assignment.entity';
 import type { Affiliations } from './assignment.rules';
 
 // Assessors' declared ties, which keep them away from bids of those organisations and areas.
@@ -116,7 +116,7 @@ export class AffiliationsService {
     const load = await manager.count(AssessmentAssignment, {
       where: {
         assessorId: assessor.id,
-        status: roundId ? In(['assigned', 'submitted']) : 'assigned',
+        status: roundId ? In(COUNTING_STATUSES) : 'assigned',
         ...(roundId ? { roundId } : {}),
       },
     });

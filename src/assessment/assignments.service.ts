@@ -14,13 +14,10 @@ import { AffiliationsService } from './affiliations.service';
 import { assignedEmail, conflictDeclaredEmail } from './assessment-emails';
 import type { AssignmentQuery, DeclarationDto } from './assessment.dto';
 import type { AssignmentDto, AutoAssignmentDto } from './assessment-response.dto';
-import { AssessmentAssignment } from './assignment.entity';
+import { AssessmentAssignment, COUNTING_STATUSES } from './assignment.entity';
 import { affiliationConflict, planAssignments } from './assignment.rules';
 import { AssignmentViews } from './assignment-views';
 import { BidScore } from './bid-score.entity';
-
-// Assignments that count towards a bid's number of assessors.
-const COUNTING = ['assigned', 'submitted'] as const;
 
 @Injectable()
 export class AssignmentsService {
@@ -82,7 +79,7 @@ export class AssignmentsService {
           `${assessor.name} cannot assess bid ${bid.reference}: ${conflict}.`,
         );
       }
-      const counting = existing.filter((row) => COUNTING.some((s) => s === row.status)).length;
+      const counting = existing.filter((row) => COUNTING_STATUSES.includes(row.status)).length;
       if (counting >= round.assessmentsPerBid) {
         throw DomainError.conflict(
           'bid-fully-assigned',
@@ -116,7 +113,7 @@ export class AssignmentsService {
         manager,
         assessors.map((assessor) => assessor.id),
       );
-      const counting = rows.filter((row) => COUNTING.some((s) => s === row.status));
+      const counting = rows.filter((row) => COUNTING_STATUSES.includes(row.status));
       const plan = planAssignments(
         bids.map((bid) => ({
           ...bid,

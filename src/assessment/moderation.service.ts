@@ -10,7 +10,7 @@ import { UsersService } from '../users/users.service';
 import { divergentEmail } from './assessment-emails';
 import type { ModerationDto } from './assessment.dto';
 import type { BidScoreDto, RankingDto } from './assessment-response.dto';
-import { AssessmentAssignment, AssessmentMark } from './assignment.entity';
+import { AssessmentAssignment, AssessmentMark, COUNTING_STATUSES } from './assignment.entity';
 import { BidScore } from './bid-score.entity';
 import { rankBids } from './ranking.rules';
 import {
@@ -50,7 +50,7 @@ export class ModerationService {
     round: RoundWithParts,
   ): Promise<void> {
     const rows = await manager.find(AssessmentAssignment, {
-      where: { bidId: bid.id, status: In(['assigned', 'submitted']) },
+      where: { bidId: bid.id, status: In(COUNTING_STATUSES) },
     });
     const submitted = rows.filter((row) => row.status === 'submitted');
     if (submitted.length < round.assessmentsPerBid || submitted.length < rows.length) {
@@ -270,7 +270,7 @@ export class ModerationService {
     );
     const rows = await manager.find(AssessmentAssignment, {
       select: { bidId: true, status: true },
-      where: { bidId: In(ids), status: In(['assigned', 'submitted']) },
+      where: { bidId: In(ids), status: In(COUNTING_STATUSES) },
     });
     const rounds = new Map<string, RoundWithParts | null>();
     for (const roundId of new Set(bids.map((bid) => bid.roundId))) {
