@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AssessmentModule } from './assessment/assessment.module';
+import { AwardsModule } from './awards/awards.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
@@ -34,6 +35,7 @@ export class AppModule {
         RoundsModule,
         BidsModule,
         AssessmentModule,
+        AwardsModule,
         ...(api ? [HealthModule, AuthModule] : []),
         ...(worker ? [WorkerModule] : []),
       ],

@@ -39,6 +39,6 @@ import { ScoringService } from './scoring.service';
     ModerationService,
     AssessmentReminders,
   ],
-  exports: [AssessmentOpeningService, AssignmentsService],
+  exports: [AssessmentOpeningService, AssignmentsService, ModerationService],
 })
 export class AssessmentModule {}

@@ -3,6 +3,7 @@ import { EntityManager, In } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import type { BidDto } from './bid-response.dto';
+import { BidCostLine } from './bid-lines.entity';
 import { BidStore, endorsementState, toBidDto } from './bid-store';
 import { Bid, BidStatus } from './bid.entity';
 
@@ -94,6 +95,14 @@ export class BidProgressService {
       throw DomainError.notFound('Bid');
     }
     return forAssessment(await this.store.load(manager, id));
+  }
+
+  // What the bid asked for, per financial year and kind.
+  costLines(manager: EntityManager, id: string): Promise<BidCostLine[]> {
+    return manager.find(BidCostLine, {
+      where: { bidId: id },
+      order: { financialYear: 'ASC', kind: 'ASC' },
+    });
   }
 
   // The bid as submitted, for those assessing it.

@@ -1,6 +1,8 @@
 import { AssessmentAssignment, AssessmentMark } from '../assessment/assignment.entity';
 import { AssessorAffiliation } from '../assessment/assessor-affiliation.entity';
 import { BidScore } from '../assessment/bid-score.entity';
+import { AwardDecision, AwardLine } from '../awards/award.entity';
+import { DueDiligenceCheck } from '../awards/due-diligence.entity';
 import { BidCostLine, BidIntervention, BidMatchFunding } from '../bids/bid-lines.entity';
 import { Bid } from '../bids/bid.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
@@ -29,4 +31,7 @@ export const ENTITIES = [
   AssessmentAssignment,
   AssessmentMark,
   BidScore,
+  DueDiligenceCheck,
+  AwardDecision,
+  AwardLine,
 ];

@@ -1,0 +1,285 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In, Not } from 'typeorm';
+import { ModerationService } from '../assessment/moderation.service';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import { BidForAssessment, BidProgressService } from '../bids/bid-progress.service';
+import type { AuthenticatedUser } from '../common/access';
+import { DomainError } from '../common/domain-error';
+import { RoundsService, RoundWithParts } from '../rounds/rounds.service';
+import type { DecisionDto, SecondApprovalDto } from './award.dto';
+import type { DecisionResponseDto, FundingLineDto, RoundDecisionsDto } from './award-response.dto';
+import { AwardDecision, AwardLine, LIVE_AWARD_STATUSES } from './award.entity';
+import {
+  awardLineErrors,
+  budgetRefusal,
+  dueDiligenceRefusal,
+  fundingLine,
+  needsSecondApproval,
+  sumPence,
+} from './award.rules';
+import { DecisionViews } from './decision-views';
+import { DueDiligenceService } from './due-diligence.service';
+
+// Approvers' decisions on finally scored bids, within the round's budget. Every decision locks
+// the round row first, so the budget check and the write happen as one, whoever else decides.
+@Injectable()
+export class DecisionsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly rounds: RoundsService,
+    private readonly bids: BidProgressService,
+    private readonly moderation: ModerationService,
+    private readonly dueDiligence: DueDiligenceService,
+    private readonly views: DecisionViews,
+    private readonly audit: AuditService,
+  ) {}
+
+  decide(
+    actor: AuditActor,
+    user: AuthenticatedUser,
+    bidId: string,
+    input: DecisionDto,
+    now = new Date(),
+  ) {
+    return this.dataSource.transaction(async (manager): Promise<DecisionResponseDto> => {
+      const { roundId } = await this.bids.find(manager, bidId);
+      const round = await this.lockRoundForDecisions(manager, roundId);
+      const bid = await this.bids.find(manager, bidId, true);
+      if (bid.status !== 'moderated') {
+        throw DomainError.conflict(
+          'bid-not-finally-scored',
+          `Bid ${bid.reference} is ${bid.status}; only a bid with a final score can be decided.`,
+        );
+      }
+      const standing = await this.standing(manager, bidId);
+      if (standing) {
+        throw DomainError.conflict(
+          'bid-already-decided',
+          `Bid ${bid.reference} already has a decision (${standing.outcome}, ${standing.status}).`,
+        );
+      }
+      const decision =
+        input.outcome === 'award'
+          ? await this.awardFields(manager, round, bid, input)
+          : {
+              outcome: 'reject' as const,
+              status: 'rejected' as const,
+              amountPence: 0,
+              lines: [],
+              conditions: [],
+              rejectionReason: input.reason as string,
+              feedback: input.feedback as string,
+              dueDiligenceAcceptance: null,
+            };
+      const { lines, ...fields } = decision;
+      const inserted = await manager.insert(AwardDecision, {
+        ...fields,
+        roundId: round.id,
+        bidId,
+        organisationId: bid.organisationId,
+        decidedBy: user.id,
+        decidedAt: now,
+      });
+      const id = inserted.identifiers[0].id as string;
+      if (lines.length > 0) {
+        await manager.insert(
+          AwardLine,
+          lines.map((line) => ({ ...line, decisionId: id })),
+        );
+      }
+      await this.audit.record(manager, actor, {
+        command: `decision.${input.outcome}`,
+        objectType: 'award_decision',
+        objectId: id,
+        changes: {
+          bidId: { before: null, after: bidId },
+          status: { before: null, after: decision.status },
+          amountPence: { before: null, after: decision.amountPence },
+          ...(input.outcome === 'reject'
+            ? { rejectionReason: { before: null, after: input.reason } }
+            : { lines: { before: null, after: lines } }),
+        },
+      });
+      return this.views.one(manager, id);
+    });
+  }
+
+  // A different approver confirms an award above the threshold, or does not, with a reason
+  // (its money goes back to the round and the bid may be decided again).
+  secondApproval(
+    actor: AuditActor,
+    user: AuthenticatedUser,
+    id: string,
+    input: SecondApprovalDto,
+    now = new Date(),
+  ) {
+    return this.dataSource.transaction(async (manager): Promise<DecisionResponseDto> => {
+      const found = await manager.findOneBy(AwardDecision, { id });
+      if (!found) {
+        throw DomainError.notFound('Decision');
+      }
+      await this.lockRoundForDecisions(manager, found.roundId);
+      const row = await manager.findOne(AwardDecision, {
+        where: { id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (row?.status !== 'pending_second_approval') {
+        throw DomainError.conflict(
+          'not-awaiting-second-approval',
+          `This decision is ${row?.status}; only an award awaiting a second approval can be confirmed.`,
+        );
+      }
+      if (row.decidedBy === user.id) {
+        throw new DomainError(
+          'second-approver-must-differ',
+          403,
+          'You made this award; a different approver must confirm it.',
+        );
+      }
+      const status = input.confirm ? 'offered' : 'not_confirmed';
+      await manager.update(
+        AwardDecision,
+        { id },
+        {
+          status,
+          secondApproverId: user.id,
+          secondDecidedAt: now,
+          secondReason: input.reason ?? null,
+        },
+      );
+      await this.audit.record(manager, actor, {
+        command: input.confirm ? 'decision.confirm' : 'decision.not-confirm',
+        objectType: 'award_decision',
+        objectId: id,
+        changes: {
+          status: { before: 'pending_second_approval', after: status },
+          secondReason: { before: null, after: input.reason ?? null },
+        },
+      });
+      return this.views.one(manager, id);
+    });
+  }
+
+  // Standing decisions of the round with the money they hold against the budget.
+  roundDecisions(roundId: string): Promise<RoundDecisionsDto> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const round = await this.rounds.findPublished(manager, roundId, null);
+      if (!round) {
+        throw DomainError.notFound('Funding round');
+      }
+      const rows = await manager.find(AwardDecision, {
+        where: { roundId, status: Not('not_confirmed') },
+      });
+      const live = rows.filter((row) => LIVE_AWARD_STATUSES.includes(row.status));
+      const livePence = sumPence(live);
+      const items = await this.views.render(manager, rows);
+      return {
+        roundId,
+        budgetPence: round.budgetPence,
+        livePence,
+        pendingSecondApprovalPence: sumPence(
+          live.filter((row) => row.status === 'pending_second_approval'),
+        ),
+        remainingPence: round.budgetPence - livePence,
+        items: items.sort((a, b) => (a.reference < b.reference ? -1 : 1)),
+      };
+    });
+  }
+
+  get(id: string): Promise<DecisionResponseDto> {
+    return this.views.one(this.dataSource.manager, id);
+  }
+
+  // The suggestion from the ranking: above the quality threshold, in order, until one does not fit.
+  async fundingLine(roundId: string): Promise<FundingLineDto> {
+    const ranking = await this.moderation.ranking(roundId);
+    const line = fundingLine(ranking.items, ranking.budgetPence);
+    return {
+      roundId,
+      budgetPence: ranking.budgetPence,
+      funded: line.funded,
+      remainingPence: line.remainingPence,
+      firstNotFunded: line.firstNotFunded,
+      complete: ranking.complete,
+    };
+  }
+
+  // The round locked for decisions: in assessment, not yet published.
+  private async lockRoundForDecisions(
+    manager: EntityManager,
+    roundId: string,
+  ): Promise<RoundWithParts> {
+    const round = await this.rounds.findPublished(manager, roundId, 'write');
+    if (!round) {
+      throw DomainError.notFound('Funding round');
+    }
+    if (round.status !== 'assessment') {
+      throw DomainError.conflict(
+        round.status === 'open' || round.status === 'closed'
+          ? 'round-not-in-assessment'
+          : 'outcomes-published',
+        round.status === 'open' || round.status === 'closed'
+          ? `Round ${round.code} is ${round.status}; decisions follow assessment.`
+          : `Round ${round.code} is ${round.status}: its outcomes are published, and a change needs a recorded variation, which this service does not make yet.`,
+      );
+    }
+    return round;
+  }
+
+  private standing(manager: EntityManager, bidId: string): Promise<AwardDecision | null> {
+    return manager.findOne(AwardDecision, {
+      where: { bidId, status: Not('not_confirmed') },
+    });
+  }
+
+  private async awardFields(
+    manager: EntityManager,
+    round: RoundWithParts,
+    bid: BidForAssessment,
+    input: DecisionDto,
+  ) {
+    const lines = input.lines ?? [];
+    const errors = awardLineErrors(await this.bids.costLines(manager, bid.id), lines);
+    if (errors.length > 0) {
+      throw DomainError.invalid(
+        'award-lines-invalid',
+        `The award does not match what bid ${bid.reference} asked for; see errors. Nothing was recorded.`,
+        errors,
+      );
+    }
+    const rating = await this.dueDiligence.currentRating(manager, bid.organisationId);
+    const refusal = dueDiligenceRefusal(rating, input.dueDiligenceAcceptance);
+    if (refusal) {
+      throw DomainError.invalid(
+        rating === null ? 'due-diligence-missing' : `due-diligence-${rating}`,
+        `${bid.organisationName}: ${refusal}.`,
+        [{ field: 'dueDiligence', message: refusal }],
+      );
+    }
+    const amountPence = sumPence(lines);
+    const live = await manager.find(AwardDecision, {
+      select: { amountPence: true },
+      where: { roundId: round.id, status: In(LIVE_AWARD_STATUSES) },
+    });
+    const overBudget = budgetRefusal(round.budgetPence, sumPence(live), amountPence);
+    if (overBudget) {
+      throw DomainError.conflict('budget-exceeded', `Round ${round.code}: ${overBudget}.`);
+    }
+    return {
+      outcome: 'award' as const,
+      status: needsSecondApproval(amountPence, round.approvalThresholdPence)
+        ? ('pending_second_approval' as const)
+        : ('offered' as const),
+      amountPence,
+      lines: lines.map(({ financialYear, kind, amountPence: pence }) => ({
+        financialYear,
+        kind,
+        amountPence: pence,
+      })),
+      conditions: input.conditions ?? [],
+      rejectionReason: null,
+      feedback: null,
+      dueDiligenceAcceptance: input.dueDiligenceAcceptance ?? null,
+    };
+  }
+}

@@ -1,0 +1,115 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import type { AuthenticatedUser } from '../common/access';
+import { DomainError } from '../common/domain-error';
+import { OrganisationsService } from '../organisations/organisations.service';
+import { UsersService } from '../users/users.service';
+import type { DueDiligenceDto } from './award.dto';
+import type { DueDiligenceCheckDto } from './award-response.dto';
+import type { DueDiligenceRating } from './award.rules';
+import { DueDiligenceCheck } from './due-diligence.entity';
+
+// Due-diligence results per organisation, recorded by finance or moderators before awards.
+@Injectable()
+export class DueDiligenceService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly organisations: OrganisationsService,
+    private readonly users: UsersService,
+    private readonly audit: AuditService,
+  ) {}
+
+  record(
+    actor: AuditActor,
+    user: AuthenticatedUser,
+    organisationId: string,
+    input: DueDiligenceDto,
+    now = new Date(),
+  ) {
+    return this.dataSource.transaction(async (manager): Promise<DueDiligenceCheckDto> => {
+      if ((await this.organisations.nameOf(organisationId, manager)) === null) {
+        throw DomainError.notFound('Organisation');
+      }
+      if (Number.isNaN(Date.parse(`${input.checkedOn}T00:00:00Z`))) {
+        throw DomainError.invalid('due-diligence-invalid', 'The check date is not a real date.', [
+          { field: 'checkedOn', message: `${input.checkedOn} is not a date in the calendar` },
+        ]);
+      }
+      if (input.checkedOn > now.toISOString().slice(0, 10)) {
+        throw DomainError.invalid(
+          'due-diligence-invalid',
+          'A check cannot be dated in the future.',
+          [{ field: 'checkedOn', message: `${input.checkedOn} is after today` }],
+        );
+      }
+      const inserted = await manager.insert(DueDiligenceCheck, {
+        organisationId,
+        rating: input.rating,
+        checkedOn: input.checkedOn,
+        notes: input.notes,
+        recordedBy: user.id,
+        recordedAt: now,
+      });
+      const id = inserted.identifiers[0].id as string;
+      await this.audit.record(manager, actor, {
+        command: 'due-diligence.record',
+        objectType: 'organisation',
+        objectId: organisationId,
+        changes: {
+          dueDiligence: {
+            before: null,
+            after: { rating: input.rating, checkedOn: input.checkedOn, notes: input.notes },
+          },
+        },
+      });
+      return (
+        await this.render(manager, [await manager.findOneByOrFail(DueDiligenceCheck, { id })])
+      )[0];
+    });
+  }
+
+  // Every check of the organisation, latest first.
+  async history(organisationId: string): Promise<DueDiligenceCheckDto[]> {
+    const manager = this.dataSource.manager;
+    if ((await this.organisations.nameOf(organisationId, manager)) === null) {
+      throw DomainError.notFound('Organisation');
+    }
+    const rows = await manager.find(DueDiligenceCheck, {
+      where: { organisationId },
+      order: { checkedOn: 'DESC', recordedAt: 'DESC', id: 'DESC' },
+    });
+    return this.render(manager, rows);
+  }
+
+  // The rating that counts now: the latest check's, or null when there is none.
+  async currentRating(
+    manager: EntityManager,
+    organisationId: string,
+  ): Promise<DueDiligenceRating | null> {
+    const latest = await manager.findOne(DueDiligenceCheck, {
+      where: { organisationId },
+      order: { checkedOn: 'DESC', recordedAt: 'DESC', id: 'DESC' },
+    });
+    return latest?.rating ?? null;
+  }
+
+  private async render(
+    manager: EntityManager,
+    rows: DueDiligenceCheck[],
+  ): Promise<DueDiligenceCheckDto[]> {
+    const names = await this.users.namesOf(
+      rows.map((row) => row.recordedBy),
+      manager,
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      organisationId: row.organisationId,
+      rating: row.rating,
+      checkedOn: row.checkedOn,
+      notes: row.notes,
+      recordedByName: names.get(row.recordedBy) ?? '',
+      recordedAt: row.recordedAt,
+    }));
+  }
+}
