@@ -33,32 +33,11 @@ export class AssignmentsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  // The round, which must be in assessment, locked: `write` for changes to who assesses what
-  // (one at a time per round), `share` for an assessor's own work, which may run side by side
-  // (each also locks its bid) but never while assignments change.
-  async lockRoundInAssessment(
-    manager: EntityManager,
-    roundId: string,
-    mode: 'write' | 'share' = 'write',
-  ): Promise<RoundWithParts> {
-    const round = await this.rounds.findPublished(manager, roundId, mode);
-    if (!round) {
-      throw DomainError.notFound('Funding round');
-    }
-    if (round.status !== 'assessment') {
-      throw DomainError.conflict(
-        'round-not-in-assessment',
-        `Round ${round.code} is ${round.status}; assessment work happens only while it is in assessment.`,
-      );
-    }
-    return round;
-  }
-
   // One assessor to one bid, by a moderator.
   assign(actor: AuditActor, user: AuthenticatedUser, bidId: string, assessorId: string) {
     return this.dataSource.transaction(async (manager): Promise<AssignmentDto> => {
       const found = await this.bids.find(manager, bidId);
-      const round = await this.lockRoundInAssessment(manager, found.roundId);
+      const round = await this.rounds.lockInAssessment(manager, found.roundId);
       const bid = await this.assignableBid(manager, bidId);
       const [assessor] = await this.panel(manager, [assessorId], 'assessorId');
       const existing = await manager.find(AssessmentAssignment, { where: { bidId } });
@@ -86,7 +65,7 @@ export class AssignmentsService {
           `Bid ${bid.reference} already has the round's ${round.assessmentsPerBid} assessors.`,
         );
       }
-      const [created] = await this.create(manager, actor, user, round, [{ bid, assessorId }]);
+      const [created] = await this.create(manager, actor, user, round, [{ bid, assessor }]);
       return (await this.views.render(manager, user, [created]))[0];
     });
   }
@@ -96,7 +75,7 @@ export class AssignmentsService {
   // with the bidder or its force area.
   autoAssign(actor: AuditActor, user: AuthenticatedUser, roundId: string, panel?: string[]) {
     return this.dataSource.transaction(async (manager): Promise<AutoAssignmentDto> => {
-      const round = await this.lockRoundInAssessment(manager, roundId);
+      const round = await this.rounds.lockInAssessment(manager, roundId);
       const scored = new Set(
         (await manager.find(BidScore, { select: { bidId: true }, where: { roundId } })).map(
           (row) => row.bidId,
@@ -138,7 +117,7 @@ export class AssignmentsService {
         round,
         plan.assignments.map(({ bidId, assessorId }) => ({
           bid: byId.get(bidId) as BidForAssessment,
-          assessorId,
+          assessor: assessors.find((candidate) => candidate.id === assessorId) as User,
         })),
       );
       return {
@@ -205,7 +184,7 @@ export class AssignmentsService {
     return this.dataSource.transaction(async (manager): Promise<AssignmentDto> => {
       // Locks in one order everywhere (round, bid, assignment), so no two commands deadlock.
       const { roundId, bidId } = await this.visible(manager, user, id);
-      const round = await this.lockRoundInAssessment(manager, roundId, 'share');
+      const round = await this.rounds.lockInAssessment(manager, roundId, 'share');
       const bid = await this.bids.find(manager, bidId, true);
       const row = await this.visible(manager, user, id, true);
       if (bid.status !== 'in_assessment') {
@@ -311,27 +290,24 @@ export class AssignmentsService {
     actor: AuditActor,
     user: AuthenticatedUser,
     round: RoundWithParts,
-    planned: { bid: BidForAssessment; assessorId: string }[],
+    planned: { bid: BidForAssessment; assessor: User }[],
   ): Promise<AssessmentAssignment[]> {
     if (planned.length === 0) {
       return [];
     }
     const inserted = await manager.insert(
       AssessmentAssignment,
-      planned.map(({ bid, assessorId }) => ({
+      planned.map(({ bid, assessor }) => ({
         roundId: round.id,
         bidId: bid.id,
-        assessorId,
+        assessorId: assessor.id,
         assignedBy: user.id,
       })),
     );
     const ids = inserted.identifiers.map((identifier) => identifier.id as string);
     const rows = await manager.find(AssessmentAssignment, { where: { id: In(ids) } });
-    const assessors = new Map(
-      (await this.users.activeStaff('assessor', manager)).map((a) => [a.id, a]),
-    );
     const byId = new Map(rows.map((row) => [row.id, row]));
-    for (const [index, { bid, assessorId }] of planned.entries()) {
+    for (const [index, { bid, assessor }] of planned.entries()) {
       const id = ids[index];
       await this.audit.record(manager, actor, {
         command: 'assignment.create',
@@ -339,16 +315,13 @@ export class AssignmentsService {
         objectId: id,
         changes: {
           bidId: { before: null, after: bid.id },
-          assessorId: { before: null, after: assessorId },
+          assessorId: { before: null, after: assessor.id },
         },
       });
-      const assessor = assessors.get(assessorId);
-      if (assessor) {
-        await this.outbox.queue(
-          manager,
-          assignedEmail({ id }, bid, round, assessor, this.config.mail.publicBaseUrl),
-        );
-      }
+      await this.outbox.queue(
+        manager,
+        assignedEmail({ id }, bid, round, assessor, this.config.mail.publicBaseUrl),
+      );
     }
     return ids.map((id) => byId.get(id) as AssessmentAssignment);
   }

@@ -118,16 +118,7 @@ export class ModerationService {
   moderate(actor: AuditActor, bidId: string, input: ModerationDto, now = new Date()) {
     return this.dataSource.transaction(async (manager): Promise<BidScoreDto> => {
       const found = await this.bids.find(manager, bidId);
-      const round = await this.rounds.findPublished(manager, found.roundId, 'write');
-      if (!round) {
-        throw DomainError.notFound('Funding round');
-      }
-      if (round.status !== 'assessment') {
-        throw DomainError.conflict(
-          'round-not-in-assessment',
-          `Scores are moderated while the round is in assessment; round ${round.code} is ${round.status}.`,
-        );
-      }
+      await this.rounds.lockInAssessment(manager, found.roundId);
       const bid = await this.bids.find(manager, bidId, true);
       const score = await manager.findOne(BidScore, {
         where: { bidId },
@@ -212,13 +203,11 @@ export class ModerationService {
 
   private async rankingIn(manager: EntityManager, roundId: string): Promise<RankingDto> {
     const round = await this.roundOrNotFound(manager, roundId);
-    const scores = await this.scoresOf(manager, await this.bids.list(manager, roundId, ASSESSED));
+    const listed = await this.bids.list(manager, roundId, ASSESSED);
+    const scores = await this.scoresOf(manager, listed);
     const final = scores.filter((score) => score.finalScoreHundredths !== null);
     const byId = new Map(final.map((score) => [score.bidId, score]));
-    const bids = await this.bids.findMany(
-      manager,
-      final.map((score) => score.bidId),
-    );
+    const bids = new Map(listed.map((bid) => [bid.id, bid]));
     const ranked = rankBids(
       final.map((score) => {
         const bid = bids.get(score.bidId) as BidForAssessment;

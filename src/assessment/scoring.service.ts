@@ -5,7 +5,7 @@ import { BidForAssessment, BidProgressService } from '../bids/bid-progress.servi
 import type { BidDto } from '../bids/bid-response.dto';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
-import type { RoundWithParts } from '../rounds/rounds.service';
+import { RoundsService, RoundWithParts } from '../rounds/rounds.service';
 import type { MarksDto } from './assessment.dto';
 import type { AssignmentDto, BidAssessmentsDto } from './assessment-response.dto';
 import { AssessmentAssignment, AssessmentMark } from './assignment.entity';
@@ -23,6 +23,7 @@ export class ScoringService {
     private readonly bids: BidProgressService,
     private readonly views: AssignmentViews,
     private readonly moderation: ModerationService,
+    private readonly rounds: RoundsService,
     private readonly audit: AuditService,
   ) {}
 
@@ -178,7 +179,7 @@ export class ScoringService {
     if (found.assessorId !== user.id) {
       throw DomainError.notFound('Assignment');
     }
-    const round = await this.assignments.lockRoundInAssessment(manager, found.roundId, 'share');
+    const round = await this.rounds.lockInAssessment(manager, found.roundId, 'share');
     const bid = await this.bids.find(manager, found.bidId, true);
     const row = await this.assignments.visible(manager, user, id, true);
     if (row.status === 'submitted') {

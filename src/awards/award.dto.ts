@@ -7,12 +7,11 @@ import {
   IsIn,
   IsString,
   Length,
-  Matches,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { CostLineDto } from '../bids/bid.dto';
-import { trimString, TrimmedText } from '../common/validation';
+import { IsDateOnly, trimString, TrimmedText } from '../common/validation';
 import { DUE_DILIGENCE_RATINGS, type DueDiligenceRating } from './award.rules';
 import { DECISION_OUTCOMES, type DecisionOutcome } from './award.entity';
 
@@ -90,9 +89,7 @@ export class DueDiligenceDto {
 
   @ApiProperty({ example: '2026-11-20', description: 'The day the checks were made' })
   @Transform(trimString)
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, {
-    message: 'checkedOn must be a date like 2026-11-20',
-  })
+  @IsDateOnly('checkedOn', '2026-11-20')
   checkedOn: string;
 
   @ApiProperty({

@@ -31,11 +31,6 @@ export class DueDiligenceService {
       if ((await this.organisations.nameOf(organisationId, manager)) === null) {
         throw DomainError.notFound('Organisation');
       }
-      if (Number.isNaN(Date.parse(`${input.checkedOn}T00:00:00Z`))) {
-        throw DomainError.invalid('due-diligence-invalid', 'The check date is not a real date.', [
-          { field: 'checkedOn', message: `${input.checkedOn} is not a date in the calendar` },
-        ]);
-      }
       if (input.checkedOn > now.toISOString().slice(0, 10)) {
         throw DomainError.invalid(
           'due-diligence-invalid',

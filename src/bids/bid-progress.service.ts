@@ -107,8 +107,11 @@ export class BidProgressService {
 
   // The bid as submitted, for those assessing it.
   async readSubmitted(manager: EntityManager, id: string): Promise<BidDto> {
-    await this.find(manager, id);
-    return toBidDto(await this.store.load(manager, id));
+    const bid = await this.store.load(manager, id);
+    if (bid.status === 'draft') {
+      throw DomainError.notFound('Bid');
+    }
+    return toBidDto(bid);
   }
 
   // When assessment opens, each submitted bid goes to assessment if it needs no endorsement or

@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
-import { IsPence, TrimmedText } from '../common/validation';
+import { IsDateOnly, IsPence, TrimmedText } from '../common/validation';
 import { ORGANISATION_TYPES, type OrganisationType } from '../organisations/organisation.entity';
 import { BID_STATUSES, type BidStatus } from './bid.entity';
 import {
@@ -30,7 +30,6 @@ import {
 // A single line may not exceed £1bn: far above any cap, and sums of lines stay exact integers.
 const MAX_LINE_PENCE = 100_000_000_000;
 const LSOA = /^[EW]01\d{6}$/;
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 export class CostLineDto {
   @ApiProperty({ example: '2022/23' })
@@ -111,7 +110,7 @@ export class MilestoneDto {
   title: string;
 
   @ApiProperty({ format: 'date', example: '2022-11-30' })
-  @Matches(DATE, { message: 'dueOn must be a date such as 2022-11-30' })
+  @IsDateOnly('dueOn', '2022-11-30')
   dueOn: string;
 }
 

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { FieldError } from './problem';
 import { Transform } from 'class-transformer';
-import { IsInt, IsString, Length, Max, Min } from 'class-validator';
+import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { formatPounds } from './money';
 
 export class RequestValidationError extends BadRequestException {
@@ -83,4 +83,11 @@ export function TrimmedText(min: number, max: number): PropertyDecorator {
       message: `${field} must be ${min} to ${max} characters (surrounding spaces are dropped)`,
     })(target, key);
   };
+}
+
+// A calendar date without a time (`2026-04-01`), as delivery dates, milestones and checks take it.
+export function IsDateOnly(field: string, example: string): PropertyDecorator {
+  return Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, {
+    message: `${field} must be a date such as ${example}`,
+  });
 }

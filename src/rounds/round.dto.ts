@@ -17,7 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
-import { IsPence, trimString } from '../common/validation';
+import { IsDateOnly, IsPence, trimString } from '../common/validation';
 import { ORGANISATION_TYPES, type OrganisationType } from '../organisations/organisation.entity';
 import {
   AWARD_TYPES,
@@ -29,10 +29,8 @@ import {
 } from './funding-round.entity';
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
-const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 const dateTimeMessage = (field: string) =>
   `${field} must be a date and time with a zone, such as 2026-01-10T09:00:00Z`;
-const dateMessage = (field: string) => `${field} must be a date such as 2026-04-01`;
 export class CriterionDto {
   @ApiProperty({ example: 'Strategic case', maxLength: 200 })
   @Transform(trimString)
@@ -164,11 +162,11 @@ export class CreateRoundDto {
   closesAt: string;
 
   @ApiProperty({ format: 'date', example: '2022-07-01' })
-  @Matches(DATE, { message: dateMessage('deliveryStartsOn') })
+  @IsDateOnly('deliveryStartsOn', '2026-04-01')
   deliveryStartsOn: string;
 
   @ApiProperty({ format: 'date', example: '2023-09-30' })
-  @Matches(DATE, { message: dateMessage('deliveryEndsOn') })
+  @IsDateOnly('deliveryEndsOn', '2026-04-01')
   deliveryEndsOn: string;
 
   @ApiProperty({ enum: ORGANISATION_TYPES, isArray: true })

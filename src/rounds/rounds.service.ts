@@ -293,6 +293,27 @@ export class RoundsService {
     return toRoundDto(await this.loadRound(manager, id));
   }
 
+  // The round, which must be in assessment, locked: `write` for changes to who assesses what
+  // and to final scores (one at a time per round), `share` for an assessor's own work, which
+  // may run side by side (each also locks its bid) but never while assignments change.
+  async lockInAssessment(
+    manager: EntityManager,
+    id: string,
+    mode: 'write' | 'share' = 'write',
+  ): Promise<RoundWithParts> {
+    const round = await this.findPublished(manager, id, mode);
+    if (!round) {
+      throw DomainError.notFound('Funding round');
+    }
+    if (round.status !== 'assessment') {
+      throw DomainError.conflict(
+        'round-not-in-assessment',
+        `Round ${round.code} is ${round.status}; assessment work happens only while it is in assessment.`,
+      );
+    }
+    return round;
+  }
+
   // A published round with its criteria and caps; `lock` holds it against concurrent changes
   // (`write` serialises bid numbering, `share` only keeps its status still).
   async findPublished(
