@@ -1,16 +1,16 @@
 import type { BidDto } from '../src/bids/bid-response.dto';
 import type { Role } from '../src/common/access';
-import { expectProblem, login, type TestApp } from './support/app';
+import { expectProblem, type TestApp } from './support/app';
 import {
   fullAward,
   moderatedRound,
   type ModeratedRound,
+  newApprover,
   recordDueDiligence,
 } from './support/awards';
 import { bidderOf, type BiddingWorld, organisationIds, startBidding } from './support/bids';
 
 const MERSEYSIDE_PCC = 'Police and Crime Commissioner for Merseyside';
-import { validStaffUser } from './support/factories';
 
 // Dual approval above the threshold, due diligence, and decisions refused with nothing changed.
 describe('awards: second approval, due diligence and bad input', () => {
@@ -37,11 +37,7 @@ describe('awards: second approval, due diligence and bad input', () => {
     // An organisation no other suite records due diligence for: this one starts with none.
     merseysideId = (await organisationIds(t, as('admin')))[MERSEYSIDE_PCC];
     const merseyside = await bidderOf(t, as('admin'), merseysideId);
-    const user = validStaffUser({ role: 'approver' });
-    await t.http().post('/api/v1/users').set(as('admin')).send(user).expect(201);
-    secondApprover = {
-      authorization: `Bearer ${await login(t, user.email as string, user.password as string)}`,
-    };
+    secondApprover = await newApprover(t, as('admin'));
     // £300,000 bids against a £100,000 approval threshold; the last one not yet scored.
     played = await moderatedRound(world, [merseyside], 4, { budgetPence: 100_000_000 }, 1);
   }, 60_000);

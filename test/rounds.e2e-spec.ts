@@ -177,7 +177,7 @@ describe('funding rounds', () => {
     const steps: [string, string][] = [
       ['close', 'closed'],
       ['start-assessment', 'assessment'],
-      ['mark-decided', 'decided'],
+      ['publish-outcomes', 'decided'],
       ['start-delivery', 'delivery'],
       ['close-out', 'closed_out'],
     ];

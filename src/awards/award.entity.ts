@@ -64,6 +64,18 @@ export const LIVE_AWARD_STATUSES: DecisionStatus[] = [
   'ck_award_decisions_not_confirmed',
   `"status" <> 'not_confirmed' OR ("second_approver_id" IS NOT NULL AND length(btrim("second_reason")) > 0)`,
 )
+@Check(
+  'ck_award_decisions_accepted',
+  `"status" NOT IN ('accepted', 'active', 'completed') OR ("accepted_at" IS NOT NULL AND "accepted_by" IS NOT NULL AND length(btrim("signatory_name")) > 0)`,
+)
+@Check(
+  'ck_award_decisions_closed',
+  `"status" NOT IN ('declined', 'withdrawn') OR ("closed_at" IS NOT NULL AND length(btrim("close_reason")) > 0)`,
+)
+@Check(
+  'ck_award_decisions_offer',
+  `"published_at" IS NULL OR "outcome" = 'reject' OR "offer_expires_at" > "published_at"`,
+)
 // One standing decision per bid; a decision the second approver did not confirm makes way.
 @Index('uq_award_decisions_bid', ['bidId'], { unique: true, where: `"status" <> 'not_confirmed'` })
 @Index('ix_award_decisions_round_status', ['roundId', 'status'])
@@ -137,6 +149,46 @@ export class AwardDecision {
 
   @Column({ type: 'text', nullable: true })
   secondReason: string | null;
+
+  // When the bidder was told: outcomes are published for a round at once. Bidders see nothing
+  // of a decision before.
+  @Column({ type: 'timestamptz', nullable: true })
+  publishedAt: Date | null;
+
+  // The offer lapses unless accepted by then (the end of a London day).
+  @Column({ type: 'timestamptz', nullable: true })
+  offerExpiresAt: Date | null;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  acceptedAt: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  acceptedBy: string | null;
+
+  @ManyToOne(() => User)
+  @JoinColumn({ name: 'accepted_by' })
+  acceptor?: User;
+
+  // Who signed the acceptance for the recipient, as the letter asks.
+  @Column({ type: 'text', nullable: true })
+  signatoryName: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  signatoryPosition: string | null;
+
+  // A declined or withdrawn award: when, by whom (null when the bid's withdrawal did it), why.
+  @Column({ type: 'timestamptz', nullable: true })
+  closedAt: Date | null;
+
+  @Column({ type: 'uuid', nullable: true })
+  closedBy: string | null;
+
+  @ManyToOne(() => User)
+  @JoinColumn({ name: 'closed_by' })
+  closer?: User;
+
+  @Column({ type: 'text', nullable: true })
+  closeReason: string | null;
 
   @OneToMany(() => AwardLine, (line) => line.decision)
   lines?: AwardLine[];

@@ -23,6 +23,8 @@ import {
 } from './award-response.dto';
 import { DecisionsService } from './decisions.service';
 import { DueDiligenceService } from './due-diligence.service';
+import { PublicationDto } from './offer.dto';
+import { OutcomePublicationService } from './outcome-publication.service';
 
 // Award decisions within the budget, second approvals, and the due diligence they rest on.
 @ApiTags('awards')
@@ -33,6 +35,7 @@ export class AwardsController {
   constructor(
     private readonly decisions: DecisionsService,
     private readonly dueDiligence: DueDiligenceService,
+    private readonly publication: OutcomePublicationService,
   ) {}
 
   @Get('rounds/:id/funding-line')
@@ -67,6 +70,26 @@ export class AwardsController {
     @Body() body: DecisionDto,
   ): Promise<DecisionResponseDto> {
     return this.decisions.decide(auditActor(user), user, id, body);
+  }
+
+  @Post('rounds/:id/publish-outcomes')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOperation({
+    summary:
+      'Publish the round’s decisions: bids become awarded or unsuccessful, every bidder is emailed, offers get their acceptance deadline, and the round is decided',
+  })
+  @ApiOkResponse({ type: PublicationDto })
+  @ApiConflictResponse({
+    type: ProblemDto,
+    description:
+      'Bids still without a final score, a decision, or a second approval; or already published',
+  })
+  publishOutcomes(
+    @CurrentUser() user: AuthenticatedUser,
+    @UuidParam() id: string,
+  ): Promise<PublicationDto> {
+    return this.publication.publish(auditActor(user), id);
   }
 
   @Get('rounds/:id/decisions')

@@ -1,4 +1,7 @@
 import { Module } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { ReturnsModule } from '../returns/returns.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AssessmentModule } from '../assessment/assessment.module';
 import { AuditModule } from '../audit/audit.module';
@@ -7,11 +10,16 @@ import { OrganisationsModule } from '../organisations/organisations.module';
 import { RoundsModule } from '../rounds/rounds.module';
 import { UsersModule } from '../users/users.module';
 import { AwardDecision, AwardLine } from './award.entity';
+import { AwardViews } from './award-views';
 import { AwardsController } from './awards.controller';
 import { DecisionViews } from './decision-views';
 import { DecisionsService } from './decisions.service';
 import { DueDiligenceCheck } from './due-diligence.entity';
 import { DueDiligenceService } from './due-diligence.service';
+import { OfferLetters } from './offer-letters';
+import { OffersController } from './offers.controller';
+import { OffersService } from './offers.service';
+import { OutcomePublicationService } from './outcome-publication.service';
 
 @Module({
   imports: [
@@ -19,11 +27,26 @@ import { DueDiligenceService } from './due-diligence.service';
     AssessmentModule,
     AuditModule,
     BidsModule,
+    NotificationsModule,
     OrganisationsModule,
+    ReturnsModule,
     RoundsModule,
     UsersModule,
   ],
-  controllers: [AwardsController],
-  providers: [DecisionsService, DecisionViews, DueDiligenceService],
+  controllers: [AwardsController, OffersController],
+  providers: [
+    AwardViews,
+    DecisionsService,
+    DecisionViews,
+    DueDiligenceService,
+    OffersService,
+    OutcomePublicationService,
+    // Compiled at start, so a broken letter template stops the start, not an award.
+    {
+      provide: OfferLetters,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => OfferLetters.load(config.lettersDir),
+    },
+  ],
 })
 export class AwardsModule {}

@@ -220,7 +220,7 @@ export class DecisionsService {
           : 'outcomes-published',
         round.status === 'open' || round.status === 'closed'
           ? `Round ${round.code} is ${round.status}; decisions follow assessment.`
-          : `Round ${round.code} is ${round.status}: its outcomes are published, and a change needs a recorded variation, which this service does not make yet.`,
+          : `Round ${round.code} is ${round.status}: its outcomes are published, so a decision can no longer be recorded or changed this way. Withdraw an award through POST /awards/{id}/withdraw; other changes need a recorded variation.`,
       );
     }
     return round;

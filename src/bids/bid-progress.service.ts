@@ -190,6 +190,24 @@ export class BidProgressService {
     }
   }
 
+  // Outcomes published: a decided bid ends awarded or unsuccessful. The caller holds the bid's
+  // lock (it listed the round's bids locked).
+  async settle(
+    manager: EntityManager,
+    actor: AuditActor,
+    id: string,
+    outcome: 'awarded' | 'unsuccessful',
+  ): Promise<void> {
+    const bid = await this.store.lock(manager, id);
+    if (bid.status !== 'moderated') {
+      throw DomainError.conflict(
+        'bid-not-decidable',
+        `Bid ${bid.reference} is ${bid.status}; only a bid with a final score gets an outcome.`,
+      );
+    }
+    await this.move(manager, actor, bid, outcome, 'bid.publish-outcome');
+  }
+
   private async fail(
     manager: EntityManager,
     actor: AuditActor,

@@ -1,4 +1,4 @@
-import { formatLondon } from './london-time';
+import { addDays, endOfLondonDay, formatLondon, londonDateOf } from './london-time';
 
 describe('formatLondon', () => {
   it('shows British Summer Time an hour ahead of UTC', () => {
@@ -7,5 +7,29 @@ describe('formatLondon', () => {
 
   it('shows winter instants as UTC', () => {
     expect(formatLondon(new Date('2021-01-15T09:30:00Z'))).toBe('15 January 2021, 09:30');
+  });
+});
+
+describe('London calendar days', () => {
+  it('reads the London date, which runs an hour ahead of UTC in summer', () => {
+    expect(londonDateOf(new Date('2026-07-15T23:30:00Z'))).toBe('2026-07-16');
+    expect(londonDateOf(new Date('2026-01-15T23:30:00Z'))).toBe('2026-01-15');
+  });
+
+  it('ends a summer day at 22:59:59 UTC and a winter day at 23:59:59 UTC', () => {
+    expect(endOfLondonDay('2026-07-15').toISOString()).toBe('2026-07-15T22:59:59.000Z');
+    expect(endOfLondonDay('2026-12-15').toISOString()).toBe('2026-12-15T23:59:59.000Z');
+  });
+
+  it('ends the days of the clock changes on the right side of them', () => {
+    // Clocks go forward on 29 March 2026 and back on 25 October 2026.
+    expect(endOfLondonDay('2026-03-29').toISOString()).toBe('2026-03-29T22:59:59.000Z');
+    expect(endOfLondonDay('2026-10-25').toISOString()).toBe('2026-10-25T23:59:59.000Z');
+  });
+
+  it('counts days across month, year and leap-day boundaries', () => {
+    expect(addDays('2026-12-20', 28)).toBe('2027-01-17');
+    expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
+    expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
   });
 });

@@ -23,3 +23,36 @@ export function formatLondon(instant: Date): string {
 export function formatLondonDate(instant: Date): string {
   return LONDON_DATE.format(instant);
 }
+
+// `YYYY-MM-DD HH:mm:ss` on a London wall clock.
+const LONDON_CLOCK = new Intl.DateTimeFormat('sv-SE', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+// The calendar date (`YYYY-MM-DD`) in London at an instant.
+export function londonDateOf(instant: Date): string {
+  return LONDON_CLOCK.format(instant).slice(0, 10);
+}
+
+// A calendar date `days` later (or earlier, when negative).
+export function addDays(isoDate: string, days: number): string {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
+
+// The last second of a London calendar day, as an instant: a deadline "by the end of" that day.
+// London is UTC or one hour ahead, and no clock change happens at midnight, so one of the two
+// candidates reads 23:59:59 on that day.
+export function endOfLondonDay(isoDate: string): Date {
+  const utc = new Date(`${isoDate}T23:59:59Z`);
+  const summer = new Date(utc.getTime() - 3_600_000);
+  return LONDON_CLOCK.format(summer) === `${isoDate} 23:59:59` ? summer : utc;
+}

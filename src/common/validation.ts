@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { FieldError } from './problem';
 import { Transform } from 'class-transformer';
-import { IsInt, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsString, Length, Max, Min, ValidateBy } from 'class-validator';
 import { formatPounds } from './money';
 
 export class RequestValidationError extends BadRequestException {
@@ -85,9 +85,23 @@ export function TrimmedText(min: number, max: number): PropertyDecorator {
   };
 }
 
-// A calendar date without a time (`2026-04-01`), as delivery dates, milestones and checks take it.
+function isCalendarDate(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`);
+  return (
+    /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+    !Number.isNaN(date.getTime()) &&
+    date.toISOString().slice(0, 10) === value
+  );
+}
+
+// A calendar date without a time (`2026-04-01`), as delivery dates, milestones and checks take
+// it: the shape and a day the calendar has (no 30 February).
 export function IsDateOnly(field: string, example: string): PropertyDecorator {
-  return Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, {
-    message: `${field} must be a date such as ${example}`,
+  return ValidateBy({
+    name: 'isDateOnly',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && isCalendarDate(value),
+      defaultMessage: () => `${field} must be a real calendar date such as ${example}`,
+    },
   });
 }

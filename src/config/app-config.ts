@@ -12,6 +12,8 @@ export interface AppConfig {
   // Every Redis key this deployment writes starts with this, so test runs never collide.
   redisPrefix: string;
   mail: MailConfig;
+  // Where the grant offer letter template lives (templates/letters).
+  lettersDir: string;
   // Days before the round's assessment deadline that unsubmitted assessments are reminded.
   reminders: { scanTime: string; accountSetupDays: number; assessmentDueDays: number };
   jwtSecret: string;

@@ -69,6 +69,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       perAddressLimit: integer(env, 'LOGIN_LIMIT_PER_ADDRESS', 20, 1, 100000, problems),
       windowSeconds: integer(env, 'LOGIN_LIMIT_WINDOW_SECONDS', 60, 1, 86400, problems),
     },
+    lettersDir: env.LETTER_TEMPLATES_DIR || projectPath('templates', 'letters'),
     mail: {
       smtpUrl: env.SMTP_URL ? url(env, 'SMTP_URL', '', ['smtp:', 'smtps:'], problems) : undefined,
       from: mailbox(

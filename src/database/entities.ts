@@ -9,6 +9,7 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import { EmailOutbox } from '../notifications/email-outbox.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { PoliceForceArea } from '../organisations/police-force-area.entity';
+import { DeliveryReturn } from '../returns/delivery-return.entity';
 import { AssessmentCriterion } from '../rounds/assessment-criterion.entity';
 import { FundingRound } from '../rounds/funding-round.entity';
 import { RoundYearCap } from '../rounds/round-year-cap.entity';
@@ -34,4 +35,5 @@ export const ENTITIES = [
   DueDiligenceCheck,
   AwardDecision,
   AwardLine,
+  DeliveryReturn,
 ];

@@ -125,6 +125,11 @@ export class FundingRound {
   @Column({ type: 'integer', default: 30 })
   returnDueDays: number;
 
+  // Days a bidder has to accept a grant offer once outcomes are published (to the end of that
+  // London day).
+  @Column({ type: 'integer', default: 28 })
+  offerAcceptanceDays: number;
+
   // When assessors' scores are due; set when the round moves into assessment.
   @Column({ type: 'timestamptz', nullable: true })
   assessmentDueAt: Date | null;

@@ -101,6 +101,9 @@ export class RoundDto {
   @ApiProperty()
   returnDueDays: number;
 
+  @ApiProperty({ description: 'Days a bidder has to accept a grant offer after publication' })
+  offerAcceptanceDays: number;
+
   @ApiProperty({
     nullable: true,
     type: String,

@@ -286,6 +286,18 @@ export class CreateRoundDto {
   @Min(1)
   @Max(90)
   returnDueDays?: number;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 90,
+    default: 28,
+    description: 'Days after outcomes are published that a bidder has to accept a grant offer',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  offerAcceptanceDays?: number;
 }
 
 export class UpdateRoundDto extends PartialType(CreateRoundDto) {}

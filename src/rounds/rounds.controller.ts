@@ -122,12 +122,6 @@ export class RoundsController {
     return this.command(admin, id, 'close');
   }
 
-  @Post(':id/mark-decided')
-  @RoundCommandRoute('Record that the round’s award decisions are made')
-  markDecided(@CurrentUser() admin: AuthenticatedUser, @UuidParam() id: string): Promise<RoundDto> {
-    return this.command(admin, id, 'mark-decided');
-  }
-
   @Post(':id/start-delivery')
   @RoundCommandRoute('Start the delivery period of a decided round')
   startDelivery(

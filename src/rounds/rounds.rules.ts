@@ -131,7 +131,7 @@ export const ROUND_COMMANDS = {
   publish: { from: 'draft', to: 'open' },
   close: { from: 'open', to: 'closed' },
   'start-assessment': { from: 'closed', to: 'assessment' },
-  'mark-decided': { from: 'assessment', to: 'decided' },
+  'publish-outcomes': { from: 'assessment', to: 'decided' },
   'start-delivery': { from: 'decided', to: 'delivery' },
   'close-out': { from: 'delivery', to: 'closed_out' },
 } as const satisfies Record<string, { from: RoundStatus; to: RoundStatus }>;

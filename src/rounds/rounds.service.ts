@@ -46,6 +46,7 @@ const SETTINGS_FIELDS = [
   'qualityThreshold',
   'approvalThresholdPence',
   'returnDueDays',
+  'offerAcceptanceDays',
 ] as const;
 const AUDITED_FIELDS = [...SETTINGS_FIELDS, 'criteria', 'yearCaps'] as const;
 
@@ -151,6 +152,7 @@ export class RoundsService {
         assessmentsPerBid: input.assessmentsPerBid ?? 2,
         approvalThresholdPence: input.approvalThresholdPence ?? 10_000_000,
         returnDueDays: input.returnDueDays ?? 30,
+        offerAcceptanceDays: input.offerAcceptanceDays ?? 28,
       }) as RoundWithParts;
       round.criteria = this.criteriaFrom(input.criteria);
       round.yearCaps = (input.yearCaps ?? []).map((cap) => manager.create(RoundYearCap, cap));

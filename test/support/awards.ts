@@ -8,7 +8,8 @@ import { RoundsService } from '../../src/rounds/rounds.service';
 import { UsersService } from '../../src/users/users.service';
 import { CRITERIA, dueIn, newAssessor } from './assessment';
 import { type Bidder, type BiddingWorld, validBid } from './bids';
-import { validRound } from './factories';
+import { login, type TestApp } from './app';
+import { validRound, validStaffUser } from './factories';
 
 const DAY = 86_400_000;
 
@@ -144,5 +145,31 @@ export function fullAward(bid: BidDto): object {
       amountPence,
     })),
     conditions: ['Quarterly returns within 30 days of quarter end'],
+  };
+}
+
+// Another approver: a second approval must come from someone other than the first.
+export async function newApprover(
+  t: TestApp,
+  admin: { authorization: string },
+): Promise<{ authorization: string }> {
+  const user = validStaffUser({ role: 'approver' });
+  await t.http().post('/api/v1/users').set(admin).send(user).expect(201);
+  return {
+    authorization: `Bearer ${await login(t, user.email as string, user.password as string)}`,
+  };
+}
+
+// An award of part of what the bid asked for: £150,000 capital and £50,000 revenue in the
+// bid's financial year.
+export function partAward(bid: BidDto): object {
+  const [line] = bid.costLines ?? [];
+  return {
+    outcome: 'award',
+    lines: [
+      { financialYear: line.financialYear, kind: 'capital', amountPence: 15_000_000 },
+      { financialYear: line.financialYear, kind: 'revenue', amountPence: 5_000_000 },
+    ],
+    conditions: ['Street lighting works are signed off by the highway authority before payment'],
   };
 }

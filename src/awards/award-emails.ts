@@ -1,0 +1,87 @@
+import type { EmailMessage } from '../notifications/outbox.service';
+import type { ScheduledReturnDto } from '../returns/return-response.dto';
+import type { AwardDecision, AwardLine } from './award.entity';
+
+export function awardUrl(baseUrl: string, award: { id: string }): string {
+  return `${baseUrl}/awards/${award.id}`;
+}
+
+export interface OutcomeContext {
+  reference: string;
+  title: string;
+  roundName: string;
+  organisationName: string;
+  requestedPence: number;
+}
+
+// Outcomes published: the offer (amounts, conditions, deadline, the letter) or the reason and
+// feedback, to every applicant of the bidding organisation.
+export function outcomeEmail(
+  decision: AwardDecision,
+  lines: AwardLine[],
+  bid: OutcomeContext & { id: string },
+  to: string[],
+  baseUrl: string,
+): EmailMessage {
+  const common = {
+    to,
+    dedupeKey: `decision:${decision.id}:outcome`,
+    about: { type: 'award_decision', id: decision.id },
+  };
+  const { reference, title, roundName, organisationName, requestedPence } = bid;
+  if (decision.outcome === 'reject') {
+    return {
+      ...common,
+      template: 'bid-unsuccessful',
+      data: {
+        ...{ reference, title, roundName, organisationName },
+        reason: decision.rejectionReason,
+        feedback: decision.feedback,
+        bidUrl: `${baseUrl}/bids/${bid.id}`,
+      },
+    };
+  }
+  return {
+    ...common,
+    template: 'award-offered',
+    data: {
+      ...{ reference, title, roundName, organisationName, requestedPence },
+      amountPence: decision.amountPence,
+      lines: lines.map(({ financialYear, kind, amountPence }) => ({
+        financialYear,
+        kind,
+        amountPence,
+      })),
+      conditions: decision.conditions,
+      offerExpiresAt: decision.offerExpiresAt,
+      letterUrl: `${awardUrl(baseUrl, decision)}/offer-letter`,
+    },
+  };
+}
+
+export function acceptedEmail(
+  decision: AwardDecision,
+  context: Pick<OutcomeContext, 'reference' | 'title' | 'organisationName'>,
+  returns: ScheduledReturnDto[],
+  to: string[],
+  baseUrl: string,
+): EmailMessage {
+  return {
+    template: 'award-accepted',
+    to,
+    dedupeKey: `decision:${decision.id}:accepted`,
+    about: { type: 'award_decision', id: decision.id },
+    data: {
+      ...context,
+      amountPence: decision.amountPence,
+      signatoryName: decision.signatoryName,
+      acceptedAt: decision.acceptedAt,
+      returns: returns.map(({ financialYear, quarter, dueOn }) => ({
+        financialYear,
+        quarter,
+        dueOn,
+      })),
+      awardUrl: awardUrl(baseUrl, decision),
+    },
+  };
+}

@@ -1,0 +1,186 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager, Not } from 'typeorm';
+import { BidProgressService } from '../bids/bid-progress.service';
+import type { AuthenticatedUser } from '../common/access';
+import { DomainError } from '../common/domain-error';
+import { formatLondon, londonDateOf } from '../common/london-time';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { OrganisationsService } from '../organisations/organisations.service';
+import { ReturnScheduleService } from '../returns/return-schedule.service';
+import { returnSchedule } from '../returns/return-schedule.rules';
+import { RoundsService } from '../rounds/rounds.service';
+import { UsersService } from '../users/users.service';
+import { awardUrl } from './award-emails';
+import { AwardDecision, AwardLine } from './award.entity';
+import { letterYears, OfferLetters } from './offer-letters';
+import type { AwardDto, OutcomeDto } from './offer.dto';
+
+const FUNDER = 'Home Office, on behalf of the Secretary of State for the Home Department';
+
+// Awards and outcomes as bidders read them: an applicant sees only their organisation's, and
+// only once the round's outcomes are published; anything else answers 404 as if it did not exist.
+@Injectable()
+export class AwardViews {
+  constructor(
+    private readonly bids: BidProgressService,
+    private readonly rounds: RoundsService,
+    private readonly organisations: OrganisationsService,
+    private readonly users: UsersService,
+    private readonly returns: ReturnScheduleService,
+    private readonly letters: OfferLetters,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  // The award, visible to `user`; `lock` holds it for a command.
+  async visibleAward(
+    manager: EntityManager,
+    user: AuthenticatedUser,
+    id: string,
+    lock = false,
+  ): Promise<AwardDecision> {
+    const row = await manager.findOne(AwardDecision, {
+      where: { id, outcome: 'award' },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    const hidden =
+      user.role === 'applicant' &&
+      (row?.organisationId !== user.organisationId || row?.publishedAt === null);
+    if (!row || hidden) {
+      throw DomainError.notFound('Award');
+    }
+    return row;
+  }
+
+  async outcome(
+    manager: EntityManager,
+    user: AuthenticatedUser,
+    bidId: string,
+  ): Promise<OutcomeDto> {
+    const bid = await this.bids.find(manager, bidId);
+    if (user.role === 'applicant' && bid.organisationId !== user.organisationId) {
+      throw DomainError.notFound('Bid');
+    }
+    const decision = await manager.findOne(AwardDecision, {
+      where: { bidId, status: Not('not_confirmed') },
+    });
+    if (!decision?.publishedAt) {
+      throw DomainError.conflict(
+        'outcome-not-published',
+        bid.status === 'withdrawn' || bid.status === 'eligibility_failed'
+          ? `Bid ${bid.reference} is ${bid.status.replace('_', ' ')}, so it gets no award decision.`
+          : `The outcome of bid ${bid.reference} is not published yet. A round's outcomes are published together, and the bidder is emailed then.`,
+      );
+    }
+    return {
+      bidId,
+      reference: bid.reference,
+      bidTitle: bid.title,
+      outcome: decision.outcome === 'award' ? 'awarded' : 'unsuccessful',
+      publishedAt: decision.publishedAt,
+      requestedPence: bid.requestedPence,
+      amountPence: decision.amountPence,
+      lines: await this.lines(manager, decision.id),
+      conditions: decision.conditions,
+      reason: decision.rejectionReason,
+      feedback: decision.feedback,
+      awardId: decision.outcome === 'award' ? decision.id : null,
+    };
+  }
+
+  async award(manager: EntityManager, row: AwardDecision, now = new Date()): Promise<AwardDto> {
+    const bid = await this.bids.find(manager, row.bidId);
+    const round = await this.rounds.findPublished(manager, row.roundId, null);
+    return {
+      id: row.id,
+      reference: bid.reference,
+      bidId: row.bidId,
+      bidTitle: bid.title,
+      roundId: row.roundId,
+      roundName: round?.name ?? '',
+      organisationId: row.organisationId,
+      organisationName: bid.organisationName,
+      status: row.status,
+      amountPence: row.amountPence,
+      lines: await this.lines(manager, row.id),
+      conditions: row.conditions,
+      publishedAt: row.publishedAt,
+      offerExpiresAt: row.offerExpiresAt,
+      offerExpiresUkTime: row.offerExpiresAt ? formatLondon(row.offerExpiresAt) : null,
+      acceptedAt: row.acceptedAt,
+      signatoryName: row.signatoryName,
+      signatoryPosition: row.signatoryPosition,
+      closedAt: row.closedAt,
+      closeReason: row.closeReason,
+      returns: await this.returns.list(manager, row.id, londonDateOf(now)),
+      version: row.version,
+    };
+  }
+
+  // The grant offer letter for a published award, as printable HTML.
+  async letter(
+    manager: EntityManager,
+    row: AwardDecision,
+  ): Promise<{ filename: string; html: string }> {
+    if (!row.publishedAt || !row.offerExpiresAt) {
+      throw DomainError.conflict(
+        'offer-not-made',
+        'The offer letter exists once the round’s outcomes are published.',
+      );
+    }
+    const bid = await this.bids.find(manager, row.bidId);
+    const round = await this.rounds.findPublished(manager, row.roundId, null);
+    const organisation = await this.organisations.findWithArea(row.organisationId, manager);
+    if (!round || !organisation) {
+      throw DomainError.notFound('Award');
+    }
+    const lines = await this.lines(manager, row.id);
+    const sumKind = (kind: string) =>
+      lines.filter((line) => line.kind === kind).reduce((sum, line) => sum + line.amountPence, 0);
+    const approverIds = [row.decidedBy, ...(row.secondApproverId ? [row.secondApproverId] : [])];
+    const names = await this.users.namesOf(approverIds, manager);
+    const html = this.letters.render({
+      funderName: FUNDER,
+      reference: bid.reference,
+      bidTitle: bid.title,
+      roundName: round.name,
+      organisationName: organisation.name,
+      companyNumber: organisation.companyNumber,
+      charityNumber: organisation.charityNumber,
+      offeredAt: row.publishedAt,
+      amountPence: row.amountPence,
+      capitalPence: sumKind('capital'),
+      revenuePence: sumKind('revenue'),
+      years: letterYears(lines),
+      conditions: row.conditions,
+      deliveryStartsOn: round.deliveryStartsOn,
+      deliveryEndsOn: round.deliveryEndsOn,
+      returnDueDays: round.returnDueDays,
+      returns: returnSchedule(round.deliveryStartsOn, round.deliveryEndsOn, round.returnDueDays),
+      offerExpiresAt: row.offerExpiresAt,
+      approvedBy: approverIds.map((id) => names.get(id) ?? 'an approver'),
+      awardUrl: awardUrl(this.config.mail.publicBaseUrl, row),
+      acceptance:
+        row.acceptedAt && row.signatoryName && row.signatoryPosition
+          ? {
+              signatoryName: row.signatoryName,
+              signatoryPosition: row.signatoryPosition,
+              acceptedAt: row.acceptedAt,
+            }
+          : null,
+      status: row.status.replace(/_/g, ' '),
+    });
+    return { filename: `grant-offer-${bid.reference}.html`, html };
+  }
+
+  private async lines(manager: EntityManager, decisionId: string) {
+    const rows = await manager.find(AwardLine, {
+      where: { decisionId },
+      order: { financialYear: 'ASC', kind: 'ASC' },
+    });
+    return rows.map(({ financialYear, kind, amountPence }) => ({
+      financialYear,
+      kind,
+      amountPence,
+    }));
+  }
+}

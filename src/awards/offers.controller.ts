@@ -1,0 +1,125 @@
+import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { auditActor } from '../audit/audit.service';
+import { AuthenticatedUser, CurrentUser, Roles } from '../common/access';
+import { ProblemDto } from '../common/problem.dto';
+import { UuidParam } from '../common/validation';
+import { AcceptOfferDto, AwardDto, CloseAwardDto, OutcomeDto } from './offer.dto';
+import { OffersService } from './offers.service';
+
+// Who may read outcomes and awards: the bidder (their own, once published) and Home Office staff
+// other than assessors.
+const READERS = ['applicant', 'approver', 'moderator', 'finance', 'admin'] as const;
+
+// The bidder's side of a decision: the outcome, the offer letter, acceptance or refusal.
+@ApiTags('awards')
+@Controller()
+@ApiNotFoundResponse({
+  type: ProblemDto,
+  description: 'No such award or bid, or one of another organisation, or not yet published',
+})
+export class OffersController {
+  constructor(private readonly offers: OffersService) {}
+
+  @Get('bids/:id/outcome')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary:
+      'The bid’s outcome (award and its amounts, or the reason and feedback), once the round’s outcomes are published',
+  })
+  @ApiOkResponse({ type: OutcomeDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'Outcomes not published yet' })
+  outcome(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<OutcomeDto> {
+    return this.offers.outcome(user, id);
+  }
+
+  @Get('awards/:id')
+  @Roles(...READERS)
+  @ApiOperation({ summary: 'An award: the offer, its acceptance and the quarterly returns owed' })
+  @ApiOkResponse({ type: AwardDto })
+  get(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<AwardDto> {
+    return this.offers.get(user, id);
+  }
+
+  @Get('awards/:id/offer-letter')
+  @Roles(...READERS)
+  @ApiOperation({
+    summary:
+      'Download the grant offer letter (printable HTML): parties, amounts per financial year, conditions, eligible expenditure, reporting, deadline',
+  })
+  @ApiProduces('text/html')
+  @ApiOkResponse({
+    description: 'The letter, as an HTML attachment',
+    content: { 'text/html': { schema: { type: 'string' } } },
+  })
+  @ApiConflictResponse({ type: ProblemDto, description: 'Outcomes not published yet' })
+  async letter(
+    @CurrentUser() user: AuthenticatedUser,
+    @UuidParam() id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const { filename, html } = await this.offers.letter(user, id);
+    reply
+      .header('content-type', 'text/html; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${filename}"`);
+    return html;
+  }
+
+  @Post('awards/:id/accept')
+  @HttpCode(200)
+  @Roles('applicant')
+  @ApiOperation({
+    summary:
+      'Accept the offer before its deadline, naming who signs: the award becomes active and its quarterly returns are scheduled',
+  })
+  @ApiOkResponse({ type: AwardDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'Not an open offer, or it has lapsed' })
+  accept(
+    @CurrentUser() user: AuthenticatedUser,
+    @UuidParam() id: string,
+    @Body() body: AcceptOfferDto,
+  ): Promise<AwardDto> {
+    return this.offers.accept(auditActor(user), user, id, body);
+  }
+
+  @Post('awards/:id/decline')
+  @HttpCode(200)
+  @Roles('applicant')
+  @ApiOperation({
+    summary: 'Decline the offer, with a reason: its money goes back to the round',
+  })
+  @ApiOkResponse({ type: AwardDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'Not an open offer, or it has lapsed' })
+  decline(
+    @CurrentUser() user: AuthenticatedUser,
+    @UuidParam() id: string,
+    @Body() body: CloseAwardDto,
+  ): Promise<AwardDto> {
+    return this.offers.decline(auditActor(user), user, id, body);
+  }
+
+  @Post('awards/:id/withdraw')
+  @HttpCode(200)
+  @Roles('approver', 'admin')
+  @ApiOperation({
+    summary:
+      'Withdraw a published award (a lapsed offer, a breach of terms), with a reason: its money goes back to the round and unsent returns are cancelled',
+  })
+  @ApiOkResponse({ type: AwardDto })
+  @ApiConflictResponse({ type: ProblemDto, description: 'Already declined, withdrawn or done' })
+  withdraw(
+    @CurrentUser() user: AuthenticatedUser,
+    @UuidParam() id: string,
+    @Body() body: CloseAwardDto,
+  ): Promise<AwardDto> {
+    return this.offers.withdraw(auditActor(user), user, id, body);
+  }
+}

@@ -1,0 +1,190 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import { BidProgressService } from '../bids/bid-progress.service';
+import type { AuthenticatedUser } from '../common/access';
+import { DomainError } from '../common/domain-error';
+import { formatLondon, londonDateOf } from '../common/london-time';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { OutboxService } from '../notifications/outbox.service';
+import { ReturnScheduleService } from '../returns/return-schedule.service';
+import { RoundsService } from '../rounds/rounds.service';
+import { UsersService } from '../users/users.service';
+import { acceptedEmail } from './award-emails';
+import { AwardDecision, type DecisionStatus } from './award.entity';
+import { AwardViews } from './award-views';
+import type { AcceptOfferDto, AwardDto, CloseAwardDto, OutcomeDto } from './offer.dto';
+
+// Awards the programme can still withdraw: every one not yet declined, withdrawn or finished.
+const WITHDRAWABLE: DecisionStatus[] = ['offered', 'accepted', 'active'];
+
+// The recipient's side of an award: reading the outcome and the offer letter, accepting (which
+// makes the award active and schedules its quarterly returns) or declining before the offer
+// lapses; and the programme withdrawing an award. Declined and withdrawn awards hold no money.
+@Injectable()
+export class OffersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly views: AwardViews,
+    private readonly bids: BidProgressService,
+    private readonly rounds: RoundsService,
+    private readonly users: UsersService,
+    private readonly returns: ReturnScheduleService,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  outcome(user: AuthenticatedUser, bidId: string): Promise<OutcomeDto> {
+    return this.views.outcome(this.dataSource.manager, user, bidId);
+  }
+
+  get(user: AuthenticatedUser, id: string): Promise<AwardDto> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) =>
+      this.views.award(manager, await this.views.visibleAward(manager, user, id)),
+    );
+  }
+
+  letter(user: AuthenticatedUser, id: string): Promise<{ filename: string; html: string }> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) =>
+      this.views.letter(manager, await this.views.visibleAward(manager, user, id)),
+    );
+  }
+
+  accept(
+    actor: AuditActor,
+    user: AuthenticatedUser,
+    id: string,
+    input: AcceptOfferDto,
+    now = new Date(),
+  ): Promise<AwardDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const row = await this.openOffer(manager, user, id, 'accepted', now);
+      const round = await this.rounds.findPublished(manager, row.roundId, null);
+      if (!round) {
+        throw DomainError.notFound('Award');
+      }
+      const accepted = {
+        status: 'active' as const,
+        acceptedAt: now,
+        acceptedBy: user.id,
+        signatoryName: input.signatoryName,
+        signatoryPosition: input.signatoryPosition,
+      };
+      await manager.update(AwardDecision, { id }, accepted);
+      Object.assign(row, accepted);
+      const schedule = await this.returns.schedule(manager, row, round, londonDateOf(now));
+      await this.audit.record(manager, actor, {
+        command: 'award.accept',
+        objectType: 'award_decision',
+        objectId: id,
+        changes: {
+          status: { before: 'offered', after: 'active' },
+          signatory: { before: null, after: `${input.signatoryName}, ${input.signatoryPosition}` },
+          returnsScheduled: { before: 0, after: schedule.length },
+        },
+      });
+      const bid = await this.bids.find(manager, row.bidId);
+      const contacts = await this.users.applicantContacts(row.organisationId, manager);
+      if (contacts.length > 0) {
+        await this.outbox.queue(
+          manager,
+          acceptedEmail(
+            row,
+            { reference: bid.reference, title: bid.title, organisationName: bid.organisationName },
+            schedule,
+            contacts.map((contact) => contact.email),
+            this.config.mail.publicBaseUrl,
+          ),
+        );
+      }
+      return this.views.award(manager, row, now);
+    });
+  }
+
+  decline(
+    actor: AuditActor,
+    user: AuthenticatedUser,
+    id: string,
+    input: CloseAwardDto,
+    now = new Date(),
+  ): Promise<AwardDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const row = await this.openOffer(manager, user, id, 'declined', now);
+      return this.close(manager, actor, user, row, 'declined', input.reason, now);
+    });
+  }
+
+  // The programme takes back an award (a lapsed offer, a breach of its terms): its money goes
+  // back to the round, and the returns it no longer owes are cancelled.
+  withdraw(
+    actor: AuditActor,
+    user: AuthenticatedUser,
+    id: string,
+    input: CloseAwardDto,
+    now = new Date(),
+  ): Promise<AwardDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const row = await this.views.visibleAward(manager, user, id, true);
+      if (!row.publishedAt || !WITHDRAWABLE.includes(row.status)) {
+        throw DomainError.conflict(
+          'award-not-withdrawable',
+          row.publishedAt
+            ? `This award is ${row.status}; only an offered or active award can be withdrawn.`
+            : 'This award is not published yet; an approver changes it through the decision instead.',
+        );
+      }
+      return this.close(manager, actor, user, row, 'withdrawn', input.reason, now);
+    });
+  }
+
+  // A published offer still open to the recipient: not yet accepted or declined, not lapsed.
+  private async openOffer(
+    manager: EntityManager,
+    user: AuthenticatedUser,
+    id: string,
+    verb: 'accepted' | 'declined',
+    now: Date,
+  ): Promise<AwardDecision> {
+    const row = await this.views.visibleAward(manager, user, id, true);
+    if (row.status !== 'offered' || !row.offerExpiresAt) {
+      throw DomainError.conflict(
+        'offer-not-open',
+        `This award is ${row.status.replace(/_/g, ' ')}; only an open offer can be ${verb}.`,
+      );
+    }
+    if (now.getTime() > row.offerExpiresAt.getTime()) {
+      throw DomainError.conflict(
+        'offer-expired',
+        `The offer lapsed at ${formatLondon(row.offerExpiresAt)} (UK time), so it can no longer be ${verb}. Contact the programme team.`,
+      );
+    }
+    return row;
+  }
+
+  private async close(
+    manager: EntityManager,
+    actor: AuditActor,
+    user: AuthenticatedUser,
+    row: AwardDecision,
+    status: 'declined' | 'withdrawn',
+    reason: string,
+    now: Date,
+  ): Promise<AwardDto> {
+    const closed = { status, closedAt: now, closedBy: user.id, closeReason: reason };
+    await manager.update(AwardDecision, { id: row.id }, closed);
+    const cancelled = await this.returns.cancelOutstanding(manager, row.id);
+    await this.audit.record(manager, actor, {
+      command: status === 'declined' ? 'award.decline' : 'award.withdraw',
+      objectType: 'award_decision',
+      objectId: row.id,
+      changes: {
+        status: { before: row.status, after: status },
+        closeReason: { before: null, after: reason },
+        releasedPence: { before: 0, after: row.amountPence },
+        ...(cancelled > 0 ? { returnsCancelled: { before: 0, after: cancelled } } : {}),
+      },
+    });
+    return this.views.award(manager, Object.assign(row, closed), now);
+  }
+}

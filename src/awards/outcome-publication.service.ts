@@ -1,0 +1,140 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, In, Not } from 'typeorm';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import { BidProgressService } from '../bids/bid-progress.service';
+import { DomainError } from '../common/domain-error';
+import { addDays, endOfLondonDay, londonDateOf } from '../common/london-time';
+import { formatPounds } from '../common/money';
+import type { FieldError } from '../common/problem';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { OutboxService } from '../notifications/outbox.service';
+import { RoundsService } from '../rounds/rounds.service';
+import { UsersService } from '../users/users.service';
+import { outcomeEmail } from './award-emails';
+import type { PublicationDto } from './offer.dto';
+import { AwardDecision, AwardLine } from './award.entity';
+
+// Publishing a round's outcomes: every decided bid becomes awarded or unsuccessful, its bidder
+// is emailed, the round moves to `decided`, and only then can bidders read what was decided.
+@Injectable()
+export class OutcomePublicationService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly rounds: RoundsService,
+    private readonly bids: BidProgressService,
+    private readonly users: UsersService,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  publish(actor: AuditActor, roundId: string, now = new Date()): Promise<PublicationDto> {
+    return this.dataSource.transaction(async (manager) => {
+      // The round first, as every decision does, then its bids: nothing is decided, confirmed
+      // or withdrawn while the outcomes go out.
+      const round = await this.rounds.findPublished(manager, roundId, 'write');
+      if (!round) {
+        throw DomainError.notFound('Funding round');
+      }
+      if (round.status !== 'assessment') {
+        throw DomainError.conflict(
+          round.status === 'open' || round.status === 'closed'
+            ? 'round-not-in-assessment'
+            : 'outcomes-published',
+          round.status === 'open' || round.status === 'closed'
+            ? `Round ${round.code} is ${round.status}; outcomes follow assessment and decisions.`
+            : `Round ${round.code} is ${round.status}: its outcomes are already published.`,
+        );
+      }
+      const bids = await this.bids.list(
+        manager,
+        roundId,
+        ['submitted', 'in_assessment', 'moderated'],
+        true,
+      );
+      const decisions = await manager.find(AwardDecision, {
+        where: { roundId, status: Not('not_confirmed') },
+      });
+      const byBid = new Map(decisions.map((decision) => [decision.bidId, decision]));
+      const problems: FieldError[] = [];
+      for (const bid of bids) {
+        const decision = byBid.get(bid.id);
+        const problem =
+          bid.status !== 'moderated'
+            ? 'is still waiting for its final score'
+            : !decision
+              ? 'has no decision yet: award or reject it'
+              : decision.status === 'pending_second_approval'
+                ? `has an award of ${formatPounds(decision.amountPence)} waiting for a second approver`
+                : null;
+        if (problem) {
+          problems.push({ field: bid.reference, message: `${bid.reference} ${problem}` });
+        }
+      }
+      if (problems.length > 0) {
+        throw new DomainError(
+          'outcomes-not-ready',
+          409,
+          `Round ${round.code} cannot publish its outcomes: ${problems.length} bid(s) are not finally decided; see errors. Nothing was published.`,
+          problems,
+        );
+      }
+
+      const offerExpiresAt = endOfLondonDay(addDays(londonDateOf(now), round.offerAcceptanceDays));
+      const published = decisions.filter((decision) => byBid.has(decision.bidId));
+      const lines = await manager.find(AwardLine, {
+        where: { decisionId: In(published.map((decision) => decision.id)) },
+        order: { financialYear: 'ASC', kind: 'ASC' },
+      });
+      const unreachable: string[] = [];
+      for (const decision of published) {
+        const bid = bids.find((candidate) => candidate.id === decision.bidId)!;
+        const offered = decision.outcome === 'award';
+        Object.assign(decision, {
+          publishedAt: now,
+          offerExpiresAt: offered ? offerExpiresAt : null,
+        });
+        await manager.update(
+          AwardDecision,
+          { id: decision.id },
+          { publishedAt: now, offerExpiresAt: decision.offerExpiresAt },
+        );
+        await this.bids.settle(manager, actor, bid.id, offered ? 'awarded' : 'unsuccessful');
+        await this.audit.record(manager, actor, {
+          command: 'decision.publish',
+          objectType: 'award_decision',
+          objectId: decision.id,
+          changes: {
+            publishedAt: { before: null, after: now },
+            offerExpiresAt: { before: null, after: decision.offerExpiresAt },
+          },
+        });
+        const contacts = await this.users.applicantContacts(bid.organisationId, manager);
+        if (contacts.length === 0) {
+          unreachable.push(bid.reference);
+          continue;
+        }
+        await this.outbox.queue(
+          manager,
+          outcomeEmail(
+            decision,
+            lines.filter((line) => line.decisionId === decision.id),
+            { ...bid, roundName: round.name },
+            contacts.map((contact) => contact.email),
+            this.config.mail.publicBaseUrl,
+          ),
+        );
+      }
+      const roundDto = await this.rounds.runIn(manager, actor, roundId, 'publish-outcomes', now);
+      return {
+        round: roundDto,
+        awarded: published.filter((decision) => decision.outcome === 'award').length,
+        unsuccessful: published.filter((decision) => decision.outcome === 'reject').length,
+        offerExpiresAt: published.some((decision) => decision.outcome === 'award')
+          ? offerExpiresAt
+          : null,
+        unreachable,
+      };
+    });
+  }
+}

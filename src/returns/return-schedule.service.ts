@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, In } from 'typeorm';
+import { DeliveryReturn } from './delivery-return.entity';
+import type { ScheduledReturnDto } from './return-response.dto';
+import { returnSchedule } from './return-schedule.rules';
+
+export interface SchedulingRound {
+  deliveryStartsOn: string;
+  deliveryEndsOn: string;
+  returnDueDays: number;
+}
+
+function toDto(row: DeliveryReturn, today: string): ScheduledReturnDto {
+  const { id, financialYear, quarter, periodStartsOn, periodEndsOn, dueOn, status } = row;
+  return {
+    ...{ id, financialYear, quarter, periodStartsOn, periodEndsOn, dueOn, status },
+    overdue: status === 'due' && dueOn < today,
+  };
+}
+
+// The returns an award owes, for the awards module: written inside the caller's transaction.
+@Injectable()
+export class ReturnScheduleService {
+  // One return per financial quarter of the delivery period; a quarter already over when the
+  // award is accepted is due at once. `today` is the UK calendar date.
+  async schedule(
+    manager: EntityManager,
+    award: { id: string; organisationId: string },
+    round: SchedulingRound,
+    today: string,
+  ): Promise<ScheduledReturnDto[]> {
+    const rows = returnSchedule(round.deliveryStartsOn, round.deliveryEndsOn, round.returnDueDays);
+    await manager.insert(
+      DeliveryReturn,
+      rows.map((row) => ({
+        ...row,
+        awardId: award.id,
+        organisationId: award.organisationId,
+        status: row.periodEndsOn < today ? ('due' as const) : ('upcoming' as const),
+      })),
+    );
+    return this.list(manager, award.id, today);
+  }
+
+  // An award withdrawn: the returns it no longer owes. Returns already sent stay as they are.
+  async cancelOutstanding(manager: EntityManager, awardId: string): Promise<number> {
+    const result = await manager.update(
+      DeliveryReturn,
+      { awardId, status: In(['upcoming', 'due']) },
+      { status: 'cancelled' },
+    );
+    return result.affected ?? 0;
+  }
+
+  async list(
+    manager: EntityManager,
+    awardId: string,
+    today: string,
+  ): Promise<ScheduledReturnDto[]> {
+    const rows = await manager.find(DeliveryReturn, {
+      where: { awardId },
+      order: { periodStartsOn: 'ASC' },
+    });
+    return rows.map((row) => toDto(row, today));
+  }
+}
