@@ -179,4 +179,40 @@ describe('awards: second approval, due diligence and bad input', () => {
     }).expect(201);
     expect(rejected.body).toMatchObject({ status: 'rejected', amountPence: 0 });
   });
+
+  it('releases the award of a bid failed on eligibility after its decision, with the reason', async () => {
+    const bid = played.bids[1];
+    const pending = (await decisions()).items.find(
+      (row: { bidId: string }) => row.bidId === bid.id,
+    );
+    expect(pending).toMatchObject({ status: 'pending_second_approval', amountPence: 25_000_000 });
+    await t
+      .http()
+      .post(`/api/v1/bids/${bid.id}/fail-eligibility`)
+      .set(as('moderator'))
+      .send({ reason: 'The lead partner is not an eligible body.' })
+      .expect(200);
+    const released = await t
+      .http()
+      .get(`/api/v1/decisions/${pending.id}`)
+      .set(as('approver'))
+      .expect(200);
+    expect(released.body.status).toBe('withdrawn');
+    expect(await decisions()).toMatchObject({
+      livePence: 30_000_000,
+      pendingSecondApprovalPence: 0,
+    });
+  });
+
+  it('refuses a due-diligence date the calendar does not have', async () => {
+    const response = await t
+      .http()
+      .post(`/api/v1/organisations/${merseysideId}/due-diligence`)
+      .set(as('finance'))
+      .send({ rating: 'green', checkedOn: '2026-02-30', notes: 'Checked.' })
+      .expect(400);
+    expect(response.body.errors).toEqual([
+      { field: 'checkedOn', message: 'checkedOn must be a real calendar date such as 2026-11-20' },
+    ]);
+  });
 });
