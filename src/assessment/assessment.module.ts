@@ -39,6 +39,6 @@ import { ScoringService } from './scoring.service';
     ModerationService,
     AssessmentReminders,
   ],
-  exports: [AssessmentOpeningService, AssignmentsService, ModerationService],
+  exports: [AssessmentOpeningService, AssignmentsService, ModerationService, ScoringService],
 })
 export class AssessmentModule {}

@@ -34,6 +34,8 @@ import { OutcomePublicationService } from './outcome-publication.service';
     UsersModule,
   ],
   controllers: [AwardsController, OffersController],
+  // For the demo seed, which decides and publishes a round through the same services.
+  exports: [DecisionsService, DueDiligenceService, OutcomePublicationService],
   providers: [
     AwardViews,
     DecisionsService,

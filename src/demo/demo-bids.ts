@@ -43,6 +43,23 @@ export function assessmentDemoRound(now: Date): CreateRoundDto {
   };
 }
 
+export const DEMO_DECIDED_ROUND_CODE = 'SSF-DEMO-D';
+
+// A round whose outcomes were published on the day the demo was loaded: the PCC's bid has an
+// offer waiting to be accepted, the council's was unsuccessful. Awards up to £500,000 need one
+// approver, as the demo has one.
+export function decidedDemoRound(now: Date): CreateRoundDto {
+  return {
+    ...openDemoRound(now),
+    code: DEMO_DECIDED_ROUND_CODE,
+    name: 'Safer Streets demo round (outcomes published)',
+    opensAt: new Date(now.getTime() - 70 * DAY).toISOString(),
+    closesAt: new Date(now.getTime() - 35 * DAY).toISOString(),
+    assessmentsPerBid: 1,
+    approvalThresholdPence: 50_000_000,
+  };
+}
+
 export interface DemoBid {
   organisation: string;
   bidderEmail: string;

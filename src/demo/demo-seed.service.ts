@@ -1,6 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AssessmentOpeningService } from '../assessment/assessment-opening.service';
 import { AssignmentsService } from '../assessment/assignments.service';
+import { ScoringService } from '../assessment/scoring.service';
+import { DecisionsService } from '../awards/decisions.service';
+import { DueDiligenceService } from '../awards/due-diligence.service';
+import { OutcomePublicationService } from '../awards/outcome-publication.service';
 import type { AuditActor } from '../audit/audit.service';
 import { BidEndorsementService } from '../bids/bid-endorsement.service';
 import { BidDraftingService } from '../bids/bid-drafting.service';
@@ -19,7 +23,8 @@ import {
 } from './demo-organisations';
 import {
   assessmentDemoRound,
-  DEMO_ASSESSMENT_ROUND_CODE,
+  DEMO_DECIDED_ROUND_CODE,
+  decidedDemoRound,
   type DemoBid,
   demoBids,
   openDemoRound,
@@ -51,11 +56,15 @@ export class DemoSeedService {
     private readonly endorsement: BidEndorsementService,
     private readonly opening: AssessmentOpeningService,
     private readonly assignments: AssignmentsService,
+    private readonly scoring: ScoringService,
+    private readonly dueDiligence: DueDiligenceService,
+    private readonly decisions: DecisionsService,
+    private readonly publication: OutcomePublicationService,
   ) {}
 
   // The last part the seed adds; seeding again fills in whatever an older seed lacked.
   async isSeeded(): Promise<boolean> {
-    return (await this.rounds.findIdByCode(DEMO_ASSESSMENT_ROUND_CODE)) !== null;
+    return (await this.rounds.findIdByCode(DEMO_DECIDED_ROUND_CODE)) !== null;
   }
 
   async seed(): Promise<DemoCredentials[]> {
@@ -112,8 +121,9 @@ export class DemoSeedService {
     }
     await this.seedOpenRound();
     await this.seedAssessmentRound();
+    await this.seedDecidedRound();
     this.logger.log(
-      `Demo data ready: ${POLICE_FORCE_AREAS.length} force areas, ${DEMO_ORGANISATIONS.length} organisations, ${DEMO_ROUNDS.length + 2} rounds, ${accounts.length} users`,
+      `Demo data ready: ${POLICE_FORCE_AREAS.length} force areas, ${DEMO_ORGANISATIONS.length} organisations, ${DEMO_ROUNDS.length + 3} rounds, ${accounts.length} users`,
     );
     return credentials;
   }
@@ -155,6 +165,86 @@ export class DemoSeedService {
     await this.assignments.autoAssign(moderator.actor, moderator.user, round.id, [
       assessor.user.id,
     ]);
+  }
+
+  // A round taken through assessment and decisions to published outcomes: the PCC's bid is
+  // offered everything it asked for (applicant@demo.test can read the letter and accept), the
+  // council's is rejected with feedback.
+  private async seedDecidedRound(now = new Date()): Promise<void> {
+    const definition = decidedDemoRound(now);
+    if (await this.rounds.findIdByCode(definition.code)) {
+      return;
+    }
+    const round = await this.rounds.create(SEED_ACTOR, definition);
+    await this.rounds.run(SEED_ACTOR, round.id, 'publish', new Date(definition.opensAt));
+    const bidding = new Date(Date.parse(definition.closesAt) - 14 * 86_400_000);
+    const pcc = await this.signedIn('applicant@demo.test');
+    const bids = demoBids(definition).filter((demo) => demo.submit);
+    const ids: string[] = [];
+    for (const bid of bids) {
+      ids.push(await this.placeBid(round.id, bid, bidding));
+      if (bid.bidderEmail !== pcc.user.email) {
+        await this.endorsement.decide(
+          pcc.actor,
+          pcc.user,
+          ids.at(-1) as string,
+          'endorsed',
+          null,
+          bidding,
+        );
+      }
+    }
+    await this.rounds.run(SEED_ACTOR, round.id, 'close', now);
+    await this.opening.start(SEED_ACTOR, round.id, new Date(now.getTime() + 7 * 86_400_000), now);
+    const moderator = await this.signedIn('moderator@demo.test');
+    const assessor = await this.signedIn('assessor@demo.test');
+    const { assignments } = await this.assignments.autoAssign(
+      moderator.actor,
+      moderator.user,
+      round.id,
+      [assessor.user.id],
+    );
+    const marks = round.criteria.map((criterion) => ({
+      criterionId: criterion.id,
+      mark: criterion.maxMark - 1,
+      justification: 'Clear local evidence and a costed delivery plan.',
+    }));
+    for (const { id } of assignments) {
+      await this.assignments.declare(assessor.actor, assessor.user, id, { conflict: false }, now);
+      await this.scoring.saveMarks(assessor.actor, assessor.user, id, { marks });
+      await this.scoring.submit(assessor.actor, assessor.user, id, now);
+    }
+    const finance = await this.signedIn('finance@demo.test');
+    const approver = await this.signedIn('approver@demo.test');
+    const today = now.toISOString().slice(0, 10);
+    for (const [index, bid] of bids.entries()) {
+      const organisationId = await this.organisations.findIdByName(bid.organisation);
+      await this.dueDiligence.record(finance.actor, finance.user, organisationId as string, {
+        rating: 'green',
+        checkedOn: today,
+        notes: 'Demo: Companies House, Charity Commission and credit records checked.',
+      });
+      await this.decisions.decide(
+        approver.actor,
+        approver.user,
+        ids[index],
+        index === 0
+          ? {
+              outcome: 'award',
+              lines: bid.content.costLines ?? [],
+              conditions: [
+                'Alley gates are installed only with the consent of the residents served',
+              ],
+            }
+          : {
+              outcome: 'reject',
+              reason: 'Below the funding line once the budget was allocated.',
+              feedback: 'A strong problem profile; the evaluation plan needed a comparison area.',
+            },
+        now,
+      );
+    }
+    await this.publication.publish(SEED_ACTOR, round.id, now);
   }
 
   // The bid drafted by its demo bidder at `when`, and submitted if the demo says so.

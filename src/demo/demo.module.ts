@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AssessmentModule } from '../assessment/assessment.module';
+import { AwardsModule } from '../awards/awards.module';
 import { BidsModule } from '../bids/bids.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { RoundsModule } from '../rounds/rounds.module';
@@ -7,7 +8,14 @@ import { UsersModule } from '../users/users.module';
 import { DemoSeedService } from './demo-seed.service';
 
 @Module({
-  imports: [OrganisationsModule, UsersModule, RoundsModule, BidsModule, AssessmentModule],
+  imports: [
+    OrganisationsModule,
+    UsersModule,
+    RoundsModule,
+    BidsModule,
+    AssessmentModule,
+    AwardsModule,
+  ],
   providers: [DemoSeedService],
   exports: [DemoSeedService],
 })
