@@ -36,6 +36,14 @@ export class Offers1795607034291 implements MigrationInterface {
     await queryRunner.query(
       `ALTER TABLE "award_decisions" ADD CONSTRAINT "ck_award_decisions_offer" CHECK ("published_at" IS NULL OR "outcome" = 'reject' OR "offer_expires_at" > "published_at")`,
     );
+    // Awards the earlier trigger withdrew (their bid was withdrawn) get when and why.
+    await queryRunner.query(
+      `UPDATE award_decisions d
+          SET closed_at = d.updated_at,
+              close_reason = 'The bid was withdrawn: ' || coalesce(b.withdrawal_reason, 'no reason given')
+         FROM bids b
+        WHERE b.id = d.bid_id AND d.status IN ('withdrawn', 'declined') AND d.closed_at IS NULL`,
+    );
     await queryRunner.query(
       `ALTER TABLE "award_decisions" ADD CONSTRAINT "ck_award_decisions_closed" CHECK ("status" NOT IN ('declined', 'withdrawn') OR ("closed_at" IS NOT NULL AND length(btrim("close_reason")) > 0))`,
     );

@@ -8,7 +8,13 @@ import {
   newApprover,
   recordDueDiligence,
 } from './support/awards';
-import { bidderOf, type BiddingWorld, organisationIds, startBidding } from './support/bids';
+import {
+  type Bidder,
+  bidderOf,
+  type BiddingWorld,
+  organisationIds,
+  startBidding,
+} from './support/bids';
 
 const MERSEYSIDE_PCC = 'Police and Crime Commissioner for Merseyside';
 
@@ -18,6 +24,7 @@ describe('awards: second approval, due diligence and bad input', () => {
   let t: TestApp;
   let played: ModeratedRound;
   let merseysideId: string;
+  let merseyside: Bidder;
   let secondApprover: { authorization: string };
   const as = (role: Role) => world.as(role);
   const decide = (bid: BidDto, body: object, headers = as('approver')) =>
@@ -36,7 +43,7 @@ describe('awards: second approval, due diligence and bad input', () => {
     t = world.t;
     // An organisation no other suite records due diligence for: this one starts with none.
     merseysideId = (await organisationIds(t, as('admin')))[MERSEYSIDE_PCC];
-    const merseyside = await bidderOf(t, as('admin'), merseysideId);
+    merseyside = await bidderOf(t, as('admin'), merseysideId);
     secondApprover = await newApprover(t, as('admin'));
     // £300,000 bids against a £100,000 approval threshold; the last one not yet scored.
     played = await moderatedRound(world, [merseyside], 4, { budgetPence: 100_000_000 }, 1);
@@ -180,7 +187,7 @@ describe('awards: second approval, due diligence and bad input', () => {
     expect(rejected.body).toMatchObject({ status: 'rejected', amountPence: 0 });
   });
 
-  it('releases the award of a bid failed on eligibility after its decision, with the reason', async () => {
+  it('releases the award of a bid withdrawn or failed on eligibility after its decision, with the reason', async () => {
     const bid = played.bids[1];
     const pending = (await decisions()).items.find(
       (row: { bidId: string }) => row.bidId === bid.id,
@@ -197,11 +204,36 @@ describe('awards: second approval, due diligence and bad input', () => {
       .get(`/api/v1/decisions/${pending.id}`)
       .set(as('approver'))
       .expect(200);
-    expect(released.body.status).toBe('withdrawn');
+    expect(released.body).toMatchObject({
+      status: 'withdrawn',
+      closeReason: 'The bid failed eligibility: The lead partner is not an eligible body.',
+    });
     expect(await decisions()).toMatchObject({
       livePence: 30_000_000,
       pendingSecondApprovalPence: 0,
     });
+
+    const offered = (await decisions()).items.find(
+      (row: { bidId: string }) => row.bidId === played.bids[0].id,
+    );
+    expect(offered.status).toBe('offered');
+    await t
+      .http()
+      .post(`/api/v1/bids/${played.bids[0].id}/withdraw`)
+      .set(merseyside.headers)
+      .send({ reason: 'The partnership dissolved.' })
+      .expect(200);
+    const withdrawn = await t
+      .http()
+      .get(`/api/v1/decisions/${offered.id}`)
+      .set(as('approver'))
+      .expect(200);
+    expect(withdrawn.body).toMatchObject({
+      status: 'withdrawn',
+      closeReason: 'The bid was withdrawn: The partnership dissolved.',
+      closedAt: expect.any(String),
+    });
+    expect(await decisions()).toMatchObject({ livePence: 0 });
   });
 
   it('refuses a due-diligence date the calendar does not have', async () => {

@@ -22,6 +22,11 @@ import {
 import { eventually } from './support/smtp';
 
 const CLEVELAND_PCC = 'Police and Crime Commissioner for Cleveland';
+// Delivery from 10 May next year to 20 January the year after: the four financial quarters of
+// the financial year starting next April, all still ahead whenever the suite runs.
+const Y = new Date().getUTCFullYear() + 1;
+const Z = Y + 1;
+const FY = `${Y}/${String(Z % 100).padStart(2, '0')}`;
 
 // From decisions to delivery: publishing outcomes (refused until every bid is decided), the
 // outcome emails, bidders reading only their own outcome, the offer letter, acceptance with its
@@ -55,14 +60,13 @@ describe('awards: publishing outcomes, offer letters and acceptance', () => {
     await recordDueDiligence(world, orgs[NORTHUMBRIA_PCC], 'green');
     await recordDueDiligence(world, orgs[CLEVELAND_PCC], 'green');
     secondApprover = await newApprover(t, as('admin'));
-    // Delivery from 10 May 2027 to 20 January 2028: four financial quarters of 2027/28.
     played = await moderatedRound(
       world,
       [world.pcc, cleveland],
       3,
       {
-        deliveryStartsOn: '2027-05-10',
-        deliveryEndsOn: '2028-01-20',
+        deliveryStartsOn: `${Y}-05-10`,
+        deliveryEndsOn: `${Z}-01-20`,
         returnDueDays: 21,
         offerAcceptanceDays: 14,
         approvalThresholdPence: 25_000_000,
@@ -89,6 +93,18 @@ describe('awards: publishing outcomes, offer letters and acceptance', () => {
       (await api().get(`/api/v1/bids/${P2.id}/outcome`).set(world.pcc.headers)).body,
       409,
       'outcome-not-published',
+    );
+    // Not even the award itself: to its own bidder it does not exist yet.
+    const early = `/api/v1/awards/${p1.body.id}`;
+    await api().get(early).set(world.pcc.headers).expect(404);
+    await api().get(`${early}/offer-letter`).set(world.pcc.headers).expect(404);
+    const signature = { signatoryName: 'Jo Bloggs', signatoryPosition: 'Chief Executive' };
+    await api().post(`${early}/accept`).set(world.pcc.headers).send(signature).expect(404);
+    await api().post(`${early}/decline`).set(world.pcc.headers).send({ reason: 'No' }).expect(404);
+    expectProblem(
+      (await api().get(`${early}/offer-letter`).set(as('approver'))).body,
+      409,
+      'offer-not-made',
     );
     await publish('approver').expect(403);
     const refused = await publish().expect(409);
@@ -154,9 +170,16 @@ describe('awards: publishing outcomes, offer letters and acceptance', () => {
     });
     expect(clevelandMail[0].html).toContain('£200,000.00');
     expect(clevelandMail[0].html).toContain('highway authority');
-    // C3 failed eligibility: it gets no outcome email (only its submission receipt).
-    const aboutC3 = world.smtp.to(cleveland.email).filter((m) => m.subject.includes(C3.reference));
-    expect(aboutC3.map((m) => m.subject)).toEqual([`Bid ${C3.reference} submitted: ${C3.title}`]);
+    // Five outcome emails were queued, one per decided bid; C3 failed eligibility and got none.
+    const outcomes = await api()
+      .get(`/api/v1/emails?objectType=award_decision&limit=100`)
+      .set(as('admin'))
+      .expect(200);
+    const ours = new Set([P1, P2, P3, C1, C2].map((bid) => bid.reference));
+    const queued = (outcomes.body.items as { template: string; data: { reference: string } }[])
+      .filter((row) => ours.has(row.data.reference) || row.data.reference === C3.reference)
+      .filter((row) => row.template === 'award-offered' || row.template === 'bid-unsuccessful');
+    expect(queued.map((row) => row.data.reference).sort()).toEqual([...ours].sort());
   });
 
   it('lets a bidder read its own outcomes and awards, and nobody else’s', async () => {
@@ -203,6 +226,11 @@ describe('awards: publishing outcomes, offer letters and acceptance', () => {
       .send({ signatoryName: 'Not Theirs', signatoryPosition: 'Chief Executive' })
       .expect(404);
     await api().get(`/api/v1/bids/${P2.id}/outcome`).set(as('assessor')).expect(403);
+    await award(P1, world.pcc).set(as('assessor')).expect(403);
+    await api()
+      .get(`/api/v1/awards/${awardIds[P1.reference]}/offer-letter`)
+      .set(as('assessor'))
+      .expect(403);
     await api().get(`/api/v1/awards/${awardIds[P1.reference]}`).set(as('finance')).expect(200);
   });
 
@@ -218,13 +246,13 @@ describe('awards: publishing outcomes, offer letters and acceptance', () => {
     const html = letter.text;
     expect(html).toContain('Police and Crime Commissioner for Cleveland');
     expect(html).toContain('Home Office');
-    expect(html).toMatch(
-      /<td>2027\/28<\/td><td class="money">£150,000.00<\/td><td class="money">£50,000.00<\/td><td class="money">£200,000.00<\/td>/,
+    expect(html).toContain(
+      `<td>${FY}</td><td class="money">£150,000.00</td><td class="money">£50,000.00</td><td class="money">£200,000.00</td>`,
     );
     expect(html).toContain('highway authority before payment');
     expect(html).toContain('excludes VAT that the recipient can recover');
     expect(html).toContain('no later than 21 days after the quarter ends');
-    expect(html).toContain('<td>2027/28 Q1</td><td>30 June 2027</td><td>21 July 2027</td>');
+    expect(html).toContain(`<td>${FY} Q1</td><td>30 June ${Y}</td><td>21 July ${Y}</td>`);
     const { body } = await award(C1, cleveland).expect(200);
     expect(html).toContain(`Accept or decline this offer by ${body.offerExpiresUkTime} (UK time)`);
     expect(html).toContain('@media print');
@@ -271,10 +299,10 @@ describe('awards: publishing outcomes, offer letters and acceptance', () => {
         `${r.financialYear} Q${r.quarter} ${r.periodStartsOn}..${r.periodEndsOn} due ${r.dueOn} ${r.status}`,
     );
     expect(quarters).toEqual([
-      '2027/28 Q1 2027-04-01..2027-06-30 due 2027-07-21 upcoming',
-      '2027/28 Q2 2027-07-01..2027-09-30 due 2027-10-21 upcoming',
-      '2027/28 Q3 2027-10-01..2027-12-31 due 2028-01-21 upcoming',
-      '2027/28 Q4 2028-01-01..2028-03-31 due 2028-04-21 upcoming',
+      `${FY} Q1 ${Y}-04-01..${Y}-06-30 due ${Y}-07-21 upcoming`,
+      `${FY} Q2 ${Y}-07-01..${Y}-09-30 due ${Y}-10-21 upcoming`,
+      `${FY} Q3 ${Y}-10-01..${Y}-12-31 due ${Z}-01-21 upcoming`,
+      `${FY} Q4 ${Z}-01-01..${Z}-03-31 due ${Z}-04-21 upcoming`,
     ]);
     expect((await award(C1, cleveland).expect(200)).body.returns).toEqual(accepted.body.returns);
     expectProblem(
@@ -289,7 +317,7 @@ describe('awards: publishing outcomes, offer letters and acceptance', () => {
       expect(mail).toBeDefined();
       return mail;
     });
-    expect(confirmation.text).toContain('2027/28 Q4: due by 21 April 2028');
+    expect(confirmation.text).toContain(`${FY} Q4: due by 21 April ${Z}`);
     // The letter now records the acceptance.
     const letter = await api()
       .get(`/api/v1/awards/${awardIds[C1.reference]}/offer-letter`)
@@ -300,6 +328,9 @@ describe('awards: publishing outcomes, offer letters and acceptance', () => {
 
   it('releases the money of a declined offer, a lapsed one withdrawn, and a withdrawn active award', async () => {
     const before = await livePence();
+    const declineP3 = () => api().post(`/api/v1/awards/${awardIds[P3.reference]}/decline`);
+    await declineP3().set(as('approver')).send({ reason: 'Staff cannot' }).expect(403);
+    await declineP3().set(cleveland.headers).send({ reason: 'Not ours' }).expect(404);
     const declined = await api()
       .post(`/api/v1/awards/${awardIds[P3.reference]}/decline`)
       .set(world.pcc.headers)
@@ -325,13 +356,29 @@ describe('awards: publishing outcomes, offer letters and acceptance', () => {
     expectProblem(late.body, 409, 'offer-expired');
     expect((await award(P1, world.pcc).expect(200)).body).toMatchObject({
       status: 'offered',
+      offerLapsed: true,
       returns: [],
     });
-    await api()
-      .post(`/api/v1/awards/${awardIds[P1.reference]}/withdraw`)
-      .set(world.pcc.headers)
-      .send({ reason: 'Mine' })
-      .expect(403);
+    expectProblem(
+      (
+        await api()
+          .post(`/api/v1/awards/${awardIds[P1.reference]}/decline`)
+          .set(world.pcc.headers)
+          .send({ reason: 'Too late to say' })
+      ).body,
+      409,
+      'offer-expired',
+    );
+    const held = await api()
+      .get(`/api/v1/rounds/${played.round.id}/decisions`)
+      .set(as('approver'))
+      .expect(200);
+    expect(held.body.lapsedOffersPence).toBe(30_000_000);
+    const withdrawP1 = () => api().post(`/api/v1/awards/${awardIds[P1.reference]}/withdraw`);
+    for (const role of ['applicant', 'finance', 'moderator', 'assessor'] as Role[]) {
+      await withdrawP1().set(as(role)).send({ reason: 'Not mine to withdraw' }).expect(403);
+    }
+    await withdrawP1().set(world.pcc.headers).send({ reason: 'Mine' }).expect(403);
     const lapsed = await api()
       .post(`/api/v1/awards/${awardIds[P1.reference]}/withdraw`)
       .set(as('approver'))

@@ -79,6 +79,18 @@ export class DecisionResponseDto {
   @ApiProperty({ type: String, nullable: true })
   secondReason: string | null;
 
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  publishedAt: Date | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  offerExpiresAt: Date | null;
+
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  closedAt: Date | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Why it was declined or withdrawn' })
+  closeReason: string | null;
+
   @ApiProperty()
   version: number;
 }
@@ -98,6 +110,12 @@ export class RoundDecisionsDto {
 
   @ApiProperty({ description: 'Budget minus live awards' })
   remainingPence: number;
+
+  @ApiProperty({
+    description:
+      'Of live awards, held by offers past their deadline: withdraw them to release the money',
+  })
+  lapsedOffersPence: number;
 
   @ApiProperty({ type: [DecisionResponseDto], description: 'Standing decisions, by reference' })
   items: DecisionResponseDto[];

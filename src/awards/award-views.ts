@@ -12,6 +12,7 @@ import { RoundsService } from '../rounds/rounds.service';
 import { UsersService } from '../users/users.service';
 import { awardUrl } from './award-emails';
 import { AwardDecision, AwardLine } from './award.entity';
+import { offerLapsed } from './award.rules';
 import { letterYears, OfferLetters } from './offer-letters';
 import type { AwardDto, OutcomeDto } from './offer.dto';
 
@@ -44,7 +45,7 @@ export class AwardViews {
     });
     const hidden =
       user.role === 'applicant' &&
-      (row?.organisationId !== user.organisationId || row?.publishedAt === null);
+      (row?.organisationId !== user.organisationId || !row?.publishedAt);
     if (!row || hidden) {
       throw DomainError.notFound('Award');
     }
@@ -84,6 +85,7 @@ export class AwardViews {
       reason: decision.rejectionReason,
       feedback: decision.feedback,
       awardId: decision.outcome === 'award' ? decision.id : null,
+      awardStatus: decision.outcome === 'award' ? decision.status : null,
     };
   }
 
@@ -106,6 +108,7 @@ export class AwardViews {
       publishedAt: row.publishedAt,
       offerExpiresAt: row.offerExpiresAt,
       offerExpiresUkTime: row.offerExpiresAt ? formatLondon(row.offerExpiresAt) : null,
+      offerLapsed: offerLapsed(row, now),
       acceptedAt: row.acceptedAt,
       signatoryName: row.signatoryName,
       signatoryPosition: row.signatoryPosition,

@@ -6,6 +6,7 @@ import {
   fundingLine,
   MoneyLine,
   needsSecondApproval,
+  offerLapsed,
 } from './award.rules';
 
 // What bid SSF5-0001 asked round 5 of the Safer Streets Fund for, year by year.
@@ -257,5 +258,29 @@ describe('fundingLine', () => {
     });
     expect(line.firstNotFunded).toBe(bids[1]);
     expect(line.firstNotFunded?.rank).toBe(2);
+  });
+});
+
+describe('offerLapsed', () => {
+  const deadline = new Date('2026-12-23T23:59:59.999Z');
+  it('lapses an offer only once its deadline has passed', () => {
+    expect(
+      offerLapsed(
+        { status: 'offered', offerExpiresAt: deadline },
+        new Date('2026-12-23T23:59:59.999Z'),
+      ),
+    ).toBe(false);
+    expect(
+      offerLapsed(
+        { status: 'offered', offerExpiresAt: deadline },
+        new Date('2026-12-24T00:00:00Z'),
+      ),
+    ).toBe(true);
+  });
+  it('never lapses an accepted, declined or unpublished award', () => {
+    const later = new Date('2027-01-01T00:00:00Z');
+    expect(offerLapsed({ status: 'active', offerExpiresAt: deadline }, later)).toBe(false);
+    expect(offerLapsed({ status: 'declined', offerExpiresAt: deadline }, later)).toBe(false);
+    expect(offerLapsed({ status: 'offered', offerExpiresAt: null }, later)).toBe(false);
   });
 });

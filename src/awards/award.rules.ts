@@ -110,3 +110,12 @@ export function fundingLine<T extends FundingCandidate>(
   }
   return { funded, firstNotFunded: null, remainingPence: Number(remaining) };
 }
+
+// An offer past its deadline that nobody has withdrawn yet: it can no longer be accepted, but it
+// still holds its money until the programme withdraws it.
+export function offerLapsed(
+  award: { status: string; offerExpiresAt: Date | null },
+  now: Date,
+): boolean {
+  return award.status === 'offered' && award.offerExpiresAt !== null && award.offerExpiresAt < now;
+}

@@ -69,6 +69,10 @@ export class DecisionViews {
         secondApproverName: row.secondApproverId ? (names.get(row.secondApproverId) ?? '') : null,
         secondDecidedAt: row.secondDecidedAt,
         secondReason: row.secondReason,
+        publishedAt: row.publishedAt,
+        offerExpiresAt: row.offerExpiresAt,
+        closedAt: row.closedAt,
+        closeReason: row.closeReason,
         version: row.version,
       };
     });

@@ -15,6 +15,7 @@ import {
   dueDiligenceRefusal,
   fundingLine,
   needsSecondApproval,
+  offerLapsed,
   sumPence,
 } from './award.rules';
 import { DecisionViews } from './decision-views';
@@ -181,6 +182,7 @@ export class DecisionsService {
           live.filter((row) => row.status === 'pending_second_approval'),
         ),
         remainingPence: round.budgetPence - livePence,
+        lapsedOffersPence: sumPence(live.filter((row) => offerLapsed(row, new Date()))),
         items: items.sort((a, b) => (a.reference < b.reference ? -1 : 1)),
       };
     });

@@ -83,6 +83,13 @@ export class OutcomeDto {
 
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'The award, if any' })
   awardId: string | null;
+
+  @ApiProperty({
+    enum: DECISION_STATUSES,
+    nullable: true,
+    description: 'Where the award stands now (offered, active, declined, ...)',
+  })
+  awardStatus: DecisionStatus | null;
 }
 
 // An award as its recipient and staff read it: the offer, its acceptance and the returns owed.
@@ -135,6 +142,12 @@ export class AwardDto {
     description: 'UK time, e.g. 23 December 2026, 23:59',
   })
   offerExpiresUkTime: string | null;
+
+  @ApiProperty({
+    description:
+      'Still offered but past its deadline: it can no longer be accepted, and waits for the programme to withdraw it',
+  })
+  offerLapsed: boolean;
 
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   acceptedAt: Date | null;

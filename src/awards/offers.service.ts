@@ -12,6 +12,7 @@ import { RoundsService } from '../rounds/rounds.service';
 import { UsersService } from '../users/users.service';
 import { acceptedEmail } from './award-emails';
 import { AwardDecision, type DecisionStatus } from './award.entity';
+import { offerLapsed } from './award.rules';
 import { AwardViews } from './award-views';
 import type { AcceptOfferDto, AwardDto, CloseAwardDto, OutcomeDto } from './offer.dto';
 
@@ -63,6 +64,12 @@ export class OffersService {
       const round = await this.rounds.findPublished(manager, row.roundId, null);
       if (!round) {
         throw DomainError.notFound('Award');
+      }
+      if (round.status !== 'decided' && round.status !== 'delivery') {
+        throw DomainError.conflict(
+          'round-closed-out',
+          `Round ${round.code} is ${round.status.replace('_', ' ')}; offers can no longer be accepted.`,
+        );
       }
       const accepted = {
         status: 'active' as const,
@@ -153,7 +160,7 @@ export class OffersService {
         `This award is ${row.status.replace(/_/g, ' ')}; only an open offer can be ${verb}.`,
       );
     }
-    if (now.getTime() > row.offerExpiresAt.getTime()) {
+    if (offerLapsed(row, now)) {
       throw DomainError.conflict(
         'offer-expired',
         `The offer lapsed at ${formatLondon(row.offerExpiresAt)} (UK time), so it can no longer be ${verb}. Contact the programme team.`,

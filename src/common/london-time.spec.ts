@@ -16,15 +16,15 @@ describe('London calendar days', () => {
     expect(londonDateOf(new Date('2026-01-15T23:30:00Z'))).toBe('2026-01-15');
   });
 
-  it('ends a summer day at 22:59:59 UTC and a winter day at 23:59:59 UTC', () => {
-    expect(endOfLondonDay('2026-07-15').toISOString()).toBe('2026-07-15T22:59:59.000Z');
-    expect(endOfLondonDay('2026-12-15').toISOString()).toBe('2026-12-15T23:59:59.000Z');
+  it('ends a summer day at 22:59:59.999 UTC and a winter day at 23:59:59.999 UTC', () => {
+    expect(endOfLondonDay('2026-07-15').toISOString()).toBe('2026-07-15T22:59:59.999Z');
+    expect(endOfLondonDay('2026-12-15').toISOString()).toBe('2026-12-15T23:59:59.999Z');
   });
 
   it('ends the days of the clock changes on the right side of them', () => {
     // Clocks go forward on 29 March 2026 and back on 25 October 2026.
-    expect(endOfLondonDay('2026-03-29').toISOString()).toBe('2026-03-29T22:59:59.000Z');
-    expect(endOfLondonDay('2026-10-25').toISOString()).toBe('2026-10-25T23:59:59.000Z');
+    expect(endOfLondonDay('2026-03-29').toISOString()).toBe('2026-03-29T22:59:59.999Z');
+    expect(endOfLondonDay('2026-10-25').toISOString()).toBe('2026-10-25T23:59:59.999Z');
   });
 
   it('counts days across month, year and leap-day boundaries', () => {

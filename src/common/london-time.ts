@@ -48,11 +48,11 @@ export function addDays(isoDate: string, days: number): string {
   return date.toISOString().slice(0, 10);
 }
 
-// The last second of a London calendar day, as an instant: a deadline "by the end of" that day.
-// London is UTC or one hour ahead, and no clock change happens at midnight, so one of the two
-// candidates reads 23:59:59 on that day.
+// The last moment of a London calendar day (23:59:59.999), as an instant: a deadline "by the
+// end of" that day. London is UTC or one hour ahead, and no clock change happens at midnight,
+// so one of the two candidates reads 23:59:59 on that day.
 export function endOfLondonDay(isoDate: string): Date {
-  const utc = new Date(`${isoDate}T23:59:59Z`);
+  const utc = new Date(`${isoDate}T23:59:59.999Z`);
   const summer = new Date(utc.getTime() - 3_600_000);
   return LONDON_CLOCK.format(summer) === `${isoDate} 23:59:59` ? summer : utc;
 }

@@ -88,14 +88,14 @@ export function TrimmedText(min: number, max: number): PropertyDecorator {
 function isCalendarDate(value: string): boolean {
   const date = new Date(`${value}T00:00:00Z`);
   return (
-    /^\d{4}-\d{2}-\d{2}$/.test(value) &&
+    /^(19|2\d)\d{2}-\d{2}-\d{2}$/.test(value) &&
     !Number.isNaN(date.getTime()) &&
     date.toISOString().slice(0, 10) === value
   );
 }
 
 // A calendar date without a time (`2026-04-01`), as delivery dates, milestones and checks take
-// it: the shape and a day the calendar has (no 30 February).
+// it: the shape, a year from 1900 to 2999, and a day the calendar has (no 30 February).
 export function IsDateOnly(field: string, example: string): PropertyDecorator {
   return ValidateBy({
     name: 'isDateOnly',

@@ -10,8 +10,10 @@ export interface SchedulingRound {
   returnDueDays: number;
 }
 
+// A return opens (`due`) once its quarter is over, whether or not a job has moved it yet.
 function toDto(row: DeliveryReturn, today: string): ScheduledReturnDto {
-  const { id, financialYear, quarter, periodStartsOn, periodEndsOn, dueOn, status } = row;
+  const { id, financialYear, quarter, periodStartsOn, periodEndsOn, dueOn } = row;
+  const status = row.status === 'upcoming' && periodEndsOn < today ? 'due' : row.status;
   return {
     ...{ id, financialYear, quarter, periodStartsOn, periodEndsOn, dueOn, status },
     overdue: status === 'due' && dueOn < today,
