@@ -13,7 +13,7 @@ import { UsersService } from '../users/users.service';
 import { awardUrl } from './award-emails';
 import { AwardDecision, AwardLine } from './award.entity';
 import { offerLapsed } from './award.rules';
-import { letterYears, OfferLetters } from './offer-letters';
+import { OfferLetters } from './offer-letters';
 import type { AwardDto, OutcomeDto } from './offer.dto';
 
 const FUNDER = 'Home Office, on behalf of the Secretary of State for the Home Department';
@@ -136,9 +136,6 @@ export class AwardViews {
     if (!round || !organisation) {
       throw DomainError.notFound('Award');
     }
-    const lines = await this.lines(manager, row.id);
-    const sumKind = (kind: string) =>
-      lines.filter((line) => line.kind === kind).reduce((sum, line) => sum + line.amountPence, 0);
     const approverIds = [row.decidedBy, ...(row.secondApproverId ? [row.secondApproverId] : [])];
     const names = await this.users.namesOf(approverIds, manager);
     const html = this.letters.render({
@@ -151,9 +148,7 @@ export class AwardViews {
       charityNumber: organisation.charityNumber,
       offeredAt: row.publishedAt,
       amountPence: row.amountPence,
-      capitalPence: sumKind('capital'),
-      revenuePence: sumKind('revenue'),
-      years: letterYears(lines),
+      lines: await this.lines(manager, row.id),
       conditions: row.conditions,
       deliveryStartsOn: round.deliveryStartsOn,
       deliveryEndsOn: round.deliveryEndsOn,

@@ -18,6 +18,7 @@ import {
   offerLapsed,
   sumPence,
 } from './award.rules';
+import { lockRoundForDecisions } from './decision-round';
 import { DecisionViews } from './decision-views';
 import { DueDiligenceService } from './due-diligence.service';
 
@@ -44,7 +45,7 @@ export class DecisionsService {
   ) {
     return this.dataSource.transaction(async (manager): Promise<DecisionResponseDto> => {
       const { roundId } = await this.bids.find(manager, bidId);
-      const round = await this.lockRoundForDecisions(manager, roundId);
+      const round = await lockRoundForDecisions(this.rounds, manager, roundId);
       const bid = await this.bids.find(manager, bidId, true);
       if (bid.status !== 'moderated') {
         throw DomainError.conflict(
@@ -119,7 +120,7 @@ export class DecisionsService {
       if (!found) {
         throw DomainError.notFound('Decision');
       }
-      await this.lockRoundForDecisions(manager, found.roundId);
+      await lockRoundForDecisions(this.rounds, manager, found.roundId);
       const row = await manager.findOne(AwardDecision, {
         where: { id },
         lock: { mode: 'pessimistic_write' },
@@ -204,28 +205,6 @@ export class DecisionsService {
       firstNotFunded: line.firstNotFunded,
       complete: ranking.complete,
     };
-  }
-
-  // The round locked for decisions: in assessment, not yet published.
-  private async lockRoundForDecisions(
-    manager: EntityManager,
-    roundId: string,
-  ): Promise<RoundWithParts> {
-    const round = await this.rounds.findPublished(manager, roundId, 'write');
-    if (!round) {
-      throw DomainError.notFound('Funding round');
-    }
-    if (round.status !== 'assessment') {
-      throw DomainError.conflict(
-        round.status === 'open' || round.status === 'closed'
-          ? 'round-not-in-assessment'
-          : 'outcomes-published',
-        round.status === 'open' || round.status === 'closed'
-          ? `Round ${round.code} is ${round.status}; decisions follow assessment.`
-          : `Round ${round.code} is ${round.status}: its outcomes are published, so a decision can no longer be recorded or changed this way. Withdraw an award through POST /awards/{id}/withdraw; other changes need a recorded variation.`,
-      );
-    }
-    return round;
   }
 
   private standing(manager: EntityManager, bidId: string): Promise<AwardDecision | null> {

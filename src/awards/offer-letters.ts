@@ -23,9 +23,8 @@ export interface OfferLetterData {
   charityNumber: string | null;
   offeredAt: Date;
   amountPence: number;
-  capitalPence: number;
-  revenuePence: number;
-  years: OfferLetterYear[];
+  // The award's lines; the letter shows them per year with capital and revenue totals.
+  lines: { financialYear: string; kind: 'capital' | 'revenue'; amountPence: number }[];
   conditions: string[];
   deliveryStartsOn: string;
   deliveryEndsOn: string;
@@ -63,7 +62,13 @@ export class OfferLetters {
   }
 
   render(data: OfferLetterData): string {
-    return this.offer(data);
+    const years = letterYears(data.lines);
+    return this.offer({
+      ...data,
+      years,
+      capitalPence: years.reduce((sum, year) => sum + year.capitalPence, 0),
+      revenuePence: years.reduce((sum, year) => sum + year.revenuePence, 0),
+    });
   }
 }
 

@@ -11,6 +11,7 @@ import { OutboxService } from '../notifications/outbox.service';
 import { RoundsService } from '../rounds/rounds.service';
 import { UsersService } from '../users/users.service';
 import { outcomeEmail } from './award-emails';
+import { lockRoundForDecisions } from './decision-round';
 import type { PublicationDto } from './offer.dto';
 import { AwardDecision, AwardLine } from './award.entity';
 
@@ -32,20 +33,7 @@ export class OutcomePublicationService {
     return this.dataSource.transaction(async (manager) => {
       // The round first, as every decision does, then its bids: nothing is decided, confirmed
       // or withdrawn while the outcomes go out.
-      const round = await this.rounds.findPublished(manager, roundId, 'write');
-      if (!round) {
-        throw DomainError.notFound('Funding round');
-      }
-      if (round.status !== 'assessment') {
-        throw DomainError.conflict(
-          round.status === 'open' || round.status === 'closed'
-            ? 'round-not-in-assessment'
-            : 'outcomes-published',
-          round.status === 'open' || round.status === 'closed'
-            ? `Round ${round.code} is ${round.status}; outcomes follow assessment and decisions.`
-            : `Round ${round.code} is ${round.status}: its outcomes are already published.`,
-        );
-      }
+      const round = await lockRoundForDecisions(this.rounds, manager, roundId);
       const bids = await this.bids.list(
         manager,
         roundId,
@@ -81,14 +69,16 @@ export class OutcomePublicationService {
       }
 
       const offerExpiresAt = endOfLondonDay(addDays(londonDateOf(now), round.offerAcceptanceDays));
-      const published = decisions.filter((decision) => byBid.has(decision.bidId));
+      // Every bid still in the competition now has its decision (withdrawn bids' awards were
+      // released and are not told anything).
+      const published = bids.map((bid) => byBid.get(bid.id) as AwardDecision);
       const lines = await manager.find(AwardLine, {
         where: { decisionId: In(published.map((decision) => decision.id)) },
         order: { financialYear: 'ASC', kind: 'ASC' },
       });
       const unreachable: string[] = [];
-      for (const decision of published) {
-        const bid = bids.find((candidate) => candidate.id === decision.bidId)!;
+      for (const [index, bid] of bids.entries()) {
+        const decision = published[index];
         const offered = decision.outcome === 'award';
         Object.assign(decision, {
           publishedAt: now,

@@ -12,6 +12,7 @@ import { BidSubmissionService } from '../bids/bid-submission.service';
 import { AuthenticatedUser, Role, ROLES } from '../common/access';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OrganisationsService } from '../organisations/organisations.service';
+import type { CreateRoundDto } from '../rounds/round.dto';
 import { ROUND_COMMANDS, RoundCommand } from '../rounds/rounds.rules';
 import { RoundsService } from '../rounds/rounds.service';
 import { UsersService } from '../users/users.service';
@@ -144,58 +145,32 @@ export class DemoSeedService {
   // A round in assessment: the PCC's bid and the council's (endorsed) were submitted two weeks
   // before it closed; both are assigned to the demo assessor, scores due in three weeks.
   private async seedAssessmentRound(now = new Date()): Promise<void> {
-    const definition = assessmentDemoRound(now);
-    if (await this.rounds.findIdByCode(definition.code)) {
-      return;
-    }
-    const round = await this.rounds.create(SEED_ACTOR, definition);
-    const bidding = new Date(Date.parse(definition.closesAt) - 14 * 86_400_000);
-    await this.rounds.run(SEED_ACTOR, round.id, 'publish', new Date(definition.opensAt));
-    const pcc = await this.signedIn('applicant@demo.test');
-    for (const bid of demoBids(definition).filter((demo) => demo.submit)) {
-      const id = await this.placeBid(round.id, bid, bidding);
-      if (bid.bidderEmail !== pcc.user.email) {
-        await this.endorsement.decide(pcc.actor, pcc.user, id, 'endorsed', null, bidding);
-      }
-    }
-    await this.rounds.run(SEED_ACTOR, round.id, 'close', now);
-    await this.opening.start(SEED_ACTOR, round.id, new Date(now.getTime() + 21 * 86_400_000), now);
-    const moderator = await this.signedIn('moderator@demo.test');
-    const assessor = await this.signedIn('assessor@demo.test');
-    await this.assignments.autoAssign(moderator.actor, moderator.user, round.id, [
-      assessor.user.id,
-    ]);
+    await this.roundInAssessment(assessmentDemoRound(now), 21, now);
   }
 
-  // A round taken through assessment and decisions to published outcomes: the PCC's bid is
-  // offered everything it asked for (applicant@demo.test can read the letter and accept), the
-  // council's is rejected with feedback.
-  private async seedDecidedRound(now = new Date()): Promise<void> {
-    const definition = decidedDemoRound(now);
+  // The round created, bid for by the PCC and the council (endorsed) two weeks before it closed,
+  // closed now and in assessment with both bids assigned to the demo assessor; null when a
+  // round of that code exists already.
+  private async roundInAssessment(definition: CreateRoundDto, scoresDueInDays: number, now: Date) {
     if (await this.rounds.findIdByCode(definition.code)) {
-      return;
+      return null;
     }
     const round = await this.rounds.create(SEED_ACTOR, definition);
-    await this.rounds.run(SEED_ACTOR, round.id, 'publish', new Date(definition.opensAt));
     const bidding = new Date(Date.parse(definition.closesAt) - 14 * 86_400_000);
+    await this.rounds.run(SEED_ACTOR, round.id, 'publish', new Date(definition.opensAt));
     const pcc = await this.signedIn('applicant@demo.test');
     const bids = demoBids(definition).filter((demo) => demo.submit);
     const ids: string[] = [];
     for (const bid of bids) {
-      ids.push(await this.placeBid(round.id, bid, bidding));
+      const id = await this.placeBid(round.id, bid, bidding);
       if (bid.bidderEmail !== pcc.user.email) {
-        await this.endorsement.decide(
-          pcc.actor,
-          pcc.user,
-          ids.at(-1) as string,
-          'endorsed',
-          null,
-          bidding,
-        );
+        await this.endorsement.decide(pcc.actor, pcc.user, id, 'endorsed', null, bidding);
       }
+      ids.push(id);
     }
     await this.rounds.run(SEED_ACTOR, round.id, 'close', now);
-    await this.opening.start(SEED_ACTOR, round.id, new Date(now.getTime() + 7 * 86_400_000), now);
+    const dueAt = new Date(now.getTime() + scoresDueInDays * 86_400_000);
+    await this.opening.start(SEED_ACTOR, round.id, dueAt, now);
     const moderator = await this.signedIn('moderator@demo.test');
     const assessor = await this.signedIn('assessor@demo.test');
     const { assignments } = await this.assignments.autoAssign(
@@ -204,6 +179,18 @@ export class DemoSeedService {
       round.id,
       [assessor.user.id],
     );
+    return { round, bids, ids, assignments, assessor };
+  }
+
+  // A round taken through assessment and decisions to published outcomes: the PCC's bid is
+  // offered everything it asked for (applicant@demo.test can read the letter and accept), the
+  // council's is rejected with feedback.
+  private async seedDecidedRound(now = new Date()): Promise<void> {
+    const played = await this.roundInAssessment(decidedDemoRound(now), 7, now);
+    if (!played) {
+      return;
+    }
+    const { round, bids, ids, assignments, assessor } = played;
     const marks = round.criteria.map((criterion) => ({
       criterionId: criterion.id,
       mark: criterion.maxMark - 1,

@@ -1,0 +1,29 @@
+import type { EntityManager } from 'typeorm';
+import { DomainError } from '../common/domain-error';
+import type { RoundsService, RoundWithParts } from '../rounds/rounds.service';
+
+// The round locked for its decisions, their second approvals and their publication: one at a
+// time per round, and only while it is in assessment (before its outcomes are published).
+export async function lockRoundForDecisions(
+  rounds: RoundsService,
+  manager: EntityManager,
+  roundId: string,
+): Promise<RoundWithParts> {
+  const round = await rounds.findPublished(manager, roundId, 'write');
+  if (!round) {
+    throw DomainError.notFound('Funding round');
+  }
+  if (round.status === 'open' || round.status === 'closed') {
+    throw DomainError.conflict(
+      'round-not-in-assessment',
+      `Round ${round.code} is ${round.status}; decisions and their publication follow assessment.`,
+    );
+  }
+  if (round.status !== 'assessment') {
+    throw DomainError.conflict(
+      'outcomes-published',
+      `Round ${round.code} is ${round.status}: its outcomes are published, so decisions can no longer be made, changed or published again. Withdraw an award through POST /awards/{id}/withdraw; other changes need a recorded variation.`,
+    );
+  }
+  return round;
+}
