@@ -11,6 +11,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { QueuesModule } from './queues/queues.module';
 import { WorkerModule } from './queues/worker.module';
+import { ReturnsModule } from './returns/returns.module';
 import { RoundsModule } from './rounds/rounds.module';
 import { BidsModule } from './bids/bids.module';
 import { UsersModule } from './users/users.module';
@@ -36,6 +37,7 @@ export class AppModule {
         BidsModule,
         AssessmentModule,
         AwardsModule,
+        ReturnsModule,
         ...(api ? [HealthModule, AuthModule] : []),
         ...(worker ? [WorkerModule] : []),
       ],

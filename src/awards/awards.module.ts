@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { ReturnsModule } from '../returns/returns.module';
+import { ReturnScheduleModule } from '../returns/return-schedule.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AssessmentModule } from '../assessment/assessment.module';
 import { AuditModule } from '../audit/audit.module';
@@ -9,6 +9,7 @@ import { BidsModule } from '../bids/bids.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { RoundsModule } from '../rounds/rounds.module';
 import { UsersModule } from '../users/users.module';
+import { AwardDeliveryService } from './award-delivery.service';
 import { AwardDecision, AwardLine } from './award.entity';
 import { AwardViews } from './award-views';
 import { AwardsController } from './awards.controller';
@@ -29,14 +30,16 @@ import { OutcomePublicationService } from './outcome-publication.service';
     BidsModule,
     NotificationsModule,
     OrganisationsModule,
-    ReturnsModule,
+    ReturnScheduleModule,
     RoundsModule,
     UsersModule,
   ],
   controllers: [AwardsController, OffersController],
-  // For the demo seed, which decides and publishes a round through the same services.
-  exports: [DecisionsService, DueDiligenceService, OutcomePublicationService],
+  // For the demo seed, which decides and publishes a round through the same services, and for
+  // delivery returns, which read and complete awards.
+  exports: [AwardDeliveryService, DecisionsService, DueDiligenceService, OutcomePublicationService],
   providers: [
+    AwardDeliveryService,
     AwardViews,
     DecisionsService,
     DecisionViews,

@@ -60,15 +60,22 @@ export function UuidParam(name = 'id'): ParameterDecorator {
 export const trimString = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
 
-// A positive whole number of pence, at most `max`: how every amount of money arrives.
-export function IsPence(field: string, max = Number.MAX_SAFE_INTEGER): PropertyDecorator {
+// A positive whole number of pence, at most `max`: how every amount of money arrives. With
+// `zero`, nothing (0) is allowed too, for amounts that may truly be none (match funding spent).
+export function IsPence(
+  field: string,
+  max = Number.MAX_SAFE_INTEGER,
+  { zero = false } = {},
+): PropertyDecorator {
   const limit =
     max === Number.MAX_SAFE_INTEGER
       ? `${field} is too large`
       : `${field} may be at most ${max} pence (${formatPounds(max)})`;
   return applyDecorators(
     IsInt({ message: `${field} must be a whole number of pence` }),
-    Min(1, { message: `${field} must be at least 1 penny` }),
+    zero
+      ? Min(0, { message: `${field} may not be negative` })
+      : Min(1, { message: `${field} must be at least 1 penny` }),
     Max(max, { message: limit }),
   );
 }

@@ -10,6 +10,9 @@ import { EmailOutbox } from '../notifications/email-outbox.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { PoliceForceArea } from '../organisations/police-force-area.entity';
 import { DeliveryReturn } from '../returns/delivery-return.entity';
+import { ReturnPayment } from '../returns/return-payment.entity';
+import { ReturnSpendLine, ReturnSubmission } from '../returns/return-submission.entity';
+import { YearEndRelease } from '../returns/year-end-release.entity';
 import { AssessmentCriterion } from '../rounds/assessment-criterion.entity';
 import { FundingRound } from '../rounds/funding-round.entity';
 import { RoundYearCap } from '../rounds/round-year-cap.entity';
@@ -36,4 +39,8 @@ export const ENTITIES = [
   AwardDecision,
   AwardLine,
   DeliveryReturn,
+  ReturnSubmission,
+  ReturnSpendLine,
+  ReturnPayment,
+  YearEndRelease,
 ];

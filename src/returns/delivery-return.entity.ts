@@ -12,6 +12,7 @@ import {
 } from 'typeorm';
 import { AwardDecision } from '../awards/award.entity';
 import { Organisation } from '../organisations/organisation.entity';
+import type { ReturnContent } from './return-content.rules';
 import type { FinancialQuarter } from './return-schedule.rules';
 
 export const RETURN_STATUSES = [
@@ -26,6 +27,7 @@ export type ReturnStatus = (typeof RETURN_STATUSES)[number];
 
 // A quarterly delivery return an active award owes: scheduled when the award is accepted, one
 // per financial quarter of the delivery period. `cancelled` when the award is withdrawn first.
+// Each submission is kept whole in `return_submissions`; this row holds the draft and the state.
 @Entity('delivery_returns')
 @Check(
   'ck_delivery_returns_status',
@@ -71,6 +73,15 @@ export class DeliveryReturn {
 
   @Column({ type: 'text', default: 'upcoming' })
   status: ReturnStatus;
+
+  // What the bidder is writing: saved as they go, copied into a submission when sent. The
+  // database refuses changes to it while the return is submitted or approved.
+  @Column({ type: 'jsonb', default: () => `'{}'` })
+  draft: Partial<ReturnContent>;
+
+  // How many times it has been submitted; the latest submission is the one reviewed.
+  @Column({ type: 'integer', default: 0 })
+  submissions: number;
 
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

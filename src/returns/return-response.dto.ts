@@ -1,5 +1,18 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { COST_KINDS, type CostKind } from '../bids/bid-lines.entity';
+import { PageMetaDto } from '../common/pagination';
+import { FieldErrorDto } from '../common/problem.dto';
 import { RETURN_STATUSES, type ReturnStatus } from './delivery-return.entity';
+import { REVIEW_OUTCOMES, type ReviewOutcome } from './return-submission.entity';
+import {
+  ForecastLineDto,
+  MilestoneDto,
+  OutputDto,
+  PAYMENT_STATUSES,
+  type PaymentStatus,
+  RiskDto,
+  SpendLineDto,
+} from './return.dto';
 
 export class ScheduledReturnDto {
   @ApiProperty({ format: 'uuid' })
@@ -25,4 +38,245 @@ export class ScheduledReturnDto {
 
   @ApiProperty({ description: 'Due and not sent by its due date (UK calendar)' })
   overdue: boolean;
+}
+
+export class ReturnContentDto {
+  @ApiProperty({ type: [SpendLineDto] })
+  spend: SpendLineDto[];
+
+  @ApiProperty({ type: [ForecastLineDto] })
+  forecast: ForecastLineDto[];
+
+  @ApiProperty()
+  matchFundingSpentPence: number;
+
+  @ApiProperty({ type: [OutputDto] })
+  outputs: OutputDto[];
+
+  @ApiProperty({ type: [MilestoneDto] })
+  milestones: MilestoneDto[];
+
+  @ApiProperty({ type: [RiskDto] })
+  risks: RiskDto[];
+
+  @ApiProperty()
+  narrative: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  varianceExplanation: string | null;
+}
+
+export class ReviewedSpendLineDto {
+  @ApiProperty({ example: '2026/27' })
+  financialYear: string;
+
+  @ApiProperty({ enum: COST_KINDS })
+  kind: CostKind;
+
+  @ApiProperty()
+  claimedPence: number;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Set when the return is approved' })
+  approvedPence: number | null;
+}
+
+export class SubmissionDto {
+  @ApiProperty({ description: '1 for the first sending, then each resubmission' })
+  number: number;
+
+  @ApiProperty({ type: ReturnContentDto })
+  content: ReturnContentDto;
+
+  @ApiProperty({ type: [ReviewedSpendLineDto] })
+  spend: ReviewedSpendLineDto[];
+
+  @ApiProperty({ format: 'date-time' })
+  submittedAt: Date;
+
+  @ApiProperty()
+  submittedBy: string;
+
+  @ApiProperty({ enum: REVIEW_OUTCOMES, nullable: true })
+  outcome: ReviewOutcome | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  reviewComment: string | null;
+
+  @ApiProperty({ type: Date, nullable: true, format: 'date-time' })
+  reviewedAt: Date | null;
+
+  @ApiProperty({ type: String, nullable: true })
+  reviewedBy: string | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Approved spend, paid in arrears' })
+  payablePence: number | null;
+}
+
+export class VarianceDto {
+  @ApiProperty({ description: 'The quarter’s share of the year’s award' })
+  profilePence: number;
+
+  @ApiProperty()
+  actualPence: number;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Whole percent; null with no profile' })
+  percent: number | null;
+
+  @ApiProperty()
+  thresholdPercent: number;
+
+  @ApiProperty()
+  needsExplanation: boolean;
+}
+
+export class PaymentDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  returnId: string;
+
+  @ApiProperty({ format: 'uuid' })
+  awardId: string;
+
+  @ApiProperty({ example: 'SSF5-0042' })
+  awardReference: string;
+
+  @ApiProperty()
+  organisationName: string;
+
+  @ApiProperty({ example: '2026/27' })
+  financialYear: string;
+
+  @ApiProperty({ enum: [1, 2, 3, 4] })
+  quarter: number;
+
+  @ApiProperty()
+  amountPence: number;
+
+  @ApiProperty({ format: 'date', description: 'The round’s payment days after approval' })
+  dueOn: string;
+
+  @ApiProperty({ enum: PAYMENT_STATUSES })
+  status: PaymentStatus;
+
+  @ApiProperty({ type: String, nullable: true, format: 'date' })
+  paidOn: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'The bank or ledger reference' })
+  paymentReference: string | null;
+}
+
+export class ReturnDto extends ScheduledReturnDto {
+  @ApiProperty({ format: 'uuid' })
+  awardId: string;
+
+  @ApiProperty({ example: 'SSF5-0042', description: 'The award’s (and bid’s) reference' })
+  awardReference: string;
+
+  @ApiProperty()
+  organisationName: string;
+
+  @ApiProperty({ description: 'Send it back in If-Match when saving the draft' })
+  version: number;
+
+  @ApiProperty({ type: ReturnContentDto, description: 'What the bidder is writing' })
+  draft: ReturnContentDto;
+
+  @ApiProperty({
+    type: VarianceDto,
+    description: 'The draft’s spend against the quarter’s profile',
+  })
+  variance: VarianceDto;
+
+  @ApiProperty({
+    type: [FieldErrorDto],
+    description: 'What stops the draft being submitted now (empty once it can be)',
+  })
+  problems: FieldErrorDto[];
+
+  @ApiProperty({ type: [SubmissionDto], description: 'Every sending, oldest first, with reviews' })
+  submissions: SubmissionDto[];
+
+  @ApiProperty({ type: PaymentDto, nullable: true })
+  payment: PaymentDto | null;
+}
+
+export class ReturnSummaryDto extends ScheduledReturnDto {
+  @ApiProperty({ format: 'uuid' })
+  awardId: string;
+
+  @ApiProperty({ example: 'SSF5-0042' })
+  awardReference: string;
+
+  @ApiProperty()
+  organisationName: string;
+
+  @ApiProperty({ description: 'Times submitted' })
+  submissions: number;
+}
+
+export class ReturnPageDto extends PageMetaDto {
+  @ApiProperty({ type: [ReturnSummaryDto] })
+  items: ReturnSummaryDto[];
+}
+
+export class PaymentPageDto extends PageMetaDto {
+  @ApiProperty({ type: [PaymentDto] })
+  items: PaymentDto[];
+}
+
+export class PositionLineDto {
+  @ApiProperty({ example: '2026/27' })
+  financialYear: string;
+
+  @ApiProperty({ enum: COST_KINDS })
+  kind: CostKind;
+
+  @ApiProperty()
+  awardedPence: number;
+
+  @ApiProperty({ description: 'In returns sent (awaiting review or approved)' })
+  claimedPence: number;
+
+  @ApiProperty()
+  approvedPence: number;
+
+  @ApiProperty()
+  paidPence: number;
+
+  @ApiProperty({ description: 'Not spent by the year’s end, released; never carried over' })
+  releasedPence: number;
+
+  @ApiProperty({ description: 'Awarded less approved and released' })
+  remainingPence: number;
+}
+
+export class AwardPositionDto {
+  @ApiProperty({ format: 'uuid' })
+  awardId: string;
+
+  @ApiProperty({ example: 'SSF5-0042' })
+  awardReference: string;
+
+  @ApiProperty({ example: 'active' })
+  awardStatus: string;
+
+  @ApiProperty({ type: [PositionLineDto], description: 'Per financial year and kind' })
+  lines: PositionLineDto[];
+
+  @ApiProperty({ type: PositionLineDto, description: 'The award as a whole (financialYear "all")' })
+  total: Omit<PositionLineDto, 'kind'> & { kind: CostKind | 'all' };
+
+  @ApiProperty({ description: 'Payments approved but not yet recorded as made' })
+  toPayPence: number;
+
+  @ApiProperty({
+    type: [ScheduledReturnDto],
+    description: 'Every return, with overdue ones flagged',
+  })
+  returns: ScheduledReturnDto[];
+
+  @ApiProperty({ description: 'Returns past their due date and not sent' })
+  overdueReturns: number;
 }

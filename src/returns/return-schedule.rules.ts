@@ -46,3 +46,15 @@ export function returnSchedule(
   }
   return schedule;
 }
+
+// A return's status as people read it: `due` once its quarter is over (whether or not anything
+// has moved it yet), and overdue past its due date while it is with the bidder: not yet sent, or
+// sent back for changes. `today` is the UK calendar date.
+export function readStatus<S extends string>(
+  row: { status: S | 'upcoming'; periodEndsOn: string; dueOn: string },
+  today: string,
+): { status: S | 'upcoming' | 'due'; overdue: boolean } {
+  const status = row.status === 'upcoming' && row.periodEndsOn < today ? 'due' : row.status;
+  const withBidder = status === 'due' || status === 'changes_requested';
+  return { status, overdue: withBidder && row.dueOn < today };
+}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { DeliveryReturn } from './delivery-return.entity';
 import type { ScheduledReturnDto } from './return-response.dto';
-import { returnSchedule } from './return-schedule.rules';
+import { readStatus, returnSchedule } from './return-schedule.rules';
 
 export interface SchedulingRound {
   deliveryStartsOn: string;
@@ -10,13 +10,11 @@ export interface SchedulingRound {
   returnDueDays: number;
 }
 
-// A return opens (`due`) once its quarter is over, whether or not a job has moved it yet.
-function toDto(row: DeliveryReturn, today: string): ScheduledReturnDto {
+export function scheduled(row: DeliveryReturn, today: string): ScheduledReturnDto {
   const { id, financialYear, quarter, periodStartsOn, periodEndsOn, dueOn } = row;
-  const status = row.status === 'upcoming' && periodEndsOn < today ? 'due' : row.status;
   return {
-    ...{ id, financialYear, quarter, periodStartsOn, periodEndsOn, dueOn, status },
-    overdue: status === 'due' && dueOn < today,
+    ...{ id, financialYear, quarter, periodStartsOn, periodEndsOn, dueOn },
+    ...readStatus(row, today),
   };
 }
 
@@ -63,6 +61,6 @@ export class ReturnScheduleService {
       where: { awardId },
       order: { periodStartsOn: 'ASC' },
     });
-    return rows.map((row) => toDto(row, today));
+    return rows.map((row) => scheduled(row, today));
   }
 }

@@ -1,12 +1,48 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { AwardsModule } from '../awards/awards.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { UsersModule } from '../users/users.module';
 import { DeliveryReturn } from './delivery-return.entity';
-import { ReturnScheduleService } from './return-schedule.service';
+import { PaymentsController } from './payments.controller';
+import { PaymentsService } from './payments.service';
+import { ReturnLedger } from './return-ledger';
+import { ReturnPayment } from './return-payment.entity';
+import { ReturnReminders } from './return-reminders';
+import { ReturnReviewService } from './return-review.service';
+import { ReturnScheduleModule } from './return-schedule.module';
+import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
+import { ReturnViews } from './return-views';
+import { ReturnsController } from './returns.controller';
+import { ReturnsService } from './returns.service';
+import { YearEndRelease } from './year-end-release.entity';
 
-// Quarterly delivery returns. So far: the schedule an accepted award owes.
+// Quarterly delivery returns of active awards: drafting and submitting, finance's review,
+// payments in arrears, year-end releases, the award's position and the return reminders.
 @Module({
-  imports: [TypeOrmModule.forFeature([DeliveryReturn])],
-  providers: [ReturnScheduleService],
-  exports: [ReturnScheduleService],
+  imports: [
+    TypeOrmModule.forFeature([
+      DeliveryReturn,
+      ReturnSubmission,
+      ReturnSpendLine,
+      ReturnPayment,
+      YearEndRelease,
+    ]),
+    AuditModule,
+    AwardsModule,
+    NotificationsModule,
+    ReturnScheduleModule,
+    UsersModule,
+  ],
+  controllers: [ReturnsController, PaymentsController],
+  providers: [
+    PaymentsService,
+    ReturnLedger,
+    ReturnReminders,
+    ReturnReviewService,
+    ReturnViews,
+    ReturnsService,
+  ],
 })
 export class ReturnsModule {}

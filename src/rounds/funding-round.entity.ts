@@ -130,6 +130,15 @@ export class FundingRound {
   @Column({ type: 'integer', default: 28 })
   offerAcceptanceDays: number;
 
+  // A quarter's spend further than this from its profile, either way, must be explained in the
+  // return before it is submitted.
+  @Column({ type: 'integer', default: 10 })
+  varianceThresholdPercent: number;
+
+  // Days after finance approves a return by which its payment (in arrears) is due.
+  @Column({ type: 'integer', default: 30 })
+  paymentDays: number;
+
   // When assessors' scores are due; set when the round moves into assessment.
   @Column({ type: 'timestamptz', nullable: true })
   assessmentDueAt: Date | null;

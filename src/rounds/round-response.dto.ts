@@ -104,6 +104,12 @@ export class RoundDto {
   @ApiProperty({ description: 'Days a bidder has to accept a grant offer after publication' })
   offerAcceptanceDays: number;
 
+  @ApiProperty({ description: 'Variance from profile (percent, either way) that needs explaining' })
+  varianceThresholdPercent: number;
+
+  @ApiProperty({ description: 'Days after a return is approved that its payment is due' })
+  paymentDays: number;
+
   @ApiProperty({
     nullable: true,
     type: String,

@@ -298,6 +298,31 @@ export class CreateRoundDto {
   @Min(1)
   @Max(90)
   offerAcceptanceDays?: number;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 100,
+    default: 10,
+    description:
+      'A quarterly return whose spend differs from its profile by more than this percentage, either way, needs an explanation',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  varianceThresholdPercent?: number;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 90,
+    default: 30,
+    description: 'Days after a return is approved by which its payment (in arrears) is due',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(90)
+  paymentDays?: number;
 }
 
 export class UpdateRoundDto extends PartialType(CreateRoundDto) {}

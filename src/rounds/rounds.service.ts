@@ -47,6 +47,8 @@ const SETTINGS_FIELDS = [
   'approvalThresholdPence',
   'returnDueDays',
   'offerAcceptanceDays',
+  'varianceThresholdPercent',
+  'paymentDays',
 ] as const;
 const AUDITED_FIELDS = [...SETTINGS_FIELDS, 'criteria', 'yearCaps'] as const;
 
@@ -153,6 +155,8 @@ export class RoundsService {
         approvalThresholdPence: input.approvalThresholdPence ?? 10_000_000,
         returnDueDays: input.returnDueDays ?? 30,
         offerAcceptanceDays: input.offerAcceptanceDays ?? 28,
+        varianceThresholdPercent: input.varianceThresholdPercent ?? 10,
+        paymentDays: input.paymentDays ?? 30,
       }) as RoundWithParts;
       round.criteria = this.criteriaFrom(input.criteria);
       round.yearCaps = (input.yearCaps ?? []).map((cap) => manager.create(RoundYearCap, cap));

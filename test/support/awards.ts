@@ -30,9 +30,10 @@ async function asUser(world: BiddingWorld, bidder: Bidder): Promise<Authenticate
 }
 
 // A round in assessment whose bids all have a final score of 80.00 (one assessor each), except
-// the last `unscored`, still waiting for theirs. The bidding window is set in the past and the
-// bids are made through the bid services at a time inside it (the API would refuse a past
-// window), so a round of dozens of bids needs no waiting; everything after closing goes
+// the last `unscored`, still waiting for theirs. The bidding window is set in the past (opening
+// ten days ago unless `overrides.opensAt` says when) and the bids are made through the bid
+// services at a time inside it (the API would refuse a past window), so a round of dozens of
+// bids needs no waiting; everything after closing goes
 // through the API. Each bidder's organisation bids `perBidder` times (a per-applicant limit).
 export async function moderatedRound(
   world: BiddingWorld,
@@ -42,7 +43,7 @@ export async function moderatedRound(
   unscored = 0,
 ): Promise<ModeratedRound> {
   const { t, as } = world;
-  const opensAt = new Date(Date.now() - 10 * DAY);
+  const opensAt = new Date(overrides.opensAt ?? Date.now() - 10 * DAY);
   const created = await t
     .http()
     .post('/api/v1/rounds')

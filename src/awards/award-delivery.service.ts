@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import { BidProgressService } from '../bids/bid-progress.service';
+import { DomainError } from '../common/domain-error';
+import type { YearKindAmount } from '../returns/return.rules';
+import { RoundsService } from '../rounds/rounds.service';
+import { AwardDecision, AwardLine, type DecisionStatus } from './award.entity';
+
+// What delivery returns need of an award: its money per year and kind, the bid's interventions
+// and targets, and the round's settings for returns and payments.
+export interface AwardForDelivery {
+  id: string;
+  reference: string;
+  title: string;
+  organisationId: string;
+  organisationName: string;
+  roundId: string;
+  roundCode: string;
+  status: DecisionStatus;
+  lines: YearKindAmount[];
+  interventions: {
+    id: string;
+    type: string;
+    outputMeasure: string | null;
+    outputTarget: number | null;
+  }[];
+  varianceThresholdPercent: number;
+  paymentDays: number;
+}
+
+// The award as the returns module sees it: read (or locked, so that returns of one award are
+// submitted and reviewed one at a time) and, once everything is approved and paid, completed.
+@Injectable()
+export class AwardDeliveryService {
+  constructor(
+    private readonly bids: BidProgressService,
+    private readonly rounds: RoundsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async find(manager: EntityManager, id: string, lock = false): Promise<AwardForDelivery> {
+    const award = await manager.findOne(AwardDecision, {
+      where: { id, outcome: 'award' },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    const round = award?.publishedAt
+      ? await this.rounds.findPublished(manager, award.roundId, null)
+      : null;
+    if (!award || !round) {
+      throw DomainError.notFound('Award');
+    }
+    const bid = await this.bids.readSubmitted(manager, award.bidId);
+    const lines = await manager.find(AwardLine, {
+      where: { decisionId: id },
+      order: { financialYear: 'ASC', kind: 'ASC' },
+    });
+    return {
+      id,
+      reference: bid.reference,
+      title: bid.title,
+      organisationId: award.organisationId,
+      organisationName: bid.organisationName,
+      roundId: round.id,
+      roundCode: round.code,
+      status: award.status,
+      lines: lines.map(({ financialYear, kind, amountPence }) => ({
+        financialYear,
+        kind,
+        amountPence,
+      })),
+      interventions: bid.interventions.map(
+        ({ id: interventionId, type, outputMeasure, outputTarget }) => ({
+          id: interventionId,
+          type,
+          outputMeasure: outputMeasure ?? null,
+          outputTarget: outputTarget ?? null,
+        }),
+      ),
+      varianceThresholdPercent: round.varianceThresholdPercent,
+      paymentDays: round.paymentDays,
+    };
+  }
+
+  // Every return approved and every payment made: the award is done. Called with it locked.
+  async complete(manager: EntityManager, actor: AuditActor, id: string): Promise<void> {
+    await manager.update(AwardDecision, { id, status: 'active' }, { status: 'completed' });
+    await this.audit.record(manager, actor, {
+      command: 'award.complete',
+      objectType: 'award_decision',
+      objectId: id,
+      changes: { status: { before: 'active', after: 'completed' } },
+    });
+  }
+}

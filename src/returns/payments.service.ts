@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import { AwardDeliveryService } from '../awards/award-delivery.service';
+import type { AuthenticatedUser } from '../common/access';
+import { DomainError } from '../common/domain-error';
+import { londonDateOf } from '../common/london-time';
+import type { Page } from '../common/pagination';
+import { DeliveryReturn } from './delivery-return.entity';
+import { ReturnPayment } from './return-payment.entity';
+import type { PaymentDto } from './return-response.dto';
+import { ReturnReviewService } from './return-review.service';
+import { paymentDto } from './return-views';
+import type { PaymentQuery, RecordPaymentDto } from './return.dto';
+
+interface PaymentRow {
+  payment: ReturnPayment;
+  financialYear: string;
+  quarter: number;
+  reference: string;
+  organisationName: string;
+}
+
+// Payments in arrears on approved returns: finance lists those to make and records each as made.
+@Injectable()
+export class PaymentsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly awards: AwardDeliveryService,
+    private readonly review: ReturnReviewService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async list(query: PaymentQuery): Promise<Page<PaymentDto>> {
+    const builder = this.dataSource.manager
+      .createQueryBuilder(ReturnPayment, 'p')
+      .innerJoin(DeliveryReturn, 'd', 'd.id = p.return_id')
+      .innerJoin('award_decisions', 'a', 'a.id = p.award_id')
+      .innerJoin('bids', 'b', 'b.id = a.bid_id')
+      .innerJoin('organisations', 'o', 'o.id = p.organisation_id')
+      .select('p')
+      .addSelect([
+        'd.financial_year AS financial_year',
+        'd.quarter AS quarter',
+        'b.reference AS reference',
+        'o.name AS organisation_name',
+      ])
+      .orderBy('p.due_on', 'ASC')
+      .addOrderBy('b.reference', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .offset(query.offset)
+      .limit(query.limit);
+    if (query.status) {
+      builder.andWhere('p.status = :status', { status: query.status });
+    }
+    if (query.roundId) {
+      builder.andWhere('a.round_id = :roundId', { roundId: query.roundId });
+    }
+    const [{ entities, raw }, total] = await Promise.all([
+      builder.getRawAndEntities<{
+        financial_year: string;
+        quarter: number;
+        reference: string;
+        organisation_name: string;
+      }>(),
+      builder.getCount(),
+    ]);
+    return {
+      items: entities.map((payment, index) =>
+        this.toDto({
+          payment,
+          financialYear: raw[index].financial_year,
+          quarter: raw[index].quarter,
+          reference: raw[index].reference,
+          organisationName: raw[index].organisation_name,
+        }),
+      ),
+      total,
+      limit: query.limit,
+      offset: query.offset,
+    };
+  }
+
+  // The payment was made: its date (not in the future, not before approval) and bank reference.
+  // The last payment of an award whose returns are all approved completes it.
+  record(
+    actor: AuditActor,
+    user: AuthenticatedUser,
+    id: string,
+    input: RecordPaymentDto,
+    now = new Date(),
+  ): Promise<PaymentDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const found = await manager.findOneBy(ReturnPayment, { id });
+      if (!found) {
+        throw DomainError.notFound('Payment');
+      }
+      const award = await this.awards.find(manager, found.awardId, true);
+      const payment = await manager.findOneOrFail(ReturnPayment, {
+        where: { id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (payment.status === 'made') {
+        throw DomainError.conflict(
+          'payment-already-made',
+          `This payment was recorded as made on ${payment.paidOn} (reference ${payment.reference}).`,
+        );
+      }
+      const approvedOn = londonDateOf(payment.createdAt);
+      const today = londonDateOf(now);
+      if (input.paidOn > today || input.paidOn < approvedOn) {
+        throw DomainError.invalid('payment-date-invalid', 'The payment was not recorded.', [
+          {
+            field: 'paidOn',
+            message: `give the date the money was paid: between ${approvedOn}, when the return was approved, and today (${today})`,
+          },
+        ]);
+      }
+      const made = {
+        status: 'made' as const,
+        paidOn: input.paidOn,
+        reference: input.reference,
+        recordedBy: user.id,
+        recordedAt: now,
+      };
+      await manager.update(ReturnPayment, { id }, made);
+      await this.audit.record(manager, actor, {
+        command: 'payment.record',
+        objectType: 'return_payment',
+        objectId: id,
+        changes: {
+          status: { before: 'to_make', after: 'made' },
+          paidOn: { before: null, after: input.paidOn },
+          reference: { before: null, after: input.reference },
+        },
+      });
+      await this.review.completeIfDone(manager, actor, award.id);
+      const row = await manager.findOneByOrFail(DeliveryReturn, { id: payment.returnId });
+      return paymentDto(Object.assign(payment, made), row, award);
+    });
+  }
+
+  private toDto(row: PaymentRow): PaymentDto {
+    return paymentDto(
+      row.payment,
+      { financialYear: row.financialYear, quarter: row.quarter as 1 | 2 | 3 | 4 },
+      { reference: row.reference, organisationName: row.organisationName },
+    );
+  }
+}

@@ -1,0 +1,297 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, In, Not } from 'typeorm';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import { AwardDeliveryService, type AwardForDelivery } from '../awards/award-delivery.service';
+import type { AuthenticatedUser } from '../common/access';
+import { DomainError } from '../common/domain-error';
+import { addDays, londonDateOf } from '../common/london-time';
+import type { FieldError } from '../common/problem';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { OutboxService } from '../notifications/outbox.service';
+import { UsersService } from '../users/users.service';
+import { DeliveryReturn } from './delivery-return.entity';
+import { ReturnLedger } from './return-ledger';
+import { ReturnPayment } from './return-payment.entity';
+import type { ReturnDto } from './return-response.dto';
+import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
+import { ReturnViews } from './return-views';
+import type { ApproveReturnDto, RequestChangesDto, SpendLineDto } from './return.dto';
+import { formatPounds } from '../common/money';
+import { YearEndRelease } from './year-end-release.entity';
+
+// Approved amounts per claimed line: all of each claim unless finance says less, never more,
+// and never for a year or kind that was not claimed.
+function approvedAmounts(
+  claimed: ReturnSpendLine[],
+  approved: SpendLineDto[] | undefined,
+): { amounts: Map<string, number>; errors: FieldError[]; reduced: boolean } {
+  const key = (line: { financialYear: string; kind: string }) =>
+    `${line.financialYear} ${line.kind}`;
+  const amounts = new Map(claimed.map((line) => [key(line), line.claimedPence]));
+  const errors: FieldError[] = [];
+  let reduced = false;
+  (approved ?? []).forEach((line, index) => {
+    const claim = amounts.get(key(line));
+    const original = claimed.find((c) => key(c) === key(line));
+    if (claim === undefined || !original) {
+      errors.push({
+        field: `approvedSpend.${index}`,
+        message: `${key(line)} was not claimed in this return; approve only what was claimed`,
+      });
+    } else if (line.amountPence > original.claimedPence) {
+      errors.push({
+        field: `approvedSpend.${index}.amountPence`,
+        message: `${formatPounds(line.amountPence)} is more than the ${formatPounds(original.claimedPence)} claimed for ${key(line)}`,
+      });
+    } else {
+      reduced ||= line.amountPence < original.claimedPence;
+      amounts.set(key(line), line.amountPence);
+    }
+  });
+  return { amounts, errors, reduced };
+}
+
+// Finance's review of a submitted return: approve (recording the amount payable in arrears and
+// a payment to make) or send it back with comments. Approval closes a financial year once its
+// last return is in, releasing what the year did not spend, and completes a finished award.
+@Injectable()
+export class ReturnReviewService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly views: ReturnViews,
+    private readonly awards: AwardDeliveryService,
+    private readonly ledger: ReturnLedger,
+    private readonly users: UsersService,
+    private readonly outbox: OutboxService,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  approve(
+    actor: AuditActor,
+    user: AuthenticatedUser,
+    id: string,
+    input: ApproveReturnDto,
+    now = new Date(),
+  ): Promise<ReturnDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const { row, award, submission } = await this.lockSubmitted(manager, user, id);
+      const { amounts, errors, reduced } = approvedAmounts(
+        submission.spend ?? [],
+        input.approvedSpend,
+      );
+      if (reduced && !input.comment) {
+        errors.push({ field: 'comment', message: 'say why less than the claim is approved' });
+      }
+      if (errors.length > 0) {
+        throw DomainError.invalid('approval-invalid', 'Nothing was approved; see errors.', errors);
+      }
+      const today = londonDateOf(now);
+      let payable = 0;
+      for (const line of submission.spend ?? []) {
+        const approvedPence = amounts.get(`${line.financialYear} ${line.kind}`) ?? 0;
+        payable += approvedPence;
+        await manager.update(
+          ReturnSpendLine,
+          { submissionId: submission.id, financialYear: line.financialYear, kind: line.kind },
+          { approvedPence },
+        );
+      }
+      await manager.update(
+        ReturnSubmission,
+        { id: submission.id },
+        {
+          outcome: 'approved',
+          reviewComment: input.comment ?? null,
+          reviewedAt: now,
+          reviewedBy: user.id,
+          payablePence: payable,
+        },
+      );
+      await manager.update(DeliveryReturn, { id }, { status: 'approved' });
+      const paymentDueOn = addDays(today, award.paymentDays);
+      if (payable > 0) {
+        await manager.insert(ReturnPayment, {
+          returnId: id,
+          awardId: award.id,
+          organisationId: award.organisationId,
+          amountPence: payable,
+          dueOn: paymentDueOn,
+        });
+      }
+      const released = await this.closeYearIfDone(manager, row, award, now);
+      await this.audit.record(manager, actor, {
+        command: 'return.approve',
+        objectType: 'delivery_return',
+        objectId: id,
+        changes: {
+          status: { before: 'submitted', after: 'approved' },
+          payablePence: { before: null, after: payable },
+          ...(released.length > 0
+            ? { yearEndReleasedPence: { before: null, after: released } }
+            : {}),
+        },
+      });
+      await this.tellBidder(manager, award, row, 'return-approved', {
+        claimedPence: (submission.spend ?? []).reduce((sum, line) => sum + line.claimedPence, 0),
+        payablePence: payable,
+        comment: input.comment ?? null,
+        paymentDueOn,
+      });
+      await this.completeIfDone(manager, actor, award.id);
+      return this.views.toDto(
+        manager,
+        await manager.findOneByOrFail(DeliveryReturn, { id }),
+        await this.awards.find(manager, award.id),
+        today,
+      );
+    });
+  }
+
+  requestChanges(
+    actor: AuditActor,
+    user: AuthenticatedUser,
+    id: string,
+    input: RequestChangesDto,
+    now = new Date(),
+  ): Promise<ReturnDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const { row, award, submission } = await this.lockSubmitted(manager, user, id);
+      await manager.update(
+        ReturnSubmission,
+        { id: submission.id },
+        {
+          outcome: 'changes_requested',
+          reviewComment: input.comments,
+          reviewedAt: now,
+          reviewedBy: user.id,
+        },
+      );
+      await manager.update(DeliveryReturn, { id }, { status: 'changes_requested' });
+      await this.audit.record(manager, actor, {
+        command: 'return.request-changes',
+        objectType: 'delivery_return',
+        objectId: id,
+        changes: {
+          status: { before: 'submitted', after: 'changes_requested' },
+          comments: { before: null, after: input.comments },
+        },
+      });
+      await this.tellBidder(manager, award, row, 'return-changes-requested', {
+        comments: input.comments,
+      });
+      return this.views.toDto(
+        manager,
+        await manager.findOneByOrFail(DeliveryReturn, { id }),
+        award,
+        londonDateOf(now),
+      );
+    });
+  }
+
+  // Every return approved and every payment made: the award is complete. Called with it locked.
+  async completeIfDone(manager: EntityManager, actor: AuditActor, awardId: string): Promise<void> {
+    const open = await manager.count(DeliveryReturn, {
+      where: { awardId, status: Not(In(['approved', 'cancelled'])) },
+    });
+    const unpaid = await manager.count(ReturnPayment, { where: { awardId, status: 'to_make' } });
+    if (open === 0 && unpaid === 0) {
+      await this.awards.complete(manager, actor, awardId);
+    }
+  }
+
+  // The return and its award locked (award first, as the bidder's commands lock them), with
+  // the submission waiting for review.
+  private async lockSubmitted(
+    manager: EntityManager,
+    user: AuthenticatedUser,
+    id: string,
+  ): Promise<{ row: DeliveryReturn; award: AwardForDelivery; submission: ReturnSubmission }> {
+    const found = await this.views.visible(manager, user, id);
+    const award = await this.awards.find(manager, found.awardId, true);
+    const row = await this.views.visible(manager, user, id, true);
+    if (row.status !== 'submitted') {
+      throw DomainError.conflict(
+        'return-not-submitted',
+        `This return is ${row.status.replace('_', ' ')}; only a submitted return can be reviewed.`,
+      );
+    }
+    const submission = await manager.findOneOrFail(ReturnSubmission, {
+      where: { returnId: id, number: row.submissions },
+      relations: { spend: true },
+    });
+    return { row, award, submission };
+  }
+
+  // Once every return of the financial year is approved, what the year's award did not spend
+  // is released, per kind: recorded, shown in the position, never carried into the next year.
+  private async closeYearIfDone(
+    manager: EntityManager,
+    row: DeliveryReturn,
+    award: AwardForDelivery,
+    now: Date,
+  ): Promise<{ kind: string; amountPence: number }[]> {
+    const open = await manager.count(DeliveryReturn, {
+      where: {
+        awardId: award.id,
+        financialYear: row.financialYear,
+        status: Not(In(['approved', 'cancelled'])),
+      },
+    });
+    if (open > 0) {
+      return [];
+    }
+    const { approved } = await this.ledger.position(manager, award.id);
+    const released = award.lines
+      .filter((line) => line.financialYear === row.financialYear)
+      .map((line) => {
+        const spent = approved
+          .filter((a) => a.financialYear === line.financialYear && a.kind === line.kind)
+          .reduce((sum, a) => sum + a.amountPence, 0);
+        return { kind: line.kind, amountPence: line.amountPence - spent };
+      })
+      .filter((line) => line.amountPence > 0);
+    if (released.length > 0) {
+      await manager.insert(
+        YearEndRelease,
+        released.map((line) => ({
+          awardId: award.id,
+          financialYear: row.financialYear,
+          kind: line.kind,
+          amountPence: line.amountPence,
+          releasedAt: now,
+          returnId: row.id,
+        })),
+      );
+    }
+    return released;
+  }
+
+  private async tellBidder(
+    manager: EntityManager,
+    award: AwardForDelivery,
+    row: DeliveryReturn,
+    template: 'return-approved' | 'return-changes-requested',
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    const contacts = await this.users.applicantContacts(award.organisationId, manager);
+    if (contacts.length === 0) {
+      return;
+    }
+    await this.outbox.queue(manager, {
+      template,
+      to: contacts.map((contact) => contact.email),
+      dedupeKey: `return:${row.id}:${template}:${row.submissions}`,
+      about: { type: 'delivery_return', id: row.id },
+      data: {
+        organisationName: award.organisationName,
+        reference: award.reference,
+        title: award.title,
+        financialYear: row.financialYear,
+        quarter: row.quarter,
+        returnUrl: `${this.config.mail.publicBaseUrl}/returns/${row.id}`,
+        ...data,
+      },
+    });
+  }
+}

@@ -1,0 +1,254 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { COST_KINDS, type CostKind } from '../bids/bid-lines.entity';
+import { PageQuery } from '../common/pagination';
+import { IsDateOnly, IsPence, TrimmedText, trimString } from '../common/validation';
+
+// No single quarter's line passes £1bn: far above any award, and sums stay exact integers.
+const MAX_LINE_PENCE = 100_000_000_000;
+const FINANCIAL_YEAR = /^\d{4}\/\d{2}$/;
+export const RAG_RATINGS = ['red', 'amber', 'green'] as const;
+export type Rag = (typeof RAG_RATINGS)[number];
+export const MILESTONE_STATUSES = ['not_started', 'on_track', 'delayed', 'complete'] as const;
+export type MilestoneStatus = (typeof MILESTONE_STATUSES)[number];
+
+export class SpendLineDto {
+  @ApiProperty({ example: '2026/27' })
+  @Matches(FINANCIAL_YEAR, { message: 'financialYear must be written like 2026/27' })
+  financialYear: string;
+
+  @ApiProperty({ enum: COST_KINDS })
+  @IsIn(COST_KINDS, { message: 'kind must be capital or revenue' })
+  kind: CostKind;
+
+  @ApiProperty({ example: 7_500_000, description: 'Spent in the quarter, in pence' })
+  @IsPence('amountPence', MAX_LINE_PENCE)
+  amountPence: number;
+}
+
+export class ForecastLineDto extends SpendLineDto {
+  @ApiProperty({ enum: [1, 2, 3, 4], description: 'A later quarter of the award' })
+  @IsInt({ message: 'quarter must be 1, 2, 3 or 4' })
+  @Min(1, { message: 'quarter must be 1, 2, 3 or 4' })
+  @Max(4, { message: 'quarter must be 1, 2, 3 or 4' })
+  quarter: number;
+}
+
+export class OutputDto {
+  @ApiProperty({ format: 'uuid', description: 'An intervention of the funded bid' })
+  @IsUUID('all', { message: 'interventionId must be the id of one of the bid’s interventions' })
+  interventionId: string;
+
+  @ApiProperty({
+    example: 12,
+    description: 'Delivered in the quarter, in the bid’s output measure',
+  })
+  @IsInt({ message: 'achieved must be a whole number' })
+  @Min(0, { message: 'achieved may not be negative' })
+  @Max(10_000_000, { message: 'achieved may be at most 10,000,000' })
+  achieved: number;
+}
+
+export class MilestoneDto {
+  @ApiProperty({ example: 'Street lighting contract let', maxLength: 200 })
+  @TrimmedText(1, 200)
+  title: string;
+
+  @ApiPropertyOptional({ format: 'date', nullable: true })
+  @IsOptional()
+  @IsDateOnly('dueOn', '2026-09-30')
+  dueOn?: string | null;
+
+  @ApiProperty({ enum: MILESTONE_STATUSES })
+  @IsIn(MILESTONE_STATUSES, { message: `status must be one of ${MILESTONE_STATUSES.join(', ')}` })
+  status: MilestoneStatus;
+
+  @ApiProperty({ enum: RAG_RATINGS })
+  @IsIn(RAG_RATINGS, { message: 'rag must be red, amber or green' })
+  rag: Rag;
+
+  @ApiPropertyOptional({ maxLength: 2000 })
+  @IsOptional()
+  @Transform(trimString)
+  @IsString({ message: 'comment must be text' })
+  @MaxLength(2000, { message: 'comment may be at most 2000 characters' })
+  comment?: string;
+}
+
+export class RiskDto {
+  @ApiProperty({ example: 'Contractor capacity delays installation', maxLength: 500 })
+  @TrimmedText(1, 500)
+  description: string;
+
+  @ApiProperty({ enum: RAG_RATINGS })
+  @IsIn(RAG_RATINGS, { message: 'rag must be red, amber or green' })
+  rag: Rag;
+
+  @ApiProperty({ maxLength: 2000 })
+  @TrimmedText(1, 2000)
+  mitigation: string;
+}
+
+// A return's draft: every field optional; those sent replace what was saved, the rest stay.
+export class SaveReturnDto {
+  @ApiPropertyOptional({
+    type: [SpendLineDto],
+    description: 'Spent in the quarter, by financial year and kind (the quarter’s own year only)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(2)
+  @ValidateNested({ each: true })
+  @Type(() => SpendLineDto)
+  spend?: SpendLineDto[];
+
+  @ApiPropertyOptional({ type: [ForecastLineDto], description: 'Expected in later quarters' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(40)
+  @ValidateNested({ each: true })
+  @Type(() => ForecastLineDto)
+  forecast?: ForecastLineDto[];
+
+  @ApiPropertyOptional({ example: 1_250_000, description: 'Match funding spent in the quarter' })
+  @IsOptional()
+  @IsPence('matchFundingSpentPence', MAX_LINE_PENCE, { zero: true })
+  matchFundingSpentPence?: number;
+
+  @ApiPropertyOptional({ type: [OutputDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => OutputDto)
+  outputs?: OutputDto[];
+
+  @ApiPropertyOptional({ type: [MilestoneDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => MilestoneDto)
+  milestones?: MilestoneDto[];
+
+  @ApiPropertyOptional({ type: [RiskDto] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => RiskDto)
+  risks?: RiskDto[];
+
+  @ApiPropertyOptional({ maxLength: 20000, description: 'Progress in the quarter' })
+  @IsOptional()
+  @Transform(trimString)
+  @IsString({ message: 'narrative must be text' })
+  @MaxLength(20000, { message: 'narrative may be at most 20000 characters' })
+  narrative?: string;
+
+  @ApiPropertyOptional({
+    maxLength: 5000,
+    nullable: true,
+    description: 'Why spend differs from profile (needed above the round’s variance threshold)',
+  })
+  @IsOptional()
+  @Transform(trimString)
+  @IsString({ message: 'varianceExplanation must be text' })
+  @MaxLength(5000, { message: 'varianceExplanation may be at most 5000 characters' })
+  varianceExplanation?: string | null;
+}
+
+export class ApproveReturnDto {
+  @ApiPropertyOptional({
+    type: [SpendLineDto],
+    description:
+      'Spend approved per year and kind, if less than claimed (a comment then says why); left out, everything claimed is approved',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(2)
+  @ValidateNested({ each: true })
+  @Type(() => SpendLineDto)
+  approvedSpend?: SpendLineDto[];
+
+  @ApiPropertyOptional({ maxLength: 5000 })
+  @IsOptional()
+  @TrimmedText(1, 5000)
+  comment?: string;
+}
+
+export class RequestChangesDto {
+  @ApiProperty({ maxLength: 5000, example: 'Q2 revenue spend lacks the invoices for CCTV.' })
+  @TrimmedText(5, 5000)
+  comments: string;
+}
+
+export class RecordPaymentDto {
+  @ApiProperty({ format: 'date', example: '2026-08-14' })
+  @IsDateOnly('paidOn', '2026-08-14')
+  paidOn: string;
+
+  @ApiProperty({ example: 'BACS-2026-0814-0042', maxLength: 100 })
+  @TrimmedText(1, 100)
+  reference: string;
+}
+
+export const RETURN_FILTERS = [
+  'upcoming',
+  'due',
+  'overdue',
+  'submitted',
+  'approved',
+  'changes_requested',
+  'cancelled',
+] as const;
+export type ReturnFilter = (typeof RETURN_FILTERS)[number];
+
+export class ReturnQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', { message: 'roundId must be a round id' })
+  roundId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', { message: 'awardId must be an award id' })
+  awardId?: string;
+
+  @ApiPropertyOptional({
+    enum: RETURN_FILTERS,
+    description: '`due` is open and not yet late; `overdue` is past its due date and not sent',
+  })
+  @IsOptional()
+  @IsIn(RETURN_FILTERS, { message: `status must be one of ${RETURN_FILTERS.join(', ')}` })
+  status?: ReturnFilter;
+}
+
+export const PAYMENT_STATUSES = ['to_make', 'made'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+export class PaymentQuery extends PageQuery {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID('all', { message: 'roundId must be a round id' })
+  roundId?: string;
+
+  @ApiPropertyOptional({ enum: PAYMENT_STATUSES })
+  @IsOptional()
+  @IsIn(PAYMENT_STATUSES, { message: 'status must be to_make or made' })
+  status?: PaymentStatus;
+}

@@ -1,0 +1,255 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import { AwardDeliveryService, type AwardForDelivery } from '../awards/award-delivery.service';
+import type { AuthenticatedUser } from '../common/access';
+import { DomainError } from '../common/domain-error';
+import { londonDateOf } from '../common/london-time';
+import type { Page } from '../common/pagination';
+import { DeliveryReturn, type ReturnStatus } from './delivery-return.entity';
+import { completeContent, draftErrors, type ReturnContent } from './return-content.rules';
+import type { AwardPositionDto, ReturnDto, ReturnSummaryDto } from './return-response.dto';
+import { scheduled } from './return-schedule.service';
+import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
+import { ReturnViews } from './return-views';
+import type { ReturnQuery, SaveReturnDto } from './return.dto';
+
+// Returns the bidder may still write: not yet sent, or sent back for changes.
+const WITH_BIDDER: ReturnStatus[] = ['upcoming', 'due', 'changes_requested'];
+
+// What each list filter means, given today's UK date as $today.
+const FILTERS: Record<NonNullable<ReturnQuery['status']>, string> = {
+  upcoming: `d.status = 'upcoming' AND d.period_ends_on >= :today`,
+  due: `(d.status = 'due' OR (d.status = 'upcoming' AND d.period_ends_on < :today)) AND d.due_on >= :today`,
+  overdue: `d.status IN ('upcoming', 'due', 'changes_requested') AND d.period_ends_on < :today AND d.due_on < :today`,
+  submitted: `d.status = 'submitted'`,
+  approved: `d.status = 'approved'`,
+  changes_requested: `d.status = 'changes_requested'`,
+  cancelled: `d.status = 'cancelled'`,
+};
+
+// The bidder's side of a quarterly return: reading, saving the draft, submitting it.
+@Injectable()
+export class ReturnsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly views: ReturnViews,
+    private readonly awards: AwardDeliveryService,
+    private readonly audit: AuditService,
+  ) {}
+
+  get(user: AuthenticatedUser, id: string, now = new Date()): Promise<ReturnDto> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const row = await this.views.visible(manager, user, id);
+      const award = await this.awards.find(manager, row.awardId);
+      return this.views.toDto(manager, row, award, londonDateOf(now));
+    });
+  }
+
+  async list(
+    user: AuthenticatedUser,
+    query: ReturnQuery,
+    now = new Date(),
+  ): Promise<Page<ReturnSummaryDto>> {
+    const today = londonDateOf(now);
+    const builder = this.dataSource.manager
+      .createQueryBuilder(DeliveryReturn, 'd')
+      .innerJoin('award_decisions', 'a', 'a.id = d.award_id')
+      .innerJoin('bids', 'b', 'b.id = a.bid_id')
+      .innerJoin('organisations', 'o', 'o.id = d.organisation_id')
+      .select('d')
+      .addSelect(['b.reference AS award_reference', 'o.name AS organisation_name'])
+      .orderBy('d.due_on', 'ASC')
+      .addOrderBy('b.reference', 'ASC')
+      .addOrderBy('d.id', 'ASC')
+      .setParameters({ today })
+      .offset(query.offset)
+      .limit(query.limit);
+    if (user.role === 'applicant') {
+      builder.andWhere('d.organisation_id = :organisationId', {
+        organisationId: user.organisationId,
+      });
+    }
+    if (query.roundId) {
+      builder.andWhere('a.round_id = :roundId', { roundId: query.roundId });
+    }
+    if (query.awardId) {
+      builder.andWhere('d.award_id = :awardId', { awardId: query.awardId });
+    }
+    if (query.status) {
+      builder.andWhere(FILTERS[query.status]);
+    }
+    const [{ entities, raw }, total] = await Promise.all([
+      builder.getRawAndEntities<{ award_reference: string; organisation_name: string }>(),
+      builder.getCount(),
+    ]);
+    return {
+      items: entities.map((row, index) => ({
+        ...scheduled(row, today),
+        awardId: row.awardId,
+        awardReference: raw[index].award_reference,
+        organisationName: raw[index].organisation_name,
+        submissions: row.submissions,
+      })),
+      total,
+      limit: query.limit,
+      offset: query.offset,
+    };
+  }
+
+  // Where the award stands: visible to its own organisation's applicants and to staff.
+  position(user: AuthenticatedUser, awardId: string, now = new Date()): Promise<AwardPositionDto> {
+    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      const award = await this.awards.find(manager, awardId);
+      if (user.role === 'applicant' && award.organisationId !== user.organisationId) {
+        throw DomainError.notFound('Award');
+      }
+      return this.views.position(manager, award, londonDateOf(now));
+    });
+  }
+
+  // Saves the draft of the version the bidder last read. Fields sent replace what was saved.
+  save(
+    actor: AuditActor,
+    user: AuthenticatedUser,
+    id: string,
+    expectedVersion: number,
+    input: SaveReturnDto,
+    now = new Date(),
+  ): Promise<ReturnDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const { row, award } = await this.lockForBidder(manager, user, id);
+      if (row.version !== expectedVersion) {
+        throw new DomainError(
+          'version-mismatch',
+          412,
+          `The return has changed since you read it (now version ${row.version}); reload it and apply your edit again.`,
+        );
+      }
+      const sent = Object.fromEntries(
+        Object.entries(input).filter(([, value]) => value !== undefined),
+      ) as Partial<ReturnContent>;
+      const draft = { ...row.draft, ...sent };
+      const errors = draftErrors(
+        completeContent(draft),
+        await this.views.context(manager, row, award),
+      );
+      if (errors.length > 0) {
+        throw DomainError.invalid(
+          'return-draft-invalid',
+          'The draft was not saved: fix the fields listed in errors.',
+          errors,
+        );
+      }
+      await manager.update(DeliveryReturn, { id }, { draft });
+      await this.audit.record(manager, actor, {
+        command: 'return.save',
+        objectType: 'delivery_return',
+        objectId: id,
+        changes: Object.fromEntries(
+          Object.keys(sent).map((field) => [
+            field,
+            {
+              before: (row.draft as Record<string, unknown>)[field] ?? null,
+              after: (sent as Record<string, unknown>)[field],
+            },
+          ]),
+        ),
+      });
+      const saved = await manager.findOneByOrFail(DeliveryReturn, { id });
+      return this.views.toDto(manager, saved, award, londonDateOf(now));
+    });
+  }
+
+  // Sends the draft to finance, frozen as a numbered submission, if nothing stops it: the
+  // quarter over, earlier returns sent, and every rule of its content met.
+  submit(
+    actor: AuditActor,
+    user: AuthenticatedUser,
+    id: string,
+    now = new Date(),
+  ): Promise<ReturnDto> {
+    return this.dataSource.transaction(async (manager) => {
+      const { row, award } = await this.lockForBidder(manager, user, id);
+      const today = londonDateOf(now);
+      const context = await this.views.context(manager, row, award);
+      const problems = await this.views.problems(manager, row, award, context, today);
+      if (problems.length > 0) {
+        throw DomainError.invalid(
+          'return-not-submittable',
+          `The return for Q${row.quarter} ${row.financialYear} cannot be submitted yet; see errors.`,
+          problems,
+        );
+      }
+      const content = completeContent(row.draft);
+      const submission = await manager.save(
+        manager.create(ReturnSubmission, {
+          returnId: id,
+          number: row.submissions + 1,
+          content,
+          submittedAt: now,
+          submittedBy: user.id,
+        }),
+      );
+      if (content.spend.length > 0) {
+        await manager.insert(
+          ReturnSpendLine,
+          content.spend.map(({ financialYear, kind, amountPence }) => ({
+            submissionId: submission.id,
+            financialYear,
+            kind,
+            claimedPence: amountPence,
+          })),
+        );
+      }
+      const before = row.status;
+      await manager.update(
+        DeliveryReturn,
+        { id },
+        { status: 'submitted', submissions: submission.number },
+      );
+      await this.audit.record(manager, actor, {
+        command: 'return.submit',
+        objectType: 'delivery_return',
+        objectId: id,
+        changes: {
+          status: { before, after: 'submitted' },
+          submission: { before: row.submissions, after: submission.number },
+          claimedPence: {
+            before: null,
+            after: content.spend.reduce((sum, line) => sum + line.amountPence, 0),
+          },
+        },
+      });
+      const saved = await manager.findOneByOrFail(DeliveryReturn, { id });
+      return this.views.toDto(manager, saved, award, today);
+    });
+  }
+
+  // The return and its award, locked in that order (as finance's review locks them), while the
+  // return is still with the bidder and the award active.
+  private async lockForBidder(
+    manager: EntityManager,
+    user: AuthenticatedUser,
+    id: string,
+  ): Promise<{ row: DeliveryReturn; award: AwardForDelivery }> {
+    const found = await this.views.visible(manager, user, id);
+    const award = await this.awards.find(manager, found.awardId, true);
+    const row = await this.views.visible(manager, user, id, true);
+    if (!WITH_BIDDER.includes(row.status)) {
+      throw DomainError.conflict(
+        'return-frozen',
+        row.status === 'cancelled'
+          ? 'This return was cancelled when its award was withdrawn.'
+          : `This return is ${row.status}; it was frozen when submitted and can change only if finance sends it back.`,
+      );
+    }
+    if (award.status !== 'active') {
+      throw DomainError.conflict(
+        'award-not-active',
+        `Award ${award.reference} is ${award.status}; only an active award's returns can be written.`,
+      );
+    }
+    return { row, award };
+  }
+}
