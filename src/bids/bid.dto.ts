@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -14,10 +13,9 @@ import {
   Max,
   Min,
   ValidateIf,
-  ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
-import { IsDateOnly, IsPence, TrimmedText } from '../common/validation';
+import { IsDateOnly, IsPence, OptionalListOf, TrimmedText } from '../common/validation';
 import { ORGANISATION_TYPES, type OrganisationType } from '../organisations/organisation.entity';
 import { BID_STATUSES, type BidStatus } from './bid.entity';
 import {
@@ -169,38 +167,22 @@ export class BidContentDto {
   theoryOfChange?: string;
 
   @ApiPropertyOptional({ type: [InterventionDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => InterventionDto)
+  @OptionalListOf(() => InterventionDto, 50)
   interventions?: InterventionDto[];
 
   @ApiPropertyOptional({
     type: [CostLineDto],
     description: 'One line per financial year and capital/revenue; they sum to the request',
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(20)
-  @ValidateNested({ each: true })
-  @Type(() => CostLineDto)
+  @OptionalListOf(() => CostLineDto, 20)
   costLines?: CostLineDto[];
 
   @ApiPropertyOptional({ type: [MatchFundingLineDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => MatchFundingLineDto)
+  @OptionalListOf(() => MatchFundingLineDto, 50)
   matchFunding?: MatchFundingLineDto[];
 
   @ApiPropertyOptional({ type: [PartnerDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => PartnerDto)
+  @OptionalListOf(() => PartnerDto, 50)
   partners?: PartnerDto[];
 
   @ApiPropertyOptional({ maxLength: 8000 })
@@ -209,19 +191,11 @@ export class BidContentDto {
   consultation?: string;
 
   @ApiPropertyOptional({ type: [MilestoneDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => MilestoneDto)
+  @OptionalListOf(() => MilestoneDto, 50)
   milestones?: MilestoneDto[];
 
   @ApiPropertyOptional({ type: [RiskDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => RiskDto)
+  @OptionalListOf(() => RiskDto, 50)
   risks?: RiskDto[];
 
   @ApiPropertyOptional({ maxLength: 8000 })

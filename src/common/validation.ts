@@ -7,8 +7,19 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { FieldError } from './problem';
-import { Transform } from 'class-transformer';
-import { IsInt, IsString, Length, Max, Min, ValidateBy } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  Min,
+  ValidateBy,
+  ValidateNested,
+} from 'class-validator';
 import { formatPounds } from './money';
 
 export class RequestValidationError extends BadRequestException {
@@ -111,4 +122,16 @@ export function IsDateOnly(field: string, example: string): PropertyDecorator {
       defaultMessage: () => `${field} must be a real calendar date such as ${example}`,
     },
   });
+}
+
+// An optional list of nested objects (lines, milestones, risks), each validated as `type`, at
+// most `max` long.
+export function OptionalListOf(type: () => new () => object, max: number): PropertyDecorator {
+  return applyDecorators(
+    IsOptional(),
+    IsArray(),
+    ArrayMaxSize(max),
+    ValidateNested({ each: true }),
+    Type(type),
+  );
 }

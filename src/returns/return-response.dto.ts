@@ -66,13 +66,16 @@ export class ReturnContentDto {
   varianceExplanation: string | null;
 }
 
-export class ReviewedSpendLineDto {
+// A financial year and kind: the cell of an award that money is counted in.
+export class YearKindDto {
   @ApiProperty({ example: '2026/27' })
   financialYear: string;
 
   @ApiProperty({ enum: COST_KINDS })
   kind: CostKind;
+}
 
+export class ReviewedSpendLineDto extends YearKindDto {
   @ApiProperty()
   claimedPence: number;
 
@@ -226,13 +229,7 @@ export class PaymentPageDto extends PageMetaDto {
   items: PaymentDto[];
 }
 
-export class PositionLineDto {
-  @ApiProperty({ example: '2026/27' })
-  financialYear: string;
-
-  @ApiProperty({ enum: COST_KINDS })
-  kind: CostKind;
-
+export class PositionLineDto extends YearKindDto {
   @ApiProperty()
   awardedPence: number;
 

@@ -1,8 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import {
-  ArrayMaxSize,
-  IsArray,
   IsIn,
   IsInt,
   IsOptional,
@@ -12,11 +10,10 @@ import {
   Max,
   MaxLength,
   Min,
-  ValidateNested,
 } from 'class-validator';
 import { COST_KINDS, type CostKind } from '../bids/bid-lines.entity';
 import { PageQuery } from '../common/pagination';
-import { IsDateOnly, IsPence, TrimmedText, trimString } from '../common/validation';
+import { IsDateOnly, IsPence, OptionalListOf, TrimmedText, trimString } from '../common/validation';
 
 // No single quarter's line passes £1bn: far above any award, and sums stay exact integers.
 const MAX_LINE_PENCE = 100_000_000_000;
@@ -109,19 +106,11 @@ export class SaveReturnDto {
     type: [SpendLineDto],
     description: 'Spent in the quarter, by financial year and kind (the quarter’s own year only)',
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(2)
-  @ValidateNested({ each: true })
-  @Type(() => SpendLineDto)
+  @OptionalListOf(() => SpendLineDto, 2)
   spend?: SpendLineDto[];
 
   @ApiPropertyOptional({ type: [ForecastLineDto], description: 'Expected in later quarters' })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(40)
-  @ValidateNested({ each: true })
-  @Type(() => ForecastLineDto)
+  @OptionalListOf(() => ForecastLineDto, 40)
   forecast?: ForecastLineDto[];
 
   @ApiPropertyOptional({ example: 1_250_000, description: 'Match funding spent in the quarter' })
@@ -130,27 +119,15 @@ export class SaveReturnDto {
   matchFundingSpentPence?: number;
 
   @ApiPropertyOptional({ type: [OutputDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => OutputDto)
+  @OptionalListOf(() => OutputDto, 50)
   outputs?: OutputDto[];
 
   @ApiPropertyOptional({ type: [MilestoneDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => MilestoneDto)
+  @OptionalListOf(() => MilestoneDto, 50)
   milestones?: MilestoneDto[];
 
   @ApiPropertyOptional({ type: [RiskDto] })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => RiskDto)
+  @OptionalListOf(() => RiskDto, 50)
   risks?: RiskDto[];
 
   @ApiPropertyOptional({ maxLength: 20000, description: 'Progress in the quarter' })
@@ -178,11 +155,7 @@ export class ApproveReturnDto {
     description:
       'Spend approved per year and kind, if less than claimed (a comment then says why); left out, everything claimed is approved',
   })
-  @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(2)
-  @ValidateNested({ each: true })
-  @Type(() => SpendLineDto)
+  @OptionalListOf(() => SpendLineDto, 2)
   approvedSpend?: SpendLineDto[];
 
   @ApiPropertyOptional({ maxLength: 5000 })
