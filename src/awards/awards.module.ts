@@ -37,7 +37,13 @@ import { OutcomePublicationService } from './outcome-publication.service';
   controllers: [AwardsController, OffersController],
   // For the demo seed, which decides and publishes a round through the same services, and for
   // delivery returns, which read and complete awards.
-  exports: [AwardDeliveryService, DecisionsService, DueDiligenceService, OutcomePublicationService],
+  exports: [
+    AwardDeliveryService,
+    DecisionsService,
+    DueDiligenceService,
+    OffersService,
+    OutcomePublicationService,
+  ],
   providers: [
     AwardDeliveryService,
     AwardViews,

@@ -177,3 +177,20 @@ export function demoBids(round: { deliveryStartsOn: string }): DemoBid[] {
     },
   ];
 }
+
+export const DEMO_DELIVERY_ROUND_CODE = 'SSF-DEMO-R';
+
+// A round delivered through the financial year 2025/26, so that every quarterly return is open:
+// bidding ran in February and March 2025; the demo loads its outcome and the award's returns
+// (see DemoSeedService.seedDeliveryRound).
+export function deliveryDemoRound(now: Date): CreateRoundDto {
+  return {
+    ...decidedDemoRound(now),
+    code: DEMO_DELIVERY_ROUND_CODE,
+    name: 'Safer Streets demo round (in delivery, 2025/26)',
+    opensAt: '2025-02-03T09:00:00Z',
+    closesAt: '2025-03-14T17:00:00Z',
+    deliveryStartsOn: '2025-04-01',
+    deliveryEndsOn: '2026-03-31',
+  };
+}

@@ -4,14 +4,19 @@ import { AssignmentsService } from '../assessment/assignments.service';
 import { ScoringService } from '../assessment/scoring.service';
 import { DecisionsService } from '../awards/decisions.service';
 import { DueDiligenceService } from '../awards/due-diligence.service';
+import { OffersService } from '../awards/offers.service';
 import { OutcomePublicationService } from '../awards/outcome-publication.service';
 import type { AuditActor } from '../audit/audit.service';
 import { BidEndorsementService } from '../bids/bid-endorsement.service';
 import { BidDraftingService } from '../bids/bid-drafting.service';
 import { BidSubmissionService } from '../bids/bid-submission.service';
+import { BidsService } from '../bids/bids.service';
 import { AuthenticatedUser, Role, ROLES } from '../common/access';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OrganisationsService } from '../organisations/organisations.service';
+import { PaymentsService } from '../returns/payments.service';
+import { ReturnReviewService } from '../returns/return-review.service';
+import { ReturnsService } from '../returns/returns.service';
 import type { CreateRoundDto } from '../rounds/round.dto';
 import { ROUND_COMMANDS, RoundCommand } from '../rounds/rounds.rules';
 import { RoundsService } from '../rounds/rounds.service';
@@ -24,13 +29,15 @@ import {
 } from './demo-organisations';
 import {
   assessmentDemoRound,
-  DEMO_DECIDED_ROUND_CODE,
   decidedDemoRound,
+  DEMO_DELIVERY_ROUND_CODE,
+  deliveryDemoRound,
   type DemoBid,
   demoBids,
   openDemoRound,
 } from './demo-bids';
 import { DEMO_ROUNDS } from './demo-rounds';
+import { demoReturnContent } from './demo-returns';
 
 const SEED_ACTOR: AuditActor = { id: null, label: 'demo seed' };
 const LIFECYCLE = Object.keys(ROUND_COMMANDS) as RoundCommand[];
@@ -61,11 +68,16 @@ export class DemoSeedService {
     private readonly dueDiligence: DueDiligenceService,
     private readonly decisions: DecisionsService,
     private readonly publication: OutcomePublicationService,
+    private readonly offers: OffersService,
+    private readonly bidsService: BidsService,
+    private readonly returns: ReturnsService,
+    private readonly review: ReturnReviewService,
+    private readonly payments: PaymentsService,
   ) {}
 
   // The last part the seed adds; seeding again fills in whatever an older seed lacked.
   async isSeeded(): Promise<boolean> {
-    return (await this.rounds.findIdByCode(DEMO_DECIDED_ROUND_CODE)) !== null;
+    return (await this.rounds.findIdByCode(DEMO_DELIVERY_ROUND_CODE)) !== null;
   }
 
   async seed(): Promise<DemoCredentials[]> {
@@ -123,8 +135,9 @@ export class DemoSeedService {
     await this.seedOpenRound();
     await this.seedAssessmentRound();
     await this.seedDecidedRound();
+    await this.seedDeliveryRound();
     this.logger.log(
-      `Demo data ready: ${POLICE_FORCE_AREAS.length} force areas, ${DEMO_ORGANISATIONS.length} organisations, ${DEMO_ROUNDS.length + 3} rounds, ${accounts.length} users`,
+      `Demo data ready: ${POLICE_FORCE_AREAS.length} force areas, ${DEMO_ORGANISATIONS.length} organisations, ${DEMO_ROUNDS.length + 4} rounds, ${accounts.length} users`,
     );
     return credentials;
   }
@@ -186,9 +199,56 @@ export class DemoSeedService {
   // offered everything it asked for (applicant@demo.test can read the letter and accept), the
   // council's is rejected with feedback.
   private async seedDecidedRound(now = new Date()): Promise<void> {
-    const played = await this.roundInAssessment(decidedDemoRound(now), 7, now);
+    await this.decidedRound(decidedDemoRound(now), now);
+  }
+
+  // A round delivered in 2025/26, its award accepted: Q1's return approved and paid, Q2's sent
+  // and waiting for finance, Q3's a draft, Q4's not started (and both overdue).
+  private async seedDeliveryRound(now = new Date()): Promise<void> {
+    const played = await this.decidedRound(deliveryDemoRound(now), now);
     if (!played) {
       return;
+    }
+    const pcc = await this.signedIn('applicant@demo.test');
+    const finance = await this.signedIn('finance@demo.test');
+    const award = await this.offers.accept(
+      pcc.actor,
+      pcc.user,
+      played.awardId,
+      { signatoryName: 'Susan Dungworth', signatoryPosition: 'Police and Crime Commissioner' },
+      now,
+    );
+    const { interventions } = await this.bidsService.get(pcc.user, played.bidId);
+    for (const quarter of [1, 2, 3] as const) {
+      const id = award.returns[quarter - 1].id;
+      const { version } = await this.returns.get(pcc.user, id, now);
+      const content = demoReturnContent(quarter, interventions);
+      await this.returns.save(pcc.actor, pcc.user, id, version, content, now);
+      if (quarter < 3) {
+        await this.returns.submit(pcc.actor, pcc.user, id, now);
+      }
+      if (quarter === 1) {
+        const reviewed = await this.review.approve(finance.actor, finance.user, id, {}, now);
+        await this.payments.record(
+          finance.actor,
+          finance.user,
+          reviewed.payment?.id as string,
+          { paidOn: now.toISOString().slice(0, 10), reference: 'DEMO-BACS-0001' },
+          now,
+        );
+      }
+    }
+  }
+
+  // The round of `definition` taken through assessment to published outcomes, the first bid
+  // awarded and the second rejected; the award and its bid, or null when the round exists already.
+  private async decidedRound(
+    definition: CreateRoundDto,
+    now: Date,
+  ): Promise<{ awardId: string; bidId: string } | null> {
+    const played = await this.roundInAssessment(definition, 7, now);
+    if (!played) {
+      return null;
     }
     const { round, bids, ids, assignments, assessor } = played;
     const marks = round.criteria.map((criterion) => ({
@@ -204,6 +264,7 @@ export class DemoSeedService {
     const finance = await this.signedIn('finance@demo.test');
     const approver = await this.signedIn('approver@demo.test');
     const today = now.toISOString().slice(0, 10);
+    let awardId = '';
     for (const [index, bid] of bids.entries()) {
       const organisationId = await this.organisations.findIdByName(bid.organisation);
       await this.dueDiligence.record(finance.actor, finance.user, organisationId as string, {
@@ -211,7 +272,7 @@ export class DemoSeedService {
         checkedOn: today,
         notes: 'Demo: Companies House, Charity Commission and credit records checked.',
       });
-      await this.decisions.decide(
+      const decision = await this.decisions.decide(
         approver.actor,
         approver.user,
         ids[index],
@@ -230,8 +291,10 @@ export class DemoSeedService {
             },
         now,
       );
+      awardId ||= decision.id;
     }
     await this.publication.publish(SEED_ACTOR, round.id, now);
+    return { awardId, bidId: ids[0] };
   }
 
   // The bid drafted by its demo bidder at `when`, and submitted if the demo says so.

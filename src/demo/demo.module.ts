@@ -3,6 +3,7 @@ import { AssessmentModule } from '../assessment/assessment.module';
 import { AwardsModule } from '../awards/awards.module';
 import { BidsModule } from '../bids/bids.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
+import { ReturnsModule } from '../returns/returns.module';
 import { RoundsModule } from '../rounds/rounds.module';
 import { UsersModule } from '../users/users.module';
 import { DemoSeedService } from './demo-seed.service';
@@ -15,6 +16,7 @@ import { DemoSeedService } from './demo-seed.service';
     BidsModule,
     AssessmentModule,
     AwardsModule,
+    ReturnsModule,
   ],
   providers: [DemoSeedService],
   exports: [DemoSeedService],

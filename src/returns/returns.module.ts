@@ -36,6 +36,8 @@ import { YearEndRelease } from './year-end-release.entity';
     UsersModule,
   ],
   controllers: [ReturnsController, PaymentsController],
+  // For the demo seed, which writes, reviews and pays returns through the same services.
+  exports: [PaymentsService, ReturnReviewService, ReturnsService],
   providers: [
     PaymentsService,
     ReturnLedger,
