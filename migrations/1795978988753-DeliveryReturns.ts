@@ -97,6 +97,18 @@ export class DeliveryReturns1795978988753 implements MigrationInterface {
     await queryRunner.query(`
       CREATE FUNCTION return_spend_lines_refuse_edit() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
+        -- A line joins its submission while that is being sent, never later.
+        IF TG_OP = 'INSERT' THEN
+          IF EXISTS (
+            SELECT 1 FROM return_submissions s JOIN delivery_returns d ON d.id = s.return_id
+            WHERE s.id = NEW.submission_id
+              AND (s.outcome IS NOT NULL OR d.status IN ('submitted', 'approved', 'cancelled'))
+          ) THEN
+            RAISE EXCEPTION 'submission % was sent already; its spend lines cannot change', NEW.submission_id
+              USING ERRCODE = 'check_violation';
+          END IF;
+          RETURN NEW;
+        END IF;
         IF TG_OP = 'DELETE' OR (NEW.submission_id, NEW.financial_year, NEW.kind, NEW.claimed_pence)
              IS DISTINCT FROM (OLD.submission_id, OLD.financial_year, OLD.kind, OLD.claimed_pence)
            OR (OLD.approved_pence IS NOT NULL AND NEW.approved_pence IS DISTINCT FROM OLD.approved_pence) THEN
@@ -105,8 +117,17 @@ export class DeliveryReturns1795978988753 implements MigrationInterface {
         RETURN NEW;
       END $$`);
     await queryRunner.query(`
-      CREATE TRIGGER return_spend_lines_kept BEFORE UPDATE OR DELETE ON return_spend_lines
+      CREATE TRIGGER return_spend_lines_kept BEFORE INSERT OR UPDATE OR DELETE ON return_spend_lines
       FOR EACH ROW EXECUTE FUNCTION return_spend_lines_refuse_edit()`);
+    await queryRunner.query(`
+      CREATE FUNCTION year_end_releases_refuse_edit() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        RAISE EXCEPTION 'a year-end release is a record; it cannot change or be removed'
+          USING ERRCODE = 'check_violation';
+      END $$`);
+    await queryRunner.query(`
+      CREATE TRIGGER year_end_releases_kept BEFORE UPDATE OR DELETE ON year_end_releases
+      FOR EACH ROW EXECUTE FUNCTION year_end_releases_refuse_edit()`);
     await queryRunner.query(`
       CREATE FUNCTION return_payments_refuse_edit() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -124,6 +145,7 @@ export class DeliveryReturns1795978988753 implements MigrationInterface {
 
   public async down(queryRunner: QueryRunner): Promise<void> {
     for (const [table, trigger, fn] of [
+      ['year_end_releases', 'year_end_releases_kept', 'year_end_releases_refuse_edit'],
       ['return_payments', 'return_payments_kept', 'return_payments_refuse_edit'],
       ['return_spend_lines', 'return_spend_lines_kept', 'return_spend_lines_refuse_edit'],
       ['return_submissions', 'return_submissions_kept', 'return_submissions_refuse_edit'],

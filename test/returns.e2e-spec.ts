@@ -280,7 +280,11 @@ describe('returns: an award’s year of delivery', () => {
       ),
     ).expect(200);
     await submit(4).expect(200);
-    await approve(4).expect(200);
+    const q4 = (await approve(4).expect(200)).body as ReturnDto;
+    // Ten lighting columns a quarter: the bid's target of forty reached.
+    expect(q4.outputs).toEqual([
+      expect.objectContaining({ outputTarget: 40, thisQuarter: 10, toDate: 40 }),
+    ]);
 
     // The year is closed: what it did not spend is released, never carried; Q4 still to pay.
     const closing = await position();
@@ -343,7 +347,7 @@ describe('returns: an award’s year of delivery', () => {
   it('keeps what was sent and paid, whatever code runs against the database', async () => {
     const db = t.app.get(DataSource);
     const refused = (sql: string) =>
-      expect(db.query(sql, [quarter(1)])).rejects.toThrow(/cannot change|final|kept/);
+      expect(db.query(sql, [quarter(1)])).rejects.toThrow(/cannot change|final|kept|sent already/);
     await refused(`UPDATE return_submissions SET content = '{}' WHERE return_id = $1`);
     await refused(`UPDATE return_submissions SET review_comment = 'x' WHERE return_id = $1`);
     await refused(`DELETE FROM return_submissions WHERE return_id = $1`);
@@ -352,5 +356,10 @@ describe('returns: an award’s year of delivery', () => {
     await refused(`UPDATE delivery_returns SET draft = '{}' WHERE id = $1`);
     await refused(`UPDATE delivery_returns SET status = 'due' WHERE id = $1`);
     await refused(`UPDATE return_payments SET reference = 'changed' WHERE return_id = $1`);
+    await refused(`INSERT INTO return_spend_lines (submission_id, financial_year, kind, claimed_pence)
+      SELECT id, '2026/27', 'capital', 100 FROM return_submissions WHERE return_id = $1`);
+    await expect(
+      db.query(`DELETE FROM year_end_releases WHERE award_id = $1`, [setup.awardId]),
+    ).rejects.toThrow(/cannot change or be removed/);
   });
 });

@@ -82,9 +82,16 @@ export class AwardDeliveryService {
     };
   }
 
-  // Every return approved and every payment made: the award is done. Called with it locked.
+  // Every return approved and every payment made: an active award is done. Called with it locked.
   async complete(manager: EntityManager, actor: AuditActor, id: string): Promise<void> {
-    await manager.update(AwardDecision, { id, status: 'active' }, { status: 'completed' });
+    const { affected } = await manager.update(
+      AwardDecision,
+      { id, status: 'active' },
+      { status: 'completed' },
+    );
+    if (affected !== 1) {
+      return;
+    }
     await this.audit.record(manager, actor, {
       command: 'award.complete',
       objectType: 'award_decision',

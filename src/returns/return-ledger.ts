@@ -47,6 +47,24 @@ export class ReturnLedger {
     return toAmounts(rows);
   }
 
+  // Outputs reported per intervention in the award's sent returns, except `exceptReturnId`'s.
+  async outputs(
+    manager: EntityManager,
+    awardId: string,
+    exceptReturnId: string,
+  ): Promise<Map<string, number>> {
+    const rows = await manager.query<{ intervention_id: string; achieved: string }[]>(
+      `SELECT o->>'interventionId' AS intervention_id, sum((o->>'achieved')::bigint) AS achieved
+       FROM return_submissions s
+       JOIN delivery_returns d ON d.id = s.return_id AND s.number = d.submissions
+       CROSS JOIN jsonb_array_elements(s.content->'outputs') AS o
+       WHERE d.award_id = $1 AND d.status IN ('submitted', 'approved') AND d.id <> $2::uuid
+       GROUP BY 1`,
+      [awardId, exceptReturnId],
+    );
+    return new Map(rows.map((row) => [row.intervention_id, Number(row.achieved)]));
+  }
+
   async position(
     manager: EntityManager,
     awardId: string,

@@ -170,6 +170,26 @@ export class PaymentDto {
   paymentReference: string | null;
 }
 
+export class OutputProgressDto {
+  @ApiProperty({ format: 'uuid' })
+  interventionId: string;
+
+  @ApiProperty({ example: 'Street lighting' })
+  type: string;
+
+  @ApiProperty({ type: String, nullable: true, example: 'lighting columns installed' })
+  outputMeasure: string | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'The target given in the bid' })
+  outputTarget: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'In this return (null: not given)' })
+  thisQuarter: number | null;
+
+  @ApiProperty({ description: 'Over the award’s sent returns and this one' })
+  toDate: number;
+}
+
 export class ReturnDto extends ScheduledReturnDto {
   @ApiProperty({ format: 'uuid' })
   awardId: string;
@@ -197,6 +217,12 @@ export class ReturnDto extends ScheduledReturnDto {
     description: 'What stops the draft being submitted now (empty once it can be)',
   })
   problems: FieldErrorDto[];
+
+  @ApiProperty({
+    type: [OutputProgressDto],
+    description: 'Each intervention’s outputs against the bid’s target',
+  })
+  outputs: OutputProgressDto[];
 
   @ApiProperty({ type: [SubmissionDto], description: 'Every sending, oldest first, with reviews' })
   submissions: SubmissionDto[];

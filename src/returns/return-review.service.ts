@@ -15,38 +15,46 @@ import { ReturnPayment } from './return-payment.entity';
 import type { ReturnDto } from './return-response.dto';
 import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
 import { ReturnViews } from './return-views';
-import type { ApproveReturnDto, RequestChangesDto, SpendLineDto } from './return.dto';
+import type { ApprovedLineDto, ApproveReturnDto, RequestChangesDto } from './return.dto';
 import { formatPounds } from '../common/money';
 import { YearEndRelease } from './year-end-release.entity';
 
-// Approved amounts per claimed line: all of each claim unless finance says less, never more,
-// and never for a year or kind that was not claimed.
+// Approved amounts per claimed line: all of each claim unless finance says less (down to
+// nothing), never more, once per year and kind, and never for a year or kind not claimed.
 function approvedAmounts(
   claimed: ReturnSpendLine[],
-  approved: SpendLineDto[] | undefined,
+  approved: ApprovedLineDto[] | undefined,
 ): { amounts: Map<string, number>; errors: FieldError[]; reduced: boolean } {
   const key = (line: { financialYear: string; kind: string }) =>
     `${line.financialYear} ${line.kind}`;
-  const amounts = new Map(claimed.map((line) => [key(line), line.claimedPence]));
+  const claims = new Map(claimed.map((line) => [key(line), line.claimedPence]));
+  const amounts = new Map(claims);
+  const seen = new Set<string>();
   const errors: FieldError[] = [];
   let reduced = false;
   (approved ?? []).forEach((line, index) => {
-    const claim = amounts.get(key(line));
-    const original = claimed.find((c) => key(c) === key(line));
-    if (claim === undefined || !original) {
+    const lineKey = key(line);
+    const claim = claims.get(lineKey);
+    if (claim === undefined) {
       errors.push({
         field: `approvedSpend.${index}`,
-        message: `${key(line)} was not claimed in this return; approve only what was claimed`,
+        message: `${lineKey} was not claimed in this return; approve only what was claimed`,
       });
-    } else if (line.amountPence > original.claimedPence) {
+    } else if (seen.has(lineKey)) {
+      errors.push({
+        field: `approvedSpend.${index}`,
+        message: `${lineKey} appears twice; give one approved amount per year and kind`,
+      });
+    } else if (line.amountPence > claim) {
       errors.push({
         field: `approvedSpend.${index}.amountPence`,
-        message: `${formatPounds(line.amountPence)} is more than the ${formatPounds(original.claimedPence)} claimed for ${key(line)}`,
+        message: `${formatPounds(line.amountPence)} is more than the ${formatPounds(claim)} claimed for ${lineKey}`,
       });
     } else {
-      reduced ||= line.amountPence < original.claimedPence;
-      amounts.set(key(line), line.amountPence);
+      reduced ||= line.amountPence < claim;
+      amounts.set(lineKey, line.amountPence);
     }
+    seen.add(lineKey);
   });
   return { amounts, errors, reduced };
 }
@@ -111,12 +119,24 @@ export class ReturnReviewService {
       await manager.update(DeliveryReturn, { id }, { status: 'approved' });
       const paymentDueOn = addDays(today, award.paymentDays);
       if (payable > 0) {
-        await manager.insert(ReturnPayment, {
-          returnId: id,
-          awardId: award.id,
-          organisationId: award.organisationId,
-          amountPence: payable,
-          dueOn: paymentDueOn,
+        const payment = await manager.save(
+          manager.create(ReturnPayment, {
+            returnId: id,
+            awardId: award.id,
+            organisationId: award.organisationId,
+            amountPence: payable,
+            dueOn: paymentDueOn,
+          }),
+        );
+        await this.audit.record(manager, actor, {
+          command: 'payment.create',
+          objectType: 'return_payment',
+          objectId: payment.id,
+          changes: {
+            status: { before: null, after: 'to_make' },
+            amountPence: { before: null, after: payable },
+            dueOn: { before: null, after: paymentDueOn },
+          },
         });
       }
       const released = await this.closeYearIfDone(manager, row, award, now);
@@ -127,6 +147,11 @@ export class ReturnReviewService {
         changes: {
           status: { before: 'submitted', after: 'approved' },
           payablePence: { before: null, after: payable },
+          approvedSpend: {
+            before: null,
+            after: [...amounts].map(([line, amountPence]) => ({ line, amountPence })),
+          },
+          ...(input.comment ? { comment: { before: null, after: input.comment } } : {}),
           ...(released.length > 0
             ? { yearEndReleasedPence: { before: null, after: released } }
             : {}),
@@ -214,6 +239,12 @@ export class ReturnReviewService {
       throw DomainError.conflict(
         'return-not-submitted',
         `This return is ${row.status.replace('_', ' ')}; only a submitted return can be reviewed.`,
+      );
+    }
+    if (award.status !== 'active') {
+      throw DomainError.conflict(
+        'award-not-active',
+        `Award ${award.reference} is ${award.status}; only an active award's returns are reviewed.`,
       );
     }
     const submission = await manager.findOneOrFail(ReturnSubmission, {

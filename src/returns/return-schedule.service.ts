@@ -42,11 +42,12 @@ export class ReturnScheduleService {
     return this.list(manager, award.id, today);
   }
 
-  // An award withdrawn: the returns it no longer owes. Returns already sent stay as they are.
+  // An award withdrawn: every return not yet approved is cancelled, including one sent back or
+  // waiting for review (no more is paid on a withdrawn award). Approved returns stay as they are.
   async cancelOutstanding(manager: EntityManager, awardId: string): Promise<number> {
     const result = await manager.update(
       DeliveryReturn,
-      { awardId, status: In(['upcoming', 'due']) },
+      { awardId, status: In(['upcoming', 'due', 'changes_requested', 'submitted']) },
       { status: 'cancelled' },
     );
     return result.affected ?? 0;

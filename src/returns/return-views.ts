@@ -138,6 +138,7 @@ export class ReturnViews {
       manager,
     );
     const editable = ['upcoming', 'due', 'changes_requested'].includes(row.status);
+    const reported = await this.ledger.outputs(manager, award.id, row.id);
     return {
       ...scheduled(row, today),
       awardId: row.awardId,
@@ -149,6 +150,14 @@ export class ReturnViews {
         ...quarterVariance(draft, context),
         thresholdPercent: award.varianceThresholdPercent,
       },
+      outputs: award.interventions.map(({ id, type, outputMeasure, outputTarget }) => {
+        const thisQuarter =
+          draft.outputs.find((output) => output.interventionId === id)?.achieved ?? null;
+        return {
+          ...{ interventionId: id, type, outputMeasure, outputTarget, thisQuarter },
+          toDate: (reported.get(id) ?? 0) + (thisQuarter ?? 0),
+        };
+      }),
       problems: editable ? await this.problems(manager, row, award, context, today) : [],
       submissions: submissions.map((s): SubmissionDto => ({
         number: s.number,

@@ -149,14 +149,29 @@ export class SaveReturnDto {
   varianceExplanation?: string | null;
 }
 
+// What finance approves of a claimed line: from nothing (an ineligible line) to all of it.
+export class ApprovedLineDto {
+  @ApiProperty({ example: '2026/27' })
+  @Matches(FINANCIAL_YEAR, { message: 'financialYear must be written like 2026/27' })
+  financialYear: string;
+
+  @ApiProperty({ enum: COST_KINDS })
+  @IsIn(COST_KINDS, { message: 'kind must be capital or revenue' })
+  kind: CostKind;
+
+  @ApiProperty({ example: 7_000_000, description: 'Approved, in pence (0 to the amount claimed)' })
+  @IsPence('amountPence', MAX_LINE_PENCE, { zero: true })
+  amountPence: number;
+}
+
 export class ApproveReturnDto {
   @ApiPropertyOptional({
-    type: [SpendLineDto],
+    type: [ApprovedLineDto],
     description:
       'Spend approved per year and kind, if less than claimed (a comment then says why); left out, everything claimed is approved',
   })
-  @OptionalListOf(() => SpendLineDto, 2)
-  approvedSpend?: SpendLineDto[];
+  @OptionalListOf(() => ApprovedLineDto, 2)
+  approvedSpend?: ApprovedLineDto[];
 
   @ApiPropertyOptional({ maxLength: 5000 })
   @IsOptional()

@@ -129,6 +129,9 @@ export class ReturnsService {
       const sent = Object.fromEntries(
         Object.entries(input).filter(([, value]) => value !== undefined),
       ) as Partial<ReturnContent>;
+      if (Object.keys(sent).length === 0) {
+        return this.views.toDto(manager, row, award, londonDateOf(now));
+      }
       const draft = { ...row.draft, ...sent };
       const errors = draftErrors(
         completeContent(draft),
