@@ -111,7 +111,7 @@ export class OffersController {
   @Roles('approver', 'admin')
   @ApiOperation({
     summary:
-      'Withdraw a published award (a lapsed offer, a breach of terms), with a reason: its money goes back to the round and unsent returns are cancelled',
+      'Withdraw a published award (a lapsed offer, a breach of terms), with a reason: its money goes back to the round and returns not yet approved are cancelled',
   })
   @ApiOkResponse({ type: AwardDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'Already declined, withdrawn or done' })
