@@ -57,8 +57,25 @@ describe('returns: part approvals and an award withdrawn during delivery', () =>
     expect(saved.body.version).toBe(before.version);
   });
 
+  it('sends only the draft the bidder read', async () => {
+    const before = await read(1);
+    await api()
+      .patch(`/api/v1/returns/${quarter(1)}`)
+      .set(world.pcc.headers)
+      .set('if-match', `"${before.version}"`)
+      .send({ narrative: 'Changed by a colleague a moment ago.' })
+      .expect(200);
+    const stale = await api()
+      .post(`/api/v1/returns/${quarter(1)}/submit`)
+      .set(world.pcc.headers)
+      .set('if-match', `"${before.version}"`);
+    expectProblem(stale.body, 412, 'version-mismatch');
+    expect(await read(1)).toMatchObject({ status: 'due', submissions: [] });
+  });
+
   it('approves a line down to nothing, once per year and kind, with a reason', async () => {
     await send(1, quarterReturn(setup.interventionId, { capital: 6_000_000, revenue: 1_500_000 }));
+    expectProblem((await approve(1, { submission: 2 })).body, 409, 'submission-changed');
     const line = (amountPence: number) => ({
       financialYear: RETURNS_FY,
       kind: 'revenue',
@@ -72,6 +89,7 @@ describe('returns: part approvals and an award withdrawn during delivery', () =>
     });
     await approve(1, { approvedSpend: [line(-1)], comment: 'x' }).expect(400);
     const approved = await approve(1, {
+      submission: 1,
       approvedSpend: [line(0)],
       comment: 'The revenue claimed was for work before the grant started.',
     }).expect(200);

@@ -225,7 +225,7 @@ export class DemoSeedService {
       const content = demoReturnContent(quarter, interventions);
       await this.returns.save(pcc.actor, pcc.user, id, version, content, now);
       if (quarter < 3) {
-        await this.returns.submit(pcc.actor, pcc.user, id, now);
+        await this.returns.submit(pcc.actor, pcc.user, id, undefined, now);
       }
       if (quarter === 1) {
         const reviewed = await this.review.approve(finance.actor, finance.user, id, {}, now);

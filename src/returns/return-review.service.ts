@@ -15,7 +15,7 @@ import { ReturnPayment } from './return-payment.entity';
 import type { ReturnDto } from './return-response.dto';
 import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
 import { ReturnViews } from './return-views';
-import type { ApprovedLineDto, ApproveReturnDto, RequestChangesDto } from './return.dto';
+import type { ApprovedLineDto, ApproveReturnDto, RequestChangesDto, ReviewDto } from './return.dto';
 import { formatPounds } from '../common/money';
 import { YearEndRelease } from './year-end-release.entity';
 
@@ -83,7 +83,7 @@ export class ReturnReviewService {
     now = new Date(),
   ): Promise<ReturnDto> {
     return this.dataSource.transaction(async (manager) => {
-      const { row, award, submission } = await this.lockSubmitted(manager, user, id);
+      const { row, award, submission } = await this.lockSubmitted(manager, user, id, input);
       const { amounts, errors, reduced } = approvedAmounts(
         submission.spend ?? [],
         input.approvedSpend,
@@ -181,7 +181,7 @@ export class ReturnReviewService {
     now = new Date(),
   ): Promise<ReturnDto> {
     return this.dataSource.transaction(async (manager) => {
-      const { row, award, submission } = await this.lockSubmitted(manager, user, id);
+      const { row, award, submission } = await this.lockSubmitted(manager, user, id, input);
       await manager.update(
         ReturnSubmission,
         { id: submission.id },
@@ -231,6 +231,7 @@ export class ReturnReviewService {
     manager: EntityManager,
     user: AuthenticatedUser,
     id: string,
+    review: ReviewDto,
   ): Promise<{ row: DeliveryReturn; award: AwardForDelivery; submission: ReturnSubmission }> {
     const found = await this.views.visible(manager, user, id);
     const award = await this.awards.find(manager, found.awardId, true);
@@ -245,6 +246,12 @@ export class ReturnReviewService {
       throw DomainError.conflict(
         'award-not-active',
         `Award ${award.reference} is ${award.status}; only an active award's returns are reviewed.`,
+      );
+    }
+    if (review.submission !== undefined && review.submission !== row.submissions) {
+      throw DomainError.conflict(
+        'submission-changed',
+        `Submission ${row.submissions} is the one waiting for review, not ${review.submission}; read the return again before reviewing it.`,
       );
     }
     const submission = await manager.findOneOrFail(ReturnSubmission, {

@@ -164,7 +164,21 @@ export class ApprovedLineDto {
   amountPence: number;
 }
 
-export class ApproveReturnDto {
+// A review names the submission it was made on, when the reviewer wants to be sure it is still
+// the one waiting (a page left open while the return was sent back and resubmitted).
+export class ReviewDto {
+  @ApiPropertyOptional({
+    example: 2,
+    description: 'The submission number reviewed; 409 if another is now waiting',
+  })
+  @IsOptional()
+  @IsInt({ message: 'submission must be a submission number such as 2' })
+  @Min(1, { message: 'submission must be a submission number such as 2' })
+  @Max(1000, { message: 'submission must be a submission number such as 2' })
+  submission?: number;
+}
+
+export class ApproveReturnDto extends ReviewDto {
   @ApiPropertyOptional({
     type: [ApprovedLineDto],
     description:
@@ -179,7 +193,7 @@ export class ApproveReturnDto {
   comment?: string;
 }
 
-export class RequestChangesDto {
+export class RequestChangesDto extends ReviewDto {
   @ApiProperty({ maxLength: 5000, example: 'Q2 revenue spend lacks the invoices for CCTV.' })
   @TrimmedText(5, 5000)
   comments: string;

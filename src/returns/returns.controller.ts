@@ -97,8 +97,14 @@ export class ReturnsController {
     summary:
       'Submit the draft to finance, frozen as a numbered submission: the quarter must be over, earlier returns sent, and every rule met',
   })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'The version read; with it, a draft changed since is not sent (412)',
+  })
   @ApiOkResponse({ type: ReturnDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'Already submitted, or award not active' })
+  @ApiPreconditionFailedResponse({ type: ProblemDto, description: 'Edited since you read it' })
   @ApiUnprocessableEntityResponse({
     type: ProblemDto,
     description: 'Every rule it breaks, with the numbers',
@@ -106,9 +112,11 @@ export class ReturnsController {
   async submit(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
+    @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ReturnDto> {
-    return withEtag(reply, await this.returns.submit(auditActor(user), user, id));
+    const version = ifMatch === undefined ? undefined : versionFrom(ifMatch, 'return');
+    return withEtag(reply, await this.returns.submit(auditActor(user), user, id, version));
   }
 
   @Post('returns/:id/approve')

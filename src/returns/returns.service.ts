@@ -119,13 +119,7 @@ export class ReturnsService {
   ): Promise<ReturnDto> {
     return this.dataSource.transaction(async (manager) => {
       const { row, award } = await this.lockForBidder(manager, user, id);
-      if (row.version !== expectedVersion) {
-        throw new DomainError(
-          'version-mismatch',
-          412,
-          `The return has changed since you read it (now version ${row.version}); reload it and apply your edit again.`,
-        );
-      }
+      this.checkVersion(row, expectedVersion);
       const sent = Object.fromEntries(
         Object.entries(input).filter(([, value]) => value !== undefined),
       ) as Partial<ReturnContent>;
@@ -170,10 +164,14 @@ export class ReturnsService {
     actor: AuditActor,
     user: AuthenticatedUser,
     id: string,
+    expectedVersion?: number,
     now = new Date(),
   ): Promise<ReturnDto> {
     return this.dataSource.transaction(async (manager) => {
       const { row, award } = await this.lockForBidder(manager, user, id);
+      if (expectedVersion !== undefined) {
+        this.checkVersion(row, expectedVersion);
+      }
       const today = londonDateOf(now);
       const context = await this.views.context(manager, row, award);
       const problems = await this.views.problems(manager, row, award, context, today);
@@ -227,6 +225,16 @@ export class ReturnsService {
       const saved = await manager.findOneByOrFail(DeliveryReturn, { id });
       return this.views.toDto(manager, saved, award, today);
     });
+  }
+
+  private checkVersion(row: DeliveryReturn, expectedVersion: number): void {
+    if (row.version !== expectedVersion) {
+      throw new DomainError(
+        'version-mismatch',
+        412,
+        `The return has changed since you read it (now version ${row.version}); read it again before saving or sending it.`,
+      );
+    }
   }
 
   // The return and its award, locked in that order (as finance's review locks them), while the
