@@ -154,19 +154,30 @@ describe('returns: an award’s year of delivery', () => {
       (await api().get(`/api/v1/returns?awardId=${setup.awardId}`).set(other).expect(200)).body
         .total,
     ).toBe(0);
-    await api()
-      .post(`/api/v1/returns/${quarter(1)}/approve`)
-      .set(pcc.headers)
-      .expect(403);
-    await api()
-      .patch(`/api/v1/returns/${quarter(1)}`)
-      .set(as('finance'))
-      .expect(403);
-    await api()
-      .get(`/api/v1/returns/${quarter(1)}`)
-      .set(as('assessor'))
-      .expect(403);
-    await api().get('/api/v1/payments').set(pcc.headers).expect(403);
+    // Each route refuses the roles that may not call it (the bidder approving its own return).
+    const q1 = `/api/v1/returns/${quarter(1)}`;
+    const refusals: ['get' | 'patch' | 'post', string, Role[]][] = [
+      ['get', '/api/v1/returns', ['assessor']],
+      ['get', q1, ['assessor']],
+      ['patch', q1, ['finance', 'approver', 'moderator', 'admin', 'assessor']],
+      ['post', `${q1}/submit`, ['finance', 'admin']],
+      ['post', `${q1}/approve`, ['applicant', 'approver', 'moderator', 'admin']],
+      ['post', `${q1}/request-changes`, ['applicant', 'approver', 'admin']],
+      ['get', `/api/v1/awards/${setup.awardId}/position`, ['assessor']],
+      ['get', '/api/v1/payments', ['applicant', 'approver', 'moderator']],
+      ['post', `/api/v1/payments/${setup.awardId}/record`, ['applicant', 'approver', 'admin']],
+    ];
+    for (const [method, path, roles] of refusals) {
+      for (const role of roles) {
+        const headers = role === 'applicant' ? pcc.headers : as(role);
+        expect([method, path, role, (await api()[method](path).set(headers)).status]).toEqual([
+          method,
+          path,
+          role,
+          403,
+        ]);
+      }
+    }
   });
 
   it('plays the year: send-back, variance, part approval, payments, year end, completion', async () => {
