@@ -11,6 +11,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { QueuesModule } from './queues/queues.module';
 import { WorkerModule } from './queues/worker.module';
+import { ReportsModule } from './reports/reports.module';
 import { ReturnsModule } from './returns/returns.module';
 import { RoundsModule } from './rounds/rounds.module';
 import { BidsModule } from './bids/bids.module';
@@ -38,6 +39,7 @@ export class AppModule {
         AssessmentModule,
         AwardsModule,
         ReturnsModule,
+        ReportsModule,
         ...(api ? [HealthModule, AuthModule] : []),
         ...(worker ? [WorkerModule] : []),
       ],

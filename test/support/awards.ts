@@ -1,6 +1,7 @@
 import type { AssignmentDto } from '../../src/assessment/assessment-response.dto';
 import { BidDraftingService } from '../../src/bids/bid-drafting.service';
 import type { BidDto } from '../../src/bids/bid-response.dto';
+import type { CreateBidDto } from '../../src/bids/bid.dto';
 import { BidSubmissionService } from '../../src/bids/bid-submission.service';
 import type { AuthenticatedUser } from '../../src/common/access';
 import type { CreateRoundDto } from '../../src/rounds/round.dto';
@@ -41,6 +42,7 @@ export async function moderatedRound(
   perBidder: number,
   overrides: Partial<CreateRoundDto> = {},
   unscored = 0,
+  bidOverrides: Partial<CreateBidDto> = {},
 ): Promise<ModeratedRound> {
   const { t, as } = world;
   const opensAt = new Date(overrides.opensAt ?? Date.now() - 10 * DAY);
@@ -75,7 +77,7 @@ export async function moderatedRound(
       const draft = await drafting.create(
         actor,
         user,
-        validBid(round, { title }),
+        validBid(round, { title, ...bidOverrides }),
         undefined,
         bidding,
       );

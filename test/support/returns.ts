@@ -1,4 +1,5 @@
 import type { BidDto } from '../../src/bids/bid-response.dto';
+import type { CreateBidDto } from '../../src/bids/bid.dto';
 import type { ReturnDto } from '../../src/returns/return-response.dto';
 import { fullAward, moderatedRound, recordDueDiligence } from './awards';
 import { type BiddingWorld, NORTHUMBRIA_PCC, organisationIds, startBidding } from './bids';
@@ -21,21 +22,35 @@ export interface ReturnsWorld {
 // The Northumbria PCC's bid for £250,000 capital and £50,000 revenue in 2025/26, awarded in full
 // and accepted: bidding opened in March 2025, delivery runs through the financial year, returns
 // are due 30 days after quarter end, variance above 10% needs explaining, payments are due
-// 30 days after approval.
-export async function activeAward(): Promise<ReturnsWorld> {
+// 30 days after approval. `shape` changes the delivery period and the bid's cost lines.
+export async function activeAward(
+  shape: {
+    opensAt?: string;
+    deliveryStartsOn?: string;
+    deliveryEndsOn?: string;
+    costLines?: CreateBidDto['costLines'];
+  } = {},
+): Promise<ReturnsWorld> {
   const world = await startBidding();
   const { t, as } = world;
   const orgs = await organisationIds(t, as('admin'));
   await recordDueDiligence(world, orgs[NORTHUMBRIA_PCC], 'green');
-  const { round, bids } = await moderatedRound(world, [world.pcc], 1, {
-    opensAt: '2025-03-03T09:00:00.000Z',
-    deliveryStartsOn: '2025-04-01',
-    deliveryEndsOn: '2026-03-31',
-    returnDueDays: 30,
-    varianceThresholdPercent: 10,
-    paymentDays: 30,
-    approvalThresholdPence: 50_000_000,
-  });
+  const { round, bids } = await moderatedRound(
+    world,
+    [world.pcc],
+    1,
+    {
+      opensAt: shape.opensAt ?? '2025-03-03T09:00:00.000Z',
+      deliveryStartsOn: shape.deliveryStartsOn ?? '2025-04-01',
+      deliveryEndsOn: shape.deliveryEndsOn ?? '2026-03-31',
+      returnDueDays: 30,
+      varianceThresholdPercent: 10,
+      paymentDays: 30,
+      approvalThresholdPence: 50_000_000,
+    },
+    0,
+    shape.costLines ? { costLines: shape.costLines } : {},
+  );
   const [bid] = bids;
   const api = () => t.http();
   await api()

@@ -1,0 +1,60 @@
+import { quarterLines, underspendRisk } from './spend-summary.rules';
+import type { SpendMoneyDto } from './spend-summary.dto';
+
+const fact = (quarter: number, kind: 'capital' | 'revenue', profile: number, claimed: number) => ({
+  financialYear: '2025/26',
+  quarter,
+  kind,
+  profilePence: profile,
+  claimedPence: claimed,
+  approvedPence: claimed,
+  paidPence: 0,
+  forecastPence: 0,
+  overdue: false,
+});
+
+const totals = (awarded: number, claimed: number, forecast: number, released = 0) =>
+  ({
+    awardedPence: awarded,
+    claimedPence: claimed,
+    approvedPence: 0,
+    paidPence: 0,
+    forecastPence: forecast,
+    releasedPence: released,
+    remainingPence: 0,
+  }) satisfies SpendMoneyDto;
+
+describe('spend summary rules', () => {
+  it('puts capital and revenue of a quarter side by side, with variance once something is claimed', () => {
+    const lines = quarterLines(
+      [
+        fact(1, 'capital', 5_000_000, 5_000_000),
+        fact(1, 'revenue', 1_666_666, 1_000_000),
+        fact(2, 'capital', 5_000_000, 0),
+        fact(2, 'revenue', 1_666_666, 0),
+      ],
+      10,
+    );
+    expect(lines).toEqual([
+      expect.objectContaining({
+        quarter: 1,
+        profilePence: 6_666_666,
+        claimedCapitalPence: 5_000_000,
+        claimedRevenuePence: 1_000_000,
+        approvedPence: 6_000_000,
+        variancePercent: -10,
+      }),
+      expect.objectContaining({ quarter: 2, profilePence: 6_666_666, variancePercent: null }),
+    ]);
+  });
+
+  it('flags underspend only when claims and forecasts fall short beyond the threshold', () => {
+    // £300,000 to spend, 10% threshold: £270,000 planned is on the line, a penny less is short.
+    expect(underspendRisk(totals(30_000_000, 20_000_000, 7_000_000), 10)).toBe(false);
+    expect(underspendRisk(totals(30_000_000, 20_000_000, 6_999_999), 10)).toBe(true);
+    // Nothing claimed or forecast yet: too early to say.
+    expect(underspendRisk(totals(30_000_000, 0, 0), 10)).toBe(false);
+    // Releases come off what is still expected.
+    expect(underspendRisk(totals(30_000_000, 18_000_000, 0, 10_000_000), 10)).toBe(false);
+  });
+});

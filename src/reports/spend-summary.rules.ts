@@ -1,0 +1,138 @@
+import type { CostKind } from '../bids/bid-lines.entity';
+import { variance } from '../returns/return.rules';
+import type { SpendAwardDto, SpendMoneyDto, SpendQuarterDto } from './spend-summary.dto';
+
+// The money columns as PostgreSQL sends them: bigint sums arrive as strings.
+export interface MoneyRow {
+  awarded: string | number;
+  claimed: string | number;
+  approved: string | number;
+  paid: string | number;
+  forecast: string | number;
+  released: string | number;
+  remaining: string | number;
+}
+
+interface QuarterFact {
+  financialYear: string;
+  quarter: number;
+  kind: CostKind;
+  profilePence: number;
+  claimedPence: number;
+  approvedPence: number;
+  paidPence: number;
+  forecastPence: number;
+  overdue: boolean;
+}
+
+export interface AwardRow extends MoneyRow {
+  award_id: string;
+  reference: string;
+  organisation_name: string;
+  applicant_type: string;
+  force_area_code: string | null;
+  force_area_name: string;
+  award_status: string;
+  years: SpendAwardDto['years'] | null;
+  quarters: QuarterFact[] | null;
+  overdue_returns: string | number;
+  variance_threshold_percent: number;
+}
+
+const pence = (value: string | number | null | undefined): number => {
+  const amount = Number(value ?? 0);
+  if (!Number.isSafeInteger(amount)) {
+    throw new Error(`${String(value)} pence is beyond the safe integer range`);
+  }
+  return amount;
+};
+
+export function money(row: MoneyRow | null): SpendMoneyDto {
+  return {
+    awardedPence: pence(row?.awarded),
+    claimedPence: pence(row?.claimed),
+    approvedPence: pence(row?.approved),
+    paidPence: pence(row?.paid),
+    forecastPence: pence(row?.forecast),
+    releasedPence: pence(row?.released),
+    remainingPence: pence(row?.remaining),
+  };
+}
+
+// An award's quarters with capital and revenue side by side, and the variance of what was
+// claimed against the quarter's profile (none until something is claimed).
+export function quarterLines(facts: QuarterFact[], thresholdPercent: number): SpendQuarterDto[] {
+  const byQuarter = new Map<string, QuarterFact[]>();
+  for (const fact of facts) {
+    const key = `${fact.financialYear} ${fact.quarter}`;
+    byQuarter.set(key, [...(byQuarter.get(key) ?? []), fact]);
+  }
+  return [...byQuarter.values()].map((kinds) => {
+    const sum = (pick: (fact: QuarterFact) => number) =>
+      kinds.reduce((total, fact) => total + pick(fact), 0);
+    const claimedOf = (kind: CostKind) =>
+      kinds.filter((fact) => fact.kind === kind).reduce((t, fact) => t + fact.claimedPence, 0);
+    const profilePence = sum((fact) => fact.profilePence);
+    const claimed = sum((fact) => fact.claimedPence);
+    return {
+      financialYear: kinds[0].financialYear,
+      quarter: kinds[0].quarter,
+      profilePence,
+      claimedCapitalPence: claimedOf('capital'),
+      claimedRevenuePence: claimedOf('revenue'),
+      approvedPence: sum((fact) => fact.approvedPence),
+      paidPence: sum((fact) => fact.paidPence),
+      forecastPence: sum((fact) => fact.forecastPence),
+      variancePercent:
+        claimed > 0 ? variance(profilePence, claimed, thresholdPercent).percent : null,
+      overdue: kinds.some((fact) => fact.overdue),
+    };
+  });
+}
+
+// Underspend risk: once anything is claimed or forecast, claimed and forecast together fall
+// short of the award still to spend (less releases) by more than the round's threshold.
+export function underspendRisk(totals: SpendMoneyDto, thresholdPercent: number): boolean {
+  const expected = BigInt(totals.awardedPence - totals.releasedPence);
+  const planned = BigInt(totals.claimedPence + totals.forecastPence);
+  if (expected <= 0n || planned === 0n) {
+    return false;
+  }
+  return planned * 100n < expected * BigInt(100 - thresholdPercent);
+}
+
+export function spendAward(row: AwardRow): SpendAwardDto {
+  const totals = money(row);
+  return {
+    awardId: row.award_id,
+    reference: row.reference,
+    organisationName: row.organisation_name,
+    applicantType: row.applicant_type,
+    forceAreaCode: row.force_area_code,
+    forceAreaName: row.force_area_name,
+    status: row.award_status,
+    ...totals,
+    years: (row.years ?? []).map((line) => ({
+      financialYear: line.financialYear,
+      kind: line.kind,
+      ...moneyOf(line),
+    })),
+    quarters: quarterLines(row.quarters ?? [], row.variance_threshold_percent),
+    overdueReturns: Number(row.overdue_returns),
+    underspendRisk:
+      row.award_status === 'active' && underspendRisk(totals, row.variance_threshold_percent),
+  };
+}
+
+// A year line as jsonb gives numbers already; kept exact and safe.
+function moneyOf(line: SpendMoneyDto): SpendMoneyDto {
+  return {
+    awardedPence: pence(line.awardedPence),
+    claimedPence: pence(line.claimedPence),
+    approvedPence: pence(line.approvedPence),
+    paidPence: pence(line.paidPence),
+    forecastPence: pence(line.forecastPence),
+    releasedPence: pence(line.releasedPence),
+    remainingPence: pence(line.remainingPence),
+  };
+}
