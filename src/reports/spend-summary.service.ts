@@ -32,7 +32,7 @@ function total(row: TotalRow): SpendTotalDto {
       return { ...base, applicantType: row.applicant_type ?? '' };
     case 'yearAndKind':
       return { ...base, financialYear: row.financial_year ?? '', kind: row.kind ?? 'capital' };
-    default:
+    case 'round':
       return base;
   }
 }
