@@ -1,0 +1,42 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import {
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../common/access';
+import { ProblemDto } from '../common/problem.dto';
+import { OpenDataQuery } from './open-data.dto';
+import { OpenDataService } from './open-data.service';
+
+@ApiTags('open data')
+@Controller('open-data')
+export class OpenDataController {
+  constructor(private readonly openData: OpenDataService) {}
+
+  @Get('360giving')
+  @Public()
+  @ApiOperation({
+    summary:
+      'A round’s accepted awards as a 360Giving data package (JSON), or its grants as CSV with the standard’s column titles',
+  })
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ description: 'The data package, or the CSV' })
+  @ApiNotFoundResponse({ type: ProblemDto, description: 'No such round, or nothing accepted yet' })
+  async grants(
+    @Query() query: OpenDataQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<unknown> {
+    if (query.format === 'csv') {
+      const csv = await this.openData.csv(query.round);
+      void reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="360giving-${query.round}.csv"`);
+      return csv;
+    }
+    return this.openData.package(query.round);
+  }
+}
