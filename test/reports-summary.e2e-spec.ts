@@ -2,57 +2,16 @@ import type { Role } from '../src/common/access';
 import type { SpendSummaryDto } from '../src/reports/spend-summary.dto';
 import { expectProblem, type TestApp } from './support/app';
 import type { BiddingWorld } from './support/bids';
-import { activeAward, type ReturnsWorld } from './support/returns';
+import { twoYearRound, type ReturnsWorld } from './support/reports';
 
-// A round's spend summary over two financial years: an award delivered January to December 2025
-// (2024/25 Q4, then 2025/26 Q1-Q3) of £100,000 capital in 2024/25 and £150,000 capital plus
-// £50,000 revenue in 2025/26, its returns in every state, read back to the penny; and as at an
-// earlier moment, the same figures after later returns and payments.
+// A round's spend summary over two financial years (see twoYearRound), read back to the penny;
+// and as at an earlier moment, the same figures after later returns and payments.
 describe('reports: the round spend summary', () => {
   let setup: ReturnsWorld;
   let world: BiddingWorld;
   let t: TestApp;
   const as = (role: Role) => world.as(role);
   const api = () => t.http();
-  const quarter = (n: number) => setup.returns[n - 1].id;
-  const line = (financialYear: string, kind: 'capital' | 'revenue', amountPence: number) => ({
-    financialYear,
-    kind,
-    amountPence,
-  });
-  const send = async (n: number, body: object) => {
-    const read = await api()
-      .get(`/api/v1/returns/${quarter(n)}`)
-      .set(world.pcc.headers);
-    await api()
-      .patch(`/api/v1/returns/${quarter(n)}`)
-      .set(world.pcc.headers)
-      .set('if-match', read.headers.etag)
-      .send({
-        outputs: [{ interventionId: setup.interventionId, achieved: 5 }],
-        narrative: 'Lighting columns going in as planned.',
-        ...body,
-      })
-      .expect(200);
-    await api()
-      .post(`/api/v1/returns/${quarter(n)}/submit`)
-      .set(world.pcc.headers)
-      .expect(200);
-  };
-  const approveAndPay = async (n: number, pay = true) => {
-    const approved = await api()
-      .post(`/api/v1/returns/${quarter(n)}/approve`)
-      .set(as('finance'))
-      .send({})
-      .expect(200);
-    if (pay) {
-      await api()
-        .post(`/api/v1/payments/${approved.body.payment.id}/record`)
-        .set(as('finance'))
-        .send({ paidOn: new Date().toISOString().slice(0, 10), reference: `BACS-${n}` })
-        .expect(200);
-    }
-  };
   const summary = async (query = '', role: Role = 'finance'): Promise<SpendSummaryDto> =>
     (
       await api()
@@ -61,16 +20,16 @@ describe('reports: the round spend summary', () => {
         .expect(200)
     ).body;
 
+  let earlier = '';
+  let before: SpendSummaryDto;
+
   beforeAll(async () => {
-    setup = await activeAward({
-      opensAt: '2024-12-02T09:00:00.000Z',
-      deliveryStartsOn: '2025-01-01',
-      deliveryEndsOn: '2025-12-31',
-      costLines: [
-        line('2024/25', 'capital', 10_000_000),
-        line('2025/26', 'capital', 15_000_000),
-        line('2025/26', 'revenue', 5_000_000),
-      ],
+    setup = await twoYearRound(async (started) => {
+      setup = started;
+      world = started.world;
+      t = world.t;
+      earlier = new Date().toISOString();
+      before = await summary(`?asAt=${earlier}`);
     });
     world = setup.world;
     t = world.t;
@@ -79,37 +38,6 @@ describe('reports: the round spend summary', () => {
 
   it('reads every figure back to the penny, and the same figures as at an earlier moment', async () => {
     expect(setup.returns.map((r) => `${r.quarter}`)).toEqual(['4', '1', '2', '3']);
-    // 2024/25 Q4: £90,000 of £100,000; the year closes and £10,000 is released.
-    await send(1, { spend: [line('2024/25', 'capital', 9_000_000)] });
-    await approveAndPay(1);
-    // 2025/26 Q1: £50,000 capital and £10,000 revenue, approved, not yet paid.
-    await send(2, {
-      spend: [line('2025/26', 'capital', 5_000_000), line('2025/26', 'revenue', 1_000_000)],
-      forecast: [{ ...line('2025/26', 'capital', 5_000_000), quarter: 2 }],
-    });
-    await approveAndPay(2, false);
-    const earlier = new Date().toISOString();
-    const before = await summary(`?asAt=${earlier}`);
-
-    // Later: Q1 paid; Q2 sent (£40,000, -40% explained) with a forecast for Q3; Q3 overdue.
-    const payments = await api()
-      .get(`/api/v1/payments?roundId=${setup.roundId}&status=to_make`)
-      .set(as('finance'))
-      .expect(200);
-    await api()
-      .post(`/api/v1/payments/${payments.body.items[0].id}/record`)
-      .set(as('finance'))
-      .send({ paidOn: new Date().toISOString().slice(0, 10), reference: 'BACS-2' })
-      .expect(200);
-    await send(3, {
-      spend: [line('2025/26', 'capital', 4_000_000)],
-      varianceExplanation: 'Installation moved to the autumn.',
-      forecast: [
-        { ...line('2025/26', 'capital', 6_000_000), quarter: 3 },
-        { ...line('2025/26', 'revenue', 4_000_000), quarter: 3 },
-      ],
-    });
-
     const now = await summary();
     expect(now.totals.round).toEqual({
       awards: 1,

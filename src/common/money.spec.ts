@@ -1,4 +1,4 @@
-import { formatPounds } from './money';
+import { formatPounds, plainPounds } from './money';
 
 describe('formatPounds', () => {
   it('shows pence as pounds with two decimals and thousands separators', () => {
@@ -13,5 +13,15 @@ describe('formatPounds', () => {
     expect(() => formatPounds(1.5)).toThrow('whole number of pence');
     expect(() => formatPounds('12.00')).toThrow('whole number of pence');
     expect(() => formatPounds(Number.MAX_SAFE_INTEGER + 2)).toThrow('whole number of pence');
+  });
+});
+
+describe('plainPounds', () => {
+  it('writes pence as pounds with two decimals and nothing else', () => {
+    expect(plainPounds(33_385_228)).toBe('333852.28');
+    expect(plainPounds(8_200_000)).toBe('82000.00');
+    expect(plainPounds(5)).toBe('0.05');
+    expect(plainPounds(-150)).toBe('-1.50');
+    expect(plainPounds('900719925474099199')).toBe('9007199254740991.99');
   });
 });

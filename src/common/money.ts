@@ -1,4 +1,4 @@
-// Money is integer pence; this is the one place it becomes pounds, for people to read.
+// Money is integer pence; this is the one place it becomes pounds, for people and machines to read.
 export function formatPounds(pence: number | bigint | string): string {
   const value = toPence(pence);
   const negative = value < 0n;
@@ -6,6 +6,14 @@ export function formatPounds(pence: number | bigint | string): string {
   const pounds = (magnitude / 100n).toLocaleString('en-GB');
   const pennies = (magnitude % 100n).toString().padStart(2, '0');
   return `${negative ? '-' : ''}£${pounds}.${pennies}`;
+}
+
+// Pounds for machines (CSV, open data): no symbol or separators, always two decimals, exact.
+export function plainPounds(pence: number | bigint | string): string {
+  const value = toPence(pence);
+  const negative = value < 0n;
+  const magnitude = negative ? -value : value;
+  return `${negative ? '-' : ''}${magnitude / 100n}.${(magnitude % 100n).toString().padStart(2, '0')}`;
 }
 
 function toPence(pence: number | bigint | string): bigint {

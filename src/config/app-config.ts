@@ -14,6 +14,9 @@ export interface AppConfig {
   mail: MailConfig;
   // Where the grant offer letter template lives (templates/letters).
   lettersDir: string;
+  // Where the spend report template lives (templates/reports), and where exports are stored.
+  reportsDir: string;
+  exportsDir: string;
   // Days before the round's assessment deadline that unsubmitted assessments are reminded.
   reminders: { scanTime: string; accountSetupDays: number; assessmentDueDays: number };
   jwtSecret: string;

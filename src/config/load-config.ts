@@ -70,6 +70,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       windowSeconds: integer(env, 'LOGIN_LIMIT_WINDOW_SECONDS', 60, 1, 86400, problems),
     },
     lettersDir: env.LETTER_TEMPLATES_DIR || projectPath('templates', 'letters'),
+    reportsDir: env.REPORT_TEMPLATES_DIR || projectPath('templates', 'reports'),
+    exportsDir: env.EXPORTS_DIR || projectPath('var', 'exports'),
     mail: {
       smtpUrl: env.SMTP_URL ? url(env, 'SMTP_URL', '', ['smtp:', 'smtps:'], problems) : undefined,
       from: mailbox(

@@ -10,6 +10,7 @@ import { EmailOutbox } from '../notifications/email-outbox.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { PoliceForceArea } from '../organisations/police-force-area.entity';
 import { DeliveryReturn } from '../returns/delivery-return.entity';
+import { ReportExport } from '../reports/report-export.entity';
 import { ReturnPayment } from '../returns/return-payment.entity';
 import { ReturnSpendLine, ReturnSubmission } from '../returns/return-submission.entity';
 import { YearEndRelease } from '../returns/year-end-release.entity';
@@ -43,4 +44,5 @@ export const ENTITIES = [
   ReturnSpendLine,
   ReturnPayment,
   YearEndRelease,
+  ReportExport,
 ];

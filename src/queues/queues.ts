@@ -1,7 +1,12 @@
 import type { AppConfig } from '../config/app-config';
 
 // Every queue and job the workers know, with its payload and result, in one place.
-export const QUEUES = { system: 'system', email: 'email', reminders: 'reminders' } as const;
+export const QUEUES = {
+  system: 'system',
+  email: 'email',
+  reminders: 'reminders',
+  exports: 'exports',
+} as const;
 
 export interface SystemJobs {
   // Round trip through Redis and a worker: proves the worker role is consuming.
@@ -21,6 +26,12 @@ export interface ReminderJobs {
   scan: { data: { asOf?: string }; result: Record<string, number> };
 }
 export type ReminderJobName = keyof ReminderJobs;
+
+export interface ExportJobs {
+  // The job id is the export's id; the export row holds the round, format and "as at" moment.
+  build: { data: { exportId: string }; result: 'done' };
+}
+export type ExportJobName = keyof ExportJobs;
 
 export function redisConnection(config: AppConfig) {
   return { url: config.redisUrl, maxRetriesPerRequest: null };

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { NotificationsWorkerModule } from '../notifications/notifications-worker.module';
+import { ReportsWorkerModule } from '../reports/reports-worker.module';
 import { SystemProcessor } from './system.processor';
 
 // Loaded only by processes whose role includes the worker: it holds the BullMQ consumers.
-@Module({ imports: [NotificationsWorkerModule], providers: [SystemProcessor] })
+@Module({ imports: [NotificationsWorkerModule, ReportsWorkerModule], providers: [SystemProcessor] })
 export class WorkerModule {}

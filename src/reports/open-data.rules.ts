@@ -1,3 +1,4 @@
+import { plainPounds } from '../common/money';
 // Awards as 360Giving open data (standard 1.4): a grant per accepted award, with stable ids, the
 // funder and recipient organisations, amounts in pounds as plain numbers, planned dates, the
 // force area as beneficiary location, the programme, and whether it came from an open call.
@@ -59,9 +60,7 @@ export interface Grant {
 
 // Pence as pounds in a plain number, exactly: 33385228 -> 333852.28.
 export function poundsNumber(pence: number): number {
-  const sign = pence < 0 ? '-' : '';
-  const digits = String(Math.abs(pence)).padStart(3, '0');
-  return Number(`${sign}${digits.slice(0, -2)}.${digits.slice(-2)}`);
+  return Number(plainPounds(pence));
 }
 
 // The organisation's identifier as the Organisation Identifier standard asks: its charity or

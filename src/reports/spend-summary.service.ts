@@ -1,13 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { CostKind } from '../bids/bid-lines.entity';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { formatLondon } from '../common/london-time';
 import { RoundsService } from '../rounds/rounds.service';
 import { spendAward, type AwardRow, type MoneyRow, money } from './spend-summary.rules';
-import type { SpendSummaryDto, SpendSummaryQuery, SpendTotalDto } from './spend-summary.dto';
-import { AWARD_ROWS, TOTAL_ROWS } from './spend-summary.sql';
+import type {
+  SpendAwardDto,
+  SpendSummaryDto,
+  SpendSummaryQuery,
+  SpendTotalDto,
+  SpendTotalsDto,
+} from './spend-summary.dto';
+import type { QuarterTotal } from './spend-export';
+import { AWARD_ROWS, QUARTER_TOTALS, TOTAL_ROWS } from './spend-summary.sql';
 
 type TotalRow = MoneyRow & {
   level: 'round' | 'forceArea' | 'applicantType' | 'yearAndKind';
@@ -68,31 +75,77 @@ export class SpendSummaryService {
     const asAt = this.asAtOf(query.asAt, now);
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const round = await this.rounds.get(user, roundId);
-      const totals = await manager.query<TotalRow[]>(TOTAL_ROWS, [roundId, asAt]);
+      const totals = await this.totals(manager, roundId, asAt);
       const rows = await this.awardRows(manager, roundId, asAt, query.limit, query.offset);
-      const round0 = totals.find((row) => row.level === 'round');
-      const of = (level: TotalRow['level']) =>
-        totals.filter((row) => row.level === level).map(total);
       return {
         roundId,
         roundCode: round.code,
         roundName: round.name,
         asAt: asAt.toISOString(),
         asAtLondon: formatLondon(asAt),
-        totals: {
-          round: round0 ? total(round0) : { awards: 0, ...money(null) },
-          byForceArea: of('forceArea'),
-          byApplicantType: of('applicantType'),
-          byYearAndKind: of('yearAndKind'),
-        },
+        totals,
         awards: {
           items: rows.map(spendAward),
-          total: Number(round0?.awards ?? 0),
+          total: totals.round.awards,
           limit: query.limit,
           offset: query.offset,
         },
       };
     });
+  }
+
+  async totals(manager: EntityManager, roundId: string, asAt: Date): Promise<SpendTotalsDto> {
+    const rows = await manager.query<TotalRow[]>(TOTAL_ROWS, [roundId, asAt]);
+    const round = rows.find((row) => row.level === 'round');
+    const of = (level: TotalRow['level']) => rows.filter((row) => row.level === level).map(total);
+    return {
+      round: round ? total(round) : { awards: 0, ...money(null) },
+      byForceArea: of('forceArea'),
+      byApplicantType: of('applicantType'),
+      byYearAndKind: of('yearAndKind'),
+    };
+  }
+
+  // The round's awards one at a time from a cursor, in reference order: never all in memory.
+  // Run on a query runner holding a transaction, so every pass reads the same snapshot.
+  async *streamAwards(
+    runner: QueryRunner,
+    roundId: string,
+    asAt: Date,
+  ): AsyncGenerator<SpendAwardDto> {
+    const stream = await runner.stream(AWARD_ROWS, [roundId, asAt, null, 0]);
+    try {
+      for await (const row of stream as AsyncIterable<AwardRow>) {
+        yield spendAward(row);
+      }
+    } finally {
+      stream.destroy();
+    }
+  }
+
+  async quarterTotals(
+    manager: EntityManager,
+    roundId: string,
+    asAt: Date,
+  ): Promise<QuarterTotal[]> {
+    const rows = await manager.query<
+      {
+        financial_year: string;
+        quarter: number;
+        profile: string;
+        claimed: string;
+        approved: string;
+        paid: string;
+      }[]
+    >(QUARTER_TOTALS, [roundId, asAt]);
+    return rows.map((row) => ({
+      financialYear: row.financial_year,
+      quarter: row.quarter,
+      profilePence: Number(row.profile),
+      claimedPence: Number(row.claimed),
+      approvedPence: Number(row.approved),
+      paidPence: Number(row.paid),
+    }));
   }
 
   // A page of the round's awards as at `asAt`, in reference order.

@@ -138,6 +138,16 @@ export const AWARD_ROWS = `
   ORDER BY aw.reference
   LIMIT $3 OFFSET $4`;
 
+// The round's spend per quarter (all awards, both kinds), for the report's chart.
+export const QUARTER_TOTALS = `
+  WITH ${SPEND_FACTS}
+  SELECT f.financial_year, f.quarter, sum(f.profile)::bigint AS profile,
+         sum(f.claimed)::bigint AS claimed, sum(f.approved)::bigint AS approved,
+         sum(f.paid)::bigint AS paid
+  FROM facts f
+  GROUP BY f.financial_year, f.quarter
+  ORDER BY f.financial_year, f.quarter`;
+
 // The round's totals, and subtotals by force area, applicant type and financial year × kind.
 export const TOTAL_ROWS = `
   WITH ${SPEND_FACTS}

@@ -1,0 +1,140 @@
+import { mkdir, rename, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { formatLondon } from '../common/london-time';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { OutboxService } from '../notifications/outbox.service';
+import { UsersService } from '../users/users.service';
+import { ReportExport } from './report-export.entity';
+import { FORMAT_PASSES, type SpendExport } from './spend-export';
+import { writeSpendCsv } from './spend-csv';
+import { SpendReportTemplates } from './spend-html';
+import { SpendSummaryService } from './spend-summary.service';
+import { writeSpendXlsx } from './spend-xlsx';
+
+const FORMAT_NAMES = { csv: 'CSV', xlsx: 'Excel', html: 'HTML report' } as const;
+
+// Builds an export's file in the worker: one REPEATABLE READ snapshot, the awards streamed from
+// a cursor once per pass, progress written as it goes, the file written beside its final name
+// and renamed when whole, then the requester emailed a link.
+@Injectable()
+export class ExportBuilder {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly summaries: SpendSummaryService,
+    private readonly templates: SpendReportTemplates,
+    private readonly users: UsersService,
+    private readonly outbox: OutboxService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  filePath(row: Pick<ReportExport, 'id' | 'format'>): string {
+    return join(this.config.exportsDir, `${row.id}.${row.format}`);
+  }
+
+  async build(exportId: string, report: (percent: number) => Promise<void>): Promise<void> {
+    const row = await this.dataSource.manager.findOneBy(ReportExport, { id: exportId });
+    if (!row || row.status === 'done') {
+      return;
+    }
+    await this.dataSource.manager.update(
+      ReportExport,
+      { id: exportId },
+      { status: 'running', progress: 0, error: null },
+    );
+    const target = this.filePath(row);
+    await mkdir(this.config.exportsDir, { recursive: true });
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction('REPEATABLE READ');
+    let roundCode = '';
+    let roundName = '';
+    try {
+      const [round] = await runner.manager.query<{ code: string; name: string }[]>(
+        'SELECT code, name FROM funding_rounds WHERE id = $1',
+        [row.roundId],
+      );
+      ({ code: roundCode, name: roundName } = round);
+      const totals = await this.summaries.totals(runner.manager, row.roundId, row.asAt);
+      const steps = Math.max(1, totals.round.awards * FORMAT_PASSES[row.format]);
+      let done = 0;
+      let reported = 0;
+      const data: SpendExport = {
+        round,
+        asAt: row.asAt,
+        asAtLondon: formatLondon(row.asAt),
+        totals,
+        quarterTotals: await this.summaries.quarterTotals(runner.manager, row.roundId, row.asAt),
+        awards: () => this.summaries.streamAwards(runner, row.roundId, row.asAt),
+        tick: async () => {
+          done += 1;
+          const percent = Math.min(99, Math.floor((done * 100) / steps));
+          if (percent >= reported + 5) {
+            reported = percent;
+            await this.dataSource.manager.update(
+              ReportExport,
+              { id: exportId },
+              { progress: percent },
+            );
+            await report(percent);
+          }
+        },
+      };
+      const part = `${target}.part`;
+      if (row.format === 'csv') {
+        await writeSpendCsv(part, data);
+      } else if (row.format === 'xlsx') {
+        await writeSpendXlsx(part, data);
+      } else {
+        await this.templates.write(part, data);
+      }
+      await rename(part, target);
+      await runner.commitTransaction();
+    } catch (error) {
+      await runner.rollbackTransaction();
+      throw error;
+    } finally {
+      await runner.release();
+    }
+    const { size } = await stat(target);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(
+        ReportExport,
+        { id: exportId },
+        {
+          status: 'done',
+          progress: 100,
+          fileName: `spend-summary-${roundCode}-${row.asAt.toISOString().slice(0, 16).replace(':', '')}.${row.format}`,
+          sizeBytes: String(size),
+          finishedAt: new Date(),
+        },
+      );
+      const requester = await this.users.nameOf(row.requestedBy, manager);
+      if (requester) {
+        await this.outbox.queue(manager, {
+          template: 'export-ready',
+          to: requester.email,
+          dedupeKey: `export:${exportId}:ready`,
+          about: { type: 'report_export', id: exportId },
+          data: {
+            formatName: FORMAT_NAMES[row.format],
+            roundCode,
+            roundName,
+            asAt: row.asAt.toISOString(),
+            downloadUrl: `${this.config.mail.publicBaseUrl}/exports/${exportId}/download`,
+          },
+        });
+      }
+    });
+    await report(100);
+  }
+
+  async fail(exportId: string, error: string): Promise<void> {
+    await this.dataSource.manager.update(
+      ReportExport,
+      { id: exportId },
+      { status: 'failed', error: error.slice(0, 2000) },
+    );
+  }
+}

@@ -1,0 +1,75 @@
+import { Body, Controller, Get, HttpCode, Post, StreamableFile } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiConflictResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { auditActor } from '../audit/audit.service';
+import { AuthenticatedUser, CurrentUser, Roles } from '../common/access';
+import { ProblemDto } from '../common/problem.dto';
+import { UuidParam } from '../common/validation';
+import { CreateExportDto, ExportDto } from './exports.dto';
+import { ExportsService } from './exports.service';
+
+@ApiTags('reports')
+@Controller()
+@ApiNotFoundResponse({ type: ProblemDto, description: 'No such round, or no export of yours' })
+export class ExportsController {
+  constructor(private readonly exports: ExportsService) {}
+
+  @Post('rounds/:id/exports')
+  @HttpCode(202)
+  @Roles('finance', 'admin')
+  @ApiOperation({
+    summary:
+      'Ask for the round’s spend summary as a file (csv, xlsx or html) as at a moment: a worker builds it and emails you a link',
+  })
+  @ApiAcceptedResponse({ type: ExportDto })
+  @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'asAt in the future' })
+  @ApiServiceUnavailableResponse({
+    type: ProblemDto,
+    description: 'The job queue is not answering',
+  })
+  request(
+    @CurrentUser() user: AuthenticatedUser,
+    @UuidParam() id: string,
+    @Body() body: CreateExportDto,
+  ): Promise<ExportDto> {
+    return this.exports.request(auditActor(user), user, id, body);
+  }
+
+  @Get('exports/:id')
+  @Roles('finance', 'admin')
+  @ApiOperation({ summary: 'Your export: its status and how far it has been built' })
+  @ApiOkResponse({ type: ExportDto })
+  get(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<ExportDto> {
+    return this.exports.get(user, id);
+  }
+
+  @Get('exports/:id/download')
+  @Roles('finance', 'admin')
+  @ApiOperation({ summary: 'Download your finished export' })
+  @ApiProduces(
+    'text/csv',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'text/html',
+  )
+  @ApiOkResponse({ description: 'The file, as an attachment' })
+  @ApiConflictResponse({ type: ProblemDto, description: 'Not built yet (its status), or failed' })
+  async download(
+    @CurrentUser() user: AuthenticatedUser,
+    @UuidParam() id: string,
+  ): Promise<StreamableFile> {
+    const { stream, fileName, contentType } = await this.exports.download(user, id);
+    return new StreamableFile(stream, {
+      type: contentType,
+      disposition: `attachment; filename="${fileName}"`,
+    });
+  }
+}

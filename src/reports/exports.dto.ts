@@ -1,0 +1,63 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import {
+  EXPORT_FORMATS,
+  EXPORT_STATUSES,
+  type ExportFormat,
+  type ExportStatus,
+} from './report-export.entity';
+
+export class CreateExportDto {
+  @ApiProperty({ enum: EXPORT_FORMATS })
+  @IsIn(EXPORT_FORMATS, { message: 'format must be csv, xlsx or html' })
+  format: ExportFormat;
+
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'The moment the figures are read as at (default now)',
+  })
+  @IsOptional()
+  @IsISO8601(
+    { strict: true },
+    { message: 'asAt must be an ISO 8601 date-time such as 2026-04-01T00:00:00Z' },
+  )
+  asAt?: string;
+}
+
+export class ExportDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ format: 'uuid' })
+  roundId: string;
+
+  @ApiProperty({ enum: EXPORT_FORMATS })
+  format: ExportFormat;
+
+  @ApiProperty({ format: 'date-time' })
+  asAt: Date;
+
+  @ApiProperty({ enum: EXPORT_STATUSES })
+  status: ExportStatus;
+
+  @ApiProperty({ minimum: 0, maximum: 100, description: 'Percent built' })
+  progress: number;
+
+  @ApiProperty({ type: String, nullable: true })
+  fileName: string | null;
+
+  @ApiProperty({ type: Number, nullable: true })
+  sizeBytes: number | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Why it failed' })
+  error: string | null;
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: Date;
+
+  @ApiProperty({ type: Date, nullable: true, format: 'date-time' })
+  finishedAt: Date | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Where to download it, once done' })
+  downloadUrl: string | null;
+}

@@ -1,0 +1,129 @@
+import { createReadStream, type ReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import type { AuthenticatedUser } from '../common/access';
+import { DomainError } from '../common/domain-error';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { QUEUES } from '../queues/queues';
+import { RoundsService } from '../rounds/rounds.service';
+import type { CreateExportDto, ExportDto } from './exports.dto';
+import { ReportExport } from './report-export.entity';
+import { CONTENT_TYPES } from './spend-export';
+import { SpendSummaryService } from './spend-summary.service';
+
+function toDto(row: ReportExport): ExportDto {
+  const { id, roundId, format, asAt, status, progress, fileName, error, createdAt } = row;
+  return {
+    ...{ id, roundId, format, asAt, status, progress, fileName, error, createdAt },
+    sizeBytes: row.sizeBytes === null ? null : Number(row.sizeBytes),
+    finishedAt: row.finishedAt,
+    downloadUrl: status === 'done' ? `/api/v1/exports/${id}/download` : null,
+  };
+}
+
+// Exports as their requester sees them: asked for (202, built by the worker), watched, and
+// downloaded once done. Nobody else can see or download someone's export.
+@Injectable()
+export class ExportsService {
+  private readonly logger = new Logger(ExportsService.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly rounds: RoundsService,
+    private readonly summaries: SpendSummaryService,
+    private readonly audit: AuditService,
+    @InjectQueue(QUEUES.exports) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async request(
+    actor: AuditActor,
+    user: AuthenticatedUser,
+    roundId: string,
+    input: CreateExportDto,
+    now = new Date(),
+  ): Promise<ExportDto> {
+    const asAt = this.summaries.asAtOf(input.asAt, now);
+    const row = await this.dataSource.transaction(async (manager) => {
+      await this.rounds.get(user, roundId);
+      const created = await manager.save(
+        manager.create(ReportExport, { roundId, format: input.format, asAt, requestedBy: user.id }),
+      );
+      await this.audit.record(manager, actor, {
+        command: 'export.request',
+        objectType: 'report_export',
+        objectId: created.id,
+        changes: {
+          format: { before: null, after: input.format },
+          asAt: { before: null, after: asAt.toISOString() },
+        },
+      });
+      return created;
+    });
+    try {
+      await this.queue.add(
+        'build',
+        { exportId: row.id },
+        {
+          jobId: row.id,
+          attempts: 3,
+          backoff: { type: 'exponential', delay: 5_000 },
+          removeOnComplete: 100,
+          removeOnFail: 100,
+        },
+      );
+    } catch (error) {
+      this.logger.error(`Export ${row.id} could not be queued: ${String(error)}`);
+      await this.dataSource.manager.update(
+        ReportExport,
+        { id: row.id },
+        {
+          status: 'failed',
+          error: 'The export queue was not reachable; ask for the export again.',
+        },
+      );
+      throw new DomainError(
+        'export-queue-unavailable',
+        503,
+        'The export could not be started because the job queue is not answering; try again shortly.',
+      );
+    }
+    return toDto(row);
+  }
+
+  async get(user: AuthenticatedUser, id: string): Promise<ExportDto> {
+    return toDto(await this.own(user, id));
+  }
+
+  async download(
+    user: AuthenticatedUser,
+    id: string,
+  ): Promise<{ stream: ReadStream; fileName: string; contentType: string }> {
+    const row = await this.own(user, id);
+    if (row.status !== 'done' || !row.fileName) {
+      throw DomainError.conflict(
+        'export-not-ready',
+        row.status === 'failed'
+          ? `This export failed (${row.error ?? 'no reason recorded'}); ask for it again.`
+          : `This export is ${row.status} (${row.progress}% built); download it once its status is done.`,
+      );
+    }
+    return {
+      stream: createReadStream(join(this.config.exportsDir, `${row.id}.${row.format}`)),
+      fileName: row.fileName,
+      contentType: CONTENT_TYPES[row.format],
+    };
+  }
+
+  private async own(user: AuthenticatedUser, id: string): Promise<ReportExport> {
+    const row = await this.dataSource.manager.findOneBy(ReportExport, { id });
+    if (!row || row.requestedBy !== user.id) {
+      throw DomainError.notFound('Export');
+    }
+    return row;
+  }
+}

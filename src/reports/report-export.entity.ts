@@ -1,0 +1,70 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
+import { FundingRound } from '../rounds/funding-round.entity';
+
+export const EXPORT_FORMATS = ['csv', 'xlsx', 'html'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export const EXPORT_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
+export type ExportStatus = (typeof EXPORT_STATUSES)[number];
+
+// A round's spend summary exported as a file: asked for by a finance user or admin, built by a
+// job on the `exports` queue as at `asAt` (so it can be built again with the same figures),
+// stored under EXPORTS_DIR and downloaded by whoever asked for it.
+@Entity('report_exports')
+@Check('ck_report_exports_format', `"format" IN ('csv', 'xlsx', 'html')`)
+@Check('ck_report_exports_status', `"status" IN ('queued', 'running', 'done', 'failed')`)
+@Check('ck_report_exports_progress', `"progress" BETWEEN 0 AND 100`)
+@Check(
+  'ck_report_exports_done',
+  `"status" <> 'done' OR ("file_name" IS NOT NULL AND "size_bytes" IS NOT NULL AND "finished_at" IS NOT NULL)`,
+)
+@Index('ix_report_exports_requester', ['requestedBy', 'createdAt'])
+export class ReportExport {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'uuid' })
+  roundId: string;
+
+  @ManyToOne(() => FundingRound)
+  @JoinColumn({ name: 'round_id' })
+  round?: FundingRound;
+
+  @Column({ type: 'text' })
+  format: ExportFormat;
+
+  @Column({ type: 'timestamptz' })
+  asAt: Date;
+
+  @Column({ type: 'text', default: 'queued' })
+  status: ExportStatus;
+
+  @Column({ type: 'integer', default: 0 })
+  progress: number;
+
+  @Column({ type: 'uuid' })
+  requestedBy: string;
+
+  @Column({ type: 'text', nullable: true })
+  fileName: string | null;
+
+  @Column({ type: 'bigint', nullable: true })
+  sizeBytes: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  error: string | null;
+
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ type: 'timestamptz', nullable: true })
+  finishedAt: Date | null;
+}

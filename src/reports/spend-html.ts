@@ -1,0 +1,67 @@
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import Handlebars from 'handlebars';
+import { EMAIL_HELPERS } from '../notifications/email-helpers';
+import { awardChart, quarterChart } from './spend-charts';
+import type { SpendExport } from './spend-export';
+
+const PARTS = ['head', 'award', 'foot'] as const;
+type Part = (typeof PARTS)[number];
+
+// The printable spend report, in three templates written one after another so the awards
+// stream through: `head` (the round, its totals and the chart by quarter), `award` (one per
+// award, with its own chart) and `foot`. Compiled strict at start: a broken template stops it.
+export class SpendReportTemplates {
+  private constructor(private readonly parts: Record<Part, HandlebarsTemplateDelegate>) {}
+
+  static load(dir: string): SpendReportTemplates {
+    const env = Handlebars.create();
+    env.registerHelper(EMAIL_HELPERS);
+    const parts = {} as Record<Part, HandlebarsTemplateDelegate>;
+    for (const part of PARTS) {
+      const file = join(dir, `spend-summary.${part}.html.hbs`);
+      if (!existsSync(file)) {
+        throw new Error(`The spend report template ${file} is missing (REPORT_TEMPLATES_DIR).`);
+      }
+      try {
+        const source = readFileSync(file, 'utf8');
+        env.parse(source);
+        parts[part] = env.compile(source, { strict: true });
+      } catch (error) {
+        throw new Error(
+          `The spend report template ${file} cannot be used: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
+      }
+    }
+    return new SpendReportTemplates(parts);
+  }
+
+  async write(target: string, data: SpendExport): Promise<void> {
+    const out = createWriteStream(target);
+    const put = async (html: string) => {
+      if (!out.write(html)) {
+        await once(out, 'drain');
+      }
+    };
+    await put(
+      this.parts.head({
+        round: data.round,
+        asAt: data.asAt.toISOString(),
+        asAtLondon: data.asAtLondon,
+        totals: data.totals,
+        quarterChart: quarterChart(
+          data.quarterTotals.map((q) => ({ ...q, label: `${q.financialYear} Q${q.quarter}` })),
+        ),
+      }),
+    );
+    for await (const award of data.awards()) {
+      await put(this.parts.award({ award, chart: awardChart(award.reference, award) }));
+      await data.tick();
+    }
+    await put(this.parts.foot({ asAtLondon: data.asAtLondon }));
+    out.end();
+    await once(out, 'finish');
+  }
+}

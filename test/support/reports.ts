@@ -1,0 +1,85 @@
+import { activeAward, type ReturnsWorld } from './returns';
+
+const line = (financialYear: string, kind: 'capital' | 'revenue', amountPence: number) => ({
+  financialYear,
+  kind,
+  amountPence,
+});
+
+// An award delivered January to December 2025 (2024/25 Q4, then 2025/26 Q1-Q3) of £100,000
+// capital in 2024/25 and £150,000 capital plus £50,000 revenue in 2025/26, its returns played
+// into every state: 2024/25 Q4 claimed £90,000, approved and paid (the year closes, releasing
+// £10,000); 2025/26 Q1 £50,000 capital and £10,000 revenue approved, paid after `midway`;
+// Q2 £40,000 sent (waiting for review) with a forecast of £60,000 capital and £40,000 revenue
+// for Q3; Q3 not sent (overdue). `midway` runs after Q1's approval, before its payment.
+export async function twoYearRound(
+  midway: (setup: ReturnsWorld) => Promise<void> = async () => {},
+) {
+  const setup = await activeAward({
+    opensAt: '2024-12-02T09:00:00.000Z',
+    deliveryStartsOn: '2025-01-01',
+    deliveryEndsOn: '2025-12-31',
+    costLines: [
+      line('2024/25', 'capital', 10_000_000),
+      line('2025/26', 'capital', 15_000_000),
+      line('2025/26', 'revenue', 5_000_000),
+    ],
+  });
+  const { t, as, pcc } = setup.world;
+  const api = () => t.http();
+  const quarter = (n: number) => setup.returns[n - 1].id;
+  const send = async (n: number, body: object) => {
+    const read = await api()
+      .get(`/api/v1/returns/${quarter(n)}`)
+      .set(pcc.headers);
+    await api()
+      .patch(`/api/v1/returns/${quarter(n)}`)
+      .set(pcc.headers)
+      .set('if-match', read.headers.etag)
+      .send({
+        outputs: [{ interventionId: setup.interventionId, achieved: 5 }],
+        narrative: 'Lighting columns going in as planned.',
+        ...body,
+      })
+      .expect(200);
+    await api()
+      .post(`/api/v1/returns/${quarter(n)}/submit`)
+      .set(pcc.headers)
+      .expect(200);
+  };
+  const approve = async (n: number) =>
+    (
+      await api()
+        .post(`/api/v1/returns/${quarter(n)}/approve`)
+        .set(as('finance'))
+        .send({})
+        .expect(200)
+    ).body.payment.id as string;
+  const pay = (paymentId: string, reference: string) =>
+    api()
+      .post(`/api/v1/payments/${paymentId}/record`)
+      .set(as('finance'))
+      .send({ paidOn: new Date().toISOString().slice(0, 10), reference })
+      .expect(200);
+
+  await send(1, { spend: [line('2024/25', 'capital', 9_000_000)] });
+  await pay(await approve(1), 'BACS-1');
+  await send(2, {
+    spend: [line('2025/26', 'capital', 5_000_000), line('2025/26', 'revenue', 1_000_000)],
+    forecast: [{ ...line('2025/26', 'capital', 5_000_000), quarter: 2 }],
+  });
+  const q1Payment = await approve(2);
+  await midway(setup);
+  await pay(q1Payment, 'BACS-2');
+  await send(3, {
+    spend: [line('2025/26', 'capital', 4_000_000)],
+    varianceExplanation: 'Installation moved to the autumn.',
+    forecast: [
+      { ...line('2025/26', 'capital', 6_000_000), quarter: 3 },
+      { ...line('2025/26', 'revenue', 4_000_000), quarter: 3 },
+    ],
+  });
+  return setup;
+}
+
+export type { ReturnsWorld };
