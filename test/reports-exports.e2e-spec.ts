@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { QueueEvents } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { Role } from '../src/common/access';
 import { QUEUES, queuePrefix, redisConnection } from '../src/queues/queues';
@@ -97,6 +97,20 @@ describe('reports: spend summary exports', () => {
     expect(sumColumn(csv, 'quarter', 'Claimed capital (£)')).toBe(18_000_000);
     expect(sumColumn(csv, 'quarter', 'Forecast (£)')).toBe(10_000_000);
     expect(csv).toContain(',quarter,');
+    // The totals close the file: the round's, then by year and kind, force area, applicant type.
+    const totals = csv
+      .trim()
+      .split('\n')
+      .filter((row) => row.split(',')[1].startsWith('total: '))
+      .map((row) => row.split(',').slice(1, 12).join(','));
+    expect(totals).toEqual([
+      'total: round,,,,,,,,,,300000.00',
+      'total: year and kind,,,,,,,2024/25,,capital,100000.00',
+      'total: year and kind,,,,,,,2025/26,,capital,150000.00',
+      'total: year and kind,,,,,,,2025/26,,revenue,50000.00',
+      'total: force area,,,E23000007,Northumbria,,,,,,300000.00',
+      'total: applicant type,,,,,pcc,,,,,300000.00',
+    ]);
     expect(csv.split('\n')[1].startsWith(`${body.asAt},year,${setup.bid.reference},`)).toBe(true);
     // Progress was reported by the worker on the queue, ending at 100.
     await eventually(() => expect(progress.get(id)?.at(-1)).toBe(100));
@@ -175,14 +189,35 @@ describe('reports: spend summary exports', () => {
     const { id } = await build('csv');
     await api().get(`/api/v1/exports/${id}`).set(as('admin')).expect(404);
     await api().get(`/api/v1/exports/${id}/download`).set(as('admin')).expect(404);
-    // Not built yet: 409 with its status.
-    const [queued] = await t.app.get(DataSource).query<{ id: string }[]>(
+    // Not built yet (the queue paused): 409 with its status.
+    const queue = new Queue(QUEUES.exports, {
+      connection: redisConnection(t.config),
+      prefix: queuePrefix(t.config),
+    });
+    await queue.pause();
+    try {
+      const waiting = await api().post(path).set(as('finance')).send({ format: 'csv' }).expect(202);
+      const early = await api()
+        .get(`/api/v1/exports/${waiting.body.id}/download`)
+        .set(as('finance'));
+      expectProblem(early.body, 409, 'export-not-ready');
+      expect(early.body.detail).toContain('queued (0% built)');
+    } finally {
+      await queue.resume();
+      await queue.close();
+    }
+    // An export whose job is gone (its worker lost past retries) reads failed, not queued forever.
+    const [lost] = await t.app.get(DataSource).query<{ id: string }[]>(
       `INSERT INTO report_exports (round_id, format, as_at, requested_by)
        SELECT $1, 'csv', now(), id FROM users WHERE email = 'finance@demo.test' RETURNING id`,
       [setup.roundId],
     );
-    const early = await api().get(`/api/v1/exports/${queued.id}/download`).set(as('finance'));
-    expectProblem(early.body, 409, 'export-not-ready');
-    expect(early.body.detail).toContain('queued (0% built)');
+    const read = await api().get(`/api/v1/exports/${lost.id}`).set(as('finance')).expect(200);
+    expect(read.body).toMatchObject({ status: 'failed' });
+    expectProblem(
+      (await api().get(`/api/v1/exports/${lost.id}/download`).set(as('finance'))).body,
+      409,
+      'export-not-ready',
+    );
   });
 });

@@ -124,4 +124,28 @@ describe('reports: the round spend summary', () => {
     expect(empty.awards).toMatchObject({ items: [], total: 0 });
     expect(empty.totals.round).toMatchObject({ awards: 0, awardedPence: 0, remainingPence: 0 });
   });
+
+  it('counts a withdrawn award as what was approved, the rest released, nothing pending', async () => {
+    await api()
+      .post(`/api/v1/awards/${setup.awardId}/withdraw`)
+      .set(as('approver'))
+      .send({ reason: 'The project stopped when the contractor went into administration.' })
+      .expect(200);
+    const after = await summary();
+    expect(after.totals.round).toEqual({
+      awards: 1,
+      awardedPence: 30_000_000,
+      claimedPence: 15_000_000,
+      approvedPence: 15_000_000,
+      paidPence: 15_000_000,
+      forecastPence: 0,
+      releasedPence: 15_000_000,
+      remainingPence: 0,
+    });
+    expect(after.awards.items[0]).toMatchObject({
+      status: 'withdrawn',
+      overdueReturns: 0,
+      underspendRisk: false,
+    });
+  });
 });

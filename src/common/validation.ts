@@ -135,3 +135,21 @@ export function OptionalListOf(type: () => new () => object, max: number): Prope
     Type(type),
   );
 }
+
+// An instant as RFC 3339 writes it (`2026-04-01T09:30:00Z`, `2026-04-01T10:30:00+01:00`): a
+// date, a time and an offset, so it means the same moment on every server.
+export function IsInstant(field: string): PropertyDecorator {
+  const shape = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})$/;
+  return ValidateBy({
+    name: 'isInstant',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' &&
+        shape.test(value) &&
+        isCalendarDate(value.slice(0, 10)) &&
+        !Number.isNaN(new Date(value).getTime()),
+      defaultMessage: () =>
+        `${field} must be a date and time with its offset, such as 2026-04-01T09:30:00Z`,
+    },
+  });
+}

@@ -1,7 +1,7 @@
-import { mkdir, rename, stat } from 'node:fs/promises';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, In } from 'typeorm';
 import { formatLondon } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
@@ -20,6 +20,8 @@ const FORMAT_NAMES = { csv: 'CSV', xlsx: 'Excel', html: 'HTML report' } as const
 // and renamed when whole, then the requester emailed a link.
 @Injectable()
 export class ExportBuilder {
+  private readonly logger = new Logger(ExportBuilder.name);
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly summaries: SpendSummaryService,
@@ -44,13 +46,14 @@ export class ExportBuilder {
       { status: 'running', progress: 0, error: null },
     );
     const target = this.filePath(row);
+    const part = `${target}.part`;
     await mkdir(this.config.exportsDir, { recursive: true });
     const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    await runner.startTransaction('REPEATABLE READ');
     let roundCode = '';
     let roundName = '';
     try {
+      await runner.connect();
+      await runner.startTransaction('REPEATABLE READ');
       const [round] = await runner.manager.query<{ code: string; name: string }[]>(
         'SELECT code, name FROM funding_rounds WHERE id = $1',
         [row.roundId],
@@ -81,7 +84,6 @@ export class ExportBuilder {
           }
         },
       };
-      const part = `${target}.part`;
       if (row.format === 'csv') {
         await writeSpendCsv(part, data);
       } else if (row.format === 'xlsx') {
@@ -92,7 +94,10 @@ export class ExportBuilder {
       await rename(part, target);
       await runner.commitTransaction();
     } catch (error) {
-      await runner.rollbackTransaction();
+      if (runner.isTransactionActive) {
+        await runner.rollbackTransaction();
+      }
+      await rm(part, { force: true });
       throw error;
     } finally {
       await runner.release();
@@ -130,11 +135,14 @@ export class ExportBuilder {
     await report(100);
   }
 
-  async fail(exportId: string, error: string): Promise<void> {
+  // The export could not be built: said plainly to its requester (the detail goes to the log),
+  // never over one already done.
+  async fail(exportId: string, reason: string): Promise<void> {
+    this.logger.error(`Export ${exportId} failed: ${reason}`);
     await this.dataSource.manager.update(
       ReportExport,
-      { id: exportId },
-      { status: 'failed', error: error.slice(0, 2000) },
+      { id: exportId, status: In(['queued', 'running']) },
+      { status: 'failed', error: `The export could not be built (reference ${exportId}).` },
     );
   }
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
+import { IsInstant } from '../common/validation';
 import {
   EXPORT_FORMATS,
   EXPORT_STATUSES,
@@ -17,10 +18,7 @@ export class CreateExportDto {
     description: 'The moment the figures are read as at (default now)',
   })
   @IsOptional()
-  @IsISO8601(
-    { strict: true },
-    { message: 'asAt must be an ISO 8601 date-time such as 2026-04-01T00:00:00Z' },
-  )
+  @IsInstant('asAt')
   asAt?: string;
 }
 

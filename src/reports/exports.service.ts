@@ -1,4 +1,4 @@
-import { createReadStream, type ReadStream } from 'node:fs';
+import { createReadStream, existsSync, type ReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
@@ -99,6 +99,26 @@ export class ExportsService {
     return toDto(await this.own(user, id));
   }
 
+  // An export still queued or running whose job the queue no longer holds, or holds as failed
+  // (a worker killed past its retries), will not finish: it reads failed.
+  private async settleLost(row: ReportExport): Promise<ReportExport> {
+    if (row.status !== 'queued' && row.status !== 'running') {
+      return row;
+    }
+    const job = await this.queue.getJob(row.id);
+    const state = job ? await job.getState() : 'missing';
+    if (state !== 'missing' && state !== 'failed') {
+      return row;
+    }
+    const error = 'The export stopped before it was finished; ask for it again.';
+    await this.dataSource.manager.update(
+      ReportExport,
+      { id: row.id, status: row.status },
+      { status: 'failed', error },
+    );
+    return Object.assign(row, { status: 'failed' as const, error });
+  }
+
   async download(
     user: AuthenticatedUser,
     id: string,
@@ -108,12 +128,20 @@ export class ExportsService {
       throw DomainError.conflict(
         'export-not-ready',
         row.status === 'failed'
-          ? `This export failed (${row.error ?? 'no reason recorded'}); ask for it again.`
+          ? `This export failed. ${row.error ?? 'Ask for it again.'}`
           : `This export is ${row.status} (${row.progress}% built); download it once its status is done.`,
       );
     }
+    const file = join(this.config.exportsDir, `${row.id}.${row.format}`);
+    if (!existsSync(file)) {
+      throw new DomainError(
+        'export-file-missing',
+        410,
+        'This export’s file is no longer stored; ask for the export again.',
+      );
+    }
     return {
-      stream: createReadStream(join(this.config.exportsDir, `${row.id}.${row.format}`)),
+      stream: createReadStream(file),
       fileName: row.fileName,
       contentType: CONTENT_TYPES[row.format],
     };
@@ -124,6 +152,6 @@ export class ExportsService {
     if (!row || row.requestedBy !== user.id) {
       throw DomainError.notFound('Export');
     }
-    return row;
+    return this.settleLost(row);
   }
 }

@@ -134,6 +134,7 @@ export const CSV_COLUMNS: [string, (grant: Grant) => string | number | null | un
   ['Beneficiary Location:Name', (g) => g.beneficiaryLocation?.[0].name],
   ['Beneficiary Location:Geographic Code', (g) => g.beneficiaryLocation?.[0].geoCode],
   ['Beneficiary Location:Geographic Code Type', (g) => g.beneficiaryLocation?.[0].geoCodeType],
+  ['Beneficiary Location:Country Code', (g) => g.beneficiaryLocation?.[0].countryCode],
   ['Funding Org:Identifier', (g) => g.fundingOrganization[0].id],
   ['Funding Org:Name', (g) => g.fundingOrganization[0].name],
   ['Grant Programme:Code', (g) => g.grantProgramme[0].code],

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
+import { spreadsheetText } from './spreadsheet-text';
 import {
   CSV_COLUMNS,
   FUNDER,
@@ -41,7 +42,7 @@ const ACCEPTED_AWARDS = `
   JOIN bids b ON b.id = a.bid_id
   JOIN organisations o ON o.id = a.organisation_id
   LEFT JOIN police_force_areas fa ON fa.code = coalesce(b.force_area_code, o.force_area_code)
-  WHERE r.code = $1 AND a.outcome = 'award' AND a.published_at IS NOT NULL
+  WHERE upper(r.code) = upper($1) AND a.outcome = 'award' AND a.published_at IS NOT NULL
     AND a.status IN ('active', 'completed')
   ORDER BY b.reference`;
 
@@ -99,7 +100,7 @@ export class OpenDataService {
     const rows = await this.dataSource.query<AwardRow[]>(ACCEPTED_AWARDS, [roundCode]);
     if (rows.length === 0) {
       const round = await this.dataSource.query<unknown[]>(
-        `SELECT 1 FROM funding_rounds WHERE code = $1 AND status <> 'draft'`,
+        `SELECT 1 FROM funding_rounds WHERE upper(code) = upper($1) AND status <> 'draft'`,
         [roundCode],
       );
       throw new DomainError(
@@ -114,7 +115,7 @@ export class OpenDataService {
       version: '1.4',
       title: `${rows[0].round_name}: grants awarded`,
       description: `Grants of the Home Office's ${rows[0].round_name} accepted by their recipients, with the amounts paid so far.`,
-      identifier: `${GRANT_PREFIX}-${roundCode}`,
+      identifier: `${GRANT_PREFIX}-${rows[0].round_code}`,
       issued: now.toISOString(),
       publisher: { identifier: FUNDER.id, name: FUNDER.name },
       license: OPEN_GOVERNMENT_LICENCE,
@@ -126,7 +127,12 @@ export class OpenDataService {
     const { grants } = await this.package(roundCode);
     return stringify([
       CSV_COLUMNS.map(([title]) => title),
-      ...grants.map((grant) => CSV_COLUMNS.map(([, value]) => value(grant) ?? '')),
+      ...grants.map((grant) =>
+        CSV_COLUMNS.map(([, value]) => {
+          const cell = value(grant);
+          return typeof cell === 'string' ? spreadsheetText(cell) : (cell ?? '');
+        }),
+      ),
     ]);
   }
 }

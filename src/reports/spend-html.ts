@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import Handlebars from 'handlebars';
@@ -40,6 +40,15 @@ export class SpendReportTemplates {
 
   async write(target: string, data: SpendExport): Promise<void> {
     const out = createWriteStream(target);
+    try {
+      await this.render(out, data);
+    } catch (error) {
+      out.destroy();
+      throw error;
+    }
+  }
+
+  private async render(out: WriteStream, data: SpendExport): Promise<void> {
     const put = async (html: string) => {
       if (!out.write(html)) {
         await once(out, 'drain');
@@ -57,7 +66,16 @@ export class SpendReportTemplates {
       }),
     );
     for await (const award of data.awards()) {
-      await put(this.parts.award({ award, chart: awardChart(award.reference, award) }));
+      const quarters = award.quarters.map((q) => ({
+        ...q,
+        variance: q.variancePercent === null ? '' : `${q.variancePercent}%`,
+      }));
+      await put(
+        this.parts.award({
+          award: { ...award, quarters },
+          chart: awardChart(award.reference, award),
+        }),
+      );
       await data.tick();
     }
     await put(this.parts.foot({ asAtLondon: data.asAtLondon }));

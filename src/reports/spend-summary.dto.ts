@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional } from 'class-validator';
+import { IsOptional } from 'class-validator';
 import { COST_KINDS, type CostKind } from '../bids/bid-lines.entity';
 import { PageMetaDto, PageQuery } from '../common/pagination';
+import { IsInstant } from '../common/validation';
 
 export class SpendSummaryQuery extends PageQuery {
   @ApiPropertyOptional({
@@ -10,10 +11,7 @@ export class SpendSummaryQuery extends PageQuery {
       'The moment the figures are read as at (default now); the same moment gives the same figures later',
   })
   @IsOptional()
-  @IsISO8601(
-    { strict: true },
-    { message: 'asAt must be an ISO 8601 date-time such as 2026-04-01T00:00:00Z' },
-  )
+  @IsInstant('asAt')
   asAt?: string;
 }
 

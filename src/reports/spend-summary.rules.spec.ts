@@ -6,6 +6,8 @@ const fact = (quarter: number, kind: 'capital' | 'revenue', profile: number, cla
   quarter,
   kind,
   profilePence: profile,
+  // A year of £200,000.00 over three quarters: £66,666.66, then the last takes £66,666.68.
+  quarterProfilePence: quarter === 3 ? 6_666_668 : 6_666_666,
   claimedPence: claimed,
   approvedPence: claimed,
   paidPence: 0,

@@ -17,7 +17,10 @@ interface QuarterFact {
   financialYear: string;
   quarter: number;
   kind: CostKind;
+  // The kind's share of the quarter's profile, and the quarter's profile of the whole year's
+  // award (as a return shows it: not the sum of the kinds' shares, which can differ by pennies).
   profilePence: number;
+  quarterProfilePence: number;
   claimedPence: number;
   approvedPence: number;
   paidPence: number;
@@ -72,7 +75,7 @@ export function quarterLines(facts: QuarterFact[], thresholdPercent: number): Sp
       kinds.reduce((total, fact) => total + pick(fact), 0);
     const claimedOf = (kind: CostKind) =>
       kinds.filter((fact) => fact.kind === kind).reduce((t, fact) => t + fact.claimedPence, 0);
-    const profilePence = sum((fact) => fact.profilePence);
+    const profilePence = pence(kinds[0].quarterProfilePence);
     const claimed = sum((fact) => fact.claimedPence);
     return {
       financialYear: kinds[0].financialYear,
