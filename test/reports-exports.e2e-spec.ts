@@ -22,9 +22,9 @@ describe('reports: spend summary exports', () => {
   const api = () => t.http();
 
   // Asks for an export, waits for the worker to finish it, and downloads it.
-  const build = async (format: string, asAt?: string) => {
+  const build = async (format: string, asAt?: string, roundId = setup.roundId) => {
     const asked = await api()
-      .post(`/api/v1/rounds/${setup.roundId}/exports`)
+      .post(`/api/v1/rounds/${roundId}/exports`)
       .set(as('finance'))
       .send({ format, ...(asAt ? { asAt } : {}) })
       .expect(202);
@@ -174,6 +174,15 @@ describe('reports: spend summary exports', () => {
     expect(sumColumn(csv, 'year', 'Paid (£)')).toBe(9_000_000);
     expect(sumColumn(csv, 'quarter', 'Forecast (£)')).toBe(5_000_000);
     expect(csv.split('\n')[1].startsWith(`${earlier},year,`)).toBe(true);
+  });
+
+  it('exports a round with no accepted awards as a valid, empty summary', async () => {
+    const rounds = await api().get('/api/v1/rounds?limit=100').set(as('finance')).expect(200);
+    const open = rounds.body.items.find((r: { code: string }) => r.code === 'SSF-DEMO');
+    const { file } = await build('csv', undefined, open.id);
+    const rows = file.toString('utf8').trim().split('\n');
+    expect(rows).toHaveLength(2);
+    expect(rows[1].split(',').slice(1, 12).join(',')).toBe('total: round,,,,,,,,,,0.00');
   });
 
   it('refuses what it cannot do, and shows nobody else’s export', async () => {
