@@ -23,6 +23,8 @@ export interface AppConfig {
   jwtTtlSeconds: number;
   demoPassword: string;
   trustProxy: boolean;
+  // Browser origins allowed to call the API (CORS); empty allows none.
+  corsOrigins: string[];
   login: { perEmailLimit: number; perAddressLimit: number; windowSeconds: number };
 }
 

@@ -64,6 +64,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jwtTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 3600, 60, 86400, problems),
     demoPassword: secret('DEMO_PASSWORD', DEV_DEMO_PASSWORD, 12),
     trustProxy: boolean(env, 'TRUST_PROXY', false, problems),
+    corsOrigins: origins(env, 'CORS_ORIGINS', problems),
     login: {
       perEmailLimit: integer(env, 'LOGIN_LIMIT_PER_EMAIL', 5, 1, 10000, problems),
       perAddressLimit: integer(env, 'LOGIN_LIMIT_PER_ADDRESS', 20, 1, 100000, problems),
@@ -151,6 +152,23 @@ function integer(
     return fallback;
   }
   return parsed;
+}
+
+// Origins a browser may call the API from, comma-separated (`https://portal.example.gov.uk`):
+// each a scheme and host (and port), nothing more. None by default: no cross-origin calls.
+function origins(env: Env, name: string, problems: string[]): string[] {
+  const list = (env[name] ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter((origin) => origin.length > 0);
+  for (const origin of list) {
+    if (!/^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(origin)) {
+      problems.push(
+        `${name} must list origins such as https://portal.example.gov.uk, comma-separated (got "${origin}")`,
+      );
+    }
+  }
+  return list;
 }
 
 function boolean(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
