@@ -49,6 +49,17 @@ describe('security headers and CORS', () => {
     expect(read.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('refuses a body over 1 MiB with 413 problem+json', async () => {
+    const response = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ email: 'a@b.example', password: 'x'.repeat(1_100_000) }));
+    expect(response.status).toBe(413);
+    expect(response.headers['content-type']).toContain('application/problem+json');
+    expect(response.body).toMatchObject({ status: 413, code: 'payload-too-large' });
+  });
+
   it('refuses to start with a malformed origin list', () => {
     expect(() => loadConfig({ ...process.env, CORS_ORIGINS: 'portal.example.gov.uk/*' })).toThrow(
       ConfigError,
