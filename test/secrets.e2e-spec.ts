@@ -1,0 +1,81 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import supertest from 'supertest';
+import { ConfigError, loadConfig } from '../src/config/load-config';
+import { createHttpApp } from '../src/http-app';
+import { DEMO_PASSWORD, testConfig } from './support/app';
+
+// Secrets stay secret: production refuses the development defaults, passwords never reach the
+// log, and a token is taken only from the Authorization header, never from a URL.
+describe('secrets', () => {
+  let app: NestFastifyApplication;
+  const written: string[] = [];
+  const capture = (chunk: unknown) => {
+    written.push(String(chunk));
+    return true;
+  };
+
+  beforeAll(async () => {
+    // With the logger on, as the service runs, and every line it writes kept.
+    jest.spyOn(process.stdout, 'write').mockImplementation(capture);
+    jest.spyOn(process.stderr, 'write').mockImplementation(capture);
+    app = await createHttpApp(testConfig({ processRole: 'api' }));
+  });
+  afterAll(async () => {
+    await app.close();
+    jest.restoreAllMocks();
+  });
+
+  it('refuses to run in production on the development secrets', () => {
+    const production: Record<string, string | undefined> = {
+      ...process.env,
+      NODE_ENV: 'production',
+      JWT_SECRET: undefined,
+      DEMO_PASSWORD: undefined,
+    };
+    expect(() => loadConfig(production)).toThrow(ConfigError);
+    expect(() => loadConfig(production)).toThrow(/JWT_SECRET must be set in production/);
+    expect(() =>
+      loadConfig({ ...production, JWT_SECRET: 'dev-only-jwt-secret-change-me-0123456789' }),
+    ).toThrow(/JWT_SECRET must not be the development default in production/);
+  });
+
+  it('never writes a password to the log, whatever the answer', async () => {
+    const http = () => supertest(app.getHttpServer());
+    const wrong = 'Wrong-Password-Never-Logged-7731';
+    await http()
+      .post('/api/v1/auth/login')
+      .send({ email: 'admin@demo.test', password: wrong })
+      .expect(401);
+    await http()
+      .post('/api/v1/auth/login')
+      .send({ email: 'admin@demo.test', password: DEMO_PASSWORD })
+      .expect(200);
+    await http().post('/api/v1/auth/login').send(`{"password": "${wrong}"`).expect(400);
+    expect(written.length).toBeGreaterThan(0);
+    const log = written.join('');
+    expect(log).not.toContain(wrong);
+    expect(log).not.toContain(DEMO_PASSWORD);
+  });
+
+  it('takes a token only from the Authorization header', async () => {
+    const http = () => supertest(app.getHttpServer());
+    const login = await http()
+      .post('/api/v1/auth/login')
+      .send({ email: 'admin@demo.test', password: DEMO_PASSWORD })
+      .expect(200);
+    const token = login.body.accessToken as string;
+    await http().get('/api/v1/me').set('authorization', `Bearer ${token}`).expect(200);
+    for (const name of ['access_token', 'token', 'jwt']) {
+      await http().get(`/api/v1/me?${name}=${token}`).expect(401);
+    }
+    // No operation of the API takes a token in its query or path.
+    const docs = await http().get('/api/docs-json').expect(200);
+    const parameters = Object.values(
+      docs.body.paths as Record<string, Record<string, { parameters?: { name: string }[] }>>,
+    )
+      .flatMap((path) => Object.values(path))
+      .flatMap((operation) => operation.parameters ?? [])
+      .map((parameter) => parameter.name.toLowerCase());
+    expect(parameters.filter((name) => /token|jwt|password|secret/.test(name))).toEqual([]);
+  });
+});
