@@ -225,17 +225,15 @@ export class ReturnReviewService {
     }
   }
 
-  // The return and its award locked (award first, as the bidder's commands lock them), with
-  // the submission waiting for review.
+  // The return and its award, locked (ReturnViews.lockWithAward), with the submission waiting
+  // for review.
   private async lockSubmitted(
     manager: EntityManager,
     user: AuthenticatedUser,
     id: string,
     review: ReviewDto,
   ): Promise<{ row: DeliveryReturn; award: AwardForDelivery; submission: ReturnSubmission }> {
-    const found = await this.views.visible(manager, user, id);
-    const award = await this.awards.find(manager, found.awardId, true);
-    const row = await this.views.visible(manager, user, id, true);
+    const { row, award } = await this.views.lockWithAward(manager, user, id);
     if (row.status !== 'submitted') {
       throw DomainError.conflict(
         'return-not-submitted',
@@ -279,7 +277,8 @@ export class ReturnReviewService {
     if (open > 0) {
       return [];
     }
-    const { approved } = await this.ledger.position(manager, award.id);
+    // Every return of the year is approved now, so what counts against it is approved spend.
+    const approved = await this.ledger.committed(manager, award.id, null);
     const released = award.lines
       .filter((line) => line.financialYear === row.financialYear)
       .map((line) => {

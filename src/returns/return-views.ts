@@ -41,6 +41,9 @@ export function paymentDto(
   };
 }
 
+// The rules' context, with the award's schedule as the returns themselves.
+type ViewContext = ReturnContext & { schedule: DeliveryReturn[] };
+
 // Returns as their readers see them: an applicant only their organisation's (anything else
 // answers 404), Home Office staff all; with what the rules say of the draft.
 @Injectable()
@@ -67,6 +70,18 @@ export class ReturnViews {
     return row;
   }
 
+  // The return and its award, locked award first (every command on an award's returns takes
+  // them in this order), so commands on one award's returns happen one at a time.
+  async lockWithAward(
+    manager: EntityManager,
+    user: AuthenticatedUser,
+    id: string,
+  ): Promise<{ row: DeliveryReturn; award: AwardForDelivery }> {
+    const found = await this.visible(manager, user, id);
+    const award = await this.awards.find(manager, found.awardId, true);
+    return { row: await this.visible(manager, user, id, true), award };
+  }
+
   // The award's returns in quarter order, without cancelled ones.
   schedule(manager: EntityManager, awardId: string): Promise<DeliveryReturn[]> {
     return manager.find(DeliveryReturn, {
@@ -79,7 +94,7 @@ export class ReturnViews {
     manager: EntityManager,
     row: DeliveryReturn,
     award: AwardForDelivery,
-  ): Promise<ReturnContext> {
+  ): Promise<ViewContext> {
     return {
       period: row,
       schedule: await this.schedule(manager, row.awardId),
@@ -92,13 +107,12 @@ export class ReturnViews {
 
   // What stops the draft being submitted today: its content, the order of returns, the quarter
   // still running, the award no longer active.
-  async problems(
-    manager: EntityManager,
+  problems(
     row: DeliveryReturn,
     award: AwardForDelivery,
-    context: ReturnContext,
+    context: ViewContext,
     today: string,
-  ): Promise<FieldError[]> {
+  ): FieldError[] {
     const problems: FieldError[] = [];
     if (award.status !== 'active') {
       problems.push({ field: 'award', message: `the award is ${award.status}, not active` });
@@ -109,7 +123,7 @@ export class ReturnViews {
         message: `Q${row.quarter} ${row.financialYear} runs to ${row.periodEndsOn}; its return opens the day after`,
       });
     }
-    const earlier = earlierOutstanding(await this.schedule(manager, row.awardId), row);
+    const earlier = earlierOutstanding(context.schedule, row);
     if (earlier) {
       problems.push({
         field: 'quarter',
@@ -158,7 +172,7 @@ export class ReturnViews {
           toDate: (reported.get(id) ?? 0) + (thisQuarter ?? 0),
         };
       }),
-      problems: editable ? await this.problems(manager, row, award, context, today) : [],
+      problems: editable ? this.problems(row, award, context, today) : [],
       submissions: submissions.map((s): SubmissionDto => ({
         number: s.number,
         content: s.content,

@@ -23,7 +23,8 @@ export type Rag = (typeof RAG_RATINGS)[number];
 export const MILESTONE_STATUSES = ['not_started', 'on_track', 'delayed', 'complete'] as const;
 export type MilestoneStatus = (typeof MILESTONE_STATUSES)[number];
 
-export class SpendLineDto {
+// The cell of an award a line of money belongs to.
+class YearKindLineDto {
   @ApiProperty({ example: '2026/27' })
   @Matches(FINANCIAL_YEAR, { message: 'financialYear must be written like 2026/27' })
   financialYear: string;
@@ -31,7 +32,9 @@ export class SpendLineDto {
   @ApiProperty({ enum: COST_KINDS })
   @IsIn(COST_KINDS, { message: 'kind must be capital or revenue' })
   kind: CostKind;
+}
 
+export class SpendLineDto extends YearKindLineDto {
   @ApiProperty({ example: 7_500_000, description: 'Spent in the quarter, in pence' })
   @IsPence('amountPence', MAX_LINE_PENCE)
   amountPence: number;
@@ -150,15 +153,7 @@ export class SaveReturnDto {
 }
 
 // What finance approves of a claimed line: from nothing (an ineligible line) to all of it.
-export class ApprovedLineDto {
-  @ApiProperty({ example: '2026/27' })
-  @Matches(FINANCIAL_YEAR, { message: 'financialYear must be written like 2026/27' })
-  financialYear: string;
-
-  @ApiProperty({ enum: COST_KINDS })
-  @IsIn(COST_KINDS, { message: 'kind must be capital or revenue' })
-  kind: CostKind;
-
+export class ApprovedLineDto extends YearKindLineDto {
   @ApiProperty({ example: 7_000_000, description: 'Approved, in pence (0 to the amount claimed)' })
   @IsPence('amountPence', MAX_LINE_PENCE, { zero: true })
   amountPence: number;

@@ -174,7 +174,7 @@ export class ReturnsService {
       }
       const today = londonDateOf(now);
       const context = await this.views.context(manager, row, award);
-      const problems = await this.views.problems(manager, row, award, context, today);
+      const problems = this.views.problems(row, award, context, today);
       if (problems.length > 0) {
         throw DomainError.invalid(
           'return-not-submittable',
@@ -237,16 +237,14 @@ export class ReturnsService {
     }
   }
 
-  // The return and its award, locked in that order (as finance's review locks them), while the
-  // return is still with the bidder and the award active.
+  // The return and its award, locked (ReturnViews.lockWithAward), while the return is still with
+  // the bidder and the award active.
   private async lockForBidder(
     manager: EntityManager,
     user: AuthenticatedUser,
     id: string,
   ): Promise<{ row: DeliveryReturn; award: AwardForDelivery }> {
-    const found = await this.views.visible(manager, user, id);
-    const award = await this.awards.find(manager, found.awardId, true);
-    const row = await this.views.visible(manager, user, id, true);
+    const { row, award } = await this.views.lockWithAward(manager, user, id);
     if (!WITH_BIDDER.includes(row.status)) {
       throw DomainError.conflict(
         'return-frozen',
