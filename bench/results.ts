@@ -1,0 +1,59 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Every benchmark adds its own figures to bench/results.json under its key, leaving the others'
+// as they stand, so one part can be re-run alone. Only the keys issue 9 names are kept.
+export const RESULTS_FILE = join(__dirname, '..', '..', 'bench', 'results.json');
+
+export interface BenchResults {
+  api: { ours_rps: number; baseline_rps: number; ratio: number; p99_ms: number };
+  export_csv: ExportFigures;
+  export_xlsx: ExportFigures;
+  export_scaling: { peak_rss_mb_10k: number; peak_rss_mb_1m: number };
+  email: {
+    mails: number;
+    ours_per_s: number;
+    baseline_per_s: number;
+    ratio: number;
+    lost: number;
+    duplicated: number;
+  };
+  reminder_scan: { returns: number; seconds: number };
+}
+
+interface ExportFigures {
+  rows: number;
+  ours_s: number;
+  copy_s: number;
+  ratio: number;
+  peak_rss_mb: number;
+}
+
+const KEYS: (keyof BenchResults)[] = [
+  'api',
+  'export_csv',
+  'export_xlsx',
+  'export_scaling',
+  'email',
+  'reminder_scan',
+];
+
+function readResults(): Partial<BenchResults> {
+  try {
+    return JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Partial<BenchResults>;
+  } catch {
+    return {};
+  }
+}
+
+export function recordResult<K extends keyof BenchResults>(key: K, figures: BenchResults[K]): void {
+  const results: Partial<BenchResults> = { ...readResults(), [key]: figures };
+  const ordered = Object.fromEntries(
+    KEYS.filter((k) => results[k] !== undefined).map((k) => [k, results[k]]),
+  );
+  writeFileSync(RESULTS_FILE, `${JSON.stringify(ordered, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify({ [key]: figures })}\n`);
+}
+
+// Two decimals is as much as a figure measured once on a shared machine can carry.
+export const round2 = (value: number): number => Math.round(value * 100) / 100;
