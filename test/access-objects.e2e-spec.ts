@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import type supertest from 'supertest';
+import { DataSource } from 'typeorm';
+import { ACCESS_MATRIX } from './support/access-matrix';
+import { expectProblem } from './support/app';
+import { bidderOf, openRound, organisationIds, validBid, type Bidder } from './support/bids';
+
+const CLEVELAND_PCC = 'Police and Crime Commissioner for Cleveland';
+import { activeAward, quarterReturn, type ReturnsWorld } from './support/returns';
+
+// Object-level access: every route an applicant may call with an id is called by applicants of
+// other organisations with the id of something the Northumbria PCC owns. Each must answer 404,
+// the same as for an id that does not exist (so nothing tells them it does), and nothing may
+// change. Routes whose ids name shared reference data every role may read are listed apart, with
+// the reason, so a new id route cannot slip through without a decision here.
+const SHARED_REFERENCE_DATA: Record<string, string> = {
+  'GET /api/v1/organisations/{id}': 'the register of organisations is read by every role',
+  'GET /api/v1/rounds/{id}': 'published rounds are open to every role',
+  'GET /api/v1/rounds/{roundId}/pcc-ranking': "the caller's own area's ranking in a round",
+  'PUT /api/v1/rounds/{roundId}/pcc-ranking': "the caller's own area's ranking in a round",
+};
+
+// The tables a refused call could have written to; their whole content is compared. The outbox
+// only by which mails it holds: the worker is still marking earlier mails sent meanwhile.
+const WATCHED_TABLES = [
+  'bids',
+  'bid_cost_lines',
+  'bid_interventions',
+  'award_decisions',
+  'award_lines',
+  'delivery_returns',
+  'return_submissions',
+  'return_spend_lines',
+  'audit_events',
+];
+const WATCHED = [
+  ...WATCHED_TABLES.map((table) => `SELECT t::text AS line FROM ${table} t`),
+  'SELECT id::text AS line FROM email_outbox',
+];
+
+type Call = { ids: string[]; body?: object; headers?: Record<string, string> };
+
+describe('object-level access for applicants of another organisation', () => {
+  let setup: ReturnsWorld;
+  let db: DataSource;
+  let draftBidId: string;
+  let calls: Record<string, Call>;
+  let snapshot: () => Promise<Record<string, string>>;
+
+  beforeAll(async () => {
+    setup = await activeAward();
+    const { t, as, pcc } = setup.world;
+    db = t.app.get(DataSource);
+    const round = await openRound(t, as('admin'));
+    const draft = await t
+      .http()
+      .post('/api/v1/bids')
+      .set(pcc.headers)
+      .send(validBid(round))
+      .expect(201);
+    draftBidId = draft.body.id;
+    const [q1] = setup.returns;
+    const bidIds = [draftBidId, setup.bid.id];
+    const returnBody = quarterReturn(setup.interventionId, { capital: 1_000_000 });
+    // What the owner would send, so a refusal cannot be a validation error in disguise.
+    calls = {
+      'GET /api/v1/bids/{id}': { ids: bidIds },
+      'PATCH /api/v1/bids/{id}': {
+        ids: [draftBidId],
+        body: { title: 'Taken over' },
+        headers: { 'if-match': draft.headers.etag },
+      },
+      'GET /api/v1/bids/{id}/eligibility': { ids: bidIds },
+      'GET /api/v1/bids/{id}/outcome': { ids: [setup.bid.id] },
+      'POST /api/v1/bids/{id}/endorse': { ids: [draftBidId] },
+      'POST /api/v1/bids/{id}/decline-endorsement': { ids: [draftBidId], body: { reason: 'No' } },
+      'POST /api/v1/bids/{id}/submit': {
+        ids: [draftBidId],
+        headers: { 'idempotency-key': randomUUID() },
+      },
+      'POST /api/v1/bids/{id}/withdraw': { ids: bidIds, body: { reason: 'Not ours to pull' } },
+      'GET /api/v1/awards/{id}': { ids: [setup.awardId] },
+      'GET /api/v1/awards/{id}/offer-letter': { ids: [setup.awardId] },
+      'GET /api/v1/awards/{id}/position': { ids: [setup.awardId] },
+      'POST /api/v1/awards/{id}/accept': {
+        ids: [setup.awardId],
+        body: { signatoryName: 'Someone Else', signatoryPosition: 'Chief Executive' },
+      },
+      'POST /api/v1/awards/{id}/decline': { ids: [setup.awardId], body: { reason: 'Not ours' } },
+      'GET /api/v1/returns/{id}': { ids: setup.returns.map((r) => r.id) },
+      'PATCH /api/v1/returns/{id}': {
+        ids: [q1.id],
+        body: returnBody,
+        headers: { 'if-match': await returnEtag(setup, q1.id) },
+      },
+      'POST /api/v1/returns/{id}/submit': { ids: [q1.id] },
+    };
+    snapshot = async () => {
+      const rows = await Promise.all(
+        WATCHED.map((lines) =>
+          db.query<{ digest: string | null; count: string }[]>(
+            `SELECT md5(string_agg(line, '|' ORDER BY line)) AS digest, count(*) AS count
+             FROM (${lines}) AS watched`,
+          ),
+        ),
+      );
+      return Object.fromEntries(
+        WATCHED.map((lines, i) => [lines, `${rows[i][0].count}:${rows[i][0].digest}`]),
+      );
+    };
+  });
+  afterAll(() => setup.world.close());
+
+  it('has a decision for every route an applicant may call with an id', () => {
+    const applicantIdRoutes = Object.entries(ACCESS_MATRIX)
+      .filter(([route, roles]) => /\{\w+\}/.test(route) && roles !== 'public')
+      .filter(([, roles]) => roles.includes('applicant'))
+      .map(([route]) => route);
+    const decided = [...Object.keys(calls), ...Object.keys(SHARED_REFERENCE_DATA)];
+    expect([...applicantIdRoutes].sort()).toEqual([...decided].sort());
+  });
+
+  it('the owner can reach each object, so the ids are real', async () => {
+    const { t, pcc } = setup.world;
+    for (const [route, { ids }] of Object.entries(calls)) {
+      const [method, path] = route.split(' ');
+      if (method !== 'GET') {
+        continue;
+      }
+      for (const id of ids) {
+        const response = await t.http().get(path.replace('{id}', id)).set(pcc.headers);
+        expect([route, id, response.status]).toEqual([route, id, 200]);
+      }
+    }
+  });
+
+  // Endorsing is for PCC offices: a council is told so (403) whatever the id, before any bid is
+  // looked up, so that answer gives nothing away either.
+  const PCC_ONLY = ['POST /api/v1/bids/{id}/endorse', 'POST /api/v1/bids/{id}/decline-endorsement'];
+
+  it('answers other organisations as for an unknown id (404), and changes nothing', async () => {
+    const { t, as, council, otherCouncil } = setup.world;
+    const orgs = await organisationIds(t, as('admin'));
+    const outsiders: [string, Bidder, boolean][] = [
+      ['council in the same force area', council, false],
+      ['council in another force area', otherCouncil, false],
+      ['PCC of another force area', await bidderOf(t, as('admin'), orgs[CLEVELAND_PCC]), true],
+    ];
+    const before = await snapshot();
+    let refused = 0;
+    for (const [route, { ids, body, headers }] of Object.entries(calls)) {
+      const [method, path] = route.split(' ');
+      for (const [who, bidder, isPcc] of outsiders) {
+        const call = (id: string) => {
+          const request = t.http() as unknown as Record<string, (url: string) => supertest.Test>;
+          return request[method.toLowerCase()](path.replace('{id}', id))
+            .set({ ...bidder.headers, ...headers })
+            .send(body ?? {});
+        };
+        const unknown = await call(randomUUID());
+        const expected =
+          PCC_ONLY.includes(route) && !isPcc ? [403, 'not-a-pcc'] : [404, 'not-found'];
+        expect([route, who, unknown.status, unknown.body.code]).toEqual([route, who, ...expected]);
+        for (const id of ids) {
+          const response = await call(id);
+          expect([route, who, id, response.status, response.body.code]).toEqual([
+            route,
+            who,
+            id,
+            ...expected,
+          ]);
+          expectProblem(response.body, expected[0] as number);
+          refused++;
+        }
+      }
+    }
+    expect(refused).toBeGreaterThanOrEqual(Object.keys(calls).length * 3);
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+async function returnEtag(setup: ReturnsWorld, returnId: string): Promise<string> {
+  const { t, pcc } = setup.world;
+  const response = await t.http().get(`/api/v1/returns/${returnId}`).set(pcc.headers).expect(200);
+  return response.headers.etag;
+}
