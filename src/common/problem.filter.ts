@@ -2,10 +2,13 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
+import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { UnsafeMoneyError } from '../database/pence.transformer';
 import { DomainError } from './domain-error';
 import { FieldError, problem, Problem, PROBLEM_CONTENT_TYPE } from './problem';
 import { RequestValidationError } from './validation';
+
+const RETRY_AFTER_SECONDS = 5;
 
 // The one place errors become responses: every failure leaves as problem+json, never a stack trace.
 @Catch()
@@ -19,6 +22,9 @@ export class ProblemFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = { ...this.toProblem(exception, request), instance: request.url };
+    if (body.status === 503) {
+      void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    }
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
   }
 
@@ -42,6 +48,15 @@ export class ProblemFilter implements ExceptionFilter {
     }
     if (exception instanceof UnsafeMoneyError) {
       return problem(422, 'amount-out-of-range', exception.message);
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`Database unavailable: ${(exception as Error).message}`);
+      return problem(
+        503,
+        'database-unavailable',
+        'The database did not answer, so the request could not be completed; a change is saved ' +
+          'whole or not at all. Try again in a few seconds.',
+      );
     }
     if (exception instanceof QueryFailedError) {
       const known = fromDatabaseError(exception as QueryFailedError<Error>);

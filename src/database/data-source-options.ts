@@ -4,7 +4,9 @@ import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
 
 // One definition for the app, the CLI and the tests. Migrations only: synchronize stays off.
-export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
+// `poolSize`: each email being sent holds a connection for its SMTP conversation, so a worker's
+// pool is its email concurrency plus room for the relay, the schedulers and the API's own work.
+export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -16,6 +18,7 @@ export function dataSourceOptions(databaseUrl: string): DataSourceOptions {
     uuidExtension: 'pgcrypto',
     synchronize: false,
     migrationsRun: false,
-    extra: { max: 10 },
+    // A server that accepts connections but does not answer fails the request instead of hanging.
+    extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
   };
 }
