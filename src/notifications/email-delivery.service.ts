@@ -17,9 +17,16 @@ interface ClaimedRow {
 }
 
 const ERROR_LIMIT = 2000;
+// How long a job waits for the row while another job for it is mid-send.
+const LOCK_WAIT = '10s';
 
-// Sends one outbox row. The row is claimed before sending and marked sent after, so a crash in
-// between sends it at most once more (the job is taken up again) and never loses it.
+// Sends one outbox row, inside a transaction that holds the row locked from before the SMTP
+// conversation to after it. The row is marked sent in that transaction, which commits the moment
+// the SMTP server accepts the mail, so a process killed before then leaves the row unsent (the
+// database rolls back, the job is taken up again) and one killed after leaves it sent. A second
+// job for the same row waits for the lock, then finds the row sent and skips it: the only mail
+// that can go twice is one whose acceptance reached us and whose COMMIT did not leave this
+// process, a window of one event-loop turn. A failed send rolls back and is recorded after.
 @Injectable()
 export class EmailDeliveryService {
   private readonly logger = new Logger(EmailDeliveryService.name);
@@ -32,56 +39,67 @@ export class EmailDeliveryService {
 
   // `lastAttempt`: no retry follows this one, so a failure is final.
   async deliver(outboxId: string, lastAttempt: boolean): Promise<DeliveryOutcome> {
-    const row = await this.claim(outboxId);
-    if (!row) {
-      return 'skipped';
-    }
-    let rendered: RenderedEmail;
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    let subject: string | null = null;
     try {
-      rendered = this.templates.render(row.template, row.data);
-    } catch (error) {
-      const reason = `Could not render template "${row.template}": ${messageOf(error)}`;
-      await this.markFailed(outboxId, reason, null);
-      throw new UndeliverableEmailError(reason);
-    }
-    try {
-      const messageId = await this.transport.send({ outboxId, to: row.recipients, ...rendered });
-      await this.markSent(outboxId, rendered.subject, messageId);
+      await runner.startTransaction();
+      // Waits while another job for the row is mid-send, but not for ever.
+      await runner.query(`SET LOCAL lock_timeout = '${LOCK_WAIT}'`);
+      const [row] = (await runner.query(
+        `SELECT id, template, recipients, data FROM email_outbox
+         WHERE id = $1 AND status IN ('pending', 'sending') FOR UPDATE`,
+        [outboxId],
+      )) as ClaimedRow[];
+      if (!row) {
+        await runner.commitTransaction();
+        return 'skipped';
+      }
+      let rendered: RenderedEmail;
+      try {
+        rendered = this.templates.render(row.template, row.data);
+      } catch (error) {
+        await runner.rollbackTransaction();
+        const reason = `Could not render template "${row.template}": ${messageOf(error)}`;
+        await this.markFailed(outboxId, reason, null);
+        throw new UndeliverableEmailError(reason);
+      }
+      subject = rendered.subject;
+      await runner.query(
+        `UPDATE email_outbox
+         SET status = 'sent', attempts = attempts + 1, sent_at = now(), subject = $2,
+             message_id = $3, updated_at = now()
+         WHERE id = $1`,
+        [outboxId, rendered.subject, this.transport.messageId(outboxId)],
+      );
+      await this.transport.send({ outboxId, to: row.recipients, ...rendered });
+      await runner.commitTransaction();
       return 'sent';
     } catch (error) {
+      if (error instanceof UndeliverableEmailError) {
+        throw error;
+      }
+      if (runner.isTransactionActive) {
+        await runner.rollbackTransaction().catch(() => undefined);
+      }
       if (lastAttempt) {
-        await this.markFailed(outboxId, messageOf(error), rendered.subject);
+        await this.markFailed(outboxId, messageOf(error), subject);
         this.logger.warn(`Email ${outboxId} failed for good: ${messageOf(error)}`);
       } else {
-        await this.markRetrying(outboxId, messageOf(error), rendered.subject);
+        await this.markRetrying(outboxId, messageOf(error), subject);
       }
       throw error;
+    } finally {
+      await runner.release();
     }
   }
 
-  private async claim(id: string): Promise<ClaimedRow | null> {
-    const [rows] = await this.dataSource.query<[ClaimedRow[], number]>(
-      `UPDATE email_outbox SET status = 'sending', attempts = attempts + 1, updated_at = now()
-       WHERE id = $1 AND status IN ('pending', 'sending')
-       RETURNING id, template, recipients, data`,
-      [id],
-    );
-    return rows[0] ?? null;
-  }
-
-  private async markSent(id: string, subject: string, messageId: string): Promise<void> {
+  private async markRetrying(id: string, error: string, subject: string | null): Promise<void> {
     await this.dataSource.query(
       `UPDATE email_outbox
-       SET status = 'sent', sent_at = now(), subject = $2, message_id = $3, updated_at = now()
-       WHERE id = $1`,
-      [id, subject, messageId],
-    );
-  }
-
-  private async markRetrying(id: string, error: string, subject: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE email_outbox SET status = 'pending', last_error = $2, subject = $3, updated_at = now()
-       WHERE id = $1 AND status = 'sending'`,
+       SET status = 'pending', attempts = attempts + 1, last_error = $2,
+           subject = coalesce($3, subject), updated_at = now()
+       WHERE id = $1 AND status IN ('pending', 'sending')`,
       [id, error.slice(0, ERROR_LIMIT), subject],
     );
   }
@@ -89,9 +107,9 @@ export class EmailDeliveryService {
   private async markFailed(id: string, error: string, subject: string | null): Promise<void> {
     await this.dataSource.query(
       `UPDATE email_outbox
-       SET status = 'failed', failed_at = now(), last_error = $2, subject = coalesce($3, subject),
-           updated_at = now()
-       WHERE id = $1 AND status = 'sending'`,
+       SET status = 'failed', attempts = attempts + 1, failed_at = now(), last_error = $2,
+           subject = coalesce($3, subject), updated_at = now()
+       WHERE id = $1 AND status IN ('pending', 'sending')`,
       [id, error.slice(0, ERROR_LIMIT), subject],
     );
   }
