@@ -43,7 +43,7 @@ export async function kill(child: ChildProcess): Promise<void> {
   }
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -56,13 +56,13 @@ async function freePort(): Promise<number> {
 export interface PrivateRedis {
   url: string;
   client: Redis;
+  // Stops the server and starts a new one on the same port: everything it held is gone, as
+  // after a restart of a Redis that keeps nothing on disk.
+  restart: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
-// A Redis server of the test's own, so it can be flushed or restarted without touching the
-// machine's shared one (other test runs may be using it).
-export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
+function spawnRedis(port: number): ChildProcess {
   const server = spawn(
     'redis-server',
     [
@@ -74,16 +74,19 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   server.once('error', (error) => {
     throw new Error(`Could not start redis-server (is it installed?): ${error.message}`);
   });
-  const url = `redis://127.0.0.1:${port}`;
-  const client = new Redis(url, { lazyConnect: true, retryStrategy: () => 100 });
+  return server;
+}
+
+async function waitForPong(client: Redis, server: ChildProcess): Promise<void> {
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {
-      await client.connect();
+      if (client.status === 'wait' || client.status === 'end') {
+        await client.connect();
+      }
       await client.ping();
-      break;
+      return;
     } catch (error) {
-      client.disconnect();
       if (Date.now() > deadline) {
         server.kill('SIGKILL');
         throw error;
@@ -91,9 +94,24 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+}
+
+// A Redis server of the test's own, so it can be flushed or restarted without touching the
+// machine's shared one (other test runs may be using it).
+export async function startPrivateRedis(): Promise<PrivateRedis> {
+  const port = await freePort();
+  let server = spawnRedis(port);
+  const url = `redis://127.0.0.1:${port}`;
+  const client = new Redis(url, { lazyConnect: true, retryStrategy: () => 100 });
+  await waitForPong(client, server);
   return {
     url,
     client,
+    restart: async () => {
+      await kill(server);
+      server = spawnRedis(port);
+      await waitForPong(client, server);
+    },
     stop: async () => {
       client.disconnect();
       await kill(server);

@@ -21,7 +21,15 @@ export class TestSmtpServer {
   // smtp-server re-emits them on the server, where an unheard 'error' would crash the test run.
   readonly connectionErrors: Error[] = [];
   delayMs = 0;
+  // A pause before accepting each recipient: slows a run down without the server holding a
+  // message it has not yet acknowledged.
+  rcptDelayMs = 0;
   private port = 0;
+
+  // `recordAfterReply`: a mail counts as delivered only once the server has acknowledged it
+  // (250), as a real server takes responsibility for it; by default it is recorded first, so a
+  // test reading `delivered` right after a send sees it.
+  private constructor(private readonly recordAfterReply: boolean) {}
 
   private readonly server = new SMTPServer({
     authOptional: true,
@@ -32,19 +40,25 @@ export class TestSmtpServer {
         const error = new Error('Mailbox temporarily unavailable, try again later');
         return callback(Object.assign(error, { responseCode: 450 }));
       }
-      callback();
+      setTimeout(() => callback(), this.rcptDelayMs);
     },
     onData: (stream, _session, callback) => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        this.receive(Buffer.concat(chunks)).then(() => callback(), callback);
+        const raw = Buffer.concat(chunks);
+        if (this.recordAfterReply) {
+          callback();
+          void this.receive(raw);
+        } else {
+          this.receive(raw).then(() => callback(), callback);
+        }
       });
     },
   });
 
-  static async start(): Promise<TestSmtpServer> {
-    const instance = new TestSmtpServer();
+  static async start({ recordAfterReply = false } = {}): Promise<TestSmtpServer> {
+    const instance = new TestSmtpServer(recordAfterReply);
     instance.server.on('error', (error: Error) => instance.connectionErrors.push(error));
     await new Promise<void>((resolve) => instance.server.listen(0, '127.0.0.1', resolve));
     instance.port = (instance.server.server.address() as AddressInfo).port;
@@ -57,6 +71,18 @@ export class TestSmtpServer {
 
   to(address: string): DeliveredMail[] {
     return this.delivered.filter((mail) => mail.to.includes(address.toLowerCase()));
+  }
+
+  // How many times each of `messageIds` arrived.
+  copiesOf(messageIds: string[]): { missing: string[]; duplicated: number } {
+    const counts = new Map<string, number>();
+    for (const mail of this.delivered) {
+      counts.set(mail.messageId, (counts.get(mail.messageId) ?? 0) + 1);
+    }
+    return {
+      missing: messageIds.filter((id) => !counts.has(id)),
+      duplicated: messageIds.reduce((sum, id) => sum + Math.max(0, (counts.get(id) ?? 0) - 1), 0),
+    };
   }
 
   withMessageId(messageId: string): DeliveredMail[] {
