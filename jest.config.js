@@ -3,6 +3,9 @@ const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: false }
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Jest reads the timeout from the top level, not from a project: e2e suites boot the app and
+  // talk to real services, which on a busy machine takes longer than the default 5 s.
+  testTimeout: 30000,
   projects: [
     {
       displayName: 'unit',
