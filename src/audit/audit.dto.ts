@@ -26,6 +26,12 @@ export class AuditEventDto {
   objectId: string;
 
   @ApiProperty({
+    type: 'object',
+    additionalProperties: {
+      type: 'object',
+      properties: { before: {}, after: {} },
+      required: ['before', 'after'],
+    },
     description: 'Changed fields with their values before and after',
     example: { status: { before: 'draft', after: 'open' } },
   })

@@ -4,7 +4,6 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -55,7 +54,6 @@ export class OffersController {
     summary:
       'Download the grant offer letter (printable HTML): parties, amounts per financial year, conditions, eligible expenditure, reporting, deadline',
   })
-  @ApiProduces('text/html')
   @ApiOkResponse({
     description: 'The letter, as an HTML attachment',
     content: { 'text/html': { schema: { type: 'string' } } },

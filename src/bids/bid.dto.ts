@@ -79,12 +79,17 @@ export class InterventionDto {
   @IsPence('costPence', MAX_LINE_PENCE)
   costPence: number;
 
-  @ApiPropertyOptional({ example: 'street lights installed', maxLength: 200, nullable: true })
+  @ApiPropertyOptional({
+    type: String,
+    example: 'street lights installed',
+    maxLength: 200,
+    nullable: true,
+  })
   @ValidateIf((_dto, value) => value !== null && value !== undefined)
   @TrimmedText(1, 200)
   outputMeasure?: string | null;
 
-  @ApiPropertyOptional({ example: 40, minimum: 1, nullable: true })
+  @ApiPropertyOptional({ type: 'integer', example: 40, minimum: 1, nullable: true })
   @ValidateIf((_dto, value) => value !== null && value !== undefined)
   @IsInt()
   @Min(1)

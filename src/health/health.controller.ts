@@ -20,7 +20,12 @@ class HealthDto {
 }
 
 class ReadinessDto extends HealthDto {
-  @ApiProperty({ example: { postgres: 'ok', redis: 'ok' } })
+  @ApiProperty({
+    type: 'object',
+    properties: { postgres: { type: 'string' }, redis: { type: 'string' } },
+    required: ['postgres', 'redis'],
+    example: { postgres: 'ok', redis: 'ok' },
+  })
   checks: { postgres: 'ok'; redis: 'ok' };
 }
 

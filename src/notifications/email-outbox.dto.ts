@@ -42,7 +42,11 @@ export class EmailOutboxDto {
   @ApiProperty({ type: [String], example: ['j.smith@northumbria-pcc.example'] })
   recipients: string[];
 
-  @ApiProperty({ description: 'What the template is rendered with', type: Object })
+  @ApiProperty({
+    description: 'What the template is rendered with',
+    type: 'object',
+    additionalProperties: true,
+  })
   data: Record<string, unknown>;
 
   @ApiProperty({ nullable: true, type: String, example: 'user' })

@@ -5,7 +5,6 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnprocessableEntityResponse,
@@ -55,12 +54,22 @@ export class ExportsController {
   @Get('exports/:id/download')
   @Roles('finance', 'admin')
   @ApiOperation({ summary: 'Download your finished export' })
-  @ApiProduces(
-    'text/csv',
-    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    'text/html',
-  )
-  @ApiOkResponse({ description: 'The file, as an attachment' })
+  @ApiOkResponse({
+    description: 'The file, as an attachment',
+    headers: {
+      'Content-Disposition': {
+        description: 'attachment; filename="spend-summary-<round code>-<as at>.<format>"',
+        schema: { type: 'string' },
+      },
+    },
+    content: {
+      'text/csv': { schema: { type: 'string' } },
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {
+        schema: { type: 'string', format: 'binary' },
+      },
+      'text/html': { schema: { type: 'string' } },
+    },
+  })
   @ApiConflictResponse({ type: ProblemDto, description: 'Not built yet (its status), or failed' })
   async download(
     @CurrentUser() user: AuthenticatedUser,

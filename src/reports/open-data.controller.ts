@@ -1,11 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import {
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProduces,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
@@ -23,8 +17,13 @@ export class OpenDataController {
     summary:
       'A round’s accepted awards as a 360Giving data package (JSON), or its grants as CSV with the standard’s column titles',
   })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiOkResponse({ description: 'The data package, or the CSV' })
+  @ApiOkResponse({
+    description: 'The data package, or the CSV',
+    content: {
+      'application/json': { schema: { type: 'object', additionalProperties: true } },
+      'text/csv': { schema: { type: 'string' } },
+    },
+  })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'No such round, or nothing accepted yet' })
   async grants(
     @Query() query: OpenDataQuery,

@@ -130,7 +130,11 @@ export class SpendTotalDto extends SpendMoneyDto {
   @ApiProperty({ description: 'Awards counted' })
   awards: number;
 
-  @ApiPropertyOptional({ description: 'Force area (force-area subtotals)' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Force area (force-area subtotals)',
+  })
   forceAreaCode?: string | null;
 
   @ApiPropertyOptional()

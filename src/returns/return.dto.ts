@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   IsIn,
@@ -63,12 +63,14 @@ export class OutputDto {
   achieved: number;
 }
 
+// Named apart from the bid's MilestoneDto and RiskDto: the OpenAPI document keys schemas by name.
+@ApiSchema({ name: 'ReturnMilestoneDto' })
 export class MilestoneDto {
   @ApiProperty({ example: 'Street lighting contract let', maxLength: 200 })
   @TrimmedText(1, 200)
   title: string;
 
-  @ApiPropertyOptional({ format: 'date', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true })
   @IsOptional()
   @IsDateOnly('dueOn', '2026-09-30')
   dueOn?: string | null;
@@ -89,6 +91,7 @@ export class MilestoneDto {
   comment?: string;
 }
 
+@ApiSchema({ name: 'ReturnRiskDto' })
 export class RiskDto {
   @ApiProperty({ example: 'Contractor capacity delays installation', maxLength: 500 })
   @TrimmedText(1, 500)
@@ -141,6 +144,7 @@ export class SaveReturnDto {
   narrative?: string;
 
   @ApiPropertyOptional({
+    type: String,
     maxLength: 5000,
     nullable: true,
     description: 'Why spend differs from profile (needed above the round’s variance threshold)',
