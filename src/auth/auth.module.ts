@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
@@ -20,10 +21,15 @@ function emailOf(request: Record<string, unknown>): string {
     UsersModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        secret: config.jwtSecret,
-        signOptions: { expiresIn: config.jwtTtlSeconds, algorithm: 'HS256' },
-      }),
+      useFactory: (config: AppConfig) => {
+        // A key object made once: given the secret as a string, jsonwebtoken first tries to read
+        // it as a public key on every verify, and that failed attempt costs more than the HMAC.
+        const key = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
+        return {
+          secretOrKeyProvider: () => key,
+          signOptions: { expiresIn: config.jwtTtlSeconds, algorithm: 'HS256' },
+        };
+      },
     }),
     // Two counters on login: one per email (guessing one account) and one per address (spraying many).
     // Counts live in Redis so the limits hold across API instances.

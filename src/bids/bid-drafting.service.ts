@@ -137,7 +137,7 @@ export class BidDraftingService {
           creationHash: idempotencyKey === undefined ? null : requestHash,
         }),
       );
-      await this.store.writeLines(manager, saved.id, input);
+      await this.store.writeLines(manager, saved.id, input, true);
       const bid = await this.store.load(manager, saved.id);
       await this.audit.record(manager, actor, {
         command: 'bid.create',

@@ -109,11 +109,11 @@ export class BidsService {
       builder.getRawMany<{ id: string }>(),
       builder.getCount(),
     ]);
-    const items: BidDto[] = [];
-    for (const { id } of rows) {
-      items.push(toBidDto(await this.store.load(manager, id)));
-    }
-    return { items, total, limit: query.limit, offset: query.offset };
+    const bids = await this.store.loadMany(
+      manager,
+      rows.map(({ id }) => id),
+    );
+    return { items: bids.map(toBidDto), total, limit: query.limit, offset: query.offset };
   }
 
   // Every rule the bid fails now, so a bidder can fix them before the deadline.

@@ -382,8 +382,9 @@ export class RoundsService {
     return this.loadRound(manager, id);
   }
 
+  // `find`, not `findOne`: with relations, findOne runs an extra DISTINCT query for its LIMIT 1.
   private async loadRound(manager: EntityManager, id: string): Promise<RoundWithParts> {
-    const round = await manager.findOne(FundingRound, {
+    const [round] = await manager.find(FundingRound, {
       where: { id },
       relations: { criteria: true, yearCaps: true },
     });
