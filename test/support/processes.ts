@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import Redis from 'ioredis';
@@ -116,5 +116,38 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       client.disconnect();
       await kill(server);
     },
+  };
+}
+
+export interface SinkProcess {
+  url: string;
+  // How many of `messageIds` arrived, and how many copies beyond the first came.
+  copiesOf: (messageIds: string[]) => Promise<{ missing: number; duplicated: number }>;
+  stop: () => Promise<void>;
+}
+
+// The benchmarks' SMTP sink (bench/smtp-sink.ts) in a process of its own. A fault test decides
+// when to strike on its own clock: with the mail server in the test's process, a kill would come
+// right after the server had acknowledged a batch, before the sender could read the replies.
+export async function startSinkProcess(): Promise<SinkProcess> {
+  const child = fork(projectPath('bench', 'smtp-sink.ts'), [], {
+    execArgv: ['-r', 'ts-node/register/transpile-only'],
+    env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.json' },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  const next = <T>() => once(child, 'message').then(([message]) => message as T);
+  const { port } = await next<{ port: number }>();
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    copiesOf: async (messageIds) => {
+      const answer = next<{ copies: [string, number][] }>();
+      child.send({ copies: true });
+      const copies = new Map((await answer).copies);
+      return {
+        missing: messageIds.filter((id) => !copies.has(id)).length,
+        duplicated: messageIds.reduce((sum, id) => sum + Math.max(0, (copies.get(id) ?? 0) - 1), 0),
+      };
+    },
+    stop: () => kill(child),
   };
 }

@@ -21,15 +21,7 @@ export class TestSmtpServer {
   // smtp-server re-emits them on the server, where an unheard 'error' would crash the test run.
   readonly connectionErrors: Error[] = [];
   delayMs = 0;
-  // A pause before accepting each recipient: slows a run down without the server holding a
-  // message it has not yet acknowledged.
-  rcptDelayMs = 0;
   private port = 0;
-
-  // `recordAfterReply`: a mail counts as delivered only once the server has acknowledged it
-  // (250), as a real server takes responsibility for it; by default it is recorded first, so a
-  // test reading `delivered` right after a send sees it.
-  private constructor(private readonly recordAfterReply: boolean) {}
 
   private readonly server = new SMTPServer({
     authOptional: true,
@@ -40,25 +32,19 @@ export class TestSmtpServer {
         const error = new Error('Mailbox temporarily unavailable, try again later');
         return callback(Object.assign(error, { responseCode: 450 }));
       }
-      setTimeout(() => callback(), this.rcptDelayMs);
+      callback();
     },
     onData: (stream, _session, callback) => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        if (this.recordAfterReply) {
-          callback();
-          void this.receive(raw);
-        } else {
-          this.receive(raw).then(() => callback(), callback);
-        }
+        this.receive(Buffer.concat(chunks)).then(() => callback(), callback);
       });
     },
   });
 
-  static async start({ recordAfterReply = false } = {}): Promise<TestSmtpServer> {
-    const instance = new TestSmtpServer(recordAfterReply);
+  static async start(): Promise<TestSmtpServer> {
+    const instance = new TestSmtpServer();
     instance.server.on('error', (error: Error) => instance.connectionErrors.push(error));
     await new Promise<void>((resolve) => instance.server.listen(0, '127.0.0.1', resolve));
     instance.port = (instance.server.server.address() as AddressInfo).port;
