@@ -21,6 +21,11 @@ const UNAVAILABLE_MESSAGES =
   /Connection terminated|terminating connection|Client has encountered a connection error|connection timeout|timeout exceeded when trying to connect|Client was closed|not queryable/i;
 
 export function isDatabaseUnavailable(error: unknown): boolean {
+  // TypeORM lets go of a query runner whose connection broke; the transaction's next statement
+  // (often its COMMIT) then fails with this, and the server has rolled the transaction back.
+  if (error instanceof Error && error.name === 'QueryRunnerAlreadyReleasedError') {
+    return true;
+  }
   for (let cause = error, depth = 0; cause && depth < 4; depth++) {
     const { code, message, driverError } = cause as {
       code?: unknown;
