@@ -6,7 +6,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { routesWithoutAccess } from './auth/route-access.check';
 import { ProblemDto } from './common/problem.dto';
-import { ProblemFilter } from './common/problem.filter';
+import { answerFrameworkError, ProblemFilter } from './common/problem.filter';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 
@@ -17,10 +17,18 @@ export async function createHttpApp(
   config: AppConfig,
   logger: false | undefined = undefined,
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ trustProxy: config.trustProxy, bodyLimit: 1_048_576 });
+  const adapter = new FastifyAdapter({
+    trustProxy: config.trustProxy,
+    bodyLimit: 1_048_576,
+    frameworkErrors: answerFrameworkError,
+  });
+  // Bodies are JSON only (as the API docs say): Fastify's own JSON parser, without Nest's form
+  // parser and with Fastify's text/plain one removed, so any other body type answers 415.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(config), adapter, {
     logger: logger ?? ['log', 'warn', 'error'],
+    bodyParser: false,
   });
+  app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

@@ -50,7 +50,11 @@ describe('secrets', () => {
       .post('/api/v1/auth/login')
       .send({ email: 'admin@demo.test', password: DEMO_PASSWORD })
       .expect(200);
-    await http().post('/api/v1/auth/login').send(`{"password": "${wrong}"`).expect(400);
+    await http()
+      .post('/api/v1/auth/login')
+      .set('content-type', 'application/json')
+      .send(`{"password": "${wrong}"`)
+      .expect(400);
     expect(written.length).toBeGreaterThan(0);
     const log = written.join('');
     expect(log).not.toContain(wrong);

@@ -20,7 +20,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
-import { trimString, TrimmedText } from '../common/validation';
+import { EachIsObject, trimString, TrimmedText } from '../common/validation';
 import { ASSIGNMENT_STATUSES, type AssignmentStatus } from './assignment.entity';
 
 export class StartAssessmentDto {
@@ -91,6 +91,7 @@ export class MarksDto {
   })
   @IsArray()
   @ArrayMaxSize(50)
+  @EachIsObject()
   @ValidateNested({ each: true })
   @Type(() => MarkDto)
   marks: MarkDto[];

@@ -11,7 +11,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CostLineDto } from '../bids/bid.dto';
-import { IsDateOnly, trimString, TrimmedText } from '../common/validation';
+import { EachIsObject, IsDateOnly, trimString, TrimmedText } from '../common/validation';
 import { DUE_DILIGENCE_RATINGS, type DueDiligenceRating } from './award.rules';
 import { DECISION_OUTCOMES, type DecisionOutcome } from './award.entity';
 
@@ -31,6 +31,7 @@ export class DecisionDto {
   @ValidateIf((body: DecisionDto) => isAward(body) || body.lines !== undefined)
   @IsArray({ message: 'lines must be a list of amounts per financial year and kind' })
   @ArrayMaxSize(20)
+  @EachIsObject()
   @ValidateNested({ each: true })
   @Type(() => CostLineDto)
   lines?: CostLineDto[];

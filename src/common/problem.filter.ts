@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { UnsafeMoneyError } from '../database/pence.transformer';
@@ -89,8 +89,31 @@ export class ProblemFilter implements ExceptionFilter {
     if (status === 400 && /not valid JSON|JSON/.test(detail)) {
       return problem(400, 'malformed-json', `The request body is not valid JSON: ${detail}`);
     }
+    if (status === 415) {
+      return problem(415, 'unsupported-media-type', 'Send the body as application/json.');
+    }
     return problem(status, codeForStatus(status), detail);
   }
+}
+
+// Fastify refuses some URLs before Nest sees the request: broken percent-encoding in the path
+// (400) and a path segment over its length limit (414). They leave as problems too.
+export function answerFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const status = error.statusCode ?? 400;
+  const body =
+    error.code === 'FST_ERR_BAD_URL'
+      ? problem(status, 'bad-url', 'The path is not a valid URL: its percent-encoding is broken.')
+      : error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? problem(status, 'uri-too-long', 'A part of the path is too long; ids are UUIDs.')
+        : problem(status, codeForStatus(status), error.message);
+  void reply
+    .status(status)
+    .header('content-type', PROBLEM_CONTENT_TYPE)
+    .send({ ...body, instance: request.url });
 }
 
 function codeForStatus(status: number): string {

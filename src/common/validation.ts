@@ -1,5 +1,6 @@
 import {
   applyDecorators,
+  ArgumentMetadata,
   BadRequestException,
   Param,
   ParseUUIDPipe,
@@ -12,6 +13,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -43,8 +45,56 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
+// Deepest nesting a body may have: ours nest three levels at most. Far deeper JSON (thousands of
+// brackets) would overflow the stack of class-transformer.
+export const MAX_BODY_DEPTH = 32;
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+// Text no field can hold, wherever it is in a body or query: the NUL character (PostgreSQL text
+// refuses it) and lone UTF-16 surrogates (not Unicode; they cannot be stored or encoded as
+// UTF-8). Also bodies nested beyond MAX_BODY_DEPTH. Walked without recursion, so any depth is safe.
+export function unsafeInputErrors(value: unknown, root: string): FieldError[] {
+  const errors: FieldError[] = [];
+  const stack: { value: unknown; field: string; depth: number }[] = [
+    { value, field: '', depth: 0 },
+  ];
+  for (let item = stack.pop(); item && errors.length < 10; item = stack.pop()) {
+    const { value: node, field, depth } = item;
+    const name = field || root;
+    if (typeof node === 'string') {
+      if (node.includes('\u0000')) {
+        errors.push({ field: name, message: `${name} must not contain the NUL character` });
+      } else if (LONE_SURROGATE.test(node)) {
+        errors.push({ field: name, message: `${name} is not valid Unicode text` });
+      }
+    } else if (node !== null && typeof node === 'object') {
+      if (depth >= MAX_BODY_DEPTH) {
+        errors.push({ field: name, message: `${name} nests deeper than ${MAX_BODY_DEPTH} levels` });
+        continue;
+      }
+      for (const [key, child] of Object.entries(node)) {
+        stack.push({ value: child, field: field ? `${field}.${key}` : key, depth: depth + 1 });
+      }
+    }
+  }
+  return errors;
+}
+
+class RequestValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body' || metadata.type === 'query') {
+      const errors = unsafeInputErrors(value, metadata.data ?? metadata.type);
+      if (errors.length > 0) {
+        throw new RequestValidationError(errors);
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new RequestValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
@@ -124,6 +174,15 @@ export function IsDateOnly(field: string, example: string): PropertyDecorator {
   });
 }
 
+// Each item of a list of nested objects must be an object: ValidateNested alone lets a list of
+// lists through (`[[]]` has nothing in it to validate).
+export function EachIsObject(): PropertyDecorator {
+  return IsObject({
+    each: true,
+    message: ({ property }) => `each item of ${property} must be an object`,
+  });
+}
+
 // An optional list of nested objects (lines, milestones, risks), each validated as `type`, at
 // most `max` long.
 export function OptionalListOf(type: () => new () => object, max: number): PropertyDecorator {
@@ -131,6 +190,7 @@ export function OptionalListOf(type: () => new () => object, max: number): Prope
     IsOptional(),
     IsArray(),
     ArrayMaxSize(max),
+    EachIsObject(),
     ValidateNested({ each: true }),
     Type(type),
   );

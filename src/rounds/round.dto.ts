@@ -6,6 +6,7 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Length,
@@ -17,7 +18,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
-import { IsDateOnly, IsPence, trimString } from '../common/validation';
+import { EachIsObject, IsDateOnly, IsInstant, IsPence, trimString } from '../common/validation';
 import { ORGANISATION_TYPES, type OrganisationType } from '../organisations/organisation.entity';
 import {
   AWARD_TYPES,
@@ -28,9 +29,6 @@ import {
   type RoundStatus,
 } from './funding-round.entity';
 
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
-const dateTimeMessage = (field: string) =>
-  `${field} must be a date and time with a zone, such as 2026-01-10T09:00:00Z`;
 export class CriterionDto {
   @ApiProperty({ example: 'Strategic case', maxLength: 200 })
   @Transform(trimString)
@@ -154,11 +152,11 @@ export class CreateRoundDto {
   budgetPence: number;
 
   @ApiProperty({ format: 'date-time', example: '2022-03-18T09:00:00Z' })
-  @Matches(DATE_TIME, { message: dateTimeMessage('opensAt') })
+  @IsInstant('opensAt')
   opensAt: string;
 
   @ApiProperty({ format: 'date-time', example: '2022-05-27T22:59:00Z' })
-  @Matches(DATE_TIME, { message: dateTimeMessage('closesAt') })
+  @IsInstant('closesAt')
   closesAt: string;
 
   @ApiProperty({ format: 'date', example: '2022-07-01' })
@@ -186,6 +184,7 @@ export class CreateRoundDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(10)
+  @EachIsObject()
   @ValidateNested({ each: true })
   @Type(() => YearCapDto)
   yearCaps?: YearCapDto[];
@@ -196,6 +195,7 @@ export class CreateRoundDto {
       'Match funding required of a bid, as a percentage of the amount it requests, by applicant type',
   })
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => MatchFundingDto)
   matchFundingPercent?: MatchFundingDto;
@@ -226,6 +226,7 @@ export class CreateRoundDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(30)
+  @EachIsObject()
   @ValidateNested({ each: true })
   @Type(() => TaxonomyCategoryDto)
   interventionTaxonomy?: TaxonomyCategoryDto[];
@@ -234,6 +235,7 @@ export class CreateRoundDto {
   @IsArray()
   @ArrayMinSize(1, { message: 'criteria must have at least one criterion' })
   @ArrayMaxSize(20)
+  @EachIsObject()
   @ValidateNested({ each: true })
   @Type(() => CriterionDto)
   criteria: CriterionDto[];
