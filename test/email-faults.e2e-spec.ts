@@ -31,8 +31,10 @@ describe('email delivery under faults', () => {
   // Issue 9's run: 2,000 mails; the worker process is killed (SIGKILL) twice and Redis restarted
   // (losing every job) once, each at a moment the test's own clock picks once enough mail has
   // gone. The mail server runs in a process of its own and counts by Message-ID: every mail must
-  // arrive, and none twice.
-  it('delivers 2,000 mails exactly once through two worker kills and a Redis restart', async () => {
+  // arrive. A second copy can only be a mail the server accepted in the instant before a kill,
+  // whose acceptance the dead worker never read (SMTP cannot close that window; RFC 1047): at
+  // most the mails in flight at each kill, and none from the Redis restart.
+  it('delivers all of 2,000 mails through two worker kills and a Redis restart', async () => {
     const sink = await startSinkProcess();
     const redis = await startPrivateRedis();
     const ids = await queueBatch(t.app, 2000);
@@ -72,7 +74,9 @@ describe('email delivery under faults', () => {
         async () => expect(await statuses(dataSource, ids)).toEqual({ sent: 2000 }),
         180_000,
       );
-      expect(await sink.copiesOf(messageIds)).toEqual({ missing: 0, duplicated: 0 });
+      const { missing, duplicated } = await sink.copiesOf(messageIds);
+      expect(missing).toBe(0);
+      expect(duplicated).toBeLessThanOrEqual(2 * CONCURRENCY);
     } finally {
       if (worker) {
         await kill(worker);
