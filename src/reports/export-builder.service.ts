@@ -7,17 +7,19 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
 import { UsersService } from '../users/users.service';
 import { ReportExport } from './report-export.entity';
-import { FORMAT_PASSES, type SpendExport } from './spend-export';
+import type { SpendExport, SpendLines } from './spend-export';
 import { writeSpendCsv } from './spend-csv';
 import { SpendReportTemplates } from './spend-html';
+import { EXPORT_SETTINGS } from './spend-summary.sql';
 import { SpendSummaryService } from './spend-summary.service';
 import { writeSpendXlsx } from './spend-xlsx';
 
 const FORMAT_NAMES = { csv: 'CSV', xlsx: 'Excel', html: 'HTML report' } as const;
 
-// Builds an export's file in the worker: one REPEATABLE READ snapshot, the awards streamed from
-// a cursor once per pass, progress written as it goes, the file written beside its final name
-// and renamed when whole, then the requester emailed a link.
+// Builds an export's file in the worker: one REPEATABLE READ snapshot; for CSV and Excel every
+// line of the file streamed from a cursor once, in the file's order (for the HTML report the
+// totals, then the awards from a cursor); progress written as it goes, the file written beside
+// its final name and renamed when whole, then the requester emailed a link.
 @Injectable()
 export class ExportBuilder {
   private readonly logger = new Logger(ExportBuilder.name);
@@ -59,37 +61,44 @@ export class ExportBuilder {
         [row.roundId],
       );
       ({ code: roundCode, name: roundName } = round);
-      const totals = await this.summaries.totals(runner.manager, row.roundId, row.asAt);
-      const steps = Math.max(1, totals.round.awards * FORMAT_PASSES[row.format]);
-      let done = 0;
+      await runner.query(EXPORT_SETTINGS);
+      // Progress: `done` of `steps`, recorded (and reported on the job) every 5%.
+      let steps = 1;
       let reported = 0;
-      const data: SpendExport = {
-        round,
-        asAt: row.asAt,
-        asAtLondon: formatLondon(row.asAt),
-        totals,
-        quarterTotals: await this.summaries.quarterTotals(runner.manager, row.roundId, row.asAt),
-        awards: () => this.summaries.streamAwards(runner, row.roundId, row.asAt),
-        tick: async () => {
-          done += 1;
-          const percent = Math.min(99, Math.floor((done * 100) / steps));
-          if (percent >= reported + 5) {
-            reported = percent;
-            await this.dataSource.manager.update(
-              ReportExport,
-              { id: exportId },
-              { progress: percent },
-            );
-            await report(percent);
-          }
-        },
+      const progress = (done: number): Promise<void> | undefined => {
+        const percent = Math.min(99, Math.floor((done * 100) / steps));
+        if (percent < reported + 5) {
+          return undefined;
+        }
+        reported = percent;
+        return this.dataSource.manager
+          .update(ReportExport, { id: exportId }, { progress: percent })
+          .then(() => report(percent));
       };
-      if (row.format === 'csv') {
-        await writeSpendCsv(part, data);
-      } else if (row.format === 'xlsx') {
-        await writeSpendXlsx(part, data);
-      } else {
+      const moment = { round, asAt: row.asAt, asAtLondon: formatLondon(row.asAt) };
+      if (row.format === 'html') {
+        const totals = await this.summaries.totals(runner.manager, row.roundId, row.asAt);
+        steps = Math.max(1, totals.round.awards);
+        let done = 0;
+        const data: SpendExport = {
+          ...moment,
+          totals,
+          quarterTotals: await this.summaries.quarterTotals(runner.manager, row.roundId, row.asAt),
+          awards: () => this.summaries.streamAwards(runner, row.roundId, row.asAt),
+          tick: async () => {
+            done += 1;
+            await progress(done);
+          },
+        };
         await this.templates.write(part, data);
+      } else {
+        steps = Math.max(1, await this.summaries.exportSize(runner.manager, row.roundId, row.asAt));
+        const data: SpendLines = {
+          ...moment,
+          lines: await this.summaries.exportLines(runner, row.roundId, row.asAt, row.format),
+          tick: progress,
+        };
+        await (row.format === 'csv' ? writeSpendCsv(part, data) : writeSpendXlsx(part, data));
       }
       await rename(part, target);
       await runner.commitTransaction();

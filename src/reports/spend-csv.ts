@@ -1,10 +1,9 @@
 import { createWriteStream } from 'node:fs';
-import { Readable } from 'node:stream';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { stringify } from 'csv-stringify';
-import { plainPounds } from '../common/money';
-import type { SpendExport } from './spend-export';
-import type { SpendTotalDto } from './spend-summary.dto';
+import { underspendRisk } from './spend-summary.rules';
+import { type ExportLine, LINE, type SpendLines } from './spend-export';
+import { variance } from '../returns/return.rules';
 import { spreadsheetText } from './spreadsheet-text';
 
 const COLUMNS = [
@@ -34,70 +33,121 @@ const COLUMNS = [
   'Underspend risk',
 ];
 
+// A field as RFC 4180 has it: quoted when it holds a comma, a quote or a line break.
+function cell(text: string): string {
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+// Pence as PostgreSQL sends bigint and numeric, a string of digits, as pounds with two decimals
+// ("-5" is "-0.05"); none (a total over nothing) is 0.00.
+export function pounds(pence: string | number | boolean | null): string {
+  if (pence === null) {
+    return '0.00';
+  }
+  const text = String(pence);
+  const negative = text.startsWith('-');
+  const digits = (negative ? text.slice(1) : text).padStart(3, '0');
+  return `${negative ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
+}
+
+const text = (value: string | number | boolean | null) => (value === null ? '' : String(value));
+const pence = (value: string | number | boolean | null) => Number(value ?? 0);
+
 // The summary as one CSV in long form: per award a `year` row for each financial year and kind
 // (awarded, claimed, approved, paid, forecast, released, remaining) and a `quarter` row for
 // each quarter (profile, claimed capital and revenue, approved, paid, forecast, variance,
 // overdue); then `total: …` rows for the round, financial year and kind, force area and
 // applicant type. Money in pounds with two decimals; every row carries the "as at" moment.
-export async function writeSpendCsv(target: string, data: SpendExport): Promise<void> {
+// Written as the lines come from the cursor, a buffer's worth at a time.
+export async function writeSpendCsv(target: string, data: SpendLines): Promise<void> {
   const asAt = data.asAt.toISOString();
-  async function* records() {
-    for await (const award of data.awards()) {
-      const who = [
-        award.reference,
-        award.organisationName,
-        award.forceAreaCode ?? '',
-        award.forceAreaName,
-        award.applicantType,
-        award.status,
-      ].map(spreadsheetText);
-      for (const line of award.years) {
-        yield [asAt, 'year', ...who, line.financialYear, '', line.kind]
-          .concat(
-            [line.awardedPence, null, line.claimedPence, null, null, line.approvedPence]
-              .concat([line.paidPence, line.forecastPence, line.releasedPence, line.remainingPence])
-              .map((pence) => (pence === null ? '' : plainPounds(pence))),
-          )
-          .concat(['', '', award.underspendRisk ? 'yes' : 'no']);
+  let who = '';
+  let underspend = 'no';
+  let count = 0;
+  let buffer = `${COLUMNS.join(',')}\n`;
+
+  // One line of the file, or '' for an award's own line, which the rows after it describe.
+  const format = (line: ExportLine): string => {
+    const money = (name: keyof typeof LINE) => pounds(line[LINE[name]]);
+    const kind = line[LINE.line] as string;
+    if (kind === 'award') {
+      who = [
+        line[LINE.reference],
+        line[LINE.organisation_name],
+        line[LINE.force_area_code],
+        line[LINE.force_area_name],
+        line[LINE.applicant_type],
+        line[LINE.award_status],
+      ]
+        .map((value) => cell(spreadsheetText(text(value))))
+        .join(',');
+      const totals = {
+        awardedPence: pence(line[LINE.awarded]),
+        claimedPence: pence(line[LINE.claimed]),
+        forecastPence: pence(line[LINE.forecast]),
+        releasedPence: pence(line[LINE.released]),
+      };
+      const risk =
+        line[LINE.award_status] === 'active' &&
+        underspendRisk(
+          { ...totals, approvedPence: 0, paidPence: 0, remainingPence: 0 },
+          Number(line[LINE.variance_threshold_percent]),
+        );
+      underspend = risk ? 'yes' : 'no';
+      return '';
+    }
+    if (kind === 'year') {
+      return (
+        `${asAt},year,${who},${cell(text(line[LINE.financial_year]))},,` +
+        `${cell(text(line[LINE.kind]))},${money('awarded')},,${money('claimed')},,,` +
+        `${money('approved')},${money('paid')},${money('forecast')},${money('released')},` +
+        `${money('remaining')},,,${underspend}\n`
+      );
+    }
+    if (kind === 'quarter') {
+      const profile = pence(line[LINE.profile]);
+      const claimed = pence(line[LINE.claimed]);
+      const threshold = Number(line[LINE.variance_threshold_percent]);
+      const percent = claimed > 0 ? variance(profile, claimed, threshold).percent : null;
+      return (
+        `${asAt},quarter,${who},${cell(text(line[LINE.financial_year]))},` +
+        `Q${text(line[LINE.quarter])},,,${money('profile')},${money('claimed')},` +
+        `${money('claimed_capital')},${money('claimed_revenue')},${money('approved')},` +
+        `${money('paid')},${money('forecast')},,,${percent === null ? '' : percent},` +
+        `${line[LINE.overdue] ? 'yes' : 'no'},\n`
+      );
+    }
+    // A total: the round, or by financial year and kind, force area or applicant type.
+    const name = kind === 'total: force area' ? text(line[LINE.force_area_name]) : '';
+    return (
+      `${asAt},${kind},,,${cell(text(line[LINE.force_area_code]))},${cell(name)},` +
+      `${cell(text(line[LINE.applicant_type]))},,${cell(spreadsheetText(text(line[LINE.financial_year])))},,` +
+      `${cell(spreadsheetText(text(line[LINE.kind])))},${money('awarded')},,${money('claimed')},,,` +
+      `${money('approved')},${money('paid')},${money('forecast')},${money('released')},` +
+      `${money('remaining')},,,\n`
+    );
+  };
+
+  const csv = new Transform({
+    writableObjectMode: true,
+    transform(line: ExportLine, _encoding, done) {
+      buffer += format(line);
+      count += 1;
+      const flush = buffer.length >= 65_536;
+      const chunk = flush ? buffer : undefined;
+      if (flush) {
+        buffer = '';
       }
-      for (const q of award.quarters) {
-        const claimed = q.claimedCapitalPence + q.claimedRevenuePence;
-        yield [asAt, 'quarter', ...who, q.financialYear, `Q${q.quarter}`, '']
-          .concat(
-            [null, q.profilePence, claimed, q.claimedCapitalPence, q.claimedRevenuePence]
-              .concat([q.approvedPence, q.paidPence, q.forecastPence, null, null])
-              .map((pence) => (pence === null ? '' : plainPounds(pence))),
-          )
-          .concat([q.variancePercent === null ? '' : String(q.variancePercent)])
-          .concat([q.overdue ? 'yes' : 'no', '']);
+      const progress = data.tick(count);
+      if (progress) {
+        progress.then(() => done(null, chunk), done);
+      } else {
+        done(null, chunk);
       }
-      await data.tick();
-    }
-    // The totals: the round, then by financial year and kind, force area and applicant type.
-    const total = (level: string, t: SpendTotalDto) =>
-      [asAt, `total: ${level}`, '', '']
-        .concat([t.forceAreaCode ?? '', t.forceAreaName ?? '', t.applicantType ?? '', ''])
-        .concat([t.financialYear ?? '', '', t.kind ?? ''].map(spreadsheetText))
-        .concat(
-          [t.awardedPence, null, t.claimedPence, null, null, t.approvedPence, t.paidPence]
-            .concat([t.forecastPence, t.releasedPence, t.remainingPence])
-            .map((pence) => (pence === null ? '' : plainPounds(pence))),
-        )
-        .concat(['', '', '']);
-    yield total('round', data.totals.round);
-    for (const t of data.totals.byYearAndKind) {
-      yield total('year and kind', t);
-    }
-    for (const t of data.totals.byForceArea) {
-      yield total('force area', t);
-    }
-    for (const t of data.totals.byApplicantType) {
-      yield total('applicant type', t);
-    }
-  }
-  await pipeline(
-    Readable.from(records()),
-    stringify({ header: true, columns: COLUMNS }),
-    createWriteStream(target),
-  );
+    },
+    flush(done) {
+      done(null, buffer);
+    },
+  });
+  await pipeline(data.lines, csv, createWriteStream(target));
 }

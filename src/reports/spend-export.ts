@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+import { EXPORT_COLUMNS } from './spend-summary.sql';
 import type { SpendAwardDto, SpendTotalsDto } from './spend-summary.dto';
 
 export interface QuarterTotal {
@@ -9,7 +11,7 @@ export interface QuarterTotal {
   paidPence: number;
 }
 
-// What an export file is written from: the round, the moment, its totals, and its awards as a
+// What the HTML report is written from: the round, the moment, its totals, and its awards as a
 // stream that can be read again (each call is a new pass over the same snapshot). `tick` is
 // called once per award read, for progress.
 export interface SpendExport {
@@ -22,8 +24,24 @@ export interface SpendExport {
   tick: () => Promise<void>;
 }
 
-// How many passes over the awards each format makes, so progress adds up to 100%.
-export const FORMAT_PASSES = { csv: 1, xlsx: 3, html: 1 } as const;
+// One line of a CSV or Excel export as PostgreSQL sends it (EXPORT_LINES, read in array mode):
+// text as strings, money (bigint pence) as strings of digits, flags as booleans, null where a
+// kind of line has no such column. Indexed by the column names in LINE.
+export type ExportLine = (string | number | boolean | null)[];
+export const LINE = Object.fromEntries(EXPORT_COLUMNS.map((name, index) => [name, index])) as {
+  readonly [Name in (typeof EXPORT_COLUMNS)[number]]: number;
+};
+
+// What the CSV and Excel exports are written from: the round, the moment, and every line of the
+// file from a cursor, once, in the file's order (see EXPORT_LINES). `tick` is called with the
+// number of lines written so far; it answers a promise only when progress is to be recorded.
+export interface SpendLines {
+  round: { code: string; name: string };
+  asAt: Date;
+  asAtLondon: string;
+  lines: Readable;
+  tick: (lines: number) => Promise<void> | undefined;
+}
 
 export const CONTENT_TYPES = {
   csv: 'text/csv; charset=utf-8',

@@ -1,4 +1,6 @@
+import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
+import QueryStream from 'pg-query-stream';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { CostKind } from '../bids/bid-lines.entity';
 import type { AuthenticatedUser } from '../common/access';
@@ -14,7 +16,14 @@ import type {
   SpendTotalsDto,
 } from './spend-summary.dto';
 import type { QuarterTotal } from './spend-export';
-import { AWARD_ROWS, QUARTER_TOTALS, TOTAL_ROWS } from './spend-summary.sql';
+import {
+  AWARD_ROWS,
+  EXPORT_LINES,
+  EXPORT_SIZE,
+  QUARTER_TOTALS,
+  SPEND_SETTINGS,
+  TOTAL_ROWS,
+} from './spend-summary.sql';
 
 type TotalRow = MoneyRow & {
   level: 'round' | 'forceArea' | 'applicantType' | 'yearAndKind';
@@ -43,6 +52,11 @@ function total(row: TotalRow): SpendTotalDto {
       return base;
   }
 }
+
+// Lines fetched at a time. A batch waits in memory while the writer works through it; when that
+// takes long (Excel), the garbage collector moves it to the old generation, where garbage stays
+// longer and the worker's peak memory rises. Small batches cost a few more round trips.
+const EXPORT_BATCH = { csv: 250, xlsx: 100 } as const;
 
 // A round's spend as finance and the programme read it: per award, per financial year and
 // quarter, capital and revenue, with the round's totals and subtotals; all computed in
@@ -74,6 +88,7 @@ export class SpendSummaryService {
   ): Promise<SpendSummaryDto> {
     const asAt = this.asAtOf(query.asAt, now);
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
+      await manager.query(SPEND_SETTINGS);
       const round = await this.rounds.get(user, roundId);
       const totals = await this.totals(manager, roundId, asAt);
       const rows = await this.awardRows(manager, roundId, asAt, query.limit, query.offset);
@@ -121,6 +136,31 @@ export class SpendSummaryService {
     } finally {
       stream.destroy();
     }
+  }
+
+  // An export's lines from a cursor, a batch at a time (never the whole round in memory), as
+  // arrays in EXPORT_COLUMNS order and the format's order. Run on a query runner holding the
+  // export's transaction, whose snapshot every read of the export shares.
+  async exportLines(
+    runner: QueryRunner,
+    roundId: string,
+    asAt: Date,
+    format: keyof typeof EXPORT_LINES,
+  ): Promise<Readable> {
+    const client = (await runner.connect()) as { query: (query: QueryStream) => QueryStream };
+    return client.query(
+      new QueryStream(EXPORT_LINES[format], [roundId, asAt], {
+        batchSize: EXPORT_BATCH[format],
+        rowMode: 'array',
+      }),
+    );
+  }
+
+  // About how many lines an export of the round has (awards, their year and quarter lines), to
+  // tell its progress by; read by keys, without working out the figures.
+  async exportSize(manager: EntityManager, roundId: string, asAt: Date): Promise<number> {
+    const [row] = await manager.query<{ lines: string }[]>(EXPORT_SIZE, [roundId, asAt]);
+    return Number(row?.lines ?? 0);
   }
 
   async quarterTotals(

@@ -1,13 +1,28 @@
+// Set in each transaction that runs these queries. Their cost estimates run high (the figures
+// are worked out through several steps), so PostgreSQL would JIT-compile some 300 expressions
+// first: seconds of compiling for a query that runs in less.
+export const SPEND_SETTINGS = 'SET LOCAL jit = off';
+// An export reads its lines through a cursor, which PostgreSQL never runs with parallel workers:
+// planned for none, it is planned as it runs.
+export const EXPORT_SETTINGS = `${SPEND_SETTINGS}; SET LOCAL max_parallel_workers_per_gather = 0`;
+
 // The round's spend as at a moment, in SQL: $1 the round, $2 the "as at" instant. Everything is
 // read as it stood then (submissions sent by then, reviews and payments recorded by then,
 // releases made by then), so a summary as at a past moment gives the same numbers whatever
 // arrives later. Amounts are bigint pence.
 //
-// `facts`: one row per award × financial year × quarter × kind, with the quarter's profile (the
-// kind's award for the year spread evenly over the award's quarters in that year, pennies left
-// over in the last), claimed, approved, paid and forecast; `years`: one row per award ×
-// financial year × kind with the award, the release (at year end, or of everything not approved
-// when the award is withdrawn) and what remains.
+// `returns`: one row per award × quarter (its return), with where the return stood: its latest
+// submission sent by then, sent back or approved, and its payment made. `facts`: one row per
+// award × financial year × quarter × kind, with the quarter's profile (the kind's award for the
+// year spread evenly over the award's quarters in that year, pennies left over in the last),
+// claimed, approved, paid and forecast; `years`: one row per award × financial year × kind with
+// the award, the release (at year end, or of everything not approved when the award is
+// withdrawn) and what remains.
+//
+// Written to plan the same at any size: the return's submission, spend lines, payment and award
+// lines are looked up by their keys, and the year rows are summed from one list by GROUP BY,
+// never by joining two computed lists on several columns, whose sizes PostgreSQL cannot estimate
+// (it then picks nested loops over them, quadratic in the round's returns).
 export const SPEND_FACTS = `
   awards AS (
     SELECT a.id AS award_id, b.reference, o.name AS organisation_name,
@@ -28,92 +43,86 @@ export const SPEND_FACTS = `
     LEFT JOIN police_force_areas fa ON fa.code = b.force_area_code
     WHERE a.round_id = $1::uuid AND a.outcome = 'award' AND a.accepted_at <= $2::timestamptz
   ),
-  quarters AS (
+  returns AS (
     SELECT d.id AS return_id, d.award_id, d.financial_year, d.quarter, d.due_on,
-           d.period_starts_on,
-           (SELECT sum(al.amount_pence) FROM award_lines al
-            WHERE al.decision_id = d.award_id AND al.financial_year = d.financial_year)::bigint
-             AS year_total,
+           d.period_starts_on, aw.award_status,
            row_number() OVER (PARTITION BY d.award_id, d.financial_year ORDER BY d.period_starts_on)
              AS position,
-           count(*) OVER (PARTITION BY d.award_id, d.financial_year) AS quarters_in_year
-    FROM delivery_returns d JOIN awards aw ON aw.award_id = d.award_id
-  ),
-  latest AS (
-    SELECT DISTINCT ON (s.return_id) s.id, s.return_id, s.submitted_at, s.content,
-           coalesce(s.outcome = 'changes_requested' AND s.reviewed_at <= $2::timestamptz, false)
+           count(*) OVER (PARTITION BY d.award_id, d.financial_year) AS quarters_in_year,
+           lt.id AS submission_id,
+           coalesce(lt.outcome = 'changes_requested' AND lt.reviewed_at <= $2::timestamptz, false)
              AS sent_back,
-           coalesce(s.outcome = 'approved' AND s.reviewed_at <= $2::timestamptz, false) AS approved
-    FROM return_submissions s JOIN quarters q ON q.return_id = s.return_id
-    WHERE s.submitted_at <= $2::timestamptz
-    ORDER BY s.return_id, s.number DESC
+           coalesce(lt.outcome = 'approved' AND lt.reviewed_at <= $2::timestamptz, false) AS approved,
+           coalesce(pay.status = 'made' AND pay.recorded_at <= $2::timestamptz, false) AS paid
+    FROM awards aw
+    JOIN delivery_returns d ON d.award_id = aw.award_id
+    LEFT JOIN LATERAL (
+      SELECT s.id, s.outcome, s.reviewed_at FROM return_submissions s
+      WHERE s.return_id = d.id AND s.submitted_at <= $2::timestamptz
+      ORDER BY s.number DESC LIMIT 1
+    ) lt ON true
+    LEFT JOIN return_payments pay ON pay.return_id = d.id
   ),
-  spend AS (
-    SELECT q.award_id, l.financial_year, q.quarter, l.kind,
-           CASE WHEN lt.sent_back OR (aw.award_status = 'withdrawn' AND NOT lt.approved) THEN 0
-                ELSE l.claimed_pence END AS claimed,
-           CASE WHEN lt.approved THEN l.approved_pence ELSE 0 END AS approved,
-           CASE WHEN lt.approved AND pay.status = 'made' AND pay.recorded_at <= $2::timestamptz
-                THEN l.approved_pence ELSE 0 END AS paid
-    FROM latest lt
-    JOIN quarters q ON q.return_id = lt.return_id
-    JOIN awards aw ON aw.award_id = q.award_id
-    JOIN return_spend_lines l ON l.submission_id = lt.id
-    LEFT JOIN return_payments pay ON pay.return_id = lt.return_id
-   
-  ),
-  forecast AS (
-    SELECT f.award_id, x->>'financialYear' AS financial_year, (x->>'quarter')::int AS quarter,
-           x->>'kind' AS kind, (x->>'amountPence')::bigint AS amount
+  forecasts AS (
+    SELECT f.award_id, s.content->'forecast' AS forecast
     FROM (
-      SELECT DISTINCT ON (q.award_id) q.award_id, lt.content
-      FROM latest lt
-      JOIN quarters q ON q.return_id = lt.return_id
-      JOIN awards aw ON aw.award_id = q.award_id AND aw.award_status <> 'withdrawn'
-      WHERE NOT lt.sent_back
-      ORDER BY q.award_id, q.period_starts_on DESC
+      SELECT DISTINCT ON (r.award_id) r.award_id, r.submission_id
+      FROM returns r
+      WHERE r.submission_id IS NOT NULL AND NOT r.sent_back AND r.award_status <> 'withdrawn'
+      ORDER BY r.award_id, r.period_starts_on DESC
     ) f
-    CROSS JOIN jsonb_array_elements(f.content->'forecast') AS x
+    JOIN return_submissions s ON s.id = f.submission_id
   ),
   facts AS (
-    SELECT q.award_id, q.financial_year, q.quarter, al.kind,
-           CASE WHEN q.position = q.quarters_in_year
-                THEN al.amount_pence - (al.amount_pence / q.quarters_in_year) * (q.quarters_in_year - 1)
-                ELSE al.amount_pence / q.quarters_in_year END AS profile,
-           CASE WHEN q.position = q.quarters_in_year
-                THEN q.year_total - (q.year_total / q.quarters_in_year) * (q.quarters_in_year - 1)
-                ELSE q.year_total / q.quarters_in_year END AS quarter_profile,
-           coalesce(sp.claimed, 0) AS claimed, coalesce(sp.approved, 0) AS approved,
-           coalesce(sp.paid, 0) AS paid,
-           CASE WHEN lt.return_id IS NOT NULL AND NOT lt.sent_back THEN 0
-                ELSE coalesce(fc.amount, 0) END AS forecast,
-           (q.due_on < ($2::timestamptz AT TIME ZONE 'Europe/London')::date AND (lt.return_id IS NULL OR lt.sent_back)
-             AND aw.award_status = 'active') AS overdue
-    FROM quarters q
-    JOIN awards aw ON aw.award_id = q.award_id
-    LEFT JOIN latest lt ON lt.return_id = q.return_id
-    JOIN award_lines al ON al.decision_id = q.award_id AND al.financial_year = q.financial_year
-    LEFT JOIN spend sp ON sp.award_id = q.award_id AND sp.financial_year = q.financial_year
-      AND sp.quarter = q.quarter AND sp.kind = al.kind
-    LEFT JOIN forecast fc ON fc.award_id = q.award_id AND fc.financial_year = q.financial_year
-      AND fc.quarter = q.quarter AND fc.kind = al.kind
-   
+    SELECT r.award_id, r.financial_year, r.quarter, al.kind,
+           CASE WHEN r.position = r.quarters_in_year
+                THEN al.amount_pence - (al.amount_pence / r.quarters_in_year) * (r.quarters_in_year - 1)
+                ELSE al.amount_pence / r.quarters_in_year END AS profile,
+           CASE WHEN r.position = r.quarters_in_year
+                THEN al.year_total - (al.year_total / r.quarters_in_year) * (r.quarters_in_year - 1)
+                ELSE al.year_total / r.quarters_in_year END AS quarter_profile,
+           coalesce(CASE WHEN r.sent_back OR (r.award_status = 'withdrawn' AND NOT r.approved) THEN 0
+                         ELSE l.claimed_pence END, 0) AS claimed,
+           coalesce(CASE WHEN r.approved THEN l.approved_pence ELSE 0 END, 0) AS approved,
+           coalesce(CASE WHEN r.approved AND r.paid THEN l.approved_pence ELSE 0 END, 0) AS paid,
+           CASE WHEN r.submission_id IS NOT NULL AND NOT r.sent_back THEN 0
+                ELSE coalesce((
+                  SELECT sum((x->>'amountPence')::bigint) FROM jsonb_array_elements(fc.forecast) x
+                  WHERE x->>'financialYear' = r.financial_year AND (x->>'quarter')::int = r.quarter
+                    AND x->>'kind' = al.kind), 0) END AS forecast,
+           (r.due_on < ($2::timestamptz AT TIME ZONE 'Europe/London')::date
+             AND (r.submission_id IS NULL OR r.sent_back) AND r.award_status = 'active') AS overdue
+    FROM returns r
+    CROSS JOIN LATERAL (
+      SELECT al.kind, al.amount_pence, sum(al.amount_pence) OVER ()::bigint AS year_total
+      FROM award_lines al
+      WHERE al.decision_id = r.award_id AND al.financial_year = r.financial_year
+    ) al
+    LEFT JOIN return_spend_lines l ON l.submission_id = r.submission_id
+      AND l.financial_year = r.financial_year AND l.kind = al.kind
+    LEFT JOIN forecasts fc ON fc.award_id = r.award_id
   ),
   years AS (
-    SELECT al.decision_id AS award_id, al.financial_year, al.kind, al.amount_pence AS awarded,
-           coalesce(sum(f.claimed), 0) AS claimed, coalesce(sum(f.approved), 0) AS approved,
-           coalesce(sum(f.paid), 0) AS paid, coalesce(sum(f.forecast), 0) AS forecast,
-           CASE WHEN max(aw.award_status) = 'withdrawn'
-                THEN al.amount_pence - coalesce(sum(f.approved), 0)
-                ELSE coalesce(max(rel.amount_pence), 0) END AS released
-    FROM award_lines al
-    JOIN awards aw ON aw.award_id = al.decision_id
-    LEFT JOIN facts f ON f.award_id = al.decision_id AND f.financial_year = al.financial_year
-      AND f.kind = al.kind
-    LEFT JOIN year_end_releases rel ON rel.award_id = al.decision_id
-      AND rel.financial_year = al.financial_year AND rel.kind = al.kind
-      AND rel.released_at <= $2::timestamptz
-    GROUP BY al.decision_id, al.financial_year, al.kind, al.amount_pence
+    SELECT y.award_id, y.financial_year, y.kind, sum(y.awarded) AS awarded,
+           sum(y.claimed) AS claimed, sum(y.approved) AS approved, sum(y.paid) AS paid,
+           sum(y.forecast) AS forecast,
+           CASE WHEN bool_or(y.withdrawn) THEN sum(y.awarded) - sum(y.approved)
+                ELSE sum(y.released) END AS released
+    FROM (
+      SELECT al.decision_id AS award_id, al.financial_year, al.kind, al.amount_pence AS awarded,
+             0::bigint AS claimed, 0::bigint AS approved, 0::bigint AS paid, 0::bigint AS forecast,
+             coalesce(rel.amount_pence, 0) AS released, aw.award_status = 'withdrawn' AS withdrawn
+      FROM awards aw
+      JOIN award_lines al ON al.decision_id = aw.award_id
+      LEFT JOIN year_end_releases rel ON rel.award_id = al.decision_id
+        AND rel.financial_year = al.financial_year AND rel.kind = al.kind
+        AND rel.released_at <= $2::timestamptz
+      UNION ALL
+      SELECT f.award_id, f.financial_year, f.kind, 0, f.claimed, f.approved, f.paid, f.forecast,
+             0, false
+      FROM facts f
+    ) y
+    GROUP BY y.award_id, y.financial_year, y.kind
   )`;
 
 // The money columns every level of the summary has, summed from `years` rows `y`.
@@ -174,9 +183,9 @@ export const QUARTER_TOTALS = `
   GROUP BY f.financial_year, f.quarter
   ORDER BY f.financial_year, f.quarter`;
 
-// The round's totals, and subtotals by force area, applicant type and financial year × kind.
-export const TOTAL_ROWS = `
-  WITH ${SPEND_FACTS}
+// The round's totals and subtotals by force area, applicant type and financial year × kind, as
+// rows with their `level` (no ORDER BY: used below and by the exports).
+const TOTALS = `
   SELECT CASE
            WHEN GROUPING(aw.force_area_code) = 0 THEN 'forceArea'
            WHEN GROUPING(aw.applicant_type) = 0 THEN 'applicantType'
@@ -186,5 +195,122 @@ export const TOTAL_ROWS = `
          y.financial_year, y.kind, count(DISTINCT aw.award_id) AS awards, ${MONEY_TOTALS}
   FROM awards aw JOIN years y ON y.award_id = aw.award_id
   GROUP BY GROUPING SETS ((), (aw.force_area_code), (aw.applicant_type),
-                          (y.financial_year, y.kind))
-  ORDER BY level, aw.force_area_code, aw.applicant_type, y.financial_year, y.kind`;
+                          (y.financial_year, y.kind))`;
+
+// The round's totals, and subtotals by force area, applicant type and financial year × kind.
+export const TOTAL_ROWS = `
+  WITH ${SPEND_FACTS}
+  SELECT t.* FROM (${TOTALS}) t
+  ORDER BY t.level, t.force_area_code, t.applicant_type, t.financial_year, t.kind`;
+
+// The columns of an export line, in order (lines are read as arrays).
+export const EXPORT_COLUMNS = [
+  'line',
+  'reference',
+  'organisation_name',
+  'force_area_code',
+  'force_area_name',
+  'applicant_type',
+  'award_status',
+  'variance_threshold_percent',
+  'financial_year',
+  'quarter',
+  'kind',
+  'awarded',
+  'profile',
+  'claimed',
+  'claimed_capital',
+  'claimed_revenue',
+  'approved',
+  'paid',
+  'forecast',
+  'released',
+  'remaining',
+  'overdue',
+  'overdue_returns',
+  'awards',
+] as const;
+
+// Everything a CSV or Excel export holds, one row per line of the file, flat, in the order the
+// file is written, so it is streamed from a cursor and written as it comes, once. `line` says
+// what a row is: 'award' (its totals), 'year' (award × financial year × kind), 'quarter' (award
+// × quarter, capital and revenue side by side) or one of the totals, 'total: round', 'total:
+// year and kind', 'total: force area', 'total: applicant type'. Money is bigint pence.
+// CSV order: per award its award row, year rows and quarter rows, in reference order; the
+// totals last. Excel order: sheet by sheet: the totals (Summary), awards, years, quarters.
+function exportLines(order: 'csv' | 'xlsx'): string {
+  const totalOrder = `CASE t.level WHEN 'round' THEN 0 WHEN 'yearAndKind' THEN 1
+                                   WHEN 'forceArea' THEN 2 ELSE 3 END`;
+  const sort =
+    order === 'csv'
+      ? 'l.section, l.total_order, l.reference, l.rank, l.financial_year, l.quarter, l.kind, l.force_area_code, l.applicant_type'
+      : 'l.sheet, l.total_order, l.reference, l.financial_year, l.quarter, l.kind, l.force_area_code, l.applicant_type';
+  return `
+  WITH ${SPEND_FACTS},
+  quarter_lines AS (
+    SELECT f.award_id, f.financial_year, f.quarter, min(f.quarter_profile) AS profile,
+           sum(f.claimed) AS claimed,
+           coalesce(sum(f.claimed) FILTER (WHERE f.kind = 'capital'), 0) AS claimed_capital,
+           coalesce(sum(f.claimed) FILTER (WHERE f.kind = 'revenue'), 0) AS claimed_revenue,
+           sum(f.approved) AS approved, sum(f.paid) AS paid, sum(f.forecast) AS forecast,
+           bool_or(f.overdue) AS overdue
+    FROM facts f
+    GROUP BY f.award_id, f.financial_year, f.quarter
+  ),
+  award_totals AS (
+    SELECT y.award_id, ${MONEY_TOTALS} FROM years y GROUP BY y.award_id
+  ),
+  overdue AS (
+    SELECT q.award_id, count(*) FILTER (WHERE q.overdue) AS overdue_returns
+    FROM quarter_lines q GROUP BY q.award_id
+  ),
+  lines AS (
+    SELECT 0 AS section, 1 AS sheet, 0 AS rank, 0 AS total_order, 'award' AS line,
+           aw.reference, aw.organisation_name, aw.force_area_code, aw.force_area_name,
+           aw.applicant_type, aw.award_status, aw.variance_threshold_percent,
+           NULL AS financial_year, NULL::int AS quarter, NULL AS kind,
+           a.awarded, NULL::bigint AS profile, a.claimed, NULL::bigint AS claimed_capital,
+           NULL::bigint AS claimed_revenue, a.approved, a.paid, a.forecast, a.released,
+           a.remaining, NULL::boolean AS overdue, coalesce(o.overdue_returns, 0) AS overdue_returns,
+           NULL::bigint AS awards
+    FROM award_totals a
+    JOIN awards aw ON aw.award_id = a.award_id
+    LEFT JOIN overdue o ON o.award_id = a.award_id
+    UNION ALL
+    SELECT 0, 2, 1, 0, 'year', aw.reference, aw.organisation_name, aw.force_area_code,
+           aw.force_area_name, aw.applicant_type, aw.award_status, aw.variance_threshold_percent,
+           y.financial_year, NULL, y.kind, y.awarded, NULL, y.claimed, NULL, NULL, y.approved,
+           y.paid, y.forecast, y.released, y.awarded - y.approved - y.released, NULL, NULL, NULL
+    FROM years y JOIN awards aw ON aw.award_id = y.award_id
+    UNION ALL
+    SELECT 0, 3, 2, 0, 'quarter', aw.reference, aw.organisation_name, aw.force_area_code,
+           aw.force_area_name, aw.applicant_type, aw.award_status, aw.variance_threshold_percent,
+           q.financial_year, q.quarter, NULL, NULL, q.profile, q.claimed, q.claimed_capital,
+           q.claimed_revenue, q.approved, q.paid, q.forecast, NULL, NULL, q.overdue, NULL, NULL
+    FROM quarter_lines q JOIN awards aw ON aw.award_id = q.award_id
+    UNION ALL
+    SELECT 1, 0, 0, ${totalOrder},
+           CASE t.level WHEN 'round' THEN 'total: round' WHEN 'yearAndKind' THEN 'total: year and kind'
+                        WHEN 'forceArea' THEN 'total: force area' ELSE 'total: applicant type' END,
+           NULL, NULL, t.force_area_code,
+           CASE WHEN t.level = 'forceArea' THEN t.force_area_name END, t.applicant_type, NULL, NULL,
+           t.financial_year, NULL, t.kind, t.awarded, NULL, t.claimed, NULL, NULL, t.approved,
+           t.paid, t.forecast, t.released, t.remaining, NULL, NULL, t.awards
+    FROM (${TOTALS}) t
+  )
+  SELECT ${EXPORT_COLUMNS.map((name) => `l.${name}`).join(', ')}
+  FROM lines l
+  ORDER BY ${sort}`;
+}
+
+export const EXPORT_LINES = { csv: exportLines('csv'), xlsx: exportLines('xlsx') } as const;
+
+// About how many lines an export of the round holds: its awards, their award lines (year rows)
+// and returns (quarter rows), counted from the keys.
+export const EXPORT_SIZE = `
+  SELECT count(*)
+         + coalesce(sum((SELECT count(*) FROM award_lines al WHERE al.decision_id = a.id)), 0)
+         + coalesce(sum((SELECT count(*) FROM delivery_returns d WHERE d.award_id = a.id)), 0)
+           AS lines
+  FROM award_decisions a
+  WHERE a.round_id = $1::uuid AND a.outcome = 'award' AND a.accepted_at <= $2::timestamptz`;
