@@ -1,4 +1,4 @@
-import { bidContentErrors } from '../src/bids/bid-content.rules';
+import { bidContentErrors, CONTENT_FIELDS } from '../src/bids/bid-content.rules';
 import { User } from './api-baseline-auth';
 import { insertFor } from './api-baseline-bid-insert';
 import { content, loadBids, organisationOf, toDto } from './api-baseline-bid-read';
@@ -26,24 +26,6 @@ const SQL = {
   audit: `INSERT INTO "audit_events" ("actor_id", "actor_label", "command", "object_type", "object_id", "changes")
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING "id", "occurred_at"`,
 };
-
-const CONTENT_FIELDS = [
-  'title',
-  'summary',
-  'targetLsoas',
-  'problemProfile',
-  'primaryCrimeType',
-  'secondaryCrimeTypes',
-  'theoryOfChange',
-  'interventions',
-  'costLines',
-  'matchFunding',
-  'partners',
-  'consultation',
-  'milestones',
-  'risks',
-  'evaluationApproach',
-];
 
 export interface DraftBody {
   roundId?: unknown;

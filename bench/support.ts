@@ -1,16 +1,10 @@
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import Redis from 'ioredis';
 import { DataSource } from 'typeorm';
-import { migrate } from '../src/cli';
+import { migrate, seedDemo } from '../src/cli';
 import type { AppConfig } from '../src/config/app-config';
-import { ConfigModule } from '../src/config/config.module';
 import { loadConfig } from '../src/config/load-config';
-import { DatabaseModule } from '../src/database/database.module';
-import { DemoModule } from '../src/demo/demo.module';
-import { DemoSeedService } from '../src/demo/demo-seed.service';
 
 // What the api, email and reminder-scan benchmarks share: a database and a Redis key prefix of
 // their own (DATABASE_URL's name and REDIS_PREFIX with "_bench_<name>" / "-bench-<name>"), made
@@ -84,14 +78,7 @@ export async function freshDatabase(config: AppConfig, demo: boolean): Promise<v
   await clearRedis(config);
   await migrate(config);
   if (demo) {
-    @Module({ imports: [ConfigModule.forRoot(config), DatabaseModule, DemoModule] })
-    class SeedModule {}
-    const context = await NestFactory.createApplicationContext(SeedModule, { logger: ['error'] });
-    try {
-      await context.get(DemoSeedService).seed();
-    } finally {
-      await context.close();
-    }
+    await seedDemo(config);
   }
 }
 

@@ -37,6 +37,11 @@ export async function migrate(config: AppConfig): Promise<string[]> {
   }
 }
 
+// The demo data loaded into config's (migrated) database; answers the demo users' sign-ins.
+export function seedDemo(config: AppConfig): ReturnType<DemoSeedService['seed']> {
+  return withContext(config, DemoModule, (get) => get(DemoSeedService).seed());
+}
+
 async function withContext<T>(
   config: AppConfig,
   feature: object,

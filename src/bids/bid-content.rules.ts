@@ -3,6 +3,25 @@ import { financialYearsBetween } from '../rounds/financial-year';
 import type { TaxonomyCategory } from '../rounds/funding-round.entity';
 import type { CostKind } from './bid-lines.entity';
 
+// The fields of a bid an applicant writes, as the audit trail records them.
+export const CONTENT_FIELDS = [
+  'title',
+  'summary',
+  'targetLsoas',
+  'problemProfile',
+  'primaryCrimeType',
+  'secondaryCrimeTypes',
+  'theoryOfChange',
+  'interventions',
+  'costLines',
+  'matchFunding',
+  'partners',
+  'consultation',
+  'milestones',
+  'risks',
+  'evaluationApproach',
+] as const;
+
 // What a bid's content is checked against when it is saved: the round's own lists and dates.
 export interface RoundFrame {
   crimeFocus: string[];

@@ -7,30 +7,13 @@ import { DomainError } from '../common/domain-error';
 import { formatLondon } from '../common/london-time';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { RoundsService, RoundWithParts } from '../rounds/rounds.service';
-import { bidContentErrors } from './bid-content.rules';
+import { bidContentErrors, CONTENT_FIELDS } from './bid-content.rules';
 import type { BidDto } from './bid-response.dto';
 import { bidContent, BidStore, LoadedBid, toBidDto } from './bid-store';
 import type { BidContentDto, CreateBidDto, UpdateBidDto } from './bid.dto';
 import { Bid } from './bid.entity';
 import { isWindowOpen } from './bids.service';
 
-const CONTENT_FIELDS = [
-  'title',
-  'summary',
-  'targetLsoas',
-  'problemProfile',
-  'primaryCrimeType',
-  'secondaryCrimeTypes',
-  'theoryOfChange',
-  'interventions',
-  'costLines',
-  'matchFunding',
-  'partners',
-  'consultation',
-  'milestones',
-  'risks',
-  'evaluationApproach',
-] as const;
 const LINE_FIELDS = ['costLines', 'matchFunding', 'interventions'] as const;
 
 function hashOf(body: unknown): string {

@@ -1,16 +1,11 @@
+import { ROLES } from '../../src/common/access';
+
 // The API's own OpenAPI document, read: each operation's roles, path parameters, query
 // parameters, headers and request body schema (with $ref and allOf inlined), which decide what
 // the fuzzer sends wrong (see fuzz-requests.ts and fuzz-bodies.ts).
 
-export const PRINCIPALS = [
-  'applicant',
-  'assessor',
-  'moderator',
-  'approver',
-  'finance',
-  'admin',
-  'none',
-] as const;
+// Every role, and no token at all.
+export const PRINCIPALS = [...ROLES, 'none'] as const;
 export type Principal = (typeof PRINCIPALS)[number];
 
 export interface Schema {

@@ -1,8 +1,10 @@
 import { ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import Redis from 'ioredis';
+import { freePort } from '../../bench/support';
 import { projectPath } from '../../src/config/project-root';
+
+export { freePort };
 
 // The real entrypoint (src/main.ts) as its own process, so a test can SIGKILL it. It inherits the
 // run's database, Redis prefix and mail folder from the environment the global setup made.
@@ -41,16 +43,6 @@ export async function kill(child: ChildProcess): Promise<void> {
     child.kill('SIGKILL');
     await exited;
   }
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 export interface PrivateRedis {

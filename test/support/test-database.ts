@@ -1,12 +1,6 @@
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
-import { migrate } from '../../src/cli';
+import { migrate, seedDemo } from '../../src/cli';
 import type { AppConfig } from '../../src/config/app-config';
-import { ConfigModule } from '../../src/config/config.module';
-import { DatabaseModule } from '../../src/database/database.module';
-import { DemoModule } from '../../src/demo/demo.module';
-import { DemoSeedService } from '../../src/demo/demo-seed.service';
 
 // Where the e2e run's database lives. The name must contain "test": the setup creates and later
 // drops it, so it must never point at a database that matters.
@@ -41,12 +35,5 @@ export async function onServer(...statements: string[]): Promise<void> {
 // The real migrations, then the demo data (so each role has a user), in config's database.
 export async function migrateAndSeed(config: AppConfig): Promise<void> {
   await migrate(config);
-  @Module({ imports: [ConfigModule.forRoot(config), DatabaseModule, DemoModule] })
-  class SeedModule {}
-  const context = await NestFactory.createApplicationContext(SeedModule, { logger: ['error'] });
-  try {
-    await context.get(DemoSeedService).seed();
-  } finally {
-    await context.close();
-  }
+  await seedDemo(config);
 }
