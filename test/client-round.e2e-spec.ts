@@ -1,11 +1,15 @@
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import type { INestApplicationContext } from '@nestjs/common';
-import { type Api, ok, type Schemas, signIn } from './client/api-client';
-import { DEMO_PASSWORD, startApp, startWorker, type TestApp } from './support/app';
+import { type Api, ok, type Schemas } from './client/api-client';
+import {
+  type ClientCast,
+  COUNCIL,
+  generatedTypesDrift,
+  PCC,
+  startClientCast,
+} from './client/client-cast';
+import { FY, quarterReport } from './client/quarter-report';
 import { validBid } from './support/bids';
-import { uniqueSuffix, validRound } from './support/factories';
+import { validRound } from './support/factories';
 import { eventually } from './support/smtp';
 
 // A whole round driven only through the typed client (openapi-fetch over the types generated
@@ -15,21 +19,11 @@ import { eventually } from './support/smtp';
 // The round opened in March 2025 and its delivery ran through the financial year 2025/26, which
 // is over, so every quarter's return can be sent now; its bidding window closes seconds after
 // it is published, so bids are made, endorsed and ranked while it is open, then it closes.
-const FY = '2025/26';
 const BIDDING_SECONDS = 8;
-const PCC = 'Police and Crime Commissioner for Northumbria';
-const COUNCIL = 'Newcastle upon Tyne City Council';
 
 describe('a whole round through the typed client', () => {
-  let t: TestApp;
-  let worker: INestApplicationContext;
-  let baseUrl: string;
-  const as = {} as Record<
-    'admin' | 'moderator' | 'approver' | 'finance' | 'secondApprover' | 'pcc' | 'council',
-    Api
-  >;
-  let assessors: { id: string; api: Api }[] = [];
-  const orgs: Record<string, string> = {};
+  let cast: ClientCast;
+  let as: ClientCast['as'];
 
   // What the round gathers as it goes.
   let round: Schemas['RoundDto'];
@@ -38,58 +32,16 @@ describe('a whole round through the typed client', () => {
   let pccAward: Schemas['AwardDto'];
   let councilAward: Schemas['AwardDto'];
 
-  // A user the admin makes, signed in.
-  const newUser = async (role: Schemas['CreateUserDto']['role'], organisationId?: string) => {
-    const suffix = uniqueSuffix().toLowerCase();
-    const body: Schemas['CreateUserDto'] = {
-      email: `client-${role}-${suffix}@round.example`,
-      name: `Client ${role} ${suffix}`,
-      role,
-      password: `Client-Password-${suffix}`,
-      ...(organisationId ? { organisationId } : {}),
-    };
-    const user = await ok(as.admin.POST('/api/v1/users', { body }));
-    return { id: user.id, api: await signIn(baseUrl, body.email, body.password) };
-  };
-
   beforeAll(async () => {
-    t = await startApp({ processRole: 'api' });
-    await t.app.listen(0, '127.0.0.1');
-    baseUrl = await t.app.getUrl();
-    // The worker builds exports (and writes the round's emails to MAIL_DIR).
-    worker = await startWorker();
-    for (const role of ['admin', 'moderator', 'approver', 'finance'] as const) {
-      as[role] = await signIn(baseUrl, `${role}@demo.test`, DEMO_PASSWORD);
-    }
-    const listed = await ok(
-      as.admin.GET('/api/v1/organisations', { params: { query: { limit: 100 } } }),
-    );
-    for (const organisation of listed.items) {
-      orgs[organisation.name] = organisation.id;
-    }
-    as.pcc = (await newUser('applicant', orgs[PCC])).api;
-    as.council = (await newUser('applicant', orgs[COUNCIL])).api;
-    as.secondApprover = (await newUser('approver')).api;
-    assessors = [await newUser('assessor'), await newUser('assessor')];
+    cast = await startClientCast();
+    as = cast.as;
   }, 60_000);
 
-  afterAll(async () => {
-    await worker?.close();
-    await t?.close();
-  }, 30_000);
+  afterAll(() => cast?.close(), 30_000);
 
   // The committed types are what openapi-typescript makes of this app's document now.
   it('uses types generated from the running app’s OpenAPI document', async () => {
-    const check = await new Promise<{ code: number | string; output: string }>((resolve) => {
-      execFile(
-        'bash',
-        ['scripts/generate-client.sh', '--check', '--from', baseUrl],
-        { cwd: join(__dirname, '..') },
-        (error, stdout, stderr) =>
-          resolve({ code: error === null ? 0 : (error.code ?? 1), output: stdout + stderr }),
-      );
-    });
-    expect(check).toEqual({ code: 0, output: '' });
+    expect(await generatedTypesDrift(cast.baseUrl)).toEqual({ code: 0, output: '' });
   }, 60_000);
 
   it('sets up a round, and bids are drafted, submitted, endorsed and ranked while it is open', async () => {
@@ -181,7 +133,7 @@ describe('a whole round through the typed client', () => {
     const auto = await ok(
       as.moderator.POST('/api/v1/rounds/{id}/assignments/auto', {
         params: { path },
-        body: { assessorIds: assessors.map((assessor) => assessor.id) },
+        body: { assessorIds: cast.assessors.map((assessor) => assessor.id) },
       }),
     );
     expect(auto.assignments).toHaveLength(4);
@@ -191,7 +143,7 @@ describe('a whole round through the typed client', () => {
     // 20 points, so a moderator decides; the council's: 80 from both.
     const marksFor = (bidId: string, first: boolean): [number, number] =>
       bidId === pccBid.id ? (first ? [5, 5] : [3, 3]) : [4, 4];
-    for (const [index, assessor] of assessors.entries()) {
+    for (const [index, assessor] of cast.assessors.entries()) {
       const mine = await ok(
         assessor.api.GET('/api/v1/assignments', { params: { query: { roundId: round.id } } }),
       );
@@ -252,7 +204,7 @@ describe('a whole round through the typed client', () => {
     for (const name of [PCC, COUNCIL]) {
       await ok(
         as.finance.POST('/api/v1/organisations/{id}/due-diligence', {
-          params: { path: { id: orgs[name] } },
+          params: { path: { id: cast.orgs[name] } },
           body: {
             rating: 'green',
             checkedOn: new Date().toISOString().slice(0, 10),
@@ -344,28 +296,7 @@ describe('a whole round through the typed client', () => {
     for (const scheduled of pccAward.returns) {
       const at = { path: { id: scheduled.id } };
       const read = await ok(as.pcc.GET('/api/v1/returns/{id}', { params: at }));
-      // The quarter's profile exactly: £62,500 capital and £12,500 revenue.
-      const body: Schemas['SaveReturnDto'] = {
-        spend: [
-          { financialYear: FY, kind: 'capital', amountPence: 6_250_000 },
-          { financialYear: FY, kind: 'revenue', amountPence: 1_250_000 },
-        ],
-        forecast: [],
-        matchFundingSpentPence: 1_500_000,
-        outputs: [{ interventionId: intervention.id, achieved: 10 }],
-        milestones: [
-          {
-            title: 'Columns installed',
-            dueOn: '2025-09-30',
-            status: scheduled.quarter < 2 ? 'on_track' : 'complete',
-            rag: 'green',
-            comment: 'Ten a quarter',
-          },
-        ],
-        risks: [{ description: 'Supplier delays', rag: 'amber', mitigation: 'Framework supplier' }],
-        narrative: `Lighting columns installed in Q${scheduled.quarter} as planned.`,
-        varianceExplanation: null,
-      };
+      const body = quarterReport(intervention.id, scheduled.quarter);
       const saved = await ok(
         as.pcc.PATCH('/api/v1/returns/{id}', {
           params: { ...at, header: { 'If-Match': `"${read.version}"` } },

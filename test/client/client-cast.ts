@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import { DEMO_PASSWORD, startApp, startWorker, type TestApp } from '../support/app';
+import { uniqueSuffix } from '../support/factories';
+import { type Api, ok, type Schemas, signIn } from './api-client';
+
+export const PCC = 'Police and Crime Commissioner for Northumbria';
+export const COUNCIL = 'Newcastle upon Tyne City Council';
+
+// Everyone the typed-client round needs, each with a client signed in: the demo's staff, a
+// second approver, two assessors, and applicants of the Northumbria PCC and a council in its
+// area; the app listens on a port and a worker runs beside it (it builds exports and writes the
+// round's emails to MAIL_DIR).
+export interface ClientCast {
+  baseUrl: string;
+  as: Record<
+    'admin' | 'moderator' | 'approver' | 'finance' | 'secondApprover' | 'pcc' | 'council',
+    Api
+  >;
+  assessors: { id: string; api: Api }[];
+  // Organisation ids by name.
+  orgs: Record<string, string>;
+  close: () => Promise<void>;
+}
+
+export async function startClientCast(): Promise<ClientCast> {
+  const t: TestApp = await startApp({ processRole: 'api' });
+  await t.app.listen(0, '127.0.0.1');
+  const baseUrl = await t.app.getUrl();
+  const worker: INestApplicationContext = await startWorker();
+  const as = {} as ClientCast['as'];
+  for (const role of ['admin', 'moderator', 'approver', 'finance'] as const) {
+    as[role] = await signIn(baseUrl, `${role}@demo.test`, DEMO_PASSWORD);
+  }
+  // A user the admin makes, signed in.
+  const newUser = async (role: Schemas['CreateUserDto']['role'], organisationId?: string) => {
+    const suffix = uniqueSuffix().toLowerCase();
+    const body: Schemas['CreateUserDto'] = {
+      email: `client-${role}-${suffix}@round.example`,
+      name: `Client ${role} ${suffix}`,
+      role,
+      password: `Client-Password-${suffix}`,
+      ...(organisationId ? { organisationId } : {}),
+    };
+    const user = await ok(as.admin.POST('/api/v1/users', { body }));
+    return { id: user.id, api: await signIn(baseUrl, body.email, body.password) };
+  };
+  const listed = await ok(
+    as.admin.GET('/api/v1/organisations', { params: { query: { limit: 100 } } }),
+  );
+  const orgs = Object.fromEntries(listed.items.map((o) => [o.name, o.id]));
+  as.pcc = (await newUser('applicant', orgs[PCC])).api;
+  as.council = (await newUser('applicant', orgs[COUNCIL])).api;
+  as.secondApprover = (await newUser('approver')).api;
+  const assessors = [await newUser('assessor'), await newUser('assessor')];
+  return {
+    baseUrl,
+    as,
+    assessors,
+    orgs,
+    close: async () => {
+      await worker.close();
+      await t.close();
+    },
+  };
+}
+
+// How the committed types differ from what openapi-typescript makes of the running app's
+// document now: exit code 0 and no output when they are the same.
+export function generatedTypesDrift(
+  baseUrl: string,
+): Promise<{ code: number | string; output: string }> {
+  return new Promise((resolve) => {
+    execFile(
+      'bash',
+      ['scripts/generate-client.sh', '--check', '--from', baseUrl],
+      { cwd: join(__dirname, '..', '..') },
+      (error, stdout, stderr) =>
+        resolve({ code: error === null ? 0 : (error.code ?? 1), output: stdout + stderr }),
+    );
+  });
+}
