@@ -3,6 +3,8 @@
 # then ask TypeORM whether it would generate anything more.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Node 24 from the `node` dev dependency, whether or not npm started this script.
+export PATH="$PWD/node_modules/.bin:$PATH"
 base="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/safer_streets}"
 server="${base%/*}"
 scratch="safer_streets_migration_check_$$"

@@ -4,5 +4,7 @@
 # running server with --from http://localhost:3000. --check only compares (exit 1 on drift).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Node 24 from the `node` dev dependency, whether or not npm started this script.
+export PATH="$PWD/node_modules/.bin:$PATH"
 export TS_NODE_PROJECT=tsconfig.json
 exec node -r ts-node/register/transpile-only test/client/generate.ts "$@"

@@ -3,6 +3,8 @@
 # the API and the workers in one process (PROCESS_ROLE=all unless set otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Node 24 from the `node` dev dependency, whether or not npm started this script.
+export PATH="$PWD/node_modules/.bin:$PATH"
 npm run build
 node dist/src/cli.js migrate
 if [ "${NODE_ENV:-development}" != "production" ]; then
