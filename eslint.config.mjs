@@ -26,6 +26,20 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
       curly: ['error', 'all'],
       'no-console': ['error', { allow: ['warn', 'error'] }],
+      // ISO 8601 also allows week dates and basic formats (2026-W51-1, 20261218T170000Z) that
+      // Date cannot read: one validator for instants, with an offset.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'class-validator',
+              importNames: ['IsISO8601', 'IsDateString', 'IsDate'],
+              message: 'Validate an instant with IsInstant (src/common/validation.ts).',
+            },
+          ],
+        },
+      ],
     },
   },
   {

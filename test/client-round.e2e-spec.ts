@@ -8,6 +8,7 @@ import {
   startClientCast,
 } from './client/client-cast';
 import { FY, quarterReport } from './client/quarter-report';
+import { csvValues } from './support/csv';
 import { validBid } from './support/bids';
 import { validRound } from './support/factories';
 import { eventually } from './support/smtp';
@@ -381,9 +382,8 @@ describe('a whole round through the typed client', () => {
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(response.headers.get('content-disposition')).toContain(`spend-summary-${round.code}-`);
     expect(Buffer.byteLength(csv ?? '')).toBe(done.sizeBytes);
-    const rows = (csv ?? '').trim().split('\n');
-    const header = rows[0].split(',');
-    const total = rows.map((row) => row.split(',')).find((cells) => cells[1] === 'total: round');
+    const [header, ...rows] = csvValues(csv ?? '');
+    const total = rows.find((cells) => cells[1] === 'total: round');
     const cell = (column: string) => total?.[header.indexOf(column)];
     expect([cell('Awarded (£)'), cell('Approved (£)'), cell('Paid (£)')]).toEqual([
       '500000.00',

@@ -5,6 +5,7 @@ import type { Role } from '../src/common/access';
 import { QUEUES, queuePrefix, redisConnection } from '../src/queues/queues';
 import { expectProblem, type TestApp } from './support/app';
 import type { BiddingWorld } from './support/bids';
+import { csvValues, unquotedText } from './support/csv';
 import { twoYearRound, type ReturnsWorld } from './support/reports';
 import { eventually } from './support/smtp';
 
@@ -49,11 +50,10 @@ describe('reports: spend summary exports', () => {
 
   // Sums a CSV column of pounds over rows of one level, in pence.
   const sumColumn = (csv: string, level: string, column: string) => {
-    const [header, ...rows] = csv.trim().split('\n');
-    const index = header.split(',').indexOf(column);
+    const [header, ...rows] = csvValues(csv);
+    const index = header.indexOf(column);
     expect(index).toBeGreaterThan(0);
     return rows
-      .map((row) => row.split(','))
       .filter((cells) => cells[1] === level)
       .reduce((sum, cells) => sum + Number(cells[index].replace('.', '')), 0);
   };
@@ -87,7 +87,7 @@ describe('reports: spend summary exports', () => {
     );
     expect(body).toMatchObject({ progress: 100, sizeBytes: file.length });
     const csv = file.toString('utf8');
-    expect(csv.includes('"')).toBe(false);
+    expect(unquotedText(csv)).toEqual([]);
     expect(sumColumn(csv, 'year', 'Awarded (£)')).toBe(30_000_000);
     expect(sumColumn(csv, 'year', 'Claimed (£)')).toBe(19_000_000);
     expect(sumColumn(csv, 'year', 'Approved (£)')).toBe(15_000_000);
@@ -96,13 +96,11 @@ describe('reports: spend summary exports', () => {
     expect(sumColumn(csv, 'year', 'Remaining (£)')).toBe(14_000_000);
     expect(sumColumn(csv, 'quarter', 'Claimed capital (£)')).toBe(18_000_000);
     expect(sumColumn(csv, 'quarter', 'Forecast (£)')).toBe(10_000_000);
-    expect(csv).toContain(',quarter,');
+    expect(csv).toContain(',"quarter",');
     // The totals close the file: the round's, then by year and kind, force area, applicant type.
-    const totals = csv
-      .trim()
-      .split('\n')
-      .filter((row) => row.split(',')[1].startsWith('total: '))
-      .map((row) => row.split(',').slice(1, 12).join(','));
+    const totals = csvValues(csv)
+      .filter((row) => row[1].startsWith('total: '))
+      .map((row) => row.slice(1, 12).join(','));
     expect(totals).toEqual([
       'total: round,,,,,,,,,,300000.00',
       'total: year and kind,,,,,,,2024/25,,capital,100000.00',
@@ -111,7 +109,7 @@ describe('reports: spend summary exports', () => {
       'total: force area,,,E23000007,Northumbria,,,,,,300000.00',
       'total: applicant type,,,,,pcc,,,,,300000.00',
     ]);
-    expect(csv.split('\n')[1].startsWith(`${body.asAt},year,${setup.bid.reference},`)).toBe(true);
+    expect(csvValues(csv)[1].slice(0, 3)).toEqual([body.asAt, 'year', setup.bid.reference]);
     // Progress was reported by the worker on the queue, ending at 100.
     await eventually(() => expect(progress.get(id)?.at(-1)).toBe(100));
     const mail = await eventually(() => {
@@ -173,16 +171,16 @@ describe('reports: spend summary exports', () => {
     expect(sumColumn(csv, 'year', 'Claimed (£)')).toBe(15_000_000);
     expect(sumColumn(csv, 'year', 'Paid (£)')).toBe(9_000_000);
     expect(sumColumn(csv, 'quarter', 'Forecast (£)')).toBe(5_000_000);
-    expect(csv.split('\n')[1].startsWith(`${earlier},year,`)).toBe(true);
+    expect(csvValues(csv)[1].slice(0, 2)).toEqual([earlier, 'year']);
   });
 
   it('exports a round with no accepted awards as a valid, empty summary', async () => {
     const rounds = await api().get('/api/v1/rounds?limit=100').set(as('finance')).expect(200);
     const open = rounds.body.items.find((r: { code: string }) => r.code === 'SSF-DEMO');
     const { file } = await build('csv', undefined, open.id);
-    const rows = file.toString('utf8').trim().split('\n');
+    const rows = csvValues(file.toString('utf8'));
     expect(rows).toHaveLength(2);
-    expect(rows[1].split(',').slice(1, 12).join(',')).toBe('total: round,,,,,,,,,,0.00');
+    expect(rows[1].slice(1, 12).join(',')).toBe('total: round,,,,,,,,,,0.00');
   });
 
   it('refuses what it cannot do, and shows nobody else’s export', async () => {

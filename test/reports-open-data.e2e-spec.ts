@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { expectProblem, startApp, type TestApp } from './support/app';
+import { csvValues, unquotedText } from './support/csv';
 
 // The official 360Giving schemas are reference data kept outside the project (the shared folder
 // beside it in CI); THREESIXTYGIVING_SCHEMA_DIR says where they are elsewhere.
@@ -90,8 +91,10 @@ describe('reports: 360Giving open data', () => {
     expect(response.headers['content-disposition']).toBe(
       'attachment; filename="360giving-SSF-DEMO-R.csv"',
     );
+    expect(unquotedText(response.text)).toEqual([]);
     const [header, row, rest] = response.text.split('\n');
-    expect(header.split(',').slice(0, 8)).toEqual([
+    const [titles, values] = csvValues(response.text);
+    expect(titles.slice(0, 8)).toEqual([
       'Identifier',
       'Title',
       'Description',
@@ -101,11 +104,13 @@ describe('reports: 360Giving open data', () => {
       'Amount Disbursed',
       'Award Date',
     ]);
-    expect(header).toContain('Beneficiary Location:Geographic Code,');
-    expect(row.startsWith('360G-HO-SSF-SSF-DEMO-R-0001,Safer homes in Byker and Walker,')).toBe(
-      true,
-    );
-    expect(row).toContain(',GBP,333852.28,333852.28,82000,');
+    expect(header).toContain('"Beneficiary Location:Geographic Code",');
+    expect(values.slice(0, 2)).toEqual([
+      '360G-HO-SSF-SSF-DEMO-R-0001',
+      'Safer homes in Byker and Walker',
+    ]);
+    // Text quoted, amounts as numbers.
+    expect(row).toContain(',"GBP",333852.28,333852.28,82000,');
     expect(rest).toBe('');
   });
 

@@ -7,7 +7,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
@@ -20,7 +19,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PageQuery } from '../common/pagination';
-import { EachIsObject, trimString, TrimmedText } from '../common/validation';
+import { EachIsObject, IsInstant, trimString, TrimmedText } from '../common/validation';
 import { ASSIGNMENT_STATUSES, type AssignmentStatus } from './assignment.entity';
 
 export class StartAssessmentDto {
@@ -29,7 +28,7 @@ export class StartAssessmentDto {
     example: '2026-12-18T17:00:00Z',
     description: 'When assessors’ scores are due; reminders count back from it',
   })
-  @IsISO8601({ strict: true }, { message: 'assessmentDueAt must be an ISO 8601 date-time' })
+  @IsInstant('assessmentDueAt')
   assessmentDueAt: string;
 }
 

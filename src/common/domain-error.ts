@@ -7,6 +7,8 @@ export class DomainError extends Error {
     readonly status: number,
     message: string,
     readonly errors?: FieldError[],
+    // Extension members of the problem (RFC 9457 §3.2): numbers a client may act on.
+    readonly extensions?: Record<string, number>,
   ) {
     super(message);
   }

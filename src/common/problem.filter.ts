@@ -30,7 +30,13 @@ export class ProblemFilter implements ExceptionFilter {
 
   toProblem(exception: unknown, request: FastifyRequest): Problem {
     if (exception instanceof DomainError) {
-      return problem(exception.status, exception.code, exception.message, exception.errors);
+      return problem(
+        exception.status,
+        exception.code,
+        exception.message,
+        exception.errors,
+        exception.extensions,
+      );
     }
     if (exception instanceof RequestValidationError) {
       return problem(

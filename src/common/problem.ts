@@ -13,6 +13,7 @@ export interface Problem {
   code: string;
   instance?: string;
   errors?: FieldError[];
+  [extension: string]: unknown;
 }
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -23,8 +24,10 @@ export function problem(
   code: string,
   detail: string,
   errors?: FieldError[],
+  extensions: Record<string, number> = {},
 ): Problem {
   return {
+    ...extensions,
     type: `urn:safer-streets:problem:${code}`,
     title: STATUS_CODES[status] ?? 'Error',
     status,

@@ -17,6 +17,8 @@ export interface AppConfig {
   // Where the spend report template lives (templates/reports), and where exports are stored.
   reportsDir: string;
   exportsDir: string;
+  // Exports one user may have queued or building at once; days a built export's file is kept.
+  exportLimits: { openPerUser: number; retentionDays: number };
   // Days before the round's assessment deadline that unsubmitted assessments are reminded.
   reminders: { scanTime: string; accountSetupDays: number; assessmentDueDays: number };
   jwtSecret: string;

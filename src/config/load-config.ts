@@ -73,6 +73,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
     lettersDir: env.LETTER_TEMPLATES_DIR || projectPath('templates', 'letters'),
     reportsDir: env.REPORT_TEMPLATES_DIR || projectPath('templates', 'reports'),
     exportsDir: env.EXPORTS_DIR || projectPath('var', 'exports'),
+    exportLimits: {
+      openPerUser: integer(env, 'EXPORT_MAX_OPEN_PER_USER', 3, 1, 100, problems),
+      retentionDays: integer(env, 'EXPORT_RETENTION_DAYS', 7, 1, 3650, problems),
+    },
     mail: {
       smtpUrl: env.SMTP_URL ? url(env, 'SMTP_URL', '', ['smtp:', 'smtps:'], problems) : undefined,
       from: mailbox(

@@ -30,6 +30,9 @@ export type ReminderJobName = keyof ReminderJobs;
 export interface ExportJobs {
   // The job id is the export's id; the export row holds the round, format and "as at" moment.
   build: { data: { exportId: string }; result: 'done' };
+  // Deletes the files of exports built more than EXPORT_RETENTION_DAYS before asOf (default
+  // now); daily from a job scheduler.
+  sweep: { data: { asOf?: string }; result: { expired: number; leftoversRemoved: number } };
 }
 export type ExportJobName = keyof ExportJobs;
 

@@ -1,4 +1,4 @@
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
@@ -15,6 +15,14 @@ import { SpendSummaryService } from './spend-summary.service';
 import { writeSpendXlsx } from './spend-xlsx';
 
 const FORMAT_NAMES = { csv: 'CSV', xlsx: 'Excel', html: 'HTML report' } as const;
+// Exports hold every award's money: only the service's own user may read them.
+const FILE_MODE = 0o600;
+const DIR_MODE = 0o700;
+
+async function ensureExportsDir(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: DIR_MODE });
+  await chmod(dir, DIR_MODE);
+}
 
 // Builds an export's file in the worker: one REPEATABLE READ snapshot; for CSV and Excel every
 // line of the file streamed from a cursor once, in the file's order (for the HTML report the
@@ -49,7 +57,11 @@ export class ExportBuilder {
     );
     const target = this.filePath(row);
     const part = `${target}.part`;
-    await mkdir(this.config.exportsDir, { recursive: true });
+    await ensureExportsDir(this.config.exportsDir);
+    // Created empty and readable by this user alone before any figure is written; the writers
+    // truncate it, which keeps its mode, and the rename keeps it too.
+    await rm(part, { force: true });
+    await writeFile(part, '', { mode: FILE_MODE, flag: 'wx' });
     const runner = this.dataSource.createQueryRunner();
     let roundCode = '';
     let roundName = '';

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, StreamableFile } from '@nestjs/c
 import {
   ApiAcceptedResponse,
   ApiConflictResponse,
+  ApiGoneResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -30,6 +31,10 @@ export class ExportsController {
       'Ask for the round’s spend summary as a file (csv, xlsx or html) as at a moment: a worker builds it and emails you a link',
   })
   @ApiAcceptedResponse({ type: ExportDto })
+  @ApiConflictResponse({
+    type: ProblemDto,
+    description: 'You have too many exports queued or being built (openExports says how many)',
+  })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'asAt in the future' })
   @ApiServiceUnavailableResponse({
     type: ProblemDto,
@@ -71,6 +76,10 @@ export class ExportsController {
     },
   })
   @ApiConflictResponse({ type: ProblemDto, description: 'Not built yet (its status), or failed' })
+  @ApiGoneResponse({
+    type: ProblemDto,
+    description: 'Its file was deleted after the retention period (export-expired): ask again',
+  })
   async download(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,

@@ -56,6 +56,14 @@ export class ExportDto {
   @ApiProperty({ type: Date, nullable: true, format: 'date-time' })
   finishedAt: Date | null;
 
+  @ApiProperty({
+    type: Date,
+    nullable: true,
+    format: 'date-time',
+    description: 'When its file was deleted, after the retention period',
+  })
+  expiredAt: Date | null;
+
   @ApiProperty({ type: String, nullable: true, description: 'Where to download it, once done' })
   downloadUrl: string | null;
 }

@@ -3,6 +3,7 @@ import { Job, Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ExportJobName, ExportJobs, QUEUES, queuePrefix, redisConnection } from '../queues/queues';
 import { ExportBuilder } from './export-builder.service';
+import { ExportRetentionService } from './export-retention.service';
 
 type ExportJob = Job<
   ExportJobs[ExportJobName]['data'],
@@ -21,6 +22,7 @@ export class ExportsProcessor implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly builder: ExportBuilder,
+    private readonly retention: ExportRetentionService,
   ) {}
 
   onModuleInit(): void {
@@ -31,21 +33,26 @@ export class ExportsProcessor implements OnModuleInit, OnModuleDestroy {
     });
     this.worker.on('error', (error) => this.logger.error(`Exports worker: ${error.message}`));
     this.worker.on('failed', (job, error) => {
-      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+      if (job?.name === 'build' && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+        const { exportId } = job.data as ExportJobs['build']['data'];
         this.builder
-          .fail(job.data.exportId, error.message)
-          .catch((failure: unknown) =>
-            this.logger.error(`Export ${job.data.exportId}: ${String(failure)}`),
-          );
+          .fail(exportId, error.message)
+          .catch((failure: unknown) => this.logger.error(`Export ${exportId}: ${String(failure)}`));
       }
     });
   }
 
-  async process(job: ExportJob): Promise<ExportJobs['build']['result']> {
+  async process(job: ExportJob): Promise<ExportJobs[ExportJobName]['result']> {
     switch (job.name) {
       case 'build':
-        await this.builder.build(job.data.exportId, (percent) => job.updateProgress(percent));
+        await this.builder.build((job.data as ExportJobs['build']['data']).exportId, (percent) =>
+          job.updateProgress(percent),
+        );
         return 'done';
+      case 'sweep': {
+        const { asOf } = job.data as ExportJobs['sweep']['data'];
+        return this.retention.sweep(asOf ? new Date(asOf) : new Date());
+      }
     }
   }
 

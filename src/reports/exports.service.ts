@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
@@ -11,7 +11,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { QUEUES } from '../queues/queues';
 import { RoundsService } from '../rounds/rounds.service';
 import type { CreateExportDto, ExportDto } from './exports.dto';
-import { ReportExport } from './report-export.entity';
+import { OPEN_EXPORT_STATUSES, ReportExport } from './report-export.entity';
 import { CONTENT_TYPES } from './spend-export';
 import { SpendSummaryService } from './spend-summary.service';
 
@@ -21,12 +21,14 @@ function toDto(row: ReportExport): ExportDto {
     ...{ id, roundId, format, asAt, status, progress, fileName, error, createdAt },
     sizeBytes: row.sizeBytes === null ? null : Number(row.sizeBytes),
     finishedAt: row.finishedAt,
+    expiredAt: row.expiredAt,
     downloadUrl: status === 'done' ? `/api/v1/exports/${id}/download` : null,
   };
 }
 
-// Exports as their requester sees them: asked for (202, built by the worker), watched, and
-// downloaded once done. Nobody else can see or download someone's export.
+// Exports as their requester sees them: asked for (202, built by the worker; a few open at a
+// time per user), watched, and downloaded once done until the retention sweep deletes the file.
+// Nobody else can see or download someone's export.
 @Injectable()
 export class ExportsService {
   private readonly logger = new Logger(ExportsService.name);
@@ -48,8 +50,25 @@ export class ExportsService {
     now = new Date(),
   ): Promise<ExportDto> {
     const asAt = this.summaries.asAtOf(input.asAt, now);
+    await this.settleOpen(user);
     const row = await this.dataSource.transaction(async (manager) => {
       await this.rounds.get(user, roundId);
+      // One request of a user's at a time counts and adds, so parallel requests keep the limit.
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`exports:${user.id}`]);
+      const open = await manager.countBy(ReportExport, {
+        requestedBy: user.id,
+        status: In([...OPEN_EXPORT_STATUSES]),
+      });
+      const limit = this.config.exportLimits.openPerUser;
+      if (open >= limit) {
+        throw new DomainError(
+          'too-many-open-exports',
+          409,
+          `You have ${open} exports queued or being built, and at most ${limit} may be open at once; ask for another once one of them is done.`,
+          undefined,
+          { openExports: open, openExportsLimit: limit },
+        );
+      }
       const created = await manager.save(
         manager.create(ReportExport, { roundId, format: input.format, asAt, requestedBy: user.id }),
       );
@@ -95,6 +114,20 @@ export class ExportsService {
     return toDto(row);
   }
 
+  // The user's unfinished exports checked against the queue (see settleLost), so an export
+  // whose job is gone does not hold a place under the limit.
+  private async settleOpen(user: AuthenticatedUser): Promise<void> {
+    const open = await this.dataSource.manager.findBy(ReportExport, {
+      requestedBy: user.id,
+      status: In([...OPEN_EXPORT_STATUSES]),
+    });
+    if (open.length >= this.config.exportLimits.openPerUser) {
+      for (const row of open) {
+        await this.settleLost(row);
+      }
+    }
+  }
+
   async get(user: AuthenticatedUser, id: string): Promise<ExportDto> {
     return toDto(await this.own(user, id));
   }
@@ -124,6 +157,14 @@ export class ExportsService {
     id: string,
   ): Promise<{ stream: ReadStream; fileName: string; contentType: string }> {
     const row = await this.own(user, id);
+    if (row.status === 'expired') {
+      const days = this.config.exportLimits.retentionDays;
+      throw new DomainError(
+        'export-expired',
+        410,
+        `This export's file was deleted on ${row.expiredAt?.toISOString().slice(0, 10)}: exports are kept for ${days} days after they are built. Ask for a new export.`,
+      );
+    }
     if (row.status !== 'done' || !row.fileName) {
       throw DomainError.conflict(
         'export-not-ready',

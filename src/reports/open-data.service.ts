@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { stringify } from 'csv-stringify/sync';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/domain-error';
-import { spreadsheetText } from './spreadsheet-text';
+import { csvRecord } from './spreadsheet-text';
 import {
   CSV_COLUMNS,
   FUNDER,
@@ -123,16 +122,12 @@ export class OpenDataService {
     };
   }
 
+  // Every text field quoted and guarded against formulas (csvRecord), amounts as numbers.
   async csv(roundCode: string): Promise<string> {
     const { grants } = await this.package(roundCode);
-    return stringify([
-      CSV_COLUMNS.map(([title]) => title),
-      ...grants.map((grant) =>
-        CSV_COLUMNS.map(([, value]) => {
-          const cell = value(grant);
-          return typeof cell === 'string' ? spreadsheetText(cell) : (cell ?? '');
-        }),
-      ),
-    ]);
+    return [
+      csvRecord(CSV_COLUMNS.map(([title]) => title)),
+      ...grants.map((grant) => csvRecord(CSV_COLUMNS.map(([, value]) => value(grant)))),
+    ].join('');
   }
 }

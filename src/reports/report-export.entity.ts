@@ -12,15 +12,20 @@ import { FundingRound } from '../rounds/funding-round.entity';
 
 export const EXPORT_FORMATS = ['csv', 'xlsx', 'html'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-export const EXPORT_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
+// `expired`: done, then its file deleted by the retention sweep (EXPORT_RETENTION_DAYS).
+export const EXPORT_STATUSES = ['queued', 'running', 'done', 'failed', 'expired'] as const;
 export type ExportStatus = (typeof EXPORT_STATUSES)[number];
+// Not finished yet: what counts against a user's limit of open exports.
+export const OPEN_EXPORT_STATUSES: readonly ExportStatus[] = ['queued', 'running'];
 
 // A round's spend summary exported as a file: asked for by a finance user or admin, built by a
 // job on the `exports` queue as at `asAt` (so it can be built again with the same figures),
-// stored under EXPORTS_DIR and downloaded by whoever asked for it.
+// stored under EXPORTS_DIR and downloaded by whoever asked for it, until the retention sweep
+// deletes the file.
 @Entity('report_exports')
 @Check('ck_report_exports_format', `"format" IN ('csv', 'xlsx', 'html')`)
-@Check('ck_report_exports_status', `"status" IN ('queued', 'running', 'done', 'failed')`)
+@Check('ck_report_exports_status', `"status" IN ('queued', 'running', 'done', 'failed', 'expired')`)
+@Check('ck_report_exports_expired', `"status" <> 'expired' OR "expired_at" IS NOT NULL`)
 @Check('ck_report_exports_progress', `"progress" BETWEEN 0 AND 100`)
 @Check(
   'ck_report_exports_done',
@@ -67,4 +72,8 @@ export class ReportExport {
 
   @Column({ type: 'timestamptz', nullable: true })
   finishedAt: Date | null;
+
+  // When the retention sweep deleted its file.
+  @Column({ type: 'timestamptz', nullable: true })
+  expiredAt: Date | null;
 }

@@ -2,12 +2,14 @@ import { Module } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { UsersModule } from '../users/users.module';
 import { ExportBuilder } from './export-builder.service';
+import { ExportRetentionService } from './export-retention.service';
+import { ExportSweepScheduler } from './export-sweep.scheduler';
 import { ExportsProcessor } from './exports.processor';
 import { ReportsModule } from './reports.module';
 
-// The building side of exports, loaded only in the worker role.
+// The building side of exports and their daily retention sweep, loaded only in the worker role.
 @Module({
   imports: [ReportsModule, NotificationsModule, UsersModule],
-  providers: [ExportBuilder, ExportsProcessor],
+  providers: [ExportBuilder, ExportRetentionService, ExportsProcessor, ExportSweepScheduler],
 })
 export class ReportsWorkerModule {}

@@ -4,7 +4,7 @@ import { pipeline } from 'node:stream/promises';
 import { underspendRisk } from './spend-summary.rules';
 import { type ExportLine, LINE, type SpendLines } from './spend-export';
 import { variance } from '../returns/return.rules';
-import { spreadsheetText } from './spreadsheet-text';
+import { csvRecord, csvText } from './spreadsheet-text';
 
 const COLUMNS = [
   'As at',
@@ -33,11 +33,6 @@ const COLUMNS = [
   'Underspend risk',
 ];
 
-// A field as RFC 4180 has it: quoted when it holds a comma, a quote or a line break.
-function cell(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 // Pence as PostgreSQL sends bigint and numeric, a string of digits, as pounds with two decimals
 // ("-5" is "-0.05"); none (a total over nothing) is 0.00.
 export function pounds(pence: string | number | boolean | null): string {
@@ -50,21 +45,26 @@ export function pounds(pence: string | number | boolean | null): string {
   return `${negative ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
 }
 
-const text = (value: string | number | boolean | null) => (value === null ? '' : String(value));
+// Text cells (quoted and guarded, see csvText); an absent value is an empty field.
+const text = (value: string | number | boolean | null) =>
+  value === null ? '' : csvText(String(value));
+const YES = csvText('yes');
+const NO = csvText('no');
 const pence = (value: string | number | boolean | null) => Number(value ?? 0);
 
 // The summary as one CSV in long form: per award a `year` row for each financial year and kind
 // (awarded, claimed, approved, paid, forecast, released, remaining) and a `quarter` row for
 // each quarter (profile, claimed capital and revenue, approved, paid, forecast, variance,
 // overdue); then `total: …` rows for the round, financial year and kind, force area and
-// applicant type. Money in pounds with two decimals; every row carries the "as at" moment.
+// applicant type. Money in pounds with two decimals, every text field quoted and guarded
+// against formulas (csvText); every row carries the "as at" moment.
 // Written as the lines come from the cursor, a buffer's worth at a time.
 export async function writeSpendCsv(target: string, data: SpendLines): Promise<void> {
-  const asAt = data.asAt.toISOString();
+  const asAt = csvText(data.asAt.toISOString());
   let who = '';
-  let underspend = 'no';
+  let underspend = NO;
   let count = 0;
-  let buffer = `${COLUMNS.join(',')}\n`;
+  let buffer = csvRecord(COLUMNS);
 
   // One line of the file, or '' for an award's own line, which the rows after it describe.
   const format = (line: ExportLine): string => {
@@ -79,7 +79,7 @@ export async function writeSpendCsv(target: string, data: SpendLines): Promise<v
         line[LINE.applicant_type],
         line[LINE.award_status],
       ]
-        .map((value) => cell(spreadsheetText(text(value))))
+        .map(text)
         .join(',');
       const totals = {
         awardedPence: pence(line[LINE.awarded]),
@@ -93,13 +93,13 @@ export async function writeSpendCsv(target: string, data: SpendLines): Promise<v
           { ...totals, approvedPence: 0, paidPence: 0, remainingPence: 0 },
           Number(line[LINE.variance_threshold_percent]),
         );
-      underspend = risk ? 'yes' : 'no';
+      underspend = risk ? YES : NO;
       return '';
     }
     if (kind === 'year') {
       return (
-        `${asAt},year,${who},${cell(text(line[LINE.financial_year]))},,` +
-        `${cell(text(line[LINE.kind]))},${money('awarded')},,${money('claimed')},,,` +
+        `${asAt},${text('year')},${who},${text(line[LINE.financial_year])},,` +
+        `${text(line[LINE.kind])},${money('awarded')},,${money('claimed')},,,` +
         `${money('approved')},${money('paid')},${money('forecast')},${money('released')},` +
         `${money('remaining')},,,${underspend}\n`
       );
@@ -110,19 +110,19 @@ export async function writeSpendCsv(target: string, data: SpendLines): Promise<v
       const threshold = Number(line[LINE.variance_threshold_percent]);
       const percent = claimed > 0 ? variance(profile, claimed, threshold).percent : null;
       return (
-        `${asAt},quarter,${who},${cell(text(line[LINE.financial_year]))},` +
-        `Q${text(line[LINE.quarter])},,,${money('profile')},${money('claimed')},` +
+        `${asAt},${text('quarter')},${who},${text(line[LINE.financial_year])},` +
+        `${text(`Q${String(line[LINE.quarter])}`)},,,${money('profile')},${money('claimed')},` +
         `${money('claimed_capital')},${money('claimed_revenue')},${money('approved')},` +
         `${money('paid')},${money('forecast')},,,${percent === null ? '' : percent},` +
-        `${line[LINE.overdue] ? 'yes' : 'no'},\n`
+        `${line[LINE.overdue] ? YES : NO},\n`
       );
     }
     // A total: the round, or by financial year and kind, force area or applicant type.
     const name = kind === 'total: force area' ? text(line[LINE.force_area_name]) : '';
     return (
-      `${asAt},${kind},,,${cell(text(line[LINE.force_area_code]))},${cell(name)},` +
-      `${cell(text(line[LINE.applicant_type]))},,${cell(spreadsheetText(text(line[LINE.financial_year])))},,` +
-      `${cell(spreadsheetText(text(line[LINE.kind])))},${money('awarded')},,${money('claimed')},,,` +
+      `${asAt},${text(kind)},,,${text(line[LINE.force_area_code])},${name},` +
+      `${text(line[LINE.applicant_type])},,${text(line[LINE.financial_year])},,` +
+      `${text(line[LINE.kind])},${money('awarded')},,${money('claimed')},,,` +
       `${money('approved')},${money('paid')},${money('forecast')},${money('released')},` +
       `${money('remaining')},,,\n`
     );

@@ -2323,6 +2323,11 @@ export interface components {
       downloadUrl: string | null;
       /** @description Why it failed */
       error: string | null;
+      /**
+       * Format: date-time
+       * @description When its file was deleted, after the retention period
+       */
+      expiredAt: string | null;
       fileName: string | null;
       /** Format: date-time */
       finishedAt: string | null;
@@ -2336,7 +2341,7 @@ export interface components {
       roundId: string;
       sizeBytes: number | null;
       /** @enum {string} */
-      status: 'queued' | 'running' | 'done' | 'failed';
+      status: 'queued' | 'running' | 'done' | 'failed' | 'expired';
     };
     FailedBidDto: {
       /** Format: uuid */
@@ -5822,6 +5827,15 @@ export interface operations {
           'application/json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Its file was deleted after the retention period (export-expired): ask again */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
     };
   };
   AuthController_me: {
@@ -7416,6 +7430,15 @@ export interface operations {
       };
       /** @description No such round, or no export of yours */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description You have too many exports queued or being built (openExports says how many) */
+      409: {
         headers: {
           [name: string]: unknown;
         };

@@ -1,0 +1,139 @@
+import { existsSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getQueueToken } from '@nestjs/bullmq';
+import { type Queue, QueueEvents } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { queuePrefix, QUEUES, redisConnection } from '../src/queues/queues';
+import { expectProblem, login } from './support/app';
+import { type BiddingWorld, startBidding } from './support/bids';
+import { validStaffUser } from './support/factories';
+import { eventually } from './support/smtp';
+
+const DAY_MS = 86_400_000;
+
+// Exports are private files, a few open at a time per user, deleted after the retention period
+// (EXPORT_RETENTION_DAYS, 7 in tests) by a daily sweep on the exports queue.
+describe('reports: export files, limits and retention', () => {
+  let world: BiddingWorld;
+  let queue: Queue;
+  let events: QueueEvents;
+  let roundId = '';
+  let finance: { authorization: string };
+  let financeId = '';
+  const api = () => world.t.http();
+
+  const ask = (format = 'csv') =>
+    api().post(`/api/v1/rounds/${roundId}/exports`).set(finance).send({ format });
+  const built = (id: string) =>
+    eventually(async () => {
+      const read = await api().get(`/api/v1/exports/${id}`).set(finance);
+      expect(read.body.status).toBe('done');
+      return read.body as { id: string; format: string };
+    });
+  const fileOf = (row: { id: string; format: string }) =>
+    join(world.t.config.exportsDir, `${row.id}.${row.format}`);
+
+  beforeAll(async () => {
+    world = await startBidding();
+    const rounds = await api().get('/api/v1/rounds?limit=100').set(world.as('finance')).expect(200);
+    roundId = rounds.body.items.find((r: { code: string }) => r.code === 'SSF-DEMO-R').id;
+    // A finance user of this suite's own, so other suites' exports do not count against it.
+    const user = validStaffUser({ role: 'finance' });
+    const created = await api().post('/api/v1/users').set(world.as('admin')).send(user).expect(201);
+    financeId = created.body.id;
+    finance = {
+      authorization: `Bearer ${await login(world.t, user.email as string, user.password as string)}`,
+    };
+    queue = world.t.app.get<Queue>(getQueueToken(QUEUES.exports));
+    events = new QueueEvents(QUEUES.exports, {
+      connection: redisConnection(world.t.config),
+      prefix: queuePrefix(world.t.config),
+    });
+    await events.waitUntilReady();
+  }, 90_000);
+  afterAll(async () => {
+    await events.close();
+    await world.close();
+  });
+
+  it('writes every export readable by the service’s user alone, in a private folder', async () => {
+    for (const format of ['csv', 'xlsx', 'html']) {
+      const asked = await ask(format).expect(202);
+      const file = fileOf(await built(asked.body.id));
+      expect([format, statSync(file).mode & 0o777]).toEqual([format, 0o600]);
+    }
+    expect(statSync(world.t.config.exportsDir).mode & 0o777).toBe(0o700);
+  });
+
+  it('refuses a fourth open export with 409 and the count', async () => {
+    await queue.pause();
+    const open: string[] = [];
+    try {
+      for (let i = 0; i < 3; i += 1) {
+        open.push((await ask().expect(202)).body.id);
+      }
+      const refused = await ask();
+      expectProblem(refused.body, 409, 'too-many-open-exports');
+      expect(refused.body).toMatchObject({ openExports: 3, openExportsLimit: 3 });
+      expect(refused.body.detail).toContain('You have 3 exports queued or being built');
+      // Nothing was written for the refused one.
+      const [{ count }] = await world.t.app
+        .get(DataSource)
+        .query<{ count: string }[]>('SELECT count(*) FROM report_exports WHERE requested_by = $1', [
+          financeId,
+        ]);
+      expect(Number(count)).toBe(6);
+    } finally {
+      await queue.resume();
+    }
+    // Once they are built, the user may ask again.
+    for (const id of open) {
+      await built(id);
+    }
+    await built((await ask().expect(202)).body.id);
+  });
+
+  it('deletes a file past the retention period in the daily sweep; its download answers 410', async () => {
+    expect(await queue.getJobScheduler('daily-export-sweep')).toMatchObject({
+      pattern: expect.any(String),
+      tz: 'Europe/London',
+    });
+    const old = await built((await ask().expect(202)).body.id);
+    const recent = await built((await ask().expect(202)).body.id);
+    await world.t.app.get(DataSource).query(
+      `UPDATE report_exports SET created_at = created_at - interval '8 days',
+           finished_at = finished_at - interval '8 days' WHERE id = $1`,
+      [old.id],
+    );
+    // A half-written file of a build killed 8 days ago, and a file that is not an export's.
+    const leftover = join(world.t.config.exportsDir, `${old.id}.xlsx.part`);
+    const stranger = join(world.t.config.exportsDir, 'keep-me.txt');
+    writeFileSync(leftover, 'half');
+    writeFileSync(stranger, 'not ours');
+    const eightDaysAgo = new Date(Date.now() - 8 * DAY_MS);
+    utimesSync(leftover, eightDaysAgo, eightDaysAgo);
+    utimesSync(stranger, eightDaysAgo, eightDaysAgo);
+    expect(existsSync(fileOf(old))).toBe(true);
+
+    const sweep = async () => (await queue.add('sweep', {})).waitUntilFinished(events, 30_000);
+    expect(await sweep()).toEqual({ expired: 1, leftoversRemoved: 1 });
+    expect(existsSync(fileOf(old))).toBe(false);
+    expect(existsSync(leftover)).toBe(false);
+    expect(existsSync(stranger)).toBe(true);
+    expect(existsSync(fileOf(recent))).toBe(true);
+
+    const read = await api().get(`/api/v1/exports/${old.id}`).set(finance).expect(200);
+    expect(read.body).toMatchObject({ status: 'expired', downloadUrl: null });
+    expect(Date.parse(read.body.expiredAt)).toBeGreaterThan(Date.now() - DAY_MS);
+    const gone = await api().get(`/api/v1/exports/${old.id}/download`).set(finance);
+    expectProblem(gone.body, 410, 'export-expired');
+    expect(gone.body.detail).toMatch(/kept for 7 days.*ask for a new export/i);
+    await api().get(`/api/v1/exports/${recent.id}/download`).set(finance).expect(200);
+
+    // Again: nothing more to do, nothing else touched.
+    expect(await sweep()).toEqual({ expired: 0, leftoversRemoved: 0 });
+    expect(existsSync(fileOf(recent))).toBe(true);
+    expect(existsSync(stranger)).toBe(true);
+    rmSync(stranger);
+  });
+});
