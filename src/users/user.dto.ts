@@ -16,7 +16,10 @@ import { trimString } from '../common/validation';
 import { PageMetaDto, PageQuery } from '../common/pagination';
 import { IsAcceptablePassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.rules';
 
-const PASSWORD_DESCRIPTION = `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters, not blank, not one of the most common passwords, not one character or a run of digits or letters repeated`;
+const PASSWORD_DESCRIPTION =
+  `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters; refused when blank, only digits, ` +
+  'a short pattern repeated (aaaa…, abab…), a run such as abcd… or 1234…, or one of the most ' +
+  'common passwords. Three random words make a good one';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'j.smith@northumbria-pcc.example', maxLength: 254 })
