@@ -3,6 +3,7 @@ import type { AppConfig } from '../src/config/app-config';
 import { loadConfig } from '../src/config/load-config';
 import { expectProblem, login, startApp, testConfig, TestApp } from './support/app';
 import { uniqueSuffix, validStaffUser } from './support/factories';
+import { startPrivateRedis } from './support/processes';
 
 // The proxy setting as an operator writes it; the tests' requests come from 127.0.0.1.
 function trustProxy(setting: string): AppConfig['trustProxy'] {
@@ -172,4 +173,23 @@ describe('the client address behind proxies (TRUST_PROXY)', () => {
       await t.close();
     }
   });
+});
+
+describe('failed-login counters out of reach', () => {
+  it('pauses logins with 503 while Redis does not answer, rather than count nothing', async () => {
+    const redis = await startPrivateRedis();
+    const t = await startApp({ redisUrl: redis.url, redisPrefix: ownPrefix(), processRole: 'api' });
+    try {
+      await attempt(t, null, 'admin@demo.test', 'wrong-password').expect(401);
+      await redis.stop();
+      const paused = await attempt(t, null, 'admin@demo.test', 'wrong-password').expect(503);
+      expectProblem(paused.body, 503, 'login-limits-unavailable');
+      expect(paused.headers['retry-after']).toBeDefined();
+      await redis.restart();
+      await login(t, 'admin@demo.test');
+    } finally {
+      await t.close();
+      await redis.stop();
+    }
+  }, 90_000);
 });

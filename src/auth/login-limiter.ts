@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig, LoginLimits } from '../config/app-config';
-import { RetryLaterError } from '../common/domain-error';
+import { DomainError, RetryLaterError } from '../common/domain-error';
 import { failureMemorySeconds, waitAfterFailures } from './login-limit.rules';
 
 export interface LoginSource {
@@ -34,10 +34,9 @@ export class LoginLimiter implements OnModuleDestroy {
   // Refuses with 429 and Retry-After while either counter's wait runs; checks no password.
   async checkAllowed(source: LoginSource): Promise<void> {
     const keys = keysOf(source);
-    const [pair, address] = await Promise.all([
-      this.redis.pttl(keys.pairWait),
-      this.redis.pttl(keys.addressWait),
-    ]);
+    const [pair, address] = await this.counted(() =>
+      Promise.all([this.redis.pttl(keys.pairWait), this.redis.pttl(keys.addressWait)]),
+    );
     const waitMs = Math.max(pair, address);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
@@ -54,13 +53,15 @@ export class LoginLimiter implements OnModuleDestroy {
   async recordFailure(source: LoginSource): Promise<void> {
     const keys = keysOf(source);
     const memory = failureMemorySeconds(this.limits);
-    const results = await this.redis
-      .multi()
-      .incr(keys.pairFailures)
-      .expire(keys.pairFailures, memory)
-      .incr(keys.addressFailures)
-      .expire(keys.addressFailures, memory)
-      .exec();
+    const results = await this.counted(() =>
+      this.redis
+        .multi()
+        .incr(keys.pairFailures)
+        .expire(keys.pairFailures, memory)
+        .incr(keys.addressFailures)
+        .expire(keys.addressFailures, memory)
+        .exec(),
+    );
     const pairFailures = Number(results?.[0]?.[1] ?? 0);
     const addressFailures = Number(results?.[2]?.[1] ?? 0);
     const waits = this.redis.multi();
@@ -76,12 +77,25 @@ export class LoginLimiter implements OnModuleDestroy {
     if (addressWait > 0) {
       waits.set(keys.addressWait, '1', 'EX', addressWait);
     }
-    await waits.exec();
+    await this.counted(() => waits.exec());
   }
 
   async recordSuccess(source: LoginSource): Promise<void> {
     const keys = keysOf(source);
-    await this.redis.del(keys.pairFailures, keys.pairWait);
+    await this.counted(() => this.redis.del(keys.pairFailures, keys.pairWait));
+  }
+
+  // Without its counters no login is let through: guesses would go uncounted.
+  private async counted<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch {
+      throw new DomainError(
+        'login-limits-unavailable',
+        503,
+        'Logins are paused: the store that counts failed logins (Redis) did not answer. Try again in a few seconds.',
+      );
+    }
   }
 }
 
