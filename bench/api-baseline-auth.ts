@@ -9,12 +9,15 @@ const secret = Buffer.from(process.env.JWT_SECRET ?? '', 'utf8');
 
 const SQL = {
   user: `SELECT "u"."id", "u"."email", "u"."name", "u"."role", "u"."organisation_id", "u"."active",
-           "u"."last_login_at", "u"."created_at", "u"."updated_at", "u"."version"
+           "u"."last_login_at", "u"."created_at", "u"."updated_at", "u"."version",
+           "u"."token_version"
          FROM "users" "u" WHERE (("u"."id" = $1) AND ("u"."active" = $2)) LIMIT 1`,
 };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 // HS256 JWT as @nestjs/jwt signs them: signature and expiry checked, the subject returned.
-function verifyToken(token: string): string {
+function verifyToken(token: string): { sub: string; ver: number } {
   const [header, payload, signature] = token.split('.');
   if (!header || !payload || !signature) {
     throw new Refusal(401, 'token-invalid', 'The bearer token is not valid; log in again.');
@@ -31,15 +34,21 @@ function verifyToken(token: string): string {
   }
   const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
     sub?: unknown;
-    exp?: number;
+    ver?: unknown;
+    exp?: unknown;
   };
   if (typeof claims.exp === 'number' && claims.exp * 1000 <= Date.now()) {
     throw new Refusal(401, 'token-expired', 'Your session has expired; log in again.');
   }
-  if (typeof claims.sub !== 'string') {
+  if (
+    typeof claims.exp !== 'number' ||
+    typeof claims.sub !== 'string' ||
+    !UUID.test(claims.sub) ||
+    typeof claims.ver !== 'number'
+  ) {
     throw new Refusal(401, 'token-invalid', 'The bearer token is not valid; log in again.');
   }
-  return claims.sub;
+  return { sub: claims.sub, ver: claims.ver };
 }
 
 export interface User {
@@ -47,6 +56,7 @@ export interface User {
   email: string;
   role: string;
   organisation_id: string | null;
+  token_version: number;
 }
 
 export async function authenticate(request: IncomingMessage): Promise<User> {
@@ -54,13 +64,17 @@ export async function authenticate(request: IncomingMessage): Promise<User> {
   if (!match) {
     throw new Refusal(401, 'unauthenticated', 'Send a bearer token.');
   }
-  const { rows } = await pool.query<User>(SQL.user, [verifyToken(match[1]), true]);
+  const claims = verifyToken(match[1]);
+  const { rows } = await pool.query<User>(SQL.user, [claims.sub, true]);
   if (!rows[0]) {
     throw new Refusal(
       401,
       'account-inactive',
       'This account no longer exists or has been deactivated.',
     );
+  }
+  if (rows[0].token_version !== claims.ver) {
+    throw new Refusal(401, 'token-revoked', 'This session was ended; log in again.');
   }
   if (rows[0].role !== 'applicant') {
     throw new Refusal(403, 'forbidden', `Your role (${rows[0].role}) may not do this.`);

@@ -23,6 +23,8 @@ export function benchEnv(config: AppConfig, extra: Record<string, string> = {}):
     ...process.env,
     DATABASE_URL: config.databaseUrl,
     REDIS_PREFIX: config.redisPrefix,
+    // One secret for every process a benchmark starts (unset, each would make its own).
+    JWT_SECRET: config.jwtSecret,
     ...extra,
   };
 }

@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import { ensureDatabaseExists } from './database/ensure-database';
 import { DemoModule } from './demo/demo.module';
 import { DemoSeedService } from './demo/demo-seed.service';
+import { passwordProblem } from './users/password.rules';
 import { UsersModule } from './users/users.module';
 import { UsersService } from './users/users.service';
 
@@ -105,9 +106,10 @@ async function main(args: string[]): Promise<void> {
         throw new Error(`create-admin needs --email and --name.\n${USAGE}`);
       }
       const password = await readStdin();
-      if (password.length < 12) {
+      const weakness = passwordProblem(password);
+      if (weakness) {
         throw new Error(
-          'Pipe in a password of at least 12 characters, e.g. printf %s "$ADMIN_PASSWORD" | npm run create-admin -- --email ... --name ...',
+          `The piped-in ${weakness}. Pipe in another, e.g. printf %s "$ADMIN_PASSWORD" | npm run create-admin -- --email ... --name ...`,
         );
       }
       await withContext(config, UsersModule, async (get) => {

@@ -15,6 +15,9 @@ async function bootstrap(): Promise<void> {
     logger.log('Worker started: consuming queues, no HTTP server');
     return;
   }
+  if (config.jwtSecretGenerated) {
+    logger.warn('JWT_SECRET not set: using a random secret, tokens reset on restart');
+  }
   const app = await createHttpApp(config);
   await app.listen({ port: config.port, host: config.host });
   logger.log(

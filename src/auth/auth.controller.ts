@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiOkResponse,
@@ -7,7 +7,6 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import { Authenticated, AuthenticatedUser, CurrentUser, Public } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
 import { UserDto } from '../users/user.dto';
@@ -26,10 +25,9 @@ export class AuthController {
   @Post('auth/login')
   @HttpCode(200)
   @Public()
-  @UseGuards(ThrottlerGuard)
   @ApiOperation({
     summary:
-      'Exchange email and password for a bearer token (rate-limited per email and per address)',
+      'Exchange email and password for a bearer token (failed attempts slow down per email and address)',
   })
   @ApiOkResponse({ type: TokenDto })
   @ApiBadRequestResponse({ type: ProblemDto })
@@ -39,10 +37,11 @@ export class AuthController {
   })
   @ApiTooManyRequestsResponse({
     type: ProblemDto,
-    description: 'Too many attempts for this email or from this address',
+    description:
+      'Too many failed logins for this email from this address, or from this address; Retry-After says how many seconds to wait',
   })
-  login(@Body() body: LoginDto): Promise<TokenDto> {
-    return this.auth.login(body.email, body.password);
+  login(@Body() body: LoginDto, @Ip() address: string): Promise<TokenDto> {
+    return this.auth.login(body.email, body.password, address);
   }
 
   @Get('me')

@@ -1,37 +1,54 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { isUUID } from 'class-validator';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { decoyPasswordHash, verifyPassword } from '../users/password';
 import { toUserDto, UsersService } from '../users/users.service';
 import type { TokenDto } from './auth.dto';
+import { LoginLimiter } from './login-limiter';
 
 interface TokenClaims {
   sub: string;
+  // The user's token version when the token was issued: a bump since then ends the session.
+  ver: number;
 }
+
+// What a verified token holds: signed by us, but only typed once checked.
+type VerifiedClaims = Partial<Record<'sub' | 'ver' | 'exp', unknown>>;
+
+const INVALID_TOKEN = 'The bearer token is not valid; log in again.';
 
 @Injectable()
 export class AuthService {
   constructor(
     private readonly users: UsersService,
     private readonly jwt: JwtService,
+    private readonly limiter: LoginLimiter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async login(email: string, password: string): Promise<TokenDto> {
+  async login(email: string, password: string, address: string): Promise<TokenDto> {
+    const source = { email, address };
+    await this.limiter.checkAllowed(source);
     const user = await this.users.findForLogin(email);
     const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
     // One answer for unknown email, wrong password and deactivated account: no account probing.
     if (!user || !valid || !user.active) {
+      await this.limiter.recordFailure(source);
       throw new DomainError(
         'invalid-credentials',
         401,
         'The email or password is wrong, or the account is deactivated.',
       );
     }
+    await this.limiter.recordSuccess(source);
     await this.users.recordLogin(user.id);
-    const accessToken = await this.jwt.signAsync({ sub: user.id } satisfies TokenClaims);
+    const accessToken = await this.jwt.signAsync({
+      sub: user.id,
+      ver: user.tokenVersion,
+    } satisfies TokenClaims);
     return {
       accessToken,
       tokenType: 'Bearer',
@@ -42,26 +59,20 @@ export class AuthService {
 
   // Reloads the user on every request, so a deactivation or role change takes effect at once.
   async authenticate(token: string): Promise<AuthenticatedUser> {
-    let claims: TokenClaims;
-    try {
-      claims = await this.jwt.verifyAsync<TokenClaims>(token, { algorithms: ['HS256'] });
-    } catch (error) {
-      const expired = error instanceof Error && error.name === 'TokenExpiredError';
-      throw new DomainError(
-        expired ? 'token-expired' : 'token-invalid',
-        401,
-        expired
-          ? 'Your session has expired; log in again.'
-          : 'The bearer token is not valid; log in again.',
-      );
-    }
-    const user =
-      typeof claims.sub === 'string' ? await this.users.findActiveById(claims.sub) : null;
+    const claims = await this.verify(token);
+    const user = await this.users.findActiveById(claims.sub);
     if (!user) {
       throw new DomainError(
         'account-inactive',
         401,
         'This account no longer exists or has been deactivated.',
+      );
+    }
+    if (user.tokenVersion !== claims.ver) {
+      throw new DomainError(
+        'token-revoked',
+        401,
+        'This session was ended because the password, role, organisation or account status changed; log in again.',
       );
     }
     return {
@@ -71,5 +82,32 @@ export class AuthService {
       role: user.role,
       organisationId: user.organisationId,
     };
+  }
+
+  // Signature, expiry and the shape of every claim: a token without `exp` never expires, and a
+  // subject that is not a UUID would reach the database.
+  private async verify(token: string): Promise<TokenClaims> {
+    let claims: VerifiedClaims;
+    try {
+      claims = await this.jwt.verifyAsync<VerifiedClaims>(token, { algorithms: ['HS256'] });
+    } catch (error) {
+      const expired = error instanceof Error && error.name === 'TokenExpiredError';
+      throw new DomainError(
+        expired ? 'token-expired' : 'token-invalid',
+        401,
+        expired ? 'Your session has expired; log in again.' : INVALID_TOKEN,
+      );
+    }
+    const { sub, ver, exp } = claims;
+    if (
+      typeof exp !== 'number' ||
+      typeof sub !== 'string' ||
+      !isUUID(sub) ||
+      typeof ver !== 'number' ||
+      !Number.isSafeInteger(ver)
+    ) {
+      throw new DomainError('token-invalid', 401, INVALID_TOKEN);
+    }
+    return { sub, ver };
   }
 }

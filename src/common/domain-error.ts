@@ -25,3 +25,14 @@ export class DomainError extends Error {
     return new DomainError(code, 422, message, errors);
   }
 }
+
+// A refusal that ends by itself after a while: answered 429 with Retry-After.
+export class RetryLaterError extends DomainError {
+  constructor(
+    code: string,
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(code, 429, message);
+  }
+}

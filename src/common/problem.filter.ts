@@ -1,10 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { UnsafeMoneyError } from '../database/pence.transformer';
-import { DomainError } from './domain-error';
+import { DomainError, RetryLaterError } from './domain-error';
 import { FieldError, problem, Problem, PROBLEM_CONTENT_TYPE } from './problem';
 import { RequestValidationError } from './validation';
 
@@ -24,6 +23,8 @@ export class ProblemFilter implements ExceptionFilter {
     const body = { ...this.toProblem(exception, request), instance: request.url };
     if (body.status === 503) {
       void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    } else if (exception instanceof RetryLaterError) {
+      void reply.header('retry-after', String(exception.retryAfterSeconds));
     }
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
   }
@@ -45,9 +46,6 @@ export class ProblemFilter implements ExceptionFilter {
         'The request has invalid fields; see errors.',
         exception.errors,
       );
-    }
-    if (exception instanceof ThrottlerException) {
-      return problem(429, 'too-many-requests', 'Too many attempts. Wait a minute, then try again.');
     }
     if (exception instanceof HttpException) {
       return this.fromHttpException(exception, request);

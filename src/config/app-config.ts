@@ -1,6 +1,10 @@
 export const PROCESS_ROLES = ['api', 'worker', 'all'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
 
+// Fastify's trustProxy: false (the peer is the client), a hop count, or the proxies' addresses
+// and CIDR ranges. Never `true`, which believes any X-Forwarded-For a client writes.
+export type TrustProxy = false | number | string[];
+
 export interface AppConfig {
   nodeEnv: 'development' | 'test' | 'production';
   production: boolean;
@@ -22,15 +26,29 @@ export interface AppConfig {
   // Days before the round's assessment deadline that unsubmitted assessments are reminded.
   reminders: { scanTime: string; accountSetupDays: number; assessmentDueDays: number };
   jwtSecret: string;
+  // No JWT_SECRET was set: jwtSecret is random, made at this start, so tokens end on a restart.
+  jwtSecretGenerated: boolean;
   jwtTtlSeconds: number;
   demoPassword: string;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   // Browser origins allowed to call the API (CORS); empty allows none.
   corsOrigins: string[];
-  login: { perEmailLimit: number; perAddressLimit: number; windowSeconds: number };
+  login: LoginLimits;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+// Failed logins only are counted (in Redis), per email and address together and per address.
+// Past a limit each further failure doubles the wait, from windowSeconds up to maxWaitSeconds.
+export interface LoginLimits {
+  // Failures for one email from one address before the waits begin.
+  perEmailLimit: number;
+  // Failures from one address, whatever the emails (against password spraying).
+  perAddressLimit: number;
+  // The first wait.
+  windowSeconds: number;
+  maxWaitSeconds: number;
+}
 
 export interface MailConfig {
   // No SMTP URL: messages are written as .eml files under `dir` instead of being sent.

@@ -1,9 +1,14 @@
+import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { isEmail } from 'class-validator';
-import { AppConfig, PROCESS_ROLES, ProcessRole } from './app-config';
+import { passwordProblem } from '../users/password.rules';
+import { AppConfig, PROCESS_ROLES, ProcessRole, TrustProxy } from './app-config';
 import { projectPath } from './project-root';
 
-const DEV_JWT_SECRET = 'dev-only-jwt-secret-change-me-0123456789';
 const DEV_DEMO_PASSWORD = 'Demo-Password-2026';
+// The development JWT secret older versions had in their source: whoever read it could mint tokens.
+const PUBLISHED_JWT_SECRETS = ['dev-only-jwt-secret-change-me-0123456789'];
+const JWT_SECRET_MIN_LENGTH = 32;
 const NODE_ENVS = ['development', 'test', 'production'] as const;
 
 export class ConfigError extends Error {
@@ -19,23 +24,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
   const nodeEnv = oneOf(env, 'NODE_ENV', NODE_ENVS, 'development', problems);
   const production = nodeEnv === 'production';
-
-  const secret = (name: string, devDefault: string, minLength: number): string => {
-    const value = env[name];
-    if (value === undefined || value === '') {
-      if (production) {
-        problems.push(`${name} must be set in production (no default is used for secrets)`);
-      }
-      return devDefault;
-    }
-    if (value.length < minLength) {
-      problems.push(`${name} must be at least ${minLength} characters long`);
-    }
-    if (production && value === devDefault) {
-      problems.push(`${name} must not be the development default in production`);
-    }
-    return value;
-  };
 
   const port = integer(env, 'PORT', 3000, 1, 65535, problems);
   const config: AppConfig = {
@@ -60,15 +48,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
       'only letters, digits, _ . - (up to 60)',
       problems,
     ),
-    jwtSecret: secret('JWT_SECRET', DEV_JWT_SECRET, 32),
+    ...jwtSecret(env, production, problems),
     jwtTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 3600, 60, 86400, problems),
-    demoPassword: secret('DEMO_PASSWORD', DEV_DEMO_PASSWORD, 12),
-    trustProxy: boolean(env, 'TRUST_PROXY', false, problems),
+    demoPassword: demoPassword(env, problems),
+    trustProxy: trustProxy(env, 'TRUST_PROXY', problems),
     corsOrigins: origins(env, 'CORS_ORIGINS', problems),
     login: {
       perEmailLimit: integer(env, 'LOGIN_LIMIT_PER_EMAIL', 5, 1, 10000, problems),
       perAddressLimit: integer(env, 'LOGIN_LIMIT_PER_ADDRESS', 20, 1, 100000, problems),
       windowSeconds: integer(env, 'LOGIN_LIMIT_WINDOW_SECONDS', 60, 1, 86400, problems),
+      maxWaitSeconds: integer(env, 'LOGIN_MAX_WAIT_SECONDS', 900, 1, 86400, problems),
     },
     lettersDir: env.LETTER_TEMPLATES_DIR || projectPath('templates', 'letters'),
     reportsDir: env.REPORT_TEMPLATES_DIR || projectPath('templates', 'reports'),
@@ -175,16 +164,86 @@ function origins(env: Env, name: string, problems: string[]): string[] {
   return list;
 }
 
-function boolean(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
-  const value = env[name];
+// Unset outside production: a random secret made at this start (main.ts says so), never one
+// written in the source, so nobody can mint tokens for a development server they can reach.
+function jwtSecret(
+  env: Env,
+  production: boolean,
+  problems: string[],
+): Pick<AppConfig, 'jwtSecret' | 'jwtSecretGenerated'> {
+  const value = env.JWT_SECRET;
   if (value === undefined || value === '') {
-    return fallback;
+    if (production) {
+      problems.push('JWT_SECRET must be set in production (no default is used for secrets)');
+    }
+    return { jwtSecret: randomBytes(32).toString('base64url'), jwtSecretGenerated: true };
   }
-  if (value !== 'true' && value !== 'false') {
-    problems.push(`${name} must be true or false (got "${value}")`);
-    return fallback;
+  if (value.length < JWT_SECRET_MIN_LENGTH) {
+    problems.push(`JWT_SECRET must be at least ${JWT_SECRET_MIN_LENGTH} characters long`);
   }
-  return value === 'true';
+  if (PUBLISHED_JWT_SECRETS.includes(value)) {
+    problems.push(
+      "JWT_SECRET is a value published in this project's source; generate one, e.g. openssl rand -base64 32",
+    );
+  }
+  return { jwtSecret: value, jwtSecretGenerated: false };
+}
+
+// The demo users' password; used only by the demo seed, which production refuses to run.
+function demoPassword(env: Env, problems: string[]): string {
+  const value = env.DEMO_PASSWORD;
+  if (value === undefined || value === '') {
+    return DEV_DEMO_PASSWORD;
+  }
+  const weakness = passwordProblem(value);
+  if (weakness) {
+    problems.push(`DEMO_PASSWORD: ${weakness}`);
+  }
+  return value;
+}
+
+// Which proxies' X-Forwarded-For to believe: how many hops (`1`: the one load balancer in
+// front) or their addresses (`10.0.0.0/8,127.0.0.1`). `true` would believe whatever a client
+// writes there, so it is refused.
+function trustProxy(env: Env, name: string, problems: string[]): TrustProxy {
+  const value = (env[name] ?? '').trim();
+  if (value === '' || value === 'false' || value === '0') {
+    return false;
+  }
+  if (value === 'true') {
+    problems.push(
+      `${name}=true would take the client address from any X-Forwarded-For a client sends; write the number of proxies in front of the API (${name}=1) or their addresses (${name}=10.0.0.0/8,127.0.0.1)`,
+    );
+    return false;
+  }
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 10) {
+      problems.push(`${name} as a hop count must be from 1 to 10 (got "${value}")`);
+    }
+    return hops;
+  }
+  const list = value.split(',').map((entry) => entry.trim());
+  for (const entry of list) {
+    if (!isAddressOrCidr(entry)) {
+      problems.push(
+        `${name} must be a hop count (1) or proxy addresses and CIDR ranges, comma-separated (10.0.0.0/8,127.0.0.1); "${entry}" is neither`,
+      );
+    }
+  }
+  return list;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) {
+    return false;
+  }
+  if (prefix === undefined) {
+    return true;
+  }
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
 }
 
 function url(

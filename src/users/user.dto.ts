@@ -14,6 +14,12 @@ import {
 import { Role, ROLES } from '../common/access';
 import { trimString } from '../common/validation';
 import { PageMetaDto, PageQuery } from '../common/pagination';
+import { IsAcceptablePassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.rules';
+
+const PASSWORD_DESCRIPTION =
+  `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters; refused when blank, only digits, ` +
+  'a short pattern repeated (aaaa…, abab…), a run such as abcd… or 1234…, or one of the most ' +
+  'common passwords. Three random words make a good one';
 
 export class CreateUserDto {
   @ApiProperty({ example: 'j.smith@northumbria-pcc.example', maxLength: 254 })
@@ -41,12 +47,12 @@ export class CreateUserDto {
   organisationId?: string;
 
   @ApiProperty({
-    minLength: 12,
-    maxLength: 200,
-    description: 'Initial password; at least 12 characters',
+    minLength: PASSWORD_MIN_LENGTH,
+    maxLength: PASSWORD_MAX_LENGTH,
+    description: PASSWORD_DESCRIPTION,
   })
   @IsString()
-  @Length(12, 200, { message: 'password must be 12 to 200 characters long' })
+  @IsAcceptablePassword()
   password: string;
 }
 
@@ -68,10 +74,14 @@ export class UpdateUserDto {
   @IsUUID('4')
   organisationId?: string | null;
 
-  @ApiPropertyOptional({ minLength: 12, maxLength: 200 })
+  @ApiPropertyOptional({
+    minLength: PASSWORD_MIN_LENGTH,
+    maxLength: PASSWORD_MAX_LENGTH,
+    description: `${PASSWORD_DESCRIPTION}. Ends all the user's sessions`,
+  })
   @IsOptional()
   @IsString()
-  @Length(12, 200, { message: 'password must be 12 to 200 characters long' })
+  @IsAcceptablePassword()
   password?: string;
 }
 

@@ -11,6 +11,7 @@ import { OutboxService } from '../notifications/outbox.service';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { accountCreatedEmail } from './account-emails';
 import { hashPassword } from './password';
+import { endsSessions } from './user-sessions.rules';
 import { User } from './user.entity';
 import type { CreateUserDto, UpdateUserDto, UserDto, UserQuery } from './user.dto';
 
@@ -87,11 +88,18 @@ export class UsersService {
         { name: input.name ?? user.name, role, organisationId },
         passwordHash ? { passwordHash } : {},
       );
-      const saved = await manager.save(user);
-      const changes = changedFields(before, { ...saved }, AUDITED_FIELDS);
+      const changes = changedFields(before, { ...user }, AUDITED_FIELDS);
       if (passwordHash) {
         changes.password = { before: '(hidden)', after: '(changed)' };
       }
+      // A PATCH that changes nothing writes nothing: no save, no audit event, sessions kept.
+      if (Object.keys(changes).length === 0) {
+        return toUserDto(user);
+      }
+      if (endsSessions(before, user, passwordHash !== undefined)) {
+        user.tokenVersion += 1;
+      }
+      const saved = await manager.save(user);
       await this.audit.record(manager, actor, {
         command: 'user.update',
         objectType: 'user',
@@ -119,6 +127,8 @@ export class UsersService {
       }
       const before = { ...user };
       user.active = active;
+      // Tokens from before a deactivation stay dead after the reactivation.
+      user.tokenVersion += 1;
       const saved = await manager.save(user);
       await this.audit.record(manager, actor, {
         command: active ? 'user.reactivate' : 'user.deactivate',

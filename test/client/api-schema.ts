@@ -216,7 +216,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Exchange email and password for a bearer token (rate-limited per email and per address)
+     * Exchange email and password for a bearer token (failed attempts slow down per email and address)
      * @description Public: no token needed.
      */
     post: operations['AuthController_login'];
@@ -2092,7 +2092,7 @@ export interface components {
        * @description Required for applicants, refused for staff
        */
       organisationId?: string;
-      /** @description Initial password; at least 12 characters */
+      /** @description 12 to 200 characters; refused when blank, only digits, a short pattern repeated (aaaa…, abab…), a run such as abcd… or 1234…, or one of the most common passwords. Three random words make a good one */
       password: string;
       /** @enum {string} */
       role: 'applicant' | 'assessor' | 'moderator' | 'approver' | 'finance' | 'admin';
@@ -3344,6 +3344,7 @@ export interface components {
       name?: string;
       /** Format: uuid */
       organisationId?: string | null;
+      /** @description 12 to 200 characters; refused when blank, only digits, a short pattern repeated (aaaa…, abab…), a run such as abcd… or 1234…, or one of the most common passwords. Three random words make a good one. Ends all the user's sessions */
       password?: string;
       /** @enum {string} */
       role?: 'applicant' | 'assessor' | 'moderator' | 'approver' | 'finance' | 'admin';
@@ -4030,7 +4031,7 @@ export interface operations {
           'application/json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Too many attempts for this email or from this address */
+      /** @description Too many failed logins for this email from this address, or from this address; Retry-After says how many seconds to wait */
       429: {
         headers: {
           [name: string]: unknown;

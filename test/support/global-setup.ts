@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +21,8 @@ export default async function globalSetup(): Promise<void> {
   // Without SMTP the worker writes .eml files: into a folder of the run's own, not the project's.
   process.env.MAIL_DIR = mkdtempSync(join(tmpdir(), `ssg-test-mail-${runId}-`));
   process.env.OUTBOX_RELAY_INTERVAL_MS = '100';
+  // One secret for the run's test workers and the processes they start.
+  process.env.JWT_SECRET ||= randomBytes(32).toString('base64url');
 
   await migrateAndSeed(loadConfig());
 }

@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import Redis from 'ioredis';
+import { APP_CONFIG, AppConfig, LoginLimits } from '../config/app-config';
+import { DomainError, RetryLaterError } from '../common/domain-error';
+import { failureMemorySeconds, waitAfterFailures } from './login-limit.rules';
+
+export interface LoginSource {
+  email: string;
+  // The client address, as the trusted proxies (TRUST_PROXY) report it.
+  address: string;
+}
+
+// Failed logins, counted in Redis so the limits hold across API instances. Two counters: one per
+// email and address together (a stranger elsewhere cannot lock the real user out of theirs) and
+// a looser one per address (spraying many emails). Only failures count; a success clears its pair.
+@Injectable()
+export class LoginLimiter implements OnModuleDestroy {
+  private readonly redis: Redis;
+  private readonly limits: LoginLimits;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.limits = config.login;
+    this.redis = new Redis(config.redisUrl, {
+      keyPrefix: `${config.redisPrefix}:login:`,
+      maxRetriesPerRequest: 2,
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.redis.quit();
+  }
+
+  // Refuses with 429 and Retry-After while either counter's wait runs; checks no password.
+  async checkAllowed(source: LoginSource): Promise<void> {
+    const keys = keysOf(source);
+    const [pair, address] = await this.counted(() =>
+      Promise.all([this.redis.pttl(keys.pairWait), this.redis.pttl(keys.addressWait)]),
+    );
+    const waitMs = Math.max(pair, address);
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw new RetryLaterError(
+        'too-many-requests',
+        pair > 0
+          ? `Too many failed logins for this email from your address: try again in ${seconds} seconds.`
+          : `Too many failed logins from your address: try again in ${seconds} seconds.`,
+        seconds,
+      );
+    }
+  }
+
+  async recordFailure(source: LoginSource): Promise<void> {
+    const keys = keysOf(source);
+    const memory = failureMemorySeconds(this.limits);
+    const results = await this.counted(() =>
+      this.redis
+        .multi()
+        .incr(keys.pairFailures)
+        .expire(keys.pairFailures, memory)
+        .incr(keys.addressFailures)
+        .expire(keys.addressFailures, memory)
+        .exec(),
+    );
+    const pairFailures = Number(results?.[0]?.[1] ?? 0);
+    const addressFailures = Number(results?.[2]?.[1] ?? 0);
+    const waits = this.redis.multi();
+    const pairWait = waitAfterFailures(pairFailures, this.limits.perEmailLimit, this.limits);
+    const addressWait = waitAfterFailures(
+      addressFailures,
+      this.limits.perAddressLimit,
+      this.limits,
+    );
+    if (pairWait > 0) {
+      waits.set(keys.pairWait, '1', 'EX', pairWait);
+    }
+    if (addressWait > 0) {
+      waits.set(keys.addressWait, '1', 'EX', addressWait);
+    }
+    await this.counted(() => waits.exec());
+  }
+
+  async recordSuccess(source: LoginSource): Promise<void> {
+    const keys = keysOf(source);
+    await this.counted(() => this.redis.del(keys.pairFailures, keys.pairWait));
+  }
+
+  // Without its counters no login is let through: guesses would go uncounted.
+  private async counted<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch {
+      throw new DomainError(
+        'login-limits-unavailable',
+        503,
+        'Logins are paused: the store that counts failed logins (Redis) did not answer. Try again in a few seconds.',
+      );
+    }
+  }
+}
+
+function keysOf({ email, address }: LoginSource) {
+  // The email hashed: no addresses of people in Redis, and a bounded key length.
+  const emailHash = createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+  const pair = `${emailHash.slice(0, 32)}:${address}`;
+  return {
+    pairFailures: `failures:pair:${pair}`,
+    pairWait: `wait:pair:${pair}`,
+    addressFailures: `failures:address:${address}`,
+    addressWait: `wait:address:${address}`,
+  };
+}

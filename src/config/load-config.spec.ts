@@ -1,0 +1,88 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './load-config';
+
+// Every string literal in the config source, as a secret an attacker could copy from it.
+function literalsInConfigSource(): string[] {
+  return readdirSync(__dirname)
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'))
+    .flatMap((file) =>
+      [...readFileSync(join(__dirname, file), 'utf8').matchAll(/(['"`])((?:(?!\1).)+)\1/g)].map(
+        (match) => match[2],
+      ),
+    );
+}
+
+describe('loadConfig', () => {
+  const base = { NODE_ENV: 'development' };
+
+  it('makes a random JWT secret at each start when none is set, never one from the source', () => {
+    const first = loadConfig(base);
+    const second = loadConfig(base);
+    expect(first.jwtSecretGenerated).toBe(true);
+    expect(first.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    expect(second.jwtSecret).not.toBe(first.jwtSecret);
+    const literals = literalsInConfigSource();
+    expect(literals.length).toBeGreaterThan(50);
+    expect(literals).not.toContain(first.jwtSecret);
+    expect(first.jwtSecret).not.toBe('dev-only-jwt-secret-change-me-0123456789');
+  });
+
+  it('uses a configured JWT secret as it is', () => {
+    const secret = 'a-configured-secret-of-at-least-32-characters';
+    expect(loadConfig({ ...base, JWT_SECRET: secret })).toMatchObject({
+      jwtSecret: secret,
+      jwtSecretGenerated: false,
+    });
+  });
+
+  it('refuses the JWT secret older versions published in their source', () => {
+    expect(() =>
+      loadConfig({ ...base, JWT_SECRET: 'dev-only-jwt-secret-change-me-0123456789' }),
+    ).toThrow(/JWT_SECRET is a value published in this project's source/);
+  });
+
+  it('starts in production with a JWT secret and no DEMO_PASSWORD', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
+    });
+    expect(config.production).toBe(true);
+    expect(config.jwtSecretGenerated).toBe(false);
+  });
+
+  it('still refuses production without a JWT secret', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /JWT_SECRET must be set in production/,
+    );
+  });
+
+  it('refuses a weak DEMO_PASSWORD', () => {
+    expect(() => loadConfig({ ...base, DEMO_PASSWORD: 'aaaaaaaaaaaa' })).toThrow(
+      /DEMO_PASSWORD: password must not be one character/,
+    );
+  });
+
+  it.each([
+    [undefined, false],
+    ['false', false],
+    ['1', 1],
+    ['2', 2],
+    ['127.0.0.1', ['127.0.0.1']],
+    ['10.0.0.0/8, 127.0.0.1', ['10.0.0.0/8', '127.0.0.1']],
+    ['::1,fd00::/8', ['::1', 'fd00::/8']],
+  ])('reads TRUST_PROXY=%p as %p', (value, expected) => {
+    expect(loadConfig({ ...base, TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it.each([
+    ['true', /TRUST_PROXY=true would take the client address .*\(TRUST_PROXY=1\)/],
+    ['yes', /"yes" is neither/],
+    ['10.0.0.0/40', /"10.0.0.0\/40" is neither/],
+    ['10.0.0.1,', /"" is neither/],
+    ['11', /hop count must be from 1 to 10/],
+  ])('refuses TRUST_PROXY=%p', (value, message) => {
+    expect(() => loadConfig({ ...base, TRUST_PROXY: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, TRUST_PROXY: value })).toThrow(message);
+  });
+});
