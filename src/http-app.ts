@@ -6,6 +6,11 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { routesWithoutAccess } from './auth/route-access.check';
 import { ProblemDto } from './common/problem.dto';
+import {
+  applyRouteBodyLimits,
+  checkJsonShapeBeforeParsing,
+  DEFAULT_BODY_LIMIT,
+} from './common/body-limit';
 import { answerFrameworkError, ProblemFilter } from './common/problem.filter';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
@@ -19,7 +24,7 @@ export async function createHttpApp(
 ): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     trustProxy: config.trustProxy,
-    bodyLimit: 1_048_576,
+    bodyLimit: DEFAULT_BODY_LIMIT,
     frameworkErrors: answerFrameworkError,
   });
   // Bodies are JSON only (as the API docs say): Fastify's own JSON parser, without Nest's form
@@ -29,6 +34,10 @@ export async function createHttpApp(
     bodyParser: false,
   });
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  // A JSON body wider, deeper or bigger than a request may be is refused from its text, before
+  // it is parsed; routes with small bodies (the sign-in) read less than 1 MiB.
+  checkJsonShapeBeforeParsing(app.getHttpAdapter().getInstance());
+  applyRouteBodyLimits(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

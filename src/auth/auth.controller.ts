@@ -3,11 +3,13 @@ import {
   ApiBadRequestResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiPayloadTooLargeResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
+import { BodyLimit, SMALL_BODY_LIMIT } from '../common/body-limit';
 import { Authenticated, AuthenticatedUser, CurrentUser, Public } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
 import { UserDto } from '../users/user.dto';
@@ -27,12 +29,14 @@ export class AuthController {
   @HttpCode(200)
   @Public()
   @UseGuards(ThrottlerGuard)
+  @BodyLimit(SMALL_BODY_LIMIT)
   @ApiOperation({
     summary:
       'Exchange email and password for a bearer token (rate-limited per email and per address)',
   })
   @ApiOkResponse({ type: TokenDto })
   @ApiBadRequestResponse({ type: ProblemDto })
+  @ApiPayloadTooLargeResponse({ type: ProblemDto, description: 'A body over 16 KiB' })
   @ApiUnauthorizedResponse({
     type: ProblemDto,
     description: 'Wrong email or password, or a deactivated account',

@@ -33,12 +33,7 @@ export class ProblemFilter implements ExceptionFilter {
       return problem(exception.status, exception.code, exception.message, exception.errors);
     }
     if (exception instanceof RequestValidationError) {
-      return problem(
-        400,
-        'validation-failed',
-        'The request has invalid fields; see errors.',
-        exception.errors,
-      );
+      return validationProblem(exception);
     }
     if (exception instanceof ThrottlerException) {
       return problem(429, 'too-many-requests', 'Too many attempts. Wait a minute, then try again.');
@@ -94,6 +89,18 @@ export class ProblemFilter implements ExceptionFilter {
     }
     return problem(status, codeForStatus(status), detail);
   }
+}
+
+// Field errors, at most MAX_FIELD_ERRORS of them; the answer says how many more there were.
+function validationProblem(exception: RequestValidationError): Problem {
+  const { errors, omitted } = exception;
+  if (omitted === 0) {
+    return problem(400, 'validation-failed', 'The request has invalid fields; see errors.', errors);
+  }
+  const detail =
+    `The request has ${errors.length + omitted} invalid fields; the first ${errors.length} of ` +
+    `${errors.length + omitted} are listed in errors. Fix those and send it again to see the rest.`;
+  return { ...problem(400, 'validation-failed', detail, errors), omittedErrors: omitted };
 }
 
 // Fastify refuses some URLs before Nest sees the request: broken percent-encoding in the path
