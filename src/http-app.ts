@@ -11,7 +11,7 @@ import {
   checkJsonShapeBeforeParsing,
   DEFAULT_BODY_LIMIT,
 } from './common/body-limit';
-import { answerFrameworkError, ProblemFilter } from './common/problem.filter';
+import { answerClientError, answerFrameworkError, ProblemFilter } from './common/problem.filter';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 
@@ -22,10 +22,24 @@ export async function createHttpApp(
   config: AppConfig,
   logger: false | undefined = undefined,
 ): Promise<NestFastifyApplication> {
+  const { requestTimeoutMs, headersTimeoutMs, connectionTimeoutMs, keepAliveTimeoutMs } =
+    config.http;
   const adapter = new FastifyAdapter({
     trustProxy: config.trustProxy,
     bodyLimit: DEFAULT_BODY_LIMIT,
     frameworkErrors: answerFrameworkError,
+    // A client sending its request slowly (a byte every few seconds) is cut off, so a handful of
+    // them cannot hold every connection open.
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: connectionTimeoutMs,
+    keepAliveTimeout: keepAliveTimeoutMs,
+    // Node checks the request and headers timeouts only this often (30 s by default).
+    http: {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs),
+    },
+    clientErrorHandler: answerClientError,
   });
   // Bodies are JSON only (as the API docs say): Fastify's own JSON parser, without Nest's form
   // parser and with Fastify's text/plain one removed, so any other body type answers 415.

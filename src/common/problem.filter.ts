@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -121,6 +122,33 @@ export function answerFrameworkError(
     .status(status)
     .header('content-type', PROBLEM_CONTENT_TYPE)
     .send({ ...body, instance: request.url });
+}
+
+// Node refuses some requests before Fastify has a request or a reply: a request or its headers
+// not arriving within the timeouts (408), headers too large (431), bytes that are not HTTP
+// (400). Said as a problem on the bare socket where it can still be written, then closed.
+export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) {
+    return;
+  }
+  const body =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? problem(
+          408,
+          'request-timeout',
+          'The request did not arrive in time; send it whole, without pauses.',
+        )
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? problem(431, 'headers-too-large', 'The request headers are too large.')
+        : problem(400, 'bad-request', 'The request is not valid HTTP.');
+  if (socket.writable) {
+    const text = JSON.stringify(body);
+    socket.write(
+      `HTTP/1.1 ${body.status} ${body.title}\r\nConnection: close\r\n` +
+        `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+    );
+  }
+  socket.destroy();
 }
 
 function codeForStatus(status: number): string {
