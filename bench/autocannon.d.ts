@@ -11,6 +11,8 @@ declare module 'autocannon' {
   interface Options {
     url: string;
     connections?: number;
+    // Requests per second across all connections, for latency at a fixed offered load.
+    overallRate?: number;
     duration?: number;
     timeout?: number;
     headers?: Record<string, string>;

@@ -19,6 +19,16 @@ export interface BenchResults {
     duplicated: number;
   };
   reminder_scan: { returns: number; seconds: number };
+  body_shape: {
+    cpu_ms_normal_login: number;
+    cpu_ms_hostile_login: number;
+    cpu_ms_hostile_route: number;
+    cpu_ratio_hostile_to_login: number;
+    health_p99_ms_alone: number;
+    health_p99_ms_under_attack: number;
+    health_p99_ratio: number;
+    hostile_bodies_sent: number;
+  };
 }
 
 interface ExportFigures {
@@ -36,6 +46,7 @@ const KEYS: (keyof BenchResults)[] = [
   'export_scaling',
   'email',
   'reminder_scan',
+  'body_shape',
 ];
 
 function readResults(): Partial<BenchResults> {

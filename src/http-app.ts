@@ -6,7 +6,12 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { routesWithoutAccess } from './auth/route-access.check';
 import { ProblemDto } from './common/problem.dto';
-import { answerFrameworkError, ProblemFilter } from './common/problem.filter';
+import {
+  applyRouteBodyLimits,
+  checkJsonShapeBeforeParsing,
+  DEFAULT_BODY_LIMIT,
+} from './common/body-limit';
+import { answerClientError, answerFrameworkError, ProblemFilter } from './common/problem.filter';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 
@@ -17,10 +22,24 @@ export async function createHttpApp(
   config: AppConfig,
   logger: false | undefined = undefined,
 ): Promise<NestFastifyApplication> {
+  const { requestTimeoutMs, headersTimeoutMs, connectionTimeoutMs, keepAliveTimeoutMs } =
+    config.http;
   const adapter = new FastifyAdapter({
     trustProxy: config.trustProxy,
-    bodyLimit: 1_048_576,
+    bodyLimit: DEFAULT_BODY_LIMIT,
     frameworkErrors: answerFrameworkError,
+    // A client sending its request slowly (a byte every few seconds) is cut off, so a handful of
+    // them cannot hold every connection open.
+    requestTimeout: requestTimeoutMs,
+    connectionTimeout: connectionTimeoutMs,
+    keepAliveTimeout: keepAliveTimeoutMs,
+    // Node checks the request and headers timeouts only this often (30 s by default).
+    http: {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs),
+    },
+    clientErrorHandler: answerClientError,
   });
   // Bodies are JSON only (as the API docs say): Fastify's own JSON parser, without Nest's form
   // parser and with Fastify's text/plain one removed, so any other body type answers 415.
@@ -29,6 +48,10 @@ export async function createHttpApp(
     bodyParser: false,
   });
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  // A JSON body wider, deeper or bigger than a request may be is refused from its text, before
+  // it is parsed; routes with small bodies (the sign-in) read less than 1 MiB.
+  checkJsonShapeBeforeParsing(app.getHttpAdapter().getInstance());
+  applyRouteBodyLimits(app.getHttpAdapter().getInstance());
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

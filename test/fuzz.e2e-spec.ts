@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { Role } from '../src/common/access';
+import { MAX_FIELD_ERRORS } from '../src/common/validation';
 import { expectProblem, tokensByRole } from './support/app';
 import {
   Answer,
@@ -19,6 +20,7 @@ import {
   Principal,
   PRINCIPALS,
 } from './support/fuzz-openapi';
+import { HEAVY_BODIES, sampleOf } from './support/fuzz-bodies';
 import { generateCases, RealIds } from './support/fuzz-requests';
 import { Random, seedFromEnv } from './support/fuzz-random';
 
@@ -105,6 +107,36 @@ describe('fuzzing the API from its OpenAPI document', () => {
       const body = problemOf(await call('admin', 'POST', '/api/v1/organisations', under), 400);
       expect(fieldsOf(body)).toEqual(['name']);
     });
+
+    it('answers hostile body shapes on every route with a body with a short 4xx problem', async () => {
+      // 1 MiB of unknown keys, objects too wide, too many values, and bodies crowded with unknown
+      // fields: each refused before it is transformed, listing at most MAX_FIELD_ERRORS errors.
+      const random = new Random(SEED);
+      const offences: string[] = [];
+      for (const op of operations.filter((o) => o.body)) {
+        const principal = (op.roles.includes('public') ? 'none' : op.roles[0]) as Principal;
+        const url = op.path.replace(/\{[^}]+\}/g, () => randomUUID());
+        for (const shape of HEAVY_BODIES) {
+          const payload = shape.make(sampleOf(op.body!, random));
+          const answer = await call(principal, op.method, url, payload);
+          const errors =
+            answer.status >= 400
+              ? ((JSON.parse(answer.body) as { errors?: unknown[] }).errors ?? [])
+              : [];
+          const defect =
+            defectOf(answer) ??
+            (answer.status < 400 ? `answered ${answer.status}` : undefined) ??
+            (answer.body.length > 16_384
+              ? `an answer of ${answer.body.length} bytes`
+              : undefined) ??
+            (errors.length > MAX_FIELD_ERRORS ? `${errors.length} errors listed` : undefined);
+          if (defect) {
+            offences.push(`${op.label} as ${principal}, ${shape.what}: ${defect}`);
+          }
+        }
+      }
+      expect(offences).toEqual([]);
+    }, 300_000);
 
     it('refuses a page size over 100 and an offset over 1,000,000,000 with 400', async () => {
       expect((await call('admin', 'GET', '/api/v1/rounds?limit=100')).status).toBe(200);

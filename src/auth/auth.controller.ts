@@ -3,10 +3,12 @@ import {
   ApiBadRequestResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiPayloadTooLargeResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { BodyLimit, SMALL_BODY_LIMIT } from '../common/body-limit';
 import { Authenticated, AuthenticatedUser, CurrentUser, Public } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
 import { UserDto } from '../users/user.dto';
@@ -25,12 +27,14 @@ export class AuthController {
   @Post('auth/login')
   @HttpCode(200)
   @Public()
+  @BodyLimit(SMALL_BODY_LIMIT)
   @ApiOperation({
     summary:
       'Exchange email and password for a bearer token (failed attempts slow down per email and address)',
   })
   @ApiOkResponse({ type: TokenDto })
   @ApiBadRequestResponse({ type: ProblemDto })
+  @ApiPayloadTooLargeResponse({ type: ProblemDto, description: 'A body over 16 KiB' })
   @ApiUnauthorizedResponse({
     type: ProblemDto,
     description: 'Wrong email or password, or a deactivated account',

@@ -29,4 +29,10 @@ export class ProblemDto {
 
   @ApiPropertyOptional({ type: [FieldErrorDto] })
   errors?: FieldErrorDto[];
+
+  @ApiPropertyOptional({
+    example: 12,
+    description: 'How many more field errors were found than errors lists (it lists at most 50)',
+  })
+  omittedErrors?: number;
 }

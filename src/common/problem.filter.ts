@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
@@ -40,12 +41,7 @@ export class ProblemFilter implements ExceptionFilter {
       );
     }
     if (exception instanceof RequestValidationError) {
-      return problem(
-        400,
-        'validation-failed',
-        'The request has invalid fields; see errors.',
-        exception.errors,
-      );
+      return validationProblem(exception);
     }
     if (exception instanceof HttpException) {
       return this.fromHttpException(exception, request);
@@ -100,6 +96,18 @@ export class ProblemFilter implements ExceptionFilter {
   }
 }
 
+// Field errors, at most MAX_FIELD_ERRORS of them; the answer says how many more there were.
+function validationProblem(exception: RequestValidationError): Problem {
+  const { errors, omitted } = exception;
+  if (omitted === 0) {
+    return problem(400, 'validation-failed', 'The request has invalid fields; see errors.', errors);
+  }
+  const detail =
+    `The request has ${errors.length + omitted} invalid fields; the first ${errors.length} of ` +
+    `${errors.length + omitted} are listed in errors. Fix those and send it again to see the rest.`;
+  return { ...problem(400, 'validation-failed', detail, errors), omittedErrors: omitted };
+}
+
 // Fastify refuses some URLs before Nest sees the request: broken percent-encoding in the path
 // (400) and a path segment over its length limit (414). They leave as problems too.
 export function answerFrameworkError(
@@ -118,6 +126,33 @@ export function answerFrameworkError(
     .status(status)
     .header('content-type', PROBLEM_CONTENT_TYPE)
     .send({ ...body, instance: request.url });
+}
+
+// Node refuses some requests before Fastify has a request or a reply: a request or its headers
+// not arriving within the timeouts (408), headers too large (431), bytes that are not HTTP
+// (400). Said as a problem on the bare socket where it can still be written, then closed.
+export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) {
+    return;
+  }
+  const body =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? problem(
+          408,
+          'request-timeout',
+          'The request did not arrive in time; send it whole, without pauses.',
+        )
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? problem(431, 'headers-too-large', 'The request headers are too large.')
+        : problem(400, 'bad-request', 'The request is not valid HTTP.');
+  if (socket.writable) {
+    const text = JSON.stringify(body);
+    socket.write(
+      `HTTP/1.1 ${body.status} ${body.title}\r\nConnection: close\r\n` +
+        `Content-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`,
+    );
+  }
+  socket.destroy();
 }
 
 function codeForStatus(status: number): string {

@@ -13,6 +13,8 @@ export interface Problem {
   code: string;
   instance?: string;
   errors?: FieldError[];
+  // Errors found beyond those listed in `errors` (an answer lists a bounded number).
+  omittedErrors?: number;
   [extension: string]: unknown;
 }
 

@@ -23,10 +23,28 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { formatPounds } from './money';
+import {
+  MAX_BODY_DEPTH,
+  MAX_BODY_NODES,
+  MAX_OBJECT_KEYS,
+  tooDeep,
+  tooMany,
+  tooWide,
+} from './input-limits';
+
+// Most field errors one answer lists: a body with hundreds of wrong fields gets a short answer
+// saying how many more there were, not a list as long as the body.
+export const MAX_FIELD_ERRORS = 50;
 
 export class RequestValidationError extends BadRequestException {
-  constructor(readonly errors: FieldError[]) {
+  readonly errors: FieldError[];
+  // How many errors were found beyond the ones listed.
+  readonly omitted: number;
+
+  constructor(errors: FieldError[]) {
     super('The request has invalid fields.');
+    this.errors = errors.slice(0, MAX_FIELD_ERRORS);
+    this.omitted = errors.length - this.errors.length;
   }
 }
 
@@ -45,20 +63,24 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   });
 }
 
-// Deepest nesting a body may have: ours nest three levels at most. Far deeper JSON (thousands of
-// brackets) would overflow the stack of class-transformer.
-export const MAX_BODY_DEPTH = 32;
-
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+interface Pending {
+  value: unknown;
+  field: string;
+  depth: number;
+}
 
 // Text no field can hold, wherever it is in a body or query: the NUL character (PostgreSQL text
 // refuses it) and lone UTF-16 surrogates (not Unicode; they cannot be stored or encoded as
-// UTF-8). Also bodies nested beyond MAX_BODY_DEPTH. Walked without recursion, so any depth is safe.
+// UTF-8). Also shapes too big to transform safely: nested beyond MAX_BODY_DEPTH, an object of
+// more than MAX_OBJECT_KEYS fields, more than MAX_BODY_NODES values in all. Walked without
+// recursion, each value once, stopping at the first shape problem: time linear in the body, and
+// bounded by the caps whatever its size.
 export function unsafeInputErrors(value: unknown, root: string): FieldError[] {
   const errors: FieldError[] = [];
-  const stack: { value: unknown; field: string; depth: number }[] = [
-    { value, field: '', depth: 0 },
-  ];
+  const stack: Pending[] = [{ value, field: '', depth: 0 }];
+  let nodes = 1;
   for (let item = stack.pop(); item && errors.length < 10; item = stack.pop()) {
     const { value: node, field, depth } = item;
     const name = field || root;
@@ -69,16 +91,43 @@ export function unsafeInputErrors(value: unknown, root: string): FieldError[] {
         errors.push({ field: name, message: `${name} is not valid Unicode text` });
       }
     } else if (node !== null && typeof node === 'object') {
-      if (depth >= MAX_BODY_DEPTH) {
-        errors.push({ field: name, message: `${name} nests deeper than ${MAX_BODY_DEPTH} levels` });
-        continue;
+      const shape = shapeError(node, name, depth, nodes);
+      if (shape) {
+        return [shape];
       }
-      for (const [key, child] of Object.entries(node)) {
-        stack.push({ value: child, field: field ? `${field}.${key}` : key, depth: depth + 1 });
-      }
+      nodes += pushChildren(node, field, depth, stack);
     }
   }
   return errors;
+}
+
+// What is wrong with the shape of an object or list about to be walked, if anything: the same
+// limits as jsonShapeError checks on a body's text, here for queries and any parsed value.
+function shapeError(node: object, name: string, depth: number, nodes: number): FieldError | null {
+  if (depth >= MAX_BODY_DEPTH) {
+    return tooDeep(name);
+  }
+  const size = Array.isArray(node) ? node.length : Object.keys(node).length;
+  if (!Array.isArray(node) && size > MAX_OBJECT_KEYS) {
+    return tooWide(name);
+  }
+  return nodes + size > MAX_BODY_NODES ? tooMany(name) : null;
+}
+
+function pushChildren(node: object, field: string, depth: number, stack: Pending[]): number {
+  if (Array.isArray(node)) {
+    const list: unknown[] = node;
+    for (let i = 0; i < list.length; i++) {
+      stack.push({ value: list[i], field: field ? `${field}.${i}` : String(i), depth: depth + 1 });
+    }
+    return list.length;
+  }
+  const keys = Object.keys(node);
+  for (const key of keys) {
+    const child = (node as Record<string, unknown>)[key];
+    stack.push({ value: child, field: field ? `${field}.${key}` : key, depth: depth + 1 });
+  }
+  return keys.length;
 }
 
 class RequestValidationPipe extends ValidationPipe {

@@ -34,6 +34,19 @@ export interface AppConfig {
   // Browser origins allowed to call the API (CORS); empty allows none.
   corsOrigins: string[];
   login: LoginLimits;
+  http: HttpTimeouts;
+}
+
+// How long the HTTP server waits for a client, so a slow sender cannot hold connections open.
+export interface HttpTimeouts {
+  // The whole request, headers and body, must arrive within this, or the answer is 408.
+  requestTimeoutMs: number;
+  // The headers must arrive within this (at most requestTimeoutMs).
+  headersTimeoutMs: number;
+  // A connection on which nothing moves either way for this long is closed.
+  connectionTimeoutMs: number;
+  // An idle kept-alive connection is closed after this (above a load balancer's idle timeout).
+  keepAliveTimeoutMs: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { isEmail } from 'class-validator';
 import { passwordProblem } from '../users/password.rules';
-import { AppConfig, PROCESS_ROLES, ProcessRole, TrustProxy } from './app-config';
+import { AppConfig, HttpTimeouts, PROCESS_ROLES, ProcessRole, TrustProxy } from './app-config';
 import { projectPath } from './project-root';
 
 const DEV_DEMO_PASSWORD = 'Demo-Password-2026';
@@ -59,6 +59,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       windowSeconds: integer(env, 'LOGIN_LIMIT_WINDOW_SECONDS', 60, 1, 86400, problems),
       maxWaitSeconds: integer(env, 'LOGIN_MAX_WAIT_SECONDS', 900, 1, 86400, problems),
     },
+    http: httpTimeouts(env, problems),
     lettersDir: env.LETTER_TEMPLATES_DIR || projectPath('templates', 'letters'),
     reportsDir: env.REPORT_TEMPLATES_DIR || projectPath('templates', 'reports'),
     exportsDir: env.EXPORTS_DIR || projectPath('var', 'exports'),
@@ -107,6 +108,28 @@ export function loadConfig(env: Env = process.env): AppConfig {
     throw new ConfigError(problems);
   }
   return config;
+}
+
+function httpTimeouts(env: Env, problems: string[]): HttpTimeouts {
+  const timeouts: HttpTimeouts = {
+    requestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, 100, 600_000, problems),
+    headersTimeoutMs: integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 600_000, problems),
+    connectionTimeoutMs: integer(env, 'HTTP_IDLE_TIMEOUT_MS', 60_000, 100, 3_600_000, problems),
+    keepAliveTimeoutMs: integer(
+      env,
+      'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+      72_000,
+      100,
+      3_600_000,
+      problems,
+    ),
+  };
+  if (timeouts.headersTimeoutMs > timeouts.requestTimeoutMs) {
+    problems.push(
+      `HTTP_HEADERS_TIMEOUT_MS (${timeouts.headersTimeoutMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${timeouts.requestTimeoutMs})`,
+    );
+  }
+  return timeouts;
 }
 
 function oneOf<T extends string>(

@@ -2654,6 +2654,11 @@ export interface components {
       errors?: components['schemas']['FieldErrorDto'][];
       /** @example /api/v1/rounds */
       instance?: string;
+      /**
+       * @description How many more field errors were found than errors lists (it lists at most 50)
+       * @example 12
+       */
+      omittedErrors?: number;
       /** @example 400 */
       status: number;
       /** @example Bad Request */
@@ -4024,6 +4029,15 @@ export interface operations {
       };
       /** @description Wrong email or password, or a deactivated account */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A body over 16 KiB */
+      413: {
         headers: {
           [name: string]: unknown;
         };

@@ -1,3 +1,4 @@
+import { manyKeys } from '../../bench/hostile-bodies';
 import type { Schema } from './fuzz-openapi';
 import type { Random } from './fuzz-random';
 import {
@@ -35,6 +36,46 @@ export const WHOLE_BODIES: readonly unknown[] = [
   new Lazy(() => `{${Array.from({ length: 2_000 }, (_, i) => `"k${i}":${i}`).join(',')}}`),
   new Lazy(() => JSON.stringify({ text: LONG_TEXT })),
   new Lazy(() => JSON.stringify(Array.from({ length: 50_000 }, () => 1))),
+  new Lazy(() => manyKeys(128_000)),
+  new Lazy(() => JSON.stringify({ a: Array.from({ length: 60_000 }, () => [0, 0]) })),
+  new Lazy(() => manyKeys(100)),
+];
+
+// A plausible body made to produce as many field errors as it can within the shape limits:
+// every object in it gets unknown fields up to `width` keys, and every list of objects is filled
+// to `length` copies of its first item.
+export function crowdedBody(sample: unknown, width = 100, length = 40): unknown {
+  if (Array.isArray(sample)) {
+    const first: unknown = sample[0];
+    return first !== null && typeof first === 'object'
+      ? Array.from({ length }, () => crowdedBody(first, width, length))
+      : sample;
+  }
+  if (sample === null || typeof sample !== 'object') {
+    return sample;
+  }
+  const crowded: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(sample)) {
+    crowded[key] = crowdedBody(value, width, length);
+  }
+  for (let i = 0; Object.keys(crowded).length < width; i++) {
+    crowded[`unknown${i}`] = i;
+  }
+  return crowded;
+}
+
+// Bodies of hostile shape every route with a body must answer quickly with a short 4xx problem:
+// 1 MiB of unknown keys, an object one key too wide, more values than a body may hold, and
+// plausible bodies crowded with unknown fields (long error lists).
+export const HEAVY_BODIES: readonly { what: string; make: (sample: unknown) => string }[] = [
+  { what: '128,000 keys in 1 MiB', make: () => manyKeys(128_000) },
+  { what: '101 keys', make: () => manyKeys(101) },
+  {
+    what: '60,000 small lists',
+    make: () => JSON.stringify({ a: Array.from({ length: 60_000 }, () => [0, 0]) }),
+  },
+  { what: '100 unknown keys', make: () => manyKeys(100, '"x"') },
+  { what: 'crowded sample', make: (sample) => JSON.stringify(crowdedBody(sample)) },
 ];
 
 // Bodies that are not JSON, or not said to be JSON, or both.

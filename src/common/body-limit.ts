@@ -1,0 +1,48 @@
+import { RouteConfig } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
+import { jsonShapeError } from './input-limits';
+import { RequestValidationError } from './validation';
+
+// Largest body a route reads unless it says less: a bid with every list full and every text at
+// its longest fits well within it.
+export const DEFAULT_BODY_LIMIT = 1_048_576;
+// Routes whose bodies are a few short fields (the sign-in): anything bigger is refused with 413
+// before it is read, let alone parsed.
+export const SMALL_BODY_LIMIT = 16_384;
+
+// The most bytes of body this route reads; a bigger one answers 413 payload-too-large.
+export function BodyLimit(bytes: number): MethodDecorator {
+  return RouteConfig({ bodyLimit: bytes });
+}
+
+// Fastify takes a body limit per route in the route's options, which Nest does not set; Nest does
+// pass the route's config (from @RouteConfig), so this hook copies the limit across. It must be
+// added before the application registers its routes (before app.init()).
+export function applyRouteBodyLimits(fastify: FastifyInstance): void {
+  fastify.addHook('onRoute', (route) => {
+    const config: { bodyLimit?: unknown } = route.config ?? {};
+    if (typeof config.bodyLimit === 'number') {
+      route.bodyLimit = config.bodyLimit;
+    }
+  });
+}
+
+// Fastify's JSON parser, after the shape check: a body over the limits is refused (400 naming
+// the limit) before it is parsed.
+export function checkJsonShapeBeforeParsing(fastify: FastifyInstance): void {
+  const { onProtoPoisoning, onConstructorPoisoning } = fastify.initialConfig;
+  const parse = fastify.getDefaultJsonParser(
+    onProtoPoisoning ?? 'error',
+    onConstructorPoisoning ?? 'error',
+  );
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    const refused = jsonShapeError(text);
+    if (refused) {
+      done(new RequestValidationError([refused]), undefined);
+      return;
+    }
+    void parse(request, text, done);
+  });
+}
