@@ -229,6 +229,14 @@ export class BidStore {
     ]);
   }
 
+  // Serialises creates that carry one user's Idempotency-Key until commit, so a parallel retry
+  // finds the bid the first one made instead of colliding with it.
+  async lockCreationKey(manager: EntityManager, userId: string, key: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [
+      `bid-create:${userId}:${key}`,
+    ]);
+  }
+
   // Replaces whichever lists the edit sends and keeps the derived totals in step. A bid just
   // created has no lines to replace (`created`), so nothing is deleted first.
   async writeLines(
