@@ -95,6 +95,24 @@ describe('bids: drafts, retried creates and reminders', () => {
     expect(mine.body.total).toBe(1);
   });
 
+  it('answers ten parallel creates with one Idempotency-Key with the one bid the first made', async () => {
+    const round = await openRound(t, as('admin'));
+    const key = `parallel-${round.code}`;
+    const create = (body: object) =>
+      t.http().post('/api/v1/bids').set(council.headers).set('idempotency-key', key).send(body);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => create(validBid(round))));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(201));
+    expect(new Set(answers.map((answer) => answer.body.id)).size).toBe(1);
+    const [{ count }] = await t.app
+      .get(DataSource)
+      .query<{ count: number }[]>(`SELECT count(*)::int AS count FROM bids WHERE round_id = $1`, [
+        round.id,
+      ]);
+    expect(count).toBe(1);
+    const other = await create(validBid(round, { title: 'Another bid' })).expect(422);
+    expect(other.body.code).toBe('idempotency-key-reused');
+  });
+
   it('reminds the creator of a draft 7 days and 1 day before the round closes, once each', async () => {
     const closesAt = new Date(Date.now() + 10 * DAY);
     const round = await openRound(t, as('admin'), { closesAt: closesAt.toISOString() });

@@ -60,7 +60,8 @@ export class BidDraftingService {
     private readonly audit: AuditService,
   ) {}
 
-  // A retried create with the same Idempotency-Key answers the bid the first one made.
+  // A retried create with the same Idempotency-Key answers the bid the first one made, also
+  // when the retries run at the same time (they wait for the first to commit).
   async create(
     actor: AuditActor,
     user: AuthenticatedUser,
@@ -71,6 +72,7 @@ export class BidDraftingService {
     const requestHash = hashOf(input);
     return this.dataSource.transaction(async (manager) => {
       if (idempotencyKey !== undefined) {
+        await this.store.lockCreationKey(manager, user.id, idempotencyKey);
         const earlier = await manager.findOneBy(Bid, {
           createdBy: user.id,
           creationKey: idempotencyKey,

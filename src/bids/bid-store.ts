@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager, FindOptionsWhere, In } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { formatLondon } from '../common/london-time';
 import type { BidDto, EndorsementState } from './bid-response.dto';
@@ -15,14 +15,6 @@ export type LoadedBid = Bid & {
   round: { code: string; name: string };
   organisation: { name: string };
 };
-
-const BID_RELATIONS = {
-  costLines: true,
-  matchFunding: true,
-  interventions: true,
-  round: true,
-  organisation: true,
-} as const;
 
 // A bid that still holds a place under the round's bid limit: submitted or later, not withdrawn,
 // not failed, and not declined by its PCC.
@@ -133,19 +125,62 @@ export class BidStore {
     return bid;
   }
 
-  // Whole bids in the order of `ids` (missing ones left out), in one query: `find` without a
-  // limit joins the lines in a single statement, where `findOne` would first run a second,
-  // DISTINCT query to apply its LIMIT 1 across the joined rows.
+  // Whole bids in the order of `ids` (missing ones left out), in four queries whatever their
+  // number: the bids with their round's and organisation's names, then each list of lines on
+  // its own. Joining the lists together would return the product of their lengths (4 cost
+  // lines, 50 match-funding lines and 50 interventions: 10,000 rows, each with the whole bid).
   async loadMany(manager: EntityManager, ids: string[]): Promise<LoadedBid[]> {
     if (ids.length === 0) {
       return [];
     }
-    const bids = (await manager.find(Bid, {
-      where: { id: ids.length === 1 ? ids[0] : In(ids) },
-      relations: BID_RELATIONS,
-    })) as LoadedBid[];
-    const byId = new Map(bids.map((bid) => [bid.id, bid]));
+    const bids = await manager
+      .createQueryBuilder(Bid, 'bid')
+      .innerJoin('bid.round', 'round')
+      .addSelect(['round.id', 'round.code', 'round.name'])
+      .innerJoin('bid.organisation', 'organisation')
+      .addSelect(['organisation.id', 'organisation.name'])
+      .where('bid.id IN (:...ids)', { ids })
+      .getMany();
+    const found = bids.map((bid) => bid.id);
+    // One after another: a transaction's queries share one connection.
+    const costLines = await this.linesOf(manager, BidCostLine, found);
+    const matchFunding = await this.linesOf(manager, BidMatchFunding, found);
+    const interventions = await this.linesOf(manager, BidIntervention, found);
+    const byId = new Map(
+      bids.map((bid) => [
+        bid.id,
+        Object.assign(bid, {
+          costLines: costLines.get(bid.id) ?? [],
+          matchFunding: matchFunding.get(bid.id) ?? [],
+          interventions: interventions.get(bid.id) ?? [],
+        }) as LoadedBid,
+      ]),
+    );
     return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  // One list of lines of the bids `bidIds`, grouped by bid, in one query.
+  private async linesOf<Line extends { bidId: string }>(
+    manager: EntityManager,
+    entity: new () => Line,
+    bidIds: string[],
+  ): Promise<Map<string, Line[]>> {
+    const byBid = new Map<string, Line[]>();
+    if (bidIds.length === 0) {
+      return byBid;
+    }
+    const lines = await manager.find(entity, {
+      where: { bidId: In(bidIds) } as FindOptionsWhere<Line>,
+    });
+    for (const line of lines) {
+      const list = byBid.get(line.bidId);
+      if (list) {
+        list.push(line);
+      } else {
+        byBid.set(line.bidId, [line]);
+      }
+    }
+    return byBid;
   }
 
   // Locks the bid row for the rest of the transaction, then reads it whole.
@@ -191,6 +226,14 @@ export class BidStore {
   async lockScope(manager: EntityManager, roundId: string, scopeKey: string): Promise<void> {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [
       `bid-scope:${roundId}:${scopeKey}`,
+    ]);
+  }
+
+  // Serialises creates that carry one user's Idempotency-Key until commit, so a parallel retry
+  // finds the bid the first one made instead of colliding with it.
+  async lockCreationKey(manager: EntityManager, userId: string, key: string): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [
+      `bid-create:${userId}:${key}`,
     ]);
   }
 

@@ -71,12 +71,24 @@ export class BidsService {
     return bid;
   }
 
-  async get(user: AuthenticatedUser, id: string): Promise<BidDto> {
-    return toBidDto(await this.readable(user, this.dataSource.manager, id));
+  // A bid and its lists are read by several queries: one snapshot keeps them from one moment.
+  private snapshot<T>(read: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction('REPEATABLE READ', read);
   }
 
-  async list(user: AuthenticatedUser, query: BidQuery): Promise<Page<BidDto>> {
-    const manager = this.dataSource.manager;
+  async get(user: AuthenticatedUser, id: string): Promise<BidDto> {
+    return this.snapshot(async (manager) => toBidDto(await this.readable(user, manager, id)));
+  }
+
+  list(user: AuthenticatedUser, query: BidQuery): Promise<Page<BidDto>> {
+    return this.snapshot((manager) => this.listIn(manager, user, query));
+  }
+
+  private async listIn(
+    manager: EntityManager,
+    user: AuthenticatedUser,
+    query: BidQuery,
+  ): Promise<Page<BidDto>> {
     const viewer = await this.viewer(user, manager);
     const builder = manager
       .createQueryBuilder(Bid, 'b')
@@ -105,10 +117,8 @@ export class BidsService {
         builder.andWhere(`b.${column} = :${field}`, { [field]: query[field] });
       }
     }
-    const [rows, total] = await Promise.all([
-      builder.getRawMany<{ id: string }>(),
-      builder.getCount(),
-    ]);
+    const rows = await builder.getRawMany<{ id: string }>();
+    const total = await builder.getCount();
     const bids = await this.store.loadMany(
       manager,
       rows.map(({ id }) => id),

@@ -52,6 +52,10 @@ const SETTINGS_FIELDS = [
 ] as const;
 const AUDITED_FIELDS = [...SETTINGS_FIELDS, 'criteria', 'yearCaps'] as const;
 
+// A round's lists, each loaded by its own query (relationLoadStrategy 'query'): joined, 20
+// criteria and 10 year caps would repeat the round row, taxonomy and all, 200 times.
+const ROUND_PARTS = { criteria: true, yearCaps: true } as const;
+
 export function toRoundDto(round: RoundWithParts): RoundDto {
   const { criteria, yearCaps, ...rest } = round;
   return {
@@ -111,7 +115,8 @@ export class RoundsService {
     }
     const [rows, total] = await this.rounds.findAndCount({
       where,
-      relations: { criteria: true, yearCaps: true },
+      relations: ROUND_PARTS,
+      relationLoadStrategy: 'query',
       order: { opensAt: 'DESC', code: 'ASC' },
       take: query.limit,
       skip: query.offset,
@@ -132,7 +137,8 @@ export class RoundsService {
   async get(user: AuthenticatedUser, id: string): Promise<RoundDto> {
     const round = await this.rounds.findOne({
       where: { ...visibleTo(user), id },
-      relations: { criteria: true, yearCaps: true },
+      relations: ROUND_PARTS,
+      relationLoadStrategy: 'query',
     });
     if (!round) {
       throw DomainError.notFound('Funding round');
@@ -382,11 +388,11 @@ export class RoundsService {
     return this.loadRound(manager, id);
   }
 
-  // `find`, not `findOne`: with relations, findOne runs an extra DISTINCT query for its LIMIT 1.
   private async loadRound(manager: EntityManager, id: string): Promise<RoundWithParts> {
     const [round] = await manager.find(FundingRound, {
       where: { id },
-      relations: { criteria: true, yearCaps: true },
+      relations: ROUND_PARTS,
+      relationLoadStrategy: 'query',
     });
     if (!round) {
       throw DomainError.notFound('Funding round');

@@ -1,0 +1,93 @@
+import type { DataSource } from 'typeorm';
+
+// What PostgreSQL sent the app while `work` ran: statements, rows, and the size of their values
+// (string lengths, JSON as text), counted on the app's own pool so other data sources in the
+// test process don't add to it. Also the largest growth of the process's RSS seen meanwhile.
+export interface ReadCost {
+  queries: number;
+  rows: number;
+  bytes: number;
+  rssGrowthBytes: number;
+}
+
+interface PgResult {
+  rows?: Record<string, unknown>[];
+}
+type QueryFn = (...args: unknown[]) => unknown;
+interface PgClient {
+  query: QueryFn;
+}
+interface PgPool {
+  on(event: 'acquire', listener: (client: PgClient) => void): void;
+  off(event: 'acquire', listener: (client: PgClient) => void): void;
+}
+
+function sizeOf(value: unknown): number {
+  if (value === null || value === undefined) {
+    return 0;
+  }
+  if (typeof value === 'string') {
+    return value.length;
+  }
+  if (Buffer.isBuffer(value)) {
+    return value.length;
+  }
+  if (typeof value === 'object' && !(value instanceof Date)) {
+    return JSON.stringify(value).length;
+  }
+  return 8;
+}
+
+export async function readCost<T>(
+  dataSource: DataSource,
+  work: () => Promise<T>,
+): Promise<{ result: T; cost: ReadCost }> {
+  const pool = (dataSource.driver as unknown as { master: PgPool }).master;
+  const cost: ReadCost = { queries: 0, rows: 0, bytes: 0, rssGrowthBytes: 0 };
+  const tally = (result: unknown) => {
+    for (const part of Array.isArray(result) ? result : [result]) {
+      const rows = (part as PgResult | undefined)?.rows ?? [];
+      cost.rows += rows.length;
+      for (const row of rows) {
+        for (const value of Object.values(row)) {
+          cost.bytes += sizeOf(value);
+        }
+      }
+    }
+  };
+  const patched = new Map<PgClient, QueryFn>();
+  const onAcquire = (client: PgClient) => {
+    if (patched.has(client)) {
+      return;
+    }
+    const original = client.query;
+    patched.set(client, original);
+    client.query = function (this: PgClient, ...args: unknown[]) {
+      cost.queries += 1;
+      const answer = original.apply(this, args);
+      if (answer instanceof Promise) {
+        return answer.then((result: unknown) => {
+          tally(result);
+          return result;
+        });
+      }
+      return answer;
+    };
+  };
+  const before = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    cost.rssGrowthBytes = Math.max(cost.rssGrowthBytes, process.memoryUsage().rss - before);
+  }, 2);
+  pool.on('acquire', onAcquire);
+  try {
+    const result = await work();
+    cost.rssGrowthBytes = Math.max(cost.rssGrowthBytes, process.memoryUsage().rss - before);
+    return { result, cost };
+  } finally {
+    clearInterval(sampler);
+    pool.off('acquire', onAcquire);
+    for (const [client, original] of patched) {
+      client.query = original;
+    }
+  }
+}
