@@ -12,7 +12,8 @@ import { OrganisationsService } from '../organisations/organisations.service';
 import { accountCreatedEmail } from './account-emails';
 import { hashPassword } from './password';
 import { User } from './user.entity';
-import type { CreateUserDto, UpdateUserDto, UserDto, UserQuery } from './user.dto';
+import type { CreateUserDto, MembershipDto, UpdateUserDto, UserDto, UserQuery } from './user.dto';
+import { UserMemberships } from './user-memberships';
 
 const AUDITED_FIELDS = ['email', 'name', 'role', 'organisationId', 'active'] as const;
 
@@ -29,6 +30,7 @@ export class UsersService {
     private readonly organisations: OrganisationsService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly memberships: UserMemberships,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -51,6 +53,7 @@ export class UsersService {
           active: true,
         }),
       );
+      await this.memberships.start(manager, user, actor);
       await this.audit.record(manager, actor, {
         command: 'user.create',
         objectType: 'user',
@@ -81,6 +84,7 @@ export class UsersService {
           : role === 'applicant'
             ? user.organisationId
             : null;
+      this.memberships.refuseOwnChange(actor, id, user, { role, organisationId });
       await this.checkOrganisation(manager, role, organisationId);
       Object.assign(
         user,
@@ -88,6 +92,7 @@ export class UsersService {
         passwordHash ? { passwordHash } : {},
       );
       const saved = await manager.save(user);
+      await this.memberships.follow(manager, before, saved, actor);
       const changes = changedFields(before, { ...saved }, AUDITED_FIELDS);
       if (passwordHash) {
         changes.password = { before: '(hidden)', after: '(changed)' };
@@ -136,6 +141,12 @@ export class UsersService {
       throw DomainError.notFound('User');
     }
     return toUserDto(user);
+  }
+
+  // The user's roles and organisations over time, oldest first.
+  async history(id: string): Promise<MembershipDto[]> {
+    await this.get(id);
+    return this.memberships.history(id);
   }
 
   async list(query: UserQuery): Promise<Page<UserDto>> {
