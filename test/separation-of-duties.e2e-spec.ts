@@ -48,7 +48,7 @@ describe('separation of duties', () => {
   let adminId: string;
   // A1..A3 (bids 0-2) drafted and submitted by A, M1..M3 (bids 3-5) by M, in a round whose bids have final scores.
   let decided: ModeratedRound;
-  // One bid each of M, S and a council, in assessment and waiting for assessors.
+  // One bid each of M, S and the Cleveland PCC, in assessment and waiting for assessors.
   let assessing: ModeratedRound;
   let approver: Person;
   let moderator: Person;
@@ -110,11 +110,13 @@ describe('separation of duties', () => {
   beforeAll(async () => {
     // The Northumbria PCC's bid, awarded and accepted, drafted and submitted by world.pcc.
     setup = await activeAward();
-    const { t, as, pcc, council } = setup.world;
+    const { t, as, pcc } = setup.world;
     db = t.app.get(DataSource);
     admin = as('admin');
     adminId = (await api().get('/api/v1/me').set(admin).expect(200)).body.id;
-    northumbria = (await organisationIds(t, admin))[NORTHUMBRIA_PCC];
+    const orgs = await organisationIds(t, admin);
+    northumbria = orgs[NORTHUMBRIA_PCC];
+    const cleveland = await bidderOf(t, admin, orgs['Police and Crime Commissioner for Cleveland']);
     const a = await bidderOf(t, admin, northumbria);
     const m = await bidderOf(t, admin, northumbria);
     const s = await bidderOf(t, admin, northumbria);
@@ -124,7 +126,7 @@ describe('separation of duties', () => {
     });
     assessing = await moderatedRound(
       setup.world,
-      [m, s, council],
+      [m, s, cleveland],
       1,
       { bidLimit: 10, assessmentsPerBid: 3 },
       3,
@@ -136,7 +138,7 @@ describe('separation of duties', () => {
       .patch(`/api/v1/returns/${q1.id}`)
       .set(pcc.headers)
       .set('if-match', read.headers.etag)
-      .send(quarterReturn(setup.interventionId, { capital: 1_000_000 }))
+      .send(quarterReturn(setup.interventionId, { capital: 6_000_000, revenue: 1_500_000 }))
       .expect(200);
     await api().post(`/api/v1/returns/${q1.id}/submit`).set(pcc.headers).expect(200);
     approver = await makeStaff(a, 'approver');
@@ -237,7 +239,7 @@ describe('separation of duties', () => {
   });
 
   it('never assigns an assessor to their own or their former organisation’s bid', async () => {
-    const [mBid, sBid, councilBid] = assessing.bids;
+    const [mBid, sBid, clevelandBid] = assessing.bids;
     for (const bid of [sBid, mBid]) {
       const response = await api()
         .post(`/api/v1/bids/${bid.id}/assignments`)
@@ -251,7 +253,7 @@ describe('separation of duties', () => {
       .send({ assessorIds: [assessor.id] })
       .expect(200);
     const assigned = (auto.body.assignments as { bidId: string }[]).map((row) => row.bidId);
-    expect(assigned).toEqual([councilBid.id]);
+    expect(assigned).toEqual([clevelandBid.id]);
   });
 
   it('an assessor who joined the bidder after being assigned may no longer score the bid', async () => {
@@ -315,7 +317,7 @@ describe('separation of duties', () => {
         api()
           .post(`/api/v1/returns/${q1.id}/request-changes`)
           .set(finance.headers)
-          .send({ comment: 'Please add receipts.' }),
+          .send({ comments: 'Please add the receipts.' }),
       'conflict-of-interest',
     );
     await api()
