@@ -108,7 +108,7 @@ describe('object-level access for applicants of another organisation', () => {
         WATCHED.map((lines, i) => [lines, `${rows[i][0].count}:${rows[i][0].digest}`]),
       );
     };
-  });
+  }, 90_000);
   afterAll(() => setup.world.close());
 
   it('has a decision for every route an applicant may call with an id', () => {

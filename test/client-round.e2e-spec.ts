@@ -323,7 +323,7 @@ describe('a whole round through the typed client', () => {
       const payment = approved.payment;
       expect(payment).toMatchObject({ amountPence: 7_500_000, status: 'to_make' });
       const paid = await ok(
-        as.finance.POST('/api/v1/payments/{id}/record', {
+        as.payer.POST('/api/v1/payments/{id}/record', {
           params: { path: { id: payment?.id ?? '' } },
           body: {
             paidOn: new Date().toISOString().slice(0, 10),

@@ -47,7 +47,7 @@ describe('returns: simultaneous commands', () => {
       ['BACS-A', 'BACS-B'].map((reference) =>
         api()
           .post(`/api/v1/payments/${payment}/record`)
-          .set(as('finance'))
+          .set(setup.payer)
           .send({ paidOn: today, reference }),
       ),
     );

@@ -129,7 +129,7 @@ describe('returns: part approvals and an award withdrawn during delivery', () =>
     // What was approved before the withdrawal is still owed, and is paid.
     await api()
       .post(`/api/v1/payments/${(await read(1)).payment.id}/record`)
-      .set(as('finance'))
+      .set(setup.payer)
       .send({ paidOn: new Date().toISOString().slice(0, 10), reference: 'BACS-Q1' })
       .expect(200);
     const commands = await t.app

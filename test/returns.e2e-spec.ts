@@ -65,7 +65,7 @@ describe('returns: an award’s year of delivery', () => {
       expect(payment).toBeDefined();
       return api()
         .post(`/api/v1/payments/${payment?.id}/record`)
-        .set(as('finance'))
+        .set(setup.payer)
         .send({ paidOn: new Date().toISOString().slice(0, 10), reference: `BACS-Q${n}` })
         .expect(status);
     },
@@ -269,7 +269,7 @@ describe('returns: an award’s year of delivery', () => {
     const q1Payment = (await payments()).find((row) => row.quarter === 1);
     await api()
       .post(`/api/v1/payments/${q1Payment?.id}/record`)
-      .set(as('finance'))
+      .set(setup.payer)
       .send({ paidOn: tomorrow, reference: 'BACS-Q1' })
       .expect(422);
     for (const n of [1, 2, 3]) {

@@ -5,6 +5,7 @@ import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import type { FieldError } from '../common/problem';
 import { OrganisationsService } from '../organisations/organisations.service';
+import { SeparationOfDuties } from '../users/separation-of-duties.service';
 import { UsersService } from '../users/users.service';
 import type { AffiliationsDto } from './assessment.dto';
 import type { AssessorDto } from './assessment-response.dto';
@@ -19,12 +20,18 @@ export class AffiliationsService {
     private readonly dataSource: DataSource,
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
+    private readonly duties: SeparationOfDuties,
     private readonly audit: AuditService,
   ) {}
 
+  // What keeps each assessor from bids: declared ties and every organisation they belonged to.
   async of(manager: EntityManager, assessorIds: string[]): Promise<Map<string, Affiliations>> {
+    const ties = await this.duties.tiesOf(manager, assessorIds);
     const result = new Map<string, Affiliations>(
-      assessorIds.map((id) => [id, { organisationIds: [], forceAreaCodes: [] }]),
+      assessorIds.map((id) => [
+        id,
+        { organisationIds: [], forceAreaCodes: [], person: ties.get(id) },
+      ]),
     );
     if (assessorIds.length === 0) {
       return result;
@@ -82,6 +89,10 @@ export class AffiliationsService {
           errors,
         );
       }
+      const declared = (all: Map<string, Affiliations>) => {
+        const { organisationIds, forceAreaCodes } = all.get(user.id) as Affiliations;
+        return { organisationIds, forceAreaCodes };
+      };
       const before = await this.of(manager, [user.id]);
       await manager.delete(AssessorAffiliation, { assessorId: user.id });
       const note = input.note ?? '';
@@ -97,7 +108,7 @@ export class AffiliationsService {
         command: 'assessor.declare-affiliations',
         objectType: 'user',
         objectId: user.id,
-        changes: { affiliations: { before: before.get(user.id), after: after.get(user.id) } },
+        changes: { affiliations: { before: declared(before), after: declared(after) } },
       });
       return this.describe(manager, user, undefined);
     });

@@ -5,6 +5,7 @@ import { BidProgressService } from '../bids/bid-progress.service';
 import type { BidDto } from '../bids/bid-response.dto';
 import { DomainError } from '../common/domain-error';
 import { RoundsService } from '../rounds/rounds.service';
+import { SeparationOfDuties } from '../users/separation-of-duties.service';
 import type { AssessmentOpeningDto } from './assessment-response.dto';
 
 // Moving a closed round's bids into assessment, and failing a bid on eligibility.
@@ -14,6 +15,7 @@ export class AssessmentOpeningService {
     private readonly dataSource: DataSource,
     private readonly rounds: RoundsService,
     private readonly bids: BidProgressService,
+    private readonly duties: SeparationOfDuties,
   ) {}
 
   // One transaction: the round moves to assessment with its deadline, and every submitted bid
@@ -38,6 +40,7 @@ export class AssessmentOpeningService {
   failEligibility(actor: AuditActor, bidId: string, reason: string, now = new Date()) {
     return this.dataSource.transaction(async (manager): Promise<BidDto> => {
       const bid = await this.bids.find(manager, bidId);
+      await this.duties.refuseIfTied(manager, actor.id, bid, 'fail on eligibility');
       const round = await this.rounds.findPublished(manager, bid.roundId, 'share');
       return this.bids.failEligibility(manager, actor, bidId, reason, round?.status ?? '', now);
     });

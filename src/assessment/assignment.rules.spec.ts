@@ -50,6 +50,37 @@ const assessorsOf = (assignments: PlannedAssignment[], bidId: string) =>
 describe('affiliationConflict', () => {
   const northumbriaPccBid = { organisationId: 'org-northumbria-pcc', forceAreaCode: NORTHUMBRIA };
 
+  it('rules out the creator, submitter and anyone who ever belonged to the bidder', () => {
+    const made = { ...northumbriaPccBid, createdBy: 'user-a', submittedBy: 'user-b' };
+    const person = (userId: string, organisationIds: string[] = []) => ({
+      organisationIds: [],
+      forceAreaCodes: [],
+      person: { userId, organisationIds },
+    });
+    expect(affiliationConflict(person('user-a'), made)).toBe('the assessor created the bid');
+    expect(affiliationConflict(person('user-b'), made)).toBe('the assessor submitted the bid');
+    expect(affiliationConflict(person('user-c', ['org-northumbria-pcc']), made)).toBe(
+      'the assessor belonged to the bidding organisation',
+    );
+    expect(affiliationConflict(person('user-c', ['org-durham-pcc']), made)).toBeNull();
+  });
+
+  it('never plans a tied assessor onto the bid', () => {
+    const made = bid('SSF-0001', 'org-northumbria-pcc', NORTHUMBRIA, { createdBy: 'former' });
+    const former: AssessorForPlanning = {
+      id: 'former',
+      load: 0,
+      affiliations: {
+        organisationIds: [],
+        forceAreaCodes: [],
+        person: { userId: 'former', organisationIds: [] },
+      },
+    };
+    const { assignments, shortfalls } = planAssignments([made], [former, assessor('free', 5)], 1);
+    expect(assignments).toEqual([{ bidId: made.id, assessorId: 'free' }]);
+    expect(shortfalls).toEqual([]);
+  });
+
   it('finds an affiliation with the bidding organisation', () => {
     const conflict = affiliationConflict(
       { organisationIds: ['org-northumbria-pcc'], forceAreaCodes: [] },

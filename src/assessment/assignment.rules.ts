@@ -1,6 +1,11 @@
+import { bidTie, type PersonTies, tieReason } from '../users/separation.rules';
+
+// What keeps an assessor from a bid: the ties they declared, and (separation of duties) the
+// organisations they ever belonged to, with who they are, so that bids they made count too.
 export interface Affiliations {
   organisationIds: string[];
   forceAreaCodes: string[];
+  person?: PersonTies;
 }
 
 export interface AssessorForPlanning {
@@ -15,6 +20,8 @@ export interface BidForPlanning {
   reference: string;
   organisationId: string;
   forceAreaCode: string | null;
+  createdBy?: string;
+  submittedBy?: string | null;
   // Every assessor who ever held the bid, conflicted ones included: none is picked again.
   assessorIds: string[];
   // Of those, the assignments still counting towards the round's number per bid.
@@ -35,8 +42,23 @@ export interface Shortfall {
 // Why the assessor may not assess a bid from this organisation and force area, or null.
 export function affiliationConflict(
   affiliations: Affiliations,
-  bid: { organisationId: string; forceAreaCode: string | null },
+  bid: {
+    organisationId: string;
+    forceAreaCode: string | null;
+    createdBy?: string;
+    submittedBy?: string | null;
+  },
 ): string | null {
+  const tie =
+    affiliations.person &&
+    bidTie(affiliations.person, {
+      organisationId: bid.organisationId,
+      createdBy: bid.createdBy ?? null,
+      submittedBy: bid.submittedBy ?? null,
+    });
+  if (tie) {
+    return `the assessor ${tieReason(tie)}`;
+  }
   if (affiliations.organisationIds.includes(bid.organisationId)) {
     return 'the assessor has declared an affiliation with the bidding organisation';
   }

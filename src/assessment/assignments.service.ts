@@ -9,6 +9,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
 import { RoundsService, RoundWithParts } from '../rounds/rounds.service';
 import type { User } from '../users/user.entity';
+import { SeparationOfDuties } from '../users/separation-of-duties.service';
 import { UsersService } from '../users/users.service';
 import { AffiliationsService } from './affiliations.service';
 import { assignedEmail, conflictDeclaredEmail } from './assessment-emails';
@@ -27,6 +28,7 @@ export class AssignmentsService {
     private readonly rounds: RoundsService,
     private readonly users: UsersService,
     private readonly affiliations: AffiliationsService,
+    private readonly duties: SeparationOfDuties,
     private readonly views: AssignmentViews,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
@@ -39,6 +41,7 @@ export class AssignmentsService {
       const found = await this.bids.find(manager, bidId);
       const round = await this.rounds.lockInAssessment(manager, found.roundId);
       const bid = await this.assignableBid(manager, bidId);
+      await this.duties.refuseIfTied(manager, user.id, bid, 'assign assessors to');
       const [assessor] = await this.panel(manager, [assessorId], 'assessorId');
       const existing = await manager.find(AssessmentAssignment, { where: { bidId } });
       const held = existing.find((row) => row.assessorId === assessorId);
@@ -205,7 +208,7 @@ export class AssignmentsService {
       if (tie) {
         throw DomainError.conflict(
           'affiliation-declared',
-          `Your declared affiliations rule out bid ${bid.reference} (${tie}); declare a conflict with the reason instead.`,
+          `Your affiliations rule out bid ${bid.reference} (${tie}); declare a conflict with the reason instead.`,
         );
       }
       const change = conflict

@@ -6,6 +6,7 @@ import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
 import { RoundsService, RoundWithParts } from '../rounds/rounds.service';
+import { SeparationOfDuties } from '../users/separation-of-duties.service';
 import { UsersService } from '../users/users.service';
 import { divergentEmail } from './assessment-emails';
 import type { ModerationDto } from './assessment.dto';
@@ -35,6 +36,7 @@ export class ModerationService {
     private readonly bids: BidProgressService,
     private readonly rounds: RoundsService,
     private readonly users: UsersService,
+    private readonly duties: SeparationOfDuties,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -120,6 +122,7 @@ export class ModerationService {
       const found = await this.bids.find(manager, bidId);
       await this.rounds.lockInAssessment(manager, found.roundId);
       const bid = await this.bids.find(manager, bidId, true);
+      await this.duties.refuseIfTied(manager, actor.id, bid, 'moderate');
       const score = await manager.findOne(BidScore, {
         where: { bidId },
         lock: { mode: 'pessimistic_write' },

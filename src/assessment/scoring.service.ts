@@ -6,6 +6,7 @@ import type { BidDto } from '../bids/bid-response.dto';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { RoundsService, RoundWithParts } from '../rounds/rounds.service';
+import { SeparationOfDuties } from '../users/separation-of-duties.service';
 import type { MarksDto } from './assessment.dto';
 import type { AssignmentDto, BidAssessmentsDto } from './assessment-response.dto';
 import { AssessmentAssignment, AssessmentMark } from './assignment.entity';
@@ -24,6 +25,7 @@ export class ScoringService {
     private readonly views: AssignmentViews,
     private readonly moderation: ModerationService,
     private readonly rounds: RoundsService,
+    private readonly duties: SeparationOfDuties,
     private readonly audit: AuditService,
   ) {}
 
@@ -182,6 +184,8 @@ export class ScoringService {
     const round = await this.rounds.lockInAssessment(manager, found.roundId, 'share');
     const bid = await this.bids.find(manager, found.bidId, true);
     const row = await this.assignments.visible(manager, user, id, true);
+    // Ties can arise after the assignment (a spell at the bidder's organisation).
+    await this.duties.refuseIfTied(manager, user.id, bid, 'assess');
     if (row.status === 'submitted') {
       throw DomainError.conflict(
         'assessment-submitted',

@@ -5,12 +5,14 @@ import { BidProgressService } from '../bids/bid-progress.service';
 import { DomainError } from '../common/domain-error';
 import type { YearKindAmount } from '../returns/return.rules';
 import { RoundsService } from '../rounds/rounds.service';
+import type { BidParties } from '../users/separation.rules';
 import { AwardDecision, AwardLine, type DecisionStatus } from './award.entity';
 
 // What delivery returns need of an award: its money per year and kind, the bid's interventions
 // and targets, and the round's settings for returns and payments.
 export interface AwardForDelivery {
   id: string;
+  bidId: string;
   reference: string;
   title: string;
   organisationId: string;
@@ -57,6 +59,7 @@ export class AwardDeliveryService {
     });
     return {
       id,
+      bidId: award.bidId,
       reference: bid.reference,
       title: bid.title,
       organisationId: award.organisationId,
@@ -80,6 +83,14 @@ export class AwardDeliveryService {
       varianceThresholdPercent: round.varianceThresholdPercent,
       paymentDays: round.paymentDays,
     };
+  }
+
+  // Who stands behind the award's bid, for separation of duties.
+  bidParties(
+    manager: EntityManager,
+    award: AwardForDelivery,
+  ): Promise<BidParties & { reference: string }> {
+    return this.bids.parties(manager, award.bidId);
   }
 
   // Every return approved and every payment made: an active award is done. Called with it locked.

@@ -6,6 +6,7 @@ import { BidForAssessment, BidProgressService } from '../bids/bid-progress.servi
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { RoundsService, RoundWithParts } from '../rounds/rounds.service';
+import { SeparationOfDuties } from '../users/separation-of-duties.service';
 import type { DecisionDto, SecondApprovalDto } from './award.dto';
 import type { DecisionResponseDto, FundingLineDto, RoundDecisionsDto } from './award-response.dto';
 import { AwardDecision, AwardLine, LIVE_AWARD_STATUSES } from './award.entity';
@@ -33,6 +34,7 @@ export class DecisionsService {
     private readonly moderation: ModerationService,
     private readonly dueDiligence: DueDiligenceService,
     private readonly views: DecisionViews,
+    private readonly duties: SeparationOfDuties,
     private readonly audit: AuditService,
   ) {}
 
@@ -47,6 +49,7 @@ export class DecisionsService {
       const { roundId } = await this.bids.find(manager, bidId);
       const round = await lockRoundForDecisions(this.rounds, manager, roundId);
       const bid = await this.bids.find(manager, bidId, true);
+      await this.duties.refuseIfTied(manager, user.id, bid, 'decide');
       if (bid.status !== 'moderated') {
         throw DomainError.conflict(
           'bid-not-finally-scored',
@@ -138,6 +141,8 @@ export class DecisionsService {
           'You made this award; a different approver must confirm it.',
         );
       }
+      const bid = await this.bids.find(manager, row.bidId);
+      await this.duties.refuseIfTied(manager, user.id, bid, 'give the second approval on');
       const status = input.confirm ? 'offered' : 'not_confirmed';
       await manager.update(
         AwardDecision,

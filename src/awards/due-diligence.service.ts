@@ -4,6 +4,7 @@ import { AuditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { OrganisationsService } from '../organisations/organisations.service';
+import { SeparationOfDuties } from '../users/separation-of-duties.service';
 import { UsersService } from '../users/users.service';
 import type { DueDiligenceDto } from './award.dto';
 import type { DueDiligenceCheckDto } from './award-response.dto';
@@ -17,6 +18,7 @@ export class DueDiligenceService {
     private readonly dataSource: DataSource,
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
+    private readonly duties: SeparationOfDuties,
     private readonly audit: AuditService,
   ) {}
 
@@ -28,9 +30,16 @@ export class DueDiligenceService {
     now = new Date(),
   ) {
     return this.dataSource.transaction(async (manager): Promise<DueDiligenceCheckDto> => {
-      if ((await this.organisations.nameOf(organisationId, manager)) === null) {
+      const name = await this.organisations.nameOf(organisationId, manager);
+      if (name === null) {
         throw DomainError.notFound('Organisation');
       }
+      await this.duties.refuseIfMember(
+        manager,
+        user.id,
+        { id: organisationId, name },
+        'record due diligence on',
+      );
       if (input.checkedOn > now.toISOString().slice(0, 10)) {
         throw DomainError.invalid(
           'due-diligence-invalid',

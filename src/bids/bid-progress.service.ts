@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
+import type { BidParties } from '../users/separation.rules';
 import type { BidDto } from './bid-response.dto';
 import { BidCostLine } from './bid-lines.entity';
 import { BidStore, endorsementState, toBidDto } from './bid-store';
@@ -19,6 +20,9 @@ export interface BidForAssessment {
   status: BidStatus;
   requestedPence: number;
   submittedAt: Date;
+  // Who made and sent it, for separation of duties.
+  createdBy: string;
+  submittedBy: string | null;
 }
 
 // A moderator may fail a bid on eligibility after the round closes and before a decision.
@@ -36,6 +40,8 @@ function forAssessment(bid: Bid & { organisation?: { name: string } }): BidForAs
     status: bid.status,
     requestedPence: bid.requestedPence,
     submittedAt: bid.submittedAt as Date,
+    createdBy: bid.createdBy,
+    submittedBy: bid.submittedBy,
   };
 }
 
@@ -95,6 +101,25 @@ export class BidProgressService {
       throw DomainError.notFound('Bid');
     }
     return forAssessment(await this.store.load(manager, id));
+  }
+
+  // Who stands behind the bid, for separation of duties, without its content.
+  async parties(manager: EntityManager, id: string): Promise<BidParties & { reference: string }> {
+    const bid = await manager.findOne(Bid, {
+      select: {
+        id: true,
+        reference: true,
+        organisationId: true,
+        createdBy: true,
+        submittedBy: true,
+      },
+      where: { id },
+    });
+    if (!bid) {
+      throw DomainError.notFound('Bid');
+    }
+    const { reference, organisationId, createdBy, submittedBy } = bid;
+    return { reference, organisationId, createdBy, submittedBy };
   }
 
   // What the bid asked for, per financial year and kind.

@@ -18,12 +18,14 @@ import { AssessmentCriterion } from '../rounds/assessment-criterion.entity';
 import { FundingRound } from '../rounds/funding-round.entity';
 import { RoundYearCap } from '../rounds/round-year-cap.entity';
 import { User } from '../users/user.entity';
+import { UserMembership } from '../users/user-membership.entity';
 
 export const ENTITIES = [
   AuditEvent,
   PoliceForceArea,
   Organisation,
   User,
+  UserMembership,
   FundingRound,
   AssessmentCriterion,
   RoundYearCap,

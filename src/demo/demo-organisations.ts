@@ -157,3 +157,6 @@ export const DEMO_EXTRA_APPLICANTS = [
   { email: 'council@demo.test', organisation: 'Newcastle upon Tyne City Council' },
   { email: 'charity@demo.test', organisation: 'Safe Nights Tyneside (demo charity)' },
 ];
+
+// A second finance officer: whoever approves a return may not also record its payment.
+export const DEMO_EXTRA_STAFF = [{ email: 'payments@demo.test', role: 'finance' as const }];

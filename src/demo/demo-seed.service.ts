@@ -24,6 +24,7 @@ import { UsersService } from '../users/users.service';
 import {
   DEMO_APPLICANT_ORGANISATION,
   DEMO_EXTRA_APPLICANTS,
+  DEMO_EXTRA_STAFF,
   DEMO_ORGANISATIONS,
   POLICE_FORCE_AREAS,
 } from './demo-organisations';
@@ -98,6 +99,7 @@ export class DemoSeedService {
         organisation: role === 'applicant' ? DEMO_APPLICANT_ORGANISATION : undefined,
       })),
       ...DEMO_EXTRA_APPLICANTS.map((account) => ({ ...account, role: 'applicant' as const })),
+      ...DEMO_EXTRA_STAFF,
     ];
     for (const account of accounts) {
       if (!(await this.users.findByEmail(account.email))) {
@@ -211,6 +213,7 @@ export class DemoSeedService {
     }
     const pcc = await this.signedIn('applicant@demo.test');
     const finance = await this.signedIn('finance@demo.test');
+    const payments = await this.signedIn('payments@demo.test');
     const award = await this.offers.accept(
       pcc.actor,
       pcc.user,
@@ -230,8 +233,8 @@ export class DemoSeedService {
       if (quarter === 1) {
         const reviewed = await this.review.approve(finance.actor, finance.user, id, {}, now);
         await this.payments.record(
-          finance.actor,
-          finance.user,
+          payments.actor,
+          payments.user,
           reviewed.payment?.id as string,
           { paidOn: now.toISOString().slice(0, 10), reference: 'DEMO-BACS-0001' },
           now,

@@ -100,6 +100,15 @@ export class PaymentsService {
         where: { id },
         lock: { mode: 'pessimistic_write' },
       });
+      await this.review.refuseIfTied(manager, user, award, 'record payments on');
+      // Four eyes: the one who approved the return does not also record its payment.
+      if ((await this.review.approvedBy(manager, payment.returnId)) === user.id) {
+        throw new DomainError(
+          'payment-by-return-reviewer',
+          403,
+          'You approved this return, so another member of finance must record its payment (separation of duties).',
+        );
+      }
       if (payment.status === 'made') {
         throw DomainError.conflict(
           'payment-already-made',

@@ -8,6 +8,7 @@ import { addDays, londonDateOf } from '../common/london-time';
 import type { FieldError } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
+import { SeparationOfDuties } from '../users/separation-of-duties.service';
 import { UsersService } from '../users/users.service';
 import { DeliveryReturn } from './delivery-return.entity';
 import { ReturnLedger } from './return-ledger';
@@ -70,6 +71,7 @@ export class ReturnReviewService {
     private readonly awards: AwardDeliveryService,
     private readonly ledger: ReturnLedger,
     private readonly users: UsersService,
+    private readonly duties: SeparationOfDuties,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -225,6 +227,31 @@ export class ReturnReviewService {
     }
   }
 
+  // Separation of duties for finance: nobody reviews or pays the returns of a bid they made,
+  // or their organisation did.
+  async refuseIfTied(
+    manager: EntityManager,
+    user: AuthenticatedUser,
+    award: AwardForDelivery,
+    action: string,
+  ): Promise<void> {
+    await this.duties.refuseIfTied(
+      manager,
+      user.id,
+      await this.awards.bidParties(manager, award),
+      action,
+    );
+  }
+
+  // Who approved the return, if anyone did.
+  async approvedBy(manager: EntityManager, returnId: string): Promise<string | null> {
+    const approval = await manager.findOne(ReturnSubmission, {
+      select: { id: true, reviewedBy: true },
+      where: { returnId, outcome: 'approved' },
+    });
+    return approval?.reviewedBy ?? null;
+  }
+
   // The return and its award, locked (ReturnViews.lockWithAward), with the submission waiting
   // for review.
   private async lockSubmitted(
@@ -234,6 +261,7 @@ export class ReturnReviewService {
     review: ReviewDto,
   ): Promise<{ row: DeliveryReturn; award: AwardForDelivery; submission: ReturnSubmission }> {
     const { row, award } = await this.views.lockWithAward(manager, user, id);
+    await this.refuseIfTied(manager, user, award, 'review the returns of');
     if (row.status !== 'submitted') {
       throw DomainError.conflict(
         'return-not-submitted',

@@ -143,3 +143,41 @@ export class UserPageDto extends PageMetaDto {
   @ApiProperty({ type: [UserDto] })
   items: UserDto[];
 }
+
+export class MembershipDto {
+  @ApiProperty({ enum: ROLES })
+  role: Role;
+
+  @ApiProperty({ format: 'uuid', nullable: true, type: String })
+  organisationId: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  organisationName: string | null;
+
+  @ApiProperty({ format: 'date-time', description: 'When the user took this role' })
+  from: Date;
+
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description: 'When the next change ended it; null for the current one',
+  })
+  until: Date | null;
+
+  @ApiProperty({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    description: 'The admin who made the change; null when the system did (the first admin)',
+  })
+  changedBy: string | null;
+
+  @ApiProperty({ nullable: true, type: String })
+  changedByName: string | null;
+}
+
+export class MembershipHistoryDto {
+  @ApiProperty({ type: [MembershipDto], description: 'Oldest first' })
+  items: MembershipDto[];
+}

@@ -3,6 +3,7 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -13,7 +14,14 @@ import { auditActor } from '../audit/audit.service';
 import { AuthenticatedUser, CurrentUser, Roles } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
 import { UuidParam } from '../common/validation';
-import { CreateUserDto, UpdateUserDto, UserDto, UserPageDto, UserQuery } from './user.dto';
+import {
+  CreateUserDto,
+  MembershipHistoryDto,
+  UpdateUserDto,
+  UserDto,
+  UserPageDto,
+  UserQuery,
+} from './user.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
@@ -52,12 +60,27 @@ export class UsersController {
     return this.users.get(id);
   }
 
+  @Get(':id/history')
+  @Roles('admin')
+  @ApiOperation({
+    summary: "A user's roles and organisations over time, with who changed them and when",
+  })
+  @ApiOkResponse({ type: MembershipHistoryDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  async history(@UuidParam() id: string): Promise<MembershipHistoryDto> {
+    return { items: await this.users.history(id) };
+  }
+
   @Patch(':id')
   @Roles('admin')
   @ApiOperation({ summary: "Change a user's name, role, organisation or password" })
   @ApiOkResponse({ type: UserDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  @ApiForbiddenResponse({
+    type: ProblemDto,
+    description: 'Your own role or organisation (own-role-change)',
+  })
   update(
     @CurrentUser() admin: AuthenticatedUser,
     @UuidParam() id: string,

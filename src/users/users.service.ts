@@ -13,7 +13,8 @@ import { accountCreatedEmail } from './account-emails';
 import { hashPassword } from './password';
 import { endsSessions } from './user-sessions.rules';
 import { User } from './user.entity';
-import type { CreateUserDto, UpdateUserDto, UserDto, UserQuery } from './user.dto';
+import type { CreateUserDto, MembershipDto, UpdateUserDto, UserDto, UserQuery } from './user.dto';
+import { UserMemberships } from './user-memberships';
 
 const AUDITED_FIELDS = ['email', 'name', 'role', 'organisationId', 'active'] as const;
 
@@ -30,6 +31,7 @@ export class UsersService {
     private readonly organisations: OrganisationsService,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly memberships: UserMemberships,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -52,6 +54,7 @@ export class UsersService {
           active: true,
         }),
       );
+      await this.memberships.start(manager, user, actor);
       await this.audit.record(manager, actor, {
         command: 'user.create',
         objectType: 'user',
@@ -82,6 +85,7 @@ export class UsersService {
           : role === 'applicant'
             ? user.organisationId
             : null;
+      this.memberships.refuseOwnChange(actor, id, user, { role, organisationId });
       await this.checkOrganisation(manager, role, organisationId);
       Object.assign(
         user,
@@ -100,6 +104,7 @@ export class UsersService {
         user.tokenVersion += 1;
       }
       const saved = await manager.save(user);
+      await this.memberships.follow(manager, before, saved, actor);
       await this.audit.record(manager, actor, {
         command: 'user.update',
         objectType: 'user',
@@ -146,6 +151,12 @@ export class UsersService {
       throw DomainError.notFound('User');
     }
     return toUserDto(user);
+  }
+
+  // The user's roles and organisations over time, oldest first.
+  async history(id: string): Promise<MembershipDto[]> {
+    await this.get(id);
+    return this.memberships.history(id);
   }
 
   async list(query: UserQuery): Promise<Page<UserDto>> {

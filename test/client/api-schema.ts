@@ -1430,6 +1430,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/users/{id}/history': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A user's roles and organisations over time, with who changed them and when
+     * @description Requires role: admin.
+     */
+    get: operations['UsersController_history'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/users/{id}/reactivate': {
     parameters: {
       query?: never;
@@ -2476,6 +2496,33 @@ export interface components {
       kind: 'cash' | 'in_kind';
       /** @example Newcastle City Council capital programme */
       source: string;
+    };
+    MembershipDto: {
+      /**
+       * Format: uuid
+       * @description The admin who made the change; null when the system did (the first admin)
+       */
+      changedBy: string | null;
+      changedByName: string | null;
+      /**
+       * Format: date-time
+       * @description When the user took this role
+       */
+      from: string;
+      /** Format: uuid */
+      organisationId: string | null;
+      organisationName: string | null;
+      /** @enum {string} */
+      role: 'applicant' | 'assessor' | 'moderator' | 'approver' | 'finance' | 'admin';
+      /**
+       * Format: date-time
+       * @description When the next change ended it; null for the current one
+       */
+      until: string | null;
+    };
+    MembershipHistoryDto: {
+      /** @description Oldest first */
+      items: components['schemas']['MembershipDto'][];
     };
     MilestoneDto: {
       /**
@@ -8336,7 +8383,11 @@ export interface operations {
           'application/json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /**
+       * @description Your own role or organisation (own-role-change)
+       *
+       *     Only admin may call this
+       */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8417,6 +8468,61 @@ export interface operations {
         };
       };
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  UsersController_history: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MembershipHistoryDto'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only admin may call this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -9,13 +9,13 @@ export const PCC = 'Police and Crime Commissioner for Northumbria';
 export const COUNCIL = 'Newcastle upon Tyne City Council';
 
 // Everyone the typed-client round needs, each with a client signed in: the demo's staff, a
-// second approver, two assessors, and applicants of the Northumbria PCC and a council in its
+// second approver, a second finance officer, two assessors, and applicants of the Northumbria PCC and a council in its
 // area; the app listens on a port and a worker runs beside it (it builds exports and writes the
 // round's emails to MAIL_DIR).
 export interface ClientCast {
   baseUrl: string;
   as: Record<
-    'admin' | 'moderator' | 'approver' | 'finance' | 'secondApprover' | 'pcc' | 'council',
+    'admin' | 'moderator' | 'approver' | 'finance' | 'payer' | 'secondApprover' | 'pcc' | 'council',
     Api
   >;
   assessors: { id: string; api: Api }[];
@@ -53,6 +53,8 @@ export async function startClientCast(): Promise<ClientCast> {
   as.pcc = (await newUser('applicant', orgs[PCC])).api;
   as.council = (await newUser('applicant', orgs[COUNCIL])).api;
   as.secondApprover = (await newUser('approver')).api;
+  // Whoever approves a return may not record its payment: a second finance officer does.
+  as.payer = (await newUser('finance')).api;
   const assessors = [await newUser('assessor'), await newUser('assessor')];
   return {
     baseUrl,

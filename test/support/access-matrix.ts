@@ -92,6 +92,7 @@ export const ACCESS_MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'POST /api/v1/users': ['admin'],
   'GET /api/v1/users/{id}': ['admin'],
   'PATCH /api/v1/users/{id}': ['admin'],
+  'GET /api/v1/users/{id}/history': ['admin'],
   'POST /api/v1/users/{id}/deactivate': ['admin'],
   'POST /api/v1/users/{id}/reactivate': ['admin'],
   'GET /health': PUBLIC,

@@ -56,6 +56,11 @@ export async function tokensByRole(t: TestApp): Promise<Record<Role, string>> {
   return Object.fromEntries(roles.map((role, i) => [role, tokens[i]])) as Record<Role, string>;
 }
 
+// The demo's second finance officer: whoever approved a return may not record its payment.
+export async function payerHeaders(t: TestApp): Promise<{ authorization: string }> {
+  return { authorization: `Bearer ${await login(t, 'payments@demo.test')}` };
+}
+
 export function expectProblem(body: unknown, status: number, code?: string): void {
   expect(body).toEqual(
     expect.objectContaining({

@@ -9,6 +9,8 @@ import { uniqueSuffix, validRound } from './factories';
 
 export interface Bidder {
   email: string;
+  // The initial password, for signing in again (after a role change, say).
+  password: string;
   token: string;
   headers: { authorization: string };
 }
@@ -89,7 +91,7 @@ export async function bidderOf(
     .send({ email, name: `Bidder ${suffix}`, role: 'applicant' as Role, organisationId, password })
     .expect(201);
   const token = await login(t, email, password);
-  return { email, token, headers: { authorization: `Bearer ${token}` } };
+  return { email, password, token, headers: { authorization: `Bearer ${token}` } };
 }
 
 // Ids of the demo organisations, by name.

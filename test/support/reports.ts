@@ -58,7 +58,7 @@ export async function twoYearRound(
   const pay = (paymentId: string, reference: string) =>
     api()
       .post(`/api/v1/payments/${paymentId}/record`)
-      .set(as('finance'))
+      .set(setup.payer)
       .send({ paidOn: new Date().toISOString().slice(0, 10), reference })
       .expect(200);
 

@@ -1,4 +1,5 @@
 import type { BidDto } from '../../src/bids/bid-response.dto';
+import { payerHeaders } from './app';
 import type { CreateBidDto } from '../../src/bids/bid.dto';
 import type { ReturnDto } from '../../src/returns/return-response.dto';
 import { fullAward, moderatedRound, recordDueDiligence } from './awards';
@@ -17,6 +18,8 @@ export interface ReturnsWorld {
   // The four returns, Q1 to Q4.
   returns: { id: string; quarter: number; dueOn: string; status: string }[];
   interventionId: string;
+  // A second finance officer, who records the payments of returns demo finance approved.
+  payer: { authorization: string };
 }
 
 // The Northumbria PCC's bid for £250,000 capital and £50,000 revenue in 2025/26, awarded in full
@@ -76,6 +79,7 @@ export async function activeAward(
     awardId,
     returns: accepted.body.returns,
     interventionId: bid.interventions[0].id,
+    payer: await payerHeaders(t),
   };
 }
 

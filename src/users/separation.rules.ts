@@ -1,0 +1,44 @@
+// Separation of duties (GovS 015): nobody decides, approves, assesses, moderates, reviews or pays
+// anything about a bid they created, submitted, or whose organisation they ever belonged to.
+
+// Who stands behind a bid.
+export interface BidParties {
+  organisationId: string;
+  createdBy: string | null;
+  submittedBy: string | null;
+}
+
+// A person as separation of duties sees them: every organisation they ever belonged to, from
+// their role and organisation history.
+export interface PersonTies {
+  userId: string;
+  organisationIds: readonly string[];
+}
+
+export type BidTie = 'created' | 'submitted' | 'member';
+
+// The tie between the person and the bid, or null when they are free to act on it.
+export function bidTie(person: PersonTies, bid: BidParties): BidTie | null {
+  if (bid.createdBy === person.userId) {
+    return 'created';
+  }
+  if (bid.submittedBy === person.userId) {
+    return 'submitted';
+  }
+  if (person.organisationIds.includes(bid.organisationId)) {
+    return 'member';
+  }
+  return null;
+}
+
+// The tie as the end of a sentence whose subject is the person ("you", "Sam Staff").
+export function tieReason(tie: BidTie): string {
+  switch (tie) {
+    case 'created':
+      return 'created the bid';
+    case 'submitted':
+      return 'submitted the bid';
+    case 'member':
+      return 'belonged to the bidding organisation';
+  }
+}
