@@ -20,10 +20,16 @@ const UNAVAILABLE_CODES = new Set([
 const UNAVAILABLE_MESSAGES =
   /Connection terminated|terminating connection|Client has encountered a connection error|connection timeout|timeout exceeded when trying to connect|Client was closed|not queryable/i;
 
+const RELEASED_RUNNER_ERRORS = new Set([
+  'QueryRunnerAlreadyReleasedError',
+  'QueryRunnerProviderAlreadyReleasedError',
+]);
+
 export function isDatabaseUnavailable(error: unknown): boolean {
   // TypeORM lets go of a query runner whose connection broke; the transaction's next statement
-  // (often its COMMIT) then fails with this, and the server has rolled the transaction back.
-  if (error instanceof Error && error.name === 'QueryRunnerAlreadyReleasedError') {
+  // (often its COMMIT, or a query through the transaction's manager) then fails with one of
+  // these, and the server has rolled the transaction back.
+  if (error instanceof Error && RELEASED_RUNNER_ERRORS.has(error.name)) {
     return true;
   }
   for (let cause = error, depth = 0; cause && depth < 4; depth++) {

@@ -27,7 +27,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
 
 export async function startApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
   const config = testConfig(overrides);
-  const app = await createHttpApp(config, false);
+  const app = await createHttpApp(config, process.env.DEBUG_APP_LOG ? undefined : false);
   return { app, config, http: () => supertest(app.getHttpServer()), close: () => app.close() };
 }
 
