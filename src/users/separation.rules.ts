@@ -1,6 +1,18 @@
 // Separation of duties (GovS 015): nobody decides, approves, assesses, moderates, reviews or pays
 // anything about a bid they created, submitted, or whose organisation they ever belonged to.
 
+// Where a user stands: their role, and the organisation they act for (applicants only).
+export interface Placement {
+  role: string;
+  organisationId: string | null;
+}
+
+// A new role or organisation: a new spell in the user's history, refused on oneself, and the
+// end of every session the user has.
+export function placementChanged(before: Placement, after: Placement): boolean {
+  return before.role !== after.role || before.organisationId !== after.organisationId;
+}
+
 // Who stands behind a bid.
 export interface BidParties {
   organisationId: string;

@@ -5,8 +5,7 @@ import { DomainError } from '../common/domain-error';
 import type { MembershipDto } from './user.dto';
 import { UserMembership } from './user-membership.entity';
 import type { User } from './user.entity';
-
-type Placement = Pick<User, 'role' | 'organisationId'>;
+import { type Placement, placementChanged } from './separation.rules';
 
 // Each user's role and organisation over time: one open spell per user, closed and replaced in
 // the transaction that changes either.
@@ -17,7 +16,7 @@ export class UserMemberships {
   // The first spell of a new user.
   async start(
     manager: EntityManager,
-    user: Pick<User, 'id'> & Placement,
+    user: Pick<User, 'id' | 'role' | 'organisationId'>,
     actor: AuditActor,
   ): Promise<void> {
     await manager.insert(UserMembership, {
@@ -34,10 +33,10 @@ export class UserMemberships {
   async follow(
     manager: EntityManager,
     before: Placement,
-    after: Pick<User, 'id'> & Placement,
+    after: Pick<User, 'id' | 'role' | 'organisationId'>,
     actor: AuditActor,
   ): Promise<void> {
-    if (before.role === after.role && before.organisationId === after.organisationId) {
+    if (!placementChanged(before, after)) {
       return;
     }
     const at = new Date();
@@ -57,10 +56,7 @@ export class UserMemberships {
 
   // Nobody changes their own role or organisation: another admin must.
   refuseOwnChange(actor: AuditActor, userId: string, before: Placement, next: Placement): void {
-    if (
-      actor.id === userId &&
-      (before.role !== next.role || before.organisationId !== next.organisationId)
-    ) {
+    if (actor.id === userId && placementChanged(before, next)) {
       throw new DomainError(
         'own-role-change',
         403,

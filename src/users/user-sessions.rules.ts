@@ -1,8 +1,8 @@
+import { type Placement, placementChanged } from './separation.rules';
+
 // What ends every session a user has (their token version is bumped): a new password, a
 // deactivation or reactivation, a new role or a new organisation. A name change does not.
-export interface SessionFacts {
-  role: string;
-  organisationId: string | null;
+export interface SessionFacts extends Placement {
   active: boolean;
 }
 
@@ -11,10 +11,5 @@ export function endsSessions(
   after: SessionFacts,
   passwordChanged: boolean,
 ): boolean {
-  return (
-    passwordChanged ||
-    before.active !== after.active ||
-    before.role !== after.role ||
-    before.organisationId !== after.organisationId
-  );
+  return passwordChanged || before.active !== after.active || placementChanged(before, after);
 }

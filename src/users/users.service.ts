@@ -133,7 +133,9 @@ export class UsersService {
       const before = { ...user };
       user.active = active;
       // Tokens from before a deactivation stay dead after the reactivation.
-      user.tokenVersion += 1;
+      if (endsSessions(before, user, false)) {
+        user.tokenVersion += 1;
+      }
       const saved = await manager.save(user);
       await this.audit.record(manager, actor, {
         command: active ? 'user.reactivate' : 'user.deactivate',
