@@ -5,7 +5,8 @@ import { BidForAssessment, BidProgressService } from '../bids/bid-progress.servi
 import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
-import { RoundsService, RoundWithParts } from '../rounds/rounds.service';
+import type { RoundWithParts } from '../rounds/round-views';
+import { RoundsService } from '../rounds/rounds.service';
 import { SeparationOfDuties } from '../users/separation-of-duties.service';
 import { UsersService } from '../users/users.service';
 import { divergentEmail } from './assessment-emails';

@@ -5,7 +5,8 @@ import { BidForAssessment, BidProgressService } from '../bids/bid-progress.servi
 import type { BidDto } from '../bids/bid-response.dto';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
-import { RoundsService, RoundWithParts } from '../rounds/rounds.service';
+import type { RoundWithParts } from '../rounds/round-views';
+import { RoundsService } from '../rounds/rounds.service';
 import { SeparationOfDuties } from '../users/separation-of-duties.service';
 import type { MarksDto } from './assessment.dto';
 import type { AssignmentDto, BidAssessmentsDto } from './assessment-response.dto';

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error';
-import type { RoundsService, RoundWithParts } from '../rounds/rounds.service';
+import type { RoundWithParts } from '../rounds/round-views';
+import type { RoundsService } from '../rounds/rounds.service';
 
 // The round locked for its decisions, their second approvals and their publication: one at a
 // time per round, and only while it is in assessment (before its outcomes are published).

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { OrganisationsService } from '../organisations/organisations.service';
-import type { RoundWithParts } from '../rounds/rounds.service';
+import type { RoundWithParts } from '../rounds/round-views';
 import { BidStore, bidContent, LoadedBid } from './bid-store';
 import {
   BidLimitCount,

@@ -4,11 +4,11 @@ import { DataSource, EntityManager, FindOptionsWhere, Not, Repository } from 'ty
 import { AuditActor, AuditService, changedFields, createdFields } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
-import { formatLondon } from '../common/london-time';
 import type { Page } from '../common/pagination';
 import { AssessmentCriterion } from './assessment-criterion.entity';
 import { FundingRound } from './funding-round.entity';
 import type { RoundDto } from './round-response.dto';
+import { auditView, RoundWithParts, toRoundDto } from './round-views';
 import { RoundYearCap } from './round-year-cap.entity';
 import type { CreateRoundDto, RoundQuery, UpdateRoundDto } from './round.dto';
 import {
@@ -18,11 +18,6 @@ import {
   RoundSettings,
   roundSettingsErrors,
 } from './rounds.rules';
-
-export type RoundWithParts = FundingRound & {
-  criteria: AssessmentCriterion[];
-  yearCaps: RoundYearCap[];
-};
 
 const SETTINGS_FIELDS = [
   'code',
@@ -52,44 +47,12 @@ const SETTINGS_FIELDS = [
 ] as const;
 const AUDITED_FIELDS = [...SETTINGS_FIELDS, 'criteria', 'yearCaps'] as const;
 
-// A round's lists, each loaded by its own query (relationLoadStrategy 'query'): joined, 20
-// criteria and 10 year caps would repeat the round row, taxonomy and all, 200 times.
-const ROUND_PARTS = { criteria: true, yearCaps: true } as const;
-
-export function toRoundDto(round: RoundWithParts): RoundDto {
-  const { criteria, yearCaps, ...rest } = round;
-  return {
-    ...rest,
-    biddingWindowUkTime: `${formatLondon(round.opensAt)} to ${formatLondon(round.closesAt)} (UK time)`,
-    criteria: [...criteria]
-      .sort((a, b) => a.position - b.position)
-      .map(({ id, position, title, guidance, weight, maxMark }) => ({
-        id,
-        position,
-        title,
-        guidance,
-        weight,
-        maxMark,
-      })),
-    yearCaps: [...yearCaps]
-      .sort((a, b) => a.financialYear.localeCompare(b.financialYear))
-      .map(({ financialYear, capPence }) => ({ financialYear, capPence })),
-  };
-}
-
-// Plain values for audit diffs: criteria and caps without ids, so only real changes show.
-function auditView(round: RoundWithParts): Record<string, unknown> {
-  const dto = toRoundDto(round);
-  return {
-    ...dto,
-    criteria: dto.criteria.map(({ title, guidance, weight, maxMark }) => ({
-      title,
-      guidance,
-      weight,
-      maxMark,
-    })),
-  };
-}
+// A round's lists, each loaded by its own query: joined, 20 criteria and 10 year caps would
+// repeat the round row, taxonomy and all, 200 times.
+const WITH_PARTS = {
+  relations: { criteria: true, yearCaps: true },
+  relationLoadStrategy: 'query',
+} as const;
 
 function settingsOf(round: RoundWithParts): RoundSettings {
   return { ...round, criteria: round.criteria, yearCaps: round.yearCaps };
@@ -115,8 +78,7 @@ export class RoundsService {
     }
     const [rows, total] = await this.rounds.findAndCount({
       where,
-      relations: ROUND_PARTS,
-      relationLoadStrategy: 'query',
+      ...WITH_PARTS,
       order: { opensAt: 'DESC', code: 'ASC' },
       take: query.limit,
       skip: query.offset,
@@ -137,8 +99,7 @@ export class RoundsService {
   async get(user: AuthenticatedUser, id: string): Promise<RoundDto> {
     const round = await this.rounds.findOne({
       where: { ...visibleTo(user), id },
-      relations: ROUND_PARTS,
-      relationLoadStrategy: 'query',
+      ...WITH_PARTS,
     });
     if (!round) {
       throw DomainError.notFound('Funding round');
@@ -391,8 +352,7 @@ export class RoundsService {
   private async loadRound(manager: EntityManager, id: string): Promise<RoundWithParts> {
     const [round] = await manager.find(FundingRound, {
       where: { id },
-      relations: ROUND_PARTS,
-      relationLoadStrategy: 'query',
+      ...WITH_PARTS,
     });
     if (!round) {
       throw DomainError.notFound('Funding round');
