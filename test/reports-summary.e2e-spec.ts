@@ -2,6 +2,7 @@ import type { Role } from '../src/common/access';
 import type { SpendSummaryDto } from '../src/reports/spend-summary.dto';
 import { expectProblem, type TestApp } from './support/app';
 import type { BiddingWorld } from './support/bids';
+import { NOT_INSTANTS } from './support/factories';
 import { twoYearRound, type ReturnsWorld } from './support/reports';
 
 // A round's spend summary over two financial years (see twoYearRound), read back to the penny;
@@ -111,6 +112,11 @@ describe('reports: the round spend summary', () => {
     const future = new Date(Date.now() + 86_400_000).toISOString();
     expectProblem((await api().get(`${path}?asAt=${future}`).set(as('finance'))).body, 422);
     await api().get(`${path}?asAt=yesterday`).set(as('finance')).expect(400);
+    for (const asAt of NOT_INSTANTS) {
+      const refused = await api().get(path).query({ asAt }).set(as('finance'));
+      expectProblem(refused.body, 400, 'validation-failed');
+      expect(refused.body.errors).toEqual([expect.objectContaining({ field: 'asAt' })]);
+    }
     await api()
       .get('/api/v1/rounds/6f1c5a8e-3b7a-4c1e-9a55-2f0f8c1d2e3a/spend-summary')
       .set(as('finance'))

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { expectProblem, startApp, TestApp, tokensByRole } from './support/app';
-import { validRound } from './support/factories';
+import { NOT_INSTANTS, validRound } from './support/factories';
 import type { Role } from '../src/common/access';
 
 describe('funding rounds', () => {
@@ -86,6 +86,15 @@ describe('funding rounds', () => {
       .send(validRound({ criteria: [{ title: 'Only', weight: 100, maxMark: 0 }] }))
       .expect(400);
     expect(nested.body.errors[0].field).toBe('criteria.0.maxMark');
+    for (const closesAt of NOT_INSTANTS) {
+      const round = await t
+        .http()
+        .post('/api/v1/rounds')
+        .set(as('admin'))
+        .send(validRound({ closesAt }));
+      expectProblem(round.body, 400, 'validation-failed');
+      expect(round.body.errors).toEqual([expect.objectContaining({ field: 'closesAt' })]);
+    }
     const badId = await t.http().get('/api/v1/rounds/not-a-uuid').set(as('admin')).expect(400);
     expect(badId.body.errors).toEqual([{ field: 'id', message: 'id in the path must be a UUID' }]);
     await t.http().get(`/api/v1/rounds/${randomUUID()}`).set(as('admin')).expect(404);

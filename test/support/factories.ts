@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { CreateRoundDto } from '../../src/rounds/round.dto';
 
+// ISO 8601 forms that are not one instant with its offset (a week date, the basic format, an
+// hour alone): every instant field of the API refuses them with 400 naming the field.
+export const NOT_INSTANTS = ['2026-W51-1', '20261218T170000Z', '2026-12-18T17'];
+
 export function uniqueSuffix(): string {
   return randomUUID().slice(0, 8).toUpperCase();
 }
