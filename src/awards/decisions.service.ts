@@ -142,8 +142,8 @@ export class DecisionsService {
           'You made this award; a different approver must confirm it.',
         );
       }
-      const bid = await this.bids.find(manager, row.bidId);
-      await this.duties.refuseIfTied(manager, user.id, bid, 'give the second approval on');
+      const parties = await this.bids.parties(manager, row.bidId);
+      await this.duties.refuseIfTied(manager, user.id, parties, 'give the second approval on');
       const status = input.confirm ? 'offered' : 'not_confirmed';
       await manager.update(
         AwardDecision,
