@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Ip, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiOkResponse,
@@ -44,8 +44,12 @@ export class AuthController {
     description:
       'Too many failed logins for this email from this address, or from this address; Retry-After says how many seconds to wait',
   })
-  login(@Body() body: LoginDto, @Ip() address: string): Promise<TokenDto> {
-    return this.auth.login(body.email, body.password, address);
+  login(
+    @Body() body: LoginDto,
+    @Ip() address: string,
+    @Headers('user-agent') userAgent?: string,
+  ): Promise<TokenDto> {
+    return this.auth.login(body.email, body.password, address, userAgent);
   }
 
   @Get('me')

@@ -5,6 +5,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { decoyPasswordHash, verifyPassword } from '../users/password';
+import type { User } from '../users/user.entity';
 import { toUserDto, UsersService } from '../users/users.service';
 import type { TokenDto } from './auth.dto';
 import { LoginLimiter } from './login-limiter';
@@ -13,10 +14,33 @@ interface TokenClaims {
   sub: string;
   // The user's token version when the token was issued: a bump since then ends the session.
   ver: number;
+  // How the sign-in was proven (RFC 8176 style): ['pwd'], ['pwd', 'otp'] or ['sso'].
+  amr: AuthenticationMethod[];
+}
+
+export type AuthenticationMethod = 'pwd' | 'otp' | 'sso';
+
+// How a session was begun: every way of signing in ends in AuthService.signIn with one of these.
+export type SignInMethod = 'password' | 'second-factor' | 'sso';
+
+export const AUTHENTICATION_METHODS: Record<SignInMethod, AuthenticationMethod[]> = {
+  password: ['pwd'],
+  'second-factor': ['pwd', 'otp'],
+  sso: ['sso'],
+};
+
+export interface SignInContext {
+  method: SignInMethod;
+  // The client's address as the HTTP layer sees it (TRUST_PROXY applied).
+  address: string;
+  // The User-Agent header, when sent: a device label for the user's list of sessions.
+  userAgent?: string;
 }
 
 // What a verified token holds: signed by us, but only typed once checked.
-type VerifiedClaims = Partial<Record<'sub' | 'ver' | 'exp', unknown>>;
+type VerifiedClaims = Partial<Record<'sub' | 'ver' | 'exp' | 'amr', unknown>>;
+
+const KNOWN_METHODS = new Set<unknown>(Object.values(AUTHENTICATION_METHODS).flat());
 
 const INVALID_TOKEN = 'The bearer token is not valid; log in again.';
 
@@ -29,7 +53,12 @@ export class AuthService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async login(email: string, password: string, address: string): Promise<TokenDto> {
+  async login(
+    email: string,
+    password: string,
+    address: string,
+    userAgent?: string,
+  ): Promise<TokenDto> {
     const source = { email, address };
     await this.limiter.checkAllowed(source);
     const user = await this.users.findForLogin(email);
@@ -44,10 +73,16 @@ export class AuthService {
       );
     }
     await this.limiter.recordSuccess(source);
+    return this.signIn(user, { method: 'password', address, userAgent });
+  }
+
+  // The one way a session begins, whatever proved who the user is.
+  async signIn(user: User, context: SignInContext): Promise<TokenDto> {
     await this.users.recordLogin(user.id);
     const accessToken = await this.jwt.signAsync({
       sub: user.id,
       ver: user.tokenVersion,
+      amr: AUTHENTICATION_METHODS[context.method],
     } satisfies TokenClaims);
     return {
       accessToken,
@@ -98,8 +133,10 @@ export class AuthService {
         expired ? 'Your session has expired; log in again.' : INVALID_TOKEN,
       );
     }
-    const { sub, ver, exp } = claims;
+    const { sub, ver, exp, amr } = claims;
     if (
+      !Array.isArray(amr) ||
+      !amr.every((method) => KNOWN_METHODS.has(method)) ||
       typeof exp !== 'number' ||
       typeof sub !== 'string' ||
       !isUUID(sub) ||
@@ -108,6 +145,6 @@ export class AuthService {
     ) {
       throw new DomainError('token-invalid', 401, INVALID_TOKEN);
     }
-    return { sub, ver };
+    return { sub, ver, amr: amr as AuthenticationMethod[] };
   }
 }
