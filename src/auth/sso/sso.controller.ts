@@ -25,6 +25,9 @@ const NOT_CONFIGURED = 'Single sign-on is not set up here (sso-not-configured)';
 const UNAVAILABLE =
   'The identity provider could not be reached or did not answer in time (sso-provider-unavailable), or Redis did not answer (sso-store-unavailable)';
 
+// Read for the session's device label; a client need not send it.
+const USER_AGENT = { name: 'user-agent', required: false, description: 'Labels the session' };
+
 @ApiTags('auth')
 @Controller('auth/sso')
 export class SsoController {
@@ -42,6 +45,7 @@ export class SsoController {
     required: false,
     description: 'application/json for the JSON answer',
   })
+  @ApiHeader(USER_AGENT)
   @ApiFoundResponse({ description: "To the provider's sign-in page (Location header)" })
   @ApiOkResponse({ type: SsoStartDto, description: 'With Accept: application/json' })
   @ApiNotFoundResponse({ type: ProblemDto, description: NOT_CONFIGURED })
@@ -71,10 +75,21 @@ export class SsoController {
     description:
       "Register this URL at the provider as the redirect URI. Checks the sign-in's state, exchanges the code (PKCE) and checks the ID token, then matches an active staff account by the provider's verified email. No account is ever created here. The answer is the same token as a password login, with amr ['sso'].",
   })
-  @ApiQuery({ name: 'code', required: false, description: 'From the provider' })
-  @ApiQuery({ name: 'state', required: false, description: 'From the provider' })
-  @ApiQuery({ name: 'iss', required: false, description: 'From the provider (RFC 9207)' })
-  @ApiQuery({ name: 'error', required: false, description: 'From the provider, on a refusal' })
+  @ApiQuery({ name: 'code', type: String, required: false, description: 'From the provider' })
+  @ApiQuery({ name: 'state', type: String, required: false, description: 'From the provider' })
+  @ApiQuery({
+    name: 'iss',
+    type: String,
+    required: false,
+    description: 'From the provider (RFC 9207)',
+  })
+  @ApiQuery({
+    name: 'error',
+    type: String,
+    required: false,
+    description: 'From the provider, on a refusal',
+  })
+  @ApiHeader(USER_AGENT)
   @ApiOkResponse({ type: TokenDto })
   @ApiBadRequestResponse({
     type: ProblemDto,
