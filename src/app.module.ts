@@ -3,6 +3,7 @@ import { AssessmentModule } from './assessment/assessment.module';
 import { AwardsModule } from './awards/awards.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { SsoModule } from './auth/sso/sso.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
@@ -40,7 +41,7 @@ export class AppModule {
         AwardsModule,
         ReturnsModule,
         ReportsModule,
-        ...(api ? [HealthModule, AuthModule] : []),
+        ...(api ? [HealthModule, AuthModule, SsoModule] : []),
         ...(worker ? [WorkerModule] : []),
       ],
     };

@@ -27,5 +27,6 @@ import { LoginLimiter } from './login-limiter';
   ],
   controllers: [AuthController],
   providers: [AuthService, LoginLimiter, { provide: APP_GUARD, useClass: AccessGuard }],
+  exports: [AuthService],
 })
 export class AuthModule {}

@@ -1,3 +1,5 @@
+import type { SsoConfig } from '../auth/sso/sso-config';
+
 export const PROCESS_ROLES = ['api', 'worker', 'all'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
 
@@ -35,6 +37,8 @@ export interface AppConfig {
   corsOrigins: string[];
   login: LoginLimits;
   http: HttpTimeouts;
+  // Staff sign-in through the department's OpenID Connect provider; absent: SSO is off.
+  sso?: SsoConfig;
 }
 
 // How long the HTTP server waits for a client, so a slow sender cannot hold connections open.

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { isEmail } from 'class-validator';
+import { loadSsoConfig } from '../auth/sso/sso-config';
 import { passwordProblem } from '../users/password.rules';
 import { AppConfig, HttpTimeouts, PROCESS_ROLES, ProcessRole, TrustProxy } from './app-config';
 import { projectPath } from './project-root';
@@ -104,6 +105,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       assessmentDueDays: integer(env, 'ASSESSMENT_REMINDER_DAYS', 3, 1, 60, problems),
     },
   };
+  config.sso = loadSsoConfig(
+    env,
+    { production, publicBaseUrl: config.mail.publicBaseUrl },
+    problems,
+  );
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }

@@ -18,6 +18,8 @@ export const ACCESS_MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'POST /api/v1/assignments/{id}/submit': ['assessor'],
   'GET /api/v1/audit-events': ['admin'],
   'POST /api/v1/auth/login': PUBLIC,
+  'GET /api/v1/auth/sso/callback': PUBLIC,
+  'GET /api/v1/auth/sso/start': PUBLIC,
   'GET /api/v1/awards/{id}': ['applicant', 'approver', 'moderator', 'finance', 'admin'],
   'POST /api/v1/awards/{id}/accept': ['applicant'],
   'POST /api/v1/awards/{id}/decline': ['applicant'],

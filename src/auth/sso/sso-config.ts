@@ -1,0 +1,106 @@
+// Single sign-on for staff through the department's OpenID Connect provider. Off (the SSO routes
+// answer 404) unless the issuer, client id and client secret are all set.
+export interface SsoConfig {
+  // The provider's issuer identifier; its discovery document is read from
+  // `<issuer>/.well-known/openid-configuration`.
+  issuerUrl: string;
+  clientId: string;
+  clientSecret: string;
+  // How this client proves itself at the provider's token endpoint.
+  clientAuthMethod: SsoClientAuthMethod;
+  // Where the provider sends the browser back to: register exactly this at the provider.
+  redirectUrl: string;
+  // Seconds each call to the provider (discovery, token, userinfo) may take.
+  timeoutSeconds: number;
+}
+
+export const SSO_CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
+export type SsoClientAuthMethod = (typeof SSO_CLIENT_AUTH_METHODS)[number];
+
+// The route the provider redirects to, under the API prefix.
+export const SSO_CALLBACK_PATH = '/api/v1/auth/sso/callback';
+
+type Env = Record<string, string | undefined>;
+
+const REQUIRED = ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+// Plain http only to a provider on this machine (a test or a local provider) and never in
+// production: the client secret and the user's claims travel over it.
+export function isLoopbackUrl(url: URL): boolean {
+  return LOOPBACK_HOSTS.has(url.hostname);
+}
+
+export function loadSsoConfig(
+  env: Env,
+  context: { production: boolean; publicBaseUrl: string },
+  problems: string[],
+): SsoConfig | undefined {
+  const set = REQUIRED.filter((name) => (env[name] ?? '') !== '');
+  if (set.length === 0) {
+    return undefined;
+  }
+  if (set.length < REQUIRED.length) {
+    const missing = REQUIRED.filter((name) => !set.includes(name));
+    problems.push(
+      `Single sign-on needs OIDC_ISSUER_URL, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together: ${set.join(', ')} ${set.length === 1 ? 'is' : 'are'} set but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not (set all three, or none to turn SSO off)`,
+    );
+    return undefined;
+  }
+  const issuerUrl = providerUrl(env, 'OIDC_ISSUER_URL', context.production, problems);
+  const redirectUrl = env.OIDC_REDIRECT_URL || `${context.publicBaseUrl}${SSO_CALLBACK_PATH}`;
+  checkRedirectUrl(redirectUrl, context.production, problems);
+  const method = env.OIDC_CLIENT_AUTH_METHOD || 'client_secret_basic';
+  if (!(SSO_CLIENT_AUTH_METHODS as readonly string[]).includes(method)) {
+    problems.push(
+      `OIDC_CLIENT_AUTH_METHOD must be one of ${SSO_CLIENT_AUTH_METHODS.join(', ')} (got "${method}")`,
+    );
+  }
+  const timeout = env.OIDC_TIMEOUT_SECONDS || '10';
+  const timeoutSeconds = /^\d+$/.test(timeout) ? Number(timeout) : NaN;
+  if (!(timeoutSeconds >= 1 && timeoutSeconds <= 60)) {
+    problems.push(`OIDC_TIMEOUT_SECONDS must be a whole number from 1 to 60 (got "${timeout}")`);
+  }
+  return {
+    issuerUrl,
+    clientId: env.OIDC_CLIENT_ID!,
+    clientSecret: env.OIDC_CLIENT_SECRET!,
+    clientAuthMethod: method as SsoClientAuthMethod,
+    redirectUrl,
+    timeoutSeconds,
+  };
+}
+
+function providerUrl(env: Env, name: string, production: boolean, problems: string[]): string {
+  const value = env[name]!;
+  const url = parse(value);
+  if (!url) {
+    problems.push(`${name} is not a valid URL (got "${value}")`);
+  } else if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackUrl(url))) {
+    problems.push(
+      `${name} must start https:// (http:// is accepted only for a provider on this machine, outside production)`,
+    );
+  } else if (url.protocol === 'http:' && production) {
+    problems.push(`${name} must start https:// in production`);
+  }
+  return value;
+}
+
+function checkRedirectUrl(value: string, production: boolean, problems: string[]): void {
+  const url = parse(value);
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    problems.push(`OIDC_REDIRECT_URL must be an http:// or https:// URL (got "${value}")`);
+  } else if (production && url.protocol !== 'https:') {
+    problems.push(
+      `The SSO redirect URL must start https:// in production (got "${value}"); set OIDC_REDIRECT_URL, or PUBLIC_BASE_URL it defaults from`,
+    );
+  }
+}
+
+function parse(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,78 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import Redis from 'ioredis';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { ssoError, tooManyStarts } from './sso.errors';
+
+// What a sign-in in progress needs back at the callback; kept here, never sent to the browser.
+export interface PendingSignIn {
+  codeVerifier: string;
+  nonce: string;
+}
+
+// A sign-in must come back from the provider within this, and comes back once.
+export const PENDING_SIGN_IN_SECONDS = 600;
+// Sign-ins one address may begin in that time (an office behind one address included).
+export const STARTS_PER_ADDRESS = 60;
+
+// What randomState() makes (43 base64url characters), with room for other lengths; anything
+// else is not a state we issued and never reaches Redis.
+const STATE_FORMAT = /^[A-Za-z0-9_-]{16,128}$/;
+
+// Sign-ins in progress, in Redis under their `state`, so the callback may reach any API instance.
+@Injectable()
+export class SsoStateStore implements OnModuleDestroy {
+  private readonly redis: Redis;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    // Connects on first use: without SSO configured this connection is never opened.
+    this.redis = new Redis(config.redisUrl, {
+      keyPrefix: `${config.redisPrefix}:sso:`,
+      maxRetriesPerRequest: 2,
+      lazyConnect: true,
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.redis.status === 'wait') {
+      this.redis.disconnect();
+    } else {
+      await this.redis.quit().catch(() => this.redis.disconnect());
+    }
+  }
+
+  async begin(state: string, pending: PendingSignIn, address: string): Promise<void> {
+    const starts = `starts:${address}`;
+    const [count, ttl] = await this.reach(async () => {
+      const results = await this.redis
+        .multi()
+        .incr(starts)
+        .expire(starts, PENDING_SIGN_IN_SECONDS, 'NX')
+        .ttl(starts)
+        .exec();
+      return [Number(results?.[0]?.[1] ?? 0), Number(results?.[2]?.[1] ?? 0)];
+    });
+    if (count > STARTS_PER_ADDRESS) {
+      throw tooManyStarts(Math.max(ttl, 1));
+    }
+    await this.reach(() =>
+      this.redis.set(`state:${state}`, JSON.stringify(pending), 'EX', PENDING_SIGN_IN_SECONDS),
+    );
+  }
+
+  // The pending sign-in, removed in the same step: a state is good for one callback only.
+  async take(state: string): Promise<PendingSignIn | undefined> {
+    if (!STATE_FORMAT.test(state)) {
+      return undefined;
+    }
+    const value = await this.reach(() => this.redis.getdel(`state:${state}`));
+    return value === null ? undefined : (JSON.parse(value) as PendingSignIn);
+  }
+
+  private async reach<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch {
+      throw ssoError('sso-store-unavailable');
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import { Controller, Get, Headers, Ip, Req, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiForbiddenResponse,
+  ApiFoundResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Public } from '../../common/access';
+import { ProblemDto } from '../../common/problem.dto';
+import { TokenDto } from '../auth.dto';
+import { SsoStartDto } from './sso.dto';
+import { wantsJson } from './sso.rules';
+import { SsoService } from './sso.service';
+
+const NOT_CONFIGURED = 'Single sign-on is not set up here (sso-not-configured)';
+const UNAVAILABLE =
+  'The identity provider could not be reached or did not answer in time (sso-provider-unavailable), or Redis did not answer (sso-store-unavailable)';
+
+// Read for the session's device label; a client need not send it.
+const USER_AGENT = { name: 'user-agent', required: false, description: 'Labels the session' };
+
+@ApiTags('auth')
+@Controller('auth/sso')
+export class SsoController {
+  constructor(private readonly sso: SsoService) {}
+
+  @Get('start')
+  @Public()
+  @ApiOperation({
+    summary: "Begin a staff sign-in at the department's identity provider",
+    description:
+      "Redirects the browser (302) to the provider's sign-in page. A client that sends `Accept: application/json` instead gets the address as JSON, to open in the user's browser. The sign-in must come back to the callback within 10 minutes.",
+  })
+  @ApiHeader({
+    name: 'accept',
+    required: false,
+    description: 'application/json for the JSON answer',
+  })
+  @ApiHeader(USER_AGENT)
+  @ApiFoundResponse({ description: "To the provider's sign-in page (Location header)" })
+  @ApiOkResponse({ type: SsoStartDto, description: 'With Accept: application/json' })
+  @ApiNotFoundResponse({ type: ProblemDto, description: NOT_CONFIGURED })
+  @ApiTooManyRequestsResponse({
+    type: ProblemDto,
+    description: 'Too many sign-ins started from this address; Retry-After says when to retry',
+  })
+  @ApiServiceUnavailableResponse({ type: ProblemDto, description: UNAVAILABLE })
+  async start(
+    @Res() reply: FastifyReply,
+    @Ip() address: string,
+    @Headers('accept') accept?: string,
+    @Headers('user-agent') userAgent?: string,
+  ): Promise<void> {
+    const authorizationUrl = await this.sso.start({ address, userAgent });
+    if (wantsJson(accept)) {
+      await reply.status(200).send({ authorizationUrl } satisfies SsoStartDto);
+    } else {
+      await reply.status(302).header('location', authorizationUrl).send();
+    }
+  }
+
+  @Get('callback')
+  @Public()
+  @ApiOperation({
+    summary: 'Where the identity provider sends the browser back; answers with a session',
+    description:
+      "Register this URL at the provider as the redirect URI. Checks the sign-in's state, exchanges the code (PKCE) and checks the ID token, then matches an active staff account by the provider's verified email. No account is ever created here. The answer is the same token as a password login, with amr ['sso'].",
+  })
+  @ApiQuery({ name: 'code', type: String, required: false, description: 'From the provider' })
+  @ApiQuery({ name: 'state', type: String, required: false, description: 'From the provider' })
+  @ApiQuery({
+    name: 'iss',
+    type: String,
+    required: false,
+    description: 'From the provider (RFC 9207)',
+  })
+  @ApiQuery({
+    name: 'error',
+    type: String,
+    required: false,
+    description: 'From the provider, on a refusal',
+  })
+  @ApiHeader(USER_AGENT)
+  @ApiOkResponse({ type: TokenDto })
+  @ApiBadRequestResponse({
+    type: ProblemDto,
+    description: 'The state is unknown, expired or already used (sso-state-invalid)',
+  })
+  @ApiUnauthorizedResponse({
+    type: ProblemDto,
+    description:
+      'The provider refused the sign-in, or the code was invalid or already used, or the ID token failed its checks (sso-code-rejected)',
+  })
+  @ApiForbiddenResponse({
+    type: ProblemDto,
+    description:
+      'No verified email from the provider (sso-email-unverified), or no active staff account with that email (sso-no-account)',
+  })
+  @ApiNotFoundResponse({ type: ProblemDto, description: NOT_CONFIGURED })
+  @ApiServiceUnavailableResponse({ type: ProblemDto, description: UNAVAILABLE })
+  callback(
+    @Req() request: FastifyRequest,
+    @Ip() address: string,
+    @Headers('user-agent') userAgent?: string,
+  ): Promise<TokenDto> {
+    // The whole query as the provider sent it: openid-client checks every parameter it knows.
+    const query = new URLSearchParams(request.url.split('?')[1] ?? '');
+    return this.sso.complete(query, { address, userAgent });
+  }
+}
