@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Ip, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
@@ -32,6 +33,7 @@ export class AuthController {
     summary:
       'Exchange email and password for a bearer token (failed attempts slow down per email and address)',
   })
+  @ApiHeader({ name: 'user-agent', required: false, description: 'Labels the session' })
   @ApiOkResponse({ type: TokenDto })
   @ApiBadRequestResponse({ type: ProblemDto })
   @ApiPayloadTooLargeResponse({ type: ProblemDto, description: 'A body over 16 KiB' })
