@@ -6,6 +6,10 @@ import type { Role } from '../../src/common/access';
 const EVERYONE: Role[] = ['applicant', 'assessor', 'moderator', 'approver', 'finance', 'admin'];
 const PUBLIC = 'public' as const;
 
+// Routes that end the session of the token they are called with: callers sweeping every route
+// give them a token of their own, so the sweep's other calls keep a live session.
+export const ENDS_CALLERS_SESSION = new Set(['POST /api/v1/auth/logout']);
+
 export const ACCESS_MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'GET /api/v1/assessors': ['moderator', 'admin'],
   'GET /api/v1/assessors/me': ['assessor'],
@@ -18,6 +22,8 @@ export const ACCESS_MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'POST /api/v1/assignments/{id}/submit': ['assessor'],
   'GET /api/v1/audit-events': ['admin'],
   'POST /api/v1/auth/login': PUBLIC,
+  'POST /api/v1/auth/logout': EVERYONE,
+  'POST /api/v1/auth/refresh': PUBLIC,
   'GET /api/v1/awards/{id}': ['applicant', 'approver', 'moderator', 'finance', 'admin'],
   'POST /api/v1/awards/{id}/accept': ['applicant'],
   'POST /api/v1/awards/{id}/decline': ['applicant'],
@@ -53,6 +59,8 @@ export const ACCESS_MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'GET /api/v1/exports/{id}': ['finance', 'admin'],
   'GET /api/v1/exports/{id}/download': ['finance', 'admin'],
   'GET /api/v1/me': EVERYONE,
+  'GET /api/v1/me/sessions': EVERYONE,
+  'DELETE /api/v1/me/sessions/{id}': EVERYONE,
   'GET /api/v1/open-data/360giving': PUBLIC,
   'GET /api/v1/organisations': EVERYONE,
   'POST /api/v1/organisations': ['admin'],
@@ -95,6 +103,7 @@ export const ACCESS_MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'GET /api/v1/users/{id}/history': ['admin'],
   'POST /api/v1/users/{id}/deactivate': ['admin'],
   'POST /api/v1/users/{id}/reactivate': ['admin'],
+  'POST /api/v1/users/{id}/sessions/end': ['admin'],
   'GET /health': PUBLIC,
   'GET /health/ready': PUBLIC,
 };
