@@ -61,6 +61,28 @@ describe('secrets', () => {
     expect(log).not.toContain(DEMO_PASSWORD);
   });
 
+  it('never writes a refresh token to the log, used, reused or in a body it cannot read', async () => {
+    const http = () => supertest(app.getHttpServer());
+    const login = await http()
+      .post('/api/v1/auth/login')
+      .send({ email: 'admin@demo.test', password: DEMO_PASSWORD })
+      .expect(200);
+    const first = login.body.refreshToken as string;
+    const next = await http()
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: first })
+      .expect(200);
+    await http().post('/api/v1/auth/refresh').send({ refreshToken: first }).expect(401);
+    await http()
+      .post('/api/v1/auth/refresh')
+      .set('content-type', 'application/json')
+      .send(`{"refreshToken": "${next.body.refreshToken as string}"`)
+      .expect(400);
+    const log = written.join('');
+    expect(log).not.toContain(first);
+    expect(log).not.toContain(next.body.refreshToken as string);
+  });
+
   it('takes a token only from the Authorization header', async () => {
     const http = () => supertest(app.getHttpServer());
     const login = await http()

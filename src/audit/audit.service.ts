@@ -63,6 +63,25 @@ export class AuditService {
     );
   }
 
+  // How many `command` events an object has had since its last `resetBy` event (or ever).
+  async countSinceLast(
+    manager: EntityManager,
+    object: { objectType: string; objectId: string },
+    command: string,
+    resetBy: string,
+  ): Promise<number> {
+    const rows: { count: string }[] = await manager.query(
+      `SELECT count(*) AS count FROM audit_events
+        WHERE object_type = $1 AND object_id = $2 AND command = $3
+          AND occurred_at > coalesce(
+            (SELECT max(occurred_at) FROM audit_events
+              WHERE object_type = $1 AND object_id = $2 AND command = $4),
+            '-infinity')`,
+      [object.objectType, object.objectId, command, resetBy],
+    );
+    return Number(rows[0]?.count ?? 0);
+  }
+
   async findForObject(
     filter: { objectType?: string; objectId?: string },
     limit: number,

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Ip, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiHeader,
@@ -16,6 +16,7 @@ import { UserDto } from '../users/user.dto';
 import { UsersService } from '../users/users.service';
 import { LoginDto, TokenDto } from './auth.dto';
 import { AuthService } from './auth.service';
+import { UserAgent } from './user-agent.decorator';
 
 @ApiTags('auth')
 @Controller()
@@ -49,7 +50,7 @@ export class AuthController {
   login(
     @Body() body: LoginDto,
     @Ip() address: string,
-    @Headers('user-agent') userAgent?: string,
+    @UserAgent() userAgent?: string,
   ): Promise<TokenDto> {
     return this.auth.login(body.email, body.password, address, userAgent);
   }

@@ -25,8 +25,24 @@ export class TokenDto {
   @ApiProperty({ example: 'Bearer' })
   tokenType: 'Bearer';
 
-  @ApiProperty({ description: 'Seconds until the token expires', example: 3600 })
+  @ApiProperty({ description: 'Seconds until the access token expires', example: 900 })
   expiresIn: number;
+
+  @ApiProperty({
+    description:
+      'Exchange at POST /api/v1/auth/refresh for the next tokens; good once (using it twice ends the session)',
+  })
+  refreshToken: string;
+
+  @ApiProperty({
+    description:
+      'Seconds the refresh token stays usable: the idle timeout, or less near the end of the session',
+    example: 1800,
+  })
+  refreshExpiresIn: number;
+
+  @ApiProperty({ format: 'uuid', description: 'The session, as listed at GET /api/v1/me/sessions' })
+  sessionId: string;
 
   @ApiProperty({ type: UserDto })
   user: UserDto;

@@ -3,15 +3,24 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
 import { UsersModule } from '../users/users.module';
 import { AccessGuard } from './access.guard';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { LoginLimiter } from './login-limiter';
+import { SessionStore } from './sessions/session-store';
+import { SessionsController } from './sessions/sessions.controller';
+import { SessionsService } from './sessions/sessions.service';
+import { SpentRefreshToken, UserSession } from './sessions/user-session.entity';
+import { SignInAudit } from './sign-in-audit';
 
 @Module({
   imports: [
     UsersModule,
+    AuditModule,
+    TypeOrmModule.forFeature([UserSession, SpentRefreshToken]),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
@@ -25,8 +34,15 @@ import { LoginLimiter } from './login-limiter';
       },
     }),
   ],
-  controllers: [AuthController],
-  providers: [AuthService, LoginLimiter, { provide: APP_GUARD, useClass: AccessGuard }],
+  controllers: [AuthController, SessionsController],
+  providers: [
+    AuthService,
+    LoginLimiter,
+    SessionStore,
+    SessionsService,
+    SignInAudit,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
   exports: [AuthService],
 })
 export class AuthModule {}

@@ -1,14 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { isUUID } from 'class-validator';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { decoyPasswordHash, verifyPassword } from '../users/password';
 import type { User } from '../users/user.entity';
 import { toUserDto, UsersService } from '../users/users.service';
+import type { UserDto } from '../users/user.dto';
 import type { TokenDto } from './auth.dto';
 import { LoginLimiter } from './login-limiter';
+import { IssuedSession, SessionsService } from './sessions/sessions.service';
+import { SignInAudit } from './sign-in-audit';
 
 interface TokenClaims {
   sub: string;
@@ -16,6 +20,8 @@ interface TokenClaims {
   ver: number;
   // How the sign-in was proven (RFC 8176 style): ['pwd'], ['pwd', 'otp'] or ['sso'].
   amr: AuthenticationMethod[];
+  // The session (user_sessions) the token belongs to: ending it ends the token too.
+  sid: string;
 }
 
 export type AuthenticationMethod = 'pwd' | 'otp' | 'sso';
@@ -38,7 +44,7 @@ export interface SignInContext {
 }
 
 // What a verified token holds: signed by us, but only typed once checked.
-type VerifiedClaims = Partial<Record<'sub' | 'ver' | 'exp' | 'amr', unknown>>;
+type VerifiedClaims = Partial<Record<'sub' | 'ver' | 'exp' | 'amr' | 'sid', unknown>>;
 
 const KNOWN_METHODS = new Set<unknown>(Object.values(AUTHENTICATION_METHODS).flat());
 
@@ -50,6 +56,9 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly jwt: JwtService,
     private readonly limiter: LoginLimiter,
+    private readonly sessions: SessionsService,
+    private readonly signInAudit: SignInAudit,
+    private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -66,6 +75,9 @@ export class AuthService {
     // One answer for unknown email, wrong password and deactivated account: no account probing.
     if (!user || !valid || !user.active) {
       await this.limiter.recordFailure(source);
+      if (user) {
+        await this.signInAudit.failed(user, { method: 'password', address });
+      }
       throw new DomainError(
         'invalid-credentials',
         401,
@@ -79,24 +91,50 @@ export class AuthService {
   // The one way a session begins, whatever proved who the user is.
   async signIn(user: User, context: SignInContext): Promise<TokenDto> {
     await this.users.recordLogin(user.id);
+    const issued = await this.dataSource.transaction(async (manager) => {
+      const begun = await this.sessions.begin(manager, user, context);
+      await this.signInAudit.succeeded(manager, user, {
+        method: context.method,
+        address: context.address,
+        sessionId: begun.session.id,
+      });
+      return begun;
+    });
+    return this.tokens(issued, toUserDto({ ...user, lastLoginAt: new Date() }));
+  }
+
+  // The next tokens of a session, for its current refresh token (which is then spent).
+  async refresh(refreshToken: string): Promise<TokenDto> {
+    const issued = await this.sessions.rotate(refreshToken);
+    return this.tokens(issued, await this.users.get(issued.session.userId));
+  }
+
+  private async tokens(issued: IssuedSession, user: UserDto): Promise<TokenDto> {
+    const { session } = issued;
     const accessToken = await this.jwt.signAsync({
-      sub: user.id,
-      ver: user.tokenVersion,
-      amr: AUTHENTICATION_METHODS[context.method],
+      sub: session.userId,
+      ver: session.tokenVersion,
+      amr: AUTHENTICATION_METHODS[session.method],
+      sid: session.id,
     } satisfies TokenClaims);
     return {
       accessToken,
       tokenType: 'Bearer',
       expiresIn: this.config.jwtTtlSeconds,
-      user: toUserDto({ ...user, lastLoginAt: new Date() }),
+      refreshToken: issued.refreshToken,
+      refreshExpiresIn: issued.refreshExpiresIn,
+      sessionId: session.id,
+      user,
     };
   }
 
-  // Reloads the user on every request, so a deactivation or role change takes effect at once.
+  // Reloads the user and the session on every request (one query), so a deactivation, role
+  // change or ended session takes effect at once.
   async authenticate(token: string): Promise<AuthenticatedUser> {
     const claims = await this.verify(token);
-    const user = await this.users.findActiveById(claims.sub);
-    if (!user) {
+    const found = await this.sessions.findSignedIn(claims.sub, claims.sid);
+    const user = found?.user.active ? found.user : null;
+    if (!found || !user) {
       throw new DomainError(
         'account-inactive',
         401,
@@ -110,12 +148,14 @@ export class AuthService {
         'This session was ended because the password, role, organisation or account status changed; log in again.',
       );
     }
+    this.sessions.refuseUnlessLive(found);
     return {
       id: user.id,
       email: user.email,
       name: user.name,
       role: user.role,
       organisationId: user.organisationId,
+      sessionId: claims.sid,
     };
   }
 
@@ -133,18 +173,21 @@ export class AuthService {
         expired ? 'Your session has expired; log in again.' : INVALID_TOKEN,
       );
     }
-    const { sub, ver, exp, amr } = claims;
+    // A token from before sessions has no `sid`: refused, and its holder signs in again.
+    const { sub, ver, exp, amr, sid } = claims;
     if (
       !Array.isArray(amr) ||
       !amr.every((method) => KNOWN_METHODS.has(method)) ||
       typeof exp !== 'number' ||
       typeof sub !== 'string' ||
       !isUUID(sub) ||
+      typeof sid !== 'string' ||
+      !isUUID(sid) ||
       typeof ver !== 'number' ||
       !Number.isSafeInteger(ver)
     ) {
       throw new DomainError('token-invalid', 401, INVALID_TOKEN);
     }
-    return { sub, ver, amr: amr as AuthenticationMethod[] };
+    return { sub, ver, amr: amr as AuthenticationMethod[], sid };
   }
 }

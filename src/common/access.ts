@@ -29,6 +29,9 @@ export interface AuthenticatedUser {
   name: string;
   role: Role;
   organisationId: string | null;
+  // The session the request's token belongs to (user_sessions); null when a service acts for the
+  // user outside a request (the demo seed).
+  sessionId: string | null;
 }
 
 export const ACCESS_KEY = 'access';

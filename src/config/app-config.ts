@@ -30,7 +30,9 @@ export interface AppConfig {
   jwtSecret: string;
   // No JWT_SECRET was set: jwtSecret is random, made at this start, so tokens end on a restart.
   jwtSecretGenerated: boolean;
+  // Lifetime of an access token; a refresh token (see sessions) gets the next one.
   jwtTtlSeconds: number;
+  sessions: SessionLimits;
   demoPassword: string;
   trustProxy: TrustProxy;
   // Browser origins allowed to call the API (CORS); empty allows none.
@@ -54,6 +56,16 @@ export interface HttpTimeouts {
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+// How long a signed-in session lasts. Defaults follow NIST SP 800-63B at AAL2 (what a password
+// and a second factor give): a new sign-in after 30 minutes without use, and after 12 hours
+// whatever the use, so no session outlives a working day.
+export interface SessionLimits {
+  // A session whose refresh token has not been used for this long is over.
+  idleSeconds: number;
+  // A session is over this long after its sign-in, however often it was refreshed.
+  absoluteSeconds: number;
+}
 
 // Failed logins only are counted (in Redis), per email and address together and per address.
 // Past a limit each further failure doubles the wait, from windowSeconds up to maxWaitSeconds.

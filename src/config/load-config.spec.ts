@@ -85,4 +85,29 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, TRUST_PROXY: value })).toThrow(ConfigError);
     expect(() => loadConfig({ ...base, TRUST_PROXY: value })).toThrow(message);
   });
+  it('gives 15-minute access tokens in sessions idle after 30 minutes and over after 12 hours', () => {
+    const config = loadConfig(base);
+    expect(config.jwtTtlSeconds).toBe(900);
+    expect(config.sessions).toEqual({ idleSeconds: 1800, absoluteSeconds: 43_200 });
+    expect(
+      loadConfig({
+        ...base,
+        SESSION_IDLE_TIMEOUT_SECONDS: '3600',
+        SESSION_MAX_LIFETIME_SECONDS: '86400',
+      }).sessions,
+    ).toEqual({ idleSeconds: 3600, absoluteSeconds: 86_400 });
+  });
+
+  it('refuses an access token that outlives the idle timeout, or an idle timeout the lifetime', () => {
+    expect(() =>
+      loadConfig({ ...base, JWT_TTL_SECONDS: '3600', SESSION_IDLE_TIMEOUT_SECONDS: '1800' }),
+    ).toThrow(/JWT_TTL_SECONDS \(3600\) must not exceed SESSION_IDLE_TIMEOUT_SECONDS \(1800\)/);
+    expect(() =>
+      loadConfig({
+        ...base,
+        SESSION_IDLE_TIMEOUT_SECONDS: '7200',
+        SESSION_MAX_LIFETIME_SECONDS: '3600',
+      }),
+    ).toThrow(/SESSION_IDLE_TIMEOUT_SECONDS \(7200\) must not exceed SESSION_MAX_LIFETIME_SECONDS/);
+  });
 });

@@ -50,7 +50,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
       problems,
     ),
     ...jwtSecret(env, production, problems),
-    jwtTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 3600, 60, 86400, problems),
+    jwtTtlSeconds: integer(env, 'JWT_TTL_SECONDS', 900, 60, 86400, problems),
+    sessions: {
+      idleSeconds: integer(env, 'SESSION_IDLE_TIMEOUT_SECONDS', 1800, 60, 2_592_000, problems),
+      absoluteSeconds: integer(
+        env,
+        'SESSION_MAX_LIFETIME_SECONDS',
+        43_200,
+        60,
+        31_536_000,
+        problems,
+      ),
+    },
     demoPassword: demoPassword(env, problems),
     trustProxy: trustProxy(env, 'TRUST_PROXY', problems),
     corsOrigins: origins(env, 'CORS_ORIGINS', problems),
@@ -110,10 +121,27 @@ export function loadConfig(env: Env = process.env): AppConfig {
     { production, publicBaseUrl: config.mail.publicBaseUrl },
     problems,
   );
+  sessionProblems(config, problems);
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
   return config;
+}
+
+// An access token must not outlive the idle timeout (a client refreshing only when its token
+// runs out would find its session over), nor the idle timeout the whole session.
+function sessionProblems(config: AppConfig, problems: string[]): void {
+  const { idleSeconds, absoluteSeconds } = config.sessions;
+  if (config.jwtTtlSeconds > idleSeconds) {
+    problems.push(
+      `JWT_TTL_SECONDS (${config.jwtTtlSeconds}) must not exceed SESSION_IDLE_TIMEOUT_SECONDS (${idleSeconds})`,
+    );
+  }
+  if (idleSeconds > absoluteSeconds) {
+    problems.push(
+      `SESSION_IDLE_TIMEOUT_SECONDS (${idleSeconds}) must not exceed SESSION_MAX_LIFETIME_SECONDS (${absoluteSeconds})`,
+    );
+  }
 }
 
 function httpTimeouts(env: Env, problems: string[]): HttpTimeouts {

@@ -324,7 +324,7 @@ export class DemoSeedService {
     const { id, name, role, organisationId } = found;
     return {
       actor: { id, label: `${email} (demo seed)` },
-      user: { id, email, name, role, organisationId },
+      user: { id, email, name, role, organisationId, sessionId: null },
     };
   }
 }

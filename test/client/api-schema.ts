@@ -226,6 +226,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/logout': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * End the session this token belongs to (its refresh token too)
+     * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
+     */
+    post: operations['SessionsController_logout'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/refresh': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Exchange a refresh token for a new access token and the next refresh token (each refresh token is good once)
+     * @description Public: no token needed.
+     */
+    post: operations['SessionsController_refresh'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/awards/{id}': {
     parameters: {
       query?: never;
@@ -769,6 +809,46 @@ export interface paths {
     put?: never;
     post?: never;
     delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Your live sessions, most recently used first, with the one you are using marked
+     * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
+     */
+    get: operations['SessionsController_listOwn'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/sessions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * End one of your sessions (sign a device out)
+     * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
+     */
+    delete: operations['SessionsController_endOwn'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1464,6 +1544,26 @@ export interface paths {
      * @description Requires role: admin.
      */
     post: operations['UsersController_reactivate'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{id}/sessions/end': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * End every live session of a user: they must sign in again
+     * @description Requires role: admin.
+     */
+    post: operations['SessionsController_endAllOfUser'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2324,6 +2424,13 @@ export interface components {
       offset: number;
       total: number;
     };
+    EndedSessionsDto: {
+      /**
+       * @description How many live sessions were ended
+       * @example 2
+       */
+      sessionsEnded: number;
+    };
     EndorsementDto: {
       /** Format: date-time */
       decidedAt: string | null;
@@ -2788,6 +2895,10 @@ export interface components {
       /** @example BACS-2026-0814-0042 */
       reference: string;
     };
+    RefreshDto: {
+      /** @description The refreshToken of the last answer from login or refresh; each is good once */
+      refreshToken: string;
+    };
     RequestChangesDto: {
       /** @example Q2 revenue spend lacks the invoices for CCTV. */
       comments: string;
@@ -3052,6 +3163,37 @@ export interface components {
       /** @description Required when not confirming */
       reason?: string;
     };
+    SessionDto: {
+      /**
+       * @description The address it was signed in from
+       * @example 203.0.113.7
+       */
+      address: string;
+      /** Format: date-time */
+      createdAt: string;
+      /** @description The session this request was made with */
+      current: boolean;
+      /** @description The browser or program it was begun from (its User-Agent), shortened */
+      deviceLabel: string | null;
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: date-time
+       * @description Sign-in or last refresh
+       */
+      lastUsedAt: string;
+      /**
+       * @description How the sign-in was proven
+       * @enum {string}
+       */
+      method: 'password' | 'second-factor' | 'sso';
+    };
+    SessionPageDto: {
+      items: components['schemas']['SessionDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     ShortfallDto: {
       /** Format: uuid */
       bidId: string;
@@ -3228,10 +3370,22 @@ export interface components {
       /** @description Send as `Authorization: Bearer <accessToken>` */
       accessToken: string;
       /**
-       * @description Seconds until the token expires
-       * @example 3600
+       * @description Seconds until the access token expires
+       * @example 900
        */
       expiresIn: number;
+      /**
+       * @description Seconds the refresh token stays usable: the idle timeout, or less near the end of the session
+       * @example 1800
+       */
+      refreshExpiresIn: number;
+      /** @description Exchange at POST /api/v1/auth/refresh for the next tokens; good once (using it twice ends the session) */
+      refreshToken: string;
+      /**
+       * Format: uuid
+       * @description The session, as listed at GET /api/v1/me/sessions
+       */
+      sessionId: string;
       /** @example Bearer */
       tokenType: string;
       user: components['schemas']['UserDto'];
@@ -4094,6 +4248,91 @@ export interface operations {
       };
       /** @description Too many failed logins for this email from this address, or from this address; Retry-After says how many seconds to wait */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  SessionsController_logout: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Signed out */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, expired or forged token, or a deactivated user */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  SessionsController_refresh: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RefreshDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenDto'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description An unknown, used, expired or ended refresh token: `refresh-token-invalid`, `refresh-token-reused`, `refresh-token-expired`, `session-ended`. A used one ends its session. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A body over 16 KiB */
+      413: {
         headers: {
           [name: string]: unknown;
         };
@@ -5928,6 +6167,109 @@ export interface operations {
       };
       /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  SessionsController_listOwn: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SessionPageDto'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  SessionsController_endOwn: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Ended */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description None of your live sessions has this id */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -8586,6 +8928,61 @@ export interface operations {
         };
       };
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  SessionsController_endAllOfUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EndedSessionsDto'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only admin may call this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -6,6 +6,10 @@ import type { Role } from '../../src/common/access';
 const EVERYONE: Role[] = ['applicant', 'assessor', 'moderator', 'approver', 'finance', 'admin'];
 const PUBLIC = 'public' as const;
 
+// Routes that end the session of the token they are called with: callers sweeping every route
+// give them a token of their own, so the sweep's other calls keep a live session.
+export const ENDS_CALLERS_SESSION = new Set(['POST /api/v1/auth/logout']);
+
 export const ACCESS_MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'GET /api/v1/assessors': ['moderator', 'admin'],
   'GET /api/v1/assessors/me': ['assessor'],
@@ -20,6 +24,8 @@ export const ACCESS_MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'POST /api/v1/auth/login': PUBLIC,
   'GET /api/v1/auth/sso/callback': PUBLIC,
   'GET /api/v1/auth/sso/start': PUBLIC,
+  'POST /api/v1/auth/logout': EVERYONE,
+  'POST /api/v1/auth/refresh': PUBLIC,
   'GET /api/v1/awards/{id}': ['applicant', 'approver', 'moderator', 'finance', 'admin'],
   'POST /api/v1/awards/{id}/accept': ['applicant'],
   'POST /api/v1/awards/{id}/decline': ['applicant'],
@@ -55,6 +61,8 @@ export const ACCESS_MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'GET /api/v1/exports/{id}': ['finance', 'admin'],
   'GET /api/v1/exports/{id}/download': ['finance', 'admin'],
   'GET /api/v1/me': EVERYONE,
+  'GET /api/v1/me/sessions': EVERYONE,
+  'DELETE /api/v1/me/sessions/{id}': EVERYONE,
   'GET /api/v1/open-data/360giving': PUBLIC,
   'GET /api/v1/organisations': EVERYONE,
   'POST /api/v1/organisations': ['admin'],
@@ -97,6 +105,7 @@ export const ACCESS_MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'GET /api/v1/users/{id}/history': ['admin'],
   'POST /api/v1/users/{id}/deactivate': ['admin'],
   'POST /api/v1/users/{id}/reactivate': ['admin'],
+  'POST /api/v1/users/{id}/sessions/end': ['admin'],
   'GET /health': PUBLIC,
   'GET /health/ready': PUBLIC,
 };

@@ -27,7 +27,7 @@ async function asUser(world: BiddingWorld, bidder: Bidder): Promise<Authenticate
     throw new Error(`No user ${bidder.email}`);
   }
   const { id, email, name, role, organisationId } = found;
-  return { id, email, name, role, organisationId };
+  return { id, email, name, role, organisationId, sessionId: null };
 }
 
 // A round in assessment whose bids all have a final score of 80.00 (one assessor each), except
