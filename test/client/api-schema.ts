@@ -266,6 +266,50 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/sso/callback': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Where the identity provider sends the browser back; answers with a session
+     * @description Register this URL at the provider as the redirect URI. Checks the sign-in's state, exchanges the code (PKCE) and checks the ID token, then matches an active staff account by the provider's verified email. No account is ever created here. The answer is the same token as a password login, with amr ['sso'].
+     *
+     *     Public: no token needed.
+     */
+    get: operations['SsoController_callback'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/sso/start': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Begin a staff sign-in at the department's identity provider
+     * @description Redirects the browser (302) to the provider's sign-in page. A client that sends `Accept: application/json` instead gets the address as JSON, to open in the user's browser. The sign-in must come back to the callback within 10 minutes.
+     *
+     *     Public: no token needed.
+     */
+    get: operations['SsoController_start'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/awards/{id}': {
     parameters: {
       query?: never;
@@ -3330,6 +3374,13 @@ export interface components {
       /** @description Awarded less approved and released (0 for withdrawn awards) */
       remainingPence: number;
     };
+    SsoStartDto: {
+      /**
+       * @description The identity provider's sign-in page for this sign-in; open it in the user's browser. It is good for 10 minutes and one sign-in.
+       * @example https://login.example.gov.uk/authorize?client_id=…&state=…
+       */
+      authorizationUrl: string;
+    };
     StartAssessmentDto: {
       /**
        * Format: date-time
@@ -4202,7 +4253,10 @@ export interface operations {
   AuthController_login: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Labels the session */
+        'user-agent'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -4333,6 +4387,141 @@ export interface operations {
       };
       /** @description A body over 16 KiB */
       413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  SsoController_callback: {
+    parameters: {
+      query?: {
+        /** @description From the provider */
+        code?: string;
+        /** @description From the provider, on a refusal */
+        error?: string;
+        /** @description From the provider (RFC 9207) */
+        iss?: string;
+        /** @description From the provider */
+        state?: string;
+      };
+      header?: {
+        /** @description Labels the session */
+        'user-agent'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenDto'];
+        };
+      };
+      /** @description The state is unknown, expired or already used (sso-state-invalid) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The provider refused the sign-in, or the code was invalid or already used, or the ID token failed its checks (sso-code-rejected) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No verified email from the provider (sso-email-unverified), or no active staff account with that email (sso-no-account) */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Single sign-on is not set up here (sso-not-configured) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The identity provider could not be reached or did not answer in time (sso-provider-unavailable), or Redis did not answer (sso-store-unavailable) */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  SsoController_start: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description application/json for the JSON answer */
+        accept?: string;
+        /** @description Labels the session */
+        'user-agent'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description With Accept: application/json */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SsoStartDto'];
+        };
+      };
+      /** @description To the provider's sign-in page (Location header) */
+      302: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Single sign-on is not set up here (sso-not-configured) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Too many sign-ins started from this address; Retry-After says when to retry */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The identity provider could not be reached or did not answer in time (sso-provider-unavailable), or Redis did not answer (sso-store-unavailable) */
+      503: {
         headers: {
           [name: string]: unknown;
         };
