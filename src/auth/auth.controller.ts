@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Ip, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
+  ApiHeader,
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
@@ -44,6 +45,8 @@ export class AuthController {
     description:
       'Too many failed logins for this email from this address, or from this address; Retry-After says how many seconds to wait',
   })
+  // Read when sent (a label for the session), never required.
+  @ApiHeader({ name: 'user-agent', required: false })
   login(
     @Body() body: LoginDto,
     @Ip() address: string,

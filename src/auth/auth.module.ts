@@ -3,15 +3,18 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { AccountsModule } from '../users/accounts.module';
 import { UsersModule } from '../users/users.module';
 import { AccessGuard } from './access.guard';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { LoginLimiter } from './login-limiter';
+import { PasswordController } from './password.controller';
 
 @Module({
   imports: [
     UsersModule,
+    AccountsModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
@@ -25,7 +28,7 @@ import { LoginLimiter } from './login-limiter';
       },
     }),
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, PasswordController],
   providers: [AuthService, LoginLimiter, { provide: APP_GUARD, useClass: AccessGuard }],
 })
 export class AuthModule {}

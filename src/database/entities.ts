@@ -17,6 +17,7 @@ import { YearEndRelease } from '../returns/year-end-release.entity';
 import { AssessmentCriterion } from '../rounds/assessment-criterion.entity';
 import { FundingRound } from '../rounds/funding-round.entity';
 import { RoundYearCap } from '../rounds/round-year-cap.entity';
+import { AccountLink } from '../users/account-link.entity';
 import { User } from '../users/user.entity';
 import { UserMembership } from '../users/user-membership.entity';
 
@@ -26,6 +27,7 @@ export const ENTITIES = [
   Organisation,
   User,
   UserMembership,
+  AccountLink,
   FundingRound,
   AssessmentCriterion,
   RoundYearCap,
