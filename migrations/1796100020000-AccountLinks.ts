@@ -14,8 +14,14 @@ export class AccountLinks1796100020000 implements MigrationInterface {
       `CREATE INDEX "ix_account_links_outstanding" ON "account_links"  ("user_id", "purpose") WHERE "used_at" IS NULL AND "voided_at" IS NULL`,
     );
     await queryRunner.query(`ALTER TABLE "users" ADD "password_set_at" TIMESTAMP WITH TIME ZONE`);
-    await queryRunner.query(`UPDATE "users" SET "password_set_at" = "updated_at"`);
     await queryRunner.query(`ALTER TABLE "users" ALTER COLUMN "password_hash" DROP NOT NULL`);
+    // '!invited' is what down() leaves for users still invited: invited again after a re-run.
+    await queryRunner.query(
+      `UPDATE "users" SET "password_hash" = NULL WHERE "password_hash" = '!invited'`,
+    );
+    await queryRunner.query(
+      `UPDATE "users" SET "password_set_at" = "updated_at" WHERE "password_hash" IS NOT NULL`,
+    );
     await queryRunner.query(
       `ALTER TABLE "users" ADD CONSTRAINT "ck_users_password_set" CHECK (("password_hash" IS NULL) = ("password_set_at" IS NULL))`,
     );
