@@ -113,9 +113,10 @@ async function main(args: string[]): Promise<void> {
         );
       }
       await withContext(config, UsersModule, async (get) => {
-        const admin = await get(UsersService).create(
+        const admin = await get(UsersService).createWithPassword(
           { id: null, label: 'cli create-admin' },
-          { email, name, role: 'admin', password },
+          { email, name, role: 'admin' },
+          password,
         );
         print(`Created admin ${admin.email} (${admin.id}).`);
       });

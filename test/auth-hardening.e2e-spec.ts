@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { loadConfig } from '../src/config/load-config';
 import { expectProblem, login, startApp, TestApp, tokensByRole } from './support/app';
+import { createAccount, emailedLinkToken } from './support/accounts';
 import { uniqueSuffix, validStaffUser } from './support/factories';
 
 // An HS256 JWT signed with `secret`, with exactly the claims given (no exp unless given).
@@ -20,12 +21,16 @@ describe('tokens end with what they stand for', () => {
   });
   afterAll(() => t.close());
 
-  async function signedInUser(): Promise<{ id: string; email: string; token: string }> {
-    const body = validStaffUser();
-    const created = await t.http().post('/api/v1/users').set(asAdmin()).send(body).expect(201);
-    const token = await login(t, body.email as string, body.password as string);
+  async function signedInUser(): Promise<{
+    id: string;
+    email: string;
+    password: string;
+    token: string;
+  }> {
+    const user = await createAccount(t, asAdmin(), validStaffUser());
+    const token = await login(t, user.email, user.password);
     await t.http().get('/api/v1/me').set('authorization', `Bearer ${token}`).expect(200);
-    return { id: created.body.id as string, email: body.email as string, token };
+    return { ...user, token };
   }
 
   async function expectRevoked(token: string): Promise<void> {
@@ -37,10 +42,15 @@ describe('tokens end with what they stand for', () => {
     expectProblem(response.body, 401);
   }
 
-  it("ends a user's sessions when an admin changes their password", async () => {
+  it("ends a user's sessions when they change their password", async () => {
     const user = await signedInUser();
     const password = `Changed-Password-${uniqueSuffix()}`;
-    await t.http().patch(`/api/v1/users/${user.id}`).set(asAdmin()).send({ password }).expect(200);
+    await t
+      .http()
+      .post('/api/v1/me/password')
+      .set('authorization', `Bearer ${user.token}`)
+      .send({ currentPassword: user.password, newPassword: password })
+      .expect(204);
     await expectRevoked(user.token);
     const fresh = await login(t, user.email, password);
     await t.http().get('/api/v1/me').set('authorization', `Bearer ${fresh}`).expect(200);
@@ -124,26 +134,43 @@ describe('tokens end with what they stand for', () => {
     ['one character repeated', 'aaaaaaaaaaaa'],
     ['a run of digits', '123456789012'],
     ['a common password', 'qwerty123456'],
-  ])('refuses %s as a password, on create and on change', async (_what, password) => {
-    const created = await t
-      .http()
-      .post('/api/v1/users')
-      .set(asAdmin())
-      .send(validStaffUser({ password }))
-      .expect(400);
-    expectProblem(created.body, 400, 'validation-failed');
-    expect(created.body.errors).toEqual([
-      { field: 'password', message: expect.stringMatching(/^password (must|is)/) },
-    ]);
-    const user = await signedInUser();
-    const changed = await t
-      .http()
-      .patch(`/api/v1/users/${user.id}`)
-      .set(asAdmin())
-      .send({ password })
-      .expect(400);
-    expect(changed.body.errors.map((e: { field: string }) => e.field)).toEqual(['password']);
-  });
+  ])(
+    'refuses %s as a password, on accepting an invitation and on change',
+    async (_what, password) => {
+      const created = await t
+        .http()
+        .post('/api/v1/users')
+        .set(asAdmin())
+        .send(validStaffUser())
+        .expect(201);
+      const token = await emailedLinkToken(t, created.body.id as string);
+      const accepted = await t
+        .http()
+        .post('/api/v1/auth/invitations/accept')
+        .send({ token, password })
+        .expect(400);
+      expectProblem(accepted.body, 400, 'validation-failed');
+      expect(accepted.body.errors).toEqual([
+        { field: 'password', message: expect.stringMatching(/^password (must|is)/) },
+      ]);
+      const user = await signedInUser();
+      const changed = await t
+        .http()
+        .post('/api/v1/me/password')
+        .set('authorization', `Bearer ${user.token}`)
+        .send({ currentPassword: user.password, newPassword: password })
+        .expect(400);
+      expect(changed.body.errors.map((e: { field: string }) => e.field)).toEqual(['newPassword']);
+      // Nothing changed: the refused invitation still works, the old password still signs in.
+      await login(t, user.email, user.password);
+      const later = `Accepted-Password-${uniqueSuffix()}`;
+      await t
+        .http()
+        .post('/api/v1/auth/invitations/accept')
+        .send({ token, password: later })
+        .expect(200);
+    },
+  );
 });
 
 describe('an app started without JWT_SECRET', () => {

@@ -7,6 +7,7 @@ import {
   TestApp,
   tokensByRole,
 } from './support/app';
+import { Account, createAccount } from './support/accounts';
 import { uniqueSuffix } from './support/factories';
 
 describe('auth', () => {
@@ -18,18 +19,13 @@ describe('auth', () => {
   });
   afterAll(() => t.close());
 
-  async function newUser(
-    role = 'assessor',
-  ): Promise<{ id: string; email: string; password: string }> {
+  function newUser(role = 'assessor'): Promise<Account> {
     const email = `user-${uniqueSuffix().toLowerCase()}@homeoffice.example`;
-    const password = 'a-long-enough-password';
-    const response = await t
-      .http()
-      .post('/api/v1/users')
-      .set('authorization', `Bearer ${admin}`)
-      .send({ email, name: 'Test User', role, password })
-      .expect(201);
-    return { id: (response.body as { id: string }).id, email, password };
+    return createAccount(
+      t,
+      { authorization: `Bearer ${admin}` },
+      { email, name: 'Test User', role },
+    );
   }
 
   it('logs in whatever the case of the email and returns the user at /me', async () => {

@@ -5,6 +5,7 @@ import {
   fullAward,
   moderatedRound,
   type ModeratedRound,
+  newApprover,
   recordDueDiligence,
 } from './support/awards';
 import {
@@ -62,25 +63,7 @@ describe('awards: the budget holds under concurrent decisions', () => {
   });
 
   it('never lets 200 simultaneous decisions take the live total over the budget', async () => {
-    const approver2 = await t
-      .http()
-      .post('/api/v1/users')
-      .set(world.as('admin'))
-      .send({
-        email: `approver-${Date.now()}@homeoffice.example`,
-        name: 'Second Approver',
-        role: 'approver',
-        password: 'Second-Approver-Password-1',
-      })
-      .expect(201);
-    const second = (
-      await t
-        .http()
-        .post('/api/v1/auth/login')
-        .send({ email: approver2.body.email, password: 'Second-Approver-Password-1' })
-        .expect(200)
-    ).body.accessToken as string;
-    const approvers = [world.as('approver'), { authorization: `Bearer ${second}` }];
+    const approvers = [world.as('approver'), await newApprover(t, world.as('admin'))];
     const decide = (bid: BidDto, i: number) =>
       t
         .http()

@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import type { AppConfig } from '../src/config/app-config';
 import { loadConfig } from '../src/config/load-config';
 import { expectProblem, login, startApp, testConfig, TestApp } from './support/app';
+import { createAccount } from './support/accounts';
 import { uniqueSuffix, validStaffUser } from './support/factories';
 import { startPrivateRedis } from './support/processes';
 
@@ -44,15 +45,8 @@ describe('failed logins (counted in Redis, shared across instances)', () => {
     await b.close();
   });
 
-  async function newUser(): Promise<{ email: string; password: string }> {
-    const body = validStaffUser();
-    await a
-      .http()
-      .post('/api/v1/users')
-      .set('authorization', `Bearer ${admin}`)
-      .send(body)
-      .expect(201);
-    return { email: body.email as string, password: body.password as string };
+  function newUser(): Promise<{ email: string; password: string }> {
+    return createAccount(a, { authorization: `Bearer ${admin}` }, validStaffUser());
   }
 
   // As if the time to wait had passed.

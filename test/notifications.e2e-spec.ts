@@ -1,26 +1,24 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
-import { Queue, QueueEvents } from 'bullmq';
+import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { Role } from '../src/common/access';
 import { DomainError } from '../src/common/domain-error';
 import type { EmailOutboxDto } from '../src/notifications/email-outbox.dto';
 import { OutboxService } from '../src/notifications/outbox.service';
 import { DAILY_SCAN_SCHEDULER } from '../src/notifications/reminders.processor';
-import { QUEUES, queuePrefix, redisConnection } from '../src/queues/queues';
+import { QUEUES } from '../src/queues/queues';
 import {
   expectProblem,
-  login,
   startApp,
   startWorker,
   TestApp,
   testConfig,
   tokensByRole,
 } from './support/app';
+import { emailedLinkToken } from './support/accounts';
 import { uniqueSuffix, validStaffUser } from './support/factories';
 import { eventually, TestSmtpServer } from './support/smtp';
-
-const DAY = 86_400_000;
 
 describe('email notifications', () => {
   let t: TestApp;
@@ -46,11 +44,7 @@ describe('email notifications', () => {
   const createUser = async (overrides: Record<string, unknown> = {}) => {
     const user = validStaffUser(overrides);
     const response = await t.http().post('/api/v1/users').set(as('admin')).send(user).expect(201);
-    return { ...user, id: (response.body as { id: string }).id } as {
-      id: string;
-      email: string;
-      password: string;
-    };
+    return { ...user, id: (response.body as { id: string }).id } as { id: string; email: string };
   };
   const emailsAbout = async (query: string): Promise<EmailOutboxDto[]> => {
     const response = await t.http().get(`/api/v1/emails?${query}`).set(as('admin')).expect(200);
@@ -74,12 +68,12 @@ describe('email notifications', () => {
       return rows;
     });
     expect(row).toMatchObject({
-      template: 'account-created',
-      dedupeKey: `user:${user.id}:account-created`,
+      template: 'account-invitation',
+      dedupeKey: `account-link:${row.data.linkId as string}`,
       objectType: 'user',
       objectId: user.id,
       attempts: 1,
-      subject: 'Your Safer Streets grants account has been created',
+      subject: 'You are invited to the Safer Streets grants service',
       lastError: null,
     });
     expect(row.messageId).toBe(`<${row.id}@safer-streets.localhost>`);
@@ -90,9 +84,12 @@ describe('email notifications', () => {
     });
     expect(mails[0].html).toContain('<html lang="en">');
     expect(mails[0].html).toContain('You can use it as an assessor: you can score the bids');
-    expect(mails[0].text).toContain(`Sign in with this email address, ${user.email}.`);
+    expect(mails[0].text).toContain(`Then sign in with this email address, ${user.email}.`);
     expect(mails[0].text).toContain('we never send passwords by email');
-    expect(mails[0].text).not.toContain(user.password);
+    // The link the worker rendered carries the token; the row it rendered from does not.
+    const token = await emailedLinkToken(t, user.id);
+    expect(mails[0].text).toContain(`/account/set-password?token=${token}`);
+    expect(JSON.stringify(row.data)).not.toContain(token.split('.')[1]);
     // Only admins read the outbox.
     await t.http().get('/api/v1/emails').set(as('finance')).expect(403);
     await t.http().get(`/api/v1/emails/${row.id}`).set(as('admin')).expect(200);
@@ -102,14 +99,14 @@ describe('email notifications', () => {
     const dedupeKey = `test:${uniqueSuffix()}:welcome`;
     const to = `dedupe-${uniqueSuffix().toLowerCase()}@example.org`;
     const message = {
-      template: 'account-created',
+      template: 'password-changed',
       to,
       dedupeKey,
       data: {
         name: 'Dee Dupe',
         email: to,
-        roleDescription: 'an applicant',
-        organisationName: null,
+        reset: false,
+        changedAt: '2026-12-01T12:00:00Z',
         signInUrl: 'https://grants.example.org',
       },
     };
@@ -151,51 +148,6 @@ describe('email notifications', () => {
     expect(
       await dataSource.query(`SELECT name FROM users WHERE email = 'finance@demo.test'`),
     ).toEqual([{ name: 'Demo finance' }]);
-  });
-
-  it('reminds users who never signed in, once, however often the scan runs', async () => {
-    const neverSignedIn = await createUser();
-    const signedIn = await createUser();
-    await login(t, signedIn.email, signedIn.password);
-    const queue = worker.get<Queue>(getQueueToken(QUEUES.reminders));
-    const events = new QueueEvents(QUEUES.reminders, {
-      connection: redisConnection(base),
-      prefix: queuePrefix(base),
-    });
-    await events.waitUntilReady();
-    try {
-      const scan = async (asOf: Date) => {
-        const job = await queue.add('scan', { asOf: asOf.toISOString() });
-        return (await job.waitUntilFinished(events, 15_000)) as Record<string, number>;
-      };
-      // Not yet: the account is younger than the reminder's 7 days.
-      expect((await scan(new Date()))['account-setup']).toBe(0);
-      const later = new Date(Date.now() + 8 * DAY);
-      const first = await scan(later);
-      const second = await scan(later);
-      expect(first['account-setup']).toBeGreaterThanOrEqual(1);
-      expect(second['account-setup']).toBe(0);
-    } finally {
-      await events.close();
-    }
-    const reminders = () =>
-      smtp
-        .to(neverSignedIn.email)
-        .filter((m) => m.subject.startsWith('Reminder: you have not signed in'));
-    await eventually(() => expect(reminders()).toHaveLength(1));
-    expect(reminders()[0].text).toMatch(/on \d{1,2} \w+ \d{4}, but it has not been used yet/);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect(reminders()).toHaveLength(1);
-    expect(smtp.to(signedIn.email).map((m) => m.subject)).toEqual([
-      'Your Safer Streets grants account has been created',
-    ]);
-    const [reminderRow] = await emailsAbout(
-      `template=account-setup-reminder&objectType=user&objectId=${neverSignedIn.id}`,
-    );
-    expect(reminderRow).toMatchObject({
-      dedupeKey: `user:${neverSignedIn.id}:account-setup-reminder`,
-      recipients: [neverSignedIn.email],
-    });
   });
 
   it('creates the daily scan scheduler once per deployment, at the configured UK time', async () => {

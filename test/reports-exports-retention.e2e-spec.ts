@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { queuePrefix, QUEUES, redisConnection } from '../src/queues/queues';
 import { expectProblem, login } from './support/app';
 import { type BiddingWorld, startBidding } from './support/bids';
+import { createAccount } from './support/accounts';
 import { validStaffUser } from './support/factories';
 import { eventually } from './support/smtp';
 
@@ -38,12 +39,13 @@ describe('reports: export files, limits and retention', () => {
     const rounds = await api().get('/api/v1/rounds?limit=100').set(world.as('finance')).expect(200);
     roundId = rounds.body.items.find((r: { code: string }) => r.code === 'SSF-DEMO-R').id;
     // A finance user of this suite's own, so other suites' exports do not count against it.
-    const user = validStaffUser({ role: 'finance' });
-    const created = await api().post('/api/v1/users').set(world.as('admin')).send(user).expect(201);
-    financeId = created.body.id;
-    finance = {
-      authorization: `Bearer ${await login(world.t, user.email as string, user.password as string)}`,
-    };
+    const user = await createAccount(
+      world.t,
+      world.as('admin'),
+      validStaffUser({ role: 'finance' }),
+    );
+    financeId = user.id;
+    finance = { authorization: `Bearer ${await login(world.t, user.email, user.password)}` };
     queue = world.t.app.get<Queue>(getQueueToken(QUEUES.exports));
     events = new QueueEvents(QUEUES.exports, {
       connection: redisConnection(world.t.config),

@@ -4,6 +4,7 @@ import type { Role } from '../src/common/access';
 import { expectProblem, login } from './support/app';
 import { fullAward, moderatedRound, newApprover, type ModeratedRound } from './support/awards';
 import { bidderOf, type Bidder, NORTHUMBRIA_PCC, organisationIds } from './support/bids';
+import { createAccount } from './support/accounts';
 import { validStaffUser } from './support/factories';
 import { activeAward, quarterReturn, type ReturnsWorld } from './support/returns';
 
@@ -96,15 +97,9 @@ describe('separation of duties', () => {
     };
   };
   const newStaff = async (role: Role): Promise<Person> => {
-    const user = validStaffUser({ role });
-    const created = await api().post('/api/v1/users').set(admin).send(user).expect(201);
-    const token = await login(setup.world.t, user.email as string, user.password as string);
-    return {
-      id: created.body.id,
-      email: user.email as string,
-      password: user.password as string,
-      headers: { authorization: `Bearer ${token}` },
-    };
+    const user = await createAccount(setup.world.t, admin, validStaffUser({ role }));
+    const token = await login(setup.world.t, user.email, user.password);
+    return { ...user, headers: { authorization: `Bearer ${token}` } };
   };
 
   beforeAll(async () => {

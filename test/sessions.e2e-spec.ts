@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { expectProblem, login, startApp, TestApp } from './support/app';
 import { uniqueSuffix } from './support/factories';
+import { Account, createAccount } from './support/accounts';
 
 interface Tokens {
   accessToken: string;
@@ -19,12 +20,6 @@ interface Listed {
   createdAt: string;
   lastUsedAt: string;
   current: boolean;
-}
-
-interface Account {
-  id: string;
-  email: string;
-  password: string;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -53,15 +48,12 @@ function sessionSuite(t: () => TestApp) {
 
   const newAccount = async (): Promise<Account> => {
     const suffix = uniqueSuffix().toLowerCase();
-    const email = `session-${suffix}@pcc.example`;
-    const password = `Session-Password-${suffix}`;
-    const created = await t()
-      .http()
-      .post('/api/v1/users')
-      .set(asAdmin())
-      .send({ email, name: `Sid ${suffix}`, role: 'applicant', organisationId, password })
-      .expect(201);
-    return { id: created.body.id as string, email, password };
+    return createAccount(t(), asAdmin(), {
+      email: `session-${suffix}@pcc.example`,
+      name: `Sid ${suffix}`,
+      role: 'applicant',
+      organisationId,
+    });
   };
 
   const signIn = async (account: Account, userAgent = 'session-test/1.0'): Promise<Tokens> => {
@@ -338,10 +330,10 @@ describe('sessions', () => {
     const password = `Changed-Password-${uniqueSuffix()}`;
     await app
       .http()
-      .patch(`/api/v1/users/${account.id}`)
-      .set(s.asAdmin())
-      .send({ password })
-      .expect(200);
+      .post('/api/v1/me/password')
+      .set(s.bearer(tokens))
+      .send({ currentPassword: account.password, newPassword: password })
+      .expect(204);
     expectProblem((await s.refresh(tokens.refreshToken).expect(401)).body, 401, 'session-ended');
     expectProblem((await s.me(tokens).expect(401)).body, 401, 'token-revoked');
     const fresh = await s.signIn({ ...account, password });

@@ -47,6 +47,8 @@ export class AuthController {
     description:
       'Too many failed logins for this email from this address, or from this address; Retry-After says how many seconds to wait',
   })
+  // Read when sent (a label for the session), never required.
+  @ApiHeader({ name: 'user-agent', required: false })
   login(
     @Body() body: LoginDto,
     @Ip() address: string,

@@ -3,6 +3,7 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { AccountsModule } from '../users/accounts.module';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { UsersModule } from '../users/users.module';
@@ -10,6 +11,7 @@ import { AccessGuard } from './access.guard';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { LoginLimiter } from './login-limiter';
+import { PasswordController } from './password.controller';
 import { SessionStore } from './sessions/session-store';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionsService } from './sessions/sessions.service';
@@ -20,6 +22,7 @@ import { SignInAudit } from './sign-in-audit';
   imports: [
     UsersModule,
     AuditModule,
+    AccountsModule,
     TypeOrmModule.forFeature([UserSession, SpentRefreshToken]),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
@@ -34,7 +37,7 @@ import { SignInAudit } from './sign-in-audit';
       },
     }),
   ],
-  controllers: [AuthController, SessionsController],
+  controllers: [AuthController, SessionsController, PasswordController],
   providers: [
     AuthService,
     LoginLimiter,

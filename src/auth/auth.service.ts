@@ -71,7 +71,10 @@ export class AuthService {
     const source = { email, address };
     await this.limiter.checkAllowed(source);
     const user = await this.users.findForLogin(email);
-    const valid = await verifyPassword(user?.passwordHash ?? (await decoyPasswordHash()), password);
+    // An invited user has no password yet: checked against the decoy for the timing, refused.
+    const hash = user?.passwordHash ?? null;
+    const valid =
+      (await verifyPassword(hash ?? (await decoyPasswordHash()), password)) && hash !== null;
     // One answer for unknown email, wrong password and deactivated account: no account probing.
     if (!user || !valid || !user.active) {
       await this.limiter.recordFailure(source);
@@ -81,7 +84,7 @@ export class AuthService {
       throw new DomainError(
         'invalid-credentials',
         401,
-        'The email or password is wrong, or the account is deactivated.',
+        'The email or password is wrong, or the account is deactivated or not yet set up.',
       );
     }
     await this.limiter.recordSuccess(source);

@@ -38,9 +38,23 @@ export interface AppConfig {
   // Browser origins allowed to call the API (CORS); empty allows none.
   corsOrigins: string[];
   login: LoginLimits;
+  accounts: AccountSettings;
   http: HttpTimeouts;
   // Staff sign-in through the department's OpenID Connect provider; absent: SSO is off.
   sso?: SsoConfig;
+}
+
+// The single-use links emailed to users, and how often a password reset may be asked for.
+export interface AccountSettings {
+  // An invitation's link works this many days after it was sent.
+  invitationDays: number;
+  // A password reset link works this many minutes after it was asked for.
+  resetMinutes: number;
+  // Reset requests counted per email and per address over one window (known and unknown
+  // emails alike); past a limit the answer is 429 until the window ends.
+  resetPerEmailLimit: number;
+  resetPerAddressLimit: number;
+  resetWindowSeconds: number;
 }
 
 // How long the HTTP server waits for a client, so a slow sender cannot hold connections open.

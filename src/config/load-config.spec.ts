@@ -57,6 +57,23 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the account link settings, and refuses a setup reminder that falls after the invitation ends', () => {
+    expect(loadConfig(base).accounts).toEqual({
+      invitationDays: 7,
+      resetMinutes: 30,
+      resetPerEmailLimit: 3,
+      resetPerAddressLimit: 20,
+      resetWindowSeconds: 3600,
+    });
+    expect(loadConfig(base).reminders.accountSetupDays).toBe(3);
+    expect(() =>
+      loadConfig({ ...base, INVITATION_TTL_DAYS: '5', ACCOUNT_SETUP_REMINDER_DAYS: '5' }),
+    ).toThrow(/ACCOUNT_SETUP_REMINDER_DAYS \(5\) must be fewer than INVITATION_TTL_DAYS \(5\)/);
+    expect(() => loadConfig({ ...base, PASSWORD_RESET_TTL_MINUTES: '2' })).toThrow(
+      /PASSWORD_RESET_TTL_MINUTES must be a whole number from 5 to 1440/,
+    );
+  });
+
   it('refuses a weak DEMO_PASSWORD', () => {
     expect(() => loadConfig({ ...base, DEMO_PASSWORD: 'aaaaaaaaaaaa' })).toThrow(
       /DEMO_PASSWORD: password must not be one character/,

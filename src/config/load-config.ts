@@ -71,6 +71,27 @@ export function loadConfig(env: Env = process.env): AppConfig {
       windowSeconds: integer(env, 'LOGIN_LIMIT_WINDOW_SECONDS', 60, 1, 86400, problems),
       maxWaitSeconds: integer(env, 'LOGIN_MAX_WAIT_SECONDS', 900, 1, 86400, problems),
     },
+    accounts: {
+      invitationDays: integer(env, 'INVITATION_TTL_DAYS', 7, 1, 90, problems),
+      resetMinutes: integer(env, 'PASSWORD_RESET_TTL_MINUTES', 30, 5, 1440, problems),
+      resetPerEmailLimit: integer(env, 'PASSWORD_RESET_LIMIT_PER_EMAIL', 3, 1, 1000, problems),
+      resetPerAddressLimit: integer(
+        env,
+        'PASSWORD_RESET_LIMIT_PER_ADDRESS',
+        20,
+        1,
+        100_000,
+        problems,
+      ),
+      resetWindowSeconds: integer(
+        env,
+        'PASSWORD_RESET_LIMIT_WINDOW_SECONDS',
+        3600,
+        1,
+        86400,
+        problems,
+      ),
+    },
     http: httpTimeouts(env, problems),
     lettersDir: env.LETTER_TEMPLATES_DIR || projectPath('templates', 'letters'),
     reportsDir: env.REPORT_TEMPLATES_DIR || projectPath('templates', 'reports'),
@@ -112,10 +133,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
         'a 24-hour time HH:MM (Europe/London), e.g. 07:00',
         problems,
       ),
-      accountSetupDays: integer(env, 'ACCOUNT_SETUP_REMINDER_DAYS', 7, 1, 365, problems),
+      accountSetupDays: integer(env, 'ACCOUNT_SETUP_REMINDER_DAYS', 3, 1, 365, problems),
       assessmentDueDays: integer(env, 'ASSESSMENT_REMINDER_DAYS', 3, 1, 60, problems),
     },
   };
+  // The reminder is about the invitation, so it must fall while the invitation still works.
+  if (config.reminders.accountSetupDays >= config.accounts.invitationDays) {
+    problems.push(
+      `ACCOUNT_SETUP_REMINDER_DAYS (${config.reminders.accountSetupDays}) must be fewer than INVITATION_TTL_DAYS (${config.accounts.invitationDays}): the reminder is sent while the invitation still works`,
+    );
+  }
   config.sso = loadSsoConfig(
     env,
     { production, publicBaseUrl: config.mail.publicBaseUrl },

@@ -18,6 +18,7 @@ import { YearEndRelease } from '../returns/year-end-release.entity';
 import { AssessmentCriterion } from '../rounds/assessment-criterion.entity';
 import { FundingRound } from '../rounds/funding-round.entity';
 import { RoundYearCap } from '../rounds/round-year-cap.entity';
+import { AccountLink } from '../users/account-link.entity';
 import { User } from '../users/user.entity';
 import { UserMembership } from '../users/user-membership.entity';
 
@@ -29,6 +30,7 @@ export const ENTITIES = [
   UserMembership,
   UserSession,
   SpentRefreshToken,
+  AccountLink,
   FundingRound,
   AssessmentCriterion,
   RoundYearCap,

@@ -106,13 +106,16 @@ export class DemoSeedService {
         const organisationId = account.organisation
           ? await this.organisations.findIdByName(account.organisation)
           : null;
-        await this.users.create(SEED_ACTOR, {
-          email: account.email,
-          name: `Demo ${account.email.split('@')[0]}`,
-          role: account.role,
-          password: this.config.demoPassword,
-          organisationId: organisationId ?? undefined,
-        });
+        await this.users.createWithPassword(
+          SEED_ACTOR,
+          {
+            email: account.email,
+            name: `Demo ${account.email.split('@')[0]}`,
+            role: account.role,
+            organisationId: organisationId ?? undefined,
+          },
+          this.config.demoPassword,
+        );
       }
       credentials.push({
         email: account.email,

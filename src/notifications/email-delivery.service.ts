@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { EmailData } from './email-outbox.entity';
+import { EmailRenderSteps } from './email-render-steps';
 import { EmailTemplates, RenderedEmail } from './email-templates';
 import { MailTransport } from './mail-transport';
 
@@ -34,6 +35,7 @@ export class EmailDeliveryService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly templates: EmailTemplates,
+    private readonly steps: EmailRenderSteps,
     private readonly transport: MailTransport,
   ) {}
 
@@ -57,7 +59,7 @@ export class EmailDeliveryService {
       }
       let rendered: RenderedEmail;
       try {
-        rendered = this.templates.render(row.template, row.data);
+        rendered = this.templates.render(row.template, this.steps.prepare(row.template, row.data));
       } catch (error) {
         await runner.rollbackTransaction();
         const reason = `Could not render template "${row.template}": ${messageOf(error)}`;

@@ -11,7 +11,7 @@ export class EmailOutboxQuery extends ObjectPageQuery {
   @IsIn(EMAIL_STATUSES, { message: `status must be one of ${EMAIL_STATUSES.join(', ')}` })
   status?: EmailStatus;
 
-  @ApiPropertyOptional({ example: 'account-created', maxLength: 63 })
+  @ApiPropertyOptional({ example: 'account-invitation', maxLength: 63 })
   @IsOptional()
   @Matches(/^[a-z0-9-]{1,63}$/, {
     message: 'template must be a template name: lower-case letters, digits and dashes',
@@ -33,10 +33,10 @@ export class EmailOutboxDto {
   @ApiProperty({ format: 'uuid' })
   id: string;
 
-  @ApiProperty({ example: 'user:6f1c5a8e-3b7a-4c1e-9a55-2f0f8c1d2e3a:account-created' })
+  @ApiProperty({ example: 'account-link:6f1c5a8e-3b7a-4c1e-9a55-2f0f8c1d2e3a' })
   dedupeKey: string;
 
-  @ApiProperty({ example: 'account-created' })
+  @ApiProperty({ example: 'account-invitation' })
   template: string;
 
   @ApiProperty({ type: [String], example: ['j.smith@northumbria-pcc.example'] })

@@ -18,17 +18,22 @@ describe('email templates', () => {
     const rendered = EmailTemplates.load(REAL).render('account-setup-reminder', {
       name: 'Jo <Smith>',
       email: 'jo@example.org',
-      createdAt: '2026-03-29T00:30:00Z',
-      signInUrl: 'https://grants.example.org',
+      invitedAt: '2026-03-29T00:30:00Z',
+      expiresAt: '2026-04-02T00:30:00Z',
+      link: 'https://grants.example.org/account/set-password?token=abc',
     });
-    expect(rendered.subject).toBe('Reminder: you have not signed in to Safer Streets grants yet');
-    expect(rendered.html).toContain('<title>Reminder: you have not signed in');
+    expect(rendered.subject).toBe('Reminder: set up your Safer Streets grants account');
+    expect(rendered.html).toContain('<title>Reminder: set up your Safer Streets grants account');
     expect(rendered.html).toContain('Dear Jo &lt;Smith&gt;,');
-    expect(rendered.html).toContain('href="https://grants.example.org"');
+    expect(rendered.html).toContain(
+      'href="https://grants.example.org/account/set-password?token&#x3D;abc"',
+    );
     // 00:30 UTC on the day the clocks go forward is 29 March in London too; the date is UK time.
-    expect(rendered.html).toContain('on 29 March 2026,');
+    expect(rendered.html).toContain('On 29 March 2026 we invited you');
     expect(rendered.text).toContain('Dear Jo <Smith>,');
-    expect(rendered.text).toContain('Sign in: https://grants.example.org');
+    expect(rendered.text).toContain(
+      'Choose your password: https://grants.example.org/account/set-password?token=abc',
+    );
     expect(rendered.text).toMatch(/^SAFER STREETS GRANTS\n/);
     expect(rendered.text).toContain('Replies to this address are not read.');
     expect(rendered.text).not.toMatch(/\n{3}/);
@@ -37,7 +42,7 @@ describe('email templates', () => {
   it('fails the render when a variable is missing instead of sending a blank', () => {
     const templates = EmailTemplates.load(REAL);
     expect(() =>
-      templates.render('account-created', { name: 'Jo', email: 'jo@example.org' }),
+      templates.render('account-invitation', { name: 'Jo', email: 'jo@example.org' }),
     ).toThrow(/"roleDescription" not defined/);
   });
 
@@ -57,7 +62,7 @@ describe('email templates', () => {
   });
 
   it('refuses to load with every problem listed: a missing part, bad syntax, unknown partial or helper', () => {
-    unlinkSync(join(dir, 'messages', 'account-created', 'body.text.hbs'));
+    unlinkSync(join(dir, 'messages', 'account-invitation', 'body.text.hbs'));
     writeFileSync(join(dir, 'messages', 'account-setup-reminder', 'subject.hbs'), 'Hi {{#if x}}');
     writeFileSync(
       join(dir, 'messages', 'account-setup-reminder', 'body.html.hbs'),
@@ -72,7 +77,7 @@ describe('email templates', () => {
     }
     expect(error).toBeInstanceOf(EmailTemplateError);
     const message = (error as Error).message;
-    expect(message).toContain('account-created has no text part (expected body.text.hbs)');
+    expect(message).toContain('account-invitation has no text part (expected body.text.hbs)');
     expect(message).toMatch(/account-setup-reminder\/subject\.hbs: Parse error/);
     expect(message).toContain('uses the partial "sidebar", which is not in partials/');
     expect(message).toContain('uses the helper "shout", which does not exist');

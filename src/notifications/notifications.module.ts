@@ -4,12 +4,14 @@ import { AuditModule } from '../audit/audit.module';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { EmailOutbox } from './email-outbox.entity';
 import { EmailOutboxController } from './email-outbox.controller';
+import { EmailRenderSteps } from './email-render-steps';
 import { EmailTemplates } from './email-templates';
 import { OutboxService } from './outbox.service';
 import { ReminderRegistry } from './reminder-registry';
 
-// What every process needs: queuing email (api) and the template catalogue and reminder kinds
-// (checked at start in every role, so a broken template never reaches a running system).
+// What every process needs: queuing email (api) and the template catalogue, reminder kinds and
+// render steps (registered and checked at start in every role, so a broken template never
+// reaches a running system).
 @Module({
   imports: [TypeOrmModule.forFeature([EmailOutbox]), AuditModule],
   controllers: [EmailOutboxController],
@@ -21,7 +23,8 @@ import { ReminderRegistry } from './reminder-registry';
     },
     OutboxService,
     ReminderRegistry,
+    EmailRenderSteps,
   ],
-  exports: [EmailTemplates, OutboxService, ReminderRegistry],
+  exports: [EmailTemplates, OutboxService, ReminderRegistry, EmailRenderSteps],
 })
 export class NotificationsModule {}

@@ -6,6 +6,7 @@ export const QUEUES = {
   email: 'email',
   reminders: 'reminders',
   exports: 'exports',
+  accounts: 'accounts',
 } as const;
 
 export interface SystemJobs {
@@ -35,6 +36,13 @@ export interface ExportJobs {
   sweep: { data: { asOf?: string }; result: { expired: number; leftoversRemoved: number } };
 }
 export type ExportJobName = keyof ExportJobs;
+
+export interface AccountJobs {
+  // A password reset was asked for: the worker looks the email up and, for an account that
+  // exists, emails a link. The API does the same for every email, so answers reveal nothing.
+  'password-reset': { data: { email: string }; result: 'sent' | 'no-account' };
+}
+export type AccountJobName = keyof AccountJobs;
 
 export function redisConnection(config: AppConfig) {
   return { url: config.redisUrl, maxRetriesPerRequest: null };

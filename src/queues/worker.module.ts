@@ -1,8 +1,12 @@
 import { Module } from '@nestjs/common';
 import { NotificationsWorkerModule } from '../notifications/notifications-worker.module';
 import { ReportsWorkerModule } from '../reports/reports-worker.module';
+import { UsersWorkerModule } from '../users/users-worker.module';
 import { SystemProcessor } from './system.processor';
 
 // Loaded only by processes whose role includes the worker: it holds the BullMQ consumers.
-@Module({ imports: [NotificationsWorkerModule, ReportsWorkerModule], providers: [SystemProcessor] })
+@Module({
+  imports: [NotificationsWorkerModule, ReportsWorkerModule, UsersWorkerModule],
+  providers: [SystemProcessor],
+})
 export class WorkerModule {}

@@ -9,17 +9,23 @@ import {
   IsUUID,
   Length,
   MaxLength,
+  ValidateBy,
   ValidateIf,
 } from 'class-validator';
 import { Role, ROLES } from '../common/access';
 import { trimString } from '../common/validation';
 import { PageMetaDto, PageQuery } from '../common/pagination';
-import { IsAcceptablePassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.rules';
+import { USER_STATUSES, type UserStatus } from './account-link.rules';
 
-const PASSWORD_DESCRIPTION =
-  `${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters; refused when blank, only digits, ` +
-  'a short pattern repeated (aaaa…, abab…), a run such as abcd… or 1234…, or one of the most ' +
-  'common passwords. Three random words make a good one';
+// Admins never set passwords: a field that says so when a client still sends one.
+function NotSetByAdmins(message: string): PropertyDecorator {
+  return ValidateBy(
+    { name: 'notSetByAdmins', validator: { validate: (v) => v === undefined } },
+    {
+      message,
+    },
+  );
+}
 
 export class CreateUserDto {
   @ApiProperty({ example: 'j.smith@northumbria-pcc.example', maxLength: 254 })
@@ -46,14 +52,11 @@ export class CreateUserDto {
   @IsUUID('4')
   organisationId?: string;
 
-  @ApiProperty({
-    minLength: PASSWORD_MIN_LENGTH,
-    maxLength: PASSWORD_MAX_LENGTH,
-    description: PASSWORD_DESCRIPTION,
-  })
-  @IsString()
-  @IsAcceptablePassword()
-  password: string;
+  // Not in the API description: refused with a sentence saying what replaced it.
+  @NotSetByAdmins(
+    'password is no longer set by an administrator: the new user gets an invitation email and chooses their own (POST /users/{id}/invitation sends a new one)',
+  )
+  password?: never;
 }
 
 export class UpdateUserDto {
@@ -74,15 +77,10 @@ export class UpdateUserDto {
   @IsUUID('4')
   organisationId?: string | null;
 
-  @ApiPropertyOptional({
-    minLength: PASSWORD_MIN_LENGTH,
-    maxLength: PASSWORD_MAX_LENGTH,
-    description: `${PASSWORD_DESCRIPTION}. Ends all the user's sessions`,
-  })
-  @IsOptional()
-  @IsString()
-  @IsAcceptablePassword()
-  password?: string;
+  @NotSetByAdmins(
+    'password cannot be set by an administrator: users change their own (POST /me/password) or reset it (POST /auth/password-reset)',
+  )
+  password?: never;
 }
 
 export class UserQuery extends PageQuery {
@@ -123,6 +121,13 @@ export class UserDto {
 
   @ApiProperty()
   active: boolean;
+
+  @ApiProperty({
+    enum: USER_STATUSES,
+    description:
+      'invited: has not accepted the invitation (cannot sign in yet); active: has a password; deactivated: switched off by an admin',
+  })
+  status: UserStatus;
 
   @ApiProperty({
     format: 'date-time',

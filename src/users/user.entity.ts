@@ -23,6 +23,8 @@ import { Organisation } from '../organisations/organisation.entity';
   `("role" = 'applicant') = ("organisation_id" IS NOT NULL)`,
 )
 @Check('ck_users_email_lowercase', `"email" = lower("email")`)
+// An invited user has neither until they accept the invitation.
+@Check('ck_users_password_set', `("password_hash" IS NULL) = ("password_set_at" IS NULL)`)
 export class User {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -44,8 +46,13 @@ export class User {
   @JoinColumn({ name: 'organisation_id' })
   organisation?: Organisation | null;
 
-  @Column({ type: 'text', select: false })
-  passwordHash: string;
+  // Null while invited: no password verifies against it, so the account cannot sign in.
+  @Column({ type: 'text', nullable: true, select: false })
+  passwordHash: string | null;
+
+  // When the password was last set (invitation accepted, changed, reset); null while invited.
+  @Column({ type: 'timestamptz', nullable: true })
+  passwordSetAt: Date | null;
 
   @Column({ type: 'boolean', default: true })
   active: boolean;

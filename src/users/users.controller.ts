@@ -22,17 +22,25 @@ import {
   UserPageDto,
   UserQuery,
 } from './user.dto';
+import { InvitationDto } from './account.dto';
+import { Invitations } from './invitations';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
 @Controller('users')
 @ApiBadRequestResponse({ type: ProblemDto })
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly invitations: Invitations,
+  ) {}
 
   @Post()
   @Roles('admin')
-  @ApiOperation({ summary: 'Create a user with an initial password' })
+  @ApiOperation({
+    summary:
+      'Create a user, who is emailed an invitation to choose their own password (status invited until they do)',
+  })
   @ApiCreatedResponse({ type: UserDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'The email is taken' })
   @ApiUnprocessableEntityResponse({
@@ -73,7 +81,7 @@ export class UsersController {
 
   @Patch(':id')
   @Roles('admin')
-  @ApiOperation({ summary: "Change a user's name, role, organisation or password" })
+  @ApiOperation({ summary: "Change a user's name, role or organisation" })
   @ApiOkResponse({ type: UserDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
@@ -87,6 +95,25 @@ export class UsersController {
     @Body() body: UpdateUserDto,
   ): Promise<UserDto> {
     return this.users.update(auditActor(admin), id, body);
+  }
+
+  @Post(':id/invitation')
+  @Roles('admin')
+  @ApiOperation({
+    summary:
+      'Send the user a new invitation; the link of any earlier one stops working (not once they have accepted, nor while deactivated)',
+  })
+  @ApiCreatedResponse({ type: InvitationDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @ApiConflictResponse({
+    type: ProblemDto,
+    description: 'Already accepted (invitation-already-accepted) or deactivated (user-inactive)',
+  })
+  resendInvitation(
+    @CurrentUser() admin: AuthenticatedUser,
+    @UuidParam() id: string,
+  ): Promise<InvitationDto> {
+    return this.invitations.resend(auditActor(admin), id);
   }
 
   @Post(':id/deactivate')

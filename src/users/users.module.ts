@@ -3,7 +3,10 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
-import { AccountSetupReminder } from './account-emails';
+import { AccountLinkRendering, AccountSetupReminder } from './account-emails';
+import { AccountLink } from './account-link.entity';
+import { AccountLinkStore } from './account-link-store';
+import { Invitations } from './invitations';
 import { SeparationOfDuties } from './separation-of-duties.service';
 import { User } from './user.entity';
 import { UserMembership } from './user-membership.entity';
@@ -13,13 +16,21 @@ import { UsersService } from './users.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([User, UserMembership]),
+    TypeOrmModule.forFeature([User, UserMembership, AccountLink]),
     OrganisationsModule,
     AuditModule,
     NotificationsModule,
   ],
   controllers: [UsersController],
-  providers: [UsersService, UserMemberships, SeparationOfDuties, AccountSetupReminder],
-  exports: [UsersService, SeparationOfDuties],
+  providers: [
+    UsersService,
+    UserMemberships,
+    SeparationOfDuties,
+    AccountSetupReminder,
+    AccountLinkRendering,
+    AccountLinkStore,
+    Invitations,
+  ],
+  exports: [UsersService, SeparationOfDuties, Invitations, AccountLinkStore],
 })
 export class UsersModule {}

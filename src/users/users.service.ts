@@ -1,27 +1,23 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, Repository } from 'typeorm';
 import { AuditActor, AuditService, changedFields, createdFields } from '../audit/audit.service';
 import type { Role } from '../common/access';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import type { Page } from '../common/pagination';
 import type { FieldError } from '../common/problem';
-import { OutboxService } from '../notifications/outbox.service';
 import { OrganisationsService } from '../organisations/organisations.service';
-import { accountCreatedEmail } from './account-emails';
+import { Invitations } from './invitations';
 import { hashPassword } from './password';
 import { endsSessions } from './user-sessions.rules';
 import { User } from './user.entity';
 import type { CreateUserDto, MembershipDto, UpdateUserDto, UserDto, UserQuery } from './user.dto';
 import { UserMemberships } from './user-memberships';
+import { lockUser, toUserDto } from './user-records';
+
+export { toUserDto } from './user-records';
 
 const AUDITED_FIELDS = ['email', 'name', 'role', 'organisationId', 'active'] as const;
-
-export function toUserDto(user: User): UserDto {
-  const { id, email, name, role, organisationId, active, lastLoginAt, createdAt, updatedAt } = user;
-  return { id, email, name, role, organisationId, active, lastLoginAt, createdAt, updatedAt };
-}
 
 @Injectable()
 export class UsersService {
@@ -30,15 +26,32 @@ export class UsersService {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly organisations: OrganisationsService,
     private readonly audit: AuditService,
-    private readonly outbox: OutboxService,
     private readonly memberships: UserMemberships,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly invitations: Invitations,
   ) {}
 
-  async create(actor: AuditActor, input: CreateUserDto): Promise<UserDto> {
+  // An invited user: no password until they accept the invitation this emails them.
+  create(actor: AuditActor, input: CreateUserDto): Promise<UserDto> {
+    return this.insert(actor, input, null);
+  }
+
+  // A user who can sign in at once, with no invitation: only the create-admin CLI (the first
+  // admin has nobody to invite them) and the demo seed (its users' password is published).
+  async createWithPassword(
+    actor: AuditActor,
+    input: CreateUserDto,
+    password: string,
+  ): Promise<UserDto> {
+    return this.insert(actor, input, await hashPassword(password));
+  }
+
+  private insert(
+    actor: AuditActor,
+    input: CreateUserDto,
+    passwordHash: string | null,
+  ): Promise<UserDto> {
     const email = input.email.toLowerCase();
     const organisationId = input.organisationId ?? null;
-    const passwordHash = await hashPassword(input.password);
     return this.dataSource.transaction(async (manager) => {
       await this.checkOrganisation(manager, input.role, organisationId);
       if (await manager.existsBy(User, { email })) {
@@ -51,6 +64,7 @@ export class UsersService {
           role: input.role,
           organisationId,
           passwordHash,
+          passwordSetAt: passwordHash ? new Date() : null,
           active: true,
         }),
       );
@@ -61,22 +75,16 @@ export class UsersService {
         objectId: user.id,
         changes: createdFields({ ...user }, AUDITED_FIELDS),
       });
-      const organisationName = organisationId
-        ? await this.organisations.nameOf(organisationId, manager)
-        : null;
-      await this.outbox.queue(
-        manager,
-        accountCreatedEmail(user, organisationName, this.config.mail.publicBaseUrl),
-      );
+      if (!passwordHash) {
+        await this.invitations.send(manager, actor, user, 'user.invitation-send');
+      }
       return toUserDto(user);
     });
   }
 
   async update(actor: AuditActor, id: string, input: UpdateUserDto): Promise<UserDto> {
-    const passwordHash =
-      input.password === undefined ? undefined : await hashPassword(input.password);
     return this.dataSource.transaction(async (manager) => {
-      const user = await this.lockUser(manager, id);
+      const user = await lockUser(manager, id);
       const before = { ...user };
       const role = input.role ?? user.role;
       const organisationId =
@@ -87,20 +95,13 @@ export class UsersService {
             : null;
       this.memberships.refuseOwnChange(actor, id, user, { role, organisationId });
       await this.checkOrganisation(manager, role, organisationId);
-      Object.assign(
-        user,
-        { name: input.name ?? user.name, role, organisationId },
-        passwordHash ? { passwordHash } : {},
-      );
+      Object.assign(user, { name: input.name ?? user.name, role, organisationId });
       const changes = changedFields(before, { ...user }, AUDITED_FIELDS);
-      if (passwordHash) {
-        changes.password = { before: '(hidden)', after: '(changed)' };
-      }
       // A PATCH that changes nothing writes nothing: no save, no audit event, sessions kept.
       if (Object.keys(changes).length === 0) {
         return toUserDto(user);
       }
-      if (endsSessions(before, user, passwordHash !== undefined)) {
+      if (endsSessions(before, user, false)) {
         user.tokenVersion += 1;
       }
       const saved = await manager.save(user);
@@ -123,7 +124,7 @@ export class UsersService {
       );
     }
     return this.dataSource.transaction(async (manager) => {
-      const user = await this.lockUser(manager, id);
+      const user = await lockUser(manager, id);
       if (user.active === active) {
         throw DomainError.conflict(
           'user-already-' + (active ? 'active' : 'inactive'),
@@ -224,17 +225,6 @@ export class UsersService {
 
   findByEmail(email: string): Promise<User | null> {
     return this.users.findOneBy({ email: email.toLowerCase() });
-  }
-
-  private async lockUser(manager: EntityManager, id: string): Promise<User> {
-    const user = await manager.findOne(User, {
-      where: { id },
-      lock: { mode: 'pessimistic_write' },
-    });
-    if (!user) {
-      throw DomainError.notFound('User');
-    }
-    return user;
   }
 
   private async checkOrganisation(

@@ -206,6 +206,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/invitations/accept': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Accept an invitation: choose a password with the token from the invitation email, then sign in with POST /auth/login
+     * @description Public: no token needed.
+     */
+    post: operations['AccountsController_accept'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/login': {
     parameters: {
       query?: never;
@@ -240,6 +260,46 @@ export interface paths {
      * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
      */
     post: operations['SessionsController_logout'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/password-reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Ask for a password reset link: the same answer whether or not an account uses the email; if one does, the link is emailed to it
+     * @description Public: no token needed.
+     */
+    post: operations['AccountsController_requestReset'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/password-reset/complete': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Set a new password with the token from a reset email; every session of the account ends
+     * @description Public: no token needed.
+     */
+    post: operations['AccountsController_completeReset'];
     delete?: never;
     options?: never;
     head?: never;
@@ -852,6 +912,26 @@ export interface paths {
     get: operations['AuthController_me'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/password': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Change your own password; every session of yours ends, this one too, so sign in again
+     * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
+     */
+    post: operations['PasswordController_change'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1500,7 +1580,7 @@ export interface paths {
     get: operations['UsersController_list'];
     put?: never;
     /**
-     * Create a user with an initial password
+     * Create a user, who is emailed an invitation to choose their own password (status invited until they do)
      * @description Requires role: admin.
      */
     post: operations['UsersController_create'];
@@ -1528,7 +1608,7 @@ export interface paths {
     options?: never;
     head?: never;
     /**
-     * Change a user's name, role, organisation or password
+     * Change a user's name, role or organisation
      * @description Requires role: admin.
      */
     patch: operations['UsersController_update'];
@@ -1568,6 +1648,26 @@ export interface paths {
     get: operations['UsersController_history'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{id}/invitation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send the user a new invitation; the link of any earlier one stops working (not once they have accepted, nor while deactivated)
+     * @description Requires role: admin.
+     */
+    post: operations['UsersController_resendInvitation'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1658,6 +1758,15 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
   schemas: {
+    AcceptInvitationDto: {
+      /**
+       * @description 12 to 200 characters; refused when blank, only digits, a short pattern repeated (aaaa…, abab…), a run such as abcd… or 1234…, or one of the most common passwords. No other rules: three random words make a good one
+       * @example correct horse battery staple
+       */
+      password: string;
+      /** @description The `token` query parameter of the link in the email */
+      token: string;
+    };
     AcceptOfferDto: {
       /**
        * @description Who accepts for the organisation
@@ -2062,9 +2171,26 @@ export interface components {
         | 'withdrawn';
       title: string;
     };
+    ChangePasswordDto: {
+      currentPassword: string;
+      /**
+       * @description 12 to 200 characters; refused when blank, only digits, a short pattern repeated (aaaa…, abab…), a run such as abcd… or 1234…, or one of the most common passwords. No other rules: three random words make a good one
+       * @example correct horse battery staple
+       */
+      newPassword: string;
+    };
     CloseAwardDto: {
       /** @description Why, for the record */
       reason: string;
+    };
+    CompletePasswordResetDto: {
+      /**
+       * @description 12 to 200 characters; refused when blank, only digits, a short pattern repeated (aaaa…, abab…), a run such as abcd… or 1234…, or one of the most common passwords. No other rules: three random words make a good one
+       * @example correct horse battery staple
+       */
+      password: string;
+      /** @description The `token` query parameter of the link in the email */
+      token: string;
     };
     CostLineDto: {
       /**
@@ -2256,8 +2382,6 @@ export interface components {
        * @description Required for applicants, refused for staff
        */
       organisationId?: string;
-      /** @description 12 to 200 characters; refused when blank, only digits, a short pattern repeated (aaaa…, abab…), a run such as abcd… or 1234…, or one of the most common passwords. Three random words make a good one */
-      password: string;
       /** @enum {string} */
       role: 'applicant' | 'assessor' | 'moderator' | 'approver' | 'finance' | 'admin';
     };
@@ -2429,7 +2553,7 @@ export interface components {
       data: {
         [key: string]: unknown;
       };
-      /** @example user:6f1c5a8e-3b7a-4c1e-9a55-2f0f8c1d2e3a:account-created */
+      /** @example account-link:6f1c5a8e-3b7a-4c1e-9a55-2f0f8c1d2e3a */
       dedupeKey: string;
       /** Format: date-time */
       failedAt: string | null;
@@ -2459,7 +2583,7 @@ export interface components {
       status: 'pending' | 'sending' | 'sent' | 'failed';
       /** @description Set once rendered */
       subject: string | null;
-      /** @example account-created */
+      /** @example account-invitation */
       template: string;
     };
     EmailOutboxPageDto: {
@@ -2597,6 +2721,17 @@ export interface components {
       outputTarget?: number | null;
       /** @example Street lighting */
       type: string;
+    };
+    InvitationDto: {
+      /** @description Where the invitation was sent */
+      email: string;
+      /**
+       * Format: date-time
+       * @description The link works until then; earlier invitations no longer work
+       */
+      expiresAt: string;
+      /** Format: uuid */
+      userId: string;
     };
     LoginDto: {
       /** @example admin@demo.test */
@@ -2784,6 +2919,14 @@ export interface components {
       name: string;
       /** @example Designing Out Crime Officer survey of the area */
       role: string;
+    };
+    PasswordResetRequestDto: {
+      /** @example j.smith@northumbria-pcc.example */
+      email: string;
+    };
+    PasswordResetRequestedDto: {
+      /** @example If an account uses this email, a link to reset its password is on its way. It works once, for 30 minutes. */
+      message: string;
     };
     PaymentDto: {
       amountPence: number;
@@ -3601,8 +3744,6 @@ export interface components {
       name?: string;
       /** Format: uuid */
       organisationId?: string | null;
-      /** @description 12 to 200 characters; refused when blank, only digits, a short pattern repeated (aaaa…, abab…), a run such as abcd… or 1234…, or one of the most common passwords. Three random words make a good one. Ends all the user's sessions */
-      password?: string;
       /** @enum {string} */
       role?: 'applicant' | 'assessor' | 'moderator' | 'approver' | 'finance' | 'admin';
     };
@@ -3623,6 +3764,11 @@ export interface components {
       organisationId: string | null;
       /** @enum {string} */
       role: 'applicant' | 'assessor' | 'moderator' | 'approver' | 'finance' | 'admin';
+      /**
+       * @description invited: has not accepted the invitation (cannot sign in yet); active: has a password; deactivated: switched off by an admin
+       * @enum {string}
+       */
+      status: 'invited' | 'active' | 'deactivated';
       /** Format: date-time */
       updatedAt: string;
     };
@@ -4250,11 +4396,52 @@ export interface operations {
       };
     };
   };
+  AccountsController_accept: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['AcceptInvitationDto'];
+      };
+    };
+    responses: {
+      /** @description The account, now active */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserDto'];
+        };
+      };
+      /** @description An unacceptable password, or a token that is unknown, expired, used or replaced (invitation-token-invalid) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A body over 16 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   AuthController_login: {
     parameters: {
       query?: never;
       header?: {
-        /** @description Labels the session */
         'user-agent'?: string;
       };
       path?: never;
@@ -4338,6 +4525,104 @@ export interface operations {
       };
       /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  AccountsController_requestReset: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['PasswordResetRequestDto'];
+      };
+    };
+    responses: {
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PasswordResetRequestedDto'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A body over 16 KiB */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Too many requests for this email, or from this address; Retry-After says how many seconds to wait */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Redis is not answering */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  AccountsController_completeReset: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CompletePasswordResetDto'];
+      };
+    };
+    responses: {
+      /** @description The password is set; sign in with it */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description An unacceptable password, or a token that is unknown, expired, used or replaced (reset-token-invalid) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A body over 16 KiB */
+      413: {
         headers: {
           [name: string]: unknown;
         };
@@ -6356,6 +6641,64 @@ export interface operations {
       };
       /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  PasswordController_change: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ChangePasswordDto'];
+      };
+    };
+    responses: {
+      /** @description Changed; an email tells you so */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description The current password is wrong (current-password-wrong), or the new one is unacceptable */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Too many failed logins or wrong current passwords; Retry-After says how long to wait */
+      429: {
         headers: {
           [name: string]: unknown;
         };
@@ -9054,6 +9397,70 @@ export interface operations {
         };
       };
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  UsersController_resendInvitation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['InvitationDto'];
+        };
+      };
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only admin may call this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Already accepted (invitation-already-accepted) or deactivated (user-inactive) */
+      409: {
         headers: {
           [name: string]: unknown;
         };

@@ -3,6 +3,7 @@ import type { BidDto } from '../../src/bids/bid-response.dto';
 import type { CreateRoundDto } from '../../src/rounds/round.dto';
 import { login, type TestApp } from './app';
 import { type Bidder, type BiddingWorld, openRound, validBid } from './bids';
+import { createAccount } from './accounts';
 import { validStaffUser } from './factories';
 
 type Headers = { authorization: string };
@@ -17,12 +18,12 @@ export interface Assessor {
 // A new assessor user, signed in.
 export async function newAssessor(t: TestApp, admin: Headers): Promise<Assessor> {
   const user = validStaffUser({ role: 'assessor' });
-  const created = await t.http().post('/api/v1/users').set(admin).send(user).expect(201);
-  const token = await login(t, user.email as string, user.password as string);
+  const account = await createAccount(t, admin, user);
+  const token = await login(t, account.email, account.password);
   return {
-    id: created.body.id,
-    email: created.body.email,
-    name: created.body.name,
+    id: account.id,
+    email: account.email,
+    name: user.name as string,
     headers: { authorization: `Bearer ${token}` },
   };
 }

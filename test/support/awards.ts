@@ -10,6 +10,7 @@ import { UsersService } from '../../src/users/users.service';
 import { CRITERIA, dueIn, newAssessor } from './assessment';
 import { type Bidder, type BiddingWorld, validBid } from './bids';
 import { login, type TestApp } from './app';
+import { createAccount } from './accounts';
 import { validRound, validStaffUser } from './factories';
 
 const DAY = 86_400_000;
@@ -156,11 +157,8 @@ export async function newApprover(
   t: TestApp,
   admin: { authorization: string },
 ): Promise<{ authorization: string }> {
-  const user = validStaffUser({ role: 'approver' });
-  await t.http().post('/api/v1/users').set(admin).send(user).expect(201);
-  return {
-    authorization: `Bearer ${await login(t, user.email as string, user.password as string)}`,
-  };
+  const user = await createAccount(t, admin, validStaffUser({ role: 'approver' }));
+  return { authorization: `Bearer ${await login(t, user.email, user.password)}` };
 }
 
 // An award of part of what the bid asked for: £150,000 capital and £50,000 revenue in the

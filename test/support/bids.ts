@@ -4,12 +4,13 @@ import type { CreateRoundDto } from '../../src/rounds/round.dto';
 import { financialYearOf } from '../../src/rounds/financial-year';
 import type { INestApplicationContext } from '@nestjs/common';
 import { login, startApp, startWorker, TestApp, testConfig, tokensByRole } from './app';
+import { createAccount } from './accounts';
 import { TestSmtpServer } from './smtp';
 import { uniqueSuffix, validRound } from './factories';
 
 export interface Bidder {
   email: string;
-  // The initial password, for signing in again (after a role change, say).
+  // The password chosen on accepting the invitation, for signing in again (after a role change, say).
   password: string;
   token: string;
   headers: { authorization: string };
@@ -82,14 +83,12 @@ export async function bidderOf(
   organisationId: string,
 ): Promise<Bidder> {
   const suffix = uniqueSuffix().toLowerCase();
-  const email = `bidder-${suffix}@applicant.example`;
-  const password = `Bidder-Password-${suffix}`;
-  await t
-    .http()
-    .post('/api/v1/users')
-    .set(admin)
-    .send({ email, name: `Bidder ${suffix}`, role: 'applicant' as Role, organisationId, password })
-    .expect(201);
+  const { email, password } = await createAccount(t, admin, {
+    email: `bidder-${suffix}@applicant.example`,
+    name: `Bidder ${suffix}`,
+    role: 'applicant',
+    organisationId,
+  });
   const token = await login(t, email, password);
   return { email, password, token, headers: { authorization: `Bearer ${token}` } };
 }

@@ -50,14 +50,14 @@ export function validOrganisation(
   };
 }
 
-// A staff user (no organisation) with a unique address, as POST /users takes it.
+// A staff user (no organisation) with a unique address, as POST /users takes it (no password:
+// the user chooses one from their invitation; see createAccount in accounts.ts).
 export function validStaffUser(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const suffix = uniqueSuffix().toLowerCase();
   return {
     email: `staff-${suffix}@homeoffice.example`,
     name: `Sam Staff ${suffix}`,
     role: 'assessor',
-    password: `Initial-Password-${suffix}`,
     ...overrides,
   };
 }

@@ -14,14 +14,14 @@ export async function queueBatch(
     for (let i = 0; i < count; i++) {
       const to = `bulk-${batch.toLowerCase()}-${i}@example.org`;
       const { id } = await context.get(OutboxService).queue(manager, {
-        template: 'account-created',
+        template: 'password-changed',
         to,
         dedupeKey: `test:${batch}:${i}`,
         data: {
           name: `Recipient ${i}`,
           email: to,
-          roleDescription: 'an applicant',
-          organisationName: 'Test PCC',
+          reset: false,
+          changedAt: '2026-12-01T12:00:00Z',
           signInUrl: 'https://grants.example.org',
         },
       });

@@ -1,0 +1,57 @@
+import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiNoContentResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import { Authenticated, AuthenticatedUser, CurrentUser } from '../common/access';
+import { BodyLimit, SMALL_BODY_LIMIT } from '../common/body-limit';
+import { ProblemDto } from '../common/problem.dto';
+import { ChangePasswordDto } from '../users/account.dto';
+import { Passwords } from '../users/passwords';
+import { LoginLimiter } from './login-limiter';
+
+// Here rather than in the users module: a wrong current password counts against the login
+// limiter, which belongs to sign-in.
+@ApiTags('auth')
+@Controller('me')
+export class PasswordController {
+  constructor(
+    private readonly passwords: Passwords,
+    private readonly limiter: LoginLimiter,
+  ) {}
+
+  @Post('password')
+  @HttpCode(204)
+  @Authenticated()
+  @BodyLimit(SMALL_BODY_LIMIT)
+  @ApiOperation({
+    summary:
+      'Change your own password; every session of yours ends, this one too, so sign in again',
+  })
+  @ApiNoContentResponse({ description: 'Changed; an email tells you so' })
+  @ApiBadRequestResponse({
+    type: ProblemDto,
+    description:
+      'The current password is wrong (current-password-wrong), or the new one is unacceptable',
+  })
+  @ApiTooManyRequestsResponse({
+    type: ProblemDto,
+    description:
+      'Too many failed logins or wrong current passwords; Retry-After says how long to wait',
+  })
+  change(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() body: ChangePasswordDto,
+    @Ip() address: string,
+  ): Promise<void> {
+    const source = { email: user.email, address };
+    return this.passwords.change(user, body.currentPassword, body.newPassword, {
+      checkAllowed: () => this.limiter.checkAllowed(source),
+      recordFailure: () => this.limiter.recordFailure(source),
+      recordSuccess: () => this.limiter.recordSuccess(source),
+    });
+  }
+}

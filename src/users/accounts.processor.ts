@@ -1,0 +1,20 @@
+import { Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { AccountJobName, AccountJobs, QUEUES } from '../queues/queues';
+import { PasswordResets } from './password-reset';
+
+type AccountJob = Job<AccountJobs[AccountJobName]['data'], unknown, AccountJobName>;
+
+@Processor(QUEUES.accounts)
+export class AccountsProcessor extends WorkerHost {
+  constructor(private readonly resets: PasswordResets) {
+    super();
+  }
+
+  process(job: AccountJob): Promise<AccountJobs[AccountJobName]['result']> {
+    switch (job.name) {
+      case 'password-reset':
+        return this.resets.send(job.data.email);
+    }
+  }
+}

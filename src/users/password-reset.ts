@@ -1,0 +1,114 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { DomainError } from '../common/domain-error';
+import { OutboxService } from '../notifications/outbox.service';
+import { AccountJobName, AccountJobs, QUEUES } from '../queues/queues';
+import { passwordResetEmail } from './account-emails';
+import { addMinutes, linkRefusal, userStatus } from './account-link.rules';
+import { AccountLinkStore } from './account-link-store';
+import { hashPassword } from './password';
+import { Passwords } from './passwords';
+import { ResetRequestLimiter, ResetSource } from './reset-request-limiter';
+import { User } from './user.entity';
+import { lockUser } from './user-records';
+
+export function resetTokenInvalid(): DomainError {
+  return new DomainError(
+    'reset-token-invalid',
+    400,
+    'This password reset link is not valid: it may have expired (links work for a short time), been used already, or been replaced. Ask for a new one from the sign-in page.',
+  );
+}
+
+// Password resets. Asking answers the same, as fast, whatever the email: the request is counted
+// and handed to the worker, which alone looks the email up and, for an active account, emails a
+// single-use link. Following the link sets a new password (Passwords.replace).
+@Injectable()
+export class PasswordResets {
+  private readonly logger = new Logger(PasswordResets.name);
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly links: AccountLinkStore,
+    private readonly limiter: ResetRequestLimiter,
+    private readonly passwords: Passwords,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    @InjectQueue(QUEUES.accounts) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async request(source: ResetSource): Promise<void> {
+    await this.limiter.admit(source);
+    const job: AccountJobs['password-reset']['data'] = { email: source.email.toLowerCase() };
+    try {
+      await this.queue.add('password-reset' satisfies AccountJobName, job, {
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: true,
+        removeOnFail: 100,
+      });
+    } catch (error) {
+      this.logger.error(`A password reset could not be queued: ${String(error)}`);
+      throw new DomainError(
+        'password-reset-unavailable',
+        503,
+        'The password reset could not be started because the job queue is not answering; try again shortly.',
+      );
+    }
+  }
+
+  // In the worker: the link and its email for an active account; nothing at all otherwise.
+  async send(email: string): Promise<AccountJobs['password-reset']['result']> {
+    return this.dataSource.transaction(async (manager) => {
+      const user = await manager.findOne(User, {
+        where: { email: email.toLowerCase() },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!user || userStatus(user) !== 'active') {
+        return 'no-account';
+      }
+      const now = new Date();
+      const link = await this.links.create(
+        manager,
+        user.id,
+        'password-reset',
+        addMinutes(now, this.config.accounts.resetMinutes),
+      );
+      await this.outbox.queue(manager, passwordResetEmail(user, link));
+      // Who asked is not known: anyone may type an email into the form.
+      await this.audit.record(
+        manager,
+        { id: null, label: 'password reset form' },
+        {
+          command: 'user.password-reset-request',
+          objectType: 'user',
+          objectId: user.id,
+          changes: { resetLinkExpiresAt: { before: null, after: link.expiresAt.toISOString() } },
+        },
+      );
+      return 'sent';
+    });
+  }
+
+  async complete(token: string, password: string): Promise<void> {
+    const passwordHash = await hashPassword(password);
+    await this.dataSource.transaction(async (manager) => {
+      const link = await this.links.lockByToken(manager, token, 'password-reset');
+      if (!link) {
+        throw resetTokenInvalid();
+      }
+      const user = await lockUser(manager, link.userId);
+      const now = new Date();
+      if (linkRefusal(link, user, now)) {
+        throw resetTokenInvalid();
+      }
+      await this.links.markUsed(manager, link, now);
+      await this.passwords.replace(manager, user, passwordHash, true);
+    });
+  }
+}

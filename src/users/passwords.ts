@@ -1,0 +1,96 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import type { AuthenticatedUser } from '../common/access';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { DomainError } from '../common/domain-error';
+import { OutboxService } from '../notifications/outbox.service';
+import { passwordChangedEmail } from './account-emails';
+import { AccountLinkStore } from './account-link-store';
+import { hashPassword, verifyPassword } from './password';
+import { User } from './user.entity';
+import { lockUser, userActor } from './user-records';
+import { endsSessions } from './user-sessions.rules';
+
+// The login limiter's counters for one email and address, as the caller found them: a wrong
+// current password counts as a failed login, so this route is no way round the limits.
+export interface LoginAttempts {
+  checkAllowed(): Promise<void>;
+  recordFailure(): Promise<void>;
+  recordSuccess(): Promise<void>;
+}
+
+// A user's own password, changed (knowing the current one) or set again through a reset link.
+@Injectable()
+export class Passwords {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly links: AccountLinkStore,
+    private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async change(
+    who: AuthenticatedUser,
+    currentPassword: string,
+    newPassword: string,
+    attempts: LoginAttempts,
+  ): Promise<void> {
+    await attempts.checkAllowed();
+    const stored = await this.dataSource
+      .createQueryBuilder(User, 'user')
+      .addSelect('user.passwordHash')
+      .where('user.id = :id', { id: who.id })
+      .getOne();
+    if (!stored?.passwordHash || !(await verifyPassword(stored.passwordHash, currentPassword))) {
+      await attempts.recordFailure();
+      throw new DomainError(
+        'current-password-wrong',
+        400,
+        'The current password is wrong; your password was not changed.',
+        [{ field: 'currentPassword', message: 'currentPassword is not your current password' }],
+      );
+    }
+    await attempts.recordSuccess();
+    const passwordHash = await hashPassword(newPassword);
+    await this.dataSource.transaction(async (manager) => {
+      const user = await lockUser(manager, who.id);
+      await this.replace(manager, user, passwordHash, false);
+    });
+  }
+
+  // Sets the new password and ends every session of the user; reset links still outstanding stop
+  // working, and the user is told by email. In the caller's transaction, the user locked.
+  async replace(
+    manager: EntityManager,
+    user: User,
+    passwordHash: string,
+    reset: boolean,
+  ): Promise<User> {
+    const now = new Date();
+    const before = { ...user };
+    Object.assign(user, { passwordHash, passwordSetAt: now });
+    if (endsSessions(before, user, true)) {
+      user.tokenVersion += 1;
+    }
+    const saved = await manager.save(user);
+    await this.links.voidOutstanding(manager, user.id, ['password-reset'], now);
+    await this.outbox.queue(
+      manager,
+      passwordChangedEmail(saved, reset, this.config.mail.publicBaseUrl),
+    );
+    await this.audit.record(manager, userActor(user), {
+      command: reset ? 'user.password-reset' : 'user.password-change',
+      objectType: 'user',
+      objectId: user.id,
+      changes: {
+        passwordSetAt: {
+          before: before.passwordSetAt?.toISOString() ?? null,
+          after: now.toISOString(),
+        },
+      },
+    });
+    return saved;
+  }
+}

@@ -1,0 +1,28 @@
+import type { EntityManager } from 'typeorm';
+import type { AuditActor } from '../audit/audit.service';
+import { DomainError } from '../common/domain-error';
+import { userStatus } from './account-link.rules';
+import type { UserDto } from './user.dto';
+import { User } from './user.entity';
+
+// The user row as the API shows it, as an audit actor, and locked for a change: shared by the
+// users, invitations and passwords services.
+export function toUserDto(user: User): UserDto {
+  const { id, email, name, role, organisationId, active, lastLoginAt, createdAt, updatedAt } = user;
+  return {
+    ...{ id, email, name, role, organisationId, active, status: userStatus(user) },
+    ...{ lastLoginAt, createdAt, updatedAt },
+  };
+}
+
+export function userActor(user: Pick<User, 'id' | 'email' | 'role'>): AuditActor {
+  return { id: user.id, label: `${user.email} (${user.role})` };
+}
+
+export async function lockUser(manager: EntityManager, id: string): Promise<User> {
+  const user = await manager.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  if (!user) {
+    throw DomainError.notFound('User');
+  }
+  return user;
+}
