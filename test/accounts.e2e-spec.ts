@@ -143,7 +143,13 @@ describe('accounts people manage themselves', () => {
       await login(t, user.email, chosen);
 
       const events = await auditOf(user.id);
+      // The two failed sign-ins (before acceptance, and with the spent link's password) and the
+      // successful ones are the sessions' own audit events.
       expect(events.map((e) => e.command).sort()).toEqual([
+        'auth.sign-in',
+        'auth.sign-in',
+        'auth.sign-in-failed',
+        'auth.sign-in-failed',
         'user.create',
         'user.invitation-accept',
         'user.invitation-send',
