@@ -6,6 +6,7 @@ import { DueDiligenceCheck } from '../awards/due-diligence.entity';
 import { BidCostLine, BidIntervention, BidMatchFunding } from '../bids/bid-lines.entity';
 import { Bid } from '../bids/bid.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
+import { RecoveryCode, SecondFactor } from '../auth/second-factor/second-factor.entity';
 import { EmailOutbox } from '../notifications/email-outbox.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { PoliceForceArea } from '../organisations/police-force-area.entity';
@@ -26,6 +27,8 @@ export const ENTITIES = [
   Organisation,
   User,
   UserMembership,
+  SecondFactor,
+  RecoveryCode,
   FundingRound,
   AssessmentCriterion,
   RoundYearCap,
