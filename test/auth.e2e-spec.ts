@@ -4,10 +4,12 @@ import {
   expectProblem,
   login,
   startApp,
+  supertestPost,
   TestApp,
   tokensByRole,
 } from './support/app';
 import { uniqueSuffix } from './support/factories';
+import { completeChallenge } from './support/second-factor';
 
 describe('auth', () => {
   let t: TestApp;
@@ -33,11 +35,19 @@ describe('auth', () => {
   }
 
   it('logs in whatever the case of the email and returns the user at /me', async () => {
-    const response = await t
+    // The demo assessor has a second factor: the password answers a challenge, a code completes it.
+    const challenged = await t
       .http()
       .post('/api/v1/auth/login')
       .send({ email: 'ASSESSOR@Demo.Test', password: DEMO_PASSWORD })
-      .expect(200);
+      .expect(202);
+    const response = {
+      body: await completeChallenge(
+        supertestPost(t),
+        'assessor@demo.test',
+        challenged.body.challenge as string,
+      ),
+    };
     expect(response.body).toMatchObject({
       tokenType: 'Bearer',
       expiresIn: t.config.jwtTtlSeconds,

@@ -1,5 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Ip, Post } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Ip, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiOkResponse,
   ApiOperation,
@@ -9,12 +11,19 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { BodyLimit, SMALL_BODY_LIMIT } from '../common/body-limit';
-import { Authenticated, AuthenticatedUser, CurrentUser, Public } from '../common/access';
+import {
+  Authenticated,
+  AuthenticatedUser,
+  BeforeSecondFactor,
+  CurrentUser,
+  Public,
+} from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
 import { UserDto } from '../users/user.dto';
 import { UsersService } from '../users/users.service';
 import { LoginDto, TokenDto } from './auth.dto';
 import { AuthService } from './auth.service';
+import { SecondFactorChallengeDto } from './second-factor/second-factor.dto';
 
 @ApiTags('auth')
 @Controller()
@@ -33,6 +42,11 @@ export class AuthController {
       'Exchange email and password for a bearer token (failed attempts slow down per email and address)',
   })
   @ApiOkResponse({ type: TokenDto })
+  @ApiAcceptedResponse({
+    type: SecondFactorChallengeDto,
+    description:
+      'The account has a second factor: send the challenge and a code to POST /api/v1/auth/login/second-factor',
+  })
   @ApiBadRequestResponse({ type: ProblemDto })
   @ApiPayloadTooLargeResponse({ type: ProblemDto, description: 'A body over 16 KiB' })
   @ApiUnauthorizedResponse({
@@ -44,16 +58,22 @@ export class AuthController {
     description:
       'Too many failed logins for this email from this address, or from this address; Retry-After says how many seconds to wait',
   })
-  login(
+  async login(
     @Body() body: LoginDto,
     @Ip() address: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
     @Headers('user-agent') userAgent?: string,
-  ): Promise<TokenDto> {
-    return this.auth.login(body.email, body.password, address, userAgent);
+  ): Promise<TokenDto | SecondFactorChallengeDto> {
+    const answer = await this.auth.login(body.email, body.password, address, userAgent);
+    if ('challenge' in answer) {
+      reply.status(202);
+    }
+    return answer;
   }
 
   @Get('me')
   @Authenticated()
+  @BeforeSecondFactor()
   @ApiOperation({ summary: 'The signed-in user' })
   @ApiOkResponse({ type: UserDto })
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserDto> {

@@ -3,15 +3,23 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { AuditModule } from '../audit/audit.module';
 import { UsersModule } from '../users/users.module';
 import { AccessGuard } from './access.guard';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { LoginLimiter } from './login-limiter';
+import { SecondFactorChallenges } from './second-factor/second-factor-challenges';
+import { SecondFactorLimiter } from './second-factor/second-factor-limiter';
+import { SecondFactorLogin } from './second-factor/second-factor-login.service';
+import { SecondFactorController } from './second-factor/second-factor.controller';
+import { SecondFactorModule } from './second-factor/second-factor.module';
 
 @Module({
   imports: [
     UsersModule,
+    AuditModule,
+    SecondFactorModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
@@ -25,7 +33,14 @@ import { LoginLimiter } from './login-limiter';
       },
     }),
   ],
-  controllers: [AuthController],
-  providers: [AuthService, LoginLimiter, { provide: APP_GUARD, useClass: AccessGuard }],
+  controllers: [AuthController, SecondFactorController],
+  providers: [
+    AuthService,
+    LoginLimiter,
+    SecondFactorChallenges,
+    SecondFactorLimiter,
+    SecondFactorLogin,
+    { provide: APP_GUARD, useClass: AccessGuard },
+  ],
 })
 export class AuthModule {}

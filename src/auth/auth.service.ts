@@ -9,6 +9,9 @@ import type { User } from '../users/user.entity';
 import { toUserDto, UsersService } from '../users/users.service';
 import type { TokenDto } from './auth.dto';
 import { LoginLimiter } from './login-limiter';
+import { SecondFactorChallenges } from './second-factor/second-factor-challenges';
+import type { SecondFactorChallengeDto } from './second-factor/second-factor.dto';
+import { SecondFactorStanding, secondFactorStanding } from './second-factor/second-factor.rules';
 
 interface TokenClaims {
   sub: string;
@@ -50,6 +53,7 @@ export class AuthService {
     private readonly users: UsersService,
     private readonly jwt: JwtService,
     private readonly limiter: LoginLimiter,
+    private readonly challenges: SecondFactorChallenges,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -58,7 +62,7 @@ export class AuthService {
     password: string,
     address: string,
     userAgent?: string,
-  ): Promise<TokenDto> {
+  ): Promise<TokenDto | SecondFactorChallengeDto> {
     const source = { email, address };
     await this.limiter.checkAllowed(source);
     const user = await this.users.findForLogin(email);
@@ -73,6 +77,10 @@ export class AuthService {
       );
     }
     await this.limiter.recordSuccess(source);
+    // With a second factor the password is half of it: a challenge that a code completes.
+    if (user.secondFactorEnrolledAt) {
+      return this.challenges.issue(user);
+    }
     return this.signIn(user, { method: 'password', address, userAgent });
   }
 
@@ -93,7 +101,10 @@ export class AuthService {
   }
 
   // Reloads the user on every request, so a deactivation or role change takes effect at once.
-  async authenticate(token: string): Promise<AuthenticatedUser> {
+  // Also says where the token stands on the second factor; the guard decides what that allows.
+  async authenticate(
+    token: string,
+  ): Promise<AuthenticatedUser & { secondFactor: SecondFactorStanding }> {
     const claims = await this.verify(token);
     const user = await this.users.findActiveById(claims.sub);
     if (!user) {
@@ -116,6 +127,7 @@ export class AuthService {
       name: user.name,
       role: user.role,
       organisationId: user.organisationId,
+      secondFactor: secondFactorStanding(user.role, !!user.secondFactorEnrolledAt, claims.amr),
     };
   }
 

@@ -19,8 +19,18 @@ import { UserMemberships } from './user-memberships';
 const AUDITED_FIELDS = ['email', 'name', 'role', 'organisationId', 'active'] as const;
 
 export function toUserDto(user: User): UserDto {
-  const { id, email, name, role, organisationId, active, lastLoginAt, createdAt, updatedAt } = user;
-  return { id, email, name, role, organisationId, active, lastLoginAt, createdAt, updatedAt };
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    organisationId: user.organisationId,
+    active: user.active,
+    lastLoginAt: user.lastLoginAt,
+    secondFactorEnrolledAt: user.secondFactorEnrolledAt,
+    createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+  };
 }
 
 @Injectable()

@@ -76,15 +76,13 @@ export function recoveryCodeFromBytes(bytes: Uint8Array): string {
 
 // Case, the dash and Crockford's look-alikes (O for 0, I and L for 1) do not matter.
 export function normalizeRecoveryCode(input: string): string {
-  return input
-    .toUpperCase()
-    .replace(/[- ]/g, '')
-    .replace(/O/g, '0')
-    .replace(/[IL]/g, '1');
+  return input.toUpperCase().replace(/[- ]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
 }
 
 // Recovery codes carry 50 random bits, so a fast hash suffices; the user id in it means one
 // table of hashes fits one user only.
 export function recoveryCodeHash(userId: string, code: string): string {
-  return createHash('sha256').update(`${userId}:${normalizeRecoveryCode(code)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${userId}:${normalizeRecoveryCode(code)}`)
+    .digest('hex');
 }

@@ -7,7 +7,7 @@ describe('TOTP codes (otplib)', () => {
   const step = Math.floor(now / 30_000);
   const codeAt = (s: number) => generate({ secret, epoch: s * 30 });
 
-  it("accepts the codes of the steps before, at and after now, and says which step", async () => {
+  it('accepts the codes of the steps before, at and after now, and says which step', async () => {
     for (const s of [step - 1, step, step + 1]) {
       expect(await acceptedStep(secret, await codeAt(s), null, now)).toBe(s);
     }
