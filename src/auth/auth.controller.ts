@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Ip, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import {
   ApiAcceptedResponse,
@@ -18,6 +18,7 @@ import {
   CurrentUser,
   Public,
 } from '../common/access';
+import { UserAgent } from '../common/user-agent';
 import { ProblemDto } from '../common/problem.dto';
 import { UserDto } from '../users/user.dto';
 import { UsersService } from '../users/users.service';
@@ -62,7 +63,7 @@ export class AuthController {
     @Body() body: LoginDto,
     @Ip() address: string,
     @Res({ passthrough: true }) reply: FastifyReply,
-    @Headers('user-agent') userAgent?: string,
+    @UserAgent() userAgent?: string,
   ): Promise<TokenDto | SecondFactorChallengeDto> {
     const answer = await this.auth.login(body.email, body.password, address, userAgent);
     if ('challenge' in answer) {

@@ -1,4 +1,4 @@
-import { Body, Controller, Headers, HttpCode, Ip, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -20,6 +20,7 @@ import {
   Roles,
 } from '../../common/access';
 import { BodyLimit, SMALL_BODY_LIMIT } from '../../common/body-limit';
+import { UserAgent } from '../../common/user-agent';
 import { ProblemDto } from '../../common/problem.dto';
 import { UuidParam } from '../../common/validation';
 import { UserDto } from '../../users/user.dto';
@@ -63,7 +64,7 @@ export class SecondFactorController {
   complete(
     @Body() body: CompleteSecondFactorDto,
     @Ip() address: string,
-    @Headers('user-agent') userAgent?: string,
+    @UserAgent() userAgent?: string,
   ): Promise<TokenDto> {
     return this.login.complete(body, { address, userAgent });
   }
@@ -102,7 +103,7 @@ export class SecondFactorController {
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: ConfirmSecondFactorDto,
     @Ip() address: string,
-    @Headers('user-agent') userAgent?: string,
+    @UserAgent() userAgent?: string,
   ): Promise<TokenDto> {
     return this.login.confirmEnrolment(user, body.code, { address, userAgent });
   }
