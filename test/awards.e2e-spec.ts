@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { BidDto } from '../src/bids/bid-response.dto';
-import type { TestApp } from './support/app';
+import { login, type TestApp } from './support/app';
 import {
   fullAward,
   moderatedRound,
@@ -73,13 +73,7 @@ describe('awards: the budget holds under concurrent decisions', () => {
         password: 'Second-Approver-Password-1',
       })
       .expect(201);
-    const second = (
-      await t
-        .http()
-        .post('/api/v1/auth/login')
-        .send({ email: approver2.body.email, password: 'Second-Approver-Password-1' })
-        .expect(200)
-    ).body.accessToken as string;
+    const second = await login(t, approver2.body.email, 'Second-Approver-Password-1');
     const approvers = [world.as('approver'), { authorization: `Bearer ${second}` }];
     const decide = (bid: BidDto, i: number) =>
       t

@@ -52,9 +52,10 @@ const DEMO_TOKENS: Record<string, string> = JSON.parse(
   process.env.TEST_DEMO_TOKENS ?? '{}',
 ) as Record<string, string>;
 
-// A token for the user. A demo user with the demo password gets the run's shared token unless
-// `fresh` is asked for (a suite about signing in, or one that ends the session); anyone else signs
-// in for real, through the second factor (staff a test made are enrolled on their first sign-in).
+// A token for the user. A demo user with the demo password gets the run's shared token, anyone
+// else the token this file got them before, unless `fresh` is asked for (a suite about signing
+// in, or one that ends a session); otherwise a real sign-in through the second factor (staff a
+// test made are enrolled on their first sign-in).
 export async function login(
   t: TestApp,
   email: string,
@@ -70,8 +71,19 @@ export async function login(
   if (shared) {
     return shared;
   }
-  return (await signInThroughSecondFactor(supertestPost(t), email, password)).accessToken;
+  // A user this file signed in before keeps their token while it still works: signing in again
+  // within 30 seconds would wait for the next code.
+  const key = `${email.toLowerCase()}\n${password}`;
+  const earlier = fresh ? undefined : signedInHere.get(key);
+  if (earlier && (await t.http().get('/api/v1/me').set('authorization', `Bearer ${earlier}`)).ok) {
+    return earlier;
+  }
+  const { accessToken } = await signInThroughSecondFactor(supertestPost(t), email, password);
+  signedInHere.set(key, accessToken);
+  return accessToken;
 }
+
+const signedInHere = new Map<string, string>();
 
 export function supertestPost(t: Pick<TestApp, 'http'>): Post {
   return async (path, body, token) => {
