@@ -16,6 +16,7 @@ import {
   freshDatabase,
   log,
   runMain,
+  signIn,
 } from './support';
 
 // Throughput and tail latency of the API under load: 64 connections, each alternating
@@ -72,17 +73,6 @@ async function api<T>(
     throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
   }
   return JSON.parse(text) as T;
-}
-
-async function login(base: string, email: string, password: string): Promise<string> {
-  const { accessToken } = await api<{ accessToken: string }>(
-    base,
-    'POST',
-    '/api/v1/auth/login',
-    null,
-    { email, password },
-  );
-  return accessToken;
 }
 
 // `count` rounds open for bids now, made and published through our API by the demo admin.
@@ -267,8 +257,8 @@ async function main(): Promise<void> {
     const baselineTarget: Target = { name: 'baseline', url: `http://127.0.0.1:${baselinePort}` };
     await waitForHttp(ours, `${oursTarget.url}/health/ready`);
     await waitForHttp(baseline, `${baselineTarget.url}/health`);
-    const token = await login(oursTarget.url, 'applicant@demo.test', config.demoPassword);
-    const admin = await login(oursTarget.url, 'admin@demo.test', config.demoPassword);
+    const token = await signIn(oursTarget.url, 'applicant@demo.test', config.demoPassword);
+    const admin = await signIn(oursTarget.url, 'admin@demo.test', config.demoPassword);
     const rounds = (count: number) => openRounds(oursTarget.url, admin, count);
     await checkSameAnswers(oursTarget, baselineTarget, token, (await rounds(1))[0]);
 

@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import { ensureDatabaseExists } from './database/ensure-database';
 import { DemoModule } from './demo/demo.module';
 import { DemoSeedService } from './demo/demo-seed.service';
+import { DEMO_CODE_COMMAND, DEMO_SECOND_FACTOR_SECRET } from './demo/demo-second-factor';
 import { passwordProblem } from './users/password.rules';
 import { UsersModule } from './users/users.module';
 import { UsersService } from './users/users.service';
@@ -94,8 +95,12 @@ async function main(args: string[]): Promise<void> {
           return;
         }
         const credentials = await seeder.seed();
-        print('Demo users (password from DEMO_PASSWORD):');
-        credentials.forEach((c) => print(`  ${c.email.padEnd(22)} ${c.password}  ${c.role}`));
+        print('Demo users (password from DEMO_PASSWORD; * also a second-factor code):');
+        credentials.forEach((c) =>
+          print(`  ${c.email.padEnd(22)} ${c.password}  ${c.role}${c.secondFactor ? ' *' : ''}`),
+        );
+        print(`* Second-factor secret of every demo staff user: ${DEMO_SECOND_FACTOR_SECRET}`);
+        print(`  Its code now: ${DEMO_CODE_COMMAND}`);
       });
       return;
     }

@@ -97,7 +97,7 @@ describe('route access and API docs', () => {
         expect([method, path, label, await call(headers)]).toEqual([method, path, label, 401]);
       }
       const roleTokens = ENDS_CALLERS_SESSION.has(`${method.toUpperCase()} ${path}`)
-        ? await tokensByRole(t)
+        ? await tokensByRole(t, { fresh: true })
         : tokens;
       for (const role of ROLES) {
         const status = await call({ authorization: `Bearer ${roleTokens[role]}` });

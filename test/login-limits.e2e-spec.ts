@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import type { AppConfig } from '../src/config/app-config';
 import { loadConfig } from '../src/config/load-config';
-import { expectProblem, login, startApp, testConfig, TestApp } from './support/app';
+import { DEMO_PASSWORD, expectProblem, login, startApp, testConfig, TestApp } from './support/app';
 import { createAccount } from './support/accounts';
 import { uniqueSuffix, validStaffUser } from './support/factories';
 import { startPrivateRedis } from './support/processes';
@@ -180,7 +180,7 @@ describe('failed-login counters out of reach', () => {
       expectProblem(paused.body, 503, 'login-limits-unavailable');
       expect(paused.headers['retry-after']).toBeDefined();
       await redis.restart();
-      await login(t, 'admin@demo.test');
+      await login(t, 'admin@demo.test', DEMO_PASSWORD, { fresh: true });
     } finally {
       await t.close();
       await redis.stop();

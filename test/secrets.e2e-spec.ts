@@ -2,7 +2,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import supertest from 'supertest';
 import { ConfigError, loadConfig } from '../src/config/load-config';
 import { createHttpApp } from '../src/http-app';
-import { DEMO_PASSWORD, testConfig } from './support/app';
+import { DEMO_PASSWORD, supertestPost, testConfig } from './support/app';
+import { signInThroughSecondFactor } from './support/second-factor';
 
 // Secrets stay secret: production refuses the development defaults, passwords never reach the
 // log, and a token is taken only from the Authorization header, never from a URL.
@@ -46,10 +47,11 @@ describe('secrets', () => {
       .post('/api/v1/auth/login')
       .send({ email: 'admin@demo.test', password: wrong })
       .expect(401);
+    // The demo admin has a second factor: the right password answers a challenge.
     await http()
       .post('/api/v1/auth/login')
       .send({ email: 'admin@demo.test', password: DEMO_PASSWORD })
-      .expect(200);
+      .expect(202);
     await http()
       .post('/api/v1/auth/login')
       .set('content-type', 'application/json')
@@ -85,11 +87,11 @@ describe('secrets', () => {
 
   it('takes a token only from the Authorization header', async () => {
     const http = () => supertest(app.getHttpServer());
-    const login = await http()
-      .post('/api/v1/auth/login')
-      .send({ email: 'admin@demo.test', password: DEMO_PASSWORD })
-      .expect(200);
-    const token = login.body.accessToken as string;
+    const { accessToken: token } = await signInThroughSecondFactor(
+      supertestPost({ http }),
+      'admin@demo.test',
+      DEMO_PASSWORD,
+    );
     await http().get('/api/v1/me').set('authorization', `Bearer ${token}`).expect(200);
     for (const name of ['access_token', 'token', 'jwt']) {
       await http().get(`/api/v1/me?${name}=${token}`).expect(401);

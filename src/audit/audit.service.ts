@@ -10,7 +10,7 @@ export interface AuditActor {
   label: string;
 }
 
-export function auditActor(user: AuthenticatedUser): AuditActor {
+export function auditActor(user: Pick<AuthenticatedUser, 'id' | 'email' | 'role'>): AuditActor {
   return { id: user.id, label: `${user.email} (${user.role})` };
 }
 

@@ -1,11 +1,13 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { Access, ACCESS_KEY, AuthenticatedUser } from '../common/access';
+import { Access, ACCESS_KEY, AuthenticatedUser, BEFORE_SECOND_FACTOR_KEY } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { AuthService } from './auth.service';
+import { secondFactorRefusal } from './second-factor/second-factor.rules';
 
-// Global guard: public routes pass, every other route needs a valid token and one of its roles.
+// Global guard: public routes pass, every other route needs a valid token and one of its roles,
+// and, unless marked @BeforeSecondFactor, a second factor proven where one is needed.
 @Injectable()
 export class AccessGuard implements CanActivate {
   constructor(
@@ -33,10 +35,19 @@ export class AccessGuard implements CanActivate {
         'Send a bearer token: Authorization: Bearer <token from POST /api/v1/auth/login>.',
       );
     }
-    const user = await this.auth.authenticate(match[1]);
+    const { secondFactor, ...user } = await this.auth.authenticate(match[1]);
     request.user = user;
     if (!access || !access.roles.includes(user.role)) {
       throw new DomainError('forbidden', 403, `Your role (${user.role}) may not do this.`);
+    }
+    const refusal = this.reflector.get<boolean | undefined>(
+      BEFORE_SECOND_FACTOR_KEY,
+      context.getHandler(),
+    )
+      ? null
+      : secondFactorRefusal(secondFactor);
+    if (refusal) {
+      throw refusal;
     }
     return true;
   }

@@ -1,5 +1,7 @@
-import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import {
+  ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiHeader,
   ApiOkResponse,
@@ -10,13 +12,20 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { BodyLimit, SMALL_BODY_LIMIT } from '../common/body-limit';
-import { Authenticated, AuthenticatedUser, CurrentUser, Public } from '../common/access';
+import {
+  Authenticated,
+  AuthenticatedUser,
+  BeforeSecondFactor,
+  CurrentUser,
+  Public,
+} from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
 import { UserDto } from '../users/user.dto';
 import { UsersService } from '../users/users.service';
 import { LoginDto, TokenDto } from './auth.dto';
 import { AuthService } from './auth.service';
 import { UserAgent } from './user-agent.decorator';
+import { SecondFactorChallengeDto } from './second-factor/second-factor.dto';
 
 @ApiTags('auth')
 @Controller()
@@ -36,6 +45,11 @@ export class AuthController {
   })
   @ApiHeader({ name: 'user-agent', required: false, description: 'Labels the session' })
   @ApiOkResponse({ type: TokenDto })
+  @ApiAcceptedResponse({
+    type: SecondFactorChallengeDto,
+    description:
+      'The account has a second factor: send the challenge and a code to POST /api/v1/auth/login/second-factor',
+  })
   @ApiBadRequestResponse({ type: ProblemDto })
   @ApiPayloadTooLargeResponse({ type: ProblemDto, description: 'A body over 16 KiB' })
   @ApiUnauthorizedResponse({
@@ -49,16 +63,22 @@ export class AuthController {
   })
   // Read when sent (a label for the session), never required.
   @ApiHeader({ name: 'user-agent', required: false })
-  login(
+  async login(
     @Body() body: LoginDto,
     @Ip() address: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
     @UserAgent() userAgent?: string,
-  ): Promise<TokenDto> {
-    return this.auth.login(body.email, body.password, address, userAgent);
+  ): Promise<TokenDto | SecondFactorChallengeDto> {
+    const answer = await this.auth.login(body.email, body.password, address, userAgent);
+    if ('challenge' in answer) {
+      reply.status(202);
+    }
+    return answer;
   }
 
   @Get('me')
   @Authenticated()
+  @BeforeSecondFactor()
   @ApiOperation({ summary: 'The signed-in user' })
   @ApiOkResponse({ type: UserDto })
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserDto> {

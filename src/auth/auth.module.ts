@@ -17,6 +17,11 @@ import { SessionsController } from './sessions/sessions.controller';
 import { SessionsService } from './sessions/sessions.service';
 import { SpentRefreshToken, UserSession } from './sessions/user-session.entity';
 import { SignInAudit } from './sign-in-audit';
+import { SecondFactorChallenges } from './second-factor/second-factor-challenges';
+import { SecondFactorLimiter } from './second-factor/second-factor-limiter';
+import { SecondFactorLogin } from './second-factor/second-factor-login.service';
+import { SecondFactorController } from './second-factor/second-factor.controller';
+import { SecondFactorModule } from './second-factor/second-factor.module';
 
 @Module({
   imports: [
@@ -24,6 +29,7 @@ import { SignInAudit } from './sign-in-audit';
     AuditModule,
     AccountsModule,
     TypeOrmModule.forFeature([UserSession, SpentRefreshToken]),
+    SecondFactorModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
@@ -37,13 +43,16 @@ import { SignInAudit } from './sign-in-audit';
       },
     }),
   ],
-  controllers: [AuthController, SessionsController, PasswordController],
+  controllers: [AuthController, SessionsController, PasswordController, SecondFactorController],
   providers: [
     AuthService,
     LoginLimiter,
     SessionStore,
     SessionsService,
     SignInAudit,
+    SecondFactorChallenges,
+    SecondFactorLimiter,
+    SecondFactorLogin,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
   exports: [AuthService],

@@ -13,6 +13,9 @@ import type { TokenDto } from './auth.dto';
 import { LoginLimiter } from './login-limiter';
 import { IssuedSession, SessionsService } from './sessions/sessions.service';
 import { SignInAudit } from './sign-in-audit';
+import { SecondFactorChallenges } from './second-factor/second-factor-challenges';
+import type { SecondFactorChallengeDto } from './second-factor/second-factor.dto';
+import { SecondFactorStanding, secondFactorStanding } from './second-factor/second-factor.rules';
 
 interface TokenClaims {
   sub: string;
@@ -59,6 +62,7 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly signInAudit: SignInAudit,
     private readonly dataSource: DataSource,
+    private readonly challenges: SecondFactorChallenges,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -67,7 +71,7 @@ export class AuthService {
     password: string,
     address: string,
     userAgent?: string,
-  ): Promise<TokenDto> {
+  ): Promise<TokenDto | SecondFactorChallengeDto> {
     const source = { email, address };
     await this.limiter.checkAllowed(source);
     const user = await this.users.findForLogin(email);
@@ -88,6 +92,10 @@ export class AuthService {
       );
     }
     await this.limiter.recordSuccess(source);
+    // With a second factor the password is half of it: a challenge that a code completes.
+    if (user.secondFactorEnrolledAt) {
+      return this.challenges.issue(user);
+    }
     return this.signIn(user, { method: 'password', address, userAgent });
   }
 
@@ -132,8 +140,11 @@ export class AuthService {
   }
 
   // Reloads the user and the session on every request (one query), so a deactivation, role
-  // change or ended session takes effect at once.
-  async authenticate(token: string): Promise<AuthenticatedUser> {
+  // change or ended session takes effect at once. Also says where the token stands on the
+  // second factor; the guard decides what that allows.
+  async authenticate(
+    token: string,
+  ): Promise<AuthenticatedUser & { secondFactor: SecondFactorStanding }> {
     const claims = await this.verify(token);
     const found = await this.sessions.findSignedIn(claims.sub, claims.sid);
     const user = found?.user.active ? found.user : null;
@@ -159,6 +170,7 @@ export class AuthService {
       role: user.role,
       organisationId: user.organisationId,
       sessionId: claims.sid,
+      secondFactor: secondFactorStanding(user.role, !!user.secondFactorEnrolledAt, claims.amr),
     };
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditActor, AuditService } from '../audit/audit.service';
+import { auditActor, AuditService } from '../audit/audit.service';
 import type { User } from '../users/user.entity';
 import type { SignInMethod } from './auth.service';
 
@@ -25,7 +25,7 @@ export class SignInAudit {
     details: { method: SignInMethod; address: string; sessionId: string },
   ): Promise<void> {
     const failures = await this.failuresSinceLastSignIn(manager, user.id);
-    await this.audit.record(manager, actorOf(user), {
+    await this.audit.record(manager, auditActor(user), {
       command: SIGNED_IN,
       objectType: 'user',
       objectId: user.id,
@@ -42,7 +42,7 @@ export class SignInAudit {
   async failed(user: Account, details: { method: SignInMethod; address: string }): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const failures = await this.failuresSinceLastSignIn(manager, user.id);
-      await this.audit.record(manager, actorOf(user), {
+      await this.audit.record(manager, auditActor(user), {
         command: SIGN_IN_FAILED,
         objectType: 'user',
         objectId: user.id,
@@ -63,8 +63,4 @@ export class SignInAudit {
       SIGNED_IN,
     );
   }
-}
-
-export function actorOf(user: Account): AuditActor {
-  return { id: user.id, label: `${user.email} (${user.role})` };
 }

@@ -75,3 +75,14 @@ export const CurrentUser = createParamDecorator(
     return request.user;
   },
 );
+
+export const BEFORE_SECOND_FACTOR_KEY = 'before-second-factor';
+
+// Beside the route's access decorator: a signed-in user may call it before proving a second
+// factor (staff who have not enrolled reach nothing else). For enrolment, /me and sign-out.
+export function BeforeSecondFactor(): MethodDecorator {
+  return applyDecorators(
+    SetMetadata(BEFORE_SECOND_FACTOR_KEY, true),
+    ApiExtension('x-before-second-factor', true),
+  );
+}

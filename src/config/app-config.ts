@@ -34,6 +34,8 @@ export interface AppConfig {
   jwtTtlSeconds: number;
   sessions: SessionLimits;
   demoPassword: string;
+  // AES-256-GCM key (32 bytes) that second-factor secrets are encrypted with at rest.
+  secondFactorKey: Buffer;
   trustProxy: TrustProxy;
   // Browser origins allowed to call the API (CORS); empty allows none.
   corsOrigins: string[];

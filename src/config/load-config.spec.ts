@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, loadConfig } from './load-config';
+import { ConfigError, DEV_SECOND_FACTOR_KEY, loadConfig } from './load-config';
+
+const PRODUCTION_KEY = Buffer.alloc(32, 7).toString('base64');
 
 // Every string literal in the config source, as a secret an attacker could copy from it.
 function literalsInConfigSource(): string[] {
@@ -46,9 +48,28 @@ describe('loadConfig', () => {
     const config = loadConfig({
       NODE_ENV: 'production',
       JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
+      SECOND_FACTOR_KEY: PRODUCTION_KEY,
     });
     expect(config.production).toBe(true);
     expect(config.jwtSecretGenerated).toBe(false);
+    expect(config.secondFactorKey).toEqual(Buffer.from(PRODUCTION_KEY, 'base64'));
+  });
+
+  it('encrypts second-factor secrets with the development key outside production only', () => {
+    expect(loadConfig(base).secondFactorKey).toEqual(Buffer.from(DEV_SECOND_FACTOR_KEY, 'base64'));
+    const production = {
+      NODE_ENV: 'production',
+      JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
+    };
+    expect(() => loadConfig(production)).toThrow(/SECOND_FACTOR_KEY must be set in production/);
+    expect(() => loadConfig({ ...production, SECOND_FACTOR_KEY: DEV_SECOND_FACTOR_KEY })).toThrow(
+      /SECOND_FACTOR_KEY is the development key published/,
+    );
+    for (const wrong of ['c2hvcnQ=', 'not base64 at all!', `${PRODUCTION_KEY}AAAA`]) {
+      expect(() => loadConfig({ ...base, SECOND_FACTOR_KEY: wrong })).toThrow(
+        /SECOND_FACTOR_KEY must be 32 bytes written in base64/,
+      );
+    }
   });
 
   it('still refuses production without a JWT secret', () => {

@@ -7,6 +7,8 @@ import { AppConfig, HttpTimeouts, PROCESS_ROLES, ProcessRole, TrustProxy } from 
 import { projectPath } from './project-root';
 
 const DEV_DEMO_PASSWORD = 'Demo-Password-2026';
+// Development and test only: it is in the source, so production refuses it.
+export const DEV_SECOND_FACTOR_KEY = 'ZGV2ZWxvcG1lbnQtb25seS1zZWNvbmQtZmFjdG9yLWs=';
 // The development JWT secret older versions had in their source: whoever read it could mint tokens.
 const PUBLISHED_JWT_SECRETS = ['dev-only-jwt-secret-change-me-0123456789'];
 const JWT_SECRET_MIN_LENGTH = 32;
@@ -63,6 +65,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ),
     },
     demoPassword: demoPassword(env, problems),
+    secondFactorKey: secondFactorKey(env, production, problems),
     trustProxy: trustProxy(env, 'TRUST_PROXY', problems),
     corsOrigins: origins(env, 'CORS_ORIGINS', problems),
     login: {
@@ -284,6 +287,31 @@ function demoPassword(env: Env, problems: string[]): string {
     problems.push(`DEMO_PASSWORD: ${weakness}`);
   }
   return value;
+}
+
+// 32 random bytes, base64 (openssl rand -base64 32). Required in production, where the
+// development key (published in the source) is refused.
+function secondFactorKey(env: Env, production: boolean, problems: string[]): Buffer {
+  const value = env.SECOND_FACTOR_KEY;
+  if (value === undefined || value === '') {
+    if (production) {
+      problems.push(
+        'SECOND_FACTOR_KEY must be set in production: 32 random bytes, base64 (openssl rand -base64 32)',
+      );
+    }
+    return Buffer.from(DEV_SECOND_FACTOR_KEY, 'base64');
+  }
+  const key = /^[A-Za-z0-9+/]+={0,2}$/.test(value) ? Buffer.from(value, 'base64') : null;
+  if (!key || key.length !== 32) {
+    problems.push(
+      'SECOND_FACTOR_KEY must be 32 bytes written in base64 (44 characters); make one with openssl rand -base64 32',
+    );
+  } else if (production && value === DEV_SECOND_FACTOR_KEY) {
+    problems.push(
+      "SECOND_FACTOR_KEY is the development key published in this project's source; generate one, e.g. openssl rand -base64 32",
+    );
+  }
+  return key?.length === 32 ? key : Buffer.alloc(32);
 }
 
 // Which proxies' X-Forwarded-For to believe: how many hops (`1`: the one load balancer in

@@ -7,6 +7,7 @@ import { BidCostLine, BidIntervention, BidMatchFunding } from '../bids/bid-lines
 import { Bid } from '../bids/bid.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { SpentRefreshToken, UserSession } from '../auth/sessions/user-session.entity';
+import { RecoveryCode, SecondFactor } from '../auth/second-factor/second-factor.entity';
 import { EmailOutbox } from '../notifications/email-outbox.entity';
 import { Organisation } from '../organisations/organisation.entity';
 import { PoliceForceArea } from '../organisations/police-force-area.entity';
@@ -31,6 +32,8 @@ export const ENTITIES = [
   UserSession,
   SpentRefreshToken,
   AccountLink,
+  SecondFactor,
+  RecoveryCode,
   FundingRound,
   AssessmentCriterion,
   RoundYearCap,

@@ -21,6 +21,9 @@ import type { CreateRoundDto } from '../rounds/round.dto';
 import { ROUND_COMMANDS, RoundCommand } from '../rounds/rounds.rules';
 import { RoundsService } from '../rounds/rounds.service';
 import { UsersService } from '../users/users.service';
+import { SecondFactorEnrolment } from '../auth/second-factor/second-factor-enrolment.service';
+import { secondFactorRequired } from '../auth/second-factor/second-factor.rules';
+import { DEMO_SECOND_FACTOR_SECRET } from './demo-second-factor';
 import {
   DEMO_APPLICANT_ORGANISATION,
   DEMO_EXTRA_APPLICANTS,
@@ -47,6 +50,8 @@ export interface DemoCredentials {
   email: string;
   role: string;
   password: string;
+  // Staff sign in with a code from DEMO_SECOND_FACTOR_SECRET too.
+  secondFactor: boolean;
 }
 
 // Loads the demo data through the same services the API uses, so every rule and audit row applies.
@@ -74,6 +79,7 @@ export class DemoSeedService {
     private readonly returns: ReturnsService,
     private readonly review: ReturnReviewService,
     private readonly payments: PaymentsService,
+    private readonly secondFactors: SecondFactorEnrolment,
   ) {}
 
   // The last part the seed adds; seeding again fills in whatever an older seed lacked.
@@ -102,11 +108,12 @@ export class DemoSeedService {
       ...DEMO_EXTRA_STAFF,
     ];
     for (const account of accounts) {
-      if (!(await this.users.findByEmail(account.email))) {
+      let userId = (await this.users.findByEmail(account.email))?.id;
+      if (!userId) {
         const organisationId = account.organisation
           ? await this.organisations.findIdByName(account.organisation)
           : null;
-        await this.users.createWithPassword(
+        ({ id: userId } = await this.users.createWithPassword(
           SEED_ACTOR,
           {
             email: account.email,
@@ -115,12 +122,18 @@ export class DemoSeedService {
             organisationId: organisationId ?? undefined,
           },
           this.config.demoPassword,
-        );
+        ));
+      }
+      // Staff must have a second factor (an older seed's staff get it now); applicants stay without.
+      const secondFactor = secondFactorRequired(account.role);
+      if (secondFactor) {
+        await this.secondFactors.enrolKnownSecret(SEED_ACTOR, userId, DEMO_SECOND_FACTOR_SECRET);
       }
       credentials.push({
         email: account.email,
         role: account.organisation ? `${account.role} (${account.organisation})` : account.role,
         password: this.config.demoPassword,
+        secondFactor,
       });
     }
     for (const { status, ...round } of DEMO_ROUNDS) {

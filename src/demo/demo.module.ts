@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AssessmentModule } from '../assessment/assessment.module';
+import { SecondFactorModule } from '../auth/second-factor/second-factor.module';
 import { AwardsModule } from '../awards/awards.module';
 import { BidsModule } from '../bids/bids.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
@@ -17,6 +18,7 @@ import { DemoSeedService } from './demo-seed.service';
     AssessmentModule,
     AwardsModule,
     ReturnsModule,
+    SecondFactorModule,
   ],
   providers: [DemoSeedService],
   exports: [DemoSeedService],

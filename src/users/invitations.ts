@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditActor, AuditService } from '../audit/audit.service';
+import { AuditActor, auditActor, AuditService } from '../audit/audit.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { OutboxService } from '../notifications/outbox.service';
@@ -13,7 +13,7 @@ import type { InvitationDto } from './account.dto';
 import { hashPassword } from './password';
 import type { UserDto } from './user.dto';
 import type { User } from './user.entity';
-import { lockUser, toUserDto, userActor } from './user-records';
+import { lockUser, toUserDto } from './user-records';
 import { endsSessions } from './user-sessions.rules';
 
 const LINK_REFUSALS: Record<LinkRefusal, string> = {
@@ -114,7 +114,7 @@ export class Invitations {
       const saved = await manager.save(user);
       await this.links.markUsed(manager, link, now);
       await this.links.voidOutstanding(manager, user.id, ['invitation'], now, link.id);
-      await this.audit.record(manager, userActor(user), {
+      await this.audit.record(manager, auditActor(user), {
         command: 'user.invitation-accept',
         objectType: 'user',
         objectId: user.id,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditService } from '../audit/audit.service';
+import { auditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
@@ -9,7 +9,7 @@ import { passwordChangedEmail } from './account-emails';
 import { AccountLinkStore } from './account-link-store';
 import { hashPassword, verifyPassword } from './password';
 import { User } from './user.entity';
-import { lockUser, userActor } from './user-records';
+import { lockUser } from './user-records';
 import { endsSessions } from './user-sessions.rules';
 
 // The login limiter's counters for one email and address, as the caller found them: a wrong
@@ -80,7 +80,7 @@ export class Passwords {
       manager,
       passwordChangedEmail(saved, reset, this.config.mail.publicBaseUrl),
     );
-    await this.audit.record(manager, userActor(user), {
+    await this.audit.record(manager, auditActor(user), {
       command: reset ? 'user.password-reset' : 'user.password-change',
       objectType: 'user',
       objectId: user.id,

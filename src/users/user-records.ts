@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import type { AuditActor } from '../audit/audit.service';
 import { DomainError } from '../common/domain-error';
 import { userStatus } from './account-link.rules';
 import type { UserDto } from './user.dto';
@@ -9,14 +8,11 @@ import { User } from './user.entity';
 // users, invitations and passwords services.
 export function toUserDto(user: User): UserDto {
   const { id, email, name, role, organisationId, active, lastLoginAt, createdAt, updatedAt } = user;
+  const { secondFactorEnrolledAt } = user;
   return {
     ...{ id, email, name, role, organisationId, active, status: userStatus(user) },
-    ...{ lastLoginAt, createdAt, updatedAt },
+    ...{ lastLoginAt, secondFactorEnrolledAt, createdAt, updatedAt },
   };
-}
-
-export function userActor(user: Pick<User, 'id' | 'email' | 'role'>): AuditActor {
-  return { id: user.id, label: `${user.email} (${user.role})` };
 }
 
 export async function lockUser(manager: EntityManager, id: string): Promise<User> {

@@ -137,6 +137,15 @@ export class UserDto {
   })
   lastLoginAt: Date | null;
 
+  @ApiProperty({
+    format: 'date-time',
+    nullable: true,
+    type: String,
+    description:
+      'When the user confirmed a second factor (TOTP); null until then. Staff can do nothing but enrol until they have one',
+  })
+  secondFactorEnrolledAt: Date | null;
+
   @ApiProperty({ format: 'date-time' })
   createdAt: Date;
 

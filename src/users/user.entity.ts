@@ -65,6 +65,10 @@ export class User {
   @Column({ type: 'integer', default: 0 })
   tokenVersion: number;
 
+  // Null until the user confirms a second factor (TOTP); read with the user on every request.
+  @Column({ type: 'timestamptz', nullable: true })
+  secondFactorEnrolledAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

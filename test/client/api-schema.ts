@@ -246,6 +246,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/auth/login/second-factor': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Complete a login that answered 202 with a challenge: the code the authenticator app shows now, or a recovery code
+     * @description Public: no token needed.
+     */
+    post: operations['SecondFactorController_complete'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/auth/logout': {
     parameters: {
       query?: never;
@@ -932,6 +952,46 @@ export interface paths {
      * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
      */
     post: operations['PasswordController_change'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/second-factor': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Start (or restart, until confirmed) enrolling a second factor: the secret for an authenticator app and ten recovery codes, shown once
+     * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
+     */
+    post: operations['SecondFactorController_start'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/second-factor/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Confirm the second factor with a code from the app; answers a new token proven by it
+     * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
+     */
+    post: operations['SecondFactorController_confirm'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1694,6 +1754,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/users/{id}/second-factor/reset': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Reset a user's second factor: it and their recovery codes go, their sessions end, they are emailed and enrol again
+     * @description Requires role: admin.
+     */
+    post: operations['SecondFactorController_reset'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/users/{id}/sessions/end': {
     parameters: {
       query?: never;
@@ -2191,6 +2271,27 @@ export interface components {
       password: string;
       /** @description The `token` query parameter of the link in the email */
       token: string;
+    };
+    CompleteSecondFactorDto: {
+      /** @description The challenge the password step answered */
+      challenge: string;
+      /**
+       * @description The code the authenticator app shows now (or send recoveryCode instead)
+       * @example 123456
+       */
+      code?: string;
+      /**
+       * @description One of the recovery codes given at enrolment, for a lost device; each works once
+       * @example K7Q2M-9XH4D
+       */
+      recoveryCode?: string;
+    };
+    ConfirmSecondFactorDto: {
+      /**
+       * @description A code the authenticator app shows now
+       * @example 123456
+       */
+      code: string;
     };
     CostLineDto: {
       /**
@@ -3350,6 +3451,38 @@ export interface components {
       /** @description Required when not confirming */
       reason?: string;
     };
+    SecondFactorChallengeDto: {
+      /** @description Send back with a code to POST /api/v1/auth/login/second-factor; valid for expiresIn seconds */
+      challenge: string;
+      /** @example 300 */
+      expiresIn: number;
+      /**
+       * @example [
+       *       "totp",
+       *       "recovery-code"
+       *     ]
+       */
+      methods: ('totp' | 'recovery-code')[];
+    };
+    SecondFactorEnrolmentDto: {
+      /**
+       * @description Show as a QR code for an authenticator app to scan
+       * @example otpauth://totp/Safer%20Streets%20grants:jo%40homeoffice.example?secret=JBSWY3DPEHPK3PXP&issuer=Safer%20Streets%20grants
+       */
+      otpauthUri: string;
+      /**
+       * @description Ten single-use codes for a lost device. Shown this once: the service keeps only their hashes
+       * @example [
+       *       "K7Q2M-9XH4D"
+       *     ]
+       */
+      recoveryCodes: string[];
+      /**
+       * @description The same secret in base32, for typing into an app that cannot scan
+       * @example JBSWY3DPEHPK3PXP
+       */
+      secret: string;
+    };
     SessionDto: {
       /**
        * @description The address it was signed in from
@@ -3764,6 +3897,11 @@ export interface components {
       organisationId: string | null;
       /** @enum {string} */
       role: 'applicant' | 'assessor' | 'moderator' | 'approver' | 'finance' | 'admin';
+      /**
+       * Format: date-time
+       * @description When the user confirmed a second factor (TOTP); null until then. Staff can do nothing but enrol until they have one
+       */
+      secondFactorEnrolledAt: string | null;
       /**
        * @description invited: has not accepted the invitation (cannot sign in yet); active: has a password; deactivated: switched off by an admin
        * @enum {string}
@@ -4461,6 +4599,15 @@ export interface operations {
           'application/json': components['schemas']['TokenDto'];
         };
       };
+      /** @description The account has a second factor: send the challenge and a code to POST /api/v1/auth/login/second-factor */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SecondFactorChallengeDto'];
+        };
+      };
       400: {
         headers: {
           [name: string]: unknown;
@@ -4489,6 +4636,65 @@ export interface operations {
       };
       /** @description Too many failed logins for this email from this address, or from this address; Retry-After says how many seconds to wait */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  SecondFactorController_complete: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['CompleteSecondFactorDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenDto'];
+        };
+      };
+      /** @description No code, or a code of the wrong shape */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A wrong, expired or used code (second-factor-code-wrong); a challenge that is expired, forged, spent or had too many wrong codes (second-factor-challenge-*) */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Too many wrong codes for this account; Retry-After says how many seconds to wait */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Redis did not answer */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -6699,6 +6905,111 @@ export interface operations {
       };
       /** @description Too many failed logins or wrong current passwords; Retry-After says how long to wait */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  SecondFactorController_start: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SecondFactorEnrolmentDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A confirmed second factor exists already; an admin can reset it */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  SecondFactorController_confirm: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ConfirmSecondFactorDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TokenDto'];
+        };
+      };
+      /** @description A code of the wrong shape, or wrong */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Enrolment not started, or already confirmed */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -9523,6 +9834,62 @@ export interface operations {
           'application/json': components['schemas']['ProblemDto'];
         };
       };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  SecondFactorController_reset: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['UserDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only admin may call this */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The user has no second factor, or is you (ask another admin) */
       409: {
         headers: {
           [name: string]: unknown;

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config';
+import { signInDemoUsers } from './demo-tokens';
 import { migrateAndSeed, onServer, TEST_DATABASE_SERVER, testDatabaseName } from './test-database';
 
 // Once per run: a fresh database migrated by the real migrations, with the demo data (so each
@@ -25,4 +26,5 @@ export default async function globalSetup(): Promise<void> {
   process.env.JWT_SECRET ||= randomBytes(32).toString('base64url');
 
   await migrateAndSeed(loadConfig());
+  process.env.TEST_DEMO_TOKENS = JSON.stringify(await signInDemoUsers(loadConfig()));
 }

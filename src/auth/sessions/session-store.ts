@@ -17,6 +17,7 @@ export interface SignedInRow {
     organisationId: string | null;
     active: boolean;
     tokenVersion: number;
+    secondFactorEnrolledAt: Date | null;
   };
   session: SessionFacts | null;
 }
@@ -36,6 +37,7 @@ interface SignedInRaw {
   organisation_id: string | null;
   active: boolean;
   token_version: number;
+  second_factor_enrolled_at: Date | null;
   session_token_version: number | null;
   session_created_at: Date | null;
   session_last_used_at: Date | null;
@@ -72,6 +74,7 @@ export class SessionStore {
   async findSignedIn(userId: string, sessionId: string): Promise<SignedInRow | null> {
     const rows: SignedInRaw[] = await this.dataSource.query(
       `SELECT u.id, u.email, u.name, u.role, u.organisation_id, u.active, u.token_version,
+              u.second_factor_enrolled_at,
               s.token_version AS session_token_version, s.created_at AS session_created_at,
               s.last_used_at AS session_last_used_at, s.ended_at AS session_ended_at
          FROM users u
@@ -101,6 +104,7 @@ export class SessionStore {
         organisationId: row.organisation_id,
         active: row.active,
         tokenVersion: row.token_version,
+        secondFactorEnrolledAt: row.second_factor_enrolled_at,
       },
       session,
     };

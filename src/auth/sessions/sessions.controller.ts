@@ -56,6 +56,7 @@ export class SessionsController {
   @Post('auth/logout')
   @HttpCode(204)
   @Authenticated()
+  @BeforeSecondFactor()
   @ApiOperation({ summary: 'End the session this token belongs to (its refresh token too)' })
   @ApiNoContentResponse({ description: 'Signed out' })
   logout(@CurrentUser() user: AuthenticatedUser): Promise<void> {
@@ -64,6 +65,7 @@ export class SessionsController {
 
   @Get('me/sessions')
   @Authenticated()
+  @BeforeSecondFactor()
   @ApiOperation({
     summary: 'Your live sessions, most recently used first, with the one you are using marked',
   })
@@ -79,6 +81,7 @@ export class SessionsController {
   @Delete('me/sessions/:id')
   @HttpCode(204)
   @Authenticated()
+  @BeforeSecondFactor()
   @ApiOperation({ summary: 'End one of your sessions (sign a device out)' })
   @ApiNoContentResponse({ description: 'Ended' })
   @ApiBadRequestResponse({ type: ProblemDto })

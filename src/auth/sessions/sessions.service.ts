@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditActor, AuditService } from '../../audit/audit.service';
+import { AuditActor, auditActor, AuditService } from '../../audit/audit.service';
 import type { AuthenticatedUser } from '../../common/access';
 import { DomainError } from '../../common/domain-error';
 import type { Page } from '../../common/pagination';
@@ -8,7 +8,6 @@ import { APP_CONFIG, AppConfig, SessionLimits } from '../../config/app-config';
 import type { User } from '../../users/user.entity';
 import { UsersService } from '../../users/users.service';
 import type { SignInContext } from '../auth.service';
-import { actorOf } from '../sign-in-audit';
 import { newRefreshToken, refreshTokenHash } from './refresh-token';
 import type { SessionDto } from './session.dto';
 import { sessionError } from './session.errors';
@@ -191,7 +190,7 @@ export class SessionsService {
     reason: SessionEndReason,
   ): Promise<void> {
     await this.store.end(manager, sessionId, reason, new Date());
-    await this.audit.record(manager, actorOf(user), {
+    await this.audit.record(manager, auditActor(user), {
       command: reason === 'logout' ? 'session.logout' : 'session.end',
       objectType: 'user',
       objectId: user.id,

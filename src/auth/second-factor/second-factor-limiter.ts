@@ -1,0 +1,96 @@
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
+import Redis from 'ioredis';
+import { APP_CONFIG, AppConfig, LoginLimits } from '../../config/app-config';
+import { DomainError, RetryLaterError } from '../../common/domain-error';
+import { failureMemorySeconds, waitAfterFailures } from '../login-limit.rules';
+import { CHALLENGE_TTL_SECONDS, WRONG_CODES_PER_CHALLENGE } from './second-factor.rules';
+
+// Wrong second-factor codes, counted in Redis so the limits hold across API instances: per
+// challenge (a few, then the password again) and per user (the login limits' waits, doubling,
+// with LOGIN_LIMIT_PER_EMAIL failures allowed first). A used challenge is spent.
+@Injectable()
+export class SecondFactorLimiter implements OnModuleDestroy {
+  private readonly redis: Redis;
+  private readonly limits: LoginLimits;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.limits = config.login;
+    this.redis = new Redis(config.redisUrl, {
+      keyPrefix: `${config.redisPrefix}:second-factor:`,
+      maxRetriesPerRequest: 2,
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.redis.quit();
+  }
+
+  // Refuses a spent challenge (401) and a user made to wait (429); checks no code.
+  async checkAllowed(userId: string, challengeId: string): Promise<void> {
+    const [wait, failures, spent] = await this.counted(() =>
+      Promise.all([
+        this.redis.pttl(`wait:user:${userId}`),
+        this.redis.get(`failures:challenge:${challengeId}`),
+        this.redis.exists(`spent:challenge:${challengeId}`),
+      ]),
+    );
+    if (spent === 1 || Number(failures ?? 0) >= WRONG_CODES_PER_CHALLENGE) {
+      throw new DomainError(
+        'second-factor-challenge-spent',
+        401,
+        'This sign-in has already been completed or has had too many wrong codes: log in again with your password.',
+      );
+    }
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      throw new RetryLaterError(
+        'too-many-requests',
+        `Too many wrong codes for this account: try again in ${seconds} seconds.`,
+        seconds,
+      );
+    }
+  }
+
+  // The user's failures in a row, this one included.
+  async recordFailure(userId: string, challengeId: string): Promise<number> {
+    const memory = failureMemorySeconds(this.limits);
+    const results = await this.counted(() =>
+      this.redis
+        .multi()
+        .incr(`failures:user:${userId}`)
+        .expire(`failures:user:${userId}`, memory)
+        .incr(`failures:challenge:${challengeId}`)
+        .expire(`failures:challenge:${challengeId}`, CHALLENGE_TTL_SECONDS)
+        .exec(),
+    );
+    const failures = Number(results?.[0]?.[1] ?? 0);
+    const wait = waitAfterFailures(failures, this.limits.perEmailLimit, this.limits);
+    if (wait > 0) {
+      await this.counted(() => this.redis.set(`wait:user:${userId}`, '1', 'EX', wait));
+    }
+    return failures;
+  }
+
+  async recordSuccess(userId: string, challengeId: string): Promise<void> {
+    await this.counted(() =>
+      this.redis
+        .multi()
+        .del(`failures:user:${userId}`, `wait:user:${userId}`)
+        .set(`spent:challenge:${challengeId}`, '1', 'EX', CHALLENGE_TTL_SECONDS)
+        .exec(),
+    );
+  }
+
+  // Without its counters no code is checked: guesses would go uncounted.
+  private async counted<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch {
+      throw new DomainError(
+        'login-limits-unavailable',
+        503,
+        'Sign-ins are paused: the store that counts wrong codes (Redis) did not answer. Try again in a few seconds.',
+      );
+    }
+  }
+}
