@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { BidDto } from '../src/bids/bid-response.dto';
-import { login, type TestApp } from './support/app';
+import { type TestApp } from './support/app';
 import {
   fullAward,
   moderatedRound,

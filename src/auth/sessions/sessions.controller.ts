@@ -10,7 +10,14 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { auditActor } from '../../audit/audit.service';
-import { Authenticated, AuthenticatedUser, CurrentUser, Public, Roles } from '../../common/access';
+import {
+  Authenticated,
+  BeforeSecondFactor,
+  AuthenticatedUser,
+  CurrentUser,
+  Public,
+  Roles,
+} from '../../common/access';
 import { BodyLimit, SMALL_BODY_LIMIT } from '../../common/body-limit';
 import { PageQuery } from '../../common/pagination';
 import { ProblemDto } from '../../common/problem.dto';
