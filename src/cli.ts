@@ -90,11 +90,11 @@ async function main(args: string[]): Promise<void> {
     case 'seed-demo': {
       await withContext(config, DemoModule, async (get) => {
         const seeder = get(DemoSeedService);
-        if (args.includes('--if-empty') && (await seeder.isSeeded())) {
+        const seeded = args.includes('--if-empty') && (await seeder.isSeeded());
+        if (seeded) {
           print('Demo data already present; leaving it as it is.');
-          return;
         }
-        const credentials = await seeder.seed();
+        const credentials = seeded ? await seeder.ensureAccounts() : await seeder.seed();
         print('Demo users (password from DEMO_PASSWORD; * also a second-factor code):');
         credentials.forEach((c) =>
           print(`  ${c.email.padEnd(22)} ${c.password}  ${c.role}${c.secondFactor ? ' *' : ''}`),

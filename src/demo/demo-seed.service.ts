@@ -87,15 +87,11 @@ export class DemoSeedService {
     return (await this.rounds.findIdByCode(DEMO_DELIVERY_ROUND_CODE)) !== null;
   }
 
-  async seed(): Promise<DemoCredentials[]> {
+  // The demo users (and the staff's second factor, which an older seed's staff lacked), made where
+  // missing: also run on a start whose database is already seeded, so the start lists them.
+  async ensureAccounts(): Promise<DemoCredentials[]> {
     if (this.config.production) {
       throw new Error('Refusing to load demo data in production (NODE_ENV=production).');
-    }
-    await this.organisations.ensureForceAreas(POLICE_FORCE_AREAS);
-    for (const organisation of DEMO_ORGANISATIONS) {
-      if (!(await this.organisations.findIdByName(organisation.name))) {
-        await this.organisations.create(SEED_ACTOR, organisation);
-      }
     }
     const credentials: DemoCredentials[] = [];
     const accounts: { email: string; role: Role; organisation?: string }[] = [
@@ -136,6 +132,20 @@ export class DemoSeedService {
         secondFactor,
       });
     }
+    return credentials;
+  }
+
+  async seed(): Promise<DemoCredentials[]> {
+    if (this.config.production) {
+      throw new Error('Refusing to load demo data in production (NODE_ENV=production).');
+    }
+    await this.organisations.ensureForceAreas(POLICE_FORCE_AREAS);
+    for (const organisation of DEMO_ORGANISATIONS) {
+      if (!(await this.organisations.findIdByName(organisation.name))) {
+        await this.organisations.create(SEED_ACTOR, organisation);
+      }
+    }
+    const credentials = await this.ensureAccounts();
     for (const { status, ...round } of DEMO_ROUNDS) {
       if (await this.rounds.findIdByCode(round.code)) {
         continue;
@@ -155,7 +165,7 @@ export class DemoSeedService {
     await this.seedDecidedRound();
     await this.seedDeliveryRound();
     this.logger.log(
-      `Demo data ready: ${POLICE_FORCE_AREAS.length} force areas, ${DEMO_ORGANISATIONS.length} organisations, ${DEMO_ROUNDS.length + 4} rounds, ${accounts.length} users`,
+      `Demo data ready: ${POLICE_FORCE_AREAS.length} force areas, ${DEMO_ORGANISATIONS.length} organisations, ${DEMO_ROUNDS.length + 4} rounds, ${credentials.length} users`,
     );
     return credentials;
   }
