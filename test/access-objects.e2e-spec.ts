@@ -32,6 +32,7 @@ const WATCHED_TABLES = [
   'return_submissions',
   'return_spend_lines',
   'audit_events',
+  'user_sessions',
 ];
 const WATCHED = [
   ...WATCHED_TABLES.map((table) => `SELECT t::text AS line FROM ${table} t`),
@@ -94,6 +95,8 @@ describe('object-level access for applicants of another organisation', () => {
         headers: { 'if-match': await returnEtag(setup, q1.id) },
       },
       'POST /api/v1/returns/{id}/submit': { ids: [q1.id] },
+      // The PCC user's own session: another user ending it would sign them out.
+      'DELETE /api/v1/me/sessions/{id}': { ids: [sessionOf(pcc.token)] },
     };
     snapshot = async () => {
       const rows = await Promise.all(
@@ -178,6 +181,12 @@ describe('object-level access for applicants of another organisation', () => {
     expect(await snapshot()).toEqual(before);
   });
 });
+
+// The session a signed-in user's access token names (its `sid` claim).
+function sessionOf(accessToken: string): string {
+  const claims = JSON.parse(Buffer.from(accessToken.split('.')[1], 'base64url').toString('utf8'));
+  return (claims as { sid: string }).sid;
+}
 
 async function returnEtag(setup: ReturnsWorld, returnId: string): Promise<string> {
   const { t, pcc } = setup.world;

@@ -143,13 +143,15 @@ describe('accounts people manage themselves', () => {
       await login(t, user.email, chosen);
 
       const events = await auditOf(user.id);
-      // The two failed sign-ins (before acceptance, and with the spent link's password) and the
-      // successful ones are the sessions' own audit events.
+      // The two failed sign-ins (before acceptance, and with the spent link's password), the
+      // successful ones, and the staff user's enrolment of a second factor on the first.
       expect(events.map((e) => e.command).sort()).toEqual([
         'auth.sign-in',
         'auth.sign-in',
         'auth.sign-in-failed',
         'auth.sign-in-failed',
+        'second-factor.enrolment-confirm',
+        'second-factor.enrolment-start',
         'user.create',
         'user.invitation-accept',
         'user.invitation-send',

@@ -192,7 +192,7 @@ describe('body shapes refused before they are transformed', () => {
     const signIn = await post(
       'normal login',
       '/api/v1/auth/login',
-      JSON.stringify({ email: 'admin@demo.test', password: DEMO_PASSWORD }),
+      JSON.stringify({ email: 'applicant@demo.test', password: DEMO_PASSWORD }),
     );
     expect(signIn.status).toBe(200);
     const created = await post(

@@ -10,6 +10,7 @@ import {
   TestApp,
   tokensByRole,
 } from './support/app';
+import { createAccount } from './support/accounts';
 import { validStaffUser } from './support/factories';
 import { enrolSecondFactor, rememberSecondFactor, unusedCode } from './support/second-factor';
 import { eventually, TestSmtpServer } from './support/smtp';
@@ -32,12 +33,9 @@ describe('two-factor sign-in (TOTP)', () => {
   });
   afterAll(() => t.close());
 
-  async function newUser(overrides: Record<string, unknown> = {}): Promise<NewUser> {
-    const body = validStaffUser(overrides);
-    const response = await t.http().post('/api/v1/users').set(bearer(tokens.admin)).send(body);
-    expect(response.status).toBe(201);
-    return { id: response.body.id, email: body.email as string, password: body.password as string };
-  }
+  // Invited by the admin, with the invitation accepted: a user with a password, no factor yet.
+  const newUser = (overrides: Record<string, unknown> = {}): Promise<NewUser> =>
+    createAccount(t, bearer(tokens.admin), validStaffUser(overrides));
 
   const passwordStep = (user: NewUser) =>
     t.http().post('/api/v1/auth/login').send({ email: user.email, password: user.password });

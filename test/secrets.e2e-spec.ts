@@ -67,7 +67,7 @@ describe('secrets', () => {
     const http = () => supertest(app.getHttpServer());
     const login = await http()
       .post('/api/v1/auth/login')
-      .send({ email: 'admin@demo.test', password: DEMO_PASSWORD })
+      .send({ email: 'applicant@demo.test', password: DEMO_PASSWORD })
       .expect(200);
     const first = login.body.refreshToken as string;
     const next = await http()

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { expectProblem, login, startApp, TestApp } from './support/app';
+import { DEMO_PASSWORD, expectProblem, login, startApp, TestApp } from './support/app';
 import { uniqueSuffix } from './support/factories';
 import { Account, createAccount } from './support/accounts';
 
@@ -39,9 +39,10 @@ function sessionSuite(t: () => TestApp) {
   const asAdmin = () => ({ authorization: `Bearer ${admin}` });
   const bearer = (tokens: Tokens) => ({ authorization: `Bearer ${tokens.accessToken}` });
 
-  const setUp = async () => {
-    admin = await login(t(), 'admin@demo.test');
-    const applicant = await login(t(), 'applicant@demo.test');
+  // `fresh`: sessions of this app's own, for an app whose time limits end the run's shared ones.
+  const setUp = async ({ fresh = false } = {}) => {
+    admin = await login(t(), 'admin@demo.test', DEMO_PASSWORD, { fresh });
+    const applicant = await login(t(), 'applicant@demo.test', DEMO_PASSWORD, { fresh });
     const me = await t().http().get('/api/v1/me').set('authorization', `Bearer ${applicant}`);
     organisationId = me.body.organisationId as string;
   };
@@ -402,7 +403,7 @@ describe('sessions past their time limits', () => {
     const t = await startApp({ sessions: { idleSeconds: 2, absoluteSeconds: 3600 } });
     try {
       const s = sessionSuite(() => t);
-      await s.setUp();
+      await s.setUp({ fresh: true });
       const tokens = await s.signIn(await s.newAccount());
       expect(tokens.refreshExpiresIn).toBe(2);
       await sleep(2_200);
@@ -424,7 +425,7 @@ describe('sessions past their time limits', () => {
     const t = await startApp({ sessions: { idleSeconds: 60, absoluteSeconds: 3 } });
     try {
       const s = sessionSuite(() => t);
-      await s.setUp();
+      await s.setUp({ fresh: true });
       const first = await s.signIn(await s.newAccount());
       expect(first.refreshExpiresIn).toBeLessThanOrEqual(3);
       await sleep(1_500);

@@ -186,7 +186,7 @@ describe('staff single sign-on', () => {
     await t.app
       .get(DataSource)
       .query(
-        `INSERT INTO users (email, name, role, password_hash, active, version) VALUES ($1, 'Former officer', 'finance', 'x', false, 1)`,
+        `INSERT INTO users (email, name, role, password_hash, password_set_at, active, version) VALUES ($1, 'Former officer', 'finance', 'x', now(), false, 1)`,
         [deactivated],
       );
     const answers: { status: number; body: unknown }[] = [];

@@ -170,7 +170,12 @@ describe('users and organisations', () => {
       .expect(200);
     const events = audit.body.items as { command: string; changes: unknown }[];
     // The creation and its invitation are one transaction, one moment: their order is not fixed.
+    // The user signed in as an applicant, then as a moderator, enrolling a second factor.
     expect(events.map((e) => e.command).sort()).toEqual([
+      'auth.sign-in',
+      'auth.sign-in',
+      'second-factor.enrolment-confirm',
+      'second-factor.enrolment-start',
       'user.create',
       'user.invitation-accept',
       'user.invitation-send',

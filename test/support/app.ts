@@ -24,7 +24,7 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     ...base,
     login: { ...base.login, perAddressLimit: 10_000, perEmailLimit: 1_000 },
     // The demo users' sessions, begun once in the global setup, last the whole run.
-    sessions: { idleSeconds: DEMO_SESSION_SECONDS, absoluteSeconds: DEMO_SESSION_SECONDS },
+    sessions: { idleSeconds: DEMO_SESSION_SECONDS, absoluteSeconds: 2 * DEMO_SESSION_SECONDS },
     ...overrides,
   };
 }

@@ -15,7 +15,7 @@ export async function signInDemoUsers(config: AppConfig): Promise<Record<string,
       ...config,
       processRole: 'api',
       jwtTtlSeconds: DEMO_SESSION_SECONDS,
-      sessions: { idleSeconds: DEMO_SESSION_SECONDS, absoluteSeconds: DEMO_SESSION_SECONDS },
+      sessions: { idleSeconds: DEMO_SESSION_SECONDS, absoluteSeconds: 2 * DEMO_SESSION_SECONDS },
     },
     false,
   );

@@ -1,5 +1,8 @@
 import { ConfigError, loadConfig } from '../../config/load-config';
 
+// A production start needs its own second-factor key; these checks are about SSO alone.
+const PRODUCTION_KEY = Buffer.alloc(32, 7).toString('base64');
+
 describe('single sign-on settings', () => {
   const base = { NODE_ENV: 'development', PUBLIC_BASE_URL: 'https://grants.example.gov.uk' };
   const sso = {
@@ -59,6 +62,7 @@ describe('single sign-on settings', () => {
       ...local,
       NODE_ENV: 'production',
       JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
+      SECOND_FACTOR_KEY: PRODUCTION_KEY,
     };
     expect(problemsOf(production)).toEqual(['OIDC_ISSUER_URL must start https:// in production']);
   });
@@ -68,6 +72,7 @@ describe('single sign-on settings', () => {
       ...sso,
       NODE_ENV: 'production',
       JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
+      SECOND_FACTOR_KEY: PRODUCTION_KEY,
       PUBLIC_BASE_URL: 'http://grants.example.gov.uk',
       OIDC_CLIENT_AUTH_METHOD: 'private_key_jwt',
       OIDC_TIMEOUT_SECONDS: '0',
