@@ -30,6 +30,25 @@ export async function startClientCast(): Promise<ClientCast> {
   await t.app.listen(0, '127.0.0.1');
   const baseUrl = await t.app.getUrl();
   const worker: INestApplicationContext = await startWorker();
+  const close = async () => {
+    await worker.close();
+    await t.close();
+  };
+  try {
+    return await castOn(t, baseUrl, close);
+  } catch (error) {
+    // A cast that failed to assemble must not leave its worker running: it would go on sending
+    // the run's queued emails, and later suites would wait for mail that went elsewhere.
+    await close();
+    throw error;
+  }
+}
+
+async function castOn(
+  t: TestApp,
+  baseUrl: string,
+  close: () => Promise<void>,
+): Promise<ClientCast> {
   const as = {} as ClientCast['as'];
   for (const role of ['admin', 'moderator', 'approver', 'finance'] as const) {
     as[role] = await signIn(baseUrl, `${role}@demo.test`, DEMO_PASSWORD);
@@ -70,10 +89,7 @@ export async function startClientCast(): Promise<ClientCast> {
     as,
     assessors,
     orgs,
-    close: async () => {
-      await worker.close();
-      await t.close();
-    },
+    close,
   };
 }
 
