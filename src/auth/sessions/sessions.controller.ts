@@ -100,7 +100,6 @@ export class SessionsController {
   @Post('users/:id/sessions/end')
   @HttpCode(200)
   @Roles('admin')
-  @ApiTags('users')
   @ApiOperation({ summary: 'End every live session of a user: they must sign in again' })
   @ApiOkResponse({ type: EndedSessionsDto })
   @ApiBadRequestResponse({ type: ProblemDto })
