@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import { isEmail } from 'class-validator';
 import { loadSsoConfig } from '../auth/sso/sso-config';
 import { passwordProblem } from '../users/password.rules';
 import { AppConfig, HttpTimeouts, PROCESS_ROLES, ProcessRole, TrustProxy } from './app-config';
+import { Env, integer, mailbox, oneOf, pattern, url } from './env-readers';
 import { projectPath } from './project-root';
 
 const DEV_DEMO_PASSWORD = 'Demo-Password-2026';
@@ -19,8 +19,6 @@ export class ConfigError extends Error {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   }
 }
-
-type Env = Record<string, string | undefined>;
 
 // Reads and checks the environment once; every other module gets the typed result.
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -196,44 +194,6 @@ function httpTimeouts(env: Env, problems: string[]): HttpTimeouts {
   return timeouts;
 }
 
-function oneOf<T extends string>(
-  env: Env,
-  name: string,
-  allowed: readonly T[],
-  fallback: T,
-  problems: string[],
-): T {
-  const value = env[name];
-  if (value === undefined || value === '') {
-    return fallback;
-  }
-  if (!(allowed as readonly string[]).includes(value)) {
-    problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
-    return fallback;
-  }
-  return value as T;
-}
-
-function integer(
-  env: Env,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-  problems: string[],
-): number {
-  const value = env[name];
-  if (value === undefined || value === '') {
-    return fallback;
-  }
-  const parsed = /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
-    problems.push(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
-    return fallback;
-  }
-  return parsed;
-}
-
 // Origins a browser may call the API from, comma-separated (`https://portal.example.gov.uk`):
 // each a scheme and host (and port), nothing more. None by default: no cross-origin calls.
 function origins(env: Env, name: string, problems: string[]): string[] {
@@ -356,58 +316,4 @@ function isAddressOrCidr(entry: string): boolean {
     return true;
   }
   return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
-}
-
-function url(
-  env: Env,
-  name: string,
-  fallback: string,
-  protocols: string[],
-  problems: string[],
-): string {
-  const value = env[name];
-  if (value === undefined || value === '') {
-    return fallback;
-  }
-  try {
-    const parsed = new URL(value);
-    if (!protocols.includes(parsed.protocol)) {
-      problems.push(
-        `${name} must be a URL starting ${protocols.map((p) => `${p}//`).join(' or ')}`,
-      );
-    }
-  } catch {
-    problems.push(`${name} is not a valid URL`);
-  }
-  return value;
-}
-
-// A sender such as `Name <address@example.org>` or a bare address.
-function mailbox(env: Env, name: string, fallback: string, problems: string[]): string {
-  const value = env[name] || fallback;
-  const address = /<([^<>]+)>\s*$/.exec(value)?.[1] ?? value;
-  if (!isEmail(address.trim())) {
-    problems.push(
-      `${name} must be an email address, optionally as "Name <address>" (got "${value}")`,
-    );
-  }
-  return value;
-}
-
-function pattern(
-  env: Env,
-  name: string,
-  fallback: string,
-  re: RegExp,
-  rule: string,
-  problems: string[],
-): string {
-  const value = env[name];
-  if (value === undefined || value === '') {
-    return fallback;
-  }
-  if (!re.test(value)) {
-    problems.push(`${name} must be ${rule}`);
-  }
-  return value;
 }

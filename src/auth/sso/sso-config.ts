@@ -1,3 +1,5 @@
+import { Env, integer, oneOf } from '../../config/env-readers';
+
 // Single sign-on for staff through the department's OpenID Connect provider. Off (the SSO routes
 // answer 404) unless the issuer, client id and client secret are all set.
 export interface SsoConfig {
@@ -19,8 +21,6 @@ export type SsoClientAuthMethod = (typeof SSO_CLIENT_AUTH_METHODS)[number];
 
 // The route the provider redirects to, under the API prefix.
 export const SSO_CALLBACK_PATH = '/api/v1/auth/sso/callback';
-
-type Env = Record<string, string | undefined>;
 
 const REQUIRED = ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -50,22 +50,19 @@ export function loadSsoConfig(
   const issuerUrl = providerUrl(env, 'OIDC_ISSUER_URL', context.production, problems);
   const redirectUrl = env.OIDC_REDIRECT_URL || `${context.publicBaseUrl}${SSO_CALLBACK_PATH}`;
   checkRedirectUrl(redirectUrl, context.production, problems);
-  const method = env.OIDC_CLIENT_AUTH_METHOD || 'client_secret_basic';
-  if (!(SSO_CLIENT_AUTH_METHODS as readonly string[]).includes(method)) {
-    problems.push(
-      `OIDC_CLIENT_AUTH_METHOD must be one of ${SSO_CLIENT_AUTH_METHODS.join(', ')} (got "${method}")`,
-    );
-  }
-  const timeout = env.OIDC_TIMEOUT_SECONDS || '10';
-  const timeoutSeconds = /^\d+$/.test(timeout) ? Number(timeout) : NaN;
-  if (!(timeoutSeconds >= 1 && timeoutSeconds <= 60)) {
-    problems.push(`OIDC_TIMEOUT_SECONDS must be a whole number from 1 to 60 (got "${timeout}")`);
-  }
+  const clientAuthMethod = oneOf(
+    env,
+    'OIDC_CLIENT_AUTH_METHOD',
+    SSO_CLIENT_AUTH_METHODS,
+    'client_secret_basic',
+    problems,
+  );
+  const timeoutSeconds = integer(env, 'OIDC_TIMEOUT_SECONDS', 10, 1, 60, problems);
   return {
     issuerUrl,
     clientId: env.OIDC_CLIENT_ID!,
     clientSecret: env.OIDC_CLIENT_SECRET!,
-    clientAuthMethod: method as SsoClientAuthMethod,
+    clientAuthMethod,
     redirectUrl,
     timeoutSeconds,
   };
