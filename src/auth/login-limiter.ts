@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig, LoginLimits } from '../config/app-config';
+import { emailKey } from '../common/attempt-counters';
 import { DomainError, RetryLaterError } from '../common/domain-error';
 import { failureMemorySeconds, waitAfterFailures } from './login-limit.rules';
 
@@ -100,9 +100,7 @@ export class LoginLimiter implements OnModuleDestroy {
 }
 
 function keysOf({ email, address }: LoginSource) {
-  // The email hashed: no addresses of people in Redis, and a bounded key length.
-  const emailHash = createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
-  const pair = `${emailHash.slice(0, 32)}:${address}`;
+  const pair = `${emailKey(email)}:${address}`;
   return {
     pairFailures: `failures:pair:${pair}`,
     pairWait: `wait:pair:${pair}`,

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AccountSettings, AppConfig } from '../config/app-config';
+import { countInWindows, emailKey, WindowCount } from '../common/attempt-counters';
 import { DomainError, RetryLaterError } from '../common/domain-error';
 
 export interface ResetSource {
@@ -36,21 +36,13 @@ export class ResetRequestLimiter implements OnModuleDestroy {
 
   // Counts this request; refuses with 429 and Retry-After once either count passes its limit.
   async admit({ email, address }: ResetSource): Promise<void> {
-    const emailHash = createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
-    const emailKey = `email:${emailHash.slice(0, 32)}`;
-    const addressKey = `address:${address}`;
-    const window = this.limits.resetWindowSeconds;
-    let results: [Error | null, unknown][] | null;
+    let counts: WindowCount[];
     try {
-      results = await this.redis
-        .multi()
-        .incr(emailKey)
-        .expire(emailKey, window, 'NX')
-        .ttl(emailKey)
-        .incr(addressKey)
-        .expire(addressKey, window, 'NX')
-        .ttl(addressKey)
-        .exec();
+      counts = await countInWindows(
+        this.redis,
+        [`email:${emailKey(email)}`, `address:${address}`],
+        this.limits.resetWindowSeconds,
+      );
     } catch {
       throw new DomainError(
         'password-reset-unavailable',
@@ -58,22 +50,19 @@ export class ResetRequestLimiter implements OnModuleDestroy {
         'Password resets are paused: the store that counts requests (Redis) did not answer. Try again in a few seconds.',
       );
     }
-    const number = (i: number) => Number(results?.[i]?.[1] ?? 0);
-    const waitFor = (ttl: number) => Math.max(1, ttl);
-    if (number(0) > this.limits.resetPerEmailLimit) {
-      const seconds = waitFor(number(2));
+    const [byEmail, byAddress] = counts;
+    if (byEmail.count > this.limits.resetPerEmailLimit) {
       throw new RetryLaterError(
         'too-many-requests',
-        `Too many password resets were asked for this email: try again in ${seconds} seconds. Any links already sent are in that inbox (or its spam folder).`,
-        seconds,
+        `Too many password resets were asked for this email: try again in ${byEmail.secondsLeft} seconds. Any links already sent are in that inbox (or its spam folder).`,
+        byEmail.secondsLeft,
       );
     }
-    if (number(3) > this.limits.resetPerAddressLimit) {
-      const seconds = waitFor(number(5));
+    if (byAddress.count > this.limits.resetPerAddressLimit) {
       throw new RetryLaterError(
         'too-many-requests',
-        `Too many password resets were asked for from your address: try again in ${seconds} seconds.`,
-        seconds,
+        `Too many password resets were asked for from your address: try again in ${byAddress.secondsLeft} seconds.`,
+        byAddress.secondsLeft,
       );
     }
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
+import { countInWindows } from '../../common/attempt-counters';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ssoError, tooManyStarts } from './sso.errors';
 
@@ -41,18 +42,11 @@ export class SsoStateStore implements OnModuleDestroy {
   }
 
   async begin(state: string, pending: PendingSignIn, address: string): Promise<void> {
-    const starts = `starts:${address}`;
-    const [count, ttl] = await this.reach(async () => {
-      const results = await this.redis
-        .multi()
-        .incr(starts)
-        .expire(starts, PENDING_SIGN_IN_SECONDS, 'NX')
-        .ttl(starts)
-        .exec();
-      return [Number(results?.[0]?.[1] ?? 0), Number(results?.[2]?.[1] ?? 0)];
-    });
-    if (count > STARTS_PER_ADDRESS) {
-      throw tooManyStarts(Math.max(ttl, 1));
+    const [starts] = await this.reach(() =>
+      countInWindows(this.redis, [`starts:${address}`], PENDING_SIGN_IN_SECONDS),
+    );
+    if (starts.count > STARTS_PER_ADDRESS) {
+      throw tooManyStarts(starts.secondsLeft);
     }
     await this.reach(() =>
       this.redis.set(`state:${state}`, JSON.stringify(pending), 'EX', PENDING_SIGN_IN_SECONDS),
