@@ -1,96 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import { DEMO_PASSWORD, expectProblem, login, startApp, TestApp } from './support/app';
+import { expectProblem, startApp, TestApp } from './support/app';
 import { uniqueSuffix } from './support/factories';
-import { Account, createAccount } from './support/accounts';
-
-interface Tokens {
-  accessToken: string;
-  expiresIn: number;
-  refreshToken: string;
-  refreshExpiresIn: number;
-  sessionId: string;
-  user: { id: string; email: string };
-}
-
-interface Listed {
-  id: string;
-  deviceLabel: string | null;
-  method: string;
-  address: string;
-  createdAt: string;
-  lastUsedAt: string;
-  current: boolean;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function claimsOf(token: string): Record<string, unknown> {
-  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<
-    string,
-    unknown
-  >;
-}
-
-// Sessions against the real database: each test signs in users of its own (applicants, who
-// need no second factor) so that ending sessions touches nobody else's.
-function sessionSuite(t: () => TestApp) {
-  let admin: string;
-  let organisationId: string;
-  const asAdmin = () => ({ authorization: `Bearer ${admin}` });
-  const bearer = (tokens: Tokens) => ({ authorization: `Bearer ${tokens.accessToken}` });
-
-  // `fresh`: sessions of this app's own, for an app whose time limits end the run's shared ones.
-  const setUp = async ({ fresh = false } = {}) => {
-    admin = await login(t(), 'admin@demo.test', DEMO_PASSWORD, { fresh });
-    const applicant = await login(t(), 'applicant@demo.test', DEMO_PASSWORD, { fresh });
-    const me = await t().http().get('/api/v1/me').set('authorization', `Bearer ${applicant}`);
-    organisationId = me.body.organisationId as string;
-  };
-
-  const newAccount = async (): Promise<Account> => {
-    const suffix = uniqueSuffix().toLowerCase();
-    return createAccount(t(), asAdmin(), {
-      email: `session-${suffix}@pcc.example`,
-      name: `Sid ${suffix}`,
-      role: 'applicant',
-      organisationId,
-    });
-  };
-
-  const signIn = async (account: Account, userAgent = 'session-test/1.0'): Promise<Tokens> => {
-    const response = await t()
-      .http()
-      .post('/api/v1/auth/login')
-      .set('user-agent', userAgent)
-      .send({ email: account.email, password: account.password })
-      .expect(200);
-    return response.body as Tokens;
-  };
-
-  const refresh = (refreshToken: unknown) =>
-    t().http().post('/api/v1/auth/refresh').send({ refreshToken });
-
-  const me = (tokens: Tokens) => t().http().get('/api/v1/me').set(bearer(tokens));
-
-  const sessionsOf = async (tokens: Tokens): Promise<Listed[]> =>
-    (await t().http().get('/api/v1/me/sessions').set(bearer(tokens)).expect(200)).body
-      .items as Listed[];
-
-  const auditOf = async (userId: string) =>
-    (
-      await t()
-        .http()
-        .get(`/api/v1/audit-events?objectType=user&objectId=${userId}&limit=100`)
-        .set(asAdmin())
-        .expect(200)
-    ).body.items as {
-      command: string;
-      actorId: string | null;
-      changes: Record<string, { before: unknown; after: unknown }>;
-    }[];
-
-  return { setUp, newAccount, signIn, refresh, me, sessionsOf, auditOf, bearer, asAdmin };
-}
+import { claimsOf, sessionSuite, type Tokens } from './support/sessions';
 
 describe('sessions', () => {
   let app: TestApp;
@@ -394,48 +305,6 @@ describe('sessions', () => {
       tokens.accessToken,
     ]) {
       expect(text).not.toContain(secret);
-    }
-  });
-});
-
-describe('sessions past their time limits', () => {
-  it('refuses a refresh token unused past the idle timeout, and its access token', async () => {
-    const t = await startApp({ sessions: { idleSeconds: 2, absoluteSeconds: 3600 } });
-    try {
-      const s = sessionSuite(() => t);
-      await s.setUp({ fresh: true });
-      const tokens = await s.signIn(await s.newAccount());
-      expect(tokens.refreshExpiresIn).toBe(2);
-      await sleep(2_200);
-      const expired = await s.refresh(tokens.refreshToken).expect(401);
-      expectProblem(expired.body, 401, 'refresh-token-expired');
-      expectProblem((await s.me(tokens).expect(401)).body, 401, 'session-ended');
-      // Expiry changed nothing: the token is still not reuse, just too late.
-      expectProblem(
-        (await s.refresh(tokens.refreshToken).expect(401)).body,
-        401,
-        'refresh-token-expired',
-      );
-    } finally {
-      await t.close();
-    }
-  });
-
-  it('ends a session at its absolute lifetime however often it is refreshed', async () => {
-    const t = await startApp({ sessions: { idleSeconds: 60, absoluteSeconds: 3 } });
-    try {
-      const s = sessionSuite(() => t);
-      await s.setUp({ fresh: true });
-      const first = await s.signIn(await s.newAccount());
-      expect(first.refreshExpiresIn).toBeLessThanOrEqual(3);
-      await sleep(1_500);
-      const second = (await s.refresh(first.refreshToken).expect(200)).body as Tokens;
-      expect(second.refreshExpiresIn).toBeLessThanOrEqual(2);
-      await sleep(1_800);
-      const late = await s.refresh(second.refreshToken).expect(401);
-      expectProblem(late.body, 401, 'refresh-token-expired');
-    } finally {
-      await t.close();
     }
   });
 });
