@@ -7,6 +7,7 @@ import { SsoModule } from './auth/sso/sso.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { FilesModule } from './files/files.module';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { OrganisationsModule } from './organisations/organisations.module';
@@ -30,6 +31,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         QueuesModule,
+        FilesModule,
         // Domain modules load in both roles: the worker needs their services and reminder kinds.
         AuditModule,
         NotificationsModule,

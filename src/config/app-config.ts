@@ -1,4 +1,5 @@
 import type { SsoConfig } from '../auth/sso/sso-config';
+import type { FilesConfig } from '../files/files-config';
 
 export const PROCESS_ROLES = ['api', 'worker', 'all'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
@@ -23,6 +24,8 @@ export interface AppConfig {
   // Where the spend report template lives (templates/reports), and where exports are stored.
   reportsDir: string;
   exportsDir: string;
+  // Where supporting documents and exports are stored (see FileStore).
+  files: FilesConfig;
   // Exports one user may have queued or building at once; days a built export's file is kept.
   exportLimits: { openPerUser: number; retentionDays: number };
   // Days before the round's assessment deadline that unsubmitted assessments are reminded.

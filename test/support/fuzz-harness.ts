@@ -34,6 +34,7 @@ export async function startFuzzApp(): Promise<FuzzApp> {
     redisPrefix: `${base.redisPrefix}:fuzz`,
     processRole: 'api',
     exportsDir: join(folder, 'exports'),
+    files: { dir: join(folder, 'files') },
     mail: { ...base.mail, dir: join(folder, 'mail') },
   };
   await onServer(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);

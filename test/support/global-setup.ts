@@ -21,6 +21,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_DATABASE_CREATED = database;
   // Without SMTP the worker writes .eml files: into a folder of the run's own, not the project's.
   process.env.MAIL_DIR = mkdtempSync(join(tmpdir(), `ssg-test-mail-${runId}-`));
+  // Documents and exports likewise go to the run's own file store.
+  process.env.FILES_DIR = mkdtempSync(join(tmpdir(), `ssg-test-files-${runId}-`));
   process.env.OUTBOX_RELAY_INTERVAL_MS = '100';
   // One secret for the run's test workers and the processes they start.
   process.env.JWT_SECRET ||= randomBytes(32).toString('base64url');

@@ -8,9 +8,13 @@ export default async function globalTeardown(): Promise<void> {
   if (database && process.env.KEEP_TEST_DATABASE !== 'true') {
     await onServer(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   }
-  const mailDir = process.env.MAIL_DIR;
-  if (mailDir?.includes('ssg-test-mail-')) {
-    rmSync(mailDir, { recursive: true, force: true });
+  for (const [dir, marker] of [
+    [process.env.MAIL_DIR, 'ssg-test-mail-'],
+    [process.env.FILES_DIR, 'ssg-test-files-'],
+  ] as const) {
+    if (dir?.includes(marker)) {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
   const prefix = process.env.REDIS_PREFIX;
   if (prefix?.startsWith('ssg-test-')) {
