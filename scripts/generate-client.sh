@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates test/client/api-schema.ts (the typed client's types) from the app's OpenAPI
+# Regenerates client/src/schema.ts (the typed client's types) from the app's OpenAPI
 # document: the app is booted in this process (PostgreSQL and Redis must answer), or read from a
 # running server with --from http://localhost:3000. --check only compares (exit 1 on drift).
 set -euo pipefail

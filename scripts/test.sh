@@ -7,6 +7,8 @@ export TZ=UTC
 # Node 24 from node_modules/.bin (the `node` dev dependency) whether or not npm started us; Jest
 # loads ES-module-only packages from CommonJS code only with the VM modules flag.
 export PATH="$PWD/node_modules/.bin:$PATH"
+# The tests use the client package as a portal would: built, from its own folder.
+npm run --silent client:build
 export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-vm-modules"
 node --version
 npx --no-install jest --runInBand "$@"
