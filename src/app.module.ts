@@ -7,6 +7,7 @@ import { SsoModule } from './auth/sso/sso.module';
 import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { DocumentsModule } from './documents/documents.module';
 import { FilesModule } from './files/files.module';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -43,6 +44,7 @@ export class AppModule {
         AwardsModule,
         ReturnsModule,
         ReportsModule,
+        DocumentsModule,
         ...(api ? [HealthModule, AuthModule, SsoModule] : []),
         ...(worker ? [WorkerModule] : []),
       ],

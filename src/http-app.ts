@@ -1,4 +1,5 @@
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -52,6 +53,18 @@ export async function createHttpApp(
   // it is parsed; routes with small bodies (the sign-in) read less than 1 MiB.
   checkJsonShapeBeforeParsing(app.getHttpAdapter().getInstance());
   applyRouteBodyLimits(app.getHttpAdapter().getInstance());
+  // Supporting documents arrive as multipart/form-data, one file part per request, streamed to
+  // the file store (never buffered); a file is cut off at DOCUMENT_MAX_BYTES.
+  await app.register(multipart, {
+    limits: {
+      fileSize: config.documents.maxBytes,
+      files: 1,
+      parts: 10,
+      fields: 5,
+      fieldSize: 1024,
+      headerPairs: 50,
+    },
+  });
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },
@@ -77,7 +90,7 @@ export async function createHttpApp(
     origin: config.corsOrigins,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     allowedHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key'],
-    exposedHeaders: ['etag', 'content-disposition'],
+    exposedHeaders: ['etag', 'content-disposition', 'location'],
     maxAge: 600,
   });
   app.useGlobalFilters(new ProblemFilter());

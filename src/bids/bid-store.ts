@@ -65,10 +65,12 @@ export function bidContent(bid: LoadedBid): Required<BidContentDto> {
   };
 }
 
-export function contentDigest(bid: LoadedBid): string {
-  return createHash('sha256')
-    .update(JSON.stringify(bidContent(bid)))
-    .digest('hex');
+// The digest of what a submission froze: the content and, when it has any, the SHA-256 of each
+// attached document in upload order (a bid without documents digests as it always did).
+export function contentDigest(bid: LoadedBid, documentSha256s: readonly string[] = []): string {
+  const content = bidContent(bid);
+  const frozen = documentSha256s.length > 0 ? { ...content, documents: documentSha256s } : content;
+  return createHash('sha256').update(JSON.stringify(frozen)).digest('hex');
 }
 
 export function toBidDto(bid: LoadedBid): BidDto {

@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
+import { DocumentStore } from '../documents/document-store';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
 import { OrganisationsService } from '../organisations/organisations.service';
@@ -27,6 +28,7 @@ export class BidSubmissionService {
     private readonly users: UsersService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
+    private readonly documents: DocumentStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -80,7 +82,7 @@ export class BidSubmissionService {
           result.failures.map((failure) => ({ field: failure.rule, message: failure.message })),
         );
       }
-      const digest = contentDigest(bid);
+      const digest = contentDigest(bid, await this.readyDocuments(manager, bid));
       await manager.update(
         Bid,
         { id },
@@ -154,6 +156,25 @@ export class BidSubmissionService {
       });
       return toBidDto(await this.store.load(manager, id));
     });
+  }
+
+  // The SHA-256s of the bid's attached documents, all scanned clean; a document still waiting
+  // for its scan (or found infected) holds the submission back, each one listed.
+  private async readyDocuments(manager: EntityManager, bid: LoadedBid): Promise<string[]> {
+    const attached = await this.documents.attached(manager, { type: 'bid', id: bid.id });
+    const unready = attached.filter((document) => document.scanStatus !== 'clean');
+    if (unready.length > 0) {
+      throw new DomainError(
+        'bid-documents-not-ready',
+        409,
+        `Bid ${bid.reference} has ${unready.length} document${unready.length === 1 ? '' : 's'} not yet scanned clean; wait for the scan (usually under a minute), or delete ${unready.length === 1 ? 'it' : 'them'}, then submit again.`,
+        unready.map((document) => ({
+          field: `documents.${document.id}`,
+          message: `${document.fileName} is ${document.scanStatus === 'pending' ? 'waiting for its virus scan' : 'infected'}`,
+        })),
+      );
+    }
+    return attached.map((document) => document.sha256);
   }
 
   private async queueSubmissionEmails(

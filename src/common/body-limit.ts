@@ -20,7 +20,7 @@ export function BodyLimit(bytes: number): MethodDecorator {
 // added before the application registers its routes (before app.init()).
 export function applyRouteBodyLimits(fastify: FastifyInstance): void {
   fastify.addHook('onRoute', (route) => {
-    const config: { bodyLimit?: unknown } = route.config ?? {};
+    const config = (route.config ?? {}) as { bodyLimit?: unknown };
     if (typeof config.bodyLimit === 'number') {
       route.bodyLimit = config.bodyLimit;
     }

@@ -1,4 +1,5 @@
 import type { SsoConfig } from '../auth/sso/sso-config';
+import type { DocumentsConfig } from '../documents/documents-config';
 import type { FilesConfig } from '../files/files-config';
 
 export const PROCESS_ROLES = ['api', 'worker', 'all'] as const;
@@ -26,6 +27,8 @@ export interface AppConfig {
   exportsDir: string;
   // Where supporting documents and exports are stored (see FileStore).
   files: FilesConfig;
+  // Supporting documents' limits and the virus scanner (clamd).
+  documents: DocumentsConfig;
   // Exports one user may have queued or building at once; days a built export's file is kept.
   exportLimits: { openPerUser: number; retentionDays: number };
   // Days before the round's assessment deadline that unsubmitted assessments are reminded.

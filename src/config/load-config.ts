@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import { loadSsoConfig } from '../auth/sso/sso-config';
+import { loadDocumentsConfig } from '../documents/documents-config';
 import { loadFilesConfig } from '../files/files-config';
 import { passwordProblem } from '../users/password.rules';
 import { AppConfig, HttpTimeouts, PROCESS_ROLES, ProcessRole, TrustProxy } from './app-config';
@@ -99,6 +100,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     reportsDir: env.REPORT_TEMPLATES_DIR || projectPath('templates', 'reports'),
     exportsDir: env.EXPORTS_DIR || projectPath('var', 'exports'),
     files: loadFilesConfig(env, { defaultDir: projectPath('var', 'files') }, problems),
+    documents: loadDocumentsConfig(env, problems),
     exportLimits: {
       openPerUser: integer(env, 'EXPORT_MAX_OPEN_PER_USER', 3, 1, 100, problems),
       retentionDays: integer(env, 'EXPORT_RETENTION_DAYS', 7, 1, 3650, problems),

@@ -1,3 +1,4 @@
+import { SupportingDocument } from '../documents/supporting-document.entity';
 import { AssessmentAssignment, AssessmentMark } from '../assessment/assignment.entity';
 import { AssessorAffiliation } from '../assessment/assessor-affiliation.entity';
 import { BidScore } from '../assessment/bid-score.entity';
@@ -55,4 +56,5 @@ export const ENTITIES = [
   ReturnPayment,
   YearEndRelease,
   ReportExport,
+  SupportingDocument,
 ];

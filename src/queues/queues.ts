@@ -7,6 +7,7 @@ export const QUEUES = {
   reminders: 'reminders',
   exports: 'exports',
   accounts: 'accounts',
+  documents: 'documents',
 } as const;
 
 export interface SystemJobs {
@@ -43,6 +44,15 @@ export interface AccountJobs {
   'password-reset': { data: { email: string }; result: 'sent' | 'no-account' };
 }
 export type AccountJobName = keyof AccountJobs;
+
+export interface DocumentJobs {
+  // The job id is the document's id: its bytes are streamed from the FileStore through clamd.
+  scan: {
+    data: { documentId: string };
+    result: 'pending' | 'clean' | 'infected' | 'gone';
+  };
+}
+export type DocumentJobName = keyof DocumentJobs;
 
 export function redisConnection(config: AppConfig) {
   return { url: config.redisUrl, maxRetriesPerRequest: null };

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DocumentsWorkerModule } from '../documents/documents-worker.module';
 import { NotificationsWorkerModule } from '../notifications/notifications-worker.module';
 import { ReportsWorkerModule } from '../reports/reports-worker.module';
 import { UsersWorkerModule } from '../users/users-worker.module';
@@ -6,7 +7,12 @@ import { SystemProcessor } from './system.processor';
 
 // Loaded only by processes whose role includes the worker: it holds the BullMQ consumers.
 @Module({
-  imports: [NotificationsWorkerModule, ReportsWorkerModule, UsersWorkerModule],
+  imports: [
+    DocumentsWorkerModule,
+    NotificationsWorkerModule,
+    ReportsWorkerModule,
+    UsersWorkerModule,
+  ],
   providers: [SystemProcessor],
 })
 export class WorkerModule {}

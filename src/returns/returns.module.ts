@@ -36,8 +36,9 @@ import { YearEndRelease } from './year-end-release.entity';
     UsersModule,
   ],
   controllers: [ReturnsController, PaymentsController],
-  // For the demo seed, which writes, reviews and pays returns through the same services.
-  exports: [PaymentsService, ReturnReviewService, ReturnsService],
+  // For the demo seed, which writes, reviews and pays returns through the same services; the
+  // views for documents, which follow a return's access rules.
+  exports: [PaymentsService, ReturnReviewService, ReturnsService, ReturnViews],
   providers: [
     PaymentsService,
     ReturnLedger,

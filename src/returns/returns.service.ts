@@ -15,7 +15,7 @@ import { ReturnViews } from './return-views';
 import type { ReturnQuery, SaveReturnDto } from './return.dto';
 
 // Returns the bidder may still write: not yet sent, or sent back for changes.
-const WITH_BIDDER: ReturnStatus[] = ['upcoming', 'due', 'changes_requested'];
+export const WITH_BIDDER: readonly ReturnStatus[] = ['upcoming', 'due', 'changes_requested'];
 
 // What each list filter means, given today's UK date as $today.
 const FILTERS: Record<NonNullable<ReturnQuery['status']>, string> = {
