@@ -1,3 +1,4 @@
+import { TasksModule } from './tasks/tasks.module';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AssessmentModule } from './assessment/assessment.module';
 import { AwardsModule } from './awards/awards.module';
@@ -45,6 +46,7 @@ export class AppModule {
         ReturnsModule,
         ReportsModule,
         DocumentsModule,
+        TasksModule,
         ...(api ? [HealthModule, AuthModule, SsoModule] : []),
         ...(worker ? [WorkerModule] : []),
       ],

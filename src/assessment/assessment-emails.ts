@@ -3,6 +3,7 @@ import type { BidForAssessment } from '../bids/bid-progress.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { EmailMessage } from '../notifications/outbox.service';
 import { ReminderRegistry } from '../notifications/reminder-registry';
+import { ASSESSMENT_OUTSTANDING_SQL } from './assignment-lifecycle';
 
 function link(baseUrl: string, path: string): string {
   return `${baseUrl.replace(/\/$/, '')}/${path}`;
@@ -108,8 +109,7 @@ export class AssessmentReminders implements OnModuleInit {
         JOIN bids b ON b.id = a.bid_id
         JOIN funding_rounds r ON r.id = a.round_id
         JOIN users u ON u.id = a.assessor_id
-        WHERE a.status = 'assigned' AND b.status = 'in_assessment' AND r.status = 'assessment'
-          AND u.active
+        WHERE ${ASSESSMENT_OUTSTANDING_SQL} AND u.active
           AND r.assessment_due_at > $1::timestamptz
           AND r.assessment_due_at <= $1::timestamptz + make_interval(days => $3::int)`,
       params: [this.config.mail.publicBaseUrl, this.config.reminders.assessmentDueDays],

@@ -1,3 +1,5 @@
+import { TasksModule } from '../tasks/tasks.module';
+import { AssessmentTasks } from './assessment-tasks';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
@@ -25,6 +27,7 @@ import { ScoringService } from './scoring.service';
     AuditModule,
     BidsModule,
     NotificationsModule,
+    TasksModule,
     OrganisationsModule,
     RoundsModule,
     UsersModule,
@@ -38,6 +41,7 @@ import { ScoringService } from './scoring.service';
     ScoringService,
     ModerationService,
     AssessmentReminders,
+    AssessmentTasks,
   ],
   exports: [AssessmentOpeningService, AssignmentsService, ModerationService, ScoringService],
 })

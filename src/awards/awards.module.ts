@@ -1,3 +1,5 @@
+import { TasksModule } from '../tasks/tasks.module';
+import { AwardTasks } from './award-tasks';
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { NotificationsModule } from '../notifications/notifications.module';
@@ -29,6 +31,7 @@ import { OutcomePublicationService } from './outcome-publication.service';
     AuditModule,
     BidsModule,
     NotificationsModule,
+    TasksModule,
     OrganisationsModule,
     ReturnScheduleModule,
     RoundsModule,
@@ -45,6 +48,7 @@ import { OutcomePublicationService } from './outcome-publication.service';
     OutcomePublicationService,
   ],
   providers: [
+    AwardTasks,
     AwardDeliveryService,
     AwardViews,
     DecisionsService,

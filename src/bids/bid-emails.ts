@@ -3,6 +3,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { EmailMessage } from '../notifications/outbox.service';
 import { ReminderRegistry } from '../notifications/reminder-registry';
 import type { EndorsementDecision } from './bid.entity';
+import { DRAFT_REMINDER_DAYS, draftOpenSql, roundClosesWithinSql } from './bid-lifecycle';
 import { bidContent, LoadedBid } from './bid-store';
 
 export function bidUrl(baseUrl: string, bid: { id: string }): string {
@@ -106,7 +107,7 @@ export class DraftBidReminders implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const days of [7, 1]) {
+    for (const days of DRAFT_REMINDER_DAYS) {
       this.registry.register({
         name: `bid-draft-${days}d`,
         template: 'bid-draft-reminder',
@@ -122,9 +123,8 @@ export class DraftBidReminders implements OnModuleInit {
           FROM bids b
           JOIN funding_rounds r ON r.id = b.round_id
           JOIN users u ON u.id = b.created_by
-          WHERE b.status = 'draft' AND r.status = 'open' AND u.active
-            AND r.closes_at > $1::timestamptz
-            AND r.closes_at <= $1::timestamptz + make_interval(days => ${days})
+          WHERE ${draftOpenSql('$1::timestamptz')} AND u.active
+            AND ${roundClosesWithinSql('$1::timestamptz', String(days))}
             AND (${days} = 1 OR r.closes_at > $1::timestamptz + make_interval(days => 1))`,
         params: [this.config.mail.publicBaseUrl],
       });

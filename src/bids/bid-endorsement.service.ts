@@ -1,3 +1,4 @@
+import { ENDORSING_ROUND_STATUSES } from './bid-lifecycle';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
@@ -14,9 +15,6 @@ import { endorsementDecided } from './bid-emails';
 import type { AreaRankingResponseDto, BidDto } from './bid-response.dto';
 import { BidStore, endorsementState, LIVE_BID_SQL, toBidDto } from './bid-store';
 import { Bid, EndorsementDecision } from './bid.entity';
-
-// A PCC endorses and ranks until its round moves into assessment.
-const ENDORSING_ROUND_STATUSES = ['open', 'closed'];
 
 @Injectable()
 export class BidEndorsementService {

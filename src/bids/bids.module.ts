@@ -1,3 +1,5 @@
+import { TasksModule } from '../tasks/tasks.module';
+import { BidTasks } from './bid-tasks';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
@@ -24,6 +26,7 @@ import { BidsService } from './bids.service';
     TypeOrmModule.forFeature([Bid, BidCostLine, BidMatchFunding, BidIntervention]),
     AuditModule,
     NotificationsModule,
+    TasksModule,
     OrganisationsModule,
     RoundsModule,
     UsersModule,
@@ -40,6 +43,7 @@ import { BidsService } from './bids.service';
     BidEndorsementService,
     BidProgressService,
     DraftBidReminders,
+    BidTasks,
   ],
   exports: [
     BidsService,

@@ -131,12 +131,21 @@ export class EmailTemplates {
     return this.messages.has(name);
   }
 
+  // The subject line alone, for a list of emails not yet sent (sent ones store what was sent).
+  renderSubject(name: string, data: EmailData): string {
+    const message = this.messages.get(name);
+    if (!message) {
+      throw new Error(`There is no email template called "${name}".`);
+    }
+    return message.subject(data).replace(/\s+/g, ' ').trim();
+  }
+
   render(name: string, data: EmailData): RenderedEmail {
     const message = this.messages.get(name);
     if (!message) {
       throw new Error(`There is no email template called "${name}".`);
     }
-    const subject = message.subject(data).replace(/\s+/g, ' ').trim();
+    const subject = this.renderSubject(name, data);
     const context = { ...data, subject };
     return {
       subject,

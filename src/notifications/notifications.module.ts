@@ -6,6 +6,8 @@ import { EmailOutbox } from './email-outbox.entity';
 import { EmailOutboxController } from './email-outbox.controller';
 import { EmailRenderSteps } from './email-render-steps';
 import { EmailTemplates } from './email-templates';
+import { MyNotificationsController } from './my-notifications.controller';
+import { MyNotificationsService } from './my-notifications.service';
 import { OutboxService } from './outbox.service';
 import { ReminderRegistry } from './reminder-registry';
 
@@ -14,7 +16,7 @@ import { ReminderRegistry } from './reminder-registry';
 // reaches a running system).
 @Module({
   imports: [TypeOrmModule.forFeature([EmailOutbox]), AuditModule],
-  controllers: [EmailOutboxController],
+  controllers: [EmailOutboxController, MyNotificationsController],
   providers: [
     {
       provide: EmailTemplates,
@@ -22,6 +24,7 @@ import { ReminderRegistry } from './reminder-registry';
       useFactory: (config: AppConfig) => EmailTemplates.load(config.mail.templatesDir),
     },
     OutboxService,
+    MyNotificationsService,
     ReminderRegistry,
     EmailRenderSteps,
   ],

@@ -1,15 +1,22 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ReminderRegistry } from '../notifications/reminder-registry';
+import {
+  londonTodaySql,
+  RETURN_OF_ACTIVE_AWARD_JOIN,
+  returnDaysOverdueSql,
+  returnOverdueSql,
+  returnUnsentSql,
+} from './return-lifecycle';
 
 // One row per return of an active award, with today's UK date as `t.today`, the bidder
 // organisation's active applicants as `c.emails`, and the email data the templates use.
 const RETURNS_OF_ACTIVE_AWARDS = `
   FROM delivery_returns d
-  JOIN award_decisions a ON a.id = d.award_id AND a.status = 'active'
+  ${RETURN_OF_ACTIVE_AWARD_JOIN}
   JOIN bids b ON b.id = a.bid_id
   JOIN organisations o ON o.id = d.organisation_id
-  CROSS JOIN (SELECT ($1::timestamptz AT TIME ZONE 'Europe/London')::date AS today) t
+  CROSS JOIN (SELECT ${londonTodaySql('$1::timestamptz')} AS today) t
   CROSS JOIN LATERAL (
     SELECT array_agg(u.email ORDER BY u.email) AS emails FROM users u
     WHERE u.organisation_id = d.organisation_id AND u.role = 'applicant' AND u.active) c`;
@@ -27,7 +34,7 @@ function dueSoon(step: string, from: number, to: number): string {
            ${DATA} || jsonb_build_object('daysLeft', d.due_on - t.today) AS data,
            'delivery_return' AS object_type, d.id::text AS object_id
     ${RETURNS_OF_ACTIVE_AWARDS}
-    WHERE d.status IN ('upcoming', 'due') AND d.period_ends_on < t.today
+    WHERE ${returnUnsentSql('t.today')}
       AND d.due_on - t.today BETWEEN ${from} AND ${to}
       AND c.emails IS NOT NULL`;
 }
@@ -64,13 +71,12 @@ export class ReturnReminders implements OnModuleInit {
         SELECT 'return:' || d.id || ':overdue-' || ((t.today - d.due_on - 1) / 7) AS dedupe_key,
                ARRAY(SELECT DISTINCT e FROM unnest(c.emails || team.emails) AS e
                      WHERE e IS NOT NULL ORDER BY e) AS recipients,
-               ${DATA} || jsonb_build_object('daysOverdue', t.today - d.due_on) AS data,
+               ${DATA} || jsonb_build_object('daysOverdue', ${returnDaysOverdueSql('t.today')}) AS data,
                'delivery_return' AS object_type, d.id::text AS object_id
         ${RETURNS_OF_ACTIVE_AWARDS}
         CROSS JOIN (SELECT array_agg(email) AS emails FROM users
                     WHERE role = 'admin' AND active) team
-        WHERE d.status IN ('upcoming', 'due', 'changes_requested')
-          AND d.period_ends_on < t.today AND d.due_on < t.today
+        WHERE ${returnOverdueSql('t.today')}
           AND (c.emails IS NOT NULL OR team.emails IS NOT NULL)`,
       params,
     });

@@ -1,3 +1,5 @@
+import { TasksModule } from '../tasks/tasks.module';
+import { ReturnTasks } from './return-tasks';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
@@ -32,6 +34,7 @@ import { YearEndRelease } from './year-end-release.entity';
     AuditModule,
     AwardsModule,
     NotificationsModule,
+    TasksModule,
     ReturnScheduleModule,
     UsersModule,
   ],
@@ -43,6 +46,7 @@ import { YearEndRelease } from './year-end-release.entity';
     PaymentsService,
     ReturnLedger,
     ReturnReminders,
+    ReturnTasks,
     ReturnReviewService,
     ReturnViews,
     ReturnsService,

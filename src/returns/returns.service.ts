@@ -11,6 +11,7 @@ import { completeContent, draftErrors, type ReturnContent } from './return-conte
 import type { AwardPositionDto, ReturnDto, ReturnSummaryDto } from './return-response.dto';
 import { scheduled } from './return-schedule.service';
 import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
+import { returnOverdueSql } from './return-lifecycle';
 import { ReturnViews } from './return-views';
 import type { ReturnQuery, SaveReturnDto } from './return.dto';
 
@@ -21,7 +22,7 @@ export const WITH_BIDDER: readonly ReturnStatus[] = ['upcoming', 'due', 'changes
 const FILTERS: Record<NonNullable<ReturnQuery['status']>, string> = {
   upcoming: `d.status = 'upcoming' AND d.period_ends_on >= :today`,
   due: `(d.status = 'due' OR (d.status = 'upcoming' AND d.period_ends_on < :today)) AND d.due_on >= :today`,
-  overdue: `d.status IN ('upcoming', 'due', 'changes_requested') AND d.period_ends_on < :today AND d.due_on < :today`,
+  overdue: returnOverdueSql(':today'),
   submitted: `d.status = 'submitted'`,
   approved: `d.status = 'approved'`,
   changes_requested: `d.status = 'changes_requested'`,

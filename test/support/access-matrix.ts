@@ -83,6 +83,8 @@ export const ACCESS_MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'GET /api/v1/exports/{id}/download': ['finance', 'admin'],
   'GET /api/v1/me': EVERYONE,
   'GET /api/v1/me/sessions': EVERYONE,
+  'GET /api/v1/me/tasks': EVERYONE,
+  'GET /api/v1/me/notifications': EVERYONE,
   'DELETE /api/v1/me/sessions/{id}': EVERYONE,
   'POST /api/v1/me/password': EVERYONE,
   'POST /api/v1/me/second-factor': EVERYONE,

@@ -1,0 +1,23 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, AuthenticatedUser, CurrentUser } from '../common/access';
+import { TaskListDto } from './task.dto';
+import { TasksService } from './tasks.service';
+
+@ApiTags('my work')
+@Controller('me')
+export class TasksController {
+  constructor(private readonly tasks: TasksService) {}
+
+  @Get('tasks')
+  @Authenticated()
+  @ApiOperation({
+    operationId: 'listMyTasks',
+    summary:
+      'What you must do next, most urgent first: your organisation’s drafts, offers and returns, or your assessments, moderation, approvals, reviews and payments',
+  })
+  @ApiOkResponse({ type: TaskListDto })
+  list(@CurrentUser() user: AuthenticatedUser): Promise<TaskListDto> {
+    return this.tasks.list(user);
+  }
+}

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { AuthenticatedUser } from '../common/access';
+import { formatLondon } from '../common/london-time';
+import type { TaskKind, TaskKindName } from './task-kinds';
+import type { TaskDto, TaskListDto, TaskObjectType } from './task.dto';
+import { TaskRegistry } from './task-registry';
+
+// The most tasks one answer lists; `counts` and `total` still count them all.
+export const TASK_LIST_LIMIT = 200;
+
+interface TaskRow {
+  object_type: TaskObjectType;
+  object_id: string;
+  reference: string;
+  title: string | null;
+  deadline: Date | null;
+  overdue_days: number;
+  total: string;
+}
+
+// What the signed-in user must do next: one query per kind their role has, merged by urgency.
+@Injectable()
+export class TasksService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly registry: TaskRegistry,
+  ) {}
+
+  async list(user: AuthenticatedUser, now = new Date()): Promise<TaskListDto> {
+    const counts: { kind: TaskKindName; count: number }[] = [];
+    const items: TaskDto[] = [];
+    for (const kind of this.registry.forRole(user.role)) {
+      const rows = await this.rowsOf(kind, user, now);
+      counts.push({ kind: kind.kind, count: rows.length > 0 ? Number(rows[0].total) : 0 });
+      items.push(...rows.map((row) => toTask(kind.kind, row)));
+    }
+    items.sort(byUrgency);
+    return {
+      items: items.slice(0, TASK_LIST_LIMIT),
+      total: counts.reduce((sum, kind) => sum + kind.count, 0),
+      limit: TASK_LIST_LIMIT,
+      counts,
+    };
+  }
+
+  private rowsOf(kind: TaskKind, user: AuthenticatedUser, now: Date): Promise<TaskRow[]> {
+    return this.dataSource.query<TaskRow[]>(
+      // The parameters typed once, so a kind need not use all of them.
+      `SELECT task.*, count(*) OVER () AS total FROM (${kind.select}) AS task
+       CROSS JOIN (SELECT $1::timestamptz AS now, $2::uuid AS user_id, $3::uuid AS org) params
+       ORDER BY task.deadline ASC NULLS LAST, task.reference, task.object_id
+       LIMIT ${TASK_LIST_LIMIT}`,
+      [now, user.id, user.organisationId, ...(kind.params ?? [])],
+    );
+  }
+}
+
+function toTask(kind: TaskKindName, row: TaskRow): TaskDto {
+  const deadline = row.deadline === null ? null : new Date(row.deadline);
+  return {
+    kind,
+    objectType: row.object_type,
+    objectId: row.object_id,
+    reference: row.reference,
+    title: row.title,
+    deadline: deadline?.toISOString() ?? null,
+    deadlineLondon: deadline ? formatLondon(deadline) : null,
+    overdueDays: Number(row.overdue_days),
+  };
+}
+
+// Earliest deadline first (so the overdue lead), those without one last; then by reference.
+function byUrgency(a: TaskDto, b: TaskDto): number {
+  if (a.deadline !== b.deadline) {
+    if (a.deadline === null) {
+      return 1;
+    }
+    if (b.deadline === null) {
+      return -1;
+    }
+    return a.deadline < b.deadline ? -1 : 1;
+  }
+  return a.reference.localeCompare(b.reference) || a.kind.localeCompare(b.kind);
+}
