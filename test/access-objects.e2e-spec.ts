@@ -180,6 +180,33 @@ describe('object-level access for applicants of another organisation', () => {
     expect(refused).toBeGreaterThanOrEqual(Object.keys(calls).length * 3);
     expect(await snapshot()).toEqual(before);
   });
+
+  // The lists an applicant can call: searched for the owner's reference or not, sorted any way,
+  // none of them shows another organisation's award, return or bid.
+  it('never lists another organisation’s rows, however searched or sorted', async () => {
+    const { t, council, otherCouncil, pcc } = setup.world;
+    const owned = new Set([setup.awardId, setup.bid.id, ...setup.returns.map((row) => row.id)]);
+    const lists = ['/api/v1/awards', '/api/v1/returns', '/api/v1/bids'];
+    const queries = [
+      { q: setup.bid.reference },
+      { limit: 100 },
+      { sort: '-reference', limit: 100 },
+    ];
+    for (const path of lists) {
+      const own = await t.http().get(path).set(pcc.headers).query({ q: setup.bid.reference });
+      expect([path, own.status, own.body.total > 0]).toEqual([path, 200, true]);
+      for (const bidder of [council, otherCouncil]) {
+        for (const query of queries) {
+          const response = await t.http().get(path).set(bidder.headers).query(query);
+          expect([path, response.status]).toEqual([path, 200]);
+          const leaked = (response.body.items as { id: string }[]).filter((row) =>
+            owned.has(row.id),
+          );
+          expect([path, query, leaked]).toEqual([path, query, []]);
+        }
+      }
+    }
+  });
 });
 
 // The session a signed-in user's access token names (its `sid` claim).

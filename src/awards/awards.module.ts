@@ -13,6 +13,7 @@ import { RoundsModule } from '../rounds/rounds.module';
 import { UsersModule } from '../users/users.module';
 import { AwardDeliveryService } from './award-delivery.service';
 import { AwardDecision, AwardLine } from './award.entity';
+import { AwardList } from './award-list';
 import { AwardViews } from './award-views';
 import { AwardsController } from './awards.controller';
 import { DecisionViews } from './decision-views';
@@ -50,6 +51,7 @@ import { OutcomePublicationService } from './outcome-publication.service';
   providers: [
     AwardTasks,
     AwardDeliveryService,
+    AwardList,
     AwardViews,
     DecisionsService,
     DecisionViews,

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -11,6 +12,8 @@ import { auditActor } from '../audit/audit.service';
 import { AuthenticatedUser, CurrentUser, Roles } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
 import { UuidParam } from '../common/validation';
+import { AwardList } from './award-list';
+import { AwardPageDto, AwardQuery } from './award-list.dto';
 import { AcceptOfferDto, AwardDto, CloseAwardDto, OutcomeDto } from './offer.dto';
 import { OffersService } from './offers.service';
 
@@ -26,7 +29,26 @@ const READERS = ['applicant', 'approver', 'moderator', 'finance', 'admin'] as co
   description: 'No such award or bid, or one of another organisation, or not yet published',
 })
 export class OffersController {
-  constructor(private readonly offers: OffersService) {}
+  constructor(
+    private readonly offers: OffersService,
+    private readonly awards: AwardList,
+  ) {}
+
+  @Get('awards')
+  @Roles(...READERS)
+  @ApiOperation({
+    operationId: 'listAwards',
+    summary:
+      'List awards with their amounts, offer deadline and next return due: applicants see their organisation’s published awards, staff every award; filter by round and status, sort, search by reference, title or organisation',
+  })
+  @ApiOkResponse({ type: AwardPageDto })
+  @ApiBadRequestResponse({
+    type: ProblemDto,
+    description: 'A filter, sort or q that is not allowed',
+  })
+  list(@CurrentUser() user: AuthenticatedUser, @Query() query: AwardQuery): Promise<AwardPageDto> {
+    return this.awards.list(user, query);
+  }
 
   @Get('bids/:id/outcome')
   @Roles(...READERS)

@@ -14,6 +14,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
+import { SearchParam, SortParam, sortValues, type SortValue } from '../common/list-query';
 import { PageQuery } from '../common/pagination';
 import { IsDateOnly, IsPence, OptionalListOf, TrimmedText } from '../common/validation';
 import { ORGANISATION_TYPES, type OrganisationType } from '../organisations/organisation.entity';
@@ -217,6 +218,18 @@ export class CreateBidDto extends BidContentDto {
 
 export class UpdateBidDto extends PartialType(BidContentDto) {}
 
+// What the bids list sorts by, each an SQL expression of the list query.
+export const BID_SORT_COLUMNS = {
+  createdAt: 'b.created_at',
+  submittedAt: 'b.submitted_at',
+  reference: 'b.reference',
+  title: 'b.title',
+  requestedPence: 'b.requested_pence',
+  organisationName: 'o.name',
+};
+export const BID_SORTS = sortValues(BID_SORT_COLUMNS);
+export type BidSort = SortValue<keyof typeof BID_SORT_COLUMNS>;
+
 export class BidQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
@@ -244,6 +257,12 @@ export class BidQuery extends PageQuery {
     message: `applicantType must be one of ${ORGANISATION_TYPES.join(', ')}`,
   })
   applicantType?: OrganisationType;
+
+  @SortParam(BID_SORTS, 'BidSort', '-createdAt')
+  sort: BidSort = '-createdAt';
+
+  @SearchParam('bids whose reference, title or organisation name')
+  q?: string;
 }
 
 export class ReasonDto {

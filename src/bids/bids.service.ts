@@ -3,13 +3,14 @@ import { DataSource, EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { formatLondon } from '../common/london-time';
+import { applySearch, applySort } from '../common/list-query';
 import type { Page } from '../common/pagination';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { RoundsService } from '../rounds/rounds.service';
 import { BidEligibilityService } from './bid-eligibility.service';
 import type { BidDto, EligibilityDto } from './bid-response.dto';
 import { BidStore, LoadedBid, toBidDto } from './bid-store';
-import type { BidQuery } from './bid.dto';
+import { BID_SORT_COLUMNS, type BidQuery } from './bid.dto';
 import { Bid } from './bid.entity';
 
 // Who is looking: Home Office staff, or an applicant with their organisation and, for a PCC
@@ -92,11 +93,11 @@ export class BidsService {
     const viewer = await this.viewer(user, manager);
     const builder = manager
       .createQueryBuilder(Bid, 'b')
+      .innerJoin('organisations', 'o', 'o.id = b.organisation_id')
       .select('b.id', 'id')
-      .orderBy('b.created_at', 'DESC')
-      .addOrderBy('b.reference', 'ASC')
       .limit(query.limit)
       .offset(query.offset);
+    applySort(builder, BID_SORT_COLUMNS, query.sort, ['b.reference', 'b.id']);
     if (viewer.kind === 'staff') {
       builder.where(`b.status <> 'draft'`);
     } else {
@@ -117,6 +118,7 @@ export class BidsService {
         builder.andWhere(`b.${column} = :${field}`, { [field]: query[field] });
       }
     }
+    applySearch(builder, query.q, ['b.reference', 'b.title', 'o.name']);
     const rows = await builder.getRawMany<{ id: string }>();
     const total = await builder.getCount();
     const bids = await this.store.loadMany(

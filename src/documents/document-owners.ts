@@ -6,7 +6,7 @@ import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ReturnViews } from '../returns/return-views';
-import { WITH_BIDDER } from '../returns/returns.service';
+import { WITH_BIDDER } from '../returns/return-lifecycle';
 import type { Owner } from './document-store';
 import { documentError } from './documents.errors';
 

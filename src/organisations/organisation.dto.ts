@@ -11,6 +11,7 @@ import {
   MaxLength,
   ValidateIf,
 } from 'class-validator';
+import { SearchParam } from '../common/list-query';
 import { trimString } from '../common/validation';
 import { PageMetaDto, PageQuery } from '../common/pagination';
 import { ORGANISATION_TYPES, OrganisationType } from './organisation.entity';
@@ -97,6 +98,9 @@ export class OrganisationQuery extends PageQuery {
     message: 'forceAreaCode must be an ONS police force area code such as E23000007',
   })
   forceAreaCode?: string;
+
+  @SearchParam('organisations whose name')
+  q?: string;
 }
 
 export class OrganisationDto {

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, FindOptionsWhere, Repository } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, ILike, Repository } from 'typeorm';
 import { AuditActor, AuditService, changedFields, createdFields } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
+import { containsPattern } from '../common/list-query';
 import type { Page } from '../common/pagination';
 import type { FieldError } from '../common/problem';
 import { Organisation } from './organisation.entity';
@@ -77,6 +78,7 @@ export class OrganisationsService {
       ...(user.role === 'applicant' ? { id: user.organisationId as string } : {}),
       ...(query.type ? { type: query.type } : {}),
       ...(query.forceAreaCode ? { forceAreaCode: query.forceAreaCode } : {}),
+      ...(query.q ? { name: ILike(containsPattern(query.q)) } : {}),
     };
     const [rows, total] = await this.organisations.findAndCount({
       where,

@@ -1,3 +1,6 @@
+import type { ReturnStatus } from './delivery-return.entity';
+import type { ReturnFilter } from './return.dto';
+
 // Where a quarterly return stands, as SQL over `delivery_returns d`, declared once for the list
 // filters, the reminder scan and the task list. `today` is an SQL expression for the UK calendar
 // date (see londonTodaySql); `return-schedule.rules.ts#readStatus` is the same rule in code.
@@ -15,9 +18,13 @@ export function returnUnsentSql(today: string): string {
   return `d.status IN ('upcoming', 'due') AND d.period_ends_on < ${today}`;
 }
 
+// Returns the bidder may still write: not yet sent, or sent back for changes.
+export const WITH_BIDDER: readonly ReturnStatus[] = ['upcoming', 'due', 'changes_requested'];
+
 // With the bidder (unsent, or sent back for changes), its quarter over.
 export function returnWithBidderSql(today: string): string {
-  return `d.status IN ('upcoming', 'due', 'changes_requested') AND d.period_ends_on < ${today}`;
+  const statuses = WITH_BIDDER.map((status) => `'${status}'`).join(', ');
+  return `d.status IN (${statuses}) AND d.period_ends_on < ${today}`;
 }
 
 // With the bidder past its due date.
@@ -35,3 +42,20 @@ export const RETURN_DEADLINE_SQL = `(((d.due_on + 1)::timestamp AT TIME ZONE 'Eu
 
 // Sent and waiting for finance to review.
 export const RETURN_AWAITING_REVIEW_SQL = `d.status = 'submitted'`;
+
+// What each list filter means in SQL over a return `d`, given today's UK date as :today; the
+// same reading as readStatus (return-schedule.rules.ts).
+export const RETURN_FILTER_SQL: Record<ReturnFilter, string> = {
+  upcoming: `d.status = 'upcoming' AND d.period_ends_on >= :today`,
+  due: `(d.status = 'due' OR (d.status = 'upcoming' AND d.period_ends_on < :today)) AND d.due_on >= :today`,
+  overdue: returnOverdueSql(':today'),
+  submitted: `d.status = 'submitted'`,
+  approved: `d.status = 'approved'`,
+  changes_requested: `d.status = 'changes_requested'`,
+  cancelled: `d.status = 'cancelled'`,
+};
+
+// A return's quarter as people name it: `Q2 2026/27`.
+export function quarterLabel(row: { quarter: number; financialYear: string }): string {
+  return `Q${row.quarter} ${row.financialYear}`;
+}

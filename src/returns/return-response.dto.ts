@@ -243,6 +243,40 @@ export class ReturnSummaryDto extends ScheduledReturnDto {
 
   @ApiProperty({ description: 'Times submitted' })
   submissions: number;
+
+  @ApiProperty({ example: 'Q2 2026/27' })
+  quarterLabel: string;
+
+  @ApiProperty()
+  bidTitle: string;
+
+  @ApiProperty({ format: 'uuid' })
+  roundId: string;
+
+  @ApiProperty({ example: 'SSF5' })
+  roundCode: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the latest submission was sent; null until first submitted',
+  })
+  submittedAt: Date | null;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'Spend claimed by the latest submission, in pence; null until first submitted',
+  })
+  claimedPence: number | null;
+
+  @ApiProperty({
+    type: 'integer',
+    nullable: true,
+    description: 'Of the claim, approved by finance, in pence; null until approved',
+  })
+  approvedPence: number | null;
 }
 
 export class ReturnPageDto extends PageMetaDto {

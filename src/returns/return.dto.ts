@@ -12,6 +12,7 @@ import {
   Min,
 } from 'class-validator';
 import { COST_KINDS, type CostKind } from '../bids/bid-lines.entity';
+import { SearchParam, SortParam, sortValues, type SortValue } from '../common/list-query';
 import { PageQuery } from '../common/pagination';
 import { IsDateOnly, IsPence, OptionalListOf, TrimmedText, trimString } from '../common/validation';
 
@@ -219,6 +220,17 @@ export const RETURN_FILTERS = [
 ] as const;
 export type ReturnFilter = (typeof RETURN_FILTERS)[number];
 
+// What the returns list sorts by, each an SQL expression of the list query.
+export const RETURN_SORT_COLUMNS = {
+  dueOn: 'd.due_on',
+  reference: 'b.reference',
+  organisationName: 'o.name',
+  submittedAt: 's.submitted_at',
+  periodStartsOn: 'd.period_starts_on',
+};
+export const RETURN_SORTS = sortValues(RETURN_SORT_COLUMNS);
+export type ReturnSort = SortValue<keyof typeof RETURN_SORT_COLUMNS>;
+
 export class ReturnQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' })
   @IsOptional()
@@ -237,6 +249,12 @@ export class ReturnQuery extends PageQuery {
   @IsOptional()
   @IsIn(RETURN_FILTERS, { message: `status must be one of ${RETURN_FILTERS.join(', ')}` })
   status?: ReturnFilter;
+
+  @SortParam(RETURN_SORTS, 'ReturnSort', 'dueOn')
+  sort: ReturnSort = 'dueOn';
+
+  @SearchParam('returns whose award reference, bid title or organisation name')
+  q?: string;
 }
 
 export const PAYMENT_STATUSES = ['to_make', 'made'] as const;

@@ -5,29 +5,28 @@ import { AwardDeliveryService, type AwardForDelivery } from '../awards/award-del
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { londonDateOf } from '../common/london-time';
+import { applySearch, applySort } from '../common/list-query';
 import type { Page } from '../common/pagination';
-import { DeliveryReturn, type ReturnStatus } from './delivery-return.entity';
+import { DeliveryReturn } from './delivery-return.entity';
 import { completeContent, draftErrors, type ReturnContent } from './return-content.rules';
 import type { AwardPositionDto, ReturnDto, ReturnSummaryDto } from './return-response.dto';
 import { scheduled } from './return-schedule.service';
 import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
-import { returnOverdueSql } from './return-lifecycle';
+import { quarterLabel, RETURN_FILTER_SQL, WITH_BIDDER } from './return-lifecycle';
 import { ReturnViews } from './return-views';
-import type { ReturnQuery, SaveReturnDto } from './return.dto';
+import { RETURN_SORT_COLUMNS, type ReturnQuery, type SaveReturnDto } from './return.dto';
 
-// Returns the bidder may still write: not yet sent, or sent back for changes.
-export const WITH_BIDDER: readonly ReturnStatus[] = ['upcoming', 'due', 'changes_requested'];
-
-// What each list filter means, given today's UK date as $today.
-const FILTERS: Record<NonNullable<ReturnQuery['status']>, string> = {
-  upcoming: `d.status = 'upcoming' AND d.period_ends_on >= :today`,
-  due: `(d.status = 'due' OR (d.status = 'upcoming' AND d.period_ends_on < :today)) AND d.due_on >= :today`,
-  overdue: returnOverdueSql(':today'),
-  submitted: `d.status = 'submitted'`,
-  approved: `d.status = 'approved'`,
-  changes_requested: `d.status = 'changes_requested'`,
-  cancelled: `d.status = 'cancelled'`,
-};
+// What the list reads beside each return.
+interface SummaryRow {
+  award_reference: string;
+  bid_title: string;
+  organisation_name: string;
+  round_id: string;
+  round_code: string;
+  submitted_at: Date | null;
+  claimed_pence: string | null;
+  approved_pence: string | null;
+}
 
 // The bidder's side of a quarterly return: reading, saving the draft, submitting it.
 @Injectable()
@@ -58,14 +57,29 @@ export class ReturnsService {
       .innerJoin('award_decisions', 'a', 'a.id = d.award_id')
       .innerJoin('bids', 'b', 'b.id = a.bid_id')
       .innerJoin('organisations', 'o', 'o.id = d.organisation_id')
+      .innerJoin('funding_rounds', 'r', 'r.id = a.round_id')
+      // The latest submission, if any: at most one row (uq_return_submissions_number).
+      .leftJoin('return_submissions', 's', 's.return_id = d.id AND s.number = d.submissions')
       .select('d')
-      .addSelect(['b.reference AS award_reference', 'o.name AS organisation_name'])
-      .orderBy('d.due_on', 'ASC')
-      .addOrderBy('b.reference', 'ASC')
-      .addOrderBy('d.id', 'ASC')
+      .addSelect([
+        'b.reference AS award_reference',
+        'b.title AS bid_title',
+        'o.name AS organisation_name',
+        'a.round_id AS round_id',
+        'r.code AS round_code',
+        's.submitted_at AS submitted_at',
+        's.payable_pence AS approved_pence',
+        `(SELECT sum(l.claimed_pence) FROM return_spend_lines l WHERE l.submission_id = s.id) AS claimed_pence`,
+      ])
       .setParameters({ today })
       .offset(query.offset)
       .limit(query.limit);
+    applySort(builder, RETURN_SORT_COLUMNS, query.sort, [
+      'b.reference',
+      'd.period_starts_on',
+      'd.id',
+    ]);
+    applySearch(builder, query.q, ['b.reference', 'b.title', 'o.name']);
     if (user.role === 'applicant') {
       builder.andWhere('d.organisation_id = :organisationId', {
         organisationId: user.organisationId,
@@ -78,20 +92,30 @@ export class ReturnsService {
       builder.andWhere('d.award_id = :awardId', { awardId: query.awardId });
     }
     if (query.status) {
-      builder.andWhere(FILTERS[query.status]);
+      builder.andWhere(RETURN_FILTER_SQL[query.status]);
     }
     const [{ entities, raw }, total] = await Promise.all([
-      builder.getRawAndEntities<{ award_reference: string; organisation_name: string }>(),
+      builder.getRawAndEntities<SummaryRow>(),
       builder.getCount(),
     ]);
     return {
-      items: entities.map((row, index) => ({
-        ...scheduled(row, today),
-        awardId: row.awardId,
-        awardReference: raw[index].award_reference,
-        organisationName: raw[index].organisation_name,
-        submissions: row.submissions,
-      })),
+      items: entities.map((row, index) => {
+        const extra = raw[index];
+        return {
+          ...scheduled(row, today),
+          awardId: row.awardId,
+          awardReference: extra.award_reference,
+          organisationName: extra.organisation_name,
+          submissions: row.submissions,
+          quarterLabel: quarterLabel(row),
+          bidTitle: extra.bid_title,
+          roundId: extra.round_id,
+          roundCode: extra.round_code,
+          submittedAt: extra.submitted_at,
+          claimedPence: extra.claimed_pence === null ? null : Number(extra.claimed_pence),
+          approvedPence: extra.approved_pence === null ? null : Number(extra.approved_pence),
+        };
+      }),
       total,
       limit: query.limit,
       offset: query.offset,

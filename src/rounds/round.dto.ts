@@ -17,6 +17,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { SearchParam, SortParam, sortValues, type SortValue } from '../common/list-query';
 import { PageQuery } from '../common/pagination';
 import { EachIsObject, IsDateOnly, IsInstant, IsPence, trimString } from '../common/validation';
 import { ORGANISATION_TYPES, type OrganisationType } from '../organisations/organisation.entity';
@@ -329,9 +330,25 @@ export class CreateRoundDto {
 
 export class UpdateRoundDto extends PartialType(CreateRoundDto) {}
 
+// What the rounds list sorts by: fields of the round.
+export const ROUND_SORT_FIELDS = {
+  opensAt: 'opensAt',
+  closesAt: 'closesAt',
+  code: 'code',
+  name: 'name',
+} as const;
+export const ROUND_SORTS = sortValues(ROUND_SORT_FIELDS);
+export type RoundSort = SortValue<keyof typeof ROUND_SORT_FIELDS>;
+
 export class RoundQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ROUND_STATUSES })
   @IsOptional()
   @IsIn(ROUND_STATUSES, { message: `status must be one of ${ROUND_STATUSES.join(', ')}` })
   status?: RoundStatus;
+
+  @SortParam(ROUND_SORTS, 'RoundSort', '-opensAt')
+  sort: RoundSort = '-opensAt';
+
+  @SearchParam('rounds whose code or name')
+  q?: string;
 }

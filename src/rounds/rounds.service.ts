@@ -1,16 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, FindOptionsWhere, Not, Repository } from 'typeorm';
+import { DataSource, EntityManager, FindOptionsWhere, ILike, Not, Repository } from 'typeorm';
 import { AuditActor, AuditService, changedFields, createdFields } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
+import { containsPattern } from '../common/list-query';
 import type { Page } from '../common/pagination';
 import { AssessmentCriterion } from './assessment-criterion.entity';
 import { FundingRound } from './funding-round.entity';
 import type { RoundDto } from './round-response.dto';
 import { auditView, RoundWithParts, toRoundDto } from './round-views';
 import { RoundYearCap } from './round-year-cap.entity';
-import type { CreateRoundDto, RoundQuery, UpdateRoundDto } from './round.dto';
+import {
+  type CreateRoundDto,
+  ROUND_SORT_FIELDS,
+  type RoundQuery,
+  type UpdateRoundDto,
+} from './round.dto';
 import {
   RoundCommand,
   roundCommandRefusal,
@@ -76,10 +82,23 @@ export class RoundsService {
     if (user.role === 'applicant' && query.status === 'draft') {
       return { items: [], total: 0, limit: query.limit, offset: query.offset };
     }
+    const search = query.q ? ILike(containsPattern(query.q)) : undefined;
+    const descending = query.sort.startsWith('-');
+    const field = ROUND_SORT_FIELDS[query.sort.replace('-', '') as keyof typeof ROUND_SORT_FIELDS];
     const [rows, total] = await this.rounds.findAndCount({
-      where,
+      where: search
+        ? [
+            { ...where, code: search },
+            { ...where, name: search },
+          ]
+        : where,
       ...WITH_PARTS,
-      order: { opensAt: 'DESC', code: 'ASC' },
+      // Then by code and id, unique, so that pages are stable.
+      order: {
+        [field]: { direction: descending ? 'DESC' : 'ASC', nulls: 'LAST' },
+        ...(field === 'code' ? {} : { code: 'ASC' }),
+        id: 'ASC',
+      },
       take: query.limit,
       skip: query.offset,
     });

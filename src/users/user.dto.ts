@@ -13,6 +13,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { Role, ROLES } from '../common/access';
+import { SearchParam } from '../common/list-query';
 import { trimString } from '../common/validation';
 import { PageMetaDto, PageQuery } from '../common/pagination';
 import { USER_STATUSES, type UserStatus } from './account-link.rules';
@@ -101,6 +102,19 @@ export class UserQuery extends PageQuery {
   )
   @IsBoolean({ message: 'active must be true or false' })
   active?: boolean;
+
+  @ApiPropertyOptional({
+    example: 'alex.morgan@example.org',
+    description: 'The user with exactly this email, whatever its case',
+  })
+  @IsOptional()
+  @Transform(trimString)
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(254, { message: 'email may be at most 254 characters' })
+  email?: string;
+
+  @SearchParam('users whose name or email')
+  q?: string;
 }
 
 export class UserDto {

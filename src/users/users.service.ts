@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In, Repository } from 'typeorm';
+import { DataSource, EntityManager, ILike, In, Repository } from 'typeorm';
 import { AuditActor, AuditService, changedFields, createdFields } from '../audit/audit.service';
 import type { Role } from '../common/access';
 import { DomainError } from '../common/domain-error';
+import { containsPattern } from '../common/list-query';
 import type { Page } from '../common/pagination';
 import type { FieldError } from '../common/problem';
 import { OrganisationsService } from '../organisations/organisations.service';
@@ -167,9 +168,17 @@ export class UsersService {
       ...(query.role ? { role: query.role } : {}),
       ...(query.organisationId ? { organisationId: query.organisationId } : {}),
       ...(query.active !== undefined ? { active: query.active } : {}),
+      // Emails are stored lower-cased (ck_users_email_lowercase).
+      ...(query.email ? { email: query.email.toLowerCase() } : {}),
     };
+    const search = query.q ? ILike(containsPattern(query.q)) : undefined;
     const [users, total] = await this.users.findAndCount({
-      where,
+      where: search
+        ? [
+            { ...where, name: search },
+            { ...where, email: search },
+          ]
+        : where,
       order: { email: 'ASC' },
       take: query.limit,
       skip: query.offset,

@@ -30,6 +30,7 @@ export const ACCESS_MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'POST /api/v1/auth/password-reset': PUBLIC,
   'POST /api/v1/auth/password-reset/complete': PUBLIC,
   'POST /api/v1/auth/login/second-factor': PUBLIC,
+  'GET /api/v1/awards': ['applicant', 'approver', 'moderator', 'finance', 'admin'],
   'GET /api/v1/awards/{id}': ['applicant', 'approver', 'moderator', 'finance', 'admin'],
   'POST /api/v1/awards/{id}/accept': ['applicant'],
   'POST /api/v1/awards/{id}/decline': ['applicant'],
