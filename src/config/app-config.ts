@@ -21,9 +21,8 @@ export interface AppConfig {
   mail: MailConfig;
   // Where the grant offer letter template lives (templates/letters).
   lettersDir: string;
-  // Where the spend report template lives (templates/reports), and where exports are stored.
+  // Where the spend report template lives (templates/reports).
   reportsDir: string;
-  exportsDir: string;
   // Where supporting documents and exports are stored (see FileStore).
   files: FilesConfig;
   // Exports one user may have queued or building at once; days a built export's file is kept.

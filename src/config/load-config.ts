@@ -97,7 +97,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     http: httpTimeouts(env, problems),
     lettersDir: env.LETTER_TEMPLATES_DIR || projectPath('templates', 'letters'),
     reportsDir: env.REPORT_TEMPLATES_DIR || projectPath('templates', 'reports'),
-    exportsDir: env.EXPORTS_DIR || projectPath('var', 'exports'),
     files: loadFilesConfig(env, { defaultDir: projectPath('var', 'files') }, problems),
     exportLimits: {
       openPerUser: integer(env, 'EXPORT_MAX_OPEN_PER_USER', 3, 1, 100, problems),
