@@ -82,7 +82,8 @@ export async function buildExport(
     if (!done?.processedOn || !done.finishedOn) {
       throw new Error(`Export ${id}: the job has no start or finish time`);
     }
-    const file = join(config.exportsDir, `${id}.${format}`);
+    // The bench's worker keeps files on disk (FILES_DIR): the export is the disk store's file.
+    const file = join(config.files.dir, 'exports', `${id}.${format}`);
     return {
       seconds: (done.finishedOn - done.processedOn) / 1000,
       peakRssMb,

@@ -43,8 +43,8 @@ const since = (started: number) => `${((performance.now() - started) / 1000).toF
 async function main(): Promise<void> {
   const bench = benchConfig('exports');
   const name = decodeURIComponent(new URL(bench.databaseUrl).pathname.slice(1));
-  const dir = join(bench.exportsDir, 'bench');
-  const env = benchEnv(bench, { EXPORTS_DIR: dir, MAIL_DIR: join(dir, 'mail') });
+  const dir = join(bench.files.dir, 'bench');
+  const env = benchEnv(bench, { FILES_DIR: dir, MAIL_DIR: join(dir, 'mail') });
   const config = loadConfig(env);
   const source = new DataSource({ type: 'postgres', url: config.databaseUrl });
   let db: QueryRunner | undefined;

@@ -1,9 +1,14 @@
-import { existsSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { readdirSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { getQueueToken } from '@nestjs/bullmq';
 import { type Queue, QueueEvents } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { FileStore } from '../src/files/file-store';
 import { queuePrefix, QUEUES, redisConnection } from '../src/queues/queues';
+import { exportFileKey } from '../src/reports/report-export.entity';
 import { expectProblem, login } from './support/app';
 import { type BiddingWorld, startBidding } from './support/bids';
 import { createAccount } from './support/accounts';
@@ -31,8 +36,14 @@ describe('reports: export files, limits and retention', () => {
       expect(read.body.status).toBe('done');
       return read.body as { id: string; format: string };
     });
-  const fileOf = (row: { id: string; format: string }) =>
-    join(world.t.config.exportsDir, `${row.id}.${row.format}`);
+  const store = () => world.t.app.get(FileStore);
+  const stored = async (key: string) => {
+    const stream = await store().read(key);
+    stream?.destroy();
+    return stream !== null;
+  };
+  const putFile = (key: string, text: string) =>
+    store().put(key, Readable.from([Buffer.from(text)]), 'text/plain');
 
   beforeAll(async () => {
     world = await startBidding();
@@ -58,13 +69,15 @@ describe('reports: export files, limits and retention', () => {
     await world.close();
   });
 
-  it('writes every export readable by the service’s user alone, in a private folder', async () => {
+  // The disk store's own suite (test/file-store) checks its files are private (0600 in 0700).
+  it('keeps every export in the file store and leaves no scratch file in the worker', async () => {
     for (const format of ['csv', 'xlsx', 'html']) {
       const asked = await ask(format).expect(202);
-      const file = fileOf(await built(asked.body.id));
-      expect([format, statSync(file).mode & 0o777]).toEqual([format, 0o600]);
+      const row = await built(asked.body.id);
+      expect([format, await stored(exportFileKey(row))]).toEqual([format, true]);
+      const scratch = readdirSync(tmpdir()).filter((name) => name.startsWith('ssg-export-'));
+      expect(scratch.filter((name) => name.includes(row.id))).toEqual([]);
     }
-    expect(statSync(world.t.config.exportsDir).mode & 0o777).toBe(0o700);
   });
 
   it('refuses a fourth open export with 409 and the count', async () => {
@@ -107,22 +120,28 @@ describe('reports: export files, limits and retention', () => {
            finished_at = finished_at - interval '8 days' WHERE id = $1`,
       [old.id],
     );
-    // A half-written file of a build killed 8 days ago, and a file that is not an export's.
-    const leftover = join(world.t.config.exportsDir, `${old.id}.xlsx.part`);
-    const stranger = join(world.t.config.exportsDir, 'keep-me.txt');
-    writeFileSync(leftover, 'half');
-    writeFileSync(stranger, 'not ours');
+    // Files of exports that never got done (a build stored its file, then failed; a row gone):
+    // one 8 days old, one new; and a file that is not an export's.
+    const leftover = `exports/${randomUUID()}.xlsx`;
+    const fresh = `exports/${randomUUID()}.csv`;
+    const stranger = 'exports/keep-me.txt';
+    await putFile(leftover, 'half');
+    await putFile(fresh, 'being built');
+    await putFile(stranger, 'not ours');
+    // Aged on disk: the suite's store is the disk store under FILES_DIR.
     const eightDaysAgo = new Date(Date.now() - 8 * DAY_MS);
-    utimesSync(leftover, eightDaysAgo, eightDaysAgo);
-    utimesSync(stranger, eightDaysAgo, eightDaysAgo);
-    expect(existsSync(fileOf(old))).toBe(true);
+    for (const key of [leftover, stranger]) {
+      utimesSync(join(world.t.config.files.dir, key), eightDaysAgo, eightDaysAgo);
+    }
+    expect(await stored(exportFileKey(old))).toBe(true);
 
     const sweep = async () => (await queue.add('sweep', {})).waitUntilFinished(events, 30_000);
     expect(await sweep()).toEqual({ expired: 1, leftoversRemoved: 1 });
-    expect(existsSync(fileOf(old))).toBe(false);
-    expect(existsSync(leftover)).toBe(false);
-    expect(existsSync(stranger)).toBe(true);
-    expect(existsSync(fileOf(recent))).toBe(true);
+    expect(await stored(exportFileKey(old))).toBe(false);
+    expect(await stored(leftover)).toBe(false);
+    expect(await stored(fresh)).toBe(true);
+    expect(await stored(stranger)).toBe(true);
+    expect(await stored(exportFileKey(recent))).toBe(true);
 
     const read = await api().get(`/api/v1/exports/${old.id}`).set(finance).expect(200);
     expect(read.body).toMatchObject({ status: 'expired', downloadUrl: null });
@@ -134,8 +153,9 @@ describe('reports: export files, limits and retention', () => {
 
     // Again: nothing more to do, nothing else touched.
     expect(await sweep()).toEqual({ expired: 0, leftoversRemoved: 0 });
-    expect(existsSync(fileOf(recent))).toBe(true);
-    expect(existsSync(stranger)).toBe(true);
-    rmSync(stranger);
+    expect(await stored(exportFileKey(recent))).toBe(true);
+    expect(await stored(stranger)).toBe(true);
+    await store().remove(stranger);
+    await store().remove(fresh);
   });
 });

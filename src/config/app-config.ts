@@ -22,9 +22,8 @@ export interface AppConfig {
   mail: MailConfig;
   // Where the grant offer letter template lives (templates/letters).
   lettersDir: string;
-  // Where the spend report template lives (templates/reports), and where exports are stored.
+  // Where the spend report template lives (templates/reports).
   reportsDir: string;
-  exportsDir: string;
   // Where supporting documents and exports are stored (see FileStore).
   files: FilesConfig;
   // Supporting documents' limits and the virus scanner (clamd).

@@ -98,7 +98,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     http: httpTimeouts(env, problems),
     lettersDir: env.LETTER_TEMPLATES_DIR || projectPath('templates', 'letters'),
     reportsDir: env.REPORT_TEMPLATES_DIR || projectPath('templates', 'reports'),
-    exportsDir: env.EXPORTS_DIR || projectPath('var', 'exports'),
     files: loadFilesConfig(env, { defaultDir: projectPath('var', 'files') }, problems),
     documents: loadDocumentsConfig(env, problems),
     exportLimits: {

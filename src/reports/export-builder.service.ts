@@ -1,13 +1,16 @@
-import { chmod, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { formatLondon } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
+import { FileStore } from '../files/file-store';
 import { UsersService } from '../users/users.service';
-import { ReportExport } from './report-export.entity';
-import type { SpendExport, SpendLines } from './spend-export';
+import { exportFileKey, ReportExport } from './report-export.entity';
+import { CONTENT_TYPES, type SpendExport, type SpendLines } from './spend-export';
 import { writeSpendCsv } from './spend-csv';
 import { SpendReportTemplates } from './spend-html';
 import { EXPORT_SETTINGS } from './spend-summary.sql';
@@ -15,19 +18,16 @@ import { SpendSummaryService } from './spend-summary.service';
 import { writeSpendXlsx } from './spend-xlsx';
 
 const FORMAT_NAMES = { csv: 'CSV', xlsx: 'Excel', html: 'HTML report' } as const;
-// Exports hold every award's money: only the service's own user may read them.
+// Exports hold every award's money: only the service's own user may read the scratch file (in a
+// folder of its own, which mkdtemp makes readable by this user alone).
 const FILE_MODE = 0o600;
-const DIR_MODE = 0o700;
-
-async function ensureExportsDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: DIR_MODE });
-  await chmod(dir, DIR_MODE);
-}
 
 // Builds an export's file in the worker: one REPEATABLE READ snapshot; for CSV and Excel every
 // line of the file streamed from a cursor once, in the file's order (for the HTML report the
-// totals, then the awards from a cursor); progress written as it goes, the file written beside
-// its final name and renamed when whole, then the requester emailed a link.
+// totals, then the awards from a cursor); progress written as it goes. The writers take a path,
+// so the file is written to a scratch folder in the worker's temporary directory, streamed into
+// the file store when whole (so an API on another machine can serve it) and removed, also when
+// the build fails; then the requester is emailed a link.
 @Injectable()
 export class ExportBuilder {
   private readonly logger = new Logger(ExportBuilder.name);
@@ -38,12 +38,9 @@ export class ExportBuilder {
     private readonly templates: SpendReportTemplates,
     private readonly users: UsersService,
     private readonly outbox: OutboxService,
+    private readonly files: FileStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
-
-  filePath(row: Pick<ReportExport, 'id' | 'format'>): string {
-    return join(this.config.exportsDir, `${row.id}.${row.format}`);
-  }
 
   async build(exportId: string, report: (percent: number) => Promise<void>): Promise<void> {
     const row = await this.dataSource.manager.findOneBy(ReportExport, { id: exportId });
@@ -55,14 +52,71 @@ export class ExportBuilder {
       { id: exportId },
       { status: 'running', progress: 0, error: null },
     );
-    const target = this.filePath(row);
-    const part = `${target}.part`;
-    await ensureExportsDir(this.config.exportsDir);
+    const { roundCode, roundName, sizeBytes } = await this.storeFile(row, report);
+    await this.dataSource.transaction(async (manager) => {
+      await manager.update(
+        ReportExport,
+        { id: exportId },
+        {
+          status: 'done',
+          progress: 100,
+          fileName: `spend-summary-${roundCode}-${row.asAt.toISOString().slice(0, 16).replace(':', '')}.${row.format}`,
+          sizeBytes: String(sizeBytes),
+          finishedAt: new Date(),
+        },
+      );
+      const requester = await this.users.nameOf(row.requestedBy, manager);
+      if (requester) {
+        await this.outbox.queue(manager, {
+          template: 'export-ready',
+          to: requester.email,
+          dedupeKey: `export:${exportId}:ready`,
+          about: { type: 'report_export', id: exportId },
+          data: {
+            formatName: FORMAT_NAMES[row.format],
+            roundCode,
+            roundName,
+            asAt: row.asAt.toISOString(),
+            downloadUrl: `${this.config.mail.publicBaseUrl}/exports/${exportId}/download`,
+          },
+        });
+      }
+    });
+    await report(100);
+  }
+
+  // The export's file written to a scratch folder, then streamed into the store under its key;
+  // the scratch folder is removed either way.
+  private async storeFile(
+    row: ReportExport,
+    report: (percent: number) => Promise<void>,
+  ): Promise<{ roundCode: string; roundName: string; sizeBytes: number }> {
+    const scratch = await mkdtemp(join(tmpdir(), `ssg-export-${row.id}-`));
+    try {
+      const part = join(scratch, `${row.id}.${row.format}`);
+      const round = await this.write(row, part, report);
+      const { sizeBytes } = await this.files.put(
+        exportFileKey(row),
+        createReadStream(part),
+        CONTENT_TYPES[row.format],
+      );
+      return { ...round, sizeBytes };
+    } finally {
+      await rm(scratch, { recursive: true, force: true });
+    }
+  }
+
+  // The export's file written whole at `part`, from one snapshot of the round.
+  private async write(
+    row: ReportExport,
+    part: string,
+    report: (percent: number) => Promise<void>,
+  ): Promise<{ roundCode: string; roundName: string }> {
     // Created empty and readable by this user alone before any figure is written; the writers
-    // truncate it, which keeps its mode, and the rename keeps it too.
-    await rm(part, { force: true });
+    // truncate it, which keeps its mode.
     await writeFile(part, '', { mode: FILE_MODE, flag: 'wx' });
     const runner = this.dataSource.createQueryRunner();
+    const exportId = row.id;
     let roundCode = '';
     let roundName = '';
     try {
@@ -112,48 +166,16 @@ export class ExportBuilder {
         };
         await (row.format === 'csv' ? writeSpendCsv(part, data) : writeSpendXlsx(part, data));
       }
-      await rename(part, target);
       await runner.commitTransaction();
     } catch (error) {
       if (runner.isTransactionActive) {
         await runner.rollbackTransaction();
       }
-      await rm(part, { force: true });
       throw error;
     } finally {
       await runner.release();
     }
-    const { size } = await stat(target);
-    await this.dataSource.transaction(async (manager) => {
-      await manager.update(
-        ReportExport,
-        { id: exportId },
-        {
-          status: 'done',
-          progress: 100,
-          fileName: `spend-summary-${roundCode}-${row.asAt.toISOString().slice(0, 16).replace(':', '')}.${row.format}`,
-          sizeBytes: String(size),
-          finishedAt: new Date(),
-        },
-      );
-      const requester = await this.users.nameOf(row.requestedBy, manager);
-      if (requester) {
-        await this.outbox.queue(manager, {
-          template: 'export-ready',
-          to: requester.email,
-          dedupeKey: `export:${exportId}:ready`,
-          about: { type: 'report_export', id: exportId },
-          data: {
-            formatName: FORMAT_NAMES[row.format],
-            roundCode,
-            roundName,
-            asAt: row.asAt.toISOString(),
-            downloadUrl: `${this.config.mail.publicBaseUrl}/exports/${exportId}/download`,
-          },
-        });
-      }
-    });
-    await report(100);
+    return { roundCode, roundName };
   }
 
   // The export could not be built: said plainly to its requester (the detail goes to the log),

@@ -1,15 +1,13 @@
-import { readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, In, LessThan } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { ReportExport } from './report-export.entity';
+import { FileStore } from '../files/file-store';
+import { EXPORT_FILES_PREFIX, exportFileKey, ReportExport } from './report-export.entity';
 
 const DAY_MS = 86_400_000;
 const BATCH = 500;
-// An export's file left half-written by a build that was killed; besides the files of expired
-// exports, nothing else in the folder is touched.
-const LEFTOVER = /^[0-9a-f-]{36}\.(csv|xlsx|html)\.part$/;
+// An export's file, by its key: `exports/<id>.<format>`. Nothing else under the prefix is touched.
+const EXPORT_FILE = /^exports\/([0-9a-f-]{36})\.(csv|xlsx|html)$/;
 
 // Exports are kept EXPORT_RETENTION_DAYS after they are built, then their files are deleted and
 // their rows read `expired` (a download then answers 410). Files first, then rows: a sweep
@@ -21,6 +19,7 @@ export class ExportRetentionService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly files: FileStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -38,7 +37,7 @@ export class ExportRetentionService {
         break;
       }
       for (const row of rows) {
-        await rm(join(this.config.exportsDir, `${row.id}.${row.format}`), { force: true });
+        await this.files.remove(exportFileKey(row));
       }
       const marked = await this.dataSource.manager.update(
         ReportExport,
@@ -54,21 +53,32 @@ export class ExportRetentionService {
     return { expired, leftoversRemoved };
   }
 
-  // Half-written files of builds killed mid-way, older than the retention period.
+  // Files older than the retention period that no done export owns: stored by a build whose
+  // export then failed, or was never marked done, or whose row is gone.
   private async removeLeftovers(cutoff: Date): Promise<number> {
-    const names = await readdir(this.config.exportsDir).catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'ENOENT') {
-        return [];
+    const old = new Map<string, string>();
+    for await (const file of this.files.list(EXPORT_FILES_PREFIX)) {
+      const id = EXPORT_FILE.exec(file.key)?.[1];
+      if (id && file.modifiedAt < cutoff) {
+        old.set(file.key, id);
       }
-      throw error;
-    });
+    }
+    if (old.size === 0) {
+      return 0;
+    }
+    const kept = new Set<string>();
+    const ids = [...new Set(old.values())];
+    for (let start = 0; start < ids.length; start += BATCH) {
+      const rows = await this.dataSource.manager.find(ReportExport, {
+        select: { id: true, format: true },
+        where: { id: In(ids.slice(start, start + BATCH)), status: 'done' },
+      });
+      rows.forEach((row) => kept.add(exportFileKey(row)));
+    }
     let removed = 0;
-    for (const name of names.filter((file) => LEFTOVER.test(file))) {
-      const file = join(this.config.exportsDir, name);
-      // Gone meanwhile (its build finished and renamed it): nothing to do.
-      const found = await stat(file).catch(() => null);
-      if (found && found.mtime < cutoff) {
-        await rm(file, { force: true });
+    for (const key of old.keys()) {
+      if (!kept.has(key)) {
+        await this.files.remove(key);
         removed += 1;
       }
     }

@@ -1,5 +1,4 @@
-import { createReadStream, existsSync, type ReadStream } from 'node:fs';
-import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
@@ -8,10 +7,11 @@ import { AuditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { FileStore } from '../files/file-store';
 import { QUEUES } from '../queues/queues';
 import { RoundsService } from '../rounds/rounds.service';
 import type { CreateExportDto, ExportDto } from './exports.dto';
-import { OPEN_EXPORT_STATUSES, ReportExport } from './report-export.entity';
+import { exportFileKey, OPEN_EXPORT_STATUSES, ReportExport } from './report-export.entity';
 import { CONTENT_TYPES } from './spend-export';
 import { SpendSummaryService } from './spend-summary.service';
 
@@ -38,6 +38,7 @@ export class ExportsService {
     private readonly rounds: RoundsService,
     private readonly summaries: SpendSummaryService,
     private readonly audit: AuditService,
+    private readonly files: FileStore,
     @InjectQueue(QUEUES.exports) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -155,7 +156,7 @@ export class ExportsService {
   async download(
     user: AuthenticatedUser,
     id: string,
-  ): Promise<{ stream: ReadStream; fileName: string; contentType: string }> {
+  ): Promise<{ stream: Readable; fileName: string; contentType: string }> {
     const row = await this.own(user, id);
     if (row.status === 'expired') {
       const days = this.config.exportLimits.retentionDays;
@@ -173,8 +174,8 @@ export class ExportsService {
           : `This export is ${row.status} (${row.progress}% built); download it once its status is done.`,
       );
     }
-    const file = join(this.config.exportsDir, `${row.id}.${row.format}`);
-    if (!existsSync(file)) {
+    const stream = await this.files.read(exportFileKey(row));
+    if (!stream) {
       throw new DomainError(
         'export-file-missing',
         410,
@@ -182,7 +183,7 @@ export class ExportsService {
       );
     }
     return {
-      stream: createReadStream(file),
+      stream,
       fileName: row.fileName,
       contentType: CONTENT_TYPES[row.format],
     };

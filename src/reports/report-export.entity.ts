@@ -18,10 +18,16 @@ export type ExportStatus = (typeof EXPORT_STATUSES)[number];
 // Not finished yet: what counts against a user's limit of open exports.
 export const OPEN_EXPORT_STATUSES: readonly ExportStatus[] = ['queued', 'running'];
 
+// Where an export's file is kept in the file store: under `exports/`, named by its id and format.
+export const EXPORT_FILES_PREFIX = 'exports/';
+export function exportFileKey(row: { id: string; format: string }): string {
+  return `${EXPORT_FILES_PREFIX}${row.id}.${row.format}`;
+}
+
 // A round's spend summary exported as a file: asked for by a finance user or admin, built by a
 // job on the `exports` queue as at `asAt` (so it can be built again with the same figures),
-// stored under EXPORTS_DIR and downloaded by whoever asked for it, until the retention sweep
-// deletes the file.
+// kept in the file store (see exportFileKey) and downloaded by whoever asked for it, until the
+// retention sweep deletes the file.
 @Entity('report_exports')
 @Check('ck_report_exports_format', `"format" IN ('csv', 'xlsx', 'html')`)
 @Check('ck_report_exports_status', `"status" IN ('queued', 'running', 'done', 'failed', 'expired')`)

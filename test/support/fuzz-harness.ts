@@ -33,7 +33,6 @@ export async function startFuzzApp(): Promise<FuzzApp> {
     databaseUrl: url.toString(),
     redisPrefix: `${base.redisPrefix}:fuzz`,
     processRole: 'api',
-    exportsDir: join(folder, 'exports'),
     files: { dir: join(folder, 'files') },
     mail: { ...base.mail, dir: join(folder, 'mail') },
   };
