@@ -5,11 +5,11 @@ import { writeFile } from 'node:fs/promises';
 // needs PostgreSQL and Redis). Run through scripts/lint-openapi.sh.
 async function main(file: string | undefined): Promise<void> {
   if (!file) {
-    throw new Error('usage: openapi-document.ts <output.json>');
+    throw new Error('usage: write-openapi-document.ts <output.json>');
   }
-  const { loadConfig } = await import('../src/config/load-config');
-  const { ensureDatabaseExists } = await import('../src/database/ensure-database');
-  const { createHttpApp } = await import('../src/http-app');
+  const { loadConfig } = await import('../../src/config/load-config');
+  const { ensureDatabaseExists } = await import('../../src/database/ensure-database');
+  const { createHttpApp } = await import('../../src/http-app');
   const config = { ...loadConfig(), processRole: 'api' as const };
   await ensureDatabaseExists(config.databaseUrl);
   const app = await createHttpApp(config, false);
