@@ -13,6 +13,7 @@ import { ProblemDto } from '../common/problem.dto';
 import { UuidParam } from '../common/validation';
 import { AcceptOfferDto, AwardDto, CloseAwardDto, OutcomeDto } from './offer.dto';
 import { OffersService } from './offers.service';
+import { ApiResponseHeaders } from '../openapi/response-headers';
 
 // Who may read outcomes and awards: the bidder (their own, once published) and Home Office staff
 // other than assessors.
@@ -49,6 +50,7 @@ export class OffersController {
   }
 
   @Get('awards/:id/offer-letter')
+  @ApiResponseHeaders('Content-Disposition')
   @Roles(...READERS)
   @ApiOperation({
     summary:

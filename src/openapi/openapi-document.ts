@@ -3,6 +3,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ProblemDto } from '../common/problem.dto';
 import { operationIdFor } from './operation-ids';
 import { describeProblemResponses } from './problem-responses';
+import { describeResponseHeaders } from './response-headers';
 import { nameEnums, typeIntegers } from './schema-types';
 
 const LICENCE = 'proprietary, all rights reserved (package.json: UNLICENSED)';
@@ -70,6 +71,7 @@ export function refineDocument(document: OpenAPIObject): void {
     describeAccess(op);
   }
   describeProblemResponses(document);
+  describeResponseHeaders(document);
   typeIntegers(document);
   nameEnums(document);
 }

@@ -95,6 +95,7 @@ export function nameEnums(document: OpenAPIObject): void {
     schemas[entry.name] = {
       type,
       enum: [...entry.values],
+      example: entry.values[0],
       description: `${entry.description}\n\n${Object.entries(entry.meanings)
         .map(([value, meaning]) => `- \`${value}\`: ${meaning}`)
         .join('\n')}`,
