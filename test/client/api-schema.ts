@@ -2000,6 +2000,7 @@ export interface components {
      *     - `conflict_declared`: the assessor declared a conflict of interest; the assignment ended
      *     - `submitted`: the marks are submitted
      *     - `cancelled`: cancelled
+     * @example assigned
      * @enum {string}
      */
     AssignmentStatus: 'assigned' | 'conflict_declared' | 'submitted' | 'cancelled';
@@ -2117,6 +2118,7 @@ export interface components {
      *     - `withdrawn`: withdrawn by the Home Office
      *     - `not_confirmed`: the second approver did not confirm it
      *     - `rejected`: the bid was rejected
+     * @example pending_second_approval
      * @enum {string}
      */
     AwardStatus:
@@ -2134,6 +2136,7 @@ export interface components {
      *
      *     - `competitive`: bids are assessed, marked and ranked
      *     - `direct`: bids are checked against the scheme terms and awarded directly
+     * @example competitive
      * @enum {string}
      */
     AwardType: 'competitive' | 'direct';
@@ -2219,6 +2222,7 @@ export interface components {
      *
      *     - `pcc_area`: bids per police force area
      *     - `applicant`: bids per applicant organisation
+     * @example pcc_area
      * @enum {string}
      */
     BidLimitScope: 'pcc_area' | 'applicant';
@@ -2227,6 +2231,7 @@ export interface components {
      *
      *     - `awarded`: funding was awarded
      *     - `unsuccessful`: not funded
+     * @example awarded
      * @enum {string}
      */
     BidOutcome: 'awarded' | 'unsuccessful';
@@ -2276,6 +2281,7 @@ export interface components {
      *     - `awarded`: funding was awarded
      *     - `unsuccessful`: not funded
      *     - `withdrawn`: withdrawn by the bidder
+     * @example draft
      * @enum {string}
      */
     BidStatus:
@@ -2334,6 +2340,7 @@ export interface components {
      *
      *     - `no_conflict`: no conflict of interest
      *     - `conflict`: a conflict of interest, with a reason
+     * @example no_conflict
      * @enum {string}
      */
     ConflictDeclaration: 'no_conflict' | 'conflict';
@@ -2577,6 +2584,7 @@ export interface components {
      *
      *     - `award`: award funding
      *     - `reject`: reject, with a reason and feedback for the bidder
+     * @example award
      * @enum {string}
      */
     DecisionOutcome: 'award' | 'reject';
@@ -2731,6 +2739,7 @@ export interface components {
      *     - `sending`: being handed to the mail server
      *     - `sent`: accepted by the mail server
      *     - `failed`: gave up after the allowed attempts; an administrator may retry it
+     * @example pending
      * @enum {string}
      */
     EmailStatus: 'pending' | 'sending' | 'sent' | 'failed';
@@ -2755,6 +2764,7 @@ export interface components {
      *     - `awaiting`: waiting for the PCC
      *     - `endorsed`: the PCC endorsed it
      *     - `declined`: the PCC declined to endorse it
+     * @example not_required
      * @enum {string}
      */
     EndorsementState: 'not_required' | 'awaiting' | 'endorsed' | 'declined';
@@ -2791,6 +2801,7 @@ export interface components {
      *     - `csv`: comma-separated values
      *     - `xlsx`: Excel workbook
      *     - `html`: printable web page
+     * @example csv
      * @enum {string}
      */
     ExportFormat: 'csv' | 'xlsx' | 'html';
@@ -2802,6 +2813,7 @@ export interface components {
      *     - `done`: ready to download
      *     - `failed`: could not be built
      *     - `expired`: removed after its retention period
+     * @example queued
      * @enum {string}
      */
     ExportStatus: 'queued' | 'running' | 'done' | 'failed' | 'expired';
@@ -2823,6 +2835,7 @@ export interface components {
      *
      *     - `mean`: the mean of the assessors’ scores
      *     - `moderated`: a score set by a moderator
+     * @example mean
      * @enum {string}
      */
     FinalScoreBasis: 'mean' | 'moderated';
@@ -2948,6 +2961,7 @@ export interface components {
      *
      *     - `cash`: money
      *     - `in_kind`: goods, staff time or services, valued in pence
+     * @example cash
      * @enum {string}
      */
     MatchFundingKind: 'cash' | 'in_kind';
@@ -3003,6 +3017,7 @@ export interface components {
      *     - `on_track`: on track
      *     - `delayed`: delayed
      *     - `complete`: complete
+     * @example not_started
      * @enum {string}
      */
     MilestoneStatus: 'not_started' | 'on_track' | 'delayed' | 'complete';
@@ -3011,6 +3026,7 @@ export interface components {
      *
      *     - `accept-mean`: keep the mean of the assessors’ scores
      *     - `set-score`: set the score, with a reason
+     * @example accept-mean
      * @enum {string}
      */
     ModerationDecision: 'accept-mean' | 'set-score';
@@ -3029,6 +3045,7 @@ export interface components {
      *
      *     - `json`: 360Giving JSON
      *     - `csv`: 360Giving CSV
+     * @example json
      * @enum {string}
      */
     OpenDataFormat: 'json' | 'csv';
@@ -3058,6 +3075,7 @@ export interface components {
      *     - `local_authority`: a local council
      *     - `btp`: British Transport Police
      *     - `cso`: civil society organisation (charity or community group)
+     * @example pcc
      * @enum {string}
      */
     OrganisationType: 'pcc' | 'local_authority' | 'btp' | 'cso';
@@ -3161,6 +3179,7 @@ export interface components {
      *
      *     - `to_make`: released and waiting to be paid
      *     - `made`: paid
+     * @example to_make
      * @enum {string}
      */
     PaymentStatus: 'to_make' | 'made';
@@ -3230,6 +3249,7 @@ export interface components {
      *     - `2`: July to September
      *     - `3`: October to December
      *     - `4`: January to March
+     * @example 1
      * @enum {integer}
      */
     Quarter: 1 | 2 | 3 | 4;
@@ -3273,6 +3293,7 @@ export interface components {
      *     - `red`: serious concern
      *     - `amber`: some concern
      *     - `green`: no concern
+     * @example red
      * @enum {string}
      */
     Rating: 'red' | 'amber' | 'green';
@@ -3377,6 +3398,7 @@ export interface components {
      *     - `approved`: approved; its payment is released
      *     - `changes_requested`: sent back to the bidder with changes to make
      *     - `cancelled`: not needed (the award ended)
+     * @example upcoming
      * @enum {string}
      */
     ReturnListStatus:
@@ -3411,6 +3433,7 @@ export interface components {
      *     - `approved`: approved; its payment is released
      *     - `changes_requested`: sent back to the bidder with changes to make
      *     - `cancelled`: not needed (the award ended)
+     * @example upcoming
      * @enum {string}
      */
     ReturnStatus: 'upcoming' | 'due' | 'submitted' | 'approved' | 'changes_requested' | 'cancelled';
@@ -3454,6 +3477,7 @@ export interface components {
      *
      *     - `approved`: approved
      *     - `changes_requested`: sent back with changes to make
+     * @example approved
      * @enum {string}
      */
     ReviewOutcome: 'approved' | 'changes_requested';
@@ -3472,6 +3496,7 @@ export interface components {
      *     - `approver`: decides awards (a second approver confirms large ones)
      *     - `finance`: reviews returns, records payments and runs exports
      *     - `admin`: manages users, organisations and rounds
+     * @example applicant
      * @enum {string}
      */
     Role: 'applicant' | 'assessor' | 'moderator' | 'approver' | 'finance' | 'admin';
@@ -3558,6 +3583,7 @@ export interface components {
      *     - `decided`: outcomes are decided
      *     - `delivery`: awarded projects are being delivered and report returns
      *     - `closed_out`: finished
+     * @example draft
      * @enum {string}
      */
     RoundStatus: 'draft' | 'open' | 'closed' | 'assessment' | 'decided' | 'delivery' | 'closed_out';
@@ -3648,6 +3674,7 @@ export interface components {
      *
      *     - `totp`: a six-digit code from an authenticator app
      *     - `recovery-code`: one of the recovery codes given at enrolment
+     * @example totp
      * @enum {string}
      */
     SecondFactorMethod: 'totp' | 'recovery-code';
@@ -3692,6 +3719,7 @@ export interface components {
      *     - `password`: a password
      *     - `second-factor`: a password and a second factor
      *     - `sso`: single sign-on
+     * @example password
      * @enum {string}
      */
     SignInMethod: 'password' | 'second-factor' | 'sso';
@@ -3737,6 +3765,7 @@ export interface components {
      *     - `active`: being delivered
      *     - `completed`: delivery finished
      *     - `withdrawn`: withdrawn
+     * @example active
      * @enum {string}
      */
     SpendAwardStatus: 'active' | 'completed' | 'withdrawn';
@@ -3745,6 +3774,7 @@ export interface components {
      *
      *     - `capital`: capital spending (equipment, building works)
      *     - `revenue`: revenue spending (staff, running costs)
+     * @example capital
      * @enum {string}
      */
     SpendKind: 'capital' | 'revenue';
@@ -4099,6 +4129,7 @@ export interface components {
      *     - `invited`: has not yet accepted the invitation and chosen a password
      *     - `active`: can sign in
      *     - `deactivated`: can no longer sign in
+     * @example invited
      * @enum {string}
      */
     UserStatus: 'invited' | 'active' | 'deactivated';
@@ -5426,6 +5457,8 @@ export interface operations {
       /** @description The letter, as an HTML attachment */
       200: {
         headers: {
+          /** @description attachment, with the file name to save it as */
+          'Content-Disposition'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -5651,6 +5684,8 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
@@ -5726,6 +5761,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
@@ -5790,6 +5827,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
@@ -7389,6 +7428,8 @@ export interface operations {
       /** @description The data package, or the CSV */
       200: {
         headers: {
+          /** @description attachment, with the file name to save it as */
+          'Content-Disposition'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -8012,6 +8053,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
@@ -8067,6 +8110,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
@@ -8284,6 +8329,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
@@ -8411,6 +8458,8 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
@@ -8477,6 +8526,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
@@ -8541,6 +8592,8 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
