@@ -17,7 +17,7 @@ type Schema = {
 // property validated with @IsInt() on a request DTO is one too, and so is every property of the
 // same name elsewhere (a name means one thing across the API).
 const INTEGER_NAMES =
-  /(Pence|Hundredths|Days|Count|Rank|Limit)$|^(version|limit|offset|total|quarter|status|attempts|sizeBytes|expiresIn|refreshExpiresIn|omittedErrors|rank|number|submission|submissions|awards|awarded|unsuccessful|load|position|sessionsEnded|overdueReturns)$|^assessments[A-Z]/;
+  /(Pence|Hundredths|Days|Count|Rank|Limit)$|^(version|limit|offset|total|quarter|status|attempts|sizeBytes|expiresIn|refreshExpiresIn|omittedErrors|rank|number|submission|submissions|awards|awarded|unsuccessful|load|position|sessionsEnded|overdueReturns|inAssessment|missing|thisQuarter|toDate)$|^assessments[A-Z]/;
 
 function integerPropertyNames(): Set<string> {
   const storage = getMetadataStorage() as unknown as {
