@@ -3,10 +3,9 @@ import multipart from '@fastify/multipart';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { routesWithoutAccess } from './auth/route-access.check';
-import { ProblemDto } from './common/problem.dto';
 import {
   applyRouteBodyLimits,
   checkJsonShapeBeforeParsing,
@@ -15,6 +14,7 @@ import {
 import { answerClientError, answerFrameworkError, ProblemFilter } from './common/problem.filter';
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
+import { buildOpenApiDocument } from './openapi/openapi-document';
 
 export const API_PREFIX = 'api/v1';
 
@@ -109,37 +109,6 @@ export async function createHttpApp(
 }
 
 function setUpOpenApi(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Safer Streets grants API')
-      .setDescription(
-        'Funding rounds, bids, assessment, awards, delivery returns and finance exports. Errors are application/problem+json.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-      .build(),
-    { extraModels: [ProblemDto] },
-  );
-  describeRoles(document);
+  const document = buildOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
-}
-
-// Puts each operation's allowed roles into its description, where a reader of the docs looks.
-function describeRoles(document: OpenAPIObject): void {
-  for (const path of Object.values(document.paths)) {
-    for (const operation of Object.values(path)) {
-      if (typeof operation !== 'object' || operation === null || !('responses' in operation)) {
-        continue;
-      }
-      const op = operation as { description?: string; 'x-roles'?: string[] };
-      const roles = op['x-roles'];
-      if (roles) {
-        const who = roles.includes('public')
-          ? 'Public: no token needed.'
-          : `Requires role: ${roles.join(', ')}.`;
-        op.description = op.description ? `${op.description}\n\n${who}` : who;
-      }
-    }
-  }
 }

@@ -17,7 +17,7 @@ export interface paths {
      * Active assessors with their declared affiliations and load
      * @description Requires role: moderator, admin.
      */
-    get: operations['AssignmentsController_assessors'];
+    get: operations['listAssessors'];
     put?: never;
     post?: never;
     delete?: never;
@@ -37,7 +37,7 @@ export interface paths {
      * Your declared affiliations and open assignments
      * @description Requires role: assessor.
      */
-    get: operations['AssignmentsController_me'];
+    get: operations['getMyAssessorProfile'];
     put?: never;
     post?: never;
     delete?: never;
@@ -58,7 +58,7 @@ export interface paths {
      * Declare the organisations and force areas you are tied to; you are never given their bids
      * @description Requires role: assessor.
      */
-    put: operations['AssignmentsController_declareAffiliations'];
+    put: operations['declareAffiliations'];
     post?: never;
     delete?: never;
     options?: never;
@@ -77,7 +77,7 @@ export interface paths {
      * Assignments: an assessor’s own, or any for a moderator
      * @description Requires role: assessor, moderator.
      */
-    get: operations['AssignmentsController_list'];
+    get: operations['listAssignments'];
     put?: never;
     post?: never;
     delete?: never;
@@ -97,7 +97,7 @@ export interface paths {
      * One assignment with the marks saved so far
      * @description Requires role: assessor, moderator.
      */
-    get: operations['AssignmentsController_get'];
+    get: operations['getAssignment'];
     put?: never;
     post?: never;
     delete?: never;
@@ -117,7 +117,7 @@ export interface paths {
      * The bid as submitted; an assessor reads it once declared
      * @description Requires role: assessor, moderator.
      */
-    get: operations['AssignmentsController_bid'];
+    get: operations['getAssignedBid'];
     put?: never;
     post?: never;
     delete?: never;
@@ -139,7 +139,7 @@ export interface paths {
      * Declare no conflict of interest (then read and mark the bid) or a conflict with a reason (the assignment ends and moderators are told)
      * @description Requires role: assessor.
      */
-    post: operations['AssignmentsController_declare'];
+    post: operations['declareConflictOfInterest'];
     delete?: never;
     options?: never;
     head?: never;
@@ -158,7 +158,7 @@ export interface paths {
      * Save marks and justifications; change them freely until you submit
      * @description Requires role: assessor.
      */
-    put: operations['AssignmentsController_saveMarks'];
+    put: operations['saveMarks'];
     post?: never;
     delete?: never;
     options?: never;
@@ -179,7 +179,7 @@ export interface paths {
      * Submit the assessment: final, with a mark on every criterion
      * @description Requires role: assessor.
      */
-    post: operations['AssignmentsController_submit'];
+    post: operations['submitAssessment'];
     delete?: never;
     options?: never;
     head?: never;
@@ -197,7 +197,7 @@ export interface paths {
      * Read the audit trail, oldest first, filtered by object
      * @description Requires role: admin.
      */
-    get: operations['AuditController_list'];
+    get: operations['listAuditEvents'];
     put?: never;
     post?: never;
     delete?: never;
@@ -219,7 +219,7 @@ export interface paths {
      * Accept an invitation: choose a password with the token from the invitation email, then sign in with POST /auth/login
      * @description Public: no token needed.
      */
-    post: operations['AccountsController_accept'];
+    post: operations['acceptInvitation'];
     delete?: never;
     options?: never;
     head?: never;
@@ -239,7 +239,7 @@ export interface paths {
      * Exchange email and password for a bearer token (failed attempts slow down per email and address)
      * @description Public: no token needed.
      */
-    post: operations['AuthController_login'];
+    post: operations['login'];
     delete?: never;
     options?: never;
     head?: never;
@@ -259,7 +259,7 @@ export interface paths {
      * Complete a login that answered 202 with a challenge: the code the authenticator app shows now, or a recovery code
      * @description Public: no token needed.
      */
-    post: operations['SecondFactorController_complete'];
+    post: operations['completeSecondFactorLogin'];
     delete?: never;
     options?: never;
     head?: never;
@@ -279,7 +279,7 @@ export interface paths {
      * End the session this token belongs to (its refresh token too)
      * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
      */
-    post: operations['SessionsController_logout'];
+    post: operations['logout'];
     delete?: never;
     options?: never;
     head?: never;
@@ -299,7 +299,7 @@ export interface paths {
      * Ask for a password reset link: the same answer whether or not an account uses the email; if one does, the link is emailed to it
      * @description Public: no token needed.
      */
-    post: operations['AccountsController_requestReset'];
+    post: operations['requestPasswordReset'];
     delete?: never;
     options?: never;
     head?: never;
@@ -319,7 +319,7 @@ export interface paths {
      * Set a new password with the token from a reset email; every session of the account ends
      * @description Public: no token needed.
      */
-    post: operations['AccountsController_completeReset'];
+    post: operations['completePasswordReset'];
     delete?: never;
     options?: never;
     head?: never;
@@ -339,7 +339,7 @@ export interface paths {
      * Exchange a refresh token for a new access token and the next refresh token (each refresh token is good once)
      * @description Public: no token needed.
      */
-    post: operations['SessionsController_refresh'];
+    post: operations['refreshToken'];
     delete?: never;
     options?: never;
     head?: never;
@@ -359,7 +359,7 @@ export interface paths {
      *
      *     Public: no token needed.
      */
-    get: operations['SsoController_callback'];
+    get: operations['completeSso'];
     put?: never;
     post?: never;
     delete?: never;
@@ -381,7 +381,7 @@ export interface paths {
      *
      *     Public: no token needed.
      */
-    get: operations['SsoController_start'];
+    get: operations['startSso'];
     put?: never;
     post?: never;
     delete?: never;
@@ -401,7 +401,7 @@ export interface paths {
      * An award: the offer, its acceptance and the quarterly returns owed
      * @description Requires role: applicant, approver, moderator, finance, admin.
      */
-    get: operations['OffersController_get'];
+    get: operations['getAward'];
     put?: never;
     post?: never;
     delete?: never;
@@ -423,7 +423,7 @@ export interface paths {
      * Accept the offer before its deadline, naming who signs: the award becomes active and its quarterly returns are scheduled
      * @description Requires role: applicant.
      */
-    post: operations['OffersController_accept'];
+    post: operations['acceptOffer'];
     delete?: never;
     options?: never;
     head?: never;
@@ -443,7 +443,7 @@ export interface paths {
      * Decline the offer, with a reason: its money goes back to the round
      * @description Requires role: applicant.
      */
-    post: operations['OffersController_decline'];
+    post: operations['declineOffer'];
     delete?: never;
     options?: never;
     head?: never;
@@ -461,7 +461,7 @@ export interface paths {
      * Download the grant offer letter (printable HTML): parties, amounts per financial year, conditions, eligible expenditure, reporting, deadline
      * @description Requires role: applicant, approver, moderator, finance, admin.
      */
-    get: operations['OffersController_letter'];
+    get: operations['downloadOfferLetter'];
     put?: never;
     post?: never;
     delete?: never;
@@ -481,7 +481,7 @@ export interface paths {
      * Where an award stands per financial year and capital/revenue: awarded, claimed, approved, paid, released at year end, remaining; and its returns, overdue ones flagged
      * @description Requires role: applicant, approver, moderator, finance, admin.
      */
-    get: operations['ReturnsController_position'];
+    get: operations['getAwardPosition'];
     put?: never;
     post?: never;
     delete?: never;
@@ -503,7 +503,7 @@ export interface paths {
      * Withdraw a published award (a lapsed offer, a breach of terms), with a reason: its money goes back to the round and returns not yet approved are cancelled
      * @description Requires role: approver, admin.
      */
-    post: operations['OffersController_withdraw'];
+    post: operations['withdrawAward'];
     delete?: never;
     options?: never;
     head?: never;
@@ -521,13 +521,13 @@ export interface paths {
      * List bids, newest first: applicants see their organisation’s (a PCC also its area’s submitted ones); staff see submitted bids
      * @description Requires role: applicant, moderator, approver, finance, admin.
      */
-    get: operations['BidsController_list'];
+    get: operations['listBids'];
     put?: never;
     /**
      * Start a draft bid for an open round, for your organisation
      * @description Requires role: applicant.
      */
-    post: operations['BidsController_create'];
+    post: operations['createBid'];
     delete?: never;
     options?: never;
     head?: never;
@@ -545,7 +545,7 @@ export interface paths {
      * Read a bid; the ETag is its version
      * @description Requires role: applicant, moderator, approver, finance, admin.
      */
-    get: operations['BidsController_get'];
+    get: operations['getBid'];
     put?: never;
     post?: never;
     delete?: never;
@@ -555,7 +555,7 @@ export interface paths {
      * Edit a draft bid; lists that are sent replace the old ones
      * @description Requires role: applicant.
      */
-    patch: operations['BidsController_update'];
+    patch: operations['updateBid'];
     trace?: never;
   };
   '/api/v1/bids/{id}/assessments': {
@@ -569,7 +569,7 @@ export interface paths {
      * A bid’s submitted assessments with their marks and its score; an assessor sees them only after submitting their own
      * @description Requires role: moderator, assessor.
      */
-    get: operations['AssessmentController_assessments'];
+    get: operations['listBidAssessments'];
     put?: never;
     post?: never;
     delete?: never;
@@ -591,7 +591,7 @@ export interface paths {
      * Assign one assessor to a bid in assessment
      * @description Requires role: moderator.
      */
-    post: operations['AssessmentController_assign'];
+    post: operations['assignAssessor'];
     delete?: never;
     options?: never;
     head?: never;
@@ -611,7 +611,7 @@ export interface paths {
      * Award a finally scored bid (amounts per financial year and kind, conditions) within the budget, or reject it with a reason and feedback
      * @description Requires role: approver.
      */
-    post: operations['AwardsController_decide'];
+    post: operations['decideBid'];
     delete?: never;
     options?: never;
     head?: never;
@@ -631,7 +631,7 @@ export interface paths {
      * As the area’s PCC, decline to endorse a bid, with a reason for the bidder
      * @description Requires role: applicant.
      */
-    post: operations['BidEndorsementController_decline'];
+    post: operations['declineBidEndorsement'];
     delete?: never;
     options?: never;
     head?: never;
@@ -649,7 +649,7 @@ export interface paths {
      * Every rule of the round the bid fails now, with the numbers
      * @description Requires role: applicant, moderator, approver, finance, admin.
      */
-    get: operations['BidsController_eligibility'];
+    get: operations['checkBidEligibility'];
     put?: never;
     post?: never;
     delete?: never;
@@ -671,7 +671,7 @@ export interface paths {
      * As the area’s PCC, endorse a submitted bid led by another organisation
      * @description Requires role: applicant.
      */
-    post: operations['BidEndorsementController_endorse'];
+    post: operations['endorseBid'];
     delete?: never;
     options?: never;
     head?: never;
@@ -691,7 +691,7 @@ export interface paths {
      * Mark a submitted bid as failing eligibility, with the reason
      * @description Requires role: moderator.
      */
-    post: operations['AssessmentController_failEligibility'];
+    post: operations['failBidEligibility'];
     delete?: never;
     options?: never;
     head?: never;
@@ -711,7 +711,7 @@ export interface paths {
      * Set a bid’s final score: accept the assessors’ mean, or set a moderated score with a reason
      * @description Requires role: moderator.
      */
-    post: operations['AssessmentController_moderate'];
+    post: operations['moderateBid'];
     delete?: never;
     options?: never;
     head?: never;
@@ -729,7 +729,7 @@ export interface paths {
      * The bid’s outcome (award and its amounts, or the reason and feedback), once the round’s outcomes are published
      * @description Requires role: applicant, approver, moderator, finance, admin.
      */
-    get: operations['OffersController_outcome'];
+    get: operations['getBidOutcome'];
     put?: never;
     post?: never;
     delete?: never;
@@ -751,7 +751,7 @@ export interface paths {
      * Submit a draft: checks every rule and the window, freezes it, emails a receipt
      * @description Requires role: applicant.
      */
-    post: operations['BidsController_submit'];
+    post: operations['submitBid'];
     delete?: never;
     options?: never;
     head?: never;
@@ -771,7 +771,7 @@ export interface paths {
      * Withdraw your bid, with a reason, at any time before a decision
      * @description Requires role: applicant.
      */
-    post: operations['BidsController_withdraw'];
+    post: operations['withdrawBid'];
     delete?: never;
     options?: never;
     head?: never;
@@ -789,7 +789,7 @@ export interface paths {
      * One decision
      * @description Requires role: approver, moderator, finance, admin.
      */
-    get: operations['AwardsController_get'];
+    get: operations['getDecision'];
     put?: never;
     post?: never;
     delete?: never;
@@ -811,7 +811,7 @@ export interface paths {
      * As an approver other than the first, confirm an award above the approval threshold, or decline to with a reason
      * @description Requires role: approver.
      */
-    post: operations['AwardsController_secondApproval'];
+    post: operations['approveDecision'];
     delete?: never;
     options?: never;
     head?: never;
@@ -829,7 +829,7 @@ export interface paths {
      * List emails, newest first, by status, template, recipient or the object they are about
      * @description Requires role: admin.
      */
-    get: operations['EmailOutboxController_list'];
+    get: operations['listEmails'];
     put?: never;
     post?: never;
     delete?: never;
@@ -849,7 +849,7 @@ export interface paths {
      * Read one email: its status, attempts and why it last failed
      * @description Requires role: admin.
      */
-    get: operations['EmailOutboxController_get'];
+    get: operations['getEmail'];
     put?: never;
     post?: never;
     delete?: never;
@@ -871,7 +871,7 @@ export interface paths {
      * Send a failed email again, with a fresh set of attempts
      * @description Requires role: admin.
      */
-    post: operations['EmailOutboxController_retry'];
+    post: operations['retryEmail'];
     delete?: never;
     options?: never;
     head?: never;
@@ -889,7 +889,7 @@ export interface paths {
      * Your export: its status and how far it has been built
      * @description Requires role: finance, admin.
      */
-    get: operations['ExportsController_get'];
+    get: operations['getExport'];
     put?: never;
     post?: never;
     delete?: never;
@@ -909,7 +909,7 @@ export interface paths {
      * Download your finished export
      * @description Requires role: finance, admin.
      */
-    get: operations['ExportsController_download'];
+    get: operations['downloadExport'];
     put?: never;
     post?: never;
     delete?: never;
@@ -929,7 +929,7 @@ export interface paths {
      * The signed-in user
      * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
      */
-    get: operations['AuthController_me'];
+    get: operations['getMe'];
     put?: never;
     post?: never;
     delete?: never;
@@ -951,7 +951,7 @@ export interface paths {
      * Change your own password; every session of yours ends, this one too, so sign in again
      * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
      */
-    post: operations['PasswordController_change'];
+    post: operations['changePassword'];
     delete?: never;
     options?: never;
     head?: never;
@@ -971,7 +971,7 @@ export interface paths {
      * Start (or restart, until confirmed) enrolling a second factor: the secret for an authenticator app and ten recovery codes, shown once
      * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
      */
-    post: operations['SecondFactorController_start'];
+    post: operations['startSecondFactorEnrolment'];
     delete?: never;
     options?: never;
     head?: never;
@@ -991,7 +991,7 @@ export interface paths {
      * Confirm the second factor with a code from the app; answers a new token proven by it
      * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
      */
-    post: operations['SecondFactorController_confirm'];
+    post: operations['confirmSecondFactorEnrolment'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1009,7 +1009,7 @@ export interface paths {
      * Your live sessions, most recently used first, with the one you are using marked
      * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
      */
-    get: operations['SessionsController_listOwn'];
+    get: operations['listMySessions'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1032,7 +1032,7 @@ export interface paths {
      * End one of your sessions (sign a device out)
      * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
      */
-    delete: operations['SessionsController_endOwn'];
+    delete: operations['endMySession'];
     options?: never;
     head?: never;
     patch?: never;
@@ -1049,7 +1049,7 @@ export interface paths {
      * A round’s accepted awards as a 360Giving data package (JSON), or its grants as CSV with the standard’s column titles
      * @description Public: no token needed.
      */
-    get: operations['OpenDataController_grants'];
+    get: operations['listOpenDataGrants'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1069,13 +1069,13 @@ export interface paths {
      * List organisations by name (an applicant sees only their own)
      * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
      */
-    get: operations['OrganisationsController_list'];
+    get: operations['listOrganisations'];
     put?: never;
     /**
      * Register an organisation that may bid
      * @description Requires role: admin.
      */
-    post: operations['OrganisationsController_create'];
+    post: operations['createOrganisation'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1093,7 +1093,7 @@ export interface paths {
      * Read an organisation (another organisation's id answers 404 to an applicant)
      * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
      */
-    get: operations['OrganisationsController_get'];
+    get: operations['getOrganisation'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1103,7 +1103,7 @@ export interface paths {
      * Correct or deactivate an organisation
      * @description Requires role: admin.
      */
-    patch: operations['OrganisationsController_update'];
+    patch: operations['updateOrganisation'];
     trace?: never;
   };
   '/api/v1/organisations/{id}/due-diligence': {
@@ -1117,13 +1117,13 @@ export interface paths {
      * An organisation’s due-diligence results, latest (the one that counts) first
      * @description Requires role: finance, moderator, approver, admin.
      */
-    get: operations['AwardsController_dueDiligenceHistory'];
+    get: operations['listDueDiligence'];
     put?: never;
     /**
      * Record a due-diligence result (red, amber, green) for an organisation
      * @description Requires role: finance, moderator.
      */
-    post: operations['AwardsController_recordDueDiligence'];
+    post: operations['recordDueDiligence'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1141,7 +1141,7 @@ export interface paths {
      * Payments in arrears on approved returns, by due date; filter by status and round
      * @description Requires role: finance, admin.
      */
-    get: operations['PaymentsController_list'];
+    get: operations['listPayments'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1163,7 +1163,7 @@ export interface paths {
      * Record a payment as made, with its date and bank reference; the award completes when its last return is approved and paid
      * @description Requires role: finance.
      */
-    post: operations['PaymentsController_record'];
+    post: operations['recordPayment'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1181,7 +1181,7 @@ export interface paths {
      * The police force areas of England and Wales
      * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
      */
-    get: operations['OrganisationsController_forceAreas'];
+    get: operations['listPoliceForceAreas'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1201,7 +1201,7 @@ export interface paths {
      * List quarterly returns by due date: applicants see their organisation’s; filter by round, award or status (`overdue` = past due and not sent)
      * @description Requires role: applicant, approver, moderator, finance, admin.
      */
-    get: operations['ReturnsController_list'];
+    get: operations['listReturns'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1221,7 +1221,7 @@ export interface paths {
      * A return: its draft, variance against profile, what stops submission, every submission with its review, and its payment. The ETag is its version
      * @description Requires role: applicant, approver, moderator, finance, admin.
      */
-    get: operations['ReturnsController_get'];
+    get: operations['getReturn'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1231,7 +1231,7 @@ export interface paths {
      * Save the draft; fields sent replace what was saved, the rest stay
      * @description Requires role: applicant.
      */
-    patch: operations['ReturnsController_save'];
+    patch: operations['saveReturn'];
     trace?: never;
   };
   '/api/v1/returns/{id}/approve': {
@@ -1247,7 +1247,7 @@ export interface paths {
      * Approve a submitted return (all of the claim, or less with a comment): the approved spend is payable in arrears and a payment to make is created
      * @description Requires role: finance.
      */
-    post: operations['ReturnsController_approve'];
+    post: operations['approveReturn'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1267,7 +1267,7 @@ export interface paths {
      * Send a submitted return back to the bidder with comments; the submission is kept
      * @description Requires role: finance.
      */
-    post: operations['ReturnsController_requestChanges'];
+    post: operations['requestReturnChanges'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1287,7 +1287,7 @@ export interface paths {
      * Submit the draft to finance, frozen as a numbered submission: the quarter must be over, earlier returns sent, and every rule met
      * @description Requires role: applicant.
      */
-    post: operations['ReturnsController_submit'];
+    post: operations['submitReturn'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1305,13 +1305,13 @@ export interface paths {
      * List funding rounds, latest first (applicants see published rounds only)
      * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
      */
-    get: operations['RoundsController_list'];
+    get: operations['listRounds'];
     put?: never;
     /**
      * Create a funding round in draft
      * @description Requires role: admin.
      */
-    post: operations['RoundsController_create'];
+    post: operations['createRound'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1329,7 +1329,7 @@ export interface paths {
      * Read a funding round with its criteria and caps; the ETag is its version
      * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
      */
-    get: operations['RoundsController_get'];
+    get: operations['getRound'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1339,7 +1339,7 @@ export interface paths {
      * Edit a draft round; criteria and year caps, when sent, replace the old ones
      * @description Requires role: admin.
      */
-    patch: operations['RoundsController_update'];
+    patch: operations['updateRound'];
     trace?: never;
   };
   '/api/v1/rounds/{id}/assignments/auto': {
@@ -1355,7 +1355,7 @@ export interface paths {
      * Assign assessors (the panel given, or every active assessor) to every bid in assessment up to the round’s number per bid, balancing load and avoiding declared affiliations
      * @description Requires role: moderator.
      */
-    post: operations['AssessmentController_autoAssign'];
+    post: operations['autoAssignAssessors'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1375,7 +1375,7 @@ export interface paths {
      * Close an open round once its bidding window has passed
      * @description Requires role: admin.
      */
-    post: operations['RoundsController_close'];
+    post: operations['closeRound'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1395,7 +1395,7 @@ export interface paths {
      * Close out a round whose delivery has finished
      * @description Requires role: admin.
      */
-    post: operations['RoundsController_closeOut'];
+    post: operations['closeOutRound'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1413,7 +1413,7 @@ export interface paths {
      * The round’s standing decisions and the money they hold
      * @description Requires role: approver, moderator, finance, admin.
      */
-    get: operations['AwardsController_roundDecisions'];
+    get: operations['listRoundDecisions'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1435,7 +1435,7 @@ export interface paths {
      * Ask for the round’s spend summary as a file (csv, xlsx or html) as at a moment: a worker builds it and emails you a link
      * @description Requires role: finance, admin.
      */
-    post: operations['ExportsController_request'];
+    post: operations['requestExport'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1453,7 +1453,7 @@ export interface paths {
      * A suggestion: ranked bids above the quality threshold funded in order until the budget runs out, and the first that does not fit
      * @description Requires role: approver, moderator, admin.
      */
-    get: operations['AwardsController_fundingLine'];
+    get: operations['getFundingLine'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1475,7 +1475,7 @@ export interface paths {
      * Open a draft round for bids
      * @description Requires role: admin.
      */
-    post: operations['RoundsController_publish'];
+    post: operations['publishRound'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1495,7 +1495,7 @@ export interface paths {
      * Publish the round’s decisions: bids become awarded or unsuccessful, every bidder is emailed, offers get their acceptance deadline, and the round is decided
      * @description Requires role: admin.
      */
-    post: operations['AwardsController_publishOutcomes'];
+    post: operations['publishOutcomes'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1513,7 +1513,7 @@ export interface paths {
      * Bids by final score (ties: earlier submission, then reference) with a running total against the budget
      * @description Requires role: moderator, approver, admin.
      */
-    get: operations['AssessmentController_ranking'];
+    get: operations['getRoundRanking'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1533,7 +1533,7 @@ export interface paths {
      * Every bid in assessment with its mean, spread, divergence flag and final score
      * @description Requires role: moderator, admin.
      */
-    get: operations['AssessmentController_scores'];
+    get: operations['listRoundScores'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1553,7 +1553,7 @@ export interface paths {
      * The round’s spend as at a moment: per award, financial year, quarter and capital/revenue (awarded, claimed, approved, paid, forecast, released, remaining, variance, flags), with totals by round, force area, applicant type and year
      * @description Requires role: finance, admin, moderator, approver.
      */
-    get: operations['ReportsController_spendSummary'];
+    get: operations['getSpendSummary'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1575,7 +1575,7 @@ export interface paths {
      * Move a closed round into assessment with its scoring deadline: endorsed and PCC bids go to assessment, bids never endorsed fail eligibility
      * @description Requires role: admin, moderator.
      */
-    post: operations['AssessmentController_start'];
+    post: operations['startAssessment'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1595,7 +1595,7 @@ export interface paths {
      * Start the delivery period of a decided round
      * @description Requires role: admin.
      */
-    post: operations['RoundsController_startDelivery'];
+    post: operations['startRoundDelivery'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1613,12 +1613,12 @@ export interface paths {
      * As a PCC, your area’s bids in a round with their ranks
      * @description Requires role: applicant.
      */
-    get: operations['BidEndorsementController_ranking'];
+    get: operations['getPccRanking'];
     /**
      * As a PCC, rank your area’s endorsed and own submitted bids, highest priority first
      * @description Requires role: applicant.
      */
-    put: operations['BidEndorsementController_rank'];
+    put: operations['setPccRanking'];
     post?: never;
     delete?: never;
     options?: never;
@@ -1637,13 +1637,13 @@ export interface paths {
      * List users by email, filtered by role, organisation or active flag
      * @description Requires role: admin.
      */
-    get: operations['UsersController_list'];
+    get: operations['listUsers'];
     put?: never;
     /**
      * Create a user, who is emailed an invitation to choose their own password (status invited until they do)
      * @description Requires role: admin.
      */
-    post: operations['UsersController_create'];
+    post: operations['createUser'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1661,7 +1661,7 @@ export interface paths {
      * Read a user
      * @description Requires role: admin.
      */
-    get: operations['UsersController_get'];
+    get: operations['getUser'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1671,7 +1671,7 @@ export interface paths {
      * Change a user's name, role or organisation
      * @description Requires role: admin.
      */
-    patch: operations['UsersController_update'];
+    patch: operations['updateUser'];
     trace?: never;
   };
   '/api/v1/users/{id}/deactivate': {
@@ -1687,7 +1687,7 @@ export interface paths {
      * Deactivate a user: their tokens stop working at once
      * @description Requires role: admin.
      */
-    post: operations['UsersController_deactivate'];
+    post: operations['deactivateUser'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1705,7 +1705,7 @@ export interface paths {
      * A user's roles and organisations over time, with who changed them and when
      * @description Requires role: admin.
      */
-    get: operations['UsersController_history'];
+    get: operations['getUserHistory'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1727,7 +1727,7 @@ export interface paths {
      * Send the user a new invitation; the link of any earlier one stops working (not once they have accepted, nor while deactivated)
      * @description Requires role: admin.
      */
-    post: operations['UsersController_resendInvitation'];
+    post: operations['resendInvitation'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1747,7 +1747,7 @@ export interface paths {
      * Reactivate a deactivated user
      * @description Requires role: admin.
      */
-    post: operations['UsersController_reactivate'];
+    post: operations['reactivateUser'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1767,7 +1767,7 @@ export interface paths {
      * Reset a user's second factor: it and their recovery codes go, their sessions end, they are emailed and enrol again
      * @description Requires role: admin.
      */
-    post: operations['SecondFactorController_reset'];
+    post: operations['resetUserSecondFactor'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1787,7 +1787,7 @@ export interface paths {
      * End every live session of a user: they must sign in again
      * @description Requires role: admin.
      */
-    post: operations['SessionsController_endAllOfUser'];
+    post: operations['endUserSessions'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1805,7 +1805,7 @@ export interface paths {
      * Liveness: the process answers
      * @description Public: no token needed.
      */
-    get: operations['HealthController_alive'];
+    get: operations['checkLiveness'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1825,7 +1825,7 @@ export interface paths {
      * Readiness: PostgreSQL and Redis both answer
      * @description Public: no token needed.
      */
-    get: operations['HealthController_ready'];
+    get: operations['checkReadiness'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1888,8 +1888,7 @@ export interface components {
       amountPence: number;
       /** @example 2026/27 */
       financialYear: string;
-      /** @enum {string} */
-      kind: 'capital' | 'revenue';
+      kind: components['schemas']['SpendKind'];
     };
     ApproveReturnDto: {
       /** @description Spend approved per year and kind, if less than claimed (a comment then says why); left out, everything claimed is approved */
@@ -1902,26 +1901,15 @@ export interface components {
       submission?: number;
     };
     AreaBidDto: {
-      /** @enum {string} */
-      applicantType: 'pcc' | 'local_authority' | 'btp' | 'cso';
-      /** @enum {string} */
-      endorsement: 'not_required' | 'awaiting' | 'endorsed' | 'declined';
+      applicantType: components['schemas']['OrganisationType'];
+      endorsement: components['schemas']['EndorsementState'];
       /** Format: uuid */
       id: string;
       organisationName: string;
       pccRank: number | null;
       reference: string;
       requestedPence: number;
-      /** @enum {string} */
-      status:
-        | 'draft'
-        | 'submitted'
-        | 'eligibility_failed'
-        | 'in_assessment'
-        | 'moderated'
-        | 'awarded'
-        | 'unsuccessful'
-        | 'withdrawn';
+      status: components['schemas']['BidStatus'];
       title: string;
     };
     AreaRankingDto: {
@@ -1975,8 +1963,7 @@ export interface components {
       /** @description Enough to spot a conflict before reading the bid */
       bidTitle: string;
       conflictReason: string | null;
-      /** @enum {string|null} */
-      declaration: 'no_conflict' | 'conflict' | null;
+      declaration: (string & components['schemas']['ConflictDeclaration']) | null;
       /** Format: date-time */
       declaredAt: string | null;
       /** @example E23000007 */
@@ -1995,8 +1982,7 @@ export interface components {
       score: string | null;
       /** @example 7250 */
       scoreHundredths: number | null;
-      /** @enum {string} */
-      status: 'assigned' | 'conflict_declared' | 'submitted' | 'cancelled';
+      status: components['schemas']['AssignmentStatus'];
       /** Format: date-time */
       submittedAt: string | null;
       version: number;
@@ -2007,6 +1993,17 @@ export interface components {
       offset: number;
       total: number;
     };
+    /**
+     * @description Where an assessor’s assignment is
+     *
+     *     - `assigned`: waiting for the assessor
+     *     - `conflict_declared`: the assessor declared a conflict of interest; the assignment ended
+     *     - `submitted`: the marks are submitted
+     *     - `cancelled`: cancelled
+     * @example assigned
+     * @enum {string}
+     */
+    AssignmentStatus: 'assigned' | 'conflict_declared' | 'submitted' | 'cancelled';
     AuditEventDto: {
       /** Format: uuid */
       actorId: string | null;
@@ -2088,17 +2085,7 @@ export interface components {
       roundName: string;
       signatoryName: string | null;
       signatoryPosition: string | null;
-      /** @enum {string} */
-      status:
-        | 'pending_second_approval'
-        | 'offered'
-        | 'accepted'
-        | 'active'
-        | 'completed'
-        | 'declined'
-        | 'withdrawn'
-        | 'not_confirmed'
-        | 'rejected';
+      status: components['schemas']['AwardStatus'];
       version: number;
     };
     AwardPositionDto: {
@@ -2119,14 +2106,47 @@ export interface components {
       /** @description The award as a whole (financialYear "all") */
       total: components['schemas']['PositionLineDto'];
     };
+    /**
+     * @description Where an award decision is in its life
+     *
+     *     - `pending_second_approval`: waiting for a second approver
+     *     - `offered`: offered to the bidder, who may accept until the deadline
+     *     - `accepted`: accepted by the bidder
+     *     - `active`: being delivered
+     *     - `completed`: delivery finished
+     *     - `declined`: declined by the bidder
+     *     - `withdrawn`: withdrawn by the Home Office
+     *     - `not_confirmed`: the second approver did not confirm it
+     *     - `rejected`: the bid was rejected
+     * @example pending_second_approval
+     * @enum {string}
+     */
+    AwardStatus:
+      | 'pending_second_approval'
+      | 'offered'
+      | 'accepted'
+      | 'active'
+      | 'completed'
+      | 'declined'
+      | 'withdrawn'
+      | 'not_confirmed'
+      | 'rejected';
+    /**
+     * @description How a round awards its money
+     *
+     *     - `competitive`: bids are assessed, marked and ranked
+     *     - `direct`: bids are checked against the scheme terms and awarded directly
+     * @example competitive
+     * @enum {string}
+     */
+    AwardType: 'competitive' | 'direct';
     BidAssessmentsDto: {
       /** @description Submitted assessments with their marks */
       assessments: components['schemas']['AssignmentDto'][];
       score: components['schemas']['BidScoreDto'];
     };
     BidDto: {
-      /** @enum {string} */
-      applicantType: 'pcc' | 'local_authority' | 'btp' | 'cso';
+      applicantType: components['schemas']['OrganisationType'];
       consultation?: string;
       /** @description One line per financial year and capital/revenue; they sum to the request */
       costLines?: components['schemas']['CostLineDto'][];
@@ -2170,16 +2190,7 @@ export interface components {
        *     ]
        */
       secondaryCrimeTypes?: string[];
-      /** @enum {string} */
-      status:
-        | 'draft'
-        | 'submitted'
-        | 'eligibility_failed'
-        | 'in_assessment'
-        | 'moderated'
-        | 'awarded'
-        | 'unsuccessful'
-        | 'withdrawn';
+      status: components['schemas']['BidStatus'];
       /** Format: date-time */
       submittedAt: string | null;
       /** @example 15 July 2021, 23:59 */
@@ -2206,6 +2217,24 @@ export interface components {
       /** Format: date-time */
       withdrawnAt: string | null;
     };
+    /**
+     * @description What the round’s bid limit counts
+     *
+     *     - `pcc_area`: bids per police force area
+     *     - `applicant`: bids per applicant organisation
+     * @example pcc_area
+     * @enum {string}
+     */
+    BidLimitScope: 'pcc_area' | 'applicant';
+    /**
+     * @description A bid’s published outcome
+     *
+     *     - `awarded`: funding was awarded
+     *     - `unsuccessful`: not funded
+     * @example awarded
+     * @enum {string}
+     */
+    BidOutcome: 'awarded' | 'unsuccessful';
     BidPageDto: {
       items: components['schemas']['BidDto'][];
       limit: number;
@@ -2221,8 +2250,7 @@ export interface components {
       bidId: string;
       /** @description Spread above the round’s divergence threshold */
       divergent: boolean;
-      /** @enum {string|null} */
-      finalBasis: 'mean' | 'moderated' | null;
+      finalBasis: (string & components['schemas']['FinalScoreBasis']) | null;
       /** @example 64.50 */
       finalScore: string | null;
       /** @example 6450 */
@@ -2239,18 +2267,32 @@ export interface components {
       requestedPence: number;
       /** @example 21.67 */
       spread: string | null;
-      /** @enum {string} */
-      status:
-        | 'draft'
-        | 'submitted'
-        | 'eligibility_failed'
-        | 'in_assessment'
-        | 'moderated'
-        | 'awarded'
-        | 'unsuccessful'
-        | 'withdrawn';
+      status: components['schemas']['BidStatus'];
       title: string;
     };
+    /**
+     * @description Where a bid is in its life
+     *
+     *     - `draft`: being written; only its organisation sees it
+     *     - `submitted`: submitted and frozen
+     *     - `eligibility_failed`: failed the eligibility check
+     *     - `in_assessment`: being assessed
+     *     - `moderated`: its score is final
+     *     - `awarded`: funding was awarded
+     *     - `unsuccessful`: not funded
+     *     - `withdrawn`: withdrawn by the bidder
+     * @example draft
+     * @enum {string}
+     */
+    BidStatus:
+      | 'draft'
+      | 'submitted'
+      | 'eligibility_failed'
+      | 'in_assessment'
+      | 'moderated'
+      | 'awarded'
+      | 'unsuccessful'
+      | 'withdrawn';
     ChangePasswordDto: {
       currentPassword: string;
       /**
@@ -2293,6 +2335,15 @@ export interface components {
        */
       code: string;
     };
+    /**
+     * @description An assessor’s declaration of interests on a bid
+     *
+     *     - `no_conflict`: no conflict of interest
+     *     - `conflict`: a conflict of interest, with a reason
+     * @example no_conflict
+     * @enum {string}
+     */
+    ConflictDeclaration: 'no_conflict' | 'conflict';
     CostLineDto: {
       /**
        * @description Amount in pence
@@ -2301,8 +2352,7 @@ export interface components {
       amountPence: number;
       /** @example 2022/23 */
       financialYear: string;
-      /** @enum {string} */
-      kind: 'capital' | 'revenue';
+      kind: components['schemas']['SpendKind'];
     };
     CreateBidDto: {
       consultation?: string;
@@ -2348,8 +2398,7 @@ export interface components {
        * @description The moment the figures are read as at (default now)
        */
       asAt?: string;
-      /** @enum {string} */
-      format: 'csv' | 'xlsx' | 'html';
+      format: components['schemas']['ExportFormat'];
     };
     CreateOrganisationDto: {
       /** @example 1123456 */
@@ -2368,8 +2417,7 @@ export interface components {
       gssCode?: string | null;
       /** @example Police and Crime Commissioner for Northumbria */
       name: string;
-      /** @enum {string} */
-      type: 'pcc' | 'local_authority' | 'btp' | 'cso';
+      type: components['schemas']['OrganisationType'];
       /** @example https://www.northumbria-pcc.gov.uk */
       website?: string | null;
     };
@@ -2381,12 +2429,10 @@ export interface components {
       approvalThresholdPence?: number;
       /** @default 2 */
       assessmentsPerBid?: number;
-      /** @enum {string} */
-      awardType: 'competitive' | 'direct';
+      awardType: components['schemas']['AwardType'];
       /** @example 3 */
       bidLimit: number;
-      /** @enum {string} */
-      bidLimitScope: 'pcc_area' | 'applicant';
+      bidLimitScope: components['schemas']['BidLimitScope'];
       /**
        * @description Round budget in pence
        * @example 7500000000
@@ -2434,7 +2480,7 @@ export interface components {
        * @example 15
        */
       divergenceThreshold: number;
-      eligibleApplicantTypes: ('pcc' | 'local_authority' | 'btp' | 'cso')[];
+      eligibleApplicantTypes: components['schemas']['OrganisationType'][];
       interventionTaxonomy?: components['schemas']['TaxonomyCategoryDto'][];
       /** @description Match funding required of a bid, as a percentage of the amount it requests, by applicant type */
       matchFundingPercent?: components['schemas']['MatchFundingDto'];
@@ -2483,8 +2529,7 @@ export interface components {
        * @description Required for applicants, refused for staff
        */
       organisationId?: string;
-      /** @enum {string} */
-      role: 'applicant' | 'assessor' | 'moderator' | 'approver' | 'finance' | 'admin';
+      role: components['schemas']['Role'];
     };
     CriterionDto: {
       /** @default  */
@@ -2530,11 +2575,19 @@ export interface components {
       feedback?: string;
       /** @description With award: the amount per financial year and capital/revenue, each at most what the bid asked for there */
       lines?: components['schemas']['CostLineDto'][];
-      /** @enum {string} */
-      outcome: 'award' | 'reject';
+      outcome: components['schemas']['DecisionOutcome'];
       /** @description With reject: the reason, for the record */
       reason?: string;
     };
+    /**
+     * @description An approver’s decision on a bid
+     *
+     *     - `award`: award funding
+     *     - `reject`: reject, with a reason and feedback for the bidder
+     * @example award
+     * @enum {string}
+     */
+    DecisionOutcome: 'award' | 'reject';
     DecisionResponseDto: {
       /** @description Awarded, in pence (0 for a rejection) */
       amountPence: number;
@@ -2561,8 +2614,7 @@ export interface components {
       /** Format: uuid */
       organisationId: string;
       organisationName: string;
-      /** @enum {string} */
-      outcome: 'award' | 'reject';
+      outcome: components['schemas']['DecisionOutcome'];
       /** Format: date-time */
       publishedAt: string | null;
       /**
@@ -2581,17 +2633,7 @@ export interface components {
       /** Format: date-time */
       secondDecidedAt: string | null;
       secondReason: string | null;
-      /** @enum {string} */
-      status:
-        | 'pending_second_approval'
-        | 'offered'
-        | 'accepted'
-        | 'active'
-        | 'completed'
-        | 'declined'
-        | 'withdrawn'
-        | 'not_confirmed'
-        | 'rejected';
+      status: components['schemas']['AwardStatus'];
       version: number;
     };
     DeclarationDto: {
@@ -2611,8 +2653,7 @@ export interface components {
       notes: string;
       /** Format: uuid */
       organisationId: string;
-      /** @enum {string} */
-      rating: 'red' | 'amber' | 'green';
+      rating: components['schemas']['Rating'];
       /** Format: date-time */
       recordedAt: string;
       recordedByName: string;
@@ -2625,8 +2666,7 @@ export interface components {
       checkedOn: string;
       /** @example Companies House and Charity Commission records current. */
       notes: string;
-      /** @enum {string} */
-      rating: 'red' | 'amber' | 'green';
+      rating: components['schemas']['Rating'];
     };
     EligibilityDto: {
       /** Format: uuid */
@@ -2680,8 +2720,7 @@ export interface components {
       relayedAt: string | null;
       /** Format: date-time */
       sentAt: string | null;
-      /** @enum {string} */
-      status: 'pending' | 'sending' | 'sent' | 'failed';
+      status: components['schemas']['EmailStatus'];
       /** @description Set once rendered */
       subject: string | null;
       /** @example account-invitation */
@@ -2693,6 +2732,17 @@ export interface components {
       offset: number;
       total: number;
     };
+    /**
+     * @description Where an email is in the outbox
+     *
+     *     - `pending`: waiting to be sent
+     *     - `sending`: being handed to the mail server
+     *     - `sent`: accepted by the mail server
+     *     - `failed`: gave up after the allowed attempts; an administrator may retry it
+     * @example pending
+     * @enum {string}
+     */
+    EmailStatus: 'pending' | 'sending' | 'sent' | 'failed';
     EndedSessionsDto: {
       /**
        * @description How many live sessions were ended
@@ -2704,12 +2754,20 @@ export interface components {
       /** Format: date-time */
       decidedAt: string | null;
       reason: string | null;
-      /**
-       * @description not_required for a PCC’s own bid or one outside any PCC area
-       * @enum {string}
-       */
-      state: 'not_required' | 'awaiting' | 'endorsed' | 'declined';
+      /** @description not_required for a PCC’s own bid or one outside any PCC area */
+      state: components['schemas']['EndorsementState'];
     };
+    /**
+     * @description The PCC’s endorsement of a bid in their area
+     *
+     *     - `not_required`: the bid needs no endorsement
+     *     - `awaiting`: waiting for the PCC
+     *     - `endorsed`: the PCC endorsed it
+     *     - `declined`: the PCC declined to endorse it
+     * @example not_required
+     * @enum {string}
+     */
+    EndorsementState: 'not_required' | 'awaiting' | 'endorsed' | 'declined';
     ExportDto: {
       /** Format: date-time */
       asAt: string;
@@ -2727,8 +2785,7 @@ export interface components {
       fileName: string | null;
       /** Format: date-time */
       finishedAt: string | null;
-      /** @enum {string} */
-      format: 'csv' | 'xlsx' | 'html';
+      format: components['schemas']['ExportFormat'];
       /** Format: uuid */
       id: string;
       /** @description Percent built */
@@ -2736,9 +2793,30 @@ export interface components {
       /** Format: uuid */
       roundId: string;
       sizeBytes: number | null;
-      /** @enum {string} */
-      status: 'queued' | 'running' | 'done' | 'failed' | 'expired';
+      status: components['schemas']['ExportStatus'];
     };
+    /**
+     * @description The file format of an export
+     *
+     *     - `csv`: comma-separated values
+     *     - `xlsx`: Excel workbook
+     *     - `html`: printable web page
+     * @example csv
+     * @enum {string}
+     */
+    ExportFormat: 'csv' | 'xlsx' | 'html';
+    /**
+     * @description Where an export is
+     *
+     *     - `queued`: waiting for a worker
+     *     - `running`: being built
+     *     - `done`: ready to download
+     *     - `failed`: could not be built
+     *     - `expired`: removed after its retention period
+     * @example queued
+     * @enum {string}
+     */
+    ExportStatus: 'queued' | 'running' | 'done' | 'failed' | 'expired';
     FailedBidDto: {
       /** Format: uuid */
       bidId: string;
@@ -2752,6 +2830,15 @@ export interface components {
       /** @example closesAt must be after opensAt */
       message: string;
     };
+    /**
+     * @description Where a bid’s final score comes from
+     *
+     *     - `mean`: the mean of the assessors’ scores
+     *     - `moderated`: a score set by a moderator
+     * @example mean
+     * @enum {string}
+     */
+    FinalScoreBasis: 'mean' | 'moderated';
     ForecastLineDto: {
       /**
        * @description Spent in the quarter, in pence
@@ -2760,13 +2847,9 @@ export interface components {
       amountPence: number;
       /** @example 2026/27 */
       financialYear: string;
-      /** @enum {string} */
-      kind: 'capital' | 'revenue';
-      /**
-       * @description A later quarter of the award
-       * @enum {number}
-       */
-      quarter: 1 | 2 | 3 | 4;
+      kind: components['schemas']['SpendKind'];
+      /** @description A later quarter of the award */
+      quarter: components['schemas']['Quarter'];
     };
     FundingLineDto: {
       budgetPence: number;
@@ -2873,14 +2956,22 @@ export interface components {
       local_authority?: number;
       pcc?: number;
     };
+    /**
+     * @description How match funding is given
+     *
+     *     - `cash`: money
+     *     - `in_kind`: goods, staff time or services, valued in pence
+     * @example cash
+     * @enum {string}
+     */
+    MatchFundingKind: 'cash' | 'in_kind';
     MatchFundingLineDto: {
       /**
        * @description Amount in pence
        * @example 5000000
        */
       amountPence: number;
-      /** @enum {string} */
-      kind: 'cash' | 'in_kind';
+      kind: components['schemas']['MatchFundingKind'];
       /** @example Newcastle City Council capital programme */
       source: string;
     };
@@ -2899,8 +2990,7 @@ export interface components {
       /** Format: uuid */
       organisationId: string | null;
       organisationName: string | null;
-      /** @enum {string} */
-      role: 'applicant' | 'assessor' | 'moderator' | 'approver' | 'finance' | 'admin';
+      role: components['schemas']['Role'];
       /**
        * Format: date-time
        * @description When the next change ended it; null for the current one
@@ -2920,9 +3010,28 @@ export interface components {
       /** @example Lighting columns installed */
       title: string;
     };
+    /**
+     * @description Progress on a milestone
+     *
+     *     - `not_started`: not started
+     *     - `on_track`: on track
+     *     - `delayed`: delayed
+     *     - `complete`: complete
+     * @example not_started
+     * @enum {string}
+     */
+    MilestoneStatus: 'not_started' | 'on_track' | 'delayed' | 'complete';
+    /**
+     * @description A moderator’s decision on a divergent bid
+     *
+     *     - `accept-mean`: keep the mean of the assessors’ scores
+     *     - `set-score`: set the score, with a reason
+     * @example accept-mean
+     * @enum {string}
+     */
+    ModerationDecision: 'accept-mean' | 'set-score';
     ModerationDto: {
-      /** @enum {string} */
-      decision: 'accept-mean' | 'set-score';
+      decision: components['schemas']['ModerationDecision'];
       /** @description Required with set-score */
       reason?: string;
       /**
@@ -2931,6 +3040,15 @@ export interface components {
        */
       score?: number;
     };
+    /**
+     * @description The format of the 360Giving data
+     *
+     *     - `json`: 360Giving JSON
+     *     - `csv`: 360Giving CSV
+     * @example json
+     * @enum {string}
+     */
+    OpenDataFormat: 'json' | 'csv';
     OrganisationDto: {
       active: boolean;
       charityNumber: string | null;
@@ -2940,8 +3058,7 @@ export interface components {
       /** Format: uuid */
       id: string;
       name: string;
-      /** @enum {string} */
-      type: 'pcc' | 'local_authority' | 'btp' | 'cso';
+      type: components['schemas']['OrganisationType'];
       version: number;
       website: string | null;
     };
@@ -2951,6 +3068,17 @@ export interface components {
       offset: number;
       total: number;
     };
+    /**
+     * @description The kind of bidding organisation
+     *
+     *     - `pcc`: Police and Crime Commissioner (or equivalent) for a force area
+     *     - `local_authority`: a local council
+     *     - `btp`: British Transport Police
+     *     - `cso`: civil society organisation (charity or community group)
+     * @example pcc
+     * @enum {string}
+     */
+    OrganisationType: 'pcc' | 'local_authority' | 'btp' | 'cso';
     OutcomeDto: {
       /** @description Awarded (0 when unsuccessful) */
       amountPence: number;
@@ -2959,29 +3087,15 @@ export interface components {
        * @description The award, if any
        */
       awardId: string | null;
-      /**
-       * @description Where the award stands now (offered, active, declined, ...)
-       * @enum {string|null}
-       */
-      awardStatus:
-        | 'pending_second_approval'
-        | 'offered'
-        | 'accepted'
-        | 'active'
-        | 'completed'
-        | 'declined'
-        | 'withdrawn'
-        | 'not_confirmed'
-        | 'rejected'
-        | null;
+      /** @description Where the award stands now (offered, active, declined, ...) */
+      awardStatus: (string & components['schemas']['AwardStatus']) | null;
       /** Format: uuid */
       bidId: string;
       bidTitle: string;
       conditions: string[];
       feedback: string | null;
       lines: components['schemas']['CostLineDto'][];
-      /** @enum {string} */
-      outcome: 'awarded' | 'unsuccessful';
+      outcome: components['schemas']['BidOutcome'];
       /** Format: date-time */
       publishedAt: string;
       /** @description Why the bid was not funded */
@@ -3049,12 +3163,10 @@ export interface components {
       paidOn: string | null;
       /** @description The bank or ledger reference */
       paymentReference: string | null;
-      /** @enum {number} */
-      quarter: 1 | 2 | 3 | 4;
+      quarter: components['schemas']['Quarter'];
       /** Format: uuid */
       returnId: string;
-      /** @enum {string} */
-      status: 'to_make' | 'made';
+      status: components['schemas']['PaymentStatus'];
     };
     PaymentPageDto: {
       items: components['schemas']['PaymentDto'][];
@@ -3062,6 +3174,15 @@ export interface components {
       offset: number;
       total: number;
     };
+    /**
+     * @description Whether a payment has been made
+     *
+     *     - `to_make`: released and waiting to be paid
+     *     - `made`: paid
+     * @example to_make
+     * @enum {string}
+     */
+    PaymentStatus: 'to_make' | 'made';
     PoliceForceAreaDto: {
       /** @example E23000007 */
       code: string;
@@ -3077,8 +3198,7 @@ export interface components {
       claimedPence: number;
       /** @example 2026/27 */
       financialYear: string;
-      /** @enum {string} */
-      kind: 'capital' | 'revenue';
+      kind: components['schemas']['SpendKind'];
       paidPence: number;
       /** @description Not spent by the year’s end, released; never carried over */
       releasedPence: number;
@@ -3122,6 +3242,17 @@ export interface components {
       /** @description Bids told they were unsuccessful */
       unsuccessful: number;
     };
+    /**
+     * @description A quarter of the financial year (1 April to 31 March)
+     *
+     *     - `1`: April to June
+     *     - `2`: July to September
+     *     - `3`: October to December
+     *     - `4`: January to March
+     * @example 1
+     * @enum {integer}
+     */
+    Quarter: 1 | 2 | 3 | 4;
     RankedBidDto: {
       /** @description Final score at or above the round’s quality threshold */
       aboveQualityThreshold: boolean;
@@ -3156,6 +3287,16 @@ export interface components {
       /** Format: uuid */
       roundId: string;
     };
+    /**
+     * @description A red, amber or green rating
+     *
+     *     - `red`: serious concern
+     *     - `amber`: some concern
+     *     - `green`: no concern
+     * @example red
+     * @enum {string}
+     */
+    Rating: 'red' | 'amber' | 'green';
     ReadinessDto: {
       /**
        * @example {
@@ -3237,13 +3378,9 @@ export interface components {
       periodStartsOn: string;
       /** @description What stops the draft being submitted now (empty once it can be) */
       problems: components['schemas']['FieldErrorDto'][];
-      /**
-       * @description Q1 April–June … Q4 January–March
-       * @enum {number}
-       */
-      quarter: 1 | 2 | 3 | 4;
-      /** @enum {string} */
-      status: 'upcoming' | 'due' | 'submitted' | 'approved' | 'changes_requested' | 'cancelled';
+      /** @description Q1 April–June … Q4 January–March */
+      quarter: components['schemas']['Quarter'];
+      status: components['schemas']['ReturnStatus'];
       /** @description Every sending, oldest first, with reviews */
       submissions: components['schemas']['SubmissionDto'][];
       /** @description The draft’s spend against the quarter’s profile */
@@ -3251,14 +3388,27 @@ export interface components {
       /** @description Send it back in If-Match when saving the draft */
       version: number;
     };
+    /**
+     * @description A delivery return status to filter by; overdue is due and past its date
+     *
+     *     - `upcoming`: its quarter has not ended
+     *     - `due`: waiting for the bidder
+     *     - `overdue`: due and past its due date
+     *     - `submitted`: waiting for finance to review it
+     *     - `approved`: approved; its payment is released
+     *     - `changes_requested`: sent back to the bidder with changes to make
+     *     - `cancelled`: not needed (the award ended)
+     * @example upcoming
+     * @enum {string}
+     */
+    ReturnListStatus:
+      'upcoming' | 'due' | 'overdue' | 'submitted' | 'approved' | 'changes_requested' | 'cancelled';
     ReturnMilestoneDto: {
       comment?: string;
       /** Format: date */
       dueOn?: string | null;
-      /** @enum {string} */
-      rag: 'red' | 'amber' | 'green';
-      /** @enum {string} */
-      status: 'not_started' | 'on_track' | 'delayed' | 'complete';
+      rag: components['schemas']['Rating'];
+      status: components['schemas']['MilestoneStatus'];
       /** @example Street lighting contract let */
       title: string;
     };
@@ -3272,9 +3422,21 @@ export interface components {
       /** @example Contractor capacity delays installation */
       description: string;
       mitigation: string;
-      /** @enum {string} */
-      rag: 'red' | 'amber' | 'green';
+      rag: components['schemas']['Rating'];
     };
+    /**
+     * @description Where a delivery return is
+     *
+     *     - `upcoming`: its quarter has not ended
+     *     - `due`: waiting for the bidder
+     *     - `submitted`: waiting for finance to review it
+     *     - `approved`: approved; its payment is released
+     *     - `changes_requested`: sent back to the bidder with changes to make
+     *     - `cancelled`: not needed (the award ended)
+     * @example upcoming
+     * @enum {string}
+     */
+    ReturnStatus: 'upcoming' | 'due' | 'submitted' | 'approved' | 'changes_requested' | 'cancelled';
     ReturnSummaryDto: {
       /** Format: uuid */
       awardId: string;
@@ -3296,13 +3458,9 @@ export interface components {
       periodEndsOn: string;
       /** Format: date */
       periodStartsOn: string;
-      /**
-       * @description Q1 April–June … Q4 January–March
-       * @enum {number}
-       */
-      quarter: 1 | 2 | 3 | 4;
-      /** @enum {string} */
-      status: 'upcoming' | 'due' | 'submitted' | 'approved' | 'changes_requested' | 'cancelled';
+      /** @description Q1 April–June … Q4 January–March */
+      quarter: components['schemas']['Quarter'];
+      status: components['schemas']['ReturnStatus'];
       /** @description Times submitted */
       submissions: number;
     };
@@ -3312,15 +3470,36 @@ export interface components {
       claimedPence: number;
       /** @example 2026/27 */
       financialYear: string;
-      /** @enum {string} */
-      kind: 'capital' | 'revenue';
+      kind: components['schemas']['SpendKind'];
     };
+    /**
+     * @description Finance’s review of a submitted return
+     *
+     *     - `approved`: approved
+     *     - `changes_requested`: sent back with changes to make
+     * @example approved
+     * @enum {string}
+     */
+    ReviewOutcome: 'approved' | 'changes_requested';
     RiskDto: {
       /** @example Supplier lead times for columns */
       description: string;
       /** @example Order in the first month; council framework supplier */
       mitigation: string;
     };
+    /**
+     * @description What a user may do
+     *
+     *     - `applicant`: drafts and submits bids and returns for their organisation
+     *     - `assessor`: marks the bids assigned to them
+     *     - `moderator`: assigns assessors and moderates divergent marks
+     *     - `approver`: decides awards (a second approver confirms large ones)
+     *     - `finance`: reviews returns, records payments and runs exports
+     *     - `admin`: manages users, organisations and rounds
+     * @example applicant
+     * @enum {string}
+     */
+    Role: 'applicant' | 'assessor' | 'moderator' | 'approver' | 'finance' | 'admin';
     RoundDecisionsDto: {
       budgetPence: number;
       /** @description Standing decisions, by reference */
@@ -3344,13 +3523,11 @@ export interface components {
        */
       assessmentDueAt: string | null;
       assessmentsPerBid: number;
-      /** @enum {string} */
-      awardType: 'competitive' | 'direct';
+      awardType: components['schemas']['AwardType'];
       /** @example 18 March 2022, 09:00 to 27 May 2022, 23:59 (UK time) */
       biddingWindowUkTime: string;
       bidLimit: number;
-      /** @enum {string} */
-      bidLimitScope: 'pcc_area' | 'applicant';
+      bidLimitScope: components['schemas']['BidLimitScope'];
       budgetPence: number;
       capPerBidPence: number;
       /** Format: date-time */
@@ -3367,7 +3544,7 @@ export interface components {
       deliveryStartsOn: string;
       directAwardJustification: string | null;
       divergenceThreshold: number;
-      eligibleApplicantTypes: ('pcc' | 'local_authority' | 'btp' | 'cso')[];
+      eligibleApplicantTypes: components['schemas']['OrganisationType'][];
       /** Format: uuid */
       id: string;
       interventionTaxonomy: components['schemas']['TaxonomyCategoryDto'][];
@@ -3381,8 +3558,7 @@ export interface components {
       paymentDays: number;
       qualityThreshold: number;
       returnDueDays: number;
-      /** @enum {string} */
-      status: 'draft' | 'open' | 'closed' | 'assessment' | 'decided' | 'delivery' | 'closed_out';
+      status: components['schemas']['RoundStatus'];
       /** Format: date-time */
       updatedAt: string;
       /** @description Variance from profile (percent, either way) that needs explaining */
@@ -3397,6 +3573,20 @@ export interface components {
       offset: number;
       total: number;
     };
+    /**
+     * @description Where a funding round is in its life
+     *
+     *     - `draft`: being set up; not visible to bidders
+     *     - `open`: published; taking bids until it closes
+     *     - `closed`: no longer taking bids
+     *     - `assessment`: bids are being assessed
+     *     - `decided`: outcomes are decided
+     *     - `delivery`: awarded projects are being delivered and report returns
+     *     - `closed_out`: finished
+     * @example draft
+     * @enum {string}
+     */
+    RoundStatus: 'draft' | 'open' | 'closed' | 'assessment' | 'decided' | 'delivery' | 'closed_out';
     RuleFailureDto: {
       /** @example requested £560,000.00 exceeds the round cap of £550,000.00 */
       message: string;
@@ -3437,13 +3627,9 @@ export interface components {
       periodEndsOn: string;
       /** Format: date */
       periodStartsOn: string;
-      /**
-       * @description Q1 April–June … Q4 January–March
-       * @enum {number}
-       */
-      quarter: 1 | 2 | 3 | 4;
-      /** @enum {string} */
-      status: 'upcoming' | 'due' | 'submitted' | 'approved' | 'changes_requested' | 'cancelled';
+      /** @description Q1 April–June … Q4 January–March */
+      quarter: components['schemas']['Quarter'];
+      status: components['schemas']['ReturnStatus'];
     };
     SecondApprovalDto: {
       /** @description true confirms the award; false does not, with a reason */
@@ -3462,7 +3648,7 @@ export interface components {
        *       "recovery-code"
        *     ]
        */
-      methods: ('totp' | 'recovery-code')[];
+      methods: components['schemas']['SecondFactorMethod'][];
     };
     SecondFactorEnrolmentDto: {
       /**
@@ -3483,6 +3669,15 @@ export interface components {
        */
       secret: string;
     };
+    /**
+     * @description A way to give the second factor
+     *
+     *     - `totp`: a six-digit code from an authenticator app
+     *     - `recovery-code`: one of the recovery codes given at enrolment
+     * @example totp
+     * @enum {string}
+     */
+    SecondFactorMethod: 'totp' | 'recovery-code';
     SessionDto: {
       /**
        * @description The address it was signed in from
@@ -3502,11 +3697,8 @@ export interface components {
        * @description Sign-in or last refresh
        */
       lastUsedAt: string;
-      /**
-       * @description How the sign-in was proven
-       * @enum {string}
-       */
-      method: 'password' | 'second-factor' | 'sso';
+      /** @description How the sign-in was proven */
+      method: components['schemas']['SignInMethod'];
     };
     SessionPageDto: {
       items: components['schemas']['SessionDto'][];
@@ -3521,6 +3713,16 @@ export interface components {
       missing: number;
       reference: string;
     };
+    /**
+     * @description How a session was signed in
+     *
+     *     - `password`: a password
+     *     - `second-factor`: a password and a second factor
+     *     - `sso`: single sign-on
+     * @example password
+     * @enum {string}
+     */
+    SignInMethod: 'password' | 'second-factor' | 'sso';
     SpendAwardDto: {
       /** @example pcc */
       applicantType: string;
@@ -3546,8 +3748,7 @@ export interface components {
       releasedPence: number;
       /** @description Awarded less approved and released (0 for withdrawn awards) */
       remainingPence: number;
-      /** @enum {string} */
-      status: 'active' | 'completed' | 'withdrawn';
+      status: components['schemas']['SpendAwardStatus'];
       /** @description Claimed and forecast together fall short of the award (less releases) by more than the round’s variance threshold */
       underspendRisk: boolean;
       years: components['schemas']['SpendYearLineDto'][];
@@ -3558,6 +3759,25 @@ export interface components {
       offset: number;
       total: number;
     };
+    /**
+     * @description An award’s status in the spend summary
+     *
+     *     - `active`: being delivered
+     *     - `completed`: delivery finished
+     *     - `withdrawn`: withdrawn
+     * @example active
+     * @enum {string}
+     */
+    SpendAwardStatus: 'active' | 'completed' | 'withdrawn';
+    /**
+     * @description The kind of spending
+     *
+     *     - `capital`: capital spending (equipment, building works)
+     *     - `revenue`: revenue spending (staff, running costs)
+     * @example capital
+     * @enum {string}
+     */
+    SpendKind: 'capital' | 'revenue';
     SpendLineDto: {
       /**
        * @description Spent in the quarter, in pence
@@ -3566,8 +3786,7 @@ export interface components {
       amountPence: number;
       /** @example 2026/27 */
       financialYear: string;
-      /** @enum {string} */
-      kind: 'capital' | 'revenue';
+      kind: components['schemas']['SpendKind'];
     };
     SpendQuarterDto: {
       approvedPence: number;
@@ -3581,8 +3800,7 @@ export interface components {
       paidPence: number;
       /** @description Capital and revenue together */
       profilePence: number;
-      /** @enum {number} */
-      quarter: 1 | 2 | 3 | 4;
+      quarter: components['schemas']['Quarter'];
       /** @description Claimed against profile, whole percent; null with nothing claimed or no profile */
       variancePercent: number | null;
     };
@@ -3619,8 +3837,7 @@ export interface components {
       forceAreaName?: string;
       /** @description Forecast in the latest return for quarters still to come */
       forecastPence: number;
-      /** @enum {string} */
-      kind?: 'capital' | 'revenue';
+      kind?: components['schemas']['SpendKind'];
       paidPence: number;
       /** @description Released at year end, never carried over */
       releasedPence: number;
@@ -3642,8 +3859,7 @@ export interface components {
       financialYear: string;
       /** @description Forecast in the latest return for quarters still to come */
       forecastPence: number;
-      /** @enum {string} */
-      kind: 'capital' | 'revenue';
+      kind: components['schemas']['SpendKind'];
       paidPence: number;
       /** @description Released at year end, never carried over */
       releasedPence: number;
@@ -3669,8 +3885,7 @@ export interface components {
       content: components['schemas']['ReturnContentDto'];
       /** @description 1 for the first sending, then each resubmission */
       number: number;
-      /** @enum {string|null} */
-      outcome: 'approved' | 'changes_requested' | null;
+      outcome: (string & components['schemas']['ReviewOutcome']) | null;
       /** @description Approved spend, paid in arrears */
       payablePence: number | null;
       reviewComment: string | null;
@@ -3768,8 +3983,7 @@ export interface components {
       gssCode?: string | null;
       /** @example Police and Crime Commissioner for Northumbria */
       name?: string;
-      /** @enum {string} */
-      type?: 'pcc' | 'local_authority' | 'btp' | 'cso';
+      type?: components['schemas']['OrganisationType'];
       /** @example https://www.northumbria-pcc.gov.uk */
       website?: string | null;
     };
@@ -3781,12 +3995,10 @@ export interface components {
       approvalThresholdPence?: number;
       /** @default 2 */
       assessmentsPerBid?: number;
-      /** @enum {string} */
-      awardType?: 'competitive' | 'direct';
+      awardType?: components['schemas']['AwardType'];
       /** @example 3 */
       bidLimit?: number;
-      /** @enum {string} */
-      bidLimitScope?: 'pcc_area' | 'applicant';
+      bidLimitScope?: components['schemas']['BidLimitScope'];
       /**
        * @description Round budget in pence
        * @example 7500000000
@@ -3834,7 +4046,7 @@ export interface components {
        * @example 15
        */
       divergenceThreshold?: number;
-      eligibleApplicantTypes?: ('pcc' | 'local_authority' | 'btp' | 'cso')[];
+      eligibleApplicantTypes?: components['schemas']['OrganisationType'][];
       interventionTaxonomy?: components['schemas']['TaxonomyCategoryDto'][];
       /** @description Match funding required of a bid, as a percentage of the amount it requests, by applicant type */
       matchFundingPercent?: components['schemas']['MatchFundingDto'];
@@ -3877,8 +4089,7 @@ export interface components {
       name?: string;
       /** Format: uuid */
       organisationId?: string | null;
-      /** @enum {string} */
-      role?: 'applicant' | 'assessor' | 'moderator' | 'approver' | 'finance' | 'admin';
+      role?: components['schemas']['Role'];
     };
     UserDto: {
       active: boolean;
@@ -3895,18 +4106,14 @@ export interface components {
       name: string;
       /** Format: uuid */
       organisationId: string | null;
-      /** @enum {string} */
-      role: 'applicant' | 'assessor' | 'moderator' | 'approver' | 'finance' | 'admin';
+      role: components['schemas']['Role'];
       /**
        * Format: date-time
        * @description When the user confirmed a second factor (TOTP); null until then. Staff can do nothing but enrol until they have one
        */
       secondFactorEnrolledAt: string | null;
-      /**
-       * @description invited: has not accepted the invitation (cannot sign in yet); active: has a password; deactivated: switched off by an admin
-       * @enum {string}
-       */
-      status: 'invited' | 'active' | 'deactivated';
+      /** @description invited: has not accepted the invitation (cannot sign in yet); active: has a password; deactivated: switched off by an admin */
+      status: components['schemas']['UserStatus'];
       /** Format: date-time */
       updatedAt: string;
     };
@@ -3916,6 +4123,16 @@ export interface components {
       offset: number;
       total: number;
     };
+    /**
+     * @description Whether a user can sign in
+     *
+     *     - `invited`: has not yet accepted the invitation and chosen a password
+     *     - `active`: can sign in
+     *     - `deactivated`: can no longer sign in
+     * @example invited
+     * @enum {string}
+     */
+    UserStatus: 'invited' | 'active' | 'deactivated';
     VarianceDto: {
       actualPence: number;
       needsExplanation: boolean;
@@ -3943,7 +4160,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-  AssignmentsController_assessors: {
+  listAssessors: {
     parameters: {
       query?: {
         /** @description Count each assessor’s load in this round */
@@ -3963,35 +4180,36 @@ export interface operations {
           'application/json': components['schemas']['AssessorDto'][];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only moderator, admin may call this */
+      /** @description Only moderator, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AssignmentsController_me: {
+  getMyAssessorProfile: {
     parameters: {
       query?: never;
       header?: never;
@@ -4008,35 +4226,36 @@ export interface operations {
           'application/json': components['schemas']['AssessorDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only assessor may call this */
+      /** @description Only assessor may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AssignmentsController_declareAffiliations: {
+  declareAffiliations: {
     parameters: {
       query?: never;
       header?: never;
@@ -4057,30 +4276,31 @@ export interface operations {
           'application/json': components['schemas']['AssessorDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only assessor may call this */
+      /** @description Only assessor may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Unknown organisation or area */
@@ -4089,12 +4309,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AssignmentsController_list: {
+  listAssignments: {
     parameters: {
       query?: {
         /** @description Moderators only: one assessor’s work */
@@ -4103,7 +4323,7 @@ export interface operations {
         limit?: number;
         offset?: number;
         roundId?: string;
-        status?: 'assigned' | 'conflict_declared' | 'submitted' | 'cancelled';
+        status?: components['schemas']['AssignmentStatus'];
       };
       header?: never;
       path?: never;
@@ -4119,35 +4339,36 @@ export interface operations {
           'application/json': components['schemas']['AssignmentPageDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only assessor, moderator may call this */
+      /** @description Only assessor, moderator may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AssignmentsController_get: {
+  getAssignment: {
     parameters: {
       query?: never;
       header?: never;
@@ -4166,43 +4387,45 @@ export interface operations {
           'application/json': components['schemas']['AssignmentDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only assessor, moderator may call this */
+      /** @description Only assessor, moderator may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AssignmentsController_bid: {
+  getAssignedBid: {
     parameters: {
       query?: never;
       header?: never;
@@ -4221,38 +4444,40 @@ export interface operations {
           'application/json': components['schemas']['BidDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only assessor, moderator may call this */
+      /** @description Only assessor, moderator may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description No declaration yet, or a conflict */
@@ -4261,12 +4486,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AssignmentsController_declare: {
+  declareConflictOfInterest: {
     parameters: {
       query?: never;
       header?: never;
@@ -4289,38 +4514,40 @@ export interface operations {
           'application/json': components['schemas']['AssignmentDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only assessor may call this */
+      /** @description Only assessor may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Already declared */
@@ -4329,12 +4556,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AssignmentsController_saveMarks: {
+  saveMarks: {
     parameters: {
       query?: never;
       header?: never;
@@ -4357,38 +4584,40 @@ export interface operations {
           'application/json': components['schemas']['AssignmentDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only assessor may call this */
+      /** @description Only assessor may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Not declared, or already submitted */
@@ -4397,7 +4626,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description A mark breaks a rule */
@@ -4406,12 +4635,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AssignmentsController_submit: {
+  submitAssessment: {
     parameters: {
       query?: never;
       header?: never;
@@ -4430,38 +4659,40 @@ export interface operations {
           'application/json': components['schemas']['AssignmentDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only assessor may call this */
+      /** @description Only assessor may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Not declared, or already submitted */
@@ -4470,7 +4701,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Criteria left unmarked */
@@ -4479,12 +4710,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AuditController_list: {
+  listAuditEvents: {
     parameters: {
       query?: {
         limit?: number;
@@ -4506,35 +4737,36 @@ export interface operations {
           'application/json': components['schemas']['AuditEventPageDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AccountsController_accept: {
+  acceptInvitation: {
     parameters: {
       query?: never;
       header?: never;
@@ -4556,27 +4788,27 @@ export interface operations {
           'application/json': components['schemas']['UserDto'];
         };
       };
-      /** @description An unacceptable password, or a token that is unknown, expired, used or replaced (invitation-token-invalid) */
+      /** @description An unacceptable password, or a token that is unknown, expired, used or replaced (invitation-token-invalid). Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description A body over 16 KiB */
+      /** @description A body over 16 KiB. Generic codes: `payload-too-large`. */
       413: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AuthController_login: {
+  login: {
     parameters: {
       query?: never;
       header?: {
@@ -4608,44 +4840,47 @@ export interface operations {
           'application/json': components['schemas']['SecondFactorChallengeDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Wrong email or password, or a deactivated account */
+      /** @description Wrong email or password, or a deactivated account. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description A body over 16 KiB */
+      /** @description A body over 16 KiB. Generic codes: `payload-too-large`. */
       413: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Too many failed logins for this email from this address, or from this address; Retry-After says how many seconds to wait */
       429: {
         headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  SecondFactorController_complete: {
+  completeSecondFactorLogin: {
     parameters: {
       query?: never;
       header?: never;
@@ -4666,45 +4901,49 @@ export interface operations {
           'application/json': components['schemas']['TokenDto'];
         };
       };
-      /** @description No code, or a code of the wrong shape */
+      /** @description No code, or a code of the wrong shape. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description A wrong, expired or used code (second-factor-code-wrong); a challenge that is expired, forged, spent or had too many wrong codes (second-factor-challenge-*) */
+      /** @description A wrong, expired or used code (second-factor-code-wrong); a challenge that is expired, forged, spent or had too many wrong codes (second-factor-challenge-*). Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Too many wrong codes for this account; Retry-After says how many seconds to wait */
       429: {
         headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Redis did not answer */
+      /** @description Redis did not answer. Generic codes: `database-unavailable`. */
       503: {
         headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  SessionsController_logout: {
+  logout: {
     parameters: {
       query?: never;
       header?: never;
@@ -4720,27 +4959,27 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
+      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AccountsController_requestReset: {
+  requestPasswordReset: {
     parameters: {
       query?: never;
       header?: never;
@@ -4761,44 +5000,49 @@ export interface operations {
           'application/json': components['schemas']['PasswordResetRequestedDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description A body over 16 KiB */
+      /** @description A body over 16 KiB. Generic codes: `payload-too-large`. */
       413: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Too many requests for this email, or from this address; Retry-After says how many seconds to wait */
       429: {
         headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Redis is not answering */
+      /** @description Redis is not answering. Generic codes: `database-unavailable`. */
       503: {
         headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AccountsController_completeReset: {
+  completePasswordReset: {
     parameters: {
       query?: never;
       header?: never;
@@ -4818,27 +5062,27 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description An unacceptable password, or a token that is unknown, expired, used or replaced (reset-token-invalid) */
+      /** @description An unacceptable password, or a token that is unknown, expired, used or replaced (reset-token-invalid). Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description A body over 16 KiB */
+      /** @description A body over 16 KiB. Generic codes: `payload-too-large`. */
       413: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  SessionsController_refresh: {
+  refreshToken: {
     parameters: {
       query?: never;
       header?: never;
@@ -4859,35 +5103,36 @@ export interface operations {
           'application/json': components['schemas']['TokenDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description An unknown, used, expired or ended refresh token: `refresh-token-invalid`, `refresh-token-reused`, `refresh-token-expired`, `session-ended`. A used one ends its session. */
+      /** @description An unknown, used, expired or ended refresh token: `refresh-token-invalid`, `refresh-token-reused`, `refresh-token-expired`, `session-ended`. A used one ends its session.. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description A body over 16 KiB */
+      /** @description A body over 16 KiB. Generic codes: `payload-too-large`. */
       413: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  SsoController_callback: {
+  completeSso: {
     parameters: {
       query?: {
         /** @description From the provider */
@@ -4916,54 +5161,56 @@ export interface operations {
           'application/json': components['schemas']['TokenDto'];
         };
       };
-      /** @description The state is unknown, expired or already used (sso-state-invalid) */
+      /** @description The state is unknown, expired or already used (sso-state-invalid). Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The provider refused the sign-in, or the code was invalid or already used, or the ID token failed its checks (sso-code-rejected) */
+      /** @description The provider refused the sign-in, or the code was invalid or already used, or the ID token failed its checks (sso-code-rejected). Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No verified email from the provider (sso-email-unverified), or no active staff account with that email (sso-no-account) */
+      /** @description No verified email from the provider (sso-email-unverified), or no active staff account with that email (sso-no-account). Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Single sign-on is not set up here (sso-not-configured) */
+      /** @description Single sign-on is not set up here (sso-not-configured). Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The identity provider could not be reached or did not answer in time (sso-provider-unavailable), or Redis did not answer (sso-store-unavailable) */
+      /** @description The identity provider could not be reached or did not answer in time (sso-provider-unavailable), or Redis did not answer (sso-store-unavailable). Generic codes: `database-unavailable`. */
       503: {
         headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  SsoController_start: {
+  startSso: {
     parameters: {
       query?: never;
       header?: {
@@ -4993,36 +5240,40 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Single sign-on is not set up here (sso-not-configured) */
+      /** @description Single sign-on is not set up here (sso-not-configured). Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Too many sign-ins started from this address; Retry-After says when to retry */
       429: {
         headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The identity provider could not be reached or did not answer in time (sso-provider-unavailable), or Redis did not answer (sso-store-unavailable) */
+      /** @description The identity provider could not be reached or did not answer in time (sso-provider-unavailable), or Redis did not answer (sso-store-unavailable). Generic codes: `database-unavailable`. */
       503: {
         headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  OffersController_get: {
+  getAward: {
     parameters: {
       query?: never;
       header?: never;
@@ -5041,36 +5292,36 @@ export interface operations {
           'application/json': components['schemas']['AwardDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, approver, moderator, finance, admin may call this */
+      /** @description Only applicant, approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such award or bid, or one of another organisation, or not yet published */
+      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  OffersController_accept: {
+  acceptOffer: {
     parameters: {
       query?: never;
       header?: never;
@@ -5093,31 +5344,31 @@ export interface operations {
           'application/json': components['schemas']['AwardDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant may call this */
+      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such award or bid, or one of another organisation, or not yet published */
+      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Not an open offer, or it has lapsed */
@@ -5126,12 +5377,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  OffersController_decline: {
+  declineOffer: {
     parameters: {
       query?: never;
       header?: never;
@@ -5154,31 +5405,31 @@ export interface operations {
           'application/json': components['schemas']['AwardDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant may call this */
+      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such award or bid, or one of another organisation, or not yet published */
+      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Not an open offer, or it has lapsed */
@@ -5187,12 +5438,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  OffersController_letter: {
+  downloadOfferLetter: {
     parameters: {
       query?: never;
       header?: never;
@@ -5206,37 +5457,39 @@ export interface operations {
       /** @description The letter, as an HTML attachment */
       200: {
         headers: {
+          /** @description attachment, with the file name to save it as */
+          'Content-Disposition'?: string;
           [name: string]: unknown;
         };
         content: {
           'text/html': string;
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, approver, moderator, finance, admin may call this */
+      /** @description Only applicant, approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such award or bid, or one of another organisation, or not yet published */
+      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Outcomes not published yet */
@@ -5245,12 +5498,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  ReturnsController_position: {
+  getAwardPosition: {
     parameters: {
       query?: never;
       header?: never;
@@ -5269,36 +5522,36 @@ export interface operations {
           'application/json': components['schemas']['AwardPositionDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, approver, moderator, finance, admin may call this */
+      /** @description Only applicant, approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such return or award, or one of another organisation */
+      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  OffersController_withdraw: {
+  withdrawAward: {
     parameters: {
       query?: never;
       header?: never;
@@ -5321,31 +5574,31 @@ export interface operations {
           'application/json': components['schemas']['AwardDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only approver, admin may call this */
+      /** @description Only approver, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such award or bid, or one of another organisation, or not yet published */
+      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Already declined, withdrawn or done */
@@ -5354,29 +5607,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  BidsController_list: {
+  listBids: {
     parameters: {
       query?: {
-        applicantType?: 'pcc' | 'local_authority' | 'btp' | 'cso';
+        applicantType?: components['schemas']['OrganisationType'];
         forceAreaCode?: string;
         limit?: number;
         offset?: number;
         organisationId?: string;
         roundId?: string;
-        status?:
-          | 'draft'
-          | 'submitted'
-          | 'eligibility_failed'
-          | 'in_assessment'
-          | 'moderated'
-          | 'awarded'
-          | 'unsuccessful'
-          | 'withdrawn';
+        status?: components['schemas']['BidStatus'];
       };
       header?: never;
       path?: never;
@@ -5392,35 +5637,36 @@ export interface operations {
           'application/json': components['schemas']['BidPageDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, moderator, approver, finance, admin may call this */
+      /** @description Only applicant, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  BidsController_create: {
+  createBid: {
     parameters: {
       query?: never;
       header?: {
@@ -5438,45 +5684,48 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['BidDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant may call this */
+      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such published round */
+      /** @description No such published round. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description The round is not taking bids now */
@@ -5485,7 +5734,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Parts do not fit the round */
@@ -5494,12 +5743,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  BidsController_get: {
+  getBid: {
     parameters: {
       query?: never;
       header?: never;
@@ -5512,49 +5761,53 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['BidDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, moderator, approver, finance, admin may call this */
+      /** @description Only applicant, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  BidsController_update: {
+  updateBid: {
     parameters: {
       query?: never;
       header: {
@@ -5574,44 +5827,48 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['BidDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant may call this */
+      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Submitted (frozen), or the round is shut */
@@ -5620,16 +5877,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Edited since you read it */
+      /** @description Edited since you read it. Generic codes: `version-mismatch`. */
       412: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       422: {
@@ -5637,21 +5894,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description If-Match is missing */
+      /** @description If-Match is missing. Generic codes: `if-match-required`. */
       428: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AssessmentController_assessments: {
+  listBidAssessments: {
     parameters: {
       query?: never;
       header?: never;
@@ -5670,38 +5927,40 @@ export interface operations {
           'application/json': components['schemas']['BidAssessmentsDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only moderator, assessor may call this */
+      /** @description Only moderator, assessor may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       409: {
@@ -5709,12 +5968,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AssessmentController_assign: {
+  assignAssessor: {
     parameters: {
       query?: never;
       header?: never;
@@ -5737,38 +5996,40 @@ export interface operations {
           'application/json': components['schemas']['AssignmentDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only moderator may call this */
+      /** @description Only moderator may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Affiliated, already assigned, conflicted before, or the bid has its assessors */
@@ -5777,7 +6038,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Not an active assessor */
@@ -5786,12 +6047,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AwardsController_decide: {
+  decideBid: {
     parameters: {
       query?: never;
       header?: never;
@@ -5814,38 +6075,40 @@ export interface operations {
           'application/json': components['schemas']['DecisionResponseDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only approver may call this */
+      /** @description Only approver may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Not finally scored, already decided, over budget, or outcomes published */
@@ -5854,7 +6117,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Amounts beyond the request, or due diligence missing, red or amber unexplained */
@@ -5863,12 +6126,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  BidEndorsementController_decline: {
+  declineBidEndorsement: {
     parameters: {
       query?: never;
       header?: never;
@@ -5891,38 +6154,40 @@ export interface operations {
           'application/json': components['schemas']['BidDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant may call this */
+      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description The command does not apply to the bid or round as they stand */
@@ -5931,12 +6196,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  BidsController_eligibility: {
+  checkBidEligibility: {
     parameters: {
       query?: never;
       header?: never;
@@ -5955,43 +6220,45 @@ export interface operations {
           'application/json': components['schemas']['EligibilityDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, moderator, approver, finance, admin may call this */
+      /** @description Only applicant, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  BidEndorsementController_endorse: {
+  endorseBid: {
     parameters: {
       query?: never;
       header?: never;
@@ -6010,38 +6277,40 @@ export interface operations {
           'application/json': components['schemas']['BidDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant may call this */
+      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description The command does not apply to the bid or round as they stand */
@@ -6050,12 +6319,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AssessmentController_failEligibility: {
+  failBidEligibility: {
     parameters: {
       query?: never;
       header?: never;
@@ -6078,38 +6347,40 @@ export interface operations {
           'application/json': components['schemas']['BidDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only moderator may call this */
+      /** @description Only moderator may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description The bid or round is past that point */
@@ -6118,12 +6389,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AssessmentController_moderate: {
+  moderateBid: {
     parameters: {
       query?: never;
       header?: never;
@@ -6146,38 +6417,40 @@ export interface operations {
           'application/json': components['schemas']['BidScoreDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only moderator may call this */
+      /** @description Only moderator may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Assessments outstanding, or too late */
@@ -6186,7 +6459,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       422: {
@@ -6194,12 +6467,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  OffersController_outcome: {
+  getBidOutcome: {
     parameters: {
       query?: never;
       header?: never;
@@ -6218,31 +6491,31 @@ export interface operations {
           'application/json': components['schemas']['OutcomeDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, approver, moderator, finance, admin may call this */
+      /** @description Only applicant, approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such award or bid, or one of another organisation, or not yet published */
+      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Outcomes not published yet */
@@ -6251,12 +6524,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  BidsController_submit: {
+  submitBid: {
     parameters: {
       query?: never;
       header?: {
@@ -6278,38 +6551,40 @@ export interface operations {
           'application/json': components['schemas']['BidDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant may call this */
+      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description The command does not apply to the bid or round as they stand */
@@ -6318,7 +6593,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Rules failed, one per error */
@@ -6327,12 +6602,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  BidsController_withdraw: {
+  withdrawBid: {
     parameters: {
       query?: never;
       header?: never;
@@ -6355,38 +6630,40 @@ export interface operations {
           'application/json': components['schemas']['BidDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant may call this */
+      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description The command does not apply to the bid or round as they stand */
@@ -6395,12 +6672,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AwardsController_get: {
+  getDecision: {
     parameters: {
       query?: never;
       header?: never;
@@ -6419,43 +6696,45 @@ export interface operations {
           'application/json': components['schemas']['DecisionResponseDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only approver, moderator, finance, admin may call this */
+      /** @description Only approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AwardsController_secondApproval: {
+  approveDecision: {
     parameters: {
       query?: never;
       header?: never;
@@ -6478,42 +6757,44 @@ export interface operations {
           'application/json': components['schemas']['DecisionResponseDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /**
        * @description You made the award
        *
-       *     Only approver may call this
+       *     Only approver may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
        */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Not awaiting a second approval */
@@ -6522,12 +6803,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  EmailOutboxController_list: {
+  listEmails: {
     parameters: {
       query?: {
         limit?: number;
@@ -6536,7 +6817,7 @@ export interface operations {
         offset?: number;
         /** @description Emails sent to this address */
         recipient?: string;
-        status?: 'pending' | 'sending' | 'sent' | 'failed';
+        status?: components['schemas']['EmailStatus'];
         template?: string;
       };
       header?: never;
@@ -6553,35 +6834,36 @@ export interface operations {
           'application/json': components['schemas']['EmailOutboxPageDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  EmailOutboxController_get: {
+  getEmail: {
     parameters: {
       query?: never;
       header?: never;
@@ -6600,43 +6882,45 @@ export interface operations {
           'application/json': components['schemas']['EmailOutboxDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  EmailOutboxController_retry: {
+  retryEmail: {
     parameters: {
       query?: never;
       header?: never;
@@ -6655,38 +6939,40 @@ export interface operations {
           'application/json': components['schemas']['EmailOutboxDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description The email has not failed */
@@ -6695,12 +6981,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  ExportsController_get: {
+  getExport: {
     parameters: {
       query?: never;
       header?: never;
@@ -6719,36 +7005,36 @@ export interface operations {
           'application/json': components['schemas']['ExportDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only finance, admin may call this */
+      /** @description Only finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such round, or no export of yours */
+      /** @description No such round, or no export of yours. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  ExportsController_download: {
+  downloadExport: {
     parameters: {
       query?: never;
       header?: never;
@@ -6772,31 +7058,31 @@ export interface operations {
           'text/html': string;
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only finance, admin may call this */
+      /** @description Only finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such round, or no export of yours */
+      /** @description No such round, or no export of yours. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Not built yet (its status), or failed */
@@ -6805,7 +7091,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Its file was deleted after the retention period (export-expired): ask again */
@@ -6814,12 +7100,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AuthController_me: {
+  getMe: {
     parameters: {
       query?: never;
       header?: never;
@@ -6836,27 +7122,27 @@ export interface operations {
           'application/json': components['schemas']['UserDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
+      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  PasswordController_change: {
+  changePassword: {
     parameters: {
       query?: never;
       header?: never;
@@ -6876,45 +7162,47 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The current password is wrong (current-password-wrong), or the new one is unacceptable */
+      /** @description The current password is wrong (current-password-wrong), or the new one is unacceptable. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
+      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Too many failed logins or wrong current passwords; Retry-After says how long to wait */
       429: {
         headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  SecondFactorController_start: {
+  startSecondFactorEnrolment: {
     parameters: {
       query?: never;
       header?: never;
@@ -6931,22 +7219,22 @@ export interface operations {
           'application/json': components['schemas']['SecondFactorEnrolmentDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
+      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description A confirmed second factor exists already; an admin can reset it */
@@ -6955,12 +7243,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  SecondFactorController_confirm: {
+  confirmSecondFactorEnrolment: {
     parameters: {
       query?: never;
       header?: never;
@@ -6981,31 +7269,31 @@ export interface operations {
           'application/json': components['schemas']['TokenDto'];
         };
       };
-      /** @description A code of the wrong shape, or wrong */
+      /** @description A code of the wrong shape, or wrong. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
+      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Enrolment not started, or already confirmed */
@@ -7014,12 +7302,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  SessionsController_listOwn: {
+  listMySessions: {
     parameters: {
       query?: {
         limit?: number;
@@ -7039,35 +7327,36 @@ export interface operations {
           'application/json': components['schemas']['SessionPageDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
+      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  SessionsController_endOwn: {
+  endMySession: {
     parameters: {
       query?: never;
       header?: never;
@@ -7085,47 +7374,48 @@ export interface operations {
         };
         content?: never;
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
+      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description None of your live sessions has this id */
+      /** @description None of your live sessions has this id. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  OpenDataController_grants: {
+  listOpenDataGrants: {
     parameters: {
       query: {
-        format?: 'json' | 'csv';
+        format?: components['schemas']['OpenDataFormat'];
         /** @description The round’s code */
         round: string;
       };
@@ -7138,6 +7428,8 @@ export interface operations {
       /** @description The data package, or the CSV */
       200: {
         headers: {
+          /** @description attachment, with the file name to save it as */
+          'Content-Disposition'?: string;
           [name: string]: unknown;
         };
         content: {
@@ -7147,24 +7439,24 @@ export interface operations {
           'text/csv': string;
         };
       };
-      /** @description No such round, or nothing accepted yet */
+      /** @description No such round, or nothing accepted yet. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  OrganisationsController_list: {
+  listOrganisations: {
     parameters: {
       query?: {
         forceAreaCode?: string;
         limit?: number;
         offset?: number;
-        type?: 'pcc' | 'local_authority' | 'btp' | 'cso';
+        type?: components['schemas']['OrganisationType'];
       };
       header?: never;
       path?: never;
@@ -7180,35 +7472,36 @@ export interface operations {
           'application/json': components['schemas']['OrganisationPageDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
+      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  OrganisationsController_create: {
+  createOrganisation: {
     parameters: {
       query?: never;
       header?: never;
@@ -7229,30 +7522,31 @@ export interface operations {
           'application/json': components['schemas']['OrganisationDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Name taken, or the force area already has a PCC */
@@ -7261,7 +7555,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       422: {
@@ -7269,12 +7563,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  OrganisationsController_get: {
+  getOrganisation: {
     parameters: {
       query?: never;
       header?: never;
@@ -7293,43 +7587,45 @@ export interface operations {
           'application/json': components['schemas']['OrganisationDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
+      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  OrganisationsController_update: {
+  updateOrganisation: {
     parameters: {
       query?: never;
       header?: never;
@@ -7352,38 +7648,40 @@ export interface operations {
           'application/json': components['schemas']['OrganisationDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       409: {
@@ -7391,7 +7689,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       422: {
@@ -7399,12 +7697,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AwardsController_dueDiligenceHistory: {
+  listDueDiligence: {
     parameters: {
       query?: never;
       header?: never;
@@ -7423,43 +7721,45 @@ export interface operations {
           'application/json': components['schemas']['DueDiligenceCheckDto'][];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only finance, moderator, approver, admin may call this */
+      /** @description Only finance, moderator, approver, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AwardsController_recordDueDiligence: {
+  recordDueDiligence: {
     parameters: {
       query?: never;
       header?: never;
@@ -7482,38 +7782,40 @@ export interface operations {
           'application/json': components['schemas']['DueDiligenceCheckDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only finance, moderator may call this */
+      /** @description Only finance, moderator may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description A date in the future */
@@ -7522,18 +7824,18 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  PaymentsController_list: {
+  listPayments: {
     parameters: {
       query?: {
         limit?: number;
         offset?: number;
         roundId?: string;
-        status?: 'to_make' | 'made';
+        status?: components['schemas']['PaymentStatus'];
       };
       header?: never;
       path?: never;
@@ -7549,27 +7851,27 @@ export interface operations {
           'application/json': components['schemas']['PaymentPageDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only finance, admin may call this */
+      /** @description Only finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  PaymentsController_record: {
+  recordPayment: {
     parameters: {
       query?: never;
       header?: never;
@@ -7592,30 +7894,31 @@ export interface operations {
           'application/json': components['schemas']['PaymentDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only finance may call this */
+      /** @description Only finance may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Already recorded as made */
@@ -7624,7 +7927,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description A date outside approval–today */
@@ -7633,12 +7936,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  OrganisationsController_forceAreas: {
+  listPoliceForceAreas: {
     parameters: {
       query?: never;
       header?: never;
@@ -7655,35 +7958,36 @@ export interface operations {
           'application/json': components['schemas']['PoliceForceAreaDto'][];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
+      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  ReturnsController_list: {
+  listReturns: {
     parameters: {
       query?: {
         awardId?: string;
@@ -7691,14 +7995,7 @@ export interface operations {
         offset?: number;
         roundId?: string;
         /** @description `due` is open and not yet late; `overdue` is past its due date and not sent */
-        status?:
-          | 'upcoming'
-          | 'due'
-          | 'overdue'
-          | 'submitted'
-          | 'approved'
-          | 'changes_requested'
-          | 'cancelled';
+        status?: components['schemas']['ReturnListStatus'];
       };
       header?: never;
       path?: never;
@@ -7714,36 +8011,36 @@ export interface operations {
           'application/json': components['schemas']['ReturnPageDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, approver, moderator, finance, admin may call this */
+      /** @description Only applicant, approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such return or award, or one of another organisation */
+      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  ReturnsController_get: {
+  getReturn: {
     parameters: {
       query?: never;
       header?: never;
@@ -7756,42 +8053,44 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['ReturnDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, approver, moderator, finance, admin may call this */
+      /** @description Only applicant, approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such return or award, or one of another organisation */
+      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  ReturnsController_save: {
+  saveReturn: {
     parameters: {
       query?: never;
       header: {
@@ -7811,37 +8110,39 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['ReturnDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant may call this */
+      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such return or award, or one of another organisation */
+      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Submitted (frozen), or award not active */
@@ -7850,16 +8151,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Edited since you read it */
+      /** @description Edited since you read it. Generic codes: `version-mismatch`. */
       412: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Spend, forecast or outputs break a rule */
@@ -7868,21 +8169,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description If-Match is missing */
+      /** @description If-Match is missing. Generic codes: `if-match-required`. */
       428: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  ReturnsController_approve: {
+  approveReturn: {
     parameters: {
       query?: never;
       header?: never;
@@ -7905,31 +8206,31 @@ export interface operations {
           'application/json': components['schemas']['ReturnDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only finance may call this */
+      /** @description Only finance may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such return or award, or one of another organisation */
+      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Not waiting for review */
@@ -7938,7 +8239,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       422: {
@@ -7946,12 +8247,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  ReturnsController_requestChanges: {
+  requestReturnChanges: {
     parameters: {
       query?: never;
       header?: never;
@@ -7974,31 +8275,31 @@ export interface operations {
           'application/json': components['schemas']['ReturnDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only finance may call this */
+      /** @description Only finance may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such return or award, or one of another organisation */
+      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Not waiting for review */
@@ -8007,12 +8308,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  ReturnsController_submit: {
+  submitReturn: {
     parameters: {
       query?: never;
       header?: {
@@ -8028,37 +8329,39 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['ReturnDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant may call this */
+      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such return or award, or one of another organisation */
+      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Already submitted, or award not active */
@@ -8067,16 +8370,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Edited since you read it */
+      /** @description Edited since you read it. Generic codes: `version-mismatch`. */
       412: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Every rule it breaks, with the numbers */
@@ -8085,17 +8388,17 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  RoundsController_list: {
+  listRounds: {
     parameters: {
       query?: {
         limit?: number;
         offset?: number;
-        status?: 'draft' | 'open' | 'closed' | 'assessment' | 'decided' | 'delivery' | 'closed_out';
+        status?: components['schemas']['RoundStatus'];
       };
       header?: never;
       path?: never;
@@ -8111,35 +8414,36 @@ export interface operations {
           'application/json': components['schemas']['RoundPageDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
+      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  RoundsController_create: {
+  createRound: {
     parameters: {
       query?: never;
       header?: never;
@@ -8154,36 +8458,39 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['RoundDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description The round code is taken */
@@ -8192,7 +8499,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description The settings contradict each other */
@@ -8201,12 +8508,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  RoundsController_get: {
+  getRound: {
     parameters: {
       query?: never;
       header?: never;
@@ -8219,49 +8526,53 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['RoundDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this */
+      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  RoundsController_update: {
+  updateRound: {
     parameters: {
       query?: never;
       header: {
@@ -8281,44 +8592,48 @@ export interface operations {
     responses: {
       200: {
         headers: {
+          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          ETag?: string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['RoundDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description The round is no longer a draft */
@@ -8327,16 +8642,16 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Someone else edited the round since you read it */
+      /** @description Someone else edited the round since you read it. Generic codes: `version-mismatch`. */
       412: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       422: {
@@ -8344,21 +8659,21 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description If-Match is missing */
+      /** @description If-Match is missing. Generic codes: `if-match-required`. */
       428: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AssessmentController_autoAssign: {
+  autoAssignAssessors: {
     parameters: {
       query?: never;
       header?: never;
@@ -8381,38 +8696,40 @@ export interface operations {
           'application/json': components['schemas']['AutoAssignmentDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only moderator may call this */
+      /** @description Only moderator may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description The round is not in assessment */
@@ -8421,7 +8738,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Not an active assessor */
@@ -8430,12 +8747,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  RoundsController_close: {
+  closeRound: {
     parameters: {
       query?: never;
       header?: never;
@@ -8454,38 +8771,40 @@ export interface operations {
           'application/json': components['schemas']['RoundDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description The command does not apply to the round’s current state */
@@ -8494,7 +8813,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       422: {
@@ -8502,12 +8821,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  RoundsController_closeOut: {
+  closeOutRound: {
     parameters: {
       query?: never;
       header?: never;
@@ -8526,38 +8845,40 @@ export interface operations {
           'application/json': components['schemas']['RoundDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description The command does not apply to the round’s current state */
@@ -8566,7 +8887,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       422: {
@@ -8574,12 +8895,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AwardsController_roundDecisions: {
+  listRoundDecisions: {
     parameters: {
       query?: never;
       header?: never;
@@ -8598,43 +8919,45 @@ export interface operations {
           'application/json': components['schemas']['RoundDecisionsDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only approver, moderator, finance, admin may call this */
+      /** @description Only approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  ExportsController_request: {
+  requestExport: {
     parameters: {
       query?: never;
       header?: never;
@@ -8657,31 +8980,31 @@ export interface operations {
           'application/json': components['schemas']['ExportDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only finance, admin may call this */
+      /** @description Only finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such round, or no export of yours */
+      /** @description No such round, or no export of yours. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description You have too many exports queued or being built (openExports says how many) */
@@ -8690,7 +9013,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description asAt in the future */
@@ -8699,21 +9022,23 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The job queue is not answering */
+      /** @description The job queue is not answering. Generic codes: `database-unavailable`. */
       503: {
         headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AwardsController_fundingLine: {
+  getFundingLine: {
     parameters: {
       query?: never;
       header?: never;
@@ -8732,43 +9057,45 @@ export interface operations {
           'application/json': components['schemas']['FundingLineDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only approver, moderator, admin may call this */
+      /** @description Only approver, moderator, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  RoundsController_publish: {
+  publishRound: {
     parameters: {
       query?: never;
       header?: never;
@@ -8787,38 +9114,40 @@ export interface operations {
           'application/json': components['schemas']['RoundDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description The command does not apply to the round’s current state */
@@ -8827,7 +9156,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       422: {
@@ -8835,12 +9164,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AwardsController_publishOutcomes: {
+  publishOutcomes: {
     parameters: {
       query?: never;
       header?: never;
@@ -8859,38 +9188,40 @@ export interface operations {
           'application/json': components['schemas']['PublicationDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Bids still without a final score, a decision, or a second approval; or already published */
@@ -8899,12 +9230,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AssessmentController_ranking: {
+  getRoundRanking: {
     parameters: {
       query?: never;
       header?: never;
@@ -8923,43 +9254,45 @@ export interface operations {
           'application/json': components['schemas']['RankingDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only moderator, approver, admin may call this */
+      /** @description Only moderator, approver, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AssessmentController_scores: {
+  listRoundScores: {
     parameters: {
       query?: never;
       header?: never;
@@ -8978,43 +9311,45 @@ export interface operations {
           'application/json': components['schemas']['BidScoreDto'][];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only moderator, admin may call this */
+      /** @description Only moderator, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  ReportsController_spendSummary: {
+  getSpendSummary: {
     parameters: {
       query?: {
         /** @description The moment the figures are read as at (default now); the same moment gives the same figures later */
@@ -9038,30 +9373,31 @@ export interface operations {
           'application/json': components['schemas']['SpendSummaryDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only finance, admin, moderator, approver may call this */
+      /** @description Only finance, admin, moderator, approver may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description asAt in the future */
@@ -9070,12 +9406,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  AssessmentController_start: {
+  startAssessment: {
     parameters: {
       query?: never;
       header?: never;
@@ -9098,38 +9434,40 @@ export interface operations {
           'application/json': components['schemas']['AssessmentOpeningDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin, moderator may call this */
+      /** @description Only admin, moderator may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description The round is not closed */
@@ -9138,7 +9476,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description The deadline has passed */
@@ -9147,12 +9485,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  RoundsController_startDelivery: {
+  startRoundDelivery: {
     parameters: {
       query?: never;
       header?: never;
@@ -9171,38 +9509,40 @@ export interface operations {
           'application/json': components['schemas']['RoundDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description The command does not apply to the round’s current state */
@@ -9211,7 +9551,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       422: {
@@ -9219,12 +9559,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  BidEndorsementController_ranking: {
+  getPccRanking: {
     parameters: {
       query?: never;
       header?: never;
@@ -9243,43 +9583,45 @@ export interface operations {
           'application/json': components['schemas']['AreaRankingResponseDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant may call this */
+      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  BidEndorsementController_rank: {
+  setPccRanking: {
     parameters: {
       query?: never;
       header?: never;
@@ -9302,38 +9644,40 @@ export interface operations {
           'application/json': components['schemas']['AreaRankingResponseDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant may call this */
+      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description The round is past ranking */
@@ -9342,7 +9686,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       422: {
@@ -9350,19 +9694,19 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  UsersController_list: {
+  listUsers: {
     parameters: {
       query?: {
         active?: boolean;
         limit?: number;
         offset?: number;
         organisationId?: string;
-        role?: 'applicant' | 'assessor' | 'moderator' | 'approver' | 'finance' | 'admin';
+        role?: components['schemas']['Role'];
       };
       header?: never;
       path?: never;
@@ -9378,35 +9722,36 @@ export interface operations {
           'application/json': components['schemas']['UserPageDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  UsersController_create: {
+  createUser: {
     parameters: {
       query?: never;
       header?: never;
@@ -9427,30 +9772,31 @@ export interface operations {
           'application/json': components['schemas']['UserDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description The email is taken */
@@ -9459,7 +9805,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Role and organisation do not fit */
@@ -9468,12 +9814,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  UsersController_get: {
+  getUser: {
     parameters: {
       query?: never;
       header?: never;
@@ -9492,43 +9838,45 @@ export interface operations {
           'application/json': components['schemas']['UserDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  UsersController_update: {
+  updateUser: {
     parameters: {
       query?: never;
       header?: never;
@@ -9551,42 +9899,44 @@ export interface operations {
           'application/json': components['schemas']['UserDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /**
        * @description Your own role or organisation (own-role-change)
        *
-       *     Only admin may call this
+       *     Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
        */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       422: {
@@ -9594,12 +9944,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  UsersController_deactivate: {
+  deactivateUser: {
     parameters: {
       query?: never;
       header?: never;
@@ -9618,38 +9968,40 @@ export interface operations {
           'application/json': components['schemas']['UserDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       409: {
@@ -9657,12 +10009,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  UsersController_history: {
+  getUserHistory: {
     parameters: {
       query?: never;
       header?: never;
@@ -9681,43 +10033,45 @@ export interface operations {
           'application/json': components['schemas']['MembershipHistoryDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  UsersController_resendInvitation: {
+  resendInvitation: {
     parameters: {
       query?: never;
       header?: never;
@@ -9736,38 +10090,40 @@ export interface operations {
           'application/json': components['schemas']['InvitationDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Already accepted (invitation-already-accepted) or deactivated (user-inactive) */
@@ -9776,12 +10132,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  UsersController_reactivate: {
+  reactivateUser: {
     parameters: {
       query?: never;
       header?: never;
@@ -9800,38 +10156,40 @@ export interface operations {
           'application/json': components['schemas']['UserDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       409: {
@@ -9839,12 +10197,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  SecondFactorController_reset: {
+  resetUserSecondFactor: {
     parameters: {
       query?: never;
       header?: never;
@@ -9863,30 +10221,31 @@ export interface operations {
           'application/json': components['schemas']['UserDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description The user has no second factor, or is you (ask another admin) */
@@ -9895,12 +10254,12 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  SessionsController_endAllOfUser: {
+  endUserSessions: {
     parameters: {
       query?: never;
       header?: never;
@@ -9919,43 +10278,45 @@ export interface operations {
           'application/json': components['schemas']['EndedSessionsDto'];
         };
       };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Missing, expired or forged token, or a deactivated user */
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only admin may call this */
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };
   };
-  HealthController_alive: {
+  checkLiveness: {
     parameters: {
       query?: never;
       header?: never;
@@ -9972,9 +10333,18 @@ export interface operations {
           'application/json': components['schemas']['HealthDto'];
         };
       };
+      /** @description The request headers are too large. Generic codes: `headers-too-large`. */
+      431: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
     };
   };
-  HealthController_ready: {
+  checkReadiness: {
     parameters: {
       query?: never;
       header?: never;
@@ -9991,12 +10361,24 @@ export interface operations {
           'application/json': components['schemas']['ReadinessDto'];
         };
       };
-      503: {
+      /** @description The request headers are too large. Generic codes: `headers-too-large`. */
+      431: {
         headers: {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `database-unavailable`. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
     };

@@ -34,6 +34,7 @@ import { BidDto, BidPageDto, EligibilityDto } from './bid-response.dto';
 import { BidSubmissionService } from './bid-submission.service';
 import { BidQuery, CreateBidDto, ReasonDto, UpdateBidDto } from './bid.dto';
 import { BidsService } from './bids.service';
+import { ApiResponseHeaders } from '../openapi/response-headers';
 
 // Home Office readers of submitted bids; assessors reach bids through their assignments instead.
 export const BID_READERS = ['applicant', 'moderator', 'approver', 'finance', 'admin'] as const;
@@ -79,6 +80,7 @@ export class BidsController {
   }
 
   @Post()
+  @ApiResponseHeaders('ETag')
   @Roles('applicant')
   @IdempotencyHeader()
   @ApiOperation({ summary: 'Start a draft bid for an open round, for your organisation' })
@@ -97,6 +99,7 @@ export class BidsController {
   }
 
   @Get(':id')
+  @ApiResponseHeaders('ETag')
   @Roles(...BID_READERS)
   @ApiOperation({ summary: 'Read a bid; the ETag is its version' })
   @ApiOkResponse({ type: BidDto })
@@ -110,6 +113,7 @@ export class BidsController {
   }
 
   @Patch(':id')
+  @ApiResponseHeaders('ETag')
   @Roles('applicant')
   @ApiOperation({ summary: 'Edit a draft bid; lists that are sent replace the old ones' })
   @ApiHeader({ name: 'If-Match', required: true, description: 'The version last read, e.g. "3"' })

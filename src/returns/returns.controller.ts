@@ -20,6 +20,7 @@ import { AwardPositionDto, ReturnDto, ReturnPageDto } from './return-response.dt
 import { ReturnReviewService } from './return-review.service';
 import { ApproveReturnDto, RequestChangesDto, ReturnQuery, SaveReturnDto } from './return.dto';
 import { ReturnsService } from './returns.service';
+import { ApiResponseHeaders } from '../openapi/response-headers';
 
 // The bidder (their organisation's) and Home Office staff other than assessors.
 const READERS = ['applicant', 'approver', 'moderator', 'finance', 'admin'] as const;
@@ -51,6 +52,7 @@ export class ReturnsController {
   }
 
   @Get('returns/:id')
+  @ApiResponseHeaders('ETag')
   @Roles(...READERS)
   @ApiOperation({
     summary:
@@ -66,6 +68,7 @@ export class ReturnsController {
   }
 
   @Patch('returns/:id')
+  @ApiResponseHeaders('ETag')
   @Roles('applicant')
   @ApiOperation({
     summary: 'Save the draft; fields sent replace what was saved, the rest stay',
@@ -91,6 +94,7 @@ export class ReturnsController {
   }
 
   @Post('returns/:id/submit')
+  @ApiResponseHeaders('ETag')
   @HttpCode(200)
   @Roles('applicant')
   @ApiOperation({

@@ -33,6 +33,7 @@ import { RoundDto, RoundPageDto } from './round-response.dto';
 import { CreateRoundDto, RoundQuery, UpdateRoundDto } from './round.dto';
 import { RoundCommand } from './rounds.rules';
 import { RoundsService } from './rounds.service';
+import { ApiResponseHeaders } from '../openapi/response-headers';
 
 @ApiTags('rounds')
 @Controller('rounds')
@@ -51,6 +52,7 @@ export class RoundsController {
   }
 
   @Get(':id')
+  @ApiResponseHeaders('ETag')
   @Authenticated()
   @ApiOperation({
     summary: 'Read a funding round with its criteria and caps; the ETag is its version',
@@ -66,6 +68,7 @@ export class RoundsController {
   }
 
   @Post()
+  @ApiResponseHeaders('ETag')
   @Roles('admin')
   @ApiOperation({ summary: 'Create a funding round in draft' })
   @ApiCreatedResponse({ type: RoundDto })
@@ -83,6 +86,7 @@ export class RoundsController {
   }
 
   @Patch(':id')
+  @ApiResponseHeaders('ETag')
   @Roles('admin')
   @ApiOperation({
     summary: 'Edit a draft round; criteria and year caps, when sent, replace the old ones',
