@@ -28,12 +28,13 @@ import { auditActor } from '../audit/audit.service';
 import { AuthenticatedUser, CurrentUser, Roles } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
 import { RequestValidationError, UuidParam } from '../common/validation';
-import { versionFrom, withEtag } from '../common/versioning';
+import { SendsEtag, versionFrom, withEtag } from '../common/versioning';
 import { BidDraftingService } from './bid-drafting.service';
 import { BidDto, BidPageDto, EligibilityDto } from './bid-response.dto';
 import { BidSubmissionService } from './bid-submission.service';
 import { BidQuery, CreateBidDto, ReasonDto, UpdateBidDto } from './bid.dto';
 import { BidsService } from './bids.service';
+import { SendsLocation } from '../common/location';
 
 // Home Office readers of submitted bids; assessors reach bids through their assignments instead.
 export const BID_READERS = ['applicant', 'moderator', 'approver', 'finance', 'admin'] as const;
@@ -79,6 +80,8 @@ export class BidsController {
   }
 
   @Post()
+  @SendsLocation(201, '/bids/{id}')
+  @SendsEtag(201)
   @Roles('applicant')
   @IdempotencyHeader()
   @ApiOperation({ summary: 'Start a draft bid for an open round, for your organisation' })
@@ -97,6 +100,7 @@ export class BidsController {
   }
 
   @Get(':id')
+  @SendsEtag()
   @Roles(...BID_READERS)
   @ApiOperation({ summary: 'Read a bid; the ETag is its version' })
   @ApiOkResponse({ type: BidDto })
@@ -110,6 +114,7 @@ export class BidsController {
   }
 
   @Patch(':id')
+  @SendsEtag()
   @Roles('applicant')
   @ApiOperation({ summary: 'Edit a draft bid; lists that are sent replace the old ones' })
   @ApiHeader({ name: 'If-Match', required: true, description: 'The version last read, e.g. "3"' })

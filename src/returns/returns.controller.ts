@@ -15,7 +15,7 @@ import { auditActor } from '../audit/audit.service';
 import { AuthenticatedUser, CurrentUser, Roles } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
 import { UuidParam } from '../common/validation';
-import { versionFrom, withEtag } from '../common/versioning';
+import { SendsEtag, versionFrom, withEtag } from '../common/versioning';
 import { AwardPositionDto, ReturnDto, ReturnPageDto } from './return-response.dto';
 import { ReturnReviewService } from './return-review.service';
 import { ApproveReturnDto, RequestChangesDto, ReturnQuery, SaveReturnDto } from './return.dto';
@@ -51,6 +51,7 @@ export class ReturnsController {
   }
 
   @Get('returns/:id')
+  @SendsEtag()
   @Roles(...READERS)
   @ApiOperation({
     summary:
@@ -66,6 +67,7 @@ export class ReturnsController {
   }
 
   @Patch('returns/:id')
+  @SendsEtag()
   @Roles('applicant')
   @ApiOperation({
     summary: 'Save the draft; fields sent replace what was saved, the rest stay',
@@ -91,6 +93,7 @@ export class ReturnsController {
   }
 
   @Post('returns/:id/submit')
+  @SendsEtag()
   @HttpCode(200)
   @Roles('applicant')
   @ApiOperation({

@@ -28,11 +28,12 @@ import { auditActor } from '../audit/audit.service';
 import { Authenticated, AuthenticatedUser, CurrentUser, Roles } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
 import { UuidParam } from '../common/validation';
-import { versionFrom, withEtag } from '../common/versioning';
+import { SendsEtag, versionFrom, withEtag } from '../common/versioning';
 import { RoundDto, RoundPageDto } from './round-response.dto';
 import { CreateRoundDto, RoundQuery, UpdateRoundDto } from './round.dto';
 import { RoundCommand } from './rounds.rules';
 import { RoundsService } from './rounds.service';
+import { SendsLocation } from '../common/location';
 
 @ApiTags('rounds')
 @Controller('rounds')
@@ -51,6 +52,7 @@ export class RoundsController {
   }
 
   @Get(':id')
+  @SendsEtag()
   @Authenticated()
   @ApiOperation({
     summary: 'Read a funding round with its criteria and caps; the ETag is its version',
@@ -66,6 +68,8 @@ export class RoundsController {
   }
 
   @Post()
+  @SendsLocation(201, '/rounds/{id}')
+  @SendsEtag(201)
   @Roles('admin')
   @ApiOperation({ summary: 'Create a funding round in draft' })
   @ApiCreatedResponse({ type: RoundDto })
@@ -83,6 +87,7 @@ export class RoundsController {
   }
 
   @Patch(':id')
+  @SendsEtag()
   @Roles('admin')
   @ApiOperation({
     summary: 'Edit a draft round; criteria and year caps, when sent, replace the old ones',
