@@ -15,6 +15,7 @@ import { answerClientError, answerFrameworkError, ProblemFilter } from './common
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 import { API_PREFIX } from './common/api-paths';
+import { ACCOUNT_PAGE_PATHS } from './users/account-pages.controller';
 import { LocationInterceptor, routesWithoutLocation } from './common/location';
 import { applyResponsePolicy } from './common/response-policy';
 
@@ -59,6 +60,7 @@ export async function createHttpApp(
     exclude: [
       { path: 'health', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
+      ...ACCOUNT_PAGE_PATHS.map((path) => ({ path: path.slice(1), method: RequestMethod.GET })),
     ],
   });
   // Security headers on every answer. The content security policy lets the API docs page load

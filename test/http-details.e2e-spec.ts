@@ -215,6 +215,7 @@ describe('HTTP details for a browser client', () => {
     const headersOf = (method: string, path: string, status: string) =>
       Object.keys(document.paths[path][method].responses[status].headers ?? {});
     expect(headersOf('get', '/api/v1/rounds/{id}', '200')).toContain('ETag');
+    expect(document.paths['/api/v1/bids/{id}'].get.responses['304']).toBeDefined();
     expect(headersOf('post', '/api/v1/bids', '201')).toEqual(
       expect.arrayContaining(['ETag', 'Location']),
     );

@@ -3,10 +3,7 @@ import type { BidForAssessment } from '../bids/bid-progress.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { EmailMessage } from '../notifications/outbox.service';
 import { ReminderRegistry } from '../notifications/reminder-registry';
-
-function link(baseUrl: string, path: string): string {
-  return `${baseUrl.replace(/\/$/, '')}/${path}`;
-}
+import { pageUrl, pageUrlTemplate, type PortalLinks } from '../notifications/portal-links';
 
 function aboutBid(bid: BidForAssessment, round: { name: string }) {
   return {
@@ -22,7 +19,7 @@ export function assignedEmail(
   bid: BidForAssessment,
   round: { name: string; assessmentDueAt: Date | null },
   assessor: { email: string; name: string },
-  baseUrl: string,
+  links: PortalLinks,
 ): EmailMessage {
   return {
     template: 'assessment-assigned',
@@ -33,7 +30,7 @@ export function assignedEmail(
       ...aboutBid(bid, round),
       name: assessor.name,
       dueAt: round.assessmentDueAt,
-      assignmentUrl: link(baseUrl, `assignments/${assignment.id}`),
+      assignmentUrl: pageUrl(links, 'assignment', { id: assignment.id }),
     },
   };
 }
@@ -45,7 +42,7 @@ export function conflictDeclaredEmail(
   round: { name: string },
   assessor: { name: string },
   moderators: { email: string }[],
-  baseUrl: string,
+  links: PortalLinks,
 ): EmailMessage {
   return {
     template: 'assessment-conflict-declared',
@@ -56,7 +53,7 @@ export function conflictDeclaredEmail(
       ...aboutBid(bid, round),
       assessorName: assessor.name,
       reason: assignment.conflictReason,
-      bidUrl: link(baseUrl, `bids/${bid.id}`),
+      bidUrl: pageUrl(links, 'bid', { id: bid.id }),
     },
   };
 }
@@ -66,7 +63,7 @@ export function divergentEmail(
   round: { name: string; divergenceThreshold: number },
   scores: { mean: string; spread: string; lowest: string; highest: string },
   moderators: { email: string }[],
-  baseUrl: string,
+  links: PortalLinks,
 ): EmailMessage {
   return {
     template: 'assessment-divergent',
@@ -77,7 +74,7 @@ export function divergentEmail(
       ...aboutBid(bid, round),
       ...scores,
       threshold: round.divergenceThreshold,
-      bidUrl: link(baseUrl, `bids/${bid.id}`),
+      bidUrl: pageUrl(links, 'bid', { id: bid.id }),
     },
   };
 }
@@ -101,7 +98,7 @@ export class AssessmentReminders implements OnModuleInit {
                jsonb_build_object(
                  'name', u.name, 'reference', b.reference, 'title', b.title,
                  'roundName', r.name, 'dueAt', r.assessment_due_at,
-                 'assignmentUrl', rtrim($2::text, '/') || '/assignments/' || a.id) AS data,
+                 'assignmentUrl', replace($2::text, '{id}', a.id::text)) AS data,
                'assessment_assignment' AS object_type,
                a.id::text AS object_id
         FROM assessment_assignments a
@@ -112,7 +109,10 @@ export class AssessmentReminders implements OnModuleInit {
           AND u.active
           AND r.assessment_due_at > $1::timestamptz
           AND r.assessment_due_at <= $1::timestamptz + make_interval(days => $3::int)`,
-      params: [this.config.mail.publicBaseUrl, this.config.reminders.assessmentDueDays],
+      params: [
+        pageUrlTemplate(this.config.portal, 'assignment'),
+        this.config.reminders.assessmentDueDays,
+      ],
     });
   }
 }

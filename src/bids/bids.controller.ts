@@ -28,7 +28,7 @@ import { auditActor } from '../audit/audit.service';
 import { AuthenticatedUser, CurrentUser, Roles } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
 import { RequestValidationError, UuidParam } from '../common/validation';
-import { SendsEtag, versionFrom, withEtag } from '../common/versioning';
+import { ReadsWithEtag, SendsEtag, versionFrom, withEtag } from '../common/versioning';
 import { BidDraftingService } from './bid-drafting.service';
 import { BidDto, BidPageDto, EligibilityDto } from './bid-response.dto';
 import { BidSubmissionService } from './bid-submission.service';
@@ -100,7 +100,7 @@ export class BidsController {
   }
 
   @Get(':id')
-  @SendsEtag()
+  @ReadsWithEtag()
   @Roles(...BID_READERS)
   @ApiOperation({ summary: 'Read a bid; the ETag is its version' })
   @ApiOkResponse({ type: BidDto })

@@ -1,3 +1,5 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DomainError } from './domain-error';
 import { ApiResponseHeaders, ETAG_HEADER } from './response-headers';
@@ -44,4 +46,18 @@ export function etagOf(version: number): string {
 // Documents the ETag header that withEtag sends on this status (200 unless a create's 201).
 export function SendsEtag(status = 200): MethodDecorator {
   return ApiResponseHeaders(status, ETAG_HEADER);
+}
+
+// A read of a versioned object: its ETag, and 304 for an If-None-Match naming it (see
+// response-policy.ts, which answers it for every route that sends an ETag).
+export function ReadsWithEtag(): MethodDecorator {
+  return applyDecorators(
+    SendsEtag(),
+    ApiHeader({
+      name: 'If-None-Match',
+      required: false,
+      description: 'The ETag last read, e.g. "3": answered 304 with no body while it is current',
+    }),
+    ApiResponse({ status: 304, description: 'Not modified since the ETag in If-None-Match' }),
+  );
 }

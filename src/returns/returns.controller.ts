@@ -15,7 +15,7 @@ import { auditActor } from '../audit/audit.service';
 import { AuthenticatedUser, CurrentUser, Roles } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
 import { UuidParam } from '../common/validation';
-import { SendsEtag, versionFrom, withEtag } from '../common/versioning';
+import { ReadsWithEtag, SendsEtag, versionFrom, withEtag } from '../common/versioning';
 import { AwardPositionDto, ReturnDto, ReturnPageDto } from './return-response.dto';
 import { ReturnReviewService } from './return-review.service';
 import { ApproveReturnDto, RequestChangesDto, ReturnQuery, SaveReturnDto } from './return.dto';
@@ -51,7 +51,7 @@ export class ReturnsController {
   }
 
   @Get('returns/:id')
-  @SendsEtag()
+  @ReadsWithEtag()
   @Roles(...READERS)
   @ApiOperation({
     summary:

@@ -28,7 +28,7 @@ import { auditActor } from '../audit/audit.service';
 import { Authenticated, AuthenticatedUser, CurrentUser, Roles } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
 import { UuidParam } from '../common/validation';
-import { SendsEtag, versionFrom, withEtag } from '../common/versioning';
+import { ReadsWithEtag, SendsEtag, versionFrom, withEtag } from '../common/versioning';
 import { RoundDto, RoundPageDto } from './round-response.dto';
 import { CreateRoundDto, RoundQuery, UpdateRoundDto } from './round.dto';
 import { RoundCommand } from './rounds.rules';
@@ -52,7 +52,7 @@ export class RoundsController {
   }
 
   @Get(':id')
-  @SendsEtag()
+  @ReadsWithEtag()
   @Authenticated()
   @ApiOperation({
     summary: 'Read a funding round with its criteria and caps; the ETag is its version',
