@@ -15,8 +15,12 @@ import { answerClientError, answerFrameworkError, ProblemFilter } from './common
 import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 import { buildOpenApiDocument } from './openapi/openapi-document';
+import { API_PREFIX } from './common/api-paths';
+import { ACCOUNT_PAGE_PATHS } from './users/account-pages.controller';
+import { LocationInterceptor, routesWithoutLocation } from './common/location';
+import { applyResponsePolicy } from './common/response-policy';
 
-export const API_PREFIX = 'api/v1';
+export { API_PREFIX };
 
 // Builds the HTTP application (not yet listening); main.ts and the e2e tests both use it.
 export async function createHttpApp(
@@ -69,6 +73,7 @@ export async function createHttpApp(
     exclude: [
       { path: 'health', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
+      ...ACCOUNT_PAGE_PATHS.map((path) => ({ path: path.slice(1), method: RequestMethod.GET })),
     ],
   });
   // Security headers on every answer. The content security policy lets the API docs page load
@@ -85,15 +90,32 @@ export async function createHttpApp(
       },
     },
   });
-  // Only the configured origins may call the API from a browser.
+  // no-store, If-None-Match answered 304, and compression of big JSON, HTML and CSV answers.
+  await applyResponsePolicy(app.getHttpAdapter().getInstance());
+  // Only the configured origins may call the API from a browser, and read the headers a client
+  // acts on.
   app.enableCors({
     origin: config.corsOrigins,
     methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['authorization', 'content-type', 'if-match', 'idempotency-key'],
-    exposedHeaders: ['etag', 'content-disposition', 'location'],
+    allowedHeaders: [
+      'authorization',
+      'content-type',
+      'if-match',
+      'if-none-match',
+      'idempotency-key',
+    ],
+    exposedHeaders: [
+      'etag',
+      'location',
+      'content-disposition',
+      'retry-after',
+      'ratelimit',
+      'ratelimit-policy',
+    ],
     maxAge: 600,
   });
   app.useGlobalFilters(new ProblemFilter());
+  app.useGlobalInterceptors(new LocationInterceptor());
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
   setUpOpenApi(app);
@@ -103,6 +125,13 @@ export async function createHttpApp(
   if (unguarded.length > 0) {
     await app.close();
     throw new Error(`Routes without @Public() or @Roles(): ${unguarded.join(', ')}`);
+  }
+  const unlocated = routesWithoutLocation(app);
+  if (unlocated.length > 0) {
+    await app.close();
+    throw new Error(
+      `Routes answering 201 or 202 without @SendsLocation(): ${unlocated.join(', ')}`,
+    );
   }
   await app.getHttpAdapter().getInstance().ready();
   return app;

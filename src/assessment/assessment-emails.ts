@@ -3,11 +3,8 @@ import type { BidForAssessment } from '../bids/bid-progress.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { EmailMessage } from '../notifications/outbox.service';
 import { ReminderRegistry } from '../notifications/reminder-registry';
+import { pageUrl, pageUrlTemplate, type PortalLinks } from '../notifications/portal-links';
 import { ASSESSMENT_OUTSTANDING_SQL } from './assignment-lifecycle';
-
-function link(baseUrl: string, path: string): string {
-  return `${baseUrl.replace(/\/$/, '')}/${path}`;
-}
 
 function aboutBid(bid: BidForAssessment, round: { name: string }) {
   return {
@@ -23,7 +20,7 @@ export function assignedEmail(
   bid: BidForAssessment,
   round: { name: string; assessmentDueAt: Date | null },
   assessor: { email: string; name: string },
-  baseUrl: string,
+  links: PortalLinks,
 ): EmailMessage {
   return {
     template: 'assessment-assigned',
@@ -34,7 +31,7 @@ export function assignedEmail(
       ...aboutBid(bid, round),
       name: assessor.name,
       dueAt: round.assessmentDueAt,
-      assignmentUrl: link(baseUrl, `assignments/${assignment.id}`),
+      assignmentUrl: pageUrl(links, 'assignment', { id: assignment.id }),
     },
   };
 }
@@ -46,7 +43,7 @@ export function conflictDeclaredEmail(
   round: { name: string },
   assessor: { name: string },
   moderators: { email: string }[],
-  baseUrl: string,
+  links: PortalLinks,
 ): EmailMessage {
   return {
     template: 'assessment-conflict-declared',
@@ -57,7 +54,7 @@ export function conflictDeclaredEmail(
       ...aboutBid(bid, round),
       assessorName: assessor.name,
       reason: assignment.conflictReason,
-      bidUrl: link(baseUrl, `bids/${bid.id}`),
+      bidUrl: pageUrl(links, 'bid', { id: bid.id }),
     },
   };
 }
@@ -67,7 +64,7 @@ export function divergentEmail(
   round: { name: string; divergenceThreshold: number },
   scores: { mean: string; spread: string; lowest: string; highest: string },
   moderators: { email: string }[],
-  baseUrl: string,
+  links: PortalLinks,
 ): EmailMessage {
   return {
     template: 'assessment-divergent',
@@ -78,7 +75,7 @@ export function divergentEmail(
       ...aboutBid(bid, round),
       ...scores,
       threshold: round.divergenceThreshold,
-      bidUrl: link(baseUrl, `bids/${bid.id}`),
+      bidUrl: pageUrl(links, 'bid', { id: bid.id }),
     },
   };
 }
@@ -102,7 +99,7 @@ export class AssessmentReminders implements OnModuleInit {
                jsonb_build_object(
                  'name', u.name, 'reference', b.reference, 'title', b.title,
                  'roundName', r.name, 'dueAt', r.assessment_due_at,
-                 'assignmentUrl', rtrim($2::text, '/') || '/assignments/' || a.id) AS data,
+                 'assignmentUrl', replace($2::text, '{id}', a.id::text)) AS data,
                'assessment_assignment' AS object_type,
                a.id::text AS object_id
         FROM assessment_assignments a
@@ -112,7 +109,10 @@ export class AssessmentReminders implements OnModuleInit {
         WHERE ${ASSESSMENT_OUTSTANDING_SQL} AND u.active
           AND r.assessment_due_at > $1::timestamptz
           AND r.assessment_due_at <= $1::timestamptz + make_interval(days => $3::int)`,
-      params: [this.config.mail.publicBaseUrl, this.config.reminders.assessmentDueDays],
+      params: [
+        pageUrlTemplate(this.config.portal, 'assignment'),
+        this.config.reminders.assessmentDueDays,
+      ],
     });
   }
 }

@@ -28,6 +28,7 @@ import {
 import { AssignmentsService } from './assignments.service';
 import { ModerationService } from './moderation.service';
 import { ScoringService } from './scoring.service';
+import { SendsLocation } from '../common/location';
 
 // The moderator's side of assessment: opening it, assigning, moderating and ranking.
 @ApiTags('assessment')
@@ -93,6 +94,7 @@ export class AssessmentController {
   }
 
   @Post('bids/:id/assignments')
+  @SendsLocation(201, '/assignments/{id}')
   @Roles('moderator')
   @ApiOperation({ summary: 'Assign one assessor to a bid in assessment' })
   @ApiCreatedResponse({ type: AssignmentDto })

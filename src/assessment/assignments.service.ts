@@ -245,7 +245,7 @@ export class AssignmentsService {
               round,
               { name: user.name },
               moderators,
-              this.config.mail.publicBaseUrl,
+              this.config.portal,
             ),
           );
         }
@@ -324,7 +324,7 @@ export class AssignmentsService {
       });
       await this.outbox.queue(
         manager,
-        assignedEmail({ id }, bid, round, assessor, this.config.mail.publicBaseUrl),
+        assignedEmail({ id }, bid, round, assessor, this.config.portal),
       );
     }
     return ids.map((id) => byId.get(id) as AssessmentAssignment);

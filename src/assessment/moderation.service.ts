@@ -110,7 +110,7 @@ export class ModerationService {
             highest: formatScore(Math.max(...hundredths)),
           },
           moderators,
-          this.config.mail.publicBaseUrl,
+          this.config.portal,
         ),
       );
     }

@@ -8,7 +8,6 @@ import {
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiTags,
-  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { BodyLimit, SMALL_BODY_LIMIT } from '../common/body-limit';
@@ -26,6 +25,8 @@ import { LoginDto, TokenDto } from './auth.dto';
 import { AuthService } from './auth.service';
 import { UserAgent } from './user-agent.decorator';
 import { SecondFactorChallengeDto } from './second-factor/second-factor.dto';
+import { ApiRateLimitedResponse } from '../common/rate-limit';
+import { SendsLocation } from '../common/location';
 
 @ApiTags('auth')
 @Controller()
@@ -36,6 +37,7 @@ export class AuthController {
   ) {}
 
   @Post('auth/login')
+  @SendsLocation(202, '/auth/login/second-factor')
   @HttpCode(200)
   @Public()
   @BodyLimit(SMALL_BODY_LIMIT)
@@ -56,11 +58,9 @@ export class AuthController {
     type: ProblemDto,
     description: 'Wrong email or password, or a deactivated account',
   })
-  @ApiTooManyRequestsResponse({
-    type: ProblemDto,
-    description:
-      'Too many failed logins for this email from this address, or from this address; Retry-After says how many seconds to wait',
-  })
+  @ApiRateLimitedResponse(
+    'Too many failed logins for this email from this address, or from this address; Retry-After says how many seconds to wait',
+  )
   // Read when sent (a label for the session), never required.
   @ApiHeader({ name: 'user-agent', required: false })
   async login(

@@ -46,6 +46,17 @@ export class LoginLimiter implements OnModuleDestroy {
           ? `Too many failed logins for this email from your address: try again in ${seconds} seconds.`
           : `Too many failed logins from your address: try again in ${seconds} seconds.`,
         seconds,
+        pair > 0
+          ? {
+              name: 'login-email-address',
+              quota: this.limits.perEmailLimit,
+              windowSeconds: failureMemorySeconds(this.limits),
+            }
+          : {
+              name: 'login-address',
+              quota: this.limits.perAddressLimit,
+              windowSeconds: failureMemorySeconds(this.limits),
+            },
       );
     }
   }

@@ -4,7 +4,6 @@ import {
   ApiNoContentResponse,
   ApiOperation,
   ApiTags,
-  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { Authenticated, AuthenticatedUser, CurrentUser } from '../common/access';
 import { BodyLimit, SMALL_BODY_LIMIT } from '../common/body-limit';
@@ -12,6 +11,7 @@ import { ProblemDto } from '../common/problem.dto';
 import { ChangePasswordDto } from '../users/account.dto';
 import { Passwords } from '../users/passwords';
 import { LoginLimiter } from './login-limiter';
+import { ApiRateLimitedResponse } from '../common/rate-limit';
 
 // Here rather than in the users module: a wrong current password counts against the login
 // limiter, which belongs to sign-in.
@@ -37,11 +37,9 @@ export class PasswordController {
     description:
       'The current password is wrong (current-password-wrong), or the new one is unacceptable',
   })
-  @ApiTooManyRequestsResponse({
-    type: ProblemDto,
-    description:
-      'Too many failed logins or wrong current passwords; Retry-After says how long to wait',
-  })
+  @ApiRateLimitedResponse(
+    'Too many failed logins or wrong current passwords; Retry-After says how long to wait',
+  )
   change(
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: ChangePasswordDto,

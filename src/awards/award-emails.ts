@@ -1,9 +1,10 @@
 import type { EmailMessage } from '../notifications/outbox.service';
 import type { ScheduledReturnDto } from '../returns/return-response.dto';
 import type { AwardDecision, AwardLine } from './award.entity';
+import { pageUrl, type PortalLinks } from '../notifications/portal-links';
 
-export function awardUrl(baseUrl: string, award: { id: string }): string {
-  return `${baseUrl}/awards/${award.id}`;
+export function awardUrl(links: PortalLinks, award: { id: string }): string {
+  return pageUrl(links, 'award', { id: award.id });
 }
 
 export interface OutcomeContext {
@@ -21,7 +22,7 @@ export function outcomeEmail(
   lines: AwardLine[],
   bid: OutcomeContext & { id: string },
   to: string[],
-  baseUrl: string,
+  links: PortalLinks,
 ): EmailMessage {
   const common = {
     to,
@@ -37,7 +38,7 @@ export function outcomeEmail(
         ...{ reference, title, roundName, organisationName },
         reason: decision.rejectionReason,
         feedback: decision.feedback,
-        bidUrl: `${baseUrl}/bids/${bid.id}`,
+        bidUrl: pageUrl(links, 'bid', { id: bid.id }),
       },
     };
   }
@@ -54,7 +55,7 @@ export function outcomeEmail(
       })),
       conditions: decision.conditions,
       offerExpiresAt: decision.offerExpiresAt,
-      letterUrl: `${awardUrl(baseUrl, decision)}/offer-letter`,
+      letterUrl: pageUrl(links, 'offerLetter', { id: decision.id }),
     },
   };
 }
@@ -64,7 +65,7 @@ export function acceptedEmail(
   context: Pick<OutcomeContext, 'reference' | 'title' | 'organisationName'>,
   returns: ScheduledReturnDto[],
   to: string[],
-  baseUrl: string,
+  links: PortalLinks,
 ): EmailMessage {
   return {
     template: 'award-accepted',
@@ -81,7 +82,7 @@ export function acceptedEmail(
         quarter,
         dueOn,
       })),
-      awardUrl: awardUrl(baseUrl, decision),
+      awardUrl: awardUrl(links, decision),
     },
   };
 }

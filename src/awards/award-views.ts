@@ -156,7 +156,7 @@ export class AwardViews {
       returns: returnSchedule(round.deliveryStartsOn, round.deliveryEndsOn, round.returnDueDays),
       offerExpiresAt: row.offerExpiresAt,
       approvedBy: approverIds.map((id) => names.get(id) ?? 'an approver'),
-      awardUrl: awardUrl(this.config.mail.publicBaseUrl, row),
+      awardUrl: awardUrl(this.config.portal, row),
       acceptance:
         row.acceptedAt && row.signatoryName && row.signatoryPosition
           ? {

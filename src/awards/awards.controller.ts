@@ -25,6 +25,7 @@ import { DecisionsService } from './decisions.service';
 import { DueDiligenceService } from './due-diligence.service';
 import { PublicationDto } from './offer.dto';
 import { OutcomePublicationService } from './outcome-publication.service';
+import { SendsLocation } from '../common/location';
 
 // Award decisions within the budget, second approvals, and the due diligence they rest on.
 @ApiTags('awards')
@@ -50,6 +51,7 @@ export class AwardsController {
   }
 
   @Post('bids/:id/decision')
+  @SendsLocation(201, '/decisions/{id}')
   @Roles('approver')
   @ApiOperation({
     summary:
@@ -127,6 +129,7 @@ export class AwardsController {
   }
 
   @Post('organisations/:id/due-diligence')
+  @SendsLocation(201, '/organisations/{organisationId}/due-diligence')
   @Roles('finance', 'moderator')
   @ApiOperation({
     summary: 'Record a due-diligence result (red, amber, green) for an organisation',

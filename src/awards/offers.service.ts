@@ -101,7 +101,7 @@ export class OffersService {
             { reference: bid.reference, title: bid.title, organisationName: bid.organisationName },
             schedule,
             contacts.map((contact) => contact.email),
-            this.config.mail.publicBaseUrl,
+            this.config.portal,
           ),
         );
       }

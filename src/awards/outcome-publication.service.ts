@@ -111,7 +111,7 @@ export class OutcomePublicationService {
             lines.filter((line) => line.decisionId === decision.id),
             { ...bid, roundName: round.name },
             contacts.map((contact) => contact.email),
-            this.config.mail.publicBaseUrl,
+            this.config.portal,
           ),
         );
       }

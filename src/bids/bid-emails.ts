@@ -5,9 +5,10 @@ import { ReminderRegistry } from '../notifications/reminder-registry';
 import type { EndorsementDecision } from './bid.entity';
 import { DRAFT_REMINDER_DAYS, draftOpenSql, roundClosesWithinSql } from './bid-lifecycle';
 import { bidContent, LoadedBid } from './bid-store';
+import { pageUrl, pageUrlTemplate, type PortalLinks } from '../notifications/portal-links';
 
-export function bidUrl(baseUrl: string, bid: { id: string }): string {
-  return `${baseUrl.replace(/\/$/, '')}/bids/${bid.id}`;
+export function bidUrl(links: PortalLinks, bid: { id: string }): string {
+  return pageUrl(links, 'bid', { id: bid.id });
 }
 
 function summaryOf(bid: LoadedBid, round: { name: string }) {
@@ -34,7 +35,7 @@ export function submissionReceipt(
   round: { name: string },
   submitter: { email: string; name: string },
   awaitingPcc: string | null,
-  baseUrl: string,
+  links: PortalLinks,
 ): EmailMessage {
   return {
     template: 'bid-submitted',
@@ -47,7 +48,7 @@ export function submissionReceipt(
       submittedAt: bid.submittedAt,
       digest: bid.submittedDigest,
       awaitingPcc,
-      bidUrl: bidUrl(baseUrl, bid),
+      bidUrl: bidUrl(links, bid),
     },
   };
 }
@@ -57,7 +58,7 @@ export function endorsementRequest(
   round: { name: string; closesAt: Date },
   pcc: { name: string },
   contacts: { email: string }[],
-  baseUrl: string,
+  links: PortalLinks,
 ): EmailMessage {
   return {
     template: 'bid-endorsement-requested',
@@ -68,7 +69,7 @@ export function endorsementRequest(
       ...summaryOf(bid, round),
       pccName: pcc.name,
       closesAt: round.closesAt,
-      bidUrl: bidUrl(baseUrl, bid),
+      bidUrl: bidUrl(links, bid),
     },
   };
 }
@@ -79,7 +80,7 @@ export function endorsementDecided(
   submitter: { email: string; name: string },
   pcc: { name: string },
   decision: EndorsementDecision,
-  baseUrl: string,
+  links: PortalLinks,
 ): EmailMessage {
   return {
     template: 'bid-endorsement-decided',
@@ -92,7 +93,7 @@ export function endorsementDecided(
       pccName: pcc.name,
       endorsed: decision === 'endorsed',
       reason: bid.endorsementReason,
-      bidUrl: bidUrl(baseUrl, bid),
+      bidUrl: bidUrl(links, bid),
     },
   };
 }
@@ -117,7 +118,7 @@ export class DraftBidReminders implements OnModuleInit {
                  jsonb_build_object(
                    'name', u.name, 'reference', b.reference, 'title', b.title,
                    'roundName', r.name, 'closesAt', r.closes_at, 'daysLeft', ${days},
-                   'bidUrl', rtrim($2::text, '/') || '/bids/' || b.id) AS data,
+                   'bidUrl', replace($2::text, '{id}', b.id::text)) AS data,
                  'bid' AS object_type,
                  b.id::text AS object_id
           FROM bids b
@@ -126,7 +127,7 @@ export class DraftBidReminders implements OnModuleInit {
           WHERE ${draftOpenSql('$1::timestamptz')} AND u.active
             AND ${roundClosesWithinSql('$1::timestamptz', String(days))}
             AND (${days} = 1 OR r.closes_at > $1::timestamptz + make_interval(days => 1))`,
-        params: [this.config.mail.publicBaseUrl],
+        params: [pageUrlTemplate(this.config.portal, 'bid')],
       });
     }
   }

@@ -94,14 +94,7 @@ export class BidEndorsementService {
       if (submitter) {
         await this.outbox.queue(
           manager,
-          endorsementDecided(
-            saved,
-            round,
-            submitter,
-            pcc,
-            decision,
-            this.config.mail.publicBaseUrl,
-          ),
+          endorsementDecided(saved, round, submitter, pcc, decision, this.config.portal),
         );
       }
       return toBidDto(saved);

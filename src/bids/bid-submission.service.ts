@@ -183,19 +183,16 @@ export class BidSubmissionService {
     round: { name: string; closesAt: Date },
     user: AuthenticatedUser,
   ): Promise<void> {
-    const baseUrl = this.config.mail.publicBaseUrl;
+    const links = this.config.portal;
     const pcc =
       bid.needsEndorsement && bid.forceAreaCode
         ? await this.organisations.pccOfArea(bid.forceAreaCode, manager)
         : null;
-    await this.outbox.queue(
-      manager,
-      submissionReceipt(bid, round, user, pcc?.name ?? null, baseUrl),
-    );
+    await this.outbox.queue(manager, submissionReceipt(bid, round, user, pcc?.name ?? null, links));
     if (pcc) {
       const contacts = await this.users.applicantContacts(pcc.id, manager);
       if (contacts.length > 0) {
-        await this.outbox.queue(manager, endorsementRequest(bid, round, pcc, contacts, baseUrl));
+        await this.outbox.queue(manager, endorsementRequest(bid, round, pcc, contacts, links));
       }
     }
   }

@@ -28,13 +28,13 @@ import { auditActor } from '../audit/audit.service';
 import { AuthenticatedUser, CurrentUser, Roles } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
 import { RequestValidationError, UuidParam } from '../common/validation';
-import { versionFrom, withEtag } from '../common/versioning';
+import { ReadsWithEtag, SendsEtag, versionFrom, withEtag } from '../common/versioning';
 import { BidDraftingService } from './bid-drafting.service';
 import { BidDto, BidPageDto, EligibilityDto } from './bid-response.dto';
 import { BidSubmissionService } from './bid-submission.service';
 import { BidQuery, CreateBidDto, ReasonDto, UpdateBidDto } from './bid.dto';
 import { BidsService } from './bids.service';
-import { ApiResponseHeaders } from '../openapi/response-headers';
+import { SendsLocation } from '../common/location';
 
 // Home Office readers of submitted bids; assessors reach bids through their assignments instead.
 export const BID_READERS = ['applicant', 'moderator', 'approver', 'finance', 'admin'] as const;
@@ -80,7 +80,8 @@ export class BidsController {
   }
 
   @Post()
-  @ApiResponseHeaders('ETag')
+  @SendsLocation(201, '/bids/{id}')
+  @SendsEtag(201)
   @Roles('applicant')
   @IdempotencyHeader()
   @ApiOperation({ summary: 'Start a draft bid for an open round, for your organisation' })
@@ -99,7 +100,7 @@ export class BidsController {
   }
 
   @Get(':id')
-  @ApiResponseHeaders('ETag')
+  @ReadsWithEtag()
   @Roles(...BID_READERS)
   @ApiOperation({ summary: 'Read a bid; the ETag is its version' })
   @ApiOkResponse({ type: BidDto })
@@ -113,7 +114,7 @@ export class BidsController {
   }
 
   @Patch(':id')
-  @ApiResponseHeaders('ETag')
+  @SendsEtag()
   @Roles('applicant')
   @ApiOperation({ summary: 'Edit a draft bid; lists that are sent replace the old ones' })
   @ApiHeader({ name: 'If-Match', required: true, description: 'The version last read, e.g. "3"' })

@@ -1,4 +1,5 @@
 import { FieldError } from './problem';
+import type { RateLimitPolicy } from './rate-limit';
 
 // A refusal the caller can act on: a stable code, an HTTP status and a sentence for a person.
 export class DomainError extends Error {
@@ -26,12 +27,14 @@ export class DomainError extends Error {
   }
 }
 
-// A refusal that ends by itself after a while: answered 429 with Retry-After.
+// A refusal that ends by itself after a while: answered 429 with Retry-After and the RateLimit
+// fields of the limit that refused it.
 export class RetryLaterError extends DomainError {
   constructor(
     code: string,
     message: string,
     readonly retryAfterSeconds: number,
+    readonly policy: RateLimitPolicy,
   ) {
     super(code, 429, message);
   }

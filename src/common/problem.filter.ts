@@ -5,6 +5,7 @@ import { QueryFailedError } from 'typeorm';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { UnsafeMoneyError } from '../database/pence.transformer';
 import { DomainError, RetryLaterError } from './domain-error';
+import { rateLimitHeaders } from './rate-limit';
 import { FieldError, problem, Problem, PROBLEM_CONTENT_TYPE } from './problem';
 import { RequestValidationError } from './validation';
 
@@ -25,7 +26,7 @@ export class ProblemFilter implements ExceptionFilter {
     if (body.status === 503) {
       void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     } else if (exception instanceof RetryLaterError) {
-      void reply.header('retry-after', String(exception.retryAfterSeconds));
+      void reply.headers(rateLimitHeaders(exception.policy, exception.retryAfterSeconds));
     }
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
   }

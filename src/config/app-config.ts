@@ -1,6 +1,7 @@
 import type { SsoConfig } from '../auth/sso/sso-config';
 import type { DocumentsConfig } from '../documents/documents-config';
 import type { FilesConfig } from '../files/files-config';
+import type { PortalLinks } from '../notifications/portal-links';
 
 export const PROCESS_ROLES = ['api', 'worker', 'all'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
@@ -20,6 +21,8 @@ export interface AppConfig {
   // Every Redis key this deployment writes starts with this, so test runs never collide.
   redisPrefix: string;
   mail: MailConfig;
+  // The pages emails link to (PORTAL_BASE_URL), or the API's own resources without a portal.
+  portal: PortalLinks;
   // Where the grant offer letter template lives (templates/letters).
   lettersDir: string;
   // Where the spend report template lives (templates/reports).
@@ -106,7 +109,7 @@ export interface MailConfig {
   from: string;
   dir: string;
   templatesDir: string;
-  // Where links in emails point.
+  // Where the API is reached from outside; email links use it without a portal (see portal).
   publicBaseUrl: string;
   maxAttempts: number;
   backoffMs: number;

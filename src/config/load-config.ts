@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { loadSsoConfig } from '../auth/sso/sso-config';
 import { loadDocumentsConfig } from '../documents/documents-config';
 import { loadFilesConfig } from '../files/files-config';
+import { loadPortalLinks } from '../notifications/portal-links';
 import { passwordProblem } from '../users/password.rules';
 import { AppConfig, HttpTimeouts, PROCESS_ROLES, ProcessRole, TrustProxy } from './app-config';
 import { Env, integer, mailbox, oneOf, pattern, url } from './env-readers';
@@ -29,6 +30,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const production = nodeEnv === 'production';
 
   const port = integer(env, 'PORT', 3000, 1, 65535, problems);
+  const publicBaseUrl = url(
+    env,
+    'PUBLIC_BASE_URL',
+    `http://localhost:${port}`,
+    ['http:', 'https:'],
+    problems,
+  ).replace(/\/+$/, '');
   const config: AppConfig = {
     nodeEnv,
     production,
@@ -98,6 +106,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     http: httpTimeouts(env, problems),
     lettersDir: env.LETTER_TEMPLATES_DIR || projectPath('templates', 'letters'),
     reportsDir: env.REPORT_TEMPLATES_DIR || projectPath('templates', 'reports'),
+    portal: loadPortalLinks(env, publicBaseUrl, problems),
     files: loadFilesConfig(env, { defaultDir: projectPath('var', 'files') }, problems),
     documents: loadDocumentsConfig(env, problems),
     exportLimits: {
@@ -114,13 +123,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ),
       dir: env.MAIL_DIR || projectPath('var', 'mail'),
       templatesDir: env.EMAIL_TEMPLATES_DIR || projectPath('templates', 'emails'),
-      publicBaseUrl: url(
-        env,
-        'PUBLIC_BASE_URL',
-        `http://localhost:${port}`,
-        ['http:', 'https:'],
-        problems,
-      ).replace(/\/+$/, ''),
+      publicBaseUrl,
       maxAttempts: integer(env, 'EMAIL_MAX_ATTEMPTS', 8, 1, 50, problems),
       backoffMs: integer(env, 'EMAIL_BACKOFF_MS', 30_000, 10, 86_400_000, problems),
       concurrency: integer(env, 'EMAIL_CONCURRENCY', 4, 1, 100, problems),

@@ -51,12 +51,9 @@ export class BidDocumentsController {
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
     @RawRequest() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DocumentDto> {
     const file = await receiveFile(request, this.config.documents.maxBytes);
-    const created = await this.uploads.upload(auditActor(user), user, bid(id), file);
-    void reply.header('Location', `/api/v1/bids/${id}/documents/${created.id}`);
-    return created;
+    return this.uploads.upload(auditActor(user), user, bid(id), file);
   }
 
   @Get()

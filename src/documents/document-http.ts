@@ -1,3 +1,4 @@
+import { SendsLocation } from '../common/location';
 import {
   applyDecorators,
   createParamDecorator,
@@ -85,12 +86,12 @@ export function sendDocument(
 export function UploadDocs(owner: 'bid' | 'return') {
   return applyDecorators(
     HttpCode(201),
+    SendsLocation(201, `/${owner}s/{ownerId}/documents/{id}`),
     ApiConsumes('multipart/form-data'),
     ApiBody({ type: UploadDocumentDto }),
     ApiCreatedResponse({
       type: DocumentDto,
       description: 'Stored and waiting for its virus scan (scanStatus pending)',
-      headers: { Location: { description: 'The new document', schema: { type: 'string' } } },
     }),
     ApiResponse({
       status: 400,

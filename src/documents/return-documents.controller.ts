@@ -53,12 +53,9 @@ export class ReturnDocumentsController {
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
     @RawRequest() request: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DocumentDto> {
     const file = await receiveFile(request, this.config.documents.maxBytes);
-    const created = await this.uploads.upload(auditActor(user), user, ret(id), file);
-    void reply.header('Location', `/api/v1/returns/${id}/documents/${created.id}`);
-    return created;
+    return this.uploads.upload(auditActor(user), user, ret(id), file);
   }
 
   @Get()

@@ -22,6 +22,7 @@ import {
   UpdateOrganisationDto,
 } from './organisation.dto';
 import { OrganisationsService } from './organisations.service';
+import { SendsLocation } from '../common/location';
 
 @ApiTags('organisations')
 @Controller()
@@ -60,6 +61,7 @@ export class OrganisationsController {
   }
 
   @Post('organisations')
+  @SendsLocation(201, '/organisations/{id}')
   @Roles('admin')
   @ApiOperation({ summary: 'Register an organisation that may bid' })
   @ApiCreatedResponse({ type: OrganisationDto })

@@ -16,6 +16,7 @@ import { SpendReportTemplates } from './spend-html';
 import { EXPORT_SETTINGS } from './spend-summary.sql';
 import { SpendSummaryService } from './spend-summary.service';
 import { writeSpendXlsx } from './spend-xlsx';
+import { pageUrl } from '../notifications/portal-links';
 
 const FORMAT_NAMES = { csv: 'CSV', xlsx: 'Excel', html: 'HTML report' } as const;
 // Exports hold every award's money: only the service's own user may read the scratch file (in a
@@ -77,7 +78,7 @@ export class ExportBuilder {
             roundCode,
             roundName,
             asAt: row.asAt.toISOString(),
-            downloadUrl: `${this.config.mail.publicBaseUrl}/exports/${exportId}/download`,
+            downloadUrl: pageUrl(this.config.portal, 'exportDownload', { id: exportId }),
           },
         });
       }

@@ -16,6 +16,7 @@ import { ProblemDto } from '../common/problem.dto';
 import { UuidParam } from '../common/validation';
 import { CreateExportDto, ExportDto } from './exports.dto';
 import { ExportsService } from './exports.service';
+import { SendsLocation } from '../common/location';
 
 @ApiTags('reports')
 @Controller()
@@ -24,6 +25,7 @@ export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
 
   @Post('rounds/:id/exports')
+  @SendsLocation(202, '/exports/{id}')
   @HttpCode(202)
   @Roles('finance', 'admin')
   @ApiOperation({

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ReminderRegistry } from '../notifications/reminder-registry';
+import { pageUrlTemplate } from '../notifications/portal-links';
 import {
   londonTodaySql,
   RETURN_OF_ACTIVE_AWARD_JOIN,
@@ -24,7 +25,7 @@ const RETURNS_OF_ACTIVE_AWARDS = `
 const DATA = `jsonb_build_object(
     'organisationName', o.name, 'reference', b.reference, 'title', b.title,
     'financialYear', d.financial_year, 'quarter', d.quarter, 'dueOn', d.due_on::text,
-    'returnUrl', rtrim($2::text, '/') || '/returns/' || d.id)`;
+    'returnUrl', replace($2::text, '{id}', d.id::text))`;
 
 // A return not yet sent, its quarter over, due within `from`..`to` days: one email per step.
 function dueSoon(step: string, from: number, to: number): string {
@@ -51,7 +52,7 @@ export class ReturnReminders implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const params = [this.config.mail.publicBaseUrl];
+    const params = [pageUrlTemplate(this.config.portal, 'return')];
     this.registry.register({
       name: 'return-due-14d',
       template: 'return-due-reminder',

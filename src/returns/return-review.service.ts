@@ -19,6 +19,7 @@ import { ReturnViews } from './return-views';
 import type { ApprovedLineDto, ApproveReturnDto, RequestChangesDto, ReviewDto } from './return.dto';
 import { formatPounds } from '../common/money';
 import { YearEndRelease } from './year-end-release.entity';
+import { pageUrl } from '../notifications/portal-links';
 
 // Approved amounts per claimed line: all of each claim unless finance says less (down to
 // nothing), never more, once per year and kind, and never for a year or kind not claimed.
@@ -354,7 +355,7 @@ export class ReturnReviewService {
         title: award.title,
         financialYear: row.financialYear,
         quarter: row.quarter,
-        returnUrl: `${this.config.mail.publicBaseUrl}/returns/${row.id}`,
+        returnUrl: pageUrl(this.config.portal, 'return', { id: row.id }),
         ...data,
       },
     });

@@ -15,12 +15,11 @@ import { auditActor } from '../audit/audit.service';
 import { AuthenticatedUser, CurrentUser, Roles } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
 import { UuidParam } from '../common/validation';
-import { versionFrom, withEtag } from '../common/versioning';
+import { ReadsWithEtag, SendsEtag, versionFrom, withEtag } from '../common/versioning';
 import { AwardPositionDto, ReturnDto, ReturnPageDto } from './return-response.dto';
 import { ReturnReviewService } from './return-review.service';
 import { ApproveReturnDto, RequestChangesDto, ReturnQuery, SaveReturnDto } from './return.dto';
 import { ReturnsService } from './returns.service';
-import { ApiResponseHeaders } from '../openapi/response-headers';
 
 // The bidder (their organisation's) and Home Office staff other than assessors.
 const READERS = ['applicant', 'approver', 'moderator', 'finance', 'admin'] as const;
@@ -52,7 +51,7 @@ export class ReturnsController {
   }
 
   @Get('returns/:id')
-  @ApiResponseHeaders('ETag')
+  @ReadsWithEtag()
   @Roles(...READERS)
   @ApiOperation({
     summary:
@@ -68,7 +67,7 @@ export class ReturnsController {
   }
 
   @Patch('returns/:id')
-  @ApiResponseHeaders('ETag')
+  @SendsEtag()
   @Roles('applicant')
   @ApiOperation({
     summary: 'Save the draft; fields sent replace what was saved, the rest stay',
@@ -94,7 +93,7 @@ export class ReturnsController {
   }
 
   @Post('returns/:id/submit')
-  @ApiResponseHeaders('ETag')
+  @SendsEtag()
   @HttpCode(200)
   @Roles('applicant')
   @ApiOperation({

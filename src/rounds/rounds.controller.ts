@@ -28,12 +28,12 @@ import { auditActor } from '../audit/audit.service';
 import { Authenticated, AuthenticatedUser, CurrentUser, Roles } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
 import { UuidParam } from '../common/validation';
-import { versionFrom, withEtag } from '../common/versioning';
+import { ReadsWithEtag, SendsEtag, versionFrom, withEtag } from '../common/versioning';
 import { RoundDto, RoundPageDto } from './round-response.dto';
 import { CreateRoundDto, RoundQuery, UpdateRoundDto } from './round.dto';
 import { RoundCommand } from './rounds.rules';
 import { RoundsService } from './rounds.service';
-import { ApiResponseHeaders } from '../openapi/response-headers';
+import { SendsLocation } from '../common/location';
 
 @ApiTags('rounds')
 @Controller('rounds')
@@ -52,7 +52,7 @@ export class RoundsController {
   }
 
   @Get(':id')
-  @ApiResponseHeaders('ETag')
+  @ReadsWithEtag()
   @Authenticated()
   @ApiOperation({
     summary: 'Read a funding round with its criteria and caps; the ETag is its version',
@@ -68,7 +68,8 @@ export class RoundsController {
   }
 
   @Post()
-  @ApiResponseHeaders('ETag')
+  @SendsLocation(201, '/rounds/{id}')
+  @SendsEtag(201)
   @Roles('admin')
   @ApiOperation({ summary: 'Create a funding round in draft' })
   @ApiCreatedResponse({ type: RoundDto })
@@ -86,7 +87,7 @@ export class RoundsController {
   }
 
   @Patch(':id')
-  @ApiResponseHeaders('ETag')
+  @SendsEtag()
   @Roles('admin')
   @ApiOperation({
     summary: 'Edit a draft round; criteria and year caps, when sent, replace the old ones',

@@ -98,7 +98,7 @@ export class AccountLinkRendering implements OnModuleInit {
           throw new TypeError(`the ${template} email needs a linkId`);
         }
         const token = accountLinkToken(key, data.linkId);
-        return { ...data, link: accountLinkUrl(this.config.mail.publicBaseUrl, purpose, token) };
+        return { ...data, link: accountLinkUrl(this.config.portal, purpose, token) };
       });
     }
   }

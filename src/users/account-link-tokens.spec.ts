@@ -6,6 +6,9 @@ import {
   tokenHash,
   verifiedLinkId,
 } from './account-link-tokens';
+import { loadConfig } from '../config/load-config';
+
+const PORTAL = loadConfig({ PORTAL_BASE_URL: 'https://grants.example' }).portal;
 
 describe('account link tokens', () => {
   const key = accountLinkKey('a-test-jwt-secret-of-thirty-two-chars!!');
@@ -39,10 +42,10 @@ describe('account link tokens', () => {
     const token = accountLinkToken(key, id);
     expect(tokenHash(token)).toMatch(/^[0-9a-f]{64}$/);
     expect(tokenHash(token)).not.toContain(token.split('.')[1]);
-    expect(accountLinkUrl('https://grants.example', 'invitation', token)).toBe(
+    expect(accountLinkUrl(PORTAL, 'invitation', token)).toBe(
       `https://grants.example/account/set-password?token=${token}`,
     );
-    expect(accountLinkUrl('https://grants.example', 'password-reset', token)).toContain(
+    expect(accountLinkUrl(PORTAL, 'password-reset', token)).toContain(
       '/account/reset-password?token=',
     );
   });

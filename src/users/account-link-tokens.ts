@@ -1,5 +1,6 @@
 import { createHash, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { isUUID } from 'class-validator';
+import { pageUrl, type PortalLinks } from '../notifications/portal-links';
 import { ACCOUNT_LINK_PAGES, type AccountLinkPurpose } from './account-link.rules';
 
 // A link's token is `<link id>.<HMAC-SHA256(key, link id)>`, the key derived from the JWT
@@ -39,9 +40,9 @@ export function verifiedLinkId(key: Buffer, token: string): string | null {
 }
 
 export function accountLinkUrl(
-  publicBaseUrl: string,
+  links: PortalLinks,
   purpose: AccountLinkPurpose,
   token: string,
 ): string {
-  return `${publicBaseUrl}${ACCOUNT_LINK_PAGES[purpose]}?token=${encodeURIComponent(token)}`;
+  return pageUrl(links, ACCOUNT_LINK_PAGES[purpose], { token });
 }

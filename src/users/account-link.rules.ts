@@ -1,14 +1,16 @@
+import type { PortalPage } from '../notifications/portal-links';
+
 // Account links (invitations and password resets) and what a user's account is, as pure rules.
 
 export const ACCOUNT_LINK_PURPOSES = ['invitation', 'password-reset'] as const;
 export type AccountLinkPurpose = (typeof ACCOUNT_LINK_PURPOSES)[number];
 
-// The portal pages the emailed links open; each page posts the token back to the API
-// (POST /auth/invitations/accept, POST /auth/password-reset/complete).
-export const ACCOUNT_LINK_PAGES: Record<AccountLinkPurpose, string> = {
-  invitation: '/account/set-password',
-  'password-reset': '/account/reset-password',
-};
+// The portal pages the emailed links open (see portal-links.ts); each page posts the token back
+// to the API (POST /auth/invitations/accept, POST /auth/password-reset/complete).
+export const ACCOUNT_LINK_PAGES = {
+  invitation: 'setPassword',
+  'password-reset': 'resetPassword',
+} as const satisfies Record<AccountLinkPurpose, PortalPage>;
 
 export const USER_STATUSES = ['invited', 'active', 'deactivated'] as const;
 export type UserStatus = (typeof USER_STATUSES)[number];

@@ -8,7 +8,6 @@ import {
   ApiPayloadTooLargeResponse,
   ApiServiceUnavailableResponse,
   ApiTags,
-  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { Public } from '../common/access';
 import { BodyLimit, SMALL_BODY_LIMIT } from '../common/body-limit';
@@ -22,6 +21,8 @@ import {
 import { Invitations } from './invitations';
 import { PasswordResets } from './password-reset';
 import { UserDto } from './user.dto';
+import { ApiRateLimitedResponse } from '../common/rate-limit';
+import { AcceptedWithoutLocation } from '../common/location';
 
 // What a person does from the links in their email, before they can sign in.
 @ApiTags('auth')
@@ -53,6 +54,7 @@ export class AccountsController {
   }
 
   @Post('password-reset')
+  @AcceptedWithoutLocation()
   @HttpCode(202)
   @Public()
   @BodyLimit(SMALL_BODY_LIMIT)
@@ -61,11 +63,9 @@ export class AccountsController {
       'Ask for a password reset link: the same answer whether or not an account uses the email; if one does, the link is emailed to it',
   })
   @ApiAcceptedResponse({ type: PasswordResetRequestedDto })
-  @ApiTooManyRequestsResponse({
-    type: ProblemDto,
-    description:
-      'Too many requests for this email, or from this address; Retry-After says how many seconds to wait',
-  })
+  @ApiRateLimitedResponse(
+    'Too many requests for this email, or from this address; Retry-After says how many seconds to wait',
+  )
   @ApiServiceUnavailableResponse({ type: ProblemDto, description: 'Redis is not answering' })
   async requestReset(
     @Body() body: PasswordResetRequestDto,

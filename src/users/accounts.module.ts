@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { AccountPagesController } from './account-pages.controller';
 import { AccountsController } from './accounts.controller';
 import { PasswordResets } from './password-reset';
 import { Passwords } from './passwords';
@@ -12,7 +13,7 @@ import { UsersModule } from './users.module';
 // create-admin and demo seed (users module only) do not start.
 @Module({
   imports: [UsersModule, AuditModule, NotificationsModule],
-  controllers: [AccountsController],
+  controllers: [AccountsController, AccountPagesController],
   providers: [Passwords, PasswordResets, ResetRequestLimiter],
   exports: [Passwords, PasswordResets],
 })

@@ -11,6 +11,7 @@ import { hashPassword, verifyPassword } from './password';
 import { User } from './user.entity';
 import { lockUser } from './user-records';
 import { endsSessions } from './user-sessions.rules';
+import { pageUrl } from '../notifications/portal-links';
 
 // The login limiter's counters for one email and address, as the caller found them: a wrong
 // current password counts as a failed login, so this route is no way round the limits.
@@ -78,7 +79,7 @@ export class Passwords {
     await this.links.voidOutstanding(manager, user.id, ['password-reset'], now);
     await this.outbox.queue(
       manager,
-      passwordChangedEmail(saved, reset, this.config.mail.publicBaseUrl),
+      passwordChangedEmail(saved, reset, pageUrl(this.config.portal, 'signIn')),
     );
     await this.audit.record(manager, auditActor(user), {
       command: reset ? 'user.password-reset' : 'user.password-change',

@@ -56,6 +56,11 @@ export class ResetRequestLimiter implements OnModuleDestroy {
         'too-many-requests',
         `Too many password resets were asked for this email: try again in ${byEmail.secondsLeft} seconds. Any links already sent are in that inbox (or its spam folder).`,
         byEmail.secondsLeft,
+        {
+          name: 'password-reset-email',
+          quota: this.limits.resetPerEmailLimit,
+          windowSeconds: this.limits.resetWindowSeconds,
+        },
       );
     }
     if (byAddress.count > this.limits.resetPerAddressLimit) {
@@ -63,6 +68,11 @@ export class ResetRequestLimiter implements OnModuleDestroy {
         'too-many-requests',
         `Too many password resets were asked for from your address: try again in ${byAddress.secondsLeft} seconds.`,
         byAddress.secondsLeft,
+        {
+          name: 'password-reset-address',
+          quota: this.limits.resetPerAddressLimit,
+          windowSeconds: this.limits.resetWindowSeconds,
+        },
       );
     }
   }

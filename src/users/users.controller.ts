@@ -25,6 +25,7 @@ import {
 import { InvitationDto } from './account.dto';
 import { Invitations } from './invitations';
 import { UsersService } from './users.service';
+import { SendsLocation } from '../common/location';
 
 @ApiTags('users')
 @Controller('users')
@@ -36,6 +37,7 @@ export class UsersController {
   ) {}
 
   @Post()
+  @SendsLocation(201, '/users/{id}')
   @Roles('admin')
   @ApiOperation({
     summary:
@@ -98,6 +100,7 @@ export class UsersController {
   }
 
   @Post(':id/invitation')
+  @SendsLocation(201, '/users/{userId}')
   @Roles('admin')
   @ApiOperation({
     summary:

@@ -62,7 +62,7 @@ export function accountsWorld() {
     if (!match) {
       throw new Error(`No ${page} link in "${mail.subject}":\n${mail.text}`);
     }
-    expect(match[1]).toBe(t.config.mail.publicBaseUrl);
+    expect(match[1]).toBe(t.config.portal.baseUrl);
     return decodeURIComponent(match[2]);
   };
   const accept = (token: string, password: string) =>

@@ -20,6 +20,7 @@ import {
 import { SecondFactorStore } from './second-factor.store';
 import { openSecret, sealSecret } from './secret-box';
 import { acceptedStep, newTotpSecret, totpUri } from './totp';
+import { pageUrl } from '../../notifications/portal-links';
 
 const ALREADY_ENROLLED =
   'This account already has a second factor. To move it to another device, ask an administrator to reset it.';
@@ -130,7 +131,7 @@ export class SecondFactorEnrolment {
       });
       await this.outbox.queue(
         manager,
-        secondFactorResetEmail(saved, this.config.mail.publicBaseUrl),
+        secondFactorResetEmail(saved, pageUrl(this.config.portal, 'signIn')),
       );
       return toUserDto(saved);
     });

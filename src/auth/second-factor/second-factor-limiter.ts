@@ -47,6 +47,11 @@ export class SecondFactorLimiter implements OnModuleDestroy {
         'too-many-requests',
         `Too many wrong codes for this account: try again in ${seconds} seconds.`,
         seconds,
+        {
+          name: 'second-factor-user',
+          quota: this.limits.perEmailLimit,
+          windowSeconds: failureMemorySeconds(this.limits),
+        },
       );
     }
   }

@@ -8,7 +8,6 @@ import {
   ApiOperation,
   ApiServiceUnavailableResponse,
   ApiTags,
-  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import {
@@ -32,6 +31,8 @@ import {
   ConfirmSecondFactorDto,
   SecondFactorEnrolmentDto,
 } from './second-factor.dto';
+import { ApiRateLimitedResponse } from '../../common/rate-limit';
+import { SendsLocation } from '../../common/location';
 
 @ApiTags('auth')
 @Controller()
@@ -56,10 +57,9 @@ export class SecondFactorController {
     description:
       'A wrong, expired or used code (second-factor-code-wrong); a challenge that is expired, forged, spent or had too many wrong codes (second-factor-challenge-*)',
   })
-  @ApiTooManyRequestsResponse({
-    type: ProblemDto,
-    description: 'Too many wrong codes for this account; Retry-After says how many seconds to wait',
-  })
+  @ApiRateLimitedResponse(
+    'Too many wrong codes for this account; Retry-After says how many seconds to wait',
+  )
   @ApiServiceUnavailableResponse({ type: ProblemDto, description: 'Redis did not answer' })
   complete(
     @Body() body: CompleteSecondFactorDto,
@@ -70,6 +70,7 @@ export class SecondFactorController {
   }
 
   @Post('me/second-factor')
+  @SendsLocation(201, '/me')
   @Authenticated()
   @BeforeSecondFactor()
   @ApiOperation({

@@ -46,7 +46,11 @@ export class SsoStateStore implements OnModuleDestroy {
       countInWindows(this.redis, [`starts:${address}`], PENDING_SIGN_IN_SECONDS),
     );
     if (starts.count > STARTS_PER_ADDRESS) {
-      throw tooManyStarts(starts.secondsLeft);
+      throw tooManyStarts(starts.secondsLeft, {
+        name: 'sso-start-address',
+        quota: STARTS_PER_ADDRESS,
+        windowSeconds: PENDING_SIGN_IN_SECONDS,
+      });
     }
     await this.reach(() =>
       this.redis.set(`state:${state}`, JSON.stringify(pending), 'EX', PENDING_SIGN_IN_SECONDS),

@@ -10,7 +10,6 @@ import {
   ApiQuery,
   ApiServiceUnavailableResponse,
   ApiTags,
-  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -20,6 +19,7 @@ import { TokenDto } from '../auth.dto';
 import { SsoStartDto } from './sso.dto';
 import { wantsJson } from './sso.rules';
 import { SsoService } from './sso.service';
+import { ApiRateLimitedResponse } from '../../common/rate-limit';
 
 const NOT_CONFIGURED = 'Single sign-on is not set up here (sso-not-configured)';
 const UNAVAILABLE =
@@ -49,10 +49,9 @@ export class SsoController {
   @ApiFoundResponse({ description: "To the provider's sign-in page (Location header)" })
   @ApiOkResponse({ type: SsoStartDto, description: 'With Accept: application/json' })
   @ApiNotFoundResponse({ type: ProblemDto, description: NOT_CONFIGURED })
-  @ApiTooManyRequestsResponse({
-    type: ProblemDto,
-    description: 'Too many sign-ins started from this address; Retry-After says when to retry',
-  })
+  @ApiRateLimitedResponse(
+    'Too many sign-ins started from this address; Retry-After says when to retry',
+  )
   @ApiServiceUnavailableResponse({ type: ProblemDto, description: UNAVAILABLE })
   async start(
     @Res() reply: FastifyReply,

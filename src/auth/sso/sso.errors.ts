@@ -1,4 +1,5 @@
 import { DomainError, RetryLaterError } from '../../common/domain-error';
+import type { RateLimitPolicy } from '../../common/rate-limit';
 
 // Every way an SSO sign-in is refused: a stable code, its status and a sentence for a person.
 // None of them changes anything, and none says whether an account exists.
@@ -48,10 +49,11 @@ export function ssoError(code: SsoErrorCode): DomainError {
 }
 
 // Sign-ins begun from one address are capped, so nobody fills Redis with pending sign-ins.
-export function tooManyStarts(retryAfterSeconds: number): RetryLaterError {
+export function tooManyStarts(retryAfterSeconds: number, policy: RateLimitPolicy): RetryLaterError {
   return new RetryLaterError(
     'too-many-requests',
     `Too many sign-ins were started from your address; try again in ${retryAfterSeconds} seconds.`,
     retryAfterSeconds,
+    policy,
   );
 }

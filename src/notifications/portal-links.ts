@@ -1,0 +1,85 @@
+import { apiPath } from '../common/api-paths';
+import { type Env, url } from '../config/env-readers';
+
+// The portal pages emails link to, defined once: page name → path, with {param}s filled in
+// when a link is made. A portal (PORTAL_BASE_URL) serves these paths.
+export const PORTAL_PAGES = {
+  bid: '/bids/{id}',
+  award: '/awards/{id}',
+  offerLetter: '/awards/{id}/offer-letter',
+  return: '/returns/{id}',
+  assignment: '/assignments/{id}',
+  exportDownload: '/exports/{id}/download',
+  signIn: '/sign-in',
+  setPassword: '/account/set-password?token={token}',
+  resetPassword: '/account/reset-password?token={token}',
+} as const;
+
+export type PortalPage = keyof typeof PORTAL_PAGES;
+
+// Without a portal, links open what the API itself serves under PUBLIC_BASE_URL, so a link from
+// a fresh start is never a 404: the objects' routes (a browser gets 401 without a token), the
+// API docs for signing in, and the API's own password pages (account-pages.controller.ts).
+export const API_PAGES: Record<PortalPage, string> = {
+  bid: apiPath(PORTAL_PAGES.bid),
+  award: apiPath(PORTAL_PAGES.award),
+  offerLetter: apiPath(PORTAL_PAGES.offerLetter),
+  return: apiPath(PORTAL_PAGES.return),
+  assignment: apiPath(PORTAL_PAGES.assignment),
+  exportDownload: apiPath(PORTAL_PAGES.exportDownload),
+  signIn: '/api/docs',
+  setPassword: PORTAL_PAGES.setPassword,
+  resetPassword: PORTAL_PAGES.resetPassword,
+};
+
+export interface PortalLinks {
+  // PORTAL_BASE_URL, or PUBLIC_BASE_URL without a portal; no trailing slash.
+  baseUrl: string;
+  pages: Record<PortalPage, string>;
+}
+
+// PORTAL_BASE_URL picks the portal's pages; PORTAL_PAGE_<NAME> (e.g. PORTAL_PAGE_SET_PASSWORD)
+// moves one page, keeping its {params}.
+export function loadPortalLinks(env: Env, publicBaseUrl: string, problems: string[]): PortalLinks {
+  const portal = url(env, 'PORTAL_BASE_URL', '', ['http:', 'https:'], problems);
+  const pages: Record<PortalPage, string> = { ...(portal ? PORTAL_PAGES : API_PAGES) };
+  for (const page of Object.keys(pages) as PortalPage[]) {
+    const name = `PORTAL_PAGE_${page.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+    const override = env[name];
+    if (override === undefined || override === '') {
+      continue;
+    }
+    const wanted = paramsOf(PORTAL_PAGES[page]).join(', ');
+    if (!override.startsWith('/') || paramsOf(override).join(', ') !== wanted) {
+      problems.push(
+        `${name} must be a path starting / with the parameters ${wanted || '(none)'}, like ${PORTAL_PAGES[page]}`,
+      );
+    }
+    pages[page] = override;
+  }
+  return { baseUrl: (portal || publicBaseUrl).replace(/\/+$/, ''), pages };
+}
+
+// The full URL of a page: pageUrl(links, 'bid', { id }).
+export function pageUrl(
+  links: PortalLinks,
+  page: PortalPage,
+  params: Record<string, string> = {},
+): string {
+  return `${links.baseUrl}${links.pages[page].replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) {
+      throw new Error(`A link to the ${page} page needs its ${name}`);
+    }
+    return encodeURIComponent(value);
+  })}`;
+}
+
+// The full URL with its {params} left in, for SQL that fills them: replace($1, '{id}', b.id).
+export function pageUrlTemplate(links: PortalLinks, page: PortalPage): string {
+  return `${links.baseUrl}${links.pages[page]}`;
+}
+
+function paramsOf(path: string): string[] {
+  return [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+}

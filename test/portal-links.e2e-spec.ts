@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { API_PAGES, type PortalPage } from '../src/notifications/portal-links';
+import { startApp, TestApp } from './support/app';
+
+// Without a portal (PORTAL_BASE_URL unset), every page an email links to is one the API serves:
+// a link from a fresh start is never a 404.
+describe('portal links without a portal', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp({ processRole: 'api' });
+  });
+  afterAll(() => t.close());
+
+  it('uses the API’s own pages by default', () => {
+    expect(t.config.portal.pages).toEqual(API_PAGES);
+    expect(t.config.portal.baseUrl).toBe(t.config.mail.publicBaseUrl);
+  });
+
+  it.each(Object.keys(API_PAGES) as PortalPage[])('serves the %s page', async (page) => {
+    const path = API_PAGES[page]
+      .replace('{id}', randomUUID())
+      .replace('{token}', 'some-token')
+      .split('#')[0];
+    const answer = await t.http().get(path).redirects(1);
+    // An object's page asks a browser to sign in; the others are pages anyone may open.
+    const expected = path.startsWith('/api/v1/') ? 401 : 200;
+    expect([path, answer.status]).toEqual([path, expected]);
+  });
+
+  it('gives a password page that posts the link’s token to the API', async () => {
+    for (const [path, endpoint] of [
+      ['/account/set-password?token=x', '/api/v1/auth/invitations/accept'],
+      ['/account/reset-password?token=x', '/api/v1/auth/password-reset/complete'],
+    ]) {
+      const page = await t.http().get(path).expect(200);
+      expect(page.headers['content-type']).toContain('text/html');
+      expect(page.text).toContain(JSON.stringify(endpoint));
+      expect(page.text).not.toContain('token=x');
+    }
+  });
+});
