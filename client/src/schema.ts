@@ -390,6 +390,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/awards': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * List awards with their amounts, offer deadline and next return due: applicants see their organisation’s published awards, staff every award; filter by round and status, sort, search by reference, title or organisation
+     * @description Requires role: applicant, approver, moderator, finance, admin.
+     */
+    get: operations['listAwards'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/awards/{id}': {
     parameters: {
       query?: never;
@@ -632,6 +652,74 @@ export interface paths {
      * @description Requires role: applicant.
      */
     post: operations['declineBidEndorsement'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/bids/{id}/documents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The bid's documents: clean ones, and yours whatever their scan says
+     * @description Requires role: applicant, moderator, approver, finance, admin.
+     */
+    get: operations['listBidDocuments'];
+    put?: never;
+    /**
+     * Attach a file to your draft bid (multipart, one file part): checked from its bytes, then virus-scanned; until clean only you see it
+     * @description Requires role: applicant.
+     */
+    post: operations['uploadBidDocument'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/bids/{id}/documents/{documentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One of the bid's documents
+     * @description Requires role: applicant, moderator, approver, finance, admin.
+     */
+    get: operations['getBidDocument'];
+    put?: never;
+    post?: never;
+    /**
+     * Remove a document from your draft bid
+     * @description Requires role: applicant.
+     */
+    delete: operations['deleteBidDocument'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/bids/{id}/documents/{documentId}/content': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Download a clean document of the bid (audited)
+     * @description Requires role: applicant, moderator, approver, finance, admin.
+     */
+    get: operations['downloadBidDocument'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -938,6 +1026,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/me/notifications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The emails sent to you, newest first: subject, kind, status, when, and what about
+     * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
+     */
+    get: operations['listMyNotifications'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/me/password': {
     parameters: {
       query?: never;
@@ -1033,6 +1141,26 @@ export interface paths {
      * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
      */
     delete: operations['endMySession'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/me/tasks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What you must do next, most urgent first: your organisation’s drafts, offers and returns, or your assessments, moderation, approvals, reviews and payments
+     * @description Requires role: applicant, assessor, moderator, approver, finance, admin.
+     */
+    get: operations['listMyTasks'];
+    put?: never;
+    post?: never;
+    delete?: never;
     options?: never;
     head?: never;
     patch?: never;
@@ -1248,6 +1376,74 @@ export interface paths {
      * @description Requires role: finance.
      */
     post: operations['approveReturn'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/returns/{id}/documents': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The return's documents: clean ones, and yours whatever their scan says
+     * @description Requires role: applicant, approver, moderator, finance, admin.
+     */
+    get: operations['listReturnDocuments'];
+    put?: never;
+    /**
+     * Attach a file to your return (evidence of spend) while it is with you (multipart, one file part): checked from its bytes, then virus-scanned; until clean only you see it
+     * @description Requires role: applicant.
+     */
+    post: operations['uploadReturnDocument'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/returns/{id}/documents/{documentId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One of the return's documents
+     * @description Requires role: applicant, approver, moderator, finance, admin.
+     */
+    get: operations['getReturnDocument'];
+    put?: never;
+    post?: never;
+    /**
+     * Remove a document from your return while it is with you
+     * @description Requires role: applicant.
+     */
+    delete: operations['deleteReturnDocument'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/returns/{id}/documents/{documentId}/content': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Download a clean document of the return (audited)
+     * @description Requires role: applicant, approver, moderator, finance, admin.
+     */
+    get: operations['downloadReturnDocument'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -2088,6 +2284,12 @@ export interface components {
       status: components['schemas']['AwardStatus'];
       version: number;
     };
+    AwardPageDto: {
+      items: components['schemas']['AwardSummaryDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
     AwardPositionDto: {
       /** Format: uuid */
       awardId: string;
@@ -2106,6 +2308,20 @@ export interface components {
       /** @description The award as a whole (financialYear "all") */
       total: components['schemas']['PositionLineDto'];
     };
+    /** @enum {string} */
+    AwardSort:
+      | 'reference'
+      | '-reference'
+      | 'organisationName'
+      | '-organisationName'
+      | 'amountPence'
+      | '-amountPence'
+      | 'offerExpiresAt'
+      | '-offerExpiresAt'
+      | 'acceptedAt'
+      | '-acceptedAt'
+      | 'publishedAt'
+      | '-publishedAt';
     /**
      * @description Where an award decision is in its life
      *
@@ -2131,6 +2347,44 @@ export interface components {
       | 'withdrawn'
       | 'not_confirmed'
       | 'rejected';
+    AwardSummaryDto: {
+      /** Format: date-time */
+      acceptedAt: string | null;
+      /** @description Awarded, in pence */
+      amountPence: number;
+      /** Format: uuid */
+      bidId: string;
+      bidTitle: string;
+      /** @description Of which capital, in pence */
+      capitalPence: number;
+      /** Format: uuid */
+      id: string;
+      /** @description The earliest return still with the bidder (not sent, or sent back); none once all are sent */
+      nextReturn: components['schemas']['NextReturnDto'] | null;
+      /** Format: date-time */
+      offerExpiresAt: string | null;
+      /** @description UK time, e.g. 23 December 2026, 23:59 */
+      offerExpiresUkTime: string | null;
+      /** @description Still offered but past its deadline */
+      offerLapsed: boolean;
+      /** Format: uuid */
+      organisationId: string;
+      organisationName: string;
+      /** Format: date-time */
+      publishedAt: string | null;
+      /**
+       * @description The bid’s reference, also the award’s
+       * @example SSF5-0042
+       */
+      reference: string;
+      /** @description Of which revenue, in pence */
+      revenuePence: number;
+      /** @example SSF5 */
+      roundCode: string;
+      /** Format: uuid */
+      roundId: string;
+      status: components['schemas']['AwardStatus'];
+    };
     /**
      * @description How a round awards its money
      *
@@ -2270,6 +2524,20 @@ export interface components {
       status: components['schemas']['BidStatus'];
       title: string;
     };
+    /** @enum {string} */
+    BidSort:
+      | 'createdAt'
+      | '-createdAt'
+      | 'submittedAt'
+      | '-submittedAt'
+      | 'reference'
+      | '-reference'
+      | 'title'
+      | '-title'
+      | 'requestedPence'
+      | '-requestedPence'
+      | 'organisationName'
+      | '-organisationName';
     /**
      * @description Where a bid is in its life
      *
@@ -2645,6 +2913,52 @@ export interface components {
        */
       reason?: string;
     };
+    DocumentDto: {
+      /**
+       * @description The uploaded name, without folders or control characters
+       * @example Letter of support - Byker residents.pdf
+       */
+      fileName: string;
+      /** Format: uuid */
+      id: string;
+      /**
+       * @description Read from the file's bytes
+       * @example application/pdf
+       */
+      mediaType: string;
+      /** Format: uuid */
+      ownerId: string;
+      ownerType: components['schemas']['DocumentOwnerType'];
+      /** Format: date-time */
+      scannedAt: string | null;
+      /** @description pending: not yet virus-scanned (seen only by its uploader); clean: nothing found; infected: malware found, its bytes deleted */
+      scanStatus: components['schemas']['DocumentScanStatus'];
+      /** @example e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 */
+      sha256: string;
+      /**
+       * @description What clamd found
+       * @example null
+       */
+      signature: string | null;
+      /** @example 48213 */
+      sizeBytes: number;
+      /** Format: date-time */
+      uploadedAt: string;
+      /** @example 01/12/2026, 19:49:19 */
+      uploadedAtUkTime: string;
+      /** Format: uuid */
+      uploadedBy: string;
+    };
+    DocumentListDto: {
+      items: components['schemas']['DocumentDto'][];
+    };
+    /** @enum {string} */
+    DocumentOwnerType: 'bid' | 'return';
+    /**
+     * @description pending: not yet virus-scanned (seen only by its uploader); clean: nothing found; infected: malware found, its bytes deleted
+     * @enum {string}
+     */
+    DocumentScanStatus: 'pending' | 'clean' | 'infected';
     DueDiligenceCheckDto: {
       /** @example 2026-11-20 */
       checkedOn: string;
@@ -3040,6 +3354,63 @@ export interface components {
        */
       score?: number;
     };
+    MyNotificationDto: {
+      /**
+       * Format: date-time
+       * @description When it was queued, UTC
+       */
+      createdAt: string;
+      /**
+       * @description When it was queued, on a UK clock
+       * @example 1 July 2026, 09:00
+       */
+      createdAtLondon: string;
+      /** Format: uuid */
+      id: string;
+      /**
+       * @description The page the email links to about its object, when it has one
+       * @example http://localhost:3000/returns/6f1c5a8e-3b7a-4c1e-9a55-2f0f8c1d2e3a
+       */
+      link: string | null;
+      objectId: string | null;
+      /** @example delivery_return */
+      objectType: string | null;
+      /** Format: date-time */
+      sentAt: string | null;
+      /** @example 1 July 2026, 09:00 */
+      sentAtLondon: string | null;
+      status: components['schemas']['EmailStatus'];
+      /**
+       * @description The subject line: as sent, or for an email not yet sent, its template’s subject rendered with the email’s data (null if that cannot be rendered)
+       * @example Overdue: delivery return 2026/27 Q1 for SSF3-0042
+       */
+      subject: string | null;
+      /**
+       * @description What kind of email it is: the name of its template
+       * @example return-overdue-reminder
+       */
+      template: string;
+    };
+    MyNotificationPageDto: {
+      items: components['schemas']['MyNotificationDto'][];
+      limit: number;
+      offset: number;
+      total: number;
+    };
+    NextReturnDto: {
+      /** Format: date */
+      dueOn: string;
+      /** @example 2026/27 */
+      financialYear: string;
+      /** Format: uuid */
+      id: string;
+      /** @description Past its due date and not sent (UK calendar) */
+      overdue: boolean;
+      quarter: components['schemas']['Quarter'];
+      /** @example Q2 2026/27 */
+      quarterLabel: string;
+      status: components['schemas']['ReturnStatus'];
+    };
     /**
      * @description The format of the 360Giving data
      *
@@ -3424,6 +3795,18 @@ export interface components {
       mitigation: string;
       rag: components['schemas']['Rating'];
     };
+    /** @enum {string} */
+    ReturnSort:
+      | 'dueOn'
+      | '-dueOn'
+      | 'reference'
+      | '-reference'
+      | 'organisationName'
+      | '-organisationName'
+      | 'submittedAt'
+      | '-submittedAt'
+      | 'periodStartsOn'
+      | '-periodStartsOn';
     /**
      * @description Where a delivery return is
      *
@@ -3438,10 +3821,15 @@ export interface components {
      */
     ReturnStatus: 'upcoming' | 'due' | 'submitted' | 'approved' | 'changes_requested' | 'cancelled';
     ReturnSummaryDto: {
+      /** @description Of the claim, approved by finance, in pence; null until approved */
+      approvedPence: number | null;
       /** Format: uuid */
       awardId: string;
       /** @example SSF5-0042 */
       awardReference: string;
+      bidTitle: string;
+      /** @description Spend claimed by the latest submission, in pence; null until first submitted */
+      claimedPence: number | null;
       /**
        * Format: date
        * @description The round’s due days after the quarter ends
@@ -3460,9 +3848,20 @@ export interface components {
       periodStartsOn: string;
       /** @description Q1 April–June … Q4 January–March */
       quarter: components['schemas']['Quarter'];
+      /** @example Q2 2026/27 */
+      quarterLabel: string;
+      /** @example SSF5 */
+      roundCode: string;
+      /** Format: uuid */
+      roundId: string;
       status: components['schemas']['ReturnStatus'];
       /** @description Times submitted */
       submissions: number;
+      /**
+       * Format: date-time
+       * @description When the latest submission was sent; null until first submitted
+       */
+      submittedAt: string | null;
     };
     ReviewedSpendLineDto: {
       /** @description Set when the return is approved */
@@ -3573,6 +3972,9 @@ export interface components {
       offset: number;
       total: number;
     };
+    /** @enum {string} */
+    RoundSort:
+      'opensAt' | '-opensAt' | 'closesAt' | '-closesAt' | 'code' | '-code' | 'name' | '-name';
     /**
      * @description Where a funding round is in its life
      *
@@ -3897,6 +4299,72 @@ export interface components {
       submittedAt: string;
       submittedBy: string;
     };
+    TaskCountDto: {
+      /** @description Tasks of this kind, all of them */
+      count: number;
+      kind: components['schemas']['TaskKind'];
+    };
+    TaskDto: {
+      /**
+       * Format: date-time
+       * @description When it must be done, UTC; null when the work has no deadline
+       */
+      deadline: string | null;
+      /**
+       * @description The deadline on a UK (Europe/London) clock
+       * @example 15 July 2026, 23:59
+       */
+      deadlineLondon: string | null;
+      /** @description `bid_draft_closing_soon`: your organisation’s draft bid in a round closing within the draft reminder’s first step (7 days); `bid_draft`: any other draft bid of your organisation in an open round; `bid_endorsement`: (PCC applicants) a bid in your area waiting for your endorsement, deadline the round’s close; `offer_to_accept`: a published grant offer to accept or decline before it lapses; `return_due`: a quarterly return whose quarter is over, not yet late; `return_overdue`: a return past its due date and not sent (also when sent back); `return_changes_requested`: a return sent back for changes, not yet late; `assessment_declaration`: (assessors) declare any conflict of interest on an assignment; `assessment_marks`: (assessors) mark and submit a declared assignment; `moderation`: (moderators) a divergent bid waiting for its final score; `second_approval`: (approvers) an award waiting for a second approver other than you; `return_review`: (finance) a submitted return waiting for review; `payment_to_make`: (finance) a payment for an approved return not yet made. */
+      kind: components['schemas']['TaskKind'];
+      /** Format: uuid */
+      objectId: string;
+      /** @description What the task is about: a bid, an award, a return, an assignment or a payment */
+      objectType: components['schemas']['TaskObjectType'];
+      /** @description Whole UK calendar days past the deadline; 0 when not overdue */
+      overdueDays: number;
+      /**
+       * @description The bid’s or award’s reference
+       * @example SSF3-0042
+       */
+      reference: string;
+      /** @example Safer Streets for Hightown */
+      title: string | null;
+    };
+    /**
+     * @description `bid_draft_closing_soon`: your organisation’s draft bid in a round closing within the draft reminder’s first step (7 days); `bid_draft`: any other draft bid of your organisation in an open round; `bid_endorsement`: (PCC applicants) a bid in your area waiting for your endorsement, deadline the round’s close; `offer_to_accept`: a published grant offer to accept or decline before it lapses; `return_due`: a quarterly return whose quarter is over, not yet late; `return_overdue`: a return past its due date and not sent (also when sent back); `return_changes_requested`: a return sent back for changes, not yet late; `assessment_declaration`: (assessors) declare any conflict of interest on an assignment; `assessment_marks`: (assessors) mark and submit a declared assignment; `moderation`: (moderators) a divergent bid waiting for its final score; `second_approval`: (approvers) an award waiting for a second approver other than you; `return_review`: (finance) a submitted return waiting for review; `payment_to_make`: (finance) a payment for an approved return not yet made.
+     * @enum {string}
+     */
+    TaskKind:
+      | 'bid_draft_closing_soon'
+      | 'bid_draft'
+      | 'bid_endorsement'
+      | 'offer_to_accept'
+      | 'return_due'
+      | 'return_overdue'
+      | 'return_changes_requested'
+      | 'assessment_declaration'
+      | 'assessment_marks'
+      | 'moderation'
+      | 'second_approval'
+      | 'return_review'
+      | 'payment_to_make';
+    TaskListDto: {
+      /** @description How many tasks of each kind there are */
+      counts: components['schemas']['TaskCountDto'][];
+      /** @description Most urgent first: earliest deadline first (overdue ones lead), then no deadline */
+      items: components['schemas']['TaskDto'][];
+      /** @description At most this many tasks are listed */
+      limit: number;
+      /** @description Tasks in all, listed or not */
+      total: number;
+    };
+    /**
+     * @description What the task is about: a bid, an award, a return, an assignment or a payment
+     * @enum {string}
+     */
+    TaskObjectType:
+      'bid' | 'award' | 'delivery_return' | 'assessment_assignment' | 'return_payment';
     TaxonomyCategoryDto: {
       /** @example Situational crime prevention */
       category: string;
@@ -4090,6 +4558,13 @@ export interface components {
       /** Format: uuid */
       organisationId?: string | null;
       role?: components['schemas']['Role'];
+    };
+    UploadDocumentDto: {
+      /**
+       * Format: binary
+       * @description The file (one per request)
+       */
+      file: string;
     };
     UserDto: {
       active: boolean;
@@ -4834,6 +5309,8 @@ export interface operations {
       /** @description The account has a second factor: send the challenge and a code to POST /api/v1/auth/login/second-factor */
       202: {
         headers: {
+          /** @description Where to follow the accepted work: /api/v1/auth/login/second-factor */
+          Location?: string;
           [name: string]: unknown;
         };
         content: {
@@ -4870,6 +5347,10 @@ export interface operations {
       /** @description Too many failed logins for this email from this address, or from this address; Retry-After says how many seconds to wait */
       429: {
         headers: {
+          /** @description The limit that refused the request (draft-ietf-httpapi-ratelimit-headers): its name, r=0 requests left, t= seconds until it resets, e.g. "login-email";r=0;t=60 */
+          RateLimit?: string;
+          /** @description The policy of that limit: its name, q= requests allowed in w= seconds, e.g. "login-email";q=5;w=1800 */
+          'RateLimit-Policy'?: string;
           /** @description Seconds to wait before trying again */
           'Retry-After'?: number;
           [name: string]: unknown;
@@ -4922,6 +5403,10 @@ export interface operations {
       /** @description Too many wrong codes for this account; Retry-After says how many seconds to wait */
       429: {
         headers: {
+          /** @description The limit that refused the request (draft-ietf-httpapi-ratelimit-headers): its name, r=0 requests left, t= seconds until it resets, e.g. "login-email";r=0;t=60 */
+          RateLimit?: string;
+          /** @description The policy of that limit: its name, q= requests allowed in w= seconds, e.g. "login-email";q=5;w=1800 */
+          'RateLimit-Policy'?: string;
           /** @description Seconds to wait before trying again */
           'Retry-After'?: number;
           [name: string]: unknown;
@@ -5021,6 +5506,10 @@ export interface operations {
       /** @description Too many requests for this email, or from this address; Retry-After says how many seconds to wait */
       429: {
         headers: {
+          /** @description The limit that refused the request (draft-ietf-httpapi-ratelimit-headers): its name, r=0 requests left, t= seconds until it resets, e.g. "login-email";r=0;t=60 */
+          RateLimit?: string;
+          /** @description The policy of that limit: its name, q= requests allowed in w= seconds, e.g. "login-email";q=5;w=1800 */
+          'RateLimit-Policy'?: string;
           /** @description Seconds to wait before trying again */
           'Retry-After'?: number;
           [name: string]: unknown;
@@ -5252,6 +5741,10 @@ export interface operations {
       /** @description Too many sign-ins started from this address; Retry-After says when to retry */
       429: {
         headers: {
+          /** @description The limit that refused the request (draft-ietf-httpapi-ratelimit-headers): its name, r=0 requests left, t= seconds until it resets, e.g. "login-email";r=0;t=60 */
+          RateLimit?: string;
+          /** @description The policy of that limit: its name, q= requests allowed in w= seconds, e.g. "login-email";q=5;w=1800 */
+          'RateLimit-Policy'?: string;
           /** @description Seconds to wait before trying again */
           'Retry-After'?: number;
           [name: string]: unknown;
@@ -5265,6 +5758,71 @@ export interface operations {
         headers: {
           /** @description Seconds to wait before trying again */
           'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  listAwards: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+        /** @description Finds awards whose reference, bid title or organisation name containing this text, whatever its case */
+        q?: string;
+        roundId?: string;
+        /** @description The field to order by; a leading `-` orders descending */
+        sort?: components['schemas']['AwardSort'];
+        /** @description Left out, every award but those a second approver did not confirm (ask for `not_confirmed` to see them) */
+        status?: components['schemas']['AwardStatus'];
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['AwardPageDto'];
+        };
+      };
+      /** @description A filter, sort or q that is not allowed. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`. */
+      404: {
+        headers: {
           [name: string]: unknown;
         };
         content: {
@@ -5620,7 +6178,11 @@ export interface operations {
         limit?: number;
         offset?: number;
         organisationId?: string;
+        /** @description Finds bids whose reference, title or organisation name containing this text, whatever its case */
+        q?: string;
         roundId?: string;
+        /** @description The field to order by; a leading `-` orders descending */
+        sort?: components['schemas']['BidSort'];
         status?: components['schemas']['BidStatus'];
       };
       header?: never;
@@ -5684,8 +6246,10 @@ export interface operations {
     responses: {
       201: {
         headers: {
-          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          /** @description The version as a strong entity tag, e.g. "3": send it back in If-Match to edit, or in If-None-Match to read again only if changed (304) */
           ETag?: string;
+          /** @description The created resource: /api/v1/bids/{id} */
+          Location?: string;
           [name: string]: unknown;
         };
         content: {
@@ -5751,7 +6315,10 @@ export interface operations {
   getBid: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The ETag last read, e.g. "3": answered 304 with no body while it is current */
+        'If-None-Match'?: string;
+      };
       path: {
         id: string;
       };
@@ -5761,13 +6328,20 @@ export interface operations {
     responses: {
       200: {
         headers: {
-          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          /** @description The version as a strong entity tag, e.g. "3": send it back in If-Match to edit, or in If-None-Match to read again only if changed (304) */
           ETag?: string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['BidDto'];
         };
+      };
+      /** @description Not modified since the ETag in If-None-Match */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
@@ -5827,7 +6401,7 @@ export interface operations {
     responses: {
       200: {
         headers: {
-          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          /** @description The version as a strong entity tag, e.g. "3": send it back in If-Match to edit, or in If-None-Match to read again only if changed (304) */
           ETag?: string;
           [name: string]: unknown;
         };
@@ -5990,6 +6564,8 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          /** @description The created resource: /api/v1/assignments/{id} */
+          Location?: string;
           [name: string]: unknown;
         };
         content: {
@@ -6069,6 +6645,8 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          /** @description The created resource: /api/v1/decisions/{id} */
+          Location?: string;
           [name: string]: unknown;
         };
         content: {
@@ -6191,6 +6769,314 @@ export interface operations {
         };
       };
       /** @description The command does not apply to the bid or round as they stand */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  listBidDocuments: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DocumentListDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No such bid or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  uploadBidDocument: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['UploadDocumentDto'];
+      };
+    };
+    responses: {
+      /** @description Stored and waiting for its virus scan (scanStatus pending) */
+      201: {
+        headers: {
+          /** @description The created resource: /api/v1/bids/{ownerId}/documents/{id} */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DocumentDto'];
+        };
+      };
+      /** @description Empty file, no file part, or an interrupted upload. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No such bid or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The bid is frozen (submitted), or already carries the most documents allowed */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Larger than DOCUMENT_MAX_BYTES. Generic codes: `payload-too-large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not multipart, a kind of file not accepted, or a name or declared type that does not match its bytes. Generic codes: `unsupported-media-type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The scan queue is not answering. Generic codes: `database-unavailable`. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getBidDocument: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        documentId: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DocumentDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No such bid or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  deleteBidDocument: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        documentId: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed, with its stored bytes */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No such bid or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  downloadBidDocument: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        documentId: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file, as an attachment, with the media type read from its bytes */
+      200: {
+        headers: {
+          /** @description attachment; filename="<ASCII name>"; filename*=UTF-8''<name> */
+          'Content-Disposition'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': string;
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No such bid or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not yet scanned, or infected */
       409: {
         headers: {
           [name: string]: unknown;
@@ -7142,6 +8028,55 @@ export interface operations {
       };
     };
   };
+  listMyNotifications: {
+    parameters: {
+      query?: {
+        limit?: number;
+        offset?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['MyNotificationPageDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   changePassword: {
     parameters: {
       query?: never;
@@ -7192,6 +8127,10 @@ export interface operations {
       /** @description Too many failed logins or wrong current passwords; Retry-After says how long to wait */
       429: {
         headers: {
+          /** @description The limit that refused the request (draft-ietf-httpapi-ratelimit-headers): its name, r=0 requests left, t= seconds until it resets, e.g. "login-email";r=0;t=60 */
+          RateLimit?: string;
+          /** @description The policy of that limit: its name, q= requests allowed in w= seconds, e.g. "login-email";q=5;w=1800 */
+          'RateLimit-Policy'?: string;
           /** @description Seconds to wait before trying again */
           'Retry-After'?: number;
           [name: string]: unknown;
@@ -7213,6 +8152,8 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          /** @description The created resource: /api/v1/me */
+          Location?: string;
           [name: string]: unknown;
         };
         content: {
@@ -7412,6 +8353,43 @@ export interface operations {
       };
     };
   };
+  listMyTasks: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TaskListDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, assessor, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   listOpenDataGrants: {
     parameters: {
       query: {
@@ -7456,6 +8434,8 @@ export interface operations {
         forceAreaCode?: string;
         limit?: number;
         offset?: number;
+        /** @description Finds organisations whose name containing this text, whatever its case */
+        q?: string;
         type?: components['schemas']['OrganisationType'];
       };
       header?: never;
@@ -7516,6 +8496,8 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          /** @description The created resource: /api/v1/organisations/{id} */
+          Location?: string;
           [name: string]: unknown;
         };
         content: {
@@ -7776,6 +8758,8 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          /** @description The created resource: /api/v1/organisations/{organisationId}/due-diligence */
+          Location?: string;
           [name: string]: unknown;
         };
         content: {
@@ -7993,7 +8977,11 @@ export interface operations {
         awardId?: string;
         limit?: number;
         offset?: number;
+        /** @description Finds returns whose award reference, bid title or organisation name containing this text, whatever its case */
+        q?: string;
         roundId?: string;
+        /** @description The field to order by; a leading `-` orders descending */
+        sort?: components['schemas']['ReturnSort'];
         /** @description `due` is open and not yet late; `overdue` is past its due date and not sent */
         status?: components['schemas']['ReturnListStatus'];
       };
@@ -8043,7 +9031,10 @@ export interface operations {
   getReturn: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The ETag last read, e.g. "3": answered 304 with no body while it is current */
+        'If-None-Match'?: string;
+      };
       path: {
         id: string;
       };
@@ -8053,13 +9044,20 @@ export interface operations {
     responses: {
       200: {
         headers: {
-          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          /** @description The version as a strong entity tag, e.g. "3": send it back in If-Match to edit, or in If-None-Match to read again only if changed (304) */
           ETag?: string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['ReturnDto'];
         };
+      };
+      /** @description Not modified since the ETag in If-None-Match */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
@@ -8110,7 +9108,7 @@ export interface operations {
     responses: {
       200: {
         headers: {
-          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          /** @description The version as a strong entity tag, e.g. "3": send it back in If-Match to edit, or in If-None-Match to read again only if changed (304) */
           ETag?: string;
           [name: string]: unknown;
         };
@@ -8252,6 +9250,314 @@ export interface operations {
       };
     };
   };
+  listReturnDocuments: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DocumentListDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No such return or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  uploadReturnDocument: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'multipart/form-data': components['schemas']['UploadDocumentDto'];
+      };
+    };
+    responses: {
+      /** @description Stored and waiting for its virus scan (scanStatus pending) */
+      201: {
+        headers: {
+          /** @description The created resource: /api/v1/returns/{ownerId}/documents/{id} */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DocumentDto'];
+        };
+      };
+      /** @description Empty file, no file part, or an interrupted upload. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No such return or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The return is frozen (submitted or approved), or already carries the most documents allowed */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Larger than DOCUMENT_MAX_BYTES. Generic codes: `payload-too-large`. */
+      413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not multipart, a kind of file not accepted, or a name or declared type that does not match its bytes. Generic codes: `unsupported-media-type`. */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The scan queue is not answering. Generic codes: `database-unavailable`. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getReturnDocument: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        documentId: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DocumentDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No such return or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  deleteReturnDocument: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        documentId: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed, with its stored bytes */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No such return or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  downloadReturnDocument: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        documentId: string;
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The file, as an attachment, with the media type read from its bytes */
+      200: {
+        headers: {
+          /** @description attachment; filename="<ASCII name>"; filename*=UTF-8''<name> */
+          'Content-Disposition'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/octet-stream': string;
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No such return or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not yet scanned, or infected */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   requestReturnChanges: {
     parameters: {
       query?: never;
@@ -8329,7 +9635,7 @@ export interface operations {
     responses: {
       200: {
         headers: {
-          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          /** @description The version as a strong entity tag, e.g. "3": send it back in If-Match to edit, or in If-None-Match to read again only if changed (304) */
           ETag?: string;
           [name: string]: unknown;
         };
@@ -8398,6 +9704,10 @@ export interface operations {
       query?: {
         limit?: number;
         offset?: number;
+        /** @description Finds rounds whose code or name containing this text, whatever its case */
+        q?: string;
+        /** @description The field to order by; a leading `-` orders descending */
+        sort?: components['schemas']['RoundSort'];
         status?: components['schemas']['RoundStatus'];
       };
       header?: never;
@@ -8458,8 +9768,10 @@ export interface operations {
     responses: {
       201: {
         headers: {
-          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          /** @description The version as a strong entity tag, e.g. "3": send it back in If-Match to edit, or in If-None-Match to read again only if changed (304) */
           ETag?: string;
+          /** @description The created resource: /api/v1/rounds/{id} */
+          Location?: string;
           [name: string]: unknown;
         };
         content: {
@@ -8516,7 +9828,10 @@ export interface operations {
   getRound: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The ETag last read, e.g. "3": answered 304 with no body while it is current */
+        'If-None-Match'?: string;
+      };
       path: {
         id: string;
       };
@@ -8526,13 +9841,20 @@ export interface operations {
     responses: {
       200: {
         headers: {
-          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          /** @description The version as a strong entity tag, e.g. "3": send it back in If-Match to edit, or in If-None-Match to read again only if changed (304) */
           ETag?: string;
           [name: string]: unknown;
         };
         content: {
           'application/json': components['schemas']['RoundDto'];
         };
+      };
+      /** @description Not modified since the ETag in If-None-Match */
+      304: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
       };
       /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
@@ -8592,7 +9914,7 @@ export interface operations {
     responses: {
       200: {
         headers: {
-          /** @description The version of what was read or written, e.g. "3": send it back in If-Match */
+          /** @description The version as a strong entity tag, e.g. "3": send it back in If-Match to edit, or in If-None-Match to read again only if changed (304) */
           ETag?: string;
           [name: string]: unknown;
         };
@@ -8974,6 +10296,8 @@ export interface operations {
     responses: {
       202: {
         headers: {
+          /** @description Where to follow the accepted work: /api/v1/exports/{id} */
+          Location?: string;
           [name: string]: unknown;
         };
         content: {
@@ -9703,9 +11027,13 @@ export interface operations {
     parameters: {
       query?: {
         active?: boolean;
+        /** @description The user with exactly this email, whatever its case */
+        email?: string;
         limit?: number;
         offset?: number;
         organisationId?: string;
+        /** @description Finds users whose name or email containing this text, whatever its case */
+        q?: string;
         role?: components['schemas']['Role'];
       };
       header?: never;
@@ -9766,6 +11094,8 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          /** @description The created resource: /api/v1/users/{id} */
+          Location?: string;
           [name: string]: unknown;
         };
         content: {
@@ -10084,6 +11414,8 @@ export interface operations {
     responses: {
       201: {
         headers: {
+          /** @description The created resource: /api/v1/users/{userId} */
+          Location?: string;
           [name: string]: unknown;
         };
         content: {

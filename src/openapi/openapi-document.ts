@@ -4,13 +4,14 @@ import { ProblemDto } from '../common/problem.dto';
 import { operationIdFor } from './operation-ids';
 import { describeProblemResponses } from './problem-responses';
 import { describeResponseHeaders } from './response-headers';
-import { nameEnums, typeIntegers } from './schema-types';
+import { nameEnums, typeIntegers, unwrapLoneAllOf } from './schema-types';
 
 const LICENCE = 'proprietary, all rights reserved (package.json: UNLICENSED)';
 
 // The tags, in the order the docs page lists them, each with what a reader finds under it.
 export const TAGS: Record<string, string> = {
   auth: 'Signing in and out, sessions, second factors, invitations and password resets',
+  'my work': 'What the signed-in user must do next, and the emails sent to them',
   users: 'Accounts: invitations, roles, organisations and deactivation (administrators)',
   organisations: 'Bidding organisations and the police force areas they belong to',
   rounds: 'Funding rounds: their rules, budget and the steps from draft to close-out',
@@ -18,6 +19,8 @@ export const TAGS: Record<string, string> = {
   assessment: 'Assessor assignments, conflict declarations, marks, moderation and the ranking',
   awards: 'Funding decisions, second approval, due diligence, offers and their acceptance',
   returns: 'Quarterly delivery returns, their review, and the payments they release',
+  documents:
+    'Supporting documents on bids and returns: uploaded, checked from their bytes, virus-scanned, downloaded',
   reports: 'Spend summaries and the finance exports built in the background',
   'open data': 'Published awards in the 360Giving format, for anyone',
   audit: 'The audit trail of who changed what, and when',
@@ -74,6 +77,7 @@ export function refineDocument(document: OpenAPIObject): void {
   describeResponseHeaders(document);
   typeIntegers(document);
   nameEnums(document);
+  unwrapLoneAllOf(document);
 }
 
 // Each operation's allowed roles go into its description, where a reader of the docs looks; a

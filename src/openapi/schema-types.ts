@@ -119,3 +119,16 @@ export function nameEnums(document: OpenAPIObject): void {
   everySchema(document, (schema) => replace(schema));
   document.components.schemas = schemas;
 }
+
+// `allOf` with one schema and nothing beside it says no more than that schema: the reference
+// itself (Swagger writes these for a named enum property with no description).
+export function unwrapLoneAllOf(document: OpenAPIObject): void {
+  everySchema(document, (schema) => {
+    const keys = Object.keys(schema);
+    if (keys.length === 1 && keys[0] === 'allOf' && schema.allOf?.length === 1) {
+      const [only] = schema.allOf;
+      delete schema.allOf;
+      Object.assign(schema, only);
+    }
+  });
+}
