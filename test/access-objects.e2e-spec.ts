@@ -33,13 +33,26 @@ const WATCHED_TABLES = [
   'return_spend_lines',
   'audit_events',
   'user_sessions',
+  'supporting_documents',
 ];
 const WATCHED = [
   ...WATCHED_TABLES.map((table) => `SELECT t::text AS line FROM ${table} t`),
   'SELECT id::text AS line FROM email_outbox',
 ];
 
-type Call = { ids: string[]; body?: object; headers?: Record<string, string> };
+// `ids` fill {id}; a document's route takes `<owner id> <document id>` for {id} and {documentId}.
+// `file`: sent as a multipart upload, as the owner would send it.
+type Call = { ids: string[]; body?: object; headers?: Record<string, string>; file?: boolean };
+
+function fill(path: string, ids: string): string {
+  const [id, documentId] = ids.split(' ');
+  return path.replace('{id}', id).replace('{documentId}', documentId ?? '');
+}
+
+// A small but real PDF, which the owner's upload would be accepted with.
+const PDF = Buffer.from(
+  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+);
 
 describe('object-level access for applicants of another organisation', () => {
   let setup: ReturnsWorld;
@@ -62,6 +75,19 @@ describe('object-level access for applicants of another organisation', () => {
     draftBidId = draft.body.id;
     const [q1] = setup.returns;
     const bidIds = [draftBidId, setup.bid.id];
+    // The owner's documents, on the draft and on the first return (not yet scanned: its
+    // uploader alone sees them, and nobody else learns they exist).
+    const upload = async (owner: string) =>
+      (
+        await t
+          .http()
+          .post(`/api/v1/${owner}/documents`)
+          .set(pcc.headers)
+          .attach('file', PDF, 'letter-of-support.pdf')
+          .expect(201)
+      ).body.id as string;
+    const bidDocument = `${draftBidId} ${await upload(`bids/${draftBidId}`)}`;
+    const returnDocument = `${setup.returns[0].id} ${await upload(`returns/${setup.returns[0].id}`)}`;
     const returnBody = quarterReturn(setup.interventionId, { capital: 1_000_000 });
     // What the owner would send, so a refusal cannot be a validation error in disguise.
     calls = {
@@ -95,6 +121,16 @@ describe('object-level access for applicants of another organisation', () => {
         headers: { 'if-match': await returnEtag(setup, q1.id) },
       },
       'POST /api/v1/returns/{id}/submit': { ids: [q1.id] },
+      'POST /api/v1/bids/{id}/documents': { ids: [draftBidId], file: true },
+      'GET /api/v1/bids/{id}/documents': { ids: [draftBidId] },
+      'GET /api/v1/bids/{id}/documents/{documentId}': { ids: [bidDocument] },
+      'GET /api/v1/bids/{id}/documents/{documentId}/content': { ids: [bidDocument] },
+      'DELETE /api/v1/bids/{id}/documents/{documentId}': { ids: [bidDocument] },
+      'POST /api/v1/returns/{id}/documents': { ids: [q1.id], file: true },
+      'GET /api/v1/returns/{id}/documents': { ids: [q1.id] },
+      'GET /api/v1/returns/{id}/documents/{documentId}': { ids: [returnDocument] },
+      'GET /api/v1/returns/{id}/documents/{documentId}/content': { ids: [returnDocument] },
+      'DELETE /api/v1/returns/{id}/documents/{documentId}': { ids: [returnDocument] },
       // The PCC user's own session: another user ending it would sign them out.
       'DELETE /api/v1/me/sessions/{id}': { ids: [sessionOf(pcc.token)] },
     };
@@ -131,8 +167,10 @@ describe('object-level access for applicants of another organisation', () => {
         continue;
       }
       for (const id of ids) {
-        const response = await t.http().get(path.replace('{id}', id)).set(pcc.headers);
-        expect([route, id, response.status]).toEqual([route, id, 200]);
+        const response = await t.http().get(fill(path, id)).set(pcc.headers);
+        // A document not yet scanned is described to its uploader, not yet handed out.
+        const reached = route.endsWith('/content') ? 409 : 200;
+        expect([route, id, response.status]).toEqual([route, id, reached]);
       }
     }
   });
@@ -151,16 +189,18 @@ describe('object-level access for applicants of another organisation', () => {
     ];
     const before = await snapshot();
     let refused = 0;
-    for (const [route, { ids, body, headers }] of Object.entries(calls)) {
+    for (const [route, { ids, body, headers, file }] of Object.entries(calls)) {
       const [method, path] = route.split(' ');
       for (const [who, bidder, isPcc] of outsiders) {
         const call = (id: string) => {
           const request = t.http() as unknown as Record<string, (url: string) => supertest.Test>;
-          return request[method.toLowerCase()](path.replace('{id}', id))
-            .set({ ...bidder.headers, ...headers })
-            .send(body ?? {});
+          const sent = request[method.toLowerCase()](fill(path, id)).set({
+            ...bidder.headers,
+            ...headers,
+          });
+          return file ? sent.attach('file', PDF, 'letter-of-support.pdf') : sent.send(body ?? {});
         };
-        const unknown = await call(randomUUID());
+        const unknown = await call(`${randomUUID()} ${randomUUID()}`);
         const expected =
           PCC_ONLY.includes(route) && !isPcc ? [403, 'not-a-pcc'] : [404, 'not-found'];
         expect([route, who, unknown.status, unknown.body.code]).toEqual([route, who, ...expected]);

@@ -4,7 +4,7 @@ import { ProblemDto } from '../common/problem.dto';
 import { operationIdFor } from './operation-ids';
 import { describeProblemResponses } from './problem-responses';
 import { describeResponseHeaders } from './response-headers';
-import { nameEnums, typeIntegers, unwrapLoneAllOf } from './schema-types';
+import { describeSortEnums, nameEnums, typeIntegers, unwrapLoneAllOf } from './schema-types';
 
 const LICENCE = 'proprietary, all rights reserved (package.json: UNLICENSED)';
 
@@ -78,6 +78,7 @@ export function refineDocument(document: OpenAPIObject): void {
   typeIntegers(document);
   nameEnums(document);
   unwrapLoneAllOf(document);
+  describeSortEnums(document);
 }
 
 // Each operation's allowed roles go into its description, where a reader of the docs looks; a

@@ -132,3 +132,22 @@ export function unwrapLoneAllOf(document: OpenAPIObject): void {
     }
   });
 }
+
+// The `sort` values of the lists (`AwardSort`, `BidSort`, ...) are field names, each also with a
+// leading `-`: their meaning follows from that, written here once for all of them.
+export function describeSortEnums(document: OpenAPIObject): void {
+  for (const [name, schema] of Object.entries(document.components?.schemas ?? {}) as [
+    string,
+    Schema & { description?: string },
+  ][]) {
+    if (!name.endsWith('Sort') || !schema.enum || schema.description) {
+      continue;
+    }
+    const meanings = schema.enum.map((value) => {
+      const field = String(value).replace(/^-/, '');
+      const order = String(value).startsWith('-') ? 'descending' : 'ascending';
+      return `- \`${String(value)}\`: by ${field}, ${order}`;
+    });
+    schema.description = `The order of the list: a field, ascending, or with a leading \`-\`, descending; ties are broken by a unique key, so pages are stable\n\n${meanings.join('\n')}`;
+  }
+}
