@@ -1,6 +1,4 @@
 import { readdirSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
@@ -12,6 +10,7 @@ import { type BiddingWorld, openRound, startBidding, validBid } from './support/
 import { startClamd, type TestClamd } from './support/clamd';
 import { eventually } from './support/smtp';
 import { PDF, waitForScan } from './support/documents';
+import { dropMidUpload, startUpload, type UploadTarget } from './support/raw-upload';
 
 jest.setTimeout(180_000);
 
@@ -132,7 +131,7 @@ describe('Supporting documents: bad input leaves nothing behind', () => {
     expect(refused.body.detail).toContain(`${MAX_BYTES} bytes`);
     // Chunked, with no Content-Length to judge by: cut off while streaming.
     await refusedWithNothingLeft(
-      () => rawUpload(bid.id, pdfOfSize(MAX_BYTES * 3), { chunked: true }),
+      () => startUpload(target(bid.id), pdfOfSize(MAX_BYTES * 3), { chunked: true })(),
       413,
       'document-too-large',
     );
@@ -144,7 +143,7 @@ describe('Supporting documents: bad input leaves nothing behind', () => {
     const bid = await draftBid();
     // The client claims fewer bytes than it sends: the multipart body ends inside the file.
     await refusedWithNothingLeft(
-      () => rawUpload(bid.id, pdfOfSize(200_000), { claimedLength: 120_000 }),
+      () => startUpload(target(bid.id), pdfOfSize(200_000), { claimedLength: 120_000 })(),
       400,
       'document-upload-interrupted',
     );
@@ -158,8 +157,11 @@ describe('Supporting documents: bad input leaves nothing behind', () => {
     }
     const before = await leftBehind();
     // Four uploads all past the first check and storing their bytes before any is recorded.
-    const started = await Promise.all(
-      [1, 2, 3, 4].map((i) => startUpload(bid.id, pdfOfSize(100_000), `racer-${i}.pdf`, 90_000)),
+    const started = [1, 2, 3, 4].map((i) =>
+      startUpload(target(bid.id), pdfOfSize(100_000), {
+        filename: `racer-${i}.pdf`,
+        firstBytes: 90_000,
+      }),
     );
     await eventually(async () => expect((await leftBehind()).parts).toHaveLength(4));
     const racing = await Promise.all(started.map((finish) => finish()));
@@ -288,11 +290,15 @@ describe('Supporting documents: bad input leaves nothing behind', () => {
     const bid = await draftBid();
     const before = await leftBehind();
     for (let i = 0; i < 3; i++) {
-      await dropMidUpload(bid.id, pdfOfSize(MAX_BYTES - 1000), 150_000);
+      await dropMidUpload(
+        target(bid.id),
+        pdfOfSize(MAX_BYTES - 1000),
+        150_000,
+        async () => (await leftBehind()).parts.length > 0,
+      );
     }
-    // Give the server time to notice and clean up, then check it did.
-    await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(await leftBehind()).toEqual(before);
+    // The server notices, takes the part files away and records nothing.
+    await eventually(async () => expect(await leftBehind()).toEqual(before));
     const list = await t
       .http()
       .get(`/api/v1/bids/${bid.id}/documents`)
@@ -302,142 +308,16 @@ describe('Supporting documents: bad input leaves nothing behind', () => {
     await upload(bid.id, PDF, 'after.pdf', 'application/pdf').expect(201);
   });
 
-  // A multipart body holding one file part, framed by hand.
-  function multipart(file: Buffer, filename = 'letter.pdf'): { body: Buffer; type: string } {
-    const boundary = '----ssg-test-boundary';
-    const body = Buffer.concat([
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\n` +
-          `Content-Type: application/pdf\r\n\r\n`,
-      ),
-      file,
-      Buffer.from(`\r\n--${boundary}--\r\n`),
-    ]);
-    return { body, type: `multipart/form-data; boundary=${boundary}` };
-  }
-
-  function address(): AddressInfo {
+  function target(bidId: string): UploadTarget {
     const server = t.app.getHttpServer() as { address: () => AddressInfo | null };
     const found = server.address();
     if (!found) {
       throw new Error('The test app is not listening');
     }
-    return found;
-  }
-
-  // An upload through node:http: chunked, or with a Content-Length that lies.
-  async function rawUpload(
-    bidId: string,
-    file: Buffer,
-    how: { chunked?: boolean; claimedLength?: number },
-  ): Promise<{ status: number; body: unknown }> {
-    const { body, type } = multipart(file);
-    const { port } = address();
-    return new Promise((resolve, reject) => {
-      const headers: Record<string, string> = {
-        ...world.council.headers,
-        'content-type': type,
-      };
-      if (how.claimedLength !== undefined) {
-        headers['content-length'] = String(how.claimedLength);
-      }
-      const req = httpRequest(
-        {
-          host: '127.0.0.1',
-          port,
-          method: 'POST',
-          path: `/api/v1/bids/${bidId}/documents`,
-          headers,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              body: JSON.parse(Buffer.concat(chunks).toString() || '{}') as unknown,
-            }),
-          );
-        },
-      );
-      req.on('error', reject);
-      if (how.claimedLength !== undefined) {
-        // Only what was claimed goes in the request; the rest would be a second request.
-        req.end(body.subarray(0, how.claimedLength));
-      } else {
-        req.end(body);
-      }
-    });
-  }
-
-  // Sends the headers and the first `firstBytes` of the body; the answer is the rest sent.
-  async function startUpload(
-    bidId: string,
-    file: Buffer,
-    filename: string,
-    firstBytes: number,
-  ): Promise<() => Promise<{ status: number; body: { detail: string } }>> {
-    const { body, type } = multipart(file, filename);
-    const { port } = address();
-    let rest = (): void => undefined;
-    const answer = new Promise<{ status: number; body: { detail: string } }>((resolve, reject) => {
-      const req = httpRequest(
-        {
-          host: '127.0.0.1',
-          port,
-          method: 'POST',
-          path: `/api/v1/bids/${bidId}/documents`,
-          headers: {
-            ...world.council.headers,
-            'content-type': type,
-            'content-length': String(body.length),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode ?? 0,
-              body: JSON.parse(Buffer.concat(chunks).toString()) as { detail: string },
-            }),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.write(body.subarray(0, firstBytes));
-      rest = () => req.end(body.subarray(firstBytes));
-    });
-    return () => {
-      rest();
-      return answer;
+    return {
+      port: found.port,
+      path: `/api/v1/bids/${bidId}/documents`,
+      headers: { ...world.council.headers },
     };
-  }
-
-  // Sends the headers and part of the body over a raw socket, then destroys it.
-  async function dropMidUpload(bidId: string, file: Buffer, sendBytes: number): Promise<void> {
-    const { body, type } = multipart(file);
-    const { port } = address();
-    const socket = connect(port, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', resolve);
-      socket.once('error', reject);
-    });
-    socket.on('error', () => undefined);
-    socket.write(
-      `POST /api/v1/bids/${bidId}/documents HTTP/1.1\r\nHost: 127.0.0.1\r\n` +
-        `Authorization: ${world.council.headers.authorization}\r\n` +
-        `Content-Type: ${type}\r\nContent-Length: ${body.length}\r\n\r\n`,
-    );
-    socket.write(body.subarray(0, sendBytes));
-    // Dropped once the server is writing the file (a part file exists), not before.
-    const deadline = Date.now() + 10_000;
-    while ((await leftBehind()).parts.length === 0) {
-      if (Date.now() > deadline) {
-        throw new Error('The server never began storing the upload');
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    socket.destroy();
   }
 });

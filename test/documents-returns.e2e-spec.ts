@@ -56,11 +56,11 @@ describe('Evidence of spend on returns', () => {
     const [{ count }] = await t.app
       .get(DataSource)
       .query<{ count: number }[]>(`SELECT count(*)::int AS count FROM supporting_documents`);
-    let keys = 0;
-    for await (const _file of t.app.get(FileStore).list('documents/')) {
-      keys++;
+    const keys: string[] = [];
+    for await (const file of t.app.get(FileStore).list('documents/')) {
+      keys.push(file.key);
     }
-    return { rows: count, keys };
+    return { rows: count, keys: keys.length };
   }
 
   it('takes evidence while the return is with the bidder, holds submission until it is scanned, shows it to finance, and freezes it', async () => {
