@@ -14,28 +14,10 @@ import {
   validBid,
 } from './support/bids';
 import { EICAR, startClamd, type TestClamd } from './support/clamd';
+import { PDF, waitForScan } from './support/documents';
+import { eventually } from './support/smtp';
 
 jest.setTimeout(120_000);
-
-// A small but real PDF.
-export const PDF = Buffer.from(
-  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
-);
-
-export async function waitForScan(
-  t: TestApp,
-  who: { authorization: string },
-  path: string,
-): Promise<DocumentDto> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const response = await t.http().get(path).set(who).expect(200);
-    if (response.body.scanStatus !== 'pending' || Date.now() > deadline) {
-      return response.body as DocumentDto;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
 
 describe('Supporting documents of bids', () => {
   let clamd: TestClamd;
@@ -193,6 +175,31 @@ describe('Supporting documents of bids', () => {
     expect(await waitForScan(t, council.headers, `${base}/${clean.body.id}`)).toMatchObject({
       scanStatus: 'clean',
     });
+    // Reported: the uploader is emailed (through the outbox, to a real SMTP server) and the
+    // verdict is audited.
+    const mail = await eventually(() => {
+      const found = world.smtp
+        .to(council.email)
+        .find(
+          (m) =>
+            m.subject ===
+            `A file you uploaded to bid ${bid.reference} contained a virus and was deleted`,
+        );
+      expect(found).toBeDefined();
+      return found!;
+    });
+    expect(mail.text).toContain('"budget.csv"');
+    expect(mail.text).toContain('Eicar-Test-Signature');
+    expect(mail.text).toContain(`/bids/${bid.id}`);
+    const infectedAudit = await t
+      .http()
+      .get(`/api/v1/audit-events?objectType=supporting_document&objectId=${infectedId}`)
+      .set(as('admin'))
+      .expect(200);
+    expect(infectedAudit.body.items.map((e: { command: string }) => e.command)).toEqual([
+      'document.upload',
+      'document.infected',
+    ]);
     const refused = await t
       .http()
       .get(`${base}/${infectedId}/content`)

@@ -4,6 +4,7 @@ import { AuditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { DocumentStore } from '../documents/document-store';
+import { scannedCleanSha256s } from '../documents/document.lifecycle';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
 import { OrganisationsService } from '../organisations/organisations.service';
@@ -158,23 +159,11 @@ export class BidSubmissionService {
     });
   }
 
-  // The SHA-256s of the bid's attached documents, all scanned clean; a document still waiting
-  // for its scan (or found infected) holds the submission back, each one listed.
+  // The SHA-256s of the bid's attached documents, all scanned clean (the rule shared with
+  // returns); a document still waiting for its scan holds the submission back.
   private async readyDocuments(manager: EntityManager, bid: LoadedBid): Promise<string[]> {
     const attached = await this.documents.attached(manager, { type: 'bid', id: bid.id });
-    const unready = attached.filter((document) => document.scanStatus !== 'clean');
-    if (unready.length > 0) {
-      throw new DomainError(
-        'bid-documents-not-ready',
-        409,
-        `Bid ${bid.reference} has ${unready.length} document${unready.length === 1 ? '' : 's'} not yet scanned clean; wait for the scan (usually under a minute), or delete ${unready.length === 1 ? 'it' : 'them'}, then submit again.`,
-        unready.map((document) => ({
-          field: `documents.${document.id}`,
-          message: `${document.fileName} is ${document.scanStatus === 'pending' ? 'waiting for its virus scan' : 'infected'}`,
-        })),
-      );
-    }
-    return attached.map((document) => document.sha256);
+    return scannedCleanSha256s(attached, 'bid-documents-not-ready', `Bid ${bid.reference}`);
   }
 
   private async queueSubmissionEmails(

@@ -1,6 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { OutboxService } from '../notifications/outbox.service';
+import { infectedNotice } from './document-emails';
 import { FileStore } from '../files/file-store';
 import { DocumentStore } from './document-store';
 import type { ScanStatus } from './document.lifecycle';
@@ -9,7 +12,8 @@ import { VirusScanner } from './virus-scanner';
 const SCANNER = { id: null, label: 'virus scanner (clamd)' };
 
 // The worker's side: one document's bytes streamed from the store through clamd. An infected
-// document's bytes are deleted; it stays listed (to its uploader) as infected.
+// document's bytes are deleted; it stays listed (to its uploader) as infected, and its uploader
+// is emailed.
 @Injectable()
 export class DocumentScanService {
   private readonly logger = new Logger(DocumentScanService.name);
@@ -20,6 +24,8 @@ export class DocumentScanService {
     private readonly files: FileStore,
     private readonly scanner: VirusScanner,
     private readonly audit: AuditService,
+    private readonly outbox: OutboxService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   // Throws while clamd cannot be reached, so the job is tried again later.
@@ -48,6 +54,9 @@ export class DocumentScanService {
         signature,
         scannedAt: now(),
       });
+      if (done && signature) {
+        await this.reportInfected(manager, row.id, signature);
+      }
       if (done) {
         await this.audit.record(manager, SCANNER, {
           command: verdict.infected ? 'document.infected' : 'document.scanned',
@@ -69,5 +78,20 @@ export class DocumentScanService {
       await this.files.remove(row.storageKey);
     }
     return scanStatus;
+  }
+
+  // "Refused and reported": the uploader is told by email, queued with the verdict.
+  private async reportInfected(
+    manager: EntityManager,
+    documentId: string,
+    signature: string,
+  ): Promise<void> {
+    const context = await this.store.uploadContext(manager, documentId);
+    if (context?.uploaderActive) {
+      await this.outbox.queue(
+        manager,
+        infectedNotice(documentId, context, signature, this.config.mail.publicBaseUrl),
+      );
+    }
   }
 }

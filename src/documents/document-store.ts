@@ -8,6 +8,23 @@ export interface Owner {
   id: string;
 }
 
+// Who uploaded a document and what it is attached to, as an email about it names them.
+export interface UploadContext {
+  uploaderEmail: string;
+  uploaderName: string;
+  uploaderActive: boolean;
+  ownerType: OwnerType;
+  ownerId: string;
+  fileName: string;
+  uploadedAt: Date;
+  // The bid's reference (a return's: its award's bid).
+  reference: string;
+  title: string;
+  // A return's quarter; null for a bid.
+  quarter: number | null;
+  financialYear: string | null;
+}
+
 // Named reads and writes of supporting documents, always inside the caller's transaction.
 @Injectable()
 export class DocumentStore {
@@ -88,6 +105,25 @@ export class DocumentStore {
       verdict,
     );
     return (result.affected ?? 0) > 0;
+  }
+
+  async uploadContext(manager: EntityManager, documentId: string): Promise<UploadContext | null> {
+    const [row] = await manager.query<UploadContext[]>(
+      `SELECT u.email AS "uploaderEmail", u.name AS "uploaderName", u.active AS "uploaderActive",
+              d.owner_type AS "ownerType", d.owner_id AS "ownerId", d.file_name AS "fileName",
+              d.uploaded_at AS "uploadedAt",
+              COALESCE(b.reference, rb.reference) AS reference, COALESCE(b.title, rb.title) AS title,
+              r.quarter, r.financial_year AS "financialYear"
+         FROM supporting_documents d
+         JOIN users u ON u.id = d.uploaded_by
+         LEFT JOIN bids b ON d.owner_type = 'bid' AND b.id = d.owner_id
+         LEFT JOIN delivery_returns r ON d.owner_type = 'return' AND r.id = d.owner_id
+         LEFT JOIN award_decisions a ON a.id = r.award_id
+         LEFT JOIN bids rb ON rb.id = a.bid_id
+        WHERE d.id = $1`,
+      [documentId],
+    );
+    return row ?? null;
   }
 
   async delete(manager: EntityManager, documentId: string): Promise<void> {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { DocumentScanService } from './document-scan.service';
 import { DocumentStore } from './document-store';
 import { DocumentsProcessor } from './documents.processor';
@@ -7,7 +8,7 @@ import { VirusScanner } from './virus-scanner';
 
 // The virus scans of uploaded documents, loaded only in the worker role.
 @Module({
-  imports: [AuditModule],
+  imports: [AuditModule, NotificationsModule],
   providers: [DocumentStore, DocumentScanService, DocumentsProcessor, VirusScanner],
 })
 export class DocumentsWorkerModule {}

@@ -106,7 +106,11 @@ export class ReturnsController {
     description: 'The version read; with it, a draft changed since is not sent (412)',
   })
   @ApiOkResponse({ type: ReturnDto })
-  @ApiConflictResponse({ type: ProblemDto, description: 'Already submitted, or award not active' })
+  @ApiConflictResponse({
+    type: ProblemDto,
+    description:
+      'Already submitted, award not active, or evidence still waiting for its virus scan (return-documents-not-ready)',
+  })
   @ApiPreconditionFailedResponse({ type: ProblemDto, description: 'Edited since you read it' })
   @ApiUnprocessableEntityResponse({
     type: ProblemDto,

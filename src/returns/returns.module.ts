@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { AwardsModule } from '../awards/awards.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { DocumentStore } from '../documents/document-store';
 import { UsersModule } from '../users/users.module';
 import { DeliveryReturn } from './delivery-return.entity';
 import { PaymentsController } from './payments.controller';
@@ -43,6 +44,8 @@ import { YearEndRelease } from './year-end-release.entity';
   // views for documents, which follow a return's access rules.
   exports: [PaymentsService, ReturnReviewService, ReturnsService, ReturnViews],
   providers: [
+    // Stateless named queries: submission checks the evidence it sends is scanned clean.
+    DocumentStore,
     PaymentsService,
     ReturnLedger,
     ReturnReminders,

@@ -4,6 +4,8 @@ import { AuditActor, AuditService } from '../audit/audit.service';
 import { AwardDeliveryService, type AwardForDelivery } from '../awards/award-delivery.service';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
+import { DocumentStore } from '../documents/document-store';
+import { scannedCleanSha256s } from '../documents/document.lifecycle';
 import { londonDateOf } from '../common/london-time';
 import { applySearch, applySort } from '../common/list-query';
 import type { Page } from '../common/pagination';
@@ -36,6 +38,7 @@ export class ReturnsService {
     private readonly views: ReturnViews,
     private readonly awards: AwardDeliveryService,
     private readonly audit: AuditService,
+    private readonly documents: DocumentStore,
   ) {}
 
   get(user: AuthenticatedUser, id: string, now = new Date()): Promise<ReturnDto> {
@@ -207,6 +210,12 @@ export class ReturnsService {
           problems,
         );
       }
+      // Finance reviews the evidence: it must all be scanned clean, as a bid's documents must.
+      const evidence = scannedCleanSha256s(
+        await this.documents.attached(manager, { type: 'return', id }),
+        'return-documents-not-ready',
+        `The return for Q${row.quarter} ${row.financialYear}`,
+      );
       const content = completeContent(row.draft);
       const submission = await manager.save(
         manager.create(ReturnSubmission, {
@@ -245,6 +254,7 @@ export class ReturnsService {
             before: null,
             after: content.spend.reduce((sum, line) => sum + line.amountPence, 0),
           },
+          evidenceSha256s: { before: null, after: evidence },
         },
       });
       const saved = await manager.findOneByOrFail(DeliveryReturn, { id });
