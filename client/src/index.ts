@@ -135,3 +135,12 @@ function succeeded<T>(data: T | undefined, error: unknown, response: Response): 
 function isProblem(value: unknown): value is Problem {
   return typeof value === 'object' && value !== null && 'status' in value;
 }
+
+// The body of a document upload (`POST /bids/{id}/documents`, `POST /returns/{id}/documents`):
+// one file part, sent as multipart/form-data. The document types the part as a binary string;
+// openapi-fetch sends a FormData as it is, with its boundary.
+export function documentUpload(file: Blob, fileName: string): { file: string } {
+  const form = new FormData();
+  form.append('file', file, fileName);
+  return form as unknown as { file: string };
+}

@@ -2308,7 +2308,23 @@ export interface components {
       /** @description The award as a whole (financialYear "all") */
       total: components['schemas']['PositionLineDto'];
     };
-    /** @enum {string} */
+    /**
+     * @description The order of the list: a field, ascending, or with a leading `-`, descending; ties are broken by a unique key, so pages are stable
+     *
+     *     - `reference`: by reference, ascending
+     *     - `-reference`: by reference, descending
+     *     - `organisationName`: by organisationName, ascending
+     *     - `-organisationName`: by organisationName, descending
+     *     - `amountPence`: by amountPence, ascending
+     *     - `-amountPence`: by amountPence, descending
+     *     - `offerExpiresAt`: by offerExpiresAt, ascending
+     *     - `-offerExpiresAt`: by offerExpiresAt, descending
+     *     - `acceptedAt`: by acceptedAt, ascending
+     *     - `-acceptedAt`: by acceptedAt, descending
+     *     - `publishedAt`: by publishedAt, ascending
+     *     - `-publishedAt`: by publishedAt, descending
+     * @enum {string}
+     */
     AwardSort:
       | 'reference'
       | '-reference'
@@ -2524,7 +2540,23 @@ export interface components {
       status: components['schemas']['BidStatus'];
       title: string;
     };
-    /** @enum {string} */
+    /**
+     * @description The order of the list: a field, ascending, or with a leading `-`, descending; ties are broken by a unique key, so pages are stable
+     *
+     *     - `createdAt`: by createdAt, ascending
+     *     - `-createdAt`: by createdAt, descending
+     *     - `submittedAt`: by submittedAt, ascending
+     *     - `-submittedAt`: by submittedAt, descending
+     *     - `reference`: by reference, ascending
+     *     - `-reference`: by reference, descending
+     *     - `title`: by title, ascending
+     *     - `-title`: by title, descending
+     *     - `requestedPence`: by requestedPence, ascending
+     *     - `-requestedPence`: by requestedPence, descending
+     *     - `organisationName`: by organisationName, ascending
+     *     - `-organisationName`: by organisationName, descending
+     * @enum {string}
+     */
     BidSort:
       | 'createdAt'
       | '-createdAt'
@@ -3795,7 +3827,21 @@ export interface components {
       mitigation: string;
       rag: components['schemas']['Rating'];
     };
-    /** @enum {string} */
+    /**
+     * @description The order of the list: a field, ascending, or with a leading `-`, descending; ties are broken by a unique key, so pages are stable
+     *
+     *     - `dueOn`: by dueOn, ascending
+     *     - `-dueOn`: by dueOn, descending
+     *     - `reference`: by reference, ascending
+     *     - `-reference`: by reference, descending
+     *     - `organisationName`: by organisationName, ascending
+     *     - `-organisationName`: by organisationName, descending
+     *     - `submittedAt`: by submittedAt, ascending
+     *     - `-submittedAt`: by submittedAt, descending
+     *     - `periodStartsOn`: by periodStartsOn, ascending
+     *     - `-periodStartsOn`: by periodStartsOn, descending
+     * @enum {string}
+     */
     ReturnSort:
       | 'dueOn'
       | '-dueOn'
@@ -3972,7 +4018,19 @@ export interface components {
       offset: number;
       total: number;
     };
-    /** @enum {string} */
+    /**
+     * @description The order of the list: a field, ascending, or with a leading `-`, descending; ties are broken by a unique key, so pages are stable
+     *
+     *     - `opensAt`: by opensAt, ascending
+     *     - `-opensAt`: by opensAt, descending
+     *     - `closesAt`: by closesAt, ascending
+     *     - `-closesAt`: by closesAt, descending
+     *     - `code`: by code, ascending
+     *     - `-code`: by code, descending
+     *     - `name`: by name, ascending
+     *     - `-name`: by name, descending
+     * @enum {string}
+     */
     RoundSort:
       'opensAt' | '-opensAt' | 'closesAt' | '-closesAt' | 'code' | '-code' | 'name' | '-name';
     /**
@@ -9670,7 +9728,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Already submitted, or award not active */
+      /** @description Already submitted, award not active, or evidence still waiting for its virus scan (return-documents-not-ready) */
       409: {
         headers: {
           [name: string]: unknown;

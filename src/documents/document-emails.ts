@@ -1,17 +1,18 @@
 import type { EmailMessage } from '../notifications/outbox.service';
+import { pageUrl, type PortalLinks } from '../notifications/portal-links';
 import type { UploadContext } from './document-store';
 
 // What a document is attached to, in words and as a portal link.
-function ownerOf(context: UploadContext, baseUrl: string) {
-  const base = baseUrl.replace(/\/$/, '');
+function ownerOf(context: UploadContext, links: PortalLinks) {
+  const id = context.ownerId;
   return context.ownerType === 'bid'
     ? {
         ownerLabel: `bid ${context.reference}`,
-        ownerUrl: `${base}/bids/${context.ownerId}`,
+        ownerUrl: pageUrl(links, 'bid', { id }),
       }
     : {
         ownerLabel: `the ${context.financialYear} Q${context.quarter} return for ${context.reference}`,
-        ownerUrl: `${base}/returns/${context.ownerId}`,
+        ownerUrl: pageUrl(links, 'return', { id }),
       };
 }
 
@@ -21,7 +22,7 @@ export function infectedNotice(
   documentId: string,
   context: UploadContext,
   signature: string,
-  baseUrl: string,
+  links: PortalLinks,
 ): EmailMessage {
   return {
     template: 'document-infected',
@@ -32,7 +33,7 @@ export function infectedNotice(
       id: context.ownerId,
     },
     data: {
-      ...ownerOf(context, baseUrl),
+      ...ownerOf(context, links),
       name: context.uploaderName,
       fileName: context.fileName,
       signature,

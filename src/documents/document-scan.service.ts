@@ -90,7 +90,7 @@ export class DocumentScanService {
     if (context?.uploaderActive) {
       await this.outbox.queue(
         manager,
-        infectedNotice(documentId, context, signature, this.config.mail.publicBaseUrl),
+        infectedNotice(documentId, context, signature, this.config.portal),
       );
     }
   }

@@ -3,12 +3,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { BidsModule } from '../bids/bids.module';
 import { ReturnsModule } from '../returns/returns.module';
-import { BidDocumentsController } from './bid-documents.controller';
+import { BidDocumentsController, ReturnDocumentsController } from './documents.controller';
 import { DocumentOwners } from './document-owners';
 import { DocumentStore } from './document-store';
 import { DocumentUploadService } from './document-upload.service';
 import { DocumentsService } from './documents.service';
-import { ReturnDocumentsController } from './return-documents.controller';
 import { SupportingDocument } from './supporting-document.entity';
 
 // Supporting documents of bids and returns: upload, list, download, delete. Scanning is the

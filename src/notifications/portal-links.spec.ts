@@ -16,6 +16,7 @@ const LINK_VARIABLES: Record<string, PortalPage> = {
   returnUrl: 'return',
   assignmentUrl: 'assignment',
   downloadUrl: 'exportDownload',
+  ownerUrl: 'bid',
   signInUrl: 'signIn',
   link: 'setPassword',
 };
@@ -78,6 +79,11 @@ function sampleData(links: PortalLinks): Record<string, unknown> {
     acceptedAt: AT,
     paymentDueOn: '2026-08-01',
     invitedAt: AT,
+    uploadedAt: AT,
+    fileName: 'Letter of support.pdf',
+    signature: 'Eicar-Test-Signature',
+    ownerLabel: 'bid SSF5-0042',
+    ownerReference: 'SSF5-0042',
   };
   return {
     ...flat,

@@ -1,3 +1,5 @@
+import { TASK_KIND_MEANINGS } from '../tasks/task-kinds';
+
 // Every enum in the API, named once (generated clients get one type each) and with what each
 // value means. Matched to the document by its exact list of values (schema-types.ts).
 export interface EnumEntry {
@@ -15,6 +17,24 @@ const entry = (
 ): EnumEntry => ({ name, values, description, meanings });
 
 export const ENUMS: EnumEntry[] = [
+  entry('TaskKind', 'What a task asks of its user (GET /me/tasks)', TASK_KIND_MEANINGS),
+  entry('TaskObjectType', 'What a task is about', {
+    bid: 'a bid',
+    award: 'an award (its offer)',
+    delivery_return: 'a quarterly return',
+    assessment_assignment: 'an assessor’s assignment',
+    return_payment: 'a payment of an approved return',
+  }),
+  entry('DocumentOwnerType', 'What a supporting document is attached to', {
+    bid: 'a bid (letters of support, maps, budgets)',
+    return: 'a quarterly return (evidence of spend)',
+  }),
+  entry('DocumentScanStatus', 'Where a document is in its virus scan', {
+    pending: 'not yet scanned: only its uploader sees it',
+    clean: 'scanned, nothing found: everyone who may read its bid or return sees it',
+    infected:
+      'malware found: its bytes were deleted, it is not attached, and its uploader was told',
+  }),
   entry('EmailStatus', 'Where an email is in the outbox', {
     pending: 'waiting to be sent',
     sending: 'being handed to the mail server',

@@ -22,7 +22,8 @@ import { ApproveReturnDto, RequestChangesDto, ReturnQuery, SaveReturnDto } from 
 import { ReturnsService } from './returns.service';
 
 // The bidder (their organisation's) and Home Office staff other than assessors.
-const READERS = ['applicant', 'approver', 'moderator', 'finance', 'admin'] as const;
+// Who may read returns (their own organisation's, for applicants).
+export const RETURN_READERS = ['applicant', 'approver', 'moderator', 'finance', 'admin'] as const;
 
 @ApiTags('returns')
 @Controller()
@@ -37,7 +38,7 @@ export class ReturnsController {
   ) {}
 
   @Get('returns')
-  @Roles(...READERS)
+  @Roles(...RETURN_READERS)
   @ApiOperation({
     summary:
       'List quarterly returns by due date: applicants see their organisation’s; filter by round, award or status (`overdue` = past due and not sent)',
@@ -52,7 +53,7 @@ export class ReturnsController {
 
   @Get('returns/:id')
   @ReadsWithEtag()
-  @Roles(...READERS)
+  @Roles(...RETURN_READERS)
   @ApiOperation({
     summary:
       'A return: its draft, variance against profile, what stops submission, every submission with its review, and its payment. The ETag is its version',
@@ -161,7 +162,7 @@ export class ReturnsController {
   }
 
   @Get('awards/:id/position')
-  @Roles(...READERS)
+  @Roles(...RETURN_READERS)
   @ApiOperation({
     summary:
       'Where an award stands per financial year and capital/revenue: awarded, claimed, approved, paid, released at year end, remaining; and its returns, overdue ones flagged',

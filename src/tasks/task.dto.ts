@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { TASK_KIND_DESCRIPTION, TASK_KINDS, type TaskKindName } from './task-kinds';
+import { TASK_KINDS, type TaskKindName } from './task-kinds';
 
 export const TASK_OBJECT_TYPES = [
   'bid',
@@ -11,7 +11,7 @@ export const TASK_OBJECT_TYPES = [
 export type TaskObjectType = (typeof TASK_OBJECT_TYPES)[number];
 
 export class TaskDto {
-  @ApiProperty({ enum: TASK_KINDS, enumName: 'TaskKind', description: TASK_KIND_DESCRIPTION })
+  @ApiProperty({ enum: TASK_KINDS, enumName: 'TaskKind', description: 'What the task asks of you' })
   kind: TaskKindName;
 
   @ApiProperty({
