@@ -9,6 +9,8 @@ export TZ=UTC
 export PATH="$PWD/node_modules/.bin:$PATH"
 # The tests use the client package as a portal would: built, from its own folder.
 npm run --silent client:build
-export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-vm-modules"
+# The whole run is one process (--runInBand): about a hundred suites, each type-checked by
+# ts-jest against the client package's large generated types, need more than Node's default heap.
+export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-vm-modules --max-old-space-size=8192"
 node --version
 npx --no-install jest --runInBand "$@"

@@ -15,9 +15,12 @@ export type EmailData = Record<string, unknown>;
 
 // One row per email to send, written in the transaction of the change that causes it. The row,
 // not Redis, is the truth about a message: jobs are only a way to get rows processed.
+// One email's recipients at most (a check constraint): more are sent as several emails.
+export const MAX_RECIPIENTS = 50;
+
 @Entity('email_outbox')
 @Check('ck_email_outbox_status', `"status" IN ('pending', 'sending', 'sent', 'failed')`)
-@Check('ck_email_outbox_recipients', `cardinality("recipients") BETWEEN 1 AND 50`)
+@Check('ck_email_outbox_recipients', `cardinality("recipients") BETWEEN 1 AND ${MAX_RECIPIENTS}`)
 @Check('ck_email_outbox_sent_at', `("status" = 'sent') = ("sent_at" IS NOT NULL)`)
 @Index('ix_email_outbox_unfinished', ['relayedAt'], {
   where: `"status" IN ('pending', 'sending')`,

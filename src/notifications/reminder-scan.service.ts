@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ReminderKind, ReminderRegistry } from './reminder-registry';
+import { MAX_RECIPIENTS } from './email-outbox.entity';
 
 // The daily scan: each kind adds its due emails to the outbox in one set-based statement.
 // Existing dedupe keys are skipped, so a scan run twice queues nothing twice.
@@ -36,9 +37,17 @@ export class ReminderScanService {
     const params = [asOf, ...(kind.params ?? [])];
     const template = params.length + 1;
     const rows = await this.dataSource.query<unknown[]>(
+      // More recipients than one email may carry go as several emails (`<key>:part-2`, ...);
+      // a reminder with nobody to send to is not queued.
       `INSERT INTO email_outbox (dedupe_key, template, recipients, data, object_type, object_id)
-       SELECT due.dedupe_key, $${template}, due.recipients, due.data, due.object_type, due.object_id
+       SELECT CASE WHEN part.n = 1 THEN due.dedupe_key ELSE due.dedupe_key || ':part-' || part.n END,
+              $${template}, part.recipients, due.data, due.object_type, due.object_id
        FROM (${kind.select}) AS due
+       CROSS JOIN LATERAL (
+         SELECT (u.ord - 1) / ${MAX_RECIPIENTS} + 1 AS n, array_agg(u.email ORDER BY u.ord) AS recipients
+         FROM unnest(due.recipients) WITH ORDINALITY AS u(email, ord)
+         GROUP BY (u.ord - 1) / ${MAX_RECIPIENTS}
+       ) part
        ON CONFLICT (dedupe_key) DO NOTHING
        RETURNING id`,
       [...params, kind.template],
