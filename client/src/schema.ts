@@ -1396,7 +1396,7 @@ export interface paths {
     get: operations['listReturnDocuments'];
     put?: never;
     /**
-     * Attach a file to your return (evidence of spend) while it is with you (multipart, one file part): checked from its bytes, then virus-scanned; until clean only you see it
+     * Attach a file to your return while it is with you (evidence of spend) (multipart, one file part): checked from its bytes, then virus-scanned; until clean only you see it
      * @description Requires role: applicant.
      */
     post: operations['uploadReturnDocument'];
@@ -1421,7 +1421,7 @@ export interface paths {
     put?: never;
     post?: never;
     /**
-     * Remove a document from your return while it is with you
+     * Remove a document from your return while it is with you (evidence of spend)
      * @description Requires role: applicant.
      */
     delete: operations['deleteReturnDocument'];
@@ -2040,7 +2040,10 @@ export interface components {
        * @example correct horse battery staple
        */
       password: string;
-      /** @description The `token` query parameter of the link in the email */
+      /**
+       * @description The `token` query parameter of the link in the email
+       * @example bac194fb-d96d-4ff0-b356-163f95caa018.ynehGTD4KnwSqky3EtVb2e9j2xvMbULvDx79wcJDG6A
+       */
       token: string;
     };
     AcceptOfferDto: {
@@ -2073,7 +2076,12 @@ export interface components {
       forceAreaCodes: string[];
       /** @example Seconded to Northumbria OPCC 2023-24 */
       note?: string;
-      /** @description Organisations you are tied to */
+      /**
+       * @description Organisations you are tied to
+       * @example [
+       *       "bfb16bc2-3e82-4245-b6fb-c3fdf1b4b1b0"
+       *     ]
+       */
       organisationIds: string[];
     };
     ApprovedLineDto: {
@@ -2089,6 +2097,7 @@ export interface components {
     ApproveReturnDto: {
       /** @description Spend approved per year and kind, if less than claimed (a comment then says why); left out, everything claimed is approved */
       approvedSpend?: components['schemas']['ApprovedLineDto'][];
+      /** @example £5,000 of CCTV maintenance is ineligible revenue spend and was not approved */
       comment?: string;
       /**
        * @description The submission number reviewed; 409 if another is now waiting
@@ -2109,7 +2118,13 @@ export interface components {
       title: string;
     };
     AreaRankingDto: {
-      /** @description The area's submitted bids in priority order, highest first */
+      /**
+       * @description The area's submitted bids in priority order, highest first
+       * @example [
+       *       "cbb5f442-1857-4acc-a484-8ffe7e0d6cdc",
+       *       "274ac92c-0e86-451a-b59c-636385434653"
+       *     ]
+       */
       bidIds: string[];
     };
     AreaRankingResponseDto: {
@@ -2143,6 +2158,7 @@ export interface components {
       /**
        * Format: uuid
        * @description An active assessor
+       * @example 64851bd3-6e76-4614-80ab-3e0a930456db
        */
       assessorId: string;
     };
@@ -2237,7 +2253,13 @@ export interface components {
       total: number;
     };
     AutoAssignDto: {
-      /** @description The round’s panel: assign only these assessors (default: every active assessor) */
+      /**
+       * @description The round’s panel: assign only these assessors (default: every active assessor)
+       * @example [
+       *       "64851bd3-6e76-4614-80ab-3e0a930456db",
+       *       "fd6d373a-9b7f-462d-8fa6-d271fb700df7"
+       *     ]
+       */
       assessorIds?: string[];
     };
     AutoAssignmentDto: {
@@ -2417,6 +2439,7 @@ export interface components {
     };
     BidDto: {
       applicantType: components['schemas']['OrganisationType'];
+      /** @example Door-to-door survey of residents on the gated alleys (71% in favour); ward councillors and the neighbourhood policing team consulted in March */
       consultation?: string;
       /** @description One line per financial year and capital/revenue; they sum to the request */
       costLines?: components['schemas']['CostLineDto'][];
@@ -2425,6 +2448,7 @@ export interface components {
       /** @description Why the bid failed eligibility, once it is eligibility_failed */
       eligibilityFailureReason: string | null;
       endorsement: components['schemas']['EndorsementDto'];
+      /** @example Recorded burglary in the target LSOAs against comparable areas, 12 months before and after; resident survey on feelings of safety */
       evaluationApproach?: string;
       /** @example E23000007 */
       forceAreaCode: string | null;
@@ -2443,7 +2467,10 @@ export interface components {
       pccRank: number | null;
       /** @example burglary */
       primaryCrimeType?: string | null;
-      /** @description Crime analysis of the target area */
+      /**
+       * @description Crime analysis of the target area
+       * @example 212 residential burglaries in the two LSOAs in 2024/25, 68% entered from the rear alleys after dark; repeat victimisation 19%
+       */
       problemProfile?: string;
       /** @example SSF3-0042 */
       reference: string;
@@ -2467,6 +2494,7 @@ export interface components {
       submittedAtUkTime: string | null;
       /** @description SHA-256 of the submitted content */
       submittedDigest: string | null;
+      /** @example Alley gates, LED lighting and home security checks for 600 terraced houses in Byker, where burglary runs at three times the force average */
       summary?: string;
       /**
        * @description LSOA codes
@@ -2476,6 +2504,7 @@ export interface components {
        *     ]
        */
       targetLsoas?: string[];
+      /** @example Gated and lit alleys remove the unobserved rear access burglars use; security checks harden the homes burgled before, cutting repeat burglary */
       theoryOfChange?: string;
       /** @example Safer alleys for Byker */
       title: string;
@@ -2594,6 +2623,7 @@ export interface components {
       | 'unsuccessful'
       | 'withdrawn';
     ChangePasswordDto: {
+      /** @example Demo-Password-2026 */
       currentPassword: string;
       /**
        * @description 12 to 200 characters; refused when blank, only digits, a short pattern repeated (aaaa…, abab…), a run such as abcd… or 1234…, or one of the most common passwords. No other rules: three random words make a good one
@@ -2602,7 +2632,10 @@ export interface components {
       newPassword: string;
     };
     CloseAwardDto: {
-      /** @description Why, for the record */
+      /**
+       * @description Why, for the record
+       * @example The council could not secure the match funding the offer depended on
+       */
       reason: string;
     };
     CompletePasswordResetDto: {
@@ -2611,11 +2644,17 @@ export interface components {
        * @example correct horse battery staple
        */
       password: string;
-      /** @description The `token` query parameter of the link in the email */
+      /**
+       * @description The `token` query parameter of the link in the email
+       * @example bac194fb-d96d-4ff0-b356-163f95caa018.ynehGTD4KnwSqky3EtVb2e9j2xvMbULvDx79wcJDG6A
+       */
       token: string;
     };
     CompleteSecondFactorDto: {
-      /** @description The challenge the password step answered */
+      /**
+       * @description The challenge the password step answered
+       * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJmZWQwNTE2Yy1kMzc3LTQ2ZTgtYTAyYy05ODllNmMwODQ1MTAiLCJhdWQiOiJzZWNvbmQtZmFjdG9yIiwiZXhwIjoxNzk2MTY0MDAwfQ.Xq3n0yb8cT1Zk2m5Jv7pW4sHd9LfR6aGuE0iNoYtBcM
+       */
       challenge: string;
       /**
        * @description The code the authenticator app shows now (or send recoveryCode instead)
@@ -2655,9 +2694,11 @@ export interface components {
       kind: components['schemas']['SpendKind'];
     };
     CreateBidDto: {
+      /** @example Door-to-door survey of residents on the gated alleys (71% in favour); ward councillors and the neighbourhood policing team consulted in March */
       consultation?: string;
       /** @description One line per financial year and capital/revenue; they sum to the request */
       costLines?: components['schemas']['CostLineDto'][];
+      /** @example Recorded burglary in the target LSOAs against comparable areas, 12 months before and after; resident survey on feelings of safety */
       evaluationApproach?: string;
       interventions?: components['schemas']['InterventionDto'][];
       matchFunding?: components['schemas']['MatchFundingLineDto'][];
@@ -2665,12 +2706,16 @@ export interface components {
       partners?: components['schemas']['PartnerDto'][];
       /** @example burglary */
       primaryCrimeType?: string | null;
-      /** @description Crime analysis of the target area */
+      /**
+       * @description Crime analysis of the target area
+       * @example 212 residential burglaries in the two LSOAs in 2024/25, 68% entered from the rear alleys after dark; repeat victimisation 19%
+       */
       problemProfile?: string;
       risks?: components['schemas']['RiskDto'][];
       /**
        * Format: uuid
        * @description The open round the bid is for
+       * @example 62e312e7-0f29-4cf0-9df1-8fc2ebb5dba9
        */
       roundId: string;
       /**
@@ -2679,6 +2724,7 @@ export interface components {
        *     ]
        */
       secondaryCrimeTypes?: string[];
+      /** @example Alley gates, LED lighting and home security checks for 600 terraced houses in Byker, where burglary runs at three times the force average */
       summary?: string;
       /**
        * @description LSOA codes
@@ -2688,6 +2734,7 @@ export interface components {
        *     ]
        */
       targetLsoas?: string[];
+      /** @example Gated and lit alleys remove the unobserved rear access burglars use; security checks harden the homes burgled before, cutting repeat burglary */
       theoryOfChange?: string;
       /** @example Safer alleys for Byker */
       title: string;
@@ -2696,6 +2743,7 @@ export interface components {
       /**
        * Format: date-time
        * @description The moment the figures are read as at (default now)
+       * @example 2027-03-31T22:59:59Z
        */
       asAt?: string;
       format: components['schemas']['ExportFormat'];
@@ -2725,9 +2773,13 @@ export interface components {
       /**
        * @description Awards above this (pence) need a second approver
        * @default 10000000
+       * @example 10000000
        */
       approvalThresholdPence?: number;
-      /** @default 2 */
+      /**
+       * @default 2
+       * @example 2
+       */
       assessmentsPerBid?: number;
       awardType: components['schemas']['AwardType'];
       /** @example 3 */
@@ -2773,7 +2825,10 @@ export interface components {
        * @example 2022-07-01
        */
       deliveryStartsOn: string;
-      /** @description Required for a direct award */
+      /**
+       * @description Required for a direct award
+       * @example Funding is allocated per police force area and each PCC proposes projects after consulting its councils; an open competition would not widen who can deliver in the area.
+       */
       directAwardJustification?: string | null;
       /**
        * @description Score spread (0-100) above which moderation is needed
@@ -2789,6 +2844,7 @@ export interface components {
       /**
        * @description Days after outcomes are published that a bidder has to accept a grant offer
        * @default 28
+       * @example 28
        */
       offerAcceptanceDays?: number;
       /**
@@ -2799,6 +2855,7 @@ export interface components {
       /**
        * @description Days after a return is approved by which its payment (in arrears) is due
        * @default 30
+       * @example 30
        */
       paymentDays?: number;
       /**
@@ -2809,11 +2866,13 @@ export interface components {
       /**
        * @description Days after quarter end a return is due
        * @default 30
+       * @example 30
        */
       returnDueDays?: number;
       /**
        * @description A quarterly return whose spend differs from its profile by more than this percentage, either way, needs an explanation
        * @default 10
+       * @example 10
        */
       varianceThresholdPercent?: number;
       /** @description Optional caps per financial year */
@@ -2827,12 +2886,16 @@ export interface components {
       /**
        * Format: uuid
        * @description Required for applicants, refused for staff
+       * @example fed0516c-d377-46e8-a02c-989e6c084510
        */
       organisationId?: string;
       role: components['schemas']['Role'];
     };
     CriterionDto: {
-      /** @default  */
+      /**
+       * @default
+       * @example How well the bid evidences the problem in the target area and explains why its interventions will reduce it
+       */
       guidance?: string;
       /**
        * @description Highest mark an assessor may give
@@ -2841,11 +2904,17 @@ export interface components {
       maxMark: number;
       /** @example Strategic case */
       title: string;
-      /** @description Weights of a round sum to 100 */
+      /**
+       * @description Weights of a round sum to 100
+       * @example 30
+       */
       weight: number;
     };
     CriterionResponseDto: {
-      /** @default  */
+      /**
+       * @default
+       * @example How well the bid evidences the problem in the target area and explains why its interventions will reduce it
+       */
       guidance?: string;
       /** Format: uuid */
       id: string;
@@ -2858,7 +2927,10 @@ export interface components {
       position: number;
       /** @example Strategic case */
       title: string;
-      /** @description Weights of a round sum to 100 */
+      /**
+       * @description Weights of a round sum to 100
+       * @example 30
+       */
       weight: number;
     };
     DecisionDto: {
@@ -2869,14 +2941,23 @@ export interface components {
        *     ]
        */
       conditions?: string[];
-      /** @description With award, when due diligence is amber: why the award goes ahead */
+      /**
+       * @description With award, when due diligence is amber: why the award goes ahead
+       * @example Late filing of accounts only; the council underwrites the project and payment is in arrears against returns
+       */
       dueDiligenceAcceptance?: string;
-      /** @description With reject: feedback for the bidder */
+      /**
+       * @description With reject: feedback for the bidder
+       * @example The problem profile was strong, but the bid did not show how the wardens would be sustained after March 2027 or how success would be measured.
+       */
       feedback?: string;
       /** @description With award: the amount per financial year and capital/revenue, each at most what the bid asked for there */
       lines?: components['schemas']['CostLineDto'][];
       outcome: components['schemas']['DecisionOutcome'];
-      /** @description With reject: the reason, for the record */
+      /**
+       * @description With reject: the reason, for the record
+       * @example Weighted score 41, below the round’s quality threshold of 50
+       */
       reason?: string;
     };
     /**
@@ -2937,7 +3018,10 @@ export interface components {
       version: number;
     };
     DeclarationDto: {
-      /** @description true declares a conflict of interest with the bid */
+      /**
+       * @description true declares a conflict of interest with the bid
+       * @example true
+       */
       conflict: boolean;
       /**
        * @description Required with a conflict: what the tie is
@@ -2984,10 +3068,22 @@ export interface components {
     DocumentListDto: {
       items: components['schemas']['DocumentDto'][];
     };
-    /** @enum {string} */
+    /**
+     * @description What a supporting document is attached to
+     *
+     *     - `bid`: a bid (letters of support, maps, budgets)
+     *     - `return`: a quarterly return (evidence of spend)
+     * @example bid
+     * @enum {string}
+     */
     DocumentOwnerType: 'bid' | 'return';
     /**
-     * @description pending: not yet virus-scanned (seen only by its uploader); clean: nothing found; infected: malware found, its bytes deleted
+     * @description Where a document is in its virus scan
+     *
+     *     - `pending`: not yet scanned: only its uploader sees it
+     *     - `clean`: scanned, nothing found: everyone who may read its bid or return sees it
+     *     - `infected`: malware found: its bytes were deleted, it is not attached, and its uploader was told
+     * @example pending
      * @enum {string}
      */
     DocumentScanStatus: 'pending' | 'clean' | 'infected';
@@ -3222,8 +3318,12 @@ export interface components {
        * @example 12000000
        */
       costPence: number;
+      /** @example Replace 42 sodium lamps with LED columns along the back alleys of Raby Street */
       description: string;
-      /** @description Why it is expected to work */
+      /**
+       * @description Why it is expected to work
+       * @example College of Policing Crime Reduction Toolkit: improved street lighting reduces crime in the lit area
+       */
       evidence?: string;
       /** @example street lights installed */
       outputMeasure?: string | null;
@@ -3240,8 +3340,12 @@ export interface components {
        * @example 12000000
        */
       costPence: number;
+      /** @example Replace 42 sodium lamps with LED columns along the back alleys of Raby Street */
       description: string;
-      /** @description Why it is expected to work */
+      /**
+       * @description Why it is expected to work
+       * @example College of Policing Crime Reduction Toolkit: improved street lighting reduces crime in the lit area
+       */
       evidence?: string;
       /** Format: uuid */
       id: string;
@@ -3273,9 +3377,13 @@ export interface components {
       /**
        * Format: uuid
        * @description A criterion of the bid’s round
+       * @example 5814b212-a866-4ce8-9ae1-e72f28649e36
        */
       criterionId: string;
-      /** @description Why this mark; required */
+      /**
+       * @description Why this mark; required
+       * @example Clear crime analysis by LSOA, but no baseline for the repeat-victim measure
+       */
       justification: string;
       /**
        * @description A whole number from 0 to the criterion’s maximum
@@ -3297,9 +3405,13 @@ export interface components {
       weight: number;
     };
     MatchFundingDto: {
+      /** @example 50 */
       btp?: number;
+      /** @example 0 */
       cso?: number;
+      /** @example 50 */
       local_authority?: number;
+      /** @example 50 */
       pcc?: number;
     };
     /**
@@ -3378,7 +3490,10 @@ export interface components {
     ModerationDecision: 'accept-mean' | 'set-score';
     ModerationDto: {
       decision: components['schemas']['ModerationDecision'];
-      /** @description Required with set-score */
+      /**
+       * @description Required with set-score
+       * @example Second assessor overlooked the signed partnership letters; the panel agreed 64.5
+       */
       reason?: string;
       /**
        * @description With set-score: the moderated score, 0 to 100, at most two decimals
@@ -3515,6 +3630,7 @@ export interface components {
       /**
        * Format: uuid
        * @description An intervention of the funded bid
+       * @example 6f1c5a8e-3b7a-4c1e-9a55-2f0f8c1d2e3a
        */
       interventionId: string;
     };
@@ -3728,7 +3844,10 @@ export interface components {
       reference: string;
     };
     RefreshDto: {
-      /** @description The refreshToken of the last answer from login or refresh; each is good once */
+      /**
+       * @description The refreshToken of the last answer from login or refresh; each is good once
+       * @example ah1FyB-7XhM6DZShUxQEQrTf819lpmk-FzKAamvvK6s
+       */
       refreshToken: string;
     };
     RequestChangesDto: {
@@ -3807,8 +3926,12 @@ export interface components {
     ReturnListStatus:
       'upcoming' | 'due' | 'overdue' | 'submitted' | 'approved' | 'changes_requested' | 'cancelled';
     ReturnMilestoneDto: {
+      /** @example Contract awarded to the council’s framework supplier on 12 August */
       comment?: string;
-      /** Format: date */
+      /**
+       * Format: date
+       * @example 2026-09-30
+       */
       dueOn?: string | null;
       rag: components['schemas']['Rating'];
       status: components['schemas']['MilestoneStatus'];
@@ -3824,6 +3947,7 @@ export interface components {
     ReturnRiskDto: {
       /** @example Contractor capacity delays installation */
       description: string;
+      /** @example Second installer on the council framework booked for October */
       mitigation: string;
       rag: components['schemas']['Rating'];
     };
@@ -4062,13 +4186,19 @@ export interface components {
        */
       matchFundingSpentPence?: number;
       milestones?: components['schemas']['ReturnMilestoneDto'][];
-      /** @description Progress in the quarter */
+      /**
+       * @description Progress in the quarter
+       * @example 18 of 42 lighting columns installed and 9 alley gates fitted; 64 home security checks completed
+       */
       narrative?: string;
       outputs?: components['schemas']['OutputDto'][];
       risks?: components['schemas']['ReturnRiskDto'][];
       /** @description Spent in the quarter, by financial year and kind (the quarter’s own year only) */
       spend?: components['schemas']['SpendLineDto'][];
-      /** @description Why spend differs from profile (needed above the round’s variance threshold) */
+      /**
+       * @description Why spend differs from profile (needed above the round’s variance threshold)
+       * @example Column delivery slipped to Q3: £40,000 of capital spend moves to October
+       */
       varianceExplanation?: string | null;
     };
     ScheduledReturnDto: {
@@ -4092,9 +4222,15 @@ export interface components {
       status: components['schemas']['ReturnStatus'];
     };
     SecondApprovalDto: {
-      /** @description true confirms the award; false does not, with a reason */
+      /**
+       * @description true confirms the award; false does not, with a reason
+       * @example true
+       */
       confirm: boolean;
-      /** @description Required when not confirming */
+      /**
+       * @description Required when not confirming
+       * @example The capital lines exceed what the bid asked for in 2026/27
+       */
       reason?: string;
     };
     SecondFactorChallengeDto: {
@@ -4373,7 +4509,7 @@ export interface components {
        * @example 15 July 2026, 23:59
        */
       deadlineLondon: string | null;
-      /** @description `bid_draft_closing_soon`: your organisation’s draft bid in a round closing within the draft reminder’s first step (7 days); `bid_draft`: any other draft bid of your organisation in an open round; `bid_endorsement`: (PCC applicants) a bid in your area waiting for your endorsement, deadline the round’s close; `offer_to_accept`: a published grant offer to accept or decline before it lapses; `return_due`: a quarterly return whose quarter is over, not yet late; `return_overdue`: a return past its due date and not sent (also when sent back); `return_changes_requested`: a return sent back for changes, not yet late; `assessment_declaration`: (assessors) declare any conflict of interest on an assignment; `assessment_marks`: (assessors) mark and submit a declared assignment; `moderation`: (moderators) a divergent bid waiting for its final score; `second_approval`: (approvers) an award waiting for a second approver other than you; `return_review`: (finance) a submitted return waiting for review; `payment_to_make`: (finance) a payment for an approved return not yet made. */
+      /** @description What the task asks of you */
       kind: components['schemas']['TaskKind'];
       /** Format: uuid */
       objectId: string;
@@ -4390,7 +4526,22 @@ export interface components {
       title: string | null;
     };
     /**
-     * @description `bid_draft_closing_soon`: your organisation’s draft bid in a round closing within the draft reminder’s first step (7 days); `bid_draft`: any other draft bid of your organisation in an open round; `bid_endorsement`: (PCC applicants) a bid in your area waiting for your endorsement, deadline the round’s close; `offer_to_accept`: a published grant offer to accept or decline before it lapses; `return_due`: a quarterly return whose quarter is over, not yet late; `return_overdue`: a return past its due date and not sent (also when sent back); `return_changes_requested`: a return sent back for changes, not yet late; `assessment_declaration`: (assessors) declare any conflict of interest on an assignment; `assessment_marks`: (assessors) mark and submit a declared assignment; `moderation`: (moderators) a divergent bid waiting for its final score; `second_approval`: (approvers) an award waiting for a second approver other than you; `return_review`: (finance) a submitted return waiting for review; `payment_to_make`: (finance) a payment for an approved return not yet made.
+     * @description What a task asks of its user (GET /me/tasks)
+     *
+     *     - `bid_draft_closing_soon`: your organisation’s draft bid in a round closing within the draft reminder’s first step (7 days)
+     *     - `bid_draft`: any other draft bid of your organisation in an open round
+     *     - `bid_endorsement`: (PCC applicants) a bid in your area waiting for your endorsement, deadline the round’s close
+     *     - `offer_to_accept`: a published grant offer to accept or decline before it lapses
+     *     - `return_due`: a quarterly return whose quarter is over, not yet late
+     *     - `return_overdue`: a return past its due date and not sent (also when sent back)
+     *     - `return_changes_requested`: a return sent back for changes, not yet late
+     *     - `assessment_declaration`: (assessors) declare any conflict of interest on an assignment
+     *     - `assessment_marks`: (assessors) mark and submit a declared assignment
+     *     - `moderation`: (moderators) a divergent bid waiting for its final score
+     *     - `second_approval`: (approvers) an award waiting for a second approver other than you
+     *     - `return_review`: (finance) a submitted return waiting for review
+     *     - `payment_to_make`: (finance) a payment for an approved return not yet made
+     * @example bid_draft_closing_soon
      * @enum {string}
      */
     TaskKind:
@@ -4418,7 +4569,14 @@ export interface components {
       total: number;
     };
     /**
-     * @description What the task is about: a bid, an award, a return, an assignment or a payment
+     * @description What a task is about
+     *
+     *     - `bid`: a bid
+     *     - `award`: an award (its offer)
+     *     - `delivery_return`: a quarterly return
+     *     - `assessment_assignment`: an assessor’s assignment
+     *     - `return_payment`: a payment of an approved return
+     * @example bid
      * @enum {string}
      */
     TaskObjectType:
@@ -4459,9 +4617,11 @@ export interface components {
       user: components['schemas']['UserDto'];
     };
     UpdateBidDto: {
+      /** @example Door-to-door survey of residents on the gated alleys (71% in favour); ward councillors and the neighbourhood policing team consulted in March */
       consultation?: string;
       /** @description One line per financial year and capital/revenue; they sum to the request */
       costLines?: components['schemas']['CostLineDto'][];
+      /** @example Recorded burglary in the target LSOAs against comparable areas, 12 months before and after; resident survey on feelings of safety */
       evaluationApproach?: string;
       interventions?: components['schemas']['InterventionDto'][];
       matchFunding?: components['schemas']['MatchFundingLineDto'][];
@@ -4469,7 +4629,10 @@ export interface components {
       partners?: components['schemas']['PartnerDto'][];
       /** @example burglary */
       primaryCrimeType?: string | null;
-      /** @description Crime analysis of the target area */
+      /**
+       * @description Crime analysis of the target area
+       * @example 212 residential burglaries in the two LSOAs in 2024/25, 68% entered from the rear alleys after dark; repeat victimisation 19%
+       */
       problemProfile?: string;
       risks?: components['schemas']['RiskDto'][];
       /**
@@ -4478,6 +4641,7 @@ export interface components {
        *     ]
        */
       secondaryCrimeTypes?: string[];
+      /** @example Alley gates, LED lighting and home security checks for 600 terraced houses in Byker, where burglary runs at three times the force average */
       summary?: string;
       /**
        * @description LSOA codes
@@ -4487,11 +4651,13 @@ export interface components {
        *     ]
        */
       targetLsoas?: string[];
+      /** @example Gated and lit alleys remove the unobserved rear access burglars use; security checks harden the homes burgled before, cutting repeat burglary */
       theoryOfChange?: string;
       /** @example Safer alleys for Byker */
       title?: string;
     };
     UpdateOrganisationDto: {
+      /** @example true */
       active?: boolean;
       /** @example 1123456 */
       charityNumber?: string | null;
@@ -4517,9 +4683,13 @@ export interface components {
       /**
        * @description Awards above this (pence) need a second approver
        * @default 10000000
+       * @example 10000000
        */
       approvalThresholdPence?: number;
-      /** @default 2 */
+      /**
+       * @default 2
+       * @example 2
+       */
       assessmentsPerBid?: number;
       awardType?: components['schemas']['AwardType'];
       /** @example 3 */
@@ -4565,7 +4735,10 @@ export interface components {
        * @example 2022-07-01
        */
       deliveryStartsOn?: string;
-      /** @description Required for a direct award */
+      /**
+       * @description Required for a direct award
+       * @example Funding is allocated per police force area and each PCC proposes projects after consulting its councils; an open competition would not widen who can deliver in the area.
+       */
       directAwardJustification?: string | null;
       /**
        * @description Score spread (0-100) above which moderation is needed
@@ -4581,6 +4754,7 @@ export interface components {
       /**
        * @description Days after outcomes are published that a bidder has to accept a grant offer
        * @default 28
+       * @example 28
        */
       offerAcceptanceDays?: number;
       /**
@@ -4591,6 +4765,7 @@ export interface components {
       /**
        * @description Days after a return is approved by which its payment (in arrears) is due
        * @default 30
+       * @example 30
        */
       paymentDays?: number;
       /**
@@ -4601,19 +4776,25 @@ export interface components {
       /**
        * @description Days after quarter end a return is due
        * @default 30
+       * @example 30
        */
       returnDueDays?: number;
       /**
        * @description A quarterly return whose spend differs from its profile by more than this percentage, either way, needs an explanation
        * @default 10
+       * @example 10
        */
       varianceThresholdPercent?: number;
       /** @description Optional caps per financial year */
       yearCaps?: components['schemas']['YearCapDto'][];
     };
     UpdateUserDto: {
+      /** @example Jo Smith */
       name?: string;
-      /** Format: uuid */
+      /**
+       * Format: uuid
+       * @example fed0516c-d377-46e8-a02c-989e6c084510
+       */
       organisationId?: string | null;
       role?: components['schemas']['Role'];
     };

@@ -33,7 +33,11 @@ export class StartAssessmentDto {
 }
 
 export class AssignDto {
-  @ApiProperty({ format: 'uuid', description: 'An active assessor' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'An active assessor',
+    example: '64851bd3-6e76-4614-80ab-3e0a930456db',
+  })
   @IsUUID('all', { message: 'assessorId must be a UUID' })
   assessorId: string;
 }
@@ -43,6 +47,7 @@ export class AutoAssignDto {
     type: [String],
     format: 'uuid',
     description: 'The round’s panel: assign only these assessors (default: every active assessor)',
+    example: ['64851bd3-6e76-4614-80ab-3e0a930456db', 'fd6d373a-9b7f-462d-8fa6-d271fb700df7'],
   })
   @IsOptional()
   @IsArray()
@@ -53,7 +58,7 @@ export class AutoAssignDto {
 }
 
 export class DeclarationDto {
-  @ApiProperty({ description: 'true declares a conflict of interest with the bid' })
+  @ApiProperty({ description: 'true declares a conflict of interest with the bid', example: true })
   @IsBoolean({ message: 'conflict must be true or false' })
   conflict: boolean;
 
@@ -68,7 +73,11 @@ export class DeclarationDto {
 }
 
 export class MarkDto {
-  @ApiProperty({ format: 'uuid', description: 'A criterion of the bid’s round' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'A criterion of the bid’s round',
+    example: '5814b212-a866-4ce8-9ae1-e72f28649e36',
+  })
   @IsUUID('all', { message: 'criterionId must be a UUID' })
   criterionId: string;
 
@@ -78,7 +87,11 @@ export class MarkDto {
   @Max(100, { message: 'mark cannot exceed 100 (no criterion is marked out of more)' })
   mark: number;
 
-  @ApiProperty({ maxLength: 4000, description: 'Why this mark; required' })
+  @ApiProperty({
+    maxLength: 4000,
+    description: 'Why this mark; required',
+    example: 'Clear crime analysis by LSOA, but no baseline for the repeat-victim measure',
+  })
   @TrimmedText(1, 4000)
   justification: string;
 }
@@ -112,14 +125,23 @@ export class ModerationDto {
   @IsNumber({ allowNaN: false, allowInfinity: false }, { message: 'score must be a number' })
   score?: number;
 
-  @ApiPropertyOptional({ maxLength: 4000, description: 'Required with set-score' })
+  @ApiPropertyOptional({
+    maxLength: 4000,
+    description: 'Required with set-score',
+    example: 'Second assessor overlooked the signed partnership letters; the panel agreed 64.5',
+  })
   @ValidateIf((body: ModerationDto) => body.decision === 'set-score' || body.reason !== undefined)
   @TrimmedText(1, 4000)
   reason?: string;
 }
 
 export class AffiliationsDto {
-  @ApiProperty({ type: [String], format: 'uuid', description: 'Organisations you are tied to' })
+  @ApiProperty({
+    type: [String],
+    format: 'uuid',
+    description: 'Organisations you are tied to',
+    example: ['bfb16bc2-3e82-4245-b6fb-c3fdf1b4b1b0'],
+  })
   @IsArray()
   @ArrayMaxSize(100)
   @IsUUID('all', { each: true, message: 'each of organisationIds must be a UUID' })

@@ -56,28 +56,46 @@ export class DecisionDto {
   @ApiPropertyOptional({
     maxLength: 4000,
     description: 'With award, when due diligence is amber: why the award goes ahead',
+    example:
+      'Late filing of accounts only; the council underwrites the project and payment is in arrears against returns',
   })
   @ValidateIf((body: DecisionDto) => body.dueDiligenceAcceptance !== undefined)
   @TrimmedText(1, 4000)
   dueDiligenceAcceptance?: string;
 
-  @ApiPropertyOptional({ maxLength: 4000, description: 'With reject: the reason, for the record' })
+  @ApiPropertyOptional({
+    maxLength: 4000,
+    description: 'With reject: the reason, for the record',
+    example: 'Weighted score 41, below the round’s quality threshold of 50',
+  })
   @ValidateIf((body: DecisionDto) => isReject(body) || body.reason !== undefined)
   @TrimmedText(1, 4000)
   reason?: string;
 
-  @ApiPropertyOptional({ maxLength: 8000, description: 'With reject: feedback for the bidder' })
+  @ApiPropertyOptional({
+    maxLength: 8000,
+    description: 'With reject: feedback for the bidder',
+    example:
+      'The problem profile was strong, but the bid did not show how the wardens would be sustained after March 2027 or how success would be measured.',
+  })
   @ValidateIf((body: DecisionDto) => isReject(body) || body.feedback !== undefined)
   @TrimmedText(1, 8000)
   feedback?: string;
 }
 
 export class SecondApprovalDto {
-  @ApiProperty({ description: 'true confirms the award; false does not, with a reason' })
+  @ApiProperty({
+    description: 'true confirms the award; false does not, with a reason',
+    example: true,
+  })
   @IsBoolean({ message: 'confirm must be true or false' })
   confirm: boolean;
 
-  @ApiPropertyOptional({ maxLength: 4000, description: 'Required when not confirming' })
+  @ApiPropertyOptional({
+    maxLength: 4000,
+    description: 'Required when not confirming',
+    example: 'The capital lines exceed what the bid asked for in 2026/27',
+  })
   @ValidateIf((body: SecondApprovalDto) => body.confirm === false || body.reason !== undefined)
   @TrimmedText(1, 4000)
   reason?: string;

@@ -16,7 +16,11 @@ export class AcceptOfferDto {
 }
 
 export class CloseAwardDto {
-  @ApiProperty({ maxLength: 4000, description: 'Why, for the record' })
+  @ApiProperty({
+    maxLength: 4000,
+    description: 'Why, for the record',
+    example: 'The council could not secure the match funding the offer depended on',
+  })
   @TrimmedText(1, 4000)
   reason: string;
 }

@@ -67,11 +67,19 @@ export class InterventionDto {
   @TrimmedText(1, 100)
   type: string;
 
-  @ApiProperty({ maxLength: 4000 })
+  @ApiProperty({
+    maxLength: 4000,
+    example: 'Replace 42 sodium lamps with LED columns along the back alleys of Raby Street',
+  })
   @TrimmedText(1, 4000)
   description: string;
 
-  @ApiPropertyOptional({ maxLength: 4000, description: 'Why it is expected to work' })
+  @ApiPropertyOptional({
+    maxLength: 4000,
+    description: 'Why it is expected to work',
+    example:
+      'College of Policing Crime Reduction Toolkit: improved street lighting reduces crime in the lit area',
+  })
   @IsOptional()
   @TrimmedText(0, 4000)
   evidence?: string;
@@ -134,7 +142,11 @@ export class BidContentDto {
   @TrimmedText(1, 200)
   title: string;
 
-  @ApiPropertyOptional({ maxLength: 4000 })
+  @ApiPropertyOptional({
+    maxLength: 4000,
+    example:
+      'Alley gates, LED lighting and home security checks for 600 terraced houses in Byker, where burglary runs at three times the force average',
+  })
   @IsOptional()
   @TrimmedText(0, 4000)
   summary?: string;
@@ -149,7 +161,12 @@ export class BidContentDto {
   })
   targetLsoas?: string[];
 
-  @ApiPropertyOptional({ maxLength: 20000, description: 'Crime analysis of the target area' })
+  @ApiPropertyOptional({
+    maxLength: 20000,
+    description: 'Crime analysis of the target area',
+    example:
+      '212 residential burglaries in the two LSOAs in 2024/25, 68% entered from the rear alleys after dark; repeat victimisation 19%',
+  })
   @IsOptional()
   @TrimmedText(0, 20000)
   problemProfile?: string;
@@ -167,7 +184,11 @@ export class BidContentDto {
   @Length(1, 100, { each: true })
   secondaryCrimeTypes?: string[];
 
-  @ApiPropertyOptional({ maxLength: 8000 })
+  @ApiPropertyOptional({
+    maxLength: 8000,
+    example:
+      'Gated and lit alleys remove the unobserved rear access burglars use; security checks harden the homes burgled before, cutting repeat burglary',
+  })
   @IsOptional()
   @TrimmedText(0, 8000)
   theoryOfChange?: string;
@@ -191,7 +212,11 @@ export class BidContentDto {
   @OptionalListOf(() => PartnerDto, 50)
   partners?: PartnerDto[];
 
-  @ApiPropertyOptional({ maxLength: 8000 })
+  @ApiPropertyOptional({
+    maxLength: 8000,
+    example:
+      'Door-to-door survey of residents on the gated alleys (71% in favour); ward councillors and the neighbourhood policing team consulted in March',
+  })
   @IsOptional()
   @TrimmedText(0, 8000)
   consultation?: string;
@@ -204,14 +229,22 @@ export class BidContentDto {
   @OptionalListOf(() => RiskDto, 50)
   risks?: RiskDto[];
 
-  @ApiPropertyOptional({ maxLength: 8000 })
+  @ApiPropertyOptional({
+    maxLength: 8000,
+    example:
+      'Recorded burglary in the target LSOAs against comparable areas, 12 months before and after; resident survey on feelings of safety',
+  })
   @IsOptional()
   @TrimmedText(0, 8000)
   evaluationApproach?: string;
 }
 
 export class CreateBidDto extends BidContentDto {
-  @ApiProperty({ format: 'uuid', description: 'The open round the bid is for' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The open round the bid is for',
+    example: '62e312e7-0f29-4cf0-9df1-8fc2ebb5dba9',
+  })
   @IsUUID('all', { message: 'roundId must be a UUID' })
   roundId: string;
 }
@@ -276,6 +309,7 @@ export class AreaRankingDto {
     type: [String],
     format: 'uuid',
     description: "The area's submitted bids in priority order, highest first",
+    example: ['cbb5f442-1857-4acc-a484-8ffe7e0d6cdc', '274ac92c-0e86-451a-b59c-636385434653'],
   })
   @IsArray()
   @ArrayMinSize(1, { message: 'bidIds must list at least one bid' })

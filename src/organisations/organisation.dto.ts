@@ -80,7 +80,7 @@ export class CreateOrganisationDto {
 }
 
 export class UpdateOrganisationDto extends PartialType(CreateOrganisationDto) {
-  @ApiPropertyOptional()
+  @ApiPropertyOptional({ example: true })
   @IsOptional()
   @IsBoolean()
   active?: boolean;

@@ -16,6 +16,7 @@ export class CreateExportDto {
   @ApiPropertyOptional({
     format: 'date-time',
     description: 'The moment the figures are read as at (default now)',
+    example: '2027-03-31T22:59:59Z',
   })
   @IsOptional()
   @IsInstant('asAt')

@@ -50,7 +50,11 @@ export class ForecastLineDto extends SpendLineDto {
 }
 
 export class OutputDto {
-  @ApiProperty({ format: 'uuid', description: 'An intervention of the funded bid' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'An intervention of the funded bid',
+    example: '6f1c5a8e-3b7a-4c1e-9a55-2f0f8c1d2e3a',
+  })
   @IsUUID('all', { message: 'interventionId must be the id of one of the bid’s interventions' })
   interventionId: string;
 
@@ -71,7 +75,7 @@ export class MilestoneDto {
   @TrimmedText(1, 200)
   title: string;
 
-  @ApiPropertyOptional({ type: String, format: 'date', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, example: '2026-09-30' })
   @IsOptional()
   @IsDateOnly('dueOn', '2026-09-30')
   dueOn?: string | null;
@@ -84,7 +88,10 @@ export class MilestoneDto {
   @IsIn(RAG_RATINGS, { message: 'rag must be red, amber or green' })
   rag: Rag;
 
-  @ApiPropertyOptional({ maxLength: 2000 })
+  @ApiPropertyOptional({
+    maxLength: 2000,
+    example: 'Contract awarded to the council’s framework supplier on 12 August',
+  })
   @IsOptional()
   @Transform(trimString)
   @IsString({ message: 'comment must be text' })
@@ -102,7 +109,10 @@ export class RiskDto {
   @IsIn(RAG_RATINGS, { message: 'rag must be red, amber or green' })
   rag: Rag;
 
-  @ApiProperty({ maxLength: 2000 })
+  @ApiProperty({
+    maxLength: 2000,
+    example: 'Second installer on the council framework booked for October',
+  })
   @TrimmedText(1, 2000)
   mitigation: string;
 }
@@ -137,7 +147,12 @@ export class SaveReturnDto {
   @OptionalListOf(() => RiskDto, 50)
   risks?: RiskDto[];
 
-  @ApiPropertyOptional({ maxLength: 20000, description: 'Progress in the quarter' })
+  @ApiPropertyOptional({
+    maxLength: 20000,
+    description: 'Progress in the quarter',
+    example:
+      '18 of 42 lighting columns installed and 9 alley gates fitted; 64 home security checks completed',
+  })
   @IsOptional()
   @Transform(trimString)
   @IsString({ message: 'narrative must be text' })
@@ -149,6 +164,7 @@ export class SaveReturnDto {
     maxLength: 5000,
     nullable: true,
     description: 'Why spend differs from profile (needed above the round’s variance threshold)',
+    example: 'Column delivery slipped to Q3: £40,000 of capital spend moves to October',
   })
   @IsOptional()
   @Transform(trimString)
@@ -187,7 +203,10 @@ export class ApproveReturnDto extends ReviewDto {
   @OptionalListOf(() => ApprovedLineDto, 2)
   approvedSpend?: ApprovedLineDto[];
 
-  @ApiPropertyOptional({ maxLength: 5000 })
+  @ApiPropertyOptional({
+    maxLength: 5000,
+    example: '£5,000 of CCTV maintenance is ineligible revenue spend and was not approved',
+  })
   @IsOptional()
   @TrimmedText(1, 5000)
   comment?: string;

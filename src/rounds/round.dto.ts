@@ -37,13 +37,23 @@ export class CriterionDto {
   @Length(1, 200)
   title: string;
 
-  @ApiPropertyOptional({ maxLength: 2000, default: '' })
+  @ApiPropertyOptional({
+    maxLength: 2000,
+    default: '',
+    example:
+      'How well the bid evidences the problem in the target area and explains why its interventions will reduce it',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
   guidance?: string;
 
-  @ApiProperty({ minimum: 1, maximum: 100, description: 'Weights of a round sum to 100' })
+  @ApiProperty({
+    minimum: 1,
+    maximum: 100,
+    example: 30,
+    description: 'Weights of a round sum to 100',
+  })
   @IsInt()
   @Min(1)
   @Max(100)
@@ -75,28 +85,28 @@ export class YearCapDto {
 }
 
 export class MatchFundingDto {
-  @ApiPropertyOptional({ minimum: 0, maximum: 100 })
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 50 })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(100)
   pcc?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 100 })
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 50 })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(100)
   local_authority?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 100 })
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 50 })
   @IsOptional()
   @IsInt()
   @Min(0)
   @Max(100)
   btp?: number;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 100 })
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, example: 0 })
   @IsOptional()
   @IsInt()
   @Min(0)
@@ -142,6 +152,8 @@ export class CreateRoundDto {
     type: String,
     maxLength: 4000,
     description: 'Required for a direct award',
+    example:
+      'Funding is allocated per police force area and each PCC proposes projects after consulting its councils; an open competition would not widen who can deliver in the area.',
   })
   @ValidateIf((_dto, value) => value !== null && value !== undefined)
   @IsString()
@@ -241,7 +253,7 @@ export class CreateRoundDto {
   @Type(() => CriterionDto)
   criteria: CriterionDto[];
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 5, default: 2 })
+  @ApiPropertyOptional({ minimum: 1, maximum: 5, default: 2, example: 2 })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -272,6 +284,7 @@ export class CreateRoundDto {
 
   @ApiPropertyOptional({
     default: 10_000_000,
+    example: 10_000_000,
     description: 'Awards above this (pence) need a second approver',
   })
   @IsOptional()
@@ -282,6 +295,7 @@ export class CreateRoundDto {
     minimum: 1,
     maximum: 90,
     default: 30,
+    example: 30,
     description: 'Days after quarter end a return is due',
   })
   @IsOptional()
@@ -294,6 +308,7 @@ export class CreateRoundDto {
     minimum: 1,
     maximum: 90,
     default: 28,
+    example: 28,
     description: 'Days after outcomes are published that a bidder has to accept a grant offer',
   })
   @IsOptional()
@@ -306,6 +321,7 @@ export class CreateRoundDto {
     minimum: 1,
     maximum: 100,
     default: 10,
+    example: 10,
     description:
       'A quarterly return whose spend differs from its profile by more than this percentage, either way, needs an explanation',
   })
@@ -319,6 +335,7 @@ export class CreateRoundDto {
     minimum: 1,
     maximum: 90,
     default: 30,
+    example: 30,
     description: 'Days after a return is approved by which its payment (in arrears) is due',
   })
   @IsOptional()

@@ -17,6 +17,7 @@ const NEW_PASSWORD = {
 const TOKEN = {
   maxLength: 200,
   description: 'The `token` query parameter of the link in the email',
+  example: 'bac194fb-d96d-4ff0-b356-163f95caa018.ynehGTD4KnwSqky3EtVb2e9j2xvMbULvDx79wcJDG6A',
 };
 
 export class AcceptInvitationDto {
@@ -43,7 +44,7 @@ export class PasswordResetRequestDto {
 }
 
 export class ChangePasswordDto {
-  @ApiProperty({ maxLength: PASSWORD_MAX_LENGTH })
+  @ApiProperty({ example: 'Demo-Password-2026', maxLength: PASSWORD_MAX_LENGTH })
   @IsString()
   @IsNotEmpty()
   @MaxLength(PASSWORD_MAX_LENGTH)

@@ -48,6 +48,7 @@ export class CreateUserDto {
   @ApiPropertyOptional({
     format: 'uuid',
     description: 'Required for applicants, refused for staff',
+    example: 'fed0516c-d377-46e8-a02c-989e6c084510',
   })
   @IsOptional()
   @IsUUID('4')
@@ -61,7 +62,7 @@ export class CreateUserDto {
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional({ maxLength: 200 })
+  @ApiPropertyOptional({ example: 'Jo Smith', maxLength: 200 })
   @IsOptional()
   @Transform(trimString)
   @IsString()
@@ -73,7 +74,12 @@ export class UpdateUserDto {
   @IsIn(ROLES, { message: `role must be one of ${ROLES.join(', ')}` })
   role?: Role;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, type: String })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    type: String,
+    example: 'fed0516c-d377-46e8-a02c-989e6c084510',
+  })
   @ValidateIf((_dto, value) => value !== undefined && value !== null)
   @IsUUID('4')
   organisationId?: string | null;

@@ -23,7 +23,12 @@ export class SecondFactorChallengeDto {
 }
 
 export class CompleteSecondFactorDto {
-  @ApiProperty({ description: 'The challenge the password step answered', maxLength: 2000 })
+  @ApiProperty({
+    description: 'The challenge the password step answered',
+    maxLength: 2000,
+    example:
+      'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJmZWQwNTE2Yy1kMzc3LTQ2ZTgtYTAyYy05ODllNmMwODQ1MTAiLCJhdWQiOiJzZWNvbmQtZmFjdG9yIiwiZXhwIjoxNzk2MTY0MDAwfQ.Xq3n0yb8cT1Zk2m5Jv7pW4sHd9LfR6aGuE0iNoYtBcM',
+  })
   @IsString()
   @MaxLength(2000)
   challenge: string;

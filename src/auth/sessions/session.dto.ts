@@ -9,6 +9,7 @@ export class RefreshDto {
   @ApiProperty({
     description: 'The refreshToken of the last answer from login or refresh; each is good once',
     maxLength: 200,
+    example: 'ah1FyB-7XhM6DZShUxQEQrTf819lpmk-FzKAamvvK6s',
   })
   @IsString()
   @IsNotEmpty()
