@@ -1,3 +1,5 @@
+import { DataSource } from 'typeorm';
+import { ReminderRegistry } from '../src/notifications/reminder-registry';
 import { ReminderScanService } from '../src/notifications/reminder-scan.service';
 import type { BiddingWorld } from './support/bids';
 import { activeAward, QUARTER_DUE, type ReturnsWorld } from './support/returns';
@@ -106,5 +108,41 @@ describe('returns: due and overdue reminders', () => {
     expect(keys.body.items.map((row: { dedupeKey: string }) => row.dedupeKey)).not.toContain(
       `return:${q1.id}:overdue-2`,
     );
+  });
+
+  // One email carries at most 50 recipients (a check constraint); a reminder to more people (an
+  // organisation with many applicants, and the programme team) goes as several emails, and one
+  // to nobody is not queued, instead of the whole kind failing for every return.
+  it('sends a reminder to more than 50 people as several emails, each step still once', async () => {
+    const registry = world.worker.get(ReminderRegistry);
+    const scans = world.worker.get(ReminderScanService);
+    const key = `many:${Date.now()}`;
+    registry.register({
+      name: `test-many-recipients-${key}`,
+      template: 'return-overdue-reminder',
+      select: `SELECT $2::text || ':' || many.n AS dedupe_key,
+                      ARRAY(SELECT 'person-' || g || '@many.example' FROM generate_series(1, many.n) g)
+                        AS recipients,
+                      jsonb_build_object('organisationName', 'Many', 'reference', 'SSF-MANY',
+                        'title', 'Many', 'financialYear', '2025/26', 'quarter', 1,
+                        'dueOn', '2025-07-30', 'returnUrl', 'http://localhost/returns/x',
+                        'daysOverdue', 1) AS data,
+                      'delivery_return' AS object_type, NULL AS object_id
+               FROM (VALUES (120), (0)) AS many(n) WHERE $1::timestamptz IS NOT NULL`,
+      params: [key],
+    });
+    const sizes = async () =>
+      world.t.app.get(DataSource).query<{ dedupe_key: string; count: number }[]>(
+        `SELECT dedupe_key, cardinality(recipients) AS count FROM email_outbox
+           WHERE dedupe_key LIKE $1 ORDER BY dedupe_key`,
+        [`${key}:%`],
+      );
+    await scans.scan(at('2025-08-20'));
+    await scans.scan(at('2025-08-20'));
+    expect(await sizes()).toEqual([
+      { dedupe_key: `${key}:120`, count: 50 },
+      { dedupe_key: `${key}:120:part-2`, count: 50 },
+      { dedupe_key: `${key}:120:part-3`, count: 20 },
+    ]);
   });
 });
