@@ -6254,7 +6254,7 @@ export interface operations {
       /** @description The letter, as an HTML attachment */
       200: {
         headers: {
-          /** @description attachment, with the file name to save it as */
+          /** @description attachment; filename="grant-offer-<reference>.html" */
           'Content-Disposition'?: string;
           [name: string]: unknown;
         };
@@ -8645,7 +8645,7 @@ export interface operations {
       /** @description The data package, or the CSV */
       200: {
         headers: {
-          /** @description attachment, with the file name to save it as */
+          /** @description attachment, with the file name to save the data package or CSV as */
           'Content-Disposition'?: string;
           [name: string]: unknown;
         };

@@ -16,7 +16,7 @@ import { AwardList } from './award-list';
 import { AwardPageDto, AwardQuery } from './award-list.dto';
 import { AcceptOfferDto, AwardDto, CloseAwardDto, OutcomeDto } from './offer.dto';
 import { OffersService } from './offers.service';
-import { ApiResponseHeaders } from '../openapi/response-headers';
+import { SendsAttachment } from '../common/response-headers';
 
 // Who may read outcomes and awards: the bidder (their own, once published) and Home Office staff
 // other than assessors.
@@ -72,7 +72,7 @@ export class OffersController {
   }
 
   @Get('awards/:id/offer-letter')
-  @ApiResponseHeaders('Content-Disposition')
+  @SendsAttachment('attachment; filename="grant-offer-<reference>.html"')
   @Roles(...READERS)
   @ApiOperation({
     summary:

@@ -55,3 +55,12 @@ export const RATE_LIMIT_HEADERS: HeaderDocs = {
     schema: { type: 'string' },
   },
 };
+
+export function attachmentHeader(description: string): HeaderDocs {
+  return { 'Content-Disposition': { description, schema: { type: 'string' } } };
+}
+
+// A route whose 200 answer is a file to save: documents its Content-Disposition.
+export function SendsAttachment(description: string): MethodDecorator {
+  return ApiResponseHeaders(200, attachmentHeader(description));
+}

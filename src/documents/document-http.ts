@@ -21,6 +21,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { ProblemDto } from '../common/problem.dto';
+import { attachmentHeader } from '../common/response-headers';
 import { attachmentDisposition } from './document-type';
 import type { IncomingFile } from './document-upload.service';
 import { DocumentDto, UploadDocumentDto } from './documents.dto';
@@ -119,12 +120,7 @@ export function DownloadDocs() {
   return applyDecorators(
     ApiOkResponse({
       description: 'The file, as an attachment, with the media type read from its bytes',
-      headers: {
-        'Content-Disposition': {
-          description: 'attachment; filename="<ASCII name>"; filename*=UTF-8\'\'<name>',
-          schema: { type: 'string' },
-        },
-      },
+      headers: attachmentHeader('attachment; filename="<ASCII name>"; filename*=UTF-8\'\'<name>'),
       content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
     }),
     ApiConflictResponse({ type: ProblemDto, description: 'Not yet scanned, or infected' }),

@@ -3,7 +3,6 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ProblemDto } from '../common/problem.dto';
 import { operationIdFor } from './operation-ids';
 import { describeProblemResponses } from './problem-responses';
-import { describeResponseHeaders } from './response-headers';
 import { describeSortEnums, nameEnums, typeIntegers, unwrapLoneAllOf } from './schema-types';
 
 const LICENCE = 'proprietary, all rights reserved (package.json: UNLICENSED)';
@@ -74,7 +73,6 @@ export function refineDocument(document: OpenAPIObject): void {
     describeAccess(op);
   }
   describeProblemResponses(document);
-  describeResponseHeaders(document);
   typeIntegers(document);
   nameEnums(document);
   unwrapLoneAllOf(document);

@@ -13,6 +13,7 @@ import {
 import { auditActor } from '../audit/audit.service';
 import { AuthenticatedUser, CurrentUser, Roles } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
+import { attachmentHeader } from '../common/response-headers';
 import { UuidParam } from '../common/validation';
 import { CreateExportDto, ExportDto } from './exports.dto';
 import { ExportsService } from './exports.service';
@@ -63,12 +64,7 @@ export class ExportsController {
   @ApiOperation({ summary: 'Download your finished export' })
   @ApiOkResponse({
     description: 'The file, as an attachment',
-    headers: {
-      'Content-Disposition': {
-        description: 'attachment; filename="spend-summary-<round code>-<as at>.<format>"',
-        schema: { type: 'string' },
-      },
-    },
+    headers: attachmentHeader('attachment; filename="spend-summary-<round code>-<as at>.<format>"'),
     content: {
       'text/csv': { schema: { type: 'string' } },
       'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {

@@ -5,7 +5,7 @@ import { Public } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
 import { OpenDataQuery } from './open-data.dto';
 import { OpenDataService } from './open-data.service';
-import { ApiResponseHeaders } from '../openapi/response-headers';
+import { SendsAttachment } from '../common/response-headers';
 
 @ApiTags('open data')
 @Controller('open-data')
@@ -13,7 +13,7 @@ export class OpenDataController {
   constructor(private readonly openData: OpenDataService) {}
 
   @Get('360giving')
-  @ApiResponseHeaders('Content-Disposition')
+  @SendsAttachment('attachment, with the file name to save the data package or CSV as')
   @Public()
   @ApiOperation({
     summary:
