@@ -6,7 +6,7 @@ import { QUEUES, queuePrefix, redisConnection } from '../src/queues/queues';
 import { expectProblem, type TestApp } from './support/app';
 import type { BiddingWorld } from './support/bids';
 import { csvValues, unquotedText } from './support/csv';
-import { twoYearRound, type ReturnsWorld } from './support/reports';
+import { buildExport, twoYearRound, type ReturnsWorld } from './support/reports';
 import { eventually } from './support/smtp';
 
 // Exports of the two-year round (see twoYearRound) in each format, built by the real worker:
@@ -23,30 +23,8 @@ describe('reports: spend summary exports', () => {
   const api = () => t.http();
 
   // Asks for an export, waits for the worker to finish it, and downloads it.
-  const build = async (format: string, asAt?: string, roundId = setup.roundId) => {
-    const asked = await api()
-      .post(`/api/v1/rounds/${roundId}/exports`)
-      .set(as('finance'))
-      .send({ format, ...(asAt ? { asAt } : {}) })
-      .expect(202);
-    expect(asked.body).toMatchObject({ format, status: 'queued', progress: 0 });
-    const done = await eventually(async () => {
-      const read = await api().get(`/api/v1/exports/${asked.body.id}`).set(as('finance'));
-      expect(read.body.status).toBe('done');
-      return read.body;
-    });
-    const file = await api()
-      .get(`/api/v1/exports/${done.id}/download`)
-      .set(as('finance'))
-      .buffer(true)
-      .parse((response, callback) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => callback(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
-    return { id: done.id as string, body: done, headers: file.headers, file: file.body as Buffer };
-  };
+  const build = (format: string, asAt?: string, roundId = setup.roundId) =>
+    buildExport(world, roundId, format, asAt);
 
   // Sums a CSV column of pounds over rows of one level, in pence.
   const sumColumn = (csv: string, level: string, column: string) => {

@@ -81,18 +81,17 @@ export async function writeSpendCsv(target: string, data: SpendLines): Promise<v
       ]
         .map(text)
         .join(',');
-      const totals = {
-        awardedPence: pence(line[LINE.awarded]),
-        claimedPence: pence(line[LINE.claimed]),
-        forecastPence: pence(line[LINE.forecast]),
-        releasedPence: pence(line[LINE.released]),
-      };
-      const risk =
-        line[LINE.award_status] === 'active' &&
-        underspendRisk(
-          { ...totals, approvedPence: 0, paidPence: 0, remainingPence: 0 },
-          Number(line[LINE.variance_threshold_percent]),
-        );
+      const risk = underspendRisk(
+        {
+          status: line[LINE.award_status] as string,
+          awardedPence: pence(line[LINE.awarded]),
+          claimedPence: pence(line[LINE.claimed]),
+          forecastPence: pence(line[LINE.forecast]),
+          releasedPence: pence(line[LINE.released]),
+          overdueReturns: Number(line[LINE.overdue_returns] ?? 0),
+        },
+        Number(line[LINE.variance_threshold_percent]),
+      );
       underspend = risk ? YES : NO;
       return '';
     }

@@ -1,5 +1,4 @@
 import { quarterLines, underspendRisk } from './spend-summary.rules';
-import type { SpendMoneyDto } from './spend-summary.dto';
 
 const fact = (quarter: number, kind: 'capital' | 'revenue', profile: number, claimed: number) => ({
   financialYear: '2025/26',
@@ -15,16 +14,21 @@ const fact = (quarter: number, kind: 'capital' | 'revenue', profile: number, cla
   overdue: false,
 });
 
-const totals = (awarded: number, claimed: number, forecast: number, released = 0) =>
-  ({
-    awardedPence: awarded,
-    claimedPence: claimed,
-    approvedPence: 0,
-    paidPence: 0,
-    forecastPence: forecast,
-    releasedPence: released,
-    remainingPence: 0,
-  }) satisfies SpendMoneyDto;
+const award = (
+  awarded: number,
+  claimed: number,
+  forecast: number,
+  released = 0,
+  overdueReturns = 0,
+  status = 'active',
+) => ({
+  status,
+  awardedPence: awarded,
+  claimedPence: claimed,
+  forecastPence: forecast,
+  releasedPence: released,
+  overdueReturns,
+});
 
 describe('spend summary rules', () => {
   it('puts capital and revenue of a quarter side by side, with variance once something is claimed', () => {
@@ -52,11 +56,25 @@ describe('spend summary rules', () => {
 
   it('flags underspend only when claims and forecasts fall short beyond the threshold', () => {
     // £300,000 to spend, 10% threshold: £270,000 planned is on the line, a penny less is short.
-    expect(underspendRisk(totals(30_000_000, 20_000_000, 7_000_000), 10)).toBe(false);
-    expect(underspendRisk(totals(30_000_000, 20_000_000, 6_999_999), 10)).toBe(true);
-    // Nothing claimed or forecast yet: too early to say.
-    expect(underspendRisk(totals(30_000_000, 0, 0), 10)).toBe(false);
+    expect(underspendRisk(award(30_000_000, 20_000_000, 7_000_000), 10)).toBe(false);
+    expect(underspendRisk(award(30_000_000, 20_000_000, 6_999_999), 10)).toBe(true);
+    // Nothing claimed or forecast yet and nothing overdue: too early to say.
+    expect(underspendRisk(award(30_000_000, 0, 0), 10)).toBe(false);
     // Releases come off what is still expected.
-    expect(underspendRisk(totals(30_000_000, 18_000_000, 0, 10_000_000), 10)).toBe(false);
+    expect(underspendRisk(award(30_000_000, 18_000_000, 0, 10_000_000), 10)).toBe(false);
+  });
+
+  it('flags an award with nothing claimed or forecast once a return is overdue', () => {
+    expect(underspendRisk(award(30_000_000, 0, 0, 0, 1), 10)).toBe(true);
+    expect(underspendRisk(award(30_000_000, 0, 0, 0, 4), 10)).toBe(true);
+    // Everything released: nothing left to underspend.
+    expect(underspendRisk(award(30_000_000, 0, 0, 30_000_000, 2), 10)).toBe(false);
+  });
+
+  it('flags only active awards', () => {
+    for (const status of ['completed', 'withdrawn']) {
+      expect(underspendRisk(award(30_000_000, 0, 0, 0, 2, status), 10)).toBe(false);
+      expect(underspendRisk(award(30_000_000, 20_000_000, 0, 0, 0, status), 10)).toBe(false);
+    }
   });
 });

@@ -93,13 +93,29 @@ export function quarterLines(facts: QuarterFact[], thresholdPercent: number): Sp
   });
 }
 
-// Underspend risk: once anything is claimed or forecast, claimed and forecast together fall
-// short of the award still to spend (less releases) by more than the round's threshold.
-export function underspendRisk(totals: SpendMoneyDto, thresholdPercent: number): boolean {
-  const expected = BigInt(totals.awardedPence - totals.releasedPence);
-  const planned = BigInt(totals.claimedPence + totals.forecastPence);
-  if (expected <= 0n || planned === 0n) {
+// What the underspend flag is judged on: an award's status, money and overdue returns, the same
+// for the JSON summary and every export.
+export interface UnderspendFacts {
+  status: string;
+  awardedPence: number;
+  claimedPence: number;
+  forecastPence: number;
+  releasedPence: number;
+  overdueReturns: number;
+}
+
+// Underspend risk of an active award: claimed and forecast together fall short of the award
+// still to spend (less releases) by more than the round's threshold. With nothing claimed or
+// forecast yet it is too early to say, unless returns are already overdue: then nothing is on
+// its way either, the worst shortfall there is.
+export function underspendRisk(award: UnderspendFacts, thresholdPercent: number): boolean {
+  const expected = BigInt(award.awardedPence - award.releasedPence);
+  const planned = BigInt(award.claimedPence + award.forecastPence);
+  if (award.status !== 'active' || expected <= 0n) {
     return false;
+  }
+  if (planned === 0n) {
+    return award.overdueReturns > 0;
   }
   return planned * 100n < expected * BigInt(100 - thresholdPercent);
 }
@@ -122,8 +138,10 @@ export function spendAward(row: AwardRow): SpendAwardDto {
     })),
     quarters: quarterLines(row.quarters ?? [], row.variance_threshold_percent),
     overdueReturns: Number(row.overdue_returns),
-    underspendRisk:
-      row.award_status === 'active' && underspendRisk(totals, row.variance_threshold_percent),
+    underspendRisk: underspendRisk(
+      { ...totals, status: row.award_status, overdueReturns: Number(row.overdue_returns) },
+      row.variance_threshold_percent,
+    ),
   };
 }
 

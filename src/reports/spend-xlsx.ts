@@ -167,20 +167,17 @@ export async function writeSpendXlsx(target: string, data: SpendLines): Promise<
               : text(line, 'applicant_type');
       add([group, name, Number(value(line, 'awards') ?? 0), ...moneyOf(line)]);
     } else if (sheet === 1) {
-      const risk =
-        value(line, 'award_status') === 'active' &&
-        underspendRisk(
-          {
-            awardedPence: Number(value(line, 'awarded') ?? 0),
-            claimedPence: Number(value(line, 'claimed') ?? 0),
-            approvedPence: 0,
-            paidPence: 0,
-            forecastPence: Number(value(line, 'forecast') ?? 0),
-            releasedPence: Number(value(line, 'released') ?? 0),
-            remainingPence: 0,
-          },
-          Number(value(line, 'variance_threshold_percent')),
-        );
+      const risk = underspendRisk(
+        {
+          status: value(line, 'award_status') as string,
+          awardedPence: Number(value(line, 'awarded') ?? 0),
+          claimedPence: Number(value(line, 'claimed') ?? 0),
+          forecastPence: Number(value(line, 'forecast') ?? 0),
+          releasedPence: Number(value(line, 'released') ?? 0),
+          overdueReturns: Number(value(line, 'overdue_returns') ?? 0),
+        },
+        Number(value(line, 'variance_threshold_percent')),
+      );
       add([
         ...who(line),
         text(line, 'award_status'),

@@ -1,4 +1,5 @@
 import { activeAward, type ReturnsWorld } from './returns';
+import { eventually } from './smtp';
 
 const line = (financialYear: string, kind: 'capital' | 'revenue', amountPence: number) => ({
   financialYear,
@@ -80,6 +81,40 @@ export async function twoYearRound(
     ],
   });
   return setup;
+}
+
+// Asks finance's export of the round in a format (as at a moment if given), waits for the worker
+// to finish it, and downloads the file.
+export async function buildExport(
+  world: ReturnsWorld['world'],
+  roundId: string,
+  format: string,
+  asAt?: string,
+) {
+  const api = () => world.t.http();
+  const finance = world.as('finance');
+  const asked = await api()
+    .post(`/api/v1/rounds/${roundId}/exports`)
+    .set(finance)
+    .send({ format, ...(asAt ? { asAt } : {}) })
+    .expect(202);
+  expect(asked.body).toMatchObject({ format, status: 'queued', progress: 0 });
+  const done = await eventually(async () => {
+    const read = await api().get(`/api/v1/exports/${asked.body.id}`).set(finance);
+    expect(read.body.status).toBe('done');
+    return read.body;
+  });
+  const file = await api()
+    .get(`/api/v1/exports/${done.id}/download`)
+    .set(finance)
+    .buffer(true)
+    .parse((response, callback) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => callback(null, Buffer.concat(chunks)));
+    })
+    .expect(200);
+  return { id: done.id as string, body: done, headers: file.headers, file: file.body as Buffer };
 }
 
 export type { ReturnsWorld };
