@@ -86,3 +86,44 @@ export function acceptedEmail(
     },
   };
 }
+
+export type ClosedStatus = 'declined' | 'withdrawn';
+
+// An award declined or withdrawn (by the programme or because the offer lapsed): a notice to the
+// bidder's people with the reason and, for a decline, one to the programme team (active admins).
+export function closedEmails(
+  decision: AwardDecision,
+  status: ClosedStatus,
+  context: Pick<OutcomeContext, 'reference' | 'title' | 'organisationName'>,
+  reason: string,
+  to: { bidder: string[]; team: string[] },
+  links: PortalLinks,
+): EmailMessage[] {
+  const about = { type: 'award_decision', id: decision.id };
+  const data = {
+    ...context,
+    amountPence: decision.amountPence,
+    reason,
+    awardUrl: awardUrl(links, decision),
+  };
+  const messages: EmailMessage[] = [];
+  if (to.bidder.length > 0) {
+    messages.push({
+      template: status === 'declined' ? 'award-declined' : 'award-withdrawn',
+      to: to.bidder,
+      dedupeKey: `decision:${decision.id}:${status}`,
+      about,
+      data,
+    });
+  }
+  if (status === 'declined' && to.team.length > 0) {
+    messages.push({
+      template: 'award-declined-notice',
+      to: to.team,
+      dedupeKey: `decision:${decision.id}:declined-notice`,
+      about,
+      data,
+    });
+  }
+  return messages;
+}

@@ -15,6 +15,7 @@ import { AwardDeliveryService } from './award-delivery.service';
 import { AwardDecision, AwardLine } from './award.entity';
 import { AwardList } from './award-list';
 import { AwardViews } from './award-views';
+import { OfferReminders } from './offer-reminders';
 import { AwardsController } from './awards.controller';
 import { DecisionViews } from './decision-views';
 import { DecisionsService } from './decisions.service';
@@ -50,6 +51,7 @@ import { OutcomePublicationService } from './outcome-publication.service';
   ],
   providers: [
     AwardTasks,
+    OfferReminders,
     AwardDeliveryService,
     AwardList,
     AwardViews,

@@ -6,13 +6,15 @@ import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { formatLondon, londonDateOf } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { MAX_RECIPIENTS } from '../notifications/email-outbox.entity';
 import { OutboxService } from '../notifications/outbox.service';
 import { ReturnScheduleService } from '../returns/return-schedule.service';
 import { RoundsService } from '../rounds/rounds.service';
 import { UsersService } from '../users/users.service';
-import { acceptedEmail } from './award-emails';
+import { acceptedEmail, closedEmails, type ClosedStatus } from './award-emails';
 import { AwardDecision, type DecisionStatus } from './award.entity';
 import { offerLapsed } from './award.rules';
+import { offerLapsedSql } from './award-lifecycle';
 import { AwardViews } from './award-views';
 import type { AcceptOfferDto, AwardDto, CloseAwardDto, OutcomeDto } from './offer.dto';
 
@@ -118,7 +120,7 @@ export class OffersService {
   ): Promise<AwardDto> {
     return this.dataSource.transaction(async (manager) => {
       const row = await this.openOffer(manager, user, id, 'declined', now);
-      return this.close(manager, actor, user, row, 'declined', input.reason, now);
+      return this.close(manager, actor, user.id, row, 'declined', input.reason, now);
     });
   }
 
@@ -141,7 +143,26 @@ export class OffersService {
             : 'This award is not published yet; an approver changes it through the decision instead.',
         );
       }
-      return this.close(manager, actor, user, row, 'withdrawn', input.reason, now);
+      return this.close(manager, actor, user.id, row, 'withdrawn', input.reason, now);
+    });
+  }
+
+  // The daily lapse job's withdrawal of one offer past its deadline, as the programme's
+  // withdrawal above. The row is locked and checked again: an offer accepted or declined a
+  // moment before (or lapsed by another run) is left as it is. True when it was withdrawn.
+  lapse(actor: AuditActor, id: string, now = new Date()): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const [found] = await manager.query<{ id: string }[]>(
+        `SELECT a.id FROM award_decisions a WHERE a.id = $1 AND ${offerLapsedSql('$2')} FOR UPDATE`,
+        [id, now],
+      );
+      if (!found) {
+        return false;
+      }
+      const row = await manager.findOneByOrFail(AwardDecision, { id });
+      const reason = `The offer lapsed: it was not accepted by ${formatLondon(row.offerExpiresAt ?? now)} (UK time).`;
+      await this.close(manager, actor, null, row, 'withdrawn', reason, now);
+      return true;
     });
   }
 
@@ -172,13 +193,14 @@ export class OffersService {
   private async close(
     manager: EntityManager,
     actor: AuditActor,
-    user: AuthenticatedUser,
+    closedBy: string | null,
     row: AwardDecision,
-    status: 'declined' | 'withdrawn',
+    status: ClosedStatus,
     reason: string,
     now: Date,
   ): Promise<AwardDto> {
-    const closed = { status, closedAt: now, closedBy: user.id, closeReason: reason };
+    const before = row.status;
+    const closed = { status, closedAt: now, closedBy, closeReason: reason };
     await manager.update(AwardDecision, { id: row.id }, closed);
     const cancelled = await this.returns.cancelOutstanding(manager, row.id);
     await this.audit.record(manager, actor, {
@@ -186,12 +208,29 @@ export class OffersService {
       objectType: 'award_decision',
       objectId: row.id,
       changes: {
-        status: { before: row.status, after: status },
+        status: { before, after: status },
         closeReason: { before: null, after: reason },
         releasedPence: { before: 0, after: row.amountPence },
         ...(cancelled > 0 ? { returnsCancelled: { before: 0, after: cancelled } } : {}),
       },
     });
+    const bid = await this.bids.find(manager, row.bidId);
+    const contacts = await this.users.applicantContacts(row.organisationId, manager);
+    const team = status === 'declined' ? await this.users.activeStaff('admin', manager) : [];
+    const messages = closedEmails(
+      row,
+      status,
+      { reference: bid.reference, title: bid.title, organisationName: bid.organisationName },
+      reason,
+      {
+        bidder: contacts.map((c) => c.email),
+        team: team.slice(0, MAX_RECIPIENTS).map((u) => u.email),
+      },
+      this.config.portal,
+    );
+    for (const message of messages) {
+      await this.outbox.queue(manager, message);
+    }
     return this.views.award(manager, Object.assign(row, closed), now);
   }
 }

@@ -8,6 +8,7 @@ export const QUEUES = {
   exports: 'exports',
   accounts: 'accounts',
   documents: 'documents',
+  offers: 'offers',
 } as const;
 
 export interface SystemJobs {
@@ -53,6 +54,12 @@ export interface DocumentJobs {
   };
 }
 export type DocumentJobName = keyof DocumentJobs;
+
+export interface OfferJobs {
+  // Withdraws every offer past its deadline as at asOf (default now); daily from a job scheduler.
+  lapse: { data: { asOf?: string }; result: { lapsed: number } };
+}
+export type OfferJobName = keyof OfferJobs;
 
 export function redisConnection(config: AppConfig) {
   return { url: config.redisUrl, maxRetriesPerRequest: null };

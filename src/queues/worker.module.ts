@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AwardsWorkerModule } from '../awards/awards-worker.module';
 import { DocumentsWorkerModule } from '../documents/documents-worker.module';
 import { NotificationsWorkerModule } from '../notifications/notifications-worker.module';
 import { ReportsWorkerModule } from '../reports/reports-worker.module';
@@ -8,6 +9,7 @@ import { SystemProcessor } from './system.processor';
 // Loaded only by processes whose role includes the worker: it holds the BullMQ consumers.
 @Module({
   imports: [
+    AwardsWorkerModule,
     DocumentsWorkerModule,
     NotificationsWorkerModule,
     ReportsWorkerModule,
