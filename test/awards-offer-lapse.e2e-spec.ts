@@ -150,6 +150,11 @@ describe('awards: offers lapse by themselves', () => {
   it('withdraws an unaccepted offer past its deadline once, releasing its money and emailing the bidder', async () => {
     const lapses = world.worker.get(OfferLapseService);
     const before = await live();
+    const taskIds = async (): Promise<string[]> =>
+      (await api().get('/api/v1/me/tasks').set(world.pcc.headers).expect(200)).body.items.map(
+        (task: { objectId: string }) => task.objectId,
+      );
+    expect(await taskIds()).toContain(ids.A);
     // Before the deadline: nothing lapses.
     await lapses.lapseDue(new Date(expiresAt.getTime() - 60_000));
     expect((await api().get(`/api/v1/awards/${ids.A}`).set(world.pcc.headers)).body.status).toBe(
@@ -204,6 +209,15 @@ describe('awards: offers lapse by themselves', () => {
       return found!;
     });
     expect(mail.text).toContain('£300,000.00');
+    // The bidder sees it among their notifications, and the offer is no longer a task of theirs.
+    const notes = await api().get('/api/v1/me/notifications?limit=100').set(world.pcc.headers);
+    expect(notes.body.items).toContainEqual(
+      expect.objectContaining({ template: 'award-withdrawn', subject: mail.subject }),
+    );
+    const tasks = await api().get('/api/v1/me/tasks').set(world.pcc.headers).expect(200);
+    expect(tasks.body.items.map((task: { objectId: string }) => task.objectId)).not.toContain(
+      ids.A,
+    );
   });
 
   it('emails a manual withdrawal to the bidder', async () => {
