@@ -3418,6 +3418,7 @@ export interface components {
       /**
        * Format: uuid
        * @description The organisation given the later close time
+       * @example 3b1f6c2e-8d4a-4f7e-9c1b-2a5d6e7f8a9b
        */
       organisationId: string;
       /** @example Flooding closed the council offices for three days. */

@@ -3,7 +3,11 @@ import { IsUUID } from 'class-validator';
 import { IsInstant, TrimmedText } from '../common/validation';
 
 export class GrantDeadlineExtensionDto {
-  @ApiProperty({ format: 'uuid', description: 'The organisation given the later close time' })
+  @ApiProperty({
+    format: 'uuid',
+    description: 'The organisation given the later close time',
+    example: '3b1f6c2e-8d4a-4f7e-9c1b-2a5d6e7f8a9b',
+  })
   @IsUUID('all', { message: 'organisationId must be a UUID' })
   organisationId: string;
 
