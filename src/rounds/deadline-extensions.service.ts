@@ -128,6 +128,10 @@ export class DeadlineExtensionsService {
     now = new Date(),
   ): Promise<void> {
     return this.dataSource.transaction(async (manager) => {
+      // An organisation with no extension (or none at all) has nothing to revoke: 404.
+      if (!(await this.store.forOrganisation(manager, roundId, organisationId))) {
+        throw DomainError.notFound('Deadline extension');
+      }
       const { round, situation, current } = await this.situation(
         manager,
         roundId,
