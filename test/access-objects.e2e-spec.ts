@@ -3,7 +3,14 @@ import type supertest from 'supertest';
 import { DataSource } from 'typeorm';
 import { ACCESS_MATRIX } from './support/access-matrix';
 import { expectProblem } from './support/app';
-import { bidderOf, openRound, organisationIds, validBid, type Bidder } from './support/bids';
+import {
+  bidderOf,
+  NORTHUMBRIA_PCC,
+  openRound,
+  organisationIds,
+  validBid,
+  type Bidder,
+} from './support/bids';
 
 const CLEVELAND_PCC = 'Police and Crime Commissioner for Cleveland';
 import { activeAward, quarterReturn, type ReturnsWorld } from './support/returns';
@@ -40,13 +47,14 @@ const WATCHED = [
   'SELECT id::text AS line FROM email_outbox',
 ];
 
-// `ids` fill {id}; a document's route takes `<owner id> <document id>` for {id} and {documentId}.
+// `ids` fill {id}; a document's route takes `<owner id> <document id>` for {id} and {documentId},
+// a deadline extension's `<round id> <organisation id>` for {id} and {organisationId}.
 // `file`: sent as a multipart upload, as the owner would send it.
 type Call = { ids: string[]; body?: object; headers?: Record<string, string>; file?: boolean };
 
 function fill(path: string, ids: string): string {
   const [id, documentId] = ids.split(' ');
-  return path.replace('{id}', id).replace('{documentId}', documentId ?? '');
+  return path.replace('{id}', id).replace(/\{(documentId|organisationId)\}/, documentId ?? '');
 }
 
 // A small but real PDF, which the owner's upload would be accepted with.
@@ -73,6 +81,19 @@ describe('object-level access for applicants of another organisation', () => {
       .send(validBid(round))
       .expect(201);
     draftBidId = draft.body.id;
+    // The owner's deadline extension in that round.
+    const pccOrganisation = (await organisationIds(t, as('admin')))[NORTHUMBRIA_PCC];
+    await t
+      .http()
+      .post(`/api/v1/rounds/${round.id}/deadline-extensions`)
+      .set(as('moderator'))
+      .send({
+        organisationId: pccOrganisation,
+        closesAt: new Date(Date.parse(round.closesAt) + 86_400_000).toISOString(),
+        reason: 'Office flooded',
+      })
+      .expect(201);
+    const extension = `${round.id} ${pccOrganisation}`;
     const [q1] = setup.returns;
     const bidIds = [draftBidId, setup.bid.id];
     // The owner's documents, on the draft and on the first return (not yet scanned: its
@@ -106,6 +127,7 @@ describe('object-level access for applicants of another organisation', () => {
         headers: { 'idempotency-key': randomUUID() },
       },
       'POST /api/v1/bids/{id}/withdraw': { ids: bidIds, body: { reason: 'Not ours to pull' } },
+      'GET /api/v1/rounds/{id}/deadline-extensions/{organisationId}': { ids: [extension] },
       'GET /api/v1/awards/{id}': { ids: [setup.awardId] },
       'GET /api/v1/awards/{id}/offer-letter': { ids: [setup.awardId] },
       'GET /api/v1/awards/{id}/position': { ids: [setup.awardId] },

@@ -7,6 +7,7 @@ import { DomainError } from '../common/domain-error';
 import { formatLondon } from '../common/london-time';
 import { OrganisationsService } from '../organisations/organisations.service';
 import type { RoundWithParts } from '../rounds/round-views';
+import { DeadlineExtensionStore } from '../rounds/deadline-extension-store';
 import { RoundsService } from '../rounds/rounds.service';
 import { bidContentErrors, CONTENT_FIELDS } from './bid-content.rules';
 import type { BidDto } from './bid-response.dto';
@@ -32,11 +33,17 @@ function columnsOf(input: Partial<BidContentDto>): Partial<Bid> {
   return columns;
 }
 
-export function windowRefusal(round: RoundWithParts, now: Date, doing: string): DomainError {
+// `closesAt`: the organisation's own close time (round-deadlines.ts).
+export function windowRefusal(
+  round: RoundWithParts,
+  closesAt: Date,
+  now: Date,
+  doing: string,
+): DomainError {
   const when =
     now.getTime() < round.opensAt.getTime()
       ? `opens for bids at ${formatLondon(round.opensAt)} (UK time)`
-      : `closed for bids at ${formatLondon(round.closesAt)} (UK time)`;
+      : `closed for bids at ${formatLondon(closesAt)} (UK time)`;
   return DomainError.conflict(
     'round-not-open',
     `Round ${round.code} ${round.status === 'open' ? when : `is ${round.status}, not open for bids`}; you cannot ${doing} now.`,
@@ -59,6 +66,7 @@ export class BidDraftingService {
     private readonly rounds: RoundsService,
     private readonly organisations: OrganisationsService,
     private readonly audit: AuditService,
+    private readonly deadlines: DeadlineExtensionStore,
   ) {}
 
   // A retried create with the same Idempotency-Key answers the bid the first one made, also
@@ -102,8 +110,9 @@ export class BidDraftingService {
       if (!round) {
         throw DomainError.notFound('Funding round');
       }
-      if (!isWindowOpen(round, now)) {
-        throw windowRefusal(round, now, 'start a bid');
+      const closesAt = await this.deadlines.deadlineOf(manager, round, organisation.id);
+      if (!isWindowOpen(round, closesAt, now)) {
+        throw windowRefusal(round, closesAt, now, 'start a bid');
       }
       this.checkContent(input, round);
       const number = await this.store.nextNumber(manager, round.id);
@@ -166,8 +175,9 @@ export class BidDraftingService {
       if (!round) {
         throw DomainError.notFound('Funding round');
       }
-      if (!isWindowOpen(round, now)) {
-        throw windowRefusal(round, now, 'edit a bid');
+      const closesAt = await this.deadlines.deadlineOf(manager, round, bid.organisationId);
+      if (!isWindowOpen(round, closesAt, now)) {
+        throw windowRefusal(round, closesAt, now, 'edit a bid');
       }
       this.checkContent(input, round);
       const before = bidContent(bid);

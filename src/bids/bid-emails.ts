@@ -3,7 +3,13 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { EmailMessage } from '../notifications/outbox.service';
 import { ReminderRegistry } from '../notifications/reminder-registry';
 import type { EndorsementDecision } from './bid.entity';
-import { DRAFT_REMINDER_DAYS, draftOpenSql, roundClosesWithinSql } from './bid-lifecycle';
+import {
+  BID_DEADLINE_KEY_SQL,
+  BID_DEADLINE_SQL,
+  DRAFT_REMINDER_DAYS,
+  draftOpenSql,
+  roundClosesWithinSql,
+} from './bid-lifecycle';
 import { bidContent, LoadedBid } from './bid-store';
 import { pageUrl, pageUrlTemplate, type PortalLinks } from '../notifications/portal-links';
 
@@ -98,8 +104,9 @@ export function endorsementDecided(
   };
 }
 
-// Drafts still unsubmitted 7 days and 1 day before their round closes remind their creators,
-// once each step; a draft started inside the last week gets the steps still ahead of it.
+// Drafts still unsubmitted 7 days and 1 day before their round closes for their organisation (a
+// deadline extension moves the steps) remind their creators, once each step; a draft started
+// inside the last week gets the steps still ahead of it.
 @Injectable()
 export class DraftBidReminders implements OnModuleInit {
   constructor(
@@ -113,11 +120,11 @@ export class DraftBidReminders implements OnModuleInit {
         name: `bid-draft-${days}d`,
         template: 'bid-draft-reminder',
         select: `
-          SELECT 'bid:' || b.id || ':draft-${days}d' AS dedupe_key,
+          SELECT 'bid:' || b.id || ':draft-${days}d' || ${BID_DEADLINE_KEY_SQL} AS dedupe_key,
                  ARRAY[u.email] AS recipients,
                  jsonb_build_object(
                    'name', u.name, 'reference', b.reference, 'title', b.title,
-                   'roundName', r.name, 'closesAt', r.closes_at, 'daysLeft', ${days},
+                   'roundName', r.name, 'closesAt', ${BID_DEADLINE_SQL}, 'daysLeft', ${days},
                    'bidUrl', replace($2::text, '{id}', b.id::text)) AS data,
                  'bid' AS object_type,
                  b.id::text AS object_id
@@ -126,7 +133,7 @@ export class DraftBidReminders implements OnModuleInit {
           JOIN users u ON u.id = b.created_by
           WHERE ${draftOpenSql('$1::timestamptz')} AND u.active
             AND ${roundClosesWithinSql('$1::timestamptz', String(days))}
-            AND (${days} = 1 OR r.closes_at > $1::timestamptz + make_interval(days => 1))`,
+            AND (${days} = 1 OR NOT (${roundClosesWithinSql('$1::timestamptz', '1')}))`,
         params: [pageUrlTemplate(this.config.portal, 'bid')],
       });
     }

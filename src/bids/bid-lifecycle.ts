@@ -1,5 +1,8 @@
+import { BID_CLOSES_AT_SQL } from '../rounds/round-deadlines';
+
 // Where a bid stands, as SQL over `bids b JOIN funding_rounds r`, declared once for the
 // reminder scan, the task list and the services. `asOf` is an SQL expression for an instant.
+// "Closes" is the bid's organisation's own close time (the round's, or its deadline extension).
 
 // A PCC endorses and ranks until its round moves into assessment.
 export const ENDORSING_ROUND_STATUSES = ['open', 'closed'];
@@ -9,15 +12,23 @@ export const DRAFT_REMINDER_DAYS = [7, 1] as const;
 // "Closing soon" for a draft: inside the first reminder step.
 export const DRAFT_CLOSING_SOON_DAYS = Math.max(...DRAFT_REMINDER_DAYS);
 
-// A draft that can still be submitted: its round open and not yet closed.
+// A draft that can still be submitted: its round open and not yet closed for its organisation.
 export function draftOpenSql(asOf: string): string {
-  return `b.status = 'draft' AND r.status = 'open' AND r.closes_at > ${asOf}`;
+  return `b.status = 'draft' AND r.status = 'open' AND ${BID_CLOSES_AT_SQL} > ${asOf}`;
 }
 
-// The round closes within `days` (an SQL integer expression) of `asOf`.
+// The round closes for the bid's organisation within `days` (an SQL integer expression) of `asOf`.
 export function roundClosesWithinSql(asOf: string, days: string): string {
-  return `r.closes_at <= ${asOf} + make_interval(days => ${days})`;
+  return `${BID_CLOSES_AT_SQL} <= ${asOf} + make_interval(days => ${days})`;
 }
+
+// The bid's organisation's close time, for deadlines shown in reminders and tasks.
+export const BID_DEADLINE_SQL = BID_CLOSES_AT_SQL;
+
+// Names an extended deadline in a reminder's dedupe key (empty for the round's own), so a
+// reminder step sent before an extension is sent again before the later close.
+export const BID_DEADLINE_KEY_SQL = `CASE WHEN ${BID_CLOSES_AT_SQL} > r.closes_at
+  THEN ':until-' || to_char(${BID_CLOSES_AT_SQL} AT TIME ZONE 'UTC', 'YYYYMMDD"T"HH24MI') ELSE '' END`;
 
 // A submitted bid its area's PCC has not yet endorsed or declined, in a round still endorsing.
 export const AWAITING_ENDORSEMENT_SQL = `b.status = 'submitted' AND b.needs_endorsement

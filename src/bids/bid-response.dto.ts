@@ -112,6 +112,16 @@ export class BidDto extends BidContentDto {
   submittedDigest: string | null;
 
   @ApiProperty({
+    format: 'date-time',
+    description:
+      'When the round closes for the bid’s organisation: the round’s closesAt, or later by a deadline extension',
+  })
+  closesAt: Date;
+
+  @ApiProperty({ example: '27 May 2022, 23:59 (UK time)' })
+  closesAtUkTime: string;
+
+  @ApiProperty({
     nullable: true,
     type: String,
     description: 'Why the bid failed eligibility, once it is eligibility_failed',

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, FindOptionsWhere, In } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { formatLondon } from '../common/london-time';
+import { effectiveClosesAtSql } from '../rounds/round-deadlines';
 import type { BidDto, EndorsementState } from './bid-response.dto';
 import type { BidContentDto } from './bid.dto';
 import { Bid } from './bid.entity';
@@ -14,6 +15,8 @@ export type LoadedBid = Bid & {
   interventions: BidIntervention[];
   round: { code: string; name: string };
   organisation: { name: string };
+  // The organisation's own close time for the round (round-deadlines.ts).
+  closesAt: Date;
 };
 
 // A bid that still holds a place under the round's bid limit: submitted or later, not withdrawn,
@@ -107,6 +110,8 @@ export function toBidDto(bid: LoadedBid): BidDto {
     submittedAt: bid.submittedAt,
     submittedAtUkTime: bid.submittedAt ? formatLondon(bid.submittedAt) : null,
     submittedDigest: bid.submittedDigest,
+    closesAt: bid.closesAt,
+    closesAtUkTime: `${formatLondon(bid.closesAt)} (UK time)`,
     eligibilityFailureReason: bid.eligibilityFailureReason,
     withdrawnAt: bid.withdrawnAt,
     withdrawalReason: bid.withdrawalReason,
@@ -135,14 +140,16 @@ export class BidStore {
     if (ids.length === 0) {
       return [];
     }
-    const bids = await manager
+    const { entities: bids, raw } = await manager
       .createQueryBuilder(Bid, 'bid')
       .innerJoin('bid.round', 'round')
       .addSelect(['round.id', 'round.code', 'round.name'])
       .innerJoin('bid.organisation', 'organisation')
       .addSelect(['organisation.id', 'organisation.name'])
+      .addSelect(effectiveClosesAtSql('round', 'bid.organisation_id'), 'own_closes_at')
       .where('bid.id IN (:...ids)', { ids })
-      .getMany();
+      .getRawAndEntities<{ bid_id: string; own_closes_at: Date }>();
+    const closesAt = new Map(raw.map((row) => [row.bid_id, row.own_closes_at]));
     const found = bids.map((bid) => bid.id);
     // One after another: a transaction's queries share one connection.
     const costLines = await this.linesOf(manager, BidCostLine, found);
@@ -152,6 +159,7 @@ export class BidStore {
       bids.map((bid) => [
         bid.id,
         Object.assign(bid, {
+          closesAt: closesAt.get(bid.id) as Date,
           costLines: costLines.get(bid.id) ?? [],
           matchFunding: matchFunding.get(bid.id) ?? [],
           interventions: interventions.get(bid.id) ?? [],

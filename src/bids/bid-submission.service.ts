@@ -8,6 +8,7 @@ import { scannedCleanSha256s } from '../documents/document.lifecycle';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
 import { OrganisationsService } from '../organisations/organisations.service';
+import { DeadlineExtensionStore } from '../rounds/deadline-extension-store';
 import { RoundsService } from '../rounds/rounds.service';
 import { UsersService } from '../users/users.service';
 import { ownBidOrNotFound, windowRefusal } from './bid-drafting.service';
@@ -31,6 +32,7 @@ export class BidSubmissionService {
     private readonly audit: AuditService,
     private readonly documents: DocumentStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly deadlines: DeadlineExtensionStore,
   ) {}
 
   // Freezes a draft that passes every rule inside the window. Submitting a bid that is already
@@ -56,8 +58,10 @@ export class BidSubmissionService {
       if (!round) {
         throw DomainError.notFound('Funding round');
       }
-      if (!isWindowOpen(round, now)) {
-        throw windowRefusal(round, now, 'submit a bid');
+      // The organisation's own deadline: the round's, or later by a deadline extension.
+      const closesAt = await this.deadlines.deadlineOf(manager, round, bid.organisationId);
+      if (!isWindowOpen(round, closesAt, now)) {
+        throw windowRefusal(round, closesAt, now, 'submit a bid');
       }
       // Who the organisation is now decides endorsement and the limit's scope.
       const organisation = await this.organisations.findWithArea(bid.organisationId, manager);

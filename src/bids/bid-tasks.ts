@@ -3,6 +3,7 @@ import { overdueDaysSql } from '../tasks/task-kinds';
 import { TaskRegistry } from '../tasks/task-registry';
 import {
   AWAITING_ENDORSEMENT_SQL,
+  BID_DEADLINE_SQL,
   DRAFT_CLOSING_SOON_DAYS,
   draftOpenSql,
   roundClosesWithinSql,
@@ -10,7 +11,7 @@ import {
 
 const NOW = '$1::timestamptz';
 const BID_TASK_COLUMNS = `'bid' AS object_type, b.id::text AS object_id, b.reference, b.title,
-  r.closes_at AS deadline, ${overdueDaysSql('r.closes_at')} AS overdue_days`;
+  ${BID_DEADLINE_SQL} AS deadline, ${overdueDaysSql(BID_DEADLINE_SQL)} AS overdue_days`;
 
 // Applicants' bid tasks: their organisation's drafts (those the draft reminder is about first),
 // and for a PCC's applicants, the bids of its area waiting for its endorsement.

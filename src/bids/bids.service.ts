@@ -6,6 +6,7 @@ import { formatLondon } from '../common/london-time';
 import { applySearch, applySort } from '../common/list-query';
 import type { Page } from '../common/pagination';
 import { OrganisationsService } from '../organisations/organisations.service';
+import { DeadlineExtensionStore } from '../rounds/deadline-extension-store';
 import { RoundsService } from '../rounds/rounds.service';
 import { BidEligibilityService } from './bid-eligibility.service';
 import type { BidDto, EligibilityDto } from './bid-response.dto';
@@ -29,11 +30,17 @@ export function mayRead(viewer: BidViewer, bid: Bid): boolean {
   );
 }
 
-export function isWindowOpen(round: { status: string; opensAt: Date; closesAt: Date }, now: Date) {
+// Whether the round takes bids from an organisation whose own close time (round-deadlines.ts)
+// is `closesAt`.
+export function isWindowOpen(
+  round: { status: string; opensAt: Date },
+  closesAt: Date,
+  now: Date,
+): boolean {
   return (
     round.status === 'open' &&
     round.opensAt.getTime() <= now.getTime() &&
-    now.getTime() < round.closesAt.getTime()
+    now.getTime() < closesAt.getTime()
   );
 }
 
@@ -45,6 +52,7 @@ export class BidsService {
     private readonly eligibility: BidEligibilityService,
     private readonly organisations: OrganisationsService,
     private readonly rounds: RoundsService,
+    private readonly deadlines: DeadlineExtensionStore,
   ) {}
 
   async viewer(user: AuthenticatedUser, manager: EntityManager): Promise<BidViewer> {
@@ -137,6 +145,7 @@ export class BidsService {
         throw DomainError.notFound('Funding round');
       }
       const result = await this.eligibility.evaluate(manager, bid, round);
+      const closesAt = await this.deadlines.deadlineOf(manager, round, bid.organisationId);
       return {
         bidId: bid.id,
         eligible: result.failures.length === 0,
@@ -144,9 +153,9 @@ export class BidsService {
         requestedPence: bid.requestedPence,
         matchFundingPence: bid.matchFundingPence,
         requiredMatchFundingPence: result.requiredMatchPence,
-        windowOpen: isWindowOpen(round, now),
-        closesAt: round.closesAt,
-        closesAtUkTime: `${formatLondon(round.closesAt)} (UK time)`,
+        windowOpen: isWindowOpen(round, closesAt, now),
+        closesAt,
+        closesAtUkTime: `${formatLondon(closesAt)} (UK time)`,
       };
     });
   }

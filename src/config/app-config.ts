@@ -35,6 +35,9 @@ export interface AppConfig {
   exportLimits: { openPerUser: number; retentionDays: number };
   // Days before the round's assessment deadline that unsubmitted assessments are reminded.
   reminders: { scanTime: string; accountSetupDays: number; assessmentDueDays: number };
+  // The most days after a round's closesAt that a moderator may extend one organisation's
+  // deadline to (DEADLINE_EXTENSION_MAX_DAYS).
+  deadlineExtensionMaxDays: number;
   jwtSecret: string;
   // No JWT_SECRET was set: jwtSecret is random, made at this start, so tokens end on a restart.
   jwtSecretGenerated: boolean;

@@ -20,6 +20,7 @@ import { YearEndRelease } from '../returns/year-end-release.entity';
 import { AssessmentCriterion } from '../rounds/assessment-criterion.entity';
 import { FundingRound } from '../rounds/funding-round.entity';
 import { RoundYearCap } from '../rounds/round-year-cap.entity';
+import { DeadlineExtension } from '../rounds/deadline-extension.entity';
 import { AccountLink } from '../users/account-link.entity';
 import { User } from '../users/user.entity';
 import { UserMembership } from '../users/user-membership.entity';
@@ -38,6 +39,7 @@ export const ENTITIES = [
   FundingRound,
   AssessmentCriterion,
   RoundYearCap,
+  DeadlineExtension,
   EmailOutbox,
   Bid,
   BidCostLine,

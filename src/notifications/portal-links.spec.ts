@@ -10,6 +10,7 @@ const AT = '2026-07-01T16:00:00Z';
 
 // The link variables the email builders fill, and the page each must be a link to.
 const LINK_VARIABLES: Record<string, PortalPage> = {
+  roundUrl: 'round',
   bidUrl: 'bid',
   awardUrl: 'award',
   letterUrl: 'offerLetter',
@@ -72,6 +73,8 @@ function sampleData(links: PortalLinks): Record<string, unknown> {
     dueOn: '2026-07-30',
     dueAt: AT,
     closesAt: AT,
+    roundClosesAt: AT,
+    revoked: false,
     submittedAt: AT,
     offerExpiresAt: AT,
     changedAt: AT,

@@ -4,6 +4,7 @@ import { type Env, url } from '../config/env-readers';
 // The portal pages emails link to, defined once: page name → path, with {param}s filled in
 // when a link is made. A portal (PORTAL_BASE_URL) serves these paths.
 export const PORTAL_PAGES = {
+  round: '/rounds/{id}',
   bid: '/bids/{id}',
   award: '/awards/{id}',
   offerLetter: '/awards/{id}/offer-letter',
@@ -21,6 +22,7 @@ export type PortalPage = keyof typeof PORTAL_PAGES;
 // a fresh start is never a 404: the objects' routes (a browser gets 401 without a token), the
 // API docs for signing in, and the API's own password pages (account-pages.controller.ts).
 export const API_PAGES: Record<PortalPage, string> = {
+  round: apiPath(PORTAL_PAGES.round),
   bid: apiPath(PORTAL_PAGES.bid),
   award: apiPath(PORTAL_PAGES.award),
   offerLetter: apiPath(PORTAL_PAGES.offerLetter),

@@ -53,6 +53,18 @@ export class RoundDto {
   @ApiProperty({ example: '18 March 2022, 09:00 to 27 May 2022, 23:59 (UK time)' })
   biddingWindowUkTime: string;
 
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description:
+      'For an applicant: when the round closes for their organisation, closesAt or later by a deadline extension; null for staff',
+  })
+  yourClosesAt: Date | null;
+
+  @ApiProperty({ nullable: true, type: String, example: '30 May 2022, 23:59 (UK time)' })
+  yourClosesAtUkTime: string | null;
+
   @ApiProperty({ format: 'date' })
   deliveryStartsOn: string;
 

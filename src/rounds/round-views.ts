@@ -10,11 +10,15 @@ export type RoundWithParts = FundingRound & {
   yearCaps: RoundYearCap[];
 };
 
-export function toRoundDto(round: RoundWithParts): RoundDto {
+// `yourClosesAt`: an applicant's organisation's own close time (round-deadlines.ts); null for
+// staff, who see the round's.
+export function toRoundDto(round: RoundWithParts, yourClosesAt: Date | null = null): RoundDto {
   const { criteria, yearCaps, ...rest } = round;
   return {
     ...rest,
     biddingWindowUkTime: `${formatLondon(round.opensAt)} to ${formatLondon(round.closesAt)} (UK time)`,
+    yourClosesAt,
+    yourClosesAtUkTime: yourClosesAt ? `${formatLondon(yourClosesAt)} (UK time)` : null,
     criteria: [...criteria]
       .sort((a, b) => a.position - b.position)
       .map(({ id, position, title, guidance, weight, maxMark }) => ({

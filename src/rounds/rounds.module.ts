@@ -1,7 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { OrganisationsModule } from '../organisations/organisations.module';
+import { UsersModule } from '../users/users.module';
 import { AssessmentCriterion } from './assessment-criterion.entity';
+import { DeadlineExtensionStore } from './deadline-extension-store';
+import { DeadlineExtension } from './deadline-extension.entity';
+import { DeadlineExtensionsController } from './deadline-extensions.controller';
+import { DeadlineExtensionsService } from './deadline-extensions.service';
 import { FundingRound } from './funding-round.entity';
 import { RoundYearCap } from './round-year-cap.entity';
 import { RoundsController } from './rounds.controller';
@@ -9,11 +16,14 @@ import { RoundsService } from './rounds.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([FundingRound, AssessmentCriterion, RoundYearCap]),
+    TypeOrmModule.forFeature([FundingRound, AssessmentCriterion, RoundYearCap, DeadlineExtension]),
     AuditModule,
+    NotificationsModule,
+    OrganisationsModule,
+    UsersModule,
   ],
-  controllers: [RoundsController],
-  providers: [RoundsService],
-  exports: [RoundsService],
+  controllers: [RoundsController, DeadlineExtensionsController],
+  providers: [RoundsService, DeadlineExtensionStore, DeadlineExtensionsService],
+  exports: [RoundsService, DeadlineExtensionStore],
 })
 export class RoundsModule {}

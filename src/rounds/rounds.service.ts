@@ -7,6 +7,8 @@ import { DomainError } from '../common/domain-error';
 import { containsPattern } from '../common/list-query';
 import type { Page } from '../common/pagination';
 import { AssessmentCriterion } from './assessment-criterion.entity';
+import { DeadlineExtensionStore } from './deadline-extension-store';
+import { closeRefusalForExtensions } from './deadline-extension.rules';
 import { FundingRound } from './funding-round.entity';
 import type { RoundDto } from './round-response.dto';
 import { auditView, RoundWithParts, toRoundDto } from './round-views';
@@ -75,6 +77,7 @@ export class RoundsService {
     private readonly dataSource: DataSource,
     @InjectRepository(FundingRound) private readonly rounds: Repository<FundingRound>,
     private readonly audit: AuditService,
+    private readonly extensions: DeadlineExtensionStore,
   ) {}
 
   async list(user: AuthenticatedUser, query: RoundQuery): Promise<Page<RoundDto>> {
@@ -102,8 +105,12 @@ export class RoundsService {
       take: query.limit,
       skip: query.offset,
     });
+    const own = await this.ownDeadlines(
+      user,
+      rows.map((row) => row.id),
+    );
     return {
-      items: (rows as RoundWithParts[]).map(toRoundDto),
+      items: (rows as RoundWithParts[]).map((row) => toRoundDto(row, own.get(row.id) ?? null)),
       total,
       limit: query.limit,
       offset: query.offset,
@@ -123,7 +130,15 @@ export class RoundsService {
     if (!round) {
       throw DomainError.notFound('Funding round');
     }
-    return toRoundDto(round as RoundWithParts);
+    const own = await this.ownDeadlines(user, [round.id]);
+    return toRoundDto(round as RoundWithParts, own.get(round.id) ?? null);
+  }
+
+  // An applicant's organisation's own close time for each round; none for staff.
+  private ownDeadlines(user: AuthenticatedUser, roundIds: string[]): Promise<Map<string, Date>> {
+    return user.role === 'applicant' && user.organisationId
+      ? this.extensions.deadlinesOf(this.dataSource.manager, roundIds, user.organisationId)
+      : Promise.resolve(new Map<string, Date>());
   }
 
   create(actor: AuditActor, input: CreateRoundDto): Promise<RoundDto> {
@@ -265,6 +280,15 @@ export class RoundsService {
     }
     if (command === 'publish') {
       this.checkSettings(round);
+    }
+    if (command === 'close') {
+      const running = closeRefusalForExtensions(await this.extensions.running(manager, id, now));
+      if (running) {
+        throw DomainError.conflict(
+          'deadline-extensions-running',
+          `Cannot close round ${round.code}: ${running}.`,
+        );
+      }
     }
     const status = ROUND_COMMANDS[command].to;
     await manager.update(FundingRound, { id }, { status, ...settings });
