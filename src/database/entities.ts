@@ -20,6 +20,7 @@ import { YearEndRelease } from '../returns/year-end-release.entity';
 import { AssessmentCriterion } from '../rounds/assessment-criterion.entity';
 import { FundingRound } from '../rounds/funding-round.entity';
 import { RoundYearCap } from '../rounds/round-year-cap.entity';
+import { PersonalDataErasure, RetentionRun } from '../retention/retention-run.entity';
 import { AccountLink } from '../users/account-link.entity';
 import { User } from '../users/user.entity';
 import { UserMembership } from '../users/user-membership.entity';
@@ -57,4 +58,6 @@ export const ENTITIES = [
   YearEndRelease,
   ReportExport,
   SupportingDocument,
+  RetentionRun,
+  PersonalDataErasure,
 ];

@@ -8,6 +8,7 @@ export const QUEUES = {
   exports: 'exports',
   accounts: 'accounts',
   documents: 'documents',
+  retention: 'retention',
 } as const;
 
 export interface SystemJobs {
@@ -53,6 +54,12 @@ export interface DocumentJobs {
   };
 }
 export type DocumentJobName = keyof DocumentJobs;
+
+export interface RetentionJobs {
+  // Anonymises what is past its retention period as at asOf (default now); daily.
+  run: { data: { asOf?: string }; result: { runId: string; counts: Record<string, number> } };
+}
+export type RetentionJobName = keyof RetentionJobs;
 
 export function redisConnection(config: AppConfig) {
   return { url: config.redisUrl, maxRetriesPerRequest: null };

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { DocumentsWorkerModule } from '../documents/documents-worker.module';
 import { NotificationsWorkerModule } from '../notifications/notifications-worker.module';
 import { ReportsWorkerModule } from '../reports/reports-worker.module';
+import { RetentionWorkerModule } from '../retention/retention.processor';
 import { UsersWorkerModule } from '../users/users-worker.module';
 import { SystemProcessor } from './system.processor';
 
@@ -11,6 +12,7 @@ import { SystemProcessor } from './system.processor';
     DocumentsWorkerModule,
     NotificationsWorkerModule,
     ReportsWorkerModule,
+    RetentionWorkerModule,
     UsersWorkerModule,
   ],
   providers: [SystemProcessor],
