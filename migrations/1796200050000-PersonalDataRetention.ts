@@ -36,7 +36,8 @@ function bidsFunction(withRetention: boolean): string {
   const check = (columns: string[]) =>
     `(${tuple('NEW', columns)}) IS DISTINCT FROM (${tuple('OLD', columns)})`;
   const changed = withRetention
-    ? `CASE WHEN ${RETENTION_ON} THEN ${check(BID_FROZEN)} ELSE ${check(all)} END`
+    ? // In brackets: PL/pgSQL reads an IF's condition up to the first THEN outside them.
+      `(CASE WHEN ${RETENTION_ON} THEN ${check(BID_FROZEN)} ELSE ${check(all)} END)`
     : check(all);
   return `
     CREATE OR REPLACE FUNCTION bids_refuse_frozen_edit() RETURNS trigger LANGUAGE plpgsql AS $$

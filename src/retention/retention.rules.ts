@@ -1,15 +1,17 @@
 // What personal data is kept, for how long, and what takes its place once the period is over.
 // Pure: the store turns each kind's cutoff into SQL; the config loads each kind's period.
 
+// In the order a run takes them: users last, so each kind's count is its own records (erasing a
+// user also ends their sessions and clears their emails).
 export const RETENTION_KINDS = [
   'unfunded-bids',
   'unfunded-bid-documents',
   'funded-bids',
-  'inactive-users',
   'sessions',
   'account-links',
   'sign-in-records',
   'emails',
+  'inactive-users',
 ] as const;
 export type RetentionKind = (typeof RETENTION_KINDS)[number];
 
