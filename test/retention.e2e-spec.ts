@@ -62,7 +62,7 @@ describe('personal data retention', () => {
     return file.text;
   };
   const row = async (sql: string, params: unknown[]) =>
-    ((await db.query(sql, params)) as Record<string, unknown>[])[0];
+    (await db.query<Record<string, unknown>[]>(sql, params))[0];
 
   beforeAll(async () => {
     t = await startApp({ processRole: 'api', retention });

@@ -1318,6 +1318,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/retention/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Dry run of the daily retention job: per kind of record, its period, how many records and which ids would lose their personal data now
+     * @description Requires role: admin.
+     */
+    get: operations['previewRetention'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/returns': {
     parameters: {
       query?: never;
@@ -1884,6 +1904,26 @@ export interface paths {
      * @description Requires role: admin.
      */
     post: operations['deactivateUser'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{id}/erase': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Erase a deactivated user's personal data on request: name, email, password, second factor, sessions and links go; the user row and every record pointing at it stay
+     * @description Requires role: admin.
+     */
+    post: operations['eraseUser'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3210,6 +3250,14 @@ export interface components {
      * @enum {string}
      */
     EndorsementState: 'not_required' | 'awaiting' | 'endorsed' | 'declined';
+    ErasureDto: {
+      /** @description True when the user had been erased before: nothing changed */
+      alreadyErased: boolean;
+      /** Format: date-time */
+      erasedAt: string;
+      /** Format: uuid */
+      userId: string;
+    };
     ExportDto: {
       /** Format: date-time */
       asAt: string;
@@ -3858,6 +3906,41 @@ export interface components {
        * @example 2
        */
       submission?: number;
+    };
+    RetentionPreviewDto: {
+      /**
+       * Format: date-time
+       * @description The moment the periods are counted back from (now)
+       */
+      asOf: string;
+      kinds: components['schemas']['RetentionPreviewKindDto'][];
+    };
+    RetentionPreviewKindDto: {
+      /** @description How many records of this kind the next run would anonymise */
+      count: number;
+      /** @example the round's close */
+      countedFrom: string;
+      /**
+       * Format: date-time
+       * @description Records whose period counts from before this are due
+       */
+      cutoff: string;
+      /** @description Their ids (at most 500, in id order): never any personal data */
+      ids: string[];
+      /** @enum {string} */
+      kind:
+        | 'unfunded-bids'
+        | 'unfunded-bid-documents'
+        | 'funded-bids'
+        | 'sessions'
+        | 'account-links'
+        | 'sign-in-records'
+        | 'emails'
+        | 'inactive-users';
+      /** @example 730 */
+      periodDays: number;
+      /** @example RETENTION_UNFUNDED_BID_DAYS */
+      setting: string;
     };
     ReturnContentDto: {
       forecast: components['schemas']['ForecastLineDto'][];
@@ -9210,6 +9293,43 @@ export interface operations {
       };
     };
   };
+  previewRetention: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RetentionPreviewDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   listReturns: {
     parameters: {
       query?: {
@@ -11573,6 +11693,67 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  eraseUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErasureDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description Your own account (own-erasure)
+       *
+       *     Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The user is active: deactivate them first (user-active) */
       409: {
         headers: {
           [name: string]: unknown;

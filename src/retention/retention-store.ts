@@ -120,12 +120,12 @@ export class RetentionStore {
     );
     await this.redactAuditKeys(manager, 'bid', ids, BID_AUDIT_KEYS, text);
     if (funded) {
-      const [awards] = (await manager.query(
+      const [awards] = await manager.query<[{ id: string }[], number]>(
         `UPDATE award_decisions SET signatory_name = $2,
            signatory_position = CASE WHEN signatory_position IS NULL THEN NULL ELSE $2 END
          WHERE bid_id = ANY($1::uuid[]) AND signatory_name IS NOT NULL RETURNING id::text AS id`,
         [ids, text],
-      )) as [{ id: string }[], number];
+      );
       await this.redactAuditKeys(
         manager,
         'award_decision',
@@ -215,12 +215,14 @@ export class RetentionStore {
        WHERE id = $1`,
       [user.id, text, placeholder],
     );
-    const [, sessions] = (await manager.query(`DELETE FROM user_sessions WHERE user_id = $1`, [
-      user.id,
-    ])) as [unknown, number];
-    const [, links] = (await manager.query(`DELETE FROM account_links WHERE user_id = $1`, [
-      user.id,
-    ])) as [unknown, number];
+    const [, sessions] = await manager.query<[unknown, number]>(
+      `DELETE FROM user_sessions WHERE user_id = $1`,
+      [user.id],
+    );
+    const [, links] = await manager.query<[unknown, number]>(
+      `DELETE FROM account_links WHERE user_id = $1`,
+      [user.id],
+    );
     await manager.query(`DELETE FROM recovery_codes WHERE user_id = $1`, [user.id]);
     await manager.query(`DELETE FROM second_factors WHERE user_id = $1`, [user.id]);
     await manager.query(

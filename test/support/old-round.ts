@@ -37,7 +37,7 @@ const QUARTERS = [
 ];
 
 async function one<T>(db: DataSource, sql: string, params: unknown[]): Promise<T> {
-  const rows = (await db.query(sql, params)) as T[];
+  const rows = await db.query<T[]>(sql, params);
   return rows[0];
 }
 
