@@ -3907,6 +3907,29 @@ export interface components {
        */
       submission?: number;
     };
+    /**
+     * @description A kind of record holding personal data, kept for its own period
+     *
+     *     - `unfunded-bids`: bids never funded (draft, withdrawn, failed eligibility, unsuccessful): partners' names and roles, free text, reasons
+     *     - `unfunded-bid-documents`: supporting documents on unfunded bids: the file and its name
+     *     - `funded-bids`: funded bids: partners' names and roles, free text, the offer's signatory
+     *     - `inactive-users`: users who have not signed in for the period: erased as on request
+     *     - `sessions`: sign-in sessions (address, device): deleted
+     *     - `account-links`: invitation and password-reset links: deleted
+     *     - `sign-in-records`: the address in sign-in audit events
+     *     - `emails`: sent or failed emails: recipients and template data
+     * @example unfunded-bids
+     * @enum {string}
+     */
+    RetentionKind:
+      | 'unfunded-bids'
+      | 'unfunded-bid-documents'
+      | 'funded-bids'
+      | 'sessions'
+      | 'account-links'
+      | 'sign-in-records'
+      | 'emails'
+      | 'inactive-users';
     RetentionPreviewDto: {
       /**
        * Format: date-time
@@ -3927,16 +3950,7 @@ export interface components {
       cutoff: string;
       /** @description Their ids (at most 500, in id order): never any personal data */
       ids: string[];
-      /** @enum {string} */
-      kind:
-        | 'unfunded-bids'
-        | 'unfunded-bid-documents'
-        | 'funded-bids'
-        | 'sessions'
-        | 'account-links'
-        | 'sign-in-records'
-        | 'emails'
-        | 'inactive-users';
+      kind: components['schemas']['RetentionKind'];
       /** @example 730 */
       periodDays: number;
       /** @example RETENTION_UNFUNDED_BID_DAYS */
