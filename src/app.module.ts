@@ -16,6 +16,7 @@ import { OrganisationsModule } from './organisations/organisations.module';
 import { QueuesModule } from './queues/queues.module';
 import { WorkerModule } from './queues/worker.module';
 import { ReportsModule } from './reports/reports.module';
+import { RetentionModule } from './retention/retention.module';
 import { ReturnsModule } from './returns/returns.module';
 import { RoundsModule } from './rounds/rounds.module';
 import { BidsModule } from './bids/bids.module';
@@ -45,6 +46,7 @@ export class AppModule {
         AwardsModule,
         ReturnsModule,
         ReportsModule,
+        RetentionModule,
         DocumentsModule,
         TasksModule,
         ...(api ? [HealthModule, AuthModule, SsoModule] : []),

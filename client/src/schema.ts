@@ -1318,6 +1318,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/retention/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Dry run of the daily retention job: per kind of record, its period, how many records and which ids would lose their personal data now
+     * @description Requires role: admin.
+     */
+    get: operations['previewRetention'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/returns': {
     parameters: {
       query?: never;
@@ -1948,6 +1968,26 @@ export interface paths {
      * @description Requires role: admin.
      */
     post: operations['deactivateUser'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{id}/erase': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Erase a deactivated user's personal data on request: name, email, password, second factor, sessions and links go; the user row and every record pointing at it stay
+     * @description Requires role: admin.
+     */
+    post: operations['eraseUser'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3312,6 +3352,14 @@ export interface components {
      * @enum {string}
      */
     EndorsementState: 'not_required' | 'awaiting' | 'endorsed' | 'declined';
+    ErasureDto: {
+      /** @description True when the user had been erased before: nothing changed */
+      alreadyErased: boolean;
+      /** Format: date-time */
+      erasedAt: string;
+      /** Format: uuid */
+      userId: string;
+    };
     ExportDto: {
       /** Format: date-time */
       asAt: string;
@@ -3976,6 +4024,55 @@ export interface components {
        * @example 2
        */
       submission?: number;
+    };
+    /**
+     * @description A kind of record holding personal data, kept for its own period
+     *
+     *     - `unfunded-bids`: bids never funded (draft, withdrawn, failed eligibility, unsuccessful): partners' names and roles, free text, reasons
+     *     - `unfunded-bid-documents`: supporting documents on unfunded bids: the file and its name
+     *     - `funded-bids`: funded bids: partners' names and roles, free text, the offer's signatory
+     *     - `inactive-users`: users who have not signed in for the period: erased as on request
+     *     - `sessions`: sign-in sessions (address, device): deleted
+     *     - `account-links`: invitation and password-reset links: deleted
+     *     - `sign-in-records`: the address in sign-in audit events
+     *     - `emails`: sent or failed emails: recipients and template data
+     * @example unfunded-bids
+     * @enum {string}
+     */
+    RetentionKind:
+      | 'unfunded-bids'
+      | 'unfunded-bid-documents'
+      | 'funded-bids'
+      | 'sessions'
+      | 'account-links'
+      | 'sign-in-records'
+      | 'emails'
+      | 'inactive-users';
+    RetentionPreviewDto: {
+      /**
+       * Format: date-time
+       * @description The moment the periods are counted back from (now)
+       */
+      asOf: string;
+      kinds: components['schemas']['RetentionPreviewKindDto'][];
+    };
+    RetentionPreviewKindDto: {
+      /** @description How many records of this kind the next run would anonymise */
+      count: number;
+      /** @example the round's close */
+      countedFrom: string;
+      /**
+       * Format: date-time
+       * @description Records whose period counts from before this are due
+       */
+      cutoff: string;
+      /** @description Their ids (at most 500, in id order): never any personal data */
+      ids: string[];
+      kind: components['schemas']['RetentionKind'];
+      /** @example 730 */
+      periodDays: number;
+      /** @example RETENTION_UNFUNDED_BID_DAYS */
+      setting: string;
     };
     ReturnContentDto: {
       forecast: components['schemas']['ForecastLineDto'][];
@@ -9339,6 +9436,43 @@ export interface operations {
       };
     };
   };
+  previewRetention: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RetentionPreviewDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   listReturns: {
     parameters: {
       query?: {
@@ -11967,6 +12101,67 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  eraseUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErasureDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description Your own account (own-erasure)
+       *
+       *     Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The user is active: deactivate them first (user-active) */
       409: {
         headers: {
           [name: string]: unknown;

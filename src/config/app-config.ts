@@ -2,6 +2,7 @@ import type { SsoConfig } from '../auth/sso/sso-config';
 import type { DocumentsConfig } from '../documents/documents-config';
 import type { FilesConfig } from '../files/files-config';
 import type { PortalLinks } from '../notifications/portal-links';
+import type { RetentionConfig } from '../retention/retention-config';
 
 export const PROCESS_ROLES = ['api', 'worker', 'all'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
@@ -53,6 +54,8 @@ export interface AppConfig {
   login: LoginLimits;
   accounts: AccountSettings;
   http: HttpTimeouts;
+  // How long each kind of personal data is kept (UK GDPR storage limitation), in days.
+  retention: RetentionConfig;
   // Staff sign-in through the department's OpenID Connect provider; absent: SSO is off.
   sso?: SsoConfig;
 }

@@ -4,6 +4,7 @@ import { loadSsoConfig } from '../auth/sso/sso-config';
 import { loadDocumentsConfig } from '../documents/documents-config';
 import { loadFilesConfig } from '../files/files-config';
 import { loadPortalLinks } from '../notifications/portal-links';
+import { loadRetentionConfig } from '../retention/retention-config';
 import { passwordProblem } from '../users/password.rules';
 import { AppConfig, HttpTimeouts, PROCESS_ROLES, ProcessRole, TrustProxy } from './app-config';
 import { Env, integer, mailbox, oneOf, pattern, url } from './env-readers';
@@ -110,6 +111,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     files: loadFilesConfig(env, { defaultDir: projectPath('var', 'files') }, problems),
     documents: loadDocumentsConfig(env, problems),
     deadlineExtensionMaxDays: integer(env, 'DEADLINE_EXTENSION_MAX_DAYS', 14, 1, 90, problems),
+    retention: loadRetentionConfig(env, problems),
     exportLimits: {
       openPerUser: integer(env, 'EXPORT_MAX_OPEN_PER_USER', 3, 1, 100, problems),
       retentionDays: integer(env, 'EXPORT_RETENTION_DAYS', 7, 1, 3650, problems),

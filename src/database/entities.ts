@@ -21,6 +21,7 @@ import { AssessmentCriterion } from '../rounds/assessment-criterion.entity';
 import { FundingRound } from '../rounds/funding-round.entity';
 import { RoundYearCap } from '../rounds/round-year-cap.entity';
 import { DeadlineExtension } from '../rounds/deadline-extension.entity';
+import { PersonalDataErasure, RetentionRun } from '../retention/retention-run.entity';
 import { AccountLink } from '../users/account-link.entity';
 import { User } from '../users/user.entity';
 import { UserMembership } from '../users/user-membership.entity';
@@ -59,4 +60,6 @@ export const ENTITIES = [
   YearEndRelease,
   ReportExport,
   SupportingDocument,
+  RetentionRun,
+  PersonalDataErasure,
 ];

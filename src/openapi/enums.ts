@@ -1,3 +1,4 @@
+import { RETENTION_KIND_MEANINGS, RETENTION_KINDS } from '../retention/retention.rules';
 import { TASK_KIND_MEANINGS } from '../tasks/task-kinds';
 
 // Every enum in the API, named once (generated clients get one type each) and with what each
@@ -17,6 +18,12 @@ const entry = (
 ): EnumEntry => ({ name, values, description, meanings });
 
 export const ENUMS: EnumEntry[] = [
+  entry(
+    'RetentionKind',
+    'A kind of record holding personal data, kept for its own period',
+    RETENTION_KIND_MEANINGS,
+    RETENTION_KINDS,
+  ),
   entry('TaskKind', 'What a task asks of its user (GET /me/tasks)', TASK_KIND_MEANINGS),
   entry('TaskObjectType', 'What a task is about', {
     bid: 'a bid',

@@ -23,6 +23,8 @@ export const TAGS: Record<string, string> = {
   reports: 'Spend summaries and the finance exports built in the background',
   'open data': 'Published awards in the 360Giving format, for anyone',
   audit: 'The audit trail of who changed what, and when',
+  retention:
+    'Personal data retention: a dry run of the daily job, and erasure of a deactivated user on request',
   emails: 'The outbox of emails the service sends, and retries of failed ones',
   health: 'Liveness and readiness for load balancers and orchestrators',
 };

@@ -9,6 +9,7 @@ export const QUEUES = {
   accounts: 'accounts',
   documents: 'documents',
   offers: 'offers',
+  retention: 'retention',
 } as const;
 
 export interface SystemJobs {
@@ -60,6 +61,12 @@ export interface OfferJobs {
   lapse: { data: { asOf?: string }; result: { lapsed: number } };
 }
 export type OfferJobName = keyof OfferJobs;
+
+export interface RetentionJobs {
+  // Anonymises what is past its retention period as at asOf (default now); daily.
+  run: { data: { asOf?: string }; result: { runId: string; counts: Record<string, number> } };
+}
+export type RetentionJobName = keyof RetentionJobs;
 
 export function redisConnection(config: AppConfig) {
   return { url: config.redisUrl, maxRetriesPerRequest: null };

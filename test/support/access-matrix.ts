@@ -157,9 +157,11 @@ export const ACCESS_MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'GET /api/v1/users/{id}/history': ['admin'],
   'POST /api/v1/users/{id}/invitation': ['admin'],
   'POST /api/v1/users/{id}/deactivate': ['admin'],
+  'POST /api/v1/users/{id}/erase': ['admin'],
   'POST /api/v1/users/{id}/reactivate': ['admin'],
   'POST /api/v1/users/{id}/sessions/end': ['admin'],
   'POST /api/v1/users/{id}/second-factor/reset': ['admin'],
+  'GET /api/v1/retention/preview': ['admin'],
   'GET /health': PUBLIC,
   'GET /health/ready': PUBLIC,
 };

@@ -1,0 +1,48 @@
+import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Inject, Injectable, Module } from '@nestjs/common';
+import type { Job, Queue } from 'bullmq';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { DailyJobScheduler } from '../queues/daily-job-scheduler';
+import { QUEUES, RetentionJobName, RetentionJobs } from '../queues/queues';
+import { RetentionModule } from './retention.module';
+import { RetentionService } from './retention.service';
+
+type RetentionJob = Job<RetentionJobs[RetentionJobName]['data'], unknown, RetentionJobName>;
+export const DAILY_RETENTION_SCHEDULER = 'daily-retention-run';
+
+@Processor(QUEUES.retention)
+export class RetentionProcessor extends WorkerHost {
+  constructor(private readonly retention: RetentionService) {
+    super();
+  }
+
+  async process(job: RetentionJob): Promise<RetentionJobs[RetentionJobName]['result']> {
+    switch (job.name) {
+      case 'run': {
+        const run = await this.retention.run(job.data.asOf ? new Date(job.data.asOf) : new Date());
+        return { runId: run.id, counts: run.counts };
+      }
+    }
+  }
+}
+
+// The daily retention run, at RETENTION_RUN_TIME (UK time).
+@Injectable()
+export class RetentionScheduler extends DailyJobScheduler {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, @InjectQueue(QUEUES.retention) queue: Queue) {
+    super(queue, {
+      id: DAILY_RETENTION_SCHEDULER,
+      what: 'personal data retention run',
+      at: config.retention.runTime,
+      name: 'run' satisfies RetentionJobName,
+      data: {} satisfies RetentionJobs['run']['data'],
+    });
+  }
+}
+
+// Loaded only in the worker role.
+@Module({
+  imports: [RetentionModule],
+  providers: [RetentionProcessor, RetentionScheduler],
+})
+export class RetentionWorkerModule {}
