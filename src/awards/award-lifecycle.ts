@@ -9,3 +9,17 @@ export function offerOpenSql(asOf: string): string {
 
 // Over the approval threshold, recorded by one approver, waiting for a different one.
 export const AWAITING_SECOND_APPROVAL_SQL = `a.status = 'pending_second_approval'`;
+
+// The award's quarterly profile (jsonb, [{financialYear, quarter, kind, amountPence}]) as it
+// stood at `asOf`, for `awardId` (an SQL uuid expression): what the latest variation approved by
+// then made it, or, before any, what the first approved variation found (its profile_before).
+// NULL for an award never varied: its award_lines spread evenly over its quarters are the profile.
+export function awardProfileAtSql(awardId: string, asOf: string): string {
+  return `coalesce(
+    (SELECT v.profile FROM award_variations v
+     WHERE v.award_id = ${awardId} AND v.status = 'approved' AND v.approved_at <= ${asOf}
+     ORDER BY v.approved_at DESC LIMIT 1),
+    (SELECT v.profile_before FROM award_variations v
+     WHERE v.award_id = ${awardId} AND v.status = 'approved'
+     ORDER BY v.approved_at LIMIT 1))`;
+}

@@ -70,6 +70,7 @@ function sampleData(links: PortalLinks): Record<string, unknown> {
     reset: true,
     expiresAt: AT,
     dueOn: '2026-07-30',
+    deliveryEndsOn: '2027-03-31',
     dueAt: AT,
     closesAt: AT,
     submittedAt: AT,
