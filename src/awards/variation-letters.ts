@@ -25,7 +25,12 @@ export interface VariationLetterData {
     capitalPence: number;
     revenuePence: number;
   }[];
-  quarters: { financialYear: string; quarter: number; capitalPence: number; revenuePence: number }[];
+  quarters: {
+    financialYear: string;
+    quarter: number;
+    capitalPence: number;
+    revenuePence: number;
+  }[];
   deliveryStartsOn: string;
   deliveryEndsOn: string;
   deliveryEndsOnBefore: string;
@@ -44,7 +49,9 @@ export class VariationLetters {
   static load(dir: string): VariationLetters {
     const file = join(dir, VARIATION_TEMPLATE);
     if (!existsSync(file)) {
-      throw new Error(`The grant variation letter template ${file} is missing (LETTER_TEMPLATES_DIR).`);
+      throw new Error(
+        `The grant variation letter template ${file} is missing (LETTER_TEMPLATES_DIR).`,
+      );
     }
     const env = Handlebars.create();
     env.registerHelper(EMAIL_HELPERS);

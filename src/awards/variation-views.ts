@@ -31,7 +31,11 @@ export class VariationViews {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  one(_manager: EntityManager, row: AwardVariation, award: AwardForDelivery): Promise<VariationDto> {
+  one(
+    _manager: EntityManager,
+    row: AwardVariation,
+    award: AwardForDelivery,
+  ): Promise<VariationDto> {
     const { id, awardId, status, reason, profile, amountPence, deliveryEndsOn } = row;
     const { requestedBy, requestedAt, decidedBy, decidedAt, secondApproverId, approvedAt } = row;
     return Promise.resolve({

@@ -31,7 +31,12 @@ export class ProfileCellDto {
   @Matches(/^\d{4}\/\d{2}$/, { message: 'financialYear must be written like 2026/27' })
   financialYear: string;
 
-  @ApiProperty({ minimum: 1, maximum: 4, example: 3, description: 'Q1 April–June … Q4 January–March' })
+  @ApiProperty({
+    minimum: 1,
+    maximum: 4,
+    example: 3,
+    description: 'Q1 April–June … Q4 January–March',
+  })
   @IsInt({ message: 'quarter must be 1, 2, 3 or 4' })
   @Min(1, { message: 'quarter must be 1, 2, 3 or 4' })
   @Max(4, { message: 'quarter must be 1, 2, 3 or 4' })

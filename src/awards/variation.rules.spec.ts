@@ -43,18 +43,15 @@ function check(
 
 // The current profile with cells replaced.
 const varied = (...changes: ProfileCell[]) =>
-  CURRENT.map(
-    (c) =>
-      changes.find((x) => x.quarter === c.quarter && x.kind === c.kind) ?? c,
-  ).concat(changes.filter((x) => !CURRENT.some((c) => c.quarter === x.quarter && c.kind === x.kind)));
+  CURRENT.map((c) => changes.find((x) => x.quarter === c.quarter && x.kind === c.kind) ?? c).concat(
+    changes.filter((x) => !CURRENT.some((c) => c.quarter === x.quarter && c.kind === x.kind)),
+  );
 
 describe('evenProfile', () => {
   it('spreads each line over the year’s quarters with the pennies left over in the last', () => {
-    expect(evenProfile([{ financialYear: FY, kind: 'capital', amountPence: 100 }], QUARTERS)).toEqual([
-      cell(1, 'capital', 33),
-      cell(2, 'capital', 33),
-      cell(3, 'capital', 34),
-    ]);
+    expect(
+      evenProfile([{ financialYear: FY, kind: 'capital', amountPence: 100 }], QUARTERS),
+    ).toEqual([cell(1, 'capital', 33), cell(2, 'capital', 33), cell(3, 'capital', 34)]);
     expect(linesOf(CURRENT)).toEqual(LINES);
   });
 });
@@ -90,7 +87,7 @@ describe('variationErrors', () => {
     );
   });
 
-  it('refuses one penny more in a year, as money moved across years', () => {
+  it('refuses one penny more than the award, and money moved into another year', () => {
     const profile = varied(cell(3, 'revenue', 1_666_668), cell(1, 'capital', 0, '2026/27'));
     const errors = variationErrors(check(profile.concat(cell(1, 'revenue', 1, '2026/27'))));
     expect(errors.map((e) => e.rule)).toEqual(
@@ -99,15 +96,15 @@ describe('variationErrors', () => {
     const over = variationErrors(check(varied(cell(3, 'revenue', 1_666_669))));
     expect(over).toEqual([
       {
+        rule: 'variation-over-award',
+        field: 'profile',
+        message: 'the varied award would total £300,000.01, above the award of £300,000.00',
+      },
+      {
         rule: 'variation-crosses-year',
         field: 'profile',
         message:
           '2025/26 would total £300,000.01, above its award of £300,000.00: money cannot move into a financial year (no carry-over between years)',
-      },
-      {
-        rule: 'variation-over-award',
-        field: 'profile',
-        message: 'the varied award would total £300,000.01, above the award of £300,000.00',
       },
     ]);
   });
@@ -120,7 +117,8 @@ describe('variationErrors', () => {
       {
         rule: 'variation-fixed-quarter',
         field: 'profile',
-        message: '2025/26 Q1 capital cannot change from £83,333.33 to £83,333.32: its return is approved',
+        message:
+          '2025/26 Q1 capital cannot change from £83,333.33 to £83,333.32: its return is approved',
       },
     ]);
   });
@@ -135,7 +133,8 @@ describe('variationErrors', () => {
       {
         rule: 'variation-below-claimed',
         field: 'profile',
-        message: '2025/26 capital would be £83,333.33, below the £90,000.00 its returns already claim',
+        message:
+          '2025/26 capital would be £83,333.33, below the £90,000.00 its returns already claim',
       },
     ]);
   });
@@ -143,7 +142,9 @@ describe('variationErrors', () => {
   it('refuses a proposal that changes nothing and a target for an intervention the bid lacks', () => {
     expect(variationErrors(check(CURRENT)).map((e) => e.rule)).toEqual(['variation-unchanged']);
     expect(
-      variationErrors(check(CURRENT, { outputTargets: [{ interventionId: 'x', outputTarget: 3 }] })),
+      variationErrors(
+        check(CURRENT, { outputTargets: [{ interventionId: 'x', outputTarget: 3 }] }),
+      ),
     ).toEqual([
       {
         rule: 'variation-unknown-intervention',

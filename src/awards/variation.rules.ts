@@ -175,18 +175,14 @@ export function variationErrors(check: VariationCheck): VariationError[] {
 
   const before = sums(current.profile, cellKey, (cell) => cell.amountPence);
   const after = sums(proposal.profile, cellKey, (cell) => cell.amountPence);
-  for (const key of new Set([...before.keys(), ...after.keys()])) {
-    const [financialYear, quarter] = key.split(' ');
-    const q = known.get(`${financialYear} ${quarter}`);
-    const was = before.get(key) ?? 0n;
-    const is = after.get(key) ?? 0n;
-    if (q && FIXED_RETURN_STATUSES.includes(q.status) && was !== is) {
-      errors.push({
-        rule: 'variation-fixed-quarter',
-        field: 'profile',
-        message: `${key} cannot change from ${formatPounds(was)} to ${formatPounds(is)}: its return is ${q.status}`,
-      });
-    }
+  const totalBefore = BigInt(totalOf(current.lines));
+  const totalAfter = BigInt(totalOf(proposal.profile));
+  if (totalAfter > totalBefore) {
+    errors.push({
+      rule: 'variation-over-award',
+      field: 'profile',
+      message: `the varied award would total ${formatPounds(totalAfter)}, above the award of ${formatPounds(totalBefore)}`,
+    });
   }
 
   const year = (cell: { financialYear: string }) => cell.financialYear;
@@ -202,14 +198,18 @@ export function variationErrors(check: VariationCheck): VariationError[] {
       });
     }
   }
-  const totalBefore = BigInt(totalOf(current.lines));
-  const totalAfter = BigInt(totalOf(proposal.profile));
-  if (totalAfter > totalBefore) {
-    errors.push({
-      rule: 'variation-over-award',
-      field: 'profile',
-      message: `the varied award would total ${formatPounds(totalAfter)}, above the award of ${formatPounds(totalBefore)}`,
-    });
+  for (const key of new Set([...before.keys(), ...after.keys()])) {
+    const [financialYear, quarter] = key.split(' ');
+    const q = known.get(`${financialYear} ${quarter}`);
+    const was = before.get(key) ?? 0n;
+    const is = after.get(key) ?? 0n;
+    if (q && FIXED_RETURN_STATUSES.includes(q.status) && was !== is) {
+      errors.push({
+        rule: 'variation-fixed-quarter',
+        field: 'profile',
+        message: `${key} cannot change from ${formatPounds(was)} to ${formatPounds(is)}: its return is ${q.status}`,
+      });
+    }
   }
 
   const linesAfter = sums(proposal.profile, yearKind, (cell) => cell.amountPence);
@@ -247,7 +247,8 @@ export function variationErrors(check: VariationCheck): VariationError[] {
     errors.push({
       rule: 'variation-unchanged',
       field: 'profile',
-      message: 'the proposal changes nothing: give a new profile, a later delivery end or new output targets',
+      message:
+        'the proposal changes nothing: give a new profile, a later delivery end or new output targets',
     });
   }
   return errors;
