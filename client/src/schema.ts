@@ -510,6 +510,30 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/awards/{id}/variations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The award’s variations, oldest first, with what each changed
+     * @description Requires role: applicant, approver, moderator, finance, admin.
+     */
+    get: operations['listVariations'];
+    put?: never;
+    /**
+     * Ask to vary an active award: a reason and its whole quarterly profile after the change, with a later delivery end or new output targets if wanted
+     * @description Requires role: applicant.
+     */
+    post: operations['requestVariation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/awards/{id}/withdraw': {
     parameters: {
       query?: never;
@@ -1984,6 +2008,126 @@ export interface paths {
      * @description Requires role: admin.
      */
     post: operations['endUserSessions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/variations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One variation
+     * @description Requires role: applicant, approver, moderator, finance, admin.
+     */
+    get: operations['getVariation'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/variations/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Approve a requested variation: it applies from now, or, when the award after it is above the round’s approval threshold, waits for a second approver
+     * @description Requires role: approver.
+     */
+    post: operations['approveVariation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/variations/{id}/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Give the second approval of a variation above the threshold: it applies from now
+     * @description Requires role: approver.
+     */
+    post: operations['confirmVariation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/variations/{id}/letter': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Download the variation letter of an approved variation (printable HTML): the grant before and after, its quarterly profile, delivery and returns
+     * @description Requires role: applicant, approver, moderator, finance, admin.
+     */
+    get: operations['downloadVariationLetter'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/variations/{id}/refuse': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Refuse a variation waiting for a decision, with a reason the bidder is emailed
+     * @description Requires role: approver.
+     */
+    post: operations['refuseVariation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/variations/{id}/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Take back the organisation’s variation request before it takes effect
+     * @description Requires role: applicant.
+     */
+    post: operations['withdrawVariation'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3648,6 +3792,20 @@ export interface components {
       /** @example Street lighting */
       type: string;
     };
+    OutputTargetDto: {
+      /** Format: uuid */
+      interventionId: string;
+      /**
+       * @description The new target for the intervention’s output
+       * @example 60
+       */
+      outputTarget: number;
+    };
+    OutputTargetResponseDto: {
+      /** Format: uuid */
+      interventionId: string;
+      outputTarget: number;
+    };
     PartnerDto: {
       /** @example Northumbria Police */
       name: string;
@@ -3746,6 +3904,29 @@ export interface components {
       title: string;
       /** @example urn:safer-streets:problem:validation-failed */
       type: string;
+    };
+    ProfileCellDto: {
+      /**
+       * @description Amount in pence (0 for nothing)
+       * @example 8333333
+       */
+      amountPence: number;
+      /** @example 2026/27 */
+      financialYear: string;
+      kind: components['schemas']['SpendKind'];
+      /**
+       * @description Q1 April–June … Q4 January–March
+       * @example 3
+       */
+      quarter: Record<string, never>;
+    };
+    ProfileCellResponseDto: {
+      /** @example 25000000 */
+      amountPence: number;
+      /** @example 2026/27 */
+      financialYear: string;
+      kind: components['schemas']['SpendKind'];
+      quarter: Record<string, never>;
     };
     PublicationDto: {
       /** @description Bids awarded a grant (offers made) */
@@ -3850,6 +4031,10 @@ export interface components {
        */
       refreshToken: string;
     };
+    RefuseVariationDto: {
+      /** @example The Q4 profile leaves no time to install the columns */
+      reason: string;
+    };
     RequestChangesDto: {
       /** @example Q2 revenue spend lacks the invoices for CCTV. */
       comments: string;
@@ -3858,6 +4043,19 @@ export interface components {
        * @example 2
        */
       submission?: number;
+    };
+    RequestVariationDto: {
+      /**
+       * @description A later end of delivery, within the award’s last funded financial year; left out keeps it
+       * @example 2027-03-31
+       */
+      deliveryEndsOn?: string;
+      /** @description New output targets */
+      outputTargets?: components['schemas']['OutputTargetDto'][];
+      /** @description The award’s whole quarterly profile after the change (financial year × quarter × kind); its year × kind lines are summed from it. A quarter or kind left out is nothing. */
+      profile: components['schemas']['ProfileCellDto'][];
+      /** @example Lighting columns delayed by the supplier */
+      reason: string;
     };
     ReturnContentDto: {
       forecast: components['schemas']['ForecastLineDto'][];
@@ -4856,6 +5054,66 @@ export interface components {
       profilePence: number;
       thresholdPercent: number;
     };
+    VariationBeforeDto: {
+      amountPence: number;
+      /** @example 2026-12-31 */
+      deliveryEndsOn: string;
+      lines: components['schemas']['YearKindLineDto'][];
+      profile: components['schemas']['ProfileCellResponseDto'][];
+    };
+    VariationDto: {
+      /** @description The award’s total after the change */
+      amountPence: number;
+      /**
+       * Format: date-time
+       * @description When the change took effect
+       */
+      approvedAt: string | null;
+      /** Format: uuid */
+      awardId: string;
+      /** @example SSF5-0042 */
+      awardReference: string;
+      before: components['schemas']['VariationBeforeDto'] | null;
+      /** Format: date-time */
+      closedAt: string | null;
+      /** Format: date-time */
+      decidedAt: string | null;
+      /** Format: uuid */
+      decidedBy: string | null;
+      /** @example 2027-03-31 */
+      deliveryEndsOn: string | null;
+      /** Format: uuid */
+      id: string;
+      /** @description The year × kind lines of the profile */
+      lines: components['schemas']['YearKindLineDto'][];
+      outputTargets: components['schemas']['OutputTargetResponseDto'][] | null;
+      profile: components['schemas']['ProfileCellResponseDto'][];
+      reason: string;
+      refusalReason: string | null;
+      /** Format: date-time */
+      requestedAt: string;
+      /** Format: uuid */
+      requestedBy: string;
+      /** Format: uuid */
+      secondApproverId: string | null;
+      status: components['schemas']['VariationStatus'];
+      version: number;
+    };
+    VariationListDto: {
+      items: components['schemas']['VariationDto'][];
+    };
+    /**
+     * @description Where a variation of an active award is
+     *
+     *     - `requested`: asked for by the award’s organisation, waiting for an approver
+     *     - `pending_second_approval`: approved once, above the approval threshold: waiting for a second approver
+     *     - `approved`: in effect from its approval moment
+     *     - `refused`: refused by an approver, with a reason
+     *     - `withdrawn`: taken back by the award’s organisation
+     * @example requested
+     * @enum {string}
+     */
+    VariationStatus: 'requested' | 'pending_second_approval' | 'approved' | 'refused' | 'withdrawn';
     YearCapDto: {
       /**
        * @description Most a bid may ask for in this financial year, in pence
@@ -4864,6 +5122,13 @@ export interface components {
       capPence: number;
       /** @example 2022/23 */
       financialYear: string;
+    };
+    YearKindLineDto: {
+      /** @example 25000000 */
+      amountPence: number;
+      /** @example 2026/27 */
+      financialYear: string;
+      kind: components['schemas']['SpendKind'];
     };
   };
   responses: never;
@@ -6339,6 +6604,144 @@ export interface operations {
       };
       /** @description No such return or award, or one of another organisation. Generic codes: `not-found`. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  listVariations: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VariationListDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  requestVariation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RequestVariationDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          /** @description The created resource: /api/v1/variations/{id} */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VariationDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The award is not active in a round in delivery, or a variation is already open */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Breaks a rule: over the award, money into another financial year, a submitted or approved quarter changed, below what is claimed, an extension past the last funded year */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -11878,6 +12281,430 @@ export interface operations {
       };
       /** @description Generic codes: `not-found`. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getVariation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VariationDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  approveVariation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VariationDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description Tied to the bid (separation of duties)
+       *
+       *     Only approver may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not requested, or the award not active */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No longer fits the rules (a return approved since the request) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  confirmVariation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VariationDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description The first approver, or tied to the bid (separation of duties)
+       *
+       *     Only approver may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not awaiting a second approval */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No longer fits the rules */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  downloadVariationLetter: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The letter, as an HTML attachment */
+      200: {
+        headers: {
+          /** @description attachment; filename="variation-<reference>-<id>.html" */
+          'Content-Disposition'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not approved */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  refuseVariation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RefuseVariationDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VariationDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description Tied to the bid (separation of duties)
+       *
+       *     Only approver may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Already decided or withdrawn */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  withdrawVariation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VariationDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Already decided or withdrawn */
+      409: {
         headers: {
           [name: string]: unknown;
         };
