@@ -3793,7 +3793,10 @@ export interface components {
       type: string;
     };
     OutputTargetDto: {
-      /** Format: uuid */
+      /**
+       * Format: uuid
+       * @example 6f1c5a8e-3b7a-4c1e-9a55-2f0f8c1d2e3a
+       */
       interventionId: string;
       /**
        * @description The new target for the intervention’s output

@@ -26,6 +26,7 @@ import { OffersService } from './offers.service';
 import { OutcomePublicationService } from './outcome-publication.service';
 import { AwardVariation } from './variation.entity';
 import { VariationLetters } from './variation-letters';
+import { VariationReads } from './variation-reads.service';
 import { VariationStore } from './variation-store';
 import { VariationViews } from './variation-views';
 import { VariationsController } from './variations.controller';
@@ -64,6 +65,7 @@ import { VariationsService } from './variations.service';
     DueDiligenceService,
     OffersService,
     OutcomePublicationService,
+    VariationReads,
     VariationStore,
     VariationViews,
     VariationsService,

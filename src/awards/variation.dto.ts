@@ -52,7 +52,7 @@ export class ProfileCellDto {
 }
 
 export class OutputTargetDto {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ format: 'uuid', example: '6f1c5a8e-3b7a-4c1e-9a55-2f0f8c1d2e3a' })
   @IsUUID('all', { message: 'interventionId must be the id of one of the bid’s interventions' })
   interventionId: string;
 

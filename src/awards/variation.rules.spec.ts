@@ -139,6 +139,15 @@ describe('variationErrors', () => {
     ]);
   });
 
+  it('refuses a reduction to nothing: that is a withdrawal', () => {
+    const errors = variationErrors(check([], {}, []));
+    expect(errors).toContainEqual({
+      rule: 'variation-nothing-left',
+      field: 'profile',
+      message: 'the varied award would be £0.00: an award that ends is withdrawn, not varied',
+    });
+  });
+
   it('refuses a proposal that changes nothing and a target for an intervention the bid lacks', () => {
     expect(variationErrors(check(CURRENT)).map((e) => e.rule)).toEqual(['variation-unchanged']);
     expect(

@@ -37,6 +37,7 @@ export interface VariationError {
     | 'variation-unchanged'
     | 'variation-unknown-quarter'
     | 'variation-over-award'
+    | 'variation-nothing-left'
     | 'variation-crosses-year'
     | 'variation-fixed-quarter'
     | 'variation-below-claimed'
@@ -177,6 +178,13 @@ export function variationErrors(check: VariationCheck): VariationError[] {
   const after = sums(proposal.profile, cellKey, (cell) => cell.amountPence);
   const totalBefore = BigInt(totalOf(current.lines));
   const totalAfter = BigInt(totalOf(proposal.profile));
+  if (totalAfter === 0n) {
+    errors.push({
+      rule: 'variation-nothing-left',
+      field: 'profile',
+      message: 'the varied award would be £0.00: an award that ends is withdrawn, not varied',
+    });
+  }
   if (totalAfter > totalBefore) {
     errors.push({
       rule: 'variation-over-award',

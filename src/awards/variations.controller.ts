@@ -23,6 +23,7 @@ import {
   VariationDto,
   VariationListDto,
 } from './variation.dto';
+import { VariationReads } from './variation-reads.service';
 import { VariationsService } from './variations.service';
 
 const READERS = ['applicant', 'approver', 'moderator', 'finance', 'admin'] as const;
@@ -33,7 +34,10 @@ const READERS = ['applicant', 'approver', 'moderator', 'finance', 'admin'] as co
 @ApiBadRequestResponse({ type: ProblemDto })
 @ApiNotFoundResponse({ type: ProblemDto })
 export class VariationsController {
-  constructor(private readonly variations: VariationsService) {}
+  constructor(
+    private readonly variations: VariationsService,
+    private readonly reads: VariationReads,
+  ) {}
 
   @Post('awards/:id/variations')
   @SendsLocation(201, '/variations/{id}')
@@ -72,7 +76,7 @@ export class VariationsController {
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
   ): Promise<VariationListDto> {
-    return { items: await this.variations.list(user, id) };
+    return { items: await this.reads.list(user, id) };
   }
 
   @Get('variations/:id')
@@ -80,7 +84,7 @@ export class VariationsController {
   @ApiOperation({ operationId: 'getVariation', summary: 'One variation' })
   @ApiOkResponse({ type: VariationDto })
   get(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<VariationDto> {
-    return this.variations.get(user, id);
+    return this.reads.get(user, id);
   }
 
   @Post('variations/:id/approve')
@@ -169,7 +173,7 @@ export class VariationsController {
     @UuidParam() id: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string> {
-    const { filename, html } = await this.variations.letter(user, id);
+    const { filename, html } = await this.reads.letter(user, id);
     reply
       .header('content-type', 'text/html; charset=utf-8')
       .header('content-disposition', `attachment; filename="${filename}"`);

@@ -18,6 +18,7 @@ import { variationDecidedEmail } from './variation-emails';
 import { AwardVariation, OPEN_VARIATION_STATUSES } from './variation.entity';
 import { linesOf, sortProfile, totalOf, variationErrors } from './variation.rules';
 import { quarterOf, VariationStore } from './variation-store';
+import { VariationReads } from './variation-reads.service';
 import { VariationViews } from './variation-views';
 
 // Variations of active awards: requested by the award's organisation, decided by approvers like
@@ -32,6 +33,7 @@ export class VariationsService {
     private readonly rounds: RoundsService,
     private readonly store: VariationStore,
     private readonly views: VariationViews,
+    private readonly reads: VariationReads,
     private readonly duties: SeparationOfDuties,
     private readonly users: UsersService,
     private readonly outbox: OutboxService,
@@ -183,29 +185,6 @@ export class VariationsService {
     });
   }
 
-  list(user: AuthenticatedUser, awardId: string): Promise<VariationDto[]> {
-    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      const award = await this.visibleAward(manager, user, awardId);
-      const rows = await this.store.listOf(manager, awardId);
-      return Promise.all(rows.map((row) => this.views.one(manager, row, award)));
-    });
-  }
-
-  get(user: AuthenticatedUser, id: string): Promise<VariationDto> {
-    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      const row = await this.visibleVariation(manager, user, id);
-      return this.views.one(manager, row, await this.awards.find(manager, row.awardId));
-    });
-  }
-
-  // The variation letter of an approved variation, as printable HTML.
-  letter(user: AuthenticatedUser, id: string): Promise<{ filename: string; html: string }> {
-    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      const row = await this.visibleVariation(manager, user, id);
-      return this.views.letter(manager, row, await this.awards.find(manager, row.awardId));
-    });
-  }
-
   // Locks the award, then the variation, checks the state inside the transaction and runs `step`.
   // `open`: requested or awaiting its second approval.
   private decide(
@@ -220,7 +199,7 @@ export class VariationsService {
     ) => Promise<void>,
   ): Promise<VariationDto> {
     return this.dataSource.transaction(async (manager) => {
-      const found = await this.visibleVariation(manager, user, id);
+      const found = await this.reads.visibleVariation(manager, user, id);
       const { award, round } = await this.activeAward(manager, user, found.awardId);
       const row = await this.store.find(manager, id, true);
       const allowed = from === 'open' ? OPEN_VARIATION_STATUSES : [from];
@@ -387,7 +366,7 @@ export class VariationsService {
 
   // The award, locked, if the user may see it and it can be varied: active, in a round in delivery.
   private async activeAward(manager: EntityManager, user: AuthenticatedUser, awardId: string) {
-    await this.visibleAward(manager, user, awardId);
+    await this.reads.visibleAward(manager, user, awardId);
     const award = await this.awards.find(manager, awardId, true);
     const round = await this.rounds.findPublished(manager, award.roundId, null);
     if (!round) {
@@ -400,21 +379,5 @@ export class VariationsService {
       );
     }
     return { award, round };
-  }
-
-  private async visibleAward(manager: EntityManager, user: AuthenticatedUser, awardId: string) {
-    const award = await this.awards.find(manager, awardId);
-    if (user.role === 'applicant' && award.organisationId !== user.organisationId) {
-      throw DomainError.notFound('Award');
-    }
-    return award;
-  }
-
-  private async visibleVariation(manager: EntityManager, user: AuthenticatedUser, id: string) {
-    const row = await this.store.find(manager, id);
-    if (user.role === 'applicant' && row.organisationId !== user.organisationId) {
-      throw DomainError.notFound('Variation');
-    }
-    return row;
   }
 }
