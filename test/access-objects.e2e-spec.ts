@@ -35,6 +35,7 @@ const WATCHED_TABLES = [
   'bid_interventions',
   'award_decisions',
   'award_lines',
+  'award_variations',
   'delivery_returns',
   'return_submissions',
   'return_spend_lines',
@@ -110,6 +111,8 @@ describe('object-level access for applicants of another organisation', () => {
     const bidDocument = `${draftBidId} ${await upload(`bids/${draftBidId}`)}`;
     const returnDocument = `${setup.returns[0].id} ${await upload(`returns/${setup.returns[0].id}`)}`;
     const returnBody = quarterReturn(setup.interventionId, { capital: 1_000_000 });
+    // The owner's variations: one approved (its letter exists), one waiting for a decision.
+    const variation = await ownerVariations(setup);
     // What the owner would send, so a refusal cannot be a validation error in disguise.
     calls = {
       'GET /api/v1/bids/{id}': { ids: bidIds },
@@ -136,6 +139,14 @@ describe('object-level access for applicants of another organisation', () => {
         body: { signatoryName: 'Someone Else', signatoryPosition: 'Chief Executive' },
       },
       'POST /api/v1/awards/{id}/decline': { ids: [setup.awardId], body: { reason: 'Not ours' } },
+      'GET /api/v1/awards/{id}/variations': { ids: [setup.awardId] },
+      'POST /api/v1/awards/{id}/variations': {
+        ids: [setup.awardId],
+        body: { reason: 'Ours now', profile: variation.profile },
+      },
+      'GET /api/v1/variations/{id}': { ids: [variation.approvedId, variation.openId] },
+      'GET /api/v1/variations/{id}/letter': { ids: [variation.approvedId] },
+      'POST /api/v1/variations/{id}/withdraw': { ids: [variation.openId] },
       'GET /api/v1/returns/{id}': { ids: setup.returns.map((r) => r.id) },
       'PATCH /api/v1/returns/{id}': {
         ids: [q1.id],
@@ -281,4 +292,46 @@ async function returnEtag(setup: ReturnsWorld, returnId: string): Promise<string
   const { t, pcc } = setup.world;
   const response = await t.http().get(`/api/v1/returns/${returnId}`).set(pcc.headers).expect(200);
   return response.headers.etag;
+}
+
+// The owner's variations of the active award: a virement of £1,000 in 2025/26 Q4 approved, then
+// the same profile with £1,000 less in Q4 requested. The award's round is put in delivery first.
+async function ownerVariations(
+  setup: ReturnsWorld,
+): Promise<{ approvedId: string; openId: string; profile: object[] }> {
+  const { t, as, pcc } = setup.world;
+  await t
+    .http()
+    .post(`/api/v1/rounds/${setup.roundId}/start-delivery`)
+    .set(as('admin'))
+    .send({})
+    .expect(200);
+  // £250,000 capital and £50,000 revenue in 2025/26, spread evenly over its four quarters.
+  const profile = [1, 2, 3, 4].flatMap((quarter) => [
+    {
+      financialYear: '2025/26',
+      quarter,
+      kind: 'capital',
+      amountPence: 6_250_000 - (quarter === 4 ? 100_000 : 0),
+    },
+    {
+      financialYear: '2025/26',
+      quarter,
+      kind: 'revenue',
+      amountPence: 1_250_000 + (quarter === 4 ? 100_000 : 0),
+    },
+  ]);
+  const request = (body: object) =>
+    t.http().post(`/api/v1/awards/${setup.awardId}/variations`).set(pcc.headers).send(body);
+  const approved = await request({ reason: 'More wardens', profile }).expect(201);
+  await t
+    .http()
+    .post(`/api/v1/variations/${approved.body.id}/approve`)
+    .set(as('approver'))
+    .expect(200);
+  const reduced = profile.map((c) =>
+    c.quarter === 4 && c.kind === 'capital' ? { ...c, amountPence: c.amountPence - 100_000 } : c,
+  );
+  const open = await request({ reason: 'Less needed', profile: reduced }).expect(201);
+  return { approvedId: approved.body.id, openId: open.body.id, profile: reduced };
 }

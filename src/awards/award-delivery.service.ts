@@ -57,6 +57,7 @@ export class AwardDeliveryService {
       where: { decisionId: id },
       order: { financialYear: 'ASC', kind: 'ASC' },
     });
+    const targets = await this.variedTargets(manager, id);
     return {
       id,
       bidId: award.bidId,
@@ -77,12 +78,26 @@ export class AwardDeliveryService {
           id: interventionId,
           type,
           outputMeasure: outputMeasure ?? null,
-          outputTarget: outputTarget ?? null,
+          outputTarget: targets.get(interventionId) ?? outputTarget ?? null,
         }),
       ),
       varianceThresholdPercent: round.varianceThresholdPercent,
       paymentDays: round.paymentDays,
     };
+  }
+
+  // Output targets changed by approved variations, the latest per intervention.
+  private async variedTargets(manager: EntityManager, awardId: string) {
+    const rows = await manager.query<{ intervention_id: string; output_target: number }[]>(
+      `SELECT DISTINCT ON (t."interventionId") t."interventionId" AS intervention_id,
+              t."outputTarget" AS output_target
+       FROM award_variations v
+       CROSS JOIN jsonb_to_recordset(v.output_targets) AS t("interventionId" text, "outputTarget" int)
+       WHERE v.award_id = $1 AND v.status = 'approved' AND v.output_targets IS NOT NULL
+       ORDER BY t."interventionId", v.approved_at DESC`,
+      [awardId],
+    );
+    return new Map(rows.map((row) => [row.intervention_id, Number(row.output_target)]));
   }
 
   // Who stands behind the award's bid, for separation of duties.

@@ -15,3 +15,17 @@ export const AWAITING_SECOND_APPROVAL_SQL = `a.status = 'pending_second_approval
 export function offerLapsedSql(asOf: string): string {
   return `a.status = 'offered' AND a.published_at IS NOT NULL AND a.offer_expires_at < ${asOf}`;
 }
+
+// The award's quarterly profile (jsonb, [{financialYear, quarter, kind, amountPence}]) as it
+// stood at `asOf`, for `awardId` (an SQL uuid expression): what the latest variation approved by
+// then made it, or, before any, what the first approved variation found (its profile_before).
+// NULL for an award never varied: its award_lines spread evenly over its quarters are the profile.
+export function awardProfileAtSql(awardId: string, asOf: string): string {
+  return `coalesce(
+    (SELECT v.profile FROM award_variations v
+     WHERE v.award_id = ${awardId} AND v.status = 'approved' AND v.approved_at <= ${asOf}
+     ORDER BY v.approved_at DESC LIMIT 1),
+    (SELECT v.profile_before FROM award_variations v
+     WHERE v.award_id = ${awardId} AND v.status = 'approved'
+     ORDER BY v.approved_at LIMIT 1))`;
+}

@@ -25,10 +25,17 @@ import { OfferLetters } from './offer-letters';
 import { OffersController } from './offers.controller';
 import { OffersService } from './offers.service';
 import { OutcomePublicationService } from './outcome-publication.service';
+import { AwardVariation } from './variation.entity';
+import { VariationLetters } from './variation-letters';
+import { VariationReads } from './variation-reads.service';
+import { VariationStore } from './variation-store';
+import { VariationViews } from './variation-views';
+import { VariationsController } from './variations.controller';
+import { VariationsService } from './variations.service';
 
 @Module({
   imports: [
-    TypeOrmModule.forFeature([AwardDecision, AwardLine, DueDiligenceCheck]),
+    TypeOrmModule.forFeature([AwardDecision, AwardLine, AwardVariation, DueDiligenceCheck]),
     AssessmentModule,
     AuditModule,
     BidsModule,
@@ -39,7 +46,7 @@ import { OutcomePublicationService } from './outcome-publication.service';
     RoundsModule,
     UsersModule,
   ],
-  controllers: [AwardsController, OffersController],
+  controllers: [AwardsController, OffersController, VariationsController],
   // For the demo seed, which decides and publishes a round through the same services, and for
   // delivery returns, which read and complete awards.
   exports: [
@@ -60,11 +67,20 @@ import { OutcomePublicationService } from './outcome-publication.service';
     DueDiligenceService,
     OffersService,
     OutcomePublicationService,
+    VariationReads,
+    VariationStore,
+    VariationViews,
+    VariationsService,
     // Compiled at start, so a broken letter template stops the start, not an award.
     {
       provide: OfferLetters,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => OfferLetters.load(config.lettersDir),
+    },
+    {
+      provide: VariationLetters,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => VariationLetters.load(config.lettersDir),
     },
   ],
 })

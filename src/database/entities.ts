@@ -3,6 +3,7 @@ import { AssessmentAssignment, AssessmentMark } from '../assessment/assignment.e
 import { AssessorAffiliation } from '../assessment/assessor-affiliation.entity';
 import { BidScore } from '../assessment/bid-score.entity';
 import { AwardDecision, AwardLine } from '../awards/award.entity';
+import { AwardVariation } from '../awards/variation.entity';
 import { DueDiligenceCheck } from '../awards/due-diligence.entity';
 import { BidCostLine, BidIntervention, BidMatchFunding } from '../bids/bid-lines.entity';
 import { Bid } from '../bids/bid.entity';
@@ -53,6 +54,7 @@ export const ENTITIES = [
   DueDiligenceCheck,
   AwardDecision,
   AwardLine,
+  AwardVariation,
   DeliveryReturn,
   ReturnSubmission,
   ReturnSpendLine,

@@ -71,6 +71,7 @@ function sampleData(links: PortalLinks): Record<string, unknown> {
     reset: true,
     expiresAt: AT,
     dueOn: '2026-07-30',
+    deliveryEndsOn: '2027-03-31',
     dueAt: AT,
     closesAt: AT,
     roundClosesAt: AT,

@@ -141,6 +141,14 @@ export const ENUMS: EnumEntry[] = [
     not_confirmed: 'the second approver did not confirm it',
     rejected: 'the bid was rejected',
   }),
+  entry('VariationStatus', 'Where a variation of an active award is', {
+    requested: 'asked for by the award’s organisation, waiting for an approver',
+    pending_second_approval:
+      'approved once, above the approval threshold: waiting for a second approver',
+    approved: 'in effect from its approval moment',
+    refused: 'refused by an approver, with a reason',
+    withdrawn: 'taken back by the award’s organisation',
+  }),
   entry('Rating', 'A red, amber or green rating', {
     red: 'serious concern',
     amber: 'some concern',

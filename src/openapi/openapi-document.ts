@@ -17,6 +17,8 @@ export const TAGS: Record<string, string> = {
   bids: 'Draft, submitted and withdrawn bids, and the PCC endorsement and ranking of bids in an area',
   assessment: 'Assessor assignments, conflict declarations, marks, moderation and the ranking',
   awards: 'Funding decisions, second approval, due diligence, offers and their acceptance',
+  variations:
+    'Changes to active awards (virement, reprofiling, reductions, extensions, output targets), requested by the funded organisation and approved like awards',
   returns: 'Quarterly delivery returns, their review, and the payments they release',
   documents:
     'Supporting documents on bids and returns: uploaded, checked from their bytes, virus-scanned, downloaded',

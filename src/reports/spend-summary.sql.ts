@@ -1,10 +1,17 @@
 // Set in each transaction that runs these queries. Their cost estimates run high (the figures
 // are worked out through several steps), so PostgreSQL would JIT-compile some 300 expressions
 // first: seconds of compiling for a query that runs in less.
+import { awardProfileAtSql } from '../awards/award-lifecycle';
+
 export const SPEND_SETTINGS = 'SET LOCAL jit = off';
 // An export reads its lines through a cursor, which PostgreSQL never runs with parallel workers:
 // planned for none, it is planned as it runs.
 export const EXPORT_SETTINGS = `${SPEND_SETTINGS}; SET LOCAL max_parallel_workers_per_gather = 0`;
+
+// The cells of a profile (jsonb, possibly NULL) as rows `p`.
+const PROFILE_CELLS = (profile: string) =>
+  `jsonb_to_recordset(coalesce(${profile}, '[]'::jsonb))
+     AS p("financialYear" text, quarter int, kind text, "amountPence" bigint)`;
 
 // The round's spend as at a moment, in SQL: $1 the round, $2 the "as at" instant. Everything is
 // read as it stood then (submissions sent by then, reviews and payments recorded by then,
@@ -13,8 +20,9 @@ export const EXPORT_SETTINGS = `${SPEND_SETTINGS}; SET LOCAL max_parallel_worker
 //
 // `returns`: one row per award × quarter (its return), with where the return stood: its latest
 // submission sent by then, sent back or approved, and its payment made. `facts`: one row per
-// award × financial year × quarter × kind, with the quarter's profile (the kind's award for the
-// year spread evenly over the award's quarters in that year, pennies left over in the last),
+// award × financial year × quarter × kind, with the quarter's profile (for an award never varied,
+// the kind's award for the year spread evenly over the award's quarters in that year, pennies
+// left over in the last; for a varied one, its profile as it stood then: awardProfileAtSql),
 // claimed, approved, paid and forecast; `years`: one row per award × financial year × kind with
 // the award, the release (at year end, or of everything not approved when the award is
 // withdrawn) and what remains.
@@ -35,7 +43,8 @@ export const SPEND_FACTS = `
                     AND e.command = 'award.complete' AND e.occurred_at <= $2::timestamptz)
                 THEN 'completed'
                 ELSE 'active' END AS award_status,
-           r.variance_threshold_percent
+           r.variance_threshold_percent,
+           ${awardProfileAtSql('a.id', '$2::timestamptz')} AS profile
     FROM award_decisions a
     JOIN funding_rounds r ON r.id = a.round_id
     JOIN bids b ON b.id = a.bid_id
@@ -45,7 +54,7 @@ export const SPEND_FACTS = `
   ),
   returns AS (
     SELECT d.id AS return_id, d.award_id, d.financial_year, d.quarter, d.due_on,
-           d.period_starts_on, aw.award_status,
+           d.period_starts_on, aw.award_status, aw.profile,
            row_number() OVER (PARTITION BY d.award_id, d.financial_year ORDER BY d.period_starts_on)
              AS position,
            count(*) OVER (PARTITION BY d.award_id, d.financial_year) AS quarters_in_year,
@@ -75,10 +84,12 @@ export const SPEND_FACTS = `
   ),
   facts AS (
     SELECT r.award_id, r.financial_year, r.quarter, al.kind,
-           CASE WHEN r.position = r.quarters_in_year
+           CASE WHEN NOT al.spread THEN al.amount_pence
+                WHEN r.position = r.quarters_in_year
                 THEN al.amount_pence - (al.amount_pence / r.quarters_in_year) * (r.quarters_in_year - 1)
                 ELSE al.amount_pence / r.quarters_in_year END AS profile,
-           CASE WHEN r.position = r.quarters_in_year
+           CASE WHEN NOT al.spread THEN al.year_total
+                WHEN r.position = r.quarters_in_year
                 THEN al.year_total - (al.year_total / r.quarters_in_year) * (r.quarters_in_year - 1)
                 ELSE al.year_total / r.quarters_in_year END AS quarter_profile,
            coalesce(CASE WHEN r.sent_back OR (r.award_status = 'withdrawn' AND NOT r.approved) THEN 0
@@ -94,9 +105,15 @@ export const SPEND_FACTS = `
              AND (r.submission_id IS NULL OR r.sent_back) AND r.award_status = 'active') AS overdue
     FROM returns r
     CROSS JOIN LATERAL (
-      SELECT al.kind, al.amount_pence, sum(al.amount_pence) OVER ()::bigint AS year_total
+      SELECT al.kind, al.amount_pence, sum(al.amount_pence) OVER ()::bigint AS year_total,
+             true AS spread
       FROM award_lines al
-      WHERE al.decision_id = r.award_id AND al.financial_year = r.financial_year
+      WHERE r.profile IS NULL AND al.decision_id = r.award_id AND al.financial_year = r.financial_year
+      UNION ALL
+      -- A varied award's profile: the quarter's own cells; year_total is then the quarter's.
+      SELECT p.kind, p."amountPence", sum(p."amountPence") OVER ()::bigint, false
+      FROM ${PROFILE_CELLS('r.profile')}
+      WHERE p."financialYear" = r.financial_year AND p.quarter = r.quarter
     ) al
     LEFT JOIN return_spend_lines l ON l.submission_id = r.submission_id
       AND l.financial_year = r.financial_year AND l.kind = al.kind
@@ -109,12 +126,20 @@ export const SPEND_FACTS = `
            CASE WHEN bool_or(y.withdrawn) THEN sum(y.awarded) - sum(y.approved)
                 ELSE sum(y.released) END AS released
     FROM (
-      SELECT al.decision_id AS award_id, al.financial_year, al.kind, al.amount_pence AS awarded,
+      SELECT aw.award_id, al.financial_year, al.kind, al.amount_pence AS awarded,
              0::bigint AS claimed, 0::bigint AS approved, 0::bigint AS paid, 0::bigint AS forecast,
              coalesce(rel.amount_pence, 0) AS released, aw.award_status = 'withdrawn' AS withdrawn
       FROM awards aw
-      JOIN award_lines al ON al.decision_id = aw.award_id
-      LEFT JOIN year_end_releases rel ON rel.award_id = al.decision_id
+      CROSS JOIN LATERAL (
+        SELECT al.financial_year, al.kind, al.amount_pence
+        FROM award_lines al WHERE aw.profile IS NULL AND al.decision_id = aw.award_id
+        UNION ALL
+        -- A varied award's lines as they stood: its profile summed per year and kind.
+        SELECT p."financialYear", p.kind, sum(p."amountPence")::bigint
+        FROM ${PROFILE_CELLS('aw.profile')}
+        GROUP BY p."financialYear", p.kind HAVING sum(p."amountPence") > 0
+      ) al
+      LEFT JOIN year_end_releases rel ON rel.award_id = aw.award_id
         AND rel.financial_year = al.financial_year AND rel.kind = al.kind
         AND rel.released_at <= $2::timestamptz
       UNION ALL

@@ -42,6 +42,39 @@ export class ReturnScheduleService {
     return this.list(manager, award.id, today);
   }
 
+  // A variation extends delivery: returns for the quarters the later end adds, from
+  // `deliveryStartsOn`, those already owed kept as they are. Returns the new ones.
+  async addQuarters(
+    manager: EntityManager,
+    award: { id: string; organisationId: string },
+    round: SchedulingRound,
+    today: string,
+  ): Promise<ScheduledReturnDto[]> {
+    const existing = new Set(
+      (await manager.find(DeliveryReturn, { where: { awardId: award.id } })).map(
+        (row) => `${row.financialYear} ${row.quarter}`,
+      ),
+    );
+    const added = returnSchedule(round.deliveryStartsOn, round.deliveryEndsOn, round.returnDueDays)
+      .filter((row) => !existing.has(`${row.financialYear} ${row.quarter}`))
+      .map((row) => ({
+        ...row,
+        awardId: award.id,
+        organisationId: award.organisationId,
+        status: row.periodEndsOn < today ? ('due' as const) : ('upcoming' as const),
+      }));
+    if (added.length === 0) {
+      return [];
+    }
+    const inserted = await manager.insert(DeliveryReturn, added);
+    const ids = inserted.identifiers.map((identifier) => identifier.id as string);
+    const rows = await manager.find(DeliveryReturn, {
+      where: { id: In(ids) },
+      order: { periodStartsOn: 'ASC' },
+    });
+    return rows.map((row) => scheduled(row, today));
+  }
+
   // An award withdrawn: every return not yet approved is cancelled, including one sent back or
   // waiting for review (no more is paid on a withdrawn award). Approved returns stay as they are.
   async cancelOutstanding(manager: EntityManager, awardId: string): Promise<number> {
