@@ -1342,6 +1342,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/retention/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Dry run of the daily retention job: per kind of record, its period, how many records and which ids would lose their personal data now
+     * @description Requires role: admin.
+     */
+    get: operations['previewRetention'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/returns': {
     parameters: {
       query?: never;
@@ -1616,6 +1636,70 @@ export interface paths {
      * @description Requires role: admin.
      */
     post: operations['closeOutRound'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/rounds/{id}/deadline-extensions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The deadline extensions of a round (one at most per organisation), latest first
+     * @description Requires role: moderator, admin.
+     */
+    get: operations['listDeadlineExtensions'];
+    put?: never;
+    /**
+     * Give one organisation a later close time for an open round, or change the one it has (reason required, capped by DEADLINE_EXTENSION_MAX_DAYS)
+     * @description Requires role: moderator.
+     */
+    post: operations['grantDeadlineExtension'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/rounds/{id}/deadline-extensions/{organisationId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One organisation’s deadline extension for a round (applicants: their own organisation’s only)
+     * @description Requires role: applicant, moderator, admin.
+     */
+    get: operations['getDeadlineExtension'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/rounds/{id}/deadline-extensions/{organisationId}/revoke': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Withdraw an organisation’s deadline extension while the round is open and it still runs
+     * @description Requires role: moderator.
+     */
+    post: operations['revokeDeadlineExtension'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1908,6 +1992,26 @@ export interface paths {
      * @description Requires role: admin.
      */
     post: operations['deactivateUser'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/users/{id}/erase': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Erase a deactivated user's personal data on request: name, email, password, second factor, sessions and links go; the user row and every record pointing at it stay
+     * @description Requires role: admin.
+     */
+    post: operations['eraseUser'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2583,6 +2687,13 @@ export interface components {
     };
     BidDto: {
       applicantType: components['schemas']['OrganisationType'];
+      /**
+       * Format: date-time
+       * @description When the round closes for the bid’s organisation: the round’s closesAt, or later by a deadline extension
+       */
+      closesAt: string;
+      /** @example 27 May 2022, 23:59 (UK time) */
+      closesAtUkTime: string;
       /** @example Door-to-door survey of residents on the gated alleys (71% in favour); ward councillors and the neighbourhood policing team consulted in March */
       consultation?: string;
       /** @description One line per financial year and capital/revenue; they sum to the request */
@@ -3077,6 +3188,37 @@ export interface components {
        */
       weight: number;
     };
+    DeadlineExtensionDto: {
+      /**
+       * Format: date-time
+       * @description The organisation’s own close time
+       */
+      closesAt: string;
+      /** @example 30 May 2022, 23:59 (UK time) */
+      closesAtUkTime: string;
+      /** Format: date-time */
+      createdAt: string;
+      /**
+       * Format: uuid
+       * @description The moderator who gave or last changed it
+       */
+      grantedBy: string;
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      organisationId: string;
+      organisationName: string;
+      reason: string;
+      /** Format: uuid */
+      roundId: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description How many times it has been given (1, then 2 after a change...) */
+      version: number;
+    };
+    DeadlineExtensionListDto: {
+      items: components['schemas']['DeadlineExtensionDto'][];
+    };
     DecisionDto: {
       /**
        * @description With award: conditions of the grant (none when left out)
@@ -3354,6 +3496,14 @@ export interface components {
      * @enum {string}
      */
     EndorsementState: 'not_required' | 'awaiting' | 'endorsed' | 'declined';
+    ErasureDto: {
+      /** @description True when the user had been erased before: nothing changed */
+      alreadyErased: boolean;
+      /** Format: date-time */
+      erasedAt: string;
+      /** Format: uuid */
+      userId: string;
+    };
     ExportDto: {
       /** Format: date-time */
       asAt: string;
@@ -3449,6 +3599,22 @@ export interface components {
       remainingPence: number;
       /** Format: uuid */
       roundId: string;
+    };
+    GrantDeadlineExtensionDto: {
+      /**
+       * Format: date-time
+       * @description The organisation’s own close time: later than the round’s, at most DEADLINE_EXTENSION_MAX_DAYS days after it
+       * @example 2022-05-30T22:59:00Z
+       */
+      closesAt: string;
+      /**
+       * Format: uuid
+       * @description The organisation given the later close time
+       * @example 3b1f6c2e-8d4a-4f7e-9c1b-2a5d6e7f8a9b
+       */
+      organisationId: string;
+      /** @example Flooding closed the council offices for three days. */
+      reason: string;
     };
     HealthDto: {
       /** @example ok */
@@ -4060,6 +4226,55 @@ export interface components {
       /** @example Lighting columns delayed by the supplier */
       reason: string;
     };
+    /**
+     * @description A kind of record holding personal data, kept for its own period
+     *
+     *     - `unfunded-bids`: bids never funded (draft, withdrawn, failed eligibility, unsuccessful): partners' names and roles, free text, reasons
+     *     - `unfunded-bid-documents`: supporting documents on unfunded bids: the file and its name
+     *     - `funded-bids`: funded bids: partners' names and roles, free text, the offer's signatory
+     *     - `inactive-users`: users who have not signed in for the period: erased as on request
+     *     - `sessions`: sign-in sessions (address, device): deleted
+     *     - `account-links`: invitation and password-reset links: deleted
+     *     - `sign-in-records`: the address in sign-in audit events
+     *     - `emails`: sent or failed emails: recipients and template data
+     * @example unfunded-bids
+     * @enum {string}
+     */
+    RetentionKind:
+      | 'unfunded-bids'
+      | 'unfunded-bid-documents'
+      | 'funded-bids'
+      | 'sessions'
+      | 'account-links'
+      | 'sign-in-records'
+      | 'emails'
+      | 'inactive-users';
+    RetentionPreviewDto: {
+      /**
+       * Format: date-time
+       * @description The moment the periods are counted back from (now)
+       */
+      asOf: string;
+      kinds: components['schemas']['RetentionPreviewKindDto'][];
+    };
+    RetentionPreviewKindDto: {
+      /** @description How many records of this kind the next run would anonymise */
+      count: number;
+      /** @example the round's close */
+      countedFrom: string;
+      /**
+       * Format: date-time
+       * @description Records whose period counts from before this are due
+       */
+      cutoff: string;
+      /** @description Their ids (at most 500, in id order): never any personal data */
+      ids: string[];
+      kind: components['schemas']['RetentionKind'];
+      /** @example 730 */
+      periodDays: number;
+      /** @example RETENTION_UNFUNDED_BID_DAYS */
+      setting: string;
+    };
     ReturnContentDto: {
       forecast: components['schemas']['ForecastLineDto'][];
       matchFundingSpentPence: number;
@@ -4251,6 +4466,10 @@ export interface components {
      * @enum {string}
      */
     ReviewOutcome: 'approved' | 'changes_requested';
+    RevokeDeadlineExtensionDto: {
+      /** @example Granted to the wrong organisation. */
+      reason: string;
+    };
     RiskDto: {
       /** @example Supplier lead times for columns */
       description: string;
@@ -4336,6 +4555,13 @@ export interface components {
       /** @description Send back as If-Match when editing */
       version: number;
       yearCaps: components['schemas']['YearCapDto'][];
+      /**
+       * Format: date-time
+       * @description For an applicant: when the round closes for their organisation, closesAt or later by a deadline extension; null for staff
+       */
+      yourClosesAt: string | null;
+      /** @example 30 May 2022, 23:59 (UK time) */
+      yourClosesAtUkTime: string | null;
     };
     RoundPageDto: {
       items: components['schemas']['RoundDto'][];
@@ -9616,6 +9842,43 @@ export interface operations {
       };
     };
   };
+  previewRetention: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RetentionPreviewDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   listReturns: {
     parameters: {
       query?: {
@@ -10867,6 +11130,271 @@ export interface operations {
       };
     };
   };
+  listDeadlineExtensions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeadlineExtensionListDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only moderator, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  grantDeadlineExtension: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['GrantDeadlineExtensionDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          /** @description The created resource: /api/v1/rounds/{roundId}/deadline-extensions/{organisationId} */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeadlineExtensionDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only moderator may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The round is not open for bids, or the organisation’s deadline has passed */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not later than the round’s close, beyond the cap, or an organisation that may not bid */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getDeadlineExtension: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        organisationId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeadlineExtensionDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, moderator, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No extension, or not yours to see. Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  revokeDeadlineExtension: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        organisationId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RevokeDeadlineExtensionDto'];
+      };
+    };
+    responses: {
+      /** @description Revoked: the organisation is held to the round’s close */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only moderator may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   listRoundDecisions: {
     parameters: {
       query?: never;
@@ -11979,6 +12507,67 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  eraseUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErasureDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description Your own account (own-erasure)
+       *
+       *     Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The user is active: deactivate them first (user-active) */
       409: {
         headers: {
           [name: string]: unknown;
