@@ -17,6 +17,7 @@ import { QueuesModule } from './queues/queues.module';
 import { WorkerModule } from './queues/worker.module';
 import { ReportsModule } from './reports/reports.module';
 import { ReturnsModule } from './returns/returns.module';
+import { RoundDeliveryModule } from './rounds/round-delivery.module';
 import { RoundsModule } from './rounds/rounds.module';
 import { BidsModule } from './bids/bids.module';
 import { UsersModule } from './users/users.module';
@@ -44,6 +45,7 @@ export class AppModule {
         AssessmentModule,
         AwardsModule,
         ReturnsModule,
+        RoundDeliveryModule,
         ReportsModule,
         DocumentsModule,
         TasksModule,

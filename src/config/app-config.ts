@@ -35,6 +35,9 @@ export interface AppConfig {
   exportLimits: { openPerUser: number; retentionDays: number };
   // Days before the round's assessment deadline that unsubmitted assessments are reminded.
   reminders: { scanTime: string; accountSetupDays: number; assessmentDueDays: number };
+  // A new round's bidding window may open at most this many days in the past (historic rounds
+  // excepted): ROUND_OPENS_MAX_PAST_DAYS.
+  rounds: { opensMaxPastDays: number };
   jwtSecret: string;
   // No JWT_SECRET was set: jwtSecret is random, made at this start, so tokens end on a restart.
   jwtSecretGenerated: boolean;

@@ -109,6 +109,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     portal: loadPortalLinks(env, publicBaseUrl, problems),
     files: loadFilesConfig(env, { defaultDir: projectPath('var', 'files') }, problems),
     documents: loadDocumentsConfig(env, problems),
+    rounds: {
+      opensMaxPastDays: integer(env, 'ROUND_OPENS_MAX_PAST_DAYS', 7, 0, 365, problems),
+    },
     exportLimits: {
       openPerUser: integer(env, 'EXPORT_MAX_OPEN_PER_USER', 3, 1, 100, problems),
       retentionDays: integer(env, 'EXPORT_RETENTION_DAYS', 7, 1, 3650, problems),
