@@ -1588,7 +1588,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Close out a round whose delivery has finished
+     * Close out a round in delivery once nothing is owed: no award unfinished, no return unapproved, no payment unmade; its money is final after
      * @description Requires role: admin.
      */
     post: operations['closeOutRound'];
@@ -1718,6 +1718,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/rounds/{id}/record-historic': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record a historic draft round as closed out, straight into the records
+     * @description Requires role: admin.
+     */
+    post: operations['recordHistoricRound'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/rounds/{id}/scores': {
     parameters: {
       query?: never;
@@ -1788,7 +1808,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Start the delivery period of a decided round
+     * Start the delivery period of a decided round; refused while grant offers are open unless confirmed with a reason
      * @description Requires role: admin.
      */
     post: operations['startRoundDelivery'];
@@ -2638,6 +2658,31 @@ export interface components {
        */
       reason: string;
     };
+    CloseOutProblemDto: {
+      /**
+       * @description Stable machine-readable code
+       * @example validation-failed
+       */
+      code: string;
+      /** @example The request has invalid fields; see errors. */
+      detail: string;
+      errors?: components['schemas']['FieldErrorDto'][];
+      /** @example /api/v1/rounds */
+      instance?: string;
+      /**
+       * @description How many more field errors were found than errors lists (it lists at most 50)
+       * @example 12
+       */
+      omittedErrors?: number;
+      /** @description What is left before close-out */
+      outstanding: components['schemas']['OutstandingItemDto'][];
+      /** @example 400 */
+      status: number;
+      /** @example Bad Request */
+      title: string;
+      /** @example urn:safer-streets:problem:validation-failed */
+      type: string;
+    };
     CompletePasswordResetDto: {
       /**
        * @description 12 to 200 characters; refused when blank, only digits, a short pattern repeated (aaaa…, abab…), a run such as abcd… or 1234…, or one of the most common passwords. No other rules: three random words make a good one
@@ -2836,6 +2881,11 @@ export interface components {
        */
       divergenceThreshold: number;
       eligibleApplicantTypes: components['schemas']['OrganisationType'][];
+      /**
+       * @description A record of a round that has already run (its bidding window closed): its window may open long ago and delivery may start before bids closed. It is never opened for bidding; POST /rounds/{id}/record-historic records it as closed out. Fixed at creation.
+       * @default false
+       */
+      historic?: boolean;
       interventionTaxonomy?: components['schemas']['TaxonomyCategoryDto'][];
       /** @description Match funding required of a bid, as a percentage of the amount it requests, by applicant type */
       matchFundingPercent?: components['schemas']['MatchFundingDto'];
@@ -3567,6 +3617,24 @@ export interface components {
      * @enum {string}
      */
     OpenDataFormat: 'json' | 'csv';
+    OpenOfferDto: {
+      /** Format: uuid */
+      awardId: string;
+      /** Format: date-time */
+      offerExpiresAt: string;
+      /**
+       * @description The deadline in UK time
+       * @example 27 May 2022, 23:59
+       */
+      offerExpiresUkTime: string;
+      /** @example Northumbria PCC */
+      organisationName: string;
+      /**
+       * @description The award’s bid reference
+       * @example SSF4-0042
+       */
+      reference: string;
+    };
     OrganisationDto: {
       active: boolean;
       charityNumber: string | null;
@@ -3648,6 +3716,30 @@ export interface components {
       /** @example Street lighting */
       type: string;
     };
+    OutstandingItemDto: {
+      /** @description Pence: the award’s amount, the return’s claimed spend (0 when unsent), the payment’s amount */
+      amountPence: number;
+      /**
+       * Format: uuid
+       * @description The award, return or payment
+       */
+      id: string;
+      kind: components['schemas']['OutstandingKind'];
+      /** @example submitted, waiting for finance to review it */
+      outstanding: string;
+      /** @example SSF4-0042 Q2 2025/26 */
+      reference: string;
+    };
+    /**
+     * @description What keeps a round from closing out
+     *
+     *     - `award`: an award not finished (waiting for approval, offered, accepted or active)
+     *     - `return`: a quarterly return neither approved nor cancelled
+     *     - `payment`: a payment of an approved return not yet made
+     * @example award
+     * @enum {string}
+     */
+    OutstandingKind: 'award' | 'return' | 'payment';
     PartnerDto: {
       /** @example Northumbria Police */
       name: string;
@@ -4114,6 +4206,8 @@ export interface components {
       directAwardJustification: string | null;
       divergenceThreshold: number;
       eligibleApplicantTypes: components['schemas']['OrganisationType'][];
+      /** @description A record of a round that has run, never opened for bidding (see historic on create) */
+      historic: boolean;
       /** Format: uuid */
       id: string;
       interventionTaxonomy: components['schemas']['TaxonomyCategoryDto'][];
@@ -4476,6 +4570,43 @@ export interface components {
        * @example 2026-12-18T17:00:00Z
        */
       assessmentDueAt: string;
+    };
+    StartDeliveryDto: {
+      /**
+       * @description Start delivery although some grant offers are still open (needs a reason)
+       * @default false
+       */
+      confirmOpenOffers?: boolean;
+      /**
+       * @description Why delivery starts with offers open; required with confirmOpenOffers, audited
+       * @example Two recipients asked for more time; delivery of the others cannot wait.
+       */
+      reason?: string;
+    };
+    StartDeliveryProblemDto: {
+      /**
+       * @description Stable machine-readable code
+       * @example validation-failed
+       */
+      code: string;
+      /** @example The request has invalid fields; see errors. */
+      detail: string;
+      errors?: components['schemas']['FieldErrorDto'][];
+      /** @example /api/v1/rounds */
+      instance?: string;
+      /**
+       * @description How many more field errors were found than errors lists (it lists at most 50)
+       * @example 12
+       */
+      omittedErrors?: number;
+      /** @description The offers still open */
+      openOffers: components['schemas']['OpenOfferDto'][];
+      /** @example 400 */
+      status: number;
+      /** @example Bad Request */
+      title: string;
+      /** @example urn:safer-streets:problem:validation-failed */
+      type: string;
     };
     SubmissionDto: {
       content: components['schemas']['ReturnContentDto'];
@@ -10406,15 +10537,6 @@ export interface operations {
           'application/json': components['schemas']['RoundDto'];
         };
       };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
       /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
@@ -10442,7 +10564,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The command does not apply to the round’s current state */
+      /** @description The round is not in delivery, or something is still owed (listed in outstanding) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -10855,6 +10977,80 @@ export interface operations {
       };
     };
   };
+  recordHistoricRound: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RoundDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The command does not apply to the round’s current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   listRoundScores: {
     parameters: {
       query?: never;
@@ -11062,7 +11258,11 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StartDeliveryDto'];
+      };
+    };
     responses: {
       200: {
         headers: {
@@ -11070,15 +11270,6 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RoundDto'];
-        };
-      };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
@@ -11108,7 +11299,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The command does not apply to the round’s current state */
+      /** @description The round is not decided, or offers are still open (listed in openOffers; confirm with confirmOpenOffers and a reason) */
       409: {
         headers: {
           [name: string]: unknown;
