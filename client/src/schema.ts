@@ -2884,6 +2884,7 @@ export interface components {
       /**
        * @description A record of a round that has already run (its bidding window closed): its window may open long ago and delivery may start before bids closed. It is never opened for bidding; POST /rounds/{id}/record-historic records it as closed out. Fixed at creation.
        * @default false
+       * @example false
        */
       historic?: boolean;
       interventionTaxonomy?: components['schemas']['TaxonomyCategoryDto'][];
@@ -4575,6 +4576,7 @@ export interface components {
       /**
        * @description Start delivery although some grant offers are still open (needs a reason)
        * @default false
+       * @example true
        */
       confirmOpenOffers?: boolean;
       /**

@@ -347,6 +347,7 @@ export class CreateRoundDto {
 
   @ApiPropertyOptional({
     default: false,
+    example: false,
     description:
       'A record of a round that has already run (its bidding window closed): its window may open long ago and delivery may start before bids closed. It is never opened for bidding; POST /rounds/{id}/record-historic records it as closed out. Fixed at creation.',
   })
@@ -383,6 +384,7 @@ export class RoundQuery extends PageQuery {
 export class StartDeliveryDto {
   @ApiPropertyOptional({
     default: false,
+    example: true,
     description: 'Start delivery although some grant offers are still open (needs a reason)',
   })
   @IsOptional()
