@@ -18,6 +18,7 @@ import { WorkerModule } from './queues/worker.module';
 import { ReportsModule } from './reports/reports.module';
 import { RetentionModule } from './retention/retention.module';
 import { ReturnsModule } from './returns/returns.module';
+import { RoundDeliveryModule } from './rounds/round-delivery.module';
 import { RoundsModule } from './rounds/rounds.module';
 import { BidsModule } from './bids/bids.module';
 import { UsersModule } from './users/users.module';
@@ -45,6 +46,7 @@ export class AppModule {
         AssessmentModule,
         AwardsModule,
         ReturnsModule,
+        RoundDeliveryModule,
         ReportsModule,
         RetentionModule,
         DocumentsModule,

@@ -510,30 +510,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/awards/{id}/variations': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The award’s variations, oldest first, with what each changed
-     * @description Requires role: applicant, approver, moderator, finance, admin.
-     */
-    get: operations['listVariations'];
-    put?: never;
-    /**
-     * Ask to vary an active award: a reason and its whole quarterly profile after the change, with a later delivery end or new output targets if wanted
-     * @description Requires role: applicant.
-     */
-    post: operations['requestVariation'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/api/v1/awards/{id}/withdraw': {
     parameters: {
       query?: never;
@@ -1342,26 +1318,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/retention/preview': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Dry run of the daily retention job: per kind of record, its period, how many records and which ids would lose their personal data now
-     * @description Requires role: admin.
-     */
-    get: operations['previewRetention'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/api/v1/returns': {
     parameters: {
       query?: never;
@@ -1632,74 +1588,10 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Close out a round whose delivery has finished
+     * Close out a round in delivery once nothing is owed: no award unfinished, no return unapproved, no payment unmade; its money is final after
      * @description Requires role: admin.
      */
     post: operations['closeOutRound'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/rounds/{id}/deadline-extensions': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * The deadline extensions of a round (one at most per organisation), latest first
-     * @description Requires role: moderator, admin.
-     */
-    get: operations['listDeadlineExtensions'];
-    put?: never;
-    /**
-     * Give one organisation a later close time for an open round, or change the one it has (reason required, capped by DEADLINE_EXTENSION_MAX_DAYS)
-     * @description Requires role: moderator.
-     */
-    post: operations['grantDeadlineExtension'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/rounds/{id}/deadline-extensions/{organisationId}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * One organisation’s deadline extension for a round (applicants: their own organisation’s only)
-     * @description Requires role: applicant, moderator, admin.
-     */
-    get: operations['getDeadlineExtension'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/rounds/{id}/deadline-extensions/{organisationId}/revoke': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Withdraw an organisation’s deadline extension while the round is open and it still runs
-     * @description Requires role: moderator.
-     */
-    post: operations['revokeDeadlineExtension'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1826,6 +1718,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/rounds/{id}/record-historic': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record a historic draft round as closed out, straight into the records
+     * @description Requires role: admin.
+     */
+    post: operations['recordHistoricRound'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/rounds/{id}/scores': {
     parameters: {
       query?: never;
@@ -1896,7 +1808,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Start the delivery period of a decided round
+     * Start the delivery period of a decided round; refused while grant offers are open unless confirmed with a reason
      * @description Requires role: admin.
      */
     post: operations['startRoundDelivery'];
@@ -1998,26 +1910,6 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
-  '/api/v1/users/{id}/erase': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Erase a deactivated user's personal data on request: name, email, password, second factor, sessions and links go; the user row and every record pointing at it stay
-     * @description Requires role: admin.
-     */
-    post: operations['eraseUser'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
   '/api/v1/users/{id}/history': {
     parameters: {
       query?: never;
@@ -2112,126 +2004,6 @@ export interface paths {
      * @description Requires role: admin.
      */
     post: operations['endUserSessions'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/variations/{id}': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * One variation
-     * @description Requires role: applicant, approver, moderator, finance, admin.
-     */
-    get: operations['getVariation'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/variations/{id}/approve': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Approve a requested variation: it applies from now, or, when the award after it is above the round’s approval threshold, waits for a second approver
-     * @description Requires role: approver.
-     */
-    post: operations['approveVariation'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/variations/{id}/confirm': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Give the second approval of a variation above the threshold: it applies from now
-     * @description Requires role: approver.
-     */
-    post: operations['confirmVariation'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/variations/{id}/letter': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    /**
-     * Download the variation letter of an approved variation (printable HTML): the grant before and after, its quarterly profile, delivery and returns
-     * @description Requires role: applicant, approver, moderator, finance, admin.
-     */
-    get: operations['downloadVariationLetter'];
-    put?: never;
-    post?: never;
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/variations/{id}/refuse': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Refuse a variation waiting for a decision, with a reason the bidder is emailed
-     * @description Requires role: approver.
-     */
-    post: operations['refuseVariation'];
-    delete?: never;
-    options?: never;
-    head?: never;
-    patch?: never;
-    trace?: never;
-  };
-  '/api/v1/variations/{id}/withdraw': {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    get?: never;
-    put?: never;
-    /**
-     * Take back the organisation’s variation request before it takes effect
-     * @description Requires role: applicant.
-     */
-    post: operations['withdrawVariation'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2687,13 +2459,6 @@ export interface components {
     };
     BidDto: {
       applicantType: components['schemas']['OrganisationType'];
-      /**
-       * Format: date-time
-       * @description When the round closes for the bid’s organisation: the round’s closesAt, or later by a deadline extension
-       */
-      closesAt: string;
-      /** @example 27 May 2022, 23:59 (UK time) */
-      closesAtUkTime: string;
       /** @example Door-to-door survey of residents on the gated alleys (71% in favour); ward councillors and the neighbourhood policing team consulted in March */
       consultation?: string;
       /** @description One line per financial year and capital/revenue; they sum to the request */
@@ -2893,6 +2658,31 @@ export interface components {
        */
       reason: string;
     };
+    CloseOutProblemDto: {
+      /**
+       * @description Stable machine-readable code
+       * @example validation-failed
+       */
+      code: string;
+      /** @example The request has invalid fields; see errors. */
+      detail: string;
+      errors?: components['schemas']['FieldErrorDto'][];
+      /** @example /api/v1/rounds */
+      instance?: string;
+      /**
+       * @description How many more field errors were found than errors lists (it lists at most 50)
+       * @example 12
+       */
+      omittedErrors?: number;
+      /** @description What is left before close-out */
+      outstanding: components['schemas']['OutstandingItemDto'][];
+      /** @example 400 */
+      status: number;
+      /** @example Bad Request */
+      title: string;
+      /** @example urn:safer-streets:problem:validation-failed */
+      type: string;
+    };
     CompletePasswordResetDto: {
       /**
        * @description 12 to 200 characters; refused when blank, only digits, a short pattern repeated (aaaa…, abab…), a run such as abcd… or 1234…, or one of the most common passwords. No other rules: three random words make a good one
@@ -3091,6 +2881,12 @@ export interface components {
        */
       divergenceThreshold: number;
       eligibleApplicantTypes: components['schemas']['OrganisationType'][];
+      /**
+       * @description A record of a round that has already run (its bidding window closed): its window may open long ago and delivery may start before bids closed. It is never opened for bidding; POST /rounds/{id}/record-historic records it as closed out. Fixed at creation.
+       * @default false
+       * @example false
+       */
+      historic?: boolean;
       interventionTaxonomy?: components['schemas']['TaxonomyCategoryDto'][];
       /** @description Match funding required of a bid, as a percentage of the amount it requests, by applicant type */
       matchFundingPercent?: components['schemas']['MatchFundingDto'];
@@ -3187,37 +2983,6 @@ export interface components {
        * @example 30
        */
       weight: number;
-    };
-    DeadlineExtensionDto: {
-      /**
-       * Format: date-time
-       * @description The organisation’s own close time
-       */
-      closesAt: string;
-      /** @example 30 May 2022, 23:59 (UK time) */
-      closesAtUkTime: string;
-      /** Format: date-time */
-      createdAt: string;
-      /**
-       * Format: uuid
-       * @description The moderator who gave or last changed it
-       */
-      grantedBy: string;
-      /** Format: uuid */
-      id: string;
-      /** Format: uuid */
-      organisationId: string;
-      organisationName: string;
-      reason: string;
-      /** Format: uuid */
-      roundId: string;
-      /** Format: date-time */
-      updatedAt: string;
-      /** @description How many times it has been given (1, then 2 after a change...) */
-      version: number;
-    };
-    DeadlineExtensionListDto: {
-      items: components['schemas']['DeadlineExtensionDto'][];
     };
     DecisionDto: {
       /**
@@ -3496,14 +3261,6 @@ export interface components {
      * @enum {string}
      */
     EndorsementState: 'not_required' | 'awaiting' | 'endorsed' | 'declined';
-    ErasureDto: {
-      /** @description True when the user had been erased before: nothing changed */
-      alreadyErased: boolean;
-      /** Format: date-time */
-      erasedAt: string;
-      /** Format: uuid */
-      userId: string;
-    };
     ExportDto: {
       /** Format: date-time */
       asAt: string;
@@ -3599,22 +3356,6 @@ export interface components {
       remainingPence: number;
       /** Format: uuid */
       roundId: string;
-    };
-    GrantDeadlineExtensionDto: {
-      /**
-       * Format: date-time
-       * @description The organisation’s own close time: later than the round’s, at most DEADLINE_EXTENSION_MAX_DAYS days after it
-       * @example 2022-05-30T22:59:00Z
-       */
-      closesAt: string;
-      /**
-       * Format: uuid
-       * @description The organisation given the later close time
-       * @example 3b1f6c2e-8d4a-4f7e-9c1b-2a5d6e7f8a9b
-       */
-      organisationId: string;
-      /** @example Flooding closed the council offices for three days. */
-      reason: string;
     };
     HealthDto: {
       /** @example ok */
@@ -3877,6 +3618,24 @@ export interface components {
      * @enum {string}
      */
     OpenDataFormat: 'json' | 'csv';
+    OpenOfferDto: {
+      /** Format: uuid */
+      awardId: string;
+      /** Format: date-time */
+      offerExpiresAt: string;
+      /**
+       * @description The deadline in UK time
+       * @example 27 May 2022, 23:59
+       */
+      offerExpiresUkTime: string;
+      /** @example Northumbria PCC */
+      organisationName: string;
+      /**
+       * @description The award’s bid reference
+       * @example SSF4-0042
+       */
+      reference: string;
+    };
     OrganisationDto: {
       active: boolean;
       charityNumber: string | null;
@@ -3958,23 +3717,30 @@ export interface components {
       /** @example Street lighting */
       type: string;
     };
-    OutputTargetDto: {
+    OutstandingItemDto: {
+      /** @description Pence: the award’s amount, the return’s claimed spend (0 when unsent), the payment’s amount */
+      amountPence: number;
       /**
        * Format: uuid
-       * @example 6f1c5a8e-3b7a-4c1e-9a55-2f0f8c1d2e3a
+       * @description The award, return or payment
        */
-      interventionId: string;
-      /**
-       * @description The new target for the intervention’s output
-       * @example 60
-       */
-      outputTarget: number;
+      id: string;
+      kind: components['schemas']['OutstandingKind'];
+      /** @example submitted, waiting for finance to review it */
+      outstanding: string;
+      /** @example SSF4-0042 Q2 2025/26 */
+      reference: string;
     };
-    OutputTargetResponseDto: {
-      /** Format: uuid */
-      interventionId: string;
-      outputTarget: number;
-    };
+    /**
+     * @description What keeps a round from closing out
+     *
+     *     - `award`: an award not finished (waiting for approval, offered, accepted or active)
+     *     - `return`: a quarterly return neither approved nor cancelled
+     *     - `payment`: a payment of an approved return not yet made
+     * @example award
+     * @enum {string}
+     */
+    OutstandingKind: 'award' | 'return' | 'payment';
     PartnerDto: {
       /** @example Northumbria Police */
       name: string;
@@ -4073,29 +3839,6 @@ export interface components {
       title: string;
       /** @example urn:safer-streets:problem:validation-failed */
       type: string;
-    };
-    ProfileCellDto: {
-      /**
-       * @description Amount in pence (0 for nothing)
-       * @example 8333333
-       */
-      amountPence: number;
-      /** @example 2026/27 */
-      financialYear: string;
-      kind: components['schemas']['SpendKind'];
-      /**
-       * @description Q1 April–June … Q4 January–March
-       * @example 3
-       */
-      quarter: Record<string, never>;
-    };
-    ProfileCellResponseDto: {
-      /** @example 25000000 */
-      amountPence: number;
-      /** @example 2026/27 */
-      financialYear: string;
-      kind: components['schemas']['SpendKind'];
-      quarter: Record<string, never>;
     };
     PublicationDto: {
       /** @description Bids awarded a grant (offers made) */
@@ -4200,10 +3943,6 @@ export interface components {
        */
       refreshToken: string;
     };
-    RefuseVariationDto: {
-      /** @example The Q4 profile leaves no time to install the columns */
-      reason: string;
-    };
     RequestChangesDto: {
       /** @example Q2 revenue spend lacks the invoices for CCTV. */
       comments: string;
@@ -4212,68 +3951,6 @@ export interface components {
        * @example 2
        */
       submission?: number;
-    };
-    RequestVariationDto: {
-      /**
-       * @description A later end of delivery, within the award’s last funded financial year; left out keeps it
-       * @example 2027-03-31
-       */
-      deliveryEndsOn?: string;
-      /** @description New output targets */
-      outputTargets?: components['schemas']['OutputTargetDto'][];
-      /** @description The award’s whole quarterly profile after the change (financial year × quarter × kind); its year × kind lines are summed from it. A quarter or kind left out is nothing. */
-      profile: components['schemas']['ProfileCellDto'][];
-      /** @example Lighting columns delayed by the supplier */
-      reason: string;
-    };
-    /**
-     * @description A kind of record holding personal data, kept for its own period
-     *
-     *     - `unfunded-bids`: bids never funded (draft, withdrawn, failed eligibility, unsuccessful): partners' names and roles, free text, reasons
-     *     - `unfunded-bid-documents`: supporting documents on unfunded bids: the file and its name
-     *     - `funded-bids`: funded bids: partners' names and roles, free text, the offer's signatory
-     *     - `inactive-users`: users who have not signed in for the period: erased as on request
-     *     - `sessions`: sign-in sessions (address, device): deleted
-     *     - `account-links`: invitation and password-reset links: deleted
-     *     - `sign-in-records`: the address in sign-in audit events
-     *     - `emails`: sent or failed emails: recipients and template data
-     * @example unfunded-bids
-     * @enum {string}
-     */
-    RetentionKind:
-      | 'unfunded-bids'
-      | 'unfunded-bid-documents'
-      | 'funded-bids'
-      | 'sessions'
-      | 'account-links'
-      | 'sign-in-records'
-      | 'emails'
-      | 'inactive-users';
-    RetentionPreviewDto: {
-      /**
-       * Format: date-time
-       * @description The moment the periods are counted back from (now)
-       */
-      asOf: string;
-      kinds: components['schemas']['RetentionPreviewKindDto'][];
-    };
-    RetentionPreviewKindDto: {
-      /** @description How many records of this kind the next run would anonymise */
-      count: number;
-      /** @example the round's close */
-      countedFrom: string;
-      /**
-       * Format: date-time
-       * @description Records whose period counts from before this are due
-       */
-      cutoff: string;
-      /** @description Their ids (at most 500, in id order): never any personal data */
-      ids: string[];
-      kind: components['schemas']['RetentionKind'];
-      /** @example 730 */
-      periodDays: number;
-      /** @example RETENTION_UNFUNDED_BID_DAYS */
-      setting: string;
     };
     ReturnContentDto: {
       forecast: components['schemas']['ForecastLineDto'][];
@@ -4466,10 +4143,6 @@ export interface components {
      * @enum {string}
      */
     ReviewOutcome: 'approved' | 'changes_requested';
-    RevokeDeadlineExtensionDto: {
-      /** @example Granted to the wrong organisation. */
-      reason: string;
-    };
     RiskDto: {
       /** @example Supplier lead times for columns */
       description: string;
@@ -4534,6 +4207,8 @@ export interface components {
       directAwardJustification: string | null;
       divergenceThreshold: number;
       eligibleApplicantTypes: components['schemas']['OrganisationType'][];
+      /** @description A record of a round that has run, never opened for bidding (see historic on create) */
+      historic: boolean;
       /** Format: uuid */
       id: string;
       interventionTaxonomy: components['schemas']['TaxonomyCategoryDto'][];
@@ -4555,13 +4230,6 @@ export interface components {
       /** @description Send back as If-Match when editing */
       version: number;
       yearCaps: components['schemas']['YearCapDto'][];
-      /**
-       * Format: date-time
-       * @description For an applicant: when the round closes for their organisation, closesAt or later by a deadline extension; null for staff
-       */
-      yourClosesAt: string | null;
-      /** @example 30 May 2022, 23:59 (UK time) */
-      yourClosesAtUkTime: string | null;
     };
     RoundPageDto: {
       items: components['schemas']['RoundDto'][];
@@ -4903,6 +4571,44 @@ export interface components {
        * @example 2026-12-18T17:00:00Z
        */
       assessmentDueAt: string;
+    };
+    StartDeliveryDto: {
+      /**
+       * @description Start delivery although some grant offers are still open (needs a reason)
+       * @default false
+       * @example true
+       */
+      confirmOpenOffers?: boolean;
+      /**
+       * @description Why delivery starts with offers open; required with confirmOpenOffers, audited
+       * @example Two recipients asked for more time; delivery of the others cannot wait.
+       */
+      reason?: string;
+    };
+    StartDeliveryProblemDto: {
+      /**
+       * @description Stable machine-readable code
+       * @example validation-failed
+       */
+      code: string;
+      /** @example The request has invalid fields; see errors. */
+      detail: string;
+      errors?: components['schemas']['FieldErrorDto'][];
+      /** @example /api/v1/rounds */
+      instance?: string;
+      /**
+       * @description How many more field errors were found than errors lists (it lists at most 50)
+       * @example 12
+       */
+      omittedErrors?: number;
+      /** @description The offers still open */
+      openOffers: components['schemas']['OpenOfferDto'][];
+      /** @example 400 */
+      status: number;
+      /** @example Bad Request */
+      title: string;
+      /** @example urn:safer-streets:problem:validation-failed */
+      type: string;
     };
     SubmissionDto: {
       content: components['schemas']['ReturnContentDto'];
@@ -5283,66 +4989,6 @@ export interface components {
       profilePence: number;
       thresholdPercent: number;
     };
-    VariationBeforeDto: {
-      amountPence: number;
-      /** @example 2026-12-31 */
-      deliveryEndsOn: string;
-      lines: components['schemas']['YearKindLineDto'][];
-      profile: components['schemas']['ProfileCellResponseDto'][];
-    };
-    VariationDto: {
-      /** @description The award’s total after the change */
-      amountPence: number;
-      /**
-       * Format: date-time
-       * @description When the change took effect
-       */
-      approvedAt: string | null;
-      /** Format: uuid */
-      awardId: string;
-      /** @example SSF5-0042 */
-      awardReference: string;
-      before: components['schemas']['VariationBeforeDto'] | null;
-      /** Format: date-time */
-      closedAt: string | null;
-      /** Format: date-time */
-      decidedAt: string | null;
-      /** Format: uuid */
-      decidedBy: string | null;
-      /** @example 2027-03-31 */
-      deliveryEndsOn: string | null;
-      /** Format: uuid */
-      id: string;
-      /** @description The year × kind lines of the profile */
-      lines: components['schemas']['YearKindLineDto'][];
-      outputTargets: components['schemas']['OutputTargetResponseDto'][] | null;
-      profile: components['schemas']['ProfileCellResponseDto'][];
-      reason: string;
-      refusalReason: string | null;
-      /** Format: date-time */
-      requestedAt: string;
-      /** Format: uuid */
-      requestedBy: string;
-      /** Format: uuid */
-      secondApproverId: string | null;
-      status: components['schemas']['VariationStatus'];
-      version: number;
-    };
-    VariationListDto: {
-      items: components['schemas']['VariationDto'][];
-    };
-    /**
-     * @description Where a variation of an active award is
-     *
-     *     - `requested`: asked for by the award’s organisation, waiting for an approver
-     *     - `pending_second_approval`: approved once, above the approval threshold: waiting for a second approver
-     *     - `approved`: in effect from its approval moment
-     *     - `refused`: refused by an approver, with a reason
-     *     - `withdrawn`: taken back by the award’s organisation
-     * @example requested
-     * @enum {string}
-     */
-    VariationStatus: 'requested' | 'pending_second_approval' | 'approved' | 'refused' | 'withdrawn';
     YearCapDto: {
       /**
        * @description Most a bid may ask for in this financial year, in pence
@@ -5351,13 +4997,6 @@ export interface components {
       capPence: number;
       /** @example 2022/23 */
       financialYear: string;
-    };
-    YearKindLineDto: {
-      /** @example 25000000 */
-      amountPence: number;
-      /** @example 2026/27 */
-      financialYear: string;
-      kind: components['schemas']['SpendKind'];
     };
   };
   responses: never;
@@ -6833,144 +6472,6 @@ export interface operations {
       };
       /** @description No such return or award, or one of another organisation. Generic codes: `not-found`. */
       404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  listVariations: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['VariationListDto'];
-        };
-      };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Only applicant, approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Generic codes: `not-found`. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  requestVariation: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RequestVariationDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          /** @description The created resource: /api/v1/variations/{id} */
-          Location?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['VariationDto'];
-        };
-      };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Generic codes: `not-found`. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description The award is not active in a round in delivery, or a variation is already open */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Breaks a rule: over the award, money into another financial year, a submitted or approved quarter changed, below what is claimed, an extension past the last funded year */
-      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -9842,43 +9343,6 @@ export interface operations {
       };
     };
   };
-  previewRetention: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path?: never;
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['RetentionPreviewDto'];
-        };
-      };
-      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
   listReturns: {
     parameters: {
       query?: {
@@ -11075,15 +10539,6 @@ export interface operations {
           'application/json': components['schemas']['RoundDto'];
         };
       };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
       /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
@@ -11111,7 +10566,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The command does not apply to the round’s current state */
+      /** @description The round is not in delivery, or something is still owed (listed in outstanding) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -11121,271 +10576,6 @@ export interface operations {
         };
       };
       422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  listDeadlineExtensions: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DeadlineExtensionListDto'];
-        };
-      };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Only moderator, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Generic codes: `not-found`. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  grantDeadlineExtension: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['GrantDeadlineExtensionDto'];
-      };
-    };
-    responses: {
-      201: {
-        headers: {
-          /** @description The created resource: /api/v1/rounds/{roundId}/deadline-extensions/{organisationId} */
-          Location?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DeadlineExtensionDto'];
-        };
-      };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Only moderator may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Generic codes: `not-found`. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description The round is not open for bids, or the organisation’s deadline has passed */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Not later than the round’s close, beyond the cap, or an organisation that may not bid */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  getDeadlineExtension: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        organisationId: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['DeadlineExtensionDto'];
-        };
-      };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Only applicant, moderator, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description No extension, or not yours to see. Generic codes: `not-found`. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  revokeDeadlineExtension: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-        organisationId: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RevokeDeadlineExtensionDto'];
-      };
-    };
-    responses: {
-      /** @description Revoked: the organisation is held to the round’s close */
-      204: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Only moderator may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Generic codes: `not-found`. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -11789,6 +10979,80 @@ export interface operations {
       };
     };
   };
+  recordHistoricRound: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RoundDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The command does not apply to the round’s current state */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   listRoundScores: {
     parameters: {
       query?: never;
@@ -11996,7 +11260,11 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['StartDeliveryDto'];
+      };
+    };
     responses: {
       200: {
         headers: {
@@ -12004,15 +11272,6 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RoundDto'];
-        };
-      };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
@@ -12042,7 +11301,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The command does not apply to the round’s current state */
+      /** @description The round is not decided, or offers are still open (listed in openOffers; confirm with confirmOpenOffers and a reason) */
       409: {
         headers: {
           [name: string]: unknown;
@@ -12517,67 +11776,6 @@ export interface operations {
       };
     };
   };
-  eraseUser: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['ErasureDto'];
-        };
-      };
-      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /**
-       * @description Your own account (own-erasure)
-       *
-       *     Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
-       */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Generic codes: `not-found`. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description The user is active: deactivate them first (user-active) */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
   getUserHistory: {
     parameters: {
       query?: never;
@@ -12873,430 +12071,6 @@ export interface operations {
       };
       /** @description Generic codes: `not-found`. */
       404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  getVariation: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['VariationDto'];
-        };
-      };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Only applicant, approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Generic codes: `not-found`. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  approveVariation: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['VariationDto'];
-        };
-      };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /**
-       * @description Tied to the bid (separation of duties)
-       *
-       *     Only approver may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
-       */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Generic codes: `not-found`. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Not requested, or the award not active */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description No longer fits the rules (a return approved since the request) */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  confirmVariation: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['VariationDto'];
-        };
-      };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /**
-       * @description The first approver, or tied to the bid (separation of duties)
-       *
-       *     Only approver may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
-       */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Generic codes: `not-found`. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Not awaiting a second approval */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description No longer fits the rules */
-      422: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  downloadVariationLetter: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      /** @description The letter, as an HTML attachment */
-      200: {
-        headers: {
-          /** @description attachment; filename="variation-<reference>-<id>.html" */
-          'Content-Disposition'?: string;
-          [name: string]: unknown;
-        };
-        content: {
-          'text/html': string;
-        };
-      };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Only applicant, approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Generic codes: `not-found`. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Not approved */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  refuseVariation: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody: {
-      content: {
-        'application/json': components['schemas']['RefuseVariationDto'];
-      };
-    };
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['VariationDto'];
-        };
-      };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /**
-       * @description Tied to the bid (separation of duties)
-       *
-       *     Only approver may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
-       */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Generic codes: `not-found`. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Already decided or withdrawn */
-      409: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-    };
-  };
-  withdrawVariation: {
-    parameters: {
-      query?: never;
-      header?: never;
-      path: {
-        id: string;
-      };
-      cookie?: never;
-    };
-    requestBody?: never;
-    responses: {
-      200: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/json': components['schemas']['VariationDto'];
-        };
-      };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
-      400: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
-      401: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
-      403: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Generic codes: `not-found`. */
-      404: {
-        headers: {
-          [name: string]: unknown;
-        };
-        content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
-        };
-      };
-      /** @description Already decided or withdrawn */
-      409: {
         headers: {
           [name: string]: unknown;
         };

@@ -5,7 +5,9 @@ import { BidProgressService } from '../bids/bid-progress.service';
 import { DomainError } from '../common/domain-error';
 import type { YearKindAmount } from '../returns/return.rules';
 import { RoundsService } from '../rounds/rounds.service';
+import type { OpenOffer, OutstandingItem } from '../rounds/rounds.rules';
 import type { BidParties } from '../users/separation.rules';
+import { AWARD_UNSETTLED_SQL, offerOpenSql } from './award-lifecycle';
 import { AwardDecision, AwardLine, type DecisionStatus } from './award.entity';
 
 // What delivery returns need of an award: its money per year and kind, the bid's interventions
@@ -51,6 +53,13 @@ export class AwardDeliveryService {
       : null;
     if (!award || !round) {
       throw DomainError.notFound('Award');
+    }
+    // Every change to an award's returns and payments locks it: none once the round is closed out.
+    if (lock && round.status === 'closed_out') {
+      throw DomainError.conflict(
+        'round-closed-out',
+        `Round ${round.code} is closed out: nothing about its money changes any more.`,
+      );
     }
     const bid = await this.bids.readSubmitted(manager, award.bidId);
     const lines = await manager.find(AwardLine, {
@@ -98,6 +107,56 @@ export class AwardDeliveryService {
       [awardId],
     );
     return new Map(rows.map((row) => [row.intervention_id, Number(row.output_target)]));
+  }
+
+  // Offers of the round a recipient may still accept at `now`, earliest deadline first.
+  async openOffers(manager: EntityManager, roundId: string, now: Date): Promise<OpenOffer[]> {
+    const rows: {
+      award_id: string;
+      reference: string;
+      organisation_name: string;
+      offer_expires_at: Date;
+    }[] = await manager.query(
+      `SELECT a.id AS award_id, b.reference, o.name AS organisation_name, a.offer_expires_at
+         FROM award_decisions a
+         JOIN bids b ON b.id = a.bid_id
+         JOIN organisations o ON o.id = a.organisation_id
+        WHERE a.round_id = $1 AND ${offerOpenSql('$2::timestamptz')}
+        ORDER BY a.offer_expires_at, b.reference`,
+      [roundId, now],
+    );
+    return rows.map((row) => ({
+      awardId: row.award_id,
+      reference: row.reference,
+      organisationName: row.organisation_name,
+      offerExpiresAt: new Date(row.offer_expires_at),
+    }));
+  }
+
+  // Awards of the round not yet finished (award-lifecycle.ts#AWARD_UNSETTLED_SQL), by reference.
+  async unsettled(manager: EntityManager, roundId: string): Promise<OutstandingItem[]> {
+    const rows: { id: string; reference: string; status: string; amount_pence: string }[] =
+      await manager.query(
+        `SELECT a.id, b.reference, a.status, a.amount_pence
+           FROM award_decisions a
+           JOIN bids b ON b.id = a.bid_id
+          WHERE a.round_id = $1 AND ${AWARD_UNSETTLED_SQL}
+          ORDER BY b.reference`,
+        [roundId],
+      );
+    const what: Record<string, string> = {
+      pending_second_approval: 'waiting for a second approver',
+      offered: 'offered, neither accepted, declined nor withdrawn',
+      accepted: 'accepted, its delivery not started',
+      active: 'active: returns or payments still to come',
+    };
+    return rows.map((row) => ({
+      kind: 'award' as const,
+      id: row.id,
+      reference: row.reference,
+      outstanding: what[row.status] ?? row.status,
+      amountPence: Number(row.amount_pence),
+    }));
   }
 
   // Who stands behind the award's bid, for separation of duties.

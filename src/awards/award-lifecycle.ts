@@ -1,3 +1,5 @@
+import type { DecisionStatus } from './award.entity';
+
 // Where an award stands, as SQL over `award_decisions a`, declared once for the services, the
 // task list and the reports. `asOf` is an SQL expression for an instant.
 
@@ -29,3 +31,13 @@ export function awardProfileAtSql(awardId: string, asOf: string): string {
      WHERE v.award_id = ${awardId} AND v.status = 'approved'
      ORDER BY v.approved_at LIMIT 1))`;
 }
+
+// Not finished: offered, accepted or delivering, its money neither all paid nor released. A round
+// closes out only when none of its awards is in one of these.
+export const UNSETTLED_AWARD_STATUSES = [
+  'pending_second_approval',
+  'offered',
+  'accepted',
+  'active',
+] as const satisfies readonly DecisionStatus[];
+export const AWARD_UNSETTLED_SQL = `a.status IN (${UNSETTLED_AWARD_STATUSES.map((status) => `'${status}'`).join(', ')})`;

@@ -8,8 +8,8 @@ export class DomainError extends Error {
     readonly status: number,
     message: string,
     readonly errors?: FieldError[],
-    // Extension members of the problem (RFC 9457 §3.2): numbers a client may act on.
-    readonly extensions?: Record<string, number>,
+    // Extension members of the problem (RFC 9457 §3.2): numbers or lists a client may act on.
+    readonly extensions?: Record<string, unknown>,
   ) {
     super(message);
   }

@@ -26,7 +26,7 @@ export function problem(
   code: string,
   detail: string,
   errors?: FieldError[],
-  extensions: Record<string, number> = {},
+  extensions: Record<string, unknown> = {},
 ): Problem {
   return {
     ...extensions,

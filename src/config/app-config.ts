@@ -39,6 +39,9 @@ export interface AppConfig {
   // The most days after a round's closesAt that a moderator may extend one organisation's
   // deadline to (DEADLINE_EXTENSION_MAX_DAYS).
   deadlineExtensionMaxDays: number;
+  // A new round's bidding window may open at most this many days in the past (historic rounds
+  // excepted): ROUND_OPENS_MAX_PAST_DAYS.
+  rounds: { opensMaxPastDays: number };
   jwtSecret: string;
   // No JWT_SECRET was set: jwtSecret is random, made at this start, so tokens end on a restart.
   jwtSecretGenerated: boolean;

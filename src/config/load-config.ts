@@ -112,6 +112,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     documents: loadDocumentsConfig(env, problems),
     deadlineExtensionMaxDays: integer(env, 'DEADLINE_EXTENSION_MAX_DAYS', 14, 1, 90, problems),
     retention: loadRetentionConfig(env, problems),
+    rounds: {
+      opensMaxPastDays: integer(env, 'ROUND_OPENS_MAX_PAST_DAYS', 7, 0, 365, problems),
+    },
     exportLimits: {
       openPerUser: integer(env, 'EXPORT_MAX_OPEN_PER_USER', 3, 1, 100, problems),
       retentionDays: integer(env, 'EXPORT_RETENTION_DAYS', 7, 1, 3650, problems),

@@ -195,6 +195,11 @@ export const ENUMS: EnumEntry[] = [
     approved: 'approved',
     changes_requested: 'sent back with changes to make',
   }),
+  entry('OutstandingKind', 'What keeps a round from closing out', {
+    award: 'an award not finished (waiting for approval, offered, accepted or active)',
+    return: 'a quarterly return neither approved nor cancelled',
+    payment: 'a payment of an approved return not yet made',
+  }),
   entry('PaymentStatus', 'Whether a payment has been made', {
     to_make: 'released and waiting to be paid',
     made: 'paid',

@@ -29,8 +29,6 @@ const OPERATION_IDS: Record<string, Record<string, string>> = {
     update: 'updateRound',
     publish: 'publishRound',
     close: 'closeRound',
-    startDelivery: 'startRoundDelivery',
-    closeOut: 'closeOutRound',
   },
   BidsController: {
     list: 'listBids',

@@ -59,3 +59,10 @@ export const RETURN_FILTER_SQL: Record<ReturnFilter, string> = {
 export function quarterLabel(row: { quarter: number; financialYear: string }): string {
   return `Q${row.quarter} ${row.financialYear}`;
 }
+
+// Settled: nothing more is owed on it. Any other return keeps its round from closing out.
+export const SETTLED_RETURN_STATUSES: readonly ReturnStatus[] = ['approved', 'cancelled'];
+export const RETURN_UNSETTLED_SQL = `d.status NOT IN (${SETTLED_RETURN_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+
+// Over `return_payments p`: approved for payment, not yet recorded as made.
+export const PAYMENT_UNMADE_SQL = `p.status = 'to_make'`;

@@ -16,6 +16,8 @@ import { scheduled } from './return-schedule.service';
 import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
 import { quarterLabel, RETURN_FILTER_SQL, WITH_BIDDER } from './return-lifecycle';
 import { ReturnViews } from './return-views';
+import { unmadePayments, unsettledReturns } from './round-settlement';
+import type { OutstandingItem } from '../rounds/rounds.rules';
 import { RETURN_SORT_COLUMNS, type ReturnQuery, type SaveReturnDto } from './return.dto';
 
 // What the list reads beside each return.
@@ -40,6 +42,19 @@ export class ReturnsService {
     private readonly audit: AuditService,
     private readonly documents: DocumentStore,
   ) {}
+
+  // The round's returns not yet approved or cancelled, then its payments not yet made: what
+  // keeps it from closing out (round-settlement.ts).
+  async outstandingInRound(
+    manager: EntityManager,
+    roundId: string,
+    now: Date,
+  ): Promise<OutstandingItem[]> {
+    return [
+      ...(await unsettledReturns(manager, roundId, now)),
+      ...(await unmadePayments(manager, roundId)),
+    ];
+  }
 
   get(user: AuthenticatedUser, id: string, now = new Date()): Promise<ReturnDto> {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {

@@ -139,6 +139,11 @@ export class FundingRound {
   @Column({ type: 'integer', default: 30 })
   paymentDays: number;
 
+  // A record of a round run before or outside this system: its dates may lie in the past and it
+  // is never opened for bidding through the API (rounds.rules.ts#roundCommandRefusal).
+  @Column({ type: 'boolean', default: false })
+  historic: boolean;
+
   // When assessors' scores are due; set when the round moves into assessment.
   @Column({ type: 'timestamptz', nullable: true })
   assessmentDueAt: Date | null;

@@ -1,5 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageMetaDto } from '../common/pagination';
+import { ProblemDto } from '../common/problem.dto';
+import { OUTSTANDING_KINDS, type OutstandingKind } from './rounds.rules';
 import { ORGANISATION_TYPES, type OrganisationType } from '../organisations/organisation.entity';
 import {
   AWARD_TYPES,
@@ -123,6 +125,12 @@ export class RoundDto {
   paymentDays: number;
 
   @ApiProperty({
+    description:
+      'A record of a round that has run, never opened for bidding (see historic on create)',
+  })
+  historic: boolean;
+
+  @ApiProperty({
     nullable: true,
     type: String,
     format: 'date-time',
@@ -143,4 +151,51 @@ export class RoundDto {
 export class RoundPageDto extends PageMetaDto {
   @ApiProperty({ type: [RoundDto] })
   items: RoundDto[];
+}
+
+export class OpenOfferDto {
+  @ApiProperty({ format: 'uuid' })
+  awardId: string;
+
+  @ApiProperty({ example: 'SSF4-0042', description: 'The award’s bid reference' })
+  reference: string;
+
+  @ApiProperty({ example: 'Northumbria PCC' })
+  organisationName: string;
+
+  @ApiProperty({ format: 'date-time' })
+  offerExpiresAt: Date;
+
+  @ApiProperty({ example: '27 May 2022, 23:59', description: 'The deadline in UK time' })
+  offerExpiresUkTime: string;
+}
+
+export class StartDeliveryProblemDto extends ProblemDto {
+  @ApiProperty({ type: [OpenOfferDto], description: 'The offers still open' })
+  openOffers: OpenOfferDto[];
+}
+
+export class OutstandingItemDto {
+  @ApiProperty({ enum: OUTSTANDING_KINDS })
+  kind: OutstandingKind;
+
+  @ApiProperty({ format: 'uuid', description: 'The award, return or payment' })
+  id: string;
+
+  @ApiProperty({ example: 'SSF4-0042 Q2 2025/26' })
+  reference: string;
+
+  @ApiProperty({ example: 'submitted, waiting for finance to review it' })
+  outstanding: string;
+
+  @ApiProperty({
+    description:
+      'Pence: the award’s amount, the return’s claimed spend (0 when unsent), the payment’s amount',
+  })
+  amountPence: number;
+}
+
+export class CloseOutProblemDto extends ProblemDto {
+  @ApiProperty({ type: [OutstandingItemDto], description: 'What is left before close-out' })
+  outstanding: OutstandingItemDto[];
 }

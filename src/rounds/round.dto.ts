@@ -1,9 +1,10 @@
-import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsObject,
@@ -343,9 +344,19 @@ export class CreateRoundDto {
   @Min(1)
   @Max(90)
   paymentDays?: number;
+
+  @ApiPropertyOptional({
+    default: false,
+    example: false,
+    description:
+      'A record of a round that has already run (its bidding window closed): its window may open long ago and delivery may start before bids closed. It is never opened for bidding; POST /rounds/{id}/record-historic records it as closed out. Fixed at creation.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  historic?: boolean;
 }
 
-export class UpdateRoundDto extends PartialType(CreateRoundDto) {}
+export class UpdateRoundDto extends PartialType(OmitType(CreateRoundDto, ['historic'] as const)) {}
 
 // What the rounds list sorts by: fields of the round.
 export const ROUND_SORT_FIELDS = {
@@ -368,4 +379,26 @@ export class RoundQuery extends PageQuery {
 
   @SearchParam('rounds whose code or name')
   q?: string;
+}
+
+export class StartDeliveryDto {
+  @ApiPropertyOptional({
+    default: false,
+    example: true,
+    description: 'Start delivery although some grant offers are still open (needs a reason)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  confirmOpenOffers?: boolean;
+
+  @ApiPropertyOptional({
+    maxLength: 2000,
+    example: 'Two recipients asked for more time; delivery of the others cannot wait.',
+    description: 'Why delivery starts with offers open; required with confirmOpenOffers, audited',
+  })
+  @IsOptional()
+  @Transform(trimString)
+  @IsString()
+  @MaxLength(2000)
+  reason?: string;
 }

@@ -127,19 +127,16 @@ export class RoundsController {
     return this.command(admin, id, 'close');
   }
 
-  @Post(':id/start-delivery')
-  @RoundCommandRoute('Start the delivery period of a decided round')
-  startDelivery(
+  @Post(':id/record-historic')
+  @RoundCommandRoute(
+    'Record a historic draft round as closed out, straight into the records',
+    'recordHistoricRound',
+  )
+  recordHistoric(
     @CurrentUser() admin: AuthenticatedUser,
     @UuidParam() id: string,
   ): Promise<RoundDto> {
-    return this.command(admin, id, 'start-delivery');
-  }
-
-  @Post(':id/close-out')
-  @RoundCommandRoute('Close out a round whose delivery has finished')
-  closeOut(@CurrentUser() admin: AuthenticatedUser, @UuidParam() id: string): Promise<RoundDto> {
-    return this.command(admin, id, 'close-out');
+    return this.command(admin, id, 'record-historic');
   }
 
   private command(admin: AuthenticatedUser, id: string, command: RoundCommand): Promise<RoundDto> {
@@ -147,17 +144,23 @@ export class RoundsController {
   }
 }
 
-function RoundCommandRoute(summary: string): MethodDecorator {
+// `operationId` for routes the operation-ids table does not name; `conflict` for a refusal that
+// lists what stands in the way.
+export function RoundCommandRoute(
+  summary: string,
+  operationId?: string,
+  conflict: { type: typeof ProblemDto; description: string } = {
+    type: ProblemDto,
+    description: 'The command does not apply to the round’s current state',
+  },
+): MethodDecorator {
   return applyDecorators(
     HttpCode(200),
     Roles('admin'),
-    ApiOperation({ summary }),
+    ApiOperation({ summary, ...(operationId ? { operationId } : {}) }),
     ApiOkResponse({ type: RoundDto }),
     ApiNotFoundResponse({ type: ProblemDto }),
-    ApiConflictResponse({
-      type: ProblemDto,
-      description: 'The command does not apply to the round’s current state',
-    }),
+    ApiConflictResponse(conflict),
     ApiUnprocessableEntityResponse({ type: ProblemDto }),
   );
 }

@@ -1,3 +1,4 @@
+import { addDays, formatLondon, londonDateOf } from '../common/london-time';
 import type { FieldError } from '../common/problem';
 import type { OrganisationType } from '../organisations/organisation.entity';
 import { financialYearsBetween, isFinancialYear } from './financial-year';
@@ -134,18 +135,27 @@ export const ROUND_COMMANDS = {
   'publish-outcomes': { from: 'assessment', to: 'decided' },
   'start-delivery': { from: 'decided', to: 'delivery' },
   'close-out': { from: 'delivery', to: 'closed_out' },
+  // A historic round goes into the records as closed out, straight from draft.
+  'record-historic': { from: 'draft', to: 'closed_out' },
 } as const satisfies Record<string, { from: RoundStatus; to: RoundStatus }>;
 export type RoundCommand = keyof typeof ROUND_COMMANDS;
 
 // Why a lifecycle command may not run now, or null when it may.
 export function roundCommandRefusal(
   command: RoundCommand,
-  round: { status: RoundStatus; closesAt: Date },
+  round: { status: RoundStatus; closesAt: Date; historic?: boolean },
   now: Date,
 ): string | null {
   const { from } = ROUND_COMMANDS[command];
   if (round.status !== from) {
     return `"${command}" needs a round in status ${from}; this round is ${round.status}`;
+  }
+  if (command === 'record-historic' && !round.historic) {
+    return 'only a round created as historic can be recorded straight as closed out';
+  }
+  // Its window is over by the time it is recorded, so through the API it is never opened.
+  if (command === 'publish' && round.historic && round.closesAt.getTime() <= now.getTime()) {
+    return 'it is a historic round, kept for the records, and is never opened for bidding; record it with record-historic';
   }
   if (command === 'publish' && round.closesAt.getTime() <= now.getTime()) {
     return 'the bidding window has already closed; move closesAt into the future before publishing';
@@ -155,4 +165,111 @@ export function roundCommandRefusal(
     return `bidding is open until ${round.closesAt.toISOString()}; the round can be closed after that`;
   }
   return null;
+}
+
+export interface RoundTiming {
+  opensAt: Date;
+  closesAt: Date;
+  deliveryStartsOn: string;
+  historic: boolean;
+}
+
+// Dates a new round (or a draft's edit) may not have unless it is a historic record: a window
+// opening long ago, or delivery starting before bids close. A historic round records a round
+// that has run, so its window must be over. `checkOpensAt`: false when an edit leaves opensAt.
+export function roundTimingErrors(
+  round: RoundTiming,
+  now: Date,
+  opensMaxPastDays: number,
+  checkOpensAt = true,
+): FieldError[] {
+  const errors: FieldError[] = [];
+  if (round.historic) {
+    if (round.closesAt.getTime() > now.getTime()) {
+      errors.push({
+        field: 'historic',
+        message: `a historic round records a round that has run: its bidding window must have closed (it closes ${formatLondon(round.closesAt)} UK time)`,
+      });
+    }
+    return errors;
+  }
+  const earliest = now.getTime() - opensMaxPastDays * 86_400_000;
+  if (checkOpensAt && round.opensAt.getTime() < earliest) {
+    errors.push({
+      field: 'opensAt',
+      message: `the bidding window may open at most ${opensMaxPastDays} days in the past (no earlier than ${formatLondon(new Date(earliest))} UK time); create a round that has already run with historic: true`,
+    });
+  }
+  if (round.deliveryStartsOn <= londonDateOf(round.closesAt)) {
+    errors.push({
+      field: 'deliveryStartsOn',
+      message: `delivery must start after bids close (${formatLondon(round.closesAt)} UK time): on ${addDays(londonDateOf(round.closesAt), 1)} or later`,
+    });
+  }
+  return errors;
+}
+
+// An offer not yet accepted, declined or lapsed when delivery is to start.
+export interface OpenOffer {
+  awardId: string;
+  reference: string;
+  organisationName: string;
+  offerExpiresAt: Date;
+}
+
+// Why delivery may not start with these offers open, or null. Starting anyway needs a reason:
+// the recipients may still accept and start late.
+export function startDeliveryRefusal(
+  offers: OpenOffer[],
+  confirmation: { confirmOpenOffers?: boolean; reason?: string | null },
+): string | null {
+  if (offers.length === 0) {
+    return null;
+  }
+  const listed = offers
+    .map(
+      (offer) =>
+        `${offer.reference} (${offer.organisationName}, open until ${formatLondon(offer.offerExpiresAt)} UK time)`,
+    )
+    .join('; ');
+  const count = offers.length === 1 ? '1 offer is' : `${offers.length} offers are`;
+  if (!confirmation.confirmOpenOffers) {
+    return `${count} still open: ${listed}. Wait until they are accepted, declined or lapsed, or confirm with confirmOpenOffers: true and a reason`;
+  }
+  if (!confirmation.reason?.trim()) {
+    return `${count} still open: ${listed}. Starting delivery with open offers needs a reason`;
+  }
+  return null;
+}
+
+export const OUTSTANDING_KINDS = ['award', 'return', 'payment'] as const;
+export type OutstandingKind = (typeof OUTSTANDING_KINDS)[number];
+
+// Something that keeps a round from closing out: money still owed or not yet accounted for.
+export interface OutstandingItem {
+  kind: OutstandingKind;
+  id: string;
+  reference: string;
+  outstanding: string;
+  amountPence: number;
+}
+
+// Why the round may not close out while these are left, or null when nothing is.
+export function closeOutRefusal(items: OutstandingItem[]): string | null {
+  if (items.length === 0) {
+    return null;
+  }
+  const count = (kind: OutstandingKind, one: string, many: string) => {
+    const n = items.filter((item) => item.kind === kind).length;
+    return n === 0 ? [] : [n === 1 ? `1 ${one}` : `${n} ${many}`];
+  };
+  const parts = [
+    ...count('award', 'award not finished', 'awards not finished'),
+    ...count('return', 'return not approved', 'returns not approved'),
+    ...count('payment', 'payment not made', 'payments not made'),
+  ];
+  const owed = items
+    .filter((item) => item.kind === 'payment')
+    .reduce((sum, item) => sum + item.amountPence, 0);
+  return `${parts.join(', ')}${owed > 0 ? ` (${owed} pence approved but unpaid)` : ''}; see outstanding for each. Settle them before closing out`;
 }

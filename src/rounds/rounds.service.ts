@@ -1,8 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, ILike, Not, Repository } from 'typeorm';
 import { AuditActor, AuditService, changedFields, createdFields } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { DomainError } from '../common/domain-error';
 import { containsPattern } from '../common/list-query';
 import type { Page } from '../common/pagination';
@@ -25,6 +26,7 @@ import {
   ROUND_COMMANDS,
   RoundSettings,
   roundSettingsErrors,
+  roundTimingErrors,
 } from './rounds.rules';
 
 const SETTINGS_FIELDS = [
@@ -53,7 +55,7 @@ const SETTINGS_FIELDS = [
   'varianceThresholdPercent',
   'paymentDays',
 ] as const;
-const AUDITED_FIELDS = [...SETTINGS_FIELDS, 'criteria', 'yearCaps'] as const;
+const AUDITED_FIELDS = [...SETTINGS_FIELDS, 'criteria', 'yearCaps', 'historic'] as const;
 
 // A round's lists, each loaded by its own query: joined, 20 criteria and 10 year caps would
 // repeat the round row, taxonomy and all, 200 times.
@@ -71,6 +73,13 @@ function visibleTo(user: AuthenticatedUser): FindOptionsWhere<FundingRound> {
   return user.role === 'applicant' ? { status: Not('draft' as const) } : {};
 }
 
+// What a module adds to a lifecycle command inside its transaction: a check that refuses it
+// (with the round locked) and a reason that goes into the audit trail.
+export interface RoundCommandGuard {
+  check?: (round: RoundWithParts) => Promise<void>;
+  reason?: string;
+}
+
 @Injectable()
 export class RoundsService {
   constructor(
@@ -78,6 +87,7 @@ export class RoundsService {
     @InjectRepository(FundingRound) private readonly rounds: Repository<FundingRound>,
     private readonly audit: AuditService,
     private readonly extensions: DeadlineExtensionStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async list(user: AuthenticatedUser, query: RoundQuery): Promise<Page<RoundDto>> {
@@ -141,11 +151,12 @@ export class RoundsService {
       : Promise.resolve(new Map<string, Date>());
   }
 
-  create(actor: AuditActor, input: CreateRoundDto): Promise<RoundDto> {
+  create(actor: AuditActor, input: CreateRoundDto, now = new Date()): Promise<RoundDto> {
     return this.dataSource.transaction(async (manager) => {
       const round = manager.create(FundingRound, {
         ...input,
         status: 'draft',
+        historic: input.historic ?? false,
         directAwardJustification: input.directAwardJustification ?? null,
         opensAt: new Date(input.opensAt),
         closesAt: new Date(input.closesAt),
@@ -161,7 +172,7 @@ export class RoundsService {
       }) as RoundWithParts;
       round.criteria = this.criteriaFrom(input.criteria);
       round.yearCaps = (input.yearCaps ?? []).map((cap) => manager.create(RoundYearCap, cap));
-      this.checkSettings(round);
+      this.checkSettings(round, now, true);
       await this.checkCodeFree(manager, round.code, null);
       const { criteria, yearCaps, ...row } = round;
       const saved = (await manager.save(FundingRound, row)) as RoundWithParts;
@@ -189,6 +200,7 @@ export class RoundsService {
     id: string,
     expectedVersion: number,
     input: UpdateRoundDto,
+    now = new Date(),
   ): Promise<RoundDto> {
     return this.dataSource.transaction(async (manager) => {
       const round = await this.lockRound(manager, id);
@@ -224,7 +236,7 @@ export class RoundsService {
           manager.create(RoundYearCap, { ...cap, roundId: id }),
         );
       }
-      this.checkSettings(round);
+      this.checkSettings(round, now, opensAt !== undefined);
       if (fields.code) {
         await this.checkCodeFree(manager, fields.code, id);
       }
@@ -269,6 +281,7 @@ export class RoundsService {
     command: RoundCommand,
     now: Date,
     settings: Partial<Pick<FundingRound, 'assessmentDueAt'>> = {},
+    guard: RoundCommandGuard = {},
   ): Promise<RoundDto> {
     const round = await this.lockRound(manager, id);
     const refusal = roundCommandRefusal(command, round, now);
@@ -290,6 +303,7 @@ export class RoundsService {
         );
       }
     }
+    await guard.check?.(round);
     const status = ROUND_COMMANDS[command].to;
     await manager.update(FundingRound, { id }, { status, ...settings });
     await this.audit.record(manager, actor, {
@@ -298,6 +312,7 @@ export class RoundsService {
       objectId: id,
       changes: {
         status: { before: round.status, after: status },
+        ...(guard.reason ? { reason: { before: null, after: guard.reason } } : {}),
         ...Object.fromEntries(
           Object.entries(settings).map(([field, after]) => [
             field,
@@ -356,8 +371,14 @@ export class RoundsService {
     );
   }
 
-  private checkSettings(round: RoundWithParts): void {
-    const errors = roundSettingsErrors(settingsOf(round));
+  // `now` when the dates are checked too (create and edit; not when publishing a draft).
+  private checkSettings(round: RoundWithParts, now?: Date, checkOpensAt = true): void {
+    const errors = [
+      ...roundSettingsErrors(settingsOf(round)),
+      ...(now
+        ? roundTimingErrors(round, now, this.config.rounds.opensMaxPastDays, checkOpensAt)
+        : []),
+    ];
     if (errors.length > 0) {
       throw DomainError.invalid(
         'round-settings-inconsistent',

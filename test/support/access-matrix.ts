@@ -145,6 +145,7 @@ export const ACCESS_MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'GET /api/v1/rounds/{id}/funding-line': ['approver', 'moderator', 'admin'],
   'POST /api/v1/rounds/{id}/publish': ['admin'],
   'POST /api/v1/rounds/{id}/publish-outcomes': ['admin'],
+  'POST /api/v1/rounds/{id}/record-historic': ['admin'],
   'GET /api/v1/rounds/{id}/ranking': ['moderator', 'approver', 'admin'],
   'GET /api/v1/rounds/{id}/scores': ['moderator', 'admin'],
   'GET /api/v1/rounds/{id}/spend-summary': ['finance', 'admin', 'moderator', 'approver'],
