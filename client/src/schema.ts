@@ -510,6 +510,30 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/awards/{id}/variations': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The award’s variations, oldest first, with what each changed
+     * @description Requires role: applicant, approver, moderator, finance, admin.
+     */
+    get: operations['listVariations'];
+    put?: never;
+    /**
+     * Ask to vary an active award: a reason and its whole quarterly profile after the change, with a later delivery end or new output targets if wanted
+     * @description Requires role: applicant.
+     */
+    post: operations['requestVariation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/awards/{id}/withdraw': {
     parameters: {
       query?: never;
@@ -1318,6 +1342,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/retention/preview': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Dry run of the daily retention job: per kind of record, its period, how many records and which ids would lose their personal data now
+     * @description Requires role: admin.
+     */
+    get: operations['previewRetention'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/returns': {
     parameters: {
       query?: never;
@@ -1592,6 +1636,70 @@ export interface paths {
      * @description Requires role: admin.
      */
     post: operations['closeOutRound'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/rounds/{id}/deadline-extensions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The deadline extensions of a round (one at most per organisation), latest first
+     * @description Requires role: moderator, admin.
+     */
+    get: operations['listDeadlineExtensions'];
+    put?: never;
+    /**
+     * Give one organisation a later close time for an open round, or change the one it has (reason required, capped by DEADLINE_EXTENSION_MAX_DAYS)
+     * @description Requires role: moderator.
+     */
+    post: operations['grantDeadlineExtension'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/rounds/{id}/deadline-extensions/{organisationId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One organisation’s deadline extension for a round (applicants: their own organisation’s only)
+     * @description Requires role: applicant, moderator, admin.
+     */
+    get: operations['getDeadlineExtension'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/rounds/{id}/deadline-extensions/{organisationId}/revoke': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Withdraw an organisation’s deadline extension while the round is open and it still runs
+     * @description Requires role: moderator.
+     */
+    post: operations['revokeDeadlineExtension'];
     delete?: never;
     options?: never;
     head?: never;
@@ -1910,6 +2018,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/users/{id}/erase': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Erase a deactivated user's personal data on request: name, email, password, second factor, sessions and links go; the user row and every record pointing at it stay
+     * @description Requires role: admin.
+     */
+    post: operations['eraseUser'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/users/{id}/history': {
     parameters: {
       query?: never;
@@ -2004,6 +2132,126 @@ export interface paths {
      * @description Requires role: admin.
      */
     post: operations['endUserSessions'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/variations/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * One variation
+     * @description Requires role: applicant, approver, moderator, finance, admin.
+     */
+    get: operations['getVariation'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/variations/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Approve a requested variation: it applies from now, or, when the award after it is above the round’s approval threshold, waits for a second approver
+     * @description Requires role: approver.
+     */
+    post: operations['approveVariation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/variations/{id}/confirm': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Give the second approval of a variation above the threshold: it applies from now
+     * @description Requires role: approver.
+     */
+    post: operations['confirmVariation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/variations/{id}/letter': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Download the variation letter of an approved variation (printable HTML): the grant before and after, its quarterly profile, delivery and returns
+     * @description Requires role: applicant, approver, moderator, finance, admin.
+     */
+    get: operations['downloadVariationLetter'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/variations/{id}/refuse': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Refuse a variation waiting for a decision, with a reason the bidder is emailed
+     * @description Requires role: approver.
+     */
+    post: operations['refuseVariation'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/variations/{id}/withdraw': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Take back the organisation’s variation request before it takes effect
+     * @description Requires role: applicant.
+     */
+    post: operations['withdrawVariation'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2459,6 +2707,13 @@ export interface components {
     };
     BidDto: {
       applicantType: components['schemas']['OrganisationType'];
+      /**
+       * Format: date-time
+       * @description When the round closes for the bid’s organisation: the round’s closesAt, or later by a deadline extension
+       */
+      closesAt: string;
+      /** @example 27 May 2022, 23:59 (UK time) */
+      closesAtUkTime: string;
       /** @example Door-to-door survey of residents on the gated alleys (71% in favour); ward councillors and the neighbourhood policing team consulted in March */
       consultation?: string;
       /** @description One line per financial year and capital/revenue; they sum to the request */
@@ -2984,6 +3239,37 @@ export interface components {
        */
       weight: number;
     };
+    DeadlineExtensionDto: {
+      /**
+       * Format: date-time
+       * @description The organisation’s own close time
+       */
+      closesAt: string;
+      /** @example 30 May 2022, 23:59 (UK time) */
+      closesAtUkTime: string;
+      /** Format: date-time */
+      createdAt: string;
+      /**
+       * Format: uuid
+       * @description The moderator who gave or last changed it
+       */
+      grantedBy: string;
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      organisationId: string;
+      organisationName: string;
+      reason: string;
+      /** Format: uuid */
+      roundId: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description How many times it has been given (1, then 2 after a change...) */
+      version: number;
+    };
+    DeadlineExtensionListDto: {
+      items: components['schemas']['DeadlineExtensionDto'][];
+    };
     DecisionDto: {
       /**
        * @description With award: conditions of the grant (none when left out)
@@ -3261,6 +3547,14 @@ export interface components {
      * @enum {string}
      */
     EndorsementState: 'not_required' | 'awaiting' | 'endorsed' | 'declined';
+    ErasureDto: {
+      /** @description True when the user had been erased before: nothing changed */
+      alreadyErased: boolean;
+      /** Format: date-time */
+      erasedAt: string;
+      /** Format: uuid */
+      userId: string;
+    };
     ExportDto: {
       /** Format: date-time */
       asAt: string;
@@ -3356,6 +3650,22 @@ export interface components {
       remainingPence: number;
       /** Format: uuid */
       roundId: string;
+    };
+    GrantDeadlineExtensionDto: {
+      /**
+       * Format: date-time
+       * @description The organisation’s own close time: later than the round’s, at most DEADLINE_EXTENSION_MAX_DAYS days after it
+       * @example 2022-05-30T22:59:00Z
+       */
+      closesAt: string;
+      /**
+       * Format: uuid
+       * @description The organisation given the later close time
+       * @example 3b1f6c2e-8d4a-4f7e-9c1b-2a5d6e7f8a9b
+       */
+      organisationId: string;
+      /** @example Flooding closed the council offices for three days. */
+      reason: string;
     };
     HealthDto: {
       /** @example ok */
@@ -3717,6 +4027,23 @@ export interface components {
       /** @example Street lighting */
       type: string;
     };
+    OutputTargetDto: {
+      /**
+       * Format: uuid
+       * @example 6f1c5a8e-3b7a-4c1e-9a55-2f0f8c1d2e3a
+       */
+      interventionId: string;
+      /**
+       * @description The new target for the intervention’s output
+       * @example 60
+       */
+      outputTarget: number;
+    };
+    OutputTargetResponseDto: {
+      /** Format: uuid */
+      interventionId: string;
+      outputTarget: number;
+    };
     OutstandingItemDto: {
       /** @description Pence: the award’s amount, the return’s claimed spend (0 when unsent), the payment’s amount */
       amountPence: number;
@@ -3840,6 +4167,29 @@ export interface components {
       /** @example urn:safer-streets:problem:validation-failed */
       type: string;
     };
+    ProfileCellDto: {
+      /**
+       * @description Amount in pence (0 for nothing)
+       * @example 8333333
+       */
+      amountPence: number;
+      /** @example 2026/27 */
+      financialYear: string;
+      kind: components['schemas']['SpendKind'];
+      /**
+       * @description Q1 April–June … Q4 January–March
+       * @example 3
+       */
+      quarter: Record<string, never>;
+    };
+    ProfileCellResponseDto: {
+      /** @example 25000000 */
+      amountPence: number;
+      /** @example 2026/27 */
+      financialYear: string;
+      kind: components['schemas']['SpendKind'];
+      quarter: Record<string, never>;
+    };
     PublicationDto: {
       /** @description Bids awarded a grant (offers made) */
       awarded: number;
@@ -3943,6 +4293,10 @@ export interface components {
        */
       refreshToken: string;
     };
+    RefuseVariationDto: {
+      /** @example The Q4 profile leaves no time to install the columns */
+      reason: string;
+    };
     RequestChangesDto: {
       /** @example Q2 revenue spend lacks the invoices for CCTV. */
       comments: string;
@@ -3951,6 +4305,68 @@ export interface components {
        * @example 2
        */
       submission?: number;
+    };
+    RequestVariationDto: {
+      /**
+       * @description A later end of delivery, within the award’s last funded financial year; left out keeps it
+       * @example 2027-03-31
+       */
+      deliveryEndsOn?: string;
+      /** @description New output targets */
+      outputTargets?: components['schemas']['OutputTargetDto'][];
+      /** @description The award’s whole quarterly profile after the change (financial year × quarter × kind); its year × kind lines are summed from it. A quarter or kind left out is nothing. */
+      profile: components['schemas']['ProfileCellDto'][];
+      /** @example Lighting columns delayed by the supplier */
+      reason: string;
+    };
+    /**
+     * @description A kind of record holding personal data, kept for its own period
+     *
+     *     - `unfunded-bids`: bids never funded (draft, withdrawn, failed eligibility, unsuccessful): partners' names and roles, free text, reasons
+     *     - `unfunded-bid-documents`: supporting documents on unfunded bids: the file and its name
+     *     - `funded-bids`: funded bids: partners' names and roles, free text, the offer's signatory
+     *     - `inactive-users`: users who have not signed in for the period: erased as on request
+     *     - `sessions`: sign-in sessions (address, device): deleted
+     *     - `account-links`: invitation and password-reset links: deleted
+     *     - `sign-in-records`: the address in sign-in audit events
+     *     - `emails`: sent or failed emails: recipients and template data
+     * @example unfunded-bids
+     * @enum {string}
+     */
+    RetentionKind:
+      | 'unfunded-bids'
+      | 'unfunded-bid-documents'
+      | 'funded-bids'
+      | 'sessions'
+      | 'account-links'
+      | 'sign-in-records'
+      | 'emails'
+      | 'inactive-users';
+    RetentionPreviewDto: {
+      /**
+       * Format: date-time
+       * @description The moment the periods are counted back from (now)
+       */
+      asOf: string;
+      kinds: components['schemas']['RetentionPreviewKindDto'][];
+    };
+    RetentionPreviewKindDto: {
+      /** @description How many records of this kind the next run would anonymise */
+      count: number;
+      /** @example the round's close */
+      countedFrom: string;
+      /**
+       * Format: date-time
+       * @description Records whose period counts from before this are due
+       */
+      cutoff: string;
+      /** @description Their ids (at most 500, in id order): never any personal data */
+      ids: string[];
+      kind: components['schemas']['RetentionKind'];
+      /** @example 730 */
+      periodDays: number;
+      /** @example RETENTION_UNFUNDED_BID_DAYS */
+      setting: string;
     };
     ReturnContentDto: {
       forecast: components['schemas']['ForecastLineDto'][];
@@ -4143,6 +4559,10 @@ export interface components {
      * @enum {string}
      */
     ReviewOutcome: 'approved' | 'changes_requested';
+    RevokeDeadlineExtensionDto: {
+      /** @example Granted to the wrong organisation. */
+      reason: string;
+    };
     RiskDto: {
       /** @example Supplier lead times for columns */
       description: string;
@@ -4230,6 +4650,13 @@ export interface components {
       /** @description Send back as If-Match when editing */
       version: number;
       yearCaps: components['schemas']['YearCapDto'][];
+      /**
+       * Format: date-time
+       * @description For an applicant: when the round closes for their organisation, closesAt or later by a deadline extension; null for staff
+       */
+      yourClosesAt: string | null;
+      /** @example 30 May 2022, 23:59 (UK time) */
+      yourClosesAtUkTime: string | null;
     };
     RoundPageDto: {
       items: components['schemas']['RoundDto'][];
@@ -4989,6 +5416,66 @@ export interface components {
       profilePence: number;
       thresholdPercent: number;
     };
+    VariationBeforeDto: {
+      amountPence: number;
+      /** @example 2026-12-31 */
+      deliveryEndsOn: string;
+      lines: components['schemas']['YearKindLineDto'][];
+      profile: components['schemas']['ProfileCellResponseDto'][];
+    };
+    VariationDto: {
+      /** @description The award’s total after the change */
+      amountPence: number;
+      /**
+       * Format: date-time
+       * @description When the change took effect
+       */
+      approvedAt: string | null;
+      /** Format: uuid */
+      awardId: string;
+      /** @example SSF5-0042 */
+      awardReference: string;
+      before: components['schemas']['VariationBeforeDto'] | null;
+      /** Format: date-time */
+      closedAt: string | null;
+      /** Format: date-time */
+      decidedAt: string | null;
+      /** Format: uuid */
+      decidedBy: string | null;
+      /** @example 2027-03-31 */
+      deliveryEndsOn: string | null;
+      /** Format: uuid */
+      id: string;
+      /** @description The year × kind lines of the profile */
+      lines: components['schemas']['YearKindLineDto'][];
+      outputTargets: components['schemas']['OutputTargetResponseDto'][] | null;
+      profile: components['schemas']['ProfileCellResponseDto'][];
+      reason: string;
+      refusalReason: string | null;
+      /** Format: date-time */
+      requestedAt: string;
+      /** Format: uuid */
+      requestedBy: string;
+      /** Format: uuid */
+      secondApproverId: string | null;
+      status: components['schemas']['VariationStatus'];
+      version: number;
+    };
+    VariationListDto: {
+      items: components['schemas']['VariationDto'][];
+    };
+    /**
+     * @description Where a variation of an active award is
+     *
+     *     - `requested`: asked for by the award’s organisation, waiting for an approver
+     *     - `pending_second_approval`: approved once, above the approval threshold: waiting for a second approver
+     *     - `approved`: in effect from its approval moment
+     *     - `refused`: refused by an approver, with a reason
+     *     - `withdrawn`: taken back by the award’s organisation
+     * @example requested
+     * @enum {string}
+     */
+    VariationStatus: 'requested' | 'pending_second_approval' | 'approved' | 'refused' | 'withdrawn';
     YearCapDto: {
       /**
        * @description Most a bid may ask for in this financial year, in pence
@@ -4997,6 +5484,13 @@ export interface components {
       capPence: number;
       /** @example 2022/23 */
       financialYear: string;
+    };
+    YearKindLineDto: {
+      /** @example 25000000 */
+      amountPence: number;
+      /** @example 2026/27 */
+      financialYear: string;
+      kind: components['schemas']['SpendKind'];
     };
   };
   responses: never;
@@ -6472,6 +6966,144 @@ export interface operations {
       };
       /** @description No such return or award, or one of another organisation. Generic codes: `not-found`. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  listVariations: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VariationListDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  requestVariation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RequestVariationDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          /** @description The created resource: /api/v1/variations/{id} */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VariationDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The award is not active in a round in delivery, or a variation is already open */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Breaks a rule: over the award, money into another financial year, a submitted or approved quarter changed, below what is claimed, an extension past the last funded year */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -9343,6 +9975,43 @@ export interface operations {
       };
     };
   };
+  previewRetention: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['RetentionPreviewDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   listReturns: {
     parameters: {
       query?: {
@@ -10585,6 +11254,271 @@ export interface operations {
       };
     };
   };
+  listDeadlineExtensions: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeadlineExtensionListDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only moderator, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  grantDeadlineExtension: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['GrantDeadlineExtensionDto'];
+      };
+    };
+    responses: {
+      201: {
+        headers: {
+          /** @description The created resource: /api/v1/rounds/{roundId}/deadline-extensions/{organisationId} */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeadlineExtensionDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only moderator may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The round is not open for bids, or the organisation’s deadline has passed */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not later than the round’s close, beyond the cap, or an organisation that may not bid */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getDeadlineExtension: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        organisationId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DeadlineExtensionDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, moderator, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No extension, or not yours to see. Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  revokeDeadlineExtension: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+        organisationId: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RevokeDeadlineExtensionDto'];
+      };
+    };
+    responses: {
+      /** @description Revoked: the organisation is held to the round’s close */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only moderator may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   listRoundDecisions: {
     parameters: {
       query?: never;
@@ -11776,6 +12710,67 @@ export interface operations {
       };
     };
   };
+  eraseUser: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ErasureDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description Your own account (own-erasure)
+       *
+       *     Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description The user is active: deactivate them first (user-active) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   getUserHistory: {
     parameters: {
       query?: never;
@@ -12071,6 +13066,430 @@ export interface operations {
       };
       /** @description Generic codes: `not-found`. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getVariation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VariationDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  approveVariation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VariationDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description Tied to the bid (separation of duties)
+       *
+       *     Only approver may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not requested, or the award not active */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No longer fits the rules (a return approved since the request) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  confirmVariation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VariationDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description The first approver, or tied to the bid (separation of duties)
+       *
+       *     Only approver may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not awaiting a second approval */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description No longer fits the rules */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  downloadVariationLetter: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The letter, as an HTML attachment */
+      200: {
+        headers: {
+          /** @description attachment; filename="variation-<reference>-<id>.html" */
+          'Content-Disposition'?: string;
+          [name: string]: unknown;
+        };
+        content: {
+          'text/html': string;
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant, approver, moderator, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not approved */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  refuseVariation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['RefuseVariationDto'];
+      };
+    };
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VariationDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /**
+       * @description Tied to the bid (separation of duties)
+       *
+       *     Only approver may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
+       */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Already decided or withdrawn */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  withdrawVariation: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['VariationDto'];
+        };
+      };
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Generic codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Already decided or withdrawn */
+      409: {
         headers: {
           [name: string]: unknown;
         };
