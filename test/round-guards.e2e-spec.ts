@@ -175,6 +175,11 @@ describe('round lifecycle guards', () => {
           `INSERT INTO year_end_releases (award_id, financial_year, kind, amount_pence, released_at, return_id) VALUES ($1, '2025/26', 'revenue', 100, now(), $2)`,
           [setup.awardId, quarter(2)],
         ],
+        [
+          `INSERT INTO award_variations (award_id, organisation_id, status, reason, profile, amount_pence, requested_by, requested_at, version)
+           SELECT id, organisation_id, 'requested', 'After close-out', '[]', amount_pence, decided_by, now(), 1 FROM award_decisions WHERE id = $1`,
+          [setup.awardId],
+        ],
       ];
       for (const [query, parameters] of refusals) {
         await expect(sql(query, parameters).then(() => query)).rejects.toThrow(
