@@ -347,6 +347,14 @@ describe('variations of an active award', () => {
     const q4 = extended.returns[4].id as string;
     const q4Return = await api().get(`/api/v1/returns/${q4}`).set(pcc.headers).expect(200);
     expect(q4Return.body.outputs[0].outputTarget).toBe(55);
+    // A return's variance is measured against the varied profile, not the even spread of the
+    // year (which would give each 2025/26 quarter £50,000).
+    expect(q4Return.body.variance.profilePence).toBe(2_000_000);
+    const q3Return = await api()
+      .get(`/api/v1/returns/${extended.returns[3].id as string}`)
+      .set(pcc.headers)
+      .expect(200);
+    expect(q3Return.body.variance.profilePence).toBe(4_666_668);
 
     // Audited with before and after; the bidder emailed; the variation letter.
     const audit = await db.query<

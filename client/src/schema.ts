@@ -5412,7 +5412,7 @@ export interface components {
       needsExplanation: boolean;
       /** @description Whole percent; null with no profile */
       percent: number | null;
-      /** @description The quarter’s share of the year’s award */
+      /** @description The quarter’s profile: its share of the year’s award, or what an approved variation set */
       profilePence: number;
       thresholdPercent: number;
     };

@@ -7,8 +7,9 @@ import type { YearKindAmount } from '../returns/return.rules';
 import { RoundsService } from '../rounds/rounds.service';
 import type { OpenOffer, OutstandingItem } from '../rounds/rounds.rules';
 import type { BidParties } from '../users/separation.rules';
-import { AWARD_UNSETTLED_SQL, offerOpenSql } from './award-lifecycle';
+import { AWARD_UNSETTLED_SQL, awardProfileAtSql, offerOpenSql } from './award-lifecycle';
 import { AwardDecision, AwardLine, type DecisionStatus } from './award.entity';
+import type { ProfileCell } from './variation.rules';
 
 // What delivery returns need of an award: its money per year and kind, the bid's interventions
 // and targets, and the round's settings for returns and payments.
@@ -23,6 +24,9 @@ export interface AwardForDelivery {
   roundCode: string;
   status: DecisionStatus;
   lines: YearKindAmount[];
+  // The quarterly profile an approved variation set, or null for an award never varied (its
+  // lines are then spread evenly over each year's quarters).
+  profile: ProfileCell[] | null;
   interventions: {
     id: string;
     type: string;
@@ -67,6 +71,10 @@ export class AwardDeliveryService {
       order: { financialYear: 'ASC', kind: 'ASC' },
     });
     const targets = await this.variedTargets(manager, id);
+    const [{ profile }] = await manager.query<{ profile: ProfileCell[] | null }[]>(
+      `SELECT ${awardProfileAtSql('$1::uuid', 'now()')} AS profile`,
+      [id],
+    );
     return {
       id,
       bidId: award.bidId,
@@ -82,6 +90,7 @@ export class AwardDeliveryService {
         kind,
         amountPence,
       })),
+      profile,
       interventions: bid.interventions.map(
         ({ id: interventionId, type, outputMeasure, outputTarget }) => ({
           id: interventionId,

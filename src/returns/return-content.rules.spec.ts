@@ -31,6 +31,7 @@ const CONTEXT: ReturnContext = {
   period: { financialYear: YEAR, quarter: 1 },
   schedule: returnSchedule('2025-04-01', '2026-03-31', 30),
   award: [line('capital', 30_000_000), line('revenue', 10_000_000)],
+  profile: null,
   claimedBefore: [],
   interventions: [
     { id: LIGHTING, outputMeasure: 'streetlights installed', outputTarget: 120 },

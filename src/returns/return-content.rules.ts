@@ -8,6 +8,7 @@ import {
   spendErrors,
   variance,
   type Variance,
+  type QuarterAmount,
   type YearKindAmount,
 } from './return.rules';
 
@@ -52,6 +53,8 @@ export interface ReturnContext {
   // The award's returns in quarter order (cancelled ones left out).
   schedule: (ReturnPeriod & { periodStartsOn: string })[];
   award: YearKindAmount[];
+  // The award's quarterly profile when a variation set one; null: `award` spread evenly.
+  profile: QuarterAmount[] | null;
   // What the award's other returns claim (sent, or approved): the year's running total.
   claimedBefore: YearKindAmount[];
   interventions: { id: string; outputMeasure: string | null; outputTarget: number | null }[];
@@ -126,7 +129,12 @@ export function draftErrors(content: ReturnContent, context: ReturnContext): Fie
 
 export function quarterVariance(content: ReturnContent, context: ReturnContext): Variance {
   const actual = content.spend.reduce((sum, line) => sum + line.amountPence, 0);
-  const profile = quarterProfilePence(context.award, context.schedule, context.period);
+  const profile = quarterProfilePence(
+    context.award,
+    context.schedule,
+    context.period,
+    context.profile,
+  );
   return variance(profile, actual, context.varianceThresholdPercent);
 }
 

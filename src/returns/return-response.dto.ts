@@ -116,7 +116,10 @@ export class SubmissionDto {
 }
 
 export class VarianceDto {
-  @ApiProperty({ description: 'The quarter’s share of the year’s award' })
+  @ApiProperty({
+    description:
+      'The quarter’s profile: its share of the year’s award, or what an approved variation set',
+  })
   profilePence: number;
 
   @ApiProperty()

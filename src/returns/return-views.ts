@@ -99,6 +99,7 @@ export class ReturnViews {
       period: row,
       schedule: await this.schedule(manager, row.awardId),
       award: award.lines,
+      profile: award.profile,
       claimedBefore: await this.ledger.committed(manager, award.id, row.id),
       interventions: award.interventions,
       varianceThresholdPercent: award.varianceThresholdPercent,

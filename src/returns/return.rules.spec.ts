@@ -86,6 +86,17 @@ describe('quarterProfilePence', () => {
   it('gives a quarter outside the schedule no profile', () => {
     expect(quarterProfilePence(AWARD, schedule, { financialYear: '2023/24', quarter: 1 })).toBe(0);
   });
+
+  it('takes a varied award’s own quarterly profile, kinds summed, instead of the even spread', () => {
+    const profile = [
+      { financialYear: '2024/25', quarter: 1 as const, amountPence: 1_000_000 },
+      { financialYear: '2024/25', quarter: 1 as const, amountPence: 250_001 },
+      { financialYear: '2024/25', quarter: 2 as const, amountPence: 52_219_283 },
+    ];
+    const q = (quarter: 1 | 2 | 3 | 4) =>
+      quarterProfilePence(AWARD, schedule, { financialYear: '2024/25', quarter }, profile);
+    expect([q(1), q(2), q(3), q(4)]).toEqual([1_250_001, 52_219_283, 0, 0]);
+  });
 });
 
 describe('variance', () => {

@@ -77,13 +77,29 @@ export function spendErrors(
   return errors;
 }
 
-// The bid's profile for one quarter: each year's award spread evenly over that year's quarters
-// in the schedule, the pennies left over falling in the year's last quarter.
+// One quarter's amount of an award's explicit profile (set by an approved variation).
+export interface QuarterAmount extends ReturnPeriod {
+  amountPence: number;
+}
+
+// The award's profile for one quarter: the quarter's amounts when a variation set the profile
+// (`profile`); otherwise each year's award spread evenly over that year's quarters in the
+// schedule, the pennies left over falling in the year's last quarter.
 export function quarterProfilePence(
   award: YearKindAmount[],
   schedule: ReturnPeriod[],
   period: ReturnPeriod,
+  profile: QuarterAmount[] | null = null,
 ): number {
+  if (profile) {
+    return Number(
+      profile
+        .filter(
+          (cell) => cell.financialYear === period.financialYear && cell.quarter === period.quarter,
+        )
+        .reduce((sum, cell) => sum + BigInt(cell.amountPence), 0n),
+    );
+  }
   const quarters = schedule.filter((row) => row.financialYear === period.financialYear);
   const position = quarters.findIndex((row) => row.quarter === period.quarter);
   if (position < 0) {
