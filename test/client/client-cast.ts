@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { DEMO_PASSWORD, startApp, startWorker, type TestApp } from '../support/app';
 import { emailedLinkToken } from '../support/accounts';
 import { uniqueSuffix } from '../support/factories';
@@ -22,6 +23,8 @@ export interface ClientCast {
   assessors: { id: string; api: Api }[];
   // Organisation ids by name.
   orgs: Record<string, string>;
+  // The run's database, for arranging what time would otherwise have to do.
+  db: DataSource;
   close: () => Promise<void>;
 }
 
@@ -89,6 +92,7 @@ async function castOn(
     as,
     assessors,
     orgs,
+    db: t.app.get(DataSource),
     close,
   };
 }
