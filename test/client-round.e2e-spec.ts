@@ -5,12 +5,12 @@ import {
   COUNCIL,
   generatedTypesDrift,
   PCC,
+  createDeliveredRound,
   startClientCast,
 } from './client/client-cast';
 import { FY, quarterReport } from './client/quarter-report';
 import { csvValues } from './support/csv';
 import { validBid } from './support/bids';
-import { validRound } from './support/factories';
 import { eventually } from './support/smtp';
 
 // A whole round driven only through the typed client (openapi-fetch over the types generated
@@ -19,9 +19,8 @@ import { eventually } from './support/smtp';
 //
 // The round opened in March 2025 and its delivery ran through the financial year 2025/26, which
 // is over, so every quarter's return can be sent now; its bidding window closes seconds after
-// it is published, so bids are made, endorsed and ranked while it is open, then it closes. The
-// API rightly refuses to create such a round (its window opened long ago, its delivery starts
-// before bids close): it is created for now and next year, then moved back in the database.
+// it is published, so bids are made, endorsed and ranked while it is open, then it closes.
+// (createDeliveredRound).
 const BIDDING_SECONDS = 8;
 
 describe('a whole round through the typed client', () => {
@@ -49,28 +48,19 @@ describe('a whole round through the typed client', () => {
 
   it('sets up a round, and bids are drafted, submitted, endorsed and ranked while it is open', async () => {
     const closesAt = new Date(Date.now() + BIDDING_SECONDS * 1000);
-    // The tests' usual round, as the typed client takes it: it compiles only if the documented
-    // schema accepts what the server's own DTO does.
-    const settings: Schemas['CreateRoundDto'] = validRound({
+    // The tests' usual round, as the typed client takes it (createDeliveredRound): it compiles
+    // only if the documented schema accepts what the server's own DTO does.
+    const created = await createDeliveredRound(cast, {
       name: 'Typed client round',
       budgetPence: 100_000_000,
-      opensAt: new Date(Date.now() - 60_000).toISOString(),
       closesAt: closesAt.toISOString(),
-      deliveryStartsOn: '2027-04-01',
-      deliveryEndsOn: '2028-03-31',
       assessmentsPerBid: 2,
       approvalThresholdPence: 25_000_000,
       returnDueDays: 30,
       varianceThresholdPercent: 10,
       paymentDays: 30,
     });
-    const created = await ok(as.admin.POST('/api/v1/rounds', { body: settings }));
     expect(created.status).toBe('draft');
-    await cast.db.query(
-      `UPDATE funding_rounds SET opens_at = '2025-03-03T09:00:00Z', delivery_starts_on = '2025-04-01',
-         delivery_ends_on = '2026-03-31' WHERE id = $1`,
-      [created.id],
-    );
     const path = { id: created.id };
     round = await ok(as.admin.POST('/api/v1/rounds/{id}/publish', { params: { path } }));
     expect(round.status).toBe('open');

@@ -1,9 +1,8 @@
 import { documentUpload } from '@safer-streets-grants/client';
 import { type Api, ok, type Schemas } from './client/api-client';
-import { type ClientCast, PCC, startClientCast } from './client/client-cast';
+import { type ClientCast, createDeliveredRound, PCC, startClientCast } from './client/client-cast';
 import { validBid } from './support/bids';
 import { startClamd, type TestClamd } from './support/clamd';
-import { validRound } from './support/factories';
 import { eventually } from './support/smtp';
 
 jest.setTimeout(60_000);
@@ -61,20 +60,13 @@ describe('a bidder’s portal session through the client package', () => {
 
   it('shows the draft among the bidder’s tasks, with its deadline in UK time', async () => {
     const closesAt = new Date(Date.now() + BIDDING_SECONDS * 1000);
-    const created = await ok(
-      cast.as.admin.POST('/api/v1/rounds', {
-        body: validRound({
-          name: 'Portal session round',
-          opensAt: '2025-03-03T09:00:00.000Z',
-          closesAt: closesAt.toISOString(),
-          deliveryStartsOn: '2025-04-01',
-          deliveryEndsOn: '2026-03-31',
-          assessmentsPerBid: 1,
-          // Above the bid's £300,000: one approver decides it.
-          approvalThresholdPence: 50_000_000,
-        }),
-      }),
-    );
+    const created = await createDeliveredRound(cast, {
+      name: 'Portal session round',
+      closesAt: closesAt.toISOString(),
+      assessmentsPerBid: 1,
+      // Above the bid's £300,000: one approver decides it.
+      approvalThresholdPence: 50_000_000,
+    });
     round = await ok(
       cast.as.admin.POST('/api/v1/rounds/{id}/publish', { params: { path: { id: created.id } } }),
     );

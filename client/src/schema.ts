@@ -2898,7 +2898,7 @@ export interface components {
       | 'unsuccessful'
       | 'withdrawn';
     ChangePasswordDto: {
-      /** @example Demo-Password-2026 */
+      /** @example Your-Current-Password */
       currentPassword: string;
       /**
        * @description 12 to 200 characters; refused when blank, only digits, a short pattern repeated (aaaa…, abab…), a run such as abcd… or 1234…, or one of the most common passwords. No other rules: three random words make a good one

@@ -44,7 +44,9 @@ export class PasswordResetRequestDto {
 }
 
 export class ChangePasswordDto {
-  @ApiProperty({ example: 'Demo-Password-2026', maxLength: PASSWORD_MAX_LENGTH })
+  // Not the demo password: trying the documented example as a demo user would change it, and
+  // with it end every one of that user's sessions.
+  @ApiProperty({ example: 'Your-Current-Password', maxLength: PASSWORD_MAX_LENGTH })
   @IsString()
   @IsNotEmpty()
   @MaxLength(PASSWORD_MAX_LENGTH)

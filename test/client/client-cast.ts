@@ -4,7 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DEMO_PASSWORD, startApp, startWorker, type TestApp } from '../support/app';
 import { emailedLinkToken } from '../support/accounts';
-import { uniqueSuffix } from '../support/factories';
+import { uniqueSuffix, validRound } from '../support/factories';
 import { type Api, apiClient, ok, type Schemas, signIn } from './api-client';
 
 export const PCC = 'Police and Crime Commissioner for Northumbria';
@@ -111,4 +111,30 @@ export function generatedTypesDrift(
         resolve({ code: error === null ? 0 : (error.code ?? 1), output: stdout + stderr }),
     );
   });
+}
+
+// A draft round whose bidding window closes at `closesAt` but which opened in March 2025 and
+// delivers through 2025/26, which is over, so every quarter's return can be sent now. The API
+// rightly refuses to create such a round (its window opened long ago, its delivery starts before
+// bids close): it is created for now and 2027/28, then moved back in the database.
+export async function createDeliveredRound(
+  cast: ClientCast,
+  settings: Partial<Schemas['CreateRoundDto']> & { closesAt: string },
+): Promise<Schemas['RoundDto']> {
+  const created = await ok(
+    cast.as.admin.POST('/api/v1/rounds', {
+      body: validRound({
+        ...settings,
+        opensAt: new Date(Date.now() - 60_000).toISOString(),
+        deliveryStartsOn: '2027-04-01',
+        deliveryEndsOn: '2028-03-31',
+      }),
+    }),
+  );
+  await cast.db.query(
+    `UPDATE funding_rounds SET opens_at = '2025-03-03T09:00:00Z', delivery_starts_on = '2025-04-01',
+       delivery_ends_on = '2026-03-31' WHERE id = $1`,
+    [created.id],
+  );
+  return created;
 }
