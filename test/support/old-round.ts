@@ -72,7 +72,7 @@ export async function seedOldRound(db: DataSource): Promise<OldRound> {
        delivery_starts_on, delivery_ends_on, eligible_applicant_types, cap_per_bid_pence,
        match_funding_percent, bid_limit_scope, bid_limit, intervention_taxonomy,
        divergence_threshold, quality_threshold, version)
-     VALUES ($1, $2, 'closed_out', 'competitive', 50000000, '2012-01-02T09:00:00Z',
+     VALUES ($1, $2, 'delivery', 'competitive', 50000000, '2012-01-02T09:00:00Z',
        '2012-03-01T23:59:00Z', '2012-04-01', '2013-03-31', '{pcc}', 20000000, '{}', 'applicant', 3,
        '[]', 20, 50, 1) RETURNING id`,
     [code, `Old round ${suffix}`],
@@ -261,6 +261,8 @@ export async function seedOldRound(db: DataSource): Promise<OldRound> {
       bidderId,
     ],
   );
+  // Closed out last: once it is, the database refuses any change to the round's money.
+  await db.query(`UPDATE funding_rounds SET status = 'closed_out' WHERE id = $1`, [roundId]);
   return {
     roundId,
     bidderId,
