@@ -9,8 +9,10 @@ export TZ=UTC
 export PATH="$PWD/node_modules/.bin:$PATH"
 # The tests use the client package as a portal would: built, from its own folder.
 npm run --silent client:build
-# The whole run is one process (--runInBand): about a hundred suites, each type-checked by
-# ts-jest against the client package's large generated types, need more than Node's default heap.
-export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-vm-modules --max-old-space-size=8192"
+# Suites run in TEST_WORKERS processes side by side (default 2), each against its own copy of the
+# run's database, Redis prefix and folders (test/support/global-setup.ts and env.ts): most of a
+# suite's time is spent waiting on PostgreSQL, Redis, SMTP and timers, so two share the machine's
+# cores well. A worker that has grown past the idle memory limit is replaced between suites.
+export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-vm-modules --max-old-space-size=6144"
 node --version
-npx --no-install jest --runInBand "$@"
+npx --no-install jest --maxWorkers="${TEST_WORKERS:-2}" --workerIdleMemoryLimit=2GB "$@"

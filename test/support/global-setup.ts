@@ -4,11 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config';
 import { signInDemoUsers } from './demo-tokens';
-import { migrateAndSeed, onServer, TEST_DATABASE_SERVER, testDatabaseName } from './test-database';
+import {
+  migrateAndSeed,
+  onServer,
+  TEST_DATABASE_SERVER,
+  testDatabaseName,
+  workerDatabaseName,
+} from './test-database';
 
 // Once per run: a fresh database migrated by the real migrations, with the demo data (so each
 // role has a user), and a Redis key prefix of its own. Test workers inherit the environment.
-export default async function globalSetup(): Promise<void> {
+// With several workers, each gets a copy of that database made from it as a template (and its
+// own Redis prefix and folders: see env.ts), so suites running side by side never share a queue,
+// an outbox or a mail folder.
+export default async function globalSetup(globalConfig: { maxWorkers: number }): Promise<void> {
   const runId = `${Date.now()}_${process.pid}`;
   const database = testDatabaseName(runId);
   await onServer(
@@ -29,4 +38,13 @@ export default async function globalSetup(): Promise<void> {
 
   await migrateAndSeed(loadConfig());
   process.env.TEST_DEMO_TOKENS = JSON.stringify(await signInDemoUsers(loadConfig()));
+  const workers = Math.max(1, globalConfig.maxWorkers);
+  for (let worker = 1; worker <= workers && workers > 1; worker++) {
+    const copy = workerDatabaseName(database, String(worker));
+    await onServer(
+      `DROP DATABASE IF EXISTS "${copy}" WITH (FORCE)`,
+      `CREATE DATABASE "${copy}" TEMPLATE "${database}"`,
+    );
+  }
+  process.env.TEST_WORKER_COPIES = String(workers > 1 ? workers : 0);
 }

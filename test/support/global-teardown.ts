@@ -1,11 +1,17 @@
 import { rmSync } from 'node:fs';
 import Redis from 'ioredis';
-import { onServer } from './test-database';
+import { onServer, workerDatabaseName } from './test-database';
 
 // Leaves nothing behind: the run's database and every Redis key under the run's prefix.
 export default async function globalTeardown(): Promise<void> {
   const database = process.env.TEST_DATABASE_CREATED;
   if (database && process.env.KEEP_TEST_DATABASE !== 'true') {
+    const copies = Number(process.env.TEST_WORKER_COPIES ?? 0);
+    for (let worker = 1; worker <= copies; worker++) {
+      await onServer(
+        `DROP DATABASE IF EXISTS "${workerDatabaseName(database, String(worker))}" WITH (FORCE)`,
+      );
+    }
     await onServer(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   }
   for (const [dir, marker] of [
@@ -21,7 +27,8 @@ export default async function globalTeardown(): Promise<void> {
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      // `${prefix}*`: the workers' own prefixes (`${prefix}-w1`) too.
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
       if (keys.length > 0) {
         await redis.del(...keys);
       }
