@@ -4180,7 +4180,7 @@ export interface components {
        * @description Q1 April–June … Q4 January–March
        * @example 3
        */
-      quarter: Record<string, never>;
+      quarter: number;
     };
     ProfileCellResponseDto: {
       /** @example 25000000 */
@@ -11241,7 +11241,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['CloseOutProblemDto'];
         };
       };
       422: {
@@ -12241,7 +12241,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/problem+json': components['schemas']['ProblemDto'];
+          'application/problem+json': components['schemas']['StartDeliveryProblemDto'];
         };
       };
       422: {

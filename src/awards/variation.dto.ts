@@ -32,6 +32,7 @@ export class ProfileCellDto {
   financialYear: string;
 
   @ApiProperty({
+    type: 'integer',
     minimum: 1,
     maximum: 4,
     example: 3,

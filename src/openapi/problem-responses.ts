@@ -88,7 +88,7 @@ function describeProblem(status: string, response: Response): void {
   }
   response.content = {
     [PROBLEM_CONTENT_TYPE]: {
-      schema: { $ref: '#/components/schemas/ProblemDto' },
+      schema: { $ref: problemSchemaOf(response) },
       ...(codes.length > 0
         ? {
             examples: Object.fromEntries(
@@ -101,4 +101,13 @@ function describeProblem(status: string, response: Response): void {
   if (status === '429' || status === '503') {
     response.headers = { ...response.headers, 'Retry-After': RETRY_AFTER };
   }
+}
+
+// The problem schema a route documented: ProblemDto, or a problem with fields of its own (a
+// refusal that lists what stands in the way, such as CloseOutProblemDto).
+function problemSchemaOf(response: Response): string {
+  const documented = Object.values(response.content ?? {})
+    .map((media) => (media as { schema?: { $ref?: string } }).schema?.$ref)
+    .find((ref) => ref?.endsWith('ProblemDto'));
+  return documented ?? '#/components/schemas/ProblemDto';
 }
