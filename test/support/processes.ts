@@ -88,14 +88,42 @@ async function waitForPong(client: Redis, server: ChildProcess): Promise<void> {
   }
 }
 
+// Whether the server answering on the client's port is `server`: two test workers can be handed
+// the same free port at once, and then one redis-server cannot bind it while the other's answers.
+async function answersFrom(client: Redis, server: ChildProcess): Promise<boolean> {
+  const info = await client.info('server');
+  return new RegExp(`^process_id:${server.pid}\\r?$`, 'm').test(info);
+}
+
 // A Redis server of the test's own, so it can be flushed or restarted without touching the
-// machine's shared one (other test runs may be using it).
+// machine's shared one (other test runs may be using it), on a port no other test's server took.
 export async function startPrivateRedis(): Promise<PrivateRedis> {
-  const port = await freePort();
-  let server = spawnRedis(port);
-  const url = `redis://127.0.0.1:${port}`;
-  const client = new Redis(url, { lazyConnect: true, retryStrategy: () => 100 });
-  await waitForPong(client, server);
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const server = spawnRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const client = new Redis(url, { lazyConnect: true, retryStrategy: () => 100 });
+    await waitForPong(client, server);
+    if (await answersFrom(client, server)) {
+      return privateRedis(port, server, url, client);
+    }
+    client.disconnect();
+    await kill(server);
+    if (attempt === 5) {
+      throw new Error(
+        `Another process kept answering on the private Redis ports tried (last ${port})`,
+      );
+    }
+  }
+}
+
+function privateRedis(
+  port: number,
+  started: ChildProcess,
+  url: string,
+  client: Redis,
+): PrivateRedis {
+  let server = started;
   return {
     url,
     client,
@@ -103,6 +131,9 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       await kill(server);
       server = spawnRedis(port);
       await waitForPong(client, server);
+      if (!(await answersFrom(client, server))) {
+        throw new Error(`Another process took port ${port} while the private Redis restarted`);
+      }
     },
     stop: async () => {
       client.disconnect();
