@@ -9,11 +9,11 @@ export TZ=UTC
 export PATH="$PWD/node_modules/.bin:$PATH"
 # The tests use the client package as a portal would: built, from its own folder.
 npm run --silent client:build
-# Suites run in TEST_WORKERS processes side by side (default 1, one after another). With more,
-# each worker has its own copy of the run's database, Redis prefix and folders
-# (test/support/global-setup.ts and env.ts): two took the full run from about 1,200 s to 690 s, but
-# email-faults once lost its private Redis mid-test in CI beside another worker, so two stay
-# opt-in until that is understood. A worker past the idle memory limit is replaced between suites.
+# Suites run in TEST_WORKERS processes side by side (default 2, one per core). Each worker has its
+# own copy of the run's database, Redis prefix and folders (test/support/global-setup.ts and
+# env.ts), and a private Redis checks it answers from its own server (two workers can be handed the
+# same free port). Two take the full run from about 1,200 s to under 900 s. TEST_WORKERS=1 runs
+# suites one after another. A worker past the idle memory limit is replaced between suites.
 export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--experimental-vm-modules --max-old-space-size=8192"
 node --version
-npx --no-install jest --maxWorkers="${TEST_WORKERS:-1}" --workerIdleMemoryLimit=3GB "$@"
+npx --no-install jest --maxWorkers="${TEST_WORKERS:-2}" --workerIdleMemoryLimit=3GB "$@"
