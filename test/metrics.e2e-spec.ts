@@ -3,8 +3,15 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { ReminderRegistry } from '../src/notifications/reminder-registry';
 import { QUEUES } from '../src/queues/queues';
-import { expectProblem, login, startApp, type TestApp, testConfig } from './support/app';
-import { matching, value } from './support/metrics';
+import {
+  DEMO_PASSWORD,
+  expectProblem,
+  login,
+  startApp,
+  type TestApp,
+  testConfig,
+} from './support/app';
+import { matching, plainGet, value } from './support/metrics';
 import { queueBatch } from './support/outbox';
 import { freePort, kill, spawnWorker } from './support/processes';
 import { eventually } from './support/smtp';
@@ -79,13 +86,11 @@ describe('metrics', () => {
   });
 
   it('serves the same metrics on METRICS_PORT without a token, and nothing else there', async () => {
-    const response = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    const response = await plainGet(`http://127.0.0.1:${metricsPort}/metrics`);
     expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
-    expect(matching(await response.text(), 'ssg_queue_jobs').length).toBe(
-      Object.values(QUEUES).length * 4,
-    );
-    expect((await fetch(`http://127.0.0.1:${metricsPort}/`)).status).toBe(404);
+    expect(response.contentType).toBe('text/plain; version=0.0.4; charset=utf-8');
+    expect(matching(response.text, 'ssg_queue_jobs').length).toBe(Object.values(QUEUES).length * 4);
+    expect((await plainGet(`http://127.0.0.1:${metricsPort}/`)).status).toBe(404);
   });
 
   it('times requests by route pattern and status, never by raw URL, and not its own scrapes', async () => {
@@ -132,11 +137,55 @@ describe('metrics', () => {
       .post('/api/v1/auth/login')
       .send({ email: 'nobody-metrics@example.org', password: 'not-the-password-at-all' })
       .expect(401);
+    // A staff member's password, then a wrong code (a right one is 3 chances in a million).
+    const password = await t
+      .http()
+      .post('/api/v1/auth/login')
+      .send({ email: 'moderator@demo.test', password: DEMO_PASSWORD })
+      .expect(202);
+    await t
+      .http()
+      .post('/api/v1/auth/login/second-factor')
+      .send({ challenge: password.body.challenge, code: '000000' })
+      .expect(401);
     const after = await scrape();
+    expect(failures(after, 'second_factor_wrong') - failures(before, 'second_factor_wrong')).toBe(
+      1,
+    );
     expect(failures(after, 'wrong_password') - failures(before, 'wrong_password')).toBe(1);
     expect(failures(after, 'unknown_email') - failures(before, 'unknown_email')).toBe(1);
     expect(after).not.toContain('applicant@demo.test');
     expect(after).not.toContain('nobody-metrics@example.org');
+  });
+
+  it('counts sign-ins refused while the failures wait runs as throttled', async () => {
+    const strict = await startApp({
+      processRole: 'api',
+      login: { perEmailLimit: 1, perAddressLimit: 10_000, windowSeconds: 60, maxWaitSeconds: 60 },
+      metrics: { token: TOKEN, host: '127.0.0.1' },
+    });
+    try {
+      const strictScrape = async () =>
+        (await strict.http().get('/metrics').set('authorization', `Bearer ${TOKEN}`).expect(200))
+          .text;
+      const throttled = (text: string) =>
+        value(text, 'ssg_login_failures_total', { reason: 'throttled' });
+      const before = await strictScrape();
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const answer = await strict
+          .http()
+          .post('/api/v1/auth/login')
+          .send({ email: `throttled-${process.pid}@example.org`, password: 'not-the-password' });
+        statuses.push(answer.status);
+      }
+      expect(statuses[0]).toBe(401);
+      expect(statuses).toContain(429);
+      const refused = statuses.filter((status) => status === 429).length;
+      expect(throttled(await strictScrape()) - throttled(before)).toBe(refused);
+    } finally {
+      await strict.close();
+    }
   });
 
   it("reads the outbox's backlog at scrape time", async () => {
@@ -154,9 +203,9 @@ describe('metrics', () => {
     let worker: ChildProcess | undefined;
     let workerPort: number;
     const scrapeWorker = async () => {
-      const response = await fetch(`http://127.0.0.1:${workerPort}/metrics`);
+      const response = await plainGet(`http://127.0.0.1:${workerPort}/metrics`);
       expect(response.status).toBe(200);
-      return response.text();
+      return response.text;
     };
 
     beforeAll(async () => {

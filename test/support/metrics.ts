@@ -1,3 +1,5 @@
+import { get } from 'node:http';
+
 // Reading Prometheus's text exposition format: one sample per line, `name{label="value",...} n`.
 export interface Sample {
   name: string;
@@ -42,4 +44,25 @@ export function value(text: string, name: string, labels: Record<string, string>
     throw new Error(`${found.length} samples of ${name} match ${JSON.stringify(labels)}`);
   }
   return found[0]?.value ?? 0;
+}
+
+// GET over a connection of its own, closed after the answer (no keep-alive socket outlives the
+// test, as fetch's pool would).
+export function plainGet(
+  url: string,
+): Promise<{ status: number; contentType: string | undefined; text: string }> {
+  return new Promise((resolve, reject) => {
+    get(url, { agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          contentType: response.headers['content-type'],
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
+      );
+      response.on('error', reject);
+    }).on('error', reject);
+  });
 }
