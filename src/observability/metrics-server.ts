@@ -42,10 +42,13 @@ export class MetricsServer implements OnApplicationBootstrap, OnModuleDestroy {
         },
       );
     });
+    // A port already taken stops the start, naming the setting.
     await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
+      const refuse = (error: Error) =>
+        reject(new Error(`METRICS_PORT ${port} on METRICS_HOST ${host}: ${error.message}`));
+      server.once('error', refuse);
       server.listen(port, host, () => {
-        server.off('error', reject);
+        server.off('error', refuse);
         resolve();
       });
     });
