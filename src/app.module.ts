@@ -12,6 +12,7 @@ import { DocumentsModule } from './documents/documents.module';
 import { FilesModule } from './files/files.module';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { MetricsModule } from './observability/metrics.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { QueuesModule } from './queues/queues.module';
 import { WorkerModule } from './queues/worker.module';
@@ -35,6 +36,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         DatabaseModule,
         QueuesModule,
+        MetricsModule,
         FilesModule,
         // Domain modules load in both roles: the worker needs their services and reminder kinds.
         AuditModule,

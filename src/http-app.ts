@@ -19,6 +19,8 @@ import { API_PREFIX } from './common/api-paths';
 import { ACCOUNT_PAGE_PATHS } from './users/account-pages.controller';
 import { LocationInterceptor, routesWithoutLocation } from './common/location';
 import { applyResponsePolicy } from './common/response-policy';
+import { registerHttpMetrics } from './observability/metrics-route';
+import { MetricsService } from './observability/metrics.service';
 
 export { API_PREFIX };
 
@@ -53,6 +55,8 @@ export async function createHttpApp(
     bodyParser: false,
   });
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
+  // Request durations by route, and GET /metrics with METRICS_TOKEN; before any route exists.
+  registerHttpMetrics(app.getHttpAdapter().getInstance(), app.get(MetricsService), config.metrics);
   // A JSON body wider, deeper or bigger than a request may be is refused from its text, before
   // it is parsed; routes with small bodies (the sign-in) read less than 1 MiB.
   checkJsonShapeBeforeParsing(app.getHttpAdapter().getInstance());

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
+import { LoginFailureReason, MetricsService } from '../observability/metrics.service';
 import { decoyPasswordHash, verifyPassword } from '../users/password';
 import type { User } from '../users/user.entity';
 import { toUserDto, UsersService } from '../users/users.service';
@@ -51,6 +52,17 @@ type VerifiedClaims = Partial<Record<'sub' | 'ver' | 'exp' | 'amr' | 'sid', unkn
 
 const KNOWN_METHODS = new Set<unknown>(Object.values(AUTHENTICATION_METHODS).flat());
 
+// For the login failure metric only: the answer is the same whatever the reason.
+function passwordRefusal(user: User | null, valid: boolean): LoginFailureReason {
+  if (!user) {
+    return 'unknown_email';
+  }
+  if (!user.passwordHash) {
+    return 'not_set_up';
+  }
+  return valid ? 'deactivated' : 'wrong_password';
+}
+
 const INVALID_TOKEN = 'The bearer token is not valid; log in again.';
 
 @Injectable()
@@ -63,6 +75,7 @@ export class AuthService {
     private readonly signInAudit: SignInAudit,
     private readonly dataSource: DataSource,
     private readonly challenges: SecondFactorChallenges,
+    private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -81,6 +94,7 @@ export class AuthService {
       (await verifyPassword(hash ?? (await decoyPasswordHash()), password)) && hash !== null;
     // One answer for unknown email, wrong password and deactivated account: no account probing.
     if (!user || !valid || !user.active) {
+      this.metrics.loginFailed(passwordRefusal(user, valid));
       await this.limiter.recordFailure(source);
       if (user) {
         await this.signInAudit.failed(user, { method: 'password', address });

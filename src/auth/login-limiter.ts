@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig, LoginLimits } from '../config/app-config';
 import { emailKey } from '../common/attempt-counters';
 import { DomainError, RetryLaterError } from '../common/domain-error';
+import { MetricsService } from '../observability/metrics.service';
 import { failureMemorySeconds, waitAfterFailures } from './login-limit.rules';
 
 export interface LoginSource {
@@ -19,7 +20,10 @@ export class LoginLimiter implements OnModuleDestroy {
   private readonly redis: Redis;
   private readonly limits: LoginLimits;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {
     this.limits = config.login;
     this.redis = new Redis(config.redisUrl, {
       keyPrefix: `${config.redisPrefix}:login:`,
@@ -39,6 +43,7 @@ export class LoginLimiter implements OnModuleDestroy {
     );
     const waitMs = Math.max(pair, address);
     if (waitMs > 0) {
+      this.metrics.loginFailed('throttled');
       const seconds = Math.ceil(waitMs / 1000);
       throw new RetryLaterError(
         'too-many-requests',

@@ -1,6 +1,7 @@
 import type { SsoConfig } from '../auth/sso/sso-config';
 import type { DocumentsConfig } from '../documents/documents-config';
 import type { FilesConfig } from '../files/files-config';
+import type { MetricsConfig } from '../observability/metrics-config';
 import type { PortalLinks } from '../notifications/portal-links';
 import type { RetentionConfig } from '../retention/retention-config';
 
@@ -61,6 +62,8 @@ export interface AppConfig {
   retention: RetentionConfig;
   // Staff sign-in through the department's OpenID Connect provider; absent: SSO is off.
   sso?: SsoConfig;
+  // Prometheus metrics: a port of their own and/or the API's port behind a token; or none.
+  metrics: MetricsConfig;
 }
 
 // The single-use links emailed to users, and how often a password reset may be asked for.

@@ -4,6 +4,7 @@ import { loadSsoConfig } from '../auth/sso/sso-config';
 import { loadDocumentsConfig } from '../documents/documents-config';
 import { loadFilesConfig } from '../files/files-config';
 import { loadPortalLinks } from '../notifications/portal-links';
+import { loadMetricsConfig } from '../observability/metrics-config';
 import { loadRetentionConfig } from '../retention/retention-config';
 import { passwordProblem } from '../users/password.rules';
 import { AppConfig, HttpTimeouts, PROCESS_ROLES, ProcessRole, TrustProxy } from './app-config';
@@ -38,12 +39,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ['http:', 'https:'],
     problems,
   ).replace(/\/+$/, '');
+  const processRole = oneOf<ProcessRole>(env, 'PROCESS_ROLE', PROCESS_ROLES, 'all', problems);
   const config: AppConfig = {
     nodeEnv,
     production,
     port,
     host: env.HOST || '0.0.0.0',
-    processRole: oneOf<ProcessRole>(env, 'PROCESS_ROLE', PROCESS_ROLES, 'all', problems),
+    processRole,
     databaseUrl: url(
       env,
       'DATABASE_URL',
@@ -112,6 +114,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     documents: loadDocumentsConfig(env, problems),
     deadlineExtensionMaxDays: integer(env, 'DEADLINE_EXTENSION_MAX_DAYS', 14, 1, 90, problems),
     retention: loadRetentionConfig(env, problems),
+    metrics: loadMetricsConfig(
+      env,
+      { apiPort: processRole === 'worker' ? undefined : port },
+      problems,
+    ),
     rounds: {
       opensMaxPastDays: integer(env, 'ROUND_OPENS_MAX_PAST_DAYS', 7, 0, 365, problems),
     },

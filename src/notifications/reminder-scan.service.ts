@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ReminderKind, ReminderRegistry } from './reminder-registry';
 import { MAX_RECIPIENTS } from './email-outbox.entity';
+import { MetricsService } from '../observability/metrics.service';
 
 // The daily scan: each kind adds its due emails to the outbox in one set-based statement.
 // Existing dedupe keys are skipped, so a scan run twice queues nothing twice.
@@ -12,16 +13,22 @@ export class ReminderScanService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly registry: ReminderRegistry,
+    private readonly metrics: MetricsService,
   ) {}
 
   // Emails queued per kind. A kind that fails does not stop the others; the scan then fails so
   // the job is retried (what was queued stays queued once).
-  async scan(asOf: Date): Promise<Record<string, number>> {
+  scan(asOf: Date): Promise<Record<string, number>> {
+    return this.metrics.timeReminderScan(() => this.scanAll(asOf));
+  }
+
+  private async scanAll(asOf: Date): Promise<Record<string, number>> {
     const queued: Record<string, number> = {};
     const failures: string[] = [];
     for (const kind of this.registry.kinds()) {
       try {
         queued[kind.name] = await this.queueDue(kind, asOf);
+        this.metrics.reminderQueued(kind.name, queued[kind.name]);
       } catch (error) {
         failures.push(`${kind.name}: ${error instanceof Error ? error.message : String(error)}`);
       }

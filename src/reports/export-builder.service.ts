@@ -7,6 +7,7 @@ import { DataSource, In } from 'typeorm';
 import { formatLondon } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
+import { MetricsService } from '../observability/metrics.service';
 import { FileStore } from '../files/file-store';
 import { UsersService } from '../users/users.service';
 import { exportFileKey, ReportExport } from './report-export.entity';
@@ -40,6 +41,7 @@ export class ExportBuilder {
     private readonly users: UsersService,
     private readonly outbox: OutboxService,
     private readonly files: FileStore,
+    private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -48,6 +50,14 @@ export class ExportBuilder {
     if (!row || row.status === 'done') {
       return;
     }
+    await this.metrics.timeExportBuild(row.format, () => this.buildFile(row, report));
+  }
+
+  private async buildFile(
+    row: ReportExport,
+    report: (percent: number) => Promise<void>,
+  ): Promise<void> {
+    const exportId = row.id;
     await this.dataSource.manager.update(
       ReportExport,
       { id: exportId },

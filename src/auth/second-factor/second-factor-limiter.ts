@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig, LoginLimits } from '../../config/app-config';
 import { DomainError, RetryLaterError } from '../../common/domain-error';
+import { MetricsService } from '../../observability/metrics.service';
 import { failureMemorySeconds, waitAfterFailures } from '../login-limit.rules';
 import { CHALLENGE_TTL_SECONDS, WRONG_CODES_PER_CHALLENGE } from './second-factor.rules';
 
@@ -13,7 +14,10 @@ export class SecondFactorLimiter implements OnModuleDestroy {
   private readonly redis: Redis;
   private readonly limits: LoginLimits;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly metrics: MetricsService,
+  ) {
     this.limits = config.login;
     this.redis = new Redis(config.redisUrl, {
       keyPrefix: `${config.redisPrefix}:second-factor:`,
@@ -42,6 +46,7 @@ export class SecondFactorLimiter implements OnModuleDestroy {
       );
     }
     if (wait > 0) {
+      this.metrics.loginFailed('second_factor_throttled');
       const seconds = Math.ceil(wait / 1000);
       throw new RetryLaterError(
         'too-many-requests',

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { auditActor, AuditService } from '../../audit/audit.service';
 import type { AuthenticatedUser } from '../../common/access';
 import { DomainError } from '../../common/domain-error';
+import { MetricsService } from '../../observability/metrics.service';
 import { UsersService } from '../../users/users.service';
 import type { TokenDto } from '../auth.dto';
 import { AuthService, SignInContext } from '../auth.service';
@@ -29,6 +30,7 @@ export class SecondFactorLogin {
     private readonly users: UsersService,
     private readonly auth: AuthService,
     private readonly audit: AuditService,
+    private readonly metrics: MetricsService,
   ) {}
 
   async confirmEnrolment(
@@ -73,6 +75,7 @@ export class SecondFactorLogin {
       return step !== null && (await this.store.takeStep(manager, user.id, step));
     });
     if (!accepted) {
+      this.metrics.loginFailed('second_factor_wrong');
       const failures = await this.limiter.recordFailure(user.id, challenge.id);
       // Counts only: never the code that was sent.
       await this.dataSource.transaction((manager) =>
