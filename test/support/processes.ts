@@ -8,6 +8,15 @@ import { ensureTestBuild } from './test-build';
 
 export { freePort };
 
+// App processes still running when the test process ends (a suite's hook timed out before it
+// could stop them) are killed with it rather than left behind.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) {
+    child.kill('SIGKILL');
+  }
+});
+
 // The real entrypoint, compiled (test-build.ts), as a process of its own, so a test can SIGKILL
 // it. It inherits the run's database, Redis prefix and mail folder from the environment the global
 // setup made; `env` adds to it. Resolves once `isReady` holds, rejects if the process exits first.
@@ -22,6 +31,8 @@ export async function spawnApp(
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
   const read = (chunk: Buffer) => {
     // Only the start is kept, for the error message of a process that never became ready.
@@ -33,7 +44,8 @@ export async function spawnApp(
   child.stderr.on('data', read);
   let exitCode: number | null | undefined;
   child.once('exit', (code) => (exitCode = code));
-  const deadline = Date.now() + 60_000;
+  // Generous: four processes starting at once on a busy two-core machine take a while.
+  const deadline = Date.now() + 150_000;
   while (!(exitCode === undefined && (await isReady(output)))) {
     if (exitCode !== undefined || Date.now() > deadline) {
       await kill(child);
