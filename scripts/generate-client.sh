@@ -6,5 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # Node 24 from the `node` dev dependency, whether or not npm started this script.
 export PATH="$PWD/node_modules/.bin:$PATH"
-export TS_NODE_PROJECT=tsconfig.json
-exec node -r ts-node/register/transpile-only test/client/generate.ts "$@"
+mkdir -p var
+build=$(mktemp -d var/script-build-XXXXXX)
+trap 'rm -rf "$build"' EXIT
+bash scripts/compile-scripts.sh "$build"
+node "$build/test/client/generate.js" "$@"

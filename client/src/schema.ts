@@ -4188,7 +4188,7 @@ export interface components {
       /** @example 2026/27 */
       financialYear: string;
       kind: components['schemas']['SpendKind'];
-      quarter: Record<string, never>;
+      quarter: number;
     };
     PublicationDto: {
       /** @description Bids awarded a grant (offers made) */

@@ -114,7 +114,8 @@ export class YearKindLineDto {
 }
 
 export class ProfileCellResponseDto extends YearKindLineDto {
-  @ApiProperty({ minimum: 1, maximum: 4 })
+  // Typed here: a union type's metadata reads Object where files are compiled one at a time.
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: 4 })
   quarter: FinancialQuarter;
 }
 

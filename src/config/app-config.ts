@@ -33,8 +33,10 @@ export interface AppConfig {
   files: FilesConfig;
   // Supporting documents' limits and the virus scanner (clamd).
   documents: DocumentsConfig;
-  // Exports one user may have queued or building at once; days a built export's file is kept.
-  exportLimits: { openPerUser: number; retentionDays: number };
+  // Exports one user may have queued or building at once; days a built export's file is kept;
+  // how long a worker's hold on an export lasts unrenewed, so a dead worker's export is taken
+  // up by another after at most about twice this.
+  exportLimits: { openPerUser: number; retentionDays: number; lockMs: number };
   // Days before the round's assessment deadline that unsubmitted assessments are reminded.
   reminders: { scanTime: string; accountSetupDays: number; assessmentDueDays: number };
   // The most days after a round's closesAt that a moderator may extend one organisation's

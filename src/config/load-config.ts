@@ -125,6 +125,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     exportLimits: {
       openPerUser: integer(env, 'EXPORT_MAX_OPEN_PER_USER', 3, 1, 100, problems),
       retentionDays: integer(env, 'EXPORT_RETENTION_DAYS', 7, 1, 3650, problems),
+      lockMs: integer(env, 'EXPORT_LOCK_MS', 30_000, 500, 3_600_000, problems),
     },
     mail: {
       smtpUrl: env.SMTP_URL ? url(env, 'SMTP_URL', '', ['smtp:', 'smtps:'], problems) : undefined,

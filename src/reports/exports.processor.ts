@@ -30,6 +30,10 @@ export class ExportsProcessor implements OnModuleInit, OnModuleDestroy {
       connection: redisConnection(this.config),
       prefix: queuePrefix(this.config),
       concurrency: 1,
+      // A worker that dies mid-export holds it until its lock lapses; then another worker's
+      // stalled-job check (as often as the lock's length) puts the export back to be built again.
+      lockDuration: this.config.exportLimits.lockMs,
+      stalledInterval: this.config.exportLimits.lockMs,
     });
     this.worker.on('error', (error) => this.logger.error(`Exports worker: ${error.message}`));
     this.worker.on('failed', (job, error) => {

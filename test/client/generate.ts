@@ -4,11 +4,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { format, resolveConfig } from 'prettier';
+import { projectPath } from '../../src/config/project-root';
 
 // Writes (or, with --check, compares) client/src/schema.ts: the typed client's types,
 // openapi-typescript's output for the app's OpenAPI document in the project's prettier style.
 // Run through scripts/generate-client.sh (`npm run client:generate`).
-export const API_SCHEMA_FILE = join(__dirname, '..', '..', 'client', 'src', 'schema.ts');
+export const API_SCHEMA_FILE = projectPath('client', 'src', 'schema.ts');
 const REGENERATE_COMMAND = 'npm run client:generate';
 const HEADER = `// Generated from the app's OpenAPI document (GET /api/docs-json): do not edit. Change the
 // controllers and DTOs, then run \`${REGENERATE_COMMAND}\`.

@@ -28,6 +28,8 @@ export default async function globalSetup(globalConfig: { maxWorkers: number }):
   process.env.DATABASE_URL = `${TEST_DATABASE_SERVER}/${database}`;
   process.env.REDIS_PREFIX = `ssg-test-${runId}`;
   process.env.TEST_DATABASE_CREATED = database;
+  // Names the run's compiled app for the processes suites spawn (test-build.ts).
+  process.env.TEST_RUN_ID = runId;
   // Without SMTP the worker writes .eml files: into a folder of the run's own, not the project's.
   process.env.MAIL_DIR = mkdtempSync(join(tmpdir(), `ssg-test-mail-${runId}-`));
   // Documents and exports likewise go to the run's own file store.

@@ -1,8 +1,10 @@
 import { rmSync } from 'node:fs';
 import Redis from 'ioredis';
+import { removeTestBuild } from './test-build';
 import { onServer, workerDatabaseName } from './test-database';
 
-// Leaves nothing behind: the run's database and every Redis key under the run's prefix.
+// Leaves nothing behind: the run's database, its compiled app and every Redis key under the
+// run's prefix.
 export default async function globalTeardown(): Promise<void> {
   const database = process.env.TEST_DATABASE_CREATED;
   if (database && process.env.KEEP_TEST_DATABASE !== 'true') {
@@ -14,6 +16,7 @@ export default async function globalTeardown(): Promise<void> {
     }
     await onServer(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
   }
+  removeTestBuild();
   for (const [dir, marker] of [
     [process.env.MAIL_DIR, 'ssg-test-mail-'],
     [process.env.FILES_DIR, 'ssg-test-files-'],

@@ -1,40 +1,95 @@
 import { ChildProcess, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { freePort } from '../../bench/support';
 import { projectPath } from '../../src/config/project-root';
+import { ensureTestBuild } from './test-build';
 
 export { freePort };
 
-// The real entrypoint (src/main.ts) as its own process, so a test can SIGKILL it. It inherits the
-// run's database, Redis prefix and mail folder from the environment the global setup made.
-export async function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
+// App processes still running when the test process ends (a suite's hook timed out before it
+// could stop them) are killed with it rather than left behind.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) {
+    child.kill('SIGKILL');
+  }
+});
+
+// The real entrypoint, compiled (test-build.ts), as a process of its own, so a test can SIGKILL
+// it. It inherits the run's database, Redis prefix and mail folder from the environment the global
+// setup made; `env` adds to it. Resolves once `isReady` holds, rejects if the process exits first.
+export async function spawnApp(
+  env: Record<string, string>,
+  isReady: (output: string) => boolean | Promise<boolean>,
+  what = 'The app process',
+): Promise<ChildProcess> {
+  const build = await ensureTestBuild();
+  const child = spawn(process.execPath, [join(build, 'src', 'main.js')], {
     cwd: projectPath(),
-    env: { ...process.env, ...env, PROCESS_ROLE: 'worker', TS_NODE_PROJECT: 'tsconfig.json' },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timeout = setTimeout(
-      () => reject(new Error(`The worker did not start in time:\n${output}`)),
-      60_000,
-    );
-    const read = (chunk: Buffer) => {
+  const read = (chunk: Buffer) => {
+    // Only the start is kept, for the error message of a process that never became ready.
+    if (output.length < 64 * 1024) {
       output += chunk.toString();
-      if (output.includes('Worker started')) {
-        clearTimeout(timeout);
-        resolve();
-      }
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    child.once('exit', (code) => {
-      clearTimeout(timeout);
-      reject(new Error(`The worker exited with ${code} before starting:\n${output}`));
-    });
-  });
+    }
+  };
+  child.stdout.on('data', read);
+  child.stderr.on('data', read);
+  let exitCode: number | null | undefined;
+  child.once('exit', (code) => (exitCode = code));
+  // Generous: four processes starting at once on a busy two-core machine take a while.
+  const deadline = Date.now() + 150_000;
+  while (!(exitCode === undefined && (await isReady(output)))) {
+    if (exitCode !== undefined || Date.now() > deadline) {
+      await kill(child);
+      throw new Error(
+        exitCode !== undefined
+          ? `${what} exited with ${exitCode} before it was ready:\n${output}`
+          : `${what} was not ready in time:\n${output}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   return child;
+}
+
+// A worker-role process: consumes the queues, runs the schedulers, no HTTP server.
+export function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {
+  return spawnApp(
+    { ...env, PROCESS_ROLE: 'worker' },
+    (output) => output.includes('Worker started'),
+    'The worker',
+  );
+}
+
+export interface ApiProcess {
+  child: ChildProcess;
+  url: string;
+}
+
+// An api-role process on a free port, ready once GET /health answers 200.
+export async function spawnApi(env: Record<string, string>): Promise<ApiProcess> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await spawnApp(
+    { ...env, PROCESS_ROLE: 'api', PORT: String(port), HOST: '127.0.0.1' },
+    async () => {
+      try {
+        return (await fetch(`${url}/health`)).status === 200;
+      } catch {
+        return false;
+      }
+    },
+    `The API process on port ${port}`,
+  );
+  return { child, url };
 }
 
 export async function kill(child: ChildProcess): Promise<void> {
@@ -154,8 +209,9 @@ export interface SinkProcess {
 // right after the server had acknowledged a batch, before the sender could read the replies.
 export async function startSinkProcess(): Promise<SinkProcess> {
   const child = fork(projectPath('bench', 'smtp-sink.ts'), [], {
-    execArgv: ['-r', 'ts-node/register/transpile-only'],
-    env: { ...process.env, TS_NODE_PROJECT: 'tsconfig.json' },
+    // It loads no entities, so tsx (esbuild, no decorator metadata) runs it as it is.
+    execArgv: ['--import', 'tsx'],
+    cwd: projectPath(),
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const next = <T>() => once(child, 'message').then(([message]) => message as T);
