@@ -51,7 +51,8 @@ export class AppModule {
         RetentionModule,
         DocumentsModule,
         TasksModule,
-        ...(api ? [HealthModule, AuthModule, SsoModule] : []),
+        HealthModule,
+        ...(api ? [AuthModule, SsoModule] : []),
         ...(worker ? [WorkerModule] : []),
       ],
     };

@@ -9,32 +9,69 @@ export { freePort };
 // The real entrypoint (src/main.ts) as its own process, so a test can SIGKILL it. It inherits the
 // run's database, Redis prefix and mail folder from the environment the global setup made.
 export async function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {
+  return (await spawnService('worker', env)).child;
+}
+
+export interface ServiceProcess {
+  child: ChildProcess;
+  // Everything it wrote to stdout and stderr so far.
+  output: () => string;
+  // Resolves with the exit code (or signal) once it has exited.
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const STARTED = { worker: 'Worker started', api: 'API on http', all: 'API on http' } as const;
+
+// src/main.ts in a role of its own; resolves once it says it has started (or, with
+// `waitFor: false`, at once). Worker probes take a free port unless HEALTH_PORT is given.
+export async function spawnService(
+  role: 'api' | 'worker' | 'all',
+  env: Record<string, string>,
+  { waitFor = true }: { waitFor?: boolean } = {},
+): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
     cwd: projectPath(),
-    env: { ...process.env, ...env, PROCESS_ROLE: 'worker', TS_NODE_PROJECT: 'tsconfig.json' },
+    env: {
+      ...process.env,
+      HEALTH_PORT: '0',
+      ...env,
+      PROCESS_ROLE: role,
+      TS_NODE_PROJECT: 'tsconfig.json',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timeout = setTimeout(
-      () => reject(new Error(`The worker did not start in time:\n${output}`)),
-      60_000,
-    );
-    const read = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Worker started')) {
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const read = (chunk: Buffer) => {
+    output += chunk.toString();
+  };
+  child.stdout.on('data', read);
+  child.stderr.on('data', read);
+  if (waitFor) {
+    await new Promise<void>((resolve, reject) => {
+      const timeout = setTimeout(
+        () => reject(new Error(`The ${role} process did not start in time:\n${output}`)),
+        90_000,
+      );
+      const check = () => {
+        if (output.includes(STARTED[role])) {
+          clearTimeout(timeout);
+          child.stdout.off('data', check);
+          child.stderr.off('data', check);
+          resolve();
+        }
+      };
+      child.stdout.on('data', check);
+      child.stderr.on('data', check);
+      void exited.then(({ code }) => {
         clearTimeout(timeout);
-        resolve();
-      }
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    child.once('exit', (code) => {
-      clearTimeout(timeout);
-      reject(new Error(`The worker exited with ${code} before starting:\n${output}`));
+        reject(new Error(`The ${role} process exited with ${code} before starting:\n${output}`));
+      });
     });
-  });
-  return child;
+  }
+  return { child, output: () => output, exited };
 }
 
 export async function kill(child: ChildProcess): Promise<void> {
