@@ -53,7 +53,7 @@ export async function spawnService(
     await new Promise<void>((resolve, reject) => {
       const timeout = setTimeout(
         () => reject(new Error(`The ${role} process did not start in time:\n${output}`)),
-        90_000,
+        180_000,
       );
       const check = () => {
         if (output.includes(STARTED[role])) {
