@@ -109,7 +109,7 @@ echo "OpenAPI document served"
 
 step "The image holds production dependencies only"
 # Checked inside the running container: every extra `podman run` copies the image under vfs.
-# (typescript and ts-node are there on purpose: typeorm 1.1 lists ts-node as a dependency.)
+# (typescript may be there: typeorm 1.1 names it and ts-node as optional peers.)
 "${PODMAN[@]}" exec "$NAME" sh -c '
   set -e
   for dev in jest @nestjs/testing supertest eslint prettier @redocly/cli node; do

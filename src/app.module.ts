@@ -53,7 +53,8 @@ export class AppModule {
         RetentionModule,
         DocumentsModule,
         TasksModule,
-        ...(api ? [HealthModule, AuthModule, SsoModule] : []),
+        HealthModule,
+        ...(api ? [AuthModule, SsoModule] : []),
         ...(worker ? [WorkerModule] : []),
       ],
     };

@@ -121,7 +121,6 @@ export async function createHttpApp(
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalInterceptors(new LocationInterceptor());
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
   setUpOpenApi(app);
 
   await app.init();

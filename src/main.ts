@@ -3,31 +3,59 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config/load-config';
+import { Readiness } from './health/readiness.service';
 import { createHttpApp } from './http-app';
 import { EmailTemplateError } from './notifications/email-templates';
+import { RedisAvailability } from './queues/redis-availability';
+import { GracefulShutdown } from './service-process/graceful-shutdown';
+import { startProbeServer } from './service-process/probe-server';
+import { StartupError, waitForPostgres } from './service-process/startup-checks';
 
+// Start-up: PostgreSQL must answer before anything is built (retried quietly until
+// STARTUP_TIMEOUT_SECONDS); Redis may still be away, so that the process already answers its
+// probes (503, naming redis) and refuses what needs Redis; if Redis has not answered by the same
+// deadline the process gives up with one line. SIGTERM is honoured from the first moment.
 async function bootstrap(): Promise<void> {
   const config = loadConfig();
+  const deadline = Date.now() + config.service.startupTimeoutSeconds * 1000;
   const logger = new Logger('Main');
+  const shutdown = new GracefulShutdown();
+  shutdown.listen();
+  await waitForPostgres(config.databaseUrl, deadline);
+  let redis: RedisAvailability;
   if (config.processRole === 'worker') {
     const context = await NestFactory.createApplicationContext(AppModule.forRole(config));
-    context.enableShutdownHooks();
+    const readiness = context.get(Readiness);
+    const probes = await startProbeServer(config.service.healthPort, config.host, () =>
+      readiness.failures(),
+    );
+    shutdown.started({ app: context, probes });
     logger.log('Worker started: consuming queues, no HTTP server');
-    return;
+    redis = context.get(RedisAvailability);
+  } else {
+    if (config.jwtSecretGenerated) {
+      logger.warn('JWT_SECRET not set: using a random secret, tokens reset on restart');
+    }
+    const app = await createHttpApp(config);
+    shutdown.started({ app, http: app });
+    await app.listen({ port: config.port, host: config.host });
+    logger.log(
+      `Role ${config.processRole}: API on http://${config.host}:${config.port}, docs at /api/docs`,
+    );
+    redis = app.get(RedisAvailability);
   }
-  if (config.jwtSecretGenerated) {
-    logger.warn('JWT_SECRET not set: using a random secret, tokens reset on restart');
+  if (!(await redis.whenUp(Math.max(0, deadline - Date.now())))) {
+    throw new StartupError(redis.startupFailure());
   }
-  const app = await createHttpApp(config);
-  await app.listen({ port: config.port, host: config.host });
-  logger.log(
-    `Role ${config.processRole}: API on http://${config.host}:${config.port}, docs at /api/docs`,
-  );
 }
 
 bootstrap().catch((error: unknown) => {
-  // Problems a person fixes in configuration or templates: the message says what, no stack.
-  const plain = error instanceof ConfigError || error instanceof EmailTemplateError;
+  // Problems a person fixes in configuration, templates or the services it needs: the message
+  // says what, no stack.
+  const plain =
+    error instanceof ConfigError ||
+    error instanceof EmailTemplateError ||
+    error instanceof StartupError;
   console.error(plain ? error.message : error);
   process.exit(1);
 });

@@ -6225,6 +6225,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Redis, which this needs, is not answering; nothing was changed. Generic codes: `database-unavailable`. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
     };
   };
   completeSecondFactorLogin: {
@@ -6281,7 +6292,11 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Redis did not answer. Generic codes: `database-unavailable`. */
+      /**
+       * @description Redis did not answer
+       *
+       *     Redis, which this needs, is not answering; nothing was changed. Generic codes: `database-unavailable`.
+       */
       503: {
         headers: {
           /** @description Seconds to wait before trying again */
@@ -6384,7 +6399,11 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Redis is not answering. Generic codes: `database-unavailable`. */
+      /**
+       * @description Redis is not answering
+       *
+       *     Redis, which this needs, is not answering; nothing was changed. Generic codes: `database-unavailable`.
+       */
       503: {
         headers: {
           /** @description Seconds to wait before trying again */
@@ -6552,7 +6571,11 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The identity provider could not be reached or did not answer in time (sso-provider-unavailable), or Redis did not answer (sso-store-unavailable). Generic codes: `database-unavailable`. */
+      /**
+       * @description The identity provider could not be reached or did not answer in time (sso-provider-unavailable), or Redis did not answer (sso-store-unavailable)
+       *
+       *     Redis, which this needs, is not answering; nothing was changed. Generic codes: `database-unavailable`.
+       */
       503: {
         headers: {
           /** @description Seconds to wait before trying again */
@@ -6619,7 +6642,11 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The identity provider could not be reached or did not answer in time (sso-provider-unavailable), or Redis did not answer (sso-store-unavailable). Generic codes: `database-unavailable`. */
+      /**
+       * @description The identity provider could not be reached or did not answer in time (sso-provider-unavailable), or Redis did not answer (sso-store-unavailable)
+       *
+       *     Redis, which this needs, is not answering; nothing was changed. Generic codes: `database-unavailable`.
+       */
       503: {
         headers: {
           /** @description Seconds to wait before trying again */
@@ -7920,7 +7947,11 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The scan queue is not answering. Generic codes: `database-unavailable`. */
+      /**
+       * @description The scan queue is not answering
+       *
+       *     Redis, which this needs, is not answering; nothing was changed. Generic codes: `database-unavailable`.
+       */
       503: {
         headers: {
           /** @description Seconds to wait before trying again */
@@ -9135,6 +9166,17 @@ export interface operations {
           RateLimit?: string;
           /** @description The policy of that limit: its name, q= requests allowed in w= seconds, e.g. "login-email";q=5;w=1800 */
           'RateLimit-Policy'?: string;
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Redis, which this needs, is not answering; nothing was changed. Generic codes: `database-unavailable`. */
+      503: {
+        headers: {
           /** @description Seconds to wait before trying again */
           'Retry-After'?: number;
           [name: string]: unknown;
@@ -10428,7 +10470,11 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The scan queue is not answering. Generic codes: `database-unavailable`. */
+      /**
+       * @description The scan queue is not answering
+       *
+       *     Redis, which this needs, is not answering; nothing was changed. Generic codes: `database-unavailable`.
+       */
       503: {
         headers: {
           /** @description Seconds to wait before trying again */
@@ -11646,7 +11692,11 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The job queue is not answering. Generic codes: `database-unavailable`. */
+      /**
+       * @description The job queue is not answering
+       *
+       *     Redis, which this needs, is not answering; nothing was changed. Generic codes: `database-unavailable`.
+       */
       503: {
         headers: {
           /** @description Seconds to wait before trying again */

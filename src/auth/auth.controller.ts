@@ -27,6 +27,7 @@ import { UserAgent } from './user-agent.decorator';
 import { SecondFactorChallengeDto } from './second-factor/second-factor.dto';
 import { ApiRateLimitedResponse } from '../common/rate-limit';
 import { SendsLocation } from '../common/location';
+import { NeedsRedis } from '../queues/needs-redis.guard';
 
 @ApiTags('auth')
 @Controller()
@@ -37,6 +38,7 @@ export class AuthController {
   ) {}
 
   @Post('auth/login')
+  @NeedsRedis()
   @SendsLocation(202, '/auth/login/second-factor')
   @HttpCode(200)
   @Public()

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
+import { quietRedisErrors } from '../queues/redis-errors';
 import { APP_CONFIG, AppConfig, LoginLimits } from '../config/app-config';
 import { emailKey } from '../common/attempt-counters';
 import { DomainError, RetryLaterError } from '../common/domain-error';
@@ -25,10 +26,13 @@ export class LoginLimiter implements OnModuleDestroy {
     private readonly metrics: MetricsService,
   ) {
     this.limits = config.login;
-    this.redis = new Redis(config.redisUrl, {
-      keyPrefix: `${config.redisPrefix}:login:`,
-      maxRetriesPerRequest: 2,
-    });
+    this.redis = quietRedisErrors(
+      new Redis(config.redisUrl, {
+        keyPrefix: `${config.redisPrefix}:login:`,
+        maxRetriesPerRequest: 2,
+      }),
+      'login counters',
+    );
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -12,6 +12,7 @@ import { ChangePasswordDto } from '../users/account.dto';
 import { Passwords } from '../users/passwords';
 import { LoginLimiter } from './login-limiter';
 import { ApiRateLimitedResponse } from '../common/rate-limit';
+import { NeedsRedis } from '../queues/needs-redis.guard';
 
 // Here rather than in the users module: a wrong current password counts against the login
 // limiter, which belongs to sign-in.
@@ -24,6 +25,7 @@ export class PasswordController {
   ) {}
 
   @Post('password')
+  @NeedsRedis()
   @HttpCode(204)
   @Authenticated()
   @BodyLimit(SMALL_BODY_LIMIT)

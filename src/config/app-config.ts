@@ -60,6 +60,8 @@ export interface AppConfig {
   login: LoginLimits;
   accounts: AccountSettings;
   http: HttpTimeouts;
+  // Start-up and probes of the service process (src/service-process).
+  service: ServiceSettings;
   // How long each kind of personal data is kept (UK GDPR storage limitation), in days.
   retention: RetentionConfig;
   // Staff sign-in through the department's OpenID Connect provider; absent: SSO is off.
@@ -82,6 +84,13 @@ export interface AccountSettings {
 }
 
 // How long the HTTP server waits for a client, so a slow sender cannot hold connections open.
+export interface ServiceSettings {
+  // How long a starting process waits for PostgreSQL and Redis before it gives up and exits.
+  startupTimeoutSeconds: number;
+  // The worker role's probe server (/health, /health/ready); 0 picks a free port.
+  healthPort: number;
+}
+
 export interface HttpTimeouts {
   // The whole request, headers and body, must arrive within this, or the answer is 408.
   requestTimeoutMs: number;

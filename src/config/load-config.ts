@@ -107,6 +107,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       ),
     },
     http: httpTimeouts(env, problems),
+    service: {
+      startupTimeoutSeconds: integer(env, 'STARTUP_TIMEOUT_SECONDS', 30, 1, 600, problems),
+      healthPort: integer(env, 'HEALTH_PORT', port, 0, 65535, problems),
+    },
     lettersDir: env.LETTER_TEMPLATES_DIR || projectPath('templates', 'letters'),
     reportsDir: env.REPORT_TEMPLATES_DIR || projectPath('templates', 'reports'),
     portal: loadPortalLinks(env, publicBaseUrl, problems),

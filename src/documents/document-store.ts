@@ -93,6 +93,15 @@ export class DocumentStore {
     return manager.findOneByOrFail(SupportingDocument, { id: row.id });
   }
 
+  // Documents waiting for their virus scan (their jobs may have been lost with Redis).
+  async findPendingIds(manager: EntityManager): Promise<string[]> {
+    const rows = await manager.find(SupportingDocument, {
+      select: { id: true },
+      where: { scanStatus: 'pending' },
+    });
+    return rows.map(({ id }) => id);
+  }
+
   // Records the scan's verdict on a document still pending; false when it is gone or done.
   async recordScan(
     manager: EntityManager,

@@ -29,6 +29,7 @@ import {
 import type { Owner } from './document-store';
 import { DocumentDto, DocumentListDto } from './documents.dto';
 import { DocumentsService } from './documents.service';
+import { NeedsRedis } from '../queues/needs-redis.guard';
 
 // What differs between the documents of a bid and those of a return: the rest is one set of
 // routes, under `/bids/{id}/documents` and `/returns/{id}/documents`.
@@ -57,6 +58,7 @@ function documentRoutes(owner: OwnerRoutes): Type<unknown> {
     ) {}
 
     @Post()
+    @NeedsRedis()
     @Roles('applicant')
     @UploadDocs(owner.type)
     @ApiOperation({

@@ -1,5 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { Job, Worker } from 'bullmq';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Job, Queue, Worker } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { watchWorker } from '../queues/bullmq-classes';
+import { RedisAvailability } from '../queues/redis-availability';
+import { SCAN_JOB_OPTIONS } from './document-upload.service';
+import { DocumentStore } from './document-store';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import {
   DocumentJobName,
@@ -25,15 +31,39 @@ export class DocumentsProcessor implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly scans: DocumentScanService,
+    private readonly store: DocumentStore,
+    private readonly dataSource: DataSource,
+    private readonly redis: RedisAvailability,
+    @InjectQueue(QUEUES.documents) private readonly queue: Queue,
   ) {}
 
+  // Redis came back, maybe empty: every document still waiting for its scan is queued again.
+  private readonly onRedisUp = ({ first }: { first: boolean }) => {
+    if (first) {
+      return;
+    }
+    this.requeuePending()
+      .then((count) => count > 0 && this.logger.log(`Redis is back: ${count} scan(s) re-queued`))
+      .catch((error: unknown) => this.logger.warn(`Re-queueing scans: ${String(error)}`));
+  };
+
+  async requeuePending(): Promise<number> {
+    const ids = await this.store.findPendingIds(this.dataSource.manager);
+    for (const id of ids) {
+      await this.queue.add('scan', { documentId: id }, { jobId: id, ...SCAN_JOB_OPTIONS });
+    }
+    return ids.length;
+  }
+
   onModuleInit(): void {
-    this.worker = new Worker(QUEUES.documents, (job: DocumentJob) => this.process(job), {
-      connection: redisConnection(this.config),
-      prefix: queuePrefix(this.config),
-      concurrency: 2,
-    });
-    this.worker.on('error', (error) => this.logger.error(`Documents worker: ${error.message}`));
+    this.redis.on('up', this.onRedisUp);
+    this.worker = watchWorker(
+      new Worker(QUEUES.documents, (job: DocumentJob) => this.process(job), {
+        connection: redisConnection(this.config),
+        prefix: queuePrefix(this.config),
+        concurrency: 2,
+      }),
+    );
     this.worker.on('failed', (job, error) =>
       this.logger.warn(`Scan of document ${job?.data.documentId}: ${error.message}`),
     );
@@ -47,6 +77,7 @@ export class DocumentsProcessor implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.redis.off('up', this.onRedisUp);
     await this.worker?.close();
   }
 }

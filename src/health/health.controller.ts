@@ -1,4 +1,3 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Controller, Get, HttpCode } from '@nestjs/common';
 import {
   ApiOkResponse,
@@ -7,12 +6,10 @@ import {
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { Public } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { ProblemDto } from '../common/problem.dto';
-import { QUEUES } from '../queues/queues';
+import { Readiness } from './readiness.service';
 
 class HealthDto {
   @ApiProperty({ example: 'ok' })
@@ -29,27 +26,10 @@ class ReadinessDto extends HealthDto {
   checks: { postgres: 'ok'; redis: 'ok' };
 }
 
-const TIMEOUT_MS = 2000;
-
-function within<T>(promise: Promise<T>, what: string): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<T>((_resolve, reject) =>
-      setTimeout(
-        () => reject(new Error(`${what} did not answer in ${TIMEOUT_MS} ms`)),
-        TIMEOUT_MS,
-      ).unref(),
-    ),
-  ]);
-}
-
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(
-    private readonly dataSource: DataSource,
-    @InjectQueue(QUEUES.system) private readonly systemQueue: Queue,
-  ) {}
+  constructor(private readonly readiness: Readiness) {}
 
   @Get()
   @Public()
@@ -66,16 +46,7 @@ export class HealthController {
   @ApiOkResponse({ type: ReadinessDto })
   @ApiServiceUnavailableResponse({ type: ProblemDto })
   async ready(): Promise<ReadinessDto> {
-    const failures: { field: string; message: string }[] = [];
-    await within(this.dataSource.query('SELECT 1'), 'PostgreSQL').catch((error: Error) =>
-      failures.push({ field: 'postgres', message: error.message }),
-    );
-    await within(
-      this.systemQueue
-        .getBackend()
-        .client.then((client) => client.runCommand('ping', []) as Promise<unknown>),
-      'Redis',
-    ).catch((error: Error) => failures.push({ field: 'redis', message: error.message }));
+    const failures = await this.readiness.failures();
     if (failures.length > 0) {
       throw new DomainError(
         'not-ready',

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { watchWorker } from '../queues/bullmq-classes';
 import { EmailJobName, EmailJobs, QUEUES, queuePrefix, redisConnection } from '../queues/queues';
 import { EmailDeliveryService, UndeliverableEmailError } from './email-delivery.service';
 
@@ -24,16 +25,17 @@ export class EmailProcessor implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     const { concurrency, lockMs } = this.config.mail;
-    this.worker = new Worker(QUEUES.email, (job: EmailJob) => this.process(job), {
-      connection: redisConnection(this.config),
-      prefix: queuePrefix(this.config),
-      concurrency,
-      lockDuration: lockMs,
-      stalledInterval: lockMs,
-      // A job whose worker died is taken up again; past this, the outbox sweep brings it back.
-      maxStalledCount: 2,
-    });
-    this.worker.on('error', (error) => this.logger.error(`Email worker: ${error.message}`));
+    this.worker = watchWorker(
+      new Worker(QUEUES.email, (job: EmailJob) => this.process(job), {
+        connection: redisConnection(this.config),
+        prefix: queuePrefix(this.config),
+        concurrency,
+        lockDuration: lockMs,
+        stalledInterval: lockMs,
+        // A job whose worker died is taken up again; past this, the outbox sweep brings it back.
+        maxStalledCount: 2,
+      }),
+    );
   }
 
   async process(job: EmailJob): Promise<EmailJobs['send']['result']> {

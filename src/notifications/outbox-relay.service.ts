@@ -10,12 +10,15 @@ import type { JobsOptions, Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { EmailJobName, EmailJobs, QUEUES } from '../queues/queues';
+import { RedisAvailability } from '../queues/redis-availability';
 
 const BATCH = 500;
 
 // Moves outbox rows onto the email queue, the row id as job id. Runs in every worker process;
 // SKIP LOCKED lets several share the work. Rows are the truth: a job lost with Redis is re-created
-// by the sweep, and re-adding a job that still exists is a no-op in BullMQ.
+// by the sweep, and re-adding a job that still exists is a no-op in BullMQ. While Redis is away
+// the relay waits; when it returns (maybe empty, after a restart) every unfinished row goes back
+// on the queue at once instead of after the sweep's age.
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxRelay.name);
@@ -28,13 +31,31 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly dataSource: DataSource,
     @InjectQueue(QUEUES.email)
     private readonly queue: Queue<EmailJobs[EmailJobName]['data'], unknown, EmailJobName>,
+    private readonly redis: RedisAvailability,
   ) {}
 
+  private readonly onRedisUp = ({ first }: { first: boolean }) => {
+    if (first || this.stopped) {
+      return;
+    }
+    const sweep = this.sweepAll()
+      .then(async (swept) => swept + (await this.relayNew()))
+      .then((count) =>
+        this.logger.log(`Redis is back: ${count} unfinished email(s) put back on the queue`),
+      )
+      .catch((error: unknown) =>
+        this.logger.warn(`Outbox relay after Redis returned: ${String(error)}`),
+      );
+    this.running = Promise.all([this.running, sweep]).then(() => undefined);
+  };
+
   onApplicationBootstrap(): void {
+    this.redis.on('up', this.onRedisUp);
     this.schedule(0);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.redis.off('up', this.onRedisUp);
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
@@ -57,6 +78,17 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
        WHERE status IN ('pending', 'sending') AND relayed_at < now() - make_interval(secs => $1)
        ORDER BY relayed_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
       [this.config.mail.sweepAfterSeconds],
+    );
+  }
+
+  // Every unfinished row relayed before now, whatever its age: for when Redis comes back and
+  // may have lost their jobs. (Rows relayed from here on are not taken twice.)
+  async sweepAll(): Promise<number> {
+    return this.relay(
+      `SELECT id FROM email_outbox
+       WHERE status IN ('pending', 'sending') AND relayed_at < $1
+       ORDER BY relayed_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
+      [new Date()],
     );
   }
 
@@ -109,6 +141,9 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   private async tick(): Promise<void> {
+    if (!this.redis.isUp()) {
+      return;
+    }
     try {
       await this.relayNew();
       const swept = await this.sweep();

@@ -1,7 +1,9 @@
-import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
+import { RedisAvailability } from './redis-availability';
 
 const SCHEDULER_CHECK_MS = 5 * 60_000;
+const STARTUP_WAIT_MS = 500;
 
 export interface DailyJob {
   // The scheduler's id, one per deployment (per Redis prefix).
@@ -16,10 +18,23 @@ export interface DailyJob {
 
 // A job run once a day by one scheduler per deployment: upserting the same id again only updates
 // it, so every worker may do it at start. Redis can lose it (flushed, replaced), so workers also
-// check now and then that it is still there.
+// check now and then that it is still there, and put it back each time Redis returns (an empty
+// Redis after a restart has lost it). Nothing here waits for Redis: a process starts while it
+// is away.
 export abstract class DailyJobScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger: Logger;
   private timer?: NodeJS.Timeout;
+  // Property injection, so the subclasses' constructors stay as they are.
+  @Inject(RedisAvailability) private readonly redis!: RedisAvailability;
+  private readonly onRedisUp = () => {
+    this.schedule()
+      .then(() =>
+        this.logger.log(`The ${this.job.what} is scheduled daily at ${this.job.at} UK time`),
+      )
+      .catch((error: unknown) =>
+        this.logger.warn(`Could not schedule the ${this.job.what}: ${String(error)}`),
+      );
+  };
 
   protected constructor(
     // Untyped names: the scheduler's id shares the type of job names in BullMQ's typings.
@@ -30,9 +45,17 @@ export abstract class DailyJobScheduler implements OnApplicationBootstrap, OnApp
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.schedule();
-    this.logger.log(`The ${this.job.what} is scheduled daily at ${this.job.at} UK time`);
+    // Scheduled before the start completes when Redis answers within a moment (as it does in
+    // a normal start); otherwise as soon as it does.
+    if (await this.redis.whenUp(STARTUP_WAIT_MS)) {
+      await this.schedule();
+      this.logger.log(`The ${this.job.what} is scheduled daily at ${this.job.at} UK time`);
+    }
+    this.redis.on('up', this.onRedisUp);
     this.timer = setInterval(() => {
+      if (!this.redis.isUp()) {
+        return;
+      }
       this.ensureScheduled().catch((error: unknown) =>
         this.logger.warn(`Could not check the ${this.job.what} scheduler: ${String(error)}`),
       );
@@ -41,6 +64,7 @@ export abstract class DailyJobScheduler implements OnApplicationBootstrap, OnApp
   }
 
   onApplicationShutdown(): void {
+    this.redis.off('up', this.onRedisUp);
     clearInterval(this.timer);
   }
 

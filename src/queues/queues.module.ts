@@ -1,7 +1,15 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { AutoWatchedWorker, WatchedQueue } from './bullmq-classes';
+import { NeedsRedisGuard } from './needs-redis.guard';
 import { QUEUES, queuePrefix, redisConnection } from './queues';
+import { RedisAvailability } from './redis-availability';
+
+// Queues and @Processor workers get their `error` listener as they are made.
+BullModule.queueClass = WatchedQueue;
+BullModule.workerClass = AutoWatchedWorker;
 
 // Producers (api) and consumers (worker) share the connection settings and the key prefix.
 @Global()
@@ -16,6 +24,7 @@ import { QUEUES, queuePrefix, redisConnection } from './queues';
     }),
     ...Object.values(QUEUES).map((name) => BullModule.registerQueue({ name })),
   ],
-  exports: [BullModule],
+  providers: [RedisAvailability, { provide: APP_GUARD, useClass: NeedsRedisGuard }],
+  exports: [BullModule, RedisAvailability],
 })
 export class QueuesModule {}

@@ -18,6 +18,7 @@ import { UuidParam } from '../common/validation';
 import { CreateExportDto, ExportDto } from './exports.dto';
 import { ExportsService } from './exports.service';
 import { SendsLocation } from '../common/location';
+import { NeedsRedis } from '../queues/needs-redis.guard';
 
 @ApiTags('reports')
 @Controller()
@@ -26,6 +27,7 @@ export class ExportsController {
   constructor(private readonly exports: ExportsService) {}
 
   @Post('rounds/:id/exports')
+  @NeedsRedis()
   @SendsLocation(202, '/exports/{id}')
   @HttpCode(202)
   @Roles('finance', 'admin')

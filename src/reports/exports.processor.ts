@@ -1,5 +1,11 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { Job, Worker } from 'bullmq';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Job, Queue, Worker } from 'bullmq';
+import { DataSource, In } from 'typeorm';
+import { watchWorker } from '../queues/bullmq-classes';
+import { RedisAvailability } from '../queues/redis-availability';
+import { exportBuildJob } from './exports.service';
+import { OPEN_EXPORT_STATUSES, ReportExport } from './report-export.entity';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ExportJobName, ExportJobs, QUEUES, queuePrefix, redisConnection } from '../queues/queues';
 import { ExportBuilder } from './export-builder.service';
@@ -23,19 +29,45 @@ export class ExportsProcessor implements OnModuleInit, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly builder: ExportBuilder,
     private readonly retention: ExportRetentionService,
+    private readonly dataSource: DataSource,
+    private readonly redis: RedisAvailability,
+    @InjectQueue(QUEUES.exports) private readonly queue: Queue,
   ) {}
 
-  onModuleInit(): void {
-    this.worker = new Worker(QUEUES.exports, (job: ExportJob) => this.process(job), {
-      connection: redisConnection(this.config),
-      prefix: queuePrefix(this.config),
-      concurrency: 1,
-      // A worker that dies mid-export holds it until its lock lapses; then another worker's
-      // stalled-job check (as often as the lock's length) puts the export back to be built again.
-      lockDuration: this.config.exportLimits.lockMs,
-      stalledInterval: this.config.exportLimits.lockMs,
+  // Redis came back, maybe empty: every export still queued or running gets its job again.
+  private readonly onRedisUp = ({ first }: { first: boolean }) => {
+    if (first) {
+      return;
+    }
+    this.requeueUnfinished()
+      .then((count) => count > 0 && this.logger.log(`Redis is back: ${count} export(s) re-queued`))
+      .catch((error: unknown) => this.logger.warn(`Re-queueing exports: ${String(error)}`));
+  };
+
+  async requeueUnfinished(): Promise<number> {
+    const rows = await this.dataSource.manager.find(ReportExport, {
+      select: { id: true },
+      where: { status: In([...OPEN_EXPORT_STATUSES]) },
     });
-    this.worker.on('error', (error) => this.logger.error(`Exports worker: ${error.message}`));
+    for (const { id } of rows) {
+      await this.queue.add('build', { exportId: id }, exportBuildJob(id));
+    }
+    return rows.length;
+  }
+
+  onModuleInit(): void {
+    this.redis.on('up', this.onRedisUp);
+    this.worker = watchWorker(
+      new Worker(QUEUES.exports, (job: ExportJob) => this.process(job), {
+        connection: redisConnection(this.config),
+        prefix: queuePrefix(this.config),
+        concurrency: 1,
+        // A worker that dies mid-export holds it until its lock lapses; then another worker's
+        // stalled-job check (as often as the lock's length) puts the export back to be built again.
+        lockDuration: this.config.exportLimits.lockMs,
+        stalledInterval: this.config.exportLimits.lockMs,
+      }),
+    );
     this.worker.on('failed', (job, error) => {
       if (job?.name === 'build' && job.attemptsMade >= (job.opts.attempts ?? 1)) {
         const { exportId } = job.data as ExportJobs['build']['data'];
@@ -61,6 +93,7 @@ export class ExportsProcessor implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.redis.off('up', this.onRedisUp);
     await this.worker?.close();
   }
 }

@@ -29,6 +29,18 @@ function toDto(row: ReportExport): ExportDto {
 // Exports as their requester sees them: asked for (202, built by the worker; a few open at a
 // time per user), watched, and downloaded once done until the retention sweep deletes the file.
 // Nobody else can see or download someone's export.
+// The build job of an export: its id is the export's, so adding it again while it exists is a
+// no-op (the worker re-adds unfinished ones when Redis comes back).
+export function exportBuildJob(exportId: string) {
+  return {
+    jobId: exportId,
+    attempts: 3,
+    backoff: { type: 'exponential', delay: 5_000 },
+    removeOnComplete: 100,
+    removeOnFail: 100,
+  };
+}
+
 @Injectable()
 export class ExportsService {
   private readonly logger = new Logger(ExportsService.name);
@@ -85,17 +97,7 @@ export class ExportsService {
       return created;
     });
     try {
-      await this.queue.add(
-        'build',
-        { exportId: row.id },
-        {
-          jobId: row.id,
-          attempts: 3,
-          backoff: { type: 'exponential', delay: 5_000 },
-          removeOnComplete: 100,
-          removeOnFail: 100,
-        },
-      );
+      await this.queue.add('build', { exportId: row.id }, exportBuildJob(row.id));
     } catch (error) {
       this.logger.error(`Export ${row.id} could not be queued: ${String(error)}`);
       await this.dataSource.manager.update(

@@ -23,6 +23,7 @@ import { PasswordResets } from './password-reset';
 import { UserDto } from './user.dto';
 import { ApiRateLimitedResponse } from '../common/rate-limit';
 import { AcceptedWithoutLocation } from '../common/location';
+import { NeedsRedis } from '../queues/needs-redis.guard';
 
 // What a person does from the links in their email, before they can sign in.
 @ApiTags('auth')
@@ -54,6 +55,7 @@ export class AccountsController {
   }
 
   @Post('password-reset')
+  @NeedsRedis()
   @AcceptedWithoutLocation()
   @HttpCode(202)
   @Public()

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
+import { quietRedisErrors } from '../queues/redis-errors';
 import { APP_CONFIG, AccountSettings, AppConfig } from '../config/app-config';
 import { countInWindows, emailKey, WindowCount } from '../common/attempt-counters';
 import { DomainError, RetryLaterError } from '../common/domain-error';
@@ -21,11 +22,14 @@ export class ResetRequestLimiter implements OnModuleDestroy {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.limits = config.accounts;
     // Connects on first use: the worker role loads this module but never asks.
-    this.redis = new Redis(config.redisUrl, {
-      keyPrefix: `${config.redisPrefix}:password-reset:`,
-      maxRetriesPerRequest: 2,
-      lazyConnect: true,
-    });
+    this.redis = quietRedisErrors(
+      new Redis(config.redisUrl, {
+        keyPrefix: `${config.redisPrefix}:password-reset:`,
+        maxRetriesPerRequest: 2,
+        lazyConnect: true,
+      }),
+      'password reset counters',
+    );
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -17,56 +17,69 @@ process.once('exit', () => {
   }
 });
 
-// The real entrypoint, compiled (test-build.ts), as a process of its own, so a test can SIGKILL
-// it. It inherits the run's database, Redis prefix and mail folder from the environment the global
-// setup made; `env` adds to it. Resolves once `isReady` holds, rejects if the process exits first.
-export async function spawnApp(
+export interface ServiceProcess {
+  child: ChildProcess;
+  // Everything it wrote to stdout and stderr so far.
+  output: () => string;
+  // Resolves with the exit code (or signal) once it has exited.
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+const STARTED = { worker: 'Worker started', api: 'API on http', all: 'API on http' } as const;
+
+// The real entrypoint, compiled (test-build.ts), in a role of its own, so a test can SIGKILL it.
+// It inherits the run's database, Redis prefix and mail folder from the environment the global
+// setup made; `env` adds to it. Resolves once `isReady` holds (by default: it says it has
+// started), or at once with `waitFor: false`; rejects if it exits first. Worker probes take a
+// free port unless HEALTH_PORT is given.
+export async function spawnService(
+  role: 'api' | 'worker' | 'all',
   env: Record<string, string>,
-  isReady: (output: string) => boolean | Promise<boolean>,
-  what = 'The app process',
-): Promise<ChildProcess> {
+  {
+    waitFor = true,
+    isReady = (output: string) => output.includes(STARTED[role]),
+  }: { waitFor?: boolean; isReady?: (output: string) => boolean | Promise<boolean> } = {},
+): Promise<ServiceProcess> {
   const build = await ensureTestBuild();
   const child = spawn(process.execPath, [join(build, 'src', 'main.js')], {
     cwd: projectPath(),
-    env: { ...process.env, ...env },
+    env: { ...process.env, HEALTH_PORT: '0', ...env, PROCESS_ROLE: role },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
-  child.once('exit', () => running.delete(child));
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => {
+      running.delete(child);
+      exit = { code, signal };
+      resolve(exit);
+    }),
+  );
   let output = '';
   const read = (chunk: Buffer) => {
-    // Only the start is kept, for the error message of a process that never became ready.
-    if (output.length < 64 * 1024) {
-      output += chunk.toString();
-    }
+    output += chunk.toString();
   };
   child.stdout.on('data', read);
   child.stderr.on('data', read);
-  let exitCode: number | null | undefined;
-  child.once('exit', (code) => (exitCode = code));
   // Generous: four processes starting at once on a busy two-core machine take a while.
   const deadline = Date.now() + 150_000;
-  while (!(exitCode === undefined && (await isReady(output)))) {
-    if (exitCode !== undefined || Date.now() > deadline) {
+  while (waitFor && !(exit === undefined && (await isReady(output)))) {
+    if (exit !== undefined || Date.now() > deadline) {
       await kill(child);
       throw new Error(
-        exitCode !== undefined
-          ? `${what} exited with ${exitCode} before it was ready:\n${output}`
-          : `${what} was not ready in time:\n${output}`,
+        exit !== undefined
+          ? `The ${role} process exited with ${exit.code} before it was ready:\n${output}`
+          : `The ${role} process was not ready in time:\n${output}`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return child;
+  return { child, output: () => output, exited };
 }
 
-// A worker-role process: consumes the queues, runs the schedulers, no HTTP server.
-export function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {
-  return spawnApp(
-    { ...env, PROCESS_ROLE: 'worker' },
-    (output) => output.includes('Worker started'),
-    'The worker',
-  );
+// A worker-role process: consumes the queues, runs the schedulers, no API.
+export async function spawnWorker(env: Record<string, string>): Promise<ChildProcess> {
+  return (await spawnService('worker', env)).child;
 }
 
 export interface ApiProcess {
@@ -78,16 +91,18 @@ export interface ApiProcess {
 export async function spawnApi(env: Record<string, string>): Promise<ApiProcess> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = await spawnApp(
-    { ...env, PROCESS_ROLE: 'api', PORT: String(port), HOST: '127.0.0.1' },
-    async () => {
-      try {
-        return (await fetch(`${url}/health`)).status === 200;
-      } catch {
-        return false;
-      }
+  const { child } = await spawnService(
+    'api',
+    { ...env, PORT: String(port), HOST: '127.0.0.1' },
+    {
+      isReady: async () => {
+        try {
+          return (await fetch(`${url}/health`)).status === 200;
+        } catch {
+          return false;
+        }
+      },
     },
-    `The API process on port ${port}`,
   );
   return { child, url };
 }

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
+import { quietRedisErrors } from '../../queues/redis-errors';
 import { APP_CONFIG, AppConfig, LoginLimits } from '../../config/app-config';
 import { DomainError, RetryLaterError } from '../../common/domain-error';
 import { MetricsService } from '../../observability/metrics.service';
@@ -19,10 +20,13 @@ export class SecondFactorLimiter implements OnModuleDestroy {
     private readonly metrics: MetricsService,
   ) {
     this.limits = config.login;
-    this.redis = new Redis(config.redisUrl, {
-      keyPrefix: `${config.redisPrefix}:second-factor:`,
-      maxRetriesPerRequest: 2,
-    });
+    this.redis = quietRedisErrors(
+      new Redis(config.redisUrl, {
+        keyPrefix: `${config.redisPrefix}:second-factor:`,
+        maxRetriesPerRequest: 2,
+      }),
+      'second-factor counters',
+    );
   }
 
   async onModuleDestroy(): Promise<void> {

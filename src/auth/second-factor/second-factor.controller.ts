@@ -33,6 +33,7 @@ import {
 } from './second-factor.dto';
 import { ApiRateLimitedResponse } from '../../common/rate-limit';
 import { SendsLocation } from '../../common/location';
+import { NeedsRedis } from '../../queues/needs-redis.guard';
 
 @ApiTags('auth')
 @Controller()
@@ -43,6 +44,7 @@ export class SecondFactorController {
   ) {}
 
   @Post('auth/login/second-factor')
+  @NeedsRedis()
   @HttpCode(200)
   @Public()
   @BodyLimit(SMALL_BODY_LIMIT)

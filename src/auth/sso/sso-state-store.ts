@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
+import { quietRedisErrors } from '../../queues/redis-errors';
 import { countInWindows } from '../../common/attempt-counters';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { ssoError, tooManyStarts } from './sso.errors';
@@ -26,11 +27,14 @@ export class SsoStateStore implements OnModuleDestroy {
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     // Connects on first use: without SSO configured this connection is never opened.
-    this.redis = new Redis(config.redisUrl, {
-      keyPrefix: `${config.redisPrefix}:sso:`,
-      maxRetriesPerRequest: 2,
-      lazyConnect: true,
-    });
+    this.redis = quietRedisErrors(
+      new Redis(config.redisUrl, {
+        keyPrefix: `${config.redisPrefix}:sso:`,
+        maxRetriesPerRequest: 2,
+        lazyConnect: true,
+      }),
+      'SSO state',
+    );
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -20,6 +20,7 @@ import { SsoStartDto } from './sso.dto';
 import { wantsJson } from './sso.rules';
 import { SsoService } from './sso.service';
 import { ApiRateLimitedResponse } from '../../common/rate-limit';
+import { NeedsRedis } from '../../queues/needs-redis.guard';
 
 const NOT_CONFIGURED = 'Single sign-on is not set up here (sso-not-configured)';
 const UNAVAILABLE =
@@ -34,6 +35,7 @@ export class SsoController {
   constructor(private readonly sso: SsoService) {}
 
   @Get('start')
+  @NeedsRedis()
   @Public()
   @ApiOperation({
     summary: "Begin a staff sign-in at the department's identity provider",
@@ -68,6 +70,7 @@ export class SsoController {
   }
 
   @Get('callback')
+  @NeedsRedis()
   @Public()
   @ApiOperation({
     summary: 'Where the identity provider sends the browser back; answers with a session',
