@@ -8,6 +8,7 @@ import {
   OnModuleDestroy,
 } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { StartupError } from '../service-process/startup-checks';
 import { MetricsService } from './metrics.service';
 
 // METRICS_PORT: a plain HTTP server of its own answering GET /metrics, in every process role
@@ -45,7 +46,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnModuleDestroy {
     // A port already taken stops the start, naming the setting.
     await new Promise<void>((resolve, reject) => {
       const refuse = (error: Error) =>
-        reject(new Error(`METRICS_PORT ${port} on METRICS_HOST ${host}: ${error.message}`));
+        reject(new StartupError(`METRICS_PORT ${port} on METRICS_HOST ${host}: ${error.message}`));
       server.once('error', refuse);
       server.listen(port, host, () => {
         server.off('error', refuse);
