@@ -12,6 +12,7 @@ import { DocumentsModule } from './documents/documents.module';
 import { FilesModule } from './files/files.module';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { LoggingModule } from './observability/logging.module';
 import { OrganisationsModule } from './organisations/organisations.module';
 import { QueuesModule } from './queues/queues.module';
 import { WorkerModule } from './queues/worker.module';
@@ -33,6 +34,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        LoggingModule,
         DatabaseModule,
         QueuesModule,
         FilesModule,

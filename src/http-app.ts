@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { RequestMethod } from '@nestjs/common';
@@ -19,6 +20,9 @@ import { API_PREFIX } from './common/api-paths';
 import { ACCOUNT_PAGE_PATHS } from './users/account-pages.controller';
 import { LocationInterceptor, routesWithoutLocation } from './common/location';
 import { applyResponsePolicy } from './common/response-policy';
+import { Logger } from 'nestjs-pino';
+import { registerRequestLogging } from './observability/request-logging';
+import { REQUEST_ID_HEADER, requestIdFrom } from './observability/request-context';
 
 export { API_PREFIX };
 
@@ -45,13 +49,20 @@ export async function createHttpApp(
       connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs),
     },
     clientErrorHandler: answerClientError,
+    // The caller's X-Request-Id when it is safe to repeat, else a new UUID.
+    genReqId: (request: IncomingMessage) => requestIdFrom(request.headers[REQUEST_ID_HEADER]),
   });
   // Bodies are JSON only (as the API docs say): Fastify's own JSON parser, without Nest's form
   // parser and with Fastify's text/plain one removed, so any other body type answers 415.
+  // Nest's messages wait for pino (LoggingModule), unless a test asked for none at all.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(config), adapter, {
-    logger: logger ?? ['log', 'warn', 'error'],
+    ...(logger === false ? { logger: false } : { bufferLogs: true }),
     bodyParser: false,
   });
+  if (logger !== false) {
+    app.useLogger(app.get(Logger));
+  }
+  await registerRequestLogging(app);
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   // A JSON body wider, deeper or bigger than a request may be is refused from its text, before
   // it is parsed; routes with small bodies (the sign-in) read less than 1 MiB.
@@ -103,8 +114,10 @@ export async function createHttpApp(
       'if-match',
       'if-none-match',
       'idempotency-key',
+      'x-request-id',
     ],
     exposedHeaders: [
+      'x-request-id',
       'etag',
       'location',
       'content-disposition',

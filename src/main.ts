@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config/load-config';
 import { createHttpApp } from './http-app';
@@ -10,15 +11,18 @@ async function bootstrap(): Promise<void> {
   const config = loadConfig();
   const logger = new Logger('Main');
   if (config.processRole === 'worker') {
-    const context = await NestFactory.createApplicationContext(AppModule.forRole(config));
+    const context = await NestFactory.createApplicationContext(AppModule.forRole(config), {
+      bufferLogs: true,
+    });
+    context.useLogger(context.get(PinoNestLogger));
     context.enableShutdownHooks();
     logger.log('Worker started: consuming queues, no HTTP server');
     return;
   }
+  const app = await createHttpApp(config);
   if (config.jwtSecretGenerated) {
     logger.warn('JWT_SECRET not set: using a random secret, tokens reset on restart');
   }
-  const app = await createHttpApp(config);
   await app.listen({ port: config.port, host: config.host });
   logger.log(
     `Role ${config.processRole}: API on http://${config.host}:${config.port}, docs at /api/docs`,

@@ -1,6 +1,7 @@
 import type { SsoConfig } from '../auth/sso/sso-config';
 import type { DocumentsConfig } from '../documents/documents-config';
 import type { FilesConfig } from '../files/files-config';
+import type { ObservabilityConfig } from '../observability/observability-config';
 import type { PortalLinks } from '../notifications/portal-links';
 import type { RetentionConfig } from '../retention/retention-config';
 
@@ -61,6 +62,8 @@ export interface AppConfig {
   retention: RetentionConfig;
   // Staff sign-in through the department's OpenID Connect provider; absent: SSO is off.
   sso?: SsoConfig;
+  // Log level and format, and where traces go (LOG_LEVEL, OTEL_EXPORTER_OTLP_ENDPOINT).
+  observability: ObservabilityConfig;
 }
 
 // The single-use links emailed to users, and how often a password reset may be asked for.

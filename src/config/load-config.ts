@@ -4,6 +4,7 @@ import { loadSsoConfig } from '../auth/sso/sso-config';
 import { loadDocumentsConfig } from '../documents/documents-config';
 import { loadFilesConfig } from '../files/files-config';
 import { loadPortalLinks } from '../notifications/portal-links';
+import { loadObservabilityConfig } from '../observability/observability-config';
 import { loadRetentionConfig } from '../retention/retention-config';
 import { passwordProblem } from '../users/password.rules';
 import { AppConfig, HttpTimeouts, PROCESS_ROLES, ProcessRole, TrustProxy } from './app-config';
@@ -112,6 +113,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     documents: loadDocumentsConfig(env, problems),
     deadlineExtensionMaxDays: integer(env, 'DEADLINE_EXTENSION_MAX_DAYS', 14, 1, 90, problems),
     retention: loadRetentionConfig(env, problems),
+    observability: loadObservabilityConfig(env, nodeEnv, problems),
     rounds: {
       opensMaxPastDays: integer(env, 'ROUND_OPENS_MAX_PAST_DAYS', 7, 0, 365, problems),
     },
