@@ -27,10 +27,15 @@ import { REQUEST_ID_HEADER, requestIdFrom } from './observability/request-contex
 export { API_PREFIX };
 
 // Builds the HTTP application (not yet listening); main.ts and the e2e tests both use it.
+// `logger: false` (tests) writes no log lines at all.
 export async function createHttpApp(
-  config: AppConfig,
+  appConfig: AppConfig,
   logger: false | undefined = undefined,
 ): Promise<NestFastifyApplication> {
+  const config: AppConfig =
+    logger === false
+      ? { ...appConfig, observability: { ...appConfig.observability, logLevel: 'silent' } }
+      : appConfig;
   const { requestTimeoutMs, headersTimeoutMs, connectionTimeoutMs, keepAliveTimeoutMs } =
     config.http;
   const adapter = new FastifyAdapter({

@@ -9,6 +9,7 @@ import {
   redisConnection,
 } from '../queues/queues';
 import { DocumentScanService } from './document-scan.service';
+import { JobRunner } from '../observability/job-runner';
 
 type DocumentJob = Job<
   DocumentJobs[DocumentJobName]['data'],
@@ -25,6 +26,7 @@ export class DocumentsProcessor implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly scans: DocumentScanService,
+    private readonly jobs: JobRunner,
   ) {}
 
   onModuleInit(): void {
@@ -39,7 +41,11 @@ export class DocumentsProcessor implements OnModuleInit, OnModuleDestroy {
     );
   }
 
-  async process(job: DocumentJob): Promise<DocumentJobs[DocumentJobName]['result']> {
+  process(job: DocumentJob): Promise<DocumentJobs[DocumentJobName]['result']> {
+    return this.jobs.run(QUEUES.documents, job, () => this.handle(job));
+  }
+
+  private async handle(job: DocumentJob): Promise<DocumentJobs[DocumentJobName]['result']> {
     switch (job.name) {
       case 'scan':
         return this.scans.scan(job.data.documentId);

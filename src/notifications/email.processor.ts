@@ -3,6 +3,7 @@ import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { EmailJobName, EmailJobs, QUEUES, queuePrefix, redisConnection } from '../queues/queues';
 import { EmailDeliveryService, UndeliverableEmailError } from './email-delivery.service';
+import { JobRunner } from '../observability/job-runner';
 
 type EmailJob = Job<
   EmailJobs[EmailJobName]['data'],
@@ -20,6 +21,7 @@ export class EmailProcessor implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly delivery: EmailDeliveryService,
+    private readonly jobs: JobRunner,
   ) {}
 
   onModuleInit(): void {
@@ -36,12 +38,17 @@ export class EmailProcessor implements OnModuleInit, OnModuleDestroy {
     this.worker.on('error', (error) => this.logger.error(`Email worker: ${error.message}`));
   }
 
-  async process(job: EmailJob): Promise<EmailJobs['send']['result']> {
+  process(job: EmailJob): Promise<EmailJobs['send']['result']> {
+    return this.jobs.run(QUEUES.email, job, () => this.handle(job));
+  }
+
+  private async handle(job: EmailJob): Promise<EmailJobs['send']['result']> {
     switch (job.name) {
       case 'send': {
-        const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        const attempt = job.attemptsMade + 1;
+        const lastAttempt = attempt >= (job.opts.attempts ?? 1);
         try {
-          return await this.delivery.deliver(job.data.outboxId, lastAttempt);
+          return await this.delivery.deliver(job.data.outboxId, lastAttempt, attempt);
         } catch (error) {
           if (error instanceof UndeliverableEmailError) {
             throw new UnrecoverableError(error.message);

@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { JobRunner } from './job-runner';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-context';
 
 // What must never reach a log, should a request or its headers be logged after all.
@@ -35,7 +36,10 @@ export function createRootLogger(config: AppConfig): pino.Logger {
 // id; the one line per request is written by request-logging.ts, which knows the route pattern
 // and the user, so pino-http logs nothing by itself and never serialises a request's headers,
 // query or body.
+@Global()
 @Module({
+  providers: [JobRunner],
+  exports: [JobRunner],
   imports: [
     LoggerModule.forRootAsync({
       inject: [APP_CONFIG],

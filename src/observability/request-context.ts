@@ -13,14 +13,15 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 // and nothing that could forge a log line or a header.
 const VALID_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-const storage = new AsyncLocalStorage<RequestContext>();
+const storage = new AsyncLocalStorage<RequestContext | undefined>();
 
 // The caller's id when it is one we can safely repeat, otherwise a new UUID (never the bad one).
 export function requestIdFrom(header: string | string[] | undefined): string {
   return typeof header === 'string' && VALID_REQUEST_ID.test(header) ? header : randomUUID();
 }
 
-export function runInRequestContext<T>(context: RequestContext, fn: () => T): T {
+// Undefined runs `fn` outside any request (a job no request caused).
+export function runInRequestContext<T>(context: RequestContext | undefined, fn: () => T): T {
   return storage.run(context, fn);
 }
 

@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ExportJobName, ExportJobs, QUEUES, queuePrefix, redisConnection } from '../queues/queues';
 import { ExportBuilder } from './export-builder.service';
 import { ExportRetentionService } from './export-retention.service';
+import { JobRunner } from '../observability/job-runner';
 
 type ExportJob = Job<
   ExportJobs[ExportJobName]['data'],
@@ -23,6 +24,7 @@ export class ExportsProcessor implements OnModuleInit, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly builder: ExportBuilder,
     private readonly retention: ExportRetentionService,
+    private readonly jobs: JobRunner,
   ) {}
 
   onModuleInit(): void {
@@ -42,7 +44,11 @@ export class ExportsProcessor implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  async process(job: ExportJob): Promise<ExportJobs[ExportJobName]['result']> {
+  process(job: ExportJob): Promise<ExportJobs[ExportJobName]['result']> {
+    return this.jobs.run(QUEUES.exports, job, () => this.handle(job));
+  }
+
+  private async handle(job: ExportJob): Promise<ExportJobs[ExportJobName]['result']> {
     switch (job.name) {
       case 'build':
         await this.builder.build((job.data as ExportJobs['build']['data']).exportId, (percent) =>

@@ -14,6 +14,7 @@ import type { CreateExportDto, ExportDto } from './exports.dto';
 import { exportFileKey, OPEN_EXPORT_STATUSES, ReportExport } from './report-export.entity';
 import { CONTENT_TYPES } from './spend-export';
 import { SpendSummaryService } from './spend-summary.service';
+import { withOrigin } from '../observability/job-origin';
 
 function toDto(row: ReportExport): ExportDto {
   const { id, roundId, format, asAt, status, progress, fileName, error, createdAt } = row;
@@ -85,17 +86,13 @@ export class ExportsService {
       return created;
     });
     try {
-      await this.queue.add(
-        'build',
-        { exportId: row.id },
-        {
-          jobId: row.id,
-          attempts: 3,
-          backoff: { type: 'exponential', delay: 5_000 },
-          removeOnComplete: 100,
-          removeOnFail: 100,
-        },
-      );
+      await this.queue.add('build', withOrigin({ exportId: row.id }), {
+        jobId: row.id,
+        attempts: 3,
+        backoff: { type: 'exponential', delay: 5_000 },
+        removeOnComplete: 100,
+        removeOnFail: 100,
+      });
     } catch (error) {
       this.logger.error(`Export ${row.id} could not be queued: ${String(error)}`);
       await this.dataSource.manager.update(
