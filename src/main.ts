@@ -1,3 +1,5 @@
+// Tracing first: it instruments pg, ioredis and http only if they load after it.
+import './observability/start-tracing';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
