@@ -2,6 +2,9 @@ import { AppProcess, LogLine, spawnApp } from './support/app-process';
 import { DEMO_PASSWORD, expectProblem, startApp, TestApp } from './support/app';
 import { signInThroughSecondFactor } from './support/second-factor';
 
+// A child process on a loaded machine can take a while to start and answer.
+jest.setTimeout(240_000);
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('Logs and request ids (the real entrypoint, its stdout read as JSON lines)', () => {
@@ -10,7 +13,7 @@ describe('Logs and request ids (the real entrypoint, its stdout read as JSON lin
   beforeAll(async () => {
     // Its own queues, so no other suite's worker takes its jobs.
     app = await spawnApp({ REDIS_PREFIX: `${process.env.REDIS_PREFIX}-logs` });
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await app?.stop();

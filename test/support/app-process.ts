@@ -15,7 +15,8 @@ export interface AppProcess {
   // Everything the process wrote to stdout so far, and its JSON lines.
   output: () => string;
   lines: () => LogLine[];
-  // Waits (up to a minute) for a line the predicate accepts.
+  // Waits (up to three minutes: a loaded machine starts ts-node slowly) for a line the
+  // predicate accepts.
   waitForLine: (accept: (line: LogLine) => boolean) => Promise<LogLine>;
   post: Post;
   stop: () => Promise<void>;
@@ -52,7 +53,7 @@ export async function spawnApp(env: Record<string, string>): Promise<AppProcess>
       .filter((line) => line.startsWith('{'))
       .map((line) => JSON.parse(line) as LogLine);
   const waitForLine = async (accept: (line: LogLine) => boolean): Promise<LogLine> => {
-    const deadline = Date.now() + 60_000;
+    const deadline = Date.now() + 180_000;
     for (;;) {
       const found = lines().find(accept);
       if (found) {
