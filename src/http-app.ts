@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { RequestMethod } from '@nestjs/common';
@@ -21,14 +22,22 @@ import { LocationInterceptor, routesWithoutLocation } from './common/location';
 import { applyResponsePolicy } from './common/response-policy';
 import { registerHttpMetrics } from './observability/metrics-route';
 import { MetricsService } from './observability/metrics.service';
+import { Logger } from 'nestjs-pino';
+import { registerRequestLogging } from './observability/request-logging';
+import { REQUEST_ID_HEADER, requestIdFrom } from './observability/request-context';
 
 export { API_PREFIX };
 
 // Builds the HTTP application (not yet listening); main.ts and the e2e tests both use it.
+// `logger: false` (tests) writes no log lines at all.
 export async function createHttpApp(
-  config: AppConfig,
+  appConfig: AppConfig,
   logger: false | undefined = undefined,
 ): Promise<NestFastifyApplication> {
+  const config: AppConfig =
+    logger === false
+      ? { ...appConfig, observability: { ...appConfig.observability, logLevel: 'silent' } }
+      : appConfig;
   const { requestTimeoutMs, headersTimeoutMs, connectionTimeoutMs, keepAliveTimeoutMs } =
     config.http;
   const adapter = new FastifyAdapter({
@@ -47,13 +56,20 @@ export async function createHttpApp(
       connectionsCheckingInterval: Math.min(1_000, headersTimeoutMs),
     },
     clientErrorHandler: answerClientError,
+    // The caller's X-Request-Id when it is safe to repeat, else a new UUID.
+    genReqId: (request: IncomingMessage) => requestIdFrom(request.headers[REQUEST_ID_HEADER]),
   });
   // Bodies are JSON only (as the API docs say): Fastify's own JSON parser, without Nest's form
   // parser and with Fastify's text/plain one removed, so any other body type answers 415.
+  // Nest's messages wait for pino (LoggingModule), unless a test asked for none at all.
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRole(config), adapter, {
-    logger: logger ?? ['log', 'warn', 'error'],
+    ...(logger === false ? { logger: false } : { bufferLogs: true }),
     bodyParser: false,
   });
+  if (logger !== false) {
+    app.useLogger(app.get(Logger));
+  }
+  await registerRequestLogging(app);
   app.getHttpAdapter().getInstance().removeContentTypeParser('text/plain');
   // Request durations by route, and GET /metrics with METRICS_TOKEN; before any route exists.
   registerHttpMetrics(app.getHttpAdapter().getInstance(), app.get(MetricsService), config.metrics);
@@ -107,8 +123,10 @@ export async function createHttpApp(
       'if-match',
       'if-none-match',
       'idempotency-key',
+      'x-request-id',
     ],
     exposedHeaders: [
+      'x-request-id',
       'etag',
       'location',
       'content-disposition',

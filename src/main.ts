@@ -1,6 +1,9 @@
+// Tracing first: it instruments pg, ioredis and http only if they load after it.
+import './observability/start-tracing';
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config/load-config';
 import { Readiness } from './health/readiness.service';
@@ -24,7 +27,10 @@ async function bootstrap(): Promise<void> {
   await waitForPostgres(config.databaseUrl, deadline);
   let redis: RedisAvailability;
   if (config.processRole === 'worker') {
-    const context = await NestFactory.createApplicationContext(AppModule.forRole(config));
+    const context = await NestFactory.createApplicationContext(AppModule.forRole(config), {
+      bufferLogs: true,
+    });
+    context.useLogger(context.get(PinoNestLogger));
     const readiness = context.get(Readiness);
     const probes = await startProbeServer(config.service.healthPort, config.host, () =>
       readiness.failures(),
@@ -33,11 +39,11 @@ async function bootstrap(): Promise<void> {
     logger.log('Worker started: consuming queues, no HTTP server');
     redis = context.get(RedisAvailability);
   } else {
+    const app = await createHttpApp(config);
+    shutdown.started({ app, http: app });
     if (config.jwtSecretGenerated) {
       logger.warn('JWT_SECRET not set: using a random secret, tokens reset on restart');
     }
-    const app = await createHttpApp(config);
-    shutdown.started({ app, http: app });
     await app.listen({ port: config.port, host: config.host });
     logger.log(
       `Role ${config.processRole}: API on http://${config.host}:${config.port}, docs at /api/docs`,

@@ -2931,6 +2931,11 @@ export interface components {
       omittedErrors?: number;
       /** @description What is left before close-out */
       outstanding: components['schemas']['OutstandingItemDto'][];
+      /**
+       * @description This request's id: the X-Request-Id header sent, when valid, or one made by the server; the same value is in the X-Request-Id response header and in the server logs
+       * @example 3f1c2a9e-5b7d-4e8f-9a0b-1c2d3e4f5a6b
+       */
+      requestId?: string;
       /** @example 400 */
       status: number;
       /** @example Bad Request */
@@ -4160,6 +4165,11 @@ export interface components {
        * @example 12
        */
       omittedErrors?: number;
+      /**
+       * @description This request's id: the X-Request-Id header sent, when valid, or one made by the server; the same value is in the X-Request-Id response header and in the server logs
+       * @example 3f1c2a9e-5b7d-4e8f-9a0b-1c2d3e4f5a6b
+       */
+      requestId?: string;
       /** @example 400 */
       status: number;
       /** @example Bad Request */
@@ -5030,6 +5040,11 @@ export interface components {
       omittedErrors?: number;
       /** @description The offers still open */
       openOffers: components['schemas']['OpenOfferDto'][];
+      /**
+       * @description This request's id: the X-Request-Id header sent, when valid, or one made by the server; the same value is in the X-Request-Id response header and in the server logs
+       * @example 3f1c2a9e-5b7d-4e8f-9a0b-1c2d3e4f5a6b
+       */
+      requestId?: string;
       /** @example 400 */
       status: number;
       /** @example Bad Request */

@@ -27,6 +27,14 @@ export class ProblemDto {
   @ApiPropertyOptional({ example: '/api/v1/rounds' })
   instance?: string;
 
+  @ApiPropertyOptional({
+    example: '3f1c2a9e-5b7d-4e8f-9a0b-1c2d3e4f5a6b',
+    description:
+      "This request's id: the X-Request-Id header sent, when valid, or one made by the server; " +
+      'the same value is in the X-Request-Id response header and in the server logs',
+  })
+  requestId?: string;
+
   @ApiPropertyOptional({ type: [FieldErrorDto] })
   errors?: FieldErrorDto[];
 

@@ -22,7 +22,11 @@ export class ProblemFilter implements ExceptionFilter {
     }
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const body = { ...this.toProblem(exception, request), instance: request.url };
+    const body = {
+      ...this.toProblem(exception, request),
+      instance: request.url,
+      requestId: request.id,
+    };
     if (body.status === 503) {
       void reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     } else if (exception instanceof RetryLaterError) {
@@ -65,10 +69,16 @@ export class ProblemFilter implements ExceptionFilter {
         return known;
       }
     }
-    this.logger.error(
-      exception instanceof Error ? (exception.stack ?? exception.message) : String(exception),
+    this.logger.error({
+      msg: 'unexpected error',
+      requestId: request.id,
+      err: exception instanceof Error ? exception : new Error(String(exception)),
+    });
+    return problem(
+      500,
+      'internal-error',
+      `Something went wrong on our side and it has been logged. If it goes on, quote reference ${request.id} when you report it.`,
     );
-    return problem(500, 'internal-error', 'Something went wrong on our side. It has been logged.');
   }
 
   private fromHttpException(exception: HttpException, request: FastifyRequest): Problem {
@@ -126,7 +136,8 @@ export function answerFrameworkError(
   void reply
     .status(status)
     .header('content-type', PROBLEM_CONTENT_TYPE)
-    .send({ ...body, instance: request.url });
+    .header('x-request-id', request.id)
+    .send({ ...body, instance: request.url, requestId: request.id });
 }
 
 // Node refuses some requests before Fastify has a request or a reply: a request or its headers

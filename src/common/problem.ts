@@ -12,6 +12,8 @@ export interface Problem {
   detail: string;
   code: string;
   instance?: string;
+  // The request's id (X-Request-Id), so a person can quote it and find the logs.
+  requestId?: string;
   errors?: FieldError[];
   // Errors found beyond those listed in `errors` (an answer lists a bounded number).
   omittedErrors?: number;

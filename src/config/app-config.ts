@@ -2,6 +2,7 @@ import type { SsoConfig } from '../auth/sso/sso-config';
 import type { DocumentsConfig } from '../documents/documents-config';
 import type { FilesConfig } from '../files/files-config';
 import type { MetricsConfig } from '../observability/metrics-config';
+import type { ObservabilityConfig } from '../observability/observability-config';
 import type { PortalLinks } from '../notifications/portal-links';
 import type { RetentionConfig } from '../retention/retention-config';
 
@@ -68,6 +69,8 @@ export interface AppConfig {
   sso?: SsoConfig;
   // Prometheus metrics: a port of their own and/or the API's port behind a token; or none.
   metrics: MetricsConfig;
+  // Log level and format, and where traces go (LOG_LEVEL, OTEL_EXPORTER_OTLP_ENDPOINT).
+  observability: ObservabilityConfig;
 }
 
 // The single-use links emailed to users, and how often a password reset may be asked for.

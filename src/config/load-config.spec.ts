@@ -148,4 +148,41 @@ describe('loadConfig', () => {
       }),
     ).toThrow(/SESSION_IDLE_TIMEOUT_SECONDS \(7200\) must not exceed SESSION_MAX_LIFETIME_SECONDS/);
   });
+
+  it('stops the start listing a bad LOG_LEVEL and a bad OTLP endpoint together', () => {
+    let error: unknown;
+    try {
+      loadConfig({ ...base, LOG_LEVEL: 'loud', OTEL_EXPORTER_OTLP_ENDPOINT: 'not-a-url' });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent/,
+        ),
+        'OTEL_EXPORTER_OTLP_ENDPOINT is not a valid URL',
+      ]),
+    );
+    expect(() => loadConfig({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: 'ftp://collector' })).toThrow(
+      /OTEL_EXPORTER_OTLP_ENDPOINT must be a URL starting http:\/\/ or https:\/\//,
+    );
+  });
+
+  it('logs at info by default, pretty only in development, and traces only with an endpoint', () => {
+    expect(loadConfig(base).observability).toEqual({
+      logLevel: 'info',
+      prettyLogs: true,
+      otlpEndpoint: undefined,
+    });
+    expect(
+      loadConfig({
+        ...base,
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318',
+      }).observability,
+    ).toEqual({ logLevel: 'warn', prettyLogs: false, otlpEndpoint: 'http://127.0.0.1:4318' });
+  });
 });

@@ -5,6 +5,7 @@ import { loadDocumentsConfig } from '../documents/documents-config';
 import { loadFilesConfig } from '../files/files-config';
 import { loadPortalLinks } from '../notifications/portal-links';
 import { loadMetricsConfig } from '../observability/metrics-config';
+import { loadObservabilityConfig } from '../observability/observability-config';
 import { loadRetentionConfig } from '../retention/retention-config';
 import { passwordProblem } from '../users/password.rules';
 import { AppConfig, HttpTimeouts, PROCESS_ROLES, ProcessRole, TrustProxy } from './app-config';
@@ -123,6 +124,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       { apiPort: processRole === 'worker' ? undefined : port },
       problems,
     ),
+    observability: loadObservabilityConfig(env, nodeEnv, problems),
     rounds: {
       opensMaxPastDays: integer(env, 'ROUND_OPENS_MAX_PAST_DAYS', 7, 0, 365, problems),
     },

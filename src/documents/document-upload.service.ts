@@ -15,6 +15,7 @@ import { DocumentStore, Owner } from './document-store';
 import { storageKeyOf } from './document.lifecycle';
 import { DocumentDto, toDocumentDto } from './documents.dto';
 import { documentError, documentTooLarge } from './documents.errors';
+import { withOrigin } from '../observability/job-origin';
 
 // One file part of a multipart request, as it arrives.
 export interface IncomingFile {
@@ -220,7 +221,10 @@ export class DocumentUploadService {
   // A document whose scan could not be queued would stay pending for ever: it is taken back.
   private async queueScan(id: string, key: string): Promise<void> {
     try {
-      await this.queue.add('scan', { documentId: id }, { jobId: id, ...SCAN_JOB_OPTIONS });
+      await this.queue.add('scan', withOrigin({ documentId: id }), {
+        jobId: id,
+        ...SCAN_JOB_OPTIONS,
+      });
     } catch (error) {
       this.logger.error(`Document ${id} could not be queued for scanning: ${String(error)}`);
       await this.dataSource.transaction((manager) => this.store.delete(manager, id));

@@ -15,6 +15,7 @@ import {
   redisConnection,
 } from '../queues/queues';
 import { DocumentScanService } from './document-scan.service';
+import { JobRunner } from '../observability/job-runner';
 
 type DocumentJob = Job<
   DocumentJobs[DocumentJobName]['data'],
@@ -35,6 +36,7 @@ export class DocumentsProcessor implements OnModuleInit, OnModuleDestroy {
     private readonly dataSource: DataSource,
     private readonly redis: RedisAvailability,
     @InjectQueue(QUEUES.documents) private readonly queue: Queue,
+    private readonly jobs: JobRunner,
   ) {}
 
   // Redis came back, maybe empty: every document still waiting for its scan is queued again.
@@ -69,7 +71,11 @@ export class DocumentsProcessor implements OnModuleInit, OnModuleDestroy {
     );
   }
 
-  async process(job: DocumentJob): Promise<DocumentJobs[DocumentJobName]['result']> {
+  process(job: DocumentJob): Promise<DocumentJobs[DocumentJobName]['result']> {
+    return this.jobs.run(QUEUES.documents, job, () => this.handle(job));
+  }
+
+  private async handle(job: DocumentJob): Promise<DocumentJobs[DocumentJobName]['result']> {
     switch (job.name) {
       case 'scan':
         return this.scans.scan(job.data.documentId);

@@ -18,6 +18,15 @@ interface ClaimedRow {
 }
 
 const ERROR_LIMIT = 2000;
+
+// retrying: this attempt failed and the job will try again; failed: no more attempts.
+type DeliveryLogOutcome = DeliveryOutcome | 'retrying' | 'failed';
+interface DeliveryLogFields {
+  outboxId: string;
+  template: string | undefined;
+  outcome: DeliveryLogOutcome;
+  attempt: number;
+}
 // How long a job waits for the row while another job for it is mid-send.
 const LOCK_WAIT = '10s';
 
@@ -39,11 +48,15 @@ export class EmailDeliveryService {
     private readonly transport: MailTransport,
   ) {}
 
-  // `lastAttempt`: no retry follows this one, so a failure is final.
-  async deliver(outboxId: string, lastAttempt: boolean): Promise<DeliveryOutcome> {
+  // `lastAttempt`: no retry follows this one, so a failure is final. `attempt` counts this
+  // job's tries (1 for the first), for the delivery's log line.
+  async deliver(outboxId: string, lastAttempt: boolean, attempt = 1): Promise<DeliveryOutcome> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     let subject: string | null = null;
+    let template: string | undefined;
+    const logDelivery = (outcome: DeliveryLogOutcome, error?: unknown) =>
+      this.logDelivery({ outboxId, template, outcome, attempt }, error);
     try {
       await runner.startTransaction();
       // Waits while another job for the row is mid-send, but not for ever.
@@ -55,8 +68,10 @@ export class EmailDeliveryService {
       )) as ClaimedRow[];
       if (!row) {
         await runner.commitTransaction();
+        logDelivery('skipped');
         return 'skipped';
       }
+      template = row.template;
       let rendered: RenderedEmail;
       try {
         rendered = this.templates.render(row.template, this.steps.prepare(row.template, row.data));
@@ -64,6 +79,7 @@ export class EmailDeliveryService {
         await runner.rollbackTransaction();
         const reason = `Could not render template "${row.template}": ${messageOf(error)}`;
         await this.markFailed(outboxId, reason, null);
+        logDelivery('failed', reason);
         throw new UndeliverableEmailError(reason);
       }
       subject = rendered.subject;
@@ -76,6 +92,7 @@ export class EmailDeliveryService {
       );
       await this.transport.send({ outboxId, to: row.recipients, ...rendered });
       await runner.commitTransaction();
+      logDelivery('sent');
       return 'sent';
     } catch (error) {
       if (error instanceof UndeliverableEmailError) {
@@ -86,13 +103,29 @@ export class EmailDeliveryService {
       }
       if (lastAttempt) {
         await this.markFailed(outboxId, messageOf(error), subject);
-        this.logger.warn(`Email ${outboxId} failed for good: ${messageOf(error)}`);
+        logDelivery('failed', error);
       } else {
         await this.markRetrying(outboxId, messageOf(error), subject);
+        logDelivery('retrying', error);
       }
       throw error;
     } finally {
       await runner.release();
+    }
+  }
+
+  // One line per delivery attempt, naming the row and template but never the recipients (personal
+  // data), not even inside an SMTP server's error text.
+  private logDelivery(fields: DeliveryLogFields, error?: unknown): void {
+    const line = {
+      msg: 'email delivery',
+      ...fields,
+      ...(error === undefined ? {} : { error: withoutAddresses(messageOf(error)) }),
+    };
+    if (fields.outcome === 'sent' || fields.outcome === 'skipped') {
+      this.logger.log(line);
+    } else {
+      this.logger.warn(line);
     }
   }
 
@@ -115,6 +148,10 @@ export class EmailDeliveryService {
       [id, error.slice(0, ERROR_LIMIT), subject],
     );
   }
+}
+
+function withoutAddresses(text: string): string {
+  return text.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, '[address]');
 }
 
 function messageOf(error: unknown): string {

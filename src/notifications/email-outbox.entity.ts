@@ -85,4 +85,12 @@ export class EmailOutbox {
 
   @Column({ type: 'timestamptz', nullable: true })
   failedAt: Date | null;
+
+  // The request that wrote the row (its X-Request-Id) and its W3C traceparent, handed on to the
+  // email job so its log lines and span name them; null for rows no request wrote.
+  @Column({ type: 'text', nullable: true })
+  requestId: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  traceparent: string | null;
 }

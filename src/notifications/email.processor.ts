@@ -4,6 +4,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { watchWorker } from '../queues/bullmq-classes';
 import { EmailJobName, EmailJobs, QUEUES, queuePrefix, redisConnection } from '../queues/queues';
 import { EmailDeliveryService, UndeliverableEmailError } from './email-delivery.service';
+import { JobRunner } from '../observability/job-runner';
 
 type EmailJob = Job<
   EmailJobs[EmailJobName]['data'],
@@ -21,6 +22,7 @@ export class EmailProcessor implements OnModuleInit, OnModuleDestroy {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly delivery: EmailDeliveryService,
+    private readonly jobs: JobRunner,
   ) {}
 
   onModuleInit(): void {
@@ -38,12 +40,17 @@ export class EmailProcessor implements OnModuleInit, OnModuleDestroy {
     );
   }
 
-  async process(job: EmailJob): Promise<EmailJobs['send']['result']> {
+  process(job: EmailJob): Promise<EmailJobs['send']['result']> {
+    return this.jobs.run(QUEUES.email, job, () => this.handle(job));
+  }
+
+  private async handle(job: EmailJob): Promise<EmailJobs['send']['result']> {
     switch (job.name) {
       case 'send': {
-        const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        const attempt = job.attemptsMade + 1;
+        const lastAttempt = attempt >= (job.opts.attempts ?? 1);
         try {
-          return await this.delivery.deliver(job.data.outboxId, lastAttempt);
+          return await this.delivery.deliver(job.data.outboxId, lastAttempt, attempt);
         } catch (error) {
           if (error instanceof UndeliverableEmailError) {
             throw new UnrecoverableError(error.message);

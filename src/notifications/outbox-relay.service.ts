@@ -9,10 +9,29 @@ import {
 import type { JobsOptions, Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { EmailJobName, EmailJobs, QUEUES } from '../queues/queues';
+import { EmailJobName, EmailJobs, Originated, QUEUES } from '../queues/queues';
 import { RedisAvailability } from '../queues/redis-availability';
 
 const BATCH = 500;
+
+interface RelayedRow {
+  id: string;
+  request_id: string | null;
+  traceparent: string | null;
+}
+
+// The request and trace that wrote the row, for the email job's log lines and span.
+function originOf(requestId: string | null, traceparent: string | null): Originated {
+  if (!requestId && !traceparent) {
+    return {};
+  }
+  return {
+    origin: {
+      ...(requestId ? { requestId } : {}),
+      ...(traceparent ? { traceparent } : {}),
+    },
+  };
+}
 
 // Moves outbox rows onto the email queue, the row id as job id. Runs in every worker process;
 // SKIP LOCKED lets several share the work. Rows are the truth: a job lost with Redis is re-created
@@ -64,7 +83,8 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   // New rows (never relayed, or put back by an admin retry), oldest first.
   async relayNew(): Promise<number> {
     return this.relay(
-      `SELECT id FROM email_outbox WHERE status = 'pending' AND relayed_at IS NULL
+      `SELECT id, request_id, traceparent FROM email_outbox
+       WHERE status = 'pending' AND relayed_at IS NULL
        ORDER BY created_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
       [],
     );
@@ -74,7 +94,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   // failed on stalls). Adding them again is harmless when the job is still there.
   async sweep(): Promise<number> {
     return this.relay(
-      `SELECT id FROM email_outbox
+      `SELECT id, request_id, traceparent FROM email_outbox
        WHERE status IN ('pending', 'sending') AND relayed_at < now() - make_interval(secs => $1)
        ORDER BY relayed_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
       [this.config.mail.sweepAfterSeconds],
@@ -96,14 +116,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     let total = 0;
     for (;;) {
       const count = await this.dataSource.transaction(async (manager: EntityManager) => {
-        const rows = await manager.query<{ id: string }[]>(select, params);
+        const rows = await manager.query<RelayedRow[]>(select, params);
         if (rows.length === 0) {
           return 0;
         }
         await this.queue.addBulk(
-          rows.map(({ id }) => ({
+          rows.map(({ id, request_id, traceparent }) => ({
             name: 'send',
-            data: { outboxId: id },
+            data: { outboxId: id, ...originOf(request_id, traceparent) },
             opts: this.jobOptions(id),
           })),
         );

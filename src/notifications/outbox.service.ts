@@ -9,6 +9,7 @@ import type { FieldError } from '../common/problem';
 import { EmailData, EmailOutbox } from './email-outbox.entity';
 import type { EmailOutboxDto, EmailOutboxQuery } from './email-outbox.dto';
 import { EmailTemplates } from './email-templates';
+import { currentJobOrigin } from '../observability/job-origin';
 
 export interface EmailMessage {
   template: string;
@@ -52,9 +53,12 @@ export class OutboxService {
       address.trim().toLowerCase(),
     );
     this.check(message, recipients);
+    // The request (and trace) that caused the email, for the relay to hand on to its job.
+    const origin = currentJobOrigin();
     const inserted = await manager.query<{ id: string }[]>(
-      `INSERT INTO email_outbox (dedupe_key, template, recipients, data, object_type, object_id)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO email_outbox
+         (dedupe_key, template, recipients, data, object_type, object_id, request_id, traceparent)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (dedupe_key) DO NOTHING
        RETURNING id`,
       [
@@ -64,6 +68,8 @@ export class OutboxService {
         JSON.stringify(message.data),
         message.about?.type ?? null,
         message.about?.id ?? null,
+        origin?.requestId ?? null,
+        origin?.traceparent ?? null,
       ],
     );
     if (inserted.length > 0) {

@@ -12,6 +12,18 @@ export const QUEUES = {
   retention: 'retention',
 } as const;
 
+// Where a job came from: the request (and its trace) that caused it, restored around the job so
+// its log lines and spans name them (src/observability/job-runner.ts). Absent for jobs a
+// scheduler started.
+export interface JobOrigin {
+  requestId?: string;
+  // W3C trace context of the span that queued the job, when tracing is on.
+  traceparent?: string;
+}
+export interface Originated {
+  origin?: JobOrigin;
+}
+
 export interface SystemJobs {
   // Round trip through Redis and a worker: proves the worker role is consuming.
   ping: { data: { requestedAt: string }; result: { answeredAt: string; pid: number } };
@@ -21,7 +33,7 @@ export const SYSTEM_JOB_NAMES: readonly SystemJobName[] = ['ping'];
 
 export interface EmailJobs {
   // The job id is the outbox row id; the row holds everything else.
-  send: { data: { outboxId: string }; result: 'sent' | 'skipped' };
+  send: { data: { outboxId: string } & Originated; result: 'sent' | 'skipped' };
 }
 export type EmailJobName = keyof EmailJobs;
 
@@ -33,7 +45,7 @@ export type ReminderJobName = keyof ReminderJobs;
 
 export interface ExportJobs {
   // The job id is the export's id; the export row holds the round, format and "as at" moment.
-  build: { data: { exportId: string }; result: 'done' };
+  build: { data: { exportId: string } & Originated; result: 'done' };
   // Deletes the files of exports built more than EXPORT_RETENTION_DAYS before asOf (default
   // now); daily from a job scheduler.
   sweep: { data: { asOf?: string }; result: { expired: number; leftoversRemoved: number } };
@@ -43,14 +55,14 @@ export type ExportJobName = keyof ExportJobs;
 export interface AccountJobs {
   // A password reset was asked for: the worker looks the email up and, for an account that
   // exists, emails a link. The API does the same for every email, so answers reveal nothing.
-  'password-reset': { data: { email: string }; result: 'sent' | 'no-account' };
+  'password-reset': { data: { email: string } & Originated; result: 'sent' | 'no-account' };
 }
 export type AccountJobName = keyof AccountJobs;
 
 export interface DocumentJobs {
   // The job id is the document's id: its bytes are streamed from the FileStore through clamd.
   scan: {
-    data: { documentId: string };
+    data: { documentId: string } & Originated;
     result: 'pending' | 'clean' | 'infected' | 'gone';
   };
 }

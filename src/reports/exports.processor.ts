@@ -10,6 +10,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ExportJobName, ExportJobs, QUEUES, queuePrefix, redisConnection } from '../queues/queues';
 import { ExportBuilder } from './export-builder.service';
 import { ExportRetentionService } from './export-retention.service';
+import { JobRunner } from '../observability/job-runner';
 
 type ExportJob = Job<
   ExportJobs[ExportJobName]['data'],
@@ -32,6 +33,7 @@ export class ExportsProcessor implements OnModuleInit, OnModuleDestroy {
     private readonly dataSource: DataSource,
     private readonly redis: RedisAvailability,
     @InjectQueue(QUEUES.exports) private readonly queue: Queue,
+    private readonly jobs: JobRunner,
   ) {}
 
   // Redis came back, maybe empty: every export still queued or running gets its job again.
@@ -78,7 +80,11 @@ export class ExportsProcessor implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  async process(job: ExportJob): Promise<ExportJobs[ExportJobName]['result']> {
+  process(job: ExportJob): Promise<ExportJobs[ExportJobName]['result']> {
+    return this.jobs.run(QUEUES.exports, job, () => this.handle(job));
+  }
+
+  private async handle(job: ExportJob): Promise<ExportJobs[ExportJobName]['result']> {
     switch (job.name) {
       case 'build':
         await this.builder.build((job.data as ExportJobs['build']['data']).exportId, (percent) =>

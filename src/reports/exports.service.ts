@@ -14,6 +14,7 @@ import type { CreateExportDto, ExportDto } from './exports.dto';
 import { exportFileKey, OPEN_EXPORT_STATUSES, ReportExport } from './report-export.entity';
 import { CONTENT_TYPES } from './spend-export';
 import { SpendSummaryService } from './spend-summary.service';
+import { withOrigin } from '../observability/job-origin';
 
 function toDto(row: ReportExport): ExportDto {
   const { id, roundId, format, asAt, status, progress, fileName, error, createdAt } = row;
@@ -97,7 +98,7 @@ export class ExportsService {
       return created;
     });
     try {
-      await this.queue.add('build', { exportId: row.id }, exportBuildJob(row.id));
+      await this.queue.add('build', withOrigin({ exportId: row.id }), exportBuildJob(row.id));
     } catch (error) {
       this.logger.error(`Export ${row.id} could not be queued: ${String(error)}`);
       await this.dataSource.manager.update(

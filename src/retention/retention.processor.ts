@@ -6,17 +6,25 @@ import { DailyJobScheduler } from '../queues/daily-job-scheduler';
 import { QUEUES, RetentionJobName, RetentionJobs } from '../queues/queues';
 import { RetentionModule } from './retention.module';
 import { RetentionService } from './retention.service';
+import { JobRunner } from '../observability/job-runner';
 
 type RetentionJob = Job<RetentionJobs[RetentionJobName]['data'], unknown, RetentionJobName>;
 export const DAILY_RETENTION_SCHEDULER = 'daily-retention-run';
 
 @Processor(QUEUES.retention)
 export class RetentionProcessor extends WorkerHost {
-  constructor(private readonly retention: RetentionService) {
+  constructor(
+    private readonly retention: RetentionService,
+    private readonly jobs: JobRunner,
+  ) {
     super();
   }
 
-  async process(job: RetentionJob): Promise<RetentionJobs[RetentionJobName]['result']> {
+  process(job: RetentionJob): Promise<RetentionJobs[RetentionJobName]['result']> {
+    return this.jobs.run(QUEUES.retention, job, () => this.handle(job));
+  }
+
+  private async handle(job: RetentionJob): Promise<RetentionJobs[RetentionJobName]['result']> {
     switch (job.name) {
       case 'run': {
         const run = await this.retention.run(job.data.asOf ? new Date(job.data.asOf) : new Date());

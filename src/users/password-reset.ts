@@ -15,6 +15,7 @@ import { Passwords } from './passwords';
 import { ResetRequestLimiter, ResetSource } from './reset-request-limiter';
 import { User } from './user.entity';
 import { lockUser } from './user-records';
+import { withOrigin } from '../observability/job-origin';
 
 export function resetTokenInvalid(): DomainError {
   return new DomainError(
@@ -44,7 +45,9 @@ export class PasswordResets {
 
   async request(source: ResetSource): Promise<void> {
     await this.limiter.admit(source);
-    const job: AccountJobs['password-reset']['data'] = { email: source.email.toLowerCase() };
+    const job: AccountJobs['password-reset']['data'] = withOrigin({
+      email: source.email.toLowerCase(),
+    });
     try {
       await this.queue.add('password-reset' satisfies AccountJobName, job, {
         attempts: 3,

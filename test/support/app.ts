@@ -25,6 +25,11 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     login: { ...base.login, perAddressLimit: 10_000, perEmailLimit: 1_000 },
     // The demo users' sessions, begun once in the global setup, last the whole run.
     sessions: { idleSeconds: DEMO_SESSION_SECONDS, absoluteSeconds: 2 * DEMO_SESSION_SECONDS },
+    // Quiet test output: no log lines from apps and workers inside the test process.
+    observability: {
+      ...base.observability,
+      logLevel: process.env.DEBUG_APP_LOG ? base.observability.logLevel : 'silent',
+    },
     ...overrides,
   };
 }
