@@ -187,8 +187,9 @@ describe('several API and worker processes on one PostgreSQL, one Redis and one 
       expect(scans.map((job) => job.id)).toEqual([daily.id]);
       expect(await reminders.getFailedCount()).toBe(0);
       expect(daily.stalledCounter).toBe(0);
-      const dailyCounts = daily.returnvalue as Record<string, number>;
-      const queuedByDaily = Object.values(dailyCounts).reduce((sum, n) => sum + n, 0);
+      // What it queued, counted in the outbox (the job's own return value is not read: a
+      // scheduler upsert by either worker may re-add the next iteration under this job's id).
+      const queuedByDaily = (await newRows()).length;
       expect(queuedByDaily).toBeGreaterThan(0);
 
       // The scan queued from two API processes' sides at the same moment, as at the same time:
@@ -206,7 +207,8 @@ describe('several API and worker processes on one PostgreSQL, one Redis and one 
           }
           return jobs.map((job) => job?.returnvalue as Record<string, number>);
         }, 60_000);
-        expect(Object.keys(results[0]).sort()).toEqual(Object.keys(dailyCounts).sort());
+        expect(Object.keys(results[0]).sort()).toEqual(Object.keys(results[1]).sort());
+        expect(Object.keys(results[0]).length).toBeGreaterThan(0);
         for (const counts of results) {
           expect(Object.values(counts).every((n) => n === 0)).toBe(true);
         }
