@@ -12,6 +12,7 @@ import { DocumentsModule } from './documents/documents.module';
 import { FilesModule } from './files/files.module';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { NotificationCommandsModule } from './notifications/notification-commands.module';
 import { MetricsModule } from './observability/metrics.module';
 import { LoggingModule } from './observability/logging.module';
 import { OrganisationsModule } from './organisations/organisations.module';
@@ -56,7 +57,7 @@ export class AppModule {
         DocumentsModule,
         TasksModule,
         HealthModule,
-        ...(api ? [AuthModule, SsoModule] : []),
+        ...(api ? [AuthModule, SsoModule, NotificationCommandsModule] : []),
         ...(worker ? [WorkerModule] : []),
       ],
     };

@@ -990,6 +990,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/emails/relay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Put every unsent email on the queue now, whatever its age (after Redis lost its jobs); audited
+     * @description Requires role: admin.
+     */
+    post: operations['relayEmails'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/exports/{id}': {
     parameters: {
       query?: never;
@@ -1336,6 +1356,26 @@ export interface paths {
     get: operations['listPoliceForceAreas'];
     put?: never;
     post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reminders/scan': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Run the reminder scan now: due reminders go to the outbox, each once (audited)
+     * @description Requires role: admin.
+     */
+    post: operations['runReminderScan'];
     delete?: never;
     options?: never;
     head?: never;
@@ -3516,6 +3556,13 @@ export interface components {
       offset: number;
       total: number;
     };
+    EmailRelayRunDto: {
+      /**
+       * @description Unsent emails put (back) on the queue, whatever their age
+       * @example 12
+       */
+      relayed: number;
+    };
     /**
      * @description Where an email is in the outbox
      *
@@ -4306,6 +4353,25 @@ export interface components {
     RefuseVariationDto: {
       /** @example The Q4 profile leaves no time to install the columns */
       reason: string;
+    };
+    ReminderScanRunDto: {
+      /**
+       * Format: date-time
+       * @description The moment the scan looked at (now)
+       */
+      asOf: string;
+      /**
+       * @description Emails the scan added to the outbox, per reminder kind
+       * @example {
+       *       "return-overdue": 2,
+       *       "bid-draft-7d": 0
+       *     }
+       */
+      queued: {
+        [key: string]: number;
+      };
+      /** @example 2 */
+      total: number;
     };
     RequestChangesDto: {
       /** @example Q2 revenue spend lacks the invoices for CCTV. */
@@ -8922,6 +8988,54 @@ export interface operations {
       };
     };
   };
+  relayEmails: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['EmailRelayRunDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Redis, which this needs, is not answering; nothing was changed. Generic codes: `database-unavailable`. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
   getExport: {
     parameters: {
       query?: never;
@@ -10022,6 +10136,43 @@ export interface operations {
         };
       };
       /** @description Only applicant, assessor, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  runReminderScan: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReminderScanRunDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;

@@ -3,19 +3,18 @@ import { EmailDeliveryService } from './email-delivery.service';
 import { EmailProcessor } from './email.processor';
 import { MailTransport } from './mail-transport';
 import { NotificationsModule } from './notifications.module';
-import { OutboxRelay } from './outbox-relay.service';
-import { ReminderScanService } from './reminder-scan.service';
+import { NotificationCommandsModule } from './notification-commands.module';
+import { OutboxRelayLoop } from './outbox-relay-loop.service';
 import { ReminderScheduler, RemindersProcessor } from './reminders.processor';
 
-// The sending side, loaded only in the worker role: relay, email consumer, reminder scheduler.
+// The sending side, loaded only in the worker role: relay loop, email consumer, reminder scheduler.
 @Module({
-  imports: [NotificationsModule],
+  imports: [NotificationsModule, NotificationCommandsModule],
   providers: [
     MailTransport,
     EmailDeliveryService,
     EmailProcessor,
-    OutboxRelay,
-    ReminderScanService,
+    OutboxRelayLoop,
     RemindersProcessor,
     ReminderScheduler,
   ],

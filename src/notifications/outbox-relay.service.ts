@@ -1,16 +1,12 @@
 import { InjectQueue } from '@nestjs/bullmq';
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-} from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
 import type { JobsOptions, Queue } from 'bullmq';
 import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { EmailJobName, EmailJobs, Originated, QUEUES } from '../queues/queues';
-import { RedisAvailability } from '../queues/redis-availability';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import { EmailRelayRunDto } from './notification-commands.dto';
 
 const BATCH = 500;
 
@@ -33,16 +29,12 @@ function originOf(requestId: string | null, traceparent: string | null): Origina
   };
 }
 
-// Moves outbox rows onto the email queue, the row id as job id. Runs in every worker process;
-// SKIP LOCKED lets several share the work. Rows are the truth: a job lost with Redis is re-created
-// by the sweep, and re-adding a job that still exists is a no-op in BullMQ. While Redis is away
-// the relay waits; when it returns (maybe empty, after a restart) every unfinished row goes back
-// on the queue at once instead of after the sweep's age.
+// Moves outbox rows onto the email queue, the row id as job id. Rows are the truth: a job lost
+// with Redis is re-created by a sweep, and re-adding a job that still exists is a no-op in BullMQ.
+// SKIP LOCKED lets several processes share the work: the worker's relay loop
+// (outbox-relay-loop.service.ts) runs it on a timer, and an admin can run it now from any API.
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(OutboxRelay.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+export class OutboxRelay {
   private stopped = false;
 
   constructor(
@@ -50,34 +42,26 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly dataSource: DataSource,
     @InjectQueue(QUEUES.email)
     private readonly queue: Queue<EmailJobs[EmailJobName]['data'], unknown, EmailJobName>,
-    private readonly redis: RedisAvailability,
+    private readonly audit: AuditService,
   ) {}
 
-  private readonly onRedisUp = ({ first }: { first: boolean }) => {
-    if (first || this.stopped) {
-      return;
-    }
-    const sweep = this.sweepAll()
-      .then(async (swept) => swept + (await this.relayNew()))
-      .then((count) =>
-        this.logger.log(`Redis is back: ${count} unfinished email(s) put back on the queue`),
-      )
-      .catch((error: unknown) =>
-        this.logger.warn(`Outbox relay after Redis returned: ${String(error)}`),
-      );
-    this.running = Promise.all([this.running, sweep]).then(() => undefined);
-  };
-
-  onApplicationBootstrap(): void {
-    this.redis.on('up', this.onRedisUp);
-    this.schedule(0);
+  // A batch in progress finishes; no further batch starts (shutdown).
+  stop(): void {
+    this.stopped = true;
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.redis.off('up', this.onRedisUp);
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  // An admin's "relay now": every unfinished email goes (back) on the queue at once, audited.
+  async relayNow(actor: AuditActor): Promise<EmailRelayRunDto> {
+    const relayed = (await this.sweepAll()) + (await this.relayNew());
+    await this.dataSource.transaction((manager) =>
+      this.audit.record(manager, actor, {
+        command: 'email.relay-now',
+        objectType: 'email_relay',
+        objectId: randomUUID(),
+        changes: { relayed: { before: null, after: relayed } },
+      }),
+    );
+    return { relayed };
   }
 
   // New rows (never relayed, or put back by an admin retry), oldest first.
@@ -105,7 +89,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
   // may have lost their jobs. (Rows relayed from here on are not taken twice.)
   async sweepAll(): Promise<number> {
     return this.relay(
-      `SELECT id FROM email_outbox
+      `SELECT id, request_id, traceparent FROM email_outbox
        WHERE status IN ('pending', 'sending') AND relayed_at < $1
        ORDER BY relayed_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
       [new Date()],
@@ -149,30 +133,5 @@ export class OutboxRelay implements OnApplicationBootstrap, OnApplicationShutdow
       removeOnComplete: true,
       removeOnFail: true,
     };
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped) {
-      return;
-    }
-    this.timer = setTimeout(() => {
-      this.running = this.tick().finally(() => this.schedule(this.config.mail.relayIntervalMs));
-    }, delay);
-  }
-
-  private async tick(): Promise<void> {
-    if (!this.redis.isUp()) {
-      return;
-    }
-    try {
-      await this.relayNew();
-      const swept = await this.sweep();
-      if (swept > 0) {
-        this.logger.log(`Sweep put ${swept} unfinished email(s) back on the queue`);
-      }
-    } catch (error) {
-      // Database or Redis away: the rows wait, and the next tick tries again.
-      this.logger.warn(`Outbox relay: ${error instanceof Error ? error.message : String(error)}`);
-    }
   }
 }

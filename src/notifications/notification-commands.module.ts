@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { NotificationCommandsController } from './notification-commands.controller';
+import { NotificationsModule } from './notifications.module';
+import { OutboxRelay } from './outbox-relay.service';
+import { ReminderScanService } from './reminder-scan.service';
+
+// The reminder scan and the outbox relay, for the worker's timers and an admin's "now". They
+// need the queues and metrics of a whole app, so the CLI's smaller contexts (which import
+// NotificationsModule) go without them.
+@Module({
+  imports: [NotificationsModule, AuditModule],
+  controllers: [NotificationCommandsController],
+  providers: [OutboxRelay, ReminderScanService],
+  exports: [OutboxRelay, ReminderScanService],
+})
+export class NotificationCommandsModule {}
