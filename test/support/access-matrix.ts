@@ -82,6 +82,8 @@ export const ACCESS_MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'GET /api/v1/emails': ['admin'],
   'GET /api/v1/emails/{id}': ['admin'],
   'POST /api/v1/emails/{id}/retry': ['admin'],
+  'POST /api/v1/emails/relay': ['admin'],
+  'POST /api/v1/reminders/scan': ['admin'],
   'GET /api/v1/exports/{id}': ['finance', 'admin'],
   'GET /api/v1/exports/{id}/download': ['finance', 'admin'],
   'GET /api/v1/me': EVERYONE,
