@@ -123,4 +123,25 @@ describe('Traces (the real entrypoint sending to an OTLP/HTTP receiver started h
       'a pg span in the trace',
     );
   });
+  it('sends no query string, job data or email address to the collector', async () => {
+    expect((await fetch(`${app.url}/health?token=never-traced-7731`)).status).toBe(200);
+    await waitFor(
+      () =>
+        receiver.spans.find(
+          (span) => span.kind === 2 && JSON.stringify(span).includes('"stringValue":"/health"'),
+        ),
+      'the HTTP server span of the health check',
+    );
+    // Everything received so far, the password reset above included (its job's data, in
+    // Redis commands, held the email address).
+    const leaks = receiver.spans.flatMap((span) =>
+      ((span as { attributes?: { key: string }[] }).attributes ?? [])
+        .filter((attribute) =>
+          /never-traced-7731|moderator@demo\.test/.test(JSON.stringify(attribute)),
+        )
+        .map((attribute) => `${span.name}: ${JSON.stringify(attribute)}`),
+    );
+    expect(leaks).toEqual([]);
+    expect(JSON.stringify(receiver.spans)).not.toMatch(/never-traced-7731|moderator@demo\.test/);
+  });
 });

@@ -8,6 +8,7 @@ import { DomainError, RetryLaterError } from './domain-error';
 import { rateLimitHeaders } from './rate-limit';
 import { FieldError, problem, Problem, PROBLEM_CONTENT_TYPE } from './problem';
 import { RequestValidationError } from './validation';
+import { loggableError } from '../observability/log-redaction';
 
 const RETRY_AFTER_SECONDS = 5;
 
@@ -72,7 +73,7 @@ export class ProblemFilter implements ExceptionFilter {
     this.logger.error({
       msg: 'unexpected error',
       requestId: request.id,
-      err: exception instanceof Error ? exception : new Error(String(exception)),
+      err: loggableError(exception),
     });
     return problem(
       500,

@@ -4,6 +4,7 @@ import type { EmailData } from './email-outbox.entity';
 import { EmailRenderSteps } from './email-render-steps';
 import { EmailTemplates, RenderedEmail } from './email-templates';
 import { MailTransport } from './mail-transport';
+import { withoutEmailAddresses } from '../observability/log-redaction';
 
 export type DeliveryOutcome = 'sent' | 'skipped';
 
@@ -120,7 +121,7 @@ export class EmailDeliveryService {
     const line = {
       msg: 'email delivery',
       ...fields,
-      ...(error === undefined ? {} : { error: withoutAddresses(messageOf(error)) }),
+      ...(error === undefined ? {} : { error: withoutEmailAddresses(messageOf(error)) }),
     };
     if (fields.outcome === 'sent' || fields.outcome === 'skipped') {
       this.logger.log(line);
@@ -148,10 +149,6 @@ export class EmailDeliveryService {
       [id, error.slice(0, ERROR_LIMIT), subject],
     );
   }
-}
-
-function withoutAddresses(text: string): string {
-  return text.replace(/[^\s<>"'(),;:]+@[^\s<>"'(),;:]+/g, '[address]');
 }
 
 function messageOf(error: unknown): string {

@@ -4,6 +4,7 @@ import type { Job } from 'bullmq';
 import { PinoLogger } from 'nestjs-pino';
 import type { JobOrigin, Originated } from '../queues/queues';
 import { runInRequestContext } from './request-context';
+import { loggableError } from './log-redaction';
 
 const tracer = trace.getTracer('safer-streets-grants-jobs');
 
@@ -50,7 +51,7 @@ export class JobRunner {
             );
             return result;
           } catch (error) {
-            const message = error instanceof Error ? error.message : String(error);
+            const { message } = loggableError(error);
             span.setStatus({ code: SpanStatusCode.ERROR, message });
             this.logger.warn(
               { ...fields, outcome: 'failed', error: message, durationMs: elapsed(started) },

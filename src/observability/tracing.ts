@@ -20,9 +20,24 @@ export function startTracing(endpoint: string, role: string): void {
     // Traces only: the SDK would otherwise also send logs to the same endpoint.
     logRecordProcessors: [],
     instrumentations: [
-      new HttpInstrumentation(),
+      // A query string can hold a token (account pages' links, the SSO callback's code and
+      // state) or a search for a person: server spans keep the path only.
+      new HttpInstrumentation({
+        requestHook: (span, request) => {
+          const url = 'url' in request ? request.url : undefined;
+          if (typeof url === 'string' && url.includes('?')) {
+            const path = url.slice(0, url.indexOf('?'));
+            span.setAttribute('url.query', '[redacted]');
+            span.setAttribute('http.target', path);
+            span.setAttribute('http.url', path);
+          }
+        },
+      }),
+      // SQL with its $n placeholders, never the values (pg's default).
       new PgInstrumentation(),
-      new IORedisInstrumentation(),
+      // The command's name only: BullMQ's EVALSHA carries job data (a password reset's email),
+      // and GETDEL an SSO state.
+      new IORedisInstrumentation({ dbStatementSerializer: (command) => command }),
     ],
   });
   sdk.start();
