@@ -143,6 +143,9 @@ describe('shutdown mid-export and mid-request', () => {
       expect(both).toBe(false);
       expect(otherTookIt).toBe(true);
       expectNoOutageLines(stopped.after());
+      // Logged as handed back, not as a failed job.
+      expect(stopped.after()).toContain('"outcome":"handed back"');
+      expect(stopped.after()).not.toContain('"outcome":"failed"');
       await release();
 
       const done = await eventually(async () => {

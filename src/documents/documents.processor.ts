@@ -76,7 +76,7 @@ export class DocumentsProcessor implements OnModuleInit, OnModuleDestroy {
   // `stop` aborts when the process is stopping: a scan not yet sent to clamd gives up and the job
   // goes back to the queue; one already at clamd finishes (or keeps its lock until it lapses).
   process(job: DocumentJob, stop?: AbortSignal): Promise<DocumentJobs[DocumentJobName]['result']> {
-    return this.jobs.run(QUEUES.documents, job, () => this.handle(job, stop));
+    return this.jobs.run(QUEUES.documents, job, () => this.handle(job, stop), stop);
   }
 
   private async handle(

@@ -85,7 +85,7 @@ export class ExportsProcessor implements OnModuleInit, OnModuleDestroy {
   // `stop` aborts when the process is stopping: a build gives up where it is (the export stays
   // `running`) and the job goes back to the queue for another worker.
   process(job: ExportJob, stop?: AbortSignal): Promise<ExportJobs[ExportJobName]['result']> {
-    return this.jobs.run(QUEUES.exports, job, () => this.handle(job, stop));
+    return this.jobs.run(QUEUES.exports, job, () => this.handle(job, stop), stop);
   }
 
   private async handle(

@@ -27,7 +27,7 @@ export class RetentionProcessor extends WorkerHost {
     _token?: string,
     stop?: AbortSignal,
   ): Promise<RetentionJobs[RetentionJobName]['result']> {
-    return this.jobs.run(QUEUES.retention, job, () => this.handle(job, stop));
+    return this.jobs.run(QUEUES.retention, job, () => this.handle(job, stop), stop);
   }
 
   private async handle(
