@@ -29,7 +29,12 @@ export class DocumentScanService {
   ) {}
 
   // Throws while clamd cannot be reached, so the job is tried again later.
-  async scan(documentId: string, now = () => new Date()): Promise<ScanStatus | 'gone'> {
+  // `stop` (the process is stopping) gives up before the bytes go to clamd.
+  async scan(
+    documentId: string,
+    now = () => new Date(),
+    stop?: AbortSignal,
+  ): Promise<ScanStatus | 'gone'> {
     const row = await this.store.findById(this.dataSource.manager, documentId);
     if (!row) {
       return 'gone';
@@ -45,6 +50,7 @@ export class DocumentScanService {
     if (!body) {
       return 'gone';
     }
+    stop?.throwIfAborted();
     const verdict = await this.scanner.scan(body);
     const scanStatus = verdict.infected ? 'infected' : 'clean';
     const signature = verdict.infected ? verdict.signature : null;

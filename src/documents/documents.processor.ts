@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { InjectQueue } from '@nestjs/bullmq';
 import { Job, Queue, Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { watchWorker } from '../queues/bullmq-classes';
+import { WatchedWorker } from '../queues/bullmq-classes';
 import { RedisAvailability } from '../queues/redis-availability';
 import { SCAN_JOB_OPTIONS } from './document-upload.service';
 import { DocumentStore } from './document-store';
@@ -59,26 +59,33 @@ export class DocumentsProcessor implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.redis.on('up', this.onRedisUp);
-    this.worker = watchWorker(
-      new Worker(QUEUES.documents, (job: DocumentJob) => this.process(job), {
+    this.worker = new WatchedWorker(
+      QUEUES.documents,
+      (job: DocumentJob, _token?: string, stop?: AbortSignal) => this.process(job, stop),
+      {
         connection: redisConnection(this.config),
         prefix: queuePrefix(this.config),
         concurrency: 2,
-      }),
+      },
     );
     this.worker.on('failed', (job, error) =>
       this.logger.warn(`Scan of document ${job?.data.documentId}: ${error.message}`),
     );
   }
 
-  process(job: DocumentJob): Promise<DocumentJobs[DocumentJobName]['result']> {
-    return this.jobs.run(QUEUES.documents, job, () => this.handle(job));
+  // `stop` aborts when the process is stopping: a scan not yet sent to clamd gives up and the job
+  // goes back to the queue; one already at clamd finishes (or keeps its lock until it lapses).
+  process(job: DocumentJob, stop?: AbortSignal): Promise<DocumentJobs[DocumentJobName]['result']> {
+    return this.jobs.run(QUEUES.documents, job, () => this.handle(job, stop), stop);
   }
 
-  private async handle(job: DocumentJob): Promise<DocumentJobs[DocumentJobName]['result']> {
+  private async handle(
+    job: DocumentJob,
+    stop?: AbortSignal,
+  ): Promise<DocumentJobs[DocumentJobName]['result']> {
     switch (job.name) {
       case 'scan':
-        return this.scans.scan(job.data.documentId);
+        return this.scans.scan(job.data.documentId, undefined, stop);
     }
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { Job, UnrecoverableError, Worker } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { watchWorker } from '../queues/bullmq-classes';
+import { WatchedWorker } from '../queues/bullmq-classes';
 import { EmailJobName, EmailJobs, QUEUES, queuePrefix, redisConnection } from '../queues/queues';
 import { EmailDeliveryService, UndeliverableEmailError } from './email-delivery.service';
 import { JobRunner } from '../observability/job-runner';
@@ -27,17 +27,17 @@ export class EmailProcessor implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     const { concurrency, lockMs } = this.config.mail;
-    this.worker = watchWorker(
-      new Worker(QUEUES.email, (job: EmailJob) => this.process(job), {
-        connection: redisConnection(this.config),
-        prefix: queuePrefix(this.config),
-        concurrency,
-        lockDuration: lockMs,
-        stalledInterval: lockMs,
-        // A job whose worker died is taken up again; past this, the outbox sweep brings it back.
-        maxStalledCount: 2,
-      }),
-    );
+    // A send still running at shutdown may be handed back at once: a second worker waits for
+    // the outbox row's lock, which the first holds until its send has committed.
+    this.worker = new WatchedWorker(QUEUES.email, (job: EmailJob) => this.process(job), {
+      connection: redisConnection(this.config),
+      prefix: queuePrefix(this.config),
+      concurrency,
+      lockDuration: lockMs,
+      stalledInterval: lockMs,
+      // A job whose worker died is taken up again; past this, the outbox sweep brings it back.
+      maxStalledCount: 2,
+    }).handsBackWhileRunning();
   }
 
   process(job: EmailJob): Promise<EmailJobs['send']['result']> {

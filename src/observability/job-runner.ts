@@ -18,7 +18,9 @@ export class JobRunner {
     logger.setContext('Jobs');
   }
 
-  run<T>(queue: string, job: Job, work: () => Promise<T>): Promise<T> {
+  // `stop` is the signal the worker gives a job it asks to stop at shutdown: a job that ends
+  // because of it is logged as handed back, not as failed.
+  run<T>(queue: string, job: Job, work: () => Promise<T>, stop?: AbortSignal): Promise<T> {
     const origin = originOf(job);
     const fields = {
       queue,
@@ -51,6 +53,13 @@ export class JobRunner {
             );
             return result;
           } catch (error) {
+            if (stop?.aborted) {
+              this.logger.info(
+                { ...fields, outcome: 'handed back', durationMs: elapsed(started) },
+                'job stopped at shutdown, handed back to the queue',
+              );
+              throw error;
+            }
             const { message } = loggableError(error);
             span.setStatus({ code: SpanStatusCode.ERROR, message });
             this.logger.warn(

@@ -2,14 +2,15 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { AutoWatchedWorker, WatchedQueue } from './bullmq-classes';
+import { WatchedQueue, WatchedWorker } from './bullmq-classes';
 import { NeedsRedisGuard } from './needs-redis.guard';
 import { QUEUES, queuePrefix, redisConnection } from './queues';
 import { RedisAvailability } from './redis-availability';
 
-// Queues and @Processor workers get their `error` listener as they are made.
+// Queues and @Processor workers get their `error` listener as they are made; the workers are
+// known to the shutdown.
 BullModule.queueClass = WatchedQueue;
-BullModule.workerClass = AutoWatchedWorker;
+BullModule.workerClass = WatchedWorker;
 
 // Producers (api) and consumers (worker) share the connection settings and the key prefix.
 @Global()

@@ -18,6 +18,8 @@ export class RedisAvailability extends EventEmitter implements OnModuleDestroy {
   private up = false;
   private everUp = false;
   private lastError = 'not connected yet';
+  // Set as the process stops: its own connection closing is no outage to warn about.
+  private closing = false;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     super();
@@ -101,6 +103,7 @@ export class RedisAvailability extends EventEmitter implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    this.closing = true;
     this.removeAllListeners('up');
     this.client.disconnect();
   }
@@ -123,6 +126,9 @@ export class RedisAvailability extends EventEmitter implements OnModuleDestroy {
       return;
     }
     this.up = false;
+    if (this.closing) {
+      return;
+    }
     this.logger.warn(
       `Redis at ${this.address} (REDIS_URL) went away; routes that need it answer 503 until it is back`,
     );

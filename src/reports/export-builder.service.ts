@@ -45,17 +45,25 @@ export class ExportBuilder {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async build(exportId: string, report: (percent: number) => Promise<void>): Promise<void> {
+  // `stop` (the process is stopping) ends the build where it is, with an error: the query it
+  // waits on is cancelled and the next line is not written. The export stays `running` for the
+  // worker that takes the job up again.
+  async build(
+    exportId: string,
+    report: (percent: number) => Promise<void>,
+    stop?: AbortSignal,
+  ): Promise<void> {
     const row = await this.dataSource.manager.findOneBy(ReportExport, { id: exportId });
     if (!row || row.status === 'done') {
       return;
     }
-    await this.metrics.timeExportBuild(row.format, () => this.buildFile(row, report));
+    await this.metrics.timeExportBuild(row.format, () => this.buildFile(row, report, stop));
   }
 
   private async buildFile(
     row: ReportExport,
     report: (percent: number) => Promise<void>,
+    stop?: AbortSignal,
   ): Promise<void> {
     const exportId = row.id;
     await this.dataSource.manager.update(
@@ -63,7 +71,7 @@ export class ExportBuilder {
       { id: exportId },
       { status: 'running', progress: 0, error: null },
     );
-    const { roundCode, roundName, sizeBytes } = await this.storeFile(row, report);
+    const { roundCode, roundName, sizeBytes } = await this.storeFile(row, report, stop);
     await this.dataSource.transaction(async (manager) => {
       await manager.update(
         ReportExport,
@@ -101,11 +109,12 @@ export class ExportBuilder {
   private async storeFile(
     row: ReportExport,
     report: (percent: number) => Promise<void>,
+    stop?: AbortSignal,
   ): Promise<{ roundCode: string; roundName: string; sizeBytes: number }> {
     const scratch = await mkdtemp(join(tmpdir(), `ssg-export-${row.id}-`));
     try {
       const part = join(scratch, `${row.id}.${row.format}`);
-      const round = await this.write(row, part, report);
+      const round = await this.write(row, part, report, stop);
       const { sizeBytes } = await this.files.put(
         exportFileKey(row),
         createReadStream(part),
@@ -122,6 +131,7 @@ export class ExportBuilder {
     row: ReportExport,
     part: string,
     report: (percent: number) => Promise<void>,
+    stop?: AbortSignal,
   ): Promise<{ roundCode: string; roundName: string }> {
     // Created empty and readable by this user alone before any figure is written; the writers
     // truncate it, which keeps its mode.
@@ -130,8 +140,17 @@ export class ExportBuilder {
     const exportId = row.id;
     let roundCode = '';
     let roundName = '';
+    let cancelQuery: (() => void) | undefined;
     try {
       await runner.connect();
+      stop?.throwIfAborted();
+      const [{ pid }] = (await runner.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[];
+      // A query waiting on a lock or still scanning would not notice the signal by itself.
+      cancelQuery = () =>
+        void this.dataSource
+          .query('SELECT pg_cancel_backend($1)', [pid])
+          .catch((error: unknown) => this.logger.warn(`Cancelling export query: ${String(error)}`));
+      stop?.addEventListener('abort', cancelQuery, { once: true });
       await runner.startTransaction('REPEATABLE READ');
       const [round] = await runner.manager.query<{ code: string; name: string }[]>(
         'SELECT code, name FROM funding_rounds WHERE id = $1',
@@ -143,6 +162,7 @@ export class ExportBuilder {
       let steps = 1;
       let reported = 0;
       const progress = (done: number): Promise<void> | undefined => {
+        stop?.throwIfAborted();
         const percent = Math.min(99, Math.floor((done * 100) / steps));
         if (percent < reported + 5) {
           return undefined;
@@ -184,6 +204,9 @@ export class ExportBuilder {
       }
       throw error;
     } finally {
+      if (cancelQuery) {
+        stop?.removeEventListener('abort', cancelQuery);
+      }
       await runner.release();
     }
     return { roundCode, roundName };

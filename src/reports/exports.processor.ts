@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { InjectQueue } from '@nestjs/bullmq';
 import { Job, Queue, Worker } from 'bullmq';
 import { DataSource, In } from 'typeorm';
-import { watchWorker } from '../queues/bullmq-classes';
+import { WatchedWorker } from '../queues/bullmq-classes';
 import { RedisAvailability } from '../queues/redis-availability';
 import { exportBuildJob } from './exports.service';
 import { OPEN_EXPORT_STATUSES, ReportExport } from './report-export.entity';
@@ -59,8 +59,10 @@ export class ExportsProcessor implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit(): void {
     this.redis.on('up', this.onRedisUp);
-    this.worker = watchWorker(
-      new Worker(QUEUES.exports, (job: ExportJob) => this.process(job), {
+    this.worker = new WatchedWorker(
+      QUEUES.exports,
+      (job: ExportJob, _token?: string, stop?: AbortSignal) => this.process(job, stop),
+      {
         connection: redisConnection(this.config),
         prefix: queuePrefix(this.config),
         concurrency: 1,
@@ -68,7 +70,7 @@ export class ExportsProcessor implements OnModuleInit, OnModuleDestroy {
         // stalled-job check (as often as the lock's length) puts the export back to be built again.
         lockDuration: this.config.exportLimits.lockMs,
         stalledInterval: this.config.exportLimits.lockMs,
-      }),
+      },
     );
     this.worker.on('failed', (job, error) => {
       if (job?.name === 'build' && job.attemptsMade >= (job.opts.attempts ?? 1)) {
@@ -80,15 +82,22 @@ export class ExportsProcessor implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  process(job: ExportJob): Promise<ExportJobs[ExportJobName]['result']> {
-    return this.jobs.run(QUEUES.exports, job, () => this.handle(job));
+  // `stop` aborts when the process is stopping: a build gives up where it is (the export stays
+  // `running`) and the job goes back to the queue for another worker.
+  process(job: ExportJob, stop?: AbortSignal): Promise<ExportJobs[ExportJobName]['result']> {
+    return this.jobs.run(QUEUES.exports, job, () => this.handle(job, stop), stop);
   }
 
-  private async handle(job: ExportJob): Promise<ExportJobs[ExportJobName]['result']> {
+  private async handle(
+    job: ExportJob,
+    stop?: AbortSignal,
+  ): Promise<ExportJobs[ExportJobName]['result']> {
     switch (job.name) {
       case 'build':
-        await this.builder.build((job.data as ExportJobs['build']['data']).exportId, (percent) =>
-          job.updateProgress(percent),
+        await this.builder.build(
+          (job.data as ExportJobs['build']['data']).exportId,
+          (percent) => job.updateProgress(percent),
+          stop,
         );
         return 'done';
       case 'sweep': {

@@ -20,14 +20,24 @@ export class RetentionProcessor extends WorkerHost {
     super();
   }
 
-  process(job: RetentionJob): Promise<RetentionJobs[RetentionJobName]['result']> {
-    return this.jobs.run(QUEUES.retention, job, () => this.handle(job));
+  // `stop` aborts when the process is stopping: the run ends after the batch it is in (each
+  // batch is its own transaction) and the job goes back to the queue; the next run does the rest.
+  process(
+    job: RetentionJob,
+    _token?: string,
+    stop?: AbortSignal,
+  ): Promise<RetentionJobs[RetentionJobName]['result']> {
+    return this.jobs.run(QUEUES.retention, job, () => this.handle(job, stop), stop);
   }
 
-  private async handle(job: RetentionJob): Promise<RetentionJobs[RetentionJobName]['result']> {
+  private async handle(
+    job: RetentionJob,
+    stop?: AbortSignal,
+  ): Promise<RetentionJobs[RetentionJobName]['result']> {
     switch (job.name) {
       case 'run': {
-        const run = await this.retention.run(job.data.asOf ? new Date(job.data.asOf) : new Date());
+        const asOf = job.data.asOf ? new Date(job.data.asOf) : new Date();
+        const run = await this.retention.run(asOf, stop);
         return { runId: run.id, counts: run.counts };
       }
     }

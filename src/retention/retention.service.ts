@@ -71,7 +71,8 @@ export class RetentionService {
     return kinds;
   }
 
-  async run(now = new Date()): Promise<RetentionRun> {
+  // `stop` ends the run between batches (the process is stopping), with an error.
+  async run(now = new Date(), stop?: AbortSignal): Promise<RetentionRun> {
     const startedAt = new Date();
     const due = cutoffs(now, this.config.retention.periods);
     const run = this.dataSource.manager.create(RetentionRun, { asOf: now, startedAt });
@@ -80,7 +81,7 @@ export class RetentionService {
     )[0].id;
     const counts = {} as Record<RetentionKind, number>;
     for (const kind of RETENTION_KINDS) {
-      counts[kind] = await this.runKind(kind, due[kind], now, runId);
+      counts[kind] = await this.runKind(kind, due[kind], now, runId, stop);
     }
     return this.dataSource.transaction(async (manager) => {
       const saved = await manager.save(
@@ -153,10 +154,12 @@ export class RetentionService {
     cutoff: Date,
     now: Date,
     runId: string,
+    stop?: AbortSignal,
   ): Promise<number> {
     let done = 0;
     const seen = new Set<string>();
     for (;;) {
+      stop?.throwIfAborted();
       const ids = await this.store.dueIds(this.dataSource.manager, kind, cutoff, BATCH);
       if (ids.length === 0) {
         return done;

@@ -1,0 +1,253 @@
+import { request as httpRequest } from 'node:http';
+import { Job, Queue } from 'bullmq';
+import { DataSource, type QueryRunner } from 'typeorm';
+import { QUEUES } from '../src/queues/queues';
+import { createAccount } from './support/accounts';
+import { login, startApp, type TestApp, tokensByRole } from './support/app';
+import { validStaffUser } from './support/factories';
+import {
+  freePort,
+  kill,
+  type PrivateRedis,
+  type ServiceProcess,
+  spawnService,
+  startPrivateRedis,
+} from './support/processes';
+import { eventually } from './support/smtp';
+
+// Short, so that a test which had to wait for a lapsed lock would still be quick; the export
+// handed back at shutdown must not need it.
+const EXPORT_LOCK_MS = 2_000;
+const appName = (n: number) => `ssg-shutdown-worker-${n}`;
+
+// SIGTERM, then how long the process took to exit and with what; `after` is the output it had
+// written when the signal went.
+async function terminate(
+  service: ServiceProcess,
+): Promise<{ code: number | null; ms: number; after: () => string }> {
+  const before = service.output().length;
+  const sent = Date.now();
+  service.child.kill('SIGTERM');
+  const { code } = await service.exited;
+  return { code, ms: Date.now() - sent, after: () => service.output().slice(before) };
+}
+
+// What a stopping process must not say: its own connections closing are not an outage.
+function expectNoOutageLines(after: string): void {
+  expect(after).not.toContain('went away');
+  expect(after).not.toContain('Unhandled error event');
+}
+
+// SIGTERM in the middle of work, against spawned processes running the compiled entrypoint.
+describe('shutdown mid-export and mid-request', () => {
+  let redis: PrivateRedis;
+  let t: TestApp;
+  let dataSource: DataSource;
+  let finance: { authorization: string };
+  let roundId: string;
+
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    t = await startApp({ processRole: 'api', redisUrl: redis.url });
+    dataSource = t.app.get(DataSource);
+    const tokens = await tokensByRole(t);
+    const rounds = await t
+      .http()
+      .get('/api/v1/rounds?limit=100')
+      .set({ authorization: `Bearer ${tokens.finance}` })
+      .expect(200);
+    roundId = rounds.body.items.find((r: { code: string }) => r.code === 'SSF-DEMO-R').id;
+    const admin = { authorization: `Bearer ${tokens.admin}` };
+    const user = await createAccount(t, admin, validStaffUser({ role: 'finance' }));
+    finance = { authorization: `Bearer ${await login(t, user.email, user.password)}` };
+  }, 180_000);
+
+  afterAll(async () => {
+    await t?.close();
+    await redis?.stop();
+  });
+
+  // The export is held mid-build deterministically: the test locks a table the export reads, so
+  // the worker that took it waits in PostgreSQL with its export `running`. That worker gets
+  // SIGTERM: it must stop within 10 s and hand the export over so that the other takes it up at
+  // once (not after the lock lapses), and the two must never be building it at the same moment.
+  it('hands a running export to the other worker at SIGTERM, never building it twice at once, and it ends done once', async () => {
+    const env = (n: number) => ({
+      REDIS_URL: redis.url,
+      EXPORT_LOCK_MS: String(EXPORT_LOCK_MS),
+      PGAPPNAME: appName(n),
+      LOG_LEVEL: 'info',
+    });
+    const workers = await Promise.all([
+      spawnService('worker', env(1)),
+      spawnService('worker', env(2)),
+    ]);
+    let hold: QueryRunner | undefined = dataSource.createQueryRunner();
+    const release = async () => {
+      if (hold?.isTransactionActive) {
+        await hold.commitTransaction();
+      }
+      await hold?.release();
+      hold = undefined;
+    };
+    const waitingOnLocks = async (): Promise<string[]> =>
+      (
+        await dataSource.query<{ name: string }[]>(
+          `SELECT application_name AS name FROM pg_stat_activity
+           WHERE wait_event_type = 'Lock' AND application_name LIKE 'ssg-shutdown-%'`,
+        )
+      ).map((row) => row.name);
+    try {
+      await hold.connect();
+      await hold.startTransaction();
+      await hold.query('LOCK TABLE award_lines IN ACCESS EXCLUSIVE MODE');
+      const asked = await t
+        .http()
+        .post(`/api/v1/rounds/${roundId}/exports`)
+        .set(finance)
+        .send({ format: 'csv' })
+        .expect(202);
+      const id = asked.body.id as string;
+      const [holder] = await eventually(async () => {
+        const waiting = await waitingOnLocks();
+        expect(waiting).toHaveLength(1);
+        return waiting;
+      }, 30_000);
+      const index = [appName(1), appName(2)].indexOf(holder);
+      expect(index).toBeGreaterThanOrEqual(0);
+      const other = appName(2 - index);
+
+      // Watch who waits on the lock while the holder stops: never both at once.
+      let both = false;
+      let otherTookIt = false;
+      let watching = true;
+      const watch = (async () => {
+        while (watching) {
+          const waiting = await waitingOnLocks();
+          both ||= waiting.length > 1;
+          otherTookIt ||= waiting.includes(other);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })();
+      let stopped: Awaited<ReturnType<typeof terminate>>;
+      try {
+        stopped = await terminate(workers[index]);
+        // The other takes it up well before a lapsed lock and a stalled check would bring it back.
+        await eventually(async () => expect(await waitingOnLocks()).toEqual([other]), 3_000);
+      } finally {
+        watching = false;
+        await watch;
+      }
+      expect(stopped.code).toBe(0);
+      expect(stopped.ms).toBeLessThan(10_000);
+      expect(both).toBe(false);
+      expect(otherTookIt).toBe(true);
+      expectNoOutageLines(stopped.after());
+      // Logged as handed back, not as a failed job.
+      expect(stopped.after()).toContain('"outcome":"handed back"');
+      expect(stopped.after()).not.toContain('"outcome":"failed"');
+      await release();
+
+      const done = await eventually(async () => {
+        const row = await t.http().get(`/api/v1/exports/${id}`).set(finance).expect(200);
+        expect(row.body.status).toBe('done');
+        return row.body as { sizeBytes: number };
+      }, 60_000);
+      const file = await t
+        .http()
+        .get(`/api/v1/exports/${id}/download`)
+        .set(finance)
+        .buffer(true)
+        .parse((response, callback) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => callback(null, Buffer.concat(chunks)));
+        })
+        .expect(200);
+      const bytes = file.body as Buffer;
+      expect(bytes.length).toBe(done.sizeBytes);
+      // A header and the round's lines, written once (not two builds' output run together).
+      const lines = bytes.toString('utf8').trim().split('\n');
+      expect(lines.length).toBeGreaterThan(1);
+      expect(lines.filter((line) => line === lines[0])).toHaveLength(1);
+      const queue = new Queue(QUEUES.exports, {
+        connection: { url: redis.url },
+        prefix: `${t.config.redisPrefix}:bull`,
+      });
+      try {
+        const job = await Job.fromId(queue, id);
+        expect(job?.returnvalue).toBe('done');
+        // Handed back, not failed and retried, nor taken up by a stalled-job check.
+        expect(job?.attemptsMade).toBe(1);
+        expect(job?.stalledCounter).toBe(0);
+      } finally {
+        await queue.close();
+      }
+      const [row] = await dataSource.query<{ status: string }[]>(
+        'SELECT status FROM report_exports WHERE id = $1',
+        [id],
+      );
+      expect(row.status).toBe('done');
+    } finally {
+      await release();
+      await Promise.all(workers.map((worker) => kill(worker.child)));
+    }
+  }, 120_000);
+
+  // A sign-in whose body is still arriving when SIGTERM comes: it is answered in full, while new
+  // connections are refused, and the process exits within 10 s.
+  it('lets a request in flight at SIGTERM finish, refuses new connections, and exits within 10 s', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const api = await spawnService(
+      'api',
+      { REDIS_URL: redis.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      {
+        isReady: async () => {
+          try {
+            return (await fetch(`${url}/health/ready`)).status === 200;
+          } catch {
+            return false;
+          }
+        },
+      },
+    );
+    try {
+      const body = JSON.stringify({ email: 'applicant@demo.test', password: 'Not-The-Password-1' });
+      const half = Math.floor(body.length / 2);
+      const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
+        const request = httpRequest(
+          `${url}/api/v1/auth/login`,
+          {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', 'content-length': body.length },
+          },
+          (response) => {
+            let text = '';
+            response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+          },
+        );
+        request.on('error', reject);
+        request.write(body.slice(0, half));
+        // The rest comes after the signal, slowly.
+        setTimeout(() => request.end(body.slice(half)), 1_500);
+      });
+      // The request has reached the server (its headers are read) before the signal.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const sent = Date.now();
+      const stopping = terminate(api);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await expect(fetch(`${url}/health`)).rejects.toThrow();
+      const { status, text } = await answered;
+      expect(status).toBe(401);
+      expect((JSON.parse(text) as { status: number }).status).toBe(401);
+      const stopped = await stopping;
+      expect(Date.now() - sent).toBeLessThan(10_000);
+      expect(stopped.code).toBe(0);
+      expectNoOutageLines(stopped.after());
+    } finally {
+      await kill(api.child);
+    }
+  }, 120_000);
+});
