@@ -1,10 +1,10 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inflateSync } from 'node:zlib';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './support/chromium';
 import type { BiddingWorld } from './support/bids';
 import { twoYearRound, type ReturnsWorld } from './support/reports';
 import { eventually } from './support/smtp';
@@ -12,18 +12,7 @@ import { eventually } from './support/smtp';
 // A real browser (Debian's chromium, driven by playwright-core) on what people open in one: the
 // API docs page, which must list every documented operation, and the HTML spend report, which
 // must print to PDF with nothing missing. This machine has no internet: neither page may need
-// anything from elsewhere.
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// anything from elsewhere. (The printed report's pages are checked in report-print.)
 
 // The DOM as the page functions below use it: they run in the browser, and the project compiles
 // without the DOM library (declared here, in this module only).
@@ -37,21 +26,6 @@ declare const document: {
   images: ArrayLike<{ complete: boolean; naturalWidth: number; src: string }>;
   querySelectorAll(selector: string): ArrayLike<PageElement>;
 };
-
-// A fresh profile each launch (playwright makes a temporary user data directory).
-async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `No Chromium at ${CHROMIUM_PATH}: the browser tests need one. Install it (Debian: apt-get install chromium) or set CHROMIUM_PATH to a Chromium or Chrome executable.`,
-    );
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: CHROMIUM_ARGS,
-    headless: true,
-    timeout: 30_000,
-  });
-}
 
 // Everything that went wrong loading a page: failed requests, answers of 400 and above,
 // console errors (a blocked resource or script is reported there) and uncaught exceptions.

@@ -134,12 +134,17 @@ describe('reports: spend summary exports', () => {
     expect(headers['content-type']).toBe('text/html; charset=utf-8');
     const html = file.toString('utf8');
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
-    expect(html).toContain('<title>Spend by quarter: profile (dashed), claimed and paid</title>');
     expect(html).toContain(
-      `<title>${setup.bid.reference}: awarded £300,000.00, claimed £190,000.00, paid £150,000.00</title>`,
+      '<title id="chart-quarters-title">Spend by quarter: profile, claimed, approved and paid</title>',
+    );
+    // Each chart's amounts are in its description too, for screen readers.
+    expect(html).toMatch(
+      new RegExp(
+        `<desc id="chart-[0-9a-f-]+-desc">${setup.bid.reference}: awarded £300,000.00, claimed £190,000.00, approved £150,000.00, paid £150,000.00.</desc>`,
+      ),
     );
     expect(html).toContain('<td class="money">£300,000.00</td><td class="money">£190,000.00</td>');
-    expect(html).toContain('1 return(s) overdue');
+    expect(html).toContain(`1 return is overdue for ${setup.bid.reference}.`);
     expect(html).not.toContain('<script');
   });
 

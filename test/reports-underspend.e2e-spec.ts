@@ -59,7 +59,10 @@ describe('reports: underspend risk with nothing claimed', () => {
 
   it('flags it in the HTML report', async () => {
     const html = (await build('html')).file.toString('utf8');
-    expect(html).toContain('4 return(s) overdue');
-    expect(html).toContain('<p class="flag">Underspend risk');
+    // Both warnings come straight after the award's heading, naming it.
+    const award = html.slice(html.indexOf('<section class="award">'));
+    const warnings = award.slice(award.indexOf('</h3>'), award.indexOf('<svg'));
+    expect(warnings).toMatch(/4 returns are overdue for [A-Z0-9-]+\./);
+    expect(warnings).toMatch(/underspend risk for [A-Z0-9-]+: claims and forecasts fall short/);
   });
 });

@@ -9,6 +9,17 @@ import type { SpendExport } from './spend-export';
 const PARTS = ['head', 'award', 'foot'] as const;
 type Part = (typeof PARTS)[number];
 
+// {{{cssString text}}}: text as a quoted CSS string for the report's own <style> (the printed
+// pages' margin boxes name the round and the moment). Everything but plain letters, digits and
+// a little punctuation is written as a CSS escape, so no text can end the string or the style.
+export function cssString(text: unknown): string {
+  const escaped = String(text).replace(
+    /[^A-Za-z0-9 ,.:()/-]/gu,
+    (char) => `\\${(char.codePointAt(0) ?? 0).toString(16)} `,
+  );
+  return `"${escaped}"`;
+}
+
 // The printable spend report, in three templates written one after another so the awards
 // stream through: `head` (the round, its totals and the chart by quarter), `award` (one per
 // award, with its own chart) and `foot`. Compiled strict at start: a broken template stops it.
@@ -18,6 +29,7 @@ export class SpendReportTemplates {
   static load(dir: string): SpendReportTemplates {
     const env = Handlebars.create();
     env.registerHelper(EMAIL_HELPERS);
+    env.registerHelper('cssString', cssString);
     const parts = {} as Record<Part, HandlebarsTemplateDelegate>;
     for (const part of PARTS) {
       const file = join(dir, `spend-summary.${part}.html.hbs`);
@@ -54,15 +66,18 @@ export class SpendReportTemplates {
         await once(out, 'drain');
       }
     };
+    const quarters = data.quarterTotals.map((q) => ({
+      ...q,
+      label: `${q.financialYear} Q${q.quarter}`,
+    }));
     await put(
       this.parts.head({
         round: data.round,
         asAt: data.asAt.toISOString(),
         asAtLondon: data.asAtLondon,
         totals: data.totals,
-        quarterChart: quarterChart(
-          data.quarterTotals.map((q) => ({ ...q, label: `${q.financialYear} Q${q.quarter}` })),
-        ),
+        quarters,
+        quarterChart: quarterChart(quarters),
       }),
     );
     for await (const award of data.awards()) {
@@ -73,7 +88,8 @@ export class SpendReportTemplates {
       await put(
         this.parts.award({
           award: { ...award, quarters },
-          chart: awardChart(award.reference, award),
+          overdueOne: award.overdueReturns === 1,
+          chart: awardChart(award.awardId, award.reference, award),
         }),
       );
       await data.tick();
