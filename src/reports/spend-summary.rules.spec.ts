@@ -32,14 +32,12 @@ const award = (
 
 describe('spend summary rules', () => {
   it('puts capital and revenue of a quarter side by side, with variance once something is claimed', () => {
-    const lines = quarterLines(
-      [
-        fact(1, 'capital', 5_000_000, 5_000_000),
-        fact(1, 'revenue', 1_666_666, 1_000_000),
-        fact(2, 'capital', 5_000_000, 0),
-        fact(2, 'revenue', 1_666_666, 0),
-      ],
-    );
+    const lines = quarterLines([
+      fact(1, 'capital', 5_000_000, 5_000_000),
+      fact(1, 'revenue', 1_666_666, 1_000_000),
+      fact(2, 'capital', 5_000_000, 0),
+      fact(2, 'revenue', 1_666_666, 0),
+    ]);
     expect(lines).toEqual([
       expect.objectContaining({
         quarter: 1,
@@ -66,7 +64,9 @@ describe('spend summary rules', () => {
     expect(spendVariancePercent(1_000, 0)).toBeNull();
     expect(spendVariancePercent(0, 500)).toBeNull();
     // The quarter lines use the same rule.
-    const [line] = quarterLines([{ ...fact(1, 'capital', 1_000, 1_001), quarterProfilePence: 1_000 }]);
+    const [line] = quarterLines([
+      { ...fact(1, 'capital', 1_000, 1_001), quarterProfilePence: 1_000 },
+    ]);
     expect(line.variancePercent).toBe(0);
   });
 
