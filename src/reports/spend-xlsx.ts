@@ -1,7 +1,7 @@
-import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
 import { formatLondonZoned } from '../common/london-time';
 import {
@@ -30,8 +30,11 @@ const STYLES: Record<ColumnType, Partial<ExcelJS.Style>> = {
   flag: Object.freeze({}),
 };
 const BOLD: Partial<ExcelJS.Font> = Object.freeze({ bold: true });
-// Lines written between pauses that let the compressor and the file catch up.
-const LINES_PER_PAUSE = 2_000;
+// Back-pressure: after this many lines the writer waits for the compressor to catch up, which it
+// has when nothing more reaches the file for QUIET_MS (the compressor emits a block every few
+// milliseconds while it has work). What waits in memory is then at most one batch of rows' XML.
+const LINES_PER_PAUSE = 5_000;
+const QUIET_MS = 15;
 
 // A cell's value as the workbook holds it: money as pounds, a percent as a fraction, a date as a
 // date (midnight UTC, which Excel shows as that calendar day), flags as yes or no.
@@ -74,7 +77,13 @@ export async function writeSpendXlsx(
   data: SpendLines,
   columns: readonly ExportColumn[] = SPEND_COLUMNS,
 ): Promise<void> {
-  const output = createWriteStream(target);
+  // The workbook is written through a stream of ours that counts what reaches the file.
+  let written = 0;
+  const output = new PassThrough();
+  output.on('data', (chunk: Buffer) => {
+    written += chunk.length;
+  });
+  const file = pipeline(output, createWriteStream(target));
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true });
   const title = `Spend summary: ${data.round.code} ${data.round.name}`;
   const asAt = formatLondonZoned(data.asAt);
@@ -160,14 +169,14 @@ export async function writeSpendXlsx(
     ).commit();
   };
 
-  // Back-pressure through public means only: the workbook writes to our file stream; every
-  // LINES_PER_PAUSE lines the writer waits for that stream to drain if it is full, and yields a
-  // turn so the compressor's finished work reaches it.
+  // Back-pressure through ExcelJS's public API only (it writes to the stream it is given): see
+  // LINES_PER_PAUSE.
   const pause = async () => {
-    if (output.writableNeedDrain) {
-      await once(output, 'drain');
+    let seen = -1;
+    while (seen !== written) {
+      seen = written;
+      await setTimeout(QUIET_MS);
     }
-    await new Promise((resolve) => setImmediate(resolve));
   };
   await pipeline(
     data.lines,
@@ -191,4 +200,5 @@ export async function writeSpendXlsx(
   moveTo(LINE_LEVELS[LINE_LEVELS.length - 1]);
   close();
   await book.commit();
+  await file;
 }
