@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { Queue, QueueEvents } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { Role } from '../src/common/access';
+import { formatLondonZoned } from '../src/common/london-time';
 import { QUEUES, queuePrefix, redisConnection } from '../src/queues/queues';
 import { expectProblem, type TestApp } from './support/app';
 import type { BiddingWorld } from './support/bids';
@@ -25,6 +26,14 @@ describe('reports: spend summary exports', () => {
   // Asks for an export, waits for the worker to finish it, and downloads it.
   const build = (format: string, asAt?: string, roundId = setup.roundId) =>
     buildExport(world, roundId, format, asAt);
+
+  // Rows of a CSV as objects by heading.
+  const csvRows = (csv: string) => {
+    const [header, ...rows] = csvValues(csv);
+    return rows.map((cells) => Object.fromEntries(header.map((name, i) => [name, cells[i]])));
+  };
+  // The "as at" moment as every CSV row names it: on the UK clock, with the zone.
+  const ukTime = (iso: string) => formatLondonZoned(new Date(iso));
 
   // Sums a CSV column of pounds over rows of one level, in pence.
   const sumColumn = (csv: string, level: string, column: string) => {
@@ -64,7 +73,11 @@ describe('reports: spend summary exports', () => {
       /^attachment; filename="spend-summary-T[0-9A-F]+-\d{4}-\d{2}-\d{2}T\d{4}\.csv"$/,
     );
     expect(body).toMatchObject({ progress: 100, sizeBytes: file.length });
+    // UTF-8 with a byte-order mark (Excel on Windows then reads "£" right), CRLF line ends.
+    expect([...file.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const csv = file.toString('utf8');
+    expect(csv.split('\r\n').length).toBeGreaterThan(10);
+    expect(csv.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
     expect(unquotedText(csv)).toEqual([]);
     expect(sumColumn(csv, 'year', 'Awarded (£)')).toBe(30_000_000);
     expect(sumColumn(csv, 'year', 'Claimed (£)')).toBe(19_000_000);
@@ -76,18 +89,54 @@ describe('reports: spend summary exports', () => {
     expect(sumColumn(csv, 'quarter', 'Forecast (£)')).toBe(10_000_000);
     expect(csv).toContain(',"quarter",');
     // The totals close the file: the round's, then by year and kind, force area, applicant type.
-    const totals = csvValues(csv)
-      .filter((row) => row[1].startsWith('total: '))
-      .map((row) => row.slice(1, 12).join(','));
+    const totals = csvRows(csv)
+      .filter((row) => row.Level.startsWith('total: '))
+      .map((row) =>
+        [
+          row.Level,
+          row['Force area code'],
+          row['Force area'],
+          row['Applicant type code'],
+          row['Applicant type'],
+          row['Financial year'],
+          row.Kind,
+          row.Awards,
+          row['Awarded (£)'],
+        ].join(','),
+      );
     expect(totals).toEqual([
-      'total: round,,,,,,,,,,300000.00',
-      'total: year and kind,,,,,,,2024/25,,capital,100000.00',
-      'total: year and kind,,,,,,,2025/26,,capital,150000.00',
-      'total: year and kind,,,,,,,2025/26,,revenue,50000.00',
-      'total: force area,,,E23000007,Northumbria,,,,,,300000.00',
-      'total: applicant type,,,,,pcc,,,,,300000.00',
+      'total: round,,,,,,,1,300000.00',
+      'total: year and kind,,,,,2024/25,Capital,1,100000.00',
+      'total: year and kind,,,,,2025/26,Capital,1,150000.00',
+      'total: year and kind,,,,,2025/26,Revenue,1,50000.00',
+      'total: force area,E23000007,Northumbria,,,,,1,300000.00',
+      'total: applicant type,,,pcc,Police and Crime Commissioner,,,1,300000.00',
     ]);
-    expect(csvValues(csv)[1].slice(0, 3)).toEqual([body.asAt, 'year', setup.bid.reference]);
+    const [first] = csvRows(csv);
+    expect([first['As at'], first.Level, first.Reference]).toEqual([
+      ukTime(body.asAt),
+      'year',
+      setup.bid.reference,
+    ]);
+    expect(first['As at']).toMatch(/^\d{1,2} \w+ \d{4} \d{2}:\d{2}:\d{2} (GMT|BST)$/);
+    expect([first['Applicant type code'], first['Applicant type']]).toEqual([
+      'pcc',
+      'Police and Crime Commissioner',
+    ]);
+    // Variance as a whole percent, the same figures the JSON summary gives.
+    const summary = await api()
+      .get(`/api/v1/rounds/${setup.roundId}/spend-summary`)
+      .set(as('finance'))
+      .expect(200);
+    const quarters = csvRows(csv).filter((row) => row.Level === 'quarter');
+    expect(quarters.map((row) => row['Variance (%)'])).toEqual(
+      summary.body.awards.items[0].quarters.map((q: { variancePercent: number | null }) =>
+        q.variancePercent === null ? '' : String(q.variancePercent),
+      ),
+    );
+    expect(quarters.map((row) => row['Return due'])).toEqual(
+      quarters.map(() => expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/)),
+    );
     // Progress was reported by the worker on the queue, ending at 100.
     await eventually(() => expect(progress.get(id)?.at(-1)).toBe(100));
     const mail = await eventually(() => {
@@ -100,7 +149,7 @@ describe('reports: spend summary exports', () => {
     expect(mail.subject).toMatch(/^Your CSV spend summary for T[0-9A-F]+ is ready$/);
   });
 
-  it('builds an Excel workbook with a frozen header on each sheet and money as pounds', async () => {
+  it('builds a print-ready Excel workbook: title block, filters, formats, page set-up', async () => {
     const { headers, file } = await build('xlsx');
     expect(headers['content-type']).toBe(
       'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
@@ -110,23 +159,50 @@ describe('reports: spend summary exports', () => {
     expect(book.worksheets.map((sheet) => sheet.name)).toEqual([
       'Summary',
       'Awards',
-      'Years',
-      'Quarters',
+      'By year',
+      'By quarter',
     ]);
     for (const sheet of book.worksheets) {
-      expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+      const header = sheet.name === 'Summary' ? 5 : 1;
+      expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: header });
+      expect(sheet.autoFilter).toMatch(new RegExp(`^A${header}:[A-Z]+${sheet.rowCount}$`));
+      expect(sheet.pageSetup).toMatchObject({
+        paperSize: 9,
+        orientation: 'landscape',
+        fitToPage: true,
+        fitToWidth: 1,
+        fitToHeight: 0,
+        printTitlesRow: `${header}:${header}`,
+      });
+      expect(sheet.headerFooter.oddHeader).toMatch(
+        new RegExp(`^&LSpend summary: T[0-9A-F]+ .+&R${sheet.name}$`),
+      );
+      expect(sheet.headerFooter.oddFooter).toMatch(/^&LAs at .+ (GMT|BST)&RPage &P of &N$/);
     }
-    const summary = book.getWorksheet('Summary');
-    const round = summary?.getRow(2);
-    expect(round?.getCell(1).value).toBe('Round');
-    expect(round?.getCell(4).value).toBe(300_000);
-    expect(round?.getCell(4).numFmt).toBe('"£"#,##0.00');
-    expect(round?.getCell(5).value).toBe(190_000);
-    expect(round?.getCell(10).value).toBe(140_000);
-    const years = book.getWorksheet('Years');
+    const summary = book.getWorksheet('Summary') as ExcelJS.Worksheet;
+    expect(summary.getCell('A1').value).toMatch(/^Spend summary: T[0-9A-F]+ /);
+    expect(summary.getCell('A2').value).toBe('As at');
+    expect(summary.getCell('B2').value).toMatch(/ (GMT|BST)$/);
+    const round = summary.getRow(6);
+    expect(round.getCell(1).value).toBe('Round');
+    expect(round.getCell(6).value).toBe(1);
+    expect(round.getCell(7).value).toBe(300_000);
+    expect(round.getCell(7).numFmt).toBe('"£"#,##0.00');
+    expect(round.getCell(8).value).toBe(190_000);
+    expect(round.getCell(13).value).toBe(140_000);
+    const years = book.getWorksheet('By year');
     expect(years?.rowCount).toBe(4);
-    const quarters = book.getWorksheet('Quarters');
-    expect(quarters?.rowCount).toBe(5);
+    const quarters = book.getWorksheet('By quarter') as ExcelJS.Worksheet;
+    expect(quarters.rowCount).toBe(5);
+    const headings = (quarters.getRow(1).values as string[]).slice(1);
+    const cell = (row: number, heading: string) =>
+      quarters.getRow(row).getCell(headings.indexOf(heading) + 1);
+    expect(cell(2, 'Applicant type').value).toBe('Police and Crime Commissioner');
+    expect(cell(2, 'Return due').value).toBeInstanceOf(Date);
+    expect(cell(2, 'Return due').numFmt).toBe('d mmm yyyy');
+    // Variance a percent: -10% held as -0.1, the figure the CSV and the summary show as -10.
+    expect(cell(2, 'Variance (%)').value).toBe(-0.1);
+    expect(cell(2, 'Variance (%)').numFmt).toBe('0%');
   });
 
   it('builds a printable HTML report with charts drawn as SVG', async () => {
@@ -154,16 +230,21 @@ describe('reports: spend summary exports', () => {
     expect(sumColumn(csv, 'year', 'Claimed (£)')).toBe(15_000_000);
     expect(sumColumn(csv, 'year', 'Paid (£)')).toBe(9_000_000);
     expect(sumColumn(csv, 'quarter', 'Forecast (£)')).toBe(5_000_000);
-    expect(csvValues(csv)[1].slice(0, 2)).toEqual([earlier, 'year']);
+    const [first] = csvRows(csv);
+    expect([first['As at'], first.Level]).toEqual([ukTime(earlier), 'year']);
   });
 
   it('exports a round with no accepted awards as a valid, empty summary', async () => {
     const rounds = await api().get('/api/v1/rounds?limit=100').set(as('finance')).expect(200);
     const open = rounds.body.items.find((r: { code: string }) => r.code === 'SSF-DEMO');
     const { file } = await build('csv', undefined, open.id);
-    const rows = csvValues(file.toString('utf8'));
-    expect(rows).toHaveLength(2);
-    expect(rows[1].slice(1, 12).join(',')).toBe('total: round,,,,,,,,,,0.00');
+    const rows = csvRows(file.toString('utf8'));
+    expect(rows).toHaveLength(1);
+    expect([rows[0].Level, rows[0].Awards, rows[0]['Awarded (£)']]).toEqual([
+      'total: round',
+      '0',
+      '0.00',
+    ]);
   });
 
   it('refuses what it cannot do, and shows nobody else’s export', async () => {

@@ -56,3 +56,24 @@ export function endOfLondonDay(isoDate: string): Date {
   const summer = new Date(utc.getTime() - 3_600_000);
   return LONDON_CLOCK.format(summer) === `${isoDate} 23:59:59` ? summer : utc;
 }
+
+const LONDON_ZONED = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'short',
+});
+
+// An instant as a person in the UK reads it, to the second, with the clock it is on named:
+// `1 April 2026 09:00:05 BST` (or GMT in winter), so a file read abroad is not misread.
+export function formatLondonZoned(instant: Date): string {
+  const part = Object.fromEntries(
+    LONDON_ZONED.formatToParts(instant).map((p) => [p.type, p.value]),
+  );
+  return `${part.day} ${part.month} ${part.year} ${part.hour}:${part.minute}:${part.second} ${part.timeZoneName}`;
+}

@@ -1,41 +1,14 @@
 import { createWriteStream } from 'node:fs';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { underspendRisk } from './spend-summary.rules';
-import { type ExportLine, LINE, type SpendLines } from './spend-export';
-import { variance } from '../returns/return.rules';
+import { formatLondonZoned } from '../common/london-time';
+import { type Cell, cellOf, CSV_LEVELS, type ExportColumn, SPEND_COLUMNS } from './spend-columns';
+import { columnsByLevel, type ExportLine, lineReader, type SpendLines } from './spend-export';
 import { csvRecord, csvText } from './spreadsheet-text';
-
-const COLUMNS = [
-  'As at',
-  'Level',
-  'Reference',
-  'Organisation',
-  'Force area code',
-  'Force area',
-  'Applicant type',
-  'Award status',
-  'Financial year',
-  'Quarter',
-  'Kind',
-  'Awarded (£)',
-  'Profile (£)',
-  'Claimed (£)',
-  'Claimed capital (£)',
-  'Claimed revenue (£)',
-  'Approved (£)',
-  'Paid (£)',
-  'Forecast (£)',
-  'Released (£)',
-  'Remaining (£)',
-  'Variance (%)',
-  'Overdue',
-  'Underspend risk',
-];
 
 // Pence as PostgreSQL sends bigint and numeric, a string of digits, as pounds with two decimals
 // ("-5" is "-0.05"); none (a total over nothing) is 0.00.
-export function pounds(pence: string | number | boolean | null): string {
+export function pounds(pence: string | number | null): string {
   if (pence === null) {
     return '0.00';
   }
@@ -45,88 +18,75 @@ export function pounds(pence: string | number | boolean | null): string {
   return `${negative ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
 }
 
-// Text cells (quoted and guarded, see csvText); an absent value is an empty field.
-const text = (value: string | number | boolean | null) =>
-  value === null ? '' : csvText(String(value));
 const YES = csvText('yes');
 const NO = csvText('no');
-const pence = (value: string | number | boolean | null) => Number(value ?? 0);
+// Excel on Windows reads a CSV as UTF-8 only with the byte-order mark (else "£" is "Â£"); it and
+// other readers expect CRLF line ends (RFC 4180).
+export const CSV_BOM = '\uFEFF';
+export const CSV_LINE_END = '\r\n';
 
-// The summary as one CSV in long form: per award a `year` row for each financial year and kind
-// (awarded, claimed, approved, paid, forecast, released, remaining) and a `quarter` row for
-// each quarter (profile, claimed capital and revenue, approved, paid, forecast, variance,
-// overdue); then `total: …` rows for the round, financial year and kind, force area and
-// applicant type. Money in pounds with two decimals, every text field quoted and guarded
-// against formulas (csvText); every row carries the "as at" moment.
+// The summary as one CSV in long form (CSV_LEVELS): per award a `year` row for each financial
+// year and kind and a `quarter` row for each quarter, then `total: …` rows for the round,
+// financial year and kind, force area and applicant type; the columns those of the definition
+// the CSV shows (spend-columns.ts), blank where a row's level lacks one. Money in pounds with two
+// decimals, variance a whole percent (spendVariancePercent), codes shown as words beside the
+// codes, dates `YYYY-MM-DD`, the "as at" moment on the UK clock with its zone on every row; every
+// text field quoted and guarded against formulas (csvText).
 // Written as the lines come from the cursor, a buffer's worth at a time.
-export async function writeSpendCsv(target: string, data: SpendLines): Promise<void> {
-  const asAt = csvText(data.asAt.toISOString());
-  let who = '';
-  let underspend = NO;
+export async function writeSpendCsv(
+  target: string,
+  data: SpendLines,
+  columns: readonly ExportColumn[] = SPEND_COLUMNS,
+): Promise<void> {
+  const shown = columns.filter((column) => column.csv);
+  const onLevel = columnsByLevel(shown);
+  const read = lineReader(columns, data.asAt);
+  const csvLevels = new Set(CSV_LEVELS);
   let count = 0;
-  let buffer = csvRecord(COLUMNS);
-
-  // One line of the file, or '' for an award's own line, which the rows after it describe.
-  const format = (line: ExportLine): string => {
-    const money = (name: keyof typeof LINE) => pounds(line[LINE[name]]);
-    const kind = line[LINE.line] as string;
-    if (kind === 'award') {
-      who = [
-        line[LINE.reference],
-        line[LINE.organisation_name],
-        line[LINE.force_area_code],
-        line[LINE.force_area_name],
-        line[LINE.applicant_type],
-        line[LINE.award_status],
-      ]
-        .map(text)
-        .join(',');
-      const risk = underspendRisk(
-        {
-          status: line[LINE.award_status] as string,
-          awardedPence: pence(line[LINE.awarded]),
-          claimedPence: pence(line[LINE.claimed]),
-          forecastPence: pence(line[LINE.forecast]),
-          releasedPence: pence(line[LINE.released]),
-          overdueReturns: Number(line[LINE.overdue_returns] ?? 0),
-        },
-        Number(line[LINE.variance_threshold_percent]),
-      );
-      underspend = risk ? YES : NO;
-      return '';
-    }
-    if (kind === 'year') {
-      return (
-        `${asAt},${text('year')},${who},${text(line[LINE.financial_year])},,` +
-        `${text(line[LINE.kind])},${money('awarded')},,${money('claimed')},,,` +
-        `${money('approved')},${money('paid')},${money('forecast')},${money('released')},` +
-        `${money('remaining')},,,${underspend}\n`
-      );
-    }
-    if (kind === 'quarter') {
-      const profile = pence(line[LINE.profile]);
-      const claimed = pence(line[LINE.claimed]);
-      const threshold = Number(line[LINE.variance_threshold_percent]);
-      const percent = claimed > 0 ? variance(profile, claimed, threshold).percent : null;
-      return (
-        `${asAt},${text('quarter')},${who},${text(line[LINE.financial_year])},` +
-        `${text(`Q${String(line[LINE.quarter])}`)},,,${money('profile')},${money('claimed')},` +
-        `${money('claimed_capital')},${money('claimed_revenue')},${money('approved')},` +
-        `${money('paid')},${money('forecast')},,,${percent === null ? '' : percent},` +
-        `${line[LINE.overdue] ? YES : NO},\n`
-      );
-    }
-    // A total: the round, or by financial year and kind, force area or applicant type.
-    const name = kind === 'total: force area' ? text(line[LINE.force_area_name]) : '';
-    return (
-      `${asAt},${text(kind)},,,${text(line[LINE.force_area_code])},${name},` +
-      `${text(line[LINE.applicant_type])},,${text(line[LINE.financial_year])},,` +
-      `${text(line[LINE.kind])},${money('awarded')},,${money('claimed')},,,` +
-      `${money('approved')},${money('paid')},${money('forecast')},${money('released')},` +
-      `${money('remaining')},,,\n`
+  let buffer =
+    CSV_BOM +
+    csvRecord(
+      shown.map((column) => column.heading),
+      CSV_LINE_END,
     );
+  // The moment is the same on every row: written out once.
+  let moment: [number, string] = [NaN, ''];
+  const ukTime = (instant: Date) => {
+    if (moment[0] !== instant.getTime()) {
+      moment = [instant.getTime(), csvText(formatLondonZoned(instant))];
+    }
+    return moment[1];
   };
 
+  const field = (column: ExportColumn, value: Cell): string => {
+    switch (column.type) {
+      case 'pounds':
+        return pounds(value as string | number | null);
+      case 'percent':
+      case 'count':
+        return value === null ? '' : String(Number(value));
+      case 'flag':
+        return value === null ? '' : value ? YES : NO;
+      case 'ukTime':
+        return value instanceof Date ? ukTime(value) : '';
+      case 'text':
+      case 'label':
+      case 'date':
+        return value === null ? '' : csvText(String(value));
+    }
+  };
+  const format = (line: ExportLine): string => {
+    const { level, context } = read(line);
+    if (!csvLevels.has(level)) {
+      return '';
+    }
+    const has = onLevel[level];
+    return (
+      shown
+        .map((column) => (has.has(column) ? field(column, cellOf(column, context)) : ''))
+        .join(',') + CSV_LINE_END
+    );
+  };
   const csv = new Transform({
     writableObjectMode: true,
     transform(line: ExportLine, _encoding, done) {

@@ -1,5 +1,12 @@
 import type { Readable } from 'node:stream';
-import { EXPORT_COLUMNS } from './spend-summary.sql';
+import {
+  type Cell,
+  type ExportColumn,
+  type LineContext,
+  type LineLevel,
+  levelsOf,
+  sqlColumns,
+} from './spend-columns';
 import type { SpendAwardDto, SpendTotalsDto } from './spend-summary.dto';
 
 export interface QuarterTotal {
@@ -25,12 +32,53 @@ export interface SpendExport {
 }
 
 // One line of a CSV or Excel export as PostgreSQL sends it (EXPORT_LINES, read in array mode):
-// text as strings, money (bigint pence) as strings of digits, flags as booleans, null where a
-// kind of line has no such column. Indexed by the column names in LINE.
-export type ExportLine = (string | number | boolean | null)[];
-export const LINE = Object.fromEntries(EXPORT_COLUMNS.map((name, index) => [name, index])) as {
-  readonly [Name in (typeof EXPORT_COLUMNS)[number]]: number;
-};
+// the database columns of the column definition in its order (sqlColumns); text as strings,
+// money (bigint pence) as strings of digits, flags as booleans, null where a kind of line has no
+// such column.
+export type ExportLine = Cell[];
+
+// Reads the lines of an export in the file's order: each line's level and what its cells are
+// worked out from (see LineContext). An award's own line comes before its year and quarter
+// lines, so they are read with it; a total belongs to no award.
+export function lineReader(
+  columns: readonly ExportColumn[],
+  asAt: Date,
+): (line: ExportLine) => { level: LineLevel; context: LineContext } {
+  const index = new Map(sqlColumns(columns).map((column, at) => [column.key, at]));
+  const at = (key: string) => {
+    const found = index.get(key);
+    if (found === undefined) {
+      throw new Error(`The export has no database column ${key}`);
+    }
+    return found;
+  };
+  const lineAt = at('line');
+  let award: ExportLine | null = null;
+  const awardGet = (key: string) => (award ? award[at(key)] : null);
+  return (line) => {
+    const kind = line[lineAt];
+    const level: LineLevel =
+      kind === 'award' || kind === 'year' || kind === 'quarter' ? kind : 'total';
+    if (level === 'award') {
+      award = line;
+    } else if (level === 'total') {
+      award = null;
+    }
+    return {
+      level,
+      context: { get: (key) => line[at(key)], award: award ? awardGet : null, asAt },
+    };
+  };
+}
+
+// The columns a format shows on each level's lines, in the definition's order.
+export function columnsByLevel(
+  shown: readonly ExportColumn[],
+): Record<LineLevel, ReadonlySet<ExportColumn>> {
+  const on = (level: LineLevel) =>
+    new Set(shown.filter((column) => levelsOf(column).includes(level)));
+  return { total: on('total'), award: on('award'), year: on('year'), quarter: on('quarter') };
+}
 
 // What the CSV and Excel exports are written from: the round, the moment, and every line of the
 // file from a cursor, once, in the file's order (see EXPORT_LINES). `tick` is called with the

@@ -1,4 +1,4 @@
-import { quarterLines, underspendRisk } from './spend-summary.rules';
+import { quarterLines, spendVariancePercent, underspendRisk } from './spend-summary.rules';
 
 const fact = (quarter: number, kind: 'capital' | 'revenue', profile: number, claimed: number) => ({
   financialYear: '2025/26',
@@ -32,15 +32,12 @@ const award = (
 
 describe('spend summary rules', () => {
   it('puts capital and revenue of a quarter side by side, with variance once something is claimed', () => {
-    const lines = quarterLines(
-      [
-        fact(1, 'capital', 5_000_000, 5_000_000),
-        fact(1, 'revenue', 1_666_666, 1_000_000),
-        fact(2, 'capital', 5_000_000, 0),
-        fact(2, 'revenue', 1_666_666, 0),
-      ],
-      10,
-    );
+    const lines = quarterLines([
+      fact(1, 'capital', 5_000_000, 5_000_000),
+      fact(1, 'revenue', 1_666_666, 1_000_000),
+      fact(2, 'capital', 5_000_000, 0),
+      fact(2, 'revenue', 1_666_666, 0),
+    ]);
     expect(lines).toEqual([
       expect.objectContaining({
         quarter: 1,
@@ -52,6 +49,25 @@ describe('spend summary rules', () => {
       }),
       expect.objectContaining({ quarter: 2, profilePence: 6_666_666, variancePercent: null }),
     ]);
+  });
+
+  it('rounds variance to a whole percent, halves away from zero, the same in every format', () => {
+    expect(spendVariancePercent(1_000, 1_001)).toBe(0);
+    expect(spendVariancePercent(1_000, 1_004)).toBe(0);
+    expect(spendVariancePercent(1_000, 1_005)).toBe(1);
+    expect(spendVariancePercent(1_000, 995)).toBe(-1);
+    expect(spendVariancePercent(1_000, 996)).toBe(0);
+    expect(spendVariancePercent(6_666_666, 6_000_000)).toBe(-10);
+    expect(spendVariancePercent(200, 1)).toBe(-100);
+    expect(spendVariancePercent(3, 4)).toBe(33);
+    // Nothing claimed yet, or no profile to compare with: no variance.
+    expect(spendVariancePercent(1_000, 0)).toBeNull();
+    expect(spendVariancePercent(0, 500)).toBeNull();
+    // The quarter lines use the same rule.
+    const [line] = quarterLines([
+      { ...fact(1, 'capital', 1_000, 1_001), quarterProfilePence: 1_000 },
+    ]);
+    expect(line.variancePercent).toBe(0);
   });
 
   it('flags underspend only when claims and forecasts fall short beyond the threshold', () => {

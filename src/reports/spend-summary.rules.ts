@@ -1,5 +1,4 @@
 import type { CostKind } from '../bids/bid-lines.entity';
-import { variance } from '../returns/return.rules';
 import type { SpendAwardDto, SpendMoneyDto, SpendQuarterDto } from './spend-summary.dto';
 
 // The money columns as PostgreSQL sends them: bigint sums arrive as strings.
@@ -62,9 +61,25 @@ export function money(row: MoneyRow | null): SpendMoneyDto {
   };
 }
 
+// Variance of what was claimed against the quarter's profile, as every spend format shows it
+// (the JSON summary, the HTML report, the CSV and the workbook): a whole percent, halves rounded
+// away from zero (0.5% is 1%, -0.5% is -1%, 0.4% is 0%), worked out exactly in integers. None
+// until something is claimed, or with no profile to compare with. (Whether a return must explain
+// its variance is decided exactly, by the return's own rule, not from this rounded figure.)
+export function spendVariancePercent(profilePence: number, claimedPence: number): number | null {
+  if (claimedPence <= 0 || profilePence === 0) {
+    return null;
+  }
+  const difference = BigInt(claimedPence) - BigInt(profilePence);
+  const magnitude = difference < 0n ? -difference : difference;
+  const profile = BigInt(profilePence);
+  const rounded = (magnitude * 200n + profile) / (2n * profile);
+  return Number(difference < 0n ? -rounded : rounded);
+}
+
 // An award's quarters with capital and revenue side by side, and the variance of what was
 // claimed against the quarter's profile (none until something is claimed).
-export function quarterLines(facts: QuarterFact[], thresholdPercent: number): SpendQuarterDto[] {
+export function quarterLines(facts: QuarterFact[]): SpendQuarterDto[] {
   const byQuarter = new Map<string, QuarterFact[]>();
   for (const fact of facts) {
     const key = `${fact.financialYear} ${fact.quarter}`;
@@ -86,8 +101,7 @@ export function quarterLines(facts: QuarterFact[], thresholdPercent: number): Sp
       approvedPence: sum((fact) => fact.approvedPence),
       paidPence: sum((fact) => fact.paidPence),
       forecastPence: sum((fact) => fact.forecastPence),
-      variancePercent:
-        claimed > 0 ? variance(profilePence, claimed, thresholdPercent).percent : null,
+      variancePercent: spendVariancePercent(profilePence, claimed),
       overdue: kinds.some((fact) => fact.overdue),
     };
   });
@@ -136,7 +150,7 @@ export function spendAward(row: AwardRow): SpendAwardDto {
       kind: line.kind,
       ...moneyOf(line),
     })),
-    quarters: quarterLines(row.quarters ?? [], row.variance_threshold_percent),
+    quarters: quarterLines(row.quarters ?? []),
     overdueReturns: Number(row.overdue_returns),
     underspendRisk: underspendRisk(
       { ...totals, status: row.award_status, overdueReturns: Number(row.overdue_returns) },

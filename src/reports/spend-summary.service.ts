@@ -139,8 +139,8 @@ export class SpendSummaryService {
   }
 
   // An export's lines from a cursor, a batch at a time (never the whole round in memory), as
-  // arrays in EXPORT_COLUMNS order and the format's order. Run on a query runner holding the
-  // export's transaction, whose snapshot every read of the export shares.
+  // arrays of the column definition's database columns (sqlColumns), in the format's order. Run
+  // on a query runner holding the export's transaction, whose snapshot every read shares.
   async exportLines(
     runner: QueryRunner,
     roundId: string,

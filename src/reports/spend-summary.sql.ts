@@ -2,6 +2,7 @@
 // are worked out through several steps), so PostgreSQL would JIT-compile some 300 expressions
 // first: seconds of compiling for a query that runs in less.
 import { awardProfileAtSql } from '../awards/award-lifecycle';
+import { type ExportColumn, SPEND_COLUMNS, selectList, sqlColumns } from './spend-columns';
 
 export const SPEND_SETTINGS = 'SET LOCAL jit = off';
 // An export reads its lines through a cursor, which PostgreSQL never runs with parallel workers:
@@ -228,42 +229,19 @@ export const TOTAL_ROWS = `
   SELECT t.* FROM (${TOTALS}) t
   ORDER BY t.level, t.force_area_code, t.applicant_type, t.financial_year, t.kind`;
 
-// The columns of an export line, in order (lines are read as arrays).
-export const EXPORT_COLUMNS = [
-  'line',
-  'reference',
-  'organisation_name',
-  'force_area_code',
-  'force_area_name',
-  'applicant_type',
-  'award_status',
-  'variance_threshold_percent',
-  'financial_year',
-  'quarter',
-  'kind',
-  'awarded',
-  'profile',
-  'claimed',
-  'claimed_capital',
-  'claimed_revenue',
-  'approved',
-  'paid',
-  'forecast',
-  'released',
-  'remaining',
-  'overdue',
-  'overdue_returns',
-  'awards',
-] as const;
-
 // Everything a CSV or Excel export holds, one row per line of the file, flat, in the order the
-// file is written, so it is streamed from a cursor and written as it comes, once. `line` says
+// file is written, so it is streamed from a cursor and written as it comes, once. The columns
+// are the database columns of the export's column definition (spend-columns.ts), each UNION
+// branch's select list generated from it (a typed NULL where a level lacks a column). `line` says
 // what a row is: 'award' (its totals), 'year' (award × financial year × kind), 'quarter' (award
 // × quarter, capital and revenue side by side) or one of the totals, 'total: round', 'total:
 // year and kind', 'total: force area', 'total: applicant type'. Money is bigint pence.
 // CSV order: per award its award row, year rows and quarter rows, in reference order; the
 // totals last. Excel order: sheet by sheet: the totals (Summary), awards, years, quarters.
-function exportLines(order: 'csv' | 'xlsx'): string {
+export function exportLines(
+  order: 'csv' | 'xlsx',
+  columns: readonly ExportColumn[] = SPEND_COLUMNS,
+): string {
   const totalOrder = `CASE t.level WHEN 'round' THEN 0 WHEN 'yearAndKind' THEN 1
                                    WHEN 'forceArea' THEN 2 ELSE 3 END`;
   const sort =
@@ -290,40 +268,29 @@ function exportLines(order: 'csv' | 'xlsx'): string {
     FROM quarter_lines q GROUP BY q.award_id
   ),
   lines AS (
-    SELECT 0 AS section, 1 AS sheet, 0 AS rank, 0 AS total_order, 'award' AS line,
-           aw.reference, aw.organisation_name, aw.force_area_code, aw.force_area_name,
-           aw.applicant_type, aw.award_status, aw.variance_threshold_percent,
-           NULL AS financial_year, NULL::int AS quarter, NULL AS kind,
-           a.awarded, NULL::bigint AS profile, a.claimed, NULL::bigint AS claimed_capital,
-           NULL::bigint AS claimed_revenue, a.approved, a.paid, a.forecast, a.released,
-           a.remaining, NULL::boolean AS overdue, coalesce(o.overdue_returns, 0) AS overdue_returns,
-           NULL::bigint AS awards
+    SELECT 0 AS section, 1 AS sheet, 0 AS rank, 0 AS total_order,
+           ${selectList(columns, 'award')}
     FROM award_totals a
     JOIN awards aw ON aw.award_id = a.award_id
     LEFT JOIN overdue o ON o.award_id = a.award_id
     UNION ALL
-    SELECT 0, 2, 1, 0, 'year', aw.reference, aw.organisation_name, aw.force_area_code,
-           aw.force_area_name, aw.applicant_type, aw.award_status, aw.variance_threshold_percent,
-           y.financial_year, NULL, y.kind, y.awarded, NULL, y.claimed, NULL, NULL, y.approved,
-           y.paid, y.forecast, y.released, y.awarded - y.approved - y.released, NULL, NULL, NULL
+    SELECT 0, 2, 1, 0,
+           ${selectList(columns, 'year')}
     FROM years y JOIN awards aw ON aw.award_id = y.award_id
     UNION ALL
-    SELECT 0, 3, 2, 0, 'quarter', aw.reference, aw.organisation_name, aw.force_area_code,
-           aw.force_area_name, aw.applicant_type, aw.award_status, aw.variance_threshold_percent,
-           q.financial_year, q.quarter, NULL, NULL, q.profile, q.claimed, q.claimed_capital,
-           q.claimed_revenue, q.approved, q.paid, q.forecast, NULL, NULL, q.overdue, NULL, NULL
+    SELECT 0, 3, 2, 0,
+           ${selectList(columns, 'quarter')}
     FROM quarter_lines q JOIN awards aw ON aw.award_id = q.award_id
+    JOIN delivery_returns d ON d.award_id = q.award_id AND d.financial_year = q.financial_year
+      AND d.quarter = q.quarter
     UNION ALL
     SELECT 1, 0, 0, ${totalOrder},
-           CASE t.level WHEN 'round' THEN 'total: round' WHEN 'yearAndKind' THEN 'total: year and kind'
-                        WHEN 'forceArea' THEN 'total: force area' ELSE 'total: applicant type' END,
-           NULL, NULL, t.force_area_code,
-           CASE WHEN t.level = 'forceArea' THEN t.force_area_name END, t.applicant_type, NULL, NULL,
-           t.financial_year, NULL, t.kind, t.awarded, NULL, t.claimed, NULL, NULL, t.approved,
-           t.paid, t.forecast, t.released, t.remaining, NULL, NULL, t.awards
+           ${selectList(columns, 'total')}
     FROM (${TOTALS}) t
   )
-  SELECT ${EXPORT_COLUMNS.map((name) => `l.${name}`).join(', ')}
+  SELECT ${sqlColumns(columns)
+    .map((column) => `l.${column.key}`)
+    .join(', ')}
   FROM lines l
   ORDER BY ${sort}`;
 }

@@ -1,210 +1,183 @@
-import { once } from 'node:events';
-import { Writable } from 'node:stream';
+import { createWriteStream } from 'node:fs';
+import { PassThrough, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
-import { variance } from '../returns/return.rules';
-import { type ExportLine, LINE, type SpendLines } from './spend-export';
-import { underspendRisk } from './spend-summary.rules';
+import { formatLondonZoned } from '../common/london-time';
+import {
+  type Cell,
+  cellOf,
+  type ExportColumn,
+  LINE_LEVELS,
+  type LineLevel,
+  SHEET_NAMES,
+  SPEND_COLUMNS,
+  type ColumnType,
+} from './spend-columns';
+import { columnsByLevel, type ExportLine, lineReader, type SpendLines } from './spend-export';
 
-const MONEY = '"£"#,##0.00';
-// Every cell gets one of these two objects as its style: ExcelJS looks a style object up by
+// Every cell of a type gets the same frozen style object: ExcelJS looks a style object up by
 // identity before working out its XML, so shared objects make that lookup all it does.
-const MONEY_STYLE: Partial<ExcelJS.Style> = Object.freeze({ numFmt: MONEY });
-const PLAIN_STYLE: Partial<ExcelJS.Style> = Object.freeze({});
-// How much of a sheet's XML may wait for the compressor before the next lines are read.
-const BACKLOG_BYTES = 256 * 1024;
+const STYLES: Record<ColumnType, Partial<ExcelJS.Style>> = {
+  pounds: Object.freeze({ numFmt: '"£"#,##0.00' }),
+  // A whole percent (spendVariancePercent), held as a fraction: -10% is -0.1.
+  percent: Object.freeze({ numFmt: '0%' }),
+  date: Object.freeze({ numFmt: 'd mmm yyyy' }),
+  ukTime: Object.freeze({}),
+  count: Object.freeze({ numFmt: '0' }),
+  text: Object.freeze({}),
+  label: Object.freeze({}),
+  flag: Object.freeze({}),
+};
+const BOLD: Partial<ExcelJS.Font> = Object.freeze({ bold: true });
+// Back-pressure: after this many lines the writer waits for the compressor to catch up, which it
+// has when nothing more reaches the file for QUIET_MS (the compressor emits a block every few
+// milliseconds while it has work). What waits in memory is then at most one batch of rows' XML.
+const LINES_PER_PAUSE = 5_000;
+const QUIET_MS = 15;
 
-interface Column {
-  header: string;
-  width: number;
-  money?: boolean;
+// A cell's value as the workbook holds it: money as pounds, a percent as a fraction, a date as a
+// date (midnight UTC, which Excel shows as that calendar day), flags as yes or no.
+function cellValue(type: ColumnType, value: Cell): ExcelJS.CellValue {
+  if (value === null) {
+    return type === 'pounds' ? 0 : null;
+  }
+  switch (type) {
+    case 'pounds':
+      return Number(value) / 100;
+    case 'percent':
+      return Number(value) / 100;
+    case 'count':
+      return Number(value);
+    case 'date':
+      return new Date(`${String(value)}T00:00:00Z`);
+    case 'ukTime':
+      return value instanceof Date ? formatLondonZoned(value) : String(value);
+    case 'flag':
+      return value ? 'yes' : 'no';
+    case 'text':
+    case 'label':
+      return String(value);
+  }
 }
 
-const money = (header: string): Column => ({ header, width: 16, money: true });
-const MONEY_COLUMNS = ['Awarded', 'Claimed', 'Approved', 'Paid', 'Forecast', 'Released'].map(
-  (header) => money(header),
-);
-MONEY_COLUMNS.push(money('Remaining'));
-const WHO: Column[] = [
-  { header: 'Reference', width: 18 },
-  { header: 'Organisation', width: 44 },
-  { header: 'Force area', width: 22 },
-  { header: 'Applicant type', width: 16 },
-];
+// Header and footer text is a code of its own: `&` starts one, so a literal one is doubled.
+const headerText = (text: string) => text.replace(/&/g, '&&');
 
-// The workbook's sheets, in order, each with its columns; a line's `line` names its sheet.
-const SHEETS: { name: string; columns: Column[] }[] = [
-  {
-    name: 'Summary',
-    columns: [
-      { header: 'Group', width: 26 },
-      { header: 'Name', width: 30 },
-      { header: 'Awards', width: 10 },
-      ...MONEY_COLUMNS,
-    ],
-  },
-  {
-    name: 'Awards',
-    columns: [
-      ...WHO,
-      { header: 'Status', width: 12 },
-      ...MONEY_COLUMNS,
-      { header: 'Overdue returns', width: 16 },
-      { header: 'Underspend risk', width: 16 },
-    ],
-  },
-  {
-    name: 'Years',
-    columns: [
-      ...WHO,
-      { header: 'Financial year', width: 14 },
-      { header: 'Kind', width: 10 },
-      ...MONEY_COLUMNS,
-    ],
-  },
-  {
-    name: 'Quarters',
-    columns: [
-      ...WHO,
-      { header: 'Financial year', width: 14 },
-      { header: 'Quarter', width: 9 },
-      money('Profile'),
-      money('Claimed capital'),
-      money('Claimed revenue'),
-      money('Approved'),
-      money('Paid'),
-      money('Forecast'),
-      { header: 'Variance %', width: 11 },
-      { header: 'Overdue', width: 9 },
-    ],
-  },
-];
-const SHEET_OF: Record<string, number> = { award: 1, year: 2, quarter: 3 };
-const TOTAL_GROUPS: Record<string, string> = {
-  'total: round': 'Round',
-  'total: year and kind': 'Financial year and kind',
-  'total: force area': 'Force area',
-  'total: applicant type': 'Applicant type',
-};
-
-const value = (line: ExportLine, name: keyof typeof LINE) => line[LINE[name]];
-const pounds = (line: ExportLine, name: keyof typeof LINE) => Number(line[LINE[name]] ?? 0) / 100;
-const text = (line: ExportLine, name: keyof typeof LINE) => String(line[LINE[name]] ?? '');
-const who = (line: ExportLine) =>
-  [text(line, 'reference'), text(line, 'organisation_name')].concat([
-    text(line, 'force_area_name'),
-    text(line, 'applicant_type'),
-  ]);
-const moneyOf = (line: ExportLine) =>
-  (['awarded', 'claimed', 'approved', 'paid', 'forecast', 'released', 'remaining'] as const).map(
-    (name) => pounds(line, name),
-  );
-
-// The summary as a workbook, streamed to disk sheet by sheet as the lines come, in the sheets'
-// order: Summary (the round, then by financial year and kind, force area and applicant type, and
-// the "as at" moment), Awards, Years (award × financial year × kind) and Quarters (award ×
-// quarter). Each sheet has a frozen, bold header row; money cells hold pounds as numbers shown
-// as £. A sheet is written whole before the next begins, so nothing waits in memory.
-export async function writeSpendXlsx(target: string, data: SpendLines): Promise<void> {
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: target, useStyles: true });
+// The summary as a workbook, streamed to disk sheet by sheet as the lines come (the query gives
+// them in the sheets' order): Summary (a title and "as at" block, then the round's totals and
+// subtotals), Awards, By year (award × financial year × kind) and By quarter (award × quarter).
+// Each sheet's columns are those of the definition (spend-columns.ts) its level has; every table
+// has a bold, frozen header row with a filter, repeated on every printed page; money is pounds
+// shown as £, variance a percent, dates real dates. Printed A4 landscape, one page wide, with the
+// round and moment in the header and "Page n of m" in the footer. A sheet is written whole
+// before the next begins, so nothing waits in memory.
+export async function writeSpendXlsx(
+  target: string,
+  data: SpendLines,
+  columns: readonly ExportColumn[] = SPEND_COLUMNS,
+): Promise<void> {
+  // The workbook is written through a stream of ours that counts what reaches the file.
+  let written = 0;
+  const output = new PassThrough();
+  output.on('data', (chunk: Buffer) => {
+    written += chunk.length;
+  });
+  const file = pipeline(output, createWriteStream(target));
+  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true });
+  const title = `Spend summary: ${data.round.code} ${data.round.name}`;
+  const asAt = formatLondonZoned(data.asAt);
   book.creator = 'Safer Streets grants';
   book.created = data.asAt;
-  book.title = `${data.round.name}: spend as at ${data.asAtLondon}`;
+  book.title = `${title}, as at ${asAt}`;
+  const shown = columns.filter((column) => column.excel);
+  const onLevel = columnsByLevel(shown);
+  const read = lineReader(columns, data.asAt);
   let current = -1;
-  let worksheet: ExcelJS.Worksheet | undefined;
+  let sheet:
+    | { worksheet: ExcelJS.Worksheet; columns: ExportColumn[]; header: number; rows: number }
+    | undefined;
   let count = 0;
-  let styles: Partial<ExcelJS.Style>[] = [];
 
-  // Closes the sheet being written and opens the ones up to `index` (empty ones stay empty).
-  const moveTo = (index: number): void => {
+  const close = () => {
+    if (!sheet) {
+      return;
+    }
+    const { worksheet, header, rows } = sheet;
+    worksheet.autoFilter = {
+      from: { row: header, column: 1 },
+      to: { row: rows, column: sheet.columns.length },
+    };
+    worksheet.commit();
+  };
+  const add = (values: ExcelJS.CellValue[], styles?: Partial<ExcelJS.Style>[]) => {
+    const current = sheet as { worksheet: ExcelJS.Worksheet; rows: number };
+    const row = current.worksheet.addRow(values);
+    current.rows = row.number;
+    if (styles) {
+      row.eachCell({ includeEmpty: true }, (cell, column) => {
+        cell.style = styles[column - 1] ?? STYLES.text;
+      });
+    }
+    return row;
+  };
+  // Closes the sheet being written and opens the ones up to `level`'s (empty ones stay empty).
+  const moveTo = (level: LineLevel): void => {
+    const index = LINE_LEVELS.indexOf(level);
     while (current < index) {
-      if (current === 0 && worksheet) {
-        add(['As at (UK time)', data.asAtLondon]);
-      }
-      worksheet?.commit();
+      close();
       current += 1;
-      const { name, columns } = SHEETS[current];
-      worksheet = book.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-      worksheet.columns = columns.map(({ header, width, money: isMoney }) => ({
-        header,
-        width,
-        ...(isMoney ? { style: { numFmt: MONEY } } : {}),
-      }));
-      worksheet.getRow(1).font = { bold: true };
-      styles = columns.map((column) => (column.money ? MONEY_STYLE : PLAIN_STYLE));
-    }
-  };
-  function add(values: unknown[]) {
-    const row = (worksheet as ExcelJS.Worksheet).addRow(values);
-    row.eachCell({ includeEmpty: true }, (cell, column) => {
-      cell.style = styles[column - 1] ?? PLAIN_STYLE;
-    });
-    row.commit();
-  }
-  // The sheet's XML goes to the zip through a stream that never pushes back (ExcelJS's); the
-  // first stream it pipes to (archiver's, readable-stream's PassThrough) queues what the
-  // compressor has not taken yet. Past BACKLOG_BYTES, lines wait for it to drain.
-  const backlog = (): Writable | undefined => {
-    type Queue = Writable & { _writableState?: { length?: number } };
-    const stream = (worksheet as unknown as { stream?: { pipes?: Queue[] } } | undefined)?.stream;
-    const sink = stream?.pipes?.[0];
-    return (sink?._writableState?.length ?? 0) > BACKLOG_BYTES ? sink : undefined;
-  };
-
-  const write = (line: ExportLine) => {
-    const kind = value(line, 'line') as string;
-    const sheet = SHEET_OF[kind] ?? 0;
-    moveTo(sheet);
-    if (sheet === 0) {
-      const group = TOTAL_GROUPS[kind];
-      const name =
-        kind === 'total: round'
-          ? `${data.round.code} ${data.round.name}`
-          : kind === 'total: year and kind'
-            ? `${text(line, 'financial_year')} ${text(line, 'kind')}`
-            : kind === 'total: force area'
-              ? text(line, 'force_area_name')
-              : text(line, 'applicant_type');
-      add([group, name, Number(value(line, 'awards') ?? 0), ...moneyOf(line)]);
-    } else if (sheet === 1) {
-      const risk = underspendRisk(
-        {
-          status: value(line, 'award_status') as string,
-          awardedPence: Number(value(line, 'awarded') ?? 0),
-          claimedPence: Number(value(line, 'claimed') ?? 0),
-          forecastPence: Number(value(line, 'forecast') ?? 0),
-          releasedPence: Number(value(line, 'released') ?? 0),
-          overdueReturns: Number(value(line, 'overdue_returns') ?? 0),
+      const name = SHEET_NAMES[LINE_LEVELS[current]];
+      const sheetColumns = shown.filter((column) => onLevel[LINE_LEVELS[current]].has(column));
+      // The Summary sheet opens with the title and "as at" block; its table starts below.
+      const header = current === 0 ? 5 : 1;
+      const worksheet = book.addWorksheet(name, {
+        views: [{ state: 'frozen', ySplit: header }],
+        pageSetup: {
+          paperSize: 9,
+          orientation: 'landscape',
+          fitToPage: true,
+          fitToWidth: 1,
+          fitToHeight: 0,
+          printTitlesRow: `${header}:${header}`,
         },
-        Number(value(line, 'variance_threshold_percent')),
-      );
-      add([
-        ...who(line),
-        text(line, 'award_status'),
-        ...moneyOf(line),
-        Number(value(line, 'overdue_returns') ?? 0),
-        risk ? 'yes' : 'no',
-      ]);
-    } else if (sheet === 2) {
-      add([...who(line), text(line, 'financial_year'), text(line, 'kind'), ...moneyOf(line)]);
-    } else {
-      const profile = Number(value(line, 'profile') ?? 0);
-      const claimed = Number(value(line, 'claimed') ?? 0);
-      const threshold = Number(value(line, 'variance_threshold_percent'));
-      add([
-        ...who(line),
-        text(line, 'financial_year'),
-        `Q${text(line, 'quarter')}`,
-        ...(['profile', 'claimed_capital', 'claimed_revenue', 'approved', 'paid'] as const).map(
-          (name) => pounds(line, name),
-        ),
-        pounds(line, 'forecast'),
-        claimed > 0 ? variance(profile, claimed, threshold).percent : null,
-        value(line, 'overdue') ? 'yes' : 'no',
-      ]);
+        headerFooter: {
+          oddHeader: `&L${headerText(title)}&R${headerText(name)}`,
+          oddFooter: `&LAs at ${headerText(asAt)}&RPage &P of &N`,
+        },
+      });
+      worksheet.columns = sheetColumns.map((column) => ({ key: column.key, width: column.width }));
+      sheet = { worksheet, columns: sheetColumns, header, rows: 0 };
+      if (current === 0) {
+        add([title]).font = Object.freeze({ bold: true, size: 14 });
+        add(['As at', asAt]);
+        add(['As at (UTC)', data.asAt.toISOString()]);
+        add([]);
+      }
+      const headings = add(sheetColumns.map((column) => column.heading));
+      headings.font = BOLD;
+      headings.commit();
     }
   };
+  const write = (line: ExportLine) => {
+    const { level, context } = read(line);
+    moveTo(level);
+    const sheetColumns = (sheet as { columns: ExportColumn[] }).columns;
+    add(
+      sheetColumns.map((column) => cellValue(column.type, cellOf(column, context))),
+      sheetColumns.map((column) => STYLES[column.type]),
+    ).commit();
+  };
 
+  // Back-pressure through ExcelJS's public API only (it writes to the stream it is given): see
+  // LINES_PER_PAUSE.
+  const pause = async () => {
+    let seen = -1;
+    while (seen !== written) {
+      seen = written;
+      await setTimeout(QUIET_MS);
+    }
+  };
   await pipeline(
     data.lines,
     new Writable({
@@ -212,10 +185,10 @@ export async function writeSpendXlsx(target: string, data: SpendLines): Promise<
       write(line: ExportLine, _encoding, done) {
         write(line);
         count += 1;
-        const sink = backlog();
-        const waits = [data.tick(count), sink ? once(sink, 'drain') : undefined].filter(
-          (wait) => wait !== undefined,
-        );
+        const waits = [
+          data.tick(count),
+          count % LINES_PER_PAUSE === 0 ? pause() : undefined,
+        ].filter((wait) => wait !== undefined);
         if (waits.length > 0) {
           Promise.all(waits).then(() => done(), done);
         } else {
@@ -224,7 +197,8 @@ export async function writeSpendXlsx(target: string, data: SpendLines): Promise<
       },
     }),
   );
-  moveTo(SHEETS.length - 1);
-  worksheet?.commit();
+  moveTo(LINE_LEVELS[LINE_LEVELS.length - 1]);
+  close();
   await book.commit();
+  await file;
 }

@@ -38,7 +38,10 @@ export function csvText(text: string | null | undefined): string {
     : `"${spreadsheetText(text).replace(/"/g, '""')}"`;
 }
 
-// One record: numbers as they are, text through csvText; ends with a line feed.
-export function csvRecord(values: readonly (string | number | null | undefined)[]): string {
-  return `${values.map((value) => (typeof value === 'number' ? String(value) : csvText(value))).join(',')}\n`;
+// One record: numbers as they are, text through csvText; ends with a line feed (or `end`).
+export function csvRecord(
+  values: readonly (string | number | null | undefined)[],
+  end = '\n',
+): string {
+  return `${values.map((value) => (typeof value === 'number' ? String(value) : csvText(value))).join(',')}${end}`;
 }

@@ -3,9 +3,12 @@ export interface CsvField {
   quoted: boolean;
 }
 
-// An RFC 4180 CSV (our files end each record with a line feed) read into records of fields,
-// each with whether it was quoted.
+// An RFC 4180 CSV (records ending with CRLF, or a line feed alone; a leading byte-order mark
+// skipped, as spreadsheets do) read into records of fields, each with whether it was quoted.
 export function parseCsv(text: string): CsvField[][] {
+  if (text.startsWith('\uFEFF')) {
+    return parseCsv(text.slice(1));
+  }
   const records: CsvField[][] = [];
   let record: CsvField[] = [];
   let at = 0;
@@ -28,7 +31,7 @@ export function parseCsv(text: string): CsvField[][] {
         at += 1;
       }
     } else {
-      const end = text.slice(at).search(/[,\n]/);
+      const end = text.slice(at).search(/[,\r\n]/);
       value = end < 0 ? text.slice(at) : text.slice(at, at + end);
       at += value.length;
     }
@@ -36,6 +39,9 @@ export function parseCsv(text: string): CsvField[][] {
     if (text[at] === ',') {
       at += 1;
     } else {
+      if (text[at] === '\r' && text[at + 1] === '\n') {
+        at += 1;
+      }
       if (text[at] !== '\n' && at < text.length) {
         throw new Error(`Expected a comma or a line end in the CSV at ${at}`);
       }

@@ -1,0 +1,383 @@
+import { APPLICANT_TYPE_NAMES } from '../bids/eligibility.rules';
+import { spendVariancePercent, underspendRisk } from './spend-summary.rules';
+
+// Every column of the CSV and Excel spend exports, declared once: the SQL that reads it for each
+// kind of line (exportLines() builds its UNION from these), its heading, how it is shown, its
+// width in the workbook, and whether the CSV and the workbook carry it. The writers render from
+// this list alone; a column added here appears in the query, the CSV and the workbook's sheets.
+
+// The kinds of line an export holds: an award's totals, its financial year × kind lines, its
+// quarters, and the round's totals and subtotals. In the workbook each has its own sheet.
+export const LINE_LEVELS = ['total', 'award', 'year', 'quarter'] as const;
+export type LineLevel = (typeof LINE_LEVELS)[number];
+export const SHEET_NAMES: Record<LineLevel, string> = {
+  total: 'Summary',
+  award: 'Awards',
+  year: 'By year',
+  quarter: 'By quarter',
+};
+// The CSV is long form: an award's own line is not written; its year and quarter lines carry
+// who it is and its flags.
+export const CSV_LEVELS: readonly LineLevel[] = ['year', 'quarter', 'total'];
+
+// text: as it is; label: a code shown as words; pounds: bigint pence shown as pounds; percent: a
+// whole percent (see spendVariancePercent); date: a calendar date `YYYY-MM-DD`; ukTime: an
+// instant shown on the UK clock with its zone; count: a whole number; flag: yes or no.
+export type ColumnType =
+  'text' | 'label' | 'pounds' | 'percent' | 'date' | 'ukTime' | 'count' | 'flag';
+export type Cell = string | number | boolean | Date | null;
+
+// What a derived column is worked out from: a value of the line being written (by key), the
+// award the line belongs to (its own `award` line, read just before its year and quarter lines),
+// and the export's moment.
+export interface LineContext {
+  get: (key: string) => Cell;
+  award: ((key: string) => Cell) | null;
+  asAt: Date;
+}
+
+export interface ExportColumn {
+  key: string;
+  heading: string;
+  type: ColumnType;
+  // Width in the workbook, in characters.
+  width: number;
+  // Read from the database: the SQL for each level that has the column (the UNION branches'
+  // aliases: `aw` the award, `a` its totals, `o` its overdue returns, `y` a year line, `q` a
+  // quarter line, `d` its return, `t` a total), and its PostgreSQL type for the levels without.
+  sql?: Partial<Record<LineLevel, string>>;
+  sqlType?: 'text' | 'bigint' | 'int' | 'boolean';
+  // Or worked out when written, for these levels.
+  derive?: { levels: readonly LineLevel[]; value: (line: LineContext) => Cell };
+  // A code read from the database shown as words (type label).
+  label?: (code: string) => string;
+  // Shown in the CSV, in the workbook (on the sheets of the levels that have it); false for a
+  // column only other columns are worked out from.
+  csv: boolean;
+  excel: boolean;
+}
+
+// The levels a column has a value on.
+export function levelsOf(column: ExportColumn): readonly LineLevel[] {
+  return column.derive?.levels ?? LINE_LEVELS.filter((level) => column.sql?.[level] !== undefined);
+}
+
+const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const labelOf = (labels: Record<string, string>, code: Cell) =>
+  code === null ? null : (labels[String(code)] ?? capitalised(String(code)));
+const APPLICANT_TYPES = Object.fromEntries(
+  Object.entries(APPLICANT_TYPE_NAMES).map(([code, name]) => [code, capitalised(name)]),
+);
+const TOTAL_GROUPS: Record<string, string> = {
+  'total: round': 'Round',
+  'total: year and kind': 'Financial year and kind',
+  'total: force area': 'Force area',
+  'total: applicant type': 'Applicant type',
+};
+
+// The same SQL on the award, year and quarter lines (who the award is).
+const ofAward = (expression: string) => ({
+  award: expression,
+  year: expression,
+  quarter: expression,
+});
+// Money on the award, year and total lines, and on quarter lines when given.
+const money = (key: string, heading: string, quarter?: string, yearSql?: string): ExportColumn => ({
+  key,
+  heading,
+  type: 'pounds',
+  width: 16,
+  sqlType: 'bigint',
+  sql: {
+    award: `a.${key}`,
+    year: yearSql ?? `y.${key}`,
+    total: `t.${key}`,
+    ...(quarter ? { quarter } : {}),
+  },
+  csv: true,
+  excel: true,
+});
+const underspend = (award: (key: string) => Cell) =>
+  underspendRisk(
+    {
+      status: String(award('award_status')),
+      awardedPence: Number(award('awarded') ?? 0),
+      claimedPence: Number(award('claimed') ?? 0),
+      forecastPence: Number(award('forecast') ?? 0),
+      releasedPence: Number(award('released') ?? 0),
+      overdueReturns: Number(award('overdue_returns') ?? 0),
+    },
+    Number(award('variance_threshold_percent')),
+  );
+
+export const SPEND_COLUMNS: readonly ExportColumn[] = [
+  {
+    key: 'as_at',
+    heading: 'As at',
+    type: 'ukTime',
+    width: 28,
+    derive: { levels: LINE_LEVELS, value: (line) => line.asAt },
+    csv: true,
+    // The workbook names its moment once, above the Summary table.
+    excel: false,
+  },
+  {
+    key: 'line',
+    heading: 'Level',
+    type: 'text',
+    width: 22,
+    sqlType: 'text',
+    sql: {
+      award: `'award'`,
+      year: `'year'`,
+      quarter: `'quarter'`,
+      total: `CASE t.level WHEN 'round' THEN 'total: round' WHEN 'yearAndKind' THEN 'total: year and kind'
+                           WHEN 'forceArea' THEN 'total: force area' ELSE 'total: applicant type' END`,
+    },
+    csv: true,
+    excel: false,
+  },
+  {
+    key: 'total_group',
+    heading: 'Total of',
+    type: 'label',
+    width: 24,
+    derive: { levels: ['total'], value: (line) => labelOf(TOTAL_GROUPS, line.get('line')) },
+    csv: false,
+    excel: true,
+  },
+  {
+    key: 'reference',
+    heading: 'Reference',
+    type: 'text',
+    width: 18,
+    sqlType: 'text',
+    sql: ofAward('aw.reference'),
+    csv: true,
+    excel: true,
+  },
+  {
+    key: 'organisation_name',
+    heading: 'Organisation',
+    type: 'text',
+    width: 44,
+    sqlType: 'text',
+    sql: ofAward('aw.organisation_name'),
+    csv: true,
+    excel: true,
+  },
+  {
+    key: 'force_area_code',
+    heading: 'Force area code',
+    type: 'text',
+    width: 14,
+    sqlType: 'text',
+    sql: { ...ofAward('aw.force_area_code'), total: 't.force_area_code' },
+    csv: true,
+    excel: false,
+  },
+  {
+    key: 'force_area_name',
+    heading: 'Force area',
+    type: 'text',
+    width: 22,
+    sqlType: 'text',
+    sql: {
+      ...ofAward('aw.force_area_name'),
+      total: `CASE WHEN t.level = 'forceArea' THEN t.force_area_name END`,
+    },
+    csv: true,
+    excel: true,
+  },
+  {
+    key: 'applicant_type',
+    heading: 'Applicant type code',
+    type: 'text',
+    width: 14,
+    sqlType: 'text',
+    sql: { ...ofAward('aw.applicant_type'), total: 't.applicant_type' },
+    csv: true,
+    excel: false,
+  },
+  {
+    key: 'applicant_type_name',
+    heading: 'Applicant type',
+    type: 'label',
+    width: 30,
+    derive: {
+      levels: LINE_LEVELS,
+      value: (line) => labelOf(APPLICANT_TYPES, line.get('applicant_type')),
+    },
+    csv: true,
+    excel: true,
+  },
+  {
+    key: 'award_status',
+    heading: 'Award status',
+    type: 'label',
+    width: 13,
+    sqlType: 'text',
+    sql: ofAward('aw.award_status'),
+    label: capitalised,
+    csv: true,
+    excel: true,
+  },
+  {
+    key: 'variance_threshold_percent',
+    heading: 'Variance threshold (%)',
+    type: 'count',
+    width: 10,
+    sqlType: 'int',
+    sql: ofAward('aw.variance_threshold_percent'),
+    csv: false,
+    excel: false,
+  },
+  {
+    key: 'financial_year',
+    heading: 'Financial year',
+    type: 'text',
+    width: 14,
+    sqlType: 'text',
+    sql: { year: 'y.financial_year', quarter: 'q.financial_year', total: 't.financial_year' },
+    csv: true,
+    excel: true,
+  },
+  {
+    key: 'quarter',
+    heading: 'Quarter',
+    type: 'text',
+    width: 9,
+    sqlType: 'text',
+    sql: { quarter: `'Q' || q.quarter` },
+    csv: true,
+    excel: true,
+  },
+  {
+    key: 'return_due',
+    heading: 'Return due',
+    type: 'date',
+    width: 13,
+    sqlType: 'text',
+    sql: { quarter: `to_char(d.due_on, 'YYYY-MM-DD')` },
+    csv: true,
+    excel: true,
+  },
+  {
+    key: 'kind',
+    heading: 'Kind',
+    type: 'label',
+    width: 10,
+    sqlType: 'text',
+    sql: { year: 'y.kind', total: 't.kind' },
+    label: capitalised,
+    csv: true,
+    excel: true,
+  },
+  {
+    key: 'awards',
+    heading: 'Awards',
+    type: 'count',
+    width: 9,
+    sqlType: 'bigint',
+    sql: { total: 't.awards' },
+    csv: true,
+    excel: true,
+  },
+  money('awarded', 'Awarded (£)'),
+  {
+    key: 'profile',
+    heading: 'Profile (£)',
+    type: 'pounds',
+    width: 16,
+    sqlType: 'bigint',
+    sql: { quarter: 'q.profile' },
+    csv: true,
+    excel: true,
+  },
+  money('claimed', 'Claimed (£)', 'q.claimed'),
+  ...(['capital', 'revenue'] as const).map((kind): ExportColumn => ({
+    key: `claimed_${kind}`,
+    heading: `Claimed ${kind} (£)`,
+    type: 'pounds',
+    width: 16,
+    sqlType: 'bigint',
+    sql: { quarter: `q.claimed_${kind}` },
+    csv: true,
+    excel: true,
+  })),
+  money('approved', 'Approved (£)', 'q.approved'),
+  money('paid', 'Paid (£)', 'q.paid'),
+  money('forecast', 'Forecast (£)', 'q.forecast'),
+  money('released', 'Released (£)'),
+  money('remaining', 'Remaining (£)', undefined, 'y.awarded - y.approved - y.released'),
+  {
+    key: 'variance',
+    heading: 'Variance (%)',
+    type: 'percent',
+    width: 12,
+    derive: {
+      levels: ['quarter'],
+      value: (line) =>
+        spendVariancePercent(Number(line.get('profile') ?? 0), Number(line.get('claimed') ?? 0)),
+    },
+    csv: true,
+    excel: true,
+  },
+  {
+    key: 'overdue',
+    heading: 'Overdue',
+    type: 'flag',
+    width: 9,
+    sqlType: 'boolean',
+    sql: { quarter: 'q.overdue' },
+    csv: true,
+    excel: true,
+  },
+  {
+    key: 'overdue_returns',
+    heading: 'Overdue returns',
+    type: 'count',
+    width: 15,
+    sqlType: 'bigint',
+    sql: { award: 'coalesce(o.overdue_returns, 0)' },
+    csv: false,
+    excel: true,
+  },
+  {
+    key: 'underspend_risk',
+    heading: 'Underspend risk',
+    type: 'flag',
+    width: 15,
+    derive: {
+      levels: ['award', 'year', 'quarter'],
+      value: (line) => (line.award ? underspend(line.award) : null),
+    },
+    csv: true,
+    excel: true,
+  },
+];
+
+// The columns read from the database, in the order the query selects them (lines arrive as
+// arrays in this order).
+export function sqlColumns(columns: readonly ExportColumn[]): ExportColumn[] {
+  return columns.filter((column) => column.sql !== undefined);
+}
+
+// The select list of one UNION branch: each database column's SQL for the level, or a typed NULL
+// where the level has none, named by its key.
+export function selectList(columns: readonly ExportColumn[], level: LineLevel): string {
+  return sqlColumns(columns)
+    .map(
+      (column) => `${column.sql?.[level] ?? `NULL::${column.sqlType ?? 'text'}`} AS ${column.key}`,
+    )
+    .join(',\n           ');
+}
+
+// The value of a column on a line of a level that has it.
+export function cellOf(column: ExportColumn, line: LineContext): Cell {
+  if (column.derive) {
+    return column.derive.value(line);
+  }
+  const value = line.get(column.key);
+  return column.label && value !== null ? column.label(String(value)) : value;
+}
