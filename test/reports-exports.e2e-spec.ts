@@ -221,6 +221,10 @@ describe('reports: spend summary exports', () => {
     );
     expect(html).toContain('<td class="money">£300,000.00</td><td class="money">£190,000.00</td>');
     expect(html).toContain(`1 return is overdue for ${setup.bid.reference}.`);
+    // Codes read as words: the applicant type by its name, the award's status and kinds capitalised.
+    expect(html).toContain('<td>Police and Crime Commissioner</td>');
+    expect(html).toContain('</td><td>Capital</td>');
+    expect(html).toMatch(/\), Active<\/h3>/);
     expect(html).not.toContain('<script');
   });
 

@@ -62,12 +62,15 @@ export function levelsOf(column: ExportColumn): readonly LineLevel[] {
   return column.derive?.levels ?? LINE_LEVELS.filter((level) => column.sql?.[level] !== undefined);
 }
 
-const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+// Codes as people read them, here and in the printed report: a status or kind capitalised
+// (`active` is "Active"), an applicant type by its name ("Police and Crime Commissioner").
+export const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const labelOf = (labels: Record<string, string>, code: Cell) =>
   code === null ? null : (labels[String(code)] ?? capitalised(String(code)));
 const APPLICANT_TYPES = Object.fromEntries(
   Object.entries(APPLICANT_TYPE_NAMES).map(([code, name]) => [code, capitalised(name)]),
 );
+export const applicantTypeLabel = (code: string) => labelOf(APPLICANT_TYPES, code) ?? code;
 const TOTAL_GROUPS: Record<string, string> = {
   'total: round': 'Round',
   'total: year and kind': 'Financial year and kind',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { EMAIL_HELPERS } from '../notifications/email-helpers';
 import { awardChart, quarterChart } from './spend-charts';
+import { applicantTypeLabel, capitalised } from './spend-columns';
 import type { SpendExport } from './spend-export';
 
 const PARTS = ['head', 'award', 'foot'] as const;
@@ -30,6 +31,8 @@ export class SpendReportTemplates {
     const env = Handlebars.create();
     env.registerHelper(EMAIL_HELPERS);
     env.registerHelper('cssString', cssString);
+    env.registerHelper('applicantType', applicantTypeLabel);
+    env.registerHelper('capitalised', capitalised);
     const parts = {} as Record<Part, HandlebarsTemplateDelegate>;
     for (const part of PARTS) {
       const file = join(dir, `spend-summary.${part}.html.hbs`);
