@@ -165,9 +165,7 @@ describe('Request ids in problem answers (in this process)', () => {
     const { port } = t.app.getHttpServer().address() as AddressInfo;
     const { admin } = await tokensByRole(t);
     const email = `chunked-${Date.now()}@demo.test`;
-    const body = Buffer.from(
-      JSON.stringify({ email, name: 'Chunked Body', role: 'finance' }),
-    );
+    const body = Buffer.from(JSON.stringify({ email, name: 'Chunked Body', role: 'finance' }));
     const status = await new Promise<number>((resolve, reject) => {
       const request = httpRequest(
         {

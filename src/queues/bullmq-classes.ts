@@ -1,4 +1,5 @@
 import { Job, Queue, Worker } from 'bullmq';
+import { consumerConnection } from './queues';
 import { logRedisError } from './redis-errors';
 
 // What a shutdown needs from each worker of this process (see stopWorkers).
@@ -71,6 +72,10 @@ export class WatchedQueue extends Queue {
 
 export class AutoWatchedWorker extends Worker {
   constructor(...args: ConstructorParameters<typeof Worker>) {
+    const opts = args[2] as { connection?: object } | undefined;
+    if (opts?.connection) {
+      opts.connection = consumerConnection(opts.connection);
+    }
     super(...args);
     watchWorker(this);
   }
