@@ -86,10 +86,15 @@ export class RedisAvailability extends EventEmitter implements OnModuleDestroy {
     }
   }
 
-  // Each time Redis answers again after an outage (never at the first connection), `putBack`
-  // puts on the queue what Redis may have lost (it may be back empty) and answers how many; the
-  // count or the failure is logged. `what` names them: "unfinished export(s)".
-  onReturn(what: string, putBack: () => Promise<number>): ReturnWatch {
+  // Each time Redis answers again after an outage (and, with `firstAnswer`, when it answers
+  // for the first time), `putBack` puts on the queue what Redis may have lost (it may be back
+  // empty) and answers how many; the count or the failure is logged. `what` names them:
+  // "unfinished export(s)".
+  onReturn(
+    what: string,
+    putBack: () => Promise<number>,
+    { firstAnswer = false }: { firstAnswer?: boolean } = {},
+  ): ReturnWatch {
     let stopped = false;
     let running = Promise.resolve();
     const run = async () => {
@@ -110,7 +115,7 @@ export class RedisAvailability extends EventEmitter implements OnModuleDestroy {
       }
     };
     const onUp = ({ first }: { first: boolean }) => {
-      if (!first && !stopped) {
+      if ((firstAnswer || !first) && !stopped) {
         running = running.then(run);
       }
     };
