@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { ReportExport } from '../src/reports/report-export.entity';
 import { expectProblem, startApp, TestApp, tokensByRole } from './support/app';
 import { PrivateRedis, startPrivateRedis } from './support/processes';
 import { eventually } from './support/smtp';
@@ -88,4 +89,21 @@ describe('Redis that stops answering without closing its connections', () => {
     // left it so, rather than building what the user was told had not started.
     expect(await statusOf(duringPause[0].id)).toBe('failed');
   }, 150_000);
+
+  it('when Redis comes back empty, builds an export whose job it lost', async () => {
+    const [{ id: financeId }] = await dataSource.query<{ id: string }[]>(
+      `SELECT id FROM users WHERE email = 'finance@demo.test'`,
+    );
+    // Queued with no job behind it, as after a Redis that lost its data.
+    const lost = await dataSource.manager.save(
+      dataSource.manager.create(ReportExport, {
+        roundId,
+        format: 'csv',
+        asAt: new Date(),
+        requestedBy: financeId,
+      }),
+    );
+    await redis.restart();
+    await eventually(async () => expect(await statusOf(lost.id)).toBe('done'), 60_000);
+  }, 90_000);
 });
