@@ -1,5 +1,8 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
 import { AppProcess, LogLine, spawnApp } from './support/app-process';
-import { DEMO_PASSWORD, expectProblem, startApp, TestApp } from './support/app';
+import { DEMO_PASSWORD, expectProblem, startApp, TestApp, tokensByRole } from './support/app';
 import { signInThroughSecondFactor } from './support/second-factor';
 
 // A child process on a loaded machine can take a while to start and answer.
@@ -155,5 +158,47 @@ describe('Request ids in problem answers (in this process)', () => {
     expectProblem(missing.body, 404);
     expect(missing.body.requestId).toMatch(UUID);
     expect(missing.headers['x-request-id']).toBe(missing.body.requestId);
+  });
+
+  it('keeps the request id for a body that arrives in several pieces, into the email it queues', async () => {
+    await t.app.listen(0, '127.0.0.1');
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    const { admin } = await tokensByRole(t);
+    const email = `chunked-${Date.now()}@demo.test`;
+    const body = Buffer.from(JSON.stringify({ email, name: 'Chunked Body', role: 'finance' }));
+    const status = await new Promise<number>((resolve, reject) => {
+      const request = httpRequest(
+        {
+          port,
+          host: '127.0.0.1',
+          method: 'POST',
+          path: '/api/v1/users',
+          headers: {
+            authorization: `Bearer ${admin}`,
+            'content-type': 'application/json',
+            'content-length': String(body.length),
+            'x-request-id': 'in-process-chunked',
+          },
+        },
+        (response) => {
+          response.resume();
+          response.on('end', () => resolve(response.statusCode ?? 0));
+        },
+      );
+      request.on('error', reject);
+      // Three pieces, each after the server has had time to start reading.
+      const third = Math.ceil(body.length / 3);
+      request.write(body.subarray(0, third));
+      setTimeout(() => request.write(body.subarray(third, 2 * third)), 150);
+      setTimeout(() => request.end(body.subarray(2 * third)), 300);
+    });
+    expect(status).toBe(201);
+    const rows = await t.app
+      .get(DataSource)
+      .query<{ request_id: string | null }[]>(
+        `SELECT request_id FROM email_outbox WHERE recipients::text LIKE $1`,
+        [`%${email}%`],
+      );
+    expect(rows).toEqual([{ request_id: 'in-process-chunked' }]);
   });
 });

@@ -3,6 +3,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { Role } from '../src/common/access';
+import { OutboxRelay } from '../src/notifications/outbox-relay.service';
 import { ReminderRegistry } from '../src/notifications/reminder-registry';
 import { QUEUES } from '../src/queues/queues';
 import { startApp, startWorker, TestApp, testConfig, tokensByRole } from './support/app';
@@ -76,6 +77,42 @@ describe('running the reminder scan and the outbox relay now', () => {
     expect(audit.map((event) => event.changes.queued.after)).toEqual(
       expect.arrayContaining([first.body.queued, second.body.queued]),
     );
+  });
+
+  it("puts back an email relayed before now by the database's clock, whatever this process's clock says", async () => {
+    const [id] = await queueBatch(t.app, 1);
+    await db.query(
+      `UPDATE email_outbox SET relayed_at = now() - interval '1 second' WHERE id = $1`,
+      [id],
+    );
+    const relayedAt = async () =>
+      (
+        await db.query<{ relayed_at: Date }[]>(
+          'SELECT relayed_at FROM email_outbox WHERE id = $1',
+          [id],
+        )
+      )[0].relayed_at.getTime();
+    const before = await relayedAt();
+    // This process's clock an hour behind the database's: only Date is faked.
+    jest.useFakeTimers({
+      now: Date.now() - 3_600_000,
+      doNotFake: [
+        ...(['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate'] as const),
+        ...([
+          'clearImmediate',
+          'setInterval',
+          'clearInterval',
+          'setTimeout',
+          'clearTimeout',
+        ] as const),
+      ],
+    });
+    try {
+      await t.app.get(OutboxRelay).sweepAll();
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(await relayedAt()).toBeGreaterThan(before);
   });
 
   it('relays now an email whose job Redis lost, long before the sweep would, and it is delivered once', async () => {

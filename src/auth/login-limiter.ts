@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
+import { REQUEST_COMMAND_TIMEOUT_MS } from '../queues/queues';
 import { quietRedisErrors } from '../queues/redis-errors';
 import { APP_CONFIG, AppConfig, LoginLimits } from '../config/app-config';
 import { emailKey } from '../common/attempt-counters';
@@ -30,6 +31,8 @@ export class LoginLimiter implements OnModuleDestroy {
       new Redis(config.redisUrl, {
         keyPrefix: `${config.redisPrefix}:login:`,
         maxRetriesPerRequest: 2,
+        // A Redis that stops answering refuses the request (503) instead of holding it.
+        commandTimeout: REQUEST_COMMAND_TIMEOUT_MS,
       }),
       'login counters',
     );

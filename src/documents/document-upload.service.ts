@@ -39,12 +39,18 @@ async function drain(chunks: AsyncIterator<Buffer>): Promise<void> {
 }
 
 // How a scan job is retried while clamd is down: 12 tries over about two hours.
-export const SCAN_JOB_OPTIONS = {
+const SCAN_JOB_OPTIONS = {
   attempts: 12,
   backoff: { type: 'exponential', delay: 2_000 },
   removeOnComplete: 1000,
   removeOnFail: 1000,
 } as const;
+
+// The scan job of a document: its id is the document's, so adding it again while it exists is
+// a no-op (the worker re-adds pending ones when Redis comes back).
+export function scanJob(documentId: string) {
+  return { jobId: documentId, ...SCAN_JOB_OPTIONS };
+}
 
 // Receives a file into the store while hashing and counting it, then records it (pending) and
 // queues its virus scan. Whole or nothing: a refused, oversized or interrupted upload leaves
@@ -221,10 +227,7 @@ export class DocumentUploadService {
   // A document whose scan could not be queued would stay pending for ever: it is taken back.
   private async queueScan(id: string, key: string): Promise<void> {
     try {
-      await this.queue.add('scan', withOrigin({ documentId: id }), {
-        jobId: id,
-        ...SCAN_JOB_OPTIONS,
-      });
+      await this.queue.add('scan', withOrigin({ documentId: id }), scanJob(id));
     } catch (error) {
       this.logger.error(`Document ${id} could not be queued for scanning: ${String(error)}`);
       await this.dataSource.transaction((manager) => this.store.delete(manager, id));

@@ -3,8 +3,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Job, Queue, Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { WatchedWorker } from '../queues/bullmq-classes';
-import { RedisAvailability } from '../queues/redis-availability';
-import { SCAN_JOB_OPTIONS } from './document-upload.service';
+import { RedisAvailability, ReturnWatch } from '../queues/redis-availability';
+import { scanJob } from './document-upload.service';
 import { DocumentStore } from './document-store';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import {
@@ -39,26 +39,19 @@ export class DocumentsProcessor implements OnModuleInit, OnModuleDestroy {
     private readonly jobs: JobRunner,
   ) {}
 
-  // Redis came back, maybe empty: every document still waiting for its scan is queued again.
-  private readonly onRedisUp = ({ first }: { first: boolean }) => {
-    if (first) {
-      return;
-    }
-    this.requeuePending()
-      .then((count) => count > 0 && this.logger.log(`Redis is back: ${count} scan(s) re-queued`))
-      .catch((error: unknown) => this.logger.warn(`Re-queueing scans: ${String(error)}`));
-  };
+  private returnWatch?: ReturnWatch;
 
+  // Redis came back, maybe empty: every document still waiting for its scan is queued again.
   async requeuePending(): Promise<number> {
     const ids = await this.store.findPendingIds(this.dataSource.manager);
     for (const id of ids) {
-      await this.queue.add('scan', { documentId: id }, { jobId: id, ...SCAN_JOB_OPTIONS });
+      await this.queue.add('scan', { documentId: id }, scanJob(id));
     }
     return ids.length;
   }
 
   onModuleInit(): void {
-    this.redis.on('up', this.onRedisUp);
+    this.returnWatch = this.redis.onReturn('document scan(s)', () => this.requeuePending());
     this.worker = new WatchedWorker(
       QUEUES.documents,
       (job: DocumentJob, _token?: string, stop?: AbortSignal) => this.process(job, stop),
@@ -90,7 +83,7 @@ export class DocumentsProcessor implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.redis.off('up', this.onRedisUp);
+    await this.returnWatch?.stop();
     await this.worker?.close();
   }
 }

@@ -6,7 +6,7 @@ import {
   OnApplicationShutdown,
 } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { RedisAvailability } from '../queues/redis-availability';
+import { RedisAvailability, ReturnWatch } from '../queues/redis-availability';
 import { OutboxRelay } from './outbox-relay.service';
 
 // The worker's relay: new rows every MAIL_RELAY_INTERVAL_MS, and rows relayed longer ago than
@@ -19,6 +19,7 @@ export class OutboxRelayLoop implements OnApplicationBootstrap, OnApplicationShu
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
+  private returnWatch?: ReturnWatch;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -26,33 +27,19 @@ export class OutboxRelayLoop implements OnApplicationBootstrap, OnApplicationShu
     private readonly redis: RedisAvailability,
   ) {}
 
-  private readonly onRedisUp = ({ first }: { first: boolean }) => {
-    if (first || this.stopped) {
-      return;
-    }
-    const sweep = this.relay
-      .sweepAll()
-      .then(async (swept) => swept + (await this.relay.relayNew()))
-      .then((count) =>
-        this.logger.log(`Redis is back: ${count} unfinished email(s) put back on the queue`),
-      )
-      .catch((error: unknown) =>
-        this.logger.warn(`Outbox relay after Redis returned: ${String(error)}`),
-      );
-    this.running = Promise.all([this.running, sweep]).then(() => undefined);
-  };
-
   onApplicationBootstrap(): void {
-    this.redis.on('up', this.onRedisUp);
+    this.returnWatch = this.redis.onReturn(
+      'unfinished email(s)',
+      async () => (await this.relay.sweepAll()) + (await this.relay.relayNew()),
+    );
     this.schedule(0);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.redis.off('up', this.onRedisUp);
     this.stopped = true;
     this.relay.stop();
     clearTimeout(this.timer);
-    await this.running;
+    await Promise.all([this.running, this.returnWatch?.stop()]);
   }
 
   private schedule(delay: number): void {

@@ -86,13 +86,15 @@ export class OutboxRelay {
   }
 
   // Every unfinished row relayed before now, whatever its age: for when Redis comes back and
-  // may have lost their jobs. (Rows relayed from here on are not taken twice.)
+  // may have lost their jobs. "Now" is the database's clock, the one relayed_at was written by,
+  // read once so that rows relayed by this sweep's own batches are not taken twice.
   async sweepAll(): Promise<number> {
+    const [{ now }] = await this.dataSource.query<{ now: string }[]>('SELECT now()::text AS now');
     return this.relay(
       `SELECT id, request_id, traceparent FROM email_outbox
-       WHERE status IN ('pending', 'sending') AND relayed_at < $1
+       WHERE status IN ('pending', 'sending') AND relayed_at < $1::timestamptz
        ORDER BY relayed_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-      [new Date()],
+      [now],
     );
   }
 

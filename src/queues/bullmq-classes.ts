@@ -1,4 +1,5 @@
 import { Job, Processor, Queue, WaitingError, Worker, WorkerOptions } from 'bullmq';
+import { consumerConnection } from './queues';
 import { logRedisError } from './redis-errors';
 
 // A job this process is running: the signal its processor may watch (aborted when the shutdown
@@ -29,8 +30,13 @@ export class WatchedWorker<D = unknown, R = unknown, N extends string = string> 
   private idle: (() => void)[] = [];
   private whileRunning = false;
 
+  // A @Processor's worker is given its queue's connection by @nestjs/bullmq, which gives up on
+  // a command after 2 s (producers must not hang); a worker waits instead.
   constructor(name: string, processor: Processor<D, R, N>, opts: WorkerOptions) {
-    super(name, processor, opts);
+    super(name, processor, {
+      ...opts,
+      connection: opts.connection && consumerConnection(opts.connection),
+    });
     this.on('error', (error) => logRedisError(`worker ${name}`, error));
     this.on('closed', () => watched.delete(this as unknown as WatchedWorker));
     watched.add(this as unknown as WatchedWorker);

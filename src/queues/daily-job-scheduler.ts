@@ -1,6 +1,6 @@
 import { Inject, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { RedisAvailability } from './redis-availability';
+import { RedisAvailability, ReturnWatch } from './redis-availability';
 
 const SCHEDULER_CHECK_MS = 5 * 60_000;
 const STARTUP_WAIT_MS = 500;
@@ -26,15 +26,7 @@ export abstract class DailyJobScheduler implements OnApplicationBootstrap, OnApp
   private timer?: NodeJS.Timeout;
   // Property injection, so the subclasses' constructors stay as they are.
   @Inject(RedisAvailability) private readonly redis!: RedisAvailability;
-  private readonly onRedisUp = () => {
-    this.schedule()
-      .then(() =>
-        this.logger.log(`The ${this.job.what} is scheduled daily at ${this.job.at} UK time`),
-      )
-      .catch((error: unknown) =>
-        this.logger.warn(`Could not schedule the ${this.job.what}: ${String(error)}`),
-      );
-  };
+  private returnWatch?: ReturnWatch;
 
   protected constructor(
     // Untyped names: the scheduler's id shares the type of job names in BullMQ's typings.
@@ -51,7 +43,15 @@ export abstract class DailyJobScheduler implements OnApplicationBootstrap, OnApp
       await this.schedule();
       this.logger.log(`The ${this.job.what} is scheduled daily at ${this.job.at} UK time`);
     }
-    this.redis.on('up', this.onRedisUp);
+    // Also at Redis's first answer: that is when a worker started while it was away schedules.
+    this.returnWatch = this.redis.onReturn(
+      `${this.job.what} scheduler(s)`,
+      async () => {
+        await this.schedule();
+        return 1;
+      },
+      { firstAnswer: true },
+    );
     this.timer = setInterval(() => {
       if (!this.redis.isUp()) {
         return;
@@ -63,9 +63,9 @@ export abstract class DailyJobScheduler implements OnApplicationBootstrap, OnApp
     this.timer.unref();
   }
 
-  onApplicationShutdown(): void {
-    this.redis.off('up', this.onRedisUp);
+  async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    await this.returnWatch?.stop();
   }
 
   // True when the scheduler was missing and has been put back.

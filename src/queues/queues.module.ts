@@ -4,7 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { WatchedQueue, WatchedWorker } from './bullmq-classes';
 import { NeedsRedisGuard } from './needs-redis.guard';
-import { QUEUES, queuePrefix, redisConnection } from './queues';
+import { producerConnection, QUEUES, queuePrefix, redisConnection } from './queues';
 import { RedisAvailability } from './redis-availability';
 
 // Queues and @Processor workers get their `error` listener as they are made; the workers are
@@ -23,7 +23,14 @@ BullModule.workerClass = WatchedWorker;
         prefix: queuePrefix(config),
       }),
     }),
-    ...Object.values(QUEUES).map((name) => BullModule.registerQueue({ name })),
+    // The queues jobs are added to fail fast (producerConnection); workers keep waiting.
+    ...Object.values(QUEUES).map((name) =>
+      BullModule.registerQueueAsync({
+        name,
+        inject: [APP_CONFIG],
+        useFactory: (config: AppConfig) => ({ connection: producerConnection(config) }),
+      }),
+    ),
   ],
   providers: [RedisAvailability, { provide: APP_GUARD, useClass: NeedsRedisGuard }],
   exports: [BullModule, RedisAvailability],

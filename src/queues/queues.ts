@@ -80,8 +80,37 @@ export interface RetentionJobs {
 }
 export type RetentionJobName = keyof RetentionJobs;
 
+// How long a Redis command a request waits on may take before it is given up: a Redis that
+// stops answering without closing its connections (a hung host, a long DEBUG SLEEP) would
+// otherwise hold the request for ever.
+export const REQUEST_COMMAND_TIMEOUT_MS = 2_000;
+
+// Reconnecting within a second of Redis's return, like the availability tracker, so what is
+// re-queued then finds its queue connected again.
+export const quickReconnect = (times: number) => Math.min(times * 100, 1_000);
+
+// Consumers (workers) wait as long as it takes: BullMQ's blocking reads and lock renewals need it.
 export function redisConnection(config: AppConfig) {
   return { url: config.redisUrl, maxRetriesPerRequest: null };
+}
+
+// Producers (the queues jobs are added to) give up instead: an add fails after one reconnect or
+// REQUEST_COMMAND_TIMEOUT_MS, and the caller answers 503. No version check at connect, so no
+// command can time out before the queue is usable.
+export function producerConnection(config: AppConfig) {
+  return {
+    url: config.redisUrl,
+    maxRetriesPerRequest: 1,
+    commandTimeout: REQUEST_COMMAND_TIMEOUT_MS,
+    retryStrategy: quickReconnect,
+    skipVersionCheck: true,
+  };
+}
+
+// A @Processor's worker is given its queue's (producer) connection by @nestjs/bullmq; it gets
+// the consumer's waiting back.
+export function consumerConnection<T extends object>(connection: T): T {
+  return { ...connection, maxRetriesPerRequest: null, commandTimeout: undefined };
 }
 
 export function queuePrefix(config: AppConfig): string {

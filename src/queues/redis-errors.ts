@@ -2,7 +2,8 @@ import { Logger } from '@nestjs/common';
 
 const logger = new Logger('Redis');
 
-// Errors that only say Redis is away (refused, reset, timed out, closed while waiting). The
+// Errors that only say Redis is away (refused, reset, timed out, closed while waiting, a
+// command unanswered). The
 // availability tracker reports each outage once; these add nothing per client or per retry.
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',
@@ -15,7 +16,7 @@ const CONNECTION_CODES = new Set([
   'EAI_AGAIN',
 ]);
 const CONNECTION_MESSAGES =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection is closed|connect ETIMEDOUT|Reached the max retries|Stream isn't writeable|Socket closed unexpectedly/i;
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection is closed|connect ETIMEDOUT|Reached the max retries|Stream isn't writeable|Socket closed unexpectedly|Command timed out/i;
 
 export function isRedisConnectionError(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };

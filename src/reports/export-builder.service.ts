@@ -10,7 +10,7 @@ import { OutboxService } from '../notifications/outbox.service';
 import { MetricsService } from '../observability/metrics.service';
 import { FileStore } from '../files/file-store';
 import { UsersService } from '../users/users.service';
-import { exportFileKey, ReportExport } from './report-export.entity';
+import { exportFileKey, isOpenExport, ReportExport } from './report-export.entity';
 import { CONTENT_TYPES, type SpendExport, type SpendLines } from './spend-export';
 import { writeSpendCsv } from './spend-csv';
 import { SpendReportTemplates } from './spend-html';
@@ -54,7 +54,9 @@ export class ExportBuilder {
     stop?: AbortSignal,
   ): Promise<void> {
     const row = await this.dataSource.manager.findOneBy(ReportExport, { id: exportId });
-    if (!row || row.status === 'done') {
+    // Only an open export is built: a done one is kept, and a failed one stays failed (its
+    // requester was told to ask again, e.g. when its job reached Redis too late).
+    if (!row || !isOpenExport(row.status)) {
       return;
     }
     await this.metrics.timeExportBuild(row.format, () => this.buildFile(row, report, stop));

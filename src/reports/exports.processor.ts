@@ -3,7 +3,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Job, Queue, Worker } from 'bullmq';
 import { DataSource, In } from 'typeorm';
 import { WatchedWorker } from '../queues/bullmq-classes';
-import { RedisAvailability } from '../queues/redis-availability';
+import { RedisAvailability, ReturnWatch } from '../queues/redis-availability';
 import { exportBuildJob } from './exports.service';
 import { OPEN_EXPORT_STATUSES, ReportExport } from './report-export.entity';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -36,16 +36,9 @@ export class ExportsProcessor implements OnModuleInit, OnModuleDestroy {
     private readonly jobs: JobRunner,
   ) {}
 
-  // Redis came back, maybe empty: every export still queued or running gets its job again.
-  private readonly onRedisUp = ({ first }: { first: boolean }) => {
-    if (first) {
-      return;
-    }
-    this.requeueUnfinished()
-      .then((count) => count > 0 && this.logger.log(`Redis is back: ${count} export(s) re-queued`))
-      .catch((error: unknown) => this.logger.warn(`Re-queueing exports: ${String(error)}`));
-  };
+  private returnWatch?: ReturnWatch;
 
+  // Redis came back, maybe empty: every export still queued or running gets its job again.
   async requeueUnfinished(): Promise<number> {
     const rows = await this.dataSource.manager.find(ReportExport, {
       select: { id: true },
@@ -58,7 +51,7 @@ export class ExportsProcessor implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit(): void {
-    this.redis.on('up', this.onRedisUp);
+    this.returnWatch = this.redis.onReturn('unfinished export(s)', () => this.requeueUnfinished());
     this.worker = new WatchedWorker(
       QUEUES.exports,
       (job: ExportJob, _token?: string, stop?: AbortSignal) => this.process(job, stop),
@@ -108,7 +101,7 @@ export class ExportsProcessor implements OnModuleInit, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.redis.off('up', this.onRedisUp);
+    await this.returnWatch?.stop();
     await this.worker?.close();
   }
 }

@@ -9,6 +9,7 @@ import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { FileStore } from '../files/file-store';
 import { QUEUES } from '../queues/queues';
+import { redisUnavailable } from '../queues/redis-availability';
 import { RoundsService } from '../rounds/rounds.service';
 import type { CreateExportDto, ExportDto } from './exports.dto';
 import { exportFileKey, OPEN_EXPORT_STATUSES, ReportExport } from './report-export.entity';
@@ -109,10 +110,10 @@ export class ExportsService {
           error: 'The export queue was not reachable; ask for the export again.',
         },
       );
-      throw new DomainError(
-        'export-queue-unavailable',
-        503,
-        'The export could not be started because the job queue is not answering; try again shortly.',
+      // Its job may still reach Redis once it answers again: the builder leaves a failed export
+      // as it is.
+      throw redisUnavailable(
+        'The export could not be started because the job store (Redis) is not answering; it is listed as failed. Ask for it again in a few seconds.',
       );
     }
     return toDto(row);

@@ -17,6 +17,9 @@ export const EXPORT_STATUSES = ['queued', 'running', 'done', 'failed', 'expired'
 export type ExportStatus = (typeof EXPORT_STATUSES)[number];
 // Not finished yet: what counts against a user's limit of open exports.
 export const OPEN_EXPORT_STATUSES: readonly ExportStatus[] = ['queued', 'running'];
+export function isOpenExport(status: ExportStatus): boolean {
+  return OPEN_EXPORT_STATUSES.includes(status);
+}
 
 // Where an export's file is kept in the file store: under `exports/`, named by its id and format.
 export const EXPORT_FILES_PREFIX = 'exports/';

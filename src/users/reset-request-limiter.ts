@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
+import { REQUEST_COMMAND_TIMEOUT_MS } from '../queues/queues';
 import { quietRedisErrors } from '../queues/redis-errors';
 import { APP_CONFIG, AccountSettings, AppConfig } from '../config/app-config';
 import { countInWindows, emailKey, WindowCount } from '../common/attempt-counters';
@@ -26,6 +27,8 @@ export class ResetRequestLimiter implements OnModuleDestroy {
       new Redis(config.redisUrl, {
         keyPrefix: `${config.redisPrefix}:password-reset:`,
         maxRetriesPerRequest: 2,
+        // A Redis that stops answering refuses the request (503) instead of holding it.
+        commandTimeout: REQUEST_COMMAND_TIMEOUT_MS,
         lazyConnect: true,
       }),
       'password reset counters',

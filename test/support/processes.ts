@@ -121,6 +121,10 @@ export interface PrivateRedis {
   // Stops the server and starts a new one on the same port: everything it held is gone, as
   // after a restart of a Redis that keeps nothing on disk.
   restart: () => Promise<void>;
+  // SIGSTOP and SIGCONT: a server that keeps every connection open but answers nothing (as a
+  // hung or swapped-out host does), and then answers again with everything it held.
+  pause: () => void;
+  resume: () => void;
   stop: () => Promise<void>;
 }
 
@@ -204,6 +208,12 @@ function privateRedis(
       if (!(await answersFrom(client, server))) {
         throw new Error(`Another process took port ${port} while the private Redis restarted`);
       }
+    },
+    pause: () => {
+      server.kill('SIGSTOP');
+    },
+    resume: () => {
+      server.kill('SIGCONT');
     },
     stop: async () => {
       client.disconnect();

@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
+import { REQUEST_COMMAND_TIMEOUT_MS } from '../../queues/queues';
 import { quietRedisErrors } from '../../queues/redis-errors';
 import { APP_CONFIG, AppConfig, LoginLimits } from '../../config/app-config';
 import { DomainError, RetryLaterError } from '../../common/domain-error';
@@ -24,6 +25,8 @@ export class SecondFactorLimiter implements OnModuleDestroy {
       new Redis(config.redisUrl, {
         keyPrefix: `${config.redisPrefix}:second-factor:`,
         maxRetriesPerRequest: 2,
+        // A Redis that stops answering refuses the request (503) instead of holding it.
+        commandTimeout: REQUEST_COMMAND_TIMEOUT_MS,
       }),
       'second-factor counters',
     );

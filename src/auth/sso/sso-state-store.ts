@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import Redis from 'ioredis';
+import { REQUEST_COMMAND_TIMEOUT_MS } from '../../queues/queues';
 import { quietRedisErrors } from '../../queues/redis-errors';
 import { countInWindows } from '../../common/attempt-counters';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
@@ -31,6 +32,8 @@ export class SsoStateStore implements OnModuleDestroy {
       new Redis(config.redisUrl, {
         keyPrefix: `${config.redisPrefix}:sso:`,
         maxRetriesPerRequest: 2,
+        // A Redis that stops answering refuses the request (503) instead of holding it.
+        commandTimeout: REQUEST_COMMAND_TIMEOUT_MS,
         lazyConnect: true,
       }),
       'SSO state',
