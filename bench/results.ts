@@ -9,6 +9,8 @@ export interface BenchResults {
   api: { ours_rps: number; baseline_rps: number; ratio: number; p99_ms: number };
   export_csv: ExportFigures;
   export_xlsx: ExportFigures;
+  // Our CSV job against a plain COPY of as many return lines, through pg (issue 24).
+  export_floor: { rows: number; raw_copy_s: number; ours_csv_s: number; ratio: number };
   export_scaling: { peak_rss_mb_10k: number; peak_rss_mb_1m: number };
   email: {
     mails: number;
