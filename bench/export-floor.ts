@@ -45,7 +45,8 @@ export async function timePlainCopy(url: string, table: string, file: string) {
         submit: (connection: Connection) =>
           connection.query(`COPY (SELECT * FROM ${table}) TO STDOUT (FORMAT csv, HEADER)`),
         handleCopyData: (message: { chunk: Buffer }) => {
-          out.write(message.chunk);
+          // A view of pg's receive buffer, which it reuses: copied before it waits in the stream.
+          out.write(Buffer.from(message.chunk));
         },
         handleCommandComplete: () => undefined,
         handleRowDescription: () => undefined,
