@@ -35,8 +35,7 @@ const PROFILE_CELLS = (profile: string) =>
 // per award and year, the latest submission per return, its spend lines per kind), joined on
 // keys, and the year rows are summed from one list by GROUP BY, never by joining two computed
 // lists on several columns, whose sizes PostgreSQL cannot estimate (it then picks nested loops
-// over them, quadratic in the round's returns). What a plan costs at 10k and 1M return lines is
-// in README.md (Spend summary: how fast).
+// over them, quadratic in the round's returns).
 export const SPEND_FACTS = `
   awards AS MATERIALIZED (
     SELECT a.id AS award_id, b.reference, ${organisationNameAtSql('o.id', '$2::timestamptz')}
