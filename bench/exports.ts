@@ -5,6 +5,7 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import { loadConfig } from '../src/config/load-config';
 import { countLines, exportSql, timeCopy } from './export-copy';
 import { LINES_PER_AWARD, seedOrganisations, seedRound } from './export-data';
+import { plainLinesTable, timePlainCopy } from './export-floor';
 import { buildExport } from './export-run';
 import { recordResult, round2 } from './results';
 import { benchConfig, benchEnv, clearRedis, dropDatabase, freshDatabase, runMain } from './support';
@@ -17,14 +18,16 @@ import { benchConfig, benchEnv, clearRedis, dropDatabase, freshDatabase, runMain
 // fresh worker builds each export (bench/export-run.ts). The baseline is PostgreSQL alone: psql
 // running `COPY (the SELECT the export streams) TO STDOUT (FORMAT csv, HEADER)` into a file, in a
 // transaction like the export's and with its settings, timed until psql exits
-// (bench/export-copy.ts). The CSV is built again for a round of BENCH_SCALING_SMALL lines
+// (bench/export-copy.ts). The floor beside it: the round's 1,000,000 return lines copied plain
+// into a table of their own and COPYed out as CSV through pg (bench/export-floor.ts), against
+// which the CSV job's time is the ratio in export_floor. The CSV is built again for a round of BENCH_SCALING_SMALL lines
 // (default 10,000): memory should not grow with the round. The rounds are generated with SQL
 // (bench/export-data.ts).
 //
 // Everything runs in a database of its own (DATABASE_URL's name + "_bench_exports"), created,
 // migrated, demo-seeded and dropped at the end with the files (BENCH_KEEP_DATABASE=1 keeps
 // both), on a Redis prefix of its own. Figures go to bench/results.json (export_csv,
-// export_xlsx, export_scaling); what they rest on is printed to stderr.
+// export_floor, export_xlsx, export_scaling); what they rest on is printed to stderr.
 
 function lines(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -91,6 +94,20 @@ async function main(): Promise<void> {
     };
     const csv = await figures('csv');
     recordResult('export_csv', csv);
+    // The floor: the round's return lines, plain, COPYed out through pg in the same run.
+    const plain = await plainLinesTable(db, large);
+    const floor = await timePlainCopy(config.databaseUrl, plain, copyFile);
+    const floorLines = (await countLines(copyFile)) - 1;
+    log(
+      `floor: COPY of ${floorLines} plain return lines through pg ${floor.seconds.toFixed(2)} s, ` +
+        `${(floor.bytes / MB).toFixed(1)} MiB; our CSV ${csv.ours_s.toFixed(2)} s`,
+    );
+    recordResult('export_floor', {
+      rows: floorLines,
+      raw_copy_s: round2(floor.seconds),
+      ours_csv_s: csv.ours_s,
+      ratio: round2(csv.ours_s / floor.seconds),
+    });
     recordResult('export_xlsx', await figures('xlsx'));
     // For comparison only: the same COPY with the server's defaults (JIT, parallel workers).
     const defaults = await timeCopy(

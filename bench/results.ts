@@ -2,13 +2,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // Every benchmark adds its own figures to bench/results.json under its key, leaving the others'
-// as they stand, so one part can be re-run alone. Only the keys issue 9 names are kept.
+// as they stand, so one part can be re-run alone. Only the keys issues 9 and 24 name are kept.
 export const RESULTS_FILE = join(__dirname, '..', '..', 'bench', 'results.json');
 
 export interface BenchResults {
   api: { ours_rps: number; baseline_rps: number; ratio: number; p99_ms: number };
   export_csv: ExportFigures;
   export_xlsx: ExportFigures;
+  // Our CSV job against a plain COPY of as many return lines, through pg (issue 24).
+  export_floor: { rows: number; raw_copy_s: number; ours_csv_s: number; ratio: number };
   export_scaling: { peak_rss_mb_10k: number; peak_rss_mb_1m: number };
   email: {
     mails: number;
@@ -42,6 +44,7 @@ interface ExportFigures {
 const KEYS: (keyof BenchResults)[] = [
   'api',
   'export_csv',
+  'export_floor',
   'export_xlsx',
   'export_scaling',
   'email',

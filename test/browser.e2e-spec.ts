@@ -143,7 +143,7 @@ describe('in a browser', () => {
       .http()
       .post(`/api/v1/rounds/${setup.roundId}/exports`)
       .set(finance)
-      .send({ format: 'html' })
+      .send({ format: 'html', asAt: new Date().toISOString() })
       .expect(202);
     await eventually(async () => {
       const read = await world.t.http().get(`/api/v1/exports/${asked.body.id}`).set(finance);

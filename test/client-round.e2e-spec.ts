@@ -344,7 +344,7 @@ describe('a whole round through the typed client', () => {
   it('exports the spend summary as CSV, built by the worker and downloaded', async () => {
     const summary = await ok(
       as.finance.GET('/api/v1/rounds/{id}/spend-summary', {
-        params: { path: { id: round.id }, query: { limit: 10 } },
+        params: { path: { id: round.id }, query: { limit: 10, asAt: new Date().toISOString() } },
       }),
     );
     expect(summary.totals.round).toMatchObject({
@@ -357,7 +357,7 @@ describe('a whole round through the typed client', () => {
     const asked = await ok(
       as.finance.POST('/api/v1/rounds/{id}/exports', {
         params: { path: { id: round.id } },
-        body: { format: 'csv' },
+        body: { format: 'csv', asAt: new Date().toISOString() },
       }),
     );
     expect(asked).toMatchObject({ status: 'queued', format: 'csv' });

@@ -90,7 +90,7 @@ describe('reports: CSV files are safe to open in a spreadsheet', () => {
       .http()
       .post(`/api/v1/rounds/${roundId}/exports`)
       .set(as('finance'))
-      .send({ format: 'csv' })
+      .send({ format: 'csv', asAt: new Date().toISOString() })
       .expect(202);
     await eventually(async () => {
       const read = await t.http().get(`/api/v1/exports/${asked.body.id}`).set(as('finance'));

@@ -7,6 +7,8 @@ import { QUEUES, queuePrefix, redisConnection } from '../src/queues/queues';
 import { expectProblem, type TestApp } from './support/app';
 import type { BiddingWorld } from './support/bids';
 import { csvValues, unquotedText } from './support/csv';
+import { DEFAULT_AS_AT_LAG_MS } from '../src/reports/spend-summary.rules';
+import { validRound } from './support/factories';
 import { buildExport, twoYearRound, type ReturnsWorld } from './support/reports';
 import { eventually } from './support/smtp';
 
@@ -249,6 +251,40 @@ describe('reports: spend summary exports', () => {
       '0',
       '0.00',
     ]);
+  });
+
+  it('refuses an export of a draft round, of the future or of no moment; states the moment it used', async () => {
+    const draft = await api()
+      .post('/api/v1/rounds')
+      .set(as('admin'))
+      .send(validRound())
+      .expect(201);
+    const refused = await api()
+      .post(`/api/v1/rounds/${draft.body.id}/exports`)
+      .set(as('finance'))
+      .send({ format: 'csv' });
+    expectProblem(refused.body, 409, 'round-not-published');
+    const path = `/api/v1/rounds/${setup.roundId}/exports`;
+    const future = new Date(Date.now() + 86_400_000).toISOString();
+    const later = await api().post(path).set(as('finance')).send({ format: 'csv', asAt: future });
+    expectProblem(later.body, 422);
+    const vague = await api().post(path).set(as('finance')).send({ format: 'csv', asAt: 'today' });
+    expectProblem(vague.body, 400, 'validation-failed');
+    // Without asAt: as at a few seconds before it was asked for, the moment stated.
+    const asked = Date.now();
+    const created = await api().post(path).set(as('finance')).send({ format: 'csv' }).expect(202);
+    const asAt = Date.parse(created.body.asAt);
+    expect(asAt).toBeGreaterThanOrEqual(asked - DEFAULT_AS_AT_LAG_MS);
+    expect(asAt).toBeLessThanOrEqual(Date.now() - DEFAULT_AS_AT_LAG_MS);
+    // Built again later as at the moment it states, the file is the same, byte for byte.
+    const first = await eventually(async () => {
+      const read = await api().get(`/api/v1/exports/${created.body.id}`).set(as('finance'));
+      expect(read.body.status).toBe('done');
+      return (await api().get(`/api/v1/exports/${created.body.id}/download`).set(as('finance')))
+        .text;
+    });
+    const again = await build('csv', created.body.asAt);
+    expect(again.file.toString('utf8')).toBe(first);
   });
 
   it('refuses what it cannot do, and shows nobody else’s export', async () => {

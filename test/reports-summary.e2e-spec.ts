@@ -1,9 +1,10 @@
 import type { Role } from '../src/common/access';
 import type { SpendSummaryDto } from '../src/reports/spend-summary.dto';
+import { DEFAULT_AS_AT_LAG_MS } from '../src/reports/spend-summary.rules';
 import { expectProblem, type TestApp } from './support/app';
-import type { BiddingWorld } from './support/bids';
+import { NORTHUMBRIA_PCC, organisationIds, type BiddingWorld } from './support/bids';
 import { NOT_INSTANTS } from './support/factories';
-import { twoYearRound, type ReturnsWorld } from './support/reports';
+import { buildExport, twoYearRound, type ReturnsWorld } from './support/reports';
 
 // A round's spend summary over two financial years (see twoYearRound), read back to the penny;
 // and as at an earlier moment, the same figures after later returns and payments.
@@ -13,10 +14,14 @@ describe('reports: the round spend summary', () => {
   let t: TestApp;
   const as = (role: Role) => world.as(role);
   const api = () => t.http();
+  // As at now unless a query says otherwise (with no asAt at all, a summary is of a few seconds
+  // ago: see the test of the default below).
   const summary = async (query = '', role: Role = 'finance'): Promise<SpendSummaryDto> =>
     (
       await api()
-        .get(`/api/v1/rounds/${setup.roundId}/spend-summary${query}`)
+        .get(
+          `/api/v1/rounds/${setup.roundId}/spend-summary${query || `?asAt=${new Date().toISOString()}`}`,
+        )
         .set(as(role))
         .expect(200)
     ).body;
@@ -129,6 +134,42 @@ describe('reports: the round spend summary', () => {
     ).body as SpendSummaryDto;
     expect(empty.awards).toMatchObject({ items: [], total: 0 });
     expect(empty.totals.round).toMatchObject({ awards: 0, awardedPence: 0, remainingPence: 0 });
+  });
+
+  it('shows the organisation by the name it had at the moment asked for', async () => {
+    const id = (await organisationIds(t, as('admin')))[NORTHUMBRIA_PCC];
+    const rename = (name: string) =>
+      api().patch(`/api/v1/organisations/${id}`).set(as('admin')).send({ name }).expect(200);
+    const renamed = 'Police, Fire and Crime Commissioner for Northumbria';
+    const beforeRename = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await rename(renamed);
+    try {
+      const then = await summary(`?asAt=${beforeRename}`);
+      expect(then.awards.items.map((a) => a.organisationName)).toEqual([NORTHUMBRIA_PCC]);
+      const now = await summary();
+      expect(now.awards.items.map((a) => a.organisationName)).toEqual([renamed]);
+      // The file as at before the rename has the old name, and nowhere the new one.
+      const csv = (await buildExport(world, setup.roundId, 'csv', beforeRename)).file.toString();
+      expect(csv).toContain(NORTHUMBRIA_PCC);
+      expect(csv).not.toContain(renamed);
+    } finally {
+      // Other suites of this worker find the demo organisation by its name.
+      await rename(NORTHUMBRIA_PCC);
+    }
+  });
+
+  it('reads a summary asked for without asAt as at a few seconds ago, the same when read again', async () => {
+    const path = `/api/v1/rounds/${setup.roundId}/spend-summary`;
+    const asked = Date.now();
+    const read = (await api().get(path).set(as('finance')).expect(200)).body as SpendSummaryDto;
+    const answered = Date.now();
+    const asAt = Date.parse(read.asAt);
+    expect(asAt).toBeGreaterThanOrEqual(asked - DEFAULT_AS_AT_LAG_MS);
+    expect(asAt).toBeLessThanOrEqual(answered - DEFAULT_AS_AT_LAG_MS);
+    const again = (await api().get(path).query({ asAt: read.asAt }).set(as('finance')).expect(200))
+      .body as SpendSummaryDto;
+    expect(again).toEqual(read);
   });
 
   it('counts a withdrawn award as what was approved, the rest released, nothing pending', async () => {

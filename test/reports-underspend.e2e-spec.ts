@@ -22,6 +22,7 @@ describe('reports: underspend risk with nothing claimed', () => {
       await setup.world.t
         .http()
         .get(`/api/v1/rounds/${setup.roundId}/spend-summary`)
+        .query({ asAt: new Date().toISOString() })
         .set(setup.world.as('finance'))
         .expect(200)
     ).body;

@@ -11840,7 +11840,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description You have too many exports queued or being built (openExports says how many) */
+      /** @description You have too many exports queued or being built (openExports says how many), or the round is still a draft */
       409: {
         headers: {
           [name: string]: unknown;

@@ -12,6 +12,7 @@ import { SpentRefreshToken, UserSession } from '../auth/sessions/user-session.en
 import { RecoveryCode, SecondFactor } from '../auth/second-factor/second-factor.entity';
 import { EmailOutbox } from '../notifications/email-outbox.entity';
 import { Organisation } from '../organisations/organisation.entity';
+import { OrganisationName } from '../organisations/organisation-name.entity';
 import { PoliceForceArea } from '../organisations/police-force-area.entity';
 import { DeliveryReturn } from '../returns/delivery-return.entity';
 import { ReportExport } from '../reports/report-export.entity';
@@ -31,6 +32,7 @@ export const ENTITIES = [
   AuditEvent,
   PoliceForceArea,
   Organisation,
+  OrganisationName,
   User,
   UserMembership,
   UserSession,

@@ -38,7 +38,8 @@ export class ExportsController {
   @ApiAcceptedResponse({ type: ExportDto })
   @ApiConflictResponse({
     type: ProblemDto,
-    description: 'You have too many exports queued or being built (openExports says how many)',
+    description:
+      'You have too many exports queued or being built (openExports says how many), or the round is still a draft',
   })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'asAt in the future' })
   @ApiServiceUnavailableResponse({

@@ -67,7 +67,13 @@ export class ExportsService {
     const asAt = this.summaries.asAtOf(input.asAt, now);
     await this.settleOpen(user);
     const row = await this.dataSource.transaction(async (manager) => {
-      await this.rounds.get(user, roundId);
+      const round = await this.rounds.get(user, roundId);
+      if (round.status === 'draft') {
+        throw DomainError.conflict(
+          'round-not-published',
+          `Round ${round.code} is still a draft: it has no bids or awards to export until it opens.`,
+        );
+      }
       // One request of a user's at a time counts and adds, so parallel requests keep the limit.
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`exports:${user.id}`]);
       const open = await manager.countBy(ReportExport, {

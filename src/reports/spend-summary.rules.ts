@@ -1,6 +1,17 @@
 import type { CostKind } from '../bids/bid-lines.entity';
 import type { SpendAwardDto, SpendMoneyDto, SpendQuarterDto } from './spend-summary.dto';
 
+// How far before "now" a summary or export asked for without an `asAt` is read. A row is stamped
+// when its transaction starts and seen only once it commits, so one being written as the report
+// is asked for could be missing from it yet dated before it; read a few seconds back, the moment
+// is settled, and the same report asked for again later as at the moment it states is the same.
+export const DEFAULT_AS_AT_LAG_MS = 5_000;
+
+// The moment a report is read as at: the one given, or DEFAULT_AS_AT_LAG_MS before `now`.
+export function reportAsAt(given: string | undefined, now: Date): Date {
+  return given ? new Date(given) : new Date(now.getTime() - DEFAULT_AS_AT_LAG_MS);
+}
+
 // The money columns as PostgreSQL sends them: bigint sums arrive as strings.
 export interface MoneyRow {
   awarded: string | number;

@@ -7,7 +7,7 @@ import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { formatLondon } from '../common/london-time';
 import { RoundsService } from '../rounds/rounds.service';
-import { spendAward, type AwardRow, type MoneyRow, money } from './spend-summary.rules';
+import { reportAsAt, spendAward, type AwardRow, type MoneyRow, money } from './spend-summary.rules';
 import type {
   SpendAwardDto,
   SpendSummaryDto,
@@ -68,10 +68,10 @@ export class SpendSummaryService {
     private readonly rounds: RoundsService,
   ) {}
 
-  // The moment a summary is read as at: now unless given; never in the future, whose figures
-  // could still change.
+  // The moment a summary is read as at: a few seconds ago unless given (reportAsAt); never in the
+  // future, whose figures could still change.
   asAtOf(asAt: string | undefined, now = new Date()): Date {
-    const moment = asAt ? new Date(asAt) : now;
+    const moment = reportAsAt(asAt, now);
     if (moment.getTime() > now.getTime()) {
       throw DomainError.invalid('as-at-in-future', 'A summary is of what has happened.', [
         { field: 'asAt', message: `give a moment no later than now (${now.toISOString()})` },

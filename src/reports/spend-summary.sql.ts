@@ -2,6 +2,7 @@
 // are worked out through several steps), so PostgreSQL would JIT-compile some 300 expressions
 // first: seconds of compiling for a query that runs in less.
 import { awardProfileAtSql } from '../awards/award-lifecycle';
+import { organisationNameAtSql } from '../organisations/organisation-names';
 import { type ExportColumn, SPEND_COLUMNS, selectList, sqlColumns } from './spend-columns';
 
 export const SPEND_SETTINGS = 'SET LOCAL jit = off';
@@ -16,25 +17,30 @@ const PROFILE_CELLS = (profile: string) =>
 
 // The round's spend as at a moment, in SQL: $1 the round, $2 the "as at" instant. Everything is
 // read as it stood then (submissions sent by then, reviews and payments recorded by then,
-// releases made by then), so a summary as at a past moment gives the same numbers whatever
-// arrives later. Amounts are bigint pence.
+// releases made by then, variations approved by then, organisation names as they were then),
+// so a summary as at a past moment gives the same numbers whatever arrives later. Amounts are
+// bigint pence.
 //
-// `returns`: one row per award × quarter (its return), with where the return stood: its latest
-// submission sent by then, sent back or approved, and its payment made. `facts`: one row per
-// award × financial year × quarter × kind, with the quarter's profile (for an award never varied,
-// the kind's award for the year spread evenly over the award's quarters in that year, pennies
-// left over in the last; for a varied one, its profile as it stood then: awardProfileAtSql),
-// claimed, approved, paid and forecast; `years`: one row per award × financial year × kind with
-// the award, the release (at year end, or of everything not approved when the award is
-// withdrawn) and what remains.
+// `awards`: one row per award accepted by then, with its profile as it stood (awardProfileAtSql;
+// NULL for an award never varied). `returns`: one row per award × quarter (its return), with
+// where the return stood: its latest submission sent by then, sent back or approved, and its
+// payment made. `facts`: one row per award × financial year × quarter × kind, with the quarter's
+// profile (for an award never varied, the kind's award for the year spread evenly over the
+// award's quarters in that year, pennies left over in the last; for a varied one, the quarter's
+// cells of its profile), claimed, approved, paid and forecast; `years`: one row per award ×
+// financial year × kind with the award, the release (at year end, or of everything not approved
+// when the award is withdrawn) and what remains.
 //
-// Written to plan the same at any size: the return's submission, spend lines, payment and award
-// lines are looked up by their keys, and the year rows are summed from one list by GROUP BY,
-// never by joining two computed lists on several columns, whose sizes PostgreSQL cannot estimate
-// (it then picks nested loops over them, quadratic in the round's returns).
+// Written as set joins that plan the same at any size: no per-row subquery or function over the
+// round's returns. Each list is built once from the one before (award lines and profile cells
+// per award and year, the latest submission per return, its spend lines per kind), joined on
+// keys, and the year rows are summed from one list by GROUP BY, never by joining two computed
+// lists on several columns, whose sizes PostgreSQL cannot estimate (it then picks nested loops
+// over them, quadratic in the round's returns).
 export const SPEND_FACTS = `
-  awards AS (
-    SELECT a.id AS award_id, b.reference, o.name AS organisation_name,
+  awards AS MATERIALIZED (
+    SELECT a.id AS award_id, b.reference, ${organisationNameAtSql('o.id', '$2::timestamptz')}
+             AS organisation_name,
            b.applicant_type, b.force_area_code,
            coalesce(fa.name, 'No force area') AS force_area_name,
            CASE WHEN a.closed_at <= $2::timestamptz THEN a.status
@@ -53,9 +59,9 @@ export const SPEND_FACTS = `
     LEFT JOIN police_force_areas fa ON fa.code = b.force_area_code
     WHERE a.round_id = $1::uuid AND a.outcome = 'award' AND a.accepted_at <= $2::timestamptz
   ),
-  returns AS (
+  returns AS MATERIALIZED (
     SELECT d.id AS return_id, d.award_id, d.financial_year, d.quarter, d.due_on,
-           d.period_starts_on, aw.award_status, aw.profile,
+           d.period_starts_on, aw.award_status, aw.profile IS NOT NULL AS varied,
            row_number() OVER (PARTITION BY d.award_id, d.financial_year ORDER BY d.period_starts_on)
              AS position,
            count(*) OVER (PARTITION BY d.award_id, d.financial_year) AS quarters_in_year,
@@ -73,26 +79,52 @@ export const SPEND_FACTS = `
     ) lt ON true
     LEFT JOIN return_payments pay ON pay.return_id = d.id
   ),
+  -- The quarter's profile cells: for an award never varied, its award lines for the year
+  -- (spread over the year's quarters in facts) with the year's total; for a varied one, its
+  -- profile's cells for the quarter, with the quarter's total.
+  cells AS (
+    SELECT al.decision_id AS award_id, false AS varied, al.financial_year, NULL::int AS quarter,
+           al.kind, al.amount_pence,
+           sum(al.amount_pence) OVER (PARTITION BY al.decision_id, al.financial_year)::bigint
+             AS year_total
+    FROM awards aw JOIN award_lines al ON al.decision_id = aw.award_id
+    WHERE aw.profile IS NULL
+    UNION ALL
+    SELECT aw.award_id, true, p."financialYear", p.quarter, p.kind, p."amountPence",
+           sum(p."amountPence") OVER (PARTITION BY aw.award_id, p."financialYear", p.quarter)::bigint
+    FROM awards aw CROSS JOIN ${PROFILE_CELLS('aw.profile')}
+    WHERE aw.profile IS NOT NULL
+  ),
+  -- The latest submission's spend lines for the return's year, each award's forecast from its
+  -- latest live submission (read only for awards with a quarter nobody has reported on).
+  claims AS (
+    SELECT r.return_id, l.kind, l.claimed_pence, l.approved_pence
+    FROM returns r
+    JOIN return_spend_lines l ON l.submission_id = r.submission_id
+      AND l.financial_year = r.financial_year
+  ),
   forecasts AS (
     SELECT f.award_id, s.content->'forecast' AS forecast
     FROM (
       SELECT DISTINCT ON (r.award_id) r.award_id, r.submission_id
       FROM returns r
       WHERE r.submission_id IS NOT NULL AND NOT r.sent_back AND r.award_status <> 'withdrawn'
+        AND r.award_id IN (SELECT u.award_id FROM returns u
+                           WHERE u.submission_id IS NULL OR u.sent_back)
       ORDER BY r.award_id, r.period_starts_on DESC
     ) f
     JOIN return_submissions s ON s.id = f.submission_id
   ),
   facts AS (
-    SELECT r.award_id, r.financial_year, r.quarter, al.kind,
-           CASE WHEN NOT al.spread THEN al.amount_pence
+    SELECT r.award_id, r.financial_year, r.quarter, c.kind,
+           CASE WHEN r.varied THEN c.amount_pence
                 WHEN r.position = r.quarters_in_year
-                THEN al.amount_pence - (al.amount_pence / r.quarters_in_year) * (r.quarters_in_year - 1)
-                ELSE al.amount_pence / r.quarters_in_year END AS profile,
-           CASE WHEN NOT al.spread THEN al.year_total
+                THEN c.amount_pence - (c.amount_pence / r.quarters_in_year) * (r.quarters_in_year - 1)
+                ELSE c.amount_pence / r.quarters_in_year END AS profile,
+           CASE WHEN r.varied THEN c.year_total
                 WHEN r.position = r.quarters_in_year
-                THEN al.year_total - (al.year_total / r.quarters_in_year) * (r.quarters_in_year - 1)
-                ELSE al.year_total / r.quarters_in_year END AS quarter_profile,
+                THEN c.year_total - (c.year_total / r.quarters_in_year) * (r.quarters_in_year - 1)
+                ELSE c.year_total / r.quarters_in_year END AS quarter_profile,
            coalesce(CASE WHEN r.sent_back OR (r.award_status = 'withdrawn' AND NOT r.approved) THEN 0
                          ELSE l.claimed_pence END, 0) AS claimed,
            coalesce(CASE WHEN r.approved THEN l.approved_pence ELSE 0 END, 0) AS approved,
@@ -101,23 +133,13 @@ export const SPEND_FACTS = `
                 ELSE coalesce((
                   SELECT sum((x->>'amountPence')::bigint) FROM jsonb_array_elements(fc.forecast) x
                   WHERE x->>'financialYear' = r.financial_year AND (x->>'quarter')::int = r.quarter
-                    AND x->>'kind' = al.kind), 0) END AS forecast,
+                    AND x->>'kind' = c.kind), 0) END AS forecast,
            (r.due_on < ($2::timestamptz AT TIME ZONE 'Europe/London')::date
              AND (r.submission_id IS NULL OR r.sent_back) AND r.award_status = 'active') AS overdue
     FROM returns r
-    CROSS JOIN LATERAL (
-      SELECT al.kind, al.amount_pence, sum(al.amount_pence) OVER ()::bigint AS year_total,
-             true AS spread
-      FROM award_lines al
-      WHERE r.profile IS NULL AND al.decision_id = r.award_id AND al.financial_year = r.financial_year
-      UNION ALL
-      -- A varied award's profile: the quarter's own cells; year_total is then the quarter's.
-      SELECT p.kind, p."amountPence", sum(p."amountPence") OVER ()::bigint, false
-      FROM ${PROFILE_CELLS('r.profile')}
-      WHERE p."financialYear" = r.financial_year AND p.quarter = r.quarter
-    ) al
-    LEFT JOIN return_spend_lines l ON l.submission_id = r.submission_id
-      AND l.financial_year = r.financial_year AND l.kind = al.kind
+    JOIN cells c ON c.award_id = r.award_id AND c.financial_year = r.financial_year
+      AND (NOT c.varied OR c.quarter = r.quarter)
+    LEFT JOIN claims l ON l.return_id = r.return_id AND l.kind = c.kind
     LEFT JOIN forecasts fc ON fc.award_id = r.award_id
   ),
   years AS (
@@ -127,19 +149,19 @@ export const SPEND_FACTS = `
            CASE WHEN bool_or(y.withdrawn) THEN sum(y.awarded) - sum(y.approved)
                 ELSE sum(y.released) END AS released
     FROM (
-      SELECT aw.award_id, al.financial_year, al.kind, al.amount_pence AS awarded,
+      SELECT al.award_id, al.financial_year, al.kind, al.amount_pence AS awarded,
              0::bigint AS claimed, 0::bigint AS approved, 0::bigint AS paid, 0::bigint AS forecast,
              coalesce(rel.amount_pence, 0) AS released, aw.award_status = 'withdrawn' AS withdrawn
       FROM awards aw
-      CROSS JOIN LATERAL (
-        SELECT al.financial_year, al.kind, al.amount_pence
-        FROM award_lines al WHERE aw.profile IS NULL AND al.decision_id = aw.award_id
+      JOIN (
+        SELECT c.award_id, c.financial_year, c.kind, c.amount_pence
+        FROM cells c WHERE NOT c.varied
         UNION ALL
         -- A varied award's lines as they stood: its profile summed per year and kind.
-        SELECT p."financialYear", p.kind, sum(p."amountPence")::bigint
-        FROM ${PROFILE_CELLS('aw.profile')}
-        GROUP BY p."financialYear", p.kind HAVING sum(p."amountPence") > 0
-      ) al
+        SELECT c.award_id, c.financial_year, c.kind, sum(c.amount_pence)::bigint
+        FROM cells c WHERE c.varied
+        GROUP BY c.award_id, c.financial_year, c.kind HAVING sum(c.amount_pence) > 0
+      ) al ON al.award_id = aw.award_id
       LEFT JOIN year_end_releases rel ON rel.award_id = aw.award_id
         AND rel.financial_year = al.financial_year AND rel.kind = al.kind
         AND rel.released_at <= $2::timestamptz
