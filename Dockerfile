@@ -36,7 +36,7 @@ RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home g
 USER 10001
 EXPOSE 3000
 # Liveness of the HTTP roles (api, all). The worker role serves no HTTP: its container turns the
-# check off (`--no-healthcheck`).
+# check off (see compose.yaml).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # The service. Migrations run once, from a one-off container of this image:
