@@ -121,4 +121,88 @@ step "The image holds production dependencies only"
   [ -d templates/emails ] && [ -d dist/migrations ] || { echo "templates or migrations missing"; exit 1; }
   echo "no dev dependencies; runtime dependencies, templates and migrations present"'
 
+"${PODMAN[@]}" rm -f "$NAME" >/dev/null
+
+# compose.yaml, run for real with podman-compose (Debian's 1.0.3): its PostgreSQL, Redis and mail
+# catcher images are built from containers/ on the local Debian image, the app image is the one
+# just built. podman-compose 1.0 starts services in order without waiting for health, so the
+# migrate service's restart-on-failure is what makes it wait for PostgreSQL here.
+PROJECT="grants-compose-check-$$"
+COMPOSE=(podman-compose --project-name "$PROJECT" --podman-args "${PODMAN[*]:1}"
+  --podman-run-args "${LIMITS[*]}" --podman-build-args "${LIMITS[*]} --format docker --network host")
+export BASE_IMAGE NODE_IMAGE API_PORT="${CHECK_API_PORT:-3991}" MAIL_WEB_PORT="${CHECK_MAIL_PORT:-8026}"
+export JWT_SECRET SECOND_FACTOR_KEY
+JWT_SECRET="$(openssl rand -hex 32)"
+SECOND_FACTOR_KEY="$(openssl rand -base64 32)"
+api="http://127.0.0.1:$API_PORT"
+compose_down() {
+  "${COMPOSE[@]}" down --volumes >/dev/null 2>&1 || true
+  "${PODMAN[@]}" network rm -f "${PROJECT}_default" >/dev/null 2>&1 || true
+}
+trap 'compose_down; cleanup' EXIT
+
+step "compose.yaml: building the PostgreSQL, Redis and mail catcher images"
+"${PODMAN[@]}" tag "$IMAGE" localhost/safer-streets-grants:latest
+"${COMPOSE[@]}" build postgres redis mail
+
+step "compose.yaml: podman-compose up"
+started=$SECONDS
+"${COMPOSE[@]}" up -d
+ready=""
+for _ in $(seq 1 180); do
+  if ready="$(curl -fsS "$api/health/ready" 2>/dev/null)"; then break; fi
+  ready=""
+  sleep 1
+done
+if [ -z "$ready" ]; then
+  for service in postgres redis migrate api worker mail; do
+    echo "--- $service" >&2
+    "${PODMAN[@]}" logs --tail 20 "${PROJECT}_${service}_1" >&2 || true
+  done
+  fail "the compose api never answered /health/ready"
+fi
+echo "/health/ready after $((SECONDS - started)) s: $ready"
+migrated="$("${PODMAN[@]}" inspect -f '{{.State.Status}} {{.State.ExitCode}}' "${PROJECT}_migrate_1")"
+[ "$migrated" = "exited 0" ] || fail "the migrate service ended '$migrated'"
+echo "migrate: $migrated"
+
+step "compose.yaml: an administrator made with the CLI signs in"
+email="ops@compose-check.test"
+password="$(openssl rand -hex 16)"
+printf %s "$password" |
+  "${PODMAN[@]}" exec -i "${PROJECT}_api_1" node dist/src/cli.js create-admin --email "$email" --name "Compose Check"
+login="$(curl -sS -o "$work/login.json" -w '%{http_code}' "$api/api/v1/auth/login" \
+  -H 'content-type: application/json' -d "{\"email\":\"$email\",\"password\":\"$password\"}")"
+[ "$login" = 200 ] && grep -q '"accessToken"' "$work/login.json" || fail "sign-in answered $login: $(cat "$work/login.json")"
+echo "sign-in: 200 with an access token"
+wrong="$(curl -sS -o /dev/null -w '%{http_code}' "$api/api/v1/auth/login" \
+  -H 'content-type: application/json' -d "{\"email\":\"$email\",\"password\":\"not-$password\"}")"
+[ "$wrong" = 401 ] || fail "a wrong password answered $wrong"
+echo "wrong password: 401"
+
+step "compose.yaml: a password reset email reaches the mail catcher through the worker"
+reset="$(curl -sS -o /dev/null -w '%{http_code}' "$api/api/v1/auth/password-reset" \
+  -H 'content-type: application/json' -d "{\"email\":\"$email\"}")"
+[ "$reset" = 202 ] || fail "password reset answered $reset"
+message=""
+for _ in $(seq 1 60); do
+  message="$(curl -fsS "http://127.0.0.1:$MAIL_WEB_PORT/" | grep -o '[0-9-]*\.eml' | head -n 1 || true)"
+  [ -n "$message" ] && break
+  sleep 1
+done
+[ -n "$message" ] || fail "no message reached the mail catcher"
+curl -fsS -o "$work/message.eml" "http://127.0.0.1:$MAIL_WEB_PORT/$message"
+grep -qi "^To: .*$email" "$work/message.eml" || fail "$message is not addressed to $email"
+grep -q "/reset-password" "$work/message.eml" || grep -qi "reset" "$work/message.eml" || fail "$message holds no reset link"
+echo "mail catcher: $message to $email"
+
+step "compose.yaml: podman-compose down --volumes"
+"${COMPOSE[@]}" down --volumes >/dev/null
+"${PODMAN[@]}" network rm -f "${PROJECT}_default" >/dev/null 2>&1 || true
+left="$("${PODMAN[@]}" ps -a --filter "label=io.podman.compose.project=$PROJECT" --format '{{.Names}}')"
+[ -z "$left" ] || fail "containers left: $left"
+volumes="$("${PODMAN[@]}" volume ls --format '{{.Name}}' | grep "^${PROJECT}_" || true)"
+[ -z "$volumes" ] || fail "volumes left: $volumes"
+echo "no containers or volumes of $PROJECT left"
+
 step "All container checks passed"

@@ -12,6 +12,7 @@ interface ReceivedSpan {
   spanId: string;
   parentSpanId?: string;
   kind: number;
+  attributes?: { key: string; value: { stringValue?: string } }[];
 }
 
 interface OtlpTraces {
@@ -22,6 +23,12 @@ interface OtlpTraces {
       spans?: Omit<ReceivedSpan, 'service' | 'scope'>[];
     }[];
   }[];
+}
+
+const IOREDIS = '@opentelemetry/instrumentation-ioredis';
+
+function statementOf(span: ReceivedSpan): string | undefined {
+  return span.attributes?.find((attribute) => attribute.key === 'db.query.text')?.value.stringValue;
 }
 
 // A tiny OTLP/HTTP receiver: POST /v1/traces with JSON (the http exporter's encoding).
@@ -122,6 +129,15 @@ describe('Traces (the real entrypoint sending to an OTLP/HTTP receiver started h
         ),
       'a pg span in the trace',
     );
+    // Redis commands under the request and the jobs (BullMQ's scripts run as EVALSHA), each
+    // described by its command's name alone, never its arguments (keys, job data).
+    await waitFor(
+      () => inTrace().find((span) => span.scope === IOREDIS && span.name === 'evalsha'),
+      "an ioredis span of BullMQ's EVALSHA in the trace",
+    );
+    const redis = inTrace().filter((span) => span.scope === IOREDIS);
+    const statements = redis.map((span) => [span.name, statementOf(span)]);
+    expect(statements).toEqual(redis.map((span) => [span.name, span.name]));
   });
   it('sends no query string, job data or email address to the collector', async () => {
     expect((await fetch(`${app.url}/health?token=never-traced-7731`)).status).toBe(200);

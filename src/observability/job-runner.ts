@@ -47,8 +47,14 @@ export class JobRunner {
           const started = performance.now();
           try {
             const result = await work();
+            const counts = countsOf(result);
             this.logger.info(
-              { ...fields, outcome: 'completed', durationMs: elapsed(started) },
+              {
+                ...fields,
+                outcome: 'completed',
+                durationMs: elapsed(started),
+                ...(counts ? { result: counts } : {}),
+              },
               'job completed',
             );
             return result;
@@ -84,6 +90,23 @@ function originOf(job: Job): JobOrigin {
   const data = job.data as Originated | undefined;
   const origin = data?.origin;
   return origin && typeof origin === 'object' ? origin : {};
+}
+
+// A job's result goes into its line only when it is a few counts by name (a reminder scan's
+// emails per kind), which can name nobody; any other result (text, ids, objects) is left out.
+export function countsOf(result: unknown): Record<string, number> | undefined {
+  if (typeof result !== 'object' || result === null || Array.isArray(result)) {
+    return undefined;
+  }
+  const entries = Object.entries(result);
+  const counts =
+    entries.length > 0 &&
+    entries.length <= 20 &&
+    entries.every(
+      ([name, value]) =>
+        /^[a-z][a-z0-9_-]{0,63}$/i.test(name) && Number.isInteger(value) && (value as number) >= 0,
+    );
+  return counts ? Object.fromEntries(entries as [string, number][]) : undefined;
 }
 
 function elapsed(started: number): number {
