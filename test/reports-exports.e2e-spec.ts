@@ -125,9 +125,10 @@ describe('reports: spend summary exports', () => {
       'pcc',
       'Police and Crime Commissioner',
     ]);
-    // Variance as a whole percent, the same figures the JSON summary gives.
+    // Variance as a whole percent, the same figures the JSON summary gives as at the same moment.
     const summary = await api()
       .get(`/api/v1/rounds/${setup.roundId}/spend-summary`)
+      .query({ asAt: body.asAt })
       .set(as('finance'))
       .expect(200);
     const quarters = csvRows(csv).filter((row) => row.Level === 'quarter');
