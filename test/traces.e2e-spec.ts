@@ -1,6 +1,11 @@
+import { execFile } from 'node:child_process';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { projectPath } from '../src/config/project-root';
 import { AppProcess, spawnApp } from './support/app-process';
+import { ensureTestBuild } from './support/test-build';
 
 jest.setTimeout(240_000);
 
@@ -159,5 +164,28 @@ describe('Traces (the real entrypoint sending to an OTLP/HTTP receiver started h
     );
     expect(leaks).toEqual([]);
     expect(JSON.stringify(receiver.spans)).not.toMatch(/never-traced-7731|moderator@demo\.test/);
+  });
+
+  it('loads the OpenTelemetry SDK only when tracing is on (it takes some 30 MB)', async () => {
+    const built = await ensureTestBuild();
+    const sdkLoaded = async (endpoint?: string) => {
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      delete env.OTEL_EXPORTER_OTLP_ENDPOINT;
+      if (endpoint) {
+        env.OTEL_EXPORTER_OTLP_ENDPOINT = endpoint;
+      }
+      const tracing = join(built, 'src', 'observability');
+      const script =
+        `require(${JSON.stringify(join(tracing, 'start-tracing.js'))});` +
+        `const loaded = Object.keys(require.cache).some((file) => file.includes('@opentelemetry/sdk-node'));` +
+        `require(${JSON.stringify(join(tracing, 'tracing.js'))}).stopTracing().then(() => console.log(loaded));`;
+      const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
+        cwd: projectPath(),
+        env,
+      });
+      return stdout.trim();
+    };
+    expect(await sdkLoaded()).toBe('false');
+    expect(await sdkLoaded('http://127.0.0.1:9')).toBe('true');
   });
 });

@@ -1,46 +1,17 @@
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
-import { NodeSDK } from '@opentelemetry/sdk-node';
+import type { NodeSDK } from '@opentelemetry/sdk-node';
 
 let sdk: NodeSDK | undefined;
 
-// OpenTelemetry traces of HTTP requests, SQL and Redis commands, and jobs (job-runner.ts), sent
-// as OTLP/HTTP JSON to `<endpoint>/v1/traces`. Must run before pg, ioredis and the HTTP server
-// are loaded (start-tracing.ts, imported first by main.ts), or they go uninstrumented.
+// Starts tracing when OTEL_EXPORTER_OTLP_ENDPOINT is set. Must run before pg, ioredis and the HTTP
+// server are loaded (start-tracing.ts, imported first by main.ts), or they go uninstrumented, so
+// the SDK is loaded here, synchronously, and only then: with tracing off a process never loads it.
 export function startTracing(endpoint: string, role: string): void {
   if (sdk) {
     return;
   }
-  sdk = new NodeSDK({
-    serviceName: `safer-streets-grants-${role}`,
-    autoDetectResources: false,
-    traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/+$/, '')}/v1/traces` }),
-    // Traces only: the SDK would otherwise also send logs to the same endpoint.
-    logRecordProcessors: [],
-    instrumentations: [
-      // A query string can hold a token (account pages' links, the SSO callback's code and
-      // state) or a search for a person: server spans keep the path only.
-      new HttpInstrumentation({
-        requestHook: (span, request) => {
-          const url = 'url' in request ? request.url : undefined;
-          if (typeof url === 'string' && url.includes('?')) {
-            const path = url.slice(0, url.indexOf('?'));
-            span.setAttribute('url.query', '[redacted]');
-            span.setAttribute('http.target', path);
-            span.setAttribute('http.url', path);
-          }
-        },
-      }),
-      // SQL with its $n placeholders, never the values (pg's default).
-      new PgInstrumentation(),
-      // The command's name only: BullMQ's EVALSHA carries job data (a password reset's email),
-      // and GETDEL an SSO state.
-      new IORedisInstrumentation({ dbStatementSerializer: (command) => command }),
-    ],
-  });
-  sdk.start();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when tracing is on
+  const { startTracingSdk } = require('./tracing-sdk') as typeof import('./tracing-sdk');
+  sdk = startTracingSdk(endpoint, role);
 }
 
 // Sends the spans still waiting in the batch and stops; safe to call more than once, and when
