@@ -7,6 +7,7 @@ import { countLines, exportSql, timeCopy } from './export-copy';
 import { LINES_PER_AWARD, seedOrganisations, seedRound } from './export-data';
 import { plainLinesTable, timePlainCopy } from './export-floor';
 import { buildExport } from './export-run';
+import { timeSummaryReads } from './spend-summary-reads';
 import { recordResult, round2 } from './results';
 import { benchConfig, benchEnv, clearRedis, dropDatabase, freshDatabase, runMain } from './support';
 
@@ -22,12 +23,14 @@ import { benchConfig, benchEnv, clearRedis, dropDatabase, freshDatabase, runMain
 // into a table of their own and COPYed out as CSV through pg (bench/export-floor.ts), against
 // which the CSV job's time is the ratio in export_floor. The CSV is built again for a round of BENCH_SCALING_SMALL lines
 // (default 10,000): memory should not grow with the round. The rounds are generated with SQL
-// (bench/export-data.ts).
+// (bench/export-data.ts). Last, the queries `GET /rounds/{id}/spend-summary` runs for a round of
+// 50 awards, timed against a plain read of its lines (bench/spend-summary-reads.ts; target: under
+// 50 ms).
 //
 // Everything runs in a database of its own (DATABASE_URL's name + "_bench_exports"), created,
 // migrated, demo-seeded and dropped at the end with the files (BENCH_KEEP_DATABASE=1 keeps
 // both), on a Redis prefix of its own. Figures go to bench/results.json (export_csv,
-// export_floor, export_xlsx, export_scaling); what they rest on is printed to stderr.
+// export_floor, export_xlsx, export_scaling, spend_summary_50_awards); what they rest on is printed to stderr.
 
 function lines(name: string, fallback: number): number {
   const value = Number(process.env[name] ?? fallback);
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
     await seedOrganisations(db);
     const large = await seedRound(db, 1, Math.round(LINES / LINES_PER_AWARD));
     const small = await seedRound(db, 2, Math.round(SMALL / LINES_PER_AWARD));
+    const fifty = await seedRound(db, 3, 50);
     // As autovacuum would after a bulk load: the visibility map, and statistics for the planner.
     await db.query('VACUUM ANALYZE');
     log(`${large.lines} + ${small.lines} return lines generated and vacuumed in ${since(started)}`);
@@ -127,6 +131,20 @@ async function main(): Promise<void> {
     recordResult('export_scaling', {
       peak_rss_mb_10k: round2(scaled.peakRssMb),
       peak_rss_mb_1m: csv.peak_rss_mb,
+    });
+
+    // The summary of a 50-award round, as the route reads it: target under 50 ms.
+    const reads = await timeSummaryReads(db, fifty, asAt);
+    log(
+      `spend summary of ${fifty.lines} lines (50 awards): queries p50 ${reads.ours.p50.toFixed(1)} ms, ` +
+        `p95 ${reads.ours.p95.toFixed(1)} ms; plain read of its lines p50 ${reads.plain.p50.toFixed(1)} ms`,
+    );
+    recordResult('spend_summary_50_awards', {
+      lines: fifty.lines,
+      p50_ms: round2(reads.ours.p50),
+      p95_ms: round2(reads.ours.p95),
+      plain_p50_ms: round2(reads.plain.p50),
+      ratio: round2(reads.ours.p50 / reads.plain.p50),
     });
   } finally {
     await db?.release();

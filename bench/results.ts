@@ -12,6 +12,15 @@ export interface BenchResults {
   // Our CSV job against a plain COPY of as many return lines, through pg (issue 24).
   export_floor: { rows: number; raw_copy_s: number; ours_csv_s: number; ratio: number };
   export_scaling: { peak_rss_mb_10k: number; peak_rss_mb_1m: number };
+  // The queries of GET /rounds/{id}/spend-summary for 50 awards against a plain read of their
+  // lines (issue 24: under 50 ms).
+  spend_summary_50_awards: {
+    lines: number;
+    p50_ms: number;
+    p95_ms: number;
+    plain_p50_ms: number;
+    ratio: number;
+  };
   email: {
     mails: number;
     ours_per_s: number;
@@ -47,6 +56,7 @@ const KEYS: (keyof BenchResults)[] = [
   'export_floor',
   'export_xlsx',
   'export_scaling',
+  'spend_summary_50_awards',
   'email',
   'reminder_scan',
   'body_shape',
