@@ -95,14 +95,8 @@ export const SPEND_FACTS = `
     FROM awards aw CROSS JOIN ${PROFILE_CELLS('aw.profile')}
     WHERE aw.profile IS NOT NULL
   ),
-  -- The latest submission's spend lines for the return's year, each award's forecast from its
-  -- latest live submission (read only for awards with a quarter nobody has reported on).
-  claims AS (
-    SELECT r.return_id, l.kind, l.claimed_pence, l.approved_pence
-    FROM returns r
-    JOIN return_spend_lines l ON l.submission_id = r.submission_id
-      AND l.financial_year = r.financial_year
-  ),
+  -- Each award's forecast from its latest live submission (read only for awards with a quarter
+  -- nobody has reported on).
   forecasts AS (
     SELECT f.award_id, s.content->'forecast' AS forecast
     FROM (
@@ -139,7 +133,11 @@ export const SPEND_FACTS = `
     FROM returns r
     JOIN cells c ON c.award_id = r.award_id AND c.financial_year = r.financial_year
       AND (NOT c.varied OR c.quarter = r.quarter)
-    LEFT JOIN claims l ON l.return_id = r.return_id AND l.kind = c.kind
+    -- The latest submission's spend line for the return's year and the kind, by its primary key:
+    -- joined through a list of the round's claims instead, PostgreSQL (which cannot estimate that
+    -- list) compared every fact with every claim, quadratic in the round's returns.
+    LEFT JOIN return_spend_lines l ON l.submission_id = r.submission_id
+      AND l.financial_year = r.financial_year AND l.kind = c.kind
     LEFT JOIN forecasts fc ON fc.award_id = r.award_id
   ),
   years AS (
