@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
 import { ReminderRegistry } from '../src/notifications/reminder-registry';
 import { QUEUES } from '../src/queues/queues';
 import {
@@ -25,6 +26,9 @@ const HISTOGRAM = 'ssg_http_request_duration_seconds_count';
 describe('metrics', () => {
   let t: TestApp;
   let metricsPort: number;
+  // The database's clock when the suite began: the suites before it in this Jest worker share
+  // the database, and their mail (some of it waiting out a retry) is not this suite's.
+  let suiteStarted: string;
   const scrape = async () => {
     const response = await t.http().get('/metrics').set('authorization', `Bearer ${TOKEN}`);
     expect(response.status).toBe(200);
@@ -37,6 +41,9 @@ describe('metrics', () => {
       processRole: 'api',
       metrics: { token: TOKEN, port: metricsPort, host: '127.0.0.1' },
     });
+    [{ now: suiteStarted }] = await t.app
+      .get(DataSource)
+      .query<{ now: string }[]>('SELECT now()::text AS now');
   });
   afterAll(async () => {
     await t?.close();
@@ -258,10 +265,32 @@ describe('metrics', () => {
     }, 90_000);
 
     it('sends what was pending: the backlog falls back', async () => {
-      await eventually(async () => {
-        expect(value(await scrape(), 'ssg_outbox_unsent', { status: 'pending' })).toBe(0);
-        expect(value(await scrape(), 'ssg_outbox_oldest_unsent_age_seconds')).toBe(0);
+      // Every email this suite caused (the batch, the export's link, the scan's reminders) is
+      // sent, and the gauge reads the database: what is left pending is older mail only.
+      const pendingRows = () =>
+        t.app
+          .get(DataSource)
+          .query<
+            { template: string; attempts: number; last_error: string | null; ours: boolean }[]
+          >(
+            `SELECT template, attempts, last_error, created_at >= $1::timestamptz AS ours
+           FROM email_outbox WHERE status = 'pending'`,
+            [suiteStarted],
+          );
+      const left = await eventually(async () => {
+        const rows = await pendingRows();
+        expect(rows.filter((row) => row.ours)).toEqual([]);
+        expect(value(await scrape(), 'ssg_outbox_unsent', { status: 'pending' })).toBe(rows.length);
+        return rows;
       }, 60_000);
+      if (left.length > 0) {
+        // Seen once in CI: say what it was, for whoever looks next.
+        console.warn(
+          `Older mail still pending after this suite's was sent: ${JSON.stringify(left)}`,
+        );
+      } else {
+        expect(value(await scrape(), 'ssg_outbox_oldest_unsent_age_seconds')).toBe(0);
+      }
     }, 90_000);
   });
 });
