@@ -12,21 +12,22 @@ import type { Round } from './export-data';
 
 const PLAIN_TABLE = 'bench_plain_return_lines';
 
+// Every return line of round $1, plain: each with its return, award and submission keys beside
+// the amounts. The floor of the export benchmark and the baseline of the summary's.
+export const ROUND_RETURN_LINES = `
+  SELECT d.award_id, s.return_id, l.submission_id, l.financial_year, d.quarter, l.kind,
+         l.claimed_pence, l.approved_pence
+  FROM award_decisions a
+  JOIN delivery_returns d ON d.award_id = a.id
+  JOIN return_submissions s ON s.return_id = d.id
+  JOIN return_spend_lines l ON l.submission_id = s.id
+  WHERE a.round_id = $1`;
+
 // The round's return lines copied into a table of their own: as many rows as the round has
 // return lines, each with its return, award and submission keys beside the amounts.
 export async function plainLinesTable(db: QueryRunner, round: Round): Promise<string> {
   await db.query(`DROP TABLE IF EXISTS ${PLAIN_TABLE}`);
-  await db.query(
-    `CREATE TABLE ${PLAIN_TABLE} AS
-     SELECT d.award_id, s.return_id, l.submission_id, l.financial_year, d.quarter, l.kind,
-            l.claimed_pence, l.approved_pence
-     FROM award_decisions a
-     JOIN delivery_returns d ON d.award_id = a.id
-     JOIN return_submissions s ON s.return_id = d.id
-     JOIN return_spend_lines l ON l.submission_id = s.id
-     WHERE a.round_id = $1`,
-    [round.id],
-  );
+  await db.query(`CREATE TABLE ${PLAIN_TABLE} AS ${ROUND_RETURN_LINES}`, [round.id]);
   await db.query(`VACUUM ANALYZE ${PLAIN_TABLE}`);
   return PLAIN_TABLE;
 }

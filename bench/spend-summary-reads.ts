@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { QueryRunner } from 'typeorm';
 import { AWARD_ROWS, SPEND_SETTINGS, TOTAL_ROWS } from '../src/reports/spend-summary.sql';
 import type { Round } from './export-data';
+import { ROUND_RETURN_LINES } from './export-floor';
 
 const WARM_UP = 5;
 const TIMES = 40;
@@ -17,18 +18,7 @@ export async function timeSummaryReads(db: QueryRunner, round: Round, asAt: Date
       await db.query(TOTAL_ROWS, [round.id, asAt]);
       await db.query(AWARD_ROWS, [round.id, asAt, 50, 0]);
     });
-  const plain = () =>
-    inTransaction(db, () =>
-      db.query(
-        `SELECT d.award_id, d.quarter, l.financial_year, l.kind, l.claimed_pence, l.approved_pence
-         FROM award_decisions a
-         JOIN delivery_returns d ON d.award_id = a.id
-         JOIN return_submissions s ON s.return_id = d.id
-         JOIN return_spend_lines l ON l.submission_id = s.id
-         WHERE a.round_id = $1`,
-        [round.id],
-      ),
-    );
+  const plain = () => inTransaction(db, () => db.query(ROUND_RETURN_LINES, [round.id]));
   return { ours: await timings(ours), plain: await timings(plain) };
 }
 
