@@ -16,6 +16,7 @@ import { matching, plainGet, value } from './support/metrics';
 import { queueBatch } from './support/outbox';
 import { freePort, kill, spawnWorker } from './support/processes';
 import { eventually } from './support/smtp';
+import { demoRoundForOwnFinance } from './support/reports';
 
 const TOKEN = 'metrics-token-for-the-e2e-suite-0123456789';
 const HISTOGRAM = 'ssg_http_request_duration_seconds_count';
@@ -226,19 +227,7 @@ describe('metrics', () => {
     });
 
     it('times the export it builds, by format and outcome', async () => {
-      const finance = { authorization: `Bearer ${await login(t, 'finance@demo.test')}` };
-      // The demo's delivery round (exports of a draft round are refused, and the suites before
-      // this one in the Jest worker may have left draft rounds first in the list).
-      const rounds = await t
-        .http()
-        .get('/api/v1/rounds')
-        .query({ q: 'SSF-DEMO-R' })
-        .set(finance)
-        .expect(200);
-      const roundId = (rounds.body.items as { id: string; code: string }[]).find(
-        (round) => round.code === 'SSF-DEMO-R',
-      )?.id;
-      expect(roundId).toBeDefined();
+      const { roundId, finance } = await demoRoundForOwnFinance(t);
       const built = { format: 'csv', outcome: 'done' };
       const count = (text: string) => value(text, 'ssg_export_build_duration_seconds_count', built);
       const before = await scrapeWorker();

@@ -9,11 +9,10 @@ import { DataSource } from 'typeorm';
 import { FileStore } from '../src/files/file-store';
 import { queuePrefix, QUEUES, redisConnection } from '../src/queues/queues';
 import { exportFileKey } from '../src/reports/report-export.entity';
-import { expectProblem, login } from './support/app';
+import { expectProblem } from './support/app';
 import { type BiddingWorld, startBidding } from './support/bids';
-import { createAccount } from './support/accounts';
-import { validStaffUser } from './support/factories';
 import { eventually } from './support/smtp';
+import { demoRoundForOwnFinance } from './support/reports';
 
 const DAY_MS = 86_400_000;
 
@@ -47,16 +46,7 @@ describe('reports: export files, limits and retention', () => {
 
   beforeAll(async () => {
     world = await startBidding();
-    const rounds = await api().get('/api/v1/rounds?limit=100').set(world.as('finance')).expect(200);
-    roundId = rounds.body.items.find((r: { code: string }) => r.code === 'SSF-DEMO-R').id;
-    // A finance user of this suite's own, so other suites' exports do not count against it.
-    const user = await createAccount(
-      world.t,
-      world.as('admin'),
-      validStaffUser({ role: 'finance' }),
-    );
-    financeId = user.id;
-    finance = { authorization: `Bearer ${await login(world.t, user.email, user.password)}` };
+    ({ roundId, finance, financeId } = await demoRoundForOwnFinance(world.t));
     queue = world.t.app.get<Queue>(getQueueToken(QUEUES.exports));
     events = new QueueEvents(QUEUES.exports, {
       connection: redisConnection(world.t.config),

@@ -9,18 +9,10 @@ import { S3FileStore } from '../src/files/s3-file-store';
 import { QUEUES } from '../src/queues/queues';
 import { ExportBuilder } from '../src/reports/export-builder.service';
 import { exportFileKey } from '../src/reports/report-export.entity';
-import { createAccount } from './support/accounts';
-import {
-  expectProblem,
-  login,
-  startApp,
-  startWorker,
-  type TestApp,
-  tokensByRole,
-} from './support/app';
-import { validStaffUser } from './support/factories';
+import { expectProblem, startApp, startWorker, type TestApp } from './support/app';
 import { TestS3Server } from './support/s3';
 import { eventually } from './support/smtp';
+import { demoRoundForOwnFinance } from './support/reports';
 
 // The point of one file store: an export built by a worker on one machine is served by an API
 // replica on another. Here they share only an S3 bucket (a real s3rver): each has a FILES_DIR
@@ -66,16 +58,7 @@ describe('reports: exports kept in an S3-compatible store', () => {
     dirs.worker = mkdtempSync(join(tmpdir(), 'ssg-test-worker-files-'));
     t = await startApp({ processRole: 'api', files: { dir: dirs.api, s3: config } });
     worker = await startWorker({ files: { dir: dirs.worker, s3: config } });
-    const tokens = await tokensByRole(t);
-    const admin = { authorization: `Bearer ${tokens.admin}` };
-    const rounds = await api()
-      .get('/api/v1/rounds?limit=100')
-      .set({ authorization: `Bearer ${tokens.finance}` })
-      .expect(200);
-    roundId = rounds.body.items.find((r: { code: string }) => r.code === 'SSF-DEMO-R').id;
-    // A finance user of this suite's own, so other suites' exports do not count against it.
-    const user = await createAccount(t, admin, validStaffUser({ role: 'finance' }));
-    finance = { authorization: `Bearer ${await login(t, user.email, user.password)}` };
+    ({ roundId, finance } = await demoRoundForOwnFinance(t));
   }, 90_000);
   afterAll(async () => {
     await worker?.close();

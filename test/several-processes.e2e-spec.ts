@@ -8,9 +8,7 @@ import type { S3Config } from '../src/files/files-config';
 import { S3FileStore } from '../src/files/s3-file-store';
 import { DAILY_SCAN_SCHEDULER } from '../src/notifications/reminders.processor';
 import { QUEUES } from '../src/queues/queues';
-import { createAccount } from './support/accounts';
-import { login, startApp, type TestApp, tokensByRole } from './support/app';
-import { validStaffUser } from './support/factories';
+import { startApp, type TestApp, tokensByRole } from './support/app';
 import { completedJob } from './support/jobs';
 import { messageIdOf, queueBatch, statuses } from './support/outbox';
 import {
@@ -23,6 +21,9 @@ import {
 } from './support/processes';
 import { TestS3Server } from './support/s3';
 import { eventually, TestSmtpServer } from './support/smtp';
+import { createAccount } from './support/accounts';
+import { validStaffUser } from './support/factories';
+import { demoRoundForOwnFinance } from './support/reports';
 
 // How long a worker's hold on an export lasts unrenewed (EXPORT_LOCK_MS): a killed worker's
 // export is taken up by the other within about twice this.
@@ -124,17 +125,7 @@ describe('several API and worker processes on one PostgreSQL, one Redis and one 
       }
     }
 
-    const tokens = await tokensByRole(t);
-    const rounds = await t
-      .http()
-      .get('/api/v1/rounds?limit=100')
-      .set({ authorization: `Bearer ${tokens.finance}` })
-      .expect(200);
-    roundId = rounds.body.items.find((r: { code: string }) => r.code === 'SSF-DEMO-R').id;
-    // A finance user of this suite's own, so other suites' exports do not count against it.
-    const admin = { authorization: `Bearer ${tokens.admin}` };
-    const user = await createAccount(t, admin, validStaffUser({ role: 'finance' }));
-    finance = { authorization: `Bearer ${await login(t, user.email, user.password)}` };
+    ({ roundId, finance } = await demoRoundForOwnFinance(t));
   }, 360_000);
 
   afterAll(async () => {

@@ -2,9 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { Job, Queue } from 'bullmq';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { QUEUES } from '../src/queues/queues';
-import { createAccount } from './support/accounts';
-import { login, startApp, type TestApp, tokensByRole } from './support/app';
-import { validStaffUser } from './support/factories';
+import { startApp, type TestApp } from './support/app';
 import {
   freePort,
   kill,
@@ -14,6 +12,7 @@ import {
   startPrivateRedis,
 } from './support/processes';
 import { eventually } from './support/smtp';
+import { demoRoundForOwnFinance, downloadExport } from './support/reports';
 
 // Short, so that a test which had to wait for a lapsed lock would still be quick; the export
 // handed back at shutdown must not need it.
@@ -50,16 +49,7 @@ describe('shutdown mid-export and mid-request', () => {
     redis = await startPrivateRedis();
     t = await startApp({ processRole: 'api', redisUrl: redis.url });
     dataSource = t.app.get(DataSource);
-    const tokens = await tokensByRole(t);
-    const rounds = await t
-      .http()
-      .get('/api/v1/rounds?limit=100')
-      .set({ authorization: `Bearer ${tokens.finance}` })
-      .expect(200);
-    roundId = rounds.body.items.find((r: { code: string }) => r.code === 'SSF-DEMO-R').id;
-    const admin = { authorization: `Bearer ${tokens.admin}` };
-    const user = await createAccount(t, admin, validStaffUser({ role: 'finance' }));
-    finance = { authorization: `Bearer ${await login(t, user.email, user.password)}` };
+    ({ roundId, finance } = await demoRoundForOwnFinance(t));
   }, 180_000);
 
   afterAll(async () => {
@@ -119,13 +109,11 @@ describe('shutdown mid-export and mid-request', () => {
 
       // Watch who waits on the lock while the holder stops: never both at once.
       let both = false;
-      let otherTookIt = false;
       let watching = true;
       const watch = (async () => {
         while (watching) {
           const waiting = await waitingOnLocks();
           both ||= waiting.length > 1;
-          otherTookIt ||= waiting.includes(other);
           await new Promise((resolve) => setTimeout(resolve, 50));
         }
       })();
@@ -133,6 +121,7 @@ describe('shutdown mid-export and mid-request', () => {
       try {
         stopped = await terminate(workers[index]);
         // The other takes it up well before a lapsed lock and a stalled check would bring it back.
+        // (Asserted here, not by the watcher: its last look may have started just before.)
         await eventually(async () => expect(await waitingOnLocks()).toEqual([other]), 3_000);
       } finally {
         watching = false;
@@ -141,7 +130,6 @@ describe('shutdown mid-export and mid-request', () => {
       expect(stopped.code).toBe(0);
       expect(stopped.ms).toBeLessThan(10_000);
       expect(both).toBe(false);
-      expect(otherTookIt).toBe(true);
       expectNoOutageLines(stopped.after());
       // Logged as handed back, not as a failed job.
       expect(stopped.after()).toContain('"outcome":"handed back"');
@@ -153,17 +141,7 @@ describe('shutdown mid-export and mid-request', () => {
         expect(row.body.status).toBe('done');
         return row.body as { sizeBytes: number };
       }, 60_000);
-      const file = await t
-        .http()
-        .get(`/api/v1/exports/${id}/download`)
-        .set(finance)
-        .buffer(true)
-        .parse((response, callback) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => callback(null, Buffer.concat(chunks)));
-        })
-        .expect(200);
+      const file = await downloadExport(t, finance, id);
       const bytes = file.body as Buffer;
       expect(bytes.length).toBe(done.sizeBytes);
       // A header and the round's lines, written once (not two builds' output run together).

@@ -22,7 +22,3 @@ export async function stopTracing(): Promise<void> {
   sdk = undefined;
   await running?.shutdown();
 }
-
-export function tracingStarted(): boolean {
-  return sdk !== undefined;
-}
