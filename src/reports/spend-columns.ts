@@ -34,7 +34,6 @@ export type Cell = string | number | boolean | Date | null;
 // ("£1,234.56", as the workbook's number format shows them; none is £0.00, as in the files), a
 // percent with its sign ("-10%"), a date on the UK calendar ("31 July 2026"), a moment on the UK
 // clock with its zone, yes or no; nothing else is blank. The CSV keeps plain figures for machines.
-export const flagText = (value: boolean) => (value ? 'yes' : 'no');
 export function reportText(type: ColumnType, value: Cell): string {
   if (value === null) {
     return type === 'pounds' ? formatPounds(0) : '';
@@ -52,7 +51,7 @@ export function reportText(type: ColumnType, value: Cell): string {
     case 'ukTime':
       return value instanceof Date ? formatLondonZoned(value) : String(value);
     case 'flag':
-      return flagText(Boolean(value));
+      return value ? 'yes' : 'no';
     case 'text':
     case 'label':
       return String(value);
