@@ -222,11 +222,13 @@ describe('reports: spend summary exports', () => {
         `<desc id="chart-[0-9a-f-]+-desc">${setup.bid.reference}: awarded £300,000.00, claimed £190,000.00, approved £150,000.00, paid £150,000.00.</desc>`,
       ),
     );
-    expect(html).toContain('<td class="money">£300,000.00</td><td class="money">£190,000.00</td>');
+    expect(html).toContain(
+      '<td class="number">£300,000.00</td><td class="number">£190,000.00</td>',
+    );
     expect(html).toContain(`1 return is overdue for ${setup.bid.reference}.`);
     // Codes read as words: the applicant type by its name, the award's status and kinds capitalised.
-    expect(html).toContain('<td>Police and Crime Commissioner</td>');
-    expect(html).toContain('</td><td>Capital</td>');
+    expect(html).toContain('<th scope="row">Police and Crime Commissioner</th>');
+    expect(html).toContain('</th><th scope="row">Capital</th>');
     expect(html).toMatch(/\), Active<\/h3>/);
     expect(html).not.toContain('<script');
   });

@@ -1,10 +1,13 @@
 import { APPLICANT_TYPE_NAMES } from '../bids/eligibility.rules';
+import { formatLondonDate, formatLondonZoned } from '../common/london-time';
+import { formatPounds } from '../common/money';
 import { spendVariancePercent, underspendRisk } from './spend-summary.rules';
 
 // Every column of the CSV and Excel spend exports, declared once: the SQL that reads it for each
 // kind of line (exportLines() builds its UNION from these), its heading, how it is shown, its
 // width in the workbook, and whether the CSV and the workbook carry it. The writers render from
-// this list alone; a column added here appears in the query, the CSV and the workbook's sheets.
+// this list alone; a column added here appears in the query, the CSV and the workbook's sheets,
+// and, where it says so (`html`), in the printed report's tables.
 
 // The kinds of line an export holds: an award's totals, its financial year × kind lines, its
 // quarters, and the round's totals and subtotals. In the workbook each has its own sheet.
@@ -26,6 +29,56 @@ export const CSV_LEVELS: readonly LineLevel[] = ['year', 'quarter', 'total'];
 export type ColumnType =
   'text' | 'label' | 'pounds' | 'percent' | 'date' | 'ukTime' | 'count' | 'flag';
 export type Cell = string | number | boolean | Date | null;
+
+// A value of each type as people read it in the printed report: pounds with the £ and thousands
+// ("£1,234.56", as the workbook's number format shows them; none is £0.00, as in the files), a
+// percent with its sign ("-10%"), a date on the UK calendar ("31 July 2026"), a moment on the UK
+// clock with its zone, yes or no; nothing else is blank. The CSV keeps plain figures for machines.
+export function reportText(type: ColumnType, value: Cell): string {
+  if (value === null) {
+    return type === 'pounds' ? formatPounds(0) : '';
+  }
+  switch (type) {
+    case 'pounds':
+      return formatPounds(typeof value === 'number' ? value : String(value));
+    case 'percent':
+      return `${Number(value)}%`;
+    case 'count':
+      return String(Number(value));
+    case 'date':
+      // A calendar date: noon UTC is that same day on the UK calendar.
+      return formatLondonDate(new Date(`${String(value)}T12:00:00Z`));
+    case 'ukTime':
+      return value instanceof Date ? formatLondonZoned(value) : String(value);
+    case 'flag':
+      return value ? 'yes' : 'no';
+    case 'text':
+    case 'label':
+      return String(value);
+  }
+}
+// The report writes those units in every cell, so its headings leave out the "(£)" or "(%)" the
+// files' headings carry.
+const UNIT_IN_CELL: Partial<Record<ColumnType, string>> = { pounds: '£', percent: '%' };
+export function reportHeading(column: ExportColumn): string {
+  const unit = UNIT_IN_CELL[column.type];
+  return unit && column.heading.endsWith(` (${unit})`)
+    ? column.heading.slice(0, -` (${unit})`.length)
+    : column.heading;
+}
+
+// The printed report's tables (spend-html.ts): the round's totals, its subtotals by financial
+// year and kind, force area and applicant type, the round's quarters (its chart's figures), and
+// each award's quarters.
+export const REPORT_TABLES = [
+  'round',
+  'byYearAndKind',
+  'byForceArea',
+  'byApplicantType',
+  'roundQuarters',
+  'awardQuarters',
+] as const;
+export type ReportTable = (typeof REPORT_TABLES)[number];
 
 // What a derived column is worked out from: a value of the line being written (by key), the
 // award the line belongs to (its own `award` line, read just before its year and quarter lines),
@@ -55,6 +108,8 @@ export interface ExportColumn {
   // column only other columns are worked out from.
   csv: boolean;
   excel: boolean;
+  // The printed report's tables that show it, in the definition's order (none when absent).
+  html?: readonly ReportTable[];
 }
 
 // The levels a column has a value on.
@@ -70,7 +125,6 @@ const labelOf = (labels: Record<string, string>, code: Cell) =>
 const APPLICANT_TYPES = Object.fromEntries(
   Object.entries(APPLICANT_TYPE_NAMES).map(([code, name]) => [code, capitalised(name)]),
 );
-export const applicantTypeLabel = (code: string) => labelOf(APPLICANT_TYPES, code) ?? code;
 const TOTAL_GROUPS: Record<string, string> = {
   'total: round': 'Round',
   'total: year and kind': 'Financial year and kind',
@@ -112,6 +166,9 @@ const underspend = (award: (key: string) => Cell) =>
     },
     Number(award('variance_threshold_percent')),
   );
+
+// The report's tables of the round's totals and subtotals that show the money columns.
+const TOTALS_TABLES = ['round', 'byYearAndKind', 'byForceArea', 'byApplicantType'] as const;
 
 export const SPEND_COLUMNS: readonly ExportColumn[] = [
   {
@@ -191,6 +248,7 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     },
     csv: true,
     excel: true,
+    html: ['byForceArea'],
   },
   {
     key: 'applicant_type',
@@ -213,6 +271,7 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     },
     csv: true,
     excel: true,
+    html: ['byApplicantType'],
   },
   {
     key: 'award_status',
@@ -244,6 +303,7 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     sql: { year: 'y.financial_year', quarter: 'q.financial_year', total: 't.financial_year' },
     csv: true,
     excel: true,
+    html: ['byYearAndKind', 'roundQuarters', 'awardQuarters'],
   },
   {
     key: 'quarter',
@@ -254,6 +314,7 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     sql: { quarter: `'Q' || q.quarter` },
     csv: true,
     excel: true,
+    html: ['roundQuarters', 'awardQuarters'],
   },
   {
     key: 'return_due',
@@ -275,6 +336,7 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     label: capitalised,
     csv: true,
     excel: true,
+    html: ['byYearAndKind'],
   },
   {
     key: 'awards',
@@ -285,8 +347,9 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     sql: { total: 't.awards' },
     csv: true,
     excel: true,
+    html: ['round', 'byForceArea', 'byApplicantType'],
   },
-  money('awarded', 'Awarded (£)'),
+  { ...money('awarded', 'Awarded (£)'), html: [...TOTALS_TABLES] },
   {
     key: 'profile',
     heading: 'Profile (£)',
@@ -296,8 +359,9 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     sql: { quarter: 'q.profile' },
     csv: true,
     excel: true,
+    html: ['roundQuarters', 'awardQuarters'],
   },
-  money('claimed', 'Claimed (£)', 'q.claimed'),
+  { ...money('claimed', 'Claimed (£)', 'q.claimed'), html: [...TOTALS_TABLES, 'roundQuarters'] },
   ...(['capital', 'revenue'] as const).map((kind): ExportColumn => ({
     key: `claimed_${kind}`,
     heading: `Claimed ${kind} (£)`,
@@ -307,12 +371,16 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     sql: { quarter: `q.claimed_${kind}` },
     csv: true,
     excel: true,
+    html: ['awardQuarters'],
   })),
-  money('approved', 'Approved (£)', 'q.approved'),
-  money('paid', 'Paid (£)', 'q.paid'),
-  money('forecast', 'Forecast (£)', 'q.forecast'),
-  money('released', 'Released (£)'),
-  money('remaining', 'Remaining (£)', undefined, 'y.awarded - y.approved - y.released'),
+  { ...money('approved', 'Approved (£)', 'q.approved'), html: REPORT_TABLES },
+  { ...money('paid', 'Paid (£)', 'q.paid'), html: REPORT_TABLES },
+  { ...money('forecast', 'Forecast (£)', 'q.forecast'), html: ['round', 'awardQuarters'] },
+  { ...money('released', 'Released (£)'), html: ['round', 'byYearAndKind'] },
+  {
+    ...money('remaining', 'Remaining (£)', undefined, 'y.awarded - y.approved - y.released'),
+    html: ['round', 'byYearAndKind'],
+  },
   {
     key: 'variance',
     heading: 'Variance (%)',
@@ -325,6 +393,7 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     },
     csv: true,
     excel: true,
+    html: ['awardQuarters'],
   },
   {
     key: 'overdue',
@@ -335,6 +404,7 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     sql: { quarter: 'q.overdue' },
     csv: true,
     excel: true,
+    html: ['awardQuarters'],
   },
   {
     key: 'overdue_returns',

@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { EMAIL_HELPERS } from '../notifications/email-helpers';
 import { awardChart, quarterChart } from './spend-charts';
-import { applicantTypeLabel, capitalised } from './spend-columns';
+import { capitalised, type ExportColumn, SPEND_COLUMNS } from './spend-columns';
 import type { SpendExport } from './spend-export';
+import { ReportTables } from './spend-report-tables';
 
 const PARTS = ['head', 'award', 'foot'] as const;
 type Part = (typeof PARTS)[number];
+// Partials: `table`, a table's header row and body from the cells it is given.
+const PARTIALS = ['table'] as const;
 
 // {{{cssString text}}}: text as a quoted CSS string for the report's own <style> (the printed
 // pages' margin boxes name the round and the moment). Everything but plain letters, digits and
@@ -23,7 +26,9 @@ export function cssString(text: unknown): string {
 
 // The printable spend report, in three templates written one after another so the awards
 // stream through: `head` (the round, its totals and the chart by quarter), `award` (one per
-// award, with its own chart) and `foot`. Compiled strict at start: a broken template stops it.
+// award, with its own chart) and `foot`. Their tables' columns, headings and cells come from the
+// column definition (spend-report-tables.ts); the templates lay the page out and loop over the
+// cells (the `table` partial). Compiled strict at start: a broken template stops it.
 export class SpendReportTemplates {
   private constructor(private readonly parts: Record<Part, HandlebarsTemplateDelegate>) {}
 
@@ -31,39 +36,49 @@ export class SpendReportTemplates {
     const env = Handlebars.create();
     env.registerHelper(EMAIL_HELPERS);
     env.registerHelper('cssString', cssString);
-    env.registerHelper('applicantType', applicantTypeLabel);
     env.registerHelper('capitalised', capitalised);
-    const parts = {} as Record<Part, HandlebarsTemplateDelegate>;
-    for (const part of PARTS) {
-      const file = join(dir, `spend-summary.${part}.html.hbs`);
+    const compile = (name: string) => {
+      const file = join(dir, `spend-summary.${name}.html.hbs`);
       if (!existsSync(file)) {
         throw new Error(`The spend report template ${file} is missing (REPORT_TEMPLATES_DIR).`);
       }
       try {
         const source = readFileSync(file, 'utf8');
         env.parse(source);
-        parts[part] = env.compile(source, { strict: true });
+        return env.compile(source, { strict: true });
       } catch (error) {
         throw new Error(
           `The spend report template ${file} cannot be used: ${error instanceof Error ? error.message : String(error)}`,
           { cause: error },
         );
       }
+    };
+    for (const partial of PARTIALS) {
+      env.registerPartial(partial, compile(partial));
+    }
+    const parts = {} as Record<Part, HandlebarsTemplateDelegate>;
+    for (const part of PARTS) {
+      parts[part] = compile(part);
     }
     return new SpendReportTemplates(parts);
   }
 
-  async write(target: string, data: SpendExport): Promise<void> {
+  // `columns`: the column definition the tables are written from (a test adds to it).
+  async write(
+    target: string,
+    data: SpendExport,
+    columns: readonly ExportColumn[] = SPEND_COLUMNS,
+  ): Promise<void> {
     const out = createWriteStream(target);
     try {
-      await this.render(out, data);
+      await this.render(out, data, new ReportTables(columns, data.asAt));
     } catch (error) {
       out.destroy();
       throw error;
     }
   }
 
-  private async render(out: WriteStream, data: SpendExport): Promise<void> {
+  private async render(out: WriteStream, data: SpendExport, tables: ReportTables): Promise<void> {
     const put = async (html: string) => {
       if (!out.write(html)) {
         await once(out, 'drain');
@@ -78,19 +93,15 @@ export class SpendReportTemplates {
         round: data.round,
         asAt: data.asAt.toISOString(),
         asAtLondon: data.asAtLondon,
-        totals: data.totals,
-        quarters,
+        tables: tables.totals(data.totals, data.quarterTotals),
         quarterChart: quarterChart(quarters),
       }),
     );
     for await (const award of data.awards()) {
-      const quarters = award.quarters.map((q) => ({
-        ...q,
-        variance: q.variancePercent === null ? '' : `${q.variancePercent}%`,
-      }));
       await put(
         this.parts.award({
-          award: { ...award, quarters },
+          award,
+          quarters: tables.awardQuarters(award),
           overdueOne: award.overdueReturns === 1,
           chart: awardChart(award.awardId, award.reference, award),
         }),

@@ -10,6 +10,7 @@ import {
   type ExportColumn,
   LINE_LEVELS,
   type LineLevel,
+  reportText,
   SHEET_NAMES,
   SPEND_COLUMNS,
   type ColumnType,
@@ -52,9 +53,9 @@ function cellValue(type: ColumnType, value: Cell): ExcelJS.CellValue {
     case 'date':
       return new Date(`${String(value)}T00:00:00Z`);
     case 'ukTime':
-      return value instanceof Date ? formatLondonZoned(value) : String(value);
     case 'flag':
-      return value ? 'yes' : 'no';
+      // In words, as the printed report shows them.
+      return reportText(type, value);
     case 'text':
     case 'label':
       return String(value);
