@@ -1,7 +1,13 @@
 import { DataSource } from 'typeorm';
 import type { BidDto } from '../src/bids/bid-response.dto';
 import type { TestApp } from './support/app';
-import { type Assessor, CRITERIA, closedRoundWithBids, dueIn, newAssessor } from './support/assessment';
+import {
+  type Assessor,
+  CRITERIA,
+  closedRoundWithBids,
+  dueIn,
+  newAssessor,
+} from './support/assessment';
 import { openRound, validBid } from './support/bids';
 import { activeAward, quarterReturn, type ReturnsWorld } from './support/returns';
 import { readCost, type ReadCost, transactionsOf } from './support/rows-fetched';
@@ -81,6 +87,13 @@ describe('statement counts of the hot paths', () => {
     const { result, cost } = await readCost(dataSource, work);
     const counts = countsOf(cost);
     seen[name] = counts;
+    if (process.env.SHOW_STATEMENTS) {
+      // eslint-disable-next-line no-console
+      console.log(
+        name,
+        cost.statements.map((s) => s.text.replace(/\s+/g, ' ').slice(0, 300)),
+      );
+    }
     return [result, counts];
   }
 
@@ -115,11 +128,7 @@ describe('statement counts of the hot paths', () => {
 
     it('submits a bid', async () => {
       const [, counts] = await counted('submit bid', () =>
-        t
-          .http()
-          .post(`/api/v1/bids/${draft.id}/submit`)
-          .set(setup.world.pcc.headers)
-          .expect(200),
+        t.http().post(`/api/v1/bids/${draft.id}/submit`).set(setup.world.pcc.headers).expect(200),
       );
       expect(counts.inTransaction).toBeLessThanOrEqual(99);
     });

@@ -106,7 +106,9 @@ export class BidDraftingService {
           'Your organisation is deactivated, so it cannot make bids; contact the programme team.',
         );
       }
-      const round = await this.rounds.findPublished(manager, input.roundId, 'write');
+      // A share lock keeps the round's status still (a close waits) without making parallel
+      // drafts in the round wait for each other: they are numbered by the round's counter row.
+      const round = await this.rounds.findPublished(manager, input.roundId, 'share');
       if (!round) {
         throw DomainError.notFound('Funding round');
       }

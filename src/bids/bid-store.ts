@@ -205,12 +205,19 @@ export class BidStore {
     return this.load(manager, id);
   }
 
+  // The round's next bid number, from its counter row (created with the round's first draft).
+  // The row stays locked until the caller commits, so drafts in one round wait for each other
+  // only from here to commit, never for the round's row. Taken inside the transaction, a
+  // create that rolls back gives its number back: references have no gaps, and they follow
+  // the order the numbers were taken in.
   async nextNumber(manager: EntityManager, roundId: string): Promise<number> {
-    const [row] = await manager.query<{ next: number }[]>(
-      `SELECT coalesce(max(number), 0)::int + 1 AS next FROM bids WHERE round_id = $1`,
+    const [row] = await manager.query<{ last_number: number }[]>(
+      `INSERT INTO round_reference_counters AS c (round_id, last_number) VALUES ($1, 1)
+       ON CONFLICT (round_id) DO UPDATE SET last_number = c.last_number + 1
+       RETURNING c.last_number`,
       [roundId],
     );
-    return row.next;
+    return row.last_number;
   }
 
   // Live bids other than `exceptId` in the limit's scope: a PCC area, or one applicant.

@@ -346,7 +346,8 @@ export class RoundsService {
   }
 
   // A published round with its criteria and caps; `lock` holds it against concurrent changes
-  // (`write` serialises bid numbering, `share` only keeps its status still).
+  // (`write` serialises work that must be one at a time per round, such as award decisions;
+  // `share` only keeps its status still).
   async findPublished(
     manager: EntityManager,
     id: string,

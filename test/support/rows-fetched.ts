@@ -50,7 +50,8 @@ function statementText(statement: unknown): string {
   if (typeof statement === 'string') {
     return statement;
   }
-  return String((statement as { text?: unknown } | undefined)?.text ?? '');
+  const text = (statement as { text?: unknown } | undefined)?.text;
+  return typeof text === 'string' ? text : '';
 }
 
 const OPENS = /^\s*(BEGIN|START TRANSACTION)\b/i;
