@@ -6,8 +6,7 @@ import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { formatLondon } from '../common/london-time';
 import { OrganisationsService } from '../organisations/organisations.service';
-import type { RoundWithParts } from '../rounds/round-views';
-import { DeadlineExtensionStore } from '../rounds/deadline-extension-store';
+import type { FundingRound } from '../rounds/funding-round.entity';
 import { RoundsService } from '../rounds/rounds.service';
 import { bidContentErrors, CONTENT_FIELDS } from './bid-content.rules';
 import type { BidDto } from './bid-response.dto';
@@ -35,7 +34,7 @@ function columnsOf(input: Partial<BidContentDto>): Partial<Bid> {
 
 // `closesAt`: the organisation's own close time (round-deadlines.ts).
 export function windowRefusal(
-  round: RoundWithParts,
+  round: FundingRound,
   closesAt: Date,
   now: Date,
   doing: string,
@@ -66,7 +65,6 @@ export class BidDraftingService {
     private readonly rounds: RoundsService,
     private readonly organisations: OrganisationsService,
     private readonly audit: AuditService,
-    private readonly deadlines: DeadlineExtensionStore,
   ) {}
 
   // A retried create with the same Idempotency-Key answers the bid the first one made, also
@@ -108,11 +106,11 @@ export class BidDraftingService {
       }
       // A share lock keeps the round's status still (a close waits) without making parallel
       // drafts in the round wait for each other: they are numbered by the round's counter row.
-      const round = await this.rounds.findPublished(manager, input.roundId, 'share');
-      if (!round) {
+      const found = await this.rounds.findForBidding(manager, input.roundId, organisation.id);
+      if (!found) {
         throw DomainError.notFound('Funding round');
       }
-      const closesAt = await this.deadlines.deadlineOf(manager, round, organisation.id);
+      const { round, closesAt } = found;
       if (!isWindowOpen(round, closesAt, now)) {
         throw windowRefusal(round, closesAt, now, 'start a bid');
       }
@@ -173,11 +171,11 @@ export class BidDraftingService {
           `Bid ${bid.reference} was submitted and is frozen (it is ${bid.status}); it cannot be edited.`,
         );
       }
-      const round = await this.rounds.findPublished(manager, bid.roundId, 'share');
-      if (!round) {
+      const found = await this.rounds.findForBidding(manager, bid.roundId, bid.organisationId);
+      if (!found) {
         throw DomainError.notFound('Funding round');
       }
-      const closesAt = await this.deadlines.deadlineOf(manager, round, bid.organisationId);
+      const { round, closesAt } = found;
       if (!isWindowOpen(round, closesAt, now)) {
         throw windowRefusal(round, closesAt, now, 'edit a bid');
       }
@@ -197,7 +195,7 @@ export class BidDraftingService {
     });
   }
 
-  private checkContent(input: Partial<BidContentDto>, round: RoundWithParts): void {
+  private checkContent(input: Partial<BidContentDto>, round: FundingRound): void {
     const errors = bidContentErrors(input, round);
     if (errors.length > 0) {
       throw DomainError.invalid(

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EntityManager, FindOptionsWhere, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { formatLondon } from '../common/london-time';
 import { effectiveClosesAtSql } from '../rounds/round-deadlines';
@@ -121,6 +121,30 @@ export function toBidDto(bid: LoadedBid): BidDto {
   };
 }
 
+// Each list of a bid's lines as a JSON array of objects shaped like its entity (amounts are
+// bigint, which JSON carries as numbers), for the bid `bid` of the surrounding query.
+const BID_LINES_JSON = {
+  costLines: `(SELECT coalesce(json_agg(json_build_object(
+      'financialYear', l.financial_year, 'kind', l.kind, 'amountPence', l.amount_pence)
+      ORDER BY l.financial_year, l.kind), '[]')
+    FROM bid_cost_lines l WHERE l.bid_id = bid.id)`,
+  matchFunding: `(SELECT coalesce(json_agg(json_build_object(
+      'id', l.id, 'position', l.position, 'source', l.source, 'kind', l.kind,
+      'amountPence', l.amount_pence) ORDER BY l.position), '[]')
+    FROM bid_match_funding l WHERE l.bid_id = bid.id)`,
+  interventions: `(SELECT coalesce(json_agg(json_build_object(
+      'id', l.id, 'position', l.position, 'category', l.category, 'type', l.type,
+      'description', l.description, 'evidence', l.evidence, 'costPence', l.cost_pence,
+      'outputMeasure', l.output_measure, 'outputTarget', l.output_target) ORDER BY l.position), '[]')
+    FROM bid_interventions l WHERE l.bid_id = bid.id)`,
+};
+
+interface BidLinesRaw {
+  cost_lines: Omit<BidCostLine, 'bidId'>[];
+  match_funding: Omit<BidMatchFunding, 'bidId'>[];
+  interventions: Omit<BidIntervention, 'bidId'>[];
+}
+
 // Named reads and writes of bids and their lines, always inside the caller's transaction.
 @Injectable()
 export class BidStore {
@@ -132,10 +156,11 @@ export class BidStore {
     return bid;
   }
 
-  // Whole bids in the order of `ids` (missing ones left out), in four queries whatever their
-  // number: the bids with their round's and organisation's names, then each list of lines on
-  // its own. Joining the lists together would return the product of their lengths (4 cost
-  // lines, 50 match-funding lines and 50 interventions: 10,000 rows, each with the whole bid).
+  // Whole bids in the order of `ids` (missing ones left out), in one query whatever their
+  // number: the bids with their round's and organisation's names, and each list of lines
+  // gathered into JSON by its own subquery. Joining the lists together instead would return the
+  // product of their lengths (4 cost lines, 50 match-funding lines and 50 interventions: 10,000
+  // rows, each with the whole bid).
   async loadMany(manager: EntityManager, ids: string[]): Promise<LoadedBid[]> {
     if (ids.length === 0) {
       return [];
@@ -147,50 +172,28 @@ export class BidStore {
       .innerJoin('bid.organisation', 'organisation')
       .addSelect(['organisation.id', 'organisation.name'])
       .addSelect(effectiveClosesAtSql('round', 'bid.organisation_id'), 'own_closes_at')
+      .addSelect(BID_LINES_JSON.costLines, 'cost_lines')
+      .addSelect(BID_LINES_JSON.matchFunding, 'match_funding')
+      .addSelect(BID_LINES_JSON.interventions, 'interventions')
       .where('bid.id IN (:...ids)', { ids })
-      .getRawAndEntities<{ bid_id: string; own_closes_at: Date }>();
-    const closesAt = new Map(raw.map((row) => [row.bid_id, row.own_closes_at]));
-    const found = bids.map((bid) => bid.id);
-    // One after another: a transaction's queries share one connection.
-    const costLines = await this.linesOf(manager, BidCostLine, found);
-    const matchFunding = await this.linesOf(manager, BidMatchFunding, found);
-    const interventions = await this.linesOf(manager, BidIntervention, found);
+      .getRawAndEntities<BidLinesRaw & { bid_id: string; own_closes_at: Date }>();
+    const rows = new Map(raw.map((row) => [row.bid_id, row]));
     const byId = new Map(
-      bids.map((bid) => [
-        bid.id,
-        Object.assign(bid, {
-          closesAt: closesAt.get(bid.id) as Date,
-          costLines: costLines.get(bid.id) ?? [],
-          matchFunding: matchFunding.get(bid.id) ?? [],
-          interventions: interventions.get(bid.id) ?? [],
-        }) as LoadedBid,
-      ]),
+      bids.map((bid) => {
+        const row = rows.get(bid.id) as BidLinesRaw & { own_closes_at: Date };
+        const ofBid = <Line>(lines: Line[]) => lines.map((line) => ({ ...line, bidId: bid.id }));
+        return [
+          bid.id,
+          Object.assign(bid, {
+            closesAt: row.own_closes_at,
+            costLines: ofBid(row.cost_lines),
+            matchFunding: ofBid(row.match_funding),
+            interventions: ofBid(row.interventions),
+          }) as LoadedBid,
+        ];
+      }),
     );
     return ids.flatMap((id) => byId.get(id) ?? []);
-  }
-
-  // One list of lines of the bids `bidIds`, grouped by bid, in one query.
-  private async linesOf<Line extends { bidId: string }>(
-    manager: EntityManager,
-    entity: new () => Line,
-    bidIds: string[],
-  ): Promise<Map<string, Line[]>> {
-    const byBid = new Map<string, Line[]>();
-    if (bidIds.length === 0) {
-      return byBid;
-    }
-    const lines = await manager.find(entity, {
-      where: { bidId: In(bidIds) } as FindOptionsWhere<Line>,
-    });
-    for (const line of lines) {
-      const list = byBid.get(line.bidId);
-      if (list) {
-        list.push(line);
-      } else {
-        byBid.set(line.bidId, [line]);
-      }
-    }
-    return byBid;
   }
 
   // Locks the bid row for the rest of the transaction, then reads it whole.
@@ -254,54 +257,69 @@ export class BidStore {
     ]);
   }
 
-  // Replaces whichever lists the edit sends and keeps the derived totals in step. A bid just
-  // created has no lines to replace (`created`), so nothing is deleted first.
+  // Replaces whichever lists the edit sends and keeps the derived totals in step, in at most
+  // two statements. A bid just created has no lines to replace (`created`), so nothing is
+  // deleted first, and the lists it did not send are empty.
   async writeLines(
     manager: EntityManager,
     bidId: string,
     input: Pick<BidContentDto, 'costLines' | 'matchFunding' | 'interventions'>,
     created = false,
   ): Promise<void> {
-    if (input.costLines && !created) {
-      await manager.delete(BidCostLine, { bidId });
-    }
-    if (input.costLines?.length) {
-      await manager.insert(
-        BidCostLine,
-        input.costLines.map((line) => ({ ...line, bidId })),
+    const sent = [input.costLines, input.matchFunding, input.interventions].map(
+      (list) => created || list !== undefined,
+    );
+    if (!created && sent.some(Boolean)) {
+      // The replaced lists go in a statement of their own: deleted and inserted by one
+      // statement, old and new lines would collide on their positions.
+      await manager.query(
+        `WITH cost AS (DELETE FROM bid_cost_lines WHERE bid_id = $1 AND $2),
+              funding AS (DELETE FROM bid_match_funding WHERE bid_id = $1 AND $3)
+         DELETE FROM bid_interventions WHERE bid_id = $1 AND $4`,
+        [bidId, ...sent],
       );
     }
-    if (input.matchFunding && !created) {
-      await manager.delete(BidMatchFunding, { bidId });
-    }
-    if (input.matchFunding?.length) {
-      await manager.insert(
-        BidMatchFunding,
-        input.matchFunding.map((line, index) => ({ ...line, bidId, position: index + 1 })),
-      );
-    }
-    if (input.interventions && !created) {
-      await manager.delete(BidIntervention, { bidId });
-    }
-    if (input.interventions?.length) {
-      await manager.insert(
-        BidIntervention,
-        input.interventions.map((intervention, index) => ({
-          ...intervention,
-          evidence: intervention.evidence ?? '',
-          outputMeasure: intervention.outputMeasure ?? null,
-          outputTarget: intervention.outputTarget ?? null,
-          bidId,
-          position: index + 1,
-        })),
-      );
-    }
+    // Each list sent inserted from a JSON array, and the bid's totals set to the sums of the
+    // lists just written (a list not sent keeps its lines, so its total stands). PostgreSQL runs
+    // every INSERT of the WITH whether or not the UPDATE reads it.
     await manager.query(
-      `UPDATE bids SET
-         requested_pence = (SELECT coalesce(sum(amount_pence), 0) FROM bid_cost_lines WHERE bid_id = $1),
-         match_funding_pence = (SELECT coalesce(sum(amount_pence), 0) FROM bid_match_funding WHERE bid_id = $1)
+      `WITH cost AS (
+         INSERT INTO bid_cost_lines (bid_id, financial_year, kind, amount_pence)
+         SELECT $1, l."financialYear", l.kind, l."amountPence"
+           FROM jsonb_to_recordset($2::jsonb) AS l("financialYear" text, kind text, "amountPence" bigint)
+         RETURNING amount_pence),
+       funding AS (
+         INSERT INTO bid_match_funding (bid_id, position, source, kind, amount_pence)
+         SELECT $1, l.position, l.source, l.kind, l."amountPence"
+           FROM jsonb_to_recordset($3::jsonb) AS l(position int, source text, kind text, "amountPence" bigint)
+         RETURNING amount_pence),
+       interventions AS (
+         INSERT INTO bid_interventions (bid_id, position, category, type, description, evidence,
+                                        cost_pence, output_measure, output_target)
+         SELECT $1, l.position, l.category, l.type, l.description, coalesce(l.evidence, ''),
+                l."costPence", l."outputMeasure", l."outputTarget"
+           FROM jsonb_to_recordset($4::jsonb) AS l(position int, category text, type text,
+                description text, evidence text, "costPence" bigint, "outputMeasure" text,
+                "outputTarget" int))
+       UPDATE bids SET
+         requested_pence = CASE WHEN $5 THEN (SELECT coalesce(sum(amount_pence), 0) FROM cost)
+                           ELSE requested_pence END,
+         match_funding_pence = CASE WHEN $6 THEN (SELECT coalesce(sum(amount_pence), 0) FROM funding)
+                               ELSE match_funding_pence END
        WHERE id = $1`,
-      [bidId],
+      [
+        bidId,
+        JSON.stringify(input.costLines ?? []),
+        JSON.stringify((input.matchFunding ?? []).map((line, n) => ({ ...line, position: n + 1 }))),
+        JSON.stringify(
+          (input.interventions ?? []).map((intervention, n) => ({
+            ...intervention,
+            position: n + 1,
+          })),
+        ),
+        sent[0],
+        sent[1],
+      ],
     );
   }
 }

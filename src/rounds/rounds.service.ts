@@ -13,6 +13,7 @@ import { closeRefusalForExtensions } from './deadline-extension.rules';
 import { FundingRound } from './funding-round.entity';
 import type { RoundDto } from './round-response.dto';
 import { auditView, RoundWithParts, toRoundDto } from './round-views';
+import { effectiveClosesAtSql } from './round-deadlines';
 import { RoundYearCap } from './round-year-cap.entity';
 import {
   type CreateRoundDto,
@@ -360,6 +361,24 @@ export class RoundsService {
         : {}),
     });
     return found ? this.loadRound(manager, id) : null;
+  }
+
+  // A published round share-locked (its status stays still until commit, while other bids in
+  // it go ahead) with an organisation's own close time for it, in one query: what drafting a
+  // bid needs, without the criteria and caps it does not.
+  async findForBidding(
+    manager: EntityManager,
+    id: string,
+    organisationId: string,
+  ): Promise<{ round: FundingRound; closesAt: Date } | null> {
+    const { entities, raw } = await manager
+      .createQueryBuilder(FundingRound, 'round')
+      .addSelect(effectiveClosesAtSql('round', ':organisationId'), 'own_closes_at')
+      .where('round.id = :id', { id, organisationId })
+      .andWhere(`round.status <> 'draft'`)
+      .setLock('pessimistic_read')
+      .getRawAndEntities<{ own_closes_at: Date }>();
+    return entities[0] ? { round: entities[0], closesAt: raw[0].own_closes_at } : null;
   }
 
   private criteriaFrom(criteria: CreateRoundDto['criteria']): AssessmentCriterion[] {
