@@ -145,6 +145,58 @@ interface BidLinesRaw {
   interventions: Omit<BidIntervention, 'bidId'>[];
 }
 
+type LineInput = Pick<BidContentDto, 'costLines' | 'matchFunding' | 'interventions'>;
+type NewLines = {
+  costLines: Omit<BidCostLine, 'bid'>[];
+  matchFunding: Omit<BidMatchFunding, 'bid' | 'id'>[];
+  interventions: Omit<BidIntervention, 'bid' | 'id'>[];
+};
+
+// The lines an input sends, as they are stored: numbered in the order sent, optional parts of
+// an intervention empty. A list not sent is empty.
+export function linesFrom(bidId: string, input: LineInput): NewLines {
+  return {
+    costLines: (input.costLines ?? []).map(({ financialYear, kind, amountPence }) => ({
+      bidId,
+      financialYear,
+      kind,
+      amountPence,
+    })),
+    matchFunding: (input.matchFunding ?? []).map(({ source, kind, amountPence }, n) => ({
+      bidId,
+      position: n + 1,
+      source,
+      kind,
+      amountPence,
+    })),
+    interventions: (input.interventions ?? []).map((intervention, n) => ({
+      bidId,
+      position: n + 1,
+      category: intervention.category,
+      type: intervention.type,
+      description: intervention.description,
+      evidence: intervention.evidence ?? '',
+      costPence: intervention.costPence,
+      outputMeasure: intervention.outputMeasure ?? null,
+      outputTarget: intervention.outputTarget ?? null,
+    })),
+  };
+}
+
+export interface WrittenLines {
+  requestedPence: number;
+  matchFundingPence: number;
+  matchFundingIds: string[];
+  interventionIds: string[];
+}
+
+interface WrittenLinesRaw {
+  requested_pence: string;
+  match_funding_pence: string;
+  match_funding_ids: string[];
+  intervention_ids: string[];
+}
+
 // Named reads and writes of bids and their lines, always inside the caller's transaction.
 @Injectable()
 export class BidStore {
@@ -208,6 +260,18 @@ export class BidStore {
     return this.load(manager, id);
   }
 
+  // Inserts a bid and answers it as a read would: the database's generated and default values
+  // come back with the insert, and every column left unset is null.
+  async insert(manager: EntityManager, fields: Partial<Bid>): Promise<Bid> {
+    const saved = await manager.save(manager.create(Bid, fields));
+    for (const column of manager.connection.getMetadata(Bid).columns) {
+      if (column.getEntityValue(saved) === undefined) {
+        column.setEntityValue(saved, null);
+      }
+    }
+    return saved;
+  }
+
   // The round's next bid number, from its counter row (created with the round's first draft).
   // The row stays locked until the caller commits, so drafts in one round wait for each other
   // only from here to commit, never for the round's row. Taken inside the transaction, a
@@ -258,14 +322,17 @@ export class BidStore {
   }
 
   // Replaces whichever lists the edit sends and keeps the derived totals in step, in at most
-  // two statements. A bid just created has no lines to replace (`created`), so nothing is
-  // deleted first, and the lists it did not send are empty.
+  // two statements; `audit`, an event (auditInsert, its values numbered from the one given)
+  // written by the same statement as the lines.
+  // A bid just created has no lines to replace (`created`), so nothing is deleted first, and
+  // the lists it did not send are empty. Answers the totals and the new lines' ids in order.
   async writeLines(
     manager: EntityManager,
     bidId: string,
-    input: Pick<BidContentDto, 'costLines' | 'matchFunding' | 'interventions'>,
+    input: LineInput,
     created = false,
-  ): Promise<void> {
+    audit?: (first: number) => { sql: string; values: unknown[] },
+  ): Promise<WrittenLines> {
     const sent = [input.costLines, input.matchFunding, input.interventions].map(
       (list) => created || list !== undefined,
     );
@@ -282,8 +349,12 @@ export class BidStore {
     // Each list sent inserted from a JSON array, and the bid's totals set to the sums of the
     // lists just written (a list not sent keeps its lines, so its total stands). PostgreSQL runs
     // every INSERT of the WITH whether or not the UPDATE reads it.
-    await manager.query(
-      `WITH cost AS (
+    const lines = linesFrom(bidId, input);
+    const event = audit?.(7);
+    // TypeORM answers an UPDATE with its rows and its count.
+    const [[written]] = await manager.query<[WrittenLinesRaw[], number]>(
+      `WITH ${event ? `audit AS (${event.sql}),` : ''}
+       cost AS (
          INSERT INTO bid_cost_lines (bid_id, financial_year, kind, amount_pence)
          SELECT $1, l."financialYear", l.kind, l."amountPence"
            FROM jsonb_to_recordset($2::jsonb) AS l("financialYear" text, kind text, "amountPence" bigint)
@@ -292,34 +363,40 @@ export class BidStore {
          INSERT INTO bid_match_funding (bid_id, position, source, kind, amount_pence)
          SELECT $1, l.position, l.source, l.kind, l."amountPence"
            FROM jsonb_to_recordset($3::jsonb) AS l(position int, source text, kind text, "amountPence" bigint)
-         RETURNING amount_pence),
+         RETURNING id, position, amount_pence),
        interventions AS (
          INSERT INTO bid_interventions (bid_id, position, category, type, description, evidence,
                                         cost_pence, output_measure, output_target)
-         SELECT $1, l.position, l.category, l.type, l.description, coalesce(l.evidence, ''),
+         SELECT $1, l.position, l.category, l.type, l.description, l.evidence,
                 l."costPence", l."outputMeasure", l."outputTarget"
            FROM jsonb_to_recordset($4::jsonb) AS l(position int, category text, type text,
                 description text, evidence text, "costPence" bigint, "outputMeasure" text,
-                "outputTarget" int))
+                "outputTarget" int)
+         RETURNING id, position)
        UPDATE bids SET
          requested_pence = CASE WHEN $5 THEN (SELECT coalesce(sum(amount_pence), 0) FROM cost)
                            ELSE requested_pence END,
          match_funding_pence = CASE WHEN $6 THEN (SELECT coalesce(sum(amount_pence), 0) FROM funding)
                                ELSE match_funding_pence END
-       WHERE id = $1`,
+       WHERE id = $1
+       RETURNING requested_pence, match_funding_pence,
+         (SELECT coalesce(json_agg(id ORDER BY position), '[]') FROM funding) AS match_funding_ids,
+         (SELECT coalesce(json_agg(id ORDER BY position), '[]') FROM interventions) AS intervention_ids`,
       [
         bidId,
-        JSON.stringify(input.costLines ?? []),
-        JSON.stringify((input.matchFunding ?? []).map((line, n) => ({ ...line, position: n + 1 }))),
-        JSON.stringify(
-          (input.interventions ?? []).map((intervention, n) => ({
-            ...intervention,
-            position: n + 1,
-          })),
-        ),
+        JSON.stringify(lines.costLines),
+        JSON.stringify(lines.matchFunding),
+        JSON.stringify(lines.interventions),
         sent[0],
         sent[1],
+        ...(event?.values ?? []),
       ],
     );
+    return {
+      requestedPence: Number(written.requested_pence),
+      matchFundingPence: Number(written.match_funding_pence),
+      matchFundingIds: written.match_funding_ids,
+      interventionIds: written.intervention_ids,
+    };
   }
 }
