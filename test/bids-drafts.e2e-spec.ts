@@ -113,6 +113,19 @@ describe('bids: drafts, retried creates and reminders', () => {
     expect(other.body.code).toBe('idempotency-key-reused');
   });
 
+  it('numbers parallel drafts of one round without repeats or gaps', async () => {
+    const round = await openRound(t, as('admin'));
+    const made = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        t.http().post('/api/v1/bids').set(council.headers).send(validBid(round)),
+      ),
+    );
+    expect(made.map((answer) => answer.status)).toEqual(Array(12).fill(201));
+    expect(made.map((answer) => answer.body.reference as string).sort()).toEqual(
+      Array.from({ length: 12 }, (_, n) => `${round.code}-${String(n + 1).padStart(4, '0')}`),
+    );
+  });
+
   it('reminds the creator of a draft 7 days and 1 day before the round closes, once each', async () => {
     const closesAt = new Date(Date.now() + 10 * DAY);
     const round = await openRound(t, as('admin'), { closesAt: closesAt.toISOString() });

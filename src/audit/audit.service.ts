@@ -52,6 +52,31 @@ function toJson(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value)) as unknown;
 }
 
+// The INSERT of an audit event, for a caller that makes it part of one of its own statements
+// (a WITH) so a write and its event reach the database together. Its values are numbered from
+// $`first`.
+export function auditInsert(
+  actor: AuditActor,
+  entry: AuditEntry,
+  first: number,
+): { sql: string; values: unknown[] } {
+  const values = [
+    actor.id,
+    actor.label,
+    entry.command,
+    entry.objectType,
+    entry.objectId,
+    JSON.stringify(entry.changes),
+  ];
+  const places = values.map((_, n) => `$${first + n}`);
+  places[places.length - 1] += '::jsonb';
+  return {
+    sql: `INSERT INTO audit_events (actor_id, actor_label, command, object_type, object_id, changes)
+          VALUES (${places.join(', ')})`,
+    values,
+  };
+}
+
 @Injectable()
 export class AuditService {
   constructor(@InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>) {}

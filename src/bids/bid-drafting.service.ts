@@ -1,19 +1,24 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuditActor, AuditService, changedFields, createdFields } from '../audit/audit.service';
+import {
+  AuditActor,
+  auditInsert,
+  AuditService,
+  changedFields,
+  createdFields,
+} from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { formatLondon } from '../common/london-time';
 import { OrganisationsService } from '../organisations/organisations.service';
-import type { RoundWithParts } from '../rounds/round-views';
-import { DeadlineExtensionStore } from '../rounds/deadline-extension-store';
+import type { FundingRound } from '../rounds/funding-round.entity';
 import { RoundsService } from '../rounds/rounds.service';
 import { bidContentErrors, CONTENT_FIELDS } from './bid-content.rules';
 import type { BidDto } from './bid-response.dto';
-import { bidContent, BidStore, LoadedBid, toBidDto } from './bid-store';
-import type { BidContentDto, CreateBidDto, UpdateBidDto } from './bid.dto';
+import { bidContent, BidStore, linesFrom, LoadedBid, toBidDto } from './bid-store';
 import { Bid } from './bid.entity';
+import type { BidContentDto, CreateBidDto, UpdateBidDto } from './bid.dto';
 import { isWindowOpen } from './bids.service';
 
 const LINE_FIELDS = ['costLines', 'matchFunding', 'interventions'] as const;
@@ -35,7 +40,7 @@ function columnsOf(input: Partial<BidContentDto>): Partial<Bid> {
 
 // `closesAt`: the organisation's own close time (round-deadlines.ts).
 export function windowRefusal(
-  round: RoundWithParts,
+  round: FundingRound,
   closesAt: Date,
   now: Date,
   doing: string,
@@ -66,7 +71,6 @@ export class BidDraftingService {
     private readonly rounds: RoundsService,
     private readonly organisations: OrganisationsService,
     private readonly audit: AuditService,
-    private readonly deadlines: DeadlineExtensionStore,
   ) {}
 
   // A retried create with the same Idempotency-Key answers the bid the first one made, also
@@ -96,45 +100,60 @@ export class BidDraftingService {
           return toBidDto(await this.store.load(manager, earlier.id));
         }
       }
-      const organisation = await this.organisations.findWithArea(
-        user.organisationId as string,
+      // One read: the round share-locked (a close waits; parallel drafts in it do not, being
+      // numbered by its counter row), the organisation's own close time and the organisation.
+      // Only a missing round sends the organisation's own read, so an inactive organisation is
+      // still the first refusal.
+      const found = await this.rounds.findForBidding(
         manager,
+        input.roundId,
+        user.organisationId as string,
       );
+      const organisation = found
+        ? found.organisation
+        : await this.organisations.findWithArea(user.organisationId as string, manager);
       if (!organisation?.active) {
         throw DomainError.conflict(
           'organisation-inactive',
           'Your organisation is deactivated, so it cannot make bids; contact the programme team.',
         );
       }
-      const round = await this.rounds.findPublished(manager, input.roundId, 'write');
-      if (!round) {
+      if (!found) {
         throw DomainError.notFound('Funding round');
       }
-      const closesAt = await this.deadlines.deadlineOf(manager, round, organisation.id);
+      const { round, closesAt } = found;
       if (!isWindowOpen(round, closesAt, now)) {
         throw windowRefusal(round, closesAt, now, 'start a bid');
       }
       this.checkContent(input, round);
       const number = await this.store.nextNumber(manager, round.id);
-      const saved = await manager.save(
-        manager.create(Bid, {
-          ...columnsOf(input),
-          roundId: round.id,
-          organisationId: organisation.id,
-          applicantType: organisation.type,
-          forceAreaCode: organisation.forceAreaCode,
-          needsEndorsement: organisation.type !== 'pcc' && organisation.forceAreaCode !== null,
-          number,
-          reference: `${round.code}-${String(number).padStart(4, '0')}`,
-          status: 'draft',
-          createdBy: user.id,
-          creationKey: idempotencyKey ?? null,
-          creationHash: idempotencyKey === undefined ? null : requestHash,
-        }),
-      );
-      await this.store.writeLines(manager, saved.id, input, true);
-      const bid = await this.store.load(manager, saved.id);
-      await this.audit.record(manager, actor, {
+      const saved = await this.store.insert(manager, {
+        ...columnsOf(input),
+        roundId: round.id,
+        organisationId: organisation.id,
+        applicantType: organisation.type,
+        forceAreaCode: organisation.forceAreaCode,
+        needsEndorsement: organisation.type !== 'pcc' && organisation.forceAreaCode !== null,
+        number,
+        reference: `${round.code}-${String(number).padStart(4, '0')}`,
+        status: 'draft',
+        createdBy: user.id,
+        creationKey: idempotencyKey ?? null,
+        creationHash: idempotencyKey === undefined ? null : requestHash,
+      });
+      // The bid as a read would find it, from what was just written: its lines and their
+      // audit event go in one statement, which answers the totals and the lines' ids.
+      const lines = linesFrom(saved.id, input);
+      const bid: LoadedBid = Object.assign(saved, {
+        costLines: lines.costLines,
+        // Their ids once written.
+        matchFunding: lines.matchFunding.map((line) => ({ ...line, id: '' })),
+        interventions: lines.interventions.map((line) => ({ ...line, id: '' })),
+        closesAt,
+        round: { code: round.code, name: round.name },
+        organisation: { name: organisation.name },
+      });
+      const entry = {
         command: 'bid.create',
         objectType: 'bid',
         objectId: bid.id,
@@ -142,7 +161,14 @@ export class BidDraftingService {
           'reference',
           ...CONTENT_FIELDS,
         ]),
-      });
+      };
+      const written = await this.store.writeLines(manager, bid.id, input, true, (first) =>
+        auditInsert(actor, entry, first),
+      );
+      bid.requestedPence = written.requestedPence;
+      bid.matchFundingPence = written.matchFundingPence;
+      bid.matchFunding.forEach((line, n) => (line.id = written.matchFundingIds[n]));
+      bid.interventions.forEach((line, n) => (line.id = written.interventionIds[n]));
       return toBidDto(bid);
     });
   }
@@ -171,11 +197,11 @@ export class BidDraftingService {
           `Bid ${bid.reference} was submitted and is frozen (it is ${bid.status}); it cannot be edited.`,
         );
       }
-      const round = await this.rounds.findPublished(manager, bid.roundId, 'share');
-      if (!round) {
+      const found = await this.rounds.findForBidding(manager, bid.roundId, bid.organisationId);
+      if (!found) {
         throw DomainError.notFound('Funding round');
       }
-      const closesAt = await this.deadlines.deadlineOf(manager, round, bid.organisationId);
+      const { round, closesAt } = found;
       if (!isWindowOpen(round, closesAt, now)) {
         throw windowRefusal(round, closesAt, now, 'edit a bid');
       }
@@ -195,7 +221,7 @@ export class BidDraftingService {
     });
   }
 
-  private checkContent(input: Partial<BidContentDto>, round: RoundWithParts): void {
+  private checkContent(input: Partial<BidContentDto>, round: FundingRound): void {
     const errors = bidContentErrors(input, round);
     if (errors.length > 0) {
       throw DomainError.invalid(

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EntityManager, FindOptionsWhere, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { DomainError } from '../common/domain-error';
 import { formatLondon } from '../common/london-time';
 import { effectiveClosesAtSql } from '../rounds/round-deadlines';
@@ -121,6 +121,82 @@ export function toBidDto(bid: LoadedBid): BidDto {
   };
 }
 
+// Each list of a bid's lines as a JSON array of objects shaped like its entity (amounts are
+// bigint, which JSON carries as numbers), for the bid `bid` of the surrounding query.
+const BID_LINES_JSON = {
+  costLines: `(SELECT coalesce(json_agg(json_build_object(
+      'financialYear', l.financial_year, 'kind', l.kind, 'amountPence', l.amount_pence)
+      ORDER BY l.financial_year, l.kind), '[]')
+    FROM bid_cost_lines l WHERE l.bid_id = bid.id)`,
+  matchFunding: `(SELECT coalesce(json_agg(json_build_object(
+      'id', l.id, 'position', l.position, 'source', l.source, 'kind', l.kind,
+      'amountPence', l.amount_pence) ORDER BY l.position), '[]')
+    FROM bid_match_funding l WHERE l.bid_id = bid.id)`,
+  interventions: `(SELECT coalesce(json_agg(json_build_object(
+      'id', l.id, 'position', l.position, 'category', l.category, 'type', l.type,
+      'description', l.description, 'evidence', l.evidence, 'costPence', l.cost_pence,
+      'outputMeasure', l.output_measure, 'outputTarget', l.output_target) ORDER BY l.position), '[]')
+    FROM bid_interventions l WHERE l.bid_id = bid.id)`,
+};
+
+interface BidLinesRaw {
+  cost_lines: Omit<BidCostLine, 'bidId'>[];
+  match_funding: Omit<BidMatchFunding, 'bidId'>[];
+  interventions: Omit<BidIntervention, 'bidId'>[];
+}
+
+type LineInput = Pick<BidContentDto, 'costLines' | 'matchFunding' | 'interventions'>;
+type NewLines = {
+  costLines: Omit<BidCostLine, 'bid'>[];
+  matchFunding: Omit<BidMatchFunding, 'bid' | 'id'>[];
+  interventions: Omit<BidIntervention, 'bid' | 'id'>[];
+};
+
+// The lines an input sends, as they are stored: numbered in the order sent, optional parts of
+// an intervention empty. A list not sent is empty.
+export function linesFrom(bidId: string, input: LineInput): NewLines {
+  return {
+    costLines: (input.costLines ?? []).map(({ financialYear, kind, amountPence }) => ({
+      bidId,
+      financialYear,
+      kind,
+      amountPence,
+    })),
+    matchFunding: (input.matchFunding ?? []).map(({ source, kind, amountPence }, n) => ({
+      bidId,
+      position: n + 1,
+      source,
+      kind,
+      amountPence,
+    })),
+    interventions: (input.interventions ?? []).map((intervention, n) => ({
+      bidId,
+      position: n + 1,
+      category: intervention.category,
+      type: intervention.type,
+      description: intervention.description,
+      evidence: intervention.evidence ?? '',
+      costPence: intervention.costPence,
+      outputMeasure: intervention.outputMeasure ?? null,
+      outputTarget: intervention.outputTarget ?? null,
+    })),
+  };
+}
+
+export interface WrittenLines {
+  requestedPence: number;
+  matchFundingPence: number;
+  matchFundingIds: string[];
+  interventionIds: string[];
+}
+
+interface WrittenLinesRaw {
+  requested_pence: string;
+  match_funding_pence: string;
+  match_funding_ids: string[];
+  intervention_ids: string[];
+}
+
 // Named reads and writes of bids and their lines, always inside the caller's transaction.
 @Injectable()
 export class BidStore {
@@ -132,10 +208,11 @@ export class BidStore {
     return bid;
   }
 
-  // Whole bids in the order of `ids` (missing ones left out), in four queries whatever their
-  // number: the bids with their round's and organisation's names, then each list of lines on
-  // its own. Joining the lists together would return the product of their lengths (4 cost
-  // lines, 50 match-funding lines and 50 interventions: 10,000 rows, each with the whole bid).
+  // Whole bids in the order of `ids` (missing ones left out), in one query whatever their
+  // number: the bids with their round's and organisation's names, and each list of lines
+  // gathered into JSON by its own subquery. Joining the lists together instead would return the
+  // product of their lengths (4 cost lines, 50 match-funding lines and 50 interventions: 10,000
+  // rows, each with the whole bid).
   async loadMany(manager: EntityManager, ids: string[]): Promise<LoadedBid[]> {
     if (ids.length === 0) {
       return [];
@@ -147,50 +224,28 @@ export class BidStore {
       .innerJoin('bid.organisation', 'organisation')
       .addSelect(['organisation.id', 'organisation.name'])
       .addSelect(effectiveClosesAtSql('round', 'bid.organisation_id'), 'own_closes_at')
+      .addSelect(BID_LINES_JSON.costLines, 'cost_lines')
+      .addSelect(BID_LINES_JSON.matchFunding, 'match_funding')
+      .addSelect(BID_LINES_JSON.interventions, 'interventions')
       .where('bid.id IN (:...ids)', { ids })
-      .getRawAndEntities<{ bid_id: string; own_closes_at: Date }>();
-    const closesAt = new Map(raw.map((row) => [row.bid_id, row.own_closes_at]));
-    const found = bids.map((bid) => bid.id);
-    // One after another: a transaction's queries share one connection.
-    const costLines = await this.linesOf(manager, BidCostLine, found);
-    const matchFunding = await this.linesOf(manager, BidMatchFunding, found);
-    const interventions = await this.linesOf(manager, BidIntervention, found);
+      .getRawAndEntities<BidLinesRaw & { bid_id: string; own_closes_at: Date }>();
+    const rows = new Map(raw.map((row) => [row.bid_id, row]));
     const byId = new Map(
-      bids.map((bid) => [
-        bid.id,
-        Object.assign(bid, {
-          closesAt: closesAt.get(bid.id) as Date,
-          costLines: costLines.get(bid.id) ?? [],
-          matchFunding: matchFunding.get(bid.id) ?? [],
-          interventions: interventions.get(bid.id) ?? [],
-        }) as LoadedBid,
-      ]),
+      bids.map((bid) => {
+        const row = rows.get(bid.id) as BidLinesRaw & { own_closes_at: Date };
+        const ofBid = <Line>(lines: Line[]) => lines.map((line) => ({ ...line, bidId: bid.id }));
+        return [
+          bid.id,
+          Object.assign(bid, {
+            closesAt: row.own_closes_at,
+            costLines: ofBid(row.cost_lines),
+            matchFunding: ofBid(row.match_funding),
+            interventions: ofBid(row.interventions),
+          }) as LoadedBid,
+        ];
+      }),
     );
     return ids.flatMap((id) => byId.get(id) ?? []);
-  }
-
-  // One list of lines of the bids `bidIds`, grouped by bid, in one query.
-  private async linesOf<Line extends { bidId: string }>(
-    manager: EntityManager,
-    entity: new () => Line,
-    bidIds: string[],
-  ): Promise<Map<string, Line[]>> {
-    const byBid = new Map<string, Line[]>();
-    if (bidIds.length === 0) {
-      return byBid;
-    }
-    const lines = await manager.find(entity, {
-      where: { bidId: In(bidIds) } as FindOptionsWhere<Line>,
-    });
-    for (const line of lines) {
-      const list = byBid.get(line.bidId);
-      if (list) {
-        list.push(line);
-      } else {
-        byBid.set(line.bidId, [line]);
-      }
-    }
-    return byBid;
   }
 
   // Locks the bid row for the rest of the transaction, then reads it whole.
@@ -205,12 +260,31 @@ export class BidStore {
     return this.load(manager, id);
   }
 
+  // Inserts a bid and answers it as a read would: the database's generated and default values
+  // come back with the insert, and every column left unset is null.
+  async insert(manager: EntityManager, fields: Partial<Bid>): Promise<Bid> {
+    const saved = await manager.save(manager.create(Bid, fields));
+    for (const column of manager.connection.getMetadata(Bid).columns) {
+      if (column.getEntityValue(saved) === undefined) {
+        column.setEntityValue(saved, null);
+      }
+    }
+    return saved;
+  }
+
+  // The round's next bid number, from its counter row (created with the round's first draft).
+  // The row stays locked until the caller commits, so drafts in one round wait for each other
+  // only from here to commit, never for the round's row. Taken inside the transaction, a
+  // create that rolls back gives its number back: references have no gaps, and they follow
+  // the order the numbers were taken in.
   async nextNumber(manager: EntityManager, roundId: string): Promise<number> {
-    const [row] = await manager.query<{ next: number }[]>(
-      `SELECT coalesce(max(number), 0)::int + 1 AS next FROM bids WHERE round_id = $1`,
+    const [row] = await manager.query<{ last_number: number }[]>(
+      `INSERT INTO round_reference_counters AS c (round_id, last_number) VALUES ($1, 1)
+       ON CONFLICT (round_id) DO UPDATE SET last_number = c.last_number + 1
+       RETURNING c.last_number`,
       [roundId],
     );
-    return row.next;
+    return row.last_number;
   }
 
   // Live bids other than `exceptId` in the limit's scope: a PCC area, or one applicant.
@@ -247,54 +321,82 @@ export class BidStore {
     ]);
   }
 
-  // Replaces whichever lists the edit sends and keeps the derived totals in step. A bid just
-  // created has no lines to replace (`created`), so nothing is deleted first.
+  // Replaces whichever lists the edit sends and keeps the derived totals in step, in at most
+  // two statements; `audit`, an event (auditInsert, its values numbered from the one given)
+  // written by the same statement as the lines.
+  // A bid just created has no lines to replace (`created`), so nothing is deleted first, and
+  // the lists it did not send are empty. Answers the totals and the new lines' ids in order.
   async writeLines(
     manager: EntityManager,
     bidId: string,
-    input: Pick<BidContentDto, 'costLines' | 'matchFunding' | 'interventions'>,
+    input: LineInput,
     created = false,
-  ): Promise<void> {
-    if (input.costLines && !created) {
-      await manager.delete(BidCostLine, { bidId });
-    }
-    if (input.costLines?.length) {
-      await manager.insert(
-        BidCostLine,
-        input.costLines.map((line) => ({ ...line, bidId })),
-      );
-    }
-    if (input.matchFunding && !created) {
-      await manager.delete(BidMatchFunding, { bidId });
-    }
-    if (input.matchFunding?.length) {
-      await manager.insert(
-        BidMatchFunding,
-        input.matchFunding.map((line, index) => ({ ...line, bidId, position: index + 1 })),
-      );
-    }
-    if (input.interventions && !created) {
-      await manager.delete(BidIntervention, { bidId });
-    }
-    if (input.interventions?.length) {
-      await manager.insert(
-        BidIntervention,
-        input.interventions.map((intervention, index) => ({
-          ...intervention,
-          evidence: intervention.evidence ?? '',
-          outputMeasure: intervention.outputMeasure ?? null,
-          outputTarget: intervention.outputTarget ?? null,
-          bidId,
-          position: index + 1,
-        })),
-      );
-    }
-    await manager.query(
-      `UPDATE bids SET
-         requested_pence = (SELECT coalesce(sum(amount_pence), 0) FROM bid_cost_lines WHERE bid_id = $1),
-         match_funding_pence = (SELECT coalesce(sum(amount_pence), 0) FROM bid_match_funding WHERE bid_id = $1)
-       WHERE id = $1`,
-      [bidId],
+    audit?: (first: number) => { sql: string; values: unknown[] },
+  ): Promise<WrittenLines> {
+    const sent = [input.costLines, input.matchFunding, input.interventions].map(
+      (list) => created || list !== undefined,
     );
+    if (!created && sent.some(Boolean)) {
+      // The replaced lists go in a statement of their own: deleted and inserted by one
+      // statement, old and new lines would collide on their positions.
+      await manager.query(
+        `WITH cost AS (DELETE FROM bid_cost_lines WHERE bid_id = $1 AND $2),
+              funding AS (DELETE FROM bid_match_funding WHERE bid_id = $1 AND $3)
+         DELETE FROM bid_interventions WHERE bid_id = $1 AND $4`,
+        [bidId, ...sent],
+      );
+    }
+    // Each list sent inserted from a JSON array, and the bid's totals set to the sums of the
+    // lists just written (a list not sent keeps its lines, so its total stands). PostgreSQL runs
+    // every INSERT of the WITH whether or not the UPDATE reads it.
+    const lines = linesFrom(bidId, input);
+    const event = audit?.(7);
+    // TypeORM answers an UPDATE with its rows and its count.
+    const [[written]] = await manager.query<[WrittenLinesRaw[], number]>(
+      `WITH ${event ? `audit AS (${event.sql}),` : ''}
+       cost AS (
+         INSERT INTO bid_cost_lines (bid_id, financial_year, kind, amount_pence)
+         SELECT $1, l."financialYear", l.kind, l."amountPence"
+           FROM jsonb_to_recordset($2::jsonb) AS l("financialYear" text, kind text, "amountPence" bigint)
+         RETURNING amount_pence),
+       funding AS (
+         INSERT INTO bid_match_funding (bid_id, position, source, kind, amount_pence)
+         SELECT $1, l.position, l.source, l.kind, l."amountPence"
+           FROM jsonb_to_recordset($3::jsonb) AS l(position int, source text, kind text, "amountPence" bigint)
+         RETURNING id, position, amount_pence),
+       interventions AS (
+         INSERT INTO bid_interventions (bid_id, position, category, type, description, evidence,
+                                        cost_pence, output_measure, output_target)
+         SELECT $1, l.position, l.category, l.type, l.description, l.evidence,
+                l."costPence", l."outputMeasure", l."outputTarget"
+           FROM jsonb_to_recordset($4::jsonb) AS l(position int, category text, type text,
+                description text, evidence text, "costPence" bigint, "outputMeasure" text,
+                "outputTarget" int)
+         RETURNING id, position)
+       UPDATE bids SET
+         requested_pence = CASE WHEN $5 THEN (SELECT coalesce(sum(amount_pence), 0) FROM cost)
+                           ELSE requested_pence END,
+         match_funding_pence = CASE WHEN $6 THEN (SELECT coalesce(sum(amount_pence), 0) FROM funding)
+                               ELSE match_funding_pence END
+       WHERE id = $1
+       RETURNING requested_pence, match_funding_pence,
+         (SELECT coalesce(json_agg(id ORDER BY position), '[]') FROM funding) AS match_funding_ids,
+         (SELECT coalesce(json_agg(id ORDER BY position), '[]') FROM interventions) AS intervention_ids`,
+      [
+        bidId,
+        JSON.stringify(lines.costLines),
+        JSON.stringify(lines.matchFunding),
+        JSON.stringify(lines.interventions),
+        sent[0],
+        sent[1],
+        ...(event?.values ?? []),
+      ],
+    );
+    return {
+      requestedPence: Number(written.requested_pence),
+      matchFundingPence: Number(written.match_funding_pence),
+      matchFundingIds: written.match_funding_ids,
+      interventionIds: written.intervention_ids,
+    };
   }
 }

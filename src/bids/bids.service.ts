@@ -80,38 +80,32 @@ export class BidsService {
     return bid;
   }
 
-  // A bid and its lists are read by several queries: one snapshot keeps them from one moment.
-  private snapshot<T>(read: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction('REPEATABLE READ', read);
-  }
-
+  // A bid and its lists are one query (BidStore.loadMany), so a read needs no transaction.
   async get(user: AuthenticatedUser, id: string): Promise<BidDto> {
-    return this.snapshot(async (manager) => toBidDto(await this.readable(user, manager, id)));
+    return toBidDto(await this.readable(user, this.dataSource.manager, id));
   }
 
-  list(user: AuthenticatedUser, query: BidQuery): Promise<Page<BidDto>> {
-    return this.snapshot((manager) => this.listIn(manager, user, query));
-  }
-
-  private async listIn(
-    manager: EntityManager,
-    user: AuthenticatedUser,
-    query: BidQuery,
-  ): Promise<Page<BidDto>> {
-    const viewer = await this.viewer(user, manager);
+  // A page in two queries whatever its size: the page's ids with the total, then the bids
+  // whole. A bid that changes between the two shows as it is at the second.
+  async list(user: AuthenticatedUser, query: BidQuery): Promise<Page<BidDto>> {
+    const manager = this.dataSource.manager;
     const builder = manager
       .createQueryBuilder(Bid, 'b')
       .innerJoin('organisations', 'o', 'o.id = b.organisation_id')
       .select('b.id', 'id')
+      .addSelect('count(*) OVER ()', 'total')
       .limit(query.limit)
       .offset(query.offset);
     applySort(builder, BID_SORT_COLUMNS, query.sort, ['b.reference', 'b.id']);
-    if (viewer.kind === 'staff') {
+    if (user.role !== 'applicant') {
       builder.where(`b.status <> 'draft'`);
     } else {
+      // The viewer's own bids, and for a PCC office the submitted bids of its force area (as
+      // mayRead decides for one bid), the area read in the same query.
       builder.where(
-        `(b.organisation_id = :own OR (b.force_area_code = :area AND b.status <> 'draft'))`,
-        { own: viewer.organisationId, area: viewer.pccArea ?? '' },
+        `(b.organisation_id = :own OR (b.force_area_code = (SELECT pcc.force_area_code
+           FROM organisations pcc WHERE pcc.id = :own AND pcc.type = 'pcc') AND b.status <> 'draft'))`,
+        { own: user.organisationId },
       );
     }
     const filters: [keyof BidQuery, string][] = [
@@ -127,8 +121,10 @@ export class BidsService {
       }
     }
     applySearch(builder, query.q, ['b.reference', 'b.title', 'o.name']);
-    const rows = await builder.getRawMany<{ id: string }>();
-    const total = await builder.getCount();
+    const rows = await builder.getRawMany<{ id: string; total: string }>();
+    // A page past the end has no row to carry the total: only then is it counted apart.
+    const total =
+      rows.length > 0 ? Number(rows[0].total) : query.offset > 0 ? await builder.getCount() : 0;
     const bids = await this.store.loadMany(
       manager,
       rows.map(({ id }) => id),

@@ -7,6 +7,7 @@ import { AwardVariation } from '../awards/variation.entity';
 import { DueDiligenceCheck } from '../awards/due-diligence.entity';
 import { BidCostLine, BidIntervention, BidMatchFunding } from '../bids/bid-lines.entity';
 import { Bid } from '../bids/bid.entity';
+import { RoundReferenceCounter } from '../bids/round-reference-counter.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import { SpentRefreshToken, UserSession } from '../auth/sessions/user-session.entity';
 import { RecoveryCode, SecondFactor } from '../auth/second-factor/second-factor.entity';
@@ -49,6 +50,7 @@ export const ENTITIES = [
   BidCostLine,
   BidMatchFunding,
   BidIntervention,
+  RoundReferenceCounter,
   AssessorAffiliation,
   AssessmentAssignment,
   AssessmentMark,

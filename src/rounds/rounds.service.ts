@@ -13,6 +13,8 @@ import { closeRefusalForExtensions } from './deadline-extension.rules';
 import { FundingRound } from './funding-round.entity';
 import type { RoundDto } from './round-response.dto';
 import { auditView, RoundWithParts, toRoundDto } from './round-views';
+import type { Organisation } from '../organisations/organisation.entity';
+import { effectiveClosesAtSql } from './round-deadlines';
 import { RoundYearCap } from './round-year-cap.entity';
 import {
   type CreateRoundDto,
@@ -78,6 +80,15 @@ function visibleTo(user: AuthenticatedUser): FindOptionsWhere<FundingRound> {
 export interface RoundCommandGuard {
   check?: (round: RoundWithParts) => Promise<void>;
   reason?: string;
+}
+
+// What drafting a bid reads about the organisation it is made from.
+export interface BiddingOrganisation {
+  id: string;
+  name: string;
+  type: Organisation['type'];
+  active: boolean;
+  forceAreaCode: string | null;
 }
 
 @Injectable()
@@ -346,7 +357,8 @@ export class RoundsService {
   }
 
   // A published round with its criteria and caps; `lock` holds it against concurrent changes
-  // (`write` serialises bid numbering, `share` only keeps its status still).
+  // (`write` serialises work that must be one at a time per round, such as award decisions;
+  // `share` only keeps its status still).
   async findPublished(
     manager: EntityManager,
     id: string,
@@ -359,6 +371,36 @@ export class RoundsService {
         : {}),
     });
     return found ? this.loadRound(manager, id) : null;
+  }
+
+  // A published round share-locked (its status stays still until commit, while other bids in
+  // it go ahead) with an organisation's own close time for it and the facts about the
+  // organisation a bid is made from, in one query: what drafting a bid needs, without the
+  // criteria and caps it does not.
+  async findForBidding(
+    manager: EntityManager,
+    id: string,
+    organisationId: string,
+  ): Promise<{
+    round: FundingRound;
+    closesAt: Date;
+    organisation: BiddingOrganisation | null;
+  } | null> {
+    const { entities, raw } = await manager
+      .createQueryBuilder(FundingRound, 'round')
+      .addSelect(effectiveClosesAtSql('round', ':organisationId'), 'own_closes_at')
+      .addSelect(
+        `(SELECT json_build_object('id', o.id, 'name', o.name, 'type', o.type, 'active', o.active,
+            'forceAreaCode', o.force_area_code) FROM organisations o WHERE o.id = :organisationId)`,
+        'organisation',
+      )
+      .where('round.id = :id', { id, organisationId })
+      .andWhere(`round.status <> 'draft'`)
+      .setLock('pessimistic_read')
+      .getRawAndEntities<{ own_closes_at: Date; organisation: BiddingOrganisation | null }>();
+    return entities[0]
+      ? { round: entities[0], closesAt: raw[0].own_closes_at, organisation: raw[0].organisation }
+      : null;
   }
 
   private criteriaFrom(criteria: CreateRoundDto['criteria']): AssessmentCriterion[] {

@@ -2,9 +2,16 @@ import type { DataSource } from 'typeorm';
 
 // What PostgreSQL sent the app while `work` ran: statements, rows, and the size of their values
 // (string lengths, JSON as text), counted on the app's own pool so other data sources in the
-// test process don't add to it. Also the largest growth of the process's RSS seen meanwhile.
+// test process don't add to it. Also the largest growth of the process's RSS seen meanwhile, and
+// each statement in the order sent (transactions' BEGIN and COMMIT included) with the pool
+// connection that sent it.
+export interface Statement {
+  connection: number;
+  text: string;
+}
 export interface ReadCost {
   queries: number;
+  statements: Statement[];
   rows: number;
   bytes: number;
   rssGrowthBytes: number;
@@ -38,12 +45,45 @@ function sizeOf(value: unknown): number {
   return 8;
 }
 
+// pg takes a statement as its text or as a config object carrying it.
+function statementText(statement: unknown): string {
+  if (typeof statement === 'string') {
+    return statement;
+  }
+  const text = (statement as { text?: unknown } | undefined)?.text;
+  return typeof text === 'string' ? text : '';
+}
+
+const OPENS = /^\s*(BEGIN|START TRANSACTION)\b/i;
+const ENDS = /^\s*(COMMIT|ROLLBACK)\b/i;
+
+// The statements sent inside each transaction, between its BEGIN and its COMMIT or ROLLBACK
+// (both left out), one list per transaction in the order they began. A transaction holds its
+// connection, so statements on other connections meanwhile are not its own.
+export function transactionsOf(statements: readonly Statement[]): string[][] {
+  const transactions: string[][] = [];
+  const open = new Map<number, string[]>();
+  for (const { connection, text } of statements) {
+    const current = open.get(connection);
+    if (OPENS.test(text)) {
+      const started: string[] = [];
+      open.set(connection, started);
+      transactions.push(started);
+    } else if (ENDS.test(text)) {
+      open.delete(connection);
+    } else if (current) {
+      current.push(text);
+    }
+  }
+  return transactions;
+}
+
 export async function readCost<T>(
   dataSource: DataSource,
   work: () => Promise<T>,
 ): Promise<{ result: T; cost: ReadCost }> {
   const pool = (dataSource.driver as unknown as { master: PgPool }).master;
-  const cost: ReadCost = { queries: 0, rows: 0, bytes: 0, rssGrowthBytes: 0 };
+  const cost: ReadCost = { queries: 0, statements: [], rows: 0, bytes: 0, rssGrowthBytes: 0 };
   const tally = (result: unknown) => {
     for (const part of Array.isArray(result) ? result : [result]) {
       const rows = (part as PgResult | undefined)?.rows ?? [];
@@ -62,8 +102,10 @@ export async function readCost<T>(
     }
     const original = client.query;
     patched.set(client, original);
+    const connection = patched.size;
     client.query = function (this: PgClient, ...args: unknown[]) {
       cost.queries += 1;
+      cost.statements.push({ connection, text: statementText(args[0]) });
       const answer = original.apply(this, args);
       if (answer instanceof Promise) {
         return answer.then((result: unknown) => {
