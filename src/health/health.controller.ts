@@ -7,9 +7,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Public } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { ProblemDto } from '../common/problem.dto';
 import { Readiness } from './readiness.service';
+import { healthError } from './health.errors';
 
 class HealthDto {
   @ApiProperty({ example: 'ok' })
@@ -48,12 +48,10 @@ export class HealthController {
   async ready(): Promise<ReadinessDto> {
     const failures = await this.readiness.failures();
     if (failures.length > 0) {
-      throw new DomainError(
-        'not-ready',
-        503,
-        `Not ready: ${failures.map((f) => f.field).join(' and ')} unavailable.`,
-        failures,
-      );
+      throw healthError('not-ready', {
+        message: `Not ready: ${failures.map((f) => f.field).join(' and ')} unavailable.`,
+        errors: failures,
+      });
     }
     return { status: 'ok', checks: { postgres: 'ok', redis: 'ok' } };
   }
