@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { Access, ACCESS_KEY, AuthenticatedUser, BEFORE_SECOND_FACTOR_KEY } from '../common/access';
 import { AuthService } from './auth.service';
 import { secondFactorRefusal } from './second-factor/second-factor.rules';
-import { authError } from './auth.errors';
+import { commonError } from '../common/common.errors';
 
 // Global guard: public routes pass, every other route needs a valid token and one of its roles,
 // and, unless marked @BeforeSecondFactor, a second factor proven where one is needed.
@@ -29,12 +29,12 @@ export class AccessGuard implements CanActivate {
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) {
-      throw authError('unauthenticated');
+      throw commonError('unauthenticated');
     }
     const { secondFactor, ...user } = await this.auth.authenticate(match[1]);
     request.user = user;
     if (!access || !access.roles.includes(user.role)) {
-      throw authError('forbidden', { message: `Your role (${user.role}) may not do this.` });
+      throw commonError('forbidden', { message: `Your role (${user.role}) may not do this.` });
     }
     const refusal = this.reflector.get<boolean | undefined>(
       BEFORE_SECOND_FACTOR_KEY,

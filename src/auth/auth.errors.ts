@@ -1,17 +1,12 @@
 import { errorCatalogue, errorsOf } from '../common/error-catalogue';
 
-// Every way signing in or presenting a token is refused, and the access guard's two refusals.
+// Every way signing in or presenting a token is refused.
 export const AUTH_ERRORS = errorCatalogue({
   'login-limits-unavailable': {
     status: 503,
     message:
       'Sign-ins are paused: the store that counts wrong codes (Redis) did not answer. Try again in a few seconds.',
   },
-  unauthenticated: {
-    status: 401,
-    message: 'Send a bearer token: Authorization: Bearer <token from POST /api/v1/auth/login>.',
-  },
-  forbidden: { status: 403, message: 'Your role may not do this.' },
   'invalid-credentials': {
     status: 401,
     message: 'The email or password is wrong, or the account is deactivated or not yet set up.',

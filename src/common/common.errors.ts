@@ -2,9 +2,9 @@ import { DomainError, RetryLaterError } from './domain-error';
 import { errorCatalogue, errorsOf } from './error-catalogue';
 import type { RateLimitPolicy } from './rate-limit';
 
-// The codes any route may answer, whatever the feature: validation's, the framework's, optimistic
-// concurrency's, rate limits' and the stores the API needs. Features declare their own codes
-// beside their code (`bids.errors.ts` and the like).
+// The codes any route may answer, whatever the feature: validation's, the access guard's, the
+// framework's, optimistic concurrency's, rate limits' and those of the stores the API needs.
+// Features declare their own codes beside their code (`bids.errors.ts` and the like).
 export const COMMON_ERRORS = errorCatalogue({
   'validation-failed': {
     status: 400,
@@ -17,6 +17,11 @@ export const COMMON_ERRORS = errorCatalogue({
     message: 'The path is not a valid URL: its percent-encoding is broken.',
   },
   'if-match-invalid': { status: 400, message: 'If-Match must be the version, such as "3".' },
+  unauthenticated: {
+    status: 401,
+    message: 'Send a bearer token: Authorization: Bearer <token from POST /api/v1/auth/login>.',
+  },
+  forbidden: { status: 403, message: 'Your role may not do this.' },
   'not-found': { status: 404, message: 'No such object, or not one you may see; check the id.' },
   'route-not-found': {
     status: 404,
