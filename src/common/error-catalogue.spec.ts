@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as ts from 'typescript';
+import { ALL_ERRORS } from '../openapi/refusals';
 import type { ErrorEntry } from './error-catalogue';
 
 const SRC = join(__dirname, '..');
@@ -79,6 +80,10 @@ describe('the error catalogue', () => {
     }
     expect(twice).toEqual([]);
     expect(seen.size).toBeGreaterThan(100);
+  });
+
+  it('gathers every catalogue into the one routes document their codes from', () => {
+    expect(Object.keys(ALL_ERRORS).sort()).toEqual([...declared.keys()].sort());
   });
 
   it('declares a 4xx or 5xx status and a sentence for every code', () => {

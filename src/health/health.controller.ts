@@ -10,6 +10,7 @@ import { Public } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
 import { Readiness } from './readiness.service';
 import { healthError } from './health.errors';
+import { Refuses } from '../openapi/refusals';
 
 class HealthDto {
   @ApiProperty({ example: 'ok' })
@@ -45,6 +46,7 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis both answer' })
   @ApiOkResponse({ type: ReadinessDto })
   @ApiServiceUnavailableResponse({ type: ProblemDto })
+  @Refuses('not-ready', 'redis-unavailable')
   async ready(): Promise<ReadinessDto> {
     const failures = await this.readiness.failures();
     if (failures.length > 0) {

@@ -13,6 +13,7 @@ import { ProblemDto } from '../common/problem.dto';
 import { UuidParam } from '../common/validation';
 import { ErasureDto, RetentionPreviewDto } from './retention.dto';
 import { RetentionService } from './retention.service';
+import { Refuses } from '../openapi/refusals';
 
 @ApiTags('retention')
 @Controller()
@@ -47,6 +48,7 @@ export class RetentionController {
     type: ProblemDto,
     description: 'The user is active: deactivate them first (user-active)',
   })
+  @Refuses('not-found', 'own-erasure', 'user-active')
   erase(@CurrentUser() admin: AuthenticatedUser, @UuidParam() id: string): Promise<ErasureDto> {
     return this.retention.erase(auditActor(admin), id);
   }
