@@ -6219,7 +6219,7 @@ export interface operations {
           'application/json': components['schemas']['UserDto'];
         };
       };
-      /** @description An unacceptable password, or a token that is unknown, expired, used or replaced (invitation-token-invalid). Codes: `invitation-token-invalid`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description An unacceptable password, or a token that is unknown, expired, used or replaced. Codes: `invitation-token-invalid`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6367,7 +6367,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description A wrong, expired or used code (second-factor-code-wrong); a challenge that is expired, forged, spent or had too many wrong codes (second-factor-challenge-*). Codes: `second-factor-challenge-expired`, `second-factor-challenge-invalid`, `second-factor-challenge-spent`, `second-factor-code-wrong`.. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      /** @description A wrong, expired or used code; a challenge that is expired, forged, spent or had too many wrong codes. Codes: `second-factor-challenge-expired`, `second-factor-challenge-invalid`, `second-factor-challenge-spent`, `second-factor-code-wrong`.. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6535,7 +6535,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description An unacceptable password, or a token that is unknown, expired, used or replaced (reset-token-invalid). Codes: `reset-token-invalid`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description An unacceptable password, or a token that is unknown, expired, used or replaced. Codes: `reset-token-invalid`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6603,7 +6603,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description An unknown, used, expired or ended refresh token: `refresh-token-invalid`, `refresh-token-reused`, `refresh-token-expired`, `session-ended`. A used one ends its session.. Codes: `refresh-token-expired`, `refresh-token-invalid`, `refresh-token-reused`, `session-ended`.. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `second-factor-required`. */
+      /** @description An unknown, used, expired or ended refresh token; a used one ends its session. Codes: `refresh-token-expired`, `refresh-token-invalid`, `refresh-token-reused`, `session-ended`.. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6661,7 +6661,7 @@ export interface operations {
           'application/json': components['schemas']['TokenDto'];
         };
       };
-      /** @description The state is unknown, expired or already used (sso-state-invalid). Codes: `sso-state-invalid`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description The state is unknown, expired or already used. Codes: `sso-state-invalid`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6670,7 +6670,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The provider refused the sign-in, or the code was invalid or already used, or the ID token failed its checks (sso-code-rejected). Codes: `sso-code-rejected`.. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      /** @description The provider refused the sign-in, or the code was invalid or already used, or the ID token failed its checks. Codes: `sso-code-rejected`.. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6679,7 +6679,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No verified email from the provider (sso-email-unverified), or no active staff account with that email (sso-no-account). Codes: `sso-email-unverified`, `sso-no-account`.. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      /** @description No verified email from the provider, or no active staff account with that email. Codes: `sso-email-unverified`, `sso-no-account`.. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -9263,7 +9263,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Its file was deleted after the retention period (export-expired): ask again. Codes: `export-expired`, `export-file-missing`. */
+      /** @description Its file was deleted after the retention period: ask again. Codes: `export-expired`, `export-file-missing`. */
       410: {
         headers: {
           [name: string]: unknown;
@@ -9389,7 +9389,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The current password is wrong (current-password-wrong), or the new one is unacceptable. Codes: `current-password-wrong`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description The current password is wrong, or the new one is unacceptable. Codes: `current-password-wrong`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -11136,7 +11136,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Already submitted, award not active, or evidence still waiting for its virus scan (return-documents-not-ready). Codes: `award-not-active`, `return-documents-not-ready`, `return-frozen`, `round-closed-out`. */
+      /** @description Already submitted, award not active, or evidence still waiting for its virus scan. Codes: `award-not-active`, `return-documents-not-ready`, `return-frozen`, `round-closed-out`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -13078,7 +13078,7 @@ export interface operations {
         };
       };
       /**
-       * @description Your own role or organisation (own-role-change)
+       * @description Your own role or organisation
        *
        *     Only admin may call this. Codes: `own-role-change`.. Generic codes: `forbidden`, `second-factor-enrolment-required`.
        */
@@ -13205,7 +13205,7 @@ export interface operations {
         };
       };
       /**
-       * @description Your own account (own-erasure)
+       * @description Your own account
        *
        *     Only admin may call this. Codes: `own-erasure`.. Generic codes: `forbidden`, `second-factor-enrolment-required`.
        */
@@ -13226,7 +13226,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The user is active: deactivate them first (user-active). Codes: `user-active`. */
+      /** @description The user is active: deactivate them first. Codes: `user-active`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -13351,7 +13351,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Already accepted (invitation-already-accepted) or deactivated (user-inactive). Codes: `invitation-already-accepted`, `user-inactive`. */
+      /** @description Already accepted or deactivated. Codes: `invitation-already-accepted`, `user-inactive`. */
       409: {
         headers: {
           [name: string]: unknown;

@@ -37,8 +37,7 @@ export class PasswordController {
   @ApiNoContentResponse({ description: 'Changed; an email tells you so' })
   @ApiBadRequestResponse({
     type: ProblemDto,
-    description:
-      'The current password is wrong (current-password-wrong), or the new one is unacceptable',
+    description: 'The current password is wrong, or the new one is unacceptable',
   })
   @ApiRateLimitedResponse(
     'Too many failed logins or wrong current passwords; Retry-After says how long to wait',

@@ -88,7 +88,7 @@ export class ExportsController {
   @ApiConflictResponse({ type: ProblemDto, description: 'Not built yet (its status), or failed' })
   @ApiGoneResponse({
     type: ProblemDto,
-    description: 'Its file was deleted after the retention period (export-expired): ask again',
+    description: 'Its file was deleted after the retention period: ask again',
   })
   @Refuses('export-expired', 'export-file-missing', 'export-not-ready', 'not-found')
   async download(

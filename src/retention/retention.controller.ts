@@ -43,10 +43,10 @@ export class RetentionController {
   })
   @ApiOkResponse({ type: ErasureDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  @ApiForbiddenResponse({ type: ProblemDto, description: 'Your own account (own-erasure)' })
+  @ApiForbiddenResponse({ type: ProblemDto, description: 'Your own account' })
   @ApiConflictResponse({
     type: ProblemDto,
-    description: 'The user is active: deactivate them first (user-active)',
+    description: 'The user is active: deactivate them first',
   })
   @Refuses('not-found', 'own-erasure', 'user-active')
   erase(@CurrentUser() admin: AuthenticatedUser, @UuidParam() id: string): Promise<ErasureDto> {

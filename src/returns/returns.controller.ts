@@ -123,7 +123,7 @@ export class ReturnsController {
   @ApiConflictResponse({
     type: ProblemDto,
     description:
-      'Already submitted, award not active, or evidence still waiting for its virus scan (return-documents-not-ready)',
+      'Already submitted, award not active, or evidence still waiting for its virus scan',
   })
   @ApiPreconditionFailedResponse({ type: ProblemDto, description: 'Edited since you read it' })
   @ApiUnprocessableEntityResponse({

@@ -48,8 +48,7 @@ export class AccountsController {
   @ApiOkResponse({ type: UserDto, description: 'The account, now active' })
   @ApiBadRequestResponse({
     type: ProblemDto,
-    description:
-      'An unacceptable password, or a token that is unknown, expired, used or replaced (invitation-token-invalid)',
+    description: 'An unacceptable password, or a token that is unknown, expired, used or replaced',
   })
   @Refuses('invitation-token-invalid', 'not-found')
   accept(@Body() body: AcceptInvitationDto): Promise<UserDto> {
@@ -94,8 +93,7 @@ export class AccountsController {
   @ApiNoContentResponse({ description: 'The password is set; sign in with it' })
   @ApiBadRequestResponse({
     type: ProblemDto,
-    description:
-      'An unacceptable password, or a token that is unknown, expired, used or replaced (reset-token-invalid)',
+    description: 'An unacceptable password, or a token that is unknown, expired, used or replaced',
   })
   @Refuses('email-refused', 'not-found', 'reset-token-invalid')
   completeReset(@Body() body: CompletePasswordResetDto): Promise<void> {

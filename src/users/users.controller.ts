@@ -93,7 +93,7 @@ export class UsersController {
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
   @ApiForbiddenResponse({
     type: ProblemDto,
-    description: 'Your own role or organisation (own-role-change)',
+    description: 'Your own role or organisation',
   })
   @Refuses('not-found', 'own-role-change', 'user-organisation-invalid')
   update(
@@ -115,7 +115,7 @@ export class UsersController {
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({
     type: ProblemDto,
-    description: 'Already accepted (invitation-already-accepted) or deactivated (user-inactive)',
+    description: 'Already accepted or deactivated',
   })
   @Refuses('email-refused', 'invitation-already-accepted', 'not-found', 'user-inactive')
   resendInvitation(

@@ -58,7 +58,7 @@ export class SecondFactorController {
   @ApiUnauthorizedResponse({
     type: ProblemDto,
     description:
-      'A wrong, expired or used code (second-factor-code-wrong); a challenge that is expired, forged, spent or had too many wrong codes (second-factor-challenge-*)',
+      'A wrong, expired or used code; a challenge that is expired, forged, spent or had too many wrong codes',
   })
   @ApiRateLimitedResponse(
     'Too many wrong codes for this account; Retry-After says how many seconds to wait',

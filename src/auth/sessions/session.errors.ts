@@ -25,8 +25,3 @@ export const SESSION_ERRORS = errorCatalogue({
 export type SessionErrorCode = keyof typeof SESSION_ERRORS;
 
 export const sessionError = errorsOf(SESSION_ERRORS);
-
-// For the OpenAPI description of the routes that can answer them.
-export function describeSessionErrors(codes: SessionErrorCode[]): string {
-  return codes.map((code) => `\`${code}\``).join(', ');
-}

@@ -25,7 +25,6 @@ import { UuidParam } from '../../common/validation';
 import { TokenDto } from '../auth.dto';
 import { AuthService } from '../auth.service';
 import { EndedSessionsDto, RefreshDto, SessionPageDto } from './session.dto';
-import { describeSessionErrors } from './session.errors';
 import { SessionsService } from './sessions.service';
 import { Refuses } from '../../openapi/refusals';
 
@@ -50,12 +49,7 @@ export class SessionsController {
   @ApiPayloadTooLargeResponse({ type: ProblemDto, description: 'A body over 16 KiB' })
   @ApiUnauthorizedResponse({
     type: ProblemDto,
-    description: `An unknown, used, expired or ended refresh token: ${describeSessionErrors([
-      'refresh-token-invalid',
-      'refresh-token-reused',
-      'refresh-token-expired',
-      'session-ended',
-    ])}. A used one ends its session.`,
+    description: 'An unknown, used, expired or ended refresh token; a used one ends its session',
   })
   @Refuses(
     'not-found',

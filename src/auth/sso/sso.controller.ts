@@ -102,17 +102,16 @@ export class SsoController {
   @ApiOkResponse({ type: TokenDto })
   @ApiBadRequestResponse({
     type: ProblemDto,
-    description: 'The state is unknown, expired or already used (sso-state-invalid)',
+    description: 'The state is unknown, expired or already used',
   })
   @ApiUnauthorizedResponse({
     type: ProblemDto,
     description:
-      'The provider refused the sign-in, or the code was invalid or already used, or the ID token failed its checks (sso-code-rejected)',
+      'The provider refused the sign-in, or the code was invalid or already used, or the ID token failed its checks',
   })
   @ApiForbiddenResponse({
     type: ProblemDto,
-    description:
-      'No verified email from the provider (sso-email-unverified), or no active staff account with that email (sso-no-account)',
+    description: 'No verified email from the provider, or no active staff account with that email',
   })
   @ApiNotFoundResponse({ type: ProblemDto, description: NOT_CONFIGURED })
   @ApiServiceUnavailableResponse({ type: ProblemDto, description: UNAVAILABLE })
