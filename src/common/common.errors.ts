@@ -46,6 +46,7 @@ export const COMMON_ERRORS = errorCatalogue({
   'already-exists': { status: 409, message: 'A record with the same values already exists.' },
   'reference-not-found': { status: 422, message: 'A referenced record does not exist.' },
   'constraint-violated': { status: 422, message: 'The change breaks a data rule; see errors.' },
+  // Any other 4xx the framework answers (405, 406, ...) carries this code with its own status.
   'request-refused': { status: 400, message: 'The request was refused.' },
   'amount-out-of-range': {
     status: 422,
