@@ -80,7 +80,7 @@ function routeCodes(checker: ts.TypeChecker) {
     const type = checker.getTypeAtLocation(expression);
     return (type.isUnion() ? type.types : [type])
       .filter((member) => member.isStringLiteral())
-      .map((member) => (member).value);
+      .map((member) => member.value);
   };
 
   const codesOf = (callable: ts.Node, visiting: Set<ts.Node>): Set<string> => {
