@@ -5725,7 +5725,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Unknown organisation or area */
+      /** @description Unknown organisation or area. Codes: `affiliation-unknown`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -5836,7 +5836,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -5893,7 +5893,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -5902,7 +5902,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No declaration yet, or a conflict */
+      /** @description No declaration yet, or a conflict. Codes: `assignment-conflicted`, `declaration-required`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -5963,7 +5963,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -5972,8 +5972,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Already declared */
+      /** @description Already declared. Codes: `affiliation-declared`, `already-declared`, `bid-not-in-assessment`, `round-not-in-assessment`. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unprocessable Entity. Codes: `email-refused`. */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -6024,7 +6033,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only assessor may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      /** @description Only assessor may call this. Codes: `conflict-of-interest`.. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6033,7 +6042,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6042,7 +6051,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Not declared, or already submitted */
+      /** @description Not declared, or already submitted. Codes: `assessment-submitted`, `assignment-conflicted`, `bid-not-in-assessment`, `declaration-required`, `round-not-in-assessment`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -6051,7 +6060,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description A mark breaks a rule */
+      /** @description A mark breaks a rule. Codes: `marks-invalid`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -6099,7 +6108,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only assessor may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      /** @description Only assessor may call this. Codes: `conflict-of-interest`.. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6108,7 +6117,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6117,7 +6126,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Not declared, or already submitted */
+      /** @description Not declared, or already submitted. Codes: `assessment-submitted`, `assignment-conflicted`, `bid-not-in-assessment`, `declaration-required`, `round-not-in-assessment`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -6126,7 +6135,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Criteria left unmarked */
+      /** @description Criteria left unmarked. Codes: `assessment-incomplete`, `email-refused`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -6210,8 +6219,17 @@ export interface operations {
           'application/json': components['schemas']['UserDto'];
         };
       };
-      /** @description An unacceptable password, or a token that is unknown, expired, used or replaced (invitation-token-invalid). Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description An unacceptable password, or a token that is unknown, expired, used or replaced. Codes: `invitation-token-invalid`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not Found. Codes: `not-found`. */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -6273,7 +6291,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Wrong email or password, or a deactivated account. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      /** @description Wrong email or password, or a deactivated account. Codes: `invalid-credentials`.. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6291,7 +6309,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Too many failed logins for this email from this address, or from this address; Retry-After says how many seconds to wait */
+      /** @description Too many failed logins for this email from this address, or from this address; Retry-After says how many seconds to wait. Codes: `too-many-requests`. */
       429: {
         headers: {
           /** @description The limit that refused the request (draft-ietf-httpapi-ratelimit-headers): its name, r=0 requests left, t= seconds until it resets, e.g. "login-email";r=0;t=60 */
@@ -6306,7 +6324,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Redis, which this needs, is not answering; nothing was changed. Generic codes: `database-unavailable`. */
+      /** @description Redis, which this needs, is not answering; nothing was changed. Codes: `login-limits-unavailable`.. Generic codes: `database-unavailable`. */
       503: {
         headers: {
           /** @description Seconds to wait before trying again */
@@ -6349,7 +6367,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description A wrong, expired or used code (second-factor-code-wrong); a challenge that is expired, forged, spent or had too many wrong codes (second-factor-challenge-*). Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      /** @description A wrong, expired or used code; a challenge that is expired, forged, spent or had too many wrong codes. Codes: `second-factor-challenge-expired`, `second-factor-challenge-invalid`, `second-factor-challenge-spent`, `second-factor-code-wrong`.. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6358,7 +6376,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Too many wrong codes for this account; Retry-After says how many seconds to wait */
+      /** @description Too many wrong codes for this account; Retry-After says how many seconds to wait. Codes: `too-many-requests`. */
       429: {
         headers: {
           /** @description The limit that refused the request (draft-ietf-httpapi-ratelimit-headers): its name, r=0 requests left, t= seconds until it resets, e.g. "login-email";r=0;t=60 */
@@ -6376,7 +6394,7 @@ export interface operations {
       /**
        * @description Redis did not answer
        *
-       *     Redis, which this needs, is not answering; nothing was changed. Generic codes: `database-unavailable`.
+       *     Redis, which this needs, is not answering; nothing was changed. Codes: `login-limits-unavailable`.. Generic codes: `database-unavailable`.
        */
       503: {
         headers: {
@@ -6465,7 +6483,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Too many requests for this email, or from this address; Retry-After says how many seconds to wait */
+      /** @description Too many requests for this email, or from this address; Retry-After says how many seconds to wait. Codes: `too-many-requests`. */
       429: {
         headers: {
           /** @description The limit that refused the request (draft-ietf-httpapi-ratelimit-headers): its name, r=0 requests left, t= seconds until it resets, e.g. "login-email";r=0;t=60 */
@@ -6483,7 +6501,7 @@ export interface operations {
       /**
        * @description Redis is not answering
        *
-       *     Redis, which this needs, is not answering; nothing was changed. Generic codes: `database-unavailable`.
+       *     Redis, which this needs, is not answering; nothing was changed. Codes: `password-reset-unavailable`.. Generic codes: `database-unavailable`.
        */
       503: {
         headers: {
@@ -6517,8 +6535,17 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description An unacceptable password, or a token that is unknown, expired, used or replaced (reset-token-invalid). Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description An unacceptable password, or a token that is unknown, expired, used or replaced. Codes: `reset-token-invalid`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not Found. Codes: `not-found`. */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -6528,6 +6555,15 @@ export interface operations {
       };
       /** @description A body over 16 KiB. Generic codes: `payload-too-large`. */
       413: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unprocessable Entity. Codes: `email-refused`. */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -6567,8 +6603,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description An unknown, used, expired or ended refresh token: `refresh-token-invalid`, `refresh-token-reused`, `refresh-token-expired`, `session-ended`. A used one ends its session.. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      /** @description An unknown, used, expired or ended refresh token; a used one ends its session. Codes: `refresh-token-expired`, `refresh-token-invalid`, `refresh-token-reused`, `session-ended`.. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `second-factor-required`. */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not Found. Codes: `not-found`. */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -6616,7 +6661,7 @@ export interface operations {
           'application/json': components['schemas']['TokenDto'];
         };
       };
-      /** @description The state is unknown, expired or already used (sso-state-invalid). Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description The state is unknown, expired or already used. Codes: `sso-state-invalid`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -6625,7 +6670,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The provider refused the sign-in, or the code was invalid or already used, or the ID token failed its checks (sso-code-rejected). Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      /** @description The provider refused the sign-in, or the code was invalid or already used, or the ID token failed its checks. Codes: `sso-code-rejected`.. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
           [name: string]: unknown;
@@ -6634,7 +6679,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No verified email from the provider (sso-email-unverified), or no active staff account with that email (sso-no-account). Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      /** @description No verified email from the provider, or no active staff account with that email. Codes: `sso-email-unverified`, `sso-no-account`.. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -6643,7 +6688,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Single sign-on is not set up here (sso-not-configured). Generic codes: `not-found`. */
+      /** @description Single sign-on is not set up here (sso-not-configured). Codes: `sso-not-configured`.. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6655,7 +6700,7 @@ export interface operations {
       /**
        * @description The identity provider could not be reached or did not answer in time (sso-provider-unavailable), or Redis did not answer (sso-store-unavailable)
        *
-       *     Redis, which this needs, is not answering; nothing was changed. Generic codes: `database-unavailable`.
+       *     Redis, which this needs, is not answering; nothing was changed. Codes: `sso-provider-unavailable`, `sso-store-unavailable`.. Generic codes: `database-unavailable`.
        */
       503: {
         headers: {
@@ -6699,7 +6744,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Single sign-on is not set up here (sso-not-configured). Generic codes: `not-found`. */
+      /** @description Single sign-on is not set up here (sso-not-configured). Codes: `sso-not-configured`.. Generic codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6708,7 +6753,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Too many sign-ins started from this address; Retry-After says when to retry */
+      /** @description Too many sign-ins started from this address; Retry-After says when to retry. Codes: `too-many-requests`. */
       429: {
         headers: {
           /** @description The limit that refused the request (draft-ietf-httpapi-ratelimit-headers): its name, r=0 requests left, t= seconds until it resets, e.g. "login-email";r=0;t=60 */
@@ -6726,7 +6771,7 @@ export interface operations {
       /**
        * @description The identity provider could not be reached or did not answer in time (sso-provider-unavailable), or Redis did not answer (sso-store-unavailable)
        *
-       *     Redis, which this needs, is not answering; nothing was changed. Generic codes: `database-unavailable`.
+       *     Redis, which this needs, is not answering; nothing was changed. Codes: `sso-provider-unavailable`, `sso-store-unavailable`.. Generic codes: `database-unavailable`.
        */
       503: {
         headers: {
@@ -6794,7 +6839,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`. */
+      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`.. Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6842,7 +6887,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`. */
+      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`.. Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6894,7 +6939,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`. */
+      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`.. Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6903,8 +6948,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Not an open offer, or it has lapsed */
+      /** @description Not an open offer, or it has lapsed. Codes: `offer-expired`, `offer-not-open`, `round-closed-out`. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unprocessable Entity. Codes: `email-refused`. */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -6955,7 +7009,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`. */
+      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`.. Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -6964,8 +7018,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Not an open offer, or it has lapsed */
+      /** @description Not an open offer, or it has lapsed. Codes: `offer-expired`, `offer-not-open`. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unprocessable Entity. Codes: `email-refused`. */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -7015,7 +7078,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`. */
+      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`.. Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7024,7 +7087,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Outcomes not published yet */
+      /** @description Outcomes not published yet. Codes: `offer-not-made`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -7072,8 +7135,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`. */
+      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`.. Codes: `not-found`. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflict. Codes: `round-closed-out`. */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -7129,8 +7201,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflict. Codes: `round-closed-out`. */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -7192,7 +7273,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7201,7 +7282,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The award is not active in a round in delivery, or a variation is already open */
+      /** @description The award is not active in a round in delivery, or a variation is already open. Codes: `award-not-active`, `round-closed-out`, `variation-already-open`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -7210,7 +7291,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Breaks a rule: over the award, money into another financial year, a submitted or approved quarter changed, below what is claimed, an extension past the last funded year */
+      /** @description Breaks a rule: over the award, money into another financial year, a submitted or approved quarter changed, below what is claimed, an extension past the last funded year. Codes: `variation-below-claimed`, `variation-crosses-year`, `variation-extension-invalid`, `variation-fixed-quarter`, `variation-nothing-left`, `variation-over-award`, `variation-unchanged`, `variation-unknown-intervention`, `variation-unknown-quarter`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -7262,7 +7343,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`. */
+      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`.. Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7271,8 +7352,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Already declined, withdrawn or done */
+      /** @description Already declined, withdrawn or done. Codes: `award-not-withdrawable`. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unprocessable Entity. Codes: `email-refused`. */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -7311,7 +7401,7 @@ export interface operations {
           'application/json': components['schemas']['BidPageDto'];
         };
       };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`.. Codes: `if-match-invalid`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7368,7 +7458,7 @@ export interface operations {
           'application/json': components['schemas']['BidDto'];
         };
       };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`.. Codes: `if-match-invalid`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7395,7 +7485,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such published round. Generic codes: `not-found`. */
+      /** @description No such published round. Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7404,7 +7494,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The round is not taking bids now */
+      /** @description The round is not taking bids now. Codes: `organisation-inactive`, `round-not-open`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -7413,7 +7503,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Parts do not fit the round */
+      /** @description Parts do not fit the round. Codes: `bid-content-invalid`, `idempotency-key-reused`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -7455,7 +7545,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`.. Codes: `if-match-invalid`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7482,7 +7572,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7521,7 +7611,7 @@ export interface operations {
           'application/json': components['schemas']['BidDto'];
         };
       };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`.. Codes: `if-match-invalid`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7548,7 +7638,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7557,7 +7647,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Submitted (frozen), or the round is shut */
+      /** @description Submitted (frozen), or the round is shut. Codes: `bid-frozen`, `round-not-open`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -7566,7 +7656,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Edited since you read it. Generic codes: `version-mismatch`. */
+      /** @description Edited since you read it. Codes: `if-match-weak`, `version-mismatch`. */
       412: {
         headers: {
           [name: string]: unknown;
@@ -7575,6 +7665,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Codes: `bid-content-invalid`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -7583,7 +7674,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description If-Match is missing. Generic codes: `if-match-required`. */
+      /** @description If-Match is missing. Codes: `if-match-required`. */
       428: {
         headers: {
           [name: string]: unknown;
@@ -7631,7 +7722,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only moderator, assessor may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      /** @description Only moderator, assessor may call this. Codes: `assessment-blind`.. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7640,7 +7731,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7702,7 +7793,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only moderator may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      /** @description Only moderator may call this. Codes: `conflict-of-interest`.. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7711,7 +7802,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7720,7 +7811,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Affiliated, already assigned, conflicted before, or the bid has its assessors */
+      /** @description Affiliated, already assigned, conflicted before, or the bid has its assessors. Codes: `already-assigned`, `assessor-affiliated`, `bid-already-scored`, `bid-fully-assigned`, `bid-not-in-assessment`, `round-not-in-assessment`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -7729,7 +7820,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Not an active assessor */
+      /** @description Not an active assessor. Codes: `email-refused`, `not-an-assessor`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -7783,7 +7874,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only approver may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      /** @description Only approver may call this. Codes: `conflict-of-interest`.. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7792,7 +7883,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7801,7 +7892,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Not finally scored, already decided, over budget, or outcomes published */
+      /** @description Not finally scored, already decided, over budget, or outcomes published. Codes: `bid-already-decided`, `bid-not-finally-scored`, `budget-exceeded`, `outcomes-published`, `round-not-in-assessment`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -7810,7 +7901,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Amounts beyond the request, or due diligence missing, red or amber unexplained */
+      /** @description Amounts beyond the request, or due diligence missing, red or amber unexplained. Codes: `award-lines-invalid`, `due-diligence-amber`, `due-diligence-missing`, `due-diligence-red`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -7862,7 +7953,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      /** @description Only applicant may call this. Codes: `not-a-pcc`.. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -7871,7 +7962,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7880,8 +7971,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The command does not apply to the bid or round as they stand */
+      /** @description The command does not apply to the bid or round as they stand. Codes: `bid-not-submitted`, `endorsement-decided`, `endorsement-not-needed`, `round-past-endorsement`. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unprocessable Entity. Codes: `email-refused`. */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -7928,7 +8028,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such bid or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Generic codes: `not-found`. */
+      /** @description No such bid or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -7965,7 +8065,7 @@ export interface operations {
           'application/json': components['schemas']['DocumentDto'];
         };
       };
-      /** @description Empty file, no file part, or an interrupted upload. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description Empty file, no file part, or an interrupted upload. Codes: `document-empty`, `document-no-file`, `document-upload-interrupted`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -7992,7 +8092,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such bid or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Generic codes: `not-found`. */
+      /** @description No such bid or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -8001,7 +8101,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The bid is frozen (submitted), or already carries the most documents allowed */
+      /** @description The bid is frozen (submitted), or already carries the most documents allowed. Codes: `document-limit-reached`, `document-owner-frozen`, `round-closed-out`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -8010,7 +8110,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Larger than DOCUMENT_MAX_BYTES. Generic codes: `payload-too-large`. */
+      /** @description Larger than DOCUMENT_MAX_BYTES. Codes: `document-too-large`.. Generic codes: `payload-too-large`. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -8019,7 +8119,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Not multipart, a kind of file not accepted, or a name or declared type that does not match its bytes. Generic codes: `unsupported-media-type`. */
+      /** @description Not multipart, a kind of file not accepted, or a name or declared type that does not match its bytes. Codes: `document-not-multipart`, `document-type-mismatch`, `document-type-not-allowed`.. Generic codes: `unsupported-media-type`. */
       415: {
         headers: {
           [name: string]: unknown;
@@ -8031,7 +8131,7 @@ export interface operations {
       /**
        * @description The scan queue is not answering
        *
-       *     Redis, which this needs, is not answering; nothing was changed. Generic codes: `database-unavailable`.
+       *     Redis, which this needs, is not answering; nothing was changed. Codes: `document-queue-unavailable`.. Generic codes: `database-unavailable`.
        */
       503: {
         headers: {
@@ -8083,7 +8183,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such bid or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Generic codes: `not-found`. */
+      /** @description No such bid or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -8131,8 +8231,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such bid or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Generic codes: `not-found`. */
+      /** @description No such bid or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Codes: `not-found`. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflict. Codes: `document-owner-frozen`, `round-closed-out`. */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -8183,7 +8292,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such bid or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Generic codes: `not-found`. */
+      /** @description No such bid or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -8192,7 +8301,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Not yet scanned, or infected */
+      /** @description Not yet scanned, or infected. Codes: `document-infected`, `document-not-scanned`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -8222,7 +8331,7 @@ export interface operations {
           'application/json': components['schemas']['EligibilityDto'];
         };
       };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`.. Codes: `if-match-invalid`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -8249,7 +8358,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -8297,7 +8406,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      /** @description Only applicant may call this. Codes: `not-a-pcc`.. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8306,7 +8415,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -8315,8 +8424,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The command does not apply to the bid or round as they stand */
+      /** @description The command does not apply to the bid or round as they stand. Codes: `bid-not-submitted`, `endorsement-decided`, `endorsement-not-needed`, `round-past-endorsement`. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unprocessable Entity. Codes: `email-refused`. */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -8367,7 +8485,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only moderator may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      /** @description Only moderator may call this. Codes: `conflict-of-interest`.. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8376,7 +8494,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -8385,7 +8503,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The bid or round is past that point */
+      /** @description The bid or round is past that point. Codes: `bid-not-failable`, `round-not-in-assessment`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -8437,7 +8555,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only moderator may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      /** @description Only moderator may call this. Codes: `conflict-of-interest`.. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -8446,7 +8564,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -8455,7 +8573,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Assessments outstanding, or too late */
+      /** @description Assessments outstanding, or too late. Codes: `bid-not-in-assessment`, `bid-not-ready-for-moderation`, `round-not-in-assessment`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -8464,6 +8582,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Codes: `score-invalid`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -8511,7 +8630,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`. */
+      /** @description No such award or bid, or one of another organisation, or not yet published. Generic codes: `not-found`.. Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -8520,7 +8639,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Outcomes not published yet */
+      /** @description Outcomes not published yet. Codes: `outcome-not-published`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -8553,7 +8672,7 @@ export interface operations {
           'application/json': components['schemas']['BidDto'];
         };
       };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`.. Codes: `if-match-invalid`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -8580,7 +8699,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -8589,7 +8708,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The command does not apply to the bid or round as they stand */
+      /** @description The command does not apply to the bid or round as they stand. Codes: `bid-documents-not-ready`, `bid-withdrawn`, `organisation-inactive`, `round-not-open`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -8598,7 +8717,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Rules failed, one per error */
+      /** @description Rules failed, one per error. Codes: `bid-ineligible`, `email-refused`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -8632,7 +8751,7 @@ export interface operations {
           'application/json': components['schemas']['BidDto'];
         };
       };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`.. Codes: `if-match-invalid`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -8659,7 +8778,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -8668,7 +8787,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The command does not apply to the bid or round as they stand */
+      /** @description The command does not apply to the bid or round as they stand. Codes: `bid-not-withdrawable`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -8725,7 +8844,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -8780,7 +8899,7 @@ export interface operations {
       /**
        * @description You made the award
        *
-       *     Only approver may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
+       *     Only approver may call this. Codes: `conflict-of-interest`, `second-approver-must-differ`.. Generic codes: `forbidden`, `second-factor-enrolment-required`.
        */
       403: {
         headers: {
@@ -8790,7 +8909,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -8799,7 +8918,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Not awaiting a second approval */
+      /** @description Not awaiting a second approval. Codes: `not-awaiting-second-approval`, `outcomes-published`, `round-not-in-assessment`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -8911,7 +9030,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -8968,7 +9087,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -8977,7 +9096,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The email has not failed */
+      /** @description The email has not failed. Codes: `email-not-failed`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -9073,7 +9192,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such round, or no export of yours. Generic codes: `not-found`. */
+      /** @description No such round, or no export of yours. Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -9126,7 +9245,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such round, or no export of yours. Generic codes: `not-found`. */
+      /** @description No such round, or no export of yours. Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -9135,7 +9254,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Not built yet (its status), or failed */
+      /** @description Not built yet (its status), or failed. Codes: `export-not-ready`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -9144,7 +9263,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Its file was deleted after the retention period (export-expired): ask again */
+      /** @description Its file was deleted after the retention period: ask again. Codes: `export-expired`, `export-file-missing`. */
       410: {
         headers: {
           [name: string]: unknown;
@@ -9183,6 +9302,15 @@ export interface operations {
       };
       /** @description Only applicant, assessor, moderator, approver, finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Not Found. Codes: `not-found`. */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -9261,7 +9389,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description The current password is wrong (current-password-wrong), or the new one is unacceptable. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description The current password is wrong, or the new one is unacceptable. Codes: `current-password-wrong`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -9288,7 +9416,25 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Too many failed logins or wrong current passwords; Retry-After says how long to wait */
+      /** @description Not Found. Codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unprocessable Entity. Codes: `email-refused`. */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Too many failed logins or wrong current passwords; Retry-After says how long to wait. Codes: `too-many-requests`. */
       429: {
         headers: {
           /** @description The limit that refused the request (draft-ietf-httpapi-ratelimit-headers): its name, r=0 requests left, t= seconds until it resets, e.g. "login-email";r=0;t=60 */
@@ -9303,7 +9449,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Redis, which this needs, is not answering; nothing was changed. Generic codes: `database-unavailable`. */
+      /** @description Redis, which this needs, is not answering; nothing was changed. Codes: `login-limits-unavailable`.. Generic codes: `database-unavailable`. */
       503: {
         headers: {
           /** @description Seconds to wait before trying again */
@@ -9353,7 +9499,16 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description A confirmed second factor exists already; an admin can reset it */
+      /** @description Not Found. Codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description A confirmed second factor exists already; an admin can reset it. Codes: `second-factor-already-enrolled`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -9385,7 +9540,7 @@ export interface operations {
           'application/json': components['schemas']['TokenDto'];
         };
       };
-      /** @description A code of the wrong shape, or wrong. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description A code of the wrong shape, or wrong. Codes: `enrolment-code-wrong`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -9412,7 +9567,16 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Enrolment not started, or already confirmed */
+      /** @description Not Found. Codes: `not-found`. */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Enrolment not started, or already confirmed. Codes: `second-factor-already-enrolled`, `second-factor-not-started`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -9517,7 +9681,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description None of your live sessions has this id. Generic codes: `not-found`. */
+      /** @description None of your live sessions has this id. Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -9592,7 +9756,7 @@ export interface operations {
           'text/csv': string;
         };
       };
-      /** @description No such round, or nothing accepted yet. Generic codes: `not-found`. */
+      /** @description No such round, or nothing accepted yet. Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -9706,7 +9870,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Name taken, or the force area already has a PCC */
+      /** @description Name taken, or the force area already has a PCC. Codes: `organisation-exists`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -9715,6 +9879,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Codes: `organisation-invalid`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -9771,7 +9936,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -9832,7 +9997,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -9841,6 +10006,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Codes: `organisation-exists`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -9849,6 +10015,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Codes: `organisation-invalid`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -9905,7 +10072,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -9959,7 +10126,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only finance, moderator may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      /** @description Only finance, moderator may call this. Codes: `conflict-of-interest`.. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -9968,7 +10135,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -9977,7 +10144,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description A date in the future */
+      /** @description A date in the future. Codes: `due-diligence-invalid`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -10062,7 +10229,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only finance may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      /** @description Only finance may call this. Codes: `conflict-of-interest`, `payment-by-return-reviewer`.. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -10071,7 +10238,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -10080,7 +10247,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Already recorded as made */
+      /** @description Already recorded as made. Codes: `payment-already-made`, `round-closed-out`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -10089,7 +10256,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description A date outside approval–today */
+      /** @description A date outside approval–today. Codes: `payment-date-invalid`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -10266,7 +10433,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`. */
+      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`.. Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -10326,8 +10493,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`. */
+      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`.. Codes: `not-found`. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflict. Codes: `round-closed-out`. */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -10365,6 +10541,15 @@ export interface operations {
           'application/json': components['schemas']['ReturnDto'];
         };
       };
+      /** @description Bad Request. Codes: `if-match-invalid`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
       /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
@@ -10383,7 +10568,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`. */
+      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`.. Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -10392,7 +10577,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Submitted (frozen), or award not active */
+      /** @description Submitted (frozen), or award not active. Codes: `award-not-active`, `return-frozen`, `round-closed-out`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -10401,7 +10586,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Edited since you read it. Generic codes: `version-mismatch`. */
+      /** @description Edited since you read it. Codes: `if-match-weak`, `version-mismatch`. */
       412: {
         headers: {
           [name: string]: unknown;
@@ -10410,7 +10595,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Spend, forecast or outputs break a rule */
+      /** @description Spend, forecast or outputs break a rule. Codes: `return-draft-invalid`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -10419,7 +10604,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description If-Match is missing. Generic codes: `if-match-required`. */
+      /** @description If-Match is missing. Codes: `if-match-required`. */
       428: {
         headers: {
           [name: string]: unknown;
@@ -10462,7 +10647,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only finance may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      /** @description Only finance may call this. Codes: `conflict-of-interest`.. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -10471,7 +10656,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`. */
+      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`.. Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -10480,7 +10665,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Not waiting for review */
+      /** @description Not waiting for review. Codes: `award-not-active`, `return-not-submitted`, `round-closed-out`, `submission-changed`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -10489,6 +10674,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Codes: `approval-invalid`, `email-refused`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -10536,7 +10722,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such return or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Generic codes: `not-found`. */
+      /** @description No such return or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -10573,7 +10759,7 @@ export interface operations {
           'application/json': components['schemas']['DocumentDto'];
         };
       };
-      /** @description Empty file, no file part, or an interrupted upload. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description Empty file, no file part, or an interrupted upload. Codes: `document-empty`, `document-no-file`, `document-upload-interrupted`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -10600,7 +10786,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such return or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Generic codes: `not-found`. */
+      /** @description No such return or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -10609,7 +10795,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The return is frozen (submitted or approved), or already carries the most documents allowed */
+      /** @description The return is frozen (submitted or approved), or already carries the most documents allowed. Codes: `document-limit-reached`, `document-owner-frozen`, `round-closed-out`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -10618,7 +10804,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Larger than DOCUMENT_MAX_BYTES. Generic codes: `payload-too-large`. */
+      /** @description Larger than DOCUMENT_MAX_BYTES. Codes: `document-too-large`.. Generic codes: `payload-too-large`. */
       413: {
         headers: {
           [name: string]: unknown;
@@ -10627,7 +10813,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Not multipart, a kind of file not accepted, or a name or declared type that does not match its bytes. Generic codes: `unsupported-media-type`. */
+      /** @description Not multipart, a kind of file not accepted, or a name or declared type that does not match its bytes. Codes: `document-not-multipart`, `document-type-mismatch`, `document-type-not-allowed`.. Generic codes: `unsupported-media-type`. */
       415: {
         headers: {
           [name: string]: unknown;
@@ -10639,7 +10825,7 @@ export interface operations {
       /**
        * @description The scan queue is not answering
        *
-       *     Redis, which this needs, is not answering; nothing was changed. Generic codes: `database-unavailable`.
+       *     Redis, which this needs, is not answering; nothing was changed. Codes: `document-queue-unavailable`.. Generic codes: `database-unavailable`.
        */
       503: {
         headers: {
@@ -10691,7 +10877,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such return or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Generic codes: `not-found`. */
+      /** @description No such return or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -10739,8 +10925,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such return or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Generic codes: `not-found`. */
+      /** @description No such return or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Codes: `not-found`. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflict. Codes: `document-owner-frozen`, `round-closed-out`. */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -10791,7 +10986,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such return or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Generic codes: `not-found`. */
+      /** @description No such return or document that you may see (another organisation's, or a document not yet scanned that someone else uploaded). Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -10800,7 +10995,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Not yet scanned, or infected */
+      /** @description Not yet scanned, or infected. Codes: `document-infected`, `document-not-scanned`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -10843,7 +11038,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only finance may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      /** @description Only finance may call this. Codes: `conflict-of-interest`.. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -10852,7 +11047,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`. */
+      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`.. Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -10861,8 +11056,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Not waiting for review */
+      /** @description Not waiting for review. Codes: `award-not-active`, `return-not-submitted`, `round-closed-out`, `submission-changed`. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unprocessable Entity. Codes: `email-refused`. */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -10896,6 +11100,15 @@ export interface operations {
           'application/json': components['schemas']['ReturnDto'];
         };
       };
+      /** @description Bad Request. Codes: `if-match-invalid`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
       /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
       401: {
         headers: {
@@ -10914,7 +11127,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`. */
+      /** @description No such return or award, or one of another organisation. Generic codes: `not-found`.. Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -10923,7 +11136,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Already submitted, award not active, or evidence still waiting for its virus scan (return-documents-not-ready) */
+      /** @description Already submitted, award not active, or evidence still waiting for its virus scan. Codes: `award-not-active`, `return-documents-not-ready`, `return-frozen`, `round-closed-out`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -10932,7 +11145,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Edited since you read it. Generic codes: `version-mismatch`. */
+      /** @description Edited since you read it. Codes: `if-match-weak`, `version-mismatch`. */
       412: {
         headers: {
           [name: string]: unknown;
@@ -10941,8 +11154,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Every rule it breaks, with the numbers */
+      /** @description Every rule it breaks, with the numbers. Codes: `return-not-submittable`. */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Precondition Required. Codes: `if-match-required`. */
+      428: {
         headers: {
           [name: string]: unknown;
         };
@@ -10977,7 +11199,7 @@ export interface operations {
           'application/json': components['schemas']['RoundPageDto'];
         };
       };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`.. Codes: `if-match-invalid`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -11031,7 +11253,7 @@ export interface operations {
           'application/json': components['schemas']['RoundDto'];
         };
       };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`.. Codes: `if-match-invalid`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -11058,7 +11280,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The round code is taken */
+      /** @description The round code is taken. Codes: `round-code-taken`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -11067,7 +11289,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The settings contradict each other */
+      /** @description The settings contradict each other. Codes: `round-settings-inconsistent`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -11109,7 +11331,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`.. Codes: `if-match-invalid`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -11136,7 +11358,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -11175,7 +11397,7 @@ export interface operations {
           'application/json': components['schemas']['RoundDto'];
         };
       };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`.. Codes: `if-match-invalid`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -11202,7 +11424,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -11211,7 +11433,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The round is no longer a draft */
+      /** @description The round is no longer a draft. Codes: `round-code-taken`, `round-not-draft`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -11220,7 +11442,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Someone else edited the round since you read it. Generic codes: `version-mismatch`. */
+      /** @description Someone else edited the round since you read it. Codes: `if-match-weak`, `version-mismatch`. */
       412: {
         headers: {
           [name: string]: unknown;
@@ -11229,6 +11451,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Codes: `round-settings-inconsistent`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -11237,7 +11460,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description If-Match is missing. Generic codes: `if-match-required`. */
+      /** @description If-Match is missing. Codes: `if-match-required`. */
       428: {
         headers: {
           [name: string]: unknown;
@@ -11298,7 +11521,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -11307,7 +11530,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The round is not in assessment */
+      /** @description The round is not in assessment. Codes: `round-not-in-assessment`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -11316,7 +11539,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Not an active assessor */
+      /** @description Not an active assessor. Codes: `email-refused`, `not-an-assessor`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -11346,7 +11569,7 @@ export interface operations {
           'application/json': components['schemas']['RoundDto'];
         };
       };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`.. Codes: `if-match-invalid`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -11373,7 +11596,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -11382,7 +11605,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The command does not apply to the round’s current state */
+      /** @description The command does not apply to the round’s current state. Codes: `deadline-extensions-running`, `round-command-refused`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -11391,6 +11614,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Codes: `round-settings-inconsistent`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -11438,7 +11662,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -11447,7 +11671,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The round is not in delivery, or something is still owed (listed in outstanding) */
+      /** @description The round is not in delivery, or something is still owed (listed in outstanding). Codes: `deadline-extensions-running`, `round-command-refused`, `round-not-settled`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -11456,6 +11680,7 @@ export interface operations {
           'application/problem+json': components['schemas']['CloseOutProblemDto'];
         };
       };
+      /** @description Codes: `round-settings-inconsistent`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -11512,7 +11737,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -11575,7 +11800,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -11584,7 +11809,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The round is not open for bids, or the organisation’s deadline has passed */
+      /** @description The round is not open for bids, or the organisation’s deadline has passed. Codes: `deadline-passed`, `round-not-taking-bids`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -11593,7 +11818,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Not later than the round’s close, beyond the cap, or an organisation that may not bid */
+      /** @description Not later than the round’s close, beyond the cap, or an organisation that may not bid. Codes: `email-refused`, `extension-beyond-cap`, `extension-not-later`, `organisation-may-not-bid`, `organisation-not-found`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -11651,7 +11876,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No extension, or not yours to see. Generic codes: `not-found`. */
+      /** @description No extension, or not yours to see. Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -11712,7 +11937,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -11721,7 +11946,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Codes: `deadline-passed`, `round-not-taking-bids`. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unprocessable Entity. Codes: `email-refused`, `extension-beyond-cap`, `extension-not-later`, `organisation-may-not-bid`, `organisation-not-found`. */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -11777,7 +12012,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -11831,7 +12066,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No such round, or no export of yours. Generic codes: `not-found`. */
+      /** @description No such round, or no export of yours. Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -11840,7 +12075,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description You have too many exports queued or being built (openExports says how many), or the round is still a draft */
+      /** @description You have too many exports queued or being built (openExports says how many), or the round is still a draft. Codes: `round-not-published`, `too-many-open-exports`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -11849,7 +12084,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description asAt in the future */
+      /** @description asAt in the future. Codes: `as-at-in-future`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -11861,7 +12096,7 @@ export interface operations {
       /**
        * @description The job queue is not answering
        *
-       *     Redis, which this needs, is not answering; nothing was changed. Generic codes: `database-unavailable`.
+       *     Redis, which this needs, is not answering; nothing was changed. Codes: `redis-unavailable`.. Generic codes: `database-unavailable`.
        */
       503: {
         headers: {
@@ -11921,7 +12156,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -11951,7 +12186,7 @@ export interface operations {
           'application/json': components['schemas']['RoundDto'];
         };
       };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`.. Codes: `if-match-invalid`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -11978,7 +12213,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -11987,7 +12222,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The command does not apply to the round’s current state */
+      /** @description The command does not apply to the round’s current state. Codes: `deadline-extensions-running`, `round-command-refused`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -11996,6 +12231,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Codes: `round-settings-inconsistent`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -12052,7 +12288,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -12061,8 +12297,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Bids still without a final score, a decision, or a second approval; or already published */
+      /** @description Bids still without a final score, a decision, or a second approval; or already published. Codes: `bid-not-decidable`, `deadline-extensions-running`, `outcomes-not-ready`, `outcomes-published`, `round-command-refused`, `round-not-in-assessment`. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unprocessable Entity. Codes: `email-refused`, `round-settings-inconsistent`. */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -12118,7 +12363,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -12148,7 +12393,7 @@ export interface operations {
           'application/json': components['schemas']['RoundDto'];
         };
       };
-      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description Generic codes: `validation-failed`, `malformed-json`, `bad-request`.. Codes: `if-match-invalid`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -12175,7 +12420,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -12184,7 +12429,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The command does not apply to the round’s current state */
+      /** @description The command does not apply to the round’s current state. Codes: `deadline-extensions-running`, `round-command-refused`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -12193,6 +12438,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Codes: `round-settings-inconsistent`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -12249,7 +12495,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -12302,7 +12548,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -12311,7 +12557,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description asAt in the future */
+      /** @description asAt in the future. Codes: `as-at-in-future`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -12372,7 +12618,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -12381,7 +12627,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The round is not closed */
+      /** @description The round is not closed. Codes: `deadline-extensions-running`, `round-command-refused`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -12390,7 +12636,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The deadline has passed */
+      /** @description The deadline has passed. Codes: `assessment-deadline-past`, `round-settings-inconsistent`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -12442,7 +12688,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -12451,7 +12697,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The round is not decided, or offers are still open (listed in openOffers; confirm with confirmOpenOffers and a reason) */
+      /** @description The round is not decided, or offers are still open (listed in openOffers; confirm with confirmOpenOffers and a reason). Codes: `deadline-extensions-running`, `round-command-refused`, `round-offers-open`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -12460,6 +12706,7 @@ export interface operations {
           'application/problem+json': components['schemas']['StartDeliveryProblemDto'];
         };
       };
+      /** @description Codes: `round-settings-inconsistent`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -12507,7 +12754,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      /** @description Only applicant may call this. Codes: `not-a-pcc`.. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -12516,7 +12763,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -12568,7 +12815,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Only applicant may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      /** @description Only applicant may call this. Codes: `not-a-pcc`.. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
         headers: {
           [name: string]: unknown;
@@ -12577,7 +12824,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -12586,7 +12833,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The round is past ranking */
+      /** @description The round is past ranking. Codes: `round-past-endorsement`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -12595,6 +12842,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Codes: `ranking-invalid`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -12711,7 +12959,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The email is taken */
+      /** @description The email is taken. Codes: `email-taken`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -12720,7 +12968,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Role and organisation do not fit */
+      /** @description Role and organisation do not fit. Codes: `email-refused`, `user-organisation-invalid`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -12777,7 +13025,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -12830,9 +13078,9 @@ export interface operations {
         };
       };
       /**
-       * @description Your own role or organisation (own-role-change)
+       * @description Your own role or organisation
        *
-       *     Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
+       *     Only admin may call this. Codes: `own-role-change`.. Generic codes: `forbidden`, `second-factor-enrolment-required`.
        */
       403: {
         headers: {
@@ -12842,7 +13090,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -12851,6 +13099,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Codes: `user-organisation-invalid`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -12907,7 +13156,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -12916,6 +13165,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Codes: `cannot-deactivate-self`, `user-already-active`, `user-already-inactive`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -12955,9 +13205,9 @@ export interface operations {
         };
       };
       /**
-       * @description Your own account (own-erasure)
+       * @description Your own account
        *
-       *     Only admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
+       *     Only admin may call this. Codes: `own-erasure`.. Generic codes: `forbidden`, `second-factor-enrolment-required`.
        */
       403: {
         headers: {
@@ -12967,7 +13217,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -12976,7 +13226,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The user is active: deactivate them first (user-active) */
+      /** @description The user is active: deactivate them first. Codes: `user-active`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -13033,7 +13283,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -13092,7 +13342,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -13101,8 +13351,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Already accepted (invitation-already-accepted) or deactivated (user-inactive) */
+      /** @description Already accepted or deactivated. Codes: `invitation-already-accepted`, `user-inactive`. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unprocessable Entity. Codes: `email-refused`. */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -13158,7 +13417,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -13167,6 +13426,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Codes: `cannot-deactivate-self`, `user-already-active`, `user-already-inactive`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -13214,7 +13474,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -13223,8 +13483,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description The user has no second factor, or is you (ask another admin) */
+      /** @description The user has no second factor, or is you (ask another admin). Codes: `cannot-reset-own-second-factor`, `second-factor-not-enrolled`. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unprocessable Entity. Codes: `email-refused`. */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -13280,7 +13549,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -13337,8 +13606,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Conflict. Codes: `round-closed-out`. */
+      409: {
         headers: {
           [name: string]: unknown;
         };
@@ -13388,7 +13666,7 @@ export interface operations {
       /**
        * @description Tied to the bid (separation of duties)
        *
-       *     Only approver may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
+       *     Only approver may call this. Codes: `conflict-of-interest`.. Generic codes: `forbidden`, `second-factor-enrolment-required`.
        */
       403: {
         headers: {
@@ -13398,7 +13676,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -13407,7 +13685,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Not requested, or the award not active */
+      /** @description Not requested, or the award not active. Codes: `award-not-active`, `round-closed-out`, `variation-not-open`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -13416,7 +13694,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No longer fits the rules (a return approved since the request) */
+      /** @description No longer fits the rules (a return approved since the request). Codes: `email-refused`, `variation-below-claimed`, `variation-crosses-year`, `variation-extension-invalid`, `variation-fixed-quarter`, `variation-nothing-left`, `variation-over-award`, `variation-unchanged`, `variation-unknown-intervention`, `variation-unknown-quarter`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -13467,7 +13745,7 @@ export interface operations {
       /**
        * @description The first approver, or tied to the bid (separation of duties)
        *
-       *     Only approver may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
+       *     Only approver may call this. Codes: `conflict-of-interest`, `second-approver-must-differ`.. Generic codes: `forbidden`, `second-factor-enrolment-required`.
        */
       403: {
         headers: {
@@ -13477,7 +13755,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -13486,7 +13764,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Not awaiting a second approval */
+      /** @description Not awaiting a second approval. Codes: `award-not-active`, `round-closed-out`, `variation-not-open`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -13495,7 +13773,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description No longer fits the rules */
+      /** @description No longer fits the rules. Codes: `email-refused`, `variation-below-claimed`, `variation-crosses-year`, `variation-extension-invalid`, `variation-fixed-quarter`, `variation-nothing-left`, `variation-over-award`, `variation-unchanged`, `variation-unknown-intervention`, `variation-unknown-quarter`. */
       422: {
         headers: {
           [name: string]: unknown;
@@ -13555,7 +13833,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -13564,7 +13842,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Not approved */
+      /** @description Not approved. Codes: `round-closed-out`, `variation-not-approved`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -13619,7 +13897,7 @@ export interface operations {
       /**
        * @description Tied to the bid (separation of duties)
        *
-       *     Only approver may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`.
+       *     Only approver may call this. Codes: `conflict-of-interest`.. Generic codes: `forbidden`, `second-factor-enrolment-required`.
        */
       403: {
         headers: {
@@ -13629,7 +13907,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -13638,8 +13916,17 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Already decided or withdrawn */
+      /** @description Already decided or withdrawn. Codes: `award-not-active`, `round-closed-out`, `variation-not-open`. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Unprocessable Entity. Codes: `email-refused`. */
+      422: {
         headers: {
           [name: string]: unknown;
         };
@@ -13695,7 +13982,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `not-found`. */
+      /** @description Codes: `not-found`. */
       404: {
         headers: {
           [name: string]: unknown;
@@ -13704,7 +13991,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Already decided or withdrawn */
+      /** @description Already decided or withdrawn. Codes: `award-not-active`, `round-closed-out`, `variation-not-open`. */
       409: {
         headers: {
           [name: string]: unknown;
@@ -13769,7 +14056,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description Generic codes: `database-unavailable`. */
+      /** @description Codes: `not-ready`, `redis-unavailable`.. Generic codes: `database-unavailable`. */
       503: {
         headers: {
           /** @description Seconds to wait before trying again */

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import type { FieldError } from '../common/problem';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { SeparationOfDuties } from '../users/separation-of-duties.service';
@@ -12,6 +11,7 @@ import type { AssessorDto } from './assessment-response.dto';
 import { AssessorAffiliation } from './assessor-affiliation.entity';
 import { AssessmentAssignment, COUNTING_STATUSES } from './assignment.entity';
 import type { Affiliations } from './assignment.rules';
+import { assessmentError } from './assessment.errors';
 
 // Assessors' declared ties, which keep them away from bids of those organisations and areas.
 @Injectable()
@@ -83,11 +83,7 @@ export class AffiliationsService {
         }
       });
       if (errors.length > 0) {
-        throw DomainError.invalid(
-          'affiliation-unknown',
-          'Some affiliations name organisations or force areas that do not exist; see errors.',
-          errors,
-        );
+        throw assessmentError('affiliation-unknown', { errors });
       }
       const declared = (all: Map<string, Affiliations>) => {
         const { organisationIds, forceAreaCodes } = all.get(user.id) as Affiliations;

@@ -3,10 +3,10 @@ import { DataSource } from 'typeorm';
 import { AuditActor } from '../audit/audit.service';
 import { BidProgressService } from '../bids/bid-progress.service';
 import type { BidDto } from '../bids/bid-response.dto';
-import { DomainError } from '../common/domain-error';
 import { RoundsService } from '../rounds/rounds.service';
 import { SeparationOfDuties } from '../users/separation-of-duties.service';
 import type { AssessmentOpeningDto } from './assessment-response.dto';
+import { assessmentError } from './assessment.errors';
 
 // Moving a closed round's bids into assessment, and failing a bid on eligibility.
 @Injectable()
@@ -23,11 +23,11 @@ export class AssessmentOpeningService {
   start(actor: AuditActor, roundId: string, assessmentDueAt: Date, now = new Date()) {
     return this.dataSource.transaction(async (manager): Promise<AssessmentOpeningDto> => {
       if (assessmentDueAt.getTime() <= now.getTime()) {
-        throw DomainError.invalid(
-          'assessment-deadline-past',
-          'The assessment deadline must be in the future.',
-          [{ field: 'assessmentDueAt', message: `${assessmentDueAt.toISOString()} has passed` }],
-        );
+        throw assessmentError('assessment-deadline-past', {
+          errors: [
+            { field: 'assessmentDueAt', message: `${assessmentDueAt.toISOString()} has passed` },
+          ],
+        });
       }
       const round = await this.rounds.runIn(manager, actor, roundId, 'start-assessment', now, {
         assessmentDueAt,

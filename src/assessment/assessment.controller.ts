@@ -29,6 +29,7 @@ import { AssignmentsService } from './assignments.service';
 import { ModerationService } from './moderation.service';
 import { ScoringService } from './scoring.service';
 import { SendsLocation } from '../common/location';
+import { Refuses } from '../openapi/refusals';
 
 // The moderator's side of assessment: opening it, assigning, moderating and ranking.
 @ApiTags('assessment')
@@ -53,6 +54,13 @@ export class AssessmentController {
   @ApiOkResponse({ type: AssessmentOpeningDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'The round is not closed' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'The deadline has passed' })
+  @Refuses(
+    'assessment-deadline-past',
+    'deadline-extensions-running',
+    'not-found',
+    'round-command-refused',
+    'round-settings-inconsistent',
+  )
   start(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -67,6 +75,7 @@ export class AssessmentController {
   @ApiOperation({ summary: 'Mark a submitted bid as failing eligibility, with the reason' })
   @ApiOkResponse({ type: BidDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'The bid or round is past that point' })
+  @Refuses('bid-not-failable', 'conflict-of-interest', 'not-found', 'round-not-in-assessment')
   failEligibility(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -85,6 +94,7 @@ export class AssessmentController {
   @ApiOkResponse({ type: AutoAssignmentDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'The round is not in assessment' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'Not an active assessor' })
+  @Refuses('email-refused', 'not-an-assessor', 'not-found', 'round-not-in-assessment')
   autoAssign(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -103,6 +113,18 @@ export class AssessmentController {
     description: 'Affiliated, already assigned, conflicted before, or the bid has its assessors',
   })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'Not an active assessor' })
+  @Refuses(
+    'already-assigned',
+    'assessor-affiliated',
+    'bid-already-scored',
+    'bid-fully-assigned',
+    'bid-not-in-assessment',
+    'conflict-of-interest',
+    'email-refused',
+    'not-an-assessor',
+    'not-found',
+    'round-not-in-assessment',
+  )
   assign(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -119,6 +141,7 @@ export class AssessmentController {
   })
   @ApiOkResponse({ type: BidAssessmentsDto })
   @ApiConflictResponse({ type: ProblemDto })
+  @Refuses('assessment-blind', 'not-found')
   assessments(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -132,6 +155,7 @@ export class AssessmentController {
     summary: 'Every bid in assessment with its mean, spread, divergence flag and final score',
   })
   @ApiOkResponse({ type: [BidScoreDto] })
+  @Refuses('not-found')
   scores(@UuidParam() id: string): Promise<BidScoreDto[]> {
     return this.moderation.scores(id);
   }
@@ -146,6 +170,14 @@ export class AssessmentController {
   @ApiOkResponse({ type: BidScoreDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'Assessments outstanding, or too late' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  @Refuses(
+    'bid-not-in-assessment',
+    'bid-not-ready-for-moderation',
+    'conflict-of-interest',
+    'not-found',
+    'round-not-in-assessment',
+    'score-invalid',
+  )
   moderate(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -161,6 +193,7 @@ export class AssessmentController {
       'Bids by final score (ties: earlier submission, then reference) with a running total against the budget',
   })
   @ApiOkResponse({ type: RankingDto })
+  @Refuses('not-found')
   ranking(@UuidParam() id: string): Promise<RankingDto> {
     return this.moderation.ranking(id);
   }

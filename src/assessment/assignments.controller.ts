@@ -24,6 +24,7 @@ import {
 import { AssessorDto, AssignmentDto, AssignmentPageDto } from './assessment-response.dto';
 import { AssignmentsService } from './assignments.service';
 import { ScoringService } from './scoring.service';
+import { Refuses } from '../openapi/refusals';
 
 // The assessor's side: their assignments, declarations, marks, and declared affiliations.
 @ApiTags('assessment')
@@ -52,6 +53,7 @@ export class AssignmentsController {
   @ApiOperation({ summary: 'One assignment with the marks saved so far' })
   @ApiOkResponse({ type: AssignmentDto })
   @ApiNotFoundResponse({ type: ProblemDto })
+  @Refuses('not-found')
   get(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<AssignmentDto> {
     return this.assignments.get(user, id);
   }
@@ -66,6 +68,14 @@ export class AssignmentsController {
   @ApiOkResponse({ type: AssignmentDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'Already declared' })
+  @Refuses(
+    'affiliation-declared',
+    'already-declared',
+    'bid-not-in-assessment',
+    'email-refused',
+    'not-found',
+    'round-not-in-assessment',
+  )
   declare(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -80,6 +90,7 @@ export class AssignmentsController {
   @ApiOkResponse({ type: BidDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'No declaration yet, or a conflict' })
+  @Refuses('assignment-conflicted', 'declaration-required', 'not-found')
   bid(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<BidDto> {
     return this.scoring.readBid(user, id);
   }
@@ -93,6 +104,16 @@ export class AssignmentsController {
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'Not declared, or already submitted' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'A mark breaks a rule' })
+  @Refuses(
+    'assessment-submitted',
+    'assignment-conflicted',
+    'bid-not-in-assessment',
+    'conflict-of-interest',
+    'declaration-required',
+    'marks-invalid',
+    'not-found',
+    'round-not-in-assessment',
+  )
   saveMarks(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -109,6 +130,17 @@ export class AssignmentsController {
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'Not declared, or already submitted' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'Criteria left unmarked' })
+  @Refuses(
+    'assessment-incomplete',
+    'assessment-submitted',
+    'assignment-conflicted',
+    'bid-not-in-assessment',
+    'conflict-of-interest',
+    'declaration-required',
+    'email-refused',
+    'not-found',
+    'round-not-in-assessment',
+  )
   submit(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<AssignmentDto> {
     return this.scoring.submit(auditActor(user), user, id);
   }
@@ -137,6 +169,7 @@ export class AssignmentsController {
   })
   @ApiOkResponse({ type: AssessorDto })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'Unknown organisation or area' })
+  @Refuses('affiliation-unknown')
   declareAffiliations(
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: AffiliationsDto,

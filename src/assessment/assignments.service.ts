@@ -3,7 +3,6 @@ import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { BidForAssessment, BidProgressService } from '../bids/bid-progress.service';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import type { Page } from '../common/pagination';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
@@ -20,6 +19,9 @@ import { AssessmentAssignment, COUNTING_STATUSES } from './assignment.entity';
 import { affiliationConflict, planAssignments } from './assignment.rules';
 import { AssignmentViews } from './assignment-views';
 import { BidScore } from './bid-score.entity';
+import { assessmentError } from './assessment.errors';
+import { bidError } from '../bids/bids.errors';
+import { notFound } from '../common/common.errors';
 
 @Injectable()
 export class AssignmentsService {
@@ -47,27 +49,25 @@ export class AssignmentsService {
       const existing = await manager.find(AssessmentAssignment, { where: { bidId } });
       const held = existing.find((row) => row.assessorId === assessorId);
       if (held) {
-        throw DomainError.conflict(
-          'already-assigned',
-          held.status === 'conflict_declared'
-            ? `${assessor.name} declared a conflict with bid ${bid.reference} and cannot assess it.`
-            : `${assessor.name} is already assigned to bid ${bid.reference}.`,
-        );
+        throw assessmentError('already-assigned', {
+          message:
+            held.status === 'conflict_declared'
+              ? `${assessor.name} declared a conflict with bid ${bid.reference} and cannot assess it.`
+              : `${assessor.name} is already assigned to bid ${bid.reference}.`,
+        });
       }
       const affiliation = (await this.affiliations.of(manager, [assessorId])).get(assessorId);
       const conflict = affiliation && affiliationConflict(affiliation, bid);
       if (conflict) {
-        throw DomainError.conflict(
-          'assessor-affiliated',
-          `${assessor.name} cannot assess bid ${bid.reference}: ${conflict}.`,
-        );
+        throw assessmentError('assessor-affiliated', {
+          message: `${assessor.name} cannot assess bid ${bid.reference}: ${conflict}.`,
+        });
       }
       const counting = existing.filter((row) => COUNTING_STATUSES.includes(row.status)).length;
       if (counting >= round.assessmentsPerBid) {
-        throw DomainError.conflict(
-          'bid-fully-assigned',
-          `Bid ${bid.reference} already has the round's ${round.assessmentsPerBid} assessors.`,
-        );
+        throw assessmentError('bid-fully-assigned', {
+          message: `Bid ${bid.reference} already has the round's ${round.assessmentsPerBid} assessors.`,
+        });
       }
       const [created] = await this.create(manager, actor, user, round, [{ bid, assessor }]);
       return (await this.views.render(manager, user, [created]))[0];
@@ -171,7 +171,7 @@ export class AssignmentsService {
       ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
     });
     if (!row || (user.role === 'assessor' && row.assessorId !== user.id)) {
-      throw DomainError.notFound('Assignment');
+      throw notFound('Assignment');
     }
     return row;
   }
@@ -192,25 +192,22 @@ export class AssignmentsService {
       const bid = await this.bids.find(manager, bidId, true);
       const row = await this.visible(manager, user, id, true);
       if (bid.status !== 'in_assessment') {
-        throw DomainError.conflict(
-          'bid-not-in-assessment',
-          `Bid ${bid.reference} is ${bid.status}, so there is nothing to declare on it.`,
-        );
+        throw bidError('bid-not-in-assessment', {
+          message: `Bid ${bid.reference} is ${bid.status}, so there is nothing to declare on it.`,
+        });
       }
       if (row.declaration !== null) {
-        throw DomainError.conflict(
-          'already-declared',
-          `You declared ${row.declaration === 'conflict' ? 'a conflict' : 'no conflict'} on this assignment on ${row.declaredAt?.toISOString()}; a declaration cannot be changed.`,
-        );
+        throw assessmentError('already-declared', {
+          message: `You declared ${row.declaration === 'conflict' ? 'a conflict' : 'no conflict'} on this assignment on ${row.declaredAt?.toISOString()}; a declaration cannot be changed.`,
+        });
       }
       const conflict = input.conflict;
       const affiliation = (await this.affiliations.of(manager, [user.id])).get(user.id);
       const tie = !conflict && affiliation ? affiliationConflict(affiliation, bid) : null;
       if (tie) {
-        throw DomainError.conflict(
-          'affiliation-declared',
-          `Your affiliations rule out bid ${bid.reference} (${tie}); declare a conflict with the reason instead.`,
-        );
+        throw assessmentError('affiliation-declared', {
+          message: `Your affiliations rule out bid ${bid.reference} (${tie}); declare a conflict with the reason instead.`,
+        });
       }
       const change = conflict
         ? {
@@ -262,11 +259,10 @@ export class AssignmentsService {
     );
     const unknown = [...new Set(ids)].filter((id) => !active.has(id));
     if (unknown.length > 0) {
-      throw DomainError.invalid(
-        'not-an-assessor',
-        `${unknown.join(', ')} ${unknown.length === 1 ? 'is not an active assessor' : 'are not active assessors'}; choose from GET /assessors.`,
-        unknown.map(() => ({ field, message: 'must be an active assessor' })),
-      );
+      throw assessmentError('not-an-assessor', {
+        message: `${unknown.join(', ')} ${unknown.length === 1 ? 'is not an active assessor' : 'are not active assessors'}; choose from GET /assessors.`,
+        errors: unknown.map(() => ({ field, message: 'must be an active assessor' })),
+      });
     }
     return [...new Set(ids)].map((id) => active.get(id) as User);
   }
@@ -275,16 +271,14 @@ export class AssignmentsService {
   private async assignableBid(manager: EntityManager, bidId: string): Promise<BidForAssessment> {
     const bid = await this.bids.find(manager, bidId, true);
     if (bid.status !== 'in_assessment') {
-      throw DomainError.conflict(
-        'bid-not-in-assessment',
-        `Bid ${bid.reference} is ${bid.status}; only bids in assessment take assessors.`,
-      );
+      throw bidError('bid-not-in-assessment', {
+        message: `Bid ${bid.reference} is ${bid.status}; only bids in assessment take assessors.`,
+      });
     }
     if (await manager.exists(BidScore, { where: { bidId } })) {
-      throw DomainError.conflict(
-        'bid-already-scored',
-        `Every assessment of bid ${bid.reference} is in; it needs moderation, not another assessor.`,
-      );
+      throw assessmentError('bid-already-scored', {
+        message: `Every assessment of bid ${bid.reference} is in; it needs moderation, not another assessor.`,
+      });
     }
     return bid;
   }

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { BidForAssessment, BidProgressService } from '../bids/bid-progress.service';
-import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
 import type { RoundWithParts } from '../rounds/round-views';
@@ -25,6 +24,8 @@ import {
   toHundredths,
   weightedScore,
 } from './scoring.rules';
+import { notFound } from '../common/common.errors';
+import { assessmentError } from './assessment.errors';
 
 // Bids that are, or have been, scored: the ranking reads these.
 const ASSESSED = ['in_assessment', 'moderated', 'awarded', 'unsuccessful'] as const;
@@ -129,28 +130,25 @@ export class ModerationService {
         lock: { mode: 'pessimistic_write' },
       });
       if (!score || (bid.status !== 'in_assessment' && bid.status !== 'moderated')) {
-        throw DomainError.conflict(
-          'bid-not-ready-for-moderation',
-          score
+        throw assessmentError('bid-not-ready-for-moderation', {
+          message: score
             ? `Bid ${bid.reference} is ${bid.status}, so its score can no longer be moderated.`
             : `Not every assessment of bid ${bid.reference} is in yet; it can be moderated once they are.`,
-        );
+        });
       }
       const final =
         input.decision === 'accept-mean'
           ? score.meanHundredths
           : hundredthsFrom(input.score as number);
       if (final === null) {
-        throw DomainError.invalid(
-          'score-invalid',
-          'The moderated score is not valid; see errors.',
-          [
+        throw assessmentError('score-invalid', {
+          errors: [
             {
               field: 'score',
               message: `must be from 0 to 100 with at most two decimals, not ${input.score}`,
             },
           ],
-        );
+        });
       }
       const basis = input.decision === 'accept-mean' ? 'mean' : 'moderated';
       const reason = input.reason ?? null;
@@ -248,7 +246,7 @@ export class ModerationService {
   private async roundOrNotFound(manager: EntityManager, roundId: string): Promise<RoundWithParts> {
     const round = await this.rounds.findPublished(manager, roundId, null);
     if (!round) {
-      throw DomainError.notFound('Funding round');
+      throw notFound('Funding round');
     }
     return round;
   }

@@ -4,7 +4,6 @@ import { AuditActor, AuditService } from '../audit/audit.service';
 import { BidForAssessment, BidProgressService } from '../bids/bid-progress.service';
 import type { BidDto } from '../bids/bid-response.dto';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import type { RoundWithParts } from '../rounds/round-views';
 import { RoundsService } from '../rounds/rounds.service';
 import { SeparationOfDuties } from '../users/separation-of-duties.service';
@@ -15,6 +14,9 @@ import { AssignmentViews } from './assignment-views';
 import { AssignmentsService } from './assignments.service';
 import { ModerationService } from './moderation.service';
 import { formatScore, markErrors, toHundredths, weightedScore } from './scoring.rules';
+import { bidError } from '../bids/bids.errors';
+import { assessmentError } from './assessment.errors';
+import { notFound } from '../common/common.errors';
 
 // An assessor's own work on a bid: reading it once declared, marking it, submitting it.
 @Injectable()
@@ -47,11 +49,7 @@ export class ScoringService {
       const { row, round } = await this.lockOwnOpen(manager, user, id, 'mark the bid');
       const errors = markErrors(round.criteria, input.marks, false);
       if (errors.length > 0) {
-        throw DomainError.invalid(
-          'marks-invalid',
-          'Some marks cannot be saved; see errors. Nothing was saved.',
-          errors,
-        );
+        throw assessmentError('marks-invalid', { errors });
       }
       const before = await manager.find(AssessmentMark, { where: { assignmentId: id } });
       if (input.marks.length > 0) {
@@ -97,11 +95,10 @@ export class ScoringService {
       const marks = await manager.find(AssessmentMark, { where: { assignmentId: id } });
       const errors = markErrors(round.criteria, marks, true);
       if (errors.length > 0) {
-        throw DomainError.invalid(
-          'assessment-incomplete',
-          `The assessment of ${bid.reference} is not complete; see errors. Nothing was submitted.`,
+        throw assessmentError('assessment-incomplete', {
+          message: `The assessment of ${bid.reference} is not complete; see errors. Nothing was submitted.`,
           errors,
-        );
+        });
       }
       const score = toHundredths(weightedScore(round.criteria, marks));
       await manager.update(
@@ -134,14 +131,12 @@ export class ScoringService {
           where: { bidId, assessorId: user.id },
         });
         if (!own) {
-          throw DomainError.notFound('Bid');
+          throw notFound('Bid');
         }
         if (own.status !== 'submitted') {
-          throw new DomainError(
-            'assessment-blind',
-            403,
-            `Other assessors' marks for ${bid.reference} stay hidden until you submit your own assessment of it.`,
-          );
+          throw assessmentError('assessment-blind', {
+            message: `Other assessors' marks for ${bid.reference} stay hidden until you submit your own assessment of it.`,
+          });
         }
       }
       const rows = await manager.find(AssessmentAssignment, {
@@ -157,16 +152,14 @@ export class ScoringService {
 
   private checkDeclared(row: AssessmentAssignment, action: string): void {
     if (row.status === 'conflict_declared') {
-      throw DomainError.conflict(
-        'assignment-conflicted',
-        `You declared a conflict of interest with this bid, so you cannot ${action}.`,
-      );
+      throw assessmentError('assignment-conflicted', {
+        message: `You declared a conflict of interest with this bid, so you cannot ${action}.`,
+      });
     }
     if (row.declaration === null) {
-      throw DomainError.conflict(
-        'declaration-required',
-        `Declare whether you have a conflict of interest (POST /assignments/${row.id}/declaration) before you ${action}.`,
-      );
+      throw assessmentError('declaration-required', {
+        message: `Declare whether you have a conflict of interest (POST /assignments/${row.id}/declaration) before you ${action}.`,
+      });
     }
   }
 
@@ -180,7 +173,7 @@ export class ScoringService {
   ): Promise<{ row: AssessmentAssignment; round: RoundWithParts; bid: BidForAssessment }> {
     const found = await this.assignments.visible(manager, user, id);
     if (found.assessorId !== user.id) {
-      throw DomainError.notFound('Assignment');
+      throw notFound('Assignment');
     }
     const round = await this.rounds.lockInAssessment(manager, found.roundId, 'share');
     const bid = await this.bids.find(manager, found.bidId, true);
@@ -188,17 +181,15 @@ export class ScoringService {
     // Ties can arise after the assignment (a spell at the bidder's organisation).
     await this.duties.refuseIfTied(manager, user.id, bid, 'assess');
     if (row.status === 'submitted') {
-      throw DomainError.conflict(
-        'assessment-submitted',
-        `Your assessment of ${bid.reference} was submitted on ${row.submittedAt?.toISOString()} and is final.`,
-      );
+      throw assessmentError('assessment-submitted', {
+        message: `Your assessment of ${bid.reference} was submitted on ${row.submittedAt?.toISOString()} and is final.`,
+      });
     }
     this.checkDeclared(row, action);
     if (bid.status !== 'in_assessment') {
-      throw DomainError.conflict(
-        'bid-not-in-assessment',
-        `Bid ${bid.reference} is ${bid.status}; it is no longer being assessed.`,
-      );
+      throw bidError('bid-not-in-assessment', {
+        message: `Bid ${bid.reference} is ${bid.status}; it is no longer being assessed.`,
+      });
     }
     return { row, round, bid };
   }

@@ -2,9 +2,9 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { Access, ACCESS_KEY, AuthenticatedUser, BEFORE_SECOND_FACTOR_KEY } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { AuthService } from './auth.service';
 import { secondFactorRefusal } from './second-factor/second-factor.rules';
+import { commonError } from '../common/common.errors';
 
 // Global guard: public routes pass, every other route needs a valid token and one of its roles,
 // and, unless marked @BeforeSecondFactor, a second factor proven where one is needed.
@@ -29,16 +29,12 @@ export class AccessGuard implements CanActivate {
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     if (!match) {
-      throw new DomainError(
-        'unauthenticated',
-        401,
-        'Send a bearer token: Authorization: Bearer <token from POST /api/v1/auth/login>.',
-      );
+      throw commonError('unauthenticated');
     }
     const { secondFactor, ...user } = await this.auth.authenticate(match[1]);
     request.user = user;
     if (!access || !access.roles.includes(user.role)) {
-      throw new DomainError('forbidden', 403, `Your role (${user.role}) may not do this.`);
+      throw commonError('forbidden', { message: `Your role (${user.role}) may not do this.` });
     }
     const refusal = this.reflector.get<boolean | undefined>(
       BEFORE_SECOND_FACTOR_KEY,

@@ -28,6 +28,7 @@ import { SecondFactorChallengeDto } from './second-factor/second-factor.dto';
 import { ApiRateLimitedResponse } from '../common/rate-limit';
 import { SendsLocation } from '../common/location';
 import { NeedsRedis } from '../queues/needs-redis.guard';
+import { Refuses } from '../openapi/refusals';
 
 @ApiTags('auth')
 @Controller()
@@ -65,6 +66,7 @@ export class AuthController {
   )
   // Read when sent (a label for the session), never required.
   @ApiHeader({ name: 'user-agent', required: false })
+  @Refuses('invalid-credentials', 'login-limits-unavailable', 'too-many-requests')
   async login(
     @Body() body: LoginDto,
     @Ip() address: string,
@@ -83,6 +85,7 @@ export class AuthController {
   @BeforeSecondFactor()
   @ApiOperation({ summary: 'The signed-in user' })
   @ApiOkResponse({ type: UserDto })
+  @Refuses('not-found')
   me(@CurrentUser() user: AuthenticatedUser): Promise<UserDto> {
     return this.users.get(user.id);
   }

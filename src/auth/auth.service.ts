@@ -4,7 +4,6 @@ import { isUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { LoginFailureReason, MetricsService } from '../observability/metrics.service';
 import { decoyPasswordHash, verifyPassword } from '../users/password';
 import type { User } from '../users/user.entity';
@@ -17,6 +16,7 @@ import { SignInAudit } from './sign-in-audit';
 import { SecondFactorChallenges } from './second-factor/second-factor-challenges';
 import type { SecondFactorChallengeDto } from './second-factor/second-factor.dto';
 import { SecondFactorStanding, secondFactorStanding } from './second-factor/second-factor.rules';
+import { authError } from './auth.errors';
 
 interface TokenClaims {
   sub: string;
@@ -99,11 +99,7 @@ export class AuthService {
       if (user) {
         await this.signInAudit.failed(user, { method: 'password', address });
       }
-      throw new DomainError(
-        'invalid-credentials',
-        401,
-        'The email or password is wrong, or the account is deactivated or not yet set up.',
-      );
+      throw authError('invalid-credentials');
     }
     await this.limiter.recordSuccess(source);
     // With a second factor the password is half of it: a challenge that a code completes.
@@ -163,18 +159,10 @@ export class AuthService {
     const found = await this.sessions.findSignedIn(claims.sub, claims.sid);
     const user = found?.user.active ? found.user : null;
     if (!found || !user) {
-      throw new DomainError(
-        'account-inactive',
-        401,
-        'This account no longer exists or has been deactivated.',
-      );
+      throw authError('account-inactive');
     }
     if (user.tokenVersion !== claims.ver) {
-      throw new DomainError(
-        'token-revoked',
-        401,
-        'This session was ended because the password, role, organisation or account status changed; log in again.',
-      );
+      throw authError('token-revoked');
     }
     this.sessions.refuseUnlessLive(found);
     return {
@@ -196,11 +184,9 @@ export class AuthService {
       claims = await this.jwt.verifyAsync<VerifiedClaims>(token, { algorithms: ['HS256'] });
     } catch (error) {
       const expired = error instanceof Error && error.name === 'TokenExpiredError';
-      throw new DomainError(
-        expired ? 'token-expired' : 'token-invalid',
-        401,
-        expired ? 'Your session has expired; log in again.' : INVALID_TOKEN,
-      );
+      throw authError(expired ? 'token-expired' : 'token-invalid', {
+        message: expired ? 'Your session has expired; log in again.' : INVALID_TOKEN,
+      });
     }
     // A token from before sessions has no `sid`: refused, and its holder signs in again.
     const { sub, ver, exp, amr, sid } = claims;
@@ -215,7 +201,7 @@ export class AuthService {
       typeof ver !== 'number' ||
       !Number.isSafeInteger(ver)
     ) {
-      throw new DomainError('token-invalid', 401, INVALID_TOKEN);
+      throw authError('token-invalid', { message: INVALID_TOKEN });
     }
     return { sub, ver, amr: amr as AuthenticationMethod[], sid };
   }

@@ -4,9 +4,10 @@ import { REQUEST_COMMAND_TIMEOUT_MS } from '../queues/queues';
 import { quietRedisErrors } from '../queues/redis-errors';
 import { APP_CONFIG, AppConfig, LoginLimits } from '../config/app-config';
 import { emailKey } from '../common/attempt-counters';
-import { DomainError, RetryLaterError } from '../common/domain-error';
+import { tooManyRequests } from '../common/common.errors';
 import { MetricsService } from '../observability/metrics.service';
 import { failureMemorySeconds, waitAfterFailures } from './login-limit.rules';
+import { authError } from './auth.errors';
 
 export interface LoginSource {
   email: string;
@@ -52,8 +53,7 @@ export class LoginLimiter implements OnModuleDestroy {
     if (waitMs > 0) {
       this.metrics.loginFailed('throttled');
       const seconds = Math.ceil(waitMs / 1000);
-      throw new RetryLaterError(
-        'too-many-requests',
+      throw tooManyRequests(
         pair > 0
           ? `Too many failed logins for this email from your address: try again in ${seconds} seconds.`
           : `Too many failed logins from your address: try again in ${seconds} seconds.`,
@@ -113,11 +113,10 @@ export class LoginLimiter implements OnModuleDestroy {
     try {
       return await work();
     } catch {
-      throw new DomainError(
-        'login-limits-unavailable',
-        503,
-        'Logins are paused: the store that counts failed logins (Redis) did not answer. Try again in a few seconds.',
-      );
+      throw authError('login-limits-unavailable', {
+        message:
+          'Logins are paused: the store that counts failed logins (Redis) did not answer. Try again in a few seconds.',
+      });
     }
   }
 }

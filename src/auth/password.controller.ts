@@ -13,6 +13,7 @@ import { Passwords } from '../users/passwords';
 import { LoginLimiter } from './login-limiter';
 import { ApiRateLimitedResponse } from '../common/rate-limit';
 import { NeedsRedis } from '../queues/needs-redis.guard';
+import { Refuses } from '../openapi/refusals';
 
 // Here rather than in the users module: a wrong current password counts against the login
 // limiter, which belongs to sign-in.
@@ -36,11 +37,17 @@ export class PasswordController {
   @ApiNoContentResponse({ description: 'Changed; an email tells you so' })
   @ApiBadRequestResponse({
     type: ProblemDto,
-    description:
-      'The current password is wrong (current-password-wrong), or the new one is unacceptable',
+    description: 'The current password is wrong, or the new one is unacceptable',
   })
   @ApiRateLimitedResponse(
     'Too many failed logins or wrong current passwords; Retry-After says how long to wait',
+  )
+  @Refuses(
+    'current-password-wrong',
+    'email-refused',
+    'login-limits-unavailable',
+    'not-found',
+    'too-many-requests',
   )
   change(
     @CurrentUser() user: AuthenticatedUser,

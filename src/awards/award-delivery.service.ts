@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { BidProgressService } from '../bids/bid-progress.service';
-import { DomainError } from '../common/domain-error';
 import type { YearKindAmount } from '../returns/return.rules';
 import { RoundsService } from '../rounds/rounds.service';
 import type { OpenOffer, OutstandingItem } from '../rounds/rounds.rules';
@@ -10,6 +9,8 @@ import type { BidParties } from '../users/separation.rules';
 import { AWARD_UNSETTLED_SQL, awardProfileAtSql, offerOpenSql } from './award-lifecycle';
 import { AwardDecision, AwardLine, type DecisionStatus } from './award.entity';
 import type { ProfileCell } from './variation.rules';
+import { roundError } from '../rounds/rounds.errors';
+import { notFound } from '../common/common.errors';
 
 // What delivery returns need of an award: its money per year and kind, the bid's interventions
 // and targets, and the round's settings for returns and payments.
@@ -56,14 +57,13 @@ export class AwardDeliveryService {
       ? await this.rounds.findPublished(manager, award.roundId, null)
       : null;
     if (!award || !round) {
-      throw DomainError.notFound('Award');
+      throw notFound('Award');
     }
     // Every change to an award's returns and payments locks it: none once the round is closed out.
     if (lock && round.status === 'closed_out') {
-      throw DomainError.conflict(
-        'round-closed-out',
-        `Round ${round.code} is closed out: nothing about its money changes any more.`,
-      );
+      throw roundError('round-closed-out', {
+        message: `Round ${round.code} is closed out: nothing about its money changes any more.`,
+      });
     }
     const bid = await this.bids.readSubmitted(manager, award.bidId);
     const lines = await manager.find(AwardLine, {

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager, Not } from 'typeorm';
 import { BidProgressService } from '../bids/bid-progress.service';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { formatLondon, londonDateOf } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OrganisationsService } from '../organisations/organisations.service';
@@ -15,6 +14,8 @@ import { AwardDecision, AwardLine } from './award.entity';
 import { offerLapsed } from './award.rules';
 import { OfferLetters } from './offer-letters';
 import type { AwardDto, OutcomeDto } from './offer.dto';
+import { notFound } from '../common/common.errors';
+import { awardError } from './awards.errors';
 
 const FUNDER = 'Home Office, on behalf of the Secretary of State for the Home Department';
 
@@ -47,7 +48,7 @@ export class AwardViews {
       user.role === 'applicant' &&
       (row?.organisationId !== user.organisationId || !row?.publishedAt);
     if (!row || hidden) {
-      throw DomainError.notFound('Award');
+      throw notFound('Award');
     }
     return row;
   }
@@ -59,18 +60,18 @@ export class AwardViews {
   ): Promise<OutcomeDto> {
     const bid = await this.bids.find(manager, bidId);
     if (user.role === 'applicant' && bid.organisationId !== user.organisationId) {
-      throw DomainError.notFound('Bid');
+      throw notFound('Bid');
     }
     const decision = await manager.findOne(AwardDecision, {
       where: { bidId, status: Not('not_confirmed') },
     });
     if (!decision?.publishedAt) {
-      throw DomainError.conflict(
-        'outcome-not-published',
-        bid.status === 'withdrawn' || bid.status === 'eligibility_failed'
-          ? `Bid ${bid.reference} is ${bid.status.replace('_', ' ')}, so it gets no award decision.`
-          : `The outcome of bid ${bid.reference} is not published yet. A round's outcomes are published together, and the bidder is emailed then.`,
-      );
+      throw awardError('outcome-not-published', {
+        message:
+          bid.status === 'withdrawn' || bid.status === 'eligibility_failed'
+            ? `Bid ${bid.reference} is ${bid.status.replace('_', ' ')}, so it gets no award decision.`
+            : `The outcome of bid ${bid.reference} is not published yet. A round's outcomes are published together, and the bidder is emailed then.`,
+      });
     }
     return {
       bidId,
@@ -125,16 +126,13 @@ export class AwardViews {
     row: AwardDecision,
   ): Promise<{ filename: string; html: string }> {
     if (!row.publishedAt || !row.offerExpiresAt) {
-      throw DomainError.conflict(
-        'offer-not-made',
-        'The offer letter exists once the round’s outcomes are published.',
-      );
+      throw awardError('offer-not-made');
     }
     const bid = await this.bids.find(manager, row.bidId);
     const round = await this.rounds.findPublished(manager, row.roundId, null);
     const organisation = await this.organisations.findWithArea(row.organisationId, manager);
     if (!round || !organisation) {
-      throw DomainError.notFound('Award');
+      throw notFound('Award');
     }
     const approverIds = [row.decidedBy, ...(row.secondApproverId ? [row.secondApproverId] : [])];
     const names = await this.users.namesOf(approverIds, manager);

@@ -26,6 +26,7 @@ import { DueDiligenceService } from './due-diligence.service';
 import { PublicationDto } from './offer.dto';
 import { OutcomePublicationService } from './outcome-publication.service';
 import { SendsLocation } from '../common/location';
+import { Refuses } from '../openapi/refusals';
 
 // Award decisions within the budget, second approvals, and the due diligence they rest on.
 @ApiTags('awards')
@@ -46,6 +47,7 @@ export class AwardsController {
       'A suggestion: ranked bids above the quality threshold funded in order until the budget runs out, and the first that does not fit',
   })
   @ApiOkResponse({ type: FundingLineDto })
+  @Refuses('not-found')
   fundingLine(@UuidParam() id: string): Promise<FundingLineDto> {
     return this.decisions.fundingLine(id);
   }
@@ -66,6 +68,19 @@ export class AwardsController {
     type: ProblemDto,
     description: 'Amounts beyond the request, or due diligence missing, red or amber unexplained',
   })
+  @Refuses(
+    'award-lines-invalid',
+    'bid-already-decided',
+    'bid-not-finally-scored',
+    'budget-exceeded',
+    'conflict-of-interest',
+    'due-diligence-amber',
+    'due-diligence-missing',
+    'due-diligence-red',
+    'not-found',
+    'outcomes-published',
+    'round-not-in-assessment',
+  )
   decide(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -87,6 +102,17 @@ export class AwardsController {
     description:
       'Bids still without a final score, a decision, or a second approval; or already published',
   })
+  @Refuses(
+    'bid-not-decidable',
+    'deadline-extensions-running',
+    'email-refused',
+    'not-found',
+    'outcomes-not-ready',
+    'outcomes-published',
+    'round-command-refused',
+    'round-not-in-assessment',
+    'round-settings-inconsistent',
+  )
   publishOutcomes(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -98,6 +124,7 @@ export class AwardsController {
   @Roles('approver', 'moderator', 'finance', 'admin')
   @ApiOperation({ summary: 'The round’s standing decisions and the money they hold' })
   @ApiOkResponse({ type: RoundDecisionsDto })
+  @Refuses('not-found')
   roundDecisions(@UuidParam() id: string): Promise<RoundDecisionsDto> {
     return this.decisions.roundDecisions(id);
   }
@@ -106,6 +133,7 @@ export class AwardsController {
   @Roles('approver', 'moderator', 'finance', 'admin')
   @ApiOperation({ summary: 'One decision' })
   @ApiOkResponse({ type: DecisionResponseDto })
+  @Refuses('not-found')
   get(@UuidParam() id: string): Promise<DecisionResponseDto> {
     return this.decisions.get(id);
   }
@@ -120,6 +148,14 @@ export class AwardsController {
   @ApiOkResponse({ type: DecisionResponseDto })
   @ApiForbiddenResponse({ type: ProblemDto, description: 'You made the award' })
   @ApiConflictResponse({ type: ProblemDto, description: 'Not awaiting a second approval' })
+  @Refuses(
+    'conflict-of-interest',
+    'not-awaiting-second-approval',
+    'not-found',
+    'outcomes-published',
+    'round-not-in-assessment',
+    'second-approver-must-differ',
+  )
   secondApproval(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -136,6 +172,7 @@ export class AwardsController {
   })
   @ApiCreatedResponse({ type: DueDiligenceCheckDto })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'A date in the future' })
+  @Refuses('conflict-of-interest', 'due-diligence-invalid', 'not-found')
   recordDueDiligence(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -150,6 +187,7 @@ export class AwardsController {
     summary: 'An organisation’s due-diligence results, latest (the one that counts) first',
   })
   @ApiOkResponse({ type: [DueDiligenceCheckDto] })
+  @Refuses('not-found')
   dueDiligenceHistory(@UuidParam() id: string): Promise<DueDiligenceCheckDto[]> {
     return this.dueDiligence.history(id);
   }

@@ -1,7 +1,9 @@
 import type { EntityManager } from 'typeorm';
-import { DomainError } from '../common/domain-error';
 import type { RoundWithParts } from '../rounds/round-views';
 import type { RoundsService } from '../rounds/rounds.service';
+import { awardError } from './awards.errors';
+import { roundError } from '../rounds/rounds.errors';
+import { notFound } from '../common/common.errors';
 
 // The round locked for its decisions, their second approvals and their publication: one at a
 // time per round, and only while it is in assessment (before its outcomes are published).
@@ -12,19 +14,17 @@ export async function lockRoundForDecisions(
 ): Promise<RoundWithParts> {
   const round = await rounds.findPublished(manager, roundId, 'write');
   if (!round) {
-    throw DomainError.notFound('Funding round');
+    throw notFound('Funding round');
   }
   if (round.status === 'open' || round.status === 'closed') {
-    throw DomainError.conflict(
-      'round-not-in-assessment',
-      `Round ${round.code} is ${round.status}; decisions and their publication follow assessment.`,
-    );
+    throw roundError('round-not-in-assessment', {
+      message: `Round ${round.code} is ${round.status}; decisions and their publication follow assessment.`,
+    });
   }
   if (round.status !== 'assessment') {
-    throw DomainError.conflict(
-      'outcomes-published',
-      `Round ${round.code} is ${round.status}: its outcomes are published, so decisions can no longer be made, changed or published again. Withdraw an award through POST /awards/{id}/withdraw; other changes need a recorded variation.`,
-    );
+    throw awardError('outcomes-published', {
+      message: `Round ${round.code} is ${round.status}: its outcomes are published, so decisions can no longer be made, changed or published again. Withdraw an award through POST /awards/{id}/withdraw; other changes need a recorded variation.`,
+    });
   }
   return round;
 }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { BidProgressService } from '../bids/bid-progress.service';
-import { DomainError } from '../common/domain-error';
 import { UsersService } from '../users/users.service';
 import type { DecisionResponseDto } from './award-response.dto';
 import { AwardDecision, AwardLine } from './award.entity';
+import { notFound } from '../common/common.errors';
 
 // Decisions as staff read them: with the bid, the organisation and who decided.
 @Injectable()
@@ -17,7 +17,7 @@ export class DecisionViews {
   async one(manager: EntityManager, id: string): Promise<DecisionResponseDto> {
     const row = await manager.findOneBy(AwardDecision, { id });
     if (!row) {
-      throw DomainError.notFound('Decision');
+      throw notFound('Decision');
     }
     return (await this.render(manager, [row]))[0];
   }

@@ -4,7 +4,6 @@ import { ModerationService } from '../assessment/moderation.service';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { BidForAssessment, BidProgressService } from '../bids/bid-progress.service';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import type { RoundWithParts } from '../rounds/round-views';
 import { RoundsService } from '../rounds/rounds.service';
 import { SeparationOfDuties } from '../users/separation-of-duties.service';
@@ -23,6 +22,8 @@ import {
 import { lockRoundForDecisions } from './decision-round';
 import { DecisionViews } from './decision-views';
 import { DueDiligenceService } from './due-diligence.service';
+import { awardError } from './awards.errors';
+import { notFound } from '../common/common.errors';
 
 // Approvers' decisions on finally scored bids, within the round's budget. Every decision locks
 // the round row first, so the budget check and the write happen as one, whoever else decides.
@@ -52,17 +53,15 @@ export class DecisionsService {
       const bid = await this.bids.find(manager, bidId, true);
       await this.duties.refuseIfTied(manager, user.id, bid, 'decide');
       if (bid.status !== 'moderated') {
-        throw DomainError.conflict(
-          'bid-not-finally-scored',
-          `Bid ${bid.reference} is ${bid.status}; only a bid with a final score can be decided.`,
-        );
+        throw awardError('bid-not-finally-scored', {
+          message: `Bid ${bid.reference} is ${bid.status}; only a bid with a final score can be decided.`,
+        });
       }
       const standing = await this.standing(manager, bidId);
       if (standing) {
-        throw DomainError.conflict(
-          'bid-already-decided',
-          `Bid ${bid.reference} already has a decision (${standing.outcome}, ${standing.status}).`,
-        );
+        throw awardError('bid-already-decided', {
+          message: `Bid ${bid.reference} already has a decision (${standing.outcome}, ${standing.status}).`,
+        });
       }
       const decision =
         input.outcome === 'award'
@@ -122,7 +121,7 @@ export class DecisionsService {
     return this.dataSource.transaction(async (manager): Promise<DecisionResponseDto> => {
       const found = await manager.findOneBy(AwardDecision, { id });
       if (!found) {
-        throw DomainError.notFound('Decision');
+        throw notFound('Decision');
       }
       await lockRoundForDecisions(this.rounds, manager, found.roundId);
       const row = await manager.findOne(AwardDecision, {
@@ -130,17 +129,12 @@ export class DecisionsService {
         lock: { mode: 'pessimistic_write' },
       });
       if (row?.status !== 'pending_second_approval') {
-        throw DomainError.conflict(
-          'not-awaiting-second-approval',
-          `This decision is ${row?.status}; only an award awaiting a second approval can be confirmed.`,
-        );
+        throw awardError('not-awaiting-second-approval', {
+          message: `This decision is ${row?.status}; only an award awaiting a second approval can be confirmed.`,
+        });
       }
       if (row.decidedBy === user.id) {
-        throw new DomainError(
-          'second-approver-must-differ',
-          403,
-          'You made this award; a different approver must confirm it.',
-        );
+        throw awardError('second-approver-must-differ');
       }
       const parties = await this.bids.parties(manager, row.bidId);
       await this.duties.refuseIfTied(manager, user.id, parties, 'give the second approval on');
@@ -173,7 +167,7 @@ export class DecisionsService {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const round = await this.rounds.findPublished(manager, roundId, null);
       if (!round) {
-        throw DomainError.notFound('Funding round');
+        throw notFound('Funding round');
       }
       const rows = await manager.find(AwardDecision, {
         where: { roundId, status: Not('not_confirmed') },
@@ -228,19 +222,24 @@ export class DecisionsService {
     const lines = input.lines ?? [];
     const errors = awardLineErrors(await this.bids.costLines(manager, bid.id), lines);
     if (errors.length > 0) {
-      throw DomainError.invalid(
-        'award-lines-invalid',
-        `The award does not match what bid ${bid.reference} asked for; see errors. Nothing was recorded.`,
+      throw awardError('award-lines-invalid', {
+        message: `The award does not match what bid ${bid.reference} asked for; see errors. Nothing was recorded.`,
         errors,
-      );
+      });
     }
     const rating = await this.dueDiligence.currentRating(manager, bid.organisationId);
     const refusal = dueDiligenceRefusal(rating, input.dueDiligenceAcceptance);
     if (refusal) {
-      throw DomainError.invalid(
-        rating === null ? 'due-diligence-missing' : `due-diligence-${rating}`,
-        `${bid.organisationName}: ${refusal}.`,
-        [{ field: 'dueDiligence', message: refusal }],
+      throw awardError(
+        rating === null
+          ? 'due-diligence-missing'
+          : rating === 'red'
+            ? 'due-diligence-red'
+            : 'due-diligence-amber',
+        {
+          message: `${bid.organisationName}: ${refusal}.`,
+          errors: [{ field: 'dueDiligence', message: refusal }],
+        },
       );
     }
     const amountPence = sumPence(lines);
@@ -250,7 +249,7 @@ export class DecisionsService {
     });
     const overBudget = budgetRefusal(round.budgetPence, sumPence(live), amountPence);
     if (overBudget) {
-      throw DomainError.conflict('budget-exceeded', `Round ${round.code}: ${overBudget}.`);
+      throw awardError('budget-exceeded', { message: `Round ${round.code}: ${overBudget}.` });
     }
     return {
       outcome: 'award' as const,

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { SeparationOfDuties } from '../users/separation-of-duties.service';
 import { UsersService } from '../users/users.service';
@@ -10,6 +9,8 @@ import type { DueDiligenceDto } from './award.dto';
 import type { DueDiligenceCheckDto } from './award-response.dto';
 import type { DueDiligenceRating } from './award.rules';
 import { DueDiligenceCheck } from './due-diligence.entity';
+import { notFound } from '../common/common.errors';
+import { awardError } from './awards.errors';
 
 // Due-diligence results per organisation, recorded by finance or moderators before awards.
 @Injectable()
@@ -32,7 +33,7 @@ export class DueDiligenceService {
     return this.dataSource.transaction(async (manager): Promise<DueDiligenceCheckDto> => {
       const name = await this.organisations.nameOf(organisationId, manager);
       if (name === null) {
-        throw DomainError.notFound('Organisation');
+        throw notFound('Organisation');
       }
       await this.duties.refuseIfMember(
         manager,
@@ -41,11 +42,9 @@ export class DueDiligenceService {
         'record due diligence on',
       );
       if (input.checkedOn > now.toISOString().slice(0, 10)) {
-        throw DomainError.invalid(
-          'due-diligence-invalid',
-          'A check cannot be dated in the future.',
-          [{ field: 'checkedOn', message: `${input.checkedOn} is after today` }],
-        );
+        throw awardError('due-diligence-invalid', {
+          errors: [{ field: 'checkedOn', message: `${input.checkedOn} is after today` }],
+        });
       }
       const inserted = await manager.insert(DueDiligenceCheck, {
         organisationId,
@@ -77,7 +76,7 @@ export class DueDiligenceService {
   async history(organisationId: string): Promise<DueDiligenceCheckDto[]> {
     const manager = this.dataSource.manager;
     if ((await this.organisations.nameOf(organisationId, manager)) === null) {
-      throw DomainError.notFound('Organisation');
+      throw notFound('Organisation');
     }
     const rows = await manager.find(DueDiligenceCheck, {
       where: { organisationId },

@@ -17,6 +17,7 @@ import { AwardPageDto, AwardQuery } from './award-list.dto';
 import { AcceptOfferDto, AwardDto, CloseAwardDto, OutcomeDto } from './offer.dto';
 import { OffersService } from './offers.service';
 import { SendsAttachment } from '../common/response-headers';
+import { Refuses } from '../openapi/refusals';
 
 // Who may read outcomes and awards: the bidder (their own, once published) and Home Office staff
 // other than assessors.
@@ -59,6 +60,7 @@ export class OffersController {
   })
   @ApiOkResponse({ type: OutcomeDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'Outcomes not published yet' })
+  @Refuses('not-found', 'outcome-not-published')
   outcome(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<OutcomeDto> {
     return this.offers.outcome(user, id);
   }
@@ -67,6 +69,7 @@ export class OffersController {
   @Roles(...READERS)
   @ApiOperation({ summary: 'An award: the offer, its acceptance and the quarterly returns owed' })
   @ApiOkResponse({ type: AwardDto })
+  @Refuses('not-found')
   get(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<AwardDto> {
     return this.offers.get(user, id);
   }
@@ -83,6 +86,7 @@ export class OffersController {
     content: { 'text/html': { schema: { type: 'string' } } },
   })
   @ApiConflictResponse({ type: ProblemDto, description: 'Outcomes not published yet' })
+  @Refuses('not-found', 'offer-not-made')
   async letter(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -104,6 +108,7 @@ export class OffersController {
   })
   @ApiOkResponse({ type: AwardDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'Not an open offer, or it has lapsed' })
+  @Refuses('email-refused', 'not-found', 'offer-expired', 'offer-not-open', 'round-closed-out')
   accept(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -120,6 +125,7 @@ export class OffersController {
   })
   @ApiOkResponse({ type: AwardDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'Not an open offer, or it has lapsed' })
+  @Refuses('email-refused', 'not-found', 'offer-expired', 'offer-not-open')
   decline(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -137,6 +143,7 @@ export class OffersController {
   })
   @ApiOkResponse({ type: AwardDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'Already declined, withdrawn or done' })
+  @Refuses('award-not-withdrawable', 'email-refused', 'not-found')
   withdraw(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,

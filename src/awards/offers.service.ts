@@ -3,7 +3,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { BidProgressService } from '../bids/bid-progress.service';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { formatLondon, londonDateOf } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MAX_RECIPIENTS } from '../notifications/email-outbox.entity';
@@ -17,6 +16,9 @@ import { offerLapsed } from './award.rules';
 import { offerLapsedSql } from './award-lifecycle';
 import { AwardViews } from './award-views';
 import type { AcceptOfferDto, AwardDto, CloseAwardDto, OutcomeDto } from './offer.dto';
+import { awardError } from './awards.errors';
+import { roundError } from '../rounds/rounds.errors';
+import { notFound } from '../common/common.errors';
 
 // Awards the programme can still withdraw: every one not yet declined, withdrawn or finished.
 const WITHDRAWABLE: DecisionStatus[] = ['offered', 'accepted', 'active'];
@@ -65,13 +67,12 @@ export class OffersService {
       const row = await this.openOffer(manager, user, id, 'accepted', now);
       const round = await this.rounds.findPublished(manager, row.roundId, null);
       if (!round) {
-        throw DomainError.notFound('Award');
+        throw notFound('Award');
       }
       if (round.status !== 'decided' && round.status !== 'delivery') {
-        throw DomainError.conflict(
-          'round-closed-out',
-          `Round ${round.code} is ${round.status.replace('_', ' ')}; offers can no longer be accepted.`,
-        );
+        throw roundError('round-closed-out', {
+          message: `Round ${round.code} is ${round.status.replace('_', ' ')}; offers can no longer be accepted.`,
+        });
       }
       const accepted = {
         status: 'active' as const,
@@ -136,12 +137,11 @@ export class OffersService {
     return this.dataSource.transaction(async (manager) => {
       const row = await this.views.visibleAward(manager, user, id, true);
       if (!row.publishedAt || !WITHDRAWABLE.includes(row.status)) {
-        throw DomainError.conflict(
-          'award-not-withdrawable',
-          row.publishedAt
+        throw awardError('award-not-withdrawable', {
+          message: row.publishedAt
             ? `This award is ${row.status}; only an offered or active award can be withdrawn.`
             : 'This award is not published yet; an approver changes it through the decision instead.',
-        );
+        });
       }
       return this.close(manager, actor, user.id, row, 'withdrawn', input.reason, now);
     });
@@ -176,16 +176,14 @@ export class OffersService {
   ): Promise<AwardDecision> {
     const row = await this.views.visibleAward(manager, user, id, true);
     if (row.status !== 'offered' || !row.offerExpiresAt) {
-      throw DomainError.conflict(
-        'offer-not-open',
-        `This award is ${row.status.replace(/_/g, ' ')}; only an open offer can be ${verb}.`,
-      );
+      throw awardError('offer-not-open', {
+        message: `This award is ${row.status.replace(/_/g, ' ')}; only an open offer can be ${verb}.`,
+      });
     }
     if (offerLapsed(row, now)) {
-      throw DomainError.conflict(
-        'offer-expired',
-        `The offer lapsed at ${formatLondon(row.offerExpiresAt)} (UK time), so it can no longer be ${verb}. Contact the programme team.`,
-      );
+      throw awardError('offer-expired', {
+        message: `The offer lapsed at ${formatLondon(row.offerExpiresAt)} (UK time), so it can no longer be ${verb}. Contact the programme team.`,
+      });
     }
     return row;
   }

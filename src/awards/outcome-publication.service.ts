@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In, Not } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { BidProgressService } from '../bids/bid-progress.service';
-import { DomainError } from '../common/domain-error';
 import { addDays, endOfLondonDay, londonDateOf } from '../common/london-time';
 import { formatPounds } from '../common/money';
 import type { FieldError } from '../common/problem';
@@ -14,6 +13,7 @@ import { outcomeEmail } from './award-emails';
 import { lockRoundForDecisions } from './decision-round';
 import type { PublicationDto } from './offer.dto';
 import { AwardDecision, AwardLine } from './award.entity';
+import { awardError } from './awards.errors';
 
 // Publishing a round's outcomes: every decided bid becomes awarded or unsuccessful, its bidder
 // is emailed, the round moves to `decided`, and only then can bidders read what was decided.
@@ -60,12 +60,10 @@ export class OutcomePublicationService {
         }
       }
       if (problems.length > 0) {
-        throw new DomainError(
-          'outcomes-not-ready',
-          409,
-          `Round ${round.code} cannot publish its outcomes: ${problems.length} bid(s) are not finally decided; see errors. Nothing was published.`,
-          problems,
-        );
+        throw awardError('outcomes-not-ready', {
+          message: `Round ${round.code} cannot publish its outcomes: ${problems.length} bid(s) are not finally decided; see errors. Nothing was published.`,
+          errors: problems,
+        });
       }
 
       const offerExpiresAt = endOfLondonDay(addDays(londonDateOf(now), round.offerAcceptanceDays));

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { AwardDeliveryService, type AwardForDelivery } from './award-delivery.service';
 import type { VariationDto } from './variation.dto';
 import type { AwardVariation } from './variation.entity';
 import { VariationStore } from './variation-store';
 import { VariationViews } from './variation-views';
+import { notFound } from '../common/common.errors';
 
 // Reading variations: an applicant sees only their own organisation's (anything else answers 404
 // as if it did not exist); staff see all.
@@ -49,7 +49,7 @@ export class VariationReads {
   ): Promise<AwardForDelivery> {
     const award = await this.awards.find(manager, awardId);
     if (user.role === 'applicant' && award.organisationId !== user.organisationId) {
-      throw DomainError.notFound('Award');
+      throw notFound('Award');
     }
     return award;
   }
@@ -61,7 +61,7 @@ export class VariationReads {
   ): Promise<AwardVariation> {
     const row = await this.store.find(manager, id);
     if (user.role === 'applicant' && row.organisationId !== user.organisationId) {
-      throw DomainError.notFound('Variation');
+      throw notFound('Variation');
     }
     return row;
   }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { DomainError } from '../common/domain-error';
 import { ReturnLedger } from '../returns/return-ledger';
 import { ReturnScheduleService } from '../returns/return-schedule.service';
 import type { ScheduledReturnDto } from '../returns/return-response.dto';
@@ -15,6 +14,7 @@ import {
   type VariationCheck,
   type YearKindLine,
 } from './variation.rules';
+import { notFound } from '../common/common.errors';
 
 // The award as a variation changes it: its profile, lines, delivery end and returns now.
 export interface AwardAsItStands {
@@ -39,7 +39,7 @@ export class VariationStore {
       ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
     });
     if (!row) {
-      throw DomainError.notFound('Variation');
+      throw notFound('Variation');
     }
     return row;
   }

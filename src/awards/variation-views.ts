@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { DomainError } from '../common/domain-error';
 import { londonDateOf } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OrganisationsService } from '../organisations/organisations.service';
@@ -13,6 +12,8 @@ import type { VariationDto } from './variation.dto';
 import type { AwardVariation } from './variation.entity';
 import { VariationLetters } from './variation-letters';
 import { linesOf, type ProfileCell, type YearKindLine } from './variation.rules';
+import { notFound } from '../common/common.errors';
+import { awardError } from './awards.errors';
 
 const FUNDER = 'Home Office, on behalf of the Secretary of State for the Home Department';
 
@@ -66,15 +67,14 @@ export class VariationViews {
     award: AwardForDelivery,
   ): Promise<{ filename: string; html: string }> {
     if (row.status !== 'approved' || !row.approvedAt || !row.linesBefore || !row.decidedBy) {
-      throw DomainError.conflict(
-        'variation-not-approved',
-        `This variation is ${row.status.replace(/_/g, ' ')}; the variation letter exists once it is approved.`,
-      );
+      throw awardError('variation-not-approved', {
+        message: `This variation is ${row.status.replace(/_/g, ' ')}; the variation letter exists once it is approved.`,
+      });
     }
     const round = await this.rounds.findPublished(manager, award.roundId, null);
     const organisation = await this.organisations.findWithArea(award.organisationId, manager);
     if (!round || !organisation) {
-      throw DomainError.notFound('Award');
+      throw notFound('Award');
     }
     const approverIds = [row.decidedBy, ...(row.secondApproverId ? [row.secondApproverId] : [])];
     const names = await this.users.namesOf(approverIds, manager);

@@ -25,6 +25,7 @@ import {
 } from './variation.dto';
 import { VariationReads } from './variation-reads.service';
 import { VariationsService } from './variations.service';
+import { Refuses } from '../openapi/refusals';
 
 const READERS = ['applicant', 'approver', 'moderator', 'finance', 'admin'] as const;
 
@@ -57,6 +58,21 @@ export class VariationsController {
     description:
       'Breaks a rule: over the award, money into another financial year, a submitted or approved quarter changed, below what is claimed, an extension past the last funded year',
   })
+  @Refuses(
+    'award-not-active',
+    'not-found',
+    'round-closed-out',
+    'variation-already-open',
+    'variation-below-claimed',
+    'variation-crosses-year',
+    'variation-extension-invalid',
+    'variation-fixed-quarter',
+    'variation-nothing-left',
+    'variation-over-award',
+    'variation-unchanged',
+    'variation-unknown-intervention',
+    'variation-unknown-quarter',
+  )
   request(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -72,6 +88,7 @@ export class VariationsController {
     summary: 'The award’s variations, oldest first, with what each changed',
   })
   @ApiOkResponse({ type: VariationListDto })
+  @Refuses('not-found', 'round-closed-out')
   async list(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -83,6 +100,7 @@ export class VariationsController {
   @Roles(...READERS)
   @ApiOperation({ operationId: 'getVariation', summary: 'One variation' })
   @ApiOkResponse({ type: VariationDto })
+  @Refuses('not-found', 'round-closed-out')
   get(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<VariationDto> {
     return this.reads.get(user, id);
   }
@@ -102,6 +120,23 @@ export class VariationsController {
     type: ProblemDto,
     description: 'No longer fits the rules (a return approved since the request)',
   })
+  @Refuses(
+    'award-not-active',
+    'conflict-of-interest',
+    'email-refused',
+    'not-found',
+    'round-closed-out',
+    'variation-below-claimed',
+    'variation-crosses-year',
+    'variation-extension-invalid',
+    'variation-fixed-quarter',
+    'variation-not-open',
+    'variation-nothing-left',
+    'variation-over-award',
+    'variation-unchanged',
+    'variation-unknown-intervention',
+    'variation-unknown-quarter',
+  )
   approve(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<VariationDto> {
     return this.variations.approve(auditActor(user), user, id);
   }
@@ -120,6 +155,24 @@ export class VariationsController {
   })
   @ApiConflictResponse({ type: ProblemDto, description: 'Not awaiting a second approval' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'No longer fits the rules' })
+  @Refuses(
+    'award-not-active',
+    'conflict-of-interest',
+    'email-refused',
+    'not-found',
+    'round-closed-out',
+    'second-approver-must-differ',
+    'variation-below-claimed',
+    'variation-crosses-year',
+    'variation-extension-invalid',
+    'variation-fixed-quarter',
+    'variation-not-open',
+    'variation-nothing-left',
+    'variation-over-award',
+    'variation-unchanged',
+    'variation-unknown-intervention',
+    'variation-unknown-quarter',
+  )
   confirm(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<VariationDto> {
     return this.variations.confirm(auditActor(user), user, id);
   }
@@ -134,6 +187,14 @@ export class VariationsController {
   @ApiOkResponse({ type: VariationDto })
   @ApiForbiddenResponse({ type: ProblemDto, description: 'Tied to the bid (separation of duties)' })
   @ApiConflictResponse({ type: ProblemDto, description: 'Already decided or withdrawn' })
+  @Refuses(
+    'award-not-active',
+    'conflict-of-interest',
+    'email-refused',
+    'not-found',
+    'round-closed-out',
+    'variation-not-open',
+  )
   refuse(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -151,6 +212,7 @@ export class VariationsController {
   })
   @ApiOkResponse({ type: VariationDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'Already decided or withdrawn' })
+  @Refuses('award-not-active', 'not-found', 'round-closed-out', 'variation-not-open')
   withdraw(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<VariationDto> {
     return this.variations.withdraw(auditActor(user), user, id);
   }
@@ -168,6 +230,7 @@ export class VariationsController {
     content: { 'text/html': { schema: { type: 'string' } } },
   })
   @ApiConflictResponse({ type: ProblemDto, description: 'Not approved' })
+  @Refuses('not-found', 'round-closed-out', 'variation-not-approved')
   async letter(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,

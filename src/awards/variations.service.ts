@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { londonDateOf } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
@@ -20,6 +19,9 @@ import { linesOf, sortProfile, totalOf, variationErrors } from './variation.rule
 import { quarterOf, VariationStore } from './variation-store';
 import { VariationReads } from './variation-reads.service';
 import { VariationViews } from './variation-views';
+import { awardError } from './awards.errors';
+import { notFound } from '../common/common.errors';
+import { userError } from '../users/users.errors';
 
 // Variations of active awards: requested by the award's organisation, decided by approvers like
 // an award (the round's approval threshold, a second and different approver above it, nobody
@@ -52,10 +54,9 @@ export class VariationsService {
       const { award, round } = await this.activeAward(manager, user, awardId);
       const open = await this.store.openOf(manager, awardId);
       if (open) {
-        throw DomainError.conflict(
-          'variation-already-open',
-          `Award ${award.reference} already has a variation waiting for a decision (requested ${open.requestedAt.toISOString()}); withdraw it or wait for the decision.`,
-        );
+        throw awardError('variation-already-open', {
+          message: `Award ${award.reference} already has a variation waiting for a decision (requested ${open.requestedAt.toISOString()}); withdraw it or wait for the decision.`,
+        });
       }
       const proposal = {
         profile: sortProfile(
@@ -127,11 +128,9 @@ export class VariationsService {
   confirm(actor: AuditActor, user: AuthenticatedUser, id: string, now = new Date()) {
     return this.decide(user, id, 'pending_second_approval', async (manager, row, award, round) => {
       if (row.decidedBy === user.id) {
-        throw new DomainError(
-          'second-approver-must-differ',
-          403,
-          'You approved this variation; a different approver must confirm it.',
-        );
+        throw awardError('second-approver-must-differ', {
+          message: 'You approved this variation; a different approver must confirm it.',
+        });
       }
       await this.refuseIfTied(manager, user, row, award, 'confirm a variation of');
       await this.apply(manager, actor, user, row, award, round, now, {
@@ -210,10 +209,9 @@ export class VariationsService {
             : from === 'requested'
               ? 'a requested one'
               : 'one awaiting a second approval';
-        throw DomainError.conflict(
-          'variation-not-open',
-          `This variation is ${row.status.replace(/_/g, ' ')}; only ${wanted} can be ${from === 'pending_second_approval' ? 'confirmed' : 'decided or withdrawn'}.`,
-        );
+        throw awardError('variation-not-open', {
+          message: `This variation is ${row.status.replace(/_/g, ' ')}; only ${wanted} can be ${from === 'pending_second_approval' ? 'confirmed' : 'decided or withdrawn'}.`,
+        });
       }
       await step(manager, row, award, round);
       return this.views.one(manager, await this.store.find(manager, id), award);
@@ -311,11 +309,10 @@ export class VariationsService {
       proposal,
     });
     if (errors.length > 0) {
-      throw DomainError.invalid(
-        errors[0].rule,
-        `The variation of award ${award.reference} breaks the rules for variations (${errors[0].message}); see errors. Nothing was recorded.`,
-        errors.map(({ field, message }) => ({ field, message })),
-      );
+      throw awardError(errors[0].rule, {
+        message: `The variation of award ${award.reference} breaks the rules for variations (${errors[0].message}); see errors. Nothing was recorded.`,
+        errors: errors.map(({ field, message }) => ({ field, message })),
+      });
     }
     return current;
   }
@@ -328,11 +325,9 @@ export class VariationsService {
     action: string,
   ): Promise<void> {
     if (row.requestedBy === user.id) {
-      throw new DomainError(
-        'conflict-of-interest',
-        403,
-        `You requested this variation of ${award.reference}; another member of staff must decide it.`,
-      );
+      throw userError('conflict-of-interest', {
+        message: `You requested this variation of ${award.reference}; another member of staff must decide it.`,
+      });
     }
     await this.duties.refuseIfTied(
       manager,
@@ -370,13 +365,12 @@ export class VariationsService {
     const award = await this.awards.find(manager, awardId, true);
     const round = await this.rounds.findPublished(manager, award.roundId, null);
     if (!round) {
-      throw DomainError.notFound('Award');
+      throw notFound('Award');
     }
     if (award.status !== 'active' || round.status !== 'delivery') {
-      throw DomainError.conflict(
-        'award-not-active',
-        `Award ${award.reference} is ${award.status} in a round that is ${round.status.replace('_', ' ')}; only an active award of a round in delivery can be varied.`,
-      );
+      throw awardError('award-not-active', {
+        message: `Award ${award.reference} is ${award.status} in a round that is ${round.status.replace('_', ' ')}; only an active award of a round in delivery can be varied.`,
+      });
     }
     return { award, round };
   }

@@ -20,6 +20,9 @@ import { bidContent, BidStore, linesFrom, LoadedBid, toBidDto } from './bid-stor
 import { Bid } from './bid.entity';
 import type { BidContentDto, CreateBidDto, UpdateBidDto } from './bid.dto';
 import { isWindowOpen } from './bids.service';
+import { bidError } from './bids.errors';
+import { commonError, notFound } from '../common/common.errors';
+import { organisationError } from '../organisations/organisations.errors';
 
 const LINE_FIELDS = ['costLines', 'matchFunding', 'interventions'] as const;
 
@@ -49,16 +52,15 @@ export function windowRefusal(
     now.getTime() < round.opensAt.getTime()
       ? `opens for bids at ${formatLondon(round.opensAt)} (UK time)`
       : `closed for bids at ${formatLondon(closesAt)} (UK time)`;
-  return DomainError.conflict(
-    'round-not-open',
-    `Round ${round.code} ${round.status === 'open' ? when : `is ${round.status}, not open for bids`}; you cannot ${doing} now.`,
-  );
+  return bidError('round-not-open', {
+    message: `Round ${round.code} ${round.status === 'open' ? when : `is ${round.status}, not open for bids`}; you cannot ${doing} now.`,
+  });
 }
 
 // The bidder's own bid, or 404: another organisation's bid is not theirs to change.
 export function ownBidOrNotFound(user: AuthenticatedUser, bid: LoadedBid): LoadedBid {
   if (user.role !== 'applicant' || bid.organisationId !== user.organisationId) {
-    throw DomainError.notFound('Bid');
+    throw notFound('Bid');
   }
   return bid;
 }
@@ -92,10 +94,7 @@ export class BidDraftingService {
         });
         if (earlier) {
           if (earlier.creationHash !== requestHash) {
-            throw DomainError.invalid(
-              'idempotency-key-reused',
-              'This Idempotency-Key was already used for a different bid; use a new key for a new bid.',
-            );
+            throw bidError('idempotency-key-reused');
           }
           return toBidDto(await this.store.load(manager, earlier.id));
         }
@@ -113,13 +112,13 @@ export class BidDraftingService {
         ? found.organisation
         : await this.organisations.findWithArea(user.organisationId as string, manager);
       if (!organisation?.active) {
-        throw DomainError.conflict(
-          'organisation-inactive',
-          'Your organisation is deactivated, so it cannot make bids; contact the programme team.',
-        );
+        throw organisationError('organisation-inactive', {
+          message:
+            'Your organisation is deactivated, so it cannot make bids; contact the programme team.',
+        });
       }
       if (!found) {
-        throw DomainError.notFound('Funding round');
+        throw notFound('Funding round');
       }
       const { round, closesAt } = found;
       if (!isWindowOpen(round, closesAt, now)) {
@@ -185,21 +184,18 @@ export class BidDraftingService {
     return this.dataSource.transaction(async (manager) => {
       const bid = ownBidOrNotFound(user, await this.store.lock(manager, id));
       if (bid.version !== expectedVersion) {
-        throw new DomainError(
-          'version-mismatch',
-          412,
-          `The bid has changed since you read it (now version ${bid.version}); reload it and apply your edit again.`,
-        );
+        throw commonError('version-mismatch', {
+          message: `The bid has changed since you read it (now version ${bid.version}); reload it and apply your edit again.`,
+        });
       }
       if (bid.status !== 'draft') {
-        throw DomainError.conflict(
-          'bid-frozen',
-          `Bid ${bid.reference} was submitted and is frozen (it is ${bid.status}); it cannot be edited.`,
-        );
+        throw bidError('bid-frozen', {
+          message: `Bid ${bid.reference} was submitted and is frozen (it is ${bid.status}); it cannot be edited.`,
+        });
       }
       const found = await this.rounds.findForBidding(manager, bid.roundId, bid.organisationId);
       if (!found) {
-        throw DomainError.notFound('Funding round');
+        throw notFound('Funding round');
       }
       const { round, closesAt } = found;
       if (!isWindowOpen(round, closesAt, now)) {
@@ -224,11 +220,10 @@ export class BidDraftingService {
   private checkContent(input: Partial<BidContentDto>, round: FundingRound): void {
     const errors = bidContentErrors(input, round);
     if (errors.length > 0) {
-      throw DomainError.invalid(
-        'bid-content-invalid',
-        `Some parts of the bid do not fit round ${round.code}; see errors.`,
+      throw bidError('bid-content-invalid', {
+        message: `Some parts of the bid do not fit round ${round.code}; see errors.`,
         errors,
-      );
+      });
     }
   }
 }

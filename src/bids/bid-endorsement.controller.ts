@@ -16,6 +16,7 @@ import { BidEndorsementService } from './bid-endorsement.service';
 import { AreaRankingResponseDto, BidDto } from './bid-response.dto';
 import { AreaRankingDto, ReasonDto } from './bid.dto';
 import { BidCommand } from './bids.controller';
+import { Refuses } from '../openapi/refusals';
 
 // The PCC's side: endorsing its area's bids led by others, and ranking the area's bids.
 @ApiTags('bids')
@@ -26,12 +27,30 @@ export class BidEndorsementController {
 
   @Post('bids/:id/endorse')
   @BidCommand('As the area’s PCC, endorse a submitted bid led by another organisation')
+  @Refuses(
+    'bid-not-submitted',
+    'email-refused',
+    'endorsement-decided',
+    'endorsement-not-needed',
+    'not-a-pcc',
+    'not-found',
+    'round-past-endorsement',
+  )
   endorse(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<BidDto> {
     return this.endorsement.decide(auditActor(user), user, id, 'endorsed', null);
   }
 
   @Post('bids/:id/decline-endorsement')
   @BidCommand('As the area’s PCC, decline to endorse a bid, with a reason for the bidder')
+  @Refuses(
+    'bid-not-submitted',
+    'email-refused',
+    'endorsement-decided',
+    'endorsement-not-needed',
+    'not-a-pcc',
+    'not-found',
+    'round-past-endorsement',
+  )
   decline(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -45,6 +64,7 @@ export class BidEndorsementController {
   @ApiOperation({ summary: 'As a PCC, your area’s bids in a round with their ranks' })
   @ApiOkResponse({ type: AreaRankingResponseDto })
   @ApiNotFoundResponse({ type: ProblemDto })
+  @Refuses('not-a-pcc', 'not-found')
   ranking(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam('roundId') roundId: string,
@@ -61,6 +81,7 @@ export class BidEndorsementController {
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'The round is past ranking' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  @Refuses('not-a-pcc', 'not-found', 'ranking-invalid', 'round-past-endorsement')
   rank(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam('roundId') roundId: string,

@@ -3,7 +3,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
 import type { Organisation } from '../organisations/organisation.entity';
@@ -15,6 +14,8 @@ import { endorsementDecided } from './bid-emails';
 import type { AreaRankingResponseDto, BidDto } from './bid-response.dto';
 import { BidStore, endorsementState, LIVE_BID_SQL, toBidDto } from './bid-store';
 import { Bid, EndorsementDecision } from './bid.entity';
+import { bidError } from './bids.errors';
+import { notFound } from '../common/common.errors';
 
 @Injectable()
 export class BidEndorsementService {
@@ -44,28 +45,25 @@ export class BidEndorsementService {
       const bid = await this.store.lock(manager, id);
       const own = bid.organisationId === pcc.id;
       if (bid.forceAreaCode !== pcc.forceAreaCode || (bid.status === 'draft' && !own)) {
-        throw DomainError.notFound('Bid');
+        throw notFound('Bid');
       }
       if (!bid.needsEndorsement) {
-        throw DomainError.conflict(
-          'endorsement-not-needed',
-          `Bid ${bid.reference} is led by the PCC itself and needs no endorsement.`,
-        );
+        throw bidError('endorsement-not-needed', {
+          message: `Bid ${bid.reference} is led by the PCC itself and needs no endorsement.`,
+        });
       }
       if (bid.endorsementDecision === decision) {
         return toBidDto(bid);
       }
       if (bid.endorsementDecision !== null) {
-        throw DomainError.conflict(
-          'endorsement-decided',
-          `Bid ${bid.reference} was already ${bid.endorsementDecision}; that decision stands.`,
-        );
+        throw bidError('endorsement-decided', {
+          message: `Bid ${bid.reference} was already ${bid.endorsementDecision}; that decision stands.`,
+        });
       }
       if (bid.status !== 'submitted') {
-        throw DomainError.conflict(
-          'bid-not-submitted',
-          `Bid ${bid.reference} is ${bid.status}; only a submitted bid can be endorsed or declined.`,
-        );
+        throw bidError('bid-not-submitted', {
+          message: `Bid ${bid.reference} is ${bid.status}; only a submitted bid can be endorsed or declined.`,
+        });
       }
       const round = await this.endorsingRound(manager, bid.roundId);
       await manager.update(
@@ -106,7 +104,7 @@ export class BidEndorsementService {
     const pcc = await this.pccOf(user, manager);
     const round = await this.rounds.findPublished(manager, roundId, null);
     if (!round) {
-      throw DomainError.notFound('Funding round');
+      throw notFound('Funding round');
     }
     return this.rankingOf(manager, round, pcc);
   }
@@ -178,11 +176,7 @@ export class BidEndorsementService {
       });
     }
     if (errors.length > 0) {
-      throw DomainError.invalid(
-        'ranking-invalid',
-        'The ranking must list each of your area’s endorsed bids exactly once; see errors.',
-        errors,
-      );
+      throw bidError('ranking-invalid', { errors });
     }
   }
 
@@ -224,11 +218,7 @@ export class BidEndorsementService {
       manager,
     );
     if (organisation?.type !== 'pcc' || organisation.forceAreaCode === null) {
-      throw new DomainError(
-        'not-a-pcc',
-        403,
-        'Only the applicants of a Police and Crime Commissioner’s office endorse and rank bids.',
-      );
+      throw bidError('not-a-pcc');
     }
     return organisation;
   }
@@ -236,13 +226,12 @@ export class BidEndorsementService {
   private async endorsingRound(manager: EntityManager, roundId: string): Promise<RoundWithParts> {
     const round = await this.rounds.findPublished(manager, roundId, 'share');
     if (!round) {
-      throw DomainError.notFound('Funding round');
+      throw notFound('Funding round');
     }
     if (!ENDORSING_ROUND_STATUSES.includes(round.status)) {
-      throw DomainError.conflict(
-        'round-past-endorsement',
-        `Round ${round.code} is ${round.status}; endorsement and ranking ended when assessment began.`,
-      );
+      throw bidError('round-past-endorsement', {
+        message: `Round ${round.code} is ${round.status}; endorsement and ranking ended when assessment began.`,
+      });
     }
     return round;
   }

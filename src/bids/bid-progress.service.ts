@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
-import { DomainError } from '../common/domain-error';
 import type { BidParties } from '../users/separation.rules';
 import type { BidDto } from './bid-response.dto';
 import { BidCostLine } from './bid-lines.entity';
 import { BidStore, endorsementState, toBidDto } from './bid-store';
 import { Bid, BidStatus } from './bid.entity';
+import { bidError } from './bids.errors';
+import { roundError } from '../rounds/rounds.errors';
+import { notFound } from '../common/common.errors';
 
 // What assessment needs to know of a bid without its content.
 export interface BidForAssessment {
@@ -98,7 +100,7 @@ export class BidProgressService {
       ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
     });
     if (!bid || bid.status === 'draft') {
-      throw DomainError.notFound('Bid');
+      throw notFound('Bid');
     }
     return forAssessment(await this.store.load(manager, id));
   }
@@ -116,7 +118,7 @@ export class BidProgressService {
       where: { id },
     });
     if (!bid) {
-      throw DomainError.notFound('Bid');
+      throw notFound('Bid');
     }
     const { reference, organisationId, createdBy, submittedBy } = bid;
     return { reference, organisationId, createdBy, submittedBy };
@@ -134,7 +136,7 @@ export class BidProgressService {
   async readSubmitted(manager: EntityManager, id: string): Promise<BidDto> {
     const bid = await this.store.load(manager, id);
     if (bid.status === 'draft') {
-      throw DomainError.notFound('Bid');
+      throw notFound('Bid');
     }
     return toBidDto(bid);
   }
@@ -184,19 +186,17 @@ export class BidProgressService {
   ): Promise<BidDto> {
     const bid = await this.store.lock(manager, id);
     if (bid.status === 'draft') {
-      throw DomainError.notFound('Bid');
+      throw notFound('Bid');
     }
     if (!FAILABLE_STATUSES.includes(bid.status)) {
-      throw DomainError.conflict(
-        'bid-not-failable',
-        `Bid ${bid.reference} is ${bid.status}; only a submitted bid not yet decided can fail eligibility.`,
-      );
+      throw bidError('bid-not-failable', {
+        message: `Bid ${bid.reference} is ${bid.status}; only a submitted bid not yet decided can fail eligibility.`,
+      });
     }
     if (roundStatus !== 'closed' && roundStatus !== 'assessment') {
-      throw DomainError.conflict(
-        'round-not-in-assessment',
-        `Eligibility is failed after bidding closes and before decisions; this round is ${roundStatus}.`,
-      );
+      throw roundError('round-not-in-assessment', {
+        message: `Eligibility is failed after bidding closes and before decisions; this round is ${roundStatus}.`,
+      });
     }
     await this.fail(manager, actor, bid, reason, now);
     return toBidDto(await this.store.load(manager, id));
@@ -208,10 +208,9 @@ export class BidProgressService {
     if (bid.status === 'in_assessment') {
       await this.move(manager, actor, bid, 'moderated', 'bid.score-final');
     } else if (bid.status !== 'moderated') {
-      throw DomainError.conflict(
-        'bid-not-in-assessment',
-        `Bid ${bid.reference} is ${bid.status}, so it cannot be given a final score.`,
-      );
+      throw bidError('bid-not-in-assessment', {
+        message: `Bid ${bid.reference} is ${bid.status}, so it cannot be given a final score.`,
+      });
     }
   }
 
@@ -225,10 +224,9 @@ export class BidProgressService {
   ): Promise<void> {
     const bid = await this.store.lock(manager, id);
     if (bid.status !== 'moderated') {
-      throw DomainError.conflict(
-        'bid-not-decidable',
-        `Bid ${bid.reference} is ${bid.status}; only a bid with a final score gets an outcome.`,
-      );
+      throw bidError('bid-not-decidable', {
+        message: `Bid ${bid.reference} is ${bid.status}; only a bid with a final score gets an outcome.`,
+      });
     }
     await this.move(manager, actor, bid, outcome, 'bid.publish-outcome');
   }

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { DomainError } from '../common/domain-error';
 import { formatLondon } from '../common/london-time';
 import { effectiveClosesAtSql } from '../rounds/round-deadlines';
 import type { BidDto, EndorsementState } from './bid-response.dto';
 import type { BidContentDto } from './bid.dto';
 import { Bid } from './bid.entity';
 import { BidCostLine, BidIntervention, BidMatchFunding } from './bid-lines.entity';
+import { notFound } from '../common/common.errors';
 
 export type LoadedBid = Bid & {
   costLines: BidCostLine[];
@@ -203,7 +203,7 @@ export class BidStore {
   async load(manager: EntityManager, id: string): Promise<LoadedBid> {
     const [bid] = await this.loadMany(manager, [id]);
     if (!bid) {
-      throw DomainError.notFound('Bid');
+      throw notFound('Bid');
     }
     return bid;
   }
@@ -255,7 +255,7 @@ export class BidStore {
       lock: { mode: 'pessimistic_write' },
     });
     if (!locked) {
-      throw DomainError.notFound('Bid');
+      throw notFound('Bid');
     }
     return this.load(manager, id);
   }

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { DocumentStore } from '../documents/document-store';
 import { scannedCleanSha256s } from '../documents/document.lifecycle';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -18,6 +17,9 @@ import type { BidDto } from './bid-response.dto';
 import { BidStore, contentDigest, LoadedBid, toBidDto } from './bid-store';
 import { Bid, WITHDRAWABLE_STATUSES } from './bid.entity';
 import { isWindowOpen } from './bids.service';
+import { BID_ERRORS, bidError } from './bids.errors';
+import { organisationError } from '../organisations/organisations.errors';
+import { notFound } from '../common/common.errors';
 
 @Injectable()
 export class BidSubmissionService {
@@ -46,17 +48,16 @@ export class BidSubmissionService {
     return this.dataSource.transaction(async (manager) => {
       const bid = ownBidOrNotFound(user, await this.store.lock(manager, id));
       if (bid.status === 'withdrawn') {
-        throw DomainError.conflict(
-          'bid-withdrawn',
-          `Bid ${bid.reference} was withdrawn; start a new bid instead.`,
-        );
+        throw bidError('bid-withdrawn', {
+          message: `Bid ${bid.reference} was withdrawn; start a new bid instead.`,
+        });
       }
       if (bid.status !== 'draft') {
         return toBidDto(bid);
       }
       const round = await this.rounds.findPublished(manager, bid.roundId, 'share');
       if (!round) {
-        throw DomainError.notFound('Funding round');
+        throw notFound('Funding round');
       }
       // The organisation's own deadline: the round's, or later by a deadline extension.
       const closesAt = await this.deadlines.deadlineOf(manager, round, bid.organisationId);
@@ -66,10 +67,7 @@ export class BidSubmissionService {
       // Who the organisation is now decides endorsement and the limit's scope.
       const organisation = await this.organisations.findWithArea(bid.organisationId, manager);
       if (!organisation?.active) {
-        throw DomainError.conflict(
-          'organisation-inactive',
-          'Your organisation is deactivated, so it cannot submit bids; contact the programme team.',
-        );
+        throw organisationError('organisation-inactive');
       }
       Object.assign(bid, {
         applicantType: organisation.type,
@@ -81,11 +79,13 @@ export class BidSubmissionService {
       await this.store.lockScope(manager, round.id, result.scopeKey);
       result = await this.eligibility.evaluate(manager, bid, round);
       if (result.failures.length > 0) {
-        throw DomainError.invalid(
-          'bid-ineligible',
-          `Bid ${bid.reference} breaks ${result.failures.length} rule${result.failures.length === 1 ? '' : 's'} of round ${round.code}; each is listed in errors (field names the rule).`,
-          result.failures.map((failure) => ({ field: failure.rule, message: failure.message })),
-        );
+        throw bidError('bid-ineligible', {
+          message: `Bid ${bid.reference} breaks ${result.failures.length} rule${result.failures.length === 1 ? '' : 's'} of round ${round.code}; each is listed in errors (field names the rule).`,
+          errors: result.failures.map((failure) => ({
+            field: failure.rule,
+            message: failure.message,
+          })),
+        });
       }
       const digest = contentDigest(bid, await this.readyDocuments(manager, bid));
       await manager.update(
@@ -130,12 +130,12 @@ export class BidSubmissionService {
       await this.rounds.findPublished(manager, roundId, 'share');
       const bid = ownBidOrNotFound(user, await this.store.lock(manager, id));
       if (!WITHDRAWABLE_STATUSES.includes(bid.status)) {
-        throw DomainError.conflict(
-          'bid-not-withdrawable',
-          bid.status === 'withdrawn'
-            ? `Bid ${bid.reference} is already withdrawn.`
-            : `Bid ${bid.reference} is ${bid.status}: a decision has been made, so it can no longer be withdrawn.`,
-        );
+        throw bidError('bid-not-withdrawable', {
+          message:
+            bid.status === 'withdrawn'
+              ? `Bid ${bid.reference} is already withdrawn.`
+              : `Bid ${bid.reference} is ${bid.status}: a decision has been made, so it can no longer be withdrawn.`,
+        });
       }
       await manager.update(
         Bid,
@@ -167,7 +167,11 @@ export class BidSubmissionService {
   // returns); a document still waiting for its scan holds the submission back.
   private async readyDocuments(manager: EntityManager, bid: LoadedBid): Promise<string[]> {
     const attached = await this.documents.attached(manager, { type: 'bid', id: bid.id });
-    return scannedCleanSha256s(attached, 'bid-documents-not-ready', `Bid ${bid.reference}`);
+    return scannedCleanSha256s(
+      attached,
+      BID_ERRORS['bid-documents-not-ready'],
+      `Bid ${bid.reference}`,
+    );
   }
 
   private async queueSubmissionEmails(

@@ -35,6 +35,7 @@ import { BidSubmissionService } from './bid-submission.service';
 import { BidQuery, CreateBidDto, ReasonDto, UpdateBidDto } from './bid.dto';
 import { BidsService } from './bids.service';
 import { SendsLocation } from '../common/location';
+import { Refuses } from '../openapi/refusals';
 
 // Home Office readers of submitted bids; assessors reach bids through their assignments instead.
 export const BID_READERS = ['applicant', 'moderator', 'approver', 'finance', 'admin'] as const;
@@ -89,6 +90,13 @@ export class BidsController {
   @ApiNotFoundResponse({ type: ProblemDto, description: 'No such published round' })
   @ApiConflictResponse({ type: ProblemDto, description: 'The round is not taking bids now' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'Parts do not fit the round' })
+  @Refuses(
+    'bid-content-invalid',
+    'idempotency-key-reused',
+    'not-found',
+    'organisation-inactive',
+    'round-not-open',
+  )
   async create(
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: CreateBidDto,
@@ -105,6 +113,7 @@ export class BidsController {
   @ApiOperation({ summary: 'Read a bid; the ETag is its version' })
   @ApiOkResponse({ type: BidDto })
   @ApiNotFoundResponse({ type: ProblemDto })
+  @Refuses('not-found')
   async get(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -127,6 +136,16 @@ export class BidsController {
   @ApiPreconditionFailedResponse({ type: ProblemDto, description: 'Edited since you read it' })
   @ApiResponse({ status: 428, type: ProblemDto, description: 'If-Match is missing' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  @Refuses(
+    'bid-content-invalid',
+    'bid-frozen',
+    'if-match-invalid',
+    'if-match-required',
+    'if-match-weak',
+    'not-found',
+    'round-not-open',
+    'version-mismatch',
+  )
   async update(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -143,6 +162,7 @@ export class BidsController {
   @ApiOperation({ summary: 'Every rule of the round the bid fails now, with the numbers' })
   @ApiOkResponse({ type: EligibilityDto })
   @ApiNotFoundResponse({ type: ProblemDto })
+  @Refuses('not-found')
   eligibility(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -154,12 +174,22 @@ export class BidsController {
   @BidCommand('Submit a draft: checks every rule and the window, freezes it, emails a receipt')
   @IdempotencyHeader()
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'Rules failed, one per error' })
+  @Refuses(
+    'bid-documents-not-ready',
+    'bid-ineligible',
+    'bid-withdrawn',
+    'email-refused',
+    'not-found',
+    'organisation-inactive',
+    'round-not-open',
+  )
   submit(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<BidDto> {
     return this.submission.submit(auditActor(user), user, id);
   }
 
   @Post(':id/withdraw')
   @BidCommand('Withdraw your bid, with a reason, at any time before a decision')
+  @Refuses('bid-not-withdrawable', 'not-found')
   withdraw(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { formatLondon } from '../common/london-time';
 import { applySearch, applySort } from '../common/list-query';
 import type { Page } from '../common/pagination';
@@ -13,6 +12,7 @@ import type { BidDto, EligibilityDto } from './bid-response.dto';
 import { BidStore, LoadedBid, toBidDto } from './bid-store';
 import { BID_SORT_COLUMNS, type BidQuery } from './bid.dto';
 import { Bid } from './bid.entity';
+import { notFound } from '../common/common.errors';
 
 // Who is looking: Home Office staff, or an applicant with their organisation and, for a PCC
 // office, the force area whose bids it endorses.
@@ -75,7 +75,7 @@ export class BidsService {
   async readable(user: AuthenticatedUser, manager: EntityManager, id: string): Promise<LoadedBid> {
     const bid = await this.store.load(manager, id);
     if (!mayRead(await this.viewer(user, manager), bid)) {
-      throw DomainError.notFound('Bid');
+      throw notFound('Bid');
     }
     return bid;
   }
@@ -138,7 +138,7 @@ export class BidsService {
       const bid = await this.readable(user, manager, id);
       const round = await this.rounds.findPublished(manager, bid.roundId, null);
       if (!round) {
-        throw DomainError.notFound('Funding round');
+        throw notFound('Funding round');
       }
       const result = await this.eligibility.evaluate(manager, bid, round);
       const closesAt = await this.deadlines.deadlineOf(manager, round, bid.organisationId);

@@ -13,18 +13,6 @@ export class DomainError extends Error {
   ) {
     super(message);
   }
-
-  static notFound(what: string): DomainError {
-    return new DomainError('not-found', 404, `${what} was not found.`);
-  }
-
-  static conflict(code: string, message: string): DomainError {
-    return new DomainError(code, 409, message);
-  }
-
-  static invalid(code: string, message: string, errors?: FieldError[]): DomainError {
-    return new DomainError(code, 422, message, errors);
-  }
 }
 
 // A refusal that ends by itself after a while: answered 429 with Retry-After and the RateLimit

@@ -4,6 +4,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError } from 'typeorm';
 import { isDatabaseUnavailable } from '../database/database-unavailable';
 import { UnsafeMoneyError } from '../database/pence.transformer';
+import { COMMON_ERRORS } from './common.errors';
 import { DomainError, RetryLaterError } from './domain-error';
 import { rateLimitHeaders } from './rate-limit';
 import { FieldError, problem, Problem, PROBLEM_CONTENT_TYPE } from './problem';
@@ -171,19 +172,19 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
 function codeForStatus(status: number): string {
   switch (status) {
     case 400:
-      return 'bad-request';
+      return COMMON_ERRORS['bad-request'].code;
     case 401:
-      return 'unauthenticated';
+      return COMMON_ERRORS['unauthenticated'].code;
     case 403:
-      return 'forbidden';
+      return COMMON_ERRORS['forbidden'].code;
     case 404:
-      return 'not-found';
+      return COMMON_ERRORS['not-found'].code;
     case 413:
-      return 'payload-too-large';
+      return COMMON_ERRORS['payload-too-large'].code;
     case 415:
-      return 'unsupported-media-type';
+      return COMMON_ERRORS['unsupported-media-type'].code;
     default:
-      return status >= 500 ? 'internal-error' : 'request-refused';
+      return COMMON_ERRORS[status >= 500 ? 'internal-error' : 'request-refused'].code;
   }
 }
 

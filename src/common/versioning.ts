@@ -1,35 +1,29 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DomainError } from './domain-error';
 import { ApiResponseHeaders, ETAG_HEADER } from './response-headers';
+import { commonError } from './common.errors';
 
 // Optimistic concurrency: reads send the version as a strong ETag ("3"), edits send it back in
 // If-Match. Accepts `"3"` and, from a client that kept only the version, `3`. A weak tag is
 // refused: If-Match compares strongly (RFC 9110 §13.1.1), and a weak tag never matches so.
 export function versionFrom(ifMatch: string | undefined, what: string): number {
   if (ifMatch === undefined) {
-    throw new DomainError(
-      'if-match-required',
-      428,
-      `Send If-Match with the ${what} version you last read, so that no one else's edit is overwritten.`,
-    );
+    throw commonError('if-match-required', {
+      message: `Send If-Match with the ${what} version you last read, so that no one else's edit is overwritten.`,
+    });
   }
   const value = ifMatch.trim();
   if (value.startsWith('W/')) {
-    throw new DomainError(
-      'if-match-weak',
-      412,
-      `If-Match needs the strong ETag of the ${what}, such as "3", not a weak one (W/"3"): If-Match compares strongly (RFC 9110 §13.1.1). Send the ETag exactly as the last read gave it.`,
-    );
+    throw commonError('if-match-weak', {
+      message: `If-Match needs the strong ETag of the ${what}, such as "3", not a weak one (W/"3"): If-Match compares strongly (RFC 9110 §13.1.1). Send the ETag exactly as the last read gave it.`,
+    });
   }
   const match = /^"?(\d+)"?$/.exec(value);
   if (!match) {
-    throw new DomainError(
-      'if-match-invalid',
-      400,
-      `If-Match must be the ${what} version, such as "3".`,
-    );
+    throw commonError('if-match-invalid', {
+      message: `If-Match must be the ${what} version, such as "3".`,
+    });
   }
   return Number(match[1]);
 }

@@ -47,10 +47,10 @@ export async function receiveFile(
   try {
     part = await request.file({ limits: { fileSize: maxBytes, files: 1, parts: 10 } });
   } catch {
-    throw documentError(
-      'document-no-file',
-      'The multipart body could not be read (no boundary, cut short, or too many parts); send one file part.',
-    );
+    throw documentError('document-no-file', {
+      message:
+        'The multipart body could not be read (no boundary, cut short, or too many parts); send one file part.',
+    });
   }
   if (!part) {
     throw documentError('document-no-file');

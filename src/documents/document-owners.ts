@@ -3,12 +3,12 @@ import { EntityManager } from 'typeorm';
 import { Bid } from '../bids/bid.entity';
 import { BidsService } from '../bids/bids.service';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ReturnViews } from '../returns/return-views';
 import { WITH_BIDDER } from '../returns/return-lifecycle';
 import type { Owner } from './document-store';
 import { documentError } from './documents.errors';
+import { notFound } from '../common/common.errors';
 
 // A document follows its owner's access rules: whoever may read the bid or return may read its
 // (clean) documents, and only its bidder may add or remove them while it is still editable.
@@ -43,31 +43,28 @@ export class DocumentOwners {
         lock: { mode: 'pessimistic_write' },
       });
       if (!bid || user.role !== 'applicant' || bid.organisationId !== user.organisationId) {
-        throw DomainError.notFound('Bid');
+        throw notFound('Bid');
       }
       if (bid.status !== 'draft') {
-        throw documentError(
-          'document-owner-frozen',
-          `Bid ${bid.reference} is ${bid.status}: its documents were frozen when it was submitted, so none can be added or removed.`,
-        );
+        throw documentError('document-owner-frozen', {
+          message: `Bid ${bid.reference} is ${bid.status}: its documents were frozen when it was submitted, so none can be added or removed.`,
+        });
       }
       return { limit: this.config.documents.maxPerBid };
     }
     if (user.role !== 'applicant') {
-      throw DomainError.notFound('Return');
+      throw notFound('Return');
     }
     const { row, award } = await this.returns.lockWithAward(manager, user, owner.id);
     if (!WITH_BIDDER.includes(row.status)) {
-      throw documentError(
-        'document-owner-frozen',
-        `This return is ${row.status}: its evidence is frozen${row.status === 'cancelled' ? '' : ' once it is submitted, until finance sends it back'}, so documents can no longer be added or removed.`,
-      );
+      throw documentError('document-owner-frozen', {
+        message: `This return is ${row.status}: its evidence is frozen${row.status === 'cancelled' ? '' : ' once it is submitted, until finance sends it back'}, so documents can no longer be added or removed.`,
+      });
     }
     if (award.status !== 'active') {
-      throw documentError(
-        'document-owner-frozen',
-        `Award ${award.reference} is ${award.status}; only an active award's returns take evidence.`,
-      );
+      throw documentError('document-owner-frozen', {
+        message: `Award ${award.reference} is ${award.status}; only an active award's returns take evidence.`,
+      });
     }
     return { limit: this.config.documents.maxPerReturn };
   }

@@ -109,7 +109,9 @@ export class DocumentUploadService {
     if (!verdict.ok) {
       throw documentError(
         verdict.reason === 'mismatch' ? 'document-type-mismatch' : 'document-type-not-allowed',
-        `"${fileName}" was refused: ${verdict.detail}. Accepted: PDF, PNG, JPEG, GIF, WebP, .docx, .xlsx, .pptx, .odt, .ods, .odp and UTF-8 .csv files, named with their real extension.`,
+        {
+          message: `"${fileName}" was refused: ${verdict.detail}. Accepted: PDF, PNG, JPEG, GIF, WebP, .docx, .xlsx, .pptx, .odt, .ods, .odp and UTF-8 .csv files, named with their real extension.`,
+        },
       );
     }
     const id = randomUUID();
@@ -192,10 +194,9 @@ export class DocumentUploadService {
     const { limit } = await this.owners.lockEditable(manager, user, owner);
     const attached = await this.store.countAttached(manager, owner);
     if (attached >= limit) {
-      throw documentError(
-        'document-limit-reached',
-        `This ${owner.type} already has ${attached} documents, the most it may carry (${limit}); delete one before adding another.`,
-      );
+      throw documentError('document-limit-reached', {
+        message: `This ${owner.type} already has ${attached} documents, the most it may carry (${limit}); delete one before adding another.`,
+      });
     }
   }
 

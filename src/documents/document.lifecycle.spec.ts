@@ -1,4 +1,5 @@
 import { DomainError } from '../common/domain-error';
+import { RETURN_ERRORS } from '../returns/returns.errors';
 import { scannedCleanSha256s } from './document.lifecycle';
 
 const doc = (id: string, scanStatus: 'pending' | 'clean' | 'infected') => ({
@@ -10,11 +11,16 @@ const doc = (id: string, scanStatus: 'pending' | 'clean' | 'infected') => ({
 
 describe('scannedCleanSha256s', () => {
   it('answers the SHA-256s in the order given when every document is clean', () => {
-    expect(scannedCleanSha256s([doc('a', 'clean'), doc('b', 'clean')], 'x', 'Bid B1')).toEqual([
-      'sha-a',
-      'sha-b',
-    ]);
-    expect(scannedCleanSha256s([], 'x', 'Bid B1')).toEqual([]);
+    expect(
+      scannedCleanSha256s(
+        [doc('a', 'clean'), doc('b', 'clean')],
+        RETURN_ERRORS['return-documents-not-ready'],
+        'Bid B1',
+      ),
+    ).toEqual(['sha-a', 'sha-b']);
+    expect(scannedCleanSha256s([], RETURN_ERRORS['return-documents-not-ready'], 'Bid B1')).toEqual(
+      [],
+    );
   });
 
   it('refuses with the code given, listing each document not yet scanned clean', () => {
@@ -22,7 +28,7 @@ describe('scannedCleanSha256s', () => {
     try {
       scannedCleanSha256s(
         [doc('a', 'clean'), doc('b', 'pending'), doc('c', 'infected')],
-        'return-documents-not-ready',
+        RETURN_ERRORS['return-documents-not-ready'],
         'The return for Q1 2025/26',
       );
     } catch (error) {

@@ -1,4 +1,4 @@
-import { DomainError } from '../common/domain-error';
+import { ErrorEntry, refusal } from '../common/error-catalogue';
 
 // Where a supporting document stands, declared once for the services, the worker and the SQL.
 
@@ -33,24 +33,23 @@ export function storageKeyOf(id: string): string {
 
 // A submission (a bid's, a return's) freezes its documents for staff to read, and staff see only
 // clean ones: every attached document must have been scanned clean first. Answers their
-// SHA-256s in upload order; otherwise refuses (409 `code`), listing each one not ready.
+// SHA-256s in upload order; otherwise refuses with `notReady` (the owner's catalogue entry),
+// listing each one not ready.
 export function scannedCleanSha256s(
   attached: readonly { id: string; fileName: string; sha256: string; scanStatus: ScanStatus }[],
-  code: string,
+  notReady: ErrorEntry,
   what: string,
 ): string[] {
   const unready = attached.filter((document) => document.scanStatus !== 'clean');
   if (unready.length > 0) {
     const n = unready.length;
-    throw new DomainError(
-      code,
-      409,
-      `${what} has ${n} document${n === 1 ? '' : 's'} not yet scanned clean; wait for the scan (usually under a minute), or delete ${n === 1 ? 'it' : 'them'}, then submit again.`,
-      unready.map((document) => ({
+    throw refusal(notReady, {
+      message: `${what} has ${n} document${n === 1 ? '' : 's'} not yet scanned clean; wait for the scan (usually under a minute), or delete ${n === 1 ? 'it' : 'them'}, then submit again.`,
+      errors: unready.map((document) => ({
         field: `documents.${document.id}`,
         message: `${document.fileName} is ${document.scanStatus === 'pending' ? 'waiting for its virus scan' : 'infected'}`,
       })),
-    );
+    });
   }
   return attached.map((document) => document.sha256);
 }

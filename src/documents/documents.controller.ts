@@ -30,6 +30,7 @@ import type { Owner } from './document-store';
 import { DocumentDto, DocumentListDto } from './documents.dto';
 import { DocumentsService } from './documents.service';
 import { NeedsRedis } from '../queues/needs-redis.guard';
+import { Refuses } from '../openapi/refusals';
 
 // What differs between the documents of a bid and those of a return: the rest is one set of
 // routes, under `/bids/{id}/documents` and `/returns/{id}/documents`.
@@ -65,6 +66,20 @@ function documentRoutes(owner: OwnerRoutes): Type<unknown> {
       operationId: `upload${owner.word}Document`,
       summary: `Attach a file to ${owner.editable} (multipart, one file part): checked from its bytes, then virus-scanned; until clean only you see it`,
     })
+    @Refuses(
+      'document-empty',
+      'document-limit-reached',
+      'document-no-file',
+      'document-not-multipart',
+      'document-owner-frozen',
+      'document-queue-unavailable',
+      'document-too-large',
+      'document-type-mismatch',
+      'document-type-not-allowed',
+      'document-upload-interrupted',
+      'not-found',
+      'round-closed-out',
+    )
     async upload(
       @CurrentUser() user: AuthenticatedUser,
       @UuidParam() id: string,
@@ -81,6 +96,7 @@ function documentRoutes(owner: OwnerRoutes): Type<unknown> {
       summary: `The ${owner.type}'s documents: clean ones, and yours whatever their scan says`,
     })
     @ApiOkResponse({ type: DocumentListDto })
+    @Refuses('not-found')
     async list(
       @CurrentUser() user: AuthenticatedUser,
       @UuidParam() id: string,
@@ -95,6 +111,7 @@ function documentRoutes(owner: OwnerRoutes): Type<unknown> {
       summary: `One of the ${owner.type}'s documents`,
     })
     @ApiOkResponse({ type: DocumentDto })
+    @Refuses('not-found')
     get(
       @CurrentUser() user: AuthenticatedUser,
       @UuidParam() id: string,
@@ -110,6 +127,7 @@ function documentRoutes(owner: OwnerRoutes): Type<unknown> {
       operationId: `download${owner.word}Document`,
       summary: `Download a clean document of the ${owner.type} (audited)`,
     })
+    @Refuses('document-infected', 'document-not-scanned', 'not-found')
     async download(
       @CurrentUser() user: AuthenticatedUser,
       @UuidParam() id: string,
@@ -128,6 +146,7 @@ function documentRoutes(owner: OwnerRoutes): Type<unknown> {
       summary: `Remove a document from ${owner.editable}`,
     })
     @ApiNoContentResponse({ description: 'Removed, with its stored bytes' })
+    @Refuses('document-owner-frozen', 'not-found', 'round-closed-out')
     remove(
       @CurrentUser() user: AuthenticatedUser,
       @UuidParam() id: string,

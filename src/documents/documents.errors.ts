@@ -1,7 +1,8 @@
-import { DomainError } from '../common/domain-error';
+import type { DomainError } from '../common/domain-error';
+import { errorCatalogue, errorsOf } from '../common/error-catalogue';
 
 // Every way a document is refused: a stable code, its status and a sentence for a person.
-export const DOCUMENT_ERRORS = {
+export const DOCUMENT_ERRORS = errorCatalogue({
   'document-not-multipart': {
     status: 415,
     message:
@@ -56,19 +57,14 @@ export const DOCUMENT_ERRORS = {
     message:
       'The document could not be sent for virus scanning because the job queue is not answering; upload it again shortly.',
   },
-} as const satisfies Record<string, { status: number; message: string }>;
+});
 
 export type DocumentErrorCode = keyof typeof DOCUMENT_ERRORS;
 
-// `message` replaces the default with one naming the numbers (the limit, the owner's status).
-export function documentError(code: DocumentErrorCode, message?: string): DomainError {
-  const { status, message: fallback } = DOCUMENT_ERRORS[code];
-  return new DomainError(code, status, message ?? fallback);
-}
+export const documentError = errorsOf(DOCUMENT_ERRORS);
 
 export function documentTooLarge(limitBytes: number): DomainError {
-  return documentError(
-    'document-too-large',
-    `The file is larger than the limit of ${limitBytes} bytes (${(limitBytes / 1_048_576).toFixed(1)} MiB); upload a smaller file, or split it.`,
-  );
+  return documentError('document-too-large', {
+    message: `The file is larger than the limit of ${limitBytes} bytes (${(limitBytes / 1_048_576).toFixed(1)} MiB); upload a smaller file, or split it.`,
+  });
 }

@@ -3,7 +3,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { FileStore } from '../files/file-store';
 import { DocumentOwners } from './document-owners';
 import { DocumentStore, Owner } from './document-store';
@@ -11,6 +10,7 @@ import { isVisibleTo } from './document.lifecycle';
 import { DocumentDto, toDocumentDto } from './documents.dto';
 import { documentError } from './documents.errors';
 import type { SupportingDocument } from './supporting-document.entity';
+import { notFound } from '../common/common.errors';
 
 // Reading, downloading and removing a bid's or a return's documents.
 @Injectable()
@@ -61,7 +61,7 @@ export class DocumentsService {
     });
     const stream = await this.files.read(row.storageKey);
     if (!stream) {
-      throw DomainError.notFound('Document');
+      throw notFound('Document');
     }
     return { document: toDocumentDto(row), stream };
   }
@@ -76,7 +76,7 @@ export class DocumentsService {
       await this.owners.lockEditable(manager, user, owner);
       const found = await this.store.findOfOwner(manager, owner, documentId, true);
       if (!found || !isVisibleTo(found, user.id)) {
-        throw DomainError.notFound('Document');
+        throw notFound('Document');
       }
       await this.store.delete(manager, found.id);
       await this.audit.record(manager, actor, {
@@ -103,7 +103,7 @@ export class DocumentsService {
     await this.owners.checkReadable(manager, user, owner);
     const found = await this.store.findOfOwner(manager, owner, documentId);
     if (!found || !isVisibleTo(found, user.id)) {
-      throw DomainError.notFound('Document');
+      throw notFound('Document');
     }
     return found;
   }

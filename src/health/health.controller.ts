@@ -7,9 +7,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Public } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { ProblemDto } from '../common/problem.dto';
 import { Readiness } from './readiness.service';
+import { healthError } from './health.errors';
+import { Refuses } from '../openapi/refusals';
 
 class HealthDto {
   @ApiProperty({ example: 'ok' })
@@ -45,15 +46,14 @@ export class HealthController {
   @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis both answer' })
   @ApiOkResponse({ type: ReadinessDto })
   @ApiServiceUnavailableResponse({ type: ProblemDto })
+  @Refuses('not-ready', 'redis-unavailable')
   async ready(): Promise<ReadinessDto> {
     const failures = await this.readiness.failures();
     if (failures.length > 0) {
-      throw new DomainError(
-        'not-ready',
-        503,
-        `Not ready: ${failures.map((f) => f.field).join(' and ')} unavailable.`,
-        failures,
-      );
+      throw healthError('not-ready', {
+        message: `Not ready: ${failures.map((f) => f.field).join(' and ')} unavailable.`,
+        errors: failures,
+      });
     }
     return { status: 'ok', checks: { postgres: 'ok', redis: 'ok' } };
   }

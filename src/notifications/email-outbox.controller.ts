@@ -13,6 +13,7 @@ import { ProblemDto } from '../common/problem.dto';
 import { UuidParam } from '../common/validation';
 import { EmailOutboxDto, EmailOutboxPageDto, EmailOutboxQuery } from './email-outbox.dto';
 import { OutboxService } from './outbox.service';
+import { Refuses } from '../openapi/refusals';
 
 // Answers "was the email sent?" for the programme team.
 @ApiTags('emails')
@@ -37,6 +38,7 @@ export class EmailOutboxController {
   @ApiOperation({ summary: 'Read one email: its status, attempts and why it last failed' })
   @ApiOkResponse({ type: EmailOutboxDto })
   @ApiNotFoundResponse({ type: ProblemDto })
+  @Refuses('not-found')
   get(@UuidParam() id: string): Promise<EmailOutboxDto> {
     return this.outbox.get(id);
   }
@@ -48,6 +50,7 @@ export class EmailOutboxController {
   @ApiOkResponse({ type: EmailOutboxDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'The email has not failed' })
+  @Refuses('email-not-failed', 'not-found')
   retry(@CurrentUser() admin: AuthenticatedUser, @UuidParam() id: string): Promise<EmailOutboxDto> {
     return this.outbox.retry(auditActor(admin), id);
   }

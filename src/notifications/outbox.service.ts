@@ -3,13 +3,14 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { isEmail } from 'class-validator';
 import { DataSource, EntityManager, Repository } from 'typeorm';
 import { AuditActor, AuditService, changedFields } from '../audit/audit.service';
-import { DomainError } from '../common/domain-error';
 import type { Page } from '../common/pagination';
 import type { FieldError } from '../common/problem';
 import { EmailData, EmailOutbox } from './email-outbox.entity';
 import type { EmailOutboxDto, EmailOutboxQuery } from './email-outbox.dto';
 import { EmailTemplates } from './email-templates';
 import { currentJobOrigin } from '../observability/job-origin';
+import { notificationError } from './notifications.errors';
+import { notFound } from '../common/common.errors';
 
 export interface EmailMessage {
   template: string;
@@ -113,7 +114,7 @@ export class OutboxService {
   async get(id: string): Promise<EmailOutboxDto> {
     const row = await this.rows.findOneBy({ id });
     if (!row) {
-      throw DomainError.notFound('Email');
+      throw notFound('Email');
     }
     return toEmailOutboxDto(row);
   }
@@ -126,13 +127,12 @@ export class OutboxService {
         lock: { mode: 'pessimistic_write' },
       });
       if (!row) {
-        throw DomainError.notFound('Email');
+        throw notFound('Email');
       }
       if (row.status !== 'failed') {
-        throw DomainError.conflict(
-          'email-not-failed',
-          `Only a failed email can be retried; this one is ${row.status}.`,
-        );
+        throw notificationError('email-not-failed', {
+          message: `Only a failed email can be retried; this one is ${row.status}.`,
+        });
       }
       const before = { ...row };
       Object.assign(row, { status: 'pending', relayedAt: null, failedAt: null });
@@ -176,7 +176,7 @@ export class OutboxService {
       errors.push({ field: 'data', message: `email data must be under ${MAX_DATA_BYTES} bytes` });
     }
     if (errors.length > 0) {
-      throw DomainError.invalid('email-refused', 'The email cannot be queued; see errors.', errors);
+      throw notificationError('email-refused', { errors });
     }
   }
 }

@@ -1,36 +1,35 @@
+import { STATUS_CODES } from 'node:http';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import type { ExampleObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { PROBLEM_CONTENT_TYPE, problem } from '../common/problem';
+import type { ErrorEntry } from '../common/error-catalogue';
 import { operationsOf } from './openapi-document';
+import { ALL_ERRORS, ErrorCode, REFUSES_EXTENSION } from './refusals';
 
 // The codes any route may answer with a status, whatever the feature: the access guard's,
-// validation's, the framework's and optimistic concurrency's. A route documents its own codes
-// in its response description; these are added to every response with that status.
-export const GENERIC_PROBLEM_CODES: Record<string, Record<string, string>> = {
-  '400': {
-    'validation-failed': 'A field, query parameter or path id is invalid; `errors` lists each',
-    'malformed-json': 'The body is not valid JSON',
-    'bad-request': 'The request could not be read',
-  },
-  '401': {
-    unauthenticated: 'No bearer token was sent',
-    'token-invalid': 'The token is not one this API issued',
-    'token-expired': 'The token has expired: refresh it or sign in again',
-    'session-ended': 'The session was ended: sign in again',
-    'second-factor-required': 'Sign in again with a code from your authenticator app',
-  },
-  '403': {
-    forbidden: 'Your role may not do this',
-    'second-factor-enrolment-required': 'Staff enrol a second factor before anything else',
-  },
-  '404': { 'not-found': 'No such object, or not one you may see' },
-  '412': { 'version-mismatch': 'Changed since you read it: read it again' },
-  '413': { 'payload-too-large': 'The body is bigger than this route accepts' },
-  '415': { 'unsupported-media-type': 'Bodies are application/json' },
-  '428': { 'if-match-required': 'Send If-Match with the version you last read' },
-  '431': { 'headers-too-large': 'The request headers are too large' },
-  '503': { 'database-unavailable': 'A service the API needs is not answering: retry later' },
-};
+// validation's, the framework's and optimistic concurrency's. They are added to every response
+// with their status; a route lists its own codes with @Refuses (refusals.ts).
+const GENERIC_CODES: ErrorCode[] = [
+  'validation-failed',
+  'malformed-json',
+  'bad-request',
+  'unauthenticated',
+  'token-invalid',
+  'token-expired',
+  'session-ended',
+  'second-factor-required',
+  'forbidden',
+  'second-factor-enrolment-required',
+  'not-found',
+  'version-mismatch',
+  'payload-too-large',
+  'unsupported-media-type',
+  'if-match-required',
+  'headers-too-large',
+  'database-unavailable',
+];
+
+const GENERIC_REFUSALS: ErrorEntry[] = GENERIC_CODES.map((code) => ALL_ERRORS[code]);
 
 const RETRY_AFTER = {
   description: 'Seconds to wait before trying again',
@@ -43,29 +42,38 @@ type Response = {
   headers?: Record<string, unknown>;
 };
 
+const PROBLEM_SCHEMA = '#/components/schemas/ProblemDto';
+
 const exampleName = (code: string) => `problem-${code}`;
 
 // Every error answer is application/problem+json with the ProblemDto schema, lists the codes it
-// may carry (with an example of each), and 429/503 say when to retry. An operation that
-// documents no 4xx still answers 431 to oversized headers, like every route.
+// may carry (the route's own from @Refuses, then the generic ones, with an example of each), and
+// 429/503 say when to retry. An operation that documents no 4xx still answers 431 to oversized
+// headers, like every route.
 export function describeProblemResponses(document: OpenAPIObject): void {
   const examples: Record<string, ExampleObject> = {};
-  for (const [status, codes] of Object.entries(GENERIC_PROBLEM_CODES)) {
-    for (const [code, meaning] of Object.entries(codes)) {
-      examples[exampleName(code)] = {
-        summary: meaning,
-        value: { ...problem(Number(status), code, `${meaning}.`), instance: '/api/v1/bids' },
-      };
-    }
-  }
+  const exampleOf = ({ code, status, message }: ErrorEntry) => {
+    examples[exampleName(code)] = {
+      summary: `${status} ${code}`,
+      value: { ...problem(status, code, message), instance: '/api/v1/bids' },
+    };
+  };
+  GENERIC_REFUSALS.forEach(exampleOf);
   for (const { op } of operationsOf(document)) {
+    const operation = op as typeof op & { [REFUSES_EXTENSION]?: ErrorEntry[] };
+    const refusals = operation[REFUSES_EXTENSION] ?? [];
+    delete operation[REFUSES_EXTENSION];
+    refusals.forEach(exampleOf);
     const responses = op.responses as Record<string, Response>;
+    for (const { status } of refusals) {
+      responses[status] ??= { description: STATUS_CODES[status] ?? 'Refused' };
+    }
     if (!Object.keys(responses).some((status) => status.startsWith('4'))) {
       responses['431'] = { description: 'The request headers are too large' };
     }
     for (const [status, response] of Object.entries(responses)) {
       if (Number(status) >= 400) {
-        describeProblem(status, response);
+        describeProblem(status, response, refusals);
       }
     }
   }
@@ -79,16 +87,31 @@ export function describeProblemResponses(document: OpenAPIObject): void {
   };
 }
 
-function describeProblem(status: string, response: Response): void {
-  const codes = Object.keys(GENERIC_PROBLEM_CODES[status] ?? {});
-  const listed = codes.map((code) => `\`${code}\``).join(', ');
-  const description = response.description ?? '';
-  if (listed && !description.includes('Generic codes:')) {
-    response.description = `${description}${description ? '. ' : ''}Generic codes: ${listed}.`;
+function describeProblem(status: string, response: Response, refusals: ErrorEntry[]): void {
+  const own = [
+    ...new Set(refusals.filter((entry) => String(entry.status) === status).map(({ code }) => code)),
+  ];
+  const generic = GENERIC_REFUSALS.filter((entry) => String(entry.status) === status)
+    .map(({ code }) => code)
+    .filter((code) => !own.includes(code));
+  const listed = (codes: string[]) => codes.map((code) => `\`${code}\``).join(', ');
+  let description = response.description ?? '';
+  for (const [label, codes] of [
+    ['Codes', own],
+    ['Generic codes', generic],
+  ] as const) {
+    if (codes.length > 0 && !description.includes(`${label}:`)) {
+      description = `${description}${description ? '. ' : ''}${label}: ${listed(codes)}.`;
+    }
   }
+  response.description = description;
+  const schema = problemSchemaOf(response);
+  // A problem with fields of its own has no example from the catalogue, which holds only the
+  // message: an example without those fields would not match the schema.
+  const codes = schema === PROBLEM_SCHEMA ? [...own, ...generic] : [];
   response.content = {
     [PROBLEM_CONTENT_TYPE]: {
-      schema: { $ref: problemSchemaOf(response) },
+      schema: { $ref: schema },
       ...(codes.length > 0
         ? {
             examples: Object.fromEntries(
@@ -109,5 +132,5 @@ function problemSchemaOf(response: Response): string {
   const documented = Object.values(response.content ?? {})
     .map((media) => (media as { schema?: { $ref?: string } }).schema?.$ref)
     .find((ref) => ref?.endsWith('ProblemDto'));
-  return documented ?? '#/components/schemas/ProblemDto';
+  return documented ?? PROBLEM_SCHEMA;
 }

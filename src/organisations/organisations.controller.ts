@@ -23,6 +23,7 @@ import {
 } from './organisation.dto';
 import { OrganisationsService } from './organisations.service';
 import { SendsLocation } from '../common/location';
+import { Refuses } from '../openapi/refusals';
 
 @ApiTags('organisations')
 @Controller()
@@ -56,6 +57,7 @@ export class OrganisationsController {
   })
   @ApiOkResponse({ type: OrganisationDto })
   @ApiNotFoundResponse({ type: ProblemDto })
+  @Refuses('not-found')
   get(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<OrganisationDto> {
     return this.organisations.get(user, id);
   }
@@ -70,6 +72,7 @@ export class OrganisationsController {
     description: 'Name taken, or the force area already has a PCC',
   })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  @Refuses('organisation-exists', 'organisation-invalid')
   create(
     @CurrentUser() admin: AuthenticatedUser,
     @Body() body: CreateOrganisationDto,
@@ -84,6 +87,7 @@ export class OrganisationsController {
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  @Refuses('not-found', 'organisation-exists', 'organisation-invalid')
   update(
     @CurrentUser() admin: AuthenticatedUser,
     @UuidParam() id: string,

@@ -3,7 +3,6 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, FindOptionsWhere, ILike, Repository } from 'typeorm';
 import { AuditActor, AuditService, changedFields, createdFields } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { containsPattern } from '../common/list-query';
 import type { Page } from '../common/pagination';
 import type { FieldError } from '../common/problem';
@@ -15,6 +14,8 @@ import type {
   UpdateOrganisationDto,
 } from './organisation.dto';
 import { PoliceForceArea } from './police-force-area.entity';
+import { organisationError } from './organisations.errors';
+import { notFound } from '../common/common.errors';
 
 const FIELDS = [
   'name',
@@ -92,7 +93,7 @@ export class OrganisationsService {
   async get(user: AuthenticatedUser, id: string): Promise<OrganisationDto> {
     const organisation = mayView(user, id) ? await this.organisations.findOneBy({ id }) : null;
     if (!organisation) {
-      throw DomainError.notFound('Organisation');
+      throw notFound('Organisation');
     }
     return toDto(organisation);
   }
@@ -162,7 +163,7 @@ export class OrganisationsService {
         lock: { mode: 'pessimistic_write' },
       });
       if (!organisation) {
-        throw DomainError.notFound('Organisation');
+        throw notFound('Organisation');
       }
       const before = { ...organisation };
       for (const field of FIELDS) {
@@ -205,11 +206,7 @@ export class OrganisationsService {
       }
     }
     if (errors.length > 0) {
-      throw DomainError.invalid(
-        'organisation-invalid',
-        'The organisation is inconsistent; see errors.',
-        errors,
-      );
+      throw organisationError('organisation-invalid', { errors });
     }
     const clash = await manager
       .createQueryBuilder(Organisation, 'o')
@@ -225,14 +222,14 @@ export class OrganisationsService {
       )
       .getOne();
     if (clash) {
-      throw DomainError.conflict(
-        'organisation-exists',
-        clash.type === 'pcc' &&
+      throw organisationError('organisation-exists', {
+        message:
+          clash.type === 'pcc' &&
           organisation.type === 'pcc' &&
           clash.forceAreaCode === organisation.forceAreaCode
-          ? `Force area ${organisation.forceAreaCode} already has a PCC: ${clash.name}.`
-          : `An organisation named "${clash.name}" already exists.`,
-      );
+            ? `Force area ${organisation.forceAreaCode} already has a PCC: ${clash.name}.`
+            : `An organisation named "${clash.name}" already exists.`,
+      });
     }
   }
 }

@@ -6,6 +6,7 @@ import { DomainError } from '../common/domain-error';
 import { serviceAddress } from '../service-process/service-address';
 import { quickReconnect, REQUEST_COMMAND_TIMEOUT_MS } from './queues';
 import { logRedisError } from './redis-errors';
+import { commonError } from '../common/common.errors';
 
 // A ping a second; one unanswered for as long as a request's command may take means Redis is
 // away even though its connection stays open (a hung host, DEBUG SLEEP, CLIENT PAUSE).
@@ -21,7 +22,7 @@ const DEFAULT_REFUSAL =
 
 // The refusal of something that needs Redis while it is away: 503, with Retry-After.
 export function redisUnavailable(message = DEFAULT_REFUSAL): DomainError {
-  return new DomainError('redis-unavailable', 503, message);
+  return commonError('redis-unavailable', { message: message });
 }
 
 // What onReturn gives back: stop() unsubscribes and waits for a re-queue under way.

@@ -19,6 +19,7 @@ import { CreateExportDto, ExportDto } from './exports.dto';
 import { ExportsService } from './exports.service';
 import { SendsLocation } from '../common/location';
 import { NeedsRedis } from '../queues/needs-redis.guard';
+import { Refuses } from '../openapi/refusals';
 
 @ApiTags('reports')
 @Controller()
@@ -46,6 +47,13 @@ export class ExportsController {
     type: ProblemDto,
     description: 'The job queue is not answering',
   })
+  @Refuses(
+    'as-at-in-future',
+    'not-found',
+    'redis-unavailable',
+    'round-not-published',
+    'too-many-open-exports',
+  )
   request(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -58,6 +66,7 @@ export class ExportsController {
   @Roles('finance', 'admin')
   @ApiOperation({ summary: 'Your export: its status and how far it has been built' })
   @ApiOkResponse({ type: ExportDto })
+  @Refuses('not-found')
   get(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<ExportDto> {
     return this.exports.get(user, id);
   }
@@ -79,8 +88,9 @@ export class ExportsController {
   @ApiConflictResponse({ type: ProblemDto, description: 'Not built yet (its status), or failed' })
   @ApiGoneResponse({
     type: ProblemDto,
-    description: 'Its file was deleted after the retention period (export-expired): ask again',
+    description: 'Its file was deleted after the retention period: ask again',
   })
+  @Refuses('export-expired', 'export-file-missing', 'export-not-ready', 'not-found')
   async download(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,

@@ -5,7 +5,6 @@ import type { Queue } from 'bullmq';
 import { DataSource, In } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { FileStore } from '../files/file-store';
 import { QUEUES } from '../queues/queues';
@@ -16,6 +15,8 @@ import { exportFileKey, OPEN_EXPORT_STATUSES, ReportExport } from './report-expo
 import { CONTENT_TYPES } from './spend-export';
 import { SpendSummaryService } from './spend-summary.service';
 import { withOrigin } from '../observability/job-origin';
+import { notFound } from '../common/common.errors';
+import { reportError } from './reports.errors';
 
 function toDto(row: ReportExport): ExportDto {
   const { id, roundId, format, asAt, status, progress, fileName, error, createdAt } = row;
@@ -69,10 +70,9 @@ export class ExportsService {
     const row = await this.dataSource.transaction(async (manager) => {
       const round = await this.rounds.get(user, roundId);
       if (round.status === 'draft') {
-        throw DomainError.conflict(
-          'round-not-published',
-          `Round ${round.code} is still a draft: it has no bids or awards to export until it opens.`,
-        );
+        throw reportError('round-not-published', {
+          message: `Round ${round.code} is still a draft: it has no bids or awards to export until it opens.`,
+        });
       }
       // One request of a user's at a time counts and adds, so parallel requests keep the limit.
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`exports:${user.id}`]);
@@ -82,13 +82,10 @@ export class ExportsService {
       });
       const limit = this.config.exportLimits.openPerUser;
       if (open >= limit) {
-        throw new DomainError(
-          'too-many-open-exports',
-          409,
-          `You have ${open} exports queued or being built, and at most ${limit} may be open at once; ask for another once one of them is done.`,
-          undefined,
-          { openExports: open, openExportsLimit: limit },
-        );
+        throw reportError('too-many-open-exports', {
+          message: `You have ${open} exports queued or being built, and at most ${limit} may be open at once; ask for another once one of them is done.`,
+          extensions: { openExports: open, openExportsLimit: limit },
+        });
       }
       const created = await manager.save(
         manager.create(ReportExport, { roundId, format: input.format, asAt, requestedBy: user.id }),
@@ -170,27 +167,21 @@ export class ExportsService {
     const row = await this.own(user, id);
     if (row.status === 'expired') {
       const days = this.config.exportLimits.retentionDays;
-      throw new DomainError(
-        'export-expired',
-        410,
-        `This export's file was deleted on ${row.expiredAt?.toISOString().slice(0, 10)}: exports are kept for ${days} days after they are built. Ask for a new export.`,
-      );
+      throw reportError('export-expired', {
+        message: `This export's file was deleted on ${row.expiredAt?.toISOString().slice(0, 10)}: exports are kept for ${days} days after they are built. Ask for a new export.`,
+      });
     }
     if (row.status !== 'done' || !row.fileName) {
-      throw DomainError.conflict(
-        'export-not-ready',
-        row.status === 'failed'
-          ? `This export failed. ${row.error ?? 'Ask for it again.'}`
-          : `This export is ${row.status} (${row.progress}% built); download it once its status is done.`,
-      );
+      throw reportError('export-not-ready', {
+        message:
+          row.status === 'failed'
+            ? `This export failed. ${row.error ?? 'Ask for it again.'}`
+            : `This export is ${row.status} (${row.progress}% built); download it once its status is done.`,
+      });
     }
     const stream = await this.files.read(exportFileKey(row));
     if (!stream) {
-      throw new DomainError(
-        'export-file-missing',
-        410,
-        'This export’s file is no longer stored; ask for the export again.',
-      );
+      throw reportError('export-file-missing');
     }
     return {
       stream,
@@ -202,7 +193,7 @@ export class ExportsService {
   private async own(user: AuthenticatedUser, id: string): Promise<ReportExport> {
     const row = await this.dataSource.manager.findOneBy(ReportExport, { id });
     if (!row || row.requestedBy !== user.id) {
-      throw DomainError.notFound('Export');
+      throw notFound('Export');
     }
     return this.settleLost(row);
   }

@@ -6,6 +6,7 @@ import { ProblemDto } from '../common/problem.dto';
 import { OpenDataQuery } from './open-data.dto';
 import { OpenDataService } from './open-data.service';
 import { SendsAttachment } from '../common/response-headers';
+import { Refuses } from '../openapi/refusals';
 
 @ApiTags('open data')
 @Controller('open-data')
@@ -27,6 +28,7 @@ export class OpenDataController {
     },
   })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'No such round, or nothing accepted yet' })
+  @Refuses('not-found')
   async grants(
     @Query() query: OpenDataQuery,
     @Res({ passthrough: true }) reply: FastifyReply,

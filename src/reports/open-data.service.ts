@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError } from '../common/domain-error';
 import { csvRecord } from './spreadsheet-text';
 import {
   CSV_COLUMNS,
@@ -11,6 +10,7 @@ import {
   OPEN_GOVERNMENT_LICENCE,
   type OpenDataAward,
 } from './open-data.rules';
+import { commonError } from '../common/common.errors';
 
 export interface GrantPackage {
   version: string;
@@ -102,13 +102,12 @@ export class OpenDataService {
         `SELECT 1 FROM funding_rounds WHERE upper(code) = upper($1) AND status <> 'draft'`,
         [roundCode],
       );
-      throw new DomainError(
-        'not-found',
-        404,
-        round.length === 0
-          ? `There is no published round with the code ${roundCode}.`
-          : `Round ${roundCode} has no accepted awards to publish yet.`,
-      );
+      throw commonError('not-found', {
+        message:
+          round.length === 0
+            ? `There is no published round with the code ${roundCode}.`
+            : `Round ${roundCode} has no accepted awards to publish yet.`,
+      });
     }
     return {
       version: '1.4',

@@ -11,6 +11,7 @@ import { ProblemDto } from '../common/problem.dto';
 import { UuidParam } from '../common/validation';
 import { SpendSummaryDto, SpendSummaryQuery } from './spend-summary.dto';
 import { SpendSummaryService } from './spend-summary.service';
+import { Refuses } from '../openapi/refusals';
 
 @ApiTags('reports')
 @Controller()
@@ -26,6 +27,7 @@ export class ReportsController {
   @ApiOkResponse({ type: SpendSummaryDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'asAt in the future' })
+  @Refuses('as-at-in-future', 'not-found')
   spendSummary(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,

@@ -4,7 +4,6 @@ import QueryStream from 'pg-query-stream';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { CostKind } from '../bids/bid-lines.entity';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { formatLondon } from '../common/london-time';
 import { RoundsService } from '../rounds/rounds.service';
 import { reportAsAt, spendAward, type AwardRow, type MoneyRow, money } from './spend-summary.rules';
@@ -24,6 +23,7 @@ import {
   SPEND_SETTINGS,
   TOTAL_ROWS,
 } from './spend-summary.sql';
+import { reportError } from './reports.errors';
 
 type TotalRow = MoneyRow & {
   level: 'round' | 'forceArea' | 'applicantType' | 'yearAndKind';
@@ -73,9 +73,11 @@ export class SpendSummaryService {
   asAtOf(asAt: string | undefined, now = new Date()): Date {
     const moment = reportAsAt(asAt, now);
     if (moment.getTime() > now.getTime()) {
-      throw DomainError.invalid('as-at-in-future', 'A summary is of what has happened.', [
-        { field: 'asAt', message: `give a moment no later than now (${now.toISOString()})` },
-      ]);
+      throw reportError('as-at-in-future', {
+        errors: [
+          { field: 'asAt', message: `give a moment no later than now (${now.toISOString()})` },
+        ],
+      });
     }
     return moment;
   }

@@ -13,6 +13,7 @@ import { ProblemDto } from '../common/problem.dto';
 import { UuidParam } from '../common/validation';
 import { ErasureDto, RetentionPreviewDto } from './retention.dto';
 import { RetentionService } from './retention.service';
+import { Refuses } from '../openapi/refusals';
 
 @ApiTags('retention')
 @Controller()
@@ -42,11 +43,12 @@ export class RetentionController {
   })
   @ApiOkResponse({ type: ErasureDto })
   @ApiNotFoundResponse({ type: ProblemDto })
-  @ApiForbiddenResponse({ type: ProblemDto, description: 'Your own account (own-erasure)' })
+  @ApiForbiddenResponse({ type: ProblemDto, description: 'Your own account' })
   @ApiConflictResponse({
     type: ProblemDto,
-    description: 'The user is active: deactivate them first (user-active)',
+    description: 'The user is active: deactivate them first',
   })
+  @Refuses('not-found', 'own-erasure', 'user-active')
   erase(@CurrentUser() admin: AuthenticatedUser, @UuidParam() id: string): Promise<ErasureDto> {
     return this.retention.erase(auditActor(admin), id);
   }

@@ -1,7 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
-import { DomainError } from '../common/domain-error';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { FileStore } from '../files/file-store';
 import { RetentionRun } from './retention-run.entity';
@@ -15,6 +14,8 @@ import {
   RETENTION_PERIOD_RULES,
   RetentionKind,
 } from './retention.rules';
+import { notFound } from '../common/common.errors';
+import { retentionError } from './retention.errors';
 
 const BATCH = 200;
 // Ids listed per kind by the preview; the count is always whole.
@@ -108,17 +109,11 @@ export class RetentionService {
       await this.store.allowRetentionWrites(manager);
       const user = await this.store.findUserForErasure(manager, userId);
       if (!user) {
-        throw DomainError.notFound('The user');
+        throw notFound('The user');
       }
       const refusal = erasureRefusal(user, actor.id ?? '');
-      if (refusal === 'own-erasure') {
-        throw new DomainError(refusal, 403, 'You cannot erase your own account.');
-      }
-      if (refusal === 'user-active') {
-        throw DomainError.conflict(
-          refusal,
-          'Only a deactivated user can be erased: deactivate the user first (POST /users/{id}/deactivate).',
-        );
+      if (refusal) {
+        throw retentionError(refusal);
       }
       if (user.erased) {
         return { userId, erasedAt: await this.erasedAt(manager, userId), alreadyErased: true };

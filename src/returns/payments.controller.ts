@@ -14,6 +14,7 @@ import { UuidParam } from '../common/validation';
 import { PaymentsService } from './payments.service';
 import { PaymentDto, PaymentPageDto } from './return-response.dto';
 import { PaymentQuery, RecordPaymentDto } from './return.dto';
+import { Refuses } from '../openapi/refusals';
 
 @ApiTags('returns')
 @Controller('payments')
@@ -44,6 +45,14 @@ export class PaymentsController {
     type: ProblemDto,
     description: 'A date outside approval–today',
   })
+  @Refuses(
+    'conflict-of-interest',
+    'not-found',
+    'payment-already-made',
+    'payment-by-return-reviewer',
+    'payment-date-invalid',
+    'round-closed-out',
+  )
   record(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,

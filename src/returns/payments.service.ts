@@ -3,7 +3,6 @@ import { DataSource } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { AwardDeliveryService } from '../awards/award-delivery.service';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { londonDateOf } from '../common/london-time';
 import type { Page } from '../common/pagination';
 import { DeliveryReturn } from './delivery-return.entity';
@@ -12,6 +11,8 @@ import type { PaymentDto } from './return-response.dto';
 import { ReturnReviewService } from './return-review.service';
 import { paymentDto } from './return-views';
 import type { PaymentQuery, RecordPaymentDto } from './return.dto';
+import { returnError } from './returns.errors';
+import { notFound } from '../common/common.errors';
 
 interface PaymentRow {
   payment: ReturnPayment;
@@ -93,7 +94,7 @@ export class PaymentsService {
     return this.dataSource.transaction(async (manager) => {
       const found = await manager.findOneBy(ReturnPayment, { id });
       if (!found) {
-        throw DomainError.notFound('Payment');
+        throw notFound('Payment');
       }
       const award = await this.awards.find(manager, found.awardId, true);
       const payment = await manager.findOneOrFail(ReturnPayment, {
@@ -103,27 +104,24 @@ export class PaymentsService {
       await this.review.refuseIfTied(manager, user, award, 'record payments on');
       // Four eyes: the one who approved the return does not also record its payment.
       if ((await this.review.approvedBy(manager, payment.returnId)) === user.id) {
-        throw new DomainError(
-          'payment-by-return-reviewer',
-          403,
-          'You approved this return, so another member of finance must record its payment (separation of duties).',
-        );
+        throw returnError('payment-by-return-reviewer');
       }
       if (payment.status === 'made') {
-        throw DomainError.conflict(
-          'payment-already-made',
-          `This payment was recorded as made on ${payment.paidOn} (reference ${payment.reference}).`,
-        );
+        throw returnError('payment-already-made', {
+          message: `This payment was recorded as made on ${payment.paidOn} (reference ${payment.reference}).`,
+        });
       }
       const approvedOn = londonDateOf(payment.createdAt);
       const today = londonDateOf(now);
       if (input.paidOn > today || input.paidOn < approvedOn) {
-        throw DomainError.invalid('payment-date-invalid', 'The payment was not recorded.', [
-          {
-            field: 'paidOn',
-            message: `give the date the money was paid: between ${approvedOn}, when the return was approved, and today (${today})`,
-          },
-        ]);
+        throw returnError('payment-date-invalid', {
+          errors: [
+            {
+              field: 'paidOn',
+              message: `give the date the money was paid: between ${approvedOn}, when the return was approved, and today (${today})`,
+            },
+          ],
+        });
       }
       const made = {
         status: 'made' as const,

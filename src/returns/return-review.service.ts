@@ -3,7 +3,6 @@ import { DataSource, EntityManager, In, Not } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { AwardDeliveryService, type AwardForDelivery } from '../awards/award-delivery.service';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { addDays, londonDateOf } from '../common/london-time';
 import type { FieldError } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -20,6 +19,8 @@ import type { ApprovedLineDto, ApproveReturnDto, RequestChangesDto, ReviewDto } 
 import { formatPounds } from '../common/money';
 import { YearEndRelease } from './year-end-release.entity';
 import { pageUrl } from '../notifications/portal-links';
+import { returnError } from './returns.errors';
+import { awardError } from '../awards/awards.errors';
 
 // Approved amounts per claimed line: all of each claim unless finance says less (down to
 // nothing), never more, once per year and kind, and never for a year or kind not claimed.
@@ -95,7 +96,7 @@ export class ReturnReviewService {
         errors.push({ field: 'comment', message: 'say why less than the claim is approved' });
       }
       if (errors.length > 0) {
-        throw DomainError.invalid('approval-invalid', 'Nothing was approved; see errors.', errors);
+        throw returnError('approval-invalid', { errors });
       }
       const today = londonDateOf(now);
       let payable = 0;
@@ -264,22 +265,19 @@ export class ReturnReviewService {
     const { row, award } = await this.views.lockWithAward(manager, user, id);
     await this.refuseIfTied(manager, user, award, 'review the returns of');
     if (row.status !== 'submitted') {
-      throw DomainError.conflict(
-        'return-not-submitted',
-        `This return is ${row.status.replace('_', ' ')}; only a submitted return can be reviewed.`,
-      );
+      throw returnError('return-not-submitted', {
+        message: `This return is ${row.status.replace('_', ' ')}; only a submitted return can be reviewed.`,
+      });
     }
     if (award.status !== 'active') {
-      throw DomainError.conflict(
-        'award-not-active',
-        `Award ${award.reference} is ${award.status}; only an active award's returns are reviewed.`,
-      );
+      throw awardError('award-not-active', {
+        message: `Award ${award.reference} is ${award.status}; only an active award's returns are reviewed.`,
+      });
     }
     if (review.submission !== undefined && review.submission !== row.submissions) {
-      throw DomainError.conflict(
-        'submission-changed',
-        `Submission ${row.submissions} is the one waiting for review, not ${review.submission}; read the return again before reviewing it.`,
-      );
+      throw returnError('submission-changed', {
+        message: `Submission ${row.submissions} is the one waiting for review, not ${review.submission}; read the return again before reviewing it.`,
+      });
     }
     const submission = await manager.findOneOrFail(ReturnSubmission, {
       where: { returnId: id, number: row.submissions },

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, Not } from 'typeorm';
 import { AwardDeliveryService, type AwardForDelivery } from '../awards/award-delivery.service';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import type { FieldError } from '../common/problem';
 import { UsersService } from '../users/users.service';
 import { DeliveryReturn } from './delivery-return.entity';
@@ -19,6 +18,7 @@ import { ReturnPayment } from './return-payment.entity';
 import type { AwardPositionDto, PaymentDto, ReturnDto, SubmissionDto } from './return-response.dto';
 import { ReturnSubmission } from './return-submission.entity';
 import { awardPosition, earlierOutstanding } from './return.rules';
+import { notFound } from '../common/common.errors';
 
 export function paymentDto(
   payment: ReturnPayment,
@@ -65,7 +65,7 @@ export class ReturnViews {
       ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
     });
     if (!row || (user.role === 'applicant' && row.organisationId !== user.organisationId)) {
-      throw DomainError.notFound('Return');
+      throw notFound('Return');
     }
     return row;
   }

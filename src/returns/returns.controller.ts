@@ -20,6 +20,7 @@ import { AwardPositionDto, ReturnDto, ReturnPageDto } from './return-response.dt
 import { ReturnReviewService } from './return-review.service';
 import { ApproveReturnDto, RequestChangesDto, ReturnQuery, SaveReturnDto } from './return.dto';
 import { ReturnsService } from './returns.service';
+import { Refuses } from '../openapi/refusals';
 
 // The bidder (their organisation's) and Home Office staff other than assessors.
 // Who may read returns (their own organisation's, for applicants).
@@ -59,6 +60,7 @@ export class ReturnsController {
       'A return: its draft, variance against profile, what stops submission, every submission with its review, and its payment. The ETag is its version',
   })
   @ApiOkResponse({ type: ReturnDto })
+  @Refuses('not-found', 'round-closed-out')
   async get(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -82,6 +84,17 @@ export class ReturnsController {
     type: ProblemDto,
     description: 'Spend, forecast or outputs break a rule',
   })
+  @Refuses(
+    'award-not-active',
+    'if-match-invalid',
+    'if-match-required',
+    'if-match-weak',
+    'not-found',
+    'return-draft-invalid',
+    'return-frozen',
+    'round-closed-out',
+    'version-mismatch',
+  )
   async save(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -110,13 +123,25 @@ export class ReturnsController {
   @ApiConflictResponse({
     type: ProblemDto,
     description:
-      'Already submitted, award not active, or evidence still waiting for its virus scan (return-documents-not-ready)',
+      'Already submitted, award not active, or evidence still waiting for its virus scan',
   })
   @ApiPreconditionFailedResponse({ type: ProblemDto, description: 'Edited since you read it' })
   @ApiUnprocessableEntityResponse({
     type: ProblemDto,
     description: 'Every rule it breaks, with the numbers',
   })
+  @Refuses(
+    'award-not-active',
+    'if-match-invalid',
+    'if-match-required',
+    'if-match-weak',
+    'not-found',
+    'return-documents-not-ready',
+    'return-frozen',
+    'return-not-submittable',
+    'round-closed-out',
+    'version-mismatch',
+  )
   async submit(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -137,6 +162,16 @@ export class ReturnsController {
   @ApiOkResponse({ type: ReturnDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'Not waiting for review' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  @Refuses(
+    'approval-invalid',
+    'award-not-active',
+    'conflict-of-interest',
+    'email-refused',
+    'not-found',
+    'return-not-submitted',
+    'round-closed-out',
+    'submission-changed',
+  )
   approve(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -153,6 +188,15 @@ export class ReturnsController {
   })
   @ApiOkResponse({ type: ReturnDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'Not waiting for review' })
+  @Refuses(
+    'award-not-active',
+    'conflict-of-interest',
+    'email-refused',
+    'not-found',
+    'return-not-submitted',
+    'round-closed-out',
+    'submission-changed',
+  )
   requestChanges(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -168,6 +212,7 @@ export class ReturnsController {
       'Where an award stands per financial year and capital/revenue: awarded, claimed, approved, paid, released at year end, remaining; and its returns, overdue ones flagged',
   })
   @ApiOkResponse({ type: AwardPositionDto })
+  @Refuses('not-found', 'round-closed-out')
   position(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,

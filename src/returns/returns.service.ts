@@ -3,7 +3,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { AwardDeliveryService, type AwardForDelivery } from '../awards/award-delivery.service';
 import type { AuthenticatedUser } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { DocumentStore } from '../documents/document-store';
 import { scannedCleanSha256s } from '../documents/document.lifecycle';
 import { londonDateOf } from '../common/london-time';
@@ -19,6 +18,9 @@ import { ReturnViews } from './return-views';
 import { unmadePayments, unsettledReturns } from './round-settlement';
 import type { OutstandingItem } from '../rounds/rounds.rules';
 import { RETURN_SORT_COLUMNS, type ReturnQuery, type SaveReturnDto } from './return.dto';
+import { awardError } from '../awards/awards.errors';
+import { RETURN_ERRORS, returnError } from './returns.errors';
+import { commonError, notFound } from '../common/common.errors';
 
 // What the list reads beside each return.
 interface SummaryRow {
@@ -145,7 +147,7 @@ export class ReturnsService {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       const award = await this.awards.find(manager, awardId);
       if (user.role === 'applicant' && award.organisationId !== user.organisationId) {
-        throw DomainError.notFound('Award');
+        throw notFound('Award');
       }
       return this.views.position(manager, award, londonDateOf(now));
     });
@@ -175,11 +177,7 @@ export class ReturnsService {
         await this.views.context(manager, row, award),
       );
       if (errors.length > 0) {
-        throw DomainError.invalid(
-          'return-draft-invalid',
-          'The draft was not saved: fix the fields listed in errors.',
-          errors,
-        );
+        throw returnError('return-draft-invalid', { errors });
       }
       await manager.update(DeliveryReturn, { id }, { draft });
       await this.audit.record(manager, actor, {
@@ -219,16 +217,15 @@ export class ReturnsService {
       const context = await this.views.context(manager, row, award);
       const problems = this.views.problems(row, award, context, today);
       if (problems.length > 0) {
-        throw DomainError.invalid(
-          'return-not-submittable',
-          `The return for Q${row.quarter} ${row.financialYear} cannot be submitted yet; see errors.`,
-          problems,
-        );
+        throw returnError('return-not-submittable', {
+          message: `The return for Q${row.quarter} ${row.financialYear} cannot be submitted yet; see errors.`,
+          errors: problems,
+        });
       }
       // Finance reviews the evidence: it must all be scanned clean, as a bid's documents must.
       const evidence = scannedCleanSha256s(
         await this.documents.attached(manager, { type: 'return', id }),
-        'return-documents-not-ready',
+        RETURN_ERRORS['return-documents-not-ready'],
         `The return for Q${row.quarter} ${row.financialYear}`,
       );
       const content = completeContent(row.draft);
@@ -279,11 +276,9 @@ export class ReturnsService {
 
   private checkVersion(row: DeliveryReturn, expectedVersion: number): void {
     if (row.version !== expectedVersion) {
-      throw new DomainError(
-        'version-mismatch',
-        412,
-        `The return has changed since you read it (now version ${row.version}); read it again before saving or sending it.`,
-      );
+      throw commonError('version-mismatch', {
+        message: `The return has changed since you read it (now version ${row.version}); read it again before saving or sending it.`,
+      });
     }
   }
 
@@ -296,18 +291,17 @@ export class ReturnsService {
   ): Promise<{ row: DeliveryReturn; award: AwardForDelivery }> {
     const { row, award } = await this.views.lockWithAward(manager, user, id);
     if (!WITH_BIDDER.includes(row.status)) {
-      throw DomainError.conflict(
-        'return-frozen',
-        row.status === 'cancelled'
-          ? 'This return was cancelled when its award was withdrawn.'
-          : `This return is ${row.status}; it was frozen when submitted and can change only if finance sends it back.`,
-      );
+      throw returnError('return-frozen', {
+        message:
+          row.status === 'cancelled'
+            ? 'This return was cancelled when its award was withdrawn.'
+            : `This return is ${row.status}; it was frozen when submitted and can change only if finance sends it back.`,
+      });
     }
     if (award.status !== 'active') {
-      throw DomainError.conflict(
-        'award-not-active',
-        `Award ${award.reference} is ${award.status}; only an active award's returns can be written.`,
-      );
+      throw awardError('award-not-active', {
+        message: `Award ${award.reference} is ${award.status}; only an active award's returns can be written.`,
+      });
     }
     return { row, award };
   }

@@ -5,9 +5,14 @@ import { effectiveClosesAt } from './round-deadlines';
 
 const DAY_MS = 86_400_000;
 
+// The code's status is in the rounds catalogue (rounds.errors.ts).
 export interface ExtensionRefusal {
-  code: string;
-  status: 409 | 422;
+  code:
+    | 'round-not-taking-bids'
+    | 'deadline-passed'
+    | 'organisation-may-not-bid'
+    | 'extension-not-later'
+    | 'extension-beyond-cap';
   message: string;
   field?: string;
 }
@@ -36,7 +41,6 @@ export function extensionChangeRefusal(situation: ExtensionSituation): Extension
   if (round.status !== 'open') {
     return {
       code: 'round-not-taking-bids',
-      status: 409,
       message: `Round ${round.code} is ${round.status}: deadline extensions are given or changed only while a round is open for bids, never after it closes or a decision is made.`,
     };
   }
@@ -44,7 +48,6 @@ export function extensionChangeRefusal(situation: ExtensionSituation): Extension
   if (now.getTime() >= ownClose.getTime()) {
     return {
       code: 'deadline-passed',
-      status: 409,
       message: `${organisation.name}'s deadline for round ${round.code} passed at ${uk(ownClose)}: an extension can only be given or changed while the organisation's deadline is still running.`,
     };
   }
@@ -64,7 +67,6 @@ export function extensionRefusal(
   if (!organisation.active || !round.eligibleApplicantTypes.includes(organisation.type)) {
     return {
       code: 'organisation-may-not-bid',
-      status: 422,
       field: 'organisationId',
       message: organisation.active
         ? `${organisation.name} (${organisation.type}) may not bid in round ${round.code}, which takes bids from ${round.eligibleApplicantTypes.join(', ')}.`
@@ -74,7 +76,6 @@ export function extensionRefusal(
   if (closesAt.getTime() <= round.closesAt.getTime()) {
     return {
       code: 'extension-not-later',
-      status: 422,
       field: 'closesAt',
       message: `An extension must close later than round ${round.code} does (${uk(round.closesAt)}).`,
     };
@@ -82,7 +83,6 @@ export function extensionRefusal(
   if (closesAt.getTime() <= now.getTime()) {
     return {
       code: 'extension-not-later',
-      status: 422,
       field: 'closesAt',
       message: `An extension must close in the future; ${uk(closesAt)} has passed.`,
     };
@@ -91,7 +91,6 @@ export function extensionRefusal(
   if (closesAt.getTime() > latest.getTime()) {
     return {
       code: 'extension-beyond-cap',
-      status: 422,
       field: 'closesAt',
       message: `An extension may run at most ${maxDays} day${maxDays === 1 ? '' : 's'} after round ${round.code} closes, so until ${uk(latest)} at the latest; ${uk(closesAt)} is later.`,
     };

@@ -22,6 +22,7 @@ import {
   RevokeDeadlineExtensionDto,
 } from './deadline-extension.dto';
 import { DeadlineExtensionsService } from './deadline-extensions.service';
+import { Refuses } from '../openapi/refusals';
 
 @ApiTags('rounds')
 @Controller('rounds')
@@ -48,6 +49,16 @@ export class DeadlineExtensionsController {
     description:
       'Not later than the round’s close, beyond the cap, or an organisation that may not bid',
   })
+  @Refuses(
+    'deadline-passed',
+    'email-refused',
+    'extension-beyond-cap',
+    'extension-not-later',
+    'not-found',
+    'organisation-may-not-bid',
+    'organisation-not-found',
+    'round-not-taking-bids',
+  )
   grant(
     @CurrentUser() moderator: AuthenticatedUser,
     @UuidParam() id: string,
@@ -64,6 +75,7 @@ export class DeadlineExtensionsController {
   })
   @ApiOkResponse({ type: DeadlineExtensionListDto })
   @ApiNotFoundResponse({ type: ProblemDto })
+  @Refuses('not-found')
   async list(@UuidParam() id: string): Promise<DeadlineExtensionListDto> {
     return { items: await this.extensions.list(id) };
   }
@@ -77,6 +89,7 @@ export class DeadlineExtensionsController {
   })
   @ApiOkResponse({ type: DeadlineExtensionDto })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'No extension, or not yours to see' })
+  @Refuses('not-found')
   get(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -96,6 +109,16 @@ export class DeadlineExtensionsController {
   @ApiNoContentResponse({ description: 'Revoked: the organisation is held to the round’s close' })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto })
+  @Refuses(
+    'deadline-passed',
+    'email-refused',
+    'extension-beyond-cap',
+    'extension-not-later',
+    'not-found',
+    'organisation-may-not-bid',
+    'organisation-not-found',
+    'round-not-taking-bids',
+  )
   revoke(
     @CurrentUser() moderator: AuthenticatedUser,
     @UuidParam() id: string,

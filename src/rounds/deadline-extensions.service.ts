@@ -20,6 +20,8 @@ import {
 } from './deadline-extension.rules';
 import type { RoundWithParts } from './round-views';
 import { RoundsService } from './rounds.service';
+import { roundError } from './rounds.errors';
+import { notFound } from '../common/common.errors';
 
 const AUDITED = ['organisationId', 'closesAt', 'reason'] as const;
 
@@ -50,11 +52,8 @@ function auditValues(extension: DeadlineExtension | null): Record<string, unknow
 }
 
 function refused(refusal: ExtensionRefusal): DomainError {
-  return refusal.field
-    ? new DomainError(refusal.code, refusal.status, refusal.message, [
-        { field: refusal.field, message: refusal.message },
-      ])
-    : new DomainError(refusal.code, refusal.status, refusal.message);
+  const { code, message, field } = refusal;
+  return roundError(code, { message, errors: field ? [{ field, message }] : undefined });
 }
 
 // A moderator gives one organisation a later close time for a round, changes it or revokes it;
@@ -130,7 +129,7 @@ export class DeadlineExtensionsService {
     return this.dataSource.transaction(async (manager) => {
       // An organisation with no extension (or none at all) has nothing to revoke: 404.
       if (!(await this.store.forOrganisation(manager, roundId, organisationId))) {
-        throw DomainError.notFound('Deadline extension');
+        throw notFound('Deadline extension');
       }
       const { round, situation, current } = await this.situation(
         manager,
@@ -139,7 +138,7 @@ export class DeadlineExtensionsService {
         now,
       );
       if (!current) {
-        throw DomainError.notFound('Deadline extension');
+        throw notFound('Deadline extension');
       }
       const refusal = extensionChangeRefusal(situation);
       if (refusal) {
@@ -176,12 +175,12 @@ export class DeadlineExtensionsService {
   get(user: AuthenticatedUser, roundId: string, organisationId: string) {
     return this.dataSource.transaction(async (manager): Promise<DeadlineExtensionDto> => {
       if (user.role === 'applicant' && user.organisationId !== organisationId) {
-        throw DomainError.notFound('Deadline extension');
+        throw notFound('Deadline extension');
       }
       await this.publishedRound(manager, roundId, null);
       const extension = await this.store.forOrganisation(manager, roundId, organisationId);
       if (!extension) {
-        throw DomainError.notFound('Deadline extension');
+        throw notFound('Deadline extension');
       }
       return toExtensionDto(extension);
     });
@@ -194,7 +193,7 @@ export class DeadlineExtensionsService {
   ): Promise<RoundWithParts> {
     const round = await this.rounds.findPublished(manager, roundId, lock);
     if (!round) {
-      throw DomainError.notFound('Funding round');
+      throw notFound('Funding round');
     }
     return round;
   }
@@ -214,9 +213,9 @@ export class DeadlineExtensionsService {
     const round = await this.publishedRound(manager, roundId, 'write');
     const organisation = await this.organisations.findWithArea(organisationId, manager);
     if (!organisation) {
-      throw new DomainError('organisation-not-found', 422, 'The organisation does not exist.', [
-        { field: 'organisationId', message: 'no organisation has this id' },
-      ]);
+      throw roundError('organisation-not-found', {
+        errors: [{ field: 'organisationId', message: 'no organisation has this id' }],
+      });
     }
     const current = await this.store.forOrganisation(manager, roundId, organisationId);
     return {

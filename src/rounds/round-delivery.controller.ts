@@ -7,6 +7,7 @@ import { RoundDeliveryService } from './round-delivery.service';
 import { CloseOutProblemDto, RoundDto, StartDeliveryProblemDto } from './round-response.dto';
 import { StartDeliveryDto } from './round.dto';
 import { RoundCommandRoute } from './rounds.controller';
+import { Refuses } from '../openapi/refusals';
 
 // The round commands guarded by what its awards, returns and payments still owe.
 @ApiTags('rounds')
@@ -23,6 +24,13 @@ export class RoundDeliveryController {
       description:
         'The round is not decided, or offers are still open (listed in openOffers; confirm with confirmOpenOffers and a reason)',
     },
+  )
+  @Refuses(
+    'deadline-extensions-running',
+    'not-found',
+    'round-command-refused',
+    'round-offers-open',
+    'round-settings-inconsistent',
   )
   startDelivery(
     @CurrentUser() admin: AuthenticatedUser,
@@ -41,6 +49,13 @@ export class RoundDeliveryController {
       description:
         'The round is not in delivery, or something is still owed (listed in outstanding)',
     },
+  )
+  @Refuses(
+    'deadline-extensions-running',
+    'not-found',
+    'round-command-refused',
+    'round-not-settled',
+    'round-settings-inconsistent',
   )
   closeOut(@CurrentUser() admin: AuthenticatedUser, @UuidParam() id: string): Promise<RoundDto> {
     return this.delivery.closeOut(auditActor(admin), id);

@@ -2,13 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuditActor } from '../audit/audit.service';
 import { AwardDeliveryService } from '../awards/award-delivery.service';
-import { DomainError } from '../common/domain-error';
 import { formatLondon } from '../common/london-time';
 import { ReturnsService } from '../returns/returns.service';
 import type { RoundDto } from './round-response.dto';
 import type { StartDeliveryDto } from './round.dto';
 import { closeOutRefusal, startDeliveryRefusal } from './rounds.rules';
 import { type RoundCommandGuard, RoundsService } from './rounds.service';
+import { roundError } from './rounds.errors';
 
 // The two round commands that depend on the round's awards, returns and payments: delivery
 // starts once offers are settled (or with a recorded reason), close-out only when nothing is
@@ -35,18 +35,15 @@ export class RoundDeliveryService {
           const offers = await this.awards.openOffers(manager, round.id, now);
           const refusal = startDeliveryRefusal(offers, input);
           if (refusal) {
-            throw new DomainError(
-              'round-offers-open',
-              409,
-              `Cannot start delivery of round ${round.code}: ${refusal}.`,
-              undefined,
-              {
+            throw roundError('round-offers-open', {
+              message: `Cannot start delivery of round ${round.code}: ${refusal}.`,
+              extensions: {
                 openOffers: offers.map((offer) => ({
                   ...offer,
                   offerExpiresUkTime: formatLondon(offer.offerExpiresAt),
                 })),
               },
-            );
+            });
           }
           // The confirmation's reason, with the offers it overrode, goes into the audit trail.
           if (offers.length > 0) {
@@ -75,13 +72,10 @@ export class RoundDeliveryService {
             ];
             const refusal = closeOutRefusal(outstanding);
             if (refusal) {
-              throw new DomainError(
-                'round-not-settled',
-                409,
-                `Cannot close out round ${round.code}: ${refusal}.`,
-                undefined,
-                { outstanding },
-              );
+              throw roundError('round-not-settled', {
+                message: `Cannot close out round ${round.code}: ${refusal}.`,
+                extensions: { outstanding },
+              });
             }
           },
         },

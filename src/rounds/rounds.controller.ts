@@ -34,6 +34,7 @@ import { CreateRoundDto, RoundQuery, UpdateRoundDto } from './round.dto';
 import { RoundCommand } from './rounds.rules';
 import { RoundsService } from './rounds.service';
 import { SendsLocation } from '../common/location';
+import { Refuses } from '../openapi/refusals';
 
 @ApiTags('rounds')
 @Controller('rounds')
@@ -59,6 +60,7 @@ export class RoundsController {
   })
   @ApiOkResponse({ type: RoundDto })
   @ApiNotFoundResponse({ type: ProblemDto })
+  @Refuses('not-found')
   async get(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
@@ -78,6 +80,7 @@ export class RoundsController {
     type: ProblemDto,
     description: 'The settings contradict each other',
   })
+  @Refuses('round-code-taken', 'round-settings-inconsistent')
   async create(
     @CurrentUser() admin: AuthenticatedUser,
     @Body() body: CreateRoundDto,
@@ -102,6 +105,16 @@ export class RoundsController {
   })
   @ApiResponse({ status: 428, type: ProblemDto, description: 'If-Match is missing' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
+  @Refuses(
+    'if-match-invalid',
+    'if-match-required',
+    'if-match-weak',
+    'not-found',
+    'round-code-taken',
+    'round-not-draft',
+    'round-settings-inconsistent',
+    'version-mismatch',
+  )
   async update(
     @CurrentUser() admin: AuthenticatedUser,
     @UuidParam() id: string,
@@ -117,12 +130,24 @@ export class RoundsController {
 
   @Post(':id/publish')
   @RoundCommandRoute('Open a draft round for bids')
+  @Refuses(
+    'deadline-extensions-running',
+    'not-found',
+    'round-command-refused',
+    'round-settings-inconsistent',
+  )
   publish(@CurrentUser() admin: AuthenticatedUser, @UuidParam() id: string): Promise<RoundDto> {
     return this.command(admin, id, 'publish');
   }
 
   @Post(':id/close')
   @RoundCommandRoute('Close an open round once its bidding window has passed')
+  @Refuses(
+    'deadline-extensions-running',
+    'not-found',
+    'round-command-refused',
+    'round-settings-inconsistent',
+  )
   close(@CurrentUser() admin: AuthenticatedUser, @UuidParam() id: string): Promise<RoundDto> {
     return this.command(admin, id, 'close');
   }
@@ -131,6 +156,12 @@ export class RoundsController {
   @RoundCommandRoute(
     'Record a historic draft round as closed out, straight into the records',
     'recordHistoricRound',
+  )
+  @Refuses(
+    'deadline-extensions-running',
+    'not-found',
+    'round-command-refused',
+    'round-settings-inconsistent',
   )
   recordHistoric(
     @CurrentUser() admin: AuthenticatedUser,

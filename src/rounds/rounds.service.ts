@@ -4,7 +4,6 @@ import { DataSource, EntityManager, FindOptionsWhere, ILike, Not, Repository } f
 import { AuditActor, AuditService, changedFields, createdFields } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { DomainError } from '../common/domain-error';
 import { containsPattern } from '../common/list-query';
 import type { Page } from '../common/pagination';
 import { AssessmentCriterion } from './assessment-criterion.entity';
@@ -30,6 +29,8 @@ import {
   roundSettingsErrors,
   roundTimingErrors,
 } from './rounds.rules';
+import { commonError, notFound } from '../common/common.errors';
+import { roundError } from './rounds.errors';
 
 const SETTINGS_FIELDS = [
   'code',
@@ -149,7 +150,7 @@ export class RoundsService {
       ...WITH_PARTS,
     });
     if (!round) {
-      throw DomainError.notFound('Funding round');
+      throw notFound('Funding round');
     }
     const own = await this.ownDeadlines(user, [round.id]);
     return toRoundDto(round as RoundWithParts, own.get(round.id) ?? null);
@@ -216,17 +217,14 @@ export class RoundsService {
     return this.dataSource.transaction(async (manager) => {
       const round = await this.lockRound(manager, id);
       if (round.version !== expectedVersion) {
-        throw new DomainError(
-          'version-mismatch',
-          412,
-          `The round has changed since you read it (now version ${round.version}); reload it and apply your edit again.`,
-        );
+        throw commonError('version-mismatch', {
+          message: `The round has changed since you read it (now version ${round.version}); reload it and apply your edit again.`,
+        });
       }
       if (round.status !== 'draft') {
-        throw DomainError.conflict(
-          'round-not-draft',
-          `Only a draft round can be edited; this round is ${round.status}.`,
-        );
+        throw roundError('round-not-draft', {
+          message: `Only a draft round can be edited; this round is ${round.status}.`,
+        });
       }
       const before = auditView(round);
       const { criteria, yearCaps, opensAt, closesAt, ...fields } = input;
@@ -297,10 +295,9 @@ export class RoundsService {
     const round = await this.lockRound(manager, id);
     const refusal = roundCommandRefusal(command, round, now);
     if (refusal) {
-      throw DomainError.conflict(
-        'round-command-refused',
-        `Cannot ${command} round ${round.code}: ${refusal}.`,
-      );
+      throw roundError('round-command-refused', {
+        message: `Cannot ${command} round ${round.code}: ${refusal}.`,
+      });
     }
     if (command === 'publish') {
       this.checkSettings(round);
@@ -308,10 +305,9 @@ export class RoundsService {
     if (command === 'close') {
       const running = closeRefusalForExtensions(await this.extensions.running(manager, id, now));
       if (running) {
-        throw DomainError.conflict(
-          'deadline-extensions-running',
-          `Cannot close round ${round.code}: ${running}.`,
-        );
+        throw roundError('deadline-extensions-running', {
+          message: `Cannot close round ${round.code}: ${running}.`,
+        });
       }
     }
     await guard.check?.(round);
@@ -345,13 +341,12 @@ export class RoundsService {
   ): Promise<RoundWithParts> {
     const round = await this.findPublished(manager, id, mode);
     if (!round) {
-      throw DomainError.notFound('Funding round');
+      throw notFound('Funding round');
     }
     if (round.status !== 'assessment') {
-      throw DomainError.conflict(
-        'round-not-in-assessment',
-        `Round ${round.code} is ${round.status}; assessment work happens only while it is in assessment.`,
-      );
+      throw roundError('round-not-in-assessment', {
+        message: `Round ${round.code} is ${round.status}; assessment work happens only while it is in assessment.`,
+      });
     }
     return round;
   }
@@ -422,11 +417,7 @@ export class RoundsService {
         : []),
     ];
     if (errors.length > 0) {
-      throw DomainError.invalid(
-        'round-settings-inconsistent',
-        'The round settings do not agree with each other; see errors.',
-        errors,
-      );
+      throw roundError('round-settings-inconsistent', { errors });
     }
   }
 
@@ -437,10 +428,9 @@ export class RoundsService {
   ): Promise<void> {
     const holder = await manager.findOneBy(FundingRound, { code });
     if (holder && holder.id !== exceptId) {
-      throw DomainError.conflict(
-        'round-code-taken',
-        `Round code ${code} is already used by "${holder.name}".`,
-      );
+      throw roundError('round-code-taken', {
+        message: `Round code ${code} is already used by "${holder.name}".`,
+      });
     }
   }
 
@@ -450,7 +440,7 @@ export class RoundsService {
       lock: { mode: 'pessimistic_write' },
     });
     if (!locked) {
-      throw DomainError.notFound('Funding round');
+      throw notFound('Funding round');
     }
     return this.loadRound(manager, id);
   }
@@ -461,7 +451,7 @@ export class RoundsService {
       ...WITH_PARTS,
     });
     if (!round) {
-      throw DomainError.notFound('Funding round');
+      throw notFound('Funding round');
     }
     return round as RoundWithParts;
   }

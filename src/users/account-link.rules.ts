@@ -68,7 +68,7 @@ export function linkRefusal(
 export function invitationRefusal(user: {
   active: boolean;
   passwordSetAt: Date | null;
-}): { code: string; message: string } | null {
+}): { code: 'user-inactive' | 'invitation-already-accepted'; message: string } | null {
   if (!user.active) {
     return {
       code: 'user-inactive',

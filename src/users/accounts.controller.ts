@@ -24,6 +24,7 @@ import { UserDto } from './user.dto';
 import { ApiRateLimitedResponse } from '../common/rate-limit';
 import { AcceptedWithoutLocation } from '../common/location';
 import { NeedsRedis } from '../queues/needs-redis.guard';
+import { Refuses } from '../openapi/refusals';
 
 // What a person does from the links in their email, before they can sign in.
 @ApiTags('auth')
@@ -47,9 +48,9 @@ export class AccountsController {
   @ApiOkResponse({ type: UserDto, description: 'The account, now active' })
   @ApiBadRequestResponse({
     type: ProblemDto,
-    description:
-      'An unacceptable password, or a token that is unknown, expired, used or replaced (invitation-token-invalid)',
+    description: 'An unacceptable password, or a token that is unknown, expired, used or replaced',
   })
+  @Refuses('invitation-token-invalid', 'not-found')
   accept(@Body() body: AcceptInvitationDto): Promise<UserDto> {
     return this.invitations.accept(body.token, body.password);
   }
@@ -69,6 +70,7 @@ export class AccountsController {
     'Too many requests for this email, or from this address; Retry-After says how many seconds to wait',
   )
   @ApiServiceUnavailableResponse({ type: ProblemDto, description: 'Redis is not answering' })
+  @Refuses('password-reset-unavailable', 'too-many-requests')
   async requestReset(
     @Body() body: PasswordResetRequestDto,
     @Ip() address: string,
@@ -91,9 +93,9 @@ export class AccountsController {
   @ApiNoContentResponse({ description: 'The password is set; sign in with it' })
   @ApiBadRequestResponse({
     type: ProblemDto,
-    description:
-      'An unacceptable password, or a token that is unknown, expired, used or replaced (reset-token-invalid)',
+    description: 'An unacceptable password, or a token that is unknown, expired, used or replaced',
   })
+  @Refuses('email-refused', 'not-found', 'reset-token-invalid')
   completeReset(@Body() body: CompletePasswordResetDto): Promise<void> {
     return this.resets.complete(body.token, body.password);
   }

@@ -15,6 +15,7 @@ import type { UserDto } from './user.dto';
 import type { User } from './user.entity';
 import { lockUser, toUserDto } from './user-records';
 import { endsSessions } from './user-sessions.rules';
+import { userError } from './users.errors';
 
 const LINK_REFUSALS: Record<LinkRefusal, string> = {
   used: 'This invitation link has already been used: sign in with the password you chose, or reset it.',
@@ -27,12 +28,11 @@ const LINK_REFUSALS: Record<LinkRefusal, string> = {
 };
 
 export function invitationTokenInvalid(message?: string): DomainError {
-  return new DomainError(
-    'invitation-token-invalid',
-    400,
-    message ??
+  return userError('invitation-token-invalid', {
+    message:
+      message ??
       'This invitation link is not valid: copy the whole link from the email, or ask your administrator for a new invitation.',
-  );
+  });
 }
 
 // Invitations: a new user is emailed a single-use link to choose their own password; nobody
@@ -85,7 +85,7 @@ export class Invitations {
       const user = await lockUser(manager, userId);
       const refusal = invitationRefusal(user);
       if (refusal) {
-        throw DomainError.conflict(refusal.code, refusal.message);
+        throw userError(refusal.code, { message: refusal.message });
       }
       const link = await this.send(manager, actor, user, 'user.invitation-resend');
       return { userId: user.id, email: user.email, expiresAt: link.expiresAt };

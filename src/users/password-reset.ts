@@ -16,13 +16,10 @@ import { ResetRequestLimiter, ResetSource } from './reset-request-limiter';
 import { User } from './user.entity';
 import { lockUser } from './user-records';
 import { withOrigin } from '../observability/job-origin';
+import { userError } from './users.errors';
 
 export function resetTokenInvalid(): DomainError {
-  return new DomainError(
-    'reset-token-invalid',
-    400,
-    'This password reset link is not valid: it may have expired (links work for a short time), been used already, or been replaced. Ask for a new one from the sign-in page.',
-  );
+  return userError('reset-token-invalid');
 }
 
 // Password resets. Asking answers the same, as fast, whatever the email: the request is counted
@@ -57,11 +54,10 @@ export class PasswordResets {
       });
     } catch (error) {
       this.logger.error(`A password reset could not be queued: ${String(error)}`);
-      throw new DomainError(
-        'password-reset-unavailable',
-        503,
-        'The password reset could not be started because the job queue is not answering; try again shortly.',
-      );
+      throw userError('password-reset-unavailable', {
+        message:
+          'The password reset could not be started because the job queue is not answering; try again shortly.',
+      });
     }
   }
 

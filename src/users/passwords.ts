@@ -3,7 +3,6 @@ import { DataSource, EntityManager } from 'typeorm';
 import { auditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { DomainError } from '../common/domain-error';
 import { OutboxService } from '../notifications/outbox.service';
 import { passwordChangedEmail } from './account-emails';
 import { AccountLinkStore } from './account-link-store';
@@ -12,6 +11,7 @@ import { User } from './user.entity';
 import { lockUser } from './user-records';
 import { endsSessions } from './user-sessions.rules';
 import { pageUrl } from '../notifications/portal-links';
+import { userError } from './users.errors';
 
 // The login limiter's counters for one email and address, as the caller found them: a wrong
 // current password counts as a failed login, so this route is no way round the limits.
@@ -46,12 +46,11 @@ export class Passwords {
       .getOne();
     if (!stored?.passwordHash || !(await verifyPassword(stored.passwordHash, currentPassword))) {
       await attempts.recordFailure();
-      throw new DomainError(
-        'current-password-wrong',
-        400,
-        'The current password is wrong; your password was not changed.',
-        [{ field: 'currentPassword', message: 'currentPassword is not your current password' }],
-      );
+      throw userError('current-password-wrong', {
+        errors: [
+          { field: 'currentPassword', message: 'currentPassword is not your current password' },
+        ],
+      });
     }
     await attempts.recordSuccess();
     const passwordHash = await hashPassword(newPassword);

@@ -4,7 +4,8 @@ import { REQUEST_COMMAND_TIMEOUT_MS } from '../queues/queues';
 import { quietRedisErrors } from '../queues/redis-errors';
 import { APP_CONFIG, AccountSettings, AppConfig } from '../config/app-config';
 import { countInWindows, emailKey, WindowCount } from '../common/attempt-counters';
-import { DomainError, RetryLaterError } from '../common/domain-error';
+import { tooManyRequests } from '../common/common.errors';
+import { userError } from './users.errors';
 
 export interface ResetSource {
   email: string;
@@ -51,16 +52,11 @@ export class ResetRequestLimiter implements OnModuleDestroy {
         this.limits.resetWindowSeconds,
       );
     } catch {
-      throw new DomainError(
-        'password-reset-unavailable',
-        503,
-        'Password resets are paused: the store that counts requests (Redis) did not answer. Try again in a few seconds.',
-      );
+      throw userError('password-reset-unavailable');
     }
     const [byEmail, byAddress] = counts;
     if (byEmail.count > this.limits.resetPerEmailLimit) {
-      throw new RetryLaterError(
-        'too-many-requests',
+      throw tooManyRequests(
         `Too many password resets were asked for this email: try again in ${byEmail.secondsLeft} seconds. Any links already sent are in that inbox (or its spam folder).`,
         byEmail.secondsLeft,
         {
@@ -71,8 +67,7 @@ export class ResetRequestLimiter implements OnModuleDestroy {
       );
     }
     if (byAddress.count > this.limits.resetPerAddressLimit) {
-      throw new RetryLaterError(
-        'too-many-requests',
+      throw tooManyRequests(
         `Too many password resets were asked for from your address: try again in ${byAddress.secondsLeft} seconds.`,
         byAddress.secondsLeft,
         {

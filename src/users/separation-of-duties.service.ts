@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { DomainError } from '../common/domain-error';
 import { type BidParties, bidTie, type PersonTies, tieReason } from './separation.rules';
+import { userError } from './users.errors';
 
 // Why a refusal happened, for the sentence after the action.
 const WHY =
@@ -64,11 +64,9 @@ export class SeparationOfDuties {
     const ties = (await this.tiesOf(manager, [userId])).get(userId) as PersonTies;
     const tie = bidTie(ties, bid);
     if (tie) {
-      throw new DomainError(
-        'conflict-of-interest',
-        403,
-        `You may not ${action} bid ${bid.reference}: you ${tieReason(tie)}, and ${WHY}. Another member of staff must do it.`,
-      );
+      throw userError('conflict-of-interest', {
+        message: `You may not ${action} bid ${bid.reference}: you ${tieReason(tie)}, and ${WHY}. Another member of staff must do it.`,
+      });
     }
   }
 
@@ -81,11 +79,9 @@ export class SeparationOfDuties {
   ): Promise<void> {
     const ties = (await this.tiesOf(manager, [userId])).get(userId) as PersonTies;
     if (ties.organisationIds.includes(organisation.id)) {
-      throw new DomainError(
-        'conflict-of-interest',
-        403,
-        `You may not ${action} ${organisation.name}: you belonged to it, and ${WHY}. Another member of staff must do it.`,
-      );
+      throw userError('conflict-of-interest', {
+        message: `You may not ${action} ${organisation.name}: you belonged to it, and ${WHY}. Another member of staff must do it.`,
+      });
     }
   }
 }

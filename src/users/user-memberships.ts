@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, IsNull } from 'typeorm';
 import type { AuditActor } from '../audit/audit.service';
-import { DomainError } from '../common/domain-error';
 import type { MembershipDto } from './user.dto';
 import { UserMembership } from './user-membership.entity';
 import type { User } from './user.entity';
 import { type Placement, placementChanged } from './separation.rules';
+import { userError } from './users.errors';
 
 // Each user's role and organisation over time: one open spell per user, closed and replaced in
 // the transaction that changes either.
@@ -57,11 +57,7 @@ export class UserMemberships {
   // Nobody changes their own role or organisation: another admin must.
   refuseOwnChange(actor: AuditActor, userId: string, before: Placement, next: Placement): void {
     if (actor.id === userId && placementChanged(before, next)) {
-      throw new DomainError(
-        'own-role-change',
-        403,
-        'You may not change your own role or organisation (separation of duties); ask another admin. Your name and password you may change.',
-      );
+      throw userError('own-role-change');
     }
   }
 

@@ -1,8 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import { DomainError } from '../common/domain-error';
 import { userStatus } from './account-link.rules';
 import type { UserDto } from './user.dto';
 import { User } from './user.entity';
+import { notFound } from '../common/common.errors';
 
 // The user row as the API shows it, as an audit actor, and locked for a change: shared by the
 // users, invitations and passwords services.
@@ -18,7 +18,7 @@ export function toUserDto(user: User): UserDto {
 export async function lockUser(manager: EntityManager, id: string): Promise<User> {
   const user = await manager.findOne(User, { where: { id }, lock: { mode: 'pessimistic_write' } });
   if (!user) {
-    throw DomainError.notFound('User');
+    throw notFound('User');
   }
   return user;
 }

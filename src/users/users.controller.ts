@@ -26,6 +26,7 @@ import { InvitationDto } from './account.dto';
 import { Invitations } from './invitations';
 import { UsersService } from './users.service';
 import { SendsLocation } from '../common/location';
+import { Refuses } from '../openapi/refusals';
 
 @ApiTags('users')
 @Controller('users')
@@ -49,6 +50,7 @@ export class UsersController {
     type: ProblemDto,
     description: 'Role and organisation do not fit',
   })
+  @Refuses('email-refused', 'email-taken', 'user-organisation-invalid')
   create(@CurrentUser() admin: AuthenticatedUser, @Body() body: CreateUserDto): Promise<UserDto> {
     return this.users.create(auditActor(admin), body);
   }
@@ -66,6 +68,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Read a user' })
   @ApiOkResponse({ type: UserDto })
   @ApiNotFoundResponse({ type: ProblemDto })
+  @Refuses('not-found')
   get(@UuidParam() id: string): Promise<UserDto> {
     return this.users.get(id);
   }
@@ -77,6 +80,7 @@ export class UsersController {
   })
   @ApiOkResponse({ type: MembershipHistoryDto })
   @ApiNotFoundResponse({ type: ProblemDto })
+  @Refuses('not-found')
   async history(@UuidParam() id: string): Promise<MembershipHistoryDto> {
     return { items: await this.users.history(id) };
   }
@@ -89,8 +93,9 @@ export class UsersController {
   @ApiUnprocessableEntityResponse({ type: ProblemDto })
   @ApiForbiddenResponse({
     type: ProblemDto,
-    description: 'Your own role or organisation (own-role-change)',
+    description: 'Your own role or organisation',
   })
+  @Refuses('not-found', 'own-role-change', 'user-organisation-invalid')
   update(
     @CurrentUser() admin: AuthenticatedUser,
     @UuidParam() id: string,
@@ -110,8 +115,9 @@ export class UsersController {
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({
     type: ProblemDto,
-    description: 'Already accepted (invitation-already-accepted) or deactivated (user-inactive)',
+    description: 'Already accepted or deactivated',
   })
+  @Refuses('email-refused', 'invitation-already-accepted', 'not-found', 'user-inactive')
   resendInvitation(
     @CurrentUser() admin: AuthenticatedUser,
     @UuidParam() id: string,
@@ -126,6 +132,7 @@ export class UsersController {
   @ApiOkResponse({ type: UserDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto })
+  @Refuses('cannot-deactivate-self', 'not-found', 'user-already-active', 'user-already-inactive')
   deactivate(@CurrentUser() admin: AuthenticatedUser, @UuidParam() id: string): Promise<UserDto> {
     return this.users.setActive(auditActor(admin), id, false);
   }
@@ -137,6 +144,7 @@ export class UsersController {
   @ApiOkResponse({ type: UserDto })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto })
+  @Refuses('cannot-deactivate-self', 'not-found', 'user-already-active', 'user-already-inactive')
   reactivate(@CurrentUser() admin: AuthenticatedUser, @UuidParam() id: string): Promise<UserDto> {
     return this.users.setActive(auditActor(admin), id, true);
   }

@@ -3,7 +3,6 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, ILike, In, Repository } from 'typeorm';
 import { AuditActor, AuditService, changedFields, createdFields } from '../audit/audit.service';
 import type { Role } from '../common/access';
-import { DomainError } from '../common/domain-error';
 import { containsPattern } from '../common/list-query';
 import type { Page } from '../common/pagination';
 import type { FieldError } from '../common/problem';
@@ -15,6 +14,8 @@ import { User } from './user.entity';
 import type { CreateUserDto, MembershipDto, UpdateUserDto, UserDto, UserQuery } from './user.dto';
 import { UserMemberships } from './user-memberships';
 import { lockUser, toUserDto } from './user-records';
+import { userError } from './users.errors';
+import { notFound } from '../common/common.errors';
 
 export { toUserDto } from './user-records';
 
@@ -56,7 +57,7 @@ export class UsersService {
     return this.dataSource.transaction(async (manager) => {
       await this.checkOrganisation(manager, input.role, organisationId);
       if (await manager.existsBy(User, { email })) {
-        throw DomainError.conflict('email-taken', `A user with email ${email} already exists.`);
+        throw userError('email-taken', { message: `A user with email ${email} already exists.` });
       }
       const user = await manager.save(
         manager.create(User, {
@@ -119,18 +120,12 @@ export class UsersService {
 
   async setActive(actor: AuditActor, id: string, active: boolean): Promise<UserDto> {
     if (!active && actor.id === id) {
-      throw DomainError.conflict(
-        'cannot-deactivate-self',
-        'You cannot deactivate your own account; ask another admin.',
-      );
+      throw userError('cannot-deactivate-self');
     }
     return this.dataSource.transaction(async (manager) => {
       const user = await lockUser(manager, id);
       if (user.active === active) {
-        throw DomainError.conflict(
-          'user-already-' + (active ? 'active' : 'inactive'),
-          `This user is already ${active ? 'active' : 'deactivated'}.`,
-        );
+        throw userError(active ? 'user-already-active' : 'user-already-inactive');
       }
       const before = { ...user };
       user.active = active;
@@ -152,7 +147,7 @@ export class UsersService {
   async get(id: string): Promise<UserDto> {
     const user = await this.users.findOneBy({ id });
     if (!user) {
-      throw DomainError.notFound('User');
+      throw notFound('User');
     }
     return toUserDto(user);
   }
@@ -256,11 +251,7 @@ export class UsersService {
       errors.push({ field: 'organisationId', message: 'no active organisation has this id' });
     }
     if (errors.length > 0) {
-      throw DomainError.invalid(
-        'user-organisation-invalid',
-        'The user and organisation do not fit together; see errors.',
-        errors,
-      );
+      throw userError('user-organisation-invalid', { errors });
     }
   }
 }

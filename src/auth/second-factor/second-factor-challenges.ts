@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { isUUID } from 'class-validator';
-import { DomainError } from '../../common/domain-error';
 import type { User } from '../../users/user.entity';
 import { SecondFactorChallengeDto } from './second-factor.dto';
 import { CHALLENGE_TTL_SECONDS, SECOND_FACTOR_METHODS } from './second-factor.rules';
+import { secondFactorError } from './second-factor.errors';
 
 // A challenge's own audience: never taken for an access token (it has no `amr`), and an access
 // token is never taken for a challenge.
@@ -44,12 +44,13 @@ export class SecondFactorChallenges {
       });
     } catch (error) {
       const expired = error instanceof Error && error.name === 'TokenExpiredError';
-      throw new DomainError(
+      throw secondFactorError(
         expired ? 'second-factor-challenge-expired' : 'second-factor-challenge-invalid',
-        401,
-        expired
-          ? `This sign-in waited more than ${CHALLENGE_TTL_SECONDS / 60} minutes for a code: log in again with your password.`
-          : 'This is not a sign-in challenge this service issued: log in again with your password.',
+        {
+          message: expired
+            ? `This sign-in waited more than ${CHALLENGE_TTL_SECONDS / 60} minutes for a code: log in again with your password.`
+            : 'This is not a sign-in challenge this service issued: log in again with your password.',
+        },
       );
     }
     const { sub, ver, jti } = claims;
@@ -61,11 +62,10 @@ export class SecondFactorChallenges {
       typeof ver !== 'number' ||
       !Number.isSafeInteger(ver)
     ) {
-      throw new DomainError(
-        'second-factor-challenge-invalid',
-        401,
-        'This is not a sign-in challenge this service issued: log in again with your password.',
-      );
+      throw secondFactorError('second-factor-challenge-invalid', {
+        message:
+          'This is not a sign-in challenge this service issued: log in again with your password.',
+      });
     }
     return { id: jti, userId: sub, tokenVersion: ver };
   }

@@ -3,7 +3,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditActor, auditActor, AuditService } from '../../audit/audit.service';
 import type { AuthenticatedUser } from '../../common/access';
-import { DomainError } from '../../common/domain-error';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { OutboxService } from '../../notifications/outbox.service';
 import type { UserDto } from '../../users/user.dto';
@@ -21,6 +20,7 @@ import { SecondFactorStore } from './second-factor.store';
 import { openSecret, sealSecret } from './secret-box';
 import { acceptedStep, newTotpSecret, totpUri } from './totp';
 import { pageUrl } from '../../notifications/portal-links';
+import { secondFactorError } from './second-factor.errors';
 
 const ALREADY_ENROLLED =
   'This account already has a second factor. To move it to another device, ask an administrator to reset it.';
@@ -43,7 +43,7 @@ export class SecondFactorEnrolment {
     await this.dataSource.transaction(async (manager) => {
       const row = await this.store.lockUser(manager, user.id);
       if (row.secondFactorEnrolledAt) {
-        throw DomainError.conflict('second-factor-already-enrolled', ALREADY_ENROLLED);
+        throw secondFactorError('second-factor-already-enrolled', { message: ALREADY_ENROLLED });
       }
       const pending = await this.store.find(manager, user.id);
       await this.store.savePending(
@@ -70,23 +70,19 @@ export class SecondFactorEnrolment {
     return this.dataSource.transaction(async (manager) => {
       const row = await this.store.lockUser(manager, user.id);
       if (row.secondFactorEnrolledAt) {
-        throw DomainError.conflict('second-factor-already-enrolled', ALREADY_ENROLLED);
+        throw secondFactorError('second-factor-already-enrolled', { message: ALREADY_ENROLLED });
       }
       const factor = await this.store.find(manager, user.id);
       if (!factor) {
-        throw DomainError.conflict(
-          'second-factor-not-started',
-          'Start enrolment first: POST /api/v1/me/second-factor gives the secret for your authenticator app.',
-        );
+        throw secondFactorError('second-factor-not-started');
       }
       const step = await acceptedStep(this.secretOf(factor), code, factor.lastUsedStep);
       if (step === null || !(await this.store.takeStep(manager, user.id, step))) {
-        throw new DomainError(
-          'enrolment-code-wrong',
-          400,
-          'That code does not match the secret you were given: check the app shows "Safer Streets grants" and that the device clock is right, then send the code it shows now.',
-          [{ field: 'code', message: 'code is not the one the authenticator app should show now' }],
-        );
+        throw secondFactorError('enrolment-code-wrong', {
+          errors: [
+            { field: 'code', message: 'code is not the one the authenticator app should show now' },
+          ],
+        });
       }
       const at = new Date();
       await this.store.markEnrolled(manager, user.id, at);
@@ -103,19 +99,13 @@ export class SecondFactorEnrolment {
   // The user enrols again at their next sign-in; every session of theirs ends now.
   async reset(admin: AuthenticatedUser, userId: string): Promise<UserDto> {
     if (admin.id === userId) {
-      throw DomainError.conflict(
-        'cannot-reset-own-second-factor',
-        'You cannot reset your own second factor; ask another admin.',
-      );
+      throw secondFactorError('cannot-reset-own-second-factor');
     }
     return this.dataSource.transaction(async (manager) => {
       const user = await this.store.lockUser(manager, userId);
       const factor = await this.store.find(manager, userId);
       if (!user.secondFactorEnrolledAt && !factor) {
-        throw DomainError.conflict(
-          'second-factor-not-enrolled',
-          'This user has no second factor to reset.',
-        );
+        throw secondFactorError('second-factor-not-enrolled');
       }
       const enrolledAt = user.secondFactorEnrolledAt;
       const codesLeft = await this.store.recoveryCodesLeft(manager, userId);

@@ -3,10 +3,12 @@ import Redis from 'ioredis';
 import { REQUEST_COMMAND_TIMEOUT_MS } from '../../queues/queues';
 import { quietRedisErrors } from '../../queues/redis-errors';
 import { APP_CONFIG, AppConfig, LoginLimits } from '../../config/app-config';
-import { DomainError, RetryLaterError } from '../../common/domain-error';
+import { tooManyRequests } from '../../common/common.errors';
 import { MetricsService } from '../../observability/metrics.service';
 import { failureMemorySeconds, waitAfterFailures } from '../login-limit.rules';
 import { CHALLENGE_TTL_SECONDS, WRONG_CODES_PER_CHALLENGE } from './second-factor.rules';
+import { authError } from '../auth.errors';
+import { secondFactorError } from './second-factor.errors';
 
 // Wrong second-factor codes, counted in Redis so the limits hold across API instances: per
 // challenge (a few, then the password again) and per user (the login limits' waits, doubling,
@@ -46,17 +48,12 @@ export class SecondFactorLimiter implements OnModuleDestroy {
       ]),
     );
     if (spent === 1 || Number(failures ?? 0) >= WRONG_CODES_PER_CHALLENGE) {
-      throw new DomainError(
-        'second-factor-challenge-spent',
-        401,
-        'This sign-in has already been completed or has had too many wrong codes: log in again with your password.',
-      );
+      throw secondFactorError('second-factor-challenge-spent');
     }
     if (wait > 0) {
       this.metrics.loginFailed('second_factor_throttled');
       const seconds = Math.ceil(wait / 1000);
-      throw new RetryLaterError(
-        'too-many-requests',
+      throw tooManyRequests(
         `Too many wrong codes for this account: try again in ${seconds} seconds.`,
         seconds,
         {
@@ -103,11 +100,7 @@ export class SecondFactorLimiter implements OnModuleDestroy {
     try {
       return await work();
     } catch {
-      throw new DomainError(
-        'login-limits-unavailable',
-        503,
-        'Sign-ins are paused: the store that counts wrong codes (Redis) did not answer. Try again in a few seconds.',
-      );
+      throw authError('login-limits-unavailable');
     }
   }
 }

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { auditActor, AuditService } from '../../audit/audit.service';
 import type { AuthenticatedUser } from '../../common/access';
-import { DomainError } from '../../common/domain-error';
 import { MetricsService } from '../../observability/metrics.service';
 import { UsersService } from '../../users/users.service';
 import type { TokenDto } from '../auth.dto';
@@ -14,6 +13,7 @@ import type { CompleteSecondFactorDto } from './second-factor.dto';
 import { recoveryCodeHash } from './second-factor.rules';
 import { SecondFactorStore } from './second-factor.store';
 import { acceptedStep } from './totp';
+import { secondFactorError } from './second-factor.errors';
 
 type Context = Omit<SignInContext, 'method'>;
 
@@ -47,11 +47,7 @@ export class SecondFactorLogin {
     await this.limiter.checkAllowed(challenge.userId, challenge.id);
     const user = await this.users.findActiveById(challenge.userId);
     if (!user || user.tokenVersion !== challenge.tokenVersion || !user.secondFactorEnrolledAt) {
-      throw new DomainError(
-        'second-factor-challenge-invalid',
-        401,
-        'This sign-in no longer holds: the account or its second factor changed since the password was given. Log in again.',
-      );
+      throw secondFactorError('second-factor-challenge-invalid');
     }
     const accepted = await this.dataSource.transaction(async (manager) => {
       if (input.recoveryCode !== undefined) {
@@ -86,13 +82,12 @@ export class SecondFactorLogin {
           changes: { failuresInARow: { before: failures - 1, after: failures } },
         }),
       );
-      throw new DomainError(
-        'second-factor-code-wrong',
-        401,
-        input.recoveryCode !== undefined
-          ? 'That recovery code is wrong or has been used already; each works once.'
-          : 'That code is wrong, has expired or has been used already: send the code your authenticator app shows now (wait for the next one if you just used this one).',
-      );
+      throw secondFactorError('second-factor-code-wrong', {
+        message:
+          input.recoveryCode !== undefined
+            ? 'That recovery code is wrong or has been used already; each works once.'
+            : 'That code is wrong, has expired or has been used already: send the code your authenticator app shows now (wait for the next one if you just used this one).',
+      });
     }
     await this.limiter.recordSuccess(user.id, challenge.id);
     return this.auth.signIn(user, { method: 'second-factor', ...context });

@@ -34,6 +34,7 @@ import {
 import { ApiRateLimitedResponse } from '../../common/rate-limit';
 import { SendsLocation } from '../../common/location';
 import { NeedsRedis } from '../../queues/needs-redis.guard';
+import { Refuses } from '../../openapi/refusals';
 
 @ApiTags('auth')
 @Controller()
@@ -57,12 +58,20 @@ export class SecondFactorController {
   @ApiUnauthorizedResponse({
     type: ProblemDto,
     description:
-      'A wrong, expired or used code (second-factor-code-wrong); a challenge that is expired, forged, spent or had too many wrong codes (second-factor-challenge-*)',
+      'A wrong, expired or used code; a challenge that is expired, forged, spent or had too many wrong codes',
   })
   @ApiRateLimitedResponse(
     'Too many wrong codes for this account; Retry-After says how many seconds to wait',
   )
   @ApiServiceUnavailableResponse({ type: ProblemDto, description: 'Redis did not answer' })
+  @Refuses(
+    'login-limits-unavailable',
+    'second-factor-challenge-expired',
+    'second-factor-challenge-invalid',
+    'second-factor-challenge-spent',
+    'second-factor-code-wrong',
+    'too-many-requests',
+  )
   complete(
     @Body() body: CompleteSecondFactorDto,
     @Ip() address: string,
@@ -84,6 +93,7 @@ export class SecondFactorController {
     type: ProblemDto,
     description: 'A confirmed second factor exists already; an admin can reset it',
   })
+  @Refuses('not-found', 'second-factor-already-enrolled')
   start(@CurrentUser() user: AuthenticatedUser): Promise<SecondFactorEnrolmentDto> {
     return this.enrolment.start(user);
   }
@@ -102,6 +112,12 @@ export class SecondFactorController {
     type: ProblemDto,
     description: 'Enrolment not started, or already confirmed',
   })
+  @Refuses(
+    'enrolment-code-wrong',
+    'not-found',
+    'second-factor-already-enrolled',
+    'second-factor-not-started',
+  )
   confirm(
     @CurrentUser() user: AuthenticatedUser,
     @Body() body: ConfirmSecondFactorDto,
@@ -124,6 +140,12 @@ export class SecondFactorController {
     type: ProblemDto,
     description: 'The user has no second factor, or is you (ask another admin)',
   })
+  @Refuses(
+    'cannot-reset-own-second-factor',
+    'email-refused',
+    'not-found',
+    'second-factor-not-enrolled',
+  )
   reset(@CurrentUser() admin: AuthenticatedUser, @UuidParam() id: string): Promise<UserDto> {
     return this.enrolment.reset(admin, id);
   }

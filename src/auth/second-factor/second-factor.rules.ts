@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Role, STAFF_ROLES } from '../../common/access';
 import { DomainError } from '../../common/domain-error';
 import type { AuthenticationMethod } from '../auth.service';
+import { secondFactorError } from './second-factor.errors';
 
 export const TOTP_ISSUER = 'Safer Streets grants';
 // The code of the step before or after now is accepted too: a clock a little off, or a code
@@ -50,17 +51,9 @@ export function secondFactorRefusal(standing: SecondFactorStanding): DomainError
     case 'not-needed':
       return null;
     case 'enrolment-required':
-      return new DomainError(
-        'second-factor-enrolment-required',
-        403,
-        'Staff accounts sign in with a second factor: enrol one first (POST /api/v1/me/second-factor, then POST /api/v1/me/second-factor/confirm with a code from your authenticator app).',
-      );
+      return secondFactorError('second-factor-enrolment-required');
     case 'code-required':
-      return new DomainError(
-        'second-factor-required',
-        401,
-        'This account has a second factor and this token was issued without it: log in again and give a code from your authenticator app.',
-      );
+      return secondFactorError('second-factor-required');
   }
 }
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { DomainError } from '../../common/domain-error';
 import { User } from '../../users/user.entity';
 import { RecoveryCode, SecondFactor } from './second-factor.entity';
+import { notFound } from '../../common/common.errors';
 
 // Named access to a user's second factor. The two user columns it writes (the confirmed moment
 // and, on a reset, the token version) change only with the factor, in the same transaction.
@@ -14,7 +14,7 @@ export class SecondFactorStore {
       lock: { mode: 'pessimistic_write' },
     });
     if (!user) {
-      throw DomainError.notFound('User');
+      throw notFound('User');
     }
     return user;
   }

@@ -1,7 +1,7 @@
-import { DomainError } from '../../common/domain-error';
+import { errorCatalogue, errorsOf } from '../../common/error-catalogue';
 
 // Every refusal about sessions and refresh tokens: a stable code, its status and what to do.
-export const SESSION_ERRORS = {
+export const SESSION_ERRORS = errorCatalogue({
   'refresh-token-invalid': {
     status: 401,
     message: 'This refresh token is not one we issued; sign in again.',
@@ -20,16 +20,8 @@ export const SESSION_ERRORS = {
     message:
       'This session has ended (signed out, ended from the list of sessions or by an administrator, or the password, role, organisation or account status changed); sign in again.',
   },
-} as const satisfies Record<string, { status: number; message: string }>;
+});
 
 export type SessionErrorCode = keyof typeof SESSION_ERRORS;
 
-export function sessionError(code: SessionErrorCode): DomainError {
-  const { status, message } = SESSION_ERRORS[code];
-  return new DomainError(code, status, message);
-}
-
-// For the OpenAPI description of the routes that can answer them.
-export function describeSessionErrors(codes: SessionErrorCode[]): string {
-  return codes.map((code) => `\`${code}\``).join(', ');
-}
+export const sessionError = errorsOf(SESSION_ERRORS);

@@ -25,8 +25,8 @@ import { UuidParam } from '../../common/validation';
 import { TokenDto } from '../auth.dto';
 import { AuthService } from '../auth.service';
 import { EndedSessionsDto, RefreshDto, SessionPageDto } from './session.dto';
-import { describeSessionErrors } from './session.errors';
 import { SessionsService } from './sessions.service';
+import { Refuses } from '../../openapi/refusals';
 
 @ApiTags('auth')
 @Controller()
@@ -49,13 +49,15 @@ export class SessionsController {
   @ApiPayloadTooLargeResponse({ type: ProblemDto, description: 'A body over 16 KiB' })
   @ApiUnauthorizedResponse({
     type: ProblemDto,
-    description: `An unknown, used, expired or ended refresh token: ${describeSessionErrors([
-      'refresh-token-invalid',
-      'refresh-token-reused',
-      'refresh-token-expired',
-      'session-ended',
-    ])}. A used one ends its session.`,
+    description: 'An unknown, used, expired or ended refresh token; a used one ends its session',
   })
+  @Refuses(
+    'not-found',
+    'refresh-token-expired',
+    'refresh-token-invalid',
+    'refresh-token-reused',
+    'session-ended',
+  )
   refresh(@Body() body: RefreshDto): Promise<TokenDto> {
     return this.auth.refresh(body.refreshToken);
   }
@@ -93,6 +95,7 @@ export class SessionsController {
   @ApiNoContentResponse({ description: 'Ended' })
   @ApiBadRequestResponse({ type: ProblemDto })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'None of your live sessions has this id' })
+  @Refuses('not-found')
   endOwn(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<void> {
     return this.sessions.endOwn(user, id);
   }
@@ -104,6 +107,7 @@ export class SessionsController {
   @ApiOkResponse({ type: EndedSessionsDto })
   @ApiBadRequestResponse({ type: ProblemDto })
   @ApiNotFoundResponse({ type: ProblemDto })
+  @Refuses('not-found')
   async endAllOfUser(
     @CurrentUser() admin: AuthenticatedUser,
     @UuidParam() id: string,

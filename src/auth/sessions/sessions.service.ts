@@ -14,6 +14,7 @@ import { sessionError } from './session.errors';
 import { deviceLabel, refreshExpiresIn, SessionEndReason, sessionState } from './session.rules';
 import { SessionStore, SignedInRow } from './session-store';
 import { UserSession } from './user-session.entity';
+import { notFound } from '../../common/common.errors';
 
 // A session with its newest refresh token: what signIn and refresh hand out.
 export interface IssuedSession {
@@ -135,7 +136,7 @@ export class SessionsService {
       const live =
         found && sessionState(found.session, found.userTokenVersion, new Date(), this.limits);
       if (live !== 'live') {
-        throw DomainError.notFound('Session');
+        throw notFound('Session');
       }
       await this.endOne(manager, user, sessionId, 'ended-by-user');
     });

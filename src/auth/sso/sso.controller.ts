@@ -21,6 +21,7 @@ import { wantsJson } from './sso.rules';
 import { SsoService } from './sso.service';
 import { ApiRateLimitedResponse } from '../../common/rate-limit';
 import { NeedsRedis } from '../../queues/needs-redis.guard';
+import { Refuses } from '../../openapi/refusals';
 
 const NOT_CONFIGURED = 'Single sign-on is not set up here (sso-not-configured)';
 const UNAVAILABLE =
@@ -55,6 +56,12 @@ export class SsoController {
     'Too many sign-ins started from this address; Retry-After says when to retry',
   )
   @ApiServiceUnavailableResponse({ type: ProblemDto, description: UNAVAILABLE })
+  @Refuses(
+    'sso-not-configured',
+    'sso-provider-unavailable',
+    'sso-store-unavailable',
+    'too-many-requests',
+  )
   async start(
     @Res() reply: FastifyReply,
     @Ip() address: string,
@@ -95,20 +102,28 @@ export class SsoController {
   @ApiOkResponse({ type: TokenDto })
   @ApiBadRequestResponse({
     type: ProblemDto,
-    description: 'The state is unknown, expired or already used (sso-state-invalid)',
+    description: 'The state is unknown, expired or already used',
   })
   @ApiUnauthorizedResponse({
     type: ProblemDto,
     description:
-      'The provider refused the sign-in, or the code was invalid or already used, or the ID token failed its checks (sso-code-rejected)',
+      'The provider refused the sign-in, or the code was invalid or already used, or the ID token failed its checks',
   })
   @ApiForbiddenResponse({
     type: ProblemDto,
-    description:
-      'No verified email from the provider (sso-email-unverified), or no active staff account with that email (sso-no-account)',
+    description: 'No verified email from the provider, or no active staff account with that email',
   })
   @ApiNotFoundResponse({ type: ProblemDto, description: NOT_CONFIGURED })
   @ApiServiceUnavailableResponse({ type: ProblemDto, description: UNAVAILABLE })
+  @Refuses(
+    'sso-code-rejected',
+    'sso-email-unverified',
+    'sso-no-account',
+    'sso-not-configured',
+    'sso-provider-unavailable',
+    'sso-state-invalid',
+    'sso-store-unavailable',
+  )
   callback(
     @Req() request: FastifyRequest,
     @Ip() address: string,

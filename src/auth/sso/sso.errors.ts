@@ -1,9 +1,11 @@
-import { DomainError, RetryLaterError } from '../../common/domain-error';
+import { tooManyRequests } from '../../common/common.errors';
+import type { RetryLaterError } from '../../common/domain-error';
+import { errorCatalogue, errorsOf } from '../../common/error-catalogue';
 import type { RateLimitPolicy } from '../../common/rate-limit';
 
 // Every way an SSO sign-in is refused: a stable code, its status and a sentence for a person.
 // None of them changes anything, and none says whether an account exists.
-export const SSO_ERRORS = {
+export const SSO_ERRORS = errorCatalogue({
   'sso-not-configured': {
     status: 404,
     message:
@@ -39,19 +41,15 @@ export const SSO_ERRORS = {
     message:
       'Sign-in is paused: the store that holds sign-ins in progress (Redis) did not answer. Try again in a few seconds.',
   },
-} as const satisfies Record<string, { status: number; message: string }>;
+});
 
 export type SsoErrorCode = keyof typeof SSO_ERRORS;
 
-export function ssoError(code: SsoErrorCode): DomainError {
-  const { status, message } = SSO_ERRORS[code];
-  return new DomainError(code, status, message);
-}
+export const ssoError = errorsOf(SSO_ERRORS);
 
 // Sign-ins begun from one address are capped, so nobody fills Redis with pending sign-ins.
 export function tooManyStarts(retryAfterSeconds: number, policy: RateLimitPolicy): RetryLaterError {
-  return new RetryLaterError(
-    'too-many-requests',
+  return tooManyRequests(
     `Too many sign-ins were started from your address; try again in ${retryAfterSeconds} seconds.`,
     retryAfterSeconds,
     policy,
