@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../src/config/app-config';
+import { countingStatements, describe, statementsPerRequest } from './api-statements';
 import { api, draftBid, nthRequest, OpenRound, openRounds } from './api-workload';
 import { offerFixedRate } from './open-loop';
 import { recordResult, round2 } from './results';
@@ -184,14 +185,16 @@ async function main(): Promise<void> {
     const ours = startChild(
       'our API',
       join(__dirname, '..', 'src', 'main.js'),
-      benchEnv(config, {
-        PORT: String(oursPort),
-        HOST: '127.0.0.1',
-        PROCESS_ROLE: 'api',
-        // One login per run here, but a developer re-running it should never meet the limits.
-        LOGIN_LIMIT_PER_EMAIL: '10000',
-        LOGIN_LIMIT_PER_ADDRESS: '100000',
-      }),
+      countingStatements(
+        benchEnv(config, {
+          PORT: String(oursPort),
+          HOST: '127.0.0.1',
+          PROCESS_ROLE: 'api',
+          // One login per run here, but a developer re-running it should never meet the limits.
+          LOGIN_LIMIT_PER_EMAIL: '10000',
+          LOGIN_LIMIT_PER_ADDRESS: '100000',
+        }),
+      ),
     );
     children.push(ours);
     // The baseline and the floor get the size of pool DatabaseModule gives our API.
@@ -199,13 +202,13 @@ async function main(): Promise<void> {
     const baseline = startChild(
       'baseline',
       join(__dirname, 'api-baseline.js'),
-      benchEnv(config, { PORT: String(baselinePort), POOL_SIZE: poolSize }),
+      countingStatements(benchEnv(config, { PORT: String(baselinePort), POOL_SIZE: poolSize })),
     );
     children.push(baseline);
     const floor = startChild(
       'floor',
       join(__dirname, 'api-floor.js'),
-      benchEnv(config, { PORT: String(floorPort), POOL_SIZE: poolSize }),
+      countingStatements(benchEnv(config, { PORT: String(floorPort), POOL_SIZE: poolSize })),
     );
     children.push(floor);
     const oursTarget: Target = { name: 'ours', url: `http://127.0.0.1:${oursPort}` };
@@ -220,6 +223,15 @@ async function main(): Promise<void> {
     const checked = (await rounds(1))[0];
     await checkSameAnswers(oursTarget, baselineTarget, token, checked);
     await checkFloor(floorTarget, token, checked);
+    const counted = (await rounds(1))[0];
+    for (const [child, target] of [
+      [ours, oursTarget],
+      [baseline, baselineTarget],
+      [floor, floorTarget],
+    ] as const) {
+      const { create, list } = await statementsPerRequest(child, target.url, token, counted);
+      log(`api: ${target.name}: statements a create ${describe(create)}, a list ${describe(list)}`);
+    }
 
     const targets = [baselineTarget, floorTarget, oursTarget];
     const runs: Record<Target['name'], Run[]> = { ours: [], baseline: [], floor: [] };
