@@ -268,6 +268,11 @@ async function main(): Promise<void> {
           `ours at half load: ${run.non2xx} answers not 2xx and ${run.errors} errors`,
         );
       }
+      if (run.sendLagP99 > 10) {
+        log(
+          `api: the driver itself sent ${run.sendLagP99} ms late at p99 (a busy machine); that lag is in the latency`,
+        );
+      }
       if (!run.met) {
         log(
           `api: half load NOT MET: offered ${run.offeredRps}/s, answered ${run.answeredRps}/s; its p99 is a growing queue`,
