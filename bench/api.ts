@@ -58,6 +58,8 @@ interface Run {
   requests: number;
   non2xx: number;
   errors: number;
+  // The driver's own CPU over the run, as a share of one core: near 100 it would be the limit.
+  driverCpuPercent: number;
 }
 
 async function load(
@@ -69,6 +71,7 @@ async function load(
   let created = 0;
   let listed = 0;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const cpu = process.cpuUsage();
   const result = await autocannon({
     url: target.url,
     connections: CONNECTIONS,
@@ -97,6 +100,7 @@ async function load(
       },
     ],
   });
+  const used = process.cpuUsage(cpu);
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -104,6 +108,7 @@ async function load(
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    driverCpuPercent: Math.round((used.user + used.system) / 10 / seconds / 1000),
   };
 }
 
