@@ -5,6 +5,7 @@ import type { AppConfig } from '../src/config/app-config';
 import { countingStatements, describe, statementsPerRequest } from './api-statements';
 import { api, draftBid, nthRequest, OpenRound, openRounds } from './api-workload';
 import { offerFixedRate } from './open-loop';
+import { cpuPerRequest, readCpu, withApplicationName } from './server-cpu';
 import { recordResult, round2 } from './results';
 import { Child, startChild, waitForHttp } from './children';
 import {
@@ -49,7 +50,14 @@ const PASSES = envNumber('BENCH_API_PASSES', 2);
 interface Target {
   name: 'ours' | 'baseline' | 'floor';
   url: string;
+  child: Child;
 }
+
+// The bench's own connection, to find each server's PostgreSQL backends.
+let monitor: DataSource;
+const applicationName = (name: Target['name']) => `bench-api-${name}`;
+const cpuOf = (target: Target) =>
+  readCpu(monitor, target.child.process.pid as number, applicationName(target.name));
 
 interface Run {
   rps: number;
@@ -60,6 +68,9 @@ interface Run {
   errors: number;
   // The driver's own CPU over the run, as a share of one core: near 100 it would be the limit.
   driverCpuPercent: number;
+  // CPU per request of the server's Node process and of its PostgreSQL backends.
+  serverCpuMs: number;
+  postgresCpuMs: number;
 }
 
 async function load(
@@ -72,6 +83,7 @@ async function load(
   let listed = 0;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const cpu = process.cpuUsage();
+  const serverCpu = await cpuOf(target);
   const result = await autocannon({
     url: target.url,
     connections: CONNECTIONS,
@@ -101,6 +113,7 @@ async function load(
     ],
   });
   const used = process.cpuUsage(cpu);
+  const perRequest = cpuPerRequest(serverCpu, await cpuOf(target), result.requests.total);
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -109,6 +122,8 @@ async function load(
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     driverCpuPercent: Math.round((used.user + used.system) / 10 / seconds / 1000),
+    serverCpuMs: perRequest.serverCpuMs,
+    postgresCpuMs: perRequest.postgresCpuMs,
   };
 }
 
@@ -192,6 +207,7 @@ async function main(): Promise<void> {
       join(__dirname, '..', 'src', 'main.js'),
       countingStatements(
         benchEnv(config, {
+          DATABASE_URL: withApplicationName(config.databaseUrl, applicationName('ours')),
           PORT: String(oursPort),
           HOST: '127.0.0.1',
           PROCESS_ROLE: 'api',
@@ -207,18 +223,39 @@ async function main(): Promise<void> {
     const baseline = startChild(
       'baseline',
       join(__dirname, 'api-baseline.js'),
-      countingStatements(benchEnv(config, { PORT: String(baselinePort), POOL_SIZE: poolSize })),
+      countingStatements(
+        benchEnv(config, {
+          DATABASE_URL: withApplicationName(config.databaseUrl, applicationName('baseline')),
+          PORT: String(baselinePort),
+          POOL_SIZE: poolSize,
+        }),
+      ),
     );
     children.push(baseline);
     const floor = startChild(
       'floor',
       join(__dirname, 'api-floor.js'),
-      countingStatements(benchEnv(config, { PORT: String(floorPort), POOL_SIZE: poolSize })),
+      countingStatements(
+        benchEnv(config, {
+          DATABASE_URL: withApplicationName(config.databaseUrl, applicationName('floor')),
+          PORT: String(floorPort),
+          POOL_SIZE: poolSize,
+        }),
+      ),
     );
     children.push(floor);
-    const oursTarget: Target = { name: 'ours', url: `http://127.0.0.1:${oursPort}` };
-    const baselineTarget: Target = { name: 'baseline', url: `http://127.0.0.1:${baselinePort}` };
-    const floorTarget: Target = { name: 'floor', url: `http://127.0.0.1:${floorPort}` };
+    const oursTarget: Target = { name: 'ours', url: `http://127.0.0.1:${oursPort}`, child: ours };
+    const baselineTarget: Target = {
+      name: 'baseline',
+      url: `http://127.0.0.1:${baselinePort}`,
+      child: baseline,
+    };
+    const floorTarget: Target = {
+      name: 'floor',
+      url: `http://127.0.0.1:${floorPort}`,
+      child: floor,
+    };
+    monitor = await new DataSource({ type: 'postgres', url: config.databaseUrl }).initialize();
     await waitForHttp(ours, `${oursTarget.url}/health/ready`);
     await waitForHttp(baseline, `${baselineTarget.url}/health`);
     await waitForHttp(floor, `${floorTarget.url}/health`);
@@ -266,8 +303,10 @@ async function main(): Promise<void> {
       const open = await rounds(ROUNDS);
       const nth = (n: number) => nthRequest(open, token, n);
       await offerFixedRate(oursTarget.url, oursRps / 2, WARMUP_SECONDS, nth);
+      const cpu = await cpuOf(oursTarget);
       const run = await offerFixedRate(oursTarget.url, oursRps / 2, SECONDS, nth);
-      log(`api: half load, pass ${pass}, ours ${JSON.stringify(run)}`);
+      const perRequest = cpuPerRequest(cpu, await cpuOf(oursTarget), run.sent);
+      log(`api: half load, pass ${pass}, ours ${JSON.stringify({ ...run, ...perRequest })}`);
       if (run.non2xx > 0 || run.errors > 0) {
         throw new Error(
           `ours at half load: ${run.non2xx} answers not 2xx and ${run.errors} errors`,
@@ -301,6 +340,7 @@ async function main(): Promise<void> {
       half_load_answered_rps: round2(Math.min(...halfLoad.map((run) => run.answeredRps))),
     });
   } finally {
+    await monitor?.destroy();
     for (const child of children) {
       await child.stop();
     }
