@@ -17,7 +17,7 @@ const SQL = {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // HS256 JWT as @nestjs/jwt signs them: signature and expiry checked, the subject returned.
-function verifyToken(token: string): { sub: string; ver: number } {
+export function verifyToken(token: string): { sub: string; ver: number } {
   const [header, payload, signature] = token.split('.');
   if (!header || !payload || !signature) {
     throw new Refusal(401, 'token-invalid', 'The bearer token is not valid; log in again.');

@@ -1,4 +1,5 @@
 import { formatLondon } from '../src/common/london-time';
+import { BID_CLOSES_AT_SQL } from '../src/rounds/round-deadlines';
 import { User } from './api-baseline-auth';
 import { cols, pick, Pool, pool, PoolClient, Row } from './api-baseline-db';
 
@@ -10,7 +11,8 @@ const SQL = {
          FROM "organisations" "o" LEFT JOIN "police_force_areas" "a" ON "a"."code" = "o"."force_area_code"
          WHERE (("o"."id" = $1))`,
   bids: () => `SELECT ${cols('bids', 'b')}, ${cols('bid_cost_lines', 'cl')}, ${cols('bid_match_funding', 'mf')},
-           ${cols('bid_interventions', 'i')}, ${cols('funding_rounds', 'r')}, ${cols('organisations', 'o')}
+           ${cols('bid_interventions', 'i')}, ${cols('funding_rounds', 'r')}, ${cols('organisations', 'o')},
+           ${BID_CLOSES_AT_SQL} AS "own_closes_at"
          FROM "bids" "b"
          LEFT JOIN "bid_cost_lines" "cl" ON "cl"."bid_id" = "b"."id"
          LEFT JOIN "bid_match_funding" "mf" ON "mf"."bid_id" = "b"."id"
@@ -32,6 +34,8 @@ export interface LoadedBid extends Row {
   interventions: Row[];
   round: Row;
   organisation: Row;
+  // The organisation's own close time for the round (with any extension it was given).
+  closesAt: Date;
 }
 export async function loadBids(db: Pool | PoolClient, ids: string[]): Promise<LoadedBid[]> {
   if (ids.length === 0) {
@@ -50,6 +54,7 @@ export async function loadBids(db: Pool | PoolClient, ids: string[]): Promise<Lo
         interventions: [],
         round: pick(row, 'r', 'funding_rounds'),
         organisation: pick(row, 'o', 'organisations'),
+        closesAt: row.own_closes_at as Date,
         seen: new Set(),
       };
       byId.set(id, bid);
@@ -151,6 +156,8 @@ export function toDto(bid: LoadedBid) {
     submittedAt,
     submittedAtUkTime: submittedAt ? formatLondon(submittedAt) : null,
     submittedDigest: bid.submitted_digest,
+    closesAt: bid.closesAt,
+    closesAtUkTime: `${formatLondon(bid.closesAt)} (UK time)`,
     eligibilityFailureReason: bid.eligibility_failure_reason,
     withdrawnAt: bid.withdrawn_at,
     withdrawalReason: bid.withdrawal_reason,

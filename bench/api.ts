@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { DataSource } from 'typeorm';
-import type { CreateBidDto } from '../src/bids/bid.dto';
 import type { AppConfig } from '../src/config/app-config';
-import { openDemoRound } from '../src/demo/demo-bids';
-import { financialYearOf } from '../src/rounds/financial-year';
+import { countingStatements, describe, statementsPerRequest } from './api-statements';
+import { api, draftBid, nthRequest, OpenRound, openRounds } from './api-workload';
+import { offerFixedRate } from './open-loop';
+import { cpuPerRequest, readCpu, withApplicationName } from './server-cpu';
 import { recordResult, round2 } from './results';
 import { Child, startChild, waitForHttp } from './children';
 import {
@@ -21,18 +22,25 @@ import {
 
 // Throughput and tail latency of the API under load: 64 connections, each alternating
 // POST /api/v1/bids (a new draft bid) and GET /api/v1/bids (the bidder's list of bids, first
-// page), as the demo applicant. Our API (dist/src/main.js, role api) and a minimal node:http + pg
-// server issuing the same SQL (api-baseline.ts) run side by side as child processes against the
-// same database; after BENCH_WARMUP_SECONDS (3) each, they are driven in turn for BENCH_SECONDS
-// (10) at a time, BENCH_API_PASSES (2) times each: requests per second are the passes' mean,
-// p99 the worse pass's.
+// page), as the demo applicant. Three servers run side by side as child processes against the
+// same database: our API (dist/src/main.js, role api); the baseline, a minimal node:http + pg
+// server issuing the same SQL as ours (api-baseline.ts); and the floor, the same two requests in
+// one statement each (api-floor.ts). After BENCH_WARMUP_SECONDS (3) each, they are driven in turn
+// for BENCH_SECONDS (10) at a time, BENCH_API_PASSES (2) times each: requests per second are the
+// passes' mean, p99 the worse pass's (autocannon's, at saturation, where it mostly measures the
+// queue of 64 waiting requests).
+//
+// Then our API alone is offered half its own measured peak at a fixed arrival rate, open loop
+// (open-loop.ts), BENCH_API_PASSES times for BENCH_SECONDS after BENCH_WARMUP_SECONDS at that
+// rate: its p99 there (the worse pass's) is the latency a bidder meets on a busy but not
+// overloaded day. A rate the API could not keep up with is logged as not met.
 //
 // A bidder may keep any number of drafts (the round's bid limit counts submitted bids only), so
 // the same create can be repeated. Drafts are numbered per round under a lock on the round row,
 // so the drafts of one round are made one at a time: each run gets fresh open rounds
 // (BENCH_API_ROUNDS, 4) and spreads its creates over them, and each list asks for the bids of
-// one of them (the newest 20), so both servers list from empty rounds up. The baseline runs
-// first, so ours meets the larger tables. p99 is our server's, from autocannon.
+// one of them (the newest 20), so every server lists from empty rounds up. The baseline runs
+// first, so ours meets the larger tables; the floor writes a table of its own.
 const SECONDS = envNumber('BENCH_SECONDS', 10);
 const WARMUP_SECONDS = envNumber('BENCH_WARMUP_SECONDS', 3);
 const CONNECTIONS = envNumber('BENCH_CONNECTIONS', 64);
@@ -40,9 +48,16 @@ const ROUNDS = envNumber('BENCH_API_ROUNDS', 4);
 const PASSES = envNumber('BENCH_API_PASSES', 2);
 
 interface Target {
-  name: 'ours' | 'baseline';
+  name: 'ours' | 'baseline' | 'floor';
   url: string;
+  child: Child;
 }
+
+// The bench's own connection, to find each server's PostgreSQL backends.
+let monitor: DataSource;
+const applicationName = (name: Target['name']) => `bench-api-${name}`;
+const cpuOf = (target: Target) =>
+  readCpu(monitor, target.child.process.pid as number, applicationName(target.name));
 
 interface Run {
   rps: number;
@@ -51,94 +66,24 @@ interface Run {
   requests: number;
   non2xx: number;
   errors: number;
-}
-
-async function api<T>(
-  base: string,
-  method: string,
-  path: string,
-  token: string | null,
-  body?: unknown,
-): Promise<T> {
-  const response = await fetch(`${base}${path}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (!response.ok) {
-    throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
-  }
-  return JSON.parse(text) as T;
-}
-
-// `count` rounds open for bids now, made and published through our API by the demo admin.
-let roundsMade = 0;
-async function openRounds(base: string, adminToken: string, count: number) {
-  const rounds: { id: string; deliveryStartsOn: string }[] = [];
-  for (let i = 0; i < count; i++) {
-    roundsMade += 1;
-    const definition = {
-      // Round 4's rules on dates around now, as the demo's open round; the status it carries
-      // at run time (round 4's, for the seed) is not a field of the create request.
-      ...openDemoRound(new Date()),
-      status: undefined,
-      code: `BENCH-API-${roundsMade}`,
-      name: `Benchmark round ${roundsMade}`,
-    };
-    const round = await api<{ id: string; deliveryStartsOn: string }>(
-      base,
-      'POST',
-      '/api/v1/rounds',
-      adminToken,
-      definition,
-    );
-    await api(base, 'POST', `/api/v1/rounds/${round.id}/publish`, adminToken, {});
-    rounds.push(round);
-  }
-  return rounds;
-}
-
-// A draft as a bidder saves it early on: the outline, one intervention, the first year's costs
-// and one source of match funding.
-function draftBid(round: { id: string; deliveryStartsOn: string }, n: number): CreateBidDto {
-  const year = financialYearOf(round.deliveryStartsOn);
-  return {
-    roundId: round.id,
-    title: `Benchmark draft ${n}: safer alleys for Byker`,
-    summary: 'Alley gates and lighting on the streets with the most burglaries.',
-    targetLsoas: ['E01008324', 'E01008325'],
-    primaryCrimeType: 'neighbourhood crime',
-    interventions: [
-      {
-        category: 'Situational and target hardening',
-        type: 'Street lighting',
-        description: 'Forty LED columns in the back lanes',
-        costPence: 30_000_000,
-        outputMeasure: 'lighting columns installed',
-        outputTarget: 40,
-      },
-    ],
-    costLines: [
-      { financialYear: year, kind: 'capital', amountPence: 25_000_000 },
-      { financialYear: year, kind: 'revenue', amountPence: 5_000_000 },
-    ],
-    matchFunding: [{ source: 'Newcastle City Council', kind: 'cash', amountPence: 6_000_000 }],
-  };
+  // The driver's own CPU over the run, as a share of one core: near 100 it would be the limit.
+  driverCpuPercent: number;
+  // CPU per request of the server's Node process and of its PostgreSQL backends.
+  serverCpuMs: number;
+  postgresCpuMs: number;
 }
 
 async function load(
   target: Target,
   token: string,
-  rounds: { id: string; deliveryStartsOn: string }[],
+  rounds: OpenRound[],
   seconds: number,
 ): Promise<Run> {
   let created = 0;
   let listed = 0;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const cpu = process.cpuUsage();
+  const serverCpu = await cpuOf(target);
   const result = await autocannon({
     url: target.url,
     connections: CONNECTIONS,
@@ -167,6 +112,8 @@ async function load(
       },
     ],
   });
+  const used = process.cpuUsage(cpu);
+  const perRequest = cpuPerRequest(serverCpu, await cpuOf(target), result.requests.total);
   return {
     rps: result.requests.average,
     p50: result.latency.p50,
@@ -174,15 +121,13 @@ async function load(
     requests: result.requests.total,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    driverCpuPercent: Math.round((used.user + used.system) / 10 / seconds / 1000),
+    serverCpuMs: perRequest.serverCpuMs,
+    postgresCpuMs: perRequest.postgresCpuMs,
   };
 }
 
-async function checkSameAnswers(
-  ours: Target,
-  baseline: Target,
-  token: string,
-  round: { id: string; deliveryStartsOn: string },
-) {
+async function checkSameAnswers(ours: Target, baseline: Target, token: string, round: OpenRound) {
   const body = draftBid(round, 0);
   const a = await api<Record<string, unknown>>(ours.url, 'POST', '/api/v1/bids', token, body);
   const b = await api<Record<string, unknown>>(baseline.url, 'POST', '/api/v1/bids', token, body);
@@ -213,6 +158,30 @@ async function checkSameAnswers(
   }
 }
 
+// The floor answers a create with the row it wrote and lists it back.
+async function checkFloor(floor: Target, token: string, round: OpenRound) {
+  const made = await api<Record<string, unknown>>(
+    floor.url,
+    'POST',
+    '/api/v1/bids',
+    token,
+    draftBid(round, 0),
+  );
+  const page = await api<{ items: Record<string, unknown>[] }>(
+    floor.url,
+    'GET',
+    `/api/v1/bids?roundId=${round.id}`,
+    token,
+  );
+  if (
+    made.requested_pence !== 30_000_000 ||
+    page.items.length !== 1 ||
+    page.items[0].id !== made.id
+  ) {
+    throw new Error(`The floor did not list the draft it made: ${JSON.stringify(page)}`);
+  }
+}
+
 async function vacuum(config: AppConfig): Promise<void> {
   const db = await new DataSource({ type: 'postgres', url: config.databaseUrl }).initialize();
   try {
@@ -228,47 +197,92 @@ async function main(): Promise<void> {
   await freshDatabase(config, true);
   const children: Child[] = [];
   try {
-    const [oursPort, baselinePort] = [await freePort(), await freePort()];
+    const [oursPort, baselinePort, floorPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const ours = startChild(
       'our API',
       join(__dirname, '..', 'src', 'main.js'),
-      benchEnv(config, {
-        PORT: String(oursPort),
-        HOST: '127.0.0.1',
-        PROCESS_ROLE: 'api',
-        // One login per run here, but a developer re-running it should never meet the limits.
-        LOGIN_LIMIT_PER_EMAIL: '10000',
-        LOGIN_LIMIT_PER_ADDRESS: '100000',
-      }),
+      countingStatements(
+        benchEnv(config, {
+          DATABASE_URL: withApplicationName(config.databaseUrl, applicationName('ours')),
+          PORT: String(oursPort),
+          HOST: '127.0.0.1',
+          PROCESS_ROLE: 'api',
+          // One login per run here, but a developer re-running it should never meet the limits.
+          LOGIN_LIMIT_PER_EMAIL: '10000',
+          LOGIN_LIMIT_PER_ADDRESS: '100000',
+        }),
+      ),
     );
     children.push(ours);
+    // The baseline and the floor get the size of pool DatabaseModule gives our API.
+    const poolSize = String(Math.max(10, config.mail.concurrency + 6));
     const baseline = startChild(
       'baseline',
       join(__dirname, 'api-baseline.js'),
-      benchEnv(config, {
-        PORT: String(baselinePort),
-        JWT_SECRET: config.jwtSecret,
-        // The size of pool DatabaseModule gives our API.
-        POOL_SIZE: String(Math.max(10, config.mail.concurrency + 6)),
-      }),
+      countingStatements(
+        benchEnv(config, {
+          DATABASE_URL: withApplicationName(config.databaseUrl, applicationName('baseline')),
+          PORT: String(baselinePort),
+          POOL_SIZE: poolSize,
+        }),
+      ),
     );
     children.push(baseline);
-    const oursTarget: Target = { name: 'ours', url: `http://127.0.0.1:${oursPort}` };
-    const baselineTarget: Target = { name: 'baseline', url: `http://127.0.0.1:${baselinePort}` };
+    const floor = startChild(
+      'floor',
+      join(__dirname, 'api-floor.js'),
+      countingStatements(
+        benchEnv(config, {
+          DATABASE_URL: withApplicationName(config.databaseUrl, applicationName('floor')),
+          PORT: String(floorPort),
+          POOL_SIZE: poolSize,
+        }),
+      ),
+    );
+    children.push(floor);
+    const oursTarget: Target = { name: 'ours', url: `http://127.0.0.1:${oursPort}`, child: ours };
+    const baselineTarget: Target = {
+      name: 'baseline',
+      url: `http://127.0.0.1:${baselinePort}`,
+      child: baseline,
+    };
+    const floorTarget: Target = {
+      name: 'floor',
+      url: `http://127.0.0.1:${floorPort}`,
+      child: floor,
+    };
+    monitor = await new DataSource({ type: 'postgres', url: config.databaseUrl }).initialize();
     await waitForHttp(ours, `${oursTarget.url}/health/ready`);
     await waitForHttp(baseline, `${baselineTarget.url}/health`);
+    await waitForHttp(floor, `${floorTarget.url}/health`);
     const token = await signIn(oursTarget.url, 'applicant@demo.test', config.demoPassword);
     const admin = await signIn(oursTarget.url, 'admin@demo.test', config.demoPassword);
     const rounds = (count: number) => openRounds(oursTarget.url, admin, count);
-    await checkSameAnswers(oursTarget, baselineTarget, token, (await rounds(1))[0]);
+    const checked = (await rounds(1))[0];
+    await checkSameAnswers(oursTarget, baselineTarget, token, checked);
+    await checkFloor(floorTarget, token, checked);
+    const counted = (await rounds(1))[0];
+    for (const [child, target] of [
+      [ours, oursTarget],
+      [baseline, baselineTarget],
+      [floor, floorTarget],
+    ] as const) {
+      const { create, list } = await statementsPerRequest(child, target.url, token, counted);
+      log(`api: ${target.name}: statements a create ${describe(create)}, a list ${describe(list)}`);
+    }
 
-    const runs: Record<Target['name'], Run[]> = { ours: [], baseline: [] };
-    for (const target of [baselineTarget, oursTarget]) {
+    const targets = [baselineTarget, floorTarget, oursTarget];
+    const runs: Record<Target['name'], Run[]> = { ours: [], baseline: [], floor: [] };
+    for (const target of targets) {
       await load(target, token, await rounds(ROUNDS), WARMUP_SECONDS);
     }
-    // Turn about, so that whatever else the machine is doing weighs on both alike.
+    // Turn about, so that whatever else the machine is doing weighs on all alike.
     for (let pass = 1; pass <= PASSES; pass++) {
-      for (const target of [baselineTarget, oursTarget]) {
+      for (const target of targets) {
         await vacuum(config);
         const run = await load(target, token, await rounds(ROUNDS), SECONDS);
         log(`api: pass ${pass} ${target.name} ${JSON.stringify(run)}`);
@@ -281,14 +295,52 @@ async function main(): Promise<void> {
       }
     }
     const rps = (list: Run[]) => list.reduce((sum, run) => sum + run.rps, 0) / list.length;
+    const oursRps = rps(runs.ours);
+
+    const halfLoad = [];
+    for (let pass = 1; pass <= PASSES; pass++) {
+      await vacuum(config);
+      const open = await rounds(ROUNDS);
+      const nth = (n: number) => nthRequest(open, token, n);
+      await offerFixedRate(oursTarget.url, oursRps / 2, WARMUP_SECONDS, nth);
+      const cpu = await cpuOf(oursTarget);
+      const run = await offerFixedRate(oursTarget.url, oursRps / 2, SECONDS, nth);
+      const perRequest = cpuPerRequest(cpu, await cpuOf(oursTarget), run.sent);
+      log(`api: half load, pass ${pass}, ours ${JSON.stringify({ ...run, ...perRequest })}`);
+      if (run.non2xx > 0 || run.errors > 0) {
+        throw new Error(
+          `ours at half load: ${run.non2xx} answers not 2xx and ${run.errors} errors`,
+        );
+      }
+      if (run.sendLagP99 > 10) {
+        log(
+          `api: the driver itself sent ${run.sendLagP99} ms late at p99 (a busy machine); that lag is in the latency`,
+        );
+      }
+      if (!run.met) {
+        log(
+          `api: half load NOT MET: offered ${run.offeredRps}/s, answered ${run.answeredRps}/s; its p99 is a growing queue`,
+        );
+      }
+      halfLoad.push(run);
+    }
     recordResult('api', {
-      ours_rps: round2(rps(runs.ours)),
+      ours_rps: round2(oursRps),
       baseline_rps: round2(rps(runs.baseline)),
-      ratio: round2(rps(runs.ours) / rps(runs.baseline)),
+      ratio: round2(oursRps / rps(runs.baseline)),
       // The worse pass: a tail is not averaged away.
       p99_ms: round2(Math.max(...runs.ours.map((run) => run.p99))),
     });
+    recordResult('api_floor', {
+      floor_rps: round2(rps(runs.floor)),
+      ours_rps: round2(oursRps),
+      ratio: round2(oursRps / rps(runs.floor)),
+      p99_ms_at_half_load: round2(Math.max(...halfLoad.map((run) => run.p99))),
+      half_load_offered_rps: round2(oursRps / 2),
+      half_load_answered_rps: round2(Math.min(...halfLoad.map((run) => run.answeredRps))),
+    });
   } finally {
+    await monitor?.destroy();
     for (const child of children) {
       await child.stop();
     }

@@ -2,11 +2,21 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 // Every benchmark adds its own figures to bench/results.json under its key, leaving the others'
-// as they stand, so one part can be re-run alone. Only the keys issues 9 and 24 name are kept.
+// as they stand, so one part can be re-run alone. Only the keys issues 9, 24 and 25 name are kept.
 export const RESULTS_FILE = join(__dirname, '..', '..', 'bench', 'results.json');
 
 export interface BenchResults {
   api: { ours_rps: number; baseline_rps: number; ratio: number; p99_ms: number };
+  // Our API against the same two requests in one statement each, and our p99 when offered half
+  // our peak at a fixed arrival rate (issue 25).
+  api_floor: {
+    floor_rps: number;
+    ours_rps: number;
+    ratio: number;
+    p99_ms_at_half_load: number;
+    half_load_offered_rps: number;
+    half_load_answered_rps: number;
+  };
   export_csv: ExportFigures;
   export_xlsx: ExportFigures;
   // Our CSV job against a plain COPY of as many return lines, through pg (issue 24).
@@ -52,6 +62,7 @@ interface ExportFigures {
 
 const KEYS: (keyof BenchResults)[] = [
   'api',
+  'api_floor',
   'export_csv',
   'export_floor',
   'export_xlsx',

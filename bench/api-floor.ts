@@ -1,0 +1,202 @@
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import { verifyToken } from './api-baseline-auth';
+import { pool, Row } from './api-baseline-db';
+import { Refusal } from './api-baseline-refusal';
+
+// The api benchmark's floor: the same two requests (start a draft bid, list a page of bids) as
+// the least a server can do for them, one SQL statement each, on node:http and a pg pool of our
+// size. The bearer token is verified in-process (HS256 signature and expiry, as our API checks
+// it), and the user check our API makes with a query (active, token version, role) is a join
+// inside that one statement, as is the applicant's organisation. A draft is one row of a table
+// shaped like `bids` (its interventions, cost lines and match funding as one jsonb column, its
+// number from a sequence: no round lock, no lines tables, no audit row, no read-back); a page is
+// the newest 20 of the organisation's rows in the round (no total, no child tables). No
+// framework, no validation beyond what the statement needs, no checks of the round.
+//
+// Env: DATABASE_URL, PORT, JWT_SECRET (the API's), POOL_SIZE. Entry point: dist/bench/api-floor.js.
+
+const TABLE = 'bench_floor_bids';
+
+const SQL = {
+  setUp: [
+    `CREATE TABLE IF NOT EXISTS ${TABLE} (LIKE bids INCLUDING DEFAULTS, lines jsonb NOT NULL)`,
+    `CREATE SEQUENCE IF NOT EXISTS ${TABLE}_numbers`,
+    `CREATE INDEX IF NOT EXISTS ${TABLE}_page ON ${TABLE} (organisation_id, round_id, created_at DESC)`,
+  ],
+  create: `
+    INSERT INTO ${TABLE} (round_id, organisation_id, applicant_type, force_area_code, number,
+      reference, title, summary, target_lsoas, primary_crime_type, requested_pence,
+      match_funding_pence, needs_endorsement, created_by, version, lines)
+    SELECT $3, o.id, o.type, o.force_area_code, n.next, 'FLOOR-' || lpad(n.next::text, 6, '0'),
+      $4, $5, $6, $7, $8, $9, o.type <> 'pcc' AND o.force_area_code IS NOT NULL, u.id, 1, $10
+    FROM users u
+    JOIN organisations o ON o.id = u.organisation_id
+    CROSS JOIN LATERAL (SELECT nextval('${TABLE}_numbers')::int AS next) n
+    WHERE u.id = $1 AND u.active AND u.token_version = $2 AND u.role = 'applicant'
+    RETURNING *`,
+  // One row per bid, or one row of nulls beside the user when there are none; no row at all
+  // when the user check fails.
+  page: `
+    SELECT u.id AS viewer_id, f.*
+    FROM users u
+    LEFT JOIN LATERAL (
+      SELECT * FROM ${TABLE} b
+      WHERE b.organisation_id = u.organisation_id AND b.round_id = $3
+      ORDER BY b.created_at DESC, b.reference
+      LIMIT $4 OFFSET $5
+    ) f ON true
+    WHERE u.id = $1 AND u.active AND u.token_version = $2 AND u.role = 'applicant'`,
+};
+
+interface Line {
+  amountPence?: unknown;
+}
+interface DraftBody {
+  roundId?: unknown;
+  title?: unknown;
+  summary?: string;
+  targetLsoas?: string[];
+  primaryCrimeType?: string | null;
+  interventions?: unknown[];
+  costLines?: Line[];
+  matchFunding?: Line[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const unauthenticated = () =>
+  new Refusal(401, 'unauthenticated', 'Send a bearer token of an active applicant.');
+
+function bearer(request: IncomingMessage): { sub: string; ver: number } {
+  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '');
+  if (!match) {
+    throw unauthenticated();
+  }
+  return verifyToken(match[1]);
+}
+
+const sum = (lines: Line[] | undefined) =>
+  (lines ?? []).reduce((total, line) => total + Number(line.amountPence ?? 0), 0);
+
+// Pence come back from bigint columns as strings; the API answers numbers.
+function bid(row: Row): Row {
+  const rest = { ...row };
+  delete rest.viewer_id;
+  return {
+    ...rest,
+    requested_pence: Number(row.requested_pence),
+    match_funding_pence: Number(row.match_funding_pence),
+  };
+}
+
+async function create(request: IncomingMessage, text: string) {
+  const claims = bearer(request);
+  const body = JSON.parse(text || '{}') as DraftBody;
+  if (typeof body.roundId !== 'string' || !UUID.test(body.roundId)) {
+    throw new Refusal(400, 'validation-failed', 'roundId must be a UUID');
+  }
+  if (typeof body.title !== 'string' || body.title.trim().length === 0) {
+    throw new Refusal(400, 'validation-failed', 'title is required');
+  }
+  const { rows } = await pool.query<Row>(SQL.create, [
+    claims.sub,
+    claims.ver,
+    body.roundId,
+    body.title,
+    body.summary ?? '',
+    body.targetLsoas ?? [],
+    body.primaryCrimeType ?? null,
+    sum(body.costLines),
+    sum(body.matchFunding),
+    JSON.stringify({
+      interventions: body.interventions ?? [],
+      costLines: body.costLines ?? [],
+      matchFunding: body.matchFunding ?? [],
+    }),
+  ]);
+  if (!rows[0]) {
+    throw unauthenticated();
+  }
+  return bid(rows[0]);
+}
+
+async function page(request: IncomingMessage, url: URL) {
+  const claims = bearer(request);
+  const roundId = url.searchParams.get('roundId') ?? '';
+  if (!UUID.test(roundId)) {
+    throw new Refusal(400, 'validation-failed', 'roundId must be a UUID');
+  }
+  const limit = Math.min(Number(url.searchParams.get('limit') ?? 20) || 20, 100);
+  const offset = Number(url.searchParams.get('offset') ?? 0) || 0;
+  const { rows } = await pool.query<Row>(SQL.page, [
+    claims.sub,
+    claims.ver,
+    roundId,
+    limit,
+    offset,
+  ]);
+  if (!rows[0]) {
+    throw unauthenticated();
+  }
+  return { items: rows.filter((row) => row.id !== null).map(bid), limit, offset };
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': status < 400 ? 'application/json; charset=utf-8' : 'application/problem+json',
+    'content-length': Buffer.byteLength(text),
+  });
+  response.end(text);
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  if (request.method === 'GET' && url.pathname === '/health') {
+    return send(response, 200, { status: 'ok' });
+  }
+  if (url.pathname !== '/api/v1/bids' || (request.method !== 'GET' && request.method !== 'POST')) {
+    return send(response, 404, { status: 404, title: 'Not Found' });
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) {
+    chunks.push(chunk as Buffer);
+  }
+  if (request.method === 'GET') {
+    return send(response, 200, await page(request, url));
+  }
+  send(response, 201, await create(request, Buffer.concat(chunks).toString('utf8')));
+}
+
+async function start(): Promise<void> {
+  for (const statement of SQL.setUp) {
+    await pool.query(statement);
+  }
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (error instanceof Refusal) {
+        send(response, error.status, {
+          status: error.status,
+          code: error.code,
+          detail: error.message,
+        });
+      } else if (error instanceof SyntaxError) {
+        send(response, 400, { status: 400, code: 'malformed-json', detail: error.message });
+      } else {
+        console.error(error);
+        send(response, 500, { status: 500, title: 'Internal Server Error' });
+      }
+    });
+  });
+  server.keepAliveTimeout = 72_000;
+  server.listen(Number(process.env.PORT), '127.0.0.1');
+  process.on('SIGTERM', () => {
+    server.close();
+    server.closeAllConnections();
+    void pool.end().then(() => process.exit(0));
+  });
+}
+
+start().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
