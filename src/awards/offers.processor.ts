@@ -1,28 +1,21 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import type { Job, Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { DailyJobScheduler } from '../queues/daily-job-scheduler';
+import { JobOf, QueueConsumer, ResultOf } from '../queues/queue-consumer';
 import { OfferJobName, OfferJobs, QUEUES } from '../queues/queues';
 import { OfferLapseService } from './offer-lapse.service';
-import { JobRunner } from '../observability/job-runner';
 
-type OfferJob = Job<OfferJobs[OfferJobName]['data'], unknown, OfferJobName>;
 export const DAILY_OFFER_LAPSE_SCHEDULER = 'daily-offer-lapse';
 
-@Processor(QUEUES.offers)
-export class OffersProcessor extends WorkerHost {
-  constructor(
-    private readonly lapses: OfferLapseService,
-    private readonly jobs: JobRunner,
-  ) {
-    super();
+// The offers queue's consumer: the daily lapse of offers past their deadline.
+@Injectable()
+export class OffersProcessor extends QueueConsumer<OfferJobs> {
+  constructor(private readonly lapses: OfferLapseService) {
+    super(QUEUES.offers);
   }
 
-  process(job: OfferJob): Promise<OfferJobs[OfferJobName]['result']> {
-    return this.jobs.run(QUEUES.offers, job, () => this.handle(job));
-  }
-
-  private handle(job: OfferJob): Promise<OfferJobs[OfferJobName]['result']> {
+  protected handle(job: JobOf<OfferJobs>): Promise<ResultOf<OfferJobs>> {
     switch (job.name) {
       case 'lapse':
         return this.lapses.lapseDue(job.data.asOf ? new Date(job.data.asOf) : new Date());

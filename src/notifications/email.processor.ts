@@ -1,50 +1,30 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { Job, UnrecoverableError, Worker } from 'bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import { UnrecoverableError } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { WatchedWorker } from '../queues/bullmq-classes';
-import { EmailJobName, EmailJobs, QUEUES, queuePrefix, redisConnection } from '../queues/queues';
+import { JobOf, QueueConsumer, ResultOf } from '../queues/queue-consumer';
+import { EmailJobs, QUEUES } from '../queues/queues';
 import { EmailDeliveryService, UndeliverableEmailError } from './email-delivery.service';
-import { JobRunner } from '../observability/job-runner';
 
-type EmailJob = Job<
-  EmailJobs[EmailJobName]['data'],
-  EmailJobs[EmailJobName]['result'],
-  EmailJobName
->;
-
-// The email queue's consumer. Built here rather than with @Processor because its concurrency
-// and lock time come from the configuration, which a decorator cannot read.
+// The email queue's consumer, sending EMAIL_CONCURRENCY mails at once with EMAIL_LOCK_MS locks.
 @Injectable()
-export class EmailProcessor implements OnModuleInit, OnModuleDestroy {
-  private readonly logger = new Logger(EmailProcessor.name);
-  private worker?: Worker<EmailJob['data'], EmailJob['returnvalue'], EmailJobName>;
-
+export class EmailProcessor extends QueueConsumer<EmailJobs> {
   constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) { mail }: AppConfig,
     private readonly delivery: EmailDeliveryService,
-    private readonly jobs: JobRunner,
-  ) {}
-
-  onModuleInit(): void {
-    const { concurrency, lockMs } = this.config.mail;
-    // A send still running at shutdown may be handed back at once: a second worker waits for
-    // the outbox row's lock, which the first holds until its send has committed.
-    this.worker = new WatchedWorker(QUEUES.email, (job: EmailJob) => this.process(job), {
-      connection: redisConnection(this.config),
-      prefix: queuePrefix(this.config),
-      concurrency,
-      lockDuration: lockMs,
-      stalledInterval: lockMs,
+  ) {
+    super(QUEUES.email, {
+      concurrency: mail.concurrency,
+      lockDuration: mail.lockMs,
+      stalledInterval: mail.lockMs,
       // A job whose worker died is taken up again; past this, the outbox sweep brings it back.
       maxStalledCount: 2,
-    }).handsBackWhileRunning();
+      // A send still running at shutdown may be handed back at once: a second worker waits for
+      // the outbox row's lock, which the first holds until its send has committed.
+      handsBackWhileRunning: true,
+    });
   }
 
-  process(job: EmailJob): Promise<EmailJobs['send']['result']> {
-    return this.jobs.run(QUEUES.email, job, () => this.handle(job));
-  }
-
-  private async handle(job: EmailJob): Promise<EmailJobs['send']['result']> {
+  protected async handle(job: JobOf<EmailJobs>): Promise<ResultOf<EmailJobs>> {
     switch (job.name) {
       case 'send': {
         const attempt = job.attemptsMade + 1;
@@ -59,9 +39,5 @@ export class EmailProcessor implements OnModuleInit, OnModuleDestroy {
         }
       }
     }
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.worker?.close();
   }
 }

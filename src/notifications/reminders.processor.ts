@@ -1,29 +1,22 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Job, Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DailyJobScheduler } from '../queues/daily-job-scheduler';
+import { JobOf, QueueConsumer, ResultOf } from '../queues/queue-consumer';
 import { QUEUES, ReminderJobName, ReminderJobs } from '../queues/queues';
 import { ReminderScanService } from './reminder-scan.service';
-import { JobRunner } from '../observability/job-runner';
 
-type ReminderJob = Job<ReminderJobs[ReminderJobName]['data'], unknown, ReminderJobName>;
 export const DAILY_SCAN_SCHEDULER = 'daily-reminder-scan';
 
-@Processor(QUEUES.reminders)
-export class RemindersProcessor extends WorkerHost {
-  constructor(
-    private readonly scanner: ReminderScanService,
-    private readonly jobs: JobRunner,
-  ) {
-    super();
+// The reminders queue's consumer: the daily scan (or one run by hand as at a given moment).
+@Injectable()
+export class RemindersProcessor extends QueueConsumer<ReminderJobs> {
+  constructor(private readonly scanner: ReminderScanService) {
+    super(QUEUES.reminders);
   }
 
-  process(job: ReminderJob): Promise<ReminderJobs[ReminderJobName]['result']> {
-    return this.jobs.run(QUEUES.reminders, job, () => this.handle(job));
-  }
-
-  private handle(job: ReminderJob): Promise<ReminderJobs[ReminderJobName]['result']> {
+  protected handle(job: JobOf<ReminderJobs>): Promise<ResultOf<ReminderJobs>> {
     switch (job.name) {
       case 'scan':
         return this.scanner.scan(job.data.asOf ? new Date(job.data.asOf) : new Date());

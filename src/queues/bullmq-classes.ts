@@ -1,5 +1,4 @@
 import { Job, Processor, Queue, WaitingError, Worker, WorkerOptions } from 'bullmq';
-import { consumerConnection } from './queues';
 import { logRedisError } from './redis-errors';
 
 // A job this process is running: the signal its processor may watch (aborted when the shutdown
@@ -12,8 +11,8 @@ interface RunningJob {
 
 const watched = new Set<WatchedWorker>();
 
-// Every worker of the process is one of these (Nest's @Processor workers through
-// BullModule.workerClass, the others built with `new WatchedWorker`), so that:
+// Every worker of the process is one of these, built by its queue's consumer
+// (src/queues/queue-consumer.ts), so that:
 // - it has its `error` listener at once (BullMQ prints the stack of an error event nobody
 //   listens to, once per reconnect attempt while Redis is away);
 // - the shutdown knows what it is running: a job counts from the moment its processor is called
@@ -30,13 +29,8 @@ export class WatchedWorker<D = unknown, R = unknown, N extends string = string> 
   private idle: (() => void)[] = [];
   private whileRunning = false;
 
-  // A @Processor's worker is given its queue's connection by @nestjs/bullmq, which gives up on
-  // a command after 2 s (producers must not hang); a worker waits instead.
   constructor(name: string, processor: Processor<D, R, N>, opts: WorkerOptions) {
-    super(name, processor, {
-      ...opts,
-      connection: opts.connection && consumerConnection(opts.connection),
-    });
+    super(name, processor, opts);
     this.on('error', (error) => logRedisError(`worker ${name}`, error));
     this.on('closed', () => watched.delete(this as unknown as WatchedWorker));
     watched.add(this as unknown as WatchedWorker);

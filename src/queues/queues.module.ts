@@ -2,15 +2,14 @@ import { BullModule } from '@nestjs/bullmq';
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { WatchedQueue, WatchedWorker } from './bullmq-classes';
+import { WatchedQueue } from './bullmq-classes';
 import { NeedsRedisGuard } from './needs-redis.guard';
 import { producerConnection, QUEUES, queuePrefix, redisConnection } from './queues';
 import { RedisAvailability } from './redis-availability';
 
-// Queues and @Processor workers get their `error` listener as they are made; the workers are
-// known to the shutdown.
+// Queues get their `error` listener as they are made. @nestjs/bullmq gives the queues only:
+// every consumer builds its own worker (src/queues/queue-consumer.ts).
 BullModule.queueClass = WatchedQueue;
-BullModule.workerClass = WatchedWorker;
 
 // Producers (api) and consumers (worker) share the connection settings and the key prefix.
 @Global()

@@ -107,12 +107,6 @@ export function producerConnection(config: AppConfig) {
   };
 }
 
-// A @Processor's worker is given its queue's (producer) connection by @nestjs/bullmq; it gets
-// the consumer's waiting back.
-export function consumerConnection<T extends object>(connection: T): T {
-  return { ...connection, maxRetriesPerRequest: null, commandTimeout: undefined };
-}
-
 export function queuePrefix(config: AppConfig): string {
   return `${config.redisPrefix}:bull`;
 }

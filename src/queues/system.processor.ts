@@ -1,21 +1,15 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import type { Job } from 'bullmq';
-import { QUEUES, SystemJobName, SystemJobs } from './queues';
-import { JobRunner } from '../observability/job-runner';
+import { Injectable } from '@nestjs/common';
+import { QUEUES, SystemJobs } from './queues';
+import { JobOf, QueueConsumer, ResultOf } from './queue-consumer';
 
-type SystemJob = Job<SystemJobs[SystemJobName]['data'], unknown, SystemJobName>;
-
-@Processor(QUEUES.system)
-export class SystemProcessor extends WorkerHost {
-  constructor(private readonly jobs: JobRunner) {
-    super();
+// The system queue's consumer: a ping answered by whichever worker takes it.
+@Injectable()
+export class SystemProcessor extends QueueConsumer<SystemJobs> {
+  constructor() {
+    super(QUEUES.system);
   }
 
-  process(job: SystemJob): Promise<SystemJobs[SystemJobName]['result']> {
-    return this.jobs.run(QUEUES.system, job, () => this.handle(job));
-  }
-
-  private handle(job: SystemJob): Promise<SystemJobs[SystemJobName]['result']> {
+  protected handle(job: JobOf<SystemJobs>): Promise<ResultOf<SystemJobs>> {
     switch (job.name) {
       case 'ping':
         return Promise.resolve({ answeredAt: new Date().toISOString(), pid: process.pid });

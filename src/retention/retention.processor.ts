@@ -1,39 +1,28 @@
-import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
+import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Module } from '@nestjs/common';
-import type { Job, Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { DailyJobScheduler } from '../queues/daily-job-scheduler';
+import { JobOf, QueueConsumer, ResultOf } from '../queues/queue-consumer';
 import { QUEUES, RetentionJobName, RetentionJobs } from '../queues/queues';
 import { RetentionModule } from './retention.module';
 import { RetentionService } from './retention.service';
-import { JobRunner } from '../observability/job-runner';
 
-type RetentionJob = Job<RetentionJobs[RetentionJobName]['data'], unknown, RetentionJobName>;
 export const DAILY_RETENTION_SCHEDULER = 'daily-retention-run';
 
-@Processor(QUEUES.retention)
-export class RetentionProcessor extends WorkerHost {
-  constructor(
-    private readonly retention: RetentionService,
-    private readonly jobs: JobRunner,
-  ) {
-    super();
+// The retention queue's consumer: the daily anonymising run.
+@Injectable()
+export class RetentionProcessor extends QueueConsumer<RetentionJobs> {
+  constructor(private readonly retention: RetentionService) {
+    super(QUEUES.retention);
   }
 
   // `stop` aborts when the process is stopping: the run ends after the batch it is in (each
   // batch is its own transaction) and the job goes back to the queue; the next run does the rest.
-  process(
-    job: RetentionJob,
-    _token?: string,
-    stop?: AbortSignal,
-  ): Promise<RetentionJobs[RetentionJobName]['result']> {
-    return this.jobs.run(QUEUES.retention, job, () => this.handle(job, stop), stop);
-  }
-
-  private async handle(
-    job: RetentionJob,
-    stop?: AbortSignal,
-  ): Promise<RetentionJobs[RetentionJobName]['result']> {
+  protected async handle(
+    job: JobOf<RetentionJobs>,
+    stop: AbortSignal,
+  ): Promise<ResultOf<RetentionJobs>> {
     switch (job.name) {
       case 'run': {
         const asOf = job.data.asOf ? new Date(job.data.asOf) : new Date();

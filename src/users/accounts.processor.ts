@@ -1,25 +1,16 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import type { Job } from 'bullmq';
-import { AccountJobName, AccountJobs, QUEUES } from '../queues/queues';
+import { Injectable } from '@nestjs/common';
+import { AccountJobs, QUEUES } from '../queues/queues';
+import { JobOf, QueueConsumer, ResultOf } from '../queues/queue-consumer';
 import { PasswordResets } from './password-reset';
-import { JobRunner } from '../observability/job-runner';
 
-type AccountJob = Job<AccountJobs[AccountJobName]['data'], unknown, AccountJobName>;
-
-@Processor(QUEUES.accounts)
-export class AccountsProcessor extends WorkerHost {
-  constructor(
-    private readonly resets: PasswordResets,
-    private readonly jobs: JobRunner,
-  ) {
-    super();
+// The accounts queue's consumer: password reset requests.
+@Injectable()
+export class AccountsProcessor extends QueueConsumer<AccountJobs> {
+  constructor(private readonly resets: PasswordResets) {
+    super(QUEUES.accounts);
   }
 
-  process(job: AccountJob): Promise<AccountJobs[AccountJobName]['result']> {
-    return this.jobs.run(QUEUES.accounts, job, () => this.handle(job));
-  }
-
-  private handle(job: AccountJob): Promise<AccountJobs[AccountJobName]['result']> {
+  protected handle(job: JobOf<AccountJobs>): Promise<ResultOf<AccountJobs>> {
     switch (job.name) {
       case 'password-reset':
         return this.resets.send(job.data.email);
