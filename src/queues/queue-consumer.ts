@@ -67,6 +67,7 @@ export abstract class QueueConsumer<Jobs extends { [N in keyof Jobs]: JobSpec }>
   // Told of every failed attempt (the last one has attemptsMade equal to its attempts).
   protected failed?(job: JobOf<Jobs>, error: Error): void;
 
+  // Set by a consumer whose jobs PostgreSQL can rebuild (exports, document scans).
   protected readonly onRedisReturn?: PutBackOnReturn;
 
   onModuleInit(): void {
