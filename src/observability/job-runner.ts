@@ -8,10 +8,10 @@ import { loggableError } from './log-redaction';
 
 const tracer = trace.getTracer('safer-streets-grants-jobs');
 
-// Every processor runs its jobs through this: the origin the job carries (the request that
-// queued it, its trace) is restored around the work, so the job's log lines, the outbox rows
-// it writes and the jobs it queues name that request, and its span continues that trace; then
-// one line per job: queue, name, id, attempt, outcome, duration, request id.
+// Every queue consumer (QueueConsumer) runs its jobs through this: the origin the job carries
+// (the request that queued it, its trace) is restored around the work, so the job's log lines,
+// the outbox rows it writes and the jobs it queues name that request, and its span continues
+// that trace; then one line per job: queue, name, id, attempt, outcome, duration, request id.
 @Injectable()
 export class JobRunner {
   constructor(private readonly logger: PinoLogger) {
