@@ -16,7 +16,6 @@ import { writeSpendCsv } from './spend-csv';
 import { SpendReportTemplates } from './spend-html';
 import { EXPORT_SETTINGS } from './spend-summary.sql';
 import { SpendSummaryService } from './spend-summary.service';
-import { writeSpendXlsx } from './spend-xlsx';
 import { pageUrl } from '../notifications/portal-links';
 
 const FORMAT_NAMES = { csv: 'CSV', xlsx: 'Excel', html: 'HTML report' } as const;
@@ -197,7 +196,11 @@ export class ExportBuilder {
           lines: await this.summaries.exportLines(runner, row.roundId, row.asAt, row.format),
           tick: progress,
         };
-        await (row.format === 'csv' ? writeSpendCsv(part, data) : writeSpendXlsx(part, data));
+        // The workbook writer (and with it ExcelJS, about 37 MB resident) is loaded by the first
+        // Excel export, not by every worker.
+        await (row.format === 'csv'
+          ? writeSpendCsv(part, data)
+          : (await import('./spend-xlsx')).writeSpendXlsx(part, data));
       }
       await runner.commitTransaction();
     } catch (error) {

@@ -100,8 +100,9 @@ export interface ExportColumn {
   // quarter line, `d` its return, `t` a total), and its PostgreSQL type for the levels without.
   sql?: Partial<Record<LineLevel, string>>;
   sqlType?: 'text' | 'bigint' | 'int' | 'boolean';
-  // Or worked out when written, for these levels.
-  derive?: { levels: readonly LineLevel[]; value: (line: LineContext) => Cell };
+  // Or worked out when written, for these levels. `perAward`: worked out from the award alone
+  // (line.award), so a writer works it out once per award rather than on each of its lines.
+  derive?: { levels: readonly LineLevel[]; value: (line: LineContext) => Cell; perAward?: true };
   // A code read from the database shown as words (type label).
   label?: (code: string) => string;
   // Shown in the CSV, in the workbook (on the sheets of the levels that have it); false for a
@@ -424,6 +425,7 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     derive: {
       levels: ['award', 'year', 'quarter'],
       value: (line) => (line.award ? underspend(line.award) : null),
+      perAward: true,
     },
     csv: true,
     excel: true,

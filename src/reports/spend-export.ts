@@ -39,7 +39,9 @@ export type ExportLine = Cell[];
 
 // Reads the lines of an export in the file's order: each line's level and what its cells are
 // worked out from (see LineContext). An award's own line comes before its year and quarter
-// lines, so they are read with it; a total belongs to no award.
+// lines, so they are read with it; a total belongs to no award. The reader keeps one context and
+// points it at each line in turn (a million lines are read: nothing is made per line), so a
+// context is good until the next line is read.
 export function lineReader(
   columns: readonly ExportColumn[],
   asAt: Date,
@@ -53,8 +55,13 @@ export function lineReader(
     return found;
   };
   const lineAt = at('line');
+  let current: ExportLine = [];
   let award: ExportLine | null = null;
   const awardGet = (key: string) => (award ? award[at(key)] : null);
+  const read = {
+    level: 'total' as LineLevel,
+    context: { get: (key: string) => current[at(key)], award: null, asAt } as LineContext,
+  };
   return (line) => {
     const kind = line[lineAt];
     const level: LineLevel =
@@ -64,10 +71,10 @@ export function lineReader(
     } else if (level === 'total') {
       award = null;
     }
-    return {
-      level,
-      context: { get: (key) => line[at(key)], award: award ? awardGet : null, asAt },
-    };
+    current = line;
+    read.level = level;
+    read.context.award = award ? awardGet : null;
+    return read;
   };
 }
 
