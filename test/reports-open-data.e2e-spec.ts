@@ -92,7 +92,10 @@ describe('reports: 360Giving open data', () => {
       'attachment; filename="360giving-SSF-DEMO-R.csv"',
     );
     expect(unquotedText(response.text)).toEqual([]);
-    const [header, row, rest] = response.text.split('\n');
+    // As the spend CSV: the byte-order mark (Excel reads UTF-8 only with it) and CRLF line ends.
+    expect(response.text.startsWith('\uFEFF')).toBe(true);
+    expect(response.text.split('\r\n').length).toBe(response.text.split('\n').length);
+    const [header, row, rest] = response.text.split('\r\n');
     const [titles, values] = csvValues(response.text);
     expect(titles.slice(0, 8)).toEqual([
       'Identifier',

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { csvRecord } from './spreadsheet-text';
+import { CSV_BOM, csvRecord } from './spreadsheet-text';
 import {
   CSV_COLUMNS,
   FUNDER,
@@ -121,10 +121,12 @@ export class OpenDataService {
     };
   }
 
-  // Every text field quoted and guarded against formulas (csvRecord), amounts as numbers.
+  // Every text field quoted and guarded against formulas (csvRecord), amounts as numbers; with
+  // the byte-order mark and CRLF line ends, as every CSV we write.
   async csv(roundCode: string): Promise<string> {
     const { grants } = await this.package(roundCode);
     return [
+      CSV_BOM,
       csvRecord(CSV_COLUMNS.map(([title]) => title)),
       ...grants.map((grant) => csvRecord(CSV_COLUMNS.map(([, value]) => value(grant)))),
     ].join('');

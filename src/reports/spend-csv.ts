@@ -9,11 +9,12 @@ import {
   type LineContext,
   type LineLevel,
   levelsOf,
+  reportText,
   SPEND_COLUMNS,
   sqlColumns,
 } from './spend-columns';
 import { type ExportLine, lineReader, type SpendLines } from './spend-export';
-import { csvRecord, csvText } from './spreadsheet-text';
+import { CSV_BOM, CSV_LINE_END, csvRecord, csvText } from './spreadsheet-text';
 
 // Pence as PostgreSQL sends bigint and numeric, a string of digits, as pounds with two decimals
 // ("-5" is "-0.05"); none (a total over nothing) is 0.00.
@@ -27,12 +28,9 @@ export function pounds(pence: string | number | null): string {
   return `${negative ? '-' : ''}${digits.slice(0, -2)}.${digits.slice(-2)}`;
 }
 
-const YES = csvText('yes');
-const NO = csvText('no');
-// Excel on Windows reads a CSV as UTF-8 only with the byte-order mark (else "£" is "Â£"); it and
-// other readers expect CRLF line ends (RFC 4180).
-export const CSV_BOM = '\uFEFF';
-export const CSV_LINE_END = '\r\n';
+// The words for a flag are the report's (reportText), quoted once.
+const YES = csvText(reportText('flag', true));
+const NO = csvText(reportText('flag', false));
 
 // How one column is written on the lines of one level: a fixed field (the level lacks the
 // column), or worked out from the line (`award` counts the award lines read so far, so it tells

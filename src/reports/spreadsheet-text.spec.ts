@@ -61,7 +61,7 @@ describe('csvText and csvRecord', () => {
     expect(csvText('Say "hello", then\nleave')).toBe('"Say ""hello"", then\nleave"');
     expect(csvText('Lights;=1+2;@SUM(1+1)')).toBe(`"Lights;'=1+2;'@SUM(1+1)"`);
     expect(csvRecord(['SSF-0001', 333852.28, null, -5, '=1'])).toBe(
-      `"SSF-0001",333852.28,,-5,"'=1"\n`,
+      `"SSF-0001",333852.28,,-5,"'=1"\r\n`,
     );
   });
 });

@@ -38,10 +38,15 @@ export function csvText(text: string | null | undefined): string {
     : `"${spreadsheetText(text).replace(/"/g, '""')}"`;
 }
 
-// One record: numbers as they are, text through csvText; ends with a line feed (or `end`).
+// Every CSV we write starts with the byte-order mark (Excel on Windows reads a CSV as UTF-8 only
+// with it, else "£" is "Â£") and ends its lines with CRLF, as other readers expect (RFC 4180).
+export const CSV_BOM = '\uFEFF';
+export const CSV_LINE_END = '\r\n';
+
+// One record: numbers as they are, text through csvText; ends with CRLF (or `end`).
 export function csvRecord(
   values: readonly (string | number | null | undefined)[],
-  end = '\n',
+  end = CSV_LINE_END,
 ): string {
   return `${values.map((value) => (typeof value === 'number' ? String(value) : csvText(value))).join(',')}${end}`;
 }
