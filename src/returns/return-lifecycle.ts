@@ -20,6 +20,9 @@ export function returnUnsentSql(today: string): string {
 
 // Returns the bidder may still write: not yet sent, or sent back for changes.
 export const WITH_BIDDER: readonly ReturnStatus[] = ['upcoming', 'due', 'changes_requested'];
+export function isWithBidder(status: string): boolean {
+  return (WITH_BIDDER as readonly string[]).includes(status);
+}
 
 // With the bidder (unsent, or sent back for changes), its quarter over.
 export function returnWithBidderSql(today: string): string {

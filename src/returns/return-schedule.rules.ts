@@ -1,5 +1,6 @@
 import { addDays } from '../common/london-time';
 import { financialYearOf } from '../rounds/financial-year';
+import { isWithBidder } from './return-lifecycle';
 
 export type FinancialQuarter = 1 | 2 | 3 | 4;
 
@@ -55,6 +56,6 @@ export function readStatus<S extends string>(
   today: string,
 ): { status: S | 'upcoming' | 'due'; overdue: boolean } {
   const status = row.status === 'upcoming' && row.periodEndsOn < today ? 'due' : row.status;
-  const withBidder = status === 'due' || status === 'changes_requested';
-  return { status, overdue: withBidder && row.dueOn < today };
+  // (An `upcoming` one is still in its quarter, so never past its due date.)
+  return { status, overdue: isWithBidder(status) && row.dueOn < today };
 }

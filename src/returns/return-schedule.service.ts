@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager, In, Not } from 'typeorm';
 import { DeliveryReturn } from './delivery-return.entity';
+import { SETTLED_RETURN_STATUSES } from './return-lifecycle';
 import type { ScheduledReturnDto } from './return-response.dto';
 import { readStatus, returnSchedule } from './return-schedule.rules';
 
@@ -80,7 +81,7 @@ export class ReturnScheduleService {
   async cancelOutstanding(manager: EntityManager, awardId: string): Promise<number> {
     const result = await manager.update(
       DeliveryReturn,
-      { awardId, status: In(['upcoming', 'due', 'changes_requested', 'submitted']) },
+      { awardId, status: Not(In([...SETTLED_RETURN_STATUSES])) },
       { status: 'cancelled' },
     );
     return result.affected ?? 0;

@@ -11,6 +11,7 @@ import {
   type ReturnContext,
   submitErrors,
 } from './return-content.rules';
+import { isWithBidder } from './return-lifecycle';
 import { ReturnLedger } from './return-ledger';
 import { readStatus } from './return-schedule.rules';
 import { scheduled } from './return-schedule.service';
@@ -152,7 +153,7 @@ export class ReturnViews {
       submissions.flatMap((s) => [s.submittedBy, ...(s.reviewedBy ? [s.reviewedBy] : [])]),
       manager,
     );
-    const editable = ['upcoming', 'due', 'changes_requested'].includes(row.status);
+    const editable = isWithBidder(row.status);
     const reported = await this.ledger.outputs(manager, award.id, row.id);
     return {
       ...scheduled(row, today),

@@ -1,6 +1,7 @@
 import type { CostKind } from '../bids/bid-lines.entity';
 import { formatPounds } from '../common/money';
 import type { FieldError } from '../common/problem';
+import { isWithBidder } from './return-lifecycle';
 import type { FinancialQuarter } from './return-schedule.rules';
 
 // An amount for a financial year as capital or revenue: an award line, a claim, a payment.
@@ -149,12 +150,10 @@ export function variance(
 export function earlierOutstanding<
   T extends ReturnPeriod & { periodStartsOn: string; status: string },
 >(schedule: T[], period: T): T | null {
-  const waiting = ['upcoming', 'due', 'changes_requested'];
   return (
     [...schedule]
       .sort((a, b) => a.periodStartsOn.localeCompare(b.periodStartsOn))
-      .find((row) => row.periodStartsOn < period.periodStartsOn && waiting.includes(row.status)) ??
-    null
+      .find((row) => row.periodStartsOn < period.periodStartsOn && isWithBidder(row.status)) ?? null
   );
 }
 
