@@ -1,11 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { EntityManager, Not } from 'typeorm';
+import { DataSource, EntityManager, Not } from 'typeorm';
 import { BidProgressService } from '../bids/bid-progress.service';
 import type { AuthenticatedUser } from '../common/access';
 import { formatLondon, londonDateOf } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OrganisationsService } from '../organisations/organisations.service';
-import { ReturnScheduleService } from '../returns/return-schedule.service';
+import {
+  ReturnScheduleService,
+  scheduled,
+  type ScheduledFields,
+} from '../returns/return-schedule.service';
 import { returnSchedule } from '../returns/return-schedule.rules';
 import { RoundsService } from '../rounds/rounds.service';
 import { UsersService } from '../users/users.service';
@@ -16,6 +20,27 @@ import { OfferLetters } from './offer-letters';
 import type { AwardDto, OutcomeDto } from './offer.dto';
 import { notFound } from '../common/common.errors';
 import { awardError } from './awards.errors';
+
+// An award's own lines and its returns, each list gathered into JSON by its own subquery so the
+// award comes back as one row (joining the two lists would return the product of their lengths).
+const AWARD_LINES_JSON = `(SELECT coalesce(json_agg(json_build_object(
+    'financialYear', l.financial_year, 'kind', l.kind, 'amountPence', l.amount_pence)
+    ORDER BY l.financial_year, l.kind), '[]')
+  FROM award_lines l WHERE l.decision_id = a.id)`;
+const AWARD_RETURNS_JSON = `(SELECT coalesce(json_agg(json_build_object(
+    'id', d.id, 'financialYear', d.financial_year, 'quarter', d.quarter,
+    'periodStartsOn', d.period_starts_on::text, 'periodEndsOn', d.period_ends_on::text,
+    'dueOn', d.due_on::text, 'status', d.status) ORDER BY d.period_starts_on), '[]')
+  FROM delivery_returns d WHERE d.award_id = a.id)`;
+
+interface AwardRaw {
+  reference: string;
+  bid_title: string;
+  organisation_name: string;
+  round_name: string | null;
+  award_lines: AwardDto['lines'];
+  award_returns: ScheduledFields[];
+}
 
 const FUNDER = 'Home Office, on behalf of the Secretary of State for the Home Department';
 
@@ -30,6 +55,7 @@ export class AwardViews {
     private readonly users: UsersService,
     private readonly returns: ReturnScheduleService,
     private readonly letters: OfferLetters,
+    private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -51,6 +77,44 @@ export class AwardViews {
       throw notFound('Award');
     }
     return row;
+  }
+
+  // GET /awards/{id}: the award visible to `user` with everything its answer shows, in one
+  // query (so one snapshot without a transaction): the award row, its bid's reference and
+  // title, the organisation's and the round's names, its lines and its returns.
+  async read(user: AuthenticatedUser, id: string, now = new Date()): Promise<AwardDto> {
+    const { entities, raw } = await this.dataSource.manager
+      .createQueryBuilder(AwardDecision, 'a')
+      .innerJoin('bids', 'b', 'b.id = a.bid_id')
+      .innerJoin('organisations', 'o', 'o.id = a.organisation_id')
+      // A draft round has no name to show (as findPublished, which reads no draft round).
+      .leftJoin('funding_rounds', 'r', `r.id = a.round_id AND r.status <> 'draft'`)
+      .addSelect('b.reference', 'reference')
+      .addSelect('b.title', 'bid_title')
+      .addSelect('o.name', 'organisation_name')
+      .addSelect('r.name', 'round_name')
+      .addSelect(AWARD_LINES_JSON, 'award_lines')
+      .addSelect(AWARD_RETURNS_JSON, 'award_returns')
+      .where(`a.id = :id AND a.outcome = 'award'`, { id })
+      .getRawAndEntities<AwardRaw>();
+    const [row] = entities;
+    const hidden =
+      user.role === 'applicant' &&
+      (row?.organisationId !== user.organisationId || !row?.publishedAt);
+    if (!row || hidden) {
+      throw notFound('Award');
+    }
+    const [parts] = raw;
+    const today = londonDateOf(now);
+    return this.dto(row, {
+      reference: parts.reference,
+      bidTitle: parts.bid_title,
+      organisationName: parts.organisation_name,
+      roundName: parts.round_name ?? '',
+      lines: parts.award_lines,
+      returns: parts.award_returns.map((ret) => scheduled(ret, today)),
+      now,
+    });
   }
 
   async outcome(
@@ -93,29 +157,45 @@ export class AwardViews {
   async award(manager: EntityManager, row: AwardDecision, now = new Date()): Promise<AwardDto> {
     const bid = await this.bids.find(manager, row.bidId);
     const round = await this.rounds.findPublished(manager, row.roundId, null);
+    return this.dto(row, {
+      reference: bid.reference,
+      bidTitle: bid.title,
+      organisationName: bid.organisationName,
+      roundName: round?.name ?? '',
+      lines: await this.lines(manager, row.id),
+      returns: await this.returns.list(manager, row.id, londonDateOf(now)),
+      now,
+    });
+  }
+
+  private dto(
+    row: AwardDecision,
+    parts: Pick<AwardDto, 'reference' | 'bidTitle' | 'organisationName' | 'roundName'> &
+      Pick<AwardDto, 'lines' | 'returns'> & { now: Date },
+  ): AwardDto {
     return {
       id: row.id,
-      reference: bid.reference,
+      reference: parts.reference,
       bidId: row.bidId,
-      bidTitle: bid.title,
+      bidTitle: parts.bidTitle,
       roundId: row.roundId,
-      roundName: round?.name ?? '',
+      roundName: parts.roundName,
       organisationId: row.organisationId,
-      organisationName: bid.organisationName,
+      organisationName: parts.organisationName,
       status: row.status,
       amountPence: row.amountPence,
-      lines: await this.lines(manager, row.id),
+      lines: parts.lines,
       conditions: row.conditions,
       publishedAt: row.publishedAt,
       offerExpiresAt: row.offerExpiresAt,
       offerExpiresUkTime: row.offerExpiresAt ? formatLondon(row.offerExpiresAt) : null,
-      offerLapsed: offerLapsed(row, now),
+      offerLapsed: offerLapsed(row, parts.now),
       acceptedAt: row.acceptedAt,
       signatoryName: row.signatoryName,
       signatoryPosition: row.signatoryPosition,
       closedAt: row.closedAt,
       closeReason: row.closeReason,
-      returns: await this.returns.list(manager, row.id, londonDateOf(now)),
+      returns: parts.returns,
       version: row.version,
     };
   }

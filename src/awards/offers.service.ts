@@ -45,9 +45,7 @@ export class OffersService {
   }
 
   get(user: AuthenticatedUser, id: string): Promise<AwardDto> {
-    return this.dataSource.transaction('REPEATABLE READ', async (manager) =>
-      this.views.award(manager, await this.views.visibleAward(manager, user, id)),
-    );
+    return this.views.read(user, id);
   }
 
   letter(user: AuthenticatedUser, id: string): Promise<{ filename: string; html: string }> {

@@ -11,7 +11,13 @@ export interface SchedulingRound {
   returnDueDays: number;
 }
 
-export function scheduled(row: DeliveryReturn, today: string): ScheduledReturnDto {
+// The fields of a return its schedule shows.
+export type ScheduledFields = Pick<
+  DeliveryReturn,
+  'id' | 'financialYear' | 'quarter' | 'periodStartsOn' | 'periodEndsOn' | 'dueOn' | 'status'
+>;
+
+export function scheduled(row: ScheduledFields, today: string): ScheduledReturnDto {
   const { id, financialYear, quarter, periodStartsOn, periodEndsOn, dueOn } = row;
   return {
     ...{ id, financialYear, quarter, periodStartsOn, periodEndsOn, dueOn },
