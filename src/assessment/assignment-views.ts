@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import { BidProgressService } from '../bids/bid-progress.service';
 import type { AuthenticatedUser } from '../common/access';
 import { AssessmentCriterion } from '../rounds/assessment-criterion.entity';
@@ -25,6 +25,33 @@ export function mayReadMarks(
   );
 }
 
+// An assignment's marks with their criteria, in the criteria's order, as JSON by its own
+// subquery (over `assessment_assignments assignment`).
+const MARKS_JSON = `(SELECT coalesce(json_agg(json_build_object(
+    'criterionId', m.criterion_id, 'criterionTitle', c.title, 'maxMark', c.max_mark,
+    'weight', c.weight, 'mark', m.mark, 'justification', m.justification)
+    ORDER BY c.position, m.criterion_id), '[]')
+  FROM assessment_marks m JOIN assessment_criteria c ON c.id = m.criterion_id
+  WHERE m.assignment_id = assignment.id)`;
+
+// Whether the viewer has submitted their own assessment of the row's bid (what lets an
+// assessor see a fellow assessor's marks, by mayReadMarks).
+const VIEWER_SUBMITTED_SQL = `EXISTS (SELECT 1 FROM assessment_assignments own
+  WHERE own.bid_id = assignment.bid_id AND own.assessor_id = :viewerId
+    AND own.status = 'submitted')`;
+
+interface AssignmentRaw {
+  assignment_id: string;
+  assignment_bid_id: string;
+  bid_reference: string;
+  bid_title: string;
+  organisation_name: string;
+  force_area_code: string | null;
+  assessor_name: string | null;
+  viewer_submitted: boolean;
+  marks: MarkViewDto[];
+}
+
 // Turns assignment rows into what the API shows, with the bid's name and the marks a viewer
 // may see, in a handful of queries whatever the number of rows.
 @Injectable()
@@ -33,6 +60,51 @@ export class AssignmentViews {
     private readonly bids: BidProgressService,
     private readonly users: UsersService,
   ) {}
+
+  // The assignments `builder` selects (as `assignment`, filtered, ordered and paged by the
+  // caller), rendered as render() does, in one query whatever their number: each row with its
+  // bid's reference, title and area, the organisation's and the assessor's names, whether the
+  // viewer has submitted their own assessment of the bid, and its marks as JSON. Marks the
+  // viewer may not see are read and dropped here, so the rule stays in mayReadMarks.
+  async renderSelected(
+    user: AuthenticatedUser,
+    builder: SelectQueryBuilder<AssessmentAssignment>,
+  ): Promise<AssignmentDto[]> {
+    const { entities, raw } = await builder
+      .innerJoin('bids', 'b', 'b.id = assignment.bid_id')
+      .innerJoin('organisations', 'o', 'o.id = b.organisation_id')
+      .leftJoin('users', 'u', 'u.id = assignment.assessor_id')
+      .addSelect('b.reference', 'bid_reference')
+      .addSelect('b.title', 'bid_title')
+      .addSelect('o.name', 'organisation_name')
+      .addSelect('b.force_area_code', 'force_area_code')
+      .addSelect('u.name', 'assessor_name')
+      .addSelect(VIEWER_SUBMITTED_SQL, 'viewer_submitted')
+      .addSelect(MARKS_JSON, 'marks')
+      .setParameter('viewerId', user.id)
+      .getRawAndEntities<AssignmentRaw>();
+    const parts = new Map(raw.map((row) => [row.assignment_id, row]));
+    // Only the rows' own bids matter to mayReadMarks, so the viewer's submitted bids among them
+    // answer it as the whole set would.
+    const ownSubmitted = new Set(
+      user.role === 'assessor'
+        ? raw.filter((row) => row.viewer_submitted).map((row) => row.assignment_bid_id)
+        : [],
+    );
+    return entities.map((row) => {
+      const part = parts.get(row.id) as AssignmentRaw;
+      const visible = mayReadMarks(user, row, ownSubmitted);
+      return this.dto(row, {
+        bidReference: part.bid_reference,
+        bidTitle: part.bid_title,
+        organisationName: part.organisation_name,
+        forceAreaCode: part.force_area_code,
+        assessorName: part.assessor_name ?? '',
+        visible,
+        marks: visible ? part.marks : [],
+      });
+    });
+  }
 
   async render(
     manager: EntityManager,
@@ -67,31 +139,49 @@ export class AssignmentViews {
     );
     return rows.map((row) => {
       const bid = bids.get(row.bidId);
-      return {
-        id: row.id,
-        roundId: row.roundId,
-        bidId: row.bidId,
+      return this.dto(row, {
         bidReference: bid?.reference ?? '',
         bidTitle: bid?.title ?? '',
         organisationName: bid?.organisationName ?? '',
         forceAreaCode: bid?.forceAreaCode ?? null,
-        assessorId: row.assessorId,
         assessorName: assessors.get(row.assessorId) ?? '',
-        status: row.status,
-        declaration: row.declaration,
-        declaredAt: row.declaredAt,
-        conflictReason: row.conflictReason,
-        assignedAt: row.assignedAt,
-        submittedAt: row.submittedAt,
-        score:
-          row.scoreHundredths !== null && mayReadMarks(user, row, ownSubmitted)
-            ? formatScore(row.scoreHundredths)
-            : null,
-        scoreHundredths: mayReadMarks(user, row, ownSubmitted) ? row.scoreHundredths : null,
+        visible: mayReadMarks(user, row, ownSubmitted),
         marks: marks.get(row.id) ?? [],
-        version: row.version,
-      };
+      });
     });
+  }
+
+  // What the API shows of an assignment, given its bid's and assessor's names, whether the
+  // viewer may see its score, and the marks they may see.
+  private dto(
+    row: AssessmentAssignment,
+    parts: Pick<
+      AssignmentDto,
+      'bidReference' | 'bidTitle' | 'organisationName' | 'forceAreaCode' | 'assessorName' | 'marks'
+    > & { visible: boolean },
+  ): AssignmentDto {
+    return {
+      id: row.id,
+      roundId: row.roundId,
+      bidId: row.bidId,
+      bidReference: parts.bidReference,
+      bidTitle: parts.bidTitle,
+      organisationName: parts.organisationName,
+      forceAreaCode: parts.forceAreaCode,
+      assessorId: row.assessorId,
+      assessorName: parts.assessorName,
+      status: row.status,
+      declaration: row.declaration,
+      declaredAt: row.declaredAt,
+      conflictReason: row.conflictReason,
+      assignedAt: row.assignedAt,
+      submittedAt: row.submittedAt,
+      score:
+        row.scoreHundredths !== null && parts.visible ? formatScore(row.scoreHundredths) : null,
+      scoreHundredths: parts.visible ? row.scoreHundredths : null,
+      marks: parts.marks,
+      version: row.version,
+    };
   }
 
   private async marksOf(

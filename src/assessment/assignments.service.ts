@@ -131,26 +131,27 @@ export class AssignmentsService {
     });
   }
 
+  // A page in two queries whatever its size: the rows with everything they show, and the count.
   async list(user: AuthenticatedUser, query: AssignmentQuery): Promise<Page<AssignmentDto>> {
-    const manager = this.dataSource.manager;
     const assessorId = user.role === 'assessor' ? user.id : query.assessorId;
-    const [rows, total] = await manager.findAndCount(AssessmentAssignment, {
-      where: {
+    const builder = this.dataSource.manager
+      .createQueryBuilder(AssessmentAssignment, 'assignment')
+      .where({
         ...(assessorId ? { assessorId } : {}),
         ...(query.roundId ? { roundId: query.roundId } : {}),
         ...(query.bidId ? { bidId: query.bidId } : {}),
         ...(query.status ? { status: query.status } : {}),
-      },
-      order: { assignedAt: 'ASC', id: 'ASC' },
-      take: query.limit,
-      skip: query.offset,
-    });
-    return {
-      items: await this.views.render(manager, user, rows),
-      total,
-      limit: query.limit,
-      offset: query.offset,
-    };
+      });
+    const total = await builder.clone().getCount();
+    const items = await this.views.renderSelected(
+      user,
+      builder
+        .orderBy('assignment.assignedAt', 'ASC')
+        .addOrderBy('assignment.id', 'ASC')
+        .offset(query.offset)
+        .limit(query.limit),
+    );
+    return { items, total, limit: query.limit, offset: query.offset };
   }
 
   async get(user: AuthenticatedUser, id: string): Promise<AssignmentDto> {
