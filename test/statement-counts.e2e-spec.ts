@@ -43,6 +43,10 @@ describe('statement counts of the hot paths', () => {
   }, 240_000);
   afterAll(() => setup.world.close());
 
+  // The same object with its keys in reverse order.
+  const reordered = (value: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(value).reverse());
+
   async function counted<T>(work: () => Promise<T>): Promise<[T, Counts]> {
     const { result, cost } = await readCost(dataSource, work);
     return [result, countsOf(cost)];
@@ -109,13 +113,38 @@ describe('statement counts of the hot paths', () => {
           .patch(`/api/v1/bids/${draft.body.id}`)
           .set(pcc.headers)
           .set('if-match', saved.headers.etag)
-          .send({ summary: 'Gates and lights.' })
+          // The risks as they were, their keys in another order: not a change.
+          .send({ summary: 'Gates and lights.', risks: draft.body.risks.map(reordered) })
           .expect(200),
       );
       expect(fewer.inTransaction).toBeLessThanOrEqual(3);
       const reread = await t.http().get(`/api/v1/bids/${draft.body.id}`).set(pcc.headers);
       expect(retitled.body).toEqual(reread.body);
       expect(retitled.body.version).toBe(saved.body.version + 1);
+      // The audit trail names what each save changed, before and after, and nothing else.
+      const events = await t
+        .http()
+        .get(`/api/v1/audit-events?objectType=bid&objectId=${draft.body.id}`)
+        .set(setup.world.as('admin'))
+        .expect(200);
+      const updates = events.body.items.filter(
+        (event: { command: string }) => event.command === 'bid.update',
+      );
+      const content = (bid: Record<string, unknown>, field: string) =>
+        field === 'interventions'
+          ? (bid.interventions as { id: string }[]).map(({ id: _id, ...rest }) => rest)
+          : bid[field];
+      const changesBetween = (from: Record<string, unknown>, to: Record<string, unknown>) =>
+        Object.fromEntries(
+          Object.keys(edit).map((field) => [
+            field,
+            { before: content(from, field), after: content(to, field) },
+          ]),
+        );
+      expect(updates.map((event: { changes: unknown }) => event.changes)).toEqual([
+        changesBetween(draft.body, saved.body),
+        { summary: { before: saved.body.summary, after: 'Gates and lights.' } },
+      ]);
       // The earlier version is now stale.
       await t
         .http()
