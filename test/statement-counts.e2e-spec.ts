@@ -43,6 +43,10 @@ describe('statement counts of the hot paths', () => {
   }, 240_000);
   afterAll(() => setup.world.close());
 
+  // The same object with its keys in reverse order.
+  const reordered = (value: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(value).reverse());
+
   async function counted<T>(work: () => Promise<T>): Promise<[T, Counts]> {
     const { result, cost } = await readCost(dataSource, work);
     return [result, countsOf(cost)];
@@ -63,7 +67,93 @@ describe('statement counts of the hot paths', () => {
       expect(created.body.interventions[0].id).toEqual(expect.any(String));
     });
 
-    it.todo('saves a draft bid in at most 4 statements (at the start: 20 / 23; now 8 / 11)');
+    // At the start: 20 inside the transaction, 23 in all; 8 / 11 before the save was folded.
+    it('saves a draft bid in at most 4 statements, answering it as a read finds it', async () => {
+      const { pcc } = setup.world;
+      const draft = await t
+        .http()
+        .post('/api/v1/bids')
+        .set(pcc.headers)
+        .send(validBid(draftRound))
+        .expect(201);
+      const { milestones = [], costLines = [], interventions = [] } = validBid(draftRound);
+      const edit = {
+        title: 'Safer alleys for Byker and Heaton',
+        milestones: [{ title: 'Gates fitted', dueOn: milestones[0].dueOn }],
+        costLines: [{ ...costLines[0], amountPence: 20_000_000 }],
+        interventions: [
+          { ...interventions[0], costPence: 10_000_000 },
+          { ...interventions[0], description: 'Ten more columns', costPence: 10_000_000 },
+        ],
+      };
+      const [saved, counts] = await counted(() =>
+        t
+          .http()
+          .patch(`/api/v1/bids/${draft.body.id}`)
+          .set(pcc.headers)
+          .set('if-match', draft.headers.etag)
+          .send(edit)
+          .expect(200),
+      );
+      expect(counts.inTransaction).toBeLessThanOrEqual(4);
+      const read = await t.http().get(`/api/v1/bids/${draft.body.id}`).set(pcc.headers);
+      expect(saved.body).toEqual(read.body);
+      expect(saved.headers.etag).toBe(read.headers.etag);
+      expect(saved.body.version).toBe(draft.body.version + 1);
+      expect(saved.body.requestedPence).toBe(20_000_000);
+      expect(saved.body.matchFundingPence).toBe(draft.body.matchFundingPence);
+      expect(saved.body.interventions.map((i: { description: string }) => i.description)).toEqual([
+        'Forty LED columns in the back lanes',
+        'Ten more columns',
+      ]);
+      // An edit of columns alone deletes no lines: one statement fewer.
+      const [retitled, fewer] = await counted(() =>
+        t
+          .http()
+          .patch(`/api/v1/bids/${draft.body.id}`)
+          .set(pcc.headers)
+          .set('if-match', saved.headers.etag)
+          // The risks as they were, their keys in another order: not a change.
+          .send({ summary: 'Gates and lights.', risks: draft.body.risks.map(reordered) })
+          .expect(200),
+      );
+      expect(fewer.inTransaction).toBeLessThanOrEqual(3);
+      const reread = await t.http().get(`/api/v1/bids/${draft.body.id}`).set(pcc.headers);
+      expect(retitled.body).toEqual(reread.body);
+      expect(retitled.body.version).toBe(saved.body.version + 1);
+      // The audit trail names what each save changed, before and after, and nothing else.
+      const events = await t
+        .http()
+        .get(`/api/v1/audit-events?objectType=bid&objectId=${draft.body.id}`)
+        .set(setup.world.as('admin'))
+        .expect(200);
+      const updates = events.body.items.filter(
+        (event: { command: string }) => event.command === 'bid.update',
+      );
+      const content = (bid: Record<string, unknown>, field: string) =>
+        field === 'interventions'
+          ? (bid.interventions as { id: string }[]).map(({ id: _id, ...rest }) => rest)
+          : bid[field];
+      const changesBetween = (from: Record<string, unknown>, to: Record<string, unknown>) =>
+        Object.fromEntries(
+          Object.keys(edit).map((field) => [
+            field,
+            { before: content(from, field), after: content(to, field) },
+          ]),
+        );
+      expect(updates.map((event: { changes: unknown }) => event.changes)).toEqual([
+        changesBetween(draft.body, saved.body),
+        { summary: { before: saved.body.summary, after: 'Gates and lights.' } },
+      ]);
+      // The earlier version is now stale.
+      await t
+        .http()
+        .patch(`/api/v1/bids/${draft.body.id}`)
+        .set(pcc.headers)
+        .set('if-match', saved.headers.etag)
+        .send({ summary: 'Too late.' })
+        .expect(412);
+    });
     it.todo('submits a bid in at most 4 statements (at the start: 27 / 30; now 21 / 24)');
     it.todo(
       'saves an assessor’s marks in at most 4 statements (at the start: 22 / 25; now 19 / 22)',

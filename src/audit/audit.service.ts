@@ -21,7 +21,10 @@ export interface AuditEntry {
   changes: FieldChanges;
 }
 
-// Before/after of the fields that changed; values are compared as JSON so dates and arrays compare by content.
+// Before/after of the fields that changed; values are compared as JSON so dates and arrays
+// compare by content, and objects whatever the order of their keys (a value read back from a
+// jsonb column has its keys in PostgreSQL's order, the same value from a request in the order
+// sent).
 export function changedFields(
   before: Record<string, unknown>,
   after: Record<string, unknown>,
@@ -31,7 +34,7 @@ export function changedFields(
   for (const field of fields) {
     const from = toJson(before[field]);
     const to = toJson(after[field]);
-    if (JSON.stringify(from) !== JSON.stringify(to)) {
+    if (JSON.stringify(sortedKeys(from)) !== JSON.stringify(sortedKeys(to))) {
       changes[field] = { before: from, after: to };
     }
   }
@@ -43,6 +46,21 @@ export function createdFields(
   fields: readonly string[],
 ): FieldChanges {
   return changedFields({}, after, fields);
+}
+
+// A JSON value with every object's keys in one order.
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    return value.map(sortedKeys);
+  }
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([key, item]) => [key, sortedKeys(item)]),
+    );
+  }
+  return value;
 }
 
 function toJson(value: unknown): unknown {

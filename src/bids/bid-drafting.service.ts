@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import {
-  AuditActor,
-  auditInsert,
-  AuditService,
-  changedFields,
-  createdFields,
-} from '../audit/audit.service';
+import { AuditActor, auditInsert, changedFields, createdFields } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { formatLondon } from '../common/london-time';
@@ -72,7 +66,6 @@ export class BidDraftingService {
     private readonly store: BidStore,
     private readonly rounds: RoundsService,
     private readonly organisations: OrganisationsService,
-    private readonly audit: AuditService,
   ) {}
 
   // A retried create with the same Idempotency-Key answers the bid the first one made, also
@@ -161,9 +154,10 @@ export class BidDraftingService {
           ...CONTENT_FIELDS,
         ]),
       };
-      const written = await this.store.writeLines(manager, bid.id, input, true, (first) =>
-        auditInsert(actor, entry, first),
-      );
+      const written = await this.store.writeLines(manager, bid.id, input, {
+        created: true,
+        audit: (first) => auditInsert(actor, entry, first),
+      });
       bid.requestedPence = written.requestedPence;
       bid.matchFundingPence = written.matchFundingPence;
       bid.matchFunding.forEach((line, n) => (line.id = written.matchFundingIds[n]));
@@ -172,7 +166,9 @@ export class BidDraftingService {
     });
   }
 
-  // Edits a draft of the version the bidder last read, while the round takes bids.
+  // Edits a draft of the version the bidder last read, while the round takes bids. Four
+  // statements at most: the bid locked, then read whole with its round; the lists it replaces
+  // deleted; its new lines, its columns, totals and version, and the audit event in one.
   update(
     actor: AuditActor,
     user: AuthenticatedUser,
@@ -182,7 +178,8 @@ export class BidDraftingService {
     now = new Date(),
   ): Promise<BidDto> {
     return this.dataSource.transaction(async (manager) => {
-      const bid = ownBidOrNotFound(user, await this.store.lock(manager, id));
+      const bid = await this.store.lockForEdit(manager, id);
+      ownBidOrNotFound(user, bid);
       if (bid.version !== expectedVersion) {
         throw commonError('version-mismatch', {
           message: `The bid has changed since you read it (now version ${bid.version}); reload it and apply your edit again.`,
@@ -193,27 +190,51 @@ export class BidDraftingService {
           message: `Bid ${bid.reference} was submitted and is frozen (it is ${bid.status}); it cannot be edited.`,
         });
       }
-      const found = await this.rounds.findForBidding(manager, bid.roundId, bid.organisationId);
-      if (!found) {
+      // A round not yet published takes no bids, as the round's own read for bidding says.
+      const { round, closesAt } = bid;
+      if (round.status === 'draft') {
         throw notFound('Funding round');
       }
-      const { round, closesAt } = found;
       if (!isWindowOpen(round, closesAt, now)) {
         throw windowRefusal(round, closesAt, now, 'edit a bid');
       }
       this.checkContent(input, round);
       const before = bidContent(bid);
-      // Always one column, so the version moves even when only lines change.
-      await manager.update(Bid, { id }, { title: bid.title, ...columnsOf(input) });
-      await this.store.writeLines(manager, id, input);
-      const saved = await this.store.load(manager, id);
-      await this.audit.record(manager, actor, {
+      // The saved bid as a read would find it, built from the edit instead of read again: the
+      // columns sent, and each list sent in place of the old one (ids of new lines once written).
+      const columns = columnsOf(input);
+      const lines = linesFrom(id, input);
+      Object.assign(bid, columns);
+      if (input.costLines !== undefined) {
+        bid.costLines = lines.costLines;
+      }
+      if (input.matchFunding !== undefined) {
+        bid.matchFunding = lines.matchFunding.map((line) => ({ ...line, id: '' }));
+      }
+      if (input.interventions !== undefined) {
+        bid.interventions = lines.interventions.map((line) => ({ ...line, id: '' }));
+      }
+      const entry = {
         command: 'bid.update',
         objectType: 'bid',
         objectId: id,
-        changes: changedFields(before, bidContent(saved), CONTENT_FIELDS),
+        changes: changedFields(before, bidContent(bid), CONTENT_FIELDS),
+      };
+      const written = await this.store.writeLines(manager, id, input, {
+        audit: (first) => auditInsert(actor, entry, first),
+        edit: columns,
       });
-      return toBidDto(saved);
+      bid.requestedPence = written.requestedPence;
+      bid.matchFundingPence = written.matchFundingPence;
+      bid.version = written.version;
+      bid.updatedAt = written.updatedAt;
+      if (input.matchFunding !== undefined) {
+        bid.matchFunding.forEach((line, n) => (line.id = written.matchFundingIds[n]));
+      }
+      if (input.interventions !== undefined) {
+        bid.interventions.forEach((line, n) => (line.id = written.interventionIds[n]));
+      }
+      return toBidDto(bid);
     });
   }
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { formatLondon } from '../common/london-time';
+import type { FundingRound } from '../rounds/funding-round.entity';
 import { effectiveClosesAtSql } from '../rounds/round-deadlines';
 import type { BidDto, EndorsementState } from './bid-response.dto';
 import type { BidContentDto } from './bid.dto';
@@ -188,6 +189,8 @@ export interface WrittenLines {
   matchFundingPence: number;
   matchFundingIds: string[];
   interventionIds: string[];
+  version: number;
+  updatedAt: Date;
 }
 
 interface WrittenLinesRaw {
@@ -195,6 +198,8 @@ interface WrittenLinesRaw {
   match_funding_pence: string;
   match_funding_ids: string[];
   intervention_ids: string[];
+  version: number;
+  updated_at: Date;
 }
 
 // Named reads and writes of bids and their lines, always inside the caller's transaction.
@@ -217,17 +222,26 @@ export class BidStore {
     if (ids.length === 0) {
       return [];
     }
-    const { entities: bids, raw } = await manager
-      .createQueryBuilder(Bid, 'bid')
-      .innerJoin('bid.round', 'round')
-      .addSelect(['round.id', 'round.code', 'round.name'])
+    return this.readWhole(
+      manager
+        .createQueryBuilder(Bid, 'bid')
+        .innerJoin('bid.round', 'round')
+        .addSelect(['round.id', 'round.code', 'round.name'])
+        .where('bid.id IN (:...ids)', { ids }),
+      ids,
+    );
+  }
+
+  // `query` over `bid` joined to its `round`, with the organisation's name, its own close time
+  // and the lists of lines added; its bids in the order of `ids`.
+  private async readWhole(query: SelectQueryBuilder<Bid>, ids: string[]): Promise<LoadedBid[]> {
+    const { entities: bids, raw } = await query
       .innerJoin('bid.organisation', 'organisation')
       .addSelect(['organisation.id', 'organisation.name'])
       .addSelect(effectiveClosesAtSql('round', 'bid.organisation_id'), 'own_closes_at')
       .addSelect(BID_LINES_JSON.costLines, 'cost_lines')
       .addSelect(BID_LINES_JSON.matchFunding, 'match_funding')
       .addSelect(BID_LINES_JSON.interventions, 'interventions')
-      .where('bid.id IN (:...ids)', { ids })
       .getRawAndEntities<BidLinesRaw & { bid_id: string; own_closes_at: Date }>();
     const rows = new Map(raw.map((row) => [row.bid_id, row]));
     const byId = new Map(
@@ -258,6 +272,33 @@ export class BidStore {
       throw notFound('Bid');
     }
     return this.load(manager, id);
+  }
+
+  // For an edit of a draft: locks the bid row for the rest of the transaction, then reads it
+  // whole with its whole round, the round share-locked as the round's own read for bidding
+  // does (a close waits for the edit; parallel edits in the round do not wait for each other).
+  // Two statements: the read comes after the lock, so a wait for the bid's lock never leaves it
+  // with lines older than the row.
+  async lockForEdit(
+    manager: EntityManager,
+    id: string,
+  ): Promise<LoadedBid & { round: FundingRound }> {
+    const [locked] = await manager.query<{ id: string }[]>(
+      `SELECT id FROM bids WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    if (!locked) {
+      throw notFound('Bid');
+    }
+    const [bid] = await this.readWhole(
+      manager
+        .createQueryBuilder(Bid, 'bid')
+        .innerJoinAndSelect('bid.round', 'round')
+        .where('bid.id = :id', { id })
+        .setLock('pessimistic_read', undefined, ['round']),
+      [id],
+    );
+    return bid;
   }
 
   // Inserts a bid and answers it as a read would: the database's generated and default values
@@ -321,17 +362,26 @@ export class BidStore {
     ]);
   }
 
-  // Replaces whichever lists the edit sends and keeps the derived totals in step, in at most
-  // two statements; `audit`, an event (auditInsert, its values numbered from the one given)
-  // written by the same statement as the lines.
-  // A bid just created has no lines to replace (`created`), so nothing is deleted first, and
-  // the lists it did not send are empty. Answers the totals and the new lines' ids in order.
+  // Replaces whichever lists the input sends and keeps the derived totals in step, in at most
+  // two statements. A bid just created (`created`) has no lines to replace, so nothing is
+  // deleted first, and the lists it did not send are empty. `audit`: an event (auditInsert, its
+  // values numbered from the one given) written by the same statement as the lines. `edit`: the
+  // bid's own columns an edit changes, set by the same statement, which also moves the bid's
+  // version and update time (always, so the version moves even when only lines change).
+  // Answers the totals, the new lines' ids in order, and the bid's version and update time.
   async writeLines(
     manager: EntityManager,
     bidId: string,
     input: LineInput,
-    created = false,
-    audit?: (first: number) => { sql: string; values: unknown[] },
+    {
+      created = false,
+      audit,
+      edit,
+    }: {
+      created?: boolean;
+      audit?: (first: number) => { sql: string; values: unknown[] };
+      edit?: Partial<Bid>;
+    } = {},
   ): Promise<WrittenLines> {
     const sent = [input.costLines, input.matchFunding, input.interventions].map(
       (list) => created || list !== undefined,
@@ -351,6 +401,16 @@ export class BidStore {
     // every INSERT of the WITH whether or not the UPDATE reads it.
     const lines = linesFrom(bidId, input);
     const event = audit?.(7);
+    const values: unknown[] = [
+      bidId,
+      JSON.stringify(lines.costLines),
+      JSON.stringify(lines.matchFunding),
+      JSON.stringify(lines.interventions),
+      sent[0],
+      sent[1],
+      ...(event?.values ?? []),
+    ];
+    const columns = edit ? this.editedColumns(manager, edit, values) : '';
     // TypeORM answers an UPDATE with its rows and its count.
     const [[written]] = await manager.query<[WrittenLinesRaw[], number]>(
       `WITH ${event ? `audit AS (${event.sql}),` : ''}
@@ -373,30 +433,40 @@ export class BidStore {
                 description text, evidence text, "costPence" bigint, "outputMeasure" text,
                 "outputTarget" int)
          RETURNING id, position)
-       UPDATE bids SET
+       UPDATE bids SET ${columns}
          requested_pence = CASE WHEN $5 THEN (SELECT coalesce(sum(amount_pence), 0) FROM cost)
                            ELSE requested_pence END,
          match_funding_pence = CASE WHEN $6 THEN (SELECT coalesce(sum(amount_pence), 0) FROM funding)
                                ELSE match_funding_pence END
        WHERE id = $1
-       RETURNING requested_pence, match_funding_pence,
+       RETURNING requested_pence, match_funding_pence, version, updated_at,
          (SELECT coalesce(json_agg(id ORDER BY position), '[]') FROM funding) AS match_funding_ids,
          (SELECT coalesce(json_agg(id ORDER BY position), '[]') FROM interventions) AS intervention_ids`,
-      [
-        bidId,
-        JSON.stringify(lines.costLines),
-        JSON.stringify(lines.matchFunding),
-        JSON.stringify(lines.interventions),
-        sent[0],
-        sent[1],
-        ...(event?.values ?? []),
-      ],
+      values,
     );
     return {
       requestedPence: Number(written.requested_pence),
       matchFundingPence: Number(written.match_funding_pence),
       matchFundingIds: written.match_funding_ids,
       interventionIds: written.intervention_ids,
+      version: written.version,
+      updatedAt: written.updated_at,
     };
+  }
+
+  // The SET list of an edit's own columns, their values appended to `values` as the driver
+  // stores them (a jsonb column as JSON text), then the version and update time moved as
+  // TypeORM's own update would.
+  private editedColumns(manager: EntityManager, edit: Partial<Bid>, values: unknown[]): string {
+    const metadata = manager.connection.getMetadata(Bid);
+    const sets = Object.entries(edit).map(([property, value]) => {
+      const column = metadata.findColumnWithPropertyName(property);
+      if (!column) {
+        throw new Error(`Bid has no column ${property}`);
+      }
+      values.push(manager.connection.driver.preparePersistentValue(value, column));
+      return `"${column.databaseName}" = $${values.length},`;
+    });
+    return [...sets, 'version = version + 1,', 'updated_at = CURRENT_TIMESTAMP,'].join(' ');
   }
 }
