@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { OrganisationsService } from '../organisations/organisations.service';
 import type { RoundWithParts } from '../rounds/round-views';
-import { BidStore, bidContent, LoadedBid } from './bid-store';
+import { BidStore } from './bid-store';
+import { bidContent, LoadedBid } from './loaded-bid';
 import {
   BidLimitCount,
   eligibilityFailures,

@@ -10,7 +10,7 @@ import {
   draftOpenSql,
   roundClosesWithinSql,
 } from './bid-lifecycle';
-import { bidContent, LoadedBid } from './bid-store';
+import { bidContent, LoadedBid } from './loaded-bid';
 import { pageUrl, pageUrlTemplate, type PortalLinks } from '../notifications/portal-links';
 
 export function bidUrl(links: PortalLinks, bid: { id: string }): string {

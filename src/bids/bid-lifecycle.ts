@@ -34,3 +34,8 @@ export const BID_DEADLINE_KEY_SQL = `CASE WHEN ${BID_CLOSES_AT_SQL} > r.closes_a
 export const AWAITING_ENDORSEMENT_SQL = `b.status = 'submitted' AND b.needs_endorsement
   AND b.endorsement_decision IS NULL
   AND r.status IN (${ENDORSING_ROUND_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+
+// A bid that still holds a place under the round's bid limit: submitted or later, not withdrawn,
+// not failed, and not declined by its PCC.
+export const LIVE_BID_SQL = `b.status NOT IN ('draft', 'withdrawn', 'eligibility_failed')
+  AND b.endorsement_decision IS DISTINCT FROM 'declined'`;
