@@ -30,19 +30,24 @@ export interface ProfileQuarter {
 // the reviewer's feet).
 export const FIXED_RETURN_STATUSES = ['submitted', 'approved'];
 
+// The rules a proposed variation can break, by their problem codes: checked when it is requested
+// and again when it is approved.
+export const VARIATION_RULES = [
+  'variation-unchanged',
+  'variation-unknown-quarter',
+  'variation-over-award',
+  'variation-nothing-left',
+  'variation-crosses-year',
+  'variation-fixed-quarter',
+  'variation-below-claimed',
+  'variation-extension-invalid',
+  'variation-unknown-intervention',
+] as const;
+
 // Why a proposed variation is refused: the rule (its problem code), the field and a sentence
 // with the numbers.
 export interface VariationError {
-  rule:
-    | 'variation-unchanged'
-    | 'variation-unknown-quarter'
-    | 'variation-over-award'
-    | 'variation-nothing-left'
-    | 'variation-crosses-year'
-    | 'variation-fixed-quarter'
-    | 'variation-below-claimed'
-    | 'variation-extension-invalid'
-    | 'variation-unknown-intervention';
+  rule: (typeof VARIATION_RULES)[number];
   field: string;
   message: string;
 }

@@ -23,11 +23,22 @@ import {
   VariationDto,
   VariationListDto,
 } from './variation.dto';
+import { VARIATION_RULES } from './variation.rules';
 import { VariationReads } from './variation-reads.service';
 import { VariationsService } from './variations.service';
 import { Refuses } from '../openapi/refusals';
 
 const READERS = ['applicant', 'approver', 'moderator', 'finance', 'admin'] as const;
+// Approving (first or second approval) checks the variation against the rules again.
+const APPROVAL_REFUSALS = [
+  'award-not-active',
+  'conflict-of-interest',
+  'email-refused',
+  'not-found',
+  'round-closed-out',
+  'variation-not-open',
+  ...VARIATION_RULES,
+] as const;
 
 // Variations of active awards: the funded organisation asks, approvers decide.
 @ApiTags('variations')
@@ -63,15 +74,7 @@ export class VariationsController {
     'not-found',
     'round-closed-out',
     'variation-already-open',
-    'variation-below-claimed',
-    'variation-crosses-year',
-    'variation-extension-invalid',
-    'variation-fixed-quarter',
-    'variation-nothing-left',
-    'variation-over-award',
-    'variation-unchanged',
-    'variation-unknown-intervention',
-    'variation-unknown-quarter',
+    ...VARIATION_RULES,
   )
   request(
     @CurrentUser() user: AuthenticatedUser,
@@ -120,23 +123,7 @@ export class VariationsController {
     type: ProblemDto,
     description: 'No longer fits the rules (a return approved since the request)',
   })
-  @Refuses(
-    'award-not-active',
-    'conflict-of-interest',
-    'email-refused',
-    'not-found',
-    'round-closed-out',
-    'variation-below-claimed',
-    'variation-crosses-year',
-    'variation-extension-invalid',
-    'variation-fixed-quarter',
-    'variation-not-open',
-    'variation-nothing-left',
-    'variation-over-award',
-    'variation-unchanged',
-    'variation-unknown-intervention',
-    'variation-unknown-quarter',
-  )
+  @Refuses(...APPROVAL_REFUSALS)
   approve(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<VariationDto> {
     return this.variations.approve(auditActor(user), user, id);
   }
@@ -155,24 +142,7 @@ export class VariationsController {
   })
   @ApiConflictResponse({ type: ProblemDto, description: 'Not awaiting a second approval' })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'No longer fits the rules' })
-  @Refuses(
-    'award-not-active',
-    'conflict-of-interest',
-    'email-refused',
-    'not-found',
-    'round-closed-out',
-    'second-approver-must-differ',
-    'variation-below-claimed',
-    'variation-crosses-year',
-    'variation-extension-invalid',
-    'variation-fixed-quarter',
-    'variation-not-open',
-    'variation-nothing-left',
-    'variation-over-award',
-    'variation-unchanged',
-    'variation-unknown-intervention',
-    'variation-unknown-quarter',
-  )
+  @Refuses(...APPROVAL_REFUSALS, 'second-approver-must-differ')
   confirm(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<VariationDto> {
     return this.variations.confirm(auditActor(user), user, id);
   }

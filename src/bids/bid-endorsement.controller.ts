@@ -18,6 +18,17 @@ import { AreaRankingDto, ReasonDto } from './bid.dto';
 import { BidCommand } from './bids.controller';
 import { Refuses } from '../openapi/refusals';
 
+// Endorsing and declining are one decision, refused for the same reasons.
+const DECISION_REFUSALS = [
+  'bid-not-submitted',
+  'email-refused',
+  'endorsement-decided',
+  'endorsement-not-needed',
+  'not-a-pcc',
+  'not-found',
+  'round-past-endorsement',
+] as const;
+
 // The PCC's side: endorsing its area's bids led by others, and ranking the area's bids.
 @ApiTags('bids')
 @Controller()
@@ -27,30 +38,14 @@ export class BidEndorsementController {
 
   @Post('bids/:id/endorse')
   @BidCommand('As the area’s PCC, endorse a submitted bid led by another organisation')
-  @Refuses(
-    'bid-not-submitted',
-    'email-refused',
-    'endorsement-decided',
-    'endorsement-not-needed',
-    'not-a-pcc',
-    'not-found',
-    'round-past-endorsement',
-  )
+  @Refuses(...DECISION_REFUSALS)
   endorse(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<BidDto> {
     return this.endorsement.decide(auditActor(user), user, id, 'endorsed', null);
   }
 
   @Post('bids/:id/decline-endorsement')
   @BidCommand('As the area’s PCC, decline to endorse a bid, with a reason for the bidder')
-  @Refuses(
-    'bid-not-submitted',
-    'email-refused',
-    'endorsement-decided',
-    'endorsement-not-needed',
-    'not-a-pcc',
-    'not-found',
-    'round-past-endorsement',
-  )
+  @Refuses(...DECISION_REFUSALS)
   decline(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,

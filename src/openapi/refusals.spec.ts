@@ -135,7 +135,23 @@ describe('@Refuses on every route', () => {
     'lists every catalogue code the route can throw',
     () => {
       const built = program();
-      const codesOf = routeCodes(built.getTypeChecker());
+      const checker = built.getTypeChecker();
+      const codesOf = routeCodes(checker);
+      // A code written out, or a shared list spread in (`...VARIATION_RULES`): its elements'
+      // literal types.
+      const listedCodes = (argument: ts.Expression): string[] => {
+        if (ts.isStringLiteral(argument)) {
+          return [argument.text];
+        }
+        if (!ts.isSpreadElement(argument)) {
+          return [];
+        }
+        const list = checker.getTypeAtLocation(argument.expression);
+        const element = checker.getIndexTypeOfType(list, ts.IndexKind.Number);
+        return (element?.isUnion() ? element.types : element ? [element] : [])
+          .filter((member) => member.isStringLiteral())
+          .map((member) => member.value);
+      };
       const missing: string[] = [];
       let routes = 0;
       for (const file of built.getSourceFiles()) {
@@ -152,7 +168,7 @@ describe('@Refuses on every route', () => {
             const refuses = decorators.find((decorator) => decoratorName(decorator) === 'Refuses');
             const listed = new Set(
               refuses && ts.isCallExpression(refuses.expression)
-                ? refuses.expression.arguments.filter(ts.isStringLiteral).map((arg) => arg.text)
+                ? refuses.expression.arguments.flatMap(listedCodes)
                 : [],
             );
             const absent = [...codesOf(node)].filter((code) => !listed.has(code)).sort();

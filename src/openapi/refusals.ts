@@ -49,7 +49,9 @@ export const REFUSES_EXTENSION = 'x-refuses';
 // The codes a route may answer beyond the generic ones (problem-responses.ts turns them into its
 // error responses, with each code's status, default message and an example). The list is what
 // the route's code can throw; src/openapi/refusals.spec.ts fails when a thrown code is missing.
+// Lists shared by several routes (a rule's codes) are spread in; the document lists each code
+// once, in code order, however the route put them together.
 export function Refuses(...codes: ErrorCode[]): MethodDecorator {
-  const entries: ErrorEntry[] = codes.map((code) => ALL_ERRORS[code]);
+  const entries: ErrorEntry[] = [...new Set(codes)].sort().map((code) => ALL_ERRORS[code]);
   return ApiExtension(REFUSES_EXTENSION, entries);
 }

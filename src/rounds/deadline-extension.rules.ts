@@ -5,14 +5,18 @@ import { effectiveClosesAt } from './round-deadlines';
 
 const DAY_MS = 86_400_000;
 
-// The code's status is in the rounds catalogue (rounds.errors.ts).
+// Why an extension may not be granted or changed, by problem code; each code's status is in the
+// rounds catalogue (rounds.errors.ts).
+export const EXTENSION_REFUSALS = [
+  'round-not-taking-bids',
+  'deadline-passed',
+  'organisation-may-not-bid',
+  'extension-not-later',
+  'extension-beyond-cap',
+] as const;
+
 export interface ExtensionRefusal {
-  code:
-    | 'round-not-taking-bids'
-    | 'deadline-passed'
-    | 'organisation-may-not-bid'
-    | 'extension-not-later'
-    | 'extension-beyond-cap';
+  code: (typeof EXTENSION_REFUSALS)[number];
   message: string;
   field?: string;
 }

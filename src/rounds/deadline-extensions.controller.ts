@@ -23,6 +23,7 @@ import {
 } from './deadline-extension.dto';
 import { DeadlineExtensionsService } from './deadline-extensions.service';
 import { Refuses } from '../openapi/refusals';
+import { EXTENSION_REFUSALS } from './deadline-extension.rules';
 
 @ApiTags('rounds')
 @Controller('rounds')
@@ -49,16 +50,7 @@ export class DeadlineExtensionsController {
     description:
       'Not later than the round’s close, beyond the cap, or an organisation that may not bid',
   })
-  @Refuses(
-    'deadline-passed',
-    'email-refused',
-    'extension-beyond-cap',
-    'extension-not-later',
-    'not-found',
-    'organisation-may-not-bid',
-    'organisation-not-found',
-    'round-not-taking-bids',
-  )
+  @Refuses('email-refused', 'not-found', 'organisation-not-found', ...EXTENSION_REFUSALS)
   grant(
     @CurrentUser() moderator: AuthenticatedUser,
     @UuidParam() id: string,
@@ -109,16 +101,7 @@ export class DeadlineExtensionsController {
   @ApiNoContentResponse({ description: 'Revoked: the organisation is held to the round’s close' })
   @ApiNotFoundResponse({ type: ProblemDto })
   @ApiConflictResponse({ type: ProblemDto })
-  @Refuses(
-    'deadline-passed',
-    'email-refused',
-    'extension-beyond-cap',
-    'extension-not-later',
-    'not-found',
-    'organisation-may-not-bid',
-    'organisation-not-found',
-    'round-not-taking-bids',
-  )
+  @Refuses('email-refused', 'not-found', 'organisation-not-found', ...EXTENSION_REFUSALS)
   revoke(
     @CurrentUser() moderator: AuthenticatedUser,
     @UuidParam() id: string,
