@@ -10,9 +10,9 @@ import {
   type LineLevel,
   levelsOf,
   reportText,
-  SPEND_COLUMNS,
   sqlColumns,
-} from './spend-columns';
+} from './export-column';
+import { SPEND_COLUMNS } from './spend-columns';
 import { type ExportLine, lineReader, type SpendLines } from './spend-export';
 import { CSV_BOM, CSV_LINE_END, csvRecord, csvText } from './spreadsheet-text';
 

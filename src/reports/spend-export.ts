@@ -6,7 +6,7 @@ import {
   type LineLevel,
   levelsOf,
   sqlColumns,
-} from './spend-columns';
+} from './export-column';
 import type { SpendAwardDto, SpendTotalsDto } from './spend-summary.dto';
 
 export interface QuarterTotal {

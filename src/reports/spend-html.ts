@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import Handlebars from 'handlebars';
 import { EMAIL_HELPERS } from '../notifications/email-helpers';
 import { awardChart, quarterChart } from './spend-charts';
-import { capitalised, type ExportColumn, SPEND_COLUMNS } from './spend-columns';
+import { type ExportColumn } from './export-column';
+import { capitalised, SPEND_COLUMNS } from './spend-columns';
 import type { SpendExport } from './spend-export';
 import { ReportTables } from './spend-report-tables';
 

@@ -7,7 +7,7 @@ import {
   type ReportTable,
   reportHeading,
   reportText,
-} from './spend-columns';
+} from './export-column';
 import type { QuarterTotal } from './spend-export';
 import type {
   SpendAwardDto,

@@ -3,7 +3,8 @@
 // first: seconds of compiling for a query that runs in less.
 import { awardProfileAtSql } from '../awards/award-lifecycle';
 import { organisationNameAtSql } from '../organisations/organisation-names';
-import { type ExportColumn, SPEND_COLUMNS, selectList, sqlColumns } from './spend-columns';
+import { type ExportColumn, selectList, sqlColumns } from './export-column';
+import { SPEND_COLUMNS } from './spend-columns';
 
 export const SPEND_SETTINGS = 'SET LOCAL jit = off';
 // An export reads its lines through a cursor, which PostgreSQL never runs with parallel workers:

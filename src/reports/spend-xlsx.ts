@@ -12,9 +12,9 @@ import {
   type LineLevel,
   reportText,
   SHEET_NAMES,
-  SPEND_COLUMNS,
   type ColumnType,
-} from './spend-columns';
+} from './export-column';
+import { SPEND_COLUMNS } from './spend-columns';
 import { columnsByLevel, type ExportLine, lineReader, type SpendLines } from './spend-export';
 
 // Every cell of a type gets the same frozen style object: ExcelJS looks a style object up by
