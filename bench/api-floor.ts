@@ -1,7 +1,8 @@
-import { createServer, IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { verifyToken } from './api-baseline-auth';
 import { pool, Row } from './api-baseline-db';
 import { Refusal } from './api-baseline-refusal';
+import { serveBids } from './bid-server';
 
 // The api benchmark's floor: the same two requests (start a draft bid, list a page of bids) as
 // the least a server can do for them, one SQL statement each, on node:http and a pg pool of our
@@ -140,63 +141,14 @@ async function page(request: IncomingMessage, url: URL) {
   return { items: rows.filter((row) => row.id !== null).map(bid), limit, offset };
 }
 
-function send(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': status < 400 ? 'application/json; charset=utf-8' : 'application/problem+json',
-    'content-length': Buffer.byteLength(text),
-  });
-  response.end(text);
-}
-
-async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-  const url = new URL(request.url ?? '/', 'http://localhost');
-  if (request.method === 'GET' && url.pathname === '/health') {
-    return send(response, 200, { status: 'ok' });
-  }
-  if (url.pathname !== '/api/v1/bids' || (request.method !== 'GET' && request.method !== 'POST')) {
-    return send(response, 404, { status: 404, title: 'Not Found' });
-  }
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) {
-    chunks.push(chunk as Buffer);
-  }
-  if (request.method === 'GET') {
-    return send(response, 200, await page(request, url));
-  }
-  send(response, 201, await create(request, Buffer.concat(chunks).toString('utf8')));
-}
-
-async function start(): Promise<void> {
-  for (const statement of SQL.setUp) {
-    await pool.query(statement);
-  }
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      if (error instanceof Refusal) {
-        send(response, error.status, {
-          status: error.status,
-          code: error.code,
-          detail: error.message,
-        });
-      } else if (error instanceof SyntaxError) {
-        send(response, 400, { status: 400, code: 'malformed-json', detail: error.message });
-      } else {
-        console.error(error);
-        send(response, 500, { status: 500, title: 'Internal Server Error' });
-      }
-    });
-  });
-  server.keepAliveTimeout = 72_000;
-  server.listen(Number(process.env.PORT), '127.0.0.1');
-  process.on('SIGTERM', () => {
-    server.close();
-    server.closeAllConnections();
-    void pool.end().then(() => process.exit(0));
-  });
-}
-
-start().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+serveBids(
+  {
+    list: page,
+    create: async (request, text) => ({ body: await create(request, text) }),
+  },
+  async () => {
+    for (const statement of SQL.setUp) {
+      await pool.query(statement);
+    }
+  },
+);
