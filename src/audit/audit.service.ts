@@ -100,10 +100,10 @@ export class AuditService {
   constructor(@InjectRepository(AuditEvent) private readonly events: Repository<AuditEvent>) {}
 
   // Always inside the caller's transaction, so the event and the change commit or fail together.
+  // The same INSERT as a write that carries its event in its own statement (auditInsert).
   async record(manager: EntityManager, actor: AuditActor, entry: AuditEntry): Promise<void> {
-    await manager.save(
-      manager.create(AuditEvent, { actorId: actor.id, actorLabel: actor.label, ...entry }),
-    );
+    const insert = auditInsert(actor, entry, 1);
+    await manager.query(insert.sql, insert.values);
   }
 
   // How many `command` events an object has had since its last `resetBy` event (or ever).
