@@ -14,6 +14,7 @@ import { AssessmentReminders } from './assessment-emails';
 import { AssessmentOpeningService } from './assessment-opening.service';
 import { AssessorAffiliation } from './assessor-affiliation.entity';
 import { AssessmentAssignment, AssessmentMark } from './assignment.entity';
+import { AssignmentStore } from './assignment-store';
 import { AssignmentViews } from './assignment-views';
 import { AssignmentsController } from './assignments.controller';
 import { AssignmentsService } from './assignments.service';
@@ -36,6 +37,7 @@ import { ScoringService } from './scoring.service';
   providers: [
     AffiliationsService,
     AssessmentOpeningService,
+    AssignmentStore,
     AssignmentViews,
     AssignmentsService,
     ScoringService,

@@ -7,6 +7,7 @@ import { UsersService } from '../users/users.service';
 import type { AssignmentDto, MarkViewDto } from './assessment-response.dto';
 import { AssessmentAssignment, AssessmentMark } from './assignment.entity';
 import { formatScore } from './scoring.rules';
+import { AssignmentStore, type ShownAssignment } from './assignment-store';
 
 // Whose marks a user may see: their own, any once they are a moderator, and fellow assessors'
 // on a bid only after submitting their own assessment of it (blind until then).
@@ -25,33 +26,6 @@ export function mayReadMarks(
   );
 }
 
-// An assignment's marks with their criteria, in the criteria's order, as JSON by its own
-// subquery (over `assessment_assignments assignment`).
-const MARKS_JSON = `(SELECT coalesce(json_agg(json_build_object(
-    'criterionId', m.criterion_id, 'criterionTitle', c.title, 'maxMark', c.max_mark,
-    'weight', c.weight, 'mark', m.mark, 'justification', m.justification)
-    ORDER BY c.position, m.criterion_id), '[]')
-  FROM assessment_marks m JOIN assessment_criteria c ON c.id = m.criterion_id
-  WHERE m.assignment_id = assignment.id)`;
-
-// Whether the viewer has submitted their own assessment of the row's bid (what lets an
-// assessor see a fellow assessor's marks, by mayReadMarks).
-const VIEWER_SUBMITTED_SQL = `EXISTS (SELECT 1 FROM assessment_assignments own
-  WHERE own.bid_id = assignment.bid_id AND own.assessor_id = :viewerId
-    AND own.status = 'submitted')`;
-
-interface AssignmentRaw {
-  assignment_id: string;
-  assignment_bid_id: string;
-  bid_reference: string;
-  bid_title: string;
-  organisation_name: string;
-  force_area_code: string | null;
-  assessor_name: string | null;
-  viewer_submitted: boolean;
-  marks: MarkViewDto[];
-}
-
 // Turns assignment rows into what the API shows, with the bid's name and the marks a viewer
 // may see, in a handful of queries whatever the number of rows.
 @Injectable()
@@ -59,49 +33,39 @@ export class AssignmentViews {
   constructor(
     private readonly bids: BidProgressService,
     private readonly users: UsersService,
+    private readonly store: AssignmentStore,
   ) {}
 
   // The assignments `builder` selects (as `assignment`, filtered, ordered and paged by the
-  // caller), rendered as render() does, in one query whatever their number: each row with its
-  // bid's reference, title and area, the organisation's and the assessor's names, whether the
-  // viewer has submitted their own assessment of the bid, and its marks as JSON. Marks the
-  // viewer may not see are read and dropped here, so the rule stays in mayReadMarks.
+  // caller), rendered as render() does, in one query whatever their number.
   async renderSelected(
     user: AuthenticatedUser,
     builder: SelectQueryBuilder<AssessmentAssignment>,
   ): Promise<AssignmentDto[]> {
-    const { entities, raw } = await builder
-      .innerJoin('bids', 'b', 'b.id = assignment.bid_id')
-      .innerJoin('organisations', 'o', 'o.id = b.organisation_id')
-      .leftJoin('users', 'u', 'u.id = assignment.assessor_id')
-      .addSelect('b.reference', 'bid_reference')
-      .addSelect('b.title', 'bid_title')
-      .addSelect('o.name', 'organisation_name')
-      .addSelect('b.force_area_code', 'force_area_code')
-      .addSelect('u.name', 'assessor_name')
-      .addSelect(VIEWER_SUBMITTED_SQL, 'viewer_submitted')
-      .addSelect(MARKS_JSON, 'marks')
-      .setParameter('viewerId', user.id)
-      .getRawAndEntities<AssignmentRaw>();
-    const parts = new Map(raw.map((row) => [row.assignment_id, row]));
+    return this.shown(user, await this.store.readShown(builder, user.id));
+  }
+
+  // Assignments as read with what the API shows beside them, with the marks the viewer may see.
+  // Marks the viewer may not see were read and are dropped here, so the rule stays in
+  // mayReadMarks.
+  shown(user: AuthenticatedUser, rows: ShownAssignment[]): AssignmentDto[] {
     // Only the rows' own bids matter to mayReadMarks, so the viewer's submitted bids among them
     // answer it as the whole set would.
     const ownSubmitted = new Set(
       user.role === 'assessor'
-        ? raw.filter((row) => row.viewer_submitted).map((row) => row.assignment_bid_id)
+        ? rows.filter((shown) => shown.viewerSubmitted).map((shown) => shown.row.bidId)
         : [],
     );
-    return entities.map((row) => {
-      const part = parts.get(row.id) as AssignmentRaw;
-      const visible = mayReadMarks(user, row, ownSubmitted);
-      return this.dto(row, {
-        bidReference: part.bid_reference,
-        bidTitle: part.bid_title,
-        organisationName: part.organisation_name,
-        forceAreaCode: part.force_area_code,
-        assessorName: part.assessor_name ?? '',
+    return rows.map((shown) => {
+      const visible = mayReadMarks(user, shown.row, ownSubmitted);
+      return this.dto(shown.row, {
+        bidReference: shown.bidReference,
+        bidTitle: shown.bidTitle,
+        organisationName: shown.organisationName,
+        forceAreaCode: shown.forceAreaCode,
+        assessorName: shown.assessorName,
         visible,
-        marks: visible ? part.marks : [],
+        marks: visible ? shown.marks : [],
       });
     });
   }

@@ -1,15 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditActor, AuditService } from '../audit/audit.service';
+import { AuditActor, AuditService, auditInsert } from '../audit/audit.service';
+import type { BidStatus } from '../bids/bid.entity';
 import { BidForAssessment, BidProgressService } from '../bids/bid-progress.service';
 import type { BidDto } from '../bids/bid-response.dto';
 import type { AuthenticatedUser } from '../common/access';
 import type { RoundWithParts } from '../rounds/round-views';
 import { RoundsService } from '../rounds/rounds.service';
 import { SeparationOfDuties } from '../users/separation-of-duties.service';
+import type { BidParties, PersonTies } from '../users/separation.rules';
 import type { MarksDto } from './assessment.dto';
 import type { AssignmentDto, BidAssessmentsDto } from './assessment-response.dto';
 import { AssessmentAssignment, AssessmentMark } from './assignment.entity';
+import { AssignmentStore, marksAfter } from './assignment-store';
 import { AssignmentViews } from './assignment-views';
 import { AssignmentsService } from './assignments.service';
 import { ModerationService } from './moderation.service';
@@ -26,6 +29,7 @@ export class ScoringService {
     private readonly assignments: AssignmentsService,
     private readonly bids: BidProgressService,
     private readonly views: AssignmentViews,
+    private readonly store: AssignmentStore,
     private readonly moderation: ModerationService,
     private readonly rounds: RoundsService,
     private readonly duties: SeparationOfDuties,
@@ -43,35 +47,32 @@ export class ScoringService {
     });
   }
 
-  // Saves marks while the assessment is open; criteria not sent keep their marks.
+  // Saves marks while the assessment is open; criteria not sent keep their marks. Three
+  // statements: the locks, one read of all the checks need (after the locks, so the marks it
+  // reads are the ones they hold still), and one write of the marks, the version and the audit
+  // event; the answer is made from what those read and wrote.
   saveMarks(actor: AuditActor, user: AuthenticatedUser, id: string, input: MarksDto) {
     return this.dataSource.transaction(async (manager): Promise<AssignmentDto> => {
-      const { row, round } = await this.lockOwnOpen(manager, user, id, 'mark the bid');
-      const errors = markErrors(round.criteria, input.marks, false);
+      await this.store.lockOwn(manager, id, user.id);
+      const found = await this.store.readForMarking(manager, id, user.id);
+      this.rounds.refuseUnlessInAssessment(found.round);
+      this.refuseUnlessOpen(
+        found.row,
+        found.bid,
+        { userId: user.id, organisationIds: found.viewerOrganisationIds },
+        'mark the bid',
+      );
+      const errors = markErrors(found.round.criteria, input.marks, false);
       if (errors.length > 0) {
         throw assessmentError('marks-invalid', { errors });
       }
-      const before = await manager.find(AssessmentMark, { where: { assignmentId: id } });
-      if (input.marks.length > 0) {
-        await manager.upsert(
-          AssessmentMark,
-          input.marks.map(({ criterionId, mark, justification }) => ({
-            assignmentId: id,
-            criterionId,
-            mark,
-            justification,
-          })),
-          ['assignmentId', 'criterionId'],
-        );
-      }
-      await manager.increment(AssessmentAssignment, { id }, 'version', 1);
-      await this.audit.record(manager, actor, {
+      const entry = {
         command: 'assignment.save-marks',
         objectType: 'assessment_assignment',
         objectId: id,
         changes: Object.fromEntries(
           input.marks.map((mark) => {
-            const old = before.find((b) => b.criterionId === mark.criterionId);
+            const old = found.marks.find((b) => b.criterionId === mark.criterionId);
             return [
               `marks.${mark.criterionId}`,
               {
@@ -81,9 +82,23 @@ export class ScoringService {
             ];
           }),
         ),
-      });
-      const saved = await this.assignments.visible(manager, user, row.id);
-      return (await this.views.render(manager, user, [saved]))[0];
+      };
+      const { version } = await this.store.writeMarks(manager, id, input.marks, (first) =>
+        auditInsert(actor, entry, first),
+      );
+      const [saved] = this.views.shown(user, [
+        {
+          row: Object.assign(found.row, { version }),
+          bidReference: found.bidReference,
+          bidTitle: found.bidTitle,
+          organisationName: found.organisationName,
+          forceAreaCode: found.forceAreaCode,
+          assessorName: found.assessorName,
+          viewerSubmitted: found.viewerSubmitted,
+          marks: marksAfter(found.marks, input.marks, found.round.criteria),
+        },
+      ]);
+      return saved;
     });
   }
 
@@ -178,8 +193,21 @@ export class ScoringService {
     const round = await this.rounds.lockInAssessment(manager, found.roundId, 'share');
     const bid = await this.bids.find(manager, found.bidId, true);
     const row = await this.assignments.visible(manager, user, id, true);
-    // Ties can arise after the assignment (a spell at the bidder's organisation).
-    await this.duties.refuseIfTied(manager, user.id, bid, 'assess');
+    const ties = (await this.duties.tiesOf(manager, [user.id])).get(user.id) as PersonTies;
+    this.refuseUnlessOpen(row, bid, ties, action);
+    return { row, round, bid };
+  }
+
+  // The assignment can still be worked on by its assessor: they are not tied to the bid (ties
+  // can arise after the assignment: a spell at the bidder's organisation), have not submitted,
+  // have declared no conflict, and the bid is still being assessed.
+  private refuseUnlessOpen(
+    row: AssessmentAssignment,
+    bid: BidParties & { reference: string; status: BidStatus },
+    ties: PersonTies,
+    action: string,
+  ): void {
+    this.duties.refuseTie(ties, bid, 'assess');
     if (row.status === 'submitted') {
       throw assessmentError('assessment-submitted', {
         message: `Your assessment of ${bid.reference} was submitted on ${row.submittedAt?.toISOString()} and is final.`,
@@ -191,6 +219,5 @@ export class ScoringService {
         message: `Bid ${bid.reference} is ${bid.status}; it is no longer being assessed.`,
       });
     }
-    return { row, round, bid };
   }
 }

@@ -343,12 +343,17 @@ export class RoundsService {
     if (!round) {
       throw notFound('Funding round');
     }
+    this.refuseUnlessInAssessment(round);
+    return round;
+  }
+
+  // 409 unless the round (read and locked by the caller) is in assessment.
+  refuseUnlessInAssessment(round: Pick<FundingRound, 'code' | 'status'>): void {
     if (round.status !== 'assessment') {
       throw roundError('round-not-in-assessment', {
         message: `Round ${round.code} is ${round.status}; assessment work happens only while it is in assessment.`,
       });
     }
-    return round;
   }
 
   // A published round with its criteria and caps; `lock` holds it against concurrent changes

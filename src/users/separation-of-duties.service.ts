@@ -61,7 +61,11 @@ export class SeparationOfDuties {
     if (userId === null) {
       return;
     }
-    const ties = (await this.tiesOf(manager, [userId])).get(userId) as PersonTies;
+    this.refuseTie((await this.tiesOf(manager, [userId])).get(userId) as PersonTies, bid, action);
+  }
+
+  // refuseIfTied for a caller that read the person's ties itself (organisationsEverOfSql).
+  refuseTie(ties: PersonTies, bid: BidParties & { reference: string }, action: string): void {
     const tie = bidTie(ties, bid);
     if (tie) {
       throw userError('conflict-of-interest', {

@@ -7,7 +7,7 @@ import type { AuthenticatedUser } from '../../src/common/access';
 import type { CreateRoundDto } from '../../src/rounds/round.dto';
 import { RoundsService } from '../../src/rounds/rounds.service';
 import { UsersService } from '../../src/users/users.service';
-import { CRITERIA, dueIn, newAssessor } from './assessment';
+import { type Assessor, CRITERIA, dueIn, newAssessor } from './assessment';
 import { type Bidder, type BiddingWorld, validBid } from './bids';
 import { login, type TestApp } from './app';
 import { createAccount } from './accounts';
@@ -19,6 +19,8 @@ export interface ModeratedRound {
   round: { id: string; code: string; criteria: { id: string; title: string }[] };
   // In submission order: each bidder's bids in turn.
   bids: BidDto[];
+  // The one assessor, assigned every bid.
+  assessor: Assessor;
 }
 
 // The bidder as the services see a signed-in user.
@@ -121,7 +123,7 @@ export async function moderatedRound(
       }),
     );
   }
-  return { round, bids };
+  return { round, bids, assessor };
 }
 
 // A green (or other) due-diligence result for the organisation, recorded by finance.
