@@ -155,12 +155,7 @@ export class ReturnViews {
   }
 
   // The answer for the return read whole; `row` when it has since been saved.
-  toDto(
-    loaded: LoadedReturn,
-    award: AwardForDelivery,
-    today: string,
-    row = loaded.row,
-  ): ReturnDto {
+  toDto(loaded: LoadedReturn, award: AwardForDelivery, today: string, row = loaded.row): ReturnDto {
     const context = this.context(loaded, award, row);
     const draft = completeContent(row.draft);
     const editable = isWithBidder(row.status);
