@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from 'typeorm';
+import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { type AuditActor, type AuditEntry, auditInsert } from '../audit/audit.service';
 import { awardForDeliveryJson, type AwardForDeliveryRaw } from '../awards/award-for-delivery';
 import { DeliveryReturn } from './delivery-return.entity';
@@ -78,6 +78,15 @@ export interface LoadedReturn {
 // read, on its own as one statement, which is one snapshot).
 @Injectable()
 export class ReturnStore {
+  // The return row alone, or null when it is not found (or not `ownedBy`'s, when given).
+  async find(
+    manager: EntityManager,
+    id: string,
+    ownedBy?: string | null,
+  ): Promise<DeliveryReturn | null> {
+    return this.query(manager, id, ownedBy).getOne();
+  }
+
   // Locks the return's award, then the return (every command on an award's returns takes them
   // in this order, so commands on one award's returns happen one at a time), in one statement.
   // `ownedBy`: only a return of that organisation (an applicant's), when given. False when no
@@ -99,19 +108,14 @@ export class ReturnStore {
     id: string,
     ownedBy?: string | null,
   ): Promise<LoadedReturn | null> {
-    const query = manager
-      .createQueryBuilder(DeliveryReturn, 'ret')
+    const { entities, raw } = await this.query(manager, id, ownedBy)
       .addSelect(awardForDeliveryJson('ret.award_id'), 'award')
       .addSelect(RETURN_PARTS_JSON.schedule, 'schedule')
       .addSelect(committedJson('ret.award_id', 'ret.id'), 'claimed_before')
       .addSelect(outputsJson('ret.award_id', 'ret.id'), 'reported')
       .addSelect(RETURN_PARTS_JSON.submissions, 'submissions')
       .addSelect(RETURN_PARTS_JSON.payment, 'payment')
-      .where('ret.id = :id', { id });
-    if (ownedBy !== undefined) {
-      query.andWhere('ret.organisation_id = :ownedBy', { ownedBy });
-    }
-    const { entities, raw } = await query.getRawAndEntities<ReturnRaw>();
+      .getRawAndEntities<ReturnRaw>();
     const [row] = entities;
     if (!row) {
       return null;
@@ -162,5 +166,17 @@ export class ReturnStore {
       version: saved.version,
       updatedAt: saved.updated_at,
     });
+  }
+
+  // The return `id` as `ret`; only `ownedBy`'s (an applicant's organisation), when given.
+  private query(
+    manager: EntityManager,
+    id: string,
+    ownedBy: string | null | undefined,
+  ): SelectQueryBuilder<DeliveryReturn> {
+    const query = manager.createQueryBuilder(DeliveryReturn, 'ret').where('ret.id = :id', { id });
+    return ownedBy === undefined
+      ? query
+      : query.andWhere('ret.organisation_id = :ownedBy', { ownedBy });
   }
 }

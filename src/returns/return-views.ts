@@ -61,13 +61,9 @@ export class ReturnViews {
     manager: EntityManager,
     user: AuthenticatedUser,
     id: string,
-    lock = false,
   ): Promise<DeliveryReturn> {
-    const row = await manager.findOne(DeliveryReturn, {
-      where: { id },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
-    if (!row || (user.role === 'applicant' && row.organisationId !== user.organisationId)) {
+    const row = await this.store.find(manager, id, ownedBy(user));
+    if (!row) {
       throw notFound('Return');
     }
     return row;
