@@ -2,41 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { BidProgressService } from '../bids/bid-progress.service';
-import type { YearKindAmount } from '../returns/return.rules';
-import { RoundsService } from '../rounds/rounds.service';
 import type { OpenOffer, OutstandingItem } from '../rounds/rounds.rules';
 import type { BidParties } from '../users/separation.rules';
-import { AWARD_UNSETTLED_SQL, awardProfileAtSql, offerOpenSql } from './award-lifecycle';
-import { AwardDecision, AwardLine, type DecisionStatus } from './award.entity';
-import type { ProfileCell } from './variation.rules';
-import { roundError } from '../rounds/rounds.errors';
-import { notFound } from '../common/common.errors';
+import { AWARD_UNSETTLED_SQL, offerOpenSql } from './award-lifecycle';
+import { AwardDecision } from './award.entity';
+import {
+  type AwardForDelivery,
+  awardForDeliveryJson,
+  type AwardForDeliveryRaw,
+  deliverableAward,
+} from './award-for-delivery';
 
-// What delivery returns need of an award: its money per year and kind, the bid's interventions
-// and targets, and the round's settings for returns and payments.
-export interface AwardForDelivery {
-  id: string;
-  bidId: string;
-  reference: string;
-  title: string;
-  organisationId: string;
-  organisationName: string;
-  roundId: string;
-  roundCode: string;
-  status: DecisionStatus;
-  lines: YearKindAmount[];
-  // The quarterly profile an approved variation set, or null for an award never varied (its
-  // lines are then spread evenly over each year's quarters).
-  profile: ProfileCell[] | null;
-  interventions: {
-    id: string;
-    type: string;
-    outputMeasure: string | null;
-    outputTarget: number | null;
-  }[];
-  varianceThresholdPercent: number;
-  paymentDays: number;
-}
+export type { AwardForDelivery } from './award-for-delivery';
 
 // The award as the returns module sees it: read (or locked, so that returns of one award are
 // submitted and reviewed one at a time) and, once everything is approved and paid, completed.
@@ -44,78 +21,23 @@ export interface AwardForDelivery {
 export class AwardDeliveryService {
   constructor(
     private readonly bids: BidProgressService,
-    private readonly rounds: RoundsService,
     private readonly audit: AuditService,
   ) {}
 
+  // The award in one query (awardForDeliveryJson); `lock` first locks its row in a statement of
+  // its own, so that what is read after the wait is what the holder before us committed.
   async find(manager: EntityManager, id: string, lock = false): Promise<AwardForDelivery> {
-    const award = await manager.findOne(AwardDecision, {
-      where: { id, outcome: 'award' },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
-    const round = award?.publishedAt
-      ? await this.rounds.findPublished(manager, award.roundId, null)
-      : null;
-    if (!award || !round) {
-      throw notFound('Award');
+    if (lock) {
+      await manager.query(
+        `SELECT 1 FROM award_decisions WHERE id = $1 AND outcome = 'award' FOR UPDATE`,
+        [id],
+      );
     }
-    // Every change to an award's returns and payments locks it: none once the round is closed out.
-    if (lock && round.status === 'closed_out') {
-      throw roundError('round-closed-out', {
-        message: `Round ${round.code} is closed out: nothing about its money changes any more.`,
-      });
-    }
-    const bid = await this.bids.readSubmitted(manager, award.bidId);
-    const lines = await manager.find(AwardLine, {
-      where: { decisionId: id },
-      order: { financialYear: 'ASC', kind: 'ASC' },
-    });
-    const targets = await this.variedTargets(manager, id);
-    const [{ profile }] = await manager.query<{ profile: ProfileCell[] | null }[]>(
-      `SELECT ${awardProfileAtSql('$1::uuid', 'now()')} AS profile`,
+    const [{ award }] = await manager.query<{ award: AwardForDeliveryRaw | null }[]>(
+      `SELECT ${awardForDeliveryJson('$1::uuid')} AS award`,
       [id],
     );
-    return {
-      id,
-      bidId: award.bidId,
-      reference: bid.reference,
-      title: bid.title,
-      organisationId: award.organisationId,
-      organisationName: bid.organisationName,
-      roundId: round.id,
-      roundCode: round.code,
-      status: award.status,
-      lines: lines.map(({ financialYear, kind, amountPence }) => ({
-        financialYear,
-        kind,
-        amountPence,
-      })),
-      profile,
-      interventions: bid.interventions.map(
-        ({ id: interventionId, type, outputMeasure, outputTarget }) => ({
-          id: interventionId,
-          type,
-          outputMeasure: outputMeasure ?? null,
-          outputTarget: targets.get(interventionId) ?? outputTarget ?? null,
-        }),
-      ),
-      varianceThresholdPercent: round.varianceThresholdPercent,
-      paymentDays: round.paymentDays,
-    };
-  }
-
-  // Output targets changed by approved variations, the latest per intervention.
-  private async variedTargets(manager: EntityManager, awardId: string) {
-    const rows = await manager.query<{ intervention_id: string; output_target: number }[]>(
-      `SELECT DISTINCT ON (t."interventionId") t."interventionId" AS intervention_id,
-              t."outputTarget" AS output_target
-       FROM award_variations v
-       CROSS JOIN jsonb_to_recordset(v.output_targets) AS t("interventionId" text, "outputTarget" int)
-       WHERE v.award_id = $1 AND v.status = 'approved' AND v.output_targets IS NOT NULL
-       ORDER BY t."interventionId", v.approved_at DESC`,
-      [awardId],
-    );
-    return new Map(rows.map((row) => [row.intervention_id, Number(row.output_target)]));
+    return deliverableAward(award, lock);
   }
 
   // Offers of the round a recipient may still accept at `now`, earliest deadline first.

@@ -16,13 +16,51 @@ const toAmounts = (rows: LedgerRow[]): YearKindAmount[] =>
     amountPence: Number(row.amount),
   }));
 
-// The latest submission of each of an award's returns, with its spend lines.
-const LATEST_LINES = `
+// The latest submission of each of the award `awardId`'s returns (an SQL uuid expression), with
+// its spend lines.
+const latestLinesSql = (awardId: string) => `
   FROM return_spend_lines l
   JOIN return_submissions s ON s.id = l.submission_id
   JOIN delivery_returns d ON d.id = s.return_id AND s.number = d.submissions
   LEFT JOIN return_payments p ON p.return_id = d.id
-  WHERE d.award_id = $1`;
+  WHERE d.award_id = ${awardId}`;
+
+// What counts against each year's award of `awardId`, except the return `exceptReturnId`'s own
+// claim (SQL expressions; a NULL return excepts none): approved spend of approved returns and the
+// claims of returns awaiting review, per financial year and kind.
+function committedSql(awardId: string, exceptReturnId: string): string {
+  return `SELECT l.financial_year, l.kind,
+            sum(CASE WHEN d.status = 'approved' THEN l.approved_pence ELSE l.claimed_pence END) AS amount
+          ${latestLinesSql(awardId)}
+            AND d.status IN ('submitted', 'approved')
+            AND d.id IS DISTINCT FROM ${exceptReturnId}
+          GROUP BY l.financial_year, l.kind`;
+}
+
+// Outputs reported per intervention in the award's sent returns, except `exceptReturnId`'s.
+function outputsSql(awardId: string, exceptReturnId: string): string {
+  return `SELECT o->>'interventionId' AS intervention_id, sum((o->>'achieved')::bigint) AS achieved
+          FROM return_submissions s
+          JOIN delivery_returns d ON d.id = s.return_id AND s.number = d.submissions
+          CROSS JOIN jsonb_array_elements(s.content->'outputs') AS o
+          WHERE d.award_id = ${awardId} AND d.status IN ('submitted', 'approved')
+            AND d.id <> ${exceptReturnId}
+          GROUP BY 1`;
+}
+
+// The same two sums as JSON, for a read that brings them in its own statement: the committed
+// amounts as an array of { financialYear, kind, amountPence }, the outputs as an object from
+// intervention id to the number achieved.
+export function committedJson(awardId: string, exceptReturnId: string): string {
+  return `(SELECT coalesce(json_agg(json_build_object(
+      'financialYear', c.financial_year, 'kind', c.kind, 'amountPence', c.amount)
+      ORDER BY c.financial_year, c.kind), '[]')
+    FROM (${committedSql(awardId, exceptReturnId)}) c)`;
+}
+export function outputsJson(awardId: string, exceptReturnId: string): string {
+  return `(SELECT coalesce(json_object_agg(r.intervention_id, r.achieved), '{}')
+    FROM (${outputsSql(awardId, exceptReturnId)}) r)`;
+}
 
 // An award's money as its returns have moved it: claimed, approved, paid, released; summed per
 // financial year and kind in SQL from the returns' latest submissions.
@@ -35,15 +73,10 @@ export class ReturnLedger {
     awardId: string,
     exceptReturnId: string | null,
   ): Promise<YearKindAmount[]> {
-    const rows = await manager.query<LedgerRow[]>(
-      `SELECT l.financial_year, l.kind,
-              sum(CASE WHEN d.status = 'approved' THEN l.approved_pence ELSE l.claimed_pence END) AS amount
-       ${LATEST_LINES}
-         AND d.status IN ('submitted', 'approved')
-         AND d.id IS DISTINCT FROM $2::uuid
-       GROUP BY l.financial_year, l.kind`,
-      [awardId, exceptReturnId],
-    );
+    const rows = await manager.query<LedgerRow[]>(committedSql('$1', '$2::uuid'), [
+      awardId,
+      exceptReturnId,
+    ]);
     return toAmounts(rows);
   }
 
@@ -54,12 +87,7 @@ export class ReturnLedger {
     exceptReturnId: string,
   ): Promise<Map<string, number>> {
     const rows = await manager.query<{ intervention_id: string; achieved: string }[]>(
-      `SELECT o->>'interventionId' AS intervention_id, sum((o->>'achieved')::bigint) AS achieved
-       FROM return_submissions s
-       JOIN delivery_returns d ON d.id = s.return_id AND s.number = d.submissions
-       CROSS JOIN jsonb_array_elements(s.content->'outputs') AS o
-       WHERE d.award_id = $1 AND d.status IN ('submitted', 'approved') AND d.id <> $2::uuid
-       GROUP BY 1`,
+      outputsSql('$1', '$2::uuid'),
       [awardId, exceptReturnId],
     );
     return new Map(rows.map((row) => [row.intervention_id, Number(row.achieved)]));
@@ -78,7 +106,7 @@ export class ReturnLedger {
     const sum = (condition: string, column: string) =>
       manager
         .query<LedgerRow[]>(
-          `SELECT l.financial_year, l.kind, sum(${column}) AS amount ${LATEST_LINES} AND ${condition}
+          `SELECT l.financial_year, l.kind, sum(${column}) AS amount ${latestLinesSql('$1')} AND ${condition}
            GROUP BY l.financial_year, l.kind`,
           [awardId],
         )

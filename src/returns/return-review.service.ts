@@ -168,12 +168,7 @@ export class ReturnReviewService {
         paymentDueOn,
       });
       await this.completeIfDone(manager, actor, award.id);
-      return this.views.toDto(
-        manager,
-        await manager.findOneByOrFail(DeliveryReturn, { id }),
-        await this.awards.find(manager, award.id),
-        today,
-      );
+      return this.views.reread(manager, id, today);
     });
   }
 
@@ -209,12 +204,7 @@ export class ReturnReviewService {
       await this.tellBidder(manager, award, row, 'return-changes-requested', {
         comments: input.comments,
       });
-      return this.views.toDto(
-        manager,
-        await manager.findOneByOrFail(DeliveryReturn, { id }),
-        award,
-        londonDateOf(now),
-      );
+      return this.views.reread(manager, id, londonDateOf(now));
     });
   }
 

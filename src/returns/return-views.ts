@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, Not } from 'typeorm';
-import { AwardDeliveryService, type AwardForDelivery } from '../awards/award-delivery.service';
+import { EntityManager } from 'typeorm';
+import { type AwardForDelivery, deliverableAward } from '../awards/award-for-delivery';
 import type { AuthenticatedUser } from '../common/access';
 import type { FieldError } from '../common/problem';
-import { UsersService } from '../users/users.service';
 import { DeliveryReturn } from './delivery-return.entity';
 import {
   completeContent,
@@ -14,15 +13,14 @@ import {
 import { isWithBidder } from './return-lifecycle';
 import { ReturnLedger } from './return-ledger';
 import { readStatus } from './return-schedule.rules';
-import { scheduled } from './return-schedule.service';
-import { ReturnPayment } from './return-payment.entity';
-import type { AwardPositionDto, PaymentDto, ReturnDto, SubmissionDto } from './return-response.dto';
-import { ReturnSubmission } from './return-submission.entity';
+import { scheduled, type ScheduledFields } from './return-schedule.service';
+import type { AwardPositionDto, PaymentDto, ReturnDto } from './return-response.dto';
+import { type LoadedReturn, type PaymentRow, ReturnStore } from './return-store';
 import { awardPosition, earlierOutstanding } from './return.rules';
 import { notFound } from '../common/common.errors';
 
 export function paymentDto(
-  payment: ReturnPayment,
+  payment: PaymentRow,
   row: Pick<DeliveryReturn, 'financialYear' | 'quarter'>,
   award: Pick<AwardForDelivery, 'reference' | 'organisationName'>,
 ): PaymentDto {
@@ -43,65 +41,82 @@ export function paymentDto(
 }
 
 // The rules' context, with the award's schedule as the returns themselves.
-type ViewContext = ReturnContext & { schedule: DeliveryReturn[] };
+type ViewContext = ReturnContext & { schedule: ScheduledFields[] };
+
+// Whose returns `user` may see: an applicant only their organisation's; staff all (undefined).
+function ownedBy(user: AuthenticatedUser): string | null | undefined {
+  return user.role === 'applicant' ? user.organisationId : undefined;
+}
 
 // Returns as their readers see them: an applicant only their organisation's (anything else
 // answers 404), Home Office staff all; with what the rules say of the draft.
 @Injectable()
 export class ReturnViews {
   constructor(
-    private readonly awards: AwardDeliveryService,
+    private readonly store: ReturnStore,
     private readonly ledger: ReturnLedger,
-    private readonly users: UsersService,
   ) {}
 
   async visible(
     manager: EntityManager,
     user: AuthenticatedUser,
     id: string,
-    lock = false,
   ): Promise<DeliveryReturn> {
-    const row = await manager.findOne(DeliveryReturn, {
-      where: { id },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
-    if (!row || (user.role === 'applicant' && row.organisationId !== user.organisationId)) {
+    const row = await this.store.find(manager, id, ownedBy(user));
+    if (!row) {
       throw notFound('Return');
     }
     return row;
   }
 
-  // The return and its award, locked award first (every command on an award's returns takes
-  // them in this order), so commands on one award's returns happen one at a time.
+  // The return and its award, locked award first (ReturnStore.lock), then read whole after the
+  // wait, so what it shows is what the command before us committed; refused once the round is
+  // closed out (deliverableAward).
   async lockWithAward(
     manager: EntityManager,
     user: AuthenticatedUser,
     id: string,
-  ): Promise<{ row: DeliveryReturn; award: AwardForDelivery }> {
-    const found = await this.visible(manager, user, id);
-    const award = await this.awards.find(manager, found.awardId, true);
-    return { row: await this.visible(manager, user, id, true), award };
+  ): Promise<{ row: DeliveryReturn; award: AwardForDelivery; loaded: LoadedReturn }> {
+    if (!(await this.store.lock(manager, id, ownedBy(user)))) {
+      throw notFound('Return');
+    }
+    const loaded = await this.store.read(manager, id);
+    if (!loaded) {
+      throw notFound('Return');
+    }
+    return { row: loaded.row, award: deliverableAward(loaded.award, true), loaded };
   }
 
-  // The award's returns in quarter order, without cancelled ones.
-  schedule(manager: EntityManager, awardId: string): Promise<DeliveryReturn[]> {
-    return manager.find(DeliveryReturn, {
-      where: { awardId, status: Not('cancelled' as const) },
-      order: { periodStartsOn: 'ASC' },
-    });
-  }
-
-  async context(
+  // The return visible to `user` read whole, in one statement.
+  async read(
     manager: EntityManager,
-    row: DeliveryReturn,
-    award: AwardForDelivery,
-  ): Promise<ViewContext> {
+    user: AuthenticatedUser,
+    id: string,
+  ): Promise<{ award: AwardForDelivery; loaded: LoadedReturn }> {
+    const loaded = await this.store.read(manager, id, ownedBy(user));
+    if (!loaded) {
+      throw notFound('Return');
+    }
+    return { award: deliverableAward(loaded.award, false), loaded };
+  }
+
+  // The return as a command just left it, read again whole, as its answer.
+  async reread(manager: EntityManager, id: string, today: string): Promise<ReturnDto> {
+    const loaded = await this.store.read(manager, id);
+    if (!loaded) {
+      throw notFound('Return');
+    }
+    return this.toDto(loaded, deliverableAward(loaded.award, false), today);
+  }
+
+  // What the rules need of the return `row` (the one read, or as just saved).
+  context(loaded: LoadedReturn, award: AwardForDelivery, row = loaded.row): ViewContext {
     return {
       period: row,
-      schedule: await this.schedule(manager, row.awardId),
+      schedule: loaded.schedule,
       award: award.lines,
       profile: award.profile,
-      claimedBefore: await this.ledger.committed(manager, award.id, row.id),
+      claimedBefore: loaded.claimedBefore,
       interventions: award.interventions,
       varianceThresholdPercent: award.varianceThresholdPercent,
     };
@@ -135,26 +150,11 @@ export class ReturnViews {
     return [...problems, ...submitErrors(completeContent(row.draft), context)];
   }
 
-  async toDto(
-    manager: EntityManager,
-    row: DeliveryReturn,
-    award: AwardForDelivery,
-    today: string,
-  ): Promise<ReturnDto> {
-    const context = await this.context(manager, row, award);
+  // The answer for the return read whole; `row` when it has since been saved.
+  toDto(loaded: LoadedReturn, award: AwardForDelivery, today: string, row = loaded.row): ReturnDto {
+    const context = this.context(loaded, award, row);
     const draft = completeContent(row.draft);
-    const submissions = await manager.find(ReturnSubmission, {
-      where: { returnId: row.id },
-      relations: { spend: true },
-      order: { number: 'ASC' },
-    });
-    const payment = await manager.findOne(ReturnPayment, { where: { returnId: row.id } });
-    const names = await this.users.namesOf(
-      submissions.flatMap((s) => [s.submittedBy, ...(s.reviewedBy ? [s.reviewedBy] : [])]),
-      manager,
-    );
     const editable = isWithBidder(row.status);
-    const reported = await this.ledger.outputs(manager, award.id, row.id);
     return {
       ...scheduled(row, today),
       awardId: row.awardId,
@@ -171,29 +171,12 @@ export class ReturnViews {
           draft.outputs.find((output) => output.interventionId === id)?.achieved ?? null;
         return {
           ...{ interventionId: id, type, outputMeasure, outputTarget, thisQuarter },
-          toDate: (reported.get(id) ?? 0) + (thisQuarter ?? 0),
+          toDate: (loaded.reported.get(id) ?? 0) + (thisQuarter ?? 0),
         };
       }),
       problems: editable ? this.problems(row, award, context, today) : [],
-      submissions: submissions.map((s): SubmissionDto => ({
-        number: s.number,
-        content: s.content,
-        spend: (s.spend ?? [])
-          .map(({ financialYear, kind, claimedPence, approvedPence }) => ({
-            ...{ financialYear, kind, claimedPence, approvedPence },
-          }))
-          .sort((a, b) =>
-            `${a.financialYear}${a.kind}`.localeCompare(`${b.financialYear}${b.kind}`),
-          ),
-        submittedAt: s.submittedAt,
-        submittedBy: names.get(s.submittedBy) ?? s.submittedBy,
-        outcome: s.outcome,
-        reviewComment: s.reviewComment,
-        reviewedAt: s.reviewedAt,
-        reviewedBy: s.reviewedBy ? (names.get(s.reviewedBy) ?? s.reviewedBy) : null,
-        payablePence: s.payablePence,
-      })),
-      payment: payment ? paymentDto(payment, row, award) : null,
+      submissions: loaded.submissions,
+      payment: loaded.payment ? paymentDto(loaded.payment, row, award) : null,
     };
   }
 

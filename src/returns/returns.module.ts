@@ -16,6 +16,7 @@ import { ReturnReminders } from './return-reminders';
 import { ReturnReviewService } from './return-review.service';
 import { ReturnScheduleModule } from './return-schedule.module';
 import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
+import { ReturnStore } from './return-store';
 import { ReturnViews } from './return-views';
 import { ReturnsController } from './returns.controller';
 import { ReturnsService } from './returns.service';
@@ -51,6 +52,7 @@ import { YearEndRelease } from './year-end-release.entity';
     ReturnReminders,
     ReturnTasks,
     ReturnReviewService,
+    ReturnStore,
     ReturnViews,
     ReturnsService,
   ],

@@ -15,6 +15,7 @@ import { scheduled } from './return-schedule.service';
 import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
 import { quarterLabel, RETURN_FILTER_SQL, WITH_BIDDER } from './return-lifecycle';
 import { ReturnViews } from './return-views';
+import { type LoadedReturn, ReturnStore } from './return-store';
 import { unmadePayments, unsettledReturns } from './round-settlement';
 import type { OutstandingItem } from '../rounds/rounds.rules';
 import { RETURN_SORT_COLUMNS, type ReturnQuery, type SaveReturnDto } from './return.dto';
@@ -43,6 +44,7 @@ export class ReturnsService {
     private readonly awards: AwardDeliveryService,
     private readonly audit: AuditService,
     private readonly documents: DocumentStore,
+    private readonly store: ReturnStore,
   ) {}
 
   // The round's returns not yet approved or cancelled, then its payments not yet made: what
@@ -58,12 +60,10 @@ export class ReturnsService {
     ];
   }
 
-  get(user: AuthenticatedUser, id: string, now = new Date()): Promise<ReturnDto> {
-    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      const row = await this.views.visible(manager, user, id);
-      const award = await this.awards.find(manager, row.awardId);
-      return this.views.toDto(manager, row, award, londonDateOf(now));
-    });
+  // One statement, so one snapshot: no transaction needed.
+  async get(user: AuthenticatedUser, id: string, now = new Date()): Promise<ReturnDto> {
+    const { loaded, award } = await this.views.read(this.dataSource.manager, user, id);
+    return this.views.toDto(loaded, award, londonDateOf(now));
   }
 
   async list(
@@ -163,24 +163,21 @@ export class ReturnsService {
     now = new Date(),
   ): Promise<ReturnDto> {
     return this.dataSource.transaction(async (manager) => {
-      const { row, award } = await this.lockForBidder(manager, user, id);
+      const { row, award, loaded } = await this.lockForBidder(manager, user, id);
       this.checkVersion(row, expectedVersion);
+      const today = londonDateOf(now);
       const sent = Object.fromEntries(
         Object.entries(input).filter(([, value]) => value !== undefined),
       ) as Partial<ReturnContent>;
       if (Object.keys(sent).length === 0) {
-        return this.views.toDto(manager, row, award, londonDateOf(now));
+        return this.views.toDto(loaded, award, today);
       }
       const draft = { ...row.draft, ...sent };
-      const errors = draftErrors(
-        completeContent(draft),
-        await this.views.context(manager, row, award),
-      );
+      const errors = draftErrors(completeContent(draft), this.views.context(loaded, award));
       if (errors.length > 0) {
         throw returnError('return-draft-invalid', { errors });
       }
-      await manager.update(DeliveryReturn, { id }, { draft });
-      await this.audit.record(manager, actor, {
+      const saved = await this.store.saveDraft(manager, row, draft, actor, {
         command: 'return.save',
         objectType: 'delivery_return',
         objectId: id,
@@ -194,8 +191,8 @@ export class ReturnsService {
           ]),
         ),
       });
-      const saved = await manager.findOneByOrFail(DeliveryReturn, { id });
-      return this.views.toDto(manager, saved, award, londonDateOf(now));
+      // Nothing else changed: the return was read whole after its lock.
+      return this.views.toDto(loaded, award, today, saved);
     });
   }
 
@@ -209,12 +206,12 @@ export class ReturnsService {
     now = new Date(),
   ): Promise<ReturnDto> {
     return this.dataSource.transaction(async (manager) => {
-      const { row, award } = await this.lockForBidder(manager, user, id);
+      const { row, award, loaded } = await this.lockForBidder(manager, user, id);
       if (expectedVersion !== undefined) {
         this.checkVersion(row, expectedVersion);
       }
       const today = londonDateOf(now);
-      const context = await this.views.context(manager, row, award);
+      const context = this.views.context(loaded, award);
       const problems = this.views.problems(row, award, context, today);
       if (problems.length > 0) {
         throw returnError('return-not-submittable', {
@@ -269,8 +266,7 @@ export class ReturnsService {
           evidenceSha256s: { before: null, after: evidence },
         },
       });
-      const saved = await manager.findOneByOrFail(DeliveryReturn, { id });
-      return this.views.toDto(manager, saved, award, today);
+      return this.views.reread(manager, id, today);
     });
   }
 
@@ -288,8 +284,8 @@ export class ReturnsService {
     manager: EntityManager,
     user: AuthenticatedUser,
     id: string,
-  ): Promise<{ row: DeliveryReturn; award: AwardForDelivery }> {
-    const { row, award } = await this.views.lockWithAward(manager, user, id);
+  ): Promise<{ row: DeliveryReturn; award: AwardForDelivery; loaded: LoadedReturn }> {
+    const { row, award, loaded } = await this.views.lockWithAward(manager, user, id);
     if (!WITH_BIDDER.includes(row.status)) {
       throw returnError('return-frozen', {
         message:
@@ -303,6 +299,6 @@ export class ReturnsService {
         message: `Award ${award.reference} is ${award.status}; only an active award's returns can be written.`,
       });
     }
-    return { row, award };
+    return { row, award, loaded };
   }
 }

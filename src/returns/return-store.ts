@@ -1,0 +1,182 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { type AuditActor, type AuditEntry, auditInsert } from '../audit/audit.service';
+import { awardForDeliveryJson, type AwardForDeliveryRaw } from '../awards/award-for-delivery';
+import { DeliveryReturn } from './delivery-return.entity';
+import type { ReturnContent } from './return-content.rules';
+import { committedJson, outputsJson } from './return-ledger';
+import type { SubmissionDto } from './return-response.dto';
+import type { ScheduledFields } from './return-schedule.service';
+import type { ReturnPayment } from './return-payment.entity';
+import type { YearKindAmount } from './return.rules';
+
+// What a return's answer and its rules need beside the return `ret` of the surrounding query,
+// each gathered into JSON by its own subquery so the whole return comes back as one row.
+const RETURN_PARTS_JSON = {
+  // The award's returns in quarter order, cancelled ones left out.
+  schedule: `(SELECT coalesce(json_agg(json_build_object(
+      'id', x.id, 'financialYear', x.financial_year, 'quarter', x.quarter,
+      'periodStartsOn', x.period_starts_on::text, 'periodEndsOn', x.period_ends_on::text,
+      'dueOn', x.due_on::text, 'status', x.status) ORDER BY x.period_starts_on), '[]')
+    FROM delivery_returns x WHERE x.award_id = ret.award_id AND x.status <> 'cancelled')`,
+  // Every submission in order, with its spend lines and the names of who sent and reviewed it
+  // (the id when the person is gone).
+  submissions: `(SELECT coalesce(json_agg(json_build_object(
+      'number', s.number, 'content', s.content,
+      'spend', (SELECT coalesce(json_agg(json_build_object(
+          'financialYear', l.financial_year, 'kind', l.kind,
+          'claimedPence', l.claimed_pence, 'approvedPence', l.approved_pence)), '[]')
+        FROM return_spend_lines l WHERE l.submission_id = s.id),
+      'submittedAt', s.submitted_at,
+      'submittedBy', coalesce((SELECT u.name FROM users u WHERE u.id = s.submitted_by),
+        s.submitted_by::text),
+      'outcome', s.outcome, 'reviewComment', s.review_comment, 'reviewedAt', s.reviewed_at,
+      'reviewedBy', CASE WHEN s.reviewed_by IS NOT NULL THEN coalesce(
+        (SELECT u.name FROM users u WHERE u.id = s.reviewed_by), s.reviewed_by::text) END,
+      'payablePence', s.payable_pence) ORDER BY s.number), '[]')
+    FROM return_submissions s WHERE s.return_id = ret.id)`,
+  payment: `(SELECT json_build_object(
+      'id', p.id, 'returnId', p.return_id, 'awardId', p.award_id, 'amountPence', p.amount_pence,
+      'dueOn', p.due_on::text, 'status', p.status, 'paidOn', p.paid_on::text,
+      'reference', p.reference)
+    FROM return_payments p WHERE p.return_id = ret.id)`,
+};
+
+type SubmissionRaw = Omit<SubmissionDto, 'submittedAt' | 'reviewedAt'> & {
+  submittedAt: string;
+  reviewedAt: string | null;
+};
+
+interface ReturnRaw {
+  award: AwardForDeliveryRaw | null;
+  schedule: ScheduledFields[];
+  claimed_before: YearKindAmount[];
+  reported: Record<string, number>;
+  submissions: SubmissionRaw[];
+  payment: PaymentRow | null;
+}
+
+export type PaymentRow = Pick<
+  ReturnPayment,
+  'id' | 'returnId' | 'awardId' | 'amountPence' | 'dueOn' | 'status' | 'paidOn' | 'reference'
+>;
+
+// A return read whole: the row, its award as awardForDeliveryJson reads it (null when it is not
+// a published award), the award's schedule, what the award's other returns commit and report,
+// and the return's submissions and payment.
+export interface LoadedReturn {
+  row: DeliveryReturn;
+  award: AwardForDeliveryRaw | null;
+  schedule: ScheduledFields[];
+  claimedBefore: YearKindAmount[];
+  reported: Map<string, number>;
+  submissions: SubmissionDto[];
+  payment: PaymentRow | null;
+}
+
+// Named reads and writes of quarterly returns, always inside the caller's transaction (or, for a
+// read, on its own as one statement, which is one snapshot).
+@Injectable()
+export class ReturnStore {
+  // The return row alone, or null when it is not found (or not `ownedBy`'s, when given).
+  async find(
+    manager: EntityManager,
+    id: string,
+    ownedBy?: string | null,
+  ): Promise<DeliveryReturn | null> {
+    return this.query(manager, id, ownedBy).getOne();
+  }
+
+  // Locks the return's award, then the return (every command on an award's returns takes them
+  // in this order, so commands on one award's returns happen one at a time), in one statement.
+  // `ownedBy`: only a return of that organisation (an applicant's), when given. False when no
+  // such return is found.
+  async lock(manager: EntityManager, id: string, ownedBy?: string | null): Promise<boolean> {
+    const rows = await manager.query<unknown[]>(
+      `SELECT 1 FROM award_decisions a JOIN delivery_returns d ON d.award_id = a.id
+        WHERE d.id = $1 AND ($2 OR d.organisation_id = $3)
+        FOR UPDATE OF a, d`,
+      [id, ownedBy === undefined, ownedBy ?? null],
+    );
+    return rows.length > 0;
+  }
+
+  // The return whole (LoadedReturn) in one query, or null when it is not found (or not
+  // `ownedBy`'s, when given).
+  async read(
+    manager: EntityManager,
+    id: string,
+    ownedBy?: string | null,
+  ): Promise<LoadedReturn | null> {
+    const { entities, raw } = await this.query(manager, id, ownedBy)
+      .addSelect(awardForDeliveryJson('ret.award_id'), 'award')
+      .addSelect(RETURN_PARTS_JSON.schedule, 'schedule')
+      .addSelect(committedJson('ret.award_id', 'ret.id'), 'claimed_before')
+      .addSelect(outputsJson('ret.award_id', 'ret.id'), 'reported')
+      .addSelect(RETURN_PARTS_JSON.submissions, 'submissions')
+      .addSelect(RETURN_PARTS_JSON.payment, 'payment')
+      .getRawAndEntities<ReturnRaw>();
+    const [row] = entities;
+    if (!row) {
+      return null;
+    }
+    const [parts] = raw;
+    return {
+      row,
+      award: parts.award,
+      schedule: parts.schedule,
+      claimedBefore: parts.claimed_before,
+      reported: new Map(Object.entries(parts.reported)),
+      submissions: parts.submissions.map((s) => ({
+        ...s,
+        spend: [...s.spend].sort((a, b) =>
+          `${a.financialYear}${a.kind}`.localeCompare(`${b.financialYear}${b.kind}`),
+        ),
+        submittedAt: new Date(s.submittedAt),
+        reviewedAt: s.reviewedAt === null ? null : new Date(s.reviewedAt),
+      })),
+      payment: parts.payment,
+    };
+  }
+
+  // Replaces the draft, moving the version and update time, and writes `audit`'s event, in one
+  // statement. Answers the row as saved.
+  async saveDraft(
+    manager: EntityManager,
+    row: DeliveryReturn,
+    draft: Partial<ReturnContent>,
+    actor: AuditActor,
+    audit: AuditEntry,
+  ): Promise<DeliveryReturn> {
+    const event = auditInsert(actor, audit, 3);
+    const [saved] = await manager.query<
+      { draft: Partial<ReturnContent>; version: number; updated_at: Date }[]
+    >(
+      `WITH saved AS (
+         UPDATE delivery_returns SET draft = $2::jsonb, version = version + 1,
+                updated_at = CURRENT_TIMESTAMP
+          WHERE id = $1
+          RETURNING draft, version, updated_at),
+       event AS (${event.sql})
+       SELECT draft, version, updated_at FROM saved`,
+      [row.id, JSON.stringify(draft), ...event.values],
+    );
+    return Object.assign(new DeliveryReturn(), row, {
+      draft: saved.draft,
+      version: saved.version,
+      updatedAt: saved.updated_at,
+    });
+  }
+
+  // The return `id` as `ret`; only `ownedBy`'s (an applicant's organisation), when given.
+  private query(
+    manager: EntityManager,
+    id: string,
+    ownedBy: string | null | undefined,
+  ): SelectQueryBuilder<DeliveryReturn> {
+    const query = manager.createQueryBuilder(DeliveryReturn, 'ret').where('ret.id = :id', { id });
+    return ownedBy === undefined
+      ? query
+      : query.andWhere('ret.organisation_id = :ownedBy', { ownedBy });
+  }
+}
