@@ -7,6 +7,7 @@ import { BidCostLine, BidIntervention, BidMatchFunding } from './bid-lines.entit
 import { notFound } from '../common/common.errors';
 import { type LineInput, linesFrom, type LoadedBid } from './loaded-bid';
 import { LIVE_BID_SQL } from './bid-lifecycle';
+import { entityFromRow, insertSql } from '../database/entity-rows';
 
 // Each list of a bid's lines as a JSON array of objects shaped like its entity (amounts are
 // bigint, which JSON carries as numbers), for the bid `bid` of the surrounding query.
@@ -30,6 +31,13 @@ interface BidLinesRaw {
   cost_lines: Omit<BidCostLine, 'bidId'>[];
   match_funding: Omit<BidMatchFunding, 'bidId'>[];
   interventions: Omit<BidIntervention, 'bidId'>[];
+}
+
+interface WholeBidRaw extends BidLinesRaw {
+  round_code: string;
+  round_name: string;
+  organisation_name: string;
+  own_closes_at: Date;
 }
 
 export interface WrittenLines {
@@ -65,19 +73,41 @@ export class BidStore {
   // number: the bids with their round's and organisation's names, and each list of lines
   // gathered into JSON by its own subquery. Joining the lists together instead would return the
   // product of their lengths (4 cost lines, 50 match-funding lines and 50 interventions: 10,000
-  // rows, each with the whole bid).
+  // rows, each with the whole bid). Plain SQL: it serves every page of bids.
   async loadMany(manager: EntityManager, ids: string[]): Promise<LoadedBid[]> {
     if (ids.length === 0) {
       return [];
     }
-    return this.readWhole(
-      manager
-        .createQueryBuilder(Bid, 'bid')
-        .innerJoin('bid.round', 'round')
-        .addSelect(['round.id', 'round.code', 'round.name'])
-        .where('bid.id IN (:...ids)', { ids }),
-      ids,
+    const rows = await manager.query<(WholeBidRaw & Record<string, unknown>)[]>(
+      `SELECT bid.*, r.code AS round_code, r.name AS round_name, o.name AS organisation_name,
+              ${effectiveClosesAtSql('r', 'bid.organisation_id')} AS own_closes_at,
+              ${BID_LINES_JSON.costLines} AS cost_lines,
+              ${BID_LINES_JSON.matchFunding} AS match_funding,
+              ${BID_LINES_JSON.interventions} AS interventions
+         FROM bids bid
+         JOIN funding_rounds r ON r.id = bid.round_id
+         JOIN organisations o ON o.id = bid.organisation_id
+        WHERE bid.id = ANY($1::uuid[])`,
+      [ids],
     );
+    const byId = new Map(
+      rows.map((row): [string, LoadedBid] => {
+        const bid = entityFromRow(manager, Bid, row);
+        const ofBid = <Line>(lines: Line[]) => lines.map((line) => ({ ...line, bidId: bid.id }));
+        return [
+          bid.id,
+          Object.assign(bid, {
+            round: { id: bid.roundId, code: row.round_code, name: row.round_name },
+            organisation: { id: bid.organisationId, name: row.organisation_name },
+            closesAt: row.own_closes_at,
+            costLines: ofBid(row.cost_lines),
+            matchFunding: ofBid(row.match_funding),
+            interventions: ofBid(row.interventions),
+          }),
+        ];
+      }),
+    );
+    return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
   // `query` over `bid` joined to its `round`, with the organisation's name, its own close time
@@ -149,31 +179,35 @@ export class BidStore {
     return bid;
   }
 
-  // Inserts a bid and answers it as a read would: the database's generated and default values
-  // come back with the insert, and every column left unset is null.
-  async insert(manager: EntityManager, fields: Partial<Bid>): Promise<Bid> {
-    const saved = await manager.save(manager.create(Bid, fields));
-    for (const column of manager.connection.getMetadata(Bid).columns) {
-      if (column.getEntityValue(saved) === undefined) {
-        column.setEntityValue(saved, null);
-      }
-    }
-    return saved;
-  }
-
-  // The round's next bid number, from its counter row (created with the round's first draft).
-  // The row stays locked until the caller commits, so drafts in one round wait for each other
-  // only from here to commit, never for the round's row. Taken inside the transaction, a
-  // create that rolls back gives its number back: references have no gaps, and they follow
-  // the order the numbers were taken in.
-  async nextNumber(manager: EntityManager, roundId: string): Promise<number> {
-    const [row] = await manager.query<{ last_number: number }[]>(
-      `INSERT INTO round_reference_counters AS c (round_id, last_number) VALUES ($1, 1)
-       ON CONFLICT (round_id) DO UPDATE SET last_number = c.last_number + 1
-       RETURNING c.last_number`,
-      [roundId],
+  // Inserts a new bid of the round with the round's next number and the reference made of it
+  // (SSF3-0042), and answers it as a read would: the database's generated and default values
+  // come back with the insert, and every column left unset is null. One statement: the number
+  // comes from the round's counter row (created with the round's first draft), which stays
+  // locked until the caller commits, so drafts in one round wait for each other only from here
+  // to commit, never for the round's row. Taken inside the transaction, a create that rolls
+  // back gives its number back: references have no gaps, and they follow the order the
+  // numbers were taken in.
+  async insertNumbered(
+    manager: EntityManager,
+    round: { id: string; code: string },
+    fields: Omit<Partial<Bid>, 'roundId' | 'number' | 'reference'>,
+  ): Promise<Bid> {
+    const values: unknown[] = [round.id, round.code];
+    const insert = insertSql(manager, Bid, { ...fields, roundId: round.id }, values, {
+      number: '(SELECT last_number FROM counter)',
+      // At least four digits: SSF3-0042, SSF3-12345.
+      reference: `$2::text || '-' || (SELECT lpad(n, greatest(4, length(n)), '0')
+        FROM (SELECT last_number::text AS n FROM counter) AS c)`,
+    });
+    const [row] = await manager.query<Record<string, unknown>[]>(
+      `WITH counter AS (
+         INSERT INTO round_reference_counters AS c (round_id, last_number) VALUES ($1, 1)
+         ON CONFLICT (round_id) DO UPDATE SET last_number = c.last_number + 1
+         RETURNING c.last_number)
+       ${insert}`,
+      values,
     );
-    return row.last_number;
+    return entityFromRow(manager, Bid, row);
   }
 
   // Live bids other than `exceptId` in the limit's scope: a PCC area, or one applicant.
