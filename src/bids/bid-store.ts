@@ -33,7 +33,23 @@ interface BidLinesRaw {
   interventions: Omit<BidIntervention, 'bidId'>[];
 }
 
-interface WholeBidRaw extends BidLinesRaw {
+// Bids read whole with plain SQL (they serve every page of bids): the bids `bid` of `from`
+// with their round's and organisation's names, and each list of lines gathered into JSON by
+// its own subquery. Joining the lists together instead would return the product of their
+// lengths (4 cost lines, 50 match-funding lines and 50 interventions: 10,000 rows, each with
+// the whole bid).
+function wholeBidsSql(from: string, more = ''): string {
+  return `SELECT bid.*, r.code AS round_code, r.name AS round_name, o.name AS organisation_name,
+      ${effectiveClosesAtSql('r', 'bid.organisation_id')} AS own_closes_at,
+      ${BID_LINES_JSON.costLines} AS cost_lines,
+      ${BID_LINES_JSON.matchFunding} AS match_funding,
+      ${BID_LINES_JSON.interventions} AS interventions${more}
+    FROM ${from}
+    JOIN funding_rounds r ON r.id = bid.round_id
+    JOIN organisations o ON o.id = bid.organisation_id`;
+}
+
+interface WholeBidRaw extends BidLinesRaw, Record<string, unknown> {
   round_code: string;
   round_name: string;
   organisation_name: string;
@@ -70,44 +86,52 @@ export class BidStore {
   }
 
   // Whole bids in the order of `ids` (missing ones left out), in one query whatever their
-  // number: the bids with their round's and organisation's names, and each list of lines
-  // gathered into JSON by its own subquery. Joining the lists together instead would return the
-  // product of their lengths (4 cost lines, 50 match-funding lines and 50 interventions: 10,000
-  // rows, each with the whole bid). Plain SQL: it serves every page of bids.
+  // number (wholeBids).
   async loadMany(manager: EntityManager, ids: string[]): Promise<LoadedBid[]> {
     if (ids.length === 0) {
       return [];
     }
-    const rows = await manager.query<(WholeBidRaw & Record<string, unknown>)[]>(
-      `SELECT bid.*, r.code AS round_code, r.name AS round_name, o.name AS organisation_name,
-              ${effectiveClosesAtSql('r', 'bid.organisation_id')} AS own_closes_at,
-              ${BID_LINES_JSON.costLines} AS cost_lines,
-              ${BID_LINES_JSON.matchFunding} AS match_funding,
-              ${BID_LINES_JSON.interventions} AS interventions
-         FROM bids bid
-         JOIN funding_rounds r ON r.id = bid.round_id
-         JOIN organisations o ON o.id = bid.organisation_id
-        WHERE bid.id = ANY($1::uuid[])`,
+    const rows = await manager.query<WholeBidRaw[]>(
+      `${wholeBidsSql('bids bid')} WHERE bid.id = ANY($1::uuid[])`,
       [ids],
     );
-    const byId = new Map(
-      rows.map((row): [string, LoadedBid] => {
-        const bid = entityFromRow(manager, Bid, row);
-        const ofBid = <Line>(lines: Line[]) => lines.map((line) => ({ ...line, bidId: bid.id }));
-        return [
-          bid.id,
-          Object.assign(bid, {
-            round: { id: bid.roundId, code: row.round_code, name: row.round_name },
-            organisation: { id: bid.organisationId, name: row.organisation_name },
-            closesAt: row.own_closes_at,
-            costLines: ofBid(row.cost_lines),
-            matchFunding: ofBid(row.match_funding),
-            interventions: ofBid(row.interventions),
-          }),
-        ];
-      }),
-    );
+    const byId = new Map(rows.map((row) => [row.id as string, this.wholeBid(manager, row)]));
     return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  // A page of whole bids in one query: `page` (SQL and its values) selects the page's bid ids
+  // in order, each with the total count of the list (`id`, `total`). An empty page has no row
+  // to carry the total: its total is null.
+  async loadPage(
+    manager: EntityManager,
+    page: [string, unknown[]],
+  ): Promise<{ bids: LoadedBid[]; total: number | null }> {
+    const [sql, values] = page;
+    // Materialised, the page keeps the order of its ORDER BY for row_number() to number.
+    const rows = await manager.query<(WholeBidRaw & { page_total: string })[]>(
+      `WITH page AS MATERIALIZED (${sql}),
+            ranked AS (SELECT id, total, row_number() OVER () AS n FROM page)
+       ${wholeBidsSql('ranked JOIN bids bid ON bid.id = ranked.id', ', ranked.total AS page_total')}
+       ORDER BY ranked.n`,
+      values,
+    );
+    return {
+      bids: rows.map((row) => this.wholeBid(manager, row)),
+      total: rows.length > 0 ? Number(rows[0].page_total) : null,
+    };
+  }
+
+  private wholeBid(manager: EntityManager, row: WholeBidRaw): LoadedBid {
+    const bid = entityFromRow(manager, Bid, row);
+    const ofBid = <Line>(lines: Line[]) => lines.map((line) => ({ ...line, bidId: bid.id }));
+    return Object.assign(bid, {
+      round: { id: bid.roundId, code: row.round_code, name: row.round_name },
+      organisation: { id: bid.organisationId, name: row.organisation_name },
+      closesAt: row.own_closes_at,
+      costLines: ofBid(row.cost_lines),
+      matchFunding: ofBid(row.match_funding),
+      interventions: ofBid(row.interventions),
+    });
   }
 
   // `query` over `bid` joined to its `round`, with the organisation's name, its own close time
