@@ -7,7 +7,8 @@ import { BidCostLine, BidIntervention, BidMatchFunding } from './bid-lines.entit
 import { notFound } from '../common/common.errors';
 import { type LineInput, linesFrom, type LoadedBid } from './loaded-bid';
 import { LIVE_BID_SQL } from './bid-lifecycle';
-import { entityFromRow, insertSql } from '../database/entity-rows';
+import { columnsSql, entityFromRow, insertSql } from '../database/entity-rows';
+import { preparedQuery } from '../database/prepared-query';
 
 // Each list of a bid's lines as a JSON array of objects shaped like its entity (amounts are
 // bigint, which JSON carries as numbers), for the bid `bid` of the surrounding query.
@@ -38,8 +39,8 @@ interface BidLinesRaw {
 // its own subquery. Joining the lists together instead would return the product of their
 // lengths (4 cost lines, 50 match-funding lines and 50 interventions: 10,000 rows, each with
 // the whole bid).
-function wholeBidsSql(from: string, more = ''): string {
-  return `SELECT bid.*, r.code AS round_code, r.name AS round_name, o.name AS organisation_name,
+function wholeBidsSql(manager: EntityManager, from: string, more = ''): string {
+  return `SELECT ${columnsSql(manager, Bid, 'bid')}, r.code AS round_code, r.name AS round_name, o.name AS organisation_name,
       ${effectiveClosesAtSql('r', 'bid.organisation_id')} AS own_closes_at,
       ${BID_LINES_JSON.costLines} AS cost_lines,
       ${BID_LINES_JSON.matchFunding} AS match_funding,
@@ -91,27 +92,32 @@ export class BidStore {
     if (ids.length === 0) {
       return [];
     }
-    const rows = await manager.query<WholeBidRaw[]>(
-      `${wholeBidsSql('bids bid')} WHERE bid.id = ANY($1::uuid[])`,
+    const rows = await preparedQuery<WholeBidRaw>(
+      manager,
+      `${wholeBidsSql(manager, 'bids bid')} WHERE bid.id = ANY($1::uuid[])`,
       [ids],
     );
     const byId = new Map(rows.map((row) => [row.id as string, this.wholeBid(manager, row)]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  // A page of whole bids in one query: `page` (SQL and its values) selects the page's bid ids
-  // in order, each with the total count of the list (`id`, `total`). An empty page has no row
-  // to carry the total: its total is null.
+  // A page of whole bids in one query: `list` (SQL and its values) selects the list's bid ids
+  // in order, each with the total count of the list (`id`, `total`); `page` says which of them.
+  // An empty page has no row to carry the total: its total is null.
   async loadPage(
     manager: EntityManager,
-    page: [string, unknown[]],
+    list: [string, unknown[]],
+    page: { limit: number; offset: number },
   ): Promise<{ bids: LoadedBid[]; total: number | null }> {
-    const [sql, values] = page;
+    // The limit and offset as values, so that every page is one prepared statement.
+    const values = [...list[1], page.limit, page.offset];
+    const sql = `${list[0]} LIMIT $${values.length - 1} OFFSET $${values.length}`;
     // Materialised, the page keeps the order of its ORDER BY for row_number() to number.
-    const rows = await manager.query<(WholeBidRaw & { page_total: string })[]>(
+    const rows = await preparedQuery<WholeBidRaw & { page_total: string }>(
+      manager,
       `WITH page AS MATERIALIZED (${sql}),
             ranked AS (SELECT id, total, row_number() OVER () AS n FROM page)
-       ${wholeBidsSql('ranked JOIN bids bid ON bid.id = ranked.id', ', ranked.total AS page_total')}
+       ${wholeBidsSql(manager, 'ranked JOIN bids bid ON bid.id = ranked.id', ', ranked.total AS page_total')}
        ORDER BY ranked.n`,
       values,
     );
@@ -223,7 +229,8 @@ export class BidStore {
       reference: `$2::text || '-' || (SELECT lpad(n, greatest(4, length(n)), '0')
         FROM (SELECT last_number::text AS n FROM counter) AS c)`,
     });
-    const [row] = await manager.query<Record<string, unknown>[]>(
+    const [row] = await preparedQuery<Record<string, unknown>>(
+      manager,
       `WITH counter AS (
          INSERT INTO round_reference_counters AS c (round_id, last_number) VALUES ($1, 1)
          ON CONFLICT (round_id) DO UPDATE SET last_number = c.last_number + 1
@@ -317,8 +324,8 @@ export class BidStore {
       ...(event?.values ?? []),
     ];
     const columns = edit ? this.editedColumns(manager, edit, values) : '';
-    // TypeORM answers an UPDATE with its rows and its count.
-    const [[written]] = await manager.query<[WrittenLinesRaw[], number]>(
+    const [written] = await preparedQuery<WrittenLinesRaw>(
+      manager,
       `WITH ${event ? `audit AS (${event.sql}),` : ''}
        cost AS (
          INSERT INTO bid_cost_lines (bid_id, financial_year, kind, amount_pence)

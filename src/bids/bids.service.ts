@@ -94,9 +94,7 @@ export class BidsService {
       .createQueryBuilder(Bid, 'b')
       .innerJoin('organisations', 'o', 'o.id = b.organisation_id')
       .select('b.id', 'id')
-      .addSelect('count(*) OVER ()', 'total')
-      .limit(query.limit)
-      .offset(query.offset);
+      .addSelect('count(*) OVER ()', 'total');
     applySort(builder, BID_SORT_COLUMNS, query.sort, ['b.reference', 'b.id']);
     if (user.role !== 'applicant') {
       builder.where(`b.status <> 'draft'`);
@@ -122,7 +120,7 @@ export class BidsService {
       }
     }
     applySearch(builder, query.q, ['b.reference', 'b.title', 'o.name']);
-    const page = await this.store.loadPage(manager, builder.getQueryAndParameters());
+    const page = await this.store.loadPage(manager, builder.getQueryAndParameters(), query);
     // A page past the end has no row to carry the total: only then is it counted apart.
     const total = page.total ?? (query.offset > 0 ? await builder.getCount() : 0);
     return { items: page.bids.map(toBidDto), total, limit: query.limit, offset: query.offset };

@@ -5,7 +5,22 @@ import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 // own conversion (column transformers such as pence, date columns), without building a query
 // or mapping aliases per request.
 
-// The entity of a row read with `SELECT <alias>.*` (other selected names are ignored).
+// The entity's columns of `alias` for a select list or RETURNING (`<alias>.` left out when
+// empty), each under its own name: what entityFromRow reads. Named, not `*`, so that a
+// statement prepared before a migration adds a column still answers the same columns after.
+export function columnsSql<T extends ObjectLiteral>(
+  manager: EntityManager,
+  target: EntityTarget<T>,
+  alias = '',
+): string {
+  const prefix = alias ? `${alias}.` : '';
+  return manager.connection
+    .getMetadata(target)
+    .nonVirtualColumns.map((column) => `${prefix}"${column.databaseName}"`)
+    .join(', ');
+}
+
+// The entity of a row read with columnsSql (other selected names are ignored).
 export function entityFromRow<T extends ObjectLiteral>(
   manager: EntityManager,
   target: EntityTarget<T>,
@@ -51,5 +66,5 @@ export function insertSql<T extends ObjectLiteral>(
     places.push(sql);
   }
   return `INSERT INTO "${metadata.tableName}" (${names.join(', ')}) VALUES (${places.join(', ')})
-    RETURNING *`;
+    RETURNING ${columnsSql(manager, target)}`;
 }

@@ -14,7 +14,8 @@ import type { RoundDto } from './round-response.dto';
 import { auditView, RoundWithParts, toRoundDto } from './round-views';
 import type { Organisation } from '../organisations/organisation.entity';
 import { effectiveClosesAtSql } from './round-deadlines';
-import { entityFromRow } from '../database/entity-rows';
+import { columnsSql, entityFromRow } from '../database/entity-rows';
+import { preparedQuery } from '../database/prepared-query';
 import { RoundYearCap } from './round-year-cap.entity';
 import {
   type CreateRoundDto,
@@ -383,13 +384,15 @@ export class RoundsService {
     organisation: BiddingOrganisation | null;
   } | null> {
     // Plain SQL: every draft a bidder starts reads it.
-    const [row] = await manager.query<
-      (Record<string, unknown> & {
+    const [row] = await preparedQuery<
+      Record<string, unknown> & {
         own_closes_at: Date;
         organisation: BiddingOrganisation | null;
-      })[]
+      }
     >(
-      `SELECT round.*, ${effectiveClosesAtSql('round', '$2')} AS own_closes_at,
+      manager,
+      `SELECT ${columnsSql(manager, FundingRound, 'round')},
+              ${effectiveClosesAtSql('round', '$2')} AS own_closes_at,
               (SELECT json_build_object('id', o.id, 'name', o.name, 'type', o.type,
                  'active', o.active, 'forceAreaCode', o.force_area_code)
                  FROM organisations o WHERE o.id = $2) AS organisation
