@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
-import { verifyToken } from './api-baseline-auth';
-import { pool, Row } from './api-baseline-db';
-import { Refusal } from './api-baseline-refusal';
+import { verifyToken } from './api-floor-token';
+import { pool, Row } from './api-floor-db';
+import { Refusal } from './api-floor-refusal';
 import { serveBids } from './bid-server';
 
 // The api benchmark's floor: the same two requests (start a draft bid, list a page of bids) as

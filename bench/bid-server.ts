@@ -1,11 +1,11 @@
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
-import { pool } from './api-baseline-db';
-import { Refusal } from './api-baseline-refusal';
+import { pool } from './api-floor-db';
+import { Refusal } from './api-floor-refusal';
 
-// What the api benchmark's own servers (the baseline, api-baseline.ts, and the floor,
-// api-floor.ts) share: node:http serving GET /health and the two requests it drives on
-// /api/v1/bids, answers as JSON or problem+json, and a clean stop on SIGTERM. Each brings only
-// its two requests: `list` answers GET, `create` answers POST with the body as text.
+// The api benchmark's own server, the floor (api-floor.ts), less its two requests: node:http
+// serving GET /health and the two requests it drives on /api/v1/bids, answers as JSON or
+// problem+json, and a clean stop on SIGTERM. `list` answers GET, `create` answers POST with
+// the body as text.
 export interface BidRoutes {
   list(request: IncomingMessage, url: URL): Promise<unknown>;
   create(request: IncomingMessage, body: string): Promise<{ body: unknown; etag?: number }>;

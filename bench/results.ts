@@ -6,7 +6,7 @@ import { join } from 'node:path';
 export const RESULTS_FILE = join(__dirname, '..', '..', 'bench', 'results.json');
 
 export interface BenchResults {
-  api: { ours_rps: number; baseline_rps: number; ratio: number; p99_ms: number };
+  api: { ours_rps: number; p99_ms: number };
   // Our API against the same two requests in one statement each, and our p99 when offered half
   // our peak at a fixed arrival rate (issue 25).
   api_floor: {

@@ -119,16 +119,12 @@ export class BidDraftingService {
         throw windowRefusal(round, closesAt, now, 'start a bid');
       }
       this.checkContent(input, round);
-      const number = await this.store.nextNumber(manager, round.id);
-      const saved = await this.store.insert(manager, {
+      const saved = await this.store.insertNumbered(manager, round, {
         ...columnsOf(input),
-        roundId: round.id,
         organisationId: organisation.id,
         applicantType: organisation.type,
         forceAreaCode: organisation.forceAreaCode,
         needsEndorsement: organisation.type !== 'pcc' && organisation.forceAreaCode !== null,
-        number,
-        reference: `${round.code}-${String(number).padStart(4, '0')}`,
         status: 'draft',
         createdBy: user.id,
         creationKey: idempotencyKey ?? null,

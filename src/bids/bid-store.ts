@@ -7,6 +7,8 @@ import { BidCostLine, BidIntervention, BidMatchFunding } from './bid-lines.entit
 import { notFound } from '../common/common.errors';
 import { type LineInput, linesFrom, type LoadedBid } from './loaded-bid';
 import { LIVE_BID_SQL } from './bid-lifecycle';
+import { columnsSql, entityFromRow, insertSql } from '../database/entity-rows';
+import { preparedQuery } from '../database/prepared-query';
 
 // Each list of a bid's lines as a JSON array of objects shaped like its entity (amounts are
 // bigint, which JSON carries as numbers), for the bid `bid` of the surrounding query.
@@ -30,6 +32,29 @@ interface BidLinesRaw {
   cost_lines: Omit<BidCostLine, 'bidId'>[];
   match_funding: Omit<BidMatchFunding, 'bidId'>[];
   interventions: Omit<BidIntervention, 'bidId'>[];
+}
+
+// Bids read whole with plain SQL (they serve every page of bids): the bids `bid` of `from`
+// with their round's and organisation's names, and each list of lines gathered into JSON by
+// its own subquery. Joining the lists together instead would return the product of their
+// lengths (4 cost lines, 50 match-funding lines and 50 interventions: 10,000 rows, each with
+// the whole bid).
+function wholeBidsSql(manager: EntityManager, from: string, more = ''): string {
+  return `SELECT ${columnsSql(manager, Bid, 'bid')}, r.code AS round_code, r.name AS round_name, o.name AS organisation_name,
+      ${effectiveClosesAtSql('r', 'bid.organisation_id')} AS own_closes_at,
+      ${BID_LINES_JSON.costLines} AS cost_lines,
+      ${BID_LINES_JSON.matchFunding} AS match_funding,
+      ${BID_LINES_JSON.interventions} AS interventions${more}
+    FROM ${from}
+    JOIN funding_rounds r ON r.id = bid.round_id
+    JOIN organisations o ON o.id = bid.organisation_id`;
+}
+
+interface WholeBidRaw extends BidLinesRaw, Record<string, unknown> {
+  round_code: string;
+  round_name: string;
+  organisation_name: string;
+  own_closes_at: Date;
 }
 
 export interface WrittenLines {
@@ -62,22 +87,57 @@ export class BidStore {
   }
 
   // Whole bids in the order of `ids` (missing ones left out), in one query whatever their
-  // number: the bids with their round's and organisation's names, and each list of lines
-  // gathered into JSON by its own subquery. Joining the lists together instead would return the
-  // product of their lengths (4 cost lines, 50 match-funding lines and 50 interventions: 10,000
-  // rows, each with the whole bid).
+  // number (wholeBids).
   async loadMany(manager: EntityManager, ids: string[]): Promise<LoadedBid[]> {
     if (ids.length === 0) {
       return [];
     }
-    return this.readWhole(
-      manager
-        .createQueryBuilder(Bid, 'bid')
-        .innerJoin('bid.round', 'round')
-        .addSelect(['round.id', 'round.code', 'round.name'])
-        .where('bid.id IN (:...ids)', { ids }),
-      ids,
+    const rows = await preparedQuery<WholeBidRaw>(
+      manager,
+      `${wholeBidsSql(manager, 'bids bid')} WHERE bid.id = ANY($1::uuid[])`,
+      [ids],
     );
+    const byId = new Map(rows.map((row) => [row.id as string, this.wholeBid(manager, row)]));
+    return ids.flatMap((id) => byId.get(id) ?? []);
+  }
+
+  // A page of whole bids in one query: `list` (SQL and its values) selects the list's bid ids
+  // in order, each with the total count of the list (`id`, `total`); `page` says which of them.
+  // An empty page has no row to carry the total: its total is null.
+  async loadPage(
+    manager: EntityManager,
+    list: [string, unknown[]],
+    page: { limit: number; offset: number },
+  ): Promise<{ bids: LoadedBid[]; total: number | null }> {
+    // The limit and offset as values, so that every page is one prepared statement.
+    const values = [...list[1], page.limit, page.offset];
+    const sql = `${list[0]} LIMIT $${values.length - 1} OFFSET $${values.length}`;
+    // Materialised, the page keeps the order of its ORDER BY for row_number() to number.
+    const rows = await preparedQuery<WholeBidRaw & { page_total: string }>(
+      manager,
+      `WITH page AS MATERIALIZED (${sql}),
+            ranked AS (SELECT id, total, row_number() OVER () AS n FROM page)
+       ${wholeBidsSql(manager, 'ranked JOIN bids bid ON bid.id = ranked.id', ', ranked.total AS page_total')}
+       ORDER BY ranked.n`,
+      values,
+    );
+    return {
+      bids: rows.map((row) => this.wholeBid(manager, row)),
+      total: rows.length > 0 ? Number(rows[0].page_total) : null,
+    };
+  }
+
+  private wholeBid(manager: EntityManager, row: WholeBidRaw): LoadedBid {
+    const bid = entityFromRow(manager, Bid, row);
+    const ofBid = <Line>(lines: Line[]) => lines.map((line) => ({ ...line, bidId: bid.id }));
+    return Object.assign(bid, {
+      round: { id: bid.roundId, code: row.round_code, name: row.round_name },
+      organisation: { id: bid.organisationId, name: row.organisation_name },
+      closesAt: row.own_closes_at,
+      costLines: ofBid(row.cost_lines),
+      matchFunding: ofBid(row.match_funding),
+      interventions: ofBid(row.interventions),
+    });
   }
 
   // `query` over `bid` joined to its `round`, with the organisation's name, its own close time
@@ -149,31 +209,36 @@ export class BidStore {
     return bid;
   }
 
-  // Inserts a bid and answers it as a read would: the database's generated and default values
-  // come back with the insert, and every column left unset is null.
-  async insert(manager: EntityManager, fields: Partial<Bid>): Promise<Bid> {
-    const saved = await manager.save(manager.create(Bid, fields));
-    for (const column of manager.connection.getMetadata(Bid).columns) {
-      if (column.getEntityValue(saved) === undefined) {
-        column.setEntityValue(saved, null);
-      }
-    }
-    return saved;
-  }
-
-  // The round's next bid number, from its counter row (created with the round's first draft).
-  // The row stays locked until the caller commits, so drafts in one round wait for each other
-  // only from here to commit, never for the round's row. Taken inside the transaction, a
-  // create that rolls back gives its number back: references have no gaps, and they follow
-  // the order the numbers were taken in.
-  async nextNumber(manager: EntityManager, roundId: string): Promise<number> {
-    const [row] = await manager.query<{ last_number: number }[]>(
-      `INSERT INTO round_reference_counters AS c (round_id, last_number) VALUES ($1, 1)
-       ON CONFLICT (round_id) DO UPDATE SET last_number = c.last_number + 1
-       RETURNING c.last_number`,
-      [roundId],
+  // Inserts a new bid of the round with the round's next number and the reference made of it
+  // (SSF3-0042), and answers it as a read would: the database's generated and default values
+  // come back with the insert, and every column left unset is null. One statement: the number
+  // comes from the round's counter row (created with the round's first draft), which stays
+  // locked until the caller commits, so drafts in one round wait for each other only from here
+  // to commit, never for the round's row. Taken inside the transaction, a create that rolls
+  // back gives its number back: references have no gaps, and they follow the order the
+  // numbers were taken in.
+  async insertNumbered(
+    manager: EntityManager,
+    round: { id: string; code: string },
+    fields: Omit<Partial<Bid>, 'roundId' | 'number' | 'reference'>,
+  ): Promise<Bid> {
+    const values: unknown[] = [round.id, round.code];
+    const insert = insertSql(manager, Bid, { ...fields, roundId: round.id }, values, {
+      number: '(SELECT last_number FROM counter)',
+      // At least four digits: SSF3-0042, SSF3-12345.
+      reference: `$2::text || '-' || (SELECT lpad(n, greatest(4, length(n)), '0')
+        FROM (SELECT last_number::text AS n FROM counter) AS c)`,
+    });
+    const [row] = await preparedQuery<Record<string, unknown>>(
+      manager,
+      `WITH counter AS (
+         INSERT INTO round_reference_counters AS c (round_id, last_number) VALUES ($1, 1)
+         ON CONFLICT (round_id) DO UPDATE SET last_number = c.last_number + 1
+         RETURNING c.last_number)
+       ${insert}`,
+      values,
     );
-    return row.last_number;
+    return entityFromRow(manager, Bid, row);
   }
 
   // Live bids other than `exceptId` in the limit's scope: a PCC area, or one applicant.
@@ -259,8 +324,8 @@ export class BidStore {
       ...(event?.values ?? []),
     ];
     const columns = edit ? this.editedColumns(manager, edit, values) : '';
-    // TypeORM answers an UPDATE with its rows and its count.
-    const [[written]] = await manager.query<[WrittenLinesRaw[], number]>(
+    const [written] = await preparedQuery<WrittenLinesRaw>(
+      manager,
       `WITH ${event ? `audit AS (${event.sql}),` : ''}
        cost AS (
          INSERT INTO bid_cost_lines (bid_id, financial_year, kind, amount_pence)

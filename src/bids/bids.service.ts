@@ -86,17 +86,15 @@ export class BidsService {
     return toBidDto(await this.readable(user, this.dataSource.manager, id));
   }
 
-  // A page in two queries whatever its size: the page's ids with the total, then the bids
-  // whole. A bid that changes between the two shows as it is at the second.
+  // A page in one query whatever its size: the page's ids with the total, and the bids whole
+  // (BidStore.loadPage).
   async list(user: AuthenticatedUser, query: BidQuery): Promise<Page<BidDto>> {
     const manager = this.dataSource.manager;
     const builder = manager
       .createQueryBuilder(Bid, 'b')
       .innerJoin('organisations', 'o', 'o.id = b.organisation_id')
       .select('b.id', 'id')
-      .addSelect('count(*) OVER ()', 'total')
-      .limit(query.limit)
-      .offset(query.offset);
+      .addSelect('count(*) OVER ()', 'total');
     applySort(builder, BID_SORT_COLUMNS, query.sort, ['b.reference', 'b.id']);
     if (user.role !== 'applicant') {
       builder.where(`b.status <> 'draft'`);
@@ -122,15 +120,10 @@ export class BidsService {
       }
     }
     applySearch(builder, query.q, ['b.reference', 'b.title', 'o.name']);
-    const rows = await builder.getRawMany<{ id: string; total: string }>();
+    const page = await this.store.loadPage(manager, builder.getQueryAndParameters(), query);
     // A page past the end has no row to carry the total: only then is it counted apart.
-    const total =
-      rows.length > 0 ? Number(rows[0].total) : query.offset > 0 ? await builder.getCount() : 0;
-    const bids = await this.store.loadMany(
-      manager,
-      rows.map(({ id }) => id),
-    );
-    return { items: bids.map(toBidDto), total, limit: query.limit, offset: query.offset };
+    const total = page.total ?? (query.offset > 0 ? await builder.getCount() : 0);
+    return { items: page.bids.map(toBidDto), total, limit: query.limit, offset: query.offset };
   }
 
   // Every rule the bid fails now, so a bidder can fix them before the deadline.

@@ -14,6 +14,8 @@ import type { RoundDto } from './round-response.dto';
 import { auditView, RoundWithParts, toRoundDto } from './round-views';
 import type { Organisation } from '../organisations/organisation.entity';
 import { effectiveClosesAtSql } from './round-deadlines';
+import { columnsSql, entityFromRow } from '../database/entity-rows';
+import { preparedQuery } from '../database/prepared-query';
 import { RoundYearCap } from './round-year-cap.entity';
 import {
   type CreateRoundDto,
@@ -386,20 +388,30 @@ export class RoundsService {
     closesAt: Date;
     organisation: BiddingOrganisation | null;
   } | null> {
-    const { entities, raw } = await manager
-      .createQueryBuilder(FundingRound, 'round')
-      .addSelect(effectiveClosesAtSql('round', ':organisationId'), 'own_closes_at')
-      .addSelect(
-        `(SELECT json_build_object('id', o.id, 'name', o.name, 'type', o.type, 'active', o.active,
-            'forceAreaCode', o.force_area_code) FROM organisations o WHERE o.id = :organisationId)`,
-        'organisation',
-      )
-      .where('round.id = :id', { id, organisationId })
-      .andWhere(`round.status <> 'draft'`)
-      .setLock('pessimistic_read')
-      .getRawAndEntities<{ own_closes_at: Date; organisation: BiddingOrganisation | null }>();
-    return entities[0]
-      ? { round: entities[0], closesAt: raw[0].own_closes_at, organisation: raw[0].organisation }
+    // Plain SQL: every draft a bidder starts reads it.
+    const [row] = await preparedQuery<
+      Record<string, unknown> & {
+        own_closes_at: Date;
+        organisation: BiddingOrganisation | null;
+      }
+    >(
+      manager,
+      `SELECT ${columnsSql(manager, FundingRound, 'round')},
+              ${effectiveClosesAtSql('round', '$2')} AS own_closes_at,
+              (SELECT json_build_object('id', o.id, 'name', o.name, 'type', o.type,
+                 'active', o.active, 'forceAreaCode', o.force_area_code)
+                 FROM organisations o WHERE o.id = $2) AS organisation
+         FROM funding_rounds round
+        WHERE round.id = $1 AND round.status <> 'draft'
+          FOR SHARE OF round`,
+      [id, organisationId],
+    );
+    return row
+      ? {
+          round: entityFromRow(manager, FundingRound, row),
+          closesAt: row.own_closes_at,
+          organisation: row.organisation,
+        }
       : null;
   }
 

@@ -4,6 +4,7 @@ import type { SessionLimits } from '../../config/app-config';
 import type { Role } from '../../common/access';
 import { liveSince, SessionEndReason, SessionFacts } from './session.rules';
 import { User } from '../../users/user.entity';
+import { preparedQuery } from '../../database/prepared-query';
 import { SpentRefreshToken, UserSession } from './user-session.entity';
 
 // What a request's token stands for, read in one query by primary keys: the user, and the
@@ -72,7 +73,9 @@ export class SessionStore {
   }
 
   async findSignedIn(userId: string, sessionId: string): Promise<SignedInRow | null> {
-    const rows: SignedInRaw[] = await this.dataSource.query(
+    // Every request with a token sends it: prepared once per pool connection.
+    const rows = await preparedQuery<SignedInRaw>(
+      this.dataSource.manager,
       `SELECT u.id, u.email, u.name, u.role, u.organisation_id, u.active, u.token_version,
               u.second_factor_enrolled_at,
               s.token_version AS session_token_version, s.created_at AS session_created_at,

@@ -1,4 +1,4 @@
-// A request the baseline turns down, answered as a problem+json body with this status and code.
+// A request the floor turns down, answered as a problem+json body with this status and code.
 export class Refusal extends Error {
   constructor(
     readonly status: number,
