@@ -39,3 +39,13 @@ export const AWAITING_ENDORSEMENT_SQL = `b.status = 'submitted' AND b.needs_endo
 // not failed, and not declined by its PCC.
 export const LIVE_BID_SQL = `b.status NOT IN ('draft', 'withdrawn', 'eligibility_failed')
   AND b.endorsement_decision IS DISTINCT FROM 'declined'`;
+
+// The live bids other than `except` in round `round` whose `column` is `value` (each an SQL
+// expression), counted: the places taken under the bid limit in one scope.
+export function liveBidCountSql(
+  column: 'force_area_code' | 'organisation_id',
+  on: { except: string; round: string; value: string },
+): string {
+  return `(SELECT count(*)::int FROM bids b WHERE b.round_id = ${on.round}
+    AND b.${column} = ${on.value} AND b.id <> ${on.except} AND ${LIVE_BID_SQL})`;
+}

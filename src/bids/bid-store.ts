@@ -6,7 +6,9 @@ import { Bid } from './bid.entity';
 import { BidCostLine, BidIntervention, BidMatchFunding } from './bid-lines.entity';
 import { notFound } from '../common/common.errors';
 import { type LineInput, linesFrom, type LoadedBid } from './loaded-bid';
-import { LIVE_BID_SQL } from './bid-lifecycle';
+import { liveBidCountSql } from './bid-lifecycle';
+import type { LimitScope } from './eligibility.rules';
+import { SUBMISSION_FACTS_SQL, type SubmissionFacts } from './submission-facts';
 import { columnsSql, entityFromRow, insertSql } from '../database/entity-rows';
 import { preparedQuery } from '../database/prepared-query';
 
@@ -27,6 +29,12 @@ const BID_LINES_JSON = {
       'outputMeasure', l.output_measure, 'outputTarget', l.output_target) ORDER BY l.position), '[]')
     FROM bid_interventions l WHERE l.bid_id = bid.id)`,
 };
+
+function scopeColumn(scope: LimitScope): ['force_area_code' | 'organisation_id', string] {
+  return 'forceAreaCode' in scope
+    ? ['force_area_code', scope.forceAreaCode]
+    : ['organisation_id', scope.organisationId];
+}
 
 interface BidLinesRaw {
   cost_lines: Omit<BidCostLine, 'bidId'>[];
@@ -143,6 +151,15 @@ export class BidStore {
   // `query` over `bid` joined to its `round`, with the organisation's name, its own close time
   // and the lists of lines added; its bids in the order of `ids`.
   private async readWhole(query: SelectQueryBuilder<Bid>, ids: string[]): Promise<LoadedBid[]> {
+    return (await this.readWholeRows(query, ids)).map(([bid]) => bid);
+  }
+
+  // readWhole(), each bid with its raw row, for the columns `query` added of its own.
+  private async readWholeRows(
+    query: SelectQueryBuilder<Bid>,
+    ids: string[],
+  ): Promise<[LoadedBid, Record<string, unknown>][]> {
+    type Row = BidLinesRaw & { bid_id: string; own_closes_at: Date } & Record<string, unknown>;
     const { entities: bids, raw } = await query
       .innerJoin('bid.organisation', 'organisation')
       .addSelect(['organisation.id', 'organisation.name'])
@@ -150,24 +167,25 @@ export class BidStore {
       .addSelect(BID_LINES_JSON.costLines, 'cost_lines')
       .addSelect(BID_LINES_JSON.matchFunding, 'match_funding')
       .addSelect(BID_LINES_JSON.interventions, 'interventions')
-      .getRawAndEntities<BidLinesRaw & { bid_id: string; own_closes_at: Date }>();
+      .getRawAndEntities<Row>();
     const rows = new Map(raw.map((row) => [row.bid_id, row]));
-    const byId = new Map(
+    const byId = new Map<string, [LoadedBid, Row]>(
       bids.map((bid) => {
-        const row = rows.get(bid.id) as BidLinesRaw & { own_closes_at: Date };
+        const row = rows.get(bid.id) as Row;
         const ofBid = <Line>(lines: Line[]) => lines.map((line) => ({ ...line, bidId: bid.id }));
-        return [
-          bid.id,
-          Object.assign(bid, {
-            closesAt: row.own_closes_at,
-            costLines: ofBid(row.cost_lines),
-            matchFunding: ofBid(row.match_funding),
-            interventions: ofBid(row.interventions),
-          }) as LoadedBid,
-        ];
+        const whole = Object.assign(bid, {
+          closesAt: row.own_closes_at,
+          costLines: ofBid(row.cost_lines),
+          matchFunding: ofBid(row.match_funding),
+          interventions: ofBid(row.interventions),
+        }) as LoadedBid;
+        return [bid.id, [whole, row]];
       }),
     );
-    return ids.flatMap((id) => byId.get(id) ?? []);
+    return ids.flatMap((id) => {
+      const found = byId.get(id);
+      return found ? [found] : [];
+    });
   }
 
   // Locks the bid row for the rest of the transaction, then reads it whole.
@@ -209,6 +227,74 @@ export class BidStore {
     return bid;
   }
 
+  // For a submission: lockForEdit's two statements, the read also answering what the
+  // submission's guards and emails need (SubmissionFacts): its round's year caps, its
+  // organisation as it is now, that organisation's area's PCC with its applicants, the bid's
+  // attached documents, and the live bids other than this one in the area and of the
+  // organisation (counted before any scope lock: a first look, exact only once locked).
+  async lockForSubmission(
+    manager: EntityManager,
+    id: string,
+  ): Promise<{ bid: LoadedBid & { round: FundingRound }; facts: SubmissionFacts }> {
+    const [locked] = await manager.query<{ id: string }[]>(
+      `SELECT id FROM bids WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    if (!locked) {
+      throw notFound('Bid');
+    }
+    const query = manager
+      .createQueryBuilder(Bid, 'bid')
+      .innerJoinAndSelect('bid.round', 'round')
+      .where('bid.id = :id', { id })
+      .setLock('pessimistic_read', undefined, ['round']);
+    for (const [alias, sql] of Object.entries(SUBMISSION_FACTS_SQL)) {
+      query.addSelect(sql, alias);
+    }
+    const [[bid, row]] = await this.readWholeRows(query, [id]);
+    const facts = Object.fromEntries(
+      Object.keys(SUBMISSION_FACTS_SQL).map((alias) => [alias, row[alias]]),
+    ) as unknown as SubmissionFacts;
+    return { bid, facts };
+  }
+
+  // A submission's writes in one statement: the bid's `edit` columns, its version and update
+  // time moved, with each of `writes` (auditInsert, OutboxService.insertOf: INSERTs whose values
+  // are numbered from the one given) as a data-modifying CTE. Answers the version and update
+  // time, and the live bids other than this one in round `roundId` within `scope` as the
+  // statement finds them: after the caller's lock on the scope, an exact count.
+  async writeSubmission(
+    manager: EntityManager,
+    bidId: string,
+    roundId: string,
+    scope: LimitScope,
+    edit: Partial<Bid>,
+    writes: ((first: number) => { sql: string; values: unknown[] })[],
+  ): Promise<{ version: number; updatedAt: Date; otherLive: number }> {
+    const [column, value] = scopeColumn(scope);
+    const live = liveBidCountSql(column, { except: '$1', round: '$2', value: '$3' });
+    const values: unknown[] = [bidId, roundId, value];
+    const ctes = writes.map((write, n) => {
+      const insert = write(values.length + 1);
+      values.push(...insert.values);
+      return `write${n} AS (${insert.sql})`;
+    });
+    const columns = this.editedColumns(manager, edit, values).replace(/,$/, '');
+    const [[written]] = await manager.query<
+      [{ version: number; updated_at: Date; other_live: number }[], number]
+    >(
+      `${ctes.length > 0 ? `WITH ${ctes.join(', ')}` : ''}
+       UPDATE bids SET ${columns} WHERE id = $1
+       RETURNING version, updated_at, ${live} AS other_live`,
+      values,
+    );
+    return {
+      version: written.version,
+      updatedAt: written.updated_at,
+      otherLive: written.other_live,
+    };
+  }
+
   // Inserts a new bid of the round with the round's next number and the reference made of it
   // (SSF3-0042), and answers it as a read would: the database's generated and default values
   // come back with the insert, and every column left unset is null. One statement: the number
@@ -245,18 +331,16 @@ export class BidStore {
   async countLive(
     manager: EntityManager,
     roundId: string,
-    scope: { forceAreaCode: string } | { organisationId: string },
+    scope: LimitScope,
     exceptId: string,
   ): Promise<number> {
-    const [column, value] =
-      'forceAreaCode' in scope
-        ? ['force_area_code', scope.forceAreaCode]
-        : ['organisation_id', scope.organisationId];
-    const [row] = await manager.query<{ count: number }[]>(
-      `SELECT count(*)::int AS count FROM bids b
-       WHERE b.round_id = $1 AND b.${column} = $2 AND b.id <> $3 AND ${LIVE_BID_SQL}`,
-      [roundId, value, exceptId],
-    );
+    const [column, value] = scopeColumn(scope);
+    const live = liveBidCountSql(column, { except: '$1', round: '$2', value: '$3' });
+    const [row] = await manager.query<{ count: number }[]>(`SELECT ${live} AS count`, [
+      exceptId,
+      roundId,
+      value,
+    ]);
     return row.count;
   }
 

@@ -1,20 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
-import { AuditActor, AuditService } from '../audit/audit.service';
+import { DataSource } from 'typeorm';
+import { AuditActor, auditInsert, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
-import { DocumentStore } from '../documents/document-store';
 import { scannedCleanSha256s } from '../documents/document.lifecycle';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { OutboxService } from '../notifications/outbox.service';
-import { OrganisationsService } from '../organisations/organisations.service';
-import { DeadlineExtensionStore } from '../rounds/deadline-extension-store';
+import { EmailMessage, OutboxService } from '../notifications/outbox.service';
 import { RoundsService } from '../rounds/rounds.service';
-import { UsersService } from '../users/users.service';
 import { ownBidOrNotFound, windowRefusal } from './bid-drafting.service';
 import { endorsementRequest, submissionReceipt } from './bid-emails';
-import { BidEligibilityService } from './bid-eligibility.service';
+import { EligibilityResult, eligibilityOf, limitScopeOf } from './bid-eligibility.service';
 import type { BidDto } from './bid-response.dto';
 import { BidStore } from './bid-store';
+import type { SubmissionFacts } from './submission-facts';
 import { contentDigest, LoadedBid, toBidDto } from './loaded-bid';
 import { Bid, WITHDRAWABLE_STATUSES } from './bid.entity';
 import { isWindowOpen } from './bids.service';
@@ -27,19 +24,17 @@ export class BidSubmissionService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: BidStore,
-    private readonly eligibility: BidEligibilityService,
     private readonly rounds: RoundsService,
-    private readonly organisations: OrganisationsService,
-    private readonly users: UsersService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
-    private readonly documents: DocumentStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly deadlines: DeadlineExtensionStore,
   ) {}
 
   // Freezes a draft that passes every rule inside the window. Submitting a bid that is already
-  // submitted answers it as it stands, so a retried request does no harm.
+  // submitted answers it as it stands, so a retried request does no harm. Four statements: the
+  // bid locked; read whole with its round (share-locked) and what the rules and emails need; the
+  // limit's scope locked; the bid frozen with its audit event and emails, counting the scope's
+  // live bids again now that it is locked.
   submit(
     actor: AuditActor,
     user: AuthenticatedUser,
@@ -47,7 +42,8 @@ export class BidSubmissionService {
     now = new Date(),
   ): Promise<BidDto> {
     return this.dataSource.transaction(async (manager) => {
-      const bid = ownBidOrNotFound(user, await this.store.lock(manager, id));
+      const { bid, facts } = await this.store.lockForSubmission(manager, id);
+      ownBidOrNotFound(user, bid);
       if (bid.status === 'withdrawn') {
         throw bidError('bid-withdrawn', {
           message: `Bid ${bid.reference} was withdrawn; start a new bid instead.`,
@@ -56,18 +52,17 @@ export class BidSubmissionService {
       if (bid.status !== 'draft') {
         return toBidDto(bid);
       }
-      const round = await this.rounds.findPublished(manager, bid.roundId, 'share');
-      if (!round) {
+      const { round } = bid;
+      if (round.status === 'draft') {
         throw notFound('Funding round');
       }
       // The organisation's own deadline: the round's, or later by a deadline extension.
-      const closesAt = await this.deadlines.deadlineOf(manager, round, bid.organisationId);
-      if (!isWindowOpen(round, closesAt, now)) {
-        throw windowRefusal(round, closesAt, now, 'submit a bid');
+      if (!isWindowOpen(round, bid.closesAt, now)) {
+        throw windowRefusal(round, bid.closesAt, now, 'submit a bid');
       }
       // Who the organisation is now decides endorsement and the limit's scope.
-      const organisation = await this.organisations.findWithArea(bid.organisationId, manager);
-      if (!organisation?.active) {
+      const organisation = facts.organisation_now;
+      if (!organisation.active) {
         throw organisationError('organisation-inactive');
       }
       Object.assign(bid, {
@@ -75,35 +70,40 @@ export class BidSubmissionService {
         forceAreaCode: organisation.forceAreaCode,
         needsEndorsement: organisation.type !== 'pcc' && organisation.forceAreaCode !== null,
       });
-      let result = await this.eligibility.evaluate(manager, bid, round);
-      // Two bids of one area submitted at once must not both take the last place.
-      await this.store.lockScope(manager, round.id, result.scopeKey);
-      result = await this.eligibility.evaluate(manager, bid, round);
-      if (result.failures.length > 0) {
-        throw bidError('bid-ineligible', {
-          message: `Bid ${bid.reference} breaks ${result.failures.length} rule${result.failures.length === 1 ? '' : 's'} of round ${round.code}; each is listed in errors (field names the rule).`,
-          errors: result.failures.map((failure) => ({
-            field: failure.rule,
-            message: failure.message,
-          })),
+      const pcc = bid.forceAreaCode !== null ? facts.area_pcc : null;
+      const rules = { ...round, yearCaps: facts.year_caps };
+      const eligibility = (otherBids: number) =>
+        eligibilityOf(bid, rules, {
+          otherBids,
+          areaName: organisation.areaName,
+          areaHasPcc: pcc !== null,
         });
-      }
-      const digest = contentDigest(bid, await this.readyDocuments(manager, bid));
-      await manager.update(
-        Bid,
-        { id },
-        {
-          status: 'submitted',
-          submittedAt: now,
-          submittedBy: user.id,
-          submittedDigest: digest,
-          applicantType: bid.applicantType,
-          forceAreaCode: bid.forceAreaCode,
-          needsEndorsement: bid.needsEndorsement,
-        },
+      const { counted, scopeKey } = limitScopeOf(bid, round, organisation.areaName);
+      // A first look at the limit, counted before its scope is locked.
+      this.refuseIneligible(
+        bid,
+        round,
+        eligibility('forceAreaCode' in counted ? facts.area_live : facts.organisation_live),
       );
-      const saved = await this.store.load(manager, id);
-      await this.audit.record(manager, actor, {
+      const digest = contentDigest(
+        bid,
+        scannedCleanSha256s(
+          facts.documents,
+          BID_ERRORS['bid-documents-not-ready'],
+          `Bid ${bid.reference}`,
+        ),
+      );
+      const columns = {
+        status: 'submitted' as const,
+        submittedAt: now,
+        submittedBy: user.id,
+        submittedDigest: digest,
+        applicantType: bid.applicantType,
+        forceAreaCode: bid.forceAreaCode,
+        needsEndorsement: bid.needsEndorsement,
+      };
+      const saved = Object.assign(bid, columns);
+      const entry = {
         command: 'bid.submit',
         objectType: 'bid',
         objectId: id,
@@ -111,10 +111,36 @@ export class BidSubmissionService {
           status: { before: 'draft', after: 'submitted' },
           submittedDigest: { before: null, after: digest },
         },
-      });
-      await this.queueSubmissionEmails(manager, saved, round, user);
+      };
+      const emails = this.submissionEmails(saved, round, user, pcc);
+      // Two bids of one area submitted at once must not both take the last place.
+      await this.store.lockScope(manager, round.id, scopeKey);
+      const written = await this.store.writeSubmission(manager, id, round.id, counted, columns, [
+        (first) => auditInsert(actor, entry, first),
+        ...emails.map((email) => (first: number) => this.outbox.insertOf(email, first)),
+      ]);
+      // The limit counted again under its lock; a place taken meanwhile undoes the writes.
+      this.refuseIneligible(bid, round, eligibility(written.otherLive));
+      saved.version = written.version;
+      saved.updatedAt = written.updatedAt;
       return toBidDto(saved);
     });
+  }
+
+  private refuseIneligible(
+    bid: LoadedBid,
+    round: { code: string },
+    result: EligibilityResult,
+  ): void {
+    if (result.failures.length > 0) {
+      throw bidError('bid-ineligible', {
+        message: `Bid ${bid.reference} breaks ${result.failures.length} rule${result.failures.length === 1 ? '' : 's'} of round ${round.code}; each is listed in errors (field names the rule).`,
+        errors: result.failures.map((failure) => ({
+          field: failure.rule,
+          message: failure.message,
+        })),
+      });
+    }
   }
 
   withdraw(
@@ -164,34 +190,19 @@ export class BidSubmissionService {
     });
   }
 
-  // The SHA-256s of the bid's attached documents, all scanned clean (the rule shared with
-  // returns); a document still waiting for its scan holds the submission back.
-  private async readyDocuments(manager: EntityManager, bid: LoadedBid): Promise<string[]> {
-    const attached = await this.documents.attached(manager, { type: 'bid', id: bid.id });
-    return scannedCleanSha256s(
-      attached,
-      BID_ERRORS['bid-documents-not-ready'],
-      `Bid ${bid.reference}`,
-    );
-  }
-
-  private async queueSubmissionEmails(
-    manager: EntityManager,
+  // The receipt to the submitter and, for a bid its area's PCC must endorse, the request to the
+  // PCC's applicants (when it has any).
+  private submissionEmails(
     bid: LoadedBid,
     round: { name: string; closesAt: Date },
     user: AuthenticatedUser,
-  ): Promise<void> {
+    areaPcc: SubmissionFacts['area_pcc'],
+  ): EmailMessage[] {
     const links = this.config.portal;
-    const pcc =
-      bid.needsEndorsement && bid.forceAreaCode
-        ? await this.organisations.pccOfArea(bid.forceAreaCode, manager)
-        : null;
-    await this.outbox.queue(manager, submissionReceipt(bid, round, user, pcc?.name ?? null, links));
-    if (pcc) {
-      const contacts = await this.users.applicantContacts(pcc.id, manager);
-      if (contacts.length > 0) {
-        await this.outbox.queue(manager, endorsementRequest(bid, round, pcc, contacts, links));
-      }
-    }
+    const pcc = bid.needsEndorsement ? areaPcc : null;
+    const receipt = submissionReceipt(bid, round, user, pcc?.name ?? null, links);
+    return pcc && pcc.contacts.length > 0
+      ? [receipt, endorsementRequest(bid, round, pcc, pcc.contacts, links)]
+      : [receipt];
   }
 }

@@ -6,7 +6,6 @@ import { AuditModule } from '../audit/audit.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { RoundsModule } from '../rounds/rounds.module';
-import { DocumentStore } from '../documents/document-store';
 import { UsersModule } from '../users/users.module';
 import { BidDraftingService } from './bid-drafting.service';
 import { DraftBidReminders } from './bid-emails';
@@ -34,8 +33,6 @@ import { BidsService } from './bids.service';
   controllers: [BidsController, BidEndorsementController],
   providers: [
     BidStore,
-    // Stateless named queries: submission reads the documents it freezes.
-    DocumentStore,
     BidsService,
     BidEligibilityService,
     BidDraftingService,

@@ -2,6 +2,7 @@ import type { OrganisationType } from '../organisations/organisation.entity';
 import { deliveryYears } from './bid-content.rules';
 import {
   BidLimitCount,
+  bidLimitScopeOf,
   EligibilityBid,
   EligibilityRound,
   eligibilityFailures,
@@ -328,6 +329,44 @@ describe('eligibilityFailures', () => {
       const changes = { applicantType: 'cso' as const, costLines: [], interventions: [] };
       const expected = ['applicant-type', 'cost-lines', 'interventions'];
       expect(rulesOf(failuresOf(1, changes))).toEqual(expected);
+    });
+  });
+});
+
+describe('bidLimitScopeOf', () => {
+  const council = {
+    organisationId: 'org-1',
+    organisationName: 'Newcastle City Council',
+    forceAreaCode: 'E23000007',
+  };
+
+  it('counts a lead in a PCC area among the area’s bids, naming the area', () => {
+    expect(bidLimitScopeOf(council, { bidLimitScope: 'pcc_area' }, 'Northumbria')).toEqual({
+      scope: 'the Northumbria PCC area',
+      scopeKey: 'area:E23000007',
+      counted: { forceAreaCode: 'E23000007' },
+    });
+    // An area whose name is not known is named by its code.
+    expect(bidLimitScopeOf(council, { bidLimitScope: 'pcc_area' }, null).scope).toBe(
+      'the E23000007 PCC area',
+    );
+  });
+
+  it('counts a lead in no PCC area, or any lead under a limit per applicant, on its own', () => {
+    const btp = { ...council, organisationName: 'British Transport Police', forceAreaCode: null };
+    const own = (bid: typeof council | typeof btp, scope: 'pcc_area' | 'applicant') =>
+      bidLimitScopeOf(bid, { bidLimitScope: scope }, 'Northumbria');
+    expect(own(btp, 'pcc_area')).toEqual({
+      scope: 'British Transport Police',
+      countedBy: 'applicant',
+      scopeKey: 'organisation:org-1',
+      counted: { organisationId: 'org-1' },
+    });
+    expect(own(council, 'applicant')).toEqual({
+      scope: 'Newcastle City Council',
+      countedBy: 'applicant',
+      scopeKey: 'organisation:org-1',
+      counted: { organisationId: 'org-1' },
     });
   });
 });

@@ -57,6 +57,36 @@ export interface RuleFailure {
   message: string;
 }
 
+// Where the bid limit counts a bid: among the bids of a PCC area, or of one applicant.
+export type LimitScope = { forceAreaCode: string } | { organisationId: string };
+
+// Where the bid limit counts a bid, and how a sentence names it: a limit per PCC area counts
+// every lead in the bid's area; a lead in no PCC area (BTP), or any lead where the limit is per
+// applicant, counts on its own. `areaName`: the area's name, when known. `scopeKey` names the
+// scope for the lock that keeps its count exact during submission.
+export function bidLimitScopeOf(
+  bid: { organisationId: string; organisationName: string; forceAreaCode: string | null },
+  round: Pick<EligibilityRound, 'bidLimitScope'>,
+  areaName: string | null,
+): Omit<BidLimitCount, 'otherBids'> & {
+  scopeKey: string;
+  counted: LimitScope;
+} {
+  if (round.bidLimitScope === 'pcc_area' && bid.forceAreaCode !== null) {
+    return {
+      scope: `the ${areaName ?? bid.forceAreaCode} PCC area`,
+      scopeKey: `area:${bid.forceAreaCode}`,
+      counted: { forceAreaCode: bid.forceAreaCode },
+    };
+  }
+  return {
+    scope: bid.organisationName,
+    countedBy: 'applicant',
+    scopeKey: `organisation:${bid.organisationId}`,
+    counted: { organisationId: bid.organisationId },
+  };
+}
+
 export const APPLICANT_TYPE_NAMES: Record<OrganisationType, string> = {
   pcc: 'Police and Crime Commissioner',
   local_authority: 'local authority',

@@ -25,6 +25,16 @@ export interface UploadContext {
   financialYear: string | null;
 }
 
+// DocumentStore.attached() as SQL, for a caller that reads the documents in one of its own
+// statements: a JSON array of { id, fileName, sha256, scanStatus } in upload order, of the owner
+// of type `ownerType` whose id is the SQL expression `ownerId`.
+export function attachedDocumentsJsonSql(ownerType: OwnerType, ownerId: string): string {
+  return `(SELECT coalesce(json_agg(json_build_object('id', d.id, 'fileName', d.file_name,
+      'sha256', d.sha256, 'scanStatus', d.scan_status) ORDER BY d.uploaded_at, d.id), '[]')
+    FROM supporting_documents d
+    WHERE d.owner_type = '${ownerType}' AND d.owner_id = ${ownerId} AND ${ATTACHED_SQL})`;
+}
+
 // Named reads and writes of supporting documents, always inside the caller's transaction.
 @Injectable()
 export class DocumentStore {

@@ -50,28 +50,10 @@ export class OutboxService {
   // Call inside the transaction of the change the email is about: both commit or neither does.
   // A refusal is thrown before anything is written; the caller's transaction decides what follows.
   async queue(manager: EntityManager, message: EmailMessage): Promise<QueuedEmail> {
-    const recipients = (Array.isArray(message.to) ? message.to : [message.to]).map((address) =>
-      address.trim().toLowerCase(),
-    );
-    this.check(message, recipients);
-    // The request (and trace) that caused the email, for the relay to hand on to its job.
-    const origin = currentJobOrigin();
+    const insert = this.insertOf(message, 1);
     const inserted = await manager.query<{ id: string }[]>(
-      `INSERT INTO email_outbox
-         (dedupe_key, template, recipients, data, object_type, object_id, request_id, traceparent)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id`,
-      [
-        message.dedupeKey,
-        message.template,
-        recipients,
-        JSON.stringify(message.data),
-        message.about?.type ?? null,
-        message.about?.id ?? null,
-        origin?.requestId ?? null,
-        origin?.traceparent ?? null,
-      ],
+      `${insert.sql} RETURNING id`,
+      insert.values,
     );
     if (inserted.length > 0) {
       return { id: inserted[0].id, queued: true };
@@ -81,6 +63,36 @@ export class OutboxService {
       [message.dedupeKey],
     );
     return { id: existing[0].id, queued: false };
+  }
+
+  // The INSERT that queues `message` (nothing when its key was queued before), for a caller that
+  // makes it part of one of its own statements (a WITH) so a change and its email reach the
+  // database together. Its values are numbered from $`first`. Checked as queue() checks: a
+  // refusal is thrown here, before anything is written.
+  insertOf(message: EmailMessage, first: number): { sql: string; values: unknown[] } {
+    const recipients = (Array.isArray(message.to) ? message.to : [message.to]).map((address) =>
+      address.trim().toLowerCase(),
+    );
+    this.check(message, recipients);
+    // The request (and trace) that caused the email, for the relay to hand on to its job.
+    const origin = currentJobOrigin();
+    const values = [
+      message.dedupeKey,
+      message.template,
+      recipients,
+      JSON.stringify(message.data),
+      message.about?.type ?? null,
+      message.about?.id ?? null,
+      origin?.requestId ?? null,
+      origin?.traceparent ?? null,
+    ];
+    return {
+      sql: `INSERT INTO email_outbox
+              (dedupe_key, template, recipients, data, object_type, object_id, request_id, traceparent)
+            VALUES (${values.map((_, n) => `$${first + n}`).join(', ')})
+            ON CONFLICT (dedupe_key) DO NOTHING`,
+      values,
+    };
   }
 
   async list(query: EmailOutboxQuery): Promise<Page<EmailOutboxDto>> {
