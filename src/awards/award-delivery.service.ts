@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { BidProgressService } from '../bids/bid-progress.service';
 import type { YearKindAmount } from '../returns/return.rules';
-import { RoundsService } from '../rounds/rounds.service';
+import { RoundStore } from '../rounds/round-store';
 import type { OpenOffer, OutstandingItem } from '../rounds/rounds.rules';
 import type { BidParties } from '../users/separation.rules';
 import { AWARD_UNSETTLED_SQL, awardProfileAtSql, offerOpenSql } from './award-lifecycle';
@@ -44,7 +44,7 @@ export interface AwardForDelivery {
 export class AwardDeliveryService {
   constructor(
     private readonly bids: BidProgressService,
-    private readonly rounds: RoundsService,
+    private readonly rounds: RoundStore,
     private readonly audit: AuditService,
   ) {}
 

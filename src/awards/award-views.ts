@@ -11,7 +11,7 @@ import {
   type ScheduledFields,
 } from '../returns/return-schedule.service';
 import { returnSchedule } from '../returns/return-schedule.rules';
-import { RoundsService } from '../rounds/rounds.service';
+import { RoundStore } from '../rounds/round-store';
 import { UsersService } from '../users/users.service';
 import { awardUrl } from './award-emails';
 import { AwardDecision, AwardLine } from './award.entity';
@@ -50,7 +50,7 @@ const FUNDER = 'Home Office, on behalf of the Secretary of State for the Home De
 export class AwardViews {
   constructor(
     private readonly bids: BidProgressService,
-    private readonly rounds: RoundsService,
+    private readonly rounds: RoundStore,
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
     private readonly returns: ReturnScheduleService,

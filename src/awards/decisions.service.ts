@@ -5,7 +5,7 @@ import { AuditActor, AuditService } from '../audit/audit.service';
 import { BidForAssessment, BidProgressService } from '../bids/bid-progress.service';
 import type { AuthenticatedUser } from '../common/access';
 import type { RoundWithParts } from '../rounds/round-views';
-import { RoundsService } from '../rounds/rounds.service';
+import { RoundStore } from '../rounds/round-store';
 import { SeparationOfDuties } from '../users/separation-of-duties.service';
 import type { DecisionDto, SecondApprovalDto } from './award.dto';
 import type { DecisionResponseDto, FundingLineDto, RoundDecisionsDto } from './award-response.dto';
@@ -31,7 +31,7 @@ import { notFound } from '../common/common.errors';
 export class DecisionsService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly rounds: RoundsService,
+    private readonly rounds: RoundStore,
     private readonly bids: BidProgressService,
     private readonly moderation: ModerationService,
     private readonly dueDiligence: DueDiligenceService,

@@ -8,7 +8,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MAX_RECIPIENTS } from '../notifications/email-outbox.entity';
 import { OutboxService } from '../notifications/outbox.service';
 import { ReturnScheduleService } from '../returns/return-schedule.service';
-import { RoundsService } from '../rounds/rounds.service';
+import { RoundStore } from '../rounds/round-store';
 import { UsersService } from '../users/users.service';
 import { acceptedEmail, closedEmails, type ClosedStatus } from './award-emails';
 import { AwardDecision, type DecisionStatus } from './award.entity';
@@ -32,7 +32,7 @@ export class OffersService {
     private readonly dataSource: DataSource,
     private readonly views: AwardViews,
     private readonly bids: BidProgressService,
-    private readonly rounds: RoundsService,
+    private readonly rounds: RoundStore,
     private readonly users: UsersService,
     private readonly returns: ReturnScheduleService,
     private readonly outbox: OutboxService,

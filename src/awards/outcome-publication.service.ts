@@ -8,6 +8,7 @@ import type { FieldError } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
 import { RoundsService } from '../rounds/rounds.service';
+import { RoundStore } from '../rounds/round-store';
 import { UsersService } from '../users/users.service';
 import { outcomeEmail } from './award-emails';
 import { lockRoundForDecisions } from './decision-round';
@@ -22,6 +23,7 @@ export class OutcomePublicationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly rounds: RoundsService,
+    private readonly roundStore: RoundStore,
     private readonly bids: BidProgressService,
     private readonly users: UsersService,
     private readonly outbox: OutboxService,
@@ -33,7 +35,7 @@ export class OutcomePublicationService {
     return this.dataSource.transaction(async (manager) => {
       // The round first, as every decision does, then its bids: nothing is decided, confirmed
       // or withdrawn while the outcomes go out.
-      const round = await lockRoundForDecisions(this.rounds, manager, roundId);
+      const round = await lockRoundForDecisions(this.roundStore, manager, roundId);
       const bids = await this.bids.list(
         manager,
         roundId,

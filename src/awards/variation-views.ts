@@ -4,7 +4,7 @@ import { londonDateOf } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { ReturnScheduleService } from '../returns/return-schedule.service';
-import { RoundsService } from '../rounds/rounds.service';
+import { RoundStore } from '../rounds/round-store';
 import { UsersService } from '../users/users.service';
 import type { AwardForDelivery } from './award-delivery.service';
 import { awardUrl } from './award-emails';
@@ -24,7 +24,7 @@ const pick = (cells: { kind: string; amountPence: number }[], kind: string) =>
 @Injectable()
 export class VariationViews {
   constructor(
-    private readonly rounds: RoundsService,
+    private readonly rounds: RoundStore,
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
     private readonly returns: ReturnScheduleService,

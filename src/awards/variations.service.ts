@@ -7,7 +7,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
 import { returnSchedule } from '../returns/return-schedule.rules';
 import type { RoundWithParts } from '../rounds/round-views';
-import { RoundsService } from '../rounds/rounds.service';
+import { RoundStore } from '../rounds/round-store';
 import { SeparationOfDuties } from '../users/separation-of-duties.service';
 import { UsersService } from '../users/users.service';
 import { AwardDeliveryService, type AwardForDelivery } from './award-delivery.service';
@@ -32,7 +32,7 @@ export class VariationsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly awards: AwardDeliveryService,
-    private readonly rounds: RoundsService,
+    private readonly rounds: RoundStore,
     private readonly store: VariationStore,
     private readonly views: VariationViews,
     private readonly reads: VariationReads,

@@ -8,7 +8,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { DeadlineExtensionStore } from '../rounds/deadline-extension-store';
-import { RoundsService } from '../rounds/rounds.service';
+import { RoundStore } from '../rounds/round-store';
 import { UsersService } from '../users/users.service';
 import { ownBidOrNotFound, windowRefusal } from './bid-drafting.service';
 import { endorsementRequest, submissionReceipt } from './bid-emails';
@@ -28,7 +28,7 @@ export class BidSubmissionService {
     private readonly dataSource: DataSource,
     private readonly store: BidStore,
     private readonly eligibility: BidEligibilityService,
-    private readonly rounds: RoundsService,
+    private readonly rounds: RoundStore,
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
     private readonly outbox: OutboxService,
