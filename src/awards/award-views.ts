@@ -14,12 +14,10 @@ import type { AwardDecision } from './award.entity';
 import { awardVisibleTo } from './award-lifecycle';
 import { AwardStore } from './award-store';
 import { offerLapsed } from './award.rules';
-import { OfferLetters } from './offer-letters';
+import { FUNDER, OfferLetters } from './offer-letters';
 import type { AwardDto, OutcomeDto } from './offer.dto';
 import { notFound } from '../common/common.errors';
 import { awardError } from './awards.errors';
-
-const FUNDER = 'Home Office, on behalf of the Secretary of State for the Home Department';
 
 // Awards and outcomes as bidders read them: an applicant sees only their organisation's, and
 // only once the round's outcomes are published; anything else answers 404 as if it did not exist.

@@ -11,11 +11,10 @@ import { awardUrl } from './award-emails';
 import type { VariationDto } from './variation.dto';
 import type { AwardVariation } from './variation.entity';
 import { VariationLetters } from './variation-letters';
+import { FUNDER } from './offer-letters';
 import { linesOf, type ProfileCell, type YearKindLine } from './variation.rules';
 import { notFound } from '../common/common.errors';
 import { awardError } from './awards.errors';
-
-const FUNDER = 'Home Office, on behalf of the Secretary of State for the Home Department';
 
 const pick = (cells: { kind: string; amountPence: number }[], kind: string) =>
   cells.filter((cell) => cell.kind === kind).reduce((sum, cell) => sum + cell.amountPence, 0);
