@@ -4,6 +4,7 @@ import type { ScheduledFields } from '../returns/return-schedule.service';
 import { publishedRoundSql } from '../rounds/round-lifecycle';
 import type { AwardDto } from './offer.dto';
 import { AwardDecision, AwardLine } from './award.entity';
+import { DueDiligenceCheck } from './due-diligence.entity';
 import {
   LIVE_AWARD_STATUSES,
   offerLapsedSql,
@@ -44,6 +45,9 @@ interface WholeAwardRaw {
 }
 
 export type DecisionLine = Pick<AwardLine, 'decisionId' | 'financialYear' | 'kind' | 'amountPence'>;
+
+// An organisation's due-diligence checks, latest first: the first is the one that counts.
+const LATEST_CHECK_FIRST = { checkedOn: 'DESC', recordedAt: 'DESC', id: 'DESC' } as const;
 
 const STANDING: FindOptionsWhere<AwardDecision> = { status: Not(UNCONFIRMED_DECISION_STATUS) };
 
@@ -162,5 +166,30 @@ export class AwardStore {
       [id, now],
     );
     return found ? manager.findOneByOrFail(AwardDecision, { id }) : null;
+  }
+
+  // A new due-diligence check; answers it as stored.
+  async insertCheck(
+    manager: EntityManager,
+    check: Partial<DueDiligenceCheck>,
+  ): Promise<DueDiligenceCheck> {
+    const inserted = await manager.insert(DueDiligenceCheck, check);
+    return manager.findOneByOrFail(DueDiligenceCheck, {
+      id: inserted.identifiers[0].id as string,
+    });
+  }
+
+  checksOf(manager: EntityManager, organisationId: string): Promise<DueDiligenceCheck[]> {
+    return manager.find(DueDiligenceCheck, {
+      where: { organisationId },
+      order: LATEST_CHECK_FIRST,
+    });
+  }
+
+  latestCheckOf(manager: EntityManager, organisationId: string): Promise<DueDiligenceCheck | null> {
+    return manager.findOne(DueDiligenceCheck, {
+      where: { organisationId },
+      order: LATEST_CHECK_FIRST,
+    });
   }
 }
