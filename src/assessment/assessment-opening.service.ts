@@ -4,6 +4,7 @@ import { AuditActor } from '../audit/audit.service';
 import { BidProgressService } from '../bids/bid-progress.service';
 import type { BidDto } from '../bids/bid-response.dto';
 import { RoundsService } from '../rounds/rounds.service';
+import { RoundStore } from '../rounds/round-store';
 import { SeparationOfDuties } from '../users/separation-of-duties.service';
 import type { AssessmentOpeningDto } from './assessment-response.dto';
 import { assessmentError } from './assessment.errors';
@@ -14,6 +15,7 @@ export class AssessmentOpeningService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly rounds: RoundsService,
+    private readonly roundStore: RoundStore,
     private readonly bids: BidProgressService,
     private readonly duties: SeparationOfDuties,
   ) {}
@@ -41,7 +43,7 @@ export class AssessmentOpeningService {
     return this.dataSource.transaction(async (manager): Promise<BidDto> => {
       const bid = await this.bids.find(manager, bidId);
       await this.duties.refuseIfTied(manager, actor.id, bid, 'fail on eligibility');
-      const round = await this.rounds.findPublished(manager, bid.roundId, 'share');
+      const round = await this.roundStore.findPublished(manager, bid.roundId, 'share');
       return this.bids.failEligibility(manager, actor, bidId, reason, round?.status ?? '', now);
     });
   }

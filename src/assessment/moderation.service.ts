@@ -6,6 +6,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
 import type { RoundWithParts } from '../rounds/round-views';
 import { RoundsService } from '../rounds/rounds.service';
+import { RoundStore } from '../rounds/round-store';
 import { SeparationOfDuties } from '../users/separation-of-duties.service';
 import { UsersService } from '../users/users.service';
 import { divergentEmail } from './assessment-emails';
@@ -37,6 +38,7 @@ export class ModerationService {
     private readonly dataSource: DataSource,
     private readonly bids: BidProgressService,
     private readonly rounds: RoundsService,
+    private readonly roundStore: RoundStore,
     private readonly users: UsersService,
     private readonly duties: SeparationOfDuties,
     private readonly outbox: OutboxService,
@@ -244,7 +246,7 @@ export class ModerationService {
   }
 
   private async roundOrNotFound(manager: EntityManager, roundId: string): Promise<RoundWithParts> {
-    const round = await this.rounds.findPublished(manager, roundId, null);
+    const round = await this.roundStore.findPublished(manager, roundId, null);
     if (!round) {
       throw notFound('Funding round');
     }
@@ -265,7 +267,7 @@ export class ModerationService {
     });
     const rounds = new Map<string, RoundWithParts | null>();
     for (const roundId of new Set(bids.map((bid) => bid.roundId))) {
-      rounds.set(roundId, await this.rounds.findPublished(manager, roundId, null));
+      rounds.set(roundId, await this.roundStore.findPublished(manager, roundId, null));
     }
     return bids.map((bid) => {
       const score = scores.get(bid.id);

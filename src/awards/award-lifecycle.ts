@@ -1,4 +1,5 @@
-import type { DecisionStatus } from './award.entity';
+import type { AuthenticatedUser } from '../common/access';
+import type { AwardDecision, DecisionStatus } from './award.entity';
 
 // Where an award stands, as SQL over `award_decisions a`, declared once for the services, the
 // task list and the reports. `asOf` is an SQL expression for an instant.
@@ -41,3 +42,29 @@ export const UNSETTLED_AWARD_STATUSES = [
   'active',
 ] as const satisfies readonly DecisionStatus[];
 export const AWARD_UNSETTLED_SQL = `a.status IN (${UNSETTLED_AWARD_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+
+// Awards in these states hold their money against the round's budget.
+export const LIVE_AWARD_STATUSES: DecisionStatus[] = [
+  'pending_second_approval',
+  'offered',
+  'accepted',
+  'active',
+  'completed',
+];
+
+// An award over the threshold that its second approver did not confirm: it stands for nothing
+// (its money went back to the round and the bid may be decided again). Every other decision
+// is the bid's standing one, at most one a bid.
+export const UNCONFIRMED_DECISION_STATUS = 'not_confirmed' satisfies DecisionStatus;
+export const STANDING_DECISION_SQL = `a.status <> '${UNCONFIRMED_DECISION_STATUS}'`;
+
+// An applicant sees only their own organisation's awards, and only once published.
+export function awardVisibleTo(
+  user: AuthenticatedUser,
+  row: Pick<AwardDecision, 'organisationId' | 'publishedAt'>,
+): boolean {
+  return (
+    user.role !== 'applicant' ||
+    (row.organisationId === user.organisationId && Boolean(row.publishedAt))
+  );
+}

@@ -15,6 +15,7 @@ import {
   type AwardStatus,
   type AwardSummaryDto,
 } from './award-list.dto';
+import { STANDING_DECISION_SQL } from './award-lifecycle';
 
 interface AwardRow {
   id: string;
@@ -105,7 +106,7 @@ export class AwardList {
     if (query.status) {
       builder.andWhere('a.status = :status', { status: query.status });
     } else {
-      builder.andWhere(`a.status <> 'not_confirmed'`);
+      builder.andWhere(STANDING_DECISION_SQL);
     }
     applySearch(builder, query.q, ['b.reference', 'b.title', 'o.name']);
     applySort(builder, AWARD_SORT_COLUMNS, query.sort, ['a.id']);

@@ -1,48 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, Not } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { BidProgressService } from '../bids/bid-progress.service';
 import type { AuthenticatedUser } from '../common/access';
 import { formatLondon, londonDateOf } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OrganisationsService } from '../organisations/organisations.service';
-import {
-  ReturnScheduleService,
-  scheduled,
-  type ScheduledFields,
-} from '../returns/return-schedule.service';
+import { ReturnScheduleService, scheduled } from '../returns/return-schedule.service';
 import { returnSchedule } from '../returns/return-schedule.rules';
-import { RoundsService } from '../rounds/rounds.service';
+import { RoundStore } from '../rounds/round-store';
 import { UsersService } from '../users/users.service';
 import { awardUrl } from './award-emails';
-import { AwardDecision, AwardLine } from './award.entity';
+import type { AwardDecision } from './award.entity';
+import { awardVisibleTo } from './award-lifecycle';
+import { AwardStore } from './award-store';
 import { offerLapsed } from './award.rules';
-import { OfferLetters } from './offer-letters';
+import { FUNDER, OfferLetters } from './offer-letters';
 import type { AwardDto, OutcomeDto } from './offer.dto';
 import { notFound } from '../common/common.errors';
 import { awardError } from './awards.errors';
-
-// An award's own lines and its returns, each list gathered into JSON by its own subquery so the
-// award comes back as one row (joining the two lists would return the product of their lengths).
-const AWARD_LINES_JSON = `(SELECT coalesce(json_agg(json_build_object(
-    'financialYear', l.financial_year, 'kind', l.kind, 'amountPence', l.amount_pence)
-    ORDER BY l.financial_year, l.kind), '[]')
-  FROM award_lines l WHERE l.decision_id = a.id)`;
-const AWARD_RETURNS_JSON = `(SELECT coalesce(json_agg(json_build_object(
-    'id', d.id, 'financialYear', d.financial_year, 'quarter', d.quarter,
-    'periodStartsOn', d.period_starts_on::text, 'periodEndsOn', d.period_ends_on::text,
-    'dueOn', d.due_on::text, 'status', d.status) ORDER BY d.period_starts_on), '[]')
-  FROM delivery_returns d WHERE d.award_id = a.id)`;
-
-interface AwardRaw {
-  reference: string;
-  bid_title: string;
-  organisation_name: string;
-  round_name: string | null;
-  award_lines: AwardDto['lines'];
-  award_returns: ScheduledFields[];
-}
-
-const FUNDER = 'Home Office, on behalf of the Secretary of State for the Home Department';
 
 // Awards and outcomes as bidders read them: an applicant sees only their organisation's, and
 // only once the round's outcomes are published; anything else answers 404 as if it did not exist.
@@ -50,12 +25,13 @@ const FUNDER = 'Home Office, on behalf of the Secretary of State for the Home De
 export class AwardViews {
   constructor(
     private readonly bids: BidProgressService,
-    private readonly rounds: RoundsService,
+    private readonly rounds: RoundStore,
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
     private readonly returns: ReturnScheduleService,
     private readonly letters: OfferLetters,
     private readonly dataSource: DataSource,
+    private readonly store: AwardStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -66,14 +42,8 @@ export class AwardViews {
     id: string,
     lock = false,
   ): Promise<AwardDecision> {
-    const row = await manager.findOne(AwardDecision, {
-      where: { id, outcome: 'award' },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
-    const hidden =
-      user.role === 'applicant' &&
-      (row?.organisationId !== user.organisationId || !row?.publishedAt);
-    if (!row || hidden) {
+    const row = await this.store.findAward(manager, id, lock);
+    if (!row || !awardVisibleTo(user, row)) {
       throw notFound('Award');
     }
     return row;
@@ -83,36 +53,18 @@ export class AwardViews {
   // query (so one snapshot without a transaction): the award row, its bid's reference and
   // title, the organisation's and the round's names, its lines and its returns.
   async read(user: AuthenticatedUser, id: string, now = new Date()): Promise<AwardDto> {
-    const { entities, raw } = await this.dataSource.manager
-      .createQueryBuilder(AwardDecision, 'a')
-      .innerJoin('bids', 'b', 'b.id = a.bid_id')
-      .innerJoin('organisations', 'o', 'o.id = a.organisation_id')
-      // A draft round has no name to show (as findPublished, which reads no draft round).
-      .leftJoin('funding_rounds', 'r', `r.id = a.round_id AND r.status <> 'draft'`)
-      .addSelect('b.reference', 'reference')
-      .addSelect('b.title', 'bid_title')
-      .addSelect('o.name', 'organisation_name')
-      .addSelect('r.name', 'round_name')
-      .addSelect(AWARD_LINES_JSON, 'award_lines')
-      .addSelect(AWARD_RETURNS_JSON, 'award_returns')
-      .where(`a.id = :id AND a.outcome = 'award'`, { id })
-      .getRawAndEntities<AwardRaw>();
-    const [row] = entities;
-    const hidden =
-      user.role === 'applicant' &&
-      (row?.organisationId !== user.organisationId || !row?.publishedAt);
-    if (!row || hidden) {
+    const whole = await this.store.readWhole(this.dataSource.manager, id);
+    if (!whole || !awardVisibleTo(user, whole.row)) {
       throw notFound('Award');
     }
-    const [parts] = raw;
     const today = londonDateOf(now);
-    return this.dto(row, {
-      reference: parts.reference,
-      bidTitle: parts.bid_title,
-      organisationName: parts.organisation_name,
-      roundName: parts.round_name ?? '',
-      lines: parts.award_lines,
-      returns: parts.award_returns.map((ret) => scheduled(ret, today)),
+    return this.dto(whole.row, {
+      reference: whole.reference,
+      bidTitle: whole.bidTitle,
+      organisationName: whole.organisationName,
+      roundName: whole.roundName ?? '',
+      lines: whole.lines,
+      returns: whole.returns.map((ret) => scheduled(ret, today)),
       now,
     });
   }
@@ -126,9 +78,7 @@ export class AwardViews {
     if (user.role === 'applicant' && bid.organisationId !== user.organisationId) {
       throw notFound('Bid');
     }
-    const decision = await manager.findOne(AwardDecision, {
-      where: { bidId, status: Not('not_confirmed') },
-    });
+    const decision = await this.store.standingOfBid(manager, bidId);
     if (!decision?.publishedAt) {
       throw awardError('outcome-not-published', {
         message:
@@ -249,14 +199,8 @@ export class AwardViews {
   }
 
   private async lines(manager: EntityManager, decisionId: string) {
-    const rows = await manager.find(AwardLine, {
-      where: { decisionId },
-      order: { financialYear: 'ASC', kind: 'ASC' },
-    });
-    return rows.map(({ financialYear, kind, amountPence }) => ({
-      financialYear,
-      kind,
-      amountPence,
-    }));
+    return (await this.store.linesOf(manager, [decisionId])).map(
+      ({ financialYear, kind, amountPence }) => ({ financialYear, kind, amountPence }),
+    );
   }
 }

@@ -35,15 +35,6 @@ export const DECISION_STATUSES = [
 ] as const;
 export type DecisionStatus = (typeof DECISION_STATUSES)[number];
 
-// Awards in these states hold their money against the round's budget.
-export const LIVE_AWARD_STATUSES: DecisionStatus[] = [
-  'pending_second_approval',
-  'offered',
-  'accepted',
-  'active',
-  'completed',
-];
-
 // An approver's decision on a bid: an award (amounts per financial year and kind, conditions)
 // or a rejection (reason and feedback for the bidder). Bidders see it once outcomes are published.
 @Entity('award_decisions')

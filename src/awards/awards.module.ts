@@ -14,6 +14,7 @@ import { UsersModule } from '../users/users.module';
 import { AwardDeliveryService } from './award-delivery.service';
 import { AwardDecision, AwardLine } from './award.entity';
 import { AwardList } from './award-list';
+import { AwardStore } from './award-store';
 import { AwardViews } from './award-views';
 import { OfferReminders } from './offer-reminders';
 import { AwardsController } from './awards.controller';
@@ -27,7 +28,7 @@ import { OffersService } from './offers.service';
 import { OutcomePublicationService } from './outcome-publication.service';
 import { AwardVariation } from './variation.entity';
 import { VariationLetters } from './variation-letters';
-import { VariationReads } from './variation-reads.service';
+import { VariationReadsService } from './variation-reads.service';
 import { VariationStore } from './variation-store';
 import { VariationViews } from './variation-views';
 import { VariationsController } from './variations.controller';
@@ -61,13 +62,14 @@ import { VariationsService } from './variations.service';
     OfferReminders,
     AwardDeliveryService,
     AwardList,
+    AwardStore,
     AwardViews,
     DecisionsService,
     DecisionViews,
     DueDiligenceService,
     OffersService,
     OutcomePublicationService,
-    VariationReads,
+    VariationReadsService,
     VariationStore,
     VariationViews,
     VariationsService,

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { RoundWithParts } from '../rounds/round-views';
-import type { RoundsService } from '../rounds/rounds.service';
+import type { RoundStore } from '../rounds/round-store';
 import { awardError } from './awards.errors';
 import { roundError } from '../rounds/rounds.errors';
 import { notFound } from '../common/common.errors';
@@ -8,7 +8,7 @@ import { notFound } from '../common/common.errors';
 // The round locked for its decisions, their second approvals and their publication: one at a
 // time per round, and only while it is in assessment (before its outcomes are published).
 export async function lockRoundForDecisions(
-  rounds: RoundsService,
+  rounds: RoundStore,
   manager: EntityManager,
   roundId: string,
 ): Promise<RoundWithParts> {

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { BidProgressService } from '../bids/bid-progress.service';
 import { UsersService } from '../users/users.service';
 import type { DecisionResponseDto } from './award-response.dto';
-import { AwardDecision, AwardLine } from './award.entity';
+import type { AwardDecision } from './award.entity';
+import { AwardStore } from './award-store';
 import { notFound } from '../common/common.errors';
 
 // Decisions as staff read them: with the bid, the organisation and who decided.
@@ -12,10 +13,11 @@ export class DecisionViews {
   constructor(
     private readonly bids: BidProgressService,
     private readonly users: UsersService,
+    private readonly store: AwardStore,
   ) {}
 
   async one(manager: EntityManager, id: string): Promise<DecisionResponseDto> {
-    const row = await manager.findOneBy(AwardDecision, { id });
+    const row = await this.store.find(manager, id);
     if (!row) {
       throw notFound('Decision');
     }
@@ -30,10 +32,10 @@ export class DecisionViews {
       manager,
       rows.map((row) => row.bidId),
     );
-    const lines = await manager.find(AwardLine, {
-      where: { decisionId: In(rows.map((row) => row.id)) },
-      order: { financialYear: 'ASC', kind: 'ASC' },
-    });
+    const lines = await this.store.linesOf(
+      manager,
+      rows.map((row) => row.id),
+    );
     const names = await this.users.namesOf(
       rows.flatMap((row) => [
         row.decidedBy,

@@ -1,15 +1,17 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In, Not } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ModerationService } from '../assessment/moderation.service';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { BidForAssessment, BidProgressService } from '../bids/bid-progress.service';
 import type { AuthenticatedUser } from '../common/access';
 import type { RoundWithParts } from '../rounds/round-views';
-import { RoundsService } from '../rounds/rounds.service';
+import { RoundStore } from '../rounds/round-store';
 import { SeparationOfDuties } from '../users/separation-of-duties.service';
 import type { DecisionDto, SecondApprovalDto } from './award.dto';
 import type { DecisionResponseDto, FundingLineDto, RoundDecisionsDto } from './award-response.dto';
-import { AwardDecision, AwardLine, LIVE_AWARD_STATUSES } from './award.entity';
+import type { AwardDecision } from './award.entity';
+import { LIVE_AWARD_STATUSES } from './award-lifecycle';
+import { AwardStore } from './award-store';
 import {
   awardLineErrors,
   budgetRefusal,
@@ -31,11 +33,12 @@ import { notFound } from '../common/common.errors';
 export class DecisionsService {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly rounds: RoundsService,
+    private readonly rounds: RoundStore,
     private readonly bids: BidProgressService,
     private readonly moderation: ModerationService,
     private readonly dueDiligence: DueDiligenceService,
     private readonly views: DecisionViews,
+    private readonly store: AwardStore,
     private readonly duties: SeparationOfDuties,
     private readonly audit: AuditService,
   ) {}
@@ -77,21 +80,18 @@ export class DecisionsService {
               dueDiligenceAcceptance: null,
             };
       const { lines, ...fields } = decision;
-      const inserted = await manager.insert(AwardDecision, {
-        ...fields,
-        roundId: round.id,
-        bidId,
-        organisationId: bid.organisationId,
-        decidedBy: user.id,
-        decidedAt: now,
-      });
-      const id = inserted.identifiers[0].id as string;
-      if (lines.length > 0) {
-        await manager.insert(
-          AwardLine,
-          lines.map((line) => ({ ...line, decisionId: id })),
-        );
-      }
+      const id = await this.store.insert(
+        manager,
+        {
+          ...fields,
+          roundId: round.id,
+          bidId,
+          organisationId: bid.organisationId,
+          decidedBy: user.id,
+          decidedAt: now,
+        },
+        lines,
+      );
       await this.audit.record(manager, actor, {
         command: `decision.${input.outcome}`,
         objectType: 'award_decision',
@@ -119,15 +119,12 @@ export class DecisionsService {
     now = new Date(),
   ) {
     return this.dataSource.transaction(async (manager): Promise<DecisionResponseDto> => {
-      const found = await manager.findOneBy(AwardDecision, { id });
+      const found = await this.store.find(manager, id);
       if (!found) {
         throw notFound('Decision');
       }
       await lockRoundForDecisions(this.rounds, manager, found.roundId);
-      const row = await manager.findOne(AwardDecision, {
-        where: { id },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const row = await this.store.lock(manager, id);
       if (row?.status !== 'pending_second_approval') {
         throw awardError('not-awaiting-second-approval', {
           message: `This decision is ${row?.status}; only an award awaiting a second approval can be confirmed.`,
@@ -139,16 +136,12 @@ export class DecisionsService {
       const parties = await this.bids.parties(manager, row.bidId);
       await this.duties.refuseIfTied(manager, user.id, parties, 'give the second approval on');
       const status = input.confirm ? 'offered' : 'not_confirmed';
-      await manager.update(
-        AwardDecision,
-        { id },
-        {
-          status,
-          secondApproverId: user.id,
-          secondDecidedAt: now,
-          secondReason: input.reason ?? null,
-        },
-      );
+      await this.store.update(manager, id, {
+        status,
+        secondApproverId: user.id,
+        secondDecidedAt: now,
+        secondReason: input.reason ?? null,
+      });
       await this.audit.record(manager, actor, {
         command: input.confirm ? 'decision.confirm' : 'decision.not-confirm',
         objectType: 'award_decision',
@@ -169,9 +162,7 @@ export class DecisionsService {
       if (!round) {
         throw notFound('Funding round');
       }
-      const rows = await manager.find(AwardDecision, {
-        where: { roundId, status: Not('not_confirmed') },
-      });
+      const rows = await this.store.standingOfRound(manager, roundId);
       const live = rows.filter((row) => LIVE_AWARD_STATUSES.includes(row.status));
       const livePence = sumPence(live);
       const items = await this.views.render(manager, rows);
@@ -208,9 +199,7 @@ export class DecisionsService {
   }
 
   private standing(manager: EntityManager, bidId: string): Promise<AwardDecision | null> {
-    return manager.findOne(AwardDecision, {
-      where: { bidId, status: Not('not_confirmed') },
-    });
+    return this.store.standingOfBid(manager, bidId);
   }
 
   private async awardFields(
@@ -243,10 +232,7 @@ export class DecisionsService {
       );
     }
     const amountPence = sumPence(lines);
-    const live = await manager.find(AwardDecision, {
-      select: { amountPence: true },
-      where: { roundId: round.id, status: In(LIVE_AWARD_STATUSES) },
-    });
+    const live = await this.store.liveAmounts(manager, round.id);
     const overBudget = budgetRefusal(round.budgetPence, sumPence(live), amountPence);
     if (overBudget) {
       throw awardError('budget-exceeded', { message: `Round ${round.code}: ${overBudget}.` });

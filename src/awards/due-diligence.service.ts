@@ -8,7 +8,8 @@ import { UsersService } from '../users/users.service';
 import type { DueDiligenceDto } from './award.dto';
 import type { DueDiligenceCheckDto } from './award-response.dto';
 import type { DueDiligenceRating } from './award.rules';
-import { DueDiligenceCheck } from './due-diligence.entity';
+import type { DueDiligenceCheck } from './due-diligence.entity';
+import { AwardStore } from './award-store';
 import { notFound } from '../common/common.errors';
 import { awardError } from './awards.errors';
 
@@ -21,6 +22,7 @@ export class DueDiligenceService {
     private readonly users: UsersService,
     private readonly duties: SeparationOfDuties,
     private readonly audit: AuditService,
+    private readonly store: AwardStore,
   ) {}
 
   record(
@@ -46,7 +48,7 @@ export class DueDiligenceService {
           errors: [{ field: 'checkedOn', message: `${input.checkedOn} is after today` }],
         });
       }
-      const inserted = await manager.insert(DueDiligenceCheck, {
+      const check = await this.store.insertCheck(manager, {
         organisationId,
         rating: input.rating,
         checkedOn: input.checkedOn,
@@ -54,7 +56,6 @@ export class DueDiligenceService {
         recordedBy: user.id,
         recordedAt: now,
       });
-      const id = inserted.identifiers[0].id as string;
       await this.audit.record(manager, actor, {
         command: 'due-diligence.record',
         objectType: 'organisation',
@@ -66,9 +67,7 @@ export class DueDiligenceService {
           },
         },
       });
-      return (
-        await this.render(manager, [await manager.findOneByOrFail(DueDiligenceCheck, { id })])
-      )[0];
+      return (await this.render(manager, [check]))[0];
     });
   }
 
@@ -78,10 +77,7 @@ export class DueDiligenceService {
     if ((await this.organisations.nameOf(organisationId, manager)) === null) {
       throw notFound('Organisation');
     }
-    const rows = await manager.find(DueDiligenceCheck, {
-      where: { organisationId },
-      order: { checkedOn: 'DESC', recordedAt: 'DESC', id: 'DESC' },
-    });
+    const rows = await this.store.checksOf(manager, organisationId);
     return this.render(manager, rows);
   }
 
@@ -90,10 +86,7 @@ export class DueDiligenceService {
     manager: EntityManager,
     organisationId: string,
   ): Promise<DueDiligenceRating | null> {
-    const latest = await manager.findOne(DueDiligenceCheck, {
-      where: { organisationId },
-      order: { checkedOn: 'DESC', recordedAt: 'DESC', id: 'DESC' },
-    });
+    const latest = await this.store.latestCheckOf(manager, organisationId);
     return latest?.rating ?? null;
   }
 

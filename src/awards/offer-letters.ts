@@ -5,6 +5,9 @@ import { EMAIL_HELPERS } from '../notifications/email-helpers';
 
 const OFFER_TEMPLATE = 'grant-offer.html.hbs';
 
+// Who grants the money, as the offer and variation letters name the funder.
+export const FUNDER = 'Home Office, on behalf of the Secretary of State for the Home Department';
+
 export interface OfferLetterYear {
   financialYear: string;
   capitalPence: number;

@@ -8,12 +8,12 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MAX_RECIPIENTS } from '../notifications/email-outbox.entity';
 import { OutboxService } from '../notifications/outbox.service';
 import { ReturnScheduleService } from '../returns/return-schedule.service';
-import { RoundsService } from '../rounds/rounds.service';
+import { RoundStore } from '../rounds/round-store';
 import { UsersService } from '../users/users.service';
 import { acceptedEmail, closedEmails, type ClosedStatus } from './award-emails';
-import { AwardDecision, type DecisionStatus } from './award.entity';
+import type { AwardDecision, DecisionStatus } from './award.entity';
 import { offerLapsed } from './award.rules';
-import { offerLapsedSql } from './award-lifecycle';
+import { AwardStore } from './award-store';
 import { AwardViews } from './award-views';
 import type { AcceptOfferDto, AwardDto, CloseAwardDto, OutcomeDto } from './offer.dto';
 import { awardError } from './awards.errors';
@@ -31,8 +31,9 @@ export class OffersService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly views: AwardViews,
+    private readonly store: AwardStore,
     private readonly bids: BidProgressService,
-    private readonly rounds: RoundsService,
+    private readonly rounds: RoundStore,
     private readonly users: UsersService,
     private readonly returns: ReturnScheduleService,
     private readonly outbox: OutboxService,
@@ -79,7 +80,7 @@ export class OffersService {
         signatoryName: input.signatoryName,
         signatoryPosition: input.signatoryPosition,
       };
-      await manager.update(AwardDecision, { id }, accepted);
+      await this.store.update(manager, id, accepted);
       Object.assign(row, accepted);
       const schedule = await this.returns.schedule(manager, row, round, londonDateOf(now));
       await this.audit.record(manager, actor, {
@@ -150,14 +151,10 @@ export class OffersService {
   // moment before (or lapsed by another run) is left as it is. True when it was withdrawn.
   lapse(actor: AuditActor, id: string, now = new Date()): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      const [found] = await manager.query<{ id: string }[]>(
-        `SELECT a.id FROM award_decisions a WHERE a.id = $1 AND ${offerLapsedSql('$2')} FOR UPDATE`,
-        [id, now],
-      );
-      if (!found) {
+      const row = await this.store.lockIfLapsed(manager, id, now);
+      if (!row) {
         return false;
       }
-      const row = await manager.findOneByOrFail(AwardDecision, { id });
       const reason = `The offer lapsed: it was not accepted by ${formatLondon(row.offerExpiresAt ?? now)} (UK time).`;
       await this.close(manager, actor, null, row, 'withdrawn', reason, now);
       return true;
@@ -197,7 +194,7 @@ export class OffersService {
   ): Promise<AwardDto> {
     const before = row.status;
     const closed = { status, closedAt: now, closedBy, closeReason: reason };
-    await manager.update(AwardDecision, { id: row.id }, closed);
+    await this.store.update(manager, row.id, closed);
     const cancelled = await this.returns.cancelOutstanding(manager, row.id);
     await this.audit.record(manager, actor, {
       command: status === 'declined' ? 'award.decline' : 'award.withdraw',

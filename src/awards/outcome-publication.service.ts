@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, In, Not } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { BidProgressService } from '../bids/bid-progress.service';
 import { addDays, endOfLondonDay, londonDateOf } from '../common/london-time';
@@ -8,11 +8,13 @@ import type { FieldError } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
 import { RoundsService } from '../rounds/rounds.service';
+import { RoundStore } from '../rounds/round-store';
 import { UsersService } from '../users/users.service';
 import { outcomeEmail } from './award-emails';
 import { lockRoundForDecisions } from './decision-round';
 import type { PublicationDto } from './offer.dto';
-import { AwardDecision, AwardLine } from './award.entity';
+import type { AwardDecision } from './award.entity';
+import { AwardStore } from './award-store';
 import { awardError } from './awards.errors';
 
 // Publishing a round's outcomes: every decided bid becomes awarded or unsuccessful, its bidder
@@ -22,6 +24,8 @@ export class OutcomePublicationService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly rounds: RoundsService,
+    private readonly roundStore: RoundStore,
+    private readonly store: AwardStore,
     private readonly bids: BidProgressService,
     private readonly users: UsersService,
     private readonly outbox: OutboxService,
@@ -33,16 +37,14 @@ export class OutcomePublicationService {
     return this.dataSource.transaction(async (manager) => {
       // The round first, as every decision does, then its bids: nothing is decided, confirmed
       // or withdrawn while the outcomes go out.
-      const round = await lockRoundForDecisions(this.rounds, manager, roundId);
+      const round = await lockRoundForDecisions(this.roundStore, manager, roundId);
       const bids = await this.bids.list(
         manager,
         roundId,
         ['submitted', 'in_assessment', 'moderated'],
         true,
       );
-      const decisions = await manager.find(AwardDecision, {
-        where: { roundId, status: Not('not_confirmed') },
-      });
+      const decisions = await this.store.standingOfRound(manager, roundId);
       const byBid = new Map(decisions.map((decision) => [decision.bidId, decision]));
       const problems: FieldError[] = [];
       for (const bid of bids) {
@@ -70,10 +72,10 @@ export class OutcomePublicationService {
       // Every bid still in the competition now has its decision (withdrawn bids' awards were
       // released and are not told anything).
       const published = bids.map((bid) => byBid.get(bid.id) as AwardDecision);
-      const lines = await manager.find(AwardLine, {
-        where: { decisionId: In(published.map((decision) => decision.id)) },
-        order: { financialYear: 'ASC', kind: 'ASC' },
-      });
+      const lines = await this.store.linesOf(
+        manager,
+        published.map((decision) => decision.id),
+      );
       const unreachable: string[] = [];
       for (const [index, bid] of bids.entries()) {
         const decision = published[index];
@@ -82,11 +84,10 @@ export class OutcomePublicationService {
           publishedAt: now,
           offerExpiresAt: offered ? offerExpiresAt : null,
         });
-        await manager.update(
-          AwardDecision,
-          { id: decision.id },
-          { publishedAt: now, offerExpiresAt: decision.offerExpiresAt },
-        );
+        await this.store.update(manager, decision.id, {
+          publishedAt: now,
+          offerExpiresAt: decision.offerExpiresAt,
+        });
         await this.bids.settle(manager, actor, bid.id, offered ? 'awarded' : 'unsuccessful');
         await this.audit.record(manager, actor, {
           command: 'decision.publish',

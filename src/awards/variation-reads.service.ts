@@ -11,7 +11,7 @@ import { notFound } from '../common/common.errors';
 // Reading variations: an applicant sees only their own organisation's (anything else answers 404
 // as if it did not exist); staff see all.
 @Injectable()
-export class VariationReads {
+export class VariationReadsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly awards: AwardDeliveryService,

@@ -89,6 +89,16 @@ export class VariationStore {
     return this.ledger.committed(manager, awardId, null);
   }
 
+  // A new variation; answers its id.
+  async insert(manager: EntityManager, fields: Partial<AwardVariation>): Promise<string> {
+    const inserted = await manager.insert(AwardVariation, fields);
+    return inserted.identifiers[0].id as string;
+  }
+
+  async update(manager: EntityManager, id: string, fields: Partial<AwardVariation>): Promise<void> {
+    await manager.update(AwardVariation, { id }, fields);
+  }
+
   // The award's lines and total become the profile's; the caller holds the award row.
   async replaceLines(manager: EntityManager, awardId: string, profile: ProfileCell[]) {
     const lines = linesOf(profile);

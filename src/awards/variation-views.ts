@@ -4,18 +4,17 @@ import { londonDateOf } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { ReturnScheduleService } from '../returns/return-schedule.service';
-import { RoundsService } from '../rounds/rounds.service';
+import { RoundStore } from '../rounds/round-store';
 import { UsersService } from '../users/users.service';
 import type { AwardForDelivery } from './award-delivery.service';
 import { awardUrl } from './award-emails';
 import type { VariationDto } from './variation.dto';
 import type { AwardVariation } from './variation.entity';
 import { VariationLetters } from './variation-letters';
+import { FUNDER } from './offer-letters';
 import { linesOf, type ProfileCell, type YearKindLine } from './variation.rules';
 import { notFound } from '../common/common.errors';
 import { awardError } from './awards.errors';
-
-const FUNDER = 'Home Office, on behalf of the Secretary of State for the Home Department';
 
 const pick = (cells: { kind: string; amountPence: number }[], kind: string) =>
   cells.filter((cell) => cell.kind === kind).reduce((sum, cell) => sum + cell.amountPence, 0);
@@ -24,7 +23,7 @@ const pick = (cells: { kind: string; amountPence: number }[], kind: string) =>
 @Injectable()
 export class VariationViews {
   constructor(
-    private readonly rounds: RoundsService,
+    private readonly rounds: RoundStore,
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
     private readonly returns: ReturnScheduleService,

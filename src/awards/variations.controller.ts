@@ -24,7 +24,7 @@ import {
   VariationListDto,
 } from './variation.dto';
 import { VARIATION_RULES } from './variation.rules';
-import { VariationReads } from './variation-reads.service';
+import { VariationReadsService } from './variation-reads.service';
 import { VariationsService } from './variations.service';
 import { Refuses } from '../openapi/refusals';
 
@@ -48,7 +48,7 @@ const APPROVAL_REFUSALS = [
 export class VariationsController {
   constructor(
     private readonly variations: VariationsService,
-    private readonly reads: VariationReads,
+    private readonly reads: VariationReadsService,
   ) {}
 
   @Post('awards/:id/variations')

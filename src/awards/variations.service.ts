@@ -7,7 +7,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
 import { returnSchedule } from '../returns/return-schedule.rules';
 import type { RoundWithParts } from '../rounds/round-views';
-import { RoundsService } from '../rounds/rounds.service';
+import { RoundStore } from '../rounds/round-store';
 import { SeparationOfDuties } from '../users/separation-of-duties.service';
 import { UsersService } from '../users/users.service';
 import { AwardDeliveryService, type AwardForDelivery } from './award-delivery.service';
@@ -17,7 +17,7 @@ import { variationDecidedEmail } from './variation-emails';
 import { AwardVariation, OPEN_VARIATION_STATUSES } from './variation.entity';
 import { linesOf, sortProfile, totalOf, variationErrors } from './variation.rules';
 import { quarterOf, VariationStore } from './variation-store';
-import { VariationReads } from './variation-reads.service';
+import { VariationReadsService } from './variation-reads.service';
 import { VariationViews } from './variation-views';
 import { awardError } from './awards.errors';
 import { notFound } from '../common/common.errors';
@@ -32,10 +32,10 @@ export class VariationsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly awards: AwardDeliveryService,
-    private readonly rounds: RoundsService,
+    private readonly rounds: RoundStore,
     private readonly store: VariationStore,
     private readonly views: VariationViews,
-    private readonly reads: VariationReads,
+    private readonly reads: VariationReadsService,
     private readonly duties: SeparationOfDuties,
     private readonly users: UsersService,
     private readonly outbox: OutboxService,
@@ -73,7 +73,7 @@ export class VariationsService {
           : null,
       };
       await this.check(manager, award, round, proposal, londonDateOf(now));
-      const inserted = await manager.insert(AwardVariation, {
+      const id = await this.store.insert(manager, {
         awardId,
         organisationId: award.organisationId,
         status: 'requested',
@@ -83,7 +83,6 @@ export class VariationsService {
         requestedBy: user.id,
         requestedAt: now,
       });
-      const id = inserted.identifiers[0].id as string;
       await this.audit.record(manager, actor, {
         command: 'variation.request',
         objectType: 'award_variation',
@@ -107,11 +106,11 @@ export class VariationsService {
     return this.decide(user, id, 'requested', async (manager, row, award, round) => {
       await this.refuseIfTied(manager, user, row, award, 'approve a variation of');
       if (needsSecondApproval(row.amountPence, round.approvalThresholdPence)) {
-        await manager.update(
-          AwardVariation,
-          { id },
-          { status: 'pending_second_approval', decidedBy: user.id, decidedAt: now },
-        );
+        await this.store.update(manager, id, {
+          status: 'pending_second_approval',
+          decidedBy: user.id,
+          decidedAt: now,
+        });
         await this.audit.record(manager, actor, {
           command: 'variation.approve',
           objectType: 'award_variation',
@@ -148,16 +147,12 @@ export class VariationsService {
   ) {
     return this.decide(user, id, 'open', async (manager, row, award) => {
       await this.refuseIfTied(manager, user, row, award, 'refuse a variation of');
-      await manager.update(
-        AwardVariation,
-        { id },
-        {
-          status: 'refused',
-          refusalReason: input.reason,
-          closedAt: now,
-          ...(row.decidedBy ? {} : { decidedBy: user.id, decidedAt: now }),
-        },
-      );
+      await this.store.update(manager, id, {
+        status: 'refused',
+        refusalReason: input.reason,
+        closedAt: now,
+        ...(row.decidedBy ? {} : { decidedBy: user.id, decidedAt: now }),
+      });
       await this.audit.record(manager, actor, {
         command: 'variation.refuse',
         objectType: 'award_variation',
@@ -174,7 +169,7 @@ export class VariationsService {
   // The award's organisation takes its request back before a decision takes effect.
   withdraw(actor: AuditActor, user: AuthenticatedUser, id: string, now = new Date()) {
     return this.decide(user, id, 'open', async (manager, row) => {
-      await manager.update(AwardVariation, { id }, { status: 'withdrawn', closedAt: now });
+      await this.store.update(manager, id, { status: 'withdrawn', closedAt: now });
       await this.audit.record(manager, actor, {
         command: 'variation.withdraw',
         objectType: 'award_variation',
@@ -238,19 +233,15 @@ export class VariationsService {
     const added = row.deliveryEndsOn
       ? await this.store.addQuarters(manager, award, round, row.deliveryEndsOn, today)
       : [];
-    await manager.update(
-      AwardVariation,
-      { id: row.id },
-      {
-        status: 'approved',
-        ...('decidedBy' in decider ? { decidedBy: user.id, decidedAt: now } : decider),
-        approvedAt: now,
-        profileBefore: before.profile,
-        linesBefore: before.lines,
-        deliveryEndsOnBefore: before.deliveryEndsOn,
-        amountPenceBefore: before.amountPence,
-      },
-    );
+    await this.store.update(manager, row.id, {
+      status: 'approved',
+      ...('decidedBy' in decider ? { decidedBy: user.id, decidedAt: now } : decider),
+      approvedAt: now,
+      profileBefore: before.profile,
+      linesBefore: before.lines,
+      deliveryEndsOnBefore: before.deliveryEndsOn,
+      amountPenceBefore: before.amountPence,
+    });
     await this.audit.record(manager, actor, {
       command: 'decidedBy' in decider ? 'variation.approve' : 'variation.confirm',
       objectType: 'award_variation',

@@ -7,7 +7,7 @@ import { DomainError } from '../common/domain-error';
 import { formatLondon } from '../common/london-time';
 import { OrganisationsService } from '../organisations/organisations.service';
 import type { FundingRound } from '../rounds/funding-round.entity';
-import { RoundsService } from '../rounds/rounds.service';
+import { RoundStore } from '../rounds/round-store';
 import { bidContentErrors, CONTENT_FIELDS } from './bid-content.rules';
 import type { BidDto } from './bid-response.dto';
 import { BidStore } from './bid-store';
@@ -65,7 +65,7 @@ export class BidDraftingService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: BidStore,
-    private readonly rounds: RoundsService,
+    private readonly rounds: RoundStore,
     private readonly organisations: OrganisationsService,
   ) {}
 

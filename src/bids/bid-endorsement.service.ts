@@ -8,7 +8,7 @@ import { OutboxService } from '../notifications/outbox.service';
 import type { Organisation } from '../organisations/organisation.entity';
 import { OrganisationsService } from '../organisations/organisations.service';
 import type { RoundWithParts } from '../rounds/round-views';
-import { RoundsService } from '../rounds/rounds.service';
+import { RoundStore } from '../rounds/round-store';
 import { UsersService } from '../users/users.service';
 import { endorsementDecided } from './bid-emails';
 import type { AreaRankingResponseDto, BidDto } from './bid-response.dto';
@@ -24,7 +24,7 @@ export class BidEndorsementService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: BidStore,
-    private readonly rounds: RoundsService,
+    private readonly rounds: RoundStore,
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
     private readonly outbox: OutboxService,

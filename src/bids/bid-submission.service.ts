@@ -5,7 +5,7 @@ import type { AuthenticatedUser } from '../common/access';
 import { scannedCleanSha256s } from '../documents/document.lifecycle';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { EmailMessage, OutboxService } from '../notifications/outbox.service';
-import { RoundsService } from '../rounds/rounds.service';
+import { RoundStore } from '../rounds/round-store';
 import { ownBidOrNotFound, windowRefusal } from './bid-drafting.service';
 import { endorsementRequest, submissionReceipt } from './bid-emails';
 import { EligibilityResult, eligibilityOf, limitScopeOf } from './bid-eligibility.service';
@@ -24,7 +24,7 @@ export class BidSubmissionService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: BidStore,
-    private readonly rounds: RoundsService,
+    private readonly rounds: RoundStore,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

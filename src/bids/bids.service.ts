@@ -6,7 +6,7 @@ import { applySearch, applySort } from '../common/list-query';
 import type { Page } from '../common/pagination';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { DeadlineExtensionStore } from '../rounds/deadline-extension-store';
-import { RoundsService } from '../rounds/rounds.service';
+import { RoundStore } from '../rounds/round-store';
 import { BidEligibilityService } from './bid-eligibility.service';
 import type { BidDto, EligibilityDto } from './bid-response.dto';
 import { BidStore } from './bid-store';
@@ -52,7 +52,7 @@ export class BidsService {
     private readonly store: BidStore,
     private readonly eligibility: BidEligibilityService,
     private readonly organisations: OrganisationsService,
-    private readonly rounds: RoundsService,
+    private readonly rounds: RoundStore,
     private readonly deadlines: DeadlineExtensionStore,
   ) {}
 

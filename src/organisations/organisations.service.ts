@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, FindOptionsWhere, ILike, Repository } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService, changedFields, createdFields } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
-import { containsPattern } from '../common/list-query';
 import type { Page } from '../common/pagination';
 import type { FieldError } from '../common/problem';
 import { Organisation } from './organisation.entity';
@@ -13,7 +11,8 @@ import type {
   OrganisationQuery,
   UpdateOrganisationDto,
 } from './organisation.dto';
-import { PoliceForceArea } from './police-force-area.entity';
+import type { PoliceForceArea } from './police-force-area.entity';
+import { OrganisationStore } from './organisation-store';
 import { organisationError } from './organisations.errors';
 import { notFound } from '../common/common.errors';
 
@@ -64,34 +63,28 @@ function mayView(user: AuthenticatedUser, organisationId: string): boolean {
 export class OrganisationsService {
   constructor(
     private readonly dataSource: DataSource,
-    @InjectRepository(Organisation) private readonly organisations: Repository<Organisation>,
-    @InjectRepository(PoliceForceArea) private readonly forceAreas: Repository<PoliceForceArea>,
+    private readonly store: OrganisationStore,
     private readonly audit: AuditService,
   ) {}
 
   listForceAreas(): Promise<PoliceForceArea[]> {
-    return this.forceAreas.find({ order: { name: 'ASC' } });
+    return this.store.forceAreas(this.dataSource.manager);
   }
 
   async list(user: AuthenticatedUser, query: OrganisationQuery): Promise<Page<OrganisationDto>> {
-    const where: FindOptionsWhere<Organisation> = {
-      // The database guarantees every applicant has an organisation (ck_users_applicant_organisation).
-      ...(user.role === 'applicant' ? { id: user.organisationId as string } : {}),
-      ...(query.type ? { type: query.type } : {}),
-      ...(query.forceAreaCode ? { forceAreaCode: query.forceAreaCode } : {}),
-      ...(query.q ? { name: ILike(containsPattern(query.q)) } : {}),
-    };
-    const [rows, total] = await this.organisations.findAndCount({
-      where,
-      order: { name: 'ASC', id: 'ASC' },
-      take: query.limit,
-      skip: query.offset,
-    });
+    // The database guarantees every applicant has an organisation (ck_users_applicant_organisation).
+    const [rows, total] = await this.store.page(
+      this.dataSource.manager,
+      query,
+      user.role === 'applicant' ? { id: user.organisationId } : null,
+    );
     return { items: rows.map(toDto), total, limit: query.limit, offset: query.offset };
   }
 
   async get(user: AuthenticatedUser, id: string): Promise<OrganisationDto> {
-    const organisation = mayView(user, id) ? await this.organisations.findOneBy({ id }) : null;
+    const organisation = mayView(user, id)
+      ? await this.store.find(this.dataSource.manager, id)
+      : null;
     if (!organisation) {
       throw notFound('Organisation');
     }
@@ -99,37 +92,32 @@ export class OrganisationsService {
   }
 
   async findIdByName(name: string): Promise<string | null> {
-    const organisation = await this.organisations.findOneBy({ name });
+    const organisation = await this.store.findByName(this.dataSource.manager, name);
     return organisation?.id ?? null;
   }
 
   // Reference data: inserts missing areas, leaves existing ones as they are.
   async ensureForceAreas(areas: PoliceForceArea[]): Promise<void> {
-    await this.forceAreas.createQueryBuilder().insert().values(areas).orIgnore().execute();
+    await this.store.insertMissingForceAreas(this.dataSource.manager, areas);
   }
 
   async nameOf(id: string, manager: EntityManager): Promise<string | null> {
-    const organisation = await manager.findOneBy(Organisation, { id });
+    const organisation = await this.store.find(manager, id);
     return organisation?.name ?? null;
   }
 
   // The organisation with its force area, for rules that depend on who an applicant is.
-  // `find`, not `findOne`: with a relation, findOne runs an extra DISTINCT query for its LIMIT 1.
-  async findWithArea(id: string, manager: EntityManager): Promise<Organisation | null> {
-    const [organisation] = await manager.find(Organisation, {
-      where: { id },
-      relations: { forceArea: true },
-    });
-    return organisation ?? null;
+  findWithArea(id: string, manager: EntityManager): Promise<Organisation | null> {
+    return this.store.findWithArea(manager, id);
   }
 
   // The active PCC office of a force area, if one is registered.
   pccOfArea(forceAreaCode: string, manager: EntityManager): Promise<Organisation | null> {
-    return manager.findOneBy(Organisation, { forceAreaCode, type: 'pcc', active: true });
+    return this.store.pccOfArea(manager, forceAreaCode);
   }
 
-  async isActive(id: string, manager: EntityManager): Promise<boolean> {
-    return manager.existsBy(Organisation, { id, active: true });
+  isActive(id: string, manager: EntityManager): Promise<boolean> {
+    return this.store.isActive(manager, id);
   }
 
   create(actor: AuditActor, input: CreateOrganisationDto): Promise<OrganisationDto> {
@@ -145,7 +133,7 @@ export class OrganisationsService {
         active: true,
       });
       await this.check(manager, organisation);
-      const saved = await manager.save(organisation);
+      const saved = await this.store.save(manager, organisation);
       await this.audit.record(manager, actor, {
         command: 'organisation.create',
         objectType: 'organisation',
@@ -158,10 +146,7 @@ export class OrganisationsService {
 
   update(actor: AuditActor, id: string, input: UpdateOrganisationDto): Promise<OrganisationDto> {
     return this.dataSource.transaction(async (manager) => {
-      const organisation = await manager.findOne(Organisation, {
-        where: { id },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const organisation = await this.store.lock(manager, id);
       if (!organisation) {
         throw notFound('Organisation');
       }
@@ -172,7 +157,7 @@ export class OrganisationsService {
         }
       }
       await this.check(manager, organisation);
-      const saved = await manager.save(organisation);
+      const saved = await this.store.save(manager, organisation);
       await this.audit.record(manager, actor, {
         command: 'organisation.update',
         objectType: 'organisation',
@@ -198,7 +183,7 @@ export class OrganisationsService {
           field: 'forceAreaCode',
           message: `a ${organisation.type} organisation must be in a police force area`,
         });
-      } else if (!(await manager.existsBy(PoliceForceArea, { code: organisation.forceAreaCode }))) {
+      } else if (!(await this.store.isForceArea(manager, organisation.forceAreaCode))) {
         errors.push({
           field: 'forceAreaCode',
           message: `${organisation.forceAreaCode} is not a police force area of England and Wales`,
@@ -208,19 +193,7 @@ export class OrganisationsService {
     if (errors.length > 0) {
       throw organisationError('organisation-invalid', { errors });
     }
-    const clash = await manager
-      .createQueryBuilder(Organisation, 'o')
-      .where('o.id IS DISTINCT FROM :id', { id: organisation.id ?? null })
-      .andWhere(
-        '(lower(o.name) = lower(:name) OR (o.type = :pcc AND :type = :pcc AND o.forceAreaCode = :area))',
-        {
-          name: organisation.name,
-          type: organisation.type,
-          pcc: 'pcc',
-          area: organisation.forceAreaCode,
-        },
-      )
-      .getOne();
+    const clash = await this.store.clashWith(manager, organisation);
     if (clash) {
       throw organisationError('organisation-exists', {
         message:

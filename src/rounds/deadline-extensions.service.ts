@@ -19,7 +19,7 @@ import {
   ExtensionSituation,
 } from './deadline-extension.rules';
 import type { RoundWithParts } from './round-views';
-import { RoundsService } from './rounds.service';
+import { RoundStore } from './round-store';
 import { roundError } from './rounds.errors';
 import { notFound } from '../common/common.errors';
 
@@ -63,7 +63,7 @@ export class DeadlineExtensionsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: DeadlineExtensionStore,
-    private readonly rounds: RoundsService,
+    private readonly rounds: RoundStore,
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
     private readonly outbox: OutboxService,

@@ -13,6 +13,7 @@ import { FundingRound } from './funding-round.entity';
 import { RoundYearCap } from './round-year-cap.entity';
 import { RoundsController } from './rounds.controller';
 import { RoundsService } from './rounds.service';
+import { RoundStore } from './round-store';
 
 @Module({
   imports: [
@@ -23,7 +24,7 @@ import { RoundsService } from './rounds.service';
     UsersModule,
   ],
   controllers: [RoundsController, DeadlineExtensionsController],
-  providers: [RoundsService, DeadlineExtensionStore, DeadlineExtensionsService],
-  exports: [RoundsService, DeadlineExtensionStore],
+  providers: [RoundsService, RoundStore, DeadlineExtensionStore, DeadlineExtensionsService],
+  exports: [RoundsService, RoundStore, DeadlineExtensionStore],
 })
 export class RoundsModule {}

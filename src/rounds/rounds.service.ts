@@ -1,10 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, FindOptionsWhere, ILike, Not, Repository } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService, changedFields, createdFields } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import { containsPattern } from '../common/list-query';
 import type { Page } from '../common/pagination';
 import { AssessmentCriterion } from './assessment-criterion.entity';
 import { DeadlineExtensionStore } from './deadline-extension-store';
@@ -12,17 +10,9 @@ import { closeRefusalForExtensions } from './deadline-extension.rules';
 import { FundingRound } from './funding-round.entity';
 import type { RoundDto } from './round-response.dto';
 import { auditView, RoundWithParts, toRoundDto } from './round-views';
-import type { Organisation } from '../organisations/organisation.entity';
-import { effectiveClosesAtSql } from './round-deadlines';
-import { columnsSql, entityFromRow } from '../database/entity-rows';
-import { preparedQuery } from '../database/prepared-query';
+import { RoundStore } from './round-store';
 import { RoundYearCap } from './round-year-cap.entity';
-import {
-  type CreateRoundDto,
-  ROUND_SORT_FIELDS,
-  type RoundQuery,
-  type UpdateRoundDto,
-} from './round.dto';
+import type { CreateRoundDto, RoundQuery, UpdateRoundDto } from './round.dto';
 import {
   RoundCommand,
   roundCommandRefusal,
@@ -32,6 +22,7 @@ import {
   roundTimingErrors,
 } from './rounds.rules';
 import { commonError, notFound } from '../common/common.errors';
+import { UNPUBLISHED_ROUND_STATUS } from './round-lifecycle';
 import { roundError } from './rounds.errors';
 
 const SETTINGS_FIELDS = [
@@ -62,20 +53,13 @@ const SETTINGS_FIELDS = [
 ] as const;
 const AUDITED_FIELDS = [...SETTINGS_FIELDS, 'criteria', 'yearCaps', 'historic'] as const;
 
-// A round's lists, each loaded by its own query: joined, 20 criteria and 10 year caps would
-// repeat the round row, taxonomy and all, 200 times.
-const WITH_PARTS = {
-  relations: { criteria: true, yearCaps: true },
-  relationLoadStrategy: 'query',
-} as const;
-
 function settingsOf(round: RoundWithParts): RoundSettings {
   return { ...round, criteria: round.criteria, yearCaps: round.yearCaps };
 }
 
 // Applicants see a round only once it is published.
-function visibleTo(user: AuthenticatedUser): FindOptionsWhere<FundingRound> {
-  return user.role === 'applicant' ? { status: Not('draft' as const) } : {};
+function publishedOnlyFor(user: AuthenticatedUser): boolean {
+  return user.role === 'applicant';
 }
 
 // What a module adds to a lifecycle command inside its transaction: a check that refuses it
@@ -85,56 +69,31 @@ export interface RoundCommandGuard {
   reason?: string;
 }
 
-// What drafting a bid reads about the organisation it is made from.
-export interface BiddingOrganisation {
-  id: string;
-  name: string;
-  type: Organisation['type'];
-  active: boolean;
-  forceAreaCode: string | null;
-}
-
 @Injectable()
 export class RoundsService {
   constructor(
     private readonly dataSource: DataSource,
-    @InjectRepository(FundingRound) private readonly rounds: Repository<FundingRound>,
+    private readonly rounds: RoundStore,
     private readonly audit: AuditService,
     private readonly extensions: DeadlineExtensionStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async list(user: AuthenticatedUser, query: RoundQuery): Promise<Page<RoundDto>> {
-    const where = { ...visibleTo(user), ...(query.status ? { status: query.status } : {}) };
-    if (user.role === 'applicant' && query.status === 'draft') {
+    if (publishedOnlyFor(user) && query.status === UNPUBLISHED_ROUND_STATUS) {
       return { items: [], total: 0, limit: query.limit, offset: query.offset };
     }
-    const search = query.q ? ILike(containsPattern(query.q)) : undefined;
-    const descending = query.sort.startsWith('-');
-    const field = ROUND_SORT_FIELDS[query.sort.replace('-', '') as keyof typeof ROUND_SORT_FIELDS];
-    const [rows, total] = await this.rounds.findAndCount({
-      where: search
-        ? [
-            { ...where, code: search },
-            { ...where, name: search },
-          ]
-        : where,
-      ...WITH_PARTS,
-      // Then by code and id, unique, so that pages are stable.
-      order: {
-        [field]: { direction: descending ? 'DESC' : 'ASC', nulls: 'LAST' },
-        ...(field === 'code' ? {} : { code: 'ASC' }),
-        id: 'ASC',
-      },
-      take: query.limit,
-      skip: query.offset,
-    });
+    const [rows, total] = await this.rounds.page(
+      this.dataSource.manager,
+      query,
+      publishedOnlyFor(user),
+    );
     const own = await this.ownDeadlines(
       user,
       rows.map((row) => row.id),
     );
     return {
-      items: (rows as RoundWithParts[]).map((row) => toRoundDto(row, own.get(row.id) ?? null)),
+      items: rows.map((row) => toRoundDto(row, own.get(row.id) ?? null)),
       total,
       limit: query.limit,
       offset: query.offset,
@@ -142,20 +101,16 @@ export class RoundsService {
   }
 
   async findIdByCode(code: string): Promise<string | null> {
-    const round = await this.rounds.findOneBy({ code });
-    return round?.id ?? null;
+    return (await this.rounds.findByCode(this.dataSource.manager, code))?.id ?? null;
   }
 
   async get(user: AuthenticatedUser, id: string): Promise<RoundDto> {
-    const round = await this.rounds.findOne({
-      where: { ...visibleTo(user), id },
-      ...WITH_PARTS,
-    });
+    const round = await this.rounds.find(this.dataSource.manager, id, publishedOnlyFor(user));
     if (!round) {
       throw notFound('Funding round');
     }
     const own = await this.ownDeadlines(user, [round.id]);
-    return toRoundDto(round as RoundWithParts, own.get(round.id) ?? null);
+    return toRoundDto(round, own.get(round.id) ?? null);
   }
 
   // An applicant's organisation's own close time for each round; none for staff.
@@ -188,16 +143,7 @@ export class RoundsService {
       round.yearCaps = (input.yearCaps ?? []).map((cap) => manager.create(RoundYearCap, cap));
       this.checkSettings(round, now, true);
       await this.checkCodeFree(manager, round.code, null);
-      const { criteria, yearCaps, ...row } = round;
-      const saved = (await manager.save(FundingRound, row)) as RoundWithParts;
-      saved.criteria = await manager.save(
-        AssessmentCriterion,
-        criteria.map((criterion) => ({ ...criterion, roundId: saved.id })),
-      );
-      saved.yearCaps = await manager.save(
-        RoundYearCap,
-        yearCaps.map((cap) => ({ ...cap, roundId: saved.id })),
-      );
+      const saved = await this.rounds.insert(manager, round);
       await this.audit.record(manager, actor, {
         command: 'round.create',
         objectType: 'funding_round',
@@ -217,7 +163,7 @@ export class RoundsService {
     now = new Date(),
   ): Promise<RoundDto> {
     return this.dataSource.transaction(async (manager) => {
-      const round = await this.lockRound(manager, id);
+      const round = await this.rounds.lock(manager, id);
       if (round.version !== expectedVersion) {
         throw commonError('version-mismatch', {
           message: `The round has changed since you read it (now version ${round.version}); reload it and apply your edit again.`,
@@ -255,20 +201,11 @@ export class RoundsService {
       for (const field of SETTINGS_FIELDS) {
         Object.assign(row, { [field]: round[field] });
       }
-      // Any edit bumps the version, even one that touches only criteria or caps.
-      await manager.update(FundingRound, { id }, row);
-      if (criteria) {
-        await manager.delete(AssessmentCriterion, { roundId: id });
-        await manager.save(
-          AssessmentCriterion,
-          round.criteria.map((criterion) => ({ ...criterion, roundId: id })),
-        );
-      }
-      if (yearCaps) {
-        await manager.delete(RoundYearCap, { roundId: id });
-        await manager.save(RoundYearCap, round.yearCaps);
-      }
-      const saved = await this.loadRound(manager, id);
+      await this.rounds.update(manager, id, row, {
+        criteria: criteria ? round.criteria : undefined,
+        yearCaps: yearCaps ? round.yearCaps : undefined,
+      });
+      const saved = await this.rounds.load(manager, id);
       await this.audit.record(manager, actor, {
         command: 'round.update',
         objectType: 'funding_round',
@@ -294,7 +231,7 @@ export class RoundsService {
     settings: Partial<Pick<FundingRound, 'assessmentDueAt'>> = {},
     guard: RoundCommandGuard = {},
   ): Promise<RoundDto> {
-    const round = await this.lockRound(manager, id);
+    const round = await this.rounds.lock(manager, id);
     const refusal = roundCommandRefusal(command, round, now);
     if (refusal) {
       throw roundError('round-command-refused', {
@@ -314,7 +251,7 @@ export class RoundsService {
     }
     await guard.check?.(round);
     const status = ROUND_COMMANDS[command].to;
-    await manager.update(FundingRound, { id }, { status, ...settings });
+    await this.rounds.setStatus(manager, id, status, settings);
     await this.audit.record(manager, actor, {
       command: `round.${command}`,
       objectType: 'funding_round',
@@ -330,7 +267,7 @@ export class RoundsService {
         ),
       },
     });
-    return toRoundDto(await this.loadRound(manager, id));
+    return toRoundDto(await this.rounds.load(manager, id));
   }
 
   // The round, which must be in assessment, locked: `write` for changes to who assesses what
@@ -341,7 +278,7 @@ export class RoundsService {
     id: string,
     mode: 'write' | 'share' = 'write',
   ): Promise<RoundWithParts> {
-    const round = await this.findPublished(manager, id, mode);
+    const round = await this.rounds.findPublished(manager, id, mode);
     if (!round) {
       throw notFound('Funding round');
     }
@@ -356,63 +293,6 @@ export class RoundsService {
         message: `Round ${round.code} is ${round.status}; assessment work happens only while it is in assessment.`,
       });
     }
-  }
-
-  // A published round with its criteria and caps; `lock` holds it against concurrent changes
-  // (`write` serialises work that must be one at a time per round, such as award decisions;
-  // `share` only keeps its status still).
-  async findPublished(
-    manager: EntityManager,
-    id: string,
-    lock: 'write' | 'share' | null,
-  ): Promise<RoundWithParts | null> {
-    const found = await manager.findOne(FundingRound, {
-      where: { id, status: Not('draft' as const) },
-      ...(lock
-        ? { lock: { mode: lock === 'write' ? 'pessimistic_write' : 'pessimistic_read' } }
-        : {}),
-    });
-    return found ? this.loadRound(manager, id) : null;
-  }
-
-  // A published round share-locked (its status stays still until commit, while other bids in
-  // it go ahead) with an organisation's own close time for it and the facts about the
-  // organisation a bid is made from, in one query: what drafting a bid needs, without the
-  // criteria and caps it does not.
-  async findForBidding(
-    manager: EntityManager,
-    id: string,
-    organisationId: string,
-  ): Promise<{
-    round: FundingRound;
-    closesAt: Date;
-    organisation: BiddingOrganisation | null;
-  } | null> {
-    // Plain SQL: every draft a bidder starts reads it.
-    const [row] = await preparedQuery<
-      Record<string, unknown> & {
-        own_closes_at: Date;
-        organisation: BiddingOrganisation | null;
-      }
-    >(
-      manager,
-      `SELECT ${columnsSql(manager, FundingRound, 'round')},
-              ${effectiveClosesAtSql('round', '$2')} AS own_closes_at,
-              (SELECT json_build_object('id', o.id, 'name', o.name, 'type', o.type,
-                 'active', o.active, 'forceAreaCode', o.force_area_code)
-                 FROM organisations o WHERE o.id = $2) AS organisation
-         FROM funding_rounds round
-        WHERE round.id = $1 AND round.status <> 'draft'
-          FOR SHARE OF round`,
-      [id, organisationId],
-    );
-    return row
-      ? {
-          round: entityFromRow(manager, FundingRound, row),
-          closesAt: row.own_closes_at,
-          organisation: row.organisation,
-        }
-      : null;
   }
 
   private criteriaFrom(criteria: CreateRoundDto['criteria']): AssessmentCriterion[] {
@@ -443,33 +323,11 @@ export class RoundsService {
     code: string,
     exceptId: string | null,
   ): Promise<void> {
-    const holder = await manager.findOneBy(FundingRound, { code });
+    const holder = await this.rounds.findByCode(manager, code);
     if (holder && holder.id !== exceptId) {
       throw roundError('round-code-taken', {
         message: `Round code ${code} is already used by "${holder.name}".`,
       });
     }
-  }
-
-  private async lockRound(manager: EntityManager, id: string): Promise<RoundWithParts> {
-    const locked = await manager.findOne(FundingRound, {
-      where: { id },
-      lock: { mode: 'pessimistic_write' },
-    });
-    if (!locked) {
-      throw notFound('Funding round');
-    }
-    return this.loadRound(manager, id);
-  }
-
-  private async loadRound(manager: EntityManager, id: string): Promise<RoundWithParts> {
-    const [round] = await manager.find(FundingRound, {
-      where: { id },
-      ...WITH_PARTS,
-    });
-    if (!round) {
-      throw notFound('Funding round');
-    }
-    return round as RoundWithParts;
   }
 }

@@ -19,7 +19,7 @@ import {
   PasswordResetRequestedDto,
 } from './account.dto';
 import { Invitations } from './invitations';
-import { PasswordResets } from './password-reset';
+import { PasswordResets } from './password-resets';
 import { UserDto } from './user.dto';
 import { ApiRateLimitedResponse } from '../common/rate-limit';
 import { AcceptedWithoutLocation } from '../common/location';

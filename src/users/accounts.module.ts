@@ -3,7 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { AccountPagesController } from './account-pages.controller';
 import { AccountsController } from './accounts.controller';
-import { PasswordResets } from './password-reset';
+import { PasswordResets } from './password-resets';
 import { Passwords } from './passwords';
 import { ResetRequestLimiter } from './reset-request-limiter';
 import { UsersModule } from './users.module';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AccountJobs, QUEUES } from '../queues/queues';
 import { JobOf, QueueConsumer, ResultOf } from '../queues/queue-consumer';
-import { PasswordResets } from './password-reset';
+import { PasswordResets } from './password-resets';
 
 // The accounts queue's consumer: password reset requests.
 @Injectable()

@@ -13,6 +13,7 @@ import { UserMembership } from './user-membership.entity';
 import { UserMemberships } from './user-memberships';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
+import { UserStore } from './user-store';
 
 @Module({
   imports: [
@@ -24,6 +25,7 @@ import { UsersService } from './users.service';
   controllers: [UsersController],
   providers: [
     UsersService,
+    UserStore,
     UserMemberships,
     SeparationOfDuties,
     AccountSetupReminder,

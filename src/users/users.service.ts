@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, ILike, In, Repository } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService, changedFields, createdFields } from '../audit/audit.service';
 import type { Role } from '../common/access';
-import { containsPattern } from '../common/list-query';
 import type { Page } from '../common/pagination';
 import type { FieldError } from '../common/problem';
 import { OrganisationsService } from '../organisations/organisations.service';
@@ -13,6 +11,7 @@ import { endsSessions } from './user-sessions.rules';
 import { User } from './user.entity';
 import type { CreateUserDto, MembershipDto, UpdateUserDto, UserDto, UserQuery } from './user.dto';
 import { UserMemberships } from './user-memberships';
+import { UserStore } from './user-store';
 import { lockUser, toUserDto } from './user-records';
 import { userError } from './users.errors';
 import { notFound } from '../common/common.errors';
@@ -25,7 +24,7 @@ const AUDITED_FIELDS = ['email', 'name', 'role', 'organisationId', 'active'] as 
 export class UsersService {
   constructor(
     private readonly dataSource: DataSource,
-    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly users: UserStore,
     private readonly organisations: OrganisationsService,
     private readonly audit: AuditService,
     private readonly memberships: UserMemberships,
@@ -56,10 +55,11 @@ export class UsersService {
     const organisationId = input.organisationId ?? null;
     return this.dataSource.transaction(async (manager) => {
       await this.checkOrganisation(manager, input.role, organisationId);
-      if (await manager.existsBy(User, { email })) {
+      if (await this.users.emailTaken(manager, email)) {
         throw userError('email-taken', { message: `A user with email ${email} already exists.` });
       }
-      const user = await manager.save(
+      const user = await this.users.save(
+        manager,
         manager.create(User, {
           email,
           name: input.name,
@@ -106,7 +106,7 @@ export class UsersService {
       if (endsSessions(before, user, false)) {
         user.tokenVersion += 1;
       }
-      const saved = await manager.save(user);
+      const saved = await this.users.save(manager, user);
       await this.memberships.follow(manager, before, saved, actor);
       await this.audit.record(manager, actor, {
         command: 'user.update',
@@ -133,7 +133,7 @@ export class UsersService {
       if (endsSessions(before, user, false)) {
         user.tokenVersion += 1;
       }
-      const saved = await manager.save(user);
+      const saved = await this.users.save(manager, user);
       await this.audit.record(manager, actor, {
         command: active ? 'user.reactivate' : 'user.deactivate',
         objectType: 'user',
@@ -145,7 +145,7 @@ export class UsersService {
   }
 
   async get(id: string): Promise<UserDto> {
-    const user = await this.users.findOneBy({ id });
+    const user = await this.users.find(this.dataSource.manager, id);
     if (!user) {
       throw notFound('User');
     }
@@ -159,43 +159,21 @@ export class UsersService {
   }
 
   async list(query: UserQuery): Promise<Page<UserDto>> {
-    const where = {
-      ...(query.role ? { role: query.role } : {}),
-      ...(query.organisationId ? { organisationId: query.organisationId } : {}),
-      ...(query.active !== undefined ? { active: query.active } : {}),
-      // Emails are stored lower-cased (ck_users_email_lowercase).
-      ...(query.email ? { email: query.email.toLowerCase() } : {}),
-    };
-    const search = query.q ? ILike(containsPattern(query.q)) : undefined;
-    const [users, total] = await this.users.findAndCount({
-      where: search
-        ? [
-            { ...where, name: search },
-            { ...where, email: search },
-          ]
-        : where,
-      order: { email: 'ASC' },
-      take: query.limit,
-      skip: query.offset,
-    });
+    const [users, total] = await this.users.page(this.dataSource.manager, query);
     return { items: users.map(toUserDto), total, limit: query.limit, offset: query.offset };
   }
 
   findActiveById(id: string): Promise<User | null> {
-    return this.users.findOneBy({ id, active: true });
+    return this.users.findActive(this.dataSource.manager, id);
   }
 
   findForLogin(email: string): Promise<User | null> {
-    return this.users
-      .createQueryBuilder('user')
-      .addSelect('user.passwordHash')
-      .where('user.email = :email', { email: email.toLowerCase() })
-      .getOne();
+    return this.users.findForLogin(this.dataSource.manager, email);
   }
 
   // Not an edit of the user: version and updated_at stay as they are.
-  async recordLogin(id: string): Promise<void> {
-    await this.users.query(`UPDATE users SET last_login_at = now() WHERE id = $1`, [id]);
+  recordLogin(id: string): Promise<void> {
+    return this.users.recordLogin(this.dataSource.manager, id);
   }
 
   // Who to write to about an organisation's business: its active applicant users.
@@ -203,32 +181,24 @@ export class UsersService {
     organisationId: string,
     manager: EntityManager,
   ): Promise<Pick<User, 'id' | 'email' | 'name'>[]> {
-    return manager.find(User, {
-      select: { id: true, email: true, name: true },
-      where: { organisationId, role: 'applicant', active: true },
-      order: { email: 'ASC' },
-      take: 50,
-    });
+    return this.users.applicantContacts(manager, organisationId);
   }
 
   // Active Home Office users of one role (assessors to assign, moderators to tell), by name.
   activeStaff(role: Exclude<Role, 'applicant'>, manager: EntityManager): Promise<User[]> {
-    return manager.find(User, { where: { role, active: true }, order: { name: 'ASC', id: 'ASC' } });
+    return this.users.activeStaff(manager, role);
   }
 
-  async namesOf(ids: string[], manager: EntityManager): Promise<Map<string, string>> {
-    const users = ids.length
-      ? await manager.find(User, { select: { id: true, name: true }, where: { id: In(ids) } })
-      : [];
-    return new Map(users.map((user) => [user.id, user.name]));
+  namesOf(ids: string[], manager: EntityManager): Promise<Map<string, string>> {
+    return this.users.namesOf(manager, ids);
   }
 
-  async nameOf(id: string, manager: EntityManager): Promise<Pick<User, 'email' | 'name'> | null> {
-    return manager.findOne(User, { select: { email: true, name: true }, where: { id } });
+  nameOf(id: string, manager: EntityManager): Promise<Pick<User, 'email' | 'name'> | null> {
+    return this.users.nameOf(manager, id);
   }
 
   findByEmail(email: string): Promise<User | null> {
-    return this.users.findOneBy({ email: email.toLowerCase() });
+    return this.users.findByEmail(this.dataSource.manager, email);
   }
 
   private async checkOrganisation(

@@ -1,0 +1,195 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager, FindOptionsWhere, In, Not } from 'typeorm';
+import type { ScheduledFields } from '../returns/return-schedule.service';
+import { publishedRoundSql } from '../rounds/round-lifecycle';
+import type { AwardDto } from './offer.dto';
+import { AwardDecision, AwardLine } from './award.entity';
+import { DueDiligenceCheck } from './due-diligence.entity';
+import {
+  LIVE_AWARD_STATUSES,
+  offerLapsedSql,
+  UNCONFIRMED_DECISION_STATUS,
+} from './award-lifecycle';
+
+// An award's own lines and its returns, each list gathered into JSON by its own subquery so the
+// award comes back as one row (joining the two lists would return the product of their lengths).
+const AWARD_LINES_JSON = `(SELECT coalesce(json_agg(json_build_object(
+    'financialYear', l.financial_year, 'kind', l.kind, 'amountPence', l.amount_pence)
+    ORDER BY l.financial_year, l.kind), '[]')
+  FROM award_lines l WHERE l.decision_id = a.id)`;
+const AWARD_RETURNS_JSON = `(SELECT coalesce(json_agg(json_build_object(
+    'id', d.id, 'financialYear', d.financial_year, 'quarter', d.quarter,
+    'periodStartsOn', d.period_starts_on::text, 'periodEndsOn', d.period_ends_on::text,
+    'dueOn', d.due_on::text, 'status', d.status) ORDER BY d.period_starts_on), '[]')
+  FROM delivery_returns d WHERE d.award_id = a.id)`;
+
+// An award with what its answer shows from other tables, read in one query.
+export interface WholeAward {
+  row: AwardDecision;
+  reference: string;
+  bidTitle: string;
+  organisationName: string;
+  // Null while the round is a draft, which has no name to show.
+  roundName: string | null;
+  lines: AwardDto['lines'];
+  returns: ScheduledFields[];
+}
+
+interface WholeAwardRaw {
+  reference: string;
+  bid_title: string;
+  organisation_name: string;
+  round_name: string | null;
+  award_lines: AwardDto['lines'];
+  award_returns: ScheduledFields[];
+}
+
+export type DecisionLine = Pick<AwardLine, 'decisionId' | 'financialYear' | 'kind' | 'amountPence'>;
+
+// An organisation's due-diligence checks, latest first: the first is the one that counts.
+const LATEST_CHECK_FIRST = { checkedOn: 'DESC', recordedAt: 'DESC', id: 'DESC' } as const;
+
+const STANDING: FindOptionsWhere<AwardDecision> = { status: Not(UNCONFIRMED_DECISION_STATUS) };
+
+// Named reads and writes of award decisions and their lines, in the caller's transaction.
+@Injectable()
+export class AwardStore {
+  find(manager: EntityManager, id: string): Promise<AwardDecision | null> {
+    return manager.findOneBy(AwardDecision, { id });
+  }
+
+  // The decision locked for a change.
+  lock(manager: EntityManager, id: string): Promise<AwardDecision | null> {
+    return manager.findOne(AwardDecision, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
+  // The award (a decision to fund) `id`; `lock` holds it for a command.
+  findAward(manager: EntityManager, id: string, lock = false): Promise<AwardDecision | null> {
+    return manager.findOne(AwardDecision, {
+      where: { id, outcome: 'award' },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+  }
+
+  // The award with its bid's reference and title, the organisation's and the round's names, its
+  // lines and its returns, in one query (so one snapshot without a transaction).
+  async readWhole(manager: EntityManager, id: string): Promise<WholeAward | null> {
+    const { entities, raw } = await manager
+      .createQueryBuilder(AwardDecision, 'a')
+      .innerJoin('bids', 'b', 'b.id = a.bid_id')
+      .innerJoin('organisations', 'o', 'o.id = a.organisation_id')
+      .leftJoin('funding_rounds', 'r', `r.id = a.round_id AND ${publishedRoundSql('r')}`)
+      .addSelect('b.reference', 'reference')
+      .addSelect('b.title', 'bid_title')
+      .addSelect('o.name', 'organisation_name')
+      .addSelect('r.name', 'round_name')
+      .addSelect(AWARD_LINES_JSON, 'award_lines')
+      .addSelect(AWARD_RETURNS_JSON, 'award_returns')
+      .where(`a.id = :id AND a.outcome = 'award'`, { id })
+      .getRawAndEntities<WholeAwardRaw>();
+    const [row] = entities;
+    if (!row) {
+      return null;
+    }
+    const [parts] = raw;
+    return {
+      row,
+      reference: parts.reference,
+      bidTitle: parts.bid_title,
+      organisationName: parts.organisation_name,
+      roundName: parts.round_name,
+      lines: parts.award_lines,
+      returns: parts.award_returns,
+    };
+  }
+
+  // The bid's standing decision, if it has one.
+  standingOfBid(manager: EntityManager, bidId: string): Promise<AwardDecision | null> {
+    return manager.findOne(AwardDecision, { where: { bidId, ...STANDING } });
+  }
+
+  // The round's standing decisions.
+  standingOfRound(manager: EntityManager, roundId: string): Promise<AwardDecision[]> {
+    return manager.find(AwardDecision, { where: { roundId, ...STANDING } });
+  }
+
+  // The amounts of the round's awards that hold money against its budget.
+  liveAmounts(manager: EntityManager, roundId: string): Promise<{ amountPence: number }[]> {
+    return manager.find(AwardDecision, {
+      select: { amountPence: true },
+      where: { roundId, status: In(LIVE_AWARD_STATUSES) },
+    });
+  }
+
+  // The lines of the decisions `decisionIds`, by financial year and kind.
+  async linesOf(manager: EntityManager, decisionIds: string[]): Promise<DecisionLine[]> {
+    if (decisionIds.length === 0) {
+      return [];
+    }
+    const rows = await manager.find(AwardLine, {
+      where: { decisionId: In(decisionIds) },
+      order: { financialYear: 'ASC', kind: 'ASC' },
+    });
+    return rows.map(({ decisionId, financialYear, kind, amountPence }) => ({
+      decisionId,
+      financialYear,
+      kind,
+      amountPence,
+    }));
+  }
+
+  // A new decision with its lines; answers its id.
+  async insert(
+    manager: EntityManager,
+    decision: Partial<AwardDecision>,
+    lines: Omit<DecisionLine, 'decisionId'>[],
+  ): Promise<string> {
+    const inserted = await manager.insert(AwardDecision, decision);
+    const id = inserted.identifiers[0].id as string;
+    if (lines.length > 0) {
+      await manager.insert(
+        AwardLine,
+        lines.map((line) => ({ ...line, decisionId: id })),
+      );
+    }
+    return id;
+  }
+
+  async update(manager: EntityManager, id: string, fields: Partial<AwardDecision>): Promise<void> {
+    await manager.update(AwardDecision, { id }, fields);
+  }
+
+  // The award locked if its offer has lapsed at `now`; null when it has not (or is gone).
+  async lockIfLapsed(manager: EntityManager, id: string, now: Date): Promise<AwardDecision | null> {
+    const [found] = await manager.query<{ id: string }[]>(
+      `SELECT a.id FROM award_decisions a WHERE a.id = $1 AND ${offerLapsedSql('$2')} FOR UPDATE`,
+      [id, now],
+    );
+    return found ? manager.findOneByOrFail(AwardDecision, { id }) : null;
+  }
+
+  // A new due-diligence check; answers it as stored.
+  async insertCheck(
+    manager: EntityManager,
+    check: Partial<DueDiligenceCheck>,
+  ): Promise<DueDiligenceCheck> {
+    const inserted = await manager.insert(DueDiligenceCheck, check);
+    return manager.findOneByOrFail(DueDiligenceCheck, {
+      id: inserted.identifiers[0].id as string,
+    });
+  }
+
+  checksOf(manager: EntityManager, organisationId: string): Promise<DueDiligenceCheck[]> {
+    return manager.find(DueDiligenceCheck, {
+      where: { organisationId },
+      order: LATEST_CHECK_FIRST,
+    });
+  }
+
+  latestCheckOf(manager: EntityManager, organisationId: string): Promise<DueDiligenceCheck | null> {
+    return manager.findOne(DueDiligenceCheck, {
+      where: { organisationId },
+      order: LATEST_CHECK_FIRST,
+    });
+  }
+}

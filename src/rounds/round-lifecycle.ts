@@ -1,0 +1,16 @@
+import type { RoundStatus } from './funding-round.entity';
+
+// Where a round stands, declared once for the services, the stores and the awards' reads.
+
+// A draft round is the programme team's own until published: applicants never see one, and
+// nothing but its edits and its publication reads it.
+export const UNPUBLISHED_ROUND_STATUS = 'draft' satisfies RoundStatus;
+
+export function isPublishedRound(round: { status: RoundStatus }): boolean {
+  return round.status !== UNPUBLISHED_ROUND_STATUS;
+}
+
+// The same rule in SQL over `funding_rounds <alias>`.
+export function publishedRoundSql(alias: string): string {
+  return `${alias}.status <> '${UNPUBLISHED_ROUND_STATUS}'`;
+}
