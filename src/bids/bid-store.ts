@@ -3,66 +3,26 @@ import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { FundingRound } from '../rounds/funding-round.entity';
 import { effectiveClosesAtSql } from '../rounds/round-deadlines';
 import { Bid } from './bid.entity';
-import { BidCostLine, BidIntervention, BidMatchFunding } from './bid-lines.entity';
 import { notFound } from '../common/common.errors';
 import { type LineInput, linesFrom, type LoadedBid } from './loaded-bid';
 import { liveBidCountSql } from './bid-lifecycle';
 import type { LimitScope } from './eligibility.rules';
 import { SUBMISSION_FACTS_SQL, type SubmissionFacts } from './submission-facts';
-import { columnsSql, entityFromRow, insertSql } from '../database/entity-rows';
+import { entityFromRow, insertSql } from '../database/entity-rows';
 import { preparedQuery } from '../database/prepared-query';
-
-// Each list of a bid's lines as a JSON array of objects shaped like its entity (amounts are
-// bigint, which JSON carries as numbers), for the bid `bid` of the surrounding query.
-const BID_LINES_JSON = {
-  costLines: `(SELECT coalesce(json_agg(json_build_object(
-      'financialYear', l.financial_year, 'kind', l.kind, 'amountPence', l.amount_pence)
-      ORDER BY l.financial_year, l.kind), '[]')
-    FROM bid_cost_lines l WHERE l.bid_id = bid.id)`,
-  matchFunding: `(SELECT coalesce(json_agg(json_build_object(
-      'id', l.id, 'position', l.position, 'source', l.source, 'kind', l.kind,
-      'amountPence', l.amount_pence) ORDER BY l.position), '[]')
-    FROM bid_match_funding l WHERE l.bid_id = bid.id)`,
-  interventions: `(SELECT coalesce(json_agg(json_build_object(
-      'id', l.id, 'position', l.position, 'category', l.category, 'type', l.type,
-      'description', l.description, 'evidence', l.evidence, 'costPence', l.cost_pence,
-      'outputMeasure', l.output_measure, 'outputTarget', l.output_target) ORDER BY l.position), '[]')
-    FROM bid_interventions l WHERE l.bid_id = bid.id)`,
-};
+import {
+  BID_LINES_JSON,
+  type BidLinesRaw,
+  type WholeBidRaw,
+  wholeBidFromRow,
+  wholeBidsSql,
+  withLines,
+} from './whole-bid-sql';
 
 function scopeColumn(scope: LimitScope): ['force_area_code' | 'organisation_id', string] {
   return 'forceAreaCode' in scope
     ? ['force_area_code', scope.forceAreaCode]
     : ['organisation_id', scope.organisationId];
-}
-
-interface BidLinesRaw {
-  cost_lines: Omit<BidCostLine, 'bidId'>[];
-  match_funding: Omit<BidMatchFunding, 'bidId'>[];
-  interventions: Omit<BidIntervention, 'bidId'>[];
-}
-
-// Bids read whole with plain SQL (they serve every page of bids): the bids `bid` of `from`
-// with their round's and organisation's names, and each list of lines gathered into JSON by
-// its own subquery. Joining the lists together instead would return the product of their
-// lengths (4 cost lines, 50 match-funding lines and 50 interventions: 10,000 rows, each with
-// the whole bid).
-function wholeBidsSql(manager: EntityManager, from: string, more = ''): string {
-  return `SELECT ${columnsSql(manager, Bid, 'bid')}, r.code AS round_code, r.name AS round_name, o.name AS organisation_name,
-      ${effectiveClosesAtSql('r', 'bid.organisation_id')} AS own_closes_at,
-      ${BID_LINES_JSON.costLines} AS cost_lines,
-      ${BID_LINES_JSON.matchFunding} AS match_funding,
-      ${BID_LINES_JSON.interventions} AS interventions${more}
-    FROM ${from}
-    JOIN funding_rounds r ON r.id = bid.round_id
-    JOIN organisations o ON o.id = bid.organisation_id`;
-}
-
-interface WholeBidRaw extends BidLinesRaw, Record<string, unknown> {
-  round_code: string;
-  round_name: string;
-  organisation_name: string;
-  own_closes_at: Date;
 }
 
 export interface WrittenLines {
@@ -105,7 +65,7 @@ export class BidStore {
       `${wholeBidsSql(manager, 'bids bid')} WHERE bid.id = ANY($1::uuid[])`,
       [ids],
     );
-    const byId = new Map(rows.map((row) => [row.id as string, this.wholeBid(manager, row)]));
+    const byId = new Map(rows.map((row) => [row.id as string, wholeBidFromRow(manager, row)]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
@@ -130,31 +90,14 @@ export class BidStore {
       values,
     );
     return {
-      bids: rows.map((row) => this.wholeBid(manager, row)),
+      bids: rows.map((row) => wholeBidFromRow(manager, row)),
       total: rows.length > 0 ? Number(rows[0].page_total) : null,
     };
   }
 
-  private wholeBid(manager: EntityManager, row: WholeBidRaw): LoadedBid {
-    const bid = entityFromRow(manager, Bid, row);
-    const ofBid = <Line>(lines: Line[]) => lines.map((line) => ({ ...line, bidId: bid.id }));
-    return Object.assign(bid, {
-      round: { id: bid.roundId, code: row.round_code, name: row.round_name },
-      organisation: { id: bid.organisationId, name: row.organisation_name },
-      closesAt: row.own_closes_at,
-      costLines: ofBid(row.cost_lines),
-      matchFunding: ofBid(row.match_funding),
-      interventions: ofBid(row.interventions),
-    });
-  }
-
   // `query` over `bid` joined to its `round`, with the organisation's name, its own close time
-  // and the lists of lines added; its bids in the order of `ids`.
-  private async readWhole(query: SelectQueryBuilder<Bid>, ids: string[]): Promise<LoadedBid[]> {
-    return (await this.readWholeRows(query, ids)).map(([bid]) => bid);
-  }
-
-  // readWhole(), each bid with its raw row, for the columns `query` added of its own.
+  // and the lists of lines added; its bids in the order of `ids`, each with its raw row (for
+  // the columns `query` added of its own).
   private async readWholeRows(
     query: SelectQueryBuilder<Bid>,
     ids: string[],
@@ -172,14 +115,7 @@ export class BidStore {
     const byId = new Map<string, [LoadedBid, Row]>(
       bids.map((bid) => {
         const row = rows.get(bid.id) as Row;
-        const ofBid = <Line>(lines: Line[]) => lines.map((line) => ({ ...line, bidId: bid.id }));
-        const whole = Object.assign(bid, {
-          closesAt: row.own_closes_at,
-          costLines: ofBid(row.cost_lines),
-          matchFunding: ofBid(row.match_funding),
-          interventions: ofBid(row.interventions),
-        }) as LoadedBid;
-        return [bid.id, [whole, row]];
+        return [bid.id, [withLines(bid, row) as LoadedBid, row]];
       }),
     );
     return ids.flatMap((id) => {
@@ -209,22 +145,7 @@ export class BidStore {
     manager: EntityManager,
     id: string,
   ): Promise<LoadedBid & { round: FundingRound }> {
-    const [locked] = await manager.query<{ id: string }[]>(
-      `SELECT id FROM bids WHERE id = $1 FOR UPDATE`,
-      [id],
-    );
-    if (!locked) {
-      throw notFound('Bid');
-    }
-    const [bid] = await this.readWhole(
-      manager
-        .createQueryBuilder(Bid, 'bid')
-        .innerJoinAndSelect('bid.round', 'round')
-        .where('bid.id = :id', { id })
-        .setLock('pessimistic_read', undefined, ['round']),
-      [id],
-    );
-    return bid;
+    return (await this.lockWithRound(manager, id, {}))[0];
   }
 
   // For a submission: lockForEdit's two statements, the read also answering what the
@@ -236,6 +157,19 @@ export class BidStore {
     manager: EntityManager,
     id: string,
   ): Promise<{ bid: LoadedBid & { round: FundingRound }; facts: SubmissionFacts }> {
+    const [bid, row] = await this.lockWithRound(manager, id, SUBMISSION_FACTS_SQL);
+    const facts = Object.fromEntries(
+      Object.keys(SUBMISSION_FACTS_SQL).map((alias) => [alias, row[alias]]),
+    ) as unknown as SubmissionFacts;
+    return { bid, facts };
+  }
+
+  // lockForEdit's two statements, the read also selecting `more` (alias: SQL) of its own.
+  private async lockWithRound(
+    manager: EntityManager,
+    id: string,
+    more: Record<string, string>,
+  ): Promise<[LoadedBid & { round: FundingRound }, Record<string, unknown>]> {
     const [locked] = await manager.query<{ id: string }[]>(
       `SELECT id FROM bids WHERE id = $1 FOR UPDATE`,
       [id],
@@ -248,14 +182,11 @@ export class BidStore {
       .innerJoinAndSelect('bid.round', 'round')
       .where('bid.id = :id', { id })
       .setLock('pessimistic_read', undefined, ['round']);
-    for (const [alias, sql] of Object.entries(SUBMISSION_FACTS_SQL)) {
+    for (const [alias, sql] of Object.entries(more)) {
       query.addSelect(sql, alias);
     }
     const [[bid, row]] = await this.readWholeRows(query, [id]);
-    const facts = Object.fromEntries(
-      Object.keys(SUBMISSION_FACTS_SQL).map((alias) => [alias, row[alias]]),
-    ) as unknown as SubmissionFacts;
-    return { bid, facts };
+    return [bid, row];
   }
 
   // A submission's writes in one statement: the bid's `edit` columns, its version and update
