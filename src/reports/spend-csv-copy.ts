@@ -110,6 +110,7 @@ export async function writeSpendCsvCopy(
   try {
     await new Promise<void>((resolve, reject) => {
       let failed: Error | undefined;
+      const recorded: Promise<void>[] = [];
       const fail = (error: unknown) => {
         failed ??= error instanceof Error ? error : new Error(String(error));
       };
@@ -131,10 +132,12 @@ export async function writeSpendCsvCopy(
             const progress = tick(reader.rows());
             if (progress) {
               hold();
-              progress.then(release, (error: unknown) => {
-                fail(error);
-                release();
-              });
+              recorded.push(
+                progress.then(release, (error: unknown) => {
+                  fail(error);
+                  release();
+                }),
+              );
             }
           } catch (error) {
             fail(error);
@@ -145,7 +148,9 @@ export async function writeSpendCsvCopy(
         handleDataRow: () => undefined,
         handleEmptyQuery: () => undefined,
         handleError: fail,
-        handleReadyForQuery: () => (failed ? reject(failed) : resolve()),
+        // Done once the progress being recorded is: none lands after the export is marked done.
+        handleReadyForQuery: () =>
+          void Promise.all(recorded).then(() => (failed ? reject(failed) : resolve())),
       };
       void client.query(submittable as never);
     });
