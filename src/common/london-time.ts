@@ -77,3 +77,11 @@ export function formatLondonZoned(instant: Date): string {
   );
   return `${part.day} ${part.month} ${part.year} ${part.hour}:${part.minute}:${part.second} ${part.timeZoneName}`;
 }
+
+// The same in SQL, over an SQL timestamptz (for files PostgreSQL writes). to_char drops the
+// fraction of a second, as the formatter does; London is on BST when its clock is ahead of UTC.
+export function londonZonedSql(instant: string): string {
+  const london = `(${instant}) AT TIME ZONE 'Europe/London'`;
+  return `to_char(${london}, 'FMDD FMMonth YYYY HH24:MI:SS')
+          || CASE WHEN ${london} = (${instant}) AT TIME ZONE 'UTC' THEN ' GMT' ELSE ' BST' END`;
+}

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ClientBase } from 'pg';
 import { DataSource, In } from 'typeorm';
 import { formatLondon } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -12,7 +13,8 @@ import { FileStore } from '../files/file-store';
 import { UsersService } from '../users/users.service';
 import { exportFileKey, isOpenExport, ReportExport } from './report-export.entity';
 import { CONTENT_TYPES, type SpendExport, type SpendLines } from './spend-export';
-import { writeSpendCsv } from './spend-csv';
+import { writeSpendCsvCopy } from './spend-csv-copy';
+import { spendCsvCopy } from './spend-csv.sql';
 import { SpendReportTemplates } from './spend-html';
 import { EXPORT_SETTINGS } from './spend-summary.sql';
 import { SpendSummaryService } from './spend-summary.service';
@@ -191,16 +193,20 @@ export class ExportBuilder {
         await this.templates.write(part, data);
       } else {
         steps = Math.max(1, await this.summaries.exportSize(runner.manager, row.roundId, row.asAt));
-        const data: SpendLines = {
-          ...moment,
-          lines: await this.summaries.exportLines(runner, row.roundId, row.asAt, row.format),
-          tick: progress,
-        };
-        // The workbook writer (and with it ExcelJS, about 37 MB resident) is loaded by the first
-        // Excel export, not by every worker.
-        await (row.format === 'csv'
-          ? writeSpendCsv(part, data)
-          : (await import('./spend-xlsx')).writeSpendXlsx(part, data));
+        if (row.format === 'csv') {
+          // PostgreSQL writes the CSV's lines itself; Node only writes them to the file.
+          const client = (await runner.connect()) as ClientBase;
+          await writeSpendCsvCopy(part, client, spendCsvCopy(row.roundId, row.asAt), progress);
+        } else {
+          const data: SpendLines = {
+            ...moment,
+            lines: await this.summaries.exportLines(runner, row.roundId, row.asAt, row.format),
+            tick: progress,
+          };
+          // The workbook writer (and with it ExcelJS, about 37 MB resident) is loaded by the
+          // first Excel export, not by every worker.
+          await (await import('./spend-xlsx')).writeSpendXlsx(part, data);
+        }
       }
       await runner.commitTransaction();
     } catch (error) {

@@ -85,6 +85,15 @@ export interface LineContext {
   asAt: Date;
 }
 
+// What a derived column's SQL is worked out from (the SQL form of LineContext, for exports
+// PostgreSQL writes itself): the SQL of a database column on the line being written, of one on
+// its award's line, and of the export's moment.
+export interface LineSql {
+  get: (key: string) => string;
+  award: (key: string) => string;
+  asAt: string;
+}
+
 export interface ExportColumn {
   key: string;
   heading: string;
@@ -98,9 +107,20 @@ export interface ExportColumn {
   sqlType?: 'text' | 'bigint' | 'int' | 'boolean';
   // Or worked out when written, for these levels. `perAward`: worked out from the award alone
   // (line.award), so a writer works it out once per award rather than on each of its lines.
-  derive?: { levels: readonly LineLevel[]; value: (line: LineContext) => Cell; perAward?: true };
-  // A code read from the database shown as words (type label).
+  // `sql`: the same value worked out in SQL, for the CSV that PostgreSQL writes (a column
+  // without it cannot be in that CSV).
+  derive?: {
+    levels: readonly LineLevel[];
+    value: (line: LineContext) => Cell;
+    sql?: (line: LineSql) => string;
+    perAward?: true;
+  };
+  // The award's own: on its year and quarter lines the same as on its award line (so the CSV
+  // PostgreSQL writes works its field out once per award).
+  ofAward?: true;
+  // A code read from the database shown as words (type label), and the same in SQL.
   label?: (code: string) => string;
+  labelSql?: (code: string) => string;
   // Shown in the CSV, in the workbook (on the sheets of the levels that have it); false for a
   // column only other columns are worked out from.
   csv: boolean;
@@ -108,6 +128,9 @@ export interface ExportColumn {
   // The printed report's tables that show it, in the definition's order (none when absent).
   html?: readonly ReportTable[];
 }
+
+// Text as an SQL string literal.
+export const sqlLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 // The levels a column has a value on.
 export function levelsOf(column: ExportColumn): readonly LineLevel[] {

@@ -1,6 +1,18 @@
 import { APPLICANT_TYPE_NAMES } from '../bids/eligibility.rules';
-import { type Cell, type ExportColumn, LINE_LEVELS, REPORT_TABLES } from './export-column';
-import { spendVariancePercent, underspendRisk } from './spend-summary.rules';
+import {
+  type Cell,
+  type ExportColumn,
+  LINE_LEVELS,
+  type LineSql,
+  REPORT_TABLES,
+  sqlLiteral,
+} from './export-column';
+import {
+  spendVariancePercent,
+  spendVariancePercentSql,
+  underspendRisk,
+  underspendRiskSql,
+} from './spend-summary.rules';
 
 // Every column of the CSV and Excel spend exports, declared once: the SQL that reads it for each
 // kind of line (exportLines() builds its UNION from these), its heading, how it is shown, its
@@ -11,8 +23,13 @@ import { spendVariancePercent, underspendRisk } from './spend-summary.rules';
 // Codes as people read them, here and in the printed report: a status or kind capitalised
 // (`active` is "Active"), an applicant type by its name ("Police and Crime Commissioner").
 export const capitalised = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+const capitalisedSql = (code: string) => `upper(left(${code}, 1)) || substr(${code}, 2)`;
 const labelOf = (labels: Record<string, string>, code: Cell) =>
   code === null ? null : (labels[String(code)] ?? capitalised(String(code)));
+const labelOfSql = (labels: Record<string, string>, code: string) =>
+  `CASE ${code} ${Object.entries(labels)
+    .map(([from, to]) => `WHEN ${sqlLiteral(from)} THEN ${sqlLiteral(to)}`)
+    .join(' ')} ELSE ${capitalisedSql(code)} END`;
 const APPLICANT_TYPES = Object.fromEntries(
   Object.entries(APPLICANT_TYPE_NAMES).map(([code, name]) => [code, capitalised(name)]),
 );
@@ -29,6 +46,7 @@ const ofAward = (expression: string) => ({
   year: expression,
   quarter: expression,
 });
+const AWARD = { ofAward: true } as const;
 // Money on the award, year and total lines, and on quarter lines when given.
 const money = (key: string, heading: string, quarter?: string, yearSql?: string): ExportColumn => ({
   key,
@@ -45,6 +63,18 @@ const money = (key: string, heading: string, quarter?: string, yearSql?: string)
   csv: true,
   excel: true,
 });
+const underspendSql = (award: LineSql['award']) =>
+  underspendRiskSql(
+    {
+      status: award('award_status'),
+      awardedPence: award('awarded'),
+      claimedPence: award('claimed'),
+      forecastPence: award('forecast'),
+      releasedPence: award('released'),
+      overdueReturns: award('overdue_returns'),
+    },
+    award('variance_threshold_percent'),
+  );
 const underspend = (award: (key: string) => Cell) =>
   underspendRisk(
     {
@@ -67,7 +97,7 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     heading: 'As at',
     type: 'ukTime',
     width: 28,
-    derive: { levels: LINE_LEVELS, value: (line) => line.asAt },
+    derive: { levels: LINE_LEVELS, value: (line) => line.asAt, sql: (line) => line.asAt },
     csv: true,
     // The workbook names its moment once, above the Summary table.
     excel: false,
@@ -104,6 +134,7 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     width: 18,
     sqlType: 'text',
     sql: ofAward('aw.reference'),
+    ...AWARD,
     csv: true,
     excel: true,
   },
@@ -114,6 +145,7 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     width: 44,
     sqlType: 'text',
     sql: ofAward('aw.organisation_name'),
+    ...AWARD,
     csv: true,
     excel: true,
   },
@@ -124,6 +156,7 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     width: 14,
     sqlType: 'text',
     sql: { ...ofAward('aw.force_area_code'), total: 't.force_area_code' },
+    ...AWARD,
     csv: true,
     excel: false,
   },
@@ -137,6 +170,7 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
       ...ofAward('aw.force_area_name'),
       total: `CASE WHEN t.level = 'forceArea' THEN t.force_area_name END`,
     },
+    ...AWARD,
     csv: true,
     excel: true,
     html: ['byForceArea'],
@@ -148,6 +182,7 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     width: 14,
     sqlType: 'text',
     sql: { ...ofAward('aw.applicant_type'), total: 't.applicant_type' },
+    ...AWARD,
     csv: true,
     excel: false,
   },
@@ -159,7 +194,9 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     derive: {
       levels: LINE_LEVELS,
       value: (line) => labelOf(APPLICANT_TYPES, line.get('applicant_type')),
+      sql: (line) => labelOfSql(APPLICANT_TYPES, line.get('applicant_type')),
     },
+    ...AWARD,
     csv: true,
     excel: true,
     html: ['byApplicantType'],
@@ -171,7 +208,9 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     width: 13,
     sqlType: 'text',
     sql: ofAward('aw.award_status'),
+    ...AWARD,
     label: capitalised,
+    labelSql: capitalisedSql,
     csv: true,
     excel: true,
   },
@@ -182,6 +221,7 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     width: 10,
     sqlType: 'int',
     sql: ofAward('aw.variance_threshold_percent'),
+    ...AWARD,
     csv: false,
     excel: false,
   },
@@ -225,6 +265,7 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     sqlType: 'text',
     sql: { year: 'y.kind', total: 't.kind' },
     label: capitalised,
+    labelSql: capitalisedSql,
     csv: true,
     excel: true,
     html: ['byYearAndKind'],
@@ -281,6 +322,7 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
       levels: ['quarter'],
       value: (line) =>
         spendVariancePercent(Number(line.get('profile') ?? 0), Number(line.get('claimed') ?? 0)),
+      sql: (line) => spendVariancePercentSql(line.get('profile'), line.get('claimed')),
     },
     csv: true,
     excel: true,
@@ -315,8 +357,10 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     derive: {
       levels: ['award', 'year', 'quarter'],
       value: (line) => (line.award ? underspend(line.award) : null),
+      sql: (line) => underspendSql(line.award),
       perAward: true,
     },
+    ...AWARD,
     csv: true,
     excel: true,
   },

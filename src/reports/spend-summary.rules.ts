@@ -88,6 +88,16 @@ export function spendVariancePercent(profilePence: number, claimedPence: number)
   return Number(difference < 0n ? -rounded : rounded);
 }
 
+// The same in SQL, for the CSV PostgreSQL writes: bigint division truncates toward zero as
+// BigInt's does (sums arrive as numeric, hence the casts).
+export function spendVariancePercentSql(profile: string, claimed: string): string {
+  const p = `coalesce(${profile}, 0)::bigint`;
+  const c = `coalesce(${claimed}, 0)::bigint`;
+  return `CASE WHEN ${c} <= 0 OR ${p} = 0 THEN NULL
+               WHEN ${c} < ${p} THEN -((abs(${c} - ${p}) * 200 + ${p}) / (2 * ${p}))
+               ELSE (abs(${c} - ${p}) * 200 + ${p}) / (2 * ${p}) END`;
+}
+
 // An award's quarters with capital and revenue side by side, and the variance of what was
 // claimed against the quarter's profile (none until something is claimed).
 export function quarterLines(facts: QuarterFact[]): SpendQuarterDto[] {
@@ -143,6 +153,20 @@ export function underspendRisk(award: UnderspendFacts, thresholdPercent: number)
     return award.overdueReturns > 0;
   }
   return planned * 100n < expected * BigInt(100 - thresholdPercent);
+}
+
+// The same in SQL, over SQL expressions of the facts (none read as 0, as the exports' writers
+// read them).
+export function underspendRiskSql(
+  award: Record<keyof UnderspendFacts, string>,
+  thresholdPercent: string,
+): string {
+  const of = (sql: string) => `coalesce(${sql}, 0)`;
+  const expected = `(${of(award.awardedPence)} - ${of(award.releasedPence)})`;
+  const planned = `(${of(award.claimedPence)} + ${of(award.forecastPence)})`;
+  return `CASE WHEN ${award.status} IS DISTINCT FROM 'active' OR ${expected} <= 0 THEN false
+               WHEN ${planned} = 0 THEN ${of(award.overdueReturns)} > 0
+               ELSE ${planned}::numeric * 100 < ${expected}::numeric * (100 - ${of(thresholdPercent)}) END`;
 }
 
 export function spendAward(row: AwardRow): SpendAwardDto {

@@ -3,7 +3,7 @@
 // first: seconds of compiling for a query that runs in less.
 import { awardProfileAtSql } from '../awards/award-lifecycle';
 import { organisationNameAtSql } from '../organisations/organisation-names';
-import { type ExportColumn, selectList, sqlColumns } from './export-column';
+import { type ExportColumn, type LineLevel, selectList, sqlColumns } from './export-column';
 import { SPEND_COLUMNS } from './spend-columns';
 
 export const SPEND_SETTINGS = 'SET LOCAL jit = off';
@@ -264,18 +264,9 @@ export const TOTAL_ROWS = `
 // year and kind', 'total: force area', 'total: applicant type'. Money is bigint pence.
 // CSV order: per award its award row, year rows and quarter rows, in reference order; the
 // totals last. Excel order: sheet by sheet: the totals (Summary), awards, years, quarters.
-export function exportLines(
-  order: 'csv' | 'xlsx',
-  columns: readonly ExportColumn[] = SPEND_COLUMNS,
-): string {
-  const totalOrder = `CASE t.level WHEN 'round' THEN 0 WHEN 'yearAndKind' THEN 1
-                                   WHEN 'forceArea' THEN 2 ELSE 3 END`;
-  const sort =
-    order === 'csv'
-      ? 'l.section, l.total_order, l.reference, l.rank, l.financial_year, l.quarter, l.kind, l.force_area_code, l.applicant_type'
-      : 'l.sheet, l.total_order, l.reference, l.financial_year, l.quarter, l.kind, l.force_area_code, l.applicant_type';
-  return `
-  WITH ${SPEND_FACTS},
+// The lists every export's lines are read from, after SPEND_FACTS: each return's quarter line
+// (capital and revenue side by side), each award's totals and its overdue returns.
+export const EXPORT_LISTS = `
   quarter_lines AS (
     SELECT f.award_id, f.return_id, f.financial_year, f.quarter,
            min(f.quarter_profile) AS profile,
@@ -294,29 +285,69 @@ export function exportLines(
   overdue AS (
     SELECT q.award_id, count(*) FILTER (WHERE q.overdue) AS overdue_returns
     FROM quarter_lines q GROUP BY q.award_id
-  ),
-  lines AS (
-    SELECT 0 AS section, 1 AS sheet, 0 AS rank, 0 AS total_order,
-           ${selectList(columns, 'award')}
-    FROM award_totals a
+  )`;
+
+// Where each level's lines are read from, with the aliases the column definition's SQL uses (see
+// ExportColumn.sql), and the award each belongs to.
+export const LINE_SOURCES: Record<LineLevel, { from: string; awardId: string | null }> = {
+  award: {
+    from: `award_totals a
     JOIN awards aw ON aw.award_id = a.award_id
-    LEFT JOIN overdue o ON o.award_id = a.award_id
-    UNION ALL
-    SELECT 0, 2, 1, 0,
-           ${selectList(columns, 'year')}
-    FROM years y JOIN awards aw ON aw.award_id = y.award_id
-    UNION ALL
-    SELECT 0, 3, 2, 0,
-           ${selectList(columns, 'quarter')}
-    FROM quarter_lines q JOIN awards aw ON aw.award_id = q.award_id
+    LEFT JOIN overdue o ON o.award_id = a.award_id`,
+    awardId: 'a.award_id',
+  },
+  year: { from: 'years y JOIN awards aw ON aw.award_id = y.award_id', awardId: 'y.award_id' },
+  quarter: {
+    from: `quarter_lines q JOIN awards aw ON aw.award_id = q.award_id
     -- The return by its key: joined on award, year and quarter, PostgreSQL multiplied the three
     -- columns' selectivities, expected one row where a 10,000-line round has 4,000, and joined
     -- the awards to that in a nested loop (2,000,000 comparisons, 60% of that export's query).
-    JOIN delivery_returns d ON d.id = q.return_id
+    JOIN delivery_returns d ON d.id = q.return_id`,
+    awardId: 'q.award_id',
+  },
+  total: { from: `(${TOTALS}) t`, awardId: null },
+};
+// The totals' order in a file: the round, by financial year and kind, force area, applicant type.
+export const TOTAL_ORDER = `CASE t.level WHEN 'round' THEN 0 WHEN 'yearAndKind' THEN 1
+                                   WHEN 'forceArea' THEN 2 ELSE 3 END`;
+
+// Everything a CSV or Excel export holds, one row per line of the file, flat, in the order the
+// file is written, so it is streamed from a cursor and written as it comes, once. The columns
+// are the database columns of the export's column definition (spend-columns.ts), each UNION
+// branch's select list generated from it (a typed NULL where a level lacks a column). `line` says
+// what a row is: 'award' (its totals), 'year' (award × financial year × kind), 'quarter' (award
+// × quarter, capital and revenue side by side) or one of the totals, 'total: round', 'total:
+// year and kind', 'total: force area', 'total: applicant type'. Money is bigint pence.
+// CSV order: per award its award row, year rows and quarter rows, in reference order; the
+// totals last. Excel order: sheet by sheet: the totals (Summary), awards, years, quarters.
+// (The CSV job has PostgreSQL write the file itself: spend-csv.sql.ts.)
+export function exportLines(
+  order: 'csv' | 'xlsx',
+  columns: readonly ExportColumn[] = SPEND_COLUMNS,
+): string {
+  const sort =
+    order === 'csv'
+      ? 'l.section, l.total_order, l.reference, l.rank, l.financial_year, l.quarter, l.kind, l.force_area_code, l.applicant_type'
+      : 'l.sheet, l.total_order, l.reference, l.financial_year, l.quarter, l.kind, l.force_area_code, l.applicant_type';
+  return `
+  WITH ${SPEND_FACTS},
+  ${EXPORT_LISTS},
+  lines AS (
+    SELECT 0 AS section, 1 AS sheet, 0 AS rank, 0 AS total_order,
+           ${selectList(columns, 'award')}
+    FROM ${LINE_SOURCES.award.from}
     UNION ALL
-    SELECT 1, 0, 0, ${totalOrder},
+    SELECT 0, 2, 1, 0,
+           ${selectList(columns, 'year')}
+    FROM ${LINE_SOURCES.year.from}
+    UNION ALL
+    SELECT 0, 3, 2, 0,
+           ${selectList(columns, 'quarter')}
+    FROM ${LINE_SOURCES.quarter.from}
+    UNION ALL
+    SELECT 1, 0, 0, ${TOTAL_ORDER},
            ${selectList(columns, 'total')}
-    FROM (${TOTALS}) t
+    FROM ${LINE_SOURCES.total.from}
   )
   SELECT ${sqlColumns(columns)
     .map((column) => `l.${column.key}`)

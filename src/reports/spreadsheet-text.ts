@@ -38,6 +38,22 @@ export function csvText(text: string | null | undefined): string {
     : `"${spreadsheetText(text).replace(/"/g, '""')}"`;
 }
 
+// The same field in SQL (for a CSV PostgreSQL writes), from the same characters: a regular
+// expression puts the apostrophe before each formula start that begins a cell (at the start or
+// after a separator, past spaces and quotes), run only on text that holds a formula start.
+const bracket = (chars: ReadonlySet<string>) =>
+  `[${[...chars]
+    .map((char) => ({ '\t': '\\t', '\r': '\\r', '\n': '\\n', '-': '\\-' })[char] ?? char)
+    .join('')}]`;
+const GUARD_SQL = `'(?<=^|${bracket(SEPARATORS)})${bracket(STILL_AT_START)}*(?=${bracket(FORMULA_STARTS)})'`;
+const FORMULA_SQL = `'${bracket(FORMULA_STARTS)}'`;
+export function csvTextSql(text: string): string {
+  const quoted = (sql: string) => `'"' || replace(${sql}, '"', '""') || '"'`;
+  return `CASE WHEN ${text} IS NULL THEN ''
+               WHEN ${text} ~ ${FORMULA_SQL} THEN ${quoted(`regexp_replace(${text}, ${GUARD_SQL}, '\\&''', 'g')`)}
+               ELSE ${quoted(text)} END`;
+}
+
 // Every CSV we write starts with the byte-order mark (Excel on Windows reads a CSV as UTF-8 only
 // with it, else "£" is "Â£") and ends its lines with CRLF, as other readers expect (RFC 4180).
 export const CSV_BOM = '\uFEFF';
