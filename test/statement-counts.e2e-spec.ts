@@ -626,6 +626,31 @@ describe('statement counts of the hot paths', () => {
       await t.http().get(q1).set(world.council.headers).expect(404);
     });
 
+    // At the start: 11 queries (the user check, then a transaction: BEGIN, its isolation level,
+    // the award, five ledger sums, the returns, COMMIT). After the return read above: Q1
+    // approved, its payment to be made.
+    it('reads an award’s position in at most 2 queries, and not another organisation’s', async () => {
+      const { world, awardId } = setup;
+      const path = `/api/v1/awards/${awardId}/position`;
+      const [response, counts] = await counted(() =>
+        t.http().get(path).set(world.pcc.headers).expect(200),
+      );
+      expect(counts.total).toBeLessThanOrEqual(2);
+      expect(response.body.total).toMatchObject({
+        claimedPence: 7_500_000,
+        approvedPence: 7_500_000,
+        paidPence: 0,
+        releasedPence: 0,
+      });
+      expect(response.body.toPayPence).toBe(7_500_000);
+      expect(response.body.returns.map((ret: { id: string }) => ret.id)).toEqual(
+        setup.returns.map((ret) => ret.id),
+      );
+      const staff = await t.http().get(path).set(world.as('finance')).expect(200);
+      expect(staff.body).toEqual(response.body);
+      await t.http().get(path).set(world.council.headers).expect(404);
+    });
+
     it('checks the signed-in user with one statement', async () => {
       // A route the applicant's role may not use: the refusal follows the user check alone.
       const [, counts] = await counted(() =>

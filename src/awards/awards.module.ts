@@ -3,7 +3,8 @@ import { AwardTasks } from './award-tasks';
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { ReturnScheduleModule } from '../returns/return-schedule.module';
+import { ReturnLedger } from '../returns/return-ledger';
+import { ReturnScheduleService } from '../returns/return-schedule.service';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AssessmentModule } from '../assessment/assessment.module';
 import { AuditModule } from '../audit/audit.module';
@@ -43,7 +44,6 @@ import { VariationsService } from './variations.service';
     NotificationsModule,
     TasksModule,
     OrganisationsModule,
-    ReturnScheduleModule,
     RoundsModule,
     UsersModule,
   ],
@@ -69,6 +69,12 @@ import { VariationsService } from './variations.service';
     DueDiligenceService,
     OffersService,
     OutcomePublicationService,
+    // The returns an award owes (scheduled on acceptance, cancelled on withdrawal, added by an
+    // extension) and what they already claim (a variation checks it): stateless SQL on the
+    // caller's transaction, provided here so awards need not import the returns module, which
+    // builds on awards.
+    ReturnLedger,
+    ReturnScheduleService,
     VariationReadsService,
     VariationStore,
     VariationViews,

@@ -48,22 +48,55 @@ function outputsSql(awardId: string, exceptReturnId: string): string {
           GROUP BY 1`;
 }
 
+// Amounts per financial year and kind, as the query `sql` sums them (financial_year, kind,
+// amount), as a JSON array of { financialYear, kind, amountPence }.
+function amountsJson(sql: string): string {
+  return `(SELECT coalesce(json_agg(json_build_object(
+      'financialYear', c.financial_year, 'kind', c.kind, 'amountPence', c.amount)
+      ORDER BY c.financial_year, c.kind), '[]')
+    FROM (${sql}) c)`;
+}
+
 // The same two sums as JSON, for a read that brings them in its own statement: the committed
 // amounts as an array of { financialYear, kind, amountPence }, the outputs as an object from
 // intervention id to the number achieved.
 export function committedJson(awardId: string, exceptReturnId: string): string {
-  return `(SELECT coalesce(json_agg(json_build_object(
-      'financialYear', c.financial_year, 'kind', c.kind, 'amountPence', c.amount)
-      ORDER BY c.financial_year, c.kind), '[]')
-    FROM (${committedSql(awardId, exceptReturnId)}) c)`;
+  return amountsJson(committedSql(awardId, exceptReturnId));
 }
 export function outputsJson(awardId: string, exceptReturnId: string): string {
   return `(SELECT coalesce(json_object_agg(r.intervention_id, r.achieved), '{}')
     FROM (${outputsSql(awardId, exceptReturnId)}) r)`;
 }
 
-// An award's money as its returns have moved it: claimed, approved, paid, released; summed per
-// financial year and kind in SQL from the returns' latest submissions.
+// Where the award's money stands, as its returns have moved it.
+export interface LedgerPosition {
+  claimed: YearKindAmount[];
+  approved: YearKindAmount[];
+  paid: YearKindAmount[];
+  released: YearKindAmount[];
+  toPayPence: number;
+}
+
+// The award `awardId`'s LedgerPosition as one JSON object: claimed, approved and paid summed
+// from the returns' latest submissions, released from the year-end releases, and what is
+// still to pay.
+export function positionJson(awardId: string): string {
+  const sum = (condition: string, column: string) =>
+    amountsJson(`SELECT l.financial_year, l.kind, sum(${column}) AS amount
+      ${latestLinesSql(awardId)} AND ${condition}
+      GROUP BY l.financial_year, l.kind`);
+  return `json_build_object(
+    'claimed', ${sum(`d.status IN ('submitted', 'approved')`, 'l.claimed_pence')},
+    'approved', ${sum(`d.status = 'approved'`, 'l.approved_pence')},
+    'paid', ${sum(`d.status = 'approved' AND p.status = 'made'`, 'l.approved_pence')},
+    'released', ${amountsJson(`SELECT financial_year, kind, amount_pence AS amount
+      FROM year_end_releases WHERE award_id = ${awardId}`)},
+    'toPayPence', (SELECT coalesce(sum(amount_pence), 0) FROM return_payments
+      WHERE award_id = ${awardId} AND status = 'to_make'))`;
+}
+
+// What an award's returns already commit and report, summed in SQL from their latest
+// submissions, for commands that check a claim against them.
 @Injectable()
 export class ReturnLedger {
   // What counts against each year's award, except `exceptReturnId`'s own claim: approved spend
@@ -91,42 +124,5 @@ export class ReturnLedger {
       [awardId, exceptReturnId],
     );
     return new Map(rows.map((row) => [row.intervention_id, Number(row.achieved)]));
-  }
-
-  async position(
-    manager: EntityManager,
-    awardId: string,
-  ): Promise<{
-    claimed: YearKindAmount[];
-    approved: YearKindAmount[];
-    paid: YearKindAmount[];
-    released: YearKindAmount[];
-    toPayPence: number;
-  }> {
-    const sum = (condition: string, column: string) =>
-      manager
-        .query<LedgerRow[]>(
-          `SELECT l.financial_year, l.kind, sum(${column}) AS amount ${latestLinesSql('$1')} AND ${condition}
-           GROUP BY l.financial_year, l.kind`,
-          [awardId],
-        )
-        .then(toAmounts);
-    // One after another: these run on the caller's transaction, one connection.
-    const claimed = await sum(`d.status IN ('submitted', 'approved')`, 'l.claimed_pence');
-    const approved = await sum(`d.status = 'approved'`, 'l.approved_pence');
-    const paid = await sum(`d.status = 'approved' AND p.status = 'made'`, 'l.approved_pence');
-    const released = toAmounts(
-      await manager.query<LedgerRow[]>(
-        `SELECT financial_year, kind, amount_pence AS amount FROM year_end_releases
-         WHERE award_id = $1`,
-        [awardId],
-      ),
-    );
-    const toPay = await manager.query<{ amount: string | null }[]>(
-      `SELECT sum(amount_pence) AS amount FROM return_payments
-       WHERE award_id = $1 AND status = 'to_make'`,
-      [awardId],
-    );
-    return { claimed, approved, paid, released, toPayPence: Number(toPay[0]?.amount ?? 0) };
   }
 }

@@ -2,23 +2,32 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { type AuditActor, type AuditEntry, auditInsert } from '../audit/audit.service';
 import { awardForDeliveryJson, type AwardForDeliveryRaw } from '../awards/award-for-delivery';
+import { applySearch, applySort } from '../common/list-query';
 import { DeliveryReturn } from './delivery-return.entity';
 import type { ReturnContent } from './return-content.rules';
-import { committedJson, outputsJson } from './return-ledger';
+import { committedJson, type LedgerPosition, outputsJson, positionJson } from './return-ledger';
+import { RETURN_FILTER_SQL } from './return-lifecycle';
 import type { SubmissionDto } from './return-response.dto';
 import type { ScheduledFields } from './return-schedule.service';
 import type { ReturnPayment } from './return-payment.entity';
 import type { YearKindAmount } from './return.rules';
+import { RETURN_SORT_COLUMNS, type ReturnQuery } from './return.dto';
+
+// The returns of the award `awardId` (an SQL uuid expression) as a JSON array of ScheduledFields
+// in quarter order; only those (`x`) meeting `condition`.
+function scheduleJson(awardId: string, condition = 'true'): string {
+  return `(SELECT coalesce(json_agg(json_build_object(
+      'id', x.id, 'financialYear', x.financial_year, 'quarter', x.quarter,
+      'periodStartsOn', x.period_starts_on::text, 'periodEndsOn', x.period_ends_on::text,
+      'dueOn', x.due_on::text, 'status', x.status) ORDER BY x.period_starts_on), '[]')
+    FROM delivery_returns x WHERE x.award_id = ${awardId} AND ${condition})`;
+}
 
 // What a return's answer and its rules need beside the return `ret` of the surrounding query,
 // each gathered into JSON by its own subquery so the whole return comes back as one row.
 const RETURN_PARTS_JSON = {
   // The award's returns in quarter order, cancelled ones left out.
-  schedule: `(SELECT coalesce(json_agg(json_build_object(
-      'id', x.id, 'financialYear', x.financial_year, 'quarter', x.quarter,
-      'periodStartsOn', x.period_starts_on::text, 'periodEndsOn', x.period_ends_on::text,
-      'dueOn', x.due_on::text, 'status', x.status) ORDER BY x.period_starts_on), '[]')
-    FROM delivery_returns x WHERE x.award_id = ret.award_id AND x.status <> 'cancelled')`,
+  schedule: scheduleJson('ret.award_id', `x.status <> 'cancelled'`),
   // Every submission in order, with its spend lines and the names of who sent and reviewed it
   // (the id when the person is gone).
   submissions: `(SELECT coalesce(json_agg(json_build_object(
@@ -72,6 +81,26 @@ export interface LoadedReturn {
   reported: Map<string, number>;
   submissions: SubmissionDto[];
   payment: PaymentRow | null;
+}
+
+// An award's position read whole: the award as awardForDeliveryJson reads it (null when it is
+// not a published award), its money as its returns have moved it, and all its returns.
+export interface AwardPositionRead {
+  award: AwardForDeliveryRaw | null;
+  ledger: LedgerPosition;
+  returns: ScheduledFields[];
+}
+
+// What a page of the returns list reads beside each return.
+export interface ReturnSummaryRow {
+  award_reference: string;
+  bid_title: string;
+  organisation_name: string;
+  round_id: string;
+  round_code: string;
+  submitted_at: Date | null;
+  claimed_pence: string | null;
+  approved_pence: string | null;
 }
 
 // Named reads and writes of quarterly returns, always inside the caller's transaction (or, for a
@@ -137,6 +166,73 @@ export class ReturnStore {
       })),
       payment: parts.payment,
     };
+  }
+
+  // The award `awardId`'s position (AwardPositionRead) in one query.
+  async position(manager: EntityManager, awardId: string): Promise<AwardPositionRead> {
+    const [read] = await manager.query<AwardPositionRead[]>(
+      `SELECT ${awardForDeliveryJson('$1::uuid')} AS award, ${positionJson('$1::uuid')} AS ledger,
+              ${scheduleJson('$1::uuid')} AS returns`,
+      [awardId],
+    );
+    return read;
+  }
+
+  // A page of the returns `query` asks for, each with its award's reference, bid and
+  // organisation, its round and its latest submission's claim; only `ownedBy`'s (an
+  // applicant's organisation), when given. `today`: the UK date the filters mean. Two queries
+  // side by side, the page and the count.
+  async page(
+    manager: EntityManager,
+    query: ReturnQuery,
+    ownedBy: string | null | undefined,
+    today: string,
+  ): Promise<{ rows: { row: DeliveryReturn; summary: ReturnSummaryRow }[]; total: number }> {
+    const builder = manager
+      .createQueryBuilder(DeliveryReturn, 'd')
+      .innerJoin('award_decisions', 'a', 'a.id = d.award_id')
+      .innerJoin('bids', 'b', 'b.id = a.bid_id')
+      .innerJoin('organisations', 'o', 'o.id = d.organisation_id')
+      .innerJoin('funding_rounds', 'r', 'r.id = a.round_id')
+      // The latest submission, if any: at most one row (uq_return_submissions_number).
+      .leftJoin('return_submissions', 's', 's.return_id = d.id AND s.number = d.submissions')
+      .select('d')
+      .addSelect([
+        'b.reference AS award_reference',
+        'b.title AS bid_title',
+        'o.name AS organisation_name',
+        'a.round_id AS round_id',
+        'r.code AS round_code',
+        's.submitted_at AS submitted_at',
+        's.payable_pence AS approved_pence',
+        `(SELECT sum(l.claimed_pence) FROM return_spend_lines l WHERE l.submission_id = s.id) AS claimed_pence`,
+      ])
+      .setParameters({ today })
+      .offset(query.offset)
+      .limit(query.limit);
+    applySort(builder, RETURN_SORT_COLUMNS, query.sort, [
+      'b.reference',
+      'd.period_starts_on',
+      'd.id',
+    ]);
+    applySearch(builder, query.q, ['b.reference', 'b.title', 'o.name']);
+    if (ownedBy !== undefined) {
+      builder.andWhere('d.organisation_id = :ownedBy', { ownedBy });
+    }
+    if (query.roundId) {
+      builder.andWhere('a.round_id = :roundId', { roundId: query.roundId });
+    }
+    if (query.awardId) {
+      builder.andWhere('d.award_id = :awardId', { awardId: query.awardId });
+    }
+    if (query.status) {
+      builder.andWhere(RETURN_FILTER_SQL[query.status]);
+    }
+    const [{ entities, raw }, total] = await Promise.all([
+      builder.getRawAndEntities<ReturnSummaryRow>(),
+      builder.getCount(),
+    ]);
+    return { rows: entities.map((row, index) => ({ row, summary: raw[index] })), total };
   }
 
   // Replaces the draft, moving the version and update time, and writes `audit`'s event, in one

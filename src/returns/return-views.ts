@@ -10,14 +10,20 @@ import {
   type ReturnContext,
   submitErrors,
 } from './return-content.rules';
-import { isWithBidder } from './return-lifecycle';
-import { ReturnLedger } from './return-ledger';
+import { isWithBidder, quarterLabel } from './return-lifecycle';
 import { readStatus } from './return-schedule.rules';
 import { scheduled, type ScheduledFields } from './return-schedule.service';
-import type { AwardPositionDto, PaymentDto, ReturnDto } from './return-response.dto';
+import type {
+  AwardPositionDto,
+  PaymentDto,
+  ReturnDto,
+  ReturnSummaryDto,
+} from './return-response.dto';
 import { type LoadedReturn, type PaymentRow, ReturnStore } from './return-store';
 import { awardPosition, earlierOutstanding } from './return.rules';
 import { notFound } from '../common/common.errors';
+import type { Page } from '../common/pagination';
+import type { ReturnQuery } from './return.dto';
 
 export function paymentDto(
   payment: PaymentRow,
@@ -52,10 +58,7 @@ function ownedBy(user: AuthenticatedUser): string | null | undefined {
 // answers 404), Home Office staff all; with what the rules say of the draft.
 @Injectable()
 export class ReturnViews {
-  constructor(
-    private readonly store: ReturnStore,
-    private readonly ledger: ReturnLedger,
-  ) {}
+  constructor(private readonly store: ReturnStore) {}
 
   async visible(
     manager: EntityManager,
@@ -180,21 +183,53 @@ export class ReturnViews {
     };
   }
 
+  // A page of the returns list, as ReturnStore.page reads it: an applicant's own organisation's.
+  async page(
+    manager: EntityManager,
+    user: AuthenticatedUser,
+    query: ReturnQuery,
+    today: string,
+  ): Promise<Page<ReturnSummaryDto>> {
+    const { rows, total } = await this.store.page(manager, query, ownedBy(user), today);
+    return {
+      items: rows.map(({ row, summary }) => ({
+        ...scheduled(row, today),
+        awardId: row.awardId,
+        awardReference: summary.award_reference,
+        organisationName: summary.organisation_name,
+        submissions: row.submissions,
+        quarterLabel: quarterLabel(row),
+        bidTitle: summary.bid_title,
+        roundId: summary.round_id,
+        roundCode: summary.round_code,
+        submittedAt: summary.submitted_at,
+        claimedPence: summary.claimed_pence === null ? null : Number(summary.claimed_pence),
+        approvedPence: summary.approved_pence === null ? null : Number(summary.approved_pence),
+      })),
+      total,
+      limit: query.limit,
+      offset: query.offset,
+    };
+  }
+
+  // Where the award stands, read in one statement: visible to its own organisation's applicants
+  // (anything else answers 404) and to staff.
   async position(
     manager: EntityManager,
-    award: AwardForDelivery,
+    user: AuthenticatedUser,
+    awardId: string,
     today: string,
   ): Promise<AwardPositionDto> {
-    const ledger = await this.ledger.position(manager, award.id);
+    const read = await this.store.position(manager, awardId);
+    const award = deliverableAward(read.award, false);
+    if (user.role === 'applicant' && award.organisationId !== user.organisationId) {
+      throw notFound('Award');
+    }
+    const { ledger } = read;
     const lines = awardPosition(award.lines, ledger);
     const sum = (pick: (line: (typeof lines)[number]) => number) =>
       lines.reduce((total, line) => total + pick(line), 0);
-    const returns = (
-      await manager.find(DeliveryReturn, {
-        where: { awardId: award.id },
-        order: { periodStartsOn: 'ASC' },
-      })
-    ).map((row) => scheduled(row, today));
+    const returns = read.returns.map((row) => scheduled(row, today));
     return {
       awardId: award.id,
       awardReference: award.reference,

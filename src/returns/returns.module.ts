@@ -14,7 +14,6 @@ import { ReturnLedger } from './return-ledger';
 import { ReturnPayment } from './return-payment.entity';
 import { ReturnReminders } from './return-reminders';
 import { ReturnReviewService } from './return-review.service';
-import { ReturnScheduleModule } from './return-schedule.module';
 import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
 import { ReturnStore } from './return-store';
 import { ReturnViews } from './return-views';
@@ -37,7 +36,6 @@ import { YearEndRelease } from './year-end-release.entity';
     AwardsModule,
     NotificationsModule,
     TasksModule,
-    ReturnScheduleModule,
     UsersModule,
   ],
   controllers: [ReturnsController, PaymentsController],

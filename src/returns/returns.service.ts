@@ -1,39 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
-import { AwardDeliveryService, type AwardForDelivery } from '../awards/award-delivery.service';
+import type { AwardForDelivery } from '../awards/award-delivery.service';
 import type { AuthenticatedUser } from '../common/access';
 import { DocumentStore } from '../documents/document-store';
 import { scannedCleanSha256s } from '../documents/document.lifecycle';
 import { londonDateOf } from '../common/london-time';
-import { applySearch, applySort } from '../common/list-query';
 import type { Page } from '../common/pagination';
 import { DeliveryReturn } from './delivery-return.entity';
 import { completeContent, draftErrors, type ReturnContent } from './return-content.rules';
 import type { AwardPositionDto, ReturnDto, ReturnSummaryDto } from './return-response.dto';
-import { scheduled } from './return-schedule.service';
 import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
-import { quarterLabel, RETURN_FILTER_SQL, WITH_BIDDER } from './return-lifecycle';
+import { WITH_BIDDER } from './return-lifecycle';
 import { ReturnViews } from './return-views';
 import { type LoadedReturn, ReturnStore } from './return-store';
 import { unmadePayments, unsettledReturns } from './round-settlement';
 import type { OutstandingItem } from '../rounds/rounds.rules';
-import { RETURN_SORT_COLUMNS, type ReturnQuery, type SaveReturnDto } from './return.dto';
+import type { ReturnQuery, SaveReturnDto } from './return.dto';
 import { awardError } from '../awards/awards.errors';
 import { RETURN_ERRORS, returnError } from './returns.errors';
-import { commonError, notFound } from '../common/common.errors';
-
-// What the list reads beside each return.
-interface SummaryRow {
-  award_reference: string;
-  bid_title: string;
-  organisation_name: string;
-  round_id: string;
-  round_code: string;
-  submitted_at: Date | null;
-  claimed_pence: string | null;
-  approved_pence: string | null;
-}
+import { commonError } from '../common/common.errors';
 
 // The bidder's side of a quarterly return: reading, saving the draft, submitting it.
 @Injectable()
@@ -41,7 +27,6 @@ export class ReturnsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly views: ReturnViews,
-    private readonly awards: AwardDeliveryService,
     private readonly audit: AuditService,
     private readonly documents: DocumentStore,
     private readonly store: ReturnStore,
@@ -66,91 +51,18 @@ export class ReturnsService {
     return this.views.toDto(loaded, award, londonDateOf(now));
   }
 
-  async list(
+  // One statement for the page and one for the count (ReturnStore.page): no transaction needed.
+  list(
     user: AuthenticatedUser,
     query: ReturnQuery,
     now = new Date(),
   ): Promise<Page<ReturnSummaryDto>> {
-    const today = londonDateOf(now);
-    const builder = this.dataSource.manager
-      .createQueryBuilder(DeliveryReturn, 'd')
-      .innerJoin('award_decisions', 'a', 'a.id = d.award_id')
-      .innerJoin('bids', 'b', 'b.id = a.bid_id')
-      .innerJoin('organisations', 'o', 'o.id = d.organisation_id')
-      .innerJoin('funding_rounds', 'r', 'r.id = a.round_id')
-      // The latest submission, if any: at most one row (uq_return_submissions_number).
-      .leftJoin('return_submissions', 's', 's.return_id = d.id AND s.number = d.submissions')
-      .select('d')
-      .addSelect([
-        'b.reference AS award_reference',
-        'b.title AS bid_title',
-        'o.name AS organisation_name',
-        'a.round_id AS round_id',
-        'r.code AS round_code',
-        's.submitted_at AS submitted_at',
-        's.payable_pence AS approved_pence',
-        `(SELECT sum(l.claimed_pence) FROM return_spend_lines l WHERE l.submission_id = s.id) AS claimed_pence`,
-      ])
-      .setParameters({ today })
-      .offset(query.offset)
-      .limit(query.limit);
-    applySort(builder, RETURN_SORT_COLUMNS, query.sort, [
-      'b.reference',
-      'd.period_starts_on',
-      'd.id',
-    ]);
-    applySearch(builder, query.q, ['b.reference', 'b.title', 'o.name']);
-    if (user.role === 'applicant') {
-      builder.andWhere('d.organisation_id = :organisationId', {
-        organisationId: user.organisationId,
-      });
-    }
-    if (query.roundId) {
-      builder.andWhere('a.round_id = :roundId', { roundId: query.roundId });
-    }
-    if (query.awardId) {
-      builder.andWhere('d.award_id = :awardId', { awardId: query.awardId });
-    }
-    if (query.status) {
-      builder.andWhere(RETURN_FILTER_SQL[query.status]);
-    }
-    const [{ entities, raw }, total] = await Promise.all([
-      builder.getRawAndEntities<SummaryRow>(),
-      builder.getCount(),
-    ]);
-    return {
-      items: entities.map((row, index) => {
-        const extra = raw[index];
-        return {
-          ...scheduled(row, today),
-          awardId: row.awardId,
-          awardReference: extra.award_reference,
-          organisationName: extra.organisation_name,
-          submissions: row.submissions,
-          quarterLabel: quarterLabel(row),
-          bidTitle: extra.bid_title,
-          roundId: extra.round_id,
-          roundCode: extra.round_code,
-          submittedAt: extra.submitted_at,
-          claimedPence: extra.claimed_pence === null ? null : Number(extra.claimed_pence),
-          approvedPence: extra.approved_pence === null ? null : Number(extra.approved_pence),
-        };
-      }),
-      total,
-      limit: query.limit,
-      offset: query.offset,
-    };
+    return this.views.page(this.dataSource.manager, user, query, londonDateOf(now));
   }
 
-  // Where the award stands: visible to its own organisation's applicants and to staff.
+  // Where the award stands: one statement, so one snapshot (ReturnViews.position).
   position(user: AuthenticatedUser, awardId: string, now = new Date()): Promise<AwardPositionDto> {
-    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      const award = await this.awards.find(manager, awardId);
-      if (user.role === 'applicant' && award.organisationId !== user.organisationId) {
-        throw notFound('Award');
-      }
-      return this.views.position(manager, award, londonDateOf(now));
-    });
+    return this.views.position(this.dataSource.manager, user, awardId, londonDateOf(now));
   }
 
   // Saves the draft of the version the bidder last read. Fields sent replace what was saved.
