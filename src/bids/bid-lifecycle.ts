@@ -1,8 +1,22 @@
 import { BID_CLOSES_AT_SQL } from '../rounds/round-deadlines';
+import type { BidStatus } from './bid.entity';
 
 // Where a bid stands, as SQL over `bids b JOIN funding_rounds r`, declared once for the
 // reminder scan, the task list and the services. `asOf` is an SQL expression for an instant.
 // "Closes" is the bid's organisation's own close time (the round's, or its deadline extension).
+
+// A draft is the bidder's working copy: nobody outside its organisation sees it, the Home
+// Office and the area's PCC see only what is out of draft.
+export const DRAFT_BID_STATUS = 'draft' satisfies BidStatus;
+
+export function isOutOfDraft(bid: { status: BidStatus }): boolean {
+  return bid.status !== DRAFT_BID_STATUS;
+}
+
+// The same rule in SQL over `bids <alias>`.
+export function outOfDraftBidSql(alias: string): string {
+  return `${alias}.status <> '${DRAFT_BID_STATUS}'`;
+}
 
 // A PCC endorses and ranks until its round moves into assessment.
 export const ENDORSING_ROUND_STATUSES = ['open', 'closed'];

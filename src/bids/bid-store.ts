@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { FundingRound } from '../rounds/funding-round.entity';
-import { effectiveClosesAtSql } from '../rounds/round-deadlines';
 import { Bid } from './bid.entity';
 import { notFound } from '../common/common.errors';
 import { type LineInput, linesFrom, type LoadedBid } from './loaded-bid';
@@ -11,8 +10,8 @@ import { SUBMISSION_FACTS_SQL, type SubmissionFacts } from './submission-facts';
 import { entityFromRow, insertSql } from '../database/entity-rows';
 import { preparedQuery } from '../database/prepared-query';
 import {
-  BID_LINES_JSON,
   type BidLinesRaw,
+  selectWholeBid,
   type WholeBidRaw,
   wholeBidFromRow,
   wholeBidsSql,
@@ -95,22 +94,14 @@ export class BidStore {
     };
   }
 
-  // `query` over `bid` joined to its `round`, with the organisation's name, its own close time
-  // and the lists of lines added; its bids in the order of `ids`, each with its raw row (for
-  // the columns `query` added of its own).
+  // `query` read whole (selectWholeBid): its bids in the order of `ids`, each with its raw row
+  // (for the columns `query` added of its own).
   private async readWholeRows(
     query: SelectQueryBuilder<Bid>,
     ids: string[],
   ): Promise<[LoadedBid, Record<string, unknown>][]> {
     type Row = BidLinesRaw & { bid_id: string; own_closes_at: Date } & Record<string, unknown>;
-    const { entities: bids, raw } = await query
-      .innerJoin('bid.organisation', 'organisation')
-      .addSelect(['organisation.id', 'organisation.name'])
-      .addSelect(effectiveClosesAtSql('round', 'bid.organisation_id'), 'own_closes_at')
-      .addSelect(BID_LINES_JSON.costLines, 'cost_lines')
-      .addSelect(BID_LINES_JSON.matchFunding, 'match_funding')
-      .addSelect(BID_LINES_JSON.interventions, 'interventions')
-      .getRawAndEntities<Row>();
+    const { entities: bids, raw } = await selectWholeBid(query).getRawAndEntities<Row>();
     const rows = new Map(raw.map((row) => [row.bid_id, row]));
     const byId = new Map<string, [LoadedBid, Row]>(
       bids.map((bid) => {
@@ -124,13 +115,14 @@ export class BidStore {
     });
   }
 
+  // The bid's own row, locked for the rest of the transaction; null when there is none.
+  lockRow(manager: EntityManager, id: string): Promise<Bid | null> {
+    return manager.findOne(Bid, { where: { id }, lock: { mode: 'pessimistic_write' } });
+  }
+
   // Locks the bid row for the rest of the transaction, then reads it whole.
   async lock(manager: EntityManager, id: string): Promise<LoadedBid> {
-    const locked = await manager.findOne(Bid, {
-      where: { id },
-      lock: { mode: 'pessimistic_write' },
-    });
-    if (!locked) {
+    if (!(await this.lockRow(manager, id))) {
       throw notFound('Bid');
     }
     return this.load(manager, id);

@@ -13,6 +13,7 @@ import { BidStore } from './bid-store';
 import { LoadedBid, toBidDto } from './loaded-bid';
 import { BID_SORT_COLUMNS, type BidQuery } from './bid.dto';
 import { Bid } from './bid.entity';
+import { isOutOfDraft, outOfDraftBidSql } from './bid-lifecycle';
 import { notFound } from '../common/common.errors';
 
 // Who is looking: Home Office staff, or an applicant with their organisation and, for a PCC
@@ -23,11 +24,11 @@ export type BidViewer =
 export function mayRead(viewer: BidViewer, bid: Bid): boolean {
   if (viewer.kind === 'staff') {
     // A draft is the bidder's working copy; the Home Office sees what was submitted.
-    return bid.status !== 'draft';
+    return isOutOfDraft(bid);
   }
   return (
     bid.organisationId === viewer.organisationId ||
-    (viewer.pccArea !== null && bid.forceAreaCode === viewer.pccArea && bid.status !== 'draft')
+    (viewer.pccArea !== null && bid.forceAreaCode === viewer.pccArea && isOutOfDraft(bid))
   );
 }
 
@@ -81,6 +82,12 @@ export class BidsService {
     return bid;
   }
 
+  // The bid's own row, locked until commit, for a caller that checks access itself (its
+  // documents); null when there is none.
+  lockRow(manager: EntityManager, id: string): Promise<Bid | null> {
+    return this.store.lockRow(manager, id);
+  }
+
   // A bid and its lists are one query (BidStore.loadMany), so a read needs no transaction.
   async get(user: AuthenticatedUser, id: string): Promise<BidDto> {
     return toBidDto(await this.readable(user, this.dataSource.manager, id));
@@ -97,13 +104,13 @@ export class BidsService {
       .addSelect('count(*) OVER ()', 'total');
     applySort(builder, BID_SORT_COLUMNS, query.sort, ['b.reference', 'b.id']);
     if (user.role !== 'applicant') {
-      builder.where(`b.status <> 'draft'`);
+      builder.where(outOfDraftBidSql('b'));
     } else {
       // The viewer's own bids, and for a PCC office the submitted bids of its force area (as
       // mayRead decides for one bid), the area read in the same query.
       builder.where(
         `(b.organisation_id = :own OR (b.force_area_code = (SELECT pcc.force_area_code
-           FROM organisations pcc WHERE pcc.id = :own AND pcc.type = 'pcc') AND b.status <> 'draft'))`,
+           FROM organisations pcc WHERE pcc.id = :own AND pcc.type = 'pcc') AND ${outOfDraftBidSql('b')}))`,
         { own: user.organisationId },
       );
     }

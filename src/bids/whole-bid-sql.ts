@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import type { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { columnsSql, entityFromRow } from '../database/entity-rows';
 import { effectiveClosesAtSql } from '../rounds/round-deadlines';
 import { Bid } from './bid.entity';
@@ -46,6 +46,18 @@ export function wholeBidsSql(manager: EntityManager, from: string, more = ''): s
     FROM ${from}
     JOIN funding_rounds r ON r.id = bid.round_id
     JOIN organisations o ON o.id = bid.organisation_id`;
+}
+
+// The same read added to `query` over `bid` joined to its round `round`: the organisation's
+// name, the bid's own close time and its lists of lines, for a read that also locks.
+export function selectWholeBid(query: SelectQueryBuilder<Bid>): SelectQueryBuilder<Bid> {
+  return query
+    .innerJoin('bid.organisation', 'organisation')
+    .addSelect(['organisation.id', 'organisation.name'])
+    .addSelect(effectiveClosesAtSql('round', 'bid.organisation_id'), 'own_closes_at')
+    .addSelect(BID_LINES_JSON.costLines, 'cost_lines')
+    .addSelect(BID_LINES_JSON.matchFunding, 'match_funding')
+    .addSelect(BID_LINES_JSON.interventions, 'interventions');
 }
 
 export interface WholeBidRaw extends BidLinesRaw, Record<string, unknown> {

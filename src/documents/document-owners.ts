@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { Bid } from '../bids/bid.entity';
 import { BidsService } from '../bids/bids.service';
 import type { AuthenticatedUser } from '../common/access';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -38,10 +37,7 @@ export class DocumentOwners {
     owner: Owner,
   ): Promise<{ limit: number }> {
     if (owner.type === 'bid') {
-      const bid = await manager.findOne(Bid, {
-        where: { id: owner.id },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const bid = await this.bids.lockRow(manager, owner.id);
       if (!bid || user.role !== 'applicant' || bid.organisationId !== user.organisationId) {
         throw notFound('Bid');
       }

@@ -11,6 +11,7 @@ import {
   type OpenDataAward,
 } from './open-data.rules';
 import { commonError } from '../common/common.errors';
+import { publishedRoundSql } from '../rounds/round-lifecycle';
 
 export interface GrantPackage {
   version: string;
@@ -99,7 +100,7 @@ export class OpenDataService {
     const rows = await this.dataSource.query<AwardRow[]>(ACCEPTED_AWARDS, [roundCode]);
     if (rows.length === 0) {
       const round = await this.dataSource.query<unknown[]>(
-        `SELECT 1 FROM funding_rounds WHERE upper(code) = upper($1) AND status <> 'draft'`,
+        `SELECT 1 FROM funding_rounds r WHERE upper(r.code) = upper($1) AND ${publishedRoundSql('r')}`,
         [roundCode],
       );
       throw commonError('not-found', {

@@ -13,7 +13,8 @@ import type { InvitationDto } from './account.dto';
 import { hashPassword } from './password';
 import type { UserDto } from './user.dto';
 import type { User } from './user.entity';
-import { lockUser, toUserDto } from './user-records';
+import { toUserDto } from './user-records';
+import { UserStore } from './user-store';
 import { endsSessions } from './user-sessions.rules';
 import { userError } from './users.errors';
 
@@ -41,6 +42,7 @@ export function invitationTokenInvalid(message?: string): DomainError {
 export class Invitations {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly users: UserStore,
     private readonly links: AccountLinkStore,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
@@ -82,7 +84,7 @@ export class Invitations {
 
   async resend(actor: AuditActor, userId: string): Promise<InvitationDto> {
     return this.dataSource.transaction(async (manager) => {
-      const user = await lockUser(manager, userId);
+      const user = await this.users.lock(manager, userId);
       const refusal = invitationRefusal(user);
       if (refusal) {
         throw userError(refusal.code, { message: refusal.message });
@@ -100,7 +102,7 @@ export class Invitations {
       if (!link) {
         throw invitationTokenInvalid();
       }
-      const user = await lockUser(manager, link.userId);
+      const user = await this.users.lock(manager, link.userId);
       const now = new Date();
       const refusal = linkRefusal(link, user, now);
       if (refusal) {
@@ -111,7 +113,7 @@ export class Invitations {
       if (endsSessions(before, user, true)) {
         user.tokenVersion += 1;
       }
-      const saved = await manager.save(user);
+      const saved = await this.users.save(manager, user);
       await this.links.markUsed(manager, link, now);
       await this.links.voidOutstanding(manager, user.id, ['invitation'], now, link.id);
       await this.audit.record(manager, auditActor(user), {

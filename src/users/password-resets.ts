@@ -13,8 +13,7 @@ import { AccountLinkStore } from './account-link-store';
 import { hashPassword } from './password';
 import { Passwords } from './passwords';
 import { ResetRequestLimiter, ResetSource } from './reset-request-limiter';
-import { User } from './user.entity';
-import { lockUser } from './user-records';
+import { UserStore } from './user-store';
 import { withOrigin } from '../observability/job-origin';
 import { userError } from './users.errors';
 
@@ -31,6 +30,7 @@ export class PasswordResets {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly users: UserStore,
     private readonly links: AccountLinkStore,
     private readonly limiter: ResetRequestLimiter,
     private readonly passwords: Passwords,
@@ -64,10 +64,7 @@ export class PasswordResets {
   // In the worker: the link and its email for an active account; nothing at all otherwise.
   async send(email: string): Promise<AccountJobs['password-reset']['result']> {
     return this.dataSource.transaction(async (manager) => {
-      const user = await manager.findOne(User, {
-        where: { email: email.toLowerCase() },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const user = await this.users.lockByEmail(manager, email);
       if (!user || userStatus(user) !== 'active') {
         return 'no-account';
       }
@@ -101,7 +98,7 @@ export class PasswordResets {
       if (!link) {
         throw resetTokenInvalid();
       }
-      const user = await lockUser(manager, link.userId);
+      const user = await this.users.lock(manager, link.userId);
       const now = new Date();
       if (linkRefusal(link, user, now)) {
         throw resetTokenInvalid();

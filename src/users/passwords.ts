@@ -7,8 +7,8 @@ import { OutboxService } from '../notifications/outbox.service';
 import { passwordChangedEmail } from './account-emails';
 import { AccountLinkStore } from './account-link-store';
 import { hashPassword, verifyPassword } from './password';
-import { User } from './user.entity';
-import { lockUser } from './user-records';
+import type { User } from './user.entity';
+import { UserStore } from './user-store';
 import { endsSessions } from './user-sessions.rules';
 import { pageUrl } from '../notifications/portal-links';
 import { userError } from './users.errors';
@@ -26,6 +26,7 @@ export interface LoginAttempts {
 export class Passwords {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly users: UserStore,
     private readonly links: AccountLinkStore,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
@@ -39,12 +40,8 @@ export class Passwords {
     attempts: LoginAttempts,
   ): Promise<void> {
     await attempts.checkAllowed();
-    const stored = await this.dataSource
-      .createQueryBuilder(User, 'user')
-      .addSelect('user.passwordHash')
-      .where('user.id = :id', { id: who.id })
-      .getOne();
-    if (!stored?.passwordHash || !(await verifyPassword(stored.passwordHash, currentPassword))) {
+    const storedHash = await this.users.passwordHashOf(this.dataSource.manager, who.id);
+    if (!storedHash || !(await verifyPassword(storedHash, currentPassword))) {
       await attempts.recordFailure();
       throw userError('current-password-wrong', {
         errors: [
@@ -55,7 +52,7 @@ export class Passwords {
     await attempts.recordSuccess();
     const passwordHash = await hashPassword(newPassword);
     await this.dataSource.transaction(async (manager) => {
-      const user = await lockUser(manager, who.id);
+      const user = await this.users.lock(manager, who.id);
       await this.replace(manager, user, passwordHash, false);
     });
   }
@@ -74,7 +71,7 @@ export class Passwords {
     if (endsSessions(before, user, true)) {
       user.tokenVersion += 1;
     }
-    const saved = await manager.save(user);
+    const saved = await this.users.save(manager, user);
     await this.links.voidOutstanding(manager, user.id, ['password-reset'], now);
     await this.outbox.queue(
       manager,

@@ -2,34 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { type BidParties, bidTie, type PersonTies, tieReason } from './separation.rules';
 import { userError } from './users.errors';
+import { UserStore } from './user-store';
+
+export { bidTiedSql, organisationsEverOfSql } from './separation-sql';
 
 // Why a refusal happened, for the sentence after the action.
 const WHY =
   'separation of duties (GovS 015) keeps people away from bids they or their organisation made';
 
-// Every organisation each of the users (an SQL uuid[] expression) ever belonged to: their
-// recorded spells, and what the user row says now (so a user written by any other path is never
-// missed). Columns user_id, organisation_id.
-export function organisationsEverOfSql(userIds: string): string {
-  return `SELECT user_id, organisation_id FROM user_memberships
-           WHERE user_id = ANY(${userIds}) AND organisation_id IS NOT NULL
-          UNION
-          SELECT id, organisation_id FROM users
-           WHERE id = ANY(${userIds}) AND organisation_id IS NOT NULL`;
-}
-
-// separation.rules.ts#bidTie as SQL, for lists of what a user may act on: true when the user (an
-// SQL uuid expression) created or submitted the bid `b`, or ever belonged to its organisation.
-export function bidTiedSql(userId: string): string {
-  return `(b.created_by = ${userId} OR b.submitted_by IS NOT DISTINCT FROM ${userId}
-    OR b.organisation_id IN (
-      SELECT ever.organisation_id FROM (${organisationsEverOfSql(`ARRAY[${userId}]::uuid[]`)}) ever))`;
-}
-
 // Separation of duties for every module: who is tied to which bid, from the users' role and
 // organisation history (user_memberships) and the bid's creator and submitter.
 @Injectable()
 export class SeparationOfDuties {
+  constructor(private readonly users: UserStore) {}
+
   // Every organisation each user ever belonged to: their recorded spells, and what the user row
   // says now (so a user written by any other path is never missed).
   async tiesOf(manager: EntityManager, userIds: string[]): Promise<Map<string, PersonTies>> {
@@ -40,10 +26,7 @@ export class SeparationOfDuties {
     if (ids.length === 0) {
       return ties;
     }
-    const rows = await manager.query<{ user_id: string; organisation_id: string }[]>(
-      organisationsEverOfSql('$1'),
-      [ids],
-    );
+    const rows = await this.users.organisationsEver(manager, ids);
     for (const row of rows) {
       ties.get(row.user_id)?.organisationIds.push(row.organisation_id);
     }

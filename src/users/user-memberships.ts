@@ -1,17 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, IsNull } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { AuditActor } from '../audit/audit.service';
 import type { MembershipDto } from './user.dto';
-import { UserMembership } from './user-membership.entity';
 import type { User } from './user.entity';
 import { type Placement, placementChanged } from './separation.rules';
 import { userError } from './users.errors';
+import { UserStore } from './user-store';
 
 // Each user's role and organisation over time: one open spell per user, closed and replaced in
 // the transaction that changes either.
 @Injectable()
 export class UserMemberships {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly users: UserStore,
+  ) {}
 
   // The first spell of a new user.
   async start(
@@ -19,13 +22,7 @@ export class UserMemberships {
     user: Pick<User, 'id' | 'role' | 'organisationId'>,
     actor: AuditActor,
   ): Promise<void> {
-    await manager.insert(UserMembership, {
-      userId: user.id,
-      role: user.role,
-      organisationId: user.organisationId,
-      validFrom: new Date(),
-      changedBy: actor.id,
-    });
+    await this.users.startMembership(manager, user, actor.id, new Date());
   }
 
   // After an update: when the role or organisation changed, the open spell ends and a new one
@@ -39,19 +36,7 @@ export class UserMemberships {
     if (!placementChanged(before, after)) {
       return;
     }
-    const at = new Date();
-    await manager.update(
-      UserMembership,
-      { userId: after.id, validUntil: IsNull() },
-      { validUntil: at },
-    );
-    await manager.insert(UserMembership, {
-      userId: after.id,
-      role: after.role,
-      organisationId: after.organisationId,
-      validFrom: at,
-      changedBy: actor.id,
-    });
+    await this.users.moveMembership(manager, after, actor.id, new Date());
   }
 
   // Nobody changes their own role or organisation: another admin must.
@@ -61,35 +46,7 @@ export class UserMemberships {
     }
   }
 
-  async history(userId: string): Promise<MembershipDto[]> {
-    const rows = await this.dataSource.query<
-      {
-        role: MembershipDto['role'];
-        organisation_id: string | null;
-        organisation_name: string | null;
-        valid_from: Date;
-        valid_until: Date | null;
-        changed_by: string | null;
-        changed_by_name: string | null;
-      }[]
-    >(
-      `SELECT m.role, m.organisation_id, o.name AS organisation_name, m.valid_from, m.valid_until,
-              m.changed_by, c.name AS changed_by_name
-         FROM user_memberships m
-         LEFT JOIN organisations o ON o.id = m.organisation_id
-         LEFT JOIN users c ON c.id = m.changed_by
-        WHERE m.user_id = $1
-        ORDER BY m.valid_from, m.id`,
-      [userId],
-    );
-    return rows.map((row) => ({
-      role: row.role,
-      organisationId: row.organisation_id,
-      organisationName: row.organisation_name,
-      from: row.valid_from,
-      until: row.valid_until,
-      changedBy: row.changed_by,
-      changedByName: row.changed_by_name,
-    }));
+  history(userId: string): Promise<MembershipDto[]> {
+    return this.users.membershipHistory(this.dataSource.manager, userId);
   }
 }

@@ -33,6 +33,6 @@ import { UserStore } from './user-store';
     AccountLinkStore,
     Invitations,
   ],
-  exports: [UsersService, SeparationOfDuties, Invitations, AccountLinkStore],
+  exports: [UsersService, UserStore, SeparationOfDuties, Invitations, AccountLinkStore],
 })
 export class UsersModule {}

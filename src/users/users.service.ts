@@ -12,7 +12,7 @@ import { User } from './user.entity';
 import type { CreateUserDto, MembershipDto, UpdateUserDto, UserDto, UserQuery } from './user.dto';
 import { UserMemberships } from './user-memberships';
 import { UserStore } from './user-store';
-import { lockUser, toUserDto } from './user-records';
+import { toUserDto } from './user-records';
 import { userError } from './users.errors';
 import { notFound } from '../common/common.errors';
 
@@ -86,7 +86,7 @@ export class UsersService {
 
   async update(actor: AuditActor, id: string, input: UpdateUserDto): Promise<UserDto> {
     return this.dataSource.transaction(async (manager) => {
-      const user = await lockUser(manager, id);
+      const user = await this.users.lock(manager, id);
       const before = { ...user };
       const role = input.role ?? user.role;
       const organisationId =
@@ -123,7 +123,7 @@ export class UsersService {
       throw userError('cannot-deactivate-self');
     }
     return this.dataSource.transaction(async (manager) => {
-      const user = await lockUser(manager, id);
+      const user = await this.users.lock(manager, id);
       if (user.active === active) {
         throw userError(active ? 'user-already-active' : 'user-already-inactive');
       }
