@@ -44,6 +44,8 @@ import { BidsService } from './bids.service';
   ],
   exports: [
     BidsService,
+    // Its named reads and locks, for features that check a bid's access themselves (documents).
+    BidStore,
     BidProgressService,
     BidDraftingService,
     BidSubmissionService,

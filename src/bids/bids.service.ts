@@ -82,12 +82,6 @@ export class BidsService {
     return bid;
   }
 
-  // The bid's own row, locked until commit, for a caller that checks access itself (its
-  // documents); null when there is none.
-  lockRow(manager: EntityManager, id: string): Promise<Bid | null> {
-    return this.store.lockRow(manager, id);
-  }
-
   // A bid and its lists are one query (BidStore.loadMany), so a read needs no transaction.
   async get(user: AuthenticatedUser, id: string): Promise<BidDto> {
     return toBidDto(await this.readable(user, this.dataSource.manager, id));

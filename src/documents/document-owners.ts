@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { BidStore } from '../bids/bid-store';
+import { isOutOfDraft } from '../bids/bid-lifecycle';
 import { BidsService } from '../bids/bids.service';
 import type { AuthenticatedUser } from '../common/access';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -15,6 +17,7 @@ import { notFound } from '../common/common.errors';
 export class DocumentOwners {
   constructor(
     private readonly bids: BidsService,
+    private readonly bidStore: BidStore,
     private readonly returns: ReturnViews,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -37,11 +40,11 @@ export class DocumentOwners {
     owner: Owner,
   ): Promise<{ limit: number }> {
     if (owner.type === 'bid') {
-      const bid = await this.bids.lockRow(manager, owner.id);
+      const bid = await this.bidStore.lockRow(manager, owner.id);
       if (!bid || user.role !== 'applicant' || bid.organisationId !== user.organisationId) {
         throw notFound('Bid');
       }
-      if (bid.status !== 'draft') {
+      if (isOutOfDraft(bid)) {
         throw documentError('document-owner-frozen', {
           message: `Bid ${bid.reference} is ${bid.status}: its documents were frozen when it was submitted, so none can be added or removed.`,
         });
