@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { DiskFileStore } from '../src/files/disk-file-store';
 import type { FileStore, StoredFile } from '../src/files/file-store';
 import { S3FileStore } from '../src/files/s3-file-store';
@@ -126,6 +128,31 @@ describe.each(subjects)('file store contract: %s', (_name, make) => {
     const [listedFile, ...more] = await listed(store, 'big/');
     expect([listedFile.key, listedFile.sizeBytes, more]).toEqual(['big/round-trip.bin', size, []]);
     expect(Math.abs(listedFile.modifiedAt.getTime() - Date.now())).toBeLessThan(600_000);
+  });
+
+  it('stores a local file whole, replacing what was under the key, and refuses a missing one', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'ssg-put-file-'));
+    try {
+      const size = 6 * MIB + 7;
+      const body = generated(size);
+      const path = join(folder, 'export.csv');
+      await pipeline(body.body, createWriteStream(path));
+      await put(store, 'exports/from-file.csv', 'older');
+      expect(await store.putFile('exports/from-file.csv', path, 'text/csv')).toEqual({
+        sizeBytes: size,
+      });
+      const read = await store.read('exports/from-file.csv');
+      expect(await digestOf(read!)).toEqual({ sha256: body.sha256(), bytes: size });
+      await expect(
+        store.putFile('exports/missing.csv', join(folder, 'nothing.csv'), 'text/csv'),
+      ).rejects.toThrow(/ENOENT|no such file/i);
+      expect(await store.read('exports/missing.csv')).toBeNull();
+      expect(await listed(store, 'exports/')).toMatchObject([
+        { key: 'exports/from-file.csv', sizeBytes: size },
+      ]);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('keeps a small body whole too, and replaces what was under the key', async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { chmod, copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -23,6 +24,29 @@ export class DiskFileStore extends FileStore {
     const part = join(dirname(target), `.${randomUUID()}.part`);
     try {
       await pipeline(body, createWriteStream(part, { mode: FILE_MODE, flags: 'wx' }));
+      await rename(part, target);
+    } catch (error) {
+      await rm(part, { force: true });
+      throw error;
+    }
+    const { size } = await stat(target);
+    return { sizeBytes: size };
+  }
+
+  // The file copied by the kernel to a part file beside its final name, then renamed: none of its
+  // bytes pass through this process's buffers (a 155 MB export streamed through them raised the
+  // worker's peak memory by about 100 MB before the garbage collector caught up).
+  override async putFile(
+    key: string,
+    path: string,
+    _contentType: string,
+  ): Promise<{ sizeBytes: number }> {
+    const target = this.pathOf(key);
+    await this.ensureDir(dirname(target));
+    const part = join(dirname(target), `.${randomUUID()}.part`);
+    try {
+      await copyFile(path, part, constants.COPYFILE_EXCL);
+      await chmod(part, FILE_MODE);
       await rename(part, target);
     } catch (error) {
       await rm(part, { force: true });

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 
 // One stored file as a listing sees it.
@@ -16,6 +17,12 @@ export abstract class FileStore {
   // Writes `body` under `key`, replacing what was there. Whole or not at all: if the body stream
   // fails or is cut off, nothing is left under `key` and the error is thrown.
   abstract put(key: string, body: Readable, contentType: string): Promise<{ sizeBytes: number }>;
+
+  // put() of a local file whole (a finished export): streamed from the file unless the store can
+  // copy it without passing the bytes through this process.
+  putFile(key: string, path: string, contentType: string): Promise<{ sizeBytes: number }> {
+    return this.put(key, createReadStream(path), contentType);
+  }
 
   // The stored bytes, streamed; null when nothing is stored under `key`.
   abstract read(key: string): Promise<Readable | null>;

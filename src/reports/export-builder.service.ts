@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,7 +106,7 @@ export class ExportBuilder {
     await report(100);
   }
 
-  // The export's file written to a scratch folder, then streamed into the store under its key;
+  // The export's file written to a scratch folder, then put into the store under its key;
   // the scratch folder is removed either way.
   private async storeFile(
     row: ReportExport,
@@ -118,9 +117,9 @@ export class ExportBuilder {
     try {
       const part = join(scratch, `${row.id}.${row.format}`);
       const round = await this.write(row, part, report, stop);
-      const { sizeBytes } = await this.files.put(
+      const { sizeBytes } = await this.files.putFile(
         exportFileKey(row),
-        createReadStream(part),
+        part,
         CONTENT_TYPES[row.format],
       );
       return { ...round, sizeBytes };
