@@ -87,7 +87,7 @@ describe('in a browser', () => {
     world = setup.world;
     await world.t.app.listen(0, '127.0.0.1');
     baseUrl = await world.t.app.getUrl();
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();

@@ -147,7 +147,7 @@ describe('the printed spend report', () => {
     }
     browser = await launchChromium();
     work = await mkdtemp(join(tmpdir(), 'ssg-print-'));
-  }, 60_000);
+  }, 150_000);
 
   afterAll(async () => {
     await browser?.close();
