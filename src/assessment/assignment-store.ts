@@ -3,7 +3,7 @@ import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import type { BidStatus } from '../bids/bid.entity';
 import { notFound } from '../common/common.errors';
 import type { RoundStatus } from '../rounds/funding-round.entity';
-import { organisationsEverOfSql } from '../users/separation-of-duties.service';
+import { organisationsEverOfSql } from '../users/separation-sql';
 import type { BidParties } from '../users/separation.rules';
 import type { MarkViewDto } from './assessment-response.dto';
 import { AssessmentAssignment } from './assignment.entity';

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { overdueDaysSql } from '../tasks/task-kinds';
 import { TaskRegistry } from '../tasks/task-registry';
-import { bidTiedSql } from '../users/separation-of-duties.service';
+import { bidTiedSql } from '../users/separation-sql';
 import {
   londonTodaySql,
   RETURN_AWAITING_REVIEW_SQL,

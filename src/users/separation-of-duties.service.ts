@@ -4,8 +4,6 @@ import { type BidParties, bidTie, type PersonTies, tieReason } from './separatio
 import { userError } from './users.errors';
 import { UserStore } from './user-store';
 
-export { bidTiedSql, organisationsEverOfSql } from './separation-sql';
-
 // Why a refusal happened, for the sentence after the action.
 const WHY =
   'separation of duties (GovS 015) keeps people away from bids they or their organisation made';
