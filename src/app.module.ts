@@ -25,6 +25,7 @@ import { RoundDeliveryModule } from './rounds/round-delivery.module';
 import { RoundsModule } from './rounds/rounds.module';
 import { BidsModule } from './bids/bids.module';
 import { UsersModule } from './users/users.module';
+import { PortalModule } from './portal/portal.module';
 
 // The process role decides what is loaded: the HTTP API, the BullMQ workers, or both.
 @Module({})
@@ -57,7 +58,7 @@ export class AppModule {
         DocumentsModule,
         TasksModule,
         HealthModule,
-        ...(api ? [AuthModule, SsoModule, NotificationCommandsModule] : []),
+        ...(api ? [AuthModule, SsoModule, NotificationCommandsModule, PortalModule] : []),
         ...(worker ? [WorkerModule] : []),
       ],
     };

@@ -18,6 +18,7 @@ import type { AppConfig } from './config/app-config';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { API_PREFIX } from './common/api-paths';
 import { ACCOUNT_PAGE_PATHS } from './users/account-pages.controller';
+import { registerPortal } from './portal/portal-http';
 import { LocationInterceptor, routesWithoutLocation } from './common/location';
 import { applyResponsePolicy } from './common/response-policy';
 import { registerHttpMetrics } from './observability/metrics-route';
@@ -136,7 +137,10 @@ export async function createHttpApp(
     ],
     maxAge: 600,
   });
-  app.useGlobalFilters(new ProblemFilter());
+  // The portal's pages, beside the API; a browser asking for a page no route has gets its
+  // "page not found" page instead of a problem.
+  const pageNotFound = await registerPortal(app, config);
+  app.useGlobalFilters(new ProblemFilter(pageNotFound));
   app.useGlobalInterceptors(new LocationInterceptor());
   app.useGlobalPipes(createValidationPipe());
   setUpOpenApi(app);

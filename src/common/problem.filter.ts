@@ -18,12 +18,24 @@ const RETRY_AFTER_SECONDS = 5;
 export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  // `pageNotFound` answers a browser's request for a page no route has (the portal's own 404
+  // page), or leaves it to the problem (undefined).
+  constructor(
+    private readonly pageNotFound?: (
+      request: FastifyRequest,
+      reply: FastifyReply,
+    ) => FastifyReply | undefined,
+  ) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     if (host.getType() !== 'http') {
       throw exception;
     }
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (isRouteNotFound(exception) && this.pageNotFound?.(request, reply)) {
+      return;
+    }
     const body = {
       ...this.toProblem(exception, request),
       instance: request.url,
@@ -85,7 +97,7 @@ export class ProblemFilter implements ExceptionFilter {
 
   private fromHttpException(exception: HttpException, request: FastifyRequest): Problem {
     const status = exception.getStatus();
-    if (status === 404 && /^Cannot [A-Z]+ /.test(exception.message)) {
+    if (isRouteNotFound(exception)) {
       return problem(
         404,
         'route-not-found',
@@ -107,6 +119,15 @@ export class ProblemFilter implements ExceptionFilter {
     }
     return problem(status, codeForStatus(status), detail);
   }
+}
+
+// Nest's answer for a path no route has.
+function isRouteNotFound(exception: unknown): boolean {
+  return (
+    exception instanceof HttpException &&
+    exception.getStatus() === 404 &&
+    /^Cannot [A-Z]+ /.test(exception.message)
+  );
 }
 
 // Field errors, at most MAX_FIELD_ERRORS of them; the answer says how many more there were.

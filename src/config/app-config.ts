@@ -30,6 +30,8 @@ export interface AppConfig {
   lettersDir: string;
   // Where the spend report template lives (templates/reports).
   reportsDir: string;
+  // Where the portal's page templates and its own static files live (templates/portal).
+  portalTemplatesDir: string;
   // Where supporting documents and exports are stored (see FileStore).
   files: FilesConfig;
   // Supporting documents' limits and the virus scanner (clamd).

@@ -114,6 +114,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     lettersDir: env.LETTER_TEMPLATES_DIR || projectPath('templates', 'letters'),
     reportsDir: env.REPORT_TEMPLATES_DIR || projectPath('templates', 'reports'),
+    portalTemplatesDir: env.PORTAL_TEMPLATES_DIR || projectPath('templates', 'portal'),
     portal: loadPortalLinks(env, publicBaseUrl, problems),
     files: loadFilesConfig(env, { defaultDir: projectPath('var', 'files') }, problems),
     documents: loadDocumentsConfig(env, problems),

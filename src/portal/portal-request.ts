@@ -1,0 +1,128 @@
+import { ApiProblem, type GrantsClient } from '@safer-streets-grants/client';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { portalClient, refreshedTokens } from './portal-api';
+import type { PortalSession, PortalSessions } from './portal-sessions';
+import type { FieldProblem, PageFrame, PortalViews } from './portal-views';
+
+// What every page handler works with.
+export interface Portal {
+  // The application's root Fastify instance, which the portal's API calls are injected into.
+  app: FastifyInstance;
+  views: PortalViews;
+  sessions: PortalSessions;
+}
+
+// The browser keeps only a random id: HttpOnly (no script reads it), Secure (never sent over
+// plain HTTP; browsers allow it on http://localhost for development), SameSite=Lax (not sent
+// with another site's form posts).
+export const SESSION_COOKIE = 'ssg-session';
+export const COOKIE_OPTIONS = {
+  httpOnly: true,
+  secure: true,
+  sameSite: 'lax',
+  path: '/',
+} as const;
+
+// A page's frame: its title, the form token and who is signed in.
+export function frame(
+  reply: FastifyReply,
+  title: string,
+  session?: PortalSession,
+  extra: Partial<PageFrame> = {},
+): PageFrame {
+  return { title, csrf: reply.generateCsrf(), user: session?.user, ...extra };
+}
+
+export function sendPage(
+  portal: Portal,
+  reply: FastifyReply,
+  page: string,
+  pageFrame: PageFrame,
+  data: Record<string, unknown> = {},
+  status = 200,
+): FastifyReply {
+  return reply
+    .status(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .send(portal.views.render(page, pageFrame, data));
+}
+
+// A session that is signed in, with a client calling the API as its user.
+export interface SignedIn {
+  id: string;
+  session: PortalSession;
+  api: GrantsClient;
+}
+
+// The signed-in session of this request, its tokens refreshed when about to run out; or
+// undefined after sending the browser to sign in (with where it was going kept).
+export async function signedIn(
+  portal: Portal,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<SignedIn | undefined> {
+  const id = request.cookies[SESSION_COOKIE];
+  const session = await portal.sessions.read(id);
+  const tokens =
+    id && session?.tokens
+      ? await portal.sessions.freshTokens(id, (old) => refreshedTokens(portal.app, request, old))
+      : undefined;
+  if (!id || !session || !tokens) {
+    await sendToSignIn(portal, request, reply, Boolean(session?.tokens));
+    return undefined;
+  }
+  const api = portalClient(portal.app, request, tokens, (changed) => {
+    // The client refreshed after a 401 (or the API refused its refresh): keep what it has now.
+    void (changed
+      ? portal.sessions.save(id, { ...session, tokens: changed })
+      : portal.sessions.end(id));
+  });
+  return { id, session: { ...session, tokens }, api };
+}
+
+// To the sign-in page, remembering the page asked for (a GET of a portal path only). A session
+// that had been signed in says it ended.
+async function sendToSignIn(
+  portal: Portal,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  ended: boolean,
+): Promise<void> {
+  const returnTo = request.method === 'GET' ? request.url : undefined;
+  const id = await portal.sessions.begin({ returnTo });
+  void reply.setCookie(SESSION_COOKIE, id, COOKIE_OPTIONS);
+  await reply.redirect(ended ? '/sign-in?ended=1' : '/sign-in', 303);
+}
+
+// The refused fields of an API problem as a form shows them: each field error on the page's
+// field of that name (`fields` maps the API's field names to the form's), the rest summarised.
+// A 401 is the person's to fix only where they are proving who they are (`signingIn`);
+// elsewhere it means the session ended, and the error page sends them to sign in again.
+export function formProblems(
+  error: unknown,
+  fields: Record<string, string> = {},
+  signingIn = false,
+): FieldProblem[] | undefined {
+  if (
+    !(error instanceof ApiProblem) ||
+    error.status >= 500 ||
+    (error.status === 401 && !signingIn)
+  ) {
+    return undefined;
+  }
+  const listed = (error.problem?.errors ?? []).map((fieldError) => ({
+    field: fields[fieldError.field] ?? '',
+    message: fieldError.message,
+  }));
+  // A refusal naming no field is shown against the form's first field.
+  return listed.length > 0
+    ? listed
+    : [{ field: Object.values(fields)[0] ?? '', message: error.message }];
+}
+
+// A form value as one string (a repeated name keeps its first value).
+export function formValue(body: unknown, name: string): string {
+  const value = (body as Record<string, unknown> | undefined)?.[name];
+  const first = Array.isArray(value) ? (value[0] as unknown) : value;
+  return typeof first === 'string' ? first : '';
+}

@@ -1,0 +1,165 @@
+import { ApiProblem, type User } from '@safer-streets-grants/client';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { portalClient } from './portal-api';
+import {
+  COOKIE_OPTIONS,
+  formProblems,
+  formValue,
+  frame,
+  type Portal,
+  sendPage,
+  SESSION_COOKIE,
+} from './portal-request';
+import type { PortalSession, PortalUser } from './portal-sessions';
+
+// Where a person lands once signed in, unless they were on their way to a page.
+export const HOME_PAGE = '/tasks';
+
+// Signing in (password, then the code from an authenticator app for staff) and out. Each step
+// that changes who the browser is gets a new session id.
+export function signInPages(portal: Portal, pages: FastifyInstance): void {
+  const protect = { preHandler: pages.csrfProtection.bind(pages) };
+
+  pages.get('/', async (request, reply) => {
+    const session = await portal.sessions.read(request.cookies[SESSION_COOKIE]);
+    if (session?.tokens) {
+      return reply.redirect(HOME_PAGE, 303);
+    }
+    return sendPage(portal, reply, 'start', frame(reply, 'Safer Streets grants'));
+  });
+
+  pages.get<{ Querystring: { ended?: string } }>('/sign-in', async (request, reply) => {
+    const ended = request.query.ended === '1';
+    return sendPage(portal, reply, 'sign-in', frame(reply, ended ? 'Sign in again' : 'Sign in'), {
+      notice: ended ? 'You were signed out because your session ended. Sign in again.' : undefined,
+    });
+  });
+
+  pages.post('/sign-in', protect, async (request, reply) => {
+    const email = formValue(request.body, 'email').trim();
+    const password = formValue(request.body, 'password');
+    const before = await portal.sessions.read(request.cookies[SESSION_COOKIE]);
+    const api = portalClient(portal.app, request, null);
+    try {
+      const step = await api.signIn(email, password);
+      if (!step.signedIn) {
+        const challenge = { value: step.challenge, expiresAt: Date.now() + step.expiresIn * 1000 };
+        return await replaceSession(
+          portal,
+          request,
+          reply,
+          { challenge, returnTo: before?.returnTo },
+          '/sign-in/code',
+        );
+      }
+      const signed: PortalSession = { tokens: api.session() ?? undefined, user: shown(step.user) };
+      return await replaceSession(portal, request, reply, signed, landing(before));
+    } catch (error) {
+      return refused(
+        portal,
+        reply,
+        'sign-in',
+        'Sign in',
+        error,
+        { email: 'email', password: 'password' },
+        { email },
+      );
+    }
+  });
+
+  pages.get('/sign-in/code', async (request, reply) => {
+    const session = await portal.sessions.read(request.cookies[SESSION_COOKIE]);
+    if (!session?.challenge || session.challenge.expiresAt < Date.now()) {
+      return reply.redirect('/sign-in', 303);
+    }
+    return sendPage(portal, reply, 'sign-in-code', frame(reply, 'Enter your code'));
+  });
+
+  pages.post('/sign-in/code', protect, async (request, reply) => {
+    const session = await portal.sessions.read(request.cookies[SESSION_COOKIE]);
+    if (!session?.challenge) {
+      return reply.redirect('/sign-in', 303);
+    }
+    const api = portalClient(portal.app, request, null);
+    try {
+      const user = await api.completeSecondFactor(
+        session.challenge.value,
+        formValue(request.body, 'code').replace(/\s+/g, ''),
+      );
+      const signed: PortalSession = { tokens: api.session() ?? undefined, user: shown(user) };
+      return await replaceSession(portal, request, reply, signed, landing(session));
+    } catch (error) {
+      return refused(portal, reply, 'sign-in-code', 'Enter your code', error, {
+        code: 'code',
+        challenge: 'code',
+      });
+    }
+  });
+
+  pages.post('/sign-out', protect, async (request, reply) => {
+    const id = request.cookies[SESSION_COOKIE];
+    const session = await portal.sessions.read(id);
+    if (session?.tokens) {
+      // Ends the session at the API too, so its refresh token is spent.
+      await portalClient(portal.app, request, session.tokens)
+        .signOut()
+        .catch(() => undefined);
+    }
+    await portal.sessions.end(id);
+    void reply.clearCookie(SESSION_COOKIE, COOKIE_OPTIONS);
+    return sendPage(portal, reply, 'problem', frame(reply, 'You have signed out'), {
+      heading: 'You have signed out',
+      paragraphs: ['You have signed out of Safer Streets grants.'],
+      link: { href: '/sign-in', text: 'Sign in again' },
+    });
+  });
+}
+
+// The browser's old session is ended and a new id issued for what comes next.
+async function replaceSession(
+  portal: Portal,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  next: PortalSession,
+  location: string,
+): Promise<FastifyReply> {
+  await portal.sessions.end(request.cookies[SESSION_COOKIE]);
+  const id = await portal.sessions.begin(next);
+  void reply.setCookie(SESSION_COOKIE, id, COOKIE_OPTIONS);
+  return reply.redirect(location, 303);
+}
+
+// A refused sign-in step: the same form again with the API's reasons (a 5xx is not the
+// person's to fix and goes to the error page).
+function refused(
+  portal: Portal,
+  reply: FastifyReply,
+  page: string,
+  title: string,
+  error: unknown,
+  fields: Record<string, string>,
+  kept: Record<string, unknown> = {},
+): FastifyReply {
+  const problems = formProblems(error, fields, true);
+  if (!problems || !(error instanceof ApiProblem)) {
+    throw error;
+  }
+  return sendPage(
+    portal,
+    reply,
+    page,
+    frame(reply, title, undefined, { problems }),
+    kept,
+    error.status,
+  );
+}
+
+function shown(user: User): PortalUser {
+  return { name: user.name, email: user.email, role: user.role };
+}
+
+// Where to go after signing in: the page the person was sent away from, if it is one of ours.
+function landing(session: PortalSession | undefined): string {
+  const wanted = session?.returnTo;
+  return wanted && /^\/(?![/\\])/.test(wanted) && !wanted.startsWith('/sign-') ? wanted : HOME_PAGE;
+}

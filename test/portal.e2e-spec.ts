@@ -1,0 +1,223 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './support/chromium';
+import { openRound, startBidding, validBid, type Bidder, type BiddingWorld } from './support/bids';
+import { createAccount } from './support/accounts';
+import { enrolSecondFactor, unusedCode, type Post } from './support/second-factor';
+import { uniqueSuffix } from './support/factories';
+
+// The portal in a real browser (Debian's Chromium): people sign in, with the code from an
+// authenticator app for staff, and find their work; every page is checked with axe (WCAG 2.2
+// AA, 0 violations), works by keyboard and without JavaScript, has a title of its own, and
+// errors end on pages in the service's style. Screenshots of each page are kept in
+// var/test-artefacts/portal (not committed) for people to look at.
+// The page's DOM as the checks below read it (the project compiles without the DOM library).
+declare const document: { activeElement: { id: string; textContent: string | null } | null };
+
+const ARTEFACTS = join(__dirname, '..', 'var', 'test-artefacts', 'portal');
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+describe('the portal in a browser', () => {
+  let world: BiddingWorld;
+  let browser: Browser;
+  let baseUrl: string;
+  let bidder: Bidder;
+  let draftTitle: string;
+  const titles = new Map<string, string>();
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    await mkdir(ARTEFACTS, { recursive: true });
+    world = await startBidding();
+    await world.t.app.listen(0, '127.0.0.1');
+    // localhost, not 127.0.0.1: browsers keep Secure cookies over plain HTTP only there.
+    baseUrl = (await world.t.app.getUrl()).replace('127.0.0.1', 'localhost');
+    bidder = world.pcc;
+    const round = await openRound(world.t, world.as('admin'));
+    draftTitle = `Lighting the underpass ${uniqueSuffix()}`;
+    await world.t
+      .http()
+      .post('/api/v1/bids')
+      .set(bidder.headers)
+      .send(validBid(round, { title: draftTitle }))
+      .expect(201);
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await world?.close();
+  }, 30_000);
+
+  // axe needs pages of contexts made with browser.newContext().
+  // Checks the page as it stands: no axe violations, and keeps a screenshot and its title.
+  async function check(page: Page, name: string): Promise<void> {
+    const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+    expect(
+      violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    ).toEqual([]);
+    await page.screenshot({ path: join(ARTEFACTS, `${name}.png`), fullPage: true });
+    titles.set(name, await page.title());
+  }
+
+  async function signIn(page: Page, email: string, password: string): Promise<void> {
+    await page.goto(`${baseUrl}/sign-in`);
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Continue' }).click();
+  }
+
+  it('lets a bidder sign in from the start page and find their draft in their tasks', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${baseUrl}/`);
+    await check(page, 'start');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${baseUrl}/sign-in`);
+    await check(page, 'sign-in');
+    await page.getByLabel('Email address').fill(bidder.email);
+    await page.getByLabel('Password').fill(bidder.password);
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(`${baseUrl}/tasks`);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Your tasks');
+    const row = page.getByRole('row').filter({ hasText: draftTitle });
+    await expect(row.getByRole('link').textContent()).resolves.toContain('draft bid');
+    // The round's close on a UK clock, as the API gives it.
+    await expect(row.textContent()).resolves.toMatch(/\d{1,2} \w+ \d{4}, \d{2}:\d{2}/);
+    await check(page, 'tasks');
+    // The session cookie is the only one that identifies the person, and no script can read it.
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === 'ssg-session')).toMatchObject({
+      httpOnly: true,
+      secure: true,
+      sameSite: 'Lax',
+    });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'You have signed out',
+    );
+    await check(page, 'signed-out');
+    await page.goto(`${baseUrl}/tasks`);
+    await page.waitForURL(`${baseUrl}/sign-in`);
+    await page.context().close();
+  }, 90_000);
+
+  it('shows a refused sign-in’s reasons in an error summary linked to the fields, keeping the email', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, bidder.email, 'not-the-password');
+    const summary = page.locator('.govuk-error-summary');
+    await expect(summary.getByRole('heading').textContent()).resolves.toBe('There is a problem');
+    await expect(page.title()).resolves.toMatch(/^Error: Sign in/);
+    await expect(page.getByLabel('Email address').inputValue()).resolves.toBe(bidder.email);
+    await expect(page.getByLabel('Password').inputValue()).resolves.toBe('');
+    await check(page, 'sign-in-refused');
+    // The summary's link takes the person to the field it names.
+    await summary.getByRole('link').first().click();
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('email');
+    // Fields the API finds missing are named beside each field.
+    await signIn(page, '', '');
+    await expect(page.locator('#email-error').textContent()).resolves.toContain('email');
+    await expect(page.locator('#password-error').textContent()).resolves.toContain('password');
+    await page.context().close();
+  }, 60_000);
+
+  it('signs staff in with the code from their authenticator app', async () => {
+    const email = `assessor-${uniqueSuffix().toLowerCase()}@homeoffice.example`;
+    const account = await createAccount(world.t, world.as('admin'), {
+      email,
+      name: 'Portal Assessor',
+      role: 'assessor',
+    });
+    const post: Post = async (path, body, token) => {
+      const request = world.t.http().post(path).send(body);
+      const answer = await (token ? request.set('authorization', `Bearer ${token}`) : request);
+      return { status: answer.status, body: answer.body as Record<string, unknown> };
+    };
+    const first = await post('/api/v1/auth/login', { email, password: account.password });
+    await enrolSecondFactor(post, first.body.accessToken as string, email);
+
+    const page = await (await browser.newContext()).newPage();
+    await signIn(page, email, account.password);
+    await page.waitForURL(`${baseUrl}/sign-in/code`);
+    await check(page, 'sign-in-code');
+    await page.getByLabel('Code').fill('000000');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.locator('#code-error').textContent()).resolves.toMatch(/\S/);
+    await page.getByLabel('Code').fill(await unusedCode(email));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL(`${baseUrl}/tasks`);
+    await expect(page.locator('main').textContent()).resolves.toContain('You have no tasks');
+    await page.context().close();
+  }, 90_000);
+
+  it('works by keyboard alone, starting from the skip link', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${baseUrl}/sign-in`);
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.textContent?.trim())).resolves.toBe(
+      'Skip to main content',
+    );
+    await page.keyboard.press('Enter');
+    // From the main content: the email, the password, then the button, by Tab.
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('email');
+    await page.keyboard.type(bidder.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(bidder.password);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${baseUrl}/tasks`);
+    await page.context().close();
+  }, 60_000);
+
+  it('works without JavaScript', async () => {
+    const context: BrowserContext = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await signIn(page, bidder.email, bidder.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    await expect(page.getByRole('row').filter({ hasText: draftTitle }).count()).resolves.toBe(1);
+    await context.close();
+  }, 60_000);
+
+  it('answers a missing page, a forged form and an ended session in the service’s style', async () => {
+    const page = await (await browser.newContext()).newPage();
+    const missing = await page.goto(`${baseUrl}/no-such-page`);
+    expect(missing?.status()).toBe(404);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Page not found',
+    );
+    await check(page, 'not-found');
+
+    // A form posted without its token (as another site would) changes nothing.
+    const forged = await page.request.post(`${baseUrl}/sign-in`, {
+      form: { email: bidder.email, password: bidder.password },
+      maxRedirects: 0,
+    });
+    expect(forged.status()).toBe(403);
+    expect(await forged.text()).toContain('Your form could not be sent');
+    await expect(page.context().cookies()).resolves.not.toContainEqual(
+      expect.objectContaining({ name: 'ssg-session' }),
+    );
+
+    // Signed in, then every session of the person ended at the API (as a password change does).
+    await signIn(page, bidder.email, bidder.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    const me = await world.t.http().get('/api/v1/me').set(bidder.headers).expect(200);
+    await world.t
+      .http()
+      .post(`/api/v1/users/${(me.body as { id: string }).id}/sessions/end`)
+      .set(world.as('admin'))
+      .expect(200);
+    await page.goto(`${baseUrl}/tasks`);
+    await page.waitForURL(/\/sign-in\?ended=1$/);
+    await expect(page.locator('main').textContent()).resolves.toContain('session ended');
+    await check(page, 'session-ended');
+    await page.context().close();
+  }, 60_000);
+
+  it('gives every page a title of its own', () => {
+    const seen = [...titles.values()];
+    expect(seen.length).toBeGreaterThanOrEqual(7);
+    // The sign-in form with errors shares the form's title, marked "Error:" first.
+    expect(new Set(seen).size).toBe(seen.length);
+  });
+});
