@@ -17,7 +17,6 @@ import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { API_PREFIX } from './common/api-paths';
-import { ACCOUNT_PAGE_PATHS } from './users/account-pages.controller';
 import { registerPortal } from './portal/portal-http';
 import { LocationInterceptor, routesWithoutLocation } from './common/location';
 import { applyResponsePolicy } from './common/response-policy';
@@ -94,7 +93,6 @@ export async function createHttpApp(
     exclude: [
       { path: 'health', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
-      ...ACCOUNT_PAGE_PATHS.map((path) => ({ path: path.slice(1), method: RequestMethod.GET })),
     ],
   });
   // Security headers on every answer. The content security policy lets the API docs page load

@@ -19,7 +19,7 @@ describe('portal links without a portal', () => {
   it.each(Object.keys(API_PAGES) as PortalPage[])('serves the %s page', async (page) => {
     const path = API_PAGES[page]
       .replace('{id}', randomUUID())
-      .replace('{token}', 'some-token')
+      .replace('{token}', `${randomUUID()}.${'A'.repeat(43)}`)
       .split('#')[0];
     const answer = await t.http().get(path).redirects(1);
     // An object's page asks a browser to sign in; the others are pages anyone may open.
@@ -27,15 +27,16 @@ describe('portal links without a portal', () => {
     expect([path, answer.status]).toEqual([path, expected]);
   });
 
-  it('gives a password page that posts the link’s token to the API', async () => {
-    for (const [path, endpoint] of [
-      ['/account/set-password?token=x', '/api/v1/auth/invitations/accept'],
-      ['/account/reset-password?token=x', '/api/v1/auth/password-reset/complete'],
-    ]) {
-      const page = await t.http().get(path).expect(200);
+  it('gives a password page that posts the link’s token back in its form, and no page for a made-up token', async () => {
+    const token = `${randomUUID()}.${'A'.repeat(43)}`;
+    for (const path of ['/account/set-password', '/account/reset-password']) {
+      const page = await t.http().get(`${path}?token=${token}`).expect(200);
       expect(page.headers['content-type']).toContain('text/html');
-      expect(page.text).toContain(JSON.stringify(endpoint));
-      expect(page.text).not.toContain('token=x');
+      expect(page.text).toContain(`action="${path}"`);
+      expect(page.text).toContain(`name="token" value="${token}"`);
+      const madeUp = await t.http().get(`${path}?token=%22%3E%3Cscript%3E`).expect(400);
+      expect(madeUp.text).toContain('This link is not working');
+      expect(madeUp.text).not.toContain('<script>');
     }
   });
 });

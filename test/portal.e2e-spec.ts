@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from './support/chromium';
-import { openRound, startBidding, validBid, type Bidder, type BiddingWorld } from './support/bids';
+import {
+  NORTHUMBRIA_PCC,
+  openRound,
+  organisationIds,
+  startBidding,
+  validBid,
+  type Bidder,
+  type BiddingWorld,
+} from './support/bids';
+import { eventually } from './support/smtp';
 import { createAccount } from './support/accounts';
 import { enrolSecondFactor, unusedCode, type Post } from './support/second-factor';
 import { uniqueSuffix } from './support/factories';
@@ -101,6 +110,73 @@ describe('the portal in a browser', () => {
     await page.waitForURL(`${baseUrl}/sign-in`);
     await page.context().close();
   }, 90_000);
+
+  it('takes an invited person from the emailed link to their first sign-in', async () => {
+    const email = `invited-${uniqueSuffix().toLowerCase()}@northumbria-pcc.example`;
+    const organisationId = (await organisationIds(world.t, world.as('admin')))[NORTHUMBRIA_PCC];
+    await world.t
+      .http()
+      .post('/api/v1/users')
+      .set(world.as('admin'))
+      .send({ email, name: 'Invited Bidder', role: 'applicant', organisationId })
+      .expect(201);
+    const mail = await eventually(() => {
+      const [delivered] = world.smtp.to(email);
+      expect(delivered).toBeDefined();
+      return delivered;
+    });
+    // The emailed link, opened on this test's server.
+    const link = new URL(
+      /(https?:\/\/\S+\/account\/set-password\?token=\S+)/.exec(mail.text)?.[1] ?? '',
+    );
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${baseUrl}${link.pathname}${link.search}`);
+    await check(page, 'choose-password');
+    // A password the API refuses is said beside the field, and nothing is changed.
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Save the password' }).click();
+    await expect(page.locator('#password-error').textContent()).resolves.toMatch(/\S/);
+    await check(page, 'choose-password-refused');
+    const chosen = `Chosen-Password-${uniqueSuffix()}`;
+    await page.getByLabel('Password').fill(chosen);
+    await page.getByRole('button', { name: 'Save the password' }).click();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Your account is ready',
+    );
+    // The link worked once.
+    await page.goto(`${baseUrl}${link.pathname}${link.search}`);
+    await page.getByLabel('Password').fill(`${chosen}-again`);
+    await page.getByRole('button', { name: 'Save the password' }).click();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'This link is not working',
+    );
+    await check(page, 'link-not-working');
+    await signIn(page, email, chosen);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    await page.context().close();
+  }, 90_000);
+
+  it('sends a password reset link from the sign-in page', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${baseUrl}/sign-in`);
+    await page.getByRole('link', { name: 'I have forgotten my password' }).click();
+    await check(page, 'forgotten-password');
+    await page.getByLabel('Email address').fill(bidder.email);
+    await page.getByRole('button', { name: 'Send the link' }).click();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Check your email',
+    );
+    await check(page, 'reset-link-sent');
+    const mail = await eventually(() => {
+      const delivered = world.smtp
+        .to(bidder.email)
+        .find((m) => m.text.includes('/account/reset-password'));
+      expect(delivered).toBeDefined();
+      return delivered!;
+    });
+    expect(mail.text).toContain('/account/reset-password?token=');
+    await page.context().close();
+  }, 60_000);
 
   it('shows a refused sign-in’s reasons in an error summary linked to the fields, keeping the email', async () => {
     const page = await (await browser.newContext()).newPage();

@@ -149,7 +149,7 @@ describe('portal links', () => {
       'https://portal.example.gov.uk/grants/account/set-password?token=a.b%20c',
     );
     expect(pageUrl(api, 'bid', { id: ID })).toBe(`https://api.example.gov.uk/api/v1/bids/${ID}`);
-    expect(pageUrl(api, 'signIn')).toBe('https://api.example.gov.uk/api/docs');
+    expect(pageUrl(api, 'signIn')).toBe('https://api.example.gov.uk/sign-in');
     expect(pageUrl(api, 'resetPassword', { token: 't' })).toBe(
       'https://api.example.gov.uk/account/reset-password?token=t',
     );

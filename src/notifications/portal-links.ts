@@ -18,9 +18,10 @@ export const PORTAL_PAGES = {
 
 export type PortalPage = keyof typeof PORTAL_PAGES;
 
-// Without a portal, links open what the API itself serves under PUBLIC_BASE_URL, so a link from
-// a fresh start is never a 404: the objects' routes (a browser gets 401 without a token), the
-// API docs for signing in, and the API's own password pages (account-pages.controller.ts).
+// Without PORTAL_BASE_URL, links open what this application serves under PUBLIC_BASE_URL, so a
+// link from a fresh start is never a 404: the built-in portal's sign-in and password pages
+// (src/portal), and the API's routes for the objects whose portal pages are still to come (a
+// browser gets 401 without a token).
 export const API_PAGES: Record<PortalPage, string> = {
   round: apiPath(PORTAL_PAGES.round),
   bid: apiPath(PORTAL_PAGES.bid),
@@ -29,7 +30,7 @@ export const API_PAGES: Record<PortalPage, string> = {
   return: apiPath(PORTAL_PAGES.return),
   assignment: apiPath(PORTAL_PAGES.assignment),
   exportDownload: apiPath(PORTAL_PAGES.exportDownload),
-  signIn: '/api/docs',
+  signIn: PORTAL_PAGES.signIn,
   setPassword: PORTAL_PAGES.setPassword,
   resetPassword: PORTAL_PAGES.resetPassword,
 };

@@ -7,6 +7,7 @@ import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
+import { accountPages } from './account.pages';
 import { answerPageError, answerPageNotFound } from './portal-errors';
 import { COOKIE_OPTIONS, type Portal } from './portal-request';
 import { PortalSessions } from './portal-sessions';
@@ -61,6 +62,7 @@ export async function registerPortal(
       answerPageError(portal, error, request, reply),
     );
     signInPages(portal, pages);
+    accountPages(portal, pages);
     taskPages(portal, pages);
   });
   return (request, reply) =>

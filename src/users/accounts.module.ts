@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { AccountPagesController } from './account-pages.controller';
 import { AccountsController } from './accounts.controller';
 import { PasswordResets } from './password-resets';
 import { Passwords } from './passwords';
@@ -13,7 +12,7 @@ import { UsersModule } from './users.module';
 // create-admin and demo seed (users module only) do not start.
 @Module({
   imports: [UsersModule, AuditModule, NotificationsModule],
-  controllers: [AccountsController, AccountPagesController],
+  controllers: [AccountsController],
   providers: [Passwords, PasswordResets, ResetRequestLimiter],
   exports: [Passwords, PasswordResets],
 })
