@@ -1,52 +1,36 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from './support/chromium';
-import {
-  NORTHUMBRIA_PCC,
-  openRound,
-  organisationIds,
-  startBidding,
-  validBid,
-  type Bidder,
-  type BiddingWorld,
-} from './support/bids';
-import { eventually } from './support/smtp';
+import type { BrowserContext } from 'playwright-core';
 import { createAccount } from './support/accounts';
-import { enrolSecondFactor, unusedCode, type Post } from './support/second-factor';
+import { NORTHUMBRIA_PCC, openRound, organisationIds, validBid, type Bidder } from './support/bids';
 import { uniqueSuffix } from './support/factories';
+import { startPortalBrowser, type PortalBrowser } from './support/portal';
+import { enrolSecondFactor, unusedCode, type Post } from './support/second-factor';
+import { eventually } from './support/smtp';
 
-// The portal in a real browser (Debian's Chromium): people sign in, with the code from an
-// authenticator app for staff, and find their work; every page is checked with axe (WCAG 2.2
-// AA, 0 violations), works by keyboard and without JavaScript, has a title of its own, and
-// errors end on pages in the service's style. Screenshots of each page are kept in
-// var/test-artefacts/portal (not committed) for people to look at.
+// The portal's doors in a real browser: people sign in, with the code from an authenticator app
+// for staff, accept invitations, reset passwords and find their work; every page is checked
+// with axe (WCAG 2.2 AA, 0 violations), works by keyboard and without JavaScript, has a title
+// of its own, and errors end on pages in the service's style.
+
 // The page's DOM as the checks below read it (the project compiles without the DOM library).
 declare const document: { activeElement: { id: string; textContent: string | null } | null };
 
-const ARTEFACTS = join(__dirname, '..', 'var', 'test-artefacts', 'portal');
-const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
 describe('the portal in a browser', () => {
-  let world: BiddingWorld;
-  let browser: Browser;
+  let portal: PortalBrowser;
   let baseUrl: string;
   let bidder: Bidder;
   let draftTitle: string;
-  const titles = new Map<string, string>();
+  const check: PortalBrowser['check'] = (page, name) => portal.check(page, name);
+  const signIn: PortalBrowser['signIn'] = (page, email, password) =>
+    portal.signIn(page, email, password);
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    await mkdir(ARTEFACTS, { recursive: true });
-    world = await startBidding();
-    await world.t.app.listen(0, '127.0.0.1');
-    // localhost, not 127.0.0.1: browsers keep Secure cookies over plain HTTP only there.
-    baseUrl = (await world.t.app.getUrl()).replace('127.0.0.1', 'localhost');
+    portal = await startPortalBrowser();
+    baseUrl = portal.baseUrl;
+    const { world } = portal;
     bidder = world.pcc;
-    const round = await openRound(world.t, world.as('admin'));
+    const round = await openRound(portal.world.t, portal.world.as('admin'));
     draftTitle = `Lighting the underpass ${uniqueSuffix()}`;
-    await world.t
+    await portal.world.t
       .http()
       .post('/api/v1/bids')
       .set(bidder.headers)
@@ -54,31 +38,10 @@ describe('the portal in a browser', () => {
       .expect(201);
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await world?.close();
-  }, 30_000);
-
-  // axe needs pages of contexts made with browser.newContext().
-  // Checks the page as it stands: no axe violations, and keeps a screenshot and its title.
-  async function check(page: Page, name: string): Promise<void> {
-    const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
-    expect(
-      violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    ).toEqual([]);
-    await page.screenshot({ path: join(ARTEFACTS, `${name}.png`), fullPage: true });
-    titles.set(name, await page.title());
-  }
-
-  async function signIn(page: Page, email: string, password: string): Promise<void> {
-    await page.goto(`${baseUrl}/sign-in`);
-    await page.getByLabel('Email address').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Continue' }).click();
-  }
+  afterAll(() => portal?.close(), 30_000);
 
   it('lets a bidder sign in from the start page and find their draft in their tasks', async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await portal.newPage();
     await page.goto(`${baseUrl}/`);
     await check(page, 'start');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -113,15 +76,17 @@ describe('the portal in a browser', () => {
 
   it('takes an invited person from the emailed link to their first sign-in', async () => {
     const email = `invited-${uniqueSuffix().toLowerCase()}@northumbria-pcc.example`;
-    const organisationId = (await organisationIds(world.t, world.as('admin')))[NORTHUMBRIA_PCC];
-    await world.t
+    const organisationId = (await organisationIds(portal.world.t, portal.world.as('admin')))[
+      NORTHUMBRIA_PCC
+    ];
+    await portal.world.t
       .http()
       .post('/api/v1/users')
-      .set(world.as('admin'))
+      .set(portal.world.as('admin'))
       .send({ email, name: 'Invited Bidder', role: 'applicant', organisationId })
       .expect(201);
     const mail = await eventually(() => {
-      const [delivered] = world.smtp.to(email);
+      const [delivered] = portal.world.smtp.to(email);
       expect(delivered).toBeDefined();
       return delivered;
     });
@@ -129,7 +94,7 @@ describe('the portal in a browser', () => {
     const link = new URL(
       /(https?:\/\/\S+\/account\/set-password\?token=\S+)/.exec(mail.text)?.[1] ?? '',
     );
-    const page = await (await browser.newContext()).newPage();
+    const page = await portal.newPage();
     await page.goto(`${baseUrl}${link.pathname}${link.search}`);
     await check(page, 'choose-password');
     // A password the API refuses is said beside the field, and nothing is changed.
@@ -157,7 +122,7 @@ describe('the portal in a browser', () => {
   }, 90_000);
 
   it('sends a password reset link from the sign-in page', async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await portal.newPage();
     await page.goto(`${baseUrl}/sign-in`);
     await page.getByRole('link', { name: 'I have forgotten my password' }).click();
     await check(page, 'forgotten-password');
@@ -168,7 +133,7 @@ describe('the portal in a browser', () => {
     );
     await check(page, 'reset-link-sent');
     const mail = await eventually(() => {
-      const delivered = world.smtp
+      const delivered = portal.world.smtp
         .to(bidder.email)
         .find((m) => m.text.includes('/account/reset-password'));
       expect(delivered).toBeDefined();
@@ -179,7 +144,7 @@ describe('the portal in a browser', () => {
   }, 60_000);
 
   it('shows a refused sign-in’s reasons in an error summary linked to the fields, keeping the email', async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await portal.newPage();
     await signIn(page, bidder.email, 'not-the-password');
     const summary = page.locator('.govuk-error-summary');
     await expect(summary.getByRole('heading').textContent()).resolves.toBe('There is a problem');
@@ -199,20 +164,20 @@ describe('the portal in a browser', () => {
 
   it('signs staff in with the code from their authenticator app', async () => {
     const email = `assessor-${uniqueSuffix().toLowerCase()}@homeoffice.example`;
-    const account = await createAccount(world.t, world.as('admin'), {
+    const account = await createAccount(portal.world.t, portal.world.as('admin'), {
       email,
       name: 'Portal Assessor',
       role: 'assessor',
     });
     const post: Post = async (path, body, token) => {
-      const request = world.t.http().post(path).send(body);
+      const request = portal.world.t.http().post(path).send(body);
       const answer = await (token ? request.set('authorization', `Bearer ${token}`) : request);
       return { status: answer.status, body: answer.body as Record<string, unknown> };
     };
     const first = await post('/api/v1/auth/login', { email, password: account.password });
     await enrolSecondFactor(post, first.body.accessToken as string, email);
 
-    const page = await (await browser.newContext()).newPage();
+    const page = await portal.newPage();
     await signIn(page, email, account.password);
     await page.waitForURL(`${baseUrl}/sign-in/code`);
     await check(page, 'sign-in-code');
@@ -227,7 +192,7 @@ describe('the portal in a browser', () => {
   }, 90_000);
 
   it('works by keyboard alone, starting from the skip link', async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await portal.newPage();
     await page.goto(`${baseUrl}/sign-in`);
     await page.keyboard.press('Tab');
     await expect(page.evaluate(() => document.activeElement?.textContent?.trim())).resolves.toBe(
@@ -246,8 +211,8 @@ describe('the portal in a browser', () => {
   }, 60_000);
 
   it('works without JavaScript', async () => {
-    const context: BrowserContext = await browser.newContext({ javaScriptEnabled: false });
-    const page = await context.newPage();
+    const page = await portal.newPage({ javaScriptEnabled: false });
+    const context: BrowserContext = page.context();
     await signIn(page, bidder.email, bidder.password);
     await page.waitForURL(`${baseUrl}/tasks`);
     await expect(page.getByRole('row').filter({ hasText: draftTitle }).count()).resolves.toBe(1);
@@ -255,7 +220,7 @@ describe('the portal in a browser', () => {
   }, 60_000);
 
   it('answers a missing page, a forged form and an ended session in the service’s style', async () => {
-    const page = await (await browser.newContext()).newPage();
+    const page = await portal.newPage();
     const missing = await page.goto(`${baseUrl}/no-such-page`);
     expect(missing?.status()).toBe(404);
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
@@ -277,11 +242,11 @@ describe('the portal in a browser', () => {
     // Signed in, then every session of the person ended at the API (as a password change does).
     await signIn(page, bidder.email, bidder.password);
     await page.waitForURL(`${baseUrl}/tasks`);
-    const me = await world.t.http().get('/api/v1/me').set(bidder.headers).expect(200);
-    await world.t
+    const me = await portal.world.t.http().get('/api/v1/me').set(bidder.headers).expect(200);
+    await portal.world.t
       .http()
       .post(`/api/v1/users/${(me.body as { id: string }).id}/sessions/end`)
-      .set(world.as('admin'))
+      .set(portal.world.as('admin'))
       .expect(200);
     await page.goto(`${baseUrl}/tasks`);
     await page.waitForURL(/\/sign-in\?ended=1$/);
@@ -291,7 +256,7 @@ describe('the portal in a browser', () => {
   }, 60_000);
 
   it('gives every page a title of its own', () => {
-    const seen = [...titles.values()];
+    const seen = [...portal.titles.values()];
     expect(seen.length).toBeGreaterThanOrEqual(7);
     // The sign-in form with errors shares the form's title, marked "Error:" first.
     expect(new Set(seen).size).toBe(seen.length);

@@ -8,6 +8,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { accountPages } from './account.pages';
+import { bidPages } from './bids.pages';
+import { roundPages } from './rounds.pages';
 import { answerPageError, answerPageNotFound } from './portal-errors';
 import { COOKIE_OPTIONS, type Portal } from './portal-request';
 import { PortalSessions } from './portal-sessions';
@@ -64,6 +66,8 @@ export async function registerPortal(
     signInPages(portal, pages);
     accountPages(portal, pages);
     taskPages(portal, pages);
+    roundPages(portal, pages);
+    bidPages(portal, pages);
   });
   return (request, reply) =>
     wantsPage(request) ? answerPageNotFound(portal, request, reply) : undefined;

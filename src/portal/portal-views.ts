@@ -21,7 +21,7 @@ export interface PageFrame {
   // The problems a refused form shows, summary first (GOV.UK error summary).
   problems?: FieldProblem[];
   // Which navigation item is this page's.
-  section?: 'tasks';
+  section?: 'tasks' | 'rounds' | 'bids';
 }
 
 export class PortalTemplateError extends Error {}
@@ -71,7 +71,12 @@ export class PortalViews {
     return new PortalViews(compile(join(dir, 'layout.html.hbs')), pages);
   }
 
+  // The page's data may not use the frame's names (a `title` field would be the page's title).
   render(page: string, frame: PageFrame, data: Record<string, unknown> = {}): string {
+    const clash = Object.keys(data).find((name) => name in frame || name === 'serviceName');
+    if (clash) {
+      throw new PortalTemplateError(`The ${page} page's data uses the frame's name ${clash}`);
+    }
     const template = this.pages.get(page);
     if (!template) {
       throw new PortalTemplateError(`There is no portal page template ${page}`);

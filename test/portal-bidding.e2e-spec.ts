@@ -1,0 +1,125 @@
+import { openRound, type Bidder } from './support/bids';
+import { uniqueSuffix } from './support/factories';
+import { startPortalBrowser, type PortalBrowser } from './support/portal';
+
+// A bidder in the portal, in a real browser: finds the round open for bids, starts a bid (once,
+// however often the form is sent), changes its first section, and is told, with the current
+// answers shown, when someone else changed the bid meanwhile. Another organisation's bidder
+// finds nothing at its address.
+describe('bidding in the portal', () => {
+  let portal: PortalBrowser;
+  let bidder: Bidder;
+  let round: { id: string; name: string };
+
+  beforeAll(async () => {
+    portal = await startPortalBrowser();
+    const { world } = portal;
+    bidder = world.council;
+    const opened = await openRound(world.t, world.as('admin'));
+    const read = await world.t
+      .http()
+      .get(`/api/v1/rounds/${opened.id}`)
+      .set(bidder.headers)
+      .expect(200);
+    round = read.body as { id: string; name: string };
+  }, 180_000);
+
+  afterAll(() => portal?.close(), 30_000);
+
+  it('starts a bid from the open round, once however often the form is sent, and changes its summary', async () => {
+    const { baseUrl } = portal;
+    const page = await portal.newPage();
+    await portal.signIn(page, bidder.email, bidder.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    await page.getByRole('link', { name: 'Open rounds' }).click();
+    await portal.check(page, 'rounds');
+    await page.getByRole('link', { name: round.name }).click();
+    await portal.check(page, 'round');
+
+    // An empty name is refused by the API, said beside the field.
+    await page.getByRole('button', { name: 'Start a bid' }).click();
+    await page.locator('#title-error').waitFor();
+    await portal.check(page, 'round-refused');
+
+    // The form sent twice (a double click without JavaScript): one bid.
+    const title = `Safer alleys ${uniqueSuffix()}`;
+    await page.getByLabel('Name of your project').fill(title);
+    const form = page.locator('form[action$="/bids"]');
+    const fields = Object.fromEntries(
+      await Promise.all(
+        ['_csrf', 'startKey'].map(async (name) => [
+          name,
+          (await form.locator(`input[name="${name}"]`).getAttribute('value')) ?? '',
+        ]),
+      ),
+    ) as Record<string, string>;
+    const action = `${baseUrl}/rounds/${round.id}/bids`;
+    const sent = await Promise.all(
+      [1, 2].map(() => page.request.post(action, { form: { ...fields, title }, maxRedirects: 0 })),
+    );
+    expect(sent.map((answer) => answer.status())).toEqual([303, 303]);
+    const [first, second] = sent.map((answer) => answer.headers().location);
+    expect(second).toBe(first);
+    const bids = await portal.world.t
+      .http()
+      .get(`/api/v1/bids?roundId=${round.id}&limit=100`)
+      .set(bidder.headers)
+      .expect(200);
+    expect((bids.body.items as { title: string }[]).filter((b) => b.title === title)).toHaveLength(
+      1,
+    );
+
+    await page.goto(`${baseUrl}${first}`);
+    await portal.check(page, 'bid');
+    await page.getByRole('link', { name: 'Change summary' }).click();
+    await portal.check(page, 'bid-about');
+    await page.getByLabel('Summary').fill('Lighting and gates for the alleys behind Shields Road.');
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await page.waitForURL(`${baseUrl}${first}`);
+    await expect(page.locator('main').textContent()).resolves.toContain('behind Shields Road');
+
+    // Another organisation's bidder finds nothing there.
+    const other = await portal.newPage();
+    await portal.signIn(other, portal.world.otherCouncil.email, portal.world.otherCouncil.password);
+    await other.waitForURL(`${baseUrl}/tasks`);
+    const refused = await other.goto(`${baseUrl}${first}`);
+    expect(refused?.status()).toBe(404);
+    await expect(other.locator('main').textContent()).resolves.not.toContain(title);
+    await other.context().close();
+    await page.context().close();
+  }, 120_000);
+
+  it('says when the bid changed since the form was opened, shows the current answers and overwrites nothing', async () => {
+    const { baseUrl, world } = portal;
+    const created = await world.t
+      .http()
+      .post('/api/v1/bids')
+      .set(bidder.headers)
+      .send({ roundId: round.id, title: `Safer parks ${uniqueSuffix()}` })
+      .expect(201);
+    const id = (created.body as { id: string }).id;
+    const page = await portal.newPage();
+    await portal.signIn(page, bidder.email, bidder.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    await page.goto(`${baseUrl}/bids/${id}/about`);
+    // Meanwhile a colleague saves another summary.
+    const read = await world.t.http().get(`/api/v1/bids/${id}`).set(bidder.headers).expect(200);
+    await world.t
+      .http()
+      .patch(`/api/v1/bids/${id}`)
+      .set(bidder.headers)
+      .set('if-match', read.headers.etag as string)
+      .send({ summary: 'The colleague’s summary.' })
+      .expect(200);
+    await page.getByLabel('Summary').fill('My summary, typed on an old page.');
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain(
+      'Someone else changed this bid',
+    );
+    await expect(page.getByLabel('Summary').inputValue()).resolves.toBe('The colleague’s summary.');
+    await portal.check(page, 'bid-about-stale');
+    const after = await world.t.http().get(`/api/v1/bids/${id}`).set(bidder.headers).expect(200);
+    expect((after.body as { summary: string }).summary).toBe('The colleague’s summary.');
+    await page.context().close();
+  }, 90_000);
+});

@@ -1,0 +1,63 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './chromium';
+import { startBidding, type BiddingWorld } from './bids';
+
+// The portal in a real browser (Debian's Chromium) for the portal suites: the bidding world's
+// API listening on a port, and the checks every page gets. Screenshots of each checked page are
+// kept in var/test-artefacts/portal (not committed) for people to look at.
+const ARTEFACTS = join(__dirname, '..', '..', 'var', 'test-artefacts', 'portal');
+// WCAG 2.2 AA, as GOV.UK services must meet.
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+export interface PortalBrowser {
+  world: BiddingWorld;
+  browser: Browser;
+  baseUrl: string;
+  // Each checked page's title, by the name it was checked under.
+  titles: Map<string, string>;
+  // A page in a fresh browser context (cookies of its own; axe needs such pages).
+  newPage(options?: { javaScriptEnabled?: boolean }): Promise<Page>;
+  // The page as it stands: no axe violations; its screenshot and title kept.
+  check(page: Page, name: string): Promise<void>;
+  signIn(page: Page, email: string, password: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startPortalBrowser(): Promise<PortalBrowser> {
+  // Fails here, plainly, when Chromium is missing, before any data is made.
+  const browser = await launchChromium();
+  await mkdir(ARTEFACTS, { recursive: true });
+  const world = await startBidding();
+  await world.t.app.listen(0, '127.0.0.1');
+  // localhost, not 127.0.0.1: browsers keep Secure cookies over plain HTTP only there.
+  const baseUrl = (await world.t.app.getUrl()).replace('127.0.0.1', 'localhost');
+  const titles = new Map<string, string>();
+  return {
+    world,
+    browser,
+    baseUrl,
+    titles,
+    newPage: async (options = {}) => (await browser.newContext(options)).newPage(),
+    async check(page, name) {
+      const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+      expect(
+        violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+      ).toEqual([]);
+      await page.screenshot({ path: join(ARTEFACTS, `${name}.png`), fullPage: true });
+      titles.set(name, await page.title());
+    },
+    async signIn(page, email, password) {
+      await page.goto(`${baseUrl}/sign-in`);
+      await page.getByLabel('Email address').fill(email);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Continue' }).click();
+    },
+    async close() {
+      await browser.close();
+      await world.close();
+    },
+  };
+}
