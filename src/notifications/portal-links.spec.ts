@@ -148,7 +148,10 @@ describe('portal links', () => {
     expect(pageUrl(portal, 'setPassword', { token: 'a.b c' })).toBe(
       'https://portal.example.gov.uk/grants/account/set-password?token=a.b%20c',
     );
-    expect(pageUrl(api, 'bid', { id: ID })).toBe(`https://api.example.gov.uk/api/v1/bids/${ID}`);
+    expect(pageUrl(api, 'bid', { id: ID })).toBe(`https://api.example.gov.uk/bids/${ID}`);
+    expect(pageUrl(api, 'award', { id: ID })).toBe(
+      `https://api.example.gov.uk/api/v1/awards/${ID}`,
+    );
     expect(pageUrl(api, 'signIn')).toBe('https://api.example.gov.uk/sign-in');
     expect(pageUrl(api, 'resetPassword', { token: 't' })).toBe(
       'https://api.example.gov.uk/account/reset-password?token=t',

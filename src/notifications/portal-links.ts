@@ -23,8 +23,8 @@ export type PortalPage = keyof typeof PORTAL_PAGES;
 // (src/portal), and the API's routes for the objects whose portal pages are still to come (a
 // browser gets 401 without a token).
 export const API_PAGES: Record<PortalPage, string> = {
-  round: apiPath(PORTAL_PAGES.round),
-  bid: apiPath(PORTAL_PAGES.bid),
+  round: PORTAL_PAGES.round,
+  bid: PORTAL_PAGES.bid,
   award: apiPath(PORTAL_PAGES.award),
   offerLetter: apiPath(PORTAL_PAGES.offerLetter),
   return: apiPath(PORTAL_PAGES.return),
