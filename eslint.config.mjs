@@ -10,6 +10,8 @@ export default tseslint.config(
       'client/src/schema.ts',
       'node_modules/**',
       'var/**',
+      // The portal's two small browser scripts, served as written (no build step, not TypeScript).
+      'templates/portal/assets/**',
       'coverage/**',
       'eslint.config.mjs',
       'jest.config.js',

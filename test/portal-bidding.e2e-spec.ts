@@ -108,7 +108,7 @@ describe('bidding in the portal', () => {
       .http()
       .patch(`/api/v1/bids/${id}`)
       .set(bidder.headers)
-      .set('if-match', read.headers.etag as string)
+      .set('if-match', read.headers.etag)
       .send({ summary: 'The colleague’s summary.' })
       .expect(200);
     await page.getByLabel('Summary').fill('My summary, typed on an old page.');
