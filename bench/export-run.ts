@@ -1,15 +1,17 @@
+import { randomBytes } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import type { QueryRunner } from 'typeorm';
 import type { AppConfig } from '../src/config/app-config';
 import { QUEUES, queuePrefix, redisConnection } from '../src/queues/queues';
+import { WORKER_NODE_FLAGS } from '../src/service-process/worker-node-flags';
 import { type Child, startChild, waitForOutput } from './children';
 import { type Round, select } from './export-data';
 
 // One export built by the real job: a fresh worker started as production starts it
-// (`node dist/src/main.js`, PROCESS_ROLE=worker) takes the `build` job from the `exports` queue.
-// Its time is the job's (BullMQ's processedOn to finishedOn); its memory the worker's peak
+// (`node --max-semi-space-size=8 dist/src/main.js`, PROCESS_ROLE=worker, NODE_ENV=production)
+// takes the `build` job from the `exports` queue. Its time is the job's (BullMQ's processedOn to finishedOn); its memory the worker's peak
 // resident set (VmHWM from /proc).
 
 const MB = 1024 * 1024;
@@ -25,13 +27,20 @@ async function memoryOf(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> 
 }
 
 // A worker as production runs it, on the bench's database, Redis prefix and directories (`env`
-// is its whole environment), without the bench's own node flags (--expose-gc).
+// is its whole environment): NODE_ENV=production (JSON logs; development mode would add
+// pino-pretty's thread, about 18 MB) with a second-factor key of its own (production refuses the
+// development one), and the worker's Node flags instead of the bench's own (--expose-gc).
 async function startWorker(env: NodeJS.ProcessEnv): Promise<Child> {
   const worker = startChild(
     'worker',
     join(__dirname, '..', 'src', 'main.js'),
-    { ...env, PROCESS_ROLE: 'worker' },
-    { execArgv: [] },
+    {
+      ...env,
+      NODE_ENV: 'production',
+      SECOND_FACTOR_KEY: randomBytes(32).toString('base64'),
+      PROCESS_ROLE: 'worker',
+    },
+    { execArgv: [...WORKER_NODE_FLAGS] },
   );
   try {
     await waitForOutput(worker, /Worker started/);

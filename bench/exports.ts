@@ -13,7 +13,8 @@ import { benchConfig, benchEnv, clearRedis, dropDatabase, freshDatabase, runMain
 
 // The spend-summary exports of a round of BENCH_EXPORT_LINES return lines (rows of
 // return_spend_lines; default 1,000,000), built by the real job: a worker started as production
-// starts it (`node dist/src/main.js`, PROCESS_ROLE=worker) takes the `build` job from the
+// starts it (`node --max-semi-space-size=8 dist/src/main.js`, PROCESS_ROLE=worker,
+// NODE_ENV=production; bench/export-run.ts) takes the `build` job from the
 // `exports` queue. Its time is the job's (BullMQ's processedOn to finishedOn); its memory the
 // worker's peak resident set (VmHWM from /proc), so Node, Nest and every module count too; a
 // fresh worker builds each export (bench/export-run.ts). The baseline is PostgreSQL alone: psql

@@ -7,7 +7,6 @@ import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config/load-config';
 import { Readiness } from './health/readiness.service';
-import { createHttpApp } from './http-app';
 import { EmailTemplateError } from './notifications/email-templates';
 import { RedisAvailability } from './queues/redis-availability';
 import { GracefulShutdown } from './service-process/graceful-shutdown';
@@ -39,6 +38,8 @@ async function bootstrap(): Promise<void> {
     logger.log('Worker started: consuming queues, no HTTP server');
     redis = context.get(RedisAvailability);
   } else {
+    // Loaded by the HTTP roles only: a worker never loads Fastify and its plugins.
+    const { createHttpApp } = await import('./http-app');
     const app = await createHttpApp(config);
     shutdown.started({ app, http: app });
     if (config.jwtSecretGenerated) {
