@@ -7,6 +7,7 @@ import { api, draftBid, nthRequest, OpenRound, openRounds } from './api-workload
 import { offerFixedRate } from './open-loop';
 import { cpuPerRequest, readCpu, withApplicationName } from './server-cpu';
 import { recordResult, round2 } from './results';
+import { sampleWaits } from './wait-sampler';
 import { Child, startChild, waitForHttp } from './children';
 import {
   benchConfig,
@@ -70,6 +71,22 @@ interface Run {
   // CPU per request of the server's Node process and of its PostgreSQL backends.
   serverCpuMs: number;
   postgresCpuMs: number;
+  // The same latency split by kind: where the tail is.
+  create: { p50: number; p99: number };
+  list: { p50: number; p99: number };
+  // Share of samples of the server's backends in each state and wait (wait-sampler.ts).
+  backends: Record<string, number>;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0
+    ? 0
+    : sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+}
+
+function spread(latencies: number[]): { p50: number; p99: number } {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { p50: round2(percentile(sorted, 0.5)), p99: round2(percentile(sorted, 0.99)) };
 }
 
 async function load(
@@ -83,7 +100,8 @@ async function load(
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const cpu = process.cpuUsage();
   const serverCpu = await cpuOf(target);
-  const result = await autocannon({
+  const waits = sampleWaits(monitor, applicationName(target.name));
+  const instance = autocannon({
     url: target.url,
     connections: CONNECTIONS,
     duration: seconds,
@@ -111,6 +129,16 @@ async function load(
       },
     ],
   });
+  // Each connection sends a create, then a list, and so on: its answers come in that order.
+  const answered = new Map<unknown, number>();
+  const latencies: { create: number[]; list: number[] } = { create: [], list: [] };
+  instance.on('response', (client: unknown, _status: number, _bytes: number, ms: number) => {
+    const n = answered.get(client) ?? 0;
+    answered.set(client, n + 1);
+    latencies[n % 2 === 0 ? 'create' : 'list'].push(ms);
+  });
+  const result = await instance;
+  const backends = await waits();
   const used = process.cpuUsage(cpu);
   const perRequest = cpuPerRequest(serverCpu, await cpuOf(target), result.requests.total);
   return {
@@ -123,6 +151,9 @@ async function load(
     driverCpuPercent: Math.round((used.user + used.system) / 10 / seconds / 1000),
     serverCpuMs: perRequest.serverCpuMs,
     postgresCpuMs: perRequest.postgresCpuMs,
+    create: spread(latencies.create),
+    list: spread(latencies.list),
+    backends,
   };
 }
 

@@ -43,6 +43,15 @@ declare module 'autocannon' {
     '2xx': number;
   }
 
-  function autocannon(options: Options): Promise<Result>;
+  // The running load: awaited for its result; 'response' is emitted for each answer, by the
+  // connection (client) that sent it, with its latency in milliseconds.
+  interface Instance extends Promise<Result> {
+    on(
+      event: 'response',
+      listener: (client: unknown, status: number, bytes: number, ms: number) => void,
+    ): void;
+  }
+
+  function autocannon(options: Options): Instance;
   export = autocannon;
 }

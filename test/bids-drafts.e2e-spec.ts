@@ -1,5 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { auditInsertFrom } from '../src/audit/audit.service';
+import { BidStore } from '../src/bids/bid-store';
 import type { BidDto } from '../src/bids/bid-response.dto';
 import type { Role } from '../src/common/access';
 import { ReminderScanService } from '../src/notifications/reminder-scan.service';
@@ -124,6 +126,57 @@ describe('bids: drafts, retried creates and reminders', () => {
     expect(made.map((answer) => answer.body.reference as string).sort()).toEqual(
       Array.from({ length: 12 }, (_, n) => `${round.code}-${String(n + 1).padStart(4, '0')}`),
     );
+  });
+
+  // A round is read without a lock: a close that lands between that read and the write must
+  // find the write refusing, with nothing written and no number taken.
+  it('writes no draft, and takes no number, in a round closed after it was read', async () => {
+    const round = await openRound(t, as('admin'));
+    const first = await t
+      .http()
+      .post('/api/v1/bids')
+      .set(council.headers)
+      .send(validBid(round))
+      .expect(201);
+    const db = t.app.get(DataSource);
+    const [{ created_by: createdBy }] = await db.query<{ created_by: string }[]>(
+      `SELECT created_by FROM bids WHERE id = $1`,
+      [first.body.id],
+    );
+    await db.query(`UPDATE funding_rounds SET status = 'closed' WHERE id = $1`, [round.id]);
+    const made = await t.app.get(BidStore).insertDraft(
+      db.manager,
+      { id: round.id, code: round.code },
+      {
+        organisationId: first.body.organisationId,
+        applicantType: first.body.applicantType,
+        needsEndorsement: false,
+        status: 'draft',
+        createdBy,
+        title: 'Too late',
+      },
+      validBid(round),
+      (n, from) =>
+        auditInsertFrom(
+          { id: null, label: 'test' },
+          { command: 'bid.create', objectType: 'bid', changes: {} },
+          n,
+          {
+            from,
+            objectIdSql: `${from}.id::text`,
+            moreChangesSql: `'{}'::jsonb`,
+          },
+        ),
+    );
+    expect(made).toBeNull();
+    const [counts] = await db.query<{ bids: number; last: number; events: number }[]>(
+      `SELECT (SELECT count(*)::int FROM bids WHERE round_id = $1) AS bids,
+              (SELECT last_number FROM round_reference_counters WHERE round_id = $1) AS last,
+              (SELECT count(*)::int FROM audit_events e JOIN bids b ON e.object_id = b.id::text
+                WHERE b.round_id = $1) AS events`,
+      [round.id],
+    );
+    expect(counts).toEqual({ bids: 1, last: 1, events: 1 });
   });
 
   it('reminds the creator of a draft 7 days and 1 day before the round closes, once each', async () => {

@@ -48,6 +48,16 @@ export function createdFields(
   return changedFields({}, after, fields);
 }
 
+// createdFields in SQL, for a write that makes the row in the same statement as its event:
+// `columns` maps each field to an SQL expression of its value, read from the new row, so the
+// row's values are not sent twice and its defaults are the ones the database filled in. A field
+// whose value is null is left out, as createdFields leaves it.
+export function createdFieldsSql(columns: Record<string, string>): string {
+  const pairs = Object.entries(columns).map(([field, sql]) => `('${field}', to_jsonb(${sql}))`);
+  return `(SELECT coalesce(jsonb_object_agg(f, jsonb_build_object('before', null, 'after', v)), '{}')
+     FROM (VALUES ${pairs.join(', ')}) AS c(f, v) WHERE v IS NOT NULL AND v <> 'null'::jsonb)`;
+}
+
 // A JSON value with every object's keys in one order.
 function sortedKeys(value: unknown): unknown {
   if (Array.isArray(value)) {
@@ -91,6 +101,33 @@ export function auditInsert(
   return {
     sql: `INSERT INTO audit_events (actor_id, actor_label, command, object_type, object_id, changes)
           VALUES (${places.join(', ')})`,
+    values,
+  };
+}
+
+// auditInsert for a write whose object is made by the same statement: the event is inserted once
+// for each row of `from` (a WITH's name; none, no event), its object's id read from it
+// (`objectIdSql`), and its changes the entry's merged with `moreChangesSql` (a jsonb expression
+// over `from`: what only the write knows, such as a number it took).
+export function auditInsertFrom(
+  actor: AuditActor,
+  entry: Omit<AuditEntry, 'objectId'>,
+  first: number,
+  from: { from: string; objectIdSql: string; moreChangesSql: string },
+): { sql: string; values: unknown[] } {
+  const values = [
+    actor.id,
+    actor.label,
+    entry.command,
+    entry.objectType,
+    JSON.stringify(entry.changes),
+  ];
+  const [id, label, command, objectType, changes] = values.map((_, n) => `$${first + n}`);
+  return {
+    sql: `INSERT INTO audit_events (actor_id, actor_label, command, object_type, object_id, changes)
+          SELECT ${id}, ${label}, ${command}, ${objectType}, ${from.objectIdSql},
+                 ${from.moreChangesSql} || ${changes}::jsonb
+            FROM ${from.from}`,
     values,
   };
 }

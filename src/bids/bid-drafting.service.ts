@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { AuditActor, auditInsert, changedFields, createdFields } from '../audit/audit.service';
+import { DataSource, EntityManager } from 'typeorm';
+import {
+  AuditActor,
+  auditInsert,
+  auditInsertFrom,
+  changedFields,
+  createdFields,
+  createdFieldsSql,
+} from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { formatLondon } from '../common/london-time';
@@ -13,6 +20,7 @@ import type { BidDto } from './bid-response.dto';
 import { BidStore } from './bid-store';
 import { bidContent, linesFrom, LoadedBid, toBidDto } from './loaded-bid';
 import { Bid } from './bid.entity';
+import { fieldsSql } from '../database/entity-rows';
 import type { BidContentDto, CreateBidDto, UpdateBidDto } from './bid.dto';
 import { isWindowOpen } from './bids.service';
 import { bidError } from './bids.errors';
@@ -20,6 +28,7 @@ import { commonError, notFound } from '../common/common.errors';
 import { organisationError } from '../organisations/organisations.errors';
 
 const LINE_FIELDS = ['costLines', 'matchFunding', 'interventions'] as const;
+const isLineField = (field: string) => (LINE_FIELDS as readonly string[]).includes(field);
 
 function hashOf(body: unknown): string {
   return createHash('sha256').update(JSON.stringify(body)).digest('hex');
@@ -29,7 +38,7 @@ function hashOf(body: unknown): string {
 function columnsOf(input: Partial<BidContentDto>): Partial<Bid> {
   const columns: Partial<Bid> = {};
   for (const field of CONTENT_FIELDS) {
-    if (input[field] !== undefined && !(LINE_FIELDS as readonly string[]).includes(field)) {
+    if (input[field] !== undefined && !isLineField(field)) {
       Object.assign(columns, { [field]: input[field] });
     }
   }
@@ -69,8 +78,16 @@ export class BidDraftingService {
     private readonly organisations: OrganisationsService,
   ) {}
 
+  // A new draft in three statements and no transaction: the user check, one read of the round
+  // and organisation, and one statement that numbers and writes the bid with its lines and audit
+  // event (BidStore.insertDraft). Being its own transaction, that statement holds the round's
+  // counter row only while it runs, so drafts in one round do not queue behind each other's
+  // round trips. The round is not locked: its settings are fixed once published, its window is
+  // a matter of time, and the write itself refuses a round no longer open.
+  //
   // A retried create with the same Idempotency-Key answers the bid the first one made, also
-  // when the retries run at the same time (they wait for the first to commit).
+  // when the retries run at the same time: those creates run in a transaction holding the key
+  // (they wait for the first to commit).
   async create(
     actor: AuditActor,
     user: AuthenticatedUser,
@@ -78,89 +95,120 @@ export class BidDraftingService {
     idempotencyKey: string | undefined,
     now = new Date(),
   ): Promise<BidDto> {
+    if (idempotencyKey === undefined) {
+      return this.createIn(this.dataSource.manager, actor, user, input, null, now);
+    }
     const requestHash = hashOf(input);
     return this.dataSource.transaction(async (manager) => {
-      if (idempotencyKey !== undefined) {
-        await this.store.lockCreationKey(manager, user.id, idempotencyKey);
-        const earlier = await manager.findOneBy(Bid, {
-          createdBy: user.id,
-          creationKey: idempotencyKey,
-        });
-        if (earlier) {
-          if (earlier.creationHash !== requestHash) {
-            throw bidError('idempotency-key-reused');
-          }
-          return toBidDto(await this.store.load(manager, earlier.id));
-        }
-      }
-      // One read: the round share-locked (a close waits; parallel drafts in it do not, being
-      // numbered by its counter row), the organisation's own close time and the organisation.
-      // Only a missing round sends the organisation's own read, so an inactive organisation is
-      // still the first refusal.
-      const found = await this.rounds.findForBidding(
-        manager,
-        input.roundId,
-        user.organisationId as string,
-      );
-      const organisation = found
-        ? found.organisation
-        : await this.organisations.findWithArea(user.organisationId as string, manager);
-      if (!organisation?.active) {
-        throw organisationError('organisation-inactive', {
-          message:
-            'Your organisation is deactivated, so it cannot make bids; contact the programme team.',
-        });
-      }
-      if (!found) {
-        throw notFound('Funding round');
-      }
-      const { round, closesAt } = found;
-      if (!isWindowOpen(round, closesAt, now)) {
-        throw windowRefusal(round, closesAt, now, 'start a bid');
-      }
-      this.checkContent(input, round);
-      const saved = await this.store.insertNumbered(manager, round, {
-        ...columnsOf(input),
-        organisationId: organisation.id,
-        applicantType: organisation.type,
-        forceAreaCode: organisation.forceAreaCode,
-        needsEndorsement: organisation.type !== 'pcc' && organisation.forceAreaCode !== null,
-        status: 'draft',
+      await this.store.lockCreationKey(manager, user.id, idempotencyKey);
+      const earlier = await manager.findOneBy(Bid, {
         createdBy: user.id,
-        creationKey: idempotencyKey ?? null,
-        creationHash: idempotencyKey === undefined ? null : requestHash,
+        creationKey: idempotencyKey,
       });
-      // The bid as a read would find it, from what was just written: its lines and their
-      // audit event go in one statement, which answers the totals and the lines' ids.
-      const lines = linesFrom(saved.id, input);
-      const bid: LoadedBid = Object.assign(saved, {
-        costLines: lines.costLines,
-        // Their ids once written.
-        matchFunding: lines.matchFunding.map((line) => ({ ...line, id: '' })),
-        interventions: lines.interventions.map((line) => ({ ...line, id: '' })),
-        closesAt,
-        round: { code: round.code, name: round.name },
-        organisation: { name: organisation.name },
-      });
-      const entry = {
-        command: 'bid.create',
-        objectType: 'bid',
-        objectId: bid.id,
-        changes: createdFields({ reference: bid.reference, ...bidContent(bid) }, [
-          'reference',
-          ...CONTENT_FIELDS,
-        ]),
-      };
-      const written = await this.store.writeLines(manager, bid.id, input, {
-        created: true,
-        audit: (first) => auditInsert(actor, entry, first),
-      });
-      bid.requestedPence = written.requestedPence;
-      bid.matchFundingPence = written.matchFundingPence;
-      bid.matchFunding.forEach((line, n) => (line.id = written.matchFundingIds[n]));
-      bid.interventions.forEach((line, n) => (line.id = written.interventionIds[n]));
-      return toBidDto(bid);
+      if (earlier) {
+        if (earlier.creationHash !== requestHash) {
+          throw bidError('idempotency-key-reused');
+        }
+        return toBidDto(await this.store.load(manager, earlier.id));
+      }
+      return this.createIn(manager, actor, user, input, [idempotencyKey, requestHash], now);
     });
+  }
+
+  private async createIn(
+    manager: EntityManager,
+    actor: AuditActor,
+    user: AuthenticatedUser,
+    input: CreateBidDto,
+    creation: [key: string, hash: string] | null,
+    now: Date,
+  ): Promise<BidDto> {
+    // One read: the round, the organisation's own close time and the organisation. Only a
+    // missing round sends the organisation's own read, so an inactive organisation is still the
+    // first refusal.
+    const found = await this.rounds.findForBidding(
+      manager,
+      input.roundId,
+      user.organisationId as string,
+    );
+    const organisation = found
+      ? found.organisation
+      : await this.organisations.findWithArea(user.organisationId as string, manager);
+    if (!organisation?.active) {
+      throw organisationError('organisation-inactive', {
+        message:
+          'Your organisation is deactivated, so it cannot make bids; contact the programme team.',
+      });
+    }
+    if (!found) {
+      throw notFound('Funding round');
+    }
+    const { round, closesAt } = found;
+    if (!isWindowOpen(round, closesAt, now)) {
+      throw windowRefusal(round, closesAt, now, 'start a bid');
+    }
+    this.checkContent(input, round);
+    const lines = linesFrom('', input);
+    const draft = {
+      ...columnsOf(input),
+      organisationId: organisation.id,
+      applicantType: organisation.type,
+      forceAreaCode: organisation.forceAreaCode,
+      needsEndorsement: organisation.type !== 'pcc' && organisation.forceAreaCode !== null,
+      status: 'draft',
+      createdBy: user.id,
+      creationKey: creation?.[0] ?? null,
+      creationHash: creation?.[1] ?? null,
+    } satisfies Partial<Bid>;
+    // The event's changes: the lists as they are stored, and the bid's own fields (with its
+    // reference, known only once numbered) read by the statement from the row it inserts.
+    const listed = bidContent(Object.assign(new Bid(), lines) as unknown as LoadedBid);
+    const saved = await this.store.insertDraft(manager, round, draft, input, (first, from) =>
+      auditInsertFrom(
+        actor,
+        {
+          command: 'bid.create',
+          objectType: 'bid',
+          changes: createdFields(listed, LINE_FIELDS),
+        },
+        first,
+        {
+          from,
+          objectIdSql: `${from}.id::text`,
+          moreChangesSql: createdFieldsSql(
+            fieldsSql(manager, Bid, from, [
+              'reference',
+              ...CONTENT_FIELDS.filter((field) => !isLineField(field)),
+            ]),
+          ),
+        },
+      ),
+    );
+    if (!saved) {
+      // Closed (or moved on) between the read and the write.
+      throw bidError('round-not-open', {
+        message: `Round ${round.code} is no longer open for bids; you cannot start a bid now.`,
+      });
+    }
+    const { matchFundingIds, interventionIds, ...bid } = saved;
+    // The bid as a read would find it, from what was just written.
+    return toBidDto({
+      ...bid,
+      costLines: lines.costLines.map((line) => ({ ...line, bidId: bid.id })),
+      matchFunding: lines.matchFunding.map((line, n) => ({
+        ...line,
+        bidId: bid.id,
+        id: matchFundingIds[n],
+      })),
+      interventions: lines.interventions.map((line, n) => ({
+        ...line,
+        bidId: bid.id,
+        id: interventionIds[n],
+      })),
+      closesAt,
+      round: { code: round.code, name: round.name },
+      organisation: { name: organisation.name },
+    } as LoadedBid);
   }
 
   // Edits a draft of the version the bidder last read, while the round takes bids. Four

@@ -7,7 +7,8 @@ import { type LineInput, linesFrom, type LoadedBid } from './loaded-bid';
 import { liveBidCountSql } from './bid-lifecycle';
 import type { LimitScope } from './eligibility.rules';
 import { SUBMISSION_FACTS_SQL, type SubmissionFacts } from './submission-facts';
-import { entityFromRow, insertSql } from '../database/entity-rows';
+import { columnsSql, entityFromRow, insertSql } from '../database/entity-rows';
+import { linesTotalSql, lineInsertsSql, nextNumberSql, referenceSql } from './bid-write-sql';
 import { preparedQuery } from '../database/prepared-query';
 import {
   type BidLinesRaw,
@@ -42,7 +43,8 @@ interface WrittenLinesRaw {
   updated_at: Date;
 }
 
-// Named reads and writes of bids and their lines, always inside the caller's transaction.
+// Named reads and writes of bids and their lines, inside the caller's transaction (insertDraft
+// also on its own, with the data source's manager).
 @Injectable()
 export class BidStore {
   async load(manager: EntityManager, id: string): Promise<LoadedBid> {
@@ -218,36 +220,65 @@ export class BidStore {
     };
   }
 
-  // Inserts a new bid of the round with the round's next number and the reference made of it
-  // (SSF3-0042), and answers it as a read would: the database's generated and default values
-  // come back with the insert, and every column left unset is null. One statement: the number
-  // comes from the round's counter row (created with the round's first draft), which stays
-  // locked until the caller commits, so drafts in one round wait for each other only from here
-  // to commit, never for the round's row. Taken inside the transaction, a create that rolls
-  // back gives its number back: references have no gaps, and they follow the order the
-  // numbers were taken in.
-  async insertNumbered(
+  // A new draft of round `round` with its lines and audit event, in one statement, answered as
+  // a read would find it (generated and default values with it, unset columns null) with the
+  // new lines' ids in order; null, and nothing written, when the round is no longer open. Its
+  // number takes the round's counter row (nextNumberSql) until commit: on its own, outside a
+  // transaction, this statement alone; a failed create gives its number back, so references
+  // have no gaps. Its totals are the sums of its lines. `audit`: its event (auditInsertFrom)
+  // over `bid`, values numbered from the one given.
+  async insertDraft(
     manager: EntityManager,
     round: { id: string; code: string },
-    fields: Omit<Partial<Bid>, 'roundId' | 'number' | 'reference'>,
-  ): Promise<Bid> {
-    const values: unknown[] = [round.id, round.code];
-    const insert = insertSql(manager, Bid, { ...fields, roundId: round.id }, values, {
-      number: '(SELECT last_number FROM counter)',
-      // At least four digits: SSF3-0042, SSF3-12345.
-      reference: `$2::text || '-' || (SELECT lpad(n, greatest(4, length(n)), '0')
-        FROM (SELECT last_number::text AS n FROM counter) AS c)`,
-    });
-    const [row] = await preparedQuery<Record<string, unknown>>(
+    fields: Omit<
+      Partial<Bid>,
+      'roundId' | 'number' | 'reference' | 'requestedPence' | 'matchFundingPence'
+    >,
+    input: LineInput,
+    audit: (first: number, from: string) => { sql: string; values: unknown[] },
+  ): Promise<(Bid & Pick<WrittenLines, 'matchFundingIds' | 'interventionIds'>) | null> {
+    const lines = linesFrom('', input);
+    const values: unknown[] = [
+      round.id,
+      round.code,
+      JSON.stringify(lines.costLines),
+      JSON.stringify(lines.matchFunding),
+      JSON.stringify(lines.interventions),
+    ];
+    const insert = insertSql(
       manager,
-      `WITH counter AS (
-         INSERT INTO round_reference_counters AS c (round_id, last_number) VALUES ($1, 1)
-         ON CONFLICT (round_id) DO UPDATE SET last_number = c.last_number + 1
-         RETURNING c.last_number)
-       ${insert}`,
+      Bid,
+      { ...fields, roundId: round.id },
+      values,
+      {
+        number: 'counter.last_number',
+        reference: referenceSql('$2', 'counter.last_number'),
+        requested_pence: linesTotalSql('$3'),
+        match_funding_pence: linesTotalSql('$4'),
+      },
+      'counter',
+    );
+    const event = audit(values.length + 1, 'bid');
+    values.push(...event.values);
+    const [row] = await preparedQuery<WrittenLinesRaw & Record<string, unknown>>(
+      manager,
+      `WITH counter AS (${nextNumberSql('$1')}),
+       bid AS (${insert}),
+       ${lineInsertsSql('bid.id', ['$3', '$4', '$5'], 'bid')},
+       audit AS (${event.sql})
+       SELECT ${columnsSql(manager, Bid, 'bid')},
+         (SELECT coalesce(json_agg(id ORDER BY position), '[]') FROM funding) AS match_funding_ids,
+         (SELECT coalesce(json_agg(id ORDER BY position), '[]') FROM interventions) AS intervention_ids
+       FROM bid`,
       values,
     );
-    return entityFromRow(manager, Bid, row);
+    if (!row) {
+      return null;
+    }
+    return Object.assign(entityFromRow(manager, Bid, row), {
+      matchFundingIds: row.match_funding_ids,
+      interventionIds: row.intervention_ids,
+    });
   }
 
   // Live bids other than `exceptId` in the limit's scope: a PCC area, or one applicant.
@@ -283,30 +314,27 @@ export class BidStore {
   }
 
   // Replaces whichever lists the input sends and keeps the derived totals in step, in at most
-  // two statements. A bid just created (`created`) has no lines to replace, so nothing is
-  // deleted first, and the lists it did not send are empty. `audit`: an event (auditInsert, its
-  // values numbered from the one given) written by the same statement as the lines. `edit`: the
-  // bid's own columns an edit changes, set by the same statement, which also moves the bid's
-  // version and update time (always, so the version moves even when only lines change).
-  // Answers the totals, the new lines' ids in order, and the bid's version and update time.
+  // two statements. `audit`: an event (auditInsert, its values numbered from the one given)
+  // written by the same statement as the lines. `edit`: the bid's own columns an edit changes,
+  // set by the same statement, which also moves the bid's version and update time (always, so
+  // the version moves even when only lines change). Answers the totals, the new lines' ids in
+  // order, and the bid's version and update time.
   async writeLines(
     manager: EntityManager,
     bidId: string,
     input: LineInput,
     {
-      created = false,
       audit,
       edit,
     }: {
-      created?: boolean;
       audit?: (first: number) => { sql: string; values: unknown[] };
       edit?: Partial<Bid>;
     } = {},
   ): Promise<WrittenLines> {
     const sent = [input.costLines, input.matchFunding, input.interventions].map(
-      (list) => created || list !== undefined,
+      (list) => list !== undefined,
     );
-    if (!created && sent.some(Boolean)) {
+    if (sent.some(Boolean)) {
       // The replaced lists go in a statement of their own: deleted and inserted by one
       // statement, old and new lines would collide on their positions.
       await manager.query(
@@ -334,25 +362,7 @@ export class BidStore {
     const [written] = await preparedQuery<WrittenLinesRaw>(
       manager,
       `WITH ${event ? `audit AS (${event.sql}),` : ''}
-       cost AS (
-         INSERT INTO bid_cost_lines (bid_id, financial_year, kind, amount_pence)
-         SELECT $1, l."financialYear", l.kind, l."amountPence"
-           FROM jsonb_to_recordset($2::jsonb) AS l("financialYear" text, kind text, "amountPence" bigint)
-         RETURNING amount_pence),
-       funding AS (
-         INSERT INTO bid_match_funding (bid_id, position, source, kind, amount_pence)
-         SELECT $1, l.position, l.source, l.kind, l."amountPence"
-           FROM jsonb_to_recordset($3::jsonb) AS l(position int, source text, kind text, "amountPence" bigint)
-         RETURNING id, position, amount_pence),
-       interventions AS (
-         INSERT INTO bid_interventions (bid_id, position, category, type, description, evidence,
-                                        cost_pence, output_measure, output_target)
-         SELECT $1, l.position, l.category, l.type, l.description, l.evidence,
-                l."costPence", l."outputMeasure", l."outputTarget"
-           FROM jsonb_to_recordset($4::jsonb) AS l(position int, category text, type text,
-                description text, evidence text, "costPence" bigint, "outputMeasure" text,
-                "outputTarget" int)
-         RETURNING id, position)
+       ${lineInsertsSql('$1', ['$2', '$3', '$4'])}
        UPDATE bids SET ${columns}
          requested_pence = CASE WHEN $5 THEN (SELECT coalesce(sum(amount_pence), 0) FROM cost)
                            ELSE requested_pence END,

@@ -7,6 +7,7 @@ import type { Page } from '../common/pagination';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { DeadlineExtensionStore } from '../rounds/deadline-extension-store';
 import { RoundStore } from '../rounds/round-store';
+import { BIDDING_ROUND_STATUS } from '../rounds/round-lifecycle';
 import { BidEligibilityService } from './bid-eligibility.service';
 import type { BidDto, EligibilityDto } from './bid-response.dto';
 import { BidStore } from './bid-store';
@@ -40,7 +41,7 @@ export function isWindowOpen(
   now: Date,
 ): boolean {
   return (
-    round.status === 'open' &&
+    round.status === BIDDING_ROUND_STATUS &&
     round.opensAt.getTime() <= now.getTime() &&
     now.getTime() < closesAt.getTime()
   );

@@ -20,6 +20,25 @@ export function columnsSql<T extends ObjectLiteral>(
     .join(', ');
 }
 
+// The columns of `fields` of the row `alias` as SQL, by property name.
+export function fieldsSql<T extends ObjectLiteral>(
+  manager: EntityManager,
+  target: EntityTarget<T>,
+  alias: string,
+  fields: readonly string[],
+): Record<string, string> {
+  const metadata = manager.connection.getMetadata(target);
+  return Object.fromEntries(
+    fields.map((field) => {
+      const column = metadata.findColumnWithPropertyName(field);
+      if (!column) {
+        throw new Error(`${metadata.name} has no column ${field}`);
+      }
+      return [field, `${alias}."${column.databaseName}"`];
+    }),
+  );
+}
+
 // The entity of a row read with columnsSql (other selected names are ignored).
 export function entityFromRow<T extends ObjectLiteral>(
   manager: EntityManager,
@@ -38,13 +57,16 @@ export function entityFromRow<T extends ObjectLiteral>(
 // An INSERT of the fields given (undefined ones left to the column's default; a version column
 // starts at 1, as TypeORM's save starts it), answering every column. The fields' values are
 // appended to `values`; `extra`: more columns set by SQL expressions, which may use the values
-// the caller put in `values` first, or a WITH the caller puts before the INSERT.
+// the caller put in `values` first, or a WITH the caller puts before the INSERT. `from`: a FROM
+// list (a WITH's name) the row is selected from, so that it is inserted once for each of its
+// rows, and not at all when it has none; the expressions may read its columns.
 export function insertSql<T extends ObjectLiteral>(
   manager: EntityManager,
   target: EntityTarget<T>,
   fields: Partial<T>,
   values: unknown[],
   extra: Record<string, string> = {},
+  from?: string,
 ): string {
   const metadata = manager.connection.getMetadata(target);
   const driver = manager.connection.driver;
@@ -65,6 +87,7 @@ export function insertSql<T extends ObjectLiteral>(
     names.push(`"${name}"`);
     places.push(sql);
   }
-  return `INSERT INTO "${metadata.tableName}" (${names.join(', ')}) VALUES (${places.join(', ')})
+  const row = from ? `SELECT ${places.join(', ')} FROM ${from}` : `VALUES (${places.join(', ')})`;
+  return `INSERT INTO "${metadata.tableName}" (${names.join(', ')}) ${row}
     RETURNING ${columnsSql(manager, target)}`;
 }

@@ -14,3 +14,11 @@ export function isPublishedRound(round: { status: RoundStatus }): boolean {
 export function publishedRoundSql(alias: string): string {
   return `${alias}.status <> '${UNPUBLISHED_ROUND_STATUS}'`;
 }
+
+// A round takes bids only while open (and inside its window, a matter of time, not of status).
+export const BIDDING_ROUND_STATUS = 'open' satisfies RoundStatus;
+
+// The status half of that rule in SQL over `funding_rounds <alias>`.
+export function biddingRoundSql(alias: string): string {
+  return `${alias}.status = '${BIDDING_ROUND_STATUS}'`;
+}

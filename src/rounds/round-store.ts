@@ -110,10 +110,10 @@ export class RoundStore {
     return found ? this.load(manager, id) : null;
   }
 
-  // A published round share-locked (its status stays still until commit, while other bids in
-  // it go ahead) with an organisation's own close time for it and the facts about the
+  // A published round with an organisation's own close time for it and the facts about the
   // organisation a bid is made from, in one query: what drafting a bid needs, without the
-  // criteria and caps it does not.
+  // criteria and caps it does not. Not locked: a published round's settings never change, and
+  // the draft's own write checks the round is still open.
   async findForBidding(
     manager: EntityManager,
     id: string,
@@ -130,8 +130,7 @@ export class RoundStore {
                  'active', o.active, 'forceAreaCode', o.force_area_code)
                  FROM organisations o WHERE o.id = $2) AS organisation
          FROM funding_rounds round
-        WHERE round.id = $1 AND ${publishedRoundSql('round')}
-          FOR SHARE OF round`,
+        WHERE round.id = $1 AND ${publishedRoundSql('round')}`,
       [id, organisationId],
     );
     return row
