@@ -39,17 +39,9 @@ const PROFILE_CELLS = (profile: string) =>
 // lists on several columns, whose sizes PostgreSQL cannot estimate (it then picks nested loops
 // over them, quadratic in the round's returns).
 export const SPEND_FACTS = `
-  -- Each recipient's name as it was, looked up once per organisation rather than once per award
-  -- (a 50,000-award round has a few hundred recipients: 0.8 s of its export's query).
-  names AS MATERIALIZED (
-    SELECT o.id AS organisation_id, ${organisationNameAtSql('o.id', '$2::timestamptz')} AS name
-    FROM organisations o
-    WHERE o.id IN (SELECT a.organisation_id FROM award_decisions a
-                   WHERE a.round_id = $1::uuid AND a.outcome = 'award'
-                     AND a.accepted_at <= $2::timestamptz)
-  ),
   awards AS MATERIALIZED (
-    SELECT a.id AS award_id, b.reference, nm.name AS organisation_name,
+    SELECT a.id AS award_id, b.reference, ${organisationNameAtSql('o.id', '$2::timestamptz')}
+             AS organisation_name,
            b.applicant_type, b.force_area_code,
            coalesce(fa.name, 'No force area') AS force_area_name,
            CASE WHEN a.closed_at <= $2::timestamptz THEN a.status
@@ -64,7 +56,7 @@ export const SPEND_FACTS = `
     FROM award_decisions a
     JOIN funding_rounds r ON r.id = a.round_id
     JOIN bids b ON b.id = a.bid_id
-    JOIN names nm ON nm.organisation_id = a.organisation_id
+    JOIN organisations o ON o.id = a.organisation_id
     LEFT JOIN police_force_areas fa ON fa.code = b.force_area_code
     WHERE a.round_id = $1::uuid AND a.outcome = 'award' AND a.accepted_at <= $2::timestamptz
   ),
