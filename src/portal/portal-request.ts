@@ -65,7 +65,9 @@ export async function signedIn(
   const session = await portal.sessions.read(id);
   const tokens =
     id && session?.tokens
-      ? await portal.sessions.freshTokens(id, (old) => refreshedTokens(portal.app, request, old))
+      ? await portal.sessions.freshTokens(id, session, (old) =>
+          refreshedTokens(portal.app, request, old),
+        )
       : undefined;
   if (!id || !session || !tokens) {
     await sendToSignIn(portal, request, reply, Boolean(session?.tokens));
@@ -73,9 +75,12 @@ export async function signedIn(
   }
   const api = portalClient(portal.app, request, tokens, (changed) => {
     // The client refreshed after a 401 (or the API refused its refresh): keep what it has now.
-    void (changed
+    // Not awaited by the client; a Redis that fails here is logged, never an unhandled
+    // rejection (which would stop the process).
+    (changed
       ? portal.sessions.save(id, { ...session, tokens: changed })
-      : portal.sessions.end(id));
+      : portal.sessions.end(id)
+    ).catch((error: unknown) => request.log.warn({ err: error }, 'portal session not kept'));
   });
   return { id, session: { ...session, tokens }, api };
 }

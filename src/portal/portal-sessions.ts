@@ -87,16 +87,16 @@ export class PortalSessions implements OnModuleDestroy {
     }
   }
 
-  // The session's tokens, refreshed first when the access token is about to run out. `refresh`
-  // exchanges the refresh token at the API (null when it refuses); only one request at a time
-  // does, the others wait and take what it stored.
+  // The tokens of session `id` (as `current`, just read), refreshed first when the access token
+  // is about to run out. `refresh` exchanges the refresh token at the API (null when it
+  // refuses); only one request at a time does, the others wait and take what it stored.
   async freshTokens(
     id: string,
+    current: PortalSession,
     refresh: (tokens: Session) => Promise<Session | null>,
   ): Promise<Session | undefined> {
-    const current = await this.read(id);
-    if (!current?.tokens || !runsOutSoon(current.tokens.accessToken)) {
-      return current?.tokens;
+    if (!current.tokens || !runsOutSoon(current.tokens.accessToken)) {
+      return current.tokens;
     }
     const lock = `refresh:${hashed(id)}`;
     const deadline = Date.now() + REFRESH_LOCK_MS;
