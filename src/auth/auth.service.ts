@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import type { AuthenticatedUser } from '../common/access';
 import { LoginFailureReason, MetricsService } from '../observability/metrics.service';
-import { decoyPasswordHash, verifyPassword } from '../users/password';
+import { PasswordHasher } from '../users/password-hasher';
 import type { User } from '../users/user.entity';
 import { toUserDto, UsersService } from '../users/users.service';
 import type { UserDto } from '../users/user.dto';
@@ -76,6 +76,7 @@ export class AuthService {
     private readonly dataSource: DataSource,
     private readonly challenges: SecondFactorChallenges,
     private readonly metrics: MetricsService,
+    private readonly hasher: PasswordHasher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -91,7 +92,8 @@ export class AuthService {
     // An invited user has no password yet: checked against the decoy for the timing, refused.
     const hash = user?.passwordHash ?? null;
     const valid =
-      (await verifyPassword(hash ?? (await decoyPasswordHash()), password)) && hash !== null;
+      (await this.hasher.verify(hash ?? (await this.hasher.decoyHash()), password)) &&
+      hash !== null;
     // One answer for unknown email, wrong password and deactivated account: no account probing.
     if (!user || !valid || !user.active) {
       this.metrics.loginFailed(passwordRefusal(user, valid));

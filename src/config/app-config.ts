@@ -61,6 +61,7 @@ export interface AppConfig {
   // Browser origins allowed to call the API (CORS); empty allows none.
   corsOrigins: string[];
   login: LoginLimits;
+  passwordHashing: PasswordHashing;
   accounts: AccountSettings;
   http: HttpTimeouts;
   // Start-up and probes of the service process (src/service-process).
@@ -129,6 +130,14 @@ export interface LoginLimits {
   // The first wait.
   windowSeconds: number;
   maxWaitSeconds: number;
+}
+
+// The cost of each password hash (argon2id). The lowest allowed is OWASP's minimum for argon2id
+// (19 MiB, 2 passes, 1 lane); the tests use it, as they hash and verify hundreds of passwords.
+export interface PasswordHashing {
+  memoryKib: number;
+  passes: number;
+  lanes: number;
 }
 
 export interface MailConfig {

@@ -78,6 +78,23 @@ describe('loadConfig', () => {
     );
   });
 
+  it("hashes passwords at argon2id's default cost, and refuses a cost below OWASP's minimum", () => {
+    expect(loadConfig(base).passwordHashing).toEqual({ memoryKib: 65_536, passes: 3, lanes: 4 });
+    expect(
+      loadConfig({
+        ...base,
+        PASSWORD_HASH_MEMORY_KIB: '19456',
+        PASSWORD_HASH_PASSES: '2',
+        PASSWORD_HASH_LANES: '1',
+      }).passwordHashing,
+    ).toEqual({ memoryKib: 19_456, passes: 2, lanes: 1 });
+    expect(() =>
+      loadConfig({ ...base, PASSWORD_HASH_MEMORY_KIB: '8192', PASSWORD_HASH_PASSES: '1' }),
+    ).toThrow(
+      /PASSWORD_HASH_MEMORY_KIB must be a whole number from 19456 to 4194304[\s\S]*PASSWORD_HASH_PASSES must be a whole number from 2 to 64/,
+    );
+  });
+
   it('reads the account link settings, and refuses a setup reminder that falls after the invitation ends', () => {
     expect(loadConfig(base).accounts).toEqual({
       invitationDays: 7,

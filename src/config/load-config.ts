@@ -86,6 +86,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       windowSeconds: integer(env, 'LOGIN_LIMIT_WINDOW_SECONDS', 60, 1, 86400, problems),
       maxWaitSeconds: integer(env, 'LOGIN_MAX_WAIT_SECONDS', 900, 1, 86400, problems),
     },
+    passwordHashing: {
+      memoryKib: integer(env, 'PASSWORD_HASH_MEMORY_KIB', 65_536, 19_456, 4_194_304, problems),
+      passes: integer(env, 'PASSWORD_HASH_PASSES', 3, 2, 64, problems),
+      lanes: integer(env, 'PASSWORD_HASH_LANES', 4, 1, 16, problems),
+    },
     accounts: {
       invitationDays: integer(env, 'INVITATION_TTL_DAYS', 7, 1, 90, problems),
       resetMinutes: integer(env, 'PASSWORD_RESET_TTL_MINUTES', 30, 5, 1440, problems),

@@ -10,7 +10,7 @@ import type { AccountLink } from './account-link.entity';
 import { addDays, invitationRefusal, LinkRefusal, linkRefusal } from './account-link.rules';
 import { AccountLinkStore } from './account-link-store';
 import type { InvitationDto } from './account.dto';
-import { hashPassword } from './password';
+import { PasswordHasher } from './password-hasher';
 import type { UserDto } from './user.dto';
 import type { User } from './user.entity';
 import { toUserDto } from './user-records';
@@ -47,6 +47,7 @@ export class Invitations {
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     private readonly organisations: OrganisationsService,
+    private readonly hasher: PasswordHasher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -96,7 +97,7 @@ export class Invitations {
 
   // The invited user chooses their password; they then sign in as anyone does.
   async accept(token: string, password: string): Promise<UserDto> {
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await this.hasher.hash(password);
     return this.dataSource.transaction(async (manager) => {
       const link = await this.links.lockByToken(manager, token, 'invitation');
       if (!link) {

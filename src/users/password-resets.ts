@@ -10,7 +10,7 @@ import { AccountJobName, AccountJobs, QUEUES } from '../queues/queues';
 import { passwordResetEmail } from './account-emails';
 import { addMinutes, linkRefusal, userStatus } from './account-link.rules';
 import { AccountLinkStore } from './account-link-store';
-import { hashPassword } from './password';
+import { PasswordHasher } from './password-hasher';
 import { Passwords } from './passwords';
 import { ResetRequestLimiter, ResetSource } from './reset-request-limiter';
 import { UserStore } from './user-store';
@@ -36,6 +36,7 @@ export class PasswordResets {
     private readonly passwords: Passwords,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly hasher: PasswordHasher,
     @InjectQueue(QUEUES.accounts) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -92,7 +93,7 @@ export class PasswordResets {
   }
 
   async complete(token: string, password: string): Promise<void> {
-    const passwordHash = await hashPassword(password);
+    const passwordHash = await this.hasher.hash(password);
     await this.dataSource.transaction(async (manager) => {
       const link = await this.links.lockByToken(manager, token, 'password-reset');
       if (!link) {

@@ -6,7 +6,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
 import { passwordChangedEmail } from './account-emails';
 import { AccountLinkStore } from './account-link-store';
-import { hashPassword, verifyPassword } from './password';
+import { PasswordHasher } from './password-hasher';
 import type { User } from './user.entity';
 import { UserStore } from './user-store';
 import { endsSessions } from './user-sessions.rules';
@@ -30,6 +30,7 @@ export class Passwords {
     private readonly links: AccountLinkStore,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
+    private readonly hasher: PasswordHasher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -41,7 +42,7 @@ export class Passwords {
   ): Promise<void> {
     await attempts.checkAllowed();
     const storedHash = await this.users.passwordHashOf(this.dataSource.manager, who.id);
-    if (!storedHash || !(await verifyPassword(storedHash, currentPassword))) {
+    if (!storedHash || !(await this.hasher.verify(storedHash, currentPassword))) {
       await attempts.recordFailure();
       throw userError('current-password-wrong', {
         errors: [
@@ -50,7 +51,7 @@ export class Passwords {
       });
     }
     await attempts.recordSuccess();
-    const passwordHash = await hashPassword(newPassword);
+    const passwordHash = await this.hasher.hash(newPassword);
     await this.dataSource.transaction(async (manager) => {
       const user = await this.users.lock(manager, who.id);
       await this.replace(manager, user, passwordHash, false);

@@ -12,6 +12,7 @@ import { User } from './user.entity';
 import { UserMembership } from './user-membership.entity';
 import { UserMemberships } from './user-memberships';
 import { UsersController } from './users.controller';
+import { PasswordHasher } from './password-hasher';
 import { UsersService } from './users.service';
 import { UserStore } from './user-store';
 
@@ -32,7 +33,15 @@ import { UserStore } from './user-store';
     AccountLinkRendering,
     AccountLinkStore,
     Invitations,
+    PasswordHasher,
   ],
-  exports: [UsersService, UserStore, SeparationOfDuties, Invitations, AccountLinkStore],
+  exports: [
+    PasswordHasher,
+    UsersService,
+    UserStore,
+    SeparationOfDuties,
+    Invitations,
+    AccountLinkStore,
+  ],
 })
 export class UsersModule {}

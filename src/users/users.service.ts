@@ -6,7 +6,7 @@ import type { Page } from '../common/pagination';
 import type { FieldError } from '../common/problem';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { Invitations } from './invitations';
-import { hashPassword } from './password';
+import { PasswordHasher } from './password-hasher';
 import { endsSessions } from './user-sessions.rules';
 import { User } from './user.entity';
 import type { CreateUserDto, MembershipDto, UpdateUserDto, UserDto, UserQuery } from './user.dto';
@@ -29,6 +29,7 @@ export class UsersService {
     private readonly audit: AuditService,
     private readonly memberships: UserMemberships,
     private readonly invitations: Invitations,
+    private readonly hasher: PasswordHasher,
   ) {}
 
   // An invited user: no password until they accept the invitation this emails them.
@@ -43,7 +44,7 @@ export class UsersService {
     input: CreateUserDto,
     password: string,
   ): Promise<UserDto> {
-    return this.insert(actor, input, await hashPassword(password));
+    return this.insert(actor, input, await this.hasher.hash(password));
   }
 
   private insert(

@@ -35,6 +35,12 @@ export default async function globalSetup(globalConfig: { maxWorkers: number }):
   // Documents and exports likewise go to the run's own file store.
   process.env.FILES_DIR = mkdtempSync(join(tmpdir(), `ssg-test-files-${runId}-`));
   process.env.OUTBOX_RELAY_INTERVAL_MS = '100';
+  // Passwords hashed at OWASP's minimum argon2id cost (19 MiB, 2 passes, 1 lane), the lowest the
+  // config allows: the run hashes and verifies hundreds of them, each about 6 times dearer at the
+  // production default. One suite checks the default's cost on its own.
+  process.env.PASSWORD_HASH_MEMORY_KIB ||= '19456';
+  process.env.PASSWORD_HASH_PASSES ||= '2';
+  process.env.PASSWORD_HASH_LANES ||= '1';
   // One secret for the run's test workers and the processes they start.
   process.env.JWT_SECRET ||= randomBytes(32).toString('base64url');
 
