@@ -38,6 +38,9 @@ export interface GrantsClient extends Client<ClientPaths> {
   // Password sign-in; a `signedIn: false` step is finished with completeSecondFactor.
   signIn(email: string, password: string): Promise<SignInStep>;
   completeSecondFactor(challenge: string, code: string): Promise<User>;
+  // Confirms the second factor being enrolled with a code from the app; the session continues
+  // on the new tokens the API answers, proven by that factor.
+  confirmSecondFactor(code: string): Promise<User>;
   // Ends the session at the API (its refresh token too) and forgets it here.
   signOut(): Promise<void>;
 }
@@ -88,6 +91,14 @@ export function createGrantsClient(options: GrantsClientOptions): GrantsClient {
   api.completeSecondFactor = async (challenge, code) => {
     const { data, error, response } = await api.POST('/api/v1/auth/login/second-factor', {
       body: { challenge, code },
+    });
+    const answer = succeeded(data, error, response);
+    keeper.begin(answer);
+    return answer.user;
+  };
+  api.confirmSecondFactor = async (code) => {
+    const { data, error, response } = await api.POST('/api/v1/me/second-factor/confirm', {
+      body: { code },
     });
     const answer = succeeded(data, error, response);
     keeper.begin(answer);

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isRedisConnectionError } from '../queues/redis-errors';
 import { COOKIE_OPTIONS, frame, type Portal, sendPage, SESSION_COOKIE } from './portal-request';
 import type { PageFrame } from './portal-views';
+import { SECOND_FACTOR_PAGE } from './second-factor.pages';
 
 // The portal's error pages, in the GOV.UK patterns' words: what happened and what to do next.
 interface ErrorPage {
@@ -87,6 +88,14 @@ export async function answerPageError(
     await portal.sessions.end(request.cookies[SESSION_COOKIE]).catch(() => undefined);
     void reply.clearCookie(SESSION_COOKIE, COOKIE_OPTIONS);
     return reply.redirect('/sign-in?ended=1', 303);
+  }
+  // Staff signed in with a password alone set up their second factor before anything else.
+  if (
+    error instanceof ApiProblem &&
+    error.problem?.code === 'second-factor-enrolment-required' &&
+    !request.url.startsWith(SECOND_FACTOR_PAGE)
+  ) {
+    return reply.redirect(SECOND_FACTOR_PAGE, 303);
   }
   const page = pageFor(error);
   if (page.status >= 500) {

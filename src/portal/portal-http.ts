@@ -10,6 +10,7 @@ import type { AppConfig } from '../config/app-config';
 import { accountPages } from './account.pages';
 import { bidPages } from './bids.pages';
 import { roundPages } from './rounds.pages';
+import { secondFactorPages } from './second-factor.pages';
 import { answerPageError, answerPageNotFound } from './portal-errors';
 import { COOKIE_OPTIONS, type Portal } from './portal-request';
 import { PortalSessions } from './portal-sessions';
@@ -65,6 +66,7 @@ export async function registerPortal(
     );
     signInPages(portal, pages);
     accountPages(portal, pages);
+    secondFactorPages(portal, pages);
     taskPages(portal, pages);
     roundPages(portal, pages);
     bidPages(portal, pages);

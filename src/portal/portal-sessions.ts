@@ -23,6 +23,9 @@ export interface PortalSession {
   challenge?: { value: string; expiresAt: number };
   // Where to go once signed in (a portal path).
   returnTo?: string;
+  // A second factor being enrolled: what the app needs, kept until a code confirms it, so a
+  // mistyped code does not cost the person the secret they have already scanned.
+  enrolment?: { otpauthUri: string; secret: string; recoveryCodes: string[] };
 }
 
 // A session id is 32 random bytes, base64url; anything else never reaches Redis.

@@ -116,7 +116,7 @@ export function signInPages(portal: Portal, pages: FastifyInstance): void {
 }
 
 // The browser's old session is ended and a new id issued for what comes next.
-async function replaceSession(
+export async function replaceSession(
   portal: Portal,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -154,12 +154,17 @@ function refused(
   );
 }
 
-function shown(user: User): PortalUser {
+export function shown(user: User): PortalUser {
   return { name: user.name, email: user.email, role: user.role };
 }
 
 // Where to go after signing in: the page the person was sent away from, if it is one of ours.
-function landing(session: PortalSession | undefined): string {
+export function landing(session: PortalSession | undefined): string {
   const wanted = session?.returnTo;
-  return wanted && /^\/(?![/\\])/.test(wanted) && !wanted.startsWith('/sign-') ? wanted : HOME_PAGE;
+  return wanted &&
+    /^\/(?![/\\])/.test(wanted) &&
+    !wanted.startsWith('/sign-') &&
+    !wanted.startsWith('/account/second-factor')
+    ? wanted
+    : HOME_PAGE;
 }
