@@ -118,6 +118,11 @@ describe('the portal in a browser', () => {
     await check(page, 'link-not-working');
     await signIn(page, email, chosen);
     await page.waitForURL(`${baseUrl}/tasks`);
+    // The emails sent to them are listed, the invitation among them, as sent.
+    await page.getByRole('link', { name: 'Notifications' }).click();
+    const invitation = page.getByRole('row').filter({ hasText: mail.subject });
+    await expect(invitation.getByRole('strong').textContent()).resolves.toBe('Sent');
+    await check(page, 'notifications');
     await page.context().close();
   }, 90_000);
 

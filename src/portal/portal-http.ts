@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { accountPages } from './account.pages';
 import { bidPages } from './bids.pages';
+import { notificationPages } from './notifications.pages';
 import { roundPages } from './rounds.pages';
 import { secondFactorPages } from './second-factor.pages';
 import { answerPageError, answerPageNotFound } from './portal-errors';
@@ -68,6 +69,7 @@ export async function registerPortal(
     accountPages(portal, pages);
     secondFactorPages(portal, pages);
     taskPages(portal, pages);
+    notificationPages(portal, pages);
     roundPages(portal, pages);
     bidPages(portal, pages);
   });

@@ -125,15 +125,22 @@ export async function startBidding(): Promise<BiddingWorld> {
   const as = (role: Role) => ({ authorization: `Bearer ${tokens[role]}` });
   const orgs = await organisationIds(t, as('admin'));
   const bidder = (name: string) => bidderOf(t, as('admin'), orgs[name]);
+  // Side by side: each is an invitation accepted and a sign-in, two password hashes.
+  const [pcc, council, charity, otherCouncil] = await Promise.all([
+    bidder(NORTHUMBRIA_PCC),
+    bidder('Newcastle upon Tyne City Council'),
+    bidder('Safe Nights Tyneside (demo charity)'),
+    bidder('Middlesbrough Council'),
+  ]);
   return {
     t,
     smtp,
     worker,
     as,
-    pcc: await bidder(NORTHUMBRIA_PCC),
-    council: await bidder('Newcastle upon Tyne City Council'),
-    charity: await bidder('Safe Nights Tyneside (demo charity)'),
-    otherCouncil: await bidder('Middlesbrough Council'),
+    pcc,
+    council,
+    charity,
+    otherCouncil,
     close: async () => {
       await worker.close();
       await t.close();
