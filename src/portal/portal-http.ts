@@ -9,6 +9,9 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { accountPages } from './account.pages';
 import { bidPages } from './bids.pages';
+import { exportPages } from './exports.pages';
+import { paymentPages } from './payments.pages';
+import { returnPages } from './returns.pages';
 import { roundPages } from './rounds.pages';
 import { answerPageError, answerPageNotFound } from './portal-errors';
 import { COOKIE_OPTIONS, type Portal } from './portal-request';
@@ -68,6 +71,9 @@ export async function registerPortal(
     taskPages(portal, pages);
     roundPages(portal, pages);
     bidPages(portal, pages);
+    returnPages(portal, pages);
+    paymentPages(portal, pages);
+    exportPages(portal, pages);
   });
   return (request, reply) =>
     wantsPage(request) ? answerPageNotFound(portal, request, reply) : undefined;
