@@ -4,6 +4,7 @@ import { quarterReturn, type ReturnsWorld, activeAward } from './support/returns
 import { startPortalBrowser, type PortalBrowser } from './support/portal';
 import { unusedCode } from './support/second-factor';
 import { DEMO_PASSWORD } from './support/app';
+import { londonDateOf } from '../src/common/london-time';
 
 // Finance in the portal, in a real browser: finds a submitted return from its tasks, approves
 // part of the claim (a refused amount shown at its field first), a second finance officer
@@ -132,7 +133,8 @@ describe('finance in the portal', () => {
     await expect(page.getByLabel('Bank or ledger reference').inputValue()).resolves.toBe(
       'BACS-PORTAL-0001',
     );
-    const [year, month, day] = new Date().toISOString().slice(0, 10).split('-');
+    // Today on the UK calendar, as the API reads payment dates.
+    const [year, month, day] = londonDateOf(new Date()).split('-');
     await page.getByLabel('Day').fill(day);
     await page.getByLabel('Month').fill(month);
     await page.getByLabel('Year').fill(year);
