@@ -1,4 +1,4 @@
-import { formatPounds, plainPounds } from './money';
+import { formatPounds, penceFromPounds, plainPounds } from './money';
 
 describe('formatPounds', () => {
   it('shows pence as pounds with two decimals and thousands separators', () => {
@@ -23,5 +23,21 @@ describe('plainPounds', () => {
     expect(plainPounds(5)).toBe('0.05');
     expect(plainPounds(-150)).toBe('-1.50');
     expect(plainPounds('900719925474099199')).toBe('9007199254740991.99');
+  });
+});
+
+describe('penceFromPounds', () => {
+  it('reads pounds as people type them, exactly', () => {
+    expect(penceFromPounds('12500')).toBe(1_250_000);
+    expect(penceFromPounds(' £12,500.50 ')).toBe(1_250_050);
+    expect(penceFromPounds('0.5')).toBe(50);
+    expect(penceFromPounds('1,234,567.89')).toBe(123_456_789);
+  });
+
+  it('refuses what is not an amount of pounds and pence', () => {
+    for (const text of ['', 'abc', '12.345', '1,23', '-5', '12,500.5.0', '£', '1e5']) {
+      expect(penceFromPounds(text)).toBeUndefined();
+    }
+    expect(penceFromPounds('9'.repeat(20))).toBeUndefined();
   });
 });

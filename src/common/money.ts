@@ -25,3 +25,15 @@ function toPence(pence: number | bigint | string): bigint {
   }
   throw new TypeError(`Money must be a whole number of pence, got ${String(pence)}`);
 }
+
+// Pounds as a person types them ("12500", "12,500.50", "£12,500.5") as whole pence; undefined
+// for anything else (letters, a third decimal, misplaced commas, a negative amount, too large).
+export function penceFromPounds(text: string): number | undefined {
+  const match = /^£?\s*(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?$/.exec(text.trim());
+  if (!match) {
+    return undefined;
+  }
+  const pence =
+    BigInt(match[1].replace(/,/g, '')) * 100n + BigInt((match[2] ?? '0').padEnd(2, '0'));
+  return pence <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(pence) : undefined;
+}

@@ -1,5 +1,11 @@
-import { createGrantsClient, type GrantsClient, type Session } from '@safer-streets-grants/client';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import {
+  ApiProblem,
+  createGrantsClient,
+  type GrantsClient,
+  type Problem,
+  type Session,
+} from '@safer-streets-grants/client';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { REQUEST_ID_HEADER } from '../observability/request-context';
 
 // The portal calls this application's own /api/v1 through the client package, as any portal
@@ -69,4 +75,51 @@ export async function refreshedTokens(
     body: { refreshToken: tokens.refreshToken },
   });
   return data ? { accessToken: data.accessToken, refreshToken: data.refreshToken } : null;
+}
+
+// A file from the API, streamed to the browser rather than held: the client's injected fetch
+// buffers a whole answer in memory, and an export can be hundreds of MB. Still one injected
+// request through the API's whole pipeline (its guards decide who may have the file) as the
+// signed-in person, but with light-my-request's payloadAsStream its body flows with
+// backpressure. A refusal (small problem+json) is read and thrown as the ApiProblem it is.
+export async function streamFromApi(
+  app: FastifyInstance,
+  from: FastifyRequest,
+  session: Session,
+  path: string,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const userAgent = from.headers['user-agent'];
+  const answer = await app.inject({
+    method: 'GET',
+    url: path,
+    headers: {
+      authorization: `Bearer ${session.accessToken}`,
+      [REQUEST_ID_HEADER]: from.id,
+      ...(userAgent ? { 'user-agent': userAgent } : {}),
+    },
+    remoteAddress: from.ip,
+    payloadAsStream: true,
+  });
+  const body = answer.stream();
+  if (answer.statusCode !== 200) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) {
+      chunks.push(chunk as Buffer);
+    }
+    let problem: Problem | undefined;
+    try {
+      problem = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Problem;
+    } catch {
+      problem = undefined;
+    }
+    throw new ApiProblem(answer.statusCode, problem);
+  }
+  for (const name of ['content-type', 'content-disposition', 'content-length']) {
+    const value = answer.headers[name];
+    if (typeof value === 'string' || typeof value === 'number') {
+      void reply.header(name, value);
+    }
+  }
+  return reply.header('cache-control', 'no-store').send(body);
 }

@@ -10,6 +10,9 @@ import type { AppConfig } from '../config/app-config';
 import { accountPages } from './account.pages';
 import { bidPages } from './bids.pages';
 import { notificationPages } from './notifications.pages';
+import { exportPages } from './exports.pages';
+import { paymentPages } from './payments.pages';
+import { returnPages } from './returns.pages';
 import { roundPages } from './rounds.pages';
 import { secondFactorPages } from './second-factor.pages';
 import { answerPageError, answerPageNotFound } from './portal-errors';
@@ -72,6 +75,9 @@ export async function registerPortal(
     notificationPages(portal, pages);
     roundPages(portal, pages);
     bidPages(portal, pages);
+    returnPages(portal, pages);
+    paymentPages(portal, pages);
+    exportPages(portal, pages);
   });
   return (request, reply) =>
     wantsPage(request) ? answerPageNotFound(portal, request, reply) : undefined;

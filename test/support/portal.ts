@@ -26,11 +26,15 @@ export interface PortalBrowser {
   close(): Promise<void>;
 }
 
-export async function startPortalBrowser(): Promise<PortalBrowser> {
+// `makeWorld`: a suite needing more than the bidding world (an active award, say) makes it; its
+// API is the one the browser uses.
+export async function startPortalBrowser(
+  makeWorld: () => Promise<BiddingWorld> = startBidding,
+): Promise<PortalBrowser> {
   // Fails here, plainly, when Chromium is missing, before any data is made.
   const browser = await launchChromium();
   await mkdir(ARTEFACTS, { recursive: true });
-  const world = await startBidding();
+  const world = await makeWorld();
   await world.t.app.listen(0, '127.0.0.1');
   // localhost, not 127.0.0.1: browsers keep Secure cookies over plain HTTP only there.
   const baseUrl = (await world.t.app.getUrl()).replace('127.0.0.1', 'localhost');
@@ -44,7 +48,10 @@ export async function startPortalBrowser(): Promise<PortalBrowser> {
     async check(page, name) {
       const { violations } = await new AxeBuilder({ page }).withTags(WCAG).analyze();
       expect(
-        violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+        violations
+          .map((v) => ({ ...v, nodes: v.nodes.filter((n) => !knownGovukIssue(v.id, n.html)) }))
+          .filter((v) => v.nodes.length > 0)
+          .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
       ).toEqual([]);
       await page.screenshot({ path: join(ARTEFACTS, `${name}.png`), fullPage: true });
       titles.set(name, await page.title());
@@ -60,4 +67,14 @@ export async function startPortalBrowser(): Promise<PortalBrowser> {
       await world.close();
     },
   };
+}
+
+// GOV.UK Frontend's script puts aria-expanded on a radio that reveals conditional content, which
+// axe reports as not allowed on a radio. The Design System keeps it on purpose (screen readers
+// announce it; alphagov/govuk-frontend#979 lists it as a known issue), so that one is let through.
+function knownGovukIssue(rule: string, html: string): boolean {
+  return (
+    rule === 'aria-allowed-attr' &&
+    /^<input class="govuk-radios__input"[^>]*\saria-expanded="(true|false)"/.test(html)
+  );
 }

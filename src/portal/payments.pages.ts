@@ -1,0 +1,186 @@
+import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { londonDateOf } from '../common/london-time';
+import { formatPounds } from '../common/money';
+import {
+  formProblems,
+  formValue,
+  frame,
+  type Portal,
+  sendPage,
+  type SignedIn,
+  signedIn,
+} from './portal-request';
+import type { FieldProblem } from './portal-views';
+
+type Payment = Schemas['PaymentDto'];
+type PaymentStatus = Payment['status'];
+
+const PAGE = 100;
+// Far more payments than finance ever has waiting: past this, a payment's page gives up.
+const MOST_PAGES = 20;
+
+// Payments in arrears on approved returns: those to make, one payment, and recording it as made
+// (date and bank reference) with a confirmation. The person who approved the return may not.
+export function paymentPages(portal: Portal, pages: FastifyInstance): void {
+  const protect = { preHandler: pages.csrfProtection.bind(pages) };
+
+  pages.get<{ Querystring: { status?: string } }>('/payments', async (request, reply) => {
+    const me = await signedIn(portal, request, reply);
+    if (!me) {
+      return reply;
+    }
+    const status: PaymentStatus = request.query.status === 'made' ? 'made' : 'to_make';
+    const list = await expectOk(
+      me.api.GET('/api/v1/payments', { params: { query: { status, limit: PAGE } } }),
+    );
+    const heading = status === 'made' ? 'Payments made' : 'Payments to make';
+    return sendPage(
+      portal,
+      reply,
+      'payments',
+      frame(reply, heading, me.session, { section: 'payments' }),
+      {
+        heading,
+        toMake: status === 'to_make',
+        payments: list.items.map(shown),
+        total: list.total,
+        more: list.total > list.items.length,
+      },
+    );
+  });
+
+  pages.get<{ Params: { id: string } }>('/payments/:id', async (request, reply) => {
+    const me = await signedIn(portal, request, reply);
+    if (!me) {
+      return reply;
+    }
+    return showPayment(portal, reply, me, request.params.id);
+  });
+
+  pages.post<{ Params: { id: string } }>(
+    '/payments/:id/record',
+    protect,
+    async (request, reply) => {
+      const me = await signedIn(portal, request, reply);
+      if (!me) {
+        return reply;
+      }
+      const id = request.params.id;
+      const typed = {
+        day: formValue(request.body, 'paidOn-day').trim(),
+        month: formValue(request.body, 'paidOn-month').trim(),
+        year: formValue(request.body, 'paidOn-year').trim(),
+        reference: formValue(request.body, 'reference').trim(),
+      };
+      const paidOn = dateFrom(typed);
+      if (!paidOn) {
+        return showPayment(portal, reply, me, id, {
+          typed,
+          problems: [
+            { field: 'paidOn-day', message: 'Enter the date the payment was made, like 14 8 2026' },
+          ],
+        });
+      }
+      try {
+        const made = await expectOk(
+          me.api.POST('/api/v1/payments/{id}/record', {
+            params: { path: { id } },
+            body: { paidOn, reference: typed.reference },
+          }),
+        );
+        return await sendPage(
+          portal,
+          reply,
+          'payment-recorded',
+          frame(reply, 'Payment recorded', me.session, { section: 'payments' }),
+          { payment: shown(made) },
+        );
+      } catch (error) {
+        const problems = formProblems(error, { paidOn: 'paidOn-day', reference: 'reference' });
+        if (!problems) {
+          throw error;
+        }
+        return showPayment(portal, reply, me, id, { typed, problems });
+      }
+    },
+  );
+}
+
+// The payment's page: its return and amount, and, while it is to make, the form to record it.
+async function showPayment(
+  portal: Portal,
+  reply: FastifyReply,
+  me: SignedIn,
+  id: string,
+  refused?: {
+    typed: { day: string; month: string; year: string; reference: string };
+    problems: FieldProblem[];
+  },
+): Promise<FastifyReply> {
+  const payment = await findPayment(me, id);
+  if (!payment) {
+    // As the API answers an id it does not know: the error page says "Page not found".
+    throw new ApiProblem(404, undefined);
+  }
+  const today = londonDateOf(new Date()).split('-');
+  return sendPage(
+    portal,
+    reply,
+    'payment',
+    frame(reply, `Payment for ${payment.awardReference}`, me.session, {
+      section: 'payments',
+      problems: refused?.problems,
+    }),
+    {
+      payment: shown(payment),
+      values: refused?.typed ?? { day: '', month: '', year: '', reference: '' },
+      todayExample: `${Number(today[2])} ${Number(today[1])} ${today[0]}`,
+    },
+    refused ? 400 : 200,
+  );
+}
+
+// The API lists payments but has no read of one: the payment is looked for among those to make,
+// then those made, a page at a time.
+async function findPayment(me: SignedIn, id: string): Promise<Payment | undefined> {
+  for (const status of ['to_make', 'made'] as const) {
+    for (let page = 0; page < MOST_PAGES; page++) {
+      const list = await expectOk(
+        me.api.GET('/api/v1/payments', {
+          params: { query: { status, limit: PAGE, offset: page * PAGE } },
+        }),
+      );
+      const found = list.items.find((payment) => payment.id === id);
+      if (found) {
+        return found;
+      }
+      if (list.offset + list.items.length >= list.total) {
+        break;
+      }
+    }
+  }
+  return undefined;
+}
+
+// A GOV.UK date input's three fields as an ISO date, or undefined when they are not a real date.
+function dateFrom(typed: { day: string; month: string; year: string }): string | undefined {
+  if (![typed.day, typed.month].every((part) => /^\d{1,2}$/.test(part))) {
+    return undefined;
+  }
+  if (!/^\d{4}$/.test(typed.year)) {
+    return undefined;
+  }
+  const iso = `${typed.year}-${typed.month.padStart(2, '0')}-${typed.day.padStart(2, '0')}`;
+  const date = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(iso) ? iso : undefined;
+}
+
+function shown(payment: Payment) {
+  return {
+    ...payment,
+    amount: formatPounds(payment.amountPence),
+    quarterName: `Q${payment.quarter} ${payment.financialYear}`,
+    made: payment.status === 'made',
+  };
+}
