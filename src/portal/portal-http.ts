@@ -8,7 +8,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { accountPages } from './account.pages';
+import { assessmentPages } from './assessment.pages';
 import { bidPages } from './bids.pages';
+import { moderationPages } from './moderation.pages';
 import { roundPages } from './rounds.pages';
 import { answerPageError, answerPageNotFound } from './portal-errors';
 import { COOKIE_OPTIONS, type Portal } from './portal-request';
@@ -68,6 +70,8 @@ export async function registerPortal(
     taskPages(portal, pages);
     roundPages(portal, pages);
     bidPages(portal, pages);
+    assessmentPages(portal, pages);
+    moderationPages(portal, pages);
   });
   return (request, reply) =>
     wantsPage(request) ? answerPageNotFound(portal, request, reply) : undefined;

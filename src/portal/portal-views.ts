@@ -21,7 +21,7 @@ export interface PageFrame {
   // The problems a refused form shows, summary first (GOV.UK error summary).
   problems?: FieldProblem[];
   // Which navigation item is this page's.
-  section?: 'tasks' | 'rounds' | 'bids';
+  section?: 'tasks' | 'rounds' | 'bids' | 'assignments' | 'moderation';
 }
 
 export class PortalTemplateError extends Error {}
