@@ -28,7 +28,7 @@ export const API_PAGES: Record<PortalPage, string> = {
   award: apiPath(PORTAL_PAGES.award),
   offerLetter: apiPath(PORTAL_PAGES.offerLetter),
   return: apiPath(PORTAL_PAGES.return),
-  assignment: apiPath(PORTAL_PAGES.assignment),
+  assignment: PORTAL_PAGES.assignment,
   exportDownload: apiPath(PORTAL_PAGES.exportDownload),
   signIn: PORTAL_PAGES.signIn,
   setPassword: PORTAL_PAGES.setPassword,

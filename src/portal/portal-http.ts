@@ -8,11 +8,13 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { accountPages } from './account.pages';
+import { assessmentPages } from './assessment.pages';
 import { bidPages } from './bids.pages';
 import { notificationPages } from './notifications.pages';
 import { exportPages } from './exports.pages';
 import { paymentPages } from './payments.pages';
 import { returnPages } from './returns.pages';
+import { moderationPages } from './moderation.pages';
 import { roundPages } from './rounds.pages';
 import { secondFactorPages } from './second-factor.pages';
 import { answerPageError, answerPageNotFound } from './portal-errors';
@@ -78,6 +80,8 @@ export async function registerPortal(
     returnPages(portal, pages);
     paymentPages(portal, pages);
     exportPages(portal, pages);
+    assessmentPages(portal, pages);
+    moderationPages(portal, pages);
   });
   return (request, reply) =>
     wantsPage(request) ? answerPageNotFound(portal, request, reply) : undefined;

@@ -21,7 +21,16 @@ export interface PageFrame {
   // The problems a refused form shows, summary first (GOV.UK error summary).
   problems?: FieldProblem[];
   // Which navigation item is this page's.
-  section?: 'tasks' | 'notifications' | 'rounds' | 'bids' | 'returns' | 'payments' | 'exports';
+  section?:
+    | 'tasks'
+    | 'notifications'
+    | 'rounds'
+    | 'bids'
+    | 'returns'
+    | 'payments'
+    | 'exports'
+    | 'assignments'
+    | 'moderation';
 }
 
 export class PortalTemplateError extends Error {}

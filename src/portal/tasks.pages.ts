@@ -31,6 +31,8 @@ const TASK_PAGES: Record<Task['objectType'], string> = {
   return_payment: '/payments/{id}',
 };
 
+const MODERATION_PAGE = '/moderation/bids/{id}';
+
 // "Your tasks": everything waiting for the signed-in person, most urgent first, deadlines on a
 // UK clock (as the API gives them).
 export function taskPages(portal: Portal, pages: FastifyInstance): void {
@@ -43,7 +45,11 @@ export function taskPages(portal: Portal, pages: FastifyInstance): void {
     const tasks = list.items.map((task) => ({
       ...task,
       action: TASK_ACTIONS[task.kind],
-      href: TASK_PAGES[task.objectType].replace('{id}', encodeURIComponent(task.objectId)),
+      // A bid to moderate opens the moderation form, not the bidder's page of the bid.
+      href: (task.kind === 'moderation' ? MODERATION_PAGE : TASK_PAGES[task.objectType]).replace(
+        '{id}',
+        encodeURIComponent(task.objectId),
+      ),
     }));
     return sendPage(
       portal,

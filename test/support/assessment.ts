@@ -11,6 +11,8 @@ type Headers = { authorization: string };
 export interface Assessor {
   id: string;
   email: string;
+  // The password chosen on accepting the invitation, for signing in again (in the portal, say).
+  password: string;
   name: string;
   headers: Headers;
 }
@@ -23,6 +25,7 @@ export async function newAssessor(t: TestApp, admin: Headers): Promise<Assessor>
   return {
     id: account.id,
     email: account.email,
+    password: account.password,
     name: user.name as string,
     headers: { authorization: `Bearer ${token}` },
   };
