@@ -269,6 +269,12 @@ describe('the portal in a browser', () => {
     // Signed in, then every session of the person ended at the API (as a password change does).
     await signIn(page, bidder.email, bidder.password);
     await page.waitForURL(`${baseUrl}/tasks`);
+    // An address with a mangled id (the API refuses it, 400) is a page that does not exist.
+    const mangled = await page.goto(`${baseUrl}/bids/not-a-bid-id`);
+    expect(mangled?.status()).toBe(404);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Page not found',
+    );
     const me = await portal.world.t.http().get('/api/v1/me').set(bidder.headers).expect(200);
     await portal.world.t
       .http()

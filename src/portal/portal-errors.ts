@@ -59,9 +59,10 @@ const BROKEN: ErrorPage = {
   reference: true,
 };
 
-function pageFor(error: unknown): ErrorPage {
+function pageFor(error: unknown, request: FastifyRequest): ErrorPage {
   if (error instanceof ApiProblem) {
-    if (error.status === 404) {
+    // A page read the API refuses as malformed (a mangled id in the address) does not exist.
+    if (error.status === 404 || (error.status === 400 && request.method === 'GET')) {
       return NOT_FOUND;
     }
     if (error.status === 403) {
@@ -97,7 +98,7 @@ export async function answerPageError(
   ) {
     return reply.redirect(SECOND_FACTOR_PAGE, 303);
   }
-  const page = pageFor(error);
+  const page = pageFor(error, request);
   if (page.status >= 500) {
     request.log.error({ err: error }, 'portal page failed');
   }
