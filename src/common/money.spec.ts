@@ -1,4 +1,4 @@
-import { formatPounds, plainPounds } from './money';
+import { formatPounds, parsePounds, plainPounds } from './money';
 
 describe('formatPounds', () => {
   it('shows pence as pounds with two decimals and thousands separators', () => {
@@ -23,5 +23,35 @@ describe('plainPounds', () => {
     expect(plainPounds(5)).toBe('0.05');
     expect(plainPounds(-150)).toBe('-1.50');
     expect(plainPounds('900719925474099199')).toBe('9007199254740991.99');
+  });
+});
+
+describe('parsePounds', () => {
+  it('reads pounds as people type them into whole pence', () => {
+    expect(parsePounds('12500')).toBe(1_250_000);
+    expect(parsePounds(' 12,500.50 ')).toBe(1_250_050);
+    expect(parsePounds('£300')).toBe(30_000);
+    expect(parsePounds('0.5')).toBe(50);
+    expect(parsePounds('1,234,567.89')).toBe(123_456_789);
+    expect(parsePounds('0')).toBe(0);
+  });
+
+  it('refuses anything that is not an amount of pounds and pence', () => {
+    for (const bad of [
+      '',
+      'abc',
+      '12.345',
+      '-5',
+      '+5',
+      '1,23',
+      '12,5000',
+      '1.',
+      '.5',
+      '1e5',
+      '12 500',
+    ]) {
+      expect(parsePounds(bad)).toBeUndefined();
+    }
+    expect(parsePounds('99999999999999999999')).toBeUndefined();
   });
 });

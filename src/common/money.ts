@@ -25,3 +25,15 @@ function toPence(pence: number | bigint | string): bigint {
   }
   throw new TypeError(`Money must be a whole number of pence, got ${String(pence)}`);
 }
+
+// Pounds as a person types them ("12500", "12,500.50", "£300", "0.5") to whole pence, or
+// undefined for anything else: more than two decimal places, a sign, letters, misplaced commas.
+export function parsePounds(text: string): number | undefined {
+  const typed = text.trim().replace(/^£\s*/, '');
+  if (!/^(\d{1,3}(,\d{3})+|\d+)(\.\d{1,2})?$/.test(typed)) {
+    return undefined;
+  }
+  const [pounds, pennies = ''] = typed.replace(/,/g, '').split('.');
+  const pence = BigInt(pounds) * 100n + BigInt(pennies.padEnd(2, '0'));
+  return pence <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(pence) : undefined;
+}

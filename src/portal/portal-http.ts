@@ -8,6 +8,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { accountPages } from './account.pages';
+import { bidSectionPages } from './bid-sections.pages';
 import { bidPages } from './bids.pages';
 import { roundPages } from './rounds.pages';
 import { answerPageError, answerPageNotFound } from './portal-errors';
@@ -68,6 +69,7 @@ export async function registerPortal(
     taskPages(portal, pages);
     roundPages(portal, pages);
     bidPages(portal, pages);
+    bidSectionPages(portal, pages);
   });
   return (request, reply) =>
     wantsPage(request) ? answerPageNotFound(portal, request, reply) : undefined;
