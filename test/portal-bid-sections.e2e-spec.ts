@@ -112,7 +112,7 @@ describe('writing a bid section by section in the portal', () => {
     await page.getByLabel(`Revenue costs in ${years[1]}`).fill('abc');
     await save(page);
     await expect(page.locator('.govuk-error-summary').innerText()).resolves.toContain(
-      `revenue in ${years[0]}: enter an amount in pounds`,
+      `Revenue costs in ${years[0]}: enter an amount in pounds`,
     );
     await expect(
       page.locator(`#cost-${years[1].replace('/', '-')}-revenue-error`).count(),
@@ -152,8 +152,34 @@ describe('writing a bid section by section in the portal', () => {
     await save(page);
     await page.waitForURL(taskList);
 
+    // Match funding, first on a page opened before a colleague saved theirs: refused (412), the
+    // colleague's shown, nothing overwritten; then the bidder's own, on the fresh page.
     await page.getByRole('link', { name: 'Match funding' }).click();
     await portal.check(page, 'bid-match-funding');
+    const read = await portal.world.t
+      .http()
+      .get(`/api/v1/bids/${bidId}`)
+      .set(bidder.headers)
+      .expect(200);
+    await portal.world.t
+      .http()
+      .patch(`/api/v1/bids/${bidId}`)
+      .set(bidder.headers)
+      .set('if-match', read.headers.etag)
+      .send({ matchFunding: [{ source: 'Colleague’s source', kind: 'cash', amountPence: 100 }] })
+      .expect(200);
+    await page.getByLabel('Who provides source 1').fill('My source, on an old page');
+    await page.getByLabel('Amount of source 1').fill('5');
+    await save(page);
+    await expect(page.locator('.govuk-error-summary').innerText()).resolves.toContain(
+      'Someone else changed this bid',
+    );
+    await expect(page.getByLabel('Who provides source 1').inputValue()).resolves.toBe(
+      'Colleague’s source',
+    );
+    expect((await bidInApi()).matchFunding).toEqual([
+      { source: 'Colleague’s source', kind: 'cash', amountPence: 100 },
+    ]);
     await page.getByLabel('Who provides source 1').fill('Council capital programme');
     await page.getByLabel('Kind of source 1').selectOption('in_kind');
     await page.getByLabel('Amount of source 1').fill('60,000.25');

@@ -306,6 +306,9 @@ const INTERVENTIONS: Section = {
 };
 
 const COST_KINDS = ['capital', 'revenue'] as const;
+const costLabel = (kind: string, year: string) =>
+  `${kind === 'capital' ? 'Capital' : 'Revenue'} costs in ${year}`;
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 const cellId = (year: string, kind: string) => `cost-${year.replace('/', '-')}-${kind}`;
 
 // The round's financial years: those its delivery period touches, as the API checks them.
@@ -341,7 +344,10 @@ const COSTS: Section = {
         }
         const pence = parsePounds(typed);
         if (pence === undefined) {
-          problems.push({ field: id, message: `${kind} in ${year}: ${BAD_AMOUNT.toLowerCase()}` });
+          problems.push({
+            field: id,
+            message: `${costLabel(kind, year)}: ${lowerFirst(BAD_AMOUNT)}`,
+          });
         } else if (pence > 0) {
           lineCells.push(id);
           costLines.push({ financialYear: year, kind, amountPence: pence });
@@ -386,7 +392,7 @@ function costTotals(bid: Bid, round: Round): Values {
         cells: COST_KINDS.map((kind) => ({
           kind,
           id: cellId(year, kind),
-          label: `${kind === 'capital' ? 'Capital' : 'Revenue'} costs in ${year}`,
+          label: costLabel(kind, year),
         })),
         total: formatPounds(sum(inYear)),
         cap: yearCap ? formatPounds(yearCap.capPence) : undefined,
