@@ -14,12 +14,13 @@ describe('writing a bid section by section in the portal', () => {
   let bidder: Bidder;
   let bidId: string;
   let years: string[];
+  let round: { id: string; deliveryStartsOn: string; deliveryEndsOn: string };
 
   beforeAll(async () => {
     portal = await startPortalBrowser();
     const { world } = portal;
     bidder = world.council;
-    const round = await openRound(world.t, world.as('admin'));
+    round = await openRound(world.t, world.as('admin'));
     years = financialYearsBetween(round.deliveryStartsOn, round.deliveryEndsOn);
     const created = await world.t
       .http()
@@ -186,7 +187,42 @@ describe('writing a bid section by section in the portal', () => {
     await save(page);
     await page.waitForURL(taskList);
 
+    await page.getByRole('link', { name: 'Partners and consultation' }).click();
+    await portal.check(page, 'bid-partners');
+    await page.getByLabel('Name of partner 1').fill('Northumbria Police');
+    await page.getByLabel('What partner 1 will do').fill('Designing Out Crime Officer survey');
+    await page
+      .getByLabel('Consultation', { exact: true })
+      .fill('Door-to-door survey of 300 households.');
+    await save(page);
+    await page.waitForURL(taskList);
+
+    // The delivery plan: a date that does not exist is refused beside it, what was typed kept.
+    await page.getByRole('link', { name: 'Delivery plan' }).click();
+    await portal.check(page, 'bid-delivery');
+    const due = page.getByRole('group', { name: 'When milestone 1 is due' });
+    await page.getByLabel('Milestone 1', { exact: true }).fill('Columns installed');
+    await due.getByLabel('Day').fill('31');
+    await due.getByLabel('Month').fill('2');
+    await due.getByLabel('Year').fill(round.deliveryStartsOn.slice(0, 4));
+    await page.getByLabel('What risk 1 is').fill('Supplier delays');
+    await page.getByLabel('How risk 1 is reduced').fill('Framework supplier, early order');
+    await page.getByLabel('How you will evaluate the project').fill('Burglary before and after.');
+    await save(page);
+    await expect(page.locator('#milestone-0-day-error').innerText()).resolves.toContain(
+      'as a real date',
+    );
+    await expect(page.getByLabel('What risk 1 is').inputValue()).resolves.toBe('Supplier delays');
+    const [year, month, day] = round.deliveryStartsOn.split('-');
+    await due.getByLabel('Day').fill(day);
+    await due.getByLabel('Month').fill(month);
+    await due.getByLabel('Year').fill(year);
+    await save(page);
+    await page.waitForURL(taskList);
+
     for (const section of [
+      'Partners and consultation',
+      'Delivery plan',
       'About your project',
       'The area',
       'The crime problem',
@@ -218,6 +254,11 @@ describe('writing a bid section by section in the portal', () => {
       matchFunding: [
         { source: 'Council capital programme', kind: 'in_kind', amountPence: 6_000_025 },
       ],
+      partners: [{ name: 'Northumbria Police', role: 'Designing Out Crime Officer survey' }],
+      consultation: 'Door-to-door survey of 300 households.',
+      milestones: [{ title: 'Columns installed', dueOn: round.deliveryStartsOn }],
+      risks: [{ description: 'Supplier delays', mitigation: 'Framework supplier, early order' }],
+      evaluationApproach: 'Burglary before and after.',
       requestedPence: 28_100_050,
       matchFundingPence: 6_000_025,
     });

@@ -17,6 +17,16 @@ export const BID_SECTIONS = [
   { slug: 'interventions', name: 'Interventions', answers: (bid: Bid) => [bid.interventions] },
   { slug: 'costs', name: 'Costs', answers: (bid: Bid) => [bid.costLines] },
   { slug: 'match-funding', name: 'Match funding', answers: (bid: Bid) => [bid.matchFunding] },
+  {
+    slug: 'partners',
+    name: 'Partners and consultation',
+    answers: (bid: Bid) => [bid.partners, bid.consultation],
+  },
+  {
+    slug: 'delivery',
+    name: 'Delivery plan',
+    answers: (bid: Bid) => [bid.milestones, bid.risks, bid.evaluationApproach],
+  },
 ] as const;
 
 const given = (answer: unknown) =>
