@@ -32,10 +32,26 @@ describe('penceFromPounds', () => {
     expect(penceFromPounds(' £12,500.50 ')).toBe(1_250_050);
     expect(penceFromPounds('0.5')).toBe(50);
     expect(penceFromPounds('1,234,567.89')).toBe(123_456_789);
+    expect(penceFromPounds('£300')).toBe(30_000);
+    expect(penceFromPounds('0')).toBe(0);
   });
 
   it('refuses what is not an amount of pounds and pence', () => {
-    for (const text of ['', 'abc', '12.345', '1,23', '-5', '12,500.5.0', '£', '1e5']) {
+    for (const text of [
+      '',
+      'abc',
+      '12.345',
+      '1,23',
+      '-5',
+      '+5',
+      '12,5000',
+      '1.',
+      '.5',
+      '12 500',
+      '12,500.5.0',
+      '£',
+      '1e5',
+    ]) {
       expect(penceFromPounds(text)).toBeUndefined();
     }
     expect(penceFromPounds('9'.repeat(20))).toBeUndefined();

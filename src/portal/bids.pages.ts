@@ -1,6 +1,7 @@
 import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance } from 'fastify';
 import { formatPounds } from '../common/money';
+import { bidTaskList } from './bid-task-list';
 import { formProblems, formValue, frame, type Portal, sendPage, signedIn } from './portal-request';
 
 type Bid = Schemas['BidDto'];
@@ -17,7 +18,8 @@ const BID_STATUS_TEXT: Record<Bid['status'], string> = {
   withdrawn: 'Withdrawn',
 };
 
-// A bidder's bids: their organisation's list, one bid's answers, and changing its first section.
+// A bidder's bids: their organisation's list, one bid (a draft's task list, or its answers), and
+// changing its first section (the others are in bid-sections.pages.ts).
 export function bidPages(portal: Portal, pages: FastifyInstance): void {
   const protect = { preHandler: pages.csrfProtection.bind(pages) };
 
@@ -47,6 +49,13 @@ export function bidPages(portal: Portal, pages: FastifyInstance): void {
     const bid = await expectOk(
       me.api.GET('/api/v1/bids/{id}', { params: { path: { id: request.params.id } } }),
     );
+    // A draft is a task list of its sections; any other bid a summary of its answers.
+    const documents =
+      bid.status === 'draft'
+        ? await expectOk(
+            me.api.GET('/api/v1/bids/{id}/documents', { params: { path: { id: bid.id } } }),
+          )
+        : undefined;
     return sendPage(
       portal,
       reply,
@@ -54,6 +63,7 @@ export function bidPages(portal: Portal, pages: FastifyInstance): void {
       frame(reply, `${bid.reference}: ${bid.title}`, me.session, { section: 'bids' }),
       {
         bid: shown(bid),
+        tasks: documents ? bidTaskList(bid, documents.items.length) : undefined,
       },
     );
   });

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { accountPages } from './account.pages';
 import { assessmentPages } from './assessment.pages';
+import { bidSectionPages } from './bid-sections.pages';
 import { bidPages } from './bids.pages';
 import { notificationPages } from './notifications.pages';
 import { exportPages } from './exports.pages';
@@ -82,6 +83,7 @@ export async function registerPortal(
     exportPages(portal, pages);
     assessmentPages(portal, pages);
     moderationPages(portal, pages);
+    bidSectionPages(portal, pages);
   });
   return (request, reply) =>
     wantsPage(request) ? answerPageNotFound(portal, request, reply) : undefined;

@@ -100,12 +100,13 @@ async function sendToSignIn(
 }
 
 // The refused fields of an API problem as a form shows them: each field error on the page's
-// field of that name (`fields` maps the API's field names to the form's), the rest summarised.
+// field of that name (`fields` maps the API's field names to the form's, as a table or, for
+// forms with repeated rows, a function), the rest summarised.
 // A 401 is the person's to fix only where they are proving who they are (`signingIn`);
 // elsewhere it means the session ended, and the error page sends them to sign in again.
 export function formProblems(
   error: unknown,
-  fields: Record<string, string> = {},
+  fields: Record<string, string> | ((apiField: string) => string | undefined) = {},
   signingIn = false,
 ): FieldProblem[] | undefined {
   if (
@@ -115,14 +116,14 @@ export function formProblems(
   ) {
     return undefined;
   }
+  const formField = typeof fields === 'function' ? fields : (name: string) => fields[name];
   const listed = (error.problem?.errors ?? []).map((fieldError) => ({
-    field: fields[fieldError.field] ?? '',
+    field: formField(fieldError.field) ?? '',
     message: fieldError.message,
   }));
   // A refusal naming no field is shown against the form's first field.
-  return listed.length > 0
-    ? listed
-    : [{ field: Object.values(fields)[0] ?? '', message: error.message }];
+  const first = typeof fields === 'function' ? '' : (Object.values(fields)[0] ?? '');
+  return listed.length > 0 ? listed : [{ field: first, message: error.message }];
 }
 
 // A form value as one string (a repeated name keeps its first value).

@@ -36,6 +36,9 @@ export interface PageFrame {
 export class PortalTemplateError extends Error {}
 
 const SERVICE_NAME = 'Safer Streets grants';
+// A partial on a line of its own is not indented like its call: that would indent the second
+// and later lines of a textarea's value, changing what the bidder typed.
+const COMPILE = { preventIndent: true };
 
 // The portal's pages: Handlebars, compiled once at start from templates/portal (layout.html.hbs,
 // pages/<name>.html.hbs and partials/<name>.html.hbs), so a broken template stops the start.
@@ -51,6 +54,10 @@ export class PortalViews {
     const handlebars = Handlebars.create();
     handlebars.registerHelper(EMAIL_HELPERS);
     handlebars.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    // Strings joined, for ids of repeated fields: (concat 'match-' @index '-amount').
+    // A row's number for people, from its index: (inc @index).
+    handlebars.registerHelper('inc', (index: unknown) => Number(index) + 1);
+    handlebars.registerHelper('concat', (...parts: unknown[]) => parts.slice(0, -1).join(''));
     // The message for one field, when the form's problems name it.
     handlebars.registerHelper('problemFor', (problems: unknown, field: string) =>
       Array.isArray(problems)
@@ -63,13 +70,13 @@ export class PortalViews {
       }
       const source = readFileSync(file, 'utf8');
       try {
-        handlebars.precompile(source);
+        handlebars.precompile(source, COMPILE);
       } catch (error) {
         throw new PortalTemplateError(
           `The portal template ${file} cannot be compiled: ${(error as Error).message}`,
         );
       }
-      return handlebars.compile(source);
+      return handlebars.compile(source, COMPILE);
     };
     for (const file of filesIn(join(dir, 'partials'))) {
       handlebars.registerPartial(basename(file, '.html.hbs'), readFileSync(file, 'utf8'));
