@@ -8,6 +8,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { accountPages } from './account.pages';
+import { bidDocumentPages } from './bid-documents.pages';
+import { bidSubmissionPages } from './bid-submission.pages';
 import { bidPages } from './bids.pages';
 import { roundPages } from './rounds.pages';
 import { answerPageError, answerPageNotFound } from './portal-errors';
@@ -68,6 +70,8 @@ export async function registerPortal(
     taskPages(portal, pages);
     roundPages(portal, pages);
     bidPages(portal, pages);
+    bidDocumentPages(portal, pages, config.documents.maxBytes);
+    bidSubmissionPages(portal, pages);
   });
   return (request, reply) =>
     wantsPage(request) ? answerPageNotFound(portal, request, reply) : undefined;
