@@ -179,7 +179,7 @@ describe('attaching documents and submitting a bid in the portal', () => {
     await page.context().close();
   }, 150_000);
 
-  it('shows what to fix on an incomplete bid, with no submit button, and refuses an upload without its form token', async () => {
+  it('shows what to fix on an incomplete bid, does not submit a bid changed since its check, and refuses an upload without its form token', async () => {
     const { baseUrl, world } = portal;
     const bidder = world.council;
     const created = await world.t
@@ -200,6 +200,37 @@ describe('attaching documents and submitting a bid in the portal', () => {
       page.locator(`main a[href="/bids/${id}/costs"]`, { hasText: 'Fix this' }).count(),
     ).resolves.toBeGreaterThan(0);
     await expect(page.getByRole('button', { name: 'Submit bid' }).count()).resolves.toBe(0);
+
+    // A complete bid changed by a colleague after its check page was opened: not submitted,
+    // and the page says why in its error summary.
+    const complete = await world.t
+      .http()
+      .post('/api/v1/bids')
+      .set(bidder.headers)
+      .send(validBid(round, { title: `Safer lanes ${uniqueSuffix()}` }))
+      .expect(201);
+    const completeId = (complete.body as { id: string }).id;
+    await page.goto(`${baseUrl}/bids/${completeId}/check`);
+    await world.t
+      .http()
+      .patch(`/api/v1/bids/${completeId}`)
+      .set(bidder.headers)
+      .set('if-match', complete.headers.etag)
+      .send({ summary: 'A colleague’s better summary.' })
+      .expect(200);
+    await page.getByRole('button', { name: 'Submit bid' }).click();
+    await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain(
+      'Someone changed this bid after you opened this page',
+    );
+    await expect(page.locator('main').textContent()).resolves.toContain(
+      'A colleague’s better summary.',
+    );
+    await world.t
+      .http()
+      .get(`/api/v1/bids/${completeId}`)
+      .set(bidder.headers)
+      .expect(200)
+      .expect((answer) => expect(answer.body.status).toBe('draft'));
 
     // A multipart upload without the form token: refused before the file is read.
     const forged = await page.request.post(`${baseUrl}/bids/${id}/documents`, {
