@@ -112,6 +112,25 @@ describe('bids: bad input is refused and changes nothing', () => {
     expectProblem(missing.body, 428, 'if-match-required');
   });
 
+  it('does not submit a draft changed since the version the bidder checked (If-Match)', async () => {
+    const now = await current();
+    const stale = await t
+      .http()
+      .post(`/api/v1/bids/${bid.id}/submit`)
+      .set(council.headers)
+      .set('if-match', `"${now.version + 1}"`)
+      .expect(412);
+    expectProblem(stale.body, 412, 'version-mismatch');
+    const weak = await t
+      .http()
+      .post(`/api/v1/bids/${bid.id}/submit`)
+      .set(council.headers)
+      .set('if-match', `W/"${now.version}"`)
+      .expect(412);
+    expectProblem(weak.body, 412, 'if-match-weak');
+    await expect(current()).resolves.toMatchObject({ status: 'draft', version: now.version });
+  });
+
   it('answers 404 to an applicant of another organisation, whatever they try', async () => {
     const base = `/api/v1/bids/${bid.id}`;
     const attempts = [

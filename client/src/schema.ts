@@ -8656,6 +8656,8 @@ export interface operations {
       header?: {
         /** @description Any unique string, such as a UUID; a retry with the same key repeats nothing */
         'Idempotency-Key'?: string;
+        /** @description The version checked, e.g. "3": a draft changed since is not submitted (412), so what is submitted is what was read */
+        'If-Match'?: string;
       };
       path: {
         id: string;
@@ -8710,6 +8712,15 @@ export interface operations {
       };
       /** @description The command does not apply to the bid or round as they stand. Codes: `bid-documents-not-ready`, `bid-withdrawn`, `organisation-inactive`, `round-not-open`. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Changed since you checked it. Codes: `if-match-weak`, `version-mismatch`. */
+      412: {
         headers: {
           [name: string]: unknown;
         };

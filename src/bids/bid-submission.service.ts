@@ -17,7 +17,7 @@ import { Bid, WITHDRAWABLE_STATUSES } from './bid.entity';
 import { isWindowOpen } from './bids.service';
 import { BID_ERRORS, bidError } from './bids.errors';
 import { organisationError } from '../organisations/organisations.errors';
-import { notFound } from '../common/common.errors';
+import { commonError, notFound } from '../common/common.errors';
 
 @Injectable()
 export class BidSubmissionService {
@@ -34,12 +34,14 @@ export class BidSubmissionService {
   // submitted answers it as it stands, so a retried request does no harm. Four statements: the
   // bid locked; read whole with its round (share-locked) and what the rules and emails need; the
   // limit's scope locked; the bid frozen with its audit event and emails, counting the scope's
-  // live bids again now that it is locked.
+  // live bids again now that it is locked. With `expectedVersion` (If-Match) a draft changed
+  // since the bidder checked it is refused (412), so what is submitted is what they read.
   submit(
     actor: AuditActor,
     user: AuthenticatedUser,
     id: string,
     now = new Date(),
+    expectedVersion?: number,
   ): Promise<BidDto> {
     return this.dataSource.transaction(async (manager) => {
       const { bid, facts } = await this.store.lockForSubmission(manager, id);
@@ -51,6 +53,11 @@ export class BidSubmissionService {
       }
       if (bid.status !== 'draft') {
         return toBidDto(bid);
+      }
+      if (expectedVersion !== undefined && bid.version !== expectedVersion) {
+        throw commonError('version-mismatch', {
+          message: `The bid has changed since you checked it (now version ${bid.version}); check it again before submitting.`,
+        });
       }
       const { round } = bid;
       if (round.status === 'draft') {

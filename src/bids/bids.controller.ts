@@ -173,18 +173,33 @@ export class BidsController {
   @Post(':id/submit')
   @BidCommand('Submit a draft: checks every rule and the window, freezes it, emails a receipt')
   @IdempotencyHeader()
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description:
+      'The version checked, e.g. "3": a draft changed since is not submitted (412), so what is submitted is what was read',
+  })
   @ApiUnprocessableEntityResponse({ type: ProblemDto, description: 'Rules failed, one per error' })
+  @ApiPreconditionFailedResponse({ type: ProblemDto, description: 'Changed since you checked it' })
   @Refuses(
     'bid-documents-not-ready',
     'bid-ineligible',
     'bid-withdrawn',
     'email-refused',
+    'if-match-invalid',
+    'if-match-weak',
     'not-found',
     'organisation-inactive',
     'round-not-open',
+    'version-mismatch',
   )
-  submit(@CurrentUser() user: AuthenticatedUser, @UuidParam() id: string): Promise<BidDto> {
-    return this.submission.submit(auditActor(user), user, id);
+  submit(
+    @CurrentUser() user: AuthenticatedUser,
+    @UuidParam() id: string,
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<BidDto> {
+    const version = ifMatch === undefined ? undefined : versionFrom(ifMatch, 'bid');
+    return this.submission.submit(auditActor(user), user, id, new Date(), version);
   }
 
   @Post(':id/withdraw')

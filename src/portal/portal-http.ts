@@ -10,6 +10,8 @@ import type { AppConfig } from '../config/app-config';
 import { accountPages } from './account.pages';
 import { assessmentPages } from './assessment.pages';
 import { bidSectionPages } from './bid-sections.pages';
+import { bidDocumentPages } from './bid-documents.pages';
+import { bidSubmissionPages } from './bid-submission.pages';
 import { bidPages } from './bids.pages';
 import { notificationPages } from './notifications.pages';
 import { exportPages } from './exports.pages';
@@ -84,6 +86,8 @@ export async function registerPortal(
     assessmentPages(portal, pages);
     moderationPages(portal, pages);
     bidSectionPages(portal, pages);
+    bidDocumentPages(portal, pages, config.documents.maxBytes);
+    bidSubmissionPages(portal, pages);
   });
   return (request, reply) =>
     wantsPage(request) ? answerPageNotFound(portal, request, reply) : undefined;
