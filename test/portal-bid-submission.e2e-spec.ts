@@ -45,7 +45,7 @@ describe('attaching documents and submitting a bid in the portal', () => {
     await portal.signIn(page, bidder.email, bidder.password);
     await page.waitForURL(`${baseUrl}/tasks`);
     await page.goto(`${baseUrl}/bids/${id}`);
-    await page.getByRole('link', { name: 'Supporting documents' }).click();
+    await page.getByRole('link', { name: 'Documents', exact: true }).click();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
       'Supporting documents',
     );

@@ -19,17 +19,17 @@ export const PORTAL_PAGES = {
 export type PortalPage = keyof typeof PORTAL_PAGES;
 
 // Without PORTAL_BASE_URL, links open what this application serves under PUBLIC_BASE_URL, so a
-// link from a fresh start is never a 404: the built-in portal's sign-in and password pages
-// (src/portal), and the API's routes for the objects whose portal pages are still to come (a
-// browser gets 401 without a token).
+// link from a fresh start is never a 404: the built-in portal's pages (src/portal), and the
+// API's routes for awards and offer letters, whose portal pages are still to come (a browser
+// gets 401 without a token).
 export const API_PAGES: Record<PortalPage, string> = {
   round: PORTAL_PAGES.round,
   bid: PORTAL_PAGES.bid,
   award: apiPath(PORTAL_PAGES.award),
   offerLetter: apiPath(PORTAL_PAGES.offerLetter),
-  return: apiPath(PORTAL_PAGES.return),
+  return: PORTAL_PAGES.return,
   assignment: PORTAL_PAGES.assignment,
-  exportDownload: apiPath(PORTAL_PAGES.exportDownload),
+  exportDownload: PORTAL_PAGES.exportDownload,
   signIn: PORTAL_PAGES.signIn,
   setPassword: PORTAL_PAGES.setPassword,
   resetPassword: PORTAL_PAGES.resetPassword,
