@@ -28,7 +28,13 @@ import { auditActor } from '../audit/audit.service';
 import { AuthenticatedUser, CurrentUser, Roles } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
 import { RequestValidationError, UuidParam } from '../common/validation';
-import { ReadsWithEtag, SendsEtag, versionFrom, withEtag } from '../common/versioning';
+import {
+  ReadsWithEtag,
+  SendsEtag,
+  optionalVersionFrom,
+  versionFrom,
+  withEtag,
+} from '../common/versioning';
 import { BidDraftingService } from './bid-drafting.service';
 import { BidDto, BidPageDto, EligibilityDto } from './bid-response.dto';
 import { BidSubmissionService } from './bid-submission.service';
@@ -198,7 +204,7 @@ export class BidsController {
     @UuidParam() id: string,
     @Headers('if-match') ifMatch: string | undefined,
   ): Promise<BidDto> {
-    const version = ifMatch === undefined ? undefined : versionFrom(ifMatch, 'bid');
+    const version = optionalVersionFrom(ifMatch, 'bid');
     return this.submission.submit(auditActor(user), user, id, new Date(), version);
   }
 

@@ -13,6 +13,15 @@ export function versionFrom(ifMatch: string | undefined, what: string): number {
       message: `Send If-Match with the ${what} version you last read, so that no one else's edit is overwritten.`,
     });
   }
+  return parsedVersion(ifMatch, what);
+}
+
+// For a command where If-Match is optional: the version it names, or undefined without one.
+export function optionalVersionFrom(ifMatch: string | undefined, what: string): number | undefined {
+  return ifMatch === undefined ? undefined : parsedVersion(ifMatch, what);
+}
+
+function parsedVersion(ifMatch: string, what: string): number {
   const value = ifMatch.trim();
   if (value.startsWith('W/')) {
     throw commonError('if-match-weak', {
