@@ -1,3 +1,4 @@
+import { readableFileSize } from '../files/file-size';
 import type { Multipart, MultipartFile } from '@fastify/multipart';
 import { ApiProblem, documentUpload, expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -33,7 +34,8 @@ function uploadMessage(error: ApiProblem, maxBytes: number): string {
   return own[error.code ?? ''] ?? error.message;
 }
 
-const tooLarge = (maxBytes: number) => `The selected file must be smaller than ${size(maxBytes)}`;
+const tooLarge = (maxBytes: number) =>
+  `The selected file must be smaller than ${readableFileSize(maxBytes)}`;
 
 // A bid's supporting documents: the list, an upload, a download and a removal. An upload is a
 // multipart form read here as a stream: the form token (the field before the file) is checked
@@ -185,7 +187,7 @@ async function documentsPage(
     {
       bid: shownBid(bid),
       documents,
-      maxSize: size(maxBytes),
+      maxSize: readableFileSize(maxBytes),
       fileProblem: problems.map((problem) => problem.message).join('. '),
     },
     refused ? 400 : 200,
@@ -254,7 +256,7 @@ export function shownDocument(document: Document) {
   const scan = SCAN_SHOWN[document.scanStatus];
   return {
     ...document,
-    size: size(document.sizeBytes),
+    size: readableFileSize(document.sizeBytes),
     scanText: scan.text,
     scanLower: scan.text.toLowerCase(),
     scanTag: scan.tag,
@@ -264,16 +266,4 @@ export function shownDocument(document: Document) {
 
 function shownBid(bid: Bid) {
   return { ...bid, draft: bid.status === 'draft' };
-}
-
-// A size as people read it: bytes, KB or MB (1,024-based, as file managers on Windows show).
-function size(bytes: number): string {
-  if (bytes < 1024) {
-    return `${bytes} bytes`;
-  }
-  if (bytes < 1024 * 1024) {
-    return `${Math.round(bytes / 1024)} KB`;
-  }
-  const mb = bytes / (1024 * 1024);
-  return `${Number.isInteger(mb) ? mb : mb.toFixed(1)} MB`;
 }

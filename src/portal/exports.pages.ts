@@ -1,3 +1,4 @@
+import { readableFileSize } from '../files/file-size';
 import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { endOfLondonDay, formatLondon, londonDateOf } from '../common/london-time';
@@ -130,10 +131,7 @@ export function exportPages(portal: Portal, pages: FastifyInstance): void {
           statusText: STATUS_TEXT[found.status],
           asAtUkTime: formatLondon(new Date(found.asAt)),
           finishedAtUkTime: found.finishedAt ? formatLondon(new Date(found.finishedAt)) : '',
-          size:
-            found.sizeBytes === null
-              ? ''
-              : `${Math.max(1, Math.round(found.sizeBytes / 1024)).toLocaleString('en-GB')} KB`,
+          size: found.sizeBytes === null ? '' : readableFileSize(found.sizeBytes),
           building,
           done: found.status === 'done',
         },

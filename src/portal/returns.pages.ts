@@ -1,3 +1,4 @@
+import { readableFileSize } from '../files/file-size';
 import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { formatLondon } from '../common/london-time';
@@ -260,7 +261,7 @@ async function showReturn(
         .filter((document) => document.scanStatus === 'clean')
         .map((document) => ({
           ...document,
-          size: `${Math.max(1, Math.round(document.sizeBytes / 1024)).toLocaleString('en-GB')} KB`,
+          size: readableFileSize(document.sizeBytes),
         })),
       position: {
         lines: position.lines.map((line) => positionLine(line)),
