@@ -13,7 +13,7 @@ import {
   frame,
   type Portal,
   sendPage,
-  signedIn,
+  forSignedIn,
   type SignedIn,
 } from './portal-request';
 import type { FieldProblem } from './portal-views';
@@ -39,79 +39,72 @@ export function assessmentPages(portal: Portal, pages: FastifyInstance): void {
   const protect = { preHandler: pages.csrfProtection.bind(pages) };
   const section = { section: 'assignments' as const };
 
-  pages.get('/assignments', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    const list = await expectOk(
-      me.api.GET('/api/v1/assignments', { params: { query: { limit: 100 } } }),
-    );
-    const rounds = await roundsOf(
-      me.api,
-      list.items.map((item) => item.roundId),
-    );
-    // The API lists oldest first; the newest work is shown first.
-    const assignments = [...list.items].reverse().map((item) => {
-      const round = rounds.get(item.roundId);
-      return {
-        ...item,
-        statusText: ASSIGNMENT_STATUS_TEXT[item.status],
-        open: item.status === 'assigned',
-        roundName: round ? `${round.code}: ${round.name}` : '',
-        due: round?.assessmentDueAt ? formatLondon(new Date(round.assessmentDueAt)) : undefined,
-      };
-    });
-    return sendPage(
-      portal,
-      reply,
-      'assignments',
-      frame(reply, 'Your assessments', me.session, section),
-      { assignments, total: list.total },
-    );
-  });
+  pages.get(
+    '/assignments',
+    forSignedIn(portal, async (me, request, reply) => {
+      const list = await expectOk(
+        me.api.GET('/api/v1/assignments', { params: { query: { limit: 100 } } }),
+      );
+      const rounds = await roundsOf(
+        me.api,
+        list.items.map((item) => item.roundId),
+      );
+      // The API lists oldest first; the newest work is shown first.
+      const assignments = [...list.items].reverse().map((item) => {
+        const round = rounds.get(item.roundId);
+        return {
+          ...item,
+          statusText: ASSIGNMENT_STATUS_TEXT[item.status],
+          open: item.status === 'assigned',
+          roundName: round ? `${round.code}: ${round.name}` : '',
+          due: round?.assessmentDueAt ? formatLondon(new Date(round.assessmentDueAt)) : undefined,
+        };
+      });
+      return sendPage(
+        portal,
+        reply,
+        'assignments',
+        frame(reply, 'Your assessments', me.session, section),
+        { assignments, total: list.total },
+      );
+    }),
+  );
 
-  pages.get<{ Params: { id: string } }>('/assignments/:id', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    const { assignment, round } = await assignmentWithRound(me, request.params.id);
-    return sendPage(
-      portal,
-      reply,
-      'assignment',
-      frame(reply, `Assess ${assignment.bidReference}`, me.session, section),
-      taskList(assignment, round),
-    );
-  });
+  pages.get<{ Params: { id: string } }>(
+    '/assignments/:id',
+    forSignedIn(portal, async (me, request, reply) => {
+      const { assignment, round } = await assignmentWithRound(me, request.params.id);
+      return sendPage(
+        portal,
+        reply,
+        'assignment',
+        frame(reply, `Assess ${assignment.bidReference}`, me.session, section),
+        taskList(assignment, round),
+      );
+    }),
+  );
 
-  pages.get<{ Params: { id: string } }>('/assignments/:id/declaration', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    const assignment = await readAssignment(me, request.params.id);
-    if (assignment.declaration !== null) {
-      return reply.redirect(assignmentPath(assignment.id), 303);
-    }
-    return sendPage(
-      portal,
-      reply,
-      'assignment-declaration',
-      frame(reply, 'Declare any conflict of interest', me.session, section),
-      { assignment, values: {} },
-    );
-  });
+  pages.get<{ Params: { id: string } }>(
+    '/assignments/:id/declaration',
+    forSignedIn(portal, async (me, request, reply) => {
+      const assignment = await readAssignment(me, request.params.id);
+      if (assignment.declaration !== null) {
+        return reply.redirect(assignmentPath(assignment.id), 303);
+      }
+      return sendPage(
+        portal,
+        reply,
+        'assignment-declaration',
+        frame(reply, 'Declare any conflict of interest', me.session, section),
+        { assignment, values: {} },
+      );
+    }),
+  );
 
   pages.post<{ Params: { id: string } }>(
     '/assignments/:id/declaration',
     protect,
-    async (request, reply) => {
-      const me = await signedIn(portal, request, reply);
-      if (!me) {
-        return reply;
-      }
+    forSignedIn(portal, async (me, request, reply) => {
       const id = request.params.id;
       const values = {
         conflict: formValue(request.body, 'conflict'),
@@ -150,49 +143,44 @@ export function assessmentPages(portal: Portal, pages: FastifyInstance): void {
         { assignment, values, conflictYes: values.conflict === 'yes' },
         400,
       );
-    },
+    }),
   );
 
-  pages.get<{ Params: { id: string } }>('/assignments/:id/bid', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    const id = request.params.id;
-    const assignment = await readAssignment(me, id);
-    if (assignment.declaration === null) {
-      return reply.redirect(`${assignmentPath(id)}/declaration`, 303);
-    }
-    const bid = await expectOk(
-      me.api.GET('/api/v1/assignments/{id}/bid', { params: { path: { id } } }),
-    );
-    return sendPage(
-      portal,
-      reply,
-      'assignment-bid',
-      frame(reply, `${bid.reference}: ${bid.title}`, me.session, section),
-      {
-        assignment,
-        bid: {
-          ...bid,
-          requested: formatPounds(bid.requestedPence),
-          matchFunding: formatPounds(bid.matchFundingPence),
-          interventions: (bid.interventions ?? []).map((item) => ({
-            ...item,
-            cost: formatPounds(item.costPence),
-          })),
+  pages.get<{ Params: { id: string } }>(
+    '/assignments/:id/bid',
+    forSignedIn(portal, async (me, request, reply) => {
+      const id = request.params.id;
+      const assignment = await readAssignment(me, id);
+      if (assignment.declaration === null) {
+        return reply.redirect(`${assignmentPath(id)}/declaration`, 303);
+      }
+      const bid = await expectOk(
+        me.api.GET('/api/v1/assignments/{id}/bid', { params: { path: { id } } }),
+      );
+      return sendPage(
+        portal,
+        reply,
+        'assignment-bid',
+        frame(reply, `${bid.reference}: ${bid.title}`, me.session, section),
+        {
+          assignment,
+          bid: {
+            ...bid,
+            requested: formatPounds(bid.requestedPence),
+            matchFunding: formatPounds(bid.matchFundingPence),
+            interventions: (bid.interventions ?? []).map((item) => ({
+              ...item,
+              cost: formatPounds(item.costPence),
+            })),
+          },
         },
-      },
-    );
-  });
+      );
+    }),
+  );
 
   pages.get<{ Params: { id: string; criterionId: string } }>(
     '/assignments/:id/criteria/:criterionId',
-    async (request, reply) => {
-      const me = await signedIn(portal, request, reply);
-      if (!me) {
-        return reply;
-      }
+    forSignedIn(portal, async (me, request, reply) => {
       const { assignment, round } = await assignmentWithRound(me, request.params.id);
       const criterion = criterionOf(round, request.params.criterionId);
       if (assignment.status !== 'assigned' || assignment.declaration !== 'no_conflict') {
@@ -203,17 +191,13 @@ export function assessmentPages(portal: Portal, pages: FastifyInstance): void {
         mark: saved ? String(saved.mark) : '',
         justification: saved?.justification ?? '',
       });
-    },
+    }),
   );
 
   pages.post<{ Params: { id: string; criterionId: string } }>(
     '/assignments/:id/criteria/:criterionId',
     protect,
-    async (request, reply) => {
-      const me = await signedIn(portal, request, reply);
-      if (!me) {
-        return reply;
-      }
+    forSignedIn(portal, async (me, request, reply) => {
       const { assignment, round } = await assignmentWithRound(me, request.params.id);
       const criterion = criterionOf(round, request.params.criterionId);
       const values = {
@@ -266,35 +250,30 @@ export function assessmentPages(portal: Portal, pages: FastifyInstance): void {
         }
       }
       return sendMarkPage(portal, reply, me, assignment, criterion, values, problems);
-    },
+    }),
   );
 
-  pages.get<{ Params: { id: string } }>('/assignments/:id/check', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    const { assignment, round } = await assignmentWithRound(me, request.params.id);
-    if (assignment.status !== 'assigned' || assignment.declaration !== 'no_conflict') {
-      return reply.redirect(assignmentPath(assignment.id), 303);
-    }
-    return sendPage(
-      portal,
-      reply,
-      'assignment-check',
-      frame(reply, 'Check your marks before you submit', me.session, section),
-      checkAnswers(assignment, round),
-    );
-  });
+  pages.get<{ Params: { id: string } }>(
+    '/assignments/:id/check',
+    forSignedIn(portal, async (me, request, reply) => {
+      const { assignment, round } = await assignmentWithRound(me, request.params.id);
+      if (assignment.status !== 'assigned' || assignment.declaration !== 'no_conflict') {
+        return reply.redirect(assignmentPath(assignment.id), 303);
+      }
+      return sendPage(
+        portal,
+        reply,
+        'assignment-check',
+        frame(reply, 'Check your marks before you submit', me.session, section),
+        checkAnswers(assignment, round),
+      );
+    }),
+  );
 
   pages.post<{ Params: { id: string } }>(
     '/assignments/:id/submit',
     protect,
-    async (request, reply) => {
-      const me = await signedIn(portal, request, reply);
-      if (!me) {
-        return reply;
-      }
+    forSignedIn(portal, async (me, request, reply) => {
       const id = request.params.id;
       try {
         await expectOk(
@@ -319,26 +298,25 @@ export function assessmentPages(portal: Portal, pages: FastifyInstance): void {
           error.status === 422 ? 400 : error.status,
         );
       }
-    },
+    }),
   );
 
-  pages.get<{ Params: { id: string } }>('/assignments/:id/submitted', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    const assignment = await readAssignment(me, request.params.id);
-    if (assignment.status !== 'submitted') {
-      return reply.redirect(assignmentPath(assignment.id), 303);
-    }
-    return sendPage(
-      portal,
-      reply,
-      'assignment-submitted',
-      frame(reply, 'Assessment submitted', me.session, section),
-      { assignment },
-    );
-  });
+  pages.get<{ Params: { id: string } }>(
+    '/assignments/:id/submitted',
+    forSignedIn(portal, async (me, request, reply) => {
+      const assignment = await readAssignment(me, request.params.id);
+      if (assignment.status !== 'submitted') {
+        return reply.redirect(assignmentPath(assignment.id), 303);
+      }
+      return sendPage(
+        portal,
+        reply,
+        'assignment-submitted',
+        frame(reply, 'Assessment submitted', me.session, section),
+        { assignment },
+      );
+    }),
+  );
 }
 
 function assignmentPath(id: string): string {

@@ -8,6 +8,7 @@ import {
   type Portal,
   sendPage,
   type SignedIn,
+  forSignedIn,
   signedIn,
 } from './portal-request';
 import type { FieldProblem } from './portal-views';
@@ -43,13 +44,12 @@ const tooLarge = (maxBytes: number) =>
 export function bidDocumentPages(portal: Portal, pages: FastifyInstance, maxBytes: number): void {
   const protect = { preHandler: pages.csrfProtection.bind(pages) };
 
-  pages.get<Params>('/bids/:id/documents', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    return documentsPage(portal, reply, me, request.params.id, maxBytes);
-  });
+  pages.get<Params>(
+    '/bids/:id/documents',
+    forSignedIn(portal, async (me, request, reply) => {
+      return documentsPage(portal, reply, me, request.params.id, maxBytes);
+    }),
+  );
 
   pages.post<Params>('/bids/:id/documents', async (request, reply) => {
     const id = request.params.id;
@@ -100,43 +100,37 @@ export function bidDocumentPages(portal: Portal, pages: FastifyInstance, maxByte
   });
 
   // The file through the API (which audits the download), with its name and checked type.
-  pages.get<DocumentParams>('/bids/:id/documents/:documentId/content', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    const { id, documentId } = request.params;
-    const { data, error, response } = await me.api.GET(
-      '/api/v1/bids/{id}/documents/{documentId}/content',
-      { params: { path: { id, documentId } }, parseAs: 'arrayBuffer' },
-    );
-    if (error !== undefined || data === undefined) {
-      throw new ApiProblem(response.status, error);
-    }
-    return reply
-      .header('content-type', response.headers.get('content-type') ?? 'application/octet-stream')
-      .header('content-disposition', response.headers.get('content-disposition') ?? 'attachment')
-      .header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'private, no-store')
-      .send(Buffer.from(data));
-  });
+  pages.get<DocumentParams>(
+    '/bids/:id/documents/:documentId/content',
+    forSignedIn(portal, async (me, request, reply) => {
+      const { id, documentId } = request.params;
+      const { data, error, response } = await me.api.GET(
+        '/api/v1/bids/{id}/documents/{documentId}/content',
+        { params: { path: { id, documentId } }, parseAs: 'arrayBuffer' },
+      );
+      if (error !== undefined || data === undefined) {
+        throw new ApiProblem(response.status, error);
+      }
+      return reply
+        .header('content-type', response.headers.get('content-type') ?? 'application/octet-stream')
+        .header('content-disposition', response.headers.get('content-disposition') ?? 'attachment')
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'private, no-store')
+        .send(Buffer.from(data));
+    }),
+  );
 
-  pages.get<DocumentParams>('/bids/:id/documents/:documentId/remove', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    return removePage(portal, reply, me, request.params);
-  });
+  pages.get<DocumentParams>(
+    '/bids/:id/documents/:documentId/remove',
+    forSignedIn(portal, async (me, request, reply) => {
+      return removePage(portal, reply, me, request.params);
+    }),
+  );
 
   pages.post<DocumentParams>(
     '/bids/:id/documents/:documentId/remove',
     protect,
-    async (request, reply) => {
-      const me = await signedIn(portal, request, reply);
-      if (!me) {
-        return reply;
-      }
+    forSignedIn(portal, async (me, request, reply) => {
       const { id, documentId } = request.params;
       // 204 on success: no data, so not through expectOk (which wants some).
       const { error, response } = await me.api.DELETE('/api/v1/bids/{id}/documents/{documentId}', {
@@ -151,7 +145,7 @@ export function bidDocumentPages(portal: Portal, pages: FastifyInstance, maxByte
         return removePage(portal, reply, me, request.params, problems);
       }
       return reply.redirect(`/bids/${encodeURIComponent(id)}/documents`, 303);
-    },
+    }),
   );
 }
 

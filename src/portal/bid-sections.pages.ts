@@ -7,7 +7,7 @@ import {
   frame,
   type Portal,
   sendPage,
-  signedIn,
+  forSignedIn,
   type SignedIn,
 } from './portal-request';
 import type { Bid, Round, Values } from './bid-section-kit';
@@ -47,23 +47,18 @@ export function bidSectionPages(portal: Portal, pages: FastifyInstance): void {
         status,
       );
 
-    pages.get<{ Params: { id: string } }>(`/bids/:id/${section.slug}`, async (request, reply) => {
-      const me = await signedIn(portal, request, reply);
-      if (!me) {
-        return reply;
-      }
-      const { bid, round } = await bidAndRound(me, request.params.id);
-      return show(reply, me, bid, round, section.valuesOf(bid, round));
-    });
+    pages.get<{ Params: { id: string } }>(
+      `/bids/:id/${section.slug}`,
+      forSignedIn(portal, async (me, request, reply) => {
+        const { bid, round } = await bidAndRound(me, request.params.id);
+        return show(reply, me, bid, round, section.valuesOf(bid, round));
+      }),
+    );
 
     pages.post<{ Params: { id: string } }>(
       `/bids/:id/${section.slug}`,
       protect,
-      async (request, reply) => {
-        const me = await signedIn(portal, request, reply);
-        if (!me) {
-          return reply;
-        }
+      forSignedIn(portal, async (me, request, reply) => {
         const id = request.params.id;
         const { round } = await bidAndRound(me, id);
         const form = section.read(request.body, round);
@@ -98,7 +93,7 @@ export function bidSectionPages(portal: Portal, pages: FastifyInstance): void {
         // A stale form shows what the bid holds now; a refused one keeps what was typed.
         const values = stale ? section.valuesOf(bid, round) : form.values;
         return show(reply, me, bid, round, values, problems, stale ? 409 : 400);
-      },
+      }),
     );
   }
 }

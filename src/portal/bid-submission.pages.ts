@@ -3,7 +3,14 @@ import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { formatPounds } from '../common/money';
 import { shownDocument } from './bid-documents.pages';
-import { formValue, frame, type Portal, sendPage, type SignedIn, signedIn } from './portal-request';
+import {
+  formValue,
+  frame,
+  type Portal,
+  sendPage,
+  type SignedIn,
+  forSignedIn,
+} from './portal-request';
 import type { FieldProblem } from './portal-views';
 
 type Bid = Schemas['BidDto'];
@@ -25,96 +32,94 @@ const RULE_SECTION: Record<string, string> = {
 export function bidSubmissionPages(portal: Portal, pages: FastifyInstance): void {
   const protect = { preHandler: pages.csrfProtection.bind(pages) };
 
-  pages.get<Params>('/bids/:id/check', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    return checkPage(portal, reply, me, request.params.id);
-  });
+  pages.get<Params>(
+    '/bids/:id/check',
+    forSignedIn(portal, async (me, request, reply) => {
+      return checkPage(portal, reply, me, request.params.id);
+    }),
+  );
 
-  pages.post<Params>('/bids/:id/submit', protect, async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    const id = request.params.id;
-    const version = formValue(request.body, 'version');
-    const submitKey = formValue(request.body, 'submitKey');
-    try {
-      await expectOk(
-        me.api.POST('/api/v1/bids/{id}/submit', {
-          params: { path: { id } },
-          headers: {
-            // The version the bidder checked: a bid changed since is not submitted (412).
-            ...(/^\d+$/.test(version) ? { 'if-match': `"${version}"` } : {}),
-            // The same form sent twice is one submission.
-            ...(/^[\x21-\x7e]{1,200}$/.test(submitKey) ? { 'idempotency-key': submitKey } : {}),
-          },
-        }),
+  pages.post<Params>(
+    '/bids/:id/submit',
+    protect,
+    forSignedIn(portal, async (me, request, reply) => {
+      const id = request.params.id;
+      const version = formValue(request.body, 'version');
+      const submitKey = formValue(request.body, 'submitKey');
+      try {
+        await expectOk(
+          me.api.POST('/api/v1/bids/{id}/submit', {
+            params: { path: { id } },
+            headers: {
+              // The version the bidder checked: a bid changed since is not submitted (412).
+              ...(/^\d+$/.test(version) ? { 'if-match': `"${version}"` } : {}),
+              // The same form sent twice is one submission.
+              ...(/^[\x21-\x7e]{1,200}$/.test(submitKey) ? { 'idempotency-key': submitKey } : {}),
+            },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ApiProblem) || error.status >= 500 || error.status === 401) {
+          throw error;
+        }
+        if (error.status === 404 || error.status === 403) {
+          throw error;
+        }
+        const problems: FieldProblem[] =
+          error.status === 412
+            ? [
+                {
+                  field: '',
+                  message:
+                    'Someone changed this bid after you opened this page, so it was not submitted. Check its answers below again, then submit.',
+                },
+              ]
+            : [
+                { field: '', message: error.message },
+                ...(error.problem?.errors ?? [])
+                  .filter((fieldError) => fieldError.message !== error.message)
+                  .map((fieldError) => ({ field: '', message: fieldError.message })),
+              ];
+        return checkPage(portal, reply, me, id, problems);
+      }
+      return reply.redirect(`/bids/${encodeURIComponent(id)}/submitted`, 303);
+    }),
+  );
+
+  pages.get<Params>(
+    '/bids/:id/submitted',
+    forSignedIn(portal, async (me, request, reply) => {
+      const id = request.params.id;
+      const bid = await expectOk(me.api.GET('/api/v1/bids/{id}', { params: { path: { id } } }));
+      if (!bid.submittedAt) {
+        return reply.redirect(`/bids/${encodeURIComponent(id)}/check`, 303);
+      }
+      const documents = await expectOk(
+        me.api.GET('/api/v1/bids/{id}/documents', { params: { path: { id } } }),
       );
-    } catch (error) {
-      if (!(error instanceof ApiProblem) || error.status >= 500 || error.status === 401) {
-        throw error;
-      }
-      if (error.status === 404 || error.status === 403) {
-        throw error;
-      }
-      const problems: FieldProblem[] =
-        error.status === 412
-          ? [
-              {
-                field: '',
-                message:
-                  'Someone changed this bid after you opened this page, so it was not submitted. Check its answers below again, then submit.',
-              },
-            ]
-          : [
-              { field: '', message: error.message },
-              ...(error.problem?.errors ?? [])
-                .filter((fieldError) => fieldError.message !== error.message)
-                .map((fieldError) => ({ field: '', message: fieldError.message })),
-            ];
-      return checkPage(portal, reply, me, id, problems);
-    }
-    return reply.redirect(`/bids/${encodeURIComponent(id)}/submitted`, 303);
-  });
-
-  pages.get<Params>('/bids/:id/submitted', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    const id = request.params.id;
-    const bid = await expectOk(me.api.GET('/api/v1/bids/{id}', { params: { path: { id } } }));
-    if (!bid.submittedAt) {
-      return reply.redirect(`/bids/${encodeURIComponent(id)}/check`, 303);
-    }
-    const documents = await expectOk(
-      me.api.GET('/api/v1/bids/{id}/documents', { params: { path: { id } } }),
-    );
-    return sendPage(
-      portal,
-      reply,
-      'bid-submitted',
-      frame(reply, 'Bid submitted', me.session, { section: 'bids' }),
-      {
-        bid: {
-          ...bid,
-          requested: formatPounds(bid.requestedPence),
-          matchFunding: formatPounds(bid.matchFundingPence),
-          costLines: costLinesShown(bid),
-          interventions: (bid.interventions ?? []).map((intervention) => ({
-            ...intervention,
-            cost: formatPounds(intervention.costPence),
-          })),
-          awaitingEndorsement: bid.endorsement.state === 'awaiting',
+      return sendPage(
+        portal,
+        reply,
+        'bid-submitted',
+        frame(reply, 'Bid submitted', me.session, { section: 'bids' }),
+        {
+          bid: {
+            ...bid,
+            requested: formatPounds(bid.requestedPence),
+            matchFunding: formatPounds(bid.matchFundingPence),
+            costLines: costLinesShown(bid),
+            interventions: (bid.interventions ?? []).map((intervention) => ({
+              ...intervention,
+              cost: formatPounds(intervention.costPence),
+            })),
+            awaitingEndorsement: bid.endorsement.state === 'awaiting',
+          },
+          documents: documents.items.map(shownDocument),
+          email: me.session.user?.email,
         },
-        documents: documents.items.map(shownDocument),
-        email: me.session.user?.email,
-      },
-    );
-  });
+      );
+    }),
+  );
 }
 
 async function checkPage(

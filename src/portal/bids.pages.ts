@@ -2,7 +2,14 @@ import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client
 import type { FastifyInstance } from 'fastify';
 import { formatPounds } from '../common/money';
 import { bidTaskList } from './bid-task-list';
-import { formProblems, formValue, frame, type Portal, sendPage, signedIn } from './portal-request';
+import {
+  formProblems,
+  formValue,
+  frame,
+  type Portal,
+  sendPage,
+  forSignedIn,
+} from './portal-request';
 
 type Bid = Schemas['BidDto'];
 
@@ -23,123 +30,122 @@ const BID_STATUS_TEXT: Record<Bid['status'], string> = {
 export function bidPages(portal: Portal, pages: FastifyInstance): void {
   const protect = { preHandler: pages.csrfProtection.bind(pages) };
 
-  pages.get('/bids', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    const list = await expectOk(me.api.GET('/api/v1/bids', { params: { query: { limit: 100 } } }));
-    return sendPage(
-      portal,
-      reply,
-      'bids',
-      frame(reply, 'Your bids', me.session, { section: 'bids' }),
-      {
-        bids: list.items.map(shown),
-        total: list.total,
-      },
-    );
-  });
-
-  pages.get<{ Params: { id: string } }>('/bids/:id', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    const bid = await expectOk(
-      me.api.GET('/api/v1/bids/{id}', { params: { path: { id: request.params.id } } }),
-    );
-    // A draft is a task list of its sections; any other bid a summary of its answers.
-    const documents =
-      bid.status === 'draft'
-        ? await expectOk(
-            me.api.GET('/api/v1/bids/{id}/documents', { params: { path: { id: bid.id } } }),
-          )
-        : undefined;
-    return sendPage(
-      portal,
-      reply,
-      'bid',
-      frame(reply, `${bid.reference}: ${bid.title}`, me.session, { section: 'bids' }),
-      {
-        bid: shown(bid),
-        tasks: documents ? bidTaskList(bid, documents.items.length) : undefined,
-      },
-    );
-  });
-
-  pages.get<{ Params: { id: string } }>('/bids/:id/about', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    const bid = await expectOk(
-      me.api.GET('/api/v1/bids/{id}', { params: { path: { id: request.params.id } } }),
-    );
-    return sendPage(
-      portal,
-      reply,
-      'bid-about',
-      frame(reply, 'About your project', me.session, { section: 'bids' }),
-      {
-        bid,
-        values: { title: bid.title, summary: bid.summary ?? '' },
-        version: bid.version,
-      },
-    );
-  });
-
-  pages.post<{ Params: { id: string } }>('/bids/:id/about', protect, async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    const id = request.params.id;
-    const values = {
-      title: formValue(request.body, 'title').trim(),
-      summary: formValue(request.body, 'summary').trim(),
-    };
-    const version = formValue(request.body, 'version');
-    try {
-      await expectOk(
-        me.api.PATCH('/api/v1/bids/{id}', {
-          params: { path: { id } },
-          body: values,
-          // The version the form was made from: someone else's change since is refused (412).
-          headers: /^\d+$/.test(version) ? { 'if-match': `"${version}"` } : {},
-        }),
+  pages.get(
+    '/bids',
+    forSignedIn(portal, async (me, request, reply) => {
+      const list = await expectOk(
+        me.api.GET('/api/v1/bids', { params: { query: { limit: 100 } } }),
       );
-      return await reply.redirect(`/bids/${encodeURIComponent(id)}`, 303);
-    } catch (error) {
-      const stale = error instanceof ApiProblem && error.status === 412;
-      const problems = stale
-        ? [
-            {
-              field: 'title',
-              message:
-                'Someone else changed this bid after you opened this page. Its current answers are shown: check them, make your change again and save.',
-            },
-          ]
-        : formProblems(error, { title: 'title', summary: 'summary' });
-      if (!problems) {
-        throw error;
-      }
-      const bid = await expectOk(me.api.GET('/api/v1/bids/{id}', { params: { path: { id } } }));
+      return sendPage(
+        portal,
+        reply,
+        'bids',
+        frame(reply, 'Your bids', me.session, { section: 'bids' }),
+        {
+          bids: list.items.map(shown),
+          total: list.total,
+        },
+      );
+    }),
+  );
+
+  pages.get<{ Params: { id: string } }>(
+    '/bids/:id',
+    forSignedIn(portal, async (me, request, reply) => {
+      const bid = await expectOk(
+        me.api.GET('/api/v1/bids/{id}', { params: { path: { id: request.params.id } } }),
+      );
+      // A draft is a task list of its sections; any other bid a summary of its answers.
+      const documents =
+        bid.status === 'draft'
+          ? await expectOk(
+              me.api.GET('/api/v1/bids/{id}/documents', { params: { path: { id: bid.id } } }),
+            )
+          : undefined;
+      return sendPage(
+        portal,
+        reply,
+        'bid',
+        frame(reply, `${bid.reference}: ${bid.title}`, me.session, { section: 'bids' }),
+        {
+          bid: shown(bid),
+          tasks: documents ? bidTaskList(bid, documents.items.length) : undefined,
+        },
+      );
+    }),
+  );
+
+  pages.get<{ Params: { id: string } }>(
+    '/bids/:id/about',
+    forSignedIn(portal, async (me, request, reply) => {
+      const bid = await expectOk(
+        me.api.GET('/api/v1/bids/{id}', { params: { path: { id: request.params.id } } }),
+      );
       return sendPage(
         portal,
         reply,
         'bid-about',
-        frame(reply, 'About your project', me.session, { section: 'bids', problems }),
+        frame(reply, 'About your project', me.session, { section: 'bids' }),
         {
           bid,
-          // A stale form shows what the bid holds now; a refused one keeps what was typed.
-          values: stale ? { title: bid.title, summary: bid.summary ?? '' } : values,
+          values: { title: bid.title, summary: bid.summary ?? '' },
           version: bid.version,
         },
-        stale ? 409 : 400,
       );
-    }
-  });
+    }),
+  );
+
+  pages.post<{ Params: { id: string } }>(
+    '/bids/:id/about',
+    protect,
+    forSignedIn(portal, async (me, request, reply) => {
+      const id = request.params.id;
+      const values = {
+        title: formValue(request.body, 'title').trim(),
+        summary: formValue(request.body, 'summary').trim(),
+      };
+      const version = formValue(request.body, 'version');
+      try {
+        await expectOk(
+          me.api.PATCH('/api/v1/bids/{id}', {
+            params: { path: { id } },
+            body: values,
+            // The version the form was made from: someone else's change since is refused (412).
+            headers: /^\d+$/.test(version) ? { 'if-match': `"${version}"` } : {},
+          }),
+        );
+        return await reply.redirect(`/bids/${encodeURIComponent(id)}`, 303);
+      } catch (error) {
+        const stale = error instanceof ApiProblem && error.status === 412;
+        const problems = stale
+          ? [
+              {
+                field: 'title',
+                message:
+                  'Someone else changed this bid after you opened this page. Its current answers are shown: check them, make your change again and save.',
+              },
+            ]
+          : formProblems(error, { title: 'title', summary: 'summary' });
+        if (!problems) {
+          throw error;
+        }
+        const bid = await expectOk(me.api.GET('/api/v1/bids/{id}', { params: { path: { id } } }));
+        return sendPage(
+          portal,
+          reply,
+          'bid-about',
+          frame(reply, 'About your project', me.session, { section: 'bids', problems }),
+          {
+            bid,
+            // A stale form shows what the bid holds now; a refused one keeps what was typed.
+            values: stale ? { title: bid.title, summary: bid.summary ?? '' } : values,
+            version: bid.version,
+          },
+          stale ? 409 : 400,
+        );
+      }
+    }),
+  );
 }
 
 // A bid as its pages show it: status in words, money in pounds.

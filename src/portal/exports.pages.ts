@@ -10,7 +10,7 @@ import {
   type Portal,
   sendPage,
   type SignedIn,
-  signedIn,
+  forSignedIn,
 } from './portal-request';
 import type { FieldProblem } from './portal-views';
 
@@ -45,113 +45,111 @@ interface Typed {
 export function exportPages(portal: Portal, pages: FastifyInstance): void {
   const protect = { preHandler: pages.csrfProtection.bind(pages) };
 
-  pages.get('/exports', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    return showRequestForm(portal, reply, me);
-  });
+  pages.get(
+    '/exports',
+    forSignedIn(portal, async (me, request, reply) => {
+      return showRequestForm(portal, reply, me);
+    }),
+  );
 
-  pages.post('/exports', protect, async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    const typed: Typed = {
-      roundId: formValue(request.body, 'roundId'),
-      format: formValue(request.body, 'format'),
-      day: formValue(request.body, 'asAt-day').trim(),
-      month: formValue(request.body, 'asAt-month').trim(),
-      year: formValue(request.body, 'asAt-year').trim(),
-    };
-    const problems: FieldProblem[] = [];
-    if (!/^[0-9a-f-]{36}$/.test(typed.roundId)) {
-      problems.push({ field: 'roundId', message: 'Choose the round to export' });
-    }
-    if (!FORMATS.some((format) => format.value === typed.format)) {
-      problems.push({ field: 'format', message: 'Choose the file format' });
-    }
-    const asAt = asAtFrom(typed);
-    if (asAt === null) {
-      problems.push({
-        field: 'asAt-day',
-        message: 'Enter a real date, like 31 3 2026, or leave the date empty for now',
-      });
-    }
-    if (problems.length > 0) {
-      return showRequestForm(portal, reply, me, typed, problems);
-    }
-    try {
-      const asked = await expectOk(
-        me.api.POST('/api/v1/rounds/{id}/exports', {
-          params: { path: { id: typed.roundId } },
-          body: { format: typed.format as Format, ...(asAt ? { asAt } : {}) },
-        }),
-      );
-      return await reply.redirect(`/exports/${encodeURIComponent(asked.id)}`, 303);
-    } catch (error) {
-      const refused = formProblems(error, {
-        roundId: 'roundId',
-        format: 'format',
-        asAt: 'asAt-day',
-      });
-      if (!refused) {
-        throw error;
+  pages.post(
+    '/exports',
+    protect,
+    forSignedIn(portal, async (me, request, reply) => {
+      const typed: Typed = {
+        roundId: formValue(request.body, 'roundId'),
+        format: formValue(request.body, 'format'),
+        day: formValue(request.body, 'asAt-day').trim(),
+        month: formValue(request.body, 'asAt-month').trim(),
+        year: formValue(request.body, 'asAt-year').trim(),
+      };
+      const problems: FieldProblem[] = [];
+      if (!/^[0-9a-f-]{36}$/.test(typed.roundId)) {
+        problems.push({ field: 'roundId', message: 'Choose the round to export' });
       }
-      return showRequestForm(portal, reply, me, typed, refused);
-    }
-  });
+      if (!FORMATS.some((format) => format.value === typed.format)) {
+        problems.push({ field: 'format', message: 'Choose the file format' });
+      }
+      const asAt = asAtFrom(typed);
+      if (asAt === null) {
+        problems.push({
+          field: 'asAt-day',
+          message: 'Enter a real date, like 31 3 2026, or leave the date empty for now',
+        });
+      }
+      if (problems.length > 0) {
+        return showRequestForm(portal, reply, me, typed, problems);
+      }
+      try {
+        const asked = await expectOk(
+          me.api.POST('/api/v1/rounds/{id}/exports', {
+            params: { path: { id: typed.roundId } },
+            body: { format: typed.format as Format, ...(asAt ? { asAt } : {}) },
+          }),
+        );
+        return await reply.redirect(`/exports/${encodeURIComponent(asked.id)}`, 303);
+      } catch (error) {
+        const refused = formProblems(error, {
+          roundId: 'roundId',
+          format: 'format',
+          asAt: 'asAt-day',
+        });
+        if (!refused) {
+          throw error;
+        }
+        return showRequestForm(portal, reply, me, typed, refused);
+      }
+    }),
+  );
 
-  pages.get<{ Params: { id: string } }>('/exports/:id', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    const found = await expectOk(
-      me.api.GET('/api/v1/exports/{id}', { params: { path: { id: request.params.id } } }),
-    );
-    const round = await expectOk(
-      me.api.GET('/api/v1/rounds/{id}', { params: { path: { id: found.roundId } } }),
-    );
-    const building = found.status === 'queued' || found.status === 'running';
-    return sendPage(
-      portal,
-      reply,
-      'export',
-      frame(reply, building ? 'Your export is being built' : 'Your export', me.session, {
-        section: 'exports',
-      }),
-      {
-        file: {
-          ...found,
-          roundName: round.name,
-          roundCode: round.code,
-          formatText: FORMATS.find((format) => format.value === found.format)?.text ?? found.format,
-          statusText: STATUS_TEXT[found.status],
-          asAtUkTime: formatLondon(new Date(found.asAt)),
-          finishedAtUkTime: found.finishedAt ? formatLondon(new Date(found.finishedAt)) : '',
-          size: found.sizeBytes === null ? '' : readableFileSize(found.sizeBytes),
-          building,
-          done: found.status === 'done',
+  pages.get<{ Params: { id: string } }>(
+    '/exports/:id',
+    forSignedIn(portal, async (me, request, reply) => {
+      const found = await expectOk(
+        me.api.GET('/api/v1/exports/{id}', { params: { path: { id: request.params.id } } }),
+      );
+      const round = await expectOk(
+        me.api.GET('/api/v1/rounds/{id}', { params: { path: { id: found.roundId } } }),
+      );
+      const building = found.status === 'queued' || found.status === 'running';
+      return sendPage(
+        portal,
+        reply,
+        'export',
+        frame(reply, building ? 'Your export is being built' : 'Your export', me.session, {
+          section: 'exports',
+        }),
+        {
+          file: {
+            ...found,
+            roundName: round.name,
+            roundCode: round.code,
+            formatText:
+              FORMATS.find((format) => format.value === found.format)?.text ?? found.format,
+            statusText: STATUS_TEXT[found.status],
+            asAtUkTime: formatLondon(new Date(found.asAt)),
+            finishedAtUkTime: found.finishedAt ? formatLondon(new Date(found.finishedAt)) : '',
+            size: found.sizeBytes === null ? '' : readableFileSize(found.sizeBytes),
+            building,
+            done: found.status === 'done',
+          },
         },
-      },
-    );
-  });
+      );
+    }),
+  );
 
-  pages.get<{ Params: { id: string } }>('/exports/:id/download', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me?.session.tokens) {
-      return reply;
-    }
-    return streamFromApi(
-      portal.app,
-      request,
-      me.session.tokens,
-      `/api/v1/exports/${encodeURIComponent(request.params.id)}/download`,
-      reply,
-    );
-  });
+  pages.get<{ Params: { id: string } }>(
+    '/exports/:id/download',
+    forSignedIn(portal, async (me, request, reply) =>
+      streamFromApi(
+        portal.app,
+        request,
+        me.tokens,
+        `/api/v1/exports/${encodeURIComponent(request.params.id)}/download`,
+        reply,
+      ),
+    ),
+  );
 }
 
 async function showRequestForm(

@@ -7,7 +7,7 @@ import {
   frame,
   type Portal,
   sendPage,
-  signedIn,
+  forSignedIn,
   type SignedIn,
 } from './portal-request';
 import type { FieldProblem } from './portal-views';
@@ -28,52 +28,46 @@ export function moderationPages(portal: Portal, pages: FastifyInstance): void {
   const protect = { preHandler: pages.csrfProtection.bind(pages) };
   const section = { section: 'moderation' as const };
 
-  pages.get('/moderation', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    const rounds = await expectOk(
-      me.api.GET('/api/v1/rounds', { params: { query: { status: 'assessment', limit: 100 } } }),
-    );
-    const scored = await Promise.all(
-      rounds.items.map(async (round) => ({
-        round,
-        scores: await expectOk(
-          me.api.GET('/api/v1/rounds/{id}/scores', { params: { path: { id: round.id } } }),
-        ),
-      })),
-    );
-    const bids = scored.flatMap(({ round, scores }) =>
-      scores
-        .filter((score) => score.needsModeration)
-        .map((score) => ({ ...score, roundName: `${round.code}: ${round.name}` })),
-    );
-    return sendPage(
-      portal,
-      reply,
-      'moderation',
-      frame(reply, 'Bids to moderate', me.session, section),
-      { bids, roundCount: rounds.items.length },
-    );
-  });
+  pages.get(
+    '/moderation',
+    forSignedIn(portal, async (me, request, reply) => {
+      const rounds = await expectOk(
+        me.api.GET('/api/v1/rounds', { params: { query: { status: 'assessment', limit: 100 } } }),
+      );
+      const scored = await Promise.all(
+        rounds.items.map(async (round) => ({
+          round,
+          scores: await expectOk(
+            me.api.GET('/api/v1/rounds/{id}/scores', { params: { path: { id: round.id } } }),
+          ),
+        })),
+      );
+      const bids = scored.flatMap(({ round, scores }) =>
+        scores
+          .filter((score) => score.needsModeration)
+          .map((score) => ({ ...score, roundName: `${round.code}: ${round.name}` })),
+      );
+      return sendPage(
+        portal,
+        reply,
+        'moderation',
+        frame(reply, 'Bids to moderate', me.session, section),
+        { bids, roundCount: rounds.items.length },
+      );
+    }),
+  );
 
-  pages.get<{ Params: { id: string } }>('/moderation/bids/:id', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    return sendModerationPage(portal, reply, me, request.params.id, { decision: '' });
-  });
+  pages.get<{ Params: { id: string } }>(
+    '/moderation/bids/:id',
+    forSignedIn(portal, async (me, request, reply) => {
+      return sendModerationPage(portal, reply, me, request.params.id, { decision: '' });
+    }),
+  );
 
   pages.post<{ Params: { id: string } }>(
     '/moderation/bids/:id',
     protect,
-    async (request, reply) => {
-      const me = await signedIn(portal, request, reply);
-      if (!me) {
-        return reply;
-      }
+    forSignedIn(portal, async (me, request, reply) => {
       const id = request.params.id;
       const values = {
         decision: formValue(request.body, 'decision'),
@@ -124,7 +118,7 @@ export function moderationPages(portal: Portal, pages: FastifyInstance): void {
         }
       }
       return sendModerationPage(portal, reply, me, id, values, problems);
-    },
+    }),
   );
 }
 

@@ -9,7 +9,7 @@ import {
   type Portal,
   sendPage,
   type SignedIn,
-  signedIn,
+  forSignedIn,
 } from './portal-request';
 import type { FieldProblem } from './portal-views';
 
@@ -25,47 +25,41 @@ const MOST_PAGES = 20;
 export function paymentPages(portal: Portal, pages: FastifyInstance): void {
   const protect = { preHandler: pages.csrfProtection.bind(pages) };
 
-  pages.get<{ Querystring: { status?: string } }>('/payments', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    const status: PaymentStatus = request.query.status === 'made' ? 'made' : 'to_make';
-    const list = await expectOk(
-      me.api.GET('/api/v1/payments', { params: { query: { status, limit: PAGE } } }),
-    );
-    const heading = status === 'made' ? 'Payments made' : 'Payments to make';
-    return sendPage(
-      portal,
-      reply,
-      'payments',
-      frame(reply, heading, me.session, { section: 'payments' }),
-      {
-        heading,
-        toMake: status === 'to_make',
-        payments: list.items.map(shown),
-        total: list.total,
-        more: list.total > list.items.length,
-      },
-    );
-  });
+  pages.get<{ Querystring: { status?: string } }>(
+    '/payments',
+    forSignedIn(portal, async (me, request, reply) => {
+      const status: PaymentStatus = request.query.status === 'made' ? 'made' : 'to_make';
+      const list = await expectOk(
+        me.api.GET('/api/v1/payments', { params: { query: { status, limit: PAGE } } }),
+      );
+      const heading = status === 'made' ? 'Payments made' : 'Payments to make';
+      return sendPage(
+        portal,
+        reply,
+        'payments',
+        frame(reply, heading, me.session, { section: 'payments' }),
+        {
+          heading,
+          toMake: status === 'to_make',
+          payments: list.items.map(shown),
+          total: list.total,
+          more: list.total > list.items.length,
+        },
+      );
+    }),
+  );
 
-  pages.get<{ Params: { id: string } }>('/payments/:id', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    return showPayment(portal, reply, me, request.params.id);
-  });
+  pages.get<{ Params: { id: string } }>(
+    '/payments/:id',
+    forSignedIn(portal, async (me, request, reply) => {
+      return showPayment(portal, reply, me, request.params.id);
+    }),
+  );
 
   pages.post<{ Params: { id: string } }>(
     '/payments/:id/record',
     protect,
-    async (request, reply) => {
-      const me = await signedIn(portal, request, reply);
-      if (!me) {
-        return reply;
-      }
+    forSignedIn(portal, async (me, request, reply) => {
       const id = request.params.id;
       const typed = {
         day: formValue(request.body, 'paidOn-day').trim(),
@@ -103,7 +97,7 @@ export function paymentPages(portal: Portal, pages: FastifyInstance): void {
         }
         return showPayment(portal, reply, me, id, { typed, problems });
       }
-    },
+    }),
   );
 }
 

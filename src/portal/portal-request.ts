@@ -1,5 +1,5 @@
 import { ApiProblem, type GrantsClient } from '@safer-streets-grants/client';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteGenericInterface } from 'fastify';
 import { portalClient, refreshedTokens } from './portal-api';
 import type { PortalSession, PortalSessions } from './portal-sessions';
 import type { FieldProblem, PageFrame, PortalViews } from './portal-views';
@@ -51,6 +51,8 @@ export function sendPage(
 export interface SignedIn {
   id: string;
   session: PortalSession;
+  // The API's tokens, fresh (for streaming an answer through, which the client cannot).
+  tokens: NonNullable<PortalSession['tokens']>;
   api: GrantsClient;
 }
 
@@ -82,7 +84,19 @@ export async function signedIn(
       : portal.sessions.end(id)
     ).catch((error: unknown) => request.log.warn({ err: error }, 'portal session not kept'));
   });
-  return { id, session: { ...session, tokens }, api };
+  return { id, session: { ...session, tokens }, tokens, api };
+}
+
+// A page handler for signed-in people: it is handed who is signed in; anyone else is sent to
+// sign in (see signedIn) and the handler never runs.
+export function forSignedIn<Route extends RouteGenericInterface = RouteGenericInterface>(
+  portal: Portal,
+  handle: (me: SignedIn, request: FastifyRequest<Route>, reply: FastifyReply) => Promise<unknown>,
+): (request: FastifyRequest<Route>, reply: FastifyReply) => Promise<unknown> {
+  return async (request, reply) => {
+    const me = await signedIn(portal, request, reply);
+    return me ? handle(me, request, reply) : reply;
+  };
 }
 
 // To the sign-in page, remembering the page asked for (a GET of a portal path only). A session

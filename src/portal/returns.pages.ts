@@ -11,7 +11,7 @@ import {
   type Portal,
   sendPage,
   type SignedIn,
-  signedIn,
+  forSignedIn,
 } from './portal-request';
 import type { FieldProblem } from './portal-views';
 
@@ -48,169 +48,164 @@ const STALE =
 export function returnPages(portal: Portal, pages: FastifyInstance): void {
   const protect = { preHandler: pages.csrfProtection.bind(pages) };
 
-  pages.get<{ Querystring: { status?: string } }>('/returns', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    const status: ListFilter =
-      LIST_FILTERS.find((filter) => filter.status === request.query.status)?.status ?? 'submitted';
-    const list = await expectOk(
-      me.api.GET('/api/v1/returns', {
-        params: { query: { status, sort: 'submittedAt', limit: 100 } },
-      }),
-    );
-    const heading = LIST_FILTERS.find((filter) => filter.status === status)?.text ?? '';
-    return sendPage(
-      portal,
-      reply,
-      'returns',
-      frame(reply, `Quarterly returns: ${heading.toLowerCase()}`, me.session, {
-        section: 'returns',
-      }),
-      {
-        heading,
-        filters: LIST_FILTERS.map((filter) => ({ ...filter, current: filter.status === status })),
-        returns: list.items.map(listed),
-        total: list.total,
-        more: list.total > list.items.length,
-      },
-    );
-  });
+  pages.get<{ Querystring: { status?: string } }>(
+    '/returns',
+    forSignedIn(portal, async (me, request, reply) => {
+      const status: ListFilter =
+        LIST_FILTERS.find((filter) => filter.status === request.query.status)?.status ??
+        'submitted';
+      const list = await expectOk(
+        me.api.GET('/api/v1/returns', {
+          params: { query: { status, sort: 'submittedAt', limit: 100 } },
+        }),
+      );
+      const heading = LIST_FILTERS.find((filter) => filter.status === status)?.text ?? '';
+      return sendPage(
+        portal,
+        reply,
+        'returns',
+        frame(reply, `Quarterly returns: ${heading.toLowerCase()}`, me.session, {
+          section: 'returns',
+        }),
+        {
+          heading,
+          filters: LIST_FILTERS.map((filter) => ({ ...filter, current: filter.status === status })),
+          returns: list.items.map(listed),
+          total: list.total,
+          more: list.total > list.items.length,
+        },
+      );
+    }),
+  );
 
-  pages.get<{ Params: { id: string } }>('/returns/:id', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    return showReturn(portal, reply, me, request.params.id);
-  });
+  pages.get<{ Params: { id: string } }>(
+    '/returns/:id',
+    forSignedIn(portal, async (me, request, reply) => {
+      return showReturn(portal, reply, me, request.params.id);
+    }),
+  );
 
-  pages.post<{ Params: { id: string } }>('/returns/:id/review', protect, async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    const id = request.params.id;
-    const body = request.body;
-    const decision = formValue(body, 'decision') as Decision | '';
-    const submission = Number(formValue(body, 'submission')) || undefined;
-    const typed = {
-      decision,
-      amounts: [0, 1].map((index) => formValue(body, `approved-${index}`)),
-      comment: formValue(body, 'comment').trim(),
-      comments: formValue(body, 'comments').trim(),
-    };
-    const current = await readReturn(me, id);
-    const claimed = latest(current)?.spend ?? [];
-    const problems: FieldProblem[] = [];
-    try {
-      if (decision === 'approve') {
-        await expectOk(
-          me.api.POST('/api/v1/returns/{id}/approve', {
-            params: { path: { id } },
-            body: { submission },
-          }),
-        );
-      } else if (decision === 'part') {
-        const approvedSpend = claimed.map((line, index) => {
-          const pence = penceFromPounds(typed.amounts[index] ?? '');
-          if (pence === undefined) {
-            problems.push({
-              field: `approved-${index}`,
-              message: `Enter the ${KIND_TEXT[line.kind].toLowerCase()} spend approved for ${line.financialYear} in pounds, like 12,500.50`,
-            });
-          }
-          return { financialYear: line.financialYear, kind: line.kind, amountPence: pence ?? 0 };
-        });
-        if (!typed.comment) {
-          problems.push({
-            field: 'comment',
-            message: 'Say why less than the claim is approved',
-          });
-        }
-        if (problems.length === 0) {
+  pages.post<{ Params: { id: string } }>(
+    '/returns/:id/review',
+    protect,
+    forSignedIn(portal, async (me, request, reply) => {
+      const id = request.params.id;
+      const body = request.body;
+      const decision = formValue(body, 'decision') as Decision | '';
+      const submission = Number(formValue(body, 'submission')) || undefined;
+      const typed = {
+        decision,
+        amounts: [0, 1].map((index) => formValue(body, `approved-${index}`)),
+        comment: formValue(body, 'comment').trim(),
+        comments: formValue(body, 'comments').trim(),
+      };
+      const current = await readReturn(me, id);
+      const claimed = latest(current)?.spend ?? [];
+      const problems: FieldProblem[] = [];
+      try {
+        if (decision === 'approve') {
           await expectOk(
             me.api.POST('/api/v1/returns/{id}/approve', {
               params: { path: { id } },
-              body: { submission, approvedSpend, comment: typed.comment },
+              body: { submission },
             }),
           );
+        } else if (decision === 'part') {
+          const approvedSpend = claimed.map((line, index) => {
+            const pence = penceFromPounds(typed.amounts[index] ?? '');
+            if (pence === undefined) {
+              problems.push({
+                field: `approved-${index}`,
+                message: `Enter the ${KIND_TEXT[line.kind].toLowerCase()} spend approved for ${line.financialYear} in pounds, like 12,500.50`,
+              });
+            }
+            return { financialYear: line.financialYear, kind: line.kind, amountPence: pence ?? 0 };
+          });
+          if (!typed.comment) {
+            problems.push({
+              field: 'comment',
+              message: 'Say why less than the claim is approved',
+            });
+          }
+          if (problems.length === 0) {
+            await expectOk(
+              me.api.POST('/api/v1/returns/{id}/approve', {
+                params: { path: { id } },
+                body: { submission, approvedSpend, comment: typed.comment },
+              }),
+            );
+          }
+        } else if (decision === 'changes') {
+          await expectOk(
+            me.api.POST('/api/v1/returns/{id}/request-changes', {
+              params: { path: { id } },
+              body: { submission, comments: typed.comments },
+            }),
+          );
+        } else {
+          problems.push({
+            field: 'decision',
+            message: 'Choose whether to approve the claim, approve part of it or send it back',
+          });
         }
-      } else if (decision === 'changes') {
-        await expectOk(
-          me.api.POST('/api/v1/returns/{id}/request-changes', {
-            params: { path: { id } },
-            body: { submission, comments: typed.comments },
-          }),
-        );
-      } else {
-        problems.push({
-          field: 'decision',
-          message: 'Choose whether to approve the claim, approve part of it or send it back',
+      } catch (error) {
+        // Reviewed or sent back meanwhile, or another submission now waiting.
+        const stale =
+          error instanceof ApiProblem &&
+          (error.code === 'submission-changed' || error.code === 'return-not-submitted');
+        if (stale) {
+          return showReturn(portal, reply, me, id, {
+            problems: [{ field: '', message: STALE }],
+            status: 409,
+          });
+        }
+        const refused = formProblems(error, {
+          'approvedSpend.0.amountPence': 'approved-0',
+          'approvedSpend.1.amountPence': 'approved-1',
+          'approvedSpend.0': 'approved-0',
+          'approvedSpend.1': 'approved-1',
+          comment: 'comment',
+          comments: 'comments',
         });
+        if (!refused) {
+          throw error;
+        }
+        problems.push(...refused);
       }
-    } catch (error) {
-      // Reviewed or sent back meanwhile, or another submission now waiting.
-      const stale =
-        error instanceof ApiProblem &&
-        (error.code === 'submission-changed' || error.code === 'return-not-submitted');
-      if (stale) {
-        return showReturn(portal, reply, me, id, {
-          problems: [{ field: '', message: STALE }],
-          status: 409,
-        });
+      if (problems.length > 0) {
+        return showReturn(portal, reply, me, id, { problems, typed, status: 400 });
       }
-      const refused = formProblems(error, {
-        'approvedSpend.0.amountPence': 'approved-0',
-        'approvedSpend.1.amountPence': 'approved-1',
-        'approvedSpend.0': 'approved-0',
-        'approvedSpend.1': 'approved-1',
-        comment: 'comment',
-        comments: 'comments',
-      });
-      if (!refused) {
-        throw error;
-      }
-      problems.push(...refused);
-    }
-    if (problems.length > 0) {
-      return showReturn(portal, reply, me, id, { problems, typed, status: 400 });
-    }
-    const done = await readReturn(me, id);
-    return sendPage(
-      portal,
-      reply,
-      'return-reviewed',
-      frame(reply, decision === 'changes' ? 'Return sent back' : 'Return approved', me.session, {
-        section: 'returns',
-      }),
-      {
-        heading: decision === 'changes' ? 'Return sent back' : 'Return approved',
-        deliveryReturn: shown(done),
-        payable: formatPounds(latest(done)?.payablePence ?? 0),
-        approved: decision !== 'changes',
-      },
-    );
-  });
+      const done = await readReturn(me, id);
+      return sendPage(
+        portal,
+        reply,
+        'return-reviewed',
+        frame(reply, decision === 'changes' ? 'Return sent back' : 'Return approved', me.session, {
+          section: 'returns',
+        }),
+        {
+          heading: decision === 'changes' ? 'Return sent back' : 'Return approved',
+          deliveryReturn: shown(done),
+          payable: formatPounds(latest(done)?.payablePence ?? 0),
+          approved: decision !== 'changes',
+        },
+      );
+    }),
+  );
 
   // A clean evidence document, streamed from the API (which checks who may have it).
   pages.get<{ Params: { id: string; documentId: string } }>(
     '/returns/:id/documents/:documentId',
-    async (request, reply) => {
-      const me = await signedIn(portal, request, reply);
-      if (!me?.session.tokens) {
-        return reply;
-      }
+    forSignedIn(portal, async (me, request, reply) => {
       const { id, documentId } = request.params;
       return streamFromApi(
         portal.app,
         request,
-        me.session.tokens,
+        me.tokens,
         `/api/v1/returns/${encodeURIComponent(id)}/documents/${encodeURIComponent(documentId)}/content`,
         reply,
       );
-    },
+    }),
   );
 }
 

@@ -1,7 +1,7 @@
 import { expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance } from 'fastify';
 import { PORTAL_PAGES } from '../notifications/portal-links';
-import { frame, type Portal, sendPage, signedIn } from './portal-request';
+import { frame, type Portal, sendPage, forSignedIn } from './portal-request';
 
 type Task = Schemas['TaskDto'];
 
@@ -36,31 +36,30 @@ const MODERATION_PAGE = '/moderation/bids/{id}';
 // "Your tasks": everything waiting for the signed-in person, most urgent first, deadlines on a
 // UK clock (as the API gives them).
 export function taskPages(portal: Portal, pages: FastifyInstance): void {
-  pages.get('/tasks', async (request, reply) => {
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      return reply;
-    }
-    const list = await expectOk(me.api.GET('/api/v1/me/tasks'));
-    const tasks = list.items.map((task) => ({
-      ...task,
-      action: TASK_ACTIONS[task.kind],
-      // A bid to moderate opens the moderation form, not the bidder's page of the bid.
-      href: (task.kind === 'moderation' ? MODERATION_PAGE : TASK_PAGES[task.objectType]).replace(
-        '{id}',
-        encodeURIComponent(task.objectId),
-      ),
-    }));
-    return sendPage(
-      portal,
-      reply,
-      'tasks',
-      frame(reply, 'Your tasks', me.session, { section: 'tasks' }),
-      {
-        tasks,
-        total: list.total,
-        more: list.total > tasks.length,
-      },
-    );
-  });
+  pages.get(
+    '/tasks',
+    forSignedIn(portal, async (me, request, reply) => {
+      const list = await expectOk(me.api.GET('/api/v1/me/tasks'));
+      const tasks = list.items.map((task) => ({
+        ...task,
+        action: TASK_ACTIONS[task.kind],
+        // A bid to moderate opens the moderation form, not the bidder's page of the bid.
+        href: (task.kind === 'moderation' ? MODERATION_PAGE : TASK_PAGES[task.objectType]).replace(
+          '{id}',
+          encodeURIComponent(task.objectId),
+        ),
+      }));
+      return sendPage(
+        portal,
+        reply,
+        'tasks',
+        frame(reply, 'Your tasks', me.session, { section: 'tasks' }),
+        {
+          tasks,
+          total: list.total,
+          more: list.total > tasks.length,
+        },
+      );
+    }),
+  );
 }
