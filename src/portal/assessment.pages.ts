@@ -1,12 +1,16 @@
-import {
-  ApiProblem,
-  expectOk,
-  type GrantsClient,
-  type Schemas,
-} from '@safer-streets-grants/client';
+import { ApiProblem, expectOk, type GrantsClient } from '@safer-streets-grants/client';
 import type { FastifyInstance } from 'fastify';
 import { formatPounds } from '../common/money';
 import { formatLondon } from '../common/london-time';
+import {
+  ASSIGNMENT_STATUS_TEXT,
+  assignmentPath,
+  assignmentWithRound,
+  checkAnswers,
+  readAssignment,
+  type Round,
+  taskList,
+} from './assignment-task-list';
 import {
   formProblems,
   formValue,
@@ -14,27 +18,12 @@ import {
   type Portal,
   sendPage,
   forSignedIn,
-  type SignedIn,
 } from './portal-request';
 import type { FieldProblem } from './portal-views';
 
-type Assignment = Schemas['AssignmentDto'];
-type Round = Schemas['RoundDto'];
-type Criterion = Round['criteria'][number];
-
-// How an assignment's status reads to its assessor.
-const ASSIGNMENT_STATUS_TEXT: Record<Assignment['status'], string> = {
-  assigned: 'To do',
-  conflict_declared: 'Conflict declared',
-  submitted: 'Submitted',
-  cancelled: 'Cancelled',
-};
-
-// Up to this maximum a mark is chosen from radios (0 to the maximum); above it, typed.
-const MOST_RADIOS = 10;
-
 // An assessor's work in the portal: their assignments, and on each the declaration of
-// interests, the bid, a mark for each criterion, and the submission (GOV.UK task list pattern).
+// interests, the bid, and the submission (GOV.UK task list pattern); marking each criterion is
+// in assessment-marks.pages.ts.
 export function assessmentPages(portal: Portal, pages: FastifyInstance): void {
   const protect = { preHandler: pages.csrfProtection.bind(pages) };
   const section = { section: 'assignments' as const };
@@ -178,81 +167,6 @@ export function assessmentPages(portal: Portal, pages: FastifyInstance): void {
     }),
   );
 
-  pages.get<{ Params: { id: string; criterionId: string } }>(
-    '/assignments/:id/criteria/:criterionId',
-    forSignedIn(portal, async (me, request, reply) => {
-      const { assignment, round } = await assignmentWithRound(me, request.params.id);
-      const criterion = criterionOf(round, request.params.criterionId);
-      if (assignment.status !== 'assigned' || assignment.declaration !== 'no_conflict') {
-        return reply.redirect(assignmentPath(assignment.id), 303);
-      }
-      const saved = assignment.marks.find((mark) => mark.criterionId === criterion.id);
-      return sendMarkPage(portal, reply, me, assignment, criterion, {
-        mark: saved ? String(saved.mark) : '',
-        justification: saved?.justification ?? '',
-      });
-    }),
-  );
-
-  pages.post<{ Params: { id: string; criterionId: string } }>(
-    '/assignments/:id/criteria/:criterionId',
-    protect,
-    forSignedIn(portal, async (me, request, reply) => {
-      const { assignment, round } = await assignmentWithRound(me, request.params.id);
-      const criterion = criterionOf(round, request.params.criterionId);
-      const values = {
-        mark: formValue(request.body, 'mark').trim(),
-        justification: formValue(request.body, 'justification').trim(),
-      };
-      let problems: FieldProblem[] | undefined;
-      if (!/^\d{1,3}$/.test(values.mark)) {
-        problems = [
-          {
-            field: 'mark',
-            message:
-              values.mark === ''
-                ? `Give a mark from 0 to ${criterion.maxMark}`
-                : `Enter the mark as a whole number from 0 to ${criterion.maxMark}`,
-          },
-        ];
-        if (values.justification === '') {
-          problems.push({
-            field: 'justification',
-            message: 'Write why you gave this mark',
-          });
-        }
-      } else {
-        try {
-          await expectOk(
-            me.api.PUT('/api/v1/assignments/{id}/marks', {
-              params: { path: { id: assignment.id } },
-              body: {
-                marks: [
-                  {
-                    criterionId: criterion.id,
-                    mark: Number(values.mark),
-                    justification: values.justification,
-                  },
-                ],
-              },
-            }),
-          );
-          return await reply.redirect(assignmentPath(assignment.id), 303);
-        } catch (error) {
-          problems = formProblems(error, {
-            'marks.0.mark': 'mark',
-            'marks.0.justification': 'justification',
-            marks: 'mark',
-          });
-          if (!problems) {
-            throw error;
-          }
-        }
-      }
-      return sendMarkPage(portal, reply, me, assignment, criterion, values, problems);
-    }),
-  );
-
   pages.get<{ Params: { id: string } }>(
     '/assignments/:id/check',
     forSignedIn(portal, async (me, request, reply) => {
@@ -319,25 +233,6 @@ export function assessmentPages(portal: Portal, pages: FastifyInstance): void {
   );
 }
 
-function assignmentPath(id: string): string {
-  return `/assignments/${encodeURIComponent(id)}`;
-}
-
-function readAssignment(me: SignedIn, id: string): Promise<Assignment> {
-  return expectOk(me.api.GET('/api/v1/assignments/{id}', { params: { path: { id } } }));
-}
-
-async function assignmentWithRound(
-  me: SignedIn,
-  id: string,
-): Promise<{ assignment: Assignment; round: Round }> {
-  const assignment = await readAssignment(me, id);
-  const round = await expectOk(
-    me.api.GET('/api/v1/rounds/{id}', { params: { path: { id: assignment.roundId } } }),
-  );
-  return { assignment, round };
-}
-
 // Each distinct round once.
 async function roundsOf(api: GrantsClient, ids: string[]): Promise<Map<string, Round>> {
   const unique = [...new Set(ids)];
@@ -345,109 +240,4 @@ async function roundsOf(api: GrantsClient, ids: string[]): Promise<Map<string, R
     unique.map((id) => expectOk(api.GET('/api/v1/rounds/{id}', { params: { path: { id } } }))),
   );
   return new Map(rounds.map((round) => [round.id, round]));
-}
-
-// A criterion of the round, or the "page not found" page for an address naming none.
-function criterionOf(round: Round, id: string): Criterion {
-  const criterion = round.criteria.find((one) => one.id === id);
-  if (!criterion) {
-    throw new ApiProblem(404, undefined);
-  }
-  return criterion;
-}
-
-function sendMarkPage(
-  portal: Portal,
-  reply: Parameters<typeof sendPage>[1],
-  me: SignedIn,
-  assignment: Assignment,
-  criterion: Criterion,
-  values: { mark: string; justification: string },
-  problems?: FieldProblem[],
-) {
-  const radios =
-    criterion.maxMark <= MOST_RADIOS
-      ? Array.from({ length: criterion.maxMark + 1 }, (_, mark) => ({
-          value: String(mark),
-          id: mark === 0 ? 'mark' : `mark-${mark}`,
-          checked: values.mark === String(mark),
-        }))
-      : undefined;
-  return sendPage(
-    portal,
-    reply,
-    'assignment-mark',
-    frame(reply, criterion.title, me.session, { section: 'assignments', problems }),
-    { assignment, criterion, radios, values, markLabel: `Your mark (0 to ${criterion.maxMark})` },
-    problems ? 400 : 200,
-  );
-}
-
-// The assignment's tasks in order, each open once the one before allows it.
-function taskList(assignment: Assignment, round: Round) {
-  const declared = assignment.declaration !== null;
-  const open = assignment.status === 'assigned' && assignment.declaration === 'no_conflict';
-  const base = assignmentPath(assignment.id);
-  const marked = new Map(assignment.marks.map((mark) => [mark.criterionId, mark]));
-  const criteria = [...round.criteria]
-    .sort((a, b) => a.position - b.position)
-    .map((criterion) => ({
-      title: `Mark: ${criterion.title}`,
-      href: open ? `${base}/criteria/${criterion.id}` : undefined,
-      hint: `Out of ${criterion.maxMark}, ${criterion.weight}% of the score`,
-      ...(marked.has(criterion.id)
-        ? { statusText: 'Completed' }
-        : open
-          ? { statusText: 'Not yet started', tag: 'govuk-tag--blue' }
-          : { statusText: 'Cannot start yet', muted: true }),
-    }));
-  const complete = round.criteria.every((criterion) => marked.has(criterion.id));
-  const tasks = [
-    {
-      title: 'Declare any conflict of interest',
-      href: declared ? undefined : `${base}/declaration`,
-      ...(declared
-        ? { statusText: 'Completed' }
-        : { statusText: 'Not yet started', tag: 'govuk-tag--blue' }),
-    },
-    {
-      title: 'Read the bid',
-      href: open ? `${base}/bid` : undefined,
-      ...(open ? { statusText: 'Available' } : { statusText: 'Cannot start yet', muted: true }),
-    },
-    ...criteria,
-    {
-      title: 'Check your marks and submit',
-      href: open && complete ? `${base}/check` : undefined,
-      ...(assignment.status === 'submitted'
-        ? { statusText: 'Completed' }
-        : open && complete
-          ? { statusText: 'Not yet started', tag: 'govuk-tag--blue' }
-          : { statusText: 'Cannot start yet', muted: true }),
-    },
-  ];
-  return {
-    assignment,
-    roundName: `${round.code}: ${round.name}`,
-    due: round.assessmentDueAt ? formatLondon(new Date(round.assessmentDueAt)) : undefined,
-    tasks: tasks.map((task, index) => ({ ...task, number: index + 1 })),
-    conflicted: assignment.status === 'conflict_declared',
-    submitted: assignment.status === 'submitted',
-    markedCount: marked.size,
-    criteriaCount: round.criteria.length,
-  };
-}
-
-function checkAnswers(assignment: Assignment, round: Round) {
-  const marked = new Map(assignment.marks.map((mark) => [mark.criterionId, mark]));
-  return {
-    assignment,
-    rows: [...round.criteria]
-      .sort((a, b) => a.position - b.position)
-      .map((criterion) => ({
-        criterion,
-        mark: marked.get(criterion.id),
-        href: `${assignmentPath(assignment.id)}/criteria/${criterion.id}`,
-      })),
-  };
 }

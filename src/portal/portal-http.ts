@@ -8,6 +8,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppConfig } from '../config/app-config';
 import { accountPages } from './account.pages';
+import { assessmentMarkPages } from './assessment-marks.pages';
 import { assessmentPages } from './assessment.pages';
 import { bidSectionPages } from './bid-sections.pages';
 import { bidDocumentPages } from './bid-documents.pages';
@@ -84,6 +85,7 @@ export async function registerPortal(
     paymentPages(portal, pages);
     exportPages(portal, pages);
     assessmentPages(portal, pages);
+    assessmentMarkPages(portal, pages);
     moderationPages(portal, pages);
     bidSectionPages(portal, pages);
     bidDocumentPages(portal, pages, config.documents.maxBytes);
