@@ -1,4 +1,3 @@
-import type { Page } from 'playwright-core';
 import type { AssignmentDto } from '../src/assessment/assessment-response.dto';
 import { DEMO_PASSWORD } from './support/app';
 import {
@@ -10,7 +9,6 @@ import {
   newAssessor,
 } from './support/assessment';
 import { startPortalBrowser, type PortalBrowser } from './support/portal';
-import { unusedCode } from './support/second-factor';
 
 // Assessors and moderators in the portal, in a real browser. A round in assessment has one
 // bid and two assessors; the second has scored it top marks through the API. The first finds
@@ -59,33 +57,11 @@ describe('assessment in the portal', () => {
 
   afterAll(() => portal?.close(), 30_000);
 
-  // Password, then the authenticator's code; a code another suite used meanwhile (the demo
-  // moderator signs in elsewhere too) is followed by the next one.
-  async function signInStaff(page: Page, email: string, password: string): Promise<void> {
-    await portal.signIn(page, email, password);
-    await page.waitForURL(`${portal.baseUrl}/sign-in/code`);
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      await page.getByLabel('Code').fill(await unusedCode(email));
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      const refused = await Promise.race([
-        page.waitForURL(`${portal.baseUrl}/tasks`).then(() => false),
-        page
-          .locator('#code-error')
-          .waitFor()
-          .then(() => true),
-      ]);
-      if (!refused) {
-        return;
-      }
-    }
-    throw new Error(`${email} could not sign in with a code`);
-  }
-
   it('an assessor declares, reads, marks each criterion and submits; a moderator sets the agreed score', async () => {
     const { baseUrl, world } = portal;
     const bid = played.bids[0];
     const page = await portal.newPage();
-    await signInStaff(page, first.email, first.password);
+    await portal.signInStaff(page, first.email, first.password);
 
     // Both bids' declarations are waiting; this one is found by its address.
     await page.locator(`main a[href="/assignments/${assignment.id}"]`).click();
@@ -179,7 +155,7 @@ describe('assessment in the portal', () => {
 
     // 100 and 20 are far apart: a moderator sets the score the panel agreed.
     const moderator = await portal.newPage();
-    await signInStaff(moderator, 'moderator@demo.test', DEMO_PASSWORD);
+    await portal.signInStaff(moderator, 'moderator@demo.test', DEMO_PASSWORD);
     await moderator.getByRole('link', { name: 'Bids to moderate' }).click();
     await portal.check(moderator, 'moderation');
     await moderator.locator(`main a[href="/moderation/bids/${bid.id}"]`).click();
@@ -215,7 +191,7 @@ describe('assessment in the portal', () => {
   it("another assessor finds nothing at the first one's assignment, and declares a conflict with the other bid", async () => {
     const { baseUrl, world } = portal;
     const page = await portal.newPage();
-    await signInStaff(page, second.email, second.password);
+    await portal.signInStaff(page, second.email, second.password);
 
     // A conflict needs its reason (the API's refusal, beside the text box); once declared, the
     // assignment is over and the bid is not shown.

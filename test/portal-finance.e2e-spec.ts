@@ -1,8 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { Page } from 'playwright-core';
 import { quarterReturn, type ReturnsWorld, activeAward } from './support/returns';
 import { startPortalBrowser, type PortalBrowser } from './support/portal';
-import { unusedCode } from './support/second-factor';
 import { DEMO_PASSWORD } from './support/app';
 import { londonDateOf } from '../src/common/london-time';
 
@@ -17,22 +15,6 @@ describe('finance in the portal', () => {
   const finance = 'finance@demo.test';
   const payer = 'payments@demo.test';
   const api = () => portal.world.t.http();
-
-  // Staff sign in with the code from their authenticator app (another file may have used this
-  // step's code: then the next one).
-  async function signInStaff(page: Page, email: string): Promise<void> {
-    await portal.signIn(page, email, DEMO_PASSWORD);
-    await page.waitForURL(`${portal.baseUrl}/sign-in/code`);
-    for (let attempt = 1; attempt <= 3; attempt++) {
-      await page.getByLabel('Code').fill(await unusedCode(email));
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.waitForLoadState();
-      if (page.url() === `${portal.baseUrl}/tasks`) {
-        return;
-      }
-    }
-    throw new Error(`${email} could not sign in: ${page.url()}`);
-  }
 
   beforeAll(async () => {
     portal = await startPortalBrowser(async () => {
@@ -56,7 +38,7 @@ describe('finance in the portal', () => {
   it('approves part of a claim from the tasks, after a refused amount shown at its field', async () => {
     const { baseUrl } = portal;
     const page = await portal.newPage();
-    await signInStaff(page, finance);
+    await portal.signInStaff(page, finance, DEMO_PASSWORD);
     await page.locator(`main a[href="/returns/${q1}"]`).click();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
       'Quarterly return for Q1 2025/26',
@@ -119,7 +101,7 @@ describe('finance in the portal', () => {
     );
     expect(payment).toBeDefined();
     const page = await portal.newPage();
-    await signInStaff(page, payer);
+    await portal.signInStaff(page, payer, DEMO_PASSWORD);
     await page.locator(`main a[href="/payments/${payment?.id}"]`).click();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
       'Payment of £72,500.50',
