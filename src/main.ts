@@ -6,7 +6,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig } from './config/load-config';
-import { Readiness } from './health/readiness.service';
+import { ReadinessService } from './health/readiness.service';
 import { EmailTemplateError } from './notifications/email-templates';
 import { RedisAvailability } from './queues/redis-availability';
 import { GracefulShutdown } from './service-process/graceful-shutdown';
@@ -30,7 +30,7 @@ async function bootstrap(): Promise<void> {
       bufferLogs: true,
     });
     context.useLogger(context.get(PinoNestLogger));
-    const readiness = context.get(Readiness);
+    const readiness = context.get(ReadinessService);
     const probes = await startProbeServer(config.service.healthPort, config.host, () =>
       readiness.failures(),
     );

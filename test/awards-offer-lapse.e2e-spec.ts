@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { OfferLapseService } from '../src/awards/offer-lapse.service';
-import { DAILY_OFFER_LAPSE_SCHEDULER } from '../src/awards/offers.processor';
+import { DAILY_OFFER_LAPSE_SCHEDULER } from '../src/awards/offer-lapse.scheduler';
 import { ReminderScanService } from '../src/notifications/reminder-scan.service';
 import { QUEUES, queuePrefix, redisConnection } from '../src/queues/queues';
 import { fullAward, moderatedRound, recordDueDiligence } from './support/awards';

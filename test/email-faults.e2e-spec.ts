@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ReminderScheduler } from '../src/notifications/reminders.processor';
+import { ReminderScheduler } from '../src/notifications/reminder.scheduler';
 import { startApp, startWorker, TestApp, testConfig } from './support/app';
 import { messageIdOf, queueBatch, statuses } from './support/outbox';
 import { kill, spawnWorker, startPrivateRedis, startSinkProcess } from './support/processes';

@@ -3,7 +3,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import type { Role } from '../src/common/access';
-import { OutboxRelay } from '../src/notifications/outbox-relay.service';
+import { OutboxRelayService } from '../src/notifications/outbox-relay.service';
 import { ReminderRegistry } from '../src/notifications/reminder-registry';
 import { QUEUES } from '../src/queues/queues';
 import { startApp, startWorker, TestApp, testConfig, tokensByRole } from './support/app';
@@ -108,7 +108,7 @@ describe('running the reminder scan and the outbox relay now', () => {
       ],
     });
     try {
-      await t.app.get(OutboxRelay).sweepAll();
+      await t.app.get(OutboxRelayService).sweepAll();
     } finally {
       jest.useRealTimers();
     }

@@ -6,7 +6,7 @@ import type { Role } from '../src/common/access';
 import { DomainError } from '../src/common/domain-error';
 import type { EmailOutboxDto } from '../src/notifications/email-outbox.dto';
 import { OutboxService } from '../src/notifications/outbox.service';
-import { DAILY_SCAN_SCHEDULER } from '../src/notifications/reminders.processor';
+import { DAILY_SCAN_SCHEDULER } from '../src/notifications/reminder.scheduler';
 import { QUEUES } from '../src/queues/queues';
 import {
   expectProblem,

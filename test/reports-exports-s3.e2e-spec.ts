@@ -7,7 +7,7 @@ import type { Queue } from 'bullmq';
 import type { S3Config } from '../src/files/files-config';
 import { S3FileStore } from '../src/files/s3-file-store';
 import { QUEUES } from '../src/queues/queues';
-import { ExportBuilder } from '../src/reports/export-builder.service';
+import { ExportBuilderService } from '../src/reports/export-builder.service';
 import { exportFileKey } from '../src/reports/report-export.entity';
 import { expectProblem, startApp, startWorker, type TestApp } from './support/app';
 import { TestS3Server } from './support/s3';
@@ -97,9 +97,9 @@ describe('reports: exports kept in an S3-compatible store', () => {
     await queue.pause();
     try {
       const asked = await ask('xlsx');
-      await expect(broken.get(ExportBuilder).build(asked.id, async () => {})).rejects.toThrow(
-        /bucket/i,
-      );
+      await expect(
+        broken.get(ExportBuilderService).build(asked.id, async () => {}),
+      ).rejects.toThrow(/bucket/i);
       expect(await keysInBucket()).not.toContain(exportFileKey(asked));
       const scratch = readdirSync(tmpdir()).filter((name) => name.startsWith('ssg-export-'));
       expect(scratch.filter((name) => name.includes(asked.id))).toEqual([]);

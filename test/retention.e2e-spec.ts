@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import type { AppConfig } from '../src/config/app-config';
 import { FileStore } from '../src/files/file-store';
 import { QUEUES, queuePrefix, redisConnection } from '../src/queues/queues';
-import { DAILY_RETENTION_SCHEDULER } from '../src/retention/retention.processor';
+import { DAILY_RETENTION_SCHEDULER } from '../src/retention/retention.scheduler';
 import { loadRetentionConfig } from '../src/retention/retention-config';
 import { expectProblem, startApp, startWorker, tokensByRole, type TestApp } from './support/app';
 import { createAccount } from './support/accounts';

@@ -1,7 +1,7 @@
 import supertest from 'supertest';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
-import { DAILY_SCAN_SCHEDULER } from '../src/notifications/reminders.processor';
+import { DAILY_SCAN_SCHEDULER } from '../src/notifications/reminder.scheduler';
 import { QUEUES } from '../src/queues/queues';
 import { startApp, TestApp, tokensByRole } from './support/app';
 import { messageIdOf, queueBatch, statuses } from './support/outbox';

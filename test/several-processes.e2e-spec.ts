@@ -6,7 +6,7 @@ import { Queue } from 'bullmq';
 import { DataSource, type QueryRunner } from 'typeorm';
 import type { S3Config } from '../src/files/files-config';
 import { S3FileStore } from '../src/files/s3-file-store';
-import { DAILY_SCAN_SCHEDULER } from '../src/notifications/reminders.processor';
+import { DAILY_SCAN_SCHEDULER } from '../src/notifications/reminder.scheduler';
 import { QUEUES } from '../src/queues/queues';
 import { startApp, type TestApp, tokensByRole } from './support/app';
 import { completedJob } from './support/jobs';

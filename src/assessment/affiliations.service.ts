@@ -4,7 +4,7 @@ import { AuditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import type { FieldError } from '../common/problem';
 import { OrganisationsService } from '../organisations/organisations.service';
-import { SeparationOfDuties } from '../users/separation-of-duties.service';
+import { SeparationOfDutiesService } from '../users/separation-of-duties.service';
 import { UsersService } from '../users/users.service';
 import type { AffiliationsDto } from './assessment.dto';
 import type { AssessorDto } from './assessment-response.dto';
@@ -20,7 +20,7 @@ export class AffiliationsService {
     private readonly dataSource: DataSource,
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
-    private readonly duties: SeparationOfDuties,
+    private readonly duties: SeparationOfDutiesService,
     private readonly audit: AuditService,
   ) {}
 

@@ -5,7 +5,7 @@ import { BidProgressService } from '../bids/bid-progress.service';
 import type { BidDto } from '../bids/bid-response.dto';
 import { RoundsService } from '../rounds/rounds.service';
 import { RoundStore } from '../rounds/round-store';
-import { SeparationOfDuties } from '../users/separation-of-duties.service';
+import { SeparationOfDutiesService } from '../users/separation-of-duties.service';
 import type { AssessmentOpeningDto } from './assessment-response.dto';
 import { assessmentError } from './assessment.errors';
 
@@ -17,7 +17,7 @@ export class AssessmentOpeningService {
     private readonly rounds: RoundsService,
     private readonly roundStore: RoundStore,
     private readonly bids: BidProgressService,
-    private readonly duties: SeparationOfDuties,
+    private readonly duties: SeparationOfDutiesService,
   ) {}
 
   // One transaction: the round moves to assessment with its deadline, and every submitted bid

@@ -10,7 +10,7 @@ import { RoundsModule } from '../rounds/rounds.module';
 import { UsersModule } from '../users/users.module';
 import { AffiliationsService } from './affiliations.service';
 import { AssessmentController } from './assessment.controller';
-import { AssessmentReminders } from './assessment-emails';
+import { AssessmentReminders } from './assessment-reminders';
 import { AssessmentOpeningService } from './assessment-opening.service';
 import { AssessorAffiliation } from './assessor-affiliation.entity';
 import { AssessmentAssignment, AssessmentMark } from './assignment.entity';

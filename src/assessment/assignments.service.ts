@@ -9,7 +9,7 @@ import { OutboxService } from '../notifications/outbox.service';
 import type { RoundWithParts } from '../rounds/round-views';
 import { RoundsService } from '../rounds/rounds.service';
 import type { User } from '../users/user.entity';
-import { SeparationOfDuties } from '../users/separation-of-duties.service';
+import { SeparationOfDutiesService } from '../users/separation-of-duties.service';
 import { UsersService } from '../users/users.service';
 import { AffiliationsService } from './affiliations.service';
 import { assignedEmail, conflictDeclaredEmail } from './assessment-emails';
@@ -31,7 +31,7 @@ export class AssignmentsService {
     private readonly rounds: RoundsService,
     private readonly users: UsersService,
     private readonly affiliations: AffiliationsService,
-    private readonly duties: SeparationOfDuties,
+    private readonly duties: SeparationOfDutiesService,
     private readonly views: AssignmentViews,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,

@@ -7,7 +7,7 @@ import { OutboxService } from '../notifications/outbox.service';
 import type { RoundWithParts } from '../rounds/round-views';
 import { RoundsService } from '../rounds/rounds.service';
 import { RoundStore } from '../rounds/round-store';
-import { SeparationOfDuties } from '../users/separation-of-duties.service';
+import { SeparationOfDutiesService } from '../users/separation-of-duties.service';
 import { UsersService } from '../users/users.service';
 import { divergentEmail } from './assessment-emails';
 import type { ModerationDto } from './assessment.dto';
@@ -40,7 +40,7 @@ export class ModerationService {
     private readonly rounds: RoundsService,
     private readonly roundStore: RoundStore,
     private readonly users: UsersService,
-    private readonly duties: SeparationOfDuties,
+    private readonly duties: SeparationOfDutiesService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

@@ -7,7 +7,7 @@ import type { BidDto } from '../bids/bid-response.dto';
 import type { AuthenticatedUser } from '../common/access';
 import type { RoundWithParts } from '../rounds/round-views';
 import { RoundsService } from '../rounds/rounds.service';
-import { SeparationOfDuties } from '../users/separation-of-duties.service';
+import { SeparationOfDutiesService } from '../users/separation-of-duties.service';
 import type { BidParties, PersonTies } from '../users/separation.rules';
 import type { MarksDto } from './assessment.dto';
 import type { AssignmentDto, BidAssessmentsDto } from './assessment-response.dto';
@@ -32,7 +32,7 @@ export class ScoringService {
     private readonly store: AssignmentStore,
     private readonly moderation: ModerationService,
     private readonly rounds: RoundsService,
-    private readonly duties: SeparationOfDuties,
+    private readonly duties: SeparationOfDutiesService,
     private readonly audit: AuditService,
   ) {}
 

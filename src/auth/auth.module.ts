@@ -19,7 +19,7 @@ import { SpentRefreshToken, UserSession } from './sessions/user-session.entity';
 import { SignInAudit } from './sign-in-audit';
 import { SecondFactorChallenges } from './second-factor/second-factor-challenges';
 import { SecondFactorLimiter } from './second-factor/second-factor-limiter';
-import { SecondFactorLogin } from './second-factor/second-factor-login.service';
+import { SecondFactorLoginService } from './second-factor/second-factor-login.service';
 import { SecondFactorController } from './second-factor/second-factor.controller';
 import { SecondFactorModule } from './second-factor/second-factor.module';
 
@@ -52,7 +52,7 @@ import { SecondFactorModule } from './second-factor/second-factor.module';
     SignInAudit,
     SecondFactorChallenges,
     SecondFactorLimiter,
-    SecondFactorLogin,
+    SecondFactorLoginService,
     { provide: APP_GUARD, useClass: AccessGuard },
   ],
   exports: [AuthService],

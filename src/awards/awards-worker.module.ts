@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AwardsModule } from './awards.module';
 import { OfferLapseService } from './offer-lapse.service';
-import { OfferLapseScheduler, OffersProcessor } from './offers.processor';
+import { OfferLapseScheduler } from './offer-lapse.scheduler';
+import { OffersProcessor } from './offers.processor';
 
 // The daily offer lapse, loaded only in the worker role.
 @Module({

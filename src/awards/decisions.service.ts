@@ -6,7 +6,7 @@ import { BidForAssessment, BidProgressService } from '../bids/bid-progress.servi
 import type { AuthenticatedUser } from '../common/access';
 import type { RoundWithParts } from '../rounds/round-views';
 import { RoundStore } from '../rounds/round-store';
-import { SeparationOfDuties } from '../users/separation-of-duties.service';
+import { SeparationOfDutiesService } from '../users/separation-of-duties.service';
 import type { DecisionDto, SecondApprovalDto } from './award.dto';
 import type { DecisionResponseDto, FundingLineDto, RoundDecisionsDto } from './award-response.dto';
 import type { AwardDecision } from './award.entity';
@@ -39,7 +39,7 @@ export class DecisionsService {
     private readonly dueDiligence: DueDiligenceService,
     private readonly views: DecisionViews,
     private readonly store: AwardStore,
-    private readonly duties: SeparationOfDuties,
+    private readonly duties: SeparationOfDutiesService,
     private readonly audit: AuditService,
   ) {}
 

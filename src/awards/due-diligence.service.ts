@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import { OrganisationsService } from '../organisations/organisations.service';
-import { SeparationOfDuties } from '../users/separation-of-duties.service';
+import { SeparationOfDutiesService } from '../users/separation-of-duties.service';
 import { UsersService } from '../users/users.service';
 import type { DueDiligenceDto } from './award.dto';
 import type { DueDiligenceCheckDto } from './award-response.dto';
@@ -20,7 +20,7 @@ export class DueDiligenceService {
     private readonly dataSource: DataSource,
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
-    private readonly duties: SeparationOfDuties,
+    private readonly duties: SeparationOfDutiesService,
     private readonly audit: AuditService,
     private readonly store: AwardStore,
   ) {}

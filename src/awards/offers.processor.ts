@@ -1,12 +1,7 @@
-import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import { DailyJobScheduler } from '../queues/daily-job-scheduler';
 import { JobOf, QueueConsumer, ResultOf } from '../queues/queue-consumer';
-import { OfferJobName, OfferJobs, QUEUES } from '../queues/queues';
+import { OfferJobs, QUEUES } from '../queues/queues';
 import { OfferLapseService } from './offer-lapse.service';
-
-export const DAILY_OFFER_LAPSE_SCHEDULER = 'daily-offer-lapse';
 
 // The offers queue's consumer: the daily lapse of offers past their deadline.
 @Injectable()
@@ -20,20 +15,5 @@ export class OffersProcessor extends QueueConsumer<OfferJobs> {
       case 'lapse':
         return this.lapses.lapseDue(job.data.asOf ? new Date(job.data.asOf) : new Date());
     }
-  }
-}
-
-// The daily offer lapse, just after midnight (UK time), so an offer due at the end of a day
-// lapses before the next working day.
-@Injectable()
-export class OfferLapseScheduler extends DailyJobScheduler {
-  constructor(@InjectQueue(QUEUES.offers) queue: Queue) {
-    super(queue, {
-      id: DAILY_OFFER_LAPSE_SCHEDULER,
-      what: 'offer lapse',
-      at: '00:15',
-      name: 'lapse' satisfies OfferJobName,
-      data: {} satisfies OfferJobs['lapse']['data'],
-    });
   }
 }

@@ -8,7 +8,7 @@ import { OutboxService } from '../notifications/outbox.service';
 import { returnSchedule } from '../returns/return-schedule.rules';
 import type { RoundWithParts } from '../rounds/round-views';
 import { RoundStore } from '../rounds/round-store';
-import { SeparationOfDuties } from '../users/separation-of-duties.service';
+import { SeparationOfDutiesService } from '../users/separation-of-duties.service';
 import { UsersService } from '../users/users.service';
 import { AwardDeliveryService, type AwardForDelivery } from './award-delivery.service';
 import { needsSecondApproval } from './award.rules';
@@ -36,7 +36,7 @@ export class VariationsService {
     private readonly store: VariationStore,
     private readonly views: VariationViews,
     private readonly reads: VariationReadsService,
-    private readonly duties: SeparationOfDuties,
+    private readonly duties: SeparationOfDutiesService,
     private readonly users: UsersService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,

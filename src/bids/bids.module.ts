@@ -8,7 +8,7 @@ import { OrganisationsModule } from '../organisations/organisations.module';
 import { RoundsModule } from '../rounds/rounds.module';
 import { UsersModule } from '../users/users.module';
 import { BidDraftingService } from './bid-drafting.service';
-import { DraftBidReminders } from './bid-emails';
+import { DraftBidReminders } from './draft-bid-reminders';
 import { BidEligibilityService } from './bid-eligibility.service';
 import { BidEndorsementController } from './bid-endorsement.controller';
 import { BidEndorsementService } from './bid-endorsement.service';

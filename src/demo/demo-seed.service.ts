@@ -21,7 +21,7 @@ import type { CreateRoundDto } from '../rounds/round.dto';
 import { ROUND_COMMANDS, RoundCommand } from '../rounds/rounds.rules';
 import { RoundsService } from '../rounds/rounds.service';
 import { UsersService } from '../users/users.service';
-import { SecondFactorEnrolment } from '../auth/second-factor/second-factor-enrolment.service';
+import { SecondFactorEnrolmentService } from '../auth/second-factor/second-factor-enrolment.service';
 import { secondFactorRequired } from '../auth/second-factor/second-factor.rules';
 import { DEMO_SECOND_FACTOR_SECRET } from './demo-second-factor';
 import {
@@ -81,7 +81,7 @@ export class DemoSeedService {
     private readonly returns: ReturnsService,
     private readonly review: ReturnReviewService,
     private readonly payments: PaymentsService,
-    private readonly secondFactors: SecondFactorEnrolment,
+    private readonly secondFactors: SecondFactorEnrolmentService,
   ) {}
 
   // The last part the seed adds; seeding again fills in whatever an older seed lacked.

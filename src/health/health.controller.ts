@@ -8,7 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { Public } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
-import { Readiness } from './readiness.service';
+import { ReadinessService } from './readiness.service';
 import { healthError } from './health.errors';
 import { Refuses } from '../openapi/refusals';
 
@@ -30,7 +30,7 @@ class ReadinessDto extends HealthDto {
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly readiness: Readiness) {}
+  constructor(private readonly readiness: ReadinessService) {}
 
   @Get()
   @Public()

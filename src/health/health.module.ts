@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
 import { HealthController } from './health.controller';
-import { Readiness } from './readiness.service';
+import { ReadinessService } from './readiness.service';
 
-// Loaded in every role: the worker's probe server (src/service-process) asks Readiness too.
-@Module({ controllers: [HealthController], providers: [Readiness], exports: [Readiness] })
+// Loaded in every role: the worker's probe server (src/service-process) asks ReadinessService too.
+@Module({
+  controllers: [HealthController],
+  providers: [ReadinessService],
+  exports: [ReadinessService],
+})
 export class HealthModule {}

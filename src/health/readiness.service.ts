@@ -25,7 +25,7 @@ function within<T>(promise: Promise<T>, what: string): Promise<T> {
 // What the readiness probes of every role ask: does PostgreSQL answer, and Redis? Redis known to
 // be away (its watching connection is down) is reported at once, without waiting on a command.
 @Injectable()
-export class Readiness {
+export class ReadinessService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly redis: RedisAvailability,

@@ -4,7 +4,7 @@ import { auditActor } from '../audit/audit.service';
 import { AuthenticatedUser, CurrentUser, Roles } from '../common/access';
 import { NeedsRedis } from '../queues/needs-redis.guard';
 import { EmailRelayRunDto, ReminderScanRunDto } from './notification-commands.dto';
-import { OutboxRelay } from './outbox-relay.service';
+import { OutboxRelayService } from './outbox-relay.service';
 import { ReminderScanService } from './reminder-scan.service';
 
 // What the worker does on its timers, run now by an admin: after an outage (Redis came back
@@ -15,7 +15,7 @@ import { ReminderScanService } from './reminder-scan.service';
 export class NotificationCommandsController {
   constructor(
     private readonly scanner: ReminderScanService,
-    private readonly relay: OutboxRelay,
+    private readonly relay: OutboxRelayService,
   ) {}
 
   @Post('reminders/scan')

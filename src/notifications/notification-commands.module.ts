@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { NotificationCommandsController } from './notification-commands.controller';
 import { NotificationsModule } from './notifications.module';
-import { OutboxRelay } from './outbox-relay.service';
+import { OutboxRelayService } from './outbox-relay.service';
 import { ReminderScanService } from './reminder-scan.service';
 
 // The reminder scan and the outbox relay, for the worker's timers and an admin's "now". They
@@ -11,7 +11,7 @@ import { ReminderScanService } from './reminder-scan.service';
 @Module({
   imports: [NotificationsModule, AuditModule],
   controllers: [NotificationCommandsController],
-  providers: [OutboxRelay, ReminderScanService],
-  exports: [OutboxRelay, ReminderScanService],
+  providers: [OutboxRelayService, ReminderScanService],
+  exports: [OutboxRelayService, ReminderScanService],
 })
 export class NotificationCommandsModule {}

@@ -4,8 +4,9 @@ import { EmailProcessor } from './email.processor';
 import { MailTransport } from './mail-transport';
 import { NotificationsModule } from './notifications.module';
 import { NotificationCommandsModule } from './notification-commands.module';
-import { OutboxRelayLoop } from './outbox-relay-loop.service';
-import { ReminderScheduler, RemindersProcessor } from './reminders.processor';
+import { OutboxRelayLoopService } from './outbox-relay-loop.service';
+import { ReminderScheduler } from './reminder.scheduler';
+import { RemindersProcessor } from './reminders.processor';
 
 // The sending side, loaded only in the worker role: relay loop, email consumer, reminder scheduler.
 @Module({
@@ -14,7 +15,7 @@ import { ReminderScheduler, RemindersProcessor } from './reminders.processor';
     MailTransport,
     EmailDeliveryService,
     EmailProcessor,
-    OutboxRelayLoop,
+    OutboxRelayLoopService,
     RemindersProcessor,
     ReminderScheduler,
   ],

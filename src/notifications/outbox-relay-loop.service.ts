@@ -7,15 +7,15 @@ import {
 } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { RedisAvailability, ReturnWatch } from '../queues/redis-availability';
-import { OutboxRelay } from './outbox-relay.service';
+import { OutboxRelayService } from './outbox-relay.service';
 
 // The worker's relay: new rows every MAIL_RELAY_INTERVAL_MS, and rows relayed longer ago than
 // OUTBOX_SWEEP_AFTER_SECONDS again. While Redis is away it waits; when Redis returns (maybe
 // empty, after a restart) every unfinished row goes back on the queue at once instead of after
 // the sweep's age.
 @Injectable()
-export class OutboxRelayLoop implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(OutboxRelayLoop.name);
+export class OutboxRelayLoopService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(OutboxRelayLoopService.name);
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
@@ -23,7 +23,7 @@ export class OutboxRelayLoop implements OnApplicationBootstrap, OnApplicationShu
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly relay: OutboxRelay,
+    private readonly relay: OutboxRelayService,
     private readonly redis: RedisAvailability,
   ) {}
 

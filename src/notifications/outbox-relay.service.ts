@@ -34,7 +34,7 @@ function originOf(requestId: string | null, traceparent: string | null): Origina
 // SKIP LOCKED lets several processes share the work: the worker's relay loop
 // (outbox-relay-loop.service.ts) runs it on a timer, and an admin can run it now from any API.
 @Injectable()
-export class OutboxRelay {
+export class OutboxRelayService {
   private stopped = false;
 
   constructor(

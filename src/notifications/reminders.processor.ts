@@ -1,13 +1,7 @@
-import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { DailyJobScheduler } from '../queues/daily-job-scheduler';
+import { Injectable } from '@nestjs/common';
 import { JobOf, QueueConsumer, ResultOf } from '../queues/queue-consumer';
-import { QUEUES, ReminderJobName, ReminderJobs } from '../queues/queues';
+import { QUEUES, ReminderJobs } from '../queues/queues';
 import { ReminderScanService } from './reminder-scan.service';
-
-export const DAILY_SCAN_SCHEDULER = 'daily-reminder-scan';
 
 // The reminders queue's consumer: the daily scan (or one run by hand as at a given moment).
 @Injectable()
@@ -21,19 +15,5 @@ export class RemindersProcessor extends QueueConsumer<ReminderJobs> {
       case 'scan':
         return this.scanner.scan(job.data.asOf ? new Date(job.data.asOf) : new Date());
     }
-  }
-}
-
-// The daily reminder scan, at REMINDER_SCAN_TIME (UK time).
-@Injectable()
-export class ReminderScheduler extends DailyJobScheduler {
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @InjectQueue(QUEUES.reminders) queue: Queue) {
-    super(queue, {
-      id: DAILY_SCAN_SCHEDULER,
-      what: 'reminder scan',
-      at: config.reminders.scanTime,
-      name: 'scan' satisfies ReminderJobName,
-      data: {} satisfies ReminderJobs['scan']['data'],
-    });
   }
 }

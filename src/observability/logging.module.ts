@@ -1,10 +1,10 @@
 import type { IncomingMessage } from 'node:http';
-import { Global, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JobRunner } from './job-runner';
-import { stopTracing } from './tracing';
+import { TracingShutdownService } from './tracing-shutdown.service';
 import { REQUEST_ID_HEADER, requestIdFrom } from './request-context';
 
 // What must never reach a log, should a request or its headers be logged after all.
@@ -32,14 +32,6 @@ export function createRootLogger(config: AppConfig): pino.Logger {
   });
 }
 
-// Spans still batched are sent before the process ends.
-@Injectable()
-export class TracingShutdown implements OnApplicationShutdown {
-  onApplicationShutdown(): Promise<void> {
-    return stopTracing();
-  }
-}
-
 // Every process role logs through pino, Nest's own messages and `Logger` call sites included
 // (main.ts hands Nest this module's Logger). pino-http gives each request a logger bound to its
 // id; the one line per request is written by request-logging.ts, which knows the route pattern
@@ -47,7 +39,7 @@ export class TracingShutdown implements OnApplicationShutdown {
 // query or body.
 @Global()
 @Module({
-  providers: [JobRunner, TracingShutdown],
+  providers: [JobRunner, TracingShutdownService],
   exports: [JobRunner],
   imports: [
     LoggerModule.forRootAsync({

@@ -15,7 +15,7 @@ export function startTracing(endpoint: string, role: string): void {
 }
 
 // Sends the spans still waiting in the batch and stops; safe to call more than once, and when
-// tracing never started. Called on application shutdown (TracingShutdown) and free for any
+// tracing never started. Called on application shutdown (TracingShutdownService) and free for any
 // other shutdown path to call.
 export async function stopTracing(): Promise<void> {
   const running = sdk;

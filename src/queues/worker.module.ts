@@ -3,7 +3,7 @@ import { AwardsWorkerModule } from '../awards/awards-worker.module';
 import { DocumentsWorkerModule } from '../documents/documents-worker.module';
 import { NotificationsWorkerModule } from '../notifications/notifications-worker.module';
 import { ReportsWorkerModule } from '../reports/reports-worker.module';
-import { RetentionWorkerModule } from '../retention/retention.processor';
+import { RetentionWorkerModule } from '../retention/retention-worker.module';
 import { UsersWorkerModule } from '../users/users-worker.module';
 import { SystemProcessor } from './system.processor';
 

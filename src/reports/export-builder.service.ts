@@ -31,8 +31,8 @@ const FILE_MODE = 0o600;
 // the file store when whole (so an API on another machine can serve it) and removed, also when
 // the build fails; then the requester is emailed a link.
 @Injectable()
-export class ExportBuilder {
-  private readonly logger = new Logger(ExportBuilder.name);
+export class ExportBuilderService {
+  private readonly logger = new Logger(ExportBuilderService.name);
 
   constructor(
     private readonly dataSource: DataSource,

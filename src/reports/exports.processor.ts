@@ -5,7 +5,7 @@ import { DataSource, In } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JobOf, QueueConsumer, ResultOf } from '../queues/queue-consumer';
 import { ExportJobs, QUEUES } from '../queues/queues';
-import { ExportBuilder } from './export-builder.service';
+import { ExportBuilderService } from './export-builder.service';
 import { ExportRetentionService } from './export-retention.service';
 import { exportBuildJob } from './exports.service';
 import { OPEN_EXPORT_STATUSES, ReportExport } from './report-export.entity';
@@ -19,7 +19,7 @@ export class ExportsProcessor extends QueueConsumer<ExportJobs> {
 
   constructor(
     @Inject(APP_CONFIG) { exportLimits }: AppConfig,
-    private readonly builder: ExportBuilder,
+    private readonly builder: ExportBuilderService,
     private readonly retention: ExportRetentionService,
     private readonly dataSource: DataSource,
     @InjectQueue(QUEUES.exports) private readonly exportsQueue: Queue,

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { UsersModule } from '../users/users.module';
-import { ExportBuilder } from './export-builder.service';
+import { ExportBuilderService } from './export-builder.service';
 import { ExportRetentionService } from './export-retention.service';
 import { ExportSweepScheduler } from './export-sweep.scheduler';
 import { ExportsProcessor } from './exports.processor';
@@ -10,6 +10,6 @@ import { ReportsModule } from './reports.module';
 // The building side of exports and their daily retention sweep, loaded only in the worker role.
 @Module({
   imports: [ReportsModule, NotificationsModule, UsersModule],
-  providers: [ExportBuilder, ExportRetentionService, ExportsProcessor, ExportSweepScheduler],
+  providers: [ExportBuilderService, ExportRetentionService, ExportsProcessor, ExportSweepScheduler],
 })
 export class ReportsWorkerModule {}

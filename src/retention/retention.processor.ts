@@ -1,14 +1,7 @@
-import { InjectQueue } from '@nestjs/bullmq';
-import { Inject, Injectable, Module } from '@nestjs/common';
-import type { Queue } from 'bullmq';
-import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { DailyJobScheduler } from '../queues/daily-job-scheduler';
+import { Injectable } from '@nestjs/common';
 import { JobOf, QueueConsumer, ResultOf } from '../queues/queue-consumer';
-import { QUEUES, RetentionJobName, RetentionJobs } from '../queues/queues';
-import { RetentionModule } from './retention.module';
+import { QUEUES, RetentionJobs } from '../queues/queues';
 import { RetentionService } from './retention.service';
-
-export const DAILY_RETENTION_SCHEDULER = 'daily-retention-run';
 
 // The retention queue's consumer: the daily anonymising run.
 @Injectable()
@@ -32,24 +25,3 @@ export class RetentionProcessor extends QueueConsumer<RetentionJobs> {
     }
   }
 }
-
-// The daily retention run, at RETENTION_RUN_TIME (UK time).
-@Injectable()
-export class RetentionScheduler extends DailyJobScheduler {
-  constructor(@Inject(APP_CONFIG) config: AppConfig, @InjectQueue(QUEUES.retention) queue: Queue) {
-    super(queue, {
-      id: DAILY_RETENTION_SCHEDULER,
-      what: 'personal data retention run',
-      at: config.retention.runTime,
-      name: 'run' satisfies RetentionJobName,
-      data: {} satisfies RetentionJobs['run']['data'],
-    });
-  }
-}
-
-// Loaded only in the worker role.
-@Module({
-  imports: [RetentionModule],
-  providers: [RetentionProcessor, RetentionScheduler],
-})
-export class RetentionWorkerModule {}

@@ -7,7 +7,7 @@ import { addDays, londonDateOf } from '../common/london-time';
 import type { FieldError } from '../common/problem';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
-import { SeparationOfDuties } from '../users/separation-of-duties.service';
+import { SeparationOfDutiesService } from '../users/separation-of-duties.service';
 import { UsersService } from '../users/users.service';
 import { DeliveryReturn } from './delivery-return.entity';
 import { ReturnLedger } from './return-ledger';
@@ -73,7 +73,7 @@ export class ReturnReviewService {
     private readonly awards: AwardDeliveryService,
     private readonly ledger: ReturnLedger,
     private readonly users: UsersService,
-    private readonly duties: SeparationOfDuties,
+    private readonly duties: SeparationOfDutiesService,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

@@ -11,7 +11,7 @@ const WHY =
 // Separation of duties for every module: who is tied to which bid, from the users' role and
 // organisation history (user_memberships) and the bid's creator and submitter.
 @Injectable()
-export class SeparationOfDuties {
+export class SeparationOfDutiesService {
   constructor(private readonly users: UserStore) {}
 
   // Every organisation each user ever belonged to: their recorded spells, and what the user row

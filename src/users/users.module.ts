@@ -3,11 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
-import { AccountLinkRendering, AccountSetupReminder } from './account-emails';
+import { AccountLinkRendering } from './account-link-rendering';
+import { AccountSetupReminder } from './account-setup-reminder';
 import { AccountLink } from './account-link.entity';
 import { AccountLinkStore } from './account-link-store';
 import { Invitations } from './invitations';
-import { SeparationOfDuties } from './separation-of-duties.service';
+import { SeparationOfDutiesService } from './separation-of-duties.service';
 import { User } from './user.entity';
 import { UserMembership } from './user-membership.entity';
 import { UserMemberships } from './user-memberships';
@@ -28,7 +29,7 @@ import { UserStore } from './user-store';
     UsersService,
     UserStore,
     UserMemberships,
-    SeparationOfDuties,
+    SeparationOfDutiesService,
     AccountSetupReminder,
     AccountLinkRendering,
     AccountLinkStore,
@@ -39,7 +40,7 @@ import { UserStore } from './user-store';
     PasswordHasher,
     UsersService,
     UserStore,
-    SeparationOfDuties,
+    SeparationOfDutiesService,
     Invitations,
     AccountLinkStore,
   ],

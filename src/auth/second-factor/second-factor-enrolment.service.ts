@@ -27,7 +27,7 @@ const ALREADY_ENROLLED =
 
 // Enrolling a second factor (start, confirm), an admin's reset, and the demo's known secret.
 @Injectable()
-export class SecondFactorEnrolment {
+export class SecondFactorEnrolmentService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: SecondFactorStore,

@@ -7,7 +7,7 @@ import { UsersService } from '../../users/users.service';
 import type { TokenDto } from '../auth.dto';
 import { AuthService, SignInContext } from '../auth.service';
 import { SecondFactorChallenges } from './second-factor-challenges';
-import { SecondFactorEnrolment } from './second-factor-enrolment.service';
+import { SecondFactorEnrolmentService } from './second-factor-enrolment.service';
 import { SecondFactorLimiter } from './second-factor-limiter';
 import type { CompleteSecondFactorDto } from './second-factor.dto';
 import { recoveryCodeHash } from './second-factor.rules';
@@ -20,13 +20,13 @@ type Context = Omit<SignInContext, 'method'>;
 // The second step of a login, and the sign-in that ends an enrolment: both begin a session
 // proven by a code (amr pwd + otp).
 @Injectable()
-export class SecondFactorLogin {
+export class SecondFactorLoginService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: SecondFactorStore,
     private readonly challenges: SecondFactorChallenges,
     private readonly limiter: SecondFactorLimiter,
-    private readonly enrolment: SecondFactorEnrolment,
+    private readonly enrolment: SecondFactorEnrolmentService,
     private readonly users: UsersService,
     private readonly auth: AuthService,
     private readonly audit: AuditService,

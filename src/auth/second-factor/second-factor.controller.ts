@@ -24,8 +24,8 @@ import { ProblemDto } from '../../common/problem.dto';
 import { UuidParam } from '../../common/validation';
 import { UserDto } from '../../users/user.dto';
 import { TokenDto } from '../auth.dto';
-import { SecondFactorEnrolment } from './second-factor-enrolment.service';
-import { SecondFactorLogin } from './second-factor-login.service';
+import { SecondFactorEnrolmentService } from './second-factor-enrolment.service';
+import { SecondFactorLoginService } from './second-factor-login.service';
 import {
   CompleteSecondFactorDto,
   ConfirmSecondFactorDto,
@@ -40,8 +40,8 @@ import { Refuses } from '../../openapi/refusals';
 @Controller()
 export class SecondFactorController {
   constructor(
-    private readonly login: SecondFactorLogin,
-    private readonly enrolment: SecondFactorEnrolment,
+    private readonly login: SecondFactorLoginService,
+    private readonly enrolment: SecondFactorEnrolmentService,
   ) {}
 
   @Post('auth/login/second-factor')

@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../../audit/audit.module';
 import { NotificationsModule } from '../../notifications/notifications.module';
 import { RecoveryCode, SecondFactor } from './second-factor.entity';
-import { SecondFactorEnrolment } from './second-factor-enrolment.service';
+import { SecondFactorEnrolmentService } from './second-factor-enrolment.service';
 import { SecondFactorStore } from './second-factor.store';
 
 // Enrolment, reset and the stored factor; the sign-in with a code lives in AuthModule, beside
@@ -14,7 +14,7 @@ import { SecondFactorStore } from './second-factor.store';
     AuditModule,
     NotificationsModule,
   ],
-  providers: [SecondFactorStore, SecondFactorEnrolment],
-  exports: [SecondFactorStore, SecondFactorEnrolment],
+  providers: [SecondFactorStore, SecondFactorEnrolmentService],
+  exports: [SecondFactorStore, SecondFactorEnrolmentService],
 })
 export class SecondFactorModule {}
