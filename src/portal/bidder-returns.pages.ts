@@ -128,7 +128,7 @@ export function bidderReturnPages(portal: Portal, pages: FastifyInstance, maxByt
     forSignedIn(portal, async (me, request, reply) => {
       const id = request.params.id;
       const found = await readReturn(me, id);
-      if (!writingReturn(found)) {
+      if (!writingReturn(me, found)) {
         return reply.redirect(`/returns/${encodeURIComponent(id)}`, 303);
       }
       const kinds = await awardKinds(me, found);
@@ -162,7 +162,7 @@ export function bidderReturnPages(portal: Portal, pages: FastifyInstance, maxByt
           return reply.redirect(`/returns/${encodeURIComponent(id)}`, 303);
         }
         const problems = formProblems(error, form.fieldOf);
-        if (!problems || (error instanceof ApiProblem && error.status === 404)) {
+        if (!problems || (error instanceof ApiProblem && [403, 404].includes(error.status))) {
           throw error;
         }
         return writeReturnPage(portal, reply, me, found, {

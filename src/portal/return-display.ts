@@ -27,9 +27,10 @@ function statusText(found: { status: Return['status']; overdue: boolean }): stri
 
 export const KIND_TEXT = { capital: 'Capital', revenue: 'Revenue' } as const;
 
-// A return its bidder may still write: not yet sent, or sent back for changes.
-export function writingReturn(found: Return): boolean {
-  return isWithBidder(found.status);
+// A return the signed-in person writes: theirs (the API shows a bidder only their own
+// organisation's), and still with them: not yet sent, or sent back for changes.
+export function writingReturn(me: SignedIn, found: Return): boolean {
+  return me.session.user?.role === 'applicant' && isWithBidder(found.status);
 }
 
 export async function readReturn(me: SignedIn, id: string): Promise<Return> {
@@ -40,9 +41,9 @@ export function latest(found: Return): Return['submissions'][number] | undefined
   return found.submissions.at(-1);
 }
 
-// A due date (a UK calendar date) as people read it: the day it ends on.
-export function dueDateText(dueOn: string): string {
-  return formatLondonDate(endOfLondonDay(dueOn));
+// A UK calendar date (`2025-07-30`) as people read it: 30 July 2025.
+export function ukDate(isoDate: string): string {
+  return formatLondonDate(endOfLondonDay(isoDate));
 }
 
 // A return as its page shows it: status in words, money in pounds, times in UK time. What it
@@ -61,7 +62,8 @@ export function shown(found: Return) {
     ...found,
     statusText: statusText(found),
     quarterName: `Q${found.quarter} ${found.financialYear}`,
-    dueText: dueDateText(found.dueOn),
+    dueText: ukDate(found.dueOn),
+    periodText: `${ukDate(found.periodStartsOn)} to ${ukDate(found.periodEndsOn)}`,
     submittedAtUkTime: submission ? formatLondon(new Date(submission.submittedAt)) : undefined,
     spend: spend.map((line) => ({
       ...line,
@@ -104,7 +106,7 @@ export function listed(summary: Summary) {
     claimed: summary.claimedPence === null ? '' : formatPounds(summary.claimedPence),
     approved: summary.approvedPence === null ? '' : formatPounds(summary.approvedPence),
     submittedAtUkTime: summary.submittedAt ? formatLondon(new Date(summary.submittedAt)) : '',
-    dueText: dueDateText(summary.dueOn),
+    dueText: ukDate(summary.dueOn),
     statusText: statusText(summary),
   };
 }

@@ -97,7 +97,7 @@ async function evidencePage(
     readReturn(me, id),
     expectOk(me.api.GET('/api/v1/returns/{id}/documents', { params: { path: { id } } })),
   ]);
-  if (!writingReturn(found)) {
+  if (!writingReturn(me, found)) {
     return reply.redirect(`/returns/${encodeURIComponent(id)}`, 303);
   }
   const documents = list.items.map(shownDocument);

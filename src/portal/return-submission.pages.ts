@@ -119,7 +119,7 @@ async function checkPage(
     readReturn(me, id),
     expectOk(me.api.GET('/api/v1/returns/{id}/documents', { params: { path: { id } } })),
   ]);
-  if (!writingReturn(found)) {
+  if (!writingReturn(me, found)) {
     return reply.redirect(
       `/returns/${encodeURIComponent(id)}${found.status === 'submitted' ? '/submitted' : ''}`,
       303,

@@ -84,7 +84,7 @@ export function returnPages(portal: Portal, pages: FastifyInstance): void {
     '/returns/:id',
     forSignedIn(portal, async (me, request, reply) => {
       const found = await readReturn(me, request.params.id);
-      if (isBidder(me) && writingReturn(found)) {
+      if (writingReturn(me, found)) {
         return writeReturnPage(portal, reply, me, found, {
           saved: request.query.saved === '1',
         });
