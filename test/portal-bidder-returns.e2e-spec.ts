@@ -208,9 +208,11 @@ describe('a bidder’s quarterly return in the portal', () => {
     await expect(capital.inputValue()).resolves.toBe('62500');
     await portal.check(page, 'return-form-sent-back');
     await progress.fill('Ten lighting columns installed; the contractor’s invoice is attached.');
-    await page.getByRole('button', { name: 'Save and continue' }).click();
-    await page.waitForURL(`${baseUrl}/returns/${q1}/evidence`);
-    await page.getByRole('link', { name: 'Continue' }).click();
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await expect(
+      page.locator('.govuk-notification-banner--success').textContent(),
+    ).resolves.toContain('Your return was saved as a draft.');
+    await page.getByRole('link', { name: 'Check your return and submit' }).click();
     await page.getByRole('button', { name: 'Submit return' }).click();
     await page.waitForURL(`${baseUrl}/returns/${q1}/submitted`);
     const second = await read();

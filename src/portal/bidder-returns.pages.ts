@@ -157,8 +157,8 @@ export function bidderReturnPages(portal: Portal, pages: FastifyInstance, maxByt
             status: 409,
           });
         }
-        // Sent or frozen meanwhile: its page says where it stands.
-        if (error instanceof ApiProblem && error.status === 409) {
+        // Sent meanwhile (from another tab): its page says where it stands.
+        if (error instanceof ApiProblem && error.code === 'return-frozen') {
           return reply.redirect(`/returns/${encodeURIComponent(id)}`, 303);
         }
         const problems = formProblems(error, form.fieldOf);
@@ -171,8 +171,7 @@ export function bidderReturnPages(portal: Portal, pages: FastifyInstance, maxByt
           status: 400,
         });
       }
-      const next =
-        formValue(request.body, 'then') === 'continue' ? '/evidence' : '?saved=1#main-content';
+      const next = formValue(request.body, 'then') === 'continue' ? '/evidence' : '?saved=1';
       return reply.redirect(`/returns/${encodeURIComponent(id)}${next}`, 303);
     }),
   );
