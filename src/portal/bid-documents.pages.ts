@@ -26,7 +26,7 @@ const SCAN_SHOWN: Record<Document['scanStatus'], { text: string; tag: string }> 
 };
 
 // The API's refusals of an upload, in the GOV.UK file upload pattern's words where they differ.
-function uploadMessage(error: ApiProblem, maxBytes: number): string {
+export function uploadMessage(error: ApiProblem, maxBytes: number): string {
   const own: Record<string, string> = {
     'document-too-large': tooLarge(maxBytes),
     'document-empty': 'The selected file is empty',
@@ -53,41 +53,21 @@ export function bidDocumentPages(portal: Portal, pages: FastifyInstance, maxByte
 
   pages.post<Params>('/bids/:id/documents', async (request, reply) => {
     const id = request.params.id;
-    const part = request.isMultipart() ? await firstFile(request, maxBytes) : undefined;
-    if (part) {
-      // The token arrived as a form field before the file: checked as every form's is.
-      request.body = { _csrf: fieldValue(part.fields._csrf) };
-    }
-    if (!formTokenAccepted(pages, request, reply)) {
-      part?.file.resume();
+    const upload = await receivedUpload(portal, pages, request, reply, maxBytes);
+    if (!upload) {
       return reply;
     }
-    const me = await signedIn(portal, request, reply);
-    if (!me) {
-      part?.file.resume();
-      return reply;
-    }
+    const { me } = upload;
     const refuse = (message: string) =>
       documentsPage(portal, reply, me, id, maxBytes, [{ field: 'file', message }]);
-    if (!part || part.filename === '') {
-      part?.file.resume();
-      return refuse('Select a file');
-    }
-    const chunks: Buffer[] = [];
-    for await (const chunk of part.file) {
-      chunks.push(chunk as Buffer);
-    }
-    if (part.file.truncated) {
-      return refuse(tooLarge(maxBytes));
+    if (!upload.file) {
+      return refuse(upload.problem);
     }
     try {
       await expectOk(
         me.api.POST('/api/v1/bids/{id}/documents', {
           params: { path: { id } },
-          body: documentUpload(
-            new Blob([Buffer.concat(chunks)], { type: part.mimetype }),
-            part.filename,
-          ),
+          body: documentUpload(upload.file.bytes, upload.file.name),
         }),
       );
     } catch (error) {
@@ -211,6 +191,53 @@ async function removePage(
     { bid: shownBid(bid), document: shownDocument(document) },
     problems ? 409 : 200,
   );
+}
+
+// A document upload form as sent: undefined when it was answered already (its form token
+// refused, or nobody signed in); otherwise who sent it, and the file or why it cannot be taken.
+export async function receivedUpload(
+  portal: Portal,
+  pages: FastifyInstance,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  maxBytes: number,
+): Promise<
+  | { me: SignedIn; file: { bytes: Blob; name: string } }
+  | { me: SignedIn; file?: undefined; problem: string }
+  | undefined
+> {
+  const part = request.isMultipart() ? await firstFile(request, maxBytes) : undefined;
+  if (part) {
+    // The token arrived as a form field before the file: checked as every form's is.
+    request.body = { _csrf: fieldValue(part.fields._csrf) };
+  }
+  if (!formTokenAccepted(pages, request, reply)) {
+    part?.file.resume();
+    return undefined;
+  }
+  const me = await signedIn(portal, request, reply);
+  if (!me) {
+    part?.file.resume();
+    return undefined;
+  }
+  if (!part || part.filename === '') {
+    part?.file.resume();
+    return { me, problem: 'Select a file' };
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of part.file) {
+    chunks.push(chunk as Buffer);
+  }
+  if (part.file.truncated) {
+    return { me, problem: tooLarge(maxBytes) };
+  }
+  return {
+    me,
+    file: {
+      bytes: new Blob([Buffer.concat(chunks)], { type: part.mimetype }),
+      name: part.filename,
+    },
+  };
 }
 
 // The first file part of a multipart form, with the fields sent before it; undefined when the

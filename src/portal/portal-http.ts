@@ -18,6 +18,7 @@ import { notificationPages } from './notifications.pages';
 import { exportPages } from './exports.pages';
 import { paymentPages } from './payments.pages';
 import { returnPages } from './returns.pages';
+import { bidderReturnPages } from './bidder-returns.pages';
 import { moderationPages } from './moderation.pages';
 import { roundPages } from './rounds.pages';
 import { secondFactorPages } from './second-factor.pages';
@@ -82,6 +83,7 @@ export async function registerPortal(
     roundPages(portal, pages);
     bidPages(portal, pages);
     returnPages(portal, pages);
+    bidderReturnPages(portal, pages, config.documents.maxBytes);
     paymentPages(portal, pages);
     exportPages(portal, pages);
     assessmentPages(portal, pages);

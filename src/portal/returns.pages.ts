@@ -1,8 +1,8 @@
 import { readableFileSize } from '../files/file-size';
-import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client';
+import { ApiProblem, expectOk } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { formatLondon } from '../common/london-time';
 import { formatPounds, penceFromPounds } from '../common/money';
+import { bidderReturnsList, writeReturnPage } from './bidder-returns.pages';
 import { streamFromApi } from './portal-api';
 import {
   formProblems,
@@ -14,20 +14,18 @@ import {
   forSignedIn,
 } from './portal-request';
 import type { FieldProblem } from './portal-views';
+import {
+  awardPosition,
+  KIND_TEXT,
+  latest,
+  listed,
+  readReturn,
+  type Return,
+  shown,
+  writingReturn,
+} from './return-display';
 
-type Return = Schemas['ReturnDto'];
-type Summary = Schemas['ReturnSummaryDto'];
 type Decision = 'approve' | 'part' | 'changes';
-
-// How a return's status reads.
-const RETURN_STATUS_TEXT: Record<Return['status'], string> = {
-  upcoming: 'Not due yet',
-  due: 'Due',
-  submitted: 'Waiting for review',
-  approved: 'Approved',
-  changes_requested: 'Sent back for changes',
-  cancelled: 'Cancelled',
-};
 
 // The lists finance can ask for, as the API filters them.
 const LIST_FILTERS = [
@@ -37,20 +35,24 @@ const LIST_FILTERS = [
 ] as const;
 type ListFilter = (typeof LIST_FILTERS)[number]['status'];
 
-const KIND_TEXT = { capital: 'Capital', revenue: 'Revenue' } as const;
+const isBidder = (me: SignedIn) => me.session.user?.role === 'applicant';
 
 const STALE =
   'Someone else changed this return after you opened this page: it is no longer the submission you were reviewing. Its current state is shown; check it before you review it.';
 
 // Quarterly returns as finance reviews them: those waiting, one return with its claim, progress,
 // evidence and the award's position, and the review (approve, approve in part, send back). A
-// bidder opening a return's page sees it read-only, with what finance said.
+// bidder's list is their organisation's returns, and a return still with them opens as its form
+// (bidder-returns.pages.ts); once sent they read it here, with what finance said.
 export function returnPages(portal: Portal, pages: FastifyInstance): void {
   const protect = { preHandler: pages.csrfProtection.bind(pages) };
 
   pages.get<{ Querystring: { status?: string } }>(
     '/returns',
     forSignedIn(portal, async (me, request, reply) => {
+      if (isBidder(me)) {
+        return bidderReturnsList(portal, reply, me);
+      }
       const status: ListFilter =
         LIST_FILTERS.find((filter) => filter.status === request.query.status)?.status ??
         'submitted';
@@ -78,10 +80,16 @@ export function returnPages(portal: Portal, pages: FastifyInstance): void {
     }),
   );
 
-  pages.get<{ Params: { id: string } }>(
+  pages.get<{ Params: { id: string }; Querystring: { saved?: string } }>(
     '/returns/:id',
     forSignedIn(portal, async (me, request, reply) => {
-      return showReturn(portal, reply, me, request.params.id);
+      const found = await readReturn(me, request.params.id);
+      if (writingReturn(me, found)) {
+        return writeReturnPage(portal, reply, me, found, {
+          saved: request.query.saved === '1',
+        });
+      }
+      return showReturn(portal, reply, me, request.params.id, undefined, found);
     }),
   );
 
@@ -209,10 +217,6 @@ export function returnPages(portal: Portal, pages: FastifyInstance): void {
   );
 }
 
-async function readReturn(me: SignedIn, id: string): Promise<Return> {
-  return expectOk(me.api.GET('/api/v1/returns/{id}', { params: { path: { id } } }));
-}
-
 // The return's page: what was claimed and done, the evidence, the award's position and, for
 // finance while it waits, the review form (with what was typed, after a refusal).
 async function showReturn(
@@ -225,12 +229,11 @@ async function showReturn(
     typed?: { decision: string; amounts: string[]; comment: string; comments: string };
     status: number;
   } = { problems: [], status: 200 },
+  read?: Return,
 ): Promise<FastifyReply> {
-  const found = await readReturn(me, id);
+  const found = read ?? (await readReturn(me, id));
   const [position, documents] = await Promise.all([
-    expectOk(
-      me.api.GET('/api/v1/awards/{id}/position', { params: { path: { id: found.awardId } } }),
-    ),
+    awardPosition(me, found.awardId),
     expectOk(me.api.GET('/api/v1/returns/{id}/documents', { params: { path: { id } } })),
   ]);
   const reviewing = me.session.user?.role === 'finance' && found.status === 'submitted';
@@ -246,7 +249,7 @@ async function showReturn(
       `${found.awardReference}: quarterly return for ${deliveryReturn.quarterName}`,
       me.session,
       {
-        section: me.session.user?.role === 'finance' ? 'returns' : 'tasks',
+        section: me.session.user?.role === 'finance' || isBidder(me) ? 'returns' : 'tasks',
         problems: refused.problems.length > 0 ? refused.problems : undefined,
       },
     ),
@@ -258,12 +261,7 @@ async function showReturn(
           ...document,
           size: readableFileSize(document.sizeBytes),
         })),
-      position: {
-        lines: position.lines.map((line) => positionLine(line)),
-        total: positionLine(position.total, 'Whole award'),
-        toPay: formatPounds(position.toPayPence),
-        overdueReturns: position.overdueReturns,
-      },
+      position,
       reviewing,
       review: reviewing
         ? {
@@ -282,75 +280,4 @@ async function showReturn(
     },
     refused.status,
   );
-}
-
-function latest(found: Return): Return['submissions'][number] | undefined {
-  return found.submissions.at(-1);
-}
-
-// A return as its page shows it: status in words, money in pounds, times in UK time.
-function shown(found: Return) {
-  const submission = latest(found);
-  const content = submission?.content ?? found.draft;
-  return {
-    ...found,
-    statusText: RETURN_STATUS_TEXT[found.status],
-    quarterName: `Q${found.quarter} ${found.financialYear}`,
-    submittedAtUkTime: submission ? formatLondon(new Date(submission.submittedAt)) : undefined,
-    spend: (submission?.spend ?? []).map((line) => ({
-      ...line,
-      kindText: KIND_TEXT[line.kind],
-      claimed: formatPounds(line.claimedPence),
-      approved: line.approvedPence === null ? 'Not yet reviewed' : formatPounds(line.approvedPence),
-    })),
-    claimedTotal: formatPounds(
-      (submission?.spend ?? []).reduce((sum, line) => sum + line.claimedPence, 0),
-    ),
-    matchFunding: formatPounds(content.matchFundingSpentPence),
-    narrative: content.narrative,
-    varianceExplanation: content.varianceExplanation,
-    milestones: content.milestones,
-    risks: content.risks,
-    variance: {
-      ...found.variance,
-      profile: formatPounds(found.variance.profilePence),
-      actual: formatPounds(found.variance.actualPence),
-    },
-    reviews: found.submissions
-      .filter((one) => one.outcome !== null)
-      .map((one) => ({
-        number: one.number,
-        outcomeText: one.outcome === 'approved' ? 'Approved' : 'Sent back for changes',
-        comment: one.reviewComment,
-        reviewedAtUkTime: one.reviewedAt ? formatLondon(new Date(one.reviewedAt)) : '',
-        payable: one.payablePence === null ? undefined : formatPounds(one.payablePence),
-      })),
-    paymentText: found.payment
-      ? found.payment.status === 'made'
-        ? `${formatPounds(found.payment.amountPence)} paid on ${found.payment.paidOn ?? ''} (reference ${found.payment.paymentReference ?? ''})`
-        : `${formatPounds(found.payment.amountPence)} to be paid by ${found.payment.dueOn}`
-      : undefined,
-  };
-}
-
-function listed(summary: Summary) {
-  return {
-    ...summary,
-    claimed: summary.claimedPence === null ? '' : formatPounds(summary.claimedPence),
-    approved: summary.approvedPence === null ? '' : formatPounds(summary.approvedPence),
-    submittedAtUkTime: summary.submittedAt ? formatLondon(new Date(summary.submittedAt)) : '',
-    statusText: RETURN_STATUS_TEXT[summary.status],
-  };
-}
-
-// One line of the award's position; the whole award's total is named by the caller.
-function positionLine(line: Schemas['PositionLineDto'], name?: string) {
-  return {
-    name: name ?? `${line.financialYear} ${KIND_TEXT[line.kind]}`,
-    awarded: formatPounds(line.awardedPence),
-    claimed: formatPounds(line.claimedPence),
-    approved: formatPounds(line.approvedPence),
-    paid: formatPounds(line.paidPence),
-    remaining: formatPounds(line.remainingPence),
-  };
 }

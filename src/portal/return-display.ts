@@ -1,0 +1,139 @@
+import { expectOk, type Schemas } from '@safer-streets-grants/client';
+import { endOfLondonDay, formatLondon, formatLondonDate } from '../common/london-time';
+import { formatPounds } from '../common/money';
+import { isWithBidder } from '../returns/return-lifecycle';
+import type { SignedIn } from './portal-request';
+
+// A quarterly return as every returns page shows it, whoever reads it: finance reviewing it, or
+// the bidder writing, checking or reading it back.
+
+export type Return = Schemas['ReturnDto'];
+type Summary = Schemas['ReturnSummaryDto'];
+
+// How a return's status reads.
+const RETURN_STATUS_TEXT: Record<Return['status'], string> = {
+  upcoming: 'Not due yet',
+  due: 'Due',
+  submitted: 'Waiting for review',
+  approved: 'Approved',
+  changes_requested: 'Sent back for changes',
+  cancelled: 'Cancelled',
+};
+
+// A due return past its due date reads as overdue; one sent back keeps saying so.
+function statusText(found: { status: Return['status']; overdue: boolean }): string {
+  return found.status === 'due' && found.overdue ? 'Overdue' : RETURN_STATUS_TEXT[found.status];
+}
+
+export const KIND_TEXT = { capital: 'Capital', revenue: 'Revenue' } as const;
+
+// A return the signed-in person writes: theirs (the API shows a bidder only their own
+// organisation's), and still with them: not yet sent, or sent back for changes.
+export function writingReturn(me: SignedIn, found: Return): boolean {
+  return me.session.user?.role === 'applicant' && isWithBidder(found.status);
+}
+
+export async function readReturn(me: SignedIn, id: string): Promise<Return> {
+  return expectOk(me.api.GET('/api/v1/returns/{id}', { params: { path: { id } } }));
+}
+
+export function latest(found: Return): Return['submissions'][number] | undefined {
+  return found.submissions.at(-1);
+}
+
+// A UK calendar date (`2025-07-30`) as people read it: 30 July 2025.
+export function ukDate(isoDate: string): string {
+  return formatLondonDate(endOfLondonDay(isoDate));
+}
+
+// A return as its page shows it: status in words, money in pounds, times in UK time. What it
+// claims is its latest submission's, or (before one) the draft the bidder is writing.
+export function shown(found: Return) {
+  const submission = latest(found);
+  const content = submission?.content ?? found.draft;
+  const spend = submission
+    ? submission.spend
+    : found.draft.spend.map((line) => ({
+        ...line,
+        claimedPence: line.amountPence,
+        approvedPence: null,
+      }));
+  return {
+    ...found,
+    statusText: statusText(found),
+    quarterName: `Q${found.quarter} ${found.financialYear}`,
+    dueText: ukDate(found.dueOn),
+    periodText: `${ukDate(found.periodStartsOn)} to ${ukDate(found.periodEndsOn)}`,
+    submittedAtUkTime: submission ? formatLondon(new Date(submission.submittedAt)) : undefined,
+    spend: spend.map((line) => ({
+      ...line,
+      kindText: KIND_TEXT[line.kind],
+      claimed: formatPounds(line.claimedPence),
+      approved: line.approvedPence === null ? 'Not yet reviewed' : formatPounds(line.approvedPence),
+    })),
+    claimedTotal: formatPounds(spend.reduce((sum, line) => sum + line.claimedPence, 0)),
+    matchFunding: formatPounds(content.matchFundingSpentPence),
+    narrative: content.narrative,
+    varianceExplanation: content.varianceExplanation,
+    milestones: content.milestones,
+    risks: content.risks,
+    variance: {
+      ...found.variance,
+      profile: formatPounds(found.variance.profilePence),
+      actual: formatPounds(found.variance.actualPence),
+    },
+    reviews: found.submissions
+      .filter((one) => one.outcome !== null)
+      .map((one) => ({
+        number: one.number,
+        outcomeText: one.outcome === 'approved' ? 'Approved' : 'Sent back for changes',
+        comment: one.reviewComment,
+        reviewedAtUkTime: one.reviewedAt ? formatLondon(new Date(one.reviewedAt)) : '',
+        payable: one.payablePence === null ? undefined : formatPounds(one.payablePence),
+      })),
+    paymentText: found.payment
+      ? found.payment.status === 'made'
+        ? `${formatPounds(found.payment.amountPence)} paid on ${found.payment.paidOn ?? ''} (reference ${found.payment.paymentReference ?? ''})`
+        : `${formatPounds(found.payment.amountPence)} to be paid by ${found.payment.dueOn}`
+      : undefined,
+  };
+}
+
+// A row of a returns list.
+export function listed(summary: Summary) {
+  return {
+    ...summary,
+    claimed: summary.claimedPence === null ? '' : formatPounds(summary.claimedPence),
+    approved: summary.approvedPence === null ? '' : formatPounds(summary.approvedPence),
+    submittedAtUkTime: summary.submittedAt ? formatLondon(new Date(summary.submittedAt)) : '',
+    dueText: ukDate(summary.dueOn),
+    statusText: statusText(summary),
+  };
+}
+
+// Where the award stands: per year and kind, and as a whole.
+export async function awardPosition(me: SignedIn, awardId: string) {
+  const position = await expectOk(
+    me.api.GET('/api/v1/awards/{id}/position', { params: { path: { id: awardId } } }),
+  );
+  return {
+    lines: position.lines.map((line) => positionLine(line)),
+    total: positionLine(position.total, 'Whole award'),
+    toPay: formatPounds(position.toPayPence),
+    overdueReturns: position.overdueReturns,
+    // The money lines as the API gives them, for a form that needs the award's cells.
+    cells: position.lines,
+  };
+}
+
+// One line of the award's position; the whole award's total is named by the caller.
+function positionLine(line: Schemas['PositionLineDto'], name?: string) {
+  return {
+    name: name ?? `${line.financialYear} ${KIND_TEXT[line.kind]}`,
+    awarded: formatPounds(line.awardedPence),
+    claimed: formatPounds(line.claimedPence),
+    approved: formatPounds(line.approvedPence),
+    paid: formatPounds(line.paidPence),
+    remaining: formatPounds(line.remainingPence),
+  };
+}

@@ -1,0 +1,247 @@
+import { EICAR, startClamd, type TestClamd } from './support/clamd';
+import { PDF, waitForScan } from './support/documents';
+import { startPortalBrowser, type PortalBrowser } from './support/portal';
+import { activeAward, type ReturnsWorld } from './support/returns';
+
+// A funded bidder's quarterly return in the portal, in a real browser, with a real clamd: finds
+// it in their returns, is refused an amount above the award (said at the field, nothing saved),
+// is told when a colleague saved meanwhile, saves, attaches evidence, checks and submits it once
+// however often the form is sent; finance sends it back, the bidder reads why above the form and
+// submits it again, then reads it with the award's position. Another organisation finds none of
+// it.
+describe('a bidder’s quarterly return in the portal', () => {
+  let clamd: TestClamd;
+  let portal: PortalBrowser;
+  let setup: ReturnsWorld;
+
+  beforeAll(async () => {
+    clamd = await startClamd();
+    process.env.CLAMD_PORT = String(clamd.port);
+    portal = await startPortalBrowser(async () => {
+      setup = await activeAward();
+      return setup.world;
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    await portal?.close();
+    await clamd?.stop();
+    delete process.env.CLAMD_PORT;
+  }, 30_000);
+
+  it('fills in, saves, evidences and submits a return, and submits it again when sent back', async () => {
+    const { baseUrl, world } = portal;
+    const bidder = world.pcc;
+    const q1 = setup.returns[0].id;
+    const http = () => world.t.http();
+    const read = async () =>
+      (await http().get(`/api/v1/returns/${q1}`).set(bidder.headers).expect(200)).body as {
+        version: number;
+        status: string;
+        draft: { spend: unknown[]; narrative: string; matchFundingSpentPence: number };
+        submissions: { number: number; outcome: string | null }[];
+      };
+
+    const page = await portal.newPage();
+    await portal.signIn(page, bidder.email, bidder.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    await page.getByRole('link', { name: 'Returns', exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Your quarterly returns',
+    );
+    const toSend = (await page.locator('main table').first().textContent()) ?? '';
+    expect(toSend).toContain('Returns to send');
+    expect(toSend).toContain('30 July 2025');
+    expect(toSend).toContain('Overdue');
+    await portal.check(page, 'bidder-returns');
+
+    await page.locator(`main a[href="/returns/${q1}"]`).click();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Quarterly return for Q1 2025/26',
+    );
+    await portal.check(page, 'return-form');
+
+    // More capital than the year's award: the API refuses it, said at the field, all kept.
+    const capital = page.getByLabel('Capital spend in the quarter');
+    const revenue = page.getByLabel('Revenue spend in the quarter');
+    const outputs = page.getByLabel('Street lighting: lighting columns installed this quarter');
+    const progress = page.getByLabel('Progress in the quarter');
+    await capital.fill('300,000');
+    await revenue.fill('12,500');
+    await page.getByLabel('Match funding spent in the quarter').fill('15,000');
+    await outputs.fill('10');
+    await progress.fill('Ten lighting columns installed in the back lanes.');
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await expect(page.locator('#spend-capital-error').textContent()).resolves.toContain(
+      'above its award of £250,000.00',
+    );
+    await expect(
+      page.locator('.govuk-error-summary a[href="#spend-capital"]').count(),
+    ).resolves.toBe(1);
+    await expect(capital.inputValue()).resolves.toBe('300,000');
+    await expect(progress.inputValue()).resolves.toBe(
+      'Ten lighting columns installed in the back lanes.',
+    );
+    await portal.check(page, 'return-form-refused');
+    const untouched = await read();
+    expect(untouched.draft).toMatchObject({ spend: [], narrative: '', matchFundingSpentPence: 0 });
+
+    // A colleague saves meanwhile: this page's save is refused as stale, the current answers shown.
+    await http()
+      .patch(`/api/v1/returns/${q1}`)
+      .set(bidder.headers)
+      .set('if-match', `"${untouched.version}"`)
+      .send({ narrative: 'A colleague’s note on the lighting.' })
+      .expect(200);
+    await capital.fill('62,500');
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain(
+      'Someone else saved this return after you opened this page',
+    );
+    await expect(progress.inputValue()).resolves.toBe('A colleague’s note on the lighting.');
+
+    await capital.fill('62,500');
+    await revenue.fill('12,500');
+    await page.getByLabel('Match funding spent in the quarter').fill('15,000');
+    await outputs.fill('10');
+    await progress.fill('Ten lighting columns installed in the back lanes.');
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await page.waitForURL(`${baseUrl}/returns/${q1}/evidence`);
+    expect((await read()).draft).toMatchObject({
+      spend: [
+        { financialYear: '2025/26', kind: 'capital', amountPence: 6_250_000 },
+        { financialYear: '2025/26', kind: 'revenue', amountPence: 1_250_000 },
+      ],
+      matchFundingSpentPence: 1_500_000,
+      narrative: 'Ten lighting columns installed in the back lanes.',
+    });
+
+    // Evidence: a PDF of invoices, scanned clean by clamd; an infected file is said so.
+    const upload = page.getByLabel('Upload a file');
+    await upload.setInputFiles({
+      name: 'Invoices Q1.pdf',
+      mimeType: 'application/pdf',
+      buffer: PDF,
+    });
+    await page.getByRole('button', { name: 'Upload file' }).click();
+    await page.waitForURL(`${baseUrl}/returns/${q1}/evidence`);
+    await upload.setInputFiles({
+      name: 'eicar.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`${EICAR}\n`),
+    });
+    await page.getByRole('button', { name: 'Upload file' }).click();
+    await page.waitForURL(`${baseUrl}/returns/${q1}/evidence`);
+    const documents = `/api/v1/returns/${q1}/documents`;
+    const listed = await http().get(documents).set(bidder.headers).expect(200);
+    const scanned = await Promise.all(
+      (listed.body.items as { id: string }[]).map((d) =>
+        waitForScan(world.t, bidder.headers, `${documents}/${d.id}`),
+      ),
+    );
+    expect(scanned.map((d) => [d.fileName, d.scanStatus]).sort()).toEqual([
+      ['Invoices Q1.pdf', 'clean'],
+      ['eicar.csv', 'infected'],
+    ]);
+    await page.reload();
+    await expect(page.locator('#file-error').textContent()).resolves.toContain(
+      'eicar.csv contains a virus',
+    );
+    await portal.check(page, 'return-evidence');
+    await page.getByRole('button', { name: 'Remove eicar.csv' }).click();
+    await page.waitForURL(`${baseUrl}/returns/${q1}/evidence`);
+    await expect(page.locator('main').textContent()).resolves.not.toContain('eicar.csv');
+    await expect(page.locator('main table').textContent()).resolves.toContain('No virus found');
+
+    await page.getByRole('link', { name: 'Continue' }).click();
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Check your return before submitting it',
+    );
+    const answers = (await page.locator('main').textContent()) ?? '';
+    expect(answers).toContain('£75,000.00');
+    expect(answers).toContain('Invoices Q1.pdf');
+    await portal.check(page, 'return-check');
+
+    // The form sent twice at once (a double click without JavaScript): one submission.
+    const form = page.locator(`form[action="/returns/${q1}/submit"]`);
+    const fields = Object.fromEntries(
+      await Promise.all(
+        ['_csrf', 'version', 'submissions'].map(async (name) => [
+          name,
+          (await form.locator(`input[name="${name}"]`).getAttribute('value')) ?? '',
+        ]),
+      ),
+    ) as Record<string, string>;
+    const sent = await Promise.all(
+      [1, 2].map(() =>
+        page.request.post(`${baseUrl}/returns/${q1}/submit`, { form: fields, maxRedirects: 0 }),
+      ),
+    );
+    expect(sent.map((answer) => [answer.status(), answer.headers().location])).toEqual([
+      [303, `/returns/${q1}/submitted`],
+      [303, `/returns/${q1}/submitted`],
+    ]);
+    await page.goto(`${baseUrl}/returns/${q1}/submitted`);
+    await expect(page.locator('.govuk-panel__title').textContent()).resolves.toBe(
+      'Return submitted',
+    );
+    await expect(page.locator('main').textContent()).resolves.toContain('claiming £75,000.00');
+    await portal.check(page, 'return-submitted');
+    const first = await read();
+    expect(first.status).toBe('submitted');
+    expect(first.submissions).toHaveLength(1);
+
+    // Finance sends it back; the bidder reads why above the form, changes it, submits again.
+    await http()
+      .post(`/api/v1/returns/${q1}/request-changes`)
+      .set(world.as('finance'))
+      .send({ submission: 1, comments: 'Attach the contractor’s invoice for the columns.' })
+      .expect(200);
+    await page.getByRole('link', { name: 'Returns', exact: true }).click();
+    await expect(page.locator('main table').first().textContent()).resolves.toContain(
+      'Sent back for changes',
+    );
+    await page.locator(`main a[href="/returns/${q1}"]`).click();
+    await expect(page.locator('.govuk-notification-banner').textContent()).resolves.toContain(
+      'Attach the contractor’s invoice for the columns.',
+    );
+    await expect(capital.inputValue()).resolves.toBe('62500');
+    await portal.check(page, 'return-form-sent-back');
+    await progress.fill('Ten lighting columns installed; the contractor’s invoice is attached.');
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await expect(
+      page.locator('.govuk-notification-banner--success').textContent(),
+    ).resolves.toContain('Your return was saved as a draft.');
+    await page.getByRole('link', { name: 'Check your return and submit' }).click();
+    await page.getByRole('button', { name: 'Submit return' }).click();
+    await page.waitForURL(`${baseUrl}/returns/${q1}/submitted`);
+    const second = await read();
+    expect(second.status).toBe('submitted');
+    expect(second.submissions.map((s) => [s.number, s.outcome])).toEqual([
+      [1, 'changes_requested'],
+      [2, null],
+    ]);
+
+    // Sent: read-only, with what finance said and where the award stands.
+    await page.getByRole('link', { name: 'View the return and the award’s position' }).click();
+    const view = (await page.locator('main').textContent()) ?? '';
+    expect(view).toContain('Waiting for review');
+    expect(view).toContain('Attach the contractor’s invoice for the columns.');
+    expect(view).toContain('Whole award');
+    expect(view).toContain('£300,000.00');
+    await expect(page.getByRole('button', { name: 'Save as draft' }).count()).resolves.toBe(0);
+    await portal.check(page, 'return-sent');
+
+    // Another organisation's bidder finds none of these pages.
+    const other = await portal.newPage();
+    await portal.signIn(other, world.otherCouncil.email, world.otherCouncil.password);
+    await other.waitForURL(`${baseUrl}/tasks`);
+    for (const path of ['', '/evidence', '/check', '/submitted']) {
+      expect((await other.goto(`${baseUrl}/returns/${q1}${path}`))?.status()).toBe(404);
+      await expect(other.locator('main').textContent()).resolves.not.toContain('lighting columns');
+    }
+    await portal.check(other, 'return-not-found');
+    await other.context().close();
+    await page.context().close();
+  }, 240_000);
+});
