@@ -149,7 +149,7 @@ export function bidPages(portal: Portal, pages: FastifyInstance): void {
 }
 
 // A bid as its pages show it: status in words, money in pounds.
-function shown(bid: Bid) {
+export function shown(bid: Bid) {
   return {
     ...bid,
     statusText: BID_STATUS_TEXT[bid.status],
