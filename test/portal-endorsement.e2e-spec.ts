@@ -96,8 +96,10 @@ describe('PCC endorsement and ranking in the portal', () => {
     await expect(page.locator('.govuk-panel__title').textContent()).resolves.toBe('Bid endorsed');
     expect((await bidOf(endorsing.id)).endorsement).toEqual(endorsed.endorsement);
 
-    // Declining needs a reason: refused, nothing changed, then sent with one.
-    await page.goto(`${baseUrl}/endorsements/bids/${declining.id}`);
+    // From the bid's own page (where the email asking for endorsement links), on to declining:
+    // it needs a reason, refused without one and nothing changed, then sent with one.
+    await page.goto(`${baseUrl}/bids/${declining.id}`);
+    await page.getByRole('link', { name: 'Endorse or decline it' }).click();
     await page.getByRole('link', { name: 'Decline to endorse' }).click();
     await page.getByRole('button', { name: 'Decline to endorse' }).click();
     await page.locator('#reason-error').waitFor();

@@ -70,6 +70,9 @@ export function bidPages(portal: Portal, pages: FastifyInstance): void {
         {
           bid: shown(bid),
           tasks: documents ? bidTaskList(bid, documents.items.length) : undefined,
+          // The area's PCC, come from the email asking for its endorsement, is sent on to it.
+          awaitsYourEndorsement:
+            me.session.user?.organisationType === 'pcc' && bid.endorsement.state === 'awaiting',
         },
       );
     }),

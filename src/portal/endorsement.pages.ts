@@ -29,6 +29,11 @@ export const ENDORSEMENT_TEXT: Record<Bid['endorsement']['state'], string> = {
   declined: 'Not endorsed',
 };
 
+// A bid the PCC can still endorse or decline: submitted (not withdrawn), nothing decided yet.
+function waitsForYou(status: Bid['status'], endorsement: Bid['endorsement']['state']): boolean {
+  return status === 'submitted' && endorsement === 'awaiting';
+}
+
 const bidPath = (id: string, then = '') => `/endorsements/bids/${encodeURIComponent(id)}${then}`;
 
 // A PCC's side of its area's bids: the bids waiting for its endorsement in each round still
@@ -65,7 +70,7 @@ export function endorsementPages(portal: Portal, pages: FastifyInstance): void {
           rounds: endorsing.map((round, index) => ({
             ...round,
             waiting: rankings[index].bids
-              .filter((bid) => bid.endorsement === 'awaiting' && bid.status === 'submitted')
+              .filter((bid) => waitsForYou(bid.status, bid.endorsement))
               .map(areaBidShown),
           })),
         },
@@ -220,7 +225,7 @@ function endorsementShown(bid: Bid) {
   return {
     ...bidShown(bid),
     endorsementText: ENDORSEMENT_TEXT[bid.endorsement.state],
-    awaiting: bid.endorsement.state === 'awaiting' && bid.status === 'submitted',
+    awaiting: waitsForYou(bid.status, bid.endorsement.state),
     decidedAtUkTime: bid.endorsement.decidedAt
       ? formatLondon(new Date(bid.endorsement.decidedAt))
       : '',
