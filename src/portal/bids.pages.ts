@@ -70,6 +70,9 @@ export function bidPages(portal: Portal, pages: FastifyInstance): void {
         {
           bid: shown(bid),
           tasks: documents ? bidTaskList(bid, documents.items.length) : undefined,
+          // The area's PCC, come from the email asking for its endorsement, is sent on to it.
+          awaitsYourEndorsement:
+            me.session.user?.organisationType === 'pcc' && bid.endorsement.state === 'awaiting',
         },
       );
     }),
@@ -149,7 +152,7 @@ export function bidPages(portal: Portal, pages: FastifyInstance): void {
 }
 
 // A bid as its pages show it: status in words, money in pounds.
-function shown(bid: Bid) {
+export function shown(bid: Bid) {
   return {
     ...bid,
     statusText: BID_STATUS_TEXT[bid.status],

@@ -14,6 +14,8 @@ import { bidSectionPages } from './bid-sections.pages';
 import { bidDocumentPages } from './bid-documents.pages';
 import { bidSubmissionPages } from './bid-submission.pages';
 import { bidPages } from './bids.pages';
+import { endorsementPages } from './endorsement.pages';
+import { pccRankingPages } from './pcc-ranking.pages';
 import { notificationPages } from './notifications.pages';
 import { exportPages } from './exports.pages';
 import { paymentPages } from './payments.pages';
@@ -92,6 +94,8 @@ export async function registerPortal(
     bidSectionPages(portal, pages);
     bidDocumentPages(portal, pages, config.documents.maxBytes);
     bidSubmissionPages(portal, pages);
+    endorsementPages(portal, pages);
+    pccRankingPages(portal, pages);
   });
   return (request, reply) =>
     wantsPage(request) ? answerPageNotFound(portal, request, reply) : undefined;

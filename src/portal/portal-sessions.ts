@@ -11,6 +11,8 @@ export interface PortalUser {
   name: string;
   email: string;
   role: string;
+  // An applicant's organisation type ('pcc' shows the endorsement pages).
+  organisationType?: string;
 }
 
 // What the portal keeps for one browser, in Redis under a hash of the cookie's random id; the

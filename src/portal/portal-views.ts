@@ -30,7 +30,8 @@ export interface PageFrame {
     | 'payments'
     | 'exports'
     | 'assignments'
-    | 'moderation';
+    | 'moderation'
+    | 'endorsements';
 }
 
 export class PortalTemplateError extends Error {}

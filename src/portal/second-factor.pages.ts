@@ -83,7 +83,7 @@ export function secondFactorPages(portal: Portal, pages: FastifyInstance): void 
         // Proven by a second factor now: a new session id, the enrolment's secrets forgotten.
         const proven: PortalSession = {
           tokens: me.api.session() ?? undefined,
-          user: shown(user),
+          user: await shown(me.api, user),
           returnTo: me.session.returnTo,
         };
         return await replaceSession(portal, request, reply, proven, `${SECOND_FACTOR_PAGE}/done`);

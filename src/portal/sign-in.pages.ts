@@ -1,4 +1,4 @@
-import { ApiProblem, type User } from '@safer-streets-grants/client';
+import { ApiProblem, expectOk, type GrantsClient, type User } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { portalClient } from './portal-api';
 import {
@@ -52,7 +52,10 @@ export function signInPages(portal: Portal, pages: FastifyInstance): void {
           '/sign-in/code',
         );
       }
-      const signed: PortalSession = { tokens: api.session() ?? undefined, user: shown(step.user) };
+      const signed: PortalSession = {
+        tokens: api.session() ?? undefined,
+        user: await shown(api, step.user),
+      };
       return await replaceSession(portal, request, reply, signed, landing(before));
     } catch (error) {
       return refused(
@@ -86,7 +89,10 @@ export function signInPages(portal: Portal, pages: FastifyInstance): void {
         session.challenge.value,
         formValue(request.body, 'code').replace(/\s+/g, ''),
       );
-      const signed: PortalSession = { tokens: api.session() ?? undefined, user: shown(user) };
+      const signed: PortalSession = {
+        tokens: api.session() ?? undefined,
+        user: await shown(api, user),
+      };
       return await replaceSession(portal, request, reply, signed, landing(session));
     } catch (error) {
       return refused(portal, reply, 'sign-in-code', 'Enter your code', error, {
@@ -154,8 +160,21 @@ function refused(
   );
 }
 
-export function shown(user: User): PortalUser {
-  return { name: user.name, email: user.email, role: user.role };
+// Who is signed in, as every page's frame shows them. An applicant's organisation type is
+// read once here: it decides whether the PCC's pages are in the menu.
+export async function shown(api: GrantsClient, user: User): Promise<PortalUser> {
+  const organisation =
+    user.role === 'applicant' && user.organisationId
+      ? await expectOk(
+          api.GET('/api/v1/organisations/{id}', { params: { path: { id: user.organisationId } } }),
+        )
+      : undefined;
+  return {
+    name: user.name,
+    email: user.email,
+    role: user.role,
+    ...(organisation ? { organisationType: organisation.type } : {}),
+  };
 }
 
 // Where to go after signing in: the page the person was sent away from, if it is one of ours.

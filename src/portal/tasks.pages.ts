@@ -1,6 +1,7 @@
 import { expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance } from 'fastify';
 import { PORTAL_PAGES } from '../notifications/portal-links';
+import { ENDORSEMENT_BID_PAGE } from './endorsement.pages';
 import { frame, type Portal, sendPage, forSignedIn } from './portal-request';
 
 type Task = Schemas['TaskDto'];
@@ -31,7 +32,11 @@ const TASK_PAGES: Record<Task['objectType'], string> = {
   return_payment: '/payments/{id}',
 };
 
-const MODERATION_PAGE = '/moderation/bids/{id}';
+// Tasks whose page is not the object's own.
+const KIND_PAGES: Partial<Record<Task['kind'], string>> = {
+  moderation: '/moderation/bids/{id}',
+  bid_endorsement: ENDORSEMENT_BID_PAGE,
+};
 
 // "Your tasks": everything waiting for the signed-in person, most urgent first, deadlines on a
 // UK clock (as the API gives them).
@@ -43,8 +48,8 @@ export function taskPages(portal: Portal, pages: FastifyInstance): void {
       const tasks = list.items.map((task) => ({
         ...task,
         action: TASK_ACTIONS[task.kind],
-        // A bid to moderate opens the moderation form, not the bidder's page of the bid.
-        href: (task.kind === 'moderation' ? MODERATION_PAGE : TASK_PAGES[task.objectType]).replace(
+        // A bid to moderate or endorse opens that form, not the bidder's page of the bid.
+        href: (KIND_PAGES[task.kind] ?? TASK_PAGES[task.objectType]).replace(
           '{id}',
           encodeURIComponent(task.objectId),
         ),

@@ -1,0 +1,243 @@
+import { expectOk, type Schemas } from '@safer-streets-grants/client';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ENDORSING_ROUND_STATUSES } from '../bids/bid-lifecycle';
+import { formatLondon } from '../common/london-time';
+import { formatPounds } from '../common/money';
+import { shown as bidShown } from './bids.pages';
+import {
+  formProblems,
+  formValue,
+  frame,
+  type Portal,
+  sendPage,
+  forSignedIn,
+  type SignedIn,
+} from './portal-request';
+import type { FieldProblem } from './portal-views';
+
+type Bid = Schemas['BidDto'];
+type AreaBid = Schemas['AreaRankingResponseDto']['bids'][number];
+
+// The page a PCC's endorsement task opens.
+export const ENDORSEMENT_BID_PAGE = '/endorsements/bids/{id}';
+
+// How a bid's endorsement reads to its PCC.
+export const ENDORSEMENT_TEXT: Record<Bid['endorsement']['state'], string> = {
+  not_required: 'Not needed (your own bid)',
+  awaiting: 'Waiting for your endorsement',
+  endorsed: 'Endorsed',
+  declined: 'Not endorsed',
+};
+
+// A bid the PCC can still endorse or decline: submitted (not withdrawn), nothing decided yet.
+function waitsForYou(status: Bid['status'], endorsement: Bid['endorsement']['state']): boolean {
+  return status === 'submitted' && endorsement === 'awaiting';
+}
+
+const bidPath = (id: string, then = '') => `/endorsements/bids/${encodeURIComponent(id)}${then}`;
+
+// A PCC's side of its area's bids: the bids waiting for its endorsement in each round still
+// endorsing, one bid read-only, and endorsing or declining it (with a reason for the bidder).
+// The API decides who a PCC is and which bids are its area's: anyone else gets its refusal
+// (another area's bid is not found; a bidder who is not a PCC cannot use the pages).
+export function endorsementPages(portal: Portal, pages: FastifyInstance): void {
+  const protect = { preHandler: pages.csrfProtection.bind(pages) };
+
+  pages.get(
+    '/endorsements',
+    forSignedIn(portal, async (me, request, reply) => {
+      const rounds = await expectOk(
+        me.api.GET('/api/v1/rounds', { params: { query: { limit: 100 } } }),
+      );
+      const endorsing = rounds.items.filter((round) =>
+        ENDORSING_ROUND_STATUSES.includes(round.status),
+      );
+      const rankings = await Promise.all(
+        endorsing.map((round) =>
+          expectOk(
+            me.api.GET('/api/v1/rounds/{roundId}/pcc-ranking', {
+              params: { path: { roundId: round.id } },
+            }),
+          ),
+        ),
+      );
+      return sendPage(
+        portal,
+        reply,
+        'endorsements',
+        frame(reply, 'Bids to endorse', me.session, { section: 'endorsements' }),
+        {
+          rounds: endorsing.map((round, index) => ({
+            ...round,
+            waiting: rankings[index].bids
+              .filter((bid) => waitsForYou(bid.status, bid.endorsement))
+              .map(areaBidShown),
+          })),
+        },
+      );
+    }),
+  );
+
+  pages.get<{ Params: { id: string } }>(
+    '/endorsements/bids/:id',
+    forSignedIn(portal, async (me, request, reply) => {
+      const bid = await areaBid(me, request.params.id);
+      return sendPage(
+        portal,
+        reply,
+        'endorsement-bid',
+        frame(reply, `${bid.reference}: ${bid.title} (your area’s bid)`, me.session, {
+          section: 'endorsements',
+        }),
+        { bid: endorsementShown(bid) },
+      );
+    }),
+  );
+
+  // Endorsing is a confirm page and its form: one button, nothing to type.
+  pages.get<{ Params: { id: string } }>(
+    '/endorsements/bids/:id/endorse',
+    forSignedIn(portal, async (me, request, reply) =>
+      decisionPage(portal, me, reply, 'endorsement-endorse', await areaBid(me, request.params.id)),
+    ),
+  );
+
+  pages.post<{ Params: { id: string } }>(
+    '/endorsements/bids/:id/endorse',
+    protect,
+    forSignedIn(portal, async (me, request, reply) => {
+      const id = request.params.id;
+      try {
+        // Endorsing twice answers the bid as it stands: a form sent twice endorses once.
+        await expectOk(me.api.POST('/api/v1/bids/{id}/endorse', { params: { path: { id } } }));
+        return await reply.redirect(bidPath(id, '/decided'), 303);
+      } catch (error) {
+        const problems = formProblems(error);
+        if (!problems) {
+          throw error;
+        }
+        const bid = await areaBid(me, id);
+        return decisionPage(portal, me, reply, 'endorsement-endorse', bid, { problems });
+      }
+    }),
+  );
+
+  pages.get<{ Params: { id: string } }>(
+    '/endorsements/bids/:id/decline',
+    forSignedIn(portal, async (me, request, reply) =>
+      decisionPage(portal, me, reply, 'endorsement-decline', await areaBid(me, request.params.id)),
+    ),
+  );
+
+  pages.post<{ Params: { id: string } }>(
+    '/endorsements/bids/:id/decline',
+    protect,
+    forSignedIn(portal, async (me, request, reply) => {
+      const id = request.params.id;
+      const reason = formValue(request.body, 'reason');
+      try {
+        await expectOk(
+          me.api.POST('/api/v1/bids/{id}/decline-endorsement', {
+            params: { path: { id } },
+            body: { reason },
+          }),
+        );
+        return await reply.redirect(bidPath(id, '/decided'), 303);
+      } catch (error) {
+        const problems = formProblems(error, { reason: 'reason' })?.map((problem) =>
+          // The API's words for an empty reason, as GOV.UK asks for a missing answer.
+          problem.field === 'reason' && reason.trim() === ''
+            ? { field: 'reason', message: 'Enter why you are not endorsing this bid' }
+            : problem,
+        );
+        if (!problems) {
+          throw error;
+        }
+        const bid = await areaBid(me, id);
+        return decisionPage(portal, me, reply, 'endorsement-decline', bid, { problems, reason });
+      }
+    }),
+  );
+
+  // What was decided: a confirmation panel, or back to the bid while nothing is.
+  pages.get<{ Params: { id: string } }>(
+    '/endorsements/bids/:id/decided',
+    forSignedIn(portal, async (me, request, reply) => {
+      const bid = await areaBid(me, request.params.id);
+      const { state } = bid.endorsement;
+      if (state !== 'endorsed' && state !== 'declined') {
+        return reply.redirect(bidPath(bid.id), 303);
+      }
+      return sendPage(
+        portal,
+        reply,
+        'endorsement-decided',
+        frame(
+          reply,
+          state === 'endorsed' ? `${bid.reference} endorsed` : `${bid.reference} not endorsed`,
+          me.session,
+          { section: 'endorsements' },
+        ),
+        { bid: endorsementShown(bid), endorsed: state === 'endorsed' },
+      );
+    }),
+  );
+}
+
+// A bid of the signed-in PCC's area. Reading the area's ranking of the bid's round is what
+// asks the API whether this person is a PCC (a bidder who is not is refused, 403); the bid
+// itself is not found for anyone outside its area.
+async function areaBid(me: SignedIn, id: string): Promise<Bid> {
+  const bid = await expectOk(me.api.GET('/api/v1/bids/{id}', { params: { path: { id } } }));
+  await expectOk(
+    me.api.GET('/api/v1/rounds/{roundId}/pcc-ranking', {
+      params: { path: { roundId: bid.roundId } },
+    }),
+  );
+  return bid;
+}
+
+function decisionPage(
+  portal: Portal,
+  me: SignedIn,
+  reply: FastifyReply,
+  page: 'endorsement-endorse' | 'endorsement-decline',
+  bid: Bid,
+  refused: { problems?: FieldProblem[]; reason?: string } = {},
+): FastifyReply {
+  const title =
+    page === 'endorsement-endorse'
+      ? `Endorse ${bid.reference}`
+      : `Decline to endorse ${bid.reference}`;
+  return sendPage(
+    portal,
+    reply,
+    page,
+    frame(reply, title, me.session, { section: 'endorsements', problems: refused.problems }),
+    // A refused reason is kept as typed.
+    { bid: endorsementShown(bid), reason: refused.reason ?? '' },
+    refused.problems ? 400 : 200,
+  );
+}
+
+// A bid as the PCC's pages show it: the bidder's answers, and where its endorsement stands.
+function endorsementShown(bid: Bid) {
+  return {
+    ...bidShown(bid),
+    endorsementText: ENDORSEMENT_TEXT[bid.endorsement.state],
+    awaiting: waitsForYou(bid.status, bid.endorsement.state),
+    decidedAtUkTime: bid.endorsement.decidedAt
+      ? formatLondon(new Date(bid.endorsement.decidedAt))
+      : '',
+  };
+}
+
+// A bid of the area's list, with its link and money in pounds.
+export function areaBidShown(bid: AreaBid) {
+  return {
+    ...bid,
+    href: bidPath(bid.id),
+    requested: formatPounds(bid.requestedPence),
+    endorsementText: ENDORSEMENT_TEXT[bid.endorsement],
+  };
+}
