@@ -13,6 +13,8 @@ import { bidSectionPages } from './bid-sections.pages';
 import { bidDocumentPages } from './bid-documents.pages';
 import { bidSubmissionPages } from './bid-submission.pages';
 import { bidPages } from './bids.pages';
+import { awardPages } from './awards.pages';
+import { awardOfferPages } from './award-offer.pages';
 import { notificationPages } from './notifications.pages';
 import { exportPages } from './exports.pages';
 import { paymentPages } from './payments.pages';
@@ -88,6 +90,8 @@ export async function registerPortal(
     bidSectionPages(portal, pages);
     bidDocumentPages(portal, pages, config.documents.maxBytes);
     bidSubmissionPages(portal, pages);
+    awardPages(portal, pages);
+    awardOfferPages(portal, pages);
   });
   return (request, reply) =>
     wantsPage(request) ? answerPageNotFound(portal, request, reply) : undefined;

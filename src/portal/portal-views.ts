@@ -30,7 +30,8 @@ export interface PageFrame {
     | 'payments'
     | 'exports'
     | 'assignments'
-    | 'moderation';
+    | 'moderation'
+    | 'awards';
 }
 
 export class PortalTemplateError extends Error {}
