@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { BidDto } from '../src/bids/bid-response.dto';
-import { startPortalBrowser, type PortalBrowser } from './support/portal';
+import { DEMO_PASSWORD } from './support/app';
+import { signInStaff, startPortalBrowser, type PortalBrowser } from './support/portal';
 import { clearForPublication, decideOffers, offersWorld, type OffersWorld } from './support/offers';
 
 // A bidder after the outcomes are published, in a real browser: reads why a bid was not funded
@@ -195,6 +196,30 @@ describe('bidders after the award, in the portal', () => {
     );
     await portal.check(page, 'award-declined');
     expect(await award(P1)).toMatchObject({ status: 'declined', closeReason: reason });
+    await page.context().close();
+  }, 90_000);
+
+  it('shows finance the awards read only, with no way to answer an offer', async () => {
+    const { baseUrl } = portal;
+    const page = await portal.newPage();
+    await signInStaff(portal, page, 'finance@demo.test', DEMO_PASSWORD);
+    await page.goto(`${baseUrl}/awards`);
+    await expect(page.locator('main').textContent()).resolves.toContain(offers.bids.C1.reference);
+    await page.goto(`${baseUrl}/awards/${awardIds[P3.reference]}`);
+    const main = (await page.locator('main').textContent()) ?? '';
+    expect(main).toContain('Alex Morgan, Chief Finance Officer');
+    await expect(page.getByRole('button', { name: 'Accept the offer' }).count()).resolves.toBe(0);
+    await portal.check(page, 'award-staff');
+    // An open offer's confirm page sends staff back to the award.
+    const open = (
+      await api()
+        .get(`/api/v1/bids/${offers.bids.C1.id}/outcome`)
+        .set(offers.cleveland.headers)
+        .expect(200)
+    ).body.awardId as string;
+    await page.goto(`${baseUrl}/awards/${open}/accept`);
+    expect(page.url()).toBe(`${baseUrl}/awards/${open}`);
+    await expect(page.getByRole('button', { name: 'Accept the offer' }).count()).resolves.toBe(0);
     await page.context().close();
   }, 90_000);
 

@@ -44,9 +44,9 @@ export function statusOf(status: AwardStatus, lapsed: boolean) {
 // The amounts by financial year (capital and revenue side by side) and the total, in pounds.
 export function amountsByYear(lines: CostLine[], totalPence: number) {
   const years = [...new Set(lines.map((line) => line.financialYear))].sort();
-  const sum = (year: string, kind: CostLine['kind']) =>
+  const sum = (year: string | undefined, kind: CostLine['kind']) =>
     lines
-      .filter((line) => line.financialYear === year && line.kind === kind)
+      .filter((line) => (year === undefined || line.financialYear === year) && line.kind === kind)
       .reduce((total, line) => total + line.amountPence, 0);
   return {
     years: years.map((year) => ({
@@ -55,6 +55,8 @@ export function amountsByYear(lines: CostLine[], totalPence: number) {
       revenue: formatPounds(sum(year, 'revenue')),
       total: formatPounds(sum(year, 'capital') + sum(year, 'revenue')),
     })),
+    capital: formatPounds(sum(undefined, 'capital')),
+    revenue: formatPounds(sum(undefined, 'revenue')),
     total: formatPounds(totalPence),
   };
 }
