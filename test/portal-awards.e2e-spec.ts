@@ -71,7 +71,13 @@ describe('bidders after the award, in the portal', () => {
     await portal.check(page, 'awards');
 
     // P3's award: £150,000 capital and £50,000 revenue, its condition, its deadline.
-    await page.getByRole('link', { name: new RegExp(`^${P3.reference}`) }).click();
+    await expect(
+      page.getByRole('link', { name: new RegExp(`^${P3.reference}`) }).getAttribute('href'),
+    ).resolves.toBe(`/awards/${awardIds[P3.reference]}`);
+
+    // The awarded bid's page links to its outcome, which is the award's page.
+    await page.goto(`${baseUrl}/bids/${P3.id}`);
+    await page.getByRole('link', { name: 'Read the outcome and your grant offer' }).click();
     expect(page.url()).toBe(`${baseUrl}/awards/${awardIds[P3.reference]}`);
     const shown = (await page.locator('main').textContent()) ?? '';
     expect(shown).toContain('£150,000.00');
@@ -79,7 +85,7 @@ describe('bidders after the award, in the portal', () => {
     expect(shown).toContain('£200,000.00');
     expect(shown).toContain('Street lighting works are signed off by the highway authority');
     expect(shown).toContain(`${(await award(P3)).offerExpiresUkTime} (UK time)`);
-    expect(shown).toContain('Offer waiting for your answer');
+    expect(shown).toContain('Offered: waiting to be accepted');
     await portal.check(page, 'award-offered');
 
     // The offer letter: the API's own bytes, streamed through.

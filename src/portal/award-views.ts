@@ -11,7 +11,7 @@ type CostLine = Award['lines'][number];
 // the award's page and the outcome link use it).
 export const AWARD_STATUS_TEXT: Record<AwardStatus, string> = {
   pending_second_approval: 'Waiting for a second approval',
-  offered: 'Offer waiting for your answer',
+  offered: 'Offered: waiting to be accepted',
   accepted: 'Offer accepted',
   active: 'Offer accepted: in delivery',
   completed: 'Completed',
