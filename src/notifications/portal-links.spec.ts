@@ -149,8 +149,9 @@ describe('portal links', () => {
       'https://portal.example.gov.uk/grants/account/set-password?token=a.b%20c',
     );
     expect(pageUrl(api, 'bid', { id: ID })).toBe(`https://api.example.gov.uk/bids/${ID}`);
-    expect(pageUrl(api, 'award', { id: ID })).toBe(
-      `https://api.example.gov.uk/api/v1/awards/${ID}`,
+    expect(pageUrl(api, 'award', { id: ID })).toBe(`https://api.example.gov.uk/awards/${ID}`);
+    expect(pageUrl(api, 'offerLetter', { id: ID })).toBe(
+      `https://api.example.gov.uk/awards/${ID}/offer-letter`,
     );
     expect(pageUrl(api, 'signIn')).toBe('https://api.example.gov.uk/sign-in');
     expect(pageUrl(api, 'resetPassword', { token: 't' })).toBe(

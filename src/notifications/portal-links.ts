@@ -1,4 +1,3 @@
-import { apiPath } from '../common/api-paths';
 import { type Env, url } from '../config/env-readers';
 
 // The portal pages emails link to, defined once: page name → path, with {param}s filled in
@@ -19,14 +18,13 @@ export const PORTAL_PAGES = {
 export type PortalPage = keyof typeof PORTAL_PAGES;
 
 // Without PORTAL_BASE_URL, links open what this application serves under PUBLIC_BASE_URL, so a
-// link from a fresh start is never a 404: the built-in portal's pages (src/portal), and the
-// API's routes for awards and offer letters, whose portal pages are still to come (a browser
-// gets 401 without a token).
+// link from a fresh start is never a 404: every page is the built-in portal's (src/portal), which
+// asks a browser to sign in first where the page is about one object.
 export const API_PAGES: Record<PortalPage, string> = {
   round: PORTAL_PAGES.round,
   bid: PORTAL_PAGES.bid,
-  award: apiPath(PORTAL_PAGES.award),
-  offerLetter: apiPath(PORTAL_PAGES.offerLetter),
+  award: PORTAL_PAGES.award,
+  offerLetter: PORTAL_PAGES.offerLetter,
   return: PORTAL_PAGES.return,
   assignment: PORTAL_PAGES.assignment,
   exportDownload: PORTAL_PAGES.exportDownload,

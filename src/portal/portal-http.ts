@@ -16,6 +16,8 @@ import { bidSubmissionPages } from './bid-submission.pages';
 import { bidPages } from './bids.pages';
 import { endorsementPages } from './endorsement.pages';
 import { pccRankingPages } from './pcc-ranking.pages';
+import { awardPages } from './awards.pages';
+import { awardOfferPages } from './award-offer.pages';
 import { notificationPages } from './notifications.pages';
 import { exportPages } from './exports.pages';
 import { paymentPages } from './payments.pages';
@@ -96,6 +98,8 @@ export async function registerPortal(
     bidSubmissionPages(portal, pages);
     endorsementPages(portal, pages);
     pccRankingPages(portal, pages);
+    awardPages(portal, pages);
+    awardOfferPages(portal, pages);
   });
   return (request, reply) =>
     wantsPage(request) ? answerPageNotFound(portal, request, reply) : undefined;

@@ -31,7 +31,8 @@ export interface PageFrame {
     | 'exports'
     | 'assignments'
     | 'moderation'
-    | 'endorsements';
+    | 'endorsements'
+    | 'awards';
 }
 
 export class PortalTemplateError extends Error {}

@@ -1,0 +1,250 @@
+import { readFile } from 'node:fs/promises';
+import type { BidDto } from '../src/bids/bid-response.dto';
+import { DEMO_PASSWORD } from './support/app';
+import { signInStaff, startPortalBrowser, type PortalBrowser } from './support/portal';
+import { clearForPublication, decideOffers, offersWorld, type OffersWorld } from './support/offers';
+
+// A bidder after the outcomes are published, in a real browser: reads why a bid was not funded
+// and the panel's feedback, finds its awards, reads one (amounts, conditions, deadline in UK
+// time), downloads the offer letter and accepts it once (a double-sent form included), declines
+// another with a reason; refusals are shown, changing nothing, and another organisation's bidder
+// finds none of it.
+describe('bidders after the award, in the portal', () => {
+  let portal: PortalBrowser;
+  let offers: OffersWorld;
+  let P1: BidDto, P2: BidDto, P3: BidDto;
+  const awardIds: Record<string, string> = {};
+  const api = () => portal.world.t.http();
+
+  beforeAll(async () => {
+    portal = await startPortalBrowser(async () => {
+      offers = await offersWorld();
+      return offers.world;
+    });
+    ({ P1, P2, P3 } = offers.bids);
+    const { world } = offers;
+    await clearForPublication(offers, (await decideOffers(offers)).id);
+    await api()
+      .post(`/api/v1/rounds/${offers.played.round.id}/publish-outcomes`)
+      .set(world.as('admin'))
+      .expect(200);
+    for (const bid of [P1, P3]) {
+      const outcome = await api()
+        .get(`/api/v1/bids/${bid.id}/outcome`)
+        .set(world.pcc.headers)
+        .expect(200);
+      awardIds[bid.reference] = outcome.body.awardId as string;
+    }
+  }, 180_000);
+
+  afterAll(() => portal?.close(), 30_000);
+
+  const award = async (bid: BidDto) =>
+    (
+      await api()
+        .get(`/api/v1/awards/${awardIds[bid.reference]}`)
+        .set(portal.world.pcc.headers)
+        .expect(200)
+    ).body as { status: string; offerExpiresUkTime: string; closeReason: string | null };
+
+  it('shows a bidder the outcome and feedback, its awards, the offer and its letter', async () => {
+    const { baseUrl, world } = portal;
+    const page = await portal.newPage();
+    await portal.signIn(page, world.pcc.email, world.pcc.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+
+    // The rejected bid links to its outcome: the reason and the panel's feedback.
+    await page.goto(`${baseUrl}/bids/${P2.id}`);
+    await page.getByRole('link', { name: 'Read the outcome and feedback' }).click();
+    const rejected = (await page.locator('main').textContent()) ?? '';
+    expect(rejected).toContain('Below the funding line once the budget was allocated.');
+    expect(rejected).toContain('the evaluation plan lacked a baseline');
+    await portal.check(page, 'bid-outcome');
+
+    // The awards list, from the navigation.
+    await page.getByRole('link', { name: 'Your awards' }).click();
+    const listed = (await page.locator('main').textContent()) ?? '';
+    expect(listed).toContain(P1.reference);
+    expect(listed).toContain(P3.reference);
+    expect(listed).not.toContain(P2.reference);
+    expect(listed).not.toContain(offers.bids.C1.reference);
+    await portal.check(page, 'awards');
+
+    // P3's award: £150,000 capital and £50,000 revenue, its condition, its deadline.
+    await expect(
+      page.getByRole('link', { name: new RegExp(`^${P3.reference}`) }).getAttribute('href'),
+    ).resolves.toBe(`/awards/${awardIds[P3.reference]}`);
+
+    // The awarded bid's page links to its outcome, which is the award's page.
+    await page.goto(`${baseUrl}/bids/${P3.id}`);
+    await page.getByRole('link', { name: 'Read the outcome and your grant offer' }).click();
+    expect(page.url()).toBe(`${baseUrl}/awards/${awardIds[P3.reference]}`);
+    const shown = (await page.locator('main').textContent()) ?? '';
+    expect(shown).toContain('£150,000.00');
+    expect(shown).toContain('£50,000.00');
+    expect(shown).toContain('£200,000.00');
+    expect(shown).toContain('Street lighting works are signed off by the highway authority');
+    expect(shown).toContain(`${(await award(P3)).offerExpiresUkTime} (UK time)`);
+    expect(shown).toContain('Offered: waiting to be accepted');
+    await portal.check(page, 'award-offered');
+
+    // The offer letter: the API's own bytes, streamed through.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: `Download the offer letter for ${P3.reference}` }).click(),
+    ]);
+    const letter = await readFile(await download.path());
+    const fromApi = await api()
+      .get(`/api/v1/awards/${awardIds[P3.reference]}/offer-letter`)
+      .set(world.pcc.headers)
+      .expect(200);
+    expect(letter.toString('utf8')).toBe(fromApi.text);
+    expect(letter.toString('utf8')).toContain(P3.reference);
+    expect(download.suggestedFilename()).toMatch(/\.html$/);
+    await page.context().close();
+  }, 120_000);
+
+  it('accepts an offer once, a double-sent form included, after a missing declaration', async () => {
+    const { baseUrl, world } = portal;
+    const id = awardIds[P3.reference];
+    const page = await portal.newPage();
+    await portal.signIn(page, world.pcc.email, world.pcc.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    await page.goto(`${baseUrl}/awards/${id}`);
+    await page.getByRole('button', { name: 'Accept the offer' }).click();
+    expect(page.url()).toBe(`${baseUrl}/awards/${id}/accept`);
+
+    // No declaration ticked: said at the checkbox, what was typed kept, nothing accepted.
+    await page.getByLabel('Full name of the person accepting').fill('Alex Morgan');
+    await page.getByLabel('Their position in your organisation').fill('Chief Finance Officer');
+    await page.getByRole('button', { name: 'Accept the offer' }).click();
+    await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain(
+      'Confirm that you have read the offer letter',
+    );
+    await expect(page.locator('#declaration-error').isVisible()).resolves.toBe(true);
+    await expect(page.getByLabel('Full name of the person accepting').inputValue()).resolves.toBe(
+      'Alex Morgan',
+    );
+    await portal.check(page, 'award-accept-refused');
+    expect((await award(P3)).status).toBe('offered');
+
+    // Sent twice at once (a double click without JavaScript): both end at the confirmation.
+    await page.getByLabel(/I have read the offer letter/).check();
+    const form = page.locator(`form[action="/awards/${id}/accept"]`);
+    const fields: Record<string, string> = { declaration: 'yes' };
+    for (const name of ['_csrf', 'signatoryName', 'signatoryPosition']) {
+      fields[name] = (await form.locator(`input[name="${name}"]`).inputValue()) ?? '';
+    }
+    const sent = await Promise.all(
+      [1, 2].map(() =>
+        page.request.post(`${baseUrl}/awards/${id}/accept`, { form: fields, maxRedirects: 0 }),
+      ),
+    );
+    expect(sent.map((answer) => [answer.status(), answer.headers().location])).toEqual([
+      [303, `/awards/${id}/accepted`],
+      [303, `/awards/${id}/accepted`],
+    ]);
+    await page.goto(`${baseUrl}/awards/${id}/accepted`);
+    await expect(page.locator('.govuk-panel__title').textContent()).resolves.toContain(
+      'Offer accepted',
+    );
+    await expect(page.locator('main').textContent()).resolves.toContain(
+      'Alex Morgan, Chief Finance Officer',
+    );
+    await portal.check(page, 'award-accepted');
+    expect((await award(P3)).status).toBe('active');
+    const audit = await api()
+      .get(`/api/v1/audit-events?objectType=award_decision&objectId=${id}&limit=100`)
+      .set(world.as('admin'))
+      .expect(200);
+    expect(
+      (audit.body.items as { command: string }[]).filter((e) => e.command === 'award.accept'),
+    ).toHaveLength(1);
+
+    // Declining what is accepted is refused as a GOV.UK error, and changes nothing.
+    const refused = await page.request.post(`${baseUrl}/awards/${id}/decline`, {
+      form: { _csrf: fields._csrf, reason: 'Changed our minds' },
+      maxRedirects: 0,
+    });
+    expect(refused.status()).toBe(409);
+    const refusal = await refused.text();
+    expect(refusal).toContain('There is a problem');
+    expect((await award(P3)).status).toBe('active');
+
+    // The accepted award's page: who signed, its returns, no buttons left.
+    await page.goto(`${baseUrl}/awards/${id}`);
+    const main = (await page.locator('main').textContent()) ?? '';
+    expect(main).toContain('Offer accepted');
+    expect(main).toContain('Quarterly returns');
+    await expect(page.getByRole('button', { name: 'Accept the offer' }).count()).resolves.toBe(0);
+    await portal.check(page, 'award-active');
+    await page.context().close();
+  }, 120_000);
+
+  it('declines an offer with a reason, after an empty one is refused', async () => {
+    const { baseUrl, world } = portal;
+    const id = awardIds[P1.reference];
+    const page = await portal.newPage();
+    await portal.signIn(page, world.pcc.email, world.pcc.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    await page.goto(`${baseUrl}/awards/${id}`);
+    await page.getByRole('button', { name: 'Decline the offer' }).click();
+    await page.getByRole('button', { name: 'Decline the offer' }).click();
+    await expect(page.locator('#reason-error').isVisible()).resolves.toBe(true);
+    await portal.check(page, 'award-decline-refused');
+    expect((await award(P1)).status).toBe('offered');
+
+    const reason = 'The council could not secure the match funding.';
+    await page.getByLabel('Why is your organisation declining the offer?').fill(reason);
+    await page.getByRole('button', { name: 'Decline the offer' }).click();
+    await expect(page.locator('.govuk-panel__title').textContent()).resolves.toContain(
+      'Offer declined',
+    );
+    await portal.check(page, 'award-declined');
+    expect(await award(P1)).toMatchObject({ status: 'declined', closeReason: reason });
+    await page.context().close();
+  }, 90_000);
+
+  it('shows finance the awards read only, with no way to answer an offer', async () => {
+    const { baseUrl } = portal;
+    const page = await portal.newPage();
+    await signInStaff(portal, page, 'finance@demo.test', DEMO_PASSWORD);
+    await page.goto(`${baseUrl}/awards`);
+    await expect(page.locator('main').textContent()).resolves.toContain(offers.bids.C1.reference);
+    await page.goto(`${baseUrl}/awards/${awardIds[P3.reference]}`);
+    const main = (await page.locator('main').textContent()) ?? '';
+    expect(main).toContain('Alex Morgan, Chief Finance Officer');
+    await expect(page.getByRole('button', { name: 'Accept the offer' }).count()).resolves.toBe(0);
+    await portal.check(page, 'award-staff');
+    // An open offer's confirm page sends staff back to the award.
+    const open = (
+      await api()
+        .get(`/api/v1/bids/${offers.bids.C1.id}/outcome`)
+        .set(offers.cleveland.headers)
+        .expect(200)
+    ).body.awardId as string;
+    await page.goto(`${baseUrl}/awards/${open}/accept`);
+    expect(page.url()).toBe(`${baseUrl}/awards/${open}`);
+    await expect(page.getByRole('button', { name: 'Accept the offer' }).count()).resolves.toBe(0);
+    await page.context().close();
+  }, 90_000);
+
+  it('shows another organisation’s bidder the not-found page for the award', async () => {
+    const { baseUrl } = portal;
+    const id = awardIds[P3.reference];
+    const page = await portal.newPage();
+    await portal.signIn(page, offers.cleveland.email, offers.cleveland.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    for (const path of ['', '/offer-letter', '/accept', '/decline']) {
+      const refused = await page.goto(`${baseUrl}/awards/${id}${path}`);
+      expect([path, refused?.status()]).toEqual([path, 404]);
+    }
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Page not found',
+    );
+    await portal.check(page, 'award-not-found');
+    await page.goto(`${baseUrl}/awards`);
+    await expect(page.locator('main').textContent()).resolves.not.toContain(P3.reference);
+    await page.context().close();
+  }, 60_000);
+});
