@@ -1,4 +1,4 @@
-import { ApiProblem } from '@safer-streets-grants/client';
+import { ApiProblem, expectOk } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { PORTAL_SSO_CALLBACK_PATH } from '../auth/sso/sso-config';
 import type { AppConfig } from '../config/app-config';
@@ -45,13 +45,12 @@ export function ssoPages(portal: Portal, pages: FastifyInstance): void {
     const id = request.cookies[SESSION_COOKIE];
     const before = await portal.sessions.read(id);
     const api = portalClient(portal.app, request, null);
-    const { data, error, response } = await api.GET('/api/v1/auth/sso/start', {
-      params: { query: { redirectUrl: portal.sso.callbackUrl } },
-      headers: { accept: 'application/json' },
-    });
-    if (!data) {
-      throw new ApiProblem(response.status, error as ApiProblem['problem']);
-    }
+    const data = await expectOk(
+      api.GET('/api/v1/auth/sso/start', {
+        params: { query: { redirectUrl: portal.sso.callbackUrl } },
+        headers: { accept: 'application/json' },
+      }),
+    );
     const ssoState = new URL(data.authorizationUrl).searchParams.get('state') ?? undefined;
     if (id && before) {
       await portal.sessions.save(id, { ...before, ssoState });
