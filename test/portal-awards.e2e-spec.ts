@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { BidDto } from '../src/bids/bid-response.dto';
 import { DEMO_PASSWORD } from './support/app';
-import { signInStaff, startPortalBrowser, type PortalBrowser } from './support/portal';
+import { startPortalBrowser, type PortalBrowser } from './support/portal';
 import { clearForPublication, decideOffers, offersWorld, type OffersWorld } from './support/offers';
 
 // A bidder after the outcomes are published, in a real browser: reads why a bid was not funded
@@ -208,7 +208,7 @@ describe('bidders after the award, in the portal', () => {
   it('shows finance the awards read only, with no way to answer an offer', async () => {
     const { baseUrl } = portal;
     const page = await portal.newPage();
-    await signInStaff(portal, page, 'finance@demo.test', DEMO_PASSWORD);
+    await portal.signInStaff(page, 'finance@demo.test', DEMO_PASSWORD);
     await page.goto(`${baseUrl}/awards`);
     await expect(page.locator('main').textContent()).resolves.toContain(offers.bids.C1.reference);
     await page.goto(`${baseUrl}/awards/${awardIds[P3.reference]}`);

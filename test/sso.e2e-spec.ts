@@ -9,6 +9,7 @@ import { AccountClaims, TestOidcProvider } from './support/oidc';
 // Issue 20, item 5: staff sign in through the department's OpenID Connect provider. A real
 // provider (oidc-provider) runs inside the test; its login pages are driven over HTTP.
 const CALLBACK_URL = 'http://127.0.0.1:3000/api/v1/auth/sso/callback';
+const PORTAL_CALLBACK_URL = 'http://127.0.0.1:3000/sign-in/sso/callback';
 const START = '/api/v1/auth/sso/start';
 const CALLBACK = '/api/v1/auth/sso/callback';
 
@@ -24,7 +25,7 @@ describe('staff single sign-on', () => {
   let asAdmin: { authorization: string };
 
   beforeAll(async () => {
-    idp = await TestOidcProvider.start(CALLBACK_URL);
+    idp = await TestOidcProvider.start(CALLBACK_URL, [PORTAL_CALLBACK_URL]);
     t = await startApp({ sso: idp.ssoConfig() });
     asAdmin = { authorization: `Bearer ${await login(t, 'admin@demo.test')}` };
   });
@@ -110,6 +111,29 @@ describe('staff single sign-on', () => {
       expect(written).not.toContain(secret);
     }
     expect(written).not.toContain(body.accessToken);
+  });
+
+  it('comes back to a configured portal page when asked, and to no other address', async () => {
+    const ask = (redirectUrl: string) =>
+      t.http().get(START).query({ redirectUrl }).set('accept', 'application/json');
+    for (const elsewhere of [
+      'https://attacker.example/sign-in/sso/callback',
+      `${PORTAL_CALLBACK_URL}/`,
+      `${PORTAL_CALLBACK_URL}?next=https://attacker.example`,
+    ]) {
+      expectProblem((await ask(elsewhere).expect(400)).body, 400, 'sso-redirect-not-allowed');
+    }
+    const started = await ask(PORTAL_CALLBACK_URL).expect(200);
+    const authorizationUrl = (started.body as { authorizationUrl: string }).authorizationUrl;
+    expect(new URL(authorizationUrl).searchParams.get('redirect_uri')).toBe(PORTAL_CALLBACK_URL);
+    const accountId = `person-${uniqueSuffix()}`;
+    idp.accounts.set(accountId, { email: 'approver@demo.test', email_verified: true });
+    const back = await idp.signIn(authorizationUrl, accountId);
+    expect(`${back.origin}${back.pathname}`).toBe(PORTAL_CALLBACK_URL);
+    // The portal page brings the provider's query to the callback; the code is exchanged with
+    // the redirect URI the sign-in began with.
+    const response = await callback(back.search).expect(200);
+    expect(response.body.user).toMatchObject({ email: 'approver@demo.test', role: 'approver' });
   });
 
   it('refuses the same callback twice, and a spent code brought back with a new state', async () => {
@@ -245,6 +269,8 @@ describe('staff single sign-on when the provider cannot be reached', () => {
         clientAuthMethod: 'client_secret_basic',
         redirectUrl: CALLBACK_URL,
         timeoutSeconds: 1,
+        portalRedirectUrls: [],
+        providerName: 'A provider',
       },
     });
     try {

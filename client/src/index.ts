@@ -38,6 +38,10 @@ export interface GrantsClient extends Client<ClientPaths> {
   // Password sign-in; a `signedIn: false` step is finished with completeSecondFactor.
   signIn(email: string, password: string): Promise<SignInStep>;
   completeSecondFactor(challenge: string, code: string): Promise<User>;
+  // Single sign-on, finished on the page the provider sent the browser back to (one asked for
+  // with `GET /auth/sso/start?redirectUrl=`): that page's query (code, state, iss or error)
+  // is brought to the API's callback, which answers with the session.
+  completeSso(query: URLSearchParams): Promise<User>;
   // Confirms the second factor being enrolled with a code from the app; the session continues
   // on the new tokens the API answers, proven by that factor.
   confirmSecondFactor(code: string): Promise<User>;
@@ -91,6 +95,17 @@ export function createGrantsClient(options: GrantsClientOptions): GrantsClient {
   api.completeSecondFactor = async (challenge, code) => {
     const { data, error, response } = await api.POST('/api/v1/auth/login/second-factor', {
       body: { challenge, code },
+    });
+    const answer = succeeded(data, error, response);
+    keeper.begin(answer);
+    return answer.user;
+  };
+  api.completeSso = async (query) => {
+    const pick = (name: string) => query.get(name) ?? undefined;
+    const { data, error, response } = await api.GET('/api/v1/auth/sso/callback', {
+      params: {
+        query: { code: pick('code'), state: pick('state'), iss: pick('iss'), error: pick('error') },
+      },
     });
     const answer = succeeded(data, error, response);
     keeper.begin(answer);

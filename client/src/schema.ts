@@ -355,7 +355,7 @@ export interface paths {
     };
     /**
      * Where the identity provider sends the browser back; answers with a session
-     * @description Register this URL at the provider as the redirect URI. Checks the sign-in's state, exchanges the code (PKCE) and checks the ID token, then matches an active staff account by the provider's verified email. No account is ever created here. The answer is the same token as a password login, with amr ['sso'].
+     * @description Register this URL at the provider as the redirect URI (and any portal pages in OIDC_PORTAL_REDIRECT_URLS, which bring the provider's query here unchanged). Checks the sign-in's state, exchanges the code (PKCE) and checks the ID token, then matches an active staff account by the provider's verified email. No account is ever created here. The answer is the same token as a password login, with amr ['sso'].
      *
      *     Public: no token needed.
      */
@@ -378,6 +378,8 @@ export interface paths {
     /**
      * Begin a staff sign-in at the department's identity provider
      * @description Redirects the browser (302) to the provider's sign-in page. A client that sends `Accept: application/json` instead gets the address as JSON, to open in the user's browser. The sign-in must come back to the callback within 10 minutes.
+     *
+     *     By default the provider sends the browser back to this API's callback. A portal that wants it back on one of its own pages asks with `redirectUrl`, which must be one of the portal pages configured for it (`OIDC_PORTAL_REDIRECT_URLS`) and registered at the provider; that page then brings the provider's `code`, `state` and `iss` to `GET /auth/sso/callback` and gets the session.
      *
      *     Public: no token needed.
      */
@@ -6716,7 +6718,10 @@ export interface operations {
   };
   startSso: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Where the provider sends the browser back: one of the configured portal pages, exactly (otherwise 400 sso-redirect-not-allowed). Without it, this API's callback. */
+        redirectUrl?: string;
+      };
       header?: {
         /** @description application/json for the JSON answer */
         accept?: string;
@@ -6743,6 +6748,15 @@ export interface operations {
           [name: string]: unknown;
         };
         content?: never;
+      };
+      /** @description redirectUrl is not one of the configured portal pages (sso-redirect-not-allowed). Codes: `sso-redirect-not-allowed`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
       };
       /** @description Single sign-on is not set up here (sso-not-configured). Codes: `sso-not-configured`.. Generic codes: `not-found`. */
       404: {

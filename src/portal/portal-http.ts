@@ -31,6 +31,7 @@ import { COOKIE_OPTIONS, type Portal } from './portal-request';
 import { PortalSessions } from './portal-sessions';
 import { PortalViews } from './portal-views';
 import { signInPages } from './sign-in.pages';
+import { portalSso, ssoPages } from './sso.pages';
 import { taskPages } from './tasks.pages';
 
 // GOV.UK Frontend's built files: its stylesheet and script, fonts and images.
@@ -49,6 +50,7 @@ export async function registerPortal(
     app: root,
     views: PortalViews.load(config.portalTemplatesDir),
     sessions: app.get(PortalSessions),
+    sso: portalSso(config),
   };
   await root.register(async (pages: FastifyInstance) => {
     await pages.register(formbody, { bodyLimit: 64 * 1024 });
@@ -80,6 +82,7 @@ export async function registerPortal(
       answerPageError(portal, error, request, reply),
     );
     signInPages(portal, pages);
+    ssoPages(portal, pages);
     accountPages(portal, pages);
     secondFactorPages(portal, pages);
     taskPages(portal, pages);

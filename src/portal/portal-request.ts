@@ -10,6 +10,14 @@ export interface Portal {
   app: FastifyInstance;
   views: PortalViews;
   sessions: PortalSessions;
+  // Single sign-on, when the API has it for the portal (see sso.pages.ts).
+  sso?: PortalSso;
+}
+
+// How the sign-in page offers single sign-on, and the portal page the provider comes back to.
+export interface PortalSso {
+  providerName: string;
+  callbackUrl: string;
 }
 
 // The browser keeps only a random id: HttpOnly (no script reads it), Secure (never sent over

@@ -25,6 +25,8 @@ export interface PortalSession {
   challenge?: { value: string; expiresAt: number };
   // Where to go once signed in (a portal path).
   returnTo?: string;
+  // A single sign-on begun in this browser: its state, which the provider's callback must bring.
+  ssoState?: string;
   // A second factor being enrolled: what the app needs, kept until a code confirms it, so a
   // mistyped code does not cost the person the secret they have already scanned.
   enrolment?: { otpauthUri: string; secret: string; recoveryCodes: string[] };

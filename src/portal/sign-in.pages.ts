@@ -32,6 +32,7 @@ export function signInPages(portal: Portal, pages: FastifyInstance): void {
     const ended = request.query.ended === '1';
     return sendPage(portal, reply, 'sign-in', frame(reply, ended ? 'Sign in again' : 'Sign in'), {
       notice: ended ? 'You were signed out because your session ended. Sign in again.' : undefined,
+      sso: portal.sso,
     });
   });
 
@@ -65,7 +66,7 @@ export function signInPages(portal: Portal, pages: FastifyInstance): void {
         'Sign in',
         error,
         { email: 'email', password: 'password' },
-        { email },
+        { email, sso: portal.sso },
       );
     }
   });

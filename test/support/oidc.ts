@@ -10,7 +10,8 @@ export interface AccountClaims {
 }
 
 // A real OpenID Connect provider inside the test (oidc-provider), with one confidential client:
-// code flow, PKCE required, client_secret_basic. Accounts are whatever a test puts in
+// code flow, PKCE required, client_secret_basic, and its redirect URIs: the app's callback and
+// any portal pages (portalRedirectUris) a sign-in may come back to instead. Accounts are whatever a test puts in
 // `accounts`, by account id, with the email claims the test chooses. Its development login and
 // consent pages are driven over HTTP by signIn(), as a browser would (cookies and redirects).
 export class TestOidcProvider {
@@ -23,14 +24,23 @@ export class TestOidcProvider {
     private readonly server: Server,
     readonly issuer: string,
     readonly redirectUri: string,
+    readonly portalRedirectUris: string[],
   ) {}
 
-  static async start(redirectUri: string): Promise<TestOidcProvider> {
+  static async start(
+    redirectUri: string,
+    portalRedirectUris: string[] = [],
+  ): Promise<TestOidcProvider> {
     let handle: (request: IncomingMessage, response: ServerResponse) => void = () => undefined;
     const server = createServer((request, response) => handle(request, response));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const instance = new TestOidcProvider(server, `http://127.0.0.1:${port}`, redirectUri);
+    const instance = new TestOidcProvider(
+      server,
+      `http://127.0.0.1:${port}`,
+      redirectUri,
+      portalRedirectUris,
+    );
     instance.provider = instance.createProvider();
     handle = instance.provider.callback();
     return instance;
@@ -45,6 +55,8 @@ export class TestOidcProvider {
       clientAuthMethod: 'client_secret_basic',
       redirectUrl: this.redirectUri,
       timeoutSeconds: 5,
+      portalRedirectUrls: this.portalRedirectUris,
+      providerName: 'Test identity provider',
       ...overrides,
     };
   }
@@ -57,7 +69,7 @@ export class TestOidcProvider {
     let url = new URL(authorizationUrl);
     let form: URLSearchParams | undefined;
     for (let step = 0; step < 12; step += 1) {
-      if (url.href.startsWith(this.redirectUri)) {
+      if ([this.redirectUri, ...this.portalRedirectUris].some((uri) => url.href.startsWith(uri))) {
         return url;
       }
       const response = await fetch(url, {
@@ -98,7 +110,7 @@ export class TestOidcProvider {
         {
           client_id: this.clientId,
           client_secret: this.clientSecret,
-          redirect_uris: [this.redirectUri],
+          redirect_uris: [this.redirectUri, ...this.portalRedirectUris],
           grant_types: ['authorization_code'],
           response_types: ['code'],
           token_endpoint_auth_method: 'client_secret_basic',

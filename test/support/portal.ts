@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
-import { unusedCode } from './second-factor';
+import type { TestApp } from './app';
 import { startBidding, type BiddingWorld } from './bids';
 import { unusedCode } from './second-factor';
 
@@ -14,8 +14,14 @@ const ARTEFACTS = join(__dirname, '..', '..', 'var', 'test-artefacts', 'portal')
 // WCAG 2.2 AA, as GOV.UK services must meet.
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
-export interface PortalBrowser {
-  world: BiddingWorld;
+// What a suite's world must have: the app the browser uses, and a way to stop it.
+export interface PortalWorld {
+  t: TestApp;
+  close: () => Promise<void>;
+}
+
+export interface PortalBrowser<World extends PortalWorld = BiddingWorld> {
+  world: World;
   browser: Browser;
   baseUrl: string;
   // Each checked page's title, by the name it was checked under.
@@ -31,15 +37,17 @@ export interface PortalBrowser {
 }
 
 // `makeWorld`: a suite needing more than the bidding world (an active award, say) makes it; its
-// API is the one the browser uses.
-export async function startPortalBrowser(
-  makeWorld: () => Promise<BiddingWorld> = startBidding,
-): Promise<PortalBrowser> {
+// API is the one the browser uses. `port`: where it listens, for a suite whose config must name
+// the portal's address before it starts (0: any free port).
+export async function startPortalBrowser<World extends PortalWorld = BiddingWorld>(
+  makeWorld: () => Promise<World> = startBidding as unknown as () => Promise<World>,
+  { port = 0 } = {},
+): Promise<PortalBrowser<World>> {
   // Fails here, plainly, when Chromium is missing, before any data is made.
   const browser = await launchChromium();
   await mkdir(ARTEFACTS, { recursive: true });
   const world = await makeWorld();
-  await world.t.app.listen(0, '127.0.0.1');
+  await world.t.app.listen(port, '127.0.0.1');
   // localhost, not 127.0.0.1: browsers keep Secure cookies over plain HTTP only there.
   const baseUrl = (await world.t.app.getUrl()).replace('127.0.0.1', 'localhost');
   const titles = new Map<string, string>();
@@ -103,25 +111,4 @@ function knownGovukIssue(rule: string, html: string): boolean {
     rule === 'aria-allowed-attr' &&
     /^<input class="govuk-radios__input"[^>]*\saria-expanded="(true|false)"/.test(html)
   );
-}
-
-// Staff sign in with a password, then their authenticator's code; a code another suite used
-// meanwhile (the demo staff sign in elsewhere too) is followed by the next one.
-export async function signInStaff(
-  portal: PortalBrowser,
-  page: Page,
-  email: string,
-  password: string,
-): Promise<void> {
-  await portal.signIn(page, email, password);
-  await page.waitForURL(`${portal.baseUrl}/sign-in/code`);
-  for (let attempt = 1; attempt <= 3; attempt++) {
-    await page.getByLabel('Code').fill(await unusedCode(email));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForLoadState();
-    if (page.url() === `${portal.baseUrl}/tasks`) {
-      return;
-    }
-  }
-  throw new Error(`${email} could not sign in with a code`);
 }

@@ -31,6 +31,8 @@ describe('single sign-on settings', () => {
       clientAuthMethod: 'client_secret_basic',
       redirectUrl: 'https://grants.example.gov.uk/api/v1/auth/sso/callback',
       timeoutSeconds: 10,
+      portalRedirectUrls: ['https://grants.example.gov.uk/sign-in/sso/callback'],
+      providerName: 'your work account',
     });
     const redirectUrl = 'https://portal.example.gov.uk/sign-in/callback';
     expect(
@@ -79,8 +81,35 @@ describe('single sign-on settings', () => {
     });
     expect(problems).toEqual([
       expect.stringContaining('The SSO redirect URL must start https:// in production'),
+      expect.stringContaining('set OIDC_PORTAL_REDIRECT_URLS, or PUBLIC_BASE_URL'),
       expect.stringContaining('OIDC_CLIENT_AUTH_METHOD must be one of'),
       expect.stringContaining('OIDC_TIMEOUT_SECONDS must be a whole number from 1 to 60'),
+    ]);
+  });
+
+  it('takes the portal pages a sign-in may come back to, and the name the sign-in page shows', () => {
+    const portals =
+      'https://portal.example.gov.uk/sign-in/sso/callback , https://grants.example.gov.uk/sign-in/sso/callback';
+    expect(
+      loadConfig({
+        ...base,
+        ...sso,
+        OIDC_PORTAL_REDIRECT_URLS: portals,
+        OIDC_PROVIDER_NAME: ' Home Office account ',
+      }).sso,
+    ).toMatchObject({
+      portalRedirectUrls: [
+        'https://portal.example.gov.uk/sign-in/sso/callback',
+        'https://grants.example.gov.uk/sign-in/sso/callback',
+      ],
+      providerName: 'Home Office account',
+    });
+    // Empty: no portal may ask, only the API's own callback is used.
+    expect(loadConfig({ ...base, ...sso, OIDC_PORTAL_REDIRECT_URLS: '' }).sso).toMatchObject({
+      portalRedirectUrls: [],
+    });
+    expect(problemsOf({ ...base, ...sso, OIDC_PORTAL_REDIRECT_URLS: 'portal/callback' })).toEqual([
+      'OIDC_PORTAL_REDIRECT_URLS must be an http:// or https:// URL (got "portal/callback")',
     ]);
   });
 });

@@ -14,6 +14,11 @@ export interface SsoConfig {
   redirectUrl: string;
   // Seconds each call to the provider (discovery, token, userinfo) may take.
   timeoutSeconds: number;
+  // Portal pages a sign-in may ask to come back to instead (`sso/start?redirectUrl=`), each
+  // registered at the provider too; the portal then completes the sign-in through the callback.
+  portalRedirectUrls: string[];
+  // How the sign-in page names the provider ("Sign in with …").
+  providerName: string;
 }
 
 export const SSO_CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const;
@@ -21,6 +26,10 @@ export type SsoClientAuthMethod = (typeof SSO_CLIENT_AUTH_METHODS)[number];
 
 // The route the provider redirects to, under the API prefix.
 export const SSO_CALLBACK_PATH = '/api/v1/auth/sso/callback';
+// The built-in portal's page the provider may send a sign-in back to (src/portal).
+export const PORTAL_SSO_CALLBACK_PATH = '/sign-in/sso/callback';
+// What the sign-in page calls the provider without OIDC_PROVIDER_NAME.
+export const DEFAULT_PROVIDER_NAME = 'your work account';
 
 const REQUIRED = ['OIDC_ISSUER_URL', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -49,7 +58,16 @@ export function loadSsoConfig(
   }
   const issuerUrl = providerUrl(env, 'OIDC_ISSUER_URL', context.production, problems);
   const redirectUrl = env.OIDC_REDIRECT_URL || `${context.publicBaseUrl}${SSO_CALLBACK_PATH}`;
-  checkRedirectUrl(redirectUrl, context.production, problems);
+  checkRedirectUrl('OIDC_REDIRECT_URL', redirectUrl, context.production, problems);
+  const portalRedirectUrls = (
+    env.OIDC_PORTAL_REDIRECT_URLS ?? `${context.publicBaseUrl}${PORTAL_SSO_CALLBACK_PATH}`
+  )
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
+  for (const portalUrl of portalRedirectUrls) {
+    checkRedirectUrl('OIDC_PORTAL_REDIRECT_URLS', portalUrl, context.production, problems);
+  }
   const clientAuthMethod = oneOf(
     env,
     'OIDC_CLIENT_AUTH_METHOD',
@@ -65,6 +83,8 @@ export function loadSsoConfig(
     clientAuthMethod,
     redirectUrl,
     timeoutSeconds,
+    portalRedirectUrls,
+    providerName: env.OIDC_PROVIDER_NAME?.trim() || DEFAULT_PROVIDER_NAME,
   };
 }
 
@@ -83,13 +103,18 @@ function providerUrl(env: Env, name: string, production: boolean, problems: stri
   return value;
 }
 
-function checkRedirectUrl(value: string, production: boolean, problems: string[]): void {
+function checkRedirectUrl(
+  name: string,
+  value: string,
+  production: boolean,
+  problems: string[],
+): void {
   const url = parse(value);
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    problems.push(`OIDC_REDIRECT_URL must be an http:// or https:// URL (got "${value}")`);
+    problems.push(`${name} must be an http:// or https:// URL (got "${value}")`);
   } else if (production && url.protocol !== 'https:') {
     problems.push(
-      `The SSO redirect URL must start https:// in production (got "${value}"); set OIDC_REDIRECT_URL, or PUBLIC_BASE_URL it defaults from`,
+      `The SSO redirect URL must start https:// in production (got "${value}"); set ${name}, or PUBLIC_BASE_URL it defaults from`,
     );
   }
 }

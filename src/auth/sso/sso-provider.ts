@@ -10,6 +10,8 @@ export interface SignInChecks {
   state: string;
   nonce: string;
   codeVerifier: string;
+  // The redirect URI sent to the provider, which the code exchange must repeat.
+  redirectUrl: string;
 }
 
 // The department's OpenID Connect provider, through openid-client: discovery, the authorization
@@ -39,11 +41,10 @@ export class SsoProvider {
   }
 
   async authorizationUrl(checks: SignInChecks): Promise<string> {
-    const settings = this.configured();
     const configuration = await this.configuration();
     return client
       .buildAuthorizationUrl(configuration, {
-        redirect_uri: settings.redirectUrl,
+        redirect_uri: checks.redirectUrl,
         response_type: 'code',
         scope: 'openid email',
         state: checks.state,
@@ -56,11 +57,10 @@ export class SsoProvider {
 
   // Exchanges the code the browser brought back; `query` is the callback's whole query string.
   async identify(query: URLSearchParams, checks: SignInChecks): Promise<ProvenIdentity> {
-    const settings = this.configured();
     const configuration = await this.configuration();
     // openid-client takes the redirect_uri for the token request from this URL, so it is the
-    // registered one, whatever host or proxy the callback came in through.
-    const callbackUrl = new URL(settings.redirectUrl);
+    // one the sign-in began with, whatever host, proxy or portal the callback came in through.
+    const callbackUrl = new URL(checks.redirectUrl);
     callbackUrl.search = query.toString();
     try {
       const tokens = await client.authorizationCodeGrant(configuration, callbackUrl, {

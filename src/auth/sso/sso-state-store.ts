@@ -10,6 +10,8 @@ import { ssoError, tooManyStarts } from './sso.errors';
 export interface PendingSignIn {
   codeVerifier: string;
   nonce: string;
+  // Where the provider was told to send the browser back; absent: the API's own callback.
+  redirectUrl?: string;
 }
 
 // A sign-in must come back from the provider within this, and comes back once.

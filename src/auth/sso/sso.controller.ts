@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, Ip, Req, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Ip, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiForbiddenResponse,
@@ -41,7 +41,15 @@ export class SsoController {
   @ApiOperation({
     summary: "Begin a staff sign-in at the department's identity provider",
     description:
-      "Redirects the browser (302) to the provider's sign-in page. A client that sends `Accept: application/json` instead gets the address as JSON, to open in the user's browser. The sign-in must come back to the callback within 10 minutes.",
+      "Redirects the browser (302) to the provider's sign-in page. A client that sends `Accept: application/json` instead gets the address as JSON, to open in the user's browser. The sign-in must come back to the callback within 10 minutes.\n\nBy default the provider sends the browser back to this API's callback. A portal that wants it back on one of its own pages asks with `redirectUrl`, which must be one of the portal pages configured for it (`OIDC_PORTAL_REDIRECT_URLS`) and registered at the provider; that page then brings the provider's `code`, `state` and `iss` to `GET /auth/sso/callback` and gets the session.",
+  })
+  @ApiQuery({
+    name: 'redirectUrl',
+    type: String,
+    required: false,
+    description:
+      "Where the provider sends the browser back: one of the configured portal pages, exactly (otherwise 400 sso-redirect-not-allowed). Without it, this API's callback.",
+    example: 'https://grants.example.gov.uk/sign-in/sso/callback',
   })
   @ApiHeader({
     name: 'accept',
@@ -51,6 +59,10 @@ export class SsoController {
   @ApiHeader(USER_AGENT)
   @ApiFoundResponse({ description: "To the provider's sign-in page (Location header)" })
   @ApiOkResponse({ type: SsoStartDto, description: 'With Accept: application/json' })
+  @ApiBadRequestResponse({
+    type: ProblemDto,
+    description: 'redirectUrl is not one of the configured portal pages (sso-redirect-not-allowed)',
+  })
   @ApiNotFoundResponse({ type: ProblemDto, description: NOT_CONFIGURED })
   @ApiRateLimitedResponse(
     'Too many sign-ins started from this address; Retry-After says when to retry',
@@ -59,6 +71,7 @@ export class SsoController {
   @Refuses(
     'sso-not-configured',
     'sso-provider-unavailable',
+    'sso-redirect-not-allowed',
     'sso-store-unavailable',
     'too-many-requests',
   )
@@ -67,8 +80,12 @@ export class SsoController {
     @Ip() address: string,
     @Headers('accept') accept?: string,
     @Headers('user-agent') userAgent?: string,
+    @Query('redirectUrl') redirectUrl?: string,
   ): Promise<void> {
-    const authorizationUrl = await this.sso.start({ address, userAgent });
+    const authorizationUrl = await this.sso.start(
+      { address, userAgent },
+      typeof redirectUrl === 'string' ? redirectUrl : undefined,
+    );
     if (wantsJson(accept)) {
       await reply.status(200).send({ authorizationUrl } satisfies SsoStartDto);
     } else {
@@ -82,7 +99,7 @@ export class SsoController {
   @ApiOperation({
     summary: 'Where the identity provider sends the browser back; answers with a session',
     description:
-      "Register this URL at the provider as the redirect URI. Checks the sign-in's state, exchanges the code (PKCE) and checks the ID token, then matches an active staff account by the provider's verified email. No account is ever created here. The answer is the same token as a password login, with amr ['sso'].",
+      "Register this URL at the provider as the redirect URI (and any portal pages in OIDC_PORTAL_REDIRECT_URLS, which bring the provider's query here unchanged). Checks the sign-in's state, exchanges the code (PKCE) and checks the ID token, then matches an active staff account by the provider's verified email. No account is ever created here. The answer is the same token as a password login, with amr ['sso'].",
   })
   @ApiQuery({ name: 'code', type: String, required: false, description: 'From the provider' })
   @ApiQuery({ name: 'state', type: String, required: false, description: 'From the provider' })

@@ -16,6 +16,11 @@ export const SSO_ERRORS = errorCatalogue({
     message:
       'This sign-in was not started here, has expired (after 10 minutes) or was already completed; start signing in again.',
   },
+  'sso-redirect-not-allowed': {
+    status: 400,
+    message:
+      "A sign-in may come back only to this service's own callback or a portal page configured for it (OIDC_PORTAL_REDIRECT_URLS); ask without redirectUrl, or with one of those.",
+  },
   'sso-code-rejected': {
     status: 401,
     message:

@@ -1,4 +1,4 @@
-import { ssoRefusal, wantsJson } from './sso.rules';
+import { redirectFor, ssoRefusal, wantsJson } from './sso.rules';
 
 describe('ssoRefusal', () => {
   const verified = { email: 'a.officer@homeoffice.example', emailVerified: true };
@@ -32,5 +32,36 @@ describe('wantsJson', () => {
     );
     expect(wantsJson('*/*')).toBe(false);
     expect(wantsJson(undefined)).toBe(false);
+  });
+});
+
+describe('redirectFor', () => {
+  const settings = {
+    redirectUrl: 'https://grants.example.gov.uk/api/v1/auth/sso/callback',
+    portalRedirectUrls: ['https://grants.example.gov.uk/sign-in/sso/callback'],
+  };
+
+  it("is the API's own callback unless a configured portal page is asked for", () => {
+    expect(redirectFor(settings, undefined)).toBe(settings.redirectUrl);
+    expect(redirectFor(settings, '')).toBe(settings.redirectUrl);
+    expect(redirectFor(settings, settings.redirectUrl)).toBe(settings.redirectUrl);
+    expect(redirectFor(settings, settings.portalRedirectUrls[0])).toBe(
+      settings.portalRedirectUrls[0],
+    );
+  });
+
+  it('refuses any other address, however close', () => {
+    for (const wanted of [
+      'https://evil.example/sign-in/sso/callback',
+      'https://grants.example.gov.uk/sign-in/sso/callback/',
+      'https://grants.example.gov.uk/sign-in/sso/callback?next=https://evil.example',
+      'http://grants.example.gov.uk/sign-in/sso/callback',
+      'https://grants.example.gov.uk.evil.example/sign-in/sso/callback',
+    ]) {
+      expect(redirectFor(settings, wanted)).toBeUndefined();
+    }
+    expect(
+      redirectFor({ ...settings, portalRedirectUrls: [] }, settings.portalRedirectUrls[0]),
+    ).toBeUndefined();
   });
 });

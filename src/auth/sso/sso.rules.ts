@@ -1,4 +1,5 @@
 import type { Role } from '../../common/access';
+import type { SsoConfig } from './sso-config';
 import type { SsoErrorCode } from './sso.errors';
 
 // Who the provider says signed in, as far as matching an account needs.
@@ -26,6 +27,21 @@ export function ssoRefusal(
     return 'sso-no-account';
   }
   return undefined;
+}
+
+// Where a sign-in comes back to: the API's own callback, unless a client asks for one of the
+// portal pages configured for it. Anything else is refused: a code sent to another address could
+// be taken there. Matched exactly, as providers match redirect URIs.
+export function redirectFor(
+  settings: Pick<SsoConfig, 'redirectUrl' | 'portalRedirectUrls'>,
+  wanted: string | undefined,
+): string | undefined {
+  if (wanted === undefined || wanted === '') {
+    return settings.redirectUrl;
+  }
+  return wanted === settings.redirectUrl || settings.portalRedirectUrls.includes(wanted)
+    ? wanted
+    : undefined;
 }
 
 // A browser is sent on to the provider; an API client that asks for JSON (and not for HTML)

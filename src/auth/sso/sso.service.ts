@@ -9,7 +9,7 @@ import { AuthService } from '../auth.service';
 import { SsoProvider } from './sso-provider';
 import { SsoStateStore } from './sso-state-store';
 import { ssoError } from './sso.errors';
-import { ProvenIdentity, SsoRefusal, ssoRefusal } from './sso.rules';
+import { ProvenIdentity, redirectFor, SsoRefusal, ssoRefusal } from './sso.rules';
 
 export interface SsoRequest {
   address: string;
@@ -31,19 +31,24 @@ export class SsoService {
   ) {}
 
   // The provider's authorization URL for a new sign-in, whose checks wait in Redis for the
-  // callback.
-  async start(request: SsoRequest): Promise<string> {
-    this.provider.configured();
+  // callback. `returnTo`: a portal page the provider sends the browser back to instead of the
+  // API's callback (the portal then brings the code to the callback itself).
+  async start(request: SsoRequest, returnTo?: string): Promise<string> {
+    const redirectUrl = redirectFor(this.provider.configured(), returnTo);
+    if (!redirectUrl) {
+      throw ssoError('sso-redirect-not-allowed');
+    }
     const checks = {
       state: client.randomState(),
       nonce: client.randomNonce(),
       codeVerifier: client.randomPKCECodeVerifier(),
+      redirectUrl,
     };
     // The URL first: a provider that cannot be reached leaves nothing pending.
     const url = await this.provider.authorizationUrl(checks);
     await this.pending.begin(
       checks.state,
-      { codeVerifier: checks.codeVerifier, nonce: checks.nonce },
+      { codeVerifier: checks.codeVerifier, nonce: checks.nonce, redirectUrl },
       request.address,
     );
     return url;
@@ -58,7 +63,12 @@ export class SsoService {
     if (!pending) {
       throw ssoError('sso-state-invalid');
     }
-    const identity = await this.provider.identify(query, { state, ...pending });
+    const identity = await this.provider.identify(query, {
+      state,
+      codeVerifier: pending.codeVerifier,
+      nonce: pending.nonce,
+      redirectUrl: pending.redirectUrl ?? this.provider.configured().redirectUrl,
+    });
     const user = identity.email ? await this.users.findByEmail(identity.email) : null;
     const refusal = ssoRefusal(identity, user);
     if (refusal) {
