@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { formatPounds } from '../common/money';
-import { shownDocument } from './bid-documents.pages';
+import { shownDocument } from './document-uploads';
 import {
   formValue,
   frame,

@@ -1,23 +1,15 @@
 import { readableFileSize } from '../files/file-size';
-import { ApiProblem, documentUpload, expectOk } from '@safer-streets-grants/client';
+import { expectOk } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { receivedUpload, shownDocument, uploadMessage } from './bid-documents.pages';
-import {
-  formProblems,
-  frame,
-  type Portal,
-  sendPage,
-  type SignedIn,
-  forSignedIn,
-} from './portal-request';
+import { fileProblems, removedDocument, shownDocument, uploadHandler } from './document-uploads';
+import { frame, type Portal, sendPage, type SignedIn, forSignedIn } from './portal-request';
 import type { FieldProblem } from './portal-views';
 import { readReturn, shown, writingReturn } from './return-display';
 
 type Params = { Params: { id: string } };
 
 // A return's evidence of spend, while the bidder writes it: the files attached, an upload and a
-// removal. Uploads are read as bid documents' are (bid-documents.pages.ts): the form token, sent
-// before the file, is checked before any of the file is read.
+// removal, read and sent as every upload is (document-uploads.ts).
 export function returnEvidencePages(
   portal: Portal,
   pages: FastifyInstance,
@@ -34,50 +26,27 @@ export function returnEvidencePages(
     }),
   );
 
-  pages.post<Params>('/returns/:id/evidence', async (request, reply) => {
-    const id = request.params.id;
-    const upload = await receivedUpload(portal, pages, request, reply, maxBytes);
-    if (!upload) {
-      return reply;
-    }
-    const { me } = upload;
-    const refuse = (message: string) =>
-      evidencePage(portal, reply, me, id, maxBytes, [{ field: 'file', message }]);
-    if (!upload.file) {
-      return refuse(upload.problem);
-    }
-    try {
-      await expectOk(
-        me.api.POST('/api/v1/returns/{id}/documents', {
-          params: { path: { id } },
-          body: documentUpload(upload.file.bytes, upload.file.name),
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ApiProblem) || !formProblems(error) || error.status === 404) {
-        throw error;
-      }
-      return refuse(uploadMessage(error, maxBytes));
-    }
-    return back(reply, id);
-  });
+  pages.post<Params>(
+    '/returns/:id/evidence',
+    uploadHandler(portal, pages, maxBytes, {
+      send: (me, id, body) =>
+        expectOk(me.api.POST('/api/v1/returns/{id}/documents', { params: { path: { id } }, body })),
+      refuse: (reply, me, id, problems) => evidencePage(portal, reply, me, id, maxBytes, problems),
+      done: back,
+    }),
+  );
 
   pages.post<{ Params: { id: string; documentId: string } }>(
     '/returns/:id/evidence/:documentId/remove',
     protect,
     forSignedIn(portal, async (me, request, reply) => {
       const { id, documentId } = request.params;
-      // 204 on success: no data, so not through expectOk (which wants some).
-      const { error, response } = await me.api.DELETE(
-        '/api/v1/returns/{id}/documents/{documentId}',
-        { params: { path: { id, documentId } } },
+      const problems = await removedDocument(
+        me.api.DELETE('/api/v1/returns/{id}/documents/{documentId}', {
+          params: { path: { id, documentId } },
+        }),
       );
-      if (!response.ok) {
-        const refused = new ApiProblem(response.status, error);
-        const problems = formProblems(refused);
-        if (!problems || refused.status === 404) {
-          throw refused;
-        }
+      if (problems) {
         return evidencePage(portal, reply, me, id, maxBytes, problems);
       }
       return back(reply, id);
@@ -101,14 +70,7 @@ async function evidencePage(
     return reply.redirect(`/returns/${encodeURIComponent(id)}`, 303);
   }
   const documents = list.items.map(shownDocument);
-  // A file the scanner found a virus in is the upload's problem until it is removed.
-  const infected = documents
-    .filter((document) => document.scanStatus === 'infected')
-    .map((document) => ({
-      field: 'file',
-      message: `${document.fileName} contains a virus, so it was deleted: remove it from the list and upload a clean copy`,
-    }));
-  const problems = [...(refused ?? []), ...infected];
+  const problems = fileProblems(documents, refused);
   return sendPage(
     portal,
     reply,

@@ -1,6 +1,6 @@
 import { ApiProblem, expectOk } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { shownDocument } from './bid-documents.pages';
+import { shownDocument } from './document-uploads';
 import {
   formValue,
   frame,
