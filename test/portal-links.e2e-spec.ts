@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { API_PAGES, type PortalPage } from '../src/notifications/portal-links';
+import { PORTAL_PAGES, type PortalPage } from '../src/notifications/portal-links';
 import { startApp, TestApp } from './support/app';
 
-// Without a portal (PORTAL_BASE_URL unset), every page an email links to is one the API serves:
-// a link from a fresh start is never a 404.
+// Without a separate portal (PORTAL_BASE_URL unset), every page an email links to is one this
+// application's built-in portal serves: a link from a fresh start is never a 404.
 describe('portal links without a portal', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -11,20 +11,19 @@ describe('portal links without a portal', () => {
   });
   afterAll(() => t.close());
 
-  it('uses the API’s own pages by default', () => {
-    expect(t.config.portal.pages).toEqual(API_PAGES);
+  it('uses the built-in portal’s pages by default', () => {
+    expect(t.config.portal.pages).toEqual(PORTAL_PAGES);
     expect(t.config.portal.baseUrl).toBe(t.config.mail.publicBaseUrl);
   });
 
-  it.each(Object.keys(API_PAGES) as PortalPage[])('serves the %s page', async (page) => {
-    const path = API_PAGES[page]
+  it.each(Object.keys(PORTAL_PAGES) as PortalPage[])('serves the %s page', async (page) => {
+    const path = PORTAL_PAGES[page]
       .replace('{id}', randomUUID())
       .replace('{token}', `${randomUUID()}.${'A'.repeat(43)}`)
       .split('#')[0];
     const answer = await t.http().get(path).redirects(1);
-    // An object's page asks a browser to sign in; the others are pages anyone may open.
-    const expected = path.startsWith('/api/v1/') ? 401 : 200;
-    expect([path, answer.status]).toEqual([path, expected]);
+    // An object's page sends a browser to sign in (followed here); the others open as they are.
+    expect([path, answer.status]).toEqual([path, 200]);
   });
 
   it('gives a password page that posts the link’s token back in its form, and no page for a made-up token', async () => {

@@ -17,21 +17,9 @@ export const PORTAL_PAGES = {
 
 export type PortalPage = keyof typeof PORTAL_PAGES;
 
-// Without PORTAL_BASE_URL, links open what this application serves under PUBLIC_BASE_URL, so a
-// link from a fresh start is never a 404: every page is the built-in portal's (src/portal), which
-// asks a browser to sign in first where the page is about one object.
-export const API_PAGES: Record<PortalPage, string> = {
-  round: PORTAL_PAGES.round,
-  bid: PORTAL_PAGES.bid,
-  award: PORTAL_PAGES.award,
-  offerLetter: PORTAL_PAGES.offerLetter,
-  return: PORTAL_PAGES.return,
-  assignment: PORTAL_PAGES.assignment,
-  exportDownload: PORTAL_PAGES.exportDownload,
-  signIn: PORTAL_PAGES.signIn,
-  setPassword: PORTAL_PAGES.setPassword,
-  resetPassword: PORTAL_PAGES.resetPassword,
-};
+// Without PORTAL_BASE_URL, links open the same pages under PUBLIC_BASE_URL: every one is the
+// built-in portal's (src/portal), which asks a browser to sign in first where the page is about
+// one object. PORTAL_PAGE_<NAME> still moves a page either way.
 
 export interface PortalLinks {
   // PORTAL_BASE_URL, or PUBLIC_BASE_URL without a portal; no trailing slash.
@@ -39,11 +27,11 @@ export interface PortalLinks {
   pages: Record<PortalPage, string>;
 }
 
-// PORTAL_BASE_URL picks the portal's pages; PORTAL_PAGE_<NAME> (e.g. PORTAL_PAGE_SET_PASSWORD)
-// moves one page, keeping its {params}.
+// PORTAL_BASE_URL is where the pages are (else PUBLIC_BASE_URL); PORTAL_PAGE_<NAME> (e.g.
+// PORTAL_PAGE_SET_PASSWORD) moves one page, keeping its {params}.
 export function loadPortalLinks(env: Env, publicBaseUrl: string, problems: string[]): PortalLinks {
   const portal = url(env, 'PORTAL_BASE_URL', '', ['http:', 'https:'], problems);
-  const pages: Record<PortalPage, string> = { ...(portal ? PORTAL_PAGES : API_PAGES) };
+  const pages: Record<PortalPage, string> = { ...PORTAL_PAGES };
   for (const page of Object.keys(pages) as PortalPage[]) {
     const name = `PORTAL_PAGE_${page.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
     const override = env[name];
