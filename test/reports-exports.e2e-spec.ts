@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { Queue, QueueEvents } from 'bullmq';
 import { DataSource } from 'typeorm';
@@ -288,6 +289,48 @@ describe('reports: spend summary exports', () => {
     });
     const again = await build('csv', created.body.asAt);
     expect(again.file.toString('utf8')).toBe(first);
+  });
+
+  it('asks for one export however often a request is sent again with its Idempotency-Key', async () => {
+    const path = `/api/v1/rounds/${setup.roundId}/exports`;
+    const key = `export-${randomUUID()}`;
+    // Sent three times at once (a double click, a retry after a timeout): one export.
+    const sent = await Promise.all(
+      [1, 2, 3].map(() =>
+        api().post(path).set(as('admin')).set('idempotency-key', key).send({ format: 'xlsx' }),
+      ),
+    );
+    expect(sent.map((answer) => answer.status)).toEqual([202, 202, 202]);
+    const ids = new Set(sent.map((answer) => (answer.body as { id: string }).id));
+    expect(ids.size).toBe(1);
+    const [id] = [...ids];
+    const audit = await api()
+      .get(`/api/v1/audit-events?objectType=report_export&objectId=${id}&limit=100`)
+      .set(as('admin'))
+      .expect(200);
+    expect(
+      (audit.body.items as { command: string }[]).filter((e) => e.command === 'export.request'),
+    ).toHaveLength(1);
+    // The key again for something else is refused, and makes nothing.
+    const other = await api()
+      .post(path)
+      .set(as('admin'))
+      .set('idempotency-key', key)
+      .send({ format: 'csv' });
+    expectProblem(other.body, 422, 'idempotency-key-reused');
+    const bad = await api()
+      .post(path)
+      .set(as('admin'))
+      .set('idempotency-key', 'not a key')
+      .send({ format: 'csv' });
+    expectProblem(bad.body, 400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'Idempotency-Key' })]);
+    const [{ count }] = await t.app
+      .get(DataSource)
+      .query<{ count: string }[]>(`SELECT count(*) FROM report_exports WHERE creation_key = $1`, [
+        key,
+      ]);
+    expect(Number(count)).toBe(1);
   });
 
   it('refuses what it cannot do, and shows nobody else’s export', async () => {

@@ -12051,7 +12051,10 @@ export interface operations {
   requestExport: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Any unique string, such as a UUID; a retry with the same key repeats nothing */
+        'Idempotency-Key'?: string;
+      };
       path: {
         id: string;
       };
@@ -12109,7 +12112,7 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
-      /** @description asAt in the future. Codes: `as-at-in-future`. */
+      /** @description asAt in the future. Codes: `as-at-in-future`, `idempotency-key-reused`. */
       422: {
         headers: {
           [name: string]: unknown;

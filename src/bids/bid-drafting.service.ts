@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import {
@@ -25,14 +24,11 @@ import type { BidContentDto, CreateBidDto, UpdateBidDto } from './bid.dto';
 import { isWindowOpen } from './bids.service';
 import { bidError } from './bids.errors';
 import { commonError, notFound } from '../common/common.errors';
+import { requestHash } from '../common/idempotency';
 import { organisationError } from '../organisations/organisations.errors';
 
 const LINE_FIELDS = ['costLines', 'matchFunding', 'interventions'] as const;
 const isLineField = (field: string) => (LINE_FIELDS as readonly string[]).includes(field);
-
-function hashOf(body: unknown): string {
-  return createHash('sha256').update(JSON.stringify(body)).digest('hex');
-}
 
 // Bid columns from the scalar parts of a create or edit (lists of lines are written apart).
 function columnsOf(input: Partial<BidContentDto>): Partial<Bid> {
@@ -98,7 +94,7 @@ export class BidDraftingService {
     if (idempotencyKey === undefined) {
       return this.createIn(this.dataSource.manager, actor, user, input, null, now);
     }
-    const requestHash = hashOf(input);
+    const hash = requestHash(input);
     return this.dataSource.transaction(async (manager) => {
       await this.store.lockCreationKey(manager, user.id, idempotencyKey);
       const earlier = await manager.findOneBy(Bid, {
@@ -106,12 +102,15 @@ export class BidDraftingService {
         creationKey: idempotencyKey,
       });
       if (earlier) {
-        if (earlier.creationHash !== requestHash) {
-          throw bidError('idempotency-key-reused');
+        if (earlier.creationHash !== hash) {
+          throw commonError('idempotency-key-reused', {
+            message:
+              'This Idempotency-Key was already used for a different bid; use a new key for a new bid.',
+          });
         }
         return toBidDto(await this.store.load(manager, earlier.id));
       }
-      return this.createIn(manager, actor, user, input, [idempotencyKey, requestHash], now);
+      return this.createIn(manager, actor, user, input, [idempotencyKey, hash], now);
     });
   }
 

@@ -27,7 +27,7 @@ import type { FastifyReply } from 'fastify';
 import { auditActor } from '../audit/audit.service';
 import { AuthenticatedUser, CurrentUser, Roles } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
-import { RequestValidationError, UuidParam } from '../common/validation';
+import { UuidParam } from '../common/validation';
 import {
   ReadsWithEtag,
   SendsEtag,
@@ -40,30 +40,12 @@ import { BidDto, BidPageDto, EligibilityDto } from './bid-response.dto';
 import { BidSubmissionService } from './bid-submission.service';
 import { BidQuery, CreateBidDto, ReasonDto, UpdateBidDto } from './bid.dto';
 import { BidsService } from './bids.service';
+import { IdempotencyKeyHeader, idempotencyKeyFrom } from '../common/idempotency';
 import { SendsLocation } from '../common/location';
 import { Refuses } from '../openapi/refusals';
 
 // Home Office readers of submitted bids; assessors reach bids through their assignments instead.
 export const BID_READERS = ['applicant', 'moderator', 'approver', 'finance', 'admin'] as const;
-
-function idempotencyKey(value: string | undefined): string | undefined {
-  if (value !== undefined && !/^[\x21-\x7e]{1,200}$/.test(value)) {
-    throw new RequestValidationError([
-      {
-        field: 'Idempotency-Key',
-        message: 'Idempotency-Key must be 1 to 200 visible ASCII characters, such as a UUID',
-      },
-    ]);
-  }
-  return value;
-}
-
-const IdempotencyHeader = () =>
-  ApiHeader({
-    name: 'Idempotency-Key',
-    required: false,
-    description: 'Any unique string, such as a UUID; a retry with the same key repeats nothing',
-  });
 
 @ApiTags('bids')
 @Controller('bids')
@@ -90,7 +72,7 @@ export class BidsController {
   @SendsLocation(201, '/bids/{id}')
   @SendsEtag(201)
   @Roles('applicant')
-  @IdempotencyHeader()
+  @IdempotencyKeyHeader()
   @ApiOperation({ summary: 'Start a draft bid for an open round, for your organisation' })
   @ApiCreatedResponse({ type: BidDto })
   @ApiNotFoundResponse({ type: ProblemDto, description: 'No such published round' })
@@ -109,7 +91,7 @@ export class BidsController {
     @Headers('idempotency-key') key: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<BidDto> {
-    const bid = await this.drafting.create(auditActor(user), user, body, idempotencyKey(key));
+    const bid = await this.drafting.create(auditActor(user), user, body, idempotencyKeyFrom(key));
     return withEtag(reply, bid);
   }
 
@@ -178,7 +160,7 @@ export class BidsController {
 
   @Post(':id/submit')
   @BidCommand('Submit a draft: checks every rule and the window, freezes it, emails a receipt')
-  @IdempotencyHeader()
+  @IdempotencyKeyHeader()
   @ApiHeader({
     name: 'If-Match',
     required: false,

@@ -39,11 +39,6 @@ export const BID_ERRORS = errorCatalogue({
       'A decision has been made (or the bid is already withdrawn), so it can no longer be withdrawn.',
   },
   'round-not-open': { status: 409, message: 'The round is not open for bids now.' },
-  'idempotency-key-reused': {
-    status: 422,
-    message:
-      'This Idempotency-Key was already used for a different bid; use a new key for a new bid.',
-  },
   'bid-frozen': {
     status: 409,
     message: 'The bid was submitted and is frozen; it cannot be edited.',

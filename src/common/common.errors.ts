@@ -31,6 +31,11 @@ export const COMMON_ERRORS = errorCatalogue({
     status: 408,
     message: 'The request did not arrive in time; send it whole, without pauses.',
   },
+  'idempotency-key-reused': {
+    status: 422,
+    message:
+      'This Idempotency-Key was already used for a different request; use a new key for a new one.',
+  },
   'version-mismatch': {
     status: 412,
     message: 'It has changed since you read it; read it again before saving.',

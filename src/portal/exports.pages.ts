@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readableFileSize } from '../files/file-size';
 import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -63,6 +64,7 @@ export function exportPages(portal: Portal, pages: FastifyInstance): void {
         month: formValue(request.body, 'asAt-month').trim(),
         year: formValue(request.body, 'asAt-year').trim(),
       };
+      const requestKey = formValue(request.body, 'requestKey');
       const problems: FieldProblem[] = [];
       if (!/^[0-9a-f-]{36}$/.test(typed.roundId)) {
         problems.push({ field: 'roundId', message: 'Choose the round to export' });
@@ -84,6 +86,9 @@ export function exportPages(portal: Portal, pages: FastifyInstance): void {
         const asked = await expectOk(
           me.api.POST('/api/v1/rounds/{id}/exports', {
             params: { path: { id: typed.roundId } },
+            headers: /^[\x21-\x7e]{1,200}$/.test(requestKey)
+              ? { 'idempotency-key': requestKey }
+              : {},
             body: { format: typed.format as Format, ...(asAt ? { asAt } : {}) },
           }),
         );
@@ -183,6 +188,8 @@ async function showRequestForm(
         })),
       formats: FORMATS.map((format) => ({ ...format, chosen: format.value === typed.format })),
       values: typed,
+      // The same form sent twice (a double click) asks for one export.
+      requestKey: randomUUID(),
     },
     problems ? 400 : 200,
   );

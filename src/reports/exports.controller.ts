@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Post, StreamableFile } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiConflictResponse,
@@ -17,6 +17,7 @@ import { attachmentHeader } from '../common/response-headers';
 import { UuidParam } from '../common/validation';
 import { CreateExportDto, ExportDto } from './exports.dto';
 import { ExportsService } from './exports.service';
+import { IdempotencyKeyHeader, idempotencyKeyFrom } from '../common/idempotency';
 import { SendsLocation } from '../common/location';
 import { NeedsRedis } from '../queues/needs-redis.guard';
 import { Refuses } from '../openapi/refusals';
@@ -47,8 +48,10 @@ export class ExportsController {
     type: ProblemDto,
     description: 'The job queue is not answering',
   })
+  @IdempotencyKeyHeader()
   @Refuses(
     'as-at-in-future',
+    'idempotency-key-reused',
     'not-found',
     'redis-unavailable',
     'round-not-published',
@@ -58,8 +61,9 @@ export class ExportsController {
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
     @Body() body: CreateExportDto,
+    @Headers('idempotency-key') key: string | undefined,
   ): Promise<ExportDto> {
-    return this.exports.request(auditActor(user), user, id, body);
+    return this.exports.request(auditActor(user), user, id, body, idempotencyKeyFrom(key));
   }
 
   @Get('exports/:id')

@@ -15,7 +15,8 @@ import { exportFileKey, OPEN_EXPORT_STATUSES, ReportExport } from './report-expo
 import { CONTENT_TYPES } from './spend-export';
 import { SpendSummaryService } from './spend-summary.service';
 import { withOrigin } from '../observability/job-origin';
-import { notFound } from '../common/common.errors';
+import { commonError, notFound } from '../common/common.errors';
+import { requestHash } from '../common/idempotency';
 import { reportError } from './reports.errors';
 
 function toDto(row: ReportExport): ExportDto {
@@ -63,11 +64,15 @@ export class ExportsService {
     user: AuthenticatedUser,
     roundId: string,
     input: CreateExportDto,
+    idempotencyKey?: string,
     now = new Date(),
   ): Promise<ExportDto> {
     const asAt = this.summaries.asAtOf(input.asAt, now);
+    // What the request asked for, as sent: a retry without an asAt is the same request, though
+    // its default moment would be a little later.
+    const hash = requestHash({ roundId, format: input.format, asAt: input.asAt ?? null });
     await this.settleOpen(user);
-    const row = await this.dataSource.transaction(async (manager) => {
+    const { row, made } = await this.dataSource.transaction(async (manager) => {
       const round = await this.rounds.get(user, roundId);
       if (round.status === 'draft') {
         throw reportError('round-not-published', {
@@ -75,7 +80,23 @@ export class ExportsService {
         });
       }
       // One request of a user's at a time counts and adds, so parallel requests keep the limit.
+      // It also holds a retry until the first request with its key has committed.
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`exports:${user.id}`]);
+      const earlier = idempotencyKey
+        ? await manager.findOneBy(ReportExport, {
+            requestedBy: user.id,
+            creationKey: idempotencyKey,
+          })
+        : null;
+      if (earlier) {
+        if (earlier.creationHash !== hash) {
+          throw commonError('idempotency-key-reused', {
+            message:
+              'This Idempotency-Key was already used to ask for a different export; use a new key for a new export.',
+          });
+        }
+        return { row: earlier, made: false };
+      }
       const open = await manager.countBy(ReportExport, {
         requestedBy: user.id,
         status: In([...OPEN_EXPORT_STATUSES]),
@@ -88,7 +109,14 @@ export class ExportsService {
         });
       }
       const created = await manager.save(
-        manager.create(ReportExport, { roundId, format: input.format, asAt, requestedBy: user.id }),
+        manager.create(ReportExport, {
+          roundId,
+          format: input.format,
+          asAt,
+          requestedBy: user.id,
+          creationKey: idempotencyKey ?? null,
+          creationHash: idempotencyKey ? hash : null,
+        }),
       );
       await this.audit.record(manager, actor, {
         command: 'export.request',
@@ -99,8 +127,11 @@ export class ExportsService {
           asAt: { before: null, after: asAt.toISOString() },
         },
       });
-      return created;
+      return { row: created, made: true };
     });
+    if (!made) {
+      return toDto(row);
+    }
     try {
       await this.queue.add('build', withOrigin({ exportId: row.id }), exportBuildJob(row.id));
     } catch (error) {

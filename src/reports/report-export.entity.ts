@@ -41,6 +41,10 @@ export function exportFileKey(row: { id: string; format: string }): string {
   `"status" <> 'done' OR ("file_name" IS NOT NULL AND "size_bytes" IS NOT NULL AND "finished_at" IS NOT NULL)`,
 )
 @Index('ix_report_exports_requester', ['requestedBy', 'createdAt'])
+@Index('uq_report_exports_creation_key', ['requestedBy', 'creationKey'], {
+  unique: true,
+  where: `"creation_key" IS NOT NULL`,
+})
 export class ReportExport {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -81,6 +85,13 @@ export class ReportExport {
 
   @Column({ type: 'timestamptz', nullable: true })
   finishedAt: Date | null;
+
+  // Idempotency-Key of the request and a hash of what it asked for, so a retry finds this export.
+  @Column({ type: 'text', nullable: true })
+  creationKey: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  creationHash: string | null;
 
   // When the retention sweep deleted its file.
   @Column({ type: 'timestamptz', nullable: true })
