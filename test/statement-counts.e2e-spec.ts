@@ -286,7 +286,7 @@ describe('statement counts of the hot paths', () => {
             ...summary,
             pccName: NORTHUMBRIA_PCC,
             closesAt: draftRound.closesAt,
-            bidUrl: expect.stringContaining(id),
+            endorsementUrl: expect.stringContaining(`/endorsements/bids/${id}`),
           },
           request_id: requestId,
         },

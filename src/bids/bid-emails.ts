@@ -65,7 +65,7 @@ export function endorsementRequest(
       ...summaryOf(bid, round),
       pccName: pcc.name,
       closesAt: round.closesAt,
-      bidUrl: bidUrl(links, bid),
+      endorsementUrl: pageUrl(links, 'endorsement', { id: bid.id }),
     },
   };
 }

@@ -12,6 +12,7 @@ const AT = '2026-07-01T16:00:00Z';
 const LINK_VARIABLES: Record<string, PortalPage> = {
   roundUrl: 'round',
   bidUrl: 'bid',
+  endorsementUrl: 'endorsement',
   awardUrl: 'award',
   letterUrl: 'offerLetter',
   returnUrl: 'return',

@@ -5,6 +5,7 @@ import { type Env, url } from '../config/env-readers';
 export const PORTAL_PAGES = {
   round: '/rounds/{id}',
   bid: '/bids/{id}',
+  endorsement: '/endorsements/bids/{id}',
   award: '/awards/{id}',
   offerLetter: '/awards/{id}/offer-letter',
   return: '/returns/{id}',
