@@ -14,6 +14,7 @@ describe('bidders after the award, in the portal', () => {
   let offers: OffersWorld;
   let P1: BidDto, P2: BidDto, P3: BidDto;
   const awardIds: Record<string, string> = {};
+  let p1Decision: string;
   const api = () => portal.world.t.http();
 
   beforeAll(async () => {
@@ -22,19 +23,7 @@ describe('bidders after the award, in the portal', () => {
       return offers.world;
     });
     ({ P1, P2, P3 } = offers.bids);
-    const { world } = offers;
-    await clearForPublication(offers, (await decideOffers(offers)).id);
-    await api()
-      .post(`/api/v1/rounds/${offers.played.round.id}/publish-outcomes`)
-      .set(world.as('admin'))
-      .expect(200);
-    for (const bid of [P1, P3]) {
-      const outcome = await api()
-        .get(`/api/v1/bids/${bid.id}/outcome`)
-        .set(world.pcc.headers)
-        .expect(200);
-      awardIds[bid.reference] = outcome.body.awardId as string;
-    }
+    p1Decision = (await decideOffers(offers)).id;
   }, 180_000);
 
   afterAll(() => portal?.close(), 30_000);
@@ -46,6 +35,62 @@ describe('bidders after the award, in the portal', () => {
         .set(portal.world.pcc.headers)
         .expect(200)
     ).body as { status: string; offerExpiresUkTime: string; closeReason: string | null };
+
+  // P1 is above the round's approval threshold: a second approver confirms it from their tasks
+  // before the outcomes can be published (which the later tests read).
+  it('has an approver other than the first confirm an award above the threshold', async () => {
+    const { baseUrl, world } = portal;
+    const { email, password } = offers.secondApproverAccount;
+    const page = await portal.newPage();
+    await portal.signInStaff(page, email, password);
+    await page.locator(`main a[href="/decisions/${p1Decision}"]`).click();
+    await expect(page.locator('main').textContent()).resolves.toContain('£300,000.00');
+    // No answer, then "No" without a reason (the API's refusal): each said at its field.
+    await page.getByRole('button', { name: 'Send your decision' }).click();
+    await page.locator('#confirm-error').waitFor();
+    await page.getByLabel('No', { exact: true }).check();
+    await page.getByRole('button', { name: 'Send your decision' }).click();
+    await page.locator('#reason-error').waitFor();
+    await expect(page.getByLabel('No', { exact: true }).isChecked()).resolves.toBe(true);
+    await portal.check(page, 'decision-refused');
+    const waiting = await api()
+      .get(`/api/v1/decisions/${p1Decision}`)
+      .set(world.as('approver'))
+      .expect(200);
+    expect(waiting.body).toMatchObject({ status: 'pending_second_approval' });
+    await page.getByLabel('Yes, offer it').check();
+    await page.getByRole('button', { name: 'Send your decision' }).click();
+    await expect(page.locator('.govuk-panel__title').textContent()).resolves.toBe(
+      'Award confirmed',
+    );
+    await portal.check(page, 'decision-approved');
+    const confirmed = await api()
+      .get(`/api/v1/decisions/${p1Decision}`)
+      .set(world.as('approver'))
+      .expect(200);
+    expect(confirmed.body).toMatchObject({ status: 'offered', secondReason: null });
+    // The first approver reads it, with no form: the decision is made.
+    const first = await portal.newPage();
+    await portal.signInStaff(first, 'approver@demo.test', DEMO_PASSWORD);
+    await first.goto(`${baseUrl}/decisions/${p1Decision}`);
+    await expect(first.locator('form[action$="/second-approval"]').count()).resolves.toBe(0);
+    await portal.check(first, 'decision');
+    await first.context().close();
+    await page.context().close();
+
+    await clearForPublication(offers, undefined);
+    await api()
+      .post(`/api/v1/rounds/${offers.played.round.id}/publish-outcomes`)
+      .set(world.as('admin'))
+      .expect(200);
+    for (const bid of [P1, P3]) {
+      const outcome = await api()
+        .get(`/api/v1/bids/${bid.id}/outcome`)
+        .set(world.pcc.headers)
+        .expect(200);
+      awardIds[bid.reference] = outcome.body.awardId as string;
+    }
+  }, 120_000);
 
   it('shows a bidder the outcome and feedback, its awards, the offer and its letter', async () => {
     const { baseUrl, world } = portal;

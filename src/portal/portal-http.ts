@@ -17,6 +17,7 @@ import { bidPages } from './bids.pages';
 import { endorsementPages } from './endorsement.pages';
 import { pccRankingPages } from './pcc-ranking.pages';
 import { awardPages } from './awards.pages';
+import { decisionPages } from './decisions.pages';
 import { awardOfferPages } from './award-offer.pages';
 import { notificationPages } from './notifications.pages';
 import { exportPages } from './exports.pages';
@@ -102,6 +103,7 @@ export async function registerPortal(
     endorsementPages(portal, pages);
     pccRankingPages(portal, pages);
     awardPages(portal, pages);
+    decisionPages(portal, pages);
     awardOfferPages(portal, pages);
   });
   return (request, reply) =>

@@ -1,6 +1,7 @@
 import { expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance } from 'fastify';
 import { PORTAL_PAGES } from '../notifications/portal-links';
+import { DECISION_PAGE } from './decisions.pages';
 import { ENDORSEMENT_BID_PAGE } from './endorsement.pages';
 import { frame, type Portal, sendPage, forSignedIn } from './portal-request';
 
@@ -36,6 +37,8 @@ const TASK_PAGES: Record<Task['objectType'], string> = {
 const KIND_PAGES: Partial<Record<Task['kind'], string>> = {
   moderation: '/moderation/bids/{id}',
   bid_endorsement: ENDORSEMENT_BID_PAGE,
+  // The award is not offered yet: the approver reads the decision and answers it.
+  second_approval: DECISION_PAGE,
 };
 
 // "Your tasks": everything waiting for the signed-in person, most urgent first, deadlines on a

@@ -162,8 +162,17 @@ export async function newApprover(
   t: TestApp,
   admin: { authorization: string },
 ): Promise<{ authorization: string }> {
+  return (await newApproverAccount(t, admin)).headers;
+}
+
+// A new approver, signed in, with the password chosen (to sign in again, in the portal say).
+export async function newApproverAccount(
+  t: TestApp,
+  admin: { authorization: string },
+): Promise<{ email: string; password: string; headers: { authorization: string } }> {
   const user = await createAccount(t, admin, validStaffUser({ role: 'approver' }));
-  return { authorization: `Bearer ${await login(t, user.email, user.password)}` };
+  const headers = { authorization: `Bearer ${await login(t, user.email, user.password)}` };
+  return { email: user.email, password: user.password, headers };
 }
 
 // An award of part of what the bid asked for: £150,000 capital and £50,000 revenue in the

@@ -3,7 +3,7 @@ import {
   fullAward,
   moderatedRound,
   type ModeratedRound,
-  newApprover,
+  newApproverAccount,
   partAward,
   recordDueDiligence,
 } from './awards';
@@ -28,6 +28,8 @@ export interface OffersWorld {
   played: ModeratedRound;
   cleveland: Bidder;
   secondApprover: { authorization: string };
+  // The same approver's email and password, for signing in to the portal.
+  secondApproverAccount: { email: string; password: string };
   // Northumbria PCC's bids P1-P3, then Cleveland PCC's C1-C3 (C3 never scored).
   bids: Record<'P1' | 'P2' | 'P3' | 'C1' | 'C2' | 'C3', BidDto>;
 }
@@ -41,7 +43,10 @@ export async function offersWorld(): Promise<OffersWorld> {
   const cleveland = await bidderOf(t, as('admin'), orgs[CLEVELAND_PCC]);
   await recordDueDiligence(world, orgs[NORTHUMBRIA_PCC], 'green');
   await recordDueDiligence(world, orgs[CLEVELAND_PCC], 'green');
-  const secondApprover = await newApprover(t, as('admin'));
+  const { headers: secondApprover, ...secondApproverAccount } = await newApproverAccount(
+    t,
+    as('admin'),
+  );
   const played = await moderatedRound(
     world,
     [world.pcc, cleveland],
@@ -56,7 +61,14 @@ export async function offersWorld(): Promise<OffersWorld> {
     1,
   );
   const [P1, P2, P3, C1, C2, C3] = played.bids;
-  return { world, played, cleveland, secondApprover, bids: { P1, P2, P3, C1, C2, C3 } };
+  return {
+    world,
+    played,
+    cleveland,
+    secondApprover,
+    secondApproverAccount,
+    bids: { P1, P2, P3, C1, C2, C3 },
+  };
 }
 
 // The decisions: P1 awarded in full (£300,000, waiting for its second approver), P2 rejected
@@ -84,18 +96,21 @@ export async function decideOffers({
   return p1.body;
 }
 
-// What stops publication, cleared: a second approver confirms P1, and C3, never scored, fails
-// eligibility.
+// What stops publication, cleared: a second approver confirms P1 (unless `p1DecisionId` is
+// undefined), and C3, never scored, fails eligibility.
 export async function clearForPublication(
   { world, bids, secondApprover }: OffersWorld,
-  p1DecisionId: string,
+  p1DecisionId: string | undefined,
 ): Promise<void> {
   const api = () => world.t.http();
-  await api()
-    .post(`/api/v1/decisions/${p1DecisionId}/second-approval`)
-    .set(secondApprover)
-    .send({ confirm: true })
-    .expect(200);
+  // Undefined when the test gives the second approval itself (in the portal, say).
+  if (p1DecisionId) {
+    await api()
+      .post(`/api/v1/decisions/${p1DecisionId}/second-approval`)
+      .set(secondApprover)
+      .send({ confirm: true })
+      .expect(200);
+  }
   await api()
     .post(`/api/v1/bids/${bids.C3.id}/fail-eligibility`)
     .set(world.as('moderator'))
