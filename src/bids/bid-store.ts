@@ -8,7 +8,13 @@ import { liveBidCountSql } from './bid-lifecycle';
 import type { LimitScope } from './eligibility.rules';
 import { SUBMISSION_FACTS_SQL, type SubmissionFacts } from './submission-facts';
 import { columnsSql, entityFromRow, insertSql } from '../database/entity-rows';
-import { linesTotalSql, lineInsertsSql, nextNumberSql, referenceSql } from './bid-write-sql';
+import {
+  editedColumnsSql,
+  linesTotalSql,
+  lineInsertsSql,
+  nextNumberSql,
+  referenceSql,
+} from './bid-write-sql';
 import { preparedQuery } from '../database/prepared-query';
 import {
   type BidLinesRaw,
@@ -204,7 +210,7 @@ export class BidStore {
       values.push(...insert.values);
       return `write${n} AS (${insert.sql})`;
     });
-    const columns = this.editedColumns(manager, edit, values).replace(/,$/, '');
+    const columns = editedColumnsSql(manager, edit, values).replace(/,$/, '');
     const [[written]] = await manager.query<
       [{ version: number; updated_at: Date; other_live: number }[], number]
     >(
@@ -358,7 +364,7 @@ export class BidStore {
       sent[1],
       ...(event?.values ?? []),
     ];
-    const columns = edit ? this.editedColumns(manager, edit, values) : '';
+    const columns = edit ? editedColumnsSql(manager, edit, values) : '';
     const [written] = await preparedQuery<WrittenLinesRaw>(
       manager,
       `WITH ${event ? `audit AS (${event.sql}),` : ''}
@@ -382,21 +388,5 @@ export class BidStore {
       version: written.version,
       updatedAt: written.updated_at,
     };
-  }
-
-  // The SET list of an edit's own columns, their values appended to `values` as the driver
-  // stores them (a jsonb column as JSON text), then the version and update time moved as
-  // TypeORM's own update would.
-  private editedColumns(manager: EntityManager, edit: Partial<Bid>, values: unknown[]): string {
-    const metadata = manager.connection.getMetadata(Bid);
-    const sets = Object.entries(edit).map(([property, value]) => {
-      const column = metadata.findColumnWithPropertyName(property);
-      if (!column) {
-        throw new Error(`Bid has no column ${property}`);
-      }
-      values.push(manager.connection.driver.preparePersistentValue(value, column));
-      return `"${column.databaseName}" = $${values.length},`;
-    });
-    return [...sets, 'version = version + 1,', 'updated_at = CURRENT_TIMESTAMP,'].join(' ');
   }
 }

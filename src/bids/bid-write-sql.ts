@@ -1,7 +1,9 @@
+import type { EntityManager } from 'typeorm';
 import { biddingRoundSql } from '../rounds/round-lifecycle';
+import { Bid } from './bid.entity';
 
-// SQL of a bid's writes: its number and reference, and its lines (shared by a new draft's one
-// statement and an edit's).
+// SQL of a bid's writes: its number and reference, its lines (shared by a new draft's one
+// statement and an edit's), and an edit's own columns.
 
 // The round `roundId`'s next number (an INSERT answering last_number, for a WITH): its counter
 // row made with the round's first draft, then moved on by one, and locked until commit. Only
@@ -54,4 +56,24 @@ export function lineInsertsSql(
 export function linesTotalSql(json: string): string {
   return `(SELECT coalesce(sum(l."amountPence"), 0)
     FROM jsonb_to_recordset(${json}::jsonb) AS l("amountPence" bigint))`;
+}
+
+// The SET list of an edit's own columns, their values appended to `values` as the driver
+// stores them (a jsonb column as JSON text), then the version and update time moved as
+// TypeORM's own update would.
+export function editedColumnsSql(
+  manager: EntityManager,
+  edit: Partial<Bid>,
+  values: unknown[],
+): string {
+  const metadata = manager.connection.getMetadata(Bid);
+  const sets = Object.entries(edit).map(([property, value]) => {
+    const column = metadata.findColumnWithPropertyName(property);
+    if (!column) {
+      throw new Error(`Bid has no column ${property}`);
+    }
+    values.push(manager.connection.driver.preparePersistentValue(value, column));
+    return `"${column.databaseName}" = $${values.length},`;
+  });
+  return [...sets, 'version = version + 1,', 'updated_at = CURRENT_TIMESTAMP,'].join(' ');
 }
