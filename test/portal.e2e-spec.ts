@@ -74,6 +74,29 @@ describe('the portal in a browser', () => {
     await page.context().close();
   }, 90_000);
 
+  it('ends the first person’s session at the API when someone else signs in on the same browser', async () => {
+    const { world } = portal;
+    const liveSessions = async () =>
+      (
+        await world.t
+          .http()
+          .get('/api/v1/me/sessions?limit=100')
+          .set(world.council.headers)
+          .expect(200)
+      ).body.total as number;
+    const before = await liveSessions();
+    const page = await portal.newPage();
+    await signIn(page, world.council.email, world.council.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    expect(await liveSessions()).toBe(before + 1);
+    // A colleague signs in on the same browser without signing the first out: the first's
+    // session is ended at the API, not left to live until its refresh token runs out.
+    await signIn(page, bidder.email, bidder.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    expect(await liveSessions()).toBe(before);
+    await page.context().close();
+  }, 60_000);
+
   it('takes an invited person from the emailed link to their first sign-in', async () => {
     const email = `invited-${uniqueSuffix().toLowerCase()}@northumbria-pcc.example`;
     const organisationId = (await organisationIds(portal.world.t, portal.world.as('admin')))[

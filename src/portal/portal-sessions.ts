@@ -145,14 +145,24 @@ function hashed(id: string): string {
 // only the API trusts it, the portal just times the refresh).
 const REFRESH_MARGIN_SECONDS = 60;
 export function runsOutSoon(accessToken: string, now = Date.now()): boolean {
+  const { exp } = claimsOf(accessToken);
+  return typeof exp !== 'number' || exp * 1000 - now < REFRESH_MARGIN_SECONDS * 1000;
+}
+
+// The API session an access token belongs to (its `sid`, read as `exp` is): a refresh or a
+// second factor keeps it, a new sign-in makes another.
+export function apiSessionOf(accessToken: string): string | undefined {
+  const { sid } = claimsOf(accessToken);
+  return typeof sid === 'string' ? sid : undefined;
+}
+
+function claimsOf(accessToken: string): { exp?: unknown; sid?: unknown } {
   try {
-    const payload = JSON.parse(
+    const payload: unknown = JSON.parse(
       Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString('utf8'),
-    ) as { exp?: unknown };
-    return (
-      typeof payload.exp !== 'number' || payload.exp * 1000 - now < REFRESH_MARGIN_SECONDS * 1000
     );
+    return typeof payload === 'object' && payload !== null ? payload : {};
   } catch {
-    return true;
+    return {};
   }
 }

@@ -10,7 +10,7 @@ import {
   sendPage,
   SESSION_COOKIE,
 } from './portal-request';
-import type { PortalSession, PortalUser } from './portal-sessions';
+import { apiSessionOf, type PortalSession, type PortalUser } from './portal-sessions';
 
 // Where a person lands once signed in, unless they were on their way to a page.
 export const HOME_PAGE = '/tasks';
@@ -104,15 +104,7 @@ export function signInPages(portal: Portal, pages: FastifyInstance): void {
   });
 
   pages.post('/sign-out', protect, async (request, reply) => {
-    const id = request.cookies[SESSION_COOKIE];
-    const session = await portal.sessions.read(id);
-    if (session?.tokens) {
-      // Ends the session at the API too, so its refresh token is spent.
-      await portalClient(portal.app, request, session.tokens)
-        .signOut()
-        .catch(() => undefined);
-    }
-    await portal.sessions.end(id);
+    await endSession(portal, request);
     void reply.clearCookie(SESSION_COOKIE, COOKIE_OPTIONS);
     return sendPage(portal, reply, 'problem', frame(reply, 'You have signed out'), {
       heading: 'You have signed out',
@@ -122,7 +114,9 @@ export function signInPages(portal: Portal, pages: FastifyInstance): void {
   });
 }
 
-// The browser's old session is ended and a new id issued for what comes next.
+// The browser's old session is ended (at the API too, when someone was signed in: a colleague
+// signing in on a shared computer leaves no live session of the first person's behind) and a
+// new id issued for what comes next.
 export async function replaceSession(
   portal: Portal,
   request: FastifyRequest,
@@ -130,10 +124,32 @@ export async function replaceSession(
   next: PortalSession,
   location: string,
 ): Promise<FastifyReply> {
-  await portal.sessions.end(request.cookies[SESSION_COOKIE]);
+  await endSession(portal, request, next);
   const id = await portal.sessions.begin(next);
   void reply.setCookie(SESSION_COOKIE, id, COOKIE_OPTIONS);
   return reply.redirect(location, 303);
+}
+
+// Ends the browser's session, at the API too when it was signed in, so its refresh token is
+// spent (an API that cannot be reached then leaves it to run out); not when `next` carries on
+// the same API session (a second factor proven, say).
+async function endSession(
+  portal: Portal,
+  request: FastifyRequest,
+  next?: PortalSession,
+): Promise<void> {
+  const id = request.cookies[SESSION_COOKIE];
+  const session = await portal.sessions.read(id);
+  const carriedOn =
+    session?.tokens &&
+    next?.tokens &&
+    apiSessionOf(session.tokens.accessToken) === apiSessionOf(next.tokens.accessToken);
+  if (session?.tokens && !carriedOn) {
+    await portalClient(portal.app, request, session.tokens)
+      .signOut()
+      .catch(() => undefined);
+  }
+  await portal.sessions.end(id);
 }
 
 // A refused sign-in step: the same form again with the API's reasons (a 5xx is not the
