@@ -189,13 +189,17 @@ export function readPlan(body: unknown, context: PlanContext) {
     }
     return apiField.startsWith('risks') ? riskField(apiField) : milestoneField(apiField);
   };
+  const typed = (index: number, name: (typeof MILESTONE_NAMES)[number]) => {
+    const value = milestoneRows[index]?.[name];
+    return typeof value === 'string' ? value : '';
+  };
   const values: PlanValues = {
     milestones: context.milestones.map((m, index) => ({
       title: m.title,
       dueOn: m.dueOn ?? '',
-      status: String(milestoneRows[index]?.status ?? ''),
-      rag: String(milestoneRows[index]?.rag ?? ''),
-      comment: String(milestoneRows[index]?.comment ?? ''),
+      status: typed(index, 'status'),
+      rag: typed(index, 'rag'),
+      comment: typed(index, 'comment'),
     })),
     risks: riskRows.map((row) => ({
       description: String(row.description),

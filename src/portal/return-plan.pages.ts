@@ -158,8 +158,8 @@ export function returnPlanPages(portal: Portal, pages: FastifyInstance): void {
 // The API names a row's field by its place in the list sent; the page says which row it means.
 function aboutRow(field: string, message: string): string {
   const row = /^(milestone|risk)-(\d+)-/.exec(field);
-  if (!row || row[1] !== 'risk') {
+  if (!row) {
     return message;
   }
-  return `Risk ${Number(row[2]) + 1}: ${message}`;
+  return `${row[1] === 'risk' ? 'Risk' : 'Milestone'} ${Number(row[2]) + 1}: ${message}`;
 }
