@@ -8,7 +8,8 @@ import { activeAward, type ReturnsWorld } from './support/returns';
 // is told when a colleague saved meanwhile, saves, attaches evidence, checks and submits it once
 // however often the form is sent; finance sends it back, the bidder reads why above the form and
 // submits it again, then reads it with the award's position. Another organisation finds none of
-// it.
+// it. The next quarter's milestones, risks and forecast are refused at their fields (a bad amount
+// before the API is asked, a missing mitigation by the API), then stored exactly as typed.
 describe('a bidder’s quarterly return in the portal', () => {
   let clamd: TestClamd;
   let portal: PortalBrowser;
@@ -347,6 +348,28 @@ describe('a bidder’s quarterly return in the portal', () => {
     await expect(
       page.locator(`main a[href="/returns/${q2}/plan#risk-1-description"]`).count(),
     ).resolves.toBe(1);
+
+    // A colleague changes the risks meanwhile: this page's save is refused as stale, theirs shown.
+    await page.goto(`${baseUrl}/returns/${q2}/plan`);
+    const { version } = (
+      await world.t.http().get(`/api/v1/returns/${q2}`).set(bidder.headers).expect(200)
+    ).body as { version: number };
+    await world.t
+      .http()
+      .patch(`/api/v1/returns/${q2}`)
+      .set(bidder.headers)
+      .set('if-match', `"${version}"`)
+      .send({ risks: [{ description: 'A colleague’s risk', rag: 'amber', mitigation: 'Theirs' }] })
+      .expect(200);
+    await q3Capital.fill('1');
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain(
+      'Someone else saved this return after you opened this page',
+    );
+    await expect(page.locator('#risk-0-description').inputValue()).resolves.toBe(
+      'A colleague’s risk',
+    );
+    await expect(q3Capital.inputValue()).resolves.toBe('40000');
     await page.context().close();
   }, 120_000);
 });
