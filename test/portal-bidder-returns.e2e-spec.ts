@@ -8,7 +8,8 @@ import { activeAward, type ReturnsWorld } from './support/returns';
 // is told when a colleague saved meanwhile, saves, attaches evidence, checks and submits it once
 // however often the form is sent; finance sends it back, the bidder reads why above the form and
 // submits it again, then reads it with the award's position. Another organisation finds none of
-// it.
+// it. The next quarter's milestones, risks and forecast are refused at their fields (a bad amount
+// before the API is asked, a missing mitigation by the API), then stored exactly as typed.
 describe('a bidder’s quarterly return in the portal', () => {
   let clamd: TestClamd;
   let portal: PortalBrowser;
@@ -105,6 +106,8 @@ describe('a bidder’s quarterly return in the portal', () => {
     await page.getByLabel('Match funding spent in the quarter').fill('15,000');
     await outputs.fill('10');
     await progress.fill('Ten lighting columns installed in the back lanes.');
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await page.waitForURL(`${baseUrl}/returns/${q1}/plan`);
     await page.getByRole('button', { name: 'Save and continue' }).click();
     await page.waitForURL(`${baseUrl}/returns/${q1}/evidence`);
     expect((await read()).draft).toMatchObject({
@@ -236,7 +239,7 @@ describe('a bidder’s quarterly return in the portal', () => {
     const other = await portal.newPage();
     await portal.signIn(other, world.otherCouncil.email, world.otherCouncil.password);
     await other.waitForURL(`${baseUrl}/tasks`);
-    for (const path of ['', '/evidence', '/check', '/submitted']) {
+    for (const path of ['', '/plan', '/evidence', '/check', '/submitted']) {
       expect((await other.goto(`${baseUrl}/returns/${q1}${path}`))?.status()).toBe(404);
       await expect(other.locator('main').textContent()).resolves.not.toContain('lighting columns');
     }
@@ -244,4 +247,129 @@ describe('a bidder’s quarterly return in the portal', () => {
     await other.context().close();
     await page.context().close();
   }, 240_000);
+
+  it('reports milestones, risks and the spend forecast on the return’s second page', async () => {
+    const { baseUrl, world } = portal;
+    const bidder = world.pcc;
+    const q2 = setup.returns[1].id;
+    const draft = async () =>
+      (await world.t.http().get(`/api/v1/returns/${q2}`).set(bidder.headers).expect(200)).body
+        .draft as { milestones: unknown[]; risks: unknown[]; forecast: unknown[] };
+    const page = await portal.newPage();
+    await portal.signIn(page, bidder.email, bidder.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    await page.goto(`${baseUrl}/returns/${q2}/plan`);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Milestones, risks and forecast',
+    );
+    await expect(page.locator('main legend').first().textContent()).resolves.toBe(
+      'Columns installed',
+    );
+    await portal.check(page, 'return-plan');
+
+    // A bad amount is refused at its field before the API is asked; all typed is kept.
+    await page.locator('#milestone-0-status').selectOption('delayed');
+    await page.locator('#milestone-0-rag').selectOption('amber');
+    await page.locator('#milestone-0-comment').fill('Two columns wait for a power connection.');
+    await page.locator('#risk-0-description').fill('Power connections slip');
+    await page.locator('#risk-0-rag').selectOption('red');
+    const q3Capital = page.getByLabel('Capital spend expected in Q3 2025/26');
+    const q4Revenue = page.getByLabel('Revenue spend expected in Q4 2025/26');
+    await q3Capital.fill('40,000');
+    await q4Revenue.fill('lots');
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await expect(
+      page.locator('#forecast-2025-26-q4-revenue-error').textContent(),
+    ).resolves.toContain('Q4 2025/26: enter an amount in pounds');
+    await expect(page.locator('#milestone-0-comment').inputValue()).resolves.toBe(
+      'Two columns wait for a power connection.',
+    );
+    await expect(q3Capital.inputValue()).resolves.toBe('40,000');
+    expect(await draft()).toMatchObject({ milestones: [], risks: [], forecast: [] });
+
+    // A risk without its mitigation: the API refuses it, said at the risk's field.
+    await q4Revenue.fill('7,500.50');
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await expect(page.locator('#risk-0-mitigation-error').textContent()).resolves.toContain(
+      'Risk 1: mitigation',
+    );
+    await expect(
+      page.locator('.govuk-error-summary a[href="#risk-0-mitigation"]').count(),
+    ).resolves.toBe(1);
+    await expect(page.locator('#risk-0-description').inputValue()).resolves.toBe(
+      'Power connections slip',
+    );
+    await portal.check(page, 'return-plan-refused');
+    expect(await draft()).toMatchObject({ milestones: [], risks: [], forecast: [] });
+
+    // Another risk without JavaScript: saved, and the page comes back with an empty row.
+    await page.locator('#risk-0-mitigation').fill('Northern Powergrid slot booked for May.');
+    await page.getByRole('button', { name: 'Add another risk' }).click();
+    await page.waitForURL(`${baseUrl}/returns/${q2}/plan#risk-1-description`);
+    await expect(page.locator('#risk-1-description').inputValue()).resolves.toBe('');
+    await page.locator('#risk-1-description').fill('Contractor capacity in winter');
+    await page.locator('#risk-1-rag').selectOption('green');
+    await page.locator('#risk-1-mitigation').fill('Second installer on the framework.');
+    await page.getByRole('button', { name: 'Save and continue' }).click();
+    await page.waitForURL(`${baseUrl}/returns/${q2}/evidence`);
+    expect(await draft()).toMatchObject({
+      milestones: [
+        {
+          title: 'Columns installed',
+          status: 'delayed',
+          rag: 'amber',
+          comment: 'Two columns wait for a power connection.',
+        },
+      ],
+      risks: [
+        {
+          description: 'Power connections slip',
+          rag: 'red',
+          mitigation: 'Northern Powergrid slot booked for May.',
+        },
+        {
+          description: 'Contractor capacity in winter',
+          rag: 'green',
+          mitigation: 'Second installer on the framework.',
+        },
+      ],
+      forecast: [
+        { financialYear: '2025/26', quarter: 3, kind: 'capital', amountPence: 4_000_000 },
+        { financialYear: '2025/26', quarter: 4, kind: 'revenue', amountPence: 750_050 },
+      ],
+    });
+
+    // The check page lists them, each with a way back to change it.
+    await page.goto(`${baseUrl}/returns/${q2}/check`);
+    const answers = (await page.locator('main').textContent()) ?? '';
+    expect(answers).toContain('Delayed, rated amber');
+    expect(answers).toContain('Northern Powergrid slot booked for May.');
+    expect(answers).toContain('Revenue in Q4 2025/26: £7,500.50');
+    await expect(
+      page.locator(`main a[href="/returns/${q2}/plan#risk-1-description"]`).count(),
+    ).resolves.toBe(1);
+
+    // A colleague changes the risks meanwhile: this page's save is refused as stale, theirs shown.
+    await page.goto(`${baseUrl}/returns/${q2}/plan`);
+    const { version } = (
+      await world.t.http().get(`/api/v1/returns/${q2}`).set(bidder.headers).expect(200)
+    ).body as { version: number };
+    await world.t
+      .http()
+      .patch(`/api/v1/returns/${q2}`)
+      .set(bidder.headers)
+      .set('if-match', `"${version}"`)
+      .send({ risks: [{ description: 'A colleague’s risk', rag: 'amber', mitigation: 'Theirs' }] })
+      .expect(200);
+    await q3Capital.fill('1');
+    await page.getByRole('button', { name: 'Save as draft' }).click();
+    await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain(
+      'Someone else saved this return after you opened this page',
+    );
+    await expect(page.locator('#risk-0-description').inputValue()).resolves.toBe(
+      'A colleague’s risk',
+    );
+    await expect(q3Capital.inputValue()).resolves.toBe('40000');
+    await page.context().close();
+  }, 120_000);
 });

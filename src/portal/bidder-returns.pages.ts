@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { penceFromPounds } from '../common/money';
 import { BAD_AMOUNT, poundsField } from './bid-section-kit';
 import { returnEvidencePages } from './return-evidence.pages';
+import { returnPlanPages } from './return-plan.pages';
 import { returnSubmissionPages } from './return-submission.pages';
 import {
   formProblems,
@@ -21,6 +22,7 @@ import {
   readReturn,
   type Return,
   shown,
+  STALE,
   writingReturn,
 } from './return-display';
 
@@ -28,9 +30,6 @@ type SaveBody = Schemas['SaveReturnDto'];
 type Values = Record<string, string>;
 
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
-
-const STALE =
-  'Someone else saved this return after you opened this page, so your changes were not saved. Its current answers are shown: make your changes again and save.';
 
 // The bidder's own organisation's returns: those to send first, by due date (UK calendar).
 export async function bidderReturnsList(
@@ -171,11 +170,12 @@ export function bidderReturnPages(portal: Portal, pages: FastifyInstance, maxByt
           status: 400,
         });
       }
-      const next = formValue(request.body, 'then') === 'continue' ? '/evidence' : '?saved=1';
+      const next = formValue(request.body, 'then') === 'continue' ? '/plan' : '?saved=1';
       return reply.redirect(`/returns/${encodeURIComponent(id)}${next}`, 303);
     }),
   );
 
+  returnPlanPages(portal, pages);
   returnEvidencePages(portal, pages, maxBytes);
   returnSubmissionPages(portal, pages);
 }

@@ -25,6 +25,9 @@ function statusText(found: { status: Return['status']; overdue: boolean }): stri
   return found.status === 'due' && found.overdue ? 'Overdue' : RETURN_STATUS_TEXT[found.status];
 }
 
+export const STALE =
+  'Someone else saved this return after you opened this page, so your changes were not saved. Its current answers are shown: make your changes again and save.';
+
 export const KIND_TEXT = { capital: 'Capital', revenue: 'Revenue' } as const;
 
 // A return the signed-in person writes: theirs (the API shows a bidder only their own
@@ -123,6 +126,8 @@ export async function awardPosition(me: SignedIn, awardId: string) {
     overdueReturns: position.overdueReturns,
     // The money lines as the API gives them, for a form that needs the award's cells.
     cells: position.lines,
+    // Every return of the award, for a form that asks about the quarters still to come.
+    schedule: position.returns,
   };
 }
 

@@ -11,6 +11,7 @@ import {
 } from './portal-request';
 import type { FieldProblem } from './portal-views';
 import { readReturn, shown, writingReturn } from './return-display';
+import { planAnswers } from './return-plan-form';
 
 type Params = { Params: { id: string } };
 
@@ -21,6 +22,9 @@ const FIX_AT: Record<string, string> = {
   outputs: '',
   narrative: '#narrative',
   varianceExplanation: '#varianceExplanation',
+  milestones: '/plan',
+  risks: '/plan',
+  forecast: '/plan',
 };
 
 const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
@@ -154,6 +158,7 @@ async function checkPage(
         ...output,
         given: output.thisQuarter === null ? 'Not given' : String(output.thisQuarter),
       })),
+      plan: planAnswers(found.draft),
       documents: list.items.map(shownDocument),
       toFix,
       ready: toFix.length === 0,
