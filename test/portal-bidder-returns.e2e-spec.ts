@@ -216,6 +216,10 @@ describe('a bidder’s quarterly return in the portal', () => {
       page.locator('.govuk-notification-banner--success').textContent(),
     ).resolves.toContain('Your return was saved as a draft.');
     await page.getByRole('link', { name: 'Check your return and submit' }).click();
+    // The check page shows what is about to be sent: the changed draft, not the first submission.
+    await expect(page.locator('main').textContent()).resolves.toContain(
+      'the contractor’s invoice is attached.',
+    );
     await page.getByRole('button', { name: 'Submit return' }).click();
     await page.waitForURL(`${baseUrl}/returns/${q1}/submitted`);
     const second = await read();

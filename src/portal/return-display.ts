@@ -50,9 +50,10 @@ export function ukDate(isoDate: string): string {
 }
 
 // A return as its page shows it: status in words, money in pounds, times in UK time. What it
-// claims is its latest submission's, or (before one) the draft the bidder is writing.
-export function shown(found: Return) {
-  const submission = latest(found);
+// claims is its latest submission's, or (before one, or `asWritten` for the bidder checking what
+// they are about to send again) the draft the bidder is writing.
+export function shown(found: Return, { asWritten = false } = {}) {
+  const submission = asWritten ? undefined : latest(found);
   const content = submission?.content ?? found.draft;
   const spend = submission
     ? submission.spend

@@ -143,7 +143,7 @@ async function checkPage(
       href: `${base}/evidence`,
     });
   }
-  const deliveryReturn = shown(found);
+  const deliveryReturn = shown(found, { asWritten: true });
   return sendPage(
     portal,
     reply,
