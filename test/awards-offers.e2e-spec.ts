@@ -102,10 +102,19 @@ describe('awards: offer letters and acceptance', () => {
       .send({ signatoryName: 'Staff Member', signatoryPosition: 'Approver' })
       .expect(403);
 
-    const accepted = await accept(C1, {
-      signatoryName: 'Alex Morgan',
-      signatoryPosition: 'Chief Finance Officer',
-    }).expect(200);
+    // If-Match (optional) names the award version the answer was given on: a stale one is
+    // refused and nothing changes; the current one is taken.
+    const signed = { signatoryName: 'Alex Morgan', signatoryPosition: 'Chief Finance Officer' };
+    const read = (await award(C1, cleveland).expect(200)).body.version as number;
+    const acceptAt = (ifMatch: string) => accept(C1, signed).set('If-Match', ifMatch);
+    expectProblem((await acceptAt(`"${read - 1}"`)).body, 412, 'version-mismatch');
+    expectProblem((await acceptAt(`W/"${read}"`)).body, 412, 'if-match-weak');
+    expect((await award(C1, cleveland).expect(200)).body).toMatchObject({
+      status: 'offered',
+      version: read,
+      signatoryName: null,
+    });
+    const accepted = await acceptAt(`"${read}"`).expect(200);
     expect(accepted.body).toMatchObject({
       status: 'active',
       signatoryName: 'Alex Morgan',
@@ -129,6 +138,8 @@ describe('awards: offer letters and acceptance', () => {
       `${FY} Q4 ${Z}-01-01..${Z}-03-31 due ${Z}-04-21 upcoming`,
     ]);
     expect((await award(C1, cleveland).expect(200)).body.returns).toEqual(accepted.body.returns);
+    // The same answer again on the version it was read at: the award has changed since.
+    expectProblem((await acceptAt(`"${read}"`)).body, 412, 'version-mismatch');
     expectProblem(
       (await accept(C1, { signatoryName: 'Alex Morgan', signatoryPosition: 'CFO' })).body,
       409,
@@ -155,9 +166,16 @@ describe('awards: offer letters and acceptance', () => {
     const declineP3 = () => api().post(`/api/v1/awards/${awardIds[P3.reference]}/decline`);
     await declineP3().set(as('approver')).send({ reason: 'Staff cannot' }).expect(403);
     await declineP3().set(cleveland.headers).send({ reason: 'Not ours' }).expect(404);
-    const declined = await api()
-      .post(`/api/v1/awards/${awardIds[P3.reference]}/decline`)
+    const version = (await award(P3, world.pcc).expect(200)).body.version as number;
+    const stale = await declineP3()
       .set(world.pcc.headers)
+      .set('If-Match', `"${version + 1}"`)
+      .send({ reason: 'Not what we read' });
+    expectProblem(stale.body, 412, 'version-mismatch');
+    expect(await livePence()).toBe(before);
+    const declined = await declineP3()
+      .set(world.pcc.headers)
+      .set('If-Match', `"${version}"`)
       .send({ reason: 'Match funding fell through.' })
       .expect(200);
     expect(declined.body).toMatchObject({

@@ -177,7 +177,7 @@ describe('bidders after the award, in the portal', () => {
     await page.getByLabel(/I have read the offer letter/).check();
     const form = page.locator(`form[action="/awards/${id}/accept"]`);
     const fields: Record<string, string> = { declaration: 'yes' };
-    for (const name of ['_csrf', 'signatoryName', 'signatoryPosition']) {
+    for (const name of ['_csrf', 'version', 'signatoryName', 'signatoryPosition']) {
       fields[name] = (await form.locator(`input[name="${name}"]`).inputValue()) ?? '';
     }
     const sent = await Promise.all(
@@ -206,7 +206,8 @@ describe('bidders after the award, in the portal', () => {
       (audit.body.items as { command: string }[]).filter((e) => e.command === 'award.accept'),
     ).toHaveLength(1);
 
-    // Declining what is accepted is refused as a GOV.UK error, and changes nothing.
+    // Declining what is accepted is refused as a GOV.UK error, and changes nothing; a decline
+    // form made from the offer before it was accepted says the award changed, and shows it now.
     const refused = await page.request.post(`${baseUrl}/awards/${id}/decline`, {
       form: { _csrf: fields._csrf, reason: 'Changed our minds' },
       maxRedirects: 0,
@@ -214,6 +215,14 @@ describe('bidders after the award, in the portal', () => {
     expect(refused.status()).toBe(409);
     const refusal = await refused.text();
     expect(refusal).toContain('There is a problem');
+    const stale = await page.request.post(`${baseUrl}/awards/${id}/decline`, {
+      form: { _csrf: fields._csrf, version: fields.version, reason: 'Changed our minds' },
+      maxRedirects: 0,
+    });
+    expect(stale.status()).toBe(412);
+    const staleText = await stale.text();
+    expect(staleText).toContain('Someone changed this award after you opened this page');
+    expect(staleText).toContain('Offer accepted');
     expect((await award(P3)).status).toBe('active');
 
     // The accepted award's page: who signed, its returns, no buttons left.

@@ -1,7 +1,7 @@
 import { EICAR, startClamd, type TestClamd } from './support/clamd';
 import { PDF, waitForScan } from './support/documents';
 import { startPortalBrowser, type PortalBrowser } from './support/portal';
-import { activeAward, type ReturnsWorld } from './support/returns';
+import { activeAward, quarterReturn, type ReturnsWorld } from './support/returns';
 
 // A funded bidder's quarterly return in the portal, in a real browser, with a real clamd: finds
 // it in their returns, is refused an amount above the award (said at the field, nothing saved),
@@ -376,4 +376,47 @@ describe('a bidder’s quarterly return in the portal', () => {
     await expect(q3Capital.inputValue()).resolves.toBe('40000');
     await page.context().close();
   }, 120_000);
+
+  it('does not submit a return changed after its check page was opened, and shows it as it is', async () => {
+    const { baseUrl, world } = portal;
+    const bidder = world.pcc;
+    const q2 = setup.returns[1].id;
+    const http = () => world.t.http();
+    const read = async () =>
+      (await http().get(`/api/v1/returns/${q2}`).set(bidder.headers).expect(200)).body as {
+        version: number;
+        status: string;
+        submissions: unknown[];
+      };
+    const save = async (body: Record<string, unknown>) =>
+      http()
+        .patch(`/api/v1/returns/${q2}`)
+        .set(bidder.headers)
+        .set('if-match', `"${(await read()).version}"`)
+        .send(body)
+        .expect(200);
+    await save(quarterReturn(setup.interventionId, { capital: 6_000_000, revenue: 1_500_000 }));
+
+    const page = await portal.newPage();
+    await portal.signIn(page, bidder.email, bidder.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    await page.goto(`${baseUrl}/returns/${q2}/check`);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Check your return before submitting it',
+    );
+    // A colleague changes the return while this page is open: its Submit is refused as stale.
+    await save({ narrative: 'A colleague’s later account of the quarter.' });
+    await page.getByRole('button', { name: 'Submit return' }).click();
+    await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain(
+      'Someone changed this return after you opened this page, so it was not submitted',
+    );
+    await expect(page.locator('main').textContent()).resolves.toContain(
+      'A colleague’s later account of the quarter.',
+    );
+    expect(page.url()).not.toContain('/submitted');
+    const after = await read();
+    expect(after.status).not.toBe('submitted');
+    expect(after.submissions).toHaveLength(0);
+    await page.context().close();
+  }, 60_000);
 });

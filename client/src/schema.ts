@@ -6915,7 +6915,10 @@ export interface operations {
   acceptOffer: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The award version read, e.g. "3": an award changed since is not answered (412), so what is answered is what was read */
+        'If-Match'?: string;
+      };
       path: {
         id: string;
       };
@@ -6933,6 +6936,15 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['AwardDto'];
+        };
+      };
+      /** @description Bad Request. Codes: `if-match-invalid`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
@@ -6971,6 +6983,15 @@ export interface operations {
           'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
+      /** @description Changed since you read it. Codes: `if-match-weak`, `version-mismatch`. */
+      412: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
       /** @description Unprocessable Entity. Codes: `email-refused`. */
       422: {
         headers: {
@@ -6985,7 +7006,10 @@ export interface operations {
   declineOffer: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description The award version read, e.g. "3": an award changed since is not answered (412), so what is answered is what was read */
+        'If-Match'?: string;
+      };
       path: {
         id: string;
       };
@@ -7003,6 +7027,15 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['AwardDto'];
+        };
+      };
+      /** @description Bad Request. Codes: `if-match-invalid`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
         };
       };
       /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
@@ -7034,6 +7067,15 @@ export interface operations {
       };
       /** @description Not an open offer, or it has lapsed. Codes: `offer-expired`, `offer-not-open`. */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Changed since you read it. Codes: `if-match-weak`, `version-mismatch`. */
+      412: {
         headers: {
           [name: string]: unknown;
         };

@@ -1,10 +1,22 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Res } from '@nestjs/common';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiPreconditionFailedResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -12,6 +24,7 @@ import { auditActor } from '../audit/audit.service';
 import { AuthenticatedUser, CurrentUser, Roles } from '../common/access';
 import { ProblemDto } from '../common/problem.dto';
 import { UuidParam } from '../common/validation';
+import { optionalVersionFrom } from '../common/versioning';
 import { AwardList } from './award-list';
 import { AwardPageDto, AwardQuery } from './award-list.dto';
 import { AcceptOfferDto, AwardDto, CloseAwardDto, OutcomeDto } from './offer.dto';
@@ -108,13 +121,25 @@ export class OffersController {
   })
   @ApiOkResponse({ type: AwardDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'Not an open offer, or it has lapsed' })
-  @Refuses('email-refused', 'not-found', 'offer-expired', 'offer-not-open', 'round-closed-out')
+  @AnswersReadVersion()
+  @Refuses(
+    'email-refused',
+    'if-match-invalid',
+    'if-match-weak',
+    'not-found',
+    'offer-expired',
+    'offer-not-open',
+    'round-closed-out',
+    'version-mismatch',
+  )
   accept(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
     @Body() body: AcceptOfferDto,
+    @Headers('if-match') ifMatch: string | undefined,
   ): Promise<AwardDto> {
-    return this.offers.accept(auditActor(user), user, id, body);
+    const version = optionalVersionFrom(ifMatch, 'award');
+    return this.offers.accept(auditActor(user), user, id, body, new Date(), version);
   }
 
   @Post('awards/:id/decline')
@@ -125,13 +150,24 @@ export class OffersController {
   })
   @ApiOkResponse({ type: AwardDto })
   @ApiConflictResponse({ type: ProblemDto, description: 'Not an open offer, or it has lapsed' })
-  @Refuses('email-refused', 'not-found', 'offer-expired', 'offer-not-open')
+  @AnswersReadVersion()
+  @Refuses(
+    'email-refused',
+    'if-match-invalid',
+    'if-match-weak',
+    'not-found',
+    'offer-expired',
+    'offer-not-open',
+    'version-mismatch',
+  )
   decline(
     @CurrentUser() user: AuthenticatedUser,
     @UuidParam() id: string,
     @Body() body: CloseAwardDto,
+    @Headers('if-match') ifMatch: string | undefined,
   ): Promise<AwardDto> {
-    return this.offers.decline(auditActor(user), user, id, body);
+    const version = optionalVersionFrom(ifMatch, 'award');
+    return this.offers.decline(auditActor(user), user, id, body, new Date(), version);
   }
 
   @Post('awards/:id/withdraw')
@@ -151,4 +187,19 @@ export class OffersController {
   ): Promise<AwardDto> {
     return this.offers.withdraw(auditActor(user), user, id, body);
   }
+}
+
+// An answer to an offer may name the award version it was given on: an award changed since
+// (its deadline, its amounts, or answered already) is refused (412), so what is answered is what
+// was read. Without If-Match the answer is taken as before.
+function AnswersReadVersion(): MethodDecorator {
+  return applyDecorators(
+    ApiHeader({
+      name: 'If-Match',
+      required: false,
+      description:
+        'The award version read, e.g. "3": an award changed since is not answered (412), so what is answered is what was read',
+    }),
+    ApiPreconditionFailedResponse({ type: ProblemDto, description: 'Changed since you read it' }),
+  );
 }

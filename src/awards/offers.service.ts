@@ -18,7 +18,7 @@ import { AwardViews } from './award-views';
 import type { AcceptOfferDto, AwardDto, CloseAwardDto, OutcomeDto } from './offer.dto';
 import { awardError } from './awards.errors';
 import { roundError } from '../rounds/rounds.errors';
-import { notFound } from '../common/common.errors';
+import { commonError, notFound } from '../common/common.errors';
 
 // Awards the programme can still withdraw: every one not yet declined, withdrawn or finished.
 const WITHDRAWABLE: DecisionStatus[] = ['offered', 'accepted', 'active'];
@@ -61,9 +61,10 @@ export class OffersService {
     id: string,
     input: AcceptOfferDto,
     now = new Date(),
+    expectedVersion?: number,
   ): Promise<AwardDto> {
     return this.dataSource.transaction(async (manager) => {
-      const row = await this.openOffer(manager, user, id, 'accepted', now);
+      const row = await this.openOffer(manager, user, id, 'accepted', now, expectedVersion);
       const round = await this.rounds.findPublished(manager, row.roundId, null);
       if (!round) {
         throw notFound('Award');
@@ -117,9 +118,10 @@ export class OffersService {
     id: string,
     input: CloseAwardDto,
     now = new Date(),
+    expectedVersion?: number,
   ): Promise<AwardDto> {
     return this.dataSource.transaction(async (manager) => {
-      const row = await this.openOffer(manager, user, id, 'declined', now);
+      const row = await this.openOffer(manager, user, id, 'declined', now, expectedVersion);
       return this.close(manager, actor, user.id, row, 'declined', input.reason, now);
     });
   }
@@ -162,14 +164,22 @@ export class OffersService {
   }
 
   // A published offer still open to the recipient: not yet accepted or declined, not lapsed.
+  // With `expectedVersion` (If-Match) an award changed since the recipient read it is refused
+  // first (412), whatever it has become, so that what they answer is what they read.
   private async openOffer(
     manager: EntityManager,
     user: AuthenticatedUser,
     id: string,
     verb: 'accepted' | 'declined',
     now: Date,
+    expectedVersion?: number,
   ): Promise<AwardDecision> {
     const row = await this.views.visibleAward(manager, user, id, true);
+    if (expectedVersion !== undefined && row.version !== expectedVersion) {
+      throw commonError('version-mismatch', {
+        message: `The award has changed since you read it (now version ${row.version}); read it again before answering the offer.`,
+      });
+    }
     if (row.status !== 'offered' || !row.offerExpiresAt) {
       throw awardError('offer-not-open', {
         message: `This award is ${row.status.replace(/_/g, ' ')}; only an open offer can be ${verb}.`,

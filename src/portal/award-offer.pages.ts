@@ -39,6 +39,16 @@ const DECLINE: Answer = {
   fields: { reason: 'reason' },
 };
 
+// Someone (another tab, a colleague, the programme) changed the award after this form was
+// opened: nothing was answered, and the form is shown again on the award as it is now.
+const STALE: FieldProblem[] = [
+  {
+    field: '',
+    message:
+      'Someone changed this award after you opened this page, so your answer was not sent. Check the award below again, then answer.',
+  },
+];
+
 // Answering an offer: accepting (who signs, and a declaration) or declining (with a reason),
 // each behind its own confirm page, then a confirmation. The API allows an answer once, while
 // the offer is open: a refusal (lapsed, already answered, round closed out) is shown as the
@@ -78,11 +88,15 @@ export function awardOfferPages(portal: Portal, pages: FastifyInstance): void {
             },
           ]);
         }
+        // The version the form was made from: an award changed since is not answered (412).
+        const version = formValue(request.body, 'version');
+        const headers = /^\d+$/.test(version) ? { 'if-match': `"${version}"` } : {};
         try {
           await expectOk(
             answer.verb === 'accept'
               ? me.api.POST('/api/v1/awards/{id}/accept', {
                   params: { path: { id } },
+                  headers,
                   body: {
                     signatoryName: typed.signatoryName,
                     signatoryPosition: typed.signatoryPosition,
@@ -90,6 +104,7 @@ export function awardOfferPages(portal: Portal, pages: FastifyInstance): void {
                 })
               : me.api.POST('/api/v1/awards/{id}/decline', {
                   params: { path: { id } },
+                  headers,
                   body: { reason: typed.reason },
                 }),
           );
@@ -100,11 +115,21 @@ export function awardOfferPages(portal: Portal, pages: FastifyInstance): void {
             throw error;
           }
           const award = await readAward(me, id);
-          if (error instanceof ApiProblem && error.status === 409 && answer.done(award, typed)) {
+          const refusal = error instanceof ApiProblem ? error.status : 400;
+          if ((refusal === 409 || refusal === 412) && answer.done(award, typed)) {
             return reply.redirect(`/awards/${encodeURIComponent(id)}/${answer.confirmed}`, 303);
           }
-          const refusal = error instanceof ApiProblem ? error.status : 400;
-          return showForm(portal, reply, me, answer, award, typed, problems, refusal);
+          const stale = error instanceof ApiProblem && error.code === 'version-mismatch';
+          return showForm(
+            portal,
+            reply,
+            me,
+            answer,
+            award,
+            typed,
+            stale ? STALE : problems,
+            refusal,
+          );
         }
       }),
     );
@@ -159,7 +184,7 @@ async function showForm(
       section: 'awards',
       problems,
     }),
-    { award: shown, values: typed },
+    { award: shown, values: typed, version: award.version },
     status,
   );
 }
