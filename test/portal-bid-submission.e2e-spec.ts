@@ -123,20 +123,11 @@ describe('attaching documents and submitting a bid in the portal', () => {
     await portal.check(page, 'bid-check');
 
     // The form sent twice at once (a double click without JavaScript): one submission.
-    const form = page.locator(`form[action="/bids/${id}/submit"]`);
-    const fields = Object.fromEntries(
-      await Promise.all(
-        ['_csrf', 'version', 'submitKey'].map(async (name) => [
-          name,
-          (await form.locator(`input[name="${name}"]`).getAttribute('value')) ?? '',
-        ]),
-      ),
-    ) as Record<string, string>;
-    const sent = await Promise.all(
-      [1, 2].map(() =>
-        page.request.post(`${baseUrl}/bids/${id}/submit`, { form: fields, maxRedirects: 0 }),
-      ),
-    );
+    const sent = await portal.sendTwice(page, `/bids/${id}/submit`, [
+      '_csrf',
+      'version',
+      'submitKey',
+    ]);
     expect(sent.map((answer) => [answer.status(), answer.headers().location])).toEqual([
       [303, `/bids/${id}/submitted`],
       [303, `/bids/${id}/submitted`],

@@ -166,20 +166,11 @@ describe('a bidder’s quarterly return in the portal', () => {
     await portal.check(page, 'return-check');
 
     // The form sent twice at once (a double click without JavaScript): one submission.
-    const form = page.locator(`form[action="/returns/${q1}/submit"]`);
-    const fields = Object.fromEntries(
-      await Promise.all(
-        ['_csrf', 'version', 'submissions'].map(async (name) => [
-          name,
-          (await form.locator(`input[name="${name}"]`).getAttribute('value')) ?? '',
-        ]),
-      ),
-    ) as Record<string, string>;
-    const sent = await Promise.all(
-      [1, 2].map(() =>
-        page.request.post(`${baseUrl}/returns/${q1}/submit`, { form: fields, maxRedirects: 0 }),
-      ),
-    );
+    const sent = await portal.sendTwice(page, `/returns/${q1}/submit`, [
+      '_csrf',
+      'version',
+      'submissions',
+    ]);
     expect(sent.map((answer) => [answer.status(), answer.headers().location])).toEqual([
       [303, `/returns/${q1}/submitted`],
       [303, `/returns/${q1}/submitted`],

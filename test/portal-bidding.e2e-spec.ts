@@ -46,19 +46,9 @@ describe('bidding in the portal', () => {
     // The form sent twice (a double click without JavaScript): one bid.
     const title = `Safer alleys ${uniqueSuffix()}`;
     await page.getByLabel('Name of your project').fill(title);
-    const form = page.locator('form[action$="/bids"]');
-    const fields = Object.fromEntries(
-      await Promise.all(
-        ['_csrf', 'startKey'].map(async (name) => [
-          name,
-          (await form.locator(`input[name="${name}"]`).getAttribute('value')) ?? '',
-        ]),
-      ),
-    ) as Record<string, string>;
-    const action = `${baseUrl}/rounds/${round.id}/bids`;
-    const sent = await Promise.all(
-      [1, 2].map(() => page.request.post(action, { form: { ...fields, title }, maxRedirects: 0 })),
-    );
+    const sent = await portal.sendTwice(page, `/rounds/${round.id}/bids`, ['_csrf', 'startKey'], {
+      title,
+    });
     expect(sent.map((answer) => answer.status())).toEqual([303, 303]);
     const [first, second] = sent.map((answer) => answer.headers().location);
     expect(second).toBe(first);

@@ -138,23 +138,10 @@ describe('finance in the portal', () => {
     await page.getByRole('link', { name: 'Exports', exact: true }).click();
     await portal.check(page, 'exports');
     // The form sent twice at once (a double click without JavaScript): one export.
-    const form = page.locator('form[action="/exports"]');
-    const fields = Object.fromEntries(
-      await Promise.all(
-        ['_csrf', 'requestKey'].map(async (name) => [
-          name,
-          (await form.locator(`input[name="${name}"]`).getAttribute('value')) ?? '',
-        ]),
-      ),
-    ) as Record<string, string>;
-    const sent = await Promise.all(
-      [1, 2].map(() =>
-        page.request.post(`${baseUrl}/exports`, {
-          form: { ...fields, roundId: setup.roundId, format: 'csv' },
-          maxRedirects: 0,
-        }),
-      ),
-    );
+    const sent = await portal.sendTwice(page, '/exports', ['_csrf', 'requestKey'], {
+      roundId: setup.roundId,
+      format: 'csv',
+    });
     const [first, second] = sent.map((answer) => answer.headers().location);
     expect([sent[0].status(), sent[1].status(), second]).toEqual([303, 303, first]);
     expect(first).toMatch(/^\/exports\/[0-9a-f-]{36}$/);

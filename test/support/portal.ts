@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import type { Browser, Page } from 'playwright-core';
+import type { APIResponse, Browser, Page } from 'playwright-core';
 import { launchChromium } from './chromium';
 import type { TestApp } from './app';
 import { startBidding, type BiddingWorld } from './bids';
@@ -33,6 +33,15 @@ export interface PortalBrowser<World extends PortalWorld = BiddingWorld> {
   signIn(page: Page, email: string, password: string): Promise<void>;
   // Staff: the password, then the code from their authenticator app, landing on their tasks.
   signInStaff(page: Page, email: string, password: string): Promise<void>;
+  // The form posting to `action` sent twice at once, as a double click without JavaScript sends
+  // it: its fields `names` as the page holds them, plus `typed`; both answers, redirects not
+  // followed.
+  sendTwice(
+    page: Page,
+    action: string,
+    names: string[],
+    typed?: Record<string, string>,
+  ): Promise<APIResponse[]>;
   close(): Promise<void>;
 }
 
@@ -95,6 +104,21 @@ export async function startPortalBrowser<World extends PortalWorld = BiddingWorl
         }
       }
       throw new Error(`${email} could not sign in with a code`);
+    },
+    async sendTwice(page, action, names, typed = {}) {
+      const form = page.locator(`form[action="${action}"]`);
+      const fields: Record<string, string> = {};
+      for (const name of names) {
+        fields[name] = await form.locator(`[name="${name}"]`).inputValue();
+      }
+      return Promise.all(
+        [1, 2].map(() =>
+          page.request.post(`${baseUrl}${action}`, {
+            form: { ...fields, ...typed },
+            maxRedirects: 0,
+          }),
+        ),
+      );
     },
     async close() {
       await browser.close();
