@@ -6,6 +6,7 @@ import {
   formValue,
   frame,
   forSignedIn,
+  ifMatchOf,
   type Portal,
   sendPage,
   type SignedIn,
@@ -89,8 +90,7 @@ export function awardOfferPages(portal: Portal, pages: FastifyInstance): void {
           ]);
         }
         // The version the form was made from: an award changed since is not answered (412).
-        const version = formValue(request.body, 'version');
-        const headers = /^\d+$/.test(version) ? { 'if-match': `"${version}"` } : {};
+        const headers = ifMatchOf(request.body);
         try {
           await expectOk(
             answer.verb === 'accept'

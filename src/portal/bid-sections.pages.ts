@@ -8,6 +8,7 @@ import {
   type Portal,
   sendPage,
   forSignedIn,
+  ifMatchOf,
   type SignedIn,
 } from './portal-request';
 import type { Bid, Round, Values } from './bid-section-kit';
@@ -62,7 +63,6 @@ export function bidSectionPages(portal: Portal, pages: FastifyInstance): void {
         const id = request.params.id;
         const { round } = await bidAndRound(me, id);
         const form = section.read(request.body, round);
-        const version = formValue(request.body, 'version');
         const stay = formValue(request.body, 'then') === 'stay';
         let problems = form.problems;
         let stale = false;
@@ -73,7 +73,7 @@ export function bidSectionPages(portal: Portal, pages: FastifyInstance): void {
                 params: { path: { id } },
                 body: form.changes,
                 // The version the form was made from: someone else's change since is refused.
-                headers: /^\d+$/.test(version) ? { 'if-match': `"${version}"` } : {},
+                headers: ifMatchOf(request.body),
               }),
             );
             const back = `/bids/${encodeURIComponent(id)}${stay ? `/${section.slug}` : ''}`;

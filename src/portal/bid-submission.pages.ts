@@ -4,12 +4,13 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { formatPounds } from '../common/money';
 import { shownDocument } from './document-uploads';
 import {
-  formValue,
   frame,
   type Portal,
   sendPage,
   type SignedIn,
   forSignedIn,
+  idempotencyKeyOf,
+  ifMatchOf,
 } from './portal-request';
 import type { FieldProblem } from './portal-views';
 
@@ -44,17 +45,15 @@ export function bidSubmissionPages(portal: Portal, pages: FastifyInstance): void
     protect,
     forSignedIn(portal, async (me, request, reply) => {
       const id = request.params.id;
-      const version = formValue(request.body, 'version');
-      const submitKey = formValue(request.body, 'submitKey');
       try {
         await expectOk(
           me.api.POST('/api/v1/bids/{id}/submit', {
             params: { path: { id } },
             headers: {
               // The version the bidder checked: a bid changed since is not submitted (412).
-              ...(/^\d+$/.test(version) ? { 'if-match': `"${version}"` } : {}),
+              ...ifMatchOf(request.body),
               // The same form sent twice is one submission.
-              ...(/^[\x21-\x7e]{1,200}$/.test(submitKey) ? { 'idempotency-key': submitKey } : {}),
+              ...idempotencyKeyOf(request.body, 'submitKey'),
             },
           }),
         );

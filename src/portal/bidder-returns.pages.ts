@@ -1,4 +1,4 @@
-import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client';
+import { expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { penceFromPounds } from '../common/money';
 import { BAD_AMOUNT, poundsField } from './bid-section-kit';
@@ -6,7 +6,6 @@ import { returnEvidencePages } from './return-evidence.pages';
 import { returnPlanPages } from './return-plan.pages';
 import { returnSubmissionPages } from './return-submission.pages';
 import {
-  formProblems,
   formValue,
   frame,
   type Portal,
@@ -22,6 +21,7 @@ import {
   readReturn,
   type Return,
   shown,
+  saveDraft,
   STALE,
   writingReturn,
 } from './return-display';
@@ -139,34 +139,20 @@ export function bidderReturnPages(portal: Portal, pages: FastifyInstance, maxByt
           status: 400,
         });
       }
-      const version = formValue(request.body, 'version');
-      try {
-        await expectOk(
-          me.api.PATCH('/api/v1/returns/{id}', {
-            params: { path: { id } },
-            headers: { 'if-match': `"${/^\d+$/.test(version) ? version : '0'}"` },
-            body: form.changes,
-          }),
-        );
-      } catch (error) {
-        if (error instanceof ApiProblem && error.status === 412) {
-          const current = await readReturn(me, id);
-          return writeReturnPage(portal, reply, me, current, {
-            problems: [{ field: '', message: STALE }],
-            status: 409,
-          });
-        }
-        // Sent meanwhile (from another tab): its page says where it stands.
-        if (error instanceof ApiProblem && error.code === 'return-frozen') {
-          return reply.redirect(`/returns/${encodeURIComponent(id)}`, 303);
-        }
-        const problems = formProblems(error, form.fieldOf);
-        if (!problems || (error instanceof ApiProblem && [403, 404].includes(error.status))) {
-          throw error;
-        }
+      const saved = await saveDraft(me, id, request.body, form.changes, form.fieldOf);
+      if (saved.outcome === 'stale') {
+        return writeReturnPage(portal, reply, me, saved.current, {
+          problems: [{ field: '', message: STALE }],
+          status: 409,
+        });
+      }
+      if (saved.outcome === 'sent') {
+        return reply.redirect(`/returns/${encodeURIComponent(id)}`, 303);
+      }
+      if (saved.outcome === 'refused') {
         return writeReturnPage(portal, reply, me, found, {
           typed: form.values,
-          problems,
+          problems: saved.problems,
           status: 400,
         });
       }

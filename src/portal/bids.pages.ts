@@ -9,6 +9,7 @@ import {
   type Portal,
   sendPage,
   forSignedIn,
+  ifMatchOf,
 } from './portal-request';
 
 type Bid = Schemas['BidDto'];
@@ -107,14 +108,13 @@ export function bidPages(portal: Portal, pages: FastifyInstance): void {
         title: formValue(request.body, 'title').trim(),
         summary: formValue(request.body, 'summary').trim(),
       };
-      const version = formValue(request.body, 'version');
       try {
         await expectOk(
           me.api.PATCH('/api/v1/bids/{id}', {
             params: { path: { id } },
             body: values,
             // The version the form was made from: someone else's change since is refused (412).
-            headers: /^\d+$/.test(version) ? { 'if-match': `"${version}"` } : {},
+            headers: ifMatchOf(request.body),
           }),
         );
         return await reply.redirect(`/bids/${encodeURIComponent(id)}`, 303);

@@ -12,6 +12,7 @@ import {
   sendPage,
   type SignedIn,
   forSignedIn,
+  idempotencyKeyOf,
 } from './portal-request';
 import type { FieldProblem } from './portal-views';
 
@@ -64,7 +65,6 @@ export function exportPages(portal: Portal, pages: FastifyInstance): void {
         month: formValue(request.body, 'asAt-month').trim(),
         year: formValue(request.body, 'asAt-year').trim(),
       };
-      const requestKey = formValue(request.body, 'requestKey');
       const problems: FieldProblem[] = [];
       if (!/^[0-9a-f-]{36}$/.test(typed.roundId)) {
         problems.push({ field: 'roundId', message: 'Choose the round to export' });
@@ -86,9 +86,7 @@ export function exportPages(portal: Portal, pages: FastifyInstance): void {
         const asked = await expectOk(
           me.api.POST('/api/v1/rounds/{id}/exports', {
             params: { path: { id: typed.roundId } },
-            headers: /^[\x21-\x7e]{1,200}$/.test(requestKey)
-              ? { 'idempotency-key': requestKey }
-              : {},
+            headers: idempotencyKeyOf(request.body, 'requestKey'),
             body: { format: typed.format as Format, ...(asAt ? { asAt } : {}) },
           }),
         );

@@ -148,6 +148,24 @@ export function formProblems(
   return listed.length > 0 ? listed : [{ field: first, message: error.message }];
 }
 
+// The version a form was made from (its hidden `version`), as the If-Match header that sends
+// it, so a change made since is refused (412): no header when the form has no readable one, or,
+// where the API requires the header (`required`), version 0, which it refuses as changed since.
+export function ifMatchOf(body: unknown, { required = false } = {}): { 'if-match'?: string } {
+  const version = formValue(body, 'version');
+  if (/^\d+$/.test(version)) {
+    return { 'if-match': `"${version}"` };
+  }
+  return required ? { 'if-match': '"0"' } : {};
+}
+
+// A form's key (its hidden field `name`, made when the page was), as the Idempotency-Key header,
+// so the same form sent twice does its thing once: none when it is not a key the API takes.
+export function idempotencyKeyOf(body: unknown, name: string): { 'idempotency-key'?: string } {
+  const key = formValue(body, name);
+  return /^[\x21-\x7e]{1,200}$/.test(key) ? { 'idempotency-key': key } : {};
+}
+
 // A form value as one string (a repeated name keeps its first value).
 export function formValue(body: unknown, name: string): string {
   const value = (body as Record<string, unknown> | undefined)?.[name];

@@ -1,8 +1,9 @@
-import { expectOk, type Schemas } from '@safer-streets-grants/client';
+import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client';
 import { endOfLondonDay, formatLondon, formatLondonDate } from '../common/london-time';
 import { formatPounds } from '../common/money';
 import { isWithBidder } from '../returns/return-lifecycle';
-import type { SignedIn } from './portal-request';
+import { formProblems, ifMatchOf, type SignedIn } from './portal-request';
+import type { FieldProblem } from './portal-views';
 
 // A quarterly return as every returns page shows it, whoever reads it: finance reviewing it, or
 // the bidder writing, checking or reading it back.
@@ -142,4 +143,46 @@ function positionLine(line: Schemas['PositionLineDto'], name?: string) {
     paid: formatPounds(line.paidPence),
     remaining: formatPounds(line.remainingPence),
   };
+}
+
+// How a bidder's save of their return's draft went: saved; stale, with the return as it is now
+// (a colleague saved it meanwhile); sent (submitted from another tab: its page says where it
+// stands); or refused, with the API's refusals as the form shows them.
+export type DraftSave =
+  | { outcome: 'saved' }
+  | { outcome: 'stale'; current: Return }
+  | { outcome: 'sent' }
+  | { outcome: 'refused'; problems: FieldProblem[] };
+
+// The draft saved through the API with the version the form (`body`) was made from. `fieldOf`
+// maps the API's field names to the form's. Another organisation's return is the not-found page.
+export async function saveDraft(
+  me: SignedIn,
+  id: string,
+  body: unknown,
+  changes: Schemas['SaveReturnDto'],
+  fieldOf: (apiField: string) => string | undefined,
+): Promise<DraftSave> {
+  try {
+    await expectOk(
+      me.api.PATCH('/api/v1/returns/{id}', {
+        params: { path: { id } },
+        headers: ifMatchOf(body, { required: true }),
+        body: changes,
+      }),
+    );
+    return { outcome: 'saved' };
+  } catch (error) {
+    if (error instanceof ApiProblem && error.status === 412) {
+      return { outcome: 'stale', current: await readReturn(me, id) };
+    }
+    if (error instanceof ApiProblem && error.code === 'return-frozen') {
+      return { outcome: 'sent' };
+    }
+    const problems = formProblems(error, fieldOf);
+    if (!problems || (error instanceof ApiProblem && [403, 404].includes(error.status))) {
+      throw error;
+    }
+    return { outcome: 'refused', problems };
+  }
 }

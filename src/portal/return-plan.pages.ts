@@ -1,8 +1,6 @@
-import { ApiProblem, expectOk } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import {
   forSignedIn,
-  formProblems,
   formValue,
   frame,
   type Portal,
@@ -10,7 +8,15 @@ import {
   type SignedIn,
 } from './portal-request';
 import type { FieldProblem } from './portal-views';
-import { readReturn, type Return, shown, STALE, ukDate, writingReturn } from './return-display';
+import {
+  readReturn,
+  type Return,
+  saveDraft,
+  shown,
+  STALE,
+  ukDate,
+  writingReturn,
+} from './return-display';
 import {
   MILESTONE_STATUS_TEXT,
   type PlanContext,
@@ -107,34 +113,20 @@ export function returnPlanPages(portal: Portal, pages: FastifyInstance): void {
           status: 400,
         });
       }
-      const version = formValue(request.body, 'version');
-      try {
-        await expectOk(
-          me.api.PATCH('/api/v1/returns/{id}', {
-            params: { path: { id } },
-            headers: { 'if-match': `"${/^\d+$/.test(version) ? version : '0'}"` },
-            body: form.changes,
-          }),
-        );
-      } catch (error) {
-        if (error instanceof ApiProblem && error.status === 412) {
-          const current = await readReturn(me, id);
-          return planPage(portal, reply, me, current, await planContext(me, current), {
-            problems: [{ field: '', message: STALE }],
-            status: 409,
-          });
-        }
-        // Sent meanwhile (from another tab): its page says where it stands.
-        if (error instanceof ApiProblem && error.code === 'return-frozen') {
-          return reply.redirect(`/returns/${encodeURIComponent(id)}`, 303);
-        }
-        const problems = formProblems(error, form.fieldOf);
-        if (!problems || (error instanceof ApiProblem && [403, 404].includes(error.status))) {
-          throw error;
-        }
+      const saved = await saveDraft(me, id, request.body, form.changes, form.fieldOf);
+      if (saved.outcome === 'stale') {
+        return planPage(portal, reply, me, saved.current, await planContext(me, saved.current), {
+          problems: [{ field: '', message: STALE }],
+          status: 409,
+        });
+      }
+      if (saved.outcome === 'sent') {
+        return reply.redirect(`/returns/${encodeURIComponent(id)}`, 303);
+      }
+      if (saved.outcome === 'refused') {
         return planPage(portal, reply, me, found, context, {
           typed: form.values,
-          problems: problems.map((problem) => ({
+          problems: saved.problems.map((problem) => ({
             ...problem,
             message: aboutRow(problem.field, problem.message),
           })),

@@ -8,6 +8,7 @@ import {
   sendPage,
   type SignedIn,
   forSignedIn,
+  ifMatchOf,
 } from './portal-request';
 import type { FieldProblem } from './portal-views';
 import { readReturn, shown, writingReturn } from './return-display';
@@ -46,7 +47,6 @@ export function returnSubmissionPages(portal: Portal, pages: FastifyInstance): v
     protect,
     forSignedIn(portal, async (me, request, reply) => {
       const id = request.params.id;
-      const version = formValue(request.body, 'version');
       const sentBefore = Number(formValue(request.body, 'submissions')) || 0;
       const submitted = () => reply.redirect(`/returns/${encodeURIComponent(id)}/submitted`, 303);
       try {
@@ -54,7 +54,7 @@ export function returnSubmissionPages(portal: Portal, pages: FastifyInstance): v
           me.api.POST('/api/v1/returns/{id}/submit', {
             params: { path: { id } },
             // The version the bidder checked: a return changed since is not sent (412).
-            headers: { 'if-match': `"${/^\d+$/.test(version) ? version : '0'}"` },
+            headers: ifMatchOf(request.body, { required: true }),
           }),
         );
       } catch (error) {

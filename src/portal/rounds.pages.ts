@@ -9,6 +9,7 @@ import {
   type Portal,
   sendPage,
   forSignedIn,
+  idempotencyKeyOf,
 } from './portal-request';
 
 // Funding rounds as bidders meet them: the rounds open now, one round's rules, and starting a
@@ -63,13 +64,12 @@ export function roundPages(portal: Portal, pages: FastifyInstance): void {
     protect,
     forSignedIn(portal, async (me, request, reply) => {
       const title = formValue(request.body, 'title').trim();
-      const key = formValue(request.body, 'startKey');
       const roundId = request.params.id;
       try {
         const bid = await expectOk(
           me.api.POST('/api/v1/bids', {
             body: { roundId, title },
-            headers: /^[0-9a-f-]{36}$/.test(key) ? { 'idempotency-key': key } : {},
+            headers: idempotencyKeyOf(request.body, 'startKey'),
           }),
         );
         return await reply.redirect(`/bids/${encodeURIComponent(bid.id)}`, 303);
