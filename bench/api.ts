@@ -6,7 +6,7 @@ import { countingStatements, describe, statementsPerRequest } from './api-statem
 import { api, draftBid, nthRequest, OpenRound, openRounds } from './api-workload';
 import { offerFixedRate } from './open-loop';
 import { cpuPerRequest, readCpu, withApplicationName } from './server-cpu';
-import { recordResult, round2 } from './results';
+import { median, recordResult, round2 } from './results';
 import { sampleWaits } from './wait-sampler';
 import { Child, startChild, waitForHttp } from './children';
 import {
@@ -26,14 +26,17 @@ import {
 // page), as the demo applicant. Two servers run side by side as child processes against the
 // same database: our API (dist/src/main.js, role api) and the floor, the same two requests in
 // one statement each (api-floor.ts). After BENCH_WARMUP_SECONDS (3) each, they are driven in turn
-// for BENCH_SECONDS (10) at a time, BENCH_API_PASSES (2) times each: requests per second are the
-// passes' mean, p99 the worse pass's (autocannon's, at saturation, where it mostly measures the
-// queue of 64 waiting requests).
+// for BENCH_SECONDS (10) at a time, BENCH_API_PASSES (3) times each: requests per second are the
+// passes' mean, p99 the median pass's, with the worst pass's beside it (autocannon's, at
+// saturation, where it mostly measures the queue of 64 waiting requests).
 //
 // Then our API alone is offered half its own measured peak at a fixed arrival rate, open loop
 // (open-loop.ts), BENCH_API_PASSES times for BENCH_SECONDS after BENCH_WARMUP_SECONDS at that
-// rate: its p99 there (the worse pass's) is the latency a bidder meets on a busy but not
-// overloaded day. A rate the API could not keep up with is logged as not met.
+// rate: its p99 there is the latency a bidder meets on a busy but not overloaded day. The median
+// pass's p99 is the figure and the worst pass's stands beside it: on this shared two-core machine
+// one pass in three or four met a burst of other work (the floor's own rate varied 1,264–1,980/s
+// between passes of one run), and the worst alone said more about that than about our code. A
+// rate the API could not keep up with is logged as not met.
 //
 // A bidder may keep any number of drafts (the round's bid limit counts submitted bids only), so
 // the same create can be repeated. Drafts are numbered per round by its counter row, held from
@@ -45,7 +48,7 @@ const SECONDS = envNumber('BENCH_SECONDS', 10);
 const WARMUP_SECONDS = envNumber('BENCH_WARMUP_SECONDS', 3);
 const CONNECTIONS = envNumber('BENCH_CONNECTIONS', 64);
 const ROUNDS = envNumber('BENCH_API_ROUNDS', 4);
-const PASSES = envNumber('BENCH_API_PASSES', 2);
+const PASSES = envNumber('BENCH_API_PASSES', 3);
 
 interface Target {
   name: 'ours' | 'floor';
@@ -305,16 +308,21 @@ async function main(): Promise<void> {
     }
     // The floor is what ours is compared with (api_floor); the baseline that ran our SQL bare
     // is retired, its SQL long behind ours.
+    const saturatedP99 = runs.ours.map((run) => run.p99);
+    const halfLoadP99 = halfLoad.map((run) => run.p99);
     recordResult('api', {
       ours_rps: round2(oursRps),
-      // The worse pass: a tail is not averaged away.
-      p99_ms: round2(Math.max(...runs.ours.map((run) => run.p99))),
+      // Each pass's p99 is its own tail; the passes' median is not an average of tails.
+      p99_ms: round2(median(saturatedP99)),
+      p99_ms_worst: round2(Math.max(...saturatedP99)),
+      passes: PASSES,
     });
     recordResult('api_floor', {
       floor_rps: round2(rps(runs.floor)),
       ours_rps: round2(oursRps),
       ratio: round2(oursRps / rps(runs.floor)),
-      p99_ms_at_half_load: round2(Math.max(...halfLoad.map((run) => run.p99))),
+      p99_ms_at_half_load: round2(median(halfLoadP99)),
+      p99_ms_at_half_load_worst: round2(Math.max(...halfLoadP99)),
       half_load_offered_rps: round2(oursRps / 2),
       half_load_answered_rps: round2(Math.min(...halfLoad.map((run) => run.answeredRps))),
     });
