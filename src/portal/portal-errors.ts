@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isRedisConnectionError } from '../queues/redis-errors';
 import { COOKIE_OPTIONS, frame, type Portal, sendPage, SESSION_COOKIE } from './portal-request';
 import type { PageFrame } from './portal-views';
+import { logPortalFailure } from './portal-log';
 import { SECOND_FACTOR_PAGE } from './second-factor.pages';
 
 // The portal's error pages, in the GOV.UK patterns' words: what happened and what to do next.
@@ -100,7 +101,7 @@ export async function answerPageError(
   }
   const page = pageFor(error, request);
   if (page.status >= 500) {
-    request.log.error({ err: error }, 'portal page failed');
+    logPortalFailure('error', request, error, 'portal page failed');
   }
   return sendErrorPage(portal, reply, page, request.id, frame(reply, page.title));
 }

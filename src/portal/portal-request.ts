@@ -1,6 +1,7 @@
 import { ApiProblem, type GrantsClient } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteGenericInterface } from 'fastify';
 import { portalClient, refreshedTokens } from './portal-api';
+import { logPortalFailure } from './portal-log';
 import type { PortalSession, PortalSessions } from './portal-sessions';
 import type { FieldProblem, PageFrame, PortalViews } from './portal-views';
 
@@ -90,7 +91,9 @@ export async function signedIn(
     (changed
       ? portal.sessions.save(id, { ...session, tokens: changed })
       : portal.sessions.end(id)
-    ).catch((error: unknown) => request.log.warn({ err: error }, 'portal session not kept'));
+    ).catch((error: unknown) =>
+      logPortalFailure('warn', request, error, 'portal session not kept'),
+    );
   });
   return { id, session: { ...session, tokens }, tokens, api };
 }
