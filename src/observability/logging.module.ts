@@ -1,11 +1,9 @@
-import type { IncomingMessage } from 'node:http';
 import { Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import pino from 'pino';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JobRunner } from './job-runner';
 import { TracingShutdownService } from './tracing-shutdown.service';
-import { REQUEST_ID_HEADER, requestIdFrom } from './request-context';
 
 // What must never reach a log, should a request or its headers be logged after all.
 const REDACTED_PATHS = [
@@ -33,10 +31,11 @@ export function createRootLogger(config: AppConfig): pino.Logger {
 }
 
 // Every process role logs through pino, Nest's own messages and `Logger` call sites included
-// (main.ts hands Nest this module's Logger). pino-http gives each request a logger bound to its
-// id; the one line per request is written by request-logging.ts, which knows the route pattern
-// and the user, so pino-http logs nothing by itself and never serialises a request's headers,
-// query or body.
+// (main.ts hands Nest this module's Logger). A request's logger, bound to its id, is set by
+// request-logging.ts's first hook, which also writes the one line per request; nestjs-pino's
+// pino-http middleware is bound to no route (`forRoutes: []`), since it would make a second
+// logger for each request, through Express-style middleware, and then log nothing (a few per cent
+// of the API's CPU a request). Only its logger is used: nestjs-pino makes it the root logger.
 @Global()
 @Module({
   providers: [JobRunner, TracingShutdownService],
@@ -45,23 +44,8 @@ export function createRootLogger(config: AppConfig): pino.Logger {
     LoggerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        pinoHttp: {
-          logger: createRootLogger(config),
-          autoLogging: false,
-          quietReqLogger: true,
-          quietResLogger: true,
-          customAttributeKeys: { reqId: 'requestId' },
-          // Fastify made the id already (createHttpApp's genReqId); middie copies it to the raw request.
-          genReqId: (request: IncomingMessage & { id?: string }) =>
-            request.id ?? requestIdFrom(request.headers[REQUEST_ID_HEADER]),
-          serializers: {
-            req: (request: { method?: string; id?: string }) => ({
-              method: request.method,
-              requestId: request.id,
-            }),
-            res: (response: { statusCode?: number }) => ({ status: response.statusCode }),
-          },
-        },
+        pinoHttp: { logger: createRootLogger(config), autoLogging: false },
+        forRoutes: [],
       }),
     }),
   ],
