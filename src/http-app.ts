@@ -17,6 +17,7 @@ import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { API_PREFIX } from './common/api-paths';
+import { CSP_DIRECTIVES } from './common/content-security-policy';
 import { registerPortal } from './portal/portal-http';
 import { LocationInterceptor, routesWithoutLocation } from './common/location';
 import { applyResponsePolicy } from './common/response-policy';
@@ -95,20 +96,8 @@ export async function createHttpApp(
       { path: 'health/ready', method: RequestMethod.GET },
     ],
   });
-  // Security headers on every answer. The content security policy lets the API docs page load
-  // its own script and styles (Swagger UI writes some inline) and nothing from elsewhere.
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        objectSrc: ["'none'"],
-        frameAncestors: ["'none'"],
-      },
-    },
-  });
+  // Security headers on every answer (the portal's sign-in page widens its form-action).
+  await app.register(helmet, { contentSecurityPolicy: { directives: CSP_DIRECTIVES } });
   // no-store, If-None-Match answered 304, and compression of big JSON, HTML and CSV answers.
   await applyResponsePolicy(app.getHttpAdapter().getInstance());
   // Only the configured origins may call the API from a browser, and read the headers a client

@@ -4,6 +4,9 @@ import { TestOidcProvider } from './support/oidc';
 import { startPortalBrowser, type PortalBrowser, type PortalWorld } from './support/portal';
 import { freePort } from './support/processes';
 
+// The browser's own, inside page.evaluate (the tests compile without the DOM's types).
+declare const location: { assign(url: string): void };
+
 // Staff sign in to the portal through the department's identity provider, in a real browser: a
 // real OpenID provider (oidc-provider, its own login and consent pages) sends them back to the
 // portal's page, which finishes the sign-in through the API. A callback from another browser,
@@ -80,6 +83,57 @@ describe('signing in to the portal with single sign-on', () => {
     expect(new URL(usedCallback).searchParams.get('code')).toBeTruthy();
   });
 
+  it('starts nothing when another site sends the browser to the start address: a sign-in under way still completes', async () => {
+    const page = await portal.newPage();
+    await page.goto(`${baseUrl}/sign-in`);
+    await ssoButton(page).click();
+    await page.waitForURL((url) => url.origin === idp.issuer);
+    // Another site's link to the start address, followed in the same browser.
+    const other = await page.context().newPage();
+    const starts: string[] = [];
+    other.on('request', (request) => {
+      if (request.url().startsWith(`${idp.issuer}/auth?`)) {
+        starts.push(request.url());
+      }
+    });
+    await other.goto(`${idp.issuer}/.well-known/openid-configuration`);
+    await other.evaluate((target) => location.assign(target), `${baseUrl}/sign-in/sso`);
+    await other.waitForURL((url) => !url.pathname.startsWith('/.well-known/'));
+    expect(other.url()).toBe(`${baseUrl}/sign-in`);
+    expect(starts).toEqual([]);
+    await other.close();
+
+    // The session still holds the sign-in the button began: the provider's answer is taken.
+    await page.locator('input[name=login]').fill(account);
+    await page.locator('input[name=password]').fill('any password');
+    await page.getByRole('button', { name: 'Sign-in' }).click();
+    await page.getByRole('button', { name: 'Continue' }).click();
+    await page.waitForURL(`${baseUrl}/tasks`);
+    expect(await signedIn(page)).toBe(true);
+  });
+
+  it('refuses a start posted without its form token, as another site would post it', async () => {
+    const page = await portal.newPage();
+    const forged = await page.request.post(`${baseUrl}/sign-in/sso`, {
+      form: { from: 'elsewhere' },
+      maxRedirects: 0,
+    });
+    expect(forged.status()).toBe(403);
+    expect(await forged.text()).toContain('Your form could not be sent');
+    await expect(page.context().cookies()).resolves.not.toContainEqual(
+      expect.objectContaining({ name: 'ssg-session' }),
+    );
+  });
+
+  it("lets only the sign-in page's forms lead to the provider", async () => {
+    const http = portal.world.t.http();
+    const policyOf = async (path: string) =>
+      (await http.get(path).set('accept', 'text/html')).headers['content-security-policy'];
+    expect(await policyOf('/sign-in')).toContain(`form-action 'self' ${idp.issuer};`);
+    expect(await policyOf('/')).toContain("form-action 'self';");
+    expect(await policyOf('/account/forgotten-password')).toContain("form-action 'self';");
+  });
+
   it('refuses the callback replayed in another browser, and signs nobody in', async () => {
     const other = await portal.newPage();
     const answer = await other.goto(usedCallback);
@@ -120,6 +174,8 @@ describe('the portal without single sign-on', () => {
     const signIn = await t.http().get('/sign-in').set('accept', 'text/html').expect(200);
     expect(signIn.text).toContain('Email address');
     expect(signIn.text).not.toContain('/sign-in/sso');
+    expect(signIn.headers['content-security-policy']).toContain("form-action 'self';");
+    await t.http().get('/sign-in/sso').set('accept', 'text/html').expect(404);
     const callback = await t
       .http()
       .get('/sign-in/sso/callback?code=abc&state=def')

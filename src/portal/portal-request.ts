@@ -1,5 +1,6 @@
 import { ApiProblem, type GrantsClient } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteGenericInterface } from 'fastify';
+import { cspWithFormsTo } from '../common/content-security-policy';
 import { portalClient, refreshedTokens } from './portal-api';
 import { logPortalFailure } from './portal-log';
 import type { PortalSession, PortalSessions } from './portal-sessions';
@@ -15,9 +16,11 @@ export interface Portal {
   sso?: PortalSso;
 }
 
-// How the sign-in page offers single sign-on, and the portal page the provider comes back to.
+// How the sign-in page offers single sign-on, the provider's origin its button's form leads to,
+// and the portal page the provider comes back to.
 export interface PortalSso {
   providerName: string;
+  providerOrigin: string;
   callbackUrl: string;
 }
 
@@ -40,6 +43,17 @@ export function frame(
   extra: Partial<PageFrame> = {},
 ): PageFrame {
   return { title, csrf: reply.generateCsrf(), user: session?.user, ...extra };
+}
+
+// A page showing the SSO button, whose form is answered with a redirect to the provider: its
+// forms may lead there too (browsers hold a form's redirects to the page's form-action; other
+// pages keep 'self' only).
+export function allowSsoForm(portal: Portal, reply: FastifyReply): void {
+  if (portal.sso) {
+    void reply.helmet({
+      contentSecurityPolicy: { directives: cspWithFormsTo([portal.sso.providerOrigin]) },
+    });
+  }
 }
 
 export function sendPage(

@@ -2,6 +2,7 @@ import { ApiProblem, expectOk, type GrantsClient, type User } from '@safer-stree
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { portalClient } from './portal-api';
 import {
+  allowSsoForm,
   COOKIE_OPTIONS,
   formProblems,
   formValue,
@@ -30,6 +31,7 @@ export function signInPages(portal: Portal, pages: FastifyInstance): void {
 
   pages.get<{ Querystring: { ended?: string } }>('/sign-in', async (request, reply) => {
     const ended = request.query.ended === '1';
+    allowSsoForm(portal, reply);
     return sendPage(portal, reply, 'sign-in', frame(reply, ended ? 'Sign in again' : 'Sign in'), {
       notice: ended ? 'You were signed out because your session ended. Sign in again.' : undefined,
       sso: portal.sso,
@@ -59,6 +61,7 @@ export function signInPages(portal: Portal, pages: FastifyInstance): void {
       };
       return await replaceSession(portal, request, reply, signed, landing(before));
     } catch (error) {
+      allowSsoForm(portal, reply);
       return refused(
         portal,
         reply,

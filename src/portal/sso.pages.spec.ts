@@ -12,6 +12,7 @@ describe('portalSso', () => {
   it("offers the provider by name, coming back to the portal's own page", () => {
     expect(portalSso(loadConfig({ ...base, ...sso, OIDC_PROVIDER_NAME: 'DOM1' }))).toEqual({
       providerName: 'DOM1',
+      providerOrigin: 'https://login.example.gov.uk',
       callbackUrl: 'https://grants.example.gov.uk/sign-in/sso/callback',
     });
   });

@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/app-config';
 import { portalClient } from './portal-api';
 import { answerPageNotFound } from './portal-errors';
 import {
+  allowSsoForm,
   COOKIE_OPTIONS,
   frame,
   type Portal,
@@ -23,8 +24,14 @@ const NOT_THIS_BROWSER =
 // portal's own page (its address listed in OIDC_PORTAL_REDIRECT_URLS, as it is by default).
 export function portalSso(config: AppConfig): PortalSso | undefined {
   const callbackUrl = `${config.mail.publicBaseUrl}${PORTAL_SSO_CALLBACK_PATH}`;
+  // The sign-in page's form-action allows the issuer's origin, where providers keep their
+  // authorization endpoint (one elsewhere would be refused by the browser).
   return config.sso?.portalRedirectUrls.includes(callbackUrl)
-    ? { providerName: config.sso.providerName, callbackUrl }
+    ? {
+        providerName: config.sso.providerName,
+        providerOrigin: new URL(config.sso.issuerUrl).origin,
+        callbackUrl,
+      }
     : undefined;
 }
 
@@ -34,11 +41,13 @@ export function portalSso(config: AppConfig): PortalSso | undefined {
 // portal also ties each sign-in to the browser that began it, so a callback link someone else
 // made cannot sign this browser in as them.
 export function ssoPages(portal: Portal, pages: FastifyInstance): void {
-  // A link, not a form: the page's content security policy (form-action 'self') stops a form's
-  // answer from sending the browser on to the provider. Being a GET anyone could link to, it
-  // only marks this browser's session as signing in (a new session when it has none), leaving
-  // whoever is signed in there signed in until the callback.
-  pages.get('/sign-in/sso', async (request, reply) => {
+  const protect = { preHandler: pages.csrfProtection.bind(pages) };
+
+  // The sign-in page's button posts here (with the form token, so no other site can start a
+  // sign-in in this browser, spending its address's allowance and replacing its sign-in under
+  // way). It marks this browser's session as signing in (a new session when it has none),
+  // leaving whoever is signed in there signed in until the callback.
+  pages.post('/sign-in/sso', protect, async (request, reply) => {
     if (!portal.sso) {
       return answerPageNotFound(portal, request, reply);
     }
@@ -63,6 +72,12 @@ export function ssoPages(portal: Portal, pages: FastifyInstance): void {
     }
     return reply.redirect(data.authorizationUrl, 303);
   });
+
+  // The address the button once linked to (bookmarks, old pages) starts nothing: the sign-in
+  // page, with the button.
+  pages.get('/sign-in/sso', async (request, reply) =>
+    portal.sso ? reply.redirect('/sign-in', 303) : answerPageNotFound(portal, request, reply),
+  );
 
   pages.get(PORTAL_SSO_CALLBACK_PATH, async (request, reply) => {
     if (!portal.sso) {
@@ -103,6 +118,7 @@ function refused(
   message: string,
   status: number,
 ): FastifyReply {
+  allowSsoForm(portal, reply);
   return sendPage(
     portal,
     reply,
