@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -17,7 +16,7 @@ import { createValidationPipe } from './common/validation';
 import type { AppConfig } from './config/app-config';
 import { buildOpenApiDocument } from './openapi/openapi-document';
 import { API_PREFIX } from './common/api-paths';
-import { CSP_DIRECTIVES } from './common/content-security-policy';
+import { registerSecurityHeaders } from './common/content-security-policy';
 import { registerPortal } from './portal/portal-http';
 import { LocationInterceptor, routesWithoutLocation } from './common/location';
 import { applyResponsePolicy } from './common/response-policy';
@@ -97,7 +96,7 @@ export async function createHttpApp(
     ],
   });
   // Security headers on every answer (the portal's sign-in page widens its form-action).
-  await app.register(helmet, { contentSecurityPolicy: { directives: CSP_DIRECTIVES } });
+  registerSecurityHeaders(app.getHttpAdapter().getInstance());
   // no-store, If-None-Match answered 304, and compression of big JSON, HTML and CSV answers.
   await applyResponsePolicy(app.getHttpAdapter().getInstance());
   // Only the configured origins may call the API from a browser, and read the headers a client

@@ -1,6 +1,6 @@
 import { ApiProblem, type GrantsClient } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteGenericInterface } from 'fastify';
-import { cspWithFormsTo } from '../common/content-security-policy';
+import { allowFormsTo } from '../common/content-security-policy';
 import { portalClient, refreshedTokens } from './portal-api';
 import { logPortalFailure } from './portal-log';
 import type { PortalSession, PortalSessions } from './portal-sessions';
@@ -50,9 +50,7 @@ export function frame(
 // pages keep 'self' only).
 export function allowSsoForm(portal: Portal, reply: FastifyReply): void {
   if (portal.sso) {
-    void reply.helmet({
-      contentSecurityPolicy: { directives: cspWithFormsTo([portal.sso.providerOrigin]) },
-    });
+    allowFormsTo(reply, [portal.sso.providerOrigin]);
   }
 }
 
