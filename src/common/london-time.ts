@@ -16,8 +16,22 @@ const LONDON_DATE = new Intl.DateTimeFormat('en-GB', {
   year: 'numeric',
 });
 
+// Formatting is slow next to the rest of a read, and a page of bids shows the same few
+// deadlines again and again: the texts of recent instants are kept (cleared past MAX_KEPT).
+const formatted = new Map<number, string>();
+const MAX_KEPT = 1_000;
+
 export function formatLondon(instant: Date): string {
-  return LONDON.format(instant).replace(' at ', ', ');
+  const time = instant.getTime();
+  let text = formatted.get(time);
+  if (text === undefined) {
+    text = LONDON.format(instant).replace(' at ', ', ');
+    if (formatted.size >= MAX_KEPT) {
+      formatted.clear();
+    }
+    formatted.set(time, text);
+  }
+  return text;
 }
 
 export function formatLondonDate(instant: Date): string {
