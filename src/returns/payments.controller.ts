@@ -31,6 +31,16 @@ export class PaymentsController {
     return this.payments.list(query);
   }
 
+  @Get(':id')
+  @Roles('finance', 'admin')
+  @ApiOperation({ summary: 'A payment, as the list shows it' })
+  @ApiOkResponse({ type: PaymentDto })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @Refuses('not-found')
+  get(@UuidParam() id: string): Promise<PaymentDto> {
+    return this.payments.get(id);
+  }
+
   @Post(':id/record')
   @HttpCode(200)
   @Roles('finance')
