@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -35,6 +36,7 @@ export class PaymentsController {
   @Roles('finance', 'admin')
   @ApiOperation({ summary: 'A payment, as the list shows it' })
   @ApiOkResponse({ type: PaymentDto })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'The id is not a UUID' })
   @ApiNotFoundResponse({ type: ProblemDto })
   @Refuses('not-found')
   get(@UuidParam() id: string): Promise<PaymentDto> {
