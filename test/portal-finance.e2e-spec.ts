@@ -132,6 +132,12 @@ describe('finance in the portal', () => {
     expect(made.body.items).toEqual([
       expect.objectContaining({ id: payment?.id, paymentReference: 'BACS-PORTAL-0001' }),
     ]);
+    // The made payment's page, read by its id: paid, with nothing left to record.
+    await page.goto(`${baseUrl}/payments/${payment?.id}`);
+    const paid = await page.locator('main').textContent();
+    expect(paid).toContain('Paid');
+    expect(paid).toContain('BACS-PORTAL-0001');
+    await expect(page.getByRole('button', { name: 'Record the payment' }).count()).resolves.toBe(0);
     await page.getByRole('link', { name: 'Payments', exact: true }).click();
     await portal.check(page, 'payments');
 
@@ -166,6 +172,10 @@ describe('finance in the portal', () => {
     await plain.goto(`${baseUrl}/exports/${exportId}`);
     await expect(plain.locator('main').textContent()).resolves.toContain('Ready to download');
     await plain.context().close();
+    // An id of no payment, or not an id at all: no such page.
+    for (const id of [q1, 'not-a-uuid']) {
+      expect((await page.goto(`${baseUrl}/payments/${id}`))?.status()).toBe(404);
+    }
     await page.context().close();
   }, 150_000);
 
@@ -179,7 +189,7 @@ describe('finance in the portal', () => {
     expect(main).toContain('Two columns were not fitted.');
     expect(main).toContain('Approved');
     await expect(page.getByRole('button', { name: 'Send your review' }).count()).resolves.toBe(0);
-    for (const path of ['/payments', '/exports']) {
+    for (const path of ['/payments', `/payments/${q1}`, '/exports']) {
       expect((await page.goto(`${baseUrl}${path}`))?.status()).toBe(403);
     }
     await page.context().close();

@@ -71,6 +71,16 @@ describe('returns: an award’s year of delivery', () => {
     },
   });
 
+  // The quarter's payment read alone is the list's item, for finance and admin alike.
+  const expectPaymentReadAsListed = async (n: number) => {
+    const listed = (await payments()).find((row) => row.quarter === n);
+    expect(listed).toBeDefined();
+    for (const role of ['finance', 'admin'] as const) {
+      const read = await api().get(`/api/v1/payments/${listed?.id}`).set(as(role)).expect(200);
+      expect(read.body).toEqual(listed);
+    }
+  };
+
   beforeAll(async () => {
     setup = await activeAward();
     world = setup.world;
@@ -165,6 +175,11 @@ describe('returns: an award’s year of delivery', () => {
       ['post', `${q1}/request-changes`, ['applicant', 'approver', 'admin']],
       ['get', `/api/v1/awards/${setup.awardId}/position`, ['assessor']],
       ['get', '/api/v1/payments', ['applicant', 'approver', 'moderator']],
+      [
+        'get',
+        `/api/v1/payments/${setup.awardId}`,
+        ['applicant', 'assessor', 'approver', 'moderator'],
+      ],
       ['post', `/api/v1/payments/${setup.awardId}/record`, ['applicant', 'approver', 'admin']],
     ];
     for (const [method, path, roles] of refusals) {
@@ -218,6 +233,7 @@ describe('returns: an award’s year of delivery', () => {
     expect(q1.submissions[1]).toMatchObject({ outcome: 'approved', payablePence: 7_500_000 });
     expect(q1.payment).toMatchObject({ amountPence: 7_500_000, status: 'to_make' });
     expectProblem((await approve(1)).body, 409, 'return-not-submitted');
+    await expectPaymentReadAsListed(1);
 
     // Q2: £90,000 against a £75,000 profile (+20%) needs an explanation before it goes.
     await save(2, quarterReturn(id, { capital: 9_000_000 })).expect(200);
@@ -276,6 +292,7 @@ describe('returns: an award’s year of delivery', () => {
       await pay(n).expect(200);
     }
     expectProblem((await pay(1).expect(409)).body, 409, 'payment-already-made');
+    await expectPaymentReadAsListed(1);
 
     // Q4: the capital left is £40,000.00; a penny more is refused.
     const over = await save(4, quarterReturn(id, { capital: 4_000_001 })).expect(422);
@@ -352,6 +369,19 @@ describe('returns: an award’s year of delivery', () => {
       'return.save',
       'return.submit',
       'return.approve',
+    ]);
+  });
+
+  it('answers 404 for a payment it does not know and 400 for an id that is not one', async () => {
+    const unknown = await api()
+      .get(`/api/v1/payments/${setup.awardId}`)
+      .set(as('finance'))
+      .expect(404);
+    expectProblem(unknown.body, 404, 'not-found');
+    const malformed = await api().get('/api/v1/payments/not-a-uuid').set(as('finance')).expect(400);
+    expectProblem(malformed.body, 400);
+    expect(malformed.body.errors).toEqual([
+      { field: 'id', message: 'id in the path must be a UUID' },
     ]);
   });
 

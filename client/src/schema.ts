@@ -1324,6 +1324,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/payments/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A payment, as the list shows it
+     * @description Requires role: finance, admin.
+     */
+    get: operations['getPayment'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/payments/{id}/record': {
     parameters: {
       query?: never;
@@ -10255,6 +10275,63 @@ export interface operations {
       };
       /** @description Only finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
       403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+    };
+  };
+  getPayment: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['PaymentDto'];
+        };
+      };
+      /** @description The id is not a UUID. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Missing, expired or forged token, or a deactivated user. Generic codes: `unauthenticated`, `token-invalid`, `token-expired`, `session-ended`, `second-factor-required`. */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Only finance, admin may call this. Generic codes: `forbidden`, `second-factor-enrolment-required`. */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Codes: `not-found`. */
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -93,7 +93,7 @@ const OPERATION_IDS: Record<string, Record<string, string>> = {
     requestChanges: 'requestReturnChanges',
     position: 'getAwardPosition',
   },
-  PaymentsController: { list: 'listPayments', record: 'recordPayment' },
+  PaymentsController: { list: 'listPayments', get: 'getPayment', record: 'recordPayment' },
   ReportsController: { spendSummary: 'getSpendSummary' },
   ExportsController: { request: 'requestExport', get: 'getExport', download: 'downloadExport' },
   OpenDataController: { grants: 'listOpenDataGrants' },

@@ -17,8 +17,6 @@ type Payment = Schemas['PaymentDto'];
 type PaymentStatus = Payment['status'];
 
 const PAGE = 100;
-// Far more payments than finance ever has waiting: past this, a payment's page gives up.
-const MOST_PAGES = 20;
 
 // Payments in arrears on approved returns: those to make, one payment, and recording it as made
 // (date and bank reference) with a confirmation. The person who approved the return may not.
@@ -112,11 +110,7 @@ async function showPayment(
     problems: FieldProblem[];
   },
 ): Promise<FastifyReply> {
-  const payment = await findPayment(me, id);
-  if (!payment) {
-    // As the API answers an id it does not know: the error page says "Page not found".
-    throw new ApiProblem(404, undefined);
-  }
+  const payment = await readPayment(me, id);
   const today = londonDateOf(new Date()).split('-');
   return sendPage(
     portal,
@@ -135,26 +129,17 @@ async function showPayment(
   );
 }
 
-// The API lists payments but has no read of one: the payment is looked for among those to make,
-// then those made, a page at a time.
-async function findPayment(me: SignedIn, id: string): Promise<Payment | undefined> {
-  for (const status of ['to_make', 'made'] as const) {
-    for (let page = 0; page < MOST_PAGES; page++) {
-      const list = await expectOk(
-        me.api.GET('/api/v1/payments', {
-          params: { query: { status, limit: PAGE, offset: page * PAGE } },
-        }),
-      );
-      const found = list.items.find((payment) => payment.id === id);
-      if (found) {
-        return found;
-      }
-      if (list.offset + list.items.length >= list.total) {
-        break;
-      }
+// The payment `id`. An id that is not one (the API's 400) is a page that does not exist, also
+// when a form posted to it is shown again.
+async function readPayment(me: SignedIn, id: string): Promise<Payment> {
+  try {
+    return await expectOk(me.api.GET('/api/v1/payments/{id}', { params: { path: { id } } }));
+  } catch (error) {
+    if (error instanceof ApiProblem && error.status === 400) {
+      throw new ApiProblem(404, undefined);
     }
+    throw error;
   }
-  return undefined;
 }
 
 // A GOV.UK date input's three fields as an ISO date, or undefined when they are not a real date.

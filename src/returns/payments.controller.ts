@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiConflictResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -29,6 +30,17 @@ export class PaymentsController {
   @ApiOkResponse({ type: PaymentPageDto })
   list(@Query() query: PaymentQuery): Promise<PaymentPageDto> {
     return this.payments.list(query);
+  }
+
+  @Get(':id')
+  @Roles('finance', 'admin')
+  @ApiOperation({ summary: 'A payment, as the list shows it' })
+  @ApiOkResponse({ type: PaymentDto })
+  @ApiBadRequestResponse({ type: ProblemDto, description: 'The id is not a UUID' })
+  @ApiNotFoundResponse({ type: ProblemDto })
+  @Refuses('not-found')
+  get(@UuidParam() id: string): Promise<PaymentDto> {
+    return this.payments.get(id);
   }
 
   @Post(':id/record')

@@ -9,18 +9,11 @@ import { DeliveryReturn } from './delivery-return.entity';
 import { ReturnPayment } from './return-payment.entity';
 import type { PaymentDto } from './return-response.dto';
 import { ReturnReviewService } from './return-review.service';
+import { type ListedPayment, ReturnStore } from './return-store';
 import { paymentDto } from './return-views';
 import type { PaymentQuery, RecordPaymentDto } from './return.dto';
 import { returnError } from './returns.errors';
 import { notFound } from '../common/common.errors';
-
-interface PaymentRow {
-  payment: ReturnPayment;
-  financialYear: string;
-  quarter: number;
-  reference: string;
-  organisationName: string;
-}
 
 // Payments in arrears on approved returns: finance lists those to make and records each as made.
 @Injectable()
@@ -30,56 +23,21 @@ export class PaymentsService {
     private readonly awards: AwardDeliveryService,
     private readonly review: ReturnReviewService,
     private readonly audit: AuditService,
+    private readonly store: ReturnStore,
   ) {}
 
   async list(query: PaymentQuery): Promise<Page<PaymentDto>> {
-    const builder = this.dataSource.manager
-      .createQueryBuilder(ReturnPayment, 'p')
-      .innerJoin(DeliveryReturn, 'd', 'd.id = p.return_id')
-      .innerJoin('award_decisions', 'a', 'a.id = p.award_id')
-      .innerJoin('bids', 'b', 'b.id = a.bid_id')
-      .innerJoin('organisations', 'o', 'o.id = p.organisation_id')
-      .select('p')
-      .addSelect([
-        'd.financial_year AS financial_year',
-        'd.quarter AS quarter',
-        'b.reference AS reference',
-        'o.name AS organisation_name',
-      ])
-      .orderBy('p.due_on', 'ASC')
-      .addOrderBy('b.reference', 'ASC')
-      .addOrderBy('p.id', 'ASC')
-      .offset(query.offset)
-      .limit(query.limit);
-    if (query.status) {
-      builder.andWhere('p.status = :status', { status: query.status });
+    const { rows, total } = await this.store.paymentPage(this.dataSource.manager, query);
+    return { items: rows.map(toDto), total, limit: query.limit, offset: query.offset };
+  }
+
+  // One payment, as the list shows it.
+  async get(id: string): Promise<PaymentDto> {
+    const row = await this.store.payment(this.dataSource.manager, id);
+    if (!row) {
+      throw notFound('Payment');
     }
-    if (query.roundId) {
-      builder.andWhere('a.round_id = :roundId', { roundId: query.roundId });
-    }
-    const [{ entities, raw }, total] = await Promise.all([
-      builder.getRawAndEntities<{
-        financial_year: string;
-        quarter: number;
-        reference: string;
-        organisation_name: string;
-      }>(),
-      builder.getCount(),
-    ]);
-    return {
-      items: entities.map((payment, index) =>
-        this.toDto({
-          payment,
-          financialYear: raw[index].financial_year,
-          quarter: raw[index].quarter,
-          reference: raw[index].reference,
-          organisationName: raw[index].organisation_name,
-        }),
-      ),
-      total,
-      limit: query.limit,
-      offset: query.offset,
-    };
+    return toDto(row);
   }
 
   // The payment was made: its date (not in the future, not before approval) and bank reference.
@@ -146,12 +104,12 @@ export class PaymentsService {
       return paymentDto(Object.assign(payment, made), row, award);
     });
   }
+}
 
-  private toDto(row: PaymentRow): PaymentDto {
-    return paymentDto(
-      row.payment,
-      { financialYear: row.financialYear, quarter: row.quarter as 1 | 2 | 3 | 4 },
-      { reference: row.reference, organisationName: row.organisationName },
-    );
-  }
+function toDto(row: ListedPayment): PaymentDto {
+  return paymentDto(
+    row.payment,
+    { financialYear: row.financialYear, quarter: row.quarter },
+    { reference: row.reference, organisationName: row.organisationName },
+  );
 }

@@ -102,6 +102,7 @@ export const ACCESS_MATRIX: Record<string, Role[] | typeof PUBLIC> = {
   'GET /api/v1/organisations/{id}/due-diligence': ['finance', 'moderator', 'approver', 'admin'],
   'POST /api/v1/organisations/{id}/due-diligence': ['finance', 'moderator'],
   'GET /api/v1/payments': ['finance', 'admin'],
+  'GET /api/v1/payments/{id}': ['finance', 'admin'],
   'POST /api/v1/payments/{id}/record': ['finance'],
   'GET /api/v1/police-force-areas': EVERYONE,
   'GET /api/v1/returns': ['applicant', 'approver', 'moderator', 'finance', 'admin'],
