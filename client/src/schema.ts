@@ -4522,6 +4522,8 @@ export interface components {
       variance: components['schemas']['VarianceDto'];
       /** @description Send it back in If-Match when saving the draft */
       version: number;
+      /** @description Whether the bidder may write and send it: not yet sent (upcoming or due), or sent back for changes */
+      withBidder: boolean;
     };
     /**
      * @description A delivery return status to filter by; overdue is due and past its date
@@ -4645,6 +4647,8 @@ export interface components {
        * @description When the latest submission was sent; null until first submitted
        */
       submittedAt: string | null;
+      /** @description Whether the bidder may write and send it: not yet sent (upcoming or due), or sent back for changes */
+      withBidder: boolean;
     };
     ReviewedSpendLineDto: {
       /** @description Set when the return is approved */
@@ -4856,6 +4860,8 @@ export interface components {
       /** @description Q1 April–June … Q4 January–March */
       quarter: components['schemas']['Quarter'];
       status: components['schemas']['ReturnStatus'];
+      /** @description Whether the bidder may write and send it: not yet sent (upcoming or due), or sent back for changes */
+      withBidder: boolean;
     };
     SecondApprovalDto: {
       /**
