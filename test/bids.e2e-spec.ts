@@ -140,7 +140,14 @@ describe('bids: from draft to endorsed, ranked submission', () => {
     expect(pccList.body.items.map((b: BidDto) => b.id)).toEqual([bid.id]);
     await t.http().get(`/api/v1/bids/${bid.id}`).set(otherCouncil.headers).expect(404);
 
-    // Only endorsed bids are ranked.
+    // Only endorsed bids are ranked; the ranking answer says which, and that the round ranks now.
+    const ranking = async () =>
+      (await t.http().get(`/api/v1/rounds/${round.id}/pcc-ranking`).set(pcc.headers).expect(200))
+        .body;
+    expect(await ranking()).toMatchObject({
+      canRank: true,
+      bids: [{ id: bid.id, rankable: false, awaitingEndorsement: true }],
+    });
     const early = await t
       .http()
       .put(`/api/v1/rounds/${round.id}/pcc-ranking`)
@@ -183,6 +190,17 @@ describe('bids: from draft to endorsed, ranked submission', () => {
       [bid.reference, 1],
       [own.reference, 2],
     ]);
+    // The endorsed bid and the PCC's own are both rankable; neither waits for the PCC.
+    expect(
+      ranked.body.bids.map((b: { id: string; rankable: boolean; awaitingEndorsement: boolean }) => [
+        b.id,
+        b.rankable,
+        b.awaitingEndorsement,
+      ]),
+    ).toEqual([
+      [bid.id, true, false],
+      [own.id, true, false],
+    ]);
 
     // Home Office staff filter the round's submitted bids; drafts are not theirs to see.
     const draft = (
@@ -223,6 +241,8 @@ describe('bids: from draft to endorsed, ranked submission', () => {
       [own.reference, 1],
       [bid.reference, null],
     ]);
+    // A withdrawn bid is not ranked any more.
+    expect(after.body.bids.map((b: { rankable: boolean }) => b.rankable)).toEqual([true, false]);
   });
 
   it('counts every lead in a PCC area against the area limit, and frees a place the PCC declines', async () => {
@@ -270,6 +290,47 @@ describe('bids: from draft to endorsed, ranked submission', () => {
     });
     expect((await eligibility(charity, second.id)).eligible).toBe(true);
     await submit(charity, second.id).expect(200);
+
+    // The declined bid is not one to rank; the charity's waits for the PCC's endorsement.
+    const ranking = async () =>
+      (await t.http().get(`/api/v1/rounds/${round.id}/pcc-ranking`).set(pcc.headers).expect(200))
+        .body;
+    const state = (body: {
+      bids: { id: string; rankable: boolean; awaitingEndorsement: boolean }[];
+    }) => body.bids.map((b) => [b.id, b.rankable, b.awaitingEndorsement]);
+    const open = await ranking();
+    expect(open.canRank).toBe(true);
+    expect(state(open)).toEqual([
+      [first.id, false, false],
+      [second.id, false, true],
+    ]);
+  });
+
+  it('says the area can rank while its round is open or closed, and not once assessment starts', async () => {
+    const closesAt = new Date(Date.now() + 3000).toISOString();
+    const round = await openRound(t, as('admin'), { closesAt });
+    const own = (
+      await t.http().post('/api/v1/bids').set(pcc.headers).send(validBid(round)).expect(201)
+    ).body as BidDto;
+    await submit(pcc, own.id).expect(200);
+    const ranking = async () =>
+      (await t.http().get(`/api/v1/rounds/${round.id}/pcc-ranking`).set(pcc.headers).expect(200))
+        .body;
+    expect(await ranking()).toMatchObject({ canRank: true, bids: [{ rankable: true }] });
+
+    await new Promise((resolve) => setTimeout(resolve, Date.parse(closesAt) - Date.now() + 50));
+    await t.http().post(`/api/v1/rounds/${round.id}/close`).set(as('admin')).expect(200);
+    expect((await ranking()).canRank).toBe(true);
+    await t
+      .http()
+      .post(`/api/v1/rounds/${round.id}/start-assessment`)
+      .set(as('moderator'))
+      .send({ assessmentDueAt: new Date(Date.now() + 14 * 86_400_000).toISOString() })
+      .expect(200);
+    const assessing = await ranking();
+    expect(assessing.canRank).toBe(false);
+    const shown = await t.http().get(`/api/v1/rounds/${round.id}`).set(pcc.headers).expect(200);
+    expect(shown.body.endorsing).toBe(false);
   });
 
   it('lets only one of two simultaneous submissions take the area’s last place', async () => {

@@ -104,7 +104,12 @@ describe('returns: an award’s year of delivery', () => {
     expect(list.body.items.every((row: { overdue: boolean }) => row.overdue)).toBe(true);
     expect((await position()).overdueReturns).toBe(4);
     const q1 = await read(1);
-    expect(q1).toMatchObject({ status: 'due', overdue: true, awardReference: setup.bid.reference });
+    expect(q1).toMatchObject({
+      status: 'due',
+      overdue: true,
+      withBidder: true,
+      awardReference: setup.bid.reference,
+    });
     expect(q1.variance).toMatchObject({ profilePence: 7_500_000, thresholdPercent: 10 });
   });
 
@@ -203,7 +208,10 @@ describe('returns: an award’s year of delivery', () => {
 
     // Q1: on profile; sent back with comments, corrected and resubmitted; both versions kept.
     await save(1, quarterReturn(id, { capital: 6_000_000, revenue: 1_500_000 })).expect(200);
-    expect((await submit(1).expect(200)).body.status).toBe('submitted');
+    expect((await submit(1).expect(200)).body).toMatchObject({
+      status: 'submitted',
+      withBidder: false,
+    });
     expectProblem((await save(1, { narrative: 'changed' }).expect(409)).body, 409, 'return-frozen');
     expectProblem((await submit(1)).body, 409, 'return-frozen');
     const comments = 'Attach the lighting contractor invoices for the capital spend.';
@@ -212,7 +220,11 @@ describe('returns: an award’s year of delivery', () => {
       .set(as('finance'))
       .send({ comments })
       .expect(200);
-    expect(sentBack.body).toMatchObject({ status: 'changes_requested', overdue: true });
+    expect(sentBack.body).toMatchObject({
+      status: 'changes_requested',
+      overdue: true,
+      withBidder: true,
+    });
     await eventually(() =>
       expect(
         mailsTo(`Changes requested: delivery return ${RETURNS_FY} Q1 for ${reference}`),
@@ -230,6 +242,7 @@ describe('returns: an award’s year of delivery', () => {
       'Lighting columns installed in the back lanes as planned.',
     );
     const q1 = (await approve(1).expect(200)).body as ReturnDto;
+    expect(q1.withBidder).toBe(false);
     expect(q1.submissions[1]).toMatchObject({ outcome: 'approved', payablePence: 7_500_000 });
     expect(q1.payment).toMatchObject({ amountPence: 7_500_000, status: 'to_make' });
     expectProblem((await approve(1)).body, 409, 'return-not-submitted');

@@ -169,7 +169,8 @@ describe('funding rounds', () => {
 
     await run('publish', 'approver').expect(403);
     expect((await run('close').expect(409)).body.detail).toMatch(/needs a round in status open/);
-    expect((await run('publish').expect(200)).body.status).toBe('open');
+    const published = (await run('publish').expect(200)).body;
+    expect(published).toMatchObject({ status: 'open', endorsing: true });
     await t.http().get(`/api/v1/rounds/${round.id}`).set(as('applicant')).expect(200);
     await t
       .http()
@@ -183,17 +184,18 @@ describe('funding rounds', () => {
     expect(early.body.detail).toMatch(/bidding is open until/);
 
     await new Promise((resolve) => setTimeout(resolve, Date.parse(closesAt) - Date.now() + 50));
-    const steps: [string, string][] = [
-      ['close', 'closed'],
-      ['start-assessment', 'assessment'],
-      ['publish-outcomes', 'decided'],
-      ['start-delivery', 'delivery'],
-      ['close-out', 'closed_out'],
+    // PCCs endorse and rank only until assessment starts.
+    const steps: [string, string, boolean][] = [
+      ['close', 'closed', true],
+      ['start-assessment', 'assessment', false],
+      ['publish-outcomes', 'decided', false],
+      ['start-delivery', 'delivery', false],
+      ['close-out', 'closed_out', false],
     ];
-    for (const [command, status] of steps) {
+    for (const [command, status, endorsing] of steps) {
       const { body } = await run(command).expect(200);
       // start-assessment answers with the round and what became of its bids.
-      expect((body.round ?? body).status).toBe(status);
+      expect(body.round ?? body).toMatchObject({ status, endorsing });
     }
     await run('publish').expect(409);
 
@@ -252,6 +254,8 @@ describe('funding rounds', () => {
     const round4 = list.body.items.find((r: { code: string }) => r.code === 'SSF4');
     expect(round4).toMatchObject({
       capPerBidPence: 75_000_000,
+      deliveryYears: ['2022/23', '2023/24'],
+      endorsing: false,
       yearCaps: [
         { financialYear: '2022/23', capPence: 50_000_000 },
         { financialYear: '2023/24', capPence: 25_000_000 },

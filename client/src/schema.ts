@@ -2437,11 +2437,15 @@ export interface components {
     };
     AreaBidDto: {
       applicantType: components['schemas']['OrganisationType'];
+      /** @description Whether the bid waits for the PCC to endorse or decline it now: submitted, undecided, in a round still endorsing */
+      awaitingEndorsement: boolean;
       endorsement: components['schemas']['EndorsementState'];
       /** Format: uuid */
       id: string;
       organisationName: string;
       pccRank: number | null;
+      /** @description Whether the PCC ranks this bid: submitted or later, not withdrawn or failed, and endorsed or the PCC’s own */
+      rankable: boolean;
       reference: string;
       requestedPence: number;
       status: components['schemas']['BidStatus'];
@@ -2460,8 +2464,10 @@ export interface components {
     AreaRankingResponseDto: {
       /** @description Most bids the area may have in the round */
       bidLimit: number;
-      /** @description Ranked bids first, by rank */
+      /** @description Ranked bids first, by rank; the rankable ones are what a ranking lists */
       bids: components['schemas']['AreaBidDto'][];
+      /** @description Whether the PCC can rank (and endorse or decline) now: the round is open or closed, not yet in assessment */
+      canRank: boolean;
       /** @example E23000007 */
       forceAreaCode: string;
       /** Format: uuid */
@@ -4516,6 +4522,8 @@ export interface components {
       variance: components['schemas']['VarianceDto'];
       /** @description Send it back in If-Match when saving the draft */
       version: number;
+      /** @description Whether the bidder may write and send it: not yet sent (upcoming or due), or sent back for changes */
+      withBidder: boolean;
     };
     /**
      * @description A delivery return status to filter by; overdue is due and past its date
@@ -4639,6 +4647,8 @@ export interface components {
        * @description When the latest submission was sent; null until first submitted
        */
       submittedAt: string | null;
+      /** @description Whether the bidder may write and send it: not yet sent (upcoming or due), or sent back for changes */
+      withBidder: boolean;
     };
     ReviewedSpendLineDto: {
       /** @description Set when the return is approved */
@@ -4722,9 +4732,19 @@ export interface components {
       deliveryEndsOn: string;
       /** Format: date */
       deliveryStartsOn: string;
+      /**
+       * @description The financial years the delivery period touches, in order: the years a bid’s cost lines and a year cap can name
+       * @example [
+       *       "2025/26",
+       *       "2026/27"
+       *     ]
+       */
+      deliveryYears: string[];
       directAwardJustification: string | null;
       divergenceThreshold: number;
       eligibleApplicantTypes: components['schemas']['OrganisationType'][];
+      /** @description Whether PCCs endorse, decline and rank the round’s bids now: open or closed, not yet in assessment */
+      endorsing: boolean;
       /** @description A record of a round that has run, never opened for bidding (see historic on create) */
       historic: boolean;
       /** Format: uuid */
@@ -4840,6 +4860,8 @@ export interface components {
       /** @description Q1 April–June … Q4 January–March */
       quarter: components['schemas']['Quarter'];
       status: components['schemas']['ReturnStatus'];
+      /** @description Whether the bidder may write and send it: not yet sent (upcoming or due), or sent back for changes */
+      withBidder: boolean;
     };
     SecondApprovalDto: {
       /**

@@ -1,4 +1,3 @@
-import { ENDORSING_ROUND_STATUSES } from './bid-lifecycle';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
@@ -13,7 +12,8 @@ import { UsersService } from '../users/users.service';
 import { endorsementDecided } from './bid-emails';
 import type { AreaRankingResponseDto, BidDto } from './bid-response.dto';
 import { BidStore } from './bid-store';
-import { LIVE_BID_SQL } from './bid-lifecycle';
+import { isAwaitingEndorsement, isRankableBid, RANKABLE_BID_SQL } from './bid-lifecycle';
+import { isEndorsingRound } from '../rounds/round-lifecycle';
 import { endorsementState, toBidDto } from './loaded-bid';
 import { Bid, EndorsementDecision } from './bid.entity';
 import { bidError } from './bids.errors';
@@ -125,8 +125,7 @@ export class BidEndorsementService {
       await this.store.lockScope(manager, round.id, `area:${area}`);
       const rankable = await manager.query<{ id: string; reference: string; pcc_rank: number }[]>(
         `SELECT b.id, b.reference, b.pcc_rank FROM bids b
-         WHERE b.round_id = $1 AND b.force_area_code = $2 AND ${LIVE_BID_SQL}
-           AND (NOT b.needs_endorsement OR b.endorsement_decision = 'endorsed')
+         WHERE b.round_id = $1 AND b.force_area_code = $2 AND ${RANKABLE_BID_SQL}
          ORDER BY b.reference`,
         [round.id, area],
       );
@@ -199,6 +198,7 @@ export class BidEndorsementService {
       roundId: round.id,
       forceAreaCode: pcc.forceAreaCode as string,
       bidLimit: round.bidLimit,
+      canRank: isEndorsingRound(round),
       bids: visible.map((bid) => ({
         id: bid.id,
         reference: bid.reference,
@@ -209,6 +209,8 @@ export class BidEndorsementService {
         endorsement: endorsementState(bid),
         requestedPence: bid.requestedPence,
         pccRank: bid.pccRank,
+        rankable: isRankableBid(bid),
+        awaitingEndorsement: isAwaitingEndorsement(bid, round),
       })),
     };
   }
@@ -230,7 +232,7 @@ export class BidEndorsementService {
     if (!round) {
       throw notFound('Funding round');
     }
-    if (!ENDORSING_ROUND_STATUSES.includes(round.status)) {
+    if (!isEndorsingRound(round)) {
       throw bidError('round-past-endorsement', {
         message: `Round ${round.code} is ${round.status}; endorsement and ranking ended when assessment began.`,
       });

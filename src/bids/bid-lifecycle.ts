@@ -1,5 +1,7 @@
 import { BID_CLOSES_AT_SQL } from '../rounds/round-deadlines';
-import type { BidStatus } from './bid.entity';
+import { ENDORSING_ROUND_STATUSES, isEndorsingRound } from '../rounds/round-lifecycle';
+import type { RoundStatus } from '../rounds/funding-round.entity';
+import type { BidStatus, EndorsementDecision } from './bid.entity';
 
 // Where a bid stands, as SQL over `bids b JOIN funding_rounds r`, declared once for the
 // reminder scan, the task list and the services. `asOf` is an SQL expression for an instant.
@@ -17,9 +19,6 @@ export function isOutOfDraft(bid: { status: BidStatus }): boolean {
 export function outOfDraftBidSql(alias: string): string {
   return `${alias}.status <> '${DRAFT_BID_STATUS}'`;
 }
-
-// A PCC endorses and ranks until its round moves into assessment.
-export const ENDORSING_ROUND_STATUSES = ['open', 'closed'];
 
 // The draft reminder's steps: days before the round closes.
 export const DRAFT_REMINDER_DAYS = [7, 1] as const;
@@ -49,10 +48,50 @@ export const AWAITING_ENDORSEMENT_SQL = `b.status = 'submitted' AND b.needs_endo
   AND b.endorsement_decision IS NULL
   AND r.status IN (${ENDORSING_ROUND_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
+// The same rule for a bid and its round as read.
+export function isAwaitingEndorsement(
+  bid: EndorsedBid & { status: BidStatus },
+  round: { status: RoundStatus },
+): boolean {
+  return (
+    bid.status === 'submitted' &&
+    bid.needsEndorsement &&
+    bid.endorsementDecision === null &&
+    isEndorsingRound(round)
+  );
+}
+
+type EndorsedBid = { needsEndorsement: boolean; endorsementDecision: EndorsementDecision | null };
+
+// Statuses that take a bid out of its round's count: never submitted, withdrawn or failed.
+const GONE_BID_STATUSES = [
+  'draft',
+  'withdrawn',
+  'eligibility_failed',
+] as const satisfies readonly BidStatus[];
+
 // A bid that still holds a place under the round's bid limit: submitted or later, not withdrawn,
 // not failed, and not declined by its PCC.
-export const LIVE_BID_SQL = `b.status NOT IN ('draft', 'withdrawn', 'eligibility_failed')
+export const LIVE_BID_SQL = `b.status NOT IN (${GONE_BID_STATUSES.map((s) => `'${s}'`).join(', ')})
   AND b.endorsement_decision IS DISTINCT FROM 'declined'`;
+
+export function isLiveBid(bid: {
+  status: BidStatus;
+  endorsementDecision: EndorsementDecision | null;
+}): boolean {
+  return (
+    !(GONE_BID_STATUSES as readonly BidStatus[]).includes(bid.status) &&
+    bid.endorsementDecision !== 'declined'
+  );
+}
+
+// A bid its area's PCC ranks: live, and endorsed or needing no endorsement (the PCC's own).
+export const RANKABLE_BID_SQL = `${LIVE_BID_SQL}
+  AND (NOT b.needs_endorsement OR b.endorsement_decision = 'endorsed')`;
+
+export function isRankableBid(bid: EndorsedBid & { status: BidStatus }): boolean {
+  return isLiveBid(bid) && (!bid.needsEndorsement || bid.endorsementDecision === 'endorsed');
+}
 
 // The live bids other than `except` in round `round` whose `column` is `value` (each an SQL
 // expression), counted: the places taken under the bid limit in one scope.

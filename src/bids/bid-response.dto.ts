@@ -213,6 +213,18 @@ export class AreaBidDto {
 
   @ApiProperty({ nullable: true, type: Number })
   pccRank: number | null;
+
+  @ApiProperty({
+    description:
+      'Whether the PCC ranks this bid: submitted or later, not withdrawn or failed, and endorsed or the PCC’s own',
+  })
+  rankable: boolean;
+
+  @ApiProperty({
+    description:
+      'Whether the bid waits for the PCC to endorse or decline it now: submitted, undecided, in a round still endorsing',
+  })
+  awaitingEndorsement: boolean;
 }
 
 export class AreaRankingResponseDto {
@@ -225,6 +237,15 @@ export class AreaRankingResponseDto {
   @ApiProperty({ description: 'Most bids the area may have in the round' })
   bidLimit: number;
 
-  @ApiProperty({ type: [AreaBidDto], description: 'Ranked bids first, by rank' })
+  @ApiProperty({
+    description:
+      'Whether the PCC can rank (and endorse or decline) now: the round is open or closed, not yet in assessment',
+  })
+  canRank: boolean;
+
+  @ApiProperty({
+    type: [AreaBidDto],
+    description: 'Ranked bids first, by rank; the rankable ones are what a ranking lists',
+  })
   bids: AreaBidDto[];
 }

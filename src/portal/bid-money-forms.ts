@@ -1,5 +1,4 @@
 import { formatPounds, penceFromPounds } from '../common/money';
-import { financialYearsBetween } from '../rounds/financial-year';
 import { formValue } from './portal-request';
 import type { FieldProblem } from './portal-views';
 import {
@@ -23,9 +22,8 @@ const costLabel = (kind: string, year: string) =>
 const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
 const cellId = (year: string, kind: string) => `cost-${year.replace('/', '-')}-${kind}`;
 
-// The round's financial years: those its delivery period touches, as the API checks them.
-const roundYears = (round: Round) =>
-  financialYearsBetween(round.deliveryStartsOn, round.deliveryEndsOn);
+// The round's financial years: those its delivery period touches, as the API says and checks.
+const roundYears = (round: Round) => round.deliveryYears;
 
 export const COSTS: Section = {
   slug: 'costs',

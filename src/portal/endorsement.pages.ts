@@ -1,6 +1,5 @@
 import { expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { ENDORSING_ROUND_STATUSES } from '../bids/bid-lifecycle';
 import { formatLondon } from '../common/london-time';
 import { formatPounds } from '../common/money';
 import { shown as bidShown } from './bids.pages';
@@ -29,10 +28,9 @@ export const ENDORSEMENT_TEXT: Record<Bid['endorsement']['state'], string> = {
   declined: 'Not endorsed',
 };
 
-// A bid the PCC can still endorse or decline: submitted (not withdrawn), nothing decided yet.
-function waitsForYou(status: Bid['status'], endorsement: Bid['endorsement']['state']): boolean {
-  return status === 'submitted' && endorsement === 'awaiting';
-}
+// A bid of the PCC's area as its pages read it: the bid, and whether the API says it waits for
+// the PCC's endorsement now (from the area's ranking).
+type ReadAreaBid = Bid & { awaitingEndorsement: boolean };
 
 const bidPath = (id: string, then = '') => `/endorsements/bids/${encodeURIComponent(id)}${then}`;
 
@@ -49,9 +47,7 @@ export function endorsementPages(portal: Portal, pages: FastifyInstance): void {
       const rounds = await expectOk(
         me.api.GET('/api/v1/rounds', { params: { query: { limit: 100 } } }),
       );
-      const endorsing = rounds.items.filter((round) =>
-        ENDORSING_ROUND_STATUSES.includes(round.status),
-      );
+      const endorsing = rounds.items.filter((round) => round.endorsing);
       const rankings = await Promise.all(
         endorsing.map((round) =>
           expectOk(
@@ -70,7 +66,7 @@ export function endorsementPages(portal: Portal, pages: FastifyInstance): void {
           rounds: endorsing.map((round, index) => ({
             ...round,
             waiting: rankings[index].bids
-              .filter((bid) => waitsForYou(bid.status, bid.endorsement))
+              .filter((bid) => bid.awaitingEndorsement)
               .map(areaBidShown),
           })),
         },
@@ -187,14 +183,15 @@ export function endorsementPages(portal: Portal, pages: FastifyInstance): void {
 // A bid of the signed-in PCC's area. Reading the area's ranking of the bid's round is what
 // asks the API whether this person is a PCC (a bidder who is not is refused, 403); the bid
 // itself is not found for anyone outside its area.
-async function areaBid(me: SignedIn, id: string): Promise<Bid> {
+async function areaBid(me: SignedIn, id: string): Promise<ReadAreaBid> {
   const bid = await expectOk(me.api.GET('/api/v1/bids/{id}', { params: { path: { id } } }));
-  await expectOk(
+  const ranking = await expectOk(
     me.api.GET('/api/v1/rounds/{roundId}/pcc-ranking', {
       params: { path: { roundId: bid.roundId } },
     }),
   );
-  return bid;
+  const listed = ranking.bids.find((entry) => entry.id === bid.id);
+  return { ...bid, awaitingEndorsement: listed?.awaitingEndorsement ?? false };
 }
 
 function decisionPage(
@@ -202,7 +199,7 @@ function decisionPage(
   me: SignedIn,
   reply: FastifyReply,
   page: 'endorsement-endorse' | 'endorsement-decline',
-  bid: Bid,
+  bid: ReadAreaBid,
   refused: { problems?: FieldProblem[]; reason?: string } = {},
 ): FastifyReply {
   const title =
@@ -221,11 +218,11 @@ function decisionPage(
 }
 
 // A bid as the PCC's pages show it: the bidder's answers, and where its endorsement stands.
-function endorsementShown(bid: Bid) {
+function endorsementShown(bid: ReadAreaBid) {
   return {
     ...bidShown(bid),
     endorsementText: ENDORSEMENT_TEXT[bid.endorsement.state],
-    awaiting: waitsForYou(bid.status, bid.endorsement.state),
+    awaiting: bid.awaitingEndorsement,
     decidedAtUkTime: bid.endorsement.decidedAt
       ? formatLondon(new Date(bid.endorsement.decidedAt))
       : '',

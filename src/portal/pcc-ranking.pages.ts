@@ -1,6 +1,5 @@
-import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client';
+import { ApiProblem, expectOk } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { ENDORSING_ROUND_STATUSES } from '../bids/bid-lifecycle';
 import { areaBidShown } from './endorsement.pages';
 import {
   formProblems,
@@ -12,19 +11,6 @@ import {
   type SignedIn,
 } from './portal-request';
 import type { FieldProblem } from './portal-views';
-
-type AreaBid = Schemas['AreaRankingResponseDto']['bids'][number];
-
-// Bids that leave the area's count before assessment (the API's LIVE_BID_SQL): never ranked.
-const GONE_STATUSES: AreaBid['status'][] = ['draft', 'withdrawn', 'eligibility_failed'];
-
-// What the API ranks: each live bid of the area that is endorsed or the PCC's own.
-function rankable(bid: AreaBid): boolean {
-  return (
-    !GONE_STATUSES.includes(bid.status) &&
-    (bid.endorsement === 'endorsed' || bid.endorsement === 'not_required')
-  );
-}
 
 const positionField = (position: number) => `priority-${position}`;
 
@@ -91,7 +77,8 @@ async function rankingPage(
     expectOk(me.api.GET('/api/v1/rounds/{id}', { params: { path: { id: roundId } } })),
     expectOk(me.api.GET('/api/v1/rounds/{roundId}/pcc-ranking', { params: { path: { roundId } } })),
   ]);
-  const toRank = ranking.bids.filter(rankable);
+  // What to rank is the API's word: each bid it marks rankable.
+  const toRank = ranking.bids.filter((bid) => bid.rankable);
   const saved = toRank.filter((bid) => bid.pccRank !== null).map(areaBidShown);
   // The saved order first (the API lists ranked bids first), then the unranked by reference.
   const current = shown.chosen ?? toRank.map((bid) => bid.id);
@@ -117,8 +104,8 @@ async function rankingPage(
       savedNow: shown.saved,
       saved,
       positions,
-      canRank: ENDORSING_ROUND_STATUSES.includes(round.status),
-      notRanked: ranking.bids.filter((bid) => !rankable(bid)).map(areaBidShown),
+      canRank: ranking.canRank,
+      notRanked: ranking.bids.filter((bid) => !bid.rankable).map(areaBidShown),
     },
     shown.problems ? 400 : 200,
   );

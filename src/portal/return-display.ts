@@ -1,7 +1,6 @@
 import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client';
 import { endOfLondonDay, formatLondon, formatLondonDate } from '../common/london-time';
 import { formatPounds } from '../common/money';
-import { isWithBidder } from '../returns/return-lifecycle';
 import { formProblems, ifMatchOf, type SignedIn } from './portal-request';
 import type { FieldProblem } from './portal-views';
 
@@ -34,7 +33,7 @@ export const KIND_TEXT = { capital: 'Capital', revenue: 'Revenue' } as const;
 // A return the signed-in person writes: theirs (the API shows a bidder only their own
 // organisation's), and still with them: not yet sent, or sent back for changes.
 export function writingReturn(me: SignedIn, found: Return): boolean {
-  return me.session.user?.role === 'applicant' && isWithBidder(found.status);
+  return me.session.user?.role === 'applicant' && found.withBidder;
 }
 
 export async function readReturn(me: SignedIn, id: string): Promise<Return> {

@@ -38,6 +38,12 @@ export class ScheduledReturnDto {
 
   @ApiProperty({ description: 'Due and not sent by its due date (UK calendar)' })
   overdue: boolean;
+
+  @ApiProperty({
+    description:
+      'Whether the bidder may write and send it: not yet sent (upcoming or due), or sent back for changes',
+  })
+  withBidder: boolean;
 }
 
 export class ReturnContentDto {

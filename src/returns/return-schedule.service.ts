@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In, Not } from 'typeorm';
 import { DeliveryReturn } from './delivery-return.entity';
-import { SETTLED_RETURN_STATUSES } from './return-lifecycle';
+import { isWithBidder, SETTLED_RETURN_STATUSES } from './return-lifecycle';
 import type { ScheduledReturnDto } from './return-response.dto';
 import { readStatus, returnSchedule } from './return-schedule.rules';
 
@@ -19,9 +19,11 @@ export type ScheduledFields = Pick<
 
 export function scheduled(row: ScheduledFields, today: string): ScheduledReturnDto {
   const { id, financialYear, quarter, periodStartsOn, periodEndsOn, dueOn } = row;
+  const read = readStatus(row, today);
   return {
     ...{ id, financialYear, quarter, periodStartsOn, periodEndsOn, dueOn },
-    ...readStatus(row, today),
+    ...read,
+    withBidder: isWithBidder(read.status),
   };
 }
 

@@ -22,3 +22,10 @@ export const BIDDING_ROUND_STATUS = 'open' satisfies RoundStatus;
 export function biddingRoundSql(alias: string): string {
   return `${alias}.status = '${BIDDING_ROUND_STATUS}'`;
 }
+
+// A round's PCCs endorse, decline and rank its bids until it moves into assessment.
+export const ENDORSING_ROUND_STATUSES: readonly RoundStatus[] = ['open', 'closed'];
+
+export function isEndorsingRound(round: { status: RoundStatus }): boolean {
+  return ENDORSING_ROUND_STATUSES.includes(round.status);
+}

@@ -73,6 +73,20 @@ export class RoundDto {
   @ApiProperty({ format: 'date' })
   deliveryEndsOn: string;
 
+  @ApiProperty({
+    type: [String],
+    example: ['2025/26', '2026/27'],
+    description:
+      'The financial years the delivery period touches, in order: the years a bid’s cost lines and a year cap can name',
+  })
+  deliveryYears: string[];
+
+  @ApiProperty({
+    description:
+      'Whether PCCs endorse, decline and rank the round’s bids now: open or closed, not yet in assessment',
+  })
+  endorsing: boolean;
+
   @ApiProperty({ enum: ORGANISATION_TYPES, isArray: true })
   eligibleApplicantTypes: OrganisationType[];
 

@@ -3,6 +3,8 @@ import type { AssessmentCriterion } from './assessment-criterion.entity';
 import type { FundingRound } from './funding-round.entity';
 import type { RoundDto } from './round-response.dto';
 import type { RoundYearCap } from './round-year-cap.entity';
+import { financialYearsBetween } from './financial-year';
+import { isEndorsingRound } from './round-lifecycle';
 
 // A round as the API and the audit trail show it.
 export type RoundWithParts = FundingRound & {
@@ -19,6 +21,8 @@ export function toRoundDto(round: RoundWithParts, yourClosesAt: Date | null = nu
     biddingWindowUkTime: `${formatLondon(round.opensAt)} to ${formatLondon(round.closesAt)} (UK time)`,
     yourClosesAt,
     yourClosesAtUkTime: yourClosesAt ? `${formatLondon(yourClosesAt)} (UK time)` : null,
+    deliveryYears: financialYearsBetween(round.deliveryStartsOn, round.deliveryEndsOn),
+    endorsing: isEndorsingRound(round),
     criteria: [...criteria]
       .sort((a, b) => a.position - b.position)
       .map(({ id, position, title, guidance, weight, maxMark }) => ({
