@@ -134,8 +134,9 @@ function recordSql(
 }
 
 // The keys the file is sorted by within an award, as the cursor's query sorts it
-// (exportLines('csv')); the awards are in reference order, by their place in it (award_order:
-// one sort of the awards, so the file's sort compares whole numbers, not text, between awards).
+// (exportLines('csv')). The awards are in reference order, by their place in it (award_order; a
+// reference is unique): one sort of the awards, so the file's sort compares whole numbers, not
+// text, between awards.
 const SORT_KEYS = ['financial_year', 'quarter', 'kind', 'force_area_code', 'applicant_type'];
 
 // The query PostgreSQL writes the CSV's lines with (without the heading), for `COPY (…) TO
