@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, createReadStream, openSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { EXPORT_LINES, EXPORT_SETTINGS } from '../src/reports/spend-summary.sql';
+import { EXPORT_LINES } from '../src/reports/spend-lines.sql';
+import { EXPORT_SETTINGS } from '../src/reports/spend-summary.sql';
 
 // The export benchmark's baseline: PostgreSQL alone writing the CSV of the SELECT an export
 // streams, with psql's COPY, and the line count of a file either way.

@@ -102,7 +102,7 @@ export interface ExportColumn {
   width: number;
   // Read from the database: the SQL for each level that has the column (the UNION branches'
   // aliases: `aw` the award, `a` its totals, `o` its overdue returns, `y` a year line, `q` a
-  // quarter line, `d` its return, `t` a total), and its PostgreSQL type for the levels without.
+  // quarter line (a return), `t` a total), and its PostgreSQL type for the levels without.
   sql?: Partial<Record<LineLevel, string>>;
   sqlType?: 'text' | 'bigint' | 'int' | 'boolean';
   // Or worked out when written, for these levels. `perAward`: worked out from the award alone

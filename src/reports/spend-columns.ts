@@ -253,7 +253,7 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     type: 'date',
     width: 13,
     sqlType: 'text',
-    sql: { quarter: `to_char(d.due_on, 'YYYY-MM-DD')` },
+    sql: { quarter: `to_char(q.due_on, 'YYYY-MM-DD')` },
     csv: true,
     excel: true,
   },

@@ -9,7 +9,8 @@ import {
   sqlLiteral,
 } from './export-column';
 import { SPEND_COLUMNS } from './spend-columns';
-import { EXPORT_LISTS, LINE_SOURCES, SPEND_FACTS, TOTAL_ORDER } from './spend-summary.sql';
+import { EXPORT_LISTS, LINE_SOURCES, TOTAL_ORDER } from './spend-lines.sql';
+import { SPEND_FACTS } from './spend-summary.sql';
 import { csvText, csvTextSql } from './spreadsheet-text';
 
 // The spend CSV written by PostgreSQL itself: one text per line of the file, made in SQL from the
@@ -132,15 +133,11 @@ function recordSql(
   return `concat(${parts.join(',\n           ')})`;
 }
 
-// The keys the file is sorted by, as the cursor's query sorts it (exportLines('csv')).
-const SORT_KEYS = [
-  'reference',
-  'financial_year',
-  'quarter',
-  'kind',
-  'force_area_code',
-  'applicant_type',
-];
+// The keys the file is sorted by within an award, as the cursor's query sorts it
+// (exportLines('csv')). The awards are in reference order, by their place in it (award_order; a
+// reference is unique): one sort of the awards, so the file's sort compares whole numbers, not
+// text, between awards.
+const SORT_KEYS = ['financial_year', 'quarter', 'kind', 'force_area_code', 'applicant_type'];
 
 // The query PostgreSQL writes the CSV's lines with (without the heading), for `COPY (…) TO
 // STDOUT`: COPY takes no parameters, so the round and the moment are written into it as literals.
@@ -158,8 +155,10 @@ export function spendCsvCopy(
     const awardJoin = source.awardId
       ? `\n    JOIN award_fields w ON w.award_id = ${source.awardId}`
       : '';
+    const awardOrder = source.awardId ? 'w.award_order' : 'NULL::bigint';
     return `
-    SELECT ${section} AS section, ${rank} AS rank, ${totalOrder} AS total_order, ${keys(level)},
+    SELECT ${section} AS section, ${rank} AS rank, ${totalOrder} AS total_order,
+           ${awardOrder} AS award_order, ${keys(level)},
            ${recordSql(columns, shown, level, moment)} AS record
     FROM ${source.from}${awardJoin}`;
   };
@@ -169,6 +168,7 @@ export function spendCsvCopy(
   ${EXPORT_LISTS},
   award_fields AS MATERIALIZED (
     SELECT ${LINE_SOURCES.award.awardId} AS award_id,
+           row_number() OVER (ORDER BY ${rawSql(columns, 'reference', 'award')}) AS award_order,
            ${awardFields
              .map(
                (column) => `${columnFieldSql(columns, column, 'award', moment)} AS ${column.key}`,
@@ -183,7 +183,7 @@ export function spendCsvCopy(
   ).join('\n    UNION ALL')}
   )
   SELECT l.record FROM lines l
-  ORDER BY l.section, l.total_order, l.reference, l.rank, l.financial_year, l.quarter, l.kind,
+  ORDER BY l.section, l.total_order, l.award_order, l.rank, l.financial_year, l.quarter, l.kind,
            l.force_area_code, l.applicant_type`;
   const values = [roundId, asAt.toISOString()];
   return `COPY (${sql.replace(/\$(\d)\b/g, (_, n: string) => sqlLiteral(values[Number(n) - 1]))}) TO STDOUT`;

@@ -7,7 +7,7 @@ import { type Cell, type ExportColumn, sqlColumns } from './export-column';
 import { SPEND_COLUMNS } from './spend-columns';
 import { writeSpendCsv } from './spend-csv';
 import type { SpendLines } from './spend-export';
-import { exportLines } from './spend-summary.sql';
+import { exportLines } from './spend-lines.sql';
 import { writeSpendXlsx } from './spend-xlsx';
 
 // A column added in one place, to the definition the writers and the query are given: worked

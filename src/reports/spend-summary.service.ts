@@ -15,14 +15,8 @@ import type {
   SpendTotalsDto,
 } from './spend-summary.dto';
 import type { QuarterTotal } from './spend-export';
-import {
-  AWARD_ROWS,
-  EXPORT_LINES,
-  EXPORT_SIZE,
-  QUARTER_TOTALS,
-  SPEND_SETTINGS,
-  TOTAL_ROWS,
-} from './spend-summary.sql';
+import { AWARD_ROWS, QUARTER_TOTALS, SPEND_SETTINGS, TOTAL_ROWS } from './spend-summary.sql';
+import { EXPORT_LINES, EXPORT_SIZE } from './spend-lines.sql';
 import { reportError } from './reports.errors';
 
 type TotalRow = MoneyRow & {

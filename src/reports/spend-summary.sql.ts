@@ -2,9 +2,8 @@
 // are worked out through several steps), so PostgreSQL would JIT-compile some 300 expressions
 // first: seconds of compiling for a query that runs in less.
 import { awardProfileAtSql } from '../awards/award-lifecycle';
+import { COST_KINDS, type CostKind } from '../bids/bid-lines.entity';
 import { organisationNameAtSql } from '../organisations/organisation-names';
-import { type ExportColumn, type LineLevel, selectList, sqlColumns } from './export-column';
-import { SPEND_COLUMNS } from './spend-columns';
 
 export const SPEND_SETTINGS = 'SET LOCAL jit = off';
 // An export reads its lines through a cursor, which PostgreSQL never runs with parallel workers:
@@ -16,6 +15,41 @@ const PROFILE_CELLS = (profile: string) =>
   `jsonb_to_recordset(coalesce(${profile}, '[]'::jsonb))
      AS p("financialYear" text, quarter int, kind text, "amountPence" bigint)`;
 
+// The kinds of money, side by side in a row: `sql` for each kind, joined.
+export const eachKind = (sql: (kind: CostKind) => string, separator = ', ') =>
+  COST_KINDS.map(sql).join(separator);
+// The money a return's quarter holds of a kind besides its profile, in the order SPEND_FACTS's
+// year rows list them.
+export const QUARTER_MEASURES = ['claimed', 'approved', 'paid', 'forecast'] as const;
+const eachMeasure = (sql: (measure: (typeof QUARTER_MEASURES)[number]) => string) =>
+  QUARTER_MEASURES.map(sql).join(', ');
+
+// A year's amount (of the award's lines, for a return `r` of an award never varied) spread evenly
+// over the year's quarters, pennies left over in the last; a varied award's quarter cell as it is.
+const spreadSql = (amount: string) =>
+  `CASE WHEN r.varied THEN ${amount}
+                WHEN r.position = r.quarters_in_year
+                THEN ${amount} - (${amount} / r.quarters_in_year) * (r.quarters_in_year - 1)
+                ELSE ${amount} / r.quarters_in_year END`;
+
+// What a return `r` holds of a kind, from its latest submission's spend line `l_<kind>` and the
+// award's forecast `fc`: claimed (nothing when sent back, or when the award was withdrawn before
+// it was approved), approved and paid (once approved, and paid), forecast (for a quarter nobody
+// has reported on, from the latest live submission's forecast).
+const QUARTER_MONEY: Record<(typeof QUARTER_MEASURES)[number], (kind: CostKind) => string> = {
+  claimed: (kind) =>
+    `coalesce(CASE WHEN r.sent_back OR (r.award_status = 'withdrawn' AND NOT r.approved) THEN 0
+                         ELSE l_${kind}.claimed_pence END, 0)`,
+  approved: (kind) => `coalesce(CASE WHEN r.approved THEN l_${kind}.approved_pence ELSE 0 END, 0)`,
+  paid: (kind) =>
+    `coalesce(CASE WHEN r.approved AND r.paid THEN l_${kind}.approved_pence ELSE 0 END, 0)`,
+  forecast: (kind) => `CASE WHEN r.submission_id IS NOT NULL AND NOT r.sent_back THEN 0
+                ELSE coalesce((
+                  SELECT sum((x->>'amountPence')::bigint) FROM jsonb_array_elements(fc.forecast) x
+                  WHERE x->>'financialYear' = r.financial_year AND (x->>'quarter')::int = r.quarter
+                    AND x->>'kind' = '${kind}'), 0) END`,
+};
+
 // The round's spend as at a moment, in SQL: $1 the round, $2 the "as at" instant. Everything is
 // read as it stood then (submissions sent by then, reviews and payments recorded by then,
 // releases made by then, variations approved by then, organisation names as they were then),
@@ -25,10 +59,11 @@ const PROFILE_CELLS = (profile: string) =>
 // `awards`: one row per award accepted by then, with its profile as it stood (awardProfileAtSql;
 // NULL for an award never varied). `returns`: one row per award × quarter (its return), with
 // where the return stood: its latest submission sent by then, sent back or approved, and its
-// payment made. `facts`: one row per award × financial year × quarter × kind (and its return's
-// id), with the quarter's profile (for an award never varied, the kind's award for the year spread evenly over the
-// award's quarters in that year, pennies left over in the last; for a varied one, the quarter's
-// cells of its profile), claimed, approved, paid and forecast; `years`: one row per award ×
+// payment made. `quarters`: one row per return with a profile cell, capital and revenue side by
+// side: each kind's profile (for an award never varied, the kind's award for the year spread
+// evenly over the award's quarters in that year, pennies left over in the last; for a varied one,
+// the quarter's cell of its profile), claimed, approved, paid and forecast, and the quarter's
+// profile of both; `facts`: the same, one row per return × kind. `years`: one row per award ×
 // financial year × kind with the award, the release (at year end, or of everything not approved
 // when the award is withdrawn) and what remains.
 //
@@ -37,7 +72,8 @@ const PROFILE_CELLS = (profile: string) =>
 // per award and year, the latest submission per return, its spend lines per kind), joined on
 // keys, and the year rows are summed from one list by GROUP BY, never by joining two computed
 // lists on several columns, whose sizes PostgreSQL cannot estimate (it then picks nested loops
-// over them, quadratic in the round's returns).
+// over them, quadratic in the round's returns). The kinds side by side halve the rows the years
+// are summed from, and a quarter's line needs no grouping at all.
 export const SPEND_FACTS = `
   awards AS MATERIALIZED (
     SELECT a.id AS award_id, b.reference, ${organisationNameAtSql('o.id', '$2::timestamptz')}
@@ -80,21 +116,23 @@ export const SPEND_FACTS = `
     ) lt ON true
     LEFT JOIN return_payments pay ON pay.return_id = d.id
   ),
-  -- The quarter's profile cells: for an award never varied, its award lines for the year
-  -- (spread over the year's quarters in facts) with the year's total; for a varied one, its
-  -- profile's cells for the quarter, with the quarter's total.
+  -- The profile cells of each award's years (an award never varied: its award lines, spread over
+  -- the year's quarters in quarters below) or quarters (a varied one: its profile's cells for the
+  -- quarter), each kind's amount side by side (NULL: no cell of that kind), with their total.
   cells AS (
     SELECT al.decision_id AS award_id, false AS varied, al.financial_year, NULL::int AS quarter,
-           al.kind, al.amount_pence,
-           sum(al.amount_pence) OVER (PARTITION BY al.decision_id, al.financial_year)::bigint
-             AS year_total
+           ${eachKind((kind) => `sum(al.amount_pence) FILTER (WHERE al.kind = '${kind}')::bigint AS ${kind}`)},
+           sum(al.amount_pence)::bigint AS total
     FROM awards aw JOIN award_lines al ON al.decision_id = aw.award_id
     WHERE aw.profile IS NULL
+    GROUP BY al.decision_id, al.financial_year
     UNION ALL
-    SELECT aw.award_id, true, p."financialYear", p.quarter, p.kind, p."amountPence",
-           sum(p."amountPence") OVER (PARTITION BY aw.award_id, p."financialYear", p.quarter)::bigint
+    SELECT aw.award_id, true, p."financialYear", p.quarter,
+           ${eachKind((kind) => `sum(p."amountPence") FILTER (WHERE p.kind = '${kind}')::bigint`)},
+           sum(p."amountPence")::bigint
     FROM awards aw CROSS JOIN ${PROFILE_CELLS('aw.profile')}
     WHERE aw.profile IS NOT NULL
+    GROUP BY aw.award_id, p."financialYear", p.quarter
   ),
   -- Each award's forecast from its latest live submission (read only for awards with a quarter
   -- nobody has reported on).
@@ -110,71 +148,117 @@ export const SPEND_FACTS = `
     ) f
     JOIN return_submissions s ON s.id = f.submission_id
   ),
-  facts AS (
-    SELECT r.award_id, r.return_id, r.financial_year, r.quarter, c.kind,
-           CASE WHEN r.varied THEN c.amount_pence
-                WHEN r.position = r.quarters_in_year
-                THEN c.amount_pence - (c.amount_pence / r.quarters_in_year) * (r.quarters_in_year - 1)
-                ELSE c.amount_pence / r.quarters_in_year END AS profile,
-           CASE WHEN r.varied THEN c.year_total
-                WHEN r.position = r.quarters_in_year
-                THEN c.year_total - (c.year_total / r.quarters_in_year) * (r.quarters_in_year - 1)
-                ELSE c.year_total / r.quarters_in_year END AS quarter_profile,
-           coalesce(CASE WHEN r.sent_back OR (r.award_status = 'withdrawn' AND NOT r.approved) THEN 0
-                         ELSE l.claimed_pence END, 0) AS claimed,
-           coalesce(CASE WHEN r.approved THEN l.approved_pence ELSE 0 END, 0) AS approved,
-           coalesce(CASE WHEN r.approved AND r.paid THEN l.approved_pence ELSE 0 END, 0) AS paid,
-           CASE WHEN r.submission_id IS NOT NULL AND NOT r.sent_back THEN 0
-                ELSE coalesce((
-                  SELECT sum((x->>'amountPence')::bigint) FROM jsonb_array_elements(fc.forecast) x
-                  WHERE x->>'financialYear' = r.financial_year AND (x->>'quarter')::int = r.quarter
-                    AND x->>'kind' = c.kind), 0) END AS forecast,
+  -- One row per return with a profile cell, its kinds side by side (NULL: no cell of that kind).
+  quarters AS (
+    SELECT r.award_id, r.return_id, r.financial_year, r.quarter, r.due_on,
+           ${eachKind((kind) => `${spreadSql(`c.${kind}`)} AS profile_${kind}`)},
+           ${spreadSql('c.total')} AS quarter_profile,
+           ${eachKind(
+             (kind) =>
+               `${eachMeasure((measure) => `CASE WHEN c.${kind} IS NOT NULL THEN ${QUARTER_MONEY[measure](kind)} END AS ${measure}_${kind}`)}`,
+             ',\n           ',
+           )},
            (r.due_on < ($2::timestamptz AT TIME ZONE 'Europe/London')::date
              AND (r.submission_id IS NULL OR r.sent_back) AND r.award_status = 'active') AS overdue
     FROM returns r
     JOIN cells c ON c.award_id = r.award_id AND c.financial_year = r.financial_year
       AND (NOT c.varied OR c.quarter = r.quarter)
-    -- The latest submission's spend line for the return's year and the kind, by its primary key:
+    -- The latest submission's spend line for the return's year and each kind, by its primary key:
     -- joined through a list of the round's claims instead, PostgreSQL (which cannot estimate that
     -- list) compared every fact with every claim, quadratic in the round's returns.
-    LEFT JOIN return_spend_lines l ON l.submission_id = r.submission_id
-      AND l.financial_year = r.financial_year AND l.kind = c.kind
+    ${eachKind(
+      (kind) => `LEFT JOIN return_spend_lines l_${kind} ON l_${kind}.submission_id = r.submission_id
+      AND l_${kind}.financial_year = r.financial_year AND l_${kind}.kind = '${kind}'`,
+      '\n    ',
+    )}
     LEFT JOIN forecasts fc ON fc.award_id = r.award_id
   ),
+  -- The same, one row per return and kind.
+  facts AS (
+    SELECT q.award_id, q.return_id, q.financial_year, q.quarter, k.kind, k.profile,
+           q.quarter_profile, k.claimed, k.approved, k.paid, k.forecast, q.overdue
+    FROM quarters q
+    CROSS JOIN LATERAL (VALUES ${eachKind(
+      (kind) =>
+        `('${kind}', q.profile_${kind}, q.claimed_${kind}, q.approved_${kind}, q.paid_${kind}, q.forecast_${kind})`,
+    )})
+      AS k(kind, profile, claimed, approved, paid, forecast)
+    WHERE k.profile IS NOT NULL
+  ),
+  -- Each award's lines as they stood, per year with the kinds side by side: an award never varied
+  -- its award lines, a varied one its profile summed per year and kind (kinds summing to nothing
+  -- left out).
+  award_years AS (
+    SELECT c.award_id, c.financial_year, ${eachKind((kind) => `c.${kind}`)}
+    FROM cells c WHERE NOT c.varied
+    UNION ALL
+    SELECT c.award_id, c.financial_year,
+           ${eachKind((kind) => `CASE WHEN sum(c.${kind}) > 0 THEN sum(c.${kind})::bigint END`)}
+    FROM cells c WHERE c.varied
+    GROUP BY c.award_id, c.financial_year
+  ),
   years AS (
-    SELECT y.award_id, y.financial_year, y.kind, sum(y.awarded) AS awarded,
-           sum(y.claimed) AS claimed, sum(y.approved) AS approved, sum(y.paid) AS paid,
-           sum(y.forecast) AS forecast,
-           CASE WHEN bool_or(y.withdrawn) THEN sum(y.awarded) - sum(y.approved)
-                ELSE sum(y.released) END AS released
+    SELECT y.award_id, y.financial_year, k.kind, k.awarded, k.claimed, k.approved, k.paid,
+           k.forecast, k.released
     FROM (
-      SELECT al.award_id, al.financial_year, al.kind, al.amount_pence AS awarded,
-             0::bigint AS claimed, 0::bigint AS approved, 0::bigint AS paid, 0::bigint AS forecast,
-             coalesce(rel.amount_pence, 0) AS released, aw.award_status = 'withdrawn' AS withdrawn
-      FROM awards aw
-      JOIN (
-        SELECT c.award_id, c.financial_year, c.kind, c.amount_pence
-        FROM cells c WHERE NOT c.varied
+      SELECT x.award_id, x.financial_year,
+             ${eachKind(
+               (
+                 kind,
+               ) => `bool_or(x.has_${kind}) AS has_${kind}, sum(x.awarded_${kind}) AS awarded_${kind},
+             sum(x.claimed_${kind}) AS claimed_${kind}, sum(x.approved_${kind}) AS approved_${kind},
+             sum(x.paid_${kind}) AS paid_${kind}, sum(x.forecast_${kind}) AS forecast_${kind},
+             CASE WHEN bool_or(x.withdrawn_${kind})
+                  THEN sum(x.awarded_${kind}) - sum(x.approved_${kind})
+                  ELSE sum(x.released_${kind}) END AS released_${kind}`,
+               ',\n             ',
+             )}
+      FROM (
+        SELECT al.award_id, al.financial_year,
+               ${eachKind(
+                 (kind) => `al.${kind} IS NOT NULL AS has_${kind}, al.${kind} AS awarded_${kind},
+               ${eachMeasure((measure) => `CASE WHEN al.${kind} IS NOT NULL THEN 0::bigint END AS ${measure}_${kind}`)},
+               CASE WHEN al.${kind} IS NOT NULL THEN coalesce(rel_${kind}.amount_pence, 0) END
+                 AS released_${kind},
+               CASE WHEN al.${kind} IS NOT NULL THEN aw.award_status = 'withdrawn' END
+                 AS withdrawn_${kind}`,
+                 ',\n               ',
+               )}
+        FROM awards aw
+        JOIN award_years al ON al.award_id = aw.award_id
+        -- Looked up by its key for each line: joined whole, PostgreSQL hashed every release of
+        -- every round (101,100 of them in the benchmark, 30 ms) for a round of 50 awards.
+        ${eachKind(
+          (kind) => `LEFT JOIN LATERAL (
+          SELECT rel.amount_pence FROM year_end_releases rel
+          WHERE rel.award_id = aw.award_id AND rel.financial_year = al.financial_year
+            AND rel.kind = '${kind}' AND rel.released_at <= $2::timestamptz
+          LIMIT 1 -- (one at most: the key) keeps it a lookup, never pulled up into a join
+        ) rel_${kind} ON true`,
+          '\n        ',
+        )}
         UNION ALL
-        -- A varied award's lines as they stood: its profile summed per year and kind.
-        SELECT c.award_id, c.financial_year, c.kind, sum(c.amount_pence)::bigint
-        FROM cells c WHERE c.varied
-        GROUP BY c.award_id, c.financial_year, c.kind HAVING sum(c.amount_pence) > 0
-      ) al ON al.award_id = aw.award_id
-      -- Looked up by its key for each line: joined whole, PostgreSQL hashed every release of every
-      -- round (101,100 of them in the benchmark, 30 ms) for a round of 50 awards.
-      LEFT JOIN LATERAL (
-        SELECT rel.amount_pence FROM year_end_releases rel
-        WHERE rel.award_id = aw.award_id AND rel.financial_year = al.financial_year
-          AND rel.kind = al.kind AND rel.released_at <= $2::timestamptz
-        LIMIT 1 -- (one at most: the key) keeps it a lookup, never pulled up into a join
-      ) rel ON true
-      UNION ALL
-      SELECT f.award_id, f.financial_year, f.kind, 0, f.claimed, f.approved, f.paid, f.forecast,
-             0, false
-      FROM facts f
+        SELECT q.award_id, q.financial_year,
+               ${eachKind(
+                 (
+                   kind,
+                 ) => `q.profile_${kind} IS NOT NULL, CASE WHEN q.profile_${kind} IS NOT NULL THEN 0::bigint END,
+               ${eachMeasure((measure) => `q.${measure}_${kind}`)},
+               CASE WHEN q.profile_${kind} IS NOT NULL THEN 0::bigint END, NULL::boolean`,
+                 ',\n               ',
+               )}
+        FROM quarters q
+      ) x
+      GROUP BY x.award_id, x.financial_year
     ) y
-    GROUP BY y.award_id, y.financial_year, y.kind
+    CROSS JOIN LATERAL (VALUES ${eachKind(
+      (kind) =>
+        `('${kind}', y.has_${kind}, y.awarded_${kind}, y.claimed_${kind}, y.approved_${kind}, y.paid_${kind},
+              y.forecast_${kind}, y.released_${kind})`,
+      ',\n                              ',
+    )})
+      AS k(kind, present, awarded, claimed, approved, paid, forecast, released)
+    WHERE k.present
   )`;
 
 // The money columns every level of the summary has, summed from `years` rows `y`.
@@ -237,7 +321,7 @@ export const QUARTER_TOTALS = `
 
 // The round's totals and subtotals by force area, applicant type and financial year × kind, as
 // rows with their `level` (no ORDER BY: used below and by the exports).
-const TOTALS = `
+export const TOTALS = `
   SELECT CASE
            WHEN GROUPING(aw.force_area_code) = 0 THEN 'forceArea'
            WHEN GROUPING(aw.applicant_type) = 0 THEN 'applicantType'
@@ -254,116 +338,3 @@ export const TOTAL_ROWS = `
   WITH ${SPEND_FACTS}
   SELECT t.* FROM (${TOTALS}) t
   ORDER BY t.level, t.force_area_code, t.applicant_type, t.financial_year, t.kind`;
-
-// Everything a CSV or Excel export holds, one row per line of the file, flat, in the order the
-// file is written, so it is streamed from a cursor and written as it comes, once. The columns
-// are the database columns of the export's column definition (spend-columns.ts), each UNION
-// branch's select list generated from it (a typed NULL where a level lacks a column). `line` says
-// what a row is: 'award' (its totals), 'year' (award × financial year × kind), 'quarter' (award
-// × quarter, capital and revenue side by side) or one of the totals, 'total: round', 'total:
-// year and kind', 'total: force area', 'total: applicant type'. Money is bigint pence.
-// CSV order: per award its award row, year rows and quarter rows, in reference order; the
-// totals last. Excel order: sheet by sheet: the totals (Summary), awards, years, quarters.
-// The lists every export's lines are read from, after SPEND_FACTS: each return's quarter line
-// (capital and revenue side by side), each award's totals and its overdue returns.
-export const EXPORT_LISTS = `
-  quarter_lines AS (
-    SELECT f.award_id, f.return_id, f.financial_year, f.quarter,
-           min(f.quarter_profile) AS profile,
-           sum(f.claimed) AS claimed,
-           coalesce(sum(f.claimed) FILTER (WHERE f.kind = 'capital'), 0) AS claimed_capital,
-           coalesce(sum(f.claimed) FILTER (WHERE f.kind = 'revenue'), 0) AS claimed_revenue,
-           sum(f.approved) AS approved, sum(f.paid) AS paid, sum(f.forecast) AS forecast,
-           bool_or(f.overdue) AS overdue
-    FROM facts f
-    -- (The return names the award, year and quarter: grouping by it too adds no groups.)
-    GROUP BY f.award_id, f.financial_year, f.quarter, f.return_id
-  ),
-  award_totals AS (
-    SELECT y.award_id, ${MONEY_TOTALS} FROM years y GROUP BY y.award_id
-  ),
-  overdue AS (
-    SELECT q.award_id, count(*) FILTER (WHERE q.overdue) AS overdue_returns
-    FROM quarter_lines q GROUP BY q.award_id
-  )`;
-
-// Where each level's lines are read from, with the aliases the column definition's SQL uses (see
-// ExportColumn.sql), and the award each belongs to.
-export const LINE_SOURCES: Record<LineLevel, { from: string; awardId: string | null }> = {
-  award: {
-    from: `award_totals a
-    JOIN awards aw ON aw.award_id = a.award_id
-    LEFT JOIN overdue o ON o.award_id = a.award_id`,
-    awardId: 'a.award_id',
-  },
-  year: { from: 'years y JOIN awards aw ON aw.award_id = y.award_id', awardId: 'y.award_id' },
-  quarter: {
-    from: `quarter_lines q JOIN awards aw ON aw.award_id = q.award_id
-    -- The return by its key: joined on award, year and quarter, PostgreSQL multiplied the three
-    -- columns' selectivities, expected one row where a 10,000-line round has 4,000, and joined
-    -- the awards to that in a nested loop (2,000,000 comparisons, 60% of that export's query).
-    JOIN delivery_returns d ON d.id = q.return_id`,
-    awardId: 'q.award_id',
-  },
-  total: { from: `(${TOTALS}) t`, awardId: null },
-};
-// The totals' order in a file: the round, by financial year and kind, force area, applicant type.
-export const TOTAL_ORDER = `CASE t.level WHEN 'round' THEN 0 WHEN 'yearAndKind' THEN 1
-                                   WHEN 'forceArea' THEN 2 ELSE 3 END`;
-
-// Everything a CSV or Excel export holds, one row per line of the file, flat, in the order the
-// file is written, so it is streamed from a cursor and written as it comes, once. The columns
-// are the database columns of the export's column definition (spend-columns.ts), each UNION
-// branch's select list generated from it (a typed NULL where a level lacks a column). `line` says
-// what a row is: 'award' (its totals), 'year' (award × financial year × kind), 'quarter' (award
-// × quarter, capital and revenue side by side) or one of the totals, 'total: round', 'total:
-// year and kind', 'total: force area', 'total: applicant type'. Money is bigint pence.
-// CSV order: per award its award row, year rows and quarter rows, in reference order; the
-// totals last. Excel order: sheet by sheet: the totals (Summary), awards, years, quarters.
-// (The CSV job has PostgreSQL write the file itself: spend-csv.sql.ts.)
-export function exportLines(
-  order: 'csv' | 'xlsx',
-  columns: readonly ExportColumn[] = SPEND_COLUMNS,
-): string {
-  const sort =
-    order === 'csv'
-      ? 'l.section, l.total_order, l.reference, l.rank, l.financial_year, l.quarter, l.kind, l.force_area_code, l.applicant_type'
-      : 'l.sheet, l.total_order, l.reference, l.financial_year, l.quarter, l.kind, l.force_area_code, l.applicant_type';
-  return `
-  WITH ${SPEND_FACTS},
-  ${EXPORT_LISTS},
-  lines AS (
-    SELECT 0 AS section, 1 AS sheet, 0 AS rank, 0 AS total_order,
-           ${selectList(columns, 'award')}
-    FROM ${LINE_SOURCES.award.from}
-    UNION ALL
-    SELECT 0, 2, 1, 0,
-           ${selectList(columns, 'year')}
-    FROM ${LINE_SOURCES.year.from}
-    UNION ALL
-    SELECT 0, 3, 2, 0,
-           ${selectList(columns, 'quarter')}
-    FROM ${LINE_SOURCES.quarter.from}
-    UNION ALL
-    SELECT 1, 0, 0, ${TOTAL_ORDER},
-           ${selectList(columns, 'total')}
-    FROM ${LINE_SOURCES.total.from}
-  )
-  SELECT ${sqlColumns(columns)
-    .map((column) => `l.${column.key}`)
-    .join(', ')}
-  FROM lines l
-  ORDER BY ${sort}`;
-}
-
-export const EXPORT_LINES = { csv: exportLines('csv'), xlsx: exportLines('xlsx') } as const;
-
-// About how many lines an export of the round holds: its awards, their award lines (year rows)
-// and returns (quarter rows), counted from the keys.
-export const EXPORT_SIZE = `
-  SELECT count(*)
-         + coalesce(sum((SELECT count(*) FROM award_lines al WHERE al.decision_id = a.id)), 0)
-         + coalesce(sum((SELECT count(*) FROM delivery_returns d WHERE d.award_id = a.id)), 0)
-           AS lines
-  FROM award_decisions a
-  WHERE a.round_id = $1::uuid AND a.outcome = 'award' AND a.accepted_at <= $2::timestamptz`;
