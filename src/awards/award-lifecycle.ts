@@ -1,5 +1,6 @@
 import type { AuthenticatedUser } from '../common/access';
 import type { AwardDecision, DecisionStatus } from './award.entity';
+import { textListSql } from '../database/sql-text';
 
 // Where an award stands, as SQL over `award_decisions a`, declared once for the services, the
 // task list and the reports. `asOf` is an SQL expression for an instant.
@@ -41,7 +42,7 @@ export const UNSETTLED_AWARD_STATUSES = [
   'accepted',
   'active',
 ] as const satisfies readonly DecisionStatus[];
-export const AWARD_UNSETTLED_SQL = `a.status IN (${UNSETTLED_AWARD_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+export const AWARD_UNSETTLED_SQL = `a.status IN (${textListSql(UNSETTLED_AWARD_STATUSES)})`;
 
 // Awards in these states hold their money against the round's budget.
 export const LIVE_AWARD_STATUSES: DecisionStatus[] = [

@@ -2,6 +2,7 @@ import { BID_CLOSES_AT_SQL } from '../rounds/round-deadlines';
 import { ENDORSING_ROUND_STATUSES, isEndorsingRound } from '../rounds/round-lifecycle';
 import type { RoundStatus } from '../rounds/funding-round.entity';
 import type { BidStatus, EndorsementDecision } from './bid.entity';
+import { textListSql } from '../database/sql-text';
 
 // Where a bid stands, as SQL over `bids b JOIN funding_rounds r`, declared once for the
 // reminder scan, the task list and the services. `asOf` is an SQL expression for an instant.
@@ -46,7 +47,7 @@ export const BID_DEADLINE_KEY_SQL = `CASE WHEN ${BID_CLOSES_AT_SQL} > r.closes_a
 // A submitted bid its area's PCC has not yet endorsed or declined, in a round still endorsing.
 export const AWAITING_ENDORSEMENT_SQL = `b.status = 'submitted' AND b.needs_endorsement
   AND b.endorsement_decision IS NULL
-  AND r.status IN (${ENDORSING_ROUND_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+  AND r.status IN (${textListSql(ENDORSING_ROUND_STATUSES)})`;
 
 // The same rule for a bid and its round as read.
 export function isAwaitingEndorsement(
@@ -72,7 +73,7 @@ const GONE_BID_STATUSES = [
 
 // A bid that still holds a place under the round's bid limit: submitted or later, not withdrawn,
 // not failed, and not declined by its PCC.
-export const LIVE_BID_SQL = `b.status NOT IN (${GONE_BID_STATUSES.map((s) => `'${s}'`).join(', ')})
+export const LIVE_BID_SQL = `b.status NOT IN (${textListSql(GONE_BID_STATUSES)})
   AND b.endorsement_decision IS DISTINCT FROM 'declined'`;
 
 export function isLiveBid(bid: {

@@ -1,5 +1,6 @@
 import type { ReturnStatus } from './delivery-return.entity';
 import type { ReturnFilter } from './return.dto';
+import { textListSql } from '../database/sql-text';
 
 // Where a quarterly return stands, as SQL over `delivery_returns d`, declared once for the list
 // filters, the reminder scan and the task list. `today` is an SQL expression for the UK calendar
@@ -26,8 +27,7 @@ export function isWithBidder(status: string): boolean {
 
 // With the bidder (unsent, or sent back for changes), its quarter over.
 export function returnWithBidderSql(today: string): string {
-  const statuses = WITH_BIDDER.map((status) => `'${status}'`).join(', ');
-  return `d.status IN (${statuses}) AND d.period_ends_on < ${today}`;
+  return `d.status IN (${textListSql(WITH_BIDDER)}) AND d.period_ends_on < ${today}`;
 }
 
 // With the bidder past its due date.
@@ -65,7 +65,7 @@ export function quarterLabel(row: { quarter: number; financialYear: string }): s
 
 // Settled: nothing more is owed on it. Any other return keeps its round from closing out.
 export const SETTLED_RETURN_STATUSES: readonly ReturnStatus[] = ['approved', 'cancelled'];
-export const RETURN_UNSETTLED_SQL = `d.status NOT IN (${SETTLED_RETURN_STATUSES.map((status) => `'${status}'`).join(', ')})`;
+export const RETURN_UNSETTLED_SQL = `d.status NOT IN (${textListSql(SETTLED_RETURN_STATUSES)})`;
 
 // Over `return_payments p`: approved for payment, not yet recorded as made.
 export const PAYMENT_UNMADE_SQL = `p.status = 'to_make'`;

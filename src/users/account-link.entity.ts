@@ -10,15 +10,13 @@ import {
 } from 'typeorm';
 import { ACCOUNT_LINK_PURPOSES, type AccountLinkPurpose } from './account-link.rules';
 import { User } from './user.entity';
+import { textListSql } from '../database/sql-text';
 
 // One single-use link emailed to a user: an invitation to set their first password, or a
 // password reset. Only the SHA-256 of the token is kept; the token itself is derived from the
 // row id with a server key when the email is rendered (see account-link-tokens.ts).
 @Entity('account_links')
-@Check(
-  'ck_account_links_purpose',
-  `"purpose" IN (${ACCOUNT_LINK_PURPOSES.map((p) => `'${p}'`).join(', ')})`,
-)
+@Check('ck_account_links_purpose', `"purpose" IN (${textListSql(ACCOUNT_LINK_PURPOSES)})`)
 @Check('ck_account_links_closed_once', `"used_at" IS NULL OR "voided_at" IS NULL`)
 @Index('ix_account_links_outstanding', ['userId', 'purpose'], {
   where: `"used_at" IS NULL AND "voided_at" IS NULL`,
