@@ -3,7 +3,7 @@ import helmet from 'helmet';
 
 // The content security policy on every answer: the API docs page loads its own script and
 // styles (Swagger UI writes some inline) and nothing from elsewhere, and forms post only here.
-export const CSP_DIRECTIVES = {
+const CSP_DIRECTIVES = {
   defaultSrc: ["'self'"],
   scriptSrc: ["'self'", "'unsafe-inline'"],
   styleSrc: ["'self'", "'unsafe-inline'"],
@@ -12,12 +12,6 @@ export const CSP_DIRECTIVES = {
   frameAncestors: ["'none'"],
   formAction: ["'self'"],
 };
-
-// The same policy for a page whose forms' answers may also send the browser on to `origins`
-// (browsers hold the redirects after a form post to the page's form-action).
-export function cspWithFormsTo(origins: string[]): typeof CSP_DIRECTIVES {
-  return { ...CSP_DIRECTIVES, formAction: [...CSP_DIRECTIVES.formAction, ...origins] };
-}
 
 // Security headers on every answer, helmet's, with the policy above. Helmet's middleware is
 // built once here: the Fastify plugin built it anew for every request (parsing the policy each
@@ -29,9 +23,11 @@ export function registerSecurityHeaders(fastify: FastifyInstance): void {
   });
 }
 
-// Sets, on one answer, the policy that also lets its forms lead to `origins` (the sign-in pages
-// only, so built for each).
+// Sets, on one answer, the same policy but letting its forms' answers also send the browser on to
+// `origins` (browsers hold the redirects after a form post to the page's form-action). The
+// sign-in pages only, so built for each.
 export function allowFormsTo(reply: FastifyReply, origins: string[]): void {
-  const setPolicy = helmet.contentSecurityPolicy({ directives: cspWithFormsTo(origins) });
+  const directives = { ...CSP_DIRECTIVES, formAction: [...CSP_DIRECTIVES.formAction, ...origins] };
+  const setPolicy = helmet.contentSecurityPolicy({ directives });
   setPolicy(reply.request.raw, reply.raw, () => undefined);
 }
