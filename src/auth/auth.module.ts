@@ -15,6 +15,7 @@ import { PasswordController } from './password.controller';
 import { SessionStore } from './sessions/session-store';
 import { SessionsController } from './sessions/sessions.controller';
 import { SessionsService } from './sessions/sessions.service';
+import { SignedInCache } from './sessions/signed-in-cache';
 import { SpentRefreshToken, UserSession } from './sessions/user-session.entity';
 import { SignInAudit } from './sign-in-audit';
 import { SecondFactorChallenges } from './second-factor/second-factor-challenges';
@@ -49,6 +50,7 @@ import { SecondFactorModule } from './second-factor/second-factor.module';
     LoginLimiter,
     SessionStore,
     SessionsService,
+    SignedInCache,
     SignInAudit,
     SecondFactorChallenges,
     SecondFactorLimiter,

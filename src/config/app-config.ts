@@ -54,6 +54,8 @@ export interface AppConfig {
   // Lifetime of an access token; a refresh token (see sessions) gets the next one.
   jwtTtlSeconds: number;
   sessions: SessionLimits;
+  // How long a request's account check is remembered (SignedInCache); 0 checks every request.
+  signedInCacheSeconds: number;
   demoPassword: string;
   // AES-256-GCM key (32 bytes) that second-factor secrets are encrypted with at rest.
   secondFactorKey: Buffer;

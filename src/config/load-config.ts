@@ -76,6 +76,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
         problems,
       ),
     },
+    signedInCacheSeconds: integer(env, 'SIGNED_IN_CACHE_SECONDS', 5, 0, 60, problems),
     demoPassword: demoPassword(env, problems),
     secondFactorKey: secondFactorKey(env, production, problems),
     trustProxy: trustProxy(env, 'TRUST_PROXY', problems),

@@ -13,6 +13,7 @@ import type { SessionDto } from './session.dto';
 import { sessionError } from './session.errors';
 import { deviceLabel, refreshExpiresIn, SessionEndReason, sessionState } from './session.rules';
 import { SessionStore, SignedInRow } from './session-store';
+import { SignedInCache } from './signed-in-cache';
 import { UserSession } from './user-session.entity';
 import { notFound } from '../../common/common.errors';
 
@@ -36,6 +37,7 @@ export class SessionsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: SessionStore,
+    private readonly signedIn: SignedInCache,
     private readonly audit: AuditService,
     private readonly users: UsersService,
     @Inject(APP_CONFIG) config: AppConfig,
@@ -105,7 +107,7 @@ export class SessionsService {
   }
 
   findSignedIn(userId: string, sessionId: string): Promise<SignedInRow | null> {
-    return this.store.findSignedIn(userId, sessionId);
+    return this.signedIn.read(userId, sessionId, () => this.store.findSignedIn(userId, sessionId));
   }
 
   // For every request: the session its token names must be live. The user's own checks (active,
