@@ -4,7 +4,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 // user's id (`*` for a TRUNCATE): each API process keeps what a request's token stood for in
 // memory for a few seconds (SignedInCache) and drops it when it hears of a change. A change made
 // through any connection, even by hand in psql, is announced; PostgreSQL sends the notice when
-// the change commits and folds repeats within a transaction into one.
+// the change commits and folds repeats within a transaction into one. An INSERT is not announced:
+// nothing remembered names a user or session before it exists.
 export class UserAccessChangeNotices1796230000000 implements MigrationInterface {
   name = 'UserAccessChangeNotices1796230000000';
 

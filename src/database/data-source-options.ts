@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { PoolClient } from 'pg';
 import { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { SnakeNamingStrategy } from './snake-naming.strategy';
@@ -6,7 +7,12 @@ import { SnakeNamingStrategy } from './snake-naming.strategy';
 // One definition for the app, the CLI and the tests. Migrations only: synchronize stays off.
 // `poolSize`: each email being sent holds a connection for its SMTP conversation, so a worker's
 // pool is its email concurrency plus room for the relay, the schedulers and the API's own work.
-export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourceOptions {
+// `onConnect`: run on each new pool connection before it is first handed out.
+export function dataSourceOptions(
+  databaseUrl: string,
+  poolSize = 10,
+  onConnect?: (client: PoolClient) => Promise<void>,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -19,6 +25,6 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourc
     synchronize: false,
     migrationsRun: false,
     // A server that accepts connections but does not answer fails the request instead of hanging.
-    extra: { max: poolSize, connectionTimeoutMillis: 10_000 },
+    extra: { max: poolSize, connectionTimeoutMillis: 10_000, ...(onConnect ? { onConnect } : {}) },
   };
 }

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import {
+  listenForAccountChanges,
+  poolListensForAccountChanges,
+} from '../auth/sessions/account-change-notices';
 import { dataSourceOptions } from './data-source-options';
 
 @Module({
@@ -8,7 +12,13 @@ import { dataSourceOptions } from './data-source-options';
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        ...dataSourceOptions(config.databaseUrl, Math.max(10, config.mail.concurrency + 6)),
+        ...dataSourceOptions(
+          config.databaseUrl,
+          Math.max(10, config.mail.concurrency + 6),
+          // An API process's own changes to accounts are heard on the connection that made them
+          // (SignedInCache).
+          poolListensForAccountChanges(config) ? listenForAccountChanges : undefined,
+        ),
         retryAttempts: 3,
       }),
     }),

@@ -5,32 +5,38 @@ import {
   OnApplicationBootstrap,
   OnModuleDestroy,
 } from '@nestjs/common';
-import { Client, type Notification, type Pool, type PoolClient } from 'pg';
+import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import {
+  ACCOUNT_CHANGE_TRIGGERS,
+  ACCOUNT_CHANGES_CHANNEL,
+  accountChangeNotices,
+  poolListensForAccountChanges,
+} from './account-change-notices';
 import type { SignedInRow } from './session-store';
 
 // What a token stood for (its user and session, SessionStore.findSignedIn), kept in memory for
 // a few seconds, so that a person's requests in quick succession check their account with one
-// read instead of one each. It never answers with something changed since it was read:
+// read instead of one each. Every change to a user or a session is announced by PostgreSQL
+// (account-change-notices.ts), and that user's entries are dropped when it is heard:
 //
-// - Every change to `users` or `user_sessions` is announced by PostgreSQL on CHANNEL with the
-//   user's id (migration UserAccessChangeNotices), whoever makes it, and that user's entries are
-//   dropped when the announcement is heard.
-// - A change made in this process is heard before the code that made it goes on: every pool
-//   connection listens too, and PostgreSQL hands a connection its own transaction's notices
-//   before it answers the COMMIT. So a deactivation, a role change, an ended session or a
-//   sign-out everywhere is in force for this process's next request.
-// - Another process hears it on its own listening connection as the change commits (about a
-//   millisecond, not a request's round trip).
+// - In this process, before the code that made the change goes on: every pool connection
+//   listens (DatabaseModule's onConnect hook), and PostgreSQL hands a connection its own
+//   transaction's notices before it answers the COMMIT. A deactivation, role change, ended
+//   session or sign-out made here holds from this process's next request.
+// - In another process, when its listening connection hears the notice, sent as the change
+//   commits: within milliseconds, not at once. A request that reaches it in between may still
+//   be answered from memory; never longer than SIGNED_IN_CACHE_SECONDS, even unheard.
 // - A read that began before a change and ends after it is not kept (`changes` moved on).
-// - Nothing is kept or answered while the listening connection is down, or while the pool holds
-//   a connection that could not listen: every request then reads the database, as with no cache.
-const CHANNEL = 'user_access_changed';
+// - Nothing is kept or answered while the listening connection is down, or when the database
+//   lacks the triggers (a migration not run yet): every request then reads the database.
 // The most users remembered at once; past it the oldest go first.
 const MAX_USERS = 10_000;
-// How long to wait before listening again after the listening connection is lost.
+// How long to wait before listening again after the listening connection is lost, and before
+// looking again for triggers that were missing.
 const RELISTEN_MS = 1_000;
+const TRIGGERS_AGAIN_MS = 30_000;
 
 interface Entry {
   row: SignedInRow;
@@ -42,18 +48,18 @@ export class SignedInCache implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SignedInCache.name);
   private readonly keepMs: number;
   private readonly databaseUrl: string;
+  private readonly poolListens: boolean;
   // Entries by user id, then session id.
   private readonly entries = new Map<string, Map<string, Entry>>();
   // Moves on at every change heard (and whenever the cache is emptied).
   private changes = 0;
   private listener: Client | null = null;
   private listening = false;
-  // Pool connections that could not listen: their commits would go unheard in this process
-  // until another connection passed them on, so nothing is cached while the pool keeps one.
-  private readonly deafClients = new Set<PoolClient>();
+  // Whether the loss of the listening connection, or the triggers' absence, is still to be said
+  // (once each, not at every try).
+  private lossToSay = true;
+  private absenceToSay = true;
   private stopped = false;
-  private triedToListen = false;
-  private readonly poolListeners = new WeakSet<PoolClient>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -61,23 +67,20 @@ export class SignedInCache implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     this.keepMs = config.signedInCacheSeconds * 1000;
     this.databaseUrl = config.databaseUrl;
+    this.poolListens = poolListensForAccountChanges(config);
+    accountChangeNotices.on('notice', this.heard);
   }
 
   onApplicationBootstrap(): void {
-    // The driver's pg pool: each connection listens the first time it is handed out, before the
-    // work it was taken for (pg runs a connection's queries in the order they were asked for).
-    const pool = this.pool();
-    if (this.keepMs === 0 || !pool) {
-      return;
+    if (this.keepMs > 0 && this.poolListens) {
+      void this.listen();
     }
-    pool.on('acquire', this.listenOn).on('remove', this.forgetDeaf);
-    void this.listen();
   }
 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
+    accountChangeNotices.off('notice', this.heard);
     this.forgetAll();
-    this.pool()?.off('acquire', this.listenOn).off('remove', this.forgetDeaf);
     await this.listener?.end().catch(() => undefined);
   }
 
@@ -92,7 +95,7 @@ export class SignedInCache implements OnApplicationBootstrap, OnModuleDestroy {
       return load();
     }
     const entry = this.entries.get(userId)?.get(sessionId);
-    if (entry && entry.until > Date.now()) {
+    if (entry && entry.until > performance.now()) {
       return entry.row;
     }
     const changes = this.changes;
@@ -103,12 +106,27 @@ export class SignedInCache implements OnApplicationBootstrap, OnModuleDestroy {
     return row;
   }
 
-  private pool(): Pool | undefined {
-    return (this.dataSource.driver as unknown as { master: Pool }).master;
+  private serving(): boolean {
+    return this.listening && !this.stopped;
   }
 
-  private serving(): boolean {
-    return this.listening && this.deafClients.size === 0 && !this.stopped;
+  // Without the triggers (the migrations not run yet) nothing announces a change.
+  private async triggersPresent(client: Client): Promise<boolean> {
+    const found = await client.query<{ tgname: string }>(
+      `SELECT tgname FROM pg_trigger WHERE tgname = ANY($1) AND NOT tgisinternal`,
+      [ACCOUNT_CHANGE_TRIGGERS],
+    );
+    const present = ACCOUNT_CHANGE_TRIGGERS.every((name) =>
+      found.rows.some((row) => row.tgname === name),
+    );
+    if (!present && this.absenceToSay) {
+      this.absenceToSay = false;
+      this.logger.warn(
+        'The database does not announce account changes (its migrations are not all run): ' +
+          'accounts are checked in the database on every request.',
+      );
+    }
+    return present;
   }
 
   private remember(userId: string, sessionId: string, row: SignedInRow): void {
@@ -125,18 +143,15 @@ export class SignedInCache implements OnApplicationBootstrap, OnModuleDestroy {
     if (row.session) {
       Object.freeze(row.session);
     }
-    sessions.set(sessionId, { row: Object.freeze(row), until: Date.now() + this.keepMs });
+    sessions.set(sessionId, { row: Object.freeze(row), until: performance.now() + this.keepMs });
   }
 
-  private readonly heard = (notice: Notification): void => {
-    if (notice.channel !== CHANNEL) {
-      return;
-    }
+  private readonly heard = (payload: string): void => {
     this.changes += 1;
-    if (notice.payload === '*' || notice.payload === undefined) {
+    if (payload === '*') {
       this.entries.clear();
     } else {
-      this.entries.delete(notice.payload);
+      this.entries.delete(payload);
     }
   };
 
@@ -145,68 +160,61 @@ export class SignedInCache implements OnApplicationBootstrap, OnModuleDestroy {
     this.entries.clear();
   }
 
-  private readonly listenOn = (client: PoolClient): void => {
-    if (this.poolListeners.has(client)) {
-      return;
-    }
-    this.poolListeners.add(client);
-    client.on('notification', this.heard);
-    client.query(`LISTEN ${CHANNEL}`).catch((error: Error) => {
-      if (this.stopped) {
-        return;
-      }
-      this.logger.warn(
-        `A database connection could not listen for account changes (${error.message}): ` +
-          'accounts are checked in the database on every request while the pool keeps it.',
-      );
-      this.deafClients.add(client);
-      this.forgetAll();
-    });
-  };
-
-  private readonly forgetDeaf = (client: PoolClient): void => {
-    this.deafClients.delete(client);
-  };
-
   // The connection that hears other processes' changes; listened again after a loss, with the
-  // cache empty and unused until then.
+  // cache empty and unused until then. Kept alive by TCP keep-alives, so a connection dropped on
+  // the way (a firewall's idle timeout) is noticed.
   private async listen(): Promise<void> {
     if (this.stopped) {
       return;
     }
-    const client = new Client({ connectionString: this.databaseUrl });
+    const client = new Client({
+      connectionString: this.databaseUrl,
+      connectionTimeoutMillis: 10_000,
+      keepAlive: true,
+    });
     this.listener = client;
     const lost = (error?: Error) => {
       if (client !== this.listener) {
         return;
       }
-      // Said once when hearing stops (or never starts), not at every try to listen again.
-      const say = this.listening || !this.triedToListen;
-      this.triedToListen = true;
       this.listener = null;
       this.listening = false;
       this.forgetAll();
-      client.removeAllListeners('notification');
       void client.end().catch(() => undefined);
-      if (!this.stopped) {
-        if (say) {
-          this.logger.warn(
-            `Lost the connection that hears account changes${error ? ` (${error.message})` : ''}: ` +
-              'accounts are checked in the database on every request until it is back.',
-          );
-        }
-        setTimeout(() => void this.listen(), RELISTEN_MS).unref();
+      if (this.stopped) {
+        return;
       }
+      if (this.lossToSay) {
+        this.lossToSay = false;
+        this.logger.warn(
+          `Not hearing account changes${error ? ` (${error.message})` : ''}: accounts are ` +
+            'checked in the database on every request until the connection is back.',
+        );
+      }
+      setTimeout(() => void this.listen(), RELISTEN_MS).unref();
     };
     client.on('error', lost);
     client.on('end', () => lost());
-    client.on('notification', this.heard);
+    client.on('notification', (notice) => {
+      if (notice.channel === ACCOUNT_CHANGES_CHANNEL) {
+        this.heard(notice.payload ?? '*');
+      }
+    });
     try {
       await client.connect();
-      await client.query(`LISTEN ${CHANNEL}`);
+      await client.query(`LISTEN ${ACCOUNT_CHANGES_CHANNEL}`);
+      if (!(await this.triggersPresent(client))) {
+        this.listener = null;
+        await client.end();
+        setTimeout(() => void this.listen(), TRIGGERS_AGAIN_MS).unref();
+        return;
+      }
       if (client === this.listener && !this.stopped) {
         this.listening = true;
-        this.triedToListen = true;
+        if (!this.lossToSay) {
+          this.logger.log('Hearing account changes again: account checks are remembered again.');
+        }
+        this.lossToSay = true;
       }
     } catch (error) {
       lost(error as Error);
