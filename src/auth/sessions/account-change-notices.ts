@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Notification, PoolClient } from 'pg';
+import type { ClientBase, Notification } from 'pg';
 import type { AppConfig } from '../../config/app-config';
 
 // PostgreSQL announces every change to a user or a session on CHANNEL with the user's id (`*` for
@@ -19,12 +19,13 @@ export function poolListensForAccountChanges(config: AppConfig): boolean {
   return config.processRole !== 'worker' && config.signedInCacheSeconds > 0;
 }
 
-// The pool's hook for each new connection (pg-pool's onConnect): it listens before anyone is
-// handed the connection; a connection that cannot listen is closed and its checkout fails.
-export async function listenForAccountChanges(client: PoolClient): Promise<void> {
+// Makes `client` listen, passing on what it hears. The pool's hook for each new connection
+// (pg-pool's onConnect: it runs before anyone is handed the connection, and a connection that
+// cannot listen is closed and its checkout fails), and SignedInCache's own listening connection.
+export async function listenForAccountChanges(client: ClientBase): Promise<void> {
   client.on('notification', (notice: Notification) => {
     if (notice.channel === ACCOUNT_CHANGES_CHANNEL) {
-      accountChangeNotices.emit('notice', notice.payload);
+      accountChangeNotices.emit('notice', notice.payload ?? '*');
     }
   });
   await client.query(`LISTEN ${ACCOUNT_CHANGES_CHANNEL}`);

@@ -10,8 +10,8 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import {
   ACCOUNT_CHANGE_TRIGGERS,
-  ACCOUNT_CHANGES_CHANNEL,
   accountChangeNotices,
+  listenForAccountChanges,
   poolListensForAccountChanges,
 } from './account-change-notices';
 import type { SignedInRow } from './session-store';
@@ -48,7 +48,9 @@ export class SignedInCache implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SignedInCache.name);
   private readonly keepMs: number;
   private readonly databaseUrl: string;
-  private readonly poolListens: boolean;
+  // Remembering needs the pool's connections to listen: only then (API processes, a keep time
+  // above 0) does the cache listen and remember at all.
+  private readonly enabled: boolean;
   // Entries by user id, then session id.
   private readonly entries = new Map<string, Map<string, Entry>>();
   // Moves on at every change heard (and whenever the cache is emptied).
@@ -67,12 +69,12 @@ export class SignedInCache implements OnApplicationBootstrap, OnModuleDestroy {
   ) {
     this.keepMs = config.signedInCacheSeconds * 1000;
     this.databaseUrl = config.databaseUrl;
-    this.poolListens = poolListensForAccountChanges(config);
+    this.enabled = poolListensForAccountChanges(config);
     accountChangeNotices.on('notice', this.heard);
   }
 
   onApplicationBootstrap(): void {
-    if (this.keepMs > 0 && this.poolListens) {
+    if (this.enabled) {
       void this.listen();
     }
   }
@@ -195,14 +197,9 @@ export class SignedInCache implements OnApplicationBootstrap, OnModuleDestroy {
     };
     client.on('error', lost);
     client.on('end', () => lost());
-    client.on('notification', (notice) => {
-      if (notice.channel === ACCOUNT_CHANGES_CHANNEL) {
-        this.heard(notice.payload ?? '*');
-      }
-    });
     try {
       await client.connect();
-      await client.query(`LISTEN ${ACCOUNT_CHANGES_CHANNEL}`);
+      await listenForAccountChanges(client);
       if (!(await this.triggersPresent(client))) {
         this.listener = null;
         await client.end();
