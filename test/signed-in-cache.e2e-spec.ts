@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { expectProblem, startApp, type TestApp } from './support/app';
 import { type ApiProcess, kill, spawnApi } from './support/processes';
 import { readCost } from './support/rows-fetched';
-import { sessionSuite, type Tokens } from './support/sessions';
+import { sessionSuite, sleep, type Tokens } from './support/sessions';
 
 // Each API process remembers a request's account check for a few seconds (SignedInCache). What
 // ends or changes someone's access must hold from the very next request in the process that
@@ -45,7 +45,7 @@ describe('remembered account checks', () => {
     const deadline = Date.now() + 1_000;
     let response = await there(tokens);
     while (response.status === 200 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await sleep(20);
       response = await there(tokens);
     }
     expectProblem(await response.json(), 401, code);
