@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EntityManager, QueryFailedError } from 'typeorm';
+import { driverPool } from './driver-pool';
 
 // A hot path's statement sent as a named prepared statement: each pool connection parses and
 // plans it once and afterwards sends only its values, instead of PostgreSQL parsing and planning
@@ -41,7 +42,7 @@ export async function preparedQuery<Row>(
   const client = (await (manager.queryRunner
     ? manager.queryRunner.connect()
     : // The driver's pg pool: a query on it takes a connection for that query alone.
-      (manager.connection.driver as unknown as { master: PgClient }).master)) as PgClient;
+      driverPool(manager.connection))) as PgClient;
   try {
     const result = await client.query({ name, text, values });
     return result.rows as Row[];

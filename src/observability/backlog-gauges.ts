@@ -4,6 +4,7 @@ import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
 import { Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { driverPool } from '../database/driver-pool';
 import { EMAIL_STATUSES } from '../notifications/email-outbox.entity';
 import { QUEUES } from '../queues/queues';
 
@@ -13,13 +14,6 @@ const SCRAPE_TIMEOUT_MS = 2000;
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 const UNSENT = EMAIL_STATUSES.filter((status) => status !== 'sent');
 const STILL_TO_GO = ['pending', 'sending'];
-
-// The pg pool behind TypeORM's Postgres driver (its `master`).
-interface PgPool {
-  totalCount: number;
-  idleCount: number;
-  waitingCount: number;
-}
 
 // Figures read at scrape time, not counted as things happen: database pool use, each queue's
 // job counts, and the outbox's backlog.
@@ -51,7 +45,7 @@ export class BacklogGauges implements OnModuleInit {
   }
 
   private readPool(gauges: ReturnType<typeof makeGauges>): void {
-    const pool = (this.dataSource.driver as unknown as { master?: PgPool }).master;
+    const pool = driverPool(this.dataSource);
     if (pool) {
       gauges.poolClients.set(pool.totalCount);
       gauges.poolIdle.set(pool.idleCount);

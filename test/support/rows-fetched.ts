@@ -1,4 +1,6 @@
+import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
+import { driverPool } from '../../src/database/driver-pool';
 
 // What PostgreSQL sent the app while `work` ran: statements, rows, and the size of their values
 // (string lengths, JSON as text), counted on the app's own pool so other data sources in the
@@ -23,10 +25,6 @@ interface PgResult {
 type QueryFn = (...args: unknown[]) => unknown;
 interface PgClient {
   query: QueryFn;
-}
-interface PgPool {
-  on(event: 'acquire', listener: (client: PgClient) => void): void;
-  off(event: 'acquire', listener: (client: PgClient) => void): void;
 }
 
 function sizeOf(value: unknown): number {
@@ -82,7 +80,10 @@ export async function readCost<T>(
   dataSource: DataSource,
   work: () => Promise<T>,
 ): Promise<{ result: T; cost: ReadCost }> {
-  const pool = (dataSource.driver as unknown as { master: PgPool }).master;
+  const pool = driverPool(dataSource);
+  if (!pool) {
+    throw new Error('readCost needs a connected data source');
+  }
   const cost: ReadCost = { queries: 0, statements: [], rows: 0, bytes: 0, rssGrowthBytes: 0 };
   const tally = (result: unknown) => {
     for (const part of Array.isArray(result) ? result : [result]) {
@@ -96,7 +97,8 @@ export async function readCost<T>(
     }
   };
   const patched = new Map<PgClient, QueryFn>();
-  const onAcquire = (client: PgClient) => {
+  const onAcquire = (acquired: PoolClient) => {
+    const client = acquired as unknown as PgClient;
     if (patched.has(client)) {
       return;
     }
