@@ -1,5 +1,6 @@
 import type { CostKind } from '../bids/bid-lines.entity';
 import { formatPounds } from '../common/money';
+import { isSentReturn } from '../returns/return-lifecycle';
 import type { FinancialQuarter } from '../returns/return-schedule.rules';
 
 export interface YearKindLine {
@@ -24,11 +25,6 @@ export interface ProfileQuarter {
   quarter: FinancialQuarter;
   status: string;
 }
-
-// A return in one of these states has spend sent against the quarter's profile: the quarter's
-// figures are fixed (approved returns are never rewritten; one under review is not moved under
-// the reviewer's feet).
-export const FIXED_RETURN_STATUSES = ['submitted', 'approved'];
 
 // The rules a proposed variation can break, by their problem codes: checked when it is requested
 // and again when it is approved.
@@ -216,7 +212,10 @@ export function variationErrors(check: VariationCheck): VariationError[] {
     const q = known.get(`${financialYear} ${quarter}`);
     const was = before.get(key) ?? 0n;
     const is = after.get(key) ?? 0n;
-    if (q && FIXED_RETURN_STATUSES.includes(q.status) && was !== is) {
+    // A sent return's quarter has spend reported against its profile: its figures are fixed
+    // (approved returns are never rewritten; one under review is not moved under the reviewer's
+    // feet).
+    if (q && isSentReturn(q.status) && was !== is) {
       errors.push({
         rule: 'variation-fixed-quarter',
         field: 'profile',

@@ -71,6 +71,11 @@ export function endOfLondonDay(isoDate: string): Date {
   return LONDON_CLOCK.format(summer) === `${isoDate} 23:59:59` ? summer : utc;
 }
 
+// The same over an SQL date expression (`d.due_on`), as an SQL timestamptz.
+export function endOfLondonDaySql(date: string): string {
+  return `(((${date} + 1)::timestamp AT TIME ZONE 'Europe/London') - interval '1 millisecond')`;
+}
+
 const LONDON_ZONED = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
   day: 'numeric',

@@ -12,6 +12,7 @@ import {
 } from './open-data.rules';
 import { commonError } from '../common/common.errors';
 import { publishedRoundSql } from '../rounds/round-lifecycle';
+import { PAYMENT_MADE_SQL } from '../returns/return-lifecycle';
 
 export interface GrantPackage {
   version: string;
@@ -30,7 +31,7 @@ const ACCEPTED_AWARDS = `
   SELECT b.reference, b.title, b.summary, b.requested_pence::text AS requested_pence,
          a.amount_pence::text AS awarded_pence,
          (SELECT coalesce(sum(p.amount_pence), 0)::text FROM return_payments p
-          WHERE p.award_id = a.id AND p.status = 'made') AS paid_pence,
+          WHERE p.award_id = a.id AND ${PAYMENT_MADE_SQL}) AS paid_pence,
          to_char(a.published_at AT TIME ZONE 'Europe/London', 'YYYY-MM-DD') AS award_date,
          o.id AS organisation_id, o.name AS organisation_name, o.charity_number, o.company_number,
          fa.code AS force_area_code, fa.name AS force_area_name,

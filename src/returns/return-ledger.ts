@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import type { CostKind } from '../bids/bid-lines.entity';
+import {
+  PAYMENT_MADE_SQL,
+  PAYMENT_UNMADE_SQL,
+  RETURN_APPROVED_SQL,
+  RETURN_SENT_SQL,
+} from './return-lifecycle';
 import type { YearKindAmount } from './return.rules';
 
 interface LedgerRow {
@@ -30,9 +36,9 @@ const latestLinesSql = (awardId: string) => `
 // claims of returns awaiting review, per financial year and kind.
 function committedSql(awardId: string, exceptReturnId: string): string {
   return `SELECT l.financial_year, l.kind,
-            sum(CASE WHEN d.status = 'approved' THEN l.approved_pence ELSE l.claimed_pence END) AS amount
+            sum(CASE WHEN ${RETURN_APPROVED_SQL} THEN l.approved_pence ELSE l.claimed_pence END) AS amount
           ${latestLinesSql(awardId)}
-            AND d.status IN ('submitted', 'approved')
+            AND ${RETURN_SENT_SQL}
             AND d.id IS DISTINCT FROM ${exceptReturnId}
           GROUP BY l.financial_year, l.kind`;
 }
@@ -43,7 +49,7 @@ function outputsSql(awardId: string, exceptReturnId: string): string {
           FROM return_submissions s
           JOIN delivery_returns d ON d.id = s.return_id AND s.number = d.submissions
           CROSS JOIN jsonb_array_elements(s.content->'outputs') AS o
-          WHERE d.award_id = ${awardId} AND d.status IN ('submitted', 'approved')
+          WHERE d.award_id = ${awardId} AND ${RETURN_SENT_SQL}
             AND d.id <> ${exceptReturnId}
           GROUP BY 1`;
 }
@@ -86,13 +92,13 @@ export function positionJson(awardId: string): string {
       ${latestLinesSql(awardId)} AND ${condition}
       GROUP BY l.financial_year, l.kind`);
   return `json_build_object(
-    'claimed', ${sum(`d.status IN ('submitted', 'approved')`, 'l.claimed_pence')},
-    'approved', ${sum(`d.status = 'approved'`, 'l.approved_pence')},
-    'paid', ${sum(`d.status = 'approved' AND p.status = 'made'`, 'l.approved_pence')},
+    'claimed', ${sum(RETURN_SENT_SQL, 'l.claimed_pence')},
+    'approved', ${sum(RETURN_APPROVED_SQL, 'l.approved_pence')},
+    'paid', ${sum(`${RETURN_APPROVED_SQL} AND ${PAYMENT_MADE_SQL}`, 'l.approved_pence')},
     'released', ${amountsJson(`SELECT financial_year, kind, amount_pence AS amount
       FROM year_end_releases WHERE award_id = ${awardId}`)},
-    'toPayPence', (SELECT coalesce(sum(amount_pence), 0) FROM return_payments
-      WHERE award_id = ${awardId} AND status = 'to_make'))`;
+    'toPayPence', (SELECT coalesce(sum(p.amount_pence), 0) FROM return_payments p
+      WHERE p.award_id = ${awardId} AND ${PAYMENT_UNMADE_SQL}))`;
 }
 
 // What an award's returns already commit and report, summed in SQL from their latest
@@ -111,18 +117,5 @@ export class ReturnLedger {
       exceptReturnId,
     ]);
     return toAmounts(rows);
-  }
-
-  // Outputs reported per intervention in the award's sent returns, except `exceptReturnId`'s.
-  async outputs(
-    manager: EntityManager,
-    awardId: string,
-    exceptReturnId: string,
-  ): Promise<Map<string, number>> {
-    const rows = await manager.query<{ intervention_id: string; achieved: string }[]>(
-      outputsSql('$1', '$2::uuid'),
-      [awardId, exceptReturnId],
-    );
-    return new Map(rows.map((row) => [row.intervention_id, Number(row.achieved)]));
   }
 }

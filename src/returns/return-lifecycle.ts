@@ -1,5 +1,6 @@
 import type { ReturnStatus } from './delivery-return.entity';
 import type { ReturnFilter } from './return.dto';
+import { endOfLondonDaySql } from '../common/london-time';
 import { textListSql } from '../database/sql-text';
 
 // Where a quarterly return stands, as SQL over `delivery_returns d`, declared once for the list
@@ -41,10 +42,19 @@ export function returnDaysOverdueSql(today: string): string {
 }
 
 // The last moment of the due date in London, as an instant: the deadline a person reads.
-export const RETURN_DEADLINE_SQL = `(((d.due_on + 1)::timestamp AT TIME ZONE 'Europe/London') - interval '1 millisecond')`;
+export const RETURN_DEADLINE_SQL = endOfLondonDaySql('d.due_on');
 
 // Sent and waiting for finance to review.
 export const RETURN_AWAITING_REVIEW_SQL = `d.status = 'submitted'`;
+
+// Sent (awaiting review or approved): its figures are fixed, and its claim counts against the
+// award (the approved amounts once approved, the claimed ones until then).
+export const SENT_RETURN_STATUSES: readonly ReturnStatus[] = ['submitted', 'approved'];
+export const RETURN_SENT_SQL = `d.status IN (${textListSql(SENT_RETURN_STATUSES)})`;
+export function isSentReturn(status: string): boolean {
+  return (SENT_RETURN_STATUSES as readonly string[]).includes(status);
+}
+export const RETURN_APPROVED_SQL = `d.status = 'approved'`;
 
 // What each list filter means in SQL over a return `d`, given today's UK date as :today; the
 // same reading as readStatus (return-schedule.rules.ts).
@@ -52,8 +62,8 @@ export const RETURN_FILTER_SQL: Record<ReturnFilter, string> = {
   upcoming: `d.status = 'upcoming' AND d.period_ends_on >= :today`,
   due: `(d.status = 'due' OR (d.status = 'upcoming' AND d.period_ends_on < :today)) AND d.due_on >= :today`,
   overdue: returnOverdueSql(':today'),
-  submitted: `d.status = 'submitted'`,
-  approved: `d.status = 'approved'`,
+  submitted: RETURN_AWAITING_REVIEW_SQL,
+  approved: RETURN_APPROVED_SQL,
   changes_requested: `d.status = 'changes_requested'`,
   cancelled: `d.status = 'cancelled'`,
 };
@@ -69,3 +79,7 @@ export const RETURN_UNSETTLED_SQL = `d.status NOT IN (${textListSql(SETTLED_RETU
 
 // Over `return_payments p`: approved for payment, not yet recorded as made.
 export const PAYMENT_UNMADE_SQL = `p.status = 'to_make'`;
+// Over `return_payments p`: recorded as made.
+export const PAYMENT_MADE_SQL = `p.status = 'made'`;
+// A payment's deadline: the end of its due date in London.
+export const PAYMENT_DEADLINE_SQL = endOfLondonDaySql('p.due_on');

@@ -4,6 +4,8 @@ import { TaskRegistry } from '../tasks/task-registry';
 import { bidTiedSql } from '../users/separation-sql';
 import {
   londonTodaySql,
+  PAYMENT_DEADLINE_SQL,
+  PAYMENT_UNMADE_SQL,
   RETURN_AWAITING_REVIEW_SQL,
   RETURN_DEADLINE_SQL,
   RETURN_OF_ACTIVE_AWARD_JOIN,
@@ -57,18 +59,17 @@ export class ReturnTasks implements OnModuleInit {
         JOIN bids b ON b.id = a.bid_id
         WHERE ${RETURN_AWAITING_REVIEW_SQL} AND NOT ${bidTiedSql('$2::uuid')}`,
     });
-    const paymentDeadline = `(((p.due_on + 1)::timestamp AT TIME ZONE 'Europe/London') - interval '1 millisecond')`;
     this.registry.register({
       kind: 'payment_to_make',
       roles: ['finance'],
       select: `SELECT 'return_payment' AS object_type, p.id::text AS object_id, b.reference,
           b.title || ' (Q' || d.quarter || ' ' || d.financial_year || ' payment)' AS title,
-          ${paymentDeadline} AS deadline, ${overdueDaysSql(paymentDeadline)} AS overdue_days
+          ${PAYMENT_DEADLINE_SQL} AS deadline, ${overdueDaysSql(PAYMENT_DEADLINE_SQL)} AS overdue_days
         FROM return_payments p
         JOIN delivery_returns d ON d.id = p.return_id
         JOIN award_decisions a ON a.id = p.award_id
         JOIN bids b ON b.id = a.bid_id
-        WHERE p.status = 'to_make' AND NOT ${bidTiedSql('$2::uuid')}`,
+        WHERE ${PAYMENT_UNMADE_SQL} AND NOT ${bidTiedSql('$2::uuid')}`,
     });
   }
 }
