@@ -8,6 +8,7 @@ import { OutboxService } from '../../notifications/outbox.service';
 import type { UserDto } from '../../users/user.dto';
 import type { User } from '../../users/user.entity';
 import { toUserDto } from '../../users/users.service';
+import { UserStore } from '../../users/user-store';
 import { secondFactorResetEmail } from './second-factor-emails';
 import type { SecondFactor } from './second-factor.entity';
 import type { SecondFactorEnrolmentDto } from './second-factor.dto';
@@ -31,6 +32,7 @@ export class SecondFactorEnrolmentService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: SecondFactorStore,
+    private readonly users: UserStore,
     private readonly audit: AuditService,
     private readonly outbox: OutboxService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -41,7 +43,7 @@ export class SecondFactorEnrolmentService {
     const secret = newTotpSecret();
     const recoveryCodes = newRecoveryCodes();
     await this.dataSource.transaction(async (manager) => {
-      const row = await this.store.lockUser(manager, user.id);
+      const row = await this.users.lock(manager, user.id);
       if (row.secondFactorEnrolledAt) {
         throw secondFactorError('second-factor-already-enrolled', { message: ALREADY_ENROLLED });
       }
@@ -68,7 +70,7 @@ export class SecondFactorEnrolmentService {
   // A code from the app proves it holds the secret; the user, now enrolled, for the sign-in.
   async confirm(user: AuthenticatedUser, code: string): Promise<User> {
     return this.dataSource.transaction(async (manager) => {
-      const row = await this.store.lockUser(manager, user.id);
+      const row = await this.users.lock(manager, user.id);
       if (row.secondFactorEnrolledAt) {
         throw secondFactorError('second-factor-already-enrolled', { message: ALREADY_ENROLLED });
       }
@@ -102,7 +104,7 @@ export class SecondFactorEnrolmentService {
       throw secondFactorError('cannot-reset-own-second-factor');
     }
     return this.dataSource.transaction(async (manager) => {
-      const user = await this.store.lockUser(manager, userId);
+      const user = await this.users.lock(manager, userId);
       const factor = await this.store.find(manager, userId);
       if (!user.secondFactorEnrolledAt && !factor) {
         throw secondFactorError('second-factor-not-enrolled');
@@ -134,7 +136,7 @@ export class SecondFactorEnrolmentService {
       throw new Error('Refusing to enrol a published second-factor secret in production.');
     }
     return this.dataSource.transaction(async (manager) => {
-      const user = await this.store.lockUser(manager, userId);
+      const user = await this.users.lock(manager, userId);
       if (user.secondFactorEnrolledAt) {
         return false;
       }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../../audit/audit.module';
 import { NotificationsModule } from '../../notifications/notifications.module';
+import { UsersModule } from '../../users/users.module';
 import { RecoveryCode, SecondFactor } from './second-factor.entity';
 import { SecondFactorEnrolmentService } from './second-factor-enrolment.service';
 import { SecondFactorStore } from './second-factor.store';
@@ -13,6 +14,7 @@ import { SecondFactorStore } from './second-factor.store';
     TypeOrmModule.forFeature([SecondFactor, RecoveryCode]),
     AuditModule,
     NotificationsModule,
+    UsersModule,
   ],
   providers: [SecondFactorStore, SecondFactorEnrolmentService],
   exports: [SecondFactorStore, SecondFactorEnrolmentService],

@@ -2,23 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { User } from '../../users/user.entity';
 import { RecoveryCode, SecondFactor } from './second-factor.entity';
-import { notFound } from '../../common/common.errors';
 
 // Named access to a user's second factor. The two user columns it writes (the confirmed moment
 // and, on a reset, the token version) change only with the factor, in the same transaction.
 @Injectable()
 export class SecondFactorStore {
-  async lockUser(manager: EntityManager, userId: string): Promise<User> {
-    const user = await manager.findOne(User, {
-      where: { id: userId },
-      lock: { mode: 'pessimistic_write' },
-    });
-    if (!user) {
-      throw notFound('User');
-    }
-    return user;
-  }
-
   find(manager: EntityManager, userId: string): Promise<SecondFactor | null> {
     return manager.findOneBy(SecondFactor, { userId });
   }
