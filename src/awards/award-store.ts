@@ -146,13 +146,34 @@ export class AwardStore {
   ): Promise<string> {
     const inserted = await manager.insert(AwardDecision, decision);
     const id = inserted.identifiers[0].id as string;
+    await this.insertLines(manager, id, lines);
+    return id;
+  }
+
+  // The award's lines become `lines` and its amount their total; the caller holds the award row.
+  async replaceLines(
+    manager: EntityManager,
+    awardId: string,
+    lines: Omit<DecisionLine, 'decisionId'>[],
+  ): Promise<number> {
+    await manager.delete(AwardLine, { decisionId: awardId });
+    await this.insertLines(manager, awardId, lines);
+    const amountPence = lines.reduce((sum, line) => sum + line.amountPence, 0);
+    await manager.update(AwardDecision, { id: awardId }, { amountPence });
+    return amountPence;
+  }
+
+  private async insertLines(
+    manager: EntityManager,
+    decisionId: string,
+    lines: Omit<DecisionLine, 'decisionId'>[],
+  ): Promise<void> {
     if (lines.length > 0) {
       await manager.insert(
         AwardLine,
-        lines.map((line) => ({ ...line, decisionId: id })),
+        lines.map((line) => ({ ...line, decisionId })),
       );
     }
-    return id;
   }
 
   async update(manager: EntityManager, id: string, fields: Partial<AwardDecision>): Promise<void> {

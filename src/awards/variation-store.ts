@@ -5,7 +5,7 @@ import { ReturnScheduleService } from '../returns/return-schedule.service';
 import type { ScheduledReturnDto } from '../returns/return-response.dto';
 import type { RoundWithParts } from '../rounds/round-views';
 import type { AwardForDelivery } from './award-delivery.service';
-import { AwardDecision, AwardLine } from './award.entity';
+import { AwardStore } from './award-store';
 import { AwardVariation, OPEN_VARIATION_STATUSES } from './variation.entity';
 import {
   evenProfile,
@@ -29,6 +29,7 @@ export interface AwardAsItStands {
 @Injectable()
 export class VariationStore {
   constructor(
+    private readonly awards: AwardStore,
     private readonly schedule: ReturnScheduleService,
     private readonly ledger: ReturnLedger,
   ) {}
@@ -102,15 +103,7 @@ export class VariationStore {
   // The award's lines and total become the profile's; the caller holds the award row.
   async replaceLines(manager: EntityManager, awardId: string, profile: ProfileCell[]) {
     const lines = linesOf(profile);
-    await manager.delete(AwardLine, { decisionId: awardId });
-    if (lines.length > 0) {
-      await manager.insert(
-        AwardLine,
-        lines.map((line) => ({ ...line, decisionId: awardId })),
-      );
-    }
-    const amountPence = lines.reduce((sum, line) => sum + line.amountPence, 0);
-    await manager.update(AwardDecision, { id: awardId }, { amountPence });
+    const amountPence = await this.awards.replaceLines(manager, awardId, lines);
     return { lines, amountPence };
   }
 
