@@ -5,10 +5,9 @@ import { AwardDeliveryService } from '../awards/award-delivery.service';
 import type { AuthenticatedUser } from '../common/access';
 import { londonDateOf } from '../common/london-time';
 import type { Page } from '../common/pagination';
-import { DeliveryReturn } from './delivery-return.entity';
-import { ReturnPayment } from './return-payment.entity';
 import type { PaymentDto } from './return-response.dto';
 import { ReturnReviewService } from './return-review.service';
+import { ReturnReviewStore } from './return-review-store';
 import { type ListedPayment, ReturnStore } from './return-store';
 import { paymentDto } from './return-views';
 import type { PaymentQuery, RecordPaymentDto } from './return.dto';
@@ -24,6 +23,7 @@ export class PaymentsService {
     private readonly review: ReturnReviewService,
     private readonly audit: AuditService,
     private readonly store: ReturnStore,
+    private readonly payments: ReturnReviewStore,
   ) {}
 
   async list(query: PaymentQuery): Promise<Page<PaymentDto>> {
@@ -50,18 +50,15 @@ export class PaymentsService {
     now = new Date(),
   ): Promise<PaymentDto> {
     return this.dataSource.transaction(async (manager) => {
-      const found = await manager.findOneBy(ReturnPayment, { id });
+      const found = await this.payments.findPayment(manager, id);
       if (!found) {
         throw notFound('Payment');
       }
       const award = await this.awards.find(manager, found.awardId, true);
-      const payment = await manager.findOneOrFail(ReturnPayment, {
-        where: { id },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const payment = await this.payments.lockPayment(manager, id);
       await this.review.refuseIfTied(manager, user, award, 'record payments on');
       // Four eyes: the one who approved the return does not also record its payment.
-      if ((await this.review.approvedBy(manager, payment.returnId)) === user.id) {
+      if ((await this.payments.approvedBy(manager, payment.returnId)) === user.id) {
         throw returnError('payment-by-return-reviewer');
       }
       if (payment.status === 'made') {
@@ -88,7 +85,7 @@ export class PaymentsService {
         recordedBy: user.id,
         recordedAt: now,
       };
-      await manager.update(ReturnPayment, { id }, made);
+      await this.payments.recordPayment(manager, id, made);
       await this.audit.record(manager, actor, {
         command: 'payment.record',
         objectType: 'return_payment',
@@ -100,7 +97,7 @@ export class PaymentsService {
         },
       });
       await this.review.completeIfDone(manager, actor, award.id);
-      const row = await manager.findOneByOrFail(DeliveryReturn, { id: payment.returnId });
+      const row = await this.payments.paymentReturn(manager, payment.returnId);
       return paymentDto(Object.assign(payment, made), row, award);
     });
   }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In, Not } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { AwardDeliveryService, type AwardForDelivery } from '../awards/award-delivery.service';
 import type { AuthenticatedUser } from '../common/access';
@@ -9,15 +9,14 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
 import { SeparationOfDutiesService } from '../users/separation-of-duties.service';
 import { UsersService } from '../users/users.service';
-import { DeliveryReturn } from './delivery-return.entity';
+import type { DeliveryReturn } from './delivery-return.entity';
 import { ReturnLedger } from './return-ledger';
-import { ReturnPayment } from './return-payment.entity';
 import type { ReturnDto } from './return-response.dto';
-import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
+import type { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
+import { ReturnReviewStore } from './return-review-store';
 import { ReturnViews } from './return-views';
 import type { ApprovedLineDto, ApproveReturnDto, RequestChangesDto, ReviewDto } from './return.dto';
 import { formatPounds } from '../common/money';
-import { YearEndRelease } from './year-end-release.entity';
 import { pageUrl } from '../notifications/portal-links';
 import { returnError } from './returns.errors';
 import { awardError } from '../awards/awards.errors';
@@ -72,6 +71,7 @@ export class ReturnReviewService {
     private readonly views: ReturnViews,
     private readonly awards: AwardDeliveryService,
     private readonly ledger: ReturnLedger,
+    private readonly store: ReturnReviewStore,
     private readonly users: UsersService,
     private readonly duties: SeparationOfDutiesService,
     private readonly outbox: OutboxService,
@@ -99,39 +99,24 @@ export class ReturnReviewService {
         throw returnError('approval-invalid', { errors });
       }
       const today = londonDateOf(now);
-      let payable = 0;
-      for (const line of submission.spend ?? []) {
-        const approvedPence = amounts.get(`${line.financialYear} ${line.kind}`) ?? 0;
-        payable += approvedPence;
-        await manager.update(
-          ReturnSpendLine,
-          { submissionId: submission.id, financialYear: line.financialYear, kind: line.kind },
-          { approvedPence },
-        );
-      }
-      await manager.update(
-        ReturnSubmission,
-        { id: submission.id },
-        {
-          outcome: 'approved',
-          reviewComment: input.comment ?? null,
-          reviewedAt: now,
-          reviewedBy: user.id,
-          payablePence: payable,
-        },
+      const payable = (submission.spend ?? []).reduce(
+        (sum, line) => sum + (amounts.get(`${line.financialYear} ${line.kind}`) ?? 0),
+        0,
       );
-      await manager.update(DeliveryReturn, { id }, { status: 'approved' });
+      await this.store.writeApproval(manager, submission, amounts, payable, {
+        reviewedBy: user.id,
+        reviewedAt: now,
+        comment: input.comment ?? null,
+      });
       const paymentDueOn = addDays(today, award.paymentDays);
       if (payable > 0) {
-        const payment = await manager.save(
-          manager.create(ReturnPayment, {
-            returnId: id,
-            awardId: award.id,
-            organisationId: award.organisationId,
-            amountPence: payable,
-            dueOn: paymentDueOn,
-          }),
-        );
+        const payment = await this.store.insertPayment(manager, {
+          returnId: id,
+          awardId: award.id,
+          organisationId: award.organisationId,
+          amountPence: payable,
+          dueOn: paymentDueOn,
+        });
         await this.audit.record(manager, actor, {
           command: 'payment.create',
           objectType: 'return_payment',
@@ -181,17 +166,11 @@ export class ReturnReviewService {
   ): Promise<ReturnDto> {
     return this.dataSource.transaction(async (manager) => {
       const { row, award, submission } = await this.lockSubmitted(manager, user, id, input);
-      await manager.update(
-        ReturnSubmission,
-        { id: submission.id },
-        {
-          outcome: 'changes_requested',
-          reviewComment: input.comments,
-          reviewedAt: now,
-          reviewedBy: user.id,
-        },
-      );
-      await manager.update(DeliveryReturn, { id }, { status: 'changes_requested' });
+      await this.store.writeChangesRequested(manager, submission, {
+        reviewedBy: user.id,
+        reviewedAt: now,
+        comment: input.comments,
+      });
       await this.audit.record(manager, actor, {
         command: 'return.request-changes',
         objectType: 'delivery_return',
@@ -210,10 +189,8 @@ export class ReturnReviewService {
 
   // Every return approved and every payment made: the award is complete. Called with it locked.
   async completeIfDone(manager: EntityManager, actor: AuditActor, awardId: string): Promise<void> {
-    const open = await manager.count(DeliveryReturn, {
-      where: { awardId, status: Not(In(['approved', 'cancelled'])) },
-    });
-    const unpaid = await manager.count(ReturnPayment, { where: { awardId, status: 'to_make' } });
+    const open = await this.store.unsettledReturns(manager, awardId);
+    const unpaid = await this.store.unpaidPayments(manager, awardId);
     if (open === 0 && unpaid === 0) {
       await this.awards.complete(manager, actor, awardId);
     }
@@ -233,15 +210,6 @@ export class ReturnReviewService {
       await this.awards.bidParties(manager, award),
       action,
     );
-  }
-
-  // Who approved the return, if anyone did.
-  async approvedBy(manager: EntityManager, returnId: string): Promise<string | null> {
-    const approval = await manager.findOne(ReturnSubmission, {
-      select: { id: true, reviewedBy: true },
-      where: { returnId, outcome: 'approved' },
-    });
-    return approval?.reviewedBy ?? null;
   }
 
   // The return and its award, locked (ReturnViews.lockWithAward), with the submission waiting
@@ -269,10 +237,7 @@ export class ReturnReviewService {
         message: `Submission ${row.submissions} is the one waiting for review, not ${review.submission}; read the return again before reviewing it.`,
       });
     }
-    const submission = await manager.findOneOrFail(ReturnSubmission, {
-      where: { returnId: id, number: row.submissions },
-      relations: { spend: true },
-    });
+    const submission = await this.store.submission(manager, id, row.submissions);
     return { row, award, submission };
   }
 
@@ -284,14 +249,7 @@ export class ReturnReviewService {
     award: AwardForDelivery,
     now: Date,
   ): Promise<{ kind: string; amountPence: number }[]> {
-    const open = await manager.count(DeliveryReturn, {
-      where: {
-        awardId: award.id,
-        financialYear: row.financialYear,
-        status: Not(In(['approved', 'cancelled'])),
-      },
-    });
-    if (open > 0) {
+    if ((await this.store.unsettledReturns(manager, award.id, row.financialYear)) > 0) {
       return [];
     }
     // Every return of the year is approved now, so what counts against it is approved spend.
@@ -305,19 +263,17 @@ export class ReturnReviewService {
         return { kind: line.kind, amountPence: line.amountPence - spent };
       })
       .filter((line) => line.amountPence > 0);
-    if (released.length > 0) {
-      await manager.insert(
-        YearEndRelease,
-        released.map((line) => ({
-          awardId: award.id,
-          financialYear: row.financialYear,
-          kind: line.kind,
-          amountPence: line.amountPence,
-          releasedAt: now,
-          returnId: row.id,
-        })),
-      );
-    }
+    await this.store.insertReleases(
+      manager,
+      released.map((line) => ({
+        awardId: award.id,
+        financialYear: row.financialYear,
+        kind: line.kind,
+        amountPence: line.amountPence,
+        releasedAt: now,
+        returnId: row.id,
+      })),
+    );
     return released;
   }
 

@@ -27,6 +27,20 @@ export function scheduled(row: ScheduledFields, today: string): ScheduledReturnD
   };
 }
 
+// A scheduled quarter as a new return of the award: due at once if its quarter is already over.
+function newReturn(
+  row: ReturnType<typeof returnSchedule>[number],
+  award: { id: string; organisationId: string },
+  today: string,
+) {
+  return {
+    ...row,
+    awardId: award.id,
+    organisationId: award.organisationId,
+    status: row.periodEndsOn < today ? ('due' as const) : ('upcoming' as const),
+  };
+}
+
 // The returns an award owes, for the awards module: written inside the caller's transaction.
 @Injectable()
 export class ReturnScheduleService {
@@ -41,12 +55,7 @@ export class ReturnScheduleService {
     const rows = returnSchedule(round.deliveryStartsOn, round.deliveryEndsOn, round.returnDueDays);
     await manager.insert(
       DeliveryReturn,
-      rows.map((row) => ({
-        ...row,
-        awardId: award.id,
-        organisationId: award.organisationId,
-        status: row.periodEndsOn < today ? ('due' as const) : ('upcoming' as const),
-      })),
+      rows.map((row) => newReturn(row, award, today)),
     );
     return this.list(manager, award.id, today);
   }
@@ -66,12 +75,7 @@ export class ReturnScheduleService {
     );
     const added = returnSchedule(round.deliveryStartsOn, round.deliveryEndsOn, round.returnDueDays)
       .filter((row) => !existing.has(`${row.financialYear} ${row.quarter}`))
-      .map((row) => ({
-        ...row,
-        awardId: award.id,
-        organisationId: award.organisationId,
-        status: row.periodEndsOn < today ? ('due' as const) : ('upcoming' as const),
-      }));
+      .map((row) => newReturn(row, award, today));
     if (added.length === 0) {
       return [];
     }

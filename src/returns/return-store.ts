@@ -10,6 +10,7 @@ import { RETURN_FILTER_SQL } from './return-lifecycle';
 import type { SubmissionDto } from './return-response.dto';
 import type { ScheduledFields } from './return-schedule.service';
 import { ReturnPayment } from './return-payment.entity';
+import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
 import type { YearKindAmount } from './return.rules';
 import { type PaymentQuery, RETURN_SORT_COLUMNS, type ReturnQuery } from './return.dto';
 
@@ -307,6 +308,43 @@ export class ReturnStore {
       version: saved.version,
       updatedAt: saved.updated_at,
     });
+  }
+
+  // The return sent: its next submission with the content and claimed lines, the return
+  // submitted. Answers the submission.
+  async writeSubmission(
+    manager: EntityManager,
+    row: DeliveryReturn,
+    content: ReturnContent,
+    submittedBy: string,
+    submittedAt: Date,
+  ): Promise<ReturnSubmission> {
+    const submission = await manager.save(
+      manager.create(ReturnSubmission, {
+        returnId: row.id,
+        number: row.submissions + 1,
+        content,
+        submittedAt,
+        submittedBy,
+      }),
+    );
+    if (content.spend.length > 0) {
+      await manager.insert(
+        ReturnSpendLine,
+        content.spend.map(({ financialYear, kind, amountPence }) => ({
+          submissionId: submission.id,
+          financialYear,
+          kind,
+          claimedPence: amountPence,
+        })),
+      );
+    }
+    await manager.update(
+      DeliveryReturn,
+      { id: row.id },
+      { status: 'submitted', submissions: submission.number },
+    );
+    return submission;
   }
 
   // Payments as `p`, with what a listed payment shows beside the row.

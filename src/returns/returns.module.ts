@@ -15,6 +15,7 @@ import { ReturnPayment } from './return-payment.entity';
 import { ReturnReminders } from './return-reminders';
 import { ReturnReviewService } from './return-review.service';
 import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
+import { ReturnReviewStore } from './return-review-store';
 import { ReturnStore } from './return-store';
 import { ReturnViews } from './return-views';
 import { ReturnsController } from './returns.controller';
@@ -50,6 +51,7 @@ import { YearEndRelease } from './year-end-release.entity';
     ReturnReminders,
     ReturnTasks,
     ReturnReviewService,
+    ReturnReviewStore,
     ReturnStore,
     ReturnViews,
     ReturnsService,

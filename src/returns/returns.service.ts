@@ -7,10 +7,9 @@ import { DocumentStore } from '../documents/document-store';
 import { scannedCleanSha256s } from '../documents/document.lifecycle';
 import { londonDateOf } from '../common/london-time';
 import type { Page } from '../common/pagination';
-import { DeliveryReturn } from './delivery-return.entity';
+import type { DeliveryReturn } from './delivery-return.entity';
 import { completeContent, draftErrors, type ReturnContent } from './return-content.rules';
 import type { AwardPositionDto, ReturnDto, ReturnSummaryDto } from './return-response.dto';
-import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
 import { WITH_BIDDER } from './return-lifecycle';
 import { ReturnViews } from './return-views';
 import { type LoadedReturn, ReturnStore } from './return-store';
@@ -138,32 +137,8 @@ export class ReturnsService {
         `The return for Q${row.quarter} ${row.financialYear}`,
       );
       const content = completeContent(row.draft);
-      const submission = await manager.save(
-        manager.create(ReturnSubmission, {
-          returnId: id,
-          number: row.submissions + 1,
-          content,
-          submittedAt: now,
-          submittedBy: user.id,
-        }),
-      );
-      if (content.spend.length > 0) {
-        await manager.insert(
-          ReturnSpendLine,
-          content.spend.map(({ financialYear, kind, amountPence }) => ({
-            submissionId: submission.id,
-            financialYear,
-            kind,
-            claimedPence: amountPence,
-          })),
-        );
-      }
       const before = row.status;
-      await manager.update(
-        DeliveryReturn,
-        { id },
-        { status: 'submitted', submissions: submission.number },
-      );
+      const submission = await this.store.writeSubmission(manager, row, content, user.id, now);
       await this.audit.record(manager, actor, {
         command: 'return.submit',
         objectType: 'delivery_return',
