@@ -3,14 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ClientBase } from 'pg';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { formatLondon } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
 import { MetricsService } from '../observability/metrics.service';
 import { FileStore } from '../files/file-store';
 import { UsersService } from '../users/users.service';
-import { exportFileKey, isOpenExport, ReportExport } from './report-export.entity';
+import { ExportStore } from './export-store';
+import {
+  exportFileKey,
+  isOpenExport,
+  OPEN_EXPORT_STATUSES,
+  ReportExport,
+} from './report-export.entity';
 import { CONTENT_TYPES, type SpendExport, type SpendLines } from './spend-export';
 import { writeSpendCsvCopy } from './spend-csv-copy';
 import { spendCsvCopy } from './spend-csv.sql';
@@ -41,6 +47,7 @@ export class ExportBuilderService {
     private readonly users: UsersService,
     private readonly outbox: OutboxService,
     private readonly files: FileStore,
+    private readonly store: ExportStore,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -53,7 +60,7 @@ export class ExportBuilderService {
     report: (percent: number) => Promise<void>,
     stop?: AbortSignal,
   ): Promise<void> {
-    const row = await this.dataSource.manager.findOneBy(ReportExport, { id: exportId });
+    const row = await this.store.find(this.dataSource.manager, exportId);
     // Only an open export is built: a done one is kept, and a failed one stays failed (its
     // requester was told to ask again, e.g. when its job reached Redis too late).
     if (!row || !isOpenExport(row.status)) {
@@ -68,24 +75,14 @@ export class ExportBuilderService {
     stop?: AbortSignal,
   ): Promise<void> {
     const exportId = row.id;
-    await this.dataSource.manager.update(
-      ReportExport,
-      { id: exportId },
-      { status: 'running', progress: 0, error: null },
-    );
+    await this.store.markRunning(this.dataSource.manager, exportId);
     const { roundCode, roundName, sizeBytes } = await this.storeFile(row, report, stop);
     await this.dataSource.transaction(async (manager) => {
-      await manager.update(
-        ReportExport,
-        { id: exportId },
-        {
-          status: 'done',
-          progress: 100,
-          fileName: `spend-summary-${roundCode}-${row.asAt.toISOString().slice(0, 16).replace(':', '')}.${row.format}`,
-          sizeBytes: String(sizeBytes),
-          finishedAt: new Date(),
-        },
-      );
+      await this.store.markDone(manager, exportId, {
+        fileName: `spend-summary-${roundCode}-${row.asAt.toISOString().slice(0, 16).replace(':', '')}.${row.format}`,
+        sizeBytes: String(sizeBytes),
+        finishedAt: new Date(),
+      });
       const requester = await this.users.nameOf(row.requestedBy, manager);
       if (requester) {
         await this.outbox.queue(manager, {
@@ -226,10 +223,11 @@ export class ExportBuilderService {
   // never over one already done.
   async fail(exportId: string, reason: string): Promise<void> {
     this.logger.error(`Export ${exportId} failed: ${reason}`);
-    await this.dataSource.manager.update(
-      ReportExport,
-      { id: exportId, status: In(['queued', 'running']) },
-      { status: 'failed', error: `The export could not be built (reference ${exportId}).` },
+    await this.store.markFailed(
+      this.dataSource.manager,
+      exportId,
+      `The export could not be built (reference ${exportId}).`,
+      OPEN_EXPORT_STATUSES,
     );
   }
 }

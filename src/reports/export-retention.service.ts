@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, In, LessThan } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { FileStore } from '../files/file-store';
-import { EXPORT_FILES_PREFIX, exportFileKey, ReportExport } from './report-export.entity';
+import { ExportStore } from './export-store';
+import { EXPORT_FILES_PREFIX, exportFileKey } from './report-export.entity';
 
 const DAY_MS = 86_400_000;
 const BATCH = 500;
@@ -20,6 +21,7 @@ export class ExportRetentionService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly files: FileStore,
+    private readonly store: ExportStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -27,24 +29,18 @@ export class ExportRetentionService {
     const cutoff = new Date(now.getTime() - this.config.exportLimits.retentionDays * DAY_MS);
     let expired = 0;
     for (;;) {
-      const rows = await this.dataSource.manager.find(ReportExport, {
-        select: { id: true, format: true },
-        where: { status: 'done', finishedAt: LessThan(cutoff) },
-        order: { finishedAt: 'ASC' },
-        take: BATCH,
-      });
+      const rows = await this.store.doneBefore(this.dataSource.manager, cutoff, BATCH);
       if (rows.length === 0) {
         break;
       }
       for (const row of rows) {
         await this.files.remove(exportFileKey(row));
       }
-      const marked = await this.dataSource.manager.update(
-        ReportExport,
-        { id: In(rows.map((row) => row.id)), status: 'done' },
-        { status: 'expired', expiredAt: now },
+      expired += await this.store.markExpired(
+        this.dataSource.manager,
+        rows.map((row) => row.id),
+        now,
       );
-      expired += marked.affected ?? 0;
     }
     const leftoversRemoved = await this.removeLeftovers(cutoff);
     if (expired + leftoversRemoved > 0) {
@@ -69,10 +65,10 @@ export class ExportRetentionService {
     const kept = new Set<string>();
     const ids = [...new Set(old.values())];
     for (let start = 0; start < ids.length; start += BATCH) {
-      const rows = await this.dataSource.manager.find(ReportExport, {
-        select: { id: true, format: true },
-        where: { id: In(ids.slice(start, start + BATCH)), status: 'done' },
-      });
+      const rows = await this.store.doneAmong(
+        this.dataSource.manager,
+        ids.slice(start, start + BATCH),
+      );
       rows.forEach((row) => kept.add(exportFileKey(row)));
     }
     let removed = 0;

@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectQueue } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { JobOf, QueueConsumer, ResultOf } from '../queues/queue-consumer';
 import { ExportJobs, QUEUES } from '../queues/queues';
 import { ExportBuilderService } from './export-builder.service';
 import { ExportRetentionService } from './export-retention.service';
 import { exportBuildJob } from './exports.service';
-import { OPEN_EXPORT_STATUSES, ReportExport } from './report-export.entity';
+import { ExportStore } from './export-store';
 
 // The exports queue's consumer: one export at a time per worker (each holds a database
 // connection and a snapshot while it streams). Progress goes to the job and the export row;
@@ -22,6 +22,7 @@ export class ExportsProcessor extends QueueConsumer<ExportJobs> {
     private readonly builder: ExportBuilderService,
     private readonly retention: ExportRetentionService,
     private readonly dataSource: DataSource,
+    private readonly store: ExportStore,
     @InjectQueue(QUEUES.exports) private readonly exportsQueue: Queue,
   ) {
     super(QUEUES.exports, {
@@ -37,14 +38,11 @@ export class ExportsProcessor extends QueueConsumer<ExportJobs> {
   protected override readonly onRedisReturn = {
     what: 'unfinished export(s)',
     putBack: async () => {
-      const rows = await this.dataSource.manager.find(ReportExport, {
-        select: { id: true },
-        where: { status: In([...OPEN_EXPORT_STATUSES]) },
-      });
-      for (const { id } of rows) {
+      const ids = await this.store.openIds(this.dataSource.manager);
+      for (const id of ids) {
         await this.exportsQueue.add('build', { exportId: id }, exportBuildJob(id));
       }
-      return rows.length;
+      return ids.length;
     },
   };
 

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -11,7 +11,8 @@ import { QUEUES } from '../queues/queues';
 import { redisUnavailable } from '../queues/redis-availability';
 import { RoundsService } from '../rounds/rounds.service';
 import type { CreateExportDto, ExportDto } from './exports.dto';
-import { exportFileKey, OPEN_EXPORT_STATUSES, ReportExport } from './report-export.entity';
+import { ExportStore } from './export-store';
+import { exportFileKey, ReportExport } from './report-export.entity';
 import { CONTENT_TYPES } from './spend-export';
 import { SpendSummaryService } from './spend-summary.service';
 import { withOrigin } from '../observability/job-origin';
@@ -55,6 +56,7 @@ export class ExportsService {
     private readonly summaries: SpendSummaryService,
     private readonly audit: AuditService,
     private readonly files: FileStore,
+    private readonly store: ExportStore,
     @InjectQueue(QUEUES.exports) private readonly queue: Queue,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -81,12 +83,9 @@ export class ExportsService {
       }
       // One request of a user's at a time counts and adds, so parallel requests keep the limit.
       // It also holds a retry until the first request with its key has committed.
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`exports:${user.id}`]);
+      await this.store.lockRequester(manager, user.id);
       const earlier = idempotencyKey
-        ? await manager.findOneBy(ReportExport, {
-            requestedBy: user.id,
-            creationKey: idempotencyKey,
-          })
+        ? await this.store.findByKey(manager, user.id, idempotencyKey)
         : null;
       if (earlier) {
         if (earlier.creationHash !== hash) {
@@ -97,10 +96,7 @@ export class ExportsService {
         }
         return { row: earlier, made: false };
       }
-      const open = await manager.countBy(ReportExport, {
-        requestedBy: user.id,
-        status: In([...OPEN_EXPORT_STATUSES]),
-      });
+      const open = await this.store.countOpenOf(manager, user.id);
       const limit = this.config.exportLimits.openPerUser;
       if (open >= limit) {
         throw reportError('too-many-open-exports', {
@@ -108,16 +104,14 @@ export class ExportsService {
           extensions: { openExports: open, openExportsLimit: limit },
         });
       }
-      const created = await manager.save(
-        manager.create(ReportExport, {
-          roundId,
-          format: input.format,
-          asAt,
-          requestedBy: user.id,
-          creationKey: idempotencyKey ?? null,
-          creationHash: idempotencyKey ? hash : null,
-        }),
-      );
+      const created = await this.store.insert(manager, {
+        roundId,
+        format: input.format,
+        asAt,
+        requestedBy: user.id,
+        creationKey: idempotencyKey ?? null,
+        creationHash: idempotencyKey ? hash : null,
+      });
       await this.audit.record(manager, actor, {
         command: 'export.request',
         objectType: 'report_export',
@@ -136,13 +130,10 @@ export class ExportsService {
       await this.queue.add('build', withOrigin({ exportId: row.id }), exportBuildJob(row.id));
     } catch (error) {
       this.logger.error(`Export ${row.id} could not be queued: ${String(error)}`);
-      await this.dataSource.manager.update(
-        ReportExport,
-        { id: row.id },
-        {
-          status: 'failed',
-          error: 'The export queue was not reachable; ask for the export again.',
-        },
+      await this.store.markFailed(
+        this.dataSource.manager,
+        row.id,
+        'The export queue was not reachable; ask for the export again.',
       );
       // Its job may still reach Redis once it answers again: the builder leaves a failed export
       // as it is.
@@ -156,10 +147,7 @@ export class ExportsService {
   // The user's unfinished exports checked against the queue (see settleLost), so an export
   // whose job is gone does not hold a place under the limit.
   private async settleOpen(user: AuthenticatedUser): Promise<void> {
-    const open = await this.dataSource.manager.findBy(ReportExport, {
-      requestedBy: user.id,
-      status: In([...OPEN_EXPORT_STATUSES]),
-    });
+    const open = await this.store.openOf(this.dataSource.manager, user.id);
     if (open.length >= this.config.exportLimits.openPerUser) {
       for (const row of open) {
         await this.settleLost(row);
@@ -183,11 +171,7 @@ export class ExportsService {
       return row;
     }
     const error = 'The export stopped before it was finished; ask for it again.';
-    await this.dataSource.manager.update(
-      ReportExport,
-      { id: row.id, status: row.status },
-      { status: 'failed', error },
-    );
+    await this.store.markFailed(this.dataSource.manager, row.id, error, [row.status]);
     return Object.assign(row, { status: 'failed' as const, error });
   }
 
@@ -222,7 +206,7 @@ export class ExportsService {
   }
 
   private async own(user: AuthenticatedUser, id: string): Promise<ReportExport> {
-    const row = await this.dataSource.manager.findOneBy(ReportExport, { id });
+    const row = await this.store.find(this.dataSource.manager, id);
     if (!row || row.requestedBy !== user.id) {
       throw notFound('Export');
     }

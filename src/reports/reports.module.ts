@@ -4,6 +4,7 @@ import { AuditModule } from '../audit/audit.module';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { RoundsModule } from '../rounds/rounds.module';
 import { ExportsController } from './exports.controller';
+import { ExportStore } from './export-store';
 import { ExportsService } from './exports.service';
 import { OpenDataController } from './open-data.controller';
 import { OpenDataService } from './open-data.service';
@@ -19,6 +20,7 @@ import { SpendSummaryService } from './spend-summary.service';
   controllers: [ReportsController, ExportsController, OpenDataController],
   providers: [
     ExportsService,
+    ExportStore,
     OpenDataService,
     SpendSummaryService,
     // Compiled at start, so a broken report template stops the start, not an export.
