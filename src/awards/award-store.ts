@@ -5,11 +5,15 @@ import { publishedRoundSql } from '../rounds/round-lifecycle';
 import type { AwardDto } from './offer.dto';
 import { AwardDecision, AwardLine } from './award.entity';
 import { DueDiligenceCheck } from './due-diligence.entity';
+import type { OpenOffer } from '../rounds/rounds.rules';
 import {
+  AWARD_UNSETTLED_SQL,
   LIVE_AWARD_STATUSES,
   offerLapsedSql,
+  offerOpenSql,
   UNCONFIRMED_DECISION_STATUS,
 } from './award-lifecycle';
+import { awardForDeliveryJson, type AwardForDeliveryRaw } from './award-for-delivery';
 
 // An award's own lines and its returns, each list gathered into JSON by its own subquery so the
 // award comes back as one row (joining the two lists would return the product of their lengths).
@@ -187,6 +191,73 @@ export class AwardStore {
       [id, now],
     );
     return found ? manager.findOneByOrFail(AwardDecision, { id }) : null;
+  }
+
+  // The award as delivery reads it, in one query (awardForDeliveryJson); `lock` first locks its
+  // row in a statement of its own, so that what is read after the wait is what the holder
+  // before us committed. Null when there is no such award.
+  async findForDelivery(
+    manager: EntityManager,
+    id: string,
+    lock: boolean,
+  ): Promise<AwardForDeliveryRaw | null> {
+    if (lock) {
+      await manager.query(
+        `SELECT 1 FROM award_decisions WHERE id = $1 AND outcome = 'award' FOR UPDATE`,
+        [id],
+      );
+    }
+    const [{ award }] = await manager.query<{ award: AwardForDeliveryRaw | null }[]>(
+      `SELECT ${awardForDeliveryJson('$1::uuid')} AS award`,
+      [id],
+    );
+    return award;
+  }
+
+  // Offers of the round a recipient may still accept at `now`, earliest deadline first.
+  async openOffers(manager: EntityManager, roundId: string, now: Date): Promise<OpenOffer[]> {
+    const rows = await manager.query<
+      { award_id: string; reference: string; organisation_name: string; offer_expires_at: Date }[]
+    >(
+      `SELECT a.id AS award_id, b.reference, o.name AS organisation_name, a.offer_expires_at
+         FROM award_decisions a
+         JOIN bids b ON b.id = a.bid_id
+         JOIN organisations o ON o.id = a.organisation_id
+        WHERE a.round_id = $1 AND ${offerOpenSql('$2::timestamptz')}
+        ORDER BY a.offer_expires_at, b.reference`,
+      [roundId, now],
+    );
+    return rows.map((row) => ({
+      awardId: row.award_id,
+      reference: row.reference,
+      organisationName: row.organisation_name,
+      offerExpiresAt: new Date(row.offer_expires_at),
+    }));
+  }
+
+  // Awards of the round not yet finished (AWARD_UNSETTLED_SQL), by reference.
+  unsettled(
+    manager: EntityManager,
+    roundId: string,
+  ): Promise<{ id: string; reference: string; status: string; amount_pence: string }[]> {
+    return manager.query(
+      `SELECT a.id, b.reference, a.status, a.amount_pence
+         FROM award_decisions a
+         JOIN bids b ON b.id = a.bid_id
+        WHERE a.round_id = $1 AND ${AWARD_UNSETTLED_SQL}
+        ORDER BY b.reference`,
+      [roundId],
+    );
+  }
+
+  // An active award completed; answers whether it was (false if it was not active).
+  async markCompleted(manager: EntityManager, id: string): Promise<boolean> {
+    const { affected } = await manager.update(
+      AwardDecision,
+      { id, status: 'active' },
+      { status: 'completed' },
+    );
+    return affected === 1;
   }
 
   // A new due-diligence check; answers it as stored.
