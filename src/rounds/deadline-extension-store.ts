@@ -74,4 +74,25 @@ export class DeadlineExtensionStore {
     );
     return new Map(rows.map((row) => [row.id, row.closes_at]));
   }
+
+  // The organisation's extension set to `values`: the one it has changed, or a new one.
+  async put(
+    manager: EntityManager,
+    currentId: string | null,
+    extension: Pick<
+      DeadlineExtension,
+      'roundId' | 'organisationId' | 'closesAt' | 'reason' | 'grantedBy'
+    >,
+  ): Promise<void> {
+    if (currentId) {
+      const { closesAt, reason, grantedBy } = extension;
+      await manager.update(DeadlineExtension, { id: currentId }, { closesAt, reason, grantedBy });
+    } else {
+      await manager.insert(DeadlineExtension, extension);
+    }
+  }
+
+  async remove(manager: EntityManager, id: string): Promise<void> {
+    await manager.delete(DeadlineExtension, { id });
+  }
 }

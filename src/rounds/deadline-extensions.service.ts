@@ -90,16 +90,13 @@ export class DeadlineExtensionsService {
       if (refusal) {
         throw refused(refusal);
       }
-      const values = { closesAt, reason: input.reason, grantedBy: moderator.id };
-      if (current) {
-        await manager.update(DeadlineExtension, { id: current.id }, values);
-      } else {
-        await manager.insert(DeadlineExtension, {
-          ...values,
-          roundId,
-          organisationId: input.organisationId,
-        });
-      }
+      await this.store.put(manager, current?.id ?? null, {
+        roundId,
+        organisationId: input.organisationId,
+        closesAt,
+        reason: input.reason,
+        grantedBy: moderator.id,
+      });
       const saved = (await this.store.forOrganisation(manager, roundId, input.organisationId))!;
       const before = auditValues(current);
       const after = auditValues(saved);
@@ -144,7 +141,7 @@ export class DeadlineExtensionsService {
       if (refusal) {
         throw refused(refusal);
       }
-      await manager.delete(DeadlineExtension, { id: current.id });
+      await this.store.remove(manager, current.id);
       await this.audit.record(manager, actor, {
         command: 'round.deadline-extension.revoke',
         objectType: 'round_deadline_extension',
