@@ -188,6 +188,23 @@ describe('body shapes refused before they are transformed', () => {
     ]);
   });
 
+  it('says which key a body may not use when it holds __proto__ or constructor.prototype', async () => {
+    for (const [payload, key] of [
+      ['{"__proto__":{"admin":true},"email":"a@b.c"}', '__proto__'],
+      ['{"email":"a@b.c","nested":{"constructor":{"prototype":{"admin":true}}}}', 'constructor'],
+    ]) {
+      const answer = await post(`poisoned ${key}`, '/api/v1/auth/login', payload);
+      expectSmallProblem(answer, 400, 'malformed-json');
+      // The JSON is well formed: the answer names the key to remove, not a syntax error.
+      expect(answer.body.detail).toContain(key);
+      expect(answer.body.detail).not.toContain('not valid JSON');
+    }
+    // A body that is not JSON at all is still called so.
+    const broken = await post('broken json', '/api/v1/auth/login', '{"email":');
+    expectSmallProblem(broken, 400, 'malformed-json');
+    expect(broken.body.detail).toContain('not valid JSON');
+  });
+
   it('still answers a normal sign-in and a normal create', async () => {
     const signIn = await post(
       'normal login',
