@@ -205,6 +205,32 @@ describe('body shapes refused before they are transformed', () => {
     expect(broken.body.detail).toContain('not valid JSON');
   });
 
+  it('refuses keys named after Object.prototype members like any other unknown key', async () => {
+    // Class validation cannot see them (the instance already "has" them), so they passed silently.
+    const login = await post(
+      'prototype-named keys',
+      '/api/v1/auth/login',
+      JSON.stringify({
+        email: 'applicant@demo.test',
+        password: DEMO_PASSWORD,
+        toString: 1,
+        nested: { hasOwnProperty: 1 },
+      }),
+    );
+    expectSmallProblem(login, 400, 'validation-failed');
+    expect(messages(login)).toContain('toString is not a field this request accepts; remove it');
+    for (const key of ['constructor', 'hasOwnProperty', '__proto__', 'valueOf']) {
+      const list = await t
+        .http()
+        .get(`/api/v1/organisations?${key}=1`)
+        .set('authorization', `Bearer ${admin}`);
+      expect([key, list.status]).toEqual([key, 400]);
+      expect(list.body.errors).toEqual([
+        { field: key, message: `${key} is not a field this request accepts; remove it` },
+      ]);
+    }
+  });
+
   it('still answers a normal sign-in and a normal create', async () => {
     const signIn = await post(
       'normal login',
