@@ -122,6 +122,9 @@ export async function createHttpApp(
       'ratelimit-policy',
     ],
     maxAge: 600,
+    // An OPTIONS without the preflight headers is a plain question, not a bad preflight: the
+    // strict check answered it 400 in text/plain, outside the problem+json every error uses.
+    strictPreflight: false,
   });
   // The portal's pages, beside the API; a browser asking for a page no route has gets its
   // "page not found" page instead of a problem.

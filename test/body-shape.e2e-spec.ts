@@ -188,6 +188,49 @@ describe('body shapes refused before they are transformed', () => {
     ]);
   });
 
+  it('says which key a body may not use when it holds __proto__ or constructor.prototype', async () => {
+    for (const [payload, key] of [
+      ['{"__proto__":{"admin":true},"email":"a@b.c"}', '__proto__'],
+      ['{"email":"a@b.c","nested":{"constructor":{"prototype":{"admin":true}}}}', 'constructor'],
+    ]) {
+      const answer = await post(`poisoned ${key}`, '/api/v1/auth/login', payload);
+      expectSmallProblem(answer, 400, 'malformed-json');
+      // The JSON is well formed: the answer names the key to remove, not a syntax error.
+      expect(answer.body.detail).toContain(key);
+      expect(answer.body.detail).not.toContain('not valid JSON');
+    }
+    // A body that is not JSON at all is still called so.
+    const broken = await post('broken json', '/api/v1/auth/login', '{"email":');
+    expectSmallProblem(broken, 400, 'malformed-json');
+    expect(broken.body.detail).toContain('not valid JSON');
+  });
+
+  it('refuses keys named after Object.prototype members like any other unknown key', async () => {
+    // Class validation cannot see them (the instance already "has" them), so they passed silently.
+    const login = await post(
+      'prototype-named keys',
+      '/api/v1/auth/login',
+      JSON.stringify({
+        email: 'applicant@demo.test',
+        password: DEMO_PASSWORD,
+        toString: 1,
+        nested: { hasOwnProperty: 1 },
+      }),
+    );
+    expectSmallProblem(login, 400, 'validation-failed');
+    expect(messages(login)).toContain('toString is not a field this request accepts; remove it');
+    for (const key of ['constructor', 'hasOwnProperty', '__proto__', 'valueOf']) {
+      const list = await t
+        .http()
+        .get(`/api/v1/organisations?${key}=1`)
+        .set('authorization', `Bearer ${admin}`);
+      expect([key, list.status]).toEqual([key, 400]);
+      expect(list.body.errors).toEqual([
+        { field: key, message: `${key} is not a field this request accepts; remove it` },
+      ]);
+    }
+  });
+
   it('still answers a normal sign-in and a normal create', async () => {
     const signIn = await post(
       'normal login',

@@ -49,6 +49,14 @@ describe('security headers and CORS', () => {
     expect(read.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('answers an OPTIONS request that is not a CORS preflight without a bare text error', async () => {
+    // No Origin or Access-Control-Request-Method: nothing is wrong with asking what a path allows.
+    const bare = await t.http().options('/api/v1/rounds');
+    expect(bare.status).toBe(204);
+    expect(bare.headers['access-control-allow-origin']).toBeUndefined();
+    expect(bare.text).toBe('');
+  });
+
   it('refuses a body over 1 MiB with 413 problem+json', async () => {
     const response = await t
       .http()

@@ -1,5 +1,6 @@
 import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
+import { commonError } from './common.errors';
 import { jsonShapeError } from './input-limits';
 import { RequestValidationError } from './validation';
 
@@ -43,6 +44,26 @@ export function checkJsonShapeBeforeParsing(fastify: FastifyInstance): void {
       done(new RequestValidationError([refused]), undefined);
       return;
     }
-    void parse(request, text, done);
+    void parse(request, text, (error, parsed) => {
+      done(error && isWellFormed(text) ? poisonedKeyError() : error, parsed);
+    });
+  });
+}
+
+// Fastify's parser refuses a prototype-poisoning key with the same words as broken JSON; a
+// body that is well formed was refused for its key, so the answer says so.
+function isWellFormed(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function poisonedKeyError(): Error {
+  return commonError('malformed-json', {
+    message:
+      'The request body uses the key __proto__ or constructor.prototype, which is never accepted; remove it.',
   });
 }

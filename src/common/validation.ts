@@ -95,10 +95,28 @@ export function unsafeInputErrors(value: unknown, root: string): FieldError[] {
       if (shape) {
         return [shape];
       }
+      errors.push(...inheritedNameErrors(node, field));
       nodes += pushChildren(node, field, depth, stack);
     }
   }
   return errors;
+}
+
+// Keys named after what every object inherits (toString, constructor, __proto__, ...): class
+// validation takes them for the instance's own and lets them through, so they are refused here,
+// as any other key no request accepts is.
+const INHERITED_NAMES = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+function inheritedNameErrors(node: object, field: string): FieldError[] {
+  if (Array.isArray(node)) {
+    return [];
+  }
+  return Object.keys(node)
+    .filter((key) => INHERITED_NAMES.has(key))
+    .map((key) => {
+      const name = field ? `${field}.${key}` : key;
+      return { field: name, message: `${name} is not a field this request accepts; remove it` };
+    });
 }
 
 // What is wrong with the shape of an object or list about to be walked, if anything: the same

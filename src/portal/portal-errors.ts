@@ -46,6 +46,25 @@ const FORM_EXPIRED: ErrorPage = {
   ],
 };
 
+// Fastify's own refusals of a form (too big, a type no page reads, a body it cannot read).
+const FORM_REFUSED: ErrorPage = {
+  status: 400,
+  title: 'Your form could not be sent',
+  paragraphs: [
+    'What you sent could not be read, so nothing was changed.',
+    'Go back, reload the page and try again.',
+  ],
+};
+
+const FORM_TOO_LARGE: ErrorPage = {
+  status: 413,
+  title: 'What you sent is too large',
+  paragraphs: [
+    'The form you sent is too large to read, so nothing was changed.',
+    'Go back, shorten your answers and try again.',
+  ],
+};
+
 const UNAVAILABLE: ErrorPage = {
   status: 503,
   title: 'Sorry, the service is unavailable',
@@ -75,7 +94,22 @@ function pageFor(error: unknown, request: FastifyRequest): ErrorPage {
   if (code === 'FST_CSRF_INVALID_TOKEN' || code === 'FST_CSRF_MISSING_SECRET') {
     return FORM_EXPIRED;
   }
-  return isRedisConnectionError(error) ? UNAVAILABLE : BROKEN;
+  if (isRedisConnectionError(error)) {
+    return UNAVAILABLE;
+  }
+  // Refusals by Fastify or its plugins (a static file's address climbing out of its folder, a
+  // form too big or of a type no page reads) are the request's fault, not the service's.
+  const status = (error as { statusCode?: unknown }).statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500) {
+    return BROKEN;
+  }
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    return NOT_FOUND;
+  }
+  if (status === 413) {
+    return FORM_TOO_LARGE;
+  }
+  return { ...FORM_REFUSED, status };
 }
 
 // Every error a portal page meets ends on one of these pages; an API that no longer accepts the
