@@ -85,27 +85,6 @@ export class BidAssessmentStore {
     });
   }
 
-  // The bid fails eligibility for `reason`, by `actorId` at `now`, and leaves its PCC's ranking.
-  async writeEligibilityFailure(
-    manager: EntityManager,
-    id: string,
-    actorId: string | null,
-    reason: string,
-    now: Date,
-  ): Promise<void> {
-    await manager.update(
-      Bid,
-      { id },
-      {
-        status: 'eligibility_failed',
-        eligibilityFailureReason: reason,
-        eligibilityFailedBy: actorId,
-        eligibilityFailedAt: now,
-        pccRank: null,
-      },
-    );
-  }
-
   async writeStatus(manager: EntityManager, id: string, status: BidStatus): Promise<void> {
     await manager.update(Bid, { id }, { status });
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { RANKABLE_BID_SQL } from './bid-lifecycle';
-import { Bid, type EndorsementDecision } from './bid.entity';
+import { Bid, type BidStatus, type EndorsementDecision } from './bid.entity';
 
 // Named reads and writes of a PCC's endorsement and ranking of its area's bids, always inside
 // the caller's transaction.
@@ -56,6 +56,15 @@ export class BidEndorsementStore {
     for (const [index, bidId] of bidIds.entries()) {
       await manager.update(Bid, { id: bidId }, { pccRank: index + 1 });
     }
+  }
+
+  // A bid leaving the round (withdrawn, failed): its status and why set, and its rank cleared.
+  async writeDeparture(
+    manager: EntityManager,
+    id: string,
+    departure: Partial<Bid> & { status: Extract<BidStatus, 'withdrawn' | 'eligibility_failed'> },
+  ): Promise<void> {
+    await manager.update(Bid, { id }, { ...departure, pccRank: null });
   }
 
   // The ranks after `rank` in the area's ranking close up behind a bid that left it.

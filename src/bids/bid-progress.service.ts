@@ -5,6 +5,7 @@ import type { BidParties } from '../users/separation.rules';
 import type { BidDto } from './bid-response.dto';
 import type { BidCostLine } from './bid-lines.entity';
 import { BidAssessmentStore } from './bid-assessment-store';
+import { BidEndorsementStore } from './bid-endorsement-store';
 import { isOutOfDraft } from './bid-lifecycle';
 import { BidStore } from './bid-store';
 import { endorsementState, toBidDto } from './loaded-bid';
@@ -57,6 +58,7 @@ export class BidProgressService {
   constructor(
     private readonly store: BidStore,
     private readonly progress: BidAssessmentStore,
+    private readonly endorsements: BidEndorsementStore,
     private readonly audit: AuditService,
   ) {}
 
@@ -211,7 +213,12 @@ export class BidProgressService {
     reason: string,
     now: Date,
   ): Promise<void> {
-    await this.progress.writeEligibilityFailure(manager, bid.id, actor.id, reason, now);
+    await this.endorsements.writeDeparture(manager, bid.id, {
+      status: 'eligibility_failed',
+      eligibilityFailureReason: reason,
+      eligibilityFailedBy: actor.id,
+      eligibilityFailedAt: now,
+    });
     await this.audit.record(manager, actor, {
       command: 'bid.fail-eligibility',
       objectType: 'bid',

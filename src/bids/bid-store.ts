@@ -298,20 +298,6 @@ export class BidStore {
     return manager.findOneBy(Bid, { createdBy: userId, creationKey: key });
   }
 
-  // The bid withdrawn for `reason` at `now`; it leaves its PCC's ranking.
-  async writeWithdrawal(
-    manager: EntityManager,
-    id: string,
-    reason: string,
-    now: Date,
-  ): Promise<void> {
-    await manager.update(
-      Bid,
-      { id },
-      { status: 'withdrawn', withdrawnAt: now, withdrawalReason: reason, pccRank: null },
-    );
-  }
-
   // Replaces whichever lists the input sends and keeps the derived totals in step, in at most
   // two statements. `audit`: an event (auditInsert, its values numbered from the one given)
   // written by the same statement as the lines. `edit`: the bid's own columns an edit changes,

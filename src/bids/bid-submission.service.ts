@@ -174,7 +174,11 @@ export class BidSubmissionService {
               : `Bid ${bid.reference} is ${bid.status}: a decision has been made, so it can no longer be withdrawn.`,
         });
       }
-      await this.store.writeWithdrawal(manager, id, reason, now);
+      await this.endorsements.writeDeparture(manager, id, {
+        status: 'withdrawn',
+        withdrawnAt: now,
+        withdrawalReason: reason,
+      });
       // The PCC's ranking closes up behind a withdrawn bid.
       if (bid.pccRank !== null) {
         await this.endorsements.closeRankingBehind(manager, bid, bid.pccRank);
