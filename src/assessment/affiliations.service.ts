@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import type { FieldError } from '../common/problem';
@@ -8,8 +8,8 @@ import { SeparationOfDutiesService } from '../users/separation-of-duties.service
 import { UsersService } from '../users/users.service';
 import type { AffiliationsDto } from './assessment.dto';
 import type { AssessorDto } from './assessment-response.dto';
-import { AssessorAffiliation } from './assessor-affiliation.entity';
-import { AssessmentAssignment, COUNTING_STATUSES } from './assignment.entity';
+import { AffiliationStore } from './affiliation-store';
+import { AssignmentStore } from './assignment-store';
 import type { Affiliations } from './assignment.rules';
 import { assessmentError } from './assessment.errors';
 
@@ -21,6 +21,8 @@ export class AffiliationsService {
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
     private readonly duties: SeparationOfDutiesService,
+    private readonly store: AffiliationStore,
+    private readonly assignments: AssignmentStore,
     private readonly audit: AuditService,
   ) {}
 
@@ -36,9 +38,7 @@ export class AffiliationsService {
     if (assessorIds.length === 0) {
       return result;
     }
-    const rows = await manager.find(AssessorAffiliation, {
-      where: { assessorId: In(assessorIds) },
-    });
+    const rows = await this.store.listOfAssessors(manager, assessorIds);
     for (const row of rows) {
       const entry = result.get(row.assessorId) as Affiliations;
       if (row.organisationId) {
@@ -90,15 +90,12 @@ export class AffiliationsService {
         return { organisationIds, forceAreaCodes };
       };
       const before = await this.of(manager, [user.id]);
-      await manager.delete(AssessorAffiliation, { assessorId: user.id });
       const note = input.note ?? '';
       const rows = [
         ...[...new Set(input.organisationIds)].map((organisationId) => ({ organisationId })),
         ...[...new Set(input.forceAreaCodes)].map((forceAreaCode) => ({ forceAreaCode })),
       ].map((target) => ({ assessorId: user.id, note, ...target }));
-      if (rows.length > 0) {
-        await manager.insert(AssessorAffiliation, rows);
-      }
+      await this.store.replaceDeclared(manager, user.id, rows);
       const after = await this.of(manager, [user.id]);
       await this.audit.record(manager, actor, {
         command: 'assessor.declare-affiliations',
@@ -115,18 +112,8 @@ export class AffiliationsService {
     assessor: { id: string; name: string; email: string },
     roundId: string | undefined,
   ): Promise<AssessorDto> {
-    const rows = await manager.find(AssessorAffiliation, {
-      where: { assessorId: assessor.id },
-      relations: { organisation: true },
-      order: { declaredAt: 'ASC', id: 'ASC' },
-    });
-    const load = await manager.count(AssessmentAssignment, {
-      where: {
-        assessorId: assessor.id,
-        status: roundId ? In(COUNTING_STATUSES) : 'assigned',
-        ...(roundId ? { roundId } : {}),
-      },
-    });
+    const rows = await this.store.listDeclared(manager, assessor.id);
+    const load = await this.assignments.countLoad(manager, assessor.id, roundId);
     return {
       id: assessor.id,
       name: assessor.name,

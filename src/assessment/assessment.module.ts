@@ -14,7 +14,9 @@ import { AssessmentReminders } from './assessment-reminders';
 import { AssessmentOpeningService } from './assessment-opening.service';
 import { AssessorAffiliation } from './assessor-affiliation.entity';
 import { AssessmentAssignment, AssessmentMark } from './assignment.entity';
+import { AffiliationStore } from './affiliation-store';
 import { AssignmentStore } from './assignment-store';
+import { BidScoreStore } from './bid-score-store';
 import { AssignmentViews } from './assignment-views';
 import { AssignmentsController } from './assignments.controller';
 import { AssignmentsService } from './assignments.service';
@@ -37,7 +39,9 @@ import { ScoringService } from './scoring.service';
   providers: [
     AffiliationsService,
     AssessmentOpeningService,
+    AffiliationStore,
     AssignmentStore,
+    BidScoreStore,
     AssignmentViews,
     AssignmentsService,
     ScoringService,

@@ -1,3 +1,8 @@
+import type { AssignmentStatus } from './assignment.entity';
+
+// Assignments that count towards a bid's number of assessors and an assessor's load in a round.
+export const COUNTING_STATUSES: AssignmentStatus[] = ['assigned', 'submitted'];
+
 // Where an assessment stands, as SQL over `assessment_assignments a JOIN bids b JOIN
 // funding_rounds r` (and `bid_scores s`), declared once for the reminder scan and the task list.
 

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, In, SelectQueryBuilder } from 'typeorm';
 import type { BidStatus } from '../bids/bid.entity';
 import { notFound } from '../common/common.errors';
 import type { RoundStatus } from '../rounds/funding-round.entity';
 import { organisationsEverOfSql } from '../users/separation-sql';
 import type { BidParties } from '../users/separation.rules';
 import type { MarkViewDto } from './assessment-response.dto';
-import { AssessmentAssignment } from './assignment.entity';
+import { COUNTING_STATUSES } from './assignment-lifecycle';
+import { AssessmentAssignment, AssessmentMark } from './assignment.entity';
 import type { CriterionMark, ScoredCriterion } from './scoring.rules';
 
 // An assignment's marks with their criteria, in the criteria's order, as JSON by its own
@@ -108,9 +109,35 @@ export function marksAfter(
 // Named reads and writes of assignments and their marks, always inside the caller's transaction.
 @Injectable()
 export class AssignmentStore {
+  // A page of the assignments matching `filter`, first assigned first, with what the API shows
+  // beside each, and the total: two queries whatever the page's size (the count, then the rows).
+  async loadPage(
+    manager: EntityManager,
+    filter: Partial<Pick<AssessmentAssignment, 'assessorId' | 'roundId' | 'bidId' | 'status'>>,
+    page: { limit: number; offset: number },
+    viewerId: string,
+  ): Promise<{ shown: ShownAssignment[]; total: number }> {
+    const builder = manager.createQueryBuilder(AssessmentAssignment, 'assignment').where({
+      ...(filter.assessorId ? { assessorId: filter.assessorId } : {}),
+      ...(filter.roundId ? { roundId: filter.roundId } : {}),
+      ...(filter.bidId ? { bidId: filter.bidId } : {}),
+      ...(filter.status ? { status: filter.status } : {}),
+    });
+    const total = await builder.clone().getCount();
+    const shown = await this.readShown(
+      builder
+        .orderBy('assignment.assignedAt', 'ASC')
+        .addOrderBy('assignment.id', 'ASC')
+        .offset(page.offset)
+        .limit(page.limit),
+      viewerId,
+    );
+    return { shown, total };
+  }
+
   // The assignments `builder` selects (as `assignment`, filtered, ordered and paged by the
   // caller) with what the API shows beside each, in one query whatever their number.
-  async readShown(
+  private async readShown(
     builder: SelectQueryBuilder<AssessmentAssignment>,
     viewerId: string,
   ): Promise<ShownAssignment[]> {
@@ -214,6 +241,130 @@ export class AssignmentStore {
       [id, JSON.stringify(sent), ...event.values],
     );
     return { version: written.version };
+  }
+
+  findRow(manager: EntityManager, id: string): Promise<AssessmentAssignment | null> {
+    return manager.findOne(AssessmentAssignment, { where: { id } });
+  }
+
+  // The assignment's row, locked for the rest of the transaction; null when there is none.
+  lockRow(manager: EntityManager, id: string): Promise<AssessmentAssignment | null> {
+    return manager.findOne(AssessmentAssignment, {
+      where: { id },
+      lock: { mode: 'pessimistic_write' },
+    });
+  }
+
+  listOfBid(manager: EntityManager, bidId: string): Promise<AssessmentAssignment[]> {
+    return manager.find(AssessmentAssignment, { where: { bidId } });
+  }
+
+  listOfRound(manager: EntityManager, roundId: string): Promise<AssessmentAssignment[]> {
+    return manager.find(AssessmentAssignment, { where: { roundId } });
+  }
+
+  // The bid's assignments that count towards its number of assessors (COUNTING_STATUSES).
+  listCountingOfBid(manager: EntityManager, bidId: string): Promise<AssessmentAssignment[]> {
+    return manager.find(AssessmentAssignment, {
+      where: { bidId, status: In(COUNTING_STATUSES) },
+    });
+  }
+
+  // The same for several bids, each row's bid and status only.
+  listCountingOfBids(
+    manager: EntityManager,
+    bidIds: string[],
+  ): Promise<Pick<AssessmentAssignment, 'bidId' | 'status'>[]> {
+    return manager.find(AssessmentAssignment, {
+      select: { bidId: true, status: true },
+      where: { bidId: In(bidIds), status: In(COUNTING_STATUSES) },
+    });
+  }
+
+  // The assessor's load: in round `roundId` what counts towards it, else what is not yet done.
+  countLoad(manager: EntityManager, assessorId: string, roundId?: string): Promise<number> {
+    return manager.count(AssessmentAssignment, {
+      where: {
+        assessorId,
+        status: roundId ? In(COUNTING_STATUSES) : 'assigned',
+        ...(roundId ? { roundId } : {}),
+      },
+    });
+  }
+
+  findOwnOfBid(
+    manager: EntityManager,
+    bidId: string,
+    assessorId: string,
+  ): Promise<AssessmentAssignment | null> {
+    return manager.findOne(AssessmentAssignment, { where: { bidId, assessorId } });
+  }
+
+  // The bid's submitted assessments, first submitted first.
+  listSubmittedOfBid(manager: EntityManager, bidId: string): Promise<AssessmentAssignment[]> {
+    return manager.find(AssessmentAssignment, {
+      where: { bidId, status: 'submitted' },
+      order: { submittedAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  // The bids the assessor has submitted their own assessment of.
+  async listSubmittedBidIds(manager: EntityManager, assessorId: string): Promise<string[]> {
+    const rows = await manager.find(AssessmentAssignment, {
+      select: { bidId: true },
+      where: { assessorId, status: 'submitted' },
+    });
+    return rows.map((row) => row.bidId);
+  }
+
+  // New assignments, answered as read back, in the order given.
+  async insertAll(
+    manager: EntityManager,
+    rows: Pick<AssessmentAssignment, 'roundId' | 'bidId' | 'assessorId' | 'assignedBy'>[],
+  ): Promise<AssessmentAssignment[]> {
+    const inserted = await manager.insert(AssessmentAssignment, rows);
+    const ids = inserted.identifiers.map((identifier) => identifier.id as string);
+    const read = await manager.find(AssessmentAssignment, { where: { id: In(ids) } });
+    const byId = new Map(read.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) as AssessmentAssignment);
+  }
+
+  async writeDeclaration(
+    manager: EntityManager,
+    id: string,
+    declaration: Pick<AssessmentAssignment, 'declaration' | 'declaredAt'> &
+      Partial<Pick<AssessmentAssignment, 'status' | 'conflictReason'>>,
+  ): Promise<void> {
+    await manager.update(AssessmentAssignment, { id }, declaration);
+  }
+
+  async writeSubmission(
+    manager: EntityManager,
+    id: string,
+    submittedAt: Date,
+    scoreHundredths: number,
+  ): Promise<void> {
+    await manager.update(
+      AssessmentAssignment,
+      { id },
+      { status: 'submitted', submittedAt, scoreHundredths },
+    );
+  }
+
+  listMarksOf(manager: EntityManager, assignmentId: string): Promise<AssessmentMark[]> {
+    return manager.find(AssessmentMark, { where: { assignmentId } });
+  }
+
+  // The marks of the assignments, `withCriteria` each with its criterion.
+  listMarksOfAll(
+    manager: EntityManager,
+    assignmentIds: string[],
+    withCriteria = false,
+  ): Promise<AssessmentMark[]> {
+    return manager.find(AssessmentMark, {
+      where: { assignmentId: In(assignmentIds) },
+      ...(withCriteria ? { relations: { criterion: true } } : {}),
+    });
   }
 
   private withShown(

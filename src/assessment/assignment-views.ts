@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In, SelectQueryBuilder } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { BidProgressService } from '../bids/bid-progress.service';
 import type { AuthenticatedUser } from '../common/access';
 import { AssessmentCriterion } from '../rounds/assessment-criterion.entity';
 import { UsersService } from '../users/users.service';
 import type { AssignmentDto, MarkViewDto } from './assessment-response.dto';
-import { AssessmentAssignment, AssessmentMark } from './assignment.entity';
+import type { AssessmentAssignment } from './assignment.entity';
 import { formatScore } from './scoring.rules';
 import { AssignmentStore, type ShownAssignment } from './assignment-store';
 
@@ -35,15 +35,6 @@ export class AssignmentViews {
     private readonly users: UsersService,
     private readonly store: AssignmentStore,
   ) {}
-
-  // The assignments `builder` selects (as `assignment`, filtered, ordered and paged by the
-  // caller), rendered as render() does, in one query whatever their number.
-  async renderSelected(
-    user: AuthenticatedUser,
-    builder: SelectQueryBuilder<AssessmentAssignment>,
-  ): Promise<AssignmentDto[]> {
-    return this.shown(user, await this.store.readShown(builder, user.id));
-  }
 
   // Assignments as read with what the API shows beside them, with the marks the viewer may see.
   // Marks the viewer may not see were read and are dropped here, so the rule stays in
@@ -87,14 +78,7 @@ export class AssignmentViews {
       manager,
     );
     const ownSubmitted = new Set(
-      user.role === 'assessor'
-        ? (
-            await manager.find(AssessmentAssignment, {
-              select: { bidId: true },
-              where: { assessorId: user.id, status: 'submitted' },
-            })
-          ).map((row) => row.bidId)
-        : [],
+      user.role === 'assessor' ? await this.store.listSubmittedBidIds(manager, user.id) : [],
     );
     const visible = rows.filter((row) => mayReadMarks(user, row, ownSubmitted));
     const marks = await this.marksOf(
@@ -156,10 +140,7 @@ export class AssignmentViews {
     if (assignmentIds.length === 0) {
       return result;
     }
-    const marks = await manager.find(AssessmentMark, {
-      where: { assignmentId: In(assignmentIds) },
-      relations: { criterion: true },
-    });
+    const marks = await this.store.listMarksOfAll(manager, assignmentIds, true);
     marks.sort(
       (a, b) =>
         (a.criterion as AssessmentCriterion).position -

@@ -25,8 +25,6 @@ export const ASSIGNMENT_STATUSES = [
   'cancelled',
 ] as const;
 export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
-// Assignments that count towards a bid's number of assessors and an assessor's load in a round.
-export const COUNTING_STATUSES: AssignmentStatus[] = ['assigned', 'submitted'];
 export const DECLARATIONS = ['no_conflict', 'conflict'] as const;
 export type Declaration = (typeof DECLARATIONS)[number];
 

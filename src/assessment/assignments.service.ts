@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { BidForAssessment, BidProgressService } from '../bids/bid-progress.service';
 import type { AuthenticatedUser } from '../common/access';
@@ -15,10 +15,12 @@ import { AffiliationsService } from './affiliations.service';
 import { assignedEmail, conflictDeclaredEmail } from './assessment-emails';
 import type { AssignmentQuery, DeclarationDto } from './assessment.dto';
 import type { AssignmentDto, AutoAssignmentDto } from './assessment-response.dto';
-import { AssessmentAssignment, COUNTING_STATUSES } from './assignment.entity';
+import { COUNTING_STATUSES } from './assignment-lifecycle';
+import { AssignmentStore } from './assignment-store';
+import type { AssessmentAssignment } from './assignment.entity';
 import { affiliationConflict, planAssignments } from './assignment.rules';
 import { AssignmentViews } from './assignment-views';
-import { BidScore } from './bid-score.entity';
+import { BidScoreStore } from './bid-score-store';
 import { assessmentError } from './assessment.errors';
 import { bidError } from '../bids/bids.errors';
 import { notFound } from '../common/common.errors';
@@ -33,6 +35,8 @@ export class AssignmentsService {
     private readonly affiliations: AffiliationsService,
     private readonly duties: SeparationOfDutiesService,
     private readonly views: AssignmentViews,
+    private readonly store: AssignmentStore,
+    private readonly scores: BidScoreStore,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -46,7 +50,7 @@ export class AssignmentsService {
       const bid = await this.assignableBid(manager, bidId);
       await this.duties.refuseIfTied(manager, user.id, bid, 'assign assessors to');
       const [assessor] = await this.panel(manager, [assessorId], 'assessorId');
-      const existing = await manager.find(AssessmentAssignment, { where: { bidId } });
+      const existing = await this.store.listOfBid(manager, bidId);
       const held = existing.find((row) => row.assessorId === assessorId);
       if (held) {
         throw assessmentError('already-assigned', {
@@ -80,15 +84,11 @@ export class AssignmentsService {
   autoAssign(actor: AuditActor, user: AuthenticatedUser, roundId: string, panel?: string[]) {
     return this.dataSource.transaction(async (manager): Promise<AutoAssignmentDto> => {
       const round = await this.rounds.lockInAssessment(manager, roundId);
-      const scored = new Set(
-        (await manager.find(BidScore, { select: { bidId: true }, where: { roundId } })).map(
-          (row) => row.bidId,
-        ),
-      );
+      const scored = new Set(await this.scores.listScoredBidIds(manager, roundId));
       const bids = (await this.bids.list(manager, roundId, ['in_assessment'], true)).filter(
         (bid) => !scored.has(bid.id),
       );
-      const rows = await manager.find(AssessmentAssignment, { where: { roundId } });
+      const rows = await this.store.listOfRound(manager, roundId);
       const assessors = panel
         ? await this.panel(manager, panel, 'assessorIds')
         : await this.users.activeStaff('assessor', manager);
@@ -131,26 +131,16 @@ export class AssignmentsService {
     });
   }
 
-  // A page in two queries whatever its size: the rows with everything they show, and the count.
+  // A page in two queries whatever its size (AssignmentStore.loadPage); an assessor sees their own.
   async list(user: AuthenticatedUser, query: AssignmentQuery): Promise<Page<AssignmentDto>> {
     const assessorId = user.role === 'assessor' ? user.id : query.assessorId;
-    const builder = this.dataSource.manager
-      .createQueryBuilder(AssessmentAssignment, 'assignment')
-      .where({
-        ...(assessorId ? { assessorId } : {}),
-        ...(query.roundId ? { roundId: query.roundId } : {}),
-        ...(query.bidId ? { bidId: query.bidId } : {}),
-        ...(query.status ? { status: query.status } : {}),
-      });
-    const total = await builder.clone().getCount();
-    const items = await this.views.renderSelected(
-      user,
-      builder
-        .orderBy('assignment.assignedAt', 'ASC')
-        .addOrderBy('assignment.id', 'ASC')
-        .offset(query.offset)
-        .limit(query.limit),
+    const { shown, total } = await this.store.loadPage(
+      this.dataSource.manager,
+      { assessorId, roundId: query.roundId, bidId: query.bidId, status: query.status },
+      query,
+      user.id,
     );
+    const items = this.views.shown(user, shown);
     return { items, total, limit: query.limit, offset: query.offset };
   }
 
@@ -167,10 +157,9 @@ export class AssignmentsService {
     id: string,
     lock = false,
   ): Promise<AssessmentAssignment> {
-    const row = await manager.findOne(AssessmentAssignment, {
-      where: { id },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
+    const row = lock
+      ? await this.store.lockRow(manager, id)
+      : await this.store.findRow(manager, id);
     if (!row || (user.role === 'assessor' && row.assessorId !== user.id)) {
       throw notFound('Assignment');
     }
@@ -217,7 +206,7 @@ export class AssignmentsService {
             conflictReason: input.reason as string,
           }
         : { declaration: 'no_conflict' as const };
-      await manager.update(AssessmentAssignment, { id }, { ...change, declaredAt: now });
+      await this.store.writeDeclaration(manager, id, { ...change, declaredAt: now });
       await this.audit.record(manager, actor, {
         command: conflict ? 'assignment.declare-conflict' : 'assignment.declare-no-conflict',
         objectType: 'assessment_assignment',
@@ -276,7 +265,7 @@ export class AssignmentsService {
         message: `Bid ${bid.reference} is ${bid.status}; only bids in assessment take assessors.`,
       });
     }
-    if (await manager.exists(BidScore, { where: { bidId } })) {
+    if (await this.scores.isScored(manager, bidId)) {
       throw assessmentError('bid-already-scored', {
         message: `Every assessment of bid ${bid.reference} is in; it needs moderation, not another assessor.`,
       });
@@ -294,8 +283,8 @@ export class AssignmentsService {
     if (planned.length === 0) {
       return [];
     }
-    const inserted = await manager.insert(
-      AssessmentAssignment,
+    const rows = await this.store.insertAll(
+      manager,
       planned.map(({ bid, assessor }) => ({
         roundId: round.id,
         bidId: bid.id,
@@ -303,11 +292,8 @@ export class AssignmentsService {
         assignedBy: user.id,
       })),
     );
-    const ids = inserted.identifiers.map((identifier) => identifier.id as string);
-    const rows = await manager.find(AssessmentAssignment, { where: { id: In(ids) } });
-    const byId = new Map(rows.map((row) => [row.id, row]));
     for (const [index, { bid, assessor }] of planned.entries()) {
-      const id = ids[index];
+      const { id } = rows[index];
       await this.audit.record(manager, actor, {
         command: 'assignment.create',
         objectType: 'assessment_assignment',
@@ -322,6 +308,6 @@ export class AssignmentsService {
         assignedEmail({ id }, bid, round, assessor, this.config.portal),
       );
     }
-    return ids.map((id) => byId.get(id) as AssessmentAssignment);
+    return rows;
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, In } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { BidForAssessment, BidProgressService } from '../bids/bid-progress.service';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
@@ -12,8 +12,8 @@ import { UsersService } from '../users/users.service';
 import { divergentEmail } from './assessment-emails';
 import type { ModerationDto } from './assessment.dto';
 import type { BidScoreDto, RankingDto } from './assessment-response.dto';
-import { AssessmentAssignment, AssessmentMark, COUNTING_STATUSES } from './assignment.entity';
-import { BidScore } from './bid-score.entity';
+import { AssignmentStore } from './assignment-store';
+import { BidScoreStore } from './bid-score-store';
 import { rankBids } from './ranking.rules';
 import {
   Fraction,
@@ -39,6 +39,8 @@ export class ModerationService {
     private readonly bids: BidProgressService,
     private readonly rounds: RoundsService,
     private readonly roundStore: RoundStore,
+    private readonly assignments: AssignmentStore,
+    private readonly scoreStore: BidScoreStore,
     private readonly users: UsersService,
     private readonly duties: SeparationOfDutiesService,
     private readonly outbox: OutboxService,
@@ -55,16 +57,15 @@ export class ModerationService {
     bid: BidForAssessment,
     round: RoundWithParts,
   ): Promise<void> {
-    const rows = await manager.find(AssessmentAssignment, {
-      where: { bidId: bid.id, status: In(COUNTING_STATUSES) },
-    });
+    const rows = await this.assignments.listCountingOfBid(manager, bid.id);
     const submitted = rows.filter((row) => row.status === 'submitted');
     if (submitted.length < round.assessmentsPerBid || submitted.length < rows.length) {
       return;
     }
-    const marks = await manager.find(AssessmentMark, {
-      where: { assignmentId: In(submitted.map((row) => row.id)) },
-    });
+    const marks = await this.assignments.listMarksOfAll(
+      manager,
+      submitted.map((row) => row.id),
+    );
     const scores: Fraction[] = submitted.map((row) =>
       weightedScore(
         round.criteria,
@@ -74,7 +75,7 @@ export class ModerationService {
     const mean = toHundredths(meanScore(scores));
     const spread = scoreSpread(scores);
     const divergent = isDivergent(spread, round.divergenceThreshold);
-    await manager.insert(BidScore, {
+    await this.scoreStore.insert(manager, {
       bidId: bid.id,
       roundId: round.id,
       assessmentCount: submitted.length,
@@ -127,10 +128,7 @@ export class ModerationService {
       await this.rounds.lockInAssessment(manager, found.roundId);
       const bid = await this.bids.find(manager, bidId, true);
       await this.duties.refuseIfTied(manager, actor.id, bid, 'moderate');
-      const score = await manager.findOne(BidScore, {
-        where: { bidId },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const score = await this.scoreStore.lockOfBid(manager, bidId);
       if (!score || (bid.status !== 'in_assessment' && bid.status !== 'moderated')) {
         throw assessmentError('bid-not-ready-for-moderation', {
           message: score
@@ -154,17 +152,13 @@ export class ModerationService {
       }
       const basis = input.decision === 'accept-mean' ? 'mean' : 'moderated';
       const reason = input.reason ?? null;
-      await manager.update(
-        BidScore,
-        { bidId },
-        {
-          finalScoreHundredths: final,
-          finalBasis: basis,
-          moderationReason: reason,
-          moderatedBy: actor.id,
-          moderatedAt: now,
-        },
-      );
+      await this.scoreStore.writeModeration(manager, bidId, {
+        finalScoreHundredths: final,
+        finalBasis: basis,
+        moderationReason: reason,
+        moderatedBy: actor.id,
+        moderatedAt: now,
+      });
       await this.audit.record(manager, actor, {
         command: `bid.moderate.${input.decision}`,
         objectType: 'bid',
@@ -259,12 +253,9 @@ export class ModerationService {
     }
     const ids = bids.map((bid) => bid.id);
     const scores = new Map(
-      (await manager.find(BidScore, { where: { bidId: In(ids) } })).map((s) => [s.bidId, s]),
+      (await this.scoreStore.listOfBids(manager, ids)).map((s) => [s.bidId, s]),
     );
-    const rows = await manager.find(AssessmentAssignment, {
-      select: { bidId: true, status: true },
-      where: { bidId: In(ids), status: In(COUNTING_STATUSES) },
-    });
+    const rows = await this.assignments.listCountingOfBids(manager, ids);
     const rounds = new Map<string, RoundWithParts | null>();
     for (const roundId of new Set(bids.map((bid) => bid.roundId))) {
       rounds.set(roundId, await this.roundStore.findPublished(manager, roundId, null));

@@ -11,7 +11,7 @@ import { SeparationOfDutiesService } from '../users/separation-of-duties.service
 import type { BidParties, PersonTies } from '../users/separation.rules';
 import type { MarksDto } from './assessment.dto';
 import type { AssignmentDto, BidAssessmentsDto } from './assessment-response.dto';
-import { AssessmentAssignment, AssessmentMark } from './assignment.entity';
+import type { AssessmentAssignment } from './assignment.entity';
 import { AssignmentStore, marksAfter } from './assignment-store';
 import { AssignmentViews } from './assignment-views';
 import { AssignmentsService } from './assignments.service';
@@ -107,7 +107,7 @@ export class ScoringService {
   submit(actor: AuditActor, user: AuthenticatedUser, id: string, now = new Date()) {
     return this.dataSource.transaction(async (manager): Promise<AssignmentDto> => {
       const { row, round, bid } = await this.lockOwnOpen(manager, user, id, 'submit');
-      const marks = await manager.find(AssessmentMark, { where: { assignmentId: id } });
+      const marks = await this.store.listMarksOf(manager, id);
       const errors = markErrors(round.criteria, marks, true);
       if (errors.length > 0) {
         throw assessmentError('assessment-incomplete', {
@@ -116,11 +116,7 @@ export class ScoringService {
         });
       }
       const score = toHundredths(weightedScore(round.criteria, marks));
-      await manager.update(
-        AssessmentAssignment,
-        { id },
-        { status: 'submitted', submittedAt: now, scoreHundredths: score },
-      );
+      await this.store.writeSubmission(manager, id, now, score);
       await this.audit.record(manager, actor, {
         command: 'assignment.submit',
         objectType: 'assessment_assignment',
@@ -142,9 +138,7 @@ export class ScoringService {
     return this.dataSource.transaction(async (manager) => {
       const bid = await this.bids.find(manager, bidId);
       if (user.role === 'assessor') {
-        const own = await manager.findOne(AssessmentAssignment, {
-          where: { bidId, assessorId: user.id },
-        });
+        const own = await this.store.findOwnOfBid(manager, bidId, user.id);
         if (!own) {
           throw notFound('Bid');
         }
@@ -154,10 +148,7 @@ export class ScoringService {
           });
         }
       }
-      const rows = await manager.find(AssessmentAssignment, {
-        where: { bidId, status: 'submitted' },
-        order: { submittedAt: 'ASC', id: 'ASC' },
-      });
+      const rows = await this.store.listSubmittedOfBid(manager, bidId);
       return {
         score: await this.moderation.scoreOf(manager, bid),
         assessments: await this.views.render(manager, user, rows),

@@ -97,10 +97,7 @@ export class BidDraftingService {
     const hash = requestHash(input);
     return this.dataSource.transaction(async (manager) => {
       await this.store.lockCreationKey(manager, user.id, idempotencyKey);
-      const earlier = await manager.findOneBy(Bid, {
-        createdBy: user.id,
-        creationKey: idempotencyKey,
-      });
+      const earlier = await this.store.findByCreationKey(manager, user.id, idempotencyKey);
       if (earlier) {
         if (earlier.creationHash !== hash) {
           throw commonError('idempotency-key-reused', {

@@ -11,11 +11,12 @@ import { RoundStore } from '../rounds/round-store';
 import { UsersService } from '../users/users.service';
 import { endorsementDecided } from './bid-emails';
 import type { AreaRankingResponseDto, BidDto } from './bid-response.dto';
+import { BidEndorsementStore } from './bid-endorsement-store';
 import { BidStore } from './bid-store';
-import { isAwaitingEndorsement, isRankableBid, RANKABLE_BID_SQL } from './bid-lifecycle';
+import { isAwaitingEndorsement, isOutOfDraft, isRankableBid } from './bid-lifecycle';
 import { isEndorsingRound } from '../rounds/round-lifecycle';
 import { endorsementState, toBidDto } from './loaded-bid';
-import { Bid, EndorsementDecision } from './bid.entity';
+import type { EndorsementDecision } from './bid.entity';
 import { bidError } from './bids.errors';
 import { notFound } from '../common/common.errors';
 
@@ -24,6 +25,7 @@ export class BidEndorsementService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: BidStore,
+    private readonly endorsements: BidEndorsementStore,
     private readonly rounds: RoundStore,
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
@@ -46,7 +48,7 @@ export class BidEndorsementService {
       const pcc = await this.pccOf(user, manager);
       const bid = await this.store.lock(manager, id);
       const own = bid.organisationId === pcc.id;
-      if (bid.forceAreaCode !== pcc.forceAreaCode || (bid.status === 'draft' && !own)) {
+      if (bid.forceAreaCode !== pcc.forceAreaCode || (!isOutOfDraft(bid) && !own)) {
         throw notFound('Bid');
       }
       if (!bid.needsEndorsement) {
@@ -68,16 +70,7 @@ export class BidEndorsementService {
         });
       }
       const round = await this.endorsingRound(manager, bid.roundId);
-      await manager.update(
-        Bid,
-        { id },
-        {
-          endorsementDecision: decision,
-          endorsementReason: reason,
-          endorsementBy: user.id,
-          endorsementAt: now,
-        },
-      );
+      await this.endorsements.writeEndorsement(manager, id, decision, reason, user.id, now);
       await this.audit.record(manager, actor, {
         command: decision === 'endorsed' ? 'bid.endorse' : 'bid.decline-endorsement',
         objectType: 'bid',
@@ -123,24 +116,13 @@ export class BidEndorsementService {
       const round = await this.endorsingRound(manager, roundId);
       const area = pcc.forceAreaCode as string;
       await this.store.lockScope(manager, round.id, `area:${area}`);
-      const rankable = await manager.query<{ id: string; reference: string; pcc_rank: number }[]>(
-        `SELECT b.id, b.reference, b.pcc_rank FROM bids b
-         WHERE b.round_id = $1 AND b.force_area_code = $2 AND ${RANKABLE_BID_SQL}
-         ORDER BY b.reference`,
-        [round.id, area],
-      );
+      const rankable = await this.endorsements.listRankable(manager, round.id, area);
       this.checkRanking(bidIds, rankable);
       const before = rankable
         .filter((bid) => bid.pcc_rank !== null)
         .sort((a, b) => a.pcc_rank - b.pcc_rank)
         .map((bid) => bid.reference);
-      await manager.query(
-        `UPDATE bids SET pcc_rank = NULL WHERE round_id = $1 AND force_area_code = $2`,
-        [round.id, area],
-      );
-      for (const [index, bidId] of bidIds.entries()) {
-        await manager.update(Bid, { id: bidId }, { pccRank: index + 1 });
-      }
+      await this.endorsements.writeRanking(manager, round.id, area, bidIds);
       const byId = new Map(rankable.map((bid) => [bid.id, bid.reference]));
       await this.audit.record(manager, actor, {
         command: 'bid.rank',
@@ -186,13 +168,9 @@ export class BidEndorsementService {
     round: RoundWithParts,
     pcc: Organisation,
   ): Promise<AreaRankingResponseDto> {
-    const bids = await manager.find(Bid, {
-      where: { roundId: round.id, forceAreaCode: pcc.forceAreaCode as string },
-      relations: { organisation: true },
-      order: { reference: 'ASC' },
-    });
+    const bids = await this.endorsements.listOfArea(manager, round.id, pcc.forceAreaCode as string);
     const visible = bids
-      .filter((bid) => bid.status !== 'draft' || bid.organisationId === pcc.id)
+      .filter((bid) => isOutOfDraft(bid) || bid.organisationId === pcc.id)
       .sort((a, b) => (a.pccRank ?? Infinity) - (b.pccRank ?? Infinity));
     return {
       roundId: round.id,

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import type { BidParties } from '../users/separation.rules';
 import type { BidDto } from './bid-response.dto';
-import { BidCostLine } from './bid-lines.entity';
+import type { BidCostLine } from './bid-lines.entity';
+import { BidAssessmentStore } from './bid-assessment-store';
+import { BidEndorsementStore } from './bid-endorsement-store';
+import { isOutOfDraft } from './bid-lifecycle';
 import { BidStore } from './bid-store';
 import { endorsementState, toBidDto } from './loaded-bid';
 import { Bid, BidStatus } from './bid.entity';
@@ -54,6 +57,8 @@ function forAssessment(bid: Bid & { organisation?: { name: string } }): BidForAs
 export class BidProgressService {
   constructor(
     private readonly store: BidStore,
+    private readonly progress: BidAssessmentStore,
+    private readonly endorsements: BidEndorsementStore,
     private readonly audit: AuditService,
   ) {}
 
@@ -66,41 +71,26 @@ export class BidProgressService {
     lock = false,
   ): Promise<BidForAssessment[]> {
     if (lock) {
-      await manager
-        .createQueryBuilder(Bid, 'bid')
-        .select('bid.id')
-        .where('bid.roundId = :roundId AND bid.status IN (:...statuses)', { roundId, statuses })
-        .orderBy('bid.id')
-        .setLock('pessimistic_write')
-        .getMany();
+      await this.progress.lockInStatuses(manager, roundId, statuses);
     }
-    const bids = await manager.find(Bid, {
-      where: { roundId, status: In([...statuses]) },
-      relations: { organisation: true },
-      order: { reference: 'ASC' },
-    });
-    return bids.map(forAssessment);
+    return (await this.progress.listInStatuses(manager, roundId, statuses)).map(forAssessment);
   }
 
   async findMany(manager: EntityManager, ids: string[]): Promise<Map<string, BidForAssessment>> {
     if (ids.length === 0) {
       return new Map();
     }
-    const bids = await manager.find(Bid, {
-      where: { id: In([...new Set(ids)]) },
-      relations: { organisation: true },
-    });
+    const bids = await this.progress.listWithOrganisations(manager, ids);
     return new Map(bids.map((bid) => [bid.id, forAssessment(bid)]));
   }
 
   // A submitted (or later) bid; drafts answer 404 as if they did not exist. `lock` holds the
   // bid row until commit, so decisions about one bid happen one at a time.
   async find(manager: EntityManager, id: string, lock = false): Promise<BidForAssessment> {
-    const bid = await manager.findOne(Bid, {
-      where: { id },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
-    if (!bid || bid.status === 'draft') {
+    const bid = lock
+      ? await this.store.lockRow(manager, id)
+      : await this.progress.findRow(manager, id);
+    if (!bid || !isOutOfDraft(bid)) {
       throw notFound('Bid');
     }
     return forAssessment(await this.store.load(manager, id));
@@ -108,16 +98,7 @@ export class BidProgressService {
 
   // Who stands behind the bid, for separation of duties, without its content.
   async parties(manager: EntityManager, id: string): Promise<BidParties & { reference: string }> {
-    const bid = await manager.findOne(Bid, {
-      select: {
-        id: true,
-        reference: true,
-        organisationId: true,
-        createdBy: true,
-        submittedBy: true,
-      },
-      where: { id },
-    });
+    const bid = await this.progress.findParties(manager, id);
     if (!bid) {
       throw notFound('Bid');
     }
@@ -127,16 +108,13 @@ export class BidProgressService {
 
   // What the bid asked for, per financial year and kind.
   costLines(manager: EntityManager, id: string): Promise<BidCostLine[]> {
-    return manager.find(BidCostLine, {
-      where: { bidId: id },
-      order: { financialYear: 'ASC', kind: 'ASC' },
-    });
+    return this.progress.listCostLines(manager, id);
   }
 
   // The bid as submitted, for those assessing it.
   async readSubmitted(manager: EntityManager, id: string): Promise<BidDto> {
     const bid = await this.store.load(manager, id);
-    if (bid.status === 'draft') {
+    if (!isOutOfDraft(bid)) {
       throw notFound('Bid');
     }
     return toBidDto(bid);
@@ -153,11 +131,7 @@ export class BidProgressService {
     inAssessment: number;
     failed: { bidId: string; reference: string; reason: string }[];
   }> {
-    const bids = await manager.find(Bid, {
-      where: { roundId, status: 'submitted' },
-      order: { reference: 'ASC' },
-      lock: { mode: 'pessimistic_write' },
-    });
+    const bids = await this.progress.lockSubmittedOfRound(manager, roundId);
     const failed: { bidId: string; reference: string; reason: string }[] = [];
     for (const bid of bids) {
       const endorsement = endorsementState(bid);
@@ -186,7 +160,7 @@ export class BidProgressService {
     now: Date,
   ): Promise<BidDto> {
     const bid = await this.store.lock(manager, id);
-    if (bid.status === 'draft') {
+    if (!isOutOfDraft(bid)) {
       throw notFound('Bid');
     }
     if (!FAILABLE_STATUSES.includes(bid.status)) {
@@ -239,17 +213,12 @@ export class BidProgressService {
     reason: string,
     now: Date,
   ): Promise<void> {
-    await manager.update(
-      Bid,
-      { id: bid.id },
-      {
-        status: 'eligibility_failed',
-        eligibilityFailureReason: reason,
-        eligibilityFailedBy: actor.id,
-        eligibilityFailedAt: now,
-        pccRank: null,
-      },
-    );
+    await this.endorsements.writeDeparture(manager, bid.id, {
+      status: 'eligibility_failed',
+      eligibilityFailureReason: reason,
+      eligibilityFailedBy: actor.id,
+      eligibilityFailedAt: now,
+    });
     await this.audit.record(manager, actor, {
       command: 'bid.fail-eligibility',
       objectType: 'bid',
@@ -268,7 +237,7 @@ export class BidProgressService {
     status: BidStatus,
     command: string,
   ): Promise<void> {
-    await manager.update(Bid, { id: bid.id }, { status });
+    await this.progress.writeStatus(manager, bid.id, status);
     await this.audit.record(manager, actor, {
       command,
       objectType: 'bid',

@@ -76,32 +76,6 @@ export class BidStore {
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  // A page of whole bids in one query: `list` (SQL and its values) selects the list's bid ids
-  // in order, each with the total count of the list (`id`, `total`); `page` says which of them.
-  // An empty page has no row to carry the total: its total is null.
-  async loadPage(
-    manager: EntityManager,
-    list: [string, unknown[]],
-    page: { limit: number; offset: number },
-  ): Promise<{ bids: LoadedBid[]; total: number | null }> {
-    // The limit and offset as values, so that every page is one prepared statement.
-    const values = [...list[1], page.limit, page.offset];
-    const sql = `${list[0]} LIMIT $${values.length - 1} OFFSET $${values.length}`;
-    // Materialised, the page keeps the order of its ORDER BY for row_number() to number.
-    const rows = await preparedQuery<WholeBidRaw & { page_total: string }>(
-      manager,
-      `WITH page AS MATERIALIZED (${sql}),
-            ranked AS (SELECT id, total, row_number() OVER () AS n FROM page)
-       ${wholeBidsSql(manager, 'ranked JOIN bids bid ON bid.id = ranked.id', ', ranked.total AS page_total')}
-       ORDER BY ranked.n`,
-      values,
-    );
-    return {
-      bids: rows.map((row) => wholeBidFromRow(manager, row)),
-      total: rows.length > 0 ? Number(rows[0].page_total) : null,
-    };
-  }
-
   // `query` read whole (selectWholeBid): its bids in the order of `ids`, each with its raw row
   // (for the columns `query` added of its own).
   private async readWholeRows(
@@ -317,6 +291,11 @@ export class BidStore {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [
       `bid-create:${userId}:${key}`,
     ]);
+  }
+
+  // The bid `userId` created with Idempotency-Key `key`, if any (lockCreationKey first).
+  findByCreationKey(manager: EntityManager, userId: string, key: string): Promise<Bid | null> {
+    return manager.findOneBy(Bid, { createdBy: userId, creationKey: key });
   }
 
   // Replaces whichever lists the input sends and keeps the derived totals in step, in at most

@@ -10,10 +10,12 @@ import { ownBidOrNotFound, windowRefusal } from './bid-drafting.service';
 import { endorsementRequest, submissionReceipt } from './bid-emails';
 import { EligibilityResult, eligibilityOf, limitScopeOf } from './bid-eligibility.service';
 import type { BidDto } from './bid-response.dto';
+import { BidEndorsementStore } from './bid-endorsement-store';
+import { isOutOfDraft } from './bid-lifecycle';
 import { BidStore } from './bid-store';
 import type { SubmissionFacts } from './submission-facts';
 import { contentDigest, LoadedBid, toBidDto } from './loaded-bid';
-import { Bid, WITHDRAWABLE_STATUSES } from './bid.entity';
+import { WITHDRAWABLE_STATUSES } from './bid.entity';
 import { isWindowOpen } from './bids.service';
 import { BID_ERRORS, bidError } from './bids.errors';
 import { organisationError } from '../organisations/organisations.errors';
@@ -24,6 +26,7 @@ export class BidSubmissionService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: BidStore,
+    private readonly endorsements: BidEndorsementStore,
     private readonly rounds: RoundStore,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
@@ -51,7 +54,7 @@ export class BidSubmissionService {
           message: `Bid ${bid.reference} was withdrawn; start a new bid instead.`,
         });
       }
-      if (bid.status !== 'draft') {
+      if (isOutOfDraft(bid)) {
         return toBidDto(bid);
       }
       if (expectedVersion !== undefined && bid.version !== expectedVersion) {
@@ -171,18 +174,14 @@ export class BidSubmissionService {
               : `Bid ${bid.reference} is ${bid.status}: a decision has been made, so it can no longer be withdrawn.`,
         });
       }
-      await manager.update(
-        Bid,
-        { id },
-        { status: 'withdrawn', withdrawnAt: now, withdrawalReason: reason, pccRank: null },
-      );
+      await this.endorsements.writeDeparture(manager, id, {
+        status: 'withdrawn',
+        withdrawnAt: now,
+        withdrawalReason: reason,
+      });
       // The PCC's ranking closes up behind a withdrawn bid.
       if (bid.pccRank !== null) {
-        await manager.query(
-          `UPDATE bids SET pcc_rank = pcc_rank - 1
-           WHERE round_id = $1 AND force_area_code = $2 AND pcc_rank > $3`,
-          [bid.roundId, bid.forceAreaCode, bid.pccRank],
-        );
+        await this.endorsements.closeRankingBehind(manager, bid, bid.pccRank);
       }
       await this.audit.record(manager, actor, {
         command: 'bid.withdraw',

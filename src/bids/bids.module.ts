@@ -15,6 +15,9 @@ import { BidEndorsementService } from './bid-endorsement.service';
 import { BidCostLine, BidIntervention, BidMatchFunding } from './bid-lines.entity';
 import { BidProgressService } from './bid-progress.service';
 import { BidStore } from './bid-store';
+import { BidAssessmentStore } from './bid-assessment-store';
+import { BidEndorsementStore } from './bid-endorsement-store';
+import { BidListStore } from './bid-list-store';
 import { BidSubmissionService } from './bid-submission.service';
 import { Bid } from './bid.entity';
 import { BidsController } from './bids.controller';
@@ -33,6 +36,9 @@ import { BidsService } from './bids.service';
   controllers: [BidsController, BidEndorsementController],
   providers: [
     BidStore,
+    BidAssessmentStore,
+    BidEndorsementStore,
+    BidListStore,
     BidsService,
     BidEligibilityService,
     BidDraftingService,

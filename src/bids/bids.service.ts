@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../common/access';
 import { formatLondon } from '../common/london-time';
-import { applySearch, applySort } from '../common/list-query';
 import type { Page } from '../common/pagination';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { DeadlineExtensionStore } from '../rounds/deadline-extension-store';
@@ -10,11 +9,12 @@ import { RoundStore } from '../rounds/round-store';
 import { BIDDING_ROUND_STATUS } from '../rounds/round-lifecycle';
 import { BidEligibilityService } from './bid-eligibility.service';
 import type { BidDto, EligibilityDto } from './bid-response.dto';
+import { BidListStore } from './bid-list-store';
 import { BidStore } from './bid-store';
 import { LoadedBid, toBidDto } from './loaded-bid';
-import { BID_SORT_COLUMNS, type BidQuery } from './bid.dto';
+import type { BidQuery } from './bid.dto';
 import { Bid } from './bid.entity';
-import { isOutOfDraft, outOfDraftBidSql } from './bid-lifecycle';
+import { isOutOfDraft } from './bid-lifecycle';
 import { notFound } from '../common/common.errors';
 
 // Who is looking: Home Office staff, or an applicant with their organisation and, for a PCC
@@ -52,6 +52,7 @@ export class BidsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly store: BidStore,
+    private readonly pages: BidListStore,
     private readonly eligibility: BidEligibilityService,
     private readonly organisations: OrganisationsService,
     private readonly rounds: RoundStore,
@@ -88,44 +89,15 @@ export class BidsService {
     return toBidDto(await this.readable(user, this.dataSource.manager, id));
   }
 
-  // A page in one query whatever its size: the page's ids with the total, and the bids whole
-  // (BidStore.loadPage).
+  // A page in one query whatever its size (BidListStore.loadVisiblePage).
   async list(user: AuthenticatedUser, query: BidQuery): Promise<Page<BidDto>> {
-    const manager = this.dataSource.manager;
-    const builder = manager
-      .createQueryBuilder(Bid, 'b')
-      .innerJoin('organisations', 'o', 'o.id = b.organisation_id')
-      .select('b.id', 'id')
-      .addSelect('count(*) OVER ()', 'total');
-    applySort(builder, BID_SORT_COLUMNS, query.sort, ['b.reference', 'b.id']);
-    if (user.role !== 'applicant') {
-      builder.where(outOfDraftBidSql('b'));
-    } else {
-      // The viewer's own bids, and for a PCC office the submitted bids of its force area (as
-      // mayRead decides for one bid), the area read in the same query.
-      builder.where(
-        `(b.organisation_id = :own OR (b.force_area_code = (SELECT pcc.force_area_code
-           FROM organisations pcc WHERE pcc.id = :own AND pcc.type = 'pcc') AND ${outOfDraftBidSql('b')}))`,
-        { own: user.organisationId },
-      );
-    }
-    const filters: [keyof BidQuery, string][] = [
-      ['roundId', 'round_id'],
-      ['status', 'status'],
-      ['organisationId', 'organisation_id'],
-      ['forceAreaCode', 'force_area_code'],
-      ['applicantType', 'applicant_type'],
-    ];
-    for (const [field, column] of filters) {
-      if (query[field] !== undefined) {
-        builder.andWhere(`b.${column} = :${field}`, { [field]: query[field] });
-      }
-    }
-    applySearch(builder, query.q, ['b.reference', 'b.title', 'o.name']);
-    const page = await this.store.loadPage(manager, builder.getQueryAndParameters(), query);
-    // A page past the end has no row to carry the total: only then is it counted apart.
-    const total = page.total ?? (query.offset > 0 ? await builder.getCount() : 0);
-    return { items: page.bids.map(toBidDto), total, limit: query.limit, offset: query.offset };
+    const page = await this.pages.loadVisiblePage(this.dataSource.manager, user, query);
+    return {
+      items: page.bids.map(toBidDto),
+      total: page.total,
+      limit: query.limit,
+      offset: query.offset,
+    };
   }
 
   // Every rule the bid fails now, so a bidder can fix them before the deadline.
