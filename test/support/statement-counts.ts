@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { ACCOUNT_CHANGES_CHANNEL } from '../../src/auth/sessions/account-change-notices';
 import type { TestApp } from './app';
 import { type ModeratedRound, moderatedRound } from './awards';
 import { openRound, validBid } from './bids';
@@ -9,7 +10,10 @@ import { readCost, type ReadCost, transactionsOf } from './rows-fetched';
 // against: an active award with its returns, a round with twenty drafts of the PCC's (so a page
 // of 1 and a page of 20 both come back full), and a round in assessment whose one bid its
 // assessor has yet to mark. Counted on the app's own pool, so a statement added to a hot path
-// fails there instead of creeping back unnoticed. Every request's count includes its user check.
+// fails there instead of creeping back unnoticed. Every request's count includes its user check:
+// the account checks each API process remembers (SignedInCache) are dropped before the work,
+// so whether one was still remembered (for up to SIGNED_IN_CACHE_SECONDS, less on a slow
+// machine) does not change a count.
 
 export interface Counts {
   total: number;
@@ -44,6 +48,9 @@ export async function startCounting(): Promise<CountingWorld> {
     draftRound,
     marking,
     async counted<T>(work: () => Promise<T>): Promise<[T, Counts]> {
+      // Announced as any change is; the pool connection that sends it hears it before the
+      // query returns, and the cache forgets everything on `*`.
+      await dataSource.query(`SELECT pg_notify($1, '*')`, [ACCOUNT_CHANGES_CHANNEL]);
       const { result, cost } = await readCost(dataSource, work);
       return [result, countsOf(cost)];
     },
