@@ -118,6 +118,20 @@ describe('my tasks and notifications', () => {
     }
   });
 
+  // The task list takes no parameters (it answers the 200 most urgent): one sent is refused
+  // by name, as on every other route, rather than silently ignored.
+  it('refuses a query parameter it does not take, naming it', async () => {
+    const { t, as } = setup.world;
+    for (const query of ['limit=abc', 'offset=5', 'kind=return_review']) {
+      const answer = await t.http().get(`/api/v1/me/tasks?${query}`).set(as('finance')).expect(400);
+      expect(answer.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(answer.body.code).toBe('validation-failed');
+      expect(answer.body.errors.map((error: { field: string }) => error.field)).toEqual([
+        query.split('=')[0],
+      ]);
+    }
+  });
+
   it('lists the emails sent to me, newest first, and never anyone else’s', async () => {
     const { t, pcc, otherCouncil } = setup.world;
     const mine = (

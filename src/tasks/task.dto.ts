@@ -10,6 +10,10 @@ export const TASK_OBJECT_TYPES = [
 ] as const;
 export type TaskObjectType = (typeof TASK_OBJECT_TYPES)[number];
 
+// The task list takes no parameters: it answers the most urgent tasks, up to its limit. Declared
+// so that validation refuses any parameter sent, by name, as every other list does.
+export class TaskListQuery {}
+
 export class TaskDto {
   @ApiProperty({ enum: TASK_KINDS, enumName: 'TaskKind', description: 'What the task asks of you' })
   kind: TaskKindName;
