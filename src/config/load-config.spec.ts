@@ -112,6 +112,19 @@ describe('loadConfig', () => {
     );
   });
 
+  // The worker sends every upload to clamd: on this machine's own port it would send them to
+  // itself, every scan would fail, and documents would wait for ever.
+  it('refuses a local clamd on the port this service listens on', () => {
+    expect(() => loadConfig({ ...base, PORT: '3310' })).toThrow(
+      /CLAMD_PORT \(3310\) is the port this service listens on \(PORT\)/,
+    );
+    expect(() =>
+      loadConfig({ ...base, HEALTH_PORT: '3399', CLAMD_HOST: 'localhost', CLAMD_PORT: '3399' }),
+    ).toThrow(/CLAMD_PORT \(3399\) is the port this service listens on \(HEALTH_PORT\)/);
+    expect(loadConfig({ ...base, PORT: '3310', CLAMD_HOST: 'clamav.internal' }).port).toBe(3310);
+    expect(loadConfig({ ...base, PORT: '3310', CLAMD_PORT: '3311' }).port).toBe(3310);
+  });
+
   it('refuses a weak DEMO_PASSWORD', () => {
     expect(() => loadConfig({ ...base, DEMO_PASSWORD: 'aaaaaaaaaaaa' })).toThrow(
       /DEMO_PASSWORD: password must not be one character/,

@@ -183,10 +183,31 @@ export function loadConfig(env: Env = process.env): AppConfig {
     problems,
   );
   sessionProblems(config, problems);
+  scannerProblems(config, problems);
   if (problems.length > 0) {
     throw new ConfigError(problems);
   }
   return config;
+}
+
+// A clamd on this machine must not be on a port this service itself listens on: the worker
+// would send every upload to the API, every scan would fail, and documents would stay pending.
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '0.0.0.0']);
+function scannerProblems(config: AppConfig, problems: string[]): void {
+  const { host, port } = config.documents.clamd;
+  if (!LOCAL_HOSTS.has(host.toLowerCase())) {
+    return;
+  }
+  const own = [
+    ['PORT', config.port],
+    ['HEALTH_PORT', config.service.healthPort],
+  ] as const;
+  const taken = own.find(([, listening]) => listening === port);
+  if (taken) {
+    problems.push(
+      `CLAMD_PORT (${port}) is the port this service listens on (${taken[0]}): set PORT or CLAMD_PORT so that the virus scanner (clamd) has its own port`,
+    );
+  }
 }
 
 // An access token must not outlive the idle timeout (a client refreshing only when its token
