@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as ts from 'typescript';
+import { codeFiles } from './code-files';
 import { ALL_ERRORS } from '../openapi/refusals';
 import type { ErrorEntry } from './error-catalogue';
 
@@ -9,24 +10,12 @@ const SRC = join(__dirname, '..');
 // The files that may build a DomainError themselves: the catalogue's helpers.
 const BUILDERS = ['common/error-catalogue.ts', 'common/common.errors.ts', 'common/domain-error.ts'];
 
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      return sourceFiles(path);
-    }
-    return path.endsWith('.ts') && !path.endsWith('.spec.ts') && !path.endsWith('.d.ts')
-      ? [path]
-      : [];
-  });
-}
-
 interface Source {
   name: string;
   file: ts.SourceFile;
 }
 
-const sources: Source[] = sourceFiles(SRC).map((path) => ({
+const sources: Source[] = codeFiles(SRC).map((path) => ({
   name: relative(SRC, path),
   file: ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true),
 }));

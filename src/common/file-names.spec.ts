@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import * as ts from 'typescript';
+import { codeFiles } from './code-files';
 
 // Every injectable, controller and module lives in a file named after its class, in kebab case,
 // with its role either joined by a hyphen or after a dot: `BidStore` in `bid-store.ts`,
@@ -9,18 +10,6 @@ import * as ts from 'typescript';
 
 const SRC = join(__dirname, '..');
 const DECORATORS = new Set(['Injectable', 'Controller', 'Module']);
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      return sourceFiles(path);
-    }
-    return path.endsWith('.ts') && !path.endsWith('.spec.ts') && !path.endsWith('.d.ts')
-      ? [path]
-      : [];
-  });
-}
 
 // `OfferLapseScheduler` → `offer-lapse-scheduler`; `SsoProvider` → `sso-provider`.
 export function kebabCase(name: string): string {
@@ -45,7 +34,7 @@ function decoratedClasses(path: string): string[] {
   });
 }
 
-const classes = sourceFiles(SRC).flatMap((path) =>
+const classes = codeFiles(SRC).flatMap((path) =>
   decoratedClasses(path).map((name) => ({ file: relative(SRC, path), name })),
 );
 
