@@ -26,10 +26,8 @@ import {
   weightedScore,
 } from './scoring.rules';
 import { notFound } from '../common/common.errors';
+import { ASSESSED_BID_STATUSES } from '../bids/bid-lifecycle';
 import { assessmentError } from './assessment.errors';
-
-// Bids that are, or have been, scored: the ranking reads these.
-const ASSESSED = ['in_assessment', 'moderated', 'awarded', 'unsuccessful'] as const;
 
 // From all assessments of a bid to its final score: divergence, moderation and ranking.
 @Injectable()
@@ -187,7 +185,7 @@ export class ModerationService {
   scores(roundId: string): Promise<BidScoreDto[]> {
     return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
       await this.roundOrNotFound(manager, roundId);
-      return this.scoresOf(manager, await this.bids.list(manager, roundId, ASSESSED));
+      return this.scoresOf(manager, await this.bids.list(manager, roundId, ASSESSED_BID_STATUSES));
     });
   }
 
@@ -201,7 +199,7 @@ export class ModerationService {
 
   private async rankingIn(manager: EntityManager, roundId: string): Promise<RankingDto> {
     const round = await this.roundOrNotFound(manager, roundId);
-    const listed = await this.bids.list(manager, roundId, ASSESSED);
+    const listed = await this.bids.list(manager, roundId, ASSESSED_BID_STATUSES);
     const scores = await this.scoresOf(manager, listed);
     const final = scores.filter((score) => score.finalScoreHundredths !== null);
     const byId = new Map(final.map((score) => [score.bidId, score]));

@@ -64,6 +64,37 @@ export function isAwaitingEndorsement(
 
 type EndorsedBid = { needsEndorsement: boolean; endorsementDecision: EndorsementDecision | null };
 
+// Statuses from which a bidder may still withdraw: every one before a decision.
+export const WITHDRAWABLE_BID_STATUSES: readonly BidStatus[] = [
+  'draft',
+  'submitted',
+  'eligibility_failed',
+  'in_assessment',
+  'moderated',
+];
+export function isWithdrawable(bid: { status: BidStatus }): boolean {
+  return WITHDRAWABLE_BID_STATUSES.includes(bid.status);
+}
+
+// Statuses in which a moderator may fail a bid on eligibility: after the round closes and
+// before a decision.
+export const FAILABLE_BID_STATUSES: readonly BidStatus[] = [
+  'submitted',
+  'in_assessment',
+  'moderated',
+];
+export function isFailable(bid: { status: BidStatus }): boolean {
+  return FAILABLE_BID_STATUSES.includes(bid.status);
+}
+
+// Bids that are, or have been, scored: the ranking reads these.
+export const ASSESSED_BID_STATUSES: readonly BidStatus[] = [
+  'in_assessment',
+  'moderated',
+  'awarded',
+  'unsuccessful',
+];
+
 // Statuses that take a bid out of its round's count: never submitted, withdrawn or failed.
 const GONE_BID_STATUSES = [
   'draft',

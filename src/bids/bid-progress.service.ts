@@ -6,7 +6,7 @@ import type { BidDto } from './bid-response.dto';
 import type { BidCostLine } from './bid-lines.entity';
 import { BidAssessmentStore } from './bid-assessment-store';
 import { BidEndorsementStore } from './bid-endorsement-store';
-import { isOutOfDraft } from './bid-lifecycle';
+import { isFailable, isOutOfDraft } from './bid-lifecycle';
 import { BidStore } from './bid-store';
 import { endorsementState, toBidDto } from './loaded-bid';
 import { Bid, BidStatus } from './bid.entity';
@@ -30,9 +30,6 @@ export interface BidForAssessment {
   createdBy: string;
   submittedBy: string | null;
 }
-
-// A moderator may fail a bid on eligibility after the round closes and before a decision.
-const FAILABLE_STATUSES: readonly BidStatus[] = ['submitted', 'in_assessment', 'moderated'];
 
 function forAssessment(bid: Bid & { organisation?: { name: string } }): BidForAssessment {
   return {
@@ -163,7 +160,7 @@ export class BidProgressService {
     if (!isOutOfDraft(bid)) {
       throw notFound('Bid');
     }
-    if (!FAILABLE_STATUSES.includes(bid.status)) {
+    if (!isFailable(bid)) {
       throw bidError('bid-not-failable', {
         message: `Bid ${bid.reference} is ${bid.status}; only a submitted bid not yet decided can fail eligibility.`,
       });

@@ -11,11 +11,10 @@ import { endorsementRequest, submissionReceipt } from './bid-emails';
 import { EligibilityResult, eligibilityOf, limitScopeOf } from './bid-eligibility.service';
 import type { BidDto } from './bid-response.dto';
 import { BidEndorsementStore } from './bid-endorsement-store';
-import { isOutOfDraft } from './bid-lifecycle';
+import { isOutOfDraft, isWithdrawable } from './bid-lifecycle';
 import { BidStore } from './bid-store';
 import type { SubmissionFacts } from './submission-facts';
 import { contentDigest, LoadedBid, toBidDto } from './loaded-bid';
-import { WITHDRAWABLE_STATUSES } from './bid.entity';
 import { isWindowOpen } from './bids.service';
 import { BID_ERRORS, bidError } from './bids.errors';
 import { organisationError } from '../organisations/organisations.errors';
@@ -166,7 +165,7 @@ export class BidSubmissionService {
       const { roundId } = ownBidOrNotFound(user, await this.store.load(manager, id));
       await this.rounds.findPublished(manager, roundId, 'share');
       const bid = ownBidOrNotFound(user, await this.store.lock(manager, id));
-      if (!WITHDRAWABLE_STATUSES.includes(bid.status)) {
+      if (!isWithdrawable(bid)) {
         throw bidError('bid-not-withdrawable', {
           message:
             bid.status === 'withdrawn'

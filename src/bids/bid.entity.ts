@@ -30,15 +30,6 @@ export const BID_STATUSES = [
 ] as const;
 export type BidStatus = (typeof BID_STATUSES)[number];
 
-// Statuses from which a bidder may still withdraw: every one before a decision.
-export const WITHDRAWABLE_STATUSES: readonly BidStatus[] = [
-  'draft',
-  'submitted',
-  'eligibility_failed',
-  'in_assessment',
-  'moderated',
-];
-
 export const ENDORSEMENT_DECISIONS = ['endorsed', 'declined'] as const;
 export type EndorsementDecision = (typeof ENDORSEMENT_DECISIONS)[number];
 
