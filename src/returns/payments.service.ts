@@ -7,8 +7,7 @@ import { londonDateOf } from '../common/london-time';
 import type { Page } from '../common/pagination';
 import type { PaymentDto } from './return-response.dto';
 import { ReturnReviewService } from './return-review.service';
-import { ReturnReviewStore } from './return-review-store';
-import { type ListedPayment, ReturnStore } from './return-store';
+import { type ListedPayment, ReturnReviewStore } from './return-review-store';
 import { paymentDto } from './return-views';
 import type { PaymentQuery, RecordPaymentDto } from './return.dto';
 import { returnError } from './returns.errors';
@@ -22,18 +21,17 @@ export class PaymentsService {
     private readonly awards: AwardDeliveryService,
     private readonly review: ReturnReviewService,
     private readonly audit: AuditService,
-    private readonly store: ReturnStore,
     private readonly payments: ReturnReviewStore,
   ) {}
 
   async list(query: PaymentQuery): Promise<Page<PaymentDto>> {
-    const { rows, total } = await this.store.paymentPage(this.dataSource.manager, query);
+    const { rows, total } = await this.payments.paymentPage(this.dataSource.manager, query);
     return { items: rows.map(toDto), total, limit: query.limit, offset: query.offset };
   }
 
   // One payment, as the list shows it.
   async get(id: string): Promise<PaymentDto> {
-    const row = await this.store.payment(this.dataSource.manager, id);
+    const row = await this.payments.payment(this.dataSource.manager, id);
     if (!row) {
       throw notFound('Payment');
     }

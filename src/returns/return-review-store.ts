@@ -1,11 +1,29 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, In, Not } from 'typeorm';
+import { EntityManager, In, Not, SelectQueryBuilder } from 'typeorm';
 import type { CostKind } from '../bids/bid-lines.entity';
 import { DeliveryReturn } from './delivery-return.entity';
 import { SETTLED_RETURN_STATUSES } from './return-lifecycle';
 import { ReturnPayment } from './return-payment.entity';
 import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
+import type { PaymentQuery } from './return.dto';
 import { YearEndRelease } from './year-end-release.entity';
+
+// A payment as finance's list and its read of one show it: the row, its return's quarter, and its
+// award's reference and organisation.
+export interface ListedPayment {
+  payment: ReturnPayment;
+  financialYear: string;
+  quarter: 1 | 2 | 3 | 4;
+  reference: string;
+  organisationName: string;
+}
+
+interface ListedPaymentRaw {
+  financial_year: string;
+  quarter: 1 | 2 | 3 | 4;
+  reference: string;
+  organisation_name: string;
+}
 
 // What a review writes on the submission it decides.
 interface Review {
@@ -15,8 +33,8 @@ interface Review {
 }
 
 // Named data access for finance's side of a return, inside the caller's transaction: the
-// review's outcome, the payment it makes due and its recording, a year's release of what it did
-// not spend, and what is still open on an award.
+// review's outcome, the payment it makes due, the list of payments and their recording, a year's
+// release of what it did not spend, and what is still open on an award.
 @Injectable()
 export class ReturnReviewStore {
   // The return's submission `number`, with its spend lines.
@@ -43,18 +61,7 @@ export class ReturnReviewStore {
         { approvedPence: approved.get(`${line.financialYear} ${line.kind}`) ?? 0 },
       );
     }
-    await manager.update(
-      ReturnSubmission,
-      { id: submission.id },
-      {
-        outcome: 'approved',
-        reviewComment: review.comment,
-        reviewedAt: review.reviewedAt,
-        reviewedBy: review.reviewedBy,
-        payablePence,
-      },
-    );
-    await manager.update(DeliveryReturn, { id: submission.returnId }, { status: 'approved' });
+    await this.writeOutcome(manager, submission, review, { outcome: 'approved', payablePence });
   }
 
   // The submission sent back with finance's comments, and the return with the bidder again.
@@ -63,21 +70,27 @@ export class ReturnReviewStore {
     submission: ReturnSubmission,
     review: Review & { comment: string },
   ): Promise<void> {
+    await this.writeOutcome(manager, submission, review, { outcome: 'changes_requested' });
+  }
+
+  // The review on the submission, and its outcome as the return's status.
+  private async writeOutcome(
+    manager: EntityManager,
+    submission: ReturnSubmission,
+    review: Review,
+    decided: { outcome: 'approved' | 'changes_requested'; payablePence?: number },
+  ): Promise<void> {
     await manager.update(
       ReturnSubmission,
       { id: submission.id },
       {
-        outcome: 'changes_requested',
+        ...decided,
         reviewComment: review.comment,
         reviewedAt: review.reviewedAt,
         reviewedBy: review.reviewedBy,
       },
     );
-    await manager.update(
-      DeliveryReturn,
-      { id: submission.returnId },
-      { status: 'changes_requested' },
-    );
+    await manager.update(DeliveryReturn, { id: submission.returnId }, { status: decided.outcome });
   }
 
   // Who approved the return, if anyone did.
@@ -90,11 +103,7 @@ export class ReturnReviewStore {
   }
 
   // How many of the award's returns (of `financialYear`, if given) are not settled yet.
-  unsettledReturns(
-    manager: EntityManager,
-    awardId: string,
-    financialYear?: string,
-  ): Promise<number> {
+  countUnsettled(manager: EntityManager, awardId: string, financialYear?: string): Promise<number> {
     return manager.count(DeliveryReturn, {
       where: {
         awardId,
@@ -132,6 +141,34 @@ export class ReturnReviewStore {
     return manager.save(manager.create(ReturnPayment, payment));
   }
 
+  // A page of the payments `query` asks for, by due date, then award reference. Two queries side
+  // by side, the page and the count.
+  async paymentPage(
+    manager: EntityManager,
+    query: PaymentQuery,
+  ): Promise<{ rows: ListedPayment[]; total: number }> {
+    const builder = this.paymentQuery(manager)
+      .orderBy('p.due_on', 'ASC')
+      .addOrderBy('b.reference', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .offset(query.offset)
+      .limit(query.limit);
+    if (query.status) {
+      builder.andWhere('p.status = :status', { status: query.status });
+    }
+    if (query.roundId) {
+      builder.andWhere('a.round_id = :roundId', { roundId: query.roundId });
+    }
+    const [rows, total] = await Promise.all([listed(builder), builder.getCount()]);
+    return { rows, total };
+  }
+
+  // The payment `id` as the list shows it, or null when there is none.
+  async payment(manager: EntityManager, id: string): Promise<ListedPayment | null> {
+    const [row] = await listed(this.paymentQuery(manager).where('p.id = :id', { id }));
+    return row ?? null;
+  }
+
   findPayment(manager: EntityManager, id: string): Promise<ReturnPayment | null> {
     return manager.findOneBy(ReturnPayment, { id });
   }
@@ -159,4 +196,34 @@ export class ReturnReviewStore {
   paymentReturn(manager: EntityManager, returnId: string): Promise<DeliveryReturn> {
     return manager.findOneByOrFail(DeliveryReturn, { id: returnId });
   }
+
+  // Payments as `p`, with what a listed payment shows beside the row.
+  private paymentQuery(manager: EntityManager): SelectQueryBuilder<ReturnPayment> {
+    return manager
+      .createQueryBuilder(ReturnPayment, 'p')
+      .innerJoin(DeliveryReturn, 'd', 'd.id = p.return_id')
+      .innerJoin('award_decisions', 'a', 'a.id = p.award_id')
+      .innerJoin('bids', 'b', 'b.id = a.bid_id')
+      .innerJoin('organisations', 'o', 'o.id = p.organisation_id')
+      .select('p')
+      .addSelect([
+        'd.financial_year AS financial_year',
+        'd.quarter AS quarter',
+        'b.reference AS reference',
+        'o.name AS organisation_name',
+      ]);
+  }
+}
+
+// The payments `builder` (a paymentQuery) finds, each with what it read beside the row: every
+// join is to one row, so the raw rows line up with the entities.
+async function listed(builder: SelectQueryBuilder<ReturnPayment>): Promise<ListedPayment[]> {
+  const { entities, raw } = await builder.getRawAndEntities<ListedPaymentRaw>();
+  return entities.map((payment, index) => ({
+    payment,
+    financialYear: raw[index].financial_year,
+    quarter: raw[index].quarter,
+    reference: raw[index].reference,
+    organisationName: raw[index].organisation_name,
+  }));
 }

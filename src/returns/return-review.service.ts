@@ -189,7 +189,7 @@ export class ReturnReviewService {
 
   // Every return approved and every payment made: the award is complete. Called with it locked.
   async completeIfDone(manager: EntityManager, actor: AuditActor, awardId: string): Promise<void> {
-    const open = await this.store.unsettledReturns(manager, awardId);
+    const open = await this.store.countUnsettled(manager, awardId);
     const unpaid = await this.store.unpaidPayments(manager, awardId);
     if (open === 0 && unpaid === 0) {
       await this.awards.complete(manager, actor, awardId);
@@ -249,7 +249,7 @@ export class ReturnReviewService {
     award: AwardForDelivery,
     now: Date,
   ): Promise<{ kind: string; amountPence: number }[]> {
-    if ((await this.store.unsettledReturns(manager, award.id, row.financialYear)) > 0) {
+    if ((await this.store.countUnsettled(manager, award.id, row.financialYear)) > 0) {
       return [];
     }
     // Every return of the year is approved now, so what counts against it is approved spend.

@@ -12,7 +12,7 @@ import type { ScheduledFields } from './return-schedule.service';
 import { ReturnPayment } from './return-payment.entity';
 import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
 import type { YearKindAmount } from './return.rules';
-import { type PaymentQuery, RETURN_SORT_COLUMNS, type ReturnQuery } from './return.dto';
+import { RETURN_SORT_COLUMNS, type ReturnQuery } from './return.dto';
 
 // The returns of the award `awardId` (an SQL uuid expression) as a JSON array of ScheduledFields
 // in quarter order; only those (`x`) meeting `condition`.
@@ -102,23 +102,6 @@ export interface ReturnSummaryRow {
   submitted_at: Date | null;
   claimed_pence: string | null;
   approved_pence: string | null;
-}
-
-// A payment as finance's list and its read of one show it: the row, its return's quarter, and its
-// award's reference and organisation.
-export interface ListedPayment {
-  payment: ReturnPayment;
-  financialYear: string;
-  quarter: 1 | 2 | 3 | 4;
-  reference: string;
-  organisationName: string;
-}
-
-interface ListedPaymentRaw {
-  financial_year: string;
-  quarter: 1 | 2 | 3 | 4;
-  reference: string;
-  organisation_name: string;
 }
 
 // Named reads and writes of quarterly returns, always inside the caller's transaction (or, for a
@@ -253,34 +236,6 @@ export class ReturnStore {
     return { rows: entities.map((row, index) => ({ row, summary: raw[index] })), total };
   }
 
-  // A page of the payments `query` asks for, by due date, then award reference. Two queries side
-  // by side, the page and the count.
-  async paymentPage(
-    manager: EntityManager,
-    query: PaymentQuery,
-  ): Promise<{ rows: ListedPayment[]; total: number }> {
-    const builder = this.paymentQuery(manager)
-      .orderBy('p.due_on', 'ASC')
-      .addOrderBy('b.reference', 'ASC')
-      .addOrderBy('p.id', 'ASC')
-      .offset(query.offset)
-      .limit(query.limit);
-    if (query.status) {
-      builder.andWhere('p.status = :status', { status: query.status });
-    }
-    if (query.roundId) {
-      builder.andWhere('a.round_id = :roundId', { roundId: query.roundId });
-    }
-    const [rows, total] = await Promise.all([listed(builder), builder.getCount()]);
-    return { rows, total };
-  }
-
-  // The payment `id` as the list shows it, or null when there is none.
-  async payment(manager: EntityManager, id: string): Promise<ListedPayment | null> {
-    const [row] = await listed(this.paymentQuery(manager).where('p.id = :id', { id }));
-    return row ?? null;
-  }
-
   // Replaces the draft, moving the version and update time, and writes `audit`'s event, in one
   // statement. Answers the row as saved.
   async saveDraft(
@@ -347,23 +302,6 @@ export class ReturnStore {
     return submission;
   }
 
-  // Payments as `p`, with what a listed payment shows beside the row.
-  private paymentQuery(manager: EntityManager): SelectQueryBuilder<ReturnPayment> {
-    return manager
-      .createQueryBuilder(ReturnPayment, 'p')
-      .innerJoin(DeliveryReturn, 'd', 'd.id = p.return_id')
-      .innerJoin('award_decisions', 'a', 'a.id = p.award_id')
-      .innerJoin('bids', 'b', 'b.id = a.bid_id')
-      .innerJoin('organisations', 'o', 'o.id = p.organisation_id')
-      .select('p')
-      .addSelect([
-        'd.financial_year AS financial_year',
-        'd.quarter AS quarter',
-        'b.reference AS reference',
-        'o.name AS organisation_name',
-      ]);
-  }
-
   // The return `id` as `ret`; only `ownedBy`'s (an applicant's organisation), when given.
   private query(
     manager: EntityManager,
@@ -375,17 +313,4 @@ export class ReturnStore {
       ? query
       : query.andWhere('ret.organisation_id = :ownedBy', { ownedBy });
   }
-}
-
-// The payments `builder` (a paymentQuery) finds, each with what it read beside the row: every
-// join is to one row, so the raw rows line up with the entities.
-async function listed(builder: SelectQueryBuilder<ReturnPayment>): Promise<ListedPayment[]> {
-  const { entities, raw } = await builder.getRawAndEntities<ListedPaymentRaw>();
-  return entities.map((payment, index) => ({
-    payment,
-    financialYear: raw[index].financial_year,
-    quarter: raw[index].quarter,
-    reference: raw[index].reference,
-    organisationName: raw[index].organisation_name,
-  }));
 }
