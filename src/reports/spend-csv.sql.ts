@@ -136,11 +136,15 @@ function recordSql(
 // The keys the file is sorted by within an award, as the cursor's query sorts it
 // (exportLines('csv')). The awards are in reference order, by their place in it (award_order; a
 // reference is unique): one sort of the awards, so the file's sort compares whole numbers, not
-// text, between awards.
+// text, between awards. The award's own keys (AWARD_KEYS) order only the totals: an award's lines
+// all share them.
 const SORT_KEYS = ['financial_year', 'quarter', 'kind', 'force_area_code', 'applicant_type'];
+const AWARD_KEYS = ['force_area_code', 'applicant_type'];
 
 // The query PostgreSQL writes the CSV's lines with (without the heading), for `COPY (…) TO
 // STDOUT`: COPY takes no parameters, so the round and the moment are written into it as literals.
+// A year or quarter line reads its award's fields from award_fields (`w`), worked out once per
+// award, so its own list is read without the award beside it.
 export function spendCsvCopy(
   roundId: string,
   asAt: Date,
@@ -149,9 +153,15 @@ export function spendCsvCopy(
   const shown = columns.filter((column) => column.csv);
   const moment = '$2::timestamptz';
   const keys = (level: LineLevel) =>
-    SORT_KEYS.map((key) => `${rawSql(columns, key, level)} AS ${key}`).join(', ');
+    SORT_KEYS.map((key) =>
+      LINE_SOURCES[level].awardId && AWARD_KEYS.includes(key)
+        ? `NULL::text AS ${key}`
+        : `${rawSql(columns, key, level)} AS ${key}`,
+    ).join(', ');
   const branch = (level: LineLevel, section: number, rank: number, totalOrder: string) => {
     const source = LINE_SOURCES[level];
+    const record = recordSql(columns, shown, level, moment);
+    const lines = source.lines && !/\baw\./.test(`${record} ${keys(level)}`);
     const awardJoin = source.awardId
       ? `\n    JOIN award_fields w ON w.award_id = ${source.awardId}`
       : '';
@@ -159,8 +169,8 @@ export function spendCsvCopy(
     return `
     SELECT ${section} AS section, ${rank} AS rank, ${totalOrder} AS total_order,
            ${awardOrder} AS award_order, ${keys(level)},
-           ${recordSql(columns, shown, level, moment)} AS record
-    FROM ${source.from}${awardJoin}`;
+           ${record} AS record
+    FROM ${lines ? source.lines : source.from}${awardJoin}`;
   };
   const awardFields = shown.filter((column) => column.ofAward);
   const sql = `

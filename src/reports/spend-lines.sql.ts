@@ -1,6 +1,12 @@
 import { type ExportColumn, type LineLevel, selectList, sqlColumns } from './export-column';
 import { SPEND_COLUMNS } from './spend-columns';
-import { MONEY_TOTALS, QUARTER_MEASURES, SPEND_FACTS, TOTALS, eachKind } from './spend-summary.sql';
+import {
+  AWARD_TOTALS,
+  QUARTER_MEASURES,
+  SPEND_FACTS,
+  eachKind,
+  totalsSql,
+} from './spend-summary.sql';
 
 // The exports' lines in SQL, read after the round's spend facts (spend-summary.sql.ts): the lists
 // they are read from, where each level's lines come from, and the query a cursor streams them
@@ -23,29 +29,35 @@ export const EXPORT_LISTS = `
            q.overdue
     FROM quarters q
   ),
-  award_totals AS (
-    SELECT y.award_id, ${MONEY_TOTALS} FROM years y GROUP BY y.award_id
-  ),
+  award_totals AS (${AWARD_TOTALS}),
   overdue AS (
     SELECT q.award_id, count(*) FILTER (WHERE q.overdue) AS overdue_returns
-    FROM quarter_lines q GROUP BY q.award_id
+    FROM quarters q GROUP BY q.award_id
   )`;
 
+// A level's own lines (`lines`, aliased `alias`), each with its award (`aw`) beside it.
+const withAward = (lines: string, alias: string) => ({
+  from: `${lines} JOIN awards aw ON aw.award_id = ${alias}.award_id`,
+  lines,
+  awardId: `${alias}.award_id`,
+});
+
 // Where each level's lines are read from, with the aliases the column definition's SQL uses (see
-// ExportColumn.sql), and the award each belongs to.
-export const LINE_SOURCES: Record<LineLevel, { from: string; awardId: string | null }> = {
+// ExportColumn.sql), and the award each belongs to; for the year and quarter lines, also their
+// own list alone (`lines`), for a writer that reads the award's fields from elsewhere.
+export const LINE_SOURCES: Record<
+  LineLevel,
+  { from: string; lines?: string; awardId: string | null }
+> = {
   award: {
     from: `award_totals a
     JOIN awards aw ON aw.award_id = a.award_id
     LEFT JOIN overdue o ON o.award_id = a.award_id`,
     awardId: 'a.award_id',
   },
-  year: { from: 'years y JOIN awards aw ON aw.award_id = y.award_id', awardId: 'y.award_id' },
-  quarter: {
-    from: 'quarter_lines q JOIN awards aw ON aw.award_id = q.award_id',
-    awardId: 'q.award_id',
-  },
-  total: { from: `(${TOTALS}) t`, awardId: null },
+  year: withAward('years y', 'y'),
+  quarter: withAward('quarter_lines q', 'q'),
+  total: { from: `(${totalsSql('award_totals')}) t`, awardId: null },
 };
 // The totals' order in a file: the round, by financial year and kind, force area, applicant type.
 export const TOTAL_ORDER = `CASE t.level WHEN 'round' THEN 0 WHEN 'yearAndKind' THEN 1

@@ -3,7 +3,7 @@
 // first: seconds of compiling for a query that runs in less.
 import { awardProfileAtSql } from '../awards/award-lifecycle';
 import { COST_KINDS, type CostKind } from '../bids/bid-lines.entity';
-import { organisationNameAtSql } from '../organisations/organisation-names';
+import { organisationNamesAtSql } from '../organisations/organisation-names';
 
 export const SPEND_SETTINGS = 'SET LOCAL jit = off';
 // An export reads its lines through a cursor, which PostgreSQL never runs with parallel workers:
@@ -76,8 +76,7 @@ const QUARTER_MONEY: Record<(typeof QUARTER_MEASURES)[number], (kind: CostKind) 
 // are summed from, and a quarter's line needs no grouping at all.
 export const SPEND_FACTS = `
   awards AS MATERIALIZED (
-    SELECT a.id AS award_id, b.reference, ${organisationNameAtSql('o.id', '$2::timestamptz')}
-             AS organisation_name,
+    SELECT a.id AS award_id, b.reference, names.name AS organisation_name,
            b.applicant_type, b.force_area_code,
            coalesce(fa.name, 'No force area') AS force_area_name,
            CASE WHEN a.closed_at <= $2::timestamptz THEN a.status
@@ -92,7 +91,8 @@ export const SPEND_FACTS = `
     FROM award_decisions a
     JOIN funding_rounds r ON r.id = a.round_id
     JOIN bids b ON b.id = a.bid_id
-    JOIN organisations o ON o.id = a.organisation_id
+    LEFT JOIN ${organisationNamesAtSql('$2::timestamptz')} names
+      ON names.organisation_id = a.organisation_id
     LEFT JOIN police_force_areas fa ON fa.code = b.force_area_code
     WHERE a.round_id = $1::uuid AND a.outcome = 'award' AND a.accepted_at <= $2::timestamptz
   ),
@@ -261,12 +261,25 @@ export const SPEND_FACTS = `
     WHERE k.present
   )`;
 
-// The money columns every level of the summary has, summed from `years` rows `y`.
-export const MONEY_TOTALS = `
-  sum(y.awarded)::bigint AS awarded, sum(y.claimed)::bigint AS claimed,
-  sum(y.approved)::bigint AS approved, sum(y.paid)::bigint AS paid,
-  sum(y.forecast)::bigint AS forecast, sum(y.released)::bigint AS released,
-  sum(y.awarded - y.approved - y.released)::bigint AS remaining`;
+// The money columns every level of the summary has, as a `years` row `y` holds them.
+const YEAR_MONEY = {
+  awarded: 'y.awarded',
+  claimed: 'y.claimed',
+  approved: 'y.approved',
+  paid: 'y.paid',
+  forecast: 'y.forecast',
+  released: 'y.released',
+  remaining: 'y.awarded - y.approved - y.released',
+} as const;
+const moneySums = (of: (column: keyof typeof YEAR_MONEY) => string) =>
+  (Object.keys(YEAR_MONEY) as (keyof typeof YEAR_MONEY)[])
+    .map((column) => `sum(${of(column)})::bigint AS ${column}`)
+    .join(', ');
+
+// The money columns, summed from `years` rows `y`.
+export const MONEY_TOTALS = moneySums((column) => YEAR_MONEY[column]);
+// The same, summed from rows `t` that hold them already summed (an award's totals).
+const MONEY_OF_TOTALS = moneySums((column) => `t.${column}`);
 
 // One row per award, in reference order: its totals, its year lines and quarter lines as JSON,
 // and its flags. `$3`/`$4` page it (limit, offset).
@@ -319,22 +332,33 @@ export const QUARTER_TOTALS = `
   GROUP BY f.financial_year, f.quarter
   ORDER BY f.financial_year, f.quarter`;
 
+// Each award's money, summed from its `years` rows.
+export const AWARD_TOTALS = `SELECT y.award_id, ${MONEY_TOTALS} FROM years y GROUP BY y.award_id`;
+
 // The round's totals and subtotals by force area, applicant type and financial year × kind, as
-// rows with their `level` (no ORDER BY: used below and by the exports).
-export const TOTALS = `
+// rows with their `level` (no ORDER BY: used below and by the exports). The round, force area and
+// applicant type levels are summed from each award's totals (`awardTotals`: AWARD_TOTALS, as a
+// subquery or the name of a list of them already made), and the year × kind level from the year
+// rows (one per award, year and kind): each row is one award, so the awards are counted without
+// DISTINCT (which would have PostgreSQL sort the year rows once per level).
+export const totalsSql = (awardTotals = `(${AWARD_TOTALS})`) => `
   SELECT CASE
            WHEN GROUPING(aw.force_area_code) = 0 THEN 'forceArea'
            WHEN GROUPING(aw.applicant_type) = 0 THEN 'applicantType'
-           WHEN GROUPING(y.financial_year) = 0 THEN 'yearAndKind'
            ELSE 'round' END AS level,
          aw.force_area_code, max(aw.force_area_name) AS force_area_name, aw.applicant_type,
-         y.financial_year, y.kind, count(DISTINCT aw.award_id) AS awards, ${MONEY_TOTALS}
-  FROM awards aw JOIN years y ON y.award_id = aw.award_id
-  GROUP BY GROUPING SETS ((), (aw.force_area_code), (aw.applicant_type),
-                          (y.financial_year, y.kind))`;
+         NULL::text AS financial_year, NULL::text AS kind, count(*) AS awards,
+         ${MONEY_OF_TOTALS}
+  FROM ${awardTotals} t
+  JOIN awards aw ON aw.award_id = t.award_id
+  GROUP BY GROUPING SETS ((), (aw.force_area_code), (aw.applicant_type))
+  UNION ALL
+  SELECT 'yearAndKind', NULL, NULL, NULL, y.financial_year, y.kind, count(*), ${MONEY_TOTALS}
+  FROM years y
+  GROUP BY y.financial_year, y.kind`;
 
 // The round's totals, and subtotals by force area, applicant type and financial year × kind.
 export const TOTAL_ROWS = `
   WITH ${SPEND_FACTS}
-  SELECT t.* FROM (${TOTALS}) t
+  SELECT t.* FROM (${totalsSql()}) t
   ORDER BY t.level, t.force_area_code, t.applicant_type, t.financial_year, t.kind`;
