@@ -8163,7 +8163,7 @@ export interface operations {
           'application/json': components['schemas']['DocumentDto'];
         };
       };
-      /** @description Empty file, no file part, or an interrupted upload. Codes: `document-empty`, `document-no-file`, `document-upload-interrupted`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description Empty file, no file part, more than one file, or an interrupted upload. Codes: `document-empty`, `document-no-file`, `document-several-files`, `document-upload-interrupted`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -10925,7 +10925,7 @@ export interface operations {
           'application/json': components['schemas']['DocumentDto'];
         };
       };
-      /** @description Empty file, no file part, or an interrupted upload. Codes: `document-empty`, `document-no-file`, `document-upload-interrupted`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description Empty file, no file part, more than one file, or an interrupted upload. Codes: `document-empty`, `document-no-file`, `document-several-files`, `document-upload-interrupted`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
