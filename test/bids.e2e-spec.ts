@@ -1,6 +1,7 @@
 import type { BidDto } from '../src/bids/bid-response.dto';
 import type { Role } from '../src/common/access';
 import type { TestApp } from './support/app';
+import { closedRoundWithBids } from './support/assessment';
 import {
   Bidder,
   BiddingWorld,
@@ -331,6 +332,38 @@ describe('bids: from draft to endorsed, ranked submission', () => {
     expect(assessing.canRank).toBe(false);
     const shown = await t.http().get(`/api/v1/rounds/${round.id}`).set(pcc.headers).expect(200);
     expect(shown.body.endorsing).toBe(false);
+  });
+
+  it('closes up the PCC ranking behind a bid that fails eligibility, as behind a withdrawn one', async () => {
+    const { round, bids } = await closedRoundWithBids(
+      world,
+      ['Alley gates', 'Street lighting', 'Home security'].map((title) => ({ by: pcc, title })),
+    );
+    const [first, second, third] = bids;
+    await t
+      .http()
+      .put(`/api/v1/rounds/${round.id}/pcc-ranking`)
+      .set(pcc.headers)
+      .send({ bidIds: [first.id, second.id, third.id] })
+      .expect(200);
+    await t
+      .http()
+      .post(`/api/v1/bids/${first.id}/fail-eligibility`)
+      .set(as('moderator'))
+      .send({ reason: 'The target area is outside the PCC area.' })
+      .expect(200);
+    const after = await t
+      .http()
+      .get(`/api/v1/rounds/${round.id}/pcc-ranking`)
+      .set(pcc.headers)
+      .expect(200);
+    expect(
+      after.body.bids.map((b: { id: string; pccRank: number | null }) => [b.id, b.pccRank]),
+    ).toEqual([
+      [second.id, 1],
+      [third.id, 2],
+      [first.id, null],
+    ]);
   });
 
   it('lets only one of two simultaneous submissions take the area’s last place', async () => {

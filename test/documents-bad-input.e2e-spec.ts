@@ -243,6 +243,40 @@ describe('Supporting documents: bad input leaves nothing behind', () => {
     );
   });
 
+  it('refuses two files in one request, storing neither', async () => {
+    const bid = await draftBid();
+    const path = `/api/v1/bids/${bid.id}/documents`;
+    for (const second of ['file', 'other']) {
+      await refusedWithNothingLeft(
+        () =>
+          t
+            .http()
+            .post(path)
+            .set(world.council.headers)
+            .attach('file', PDF, { filename: 'first.pdf', contentType: 'application/pdf' })
+            .attach(second, PDF, { filename: 'second.pdf', contentType: 'application/pdf' }),
+        400,
+        'document-several-files',
+      );
+    }
+    const refused = await t
+      .http()
+      .post(path)
+      .set(world.council.headers)
+      .attach('file', PDF, { filename: 'first.pdf', contentType: 'application/pdf' })
+      .attach('file', PDF, { filename: 'second.pdf', contentType: 'application/pdf' })
+      .expect(400);
+    expect(refused.body.detail).toContain('one file per request');
+    // A field beside the one file is no second file.
+    await t
+      .http()
+      .post(path)
+      .set(world.council.headers)
+      .attach('file', PDF, { filename: 'only.pdf', contentType: 'application/pdf' })
+      .field('note', 'after the file')
+      .expect(201);
+  });
+
   it('refuses documents for a bid that is submitted', async () => {
     const bid = await draftBid();
     await upload(bid.id, PDF, 'kept.pdf', 'application/pdf').expect(201);

@@ -1,7 +1,9 @@
+import { DEFAULT_AS_AT_LAG_MS } from '../src/reports/spend-summary.rules';
 import { startApp, TestApp } from './support/app';
 
 interface Schema {
   type?: string;
+  description?: string;
   format?: string;
   enum?: unknown[];
   items?: Schema;
@@ -12,6 +14,7 @@ interface Schema {
 }
 interface Operation {
   operationId?: string;
+  parameters?: { name: string; in: string; description?: string }[];
   security?: unknown[];
   'x-roles'?: string[];
   requestBody?: {
@@ -43,6 +46,18 @@ describe('the OpenAPI document', () => {
     );
   });
   afterAll(() => t.close());
+
+  it('says what an omitted asAt is read as: a few seconds back, not now', () => {
+    const lag = `${DEFAULT_AS_AT_LAG_MS / 1000} seconds`;
+    const exportAsAt = doc.components.schemas.CreateExportDto.properties?.asAt?.description;
+    const summaryAsAt = doc.paths['/api/v1/rounds/{id}/spend-summary'].get.parameters?.find(
+      (parameter) => parameter.name === 'asAt',
+    )?.description;
+    for (const description of [exportAsAt, summaryAsAt]) {
+      expect(description).toContain(lag);
+      expect(description).not.toMatch(/default now/);
+    }
+  });
 
   it('gives every operation a unique camelCase operationId', () => {
     const ids = operations.map(({ label, op }) => [label, op.operationId]);

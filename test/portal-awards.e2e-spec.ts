@@ -34,7 +34,12 @@ describe('bidders after the award, in the portal', () => {
         .get(`/api/v1/awards/${awardIds[bid.reference]}`)
         .set(portal.world.pcc.headers)
         .expect(200)
-    ).body as { status: string; offerExpiresUkTime: string; closeReason: string | null };
+    ).body as {
+      status: string;
+      version: number;
+      offerExpiresUkTime: string;
+      closeReason: string | null;
+    };
 
   // P1 is above the round's approval threshold: a second approver confirms it from their tasks
   // before the outcomes can be published (which the later tests read).
@@ -209,22 +214,29 @@ describe('bidders after the award, in the portal', () => {
     ).toHaveLength(1);
 
     // Declining what is accepted is refused as a GOV.UK error, and changes nothing; a decline
-    // form made from the offer before it was accepted says the award changed, and shows it now.
+    // form made from the offer before it was accepted, or with no version it was made from,
+    // says the award changed, and shows it now.
     const refused = await page.request.post(`${baseUrl}/awards/${id}/decline`, {
-      form: { _csrf: fields._csrf, reason: 'Changed our minds' },
+      form: {
+        _csrf: fields._csrf,
+        version: String((await award(P3)).version),
+        reason: 'Changed our minds',
+      },
       maxRedirects: 0,
     });
     expect(refused.status()).toBe(409);
     const refusal = await refused.text();
     expect(refusal).toContain('There is a problem');
-    const stale = await page.request.post(`${baseUrl}/awards/${id}/decline`, {
-      form: { _csrf: fields._csrf, version: fields.version, reason: 'Changed our minds' },
-      maxRedirects: 0,
-    });
-    expect(stale.status()).toBe(412);
-    const staleText = await stale.text();
-    expect(staleText).toContain('Someone changed this award after you opened this page');
-    expect(staleText).toContain('Offer accepted');
+    for (const version of [{ version: fields.version }, {} as Record<string, string>]) {
+      const stale = await page.request.post(`${baseUrl}/awards/${id}/decline`, {
+        form: { _csrf: fields._csrf, ...version, reason: 'Changed our minds' },
+        maxRedirects: 0,
+      });
+      expect(stale.status()).toBe(412);
+      const staleText = await stale.text();
+      expect(staleText).toContain('Someone changed this award after you opened this page');
+      expect(staleText).toContain('Offer accepted');
+    }
     expect((await award(P3)).status).toBe('active');
 
     // The accepted award's page: who signed, its returns, no buttons left.

@@ -280,4 +280,47 @@ describe('writing a bid section by section in the portal', () => {
     await other.context().close();
     await page.context().close();
   }, 150_000);
+  it('saves nothing from a section form whose hidden version was tampered with or removed, and says so', async () => {
+    const { baseUrl, world } = portal;
+    const page = await portal.newPage();
+    await portal.signIn(page, bidder.email, bidder.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    // The hidden field as the page holds it (the tests compile without the DOM's types).
+    type Hidden = { value: string; remove(): void };
+    const tampers: [string, (input: Hidden) => void][] = [
+      ['abc', (input) => (input.value = 'abc')],
+      ['-1', (input) => (input.value = '-1')],
+      ['1.5', (input) => (input.value = '1.5')],
+      ['removed', (input) => input.remove()],
+    ];
+    for (const [what, tamper] of tampers) {
+      await page.goto(`${baseUrl}/bids/${bidId}/crime`);
+      // Meanwhile a colleague saves another crime problem.
+      const read = await world.t
+        .http()
+        .get(`/api/v1/bids/${bidId}`)
+        .set(bidder.headers)
+        .expect(200);
+      const colleague = `The colleague’s profile (${what}).`;
+      await world.t
+        .http()
+        .patch(`/api/v1/bids/${bidId}`)
+        .set(bidder.headers)
+        .set('if-match', read.headers.etag)
+        .send({ problemProfile: colleague })
+        .expect(200);
+      await page.locator('input[name="version"]').evaluate(tamper);
+      await page.getByLabel('Problem profile').fill(`Typed on a tampered page (${what}).`);
+      const [answer] = await Promise.all([
+        page.waitForResponse((response) => response.request().method() === 'POST'),
+        save(page),
+      ]);
+      expect([what, answer.status()]).toEqual([what, 409]);
+      await expect(page.locator('.govuk-error-summary').textContent()).resolves.toContain(
+        'Someone else changed this bid',
+      );
+      expect((await bidInApi()).problemProfile).toBe(colleague);
+    }
+    await page.context().close();
+  }, 90_000);
 });

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { DataSource } from 'typeorm';
 import { quarterReturn, type ReturnsWorld, activeAward } from './support/returns';
 import { startPortalBrowser, type PortalBrowser } from './support/portal';
 import { DEMO_PASSWORD } from './support/app';
@@ -178,6 +179,48 @@ describe('finance in the portal', () => {
     }
     await page.context().close();
   }, 150_000);
+
+  it('refuses an export date the API cannot take in the portal’s own words, asking for nothing', async () => {
+    const { baseUrl } = portal;
+    const dataSource = portal.world.t.app.get(DataSource);
+    const exports = async () =>
+      (
+        await dataSource.query<{ count: number }[]>(
+          `SELECT count(*)::int AS count FROM report_exports WHERE round_id = $1`,
+          [setup.roundId],
+        )
+      )[0].count;
+    const before = await exports();
+    const page = await portal.newPage();
+    await portal.signInStaff(page, finance, DEMO_PASSWORD);
+    // A year before the API's dates, a year past them, and a day in the future.
+    for (const [day, month, year] of [
+      ['1', '1', '0001'],
+      ['31', '12', '1899'],
+      ['1', '1', '3000'],
+      ['1', '1', '2999'],
+    ]) {
+      await page.goto(`${baseUrl}/exports`);
+      await page.locator('#roundId').selectOption(setup.roundId);
+      await page.getByLabel('Day').fill(day);
+      await page.getByLabel('Month').fill(month);
+      await page.getByLabel('Year').fill(year);
+      const [answer] = await Promise.all([
+        page.waitForResponse((response) => response.request().method() === 'POST'),
+        page.getByRole('button', { name: 'Request the export' }).click(),
+      ]);
+      const shown = (await page.locator('#asAt-error').textContent()) ?? '';
+      expect([year, answer.status(), shown]).toEqual([
+        year,
+        400,
+        expect.stringContaining('Enter a date from 1900 to today'),
+      ]);
+      expect(shown).not.toMatch(/asAt|offset|moment/);
+      await expect(page.getByLabel('Year').inputValue()).resolves.toBe(year);
+    }
+    expect(await exports()).toBe(before);
+    await page.context().close();
+  }, 90_000);
 
   it('shows the bidder its return and what finance said, and refuses finance pages', async () => {
     const { baseUrl, world } = portal;

@@ -3115,7 +3115,7 @@ export interface components {
     CreateExportDto: {
       /**
        * Format: date-time
-       * @description The moment the figures are read as at (default now)
+       * @description The moment the figures are read as at (default: 5 seconds before the request, so that what was being written then is settled)
        * @example 2027-03-31T22:59:59Z
        */
       asAt?: string;
@@ -8163,7 +8163,7 @@ export interface operations {
           'application/json': components['schemas']['DocumentDto'];
         };
       };
-      /** @description Empty file, no file part, or an interrupted upload. Codes: `document-empty`, `document-no-file`, `document-upload-interrupted`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description Empty file, no file part, more than one file, or an interrupted upload. Codes: `document-empty`, `document-no-file`, `document-several-files`, `document-upload-interrupted`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -10925,7 +10925,7 @@ export interface operations {
           'application/json': components['schemas']['DocumentDto'];
         };
       };
-      /** @description Empty file, no file part, or an interrupted upload. Codes: `document-empty`, `document-no-file`, `document-upload-interrupted`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
+      /** @description Empty file, no file part, more than one file, or an interrupted upload. Codes: `document-empty`, `document-no-file`, `document-several-files`, `document-upload-interrupted`.. Generic codes: `validation-failed`, `malformed-json`, `bad-request`. */
       400: {
         headers: {
           [name: string]: unknown;
@@ -12678,7 +12678,7 @@ export interface operations {
   getSpendSummary: {
     parameters: {
       query?: {
-        /** @description The moment the figures are read as at (default now); the same moment gives the same figures later */
+        /** @description The moment the figures are read as at (default: 5 seconds before the request, so that what was being written then is settled); the same moment gives the same figures later */
         asAt?: string;
         limit?: number;
         offset?: number;

@@ -58,26 +58,22 @@ export class BidEndorsementStore {
     }
   }
 
-  // A bid leaving the round (withdrawn, failed): its status and why set, and its rank cleared.
+  // A bid leaving the round (withdrawn, failed): the ranks after it in its area's ranking close
+  // up (read from the row, so several departures in one transaction each see the last), then its
+  // status and why are set and its rank cleared.
   async writeDeparture(
     manager: EntityManager,
     id: string,
     departure: Partial<Bid> & { status: Extract<BidStatus, 'withdrawn' | 'eligibility_failed'> },
   ): Promise<void> {
-    await manager.update(Bid, { id }, { ...departure, pccRank: null });
-  }
-
-  // The ranks after `rank` in the area's ranking close up behind a bid that left it.
-  async closeRankingBehind(
-    manager: EntityManager,
-    bid: { roundId: string; forceAreaCode: string | null },
-    rank: number,
-  ): Promise<void> {
     await manager.query(
-      `UPDATE bids SET pcc_rank = pcc_rank - 1
-       WHERE round_id = $1 AND force_area_code = $2 AND pcc_rank > $3`,
-      [bid.roundId, bid.forceAreaCode, rank],
+      `UPDATE bids b SET pcc_rank = b.pcc_rank - 1
+       FROM bids gone
+       WHERE gone.id = $1 AND b.round_id = gone.round_id
+         AND b.force_area_code = gone.force_area_code AND b.pcc_rank > gone.pcc_rank`,
+      [id],
     );
+    await manager.update(Bid, { id }, { ...departure, pccRank: null });
   }
 
   // Every bid of the area in the round with its organisation, in reference order.

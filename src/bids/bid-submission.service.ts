@@ -178,10 +178,6 @@ export class BidSubmissionService {
         withdrawnAt: now,
         withdrawalReason: reason,
       });
-      // The PCC's ranking closes up behind a withdrawn bid.
-      if (bid.pccRank !== null) {
-        await this.endorsements.closeRankingBehind(manager, bid, bid.pccRank);
-      }
       await this.audit.record(manager, actor, {
         command: 'bid.withdraw',
         objectType: 'bid',

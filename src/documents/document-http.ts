@@ -18,6 +18,7 @@ import {
   ApiServiceUnavailableResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
+import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { ProblemDto } from '../common/problem.dto';
@@ -31,7 +32,8 @@ import { documentError, documentTooLarge } from './documents.errors';
 const FRAMING_BYTES = 65_536;
 
 // The one file part of a multipart upload, refused early when the request is not multipart,
-// has no file part, or says (Content-Length) it is bigger than the limit allows.
+// has no file part, or says (Content-Length) it is bigger than the limit allows. What follows the
+// file is read once the file has been stored (noMoreFiles): a second file refuses the upload.
 export async function receiveFile(
   request: FastifyRequest,
   maxBytes: number,
@@ -43,9 +45,16 @@ export async function receiveFile(
   if (Number.isFinite(declared) && declared > maxBytes + FRAMING_BYTES) {
     throw documentTooLarge(maxBytes);
   }
-  let part;
+  // A second file part trips the files limit; the parser then skips it and reports it after the first.
+  const parts = request.parts({ limits: { fileSize: maxBytes, files: 1, parts: 10 } });
+  let part: MultipartFile | undefined;
   try {
-    part = await request.file({ limits: { fileSize: maxBytes, files: 1, parts: 10 } });
+    for (let next = await parts.next(); !next.done; next = await parts.next()) {
+      if (next.value.type === 'file') {
+        part = next.value;
+        break;
+      }
+    }
   } catch {
     throw documentError('document-no-file', {
       message:
@@ -61,6 +70,20 @@ export async function receiveFile(
     declaredType: part.mimetype,
     stream: file,
     truncated: () => file.truncated,
+    noMoreFiles: async () => {
+      try {
+        while (!(await parts.next()).done) {
+          // Fields after the file are ignored.
+        }
+      } catch (error) {
+        throw (error as { code?: unknown }).code === 'FST_FILES_LIMIT'
+          ? documentError('document-several-files')
+          : documentError('document-upload-interrupted', {
+              message:
+                'The multipart body after the file could not be read (cut short, or too many parts); send one file part and upload it again.',
+            });
+      }
+    },
   };
 }
 
@@ -97,7 +120,7 @@ export function UploadDocs(owner: 'bid' | 'return') {
     ApiResponse({
       status: 400,
       type: ProblemDto,
-      description: 'Empty file, no file part, or an interrupted upload',
+      description: 'Empty file, no file part, more than one file, or an interrupted upload',
     }),
     ApiConflictResponse({
       type: ProblemDto,

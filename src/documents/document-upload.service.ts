@@ -24,6 +24,8 @@ export interface IncomingFile {
   stream: Readable;
   // The multipart parser cut the file at DOCUMENT_MAX_BYTES.
   truncated: () => boolean;
+  // Reads what follows the file to its end; throws when another file part followed.
+  noMoreFiles: () => Promise<void>;
 }
 
 class TooLarge extends Error {}
@@ -145,6 +147,12 @@ export class DocumentUploadService {
       throw error instanceof TooLarge
         ? this.tooLarge()
         : documentError('document-upload-interrupted');
+    }
+    try {
+      await incoming.noMoreFiles();
+    } catch (error) {
+      await this.files.remove(key);
+      throw error;
     }
     let saved;
     try {

@@ -73,6 +73,7 @@ function documentRoutes(owner: OwnerRoutes): Type<unknown> {
       'document-not-multipart',
       'document-owner-frozen',
       'document-queue-unavailable',
+      'document-several-files',
       'document-too-large',
       'document-type-mismatch',
       'document-type-not-allowed',

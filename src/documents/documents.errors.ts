@@ -13,6 +13,11 @@ export const DOCUMENT_ERRORS = errorCatalogue({
     message:
       'The request had no file part: send the file as a multipart/form-data part with a filename.',
   },
+  'document-several-files': {
+    status: 400,
+    message:
+      'The request carried more than one file, so none was stored: send one file per request, in one multipart part.',
+  },
   'document-too-large': {
     status: 413,
     message: 'The file is larger than the limit.',

@@ -33,6 +33,11 @@ const STATUS_TEXT: Record<Export['status'], string> = {
   expired: 'Deleted after the retention period',
 };
 
+// A real day the API still refuses: before the years it takes dates in (1900 to 2999, see
+// IsInstant) or after today.
+const AS_AT_REFUSED =
+  'Enter a date from 1900 to today, like 31 3 2026, or leave the date empty for now';
+
 interface Typed {
   roundId: string;
   format: string;
@@ -100,7 +105,11 @@ export function exportPages(portal: Portal, pages: FastifyInstance): void {
         if (!refused) {
           throw error;
         }
-        return showRequestForm(portal, reply, me, typed, refused);
+        // The API words its refusal of the moment for programs; the form asks for a day.
+        const shown = refused.map((problem) =>
+          problem.field === 'asAt-day' ? { ...problem, message: AS_AT_REFUSED } : problem,
+        );
+        return showRequestForm(portal, reply, me, typed, shown);
       }
     }),
   );

@@ -164,14 +164,13 @@ export function formProblems(
 }
 
 // The version a form was made from (its hidden `version`), as the If-Match header that sends
-// it, so a change made since is refused (412): no header when the form has no readable one, or,
-// where the API requires the header (`required`), version 0, which it refuses as changed since.
-export function ifMatchOf(body: unknown, { required = false } = {}): { 'if-match'?: string } {
+// it, so a change made since is refused (412). A form with no readable version (missing, or
+// tampered with: `abc`, `-1`) sends version 0, which the API refuses as changed since: with no
+// header at all the client would send the version it last read, and the form would overwrite
+// whatever was saved after it was made.
+export function ifMatchOf(body: unknown): { 'if-match': string } {
   const version = formValue(body, 'version');
-  if (/^\d+$/.test(version)) {
-    return { 'if-match': `"${version}"` };
-  }
-  return required ? { 'if-match': '"0"' } : {};
+  return { 'if-match': `"${/^\d+$/.test(version) ? version : '0'}"` };
 }
 
 // A form's key (its hidden field `name`, made when the page was), as the Idempotency-Key header,

@@ -166,7 +166,7 @@ export async function saveDraft(
     await expectOk(
       me.api.PATCH('/api/v1/returns/{id}', {
         params: { path: { id } },
-        headers: ifMatchOf(body, { required: true }),
+        headers: ifMatchOf(body),
         body: changes,
       }),
     );

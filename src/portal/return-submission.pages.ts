@@ -54,7 +54,7 @@ export function returnSubmissionPages(portal: Portal, pages: FastifyInstance): v
           me.api.POST('/api/v1/returns/{id}/submit', {
             params: { path: { id } },
             // The version the bidder checked: a return changed since is not sent (412).
-            headers: ifMatchOf(request.body, { required: true }),
+            headers: ifMatchOf(request.body),
           }),
         );
       } catch (error) {

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { IsInstant } from '../common/validation';
+import { DEFAULT_AS_AT_WORDS } from './spend-summary.rules';
 import {
   EXPORT_FORMATS,
   EXPORT_STATUSES,
@@ -15,7 +16,7 @@ export class CreateExportDto {
 
   @ApiPropertyOptional({
     format: 'date-time',
-    description: 'The moment the figures are read as at (default now)',
+    description: `The moment the figures are read as at (${DEFAULT_AS_AT_WORDS})`,
     example: '2027-03-31T22:59:59Z',
   })
   @IsOptional()

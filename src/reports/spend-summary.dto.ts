@@ -3,12 +3,12 @@ import { IsOptional } from 'class-validator';
 import { COST_KINDS, type CostKind } from '../bids/bid-lines.entity';
 import { PageMetaDto, PageQuery } from '../common/pagination';
 import { IsInstant } from '../common/validation';
+import { DEFAULT_AS_AT_WORDS } from './spend-summary.rules';
 
 export class SpendSummaryQuery extends PageQuery {
   @ApiPropertyOptional({
     format: 'date-time',
-    description:
-      'The moment the figures are read as at (default now); the same moment gives the same figures later',
+    description: `The moment the figures are read as at (${DEFAULT_AS_AT_WORDS}); the same moment gives the same figures later`,
   })
   @IsOptional()
   @IsInstant('asAt')

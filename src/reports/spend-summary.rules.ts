@@ -6,6 +6,8 @@ import type { SpendAwardDto, SpendMoneyDto, SpendQuarterDto } from './spend-summ
 // is asked for could be missing from it yet dated before it; read a few seconds back, the moment
 // is settled, and the same report asked for again later as at the moment it states is the same.
 export const DEFAULT_AS_AT_LAG_MS = 5_000;
+// The same, as the API's description of an omitted `asAt` says it.
+export const DEFAULT_AS_AT_WORDS = `default: ${DEFAULT_AS_AT_LAG_MS / 1000} seconds before the request, so that what was being written then is settled`;
 
 // The moment a report is read as at: the one given, or DEFAULT_AS_AT_LAG_MS before `now`.
 export function reportAsAt(given: string | undefined, now: Date): Date {
