@@ -19,6 +19,7 @@ import { ReturnReviewService } from '../returns/return-review.service';
 import { ReturnsService } from '../returns/returns.service';
 import type { CreateRoundDto } from '../rounds/round.dto';
 import { ROUND_COMMANDS, RoundCommand } from '../rounds/rounds.rules';
+import { RoundDeliveryService } from '../rounds/round-delivery.service';
 import { RoundsService } from '../rounds/rounds.service';
 import { UsersService } from '../users/users.service';
 import { SecondFactorEnrolmentService } from '../auth/second-factor/second-factor-enrolment.service';
@@ -67,6 +68,7 @@ export class DemoSeedService {
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
     private readonly rounds: RoundsService,
+    private readonly delivery: RoundDeliveryService,
     private readonly drafting: BidDraftingService,
     private readonly submission: BidSubmissionService,
     private readonly endorsement: BidEndorsementService,
@@ -238,8 +240,9 @@ export class DemoSeedService {
     await this.decidedRound(decidedDemoRound(now), now);
   }
 
-  // A round delivered in 2025/26, its award accepted: Q1's return approved and paid, Q2's sent
-  // and waiting for finance, Q3's a draft, Q4's not started (and both overdue).
+  // A round delivered in 2025/26, its award accepted and the round in delivery: Q1's return
+  // approved and paid, Q2's sent and waiting for finance, Q3's a draft, Q4's not started (and
+  // both overdue).
   private async seedDeliveryRound(now = new Date()): Promise<void> {
     const played = await this.decidedRound(deliveryDemoRound(now), now);
     if (!played) {
@@ -255,6 +258,7 @@ export class DemoSeedService {
       { signatoryName: 'Susan Dungworth', signatoryPosition: 'Police and Crime Commissioner' },
       now,
     );
+    await this.delivery.startDelivery(SEED_ACTOR, played.roundId, {}, now);
     const { interventions } = await this.bidsService.get(pcc.user, played.bidId);
     for (const quarter of [1, 2, 3] as const) {
       const id = award.returns[quarter - 1].id;
@@ -278,11 +282,12 @@ export class DemoSeedService {
   }
 
   // The round of `definition` taken through assessment to published outcomes, the first bid
-  // awarded and the second rejected; the award and its bid, or null when the round exists already.
+  // awarded and the second rejected; the round, the award and its bid, or null when the round
+  // exists already.
   private async decidedRound(
     definition: CreateRoundDto,
     now: Date,
-  ): Promise<{ awardId: string; bidId: string } | null> {
+  ): Promise<{ roundId: string; awardId: string; bidId: string } | null> {
     const played = await this.roundInAssessment(definition, 7, now);
     if (!played) {
       return null;
@@ -331,7 +336,7 @@ export class DemoSeedService {
       awardId ||= decision.id;
     }
     await this.publication.publish(SEED_ACTOR, round.id, now);
-    return { awardId, bidId: ids[0] };
+    return { roundId: round.id, awardId, bidId: ids[0] };
   }
 
   // The bid drafted by its demo bidder at `when`, and submitted if the demo says so.

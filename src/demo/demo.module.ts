@@ -5,6 +5,7 @@ import { AwardsModule } from '../awards/awards.module';
 import { BidsModule } from '../bids/bids.module';
 import { OrganisationsModule } from '../organisations/organisations.module';
 import { ReturnsModule } from '../returns/returns.module';
+import { RoundDeliveryModule } from '../rounds/round-delivery.module';
 import { RoundsModule } from '../rounds/rounds.module';
 import { UsersModule } from '../users/users.module';
 import { DemoSeedService } from './demo-seed.service';
@@ -14,6 +15,7 @@ import { DemoSeedService } from './demo-seed.service';
     OrganisationsModule,
     UsersModule,
     RoundsModule,
+    RoundDeliveryModule,
     BidsModule,
     AssessmentModule,
     AwardsModule,

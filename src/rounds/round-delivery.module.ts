@@ -11,5 +11,6 @@ import { RoundsModule } from './rounds.module';
   imports: [RoundsModule, AwardsModule, ReturnsModule],
   controllers: [RoundDeliveryController],
   providers: [RoundDeliveryService],
+  exports: [RoundDeliveryService],
 })
 export class RoundDeliveryModule {}
