@@ -293,6 +293,9 @@ describe('returns: an award’s year of delivery', () => {
     ]);
     expect(q3.payment?.amountPence).toBe(6_800_000);
 
+    // Three payments due the same day for one award: listed in the order of their quarters.
+    expect((await payments()).map((row) => row.quarter)).toEqual([1, 2, 3]);
+
     // Payments for Q1-Q3 made; a date in the future is refused.
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const q1Payment = (await payments()).find((row) => row.quarter === 1);

@@ -141,8 +141,9 @@ export class ReturnReviewStore {
     return manager.save(manager.create(ReturnPayment, payment));
   }
 
-  // A page of the payments `query` asks for, by due date, then award reference. Two queries side
-  // by side, the page and the count.
+  // A page of the payments `query` asks for, by due date, then award reference, then the return's
+  // quarter (an award's payments approved on one day fall due together). Two queries side by
+  // side, the page and the count.
   async paymentPage(
     manager: EntityManager,
     query: PaymentQuery,
@@ -150,6 +151,7 @@ export class ReturnReviewStore {
     const builder = this.paymentQuery(manager)
       .orderBy('p.due_on', 'ASC')
       .addOrderBy('b.reference', 'ASC')
+      .addOrderBy('d.period_starts_on', 'ASC')
       .addOrderBy('p.id', 'ASC')
       .offset(query.offset)
       .limit(query.limit);
