@@ -68,6 +68,7 @@ export function awardPages(portal: Portal, pages: FastifyInstance): void {
           position: position && {
             paid: formatPounds(position.total.paidPence),
             approved: formatPounds(position.total.approvedPence),
+            released: formatPounds(position.total.releasedPence),
             remaining: formatPounds(position.total.remainingPence),
             returns: position.returns.map((scheduled) => ({
               ...scheduled,

@@ -140,6 +140,7 @@ function positionLine(line: Schemas['PositionLineDto'], name?: string) {
     claimed: formatPounds(line.claimedPence),
     approved: formatPounds(line.approvedPence),
     paid: formatPounds(line.paidPence),
+    released: formatPounds(line.releasedPence),
     remaining: formatPounds(line.remainingPence),
   };
 }
