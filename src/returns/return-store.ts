@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
-import { type AuditActor, type AuditEntry, auditInsert } from '../audit/audit.service';
+import type { AuditActor, AuditEntry } from '../audit/audit.service';
+import { auditInsert } from '../audit/audit-store';
 import { awardForDeliveryJson, type AwardForDeliveryRaw } from '../awards/award-for-delivery';
 import { applySearch, applySort } from '../common/list-query';
 import { DeliveryReturn } from './delivery-return.entity';
