@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, FindOptionsWhere, In, Not } from 'typeorm';
-import type { ScheduledFields } from '../returns/return-schedule.service';
+import type { ScheduledFields } from '../returns/return-schedule-store';
 import { publishedRoundSql } from '../rounds/round-lifecycle';
 import type { AwardDto } from './offer.dto';
 import { AwardDecision, AwardLine } from './award.entity';

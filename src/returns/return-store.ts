@@ -9,7 +9,7 @@ import type { ReturnContent } from './return-content.rules';
 import { committedJson, type LedgerPosition, outputsJson, positionJson } from './return-ledger';
 import { RETURN_FILTER_SQL } from './return-lifecycle';
 import type { SubmissionDto } from './return-response.dto';
-import type { ScheduledFields } from './return-schedule.service';
+import type { ScheduledFields } from './return-schedule-store';
 import { ReturnPayment } from './return-payment.entity';
 import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
 import type { YearKindAmount } from './return.rules';
