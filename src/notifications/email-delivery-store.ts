@@ -94,35 +94,20 @@ export class EmailDeliveryStore {
     );
   }
 
-  // An attempt failed and another will follow: the row back to pending, with why.
-  async markRetrying(
+  // An attempt failed, with why: `retrying`, the row goes back to pending for the next attempt;
+  // `failed`, it was the last, and the row is failed for an admin to see and retry.
+  async markUnsent(
     manager: EntityManager,
     id: string,
-    error: string,
-    subject: string | null,
+    attempt: { outcome: 'retrying' | 'failed'; error: string; subject: string | null },
   ): Promise<void> {
+    const failed = attempt.outcome === 'failed';
     await manager.query(
       `UPDATE email_outbox
-       SET status = 'pending', attempts = attempts + 1, last_error = $2,
-           subject = coalesce($3, subject), updated_at = now()
+       SET status = $4, attempts = attempts + 1, last_error = $2,
+           subject = coalesce($3, subject), updated_at = now()${failed ? ', failed_at = now()' : ''}
        WHERE id = $1 AND status IN ('pending', 'sending')`,
-      [id, error.slice(0, ERROR_LIMIT), subject],
-    );
-  }
-
-  // The last attempt failed: the row failed, with why, for an admin to see and retry.
-  async markFailed(
-    manager: EntityManager,
-    id: string,
-    error: string,
-    subject: string | null,
-  ): Promise<void> {
-    await manager.query(
-      `UPDATE email_outbox
-       SET status = 'failed', attempts = attempts + 1, failed_at = now(), last_error = $2,
-           subject = coalesce($3, subject), updated_at = now()
-       WHERE id = $1 AND status IN ('pending', 'sending')`,
-      [id, error.slice(0, ERROR_LIMIT), subject],
+      [id, attempt.error.slice(0, ERROR_LIMIT), attempt.subject, failed ? 'failed' : 'pending'],
     );
   }
 }

@@ -64,7 +64,7 @@ export class EmailDeliveryService {
       } catch (error) {
         await runner.rollbackTransaction();
         const reason = `Could not render template "${row.template}": ${messageOf(error)}`;
-        await this.markFailed(outboxId, reason, null);
+        await this.markUnsent(outboxId, { outcome: 'failed', error: reason, subject: null });
         logDelivery('failed', reason);
         throw new UndeliverableEmailError(reason);
       }
@@ -84,13 +84,9 @@ export class EmailDeliveryService {
       if (runner.isTransactionActive) {
         await runner.rollbackTransaction().catch(() => undefined);
       }
-      if (lastAttempt) {
-        await this.markFailed(outboxId, messageOf(error), subject);
-        logDelivery('failed', error);
-      } else {
-        await this.markRetrying(outboxId, messageOf(error), subject);
-        logDelivery('retrying', error);
-      }
+      const outcome = lastAttempt ? 'failed' : 'retrying';
+      await this.markUnsent(outboxId, { outcome, error: messageOf(error), subject });
+      logDelivery(outcome, error);
       throw error;
     } finally {
       await runner.release();
@@ -112,12 +108,12 @@ export class EmailDeliveryService {
     }
   }
 
-  private async markRetrying(id: string, error: string, subject: string | null): Promise<void> {
-    await this.store.markRetrying(this.dataSource.manager, id, error, subject);
-  }
-
-  private async markFailed(id: string, error: string, subject: string | null): Promise<void> {
-    await this.store.markFailed(this.dataSource.manager, id, error, subject);
+  // After the send's transaction rolled back: on a connection of its own.
+  private async markUnsent(
+    id: string,
+    attempt: Parameters<EmailDeliveryStore['markUnsent']>[2],
+  ): Promise<void> {
+    await this.store.markUnsent(this.dataSource.manager, id, attempt);
   }
 }
 
