@@ -14,6 +14,14 @@ export function createdFieldsSql(columns: Record<string, string>): string {
      FROM (VALUES ${pairs.join(', ')}) AS c(f, v) WHERE v IS NOT NULL AND v <> 'null'::jsonb)`;
 }
 
+const INSERT_EVENT =
+  'INSERT INTO audit_events (actor_id, actor_label, command, object_type, object_id, changes)';
+
+// What an event says of who did what to which kind of object, as INSERT_EVENT's first values.
+function whoDidWhat(actor: AuditActor, entry: Omit<AuditEntry, 'objectId'>): unknown[] {
+  return [actor.id, actor.label, entry.command, entry.objectType];
+}
+
 // The INSERT of an audit event, for a caller that makes it part of one of its own statements
 // (a WITH) so a write and its event reach the database together. Its values are numbered from
 // $`first`.
@@ -22,19 +30,11 @@ export function auditInsert(
   entry: AuditEntry,
   first: number,
 ): { sql: string; values: unknown[] } {
-  const values = [
-    actor.id,
-    actor.label,
-    entry.command,
-    entry.objectType,
-    entry.objectId,
-    JSON.stringify(entry.changes),
-  ];
+  const values = [...whoDidWhat(actor, entry), entry.objectId, JSON.stringify(entry.changes)];
   const places = values.map((_, n) => `$${first + n}`);
   places[places.length - 1] += '::jsonb';
   return {
-    sql: `INSERT INTO audit_events (actor_id, actor_label, command, object_type, object_id, changes)
-          VALUES (${places.join(', ')})`,
+    sql: `${INSERT_EVENT} VALUES (${places.join(', ')})`,
     values,
   };
 }
@@ -49,16 +49,10 @@ export function auditInsertFrom(
   first: number,
   from: { from: string; objectIdSql: string; moreChangesSql: string },
 ): { sql: string; values: unknown[] } {
-  const values = [
-    actor.id,
-    actor.label,
-    entry.command,
-    entry.objectType,
-    JSON.stringify(entry.changes),
-  ];
+  const values = [...whoDidWhat(actor, entry), JSON.stringify(entry.changes)];
   const [id, label, command, objectType, changes] = values.map((_, n) => `$${first + n}`);
   return {
-    sql: `INSERT INTO audit_events (actor_id, actor_label, command, object_type, object_id, changes)
+    sql: `${INSERT_EVENT}
           SELECT ${id}, ${label}, ${command}, ${objectType}, ${from.objectIdSql},
                  ${from.moreChangesSql} || ${changes}::jsonb
             FROM ${from.from}`,
