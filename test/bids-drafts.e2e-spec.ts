@@ -1,6 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { auditInsertFrom } from '../src/audit/audit.service';
+import { auditInsertFrom } from '../src/audit/audit-store';
 import { BidStore } from '../src/bids/bid-store';
 import type { BidDto } from '../src/bids/bid-response.dto';
 import type { Role } from '../src/common/access';

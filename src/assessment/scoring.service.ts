@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditActor, AuditService, auditInsert } from '../audit/audit.service';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import { auditInsert } from '../audit/audit-store';
 import type { BidStatus } from '../bids/bid.entity';
 import { BidForAssessment, BidProgressService } from '../bids/bid-progress.service';
 import type { BidDto } from '../bids/bid-response.dto';

@@ -5,7 +5,7 @@ import type { AuthenticatedUser } from '../common/access';
 import { formatLondon, londonDateOf } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OrganisationsService } from '../organisations/organisations.service';
-import { ReturnScheduleService, scheduled } from '../returns/return-schedule.service';
+import { ReturnScheduleStore, scheduled } from '../returns/return-schedule-store';
 import { returnSchedule } from '../returns/return-schedule.rules';
 import { RoundStore } from '../rounds/round-store';
 import { UsersService } from '../users/users.service';
@@ -28,7 +28,7 @@ export class AwardViews {
     private readonly rounds: RoundStore,
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
-    private readonly returns: ReturnScheduleService,
+    private readonly returns: ReturnScheduleStore,
     private readonly letters: OfferLetters,
     private readonly dataSource: DataSource,
     private readonly store: AwardStore,

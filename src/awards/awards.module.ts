@@ -4,7 +4,7 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { ReturnLedger } from '../returns/return-ledger';
-import { ReturnScheduleService } from '../returns/return-schedule.service';
+import { ReturnScheduleStore } from '../returns/return-schedule-store';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AssessmentModule } from '../assessment/assessment.module';
 import { AuditModule } from '../audit/audit.module';
@@ -74,7 +74,7 @@ import { VariationsService } from './variations.service';
     // caller's transaction, provided here so awards need not import the returns module, which
     // builds on awards.
     ReturnLedger,
-    ReturnScheduleService,
+    ReturnScheduleStore,
     VariationReadsService,
     VariationStore,
     VariationViews,

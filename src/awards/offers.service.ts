@@ -7,7 +7,7 @@ import { formatLondon, londonDateOf } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MAX_RECIPIENTS } from '../notifications/email-outbox.entity';
 import { OutboxService } from '../notifications/outbox.service';
-import { ReturnScheduleService } from '../returns/return-schedule.service';
+import { ReturnScheduleStore } from '../returns/return-schedule-store';
 import { RoundStore } from '../rounds/round-store';
 import { UsersService } from '../users/users.service';
 import { acceptedEmail, closedEmails, type ClosedStatus } from './award-emails';
@@ -35,7 +35,7 @@ export class OffersService {
     private readonly bids: BidProgressService,
     private readonly rounds: RoundStore,
     private readonly users: UsersService,
-    private readonly returns: ReturnScheduleService,
+    private readonly returns: ReturnScheduleStore,
     private readonly outbox: OutboxService,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,

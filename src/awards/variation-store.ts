@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
 import { ReturnLedger } from '../returns/return-ledger';
-import { ReturnScheduleService } from '../returns/return-schedule.service';
+import { ReturnScheduleStore } from '../returns/return-schedule-store';
 import type { ScheduledReturnDto } from '../returns/return-response.dto';
 import type { RoundWithParts } from '../rounds/round-views';
 import type { AwardForDelivery } from './award-delivery.service';
@@ -30,7 +30,7 @@ export interface AwardAsItStands {
 export class VariationStore {
   constructor(
     private readonly awards: AwardStore,
-    private readonly schedule: ReturnScheduleService,
+    private readonly schedule: ReturnScheduleStore,
     private readonly ledger: ReturnLedger,
   ) {}
 

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { londonDateOf } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OrganisationsService } from '../organisations/organisations.service';
-import { ReturnScheduleService } from '../returns/return-schedule.service';
+import { ReturnScheduleStore } from '../returns/return-schedule-store';
 import { RoundStore } from '../rounds/round-store';
 import { UsersService } from '../users/users.service';
 import type { AwardForDelivery } from './award-delivery.service';
@@ -26,7 +26,7 @@ export class VariationViews {
     private readonly rounds: RoundStore,
     private readonly organisations: OrganisationsService,
     private readonly users: UsersService,
-    private readonly returns: ReturnScheduleService,
+    private readonly returns: ReturnScheduleStore,
     private readonly letters: VariationLetters,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}

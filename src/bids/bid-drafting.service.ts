@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import {
-  AuditActor,
-  auditInsert,
-  auditInsertFrom,
-  changedFields,
-  createdFields,
-  createdFieldsSql,
-} from '../audit/audit.service';
+import { AuditActor, changedFields, createdFields } from '../audit/audit.service';
+import { auditInsert, auditInsertFrom, createdFieldsSql } from '../audit/audit-store';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
 import { formatLondon } from '../common/london-time';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuditActor, auditInsert, AuditService } from '../audit/audit.service';
+import { AuditActor, AuditService } from '../audit/audit.service';
+import { auditInsert } from '../audit/audit-store';
 import type { AuthenticatedUser } from '../common/access';
 import { scannedCleanSha256s } from '../documents/document.lifecycle';
 import { APP_CONFIG, AppConfig } from '../config/app-config';

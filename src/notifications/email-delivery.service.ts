@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { EmailData } from './email-outbox.entity';
+import { EmailDeliveryStore } from './email-delivery-store';
 import { EmailRenderSteps } from './email-render-steps';
 import { EmailTemplates, RenderedEmail } from './email-templates';
 import { MailTransport } from './mail-transport';
@@ -11,15 +11,6 @@ export type DeliveryOutcome = 'sent' | 'skipped';
 // Thrown when sending again cannot help (the template cannot be rendered with the row's data).
 export class UndeliverableEmailError extends Error {}
 
-interface ClaimedRow {
-  id: string;
-  template: string;
-  recipients: string[];
-  data: EmailData;
-}
-
-const ERROR_LIMIT = 2000;
-
 // retrying: this attempt failed and the job will try again; failed: no more attempts.
 type DeliveryLogOutcome = DeliveryOutcome | 'retrying' | 'failed';
 interface DeliveryLogFields {
@@ -28,8 +19,6 @@ interface DeliveryLogFields {
   outcome: DeliveryLogOutcome;
   attempt: number;
 }
-// How long a job waits for the row while another job for it is mid-send.
-const LOCK_WAIT = '10s';
 
 // Sends one outbox row, inside a transaction that holds the row locked from before the SMTP
 // conversation to after it. The row is marked sent in that transaction, which commits the moment
@@ -44,6 +33,7 @@ export class EmailDeliveryService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly store: EmailDeliveryStore,
     private readonly templates: EmailTemplates,
     private readonly steps: EmailRenderSteps,
     private readonly transport: MailTransport,
@@ -61,12 +51,7 @@ export class EmailDeliveryService {
     try {
       await runner.startTransaction();
       // Waits while another job for the row is mid-send, but not for ever.
-      await runner.query(`SET LOCAL lock_timeout = '${LOCK_WAIT}'`);
-      const [row] = (await runner.query(
-        `SELECT id, template, recipients, data FROM email_outbox
-         WHERE id = $1 AND status IN ('pending', 'sending') FOR UPDATE`,
-        [outboxId],
-      )) as ClaimedRow[];
+      const row = await this.store.claim(runner.manager, outboxId);
       if (!row) {
         await runner.commitTransaction();
         logDelivery('skipped');
@@ -79,18 +64,15 @@ export class EmailDeliveryService {
       } catch (error) {
         await runner.rollbackTransaction();
         const reason = `Could not render template "${row.template}": ${messageOf(error)}`;
-        await this.markFailed(outboxId, reason, null);
+        await this.markUnsent(outboxId, { outcome: 'failed', error: reason, subject: null });
         logDelivery('failed', reason);
         throw new UndeliverableEmailError(reason);
       }
       subject = rendered.subject;
-      await runner.query(
-        `UPDATE email_outbox
-         SET status = 'sent', attempts = attempts + 1, sent_at = now(), subject = $2,
-             message_id = $3, updated_at = now()
-         WHERE id = $1`,
-        [outboxId, rendered.subject, this.transport.messageId(outboxId)],
-      );
+      await this.store.markSent(runner.manager, outboxId, {
+        subject: rendered.subject,
+        messageId: this.transport.messageId(outboxId),
+      });
       await this.transport.send({ outboxId, to: row.recipients, ...rendered });
       await runner.commitTransaction();
       logDelivery('sent');
@@ -102,13 +84,9 @@ export class EmailDeliveryService {
       if (runner.isTransactionActive) {
         await runner.rollbackTransaction().catch(() => undefined);
       }
-      if (lastAttempt) {
-        await this.markFailed(outboxId, messageOf(error), subject);
-        logDelivery('failed', error);
-      } else {
-        await this.markRetrying(outboxId, messageOf(error), subject);
-        logDelivery('retrying', error);
-      }
+      const outcome = lastAttempt ? 'failed' : 'retrying';
+      await this.markUnsent(outboxId, { outcome, error: messageOf(error), subject });
+      logDelivery(outcome, error);
       throw error;
     } finally {
       await runner.release();
@@ -130,24 +108,12 @@ export class EmailDeliveryService {
     }
   }
 
-  private async markRetrying(id: string, error: string, subject: string | null): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE email_outbox
-       SET status = 'pending', attempts = attempts + 1, last_error = $2,
-           subject = coalesce($3, subject), updated_at = now()
-       WHERE id = $1 AND status IN ('pending', 'sending')`,
-      [id, error.slice(0, ERROR_LIMIT), subject],
-    );
-  }
-
-  private async markFailed(id: string, error: string, subject: string | null): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE email_outbox
-       SET status = 'failed', attempts = attempts + 1, failed_at = now(), last_error = $2,
-           subject = coalesce($3, subject), updated_at = now()
-       WHERE id = $1 AND status IN ('pending', 'sending')`,
-      [id, error.slice(0, ERROR_LIMIT), subject],
-    );
+  // After the send's transaction rolled back: on a connection of its own.
+  private async markUnsent(
+    id: string,
+    attempt: Parameters<EmailDeliveryStore['markUnsent']>[2],
+  ): Promise<void> {
+    await this.store.markUnsent(this.dataSource.manager, id, attempt);
   }
 }
 

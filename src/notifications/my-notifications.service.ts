@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../common/access';
 import { formatLondon } from '../common/london-time';
 import type { Page, PageQuery } from '../common/pagination';
-import { EmailOutbox } from './email-outbox.entity';
+import type { EmailOutbox } from './email-outbox.entity';
+import { OutboxStore } from './outbox-store';
 import { EmailTemplates } from './email-templates';
 import type { MyNotificationDto } from './my-notification.dto';
 
@@ -16,21 +16,17 @@ const LINK_FIELDS = ['bidUrl', 'returnUrl', 'assignmentUrl', 'awardUrl', 'export
 @Injectable()
 export class MyNotificationsService {
   constructor(
-    @InjectRepository(EmailOutbox) private readonly rows: Repository<EmailOutbox>,
+    private readonly dataSource: DataSource,
+    private readonly store: OutboxStore,
     private readonly templates: EmailTemplates,
   ) {}
 
   async list(user: AuthenticatedUser, page: PageQuery): Promise<Page<MyNotificationDto>> {
-    const [rows, total] = await this.rows
-      .createQueryBuilder('email')
-      .where('email.recipients @> ARRAY[:address]::text[]', {
-        address: user.email.trim().toLowerCase(),
-      })
-      .orderBy('email.createdAt', 'DESC')
-      .addOrderBy('email.id', 'ASC')
-      .take(page.limit)
-      .skip(page.offset)
-      .getManyAndCount();
+    const [rows, total] = await this.store.pageForRecipient(
+      this.dataSource.manager,
+      user.email.trim().toLowerCase(),
+      page,
+    );
     return {
       items: rows.map((row) => this.toDto(row)),
       total,

@@ -4,6 +4,7 @@ import { NotificationCommandsController } from './notification-commands.controll
 import { NotificationsModule } from './notifications.module';
 import { OutboxRelayService } from './outbox-relay.service';
 import { ReminderScanService } from './reminder-scan.service';
+import { EmailDeliveryStore } from './email-delivery-store';
 
 // The reminder scan and the outbox relay, for the worker's timers and an admin's "now". They
 // need the queues and metrics of a whole app, so the CLI's smaller contexts (which import
@@ -11,7 +12,7 @@ import { ReminderScanService } from './reminder-scan.service';
 @Module({
   imports: [NotificationsModule, AuditModule],
   controllers: [NotificationCommandsController],
-  providers: [OutboxRelayService, ReminderScanService],
-  exports: [OutboxRelayService, ReminderScanService],
+  providers: [OutboxRelayService, ReminderScanService, EmailDeliveryStore],
+  exports: [OutboxRelayService, ReminderScanService, EmailDeliveryStore],
 })
 export class NotificationCommandsModule {}

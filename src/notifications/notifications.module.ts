@@ -9,6 +9,7 @@ import { EmailTemplates } from './email-templates';
 import { MyNotificationsController } from './my-notifications.controller';
 import { MyNotificationsService } from './my-notifications.service';
 import { OutboxService } from './outbox.service';
+import { OutboxStore } from './outbox-store';
 import { ReminderRegistry } from './reminder-registry';
 
 // What every process needs: queuing email (api) and the template catalogue, reminder kinds and
@@ -24,10 +25,11 @@ import { ReminderRegistry } from './reminder-registry';
       useFactory: (config: AppConfig) => EmailTemplates.load(config.mail.templatesDir),
     },
     OutboxService,
+    OutboxStore,
     MyNotificationsService,
     ReminderRegistry,
     EmailRenderSteps,
   ],
-  exports: [EmailTemplates, OutboxService, ReminderRegistry, EmailRenderSteps],
+  exports: [EmailTemplates, OutboxService, OutboxStore, ReminderRegistry, EmailRenderSteps],
 })
 export class NotificationsModule {}

@@ -7,14 +7,9 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { EmailJobName, EmailJobs, Originated, QUEUES } from '../queues/queues';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { EmailRelayRunDto } from './notification-commands.dto';
+import { EmailDeliveryStore, type RelayedRow } from './email-delivery-store';
 
 const BATCH = 500;
-
-interface RelayedRow {
-  id: string;
-  request_id: string | null;
-  traceparent: string | null;
-}
 
 // The request and trace that wrote the row, for the email job's log lines and span.
 function originOf(requestId: string | null, traceparent: string | null): Originated {
@@ -40,6 +35,7 @@ export class OutboxRelayService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly dataSource: DataSource,
+    private readonly store: EmailDeliveryStore,
     @InjectQueue(QUEUES.email)
     private readonly queue: Queue<EmailJobs[EmailJobName]['data'], unknown, EmailJobName>,
     private readonly audit: AuditService,
@@ -66,43 +62,31 @@ export class OutboxRelayService {
 
   // New rows (never relayed, or put back by an admin retry), oldest first.
   async relayNew(): Promise<number> {
-    return this.relay(
-      `SELECT id, request_id, traceparent FROM email_outbox
-       WHERE status = 'pending' AND relayed_at IS NULL
-       ORDER BY created_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-      [],
-    );
+    return this.relay((manager) => this.store.takeNew(manager, BATCH));
   }
 
   // Unfinished rows relayed a while ago: their job may be gone (Redis lost its data, a job
   // failed on stalls). Adding them again is harmless when the job is still there.
   async sweep(): Promise<number> {
-    return this.relay(
-      `SELECT id, request_id, traceparent FROM email_outbox
-       WHERE status IN ('pending', 'sending') AND relayed_at < now() - make_interval(secs => $1)
-       ORDER BY relayed_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-      [this.config.mail.sweepAfterSeconds],
-    );
+    const { sweepAfterSeconds } = this.config.mail;
+    return this.relay((manager) => this.store.takeStale(manager, sweepAfterSeconds, BATCH));
   }
 
   // Every unfinished row relayed before now, whatever its age: for when Redis comes back and
   // may have lost their jobs. "Now" is the database's clock, the one relayed_at was written by,
   // read once so that rows relayed by this sweep's own batches are not taken twice.
   async sweepAll(): Promise<number> {
-    const [{ now }] = await this.dataSource.query<{ now: string }[]>('SELECT now()::text AS now');
-    return this.relay(
-      `SELECT id, request_id, traceparent FROM email_outbox
-       WHERE status IN ('pending', 'sending') AND relayed_at < $1::timestamptz
-       ORDER BY relayed_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED`,
-      [now],
-    );
+    const now = await this.store.now(this.dataSource.manager);
+    return this.relay((manager) => this.store.takeRelayedBefore(manager, now, BATCH));
   }
 
-  private async relay(select: string, params: unknown[]): Promise<number> {
+  // Batches of the rows `take` locks, each put on the queue and marked relayed in one
+  // transaction, until a batch is not full.
+  private async relay(take: (manager: EntityManager) => Promise<RelayedRow[]>): Promise<number> {
     let total = 0;
     for (;;) {
       const count = await this.dataSource.transaction(async (manager: EntityManager) => {
-        const rows = await manager.query<RelayedRow[]>(select, params);
+        const rows = await take(manager);
         if (rows.length === 0) {
           return 0;
         }
@@ -113,9 +97,10 @@ export class OutboxRelayService {
             opts: this.jobOptions(id),
           })),
         );
-        await manager.query(`UPDATE email_outbox SET relayed_at = now() WHERE id = ANY($1)`, [
+        await this.store.markRelayed(
+          manager,
           rows.map(({ id }) => id),
-        ]);
+        );
         return rows.length;
       });
       total += count;

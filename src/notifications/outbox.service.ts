@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { isEmail } from 'class-validator';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService, changedFields } from '../audit/audit.service';
 import type { Page } from '../common/pagination';
 import type { FieldError } from '../common/problem';
-import { EmailData, EmailOutbox } from './email-outbox.entity';
+import type { EmailData, EmailOutbox } from './email-outbox.entity';
+import { type NewEmailRow, outboxInsert, OutboxStore } from './outbox-store';
 import type { EmailOutboxDto, EmailOutboxQuery } from './email-outbox.dto';
 import { EmailTemplates } from './email-templates';
 import { currentJobOrigin } from '../observability/job-origin';
@@ -42,27 +42,15 @@ export function toEmailOutboxDto(row: EmailOutbox): EmailOutboxDto {
 export class OutboxService {
   constructor(
     private readonly dataSource: DataSource,
-    @InjectRepository(EmailOutbox) private readonly rows: Repository<EmailOutbox>,
+    private readonly store: OutboxStore,
     private readonly templates: EmailTemplates,
     private readonly audit: AuditService,
   ) {}
 
   // Call inside the transaction of the change the email is about: both commit or neither does.
   // A refusal is thrown before anything is written; the caller's transaction decides what follows.
-  async queue(manager: EntityManager, message: EmailMessage): Promise<QueuedEmail> {
-    const insert = this.insertOf(message, 1);
-    const inserted = await manager.query<{ id: string }[]>(
-      `${insert.sql} RETURNING id`,
-      insert.values,
-    );
-    if (inserted.length > 0) {
-      return { id: inserted[0].id, queued: true };
-    }
-    const existing = await manager.query<{ id: string }[]>(
-      `SELECT id FROM email_outbox WHERE dedupe_key = $1`,
-      [message.dedupeKey],
-    );
-    return { id: existing[0].id, queued: false };
+  queue(manager: EntityManager, message: EmailMessage): Promise<QueuedEmail> {
+    return this.store.queue(manager, this.rowOf(message));
   }
 
   // The INSERT that queues `message` (nothing when its key was queued before), for a caller that
@@ -70,61 +58,27 @@ export class OutboxService {
   // database together. Its values are numbered from $`first`. Checked as queue() checks: a
   // refusal is thrown here, before anything is written.
   insertOf(message: EmailMessage, first: number): { sql: string; values: unknown[] } {
+    return outboxInsert(this.rowOf(message), first);
+  }
+
+  // The row `message` makes, once checked: its recipients as stored, and the request (and trace)
+  // that caused it.
+  private rowOf(message: EmailMessage): NewEmailRow {
     const recipients = (Array.isArray(message.to) ? message.to : [message.to]).map((address) =>
       address.trim().toLowerCase(),
     );
     this.check(message, recipients);
-    // The request (and trace) that caused the email, for the relay to hand on to its job.
-    const origin = currentJobOrigin();
-    const values = [
-      message.dedupeKey,
-      message.template,
-      recipients,
-      JSON.stringify(message.data),
-      message.about?.type ?? null,
-      message.about?.id ?? null,
-      origin?.requestId ?? null,
-      origin?.traceparent ?? null,
-    ];
-    return {
-      sql: `INSERT INTO email_outbox
-              (dedupe_key, template, recipients, data, object_type, object_id, request_id, traceparent)
-            VALUES (${values.map((_, n) => `$${first + n}`).join(', ')})
-            ON CONFLICT (dedupe_key) DO NOTHING`,
-      values,
-    };
+    const { dedupeKey, template, data, about } = message;
+    return { dedupeKey, template, recipients, data, about, origin: currentJobOrigin() };
   }
 
   async list(query: EmailOutboxQuery): Promise<Page<EmailOutboxDto>> {
-    const select = this.rows.createQueryBuilder('email');
-    if (query.status) {
-      select.andWhere('email.status = :status', { status: query.status });
-    }
-    if (query.template) {
-      select.andWhere('email.template = :template', { template: query.template });
-    }
-    if (query.recipient) {
-      select.andWhere('email.recipients @> ARRAY[:recipient]::text[]', {
-        recipient: query.recipient.toLowerCase(),
-      });
-    }
-    if (query.objectType) {
-      select.andWhere('email.objectType = :objectType', { objectType: query.objectType });
-    }
-    if (query.objectId) {
-      select.andWhere('email.objectId = :objectId', { objectId: query.objectId });
-    }
-    const [rows, total] = await select
-      .orderBy('email.createdAt', 'DESC')
-      .addOrderBy('email.id', 'ASC')
-      .take(query.limit)
-      .skip(query.offset)
-      .getManyAndCount();
+    const [rows, total] = await this.store.page(this.dataSource.manager, query);
     return { items: rows.map(toEmailOutboxDto), total, limit: query.limit, offset: query.offset };
   }
 
   async get(id: string): Promise<EmailOutboxDto> {
-    const row = await this.rows.findOneBy({ id });
+    const row = await this.store.find(this.dataSource.manager, id);
     if (!row) {
       throw notFound('Email');
     }
@@ -134,10 +88,7 @@ export class OutboxService {
   // A failed email goes back to pending with a fresh set of attempts; the relay picks it up.
   retry(actor: AuditActor, id: string): Promise<EmailOutboxDto> {
     return this.dataSource.transaction(async (manager) => {
-      const row = await manager.findOne(EmailOutbox, {
-        where: { id },
-        lock: { mode: 'pessimistic_write' },
-      });
+      const row = await this.store.lock(manager, id);
       if (!row) {
         throw notFound('Email');
       }
@@ -147,8 +98,7 @@ export class OutboxService {
         });
       }
       const before = { ...row };
-      Object.assign(row, { status: 'pending', relayedAt: null, failedAt: null });
-      const saved = await manager.save(row);
+      const saved = await this.store.reopen(manager, row);
       await this.audit.record(manager, actor, {
         command: 'email.retry',
         objectType: 'email',

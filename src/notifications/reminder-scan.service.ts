@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { DataSource } from 'typeorm';
 import { ReminderKind, ReminderRegistry } from './reminder-registry';
-import { MAX_RECIPIENTS } from './email-outbox.entity';
+import { OutboxStore } from './outbox-store';
 import { MetricsService } from '../observability/metrics.service';
 import { ReminderScanRunDto } from './notification-commands.dto';
 
@@ -15,6 +15,7 @@ export class ReminderScanService {
 
   constructor(
     private readonly dataSource: DataSource,
+    private readonly store: OutboxStore,
     private readonly registry: ReminderRegistry,
     private readonly metrics: MetricsService,
     private readonly audit: AuditService,
@@ -63,25 +64,11 @@ export class ReminderScanService {
     return queued;
   }
 
-  private async queueDue(kind: ReminderKind, asOf: Date): Promise<number> {
-    const params = [asOf, ...(kind.params ?? [])];
-    const template = params.length + 1;
-    const rows = await this.dataSource.query<unknown[]>(
-      // More recipients than one email may carry go as several emails (`<key>:part-2`, ...);
-      // a reminder with nobody to send to is not queued.
-      `INSERT INTO email_outbox (dedupe_key, template, recipients, data, object_type, object_id)
-       SELECT CASE WHEN part.n = 1 THEN due.dedupe_key ELSE due.dedupe_key || ':part-' || part.n END,
-              $${template}, part.recipients, due.data, due.object_type, due.object_id
-       FROM (${kind.select}) AS due
-       CROSS JOIN LATERAL (
-         SELECT (u.ord - 1) / ${MAX_RECIPIENTS} + 1 AS n, array_agg(u.email ORDER BY u.ord) AS recipients
-         FROM unnest(due.recipients) WITH ORDINALITY AS u(email, ord)
-         GROUP BY (u.ord - 1) / ${MAX_RECIPIENTS}
-       ) part
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id`,
-      [...params, kind.template],
-    );
-    return rows.length;
+  private queueDue(kind: ReminderKind, asOf: Date): Promise<number> {
+    return this.store.queueDue(this.dataSource.manager, {
+      select: kind.select,
+      params: [asOf, ...(kind.params ?? [])],
+      template: kind.template,
+    });
   }
 }

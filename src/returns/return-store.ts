@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
-import { type AuditActor, type AuditEntry, auditInsert } from '../audit/audit.service';
+import type { AuditActor, AuditEntry } from '../audit/audit.service';
+import { auditInsert } from '../audit/audit-store';
 import { awardForDeliveryJson, type AwardForDeliveryRaw } from '../awards/award-for-delivery';
 import { applySearch, applySort } from '../common/list-query';
 import { DeliveryReturn } from './delivery-return.entity';
@@ -8,7 +9,7 @@ import type { ReturnContent } from './return-content.rules';
 import { committedJson, type LedgerPosition, outputsJson, positionJson } from './return-ledger';
 import { RETURN_FILTER_SQL } from './return-lifecycle';
 import type { SubmissionDto } from './return-response.dto';
-import type { ScheduledFields } from './return-schedule.service';
+import type { ScheduledFields } from './return-schedule-store';
 import { ReturnPayment } from './return-payment.entity';
 import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
 import type { YearKindAmount } from './return.rules';

@@ -12,7 +12,7 @@ import {
 } from './return-content.rules';
 import { isWithBidder, quarterLabel } from './return-lifecycle';
 import { readStatus } from './return-schedule.rules';
-import { scheduled, type ScheduledFields } from './return-schedule.service';
+import { scheduled, type ScheduledFields } from './return-schedule-store';
 import type {
   AwardPositionDto,
   PaymentDto,

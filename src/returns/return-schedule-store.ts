@@ -41,9 +41,10 @@ function newReturn(
   };
 }
 
-// The returns an award owes, for the awards module: written inside the caller's transaction.
+// Named reads and writes of the returns an award owes (its schedule), for the awards module, in
+// the caller's transaction.
 @Injectable()
-export class ReturnScheduleService {
+export class ReturnScheduleStore {
   // One return per financial quarter of the delivery period; a quarter already over when the
   // award is accepted is due at once. `today` is the UK calendar date.
   async schedule(
