@@ -480,7 +480,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Download the grant offer letter (printable HTML): parties, amounts per financial year, conditions, eligible expenditure, reporting, deadline
+     * Download the grant offer letter (printable HTML): parties, amounts per financial year as offered and accepted (not as varied since), conditions, eligible expenditure, reporting, deadline
      * @description Requires role: applicant, approver, moderator, finance, admin.
      */
     get: operations['downloadOfferLetter'];
@@ -5535,7 +5535,7 @@ export interface components {
     VarianceDto: {
       actualPence: number;
       needsExplanation: boolean;
-      /** @description Whole percent; null with no profile */
+      /** @description Actual against profile, whole percent rounded halves away from zero as the spend summary rounds it; null with no profile */
       percent: number | null;
       /** @description The quarter’s profile: its share of the year’s award, or what an approved variation set */
       profilePence: number;

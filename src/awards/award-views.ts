@@ -166,6 +166,9 @@ export class AwardViews {
     }
     const approverIds = [row.decidedBy, ...(row.secondApproverId ? [row.secondApproverId] : [])];
     const names = await this.users.namesOf(approverIds, manager);
+    // The terms as accepted (or as offered, before acceptance): a later variation has its own
+    // letter and never rewrites this one.
+    const terms = await this.store.termsAt(manager, row, row.acceptedAt ?? new Date());
     const html = this.letters.render({
       funderName: FUNDER,
       reference: bid.reference,
@@ -175,8 +178,8 @@ export class AwardViews {
       companyNumber: organisation.companyNumber,
       charityNumber: organisation.charityNumber,
       offeredAt: row.publishedAt,
-      amountPence: row.amountPence,
-      lines: await this.lines(manager, row.id),
+      amountPence: terms.amountPence,
+      lines: terms.lines,
       conditions: row.conditions,
       deliveryStartsOn: round.deliveryStartsOn,
       deliveryEndsOn: round.deliveryEndsOn,
