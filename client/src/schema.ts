@@ -3649,6 +3649,7 @@ export interface components {
        * @description When its file was deleted, after the retention period
        */
       expiredAt: string | null;
+      /** @description Once built: the round and the moment on the UK clock with its zone, e.g. spend-summary-SSF-DEMO-R-2026-04-01-0030-BST.csv */
       fileName: string | null;
       /** Format: date-time */
       finishedAt: string | null;
@@ -9326,7 +9327,7 @@ export interface operations {
       /** @description The file, as an attachment */
       200: {
         headers: {
-          /** @description attachment; filename="spend-summary-<round code>-<as at>.<format>" */
+          /** @description attachment; filename="spend-summary-<round code>-<as at, UK clock: YYYY-MM-DD-HHmm-BST|GMT>.<format>" */
           'Content-Disposition'?: string;
           [name: string]: unknown;
         };
