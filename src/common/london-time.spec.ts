@@ -2,6 +2,7 @@ import {
   addDays,
   endOfLondonDay,
   formatLondon,
+  formatUkDate,
   londonDateOf,
   londonFileStamp,
 } from './london-time';
@@ -50,5 +51,12 @@ describe('londonFileStamp', () => {
     // 25 October 2026: 01:30 BST (00:30 UTC), then 01:30 GMT (01:30 UTC).
     expect(londonFileStamp(new Date('2026-10-25T00:30:00Z'))).toBe('2026-10-25-0130-BST');
     expect(londonFileStamp(new Date('2026-10-25T01:30:00Z'))).toBe('2026-10-25-0130-GMT');
+  });
+});
+
+describe('formatUkDate', () => {
+  it('writes a calendar date as people in the UK do', () => {
+    expect(formatUkDate('2026-12-03')).toBe('3 December 2026');
+    expect(formatUkDate('2026-03-29')).toBe('29 March 2026');
   });
 });

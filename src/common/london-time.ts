@@ -113,3 +113,9 @@ export function londonFileStamp(instant: Date): string {
   );
   return `${londonDateOf(instant)}-${part.hour}${part.minute}-${part.timeZoneName}`;
 }
+
+// A calendar date (`2026-12-03`) as people in the UK write it: `3 December 2026`. Read at noon
+// UTC, which is the same day in London whatever the season.
+export function formatUkDate(isoDate: string): string {
+  return formatLondonDate(new Date(`${isoDate}T12:00:00Z`));
+}
