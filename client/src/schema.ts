@@ -2621,7 +2621,7 @@ export interface components {
       lines: components['schemas']['CostLineDto'][];
       /** Format: date-time */
       offerExpiresAt: string | null;
-      /** @description UK time, e.g. 23 December 2026, 23:59 */
+      /** @description The deadline on the UK clock with its zone named, e.g. 23 December 2026 23:59:59 GMT */
       offerExpiresUkTime: string | null;
       /** @description Still offered but past its deadline: it can no longer be accepted, and waits for the programme to withdraw it */
       offerLapsed: boolean;
@@ -2737,7 +2737,7 @@ export interface components {
       nextReturn: components['schemas']['NextReturnDto'] | null;
       /** Format: date-time */
       offerExpiresAt: string | null;
-      /** @description UK time, e.g. 23 December 2026, 23:59 */
+      /** @description The deadline on the UK clock with its zone named, e.g. 23 December 2026 23:59:59 GMT */
       offerExpiresUkTime: string | null;
       /** @description Still offered but past its deadline */
       offerLapsed: boolean;
@@ -4015,8 +4015,8 @@ export interface components {
       /** Format: date-time */
       offerExpiresAt: string;
       /**
-       * @description The deadline in UK time
-       * @example 27 May 2022, 23:59
+       * @description The deadline on the UK clock with its zone named
+       * @example 27 May 2022 23:59:59 BST
        */
       offerExpiresUkTime: string;
       /** @example Northumbria PCC */
@@ -5049,7 +5049,10 @@ export interface components {
        * @description The figures as they stood at this moment
        */
       asAt: string;
-      /** @description The same moment in UK time */
+      /**
+       * @description The same moment on the UK clock with its zone named, as the exports state it
+       * @example 1 April 2026 09:00:05 BST
+       */
       asAtLondon: string;
       /** @description Awards in reference order, a page at a time */
       awards: components['schemas']['SpendAwardPageDto'];

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../common/access';
 import { applySearch, applySort } from '../common/list-query';
-import { formatLondon, londonDateOf } from '../common/london-time';
+import { formatLondonZoned, londonDateOf } from '../common/london-time';
 import type { Page } from '../common/pagination';
 import type { ReturnStatus } from '../returns/delivery-return.entity';
 import { quarterLabel, WITH_BIDDER } from '../returns/return-lifecycle';
@@ -138,7 +138,7 @@ function toSummary(row: AwardRow, now: Date, today: string): AwardSummaryDto {
     revenuePence: Number(row.revenue_pence),
     publishedAt: row.published_at,
     offerExpiresAt: row.offer_expires_at,
-    offerExpiresUkTime: row.offer_expires_at ? formatLondon(row.offer_expires_at) : null,
+    offerExpiresUkTime: row.offer_expires_at ? formatLondonZoned(row.offer_expires_at) : null,
     offerLapsed: offerLapsed({ status: row.status, offerExpiresAt: row.offer_expires_at }, now),
     acceptedAt: row.accepted_at,
     nextReturn: next

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { BidProgressService } from '../bids/bid-progress.service';
 import type { AuthenticatedUser } from '../common/access';
-import { formatLondon, londonDateOf } from '../common/london-time';
+import { formatLondonZoned, londonDateOf } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { ReturnScheduleService, scheduled } from '../returns/return-schedule.service';
@@ -138,7 +138,7 @@ export class AwardViews {
       conditions: row.conditions,
       publishedAt: row.publishedAt,
       offerExpiresAt: row.offerExpiresAt,
-      offerExpiresUkTime: row.offerExpiresAt ? formatLondon(row.offerExpiresAt) : null,
+      offerExpiresUkTime: row.offerExpiresAt ? formatLondonZoned(row.offerExpiresAt) : null,
       offerLapsed: offerLapsed(row, parts.now),
       acceptedAt: row.acceptedAt,
       signatoryName: row.signatoryName,
