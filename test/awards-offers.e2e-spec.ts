@@ -78,7 +78,8 @@ describe('awards: offer letters and acceptance', () => {
     expect(html).toContain('no later than 21 days after the quarter ends');
     expect(html).toContain(`<td>${FY} Q1</td><td>30 June ${Y}</td><td>21 July ${Y}</td>`);
     const { body } = await award(C1, cleveland).expect(200);
-    expect(html).toContain(`Accept or decline this offer by ${body.offerExpiresUkTime} (UK time)`);
+    expect(body.offerExpiresUkTime).toMatch(/^\d{1,2} \w+ \d{4} \d{2}:\d{2}:\d{2} (GMT|BST)$/);
+    expect(html).toContain(`Accept or decline this offer by ${body.offerExpiresUkTime}.`);
     expect(html).toContain('@media print');
   });
 

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { formatLondonZoned } from '../src/common/london-time';
 import { ReminderScanService } from '../src/notifications/reminder-scan.service';
 import { expectProblem } from './support/app';
 import {
@@ -10,6 +11,7 @@ import {
   type Bidder,
   type BiddingWorld,
 } from './support/bids';
+import { eventually } from './support/smtp';
 
 const DAY = 86_400_000;
 const COUNCIL = 'Newcastle upon Tyne City Council';
@@ -92,6 +94,19 @@ describe('deadline extensions for one organisation', () => {
     expect(notice.recipients).toContain(council.email);
     expect(notice.recipients).not.toContain(otherCouncil.email);
     expect(notice.data).toMatchObject({ closesAt: ownClose, revoked: false });
+    // The mail names the UK clock's zone wherever it gives a time, the subject too.
+    const ownCloseUk = formatLondonZoned(new Date(ownClose));
+    const mail = await eventually(() => {
+      const found = world.smtp
+        .to(council.email)
+        .filter((m) => m.subject.includes(`may submit to ${round.name}`));
+      expect(found).toHaveLength(1);
+      return found[0];
+    });
+    expect(mail.subject).toBe(`${COUNCIL} may submit to ${round.name} until ${ownCloseUk}`);
+    expect(mail.text).toContain(
+      `may submit bids until ${ownCloseUk}, instead of the round's ${formatLondonZoned(closesAt)}.`,
+    );
 
     // Each applicant sees their own deadline on the round and on their bid.
     const roundAs = async (bidder: Bidder) =>

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { quarterReturn, type ReturnsWorld, activeAward } from './support/returns';
 import { startPortalBrowser, type PortalBrowser } from './support/portal';
 import { DEMO_PASSWORD } from './support/app';
-import { londonDateOf } from '../src/common/london-time';
+import { formatUkDate, londonDateOf } from '../src/common/london-time';
 
 // Finance in the portal, in a real browser: finds a submitted return from its tasks, approves
 // part of the claim (a refused amount shown at its field first), a second finance officer
@@ -138,6 +138,7 @@ describe('finance in the portal', () => {
     const paid = await page.locator('main').textContent();
     expect(paid).toContain('Paid');
     expect(paid).toContain('BACS-PORTAL-0001');
+    expect(paid).toContain(`on ${formatUkDate(londonDateOf(new Date()))}, reference`);
     await expect(page.getByRole('button', { name: 'Record the payment' }).count()).resolves.toBe(0);
     await page.getByRole('link', { name: 'Payments', exact: true }).click();
     await portal.check(page, 'payments');
@@ -231,6 +232,10 @@ describe('finance in the portal', () => {
     const main = await page.locator('main').textContent();
     expect(main).toContain('Two columns were not fitted.');
     expect(main).toContain('Approved');
+    // The payment's day as people in the UK write it, not ISO.
+    expect(main).toContain(
+      `paid on ${formatUkDate(londonDateOf(new Date()))} (reference BACS-PORTAL-0001)`,
+    );
     await expect(page.getByRole('button', { name: 'Send your review' }).count()).resolves.toBe(0);
     for (const path of ['/payments', `/payments/${q1}`, '/exports']) {
       expect((await page.goto(`${baseUrl}${path}`))?.status()).toBe(403);

@@ -73,7 +73,7 @@ describe('reports: spend summary exports', () => {
     const { id, body, headers, file } = await build('csv');
     expect(headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(headers['content-disposition']).toMatch(
-      /^attachment; filename="spend-summary-T[0-9A-F]+-\d{4}-\d{2}-\d{2}T\d{4}\.csv"$/,
+      /^attachment; filename="spend-summary-T[0-9A-F]+-\d{4}-\d{2}-\d{2}-\d{4}-(GMT|BST)\.csv"$/,
     );
     expect(body).toMatchObject({ progress: 100, sizeBytes: file.length });
     // UTF-8 with a byte-order mark (Excel on Windows then reads "£" right), CRLF line ends.
@@ -242,6 +242,17 @@ describe('reports: spend summary exports', () => {
     expect(sumColumn(csv, 'quarter', 'Forecast (£)')).toBe(5_000_000);
     const [first] = csvRows(csv);
     expect([first['As at'], first.Level]).toEqual([ukTime(earlier), 'year']);
+  });
+
+  it('names the file by the UK clock of its moment, with the zone, as its rows do', async () => {
+    const rounds = await api().get('/api/v1/rounds?limit=100').set(as('finance')).expect(200);
+    const demo = rounds.body.items.find((r: { code: string }) => r.code === 'SSF-DEMO-R');
+    // 00:30 BST on 1 April is 23:30 UTC on 31 March: the file says what its rows say.
+    const { headers, file } = await build('csv', '2026-04-01T00:30:00+01:00', demo.id);
+    expect(headers['content-disposition']).toBe(
+      'attachment; filename="spend-summary-SSF-DEMO-R-2026-04-01-0030-BST.csv"',
+    );
+    expect(csvRows(file.toString('utf8'))[0]['As at']).toBe('1 April 2026 00:30:00 BST');
   });
 
   it('exports a round with no accepted awards as a valid, empty summary', async () => {

@@ -1,4 +1,5 @@
 import type { Role } from '../src/common/access';
+import { formatLondonZoned } from '../src/common/london-time';
 import type { SpendSummaryDto } from '../src/reports/spend-summary.dto';
 import { DEFAULT_AS_AT_LAG_MS } from '../src/reports/spend-summary.rules';
 import { expectProblem, type TestApp } from './support/app';
@@ -45,6 +46,9 @@ describe('reports: the round spend summary', () => {
   it('reads every figure back to the penny, and the same figures as at an earlier moment', async () => {
     expect(setup.returns.map((r) => `${r.quarter}`)).toEqual(['4', '1', '2', '3']);
     const now = await summary();
+    // The moment as the exports' rows state it: the UK clock with its zone, to the second.
+    expect(now.asAtLondon).toBe(formatLondonZoned(new Date(now.asAt)));
+    expect(now.asAtLondon).toMatch(/^\d{1,2} \w+ \d{4} \d{2}:\d{2}:\d{2} (GMT|BST)$/);
     expect(now.totals.round).toEqual({
       awards: 1,
       awardedPence: 30_000_000,

@@ -62,4 +62,32 @@ describe('returns: the demo delivery round', () => {
     });
     expect(position.body.overdueReturns).toBe(2);
   });
+
+  it('shows a return’s variance as the spend summary shows that quarter’s', async () => {
+    const rounds = await t.http().get('/api/v1/rounds?limit=100').set(as('finance')).expect(200);
+    const round = rounds.body.items.find((r: { code: string }) => r.code === 'SSF-DEMO-R');
+    const waiting = await t
+      .http()
+      .get(`/api/v1/returns?roundId=${round.id}&status=submitted`)
+      .set(as('finance'))
+      .expect(200);
+    const [q2] = waiting.body.items;
+    const read = await t.http().get(`/api/v1/returns/${q2.id}`).set(as('finance')).expect(200);
+    // £85,500 against a profile of £83,463.07 is +2.44%: 2, halves away from zero.
+    expect(read.body.variance).toMatchObject({
+      profilePence: 8_346_307,
+      actualPence: 8_550_000,
+      percent: 2,
+    });
+    const summary = await t
+      .http()
+      .get(`/api/v1/rounds/${round.id}/spend-summary?asAt=${new Date().toISOString()}`)
+      .set(as('finance'))
+      .expect(200);
+    const quarter = summary.body.awards.items[0].quarters.find(
+      (q: { financialYear: string; quarter: number }) =>
+        q.financialYear === read.body.financialYear && q.quarter === read.body.quarter,
+    );
+    expect(quarter.variancePercent).toBe(read.body.variance.percent);
+  });
 });

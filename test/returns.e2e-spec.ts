@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { Role } from '../src/common/access';
+import { formatUkDate } from '../src/common/london-time';
 import { expectProblem, type TestApp } from './support/app';
 import type { BiddingWorld, Bidder } from './support/bids';
 import {
@@ -307,7 +308,12 @@ describe('returns: an award’s year of delivery', () => {
     for (const n of [1, 2, 3]) {
       await pay(n).expect(200);
     }
-    expectProblem((await pay(1).expect(409)).body, 409, 'payment-already-made');
+    const again = await pay(1).expect(409);
+    expectProblem(again.body, 409, 'payment-already-made');
+    // The day it was paid as people in the UK write it, not as ISO.
+    expect(again.body.detail).toBe(
+      `This payment was recorded as made on ${formatUkDate(new Date().toISOString().slice(0, 10))} (reference BACS-Q1).`,
+    );
     await expectPaymentReadAsListed(1);
 
     // Q4: the capital left is £40,000.00; a penny more is refused.

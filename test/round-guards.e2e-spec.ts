@@ -231,7 +231,7 @@ describe('round lifecycle guards', () => {
           reference: bids[0].reference,
           organisationName: expect.stringMatching(/Northumbria/),
           offerExpiresAt: expect.any(String),
-          offerExpiresUkTime: expect.stringMatching(/^\d{1,2} \w+ \d{4}, 23:59$/),
+          offerExpiresUkTime: expect.stringMatching(/^\d{1,2} \w+ \d{4} 23:59:59 (GMT|BST)$/),
         },
       ]);
       expect(refused.body.detail).toContain(`1 offer is still open: ${bids[0].reference} (`);

@@ -129,6 +129,12 @@ describe('variations of an active award', () => {
       .set(as('admin'))
       .send({})
       .expect(200);
+    // The offer letter as accepted, to compare once the award is varied.
+    const offerLetter = async () =>
+      (await api().get(`/api/v1/awards/${setup.awardId}/offer-letter`).set(pcc.headers).expect(200))
+        .text;
+    const asAccepted = await offerLetter();
+    expect(asAccepted).toContain('Accepted for');
     // 2024/25 Q4's return is approved (£90,000 capital), then 2025/26 Q1's: £50,000 capital,
     // £16,000 revenue.
     await sendReturn(0, [line('2024/25', 'capital', 9_000_000)]);
@@ -398,6 +404,12 @@ describe('variations of an active award', () => {
     });
     expect(mail[1].text).toContain('delivery ends on 31 March 2026');
     expect(mail[1].text).toContain('2025/26 capital: £130,000.00');
+    // The offer letter keeps the terms as offered and accepted: the variation letters record
+    // the changes (£150,000 of 2025/26 capital was offered; £130,000 after the virement).
+    const afterVariations = await offerLetter();
+    expect(afterVariations).toEqual(asAccepted);
+    expect(afterVariations).toContain('£150,000.00');
+    expect(afterVariations).not.toContain('£130,000.00');
     const letter = await api()
       .get(`/api/v1/variations/${extension.body.id}/letter`)
       .set(pcc.headers)

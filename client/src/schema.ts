@@ -480,7 +480,7 @@ export interface paths {
       cookie?: never;
     };
     /**
-     * Download the grant offer letter (printable HTML): parties, amounts per financial year, conditions, eligible expenditure, reporting, deadline
+     * Download the grant offer letter (printable HTML): parties, amounts per financial year as offered and accepted (not as varied since), conditions, eligible expenditure, reporting, deadline
      * @description Requires role: applicant, approver, moderator, finance, admin.
      */
     get: operations['downloadOfferLetter'];
@@ -2621,7 +2621,7 @@ export interface components {
       lines: components['schemas']['CostLineDto'][];
       /** Format: date-time */
       offerExpiresAt: string | null;
-      /** @description UK time, e.g. 23 December 2026, 23:59 */
+      /** @description The deadline on the UK clock with its zone named, e.g. 23 December 2026 23:59:59 GMT */
       offerExpiresUkTime: string | null;
       /** @description Still offered but past its deadline: it can no longer be accepted, and waits for the programme to withdraw it */
       offerLapsed: boolean;
@@ -2737,7 +2737,7 @@ export interface components {
       nextReturn: components['schemas']['NextReturnDto'] | null;
       /** Format: date-time */
       offerExpiresAt: string | null;
-      /** @description UK time, e.g. 23 December 2026, 23:59 */
+      /** @description The deadline on the UK clock with its zone named, e.g. 23 December 2026 23:59:59 GMT */
       offerExpiresUkTime: string | null;
       /** @description Still offered but past its deadline */
       offerLapsed: boolean;
@@ -3649,6 +3649,7 @@ export interface components {
        * @description When its file was deleted, after the retention period
        */
       expiredAt: string | null;
+      /** @description Once built: the round and the moment on the UK clock with its zone, e.g. spend-summary-SSF-DEMO-R-2026-04-01-0030-BST.csv */
       fileName: string | null;
       /** Format: date-time */
       finishedAt: string | null;
@@ -4014,8 +4015,8 @@ export interface components {
       /** Format: date-time */
       offerExpiresAt: string;
       /**
-       * @description The deadline in UK time
-       * @example 27 May 2022, 23:59
+       * @description The deadline on the UK clock with its zone named
+       * @example 27 May 2022 23:59:59 BST
        */
       offerExpiresUkTime: string;
       /** @example Northumbria PCC */
@@ -5048,7 +5049,10 @@ export interface components {
        * @description The figures as they stood at this moment
        */
       asAt: string;
-      /** @description The same moment in UK time */
+      /**
+       * @description The same moment on the UK clock with its zone named, as the exports state it
+       * @example 1 April 2026 09:00:05 BST
+       */
       asAtLondon: string;
       /** @description Awards in reference order, a page at a time */
       awards: components['schemas']['SpendAwardPageDto'];
@@ -5535,7 +5539,7 @@ export interface components {
     VarianceDto: {
       actualPence: number;
       needsExplanation: boolean;
-      /** @description Whole percent; null with no profile */
+      /** @description Actual against profile, whole percent rounded halves away from zero as the spend summary rounds it; null with no profile */
       percent: number | null;
       /** @description The quarter’s profile: its share of the year’s award, or what an approved variation set */
       profilePence: number;
@@ -9326,7 +9330,7 @@ export interface operations {
       /** @description The file, as an attachment */
       200: {
         headers: {
-          /** @description attachment; filename="spend-summary-<round code>-<as at>.<format>" */
+          /** @description attachment; filename="spend-summary-<round code>-<as at, UK clock: YYYY-MM-DD-HHmm-BST|GMT>.<format>" */
           'Content-Disposition'?: string;
           [name: string]: unknown;
         };

@@ -117,7 +117,8 @@ export class AwardSummaryDto {
   @ApiProperty({
     type: String,
     nullable: true,
-    description: 'UK time, e.g. 23 December 2026, 23:59',
+    description:
+      'The deadline on the UK clock with its zone named, e.g. 23 December 2026 23:59:59 GMT',
   })
   offerExpiresUkTime: string | null;
 

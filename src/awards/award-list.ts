@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../common/access';
-import { formatLondon, londonDateOf } from '../common/london-time';
+import { formatLondonZoned, londonDateOf } from '../common/london-time';
 import type { Page } from '../common/pagination';
 import { quarterLabel } from '../returns/return-lifecycle';
 import { readStatus } from '../returns/return-schedule.rules';
@@ -50,7 +50,7 @@ function toSummary(row: ListedAwardRow, now: Date, today: string): AwardSummaryD
     revenuePence: Number(row.revenue_pence),
     publishedAt: row.published_at,
     offerExpiresAt: row.offer_expires_at,
-    offerExpiresUkTime: row.offer_expires_at ? formatLondon(row.offer_expires_at) : null,
+    offerExpiresUkTime: row.offer_expires_at ? formatLondonZoned(row.offer_expires_at) : null,
     offerLapsed: offerLapsed({ status: row.status, offerExpiresAt: row.offer_expires_at }, now),
     acceptedAt: row.accepted_at,
     nextReturn: next

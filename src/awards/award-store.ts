@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, FindOptionsWhere, In, Not } from 'typeorm';
+import { EntityManager, FindOptionsWhere, In, MoreThan, Not } from 'typeorm';
 import type { ScheduledFields } from '../returns/return-schedule-store';
 import type { AuthenticatedUser } from '../common/access';
 import { applySearch, applySort } from '../common/list-query';
@@ -10,6 +10,7 @@ import { AWARD_SORT_COLUMNS, type AwardQuery, type AwardStatus } from './award-l
 import type { AwardDto } from './offer.dto';
 import { AwardDecision, AwardLine } from './award.entity';
 import { DueDiligenceCheck } from './due-diligence.entity';
+import { AwardVariation } from './variation.entity';
 import type { OpenOffer } from '../rounds/rounds.rules';
 import {
   AWARD_UNSETTLED_SQL,
@@ -242,6 +243,41 @@ export class AwardStore {
       kind,
       amountPence,
     }));
+  }
+
+  // The award's lines and total as they stood at `at`: what the first variation approved after
+  // that moment found (its `*_before`), or, with none approved since, the lines now. The offer
+  // letter reads them as at acceptance: the terms offered and signed, whatever was varied later.
+  async termsAt(
+    manager: EntityManager,
+    award: Pick<AwardDecision, 'id' | 'amountPence'>,
+    at: Date,
+  ): Promise<{ lines: Omit<DecisionLine, 'decisionId'>[]; amountPence: number }> {
+    const next = await manager.findOne(AwardVariation, {
+      where: { awardId: award.id, status: 'approved', approvedAt: MoreThan(at) },
+      order: { approvedAt: 'ASC' },
+    });
+    if (next?.linesBefore) {
+      const lines = next.linesBefore.map(({ financialYear, kind, amountPence }) => ({
+        financialYear,
+        kind,
+        amountPence,
+      }));
+      return {
+        lines,
+        amountPence:
+          next.amountPenceBefore ?? lines.reduce((sum, line) => sum + line.amountPence, 0),
+      };
+    }
+    const lines = await this.linesOf(manager, [award.id]);
+    return {
+      lines: lines.map(({ financialYear, kind, amountPence }) => ({
+        financialYear,
+        kind,
+        amountPence,
+      })),
+      amountPence: award.amountPence,
+    };
   }
 
   // A new decision with its lines; answers its id.

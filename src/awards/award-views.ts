@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { BidProgressService } from '../bids/bid-progress.service';
 import type { AuthenticatedUser } from '../common/access';
-import { formatLondon, londonDateOf } from '../common/london-time';
+import { formatLondonZoned, londonDateOf } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { ReturnScheduleStore, scheduled } from '../returns/return-schedule-store';
@@ -138,7 +138,7 @@ export class AwardViews {
       conditions: row.conditions,
       publishedAt: row.publishedAt,
       offerExpiresAt: row.offerExpiresAt,
-      offerExpiresUkTime: row.offerExpiresAt ? formatLondon(row.offerExpiresAt) : null,
+      offerExpiresUkTime: row.offerExpiresAt ? formatLondonZoned(row.offerExpiresAt) : null,
       offerLapsed: offerLapsed(row, parts.now),
       acceptedAt: row.acceptedAt,
       signatoryName: row.signatoryName,
@@ -166,6 +166,9 @@ export class AwardViews {
     }
     const approverIds = [row.decidedBy, ...(row.secondApproverId ? [row.secondApproverId] : [])];
     const names = await this.users.namesOf(approverIds, manager);
+    // The terms as accepted (or as offered, before acceptance): a later variation has its own
+    // letter and never rewrites this one.
+    const terms = await this.store.termsAt(manager, row, row.acceptedAt ?? new Date());
     const html = this.letters.render({
       funderName: FUNDER,
       reference: bid.reference,
@@ -175,8 +178,8 @@ export class AwardViews {
       companyNumber: organisation.companyNumber,
       charityNumber: organisation.charityNumber,
       offeredAt: row.publishedAt,
-      amountPence: row.amountPence,
-      lines: await this.lines(manager, row.id),
+      amountPence: terms.amountPence,
+      lines: terms.lines,
       conditions: row.conditions,
       deliveryStartsOn: round.deliveryStartsOn,
       deliveryEndsOn: round.deliveryEndsOn,

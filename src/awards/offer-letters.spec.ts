@@ -58,7 +58,7 @@ describe('grant offer letters', () => {
     expect(html).toContain('The grant is at most <strong>£990,324.28</strong>');
     expect(html).toContain('<td>2022/23</td><td class="money">£455,631.44</td>');
     expect(html).toContain('“Lights &amp; &lt;gates&gt;”');
-    expect(html).toContain('Accept or decline this offer by 29 July 2022, 23:59 (UK time)');
+    expect(html).toContain('Accept or decline this offer by 29 July 2022 23:59:59 BST.');
     expect(html).toContain('<td>2023/24 Q2</td><td>30 September 2023</td><td>30 October 2023</td>');
     expect(html).toContain('No conditions beyond the terms of this letter.');
     expect(html).toContain('Approved for the funder by Ann Approver and Sam Second.');
@@ -75,9 +75,7 @@ describe('grant offer letters', () => {
         },
       }),
     );
-    expect(html).toContain(
-      'by Alex Morgan, Chief Finance Officer, on 20 July 2022, 11:15 (UK time)',
-    );
+    expect(html).toContain('by Alex Morgan, Chief Finance Officer, on 20 July 2022 11:15:00 BST.');
     expect(html).not.toContain('Accept or decline this offer by');
   });
 

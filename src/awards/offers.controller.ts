@@ -92,7 +92,7 @@ export class OffersController {
   @Roles(...READERS)
   @ApiOperation({
     summary:
-      'Download the grant offer letter (printable HTML): parties, amounts per financial year, conditions, eligible expenditure, reporting, deadline',
+      'Download the grant offer letter (printable HTML): parties, amounts per financial year as offered and accepted (not as varied since), conditions, eligible expenditure, reporting, deadline',
   })
   @ApiOkResponse({
     description: 'The letter, as an HTML attachment',

@@ -1,4 +1,11 @@
-import { addDays, endOfLondonDay, formatLondon, londonDateOf } from './london-time';
+import {
+  addDays,
+  endOfLondonDay,
+  formatLondon,
+  formatUkDate,
+  londonDateOf,
+  londonFileStamp,
+} from './london-time';
 
 describe('formatLondon', () => {
   it('shows British Summer Time an hour ahead of UTC', () => {
@@ -31,5 +38,25 @@ describe('London calendar days', () => {
     expect(addDays('2026-12-20', 28)).toBe('2027-01-17');
     expect(addDays('2028-02-28', 1)).toBe('2028-02-29');
     expect(addDays('2026-03-01', -1)).toBe('2026-02-28');
+  });
+});
+
+describe('londonFileStamp', () => {
+  it('names a moment by the UK clock and its zone, safe in a file name', () => {
+    expect(londonFileStamp(new Date('2026-03-31T23:30:00Z'))).toBe('2026-04-01-0030-BST');
+    expect(londonFileStamp(new Date('2026-01-15T09:05:59Z'))).toBe('2026-01-15-0905-GMT');
+  });
+
+  it('tells apart the two 01:30s of the night the clocks go back', () => {
+    // 25 October 2026: 01:30 BST (00:30 UTC), then 01:30 GMT (01:30 UTC).
+    expect(londonFileStamp(new Date('2026-10-25T00:30:00Z'))).toBe('2026-10-25-0130-BST');
+    expect(londonFileStamp(new Date('2026-10-25T01:30:00Z'))).toBe('2026-10-25-0130-GMT');
+  });
+});
+
+describe('formatUkDate', () => {
+  it('writes a calendar date as people in the UK do', () => {
+    expect(formatUkDate('2026-12-03')).toBe('3 December 2026');
+    expect(formatUkDate('2026-03-29')).toBe('29 March 2026');
   });
 });

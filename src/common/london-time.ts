@@ -104,3 +104,18 @@ export function londonZonedSql(instant: string): string {
   return `to_char(${london}, 'FMDD FMMonth YYYY HH24:MI:SS')
           || CASE WHEN ${london} = (${instant}) AT TIME ZONE 'UTC' THEN ' GMT' ELSE ' BST' END`;
 }
+
+// An instant on the UK clock with its zone, safe in a file name: `2026-04-01-0030-BST` (GMT in
+// winter), to the minute, so the name says what the file's "as at" rows say.
+export function londonFileStamp(instant: Date): string {
+  const part = Object.fromEntries(
+    LONDON_ZONED.formatToParts(instant).map((p) => [p.type, p.value]),
+  );
+  return `${londonDateOf(instant)}-${part.hour}${part.minute}-${part.timeZoneName}`;
+}
+
+// A calendar date (`2026-12-03`) as people in the UK write it: `3 December 2026`. Read at noon
+// UTC, which is the same day in London whatever the season.
+export function formatUkDate(isoDate: string): string {
+  return formatLondonDate(new Date(`${isoDate}T12:00:00Z`));
+}

@@ -1,6 +1,6 @@
 import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { londonDateOf } from '../common/london-time';
+import { formatUkDate, londonDateOf } from '../common/london-time';
 import { formatPounds } from '../common/money';
 import {
   formProblems,
@@ -161,5 +161,7 @@ function shown(payment: Payment) {
     amount: formatPounds(payment.amountPence),
     quarterName: `Q${payment.quarter} ${payment.financialYear}`,
     made: payment.status === 'made',
+    paidOn: payment.paidOn ? formatUkDate(payment.paidOn) : payment.paidOn,
+    dueOn: formatUkDate(payment.dueOn),
   };
 }

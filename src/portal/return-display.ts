@@ -1,5 +1,10 @@
 import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client';
-import { endOfLondonDay, formatLondon, formatLondonDate } from '../common/london-time';
+import {
+  endOfLondonDay,
+  formatLondon,
+  formatLondonDate,
+  formatUkDate,
+} from '../common/london-time';
 import { formatPounds } from '../common/money';
 import { formProblems, ifMatchOf, type SignedIn } from './portal-request';
 import type { FieldProblem } from './portal-views';
@@ -97,8 +102,8 @@ export function shown(found: Return, { asWritten = false } = {}) {
       })),
     paymentText: found.payment
       ? found.payment.status === 'made'
-        ? `${formatPounds(found.payment.amountPence)} paid on ${found.payment.paidOn ?? ''} (reference ${found.payment.paymentReference ?? ''})`
-        : `${formatPounds(found.payment.amountPence)} to be paid by ${found.payment.dueOn}`
+        ? `${formatPounds(found.payment.amountPence)} paid on ${found.payment.paidOn ? formatUkDate(found.payment.paidOn) : ''} (reference ${found.payment.paymentReference ?? ''})`
+        : `${formatPounds(found.payment.amountPence)} to be paid by ${formatUkDate(found.payment.dueOn)}`
       : undefined,
   };
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ClientBase } from 'pg';
 import { DataSource } from 'typeorm';
-import { formatLondon } from '../common/london-time';
+import { formatLondonZoned, londonFileStamp } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
 import { MetricsService } from '../observability/metrics.service';
@@ -79,7 +79,7 @@ export class ExportBuilderService {
     const { roundCode, roundName, sizeBytes } = await this.storeFile(row, report, stop);
     await this.dataSource.transaction(async (manager) => {
       await this.store.markDone(manager, exportId, {
-        fileName: `spend-summary-${roundCode}-${row.asAt.toISOString().slice(0, 16).replace(':', '')}.${row.format}`,
+        fileName: `spend-summary-${roundCode}-${londonFileStamp(row.asAt)}.${row.format}`,
         sizeBytes: String(sizeBytes),
         finishedAt: new Date(),
       });
@@ -171,7 +171,7 @@ export class ExportBuilderService {
           .update(ReportExport, { id: exportId }, { progress: percent })
           .then(() => report(percent));
       };
-      const moment = { round, asAt: row.asAt, asAtLondon: formatLondon(row.asAt) };
+      const moment = { round, asAt: row.asAt, asAtLondon: formatLondonZoned(row.asAt) };
       if (row.format === 'html') {
         const totals = await this.summaries.totals(runner.manager, row.roundId, row.asAt);
         steps = Math.max(1, totals.round.awards);

@@ -80,7 +80,9 @@ export class ExportsController {
   @ApiOperation({ summary: 'Download your finished export' })
   @ApiOkResponse({
     description: 'The file, as an attachment',
-    headers: attachmentHeader('attachment; filename="spend-summary-<round code>-<as at>.<format>"'),
+    headers: attachmentHeader(
+      'attachment; filename="spend-summary-<round code>-<as at, UK clock: YYYY-MM-DD-HHmm-BST|GMT>.<format>"',
+    ),
     content: {
       'text/csv': { schema: { type: 'string' } },
       'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': {

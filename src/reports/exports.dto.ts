@@ -43,7 +43,12 @@ export class ExportDto {
   @ApiProperty({ minimum: 0, maximum: 100, description: 'Percent built' })
   progress: number;
 
-  @ApiProperty({ type: String, nullable: true })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'Once built: the round and the moment on the UK clock with its zone, e.g. spend-summary-SSF-DEMO-R-2026-04-01-0030-BST.csv',
+  })
   fileName: string | null;
 
   @ApiProperty({ type: Number, nullable: true })

@@ -177,7 +177,10 @@ export class SpendSummaryDto {
   @ApiProperty({ format: 'date-time', description: 'The figures as they stood at this moment' })
   asAt: string;
 
-  @ApiProperty({ description: 'The same moment in UK time' })
+  @ApiProperty({
+    example: '1 April 2026 09:00:05 BST',
+    description: 'The same moment on the UK clock with its zone named, as the exports state it',
+  })
   asAtLondon: string;
 
   @ApiProperty({ type: SpendTotalsDto })

@@ -1,4 +1,5 @@
 import type { CostKind } from '../bids/bid-lines.entity';
+import { variancePercent } from '../returns/return.rules';
 import type { SpendAwardDto, SpendMoneyDto, SpendQuarterDto } from './spend-summary.dto';
 
 // How far before "now" a summary or export asked for without an `asAt` is read. A row is stamped
@@ -75,19 +76,13 @@ export function money(row: MoneyRow | null): SpendMoneyDto {
 }
 
 // Variance of what was claimed against the quarter's profile, as every spend format shows it
-// (the JSON summary, the HTML report, the CSV and the workbook): a whole percent, halves rounded
-// away from zero (0.5% is 1%, -0.5% is -1%, 0.4% is 0%), worked out exactly in integers. None
-// until something is claimed, or with no profile to compare with. (Whether a return must explain
-// its variance is decided exactly, by the return's own rule, not from this rounded figure.)
+// (the JSON summary, the HTML report, the CSV and the workbook) and as a return shows its own: a
+// whole percent, halves rounded away from zero (0.5% is 1%, -0.5% is -1%, 0.4% is 0%), worked out
+// exactly in integers by the returns' variancePercent. None until something is claimed, or with
+// no profile to compare with. (Whether a return must explain its variance is decided exactly, by
+// the return's own rule, not from this rounded figure.)
 export function spendVariancePercent(profilePence: number, claimedPence: number): number | null {
-  if (claimedPence <= 0 || profilePence === 0) {
-    return null;
-  }
-  const difference = BigInt(claimedPence) - BigInt(profilePence);
-  const magnitude = difference < 0n ? -difference : difference;
-  const profile = BigInt(profilePence);
-  const rounded = (magnitude * 200n + profile) / (2n * profile);
-  return Number(difference < 0n ? -rounded : rounded);
+  return claimedPence <= 0 ? null : variancePercent(profilePence, claimedPence);
 }
 
 // The same in SQL, for the CSV PostgreSQL writes: bigint division truncates toward zero as

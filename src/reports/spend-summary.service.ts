@@ -4,7 +4,7 @@ import QueryStream from 'pg-query-stream';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { CostKind } from '../bids/bid-lines.entity';
 import type { AuthenticatedUser } from '../common/access';
-import { formatLondon } from '../common/london-time';
+import { formatLondonZoned } from '../common/london-time';
 import { RoundsService } from '../rounds/rounds.service';
 import { reportAsAt, spendAward, type AwardRow, type MoneyRow, money } from './spend-summary.rules';
 import type {
@@ -93,7 +93,7 @@ export class SpendSummaryService {
         roundCode: round.code,
         roundName: round.name,
         asAt: asAt.toISOString(),
-        asAtLondon: formatLondon(asAt),
+        asAtLondon: formatLondonZoned(asAt),
         totals,
         awards: {
           items: rows.map(spendAward),

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { AwardDeliveryService } from '../awards/award-delivery.service';
 import type { AuthenticatedUser } from '../common/access';
-import { londonDateOf } from '../common/london-time';
+import { formatUkDate, londonDateOf } from '../common/london-time';
 import type { Page } from '../common/pagination';
 import type { PaymentDto } from './return-response.dto';
 import { ReturnReviewService } from './return-review.service';
@@ -61,7 +61,7 @@ export class PaymentsService {
       }
       if (payment.status === 'made') {
         throw returnError('payment-already-made', {
-          message: `This payment was recorded as made on ${payment.paidOn} (reference ${payment.reference}).`,
+          message: `This payment was recorded as made on ${payment.paidOn ? formatUkDate(payment.paidOn) : 'an earlier day'} (reference ${payment.reference}).`,
         });
       }
       const approvedOn = londonDateOf(payment.createdAt);

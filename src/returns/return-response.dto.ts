@@ -131,7 +131,12 @@ export class VarianceDto {
   @ApiProperty()
   actualPence: number;
 
-  @ApiProperty({ type: Number, nullable: true, description: 'Whole percent; null with no profile' })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description:
+      'Actual against profile, whole percent rounded halves away from zero as the spend summary rounds it; null with no profile',
+  })
   percent: number | null;
 
   @ApiProperty()

@@ -108,12 +108,38 @@ describe('variance', () => {
       needsExplanation: false,
     });
     expect(variance(10_000_000, 12_000_001, 20)).toMatchObject({
-      percent: 21,
+      percent: 20,
       needsExplanation: true,
     });
     expect(variance(10_000_000, 7_500_000, 20)).toMatchObject({
       percent: -25,
       needsExplanation: true,
+    });
+  });
+
+  it('shows the percent as the spend summary does, halves away from zero', () => {
+    // The demo's Q2: +2.44% is 2, not 3; -1.15% is -1, not -2; 0.5% either way is 1.
+    expect(variance(8_346_307, 8_550_000, 10).percent).toBe(2);
+    expect(variance(10_000_000, 9_885_000, 10).percent).toBe(-1);
+    expect(variance(10_000_000, 10_050_000, 10).percent).toBe(1);
+    expect(variance(10_000_000, 9_950_000, 10).percent).toBe(-1);
+    expect(variance(10_000_000, 10_049_999, 10).percent).toBe(0);
+    expect(variance(10_000_000, 0, 10).percent).toBe(-100);
+  });
+
+  it('decides on the exact figure, not the rounded percent', () => {
+    // 10.4% shows as 10 yet is above a 10% threshold; exactly 10% is not.
+    expect(variance(10_000_000, 11_040_000, 10)).toMatchObject({
+      percent: 10,
+      needsExplanation: true,
+    });
+    expect(variance(10_000_000, 8_960_000, 10)).toMatchObject({
+      percent: -10,
+      needsExplanation: true,
+    });
+    expect(variance(10_000_000, 11_000_000, 10)).toMatchObject({
+      percent: 10,
+      needsExplanation: false,
     });
   });
 

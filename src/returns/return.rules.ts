@@ -117,13 +117,29 @@ export function quarterProfilePence(
 export interface Variance {
   profilePence: number;
   actualPence: number;
-  // Actual against profile, in whole percent rounded away from zero; null with no profile.
+  // Actual against profile as variancePercent shows it; null with no profile.
   percent: number | null;
   needsExplanation: boolean;
 }
 
+// Actual against profile as a whole percent, halves rounded away from zero (0.5% is 1%, -0.5% is
+// -1%, 0.4% is 0%), exactly in integers; null with no profile. The one rounding of a variance:
+// the return shows it and the spend summary and exports (spendVariancePercent) use it.
+export function variancePercent(profilePence: number, actualPence: number): number | null {
+  if (profilePence === 0) {
+    return null;
+  }
+  const difference = BigInt(actualPence) - BigInt(profilePence);
+  const magnitude = difference < 0n ? -difference : difference;
+  const profile = BigInt(profilePence);
+  const rounded = (magnitude * 200n + profile) / (2n * profile);
+  return Number(difference < 0n ? -rounded : rounded);
+}
+
 // A quarter's spend against its profile. Above `thresholdPercent` either way, the bidder
-// explains before submitting; any spend in a quarter with no profile needs explaining too.
+// explains before submitting; any spend in a quarter with no profile needs explaining too. The
+// decision is on the exact ratio, never the rounded percent: 10.4% shows as 10% yet is above a
+// 10% threshold.
 export function variance(
   profilePence: number,
   actualPence: number,
@@ -134,14 +150,12 @@ export function variance(
   }
   const difference = BigInt(actualPence) - BigInt(profilePence);
   const magnitude = difference < 0n ? -difference : difference;
-  const profile = BigInt(profilePence);
   // Exact: magnitude / profile > threshold / 100, without floats.
-  const needsExplanation = magnitude * 100n > BigInt(thresholdPercent) * profile;
-  const rounded = (magnitude * 100n + profile - 1n) / profile;
+  const needsExplanation = magnitude * 100n > BigInt(thresholdPercent) * BigInt(profilePence);
   return {
     profilePence,
     actualPence,
-    percent: Number(difference < 0n ? -rounded : rounded),
+    percent: variancePercent(profilePence, actualPence),
     needsExplanation,
   };
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuditActor } from '../audit/audit.service';
 import { AwardDeliveryService } from '../awards/award-delivery.service';
-import { formatLondon } from '../common/london-time';
+import { formatLondonZoned } from '../common/london-time';
 import { ReturnsService } from '../returns/returns.service';
 import type { RoundDto } from './round-response.dto';
 import type { StartDeliveryDto } from './round.dto';
@@ -40,7 +40,7 @@ export class RoundDeliveryService {
               extensions: {
                 openOffers: offers.map((offer) => ({
                   ...offer,
-                  offerExpiresUkTime: formatLondon(offer.offerExpiresAt),
+                  offerExpiresUkTime: formatLondonZoned(offer.offerExpiresAt),
                 })),
               },
             });

@@ -180,7 +180,10 @@ export class OpenOfferDto {
   @ApiProperty({ format: 'date-time' })
   offerExpiresAt: Date;
 
-  @ApiProperty({ example: '27 May 2022, 23:59', description: 'The deadline in UK time' })
+  @ApiProperty({
+    example: '27 May 2022 23:59:59 BST',
+    description: 'The deadline on the UK clock with its zone named',
+  })
   offerExpiresUkTime: string;
 }
 
