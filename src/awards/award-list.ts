@@ -7,14 +7,14 @@ import { quarterLabel } from '../returns/return-lifecycle';
 import { readStatus } from '../returns/return-schedule.rules';
 import { offerLapsed } from './award.rules';
 import type { AwardQuery, AwardSummaryDto } from './award-list.dto';
-import { type ListedAwardRow, AwardStore } from './award-store';
+import { AwardListStore, type ListedAwardRow } from './award-list-store';
 
-// GET /awards: the page AwardStore.listPage reads for the user, each award as a summary at `now`.
+// GET /awards: the page AwardListStore.listPage reads for the user, each award as a summary at `now`.
 @Injectable()
 export class AwardList {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly store: AwardStore,
+    private readonly store: AwardListStore,
   ) {}
 
   async list(

@@ -15,6 +15,7 @@ import { UsersModule } from '../users/users.module';
 import { AwardDeliveryService } from './award-delivery.service';
 import { AwardDecision, AwardLine } from './award.entity';
 import { AwardList } from './award-list';
+import { AwardListStore } from './award-list-store';
 import { AwardStore } from './award-store';
 import { AwardViews } from './award-views';
 import { OfferReminders } from './offer-reminders';
@@ -63,6 +64,7 @@ import { VariationsService } from './variations.service';
     AwardDeliveryService,
     AwardList,
     AwardStore,
+    AwardListStore,
     AwardViews,
     DecisionsService,
     DecisionViews,
