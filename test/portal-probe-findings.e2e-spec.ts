@@ -1,3 +1,5 @@
+import type { Page } from 'playwright-core';
+import { DEMO_PASSWORD } from './support/app';
 import { createAccount, emailedLinkToken } from './support/accounts';
 import { NORTHUMBRIA_PCC, organisationIds } from './support/bids';
 import { uniqueSuffix } from './support/factories';
@@ -47,6 +49,40 @@ describe('the portal, as the acceptance probe found it', () => {
     await portal.check(page, 'reset-password-done');
     await portal.signIn(page, email, chosen);
     await page.waitForURL(`${baseUrl}/tasks`);
+    await page.context().close();
+  }, 90_000);
+  // Each page as a person of the wrong kind opens it: the portal's 403 page, not an empty list
+  // the API happened to let them read.
+  async function statusesOf(page: Page, paths: string[]): Promise<Record<string, string>> {
+    const seen: Record<string, string> = {};
+    for (const path of paths) {
+      const answer = await page.goto(`${baseUrl}${path}`);
+      const heading = await page.getByRole('heading', { level: 1 }).first().textContent();
+      seen[path] = `${answer?.status()} ${heading?.trim()}`;
+    }
+    return seen;
+  }
+  const FORBIDDEN = '403 You cannot use this page';
+
+  it('shows an applicant the 403 page on staff-only pages', async () => {
+    const page = await portal.newPage();
+    await portal.signIn(page, portal.world.pcc.email, portal.world.pcc.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    const staffOnly = ['/moderation', '/assignments', '/payments', '/exports'];
+    expect(await statusesOf(page, staffOnly)).toEqual(
+      Object.fromEntries(staffOnly.map((path) => [path, FORBIDDEN])),
+    );
+    await page.context().close();
+  }, 90_000);
+
+  it('shows staff the 403 page on bidders’ pages, and a heading of their own on bids', async () => {
+    const page = await portal.newPage();
+    await portal.signInStaff(page, 'finance@demo.test', DEMO_PASSWORD);
+    const biddersOnly = ['/rounds', '/endorsements'];
+    expect(await statusesOf(page, biddersOnly)).toEqual(
+      Object.fromEntries(biddersOnly.map((path) => [path, FORBIDDEN])),
+    );
+    expect(await statusesOf(page, ['/bids'])).toEqual({ '/bids': '200 Bids' });
     await page.context().close();
   }, 90_000);
 });

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteGenericInterfa
 import { allowFormsTo } from '../common/content-security-policy';
 import { portalClient, refreshedTokens } from './portal-api';
 import { logPortalFailure } from './portal-log';
+import { mayOpenPage } from './page-access';
 import type { PortalSession, PortalSessions } from './portal-sessions';
 import type { FieldProblem, PageFrame, PortalViews } from './portal-views';
 
@@ -111,14 +112,22 @@ export async function signedIn(
 }
 
 // A page handler for signed-in people: it is handed who is signed in; anyone else is sent to
-// sign in (see signedIn) and the handler never runs.
+// sign in (see signedIn), and a person whose role may not open the page (page-access.ts) is
+// refused, and the handler never runs.
 export function forSignedIn<Route extends RouteGenericInterface = RouteGenericInterface>(
   portal: Portal,
   handle: (me: SignedIn, request: FastifyRequest<Route>, reply: FastifyReply) => Promise<unknown>,
 ): (request: FastifyRequest<Route>, reply: FastifyReply) => Promise<unknown> {
   return async (request, reply) => {
     const me = await signedIn(portal, request, reply);
-    return me ? handle(me, request, reply) : reply;
+    if (!me) {
+      return reply;
+    }
+    // Someone whose role has no use for the page gets the 403 page, as from the API.
+    if (!mayOpenPage(request.routeOptions.url ?? request.url, me.session.user?.role)) {
+      throw new ApiProblem(403, undefined);
+    }
+    return handle(me, request, reply);
   };
 }
 
