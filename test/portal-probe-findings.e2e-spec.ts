@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from './support/app';
 import { createAccount, emailedLinkToken } from './support/accounts';
-import { NORTHUMBRIA_PCC, organisationIds } from './support/bids';
+import { NORTHUMBRIA_PCC, openRound, organisationIds } from './support/bids';
 import { uniqueSuffix } from './support/factories';
 import { startPortalBrowser, type PortalBrowser } from './support/portal';
 import { eventually } from './support/smtp';
@@ -83,6 +83,37 @@ describe('the portal, as the acceptance probe found it', () => {
       Object.fromEntries(biddersOnly.map((path) => [path, FORBIDDEN])),
     );
     expect(await statusesOf(page, ['/bids'])).toEqual({ '/bids': '200 Bids' });
+    await page.context().close();
+  }, 90_000);
+  it('shows a published round that opens later as opening then, with no bid to start yet', async () => {
+    const { t, as, pcc } = portal.world;
+    // 10:00 UTC in July is 11:00 on a UK clock (BST).
+    const opensAt = new Date(`${new Date().getUTCFullYear() + 1}-07-01T10:00:00Z`);
+    const round = await openRound(t, as('admin'), {
+      opensAt: opensAt.toISOString(),
+      closesAt: new Date(opensAt.getTime() + 30 * 86_400_000).toISOString(),
+      deliveryStartsOn: `${opensAt.getUTCFullYear()}-10-01`,
+      deliveryEndsOn: `${opensAt.getUTCFullYear() + 1}-03-31`,
+    });
+    // The API refuses a bid in it now.
+    await t
+      .http()
+      .post('/api/v1/bids')
+      .set(pcc.headers)
+      .send({ roundId: round.id, title: 'Too early' })
+      .expect(409);
+    const page = await portal.newPage();
+    await portal.signIn(page, pcc.email, pcc.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    await page.goto(`${baseUrl}/rounds/${round.id}`);
+    const main = (await page.locator('main').textContent()) ?? '';
+    expect(main).not.toContain('Open for bids');
+    const opens = page.locator('.govuk-summary-list__row', { hasText: 'Opens for bids' });
+    await expect(opens.locator('dd').textContent()).resolves.toContain(
+      `1 July ${opensAt.getUTCFullYear()}, 11:00 (UK time)`,
+    );
+    await expect(page.getByRole('button', { name: 'Start a bid' }).count()).resolves.toBe(0);
+    await portal.check(page, 'round-not-open-yet');
     await page.context().close();
   }, 90_000);
 });
