@@ -4,6 +4,7 @@ import { createAccount, emailedLinkToken } from './support/accounts';
 import { NORTHUMBRIA_PCC, openRound, organisationIds } from './support/bids';
 import { uniqueSuffix } from './support/factories';
 import { startPortalBrowser, type PortalBrowser } from './support/portal';
+import { activeAward, quarterReturn, type ReturnsWorld } from './support/returns';
 import { eventually } from './support/smtp';
 
 // What an acceptance probe found the portal doing wrong, each played in a real browser: a
@@ -13,8 +14,14 @@ describe('the portal, as the acceptance probe found it', () => {
   let portal: PortalBrowser;
   let baseUrl: string;
 
+  let setup: ReturnsWorld;
+
   beforeAll(async () => {
-    portal = await startPortalBrowser();
+    // The bidding world with an active award of the PCC's, whose returns finance reads.
+    portal = await startPortalBrowser(async () => {
+      setup = await activeAward();
+      return setup.world;
+    });
     baseUrl = portal.baseUrl;
   }, 180_000);
 
@@ -114,6 +121,64 @@ describe('the portal, as the acceptance probe found it', () => {
     );
     await expect(page.getByRole('button', { name: 'Start a bid' }).count()).resolves.toBe(0);
     await portal.check(page, 'round-not-open-yet');
+    await page.context().close();
+  }, 90_000);
+  it('says a refused common password, and a reset limit in minutes (429), in the portal’s words', async () => {
+    const { t, as } = portal.world;
+    const organisationId = (await organisationIds(t, as('admin')))[NORTHUMBRIA_PCC];
+    const email = `limited-${uniqueSuffix().toLowerCase()}@northumbria-pcc.example`;
+    const created = await t
+      .http()
+      .post('/api/v1/users')
+      .set(as('admin'))
+      .send({ email, name: 'Common Password', role: 'applicant', organisationId })
+      .expect(201);
+    const token = await emailedLinkToken(t, (created.body as { id: string }).id);
+    const page = await portal.newPage();
+    await page.goto(`${baseUrl}/account/set-password?token=${encodeURIComponent(token)}`);
+    await page.getByLabel('Password').fill('1qaz2wsx3edc');
+    await page.getByRole('button', { name: 'Save the password' }).click();
+    await expect(page.locator('#password-error').textContent()).resolves.toContain(
+      'Choose a password that is harder to guess: this one is among the most common',
+    );
+
+    // More reset links for one email than the limit allows within the hour.
+    let last: number | undefined;
+    for (let asked = 1; asked <= 4; asked++) {
+      await page.goto(`${baseUrl}/account/forgotten-password`);
+      await page.getByLabel('Email address').fill(email);
+      const [answer] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST'),
+        page.getByRole('button', { name: 'Send the link' }).click(),
+      ]);
+      last = answer.status();
+    }
+    expect(last).toBe(429);
+    const said = (await page.locator('#email-error').textContent()) ?? '';
+    expect(said).toMatch(/try again in \d+ minutes?\./);
+    expect(said).not.toContain('seconds');
+    await page.context().close();
+  }, 90_000);
+
+  it('shows finance a return’s milestones and risks in words, not the API’s codes', async () => {
+    const { t, pcc } = portal.world;
+    const q1 = setup.returns[0].id;
+    const read = await t.http().get(`/api/v1/returns/${q1}`).set(pcc.headers).expect(200);
+    await t
+      .http()
+      .patch(`/api/v1/returns/${q1}`)
+      .set(pcc.headers)
+      .set('if-match', `"${(read.body as { version: number }).version}"`)
+      .send(quarterReturn(setup.interventionId, { capital: 6_250_000, revenue: 1_250_000 }))
+      .expect(200);
+    await t.http().post(`/api/v1/returns/${q1}/submit`).set(pcc.headers).expect(200);
+    const page = await portal.newPage();
+    await portal.signInStaff(page, 'finance@demo.test', DEMO_PASSWORD);
+    await page.goto(`${baseUrl}/returns/${q1}`);
+    const main = (await page.locator('main').textContent()) ?? '';
+    expect(main).toContain('Columns installed: On track, Green');
+    expect(main).toContain('Supplier delays (Amber)');
+    expect(main).not.toMatch(/on_track|, green/);
     await page.context().close();
   }, 90_000);
 });
