@@ -56,6 +56,10 @@ describe('bidders after the award, in the portal', () => {
     await page.getByLabel('No', { exact: true }).check();
     await page.getByRole('button', { name: 'Send your decision' }).click();
     await page.locator('#reason-error').waitFor();
+    // In the portal's words, not the API's field rule.
+    await expect(page.locator('#reason-error').textContent()).resolves.toContain(
+      'Enter the reason you are not approving it',
+    );
     await expect(page.getByLabel('No', { exact: true }).isChecked()).resolves.toBe(true);
     await portal.check(page, 'decision-refused');
     const waiting = await api()

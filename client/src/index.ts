@@ -143,7 +143,9 @@ export class ApiProblem extends Error {
   }
 }
 
-// The data of a call that must succeed; otherwise an ApiProblem with the API's problem.
+// The data of a call that must succeed; otherwise an ApiProblem with the API's problem. A 204
+// (No Content: a password reset completed, a document removed, a sign-out) succeeded with no
+// data, and resolves to undefined.
 export async function expectOk<T>(
   call: Promise<{ data?: T; error?: unknown; response: Response }>,
 ): Promise<T> {
@@ -152,10 +154,13 @@ export async function expectOk<T>(
 }
 
 function succeeded<T>(data: T | undefined, error: unknown, response: Response): T {
-  if (error !== undefined || data === undefined) {
+  // openapi-fetch gives neither data nor error for an answer without a body: the status says
+  // which it was. Any other success without data is not the answer the route promises.
+  const noContent = response.status === 204 && data === undefined;
+  if (error !== undefined || !response.ok || (data === undefined && !noContent)) {
     throw new ApiProblem(response.status, isProblem(error) ? error : undefined);
   }
-  return data;
+  return data as T;
 }
 
 function isProblem(value: unknown): value is Problem {

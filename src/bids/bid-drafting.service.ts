@@ -15,7 +15,7 @@ import { bidContent, linesFrom, LoadedBid, toBidDto } from './loaded-bid';
 import { Bid } from './bid.entity';
 import { fieldsSql } from '../database/entity-rows';
 import type { BidContentDto, CreateBidDto, UpdateBidDto } from './bid.dto';
-import { isWindowOpen } from './bids.service';
+import { isWindowOpen } from '../rounds/round-lifecycle';
 import { bidError } from './bids.errors';
 import { commonError, notFound } from '../common/common.errors';
 import { requestHash } from '../common/idempotency';

@@ -16,7 +16,7 @@ import { isOutOfDraft, isWithdrawable } from './bid-lifecycle';
 import { BidStore } from './bid-store';
 import type { SubmissionFacts } from './submission-facts';
 import { contentDigest, LoadedBid, toBidDto } from './loaded-bid';
-import { isWindowOpen } from './bids.service';
+import { isWindowOpen } from '../rounds/round-lifecycle';
 import { BID_ERRORS, bidError } from './bids.errors';
 import { organisationError } from '../organisations/organisations.errors';
 import { commonError, notFound } from '../common/common.errors';

@@ -6,7 +6,7 @@ import type { Page } from '../common/pagination';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { DeadlineExtensionStore } from '../rounds/deadline-extension-store';
 import { RoundStore } from '../rounds/round-store';
-import { BIDDING_ROUND_STATUS } from '../rounds/round-lifecycle';
+import { isWindowOpen } from '../rounds/round-lifecycle';
 import { BidEligibilityService } from './bid-eligibility.service';
 import type { BidDto, EligibilityDto } from './bid-response.dto';
 import { BidListStore } from './bid-list-store';
@@ -30,20 +30,6 @@ export function mayRead(viewer: BidViewer, bid: Bid): boolean {
   return (
     bid.organisationId === viewer.organisationId ||
     (viewer.pccArea !== null && bid.forceAreaCode === viewer.pccArea && isOutOfDraft(bid))
-  );
-}
-
-// Whether the round takes bids from an organisation whose own close time (round-deadlines.ts)
-// is `closesAt`.
-export function isWindowOpen(
-  round: { status: string; opensAt: Date },
-  closesAt: Date,
-  now: Date,
-): boolean {
-  return (
-    round.status === BIDDING_ROUND_STATUS &&
-    round.opensAt.getTime() <= now.getTime() &&
-    now.getTime() < closesAt.getTime()
   );
 }
 

@@ -1,4 +1,4 @@
-import { expectOk } from '@safer-streets-grants/client';
+import { type ApiProblem, expectOk } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { PORTAL_PAGES } from '../notifications/portal-links';
 import { portalClient } from './portal-api';
@@ -58,6 +58,8 @@ export function accountPages(portal: Portal, pages: FastifyInstance): void {
         'forgotten-password',
         frame(reply, 'Reset your password', undefined, { problems }),
         { email },
+        // The API's status: a refusal, or 429 when too many links were asked for.
+        (error as ApiProblem).status,
       );
     }
   });

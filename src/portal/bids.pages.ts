@@ -37,12 +37,17 @@ export function bidPages(portal: Portal, pages: FastifyInstance): void {
       const list = await expectOk(
         me.api.GET('/api/v1/bids', { params: { query: { limit: 100 } } }),
       );
+      // A bidder sees their organisation's bids; staff, every bid the API lets them read.
+      const bidder = me.session.user?.role === 'applicant';
+      const heading = bidder ? 'Your bids' : 'Bids';
       return sendPage(
         portal,
         reply,
         'bids',
-        frame(reply, 'Your bids', me.session, { section: 'bids' }),
+        frame(reply, heading, me.session, { section: 'bids' }),
         {
+          heading,
+          bidder,
           bids: list.items.map(shown),
           total: list.total,
         },

@@ -70,7 +70,14 @@ export function decisionPages(portal: Portal, pages: FastifyInstance): void {
               return sendDecided(portal, reply, me, current);
             }
           }
-          problems = formProblems(error, { confirm: 'confirm', reason: 'reason' });
+          problems = formProblems(error, {
+            confirm: 'confirm',
+            reason: {
+              field: 'reason',
+              value: answer.reason,
+              missing: 'Enter the reason you are not approving it',
+            },
+          });
           if (!problems) {
             throw error;
           }

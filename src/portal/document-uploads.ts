@@ -1,5 +1,5 @@
 import type { Multipart, MultipartFile } from '@fastify/multipart';
-import { ApiProblem, documentUpload, type Schemas } from '@safer-streets-grants/client';
+import { ApiProblem, documentUpload, expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { readableFileSize } from '../files/file-size';
 import { formProblems, type Portal, type SignedIn, signedIn } from './portal-request';
@@ -72,21 +72,21 @@ export function uploadHandler(
   };
 }
 
-// A document removed through the API (204, no data: not through expectOk, which wants some):
-// the problems to show when refused, or undefined when it is gone. Not found is thrown.
+// A document removed through the API (204): the problems to show when refused, or undefined
+// when it is gone. Not found is thrown.
 export async function removedDocument(
-  removal: Promise<{ error?: unknown; response: Response }>,
+  removal: Promise<{ data?: undefined; error?: unknown; response: Response }>,
 ): Promise<FieldProblem[] | undefined> {
-  const { error, response } = await removal;
-  if (response.ok) {
+  try {
+    await expectOk(removal);
     return undefined;
+  } catch (error) {
+    const problems = formProblems(error);
+    if (!problems || (error as ApiProblem).status === 404) {
+      throw error;
+    }
+    return problems;
   }
-  const refused = new ApiProblem(response.status, error as never);
-  const problems = formProblems(refused);
-  if (!problems || refused.status === 404) {
-    throw refused;
-  }
-  return problems;
 }
 
 // The problems a list of files shows at its upload input: the refusal just made, and each file

@@ -140,12 +140,13 @@ export function endorsementPages(portal: Portal, pages: FastifyInstance): void {
         );
         return await reply.redirect(bidPath(id, '/decided'), 303);
       } catch (error) {
-        const problems = formProblems(error, { reason: 'reason' })?.map((problem) =>
-          // The API's words for an empty reason, as GOV.UK asks for a missing answer.
-          problem.field === 'reason' && reason.trim() === ''
-            ? { field: 'reason', message: 'Enter why you are not endorsing this bid' }
-            : problem,
-        );
+        const problems = formProblems(error, {
+          reason: {
+            field: 'reason',
+            value: reason,
+            missing: 'Enter why you are not endorsing this bid',
+          },
+        });
         if (!problems) {
           throw error;
         }

@@ -2,7 +2,9 @@ import { ApiProblem, type GrantsClient } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteGenericInterface } from 'fastify';
 import { allowFormsTo } from '../common/content-security-policy';
 import { portalClient, refreshedTokens } from './portal-api';
+import { inPortalWords } from './api-wording';
 import { logPortalFailure } from './portal-log';
+import { mayOpenPage } from './page-access';
 import type { PortalSession, PortalSessions } from './portal-sessions';
 import type { FieldProblem, PageFrame, PortalViews } from './portal-views';
 
@@ -111,14 +113,22 @@ export async function signedIn(
 }
 
 // A page handler for signed-in people: it is handed who is signed in; anyone else is sent to
-// sign in (see signedIn) and the handler never runs.
+// sign in (see signedIn), and a person whose role may not open the page (page-access.ts) is
+// refused, and the handler never runs.
 export function forSignedIn<Route extends RouteGenericInterface = RouteGenericInterface>(
   portal: Portal,
   handle: (me: SignedIn, request: FastifyRequest<Route>, reply: FastifyReply) => Promise<unknown>,
 ): (request: FastifyRequest<Route>, reply: FastifyReply) => Promise<unknown> {
   return async (request, reply) => {
     const me = await signedIn(portal, request, reply);
-    return me ? handle(me, request, reply) : reply;
+    if (!me) {
+      return reply;
+    }
+    // Someone whose role has no use for the page gets the 403 page, as from the API.
+    if (!mayOpenPage(request.routeOptions.url ?? request.url, me.session.user?.role)) {
+      throw new ApiProblem(403, undefined);
+    }
+    return handle(me, request, reply);
   };
 }
 
@@ -136,14 +146,25 @@ async function sendToSignIn(
   await reply.redirect(ended ? '/sign-in?ended=1' : '/sign-in', 303);
 }
 
+// A form field an API field's errors are shown at, and what to say when the person left it
+// empty (GOV.UK asks for a missing answer in words of its own: "Enter the reason ...").
+export interface FormField {
+  field: string;
+  value: string;
+  missing: string;
+}
+export type FormFields =
+  Record<string, string | FormField> | ((apiField: string) => string | undefined);
+
 // The refused fields of an API problem as a form shows them: each field error on the page's
 // field of that name (`fields` maps the API's field names to the form's, as a table or, for
-// forms with repeated rows, a function), the rest summarised.
+// forms with repeated rows, a function), the rest summarised, every sentence in the portal's
+// words (api-wording.ts).
 // A 401 is the person's to fix only where they are proving who they are (`signingIn`);
 // elsewhere it means the session ended, and the error page sends them to sign in again.
 export function formProblems(
   error: unknown,
-  fields: Record<string, string> | ((apiField: string) => string | undefined) = {},
+  fields: FormFields = {},
   signingIn = false,
 ): FieldProblem[] | undefined {
   if (
@@ -153,14 +174,24 @@ export function formProblems(
   ) {
     return undefined;
   }
-  const formField = typeof fields === 'function' ? fields : (name: string) => fields[name];
-  const listed = (error.problem?.errors ?? []).map((fieldError) => ({
-    field: formField(fieldError.field) ?? '',
-    message: fieldError.message,
-  }));
+  const formField = (name: string): FormField | undefined => {
+    const found = typeof fields === 'function' ? fields(name) : fields[name];
+    return typeof found === 'string' ? { field: found, value: 'x', missing: '' } : found;
+  };
+  const listed = (error.problem?.errors ?? []).map((fieldError) => {
+    const shown = formField(fieldError.field);
+    return {
+      field: shown?.field ?? '',
+      message:
+        shown && shown.value.trim() === ''
+          ? shown.missing
+          : inPortalWords(fieldError.message, fieldError.field),
+    };
+  });
   // A refusal naming no field is shown against the form's first field.
-  const first = typeof fields === 'function' ? '' : (Object.values(fields)[0] ?? '');
-  return listed.length > 0 ? listed : [{ field: first, message: error.message }];
+  const firstField = typeof fields === 'function' ? undefined : Object.values(fields)[0];
+  const first = typeof firstField === 'object' ? firstField.field : (firstField ?? '');
+  return listed.length > 0 ? listed : [{ field: first, message: inPortalWords(error.message) }];
 }
 
 // The version a form was made from (its hidden `version`), as the If-Match header that sends

@@ -9,6 +9,21 @@ import { formatPounds } from '../common/money';
 import { formProblems, ifMatchOf, type SignedIn } from './portal-request';
 import type { FieldProblem } from './portal-views';
 
+type Milestone = Schemas['ReturnMilestoneDto'];
+
+// A milestone's and a risk's standing in words, as the forms offer them and the pages show them.
+export const MILESTONE_STATUS_TEXT: Record<Milestone['status'], string> = {
+  not_started: 'Not started',
+  on_track: 'On track',
+  delayed: 'Delayed',
+  complete: 'Complete',
+};
+export const RAG_TEXT: Record<Milestone['rag'], string> = {
+  red: 'Red',
+  amber: 'Amber',
+  green: 'Green',
+};
+
 // A quarterly return as every returns page shows it, whoever reads it: finance reviewing it, or
 // the bidder writing, checking or reading it back.
 
@@ -84,8 +99,12 @@ export function shown(found: Return, { asWritten = false } = {}) {
     matchFunding: formatPounds(content.matchFundingSpentPence),
     narrative: content.narrative,
     varianceExplanation: content.varianceExplanation,
-    milestones: content.milestones,
-    risks: content.risks,
+    milestones: content.milestones.map((milestone) => ({
+      ...milestone,
+      statusText: MILESTONE_STATUS_TEXT[milestone.status],
+      ragText: RAG_TEXT[milestone.rag],
+    })),
+    risks: content.risks.map((risk) => ({ ...risk, ragText: RAG_TEXT[risk.rag] })),
     variance: {
       ...found.variance,
       profile: formatPounds(found.variance.profilePence),

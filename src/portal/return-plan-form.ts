@@ -3,7 +3,14 @@ import { formatPounds, penceFromPounds } from '../common/money';
 import { BAD_AMOUNT, blank, poundsField, rowField, rowsOf } from './bid-section-kit';
 import { formValue, type SignedIn } from './portal-request';
 import type { FieldProblem } from './portal-views';
-import { awardPosition, KIND_TEXT, type Return, ukDate } from './return-display';
+import {
+  awardPosition,
+  KIND_TEXT,
+  MILESTONE_STATUS_TEXT,
+  RAG_TEXT,
+  type Return,
+  ukDate,
+} from './return-display';
 
 // The second page of a bidder's return: how each of the bid's milestones stands, the risks to
 // delivery, and the spend expected in the award's quarters still to come. What it shows, how its
@@ -13,17 +20,7 @@ type SaveBody = Schemas['SaveReturnDto'];
 type Milestone = Schemas['ReturnMilestoneDto'];
 type Values = Record<string, string>;
 
-export const MILESTONE_STATUS_TEXT: Record<Milestone['status'], string> = {
-  not_started: 'Not started',
-  on_track: 'On track',
-  delayed: 'Delayed',
-  complete: 'Complete',
-};
-export const RAG_TEXT: Record<Milestone['rag'], string> = {
-  red: 'Red',
-  amber: 'Amber',
-  green: 'Green',
-};
+export { MILESTONE_STATUS_TEXT, RAG_TEXT };
 
 const MILESTONE_NAMES = ['status', 'rag', 'comment'] as const;
 const RISK_FIELDS = { description: 'description', rag: 'rag', mitigation: 'mitigation' } as const;

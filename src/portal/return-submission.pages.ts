@@ -1,4 +1,5 @@
 import { ApiProblem, expectOk } from '@safer-streets-grants/client';
+import { inPortalWords } from './api-wording';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { shownDocument } from './document-uploads';
 import {
@@ -28,7 +29,10 @@ const FIX_AT: Record<string, string> = {
   forecast: '/plan',
 };
 
-const sentence = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+const sentence = (text: string) => {
+  const said = inPortalWords(text);
+  return `${said.charAt(0).toUpperCase()}${said.slice(1)}.`;
+};
 
 // Checking a return's answers and evidence, submitting it to finance (once, however often the
 // form is sent), and the confirmation.

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance } from 'fastify';
+import { formatLondon } from '../common/london-time';
 import { formatPounds } from '../common/money';
+import { isWindowOpen } from '../rounds/round-lifecycle';
 import {
   formProblems,
   formValue,
@@ -53,7 +55,7 @@ export function roundPages(portal: Portal, pages: FastifyInstance): void {
           round: roundFacts(round),
           // A new key per page shown: a form sent twice (a double click) starts one bid.
           startKey: randomUUID(),
-          canStart: round.status === 'open' && me.session.user?.role === 'applicant',
+          canStart: takingBids(round),
         },
       );
     }),
@@ -94,10 +96,22 @@ export function roundPages(portal: Portal, pages: FastifyInstance): void {
   );
 }
 
-// A round's rules as a bidder reads them, money in pounds.
-function roundFacts(round: Schemas['RoundDto']) {
+// Whether the round takes the bidder's bids now: the round lifecycle's rule, with the
+// organisation's own close time (a deadline extension's, if any).
+function takingBids(round: Schemas['RoundDto'], now = new Date()): boolean {
+  const window = { status: round.status, opensAt: new Date(round.opensAt) };
+  return isWindowOpen(window, new Date(round.yourClosesAt ?? round.closesAt), now);
+}
+
+// A round's rules as a bidder reads them, money in pounds; one that opens later says when.
+function roundFacts(round: Schemas['RoundDto'], now = new Date()) {
+  const opensAt = new Date(round.opensAt);
   return {
     ...round,
+    opensLater:
+      round.status === 'open' && now.getTime() < opensAt.getTime()
+        ? `${formatLondon(opensAt)} (UK time)`
+        : undefined,
     cap: formatPounds(round.capPerBidPence),
     yearCaps: round.yearCaps.map((cap) => ({ ...cap, cap: formatPounds(cap.capPence) })),
   };

@@ -18,6 +18,20 @@ export function publishedRoundSql(alias: string): string {
 // A round takes bids only while open (and inside its window, a matter of time, not of status).
 export const BIDDING_ROUND_STATUS = 'open' satisfies RoundStatus;
 
+// Whether the round takes bids now from an organisation whose own close time
+// (round-deadlines.ts) is `closesAt`: open, and inside its window.
+export function isWindowOpen(
+  round: { status: string; opensAt: Date },
+  closesAt: Date,
+  now: Date,
+): boolean {
+  return (
+    round.status === BIDDING_ROUND_STATUS &&
+    round.opensAt.getTime() <= now.getTime() &&
+    now.getTime() < closesAt.getTime()
+  );
+}
+
 // The status half of that rule in SQL over `funding_rounds <alias>`.
 export function biddingRoundSql(alias: string): string {
   return `${alias}.status = '${BIDDING_ROUND_STATUS}'`;

@@ -1,0 +1,47 @@
+import { endOfLondonDay, formatLondonDate } from '../common/london-time';
+
+// The API's refusals are written for developers as much as for people: field names, ISO dates,
+// seconds. Every API sentence a portal page shows passes through here once (formProblems, and
+// the lists of what still stops a submission), so the portal says it in its own words.
+
+interface Rewording {
+  // The API field the error is about ('' for a refusal naming none); undefined: any field.
+  field?: string;
+  match: RegExp;
+  say: (found: RegExpExecArray) => string;
+}
+
+const REWORDINGS: readonly Rewording[] = [
+  {
+    field: 'password',
+    match: /most commonly used passwords/,
+    say: () => 'Choose a password that is harder to guess: this one is among the most common',
+  },
+  // Rate limits count in seconds; a person waits in minutes.
+  {
+    match: /try again in (\d+) seconds/,
+    say: (found) => found.input.replace(found[0], `try again in ${inMinutes(Number(found[1]))}`),
+  },
+];
+
+// An API sentence in the portal's words: a known one reworded, ISO dates as UK dates.
+export function inPortalWords(message: string, field = ''): string {
+  let said = message;
+  for (const rewording of REWORDINGS) {
+    if (rewording.field !== undefined && rewording.field !== field) {
+      continue;
+    }
+    const found = rewording.match.exec(said);
+    if (found) {
+      said = rewording.say(found);
+    }
+  }
+  return said.replace(/\b(\d{4}-\d{2}-\d{2})(?![\dT:])/g, (iso) =>
+    Number.isNaN(Date.parse(iso)) ? iso : formatLondonDate(endOfLondonDay(iso)),
+  );
+}
+
+function inMinutes(seconds: number): string {
+  const minutes = Math.max(1, Math.ceil(seconds / 60));
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
+}

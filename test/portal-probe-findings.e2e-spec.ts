@@ -1,0 +1,184 @@
+import type { Page } from 'playwright-core';
+import { DEMO_PASSWORD } from './support/app';
+import { createAccount, emailedLinkToken } from './support/accounts';
+import { NORTHUMBRIA_PCC, openRound, organisationIds } from './support/bids';
+import { uniqueSuffix } from './support/factories';
+import { startPortalBrowser, type PortalBrowser } from './support/portal';
+import { activeAward, quarterReturn, type ReturnsWorld } from './support/returns';
+import { eventually } from './support/smtp';
+
+// What an acceptance probe found the portal doing wrong, each played in a real browser: a
+// password reset that worked said it failed.
+
+describe('the portal, as the acceptance probe found it', () => {
+  let portal: PortalBrowser;
+  let baseUrl: string;
+
+  let setup: ReturnsWorld;
+
+  beforeAll(async () => {
+    // The bidding world with an active award of the PCC's, whose returns finance reads.
+    portal = await startPortalBrowser(async () => {
+      setup = await activeAward();
+      return setup.world;
+    });
+    baseUrl = portal.baseUrl;
+  }, 180_000);
+
+  afterAll(() => portal?.close(), 30_000);
+
+  it('confirms a password reset the API carried out (204) and signs in with the new password', async () => {
+    const { t, as } = portal.world;
+    const organisationId = (await organisationIds(t, as('admin')))[NORTHUMBRIA_PCC];
+    const email = `resetting-${uniqueSuffix().toLowerCase()}@northumbria-pcc.example`;
+    const account = await createAccount(t, as('admin'), {
+      email,
+      name: 'Resetting Bidder',
+      role: 'applicant',
+      organisationId,
+    });
+    await t.http().post('/api/v1/auth/password-reset').send({ email }).expect(202);
+    // The reset is queued (same answer for any email): its email is written by the worker.
+    const token = await eventually(() => emailedLinkToken(t, account.id, 'password-reset'));
+    const page = await portal.newPage();
+    await page.goto(`${baseUrl}/account/reset-password?token=${encodeURIComponent(token)}`);
+    const chosen = `Reset-Password-${uniqueSuffix()}`;
+    await page.getByLabel('Password').fill(chosen);
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.getByRole('button', { name: 'Save the password' }).click(),
+    ]);
+    expect(answer.status()).toBe(200);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      'Your password has been changed',
+    );
+    await expect(page.locator('main').textContent()).resolves.toContain('You can now sign in');
+    await portal.check(page, 'reset-password-done');
+    await portal.signIn(page, email, chosen);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    await page.context().close();
+  }, 90_000);
+  // Each page as a person of the wrong kind opens it: the portal's 403 page, not an empty list
+  // the API happened to let them read.
+  async function statusesOf(page: Page, paths: string[]): Promise<Record<string, string>> {
+    const seen: Record<string, string> = {};
+    for (const path of paths) {
+      const answer = await page.goto(`${baseUrl}${path}`);
+      const heading = await page.getByRole('heading', { level: 1 }).first().textContent();
+      seen[path] = `${answer?.status()} ${heading?.trim()}`;
+    }
+    return seen;
+  }
+  const FORBIDDEN = '403 You cannot use this page';
+
+  it('shows an applicant the 403 page on staff-only pages', async () => {
+    const page = await portal.newPage();
+    await portal.signIn(page, portal.world.pcc.email, portal.world.pcc.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    const staffOnly = ['/moderation', '/assignments', '/payments', '/exports'];
+    expect(await statusesOf(page, staffOnly)).toEqual(
+      Object.fromEntries(staffOnly.map((path) => [path, FORBIDDEN])),
+    );
+    await page.context().close();
+  }, 90_000);
+
+  it('shows staff the 403 page on bidders’ pages, and a heading of their own on bids', async () => {
+    const page = await portal.newPage();
+    await portal.signInStaff(page, 'finance@demo.test', DEMO_PASSWORD);
+    const biddersOnly = ['/rounds', '/endorsements'];
+    expect(await statusesOf(page, biddersOnly)).toEqual(
+      Object.fromEntries(biddersOnly.map((path) => [path, FORBIDDEN])),
+    );
+    expect(await statusesOf(page, ['/bids'])).toEqual({ '/bids': '200 Bids' });
+    await page.context().close();
+  }, 90_000);
+  it('shows a published round that opens later as opening then, with no bid to start yet', async () => {
+    const { t, as, pcc } = portal.world;
+    // 10:00 UTC in July is 11:00 on a UK clock (BST).
+    const opensAt = new Date(`${new Date().getUTCFullYear() + 1}-07-01T10:00:00Z`);
+    const round = await openRound(t, as('admin'), {
+      opensAt: opensAt.toISOString(),
+      closesAt: new Date(opensAt.getTime() + 30 * 86_400_000).toISOString(),
+      deliveryStartsOn: `${opensAt.getUTCFullYear()}-10-01`,
+      deliveryEndsOn: `${opensAt.getUTCFullYear() + 1}-03-31`,
+    });
+    // The API refuses a bid in it now.
+    await t
+      .http()
+      .post('/api/v1/bids')
+      .set(pcc.headers)
+      .send({ roundId: round.id, title: 'Too early' })
+      .expect(409);
+    const page = await portal.newPage();
+    await portal.signIn(page, pcc.email, pcc.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    await page.goto(`${baseUrl}/rounds/${round.id}`);
+    const main = (await page.locator('main').textContent()) ?? '';
+    expect(main).not.toContain('Open for bids');
+    const opens = page.locator('.govuk-summary-list__row', { hasText: 'Opens for bids' });
+    await expect(opens.locator('dd').textContent()).resolves.toContain(
+      `1 July ${opensAt.getUTCFullYear()}, 11:00 (UK time)`,
+    );
+    await expect(page.getByRole('button', { name: 'Start a bid' }).count()).resolves.toBe(0);
+    await portal.check(page, 'round-not-open-yet');
+    await page.context().close();
+  }, 90_000);
+  it('says a refused common password, and a reset limit in minutes (429), in the portal’s words', async () => {
+    const { t, as } = portal.world;
+    const organisationId = (await organisationIds(t, as('admin')))[NORTHUMBRIA_PCC];
+    const email = `limited-${uniqueSuffix().toLowerCase()}@northumbria-pcc.example`;
+    const created = await t
+      .http()
+      .post('/api/v1/users')
+      .set(as('admin'))
+      .send({ email, name: 'Common Password', role: 'applicant', organisationId })
+      .expect(201);
+    const token = await emailedLinkToken(t, (created.body as { id: string }).id);
+    const page = await portal.newPage();
+    await page.goto(`${baseUrl}/account/set-password?token=${encodeURIComponent(token)}`);
+    await page.getByLabel('Password').fill('1qaz2wsx3edc');
+    await page.getByRole('button', { name: 'Save the password' }).click();
+    await expect(page.locator('#password-error').textContent()).resolves.toContain(
+      'Choose a password that is harder to guess: this one is among the most common',
+    );
+
+    // More reset links for one email than the limit allows within the hour.
+    let last: number | undefined;
+    for (let asked = 1; asked <= 4; asked++) {
+      await page.goto(`${baseUrl}/account/forgotten-password`);
+      await page.getByLabel('Email address').fill(email);
+      const [answer] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST'),
+        page.getByRole('button', { name: 'Send the link' }).click(),
+      ]);
+      last = answer.status();
+    }
+    expect(last).toBe(429);
+    const said = (await page.locator('#email-error').textContent()) ?? '';
+    expect(said).toMatch(/try again in \d+ minutes?\./);
+    expect(said).not.toContain('seconds');
+    await page.context().close();
+  }, 90_000);
+
+  it('shows finance a return’s milestones and risks in words, not the API’s codes', async () => {
+    const { t, pcc } = portal.world;
+    const q1 = setup.returns[0].id;
+    const read = await t.http().get(`/api/v1/returns/${q1}`).set(pcc.headers).expect(200);
+    await t
+      .http()
+      .patch(`/api/v1/returns/${q1}`)
+      .set(pcc.headers)
+      .set('if-match', `"${(read.body as { version: number }).version}"`)
+      .send(quarterReturn(setup.interventionId, { capital: 6_250_000, revenue: 1_250_000 }))
+      .expect(200);
+    await t.http().post(`/api/v1/returns/${q1}/submit`).set(pcc.headers).expect(200);
+    const page = await portal.newPage();
+    await portal.signInStaff(page, 'finance@demo.test', DEMO_PASSWORD);
+    await page.goto(`${baseUrl}/returns/${q1}`);
+    const main = (await page.locator('main').textContent()) ?? '';
+    expect(main).toContain('Columns installed: On track, Green');
+    expect(main).toContain('Supplier delays (Amber)');
+    expect(main).not.toMatch(/on_track|, green/);
+    await page.context().close();
+  }, 90_000);
+});
