@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { emailUnfinishedSql } from './email-lifecycle';
 import type { EmailData } from './email-outbox.entity';
 
 // An outbox row as the relay hands it to the email queue.
@@ -47,7 +48,7 @@ export class EmailDeliveryStore {
   takeStale(manager: EntityManager, seconds: number, limit: number): Promise<RelayedRow[]> {
     return manager.query<RelayedRow[]>(
       `SELECT id, request_id, traceparent FROM email_outbox
-       WHERE status IN ('pending', 'sending') AND relayed_at < now() - make_interval(secs => $1)
+       WHERE ${emailUnfinishedSql()} AND relayed_at < now() - make_interval(secs => $1)
        ORDER BY relayed_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
       [seconds],
     );
@@ -58,7 +59,7 @@ export class EmailDeliveryStore {
   takeRelayedBefore(manager: EntityManager, before: string, limit: number): Promise<RelayedRow[]> {
     return manager.query<RelayedRow[]>(
       `SELECT id, request_id, traceparent FROM email_outbox
-       WHERE status IN ('pending', 'sending') AND relayed_at < $1::timestamptz
+       WHERE ${emailUnfinishedSql()} AND relayed_at < $1::timestamptz
        ORDER BY relayed_at LIMIT ${limit} FOR UPDATE SKIP LOCKED`,
       [before],
     );
@@ -74,7 +75,7 @@ export class EmailDeliveryStore {
     await manager.query(`SET LOCAL lock_timeout = '${LOCK_WAIT}'`);
     const [row] = await manager.query<ClaimedRow[]>(
       `SELECT id, template, recipients, data FROM email_outbox
-       WHERE id = $1 AND status IN ('pending', 'sending') FOR UPDATE`,
+       WHERE id = $1 AND ${emailUnfinishedSql()} FOR UPDATE`,
       [id],
     );
     return row ?? null;
@@ -106,7 +107,7 @@ export class EmailDeliveryStore {
       `UPDATE email_outbox
        SET status = $4, attempts = attempts + 1, last_error = $2,
            subject = coalesce($3, subject), updated_at = now()${failed ? ', failed_at = now()' : ''}
-       WHERE id = $1 AND status IN ('pending', 'sending')`,
+       WHERE id = $1 AND ${emailUnfinishedSql()}`,
       [id, attempt.error.slice(0, ERROR_LIMIT), attempt.subject, failed ? 'failed' : 'pending'],
     );
   }

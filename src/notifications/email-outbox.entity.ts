@@ -7,6 +7,7 @@ import {
   PrimaryGeneratedColumn,
   UpdateDateColumn,
 } from 'typeorm';
+import { emailUnfinishedSql } from './email-lifecycle';
 
 export const EMAIL_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
 export type EmailStatus = (typeof EMAIL_STATUSES)[number];
@@ -23,7 +24,7 @@ export const MAX_RECIPIENTS = 50;
 @Check('ck_email_outbox_recipients', `cardinality("recipients") BETWEEN 1 AND ${MAX_RECIPIENTS}`)
 @Check('ck_email_outbox_sent_at', `("status" = 'sent') = ("sent_at" IS NOT NULL)`)
 @Index('ix_email_outbox_unfinished', ['relayedAt'], {
-  where: `"status" IN ('pending', 'sending')`,
+  where: emailUnfinishedSql('"status"'),
 })
 @Index('ix_email_outbox_object', ['objectType', 'objectId'])
 @Index('ix_email_outbox_created', ['createdAt'])

@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import { Gauge, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
 import { driverPool } from '../database/driver-pool';
+import { UNFINISHED_EMAIL_STATUSES } from '../notifications/email-lifecycle';
 import { EMAIL_STATUSES } from '../notifications/email-outbox.entity';
 import { QUEUES } from '../queues/queues';
 
@@ -13,7 +14,6 @@ import { QUEUES } from '../queues/queues';
 const SCRAPE_TIMEOUT_MS = 2000;
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
 const UNSENT = EMAIL_STATUSES.filter((status) => status !== 'sent');
-const STILL_TO_GO = ['pending', 'sending'];
 
 // Figures read at scrape time, not counted as things happen: database pool use, each queue's
 // job counts, and the outbox's backlog.
@@ -88,7 +88,7 @@ export class BacklogGauges implements OnModuleInit {
       for (const status of UNSENT) {
         const row = rows.find((r) => r.status === status);
         gauges.outboxUnsent.set({ status }, row?.rows ?? 0);
-        if (row && STILL_TO_GO.includes(status)) {
+        if (row && UNFINISHED_EMAIL_STATUSES.includes(status)) {
           oldest = Math.max(oldest, row.age ?? 0);
         }
       }
