@@ -1,4 +1,4 @@
-import { endOfLondonDay, formatLondonDate } from '../common/london-time';
+import { formatUkDate } from '../common/london-time';
 
 // The API's refusals are written for developers as much as for people: field names, ISO dates,
 // seconds. Every API sentence a portal page shows passes through here once (formProblems, and
@@ -37,7 +37,7 @@ export function inPortalWords(message: string, field = ''): string {
     }
   }
   return said.replace(/\b(\d{4}-\d{2}-\d{2})(?![\dT:])/g, (iso) =>
-    Number.isNaN(Date.parse(iso)) ? iso : formatLondonDate(endOfLondonDay(iso)),
+    Number.isNaN(Date.parse(iso)) ? iso : formatUkDate(iso),
   );
 }
 

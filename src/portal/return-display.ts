@@ -1,10 +1,5 @@
 import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client';
-import {
-  endOfLondonDay,
-  formatLondon,
-  formatLondonDate,
-  formatUkDate,
-} from '../common/london-time';
+import { formatLondon, formatUkDate } from '../common/london-time';
 import { formatPounds } from '../common/money';
 import { formProblems, ifMatchOf, type SignedIn } from './portal-request';
 import type { FieldProblem } from './portal-views';
@@ -64,11 +59,6 @@ export function latest(found: Return): Return['submissions'][number] | undefined
   return found.submissions.at(-1);
 }
 
-// A UK calendar date (`2025-07-30`) as people read it: 30 July 2025.
-export function ukDate(isoDate: string): string {
-  return formatLondonDate(endOfLondonDay(isoDate));
-}
-
 // A return as its page shows it: status in words, money in pounds, times in UK time. What it
 // claims is its latest submission's, or (before one, or `asWritten` for the bidder checking what
 // they are about to send again) the draft the bidder is writing.
@@ -86,8 +76,8 @@ export function shown(found: Return, { asWritten = false } = {}) {
     ...found,
     statusText: statusText(found),
     quarterName: `Q${found.quarter} ${found.financialYear}`,
-    dueText: ukDate(found.dueOn),
-    periodText: `${ukDate(found.periodStartsOn)} to ${ukDate(found.periodEndsOn)}`,
+    dueText: formatUkDate(found.dueOn),
+    periodText: `${formatUkDate(found.periodStartsOn)} to ${formatUkDate(found.periodEndsOn)}`,
     submittedAtUkTime: submission ? formatLondon(new Date(submission.submittedAt)) : undefined,
     spend: spend.map((line) => ({
       ...line,
@@ -134,7 +124,7 @@ export function listed(summary: Summary) {
     claimed: summary.claimedPence === null ? '' : formatPounds(summary.claimedPence),
     approved: summary.approvedPence === null ? '' : formatPounds(summary.approvedPence),
     submittedAtUkTime: summary.submittedAt ? formatLondon(new Date(summary.submittedAt)) : '',
-    dueText: ukDate(summary.dueOn),
+    dueText: formatUkDate(summary.dueOn),
     statusText: statusText(summary),
   };
 }

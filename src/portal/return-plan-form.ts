@@ -2,6 +2,7 @@ import { expectOk, type Schemas } from '@safer-streets-grants/client';
 import { formatPounds, penceFromPounds } from '../common/money';
 import { BAD_AMOUNT, blank, poundsField, rowField, rowsOf } from './bid-section-kit';
 import { formValue, type SignedIn } from './portal-request';
+import { formatUkDate } from '../common/london-time';
 import type { FieldProblem } from './portal-views';
 import {
   awardPosition,
@@ -9,7 +10,6 @@ import {
   MILESTONE_STATUS_TEXT,
   RAG_TEXT,
   type Return,
-  ukDate,
 } from './return-display';
 
 // The second page of a bidder's return: how each of the bid's milestones stands, the risks to
@@ -19,8 +19,6 @@ import {
 type SaveBody = Schemas['SaveReturnDto'];
 type Milestone = Schemas['ReturnMilestoneDto'];
 type Values = Record<string, string>;
-
-export { MILESTONE_STATUS_TEXT, RAG_TEXT };
 
 const MILESTONE_NAMES = ['status', 'rag', 'comment'] as const;
 const RISK_FIELDS = { description: 'description', rag: 'rag', mitigation: 'mitigation' } as const;
@@ -222,7 +220,7 @@ export function planAnswers(content: Return['draft']) {
   return {
     milestones: content.milestones.map((m) => ({
       title: m.title,
-      dueText: m.dueOn ? `Due ${ukDate(m.dueOn)}` : undefined,
+      dueText: m.dueOn ? `Due ${formatUkDate(m.dueOn)}` : undefined,
       standing: `${MILESTONE_STATUS_TEXT[m.status]}, rated ${RAG_TEXT[m.rag].toLowerCase()}`,
       comment: m.comment,
     })),

@@ -7,6 +7,7 @@ import {
   sendPage,
   type SignedIn,
 } from './portal-request';
+import { formatUkDate } from '../common/london-time';
 import type { FieldProblem } from './portal-views';
 import {
   readReturn,
@@ -14,16 +15,15 @@ import {
   saveDraft,
   shown,
   STALE,
-  ukDate,
+  MILESTONE_STATUS_TEXT,
+  RAG_TEXT,
   writingReturn,
 } from './return-display';
 import {
-  MILESTONE_STATUS_TEXT,
   type PlanContext,
   planContext,
   type PlanValues,
   planValues,
-  RAG_TEXT,
   readPlan,
 } from './return-plan-form';
 
@@ -60,7 +60,7 @@ async function planPage(
       milestones: values.milestones.map((m, index) => ({
         ...m,
         index,
-        dueText: m.dueOn ? `Due ${ukDate(m.dueOn)}` : undefined,
+        dueText: m.dueOn ? `Due ${formatUkDate(m.dueOn)}` : undefined,
         statuses: options(MILESTONE_STATUS_TEXT, m.status),
         rags: options(RAG_TEXT, m.rag),
       })),

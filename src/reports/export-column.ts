@@ -1,4 +1,4 @@
-import { formatLondonDate, formatLondonZoned } from '../common/london-time';
+import { formatLondonZoned, formatUkDate } from '../common/london-time';
 import { formatPounds } from '../common/money';
 
 // What an export column is (spend-columns.ts declares the spend exports' columns): the kinds of
@@ -42,8 +42,7 @@ export function reportText(type: ColumnType, value: Cell): string {
     case 'count':
       return String(Number(value));
     case 'date':
-      // A calendar date: noon UTC is that same day on the UK calendar.
-      return formatLondonDate(new Date(`${String(value)}T12:00:00Z`));
+      return formatUkDate(String(value));
     case 'ukTime':
       return value instanceof Date ? formatLondonZoned(value) : String(value);
     case 'flag':
