@@ -155,25 +155,18 @@ export class AwardStore {
       where: { awardId: award.id, status: 'approved', approvedAt: MoreThan(at) },
       order: { approvedAt: 'ASC' },
     });
+    const terms = (lines: Omit<DecisionLine, 'decisionId'>[]) =>
+      lines.map(({ financialYear, kind, amountPence }) => ({ financialYear, kind, amountPence }));
     if (next?.linesBefore) {
-      const lines = next.linesBefore.map(({ financialYear, kind, amountPence }) => ({
-        financialYear,
-        kind,
-        amountPence,
-      }));
+      const lines = terms(next.linesBefore);
       return {
         lines,
         amountPence:
           next.amountPenceBefore ?? lines.reduce((sum, line) => sum + line.amountPence, 0),
       };
     }
-    const lines = await this.linesOf(manager, [award.id]);
     return {
-      lines: lines.map(({ financialYear, kind, amountPence }) => ({
-        financialYear,
-        kind,
-        amountPence,
-      })),
+      lines: terms(await this.linesOf(manager, [award.id])),
       amountPence: award.amountPence,
     };
   }

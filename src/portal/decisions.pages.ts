@@ -74,8 +74,7 @@ export function decisionPages(portal: Portal, pages: FastifyInstance): void {
             confirm: 'confirm',
             reason: {
               field: 'reason',
-              value: answer.reason,
-              missing: 'Enter the reason you are not approving it',
+              missing: { value: answer.reason, say: 'Enter the reason you are not approving it' },
             },
           });
           if (!problems) {

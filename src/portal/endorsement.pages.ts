@@ -143,8 +143,7 @@ export function endorsementPages(portal: Portal, pages: FastifyInstance): void {
         const problems = formProblems(error, {
           reason: {
             field: 'reason',
-            value: reason,
-            missing: 'Enter why you are not endorsing this bid',
+            missing: { value: reason, say: 'Enter why you are not endorsing this bid' },
           },
         });
         if (!problems) {

@@ -100,16 +100,13 @@ export function exportPages(portal: Portal, pages: FastifyInstance): void {
         const refused = formProblems(error, {
           roundId: 'roundId',
           format: 'format',
-          asAt: 'asAt-day',
+          // The API words its refusal of the moment for programs; the form asks for a day.
+          asAt: { field: 'asAt-day', refused: AS_AT_REFUSED },
         });
         if (!refused) {
           throw error;
         }
-        // The API words its refusal of the moment for programs; the form asks for a day.
-        const shown = refused.map((problem) =>
-          problem.field === 'asAt-day' ? { ...problem, message: AS_AT_REFUSED } : problem,
-        );
-        return showRequestForm(portal, reply, me, typed, shown);
+        return showRequestForm(portal, reply, me, typed, refused);
       }
     }),
   );

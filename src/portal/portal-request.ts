@@ -147,11 +147,13 @@ async function sendToSignIn(
 }
 
 // A form field an API field's errors are shown at, and what to say when the person left it
-// empty (GOV.UK asks for a missing answer in words of its own: "Enter the reason ...").
+// empty (GOV.UK asks for a missing answer in words of its own: "Enter the reason ...") or, where
+// the form asks for it differently from the API (a day, not an instant), whatever the refusal.
 export interface FormField {
   field: string;
-  value: string;
-  missing: string;
+  // What the person sent in it, and what to say when that was nothing.
+  missing?: { value: string; say: string };
+  refused?: string;
 }
 export type FormFields =
   Record<string, string | FormField> | ((apiField: string) => string | undefined);
@@ -176,16 +178,16 @@ export function formProblems(
   }
   const formField = (name: string): FormField | undefined => {
     const found = typeof fields === 'function' ? fields(name) : fields[name];
-    return typeof found === 'string' ? { field: found, value: 'x', missing: '' } : found;
+    return typeof found === 'string' ? { field: found } : found;
   };
   const listed = (error.problem?.errors ?? []).map((fieldError) => {
     const shown = formField(fieldError.field);
     return {
       field: shown?.field ?? '',
       message:
-        shown && shown.value.trim() === ''
-          ? shown.missing
-          : inPortalWords(fieldError.message, fieldError.field),
+        shown?.missing && shown.missing.value.trim() === ''
+          ? shown.missing.say
+          : (shown?.refused ?? inPortalWords(fieldError.message, fieldError.field)),
     };
   });
   // A refusal naming no field is shown against the form's first field.

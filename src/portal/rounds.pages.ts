@@ -3,7 +3,7 @@ import { expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance } from 'fastify';
 import { formatLondon } from '../common/london-time';
 import { formatPounds } from '../common/money';
-import { isWindowOpen } from '../rounds/round-lifecycle';
+import { isOpeningLater, isWindowOpen } from '../rounds/round-lifecycle';
 import {
   formProblems,
   formValue,
@@ -108,10 +108,9 @@ function roundFacts(round: Schemas['RoundDto'], now = new Date()) {
   const opensAt = new Date(round.opensAt);
   return {
     ...round,
-    opensLater:
-      round.status === 'open' && now.getTime() < opensAt.getTime()
-        ? `${formatLondon(opensAt)} (UK time)`
-        : undefined,
+    opensLater: isOpeningLater({ status: round.status, opensAt }, now)
+      ? `${formatLondon(opensAt)} (UK time)`
+      : undefined,
     cap: formatPounds(round.capPerBidPence),
     yearCaps: round.yearCaps.map((cap) => ({ ...cap, cap: formatPounds(cap.capPence) })),
   };

@@ -32,6 +32,11 @@ export function isWindowOpen(
   );
 }
 
+// Open, but its window not begun yet: it takes bids from its opening time.
+export function isOpeningLater(round: { status: string; opensAt: Date }, now: Date): boolean {
+  return round.status === BIDDING_ROUND_STATUS && now.getTime() < round.opensAt.getTime();
+}
+
 // The status half of that rule in SQL over `funding_rounds <alias>`.
 export function biddingRoundSql(alias: string): string {
   return `${alias}.status = '${BIDDING_ROUND_STATUS}'`;
