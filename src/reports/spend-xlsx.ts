@@ -1,45 +1,36 @@
 import { createWriteStream } from 'node:fs';
-import { PassThrough, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { setTimeout } from 'node:timers/promises';
-import ExcelJS from 'exceljs';
+import { finished } from 'node:stream/promises';
 import { formatLondonZoned } from '../common/london-time';
 import {
   type Cell,
   cellOf,
+  type ColumnType,
   type ExportColumn,
   LINE_LEVELS,
   type LineLevel,
   reportText,
   SHEET_NAMES,
-  type ColumnType,
 } from './export-column';
 import { SPEND_COLUMNS } from './spend-columns';
 import { columnsByLevel, type ExportLine, lineReader, type SpendLines } from './spend-export';
+import { type XlsxRow, type XlsxStyle, type XlsxValue, XlsxWorkbook } from './xlsx-workbook';
 
-// Every cell of a type gets the same frozen style object: ExcelJS looks a style object up by
-// identity before working out its XML, so shared objects make that lookup all it does.
-const STYLES: Record<ColumnType, Partial<ExcelJS.Style>> = {
-  pounds: Object.freeze({ numFmt: '"£"#,##0.00' }),
-  // A whole percent (spendVariancePercent), held as a fraction: -10% is -0.1.
-  percent: Object.freeze({ numFmt: '0%' }),
-  date: Object.freeze({ numFmt: 'd mmm yyyy' }),
-  ukTime: Object.freeze({}),
-  count: Object.freeze({ numFmt: '0' }),
-  text: Object.freeze({}),
-  label: Object.freeze({}),
-  flag: Object.freeze({}),
+// Each type's number format: money in pounds with the £, a whole percent (spendVariancePercent,
+// held as a fraction: -10% is -0.1), a date as the UK writes it, a count as a whole number.
+const FORMATS: Record<ColumnType, XlsxStyle> = {
+  pounds: { numFmt: '"£"#,##0.00' },
+  percent: { numFmt: '0%' },
+  date: { numFmt: 'd mmm yyyy' },
+  ukTime: {},
+  count: { numFmt: '0' },
+  text: {},
+  label: {},
+  flag: {},
 };
-const BOLD: Partial<ExcelJS.Font> = Object.freeze({ bold: true });
-// Back-pressure: after this many lines the writer waits for the compressor to catch up, which it
-// has when nothing more reaches the file for QUIET_MS (the compressor emits a block every few
-// milliseconds while it has work). What waits in memory is then at most one batch of rows' XML.
-const LINES_PER_PAUSE = 5_000;
-const QUIET_MS = 15;
 
 // A cell's value as the workbook holds it: money as pounds, a percent as a fraction, a date as a
 // date (midnight UTC, which Excel shows as that calendar day), flags as yes or no.
-function cellValue(type: ColumnType, value: Cell): ExcelJS.CellValue {
+function cellValue(type: ColumnType, value: Cell): XlsxValue {
   if (value === null) {
     return type === 'pounds' ? 0 : null;
   }
@@ -65,141 +56,108 @@ function cellValue(type: ColumnType, value: Cell): ExcelJS.CellValue {
 // Header and footer text is a code of its own: `&` starts one, so a literal one is doubled.
 const headerText = (text: string) => text.replace(/&/g, '&&');
 
-// The summary as a workbook, streamed to disk sheet by sheet as the lines come (the query gives
-// them in the sheets' order): Summary (a title and "as at" block, then the round's totals and
-// subtotals), Awards, By year (award × financial year × kind) and By quarter (award × quarter).
-// Each sheet's columns are those of the definition (spend-columns.ts) its level has; every table
-// has a bold, frozen header row with a filter, repeated on every printed page; money is pounds
-// shown as £, variance a percent, dates real dates. Printed A4 landscape, one page wide, with the
-// round and moment in the header and "Page n of m" in the footer. A sheet is written whole
-// before the next begins, so nothing waits in memory.
+// The summary as a workbook, written sheet by sheet as the lines come (the query gives them in
+// the sheets' order): Summary (a title and "as at" block, then the round's totals and subtotals),
+// Awards, By year (award × financial year × kind) and By quarter (award × quarter). Each sheet's
+// columns are those of the definition (spend-columns.ts) its level has; every table has a bold,
+// frozen header row with a filter, repeated on every printed page; money is pounds shown as £,
+// variance a percent, dates real dates. Printed A4 landscape, one page wide, with the round and
+// moment in the header and "Page n of m" in the footer. The next line is read only once the file
+// has taken the ones before (xlsx-package.ts), so memory stays flat whatever the round's size.
 export async function writeSpendXlsx(
   target: string,
   data: SpendLines,
   columns: readonly ExportColumn[] = SPEND_COLUMNS,
 ): Promise<void> {
-  // The workbook is written through a stream of ours that counts what reaches the file.
-  let written = 0;
-  const output = new PassThrough();
-  output.on('data', (chunk: Buffer) => {
-    written += chunk.length;
-  });
-  const file = pipeline(output, createWriteStream(target));
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true });
+  const out = createWriteStream(target);
   const title = `Spend summary: ${data.round.code} ${data.round.name}`;
   const asAt = formatLondonZoned(data.asAt);
-  book.creator = 'Safer Streets grants';
-  book.created = data.asAt;
-  book.title = `${title}, as at ${asAt}`;
+  const book = new XlsxWorkbook(out, {
+    title: `${title}, as at ${asAt}`,
+    creator: 'Safer Streets grants',
+    created: data.asAt,
+  });
+  const styles = Object.fromEntries(
+    Object.entries(FORMATS).map(([type, format]) => [type, book.style(format)]),
+  ) as Record<ColumnType, number>;
+  const bold = book.style({ font: { bold: true } });
   const shown = columns.filter((column) => column.excel);
   const onLevel = columnsByLevel(shown);
   const read = lineReader(columns, data.asAt);
-  let current = -1;
-  let sheet:
-    | { worksheet: ExcelJS.Worksheet; columns: ExportColumn[]; header: number; rows: number }
-    | undefined;
+  const lines = (data.lines as AsyncIterable<ExportLine>)[Symbol.asyncIterator]();
+  let waiting: ExportLine | undefined;
   let count = 0;
-
-  const close = () => {
-    if (!sheet) {
-      return;
+  const next = async (): Promise<ExportLine | undefined> => {
+    if (waiting) {
+      const line = waiting;
+      waiting = undefined;
+      return line;
     }
-    const { worksheet, header, rows } = sheet;
-    worksheet.autoFilter = {
-      from: { row: header, column: 1 },
-      to: { row: rows, column: sheet.columns.length },
+    const result = await lines.next();
+    if (result.done) {
+      return undefined;
+    }
+    count += 1;
+    const progress = data.tick(count);
+    if (progress) {
+      await progress;
+    }
+    return result.value;
+  };
+
+  // A level's sheet: (the Summary's title block,) its headings, then its lines, up to the first
+  // line of a later sheet, which waits for it.
+  async function* rowsOf(level: LineLevel, sheetColumns: ExportColumn[]): AsyncIterable<XlsxRow> {
+    if (level === 'total') {
+      const heading = book.style({ font: { bold: true, size: 14 } });
+      yield { cells: [{ value: title, style: heading }], style: heading };
+      yield { cells: [{ value: 'As at' }, { value: asAt }] };
+      yield { cells: [{ value: 'As at (UTC)' }, { value: data.asAt.toISOString() }] };
+      yield { cells: [] };
+    }
+    yield {
+      cells: sheetColumns.map((column) => ({ value: column.heading, style: bold })),
+      style: bold,
     };
-    worksheet.commit();
-  };
-  const add = (values: ExcelJS.CellValue[], styles?: Partial<ExcelJS.Style>[]) => {
-    const current = sheet as { worksheet: ExcelJS.Worksheet; rows: number };
-    const row = current.worksheet.addRow(values);
-    current.rows = row.number;
-    if (styles) {
-      row.eachCell({ includeEmpty: true }, (cell, column) => {
-        cell.style = styles[column - 1] ?? STYLES.text;
-      });
-    }
-    return row;
-  };
-  // Closes the sheet being written and opens the ones up to `level`'s (empty ones stay empty).
-  const moveTo = (level: LineLevel): void => {
     const index = LINE_LEVELS.indexOf(level);
-    while (current < index) {
-      close();
-      current += 1;
-      const name = SHEET_NAMES[LINE_LEVELS[current]];
-      const sheetColumns = shown.filter((column) => onLevel[LINE_LEVELS[current]].has(column));
-      // The Summary sheet opens with the title and "as at" block; its table starts below.
-      const header = current === 0 ? 5 : 1;
-      const worksheet = book.addWorksheet(name, {
-        views: [{ state: 'frozen', ySplit: header }],
-        pageSetup: {
-          paperSize: 9,
-          orientation: 'landscape',
-          fitToPage: true,
-          fitToWidth: 1,
-          fitToHeight: 0,
-          printTitlesRow: `${header}:${header}`,
-        },
-        headerFooter: {
-          oddHeader: `&L${headerText(title)}&R${headerText(name)}`,
-          oddFooter: `&LAs at ${headerText(asAt)}&RPage &P of &N`,
-        },
-      });
-      worksheet.columns = sheetColumns.map((column) => ({ key: column.key, width: column.width }));
-      sheet = { worksheet, columns: sheetColumns, header, rows: 0 };
-      if (current === 0) {
-        add([title]).font = Object.freeze({ bold: true, size: 14 });
-        add(['As at', asAt]);
-        add(['As at (UTC)', data.asAt.toISOString()]);
-        add([]);
+    for (let line = await next(); line !== undefined; line = await next()) {
+      const { level: lineLevel, context } = read(line);
+      const at = LINE_LEVELS.indexOf(lineLevel);
+      if (at < index) {
+        throw new Error(`A ${lineLevel} line came after the ${SHEET_NAMES[level]} sheet began`);
       }
-      const headings = add(sheetColumns.map((column) => column.heading));
-      headings.font = BOLD;
-      headings.commit();
+      if (at > index) {
+        waiting = line;
+        return;
+      }
+      yield {
+        cells: sheetColumns.map((column) => ({
+          value: cellValue(column.type, cellOf(column, context)),
+          style: styles[column.type],
+        })),
+      };
     }
-  };
-  const write = (line: ExportLine) => {
-    const { level, context } = read(line);
-    moveTo(level);
-    const sheetColumns = (sheet as { columns: ExportColumn[] }).columns;
-    add(
-      sheetColumns.map((column) => cellValue(column.type, cellOf(column, context))),
-      sheetColumns.map((column) => STYLES[column.type]),
-    ).commit();
-  };
+  }
 
-  // Back-pressure through ExcelJS's public API only (it writes to the stream it is given): see
-  // LINES_PER_PAUSE.
-  const pause = async () => {
-    let seen = -1;
-    while (seen !== written) {
-      seen = written;
-      await setTimeout(QUIET_MS);
+  try {
+    for (const level of LINE_LEVELS) {
+      const sheetColumns = shown.filter((column) => onLevel[level].has(column));
+      const name = SHEET_NAMES[level];
+      await book.addSheet({
+        name,
+        widths: sheetColumns.map((column) => column.width),
+        headerRow: level === 'total' ? 5 : 1,
+        header: `&L${headerText(title)}&R${headerText(name)}`,
+        footer: `&LAs at ${headerText(asAt)}&RPage &P of &N`,
+        rows: rowsOf(level, sheetColumns),
+      });
     }
-  };
-  await pipeline(
-    data.lines,
-    new Writable({
-      objectMode: true,
-      write(line: ExportLine, _encoding, done) {
-        write(line);
-        count += 1;
-        const waits = [
-          data.tick(count),
-          count % LINES_PER_PAUSE === 0 ? pause() : undefined,
-        ].filter((wait) => wait !== undefined);
-        if (waits.length > 0) {
-          Promise.all(waits).then(() => done(), done);
-        } else {
-          done();
-        }
-      },
-    }),
-  );
-  moveTo(LINE_LEVELS[LINE_LEVELS.length - 1]);
-  close();
-  await book.commit();
-  await file;
+    await book.finish();
+    out.end();
+    await finished(out);
+  } catch (error) {
+    out.destroy();
+    await lines.return?.();
+    throw error;
+  }
 }
