@@ -6,6 +6,8 @@ import type { SignInMethod } from './auth.service';
 
 const SIGNED_IN = 'auth.sign-in';
 const SIGN_IN_FAILED = 'auth.sign-in-failed';
+// Both commands, for what reads sign-ins back (retention redacts their addresses).
+export const SIGN_IN_COMMANDS = [SIGNED_IN, SIGN_IN_FAILED] as const;
 
 type Account = Pick<User, 'id' | 'email' | 'role'>;
 

@@ -213,6 +213,15 @@ export class AwardStore {
     await manager.update(AwardDecision, { id }, fields);
   }
 
+  // Every award whose offer has lapsed at `now`, the longest lapsed first.
+  async lapsedOfferIds(manager: EntityManager, now: Date): Promise<string[]> {
+    const rows = await manager.query<{ id: string }[]>(
+      `SELECT a.id FROM award_decisions a WHERE ${offerLapsedSql('$1')} ORDER BY a.offer_expires_at, a.id`,
+      [now],
+    );
+    return rows.map((row) => row.id);
+  }
+
   // The award locked if its offer has lapsed at `now`; null when it has not (or is gone).
   async lockIfLapsed(manager: EntityManager, id: string, now: Date): Promise<AwardDecision | null> {
     const [found] = await manager.query<{ id: string }[]>(

@@ -3,7 +3,7 @@ import { AwardTasks } from './award-tasks';
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { ReturnLedger } from '../returns/return-ledger';
+import { ReturnLedgerStore } from '../returns/return-ledger-store';
 import { ReturnScheduleStore } from '../returns/return-schedule-store';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AssessmentModule } from '../assessment/assessment.module';
@@ -49,10 +49,12 @@ import { VariationsService } from './variations.service';
     UsersModule,
   ],
   controllers: [AwardsController, OffersController, VariationsController],
-  // For the demo seed, which decides and publishes a round through the same services, and for
-  // delivery returns, which read and complete awards.
+  // For the demo seed, which decides and publishes a round through the same services, for
+  // delivery returns, which read and complete awards, and for the worker's offer lapse, which
+  // finds lapsed offers through the store.
   exports: [
     AwardDeliveryService,
+    AwardStore,
     DecisionsService,
     DueDiligenceService,
     OffersService,
@@ -75,7 +77,7 @@ import { VariationsService } from './variations.service';
     // extension) and what they already claim (a variation checks it): stateless SQL on the
     // caller's transaction, provided here so awards need not import the returns module, which
     // builds on awards.
-    ReturnLedger,
+    ReturnLedgerStore,
     ReturnScheduleStore,
     VariationReadsService,
     VariationStore,

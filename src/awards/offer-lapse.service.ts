@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuditActor } from '../audit/audit.service';
-import { offerLapsedSql } from './award-lifecycle';
+import { AwardStore } from './award-store';
 import { OffersService } from './offers.service';
 
 export const LAPSE_ACTOR: AuditActor = { id: null, label: 'daily offer lapse job' };
@@ -16,15 +16,13 @@ export class OfferLapseService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly offers: OffersService,
+    private readonly store: AwardStore,
   ) {}
 
   async lapseDue(asOf: Date): Promise<{ lapsed: number }> {
-    const due = await this.dataSource.query<{ id: string }[]>(
-      `SELECT a.id FROM award_decisions a WHERE ${offerLapsedSql('$1')} ORDER BY a.offer_expires_at, a.id`,
-      [asOf],
-    );
+    const due = await this.store.lapsedOfferIds(this.dataSource.manager, asOf);
     let lapsed = 0;
-    for (const { id } of due) {
+    for (const id of due) {
       if (await this.offers.lapse(LAPSE_ACTOR, id, asOf)) {
         lapsed += 1;
       }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { ReturnLedger } from '../returns/return-ledger';
+import { ReturnLedgerStore } from '../returns/return-ledger-store';
 import { ReturnScheduleStore } from '../returns/return-schedule-store';
 import type { ScheduledReturnDto } from '../returns/return-response.dto';
 import type { RoundWithParts } from '../rounds/round-views';
@@ -31,7 +31,7 @@ export class VariationStore {
   constructor(
     private readonly awards: AwardStore,
     private readonly schedule: ReturnScheduleStore,
-    private readonly ledger: ReturnLedger,
+    private readonly ledger: ReturnLedgerStore,
   ) {}
 
   async find(manager: EntityManager, id: string, lock = false): Promise<AwardVariation> {

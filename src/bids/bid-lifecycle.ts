@@ -102,6 +102,14 @@ const GONE_BID_STATUSES = [
   'eligibility_failed',
 ] as const satisfies readonly BidStatus[];
 
+// Bids that never led to funding: never submitted, withdrawn, failed or unsuccessful. Retention
+// removes their personal data first, some time after their round closes.
+export const UNFUNDED_BID_STATUSES: readonly BidStatus[] = [...GONE_BID_STATUSES, 'unsuccessful'];
+export const UNFUNDED_BID_SQL = `b.status IN (${textListSql(UNFUNDED_BID_STATUSES)})`;
+// A funded bid: its personal data is kept until some time after its delivery ends.
+export const FUNDED_BID_STATUS = 'awarded' satisfies BidStatus;
+export const FUNDED_BID_SQL = `b.status = '${FUNDED_BID_STATUS}'`;
+
 // A bid that still holds a place under the round's bid limit: submitted or later, not withdrawn,
 // not failed, and not declined by its PCC.
 export const LIVE_BID_SQL = `b.status NOT IN (${textListSql(GONE_BID_STATUSES)})

@@ -1,5 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { SIGN_IN_COMMANDS } from '../auth/sign-in-audit';
+import { FUNDED_BID_SQL, UNFUNDED_BID_SQL } from '../bids/bid-lifecycle';
+import { textListSql } from '../database/sql-text';
+import { emailFinishedSql } from '../notifications/email-lifecycle';
+import { RetentionRun } from './retention-run.entity';
 import {
   ERASED_ACTOR,
   erasedEmail,
@@ -8,27 +13,24 @@ import {
   RetentionKind,
 } from './retention.rules';
 
-// Bid statuses that never led to funding: their contact details and free text go first.
-const UNFUNDED = `('draft', 'withdrawn', 'eligibility_failed', 'unsuccessful')`;
 const NOT_ERASED = (type: string, id: string) =>
   `NOT EXISTS (SELECT 1 FROM personal_data_erasures x WHERE x.object_type = '${type}' AND x.object_id = ${id})`;
-const SIGN_INS = `('auth.sign-in', 'auth.sign-in-failed')`;
-const DONE_EMAILS = `('sent', 'failed')`;
+const SIGN_INS = `(${textListSql(SIGN_IN_COMMANDS)})`;
 
 // Each kind's records past their period, as `SELECT id`: $1 is the kind's cutoff.
 const DUE: Record<RetentionKind, string> = {
   'unfunded-bids': `
     SELECT b.id::text AS id FROM bids b JOIN funding_rounds r ON r.id = b.round_id
-    WHERE b.status IN ${UNFUNDED} AND r.closes_at < $1 AND ${NOT_ERASED('bid', 'b.id')}`,
+    WHERE ${UNFUNDED_BID_SQL} AND r.closes_at < $1 AND ${NOT_ERASED('bid', 'b.id')}`,
   'unfunded-bid-documents': `
     SELECT d.id::text AS id FROM supporting_documents d
     JOIN bids b ON d.owner_type = 'bid' AND b.id = d.owner_id
     JOIN funding_rounds r ON r.id = b.round_id
-    WHERE b.status IN ${UNFUNDED} AND r.closes_at < $1
+    WHERE ${UNFUNDED_BID_SQL} AND r.closes_at < $1
       AND ${NOT_ERASED('supporting_document', 'd.id')}`,
   'funded-bids': `
     SELECT b.id::text AS id FROM bids b JOIN funding_rounds r ON r.id = b.round_id
-    WHERE b.status = 'awarded' AND r.delivery_ends_on < $1::timestamptz::date
+    WHERE ${FUNDED_BID_SQL} AND r.delivery_ends_on < $1::timestamptz::date
       AND ${NOT_ERASED('bid', 'b.id')}`,
   'inactive-users': `
     SELECT u.id::text AS id FROM users u
@@ -45,7 +47,7 @@ const DUE: Record<RetentionKind, string> = {
       AND e.changes->'address'->>'after' IS DISTINCT FROM '${REMOVED}'`,
   emails: `
     SELECT o.id::text AS id FROM email_outbox o
-    WHERE o.status IN ${DONE_EMAILS} AND o.created_at < $1
+    WHERE ${emailFinishedSql('o.status')} AND o.created_at < $1
       AND o.recipients <> ARRAY['${REMOVED_RECIPIENT}']::text[]`,
 };
 
@@ -75,6 +77,27 @@ const USER_AUDIT_KEYS = ['email', 'name', 'address'];
 // transaction. Writes that touch frozen bids or the audit trail need `allowRetentionWrites`.
 @Injectable()
 export class RetentionStore {
+  // A run's id, taken before its batches so each erasure can name the run that made it.
+  async newRunId(manager: EntityManager): Promise<string> {
+    const [row] = await manager.query<{ id: string }[]>(`SELECT gen_random_uuid()::text AS id`);
+    return row.id;
+  }
+
+  // The finished run, as stored.
+  saveRun(manager: EntityManager, run: RetentionRun): Promise<RetentionRun> {
+    return manager.save(manager.create(RetentionRun, run));
+  }
+
+  // When the user's personal data was removed (they must have been erased).
+  async erasedAt(manager: EntityManager, userId: string): Promise<Date> {
+    const rows: { erasedAt: Date }[] = await manager.query(
+      `SELECT erased_at AS "erasedAt" FROM personal_data_erasures
+       WHERE object_type = 'user' AND object_id = $1`,
+      [userId],
+    );
+    return rows[0].erasedAt;
+  }
+
   async allowRetentionWrites(manager: EntityManager): Promise<void> {
     await manager.query(`SELECT set_config('ssg.retention', 'on', true)`);
   }
@@ -240,7 +263,7 @@ export class RetentionStore {
       );
       await manager.query(
         `UPDATE email_outbox SET recipients = array_replace(recipients, $1, $2), data = '{}'::jsonb
-         WHERE $1 = ANY(recipients) AND status IN ${DONE_EMAILS}`,
+         WHERE $1 = ANY(recipients) AND ${emailFinishedSql()}`,
         [user.email, REMOVED_RECIPIENT],
       );
     }

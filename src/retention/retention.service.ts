@@ -76,18 +76,19 @@ export class RetentionService {
   async run(now = new Date(), stop?: AbortSignal): Promise<RetentionRun> {
     const startedAt = new Date();
     const due = cutoffs(now, this.config.retention.periods);
-    const run = this.dataSource.manager.create(RetentionRun, { asOf: now, startedAt });
-    const runId = (
-      await this.dataSource.query<{ id: string }[]>(`SELECT gen_random_uuid()::text AS id`)
-    )[0].id;
+    const runId = await this.store.newRunId(this.dataSource.manager);
     const counts = {} as Record<RetentionKind, number>;
     for (const kind of RETENTION_KINDS) {
       counts[kind] = await this.runKind(kind, due[kind], now, runId, stop);
     }
     return this.dataSource.transaction(async (manager) => {
-      const saved = await manager.save(
-        manager.create(RetentionRun, { ...run, id: runId, finishedAt: new Date(), counts }),
-      );
+      const saved = await this.store.saveRun(manager, {
+        id: runId,
+        asOf: now,
+        startedAt,
+        finishedAt: new Date(),
+        counts,
+      });
       await this.audit.record(manager, RETENTION_ACTOR, {
         command: 'retention.run',
         objectType: 'retention_run',
@@ -116,7 +117,11 @@ export class RetentionService {
         throw retentionError(refusal);
       }
       if (user.erased) {
-        return { userId, erasedAt: await this.erasedAt(manager, userId), alreadyErased: true };
+        return {
+          userId,
+          erasedAt: await this.store.erasedAt(manager, userId),
+          alreadyErased: true,
+        };
       }
       const removed = await this.store.eraseUser(manager, user, removedText(new Date()));
       await this.store.markErased(manager, 'user', [userId], 'erasure-request', null);
@@ -130,17 +135,8 @@ export class RetentionService {
           linksRemoved: { before: null, after: removed.links },
         },
       });
-      return { userId, erasedAt: await this.erasedAt(manager, userId), alreadyErased: false };
+      return { userId, erasedAt: await this.store.erasedAt(manager, userId), alreadyErased: false };
     });
-  }
-
-  private async erasedAt(manager: EntityManager, userId: string): Promise<Date> {
-    const rows: { erasedAt: Date }[] = await manager.query(
-      `SELECT erased_at AS "erasedAt" FROM personal_data_erasures
-       WHERE object_type = 'user' AND object_id = $1`,
-      [userId],
-    );
-    return rows[0].erasedAt;
   }
 
   // Batch after batch until none is left; each kind's writes make its records drop out of DUE.

@@ -2,7 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, In, Not, SelectQueryBuilder } from 'typeorm';
 import type { CostKind } from '../bids/bid-lines.entity';
 import { DeliveryReturn } from './delivery-return.entity';
-import { SETTLED_RETURN_STATUSES } from './return-lifecycle';
+import {
+  londonTodaySql,
+  PAYMENT_UNMADE_SQL,
+  RETURN_UNSETTLED_SQL,
+  returnOverdueSql,
+  SETTLED_RETURN_STATUSES,
+} from './return-lifecycle';
 import { ReturnPayment } from './return-payment.entity';
 import { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
 import type { PaymentQuery } from './return.dto';
@@ -25,6 +31,29 @@ interface ListedPaymentRaw {
   organisation_name: string;
 }
 
+// A return of a round not yet settled, as close-out lists it: its award's reference and quarter,
+// where it stands, and what its latest submission claims (null before one is sent).
+export interface UnsettledReturnRow {
+  id: string;
+  reference: string;
+  quarter: number;
+  financial_year: string;
+  status: string;
+  due_on: string;
+  overdue: boolean;
+  claimed_pence: string | null;
+}
+
+// A payment of a round not yet made, as close-out lists it.
+export interface UnmadePaymentRow {
+  id: string;
+  reference: string;
+  quarter: number;
+  financial_year: string;
+  amount_pence: string;
+  due_on: string;
+}
+
 // What a review writes on the submission it decides.
 interface Review {
   reviewedBy: string;
@@ -34,7 +63,7 @@ interface Review {
 
 // Named data access for finance's side of a return, inside the caller's transaction: the
 // review's outcome, the payment it makes due, the list of payments and their recording, a year's
-// release of what it did not spend, and what is still open on an award.
+// release of what it did not spend, and what is still open on an award or in a round.
 @Injectable()
 export class ReturnReviewStore {
   // The return's submission `number`, with its spend lines.
@@ -111,6 +140,44 @@ export class ReturnReviewStore {
         status: Not(In([...SETTLED_RETURN_STATUSES])),
       },
     });
+  }
+
+  // The round's returns neither approved nor cancelled (RETURN_UNSETTLED_SQL), by reference and
+  // quarter; `overdue` as at `now`.
+  unsettledInRound(
+    manager: EntityManager,
+    roundId: string,
+    now: Date,
+  ): Promise<UnsettledReturnRow[]> {
+    const today = londonTodaySql('$2::timestamptz');
+    return manager.query(
+      `SELECT d.id, b.reference, d.quarter, d.financial_year, d.status, d.due_on::text AS due_on,
+              (${returnOverdueSql(today)}) AS overdue,
+              (SELECT sum(l.claimed_pence) FROM return_submissions s
+                 JOIN return_spend_lines l ON l.submission_id = s.id
+                WHERE s.return_id = d.id AND s.number = d.submissions) AS claimed_pence
+         FROM delivery_returns d
+         JOIN award_decisions a ON a.id = d.award_id
+         JOIN bids b ON b.id = a.bid_id
+        WHERE a.round_id = $1 AND ${RETURN_UNSETTLED_SQL}
+        ORDER BY b.reference, d.period_starts_on`,
+      [roundId, now],
+    );
+  }
+
+  // The round's payments not yet made (PAYMENT_UNMADE_SQL), by reference and quarter.
+  unmadePaymentsInRound(manager: EntityManager, roundId: string): Promise<UnmadePaymentRow[]> {
+    return manager.query(
+      `SELECT p.id, b.reference, d.quarter, d.financial_year, p.amount_pence,
+              p.due_on::text AS due_on
+         FROM return_payments p
+         JOIN delivery_returns d ON d.id = p.return_id
+         JOIN award_decisions a ON a.id = p.award_id
+         JOIN bids b ON b.id = a.bid_id
+        WHERE a.round_id = $1 AND ${PAYMENT_UNMADE_SQL}
+        ORDER BY b.reference, d.period_starts_on`,
+      [roundId],
+    );
   }
 
   // What a year did not spend, released per kind.

@@ -10,7 +10,7 @@ import { OutboxService } from '../notifications/outbox.service';
 import { SeparationOfDutiesService } from '../users/separation-of-duties.service';
 import { UsersService } from '../users/users.service';
 import type { DeliveryReturn } from './delivery-return.entity';
-import { ReturnLedger } from './return-ledger';
+import { ReturnLedgerStore } from './return-ledger-store';
 import type { ReturnDto } from './return-response.dto';
 import type { ReturnSpendLine, ReturnSubmission } from './return-submission.entity';
 import { ReturnReviewStore } from './return-review-store';
@@ -70,7 +70,7 @@ export class ReturnReviewService {
     private readonly dataSource: DataSource,
     private readonly views: ReturnViews,
     private readonly awards: AwardDeliveryService,
-    private readonly ledger: ReturnLedger,
+    private readonly ledger: ReturnLedgerStore,
     private readonly store: ReturnReviewStore,
     private readonly users: UsersService,
     private readonly duties: SeparationOfDutiesService,

@@ -6,7 +6,12 @@ import { awardForDeliveryJson, type AwardForDeliveryRaw } from '../awards/award-
 import { applySearch, applySort } from '../common/list-query';
 import { DeliveryReturn } from './delivery-return.entity';
 import type { ReturnContent } from './return-content.rules';
-import { committedJson, type LedgerPosition, outputsJson, positionJson } from './return-ledger';
+import {
+  committedJson,
+  type LedgerPosition,
+  outputsJson,
+  positionJson,
+} from './return-ledger-store';
 import { RETURN_FILTER_SQL } from './return-lifecycle';
 import type { SubmissionDto } from './return-response.dto';
 import type { ScheduledFields } from './return-schedule-store';

@@ -10,7 +10,7 @@ import { UsersModule } from '../users/users.module';
 import { DeliveryReturn } from './delivery-return.entity';
 import { PaymentsController } from './payments.controller';
 import { PaymentsService } from './payments.service';
-import { ReturnLedger } from './return-ledger';
+import { ReturnLedgerStore } from './return-ledger-store';
 import { ReturnPayment } from './return-payment.entity';
 import { ReturnReminders } from './return-reminders';
 import { ReturnReviewService } from './return-review.service';
@@ -47,7 +47,7 @@ import { YearEndRelease } from './year-end-release.entity';
     // Stateless named queries: submission checks the evidence it sends is scanned clean.
     DocumentStore,
     PaymentsService,
-    ReturnLedger,
+    ReturnLedgerStore,
     ReturnReminders,
     ReturnTasks,
     ReturnReviewService,

@@ -10,10 +10,10 @@ import type { Page } from '../common/pagination';
 import type { DeliveryReturn } from './delivery-return.entity';
 import { completeContent, draftErrors, type ReturnContent } from './return-content.rules';
 import type { AwardPositionDto, ReturnDto, ReturnSummaryDto } from './return-response.dto';
-import { WITH_BIDDER } from './return-lifecycle';
+import { quarterLabel, WITH_BIDDER } from './return-lifecycle';
 import { ReturnViews } from './return-views';
 import { type LoadedReturn, ReturnStore } from './return-store';
-import { unmadePayments, unsettledReturns } from './round-settlement';
+import { ReturnReviewStore } from './return-review-store';
 import type { OutstandingItem } from '../rounds/rounds.rules';
 import type { ReturnQuery, SaveReturnDto } from './return.dto';
 import { awardError } from '../awards/awards.errors';
@@ -29,18 +29,42 @@ export class ReturnsService {
     private readonly audit: AuditService,
     private readonly documents: DocumentStore,
     private readonly store: ReturnStore,
+    private readonly review: ReturnReviewStore,
   ) {}
 
   // The round's returns not yet approved or cancelled, then its payments not yet made: what
-  // keeps it from closing out (round-settlement.ts).
+  // keeps it from closing out.
   async outstandingInRound(
     manager: EntityManager,
     roundId: string,
     now: Date,
   ): Promise<OutstandingItem[]> {
+    const returns = await this.review.unsettledInRound(manager, roundId, now);
+    const payments = await this.review.unmadePaymentsInRound(manager, roundId);
+    const referenceOf = (row: { reference: string; quarter: number; financial_year: string }) =>
+      `${row.reference} ${quarterLabel({ quarter: row.quarter, financialYear: row.financial_year })}`;
     return [
-      ...(await unsettledReturns(manager, roundId, now)),
-      ...(await unmadePayments(manager, roundId)),
+      ...returns.map((row) => ({
+        kind: 'return' as const,
+        id: row.id,
+        reference: referenceOf(row),
+        outstanding:
+          row.status === 'submitted'
+            ? 'submitted, waiting for finance to review it'
+            : row.status === 'changes_requested'
+              ? `sent back for changes, not resubmitted (due on ${row.due_on})`
+              : row.overdue
+                ? `not sent, overdue (due on ${row.due_on})`
+                : `not sent yet (due on ${row.due_on})`,
+        amountPence: Number(row.claimed_pence ?? 0),
+      })),
+      ...payments.map((row) => ({
+        kind: 'payment' as const,
+        id: row.id,
+        reference: referenceOf(row),
+        outstanding: `approved, not paid (due on ${row.due_on})`,
+        amountPence: Number(row.amount_pence),
+      })),
     ];
   }
 

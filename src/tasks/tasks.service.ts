@@ -2,22 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../common/access';
 import { formatLondon } from '../common/london-time';
-import type { TaskKind, TaskKindName } from './task-kinds';
-import type { TaskDto, TaskListDto, TaskObjectType } from './task.dto';
+import type { TaskKindName } from './task-kinds';
+import type { TaskDto, TaskListDto } from './task.dto';
 import { TaskRegistry } from './task-registry';
-
-// The most tasks one answer lists; `counts` and `total` still count them all.
-export const TASK_LIST_LIMIT = 200;
-
-interface TaskRow {
-  object_type: TaskObjectType;
-  object_id: string;
-  reference: string;
-  title: string | null;
-  deadline: Date | null;
-  overdue_days: number;
-  total: string;
-}
+import { TASK_LIST_LIMIT, type TaskRow, TaskStore } from './task-store';
 
 // What the signed-in user must do next: one query per kind their role has, merged by urgency.
 @Injectable()
@@ -25,13 +13,14 @@ export class TasksService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly registry: TaskRegistry,
+    private readonly store: TaskStore,
   ) {}
 
   async list(user: AuthenticatedUser, now = new Date()): Promise<TaskListDto> {
     const counts: { kind: TaskKindName; count: number }[] = [];
     const items: TaskDto[] = [];
     for (const kind of this.registry.forRole(user.role)) {
-      const rows = await this.rowsOf(kind, user, now);
+      const rows = await this.store.rowsOf(this.dataSource.manager, kind, user, now);
       counts.push({ kind: kind.kind, count: rows.length > 0 ? Number(rows[0].total) : 0 });
       items.push(...rows.map((row) => toTask(kind.kind, row)));
     }
@@ -42,17 +31,6 @@ export class TasksService {
       limit: TASK_LIST_LIMIT,
       counts,
     };
-  }
-
-  private rowsOf(kind: TaskKind, user: AuthenticatedUser, now: Date): Promise<TaskRow[]> {
-    return this.dataSource.query<TaskRow[]>(
-      // The parameters typed once, so a kind need not use all of them.
-      `SELECT task.*, count(*) OVER () AS total FROM (${kind.select}) AS task
-       CROSS JOIN (SELECT $1::timestamptz AS now, $2::uuid AS user_id, $3::uuid AS org) params
-       ORDER BY task.deadline ASC NULLS LAST, task.reference, task.object_id
-       LIMIT ${TASK_LIST_LIMIT}`,
-      [now, user.id, user.organisationId, ...(kind.params ?? [])],
-    );
   }
 }
 

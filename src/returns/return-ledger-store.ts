@@ -101,10 +101,12 @@ export function positionJson(awardId: string): string {
       WHERE p.award_id = ${awardId} AND ${PAYMENT_UNMADE_SQL}))`;
 }
 
-// What an award's returns already commit and report, summed in SQL from their latest
-// submissions, for commands that check a claim against them.
+// The ledger's store: what an award's returns already commit and report, summed in SQL from
+// their latest submissions, in the caller's transaction, for commands that check a claim
+// against them (a review, a variation). The same sums as JSON (committedJson, outputsJson,
+// positionJson above) go into ReturnStore's one-statement reads.
 @Injectable()
-export class ReturnLedger {
+export class ReturnLedgerStore {
   // What counts against each year's award, except `exceptReturnId`'s own claim: approved spend
   // of approved returns and the claims of returns awaiting review.
   async committed(
