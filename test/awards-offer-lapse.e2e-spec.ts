@@ -190,7 +190,7 @@ describe('awards: offers lapse by themselves', () => {
     expect(a.body).toMatchObject({
       status: 'withdrawn',
       closeReason: expect.stringMatching(
-        /^The offer lapsed: it was not accepted by \d{1,2} \w+ \d{4}, \d{2}:\d{2} \(UK time\)\.$/,
+        /^The offer lapsed: it was not accepted by \d{1,2} \w+ \d{4} \d{2}:\d{2}:\d{2} (GMT|BST)\.$/,
       ),
     });
     for (const key of ['B', 'C'] as const) {

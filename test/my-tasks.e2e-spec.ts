@@ -57,7 +57,7 @@ describe('my tasks and notifications', () => {
       expect(task.overdueDays).toBe(reminded.get(task.objectId));
       expect(task.objectType).toBe('delivery_return');
       expect(task.reference).toBe(setup.bid.reference);
-      expect(task.deadlineLondon).toMatch(/23:59$/);
+      expect(task.deadlineLondon).toMatch(/ 23:59:59 (GMT|BST)$/);
     }
     // Most urgent first: earliest deadline at the top.
     const deadlines = overdue.map((task) => task.deadline as string);
@@ -144,7 +144,7 @@ describe('my tasks and notifications', () => {
     expect(overdue.subject).toContain(`Overdue: delivery return`);
     expect(overdue.objectType).toBe('delivery_return');
     expect(overdue.link).toContain(`/returns/${overdue.objectId}`);
-    expect(overdue.createdAtLondon).toMatch(/\d{4}, \d{2}:\d{2}$/);
+    expect(overdue.createdAtLondon).toMatch(/^\d{1,2} \w+ \d{4} \d{2}:\d{2}:\d{2} (GMT|BST)$/);
     const created = mine.items.map((item: { createdAt: string }) => item.createdAt);
     expect(created).toEqual([...created].sort().reverse());
 

@@ -117,7 +117,7 @@ describe('the portal, as the acceptance probe found it', () => {
     expect(main).not.toContain('Open for bids');
     const opens = page.locator('.govuk-summary-list__row', { hasText: 'Opens for bids' });
     await expect(opens.locator('dd').textContent()).resolves.toContain(
-      `1 July ${opensAt.getUTCFullYear()}, 11:00 (UK time)`,
+      `1 July ${opensAt.getUTCFullYear()} 11:00:00 BST`,
     );
     await expect(page.getByRole('button', { name: 'Start a bid' }).count()).resolves.toBe(0);
     await portal.check(page, 'round-not-open-yet');

@@ -106,7 +106,7 @@ function report(): SpendExport {
   return {
     round: { code: 'SSF9', name: 'Safer Streets Fund round 9 "print test"' },
     asAt: new Date('2026-11-30T16:00:00Z'),
-    asAtLondon: '30 November 2026, 16:00 GMT',
+    asAtLondon: '30 November 2026 16:00:00 GMT',
     totals: {
       round: total(awards, {}),
       byForceArea: FORCE_AREAS.map((name) =>
@@ -199,7 +199,8 @@ describe('the printed spend report', () => {
     pages.forEach((text, index) => {
       expect(text).toContain('OFFICIAL');
       expect(text).toContain(`Page ${index + 1} of ${count}`);
-      expect(text).toContain('SSF9 spend as at 30 November 2026, 16:00 GMT (UK time)');
+      expect(text).toContain('SSF9 spend as at 30 November 2026 16:00:00 GMT');
+      expect(text).not.toContain('(UK time)');
     });
 
     // 5 tables about the round, one per award.

@@ -235,7 +235,7 @@ describe('round lifecycle guards', () => {
         },
       ]);
       expect(refused.body.detail).toContain(`1 offer is still open: ${bids[0].reference} (`);
-      expect(refused.body.detail).toMatch(/UK time\)\. Wait until/);
+      expect(refused.body.detail).toMatch(/:\d{2} (GMT|BST)\)\. Wait until/);
 
       const noReason = await command(round.id, 'start-delivery', { confirmOpenOffers: true });
       expectProblem(noReason.body, 409, 'round-offers-open');

@@ -2780,7 +2780,7 @@ export interface components {
        * @description When the round closes for the bid’s organisation: the round’s closesAt, or later by a deadline extension
        */
       closesAt: string;
-      /** @example 27 May 2022, 23:59 (UK time) */
+      /** @example 27 May 2022 23:59:00 BST */
       closesAtUkTime: string;
       /** @example Door-to-door survey of residents on the gated alleys (71% in favour); ward councillors and the neighbourhood policing team consulted in March */
       consultation?: string;
@@ -2833,7 +2833,7 @@ export interface components {
       status: components['schemas']['BidStatus'];
       /** Format: date-time */
       submittedAt: string | null;
-      /** @example 15 July 2021, 23:59 */
+      /** @example 15 July 2021 14:02:37 BST */
       submittedAtUkTime: string | null;
       /** @description SHA-256 of the submitted content */
       submittedDigest: string | null;
@@ -3318,7 +3318,7 @@ export interface components {
        * @description The organisation’s own close time
        */
       closesAt: string;
-      /** @example 30 May 2022, 23:59 (UK time) */
+      /** @example 30 May 2022 23:59:00 BST */
       closesAtUkTime: string;
       /** Format: date-time */
       createdAt: string;
@@ -3470,7 +3470,7 @@ export interface components {
       sizeBytes: number;
       /** Format: date-time */
       uploadedAt: string;
-      /** @example 01/12/2026, 19:49:19 */
+      /** @example 1 December 2026 19:49:19 GMT */
       uploadedAtUkTime: string;
       /** Format: uuid */
       uploadedBy: string;
@@ -3525,7 +3525,7 @@ export interface components {
       bidId: string;
       /** Format: date-time */
       closesAt: string;
-      /** @example 15 July 2021, 23:59 (UK time) */
+      /** @example 15 July 2021 23:59:00 BST */
       closesAtUkTime?: string;
       /** @description True when no rule fails */
       eligible: boolean;
@@ -3951,7 +3951,7 @@ export interface components {
       createdAt: string;
       /**
        * @description When it was queued, on a UK clock
-       * @example 1 July 2026, 09:00
+       * @example 1 July 2026 09:00:00 BST
        */
       createdAtLondon: string;
       /** Format: uuid */
@@ -3966,7 +3966,7 @@ export interface components {
       objectType: string | null;
       /** Format: date-time */
       sentAt: string | null;
-      /** @example 1 July 2026, 09:00 */
+      /** @example 1 July 2026 09:00:00 BST */
       sentAtLondon: string | null;
       status: components['schemas']['EmailStatus'];
       /**
@@ -4715,7 +4715,7 @@ export interface components {
       assessmentDueAt: string | null;
       assessmentsPerBid: number;
       awardType: components['schemas']['AwardType'];
-      /** @example 18 March 2022, 09:00 to 27 May 2022, 23:59 (UK time) */
+      /** @example 18 March 2022 09:00:00 GMT to 27 May 2022 23:59:00 BST */
       biddingWindowUkTime: string;
       bidLimit: number;
       bidLimitScope: components['schemas']['BidLimitScope'];
@@ -4774,7 +4774,7 @@ export interface components {
        * @description For an applicant: when the round closes for their organisation, closesAt or later by a deadline extension; null for staff
        */
       yourClosesAt: string | null;
-      /** @example 30 May 2022, 23:59 (UK time) */
+      /** @example 30 May 2022 23:59:00 BST */
       yourClosesAtUkTime: string | null;
     };
     RoundPageDto: {
@@ -5195,7 +5195,7 @@ export interface components {
       deadline: string | null;
       /**
        * @description The deadline on a UK (Europe/London) clock
-       * @example 15 July 2026, 23:59
+       * @example 15 July 2026 23:59:59 BST
        */
       deadlineLondon: string | null;
       /** @description What the task asks of you */

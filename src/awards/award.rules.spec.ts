@@ -1,6 +1,7 @@
 import {
   awardLineErrors,
   budgetRefusal,
+  dueDiligenceDateError,
   dueDiligenceRefusal,
   FundingCandidate,
   fundingLine,
@@ -170,6 +171,18 @@ describe('dueDiligenceRefusal', () => {
 
   it('lets a green rating through without a reason', () => {
     expect(dueDiligenceRefusal('green', undefined)).toBeNull();
+  });
+});
+
+describe('dueDiligenceDateError', () => {
+  it('takes a check dated today on the UK calendar, in the hour BST is ahead of UTC', () => {
+    // 00:30 BST on 16 July 2026 is still 15 July in UTC.
+    const now = new Date('2026-07-15T23:30:00Z');
+    expect(dueDiligenceDateError('2026-07-16', now)).toBeNull();
+    expect(dueDiligenceDateError('2026-07-17', now)).toEqual({
+      field: 'checkedOn',
+      message: '17 July 2026 is after today (16 July 2026)',
+    });
   });
 });
 

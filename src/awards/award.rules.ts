@@ -1,4 +1,5 @@
 import type { CostKind } from '../bids/bid-lines.entity';
+import { formatUkDate, londonDateOf } from '../common/london-time';
 import { formatPounds } from '../common/money';
 import type { FieldError } from '../common/problem';
 
@@ -85,6 +86,18 @@ export function dueDiligenceRefusal(
     return 'due diligence on the organisation is rated amber: record why the award goes ahead in dueDiligenceAcceptance';
   }
   return null;
+}
+
+// Why a due-diligence check may not carry `checkedOn`, or null: it cannot be dated after today,
+// which is the UK calendar's day.
+export function dueDiligenceDateError(checkedOn: string, now: Date): FieldError | null {
+  const today = londonDateOf(now);
+  return checkedOn > today
+    ? {
+        field: 'checkedOn',
+        message: `${formatUkDate(checkedOn)} is after today (${formatUkDate(today)})`,
+      }
+    : null;
 }
 
 export interface FundingCandidate {

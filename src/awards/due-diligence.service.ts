@@ -7,7 +7,7 @@ import { SeparationOfDutiesService } from '../users/separation-of-duties.service
 import { UsersService } from '../users/users.service';
 import type { DueDiligenceDto } from './award.dto';
 import type { DueDiligenceCheckDto } from './award-response.dto';
-import type { DueDiligenceRating } from './award.rules';
+import { dueDiligenceDateError, type DueDiligenceRating } from './award.rules';
 import type { DueDiligenceCheck } from './due-diligence.entity';
 import { AwardStore } from './award-store';
 import { notFound } from '../common/common.errors';
@@ -43,10 +43,9 @@ export class DueDiligenceService {
         { id: organisationId, name },
         'record due diligence on',
       );
-      if (input.checkedOn > now.toISOString().slice(0, 10)) {
-        throw awardError('due-diligence-invalid', {
-          errors: [{ field: 'checkedOn', message: `${input.checkedOn} is after today` }],
-        });
+      const dateError = dueDiligenceDateError(input.checkedOn, now);
+      if (dateError) {
+        throw awardError('due-diligence-invalid', { errors: [dateError] });
       }
       const check = await this.store.insertCheck(manager, {
         organisationId,

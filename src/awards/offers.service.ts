@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { BidProgressService } from '../bids/bid-progress.service';
 import type { AuthenticatedUser } from '../common/access';
-import { formatLondon, londonDateOf } from '../common/london-time';
+import { formatLondonZoned, londonDateOf } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { MAX_RECIPIENTS } from '../notifications/email-outbox.entity';
 import { OutboxService } from '../notifications/outbox.service';
@@ -157,7 +157,7 @@ export class OffersService {
       if (!row) {
         return false;
       }
-      const reason = `The offer lapsed: it was not accepted by ${formatLondon(row.offerExpiresAt ?? now)} (UK time).`;
+      const reason = `The offer lapsed: it was not accepted by ${formatLondonZoned(row.offerExpiresAt ?? now)}.`;
       await this.close(manager, actor, null, row, 'withdrawn', reason, now);
       return true;
     });
@@ -187,7 +187,7 @@ export class OffersService {
     }
     if (offerLapsed(row, now)) {
       throw awardError('offer-expired', {
-        message: `The offer lapsed at ${formatLondon(row.offerExpiresAt)} (UK time), so it can no longer be ${verb}. Contact the programme team.`,
+        message: `The offer lapsed at ${formatLondonZoned(row.offerExpiresAt)}, so it can no longer be ${verb}. Contact the programme team.`,
       });
     }
     return row;

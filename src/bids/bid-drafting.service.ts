@@ -4,7 +4,7 @@ import { AuditActor, changedFields, createdFields } from '../audit/audit.service
 import { auditInsert, auditInsertFrom, createdFieldsSql } from '../audit/audit-store';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
-import { formatLondon } from '../common/london-time';
+import { formatLondonZoned } from '../common/london-time';
 import { OrganisationsService } from '../organisations/organisations.service';
 import type { FundingRound } from '../rounds/funding-round.entity';
 import { RoundStore } from '../rounds/round-store';
@@ -44,8 +44,8 @@ export function windowRefusal(
 ): DomainError {
   const when =
     now.getTime() < round.opensAt.getTime()
-      ? `opens for bids at ${formatLondon(round.opensAt)} (UK time)`
-      : `closed for bids at ${formatLondon(closesAt)} (UK time)`;
+      ? `opens for bids at ${formatLondonZoned(round.opensAt)}`
+      : `closed for bids at ${formatLondonZoned(closesAt)}`;
   return bidError('round-not-open', {
     message: `Round ${round.code} ${round.status === 'open' ? when : `is ${round.status}, not open for bids`}; you cannot ${doing} now.`,
   });

@@ -105,7 +105,7 @@ export class BidDto extends BidContentDto {
   @ApiProperty({ nullable: true, type: String, format: 'date-time' })
   submittedAt: Date | null;
 
-  @ApiProperty({ nullable: true, type: String, example: '15 July 2021, 23:59' })
+  @ApiProperty({ nullable: true, type: String, example: '15 July 2021 14:02:37 BST' })
   submittedAtUkTime: string | null;
 
   @ApiProperty({ nullable: true, type: String, description: 'SHA-256 of the submitted content' })
@@ -118,7 +118,7 @@ export class BidDto extends BidContentDto {
   })
   closesAt: Date;
 
-  @ApiProperty({ example: '27 May 2022, 23:59 (UK time)' })
+  @ApiProperty({ example: '27 May 2022 23:59:00 BST' })
   closesAtUkTime: string;
 
   @ApiProperty({
@@ -182,7 +182,7 @@ export class EligibilityDto {
   @ApiProperty({ format: 'date-time' })
   closesAt: Date;
 
-  @ApiPropertyOptional({ example: '15 July 2021, 23:59 (UK time)' })
+  @ApiPropertyOptional({ example: '15 July 2021 23:59:00 BST' })
   closesAtUkTime: string;
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../common/access';
-import { formatLondon } from '../common/london-time';
+import { formatLondonZoned } from '../common/london-time';
 import type { Page } from '../common/pagination';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { DeadlineExtensionStore } from '../rounds/deadline-extension-store';
@@ -105,7 +105,7 @@ export class BidsService {
         requiredMatchFundingPence: result.requiredMatchPence,
         windowOpen: isWindowOpen(round, closesAt, now),
         closesAt,
-        closesAtUkTime: `${formatLondon(closesAt)} (UK time)`,
+        closesAtUkTime: formatLondonZoned(closesAt),
       };
     });
   }

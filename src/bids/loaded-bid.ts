@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { formatLondon } from '../common/london-time';
+import { formatLondonZoned } from '../common/london-time';
 import type { BidDto, EndorsementState } from './bid-response.dto';
 import type { BidContentDto } from './bid.dto';
 import { Bid } from './bid.entity';
@@ -103,10 +103,10 @@ export function toBidDto(bid: LoadedBid): BidDto {
     },
     pccRank: bid.pccRank,
     submittedAt: bid.submittedAt,
-    submittedAtUkTime: bid.submittedAt ? formatLondon(bid.submittedAt) : null,
+    submittedAtUkTime: bid.submittedAt ? formatLondonZoned(bid.submittedAt) : null,
     submittedDigest: bid.submittedDigest,
     closesAt: bid.closesAt,
-    closesAtUkTime: `${formatLondon(bid.closesAt)} (UK time)`,
+    closesAtUkTime: formatLondonZoned(bid.closesAt),
     eligibilityFailureReason: bid.eligibilityFailureReason,
     withdrawnAt: bid.withdrawnAt,
     withdrawalReason: bid.withdrawalReason,

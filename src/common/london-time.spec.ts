@@ -1,19 +1,23 @@
 import {
   addDays,
+  addLondonDays,
   endOfLondonDay,
-  formatLondon,
+  formatLondonZoned,
   formatUkDate,
   londonDateOf,
   londonFileStamp,
+  startOfLondonDay,
 } from './london-time';
 
-describe('formatLondon', () => {
-  it('shows British Summer Time an hour ahead of UTC', () => {
-    expect(formatLondon(new Date('2021-07-15T22:59:00Z'))).toBe('15 July 2021, 23:59');
+describe('formatLondonZoned', () => {
+  it('shows British Summer Time an hour ahead of UTC, and says so', () => {
+    expect(formatLondonZoned(new Date('2021-07-15T22:59:00Z'))).toBe('15 July 2021 23:59:00 BST');
   });
 
-  it('shows winter instants as UTC', () => {
-    expect(formatLondon(new Date('2021-01-15T09:30:00Z'))).toBe('15 January 2021, 09:30');
+  it('shows winter instants as UTC, named GMT', () => {
+    expect(formatLondonZoned(new Date('2021-01-15T09:30:00Z'))).toBe(
+      '15 January 2021 09:30:00 GMT',
+    );
   });
 });
 
@@ -32,6 +36,13 @@ describe('London calendar days', () => {
     // Clocks go forward on 29 March 2026 and back on 25 October 2026.
     expect(endOfLondonDay('2026-03-29').toISOString()).toBe('2026-03-29T22:59:59.999Z');
     expect(endOfLondonDay('2026-10-25').toISOString()).toBe('2026-10-25T23:59:59.999Z');
+  });
+
+  it('starts a day at 00:00 on the UK clock, BST or GMT', () => {
+    expect(startOfLondonDay('2027-04-01').toISOString()).toBe('2027-03-31T23:00:00.000Z');
+    expect(startOfLondonDay('2027-01-01').toISOString()).toBe('2027-01-01T00:00:00.000Z');
+    // 29 March 2026 starts in GMT; the clocks go forward at 01:00 that night.
+    expect(startOfLondonDay('2026-03-29').toISOString()).toBe('2026-03-29T00:00:00.000Z');
   });
 
   it('counts days across month, year and leap-day boundaries', () => {
@@ -58,5 +69,24 @@ describe('formatUkDate', () => {
   it('writes a calendar date as people in the UK do', () => {
     expect(formatUkDate('2026-12-03')).toBe('3 December 2026');
     expect(formatUkDate('2026-03-29')).toBe('29 March 2026');
+  });
+});
+
+describe('addLondonDays', () => {
+  it('keeps the UK wall-clock time across the clock changes', () => {
+    // 23:59:59 BST on 20 October 2026; 14 days later is 23:59:59 GMT on 3 November.
+    expect(addLondonDays(new Date('2026-10-20T22:59:59.999Z'), 14).toISOString()).toBe(
+      '2026-11-03T23:59:59.999Z',
+    );
+    // 23:59:59 GMT on 20 March 2026; 14 days later is 23:59:59 BST on 3 April.
+    expect(addLondonDays(new Date('2026-03-20T23:59:59Z'), 14).toISOString()).toBe(
+      '2026-04-03T22:59:59.000Z',
+    );
+  });
+
+  it('is plain 24-hour days when no clock change falls between', () => {
+    expect(addLondonDays(new Date('2026-07-15T22:59:00Z'), 14).toISOString()).toBe(
+      '2026-07-29T22:59:00.000Z',
+    );
   });
 });

@@ -1,38 +1,10 @@
-// Instants are stored and sent in UTC; people read them in UK time.
-const LONDON = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
-
+// Instants are stored and sent in UTC; people read them in UK time, with the clock named.
 const LONDON_DATE = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',
   day: 'numeric',
   month: 'long',
   year: 'numeric',
 });
-
-// Formatting is slow next to the rest of a read, and a page of bids shows the same few
-// deadlines again and again: the texts of recent instants are kept (cleared past MAX_KEPT).
-const formatted = new Map<number, string>();
-const MAX_KEPT = 1_000;
-
-export function formatLondon(instant: Date): string {
-  const time = instant.getTime();
-  let text = formatted.get(time);
-  if (text === undefined) {
-    text = LONDON.format(instant).replace(' at ', ', ');
-    if (formatted.size >= MAX_KEPT) {
-      formatted.clear();
-    }
-    formatted.set(time, text);
-  }
-  return text;
-}
 
 export function formatLondonDate(instant: Date): string {
   return LONDON_DATE.format(instant);
@@ -62,13 +34,39 @@ export function addDays(isoDate: string, days: number): string {
   return date.toISOString().slice(0, 10);
 }
 
-// The last moment of a London calendar day (23:59:59.999), as an instant: a deadline "by the
-// end of" that day. London is UTC or one hour ahead, and no clock change happens at midnight,
-// so one of the two candidates reads 23:59:59 on that day.
-export function endOfLondonDay(isoDate: string): Date {
-  const utc = new Date(`${isoDate}T23:59:59.999Z`);
+// The instant a London calendar day reads `clock` (`HH:mm:ss.SSS`). London is UTC or one hour
+// ahead: one of the two candidates reads it, the summer one when both do (the hour the clocks go
+// back), and a time the clocks skip reads an hour later.
+function londonInstant(isoDate: string, clock: string): Date {
+  const utc = new Date(`${isoDate}T${clock}Z`);
   const summer = new Date(utc.getTime() - 3_600_000);
-  return LONDON_CLOCK.format(summer) === `${isoDate} 23:59:59` ? summer : utc;
+  return LONDON_CLOCK.format(summer) === `${isoDate} ${clock.slice(0, 8)}` ? summer : utc;
+}
+
+// The first moment of a London calendar day (00:00): no clock change happens at midnight.
+export function startOfLondonDay(isoDate: string): Date {
+  return londonInstant(isoDate, '00:00:00.000');
+}
+
+// The first London calendar day that starts at or after an instant: the instant's own day when
+// it is that day's 00:00, else the next.
+export function firstLondonDayFrom(instant: Date): string {
+  const day = londonDateOf(instant);
+  return startOfLondonDay(day).getTime() === instant.getTime() ? day : addDays(day, 1);
+}
+
+// The last moment of a London calendar day (23:59:59.999), as an instant: a deadline "by the
+// end of" that day.
+export function endOfLondonDay(isoDate: string): Date {
+  return londonInstant(isoDate, '23:59:59.999');
+}
+
+// The same UK wall-clock time `days` calendar days later: across a clock change that is an hour
+// more or less than `days` × 24 hours, so 23:59:59 stays 23:59:59.
+export function addLondonDays(instant: Date, days: number): Date {
+  const [date, time] = LONDON_CLOCK.format(instant).split(' ');
+  const millis = String(instant.getUTCMilliseconds()).padStart(3, '0');
+  return londonInstant(addDays(date, days), `${time}.${millis}`);
 }
 
 // The same over an SQL date expression (`d.due_on`), as an SQL timestamptz.
@@ -88,13 +86,28 @@ const LONDON_ZONED = new Intl.DateTimeFormat('en-GB', {
   timeZoneName: 'short',
 });
 
+// Formatting is slow next to the rest of a read, and a page of bids shows the same few
+// deadlines again and again: the texts of recent instants are kept (cleared past MAX_KEPT).
+const formatted = new Map<number, string>();
+const MAX_KEPT = 1_000;
+
 // An instant as a person in the UK reads it, to the second, with the clock it is on named:
-// `1 April 2026 09:00:05 BST` (or GMT in winter), so a file read abroad is not misread.
+// `1 April 2026 09:00:05 BST` (or GMT in winter), so it is never misread, abroad or in summer.
+// The one way a UK time is written for people: API texts, pages, emails, letters and reports.
 export function formatLondonZoned(instant: Date): string {
-  const part = Object.fromEntries(
-    LONDON_ZONED.formatToParts(instant).map((p) => [p.type, p.value]),
-  );
-  return `${part.day} ${part.month} ${part.year} ${part.hour}:${part.minute}:${part.second} ${part.timeZoneName}`;
+  const time = instant.getTime();
+  let text = formatted.get(time);
+  if (text === undefined) {
+    const part = Object.fromEntries(
+      LONDON_ZONED.formatToParts(instant).map((p) => [p.type, p.value]),
+    );
+    text = `${part.day} ${part.month} ${part.year} ${part.hour}:${part.minute}:${part.second} ${part.timeZoneName}`;
+    if (formatted.size >= MAX_KEPT) {
+      formatted.clear();
+    }
+    formatted.set(time, text);
+  }
+  return text;
 }
 
 // The same in SQL, over an SQL timestamptz (for files PostgreSQL writes). to_char drops the

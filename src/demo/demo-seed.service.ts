@@ -3,6 +3,7 @@ import { AssessmentOpeningService } from '../assessment/assessment-opening.servi
 import { AssignmentsService } from '../assessment/assignments.service';
 import { ScoringService } from '../assessment/scoring.service';
 import { DecisionsService } from '../awards/decisions.service';
+import { londonDateOf } from '../common/london-time';
 import { DueDiligenceService } from '../awards/due-diligence.service';
 import { OffersService } from '../awards/offers.service';
 import { OutcomePublicationService } from '../awards/outcome-publication.service';
@@ -274,7 +275,7 @@ export class DemoSeedService {
           payments.actor,
           payments.user,
           reviewed.payment?.id as string,
-          { paidOn: now.toISOString().slice(0, 10), reference: 'DEMO-BACS-0001' },
+          { paidOn: londonDateOf(now), reference: 'DEMO-BACS-0001' },
           now,
         );
       }
@@ -305,7 +306,7 @@ export class DemoSeedService {
     }
     const finance = await this.signedIn('finance@demo.test');
     const approver = await this.signedIn('approver@demo.test');
-    const today = now.toISOString().slice(0, 10);
+    const today = londonDateOf(now);
     let awardId = '';
     for (const [index, bid] of bids.entries()) {
       const organisationId = await this.organisations.findIdByName(bid.organisation);

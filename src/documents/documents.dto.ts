@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { formatLondon } from '../common/london-time';
+import { formatLondonZoned } from '../common/london-time';
 import { OWNER_TYPES, type OwnerType, SCAN_STATUSES, type ScanStatus } from './document.lifecycle';
 import type { SupportingDocument } from './supporting-document.entity';
 
@@ -48,7 +48,7 @@ export class DocumentDto {
   @ApiProperty({ type: String, format: 'date-time' })
   uploadedAt: Date;
 
-  @ApiProperty({ example: '01/12/2026, 19:49:19' })
+  @ApiProperty({ example: '1 December 2026 19:49:19 GMT' })
   uploadedAtUkTime: string;
 }
 
@@ -76,6 +76,6 @@ export function toDocumentDto(row: SupportingDocument): DocumentDto {
     signature: row.signature,
     uploadedBy: row.uploadedBy,
     uploadedAt: row.uploadedAt,
-    uploadedAtUkTime: formatLondon(row.uploadedAt),
+    uploadedAtUkTime: formatLondonZoned(row.uploadedAt),
   };
 }

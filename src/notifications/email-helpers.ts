@@ -1,5 +1,5 @@
 import type { HelperDelegate } from 'handlebars';
-import { formatLondon, formatLondonDate, formatLondonZoned } from '../common/london-time';
+import { formatLondonDate, formatLondonZoned } from '../common/london-time';
 import { formatPounds } from '../common/money';
 
 // Email data is JSON: instants arrive as ISO strings, money as whole pence.
@@ -21,8 +21,6 @@ export const EMAIL_HELPERS: Record<string, HelperDelegate> = {
   },
   // {{date closesAt}} -> 25 November 2026 (UK date)
   date: (value: unknown) => formatLondonDate(instant(value, 'date')),
-  // {{dateTime closesAt}} -> 25 November 2026, 17:00 (UK time)
-  dateTime: (value: unknown) => formatLondon(instant(value, 'dateTime')),
   // {{ukTime closesAt}} -> 25 November 2026 17:00:00 GMT (the zone named: no "(UK time)" needed)
   ukTime: (value: unknown) => formatLondonZoned(instant(value, 'ukTime')),
 };

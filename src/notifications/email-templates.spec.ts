@@ -1,4 +1,13 @@
-import { cpSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectPath } from '../config/project-root';
@@ -51,14 +60,41 @@ describe('email templates', () => {
     mkdirSync(folder);
     writeFileSync(join(folder, 'subject.hbs'), 'Award of {{pounds amount}}');
     writeFileSync(join(folder, 'body.html.hbs'), '<p>Due {{date at}}</p>');
-    writeFileSync(join(folder, 'body.text.hbs'), '{{dateTime at}} {{date at}} {{pounds amount}}');
+    writeFileSync(join(folder, 'body.text.hbs'), '{{ukTime at}} {{date at}} {{pounds amount}}');
     const rendered = EmailTemplates.load(dir).render('helpers-check', {
       at: '2026-07-01T16:00:00Z',
       amount: 55_000_000,
     });
     expect(rendered.subject).toBe('Award of £550,000.00');
     expect(rendered.html).toContain('<p>Due 1 July 2026</p>');
-    expect(rendered.text).toContain('1 July 2026, 17:00 1 July 2026 £550,000.00');
+    expect(rendered.text).toContain('1 July 2026 17:00:00 BST 1 July 2026 £550,000.00');
+  });
+
+  it('names the zone of a UK time in the email, with no "(UK time)" after it', () => {
+    const rendered = EmailTemplates.load(REAL).render('offer-expiry-reminder', {
+      organisationName: 'Northumbria PCC',
+      amountPence: 55_000_000,
+      title: 'Safer parks',
+      reference: 'SSF9-0001',
+      offerExpiresAt: '2026-12-23T23:59:59Z',
+      daysLeft: 3,
+      letterUrl: 'https://grants.example.org/awards/a1/offer-letter',
+    });
+    expect(rendered.text).toContain('Accept or decline it by 23 December 2026 23:59:59 GMT:');
+    expect(rendered.html).toContain('by <strong>23 December 2026 23:59:59 GMT</strong>:');
+  });
+
+  it('has no template that writes "UK time" after a time the helpers already zone', () => {
+    const root = projectPath('templates');
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((file) =>
+      file.endsWith('.hbs'),
+    );
+    const redundant = files.filter((file) =>
+      /(UkTime|London|ukTime [\w.]+)\}\}(<\/strong>)?,? \(?UK time\)|\{\{dateTime /.test(
+        readFileSync(join(root, file), 'utf8'),
+      ),
+    );
+    expect(redundant).toEqual([]);
   });
 
   it('refuses to load with every problem listed: a missing part, bad syntax, unknown partial or helper', () => {

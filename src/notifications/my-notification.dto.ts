@@ -27,13 +27,16 @@ export class MyNotificationDto {
   @ApiProperty({ format: 'date-time', description: 'When it was queued, UTC' })
   createdAt: string;
 
-  @ApiProperty({ description: 'When it was queued, on a UK clock', example: '1 July 2026, 09:00' })
+  @ApiProperty({
+    description: 'When it was queued, on a UK clock',
+    example: '1 July 2026 09:00:00 BST',
+  })
   createdAtLondon: string;
 
   @ApiProperty({ format: 'date-time', nullable: true, type: String })
   sentAt: string | null;
 
-  @ApiProperty({ nullable: true, type: String, example: '1 July 2026, 09:00' })
+  @ApiProperty({ nullable: true, type: String, example: '1 July 2026 09:00:00 BST' })
   sentAtLondon: string | null;
 
   @ApiProperty({ nullable: true, type: String, example: 'delivery_return' })

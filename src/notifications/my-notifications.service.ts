@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../common/access';
-import { formatLondon } from '../common/london-time';
+import { formatLondonZoned } from '../common/london-time';
 import type { Page, PageQuery } from '../common/pagination';
 import type { EmailOutbox } from './email-outbox.entity';
 import { OutboxStore } from './outbox-store';
@@ -45,9 +45,9 @@ export class MyNotificationsService {
       subject: row.subject ?? this.subjectOf(row),
       status: row.status,
       createdAt: row.createdAt.toISOString(),
-      createdAtLondon: formatLondon(row.createdAt),
+      createdAtLondon: formatLondonZoned(row.createdAt),
       sentAt: row.sentAt?.toISOString() ?? null,
-      sentAtLondon: row.sentAt ? formatLondon(row.sentAt) : null,
+      sentAtLondon: row.sentAt ? formatLondonZoned(row.sentAt) : null,
       objectType: row.objectType,
       objectId: row.objectId,
       link: link ?? null,

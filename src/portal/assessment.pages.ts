@@ -1,7 +1,7 @@
 import { ApiProblem, expectOk, type GrantsClient } from '@safer-streets-grants/client';
 import type { FastifyInstance } from 'fastify';
 import { formatPounds } from '../common/money';
-import { formatLondon } from '../common/london-time';
+import { formatLondonZoned } from '../common/london-time';
 import {
   ASSIGNMENT_STATUS_TEXT,
   assignmentPath,
@@ -46,7 +46,9 @@ export function assessmentPages(portal: Portal, pages: FastifyInstance): void {
           statusText: ASSIGNMENT_STATUS_TEXT[item.status],
           open: item.status === 'assigned',
           roundName: round ? `${round.code}: ${round.name}` : '',
-          due: round?.assessmentDueAt ? formatLondon(new Date(round.assessmentDueAt)) : undefined,
+          due: round?.assessmentDueAt
+            ? formatLondonZoned(new Date(round.assessmentDueAt))
+            : undefined,
         };
       });
       return sendPage(

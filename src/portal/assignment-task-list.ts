@@ -1,5 +1,5 @@
 import { expectOk, type Schemas } from '@safer-streets-grants/client';
-import { formatLondon } from '../common/london-time';
+import { formatLondonZoned } from '../common/london-time';
 import type { SignedIn } from './portal-request';
 
 // An assessor's assignment as its pages show it: reading it (with its round), its task list and
@@ -82,7 +82,7 @@ export function taskList(assignment: Assignment, round: Round) {
   return {
     assignment,
     roundName: `${round.code}: ${round.name}`,
-    due: round.assessmentDueAt ? formatLondon(new Date(round.assessmentDueAt)) : undefined,
+    due: round.assessmentDueAt ? formatLondonZoned(new Date(round.assessmentDueAt)) : undefined,
     tasks: tasks.map((task, index) => ({ ...task, number: index + 1 })),
     conflicted: assignment.status === 'conflict_declared',
     submitted: assignment.status === 'submitted',

@@ -1,6 +1,6 @@
 import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { formatLondon } from '../common/london-time';
+import { formatLondonZoned } from '../common/london-time';
 import { formatPounds } from '../common/money';
 import { amountsByYear, statusOf } from './award-views';
 import {
@@ -108,9 +108,9 @@ function shown(decision: Decision) {
     requested: formatPounds(decision.requestedPence),
     amount: formatPounds(decision.amountPence),
     amounts: amountsByYear(decision.lines, decision.amountPence),
-    decidedAtUkTime: formatLondon(new Date(decision.decidedAt)),
+    decidedAtUkTime: formatLondonZoned(new Date(decision.decidedAt)),
     secondDecidedAtUkTime: decision.secondDecidedAt
-      ? formatLondon(new Date(decision.secondDecidedAt))
+      ? formatLondonZoned(new Date(decision.secondDecidedAt))
       : undefined,
     awarded: decision.outcome === 'award',
   };

@@ -1,6 +1,6 @@
 import { expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { formatLondon } from '../common/london-time';
+import { formatLondonZoned } from '../common/london-time';
 import { formatPounds } from '../common/money';
 import { shown as bidShown } from './bids.pages';
 import {
@@ -224,7 +224,7 @@ function endorsementShown(bid: ReadAreaBid) {
     endorsementText: ENDORSEMENT_TEXT[bid.endorsement.state],
     awaiting: bid.awaitingEndorsement,
     decidedAtUkTime: bid.endorsement.decidedAt
-      ? formatLondon(new Date(bid.endorsement.decidedAt))
+      ? formatLondonZoned(new Date(bid.endorsement.decidedAt))
       : '',
   };
 }

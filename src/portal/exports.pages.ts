@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readableFileSize } from '../files/file-size';
 import { expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { endOfLondonDay, formatLondon, londonDateOf } from '../common/london-time';
+import { endOfLondonDay, formatLondonZoned, londonDateOf } from '../common/london-time';
 import { streamFromApi } from './portal-api';
 import {
   formProblems,
@@ -136,8 +136,8 @@ export function exportPages(portal: Portal, pages: FastifyInstance): void {
             formatText:
               FORMATS.find((format) => format.value === found.format)?.text ?? found.format,
             statusText: STATUS_TEXT[found.status],
-            asAtUkTime: formatLondon(new Date(found.asAt)),
-            finishedAtUkTime: found.finishedAt ? formatLondon(new Date(found.finishedAt)) : '',
+            asAtUkTime: formatLondonZoned(new Date(found.asAt)),
+            finishedAtUkTime: found.finishedAt ? formatLondonZoned(new Date(found.finishedAt)) : '',
             size: found.sizeBytes === null ? '' : readableFileSize(found.sizeBytes),
             building,
             done: found.status === 'done',

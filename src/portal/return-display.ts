@@ -1,5 +1,5 @@
 import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client';
-import { formatLondon, formatUkDate } from '../common/london-time';
+import { formatLondonZoned, formatUkDate } from '../common/london-time';
 import { formatPounds } from '../common/money';
 import { formProblems, ifMatchOf, type SignedIn } from './portal-request';
 import type { FieldProblem } from './portal-views';
@@ -78,7 +78,7 @@ export function shown(found: Return, { asWritten = false } = {}) {
     quarterName: `Q${found.quarter} ${found.financialYear}`,
     dueText: formatUkDate(found.dueOn),
     periodText: `${formatUkDate(found.periodStartsOn)} to ${formatUkDate(found.periodEndsOn)}`,
-    submittedAtUkTime: submission ? formatLondon(new Date(submission.submittedAt)) : undefined,
+    submittedAtUkTime: submission ? formatLondonZoned(new Date(submission.submittedAt)) : undefined,
     spend: spend.map((line) => ({
       ...line,
       kindText: KIND_TEXT[line.kind],
@@ -106,7 +106,7 @@ export function shown(found: Return, { asWritten = false } = {}) {
         number: one.number,
         outcomeText: one.outcome === 'approved' ? 'Approved' : 'Sent back for changes',
         comment: one.reviewComment,
-        reviewedAtUkTime: one.reviewedAt ? formatLondon(new Date(one.reviewedAt)) : '',
+        reviewedAtUkTime: one.reviewedAt ? formatLondonZoned(new Date(one.reviewedAt)) : '',
         payable: one.payablePence === null ? undefined : formatPounds(one.payablePence),
       })),
     paymentText: found.payment
@@ -123,7 +123,7 @@ export function listed(summary: Summary) {
     ...summary,
     claimed: summary.claimedPence === null ? '' : formatPounds(summary.claimedPence),
     approved: summary.approvedPence === null ? '' : formatPounds(summary.approvedPence),
-    submittedAtUkTime: summary.submittedAt ? formatLondon(new Date(summary.submittedAt)) : '',
+    submittedAtUkTime: summary.submittedAt ? formatLondonZoned(new Date(summary.submittedAt)) : '',
     dueText: formatUkDate(summary.dueOn),
     statusText: statusText(summary),
   };

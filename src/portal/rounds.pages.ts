@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance } from 'fastify';
-import { formatLondon } from '../common/london-time';
+import { formatLondonZoned } from '../common/london-time';
 import { formatPounds } from '../common/money';
 import { isOpeningLater, isWindowOpen } from '../rounds/round-lifecycle';
 import {
@@ -109,7 +109,7 @@ function roundFacts(round: Schemas['RoundDto'], now = new Date()) {
   return {
     ...round,
     opensLater: isOpeningLater({ status: round.status, opensAt }, now)
-      ? `${formatLondon(opensAt)} (UK time)`
+      ? formatLondonZoned(opensAt)
       : undefined,
     cap: formatPounds(round.capPerBidPence),
     yearCaps: round.yearCaps.map((cap) => ({ ...cap, cap: formatPounds(cap.capPence) })),

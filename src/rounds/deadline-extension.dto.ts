@@ -47,7 +47,7 @@ export class DeadlineExtensionDto {
   @ApiProperty({ format: 'date-time', description: 'The organisation’s own close time' })
   closesAt: Date;
 
-  @ApiProperty({ example: '30 May 2022, 23:59 (UK time)' })
+  @ApiProperty({ example: '30 May 2022 23:59:00 BST' })
   closesAtUkTime: string;
 
   @ApiProperty()

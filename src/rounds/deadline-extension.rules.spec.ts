@@ -47,7 +47,21 @@ describe('giving a deadline extension', () => {
     const refusal = extensionRefusal(situation(), hours(14 * 24 + 1));
     expect(refusal).toMatchObject({ code: 'extension-beyond-cap', field: 'closesAt' });
     expect(refusal?.message).toContain('at most 14 days');
-    expect(refusal?.message).toContain('29 July 2021, 23:59 (UK time)');
+    expect(refusal?.message).toContain('until 29 July 2021 23:59:00 BST at the latest');
+  });
+
+  it('caps at 14 calendar days on the UK clock when the clocks change in between', () => {
+    // Closes 23:59:59 BST on 20 October 2026; the clocks go back on 25 October.
+    const closes = new Date('2026-10-20T22:59:59Z');
+    const autumn = situation({
+      round: { ...situation().round, closesAt: closes },
+      now: new Date('2026-10-20T12:00:00Z'),
+    });
+    // 23:59:59 GMT on 3 November is 14 days of 24 hours plus the hour the clocks gave back.
+    const latest = new Date('2026-11-03T23:59:59Z');
+    expect(extensionRefusal(autumn, latest)).toBeNull();
+    const refusal = extensionRefusal(autumn, new Date(latest.getTime() + 1000));
+    expect(refusal?.message).toContain('until 3 November 2026 23:59:59 GMT at the latest');
   });
 
   it('refuses a close that is not later than the round’s, or already past', () => {
@@ -101,7 +115,7 @@ describe('closing a round with extensions', () => {
       { organisationName: 'Safe Nights Tyneside', closesAt: hours(48) },
     ]);
     expect(refusal).toContain('2 deadline extensions are still running');
-    expect(refusal).toContain('Newcastle City Council until 16 July 2021, 23:59 (UK time)');
-    expect(refusal).toContain('after the last ends at 17 July 2021, 23:59 (UK time)');
+    expect(refusal).toContain('Newcastle City Council until 16 July 2021 23:59:00 BST');
+    expect(refusal).toContain('after the last ends at 17 July 2021 23:59:00 BST');
   });
 });

@@ -1,9 +1,7 @@
-import { formatLondon } from '../common/london-time';
+import { addLondonDays, formatLondonZoned } from '../common/london-time';
 import type { OrganisationType } from '../organisations/organisation.entity';
 import type { RoundStatus } from './funding-round.entity';
 import { effectiveClosesAt } from './round-deadlines';
-
-const DAY_MS = 86_400_000;
 
 // Why an extension may not be granted or changed, by problem code; each code's status is in the
 // rounds catalogue (rounds.errors.ts).
@@ -35,8 +33,6 @@ export interface ExtensionSituation {
   now: Date;
 }
 
-const uk = (instant: Date) => `${formatLondon(instant)} (UK time)`;
-
 // An extension is given or changed only while the round takes bids from this organisation:
 // the round open (never once it has closed, let alone been decided) and the organisation's own
 // deadline not yet passed. Revoking is held to the same.
@@ -52,7 +48,7 @@ export function extensionChangeRefusal(situation: ExtensionSituation): Extension
   if (now.getTime() >= ownClose.getTime()) {
     return {
       code: 'deadline-passed',
-      message: `${organisation.name}'s deadline for round ${round.code} passed at ${uk(ownClose)}: an extension can only be given or changed while the organisation's deadline is still running.`,
+      message: `${organisation.name}'s deadline for round ${round.code} passed at ${formatLondonZoned(ownClose)}: an extension can only be given or changed while the organisation's deadline is still running.`,
     };
   }
   return null;
@@ -81,22 +77,23 @@ export function extensionRefusal(
     return {
       code: 'extension-not-later',
       field: 'closesAt',
-      message: `An extension must close later than round ${round.code} does (${uk(round.closesAt)}).`,
+      message: `An extension must close later than round ${round.code} does (${formatLondonZoned(round.closesAt)}).`,
     };
   }
   if (closesAt.getTime() <= now.getTime()) {
     return {
       code: 'extension-not-later',
       field: 'closesAt',
-      message: `An extension must close in the future; ${uk(closesAt)} has passed.`,
+      message: `An extension must close in the future; ${formatLondonZoned(closesAt)} has passed.`,
     };
   }
-  const latest = new Date(round.closesAt.getTime() + maxDays * DAY_MS);
+  // Calendar days on the UK clock: a round closing at 23:59:59 may be extended to 23:59:59.
+  const latest = addLondonDays(round.closesAt, maxDays);
   if (closesAt.getTime() > latest.getTime()) {
     return {
       code: 'extension-beyond-cap',
       field: 'closesAt',
-      message: `An extension may run at most ${maxDays} day${maxDays === 1 ? '' : 's'} after round ${round.code} closes, so until ${uk(latest)} at the latest; ${uk(closesAt)} is later.`,
+      message: `An extension may run at most ${maxDays} day${maxDays === 1 ? '' : 's'} after round ${round.code} closes, so until ${formatLondonZoned(latest)} at the latest; ${formatLondonZoned(closesAt)} is later.`,
     };
   }
   return null;
@@ -112,7 +109,9 @@ export function closeRefusalForExtensions(
   }
   const last = running.reduce((a, b) => (b.closesAt > a.closesAt ? b : a));
   const listed = running
-    .map((extension) => `${extension.organisationName} until ${uk(extension.closesAt)}`)
+    .map(
+      (extension) => `${extension.organisationName} until ${formatLondonZoned(extension.closesAt)}`,
+    )
     .join('; ');
-  return `${running.length} deadline extension${running.length === 1 ? ' is' : 's are'} still running (${listed}); the round can be closed after the last ends at ${uk(last.closesAt)}`;
+  return `${running.length} deadline extension${running.length === 1 ? ' is' : 's are'} still running (${listed}); the round can be closed after the last ends at ${formatLondonZoned(last.closesAt)}`;
 }

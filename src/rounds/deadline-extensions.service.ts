@@ -3,7 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
-import { formatLondon } from '../common/london-time';
+import { formatLondonZoned } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
 import { OrganisationsService } from '../organisations/organisations.service';
@@ -32,7 +32,7 @@ export function toExtensionDto(extension: ExtensionWithOrganisation): DeadlineEx
     organisationId: extension.organisationId,
     organisationName: extension.organisation.name,
     closesAt: extension.closesAt,
-    closesAtUkTime: `${formatLondon(extension.closesAt)} (UK time)`,
+    closesAtUkTime: formatLondonZoned(extension.closesAt),
     reason: extension.reason,
     grantedBy: extension.grantedBy,
     createdAt: extension.createdAt,

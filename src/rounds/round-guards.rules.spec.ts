@@ -34,7 +34,7 @@ describe('roundTimingErrors', () => {
       {
         field: 'opensAt',
         message:
-          'the bidding window may open at most 7 days in the past (no earlier than 8 June 2026, 13:00 UK time); create a round that has already run with historic: true',
+          'the bidding window may open at most 7 days in the past (no earlier than 8 June 2026 13:00:00 BST); create a round that has already run with historic: true',
       },
     ]);
   });
@@ -56,10 +56,33 @@ describe('roundTimingErrors', () => {
       {
         field: 'deliveryStartsOn',
         message:
-          'delivery must start after bids close (1 August 2026, 00:30 UK time): on 2026-08-02 or later',
+          'delivery must start after bids close (1 August 2026 00:30:00 BST): on 2 August 2026 or later',
       },
     ]);
     expect(roundTimingErrors({ ...late, deliveryStartsOn: '2026-08-02' }, NOW, 7)).toEqual([]);
+  });
+
+  it('lets delivery start on the UK day whose first moment bids close, BST or GMT', () => {
+    // 00:00 BST on 1 August 2026 is 23:00 UTC on 31 July: the whole of 1 August is after it.
+    const summer = { ...round, closesAt: new Date('2026-07-31T23:00:00Z') };
+    expect(roundTimingErrors({ ...summer, deliveryStartsOn: '2026-08-01' }, NOW, 7)).toEqual([]);
+    expect(roundTimingErrors({ ...summer, deliveryStartsOn: '2026-07-31' }, NOW, 7)).toEqual([
+      {
+        field: 'deliveryStartsOn',
+        message:
+          'delivery must start after bids close (1 August 2026 00:00:00 BST): on 1 August 2026 or later',
+      },
+    ]);
+    // 00:00 GMT on 1 December 2026 is midnight UTC.
+    const winter = { ...round, closesAt: new Date('2026-12-01T00:00:00Z') };
+    expect(roundTimingErrors({ ...winter, deliveryStartsOn: '2026-12-01' }, NOW, 7)).toEqual([]);
+    expect(roundTimingErrors({ ...winter, deliveryStartsOn: '2026-11-30' }, NOW, 7)).toEqual([
+      {
+        field: 'deliveryStartsOn',
+        message:
+          'delivery must start after bids close (1 December 2026 00:00:00 GMT): on 1 December 2026 or later',
+      },
+    ]);
   });
 
   it('lets a historic round have both, but only once its window has closed', () => {
@@ -75,7 +98,7 @@ describe('roundTimingErrors', () => {
         {
           field: 'historic',
           message:
-            'a historic round records a round that has run: its bidding window must have closed (it closes 16 June 2026, 13:00 UK time)',
+            'a historic round records a round that has run: its bidding window must have closed (it closes 16 June 2026 13:00:00 BST)',
         },
       ],
     );
@@ -126,7 +149,7 @@ describe('startDeliveryRefusal', () => {
 
   it('lists the open offers with their deadlines in UK time', () => {
     expect(startDeliveryRefusal(offers, {})).toBe(
-      '2 offers are still open: SSF9-0001 (Northumbria PCC, open until 1 July 2026, 23:59 UK time); SSF9-0002 (Newcastle City Council, open until 8 July 2026, 23:59 UK time). Wait until they are accepted, declined or lapsed, or confirm with confirmOpenOffers: true and a reason',
+      '2 offers are still open: SSF9-0001 (Northumbria PCC, open until 1 July 2026 23:59:59 BST); SSF9-0002 (Newcastle City Council, open until 8 July 2026 23:59:59 BST). Wait until they are accepted, declined or lapsed, or confirm with confirmOpenOffers: true and a reason',
     );
   });
 

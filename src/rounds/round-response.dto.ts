@@ -52,7 +52,7 @@ export class RoundDto {
   @ApiProperty({ format: 'date-time' })
   closesAt: Date;
 
-  @ApiProperty({ example: '18 March 2022, 09:00 to 27 May 2022, 23:59 (UK time)' })
+  @ApiProperty({ example: '18 March 2022 09:00:00 GMT to 27 May 2022 23:59:00 BST' })
   biddingWindowUkTime: string;
 
   @ApiProperty({
@@ -64,7 +64,7 @@ export class RoundDto {
   })
   yourClosesAt: Date | null;
 
-  @ApiProperty({ nullable: true, type: String, example: '30 May 2022, 23:59 (UK time)' })
+  @ApiProperty({ nullable: true, type: String, example: '30 May 2022 23:59:00 BST' })
   yourClosesAtUkTime: string | null;
 
   @ApiProperty({ format: 'date' })

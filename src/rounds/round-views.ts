@@ -1,4 +1,4 @@
-import { formatLondon } from '../common/london-time';
+import { formatLondonZoned } from '../common/london-time';
 import type { AssessmentCriterion } from './assessment-criterion.entity';
 import type { FundingRound } from './funding-round.entity';
 import type { RoundDto } from './round-response.dto';
@@ -18,9 +18,9 @@ export function toRoundDto(round: RoundWithParts, yourClosesAt: Date | null = nu
   const { criteria, yearCaps, ...rest } = round;
   return {
     ...rest,
-    biddingWindowUkTime: `${formatLondon(round.opensAt)} to ${formatLondon(round.closesAt)} (UK time)`,
+    biddingWindowUkTime: `${formatLondonZoned(round.opensAt)} to ${formatLondonZoned(round.closesAt)}`,
     yourClosesAt,
-    yourClosesAtUkTime: yourClosesAt ? `${formatLondon(yourClosesAt)} (UK time)` : null,
+    yourClosesAtUkTime: yourClosesAt ? formatLondonZoned(yourClosesAt) : null,
     deliveryYears: financialYearsBetween(round.deliveryStartsOn, round.deliveryEndsOn),
     endorsing: isEndorsingRound(round),
     criteria: [...criteria]

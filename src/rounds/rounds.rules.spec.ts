@@ -37,6 +37,15 @@ describe('roundSettingsErrors', () => {
     expect(roundSettingsErrors(round4())).toEqual([]);
   });
 
+  it('lets delivery start on the UK day bidding opens, read on the UK calendar', () => {
+    // 00:30 BST on 1 April 2022 is 23:30 UTC on 31 March.
+    const opensAt = new Date('2022-03-31T23:30:00Z');
+    expect(fields(round4({ opensAt, deliveryStartsOn: '2022-04-01' }))).toEqual([]);
+    expect(fields(round4({ opensAt, deliveryStartsOn: '2022-03-31' }))).toEqual([
+      'deliveryStartsOn',
+    ]);
+  });
+
   it('refuses a window that closes before it opens', () => {
     expect(fields(round4({ closesAt: new Date('2022-03-01T00:00:00Z') }))).toEqual(['closesAt']);
   });

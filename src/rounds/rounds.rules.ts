@@ -1,4 +1,9 @@
-import { addDays, formatLondon, londonDateOf } from '../common/london-time';
+import {
+  firstLondonDayFrom,
+  formatLondonZoned,
+  formatUkDate,
+  londonDateOf,
+} from '../common/london-time';
 import type { FieldError } from '../common/problem';
 import type { OrganisationType } from '../organisations/organisation.entity';
 import { financialYearsBetween, isFinancialYear } from './financial-year';
@@ -52,7 +57,7 @@ export function roundSettingsErrors(round: RoundSettings): FieldError[] {
   if (round.deliveryEndsOn <= round.deliveryStartsOn) {
     fail('deliveryEndsOn', 'the delivery period must end after it starts');
   }
-  if (round.deliveryStartsOn < round.opensAt.toISOString().slice(0, 10)) {
+  if (round.deliveryStartsOn < londonDateOf(round.opensAt)) {
     fail('deliveryStartsOn', 'delivery cannot start before bidding opens');
   }
   if (round.capPerBidPence > round.budgetPence) {
@@ -188,7 +193,7 @@ export function roundTimingErrors(
     if (round.closesAt.getTime() > now.getTime()) {
       errors.push({
         field: 'historic',
-        message: `a historic round records a round that has run: its bidding window must have closed (it closes ${formatLondon(round.closesAt)} UK time)`,
+        message: `a historic round records a round that has run: its bidding window must have closed (it closes ${formatLondonZoned(round.closesAt)})`,
       });
     }
     return errors;
@@ -197,13 +202,15 @@ export function roundTimingErrors(
   if (checkOpensAt && round.opensAt.getTime() < earliest) {
     errors.push({
       field: 'opensAt',
-      message: `the bidding window may open at most ${opensMaxPastDays} days in the past (no earlier than ${formatLondon(new Date(earliest))} UK time); create a round that has already run with historic: true`,
+      message: `the bidding window may open at most ${opensMaxPastDays} days in the past (no earlier than ${formatLondonZoned(new Date(earliest))}); create a round that has already run with historic: true`,
     });
   }
-  if (round.deliveryStartsOn <= londonDateOf(round.closesAt)) {
+  // A day's delivery starts at its 00:00: bids closing at 00:00 UK time leave that whole day.
+  const firstDay = firstLondonDayFrom(round.closesAt);
+  if (round.deliveryStartsOn < firstDay) {
     errors.push({
       field: 'deliveryStartsOn',
-      message: `delivery must start after bids close (${formatLondon(round.closesAt)} UK time): on ${addDays(londonDateOf(round.closesAt), 1)} or later`,
+      message: `delivery must start after bids close (${formatLondonZoned(round.closesAt)}): on ${formatUkDate(firstDay)} or later`,
     });
   }
   return errors;
@@ -229,7 +236,7 @@ export function startDeliveryRefusal(
   const listed = offers
     .map(
       (offer) =>
-        `${offer.reference} (${offer.organisationName}, open until ${formatLondon(offer.offerExpiresAt)} UK time)`,
+        `${offer.reference} (${offer.organisationName}, open until ${formatLondonZoned(offer.offerExpiresAt)})`,
     )
     .join('; ');
   const count = offers.length === 1 ? '1 offer is' : `${offers.length} offers are`;

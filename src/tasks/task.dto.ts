@@ -46,7 +46,7 @@ export class TaskDto {
     nullable: true,
     type: String,
     description: 'The deadline on a UK (Europe/London) clock',
-    example: '15 July 2026, 23:59',
+    example: '15 July 2026 23:59:59 BST',
   })
   deadlineLondon: string | null;
 

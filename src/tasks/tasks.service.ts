@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthenticatedUser } from '../common/access';
-import { formatLondon } from '../common/london-time';
+import { formatLondonZoned } from '../common/london-time';
 import type { TaskKindName } from './task-kinds';
 import type { TaskDto, TaskListDto } from './task.dto';
 import { TaskRegistry } from './task-registry';
@@ -43,7 +43,7 @@ function toTask(kind: TaskKindName, row: TaskRow): TaskDto {
     reference: row.reference,
     title: row.title,
     deadline: deadline?.toISOString() ?? null,
-    deadlineLondon: deadline ? formatLondon(deadline) : null,
+    deadlineLondon: deadline ? formatLondonZoned(deadline) : null,
     overdueDays: Number(row.overdue_days),
   };
 }
