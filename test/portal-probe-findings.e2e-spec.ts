@@ -181,4 +181,71 @@ describe('the portal, as the acceptance probe found it', () => {
     expect(main).not.toMatch(/on_track|, green/);
     await page.context().close();
   }, 90_000);
+
+  it('shows a bid’s outcome as decided, and the award’s page as varied since', async () => {
+    const { t, as, pcc } = portal.world;
+    const api = () => t.http();
+    // Decided and accepted: £250,000 capital and £50,000 revenue in 2025/26, even by quarter.
+    // In delivery, a variation takes £30,000 of Q4 capital off: £220,000 capital, £270,000.
+    await api()
+      .post(`/api/v1/rounds/${setup.roundId}/start-delivery`)
+      .set(as('admin'))
+      .send({})
+      .expect(200);
+    const cell = (quarter: number, kind: 'capital' | 'revenue', amountPence: number) => ({
+      financialYear: '2025/26',
+      quarter,
+      kind,
+      amountPence,
+    });
+    const profile = [1, 2, 3, 4].flatMap((quarter) => [
+      cell(quarter, 'capital', quarter === 4 ? 3_250_000 : 6_250_000),
+      cell(quarter, 'revenue', 1_250_000),
+    ]);
+    const variation = await api()
+      .post(`/api/v1/awards/${setup.awardId}/variations`)
+      .set(pcc.headers)
+      .send({ reason: 'Fewer lighting columns needed', profile })
+      .expect(201);
+    await api()
+      .post(`/api/v1/variations/${variation.body.id}/approve`)
+      .set(as('approver'))
+      .send({})
+      .expect(200);
+    const award = await api().get(`/api/v1/awards/${setup.awardId}`).set(pcc.headers).expect(200);
+    expect(award.body).toMatchObject({ amountPence: 27_000_000 });
+
+    // The API's outcome: what was decided, whatever was varied later.
+    const outcome = await api().get(`/api/v1/bids/${setup.bid.id}/outcome`).set(pcc.headers);
+    expect(outcome.status).toBe(200);
+    expect(outcome.body).toMatchObject({
+      outcome: 'awarded',
+      amountPence: 30_000_000,
+      lines: [
+        { financialYear: '2025/26', kind: 'capital', amountPence: 25_000_000 },
+        { financialYear: '2025/26', kind: 'revenue', amountPence: 5_000_000 },
+      ],
+      awardId: setup.awardId,
+    });
+
+    // The portal's outcome page says the same, and links to the award as it stands now.
+    const page = await portal.newPage();
+    await portal.signIn(page, pcc.email, pcc.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    await page.goto(`${baseUrl}/bids/${setup.bid.id}/outcome`);
+    expect(page.url()).toBe(`${baseUrl}/bids/${setup.bid.id}/outcome`);
+    const decided = (await page.locator('main').textContent()) ?? '';
+    expect(decided).toContain('£300,000.00');
+    expect(decided).toContain('£250,000.00');
+    expect(decided).not.toContain('£270,000.00');
+    expect(decided).not.toContain('£220,000.00');
+    expect(decided).toMatch(/published on \d{1,2} \w+ \d{4} \d\d:\d\d:\d\d (GMT|BST)\./);
+    await portal.check(page, 'bid-outcome-awarded');
+    await page.getByRole('link', { name: /^Read the award/ }).click();
+    expect(page.url()).toBe(`${baseUrl}/awards/${setup.awardId}`);
+    const current = (await page.locator('main').textContent()) ?? '';
+    expect(current).toContain('£270,000.00');
+    expect(current).toContain('£220,000.00');
+    await page.context().close();
+  }, 90_000);
 });
