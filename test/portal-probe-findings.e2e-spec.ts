@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
 import { DEMO_PASSWORD } from './support/app';
 import { createAccount, emailedLinkToken } from './support/accounts';
 import { NORTHUMBRIA_PCC, openRound, organisationIds } from './support/bids';
@@ -117,12 +118,79 @@ describe('the portal, as the acceptance probe found it', () => {
     expect(main).not.toContain('Open for bids');
     const opens = page.locator('.govuk-summary-list__row', { hasText: 'Opens for bids' });
     await expect(opens.locator('dd').textContent()).resolves.toContain(
-      `1 July ${opensAt.getUTCFullYear()}, 11:00 (UK time)`,
+      `1 July ${opensAt.getUTCFullYear()} 11:00:00 BST`,
     );
     await expect(page.getByRole('button', { name: 'Start a bid' }).count()).resolves.toBe(0);
     await portal.check(page, 'round-not-open-yet');
     await page.context().close();
   }, 90_000);
+  it('lists the rounds open now, closing soonest first, then those opening later with when they open', async () => {
+    const { t, as, pcc } = portal.world;
+    const year = new Date().getUTCFullYear() + 1;
+    const round = (name: string, opensAt: string | undefined, closesAt: string) =>
+      openRound(t, as('admin'), {
+        name,
+        ...(opensAt ? { opensAt } : {}),
+        closesAt,
+        deliveryStartsOn: `${year}-10-01`,
+        deliveryEndsOn: `${year + 1}-03-31`,
+      });
+    // Made in an order that is none of the expected ones. 10:00 UTC is 11:00 BST in July and
+    // 10:00 GMT in January.
+    const july = await round(
+      'Opening in July',
+      `${year}-07-01T10:00:00Z`,
+      `${year}-07-31T22:59:00Z`,
+    );
+    const late = await round('Closing in March', undefined, `${year}-03-31T22:59:00Z`);
+    const january = await round(
+      'Opening in January',
+      `${year}-01-15T10:00:00Z`,
+      `${year}-02-15T23:59:00Z`,
+    );
+    const soon = await round('Closing in February', undefined, `${year}-02-26T23:59:00Z`);
+    // Still open by status, its window over (nobody has closed it yet): not listed.
+    const over = await round('Window over', undefined, `${year}-02-26T23:59:00Z`);
+    await t.app
+      .get(DataSource)
+      .query(
+        `UPDATE funding_rounds SET opens_at = now() - interval '2 days', closes_at = now() - interval '1 day' WHERE id = $1`,
+        [over.id],
+      );
+
+    const page = await portal.newPage();
+    await portal.signIn(page, pcc.email, pcc.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    await page.goto(`${baseUrl}/rounds`);
+    const ours = new Set([july.id, late.id, january.id, soon.id, over.id]);
+    const listed = (
+      await page
+        .locator('main a[href^="/rounds/"]')
+        .evaluateAll((links) => links.map((link) => link.getAttribute('href')))
+    )
+      .map((href) => href?.replace('/rounds/', ''))
+      .filter((id) => id !== undefined && ours.has(id));
+    expect(listed).toEqual([soon.id, late.id, january.id, july.id]);
+
+    const row = (id: string) =>
+      page.locator('main tr', { has: page.locator(`a[href="/rounds/${id}"]`) });
+    const text = async (id: string) => ((await row(id).textContent()) ?? '').replace(/\s+/g, ' ');
+    expect(await text(soon.id)).toContain(`Closes: 26 February ${year} 23:59:00 GMT`);
+    expect(await text(late.id)).toContain(`Closes: 31 March ${year} 23:59:00 BST`);
+    expect(await text(july.id)).toContain(`Opens for bids: 1 July ${year} 11:00:00 BST`);
+    expect(await text(january.id)).toContain(`Opens for bids: 15 January ${year} 10:00:00 GMT`);
+    for (const id of [july.id, january.id]) {
+      expect(await text(id)).not.toContain('Open for bids');
+      await expect(
+        row(id)
+          .getByRole('link', { name: /Start a bid/ })
+          .count(),
+      ).resolves.toBe(0);
+    }
+    await portal.check(page, 'rounds-opening-later');
+    await page.context().close();
+  }, 90_000);
+
   it('says a refused common password, and a reset limit in minutes (429), in the portal’s words', async () => {
     const { t, as } = portal.world;
     const organisationId = (await organisationIds(t, as('admin')))[NORTHUMBRIA_PCC];
