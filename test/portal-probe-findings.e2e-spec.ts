@@ -314,6 +314,10 @@ describe('the portal, as the acceptance probe found it', () => {
     const current = (await page.locator('main').textContent()) ?? '';
     expect(current).toContain('£270,000.00');
     expect(current).toContain('£220,000.00');
+    // Its times on the UK clock with the zone named.
+    const zoned = String.raw`\d{1,2} \w+ \d{4} \d\d:\d\d:\d\d (GMT|BST)`;
+    expect(current).toMatch(new RegExp(`Outcome published\\s*${zoned}\\s*Offer deadline`));
+    expect(current).toMatch(new RegExp(`Accepted\\s*${zoned} by Kim McGuinness`));
     await page.context().close();
   }, 90_000);
 });

@@ -1,5 +1,5 @@
 import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client';
-import { formatLondon } from '../common/london-time';
+import { formatLondonZoned } from '../common/london-time';
 import { formatPounds } from '../common/money';
 import type { SignedIn } from './portal-request';
 
@@ -69,9 +69,9 @@ export function shownAward(award: Award, me: SignedIn) {
     ...award,
     ...statusOf(award.status, award.offerLapsed),
     amounts: amountsByYear(award.lines, award.amountPence),
-    publishedAtUkTime: award.publishedAt ? formatLondon(new Date(award.publishedAt)) : '',
-    acceptedAtUkTime: award.acceptedAt ? formatLondon(new Date(award.acceptedAt)) : '',
-    closedAtUkTime: award.closedAt ? formatLondon(new Date(award.closedAt)) : '',
+    publishedAtUkTime: award.publishedAt ? formatLondonZoned(new Date(award.publishedAt)) : '',
+    acceptedAtUkTime: award.acceptedAt ? formatLondonZoned(new Date(award.acceptedAt)) : '',
+    closedAtUkTime: award.closedAt ? formatLondonZoned(new Date(award.closedAt)) : '',
     open,
     answerable: open && me.session.user?.role === 'applicant',
     accepted: ACCEPTED.includes(award.status),
