@@ -129,9 +129,16 @@ describe('bidders after the award, in the portal', () => {
       page.getByRole('link', { name: new RegExp(`^${P3.reference}`) }).getAttribute('href'),
     ).resolves.toBe(`/awards/${awardIds[P3.reference]}`);
 
-    // The awarded bid's page links to its outcome, which is the award's page.
+    // The awarded bid's page links to its outcome, the award as decided, which links to the
+    // award's page.
     await page.goto(`${baseUrl}/bids/${P3.id}`);
     await page.getByRole('link', { name: 'Read the outcome and your grant offer' }).click();
+    const decided = (await page.locator('main').textContent()) ?? '';
+    expect(decided).toContain('Your bid was awarded a grant');
+    expect(decided).toContain('£200,000.00');
+    expect(decided).toContain('Street lighting works are signed off by the highway authority');
+    await portal.check(page, 'bid-outcome-awarded');
+    await page.getByRole('link', { name: 'Read the award and your grant offer' }).click();
     expect(page.url()).toBe(`${baseUrl}/awards/${awardIds[P3.reference]}`);
     const shown = (await page.locator('main').textContent()) ?? '';
     expect(shown).toContain('£150,000.00');

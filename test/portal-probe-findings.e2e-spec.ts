@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { DataSource } from 'typeorm';
 import { DEMO_PASSWORD } from './support/app';
 import { createAccount, emailedLinkToken } from './support/accounts';
 import { NORTHUMBRIA_PCC, openRound, organisationIds } from './support/bids';
@@ -123,6 +124,73 @@ describe('the portal, as the acceptance probe found it', () => {
     await portal.check(page, 'round-not-open-yet');
     await page.context().close();
   }, 90_000);
+  it('lists the rounds open now, closing soonest first, then those opening later with when they open', async () => {
+    const { t, as, pcc } = portal.world;
+    const year = new Date().getUTCFullYear() + 1;
+    const round = (name: string, opensAt: string | undefined, closesAt: string) =>
+      openRound(t, as('admin'), {
+        name,
+        ...(opensAt ? { opensAt } : {}),
+        closesAt,
+        deliveryStartsOn: `${year}-10-01`,
+        deliveryEndsOn: `${year + 1}-03-31`,
+      });
+    // Made in an order that is none of the expected ones. 10:00 UTC is 11:00 BST in July and
+    // 10:00 GMT in January.
+    const july = await round(
+      'Opening in July',
+      `${year}-07-01T10:00:00Z`,
+      `${year}-07-31T22:59:00Z`,
+    );
+    const late = await round('Closing in March', undefined, `${year}-03-31T22:59:00Z`);
+    const january = await round(
+      'Opening in January',
+      `${year}-01-15T10:00:00Z`,
+      `${year}-02-15T23:59:00Z`,
+    );
+    const soon = await round('Closing in February', undefined, `${year}-02-26T23:59:00Z`);
+    // Still open by status, its window over (nobody has closed it yet): not listed.
+    const over = await round('Window over', undefined, `${year}-02-26T23:59:00Z`);
+    await t.app
+      .get(DataSource)
+      .query(
+        `UPDATE funding_rounds SET opens_at = now() - interval '2 days', closes_at = now() - interval '1 day' WHERE id = $1`,
+        [over.id],
+      );
+
+    const page = await portal.newPage();
+    await portal.signIn(page, pcc.email, pcc.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    await page.goto(`${baseUrl}/rounds`);
+    const ours = new Set([july.id, late.id, january.id, soon.id, over.id]);
+    const listed = (
+      await page
+        .locator('main a[href^="/rounds/"]')
+        .evaluateAll((links) => links.map((link) => link.getAttribute('href')))
+    )
+      .map((href) => href?.replace('/rounds/', ''))
+      .filter((id) => id !== undefined && ours.has(id));
+    expect(listed).toEqual([soon.id, late.id, january.id, july.id]);
+
+    const row = (id: string) =>
+      page.locator('main tr', { has: page.locator(`a[href="/rounds/${id}"]`) });
+    const text = async (id: string) => ((await row(id).textContent()) ?? '').replace(/\s+/g, ' ');
+    expect(await text(soon.id)).toContain(`Closes: 26 February ${year} 23:59:00 GMT`);
+    expect(await text(late.id)).toContain(`Closes: 31 March ${year} 23:59:00 BST`);
+    expect(await text(july.id)).toContain(`Opens for bids: 1 July ${year} 11:00:00 BST`);
+    expect(await text(january.id)).toContain(`Opens for bids: 15 January ${year} 10:00:00 GMT`);
+    for (const id of [july.id, january.id]) {
+      expect(await text(id)).not.toContain('Open for bids');
+      await expect(
+        row(id)
+          .getByRole('link', { name: /Start a bid/ })
+          .count(),
+      ).resolves.toBe(0);
+    }
+    await portal.check(page, 'rounds-opening-later');
+    await page.context().close();
+  }, 90_000);
+
   it('says a refused common password, and a reset limit in minutes (429), in the portal’s words', async () => {
     const { t, as } = portal.world;
     const organisationId = (await organisationIds(t, as('admin')))[NORTHUMBRIA_PCC];
@@ -179,6 +247,77 @@ describe('the portal, as the acceptance probe found it', () => {
     expect(main).toContain('Columns installed: On track, Green');
     expect(main).toContain('Supplier delays (Amber)');
     expect(main).not.toMatch(/on_track|, green/);
+    await page.context().close();
+  }, 90_000);
+
+  it('shows a bid’s outcome as decided, and the award’s page as varied since', async () => {
+    const { t, as, pcc } = portal.world;
+    const api = () => t.http();
+    // Decided and accepted: £250,000 capital and £50,000 revenue in 2025/26, even by quarter.
+    // In delivery, a variation takes £30,000 of Q4 capital off: £220,000 capital, £270,000.
+    await api()
+      .post(`/api/v1/rounds/${setup.roundId}/start-delivery`)
+      .set(as('admin'))
+      .send({})
+      .expect(200);
+    const cell = (quarter: number, kind: 'capital' | 'revenue', amountPence: number) => ({
+      financialYear: '2025/26',
+      quarter,
+      kind,
+      amountPence,
+    });
+    const profile = [1, 2, 3, 4].flatMap((quarter) => [
+      cell(quarter, 'capital', quarter === 4 ? 3_250_000 : 6_250_000),
+      cell(quarter, 'revenue', 1_250_000),
+    ]);
+    const variation = await api()
+      .post(`/api/v1/awards/${setup.awardId}/variations`)
+      .set(pcc.headers)
+      .send({ reason: 'Fewer lighting columns needed', profile })
+      .expect(201);
+    await api()
+      .post(`/api/v1/variations/${variation.body.id}/approve`)
+      .set(as('approver'))
+      .send({})
+      .expect(200);
+    const award = await api().get(`/api/v1/awards/${setup.awardId}`).set(pcc.headers).expect(200);
+    expect(award.body).toMatchObject({ amountPence: 27_000_000 });
+
+    // The API's outcome: what was decided, whatever was varied later.
+    const outcome = await api().get(`/api/v1/bids/${setup.bid.id}/outcome`).set(pcc.headers);
+    expect(outcome.status).toBe(200);
+    expect(outcome.body).toMatchObject({
+      outcome: 'awarded',
+      amountPence: 30_000_000,
+      lines: [
+        { financialYear: '2025/26', kind: 'capital', amountPence: 25_000_000 },
+        { financialYear: '2025/26', kind: 'revenue', amountPence: 5_000_000 },
+      ],
+      awardId: setup.awardId,
+    });
+
+    // The portal's outcome page says the same, and links to the award as it stands now.
+    const page = await portal.newPage();
+    await portal.signIn(page, pcc.email, pcc.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    await page.goto(`${baseUrl}/bids/${setup.bid.id}/outcome`);
+    expect(page.url()).toBe(`${baseUrl}/bids/${setup.bid.id}/outcome`);
+    const decided = (await page.locator('main').textContent()) ?? '';
+    expect(decided).toContain('£300,000.00');
+    expect(decided).toContain('£250,000.00');
+    expect(decided).not.toContain('£270,000.00');
+    expect(decided).not.toContain('£220,000.00');
+    expect(decided).toMatch(/published on \d{1,2} \w+ \d{4} \d\d:\d\d:\d\d (GMT|BST)\./);
+    await portal.check(page, 'bid-outcome-awarded');
+    await page.getByRole('link', { name: /^Read the award/ }).click();
+    expect(page.url()).toBe(`${baseUrl}/awards/${setup.awardId}`);
+    const current = (await page.locator('main').textContent()) ?? '';
+    expect(current).toContain('£270,000.00');
+    expect(current).toContain('£220,000.00');
+    // Its times on the UK clock with the zone named.
+    const zoned = String.raw`\d{1,2} \w+ \d{4} \d\d:\d\d:\d\d (GMT|BST)`;
+    expect(current).toMatch(new RegExp(`Outcome published\\s*${zoned}\\s*Offer deadline`));
+    expect(current).toMatch(new RegExp(`Accepted\\s*${zoned} by Kim McGuinness`));
     await page.context().close();
   }, 90_000);
 });

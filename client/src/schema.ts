@@ -4058,7 +4058,7 @@ export interface components {
      */
     OrganisationType: 'pcc' | 'local_authority' | 'btp' | 'cso';
     OutcomeDto: {
-      /** @description Awarded (0 when unsuccessful) */
+      /** @description Awarded as decided (0 when unsuccessful); a later variation changes the award (its terms now are on GET /awards/{id}), not this */
       amountPence: number;
       /**
        * Format: uuid
@@ -4072,6 +4072,7 @@ export interface components {
       bidTitle: string;
       conditions: string[];
       feedback: string | null;
+      /** @description The award’s lines as decided */
       lines: components['schemas']['CostLineDto'][];
       outcome: components['schemas']['BidOutcome'];
       /** Format: date-time */

@@ -87,6 +87,9 @@ export class AwardViews {
             : `The outcome of bid ${bid.reference} is not published yet. A round's outcomes are published together, and the bidder is emailed then.`,
       });
     }
+    // The terms as decided: a later variation changes the award (its own page shows the terms
+    // now), never what the bidder was told.
+    const decided = await this.store.termsAt(manager, decision, decision.decidedAt);
     return {
       bidId,
       reference: bid.reference,
@@ -94,8 +97,8 @@ export class AwardViews {
       outcome: decision.outcome === 'award' ? 'awarded' : 'unsuccessful',
       publishedAt: decision.publishedAt,
       requestedPence: bid.requestedPence,
-      amountPence: decision.amountPence,
-      lines: await this.lines(manager, decision.id),
+      amountPence: decided.amountPence,
+      lines: decided.lines,
       conditions: decision.conditions,
       reason: decision.rejectionReason,
       feedback: decision.feedback,

@@ -70,10 +70,13 @@ export class OutcomeDto {
   @ApiProperty()
   requestedPence: number;
 
-  @ApiProperty({ description: 'Awarded (0 when unsuccessful)' })
+  @ApiProperty({
+    description:
+      'Awarded as decided (0 when unsuccessful); a later variation changes the award (its terms now are on GET /awards/{id}), not this',
+  })
   amountPence: number;
 
-  @ApiProperty({ type: [CostLineDto] })
+  @ApiProperty({ type: [CostLineDto], description: 'The award’s lines as decided' })
   lines: CostLineDto[];
 
   @ApiProperty({ type: [String] })

@@ -1,13 +1,14 @@
 import { ApiProblem, expectOk } from '@safer-streets-grants/client';
 import type { FastifyInstance } from 'fastify';
 import { formatPounds } from '../common/money';
-import { readAward, readOutcome, shownAward, statusOf } from './award-views';
+import { amountsByYear, readAward, readOutcome, shownAward, statusOf } from './award-views';
 import { streamFromApi } from './portal-api';
 import { frame, forSignedIn, type Portal, sendPage } from './portal-request';
 
 // After the decision: the organisation's awards, one award with its outcome and feedback, the
-// offer letter (streamed through from the API), and a bid's outcome (the award's page, or the
-// reason and feedback when it was not funded). Answering the offer is in award-offer.pages.ts.
+// offer letter (streamed through from the API), and a bid's outcome (what was decided: the
+// award as decided with a link to the award, or the reason when it was not funded, and the
+// feedback). Answering the offer is in award-offer.pages.ts.
 // Staff the API lets read awards (finance, approvers, moderators, admins) see the same pages
 // read only; anyone the API refuses gets its 404 or 403 page.
 export function awardPages(portal: Portal, pages: FastifyInstance): void {
@@ -101,9 +102,8 @@ export function awardPages(portal: Portal, pages: FastifyInstance): void {
         // Not published yet: as far as the bidder can tell, there is no outcome page.
         throw new ApiProblem(404, undefined);
       }
-      if (outcome.awardId) {
-        return reply.redirect(`/awards/${encodeURIComponent(outcome.awardId)}`, 303);
-      }
+      // An award's outcome is what was decided; the award's own page shows its terms now.
+      const awarded = outcome.outcome === 'awarded';
       return sendPage(
         portal,
         reply,
@@ -111,7 +111,12 @@ export function awardPages(portal: Portal, pages: FastifyInstance): void {
         frame(reply, `${outcome.reference}: the outcome of your bid`, me.session, {
           section: 'bids',
         }),
-        { outcome, requested: formatPounds(outcome.requestedPence) },
+        {
+          outcome,
+          awarded,
+          decided: awarded ? amountsByYear(outcome.lines, outcome.amountPence) : undefined,
+          requested: formatPounds(outcome.requestedPence),
+        },
       );
     }),
   );
