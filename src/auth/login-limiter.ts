@@ -6,7 +6,8 @@ import { APP_CONFIG, AppConfig, LoginLimits } from '../config/app-config';
 import { emailKey } from '../common/attempt-counters';
 import { tooManyRequests } from '../common/common.errors';
 import { MetricsService } from '../observability/metrics.service';
-import { failureMemorySeconds, waitAfterFailures } from './login-limit.rules';
+import { failureMemorySeconds } from './login-limit.rules';
+import { countFailure, FailureCounter, waitsLeft } from './failure-waits';
 import { authError } from './auth.errors';
 
 export interface LoginSource {
@@ -45,9 +46,8 @@ export class LoginLimiter implements OnModuleDestroy {
 
   // Refuses with 429 and Retry-After while either counter's wait runs; checks no password.
   async checkAllowed(source: LoginSource): Promise<void> {
-    const keys = keysOf(source);
     const [pair, address] = await this.counted(() =>
-      Promise.all([this.redis.pttl(keys.pairWait), this.redis.pttl(keys.addressWait)]),
+      waitsLeft(this.redis, countersOf(source, this.limits)),
     );
     const waitMs = Math.max(pair, address);
     if (waitMs > 0) {
@@ -74,33 +74,9 @@ export class LoginLimiter implements OnModuleDestroy {
   }
 
   async recordFailure(source: LoginSource): Promise<void> {
-    const keys = keysOf(source);
-    const memory = failureMemorySeconds(this.limits);
-    const results = await this.counted(() =>
-      this.redis
-        .multi()
-        .incr(keys.pairFailures)
-        .expire(keys.pairFailures, memory)
-        .incr(keys.addressFailures)
-        .expire(keys.addressFailures, memory)
-        .exec(),
+    await this.counted(() =>
+      countFailure(this.redis, countersOf(source, this.limits), this.limits),
     );
-    const pairFailures = Number(results?.[0]?.[1] ?? 0);
-    const addressFailures = Number(results?.[2]?.[1] ?? 0);
-    const waits = this.redis.multi();
-    const pairWait = waitAfterFailures(pairFailures, this.limits.perEmailLimit, this.limits);
-    const addressWait = waitAfterFailures(
-      addressFailures,
-      this.limits.perAddressLimit,
-      this.limits,
-    );
-    if (pairWait > 0) {
-      waits.set(keys.pairWait, '1', 'EX', pairWait);
-    }
-    if (addressWait > 0) {
-      waits.set(keys.addressWait, '1', 'EX', addressWait);
-    }
-    await this.counted(() => waits.exec());
   }
 
   async recordSuccess(source: LoginSource): Promise<void> {
@@ -119,6 +95,15 @@ export class LoginLimiter implements OnModuleDestroy {
       });
     }
   }
+}
+
+// The pair's counter, then the address's.
+function countersOf(source: LoginSource, limits: LoginLimits): FailureCounter[] {
+  const keys = keysOf(source);
+  return [
+    { failures: keys.pairFailures, wait: keys.pairWait, limit: limits.perEmailLimit },
+    { failures: keys.addressFailures, wait: keys.addressWait, limit: limits.perAddressLimit },
+  ];
 }
 
 function keysOf({ email, address }: LoginSource) {
