@@ -74,14 +74,40 @@ export class LoginLimiter implements OnModuleDestroy {
   }
 
   async recordFailure(source: LoginSource): Promise<void> {
-    await this.counted(() =>
-      countFailure(this.redis, countersOf(source, this.limits), this.limits),
-    );
+    const keys = keysOf(source);
+    await this.counted(async () => {
+      await countFailure(this.redis, countersOf(source, this.limits), this.limits);
+      // Where this email failed from, so that a password reset finds every pair to clear.
+      await this.redis
+        .multi()
+        .sadd(keys.emailAddresses, source.address)
+        .expire(keys.emailAddresses, failureMemorySeconds(this.limits))
+        .exec();
+    });
   }
 
   async recordSuccess(source: LoginSource): Promise<void> {
     const keys = keysOf(source);
     await this.counted(() => this.redis.del(keys.pairFailures, keys.pairWait));
+  }
+
+  // A completed password reset: the email's failures from every address are forgotten, and their
+  // waits end (the reset link proved the mailbox is theirs, and guesses at the old password say
+  // nothing about the new one). The per-address counters stay: they guard against spraying.
+  // Answers how many failures were forgotten.
+  async clearEmail(email: string): Promise<number> {
+    const setKey = keysOf({ email, address: '' }).emailAddresses;
+    const addresses = await this.counted(() => this.redis.smembers(setKey));
+    const pairs = addresses.map((address) => keysOf({ email, address }));
+    const counts = await this.counted(() =>
+      pairs.length > 0
+        ? this.redis.mget(pairs.map((keys) => keys.pairFailures))
+        : Promise.resolve([]),
+    );
+    await this.counted(() =>
+      this.redis.del(setKey, ...pairs.flatMap((keys) => [keys.pairFailures, keys.pairWait])),
+    );
+    return counts.reduce((sum, count) => sum + Number(count ?? 0), 0);
   }
 
   // Without its counters no login is let through: guesses would go uncounted.
@@ -113,5 +139,6 @@ function keysOf({ email, address }: LoginSource) {
     pairWait: `wait:pair:${pair}`,
     addressFailures: `failures:address:${address}`,
     addressWait: `wait:address:${address}`,
+    emailAddresses: `addresses:${emailKey(email)}`,
   };
 }
