@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module';
 import { ensureDatabaseExists } from './database/ensure-database';
 import { DemoModule } from './demo/demo.module';
 import { DemoSeedService } from './demo/demo-seed.service';
+import { DemoRoster, rosterLine } from './demo/demo-roster';
 import { DEMO_CODE_COMMAND, DEMO_SECOND_FACTOR_SECRET } from './demo/demo-second-factor';
 import { passwordProblem } from './users/password.rules';
 import { UsersModule } from './users/users.module';
@@ -39,8 +40,8 @@ export async function migrate(config: AppConfig): Promise<string[]> {
   }
 }
 
-// The demo data loaded into config's (migrated) database; answers the demo users' sign-ins.
-export function seedDemo(config: AppConfig): ReturnType<DemoSeedService['seed']> {
+// The demo data loaded into config's (migrated) database.
+export function seedDemo(config: AppConfig): Promise<void> {
   return withContext(config, DemoModule, (get) => get(DemoSeedService).seed());
 }
 
@@ -94,11 +95,10 @@ async function main(args: string[]): Promise<void> {
         if (seeded) {
           print('Demo data already present; leaving it as it is.');
         }
-        const credentials = seeded ? await seeder.ensureAccounts() : await seeder.seed();
+        await (seeded ? seeder.ensureAccounts() : seeder.seed());
+        // As the database holds them now, not as seeded: roles and accounts may have changed.
         print('Demo users (password from DEMO_PASSWORD; * also a second-factor code):');
-        credentials.forEach((c) =>
-          print(`  ${c.email.padEnd(22)} ${c.password}  ${c.role}${c.secondFactor ? ' *' : ''}`),
-        );
+        (await get(DemoRoster).now()).forEach((account) => print(rosterLine(account)));
         print(`* Second-factor secret of every demo staff user: ${DEMO_SECOND_FACTOR_SECRET}`);
         print(`  Its code now: ${DEMO_CODE_COMMAND}`);
       });

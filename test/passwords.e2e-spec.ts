@@ -137,6 +137,26 @@ describe('accounts people manage themselves', () => {
       );
     });
 
+    it('lets a user locked out by wrong passwords sign in with the reset one at once, and audits the clearing', async () => {
+      const user = await createAccount(w.t, as('admin'), validStaffUser());
+      const [home, phone] = [newAddress(), newAddress()];
+      for (const address of [home, phone]) {
+        for (let i = 0; i < 3; i++) {
+          await loginFrom(user.email, `forgotten-${i}-password`, address).expect(401);
+        }
+        await loginFrom(user.email, user.password, address).expect(429);
+      }
+      await requestReset(user.email, home).expect(202);
+      const [mail] = await awaitMails(user.email, RESET);
+      const chosen = password();
+      await completeReset(linkIn(mail, '/account/reset-password'), chosen).expect(204);
+      // Wherever the failures came from: the reset link proved the mailbox is theirs.
+      await loginFrom(user.email, chosen, home).expect(200);
+      await loginFrom(user.email, chosen, phone).expect(200);
+      const reset = (await auditOf(user.id)).find((e) => e.command === 'user.password-reset');
+      expect(reset?.changes).toMatchObject({ failedLogins: { before: 6, after: 0 } });
+    });
+
     it('voids the other outstanding links when one is used, and refuses an expired link', async () => {
       const user = await createAccount(w.t, as('admin'), validStaffUser());
       const address = newAddress();

@@ -245,6 +245,39 @@ describe('funding rounds', () => {
     expect(Object.keys(audit.body.items[1].changes).sort()).toEqual(['bidLimit', 'budgetPence']);
   });
 
+  it('answers an edit that changes nothing with the round as it is: same version, no audit event', async () => {
+    const sent = validRound();
+    const { body: round } = await t
+      .http()
+      .post('/api/v1/rounds')
+      .set(as('admin'))
+      .send(sent)
+      .expect(201);
+    const same = await t
+      .http()
+      .patch(`/api/v1/rounds/${round.id}`)
+      .set(as('admin'))
+      .set('if-match', '"1"')
+      .send(sent)
+      .expect(200);
+    expect(same.headers.etag).toBe('"1"');
+    expect(same.body).toEqual(round);
+    const audit = await t
+      .http()
+      .get(`/api/v1/audit-events?objectId=${round.id}`)
+      .set(as('admin'))
+      .expect(200);
+    expect(audit.body.items.map((e: { command: string }) => e.command)).toEqual(['round.create']);
+    // Another editor's If-Match still holds.
+    await t
+      .http()
+      .patch(`/api/v1/rounds/${round.id}`)
+      .set(as('admin'))
+      .set('if-match', '"1"')
+      .send({ bidLimit: 2 })
+      .expect(200);
+  });
+
   it('shows the seeded rounds 1 to 4 with round 4 year caps', async () => {
     const list = await t
       .http()

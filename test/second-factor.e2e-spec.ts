@@ -226,6 +226,51 @@ describe('two-factor sign-in (TOTP)', () => {
     }
   });
 
+  it('answers the wrong code that reaches the limit as wrong; only the next attempt waits', async () => {
+    // The limits a start has unless set otherwise: 5 wrong codes per user, 5 per challenge.
+    const limits = {
+      perEmailLimit: 5,
+      perAddressLimit: 20,
+      windowSeconds: 60,
+      maxWaitSeconds: 900,
+    };
+    const strict = await startApp({
+      login: limits,
+      redisPrefix: `${testConfig().redisPrefix}:second-factor-limit-${Date.now()}`,
+    });
+    try {
+      const user = await enrolledStaff();
+      const challengeFrom = async () =>
+        (
+          await strict
+            .http()
+            .post('/api/v1/auth/login')
+            .send({ email: user.email, password: user.password })
+            .expect(202)
+        ).body.challenge as string;
+      const challenge = await challengeFrom();
+      for (let i = 0; i < limits.perEmailLimit; i++) {
+        const refused = await strict
+          .http()
+          .post('/api/v1/auth/login/second-factor')
+          .send({ challenge, code: '000000' });
+        expectProblem(refused.body, 401, 'second-factor-code-wrong');
+      }
+      // The next attempt, on this challenge or a new one, is told to wait and for how long.
+      for (const next of [challenge, await challengeFrom()]) {
+        const waiting = await strict
+          .http()
+          .post('/api/v1/auth/login/second-factor')
+          .send({ challenge: next, code: await unusedCode(user.email) });
+        expectProblem(waiting.body, 429, 'too-many-requests');
+        expect(Number(waiting.headers['retry-after'])).toBeGreaterThan(0);
+        expect(Number(waiting.headers['retry-after'])).toBeLessThanOrEqual(60);
+      }
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('refuses forged and mistaken challenges, and both kinds of code at once', async () => {
     const user = await enrolledStaff();
     const accessTokenAsChallenge = await complete({

@@ -77,6 +77,31 @@ describe('users and organisations', () => {
       .expect(403);
   });
 
+  it('answers an edit of an organisation that changes nothing with it as it is, writing nothing', async () => {
+    const sent = validOrganisation();
+    const { body: created } = await t
+      .http()
+      .post('/api/v1/organisations')
+      .set(as('admin'))
+      .send(sent)
+      .expect(201);
+    const same = await t
+      .http()
+      .patch(`/api/v1/organisations/${created.id}`)
+      .set(as('admin'))
+      .send({ name: sent.name, charityNumber: sent.charityNumber })
+      .expect(200);
+    expect(same.body).toEqual(created);
+    const audit = await t
+      .http()
+      .get(`/api/v1/audit-events?objectId=${created.id}`)
+      .set(as('admin'))
+      .expect(200);
+    expect(audit.body.items.map((e: { command: string }) => e.command)).toEqual([
+      'organisation.create',
+    ]);
+  });
+
   it("shows an applicant only their own organisation; another's answers 404", async () => {
     const me = await t.http().get('/api/v1/me').set(as('applicant')).expect(200);
     const own = await t.http().get('/api/v1/organisations').set(as('applicant')).expect(200);

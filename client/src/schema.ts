@@ -316,7 +316,7 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Set a new password with the token from a reset email; every session of the account ends
+     * Set a new password with the token from a reset email; every session of the account ends, and its failed logins are forgotten
      * @description Public: no token needed.
      */
     post: operations['completePasswordReset'];
@@ -6614,6 +6614,17 @@ export interface operations {
       /** @description Unprocessable Entity. Codes: `email-refused`. */
       422: {
         headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['ProblemDto'];
+        };
+      };
+      /** @description Redis, which this needs, is not answering; nothing was changed. Codes: `login-limits-unavailable`.. Generic codes: `database-unavailable`. */
+      503: {
+        headers: {
+          /** @description Seconds to wait before trying again */
+          'Retry-After'?: number;
           [name: string]: unknown;
         };
         content: {

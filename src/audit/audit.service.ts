@@ -41,6 +41,12 @@ export function changedFields(
   return changes;
 }
 
+// An edit whose changedFields are empty writes nothing: no save (so no version or updated_at
+// bump, and another editor's If-Match still holds) and no audit event; it answers what is stored.
+export function changesNothing(changes: FieldChanges): boolean {
+  return Object.keys(changes).length === 0;
+}
+
 export function createdFields(
   after: Record<string, unknown>,
   fields: readonly string[],

@@ -6,7 +6,8 @@ import { APP_CONFIG, AppConfig, LoginLimits } from '../config/app-config';
 import { emailKey } from '../common/attempt-counters';
 import { tooManyRequests } from '../common/common.errors';
 import { MetricsService } from '../observability/metrics.service';
-import { failureMemorySeconds, waitAfterFailures } from './login-limit.rules';
+import { failureMemorySeconds } from './login-limit.rules';
+import { countFailure, FailureCounter, waitsLeft } from './failure-waits';
 import { authError } from './auth.errors';
 
 export interface LoginSource {
@@ -45,9 +46,8 @@ export class LoginLimiter implements OnModuleDestroy {
 
   // Refuses with 429 and Retry-After while either counter's wait runs; checks no password.
   async checkAllowed(source: LoginSource): Promise<void> {
-    const keys = keysOf(source);
     const [pair, address] = await this.counted(() =>
-      Promise.all([this.redis.pttl(keys.pairWait), this.redis.pttl(keys.addressWait)]),
+      waitsLeft(this.redis, countersOf(source, this.limits)),
     );
     const waitMs = Math.max(pair, address);
     if (waitMs > 0) {
@@ -75,37 +75,39 @@ export class LoginLimiter implements OnModuleDestroy {
 
   async recordFailure(source: LoginSource): Promise<void> {
     const keys = keysOf(source);
-    const memory = failureMemorySeconds(this.limits);
-    const results = await this.counted(() =>
-      this.redis
+    await this.counted(async () => {
+      await countFailure(this.redis, countersOf(source, this.limits), this.limits);
+      // Where this email failed from, so that a password reset finds every pair to clear.
+      await this.redis
         .multi()
-        .incr(keys.pairFailures)
-        .expire(keys.pairFailures, memory)
-        .incr(keys.addressFailures)
-        .expire(keys.addressFailures, memory)
-        .exec(),
-    );
-    const pairFailures = Number(results?.[0]?.[1] ?? 0);
-    const addressFailures = Number(results?.[2]?.[1] ?? 0);
-    const waits = this.redis.multi();
-    const pairWait = waitAfterFailures(pairFailures, this.limits.perEmailLimit, this.limits);
-    const addressWait = waitAfterFailures(
-      addressFailures,
-      this.limits.perAddressLimit,
-      this.limits,
-    );
-    if (pairWait > 0) {
-      waits.set(keys.pairWait, '1', 'EX', pairWait);
-    }
-    if (addressWait > 0) {
-      waits.set(keys.addressWait, '1', 'EX', addressWait);
-    }
-    await this.counted(() => waits.exec());
+        .sadd(keys.emailAddresses, source.address)
+        .expire(keys.emailAddresses, failureMemorySeconds(this.limits))
+        .exec();
+    });
   }
 
   async recordSuccess(source: LoginSource): Promise<void> {
     const keys = keysOf(source);
     await this.counted(() => this.redis.del(keys.pairFailures, keys.pairWait));
+  }
+
+  // A completed password reset: the email's failures from every address are forgotten, and their
+  // waits end (the reset link proved the mailbox is theirs, and guesses at the old password say
+  // nothing about the new one). The per-address counters stay: they guard against spraying.
+  // Answers how many failures were forgotten.
+  async clearEmail(email: string): Promise<number> {
+    const setKey = keysOf({ email, address: '' }).emailAddresses;
+    const addresses = await this.counted(() => this.redis.smembers(setKey));
+    const pairs = addresses.map((address) => keysOf({ email, address }));
+    const counts = await this.counted(() =>
+      pairs.length > 0
+        ? this.redis.mget(pairs.map((keys) => keys.pairFailures))
+        : Promise.resolve([]),
+    );
+    await this.counted(() =>
+      this.redis.del(setKey, ...pairs.flatMap((keys) => [keys.pairFailures, keys.pairWait])),
+    );
+    return counts.reduce((sum, count) => sum + Number(count ?? 0), 0);
   }
 
   // Without its counters no login is let through: guesses would go uncounted.
@@ -121,6 +123,15 @@ export class LoginLimiter implements OnModuleDestroy {
   }
 }
 
+// The pair's counter, then the address's.
+function countersOf(source: LoginSource, limits: LoginLimits): FailureCounter[] {
+  const keys = keysOf(source);
+  return [
+    { failures: keys.pairFailures, wait: keys.pairWait, limit: limits.perEmailLimit },
+    { failures: keys.addressFailures, wait: keys.addressWait, limit: limits.perAddressLimit },
+  ];
+}
+
 function keysOf({ email, address }: LoginSource) {
   const pair = `${emailKey(email)}:${address}`;
   return {
@@ -128,5 +139,6 @@ function keysOf({ email, address }: LoginSource) {
     pairWait: `wait:pair:${pair}`,
     addressFailures: `failures:address:${address}`,
     addressWait: `wait:address:${address}`,
+    emailAddresses: `addresses:${emailKey(email)}`,
   };
 }

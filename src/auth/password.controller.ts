@@ -3,12 +3,14 @@ import {
   ApiBadRequestResponse,
   ApiNoContentResponse,
   ApiOperation,
+  ApiPayloadTooLargeResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, AuthenticatedUser, CurrentUser } from '../common/access';
+import { Authenticated, AuthenticatedUser, CurrentUser, Public } from '../common/access';
 import { BodyLimit, SMALL_BODY_LIMIT } from '../common/body-limit';
 import { ProblemDto } from '../common/problem.dto';
-import { ChangePasswordDto } from '../users/account.dto';
+import { ChangePasswordDto, CompletePasswordResetDto } from '../users/account.dto';
+import { PasswordResets } from '../users/password-resets';
 import { Passwords } from '../users/passwords';
 import { LoginLimiter } from './login-limiter';
 import { ApiRateLimitedResponse } from '../common/rate-limit';
@@ -16,16 +18,17 @@ import { NeedsRedis } from '../queues/needs-redis.guard';
 import { Refuses } from '../openapi/refusals';
 
 // Here rather than in the users module: a wrong current password counts against the login
-// limiter, which belongs to sign-in.
+// limiter, which belongs to sign-in, and a completed reset clears the account's failed logins.
 @ApiTags('auth')
-@Controller('me')
+@Controller()
 export class PasswordController {
   constructor(
     private readonly passwords: Passwords,
+    private readonly resets: PasswordResets,
     private readonly limiter: LoginLimiter,
   ) {}
 
-  @Post('password')
+  @Post('me/password')
   @NeedsRedis()
   @HttpCode(204)
   @Authenticated()
@@ -60,5 +63,27 @@ export class PasswordController {
       recordFailure: () => this.limiter.recordFailure(source),
       recordSuccess: () => this.limiter.recordSuccess(source),
     });
+  }
+
+  @Post('auth/password-reset/complete')
+  @NeedsRedis()
+  @HttpCode(204)
+  @Public()
+  @BodyLimit(SMALL_BODY_LIMIT)
+  @ApiOperation({
+    summary:
+      'Set a new password with the token from a reset email; every session of the account ends, and its failed logins are forgotten',
+  })
+  @ApiNoContentResponse({ description: 'The password is set; sign in with it' })
+  @ApiBadRequestResponse({
+    type: ProblemDto,
+    description: 'An unacceptable password, or a token that is unknown, expired, used or replaced',
+  })
+  @ApiPayloadTooLargeResponse({ type: ProblemDto, description: 'A body over 16 KiB' })
+  @Refuses('email-refused', 'login-limits-unavailable', 'not-found', 'reset-token-invalid')
+  completeReset(@Body() body: CompletePasswordResetDto): Promise<void> {
+    return this.resets.complete(body.token, body.password, (email) =>
+      this.limiter.clearEmail(email),
+    );
   }
 }

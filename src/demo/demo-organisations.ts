@@ -1,3 +1,4 @@
+import { type Role, ROLES } from '../common/access';
 import type { OrganisationType } from '../organisations/organisation.entity';
 
 // ONS police force area codes (PFA, December 2022) for the 43 territorial forces.
@@ -160,3 +161,14 @@ export const DEMO_EXTRA_APPLICANTS = [
 
 // A second finance officer: whoever approves a return may not also record its payment.
 export const DEMO_EXTRA_STAFF = [{ email: 'payments@demo.test', role: 'finance' as const }];
+
+// Every demo user: one per role (the applicant in the PCC's office), then the extras.
+export const DEMO_ACCOUNTS: { email: string; role: Role; organisation?: string }[] = [
+  ...ROLES.map((role) => ({
+    email: `${role}@demo.test`,
+    role,
+    organisation: role === 'applicant' ? DEMO_APPLICANT_ORGANISATION : undefined,
+  })),
+  ...DEMO_EXTRA_APPLICANTS.map((account) => ({ ...account, role: 'applicant' as const })),
+  ...DEMO_EXTRA_STAFF,
+];

@@ -12,7 +12,7 @@ import { BidEndorsementService } from '../bids/bid-endorsement.service';
 import { BidDraftingService } from '../bids/bid-drafting.service';
 import { BidSubmissionService } from '../bids/bid-submission.service';
 import { BidsService } from '../bids/bids.service';
-import { AuthenticatedUser, Role, ROLES } from '../common/access';
+import type { AuthenticatedUser } from '../common/access';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OrganisationsService } from '../organisations/organisations.service';
 import { PaymentsService } from '../returns/payments.service';
@@ -26,13 +26,7 @@ import { UsersService } from '../users/users.service';
 import { SecondFactorEnrolmentService } from '../auth/second-factor/second-factor-enrolment.service';
 import { secondFactorRequired } from '../auth/second-factor/second-factor.rules';
 import { DEMO_SECOND_FACTOR_SECRET } from './demo-second-factor';
-import {
-  DEMO_APPLICANT_ORGANISATION,
-  DEMO_EXTRA_APPLICANTS,
-  DEMO_EXTRA_STAFF,
-  DEMO_ORGANISATIONS,
-  POLICE_FORCE_AREAS,
-} from './demo-organisations';
+import { DEMO_ACCOUNTS, DEMO_ORGANISATIONS, POLICE_FORCE_AREAS } from './demo-organisations';
 import {
   assessmentDemoRound,
   decidedDemoRound,
@@ -49,14 +43,6 @@ const SEED_ACTOR: AuditActor = { id: null, label: 'demo seed' };
 const LIFECYCLE = (Object.keys(ROUND_COMMANDS) as RoundCommand[]).filter(
   (command) => command !== 'record-historic',
 );
-
-export interface DemoCredentials {
-  email: string;
-  role: string;
-  password: string;
-  // Staff sign in with a code from DEMO_SECOND_FACTOR_SECRET too.
-  secondFactor: boolean;
-}
 
 // Loads the demo data through the same services the API uses, so every rule and audit row applies.
 // Anything already present (by name, code or email) is left alone: running it twice changes nothing.
@@ -93,22 +79,13 @@ export class DemoSeedService {
   }
 
   // The demo users (and the staff's second factor, which an older seed's staff lacked), made where
-  // missing: also run on a start whose database is already seeded, so the start lists them.
-  async ensureAccounts(): Promise<DemoCredentials[]> {
+  // missing: also run on a start whose database is already seeded. Users that exist are left as
+  // they are; what the start prints is read afterwards (DemoRoster).
+  async ensureAccounts(): Promise<void> {
     if (this.config.production) {
       throw new Error('Refusing to load demo data in production (NODE_ENV=production).');
     }
-    const credentials: DemoCredentials[] = [];
-    const accounts: { email: string; role: Role; organisation?: string }[] = [
-      ...ROLES.map((role) => ({
-        email: `${role}@demo.test`,
-        role,
-        organisation: role === 'applicant' ? DEMO_APPLICANT_ORGANISATION : undefined,
-      })),
-      ...DEMO_EXTRA_APPLICANTS.map((account) => ({ ...account, role: 'applicant' as const })),
-      ...DEMO_EXTRA_STAFF,
-    ];
-    for (const account of accounts) {
+    for (const account of DEMO_ACCOUNTS) {
       let userId = (await this.users.findByEmail(account.email))?.id;
       if (!userId) {
         const organisationId = account.organisation
@@ -126,21 +103,13 @@ export class DemoSeedService {
         ));
       }
       // Staff must have a second factor (an older seed's staff get it now); applicants stay without.
-      const secondFactor = secondFactorRequired(account.role);
-      if (secondFactor) {
+      if (secondFactorRequired(account.role)) {
         await this.secondFactors.enrolKnownSecret(SEED_ACTOR, userId, DEMO_SECOND_FACTOR_SECRET);
       }
-      credentials.push({
-        email: account.email,
-        role: account.organisation ? `${account.role} (${account.organisation})` : account.role,
-        password: this.config.demoPassword,
-        secondFactor,
-      });
     }
-    return credentials;
   }
 
-  async seed(): Promise<DemoCredentials[]> {
+  async seed(): Promise<void> {
     if (this.config.production) {
       throw new Error('Refusing to load demo data in production (NODE_ENV=production).');
     }
@@ -150,7 +119,7 @@ export class DemoSeedService {
         await this.organisations.create(SEED_ACTOR, organisation);
       }
     }
-    const credentials = await this.ensureAccounts();
+    await this.ensureAccounts();
     for (const { status, ...round } of DEMO_ROUNDS) {
       if (await this.rounds.findIdByCode(round.code)) {
         continue;
@@ -175,9 +144,8 @@ export class DemoSeedService {
     await this.seedDecidedRound();
     await this.seedDeliveryRound();
     this.logger.log(
-      `Demo data ready: ${POLICE_FORCE_AREAS.length} force areas, ${DEMO_ORGANISATIONS.length} organisations, ${DEMO_ROUNDS.length + 4} rounds, ${credentials.length} users`,
+      `Demo data ready: ${POLICE_FORCE_AREAS.length} force areas, ${DEMO_ORGANISATIONS.length} organisations, ${DEMO_ROUNDS.length + 4} rounds, ${DEMO_ACCOUNTS.length} users`,
     );
-    return credentials;
   }
 
   // A round open now, with the Northumbria area's bids: two submitted, one draft.

@@ -8,6 +8,7 @@ import { ReturnsModule } from '../returns/returns.module';
 import { RoundDeliveryModule } from '../rounds/round-delivery.module';
 import { RoundsModule } from '../rounds/rounds.module';
 import { UsersModule } from '../users/users.module';
+import { DemoRoster } from './demo-roster';
 import { DemoSeedService } from './demo-seed.service';
 
 @Module({
@@ -22,7 +23,7 @@ import { DemoSeedService } from './demo-seed.service';
     ReturnsModule,
     SecondFactorModule,
   ],
-  providers: [DemoSeedService],
-  exports: [DemoSeedService],
+  providers: [DemoSeedService, DemoRoster],
+  exports: [DemoSeedService, DemoRoster],
 })
 export class DemoModule {}

@@ -106,7 +106,7 @@ const OPERATION_IDS: Record<string, Record<string, string>> = {
     endOwn: 'endMySession',
     endAllOfUser: 'endUserSessions',
   },
-  PasswordController: { change: 'changePassword' },
+  PasswordController: { change: 'changePassword', completeReset: 'completePasswordReset' },
   SecondFactorController: {
     complete: 'completeSecondFactorLogin',
     start: 'startSecondFactorEnrolment',
@@ -117,7 +117,6 @@ const OPERATION_IDS: Record<string, Record<string, string>> = {
   AccountsController: {
     accept: 'acceptInvitation',
     requestReset: 'requestPasswordReset',
-    completeReset: 'completePasswordReset',
   },
 };
 

@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditActor, AuditService, changedFields, createdFields } from '../audit/audit.service';
+import {
+  AuditActor,
+  AuditService,
+  changedFields,
+  changesNothing,
+  createdFields,
+} from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import type { Page } from '../common/pagination';
 import type { FieldError } from '../common/problem';
@@ -157,12 +163,16 @@ export class OrganisationsService {
         }
       }
       await this.check(manager, organisation);
+      const changes = changedFields(before, { ...organisation }, FIELDS);
+      if (changesNothing(changes)) {
+        return toDto(organisation);
+      }
       const saved = await this.store.save(manager, organisation);
       await this.audit.record(manager, actor, {
         command: 'organisation.update',
         objectType: 'organisation',
         objectId: id,
-        changes: changedFields(before, { ...saved }, FIELDS),
+        changes,
       });
       return toDto(saved);
     });

@@ -178,7 +178,8 @@ export class RoundStore {
   }
 
   // A round's settings, and its criteria and year caps when given (replacing the old ones).
-  // Any update bumps the version, even one that changes only criteria or caps.
+  // Any update bumps the version, even one that changes only criteria or caps (the service
+  // calls it only for an edit that changes something).
   async update(
     manager: EntityManager,
     id: string,

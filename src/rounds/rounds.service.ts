@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditActor, AuditService, changedFields, createdFields } from '../audit/audit.service';
+import {
+  AuditActor,
+  AuditService,
+  changedFields,
+  changesNothing,
+  createdFields,
+} from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { Page } from '../common/pagination';
@@ -174,45 +180,44 @@ export class RoundsService {
           message: `Only a draft round can be edited; this round is ${round.status}.`,
         });
       }
-      const before = auditView(round);
       const { criteria, yearCaps, opensAt, closesAt, ...fields } = input;
-      Object.assign(
-        round,
-        fields,
-        opensAt ? { opensAt: new Date(opensAt) } : {},
-        closesAt ? { closesAt: new Date(closesAt) } : {},
-      );
+      // The edited round beside the stored one, which an edit that changes nothing answers.
+      const edited: RoundWithParts = {
+        ...round,
+        ...fields,
+        ...(opensAt ? { opensAt: new Date(opensAt) } : {}),
+        ...(closesAt ? { closesAt: new Date(closesAt) } : {}),
+        criteria: criteria ? this.criteriaFrom(criteria) : round.criteria,
+        yearCaps: yearCaps
+          ? yearCaps.map((cap) => manager.create(RoundYearCap, { ...cap, roundId: id }))
+          : round.yearCaps,
+      };
       if (fields.matchFundingPercent) {
-        round.matchFundingPercent = { ...fields.matchFundingPercent };
+        edited.matchFundingPercent = { ...fields.matchFundingPercent };
       }
-      if (criteria) {
-        round.criteria = this.criteriaFrom(criteria);
-      }
-      if (yearCaps) {
-        round.yearCaps = yearCaps.map((cap) =>
-          manager.create(RoundYearCap, { ...cap, roundId: id }),
-        );
-      }
-      this.checkSettings(round, now, opensAt !== undefined);
+      this.checkSettings(edited, now, opensAt !== undefined);
       if (fields.code) {
         await this.checkCodeFree(manager, fields.code, id);
       }
+      const changes = changedFields(auditView(round), auditView(edited), AUDITED_FIELDS);
+      if (changesNothing(changes)) {
+        return toRoundDto(round);
+      }
       const row: Partial<FundingRound> = {};
       for (const field of SETTINGS_FIELDS) {
-        Object.assign(row, { [field]: round[field] });
+        Object.assign(row, { [field]: edited[field] });
       }
       await this.rounds.update(manager, id, row, {
-        criteria: criteria ? round.criteria : undefined,
-        yearCaps: yearCaps ? round.yearCaps : undefined,
+        criteria: criteria ? edited.criteria : undefined,
+        yearCaps: yearCaps ? edited.yearCaps : undefined,
       });
-      const saved = await this.rounds.load(manager, id);
       await this.audit.record(manager, actor, {
         command: 'round.update',
         objectType: 'funding_round',
         objectId: id,
-        changes: changedFields(before, auditView(saved), AUDITED_FIELDS),
+        changes,
       });
-      return toRoundDto(saved);
+      return toRoundDto(await this.rounds.load(manager, id));
     });
   }
 

@@ -2,7 +2,6 @@ import { Body, Controller, HttpCode, Ip, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
-  ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
@@ -14,7 +13,6 @@ import { BodyLimit, SMALL_BODY_LIMIT } from '../common/body-limit';
 import { ProblemDto } from '../common/problem.dto';
 import {
   AcceptInvitationDto,
-  CompletePasswordResetDto,
   PasswordResetRequestDto,
   PasswordResetRequestedDto,
 } from './account.dto';
@@ -80,23 +78,5 @@ export class AccountsController {
       message:
         'If an account uses this email, a link to reset its password is on its way. It works once, for a short time.',
     };
-  }
-
-  @Post('password-reset/complete')
-  @HttpCode(204)
-  @Public()
-  @BodyLimit(SMALL_BODY_LIMIT)
-  @ApiOperation({
-    summary:
-      'Set a new password with the token from a reset email; every session of the account ends',
-  })
-  @ApiNoContentResponse({ description: 'The password is set; sign in with it' })
-  @ApiBadRequestResponse({
-    type: ProblemDto,
-    description: 'An unacceptable password, or a token that is unknown, expired, used or replaced',
-  })
-  @Refuses('email-refused', 'not-found', 'reset-token-invalid')
-  completeReset(@Body() body: CompletePasswordResetDto): Promise<void> {
-    return this.resets.complete(body.token, body.password);
   }
 }

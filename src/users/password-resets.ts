@@ -92,7 +92,14 @@ export class PasswordResets {
     });
   }
 
-  async complete(token: string, password: string): Promise<void> {
+  // `forgetFailedLogins` clears the login limiter's failures for the email and answers how many
+  // there were: run once the link is known good, before the reset commits, so a limiter that
+  // cannot be reached leaves the link unused.
+  async complete(
+    token: string,
+    password: string,
+    forgetFailedLogins: (email: string) => Promise<number>,
+  ): Promise<void> {
     const passwordHash = await this.hasher.hash(password);
     await this.dataSource.transaction(async (manager) => {
       const link = await this.links.lockByToken(manager, token, 'password-reset');
@@ -105,7 +112,10 @@ export class PasswordResets {
         throw resetTokenInvalid();
       }
       await this.links.markUsed(manager, link, now);
-      await this.passwords.replace(manager, user, passwordHash, true);
+      const failedLogins = await forgetFailedLogins(user.email);
+      await this.passwords.replace(manager, user, passwordHash, true, {
+        ...(failedLogins > 0 ? { failedLogins: { before: failedLogins, after: 0 } } : {}),
+      });
     });
   }
 }

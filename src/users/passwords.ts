@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { auditActor, AuditService } from '../audit/audit.service';
+import type { FieldChanges } from '../audit/audit-event.entity';
 import type { AuthenticatedUser } from '../common/access';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
@@ -60,11 +61,13 @@ export class Passwords {
 
   // Sets the new password and ends every session of the user; reset links still outstanding stop
   // working, and the user is told by email. In the caller's transaction, the user locked.
+  // `alsoChanged`: what else the caller changed with it, for the same audit event.
   async replace(
     manager: EntityManager,
     user: User,
     passwordHash: string,
     reset: boolean,
+    alsoChanged: FieldChanges = {},
   ): Promise<User> {
     const now = new Date();
     const before = { ...user };
@@ -87,6 +90,7 @@ export class Passwords {
           before: before.passwordSetAt?.toISOString() ?? null,
           after: now.toISOString(),
         },
+        ...alsoChanged,
       },
     });
     return saved;

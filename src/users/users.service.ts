@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditActor, AuditService, changedFields, createdFields } from '../audit/audit.service';
+import {
+  AuditActor,
+  AuditService,
+  changedFields,
+  changesNothing,
+  createdFields,
+} from '../audit/audit.service';
 import type { Role } from '../common/access';
 import type { Page } from '../common/pagination';
 import type { FieldError } from '../common/problem';
@@ -101,7 +107,7 @@ export class UsersService {
       Object.assign(user, { name: input.name ?? user.name, role, organisationId });
       const changes = changedFields(before, { ...user }, AUDITED_FIELDS);
       // A PATCH that changes nothing writes nothing: no save, no audit event, sessions kept.
-      if (Object.keys(changes).length === 0) {
+      if (changesNothing(changes)) {
         return toUserDto(user);
       }
       if (endsSessions(before, user, false)) {

@@ -5,7 +5,8 @@ import { quietRedisErrors } from '../../queues/redis-errors';
 import { APP_CONFIG, AppConfig, LoginLimits } from '../../config/app-config';
 import { tooManyRequests } from '../../common/common.errors';
 import { MetricsService } from '../../observability/metrics.service';
-import { failureMemorySeconds, waitAfterFailures } from '../login-limit.rules';
+import { failureMemorySeconds } from '../login-limit.rules';
+import { countFailure, FailureCounter, waitsLeft } from '../failure-waits';
 import { CHALLENGE_TTL_SECONDS, WRONG_CODES_PER_CHALLENGE } from './second-factor.rules';
 import { authError } from '../auth.errors';
 import { secondFactorError } from './second-factor.errors';
@@ -38,18 +39,16 @@ export class SecondFactorLimiter implements OnModuleDestroy {
     await this.redis.quit();
   }
 
-  // Refuses a spent challenge (401) and a user made to wait (429); checks no code.
+  // Refuses a user made to wait (429), then a spent challenge (401); checks no code. The wait
+  // comes first: the attempt after the one that reached the limit is told how long to wait.
   async checkAllowed(userId: string, challengeId: string): Promise<void> {
-    const [wait, failures, spent] = await this.counted(() =>
+    const [[wait], failures, spent] = await this.counted(() =>
       Promise.all([
-        this.redis.pttl(`wait:user:${userId}`),
+        waitsLeft(this.redis, [userCounter(userId, this.limits)]),
         this.redis.get(`failures:challenge:${challengeId}`),
         this.redis.exists(`spent:challenge:${challengeId}`),
       ]),
     );
-    if (spent === 1 || Number(failures ?? 0) >= WRONG_CODES_PER_CHALLENGE) {
-      throw secondFactorError('second-factor-challenge-spent');
-    }
     if (wait > 0) {
       this.metrics.loginFailed('second_factor_throttled');
       const seconds = Math.ceil(wait / 1000);
@@ -63,26 +62,26 @@ export class SecondFactorLimiter implements OnModuleDestroy {
         },
       );
     }
+    if (spent === 1 || Number(failures ?? 0) >= WRONG_CODES_PER_CHALLENGE) {
+      throw secondFactorError('second-factor-challenge-spent');
+    }
   }
 
   // The user's failures in a row, this one included.
   async recordFailure(userId: string, challengeId: string): Promise<number> {
-    const memory = failureMemorySeconds(this.limits);
-    const results = await this.counted(() =>
-      this.redis
+    return this.counted(async () => {
+      const [failures] = await countFailure(
+        this.redis,
+        [userCounter(userId, this.limits)],
+        this.limits,
+      );
+      await this.redis
         .multi()
-        .incr(`failures:user:${userId}`)
-        .expire(`failures:user:${userId}`, memory)
         .incr(`failures:challenge:${challengeId}`)
         .expire(`failures:challenge:${challengeId}`, CHALLENGE_TTL_SECONDS)
-        .exec(),
-    );
-    const failures = Number(results?.[0]?.[1] ?? 0);
-    const wait = waitAfterFailures(failures, this.limits.perEmailLimit, this.limits);
-    if (wait > 0) {
-      await this.counted(() => this.redis.set(`wait:user:${userId}`, '1', 'EX', wait));
-    }
-    return failures;
+        .exec();
+      return failures;
+    });
   }
 
   async recordSuccess(userId: string, challengeId: string): Promise<void> {
@@ -103,4 +102,13 @@ export class SecondFactorLimiter implements OnModuleDestroy {
       throw authError('login-limits-unavailable');
     }
   }
+}
+
+// The user's wrong codes: the login limits' per-email allowance and waits.
+function userCounter(userId: string, limits: LoginLimits): FailureCounter {
+  return {
+    failures: `failures:user:${userId}`,
+    wait: `wait:user:${userId}`,
+    limit: limits.perEmailLimit,
+  };
 }
