@@ -128,6 +128,43 @@ describe('bids: drafts, retried creates and reminders', () => {
     );
   });
 
+  it('answers a save that changes nothing with the draft as stored: same version, no audit event', async () => {
+    const round = await openRound(t, as('admin'));
+    const { roundId, ...content } = validBid(round);
+    const draft = await t
+      .http()
+      .post('/api/v1/bids')
+      .set(council.headers)
+      .send({ roundId, ...content })
+      .expect(201);
+    const edit = (ifMatch: string, body: object) =>
+      t
+        .http()
+        .patch(`/api/v1/bids/${draft.body.id}`)
+        .set(council.headers)
+        .set('if-match', ifMatch)
+        .send(body);
+    const edited = { ...content, title: 'Safer alleys for Heaton' };
+    const saved = await edit(draft.headers.etag, edited).expect(200);
+    // Every field sent again as stored, its lists of lines included.
+    const same = await edit(saved.headers.etag, edited).expect(200);
+    expect(same.headers.etag).toBe(saved.headers.etag);
+    expect(same.body).toEqual(saved.body);
+    const read = await t.http().get(`/api/v1/bids/${draft.body.id}`).set(council.headers);
+    expect(read.body).toEqual(saved.body);
+    const events = await t
+      .http()
+      .get(`/api/v1/audit-events?objectType=bid&objectId=${draft.body.id}`)
+      .set(as('admin'))
+      .expect(200);
+    expect(events.body.items.map((e: { command: string }) => e.command).sort()).toEqual([
+      'bid.create',
+      'bid.update',
+    ]);
+    // Another editor's If-Match, read before the save that changed nothing, still holds.
+    await edit(saved.headers.etag, { summary: 'Gates and lights.' }).expect(200);
+  });
+
   // A round is read without a lock: a close that lands between that read and the write must
   // find the write refusing, with nothing written and no number taken.
   it('writes no draft, and takes no number, in a round closed after it was read', async () => {

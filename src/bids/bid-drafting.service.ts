@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditActor, changedFields, createdFields } from '../audit/audit.service';
+import { AuditActor, changedFields, changesNothing, createdFields } from '../audit/audit.service';
 import { auditInsert, auditInsertFrom, createdFieldsSql } from '../audit/audit-store';
 import type { AuthenticatedUser } from '../common/access';
 import { DomainError } from '../common/domain-error';
@@ -203,7 +203,8 @@ export class BidDraftingService {
 
   // Edits a draft of the version the bidder last read, while the round takes bids. Four
   // statements at most: the bid locked, then read whole with its round; the lists it replaces
-  // deleted; its new lines, its columns, totals and version, and the audit event in one.
+  // deleted; its new lines, its columns, totals and version, and the audit event in one. An
+  // edit that changes nothing stops after the read.
   update(
     actor: AuditActor,
     user: AuthenticatedUser,
@@ -234,42 +235,41 @@ export class BidDraftingService {
         throw windowRefusal(round, closesAt, now, 'edit a bid');
       }
       this.checkContent(input, round);
-      const before = bidContent(bid);
-      // The saved bid as a read would find it, built from the edit instead of read again: the
-      // columns sent, and each list sent in place of the old one (ids of new lines once written).
+      // The saved bid as a read would find it, built beside the stored one from the edit instead
+      // of read again: the columns sent, and each list sent in place of the old one (ids of new
+      // lines once written). An edit that changes nothing answers the bid as stored.
       const columns = columnsOf(input);
       const lines = linesFrom(id, input);
-      Object.assign(bid, columns);
+      const edited: LoadedBid = { ...bid, ...columns };
       if (input.costLines !== undefined) {
-        bid.costLines = lines.costLines;
+        edited.costLines = lines.costLines;
       }
       if (input.matchFunding !== undefined) {
-        bid.matchFunding = lines.matchFunding.map((line) => ({ ...line, id: '' }));
+        edited.matchFunding = lines.matchFunding.map((line) => ({ ...line, id: '' }));
       }
       if (input.interventions !== undefined) {
-        bid.interventions = lines.interventions.map((line) => ({ ...line, id: '' }));
+        edited.interventions = lines.interventions.map((line) => ({ ...line, id: '' }));
       }
-      const entry = {
-        command: 'bid.update',
-        objectType: 'bid',
-        objectId: id,
-        changes: changedFields(before, bidContent(bid), CONTENT_FIELDS),
-      };
+      const changes = changedFields(bidContent(bid), bidContent(edited), CONTENT_FIELDS);
+      if (changesNothing(changes)) {
+        return toBidDto(bid);
+      }
+      const entry = { command: 'bid.update', objectType: 'bid', objectId: id, changes };
       const written = await this.store.writeLines(manager, id, input, {
         audit: (first) => auditInsert(actor, entry, first),
         edit: columns,
       });
-      bid.requestedPence = written.requestedPence;
-      bid.matchFundingPence = written.matchFundingPence;
-      bid.version = written.version;
-      bid.updatedAt = written.updatedAt;
+      edited.requestedPence = written.requestedPence;
+      edited.matchFundingPence = written.matchFundingPence;
+      edited.version = written.version;
+      edited.updatedAt = written.updatedAt;
       if (input.matchFunding !== undefined) {
-        bid.matchFunding.forEach((line, n) => (line.id = written.matchFundingIds[n]));
+        edited.matchFunding.forEach((line, n) => (line.id = written.matchFundingIds[n]));
       }
       if (input.interventions !== undefined) {
-        bid.interventions.forEach((line, n) => (line.id = written.interventionIds[n]));
+        edited.interventions.forEach((line, n) => (line.id = written.interventionIds[n]));
       }
-      return toBidDto(bid);
+      return toBidDto(edited);
     });
   }
 
