@@ -201,6 +201,30 @@ describe('returns: an award’s year of delivery', () => {
     }
   });
 
+  it('answers a save that changes nothing with the return as stored: same version, no audit event', async () => {
+    const q2 = `/api/v1/returns/${quarter(2)}`;
+    const patch = (ifMatch: string, body: object) =>
+      api().patch(q2).set(pcc.headers).set('if-match', ifMatch).send(body);
+    const saves = async () =>
+      (
+        await api()
+          .get(`/api/v1/audit-events?objectType=delivery_return&objectId=${quarter(2)}&limit=100`)
+          .set(as('admin'))
+          .expect(200)
+      ).body.items.filter((e: { command: string }) => e.command === 'return.save').length;
+    const content = quarterReturn(setup.interventionId, { capital: 7_000_000 });
+    const saved = await save(2, content).expect(200);
+    const savesBefore = await saves();
+    // Every field sent again as stored.
+    const same = await patch(saved.headers.etag, content).expect(200);
+    expect(same.headers.etag).toBe(saved.headers.etag);
+    expect(same.body).toEqual(saved.body);
+    expect(await read(2)).toEqual(saved.body);
+    expect(await saves()).toBe(savesBefore);
+    // A colleague's If-Match, read before the save that changed nothing, still holds.
+    await patch(saved.headers.etag, { narrative: 'Ten columns lit.' }).expect(200);
+  });
+
   it('plays the year: send-back, variance, part approval, payments, year end, completion', async () => {
     const id = setup.interventionId;
     const reference = setup.bid.reference;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { AuditActor, AuditService } from '../audit/audit.service';
+import { AuditActor, AuditService, changedFields, changesNothing } from '../audit/audit.service';
 import type { AwardForDelivery } from '../awards/award-delivery.service';
 import type { AuthenticatedUser } from '../common/access';
 import { DocumentStore } from '../documents/document-store';
@@ -88,7 +88,8 @@ export class ReturnsService {
     return this.views.position(this.dataSource.manager, user, awardId, londonDateOf(now));
   }
 
-  // Saves the draft of the version the bidder last read. Fields sent replace what was saved.
+  // Saves the draft of the version the bidder last read. Fields sent replace what was saved; a
+  // save that changes nothing (no fields, or each as saved) writes nothing and answers the return.
   save(
     actor: AuditActor,
     user: AuthenticatedUser,
@@ -104,10 +105,12 @@ export class ReturnsService {
       const sent = Object.fromEntries(
         Object.entries(input).filter(([, value]) => value !== undefined),
       ) as Partial<ReturnContent>;
-      if (Object.keys(sent).length === 0) {
+      const draft = { ...row.draft, ...sent };
+      // Nothing sent, or each field as saved: the saved draft, checked when it was saved, stands.
+      const changes = changedFields(row.draft, draft, Object.keys(sent));
+      if (changesNothing(changes)) {
         return this.views.toDto(loaded, award, today);
       }
-      const draft = { ...row.draft, ...sent };
       const errors = draftErrors(completeContent(draft), this.views.context(loaded, award));
       if (errors.length > 0) {
         throw returnError('return-draft-invalid', { errors });
@@ -116,15 +119,7 @@ export class ReturnsService {
         command: 'return.save',
         objectType: 'delivery_return',
         objectId: id,
-        changes: Object.fromEntries(
-          Object.keys(sent).map((field) => [
-            field,
-            {
-              before: (row.draft as Record<string, unknown>)[field] ?? null,
-              after: (sent as Record<string, unknown>)[field],
-            },
-          ]),
-        ),
+        changes,
       });
       // Nothing else changed: the return was read whole after its lock.
       return this.views.toDto(loaded, award, today, saved);
