@@ -54,8 +54,10 @@ describe('the portal in a browser', () => {
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe('Your tasks');
     const row = page.getByRole('row').filter({ hasText: draftTitle });
     await expect(row.getByRole('link').textContent()).resolves.toContain('draft bid');
-    // The round's close on a UK clock, as the API gives it.
-    await expect(row.textContent()).resolves.toMatch(/\d{1,2} \w+ \d{4}, \d{2}:\d{2}/);
+    // The round's close on the UK clock with its zone named, as the API gives it.
+    await expect(row.textContent()).resolves.toMatch(
+      /\d{1,2} \w+ \d{4} \d{2}:\d{2}:\d{2} (GMT|BST)/,
+    );
     await check(page, 'tasks');
     // The session cookie is the only one that identifies the person, and no script can read it.
     const cookies = await page.context().cookies();
