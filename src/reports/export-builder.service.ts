@@ -17,9 +17,10 @@ import {
   OPEN_EXPORT_STATUSES,
   ReportExport,
 } from './report-export.entity';
-import { CONTENT_TYPES, type SpendExport, type SpendLines } from './spend-export';
+import { CONTENT_TYPES, type SpendExport } from './spend-export';
 import { writeSpendCsvCopy } from './spend-csv-copy';
 import { spendCsvCopy } from './spend-csv.sql';
+import { writeSpendXlsxCopy } from './spend-xlsx-copy';
 import { SpendReportTemplates } from './spend-html';
 import { EXPORT_SETTINGS } from './spend-summary.sql';
 import { SpendSummaryService } from './spend-summary.service';
@@ -189,19 +190,18 @@ export class ExportBuilderService {
         await this.templates.write(part, data);
       } else {
         steps = Math.max(1, await this.summaries.exportSize(runner.manager, row.roundId, row.asAt));
+        // PostgreSQL writes the lines (the CSV's, the workbook's rows) itself; Node only puts
+        // them in the file.
+        const client = (await runner.connect()) as ClientBase;
         if (row.format === 'csv') {
-          // PostgreSQL writes the CSV's lines itself; Node only writes them to the file.
-          const client = (await runner.connect()) as ClientBase;
           await writeSpendCsvCopy(part, client, spendCsvCopy(row.roundId, row.asAt), progress);
         } else {
-          const data: SpendLines = {
-            ...moment,
-            lines: await this.summaries.exportLines(runner, row.roundId, row.asAt, row.format),
+          await writeSpendXlsxCopy(part, client, {
+            roundId: row.roundId,
+            round,
+            asAt: row.asAt,
             tick: progress,
-          };
-          // The workbook writer (and with it ExcelJS, about 37 MB resident) is loaded by the
-          // first Excel export, not by every worker.
-          await (await import('./spend-xlsx')).writeSpendXlsx(part, data);
+          });
         }
       }
       await runner.commitTransaction();

@@ -123,7 +123,11 @@ export const SPEND_COLUMNS: readonly ExportColumn[] = [
     heading: 'Total of',
     type: 'label',
     width: 24,
-    derive: { levels: ['total'], value: (line) => labelOf(TOTAL_GROUPS, line.get('line')) },
+    derive: {
+      levels: ['total'],
+      value: (line) => labelOf(TOTAL_GROUPS, line.get('line')),
+      sql: (line) => labelOfSql(TOTAL_GROUPS, line.get('line')),
+    },
     csv: false,
     excel: true,
   },

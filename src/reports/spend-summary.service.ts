@@ -1,6 +1,4 @@
-import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import QueryStream from 'pg-query-stream';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { CostKind } from '../bids/bid-lines.entity';
 import type { AuthenticatedUser } from '../common/access';
@@ -16,7 +14,7 @@ import type {
 } from './spend-summary.dto';
 import type { QuarterTotal } from './spend-export';
 import { AWARD_ROWS, QUARTER_TOTALS, SPEND_SETTINGS, TOTAL_ROWS } from './spend-summary.sql';
-import { EXPORT_LINES, EXPORT_SIZE } from './spend-lines.sql';
+import { EXPORT_SIZE } from './spend-lines.sql';
 import { reportError } from './reports.errors';
 
 type TotalRow = MoneyRow & {
@@ -46,11 +44,6 @@ function total(row: TotalRow): SpendTotalDto {
       return base;
   }
 }
-
-// Lines fetched at a time. A batch waits in memory while the writer works through it; when that
-// takes long (Excel), the garbage collector moves it to the old generation, where garbage stays
-// longer and the worker's peak memory rises. Small batches cost a few more round trips.
-const EXPORT_BATCH = { csv: 250, xlsx: 100 } as const;
 
 // A round's spend as finance and the programme read it: per award, per financial year and
 // quarter, capital and revenue, with the round's totals and subtotals; all computed in
@@ -132,24 +125,6 @@ export class SpendSummaryService {
     } finally {
       stream.destroy();
     }
-  }
-
-  // An export's lines from a cursor, a batch at a time (never the whole round in memory), as
-  // arrays of the column definition's database columns (sqlColumns), in the format's order. Run
-  // on a query runner holding the export's transaction, whose snapshot every read shares.
-  async exportLines(
-    runner: QueryRunner,
-    roundId: string,
-    asAt: Date,
-    format: keyof typeof EXPORT_LINES,
-  ): Promise<Readable> {
-    const client = (await runner.connect()) as { query: (query: QueryStream) => QueryStream };
-    return client.query(
-      new QueryStream(EXPORT_LINES[format], [roundId, asAt], {
-        batchSize: EXPORT_BATCH[format],
-        rowMode: 'array',
-      }),
-    );
   }
 
   // About how many lines an export of the round has (awards, their year and quarter lines), to

@@ -13,7 +13,14 @@ import {
 } from './export-column';
 import { SPEND_COLUMNS } from './spend-columns';
 import { columnsByLevel, type ExportLine, lineReader, type SpendLines } from './spend-export';
-import { type XlsxRow, type XlsxStyle, type XlsxValue, XlsxWorkbook } from './xlsx-workbook';
+import { HEADING_ROW } from './spend-xlsx.sql';
+import {
+  type XlsxRow,
+  type XlsxRowsXml,
+  type XlsxStyle,
+  type XlsxValue,
+  XlsxWorkbook,
+} from './xlsx-workbook';
 
 // Each type's number format: money in pounds with the £, a whole percent (spendVariancePercent,
 // held as a fraction: -10% is -0.1), a date as the UK writes it, a count as a whole number.
@@ -56,33 +63,92 @@ function cellValue(type: ColumnType, value: Cell): XlsxValue {
 // Header and footer text is a code of its own: `&` starts one, so a literal one is doubled.
 const headerText = (text: string) => text.replace(/&/g, '&&');
 
-// The summary as a workbook, written sheet by sheet as the lines come (the query gives them in
-// the sheets' order): Summary (a title and "as at" block, then the round's totals and subtotals),
-// Awards, By year (award × financial year × kind) and By quarter (award × quarter). Each sheet's
-// columns are those of the definition (spend-columns.ts) its level has; every table has a bold,
-// frozen header row with a filter, repeated on every printed page; money is pounds shown as £,
+// The workbook's rows of a sheet's table (its level's lines), after its heading: as cells
+// (XlsxRow), or already written as SpreadsheetML rows (XlsxRowsXml), each cell styled by its
+// column's type (`styles`).
+export type SheetLines = (
+  level: LineLevel,
+  sheetColumns: readonly ExportColumn[],
+  styles: Record<ColumnType, number>,
+) => AsyncIterable<XlsxRow | XlsxRowsXml>;
+
+// The summary as a workbook, written sheet by sheet as the lines come (in the sheets' order):
+// Summary (a title and "as at" block, then the round's totals and subtotals), Awards, By year
+// (award × financial year × kind) and By quarter (award × quarter). Each sheet's columns are
+// those of the definition (spend-columns.ts) its level has; every table has a bold, frozen
+// header row with a filter, repeated on every printed page; money is pounds shown as £,
 // variance a percent, dates real dates. Printed A4 landscape, one page wide, with the round and
-// moment in the header and "Page n of m" in the footer. The next line is read only once the file
-// has taken the ones before (xlsx-package.ts), so memory stays flat whatever the round's size.
-export async function writeSpendXlsx(
+// moment in the header and "Page n of m" in the footer. The next rows are read only once the
+// file has taken the ones before (xlsx-package.ts), so memory stays flat whatever the round's
+// size.
+export async function writeSpendWorkbook(
   target: string,
-  data: SpendLines,
+  moment: { round: { code: string; name: string }; asAt: Date },
+  lines: SheetLines,
   columns: readonly ExportColumn[] = SPEND_COLUMNS,
 ): Promise<void> {
   const out = createWriteStream(target);
-  const title = `Spend summary: ${data.round.code} ${data.round.name}`;
-  const asAt = formatLondonZoned(data.asAt);
+  const title = `Spend summary: ${moment.round.code} ${moment.round.name}`;
+  const asAt = formatLondonZoned(moment.asAt);
   const book = new XlsxWorkbook(out, {
     title: `${title}, as at ${asAt}`,
     creator: 'Safer Streets grants',
-    created: data.asAt,
+    created: moment.asAt,
   });
   const styles = Object.fromEntries(
     Object.entries(FORMATS).map(([type, format]) => [type, book.style(format)]),
   ) as Record<ColumnType, number>;
   const bold = book.style({ font: { bold: true } });
+  const titleStyle = book.style({ font: { bold: true, size: 14 } });
   const shown = columns.filter((column) => column.excel);
   const onLevel = columnsByLevel(shown);
+
+  // A level's sheet: (the Summary's title block,) its headings, then its lines.
+  async function* rowsOf(
+    level: LineLevel,
+    sheetColumns: ExportColumn[],
+  ): AsyncIterable<XlsxRow | XlsxRowsXml> {
+    if (level === 'total') {
+      yield { cells: [{ value: title, style: titleStyle }], style: titleStyle };
+      yield { cells: [{ value: 'As at' }, { value: asAt }] };
+      yield { cells: [{ value: 'As at (UTC)' }, { value: moment.asAt.toISOString() }] };
+      yield { cells: [] };
+    }
+    yield {
+      cells: sheetColumns.map((column) => ({ value: column.heading, style: bold })),
+      style: bold,
+    };
+    yield* lines(level, sheetColumns, styles);
+  }
+
+  try {
+    for (const level of LINE_LEVELS) {
+      const sheetColumns = shown.filter((column) => onLevel[level].has(column));
+      const name = SHEET_NAMES[level];
+      await book.addSheet({
+        name,
+        widths: sheetColumns.map((column) => column.width),
+        headerRow: HEADING_ROW[level],
+        header: `&L${headerText(title)}&R${headerText(name)}`,
+        footer: `&LAs at ${headerText(asAt)}&RPage &P of &N`,
+        rows: rowsOf(level, sheetColumns),
+      });
+    }
+    await book.finish();
+    out.end();
+    await finished(out);
+  } catch (error) {
+    out.destroy();
+    throw error;
+  }
+}
+
+// The workbook written from the lines of a cursor (SpendLines), each cell made here.
+export async function writeSpendXlsx(
+  target: string,
+  data: SpendLines,
+  columns: readonly ExportColumn[] = SPEND_COLUMNS,
+): Promise<void> {
   const read = lineReader(columns, data.asAt);
   const lines = (data.lines as AsyncIterable<ExportLine>)[Symbol.asyncIterator]();
   let waiting: ExportLine | undefined;
@@ -104,21 +170,12 @@ export async function writeSpendXlsx(
     }
     return result.value;
   };
-
-  // A level's sheet: (the Summary's title block,) its headings, then its lines, up to the first
-  // line of a later sheet, which waits for it.
-  async function* rowsOf(level: LineLevel, sheetColumns: ExportColumn[]): AsyncIterable<XlsxRow> {
-    if (level === 'total') {
-      const heading = book.style({ font: { bold: true, size: 14 } });
-      yield { cells: [{ value: title, style: heading }], style: heading };
-      yield { cells: [{ value: 'As at' }, { value: asAt }] };
-      yield { cells: [{ value: 'As at (UTC)' }, { value: data.asAt.toISOString() }] };
-      yield { cells: [] };
-    }
-    yield {
-      cells: sheetColumns.map((column) => ({ value: column.heading, style: bold })),
-      style: bold,
-    };
+  // A level's lines, up to the first line of a later sheet, which waits for it.
+  async function* sheetLines(
+    level: LineLevel,
+    sheetColumns: readonly ExportColumn[],
+    styles: Record<ColumnType, number>,
+  ): AsyncIterable<XlsxRow> {
     const index = LINE_LEVELS.indexOf(level);
     for (let line = await next(); line !== undefined; line = await next()) {
       const { level: lineLevel, context } = read(line);
@@ -138,25 +195,9 @@ export async function writeSpendXlsx(
       };
     }
   }
-
   try {
-    for (const level of LINE_LEVELS) {
-      const sheetColumns = shown.filter((column) => onLevel[level].has(column));
-      const name = SHEET_NAMES[level];
-      await book.addSheet({
-        name,
-        widths: sheetColumns.map((column) => column.width),
-        headerRow: level === 'total' ? 5 : 1,
-        header: `&L${headerText(title)}&R${headerText(name)}`,
-        footer: `&LAs at ${headerText(asAt)}&RPage &P of &N`,
-        rows: rowsOf(level, sheetColumns),
-      });
-    }
-    await book.finish();
-    out.end();
-    await finished(out);
+    await writeSpendWorkbook(target, data, sheetLines, columns);
   } catch (error) {
-    out.destroy();
     await lines.return?.();
     throw error;
   }

@@ -17,6 +17,12 @@ export interface XlsxRow {
   cells: readonly (XlsxCell | null)[];
   style?: number;
 }
+// Rows already written as SpreadsheetML (by PostgreSQL: spend-xlsx.sql.ts), numbered in their
+// sheet's order, and how many they are.
+export interface XlsxRowsXml {
+  xml: Buffer;
+  rows: number;
+}
 export interface XlsxStyle {
   numFmt?: string;
   font?: { bold?: boolean; size?: number };
@@ -30,7 +36,7 @@ export interface XlsxSheet {
   // Header and footer in Excel's code (`&L` left, `&R` right, `&P` page, `&N` pages).
   header: string;
   footer: string;
-  rows: AsyncIterable<XlsxRow>;
+  rows: AsyncIterable<XlsxRow | XlsxRowsXml>;
 }
 
 const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
@@ -39,27 +45,35 @@ const PACKAGE_RELATIONSHIPS = 'http://schemas.openxmlformats.org/package/2006/re
 const DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 // Formats Excel knows by number; any other is declared in the styles from 164 on.
 const BUILT_IN_FORMATS: Record<string, number> = { General: 0, '0': 1, '0.00': 2, '0%': 9 };
-// Excel's day 0 is 30 December 1899: 25,569 days before 1 January 1970.
-const EXCEL_EPOCH_DAYS = 25_569;
+// Excel's day 0 (a date is its number of days since, a moment with the time as a fraction).
+export const EXCEL_EPOCH = '1899-12-30';
 const MS_PER_DAY = 86_400_000;
+const EXCEL_EPOCH_DAYS = -Date.parse(`${EXCEL_EPOCH}T00:00:00Z`) / MS_PER_DAY;
 // A sheet's rows are written into pieces of this many bytes, handed to the package as each
 // fills: each row's text is gone as soon as it is written, instead of waiting (and outliving the
 // young generation) in a string of many rows.
 const PIECE_BYTES = 64 * 1024;
 
-// Control characters but tab, line feed and carriage return; unpaired surrogates (a code point
-// of its own in a `u` pattern); the two non-characters.
-const NOT_IN_XML = /(?![\t\n\r])[\p{Cc}\ud800-\udfff\ufffe\uffff]/gu;
+// Control characters but tab, line feed and carriage return, and the two non-characters; in
+// JavaScript also NUL and unpaired surrogates (a code point of its own in a `u` pattern), which
+// PostgreSQL's text never holds.
+const CONTROL = '\\u0001-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\ufffe\\uffff';
+const NOT_IN_XML = new RegExp(`[\\u0000${CONTROL}\\ud800-\\udfff]`, 'gu');
+const MARKUP: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 
 // Text as XML character data: markup escaped, and the characters XML 1.0 cannot hold at all
 // (control characters, unpaired surrogates) left out, since one of them would spoil the file.
 export function xmlText(text: string): string {
-  return text
-    .replace(NOT_IN_XML, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+  return text.replace(NOT_IN_XML, '').replace(/[&<>"]/g, (char) => MARKUP[char]);
+}
+
+// The same in SQL (for rows PostgreSQL writes), run only on text that holds one of them.
+export function xmlTextSql(text: string): string {
+  const escaped = Object.entries(MARKUP).reduce(
+    (sql, [char, entity]) => `replace(${sql}, '${char}', '${entity}')`,
+    `regexp_replace(${text}, '[${CONTROL}]', '', 'g')`,
+  );
+  return `CASE WHEN ${text} ~ '[&<>"${CONTROL}]' THEN ${escaped} ELSE ${text} END`;
 }
 
 // A column's letters: 1 is A, 27 is AA.
@@ -87,8 +101,8 @@ function cellXml(ref: string, cell: XlsxCell): string {
   if (value === null) {
     return '';
   }
-  const space = /^\s|\s$/.test(value) ? ' xml:space="preserve"' : '';
-  return `<c r="${ref}"${style} t="inlineStr"><is><t${space}>${xmlText(value)}</t></is></c>`;
+  // Kept as it is: spaces at its ends too.
+  return `<c r="${ref}"${style} t="inlineStr"><is><t xml:space="preserve">${xmlText(value)}</t></is></c>`;
 }
 
 export class XlsxWorkbook {
@@ -174,7 +188,18 @@ export class XlsxWorkbook {
     let row = 0;
     let piece = Buffer.allocUnsafe(PIECE_BYTES);
     let used = 0;
-    for await (const { cells, style } of sheet.rows) {
+    for await (const item of sheet.rows) {
+      if ('xml' in item) {
+        if (used > 0) {
+          yield piece.subarray(0, used);
+          piece = Buffer.allocUnsafe(PIECE_BYTES);
+          used = 0;
+        }
+        yield item.xml;
+        row += item.rows;
+        continue;
+      }
+      const { cells, style } = item;
       row += 1;
       if (cells.length === 0 && !style) {
         continue;

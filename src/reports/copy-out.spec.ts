@@ -1,6 +1,6 @@
-import { copyTextReader } from './spend-csv-copy';
+import { copyTextReader } from './copy-out';
 
-describe('copyTextReader (COPY text rows to CSV lines)', () => {
+describe('copyTextReader (COPY text rows to lines)', () => {
   const rows = ['"a\\\\b","line\\none",1.00', '"tab\\there\\r",,', '"plain"'];
   const csv = '"a\\b","line\none",1.00\r\n"tab\there\r",,\r\n"plain"\r\n';
 
@@ -21,6 +21,12 @@ describe('copyTextReader (COPY text rows to CSV lines)', () => {
       expect(Buffer.concat(out).toString()).toBe(csv);
       expect(reader.rows()).toBe(3);
     }
+  });
+
+  it('ends each row as it is asked to', () => {
+    const reader = copyTextReader('\n');
+    expect(reader.read(Buffer.from('a\\tb\nc\n')).toString()).toBe('a\tb\nc\n');
+    expect(reader.rows()).toBe(2);
   });
 
   it('refuses an escape COPY never writes', () => {

@@ -1,0 +1,179 @@
+import {
+  type ExportColumn,
+  type LineLevel,
+  type LineSql,
+  levelsOf,
+  sqlLiteral,
+} from './export-column';
+import { SPEND_COLUMNS } from './spend-columns';
+import { EXPORT_LISTS, LINE_SOURCES, TOTAL_ORDER } from './spend-lines.sql';
+import { SPEND_FACTS } from './spend-summary.sql';
+
+// The exports PostgreSQL writes itself, sent with `COPY (…) TO STDOUT`: one text per line of the
+// file, made in SQL from the column definition the other writers read (spend-columns.ts). What is
+// the same for every such file is here: each column's value on each level's lines, the award's
+// own values worked out once per award, the levels' lines side by side and their order. What a
+// file makes of a value (a CSV field, a workbook cell) and of a line is its format's
+// (spend-csv.sql.ts, spend-xlsx.sql.ts).
+
+// A database column's SQL on a level (a typed NULL where the level lacks it).
+function rawSql(columns: readonly ExportColumn[], key: string, level: LineLevel): string {
+  const column = columns.find((candidate) => candidate.key === key);
+  if (!column?.sql) {
+    throw new Error(`The export has no database column ${key}`);
+  }
+  return column.sql[level] ?? `NULL::${column.sqlType ?? 'text'}`;
+}
+
+// A column's value on a level's lines, in SQL (a label column's words); `award` reads the award
+// line's columns (only where the line is the award's own). `readsLine`: false for a value that
+// reads nothing of the line (the export's moment), which a format works out once.
+function valueSql(
+  columns: readonly ExportColumn[],
+  column: ExportColumn,
+  level: LineLevel,
+  asAt: string,
+): { sql: string; readsLine: boolean } {
+  let readsLine = false;
+  const line: LineSql = {
+    get: (key) => {
+      readsLine = true;
+      return rawSql(columns, key, level);
+    },
+    award: (key) => {
+      if (level !== 'award') {
+        throw new Error(`${column.key} reads its award: it must be the award's own (ofAward)`);
+      }
+      readsLine = true;
+      return rawSql(columns, key, 'award');
+    },
+    asAt,
+  };
+  if (column.derive) {
+    if (!column.derive.sql) {
+      throw new Error(
+        `The derived column ${column.key} has no SQL for the files PostgreSQL writes`,
+      );
+    }
+    return { sql: column.derive.sql(line), readsLine };
+  }
+  let sql = line.get(column.key);
+  if (column.label) {
+    if (!column.labelSql) {
+      throw new Error(
+        `The label column ${column.key} has no labelSql for the files PostgreSQL writes`,
+      );
+    }
+    sql = column.labelSql(sql);
+  }
+  return { sql, readsLine };
+}
+
+// The award's own columns (ofAward) on a level: worked out once per award (award_fields) and read
+// by its year and quarter lines as `w.<key>`.
+const awardOwn = (column: ExportColumn, level: LineLevel) =>
+  column.ofAward === true && level !== 'award' && level !== 'total';
+
+// What a file format makes of the lines.
+export interface CopyFormat {
+  // The columns the file shows.
+  shown: readonly ExportColumn[];
+  // The levels whose lines the file holds, and where each stands in the file: lines are in
+  // `section` order, then (for the totals) their order, then by award (reference order), then in
+  // `rank` order within an award, then by their keys.
+  levels: readonly LineLevel[];
+  place: (level: LineLevel) => { section: number; rank: number };
+  // A column's part of a line from its value's SQL (an award's own part is worked out once per
+  // award, on the award's lines, and read from there).
+  part: (column: ExportColumn, value: string, level: LineLevel) => string;
+  // A line's text, from the SQL of its shown columns' parts (undefined: the level lacks it).
+  record: (level: LineLevel, parts: (column: ExportColumn) => string | undefined) => string;
+  // The query's last SELECT, reading `lines l` (record, section, rank, total_order, award_order
+  // and the keys) and ordering it by `order`.
+  select: (order: string) => string;
+}
+
+// The column's part of a level's line in SQL: the award's own from award_fields, a part that
+// reads nothing of the line as a subquery of its own (worked out once).
+function partSql(
+  format: CopyFormat,
+  columns: readonly ExportColumn[],
+  column: ExportColumn,
+  level: LineLevel,
+  asAt: string,
+): string | undefined {
+  if (!levelsOf(column).includes(level)) {
+    return undefined;
+  }
+  if (awardOwn(column, level)) {
+    return `w.${column.key}`;
+  }
+  const value = valueSql(columns, column, level, asAt);
+  const part = format.part(column, value.sql, level);
+  return value.readsLine ? part : `(SELECT ${part})`;
+}
+
+// The keys the lines are sorted by after their award. The awards are in reference order, by their
+// place in it (award_order; a reference is unique): one sort of the awards, so the file's sort
+// compares whole numbers, not text, between awards. The award's own keys (AWARD_KEYS) order only
+// the totals: an award's lines all share them.
+const SORT_KEYS = ['financial_year', 'quarter', 'kind', 'force_area_code', 'applicant_type'];
+const AWARD_KEYS = ['force_area_code', 'applicant_type'];
+export const LINE_ORDER = `l.section, l.total_order, l.award_order, l.rank, ${SORT_KEYS.map((key) => `l.${key}`).join(', ')}`;
+
+// The query PostgreSQL writes a file's lines with, for `COPY (…) TO STDOUT`: COPY takes no
+// parameters, so the round and the moment are written into it as literals. A year or quarter
+// line reads its award's parts from award_fields (`w`), worked out once per award, so its own
+// list is read without the award beside it.
+export function spendCopy(
+  format: CopyFormat,
+  roundId: string,
+  asAt: Date,
+  columns: readonly ExportColumn[] = SPEND_COLUMNS,
+): string {
+  const moment = '$2::timestamptz';
+  const keys = (level: LineLevel) =>
+    SORT_KEYS.map((key) =>
+      LINE_SOURCES[level].awardId && AWARD_KEYS.includes(key)
+        ? `NULL::text AS ${key}`
+        : `${rawSql(columns, key, level)} AS ${key}`,
+    ).join(', ');
+  const branch = (level: LineLevel) => {
+    const source = LINE_SOURCES[level];
+    const { section, rank } = format.place(level);
+    const record = format.record(level, (column) =>
+      partSql(format, columns, column, level, moment),
+    );
+    const lines = source.lines && !/\baw\./.test(`${record} ${keys(level)}`);
+    const awardJoin = source.awardId
+      ? `\n    JOIN award_fields w ON w.award_id = ${source.awardId}`
+      : '';
+    return `
+    SELECT ${section} AS section, ${rank} AS rank,
+           ${level === 'total' ? TOTAL_ORDER : '0'} AS total_order,
+           ${source.awardId ? 'w.award_order' : 'NULL::bigint'} AS award_order, ${keys(level)},
+           ${record} AS record
+    FROM ${lines ? source.lines : source.from}${awardJoin}`;
+  };
+  const awardParts = format.shown.filter(
+    (column) => column.ofAward && format.levels.some((level) => awardOwn(column, level)),
+  );
+  const sql = `
+  WITH ${SPEND_FACTS},
+  ${EXPORT_LISTS},
+  award_fields AS MATERIALIZED (
+    SELECT ${LINE_SOURCES.award.awardId} AS award_id,
+           row_number() OVER (ORDER BY ${rawSql(columns, 'reference', 'award')}) AS award_order${awardParts
+             .map(
+               (column) =>
+                 `,\n           ${partSql(format, columns, column, 'award', moment)} AS ${column.key}`,
+             )
+             .join('')}
+    FROM ${LINE_SOURCES.award.from}
+  ),
+  lines AS (${format.levels.map(branch).join('\n    UNION ALL')}
+  )
+  ${format.select(LINE_ORDER)}`;
+  const values = [roundId, asAt.toISOString()];
+  return `COPY (${sql.replace(/\$(\d)\b/g, (_, n: string) => sqlLiteral(values[Number(n) - 1]))}) TO STDOUT`;
+}
