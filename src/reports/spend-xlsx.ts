@@ -81,6 +81,7 @@ export async function writeSpendXlsx(
     Object.entries(FORMATS).map(([type, format]) => [type, book.style(format)]),
   ) as Record<ColumnType, number>;
   const bold = book.style({ font: { bold: true } });
+  const titleStyle = book.style({ font: { bold: true, size: 14 } });
   const shown = columns.filter((column) => column.excel);
   const onLevel = columnsByLevel(shown);
   const read = lineReader(columns, data.asAt);
@@ -109,8 +110,7 @@ export async function writeSpendXlsx(
   // line of a later sheet, which waits for it.
   async function* rowsOf(level: LineLevel, sheetColumns: ExportColumn[]): AsyncIterable<XlsxRow> {
     if (level === 'total') {
-      const heading = book.style({ font: { bold: true, size: 14 } });
-      yield { cells: [{ value: title, style: heading }], style: heading };
+      yield { cells: [{ value: title, style: titleStyle }], style: titleStyle };
       yield { cells: [{ value: 'As at' }, { value: asAt }] };
       yield { cells: [{ value: 'As at (UTC)' }, { value: data.asAt.toISOString() }] };
       yield { cells: [] };
