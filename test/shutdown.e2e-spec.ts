@@ -1,4 +1,4 @@
-import { request as httpRequest } from 'node:http';
+import { type ClientRequest, request as httpRequest } from 'node:http';
 import { Job, Queue } from 'bullmq';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { QUEUES } from '../src/queues/queues';
@@ -18,6 +18,7 @@ import { demoRoundForOwnFinance, downloadExport } from './support/reports';
 // handed back at shutdown must not need it.
 const EXPORT_LOCK_MS = 2_000;
 const appName = (n: number) => `ssg-shutdown-worker-${n}`;
+const API_APP_NAME = 'ssg-shutdown-api';
 
 // SIGTERM, then how long the process took to exit and with what; `after` is the output it had
 // written when the signal went.
@@ -35,6 +36,44 @@ async function terminate(
 function expectNoOutageLines(after: string): void {
   expect(after).not.toContain('went away');
   expect(after).not.toContain('Unhandled error event');
+}
+
+interface SignIn {
+  // Resolves once what was sent so far has been handed to the kernel.
+  sent: Promise<void>;
+  // Sends the rest of the body.
+  finish: () => void;
+  answered: Promise<{ status: number; text: string }>;
+}
+
+// A sign-in with a wrong password on a connection of its own; `upTo` is how much of the body goes
+// at once, the rest waiting for finish().
+function signIn(url: string, upTo: 'all' | 'half'): SignIn {
+  const body = JSON.stringify({ email: 'applicant@demo.test', password: 'Not-The-Password-1' });
+  const cut = upTo === 'all' ? body.length : Math.floor(body.length / 2);
+  let request!: ClientRequest;
+  const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
+    request = httpRequest(
+      `${url}/api/v1/auth/login`,
+      {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': body.length },
+      },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      },
+    );
+    request.on('error', reject);
+  });
+  // Awaited by the test later; a hang-up before then must not be an unhandled rejection.
+  answered.catch(() => undefined);
+  const sent = new Promise<void>((resolve, reject) =>
+    request.write(body.slice(0, cut), (error) => (error ? reject(error) : resolve())),
+  );
+  return { sent, finish: () => request.end(body.slice(cut)), answered };
 }
 
 // SIGTERM in the middle of work, against spawned processes running the compiled entrypoint.
@@ -57,6 +96,31 @@ describe('shutdown mid-export and mid-request', () => {
     await redis?.stop();
   });
 
+  // Holds an ACCESS EXCLUSIVE lock on `table` until the returned release is called: whatever
+  // reads it waits in PostgreSQL, where the test can see it waiting.
+  async function lockTable(table: string): Promise<() => Promise<void>> {
+    let hold: QueryRunner | undefined = dataSource.createQueryRunner();
+    await hold.connect();
+    await hold.startTransaction();
+    await hold.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
+    return async () => {
+      if (hold?.isTransactionActive) {
+        await hold.commitTransaction();
+      }
+      await hold?.release();
+      hold = undefined;
+    };
+  }
+
+  // The spawned processes (by PGAPPNAME) waiting on a lock now.
+  const waitingOnLocks = async (): Promise<string[]> =>
+    (
+      await dataSource.query<{ name: string }[]>(
+        `SELECT application_name AS name FROM pg_stat_activity
+         WHERE wait_event_type = 'Lock' AND application_name LIKE 'ssg-shutdown-%'`,
+      )
+    ).map((row) => row.name);
+
   // The export is held mid-build deterministically: the test locks a table the export reads, so
   // the worker that took it waits in PostgreSQL with its export `running`. That worker gets
   // SIGTERM: it must stop within 10 s and hand the export over so that the other takes it up at
@@ -72,25 +136,9 @@ describe('shutdown mid-export and mid-request', () => {
       spawnService('worker', env(1)),
       spawnService('worker', env(2)),
     ]);
-    let hold: QueryRunner | undefined = dataSource.createQueryRunner();
-    const release = async () => {
-      if (hold?.isTransactionActive) {
-        await hold.commitTransaction();
-      }
-      await hold?.release();
-      hold = undefined;
-    };
-    const waitingOnLocks = async (): Promise<string[]> =>
-      (
-        await dataSource.query<{ name: string }[]>(
-          `SELECT application_name AS name FROM pg_stat_activity
-           WHERE wait_event_type = 'Lock' AND application_name LIKE 'ssg-shutdown-%'`,
-        )
-      ).map((row) => row.name);
+    let release: (() => Promise<void>) | undefined;
     try {
-      await hold.connect();
-      await hold.startTransaction();
-      await hold.query('LOCK TABLE award_lines IN ACCESS EXCLUSIVE MODE');
+      release = await lockTable('award_lines');
       const asked = await t
         .http()
         .post(`/api/v1/rounds/${roundId}/exports`)
@@ -167,19 +215,32 @@ describe('shutdown mid-export and mid-request', () => {
       );
       expect(row.status).toBe('done');
     } finally {
-      await release();
+      await release?.();
       await Promise.all(workers.map((worker) => kill(worker.child)));
     }
   }, 120_000);
 
-  // A sign-in whose body is still arriving when SIGTERM comes: it is answered in full, while new
-  // connections are refused, and the process exits within 10 s.
-  it('lets a request in flight at SIGTERM finish, refuses new connections, and exits within 10 s', async () => {
+  // Two sign-ins in flight at SIGTERM, each known to have reached the server before the signal:
+  // one waits in PostgreSQL on a lock the test holds on `users` (the first table it reads), so
+  // its password check, its three Redis round trips and its audit row all come after the signal;
+  // the other's body is still arriving. Its headers were handed to the kernel before the first
+  // connected, so the server has read them by the time the first waits on the lock (connections
+  // are taken in order, and the first's wait follows a Redis round trip). The lock is released,
+  // and the body finished, only once new connections are refused. Both are answered in full (a
+  // closed Redis or pool would answer 503 or 500, a cut-off connection not at all), and the
+  // process exits within 10 s.
+  it('answers in full the requests in flight at SIGTERM, refuses new connections, and exits within 10 s', async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const api = await spawnService(
       'api',
-      { REDIS_URL: redis.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      {
+        REDIS_URL: redis.url,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        PGAPPNAME: API_APP_NAME,
+      },
       {
         isReady: async () => {
           try {
@@ -190,41 +251,37 @@ describe('shutdown mid-export and mid-request', () => {
         },
       },
     );
+    let release: (() => Promise<void>) | undefined;
     try {
-      const body = JSON.stringify({ email: 'applicant@demo.test', password: 'Not-The-Password-1' });
-      const half = Math.floor(body.length / 2);
-      const answered = new Promise<{ status: number; text: string }>((resolve, reject) => {
-        const request = httpRequest(
-          `${url}/api/v1/auth/login`,
-          {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', 'content-length': body.length },
-          },
-          (response) => {
-            let text = '';
-            response.on('data', (chunk: Buffer) => (text += chunk.toString()));
-            response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
-          },
-        );
-        request.on('error', reject);
-        request.write(body.slice(0, half));
-        // The rest comes after the signal, slowly.
-        setTimeout(() => request.end(body.slice(half)), 1_500);
-      });
-      // The request has reached the server (its headers are read) before the signal.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      release = await lockTable('users');
+      const arriving = signIn(url, 'half');
+      await arriving.sent;
+      const waiting = signIn(url, 'all');
+      waiting.finish();
+      await eventually(async () => expect(await waitingOnLocks()).toEqual([API_APP_NAME]), 30_000);
+
       const sent = Date.now();
       const stopping = terminate(api);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      await expect(fetch(`${url}/health`)).rejects.toThrow();
-      const { status, text } = await answered;
-      expect(status).toBe(401);
-      expect((JSON.parse(text) as { status: number }).status).toBe(401);
+      await eventually(() => expect(fetch(`${url}/health`)).rejects.toThrow(), 5_000);
+      await release();
+      arriving.finish();
+      const answers = await Promise.all([arriving.answered, waiting.answered]).catch(
+        async (error: Error) => {
+          const { after } = await stopping;
+          throw new Error(`${error.message}; the process wrote after SIGTERM:\n${after()}`);
+        },
+      );
+      for (const { status, text } of answers) {
+        expect(status).toBe(401);
+        expect((JSON.parse(text) as { status: number }).status).toBe(401);
+      }
       const stopped = await stopping;
       expect(Date.now() - sent).toBeLessThan(10_000);
       expect(stopped.code).toBe(0);
       expectNoOutageLines(stopped.after());
+      expect(stopped.after()).not.toContain('cut off');
     } finally {
+      await release?.();
       await kill(api.child);
     }
   }, 120_000);

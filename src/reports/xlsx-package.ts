@@ -72,15 +72,16 @@ export class XlsxPackage {
         await this.write(chunk);
       }
     })();
-    // Its failure is met below (awaited at the end, or while waiting for the compressor).
-    compressed.catch(() => undefined);
+    // Its failure is met below: awaited at the end, and ending any wait for the compressor.
+    const failed = new AbortController();
+    compressed.catch(() => failed.abort());
     try {
       for await (const piece of typeof content === 'string' ? [content] : content) {
         const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
         entry.crc = crc32(bytes, entry.crc);
         entry.size += bytes.length;
         if (!deflate.write(bytes)) {
-          await Promise.race([once(deflate, 'drain'), compressed]);
+          await once(deflate, 'drain', { signal: failed.signal });
         }
       }
       deflate.end();

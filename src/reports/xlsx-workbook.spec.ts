@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { setImmediate } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
@@ -47,6 +48,8 @@ describe('the workbook writer', () => {
     const day = book.style({ numFmt: 'd mmm yyyy' });
     const bold = book.style({ font: { bold: true } });
     expect(book.style({ numFmt: '"£"#,##0.00' })).toBe(money);
+    // No format and no font is the default style, not a copy of it.
+    expect(book.style({})).toBe(0);
     async function* rows(): AsyncIterable<XlsxRow> {
       // As a cursor gives them: the first row after a turn of the event loop.
       await setImmediate();
@@ -96,4 +99,42 @@ describe('the workbook writer', () => {
     expect(sheet.headerFooter.oddHeader).toBe('&LSpend && more');
     expect(sheet.getColumn(1).width).toBe(30);
   });
+
+  it('fails, rather than waits for ever, when the file stops taking bytes', async () => {
+    let taken = 0;
+    const full = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        taken += chunk.length;
+        callback(taken > 4096 ? new Error('No space left on device') : null);
+      },
+    });
+    const book = new XlsxWorkbook(full, {
+      title: 'Spend',
+      creator: 'Safer Streets grants',
+      created: new Date('2026-12-03T10:00:00Z'),
+    });
+    const money = book.style({ numFmt: '"£"#,##0.00' });
+    // Many more rows than the file takes, so that the compressor fills and has to wait.
+    async function* rows(): AsyncIterable<XlsxRow> {
+      for (let row = 0; row < 20_000; row += 1) {
+        // As a cursor gives them: a batch, then a turn of the event loop.
+        if (row % 1_000 === 0) {
+          await setImmediate();
+        }
+        yield { cells: [{ value: `Line ${row}` }, { value: row * 7.31, style: money }] };
+      }
+    }
+    const written = (async () => {
+      await book.addSheet({
+        name: 'Spend',
+        widths: [30, 12],
+        headerRow: 1,
+        header: '',
+        footer: '',
+        rows: rows(),
+      });
+      await book.finish();
+    })();
+    await expect(written).rejects.toThrow('No space left on device');
+  }, 15_000);
 });

@@ -105,17 +105,30 @@ function cellXml(ref: string, cell: XlsxCell): string {
   return `<c r="${ref}"${style} t="inlineStr"><is><t xml:space="preserve">${xmlText(value)}</t></is></c>`;
 }
 
+// The index of `xml` in `list`, declared at its end first if it is not there yet.
+function declared(list: string[], xml: string): number {
+  const at = list.indexOf(xml);
+  return at === -1 ? list.push(xml) - 1 : at;
+}
+
+function fontXml({ bold, size }: NonNullable<XlsxStyle['font']>): string {
+  return `<font>${bold ? '<b/>' : ''}<sz val="${size ?? 11}"/><name val="Calibri"/><family val="2"/></font>`;
+}
+
+function xfXml(format: number, font: number): string {
+  return (
+    `<xf numFmtId="${format}" fontId="${font}" fillId="0" borderId="0" xfId="0"` +
+    `${format ? ' applyNumberFormat="1"' : ''}${font ? ' applyFont="1"' : ''}/>`
+  );
+}
+
 export class XlsxWorkbook {
   private readonly box: XlsxPackage;
   private readonly sheets: { name: string; headerRow: number; filter: string }[] = [];
   private readonly formats: string[] = [];
-  private readonly fonts: string[] = [
-    '<font><sz val="11"/><name val="Calibri"/><family val="2"/></font>',
-  ];
-  private readonly styles: string[] = [
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>',
-  ];
-  private readonly styleIds = new Map<string, number>();
+  // The defaults first: font 0 and style 0.
+  private readonly fonts: string[] = [fontXml({})];
+  private readonly styles: string[] = [xfXml(0, 0)];
 
   constructor(
     out: Writable,
@@ -124,34 +137,11 @@ export class XlsxWorkbook {
     this.box = new XlsxPackage(out, about.created);
   }
 
-  // The index of a cell style with this number format and font, declared once however often
-  // it is asked for.
-  style(style: XlsxStyle): number {
-    const key = JSON.stringify([style.numFmt ?? 'General', style.font ?? {}]);
-    const known = this.styleIds.get(key);
-    if (known !== undefined) {
-      return known;
-    }
-    let format = BUILT_IN_FORMATS[style.numFmt ?? 'General'];
-    if (format === undefined) {
-      const declared = this.formats.indexOf(style.numFmt as string);
-      format = 164 + (declared === -1 ? this.formats.push(style.numFmt as string) - 1 : declared);
-    }
-    let font = 0;
-    if (style.font) {
-      const { bold, size } = style.font;
-      this.fonts.push(
-        `<font>${bold ? '<b/>' : ''}<sz val="${size ?? 11}"/><name val="Calibri"/><family val="2"/></font>`,
-      );
-      font = this.fonts.length - 1;
-    }
-    this.styles.push(
-      `<xf numFmtId="${format}" fontId="${font}" fillId="0" borderId="0" xfId="0"` +
-        `${format ? ' applyNumberFormat="1"' : ''}${font ? ' applyFont="1"' : ''}/>`,
-    );
-    const id = this.styles.length - 1;
-    this.styleIds.set(key, id);
-    return id;
+  // The index of a cell style with this number format and font. Styles, fonts and formats are
+  // each declared once, found again by their XML: no format and no font is style 0, the default.
+  style({ numFmt = 'General', font }: XlsxStyle): number {
+    const format = BUILT_IN_FORMATS[numFmt] ?? 164 + declared(this.formats, numFmt);
+    return declared(this.styles, xfXml(format, font ? declared(this.fonts, fontXml(font)) : 0));
   }
 
   // Writes a sheet whole, its rows as they come.
