@@ -78,7 +78,7 @@ function unescaped(letter: number): Buffer {
 
 // Bytes held while the reader is busy before the connection is paused: a few of the socket's
 // reads.
-const HELD_BYTES = 512 * 1024;
+const HELD_BYTES = 1024 * 1024;
 
 // The bytes `copy` (a `COPY (…) TO STDOUT`) sends, run on `client`, as the reader asks for them:
 // all that came since it last asked, in one buffer (PostgreSQL sends each row in a message of its

@@ -88,6 +88,9 @@ export interface CopyFormat {
   part: (column: ExportColumn, value: string, level: LineLevel) => string;
   // A line's text, from the SQL of its shown columns' parts (undefined: the level lacks it).
   record: (level: LineLevel, parts: (column: ExportColumn) => string | undefined) => string;
+  // A line of its own that starts each section (before every other), its text from the
+  // section's number in SQL; none when absent.
+  start?: (section: string) => string;
   // The query's last SELECT, reading `lines l` (record, section, rank, total_order, award_order
   // and the keys) and ordering it by `order`.
   select: (order: string) => string;
@@ -155,6 +158,10 @@ export function spendCopy(
            ${record} AS record
     FROM ${lines ? source.lines : source.from}${awardJoin}`;
   };
+  const starts = (start: (section: string) => string) => `
+    SELECT s AS section, 0 AS rank, -1 AS total_order, NULL::bigint AS award_order,
+           ${SORT_KEYS.map((key) => `NULL::text AS ${key}`).join(', ')}, ${start('s')} AS record
+    FROM unnest(ARRAY[${[...new Set(format.levels.map((level) => format.place(level).section))].join(', ')}]) s`;
   const awardParts = format.shown.filter(
     (column) => column.ofAward && format.levels.some((level) => awardOwn(column, level)),
   );
@@ -171,7 +178,7 @@ export function spendCopy(
              .join('')}
     FROM ${LINE_SOURCES.award.from}
   ),
-  lines AS (${format.levels.map(branch).join('\n    UNION ALL')}
+  lines AS (${[...format.levels.map(branch), ...(format.start ? [starts(format.start)] : [])].join('\n    UNION ALL')}
   )
   ${format.select(LINE_ORDER)}`;
   const values = [roundId, asAt.toISOString()];

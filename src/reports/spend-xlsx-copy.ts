@@ -3,7 +3,7 @@ import { copyOut, copyTextReader } from './copy-out';
 import { type ExportColumn, LINE_LEVELS, type LineLevel } from './export-column';
 import { SPEND_COLUMNS } from './spend-columns';
 import { type SheetLines, writeSpendWorkbook } from './spend-xlsx';
-import { spendXlsxCopy } from './spend-xlsx.sql';
+import { SHEET_MARK, spendXlsxCopy } from './spend-xlsx.sql';
 import type { XlsxRowsXml } from './xlsx-workbook';
 
 // The spend workbook with its tables' rows written by PostgreSQL (spendXlsxCopy): Node writes the
@@ -13,13 +13,25 @@ import type { XlsxRowsXml } from './xlsx-workbook';
 const LF = 0x0a;
 const ZERO = 0x30;
 
-// The rows COPY sends, each its sheet's number (one digit, LINE_LEVELS' order) then the row's
-// XML, read in the sheets' order: `of(level)` gives that sheet's rows, in pieces as they come, up
-// to the first row of a later sheet, which waits for it. `tick` is called with the rows read so
-// far; nothing more is read while a promise it answers is pending.
-class SheetRows {
+// How many lines end in `bytes`.
+function linesEnded(bytes: Buffer): number {
+  let lines = 0;
+  for (let at = bytes.indexOf(LF); at !== -1; at = bytes.indexOf(LF, at + 1)) {
+    lines += 1;
+  }
+  return lines;
+}
+
+// The rows COPY sends, a line each, in the sheets' order, each sheet's after its mark
+// (SHEET_MARK, the sheet's number, a line feed): `of(level)` gives that sheet's rows in pieces as
+// they come (the line feeds between rows kept: XML reads them as space), up to the next sheet's
+// mark, which waits for it. `tick` is called with the rows read so far; nothing more is read
+// while a promise it answers is pending.
+export class SheetRows {
   private readonly reader = copyTextReader('\n');
+  // Read and not yet given out; `sheet` is the sheet whose rows it begins with (-1: none yet).
   private pending: Buffer = Buffer.alloc(0);
+  private sheet = -1;
   private read = 0;
 
   constructor(
@@ -28,46 +40,49 @@ class SheetRows {
   ) {}
 
   async *of(level: LineLevel): AsyncIterable<XlsxRowsXml> {
-    const sheet = LINE_LEVELS.indexOf(level);
-    for (;;) {
-      const bytes = this.pending;
-      const rows: Buffer[] = [];
-      let at = 0;
-      let later = false;
-      for (let end = bytes.indexOf(LF); end !== -1; end = bytes.indexOf(LF, at)) {
-        const of = bytes[at] - ZERO;
-        if (of !== sheet) {
-          if (of < sheet || of >= LINE_LEVELS.length) {
-            throw new Error(`A row of sheet ${of} came while sheet ${sheet} was written`);
-          }
-          later = true;
-          break;
+    const wanted = LINE_LEVELS.indexOf(level);
+    while (this.sheet !== wanted) {
+      if (this.pending.length < 3) {
+        if (!(await this.more())) {
+          throw new Error(`The workbook's rows ended before sheet ${wanted} began`);
         }
-        rows.push(bytes.subarray(at + 1, end));
-        at = end + 1;
+        continue;
       }
-      this.pending = bytes.subarray(at);
+      const sheet = this.pending[1] - ZERO;
+      if (this.pending[0] !== SHEET_MARK || this.pending[2] !== LF || sheet !== wanted) {
+        throw new Error(`Sheet ${wanted} did not begin where the rows before it ended`);
+      }
+      this.sheet = sheet;
+      this.pending = this.pending.subarray(3);
+    }
+    for (;;) {
+      const mark = this.pending.indexOf(SHEET_MARK);
+      const rows = mark === -1 ? this.pending : this.pending.subarray(0, mark);
       if (rows.length > 0) {
-        this.read += rows.length;
-        yield { xml: Buffer.concat(rows), rows: rows.length };
+        const ended = linesEnded(rows);
+        this.pending = this.pending.subarray(rows.length);
+        this.read += ended;
+        yield { xml: rows, rows: ended };
         const progress = this.tick(this.read);
         if (progress) {
           await progress;
         }
       }
-      if (later) {
+      if (mark !== -1 || !(await this.more())) {
         return;
       }
-      const next = await this.chunks.next();
-      if (next.done) {
-        if (this.pending.length > 0) {
-          throw new Error('The workbook rows ended inside a row');
-        }
-        return;
-      }
-      const chunk = this.reader.read(next.value);
-      this.pending = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
     }
+  }
+
+  // Reads the next bytes COPY sent; false once it has ended.
+  private async more(): Promise<boolean> {
+    const next = await this.chunks.next();
+    if (next.done) {
+      return false;
+    }
+    const bytes = this.reader.read(next.value);
+    this.pending = this.pending.length > 0 ? Buffer.concat([this.pending, bytes]) : bytes;
+    return true;
   }
 
   // Stops reading (the COPY is waited for, its rest unread, when it has not ended).

@@ -13,16 +13,19 @@ import { columnsByLevel } from './spend-export';
 import { columnLetters, EXCEL_EPOCH, xmlTextSql } from './xlsx-workbook';
 
 // The workbook's rows written by PostgreSQL itself (spend-copy.sql.ts): each line of the COPY is
-// one row of a sheet, its sheet's number (one digit: LINE_LEVELS' order) and then the row's
-// SpreadsheetML, its cells as writeSpendXlsx's XlsxWorkbook writes them (spend-xlsx-copy.ts puts
-// them in their sheets). Node writes the rest: the sheets' headings, the Summary's title block,
-// styles and the package.
+// one row of a sheet in SpreadsheetML, its cells as writeSpendXlsx's XlsxWorkbook writes them,
+// and each sheet's rows come after a line of its own that marks where the sheet starts
+// (SHEET_MARK, then the sheet's number in LINE_LEVELS' order), so spend-xlsx-copy.ts finds where
+// one sheet ends by looking for that byte alone. Node writes the rest: the sheets' headings, the
+// Summary's title block, styles and the package.
 
 // Each sheet's heading row: its table's rows follow it (the Summary has its title block above).
 export const HEADING_ROW: Record<LineLevel, number> = { total: 5, award: 1, year: 1, quarter: 1 };
 // Stands for the row's number in its cells' references until the rows are numbered, in their
 // sheet's order: a control character, which text in a cell never holds (xmlTextSql drops them).
 const ROW = '\u0002';
+// Starts a sheet's mark: a control character too.
+export const SHEET_MARK = 0x01;
 
 // A value as a cell holds it (NULL: no cell): money as pounds (none is 0), a percent as a
 // fraction, a date as Excel's day number, a flag as yes or no and a moment on the UK clock as
@@ -83,10 +86,12 @@ function xlsxFormat(
         });
       return `concat(${[sqlLiteral(`<row r="${ROW}">`), ...cells, sqlLiteral('</row>')].join(',\n           ')})`;
     },
+    start: (number) => `chr(${SHEET_MARK}) || ${number}`,
+    // Numbered from the row after the heading: the mark is the first line of its sheet.
     select: (order) => `
-  SELECT l.section || replace(l.record, ${sqlLiteral(ROW)},
+  SELECT replace(l.record, ${sqlLiteral(ROW)},
            (row_number() OVER (PARTITION BY l.section ORDER BY ${order})
-            + CASE l.section ${LINE_LEVELS.map((level) => `WHEN ${section(level)} THEN ${HEADING_ROW[level]}`).join(' ')} END)::text)
+            + CASE l.section ${LINE_LEVELS.map((level) => `WHEN ${section(level)} THEN ${HEADING_ROW[level] - 1}`).join(' ')} END)::text)
   FROM lines l
   ORDER BY ${order}`,
   };

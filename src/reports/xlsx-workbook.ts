@@ -18,7 +18,7 @@ export interface XlsxRow {
   style?: number;
 }
 // Rows already written as SpreadsheetML (by PostgreSQL: spend-xlsx.sql.ts), numbered in their
-// sheet's order, and how many they are.
+// sheet's order, and how many of them end in it (a row may run on into the next piece).
 export interface XlsxRowsXml {
   xml: Buffer;
   rows: number;
