@@ -82,13 +82,18 @@ const HELD_BYTES = 1024 * 1024;
 
 // The bytes `copy` (a `COPY (…) TO STDOUT`) sends, run on `client`, as the reader asks for them:
 // all that came since it last asked, in one buffer (PostgreSQL sends each row in a message of its
-// own, and pg hands them over one by one; copied, as pg reuses its buffer). While they wait, the
-// connection's socket is paused, so memory stays flat however much the query writes. A reader
+// own, and pg hands them over one by one; each is copied, as pg reuses its buffer). The bytes
+// given are good until the reader asks for more: two buffers take turns, one filling while the
+// reader reads the other, so nothing is allocated per read. While they wait, the connection's
+// socket is paused, so memory stays flat however much the query writes. A reader
 // that stops early (return or throw) waits for the COPY to end, its rest unread, so the
 // connection is ready for the next statement; a failed COPY throws its error.
 export async function* copyOut(client: ClientBase, copy: string): AsyncGenerator<Buffer> {
   const socket = (client as unknown as { connection: { stream: Socket } }).connection.stream;
-  let held: Buffer[] = [];
+  // Filling, and the one given to the reader last; each grows (rarely) past HELD_BYTES to take a
+  // row that does not fit.
+  let held = Buffer.allocUnsafe(HELD_BYTES);
+  let given = Buffer.allocUnsafe(HELD_BYTES);
   let heldBytes = 0;
   let paused = false;
   let ended = false;
@@ -111,8 +116,13 @@ export async function* copyOut(client: ClientBase, copy: string): AsyncGenerator
       if (unread) {
         return;
       }
-      held.push(Buffer.from(message.chunk));
-      heldBytes += message.chunk.length;
+      const { chunk } = message;
+      if (heldBytes + chunk.length > held.length) {
+        const larger = Buffer.allocUnsafe(Math.max(2 * held.length, heldBytes + chunk.length));
+        held.copy(larger, 0, 0, heldBytes);
+        held = larger;
+      }
+      heldBytes += chunk.copy(held, heldBytes);
       if (heldBytes >= HELD_BYTES && !paused) {
         paused = true;
         socket.pause();
@@ -135,9 +145,9 @@ export async function* copyOut(client: ClientBase, copy: string): AsyncGenerator
   void client.query(submittable as never);
   try {
     for (;;) {
-      if (held.length > 0) {
-        const bytes = Buffer.concat(held, heldBytes);
-        held = [];
+      if (heldBytes > 0) {
+        const bytes = held.subarray(0, heldBytes);
+        [held, given] = [given, held];
         heldBytes = 0;
         resume();
         yield bytes;
@@ -156,7 +166,7 @@ export async function* copyOut(client: ClientBase, copy: string): AsyncGenerator
   } finally {
     if (!ended) {
       unread = true;
-      held = [];
+      heldBytes = 0;
       resume();
       while (!ended) {
         await new Promise<void>((resolve) => (wake = resolve));

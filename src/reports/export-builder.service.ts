@@ -32,8 +32,9 @@ const FORMAT_NAMES = { csv: 'CSV', xlsx: 'Excel', html: 'HTML report' } as const
 const FILE_MODE = 0o600;
 
 // Builds an export's file in the worker: one REPEATABLE READ snapshot; for CSV and Excel every
-// line of the file streamed from a cursor once, in the file's order (for the HTML report the
-// totals, then the awards from a cursor); progress written as it goes. The writers take a path,
+// line of the file (a workbook's table rows) written by PostgreSQL with COPY, once, in the
+// file's order (for the HTML report the totals, then the awards from a cursor); progress written
+// as it goes. The writers take a path,
 // so the file is written to a scratch folder in the worker's temporary directory, streamed into
 // the file store when whole (so an API on another machine can serve it) and removed, also when
 // the build fails; then the requester is emailed a link.
