@@ -146,7 +146,7 @@ describe('returns: an award’s year of delivery', () => {
     await save(2, quarterReturn(setup.interventionId, { capital: 7_500_000 })).expect(200);
     const early = await submit(2).expect(422);
     expect(JSON.stringify(early.body.errors)).toContain(
-      'the return for Q1 2025/26 (due 2025-07-30) is due; returns are submitted in quarter order',
+      'the return for Q1 2025/26 (due 30 July 2025) is due; returns are submitted in quarter order',
     );
     expect(await read(1)).toEqual(before);
     expect((await read(2)).status).toBe('due');
