@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue, QueueEvents } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { formatLondonDate } from '../src/common/london-time';
 import type { AppConfig } from '../src/config/app-config';
 import { FileStore } from '../src/files/file-store';
 import { QUEUES, queuePrefix, redisConnection } from '../src/queues/queues';
@@ -28,7 +29,7 @@ const retention: AppConfig['retention'] = {
   },
 };
 const AS_AT = '2026-01-01T00:00:00.000Z';
-const REMOVED_TODAY = `Removed under the retention policy on ${new Date().toISOString().slice(0, 10)}`;
+const REMOVED_TODAY = `Removed under the retention policy on ${formatLondonDate(new Date())}`;
 
 describe('personal data retention', () => {
   let t: TestApp;
