@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { AssignmentDto } from '../src/assessment/assessment-response.dto';
 import type { BidDto } from '../src/bids/bid-response.dto';
 import type { Role } from '../src/common/access';
+import { formatLondonZoned } from '../src/common/london-time';
 import { ReminderScanService } from '../src/notifications/reminder-scan.service';
 import { expectProblem, type TestApp } from './support/app';
 import {
@@ -81,8 +82,13 @@ describe('assessment: bad input and roles', () => {
         .post(`/api/v1/rounds/${played.round.id}/start-assessment`)
         .set(as('moderator'))
         .send(body);
-    const past = await start({ assessmentDueAt: new Date(Date.now() - 60_000).toISOString() });
+    const pastDue = new Date(Date.now() - 60_000);
+    const past = await start({ assessmentDueAt: pastDue.toISOString() });
     expectProblem(past.body, 422, 'assessment-deadline-past');
+    // The moment is read back on the UK clock with its zone named, not as ISO.
+    expect(past.body.errors).toEqual([
+      { field: 'assessmentDueAt', message: `${formatLondonZoned(pastDue)} has passed` },
+    ]);
     expectProblem((await start({ assessmentDueAt: 'next Friday' })).body, 400);
     // ISO 8601 shapes that are not one instant with its offset (week dates, the basic format, an
     // hour alone) are the client's mistake, named as such.
@@ -243,12 +249,21 @@ describe('assessment: bad input and roles', () => {
     expectProblem(noReason.body, 400);
     expect(await read(onP1.id)).toMatchObject({ declaration: null, status: 'assigned' });
 
-    await t
+    const declared = await t
       .http()
       .post(`/api/v1/assignments/${onP1.id}/declaration`)
       .set(b1.headers)
       .send({ conflict: false })
       .expect(200);
+    const again = await t
+      .http()
+      .post(`/api/v1/assignments/${onP1.id}/declaration`)
+      .set(b1.headers)
+      .send({ conflict: true, reason: 'Changed my mind.' });
+    expectProblem(again.body, 409, 'already-declared');
+    expect(again.body.detail).toBe(
+      `You declared no conflict on this assignment on ${formatLondonZoned(new Date(declared.body.declaredAt as string))}; a declaration cannot be changed.`,
+    );
     const saved = (await saveMarks(b1, onP1.id, good).expect(200)).body as AssignmentDto;
     // A real criterion, of another round.
     const otherRound = await openRound(t, as('admin'));
@@ -297,10 +312,10 @@ describe('assessment: bad input and roles', () => {
       .set(b1.headers)
       .expect(200);
     expect(submitted.body).toMatchObject({ status: 'submitted', score: '88.00' });
-    expectProblem(
-      (await saveMarks(b1, onP1.id, [mark('Value for money', 1)])).body,
-      409,
-      'assessment-submitted',
+    const final = (await saveMarks(b1, onP1.id, [mark('Value for money', 1)])).body;
+    expectProblem(final, 409, 'assessment-submitted');
+    expect(final.detail).toBe(
+      `Your assessment of ${submitted.body.bidReference} was submitted on ${formatLondonZoned(new Date(submitted.body.submittedAt as string))} and is final.`,
     );
     expectProblem(
       (await t.http().post(`/api/v1/assignments/${onP1.id}/submit`).set(b1.headers)).body,

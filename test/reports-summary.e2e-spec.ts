@@ -119,7 +119,17 @@ describe('reports: the round spend summary', () => {
     await api().get(path).set(world.pcc.headers).expect(403);
     await api().get(path).set(as('assessor')).expect(403);
     const future = new Date(Date.now() + 86_400_000).toISOString();
-    expectProblem((await api().get(`${path}?asAt=${future}`).set(as('finance'))).body, 422);
+    const inFuture = (await api().get(`${path}?asAt=${future}`).set(as('finance'))).body;
+    expectProblem(inFuture, 422, 'as-at-in-future');
+    // Now as finance reads it: the UK clock, zone named, not an ISO instant.
+    expect(inFuture.errors).toEqual([
+      {
+        field: 'asAt',
+        message: expect.stringMatching(
+          /^give a moment no later than now \(\d{1,2} [A-Z][a-z]+ \d{4} \d\d:\d\d:\d\d (GMT|BST)\)$/,
+        ),
+      },
+    ]);
     await api().get(`${path}?asAt=yesterday`).set(as('finance')).expect(400);
     for (const asAt of NOT_INSTANTS) {
       const refused = await api().get(path).query({ asAt }).set(as('finance'));

@@ -2,10 +2,12 @@ import { Readable } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Queue, QueueEvents } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { formatLondonDate } from '../src/common/london-time';
 import type { AppConfig } from '../src/config/app-config';
 import { FileStore } from '../src/files/file-store';
 import { QUEUES, queuePrefix, redisConnection } from '../src/queues/queues';
 import { DAILY_RETENTION_SCHEDULER } from '../src/retention/retention.scheduler';
+import { RetentionStore } from '../src/retention/retention-store';
 import { loadRetentionConfig } from '../src/retention/retention-config';
 import { expectProblem, startApp, startWorker, tokensByRole, type TestApp } from './support/app';
 import { createAccount } from './support/accounts';
@@ -27,7 +29,7 @@ const retention: AppConfig['retention'] = {
   },
 };
 const AS_AT = '2026-01-01T00:00:00.000Z';
-const REMOVED_TODAY = `Removed under the retention policy on ${new Date().toISOString().slice(0, 10)}`;
+const REMOVED_TODAY = `Removed under the retention policy on ${formatLondonDate(new Date())}`;
 
 describe('personal data retention', () => {
   let t: TestApp;
@@ -255,6 +257,17 @@ describe('personal data retention', () => {
       await events.close();
       await queue.close();
     }
+  });
+
+  it("counts a funded bid's period from the end of its last UK day of delivery, not the database's", async () => {
+    // The old round's delivery ends on 31 March 2013, a BST day (the clocks went forward at
+    // 01:00 UTC): it is over at 23:00 UTC, when London reads 00:00 on 1 April. A cutoff of
+    // 23:30 UTC, 00:30 BST on 1 April, is past it; 22:59:59 UTC, 23:59:59 BST, is not.
+    const store = t.app.get(RetentionStore);
+    const due = (cutoff: string) =>
+      store.dueIds(db.manager, 'funded-bids', new Date(cutoff), 1_000_000);
+    expect(await due('2013-03-31T23:30:00.000Z')).toContain(old.fundedBidId);
+    expect(await due('2013-03-31T22:59:59.999Z')).not.toContain(old.fundedBidId);
   });
 
   it('keeps a submitted bid frozen and the audit trail append-only outside the retention service', async () => {

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { Role } from '../src/common/access';
-import { formatUkDate } from '../src/common/london-time';
+import { formatUkDate, londonDateOf } from '../src/common/london-time';
 import { expectProblem, type TestApp } from './support/app';
 import type { BiddingWorld, Bidder } from './support/bids';
 import {
@@ -146,7 +146,7 @@ describe('returns: an award’s year of delivery', () => {
     await save(2, quarterReturn(setup.interventionId, { capital: 7_500_000 })).expect(200);
     const early = await submit(2).expect(422);
     expect(JSON.stringify(early.body.errors)).toContain(
-      'the return for Q1 2025/26 (due 2025-07-30) is due; returns are submitted in quarter order',
+      'the return for Q1 2025/26 (due 30 July 2025) is due; returns are submitted in quarter order',
     );
     expect(await read(1)).toEqual(before);
     expect((await read(2)).status).toBe('due');
@@ -324,11 +324,19 @@ describe('returns: an award’s year of delivery', () => {
     // Payments for Q1-Q3 made; a date in the future is refused.
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const q1Payment = (await payments()).find((row) => row.quarter === 1);
-    await api()
+    const future = await api()
       .post(`/api/v1/payments/${q1Payment?.id}/record`)
       .set(setup.payer)
       .send({ paidOn: tomorrow, reference: 'BACS-Q1' })
       .expect(422);
+    // The days allowed as people in the UK write them, not as ISO: approved today, so both today.
+    const today = formatUkDate(londonDateOf(new Date()));
+    expect(future.body.errors).toEqual([
+      {
+        field: 'paidOn',
+        message: `give the date the money was paid: between ${today}, when the return was approved, and today (${today})`,
+      },
+    ]);
     for (const n of [1, 2, 3]) {
       await pay(n).expect(200);
     }

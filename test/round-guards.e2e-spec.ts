@@ -1,5 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { Role } from '../src/common/access';
+import { formatUkDate } from '../src/common/london-time';
 import { expectProblem, type TestApp } from './support/app';
 import { fullAward, moderatedRound } from './support/awards';
 import type { BiddingWorld } from './support/bids';
@@ -80,6 +81,22 @@ describe('round lifecycle guards', () => {
       const spend = { capital: 12_500_000, revenue: 2_500_000 };
       await send(1, quarterReturn(setup.interventionId, spend));
       q1Payment = await approve(1);
+      // Dates in the list are read by people: written as in the UK, not as ISO.
+      const q2DueOn = (
+        await api()
+          .get(`/api/v1/returns/${quarter(2)}`)
+          .set(world.pcc.headers)
+          .expect(200)
+      ).body.dueOn as string;
+      const unsent = await command(setup.roundId, 'close-out');
+      expectProblem(unsent.body, 409, 'round-not-settled');
+      expect(unsent.body.outstanding).toContainEqual(
+        expect.objectContaining({
+          kind: 'return',
+          id: quarter(2),
+          outstanding: `not sent, overdue (due on ${formatUkDate(q2DueOn)})`,
+        }),
+      );
       await send(2, quarterReturn(setup.interventionId, spend));
 
       const refused = await command(setup.roundId, 'close-out');
@@ -88,6 +105,9 @@ describe('round lifecycle guards', () => {
         /1 award not finished, 1 return not approved, 1 payment not made \(15000000 pence approved but unpaid\)/,
       );
       const reference = setup.bid.reference;
+      const q1DueOn = (
+        await api().get(`/api/v1/payments/${q1Payment}`).set(as('finance')).expect(200)
+      ).body.dueOn as string;
       expect(refused.body.outstanding).toEqual([
         {
           kind: 'award',
@@ -107,7 +127,7 @@ describe('round lifecycle guards', () => {
           kind: 'payment',
           id: q1Payment,
           reference: `${reference} Q1 2025/26`,
-          outstanding: expect.stringMatching(/^approved, not paid \(due on \d{4}-\d\d-\d\d\)$/),
+          outstanding: `approved, not paid (due on ${formatUkDate(q1DueOn)})`,
           amountPence: 15_000_000,
         },
       ]);

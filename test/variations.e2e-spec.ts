@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { formatLondonZoned } from '../src/common/london-time';
 import type { SpendSummaryDto } from '../src/reports/spend-summary.dto';
 import { expectProblem } from './support/app';
 import { newApprover } from './support/awards';
@@ -239,10 +240,13 @@ describe('variations of an active award', () => {
         line('2025/26', 'revenue', 7_000_000),
       ],
     });
-    expectProblem(
-      (await request({ reason: 'Another', profile: EXTENDED, deliveryEndsOn: '2026-03-31' })).body,
-      409,
-      'variation-already-open',
+    const alsoOpen = (
+      await request({ reason: 'Another', profile: EXTENDED, deliveryEndsOn: '2026-03-31' })
+    ).body;
+    expectProblem(alsoOpen, 409, 'variation-already-open');
+    // When the open one was asked for, on the UK clock with its zone named.
+    expect(alsoOpen.detail).toBe(
+      `Award ${setup.bid.reference} already has a variation waiting for a decision (requested ${formatLondonZoned(new Date(virement.body.requestedAt as string))}); withdraw it or wait for the decision.`,
     );
     const approved = await command(virement.body.id, 'approve', as('approver')).expect(200);
     expect(approved.body).toMatchObject({

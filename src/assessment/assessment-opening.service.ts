@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuditActor } from '../audit/audit.service';
 import { BidProgressService } from '../bids/bid-progress.service';
 import type { BidDto } from '../bids/bid-response.dto';
+import { formatLondonZoned } from '../common/london-time';
 import { RoundsService } from '../rounds/rounds.service';
 import { RoundStore } from '../rounds/round-store';
 import { SeparationOfDutiesService } from '../users/separation-of-duties.service';
@@ -27,7 +28,10 @@ export class AssessmentOpeningService {
       if (assessmentDueAt.getTime() <= now.getTime()) {
         throw assessmentError('assessment-deadline-past', {
           errors: [
-            { field: 'assessmentDueAt', message: `${assessmentDueAt.toISOString()} has passed` },
+            {
+              field: 'assessmentDueAt',
+              message: `${formatLondonZoned(assessmentDueAt)} has passed`,
+            },
           ],
         });
       }

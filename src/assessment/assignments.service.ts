@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import { BidForAssessment, BidProgressService } from '../bids/bid-progress.service';
 import type { AuthenticatedUser } from '../common/access';
+import { formatLondonZoned } from '../common/london-time';
 import type { Page } from '../common/pagination';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
@@ -188,7 +189,7 @@ export class AssignmentsService {
       }
       if (row.declaration !== null) {
         throw assessmentError('already-declared', {
-          message: `You declared ${row.declaration === 'conflict' ? 'a conflict' : 'no conflict'} on this assignment on ${row.declaredAt?.toISOString()}; a declaration cannot be changed.`,
+          message: `You declared ${row.declaration === 'conflict' ? 'a conflict' : 'no conflict'} on this assignment on ${row.declaredAt ? formatLondonZoned(row.declaredAt) : 'an earlier day'}; a declaration cannot be changed.`,
         });
       }
       const conflict = input.conflict;

@@ -6,6 +6,7 @@ import type { BidStatus } from '../bids/bid.entity';
 import { BidForAssessment, BidProgressService } from '../bids/bid-progress.service';
 import type { BidDto } from '../bids/bid-response.dto';
 import type { AuthenticatedUser } from '../common/access';
+import { formatLondonZoned } from '../common/london-time';
 import type { RoundWithParts } from '../rounds/round-views';
 import { RoundsService } from '../rounds/rounds.service';
 import { SeparationOfDutiesService } from '../users/separation-of-duties.service';
@@ -202,7 +203,7 @@ export class ScoringService {
     this.duties.refuseTie(ties, bid, 'assess');
     if (row.status === 'submitted') {
       throw assessmentError('assessment-submitted', {
-        message: `Your assessment of ${bid.reference} was submitted on ${row.submittedAt?.toISOString()} and is final.`,
+        message: `Your assessment of ${bid.reference} was submitted on ${row.submittedAt ? formatLondonZoned(row.submittedAt) : 'an earlier day'} and is final.`,
       });
     }
     this.checkDeclared(row, action);

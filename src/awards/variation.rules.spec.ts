@@ -79,12 +79,19 @@ describe('variationErrors', () => {
         rule: 'variation-extension-invalid',
         field: 'deliveryEndsOn',
         message:
-          "delivery can be extended to 2026-03-31 at the latest, the end of the award's last funded financial year 2025/26: money does not carry over",
+          "delivery can be extended to 31 March 2026 at the latest, the end of the award's last funded financial year 2025/26: money does not carry over",
       },
     ]);
-    expect(variationErrors(check(CURRENT, { deliveryEndsOn: '2025-12-31' }))[0].rule).toBe(
-      'variation-extension-invalid',
-    );
+  });
+
+  it('refuses an extension that ends no later than delivery does, naming the UK date', () => {
+    expect(variationErrors(check(CURRENT, { deliveryEndsOn: '2025-12-31' }))).toEqual([
+      {
+        rule: 'variation-extension-invalid',
+        field: 'deliveryEndsOn',
+        message: 'delivery already ends on 31 December 2025; an extension must end later',
+      },
+    ]);
   });
 
   it('refuses one penny more than the award, and money moved into another year', () => {

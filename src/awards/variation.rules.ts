@@ -1,4 +1,5 @@
 import type { CostKind } from '../bids/bid-lines.entity';
+import { formatUkDate } from '../common/london-time';
 import { formatPounds } from '../common/money';
 import { isSentReturn } from '../returns/return-lifecycle';
 import type { FinancialQuarter } from '../returns/return-schedule.rules';
@@ -146,13 +147,13 @@ export function variationErrors(check: VariationCheck): VariationError[] {
       errors.push({
         rule: 'variation-extension-invalid',
         field: 'deliveryEndsOn',
-        message: `delivery already ends on ${current.deliveryEndsOn}; an extension must end later`,
+        message: `delivery already ends on ${formatUkDate(current.deliveryEndsOn)}; an extension must end later`,
       });
     } else if (proposal.deliveryEndsOn > limit) {
       errors.push({
         rule: 'variation-extension-invalid',
         field: 'deliveryEndsOn',
-        message: `delivery can be extended to ${limit} at the latest, the end of the award's last funded financial year ${lastFundedYear}: money does not carry over`,
+        message: `delivery can be extended to ${formatUkDate(limit)} at the latest, the end of the award's last funded financial year ${lastFundedYear}: money does not carry over`,
       });
     }
   }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
-import { londonDateOf } from '../common/london-time';
+import { formatLondonZoned, londonDateOf } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
 import { returnSchedule } from '../returns/return-schedule.rules';
@@ -55,7 +55,7 @@ export class VariationsService {
       const open = await this.store.openOf(manager, awardId);
       if (open) {
         throw awardError('variation-already-open', {
-          message: `Award ${award.reference} already has a variation waiting for a decision (requested ${open.requestedAt.toISOString()}); withdraw it or wait for the decision.`,
+          message: `Award ${award.reference} already has a variation waiting for a decision (requested ${formatLondonZoned(open.requestedAt)}); withdraw it or wait for the decision.`,
         });
       }
       const proposal = {

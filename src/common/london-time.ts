@@ -27,6 +27,12 @@ export function londonDateOf(instant: Date): string {
   return LONDON_CLOCK.format(instant).slice(0, 10);
 }
 
+// The same over an SQL timestamptz (`$1::timestamptz`), as an SQL date: never `::date`, which
+// reads the day on the database session's clock.
+export function londonDateOfSql(instant: string): string {
+  return `(${instant} AT TIME ZONE 'Europe/London')::date`;
+}
+
 // A calendar date `days` later (or earlier, when negative).
 export function addDays(isoDate: string, days: number): string {
   const date = new Date(`${isoDate}T00:00:00Z`);

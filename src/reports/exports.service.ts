@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AuditActor, AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../common/access';
+import { formatLondonDate } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { FileStore } from '../files/file-store';
 import { QUEUES } from '../queues/queues';
@@ -183,7 +184,7 @@ export class ExportsService {
     if (row.status === 'expired') {
       const days = this.config.exportLimits.retentionDays;
       throw reportError('export-expired', {
-        message: `This export's file was deleted on ${row.expiredAt?.toISOString().slice(0, 10)}: exports are kept for ${days} days after they are built. Ask for a new export.`,
+        message: `This export's file was deleted on ${row.expiredAt ? formatLondonDate(row.expiredAt) : 'an earlier day'}: exports are kept for ${days} days after they are built. Ask for a new export.`,
       });
     }
     if (row.status !== 'done' || !row.fileName) {

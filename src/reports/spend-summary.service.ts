@@ -62,7 +62,7 @@ export class SpendSummaryService {
     if (moment.getTime() > now.getTime()) {
       throw reportError('as-at-in-future', {
         errors: [
-          { field: 'asAt', message: `give a moment no later than now (${now.toISOString()})` },
+          { field: 'asAt', message: `give a moment no later than now (${formatLondonZoned(now)})` },
         ],
       });
     }

@@ -3,6 +3,7 @@
 // first: seconds of compiling for a query that runs in less.
 import { awardProfileAtSql } from '../awards/award-lifecycle';
 import { COST_KINDS, type CostKind } from '../bids/bid-lines.entity';
+import { londonDateOfSql } from '../common/london-time';
 import { organisationNamesAtSql } from '../organisations/organisation-names';
 
 export const SPEND_SETTINGS = 'SET LOCAL jit = off';
@@ -158,7 +159,7 @@ export const SPEND_FACTS = `
                `${eachMeasure((measure) => `CASE WHEN c.${kind} IS NOT NULL THEN ${QUARTER_MONEY[measure](kind)} END AS ${measure}_${kind}`)}`,
              ',\n           ',
            )},
-           (r.due_on < ($2::timestamptz AT TIME ZONE 'Europe/London')::date
+           (r.due_on < ${londonDateOfSql('$2::timestamptz')}
              AND (r.submission_id IS NULL OR r.sent_back) AND r.award_status = 'active') AS overdue
     FROM returns r
     JOIN cells c ON c.award_id = r.award_id AND c.financial_year = r.financial_year

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { SIGN_IN_COMMANDS } from '../auth/sign-in-audit';
+import { londonDateOfSql } from '../common/london-time';
 import { FUNDED_BID_SQL, UNFUNDED_BID_SQL } from '../bids/bid-lifecycle';
 import { textListSql } from '../database/sql-text';
 import { emailFinishedSql } from '../notifications/email-lifecycle';
@@ -30,7 +31,7 @@ const DUE: Record<RetentionKind, string> = {
       AND ${NOT_ERASED('supporting_document', 'd.id')}`,
   'funded-bids': `
     SELECT b.id::text AS id FROM bids b JOIN funding_rounds r ON r.id = b.round_id
-    WHERE ${FUNDED_BID_SQL} AND r.delivery_ends_on < $1::timestamptz::date
+    WHERE ${FUNDED_BID_SQL} AND r.delivery_ends_on < ${londonDateOfSql('$1::timestamptz')}
       AND ${NOT_ERASED('bid', 'b.id')}`,
   'inactive-users': `
     SELECT u.id::text AS id FROM users u

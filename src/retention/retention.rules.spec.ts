@@ -47,7 +47,11 @@ describe('retention periods', () => {
   });
 
   it('says why and when in what replaces personal data, and never a real mailbox', () => {
-    expect(removedText(NOW)).toBe('Removed under the retention policy on 2026-12-01');
+    expect(removedText(NOW)).toBe('Removed under the retention policy on 1 December 2026');
+    // The UK day, as people write it: 23:30 UTC on 30 June is 00:30 BST on 1 July.
+    expect(removedText(new Date('2026-06-30T23:30:00Z'))).toBe(
+      'Removed under the retention policy on 1 July 2026',
+    );
     expect(erasedEmail('6f1c5a8e-3b7a-4c1e-9a55-2f0f8c1d2e3a')).toBe(
       'erased-6f1c5a8e-3b7a-4c1e-9a55-2f0f8c1d2e3a@retention.invalid',
     );

@@ -1,5 +1,6 @@
 // What personal data is kept, for how long, and what takes its place once the period is over.
 // Pure: the store turns each kind's cutoff into SQL; the config loads each kind's period.
+import { formatLondonDate } from '../common/london-time';
 
 // In the order a run takes them: users last, so each kind's count is its own records (erasing a
 // user also ends their sessions and clears their emails).
@@ -120,9 +121,10 @@ export function periodProblems(periods: RetentionPeriods): string[] {
   return [];
 }
 
-// What replaces a name, an email's content or a free text: says why and when, nothing else.
+// What replaces a name, an email's content or a free text: says why and when (the UK day, as
+// people read it), nothing else.
 export function removedText(now: Date): string {
-  return `Removed under the retention policy on ${now.toISOString().slice(0, 10)}`;
+  return `Removed under the retention policy on ${formatLondonDate(now)}`;
 }
 
 // The marker a removed sign-in address or email recipient reads.

@@ -71,7 +71,7 @@ export class PaymentsService {
           errors: [
             {
               field: 'paidOn',
-              message: `give the date the money was paid: between ${approvedOn}, when the return was approved, and today (${today})`,
+              message: `give the date the money was paid: between ${formatUkDate(approvedOn)}, when the return was approved, and today (${formatUkDate(today)})`,
             },
           ],
         });

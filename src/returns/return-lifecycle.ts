@@ -5,12 +5,7 @@ import { textListSql } from '../database/sql-text';
 
 // Where a quarterly return stands, as SQL over `delivery_returns d`, declared once for the list
 // filters, the reminder scan and the task list. `today` is an SQL expression for the UK calendar
-// date (see londonTodaySql); `return-schedule.rules.ts#readStatus` is the same rule in code.
-
-// Today's UK calendar date at an instant given as an SQL expression (`$1::timestamptz`).
-export function londonTodaySql(instant: string): string {
-  return `(${instant} AT TIME ZONE 'Europe/London')::date`;
-}
+// date (see londonDateOfSql); `return-schedule.rules.ts#readStatus` is the same rule in code.
 
 // Only returns of an active award are owed (a withdrawn award's returns are cancelled).
 export const RETURN_OF_ACTIVE_AWARD_JOIN = `JOIN award_decisions a ON a.id = d.award_id AND a.status = 'active'`;

@@ -2,8 +2,8 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ReminderRegistry } from '../notifications/reminder-registry';
 import { pageUrlTemplate } from '../notifications/portal-links';
+import { londonDateOfSql } from '../common/london-time';
 import {
-  londonTodaySql,
   RETURN_OF_ACTIVE_AWARD_JOIN,
   returnDaysOverdueSql,
   returnOverdueSql,
@@ -17,7 +17,7 @@ const RETURNS_OF_ACTIVE_AWARDS = `
   ${RETURN_OF_ACTIVE_AWARD_JOIN}
   JOIN bids b ON b.id = a.bid_id
   JOIN organisations o ON o.id = d.organisation_id
-  CROSS JOIN (SELECT ${londonTodaySql('$1::timestamptz')} AS today) t
+  CROSS JOIN (SELECT ${londonDateOfSql('$1::timestamptz')} AS today) t
   CROSS JOIN LATERAL (
     SELECT array_agg(u.email ORDER BY u.email) AS emails FROM users u
     WHERE u.organisation_id = d.organisation_id AND u.role = 'applicant' AND u.active) c`;

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager, In, Not, SelectQueryBuilder } from 'typeorm';
 import type { CostKind } from '../bids/bid-lines.entity';
 import { DeliveryReturn } from './delivery-return.entity';
+import { londonDateOfSql } from '../common/london-time';
 import {
-  londonTodaySql,
   PAYMENT_UNMADE_SQL,
   RETURN_UNSETTLED_SQL,
   returnOverdueSql,
@@ -149,7 +149,7 @@ export class ReturnReviewStore {
     roundId: string,
     now: Date,
   ): Promise<UnsettledReturnRow[]> {
-    const today = londonTodaySql('$2::timestamptz');
+    const today = londonDateOfSql('$2::timestamptz');
     return manager.query(
       `SELECT d.id, b.reference, d.quarter, d.financial_year, d.status, d.due_on::text AS due_on,
               (${returnOverdueSql(today)}) AS overdue,

@@ -2,8 +2,8 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { overdueDaysSql } from '../tasks/task-kinds';
 import { TaskRegistry } from '../tasks/task-registry';
 import { bidTiedSql } from '../users/separation-sql';
+import { londonDateOfSql } from '../common/london-time';
 import {
-  londonTodaySql,
   PAYMENT_DEADLINE_SQL,
   PAYMENT_UNMADE_SQL,
   RETURN_AWAITING_REVIEW_SQL,
@@ -14,7 +14,7 @@ import {
   returnUnsentSql,
 } from './return-lifecycle';
 
-const TODAY = londonTodaySql('$1::timestamptz');
+const TODAY = londonDateOfSql('$1::timestamptz');
 const RETURN_COLUMNS = `'delivery_return' AS object_type, d.id::text AS object_id, b.reference,
   b.title || ' (Q' || d.quarter || ' ' || d.financial_year || ' return)' AS title,
   ${RETURN_DEADLINE_SQL} AS deadline`;

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { type AwardForDelivery, deliverableAward } from '../awards/award-for-delivery';
 import type { AuthenticatedUser } from '../common/access';
+import { formatUkDate } from '../common/london-time';
 import type { FieldError } from '../common/problem';
 import { DeliveryReturn } from './delivery-return.entity';
 import {
@@ -140,14 +141,14 @@ export class ReturnViews {
     if (row.periodEndsOn >= today) {
       problems.push({
         field: 'quarter',
-        message: `Q${row.quarter} ${row.financialYear} runs to ${row.periodEndsOn}; its return opens the day after`,
+        message: `Q${row.quarter} ${row.financialYear} runs to ${formatUkDate(row.periodEndsOn)}; its return opens the day after`,
       });
     }
     const earlier = earlierOutstanding(context.schedule, row);
     if (earlier) {
       problems.push({
         field: 'quarter',
-        message: `the return for Q${earlier.quarter} ${earlier.financialYear} (due ${earlier.dueOn}) is ${readStatus(earlier, today).status.replace('_', ' ')}; returns are submitted in quarter order`,
+        message: `the return for Q${earlier.quarter} ${earlier.financialYear} (due ${formatUkDate(earlier.dueOn)}) is ${readStatus(earlier, today).status.replace('_', ' ')}; returns are submitted in quarter order`,
       });
     }
     return [...problems, ...submitErrors(completeContent(row.draft), context)];

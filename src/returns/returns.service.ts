@@ -5,7 +5,7 @@ import type { AwardForDelivery } from '../awards/award-delivery.service';
 import type { AuthenticatedUser } from '../common/access';
 import { DocumentStore } from '../documents/document-store';
 import { scannedCleanSha256s } from '../documents/document.lifecycle';
-import { londonDateOf } from '../common/london-time';
+import { formatUkDate, londonDateOf } from '../common/london-time';
 import type { Page } from '../common/pagination';
 import type { DeliveryReturn } from './delivery-return.entity';
 import { completeContent, draftErrors, type ReturnContent } from './return-content.rules';
@@ -52,17 +52,17 @@ export class ReturnsService {
           row.status === 'submitted'
             ? 'submitted, waiting for finance to review it'
             : row.status === 'changes_requested'
-              ? `sent back for changes, not resubmitted (due on ${row.due_on})`
+              ? `sent back for changes, not resubmitted (due on ${formatUkDate(row.due_on)})`
               : row.overdue
-                ? `not sent, overdue (due on ${row.due_on})`
-                : `not sent yet (due on ${row.due_on})`,
+                ? `not sent, overdue (due on ${formatUkDate(row.due_on)})`
+                : `not sent yet (due on ${formatUkDate(row.due_on)})`,
         amountPence: Number(row.claimed_pence ?? 0),
       })),
       ...payments.map((row) => ({
         kind: 'payment' as const,
         id: row.id,
         reference: referenceOf(row),
-        outstanding: `approved, not paid (due on ${row.due_on})`,
+        outstanding: `approved, not paid (due on ${formatUkDate(row.due_on)})`,
         amountPence: Number(row.amount_pence),
       })),
     ];

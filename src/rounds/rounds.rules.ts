@@ -167,7 +167,7 @@ export function roundCommandRefusal(
   }
   // Bidders were promised the advertised window: a round closes only once that window is over.
   if (command === 'close' && now.getTime() < round.closesAt.getTime()) {
-    return `bidding is open until ${round.closesAt.toISOString()}; the round can be closed after that`;
+    return `bidding is open until ${formatLondonZoned(round.closesAt)}; the round can be closed after that`;
   }
   return null;
 }

@@ -1,4 +1,5 @@
 import type { Role } from '../common/access';
+import { londonDateOfSql } from '../common/london-time';
 
 // What a task asks of its user, and what each kind means; each kind is computed by one query
 // registered by its module.
@@ -35,7 +36,6 @@ export interface TaskKind {
 // Whole UK calendar days an instant deadline has passed (at least 1 once passed), else 0.
 export function overdueDaysSql(deadline: string): string {
   return `CASE WHEN ${deadline} < $1::timestamptz
-    THEN GREATEST(1, ($1::timestamptz AT TIME ZONE 'Europe/London')::date
-                     - (${deadline} AT TIME ZONE 'Europe/London')::date)
+    THEN GREATEST(1, ${londonDateOfSql('$1::timestamptz')} - ${londonDateOfSql(deadline)})
     ELSE 0 END`;
 }
