@@ -258,4 +258,48 @@ describe('spend exports written from the column definition', () => {
     expect(last('Summary')).not.toContain('Reference length');
     expect(book.getWorksheet('Awards')?.getRow(2).getCell(15).value).toBe(11);
   });
+
+  it("shows each award's own flag on its year and quarter lines, in the workbook's order too", async () => {
+    // The workbook's order: both awards' lines on the Awards sheet before any year line. The
+    // first is at risk (nothing claimed or forecast, a return overdue); the second is not.
+    const award = (reference: string, claimed: string, overdue: string) => ({
+      ...who,
+      reference,
+      line: 'award',
+      awarded: '30000000',
+      claimed,
+      forecast: '0',
+      released: '0',
+      overdue_returns: overdue,
+    });
+    const year = (reference: string) => ({
+      ...who,
+      reference,
+      line: 'year',
+      financial_year: '2025/26',
+      kind: 'capital',
+      awarded: '30000000',
+    });
+    const sheetOrder: Record<string, Cell>[] = [
+      award('SSF-24-0001', '0', '1'),
+      award('SSF-24-0002', '30000000', '0'),
+      year('SSF-24-0001'),
+      year('SSF-24-0002'),
+    ];
+    const order = sqlColumns(SPEND_COLUMNS);
+    const target = join(dir, 'flags.xlsx');
+    await writeSpendXlsx(target, {
+      ...linesOf(SPEND_COLUMNS),
+      lines: Readable.from(sheetOrder.map((row) => order.map((column) => row[column.key] ?? null))),
+    });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(target);
+    const flags = (name: string) => {
+      const sheet = book.getWorksheet(name) as ExcelJS.Worksheet;
+      const at = (sheet.getRow(1).values as unknown[]).indexOf('Underspend risk');
+      return [2, 3].map((row) => sheet.getRow(row).getCell(at).value);
+    };
+    expect(flags('Awards')).toEqual(['yes', 'no']);
+    expect(flags('By year')).toEqual(['yes', 'no']);
+  });
 });

@@ -39,7 +39,9 @@ export type ExportLine = Cell[];
 
 // Reads the lines of an export in the file's order: each line's level and what its cells are
 // worked out from (see LineContext). An award's own line comes before its year and quarter
-// lines, so they are read with it; a total belongs to no award. The reader keeps one context and
+// lines (just before them in the CSV's order; in the workbook's, on the Awards sheet before every
+// year line), so they are read with it, found by the award's reference; a total belongs to no
+// award. The reader keeps one context and
 // points it at each line in turn (a million lines are read: nothing is made per line), so a
 // context is good until the next line is read.
 export function lineReader(
@@ -55,6 +57,8 @@ export function lineReader(
     return found;
   };
   const lineAt = at('line');
+  const referenceAt = at('reference');
+  const awards = new Map<Cell, ExportLine>();
   let current: ExportLine = [];
   let award: ExportLine | null = null;
   const awardGet = (key: string) => (award ? award[at(key)] : null);
@@ -68,8 +72,9 @@ export function lineReader(
       kind === 'award' || kind === 'year' || kind === 'quarter' ? kind : 'total';
     if (level === 'award') {
       award = line;
-    } else if (level === 'total') {
-      award = null;
+      awards.set(line[referenceAt], line);
+    } else {
+      award = level === 'total' ? null : (awards.get(line[referenceAt]) ?? null);
     }
     current = line;
     read.level = level;
