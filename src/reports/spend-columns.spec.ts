@@ -5,6 +5,7 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { projectPath } from '../config/project-root';
 import { type Cell, type ExportColumn, sqlColumns } from './export-column';
+import { RETURN_ID_COLUMN } from './export-columns.spec-fixture';
 import { SPEND_COLUMNS } from './spend-columns';
 import { writeSpendCsv } from './spend-csv';
 import type { SpendExport, SpendLines } from './spend-export';
@@ -244,17 +245,7 @@ describe('a column declared once, in every format', () => {
   });
 
   it('refuses to print a column the report cannot read, naming it', async () => {
-    const fromDatabase: ExportColumn = {
-      key: 'return_id',
-      heading: 'Return id',
-      type: 'text',
-      width: 38,
-      sqlType: 'text',
-      sql: { quarter: 'd.id::text' },
-      csv: true,
-      excel: true,
-      html: ['awardQuarters'],
-    };
+    const fromDatabase: ExportColumn = { ...RETURN_ID_COLUMN, html: ['awardQuarters'] };
     await expect(
       templates.write(join(dir, 'refused.html'), summary(), [...SPEND_COLUMNS, fromDatabase]),
     ).rejects.toThrow(/awardQuarters table has no value for the column return_id/);

@@ -1,4 +1,5 @@
 import type { ColumnType, ExportColumn } from './export-column';
+import { RETURN_ID_COLUMN } from './export-columns.spec-fixture';
 import { SPEND_COLUMNS } from './spend-columns';
 import { spendCsvCopy } from './spend-csv.sql';
 import { spendXlsxCopy } from './spend-xlsx.sql';
@@ -20,17 +21,6 @@ const FILES: [string, (columns?: readonly ExportColumn[]) => string][] = [
   ['the CSV', (columns) => spendCsvCopy(ROUND, AS_AT, columns)],
   ['the workbook', (columns) => spendXlsxCopy(ROUND, AS_AT, STYLES, columns)],
 ];
-// A column added in one place, read from the database on quarter lines only.
-const RETURN_ID: ExportColumn = {
-  key: 'return_id',
-  heading: 'Return id',
-  type: 'text',
-  width: 38,
-  sqlType: 'text',
-  sql: { quarter: 'd.id::text' },
-  csv: true,
-  excel: true,
-};
 
 describe('the files PostgreSQL writes (spendCopy), from the column definition', () => {
   it.each(FILES)('writes the round and the moment into the COPY of %s as literals', (_, copyOf) => {
@@ -56,7 +46,7 @@ describe('the files PostgreSQL writes (spendCopy), from the column definition', 
   });
 
   it('shows a column added in one place on the CSV lines of its levels, blank on the others', () => {
-    const copy = spendCsvCopy(ROUND, AS_AT, [...SPEND_COLUMNS, RETURN_ID]);
+    const copy = spendCsvCopy(ROUND, AS_AT, [...SPEND_COLUMNS, RETURN_ID_COLUMN]);
     // Guarded and quoted on quarter lines only: year and total lines end with an empty field.
     expect(copy.match(/WHEN d\.id::text ~/g)).toHaveLength(1);
     expect(copy.match(/w\.underspend_risk,\s*',',\s*CASE WHEN d\.id::text IS NULL/g)).toHaveLength(
@@ -66,7 +56,7 @@ describe('the files PostgreSQL writes (spendCopy), from the column definition', 
   });
 
   it('puts a column added in one place on the sheet of its level, after the columns before it', () => {
-    const copy = spendXlsxCopy(ROUND, AS_AT, STYLES, [...SPEND_COLUMNS, RETURN_ID]);
+    const copy = spendXlsxCopy(ROUND, AS_AT, STYLES, [...SPEND_COLUMNS, RETURN_ID_COLUMN]);
     // The By quarter sheet has 18 columns before it: it is the 19th, S; text, unstyled.
     const cell = `'<c r="S\u0002" t="inlineStr"><is><t xml:space="preserve">' || CASE WHEN d.id::text ~`;
     expect(copy.split(cell)).toHaveLength(2);

@@ -85,7 +85,7 @@ export interface CopyFormat {
   place: (level: LineLevel) => { section: number; rank: number };
   // A column's part of a line from its value's SQL (an award's own part is worked out once per
   // award, on the award's lines, and read from there).
-  part: (column: ExportColumn, value: string, level: LineLevel) => string;
+  part: (column: ExportColumn, value: string) => string;
   // A line's text, from the SQL of its shown columns' parts (undefined: the level lacks it).
   record: (level: LineLevel, parts: (column: ExportColumn) => string | undefined) => string;
   // A line of its own that starts each section (before every other), its text from the
@@ -112,7 +112,7 @@ function partSql(
     return `w.${column.key}`;
   }
   const value = valueSql(columns, column, level, asAt);
-  const part = format.part(column, value.sql, level);
+  const part = format.part(column, value.sql);
   return value.readsLine ? part : `(SELECT ${part})`;
 }
 
@@ -122,7 +122,7 @@ function partSql(
 // the totals: an award's lines all share them.
 const SORT_KEYS = ['financial_year', 'quarter', 'kind', 'force_area_code', 'applicant_type'];
 const AWARD_KEYS = ['force_area_code', 'applicant_type'];
-export const LINE_ORDER = `l.section, l.total_order, l.award_order, l.rank, ${SORT_KEYS.map((key) => `l.${key}`).join(', ')}`;
+const LINE_ORDER = `l.section, l.total_order, l.award_order, l.rank, ${SORT_KEYS.map((key) => `l.${key}`).join(', ')}`;
 
 // The query PostgreSQL writes a file's lines with, for `COPY (…) TO STDOUT`: COPY takes no
 // parameters, so the round and the moment are written into it as literals. A year or quarter

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { type Cell, type ExportColumn, sqlColumns } from './export-column';
+import { RETURN_ID_COLUMN } from './export-columns.spec-fixture';
 import { SPEND_COLUMNS } from './spend-columns';
 import { writeSpendCsv } from './spend-csv';
 import type { SpendLines } from './spend-export';
@@ -21,17 +22,6 @@ const EXTRA: ExportColumn = {
     levels: ['award', 'year', 'quarter'],
     value: (line) => String(line.get('reference') ?? '').length,
   },
-  csv: true,
-  excel: true,
-};
-// And one read from the database, on quarter lines only.
-const EXTRA_SQL: ExportColumn = {
-  key: 'return_id',
-  heading: 'Return id',
-  type: 'text',
-  width: 38,
-  sqlType: 'text',
-  sql: { quarter: 'd.id::text' },
   csv: true,
   excel: true,
 };
@@ -231,7 +221,7 @@ describe('spend exports written from the column definition', () => {
   });
 
   it('shows a column added in one place in the query, the CSV and every sheet of its levels', async () => {
-    const columns = [...SPEND_COLUMNS, EXTRA, EXTRA_SQL];
+    const columns = [...SPEND_COLUMNS, EXTRA, RETURN_ID_COLUMN];
     // The query: the database column in every UNION branch, NULL where a level lacks it.
     const sql = exportLines('csv', columns);
     expect(sql.match(/d\.id::text AS return_id/g)).toHaveLength(1);
