@@ -11,6 +11,9 @@ COPY package.json package-lock.json ./
 COPY client/package.json client/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+# The portal's API client is built first: the server's pages import it.
+COPY client/tsconfig.json client/
+COPY client/src client/src
 COPY src src
 COPY migrations migrations
 COPY bench bench
@@ -21,10 +24,12 @@ ENV NODE_ENV=production \
     PORT=3000 \
     HOST=0.0.0.0
 WORKDIR /app
-# The client workspace's manifest only: npm ci needs it, the server never loads the client.
+# The client workspace's manifest (npm ci links the workspace) and its build: the portal's pages
+# load it.
 COPY package.json package-lock.json ./
 COPY client/package.json client/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/client/dist client/dist
 COPY --from=build /app/dist/src dist/src
 COPY --from=build /app/dist/migrations dist/migrations
 COPY templates templates
