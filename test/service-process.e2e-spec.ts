@@ -185,6 +185,19 @@ describe('service process: start-up, shutdown and Redis outages', () => {
         expect(stopped.ms).toBeLessThan(10_000);
         expect(first.output()).toContain('handed back to the queue');
         expectQuiet(first.output());
+        // Handed back means waiting for the next worker, not left active until its lock lapses
+        // and the stalled-job check (twice the lock's 30 s) gives it out again.
+        const queue = new Queue(QUEUES.email, {
+          connection: { url: redis.url },
+          prefix: `${t.config.redisPrefix}:bull`,
+        });
+        queue.on('error', () => undefined);
+        try {
+          const states = await Promise.all(midSend.map((id) => queue.getJobState(id)));
+          expect(states).toEqual(midSend.map(() => 'waiting'));
+        } finally {
+          await queue.close();
+        }
 
         smtp.delayMs = 0;
         second = await spawnService('worker', env);

@@ -71,6 +71,17 @@ export class WatchedWorker<D = unknown, R = unknown, N extends string = string> 
     }
   }
 
+  // A paused or closing worker takes no job. BullMQ checks that before it waits for one, not
+  // after: a wait begun before the shutdown's pause returns when a job is handed back, and the
+  // job went to this worker again, active until its lock lapsed and the stalled-job check gave
+  // it out (a minute for a mail).
+  protected override async moveToActive(token: string, name?: string): Promise<Job<D, R, N>> {
+    if (this.isPaused() || this.closing) {
+      return undefined as unknown as Job<D, R, N>;
+    }
+    return super.moveToActive(token, name);
+  }
+
   runningIds(): string[] {
     return [...this.jobsHere.keys()];
   }
