@@ -256,12 +256,13 @@ describe('two-factor sign-in (TOTP)', () => {
           .send({ challenge, code: '000000' });
         expectProblem(refused.body, 401, 'second-factor-code-wrong');
       }
-      // The next attempt, on this challenge or a new one, is told to wait and for how long.
+      // The next attempt, on this challenge or a new one, is told to wait and for how long, with
+      // the right code (the same both times: were it read and taken, the second would be 401).
       for (const next of [challenge, await challengeFrom()]) {
         const waiting = await strict
           .http()
           .post('/api/v1/auth/login/second-factor')
-          .send({ challenge: next, code: await unusedCode(user.email) });
+          .send({ challenge: next, code: await codeAtStep(user.secret, 0) });
         expectProblem(waiting.body, 429, 'too-many-requests');
         expect(Number(waiting.headers['retry-after'])).toBeGreaterThan(0);
         expect(Number(waiting.headers['retry-after'])).toBeLessThanOrEqual(60);
