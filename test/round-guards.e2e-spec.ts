@@ -102,7 +102,7 @@ describe('round lifecycle guards', () => {
       const refused = await command(setup.roundId, 'close-out');
       expectProblem(refused.body, 409, 'round-not-settled');
       expect(refused.body.detail).toMatch(
-        /1 award not finished, 1 return not approved, 1 payment not made \(15000000 pence approved but unpaid\)/,
+        /1 award not finished, 1 return not approved, 1 payment not made \(£150,000.00 approved but unpaid\)/,
       );
       const reference = setup.bid.reference;
       const q1DueOn = (

@@ -179,7 +179,7 @@ describe('closeOutRefusal', () => {
     expect(closeOutRefusal([])).toBeNull();
   });
 
-  it('counts what is left by kind and totals the approved but unpaid pence', () => {
+  it('counts what is left by kind and totals what is approved but unpaid, in pounds', () => {
     expect(
       closeOutRefusal([
         item('award', 30_000_000),
@@ -190,7 +190,7 @@ describe('closeOutRefusal', () => {
         item('payment', 4_500_000),
       ]),
     ).toBe(
-      '2 awards not finished, 2 returns not approved, 2 payments not made (19500000 pence approved but unpaid); see outstanding for each. Settle them before closing out',
+      '2 awards not finished, 2 returns not approved, 2 payments not made (£195,000.00 approved but unpaid); see outstanding for each. Settle them before closing out',
     );
     expect(closeOutRefusal([item('return', 0)])).toBe(
       '1 return not approved; see outstanding for each. Settle them before closing out',

@@ -4,6 +4,7 @@ import {
   formatUkDate,
   londonDateOf,
 } from '../common/london-time';
+import { formatPounds } from '../common/money';
 import type { FieldError } from '../common/problem';
 import type { OrganisationType } from '../organisations/organisation.entity';
 import { financialYearsBetween, isFinancialYear } from './financial-year';
@@ -278,5 +279,5 @@ export function closeOutRefusal(items: OutstandingItem[]): string | null {
   const owed = items
     .filter((item) => item.kind === 'payment')
     .reduce((sum, item) => sum + item.amountPence, 0);
-  return `${parts.join(', ')}${owed > 0 ? ` (${owed} pence approved but unpaid)` : ''}; see outstanding for each. Settle them before closing out`;
+  return `${parts.join(', ')}${owed > 0 ? ` (${formatPounds(owed)} approved but unpaid)` : ''}; see outstanding for each. Settle them before closing out`;
 }
