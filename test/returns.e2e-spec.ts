@@ -67,7 +67,7 @@ describe('returns: an award’s year of delivery', () => {
       return api()
         .post(`/api/v1/payments/${payment?.id}/record`)
         .set(setup.payer)
-        .send({ paidOn: new Date().toISOString().slice(0, 10), reference: `BACS-Q${n}` })
+        .send({ paidOn: londonDateOf(new Date()), reference: `BACS-Q${n}` })
         .expect(status);
     },
   });
@@ -344,7 +344,7 @@ describe('returns: an award’s year of delivery', () => {
     expectProblem(again.body, 409, 'payment-already-made');
     // The day it was paid as people in the UK write it, not as ISO.
     expect(again.body.detail).toBe(
-      `This payment was recorded as made on ${formatUkDate(new Date().toISOString().slice(0, 10))} (reference BACS-Q1).`,
+      `This payment was recorded as made on ${formatUkDate(londonDateOf(new Date()))} (reference BACS-Q1).`,
     );
     await expectPaymentReadAsListed(1);
 

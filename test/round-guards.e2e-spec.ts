@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import type { Role } from '../src/common/access';
-import { formatUkDate } from '../src/common/london-time';
+import { formatUkDate, londonDateOf } from '../src/common/london-time';
 import { expectProblem, type TestApp } from './support/app';
 import { fullAward, moderatedRound } from './support/awards';
 import type { BiddingWorld } from './support/bids';
@@ -49,7 +49,7 @@ describe('round lifecycle guards', () => {
     api()
       .post(`/api/v1/payments/${paymentId}/record`)
       .set(setup.payer)
-      .send({ paidOn: new Date().toISOString().slice(0, 10), reference: `BACS-${uniqueSuffix()}` });
+      .send({ paidOn: londonDateOf(new Date()), reference: `BACS-${uniqueSuffix()}` });
   const command = (roundId: string, name: string, body?: object) =>
     api().post(`/api/v1/rounds/${roundId}/${name}`).set(as('admin')).send(body);
   const auditOf = async (roundId: string) =>

@@ -1,3 +1,4 @@
+import { londonDateOf } from '../../src/common/london-time';
 import type { AssignmentDto } from '../../src/assessment/assessment-response.dto';
 import { BidDraftingService } from '../../src/bids/bid-drafting.service';
 import type { BidDto } from '../../src/bids/bid-response.dto';
@@ -138,7 +139,7 @@ export async function recordDueDiligence(
     .set(world.as('finance'))
     .send({
       rating,
-      checkedOn: new Date().toISOString().slice(0, 10),
+      checkedOn: londonDateOf(new Date()),
       notes: 'Companies House and credit records checked.',
     })
     .expect(201);

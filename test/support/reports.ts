@@ -1,3 +1,4 @@
+import { londonDateOf } from '../../src/common/london-time';
 import { activeAward, type ReturnsWorld } from './returns';
 import { createAccount } from './accounts';
 import { login, type TestApp, tokensByRole } from './app';
@@ -65,7 +66,7 @@ export async function twoYearRound(
     api()
       .post(`/api/v1/payments/${paymentId}/record`)
       .set(setup.payer)
-      .send({ paidOn: new Date().toISOString().slice(0, 10), reference })
+      .send({ paidOn: londonDateOf(new Date()), reference })
       .expect(200);
 
   await send(1, { spend: [line('2024/25', 'capital', 9_000_000)] });
