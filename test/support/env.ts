@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { workerDatabaseName } from './test-database';
+import { workerDatabaseName } from './worker-database';
 
 // Every e2e worker: UTC clock (deadlines depend on it) and test mode.
 process.env.TZ = 'UTC';

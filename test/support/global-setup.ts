@@ -4,13 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config';
 import { signInDemoUsers } from './demo-tokens';
-import {
-  migrateAndSeed,
-  onServer,
-  TEST_DATABASE_SERVER,
-  testDatabaseName,
-  workerDatabaseName,
-} from './test-database';
+import { migrateAndSeed, onServer, TEST_DATABASE_SERVER, testDatabaseName } from './test-database';
+import { workerDatabaseName } from './worker-database';
 
 // Once per run: a fresh database migrated by the real migrations, with the demo data (so each
 // role has a user), and a Redis key prefix of its own. Test workers inherit the environment.

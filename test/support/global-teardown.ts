@@ -1,7 +1,8 @@
 import { rmSync } from 'node:fs';
 import Redis from 'ioredis';
 import { removeTestBuild } from './test-build';
-import { onServer, workerDatabaseName } from './test-database';
+import { onServer } from './test-database';
+import { workerDatabaseName } from './worker-database';
 
 // Leaves nothing behind: the run's database, its compiled app and every Redis key under the
 // run's prefix.

@@ -17,11 +17,6 @@ export function testDatabaseName(runId: string): string {
   return name;
 }
 
-// A test worker's copy of the run's database (made in the global setup when there are several).
-export function workerDatabaseName(database: string, worker: string): string {
-  return `${database}_w${worker}`;
-}
-
 // Runs statements against the server's maintenance database (CREATE/DROP DATABASE).
 export async function onServer(...statements: string[]): Promise<void> {
   const server = await new DataSource({
