@@ -47,7 +47,8 @@ type Budget = (cap: number, reserved: number) => number;
 
 // The process's own stop, in place of Nest's enableShutdownHooks (which waits as long as the
 // slowest job and closes the database before in-flight requests have finished):
-// 1. stop accepting connections and let in-flight requests finish (at most HTTP_DRAIN_MS);
+// 1. stop accepting connections and let in-flight requests finish (at most HTTP_DRAIN_MS, or
+//    all the time the later steps leave in a process without workers);
 // 2. stop taking jobs; let running ones finish for JOBS_FINISH_MS; then ask them to stop (a job
 //    that stops goes back to the waiting list for another worker once it has stopped, never
 //    while it still runs here); the rest keep their lock, which lapses once this process has
@@ -95,7 +96,12 @@ export class GracefulShutdown {
     this.logger.log(`${reason}: stopping`);
     if (http) {
       step = 'finishing in-flight requests';
-      const drain = budget(HTTP_DRAIN_MS, JOBS_STOP_MS + 3 * WORKER_CALL_MS + APP_CLOSE_MS);
+      // A process with no workers (PROCESS_ROLE=api) has no jobs to stop: its requests may use
+      // the time the workers' steps would have had.
+      const drain =
+        watchedWorkers().length > 0
+          ? budget(HTTP_DRAIN_MS, JOBS_STOP_MS + 3 * WORKER_CALL_MS + APP_CLOSE_MS)
+          : budget(Infinity, APP_CLOSE_MS + PROBES_CLOSE_MS);
       if ((await this.drain(http, drain)) === false) {
         this.logger.warn(`Requests still running after ${drain} ms are cut off`);
         http.getHttpServer().closeAllConnections();
