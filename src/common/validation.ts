@@ -220,7 +220,8 @@ export function TrimmedText(min: number, max: number): PropertyDecorator {
   };
 }
 
-function isCalendarDate(value: string): boolean {
+// A real day of the calendar written `YYYY-MM-DD` (not 30 February, which Date.parse accepts).
+export function isCalendarDate(value: string): boolean {
   const date = new Date(`${value}T00:00:00Z`);
   return (
     /^(19|2\d)\d{2}-\d{2}-\d{2}$/.test(value) &&

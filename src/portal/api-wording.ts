@@ -1,4 +1,5 @@
-import { formatUkDate } from '../common/london-time';
+import { formatLondonZoned, formatUkDate } from '../common/london-time';
+import { isCalendarDate } from '../common/validation';
 
 // The API's refusals are written for developers as much as for people: field names, ISO dates,
 // seconds. Every API sentence a portal page shows passes through here once (formProblems, and
@@ -24,7 +25,12 @@ const REWORDINGS: readonly Rewording[] = [
   },
 ];
 
-// An API sentence in the portal's words: a known one reworded, ISO dates as UK dates.
+// An ISO instant (`2027-03-31T12:00:00Z`, seconds and an offset optional) and an ISO date.
+const ISO_INSTANT = /\b(\d{4}-\d{2}-\d{2})T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})/g;
+const ISO_DATE = /\b(\d{4}-\d{2}-\d{2})(?![\dT:])/g;
+
+// An API sentence in the portal's words: a known one reworded, ISO instants as UK times with the
+// clock named, ISO dates as UK dates.
 export function inPortalWords(message: string, field = ''): string {
   let said = message;
   for (const rewording of REWORDINGS) {
@@ -36,9 +42,13 @@ export function inPortalWords(message: string, field = ''): string {
       said = rewording.say(found);
     }
   }
-  return said.replace(/\b(\d{4}-\d{2}-\d{2})(?![\dT:])/g, (iso) =>
-    Number.isNaN(Date.parse(iso)) ? iso : formatUkDate(iso),
-  );
+  return said
+    .replace(ISO_INSTANT, (iso, date: string) =>
+      isCalendarDate(date) && !Number.isNaN(Date.parse(iso))
+        ? formatLondonZoned(new Date(iso))
+        : iso,
+    )
+    .replace(ISO_DATE, (iso) => (isCalendarDate(iso) ? formatUkDate(iso) : iso));
 }
 
 function inMinutes(seconds: number): string {
