@@ -18,7 +18,8 @@ drop_database() {
 }
 started=
 cleanup() {
-  if [ -n "$started" ] && kill -0 "$started" 2>/dev/null; then
+  # The whole group: the server may outlive npm.
+  if [ -n "$started" ]; then
     kill -- "-$started" 2>/dev/null || true
   fi
   drop_database || true

@@ -5,7 +5,7 @@ import { AuthenticatedUser, CurrentUser } from '../common/access';
 import { UuidParam } from '../common/validation';
 import { RoundDeliveryService } from './round-delivery.service';
 import { CloseOutProblemDto, RoundDto, StartDeliveryProblemDto } from './round-response.dto';
-import { StartDeliveryDto } from './round.dto';
+import { StartDeliveryDto } from './round-delivery.dto';
 import { RoundCommandRoute } from './rounds.controller';
 import { Refuses } from '../openapi/refusals';
 

@@ -5,7 +5,7 @@ import { AwardDeliveryService } from '../awards/award-delivery.service';
 import { formatLondonZoned } from '../common/london-time';
 import { ReturnsService } from '../returns/returns.service';
 import type { RoundDto } from './round-response.dto';
-import type { StartDeliveryDto } from './round.dto';
+import type { StartDeliveryDto } from './round-delivery.dto';
 import { closeOutRefusal, startDeliveryRefusal } from './rounds.rules';
 import { type RoundCommandGuard, RoundsService } from './rounds.service';
 import { roundError } from './rounds.errors';

@@ -380,25 +380,3 @@ export class RoundQuery extends PageQuery {
   @SearchParam('rounds whose code or name')
   q?: string;
 }
-
-export class StartDeliveryDto {
-  @ApiPropertyOptional({
-    default: false,
-    example: true,
-    description: 'Start delivery although some grant offers are still open (needs a reason)',
-  })
-  @IsOptional()
-  @IsBoolean()
-  confirmOpenOffers?: boolean;
-
-  @ApiPropertyOptional({
-    maxLength: 2000,
-    example: 'Two recipients asked for more time; delivery of the others cannot wait.',
-    description: 'Why delivery starts with offers open; required with confirmOpenOffers, audited',
-  })
-  @IsOptional()
-  @Transform(trimString)
-  @IsString()
-  @MaxLength(2000)
-  reason?: string;
-}
