@@ -18,11 +18,12 @@ describe('bids: drafts, retried creates and reminders', () => {
   let worker: INestApplicationContext;
   let pcc: Bidder;
   let council: Bidder;
+  let charity: Bidder;
   const as = (role: Role) => world.as(role);
 
   beforeAll(async () => {
     world = await startBidding();
-    ({ t, smtp, worker, pcc, council } = world);
+    ({ t, smtp, worker, pcc, council, charity } = world);
   });
   afterAll(() => world.close());
 
@@ -261,5 +262,51 @@ describe('bids: drafts, retried creates and reminders', () => {
     await eventually(() => expect(reminders()).toHaveLength(2));
     expect(reminders()[0].text).toContain('is still a draft');
     expect(smtp.to(pcc.email).filter((m) => m.subject.startsWith('Reminder: bid'))).toEqual([]);
+  });
+
+  it('keeps a draft withdrawn before submission with its bidder: the PCC and the Home Office see no such bid', async () => {
+    const round = await openRound(t, as('admin'));
+    const draft = (
+      await t
+        .http()
+        .post('/api/v1/bids')
+        .set(charity.headers)
+        .send({ ...validBid(round), title: 'Never sent' })
+        .expect(201)
+    ).body as BidDto;
+    await t
+      .http()
+      .post(`/api/v1/bids/${draft.id}/withdraw`)
+      .set(charity.headers)
+      .send({ reason: 'Thought better of it' })
+      .expect(200);
+    // The bidder still has its working copy.
+    await t.http().get(`/api/v1/bids/${draft.id}`).set(charity.headers).expect(200);
+
+    // Never submitted, it is as unknown to the area's PCC and to staff as an id that never was.
+    for (const headers of [pcc.headers, as('moderator'), as('admin')]) {
+      for (const path of ['', '/eligibility', '/documents']) {
+        const refused = await t.http().get(`/api/v1/bids/${draft.id}${path}`).set(headers);
+        expect([refused.status, refused.body.code]).toEqual([404, 'not-found']);
+      }
+      const listed = await t
+        .http()
+        .get(`/api/v1/bids?roundId=${round.id}&limit=100`)
+        .set(headers)
+        .expect(200);
+      expect(listed.body.items.map((b: BidDto) => b.id)).not.toContain(draft.id);
+    }
+    const ranking = await t
+      .http()
+      .get(`/api/v1/rounds/${round.id}/pcc-ranking`)
+      .set(pcc.headers)
+      .expect(200);
+    expect(ranking.body.bids.map((b: { id: string }) => b.id)).not.toContain(draft.id);
+    const declined = await t
+      .http()
+      .post(`/api/v1/bids/${draft.id}/decline-endorsement`)
+      .set(pcc.headers)
+      .send({ reason: 'Not a priority for the area' });
+    expect([declined.status, declined.body.code]).toEqual([404, 'not-found']);
   });
 });
