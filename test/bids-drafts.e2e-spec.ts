@@ -6,7 +6,16 @@ import type { BidDto } from '../src/bids/bid-response.dto';
 import type { Role } from '../src/common/access';
 import { ReminderScanService } from '../src/notifications/reminder-scan.service';
 import { login, TestApp } from './support/app';
-import { Bidder, BiddingWorld, openRound, startBidding, validBid } from './support/bids';
+import {
+  Bidder,
+  bidderOf,
+  BiddingWorld,
+  NORTHUMBRIA_PCC,
+  openRound,
+  organisationIds,
+  startBidding,
+  validBid,
+} from './support/bids';
 import { eventually, type TestSmtpServer } from './support/smtp';
 
 const DAY = 86_400_000;
@@ -96,6 +105,47 @@ describe('bids: drafts, retried creates and reminders', () => {
       .set(council.headers)
       .expect(200);
     expect(mine.body.total).toBe(1);
+  });
+
+  it('answers a retried create from someone who has since moved organisation with no bid of their old one', async () => {
+    const round = await openRound(t, as('admin'));
+    const orgs = await organisationIds(t, as('admin'));
+    const mover = await bidderOf(t, as('admin'), orgs[NORTHUMBRIA_PCC]);
+    const key = `mover-${round.code}`;
+    const body = validBid(round, { title: 'Made before the move' });
+    const first = await t
+      .http()
+      .post('/api/v1/bids')
+      .set(mover.headers)
+      .set('idempotency-key', key)
+      .send(body)
+      .expect(201);
+    const [me] = (
+      await t
+        .http()
+        .get(`/api/v1/users?email=${encodeURIComponent(mover.email)}`)
+        .set(as('admin'))
+        .expect(200)
+    ).body.items as { id: string }[];
+    await t
+      .http()
+      .patch(`/api/v1/users/${me.id}`)
+      .set(as('admin'))
+      .send({ organisationId: orgs['Newcastle upon Tyne City Council'] })
+      .expect(200);
+    const now = { authorization: `Bearer ${await login(t, mover.email, mover.password)}` };
+    await t.http().get(`/api/v1/bids/${first.body.id}`).set(now).expect(404);
+
+    // The same key and body again: the PCC's bid is no longer theirs to be answered with.
+    const retried = await t
+      .http()
+      .post('/api/v1/bids')
+      .set(now)
+      .set('idempotency-key', key)
+      .send(body);
+    expect([retried.status, retried.body.code]).toEqual([422, 'idempotency-key-reused']);
+    expect(retried.body.id).toBeUndefined();
+    expect(JSON.stringify(retried.body)).not.toContain(first.body.reference);
   });
 
   it('answers ten parallel creates with one Idempotency-Key with the one bid the first made', async () => {
