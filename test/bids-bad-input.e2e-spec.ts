@@ -182,6 +182,27 @@ describe('bids: bad input is refused and changes nothing', () => {
     expect(fields(badRound.body)).toEqual(['roundId']);
     await t.http().get('/api/v1/bids/42').set(council.headers).expect(400);
   });
+
+  it('takes a bid’s id written in capitals as the same id, never as a failure of ours', async () => {
+    const upper = bid.id.toUpperCase();
+    const read = await t.http().get(`/api/v1/bids/${upper}`).set(council.headers).expect(200);
+    expect(read.body.id).toBe(bid.id);
+    const saved = await t
+      .http()
+      .patch(`/api/v1/bids/${upper}`)
+      .set(council.headers)
+      .set('if-match', `"${bid.version}"`)
+      .send({ title: bid.title });
+    expect([saved.status, saved.body.id, saved.body.version]).toEqual([200, bid.id, bid.version]);
+    const stale = await t
+      .http()
+      .post(`/api/v1/bids/${upper}/submit`)
+      .set(council.headers)
+      .set('if-match', `"${bid.version + 1}"`);
+    expect([stale.status, stale.body.code]).toEqual([412, 'version-mismatch']);
+    const stranger404 = await t.http().get(`/api/v1/bids/${upper}`).set(stranger.headers);
+    expect([stranger404.status, stranger404.body.code]).toEqual([404, 'not-found']);
+  });
 });
 
 describe('bids: the bidding window is the server’s clock', () => {

@@ -6,7 +6,16 @@ import type { BidDto } from '../src/bids/bid-response.dto';
 import type { Role } from '../src/common/access';
 import { ReminderScanService } from '../src/notifications/reminder-scan.service';
 import { login, TestApp } from './support/app';
-import { Bidder, BiddingWorld, openRound, startBidding, validBid } from './support/bids';
+import {
+  Bidder,
+  bidderOf,
+  BiddingWorld,
+  NORTHUMBRIA_PCC,
+  openRound,
+  organisationIds,
+  startBidding,
+  validBid,
+} from './support/bids';
 import { eventually, type TestSmtpServer } from './support/smtp';
 
 const DAY = 86_400_000;
@@ -18,11 +27,12 @@ describe('bids: drafts, retried creates and reminders', () => {
   let worker: INestApplicationContext;
   let pcc: Bidder;
   let council: Bidder;
+  let charity: Bidder;
   const as = (role: Role) => world.as(role);
 
   beforeAll(async () => {
     world = await startBidding();
-    ({ t, smtp, worker, pcc, council } = world);
+    ({ t, smtp, worker, pcc, council, charity } = world);
   });
   afterAll(() => world.close());
 
@@ -95,6 +105,47 @@ describe('bids: drafts, retried creates and reminders', () => {
       .set(council.headers)
       .expect(200);
     expect(mine.body.total).toBe(1);
+  });
+
+  it('answers a retried create from someone who has since moved organisation with no bid of their old one', async () => {
+    const round = await openRound(t, as('admin'));
+    const orgs = await organisationIds(t, as('admin'));
+    const mover = await bidderOf(t, as('admin'), orgs[NORTHUMBRIA_PCC]);
+    const key = `mover-${round.code}`;
+    const body = validBid(round, { title: 'Made before the move' });
+    const first = await t
+      .http()
+      .post('/api/v1/bids')
+      .set(mover.headers)
+      .set('idempotency-key', key)
+      .send(body)
+      .expect(201);
+    const [me] = (
+      await t
+        .http()
+        .get(`/api/v1/users?email=${encodeURIComponent(mover.email)}`)
+        .set(as('admin'))
+        .expect(200)
+    ).body.items as { id: string }[];
+    await t
+      .http()
+      .patch(`/api/v1/users/${me.id}`)
+      .set(as('admin'))
+      .send({ organisationId: orgs['Newcastle upon Tyne City Council'] })
+      .expect(200);
+    const now = { authorization: `Bearer ${await login(t, mover.email, mover.password)}` };
+    await t.http().get(`/api/v1/bids/${first.body.id}`).set(now).expect(404);
+
+    // The same key and body again: the PCC's bid is no longer theirs to be answered with.
+    const retried = await t
+      .http()
+      .post('/api/v1/bids')
+      .set(now)
+      .set('idempotency-key', key)
+      .send(body);
+    expect([retried.status, retried.body.code]).toEqual([422, 'idempotency-key-reused']);
+    expect(retried.body.id).toBeUndefined();
+    expect(JSON.stringify(retried.body)).not.toContain(first.body.reference);
   });
 
   it('answers ten parallel creates with one Idempotency-Key with the one bid the first made', async () => {
@@ -261,5 +312,51 @@ describe('bids: drafts, retried creates and reminders', () => {
     await eventually(() => expect(reminders()).toHaveLength(2));
     expect(reminders()[0].text).toContain('is still a draft');
     expect(smtp.to(pcc.email).filter((m) => m.subject.startsWith('Reminder: bid'))).toEqual([]);
+  });
+
+  it('keeps a draft withdrawn before submission with its bidder: the PCC and the Home Office see no such bid', async () => {
+    const round = await openRound(t, as('admin'));
+    const draft = (
+      await t
+        .http()
+        .post('/api/v1/bids')
+        .set(charity.headers)
+        .send({ ...validBid(round), title: 'Never sent' })
+        .expect(201)
+    ).body as BidDto;
+    await t
+      .http()
+      .post(`/api/v1/bids/${draft.id}/withdraw`)
+      .set(charity.headers)
+      .send({ reason: 'Thought better of it' })
+      .expect(200);
+    // The bidder still has its working copy.
+    await t.http().get(`/api/v1/bids/${draft.id}`).set(charity.headers).expect(200);
+
+    // Never submitted, it is as unknown to the area's PCC and to staff as an id that never was.
+    for (const headers of [pcc.headers, as('moderator'), as('admin')]) {
+      for (const path of ['', '/eligibility', '/documents']) {
+        const refused = await t.http().get(`/api/v1/bids/${draft.id}${path}`).set(headers);
+        expect([refused.status, refused.body.code]).toEqual([404, 'not-found']);
+      }
+      const listed = await t
+        .http()
+        .get(`/api/v1/bids?roundId=${round.id}&limit=100`)
+        .set(headers)
+        .expect(200);
+      expect(listed.body.items.map((b: BidDto) => b.id)).not.toContain(draft.id);
+    }
+    const ranking = await t
+      .http()
+      .get(`/api/v1/rounds/${round.id}/pcc-ranking`)
+      .set(pcc.headers)
+      .expect(200);
+    expect(ranking.body.bids.map((b: { id: string }) => b.id)).not.toContain(draft.id);
+    const declined = await t
+      .http()
+      .post(`/api/v1/bids/${draft.id}/decline-endorsement`)
+      .set(pcc.headers)
+      .send({ reason: 'Not a priority for the area' });
+    expect([declined.status, declined.body.code]).toEqual([404, 'not-found']);
   });
 });

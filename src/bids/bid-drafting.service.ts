@@ -93,7 +93,8 @@ export class BidDraftingService {
       await this.store.lockCreationKey(manager, user.id, idempotencyKey);
       const earlier = await this.store.findByCreationKey(manager, user.id, idempotencyKey);
       if (earlier) {
-        if (earlier.creationHash !== hash) {
+        // A key used before its user moved organisation names a bid no longer theirs to read.
+        if (earlier.creationHash !== hash || earlier.organisationId !== user.organisationId) {
           throw commonError('idempotency-key-reused', {
             message:
               'This Idempotency-Key was already used for a different bid; use a new key for a new bid.',

@@ -13,7 +13,7 @@ import { endorsementDecided } from './bid-emails';
 import type { AreaRankingResponseDto, BidDto } from './bid-response.dto';
 import { BidEndorsementStore } from './bid-endorsement-store';
 import { BidStore } from './bid-store';
-import { isAwaitingEndorsement, isOutOfDraft, isRankableBid } from './bid-lifecycle';
+import { isAwaitingEndorsement, isRankableBid, wasSubmitted } from './bid-lifecycle';
 import { isEndorsingRound } from '../rounds/round-lifecycle';
 import { endorsementState, toBidDto } from './loaded-bid';
 import type { EndorsementDecision } from './bid.entity';
@@ -48,7 +48,7 @@ export class BidEndorsementService {
       const pcc = await this.pccOf(user, manager);
       const bid = await this.store.lock(manager, id);
       const own = bid.organisationId === pcc.id;
-      if (bid.forceAreaCode !== pcc.forceAreaCode || (!isOutOfDraft(bid) && !own)) {
+      if (bid.forceAreaCode !== pcc.forceAreaCode || (!wasSubmitted(bid) && !own)) {
         throw notFound('Bid');
       }
       if (!bid.needsEndorsement) {
@@ -170,7 +170,7 @@ export class BidEndorsementService {
   ): Promise<AreaRankingResponseDto> {
     const bids = await this.endorsements.listOfArea(manager, round.id, pcc.forceAreaCode as string);
     const visible = bids
-      .filter((bid) => isOutOfDraft(bid) || bid.organisationId === pcc.id)
+      .filter((bid) => wasSubmitted(bid) || bid.organisationId === pcc.id)
       .sort((a, b) => (a.pccRank ?? Infinity) - (b.pccRank ?? Infinity));
     return {
       roundId: round.id,

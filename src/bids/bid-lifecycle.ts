@@ -9,16 +9,23 @@ import { textListSql } from '../database/sql-text';
 // "Closes" is the bid's organisation's own close time (the round's, or its deadline extension).
 
 // A draft is the bidder's working copy: nobody outside its organisation sees it, the Home
-// Office and the area's PCC see only what is out of draft.
+// Office and the area's PCC see only what was submitted (wasSubmitted).
 export const DRAFT_BID_STATUS = 'draft' satisfies BidStatus;
 
 export function isOutOfDraft(bid: { status: BidStatus }): boolean {
   return bid.status !== DRAFT_BID_STATUS;
 }
 
+// What the Home Office and the area's PCC may see: a bid that was submitted, whatever became of
+// it since. A draft withdrawn unsubmitted is out of draft but was never sent to anyone, so it
+// stays its bidder's working copy. Only submission sets submitted_at (ck_bids_submitted_at).
+export function wasSubmitted(bid: { submittedAt: Date | null }): boolean {
+  return bid.submittedAt !== null;
+}
+
 // The same rule in SQL over `bids <alias>`.
-export function outOfDraftBidSql(alias: string): string {
-  return `${alias}.status <> '${DRAFT_BID_STATUS}'`;
+export function submittedBidSql(alias: string): string {
+  return `${alias}.submitted_at IS NOT NULL`;
 }
 
 // The draft reminder's steps: days before the round closes.

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import type { AuthenticatedUser } from '../common/access';
 import { applySearch, applySort } from '../common/list-query';
 import { preparedQuery } from '../database/prepared-query';
-import { outOfDraftBidSql } from './bid-lifecycle';
+import { submittedBidSql } from './bid-lifecycle';
 import { BID_SORT_COLUMNS, type BidQuery } from './bid.dto';
 import { Bid } from './bid.entity';
 import type { LoadedBid } from './loaded-bid';
@@ -26,13 +26,13 @@ export class BidListStore {
       .addSelect('count(*) OVER ()', 'total');
     applySort(builder, BID_SORT_COLUMNS, query.sort, ['b.reference', 'b.id']);
     if (viewer.role !== 'applicant') {
-      builder.where(outOfDraftBidSql('b'));
+      builder.where(submittedBidSql('b'));
     } else {
       // The viewer's own bids, and for a PCC office the submitted bids of its force area (as
       // mayRead decides for one bid), the area read in the same query.
       builder.where(
         `(b.organisation_id = :own OR (b.force_area_code = (SELECT pcc.force_area_code
-           FROM organisations pcc WHERE pcc.id = :own AND pcc.type = 'pcc') AND ${outOfDraftBidSql('b')}))`,
+           FROM organisations pcc WHERE pcc.id = :own AND pcc.type = 'pcc') AND ${submittedBidSql('b')}))`,
         { own: viewer.organisationId },
       );
     }

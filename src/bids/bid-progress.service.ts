@@ -6,7 +6,7 @@ import type { BidDto } from './bid-response.dto';
 import type { BidCostLine } from './bid-lines.entity';
 import { BidAssessmentStore } from './bid-assessment-store';
 import { BidEndorsementStore } from './bid-endorsement-store';
-import { isFailable, isOutOfDraft } from './bid-lifecycle';
+import { isFailable, wasSubmitted } from './bid-lifecycle';
 import { BidStore } from './bid-store';
 import { endorsementState, toBidDto } from './loaded-bid';
 import { Bid, BidStatus } from './bid.entity';
@@ -87,7 +87,7 @@ export class BidProgressService {
     const bid = lock
       ? await this.store.lockRow(manager, id)
       : await this.progress.findRow(manager, id);
-    if (!bid || !isOutOfDraft(bid)) {
+    if (!bid || !wasSubmitted(bid)) {
       throw notFound('Bid');
     }
     return forAssessment(await this.store.load(manager, id));
@@ -111,7 +111,7 @@ export class BidProgressService {
   // The bid as submitted, for those assessing it.
   async readSubmitted(manager: EntityManager, id: string): Promise<BidDto> {
     const bid = await this.store.load(manager, id);
-    if (!isOutOfDraft(bid)) {
+    if (!wasSubmitted(bid)) {
       throw notFound('Bid');
     }
     return toBidDto(bid);
@@ -157,7 +157,7 @@ export class BidProgressService {
     now: Date,
   ): Promise<BidDto> {
     const bid = await this.store.lock(manager, id);
-    if (!isOutOfDraft(bid)) {
+    if (!wasSubmitted(bid)) {
       throw notFound('Bid');
     }
     if (!isFailable(bid)) {

@@ -14,7 +14,7 @@ import { BidStore } from './bid-store';
 import { LoadedBid, toBidDto } from './loaded-bid';
 import type { BidQuery } from './bid.dto';
 import { Bid } from './bid.entity';
-import { isOutOfDraft } from './bid-lifecycle';
+import { wasSubmitted } from './bid-lifecycle';
 import { notFound } from '../common/common.errors';
 
 // Who is looking: Home Office staff, or an applicant with their organisation and, for a PCC
@@ -25,11 +25,11 @@ export type BidViewer =
 export function mayRead(viewer: BidViewer, bid: Bid): boolean {
   if (viewer.kind === 'staff') {
     // A draft is the bidder's working copy; the Home Office sees what was submitted.
-    return isOutOfDraft(bid);
+    return wasSubmitted(bid);
   }
   return (
     bid.organisationId === viewer.organisationId ||
-    (viewer.pccArea !== null && bid.forceAreaCode === viewer.pccArea && isOutOfDraft(bid))
+    (viewer.pccArea !== null && bid.forceAreaCode === viewer.pccArea && wasSubmitted(bid))
   );
 }
 

@@ -4,6 +4,7 @@ import {
   BadRequestException,
   Param,
   ParseUUIDPipe,
+  PipeTransform,
   ValidationError,
   ValidationPipe,
 } from '@nestjs/common';
@@ -171,6 +172,10 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
+// UUIDs are compared as text once read (in maps, with ids the database answers), and the
+// database writes them in lower case; one written in capitals names the same object.
+const lowerCaseUuid: PipeTransform<string, string> = { transform: (value) => value.toLowerCase() };
+
 // A path id that is not a UUID is a client mistake (400 naming the parameter), not a 404 or a 500.
 export function UuidParam(name = 'id'): ParameterDecorator {
   return Param(
@@ -181,6 +186,7 @@ export function UuidParam(name = 'id'): ParameterDecorator {
           { field: name, message: `${name} in the path must be a UUID` },
         ]),
     }),
+    lowerCaseUuid,
   );
 }
 
