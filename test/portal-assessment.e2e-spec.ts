@@ -188,6 +188,24 @@ describe('assessment in the portal', () => {
     await moderator.context().close();
   }, 150_000);
 
+  it('the assessor who submitted can read the bid again from the assignment', async () => {
+    const { baseUrl } = portal;
+    const page = await portal.newPage();
+    await portal.signInStaff(page, first.email, first.password);
+    await page.goto(`${baseUrl}/assignments/${assignment.id}`);
+    await expect(page.locator('main').textContent()).resolves.toContain(
+      'You submitted this assessment.',
+    );
+    // Submitted is not "Cannot start yet": the bid they scored stays readable (the API lets them).
+    await page.getByRole('link', { name: 'Read the bid' }).click();
+    await page.waitForURL(`${baseUrl}/assignments/${assignment.id}/bid`);
+    await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+      played.bids[0].title,
+    );
+    await portal.check(page, 'assignment-bid-after-submission');
+    await page.context().close();
+  }, 90_000);
+
   it("another assessor finds nothing at the first one's assignment, and declares a conflict with the other bid", async () => {
     const { baseUrl, world } = portal;
     const page = await portal.newPage();

@@ -176,6 +176,23 @@ describe('bidders after the award, in the portal', () => {
     await page.getByRole('button', { name: 'Accept the offer' }).click();
     expect(page.url()).toBe(`${baseUrl}/awards/${id}/accept`);
 
+    // Nothing filled in: every missing answer is said at once, each linked from the summary,
+    // not the declaration first and the name and position only on the next try.
+    await page.getByRole('button', { name: 'Accept the offer' }).click();
+    await page.locator('.govuk-error-summary').waitFor();
+    await expect(
+      page
+        .locator('.govuk-error-summary a')
+        .evaluateAll((links) => links.map((link) => link.getAttribute('href'))),
+    ).resolves.toEqual(['#signatoryName', '#signatoryPosition', '#declaration']);
+    await expect(page.locator('#signatoryName-error').textContent()).resolves.toContain(
+      'Enter the full name of the person accepting',
+    );
+    await expect(page.locator('#signatoryPosition-error').textContent()).resolves.toContain(
+      'Enter their position in your organisation',
+    );
+    expect((await award(P3)).status).toBe('offered');
+
     // No declaration ticked: said at the checkbox, what was typed kept, nothing accepted.
     await page.getByLabel('Full name of the person accepting').fill('Alex Morgan');
     await page.getByLabel('Their position in your organisation').fill('Chief Finance Officer');

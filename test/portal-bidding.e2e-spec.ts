@@ -36,6 +36,11 @@ describe('bidding in the portal', () => {
     // Other suites' rounds share the name; the link to this one is found by its address.
     await page.locator(`main a[href="/rounds/${round.id}"]`).click();
     await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(round.name);
+    // This round sets no cap per financial year: the row says so rather than standing empty.
+    const yearly = page
+      .locator('.govuk-summary-list__row', { hasText: 'Most a bid may ask for each year' })
+      .locator('dd');
+    await expect(yearly.innerText()).resolves.toBe('No limit for a single year');
     await portal.check(page, 'round');
 
     // An empty name is refused by the API, said beside the field.

@@ -109,6 +109,19 @@ describe('finance in the portal', () => {
     );
     await portal.check(page, 'payment');
 
+    // Nothing filled in: both missing answers are said at once, each linked from the summary,
+    // not the date first and the reference only on the next try.
+    await page.getByRole('button', { name: 'Record the payment' }).click();
+    await page.locator('.govuk-error-summary').waitFor();
+    await expect(
+      page
+        .locator('.govuk-error-summary a')
+        .evaluateAll((links) => links.map((link) => link.getAttribute('href'))),
+    ).resolves.toEqual(['#paidOn-day', '#reference']);
+    await expect(page.locator('#reference-error').textContent()).resolves.toContain(
+      'Enter the bank or ledger reference',
+    );
+
     // No date: refused at the field, the reference kept.
     await page.getByLabel('Bank or ledger reference').fill('BACS-PORTAL-0001');
     await page.getByRole('button', { name: 'Record the payment' }).click();

@@ -320,4 +320,26 @@ describe('the portal, as the acceptance probe found it', () => {
     expect(current).toMatch(new RegExp(`Accepted\\s*${zoned} by Kim McGuinness`));
     await page.context().close();
   }, 90_000);
+  it('tells a bidder what stops a return in the form’s words, not the API’s field name', async () => {
+    const { t, pcc } = portal.world;
+    const q2 = setup.returns[1].id;
+    const read = await t.http().get(`/api/v1/returns/${q2}`).set(pcc.headers).expect(200);
+    // £10,000 against a quarter profiled at £75,000, and no reason given.
+    await t
+      .http()
+      .patch(`/api/v1/returns/${q2}`)
+      .set(pcc.headers)
+      .set('if-match', `"${(read.body as { version: number }).version}"`)
+      .send(quarterReturn(setup.interventionId, { capital: 1_000_000 }))
+      .expect(200);
+    const page = await portal.newPage();
+    await portal.signIn(page, pcc.email, pcc.password);
+    await page.waitForURL(`${baseUrl}/tasks`);
+    await page.goto(`${baseUrl}/returns/${q2}/check`);
+    const warning = (await page.locator('main').textContent()) ?? '';
+    expect(warning).toContain('explain why in “Why spend differs from the profile”');
+    expect(warning).not.toContain('varianceExplanation');
+    await portal.check(page, 'return-check-variance');
+    await page.context().close();
+  }, 90_000);
 });

@@ -18,6 +18,12 @@ const REWORDINGS: readonly Rewording[] = [
     match: /most commonly used passwords/,
     say: () => 'Choose a password that is harder to guess: this one is among the most common',
   },
+  // A return's spend off its profile names the API's field; the form's question is meant.
+  {
+    match: /explain why in varianceExplanation/,
+    say: (found) =>
+      found.input.replace(found[0], 'explain why in “Why spend differs from the profile”'),
+  },
   // Rate limits count in seconds; a person waits in minutes.
   {
     match: /try again in (\d+) seconds/,

@@ -40,6 +40,8 @@ export async function assignmentWithRound(
 export function taskList(assignment: Assignment, round: Round) {
   const declared = assignment.declaration !== null;
   const open = assignment.status === 'assigned' && assignment.declaration === 'no_conflict';
+  // The bid stays readable once the marks are in (the API lets its assessor read it then too).
+  const readable = open || assignment.status === 'submitted';
   const base = assignmentPath(assignment.id);
   const marked = new Map(assignment.marks.map((mark) => [mark.criterionId, mark]));
   const criteria = [...round.criteria]
@@ -65,8 +67,8 @@ export function taskList(assignment: Assignment, round: Round) {
     },
     {
       title: 'Read the bid',
-      href: open ? `${base}/bid` : undefined,
-      ...(open ? { statusText: 'Available' } : { statusText: 'Cannot start yet', muted: true }),
+      href: readable ? `${base}/bid` : undefined,
+      ...(readable ? { statusText: 'Available' } : { statusText: 'Cannot start yet', muted: true }),
     },
     ...criteria,
     {

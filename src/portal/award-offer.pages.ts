@@ -22,6 +22,8 @@ interface Answer {
   // The state an answer leaves the award in: a repeated post finding it there did nothing new.
   done: (award: Award, typed: Record<string, string>) => boolean;
   fields: Record<string, string>;
+  // What to say for each field left empty.
+  missing: Record<string, string>;
 }
 
 const ACCEPT: Answer = {
@@ -31,6 +33,10 @@ const ACCEPT: Answer = {
     ['accepted', 'active'].includes(award.status) &&
     award.signatoryName === typed.signatoryName.trim(),
   fields: { signatoryName: 'signatoryName', signatoryPosition: 'signatoryPosition' },
+  missing: {
+    signatoryName: 'Enter the full name of the person accepting',
+    signatoryPosition: 'Enter their position in your organisation',
+  },
 };
 
 const DECLINE: Answer = {
@@ -38,6 +44,7 @@ const DECLINE: Answer = {
   confirmed: 'declined',
   done: (award, typed) => award.status === 'declined' && award.closeReason === typed.reason.trim(),
   fields: { reason: 'reason' },
+  missing: { reason: 'Enter why your organisation is declining the offer' },
 };
 
 // Someone (another tab, a colleague, the programme) changed the award after this form was
@@ -79,9 +86,21 @@ export function awardOfferPages(portal: Portal, pages: FastifyInstance): void {
             formValue(request.body, name),
           ]),
         );
+        // The form's own fields, each with what to say when it was left empty.
+        const fields = Object.fromEntries(
+          Object.entries(answer.fields).map(([apiName, name]) => [
+            apiName,
+            { field: name, missing: { value: typed[name], say: answer.missing[name] } },
+          ]),
+        );
         if (answer.verb === 'accept' && typed.declaration !== 'yes') {
+          // Every empty field is said with the declaration, not on the next try.
+          const blanks = Object.values(fields)
+            .filter(({ missing }) => missing.value.trim() === '')
+            .map(({ field, missing }) => ({ field, message: missing.say }));
           const award = await readAward(me, id);
           return showForm(portal, reply, me, answer, award, typed, [
+            ...blanks,
             {
               field: 'declaration',
               message:
@@ -110,7 +129,7 @@ export function awardOfferPages(portal: Portal, pages: FastifyInstance): void {
           );
           return await reply.redirect(`/awards/${encodeURIComponent(id)}/${answer.confirmed}`, 303);
         } catch (error) {
-          const problems = formProblems(error, answer.fields);
+          const problems = formProblems(error, fields);
           if (!problems) {
             throw error;
           }

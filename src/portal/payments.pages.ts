@@ -65,12 +65,15 @@ export function paymentPages(portal: Portal, pages: FastifyInstance): void {
         year: formValue(request.body, 'paidOn-year').trim(),
         reference: formValue(request.body, 'reference').trim(),
       };
+      const noReference = 'Enter the bank or ledger reference';
       const paidOn = dateFrom(typed);
       if (!paidOn) {
+        // An empty reference is said with the date, not on the next try.
         return showPayment(portal, reply, me, id, {
           typed,
           problems: [
             { field: 'paidOn-day', message: 'Enter the date the payment was made, like 14 8 2026' },
+            ...(typed.reference === '' ? [{ field: 'reference', message: noReference }] : []),
           ],
         });
       }
@@ -89,7 +92,13 @@ export function paymentPages(portal: Portal, pages: FastifyInstance): void {
           { payment: shown(made) },
         );
       } catch (error) {
-        const problems = formProblems(error, { paidOn: 'paidOn-day', reference: 'reference' });
+        const problems = formProblems(error, {
+          paidOn: 'paidOn-day',
+          reference: {
+            field: 'reference',
+            missing: { value: typed.reference, say: noReference },
+          },
+        });
         if (!problems) {
           throw error;
         }
