@@ -167,6 +167,26 @@ describe('attaching documents and submitting a bid in the portal', () => {
       await expect(other.locator('main').textContent()).resolves.not.toContain(title);
     }
     await other.context().close();
+
+    // The area's PCC reads the council's bid, but the receipt is the council's: it is not
+    // offered one, and is not told a receipt went to its own address.
+    const pcc = await portal.newPage();
+    await portal.signIn(pcc, world.pcc.email, world.pcc.password);
+    await pcc.waitForURL(`${baseUrl}/tasks`);
+    expect((await pcc.goto(`${baseUrl}/bids/${id}`))?.status()).toBe(200);
+    await expect(pcc.locator('main').textContent()).resolves.toContain(title);
+    await expect(pcc.getByRole('link', { name: 'Your submission receipt' }).count()).resolves.toBe(
+      0,
+    );
+    expect((await pcc.goto(`${baseUrl}/bids/${id}/submitted`))?.status()).toBe(404);
+    await expect(pcc.locator('main').textContent()).resolves.not.toContain(world.pcc.email);
+    await pcc.context().close();
+    // The council's own receipt names no address it cannot know: the receipt went to whoever
+    // submitted the bid.
+    await page.goto(`${baseUrl}/bids/${id}/submitted`);
+    await expect(page.locator('main').textContent()).resolves.toContain(
+      'We have sent a receipt to the person who submitted the bid',
+    );
     await page.context().close();
   }, 150_000);
 

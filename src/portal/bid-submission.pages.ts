@@ -12,6 +12,7 @@ import {
   idempotencyKeyOf,
   ifMatchOf,
 } from './portal-request';
+import { isOwnBid } from './bids.pages';
 import type { FieldProblem } from './portal-views';
 
 type Bid = Schemas['BidDto'];
@@ -90,6 +91,10 @@ export function bidSubmissionPages(portal: Portal, pages: FastifyInstance): void
     forSignedIn(portal, async (me, request, reply) => {
       const id = request.params.id;
       const bid = await expectOk(me.api.GET('/api/v1/bids/{id}', { params: { path: { id } } }));
+      if (!isOwnBid(me.session.user, bid)) {
+        // The receipt is the bidder's: whoever else may read the bid has none.
+        throw new ApiProblem(404, undefined);
+      }
       if (!bid.submittedAt) {
         return reply.redirect(`/bids/${encodeURIComponent(id)}/check`, 303);
       }
@@ -114,7 +119,6 @@ export function bidSubmissionPages(portal: Portal, pages: FastifyInstance): void
             awaitingEndorsement: bid.endorsement.state === 'awaiting',
           },
           documents: documents.items.map(shownDocument),
-          email: me.session.user?.email,
         },
       );
     }),

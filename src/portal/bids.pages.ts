@@ -2,6 +2,7 @@ import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client
 import type { FastifyInstance } from 'fastify';
 import { formatPounds } from '../common/money';
 import { bidTaskList } from './bid-task-list';
+import type { PortalUser } from './portal-sessions';
 import {
   formProblems,
   formValue,
@@ -76,6 +77,7 @@ export function bidPages(portal: Portal, pages: FastifyInstance): void {
         {
           bid: shown(bid),
           tasks: documents ? bidTaskList(bid, documents.items.length) : undefined,
+          receipt: Boolean(bid.submittedAt) && isOwnBid(me.session.user, bid),
           // The area's PCC, come from the email asking for its endorsement, is sent on to it.
           awaitsYourEndorsement:
             me.session.user?.organisationType === 'pcc' && bid.endorsement.state === 'awaiting',
@@ -153,6 +155,15 @@ export function bidPages(portal: Portal, pages: FastifyInstance): void {
         );
       }
     }),
+  );
+}
+
+// Whether the bid is the signed-in bidder's own organisation's: its receipt is theirs alone (the
+// area's PCC reads its other bids, staff read submitted ones). A session from before the
+// organisation was kept in it counts an applicant's readable bid as their own, as before.
+export function isOwnBid(user: PortalUser | undefined, bid: Pick<Bid, 'organisationId'>): boolean {
+  return (
+    user?.role === 'applicant' && (user.organisationId ?? bid.organisationId) === bid.organisationId
   );
 }
 

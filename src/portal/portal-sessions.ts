@@ -13,6 +13,8 @@ export interface PortalUser {
   role: string;
   // An applicant's organisation type ('pcc' shows the endorsement pages).
   organisationType?: string;
+  // An applicant's organisation (pages that are only the bidder's own, like a bid's receipt).
+  organisationId?: string;
 }
 
 // What the portal keeps for one browser, in Redis under a hash of the cookie's random id; the

@@ -193,7 +193,9 @@ export async function shown(api: GrantsClient, user: User): Promise<PortalUser> 
     name: user.name,
     email: user.email,
     role: user.role,
-    ...(organisation ? { organisationType: organisation.type } : {}),
+    ...(organisation
+      ? { organisationType: organisation.type, organisationId: organisation.id }
+      : {}),
   };
 }
 
