@@ -1,0 +1,128 @@
+import type { BidDto } from '../src/bids/bid-response.dto';
+import type { Role } from '../src/common/access';
+import { expectProblem, startApp, TestApp, tokensByRole } from './support/app';
+import { Bidder, bidderOf, openRound, organisationIds, validBid } from './support/bids';
+import { validRound } from './support/factories';
+
+// Text no person types: control characters (a bell, backspaces, an escape sequence) and lists of
+// a round's words that are blank or repeated. Each is refused with 400 or 422 naming the field,
+// and nothing is stored.
+describe('text a person could not have typed is refused and changes nothing', () => {
+  let t: TestApp;
+  let tokens: Record<Role, string>;
+  let council: Bidder;
+  let bid: BidDto;
+  const as = (role: Role) => ({ authorization: `Bearer ${tokens[role]}` });
+  const fields = (body: { errors?: { field: string }[] }) => [
+    ...new Set((body.errors ?? []).map((error) => error.field)),
+  ];
+
+  beforeAll(async () => {
+    t = await startApp({ processRole: 'api' });
+    tokens = await tokensByRole(t);
+    const orgs = await organisationIds(t, as('admin'));
+    council = await bidderOf(t, as('admin'), orgs['Bristol City Council']);
+    const round = await openRound(t, as('admin'));
+    bid = (
+      await t.http().post('/api/v1/bids').set(council.headers).send(validBid(round)).expect(201)
+    ).body;
+  });
+  afterAll(() => t.close());
+
+  const current = async (): Promise<BidDto> =>
+    (await t.http().get(`/api/v1/bids/${bid.id}`).set(council.headers).expect(200)).body;
+  const edit = (body: object) =>
+    t
+      .http()
+      .patch(`/api/v1/bids/${bid.id}`)
+      .set(council.headers)
+      .set('if-match', `"${bid.version}"`)
+      .send(body);
+
+  it('refuses control characters in text, at the top of a body or nested, naming the field', async () => {
+    for (const [body, field] of [
+      [{ title: '\u0007\u0007\u0007' }, 'title'],
+      [{ summary: 'Backspaced\u0008\u0008\u0008' }, 'summary'],
+      [{ title: '\u001b[31mRed title' }, 'title'],
+      [{ title: 'Delete\u007f' }, 'title'],
+      [{ title: 'C1 control\u0085' }, 'title'],
+      [
+        { risks: [{ description: 'Late\u000bdelivery', mitigation: 'Order early' }] },
+        'risks.0.description',
+      ],
+    ] as const) {
+      const refused = await edit(body).expect(400);
+      expectProblem(refused.body, 400, 'validation-failed');
+      expect(fields(refused.body)).toEqual([field]);
+      expect(refused.body.errors[0].message).toMatch(/control character/);
+    }
+    expect(await current()).toEqual(bid);
+  });
+
+  it('still takes tabs and line breaks in text, and refuses control characters in a query', async () => {
+    const saved = await edit({ summary: 'Line one\r\nLine two\n\tindented' }).expect(200);
+    expect(saved.body.summary).toBe('Line one\r\nLine two\n\tindented');
+    bid = saved.body;
+    const query = await t
+      .http()
+      .get('/api/v1/bids')
+      .query({ q: 'a\u0007b' })
+      .set(council.headers)
+      .expect(400);
+    expectProblem(query.body, 400, 'validation-failed');
+    expect(fields(query.body)).toEqual(['q']);
+  });
+
+  it('refuses a round whose crime focus or intervention types are blank or repeated', async () => {
+    const rounds = async (): Promise<number> =>
+      (await t.http().get('/api/v1/rounds').set(as('admin')).expect(200)).body.total as number;
+    const before = await rounds();
+
+    const blankFocus = await t
+      .http()
+      .post('/api/v1/rounds')
+      .set(as('admin'))
+      .send(validRound({ crimeFocus: ['burglary', '   '] }));
+    expect(blankFocus.status).toBe(400);
+    expectProblem(blankFocus.body, 400, 'validation-failed');
+    expect(fields(blankFocus.body)).toEqual(['crimeFocus']);
+
+    const twice = await t
+      .http()
+      .post('/api/v1/rounds')
+      .set(as('admin'))
+      .send(validRound({ crimeFocus: ['burglary', ' Burglary '] }));
+    expect(twice.status).toBe(422);
+    expectProblem(twice.body, 422, 'round-settings-inconsistent');
+    expect(fields(twice.body)).toEqual(['crimeFocus.1']);
+    expect(twice.body.errors[0].message).toMatch(/more than once/);
+
+    const blankType = await t
+      .http()
+      .post('/api/v1/rounds')
+      .set(as('admin'))
+      .send(
+        validRound({ interventionTaxonomy: [{ category: 'Situational', types: ['CCTV', ' '] }] }),
+      );
+    expect(blankType.status).toBe(400);
+    expectProblem(blankType.body, 400, 'validation-failed');
+    expect(fields(blankType.body)).toEqual(['interventionTaxonomy.0.types']);
+
+    expect(await rounds()).toBe(before);
+
+    // Words with surrounding spaces are kept without them.
+    const spaced = await t
+      .http()
+      .post('/api/v1/rounds')
+      .set(as('admin'))
+      .send(
+        validRound({
+          crimeFocus: ['  burglary '],
+          interventionTaxonomy: [{ category: 'Situational', types: [' CCTV  '] }],
+        }),
+      )
+      .expect(201);
+    expect(spaced.body.crimeFocus).toEqual(['burglary']);
+    expect(spaced.body.interventionTaxonomy[0].types).toEqual(['CCTV']);
+  });
+});
