@@ -1,3 +1,5 @@
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { BidDto } from '../src/bids/bid-response.dto';
 import type { Role } from '../src/common/access';
 import { expectProblem, startApp, TestApp, tokensByRole } from './support/app';
@@ -19,6 +21,7 @@ describe('text a person could not have typed is refused and changes nothing', ()
 
   beforeAll(async () => {
     t = await startApp({ processRole: 'api' });
+    await t.app.listen(0, '127.0.0.1');
     tokens = await tokensByRole(t);
     const orgs = await organisationIds(t, as('admin'));
     council = await bidderOf(t, as('admin'), orgs['Bristol City Council']);
@@ -71,6 +74,54 @@ describe('text a person could not have typed is refused and changes nothing', ()
       .expect(400);
     expectProblem(query.body, 400, 'validation-failed');
     expect(fields(query.body)).toEqual(['q']);
+  });
+
+  // A PATCH of the bid written by hand: with `chunked`, no Content-Length is sent.
+  const rawEdit = (body: Buffer, chunked: boolean) =>
+    new Promise<{ status: number; body: { code?: string; detail?: string } }>((resolve, reject) => {
+      const { port } = (t.app.getHttpServer() as { address: () => AddressInfo }).address();
+      const request = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'PATCH',
+          path: `/api/v1/bids/${bid.id}`,
+          headers: {
+            ...council.headers,
+            'content-type': 'application/json',
+            'if-match': `"${bid.version}"`,
+            ...(chunked ? {} : { 'content-length': String(body.length) }),
+          },
+        },
+        (response) => {
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (text += chunk));
+          response.on('end', () =>
+            resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }),
+          );
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+
+  it('refuses a body that is not UTF-8, saying so, and stores no replacement characters', async () => {
+    // "Café" as Latin-1 writes it: é is the one byte E9, which UTF-8 never has alone.
+    const latin1 = Buffer.from('{"summary":"Caf\u00e9 in Latin-1"}', 'latin1');
+    for (const chunked of [false, true]) {
+      const refused = await rawEdit(latin1, chunked);
+      expect(refused.status).toBe(400);
+      expectProblem(refused.body, 400, 'malformed-json');
+      expect(refused.body.detail).toMatch(/UTF-8/);
+    }
+    expect(await current()).toEqual(bid);
+    // A UTF-8 body, with or without its byte order mark, is read as ever.
+    const bom = Buffer.from('\ufeff{"summary":"Caf\u00e9 in UTF-8"}', 'utf8');
+    const saved = await rawEdit(bom, true);
+    expect(saved.status).toBe(200);
+    expect((saved.body as BidDto).summary).toBe('Caf\u00e9 in UTF-8');
+    bid = saved.body as BidDto;
   });
 
   it('refuses a round whose crime focus or intervention types are blank or repeated', async () => {
