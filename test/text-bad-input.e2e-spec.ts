@@ -124,6 +124,27 @@ describe('text a person could not have typed is refused and changes nothing', ()
     bid = saved.body as BidDto;
   });
 
+  it('refuses a field given twice in one object, however its name is written', async () => {
+    for (const [text, field] of [
+      ['{"summary":"first","summary":"second"}', 'summary'],
+      ['{"title":"Shown to a proxy","\\u0074itle":"Stored"}', 'title'],
+      ['{"risks":[{"description":"a","mitigation":"m","description":"b"}]}', 'risks.0.description'],
+    ]) {
+      const refused = await t
+        .http()
+        .patch(`/api/v1/bids/${bid.id}`)
+        .set(council.headers)
+        .set('if-match', `"${bid.version}"`)
+        .set('content-type', 'application/json')
+        .send(text)
+        .expect(400);
+      expectProblem(refused.body, 400, 'validation-failed');
+      expect(fields(refused.body)).toEqual([field]);
+      expect(refused.body.errors[0].message).toMatch(/more than once/);
+    }
+    expect(await current()).toEqual(bid);
+  });
+
   it('refuses a round whose crime focus or intervention types are blank or repeated', async () => {
     const rounds = async (): Promise<number> =>
       (await t.http().get('/api/v1/rounds').set(as('admin')).expect(200)).body.total as number;
