@@ -11,7 +11,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CostLineDto } from '../bids/bid.dto';
-import { EachIsObject, IsDateOnly, trimString, TrimmedText } from '../common/validation';
+import { EachIsObject, IsDateOnly, trimEach, trimString, TrimmedText } from '../common/validation';
 import { DUE_DILIGENCE_RATINGS, type DueDiligenceRating } from './award.rules';
 import { DECISION_OUTCOMES, type DecisionOutcome } from './award.entity';
 
@@ -44,11 +44,7 @@ export class DecisionDto {
   @ValidateIf((body: DecisionDto) => body.conditions !== undefined)
   @IsArray({ message: 'conditions must be a list of text' })
   @ArrayMaxSize(30)
-  @Transform(({ value }: { value: unknown }) =>
-    Array.isArray(value)
-      ? (value as unknown[]).map((item) => (typeof item === 'string' ? item.trim() : item))
-      : value,
-  )
+  @Transform(trimEach)
   @IsString({ each: true, message: 'each condition must be text' })
   @Length(1, 2000, { each: true, message: 'each condition must be 1 to 2000 characters' })
   conditions?: string[];

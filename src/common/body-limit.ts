@@ -28,8 +28,14 @@ export function applyRouteBodyLimits(fastify: FastifyInstance): void {
   });
 }
 
+// JSON is UTF-8 (RFC 8259). The decoder refuses other bytes instead of turning them into
+// replacement characters, and drops a leading byte order mark.
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 // Fastify's JSON parser, after the shape check: a body over the limits is refused (400 naming
-// the limit) before it is parsed.
+// the limit) before it is parsed. The body is read as bytes and decoded here: read as a string,
+// a Latin-1 body was answered "size did not match Content-Length", or, sent chunked, stored
+// with replacement characters.
 export function checkJsonShapeBeforeParsing(fastify: FastifyInstance): void {
   const { onProtoPoisoning, onConstructorPoisoning } = fastify.initialConfig;
   const parse = fastify.getDefaultJsonParser(
@@ -37,8 +43,12 @@ export function checkJsonShapeBeforeParsing(fastify: FastifyInstance): void {
     onConstructorPoisoning ?? 'error',
   );
   fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = body as string;
+  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const text = utf8TextOf(body as Buffer);
+    if (text === null) {
+      done(notUtf8Error(), undefined);
+      return;
+    }
     const refused = jsonShapeError(text);
     if (refused) {
       done(new RequestValidationError([refused]), undefined);
@@ -47,6 +57,21 @@ export function checkJsonShapeBeforeParsing(fastify: FastifyInstance): void {
     void parse(request, text, (error, parsed) => {
       done(error && isWellFormed(text) ? poisonedKeyError() : error, parsed);
     });
+  });
+}
+
+function utf8TextOf(body: Buffer): string | null {
+  try {
+    return UTF8.decode(body);
+  } catch {
+    return null;
+  }
+}
+
+function notUtf8Error(): Error {
+  return commonError('malformed-json', {
+    message:
+      'The request body is not UTF-8 text (it may be Latin-1 or UTF-16); send the JSON encoded as UTF-8.',
   });
 }
 

@@ -1,4 +1,5 @@
 import {
+  givenTwice,
   jsonShapeError,
   MAX_BODY_DEPTH,
   MAX_BODY_NODES,
@@ -27,6 +28,13 @@ describe('jsonShapeError (the shape limits read from a body text before parsing)
     ]) {
       expect(jsonShapeError(text)).toBeNull();
     }
+  });
+
+  it('refuses a key given twice in one object, however it is escaped, and takes it in two objects', () => {
+    expect(jsonShapeError('{"a":1,"b":2,"a":3}')).toEqual(givenTwice('a'));
+    expect(jsonShapeError('{"title":"x","\\u0074itle":"y"}')).toEqual(givenTwice('title'));
+    expect(jsonShapeError('{"lines":[{"k":1},{"k":2,"k":3}]}')).toEqual(givenTwice('lines.1.k'));
+    expect(jsonShapeError('{"a":{"a":1},"b":[{"a":1},{"a":2}],"c":"a"}')).toBeNull();
   });
 
   it('refuses an object one key too wide, naming it by its path', () => {

@@ -20,6 +20,10 @@ export const tooMany = (field: string): FieldError => ({
   field,
   message: `the request holds more than ${MAX_BODY_NODES.toLocaleString('en-GB')} values (at ${field}); send less`,
 });
+export const givenTwice = (field: string): FieldError => ({
+  field,
+  message: `${field} is given more than once in the same object; send each field once`,
+});
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -36,6 +40,9 @@ interface Frame {
   keyStart: number;
   keyEnd: number;
   expectKey: boolean;
+  // The keys an object has had so far: JSON.parse keeps the last of two, while a proxy or log
+  // reading the same text may take the first, so a body that names a field twice is refused.
+  keys: Set<string> | null;
 }
 
 // The first shape limit a JSON text breaks, read from the text itself in one pass and without
@@ -74,6 +81,11 @@ export function jsonShapeError(text: string, root = 'body'): FieldError | null {
         top.keyStart = i + 1;
         top.keyEnd = end;
         top.expectKey = false;
+        const key = keyOf(text.slice(i + 1, end));
+        if (top.keys?.has(key)) {
+          return givenTwice(pathOf(text, frames, frames.length, root));
+        }
+        top.keys?.add(key);
       }
       i = end;
     } else if (c === OPEN_OBJECT || c === OPEN_LIST) {
@@ -81,7 +93,14 @@ export function jsonShapeError(text: string, root = 'body'): FieldError | null {
         return tooDeep(pathOf(text, frames, frames.length, root));
       }
       const object = c === OPEN_OBJECT;
-      frames.push({ object, members: 0, keyStart: -1, keyEnd: -1, expectKey: object });
+      frames.push({
+        object,
+        members: 0,
+        keyStart: -1,
+        keyEnd: -1,
+        expectKey: object,
+        keys: object ? new Set<string>() : null,
+      });
     }
   }
   return null;
@@ -101,6 +120,18 @@ function closingQuote(text: string, start: number): number {
     end = text.indexOf('"', end + 1);
   }
   return text.length;
+}
+
+// A key as the parser reads it: `"\u0074itle"` is `title`.
+function keyOf(raw: string): string {
+  if (!raw.includes('\\')) {
+    return raw;
+  }
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return raw;
+  }
 }
 
 // The dotted path (`lines.3.name`) of the container at frames[depth], as the walk names it.

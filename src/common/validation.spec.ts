@@ -52,6 +52,20 @@ describe('unsafeInputErrors', () => {
       { field: 'a.b', message: 'a.b must not contain the NUL character' },
     ]);
   });
+
+  it('refuses control characters but tabs and line breaks, naming the first', () => {
+    for (const text of ['bell\u0007', '\u001b[31m', 'del\u007f', 'c1\u0085', 'vt\u000b']) {
+      expect(unsafeInputErrors({ list: [text] }, 'body')).toHaveLength(1);
+    }
+    expect(unsafeInputErrors({ a: 'x\u0008\u0007' }, 'body')).toEqual([
+      {
+        field: 'a',
+        message:
+          'a must not contain control characters (it has U+0008); only tabs and line breaks may be in text',
+      },
+    ]);
+    expect(unsafeInputErrors({ a: 'one\r\ntwo\n\tthree \u00a0 \u2028' }, 'body')).toEqual([]);
+  });
 });
 
 describe('RequestValidationError', () => {

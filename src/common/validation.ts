@@ -65,6 +65,16 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
 }
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// Control characters no keyboard types into text (a bell, a backspace, an escape sequence, DEL,
+// the C1 set); tab, line feed and carriage return stay, as a pasted paragraph holds them.
+const CONTROL_RANGES = '\\u0001-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f';
+const CONTROL = new RegExp(`[${CONTROL_RANGES}]`);
+
+// The first control character of a text, as U+XXXX for the message.
+function controlCharacterOf(text: string): string | null {
+  const found = CONTROL.exec(text);
+  return found ? `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : null;
+}
 
 interface Pending {
   value: unknown;
@@ -73,9 +83,10 @@ interface Pending {
 }
 
 // Text no field can hold, wherever it is in a body or query: the NUL character (PostgreSQL text
-// refuses it) and lone UTF-16 surrogates (not Unicode; they cannot be stored or encoded as
-// UTF-8). Also shapes too big to transform safely: nested beyond MAX_BODY_DEPTH, an object of
-// more than MAX_OBJECT_KEYS fields, more than MAX_BODY_NODES values in all. Walked without
+// refuses it), lone UTF-16 surrogates (not Unicode; they cannot be stored or encoded as UTF-8)
+// and other control characters (nobody types them; stored, they spoil emails and exports). Also
+// shapes too big to transform safely: nested beyond MAX_BODY_DEPTH, an object of more than
+// MAX_OBJECT_KEYS fields, more than MAX_BODY_NODES values in all. Walked without
 // recursion, each value once, stopping at the first shape problem: time linear in the body, and
 // bounded by the caps whatever its size.
 export function unsafeInputErrors(value: unknown, root: string): FieldError[] {
@@ -90,6 +101,14 @@ export function unsafeInputErrors(value: unknown, root: string): FieldError[] {
         errors.push({ field: name, message: `${name} must not contain the NUL character` });
       } else if (LONE_SURROGATE.test(node)) {
         errors.push({ field: name, message: `${name} is not valid Unicode text` });
+      } else {
+        const control = controlCharacterOf(node);
+        if (control) {
+          errors.push({
+            field: name,
+            message: `${name} must not contain control characters (it has ${control}); only tabs and line breaks may be in text`,
+          });
+        }
       }
     } else if (node !== null && typeof node === 'object') {
       const shape = shapeError(node, name, depth, nodes);
@@ -193,6 +212,13 @@ export function UuidParam(name = 'id'): ParameterDecorator {
 // Surrounding spaces in a pasted name or email are never meant; drop them before validating.
 export const trimString = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.trim() : value;
+
+// The same for each text of a list (a round's crime types, an award's conditions), so that one
+// of only spaces is blank and refused.
+export const trimEach = ({ value }: { value: unknown }): unknown =>
+  Array.isArray(value)
+    ? (value as unknown[]).map((item) => (typeof item === 'string' ? item.trim() : item))
+    : value;
 
 // A positive whole number of pence, at most `max`: how every amount of money arrives. With
 // `zero`, nothing (0) is allowed too, for amounts that may truly be none (match funding spent).

@@ -20,7 +20,14 @@ import {
 } from 'class-validator';
 import { SearchParam, SortParam, sortValues, type SortValue } from '../common/list-query';
 import { PageQuery } from '../common/pagination';
-import { EachIsObject, IsDateOnly, IsInstant, IsPence, trimString } from '../common/validation';
+import {
+  EachIsObject,
+  IsDateOnly,
+  IsInstant,
+  IsPence,
+  trimEach,
+  trimString,
+} from '../common/validation';
 import { ORGANISATION_TYPES, type OrganisationType } from '../organisations/organisation.entity';
 import {
   AWARD_TYPES,
@@ -123,6 +130,7 @@ export class TaxonomyCategoryDto {
   category: string;
 
   @ApiProperty({ example: ['CCTV', 'Street lighting'] })
+  @Transform(trimEach)
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
@@ -230,6 +238,7 @@ export class CreateRoundDto {
     example: ['burglary', 'robbery', 'theft from the person', 'vehicle crime'],
   })
   @IsOptional()
+  @Transform(trimEach)
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })

@@ -19,6 +19,7 @@ function round4(overrides: Partial<RoundSettings> = {}): RoundSettings {
     matchFundingPercent: { pcc: 50, local_authority: 50, btp: 50 },
     bidLimitScope: 'pcc_area',
     bidLimit: 3,
+    crimeFocus: ['burglary', 'robbery', 'theft from the person', 'vehicle crime'],
     interventionTaxonomy: [{ category: 'Situational', types: ['CCTV', 'Street lighting'] }],
     criteria: [
       { title: 'Strategic case', weight: 40, maxMark: 5 },
@@ -100,6 +101,12 @@ describe('roundSettingsErrors', () => {
       }),
     );
     expect(errors).toEqual(['capPerBidPence', 'criteria.1.title']);
+  });
+
+  it('refuses a crime type listed twice, whatever its case', () => {
+    expect(fields(round4({ crimeFocus: ['burglary', 'Robbery', 'robbery'] }))).toEqual([
+      'crimeFocus.2',
+    ]);
   });
 });
 

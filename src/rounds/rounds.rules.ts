@@ -30,6 +30,7 @@ export interface RoundSettings {
   matchFundingPercent: MatchFundingPercent;
   bidLimitScope: BidLimitScope;
   bidLimit: number;
+  crimeFocus: string[];
   interventionTaxonomy: TaxonomyCategory[];
   criteria: { title: string; weight: number; maxMark: number }[];
 }
@@ -103,6 +104,15 @@ export function roundSettingsErrors(round: RoundSettings): FieldError[] {
   if (round.bidLimitScope === 'pcc_area' && !round.eligibleApplicantTypes.includes('pcc')) {
     fail('bidLimitScope', 'a limit per PCC area needs PCCs among the eligible applicant types');
   }
+
+  const crimeTypes = new Set<string>();
+  round.crimeFocus.forEach((crimeType, index) => {
+    const key = crimeType.trim().toLowerCase();
+    if (crimeTypes.has(key)) {
+      fail(`crimeFocus.${index}`, `lists the crime type "${crimeType}" more than once`);
+    }
+    crimeTypes.add(key);
+  });
 
   const categories = new Set<string>();
   round.interventionTaxonomy.forEach((category, index) => {
