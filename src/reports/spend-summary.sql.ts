@@ -75,11 +75,6 @@ const QUARTER_MONEY: Record<(typeof QUARTER_MEASURES)[number], (kind: CostKind) 
 // lists on several columns, whose sizes PostgreSQL cannot estimate (it then picks nested loops
 // over them, quadratic in the round's returns). The kinds side by side halve the rows the years
 // are summed from, and a quarter's line needs no grouping at all.
-// A year line's money. Its sums come out of GROUP BY as numeric; made bigint again here, so every
-// sum and difference over the year lines (an award's totals, the round's) runs on integers, not
-// on numeric, which PostgreSQL works out digit group by digit group.
-const YEAR_MEASURES = ['awarded', 'claimed', 'approved', 'paid', 'forecast', 'released'] as const;
-
 export const SPEND_FACTS = `
   awards AS MATERIALIZED (
     SELECT a.id AS award_id, b.reference, names.name AS organisation_name,
@@ -204,7 +199,8 @@ export const SPEND_FACTS = `
     GROUP BY c.award_id, c.financial_year
   ),
   years AS (
-    SELECT y.award_id, y.financial_year, k.kind, ${YEAR_MEASURES.map((measure) => `k.${measure}::bigint AS ${measure}`).join(', ')}
+    SELECT y.award_id, y.financial_year, k.kind, k.awarded, k.claimed, k.approved, k.paid,
+           k.forecast, k.released
     FROM (
       SELECT x.award_id, x.financial_year,
              ${eachKind(
