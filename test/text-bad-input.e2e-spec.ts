@@ -76,6 +76,29 @@ describe('text a person could not have typed is refused and changes nothing', ()
     expect(fields(query.body)).toEqual(['q']);
   });
 
+  it('refuses a title of only invisible characters, and text that reorders how it is shown', async () => {
+    // Zero-width spaces and joiners are no title: trimmed like spaces, the title is blank.
+    const blank = await edit({ title: '\u200b\u200c\u2060\u200b' }).expect(400);
+    expectProblem(blank.body, 400, 'validation-failed');
+    expect(fields(blank.body)).toEqual(['title']);
+    // Bidirectional overrides and isolates make a list show text other than what is stored
+    // ("Trojan Source"): refused wherever they are.
+    for (const [body, field] of [
+      [{ title: 'Safer streets \u202egnitnuoc' }, 'title'],
+      [{ summary: 'Summary \u2066hidden\u2069' }, 'summary'],
+    ] as const) {
+      const refused = await edit(body).expect(400);
+      expectProblem(refused.body, 400, 'validation-failed');
+      expect(fields(refused.body)).toEqual([field]);
+      expect(refused.body.errors[0].message).toMatch(/direction/);
+    }
+    expect(await current()).toEqual(bid);
+    // Text in a right-to-left script, with the ordinary marks, is taken as it is.
+    const saved = await edit({ summary: 'مشروع الشوارع الآمنة \u200f(2026)' }).expect(200);
+    expect(saved.body.summary).toBe('مشروع الشوارع الآمنة \u200f(2026)');
+    bid = saved.body;
+  });
+
   // A PATCH of the bid written by hand: with `chunked`, no Content-Length is sent.
   const rawEdit = (body: Buffer, chunked: boolean) =>
     new Promise<{ status: number; body: { code?: string; detail?: string } }>((resolve, reject) => {

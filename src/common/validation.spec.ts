@@ -66,6 +66,13 @@ describe('unsafeInputErrors', () => {
     ]);
     expect(unsafeInputErrors({ a: 'one\r\ntwo\n\tthree \u00a0 \u2028' }, 'body')).toEqual([]);
   });
+
+  it('refuses characters that change the text’s direction, and keeps the marks of a script', () => {
+    for (const text of ['a\u202eb', '\u202a', '\u2066x\u2069']) {
+      expect(unsafeInputErrors({ a: text }, 'body')[0]?.message).toMatch(/direction/);
+    }
+    expect(unsafeInputErrors({ a: 'שלום \u200f(2026) \u200e' }, 'body')).toEqual([]);
+  });
 });
 
 describe('RequestValidationError', () => {

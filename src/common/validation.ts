@@ -70,9 +70,13 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 const CONTROL_RANGES = '\\u0001-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f';
 const CONTROL = new RegExp(`[${CONTROL_RANGES}]`);
 
-// The first control character of a text, as U+XXXX for the message.
-function controlCharacterOf(text: string): string | null {
-  const found = CONTROL.exec(text);
+// Bidirectional embeddings, overrides and isolates: a list shows text in an order other than
+// the one stored ("Trojan Source"). The marks a right-to-left script uses (U+200E, U+200F) stay.
+const DIRECTION = /[\u202a-\u202e\u2066-\u2069]/;
+
+// The first character of a text that `pattern` matches, as U+XXXX for the message.
+function characterOf(pattern: RegExp, text: string): string | null {
+  const found = pattern.exec(text);
   return found ? `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : null;
 }
 
@@ -102,11 +106,17 @@ export function unsafeInputErrors(value: unknown, root: string): FieldError[] {
       } else if (LONE_SURROGATE.test(node)) {
         errors.push({ field: name, message: `${name} is not valid Unicode text` });
       } else {
-        const control = controlCharacterOf(node);
+        const control = characterOf(CONTROL, node);
+        const direction = characterOf(DIRECTION, node);
         if (control) {
           errors.push({
             field: name,
             message: `${name} must not contain control characters (it has ${control}); only tabs and line breaks may be in text`,
+          });
+        } else if (direction) {
+          errors.push({
+            field: name,
+            message: `${name} must not contain characters that change the text's direction (it has ${direction}); remove them and type the text as it reads`,
           });
         }
       }
@@ -211,14 +221,21 @@ export function UuidParam(name = 'id'): ParameterDecorator {
 
 // Surrounding spaces in a pasted name or email are never meant; drop them before validating.
 export const trimString = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.trim() : value;
+  typeof value === 'string' ? trimmed(value) : value;
 
 // The same for each text of a list (a round's crime types, an award's conditions), so that one
 // of only spaces is blank and refused.
 export const trimEach = ({ value }: { value: unknown }): unknown =>
   Array.isArray(value)
-    ? (value as unknown[]).map((item) => (typeof item === 'string' ? item.trim() : item))
+    ? (value as unknown[]).map((item) => (typeof item === 'string' ? trimmed(item) : item))
     : value;
+
+// Spaces at either end, and the zero-width characters JavaScript's trim keeps (zero-width space,
+// non-joiner, joiner, word joiner): a text of only those is blank.
+const EDGES = /^[\s\u200b-\u200d\u2060]+|[\s\u200b-\u200d\u2060]+$/g;
+function trimmed(text: string): string {
+  return text.replace(EDGES, '');
+}
 
 // A positive whole number of pence, at most `max`: how every amount of money arrives. With
 // `zero`, nothing (0) is allowed too, for amounts that may truly be none (match funding spent).
