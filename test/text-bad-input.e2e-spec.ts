@@ -172,33 +172,23 @@ describe('text a person could not have typed is refused and changes nothing', ()
     const rounds = async (): Promise<number> =>
       (await t.http().get('/api/v1/rounds').set(as('admin')).expect(200)).body.total as number;
     const before = await rounds();
+    const create = (settings: Parameters<typeof validRound>[0]) =>
+      t.http().post('/api/v1/rounds').set(as('admin')).send(validRound(settings));
 
-    const blankFocus = await t
-      .http()
-      .post('/api/v1/rounds')
-      .set(as('admin'))
-      .send(validRound({ crimeFocus: ['burglary', '   '] }));
+    const blankFocus = await create({ crimeFocus: ['burglary', '   '] });
     expect(blankFocus.status).toBe(400);
     expectProblem(blankFocus.body, 400, 'validation-failed');
     expect(fields(blankFocus.body)).toEqual(['crimeFocus']);
 
-    const twice = await t
-      .http()
-      .post('/api/v1/rounds')
-      .set(as('admin'))
-      .send(validRound({ crimeFocus: ['burglary', ' Burglary '] }));
+    const twice = await create({ crimeFocus: ['burglary', ' Burglary '] });
     expect(twice.status).toBe(422);
     expectProblem(twice.body, 422, 'round-settings-inconsistent');
     expect(fields(twice.body)).toEqual(['crimeFocus.1']);
     expect(twice.body.errors[0].message).toMatch(/more than once/);
 
-    const blankType = await t
-      .http()
-      .post('/api/v1/rounds')
-      .set(as('admin'))
-      .send(
-        validRound({ interventionTaxonomy: [{ category: 'Situational', types: ['CCTV', ' '] }] }),
-      );
+    const blankType = await create({
+      interventionTaxonomy: [{ category: 'Situational', types: ['CCTV', ' '] }],
+    });
     expect(blankType.status).toBe(400);
     expectProblem(blankType.body, 400, 'validation-failed');
     expect(fields(blankType.body)).toEqual(['interventionTaxonomy.0.types']);
@@ -206,17 +196,10 @@ describe('text a person could not have typed is refused and changes nothing', ()
     expect(await rounds()).toBe(before);
 
     // Words with surrounding spaces are kept without them.
-    const spaced = await t
-      .http()
-      .post('/api/v1/rounds')
-      .set(as('admin'))
-      .send(
-        validRound({
-          crimeFocus: ['  burglary '],
-          interventionTaxonomy: [{ category: 'Situational', types: [' CCTV  '] }],
-        }),
-      )
-      .expect(201);
+    const spaced = await create({
+      crimeFocus: ['  burglary '],
+      interventionTaxonomy: [{ category: 'Situational', types: [' CCTV  '] }],
+    }).expect(201);
     expect(spaced.body.crimeFocus).toEqual(['burglary']);
     expect(spaced.body.interventionTaxonomy[0].types).toEqual(['CCTV']);
   });

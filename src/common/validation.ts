@@ -107,7 +107,7 @@ export function unsafeInputErrors(value: unknown, root: string): FieldError[] {
         errors.push({ field: name, message: `${name} is not valid Unicode text` });
       } else {
         const control = characterOf(CONTROL, node);
-        const direction = characterOf(DIRECTION, node);
+        const direction = control ? null : characterOf(DIRECTION, node);
         if (control) {
           errors.push({
             field: name,

@@ -105,22 +105,16 @@ export function roundSettingsErrors(round: RoundSettings): FieldError[] {
     fail('bidLimitScope', 'a limit per PCC area needs PCCs among the eligible applicant types');
   }
 
-  const crimeTypes = new Set<string>();
-  round.crimeFocus.forEach((crimeType, index) => {
-    const key = crimeType.trim().toLowerCase();
-    if (crimeTypes.has(key)) {
-      fail(`crimeFocus.${index}`, `lists the crime type "${crimeType}" more than once`);
-    }
-    crimeTypes.add(key);
-  });
+  for (const index of repeatedAt(round.crimeFocus)) {
+    const crimeType = round.crimeFocus[index];
+    fail(`crimeFocus.${index}`, `lists the crime type "${crimeType}" more than once`);
+  }
 
-  const categories = new Set<string>();
+  const categoryNames = round.interventionTaxonomy.map((category) => category.category);
+  for (const index of repeatedAt(categoryNames)) {
+    fail(`interventionTaxonomy.${index}.category`, `"${categoryNames[index]}" appears twice`);
+  }
   round.interventionTaxonomy.forEach((category, index) => {
-    const key = category.category.trim().toLowerCase();
-    if (categories.has(key)) {
-      fail(`interventionTaxonomy.${index}.category`, `"${category.category}" appears twice`);
-    }
-    categories.add(key);
     if (
       new Set(category.types.map((type) => type.trim().toLowerCase())).size !==
       category.types.length
@@ -133,15 +127,23 @@ export function roundSettingsErrors(round: RoundSettings): FieldError[] {
   if (totalWeight !== 100) {
     fail('criteria', `criterion weights must sum to 100 (they sum to ${totalWeight})`);
   }
-  const titles = new Set<string>();
-  round.criteria.forEach((criterion, index) => {
-    const key = criterion.title.trim().toLowerCase();
-    if (titles.has(key)) {
-      fail(`criteria.${index}.title`, `"${criterion.title}" appears twice`);
-    }
-    titles.add(key);
-  });
+  const titles = round.criteria.map((criterion) => criterion.title);
+  for (const index of repeatedAt(titles)) {
+    fail(`criteria.${index}.title`, `"${titles[index]}" appears twice`);
+  }
   return errors;
+}
+
+// Where a list of a round's words repeats one already listed, ignoring case and surrounding
+// spaces: the index of each repeat.
+function repeatedAt(words: readonly string[]): number[] {
+  const seen = new Set<string>();
+  return words.flatMap((word, index) => {
+    const key = word.trim().toLowerCase();
+    const repeat = seen.has(key);
+    seen.add(key);
+    return repeat ? [index] : [];
+  });
 }
 
 export const ROUND_COMMANDS = {
