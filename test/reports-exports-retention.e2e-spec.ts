@@ -127,7 +127,11 @@ describe('reports: export files, limits and retention', () => {
     expect(await stored(exportFileKey(old))).toBe(true);
 
     const sweep = async () => (await queue.add('sweep', {})).waitUntilFinished(events, 30_000);
-    expect(await sweep()).toEqual({ expired: 1, leftoversRemoved: 1 });
+    expect(await sweep()).toEqual({
+      expired: 1,
+      leftoversRemoved: 1,
+      spendFactsKept: expect.any(Number),
+    });
     expect(await stored(exportFileKey(old))).toBe(false);
     expect(await stored(leftover)).toBe(false);
     expect(await stored(fresh)).toBe(true);
@@ -146,7 +150,11 @@ describe('reports: export files, limits and retention', () => {
     await api().get(`/api/v1/exports/${recent.id}/download`).set(finance).expect(200);
 
     // Again: nothing more to do, nothing else touched.
-    expect(await sweep()).toEqual({ expired: 0, leftoversRemoved: 0 });
+    expect(await sweep()).toEqual({
+      expired: 0,
+      leftoversRemoved: 0,
+      spendFactsKept: expect.any(Number),
+    });
     expect(await stored(exportFileKey(recent))).toBe(true);
     expect(await stored(stranger)).toBe(true);
     await store().remove(stranger);

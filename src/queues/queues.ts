@@ -46,9 +46,15 @@ export type ReminderJobName = keyof ReminderJobs;
 export interface ExportJobs {
   // The job id is the export's id; the export row holds the round, format and "as at" moment.
   build: { data: { exportId: string } & Originated; result: 'done' };
+  // Works out and keeps the spend facts of the round's awards changed since they were last kept
+  // (SpendCacheService); queued after each export of the round.
+  keep: { data: { roundId: string }; result: { kept: number } };
   // Deletes the files of exports built more than EXPORT_RETENTION_DAYS before asOf (default
-  // now); daily from a job scheduler.
-  sweep: { data: { asOf?: string }; result: { expired: number; leftoversRemoved: number } };
+  // now), and keeps every round's spend facts up to date; daily from a job scheduler.
+  sweep: {
+    data: { asOf?: string };
+    result: { expired: number; leftoversRemoved: number; spendFactsKept: number };
+  };
 }
 export type ExportJobName = keyof ExportJobs;
 

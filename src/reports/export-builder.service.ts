@@ -56,19 +56,20 @@ export class ExportBuilderService {
 
   // `stop` (the process is stopping) ends the build where it is, with an error: the query it
   // waits on is cancelled and the next line is not written. The export stays `running` for the
-  // worker that takes the job up again.
+  // worker that takes the job up again. The round built, if one was.
   async build(
     exportId: string,
     report: (percent: number) => Promise<void>,
     stop?: AbortSignal,
-  ): Promise<void> {
+  ): Promise<{ roundId: string } | undefined> {
     const row = await this.store.find(this.dataSource.manager, exportId);
     // Only an open export is built: a done one is kept, and a failed one stays failed (its
     // requester was told to ask again, e.g. when its job reached Redis too late).
     if (!row || !isOpenExport(row.status)) {
-      return;
+      return undefined;
     }
     await this.metrics.timeExportBuild(row.format, () => this.buildFile(row, report, stop));
+    return { roundId: row.roundId };
   }
 
   private async buildFile(

@@ -7,8 +7,9 @@ import { JobOf, QueueConsumer, ResultOf } from '../queues/queue-consumer';
 import { ExportJobs, QUEUES } from '../queues/queues';
 import { ExportBuilderService } from './export-builder.service';
 import { ExportRetentionService } from './export-retention.service';
-import { exportBuildJob } from './exports.service';
+import { exportBuildJob, spendFactsJob } from './exports.service';
 import { ExportStore } from './export-store';
+import { SpendCacheService } from './spend-cache.service';
 
 // The exports queue's consumer: one export at a time per worker (each holds a database
 // connection and a snapshot while it streams). Progress goes to the job and the export row;
@@ -21,6 +22,7 @@ export class ExportsProcessor extends QueueConsumer<ExportJobs> {
     @Inject(APP_CONFIG) { exportLimits }: AppConfig,
     private readonly builder: ExportBuilderService,
     private readonly retention: ExportRetentionService,
+    private readonly spendCache: SpendCacheService,
     private readonly dataSource: DataSource,
     private readonly store: ExportStore,
     @InjectQueue(QUEUES.exports) private readonly exportsQueue: Queue,
@@ -50,11 +52,38 @@ export class ExportsProcessor extends QueueConsumer<ExportJobs> {
   // `running`) and the job goes back to the queue for another worker.
   protected async handle(job: JobOf<ExportJobs>, stop: AbortSignal): Promise<ResultOf<ExportJobs>> {
     switch (job.name) {
-      case 'build':
-        await this.builder.build(job.data.exportId, (percent) => job.updateProgress(percent), stop);
+      case 'build': {
+        const built = await this.builder.build(
+          job.data.exportId,
+          (percent) => job.updateProgress(percent),
+          stop,
+        );
+        if (built) {
+          await this.keepSpendFacts(built.roundId);
+        }
         return 'done';
-      case 'sweep':
-        return this.retention.sweep(job.data.asOf ? new Date(job.data.asOf) : new Date());
+      }
+      case 'keep':
+        return { kept: await this.spendCache.refreshRound(job.data.roundId) };
+      case 'sweep': {
+        const swept = await this.retention.sweep(
+          job.data.asOf ? new Date(job.data.asOf) : new Date(),
+        );
+        // Nightly too: every round's spend facts kept up to date, exported or not.
+        const { awards } = await this.spendCache.refreshAll();
+        return { ...swept, spendFactsKept: awards };
+      }
+    }
+  }
+
+  // The round's spend facts worked out and kept after its export, in a job of their own: the
+  // next export of the round reads them. One such job per round waits at a time (its id); the
+  // export is done either way.
+  private async keepSpendFacts(roundId: string): Promise<void> {
+    try {
+      await this.exportsQueue.add('keep', { roundId }, spendFactsJob(roundId));
+    } catch (error) {
+      this.logger.warn(`Could not queue keeping round ${roundId}'s spend facts: ${String(error)}`);
     }
   }
 

@@ -47,6 +47,11 @@ export function exportBuildJob(exportId: string) {
   };
 }
 
+// Keeping a round's spend facts (SpendCacheService): one job per round waiting at a time.
+export function spendFactsJob(roundId: string) {
+  return { jobId: `keep-${roundId}`, removeOnComplete: true, removeOnFail: true };
+}
+
 @Injectable()
 export class ExportsService {
   private readonly logger = new Logger(ExportsService.name);

@@ -10,6 +10,7 @@ import { OpenDataController } from './open-data.controller';
 import { OpenDataService } from './open-data.service';
 import { ReportExport } from './report-export.entity';
 import { ReportsController } from './reports.controller';
+import { SpendCacheService } from './spend-cache.service';
 import { SpendReportTemplates } from './spend-html';
 import { SpendSummaryService } from './spend-summary.service';
 
@@ -22,6 +23,7 @@ import { SpendSummaryService } from './spend-summary.service';
     ExportsService,
     ExportStore,
     OpenDataService,
+    SpendCacheService,
     SpendSummaryService,
     // Compiled at start, so a broken report template stops the start, not an export.
     {
@@ -30,6 +32,6 @@ import { SpendSummaryService } from './spend-summary.service';
       useFactory: (config: AppConfig) => SpendReportTemplates.load(config.reportsDir),
     },
   ],
-  exports: [SpendSummaryService, SpendReportTemplates],
+  exports: [SpendCacheService, SpendSummaryService, SpendReportTemplates],
 })
 export class ReportsModule {}

@@ -1,14 +1,9 @@
 import { type ExportColumn, type LineLevel, selectList, sqlColumns } from './export-column';
 import { SPEND_COLUMNS } from './spend-columns';
-import {
-  AWARD_TOTALS,
-  QUARTER_MEASURES,
-  SPEND_FACTS,
-  eachKind,
-  totalsSql,
-} from './spend-summary.sql';
+import { AWARD_TOTALS, QUARTER_MEASURES, eachKind } from './spend-facts.sql';
+import { SPEND_FACTS, totalsSql } from './spend-summary.sql';
 
-// The exports' lines in SQL, read after the round's spend facts (spend-summary.sql.ts): the lists
+// The exports' lines in SQL, read after the round's spend facts (spend-facts.sql.ts): the lists
 // they are read from, where each level's lines come from, and the query a cursor streams them
 // from in a file's order.
 
