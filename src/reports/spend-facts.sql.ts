@@ -12,12 +12,12 @@ import { organisationNamesAtSql } from '../organisations/organisation-names';
 // to be kept (with $2 'infinity': everything recorded counts).
 export type FactsSource = 'read' | 'fill';
 
-// Whether the cache holds award `a` as at $2: its facts were kept, nothing they are read from has
-// changed since (no mark left), and nothing of it is dated after the moment.
-const SPEND_CACHE_HOLDS = `EXISTS (
-             SELECT 1 FROM spend_cache_awards c
-             WHERE c.award_id = a.id AND c.holds_from <= $2::timestamptz
-               AND NOT EXISTS (SELECT 1 FROM spend_cache_marks m WHERE m.award_id = a.id))`;
+// What the cache keeps of award `a` where it holds as at $2 (`kept`, no row where it does not):
+// its facts were kept, nothing they are read from has changed since (no mark left), and nothing
+// of it is dated after the moment.
+const KEPT_AWARD_JOIN = `LEFT JOIN spend_cache_awards kept ON kept.award_id = a.id
+      AND kept.holds_from <= $2::timestamptz
+      AND NOT EXISTS (SELECT 1 FROM spend_cache_marks m WHERE m.award_id = a.id)`;
 
 // A return `r` is owed while nobody has reported on it (or it was sent back) and its award is
 // active; it is overdue once owed past the day it was due. Owed holds at any moment the facts
@@ -103,13 +103,19 @@ export function spendFacts(source: FactsSource): string {
                     AND e.command = 'award.complete' AND e.occurred_at <= $2::timestamptz)
                 THEN 'completed'
                 ELSE 'active' END AS award_status,
-           r.variance_threshold_percent, ${source === 'read' ? SPEND_CACHE_HOLDS : 'false'} AS cached
+           r.variance_threshold_percent,
+           ${
+             source === 'read'
+               ? `kept.award_id IS NOT NULL AS cached, ${AWARD_MONEY.map((column) => `kept.${column} AS kept_${column}`).join(', ')}`
+               : `false AS cached, ${AWARD_MONEY.map((column) => `NULL::bigint AS kept_${column}`).join(', ')}`
+           }
     FROM award_decisions a
     JOIN funding_rounds r ON r.id = a.round_id
     JOIN bids b ON b.id = a.bid_id
     LEFT JOIN ${organisationNamesAtSql('$2::timestamptz')} names
       ON names.organisation_id = a.organisation_id
     LEFT JOIN police_force_areas fa ON fa.code = b.force_area_code
+    ${source === 'read' ? KEPT_AWARD_JOIN : ''}
     WHERE a.round_id = $1::uuid AND a.outcome = 'award' AND a.accepted_at <= $2::timestamptz
       ${source === 'fill' ? 'AND a.id = ANY($3::uuid[])' : ''}
   ),
@@ -345,6 +351,8 @@ const YEAR_MONEY = {
   released: 'y.released',
   remaining: 'y.awarded - y.approved - y.released',
 } as const;
+// The money columns of an award's totals, in order.
+export const AWARD_MONEY = Object.keys(YEAR_MONEY) as (keyof typeof YEAR_MONEY)[];
 const moneySums = (of: (column: keyof typeof YEAR_MONEY) => string) =>
   (Object.keys(YEAR_MONEY) as (keyof typeof YEAR_MONEY)[])
     .map((column) => `sum(${of(column)})::bigint AS ${column}`)
@@ -357,12 +365,10 @@ export const MONEY_OF_TOTALS = moneySums((column) => `t.${column}`);
 
 // Each live award's money, summed from its year lines.
 export const AWARD_TOTALS_OF_LIVE = `SELECT y.award_id, ${MONEY_TOTALS} FROM live_years y GROUP BY y.award_id`;
+// Each cached award's money, as kept (none for an award without year lines).
+export const KEPT_AWARD_TOTALS = `SELECT aw.award_id, ${AWARD_MONEY.map((column) => `aw.kept_${column} AS ${column}`).join(', ')}
+  FROM awards aw WHERE aw.cached AND aw.kept_awarded IS NOT NULL`;
 // Each award's money: a live award's summed from its year lines, a cached one's as kept.
-export const AWARD_TOTALS = `
-  ${AWARD_TOTALS_OF_LIVE}
+export const AWARD_TOTALS = `${AWARD_TOTALS_OF_LIVE}
   UNION ALL
-  SELECT c.award_id, ${Object.keys(YEAR_MONEY)
-    .map((column) => `c.${column}`)
-    .join(', ')}
-  FROM spend_cache_awards c JOIN awards aw ON aw.award_id = c.award_id
-  WHERE aw.cached AND c.awarded IS NOT NULL`;
+  ${KEPT_AWARD_TOTALS}`;

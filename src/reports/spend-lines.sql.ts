@@ -1,6 +1,12 @@
 import { type ExportColumn, type LineLevel, selectList, sqlColumns } from './export-column';
 import { SPEND_COLUMNS } from './spend-columns';
-import { AWARD_TOTALS, QUARTER_MEASURES, eachKind } from './spend-facts.sql';
+import {
+  AWARD_MONEY,
+  AWARD_TOTALS_OF_LIVE,
+  KEPT_AWARD_TOTALS,
+  QUARTER_MEASURES,
+  eachKind,
+} from './spend-facts.sql';
 import { SPEND_FACTS, totalsSql } from './spend-summary.sql';
 
 // The exports' lines in SQL, read after the round's spend facts (spend-facts.sql.ts): the lists
@@ -24,7 +30,8 @@ export const EXPORT_LISTS = `
            q.overdue
     FROM quarters q
   ),
-  award_totals AS (${AWARD_TOTALS}),
+  live_award_totals AS (${AWARD_TOTALS_OF_LIVE}),
+  award_totals AS (SELECT * FROM live_award_totals UNION ALL ${KEPT_AWARD_TOTALS}),
   overdue AS (
     SELECT q.award_id, count(*) FILTER (WHERE q.overdue) AS overdue_returns
     FROM quarters q GROUP BY q.award_id
@@ -44,10 +51,17 @@ export const LINE_SOURCES: Record<
   LineLevel,
   { from: string; lines?: string; awardId: string | null }
 > = {
+  // Each award with year lines, its totals (`a`) as kept or summed. Read from the awards list (not
+  // joined to award_totals, whose size PostgreSQL cannot tell from the awards') so the lines'
+  // joins to their awards are planned for one row per award.
   award: {
-    from: `award_totals a
-    JOIN awards aw ON aw.award_id = a.award_id
-    LEFT JOIN overdue o ON o.award_id = a.award_id`,
+    from: `awards aw
+    LEFT JOIN live_award_totals lt ON lt.award_id = aw.award_id
+    CROSS JOIN LATERAL (
+      SELECT aw.award_id, ${AWARD_MONEY.map((column) => `CASE WHEN aw.cached THEN aw.kept_${column} ELSE lt.${column} END AS ${column}`).join(',\n             ')}
+      WHERE lt.award_id IS NOT NULL OR (aw.cached AND aw.kept_awarded IS NOT NULL)
+    ) a
+    LEFT JOIN overdue o ON o.award_id = aw.award_id`,
     awardId: 'a.award_id',
   },
   year: withAward('years y', 'y'),
