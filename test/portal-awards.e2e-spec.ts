@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { BidDto } from '../src/bids/bid-response.dto';
 import { DEMO_PASSWORD } from './support/app';
+import { moderatedRound, partAward, recordDueDiligence } from './support/awards';
+import { organisationIds } from './support/bids';
 import { startPortalBrowser, type PortalBrowser } from './support/portal';
 import { clearForPublication, decideOffers, offersWorld, type OffersWorld } from './support/offers';
 
@@ -344,4 +346,60 @@ describe('bidders after the award, in the portal', () => {
     await expect(page.locator('main').textContent()).resolves.not.toContain(P3.reference);
     await page.context().close();
   }, 60_000);
+
+  // A bid's outcome is its bidder's (the API answers anyone else 404): the area's PCC reads its
+  // council's bids once decided, but is offered no outcome and finds none there.
+  it('offers a council’s outcome to the council, not to its area’s PCC reading the bid', async () => {
+    const { baseUrl, world } = portal;
+    const { t, as, council, pcc } = world;
+    const orgs = await organisationIds(t, as('admin'));
+    await recordDueDiligence(world, orgs['Newcastle upon Tyne City Council'], 'green');
+    const played = await moderatedRound(world, [council], 2, {
+      approvalThresholdPence: 50_000_000,
+    });
+    const [awarded, unsuccessful] = played.bids;
+    const decide = (bid: BidDto, body: object) =>
+      api().post(`/api/v1/bids/${bid.id}/decision`).set(as('approver')).send(body).expect(201);
+    await decide(awarded, partAward(awarded));
+    await decide(unsuccessful, {
+      outcome: 'reject',
+      reason: 'Below the funding line once the budget was allocated.',
+      feedback: 'The consultation was thin for the streets chosen.',
+    });
+    await api()
+      .post(`/api/v1/rounds/${played.round.id}/publish-outcomes`)
+      .set(as('admin'))
+      .expect(200);
+    const links = [
+      [awarded, 'Read the outcome and your grant offer'],
+      [unsuccessful, 'Read the outcome and feedback'],
+    ] as const;
+
+    const reader = await portal.newPage();
+    await portal.signIn(reader, pcc.email, pcc.password);
+    await reader.waitForURL(`${baseUrl}/tasks`);
+    for (const [bid, link] of links) {
+      expect((await reader.goto(`${baseUrl}/bids/${bid.id}`))?.status()).toBe(200);
+      await expect(reader.locator('main').textContent()).resolves.toContain(bid.title);
+      await expect(reader.getByRole('link', { name: link }).count()).resolves.toBe(0);
+      expect((await reader.goto(`${baseUrl}/bids/${bid.id}/outcome`))?.status()).toBe(404);
+      await expect(reader.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+        'Page not found',
+      );
+    }
+    await reader.context().close();
+
+    const bidder = await portal.newPage();
+    await portal.signIn(bidder, council.email, council.password);
+    await bidder.waitForURL(`${baseUrl}/tasks`);
+    for (const [bid, link] of links) {
+      await bidder.goto(`${baseUrl}/bids/${bid.id}`);
+      await bidder.getByRole('link', { name: link }).click();
+      expect(bidder.url()).toBe(`${baseUrl}/bids/${bid.id}/outcome`);
+    }
+    await expect(bidder.locator('main').textContent()).resolves.toContain(
+      'The consultation was thin for the streets chosen.',
+    );
+    await bidder.context().close();
+  }, 90_000);
 });

@@ -69,6 +69,7 @@ export function bidPages(portal: Portal, pages: FastifyInstance): void {
               me.api.GET('/api/v1/bids/{id}/documents', { params: { path: { id: bid.id } } }),
             )
           : undefined;
+      const own = isOwnBid(me.session.user, bid);
       return sendPage(
         portal,
         reply,
@@ -77,7 +78,9 @@ export function bidPages(portal: Portal, pages: FastifyInstance): void {
         {
           bid: shown(bid),
           tasks: documents ? bidTaskList(bid, documents.items.length) : undefined,
-          receipt: Boolean(bid.submittedAt) && isOwnBid(me.session.user, bid),
+          // The receipt and the outcome are the bidder's own: no other organisation gets either.
+          receipt: Boolean(bid.submittedAt) && own,
+          ownBid: own,
           // The area's PCC, come from the email asking for its endorsement, is sent on to it.
           awaitsYourEndorsement:
             me.session.user?.organisationType === 'pcc' && bid.endorsement.state === 'awaiting',
@@ -158,9 +161,9 @@ export function bidPages(portal: Portal, pages: FastifyInstance): void {
   );
 }
 
-// Whether the bid is the signed-in bidder's own organisation's: its receipt is theirs alone (the
-// area's PCC reads its other bids, staff read submitted ones). A session from before the
-// organisation was kept in it counts an applicant's readable bid as their own, as before.
+// Whether the bid is the signed-in bidder's own organisation's: its receipt and its outcome are
+// theirs alone (the area's PCC reads its other bids, staff read submitted ones). A session from
+// before the organisation was kept in it counts an applicant's readable bid as their own.
 export function isOwnBid(user: PortalUser | undefined, bid: Pick<Bid, 'organisationId'>): boolean {
   return (
     user?.role === 'applicant' && (user.organisationId ?? bid.organisationId) === bid.organisationId

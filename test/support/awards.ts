@@ -92,6 +92,18 @@ export async function moderatedRound(
     }
   }
   await t.http().post(`/api/v1/rounds/${round.id}/close`).set(as('admin')).expect(200);
+  // A council's or charity's bid goes to assessment only once its area's PCC has endorsed it:
+  // the world's PCC (Northumbria's) endorses its area's.
+  for (const [index, bid] of bids.entries()) {
+    if (bid.endorsement.state === 'awaiting') {
+      const endorsed = await t
+        .http()
+        .post(`/api/v1/bids/${bid.id}/endorse`)
+        .set(world.pcc.headers)
+        .expect(200);
+      bids[index] = endorsed.body as BidDto;
+    }
+  }
   await t
     .http()
     .post(`/api/v1/rounds/${round.id}/start-assessment`)
