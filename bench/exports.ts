@@ -9,7 +9,7 @@ import { LINES_PER_AWARD, seedOrganisations, seedRound } from './export-data';
 import { plainLinesTable, timePlainCopy } from './export-floor';
 import { buildExport } from './export-run';
 import { timeSummaryReads } from './spend-summary-reads';
-import { recordResult, round2 } from './results';
+import { median, recordResult, round2 } from './results';
 import { benchConfig, benchEnv, clearRedis, dropDatabase, freshDatabase, runMain } from './support';
 
 // The spend-summary exports of a round of BENCH_EXPORT_LINES return lines (rows of
@@ -112,19 +112,35 @@ async function main(): Promise<void> {
     };
     const csv = await figures('csv');
     recordResult('export_csv', csv);
-    // The floor: the round's return lines, plain, COPYed out through pg in the same run.
+    // The floor: the round's return lines, plain, COPYed out through pg in the same run. Both it
+    // and our CSV job are the middle of three passes: either moves by a quarter between passes
+    // on this shared machine.
     const plain = await plainLinesTable(db, large);
-    const floor = await timePlainCopy(config.databaseUrl, plain, copyFile);
+    const floors: number[] = [];
+    let floorBytes = 0;
+    for (let pass = 0; pass < 3; pass += 1) {
+      const floorPass = await timePlainCopy(config.databaseUrl, plain, copyFile);
+      floors.push(floorPass.seconds);
+      floorBytes = floorPass.bytes;
+    }
+    const floor = { seconds: median(floors) };
     const floorLines = (await countLines(copyFile)) - 1;
+    const jobs = [csv.ours_s];
+    for (let pass = 1; pass < 3; pass += 1) {
+      const again = await buildExport(db, config, env, large, 'csv', asAt);
+      await rm(again.file, { force: true });
+      jobs.push(again.seconds);
+    }
+    const oursCsv = median(jobs);
     log(
-      `floor: COPY of ${floorLines} plain return lines through pg ${floor.seconds.toFixed(2)} s, ` +
-        `${(floor.bytes / MB).toFixed(1)} MiB; our CSV ${csv.ours_s.toFixed(2)} s`,
+      `floor: COPY of ${floorLines} plain return lines through pg ${floors.map((x) => x.toFixed(2)).join(', ')} s, ` +
+        `${(floorBytes / MB).toFixed(1)} MiB; our CSV ${jobs.map((x) => x.toFixed(2)).join(', ')} s`,
     );
     const floorFigures = {
       rows: floorLines,
       raw_copy_s: round2(floor.seconds),
-      ours_csv_s: csv.ours_s,
-      ratio: round2(csv.ours_s / floor.seconds),
+      ours_csv_s: round2(oursCsv),
+      ratio: round2(oursCsv / floor.seconds),
       spend_facts_kept_s: round2(refreshSeconds),
     };
     recordResult('export_floor', floorFigures);

@@ -1,7 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 // Each accepted award's spend facts, worked out once and kept (src/reports/spend-cache.sql.ts):
-// its quarter lines, its year lines and its totals, as the spend facts give them as at any
+// its quarter lines, its year lines (each with the text of its own fields in the CSV, and the
+// version of the CSV they were written for) and its totals, as the spend facts give them as at any
 // moment from `holds_from` (the latest moment any of its figures changed) on. Every change to
 // what the facts are read from leaves a mark for the award (`spend_cache_marks`, one per award
 // and transaction), written in the changing transaction by the triggers below; an award with a
@@ -55,6 +56,7 @@ export class SpendFactsCache1796240000000 implements MigrationInterface {
         "award_id" uuid NOT NULL PRIMARY KEY, "round_id" uuid NOT NULL,
         "holds_from" TIMESTAMP WITH TIME ZONE NOT NULL,
         ${money(['awarded', 'claimed', 'approved', 'paid', 'forecast', 'released', 'remaining'])},
+        "csv_version" text NOT NULL,
         "refreshed_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now())`);
     await queryRunner.query(
       `CREATE INDEX "ix_spend_cache_awards_round" ON "spend_cache_awards" ("round_id")`,
@@ -63,6 +65,7 @@ export class SpendFactsCache1796240000000 implements MigrationInterface {
       CREATE TABLE "spend_cache_years" (
         "award_id" uuid NOT NULL, "financial_year" text NOT NULL, "kind" text NOT NULL,
         ${money(['awarded', 'claimed', 'approved', 'paid', 'forecast', 'released'])},
+        "csv_version" text NOT NULL, "csv_text" text NOT NULL,
         PRIMARY KEY ("award_id", "financial_year", "kind"))`);
     const quarterMoney = ['capital', 'revenue'].flatMap((kind) =>
       ['claimed', 'approved', 'paid', 'forecast'].map((measure) => `${measure}_${kind}`),
@@ -72,7 +75,7 @@ export class SpendFactsCache1796240000000 implements MigrationInterface {
         "award_id" uuid NOT NULL, "return_id" uuid NOT NULL, "financial_year" text NOT NULL,
         "quarter" integer NOT NULL, "due_on" date NOT NULL,
         ${money(['profile_capital', 'profile_revenue', 'quarter_profile', ...quarterMoney])},
-        "owed" boolean NOT NULL,
+        "owed" boolean NOT NULL, "csv_version" text NOT NULL, "csv_text" text NOT NULL,
         PRIMARY KEY ("award_id", "return_id"))`);
     await queryRunner.query(`
       CREATE TABLE "spend_cache_marks" (

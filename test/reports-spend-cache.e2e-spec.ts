@@ -153,6 +153,26 @@ describe('reports: the kept spend facts give what working them out gives', () =>
     expect(await cache.refreshRound(roundId)).toBe(0);
     // The review is now the award's latest moment.
     await sameAtEveryMoment(roundId, 'reviewed last');
+
+    // Text kept for another version of the CSV (its columns changed since) is never read.
+    for (const table of ['spend_cache_years', 'spend_cache_quarters']) {
+      await db.query(
+        `UPDATE ${table} SET csv_version = 'an older CSV', csv_text = 'not these fields'
+         WHERE award_id = $1`,
+        [awardId],
+      );
+    }
+    const later = new Date();
+    const older = await read(roundId, later);
+    expect(JSON.stringify(older.csv)).not.toContain('not these fields');
+    expect(older).toEqual(await workedOut(roundId, later));
+    // And such an award is kept afresh.
+    await db.query(
+      `UPDATE spend_cache_awards SET csv_version = 'an older CSV' WHERE award_id = $1`,
+      [awardId],
+    );
+    expect(await cache.refreshRound(roundId)).toBe(1);
+    expect(await read(roundId, later)).toEqual(older);
   });
 
   it('leaves stale an award changed while its facts were being worked out', async () => {

@@ -6,7 +6,7 @@ import {
   sqlLiteral,
 } from './export-column';
 import { SPEND_COLUMNS } from './spend-columns';
-import { EXPORT_LISTS, LINE_SOURCES, TOTAL_ORDER } from './spend-lines.sql';
+import { EXPORT_LISTS, LINE_SOURCES, MOMENT_LINE_COLUMNS, TOTAL_ORDER } from './spend-lines.sql';
 import { SPEND_FACTS } from './spend-summary.sql';
 
 // The exports PostgreSQL writes itself, sent with `COPY (…) TO STDOUT`: one text per line of the
@@ -87,7 +87,14 @@ export interface CopyFormat {
   // award, on the award's lines, and read from there).
   part: (column: ExportColumn, value: string) => string;
   // A line's text, from the SQL of its shown columns' parts (undefined: the level lacks it).
-  record: (level: LineLevel, parts: (column: ExportColumn) => string | undefined) => string;
+  // `kept`, for the year and quarter lines: their line's alias, and whether a part is the line's
+  // own (reads the line alone, and nothing worked out as at the moment), so a format may keep
+  // such parts' text with the award's facts (spend-cache.sql.ts) and read it back.
+  record: (
+    level: LineLevel,
+    parts: (column: ExportColumn) => string | undefined,
+    kept?: { alias: string; isLineOwn: (part: string) => boolean },
+  ) => string;
   // A line of its own that starts each section (before every other), its text from the
   // section's number in SQL; none when absent.
   start?: (section: string) => string;
@@ -116,6 +123,14 @@ function partSql(
   return value.readsLine ? part : `(SELECT ${part})`;
 }
 
+// A column's part of a level's line in a file's query (the moment is its parameter $2).
+export const linePartSql = (
+  format: CopyFormat,
+  columns: readonly ExportColumn[],
+  column: ExportColumn,
+  level: LineLevel,
+) => partSql(format, columns, column, level, '$2::timestamptz');
+
 // The keys the lines are sorted by after their award. The awards are in reference order, by their
 // place in it (award_order; a reference is unique): one sort of the awards, so the file's sort
 // compares whole numbers, not text, between awards. The award's own keys (AWARD_KEYS) order only
@@ -123,6 +138,28 @@ function partSql(
 const SORT_KEYS = ['financial_year', 'quarter', 'kind', 'force_area_code', 'applicant_type'];
 const AWARD_KEYS = ['force_area_code', 'applicant_type'];
 const LINE_ORDER = `l.section, l.total_order, l.award_order, l.rank, ${SORT_KEYS.map((key) => `l.${key}`).join(', ')}`;
+
+// The levels whose lines' own parts may be kept with the award's facts, by their line's alias: a
+// part is the line's own when it reads the line, every column it reads is the line's and none of
+// them is worked out as at the moment (MOMENT_LINE_COLUMNS), and it reads no parameter (the
+// moment). Fixed text reads nothing: it needs no keeping.
+const lineOwn = (alias: string) => ({
+  alias,
+  isLineOwn: (part: string) => {
+    const read = [...part.matchAll(/\b([a-z_][a-z0-9_]*)\.([a-z_][a-z0-9_]*)\b/g)];
+    return (
+      !/\$\d/.test(part) &&
+      read.length > 0 &&
+      read.every(([, table, column]) => table === alias && !MOMENT_LINE_COLUMNS.includes(column))
+    );
+  },
+});
+export const KEPT_LINES: Partial<
+  Record<LineLevel, { alias: string; isLineOwn: (part: string) => boolean }>
+> = {
+  year: lineOwn('y'),
+  quarter: lineOwn('q'),
+};
 
 // The query PostgreSQL writes a file's lines with, for `COPY (…) TO STDOUT`: COPY takes no
 // parameters, so the round and the moment are written into it as literals. A year or quarter
@@ -134,7 +171,6 @@ export function spendCopy(
   asAt: Date,
   columns: readonly ExportColumn[] = SPEND_COLUMNS,
 ): string {
-  const moment = '$2::timestamptz';
   const keys = (level: LineLevel) =>
     SORT_KEYS.map((key) =>
       LINE_SOURCES[level].awardId && AWARD_KEYS.includes(key)
@@ -144,8 +180,10 @@ export function spendCopy(
   const branch = (level: LineLevel) => {
     const source = LINE_SOURCES[level];
     const { section, rank } = format.place(level);
-    const record = format.record(level, (column) =>
-      partSql(format, columns, column, level, moment),
+    const record = format.record(
+      level,
+      (column) => linePartSql(format, columns, column, level),
+      KEPT_LINES[level],
     );
     const lines = source.lines && !/\baw\./.test(`${record} ${keys(level)}`);
     const awardJoin = source.awardId
@@ -173,7 +211,7 @@ export function spendCopy(
            row_number() OVER (ORDER BY ${rawSql(columns, 'reference', 'award')}) AS award_order${awardParts
              .map(
                (column) =>
-                 `,\n           ${partSql(format, columns, column, 'award', moment)} AS ${column.key}`,
+                 `,\n           ${linePartSql(format, columns, column, 'award')} AS ${column.key}`,
              )
              .join('')}
     FROM ${LINE_SOURCES.award.from}

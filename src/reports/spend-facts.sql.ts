@@ -310,22 +310,27 @@ const columnsOf = (columns: readonly string[], alias: string) =>
 // The quarter and year lines of every award, worked out (live_quarters, live_years) or, for the
 // awards the cache holds, read from it; and `facts`, the quarter lines one row per kind.
 function unified(source: FactsSource): string {
+  // The cached awards' lines, each with the text kept of its own fields in the CSV and the
+  // version of the CSV it was written for (`kept_csv`, `csv_version`; NULL on a live award's).
   const kept = (table: string, columns: readonly string[]) =>
     source === 'read'
       ? `
     UNION ALL
-    SELECT ${columnsOf(columns, 'c')}
+    SELECT ${columnsOf(columns, 'c')}, c.csv_version, c.csv_text AS kept_csv
     FROM ${table} c JOIN awards aw ON aw.award_id = c.award_id
     WHERE aw.cached`
       : '';
-  return `quarters AS (
+  const live = 'NULL::text AS csv_version, NULL::text AS kept_csv';
+  // Not materialized: each list reading them scans the kept rows again, which costs less than
+  // copying 400,000 lines with their text into a store of the query's own (it spills to disk).
+  return `quarters AS NOT MATERIALIZED (
     SELECT q.*, (q.owed AND q.due_on < ${londonDateOfSql('$2::timestamptz')}) AS overdue
     FROM (
-      SELECT ${columnsOf(QUARTER_COLUMNS, 'q')} FROM live_quarters q${kept('spend_cache_quarters', QUARTER_COLUMNS)}
+      SELECT ${columnsOf(QUARTER_COLUMNS, 'q')}, ${live} FROM live_quarters q${kept('spend_cache_quarters', QUARTER_COLUMNS)}
     ) q
   ),
-  years AS (
-    SELECT ${columnsOf(YEAR_COLUMNS, 'y')} FROM live_years y${kept('spend_cache_years', YEAR_COLUMNS)}
+  years AS NOT MATERIALIZED (
+    SELECT ${columnsOf(YEAR_COLUMNS, 'y')}, ${live} FROM live_years y${kept('spend_cache_years', YEAR_COLUMNS)}
   ),
   -- The same, one row per return and kind.
   facts AS (

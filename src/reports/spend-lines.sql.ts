@@ -27,7 +27,7 @@ export const EXPORT_LISTS = `
            ${eachKind((kind) => `coalesce(q.claimed_${kind}, 0)::numeric AS claimed_${kind}`)},
            ${kindsSum('approved')} AS approved, ${kindsSum('paid')} AS paid,
            ${kindsSum('forecast')} AS forecast,
-           q.overdue
+           q.overdue, q.csv_version, q.kept_csv
     FROM quarters q
   ),
   live_award_totals AS (${AWARD_TOTALS_OF_LIVE}),
@@ -36,6 +36,9 @@ export const EXPORT_LISTS = `
     SELECT q.award_id, count(*) FILTER (WHERE q.overdue) AS overdue_returns
     FROM quarters q GROUP BY q.award_id
   )`;
+
+// The columns of the lines worked out as at the moment itself, never kept with an award's facts.
+export const MOMENT_LINE_COLUMNS = ['overdue'];
 
 // A level's own lines (`lines`, aliased `alias`), each with its award (`aw`) beside it.
 const withAward = (lines: string, alias: string) => ({
