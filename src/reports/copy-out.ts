@@ -129,8 +129,12 @@ export async function* copyOut(client: ClientBase, copy: string): AsyncGenerator
       }
       woken();
     },
+    // pg lets the query go at its error and tells it nothing more, not even that PostgreSQL is
+    // ready again (pg holds the connection's next statement until then itself): the COPY has
+    // ended here.
     handleError: (error: Error) => {
       failed ??= error;
+      ended = true;
       woken();
     },
     handleReadyForQuery: () => {
@@ -152,10 +156,6 @@ export async function* copyOut(client: ClientBase, copy: string): AsyncGenerator
         resume();
         yield bytes;
       } else if (failed) {
-        // PostgreSQL says it is ready again after the error; wait for that before throwing.
-        while (!ended) {
-          await new Promise<void>((resolve) => (wake = resolve));
-        }
         throw failed;
       } else if (ended) {
         return;
