@@ -93,10 +93,12 @@ describe('several API and worker processes on one PostgreSQL, one Redis and one 
     return Buffer.from(await response.arrayBuffer());
   };
   // The processes whose queries wait for a lock, by name.
+  // Each once: a worker building an export waits on two connections (its COPY and the
+  // count of its lines for the progress), and one worker is one name.
   const waitingOnLocks = async (): Promise<string[]> =>
     (
       await dataSource.query<{ name: string }[]>(
-        `SELECT application_name AS name FROM pg_stat_activity
+        `SELECT DISTINCT application_name AS name FROM pg_stat_activity
          WHERE wait_event_type = 'Lock' AND application_name LIKE 'ssg-several-%'`,
       )
     ).map((row) => row.name);

@@ -115,10 +115,12 @@ describe('shutdown mid-export and mid-request', () => {
   }
 
   // The spawned processes (by PGAPPNAME) waiting on a lock now.
+  // Each once: a worker building an export waits on two connections (its COPY and the
+  // count of its lines for the progress), and one worker is one name.
   const waitingOnLocks = async (): Promise<string[]> =>
     (
       await dataSource.query<{ name: string }[]>(
-        `SELECT application_name AS name FROM pg_stat_activity
+        `SELECT DISTINCT application_name AS name FROM pg_stat_activity
          WHERE wait_event_type = 'Lock' AND application_name LIKE 'ssg-shutdown-%'`,
       )
     ).map((row) => row.name);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ClientBase } from 'pg';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import { formatLondonZoned, londonFileStamp } from '../common/london-time';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { OutboxService } from '../notifications/outbox.service';
@@ -138,98 +138,132 @@ export class ExportBuilderService {
     // Created empty and readable by this user alone before any figure is written; the writers
     // truncate it, which keeps its mode.
     await writeFile(part, '', { mode: FILE_MODE, flag: 'wx' });
-    const runner = this.dataSource.createQueryRunner();
     const exportId = row.id;
-    let roundCode = '';
-    let roundName = '';
-    let cancelQuery: (() => void) | undefined;
+    return this.onOwnConnection(stop, async (runner) => {
+      await runner.startTransaction('REPEATABLE READ');
+      try {
+        const [round] = await runner.manager.query<{ code: string; name: string }[]>(
+          'SELECT code, name FROM funding_rounds WHERE id = $1',
+          [row.roundId],
+        );
+        await runner.query(EXPORT_SETTINGS);
+        // Progress: `done` of `steps`, recorded (and reported on the job) every 5%.
+        let steps = 1;
+        let reported = 0;
+        const progress = (done: number): Promise<void> | undefined => {
+          stop?.throwIfAborted();
+          const percent = Math.min(99, Math.floor((done * 100) / steps));
+          if (percent < reported + 5) {
+            return undefined;
+          }
+          reported = percent;
+          return this.dataSource.manager
+            .update(ReportExport, { id: exportId }, { progress: percent })
+            .then(() => report(percent));
+        };
+        const moment = { round, asAt: row.asAt, asAtLondon: formatLondonZoned(row.asAt) };
+        if (row.format === 'html') {
+          const totals = await this.summaries.totals(runner.manager, row.roundId, row.asAt);
+          steps = Math.max(1, totals.round.awards);
+          let done = 0;
+          const data: SpendExport = {
+            ...moment,
+            totals,
+            quarterTotals: await this.summaries.quarterTotals(
+              runner.manager,
+              row.roundId,
+              row.asAt,
+            ),
+            awards: () => this.summaries.streamAwards(runner, row.roundId, row.asAt),
+            tick: async () => {
+              done += 1;
+              await progress(done);
+            },
+          };
+          await this.templates.write(part, data);
+        } else {
+          // The lines are counted for the progress alone, beside the export on a connection of
+          // their own (a third of a second for a million-line round); until then it reads 0%.
+          // The count is cancelled when the process stops and once the file is written (it is
+          // no use then), so it never outlives the build.
+          steps = Number.POSITIVE_INFINITY;
+          const counting = new AbortController();
+          const stopCounting = () => counting.abort();
+          stop?.addEventListener('abort', stopCounting, { once: true });
+          const counted = this.onOwnConnection(counting.signal, (counter) =>
+            this.summaries.exportSize(counter.manager, row.roundId, row.asAt),
+          ).then(
+            (lines) => {
+              steps = Math.max(1, lines);
+            },
+            (error: unknown) => {
+              if (!counting.signal.aborted) {
+                this.logger.warn(
+                  `Export ${exportId}: its lines were not counted: ${String(error)}`,
+                );
+              }
+            },
+          );
+          try {
+            // PostgreSQL writes the lines (the CSV's, the workbook's rows) itself; Node only puts
+            // them in the file.
+            const client = (await runner.connect()) as ClientBase;
+            if (row.format === 'csv') {
+              await writeSpendCsvCopy(part, client, spendCsvCopy(row.roundId, row.asAt), progress);
+            } else {
+              await writeSpendXlsxCopy(part, client, {
+                roundId: row.roundId,
+                round,
+                asAt: row.asAt,
+                tick: progress,
+              });
+            }
+          } finally {
+            stop?.removeEventListener('abort', stopCounting);
+            counting.abort();
+            await counted;
+          }
+        }
+        await runner.commitTransaction();
+        return { roundCode: round.code, roundName: round.name };
+      } catch (error) {
+        if (runner.isTransactionActive) {
+          await runner.rollbackTransaction();
+        }
+        throw error;
+      }
+    });
+  }
+
+  // `work` on a connection of its own, whose query is cancelled when `stop` fires: a query
+  // waiting on a lock or still scanning would not notice the signal by itself. The connection
+  // goes back to the pool only once a cancel sent to it has been answered, so a late cancel
+  // cannot reach the connection's next user.
+  private async onOwnConnection<T>(
+    stop: AbortSignal | undefined,
+    work: (runner: QueryRunner) => Promise<T>,
+  ): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    let cancel: (() => void) | undefined;
+    let cancelling: Promise<unknown> | undefined;
     try {
       await runner.connect();
-      stop?.throwIfAborted();
       const [{ pid }] = (await runner.query('SELECT pg_backend_pid() AS pid')) as { pid: number }[];
-      // A query waiting on a lock or still scanning would not notice the signal by itself.
-      cancelQuery = () =>
-        void this.dataSource
+      cancel = () => {
+        cancelling = this.dataSource
           .query('SELECT pg_cancel_backend($1)', [pid])
           .catch((error: unknown) => this.logger.warn(`Cancelling export query: ${String(error)}`));
-      stop?.addEventListener('abort', cancelQuery, { once: true });
-      await runner.startTransaction('REPEATABLE READ');
-      const [round] = await runner.manager.query<{ code: string; name: string }[]>(
-        'SELECT code, name FROM funding_rounds WHERE id = $1',
-        [row.roundId],
-      );
-      ({ code: roundCode, name: roundName } = round);
-      await runner.query(EXPORT_SETTINGS);
-      // Progress: `done` of `steps`, recorded (and reported on the job) every 5%.
-      let steps = 1;
-      let reported = 0;
-      const progress = (done: number): Promise<void> | undefined => {
-        stop?.throwIfAborted();
-        const percent = Math.min(99, Math.floor((done * 100) / steps));
-        if (percent < reported + 5) {
-          return undefined;
-        }
-        reported = percent;
-        return this.dataSource.manager
-          .update(ReportExport, { id: exportId }, { progress: percent })
-          .then(() => report(percent));
       };
-      const moment = { round, asAt: row.asAt, asAtLondon: formatLondonZoned(row.asAt) };
-      if (row.format === 'html') {
-        const totals = await this.summaries.totals(runner.manager, row.roundId, row.asAt);
-        steps = Math.max(1, totals.round.awards);
-        let done = 0;
-        const data: SpendExport = {
-          ...moment,
-          totals,
-          quarterTotals: await this.summaries.quarterTotals(runner.manager, row.roundId, row.asAt),
-          awards: () => this.summaries.streamAwards(runner, row.roundId, row.asAt),
-          tick: async () => {
-            done += 1;
-            await progress(done);
-          },
-        };
-        await this.templates.write(part, data);
-      } else {
-        // The lines are counted for the progress alone, beside the export on a connection of
-        // their own (a third of a second for a million-line round); until then it reads 0%.
-        steps = Number.POSITIVE_INFINITY;
-        const counted = this.summaries
-          .exportSize(this.dataSource.manager, row.roundId, row.asAt)
-          .then((lines) => {
-            steps = Math.max(1, lines);
-          })
-          .catch((error: unknown) =>
-            this.logger.warn(`Export ${exportId}: its lines were not counted: ${String(error)}`),
-          );
-        // PostgreSQL writes the lines (the CSV's, the workbook's rows) itself; Node only puts
-        // them in the file.
-        const client = (await runner.connect()) as ClientBase;
-        if (row.format === 'csv') {
-          await writeSpendCsvCopy(part, client, spendCsvCopy(row.roundId, row.asAt), progress);
-        } else {
-          await writeSpendXlsxCopy(part, client, {
-            roundId: row.roundId,
-            round,
-            asAt: row.asAt,
-            tick: progress,
-          });
-        }
-        await counted;
-      }
-      await runner.commitTransaction();
-    } catch (error) {
-      if (runner.isTransactionActive) {
-        await runner.rollbackTransaction();
-      }
-      throw error;
+      stop?.addEventListener('abort', cancel, { once: true });
+      stop?.throwIfAborted();
+      return await work(runner);
     } finally {
-      if (cancelQuery) {
-        stop?.removeEventListener('abort', cancelQuery);
+      if (cancel) {
+        stop?.removeEventListener('abort', cancel);
       }
+      await cancelling;
       await runner.release();
     }
-    return { roundCode, roundName };
   }
 
   // The export could not be built: said plainly to its requester (the detail goes to the log),
