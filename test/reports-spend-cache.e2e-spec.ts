@@ -78,6 +78,8 @@ describe('reports: the kept spend facts give what working them out gives', () =>
   };
   // Every moment something of the round's awards is dated, and a millisecond before each: where
   // a kept award's facts start to hold, and where they would wrongly hold were a date missed.
+  // Also where each return falls overdue (the start of the day after it was due, in London), past
+  // and to come: kept facts count overdue returns from the days kept, not from their lines.
   const momentsOf = async (roundId: string): Promise<Date[]> => {
     const rows = await db.query<{ at: Date }[]>(
       `SELECT DISTINCT m.at FROM award_decisions a
@@ -96,7 +98,13 @@ describe('reports: the kept spend facts give what working them out gives', () =>
        WHERE a.round_id = $1 AND a.outcome = 'award' AND m.at IS NOT NULL AND m.at <= now()`,
       [roundId],
     );
-    return rows.flatMap(({ at }) => [new Date(at.getTime() - 1), at]);
+    const overdueFrom = await db.query<{ at: Date }[]>(
+      `SELECT DISTINCT (d.due_on + 1)::timestamp AT TIME ZONE 'Europe/London' AS at
+       FROM delivery_returns d JOIN award_decisions a ON a.id = d.award_id
+       WHERE a.round_id = $1`,
+      [roundId],
+    );
+    return [...rows, ...overdueFrom].flatMap(({ at }) => [new Date(at.getTime() - 1), at]);
   };
 
   // Refreshed, the round's awards are all read from what is kept as at now, and what is read at
@@ -124,9 +132,25 @@ describe('reports: the kept spend facts give what working them out gives', () =>
       [setup.roundId],
     );
     expect(rounds.length).toBeGreaterThanOrEqual(2);
+    // The award's returns still owed fall due two years later (a change like any other: it leaves
+    // a mark), after everything else of it is dated: the moments they fall overdue are then where
+    // its kept facts hold, and count them from the days kept.
+    await db.query(
+      `UPDATE delivery_returns d SET due_on = d.due_on + 730
+       WHERE d.award_id = $1
+         AND NOT EXISTS (SELECT 1 FROM return_submissions s WHERE s.return_id = d.id)`,
+      [setup.awardId],
+    );
     for (const round of rounds) {
       await sameAtEveryMoment(round.id, round.code);
     }
+    const [owed] = await db.query<{ later: string }[]>(
+      `SELECT count(*) AS later FROM spend_cache_awards k
+       CROSS JOIN LATERAL unnest(k.owed_due_on) AS d(due_on)
+       WHERE k.award_id = $1 AND d.due_on > k.holds_from::date`,
+      [setup.awardId],
+    );
+    expect(Number(owed.later)).toBeGreaterThan(0);
   }, 120_000);
 
   it('reads a change at once, and keeps it once the facts are worked out again', async () => {

@@ -51,6 +51,13 @@ export const FORGET_AWARDS = ['quarters', 'years', 'awards'].map(
   (table) => `DELETE FROM spend_cache_${table} WHERE award_id = ANY($1::uuid[])`,
 );
 
+// The days each live award's owed returns were due, in order (an empty list where none is owed;
+// no row for an award without quarter lines): kept to count its overdue returns as at a moment
+// by (AWARD_OVERDUE).
+const OWED_DUE_DAYS = `SELECT q.award_id,
+         coalesce(array_agg(q.due_on ORDER BY q.due_on) FILTER (WHERE q.owed), '{}') AS owed_due_on
+  FROM live_quarters q GROUP BY q.award_id`;
+
 // Keeps the facts of the awards $3 (uuid[]) of round $1, worked out as at $2 ('infinity'): the
 // award's totals, and its year and quarter lines, each with the text of its own fields in the CSV
 // (keptCsv) and the CSV's version.
@@ -61,12 +68,13 @@ function keepAwards(): string {
   ${EXPORT_LISTS},
   kept_awards AS (
     INSERT INTO spend_cache_awards (award_id, round_id, holds_from, csv_version,
-                                    ${AWARD_MONEY.join(', ')})
+                                    ${AWARD_MONEY.join(', ')}, owed_due_on)
     SELECT a.id, a.round_id, ${HOLDS_FROM_SQL}, ${sqlLiteral(CSV_VERSION)},
-           ${AWARD_MONEY.map((column) => `t.${column}`).join(', ')}
+           ${AWARD_MONEY.map((column) => `t.${column}`).join(', ')}, owed.owed_due_on
     FROM awards aw
     JOIN award_decisions a ON a.id = aw.award_id
     LEFT JOIN live_award_totals t ON t.award_id = aw.award_id
+    LEFT JOIN (${OWED_DUE_DAYS}) owed ON owed.award_id = aw.award_id
     RETURNING 1
   ),
   kept_years AS (

@@ -23,6 +23,10 @@ const KEPT_AWARD_JOIN = `LEFT JOIN spend_cache_awards kept ON kept.award_id = a.
 // active; it is overdue once owed past the day it was due. Owed holds at any moment the facts
 // hold; overdue is worked out at the moment itself.
 const RETURN_OWED_SQL = `((r.submission_id IS NULL OR r.sent_back) AND r.award_status = 'active')`;
+// The day in London the moment ($2) falls on: quarter line `q` is overdue when owed and due
+// before it.
+const MOMENT_DAY = londonDateOfSql('$2::timestamptz');
+const overdueSql = (q: string) => `(${q}.owed AND ${q}.due_on < ${MOMENT_DAY})`;
 
 // The cells of a profile (jsonb, possibly NULL) as rows `p`.
 const PROFILE_CELLS = (profile: string) =>
@@ -106,8 +110,10 @@ export function spendFacts(source: FactsSource): string {
            r.variance_threshold_percent,
            ${
              source === 'read'
-               ? `kept.award_id IS NOT NULL AS cached, ${AWARD_MONEY.map((column) => `kept.${column} AS kept_${column}`).join(', ')}`
-               : `false AS cached, ${AWARD_MONEY.map((column) => `NULL::bigint AS kept_${column}`).join(', ')}`
+               ? `kept.award_id IS NOT NULL AS cached, ${AWARD_MONEY.map((column) => `kept.${column} AS kept_${column}`).join(', ')},
+           kept.owed_due_on AS kept_owed_due_on`
+               : `false AS cached, ${AWARD_MONEY.map((column) => `NULL::bigint AS kept_${column}`).join(', ')},
+           NULL::date[] AS kept_owed_due_on`
            }
     FROM award_decisions a
     JOIN funding_rounds r ON r.id = a.round_id
@@ -324,7 +330,7 @@ function unified(source: FactsSource): string {
   // Not materialized: each list reading them scans the kept rows again, which costs less than
   // copying 400,000 lines with their text into a store of the query's own (it spills to disk).
   return `quarters AS NOT MATERIALIZED (
-    SELECT q.*, (q.owed AND q.due_on < ${londonDateOfSql('$2::timestamptz')}) AS overdue
+    SELECT q.*, ${overdueSql('q')} AS overdue
     FROM (
       SELECT ${columnsOf(QUARTER_COLUMNS, 'q')}, ${live} FROM live_quarters q${kept('spend_cache_quarters', QUARTER_COLUMNS)}
     ) q
@@ -377,3 +383,13 @@ export const KEPT_AWARD_TOTALS = `SELECT aw.award_id, ${AWARD_MONEY.map((column)
 export const AWARD_TOTALS = `${AWARD_TOTALS_OF_LIVE}
   UNION ALL
   ${KEPT_AWARD_TOTALS}`;
+
+// Each award's overdue returns as at the moment (no row for an award without quarter lines): a
+// live award's counted from its quarter lines, a cached one's from the days its owed returns
+// were due, as kept (OWED_DUE_DAYS, spend-cache.sql.ts), by the same rule.
+export const AWARD_OVERDUE = `SELECT q.award_id, count(*) FILTER (WHERE ${overdueSql('q')}) AS overdue_returns
+  FROM live_quarters q GROUP BY q.award_id
+  UNION ALL
+  SELECT aw.award_id, (SELECT count(*) FROM unnest(aw.kept_owed_due_on) AS d(due_on)
+                       WHERE d.due_on < ${MOMENT_DAY}) AS overdue_returns
+  FROM awards aw WHERE aw.cached AND aw.kept_owed_due_on IS NOT NULL`;

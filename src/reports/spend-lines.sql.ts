@@ -2,6 +2,7 @@ import { type ExportColumn, type LineLevel, selectList, sqlColumns } from './exp
 import { SPEND_COLUMNS } from './spend-columns';
 import {
   AWARD_MONEY,
+  AWARD_OVERDUE,
   AWARD_TOTALS_OF_LIVE,
   KEPT_AWARD_TOTALS,
   QUARTER_MEASURES,
@@ -32,10 +33,7 @@ export const EXPORT_LISTS = `
   ),
   live_award_totals AS (${AWARD_TOTALS_OF_LIVE}),
   award_totals AS (SELECT * FROM live_award_totals UNION ALL ${KEPT_AWARD_TOTALS}),
-  overdue AS (
-    SELECT q.award_id, count(*) FILTER (WHERE q.overdue) AS overdue_returns
-    FROM quarters q GROUP BY q.award_id
-  )`;
+  overdue AS (${AWARD_OVERDUE})`;
 
 // The columns of the lines worked out as at the moment itself, never kept with an award's facts.
 export const MOMENT_LINE_COLUMNS = ['overdue'];
