@@ -22,7 +22,7 @@ import { writeSpendCsvCopy } from './spend-csv-copy';
 import { spendCsvCopy } from './spend-csv.sql';
 import { writeSpendXlsxCopy } from './spend-xlsx-copy';
 import { SpendReportTemplates } from './spend-html';
-import { EXPORT_SETTINGS } from './spend-summary.sql';
+import { COPY_SETTINGS, EXPORT_SETTINGS } from './spend-summary.sql';
 import { SpendSummaryService } from './spend-summary.service';
 import { pageUrl } from '../notifications/portal-links';
 
@@ -146,7 +146,7 @@ export class ExportBuilderService {
           'SELECT code, name FROM funding_rounds WHERE id = $1',
           [row.roundId],
         );
-        await runner.query(EXPORT_SETTINGS);
+        await runner.query(row.format === 'html' ? EXPORT_SETTINGS : COPY_SETTINGS);
         // Progress: `done` of `steps`, recorded (and reported on the job) every 5%.
         let steps = 1;
         let reported = 0;
