@@ -182,28 +182,11 @@ export class ExportBuilderService {
           };
           await this.templates.write(part, data);
         } else {
-          // The lines are counted for the progress alone, beside the export on a connection of
-          // their own (a third of a second for a million-line round); until then it reads 0%.
-          // The count is cancelled when the process stops and once the file is written (it is
-          // no use then), so it never outlives the build.
+          // Until the lines are counted, the progress reads 0%.
           steps = Number.POSITIVE_INFINITY;
-          const counting = new AbortController();
-          const stopCounting = () => counting.abort();
-          stop?.addEventListener('abort', stopCounting, { once: true });
-          const counted = this.onOwnConnection(counting.signal, (counter) =>
-            this.summaries.exportSize(counter.manager, row.roundId, row.asAt),
-          ).then(
-            (lines) => {
-              steps = Math.max(1, lines);
-            },
-            (error: unknown) => {
-              if (!counting.signal.aborted) {
-                this.logger.warn(
-                  `Export ${exportId}: its lines were not counted: ${String(error)}`,
-                );
-              }
-            },
-          );
+          const counting = this.countLines(row, stop, (lines) => {
+            steps = Math.max(1, lines);
+          });
           try {
             // PostgreSQL writes the lines (the CSV's, the workbook's rows) itself; Node only puts
             // them in the file.
@@ -219,9 +202,7 @@ export class ExportBuilderService {
               });
             }
           } finally {
-            stop?.removeEventListener('abort', stopCounting);
-            counting.abort();
-            await counted;
+            await counting.end();
           }
         }
         await runner.commitTransaction();
@@ -233,6 +214,32 @@ export class ExportBuilderService {
         throw error;
       }
     });
+  }
+
+  // The export's lines counted for its progress alone, beside it on a connection of their own (a
+  // third of a second for a million-line round), `counted` told the count. The count is cancelled
+  // when the process stops and at `end` (once the file is written it is no use), so it never
+  // outlives the build; `end` resolves once it has stopped.
+  private countLines(
+    row: ReportExport,
+    stop: AbortSignal | undefined,
+    counted: (lines: number) => void,
+  ): { end: () => Promise<void> } {
+    const ended = new AbortController();
+    const signal = stop ? AbortSignal.any([stop, ended.signal]) : ended.signal;
+    const done = this.onOwnConnection(signal, (counter) =>
+      this.summaries.exportSize(counter.manager, row.roundId, row.asAt),
+    ).then(counted, (error: unknown) => {
+      if (!signal.aborted) {
+        this.logger.warn(`Export ${row.id}: its lines were not counted: ${String(error)}`);
+      }
+    });
+    return {
+      end: async () => {
+        ended.abort();
+        await done;
+      },
+    };
   }
 
   // `work` on a connection of its own, whose query is cancelled when `stop` fires: a query
