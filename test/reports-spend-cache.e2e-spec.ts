@@ -15,7 +15,7 @@ import {
   SPEND_SETTINGS,
   TOTAL_ROWS,
 } from '../src/reports/spend-summary.sql';
-import { londonDateOf } from '../src/common/london-time';
+import { addDays, londonDateOf, startOfLondonDay } from '../src/common/london-time';
 import { twoYearRound, type ReturnsWorld } from './support/reports';
 
 // Each award's spend facts are kept once worked out (spend-cache.sql.ts); an export or a summary
@@ -98,12 +98,13 @@ describe('reports: the kept spend facts give what working them out gives', () =>
        WHERE a.round_id = $1 AND a.outcome = 'award' AND m.at IS NOT NULL AND m.at <= now()`,
       [roundId],
     );
-    const overdueFrom = await db.query<{ at: Date }[]>(
-      `SELECT DISTINCT (d.due_on + 1)::timestamp AT TIME ZONE 'Europe/London' AS at
+    const dueDays = await db.query<{ day: string }[]>(
+      `SELECT DISTINCT d.due_on::text AS day
        FROM delivery_returns d JOIN award_decisions a ON a.id = d.award_id
        WHERE a.round_id = $1`,
       [roundId],
     );
+    const overdueFrom = dueDays.map(({ day }) => ({ at: startOfLondonDay(addDays(day, 1)) }));
     return [...rows, ...overdueFrom].flatMap(({ at }) => [new Date(at.getTime() - 1), at]);
   };
 
