@@ -80,7 +80,8 @@ export interface CopyFormat {
   shown: readonly ExportColumn[];
   // The levels whose lines the file holds, and where each stands in the file: lines are in
   // `section` order, then (for the totals) their order, then by award (reference order), then in
-  // `rank` order within an award, then by their keys.
+  // `rank` order within an award, then by their keys. In a file of one section the totals come
+  // after every award's lines, in their order (their `rank` is ignored).
   levels: readonly LineLevel[];
   place: (level: LineLevel) => { section: number; rank: number };
   // A column's part of a line from its value's SQL (an award's own part is worked out once per
@@ -137,7 +138,11 @@ export const linePartSql = (
 // the totals: an award's lines all share them.
 const SORT_KEYS = ['financial_year', 'quarter', 'kind', 'force_area_code', 'applicant_type'];
 const AWARD_KEYS = ['force_area_code', 'applicant_type'];
-const LINE_ORDER = `l.section, l.total_order, l.award_order, l.rank, ${SORT_KEYS.map((key) => `l.${key}`).join(', ')}`;
+const sortKeys = (alias: string) => SORT_KEYS.map((key) => `${alias}${key}`).join(', ');
+const LINE_ORDER = `l.section, l.total_order, l.award_order, l.rank, ${sortKeys('l.')}`;
+// A file of one section: each award's lines together, awards in reference order, then the totals
+// (no award: after every award), in their order, which their `rank` holds.
+const awardLineOrder = (alias: string) => `${alias}award_order, ${alias}rank, ${sortKeys(alias)}`;
 
 // The levels whose lines' own parts may be kept with the award's facts, by their line's alias: a
 // part is the line's own when it reads the line, every column it reads is the line's and none of
@@ -165,37 +170,69 @@ export const KEPT_LINES: Partial<
 // parameters, so the round and the moment are written into it as literals. A year or quarter
 // line reads its award's parts from award_fields (`w`), worked out once per award, so its own
 // list is read without the award beside it.
+//
+// A file of one section (the CSV) is written award by award: the kept lines of each award whose
+// facts the cache holds are read by the award's key, award after award in reference order, so
+// they come out in the file's order but for a sort within each award; the live awards' lines
+// and the totals are sorted apart and merged in. PostgreSQL cannot size the lists these lines are
+// joined from: asked to sort them all at once, it hashed 600,000 kept lines with their text to
+// join them to their awards, then sorted them all on disk (on the bench's 1,000,000-line round).
 export function spendCopy(
   format: CopyFormat,
   roundId: string,
   asAt: Date,
   columns: readonly ExportColumn[] = SPEND_COLUMNS,
 ): string {
+  const byAward =
+    !format.start && new Set(format.levels.map((level) => format.place(level).section)).size === 1;
   const keys = (level: LineLevel) =>
     SORT_KEYS.map((key) =>
       LINE_SOURCES[level].awardId && AWARD_KEYS.includes(key)
         ? `NULL::text AS ${key}`
         : `${rawSql(columns, key, level)} AS ${key}`,
     ).join(', ');
-  const branch = (level: LineLevel) => {
-    const source = LINE_SOURCES[level];
-    const { section, rank } = format.place(level);
-    const record = format.record(
+  const record = (level: LineLevel) =>
+    format.record(
       level,
       (column) => linePartSql(format, columns, column, level),
       KEPT_LINES[level],
     );
-    const lines = source.lines && !/\baw\./.test(`${record} ${keys(level)}`);
-    const awardJoin = source.awardId
-      ? `\n    JOIN award_fields w ON w.award_id = ${source.awardId}`
-      : '';
+  // The level's lines read from `from`, where their award's parts are `w`.
+  const select = (level: LineLevel, from: string) => {
+    const { section, rank } = format.place(level);
+    const totalOrder = level === 'total' ? TOTAL_ORDER : '0';
     return `
-    SELECT ${section} AS section, ${rank} AS rank,
-           ${level === 'total' ? TOTAL_ORDER : '0'} AS total_order,
-           ${source.awardId ? 'w.award_order' : 'NULL::bigint'} AS award_order, ${keys(level)},
-           ${record} AS record
-    FROM ${lines ? source.lines : source.from}${awardJoin}`;
+    SELECT ${section} AS section, ${byAward && level === 'total' ? totalOrder : rank} AS rank,
+           ${totalOrder} AS total_order,
+           ${LINE_SOURCES[level].awardId ? 'w.award_order' : 'NULL::bigint'} AS award_order, ${keys(level)},
+           ${record(level)} AS record
+    FROM ${from}`;
   };
+  const joinAward = (level: LineLevel, lines: string) => {
+    const awardId = LINE_SOURCES[level].awardId;
+    return awardId ? `${lines}\n    JOIN award_fields w ON w.award_id = ${awardId}` : lines;
+  };
+  // The level's own list alone, where its lines read nothing of the award but its parts.
+  const ownLines = (level: LineLevel) =>
+    /\baw\./.test(`${record(level)} ${keys(level)}`) ? undefined : LINE_SOURCES[level].lines;
+  const branch = (level: LineLevel) =>
+    select(level, joinAward(level, ownLines(level) ?? LINE_SOURCES[level].from));
+  // By award: the levels whose kept lines are read award by award, each level's live lines apart.
+  const keptLevels = byAward
+    ? format.levels.filter((level) => LINE_SOURCES[level].keptOf && ownLines(level))
+    : [];
+  const keptByAward = keptLevels.length
+    ? [
+        `
+    (SELECT x.* FROM (SELECT * FROM award_fields WHERE cached ORDER BY award_order) w
+    CROSS JOIN LATERAL (${keptLevels
+      .map((level) => select(level, LINE_SOURCES[level].keptOf!('w.award_id')))
+      .join('\n    UNION ALL')}
+    ) x
+    ORDER BY ${awardLineOrder('')})`,
+        ...keptLevels.map((level) => select(level, joinAward(level, LINE_SOURCES[level].live!))),
+      ]
+    : [];
   const starts = (start: (section: string) => string) => `
     SELECT s AS section, 0 AS rank, -1 AS total_order, NULL::bigint AS award_order,
            ${SORT_KEYS.map((key) => `NULL::text AS ${key}`).join(', ')}, ${start('s')} AS record
@@ -203,11 +240,16 @@ export function spendCopy(
   const awardParts = format.shown.filter(
     (column) => column.ofAward && format.levels.some((level) => awardOwn(column, level)),
   );
+  const branches = [
+    ...keptByAward,
+    ...format.levels.filter((level) => !keptLevels.includes(level)).map(branch),
+    ...(format.start ? [starts(format.start)] : []),
+  ];
   const sql = `
   WITH ${SPEND_FACTS},
   ${EXPORT_LISTS},
   award_fields AS MATERIALIZED (
-    SELECT ${LINE_SOURCES.award.awardId} AS award_id,
+    SELECT ${LINE_SOURCES.award.awardId} AS award_id, aw.cached,
            row_number() OVER (ORDER BY ${rawSql(columns, 'reference', 'award')}) AS award_order${awardParts
              .map(
                (column) =>
@@ -216,9 +258,9 @@ export function spendCopy(
              .join('')}
     FROM ${LINE_SOURCES.award.from}
   ),
-  lines AS (${[...format.levels.map(branch), ...(format.start ? [starts(format.start)] : [])].join('\n    UNION ALL')}
+  lines AS (${branches.join('\n    UNION ALL')}
   )
-  ${format.select(LINE_ORDER)}`;
+  ${format.select(byAward ? awardLineOrder('l.') : LINE_ORDER)}`;
   const values = [roundId, asAt.toISOString()];
   return `COPY (${sql.replace(/\$(\d)\b/g, (_, n: string) => sqlLiteral(values[Number(n) - 1]))}) TO STDOUT`;
 }

@@ -103,8 +103,8 @@ function csvFormat(columns: readonly ExportColumn[]): CopyFormat {
   return {
     shown,
     levels: CSV_LEVELS,
-    place: (level: LineLevel) =>
-      level === 'total' ? { section: 1, rank: 0 } : { section: 0, rank: level === 'year' ? 1 : 2 },
+    // One section: per award its year lines, then its quarter lines; the totals after every award.
+    place: (level: LineLevel) => ({ section: 0, rank: level === 'quarter' ? 2 : 1 }),
     part: (column, value) => fieldSql(column, value),
     record: (_level, partOf, kept) => {
       const parts = lineParts(shown, partOf, kept?.isLineOwn);

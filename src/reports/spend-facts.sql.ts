@@ -313,30 +313,48 @@ export const YEAR_COLUMNS = [
 const columnsOf = (columns: readonly string[], alias: string) =>
   columns.map((column) => `${alias}.${column}`).join(', ');
 
+// Where an award's year and quarter lines come from, as `years` and `quarters` rows hold them:
+// `live`, the live awards' (worked out above; no kept text); `kept`, the kept lines `c` of the
+// awards `where` chooses (its SQL after `FROM spend_cache_… c`), each with the text kept of its
+// own fields in the CSV and the version of the CSV it was written for (`kept_csv`,
+// `csv_version`). A quarter line also says whether it is overdue as at the moment.
+const LIVE_TEXT = 'NULL::text AS csv_version, NULL::text AS kept_csv';
+const keptRows = (table: string, columns: readonly string[], where: string) =>
+  `SELECT ${columnsOf(columns, 'c')}, c.csv_version, c.csv_text AS kept_csv
+    FROM ${table} c ${where}`;
+const withOverdue = (quarters: string) =>
+  `SELECT q.*, ${overdueSql('q')} AS overdue FROM (${quarters}) q`;
+export const FACT_LINES = {
+  year: {
+    live: `SELECT ${columnsOf(YEAR_COLUMNS, 'y')}, ${LIVE_TEXT} FROM live_years y`,
+    kept: (where: string) => keptRows('spend_cache_years', YEAR_COLUMNS, where),
+  },
+  quarter: {
+    live: withOverdue(
+      `SELECT ${columnsOf(QUARTER_COLUMNS, 'q')}, ${LIVE_TEXT} FROM live_quarters q`,
+    ),
+    kept: (where: string) => withOverdue(keptRows('spend_cache_quarters', QUARTER_COLUMNS, where)),
+  },
+} as const;
+// The kept lines of the awards whose facts the cache holds as at the moment.
+const KEPT_OF_CACHED = 'JOIN awards aw ON aw.award_id = c.award_id WHERE aw.cached';
+
 // The quarter and year lines of every award, worked out (live_quarters, live_years) or, for the
 // awards the cache holds, read from it; and `facts`, the quarter lines one row per kind.
 function unified(source: FactsSource): string {
-  // The cached awards' lines, each with the text kept of its own fields in the CSV and the
-  // version of the CSV it was written for (`kept_csv`, `csv_version`; NULL on a live award's).
-  const kept = (table: string, columns: readonly string[]) =>
+  const lines = (level: keyof typeof FACT_LINES) =>
     source === 'read'
-      ? `
+      ? `${FACT_LINES[level].live}
     UNION ALL
-    SELECT ${columnsOf(columns, 'c')}, c.csv_version, c.csv_text AS kept_csv
-    FROM ${table} c JOIN awards aw ON aw.award_id = c.award_id
-    WHERE aw.cached`
-      : '';
-  const live = 'NULL::text AS csv_version, NULL::text AS kept_csv';
+    ${FACT_LINES[level].kept(KEPT_OF_CACHED)}`
+      : FACT_LINES[level].live;
   // Not materialized: each list reading them scans the kept rows again, which costs less than
   // copying 400,000 lines with their text into a store of the query's own (it spills to disk).
   return `quarters AS NOT MATERIALIZED (
-    SELECT q.*, ${overdueSql('q')} AS overdue
-    FROM (
-      SELECT ${columnsOf(QUARTER_COLUMNS, 'q')}, ${live} FROM live_quarters q${kept('spend_cache_quarters', QUARTER_COLUMNS)}
-    ) q
+    ${lines('quarter')}
   ),
   years AS NOT MATERIALIZED (
-    SELECT ${columnsOf(YEAR_COLUMNS, 'y')}, ${live} FROM live_years y${kept('spend_cache_years', YEAR_COLUMNS)}
+    ${lines('year')}
   ),
   -- The same, one row per return and kind.
   facts AS (

@@ -4,6 +4,7 @@ import {
   AWARD_MONEY,
   AWARD_OVERDUE,
   AWARD_TOTALS_OF_LIVE,
+  FACT_LINES,
   KEPT_AWARD_TOTALS,
   QUARTER_MEASURES,
   eachKind,
@@ -18,10 +19,9 @@ import { SPEND_FACTS, totalsSql } from './spend-summary.sql';
 const kindsSum = (measure: (typeof QUARTER_MEASURES)[number]) =>
   `(${eachKind((kind) => `coalesce(q.${measure}_${kind}, 0)`, ' + ')})::numeric`;
 
-// The lists every export's lines are read from, after SPEND_FACTS: each return's quarter line
-// (capital and revenue side by side), each award's totals and its overdue returns.
-export const EXPORT_LISTS = `
-  quarter_lines AS (
+// The quarter lines of `quarters` (rows as `quarters` holds them), capital and revenue side by
+// side, each with its sums of both kinds.
+const quarterLinesOf = (quarters: string) => `
     SELECT q.award_id, q.return_id, q.financial_year, q.quarter, q.due_on,
            q.quarter_profile AS profile,
            ${kindsSum('claimed')} AS claimed,
@@ -29,7 +29,12 @@ export const EXPORT_LISTS = `
            ${kindsSum('approved')} AS approved, ${kindsSum('paid')} AS paid,
            ${kindsSum('forecast')} AS forecast,
            q.overdue, q.csv_version, q.kept_csv
-    FROM quarters q
+    FROM ${quarters} q`;
+
+// The lists every export's lines are read from, after SPEND_FACTS: each return's quarter line,
+// each award's totals and its overdue returns.
+export const EXPORT_LISTS = `
+  quarter_lines AS (${quarterLinesOf('quarters')}
   ),
   live_award_totals AS (${AWARD_TOTALS_OF_LIVE}),
   award_totals AS (SELECT * FROM live_award_totals UNION ALL ${KEPT_AWARD_TOTALS}),
@@ -38,19 +43,27 @@ export const EXPORT_LISTS = `
 // The columns of the lines worked out as at the moment itself, never kept with an award's facts.
 export const MOMENT_LINE_COLUMNS = ['overdue'];
 
-// A level's own lines (`lines`, aliased `alias`), each with its award (`aw`) beside it.
+// A level's own lines (`lines`, aliased `alias`), each with its award (`aw`) beside it; for a
+// writer that reads the award's fields from elsewhere, its own list alone (`lines`), and apart
+// the live awards' lines (`live`) and the kept lines of one award (`keptOf`, by its id's SQL).
 const withAward = (lines: string, alias: string) => ({
   from: `${lines} JOIN awards aw ON aw.award_id = ${alias}.award_id`,
   lines,
   awardId: `${alias}.award_id`,
 });
+const keptOfAward = (awardId: string) => `WHERE c.award_id = ${awardId}`;
 
 // Where each level's lines are read from, with the aliases the column definition's SQL uses (see
-// ExportColumn.sql), and the award each belongs to; for the year and quarter lines, also their
-// own list alone (`lines`), for a writer that reads the award's fields from elsewhere.
+// ExportColumn.sql), and the award each belongs to.
 export const LINE_SOURCES: Record<
   LineLevel,
-  { from: string; lines?: string; awardId: string | null }
+  {
+    from: string;
+    lines?: string;
+    live?: string;
+    keptOf?: (awardId: string) => string;
+    awardId: string | null;
+  }
 > = {
   // Each award with year lines, its totals (`a`) as kept or summed. Read from the awards list (not
   // joined to award_totals, whose size PostgreSQL cannot tell from the awards') so the lines'
@@ -65,8 +78,17 @@ export const LINE_SOURCES: Record<
     LEFT JOIN overdue o ON o.award_id = aw.award_id`,
     awardId: 'a.award_id',
   },
-  year: withAward('years y', 'y'),
-  quarter: withAward('quarter_lines q', 'q'),
+  year: {
+    ...withAward('years y', 'y'),
+    live: `(${FACT_LINES.year.live}) y`,
+    keptOf: (awardId) => `(${FACT_LINES.year.kept(keptOfAward(awardId))}) y`,
+  },
+  quarter: {
+    ...withAward('quarter_lines q', 'q'),
+    live: `(${quarterLinesOf(`(${FACT_LINES.quarter.live})`)}) q`,
+    keptOf: (awardId) =>
+      `(${quarterLinesOf(`(${FACT_LINES.quarter.kept(keptOfAward(awardId))})`)}) q`,
+  },
   total: { from: `(${totalsSql('award_totals')}) t`, awardId: null },
 };
 // The totals' order in a file: the round, by financial year and kind, force area, applicant type.
