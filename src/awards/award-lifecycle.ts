@@ -1,4 +1,4 @@
-import type { AuthenticatedUser } from '../common/access';
+import type { AuthenticatedUser, Role } from '../common/access';
 import type { AwardDecision, DecisionStatus } from './award.entity';
 import { textListSql } from '../database/sql-text';
 
@@ -58,6 +58,16 @@ export const LIVE_AWARD_STATUSES: DecisionStatus[] = [
 // is the bid's standing one, at most one a bid.
 export const UNCONFIRMED_DECISION_STATUS = 'not_confirmed' satisfies DecisionStatus;
 export const STANDING_DECISION_SQL = `a.status <> '${UNCONFIRMED_DECISION_STATUS}'`;
+
+// Who may read awards and bids' outcomes: the bidder (their own, once published) and Home Office
+// staff other than assessors. The API's routes and the portal's links both follow it.
+export const AWARD_READERS = [
+  'applicant',
+  'approver',
+  'moderator',
+  'finance',
+  'admin',
+] as const satisfies readonly Role[];
 
 // An applicant sees only their own organisation's awards, and only once published.
 export function awardVisibleTo(

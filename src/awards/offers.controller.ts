@@ -26,15 +26,12 @@ import { ProblemDto } from '../common/problem.dto';
 import { UuidParam } from '../common/validation';
 import { optionalVersionFrom } from '../common/versioning';
 import { AwardList } from './award-list';
+import { AWARD_READERS } from './award-lifecycle';
 import { AwardPageDto, AwardQuery } from './award-list.dto';
 import { AcceptOfferDto, AwardDto, CloseAwardDto, OutcomeDto } from './offer.dto';
 import { OffersService } from './offers.service';
 import { SendsAttachment } from '../common/response-headers';
 import { Refuses } from '../openapi/refusals';
-
-// Who may read outcomes and awards: the bidder (their own, once published) and Home Office staff
-// other than assessors.
-const READERS = ['applicant', 'approver', 'moderator', 'finance', 'admin'] as const;
 
 // The bidder's side of a decision: the outcome, the offer letter, acceptance or refusal.
 @ApiTags('awards')
@@ -50,7 +47,7 @@ export class OffersController {
   ) {}
 
   @Get('awards')
-  @Roles(...READERS)
+  @Roles(...AWARD_READERS)
   @ApiOperation({
     operationId: 'listAwards',
     summary:
@@ -66,7 +63,7 @@ export class OffersController {
   }
 
   @Get('bids/:id/outcome')
-  @Roles(...READERS)
+  @Roles(...AWARD_READERS)
   @ApiOperation({
     summary:
       'The bid’s outcome (award and its amounts, or the reason and feedback), once the round’s outcomes are published',
@@ -79,7 +76,7 @@ export class OffersController {
   }
 
   @Get('awards/:id')
-  @Roles(...READERS)
+  @Roles(...AWARD_READERS)
   @ApiOperation({ summary: 'An award: the offer, its acceptance and the quarterly returns owed' })
   @ApiOkResponse({ type: AwardDto })
   @Refuses('not-found')
@@ -89,7 +86,7 @@ export class OffersController {
 
   @Get('awards/:id/offer-letter')
   @SendsAttachment('attachment; filename="grant-offer-<reference>.html"')
-  @Roles(...READERS)
+  @Roles(...AWARD_READERS)
   @ApiOperation({
     summary:
       'Download the grant offer letter (printable HTML): parties, amounts per financial year as offered and accepted (not as varied since), conditions, eligible expenditure, reporting, deadline',
