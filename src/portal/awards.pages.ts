@@ -104,16 +104,24 @@ export function awardPages(portal: Portal, pages: FastifyInstance): void {
       }
       // An award's outcome is what was decided; the award's own page shows its terms now.
       const awarded = outcome.outcome === 'awarded';
+      // The API gives an applicant only their own organisation's outcome: one reading it is its
+      // bidder, spoken to. Anyone else is staff (AWARD_READERS), who read of the bid, and of its
+      // award on the award's page (GET /awards/{id} lets them, published or not).
+      const bidder = me.session.user?.role === 'applicant';
       return sendPage(
         portal,
         reply,
         'bid-outcome',
-        frame(reply, `${outcome.reference}: the outcome of your bid`, me.session, {
-          section: 'bids',
-        }),
+        frame(
+          reply,
+          `${outcome.reference}: the outcome of ${bidder ? 'your' : 'the'} bid`,
+          me.session,
+          { section: 'bids' },
+        ),
         {
           outcome,
           awarded,
+          bidder,
           decided: awarded ? amountsByYear(outcome.lines, outcome.amountPence) : undefined,
           requested: formatPounds(outcome.requestedPence),
         },

@@ -1,5 +1,6 @@
 import { ApiProblem, expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance } from 'fastify';
+import { AWARD_READERS } from '../awards/award-lifecycle';
 import { formatPounds } from '../common/money';
 import { bidTaskList } from './bid-task-list';
 import type { PortalUser } from './portal-sessions';
@@ -26,6 +27,15 @@ const BID_STATUS_TEXT: Record<Bid['status'], string> = {
   unsuccessful: 'Unsuccessful',
   withdrawn: 'Withdrawn',
 };
+
+// The link to a decided bid's outcome, in its reader's words (outcomeReader).
+const OUTCOME_LINK_TEXT = {
+  bidder: {
+    awarded: 'Read the outcome and your grant offer',
+    unsuccessful: 'Read the outcome and feedback',
+  },
+  staff: { awarded: 'Read the outcome', unsuccessful: 'Read the outcome and feedback given' },
+} as const;
 
 // A bidder's bids: their organisation's list, one bid (a draft's task list, or its answers), and
 // changing its first section (the others are in bid-sections.pages.ts).
@@ -69,7 +79,7 @@ export function bidPages(portal: Portal, pages: FastifyInstance): void {
               me.api.GET('/api/v1/bids/{id}/documents', { params: { path: { id: bid.id } } }),
             )
           : undefined;
-      const own = isOwnBid(me.session.user, bid);
+      const reader = outcomeReader(me.session.user, bid);
       return sendPage(
         portal,
         reply,
@@ -78,9 +88,13 @@ export function bidPages(portal: Portal, pages: FastifyInstance): void {
         {
           bid: shown(bid),
           tasks: documents ? bidTaskList(bid, documents.items.length) : undefined,
-          // The receipt and the outcome are the bidder's own: no other organisation gets either.
-          receipt: Boolean(bid.submittedAt) && own,
-          ownBid: own,
+          // The receipt is the bidder's own: no other organisation gets it.
+          receipt: Boolean(bid.submittedAt) && isOwnBid(me.session.user, bid),
+          // A decided bid's outcome, for those the API gives it to.
+          outcomeLink:
+            reader && (bid.status === 'awarded' || bid.status === 'unsuccessful')
+              ? OUTCOME_LINK_TEXT[reader][bid.status]
+              : undefined,
           // The area's PCC, come from the email asking for its endorsement, is sent on to it.
           awaitsYourEndorsement:
             me.session.user?.organisationType === 'pcc' && bid.endorsement.state === 'awaiting',
@@ -161,13 +175,26 @@ export function bidPages(portal: Portal, pages: FastifyInstance): void {
   );
 }
 
-// Whether the bid is the signed-in bidder's own organisation's: its receipt and its outcome are
-// theirs alone (the area's PCC reads its other bids, staff read submitted ones). A session from
-// before the organisation was kept in it counts an applicant's readable bid as their own.
+// Whether the bid is the signed-in bidder's own organisation's: its receipt is theirs alone (the
+// area's PCC reads its other bids, staff read submitted ones). A session from before the
+// organisation was kept in it counts an applicant's readable bid as their own.
 export function isOwnBid(user: PortalUser | undefined, bid: Pick<Bid, 'organisationId'>): boolean {
   return (
     user?.role === 'applicant' && (user.organisationId ?? bid.organisationId) === bid.organisationId
   );
+}
+
+// Who reads the bid's published outcome, as GET /bids/{id}/outcome decides: its bidder's
+// organisation, and staff of a role that reads awards (AWARD_READERS: not assessors). Any other
+// organisation, the area's PCC reading a council's bid say, is refused it (404): undefined.
+export function outcomeReader(
+  user: PortalUser | undefined,
+  bid: Pick<Bid, 'organisationId'>,
+): 'bidder' | 'staff' | undefined {
+  if (!user || user.role === 'applicant') {
+    return isOwnBid(user, bid) ? 'bidder' : undefined;
+  }
+  return (AWARD_READERS as readonly string[]).includes(user.role) ? 'staff' : undefined;
 }
 
 // A bid as its pages show it: status in words, money in pounds.
