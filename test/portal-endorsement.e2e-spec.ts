@@ -5,7 +5,8 @@ import { startPortalBrowser, type PortalBrowser } from './support/portal';
 // A PCC in the portal, in a real browser: finds its area's bids waiting for endorsement from its
 // tasks, endorses one (a form sent twice endorses once), declines another (an empty reason
 // refused, nothing changed), and ranks the endorsed bid with its own (a bid chosen twice
-// refused, the choices kept). A bidder of another area finds none of it.
+// refused, the choices kept). It is asked to endorse only a bid still waiting for it. A bidder of
+// another area finds none of it.
 describe('PCC endorsement and ranking in the portal', () => {
   let portal: PortalBrowser;
   let roundId: string;
@@ -13,6 +14,7 @@ describe('PCC endorsement and ranking in the portal', () => {
   let endorsing: { id: string; reference: string };
   let declining: { id: string; reference: string };
   let own: { id: string; reference: string };
+  let withdrawn: { id: string; reference: string };
   const api = () => portal.world.t.http();
 
   const bidOf = async (id: string) =>
@@ -45,6 +47,14 @@ describe('PCC endorsement and ranking in the portal', () => {
       await api().post(`/api/v1/bids/${created.body.id}/submit`).set(headers).expect(200);
       return created.body as { id: string; reference: string };
     };
+    // One the council withdraws before its PCC decides (first: it then leaves the area's three
+    // places to the others).
+    withdrawn = await submitted(council.headers, 'Alley gates for Heaton');
+    await api()
+      .post(`/api/v1/bids/${withdrawn.id}/withdraw`)
+      .set(council.headers)
+      .send({ reason: 'The gates are now in the council’s own programme.' })
+      .expect(200);
     endorsing = await submitted(council.headers, 'Safer alleys for Byker');
     declining = await submitted(council.headers, 'Lighting for Walker');
     own = await submitted(pcc.headers, 'Night-time economy patrols');
@@ -162,6 +172,46 @@ describe('PCC endorsement and ranking in the portal', () => {
     ]);
     await page.context().close();
   }, 120_000);
+
+  // Asked from the bid's page (where the email asking for endorsement links), told by the PCC's
+  // own view of the bid and by the ranking page's list: only a bid the API says waits for the
+  // PCC's endorsement now (submitted, undecided, in a round still endorsing) is shown as waiting.
+  it('asks the PCC to endorse only a bid still waiting for it', async () => {
+    const { baseUrl } = portal;
+    const page = await portal.newPage();
+    await signInPcc(page);
+    const saysWaiting: [string, boolean][] = [];
+    for (const [which, bid] of [
+      ['endorsed', endorsing],
+      ['declined', declining],
+      ['withdrawn', withdrawn],
+    ] as const) {
+      await page.goto(`${baseUrl}/bids/${bid.id}`);
+      const asked = await page.getByRole('link', { name: 'Endorse or decline it' }).count();
+      saysWaiting.push([`the ${which} bid’s page`, asked > 0]);
+    }
+    await page.goto(`${baseUrl}/endorsements/bids/${withdrawn.id}`);
+    const view = (await page.locator('main').textContent()) ?? '';
+    saysWaiting.push(['the PCC’s view of the withdrawn bid', view.includes('Waiting for')]);
+    await page.goto(`${baseUrl}/endorsements/rounds/${roundId}/ranking`);
+    const listed = (await page.locator('main').textContent()) ?? '';
+    const line = `${withdrawn.reference}: Alley gates for Heaton (Newcastle upon Tyne City Council): `;
+    saysWaiting.push([
+      'the ranking page’s list',
+      listed.includes(`${line}Waiting for your endorsement`),
+    ]);
+    expect(saysWaiting).toEqual([
+      ['the endorsed bid’s page', false],
+      ['the declined bid’s page', false],
+      ['the withdrawn bid’s page', false],
+      ['the PCC’s view of the withdrawn bid', false],
+      ['the ranking page’s list', false],
+    ]);
+    expect(view).toContain('Withdrawn');
+    expect(view).toContain('Not endorsed, no longer open to endorsement');
+    expect(listed).toContain(`${line}Not endorsed, no longer open to endorsement`);
+    await page.context().close();
+  }, 60_000);
 
   it('shows a bidder of another area no such bid', async () => {
     const { otherCouncil } = portal.world;

@@ -12,6 +12,7 @@ import {
   sendPage,
   forSignedIn,
   ifMatchOf,
+  type SignedIn,
 } from './portal-request';
 
 type Bid = Schemas['BidDto'];
@@ -80,6 +81,12 @@ export function bidPages(portal: Portal, pages: FastifyInstance): void {
             )
           : undefined;
       const reader = outcomeReader(me.session.user, bid);
+      // The area's PCC, come from the email asking for its endorsement, is sent on to it while
+      // the bid waits for it (not once withdrawn, say), as the API says.
+      const awaitsYourEndorsement =
+        me.session.user?.organisationType === 'pcc' &&
+        bid.endorsement.state === 'awaiting' &&
+        (await awaitsEndorsementNow(me, bid));
       return sendPage(
         portal,
         reply,
@@ -95,9 +102,7 @@ export function bidPages(portal: Portal, pages: FastifyInstance): void {
             reader && (bid.status === 'awarded' || bid.status === 'unsuccessful')
               ? OUTCOME_LINK_TEXT[reader][bid.status]
               : undefined,
-          // The area's PCC, come from the email asking for its endorsement, is sent on to it.
-          awaitsYourEndorsement:
-            me.session.user?.organisationType === 'pcc' && bid.endorsement.state === 'awaiting',
+          awaitsYourEndorsement,
         },
       );
     }),
@@ -195,6 +200,21 @@ export function outcomeReader(
     return isOwnBid(user, bid) ? 'bidder' : undefined;
   }
   return (AWARD_READERS as readonly string[]).includes(user.role) ? 'staff' : undefined;
+}
+
+// Whether the API says the bid waits for the signed-in PCC's endorsement now (submitted,
+// undecided, in a round still endorsing): its area's ranking of the bid's round answers it. A
+// bidder who is not a PCC is refused the ranking (403).
+export async function awaitsEndorsementNow(
+  me: SignedIn,
+  bid: Pick<Bid, 'id' | 'roundId'>,
+): Promise<boolean> {
+  const ranking = await expectOk(
+    me.api.GET('/api/v1/rounds/{roundId}/pcc-ranking', {
+      params: { path: { roundId: bid.roundId } },
+    }),
+  );
+  return ranking.bids.find((entry) => entry.id === bid.id)?.awaitingEndorsement ?? false;
 }
 
 // A bid as its pages show it: status in words, money in pounds.

@@ -2,7 +2,7 @@ import { expectOk, type Schemas } from '@safer-streets-grants/client';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { formatLondonZoned } from '../common/london-time';
 import { formatPounds } from '../common/money';
-import { shown as bidShown } from './bids.pages';
+import { awaitsEndorsementNow, shown as bidShown } from './bids.pages';
 import {
   formProblems,
   formValue,
@@ -27,6 +27,14 @@ export const ENDORSEMENT_TEXT: Record<Bid['endorsement']['state'], string> = {
   endorsed: 'Endorsed',
   declined: 'Not endorsed',
 };
+
+// An undecided endorsement reads as waiting only while the API says the bid waits for it: one
+// withdrawn or failed first, or in a round past endorsement, can no longer be endorsed.
+function endorsementText(state: Bid['endorsement']['state'], awaitingEndorsement: boolean) {
+  return state === 'awaiting' && !awaitingEndorsement
+    ? 'Not endorsed, no longer open to endorsement'
+    : ENDORSEMENT_TEXT[state];
+}
 
 // A bid of the PCC's area as its pages read it: the bid, and whether the API says it waits for
 // the PCC's endorsement now (from the area's ranking).
@@ -185,13 +193,7 @@ export function endorsementPages(portal: Portal, pages: FastifyInstance): void {
 // itself is not found for anyone outside its area.
 async function areaBid(me: SignedIn, id: string): Promise<ReadAreaBid> {
   const bid = await expectOk(me.api.GET('/api/v1/bids/{id}', { params: { path: { id } } }));
-  const ranking = await expectOk(
-    me.api.GET('/api/v1/rounds/{roundId}/pcc-ranking', {
-      params: { path: { roundId: bid.roundId } },
-    }),
-  );
-  const listed = ranking.bids.find((entry) => entry.id === bid.id);
-  return { ...bid, awaitingEndorsement: listed?.awaitingEndorsement ?? false };
+  return { ...bid, awaitingEndorsement: await awaitsEndorsementNow(me, bid) };
 }
 
 function decisionPage(
@@ -221,7 +223,7 @@ function decisionPage(
 function endorsementShown(bid: ReadAreaBid) {
   return {
     ...bidShown(bid),
-    endorsementText: ENDORSEMENT_TEXT[bid.endorsement.state],
+    endorsementText: endorsementText(bid.endorsement.state, bid.awaitingEndorsement),
     awaiting: bid.awaitingEndorsement,
     decidedAtUkTime: bid.endorsement.decidedAt
       ? formatLondonZoned(new Date(bid.endorsement.decidedAt))
@@ -235,6 +237,6 @@ export function areaBidShown(bid: AreaBid) {
     ...bid,
     href: bidPath(bid.id),
     requested: formatPounds(bid.requestedPence),
-    endorsementText: ENDORSEMENT_TEXT[bid.endorsement],
+    endorsementText: endorsementText(bid.endorsement, bid.awaitingEndorsement),
   };
 }
