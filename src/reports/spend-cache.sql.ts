@@ -1,6 +1,7 @@
 import { sqlLiteral } from './export-column';
 import { keptCsv } from './spend-csv.sql';
-import { AWARD_MONEY, QUARTER_COLUMNS, YEAR_COLUMNS, spendFacts } from './spend-facts.sql';
+import { QUARTER_COLUMNS, YEAR_COLUMNS, spendFacts } from './spend-facts.sql';
+import { AWARD_MONEY } from './spend-money.sql';
 import { EXPORT_LISTS } from './spend-lines.sql';
 
 // The spend facts kept per award (migration SpendFactsCache): worked out once by the same SQL that

@@ -2,6 +2,7 @@ import { awardProfileAtSql } from '../awards/award-lifecycle';
 import { COST_KINDS, type CostKind } from '../bids/bid-lines.entity';
 import { londonDateOfSql } from '../common/london-time';
 import { organisationNamesAtSql } from '../organisations/organisation-names';
+import { AWARD_MONEY, MONEY_TOTALS } from './spend-money.sql';
 
 // The round's spend facts in SQL, as at a moment: worked out from the returns, payments,
 // releases and variations, or read for an award from what the cache keeps of it
@@ -369,28 +370,6 @@ function unified(source: FactsSource): string {
     WHERE k.profile IS NOT NULL
   )`;
 }
-
-// The money columns every level of the summary has, as a `years` row `y` holds them.
-const YEAR_MONEY = {
-  awarded: 'y.awarded',
-  claimed: 'y.claimed',
-  approved: 'y.approved',
-  paid: 'y.paid',
-  forecast: 'y.forecast',
-  released: 'y.released',
-  remaining: 'y.awarded - y.approved - y.released',
-} as const;
-// The money columns of an award's totals, in order.
-export const AWARD_MONEY = Object.keys(YEAR_MONEY) as (keyof typeof YEAR_MONEY)[];
-const moneySums = (of: (column: keyof typeof YEAR_MONEY) => string) =>
-  (Object.keys(YEAR_MONEY) as (keyof typeof YEAR_MONEY)[])
-    .map((column) => `sum(${of(column)})::bigint AS ${column}`)
-    .join(', ');
-
-// The money columns, summed from `years` rows `y`.
-export const MONEY_TOTALS = moneySums((column) => YEAR_MONEY[column]);
-// The same, summed from rows `t` that hold them already summed (an award's totals).
-export const MONEY_OF_TOTALS = moneySums((column) => `t.${column}`);
 
 // Each live award's money, summed from its year lines.
 export const AWARD_TOTALS_OF_LIVE = `SELECT y.award_id, ${MONEY_TOTALS} FROM live_years y GROUP BY y.award_id`;

@@ -1,7 +1,7 @@
 import { type ExportColumn, type LineLevel, selectList, sqlColumns } from './export-column';
 import { SPEND_COLUMNS } from './spend-columns';
+import { AWARD_MONEY } from './spend-money.sql';
 import {
-  AWARD_MONEY,
   AWARD_OVERDUE,
   AWARD_TOTALS_OF_LIVE,
   FACT_LINES,
