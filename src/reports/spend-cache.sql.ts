@@ -54,7 +54,7 @@ export const FORGET_AWARDS = ['quarters', 'years', 'awards'].map(
 
 // The days each live award's owed returns were due, in order (an empty list where none is owed;
 // no row for an award without quarter lines): kept to count its overdue returns as at a moment
-// by (AWARD_OVERDUE).
+// by (keptOverdueSql).
 const OWED_DUE_DAYS = `SELECT q.award_id,
          coalesce(array_agg(q.due_on ORDER BY q.due_on) FILTER (WHERE q.owed), '{}') AS owed_due_on
   FROM live_quarters q GROUP BY q.award_id`;

@@ -224,12 +224,13 @@ export function spendCopy(
   const keptByAward = keptLevels.length
     ? [
         `
-    (SELECT x.* FROM (SELECT * FROM award_fields WHERE cached ORDER BY award_order) w
+    (SELECT x.section, x.rank, x.total_order, w.award_order, ${sortKeys('x.')}, x.record
+    FROM (SELECT * FROM award_fields WHERE cached ORDER BY award_order) w
     CROSS JOIN LATERAL (${keptLevels
       .map((level) => select(level, LINE_SOURCES[level].keptOf!('w.award_id')))
       .join('\n    UNION ALL')}
     ) x
-    ORDER BY ${awardLineOrder('')})`,
+    ORDER BY w.award_order, ${awardLineOrder('x.').replace('x.award_order, ', '')})`,
         ...keptLevels.map((level) => select(level, joinAward(level, LINE_SOURCES[level].live!))),
       ]
     : [];

@@ -2,7 +2,7 @@ import { awardProfileAtSql } from '../awards/award-lifecycle';
 import { COST_KINDS, type CostKind } from '../bids/bid-lines.entity';
 import { londonDateOfSql } from '../common/london-time';
 import { organisationNamesAtSql } from '../organisations/organisation-names';
-import { AWARD_MONEY, MONEY_TOTALS } from './spend-money.sql';
+import { AWARD_MONEY, MONEY_OF_TOTALS, MONEY_TOTALS } from './spend-money.sql';
 
 // The round's spend facts in SQL, as at a moment: worked out from the returns, payments,
 // releases and variations, or read for an award from what the cache keeps of it
@@ -357,6 +357,26 @@ function unified(source: FactsSource): string {
   years AS NOT MATERIALIZED (
     ${lines('year')}
   ),
+  -- Each financial year × kind's year lines (\`lines\`) and money: the live awards' and the kept
+  -- ones' summed apart, then together. Summed from \`years\` at once, PostgreSQL (unable to count
+  -- the years and kinds of a union) sorted every line on disk for a handful of groups; from the
+  -- kept lines' own table it counts them from its statistics and hashes them.
+  year_kind_totals AS NOT MATERIALIZED (
+    SELECT t.financial_year, t.kind, sum(t.lines)::bigint AS lines, ${MONEY_OF_TOTALS}
+    FROM (${[
+      FACT_LINES.year.live,
+      ...(source === 'read' ? [FACT_LINES.year.kept(KEPT_OF_CACHED)] : []),
+    ]
+      .map(
+        (years) => `
+      SELECT y.financial_year, y.kind, count(*) AS lines, ${MONEY_TOTALS}
+      FROM (${years}) y
+      GROUP BY y.financial_year, y.kind`,
+      )
+      .join('\n      UNION ALL')}
+    ) t
+    GROUP BY t.financial_year, t.kind
+  ),
   -- The same, one row per return and kind.
   facts AS (
     SELECT q.award_id, q.return_id, q.financial_year, q.quarter, k.kind, k.profile,
@@ -381,12 +401,11 @@ export const AWARD_TOTALS = `${AWARD_TOTALS_OF_LIVE}
   UNION ALL
   ${KEPT_AWARD_TOTALS}`;
 
-// Each award's overdue returns as at the moment (no row for an award without quarter lines): a
-// live award's counted from its quarter lines, a cached one's from the days its owed returns
-// were due, as kept (OWED_DUE_DAYS, spend-cache.sql.ts), by the same rule.
-export const AWARD_OVERDUE = `SELECT q.award_id, count(*) FILTER (WHERE ${overdueSql('q')}) AS overdue_returns
-  FROM live_quarters q GROUP BY q.award_id
-  UNION ALL
-  SELECT aw.award_id, (SELECT count(*) FROM unnest(aw.kept_owed_due_on) AS d(due_on)
-                       WHERE d.due_on < ${MOMENT_DAY}) AS overdue_returns
-  FROM awards aw WHERE aw.cached AND aw.kept_owed_due_on IS NOT NULL`;
+// Each live award's overdue returns as at the moment, counted from its quarter lines (no row for
+// an award without them).
+export const LIVE_AWARD_OVERDUE = `SELECT q.award_id, count(*) FILTER (WHERE ${overdueSql('q')}) AS overdue_returns
+  FROM live_quarters q GROUP BY q.award_id`;
+// A cached award \`aw\`'s overdue returns as at the moment: the days its owed returns were due, as
+// kept (OWED_DUE_DAYS, spend-cache.sql.ts), before the moment's day, by the same rule.
+export const keptOverdueSql = (aw: string) =>
+  `(SELECT count(*) FROM unnest(${aw}.kept_owed_due_on) AS d(due_on) WHERE d.due_on < ${MOMENT_DAY})`;

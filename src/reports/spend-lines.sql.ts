@@ -2,10 +2,11 @@ import { type ExportColumn, type LineLevel, selectList, sqlColumns } from './exp
 import { SPEND_COLUMNS } from './spend-columns';
 import { AWARD_MONEY } from './spend-money.sql';
 import {
-  AWARD_OVERDUE,
+  LIVE_AWARD_OVERDUE,
   AWARD_TOTALS_OF_LIVE,
   FACT_LINES,
   KEPT_AWARD_TOTALS,
+  keptOverdueSql,
   QUARTER_MEASURES,
   eachKind,
 } from './spend-facts.sql';
@@ -32,13 +33,14 @@ const quarterLinesOf = (quarters: string) => `
     FROM ${quarters} q`;
 
 // The lists every export's lines are read from, after SPEND_FACTS: each return's quarter line,
-// each award's totals and its overdue returns.
+// each award's totals and each live award's overdue returns (a cached award's are counted on
+// its line: LINE_SOURCES.award).
 export const EXPORT_LISTS = `
   quarter_lines AS (${quarterLinesOf('quarters')}
   ),
   live_award_totals AS (${AWARD_TOTALS_OF_LIVE}),
   award_totals AS (SELECT * FROM live_award_totals UNION ALL ${KEPT_AWARD_TOTALS}),
-  overdue AS (${AWARD_OVERDUE})`;
+  live_overdue AS (${LIVE_AWARD_OVERDUE})`;
 
 // The columns of the lines worked out as at the moment itself, never kept with an award's facts.
 export const MOMENT_LINE_COLUMNS = ['overdue'];
@@ -75,7 +77,11 @@ export const LINE_SOURCES: Record<
       SELECT aw.award_id, ${AWARD_MONEY.map((column) => `CASE WHEN aw.cached THEN aw.kept_${column} ELSE lt.${column} END AS ${column}`).join(',\n             ')}
       WHERE lt.award_id IS NOT NULL OR (aw.cached AND aw.kept_awarded IS NOT NULL)
     ) a
-    LEFT JOIN overdue o ON o.award_id = aw.award_id`,
+    LEFT JOIN live_overdue lo ON lo.award_id = aw.award_id
+    CROSS JOIN LATERAL (
+      SELECT CASE WHEN aw.cached THEN ${keptOverdueSql('aw')} ELSE lo.overdue_returns END
+        AS overdue_returns
+    ) o`,
     awardId: 'a.award_id',
   },
   year: {

@@ -2,7 +2,7 @@
 // are worked out through several steps), so PostgreSQL would JIT-compile some 300 expressions
 // first: seconds of compiling for a query that runs in less.
 import { AWARD_TOTALS, spendFacts } from './spend-facts.sql';
-import { MONEY_OF_TOTALS, MONEY_TOTALS } from './spend-money.sql';
+import { AWARD_MONEY, MONEY_OF_TOTALS, MONEY_TOTALS } from './spend-money.sql';
 
 export const SPEND_SETTINGS = 'SET LOCAL jit = off';
 // An export reads its lines through a cursor, which PostgreSQL never runs with parallel workers:
@@ -73,8 +73,9 @@ export const QUARTER_TOTALS = `
 // rows with their `level` (no ORDER BY: used below and by the exports). The round, force area and
 // applicant type levels are summed from each award's totals (`awardTotals`: AWARD_TOTALS, as a
 // subquery or the name of a list of them already made), and the year × kind level from the year
-// rows (one per award, year and kind): each row is one award, so the awards are counted without
-// DISTINCT (which would have PostgreSQL sort the year rows once per level).
+// rows (one per award, year and kind; summed in year_kind_totals): each row is one award, so the
+// awards are counted without DISTINCT (which would have PostgreSQL sort the year rows once per
+// level).
 export const totalsSql = (awardTotals = `(${AWARD_TOTALS})`) => `
   SELECT CASE
            WHEN GROUPING(aw.force_area_code) = 0 THEN 'forceArea'
@@ -87,9 +88,9 @@ export const totalsSql = (awardTotals = `(${AWARD_TOTALS})`) => `
   JOIN awards aw ON aw.award_id = t.award_id
   GROUP BY GROUPING SETS ((), (aw.force_area_code), (aw.applicant_type))
   UNION ALL
-  SELECT 'yearAndKind', NULL, NULL, NULL, y.financial_year, y.kind, count(*), ${MONEY_TOTALS}
-  FROM years y
-  GROUP BY y.financial_year, y.kind`;
+  SELECT 'yearAndKind', NULL, NULL, NULL, t.financial_year, t.kind, t.lines,
+         ${AWARD_MONEY.map((column) => `t.${column}`).join(', ')}
+  FROM year_kind_totals t`;
 
 // The round's totals, and subtotals by force area, applicant type and financial year × kind.
 export const TOTAL_ROWS = `
