@@ -391,16 +391,6 @@ function unified(source: FactsSource): string {
   )`;
 }
 
-// Each live award's money, summed from its year lines.
-export const AWARD_TOTALS_OF_LIVE = `SELECT y.award_id, ${MONEY_TOTALS} FROM live_years y GROUP BY y.award_id`;
-// Each cached award's money, as kept (none for an award without year lines).
-export const KEPT_AWARD_TOTALS = `SELECT aw.award_id, ${AWARD_MONEY.map((column) => `aw.kept_${column} AS ${column}`).join(', ')}
-  FROM awards aw WHERE aw.cached AND aw.kept_awarded IS NOT NULL`;
-// Each award's money: a live award's summed from its year lines, a cached one's as kept.
-export const AWARD_TOTALS = `${AWARD_TOTALS_OF_LIVE}
-  UNION ALL
-  ${KEPT_AWARD_TOTALS}`;
-
 // Each live award's overdue returns as at the moment, counted from its quarter lines (no row for
 // an award without them).
 export const LIVE_AWARD_OVERDUE = `SELECT q.award_id, count(*) FILTER (WHERE ${overdueSql('q')}) AS overdue_returns

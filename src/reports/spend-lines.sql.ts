@@ -1,11 +1,9 @@
 import { type ExportColumn, type LineLevel, selectList, sqlColumns } from './export-column';
 import { SPEND_COLUMNS } from './spend-columns';
-import { AWARD_MONEY } from './spend-money.sql';
+import { AWARD_MONEY, AWARD_TOTALS_OF_LIVE, KEPT_AWARD_TOTALS } from './spend-money.sql';
 import {
-  LIVE_AWARD_OVERDUE,
-  AWARD_TOTALS_OF_LIVE,
   FACT_LINES,
-  KEPT_AWARD_TOTALS,
+  LIVE_AWARD_OVERDUE,
   keptOverdueSql,
   QUARTER_MEASURES,
   eachKind,

@@ -1,4 +1,5 @@
-// The money every level of the spend summary shows (an award, a year line, a total), in SQL.
+// The money every level of the spend summary shows (an award, a year line, a total), in SQL, and
+// each award's, read after the round's spend facts (spend-facts.sql.ts).
 
 // The money columns every level of the summary has, as a `years` row `y` holds them.
 const YEAR_MONEY = {
@@ -21,3 +22,13 @@ const moneySums = (of: (column: keyof typeof YEAR_MONEY) => string) =>
 export const MONEY_TOTALS = moneySums((column) => YEAR_MONEY[column]);
 // The same, summed from rows `t` that hold them already summed (an award's totals).
 export const MONEY_OF_TOTALS = moneySums((column) => `t.${column}`);
+
+// Each live award's money, summed from its year lines.
+export const AWARD_TOTALS_OF_LIVE = `SELECT y.award_id, ${MONEY_TOTALS} FROM live_years y GROUP BY y.award_id`;
+// Each cached award's money, as kept (none for an award without year lines).
+export const KEPT_AWARD_TOTALS = `SELECT aw.award_id, ${AWARD_MONEY.map((column) => `aw.kept_${column} AS ${column}`).join(', ')}
+  FROM awards aw WHERE aw.cached AND aw.kept_awarded IS NOT NULL`;
+// Each award's money: a live award's summed from its year lines, a cached one's as kept.
+export const AWARD_TOTALS = `${AWARD_TOTALS_OF_LIVE}
+  UNION ALL
+  ${KEPT_AWARD_TOTALS}`;

@@ -1,8 +1,8 @@
 // Set in each transaction that runs these queries. Their cost estimates run high (the figures
 // are worked out through several steps), so PostgreSQL would JIT-compile some 300 expressions
 // first: seconds of compiling for a query that runs in less.
-import { AWARD_TOTALS, spendFacts } from './spend-facts.sql';
-import { AWARD_MONEY, MONEY_OF_TOTALS, MONEY_TOTALS } from './spend-money.sql';
+import { spendFacts } from './spend-facts.sql';
+import { AWARD_MONEY, AWARD_TOTALS, MONEY_OF_TOTALS, MONEY_TOTALS } from './spend-money.sql';
 
 export const SPEND_SETTINGS = 'SET LOCAL jit = off';
 // An export reads its lines through a cursor, which PostgreSQL never runs with parallel workers:
