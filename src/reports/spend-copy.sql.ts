@@ -142,7 +142,8 @@ const sortKeys = (alias: string) => SORT_KEYS.map((key) => `${alias}${key}`).joi
 const LINE_ORDER = `l.section, l.total_order, l.award_order, l.rank, ${sortKeys('l.')}`;
 // A file of one section: each award's lines together, awards in reference order, then the totals
 // (no award: after every award), in their order, which their `rank` holds.
-const awardLineOrder = (alias: string) => `${alias}award_order, ${alias}rank, ${sortKeys(alias)}`;
+const withinAward = (alias: string) => `${alias}rank, ${sortKeys(alias)}`;
+const awardLineOrder = (alias: string) => `${alias}award_order, ${withinAward(alias)}`;
 
 // The levels whose lines' own parts may be kept with the award's facts, by their line's alias: a
 // part is the line's own when it reads the line, every column it reads is the line's and none of
@@ -171,12 +172,13 @@ export const KEPT_LINES: Partial<
 // line reads its award's parts from award_fields (`w`), worked out once per award, so its own
 // list is read without the award beside it.
 //
-// A file of one section (the CSV) is written award by award: the kept lines of each award whose
-// facts the cache holds are read by the award's key, award after award in reference order, so
-// they come out in the file's order but for a sort within each award; the live awards' lines
-// and the totals are sorted apart and merged in. PostgreSQL cannot size the lists these lines are
-// joined from: asked to sort them all at once, it hashed 600,000 kept lines with their text to
-// join them to their awards, then sorted them all on disk (on the bench's 1,000,000-line round).
+// A file of one section (the CSV) is read award by award: the kept lines of each award whose
+// facts the cache holds are looked up by the award's key, award after award in reference order,
+// so PostgreSQL need only sort each award's few lines; the live awards' lines and the totals are
+// sorted apart and merged in. The last ORDER BY alone decides the file's order: the others only
+// let PostgreSQL merge rather than sort everything again. Unable to size the lists these lines
+// are joined from, it otherwise hashed 600,000 kept lines with their text to join them to their
+// awards, then sorted them all on disk (on the bench's 1,000,000-line round).
 export function spendCopy(
   format: CopyFormat,
   roundId: string,
@@ -219,19 +221,20 @@ export function spendCopy(
     select(level, joinAward(level, ownLines(level) ?? LINE_SOURCES[level].from));
   // By award: the levels whose kept lines are read award by award, each level's live lines apart.
   const keptLevels = byAward
-    ? format.levels.filter((level) => LINE_SOURCES[level].keptOf && ownLines(level))
+    ? format.levels.filter((level) => LINE_SOURCES[level].byAward && ownLines(level))
     : [];
+  const perAward = (level: LineLevel) => LINE_SOURCES[level].byAward!;
   const keptByAward = keptLevels.length
     ? [
         `
     (SELECT x.section, x.rank, x.total_order, w.award_order, ${sortKeys('x.')}, x.record
     FROM (SELECT * FROM award_fields WHERE cached ORDER BY award_order) w
     CROSS JOIN LATERAL (${keptLevels
-      .map((level) => select(level, LINE_SOURCES[level].keptOf!('w.award_id')))
+      .map((level) => select(level, perAward(level).keptOf('w.award_id')))
       .join('\n    UNION ALL')}
     ) x
-    ORDER BY w.award_order, ${awardLineOrder('x.').replace('x.award_order, ', '')})`,
-        ...keptLevels.map((level) => select(level, joinAward(level, LINE_SOURCES[level].live!))),
+    ORDER BY w.award_order, ${withinAward('x.')})`,
+        ...keptLevels.map((level) => select(level, joinAward(level, perAward(level).live))),
       ]
     : [];
   const starts = (start: (section: string) => string) => `

@@ -103,7 +103,8 @@ function csvFormat(columns: readonly ExportColumn[]): CopyFormat {
   return {
     shown,
     levels: CSV_LEVELS,
-    // One section: per award its year lines, then its quarter lines; the totals after every award.
+    // One section: per award its year lines, then its quarter lines; the totals after every award,
+    // in their own order (their rank is not read).
     place: (level: LineLevel) => ({ section: 0, rank: level === 'quarter' ? 2 : 1 }),
     part: (column, value) => fieldSql(column, value),
     record: (_level, partOf, kept) => {

@@ -27,7 +27,8 @@ const RETURN_OWED_SQL = `((r.submission_id IS NULL OR r.sent_back) AND r.award_s
 // The day in London the moment ($2) falls on: quarter line `q` is overdue when owed and due
 // before it.
 const MOMENT_DAY = londonDateOfSql('$2::timestamptz');
-const overdueSql = (q: string) => `(${q}.owed AND ${q}.due_on < ${MOMENT_DAY})`;
+const dueBeforeMomentSql = (due: string) => `${due} < ${MOMENT_DAY}`;
+const overdueSql = (q: string) => `(${q}.owed AND ${dueBeforeMomentSql(`${q}.due_on`)})`;
 
 // The cells of a profile (jsonb, possibly NULL) as rows `p`.
 const PROFILE_CELLS = (profile: string) =>
@@ -343,12 +344,11 @@ const KEPT_OF_CACHED = 'JOIN awards aw ON aw.award_id = c.award_id WHERE aw.cach
 // The quarter and year lines of every award, worked out (live_quarters, live_years) or, for the
 // awards the cache holds, read from it; and `facts`, the quarter lines one row per kind.
 function unified(source: FactsSource): string {
-  const lines = (level: keyof typeof FACT_LINES) =>
+  const sources = (level: keyof typeof FACT_LINES) =>
     source === 'read'
-      ? `${FACT_LINES[level].live}
-    UNION ALL
-    ${FACT_LINES[level].kept(KEPT_OF_CACHED)}`
-      : FACT_LINES[level].live;
+      ? [FACT_LINES[level].live, FACT_LINES[level].kept(KEPT_OF_CACHED)]
+      : [FACT_LINES[level].live];
+  const lines = (level: keyof typeof FACT_LINES) => sources(level).join('\n    UNION ALL\n    ');
   // Not materialized: each list reading them scans the kept rows again, which costs less than
   // copying 400,000 lines with their text into a store of the query's own (it spills to disk).
   return `quarters AS NOT MATERIALIZED (
@@ -356,26 +356,6 @@ function unified(source: FactsSource): string {
   ),
   years AS NOT MATERIALIZED (
     ${lines('year')}
-  ),
-  -- Each financial year × kind's year lines (\`lines\`) and money: the live awards' and the kept
-  -- ones' summed apart, then together. Summed from \`years\` at once, PostgreSQL (unable to count
-  -- the years and kinds of a union) sorted every line on disk for a handful of groups; from the
-  -- kept lines' own table it counts them from its statistics and hashes them.
-  year_kind_totals AS NOT MATERIALIZED (
-    SELECT t.financial_year, t.kind, sum(t.lines)::bigint AS lines, ${MONEY_OF_TOTALS}
-    FROM (${[
-      FACT_LINES.year.live,
-      ...(source === 'read' ? [FACT_LINES.year.kept(KEPT_OF_CACHED)] : []),
-    ]
-      .map(
-        (years) => `
-      SELECT y.financial_year, y.kind, count(*) AS lines, ${MONEY_TOTALS}
-      FROM (${years}) y
-      GROUP BY y.financial_year, y.kind`,
-      )
-      .join('\n      UNION ALL')}
-    ) t
-    GROUP BY t.financial_year, t.kind
   ),
   -- The same, one row per return and kind.
   facts AS (
@@ -388,14 +368,33 @@ function unified(source: FactsSource): string {
     )})
       AS k(kind, profile, claimed, approved, paid, forecast)
     WHERE k.profile IS NOT NULL
+  ),
+  -- Each financial year × kind's year lines (\`awards\`: one line per award) and money: the live
+  -- awards' and the kept ones' summed apart, then together. Summed from \`years\` at once,
+  -- PostgreSQL (unable to count the years and kinds of a union) sorted every line on disk for a
+  -- handful of groups; from the kept lines' own table it counts them from its statistics and
+  -- hashes them.
+  year_kind_totals AS NOT MATERIALIZED (
+    SELECT t.financial_year, t.kind, sum(t.awards)::bigint AS awards, ${MONEY_OF_TOTALS}
+    FROM (${sources('year')
+      .map(
+        (years) => `
+      SELECT y.financial_year, y.kind, count(*) AS awards, ${MONEY_TOTALS}
+      FROM (${years}) y
+      GROUP BY y.financial_year, y.kind`,
+      )
+      .join('\n      UNION ALL')}
+    ) t
+    GROUP BY t.financial_year, t.kind
   )`;
 }
 
 // Each live award's overdue returns as at the moment, counted from its quarter lines (no row for
-// an award without them).
+// an award without them; nothing is overdue then).
 export const LIVE_AWARD_OVERDUE = `SELECT q.award_id, count(*) FILTER (WHERE ${overdueSql('q')}) AS overdue_returns
   FROM live_quarters q GROUP BY q.award_id`;
-// A cached award \`aw\`'s overdue returns as at the moment: the days its owed returns were due, as
-// kept (OWED_DUE_DAYS, spend-cache.sql.ts), before the moment's day, by the same rule.
+// A cached award \`aw\`'s overdue returns as at the moment, by the same rule: the days its owed
+// returns were due, as kept (OWED_DUE_DAYS, spend-cache.sql.ts), before the moment's day.
 export const keptOverdueSql = (aw: string) =>
-  `(SELECT count(*) FROM unnest(${aw}.kept_owed_due_on) AS d(due_on) WHERE d.due_on < ${MOMENT_DAY})`;
+  `(SELECT count(*) FROM unnest(${aw}.kept_owed_due_on) AS d(due_on)
+    WHERE ${dueBeforeMomentSql('d.due_on')})`;

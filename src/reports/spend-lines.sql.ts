@@ -44,8 +44,7 @@ export const EXPORT_LISTS = `
 export const MOMENT_LINE_COLUMNS = ['overdue'];
 
 // A level's own lines (`lines`, aliased `alias`), each with its award (`aw`) beside it; for a
-// writer that reads the award's fields from elsewhere, its own list alone (`lines`), and apart
-// the live awards' lines (`live`) and the kept lines of one award (`keptOf`, by its id's SQL).
+// writer that reads the award's fields from elsewhere, its own list alone (`lines`).
 const withAward = (lines: string, alias: string) => ({
   from: `${lines} JOIN awards aw ON aw.award_id = ${alias}.award_id`,
   lines,
@@ -54,14 +53,15 @@ const withAward = (lines: string, alias: string) => ({
 const keptOfAward = (awardId: string) => `WHERE c.award_id = ${awardId}`;
 
 // Where each level's lines are read from, with the aliases the column definition's SQL uses (see
-// ExportColumn.sql), and the award each belongs to.
+// ExportColumn.sql), and the award each belongs to. For the year and quarter lines, also apart
+// (`byAward`): the live awards' lines (`live`) and the kept lines of one award (`keptOf`, by its
+// id's SQL), for a file read award by award (spendCopy).
 export const LINE_SOURCES: Record<
   LineLevel,
   {
     from: string;
     lines?: string;
-    live?: string;
-    keptOf?: (awardId: string) => string;
+    byAward?: { live: string; keptOf: (awardId: string) => string };
     awardId: string | null;
   }
 > = {
@@ -84,14 +84,18 @@ export const LINE_SOURCES: Record<
   },
   year: {
     ...withAward('years y', 'y'),
-    live: `(${FACT_LINES.year.live}) y`,
-    keptOf: (awardId) => `(${FACT_LINES.year.kept(keptOfAward(awardId))}) y`,
+    byAward: {
+      live: `(${FACT_LINES.year.live}) y`,
+      keptOf: (awardId) => `(${FACT_LINES.year.kept(keptOfAward(awardId))}) y`,
+    },
   },
   quarter: {
     ...withAward('quarter_lines q', 'q'),
-    live: `(${quarterLinesOf(`(${FACT_LINES.quarter.live})`)}) q`,
-    keptOf: (awardId) =>
-      `(${quarterLinesOf(`(${FACT_LINES.quarter.kept(keptOfAward(awardId))})`)}) q`,
+    byAward: {
+      live: `(${quarterLinesOf(`(${FACT_LINES.quarter.live})`)}) q`,
+      keptOf: (awardId) =>
+        `(${quarterLinesOf(`(${FACT_LINES.quarter.kept(keptOfAward(awardId))})`)}) q`,
+    },
   },
   total: { from: `(${totalsSql('award_totals')}) t`, awardId: null },
 };

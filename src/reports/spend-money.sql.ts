@@ -14,9 +14,7 @@ const YEAR_MONEY = {
 // The money columns of an award's totals, in order.
 export const AWARD_MONEY = Object.keys(YEAR_MONEY) as (keyof typeof YEAR_MONEY)[];
 const moneySums = (of: (column: keyof typeof YEAR_MONEY) => string) =>
-  (Object.keys(YEAR_MONEY) as (keyof typeof YEAR_MONEY)[])
-    .map((column) => `sum(${of(column)})::bigint AS ${column}`)
-    .join(', ');
+  AWARD_MONEY.map((column) => `sum(${of(column)})::bigint AS ${column}`).join(', ');
 
 // The money columns, summed from `years` rows `y`.
 export const MONEY_TOTALS = moneySums((column) => YEAR_MONEY[column]);
