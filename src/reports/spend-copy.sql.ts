@@ -185,8 +185,8 @@ export function spendCopy(
   asAt: Date,
   columns: readonly ExportColumn[] = SPEND_COLUMNS,
 ): string {
-  const byAward =
-    !format.start && new Set(format.levels.map((level) => format.place(level).section)).size === 1;
+  const sections = [...new Set(format.levels.map((level) => format.place(level).section))];
+  const byAward = !format.start && sections.length === 1;
   const keys = (level: LineLevel) =>
     SORT_KEYS.map((key) =>
       LINE_SOURCES[level].awardId && AWARD_KEYS.includes(key)
@@ -221,32 +221,36 @@ export function spendCopy(
     select(level, joinAward(level, ownLines(level) ?? LINE_SOURCES[level].from));
   // By award: the levels whose kept lines are read award by award, each level's live lines apart.
   const keptLevels = byAward
-    ? format.levels.filter((level) => LINE_SOURCES[level].byAward && ownLines(level))
+    ? format.levels.flatMap((level) => {
+        const apart = LINE_SOURCES[level].byAward;
+        return apart && ownLines(level) ? [{ level, ...apart }] : [];
+      })
     : [];
-  const perAward = (level: LineLevel) => LINE_SOURCES[level].byAward!;
   const keptByAward = keptLevels.length
     ? [
         `
     (SELECT x.section, x.rank, x.total_order, w.award_order, ${sortKeys('x.')}, x.record
     FROM (SELECT * FROM award_fields WHERE cached ORDER BY award_order) w
     CROSS JOIN LATERAL (${keptLevels
-      .map((level) => select(level, perAward(level).keptOf('w.award_id')))
+      .map(({ level, keptOf }) => select(level, keptOf('w.award_id')))
       .join('\n    UNION ALL')}
     ) x
     ORDER BY w.award_order, ${withinAward('x.')})`,
-        ...keptLevels.map((level) => select(level, joinAward(level, perAward(level).live))),
+        ...keptLevels.map(({ level, live }) => select(level, joinAward(level, live))),
       ]
     : [];
   const starts = (start: (section: string) => string) => `
     SELECT s AS section, 0 AS rank, -1 AS total_order, NULL::bigint AS award_order,
            ${SORT_KEYS.map((key) => `NULL::text AS ${key}`).join(', ')}, ${start('s')} AS record
-    FROM unnest(ARRAY[${[...new Set(format.levels.map((level) => format.place(level).section))].join(', ')}]) s`;
+    FROM unnest(ARRAY[${sections.join(', ')}]) s`;
   const awardParts = format.shown.filter(
     (column) => column.ofAward && format.levels.some((level) => awardOwn(column, level)),
   );
   const branches = [
     ...keptByAward,
-    ...format.levels.filter((level) => !keptLevels.includes(level)).map(branch),
+    ...format.levels
+      .filter((level) => !keptLevels.some((kept) => kept.level === level))
+      .map(branch),
     ...(format.start ? [starts(format.start)] : []),
   ];
   const sql = `

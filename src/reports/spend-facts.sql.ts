@@ -338,8 +338,10 @@ export const FACT_LINES = {
     kept: (where: string) => withOverdue(keptRows('spend_cache_quarters', QUARTER_COLUMNS, where)),
   },
 } as const;
-// The kept lines of the awards whose facts the cache holds as at the moment.
+// The kept lines of the awards whose facts the cache holds as at the moment; of one award (by its
+// id's SQL).
 const KEPT_OF_CACHED = 'JOIN awards aw ON aw.award_id = c.award_id WHERE aw.cached';
+export const keptOfAward = (awardId: string) => `WHERE c.award_id = ${awardId}`;
 
 // The quarter and year lines of every award, worked out (live_quarters, live_years) or, for the
 // awards the cache holds, read from it; and `facts`, the quarter lines one row per kind.

@@ -4,6 +4,7 @@ import { AWARD_MONEY, AWARD_TOTALS_OF_LIVE, KEPT_AWARD_TOTALS } from './spend-mo
 import {
   FACT_LINES,
   LIVE_AWARD_OVERDUE,
+  keptOfAward,
   keptOverdueSql,
   QUARTER_MEASURES,
   eachKind,
@@ -50,7 +51,6 @@ const withAward = (lines: string, alias: string) => ({
   lines,
   awardId: `${alias}.award_id`,
 });
-const keptOfAward = (awardId: string) => `WHERE c.award_id = ${awardId}`;
 
 // Where each level's lines are read from, with the aliases the column definition's SQL uses (see
 // ExportColumn.sql), and the award each belongs to. For the year and quarter lines, also apart
